@@ -1,0 +1,3 @@
+// Package behavior is the companion's finite-state engine: it turns pain
+// assessments, perception events and supervision commands into intents.
+package behavior

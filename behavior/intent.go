@@ -1,0 +1,62 @@
+package behavior
+
+import "time"
+
+// IntentKind is what the robot means to do next; voices picks a phrase for
+// it and mimicry a way of moving.
+type IntentKind string
+
+const (
+	IntentNone           IntentKind = ""
+	IntentGreet          IntentKind = "greet"
+	IntentCheckIn        IntentKind = "check_in"
+	IntentComfort        IntentKind = "comfort"
+	IntentBreathingGuide IntentKind = "breathing_guide"
+	IntentReassure       IntentKind = "reassure"
+	IntentAlertNotice    IntentKind = "alert_notice"
+	IntentOptOutAck      IntentKind = "opt_out_ack"
+	IntentOptInAck       IntentKind = "opt_in_ack"
+	IntentGoodbye        IntentKind = "goodbye"
+	IntentSay            IntentKind = "say"   // a supervisor's own words
+	IntentStill          IntentKind = "still" // stop moving (paused, opted out)
+)
+
+// IntentKinds lists every kind that has a phrase bank.
+var IntentKinds = []IntentKind{IntentGreet, IntentCheckIn, IntentComfort, IntentBreathingGuide,
+	IntentReassure, IntentAlertNotice, IntentOptOutAck, IntentOptInAck, IntentGoodbye}
+
+// Tone shapes how something is said and how the body moves while saying it.
+type Tone string
+
+const (
+	ToneGentle   Tone = "gentle"
+	ToneNeutral  Tone = "neutral"
+	ToneCheerful Tone = "cheerful"
+)
+
+// Utterance is something to say.
+type Utterance struct {
+	Text string // when empty, voices chooses a phrase for the intent
+	Lang string // BCP-47-ish: en, de, fr, es, zh; empty means the persona's
+}
+
+// MirrorSettings tell mimicry how to mirror; they come from the experiment
+// condition and the supervisor.
+type MirrorSettings struct {
+	Enabled bool
+	Gain    float64       // 0..1 attenuation of the person's movement
+	Delay   time.Duration // human-like lag, 0 for none
+	Concern float64       // 0..1 how much concern to show (the empathic transform)
+}
+
+// Intent is what behaviour asks of the body and voice.
+type Intent struct {
+	At     time.Duration // session time of the decision
+	Kind   IntentKind
+	Say    *Utterance // nil when nothing is to be said
+	Tone   Tone
+	Mirror MirrorSettings
+	Person string // display name when known, for phrases
+	// Observed carries the wall-clock instant of the observation that led here.
+	Observed time.Time
+}

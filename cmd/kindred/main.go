@@ -1,0 +1,100 @@
+// Command kindred runs a social companion robot that notices pain and
+// responds with empathy. See the README for the two set-up commands and
+// ../shared/docs/ARCHITECTURE.md for the CLI contract.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+)
+
+// env is what a subcommand may touch of the process: its streams. Keeping it
+// explicit lets tests run commands in-process.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+type command struct {
+	summary string
+	run     func(ctx context.Context, e env, args []string) error
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"run":       {"run the companion (simulated body and built-in scenario by default)", cmdRun},
+		"analyze":   {"analyse a video and/or audio file into per-frame CSV and a summary", cmdAnalyze},
+		"say":       {"speak a line with a persona and tone, or write it to a WAV file", cmdSay},
+		"calibrate": {"calibrate servos, a person's baseline, or the microphone noise floor", cmdCalibrate},
+		"replay":    {"re-score recorded sessions with what annotations taught", cmdReplay},
+		"sessions":  {"list, export or delete recorded sessions", cmdSessions},
+		"bench":     {"run the benchmark suite", cmdBench},
+		"doctor":    {"check cameras, audio, models and boards, and say what to fix", cmdDoctor},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := dispatch(ctx, env{os.Stdin, os.Stdout, os.Stderr}, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// dispatch runs one subcommand and maps its error to the exit code of the
+// contract: 0 done, 1 runtime failure, 2 bad usage or bad input.
+func dispatch(ctx context.Context, e env, args []string) int {
+	cmds := commands()
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(e.stderr, cmds)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	c, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(e.stderr, "kindred: unknown command %q (try kindred help)\n", args[0])
+		return 2
+	}
+	err := c.run(ctx, e, args[1:])
+	if err == nil || errors.Is(err, errHelpShown) {
+		return 0
+	}
+	fmt.Fprintf(e.stderr, "kindred %s: %v\n", args[0], err)
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	return 1
+}
+
+func usage(w io.Writer, cmds map[string]command) {
+	fmt.Fprintln(w, "usage: kindred COMMAND [flags]\n\ncommands:")
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
+	}
+}
+
+// usageError marks bad usage or bad input: exit code 2.
+type usageError struct{ err error }
+
+func (u *usageError) Error() string { return u.err.Error() }
+func (u *usageError) Unwrap() error { return u.err }
+
+// badInput wraps err (or formats a new one) as bad input, exit code 2.
+func badInput(format string, a ...any) error {
+	return &usageError{fmt.Errorf(format, a...)}
+}
+
+var errHelpShown = errors.New("help shown")

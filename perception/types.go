@@ -1,0 +1,189 @@
+package perception
+
+import (
+	"image"
+	"time"
+)
+
+// Point is an image position in pixels.
+type Point struct{ X, Y float64 }
+
+// HeadPose is the head's orientation in degrees, camera frame:
+// yaw positive to the person's left as the camera sees it (turning to image right),
+// pitch positive looking up, roll positive tilting clockwise in the image.
+type HeadPose struct{ Yaw, Pitch, Roll float64 }
+
+// AUs holds facial action unit intensities on the FACS 0..5 scale
+// (0 absent, 1..5 for A..E). AU43 (eyes closed) is 0 or 1.
+type AUs struct {
+	AU01, AU02, AU04, AU06, AU07, AU09, AU10, AU12, AU15, AU25, AU26, AU43 float64
+}
+
+// PSPI is the Prkachin–Solomon Pain Intensity, computed faithfully from the
+// action units: AU4 + max(AU6, AU7) + max(AU9, AU10) + AU43, range 0..16.
+func (a AUs) PSPI() float64 {
+	return a.AU04 + max(a.AU06, a.AU07) + max(a.AU09, a.AU10) + a.AU43
+}
+
+// Expression is the face's expression label; it, not PSPI, separates pain
+// from laughter.
+type Expression string
+
+const (
+	ExprUnknown  Expression = ""
+	ExprNeutral  Expression = "neutral"
+	ExprPain     Expression = "pain"
+	ExprHappy    Expression = "happy"
+	ExprSad      Expression = "sad"
+	ExprSurprise Expression = "surprise"
+)
+
+// FaceObs is one face in one frame.
+type FaceObs struct {
+	At           time.Duration
+	Track        int             // stable while the face stays in view
+	Box          image.Rectangle // pixels
+	Confidence   float64         // 0..1; lowered when landmarks are guesses (occlusion)
+	Landmarks    [68]Point       // iBUG 68-point scheme; zero when HasLandmarks is false
+	HasLandmarks bool
+	Pose         HeadPose
+	AU           AUs
+	PSPI         float64 // 0..16
+	Expression   Expression
+}
+
+// VocalClass names a kind of vocalisation.
+type VocalClass string
+
+const (
+	VocalSilence VocalClass = "silence"
+	VocalSpeech  VocalClass = "speech"
+	VocalMoan    VocalClass = "moan"
+	VocalCry     VocalClass = "cry"
+	VocalScream  VocalClass = "scream"
+	VocalSigh    VocalClass = "sigh"
+	VocalPant    VocalClass = "pant"
+	VocalOther   VocalClass = "other"
+)
+
+// Vocalisation is the class of the last analysis window and how distressed it sounds.
+type Vocalisation struct {
+	Class    VocalClass
+	Distress float64 // 0..1
+}
+
+// VoiceObs is one analysis hop (10 ms) of the voice stream.
+type VoiceObs struct {
+	At           time.Duration
+	Voiced       bool
+	F0           float64 // Hz, 0 when unvoiced
+	IntensityDB  float64 // dB
+	HNR          float64 // dB
+	Vocalisation Vocalisation
+	Keyword      string // "ouch", "stop", ... when spotted on this hop
+}
+
+// PostureObs describes movement qualities over the last window, each 0..1
+// unless noted.
+type PostureObs struct {
+	At            time.Duration
+	Amplitude     float64
+	Speed         float64
+	Jerk          float64 // the opposite of fluidity
+	Rocking       float64
+	Restlessness  float64
+	Guarding      float64 // unusually still, braced
+	BreathingRate float64 // breaths per minute, 0 when not visible
+}
+
+// Modality names a sensing channel.
+type Modality string
+
+const (
+	ModFace    Modality = "face"
+	ModVoice   Modality = "voice"
+	ModPosture Modality = "posture"
+	ModSensors Modality = "sensors"
+)
+
+// EventKind names a discrete perception event.
+type EventKind string
+
+const (
+	EventArrived      EventKind = "arrived"       // a person came into view; Person set
+	EventLeft         EventKind = "left"          // the person left
+	EventKeyword      EventKind = "keyword"       // a spoken keyword; Text set
+	EventTouch        EventKind = "touch"         // a touch sensor fired; Text names the sensor
+	EventModalityLost EventKind = "modality_lost" // Modality set; Text says why
+	EventModalityBack EventKind = "modality_back" // Modality set
+	EventComforted    EventKind = "comforted"     // the robot comforted (scenario or behaviour)
+)
+
+// Event is a discrete observation that must never be dropped.
+type Event struct {
+	At       time.Duration
+	Kind     EventKind
+	Person   string
+	Text     string
+	Modality Modality
+}
+
+// Band is a pain band on the PAINAD-aligned 0..10 score.
+type Band string
+
+const (
+	BandNone     Band = "none"
+	BandMild     Band = "mild"
+	BandModerate Band = "moderate"
+	BandSevere   Band = "severe"
+)
+
+// BandOf maps a 0..10 score to its band: 0–<1 none, 1–3 mild, 4–6 moderate, 7–10 severe
+// (scores between the integer cut-offs go to the lower band).
+func BandOf(score float64) Band {
+	switch {
+	case score >= 7:
+		return BandSevere
+	case score >= 4:
+		return BandModerate
+	case score >= 1:
+		return BandMild
+	default:
+		return BandNone
+	}
+}
+
+// PainItems are the five PAINAD-aligned items, each 0..2.
+type PainItems struct {
+	Breathing, Vocalisation, Face, Body, Consolability float64
+}
+
+// Total is the sum of the items, 0..10.
+func (p PainItems) Total() float64 {
+	return p.Breathing + p.Vocalisation + p.Face + p.Body + p.Consolability
+}
+
+// PainAssessment is what fusion emits, about 10 times a second.
+type PainAssessment struct {
+	At         time.Duration
+	Person     string
+	Score      float64 // 0..10, PAINAD-aligned
+	Items      PainItems
+	PSPI       float64
+	Band       Band
+	Confidence float64  // 0..1
+	Cues       []string // why, in plain words
+	Present    bool     // a person is there at all
+	// Observed is the wall-clock instant the newest observation behind this
+	// assessment entered the pipeline; the run summary's latency starts here.
+	Observed time.Time
+}
+
+// Frame is one camera or video frame as a plain Go value: the device leaf
+// converts and closes its native image before handing this on.
+type Frame struct {
+	At   time.Duration // media or session time
+	Seq  int           // frame number from the start
+	Gray *image.Gray
+	Wall time.Time // when it entered the pipeline
+}
