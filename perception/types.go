@@ -80,7 +80,8 @@ type VoiceObs struct {
 	IntensityDB  float64 // dB
 	HNR          float64 // dB
 	Vocalisation Vocalisation
-	Keyword      string // "ouch", "stop", ... when spotted on this hop
+	Keyword      string    // "ouch", "stop", ... when spotted on this hop
+	Wall         time.Time // when the audio entered the pipeline
 }
 
 // PostureObs describes movement qualities over the last window, each 0..1
@@ -92,8 +93,9 @@ type PostureObs struct {
 	Jerk          float64 // the opposite of fluidity
 	Rocking       float64
 	Restlessness  float64
-	Guarding      float64 // unusually still, braced
-	BreathingRate float64 // breaths per minute, 0 when not visible
+	Guarding      float64   // unusually still, braced
+	BreathingRate float64   // breaths per minute, 0 when not visible
+	Wall          time.Time // when the frame entered the pipeline
 }
 
 // Modality names a sensing channel.
