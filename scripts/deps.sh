@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Kindred builds, runs and tests with, skipping
+# what is already installed, so `make deps` is cheap the second time.
+set -euo pipefail
+
+# Build and run: OpenCV 4.6 (gocv), dlib and its 68-point model, espeak-ng,
+# PulseAudio, pocketsphinx, Mosquitto, Chromium (console tests), and the
+# reference tools the tests and benchmarks compare against.
+runtime=(pkg-config g++ libopencv-dev opencv-data libdlib-dev libdlib-data
+  libespeak-ng-dev espeak-ng pulseaudio pulseaudio-utils
+  libpocketsphinx-dev pocketsphinx-en-us mosquitto mosquitto-clients
+  chromium praat sox)
+# Real media that Debian ships, used by tests (nobody here recorded it).
+media=(opencv-doc pocketsphinx-testdata alsa-utils)
+
+want=("${runtime[@]}")
+if [ "${1:-}" = "--with-test-media" ]; then want+=("${media[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+echo "make deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
