@@ -1,0 +1,426 @@
+package scenario
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/kindred-hri/kindred/perception"
+)
+
+// ErrBadScenario marks a scenario that cannot be read or makes no sense; the
+// CLI maps it to exit code 2.
+var ErrBadScenario = errors.New("bad scenario")
+
+//go:embed builtin/*.yaml
+var builtins embed.FS
+
+// Scenario is a parsed, validated timeline. It is immutable once loaded; a
+// Player holds the playback state.
+type Scenario struct {
+	Name        string
+	Description string
+	Person      Person
+	FaceRate    float64       // face observations per second
+	PostureRate float64       // posture observations per second
+	VoiceHop    time.Duration // voice analysis hop
+	Phases      []Phase
+}
+
+// Person is who the scenario plays.
+type Person struct {
+	ID   string `yaml:"id"`
+	Name string `yaml:"name"`
+}
+
+// Phase is one stretch of the timeline and the state the person reaches in it.
+type Phase struct {
+	Name     string        `yaml:"name"`
+	Duration time.Duration `yaml:"duration"` // how long; the minimum when Until is set
+	Ramp     time.Duration `yaml:"ramp"`     // time to move from the previous state to this one
+	Until    string        `yaml:"until"`    // "" or "comfort"
+	Reaction time.Duration `yaml:"reaction"` // with until: comfort, delay from comfort to the phase's end
+	Face     FaceState     `yaml:"face"`
+	Voice    VoiceState    `yaml:"voice"`
+	Posture  PostureState  `yaml:"posture"`
+	Events   []PhaseEvent  `yaml:"events"`
+}
+
+// UntilComfort is the only value Phase.Until accepts besides "".
+const UntilComfort = "comfort"
+
+// FaceState is where the face is by the end of a phase's ramp.
+type FaceState struct {
+	Absent     bool                  `yaml:"absent"` // turned away or out of view
+	Expression perception.Expression `yaml:"expression"`
+	Confidence float64               `yaml:"confidence"`
+	AU         AUSpec                `yaml:"au"`
+	Pose       PoseSpec              `yaml:"pose"`
+	Sway       SwaySpec              `yaml:"sway"`
+}
+
+// AUSpec holds action unit intensities as YAML spells them (AU04: 2.5).
+type AUSpec struct {
+	AU01 float64 `yaml:"AU01"`
+	AU02 float64 `yaml:"AU02"`
+	AU04 float64 `yaml:"AU04"`
+	AU06 float64 `yaml:"AU06"`
+	AU07 float64 `yaml:"AU07"`
+	AU09 float64 `yaml:"AU09"`
+	AU10 float64 `yaml:"AU10"`
+	AU12 float64 `yaml:"AU12"`
+	AU15 float64 `yaml:"AU15"`
+	AU25 float64 `yaml:"AU25"`
+	AU26 float64 `yaml:"AU26"`
+	AU43 float64 `yaml:"AU43"`
+}
+
+func (a AUSpec) aus() perception.AUs { return perception.AUs(a) }
+
+// PoseSpec is a head pose in degrees.
+type PoseSpec struct {
+	Yaw   float64 `yaml:"yaw"`
+	Pitch float64 `yaml:"pitch"`
+	Roll  float64 `yaml:"roll"`
+}
+
+// SwaySpec is a periodic head movement on top of the pose: nodding (pitch),
+// shaking (yaw), rocking (pitch and roll together), in degrees of amplitude.
+type SwaySpec struct {
+	Yaw    float64       `yaml:"yaw"`
+	Pitch  float64       `yaml:"pitch"`
+	Roll   float64       `yaml:"roll"`
+	Period time.Duration `yaml:"period"`
+}
+
+// VoiceState is how the person sounds during a phase. Sound comes in bursts
+// of On followed by Off of silence; On 0 means continuous while the class is
+// not silence.
+type VoiceState struct {
+	Class      perception.VocalClass `yaml:"class"`
+	Distress   float64               `yaml:"distress"`
+	F0         float64               `yaml:"f0"`        // Hz
+	Intensity  float64               `yaml:"intensity"` // dB
+	HNR        float64               `yaml:"hnr"`       // dB
+	On         time.Duration         `yaml:"on"`
+	Off        time.Duration         `yaml:"off"`
+	NoiseFloor float64               `yaml:"noise_floor"` // dB when silent
+}
+
+// PostureState is the movement quality reached by the end of a ramp (0..1
+// each, breathing in breaths per minute).
+type PostureState struct {
+	Amplitude    float64 `yaml:"amplitude"`
+	Speed        float64 `yaml:"speed"`
+	Jerk         float64 `yaml:"jerk"`
+	Rocking      float64 `yaml:"rocking"`
+	Restlessness float64 `yaml:"restlessness"`
+	Guarding     float64 `yaml:"guarding"`
+	Breathing    float64 `yaml:"breathing"`
+}
+
+// PhaseEvent is a discrete event at an offset from its phase's start.
+type PhaseEvent struct {
+	At   time.Duration `yaml:"at"`
+	Kind string        `yaml:"kind"` // keyword, touch, left, arrived
+	Text string        `yaml:"text"` // the keyword or the sensor
+}
+
+// file is the YAML document.
+type file struct {
+	Name        string        `yaml:"name"`
+	Description string        `yaml:"description"`
+	Person      Person        `yaml:"person"`
+	FaceRate    float64       `yaml:"face_rate"`
+	PostureRate float64       `yaml:"posture_rate"`
+	VoiceHop    time.Duration `yaml:"voice_hop"`
+	Phases      []Phase       `yaml:"phases"`
+}
+
+// Names lists the built-in scenarios.
+func Names() []string {
+	entries, err := builtins.ReadDir("builtin")
+	if err != nil {
+		return nil
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		names = append(names, strings.TrimSuffix(e.Name(), ".yaml"))
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Load returns a built-in scenario by name, or reads a YAML file when
+// nameOrPath is not a built-in name.
+func Load(nameOrPath string) (*Scenario, error) {
+	if data, err := builtins.ReadFile("builtin/" + nameOrPath + ".yaml"); err == nil {
+		return Parse(nameOrPath, data)
+	}
+	if !strings.ContainsAny(nameOrPath, "/\\.") {
+		return nil, fmt.Errorf("scenario: %q is neither a built-in (%s) nor a file: %w",
+			nameOrPath, strings.Join(Names(), ", "), ErrBadScenario)
+	}
+	data, err := os.ReadFile(nameOrPath)
+	if err != nil {
+		return nil, fmt.Errorf("scenario: %w: %w", ErrBadScenario, err)
+	}
+	return Parse(nameOrPath, data)
+}
+
+// Parse reads a scenario from YAML; source names the file in errors.
+func Parse(source string, data []byte) (*Scenario, error) {
+	var f file
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("scenario %s: empty file: %w", source, ErrBadScenario)
+		}
+		return nil, fmt.Errorf("scenario %s: %s: %w", source, strings.ReplaceAll(err.Error(), "\n", ";"), ErrBadScenario)
+	}
+	var root yaml.Node
+	_ = yaml.Unmarshal(data, &root) // cannot fail after Decode succeeded; only used for line numbers
+	if err := f.validate(); err != nil {
+		var fe *fieldError
+		if errors.As(err, &fe) {
+			line := lineOf(&root, fe.path)
+			return nil, fmt.Errorf("scenario %s: line %d: %s: %s: %w", source, line, strings.Join(fe.path, "."), fe.msg, ErrBadScenario)
+		}
+		return nil, fmt.Errorf("scenario %s: %v: %w", source, err, ErrBadScenario)
+	}
+	s := &Scenario{
+		Name: f.Name, Description: f.Description, Person: f.Person,
+		FaceRate: f.FaceRate, PostureRate: f.PostureRate, VoiceHop: f.VoiceHop,
+		Phases: f.Phases,
+	}
+	if s.Name == "" {
+		s.Name = strings.TrimSuffix(filepath.Base(source), ".yaml")
+	}
+	if s.FaceRate == 0 {
+		s.FaceRate = 30
+	}
+	if s.PostureRate == 0 {
+		s.PostureRate = 10
+	}
+	if s.VoiceHop == 0 {
+		s.VoiceHop = 10 * time.Millisecond
+	}
+	for i := range s.Phases {
+		p := &s.Phases[i]
+		if p.Face.Confidence == 0 {
+			p.Face.Confidence = 0.9
+		}
+		if p.Voice.Class == "" {
+			p.Voice.Class = perception.VocalSilence
+		}
+		if p.Voice.NoiseFloor == 0 {
+			p.Voice.NoiseFloor = 35
+		}
+		if p.Voice.HNR == 0 {
+			p.Voice.HNR = defaultHNR(p.Voice.Class)
+		}
+		if p.Voice.Intensity == 0 {
+			p.Voice.Intensity = 60
+		}
+		if p.Voice.F0 == 0 {
+			p.Voice.F0 = 180
+		}
+		sort.SliceStable(p.Events, func(a, b int) bool { return p.Events[a].At < p.Events[b].At })
+	}
+	return s, nil
+}
+
+func defaultHNR(c perception.VocalClass) float64 {
+	switch c {
+	case perception.VocalSpeech:
+		return 15
+	case perception.VocalMoan, perception.VocalSigh:
+		return 9
+	case perception.VocalCry, perception.VocalScream:
+		return 5
+	}
+	return 3
+}
+
+// fieldError is a validation failure at a YAML path such as phases.2.voice.class.
+type fieldError struct {
+	path []string
+	msg  string
+}
+
+func (e *fieldError) Error() string { return strings.Join(e.path, ".") + ": " + e.msg }
+
+func bad(msg string, path ...string) error { return &fieldError{path: path, msg: msg} }
+
+var vocalClasses = map[perception.VocalClass]bool{
+	perception.VocalSilence: true, perception.VocalSpeech: true, perception.VocalMoan: true,
+	perception.VocalCry: true, perception.VocalScream: true, perception.VocalSigh: true,
+	perception.VocalPant: true, perception.VocalOther: true,
+}
+
+var expressions = map[perception.Expression]bool{
+	perception.ExprUnknown: true, perception.ExprNeutral: true, perception.ExprPain: true,
+	perception.ExprHappy: true, perception.ExprSad: true, perception.ExprSurprise: true,
+}
+
+var eventKinds = map[string]bool{"keyword": true, "touch": true, "left": true, "arrived": true}
+
+func (f *file) validate() error {
+	if f.FaceRate < 0 || f.FaceRate > 120 {
+		return bad("must be between 1 and 120 per second", "face_rate")
+	}
+	if f.PostureRate < 0 || f.PostureRate > 60 {
+		return bad("must be between 1 and 60 per second", "posture_rate")
+	}
+	if f.VoiceHop < 0 || (f.VoiceHop > 0 && f.VoiceHop < time.Millisecond) || f.VoiceHop > time.Second {
+		return bad("must be between 1ms and 1s", "voice_hop")
+	}
+	if len(f.Phases) == 0 {
+		return bad("at least one phase is needed", "phases")
+	}
+	for i, p := range f.Phases {
+		at := func(field ...string) []string { return append([]string{"phases", fmt.Sprint(i)}, field...) }
+		switch p.Until {
+		case "":
+			if p.Duration <= 0 {
+				return bad("must be positive (e.g. 10s)", at("duration")...)
+			}
+		case UntilComfort:
+			if p.Duration < 0 {
+				return bad("must not be negative", at("duration")...)
+			}
+		default:
+			return bad(fmt.Sprintf("%q: only \"comfort\" is known", p.Until), at("until")...)
+		}
+		if p.Ramp < 0 {
+			return bad("must not be negative", at("ramp")...)
+		}
+		if p.Reaction < 0 {
+			return bad("must not be negative", at("reaction")...)
+		}
+		if !expressions[p.Face.Expression] {
+			return bad(fmt.Sprintf("unknown expression %q", p.Face.Expression), at("face", "expression")...)
+		}
+		if p.Face.Confidence < 0 || p.Face.Confidence > 1 {
+			return bad("must be within 0..1", at("face", "confidence")...)
+		}
+		if err := checkAUs(p.Face.AU, at("face", "au")); err != nil {
+			return err
+		}
+		if p.Face.Sway.Period < 0 || (p.Face.Sway != (SwaySpec{}) && p.Face.Sway.Period == 0) {
+			return bad("a sway needs a positive period", at("face", "sway", "period")...)
+		}
+		v := p.Voice
+		if v.Class != "" && !vocalClasses[v.Class] {
+			return bad(fmt.Sprintf("unknown class %q", v.Class), at("voice", "class")...)
+		}
+		if v.Distress < 0 || v.Distress > 1 {
+			return bad("must be within 0..1", at("voice", "distress")...)
+		}
+		if v.F0 < 0 || v.F0 > 1200 {
+			return bad("must be within 0..1200 Hz", at("voice", "f0")...)
+		}
+		if v.Intensity < 0 || v.Intensity > 130 {
+			return bad("must be within 0..130 dB", at("voice", "intensity")...)
+		}
+		if v.On < 0 || v.Off < 0 {
+			return bad("must not be negative", at("voice", "on")...)
+		}
+		if err := checkPosture(p.Posture, at("posture")); err != nil {
+			return err
+		}
+		for j, e := range p.Events {
+			ep := at("events", fmt.Sprint(j))
+			if !eventKinds[e.Kind] {
+				return bad(fmt.Sprintf("unknown kind %q (keyword, touch, left, arrived)", e.Kind), append(ep, "kind")...)
+			}
+			if e.At < 0 || (p.Duration > 0 && e.At > p.Duration) {
+				return bad("must lie within the phase's duration", append(ep, "at")...)
+			}
+			if e.Kind == "keyword" && e.Text == "" {
+				return bad("a keyword event needs its text", append(ep, "text")...)
+			}
+		}
+	}
+	return nil
+}
+
+func checkAUs(a AUSpec, path []string) error {
+	vals := []struct {
+		name string
+		v    float64
+	}{{"AU01", a.AU01}, {"AU02", a.AU02}, {"AU04", a.AU04}, {"AU06", a.AU06}, {"AU07", a.AU07},
+		{"AU09", a.AU09}, {"AU10", a.AU10}, {"AU12", a.AU12}, {"AU15", a.AU15}, {"AU25", a.AU25},
+		{"AU26", a.AU26}}
+	for _, x := range vals {
+		if x.v < 0 || x.v > 5 || math.IsNaN(x.v) {
+			return bad("must be within 0..5", append(path, x.name)...)
+		}
+	}
+	if a.AU43 != 0 && a.AU43 != 1 {
+		return bad("must be 0 or 1", append(path, "AU43")...)
+	}
+	return nil
+}
+
+func checkPosture(p PostureState, path []string) error {
+	vals := []struct {
+		name string
+		v    float64
+	}{{"amplitude", p.Amplitude}, {"speed", p.Speed}, {"jerk", p.Jerk}, {"rocking", p.Rocking},
+		{"restlessness", p.Restlessness}, {"guarding", p.Guarding}}
+	for _, x := range vals {
+		if x.v < 0 || x.v > 1 {
+			return bad("must be within 0..1", append(path, x.name)...)
+		}
+	}
+	if p.Breathing < 0 || p.Breathing > 80 {
+		return bad("must be within 0..80 breaths per minute", append(path, "breathing")...)
+	}
+	return nil
+}
+
+// lineOf finds the line of the deepest node along path (mapping keys and
+// sequence indices) in a YAML document.
+func lineOf(root *yaml.Node, path []string) int {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	line := n.Line
+	for _, key := range path {
+		var next *yaml.Node
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == key {
+					line = n.Content[i].Line
+					next = n.Content[i+1]
+					break
+				}
+			}
+		case yaml.SequenceNode:
+			var idx int
+			if _, err := fmt.Sscan(key, &idx); err == nil && idx >= 0 && idx < len(n.Content) {
+				next = n.Content[idx]
+				line = next.Line
+			}
+		}
+		if next == nil {
+			return line
+		}
+		n = next
+	}
+	return line
+}
