@@ -1,3 +1,24 @@
 // Package behavior is the companion's finite-state engine: it turns pain
 // assessments, perception events and supervision commands into intents.
+//
+// The machine (states asleep, idle, engaging, attending, concerned,
+// comforting, alerting, paused, opted_out, fault) is looplab/fsm behind typed
+// States; its trigger strings never leave the package. One table drives both
+// the fsm and Mermaid, the diagram `kindred run --print-fsm` prints.
+//
+// Contract:
+//   - New(cfg) validates; (*Engine).Run(ctx, in, out) is the only way in.
+//     Inputs are handled one at a time on Run's goroutine, the fsm registers
+//     no callbacks, and Run returns promptly when ctx is done even if out is
+//     blocked. Run closes out.
+//   - Every timer (dwell, cooldown, rate limit, relief timeout, breathing
+//     pace) runs on observation time, the At of the inputs; a Tick input
+//     advances it when nothing is observed. The wall clock is never read, so
+//     a run at --speed 20 decides exactly as one in real time, and the same
+//     inputs with the same Config (seed included) give the same outputs.
+//   - A stop word, an opt-out touch or the console opts out from any state
+//     within that one input: Sensors{On: false}, one IntentOptOutAck, then
+//     IntentStill. Only an explicit opt-in (console, or a configured touch)
+//     turns sensing back on.
+//   - Carer alerts go out in every experiment condition.
 package behavior

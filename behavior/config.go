@@ -1,0 +1,335 @@
+package behavior
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Preset names a bundle of policy defaults for a setting.
+type Preset string
+
+const (
+	PresetElderCare Preset = "elder-care" // patient, alerts carers, warm
+	PresetLab       Preset = "lab"        // quicker dwell times for experiments
+	PresetTherapy   Preset = "therapy"    // quieter, slower to alert, therapist present
+)
+
+// Presets lists the presets in a stable order.
+var Presets = []Preset{PresetElderCare, PresetLab, PresetTherapy}
+
+// MimicryMode is the experimental manipulation of mirroring.
+type MimicryMode string
+
+const (
+	MimicryOn         MimicryMode = "on"         // mirror at full gain, no added delay
+	MimicryOff        MimicryMode = "off"        // no mirroring
+	MimicryDelayed    MimicryMode = "delayed"    // mirror after Condition.Delay
+	MimicryAttenuated MimicryMode = "attenuated" // mirror at Condition.Gain
+)
+
+// Condition is an HRI experiment condition. It is reported with the seed at
+// the start of every run so the run can be reproduced exactly.
+type Condition struct {
+	Name    string        `yaml:"name"`    // a free label for the study's records
+	Mimicry MimicryMode   `yaml:"mimicry"` // on, off, delayed, attenuated
+	Gain    float64       `yaml:"gain"`    // 0..1, used when attenuated
+	Delay   time.Duration `yaml:"delay"`   // used when delayed
+	// ComfortSpeech off keeps the comforting behaviour silent (check-ins,
+	// comfort, breathing cues and reassurance carry no Utterance).
+	ComfortSpeech bool `yaml:"comfort_speech"`
+	// PresenceOnly is social buffering without action: the robot stays,
+	// greets and says goodbye, but neither mirrors nor comforts. Carer
+	// alerts still go out; safety is not an experimental variable.
+	PresenceOnly bool `yaml:"presence_only"`
+}
+
+// PainPolicy turns ~10 Hz assessments into decisions. Scores are the
+// PAINAD-aligned 0..10 fused score, smoothed over Smoothing; enter and leave
+// thresholds differ (hysteresis) and each must hold for its dwell time.
+type PainPolicy struct {
+	MinConfidence float64       `yaml:"min_confidence"` // assessments below are ignored
+	Smoothing     time.Duration `yaml:"smoothing"`      // time constant of the running mean
+	StaleAfter    time.Duration `yaml:"stale_after"`    // no decisions on older data
+	Concern       float64       `yaml:"concern"`        // check in at or above
+	Comfort       float64       `yaml:"comfort"`        // comfort at or above
+	Severe        float64       `yaml:"severe"`         // alert at or above
+	Clear         float64       `yaml:"clear"`          // eased below
+	ConcernDwell  time.Duration `yaml:"concern_dwell"`
+	ComfortDwell  time.Duration `yaml:"comfort_dwell"`
+	PersistFor    time.Duration `yaml:"persist_for"` // concern-level pain this long also calls for comfort
+	SevereDwell   time.Duration `yaml:"severe_dwell"`
+	EaseDwell     time.Duration `yaml:"ease_dwell"`
+	Words         []string      `yaml:"words"` // spoken pain words: check in at once
+}
+
+// PresencePolicy decides when someone has come or gone.
+type PresencePolicy struct {
+	ArriveAfter   time.Duration `yaml:"arrive_after"`   // present this long counts as arrived
+	LeaveAfter    time.Duration `yaml:"leave_after"`    // absent this long counts as left
+	GreetFor      time.Duration `yaml:"greet_for"`      // engaging lasts this long
+	RestAfter     time.Duration `yaml:"rest_after"`     // idle this long, then asleep
+	GreetCooldown time.Duration `yaml:"greet_cooldown"` // greet the same person aloud at most this often
+}
+
+// SpeechPolicy keeps the robot from nagging.
+type SpeechPolicy struct {
+	MinGap          time.Duration `yaml:"min_gap"`           // between two unprompted utterances
+	PerMinute       int           `yaml:"per_minute"`        // unprompted utterances in any minute
+	CheckInCooldown time.Duration `yaml:"check_in_cooldown"` // between two spoken check-ins
+	Lang            string        `yaml:"lang"`              // empty: the persona's
+	GreetTone       Tone          `yaml:"greet_tone"`
+}
+
+// ComfortPolicy shapes comforting.
+type ComfortPolicy struct {
+	BreathingCycle  time.Duration `yaml:"breathing_cycle"`  // one paced breath, in and out
+	BreathingCycles int           `yaml:"breathing_cycles"` // cues in one exercise
+	Repeat          time.Duration `yaml:"repeat"`           // comfort again this often while pain lasts
+	Jitter          float64       `yaml:"jitter"`           // 0..0.5, fraction of Repeat varied by the seed
+	// Concern is how much concern mimicry shows (0..1) while attending,
+	// concerned and comforting or alerting.
+	AttendingConcern  float64 `yaml:"attending_concern"`
+	ConcernedConcern  float64 `yaml:"concerned_concern"`
+	ComfortingConcern float64 `yaml:"comforting_concern"`
+}
+
+// AlertPolicy says when a carer is told.
+type AlertPolicy struct {
+	ReliefTimeout time.Duration `yaml:"relief_timeout"` // comforting this long without relief alerts
+	Cooldown      time.Duration `yaml:"cooldown"`       // same-level alerts at most this often
+	Words         []string      `yaml:"words"`          // spoken words that alert at once ("help")
+}
+
+// OptOutPolicy names what lets a person stop the robot, and start it again.
+type OptOutPolicy struct {
+	Words      []string `yaml:"words"`        // spoken keywords that opt out
+	Touch      []string `yaml:"touch"`        // touch sensors that opt out
+	OptInTouch []string `yaml:"opt_in_touch"` // touch sensors that opt back in; empty: console only
+}
+
+// SupervisionPolicy configures the human in the loop.
+type SupervisionPolicy struct {
+	// Wizard turns on Wizard-of-Oz mode: every action is a Proposal that a
+	// supervisor approves or replaces. Opt-out acknowledgements and going
+	// still are never held back.
+	Wizard      bool          `yaml:"wizard"`
+	ProposalTTL time.Duration `yaml:"proposal_ttl"` // unanswered proposals lapse after this
+}
+
+// Config is the whole behaviour configuration. Start from DefaultConfig or
+// PresetConfig, or load YAML with LoadConfig; call Validate before use (New
+// does).
+type Config struct {
+	Preset      Preset            `yaml:"preset"`
+	Seed        uint64            `yaml:"seed"` // phrase variants and timing jitter
+	Condition   Condition         `yaml:"condition"`
+	Pain        PainPolicy        `yaml:"pain"`
+	Presence    PresencePolicy    `yaml:"presence"`
+	Speech      SpeechPolicy      `yaml:"speech"`
+	Comfort     ComfortPolicy     `yaml:"comfort"`
+	Alert       AlertPolicy       `yaml:"alert"`
+	OptOut      OptOutPolicy      `yaml:"opt_out"`
+	Supervision SupervisionPolicy `yaml:"supervision"`
+}
+
+// DefaultConfig is the elder-care preset.
+func DefaultConfig() Config {
+	c, _ := PresetConfig(PresetElderCare)
+	return c
+}
+
+// PresetConfig returns the defaults of a preset.
+func PresetConfig(p Preset) (Config, error) {
+	c := Config{
+		Preset: PresetElderCare,
+		Seed:   1,
+		Condition: Condition{Name: "default", Mimicry: MimicryOn, Gain: 0.4, Delay: 1500 * time.Millisecond,
+			ComfortSpeech: true},
+		Pain: PainPolicy{MinConfidence: 0.3, Smoothing: 1500 * time.Millisecond, StaleAfter: 3 * time.Second,
+			Concern: 3, Comfort: 4, Severe: 7, Clear: 2,
+			ConcernDwell: 3 * time.Second, ComfortDwell: 8 * time.Second, PersistFor: 20 * time.Second,
+			SevereDwell: 4 * time.Second, EaseDwell: 10 * time.Second,
+			Words: []string{"ouch", "it hurts", "ow"}},
+		Presence: PresencePolicy{ArriveAfter: time.Second, LeaveAfter: 8 * time.Second, GreetFor: 4 * time.Second,
+			RestAfter: 2 * time.Minute, GreetCooldown: 10 * time.Minute},
+		Speech: SpeechPolicy{MinGap: 8 * time.Second, PerMinute: 4, CheckInCooldown: time.Minute,
+			GreetTone: ToneCheerful},
+		Comfort: ComfortPolicy{BreathingCycle: 10 * time.Second, BreathingCycles: 6, Repeat: 40 * time.Second,
+			Jitter: 0.15, AttendingConcern: 0.1, ConcernedConcern: 0.4, ComfortingConcern: 0.7},
+		Alert:       AlertPolicy{ReliefTimeout: 2 * time.Minute, Cooldown: 10 * time.Minute, Words: []string{"help"}},
+		OptOut:      OptOutPolicy{Words: []string{"stop", "go away"}, Touch: []string{"head"}},
+		Supervision: SupervisionPolicy{ProposalTTL: 30 * time.Second},
+	}
+	switch p {
+	case PresetElderCare, "":
+	case PresetLab:
+		c.Preset = PresetLab
+		c.Pain.ConcernDwell = 2 * time.Second
+		c.Pain.ComfortDwell = 6 * time.Second
+		c.Pain.PersistFor = 15 * time.Second
+		c.Pain.EaseDwell = 8 * time.Second
+		c.Presence.GreetCooldown = 5 * time.Minute
+		c.Speech.MinGap = 6 * time.Second
+		c.Speech.PerMinute = 6
+		c.Speech.GreetTone = ToneNeutral
+		c.Alert.ReliefTimeout = 90 * time.Second
+		c.Alert.Cooldown = 5 * time.Minute
+	case PresetTherapy:
+		c.Preset = PresetTherapy
+		c.Pain.ConcernDwell = 5 * time.Second
+		c.Pain.ComfortDwell = 10 * time.Second
+		c.Pain.PersistFor = 30 * time.Second
+		c.Pain.EaseDwell = 15 * time.Second
+		c.Speech.MinGap = 12 * time.Second
+		c.Speech.PerMinute = 3
+		c.Speech.CheckInCooldown = 2 * time.Minute
+		c.Speech.GreetTone = ToneGentle
+		c.Comfort.Repeat = time.Minute
+		c.Comfort.BreathingCycle = 12 * time.Second
+		c.Alert.ReliefTimeout = 3 * time.Minute
+	default:
+		return Config{}, fmt.Errorf("behavior: config preset: unknown %q (want elder-care, lab or therapy)", p)
+	}
+	return c, nil
+}
+
+// LoadConfig reads a YAML configuration. Fields left out keep the defaults
+// of the preset the document names (elder-care when it names none); unknown
+// fields are an error. The result is validated.
+func LoadConfig(r io.Reader) (Config, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return Config{}, fmt.Errorf("behavior: config: %w", err)
+	}
+	var probe struct {
+		Preset Preset `yaml:"preset"`
+	}
+	if err := yaml.Unmarshal(data, &probe); err != nil {
+		return Config{}, fmt.Errorf("behavior: config: %w", err)
+	}
+	cfg, err := PresetConfig(probe.Preset)
+	if err != nil {
+		return Config{}, err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+		return Config{}, fmt.Errorf("behavior: config: %w", err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+// Validate names the first field that is out of range.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("behavior: config %s: %s", field, fmt.Sprintf(format, args...)))
+	}
+	switch c.Preset {
+	case PresetElderCare, PresetLab, PresetTherapy:
+	default:
+		bad("preset", "unknown %q (want elder-care, lab or therapy)", c.Preset)
+	}
+	switch c.Condition.Mimicry {
+	case MimicryOn, MimicryOff, MimicryDelayed, MimicryAttenuated:
+	default:
+		bad("condition.mimicry", "unknown %q (want on, off, delayed or attenuated)", c.Condition.Mimicry)
+	}
+	unit := func(field string, v float64) {
+		if !(v >= 0 && v <= 1) {
+			bad(field, "%g is outside 0..1", v)
+		}
+	}
+	positive := func(field string, d time.Duration) {
+		if d <= 0 {
+			bad(field, "%v must be positive", d)
+		}
+	}
+	notNegative := func(field string, d time.Duration) {
+		if d < 0 {
+			bad(field, "%v must not be negative", d)
+		}
+	}
+	unit("condition.gain", c.Condition.Gain)
+	if c.Condition.Delay < 0 || c.Condition.Delay > 10*time.Second {
+		bad("condition.delay", "%v is outside 0..10s", c.Condition.Delay)
+	}
+	p := c.Pain
+	unit("pain.min_confidence", p.MinConfidence)
+	positive("pain.smoothing", p.Smoothing)
+	positive("pain.stale_after", p.StaleAfter)
+	score := func(field string, v float64) {
+		if math.IsNaN(v) || v <= 0 || v > 10 {
+			bad(field, "%g is outside 0 (exclusive)..10", v)
+		}
+	}
+	score("pain.clear", p.Clear)
+	score("pain.concern", p.Concern)
+	score("pain.comfort", p.Comfort)
+	score("pain.severe", p.Severe)
+	if !(p.Clear < p.Concern && p.Concern <= p.Comfort && p.Comfort < p.Severe) {
+		bad("pain", "thresholds must rise: clear %g < concern %g <= comfort %g < severe %g",
+			p.Clear, p.Concern, p.Comfort, p.Severe)
+	}
+	notNegative("pain.concern_dwell", p.ConcernDwell)
+	notNegative("pain.comfort_dwell", p.ComfortDwell)
+	notNegative("pain.severe_dwell", p.SevereDwell)
+	notNegative("pain.ease_dwell", p.EaseDwell)
+	if p.PersistFor < p.ComfortDwell {
+		bad("pain.persist_for", "%v must not be shorter than pain.comfort_dwell %v", p.PersistFor, p.ComfortDwell)
+	}
+	notNegative("presence.arrive_after", c.Presence.ArriveAfter)
+	positive("presence.leave_after", c.Presence.LeaveAfter)
+	notNegative("presence.greet_for", c.Presence.GreetFor)
+	positive("presence.rest_after", c.Presence.RestAfter)
+	notNegative("presence.greet_cooldown", c.Presence.GreetCooldown)
+	notNegative("speech.min_gap", c.Speech.MinGap)
+	if c.Speech.PerMinute < 1 {
+		bad("speech.per_minute", "%d must be at least 1", c.Speech.PerMinute)
+	}
+	notNegative("speech.check_in_cooldown", c.Speech.CheckInCooldown)
+	switch c.Speech.GreetTone {
+	case ToneGentle, ToneNeutral, ToneCheerful:
+	default:
+		bad("speech.greet_tone", "unknown %q (want gentle, neutral or cheerful)", c.Speech.GreetTone)
+	}
+	if c.Comfort.BreathingCycle < 4*time.Second || c.Comfort.BreathingCycle > 30*time.Second {
+		bad("comfort.breathing_cycle", "%v is outside 4s..30s", c.Comfort.BreathingCycle)
+	}
+	if c.Comfort.BreathingCycles < 0 || c.Comfort.BreathingCycles > 30 {
+		bad("comfort.breathing_cycles", "%d is outside 0..30", c.Comfort.BreathingCycles)
+	}
+	if c.Comfort.Repeat < c.Speech.MinGap {
+		bad("comfort.repeat", "%v must not be shorter than speech.min_gap %v", c.Comfort.Repeat, c.Speech.MinGap)
+	}
+	if !(c.Comfort.Jitter >= 0 && c.Comfort.Jitter <= 0.5) {
+		bad("comfort.jitter", "%g is outside 0..0.5", c.Comfort.Jitter)
+	}
+	unit("comfort.attending_concern", c.Comfort.AttendingConcern)
+	unit("comfort.concerned_concern", c.Comfort.ConcernedConcern)
+	unit("comfort.comforting_concern", c.Comfort.ComfortingConcern)
+	positive("alert.relief_timeout", c.Alert.ReliefTimeout)
+	notNegative("alert.cooldown", c.Alert.Cooldown)
+	if len(c.OptOut.Words) == 0 && len(c.OptOut.Touch) == 0 {
+		bad("opt_out", "needs at least one word or touch sensor; a person must always be able to stop the robot")
+	}
+	for _, w := range c.OptOut.Words {
+		if normalise(w) == "" {
+			bad("opt_out.words", "empty word")
+		}
+	}
+	positive("supervision.proposal_ttl", c.Supervision.ProposalTTL)
+	if len(errs) > 0 {
+		return errs[0] // one line for the CLI; fix and run again
+	}
+	return nil
+}

@@ -1,0 +1,732 @@
+package behavior
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync/atomic"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception"
+)
+
+// Engine is the companion's behaviour. It owns all of its state; inputs reach
+// it only through Run, one at a time, so the fsm is never entered twice.
+type Engine struct {
+	cfg     Config
+	m       *machine
+	rng     *rand.Rand
+	running atomic.Bool
+
+	now      time.Duration // newest observation time seen; never goes back
+	observed time.Time     // wall time of the assessment being handled, else zero
+	buf      []Output
+
+	entered time.Duration // when the current state was entered
+
+	person   string
+	present  dwell // assessments say someone is there
+	absent   dwell // assessments say nobody is there
+	faceLost bool  // absence cannot be seen while the camera is lost
+
+	pain                            painTrack
+	concern, comfort, severe, eased dwell
+
+	speech        speechLimiter
+	checkedIn     bool
+	lastCheckIn   time.Duration
+	greeted       map[string]time.Duration
+	comfortSince  time.Duration
+	breathsLeft   int
+	nextBreath    time.Duration
+	nextComfort   time.Duration
+	comfortActive bool
+
+	alertLevel   AlertLevel // highest level raised in this episode
+	lastAlert    [3]time.Duration
+	alertSent    [3]bool
+	pendingAlert *Alert // the alert escalate is about to raise
+
+	faulted bool // a fault arrived while opted out
+
+	override   mirrorOverride
+	lastMirror MirrorSettings
+
+	nextID  uint64
+	pending []Proposal
+}
+
+type mirrorOverride struct {
+	gain    *float64
+	delay   *time.Duration
+	enabled *bool
+}
+
+// New validates cfg and returns an engine in the idle state.
+func New(cfg Config) (*Engine, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	e := &Engine{
+		cfg:     cfg,
+		m:       newMachine(initialState),
+		rng:     rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x6b696e64726564)), // "kindred"
+		pain:    painTrack{smoothing: cfg.Pain.Smoothing},
+		speech:  speechLimiter{minGap: cfg.Speech.MinGap, perMinute: cfg.Speech.PerMinute},
+		greeted: make(map[string]time.Duration),
+	}
+	e.lastMirror = e.mirror()
+	return e, nil
+}
+
+// State is the current state. It is safe to call only before Run or after
+// it returned; while running, follow the Transition outputs.
+func (e *Engine) State() State { return e.m.current() }
+
+// Config is the validated configuration the engine runs with.
+func (e *Engine) Config() Config { return e.cfg }
+
+// Run handles inputs until in is closed or ctx is done, writing decisions to
+// out, which it closes when it returns. The first output is the Session.
+// It returns nil on either ending; a blocked out cannot keep it from
+// returning once ctx is done. An engine runs once.
+func (e *Engine) Run(ctx context.Context, in <-chan Input, out chan<- Output) error {
+	if !e.running.CompareAndSwap(false, true) {
+		return errors.New("behavior: engine already ran")
+	}
+	defer close(out)
+	send := func(o Output) bool {
+		select {
+		case out <- o:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	if !send(Output{Session: e.session()}) {
+		return nil
+	}
+	for {
+		if ctx.Err() != nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case x, ok := <-in:
+			if !ok {
+				return nil
+			}
+			for _, o := range e.step(x) {
+				if !send(o) {
+					return nil
+				}
+			}
+		}
+	}
+}
+
+func (e *Engine) session() *Session {
+	return &Session{Preset: e.cfg.Preset, Condition: e.cfg.Condition, Seed: e.cfg.Seed,
+		Wizard: e.cfg.Supervision.Wizard, Initial: initialState}
+}
+
+// step handles one input. The returned slice is reused by the next call.
+func (e *Engine) step(in Input) []Output {
+	e.buf = e.buf[:0]
+	e.observed = time.Time{}
+	if err := in.validate(); err != nil {
+		e.reject("input", err.Error())
+		return e.buf
+	}
+	switch {
+	case in.Assessment != nil:
+		e.onAssessment(in.Assessment)
+	case in.Event != nil:
+		e.onEvent(in.Event)
+	case in.Command != nil:
+		e.onCommand(*in.Command)
+	case in.Fault != nil:
+		e.onFault(in.Fault)
+	case in.Tick != nil:
+		e.advance(in.Tick.At)
+	}
+	// Chained conditions (eased and left at once) settle within a few rounds;
+	// the bound only guards against a table that could cycle.
+	for range len(States) {
+		if !e.evaluate() {
+			break
+		}
+	}
+	return e.buf
+}
+
+func (e *Engine) advance(at time.Duration) { e.now = max(e.now, at) }
+
+func (e *Engine) emit(o Output) { e.buf = append(e.buf, o) }
+
+func (e *Engine) reject(what, reason string) {
+	e.emit(Output{Rejected: &Rejected{At: e.now, What: what, Reason: reason}})
+}
+
+// --- inputs ---
+
+func (e *Engine) onAssessment(a *perception.PainAssessment) {
+	e.advance(a.At)
+	if e.State() == StateOptedOut {
+		return // sensing is off; whatever still arrives is not looked at
+	}
+	e.observed = a.Observed
+	if a.Person != "" {
+		e.person = a.Person
+	}
+	if a.Present {
+		e.present.update(true, a.At)
+		e.absent.update(false, a.At)
+	} else if !e.faceLost {
+		e.present.update(false, a.At)
+		e.absent.update(true, a.At)
+	}
+	if !a.Present || !finite(a.Score) || !(a.Confidence >= e.cfg.Pain.MinConfidence) {
+		return
+	}
+	e.pain.add(a.Score, a.At)
+	p, s := e.cfg.Pain, e.pain.score
+	e.concern.update(s >= p.Concern, a.At)
+	e.comfort.update(s >= p.Comfort, a.At)
+	e.severe.update(s >= p.Severe, a.At)
+	e.eased.update(s < p.Clear, a.At)
+}
+
+func (e *Engine) onEvent(ev *perception.Event) {
+	e.advance(ev.At)
+	if e.State() == StateOptedOut {
+		if ev.Kind == perception.EventTouch && matchesAny(ev.Text, e.cfg.OptOut.OptInTouch) {
+			e.optIn(fmt.Sprintf("touch %q", ev.Text))
+		}
+		return
+	}
+	switch ev.Kind {
+	case perception.EventArrived:
+		if ev.Person != "" {
+			e.person = ev.Person
+		}
+		e.present.update(true, e.now-e.cfg.Presence.ArriveAfter)
+		e.absent.reset()
+		e.fire(trArrive, "arrived")
+	case perception.EventLeft:
+		e.present.reset()
+		e.absent.update(true, e.now-e.cfg.Presence.LeaveAfter)
+		e.fire(trLeave, "left")
+	case perception.EventKeyword:
+		switch {
+		case matchesAny(ev.Text, e.cfg.OptOut.Words):
+			e.optOut(fmt.Sprintf("said %q", normalise(ev.Text)))
+		case matchesAny(ev.Text, e.cfg.Alert.Words):
+			e.escalate(AlertUrgent, fmt.Sprintf("asked for help (%q)", normalise(ev.Text)))
+		case matchesAny(ev.Text, e.cfg.Pain.Words):
+			e.fire(trPainRising, fmt.Sprintf("said %q", normalise(ev.Text)))
+		}
+	case perception.EventTouch:
+		if matchesAny(ev.Text, e.cfg.OptOut.Touch) {
+			e.optOut(fmt.Sprintf("touch %q", ev.Text))
+		}
+	case perception.EventModalityLost:
+		if ev.Modality == perception.ModFace {
+			e.faceLost = true
+			e.absent.reset()
+		}
+	case perception.EventModalityBack:
+		if ev.Modality == perception.ModFace {
+			e.faceLost = false
+		}
+	}
+}
+
+func (e *Engine) onFault(f *Fault) {
+	e.advance(f.At)
+	if f.Cleared {
+		e.faulted = false
+		e.fire(trFaultCleared, "robot fault cleared")
+		return
+	}
+	e.faulted = true
+	e.fire(trFault, "robot fault: "+f.Err)
+}
+
+func (e *Engine) onCommand(c Command) {
+	if c.At == 0 {
+		c.At = e.now
+	}
+	e.advance(c.At)
+	what := "command " + string(c.Cmd)
+	if err := c.Validate(); err != nil {
+		e.reject(what, err.Error())
+		return
+	}
+	state := e.State()
+	refuse := func(reason string) { e.reject(what, reason) }
+	switch c.Cmd {
+	case CmdPause:
+		if !e.fire(trPause, "console pause") {
+			refuse("cannot pause while " + string(state))
+		}
+	case CmdResume:
+		if state != StatePaused {
+			refuse("not paused")
+			return
+		}
+		if e.present.on {
+			e.fire(trResumeWithPerson, "console resume")
+		} else {
+			e.fire(trResumeAlone, "console resume")
+		}
+	case CmdOptOut:
+		if !e.optOut("console opt_out") {
+			refuse("already opted out")
+		}
+	case CmdOptIn:
+		if !e.optIn("console opt_in") {
+			refuse("not opted out")
+		}
+	case CmdSay, CmdIntent:
+		if state == StateOptedOut {
+			refuse("the person opted out")
+			return
+		}
+		kind := c.Kind
+		if c.Cmd == CmdSay {
+			kind = IntentSay
+		}
+		it := e.intent(kind, toneFor(kind, e.cfg), kind != IntentStill)
+		if it.Say != nil {
+			it.Say.Text = c.Text
+			e.speech.record(e.now)
+		}
+		e.emit(Output{Intent: &it})
+	case CmdMimicry:
+		if c.Gain != nil {
+			g := *c.Gain
+			e.override.gain = &g
+		}
+		if c.DelayMS != nil {
+			d := time.Duration(*c.DelayMS) * time.Millisecond
+			e.override.delay = &d
+		}
+		if c.Enabled != nil {
+			on := *c.Enabled
+			e.override.enabled = &on
+		}
+		e.lastMirror = e.mirror()
+		e.emit(Output{Mirror: &MirrorChange{At: e.now, Settings: e.lastMirror}})
+	case CmdAnnotate:
+		e.emit(Output{Annotation: &c})
+	case CmdApprove, CmdReplace:
+		if state == StateOptedOut {
+			refuse("the person opted out")
+			return
+		}
+		p, ok := e.takeProposal(c.ID)
+		if !ok {
+			refuse(fmt.Sprintf("no open proposal %d", c.ID))
+			return
+		}
+		it := p.Intent
+		if c.Cmd == CmdReplace {
+			it = e.intent(c.Intent, p.Intent.Tone, c.Intent != IntentStill)
+			it.Observed = p.Intent.Observed
+			if it.Say != nil {
+				it.Say.Text = c.Text
+			}
+		}
+		it.At = e.now
+		if it.Say != nil {
+			e.speech.record(e.now)
+		}
+		e.emit(Output{Intent: &it})
+	}
+}
+
+// --- decisions on time and pain ---
+
+// evaluate fires at most one trigger that time or pain calls for, and runs
+// the comforting schedule. It reports whether the state changed.
+func (e *Engine) evaluate() bool {
+	now, p := e.now, e.cfg.Pain
+	fresh := e.pain.fresh(now, p.StaleAfter)
+	severe := fresh && e.severe.held(now, p.SevereDwell)
+	eased := fresh && e.eased.held(now, p.EaseDwell)
+	switch state := e.State(); state {
+	case StateAsleep, StateIdle:
+		if e.present.held(now, e.cfg.Presence.ArriveAfter) {
+			return e.fire(trArrive, fmt.Sprintf("present for %v", e.cfg.Presence.ArriveAfter))
+		}
+		if state == StateIdle && now-e.entered >= e.cfg.Presence.RestAfter {
+			return e.fire(trRest, fmt.Sprintf("nobody for %v", e.cfg.Presence.RestAfter))
+		}
+		return false
+	case StateEngaging, StateAttending, StateConcerned, StateComforting, StateAlerting:
+		if e.absent.held(now, e.cfg.Presence.LeaveAfter) {
+			return e.fire(trLeave, fmt.Sprintf("absent for %v", e.cfg.Presence.LeaveAfter))
+		}
+	default:
+		return false
+	}
+	s := e.pain.score
+	switch e.State() {
+	case StateEngaging, StateAttending:
+		if severe {
+			return e.escalate(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v", s, p.SevereDwell))
+		}
+		if fresh && e.concern.held(now, p.ConcernDwell) {
+			return e.fire(trPainRising, fmt.Sprintf("pain %.1f ≥ %g for %v", s, p.Concern, p.ConcernDwell))
+		}
+		if e.State() == StateEngaging && now-e.entered >= e.cfg.Presence.GreetFor {
+			return e.fire(trGreeted, "greeted")
+		}
+	case StateConcerned:
+		if severe {
+			return e.escalate(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v", s, p.SevereDwell))
+		}
+		if eased {
+			return e.fire(trPainEased, fmt.Sprintf("pain %.1f < %g for %v", s, p.Clear, p.EaseDwell))
+		}
+		if fresh && e.comfort.held(now, p.ComfortDwell) {
+			return e.fire(trPainPersists, fmt.Sprintf("pain %.1f ≥ %g for %v", s, p.Comfort, p.ComfortDwell))
+		}
+		if fresh && e.concern.held(now, p.PersistFor) {
+			return e.fire(trPainPersists, fmt.Sprintf("pain %.1f ≥ %g for %v", s, p.Concern, p.PersistFor))
+		}
+	case StateComforting:
+		if severe {
+			return e.escalate(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v", s, p.SevereDwell))
+		}
+		if eased {
+			return e.fire(trPainEased, fmt.Sprintf("pain %.1f < %g for %v", s, p.Clear, p.EaseDwell))
+		}
+		if fresh && now-e.comfortSince >= e.cfg.Alert.ReliefTimeout {
+			return e.escalate(AlertWarning, fmt.Sprintf("pain %.1f not eased after %v of comfort", s,
+				e.cfg.Alert.ReliefTimeout))
+		}
+		e.comfortSchedule()
+	case StateAlerting:
+		if eased {
+			return e.fire(trPainEased, fmt.Sprintf("pain %.1f < %g for %v", s, p.Clear, p.EaseDwell))
+		}
+		if severe {
+			e.escalate(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v", s, p.SevereDwell))
+		}
+		e.comfortSchedule()
+	}
+	return false
+}
+
+// escalate raises an alert: from a state with a person it moves to alerting;
+// in alerting it raises the alert only when it is more urgent than the last.
+func (e *Engine) escalate(level AlertLevel, reason string) bool {
+	switch e.State() {
+	case StateAlerting:
+		if level.rank() > e.alertLevel.rank() {
+			e.raiseAlert(level, reason)
+		}
+		return false
+	case StateEngaging, StateAttending, StateConcerned, StateComforting:
+		e.pendingAlert = &Alert{Level: level, Reason: reason}
+		return e.fire(trEscalate, reason)
+	}
+	return false
+}
+
+// raiseAlert tells a carer unless the same level went out within the
+// cooldown; it reports whether it did.
+func (e *Engine) raiseAlert(level AlertLevel, reason string) bool {
+	r := level.rank()
+	if e.alertSent[r] && e.now-e.lastAlert[r] < e.cfg.Alert.Cooldown {
+		return false // the carer heard this within the cooldown; not again
+	}
+	e.alertSent[r], e.lastAlert[r] = true, e.now
+	e.alertLevel = level
+	e.emit(Output{Alert: &Alert{At: e.now, Level: level, Reason: reason, Person: e.person, Score: e.pain.score}})
+	notice := e.intent(IntentAlertNotice, ToneGentle, true)
+	e.speech.record(e.now)
+	e.act(notice, "told a carer")
+	return true
+}
+
+// comfortSchedule paces the breathing exercise, then comforts again now and
+// then while the pain lasts.
+func (e *Engine) comfortSchedule() {
+	if !e.comfortActive {
+		return
+	}
+	now := e.now
+	if e.breathsLeft > 0 {
+		if now >= e.nextBreath {
+			e.breathsLeft--
+			e.nextBreath = now + e.cfg.Comfort.BreathingCycle
+			// A paced cue is part of an exercise already offered, so the
+			// nagging limits do not apply to it; comfort speech off mutes it.
+			it := e.intent(IntentBreathingGuide, ToneGentle, e.cfg.Condition.ComfortSpeech)
+			e.act(it, "breathing cue")
+			if e.breathsLeft == 0 {
+				e.nextComfort = now + e.jitter(e.cfg.Comfort.Repeat)
+			}
+		}
+		return
+	}
+	if now >= e.nextComfort {
+		e.nextComfort = now + e.jitter(e.cfg.Comfort.Repeat)
+		kind := IntentComfort
+		if e.rng.IntN(3) == 0 {
+			kind = IntentReassure
+		}
+		e.act(e.intent(kind, ToneGentle, e.mayComfortAloud()), "pain persists")
+	}
+}
+
+func (e *Engine) jitter(d time.Duration) time.Duration {
+	f := 1 + e.cfg.Comfort.Jitter*(2*e.rng.Float64()-1)
+	return time.Duration(float64(d) * f)
+}
+
+// --- transitions and what entering a state does ---
+
+// fire moves the machine and runs the entry actions; false when the trigger
+// does not apply in the current state.
+func (e *Engine) fire(t trigger, reason string) bool {
+	from, to, ok, err := e.m.fire(t)
+	if err != nil {
+		e.reject("transition", err.Error())
+		return false
+	}
+	if !ok {
+		return false
+	}
+	e.entered = e.now
+	e.emit(Output{Transition: &Transition{At: e.now, From: from, To: to, Reason: reason}})
+	e.enter(t, from, to)
+	if m := e.mirror(); m != e.lastMirror {
+		e.lastMirror = m
+		e.emit(Output{Mirror: &MirrorChange{At: e.now, Settings: m}})
+	}
+	return true
+}
+
+func (e *Engine) enter(t trigger, from, to State) {
+	if to != StateComforting && to != StateAlerting {
+		e.comfortActive = false
+	}
+	switch to {
+	case StateAsleep:
+		e.act(e.intent(IntentStill, ToneNeutral, false), "resting")
+	case StateIdle:
+		switch t {
+		case trLeave:
+			e.act(e.intent(IntentGoodbye, ToneGentle, e.mayTalk()), "the person left")
+			e.endEpisode()
+			e.person = ""
+		case trOptIn:
+			e.emit(Output{Sensors: &SensorsChange{At: e.now, On: true, Reason: "opted back in"}})
+			e.emit(Output{Intent: ptr(e.intent(IntentOptInAck, ToneNeutral, true))})
+			e.speech.record(e.now)
+		}
+	case StateEngaging:
+		last, seen := e.greeted[e.person]
+		aloud := (!seen || e.now-last >= e.cfg.Presence.GreetCooldown) && e.mayTalk()
+		if aloud {
+			e.greeted[e.person] = e.now
+		}
+		e.act(e.intent(IntentGreet, e.cfg.Speech.GreetTone, aloud), "greeting")
+	case StateAttending:
+		if t == trPainEased {
+			if e.alertLevel != "" {
+				e.emit(Output{Alert: &Alert{At: e.now, Level: AlertResolved, Person: e.person, Score: e.pain.score,
+					Reason: fmt.Sprintf("pain eased to %.1f", e.pain.score)}})
+			}
+			if !e.cfg.Condition.PresenceOnly {
+				e.act(e.intent(IntentReassure, ToneGentle, e.mayComfortAloud()), "pain eased")
+			}
+			e.endEpisode()
+		}
+	case StateConcerned:
+		if e.cfg.Condition.PresenceOnly {
+			return
+		}
+		aloud := (!e.checkedIn || e.now-e.lastCheckIn >= e.cfg.Speech.CheckInCooldown) && e.mayComfortAloud()
+		if aloud {
+			e.checkedIn, e.lastCheckIn = true, e.now
+		}
+		e.act(e.intent(IntentCheckIn, ToneGentle, aloud), "checking in")
+	case StateComforting:
+		e.startComfort()
+	case StateAlerting:
+		a := e.pendingAlert
+		e.pendingAlert = nil
+		if a != nil {
+			e.raiseAlert(a.Level, a.Reason)
+		}
+		if from != StateComforting {
+			e.startComfort()
+		}
+	case StatePaused:
+		e.dropProposals()
+		e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
+	case StateOptedOut:
+		e.dropProposals()
+		e.endEpisode()
+		e.pain.reset()
+		e.present.reset()
+		e.absent.reset()
+		e.person = ""
+		e.emit(Output{Sensors: &SensorsChange{At: e.now, On: false, Reason: "opted out"}})
+		e.emit(Output{Intent: ptr(e.intent(IntentOptOutAck, ToneNeutral, true))})
+		e.speech.record(e.now)
+		e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
+	case StateFault:
+		e.dropProposals()
+		e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
+	}
+}
+
+func (e *Engine) startComfort() {
+	e.comfortSince = e.now
+	e.emit(Output{Comforted: &Comforted{At: e.now, Person: e.person}})
+	if e.cfg.Condition.PresenceOnly {
+		return // social buffering: being there is the intervention
+	}
+	e.comfortActive = true
+	e.act(e.intent(IntentComfort, ToneGentle, e.mayComfortAloud()), "comforting")
+	e.breathsLeft = e.cfg.Comfort.BreathingCycles
+	e.nextBreath = e.now + e.cfg.Comfort.BreathingCycle
+	if e.breathsLeft == 0 {
+		e.nextComfort = e.now + e.jitter(e.cfg.Comfort.Repeat)
+	}
+}
+
+// endEpisode forgets what belonged to one bout of pain.
+func (e *Engine) endEpisode() {
+	e.comfortActive = false
+	e.breathsLeft = 0
+	e.alertLevel = ""
+	e.pendingAlert = nil
+}
+
+func (e *Engine) optOut(reason string) bool { return e.fire(trOptOut, reason) }
+
+func (e *Engine) optIn(reason string) bool {
+	if !e.fire(trOptIn, reason) {
+		return false
+	}
+	if e.faulted {
+		e.fire(trFault, "robot fault reported while opted out")
+	}
+	return true
+}
+
+// --- intents, speech and proposals ---
+
+// mayTalk says whether unprompted speech is allowed now, and counts it.
+func (e *Engine) mayTalk() bool {
+	if !e.speech.allow(e.now) {
+		return false
+	}
+	e.speech.record(e.now)
+	return true
+}
+
+func (e *Engine) mayComfortAloud() bool { return e.cfg.Condition.ComfortSpeech && e.mayTalk() }
+
+func (e *Engine) intent(kind IntentKind, tone Tone, speak bool) Intent {
+	it := Intent{At: e.now, Kind: kind, Tone: tone, Mirror: e.mirror(), Person: e.person, Observed: e.observed}
+	if speak {
+		it.Say = &Utterance{Lang: e.cfg.Speech.Lang}
+	}
+	return it
+}
+
+// act emits an intent, or in Wizard-of-Oz mode proposes it.
+func (e *Engine) act(it Intent, reason string) {
+	if !e.cfg.Supervision.Wizard {
+		e.emit(Output{Intent: &it})
+		return
+	}
+	e.prune()
+	e.nextID++
+	p := Proposal{ID: e.nextID, At: e.now, Intent: it, Reason: reason}
+	e.pending = append(e.pending, p)
+	e.emit(Output{Proposal: &p})
+}
+
+const maxPending = 32
+
+func (e *Engine) prune() {
+	i := 0
+	for i < len(e.pending) && (e.now-e.pending[i].At > e.cfg.Supervision.ProposalTTL || len(e.pending)-i >= maxPending) {
+		i++
+	}
+	e.pending = append(e.pending[:0], e.pending[i:]...)
+}
+
+func (e *Engine) takeProposal(id uint64) (Proposal, bool) {
+	e.prune()
+	for i, p := range e.pending {
+		if p.ID == id {
+			e.pending = append(e.pending[:i], e.pending[i+1:]...)
+			return p, true
+		}
+	}
+	return Proposal{}, false
+}
+
+func (e *Engine) dropProposals() { e.pending = e.pending[:0] }
+
+// mirror is what mimicry should do now: the condition, the supervisor's
+// overrides, and the concern the current state calls for.
+func (e *Engine) mirror() MirrorSettings {
+	c := e.cfg.Condition
+	m := MirrorSettings{Enabled: true, Gain: 1}
+	switch c.Mimicry {
+	case MimicryOff:
+		m.Enabled, m.Gain = false, 0
+	case MimicryDelayed:
+		m.Delay = c.Delay
+	case MimicryAttenuated:
+		m.Gain = c.Gain
+	}
+	if e.override.gain != nil {
+		m.Gain = *e.override.gain
+	}
+	if e.override.delay != nil {
+		m.Delay = *e.override.delay
+	}
+	if e.override.enabled != nil {
+		m.Enabled = *e.override.enabled
+	}
+	switch e.State() {
+	case StateAttending, StateEngaging:
+		m.Concern = e.cfg.Comfort.AttendingConcern
+	case StateConcerned:
+		m.Concern = e.cfg.Comfort.ConcernedConcern
+	case StateComforting, StateAlerting:
+		m.Concern = e.cfg.Comfort.ComfortingConcern
+	case StateAsleep, StateIdle, StatePaused, StateOptedOut, StateFault:
+		m.Enabled = false // nobody to mirror, or told to keep still
+	}
+	if c.PresenceOnly {
+		m.Enabled, m.Concern = false, 0
+	}
+	return m
+}
+
+func toneFor(kind IntentKind, cfg Config) Tone {
+	switch kind {
+	case IntentGreet:
+		return cfg.Speech.GreetTone
+	case IntentOptOutAck, IntentOptInAck, IntentStill:
+		return ToneNeutral
+	}
+	return ToneGentle
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,174 @@
+package behavior
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception"
+)
+
+// sec turns seconds into observation time.
+func sec(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// harness drives an engine's step directly: one goroutine, as Run does.
+type harness struct {
+	t    testing.TB
+	e    *Engine
+	outs []Output
+}
+
+func newHarness(t testing.TB, cfg Config) *harness {
+	t.Helper()
+	e, err := New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return &harness{t: t, e: e}
+}
+
+// feed hands one input to the engine and returns a copy of its outputs.
+func (h *harness) feed(in Input) []Output {
+	got := append([]Output(nil), h.e.step(in)...)
+	h.outs = append(h.outs, got...)
+	return got
+}
+
+func (h *harness) assess(at, score float64) []Output {
+	return h.feed(AssessmentInput(assessment(at, score)))
+}
+
+func (h *harness) absent(at float64) []Output {
+	return h.feed(AssessmentInput(perception.PainAssessment{At: sec(at), Confidence: 0.9}))
+}
+
+func (h *harness) event(at float64, kind perception.EventKind, text string) []Output {
+	return h.feed(EventInput(perception.Event{At: sec(at), Kind: kind, Text: text, Person: "ada"}))
+}
+
+func (h *harness) command(at float64, c Command) []Output {
+	c.At = sec(at)
+	return h.feed(CommandInput(c))
+}
+
+func (h *harness) tick(at float64) []Output { return h.feed(TickInput(sec(at))) }
+
+// hold feeds a constant score at 10 Hz over [from, to).
+func (h *harness) hold(from, to, score float64) {
+	for at := from; at < to-1e-9; at += 0.1 {
+		h.assess(at, score)
+	}
+}
+
+// arrive puts the engine in attending with a person present at pain 0.
+func (h *harness) arrive(until float64) {
+	h.hold(0, until, 0)
+	if s := h.e.State(); s != StateAttending {
+		h.t.Fatalf("after arriving: state %s, want attending\n%s", s, describe(h.outs))
+	}
+}
+
+func assessment(at, score float64) perception.PainAssessment {
+	return perception.PainAssessment{At: sec(at), Person: "ada", Score: score, Band: perception.BandOf(score),
+		Confidence: 0.9, Present: true}
+}
+
+func visited(outs []Output) []State {
+	var s []State
+	for _, o := range outs {
+		if o.Transition != nil {
+			s = append(s, o.Transition.To)
+		}
+	}
+	return s
+}
+
+func intents(outs []Output) []IntentKind {
+	var k []IntentKind
+	for _, o := range outs {
+		if o.Intent != nil {
+			k = append(k, o.Intent.Kind)
+		}
+	}
+	return k
+}
+
+func spoken(outs []Output) []IntentKind {
+	var k []IntentKind
+	for _, o := range outs {
+		if o.Intent != nil && o.Intent.Say != nil {
+			k = append(k, o.Intent.Kind)
+		}
+	}
+	return k
+}
+
+func alerts(outs []Output) []AlertLevel {
+	var l []AlertLevel
+	for _, o := range outs {
+		if o.Alert != nil {
+			l = append(l, o.Alert.Level)
+		}
+	}
+	return l
+}
+
+// describe renders outputs one per line, for failure messages and goldens.
+func describe(outs []Output) string {
+	var b strings.Builder
+	for _, o := range outs {
+		switch {
+		case o.Session != nil:
+			fmt.Fprintf(&b, "session preset=%s condition=%s seed=%d\n", o.Session.Preset, o.Session.Condition.Name, o.Session.Seed)
+		case o.Transition != nil:
+			fmt.Fprintf(&b, "%8.1fs %s -> %s (%s)\n", o.Transition.At.Seconds(), o.Transition.From, o.Transition.To, o.Transition.Reason)
+		case o.Intent != nil:
+			say := ""
+			if o.Intent.Say != nil {
+				say = " say"
+				if o.Intent.Say.Text != "" {
+					say += fmt.Sprintf(" %q", o.Intent.Say.Text)
+				}
+			}
+			fmt.Fprintf(&b, "%8.1fs   intent %s%s tone=%s concern=%.1f mirror=%v\n", o.Intent.At.Seconds(), o.Intent.Kind, say, o.Intent.Tone, o.Intent.Mirror.Concern, o.Intent.Mirror.Enabled)
+		case o.Alert != nil:
+			fmt.Fprintf(&b, "%8.1fs   alert %s (%s)\n", o.Alert.At.Seconds(), o.Alert.Level, o.Alert.Reason)
+		case o.Proposal != nil:
+			fmt.Fprintf(&b, "%8.1fs   proposal %d %s\n", o.Proposal.At.Seconds(), o.Proposal.ID, o.Proposal.Intent.Kind)
+		case o.Sensors != nil:
+			fmt.Fprintf(&b, "%8.1fs   sensors on=%v\n", o.Sensors.At.Seconds(), o.Sensors.On)
+		case o.Comforted != nil:
+			fmt.Fprintf(&b, "%8.1fs   comforted\n", o.Comforted.At.Seconds())
+		case o.Mirror != nil:
+			fmt.Fprintf(&b, "%8.1fs   mirror enabled=%v gain=%.2f delay=%v concern=%.1f\n", o.Mirror.At.Seconds(), o.Mirror.Settings.Enabled, o.Mirror.Settings.Gain, o.Mirror.Settings.Delay, o.Mirror.Settings.Concern)
+		case o.Annotation != nil:
+			fmt.Fprintf(&b, "%8.1fs   annotation %s\n", o.Annotation.At.Seconds(), o.Annotation.Raw)
+		case o.Rejected != nil:
+			fmt.Fprintf(&b, "%8.1fs   rejected %s: %s\n", o.Rejected.At.Seconds(), o.Rejected.What, o.Rejected.Reason)
+		}
+	}
+	return b.String()
+}
+
+// painEpisode is the pain-episode scenario: a calm person, pain rising to
+// the top of moderate over a minute, held, then easing (or not, when relief
+// is false), at 10 Hz.
+func painEpisode(h *harness, relief bool) {
+	const peak = 6.5
+	for at := 0.0; at < 300; at += 0.1 {
+		score := 0.0
+		switch {
+		case at < 10:
+		case at < 70:
+			score = peak * (at - 10) / 60
+		case !relief || at < 80:
+			score = peak
+		case at < 100:
+			score = peak - (peak-1)*(at-80)/20
+		default:
+			score = 1
+		}
+		h.assess(at, score)
+	}
+}

@@ -1,0 +1,279 @@
+package behavior
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception"
+)
+
+// Input is one thing that happened. Exactly one field is set; use the
+// constructors. All times are observation (session or media) time.
+type Input struct {
+	Assessment *perception.PainAssessment
+	Event      *perception.Event
+	Command    *Command
+	Fault      *Fault
+	Tick       *Tick
+}
+
+// Tick lets the wiring advance observation time when nothing is observed
+// (sensors off while opted out, a silent empty room), so timers still fire.
+type Tick struct{ At time.Duration }
+
+// Fault is the body's report of a fault, or of its clearing.
+type Fault struct {
+	At      time.Duration
+	Err     string // what went wrong, for the transition's reason
+	Cleared bool
+}
+
+// AssessmentInput wraps a pain assessment.
+func AssessmentInput(a perception.PainAssessment) Input { return Input{Assessment: &a} }
+
+// EventInput wraps a perception event.
+func EventInput(e perception.Event) Input { return Input{Event: &e} }
+
+// CommandInput wraps a supervision command.
+func CommandInput(c Command) Input { return Input{Command: &c} }
+
+// FaultInput wraps a robot fault report.
+func FaultInput(f Fault) Input { return Input{Fault: &f} }
+
+// TickInput advances observation time to at.
+func TickInput(at time.Duration) Input { return Input{Tick: &Tick{At: at}} }
+
+func (in Input) validate() error {
+	n := 0
+	for _, set := range []bool{in.Assessment != nil, in.Event != nil, in.Command != nil, in.Fault != nil,
+		in.Tick != nil} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		return fmt.Errorf("input sets %d fields, want exactly 1", n)
+	}
+	return nil
+}
+
+// CommandKind names a supervision command; the names are the console's and
+// MQTT's "cmd" values.
+type CommandKind string
+
+const (
+	CmdPause    CommandKind = "pause"
+	CmdResume   CommandKind = "resume"
+	CmdOptOut   CommandKind = "opt_out"
+	CmdOptIn    CommandKind = "opt_in"
+	CmdSay      CommandKind = "say"      // Text
+	CmdIntent   CommandKind = "intent"   // Kind
+	CmdMimicry  CommandKind = "mimicry"  // Gain, DelayMS, Enabled (each optional)
+	CmdAnnotate CommandKind = "annotate" // passes through untouched
+	CmdApprove  CommandKind = "approve"  // ID (Wizard-of-Oz)
+	CmdReplace  CommandKind = "replace"  // ID, Intent, Text when Intent is say (Wizard-of-Oz)
+)
+
+// Command is a supervision command from the console or MQTT. Its JSON form
+// is the console's control body, e.g. {"cmd":"mimicry","gain":0.5}.
+type Command struct {
+	At      time.Duration `json:"-"` // zero: now (the engine's latest observation time)
+	Cmd     CommandKind   `json:"cmd"`
+	Text    string        `json:"text,omitempty"`
+	Kind    IntentKind    `json:"kind,omitempty"`
+	ID      uint64        `json:"id,omitempty"`
+	Intent  IntentKind    `json:"intent,omitempty"`
+	Gain    *float64      `json:"gain,omitempty"`
+	DelayMS *int          `json:"delay_ms,omitempty"`
+	Enabled *bool         `json:"enabled,omitempty"`
+	// Raw is the command as received; annotations keep whatever fields the
+	// console sent.
+	Raw json.RawMessage `json:"-"`
+}
+
+// ParseCommand decodes and validates a console or MQTT control body.
+// Unknown fields are an error except in annotate, which is passed on as is.
+func ParseCommand(data []byte) (Command, error) {
+	var c Command
+	if err := json.Unmarshal(data, &c); err != nil {
+		return Command{}, fmt.Errorf("behavior: command: %w", err)
+	}
+	if c.Cmd != CmdAnnotate {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&c); err != nil {
+			return Command{}, fmt.Errorf("behavior: command %s: %w", c.Cmd, err)
+		}
+	}
+	c.Raw = append(json.RawMessage(nil), data...)
+	if err := c.Validate(); err != nil {
+		return Command{}, err
+	}
+	return c, nil
+}
+
+// Validate checks the fields the command's kind needs.
+func (c Command) Validate() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("behavior: command %s: %s", c.Cmd, fmt.Sprintf(format, args...))
+	}
+	switch c.Cmd {
+	case CmdPause, CmdResume, CmdOptOut, CmdOptIn, CmdAnnotate:
+	case CmdSay:
+		if c.Text == "" {
+			return bad("text is empty")
+		}
+	case CmdIntent:
+		if !knownIntent(c.Kind) {
+			return bad("unknown intent kind %q", c.Kind)
+		}
+		if c.Kind == IntentSay && c.Text == "" {
+			return bad("kind say needs text")
+		}
+	case CmdMimicry:
+		if c.Gain == nil && c.DelayMS == nil && c.Enabled == nil {
+			return bad("sets none of gain, delay_ms, enabled")
+		}
+		if c.Gain != nil && !(*c.Gain >= 0 && *c.Gain <= 1) {
+			return bad("gain %g is outside 0..1", *c.Gain)
+		}
+		if c.DelayMS != nil && (*c.DelayMS < 0 || *c.DelayMS > 10000) {
+			return bad("delay_ms %d is outside 0..10000", *c.DelayMS)
+		}
+	case CmdApprove:
+		if c.ID == 0 {
+			return bad("id is missing")
+		}
+	case CmdReplace:
+		if c.ID == 0 {
+			return bad("id is missing")
+		}
+		if !knownIntent(c.Intent) {
+			return bad("unknown intent %q", c.Intent)
+		}
+		if c.Intent == IntentSay && c.Text == "" {
+			return bad("intent say needs text")
+		}
+	default:
+		return fmt.Errorf("behavior: command: unknown cmd %q", c.Cmd)
+	}
+	return nil
+}
+
+func knownIntent(k IntentKind) bool {
+	switch k {
+	case IntentSay, IntentStill:
+		return true
+	}
+	for _, known := range IntentKinds {
+		if k == known {
+			return true
+		}
+	}
+	return false
+}
+
+// Output is one thing the engine decided. Exactly one field is set.
+type Output struct {
+	Session    *Session       // first output of every run
+	Transition *Transition    // the state changed
+	Intent     *Intent        // something for body and voice to do
+	Alert      *Alert         // tell a carer
+	Proposal   *Proposal      // Wizard-of-Oz: an action awaiting approval
+	Sensors    *SensorsChange // turn camera and microphone off or on
+	Comforted  *Comforted     // the robot began to comfort: consolability starts watching
+	Mirror     *MirrorChange  // the supervisor changed mirroring
+	Annotation *Command       // a supervisor's annotation, untouched
+	Rejected   *Rejected      // an input the engine could not act on
+}
+
+// Session reports what makes a run reproducible.
+type Session struct {
+	Preset    Preset
+	Condition Condition
+	Seed      uint64
+	Wizard    bool
+	Initial   State
+}
+
+// Transition is a change of state and why.
+type Transition struct {
+	At       time.Duration
+	From, To State
+	Reason   string
+}
+
+// AlertLevel grades an alert.
+type AlertLevel string
+
+const (
+	AlertWarning  AlertLevel = "warning"  // pain is not easing
+	AlertUrgent   AlertLevel = "urgent"   // severe pain, or a call for help
+	AlertResolved AlertLevel = "resolved" // the pain behind an earlier alert eased
+)
+
+func (l AlertLevel) rank() int {
+	switch l {
+	case AlertWarning:
+		return 1
+	case AlertUrgent:
+		return 2
+	}
+	return 0
+}
+
+// Alert asks a carer to come.
+type Alert struct {
+	At     time.Duration
+	Level  AlertLevel
+	Reason string
+	Person string
+	Score  float64 // smoothed pain score when raised
+}
+
+// Proposal is an action the engine would take, held for a supervisor in
+// Wizard-of-Oz mode; answer with approve {id} or replace {id, intent}.
+type Proposal struct {
+	ID     uint64
+	At     time.Duration
+	Intent Intent
+	Reason string
+}
+
+// SensorsChange tells the wiring to close (On false) or reopen the camera and
+// microphone.
+type SensorsChange struct {
+	At     time.Duration
+	On     bool
+	Reason string
+}
+
+// Comforted marks the start of comforting; the wiring turns it into a
+// perception.Event of kind comforted for consolability.
+type Comforted struct {
+	At     time.Duration
+	Person string
+}
+
+// Event is the perception event consolability listens for.
+func (c Comforted) Event() perception.Event {
+	return perception.Event{At: c.At, Kind: perception.EventComforted, Person: c.Person}
+}
+
+// MirrorChange carries new mirror settings between intents.
+type MirrorChange struct {
+	At       time.Duration
+	Settings MirrorSettings
+}
+
+// Rejected explains why an input was not acted on.
+type Rejected struct {
+	At     time.Duration
+	What   string // the command kind, or the input kind
+	Reason string
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -1,0 +1,187 @@
+package behavior
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/looplab/fsm"
+)
+
+// State is where the companion is in its interaction with a person.
+type State string
+
+const (
+	StateAsleep     State = "asleep"     // resting; nobody around for a while
+	StateIdle       State = "idle"       // awake, waiting for someone
+	StateEngaging   State = "engaging"   // someone arrived; greeting them
+	StateAttending  State = "attending"  // with the person, no pain of note
+	StateConcerned  State = "concerned"  // pain rising: checking in gently
+	StateComforting State = "comforting" // pain persists: staying close, soothing
+	StateAlerting   State = "alerting"   // a carer has been told; still comforting
+	StatePaused     State = "paused"     // a supervisor took over
+	StateOptedOut   State = "opted_out"  // the person said stop: sensing off, still
+	StateFault      State = "fault"      // the body reported a fault
+)
+
+// States lists every state in a stable order.
+var States = []State{StateAsleep, StateIdle, StateEngaging, StateAttending, StateConcerned,
+	StateComforting, StateAlerting, StatePaused, StateOptedOut, StateFault}
+
+// trigger names an fsm event. It stays inside the package: callers speak in
+// Inputs, and the engine decides which trigger an input amounts to.
+type trigger string
+
+const (
+	trArrive           trigger = "arrive"
+	trGreeted          trigger = "greeted"
+	trPainRising       trigger = "pain_rising"
+	trPainPersists     trigger = "pain_persists"
+	trPainEased        trigger = "pain_eased"
+	trEscalate         trigger = "escalate"
+	trLeave            trigger = "leave"
+	trRest             trigger = "rest"
+	trPause            trigger = "pause"
+	trResumeWithPerson trigger = "resume_with_person"
+	trResumeAlone      trigger = "resume_alone"
+	trOptOut           trigger = "opt_out"
+	trOptIn            trigger = "opt_in"
+	trFault            trigger = "fault"
+	trFaultCleared     trigger = "fault_cleared"
+)
+
+// edge is one row of the transition table: the single source of truth for
+// both the fsm and the Mermaid diagram.
+type edge struct {
+	on   trigger
+	from []State
+	to   State
+	// guard describes, for the diagram, when the engine fires the trigger.
+	guard func(Config) string
+}
+
+var (
+	withPerson = []State{StateEngaging, StateAttending, StateConcerned, StateComforting, StateAlerting}
+	active     = []State{StateAsleep, StateIdle, StateEngaging, StateAttending, StateConcerned,
+		StateComforting, StateAlerting}
+)
+
+func allBut(skip ...State) []State {
+	var out []State
+	for _, s := range States {
+		keep := true
+		for _, k := range skip {
+			keep = keep && s != k
+		}
+		if keep {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// transitions is the machine. Order matters only for the diagram.
+func transitions() []edge {
+	return []edge{
+		{trArrive, []State{StateAsleep, StateIdle}, StateEngaging, func(c Config) string {
+			return fmt.Sprintf("arrived, or present for %v", c.Presence.ArriveAfter)
+		}},
+		{trGreeted, []State{StateEngaging}, StateAttending, func(c Config) string {
+			return fmt.Sprintf("after %v", c.Presence.GreetFor)
+		}},
+		{trPainRising, []State{StateEngaging, StateAttending}, StateConcerned, func(c Config) string {
+			return fmt.Sprintf("pain ≥ %g for %v, or a pain word", c.Pain.Concern, c.Pain.ConcernDwell)
+		}},
+		{trPainPersists, []State{StateConcerned}, StateComforting, func(c Config) string {
+			return fmt.Sprintf("pain ≥ %g for %v, or ≥ %g for %v", c.Pain.Comfort, c.Pain.ComfortDwell,
+				c.Pain.Concern, c.Pain.PersistFor)
+		}},
+		{trPainEased, []State{StateConcerned, StateComforting, StateAlerting}, StateAttending, func(c Config) string {
+			return fmt.Sprintf("pain < %g for %v", c.Pain.Clear, c.Pain.EaseDwell)
+		}},
+		{trEscalate, []State{StateEngaging, StateAttending, StateConcerned, StateComforting}, StateAlerting,
+			func(c Config) string {
+				return fmt.Sprintf("pain ≥ %g for %v, no relief in %v, or a help word", c.Pain.Severe,
+					c.Pain.SevereDwell, c.Alert.ReliefTimeout)
+			}},
+		{trLeave, withPerson, StateIdle, func(c Config) string {
+			return fmt.Sprintf("left, or absent for %v", c.Presence.LeaveAfter)
+		}},
+		{trRest, []State{StateIdle}, StateAsleep, func(c Config) string {
+			return fmt.Sprintf("nobody for %v", c.Presence.RestAfter)
+		}},
+		{trPause, active, StatePaused, func(Config) string { return "console pause" }},
+		{trResumeWithPerson, []State{StatePaused}, StateAttending, func(Config) string { return "console resume, person present" }},
+		{trResumeAlone, []State{StatePaused}, StateIdle, func(Config) string { return "console resume, nobody present" }},
+		{trOptOut, allBut(StateOptedOut), StateOptedOut, func(c Config) string {
+			return "stop word, opt-out touch, or console opt_out"
+		}},
+		{trOptIn, []State{StateOptedOut}, StateIdle, func(c Config) string {
+			if len(c.OptOut.OptInTouch) > 0 {
+				return "console opt_in or opt-in touch"
+			}
+			return "console opt_in"
+		}},
+		{trFault, allBut(StateOptedOut, StateFault), StateFault, func(Config) string { return "robot fault" }},
+		{trFaultCleared, []State{StateFault}, StateIdle, func(Config) string { return "robot fault cleared" }},
+	}
+}
+
+// machine wraps looplab/fsm. It registers no callbacks at all: the engine
+// runs entry actions itself after Event returns, so nothing can re-enter the
+// fsm from inside a callback (looplab/fsm #36, #102), and it passes a context
+// that is never cancelled, so a cancelled run cannot leave the fsm stuck
+// mid-transition (the v1.0.3 bug).
+type machine struct {
+	f *fsm.FSM
+}
+
+func newMachine(initial State) *machine {
+	var events fsm.Events
+	for _, e := range transitions() {
+		src := make([]string, len(e.from))
+		for i, s := range e.from {
+			src[i] = string(s)
+		}
+		events = append(events, fsm.EventDesc{Name: string(e.on), Src: src, Dst: string(e.to)})
+	}
+	return &machine{f: fsm.NewFSM(string(initial), events, nil)}
+}
+
+func (m *machine) current() State { return State(m.f.Current()) }
+
+func (m *machine) can(t trigger) bool { return m.f.Can(string(t)) }
+
+// fire moves the machine; it reports false when the trigger does not apply
+// in the current state.
+func (m *machine) fire(t trigger) (from, to State, ok bool, err error) {
+	from = m.current()
+	if !m.can(t) {
+		return from, from, false, nil
+	}
+	if err := m.f.Event(context.Background(), string(t)); err != nil {
+		if errors.As(err, new(fsm.NoTransitionError)) {
+			return from, from, false, nil
+		}
+		return from, from, false, fmt.Errorf("behavior: fsm %s from %s: %w", t, from, err)
+	}
+	return from, m.current(), true, nil
+}
+
+// Mermaid renders the machine as a Mermaid stateDiagram-v2, generated from
+// the same transition table the engine runs, with guards labelled from cfg.
+func Mermaid(cfg Config) string {
+	var b strings.Builder
+	b.WriteString("stateDiagram-v2\n")
+	fmt.Fprintf(&b, "    [*] --> %s\n", initialState)
+	for _, e := range transitions() {
+		label := string(e.on) + " [" + e.guard(cfg) + "]"
+		for _, from := range e.from {
+			fmt.Fprintf(&b, "    %s --> %s: %s\n", from, e.to, label)
+		}
+	}
+	return b.String()
+}
+
+const initialState = StateIdle
