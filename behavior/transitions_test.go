@@ -1,0 +1,249 @@
+package behavior
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/kindred-hri/kindred/perception"
+)
+
+// reach drives a fresh engine into state with real inputs and returns the
+// observation time it got there, in seconds.
+func reach(t *testing.T, h *harness, s State) float64 {
+	t.Helper()
+	var at float64
+	switch s {
+	case StateIdle:
+	case StateAsleep:
+		at = h.e.cfg.Presence.RestAfter.Seconds()
+		h.tick(at)
+	case StateEngaging:
+		h.event(0, perception.EventArrived, "")
+	case StateAttending:
+		h.arrive(6)
+		at = 6
+	case StateConcerned:
+		h.arrive(6)
+		h.event(6, perception.EventKeyword, "ouch")
+		at = 6
+	case StateComforting:
+		h.arrive(6)
+		h.hold(6, 30, 5)
+		at = 30
+	case StateAlerting:
+		h.arrive(6)
+		h.event(6, perception.EventKeyword, "help")
+		at = 6
+	case StatePaused:
+		h.arrive(6)
+		h.command(6, Command{Cmd: CmdPause})
+		at = 6
+	case StateOptedOut:
+		h.event(0, perception.EventKeyword, "stop")
+	case StateFault:
+		h.feed(FaultInput(Fault{Err: "servo 3 overheated"}))
+	default:
+		t.Fatalf("no way to reach %s", s)
+	}
+	if got := h.e.State(); got != s {
+		t.Fatalf("reach %s: engine is in %s\n%s", s, got, describe(h.outs))
+	}
+	return at
+}
+
+// fireBy applies, at time at, real inputs that make the engine take trigger.
+var fireBy = map[trigger]func(h *harness, at float64){
+	trArrive:  func(h *harness, at float64) { h.event(at+0.1, perception.EventArrived, "") },
+	trGreeted: func(h *harness, at float64) { h.tick(at + h.e.cfg.Presence.GreetFor.Seconds()) },
+	trPainRising: func(h *harness, at float64) {
+		h.event(at+0.1, perception.EventKeyword, "ouch")
+	},
+	trPainPersists: func(h *harness, at float64) { h.hold(at, at+12, 5) },
+	trPainEased:    func(h *harness, at float64) { h.hold(at, at+20, 0) },
+	trEscalate:     func(h *harness, at float64) { h.event(at+0.1, perception.EventKeyword, "help") },
+	trLeave:        func(h *harness, at float64) { h.event(at+0.1, perception.EventLeft, "") },
+	trRest:         func(h *harness, at float64) { h.tick(at + h.e.cfg.Presence.RestAfter.Seconds()) },
+	trPause:        func(h *harness, at float64) { h.command(at+0.1, Command{Cmd: CmdPause}) },
+	trResumeWithPerson: func(h *harness, at float64) {
+		h.command(at+0.1, Command{Cmd: CmdResume})
+	},
+	trResumeAlone: func(h *harness, at float64) {
+		h.event(at+0.1, perception.EventLeft, "")
+		h.command(at+0.2, Command{Cmd: CmdResume})
+	},
+	trOptOut:       func(h *harness, at float64) { h.event(at+0.1, perception.EventKeyword, "stop") },
+	trOptIn:        func(h *harness, at float64) { h.command(at+0.1, Command{Cmd: CmdOptIn}) },
+	trFault:        func(h *harness, at float64) { h.feed(FaultInput(Fault{At: sec(at + 0.1), Err: "bus error"})) },
+	trFaultCleared: func(h *harness, at float64) { h.feed(FaultInput(Fault{At: sec(at + 0.1), Cleared: true})) },
+}
+
+// Every row of the transition table, from every source state, is taken by
+// the running engine in response to real inputs.
+func TestEveryTransition(t *testing.T) {
+	for _, e := range transitions() {
+		for _, from := range e.from {
+			t.Run(fmt.Sprintf("%s/%s", e.on, from), func(t *testing.T) {
+				h := newHarness(t, DefaultConfig())
+				at := reach(t, h, from)
+				do, ok := fireBy[e.on]
+				if !ok {
+					t.Fatalf("no input recipe for trigger %s", e.on)
+				}
+				before := len(h.outs)
+				do(h, at)
+				var first *Transition
+				for _, o := range h.outs[before:] {
+					if o.Transition != nil {
+						first = o.Transition
+						break
+					}
+				}
+				if first == nil || first.From != from || first.To != e.to {
+					t.Fatalf("want %s -> %s, got %+v\n%s", from, e.to, first, describe(h.outs[before:]))
+				}
+				if first.Reason == "" {
+					t.Errorf("transition without a reason")
+				}
+			})
+		}
+	}
+}
+
+// Opting out works from every state, by every means, within one input.
+func TestOptOutFromEveryState(t *testing.T) {
+	means := []struct {
+		name string
+		in   func(at float64) Input
+	}{
+		{"stop", func(at float64) Input {
+			return EventInput(perception.Event{At: sec(at), Kind: perception.EventKeyword, Text: "Stop"})
+		}},
+		{"go away", func(at float64) Input {
+			return EventInput(perception.Event{At: sec(at), Kind: perception.EventKeyword, Text: "go  away"})
+		}},
+		{"touch", func(at float64) Input {
+			return EventInput(perception.Event{At: sec(at), Kind: perception.EventTouch, Text: "head"})
+		}},
+		{"console", func(at float64) Input { return CommandInput(Command{At: sec(at), Cmd: CmdOptOut}) }},
+	}
+	for _, s := range States {
+		for _, m := range means {
+			t.Run(string(s)+"/"+m.name, func(t *testing.T) {
+				h := newHarness(t, DefaultConfig())
+				at := reach(t, h, s)
+				got := h.feed(m.in(at + 0.5))
+				if s == StateOptedOut {
+					if slices.Contains(intents(got), IntentOptOutAck) || len(visited(got)) > 0 {
+						t.Fatalf("opting out twice acknowledged again:\n%s", describe(got))
+					}
+					return
+				}
+				if h.e.State() != StateOptedOut {
+					t.Fatalf("state %s after %s, want opted_out\n%s", h.e.State(), m.name, describe(got))
+				}
+				checkOptedOut(t, got)
+			})
+		}
+	}
+}
+
+// checkOptedOut asserts the outputs of the opting-out input: sensors off,
+// one spoken acknowledgement, then still.
+func checkOptedOut(t *testing.T, got []Output) {
+	t.Helper()
+	var sensorsOff bool
+	for _, o := range got {
+		if o.Sensors != nil && !o.Sensors.On {
+			sensorsOff = true
+		}
+	}
+	if !sensorsOff {
+		t.Errorf("no Sensors{On:false}\n%s", describe(got))
+	}
+	if got := intents(got); !slices.Equal(got, []IntentKind{IntentOptOutAck, IntentStill}) {
+		t.Errorf("intents %v, want [opt_out_ack still]", got)
+	}
+	if got := spoken(got); !slices.Equal(got, []IntentKind{IntentOptOutAck}) {
+		t.Errorf("spoken %v, want the acknowledgement once", got)
+	}
+}
+
+func TestOptedOutIgnoresSensingAndNeedsExplicitOptIn(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.OptOut.OptInTouch = []string{"hand"}
+	h := newHarness(t, cfg)
+	h.arrive(6)
+	h.event(7, perception.EventKeyword, "go away")
+	before := len(h.outs)
+	h.hold(8, 60, 9)                                          // severe pain still arriving: not looked at
+	h.event(60, perception.EventKeyword, "help")              // microphone should be off; ignored
+	h.event(61, perception.EventTouch, "head")                // the opt-out sensor does not opt in
+	h.command(62, Command{Cmd: CmdSay, Text: "hello?"})       // refused
+	h.command(63, Command{Cmd: CmdIntent, Kind: IntentGreet}) // refused
+	if n := len(visited(h.outs[before:])); n != 0 || h.e.State() != StateOptedOut {
+		t.Fatalf("opted-out engine moved:\n%s", describe(h.outs[before:]))
+	}
+	if k := intents(h.outs[before:]); len(k) != 0 {
+		t.Fatalf("opted-out engine acted: %v", k)
+	}
+	var rejected int
+	for _, o := range h.outs[before:] {
+		if o.Rejected != nil {
+			rejected++
+		}
+	}
+	if rejected != 2 {
+		t.Errorf("%d rejections, want 2 (say, intent)\n%s", rejected, describe(h.outs[before:]))
+	}
+	got := h.event(64, perception.EventTouch, "hand")
+	if h.e.State() != StateIdle {
+		t.Fatalf("opt-in touch: state %s\n%s", h.e.State(), describe(got))
+	}
+	var on bool
+	for _, o := range got {
+		on = on || (o.Sensors != nil && o.Sensors.On)
+	}
+	if !on || !slices.Equal(spoken(got), []IntentKind{IntentOptInAck}) {
+		t.Errorf("opt-in outputs:\n%s", describe(got))
+	}
+	// Pain history was forgotten: a fresh arrival is needed before anything.
+	h.hold(64, 66, 0)
+	if h.e.State() != StateEngaging {
+		t.Errorf("after opt-in and presence: state %s, want engaging", h.e.State())
+	}
+}
+
+func TestOptInWithoutConfiguredTouchNeedsConsole(t *testing.T) {
+	h := newHarness(t, DefaultConfig())
+	h.event(1, perception.EventKeyword, "stop")
+	h.event(2, perception.EventTouch, "hand")
+	h.event(3, perception.EventTouch, "head")
+	if h.e.State() != StateOptedOut {
+		t.Fatalf("a touch opted back in without configuration: %s", h.e.State())
+	}
+	if got := h.command(4, Command{Cmd: CmdOptIn}); h.e.State() != StateIdle {
+		t.Fatalf("console opt_in: state %s\n%s", h.e.State(), describe(got))
+	}
+	if got := h.command(5, Command{Cmd: CmdOptIn}); len(got) != 1 || got[0].Rejected == nil {
+		t.Errorf("second opt_in: %s", describe(got))
+	}
+}
+
+// A fault that arrives while opted out is not forgotten on opting in.
+func TestFaultWhileOptedOut(t *testing.T) {
+	h := newHarness(t, DefaultConfig())
+	h.event(1, perception.EventKeyword, "stop")
+	h.feed(FaultInput(Fault{At: sec(2), Err: "servo stalled"}))
+	if h.e.State() != StateOptedOut {
+		t.Fatalf("fault moved an opted-out engine to %s", h.e.State())
+	}
+	got := h.command(3, Command{Cmd: CmdOptIn})
+	if want := []State{StateIdle, StateFault}; !slices.Equal(visited(got), want) {
+		t.Fatalf("visited %v, want %v\n%s", visited(got), want, describe(got))
+	}
+	h.feed(FaultInput(Fault{At: sec(4), Cleared: true}))
+	if h.e.State() != StateIdle {
+		t.Fatalf("cleared: %s", h.e.State())
+	}
+}
