@@ -172,3 +172,5 @@ func painEpisode(h *harness, relief bool) {
 		h.assess(at, score)
 	}
 }
+
+func nanValue() float64 { var z float64; return z / z }

@@ -1,0 +1,379 @@
+package behavior
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception"
+)
+
+// The pain-episode scenario: engaging, then concerned, then comforting, in
+// that order, with utterances; back to attending when relief comes, on to
+// alerting when it does not.
+func TestPainEpisode(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		relief bool
+		want   []State
+		alerts []AlertLevel
+	}{
+		{"eases after comfort", true,
+			[]State{StateEngaging, StateAttending, StateConcerned, StateComforting, StateAttending}, nil},
+		{"no relief", false,
+			[]State{StateEngaging, StateAttending, StateConcerned, StateComforting, StateAlerting},
+			[]AlertLevel{AlertWarning}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, DefaultConfig())
+			painEpisode(h, tc.relief)
+			if got := visited(h.outs); !slices.Equal(got, tc.want) {
+				t.Fatalf("visited %v, want %v\n%s", got, tc.want, describe(h.outs))
+			}
+			if got := alerts(h.outs); !slices.Equal(got, tc.alerts) {
+				t.Errorf("alerts %v, want %v", got, tc.alerts)
+			}
+			said := spoken(h.outs)
+			for _, k := range []IntentKind{IntentGreet, IntentCheckIn, IntentComfort, IntentBreathingGuide} {
+				if !slices.Contains(said, k) {
+					t.Errorf("never said %s; said %v", k, said)
+				}
+			}
+			var comforted int
+			for _, o := range h.outs {
+				if o.Comforted != nil {
+					comforted++
+					if ev := o.Comforted.Event(); ev.Kind != perception.EventComforted || ev.Person != "ada" {
+						t.Errorf("comforted event %+v", ev)
+					}
+				}
+			}
+			if comforted != 1 {
+				t.Errorf("%d comforted outputs, want 1", comforted)
+			}
+			golden(t, "episode_"+strings.ReplaceAll(tc.name, " ", "_")+".txt", describe(h.outs))
+		})
+	}
+}
+
+// The same inputs and seed give the same outputs, bit for bit.
+func TestReproducible(t *testing.T) {
+	run := func(seed uint64) string {
+		cfg := DefaultConfig()
+		cfg.Seed = seed
+		h := newHarness(t, cfg)
+		painEpisode(h, false)
+		return describe(h.outs)
+	}
+	if a, b := run(7), run(7); a != b {
+		t.Fatalf("two runs with seed 7 differ:\n%s\n---\n%s", a, b)
+	}
+	if a, b := run(7), run(8); a == b {
+		t.Errorf("seeds 7 and 8 gave identical runs; the seed chooses nothing")
+	}
+}
+
+func TestPresenceDwell(t *testing.T) {
+	cfg := DefaultConfig() // arrive after 1 s, leave after 8 s
+	for _, tc := range []struct {
+		name string
+		feed func(h *harness)
+		want State
+	}{
+		{"glimpse is not arrival", func(h *harness) { h.hold(0, 0.8, 0); h.absent(0.9) }, StateIdle},
+		{"a second is arrival", func(h *harness) { h.hold(0, 1.2, 0) }, StateEngaging},
+		{"brief absence is not leaving", func(h *harness) {
+			h.arrive(6)
+			for at := 6.0; at < 13; at += 0.1 {
+				h.absent(at)
+			}
+		}, StateAttending},
+		{"long absence is leaving", func(h *harness) {
+			h.arrive(6)
+			for at := 6.0; at < 15; at += 0.1 {
+				h.absent(at)
+			}
+		}, StateIdle},
+		{"lost camera is not absence", func(h *harness) {
+			h.arrive(6)
+			h.feed(EventInput(perception.Event{At: sec(6), Kind: perception.EventModalityLost, Modality: perception.ModFace}))
+			for at := 6.0; at < 30; at += 0.1 {
+				h.absent(at)
+			}
+		}, StateAttending},
+		{"camera back, absence counts again", func(h *harness) {
+			h.arrive(6)
+			h.feed(EventInput(perception.Event{At: sec(6), Kind: perception.EventModalityLost, Modality: perception.ModFace}))
+			h.feed(EventInput(perception.Event{At: sec(7), Kind: perception.EventModalityBack, Modality: perception.ModFace}))
+			for at := 7.0; at < 16; at += 0.1 {
+				h.absent(at)
+			}
+		}, StateIdle},
+		{"idle rests after a while", func(h *harness) { h.tick(119) }, StateIdle},
+		{"idle rests", func(h *harness) { h.tick(120) }, StateAsleep},
+		{"asleep wakes for a visitor", func(h *harness) { h.tick(120); h.hold(121, 122.5, 0) }, StateEngaging},
+		{"greeting lasts", func(h *harness) { h.event(0, perception.EventArrived, ""); h.tick(3.9) }, StateEngaging},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, cfg)
+			tc.feed(h)
+			if got := h.e.State(); got != tc.want {
+				t.Fatalf("state %s, want %s\n%s", got, tc.want, describe(h.outs))
+			}
+		})
+	}
+}
+
+func TestGoodbyeAndGreetCooldown(t *testing.T) {
+	h := newHarness(t, DefaultConfig()) // greet cooldown 10 min
+	h.arrive(6)
+	got := h.event(20, perception.EventLeft, "")
+	if !slices.Equal(spoken(got), []IntentKind{IntentGoodbye}) {
+		t.Fatalf("leaving: %s", describe(got))
+	}
+	got = h.event(60, perception.EventArrived, "")
+	if k := intents(got); !slices.Equal(k, []IntentKind{IntentGreet}) || len(spoken(got)) != 0 {
+		t.Errorf("back within the cooldown: want a silent greeting, got\n%s", describe(got))
+	}
+	h.event(70, perception.EventLeft, "")
+	got = h.event(620, perception.EventArrived, "")
+	if !slices.Equal(spoken(got), []IntentKind{IntentGreet}) {
+		t.Errorf("back after the cooldown: want a spoken greeting, got\n%s", describe(got))
+	}
+}
+
+// Pain hovering between the clear and concern thresholds changes nothing;
+// crossing concern must hold for the dwell.
+func TestPainHysteresisAndDwell(t *testing.T) {
+	h := newHarness(t, DefaultConfig()) // clear 2, concern 3 for 3 s
+	h.arrive(6)
+	for at := 6.0; at < 60; at += 0.1 {
+		score := 2.2
+		if int(at)%2 == 0 {
+			score = 2.9
+		}
+		h.assess(at, score)
+	}
+	if s := h.e.State(); s != StateAttending {
+		t.Fatalf("hovering pain moved to %s", s)
+	}
+	h.hold(60, 64, 3.5) // smoothed crosses 3 at ~61 s: not yet 3 s
+	if s := h.e.State(); s != StateAttending {
+		t.Fatalf("before the dwell: %s", s)
+	}
+	h.hold(64, 66, 3.5)
+	if s := h.e.State(); s != StateConcerned {
+		t.Fatalf("after the dwell: %s, want concerned", s)
+	}
+	h.hold(66, 80, 2.5) // below concern, above clear: stays concerned
+	if s := h.e.State(); s != StateConcerned {
+		t.Fatalf("between thresholds: %s, want concerned", s)
+	}
+	h.hold(80, 95, 0)
+	if s := h.e.State(); s != StateAttending {
+		t.Fatalf("eased: %s, want attending", s)
+	}
+}
+
+func TestCheckInCooldown(t *testing.T) {
+	h := newHarness(t, DefaultConfig()) // check-in cooldown 1 min
+	h.arrive(6)
+	h.event(10, perception.EventKeyword, "ouch")
+	h.hold(10, 30, 0) // eases back to attending
+	before := len(h.outs)
+	h.event(40, perception.EventKeyword, "it hurts")
+	got := h.outs[before:]
+	if k := intents(got); !slices.Equal(k, []IntentKind{IntentCheckIn}) || len(spoken(got)) != 0 {
+		t.Errorf("second check-in within a minute: want silent, got\n%s", describe(got))
+	}
+	h.hold(40, 60, 0)
+	got = h.event(75, perception.EventKeyword, "ouch")
+	if !slices.Equal(spoken(got), []IntentKind{IntentCheckIn}) {
+		t.Errorf("check-in after the cooldown: want spoken, got\n%s", describe(got))
+	}
+}
+
+func TestSpeechLimiter(t *testing.T) {
+	s := speechLimiter{minGap: 8 * time.Second, perMinute: 3}
+	var said []float64
+	for at := 0.0; at < 120; at++ {
+		if s.allow(sec(at)) {
+			s.record(sec(at))
+			said = append(said, at)
+		}
+	}
+	want := []float64{0, 8, 16, 60, 68, 76}
+	if !slices.Equal(said, want) {
+		t.Fatalf("spoke at %v, want %v", said, want)
+	}
+}
+
+// Pain that stays at concern level, though never at comfort level, is
+// comforted once it has persisted.
+func TestPersistentModeratePainIsComforted(t *testing.T) {
+	h := newHarness(t, DefaultConfig()) // concern 3, comfort 4, persist 20 s
+	h.arrive(6)
+	h.hold(6, 20, 3.5)
+	if s := h.e.State(); s != StateConcerned {
+		t.Fatalf("state %s, want concerned", s)
+	}
+	h.hold(20, 32, 3.5)
+	if s := h.e.State(); s != StateComforting {
+		t.Fatalf("state %s, want comforting after persisting", s)
+	}
+}
+
+func TestSeverePainAlertsAndEscalates(t *testing.T) {
+	h := newHarness(t, DefaultConfig())
+	h.arrive(6)
+	h.hold(6, 20, 8.5)
+	if s := h.e.State(); s != StateAlerting {
+		t.Fatalf("severe pain: state %s\n%s", s, describe(h.outs))
+	}
+	if got := alerts(h.outs); !slices.Equal(got, []AlertLevel{AlertUrgent}) {
+		t.Fatalf("alerts %v", got)
+	}
+
+	// Not easing: a warning, then severe pain in alerting escalates to urgent
+	// without leaving the state.
+	h2 := newHarness(t, DefaultConfig())
+	h2.arrive(6)
+	h2.hold(6, 200, 5)
+	if got := alerts(h2.outs); !slices.Equal(got, []AlertLevel{AlertWarning}) {
+		t.Fatalf("alerts %v, want a warning", got)
+	}
+	before := len(h2.outs)
+	h2.hold(200, 215, 9)
+	if got := alerts(h2.outs[before:]); !slices.Equal(got, []AlertLevel{AlertUrgent}) {
+		t.Fatalf("escalation %v, want urgent", got)
+	}
+	if n := len(visited(h2.outs[before:])); n != 0 {
+		t.Errorf("escalation changed state")
+	}
+	h2.hold(215, 260, 0)
+	if got := alerts(h2.outs[before:]); !slices.Equal(got, []AlertLevel{AlertUrgent, AlertResolved}) {
+		t.Errorf("after easing: alerts %v, want urgent then resolved", got)
+	}
+	if s := h2.e.State(); s != StateAttending {
+		t.Errorf("after easing: %s", s)
+	}
+}
+
+func TestAlertCooldown(t *testing.T) {
+	h := newHarness(t, DefaultConfig()) // cooldown 10 min
+	h.arrive(6)
+	h.event(10, perception.EventKeyword, "help")
+	h.hold(10, 30, 0) // eased
+	h.event(40, perception.EventKeyword, "help")
+	if s := h.e.State(); s != StateAlerting {
+		t.Fatalf("second call: state %s", s)
+	}
+	if got := alerts(h.outs); !slices.Equal(got, []AlertLevel{AlertUrgent, AlertResolved}) {
+		t.Errorf("within the cooldown: alerts %v, want the first urgent and its resolution only", got)
+	}
+	h.hold(40, 60, 0)
+	h.event(700, perception.EventKeyword, "help")
+	if got := alerts(h.outs); len(got) != 3 || got[2] != AlertUrgent {
+		t.Errorf("after the cooldown: alerts %v", got)
+	}
+}
+
+// Without fresh assessments nothing escalates: a tick cannot stand in for
+// evidence of pain.
+func TestStalePainDecidesNothing(t *testing.T) {
+	h := newHarness(t, DefaultConfig())
+	h.arrive(6)
+	h.hold(6, 30, 5) // comforting
+	for at := 30.0; at < 400; at += 1 {
+		h.tick(at)
+	}
+	if got := alerts(h.outs); len(got) != 0 {
+		t.Fatalf("alerted on stale data: %v", got)
+	}
+}
+
+func TestBreathingPace(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Comfort.BreathingCycle = 6 * time.Second
+	cfg.Comfort.BreathingCycles = 4
+	h := newHarness(t, cfg)
+	h.arrive(6)
+	h.hold(6, 100, 5.5)
+	var cues []time.Duration
+	for _, o := range h.outs {
+		if o.Intent != nil && o.Intent.Kind == IntentBreathingGuide {
+			cues = append(cues, o.Intent.At)
+		}
+	}
+	if len(cues) != 4 {
+		t.Fatalf("%d breathing cues, want 4\n%s", len(cues), describe(h.outs))
+	}
+	for i := 1; i < len(cues); i++ {
+		if gap := cues[i] - cues[i-1]; gap < 6*time.Second || gap > 6*time.Second+150*time.Millisecond {
+			t.Errorf("cue %d after %v, want one breathing cycle (6s)", i, gap)
+		}
+	}
+}
+
+// Comfort repeats while pain lasts, never closer than the repeat interval
+// less its jitter.
+func TestComfortRepeatIsRateLimited(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Comfort.BreathingCycles = 0
+	cfg.Alert.ReliefTimeout = time.Hour
+	h := newHarness(t, cfg)
+	h.arrive(6)
+	h.hold(6, 600, 5)
+	var at []time.Duration
+	for _, o := range h.outs {
+		if o.Intent != nil && (o.Intent.Kind == IntentComfort || o.Intent.Kind == IntentReassure) {
+			at = append(at, o.Intent.At)
+		}
+	}
+	if len(at) < 10 {
+		t.Fatalf("only %d comfort acts in ten minutes", len(at))
+	}
+	min := time.Duration(float64(cfg.Comfort.Repeat) * (1 - cfg.Comfort.Jitter))
+	for i := 1; i < len(at); i++ {
+		if gap := at[i] - at[i-1]; gap < min {
+			t.Errorf("comfort %d only %v after the last", i, gap)
+		}
+	}
+	if n := len(spoken(h.outs)); n > 4+len(at) {
+		t.Errorf("%d utterances", n)
+	}
+}
+
+func TestInvalidInputsAreRejectedNotPanics(t *testing.T) {
+	h := newHarness(t, DefaultConfig())
+	got := h.feed(Input{})
+	if len(got) != 1 || got[0].Rejected == nil {
+		t.Fatalf("empty input: %s", describe(got))
+	}
+	a := assessment(1, 0)
+	got = h.feed(Input{Assessment: &a, Tick: &Tick{At: 2}})
+	if len(got) != 1 || got[0].Rejected == nil {
+		t.Fatalf("double input: %s", describe(got))
+	}
+	h.arrive(6)
+	nan := assessment(7, 0)
+	nan.Score = nanValue()
+	h.feed(AssessmentInput(nan))
+	h.hold(7, 9, 11) // out of range: clamped to 10
+	if s := h.pain(); s > 10 {
+		t.Errorf("smoothed %g above 10", s)
+	}
+	// Time going backwards neither rewinds the clock nor breaks the dwell.
+	now := h.e.now
+	h.assess(3, 0)
+	if h.e.now != now {
+		t.Errorf("now %v after a late input", h.e.now)
+	}
+	got = h.command(10, Command{Cmd: "dance"})
+	if len(got) == 0 || got[0].Rejected == nil {
+		t.Errorf("unknown command: %s", describe(got))
+	}
+}
+
+func (h *harness) pain() float64 { return h.e.pain.score }
