@@ -1,0 +1,61 @@
+package voices
+
+import (
+	"context"
+	"math"
+	"sync"
+	"testing"
+	"time"
+)
+
+// toneSynth is a synthesiser for tests: it "speaks" a 200 Hz tone whose
+// loudness rises and falls four times a second, 50 ms per character, with a
+// phoneme mark every 125 ms. It records every call and fails the test on
+// text it was not told to expect when expect is set.
+type toneSynth struct {
+	t      testing.TB
+	mu     sync.Mutex
+	calls  []synthCall
+	fail   error
+	expect map[string]bool
+}
+
+type synthCall struct {
+	text string
+	v    VoiceParams
+}
+
+func (s *toneSynth) Synthesize(ctx context.Context, text string, v VoiceParams) (Audio, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.expect != nil && !s.expect[text] {
+		s.t.Errorf("synthesiser asked for unexpected text %q", text)
+	}
+	s.calls = append(s.calls, synthCall{text, v})
+	if s.fail != nil {
+		return Audio{}, s.fail
+	}
+	return toneAudio(time.Duration(len([]rune(text)))*50*time.Millisecond, 200), nil
+}
+
+// toneAudio is a syllable-like signal: a tone under a 4 Hz raised-cosine
+// envelope, starting and ending quiet, with alternating open and closed
+// phoneme marks at the envelope's peaks and troughs.
+func toneAudio(d time.Duration, f0 float64) Audio {
+	const rate = 22050
+	n := int(d.Seconds() * rate)
+	a := Audio{SampleRate: rate, Samples: make([]int16, n)}
+	for i := range a.Samples {
+		t := float64(i) / rate
+		env := 0.5 - 0.5*math.Cos(2*math.Pi*4*t)
+		a.Samples[i] = int16(12000 * env * math.Sin(2*math.Pi*f0*t))
+	}
+	for at := time.Duration(0); at < d; at += 125 * time.Millisecond {
+		name := "m"
+		if (at/(125*time.Millisecond))%2 == 1 {
+			name = "a"
+		}
+		a.Phonemes = append(a.Phonemes, Mark{At: at, Name: name})
+	}
+	return a
+}
