@@ -1,0 +1,273 @@
+package behavior
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception"
+)
+
+func TestPauseAndResume(t *testing.T) {
+	h := newHarness(t, DefaultConfig())
+	h.arrive(6)
+	got := h.command(7, Command{Cmd: CmdPause})
+	if !slices.Equal(intents(got), []IntentKind{IntentStill}) {
+		t.Fatalf("pause: %s", describe(got))
+	}
+	before := len(h.outs)
+	h.hold(7, 60, 8) // severe pain while paused: the supervisor has it
+	if n := len(visited(h.outs[before:])) + len(intents(h.outs[before:])); n != 0 {
+		t.Fatalf("paused engine acted:\n%s", describe(h.outs[before:]))
+	}
+	got = h.command(60, Command{Cmd: CmdSay, Text: "I am here, Ada."})
+	if len(got) != 1 || got[0].Intent == nil || got[0].Intent.Kind != IntentSay || got[0].Intent.Say.Text != "I am here, Ada." {
+		t.Fatalf("say while paused: %s", describe(got))
+	}
+	// The person is there and the pain seen while paused counts at once.
+	got = h.command(61, Command{Cmd: CmdResume})
+	if want := []State{StateAttending, StateAlerting}; !slices.Equal(visited(got), want) {
+		t.Fatalf("resume: visited %v, want %v\n%s", visited(got), want, describe(got))
+	}
+	if got := h.command(71, Command{Cmd: CmdResume}); len(got) == 0 || got[0].Rejected == nil {
+		t.Errorf("resume when not paused: %s", describe(got))
+	}
+}
+
+func TestSupervisorCommands(t *testing.T) {
+	gain, delay, off := 0.25, 400, false
+	for _, tc := range []struct {
+		name  string
+		cmd   Command
+		check func(t *testing.T, got []Output)
+	}{
+		{"intent", Command{Cmd: CmdIntent, Kind: IntentBreathingGuide}, func(t *testing.T, got []Output) {
+			if len(got) != 1 || got[0].Intent == nil || got[0].Intent.Kind != IntentBreathingGuide ||
+				got[0].Intent.Say == nil || got[0].Intent.Tone != ToneGentle {
+				t.Errorf("got %s", describe(got))
+			}
+		}},
+		{"intent still says nothing", Command{Cmd: CmdIntent, Kind: IntentStill}, func(t *testing.T, got []Output) {
+			if len(got) != 1 || got[0].Intent == nil || got[0].Intent.Say != nil {
+				t.Errorf("got %s", describe(got))
+			}
+		}},
+		{"mimicry", Command{Cmd: CmdMimicry, Gain: &gain, DelayMS: &delay}, func(t *testing.T, got []Output) {
+			if len(got) != 1 || got[0].Mirror == nil {
+				t.Fatalf("got %s", describe(got))
+			}
+			m := got[0].Mirror.Settings
+			if m.Gain != 0.25 || m.Delay != 400*time.Millisecond || !m.Enabled || m.Concern != 0.1 {
+				t.Errorf("settings %+v", m)
+			}
+		}},
+		{"mimicry off", Command{Cmd: CmdMimicry, Enabled: &off}, func(t *testing.T, got []Output) {
+			if len(got) != 1 || got[0].Mirror == nil || got[0].Mirror.Settings.Enabled {
+				t.Errorf("got %s", describe(got))
+			}
+		}},
+		{"annotate passes through", Command{Cmd: CmdAnnotate, Text: "grimace at 12s",
+			Raw: json.RawMessage(`{"cmd":"annotate","text":"grimace at 12s","rating":6}`)},
+			func(t *testing.T, got []Output) {
+				if len(got) != 1 || got[0].Annotation == nil || string(got[0].Annotation.Raw) !=
+					`{"cmd":"annotate","text":"grimace at 12s","rating":6}` || got[0].Annotation.At != sec(7) {
+					t.Errorf("got %s", describe(got))
+				}
+			}},
+		{"opt_in when not opted out is refused", Command{Cmd: CmdOptIn}, func(t *testing.T, got []Output) {
+			if len(got) != 1 || got[0].Rejected == nil {
+				t.Errorf("got %s", describe(got))
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, DefaultConfig())
+			h.arrive(6)
+			tc.check(t, h.command(7, tc.cmd))
+		})
+	}
+}
+
+// Mirror settings on intents follow the condition, the supervisor and the
+// state.
+func TestConditions(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cond Condition
+		want MirrorSettings // while comforting
+	}{
+		{"on", Condition{Mimicry: MimicryOn, ComfortSpeech: true}, MirrorSettings{Enabled: true, Gain: 1, Concern: 0.7}},
+		{"off", Condition{Mimicry: MimicryOff, ComfortSpeech: true}, MirrorSettings{Concern: 0.7}},
+		{"delayed", Condition{Mimicry: MimicryDelayed, Delay: 2 * time.Second, ComfortSpeech: true},
+			MirrorSettings{Enabled: true, Gain: 1, Delay: 2 * time.Second, Concern: 0.7}},
+		{"attenuated", Condition{Mimicry: MimicryAttenuated, Gain: 0.3, ComfortSpeech: true},
+			MirrorSettings{Enabled: true, Gain: 0.3, Concern: 0.7}},
+		{"presence only", Condition{Mimicry: MimicryOn, PresenceOnly: true}, MirrorSettings{Gain: 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.Condition = tc.cond
+			h := newHarness(t, cfg)
+			painEpisode(h, false)
+			var comfortMirror *MirrorSettings
+			for _, o := range h.outs {
+				if o.Mirror != nil && o.Mirror.At > 0 && h.stateAt(o.Mirror.At) == StateComforting {
+					comfortMirror = &o.Mirror.Settings
+				}
+			}
+			if tc.cond.PresenceOnly {
+				for _, k := range intents(h.outs) {
+					switch k {
+					case IntentCheckIn, IntentComfort, IntentBreathingGuide, IntentReassure:
+						t.Errorf("presence only, yet %s", k)
+					}
+				}
+				if got := alerts(h.outs); !slices.Equal(got, []AlertLevel{AlertWarning}) {
+					t.Errorf("presence only must still alert a carer; alerts %v", got)
+				}
+				return
+			}
+			if comfortMirror == nil || *comfortMirror != tc.want {
+				t.Errorf("mirror while comforting %+v, want %+v\n%s", comfortMirror, tc.want, describe(h.outs))
+			}
+			for _, o := range h.outs {
+				if o.Intent != nil && o.Intent.Kind == IntentComfort && o.Intent.Mirror != tc.want {
+					t.Errorf("comfort intent mirror %+v, want %+v", o.Intent.Mirror, tc.want)
+				}
+			}
+		})
+	}
+}
+
+// stateAt replays the transitions to find the state at an instant (the
+// last transition at or before it).
+func (h *harness) stateAt(at time.Duration) State {
+	s := initialState
+	for _, o := range h.outs {
+		if o.Transition != nil && o.Transition.At <= at {
+			s = o.Transition.To
+		}
+	}
+	return s
+}
+
+func TestComfortSpeechOff(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Condition.ComfortSpeech = false
+	h := newHarness(t, cfg)
+	painEpisode(h, true)
+	if got := visited(h.outs); !slices.Contains(got, StateComforting) {
+		t.Fatalf("never comforted: %v", got)
+	}
+	acted := intents(h.outs)
+	for _, k := range []IntentKind{IntentCheckIn, IntentComfort, IntentBreathingGuide, IntentReassure} {
+		if !slices.Contains(acted, k) {
+			t.Errorf("silent comfort still moves: missing %s in %v", k, acted)
+		}
+	}
+	if got := spoken(h.outs); !slices.Equal(got, []IntentKind{IntentGreet}) {
+		t.Errorf("comfort speech off, yet said %v", got)
+	}
+}
+
+func TestWizardOfOz(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Supervision.Wizard = true
+	h := newHarness(t, cfg)
+	got := h.event(0, perception.EventArrived, "")
+	var greet *Proposal
+	for _, o := range got {
+		if o.Intent != nil {
+			t.Fatalf("wizard mode acted without approval: %s", describe(got))
+		}
+		if o.Proposal != nil {
+			greet = o.Proposal
+		}
+	}
+	if greet == nil || greet.Intent.Kind != IntentGreet || greet.ID == 0 {
+		t.Fatalf("no greeting proposal: %s", describe(got))
+	}
+	got = h.command(2, Command{Cmd: CmdApprove, ID: greet.ID})
+	if len(got) != 1 || got[0].Intent == nil || got[0].Intent.Kind != IntentGreet || got[0].Intent.At != sec(2) {
+		t.Fatalf("approve: %s", describe(got))
+	}
+	if got := h.command(3, Command{Cmd: CmdApprove, ID: greet.ID}); len(got) != 1 || got[0].Rejected == nil {
+		t.Fatalf("approving twice: %s", describe(got))
+	}
+
+	got = h.event(5, perception.EventKeyword, "ouch")
+	var checkIn *Proposal
+	for _, o := range got {
+		if o.Proposal != nil {
+			checkIn = o.Proposal
+		}
+	}
+	if checkIn == nil || checkIn.Intent.Kind != IntentCheckIn {
+		t.Fatalf("no check-in proposal: %s", describe(got))
+	}
+	got = h.command(6, Command{Cmd: CmdReplace, ID: checkIn.ID, Intent: IntentSay, Text: "Shall I fetch Tom?"})
+	if len(got) != 1 || got[0].Intent == nil || got[0].Intent.Kind != IntentSay ||
+		got[0].Intent.Say.Text != "Shall I fetch Tom?" || got[0].Intent.Tone != ToneGentle {
+		t.Fatalf("replace: %s", describe(got))
+	}
+
+	// Proposals lapse after their time to live.
+	got = h.event(10, perception.EventKeyword, "help")
+	var notice *Proposal
+	for _, o := range got {
+		if o.Proposal != nil && o.Proposal.Intent.Kind == IntentAlertNotice {
+			notice = o.Proposal
+		}
+	}
+	if notice == nil || len(alerts(got)) != 1 {
+		t.Fatalf("help: alert not sent at once or notice not proposed: %s", describe(got))
+	}
+	if got := h.command(60, Command{Cmd: CmdApprove, ID: notice.ID}); len(got) == 0 || got[0].Rejected == nil {
+		t.Fatalf("approving a lapsed proposal: %s", describe(got))
+	}
+
+	// Opting out is never held for approval.
+	got = h.event(61, perception.EventKeyword, "stop")
+	checkOptedOut(t, got)
+}
+
+func TestParseCommand(t *testing.T) {
+	for _, tc := range []struct {
+		in, err string
+		check   func(Command) bool
+	}{
+		{in: `{"cmd":"pause"}`, check: func(c Command) bool { return c.Cmd == CmdPause }},
+		{in: `{"cmd":"say","text":"hello"}`, check: func(c Command) bool { return c.Text == "hello" }},
+		{in: `{"cmd":"intent","kind":"comfort"}`, check: func(c Command) bool { return c.Kind == IntentComfort }},
+		{in: `{"cmd":"mimicry","gain":0.5,"delay_ms":300,"enabled":true}`, check: func(c Command) bool {
+			return *c.Gain == 0.5 && *c.DelayMS == 300 && *c.Enabled
+		}},
+		{in: `{"cmd":"annotate","text":"x","rating":3,"tags":["a"]}`, check: func(c Command) bool {
+			return strings.Contains(string(c.Raw), `"rating":3`)
+		}},
+		{in: `{"cmd":"approve","id":4}`, check: func(c Command) bool { return c.ID == 4 }},
+		{in: `{"cmd":"replace","id":4,"intent":"reassure"}`, check: func(c Command) bool { return c.Intent == IntentReassure }},
+		{in: `{"cmd":"say"}`, err: "text is empty"},
+		{in: `{"cmd":"intent","kind":"dance"}`, err: `unknown intent kind "dance"`},
+		{in: `{"cmd":"mimicry"}`, err: "sets none"},
+		{in: `{"cmd":"mimicry","gain":2}`, err: "outside 0..1"},
+		{in: `{"cmd":"mimicry","delay_ms":-1}`, err: "outside 0..10000"},
+		{in: `{"cmd":"approve"}`, err: "id is missing"},
+		{in: `{"cmd":"replace","id":1,"intent":"say"}`, err: "needs text"},
+		{in: `{"cmd":"pause","force":true}`, err: "unknown field"},
+		{in: `{"cmd":"launch"}`, err: `unknown cmd "launch"`},
+		{in: `not json`, err: "invalid character"},
+	} {
+		c, err := ParseCommand([]byte(tc.in))
+		switch {
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("%s: error %v, want one containing %q", tc.in, err, tc.err)
+		case tc.err == "" && err != nil:
+			t.Errorf("%s: %v", tc.in, err)
+		case tc.err == "" && !tc.check(c):
+			t.Errorf("%s: decoded %+v", tc.in, c)
+		}
+	}
+}
