@@ -1,0 +1,434 @@
+package journal
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/robot"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+var t0 = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+
+func fixedNow() func() time.Time {
+	var mu sync.Mutex
+	n := t0
+	return func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		n = n.Add(time.Second)
+		return n
+	}
+}
+
+// sample is one of every record kind, as a session would produce them.
+func sample(person string) []Record {
+	it := Items{Breathing: 1, Vocalisation: 2, Face: 1.5, Body: 0.5, Consolability: 0}
+	return []Record{
+		Transition{At: 0, From: "idle", To: "engaged", Event: "person_arrived", Person: person},
+		Assessment{At: 500 * time.Millisecond, Person: person, Score: 5, Items: it, PSPI: 6.25,
+			Band: perception.BandModerate, Confidence: 0.8, Cues: []string{"brow lowered", "moaning, loud"}, Present: true},
+		PoseSample{At: 600 * time.Millisecond, Joints: robot.Pose{robot.HeadPan: 3.5, robot.Jaw: -1}},
+		Utterance{At: time.Second, Person: person, Intent: "comfort", Text: "I'm here, \"friend\".", Lang: "en",
+			Tone: "gentle", ID: "u1", Pending: true},
+		Alert{At: 1500 * time.Millisecond, Person: person, Level: LevelWarning, Score: 5, Message: "moderate pain for 60 s"},
+		Fault{At: 2 * time.Second, Component: "camera", Message: "no frames for 2 s"},
+		Annotation{At: 2500 * time.Millisecond, Person: person, Annotator: "nurse-1", Scale: ScalePAINAD,
+			Items: &it, Rating: it.Total(), Note: "grimacing"},
+		Annotation{At: 3 * time.Second, Person: person, Scale: ScaleNRS, Rating: 4},
+	}
+}
+
+func openTemp(t *testing.T) (*Journal, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "journal.db")
+	j, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { j.Close() })
+	return j, path
+}
+
+// record runs a writer over recs in one session and returns the session.
+func record(t *testing.T, j *Journal, opts WriterOpts, s Session, recs []Record) Session {
+	t.Helper()
+	if opts.Now == nil {
+		opts.Now = fixedNow()
+	}
+	w := j.NewWriter(opts)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	s, err := w.Begin(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		if !w.Submit(r) {
+			t.Fatalf("submit %v dropped", r.Kind())
+		}
+	}
+	if err := w.End(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestWriteAndReadBack(t *testing.T) {
+	j, _ := openTemp(t)
+	recs := sample("p-ana")
+	s := record(t, j, WriterOpts{}, Session{ID: "s1", Robot: "kiri", Condition: "mirror", Seed: 7, Consent: true,
+		Person: "p-ana"}, recs)
+	got, err := j.Records(context.Background(), s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, recs) {
+		t.Fatalf("records differ\n got %#v\nwant %#v", got, recs)
+	}
+	sessions, err := j.Sessions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sessions) != 1 || sessions[0].Status != StatusComplete || sessions[0].Ended.IsZero() ||
+		sessions[0].Robot != "kiri" || sessions[0].Seed != 7 || !sessions[0].Consent {
+		t.Fatalf("session = %+v", sessions)
+	}
+}
+
+func TestDownsampling(t *testing.T) {
+	j, _ := openTemp(t)
+	var recs []Record
+	for i := range 50 { // 10 Hz for 5 s, 25 Hz poses for 2 s
+		band := perception.BandMild
+		if i == 33 {
+			band = perception.BandModerate
+		}
+		recs = append(recs, Assessment{At: time.Duration(i) * 100 * time.Millisecond, Person: "p", Band: band})
+		recs = append(recs, PoseSample{At: time.Duration(i) * 40 * time.Millisecond, Joints: robot.Pose{robot.Jaw: 1}})
+	}
+	opts := DefaultWriterOpts()
+	opts.Now = fixedNow()
+	s := record(t, j, opts, Session{ID: "s"}, recs)
+	got, err := j.Records(context.Background(), s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[Kind]int{}
+	for _, r := range got {
+		count[r.Kind()]++
+	}
+	// 2 Hz over 5 s = 10, plus the band change at 3.3 s and the return to mild at 3.4 s.
+	if count[KindAssessment] != 12 {
+		t.Errorf("assessments kept = %d, want 12", count[KindAssessment])
+	}
+	if count[KindPose] != 10 { // 5 Hz over 2 s
+		t.Errorf("poses kept = %d, want 10", count[KindPose])
+	}
+}
+
+func TestJSONShape(t *testing.T) {
+	b, err := json.Marshal(Fault{At: 1500 * time.Millisecond, Component: "mic", Message: "gone"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"type":"fault","at":1.5,"component":"mic","message":"gone"}`
+	if string(b) != want {
+		t.Fatalf("got %s want %s", b, want)
+	}
+	for _, r := range sample("p") {
+		b, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := Decode(b)
+		if err != nil {
+			t.Fatalf("%s: %v", b, err)
+		}
+		if !reflect.DeepEqual(back, r) {
+			t.Errorf("round trip %s\n got %#v\nwant %#v", b, back, r)
+		}
+	}
+	for _, bad := range []string{`{"type":"nope","at":1}`, `{"type":"fault","at":-1}`, `{"type":"fault","at":"x"}`, `[`} {
+		if _, err := Decode([]byte(bad)); err == nil {
+			t.Errorf("Decode(%s) accepted", bad)
+		}
+	}
+}
+
+func TestExportRoundTripAndGolden(t *testing.T) {
+	j, _ := openTemp(t)
+	recs := sample("p-ana")
+	s := record(t, j, WriterOpts{}, Session{ID: "20261126T100000Z-abcdef", Robot: "kiri"}, recs)
+	for _, f := range []Format{FormatCSV, FormatJSONL} {
+		var buf bytes.Buffer
+		if err := j.Export(context.Background(), s.ID, f, &buf); err != nil {
+			t.Fatal(err)
+		}
+		golden := filepath.Join("testdata", "export."+string(f))
+		if *update {
+			os.MkdirAll("testdata", 0o755)
+			if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run go test -update)", err)
+		}
+		if !bytes.Equal(buf.Bytes(), want) {
+			t.Errorf("%s export differs from %s:\n%s", f, golden, buf.Bytes())
+		}
+		var back []Record
+		if f == FormatCSV {
+			back, err = ReadCSV(&buf)
+		} else {
+			back, err = ReadJSONL(&buf)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(back, recs) {
+			t.Errorf("%s round trip differs\n got %#v\nwant %#v", f, back, recs)
+		}
+	}
+	if err := j.Export(context.Background(), "nope", FormatCSV, &bytes.Buffer{}); !errors.Is(err, ErrNoSession) {
+		t.Errorf("export of a missing session: %v", err)
+	}
+}
+
+// rowsMentioning counts, over every table and every text column, the rows
+// that contain needle.
+func rowsMentioning(t *testing.T, path, needle string) int {
+	t.Helper()
+	db, err := sql.Open("sqlite", dsn(path, "ro"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		tables = append(tables, n)
+	}
+	rows.Close()
+	if len(tables) < 9 {
+		t.Fatalf("only %d tables", len(tables))
+	}
+	total := 0
+	for _, tbl := range tables {
+		rows, err := db.Query(`SELECT * FROM ` + tbl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range vals {
+				var s string
+				switch x := v.(type) {
+				case string:
+					s = x
+				case []byte:
+					s = string(x)
+				}
+				if strings.Contains(s, needle) {
+					total++
+					break
+				}
+			}
+		}
+		rows.Close()
+	}
+	return total
+}
+
+func TestDeletePersonLeavesNoRows(t *testing.T) {
+	j, path := openTemp(t)
+	w := j.NewWriter(WriterOpts{Now: fixedNow()})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	if err := w.Person(ctx, Person{ID: "p-ana", DisplayName: "Ana", Baseline: []byte(`{"pspi":0.4}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Person(ctx, Person{ID: "p-bo", DisplayName: "Bo"}); err != nil {
+		t.Fatal(err)
+	}
+	// A session about Ana, and a shared session where both appear.
+	w.Begin(ctx, Session{ID: "s-ana", Person: "p-ana"})
+	for _, r := range sample("p-ana") {
+		w.Submit(r)
+	}
+	w.Begin(ctx, Session{ID: "s-both", Person: "p-bo"})
+	for _, r := range append(sample("p-ana"), sample("p-bo")...) {
+		w.Submit(r)
+	}
+	w.End(ctx)
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := rowsMentioning(t, path, "p-ana"); n < 10 {
+		t.Fatalf("only %d rows about p-ana before deletion", n)
+	}
+	if err := w.DeletePerson(ctx, "p-ana"); err != nil {
+		t.Fatal(err)
+	}
+	for _, needle := range []string{"p-ana", "Ana"} {
+		if n := rowsMentioning(t, path, needle); n != 0 {
+			t.Errorf("%d rows still mention %q", n, needle)
+		}
+	}
+	if n := rowsMentioning(t, path, "p-bo"); n < 5 {
+		t.Errorf("deleting Ana removed Bo's rows too (%d left)", n)
+	}
+	recs, err := j.Records(ctx, "s-both")
+	if err != nil || len(recs) != len(sample("p-bo"))+2 { // Bo's records, and the pose and fault from Ana's share (not about her)
+		t.Errorf("s-both has %d records (%v)", len(recs), err)
+	}
+	cancel()
+	<-done
+}
+
+func TestReopenMarksIncompleteAndRetention(t *testing.T) {
+	j, path := openTemp(t)
+	ctx := context.Background()
+	if err := insertSession(ctx, j.db, Session{ID: "old", Started: t0.AddDate(0, 0, -40), Status: StatusComplete}); err != nil {
+		t.Fatal(err)
+	}
+	if err := insertSession(ctx, j.db, Session{ID: "crashed", Started: t0.AddDate(0, 0, -1)}); err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+	r, err := OpenExisting(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := r.Session(ctx, "crashed"); s.Status != StatusOpen {
+		t.Errorf("a reader changed the status to %q", s.Status)
+	}
+	r.Close()
+	j2, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j2.Close()
+	if s, _ := j2.Session(ctx, "crashed"); s.Status != StatusIncomplete {
+		t.Errorf("crashed session status %q, want incomplete", s.Status)
+	}
+	n, err := j2.DeleteOlderThan(ctx, t0, 30)
+	if err != nil || n != 1 {
+		t.Fatalf("retention deleted %d (%v), want 1", n, err)
+	}
+	if _, err := j2.Session(ctx, "old"); !errors.Is(err, ErrNoSession) {
+		t.Errorf("old session survived retention: %v", err)
+	}
+}
+
+func TestOpenExistingRejects(t *testing.T) {
+	dir := t.TempDir()
+	corrupt := filepath.Join(dir, "corrupt.db")
+	os.WriteFile(corrupt, bytes.Repeat([]byte("not sqlite "), 500), 0o644)
+	other := filepath.Join(dir, "other.db")
+	db, _ := sql.Open("sqlite", other)
+	db.Exec(`CREATE TABLE x(y)`)
+	db.Close()
+	for _, tc := range []struct {
+		path string
+		want error
+	}{
+		{filepath.Join(dir, "missing.db"), fs.ErrNotExist},
+		{corrupt, ErrNotJournal},
+		{other, ErrNotJournal},
+		{dir, ErrNotJournal},
+	} {
+		_, err := OpenExisting(context.Background(), tc.path)
+		if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.path) && tc.want != fs.ErrNotExist {
+			t.Errorf("OpenExisting(%s) = %v, want %v", tc.path, err, tc.want)
+		}
+	}
+	if _, err := Open(context.Background(), other); !errors.Is(err, ErrNotJournal) {
+		t.Errorf("Open of a foreign database = %v", err)
+	}
+}
+
+func TestWriteFailureReportedOnceAndNeverBlocks(t *testing.T) {
+	j, _ := openTemp(t)
+	var reports []error
+	var mu sync.Mutex
+	w := j.NewWriter(WriterOpts{Queue: 8, Now: fixedNow(), Report: func(err error) {
+		mu.Lock()
+		reports = append(reports, err)
+		mu.Unlock()
+	}})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	j.db.Close() // the disk went away
+	// Before Run starts the queue fills: Submit must not block.
+	submitted := 0
+	for i := range 20 {
+		if w.Submit(Fault{At: time.Duration(i), Component: "x"}) {
+			submitted++
+		}
+	}
+	if submitted != 8 || w.Stats().Dropped != 12 {
+		t.Fatalf("submitted %d, stats %+v", submitted, w.Stats())
+	}
+	go func() { done <- w.Run(ctx) }()
+	if _, err := w.Begin(ctx, Session{ID: "s"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		w.Submit(Fault{At: time.Duration(i), Component: "x"})
+		if err := w.Flush(ctx); err == nil {
+			t.Fatal("flush to a closed database succeeded")
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(reports) != 1 {
+		t.Fatalf("%d reports, want exactly 1: %v", len(reports), reports)
+	}
+	if st := w.Stats(); st.Failed != 5 || st.Written != 0 {
+		t.Errorf("stats %+v", st)
+	}
+}

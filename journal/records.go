@@ -1,0 +1,371 @@
+package journal
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/robot"
+)
+
+// Kind names a record type; it is the "type" field of every JSON event.
+type Kind string
+
+const (
+	KindAssessment Kind = "assessment"
+	KindTransition Kind = "transition"
+	KindUtterance  Kind = "utterance"
+	KindPose       Kind = "pose"
+	KindFault      Kind = "fault"
+	KindAnnotation Kind = "annotation"
+	KindAlert      Kind = "alert"
+)
+
+// Kinds lists every record kind in export order.
+var Kinds = []Kind{KindAssessment, KindTransition, KindUtterance, KindPose, KindFault, KindAnnotation, KindAlert}
+
+// Record is one timestamped thing that happened in a session. At is session
+// (observation) time, never the wall clock.
+type Record interface {
+	Kind() Kind
+	Time() time.Duration
+}
+
+// Items are the five PAINAD-aligned items, 0..2 each.
+type Items struct {
+	Breathing     float64 `json:"breathing"`
+	Vocalisation  float64 `json:"vocalisation"`
+	Face          float64 `json:"face"`
+	Body          float64 `json:"body"`
+	Consolability float64 `json:"consolability"`
+}
+
+// ItemsOf converts perception's items.
+func ItemsOf(p perception.PainItems) Items {
+	return Items{p.Breathing, p.Vocalisation, p.Face, p.Body, p.Consolability}
+}
+
+// Vector returns the items in a fixed order: breathing, vocalisation, face,
+// body, consolability.
+func (i Items) Vector() [5]float64 {
+	return [5]float64{i.Breathing, i.Vocalisation, i.Face, i.Body, i.Consolability}
+}
+
+// Total is the sum of the items, 0..10.
+func (i Items) Total() float64 {
+	return i.Breathing + i.Vocalisation + i.Face + i.Body + i.Consolability
+}
+
+// Assessment is a fused pain assessment.
+type Assessment struct {
+	At         time.Duration   `json:"-"`
+	Person     string          `json:"person"`
+	Score      float64         `json:"score"`
+	Items      Items           `json:"items"`
+	PSPI       float64         `json:"pspi"`
+	Band       perception.Band `json:"band"`
+	Confidence float64         `json:"confidence"`
+	Cues       []string        `json:"cues"`
+	Present    bool            `json:"present"`
+}
+
+// AssessmentOf converts what fusion emits.
+func AssessmentOf(a perception.PainAssessment) Assessment {
+	return Assessment{At: a.At, Person: a.Person, Score: a.Score, Items: ItemsOf(a.Items), PSPI: a.PSPI,
+		Band: a.Band, Confidence: a.Confidence, Cues: append([]string(nil), a.Cues...), Present: a.Present}
+}
+
+// Transition is a change of the behaviour engine's state.
+type Transition struct {
+	At     time.Duration `json:"-"`
+	From   string        `json:"from"`
+	To     string        `json:"to"`
+	Event  string        `json:"event"`
+	Person string        `json:"person,omitempty"`
+}
+
+// Utterance is something the robot said, or proposes to say when a
+// Wizard-of-Oz supervisor must approve it first (Pending with an ID).
+type Utterance struct {
+	At      time.Duration `json:"-"`
+	Person  string        `json:"person,omitempty"`
+	Intent  string        `json:"intent"` // a behavior.IntentKind
+	Text    string        `json:"text"`
+	Lang    string        `json:"lang,omitempty"`
+	Tone    string        `json:"tone,omitempty"` // a behavior.Tone
+	ID      string        `json:"id,omitempty"`
+	Pending bool          `json:"pending,omitempty"`
+}
+
+// PoseSample is where the body's joints were asked to be.
+type PoseSample struct {
+	At     time.Duration `json:"-"`
+	Joints robot.Pose    `json:"joints"`
+}
+
+// Level is an alert's urgency.
+type Level string
+
+const (
+	LevelInfo    Level = "info"
+	LevelWarning Level = "warning"
+	LevelUrgent  Level = "urgent"
+)
+
+// Alert asks a carer to look.
+type Alert struct {
+	At      time.Duration `json:"-"`
+	Person  string        `json:"person,omitempty"`
+	Level   Level         `json:"level"`
+	Score   float64       `json:"score"`
+	Message string        `json:"message"`
+}
+
+// Fault is a component failing or degrading.
+type Fault struct {
+	At        time.Duration `json:"-"`
+	Component string        `json:"component"`
+	Message   string        `json:"message"`
+}
+
+// Scale says what an annotation rates.
+type Scale string
+
+const (
+	ScalePAINAD Scale = "painad" // the five items, 0..2 each; Rating is their total
+	ScaleNRS    Scale = "nrs"    // a single 0..10 rating
+)
+
+// Annotation is a carer's or experimenter's rating at a moment.
+type Annotation struct {
+	At        time.Duration `json:"-"`
+	Person    string        `json:"person,omitempty"`
+	Annotator string        `json:"annotator,omitempty"`
+	Scale     Scale         `json:"scale"`
+	Items     *Items        `json:"items,omitempty"` // ScalePAINAD only
+	Rating    float64       `json:"rating"`          // 0..10
+	Note      string        `json:"note,omitempty"`
+}
+
+// Validate checks ranges: a bad annotation must not teach replay anything.
+func (a Annotation) Validate() error {
+	switch a.Scale {
+	case ScalePAINAD:
+		if a.Items == nil {
+			return fmt.Errorf("annotation: painad needs items")
+		}
+		for _, v := range a.Items.Vector() {
+			if math.IsNaN(v) || v < 0 || v > 2 {
+				return fmt.Errorf("annotation: painad items must be 0..2")
+			}
+		}
+		if math.Abs(a.Items.Total()-a.Rating) > 1e-9 {
+			return fmt.Errorf("annotation: painad rating must equal the item total")
+		}
+	case ScaleNRS:
+		if a.Items != nil {
+			return fmt.Errorf("annotation: nrs takes no items")
+		}
+	default:
+		return fmt.Errorf("annotation: scale must be painad or nrs, not %q", a.Scale)
+	}
+	if math.IsNaN(a.Rating) || a.Rating < 0 || a.Rating > 10 {
+		return fmt.Errorf("annotation: rating must be 0..10")
+	}
+	if a.At < 0 {
+		return fmt.Errorf("annotation: at must not be negative")
+	}
+	return nil
+}
+
+func (Assessment) Kind() Kind { return KindAssessment }
+func (Transition) Kind() Kind { return KindTransition }
+func (Utterance) Kind() Kind  { return KindUtterance }
+func (PoseSample) Kind() Kind { return KindPose }
+func (Alert) Kind() Kind      { return KindAlert }
+func (Fault) Kind() Kind      { return KindFault }
+func (Annotation) Kind() Kind { return KindAnnotation }
+
+func (r Assessment) Time() time.Duration { return r.At }
+func (r Transition) Time() time.Duration { return r.At }
+func (r Utterance) Time() time.Duration  { return r.At }
+func (r PoseSample) Time() time.Duration { return r.At }
+func (r Alert) Time() time.Duration      { return r.At }
+func (r Fault) Time() time.Duration      { return r.At }
+func (r Annotation) Time() time.Duration { return r.At }
+
+// envelope marshals plain (a record's own fields) behind "type" and "at".
+func envelope(k Kind, at time.Duration, plain any) ([]byte, error) {
+	body, err := json.Marshal(plain)
+	if err != nil {
+		return nil, fmt.Errorf("journal: %s: %w", k, err)
+	}
+	var b bytes.Buffer
+	b.WriteString(`{"type":"`)
+	b.WriteString(string(k))
+	b.WriteString(`","at":`)
+	b.WriteString(strconv.FormatFloat(at.Seconds(), 'f', -1, 64))
+	if len(body) > 2 {
+		b.WriteByte(',')
+		b.Write(body[1:])
+	} else {
+		b.WriteByte('}')
+	}
+	return b.Bytes(), nil
+}
+
+// stamp is the part of every event that carries time.
+type stamp struct {
+	Type Kind    `json:"type"`
+	At   float64 `json:"at"`
+}
+
+func seconds(s float64) (time.Duration, error) {
+	if math.IsNaN(s) || math.IsInf(s, 0) || s < 0 || s > 1e9 {
+		return 0, fmt.Errorf("journal: at %v out of range", s)
+	}
+	return time.Duration(math.Round(s * 1e9)), nil
+}
+
+func unenvelope(data []byte, want Kind, plain any) (time.Duration, error) {
+	var st stamp
+	if err := json.Unmarshal(data, &st); err != nil {
+		return 0, fmt.Errorf("journal: %s: %w", want, err)
+	}
+	if st.Type != "" && st.Type != want {
+		return 0, fmt.Errorf("journal: type %q is not %q", st.Type, want)
+	}
+	if err := json.Unmarshal(data, plain); err != nil {
+		return 0, fmt.Errorf("journal: %s: %w", want, err)
+	}
+	return seconds(st.At)
+}
+
+func (r Assessment) MarshalJSON() ([]byte, error) {
+	type plain Assessment
+	return envelope(r.Kind(), r.At, plain(r))
+}
+func (r Transition) MarshalJSON() ([]byte, error) {
+	type plain Transition
+	return envelope(r.Kind(), r.At, plain(r))
+}
+func (r Utterance) MarshalJSON() ([]byte, error) {
+	type plain Utterance
+	return envelope(r.Kind(), r.At, plain(r))
+}
+func (r PoseSample) MarshalJSON() ([]byte, error) {
+	type plain PoseSample
+	return envelope(r.Kind(), r.At, plain(r))
+}
+func (r Alert) MarshalJSON() ([]byte, error) {
+	type plain Alert
+	return envelope(r.Kind(), r.At, plain(r))
+}
+func (r Fault) MarshalJSON() ([]byte, error) {
+	type plain Fault
+	return envelope(r.Kind(), r.At, plain(r))
+}
+func (r Annotation) MarshalJSON() ([]byte, error) {
+	type plain Annotation
+	return envelope(r.Kind(), r.At, plain(r))
+}
+
+func (r *Assessment) UnmarshalJSON(b []byte) (err error) {
+	type plain Assessment
+	r.At, err = unenvelope(b, KindAssessment, (*plain)(r))
+	return err
+}
+func (r *Transition) UnmarshalJSON(b []byte) (err error) {
+	type plain Transition
+	r.At, err = unenvelope(b, KindTransition, (*plain)(r))
+	return err
+}
+func (r *Utterance) UnmarshalJSON(b []byte) (err error) {
+	type plain Utterance
+	r.At, err = unenvelope(b, KindUtterance, (*plain)(r))
+	return err
+}
+func (r *PoseSample) UnmarshalJSON(b []byte) (err error) {
+	type plain PoseSample
+	r.At, err = unenvelope(b, KindPose, (*plain)(r))
+	return err
+}
+func (r *Alert) UnmarshalJSON(b []byte) (err error) {
+	type plain Alert
+	r.At, err = unenvelope(b, KindAlert, (*plain)(r))
+	return err
+}
+func (r *Fault) UnmarshalJSON(b []byte) (err error) {
+	type plain Fault
+	r.At, err = unenvelope(b, KindFault, (*plain)(r))
+	return err
+}
+func (r *Annotation) UnmarshalJSON(b []byte) (err error) {
+	type plain Annotation
+	r.At, err = unenvelope(b, KindAnnotation, (*plain)(r))
+	return err
+}
+
+// Decode reads one JSON event of any kind.
+func Decode(data []byte) (Record, error) {
+	var st stamp
+	if err := json.Unmarshal(data, &st); err != nil {
+		return nil, fmt.Errorf("journal: decode: %w", err)
+	}
+	var r Record
+	var err error
+	switch st.Type {
+	case KindAssessment:
+		var v Assessment
+		err, r = json.Unmarshal(data, &v), &v
+	case KindTransition:
+		var v Transition
+		err, r = json.Unmarshal(data, &v), &v
+	case KindUtterance:
+		var v Utterance
+		err, r = json.Unmarshal(data, &v), &v
+	case KindPose:
+		var v PoseSample
+		err, r = json.Unmarshal(data, &v), &v
+	case KindAlert:
+		var v Alert
+		err, r = json.Unmarshal(data, &v), &v
+	case KindFault:
+		var v Fault
+		err, r = json.Unmarshal(data, &v), &v
+	case KindAnnotation:
+		var v Annotation
+		err, r = json.Unmarshal(data, &v), &v
+	default:
+		return nil, fmt.Errorf("journal: decode: unknown type %q", st.Type)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return deref(r), nil
+}
+
+// deref turns the pointer Decode filled into the value type callers switch on.
+func deref(r Record) Record {
+	switch v := r.(type) {
+	case *Assessment:
+		return *v
+	case *Transition:
+		return *v
+	case *Utterance:
+		return *v
+	case *PoseSample:
+		return *v
+	case *Alert:
+		return *v
+	case *Fault:
+		return *v
+	case *Annotation:
+		return *v
+	}
+	return r
+}

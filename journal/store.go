@@ -1,0 +1,563 @@
+package journal
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"sort"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+)
+
+// applicationID marks a SQLite file as a Kindred journal ("KNDR").
+const applicationID = 0x4B4E4452
+
+// schemaVersion is bumped with a migration whenever the tables change.
+const schemaVersion = 1
+
+// ErrNotJournal means the file exists but is not a Kindred journal (or is corrupt).
+var ErrNotJournal = errors.New("not a kindred journal")
+
+// ErrNoSession means the session ID is not in the journal.
+var ErrNoSession = errors.New("no such session")
+
+// Status is a session's completeness.
+type Status string
+
+const (
+	StatusOpen       Status = "open"       // being recorded now
+	StatusComplete   Status = "complete"   // ended normally
+	StatusIncomplete Status = "incomplete" // the process died before ending it
+)
+
+// Session describes one recorded session.
+type Session struct {
+	ID        string    `json:"id"`
+	Robot     string    `json:"robot"`
+	Condition string    `json:"condition"` // experiment condition, e.g. "mirror" or "control"
+	Seed      int64     `json:"seed"`
+	Consent   bool      `json:"consent"`
+	Person    string    `json:"person,omitempty"` // the session's main person, when known
+	Started   time.Time `json:"started"`
+	Ended     time.Time `json:"ended,omitzero"`
+	Status    Status    `json:"status"`
+}
+
+// Person is someone the robot knows, pseudonymously.
+type Person struct {
+	ID          string `json:"id"` // pseudonymous, e.g. "p-3f9a"
+	DisplayName string `json:"display_name"`
+	Baseline    []byte `json:"baseline,omitempty"` // calibration's baseline profile, opaque here
+}
+
+// NewSessionID makes a sortable, unique session ID.
+func NewSessionID(started time.Time) string {
+	var b [3]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on Linux (Go ≥1.24 panics instead)
+	return started.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}
+
+// Journal is an open journal file. Reads are safe from any goroutine; writes
+// during a run go through one Writer.
+type Journal struct {
+	db   *sql.DB
+	path string
+}
+
+func dsn(path string, mode string) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	if mode != "" {
+		q.Add("mode", mode)
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// Open opens or creates the journal at path for recording: it creates the
+// tables, turns on WAL and marks sessions a crash left open as incomplete.
+// Use it once per recording process; readers use OpenExisting.
+func Open(ctx context.Context, path string) (*Journal, error) {
+	j, err := open(ctx, path, true)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := j.db.ExecContext(ctx, `UPDATE sessions SET status = ? WHERE status = ?`,
+		StatusIncomplete, StatusOpen); err != nil {
+		j.db.Close()
+		return nil, fmt.Errorf("journal: %s: mark incomplete: %w", path, err)
+	}
+	return j, nil
+}
+
+// OpenExisting opens a journal that must already exist, for reading,
+// exporting and deleting. It fails with ErrNotJournal (wrapped, naming the
+// file) when the file is not a journal, and with fs.ErrNotExist when missing.
+func OpenExisting(ctx context.Context, path string) (*Journal, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("journal: %s: %w (a directory)", path, ErrNotJournal)
+	}
+	return open(ctx, path, false)
+}
+
+func open(ctx context.Context, path string, create bool) (*Journal, error) {
+	mode := "rw"
+	if create {
+		mode = "rwc"
+	}
+	db, err := sql.Open("sqlite", dsn(path, mode))
+	if err != nil {
+		return nil, fmt.Errorf("journal: %s: %w", path, err)
+	}
+	// One connection keeps pragmas and transactions simple; SQLite
+	// serialises writers anyway and the journal's reads are small.
+	db.SetMaxOpenConns(1)
+	j := &Journal{db: db, path: path}
+	if err := j.init(ctx, create); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("journal: %s: %w", path, err)
+	}
+	return j, nil
+}
+
+func (j *Journal) init(ctx context.Context, create bool) error {
+	var appID, version int
+	if err := j.db.QueryRowContext(ctx, `PRAGMA application_id`).Scan(&appID); err != nil {
+		return fmt.Errorf("%w: %v", ErrNotJournal, err)
+	}
+	if err := j.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
+		return fmt.Errorf("%w: %v", ErrNotJournal, err)
+	}
+	switch {
+	case appID == applicationID && version == schemaVersion:
+	case appID == applicationID:
+		return fmt.Errorf("schema version %d, this build reads %d", version, schemaVersion)
+	case appID == 0 && create:
+		var tables int
+		if err := j.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master`).Scan(&tables); err != nil {
+			return fmt.Errorf("%w: %v", ErrNotJournal, err)
+		}
+		if tables > 0 {
+			return ErrNotJournal
+		}
+		if err := j.create(ctx); err != nil {
+			return err
+		}
+	default:
+		return ErrNotJournal
+	}
+	if create {
+		var mode string
+		if err := j.db.QueryRowContext(ctx, `PRAGMA journal_mode=WAL`).Scan(&mode); err != nil {
+			return fmt.Errorf("wal: %w", err)
+		}
+	}
+	return nil
+}
+
+var schema = []string{
+	`CREATE TABLE sessions(id TEXT PRIMARY KEY, robot TEXT NOT NULL, condition TEXT NOT NULL,
+		seed INTEGER NOT NULL, consent INTEGER NOT NULL, person TEXT NOT NULL,
+		started_ns INTEGER NOT NULL, ended_ns INTEGER, status TEXT NOT NULL)`,
+	`CREATE TABLE persons(id TEXT PRIMARY KEY, display_name TEXT NOT NULL, baseline BLOB)`,
+	`CREATE TABLE assessments(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+		at_ns INTEGER NOT NULL, person TEXT NOT NULL, score REAL NOT NULL, breathing REAL NOT NULL,
+		vocalisation REAL NOT NULL, face REAL NOT NULL, body REAL NOT NULL, consolability REAL NOT NULL,
+		pspi REAL NOT NULL, band TEXT NOT NULL, confidence REAL NOT NULL, cues TEXT NOT NULL, present INTEGER NOT NULL)`,
+	`CREATE TABLE transitions(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+		at_ns INTEGER NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL, event TEXT NOT NULL, person TEXT NOT NULL)`,
+	`CREATE TABLE utterances(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+		at_ns INTEGER NOT NULL, person TEXT NOT NULL, intent TEXT NOT NULL, text TEXT NOT NULL,
+		lang TEXT NOT NULL, tone TEXT NOT NULL, uid TEXT NOT NULL, pending INTEGER NOT NULL)`,
+	`CREATE TABLE poses(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+		at_ns INTEGER NOT NULL, joints TEXT NOT NULL)`,
+	`CREATE TABLE alerts(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+		at_ns INTEGER NOT NULL, person TEXT NOT NULL, level TEXT NOT NULL, score REAL NOT NULL, message TEXT NOT NULL)`,
+	`CREATE TABLE faults(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+		at_ns INTEGER NOT NULL, component TEXT NOT NULL, message TEXT NOT NULL)`,
+	`CREATE TABLE annotations(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+		at_ns INTEGER NOT NULL, person TEXT NOT NULL, annotator TEXT NOT NULL, scale TEXT NOT NULL,
+		items TEXT NOT NULL, rating REAL NOT NULL, note TEXT NOT NULL)`,
+	`CREATE INDEX assessments_at ON assessments(session, at_ns)`,
+	`CREATE INDEX assessments_person ON assessments(person)`,
+	`CREATE INDEX poses_at ON poses(session, at_ns)`,
+	`CREATE INDEX annotations_person ON annotations(person)`,
+	fmt.Sprintf(`PRAGMA application_id = %d`, applicationID),
+	fmt.Sprintf(`PRAGMA user_version = %d`, schemaVersion),
+}
+
+// personTables are the tables whose rows name a person.
+var personTables = []string{"assessments", "transitions", "utterances", "alerts", "annotations"}
+
+// recordTables are the tables holding session records, in Kinds order.
+var recordTables = []string{"assessments", "transitions", "utterances", "poses", "faults", "annotations", "alerts"}
+
+func (j *Journal) create(ctx context.Context) error {
+	tx, err := j.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, s := range schema {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("create schema: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
+// Path is the file the journal lives in.
+func (j *Journal) Path() string { return j.path }
+
+// Close closes the file.
+func (j *Journal) Close() error {
+	if err := j.db.Close(); err != nil {
+		return fmt.Errorf("journal: close %s: %w", j.path, err)
+	}
+	return nil
+}
+
+func nanos(t time.Time) int64 { return t.UnixNano() }
+
+// Sessions lists every session, newest first.
+func (j *Journal) Sessions(ctx context.Context) ([]Session, error) {
+	rows, err := j.db.QueryContext(ctx, `SELECT id, robot, condition, seed, consent, person, started_ns,
+		ended_ns, status FROM sessions ORDER BY started_ns DESC, id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("journal: sessions: %w", err)
+	}
+	defer rows.Close()
+	var out []Session
+	for rows.Next() {
+		var s Session
+		var started int64
+		var ended sql.NullInt64
+		if err := rows.Scan(&s.ID, &s.Robot, &s.Condition, &s.Seed, &s.Consent, &s.Person, &started,
+			&ended, &s.Status); err != nil {
+			return nil, fmt.Errorf("journal: sessions: %w", err)
+		}
+		s.Started = time.Unix(0, started).UTC()
+		if ended.Valid {
+			s.Ended = time.Unix(0, ended.Int64).UTC()
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("journal: sessions: %w", err)
+	}
+	return out, nil
+}
+
+// Session returns one session or ErrNoSession.
+func (j *Journal) Session(ctx context.Context, id string) (Session, error) {
+	all, err := j.Sessions(ctx)
+	if err != nil {
+		return Session{}, err
+	}
+	for _, s := range all {
+		if s.ID == id {
+			return s, nil
+		}
+	}
+	return Session{}, fmt.Errorf("journal: session %q: %w", id, ErrNoSession)
+}
+
+// Persons lists the persons the journal knows.
+func (j *Journal) Persons(ctx context.Context) ([]Person, error) {
+	rows, err := j.db.QueryContext(ctx, `SELECT id, display_name, baseline FROM persons ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("journal: persons: %w", err)
+	}
+	defer rows.Close()
+	var out []Person
+	for rows.Next() {
+		var p Person
+		if err := rows.Scan(&p.ID, &p.DisplayName, &p.Baseline); err != nil {
+			return nil, fmt.Errorf("journal: persons: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Records returns a session's records in time order (kinds in Kinds order
+// at equal times).
+func (j *Journal) Records(ctx context.Context, session string) ([]Record, error) {
+	if _, err := j.Session(ctx, session); err != nil {
+		return nil, err
+	}
+	var out []Record
+	for _, k := range Kinds {
+		recs, err := j.records(ctx, session, k)
+		if err != nil {
+			return nil, fmt.Errorf("journal: session %s: %s: %w", session, k, err)
+		}
+		out = append(out, recs...)
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].Time() < out[b].Time() })
+	return out, nil
+}
+
+func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record, error) {
+	var q string
+	switch k {
+	case KindAssessment:
+		q = `SELECT at_ns, person, score, breathing, vocalisation, face, body, consolability, pspi, band, confidence, cues, present FROM assessments`
+	case KindTransition:
+		q = `SELECT at_ns, from_state, to_state, event, person FROM transitions`
+	case KindUtterance:
+		q = `SELECT at_ns, person, intent, text, lang, tone, uid, pending FROM utterances`
+	case KindPose:
+		q = `SELECT at_ns, joints FROM poses`
+	case KindFault:
+		q = `SELECT at_ns, component, message FROM faults`
+	case KindAnnotation:
+		q = `SELECT at_ns, person, annotator, scale, items, rating, note FROM annotations`
+	case KindAlert:
+		q = `SELECT at_ns, person, level, score, message FROM alerts`
+	default:
+		return nil, fmt.Errorf("unknown kind %q", k)
+	}
+	rows, err := j.db.QueryContext(ctx, q+` WHERE session = ? ORDER BY at_ns, rowid`, session)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Record
+	for rows.Next() {
+		var at int64
+		var r Record
+		switch k {
+		case KindAssessment:
+			var a Assessment
+			var cues string
+			err = rows.Scan(&at, &a.Person, &a.Score, &a.Items.Breathing, &a.Items.Vocalisation, &a.Items.Face,
+				&a.Items.Body, &a.Items.Consolability, &a.PSPI, &a.Band, &a.Confidence, &cues, &a.Present)
+			if err == nil {
+				err = json.Unmarshal([]byte(cues), &a.Cues)
+			}
+			a.At = time.Duration(at)
+			r = a
+		case KindTransition:
+			var t Transition
+			err = rows.Scan(&at, &t.From, &t.To, &t.Event, &t.Person)
+			t.At = time.Duration(at)
+			r = t
+		case KindUtterance:
+			var u Utterance
+			err = rows.Scan(&at, &u.Person, &u.Intent, &u.Text, &u.Lang, &u.Tone, &u.ID, &u.Pending)
+			u.At = time.Duration(at)
+			r = u
+		case KindPose:
+			var p PoseSample
+			var joints string
+			err = rows.Scan(&at, &joints)
+			if err == nil {
+				err = json.Unmarshal([]byte(joints), &p.Joints)
+			}
+			p.At = time.Duration(at)
+			r = p
+		case KindFault:
+			var f Fault
+			err = rows.Scan(&at, &f.Component, &f.Message)
+			f.At = time.Duration(at)
+			r = f
+		case KindAnnotation:
+			var a Annotation
+			var items string
+			err = rows.Scan(&at, &a.Person, &a.Annotator, &a.Scale, &items, &a.Rating, &a.Note)
+			if err == nil && items != "" {
+				a.Items = new(Items)
+				err = json.Unmarshal([]byte(items), a.Items)
+			}
+			a.At = time.Duration(at)
+			r = a
+		case KindAlert:
+			var a Alert
+			err = rows.Scan(&at, &a.Person, &a.Level, &a.Score, &a.Message)
+			a.At = time.Duration(at)
+			r = a
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// execer is what inserts need: a transaction or the database.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func insertSession(ctx context.Context, x execer, s Session) error {
+	if s.Status == "" {
+		s.Status = StatusOpen
+	}
+	var ended any
+	if !s.Ended.IsZero() {
+		ended = nanos(s.Ended)
+	}
+	_, err := x.ExecContext(ctx, `INSERT INTO sessions(id, robot, condition, seed, consent, person, started_ns,
+		ended_ns, status) VALUES(?,?,?,?,?,?,?,?,?)`, s.ID, s.Robot, s.Condition, s.Seed, s.Consent, s.Person,
+		nanos(s.Started), ended, s.Status)
+	if err != nil {
+		return fmt.Errorf("session %s: %w", s.ID, err)
+	}
+	return nil
+}
+
+func endSession(ctx context.Context, x execer, id string, ended time.Time) error {
+	_, err := x.ExecContext(ctx, `UPDATE sessions SET ended_ns = ?, status = ? WHERE id = ?`,
+		nanos(ended), StatusComplete, id)
+	if err != nil {
+		return fmt.Errorf("end session %s: %w", id, err)
+	}
+	return nil
+}
+
+func upsertPerson(ctx context.Context, x execer, p Person) error {
+	_, err := x.ExecContext(ctx, `INSERT INTO persons(id, display_name, baseline) VALUES(?,?,?)
+		ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name, baseline = excluded.baseline`,
+		p.ID, p.DisplayName, p.Baseline)
+	if err != nil {
+		return fmt.Errorf("person %s: %w", p.ID, err)
+	}
+	return nil
+}
+
+func insertRecord(ctx context.Context, x execer, session string, r Record) error {
+	var err error
+	at := int64(r.Time())
+	switch v := r.(type) {
+	case Assessment:
+		cues, _ := json.Marshal(nonNil(v.Cues))
+		_, err = x.ExecContext(ctx, `INSERT INTO assessments VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, session, at,
+			v.Person, v.Score, v.Items.Breathing, v.Items.Vocalisation, v.Items.Face, v.Items.Body,
+			v.Items.Consolability, v.PSPI, v.Band, v.Confidence, string(cues), v.Present)
+	case Transition:
+		_, err = x.ExecContext(ctx, `INSERT INTO transitions VALUES(?,?,?,?,?,?)`, session, at, v.From, v.To, v.Event, v.Person)
+	case Utterance:
+		_, err = x.ExecContext(ctx, `INSERT INTO utterances VALUES(?,?,?,?,?,?,?,?,?)`, session, at, v.Person,
+			v.Intent, v.Text, v.Lang, v.Tone, v.ID, v.Pending)
+	case PoseSample:
+		joints, jerr := json.Marshal(v.Joints)
+		if jerr != nil {
+			return fmt.Errorf("pose: %w", jerr)
+		}
+		_, err = x.ExecContext(ctx, `INSERT INTO poses VALUES(?,?,?)`, session, at, string(joints))
+	case Fault:
+		_, err = x.ExecContext(ctx, `INSERT INTO faults VALUES(?,?,?,?)`, session, at, v.Component, v.Message)
+	case Annotation:
+		items := ""
+		if v.Items != nil {
+			b, _ := json.Marshal(v.Items)
+			items = string(b)
+		}
+		_, err = x.ExecContext(ctx, `INSERT INTO annotations VALUES(?,?,?,?,?,?,?,?)`, session, at, v.Person,
+			v.Annotator, v.Scale, items, v.Rating, v.Note)
+	case Alert:
+		_, err = x.ExecContext(ctx, `INSERT INTO alerts VALUES(?,?,?,?,?,?)`, session, at, v.Person, v.Level,
+			v.Score, v.Message)
+	default:
+		return fmt.Errorf("unknown record %T", r)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", r.Kind(), err)
+	}
+	return nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// DeletePerson removes every row about a person: the person, the sessions
+// that were about them (with everything recorded in them) and, in other
+// sessions, every record naming them. It returns how many rows went.
+func (j *Journal) DeletePerson(ctx context.Context, id string) (int64, error) {
+	n, err := deletePerson(ctx, j.db, id)
+	if err != nil {
+		return 0, fmt.Errorf("journal: %s: %w", j.path, err)
+	}
+	return n, nil
+}
+
+func deletePerson(ctx context.Context, db *sql.DB, id string) (int64, error) {
+	if id == "" {
+		return 0, errors.New("delete person: empty ID")
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("delete person %s: %w", id, err)
+	}
+	defer tx.Rollback()
+	var total int64
+	stmts := []string{`DELETE FROM sessions WHERE person = ?`, `DELETE FROM persons WHERE id = ?`}
+	for _, t := range personTables {
+		stmts = append(stmts, `DELETE FROM `+t+` WHERE person = ?`)
+	}
+	for _, s := range stmts {
+		res, err := tx.ExecContext(ctx, s, id)
+		if err != nil {
+			return 0, fmt.Errorf("delete person %s: %w", id, err)
+		}
+		n, _ := res.RowsAffected()
+		total += n
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("delete person %s: %w", id, err)
+	}
+	return total, nil
+}
+
+// DeleteSession removes a session and everything recorded in it.
+func (j *Journal) DeleteSession(ctx context.Context, id string) error {
+	res, err := j.db.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("journal: delete session %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("journal: session %q: %w", id, ErrNoSession)
+	}
+	return nil
+}
+
+// DeleteOlderThan is the retention rule: it removes sessions that started
+// more than days before now (open sessions are kept) and returns how many.
+func (j *Journal) DeleteOlderThan(ctx context.Context, now time.Time, days int) (int, error) {
+	n, err := deleteOlderThan(ctx, j.db, now, days)
+	if err != nil {
+		return 0, fmt.Errorf("journal: %s: %w", j.path, err)
+	}
+	return n, nil
+}
+
+func deleteOlderThan(ctx context.Context, x execer, now time.Time, days int) (int, error) {
+	if days <= 0 {
+		return 0, fmt.Errorf("retention: days must be positive, not %d", days)
+	}
+	cut := now.Add(-time.Duration(days) * 24 * time.Hour)
+	res, err := x.ExecContext(ctx, `DELETE FROM sessions WHERE started_ns < ? AND status != ?`, nanos(cut), StatusOpen)
+	if err != nil {
+		return 0, fmt.Errorf("retention: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}

@@ -1,0 +1,327 @@
+package journal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+)
+
+// WriterOpts tune a Writer.
+type WriterOpts struct {
+	Queue           int           // bounded queue length; Submit drops when full
+	CommitEvery     time.Duration // a batch is committed at least this often (wall clock)
+	BatchMax        int           // ... or as soon as it holds this many records
+	AssessmentEvery time.Duration // downsampling by observation time, per person; 0 keeps all
+	PoseEvery       time.Duration // downsampling by observation time; 0 keeps all
+	RetainDays      int           // when > 0, sessions older than this are deleted at start
+	// Report is told about the first write failure (disk full, I/O error);
+	// later ones are only counted, so a full disk does not flood the log.
+	Report func(error)
+	// Now gives the wall-clock time for session start and end stamps.
+	Now func() time.Time
+}
+
+// DefaultWriterOpts: 2 Hz assessments, 5 Hz poses, commits every 500 ms.
+func DefaultWriterOpts() WriterOpts {
+	return WriterOpts{Queue: 4096, CommitEvery: 500 * time.Millisecond, BatchMax: 512,
+		AssessmentEvery: 500 * time.Millisecond, PoseEvery: 200 * time.Millisecond, Now: time.Now}
+}
+
+// WriterStats counts what happened to submitted records.
+type WriterStats struct {
+	Written    uint64 `json:"written"`     // committed to disk
+	Dropped    uint64 `json:"dropped"`     // queue full: never reached the writer
+	Downsample uint64 `json:"downsampled"` // skipped by design (rate limits)
+	Failed     uint64 `json:"failed"`      // lost to a write failure
+}
+
+// op is one item on the writer's queue.
+type op struct {
+	rec     Record
+	begin   *Session
+	end     bool
+	person  *Person
+	delete  string // person ID to delete
+	flushed chan error
+	session string // set by Run: the session a record or end belongs to
+}
+
+// Writer is the journal's only writing goroutine during a run.
+type Writer struct {
+	j     *Journal
+	opts  WriterOpts
+	queue chan op
+
+	written, dropped, downsampled, failed atomic.Uint64
+}
+
+// NewWriter makes a writer; start it with Run.
+func (j *Journal) NewWriter(opts WriterOpts) *Writer {
+	d := DefaultWriterOpts()
+	if opts.Queue <= 0 {
+		opts.Queue = d.Queue
+	}
+	if opts.CommitEvery <= 0 {
+		opts.CommitEvery = d.CommitEvery
+	}
+	if opts.BatchMax <= 0 {
+		opts.BatchMax = d.BatchMax
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Writer{j: j, opts: opts, queue: make(chan op, opts.Queue)}
+}
+
+// Journal is the journal the writer writes to (for reads).
+func (w *Writer) Journal() *Journal { return w.j }
+
+// Submit queues a record for the current session without blocking; it
+// returns false (and counts a drop) when the queue is full.
+func (w *Writer) Submit(r Record) bool {
+	select {
+	case w.queue <- op{rec: r}:
+		return true
+	default:
+		w.dropped.Add(1)
+		return false
+	}
+}
+
+func (w *Writer) send(ctx context.Context, o op) error {
+	select {
+	case w.queue <- o:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("journal: %w", ctx.Err())
+	}
+}
+
+// Begin starts a session; records submitted after it belong to it. An ID,
+// start time and status are filled in when empty. It waits for queue room,
+// not for the disk.
+func (w *Writer) Begin(ctx context.Context, s Session) (Session, error) {
+	if s.Started.IsZero() {
+		s.Started = w.opts.Now()
+	}
+	if s.ID == "" {
+		s.ID = NewSessionID(s.Started)
+	}
+	s.Status, s.Ended = StatusOpen, time.Time{}
+	return s, w.send(ctx, op{begin: &s})
+}
+
+// End ends the current session normally.
+func (w *Writer) End(ctx context.Context) error { return w.send(ctx, op{end: true}) }
+
+// Person records or updates a person.
+func (w *Writer) Person(ctx context.Context, p Person) error { return w.send(ctx, op{person: &p}) }
+
+// DeletePerson removes every row about a person, in order with the records
+// queued before it, and waits until it is done.
+func (w *Writer) DeletePerson(ctx context.Context, id string) error {
+	done := make(chan error, 1)
+	if err := w.send(ctx, op{delete: id, flushed: done}); err != nil {
+		return err
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return fmt.Errorf("journal: delete person: %w", ctx.Err())
+	}
+}
+
+// Flush waits until everything queued before it is committed.
+func (w *Writer) Flush(ctx context.Context) error {
+	done := make(chan error, 1)
+	if err := w.send(ctx, op{flushed: done}); err != nil {
+		return err
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return fmt.Errorf("journal: flush: %w", ctx.Err())
+	}
+}
+
+// Stats reports the counters; safe from any goroutine.
+func (w *Writer) Stats() WriterStats {
+	return WriterStats{Written: w.written.Load(), Dropped: w.dropped.Load(),
+		Downsample: w.downsampled.Load(), Failed: w.failed.Load()}
+}
+
+// runState is owned by Run's goroutine.
+type runState struct {
+	session  string
+	batch    []op
+	records  int
+	lastAsmt map[string]assessMark
+	lastPose time.Duration
+	havePose bool
+	reported bool
+}
+
+type assessMark struct {
+	at   time.Duration
+	band string
+}
+
+// Run writes until ctx ends, then commits what is queued and, when a session
+// is still open, ends it normally. Write failures do not stop it.
+func (w *Writer) Run(ctx context.Context) error {
+	st := &runState{lastAsmt: map[string]assessMark{}}
+	if w.opts.RetainDays > 0 {
+		if _, err := deleteOlderThan(context.WithoutCancel(ctx), w.j.db, w.opts.Now(), w.opts.RetainDays); err != nil {
+			w.fail(st, err, 0)
+		}
+	}
+	tick := time.NewTicker(w.opts.CommitEvery)
+	defer tick.Stop()
+	bg := context.WithoutCancel(ctx)
+	for {
+		select {
+		case o := <-w.queue:
+			w.take(bg, st, o)
+		case <-tick.C:
+			w.commit(bg, st)
+		case <-ctx.Done():
+			for {
+				select {
+				case o := <-w.queue:
+					w.take(bg, st, o)
+					continue
+				default:
+				}
+				break
+			}
+			if st.session != "" {
+				w.take(bg, st, op{end: true})
+			}
+			w.commit(bg, st)
+			return nil
+		}
+	}
+}
+
+func (w *Writer) take(ctx context.Context, st *runState, o op) {
+	switch {
+	case o.rec != nil:
+		if st.session == "" || !w.keep(st, o.rec) {
+			w.downsampled.Add(1)
+			return
+		}
+		st.records++
+	case o.begin != nil:
+		if st.session != "" {
+			st.batch = append(st.batch, w.stamp(st, op{end: true}))
+		}
+		st.session = o.begin.ID
+		clear(st.lastAsmt)
+		st.havePose = false
+	case o.end:
+		if st.session == "" {
+			return
+		}
+	case o.delete != "":
+		w.commit(ctx, st)
+		_, err := deletePerson(ctx, w.j.db, o.delete)
+		if err != nil {
+			err = fmt.Errorf("journal: %w", err)
+		}
+		o.flushed <- err
+		return
+	case o.flushed != nil:
+		o.flushed <- w.commit(ctx, st)
+		return
+	}
+	st.batch = append(st.batch, w.stamp(st, o))
+	if o.end {
+		st.session = ""
+	}
+	if st.records >= w.opts.BatchMax {
+		w.commit(ctx, st)
+	}
+}
+
+// stamp binds a record op to the session it arrived in.
+func (w *Writer) stamp(st *runState, o op) op {
+	if o.rec != nil || o.end {
+		o.session = st.session
+	}
+	return o
+}
+
+// keep applies downsampling by observation time: at most one assessment
+// per AssessmentEvery per person (band changes always kept), one pose per
+// PoseEvery; time going backwards (a new media file) restarts the clock.
+func (w *Writer) keep(st *runState, r Record) bool {
+	switch v := r.(type) {
+	case Assessment:
+		last, ok := st.lastAsmt[v.Person]
+		if ok && v.At >= last.at && v.At-last.at < w.opts.AssessmentEvery && string(v.Band) == last.band {
+			return false
+		}
+		st.lastAsmt[v.Person] = assessMark{v.At, string(v.Band)}
+	case PoseSample:
+		if st.havePose && v.At >= st.lastPose && v.At-st.lastPose < w.opts.PoseEvery {
+			return false
+		}
+		st.lastPose, st.havePose = v.At, true
+	}
+	return true
+}
+
+func (w *Writer) commit(ctx context.Context, st *runState) error {
+	if len(st.batch) == 0 {
+		return nil
+	}
+	batch, n := st.batch, st.records
+	st.batch, st.records = st.batch[:0:0], 0
+	err := w.apply(ctx, batch)
+	if err != nil {
+		w.fail(st, err, n)
+		return err
+	}
+	w.written.Add(uint64(n))
+	return nil
+}
+
+func (w *Writer) apply(ctx context.Context, batch []op) error {
+	tx, err := w.j.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("journal: %s: begin: %w", w.j.path, err)
+	}
+	defer tx.Rollback()
+	now := w.opts.Now()
+	for _, o := range batch {
+		switch {
+		case o.rec != nil:
+			err = insertRecord(ctx, tx, o.session, o.rec)
+		case o.begin != nil:
+			err = insertSession(ctx, tx, *o.begin)
+		case o.end:
+			err = endSession(ctx, tx, o.session, now)
+		case o.person != nil:
+			err = upsertPerson(ctx, tx, *o.person)
+		}
+		if err != nil {
+			return fmt.Errorf("journal: %s: %w", w.j.path, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("journal: %s: commit: %w", w.j.path, err)
+	}
+	return nil
+}
+
+func (w *Writer) fail(st *runState, err error, lost int) {
+	w.failed.Add(uint64(lost))
+	if !st.reported && w.opts.Report != nil && !errors.Is(err, context.Canceled) {
+		st.reported = true
+		w.opts.Report(err)
+	}
+}
