@@ -1,0 +1,208 @@
+package mimicry
+
+import (
+	"math"
+	"time"
+)
+
+// Head gestures are found from the head-pose history: a nod is a quick
+// swing of pitch followed at once by a swing back, with little yaw; a shake
+// is the same in yaw with little pitch. Swings are found with hysteresis
+// (a turning point counts only once the head has come back by swingMin),
+// which keeps landmark jitter from looking like motion.
+const (
+	swingMin      = 3.0                    // degrees a swing must cover to count
+	swingMaxDur   = 700 * time.Millisecond // a slower swing is looking, not nodding
+	swingStill    = 600 * time.Millisecond // no new extreme for this long ends a swing
+	crossAxisFrac = 0.5                    // the other axis may move at most this fraction
+	gestureRest   = time.Second            // refractory time after a detection
+	historyLen    = 128                    // pose samples kept for the cross-axis check
+	restBand      = 0.75                   // degrees of jitter around a resting level
+)
+
+// swing is one monotonic excursion of an angle.
+type swing struct {
+	from, to time.Duration
+	amp      float64 // signed: positive when the angle rose
+}
+
+// swingTracker follows one angle and reports swings as they complete.
+type swingTracker struct {
+	dir         int // +1 rising, -1 falling, 0 not moving
+	start       float64
+	startAt     time.Duration
+	ext         float64
+	extAt       time.Duration
+	lo, hi      float64 // while not moving: the range since the anchor
+	loAt, hiAt  time.Duration
+	prev        swing // the last completed swing
+	hasPrev     bool
+	initialised bool
+}
+
+func (w *swingTracker) reset() { *w = swingTracker{} }
+
+// update feeds one value and returns the swing in progress (from its start
+// to the newest extreme) and whether one is in progress.
+func (w *swingTracker) update(at time.Duration, v float64) (swing, bool) {
+	if !w.initialised {
+		w.initialised = true
+		w.anchor(at, v)
+		return swing{}, false
+	}
+	switch w.dir {
+	case 0:
+		// An end not visited for a while is forgotten, so slow drift never
+		// adds up to a swing.
+		if at-w.loAt > swingStill {
+			w.lo = v
+		}
+		if at-w.hiAt > swingStill {
+			w.hi = v
+		}
+		w.lo, w.hi = min(w.lo, v), max(w.hi, v)
+		// The times are the last moments near each end, so a swing starts
+		// when the head leaves its resting level, not when it got there.
+		if v <= w.lo+restBand {
+			w.loAt = at
+		}
+		if v >= w.hi-restBand {
+			w.hiAt = at
+		}
+		switch {
+		case v-w.lo >= swingMin:
+			w.dir, w.start, w.startAt = 1, w.lo, w.loAt
+		case w.hi-v >= swingMin:
+			w.dir, w.start, w.startAt = -1, w.hi, w.hiAt
+		default:
+			return swing{}, false
+		}
+		w.ext, w.extAt = v, at
+	default:
+		d := float64(w.dir)
+		switch {
+		case (v-w.ext)*d > 0:
+			w.ext, w.extAt = v, at
+		case (w.ext-v)*d >= swingMin:
+			// Turned: the swing up to the extreme is complete and the
+			// next one starts there.
+			w.prev, w.hasPrev = w.current(), true
+			w.dir, w.start, w.startAt = -w.dir, w.ext, w.extAt
+			w.ext, w.extAt = v, at
+		case at-w.extAt > swingStill:
+			w.prev, w.hasPrev = w.current(), true
+			w.anchor(at, v)
+			return swing{}, false
+		}
+	}
+	return w.current(), true
+}
+
+func (w *swingTracker) anchor(at time.Duration, v float64) {
+	w.dir = 0
+	w.lo, w.hi, w.loAt, w.hiAt = v, v, at, at
+}
+
+func (w *swingTracker) current() swing {
+	return swing{from: w.startAt, to: w.extAt, amp: w.ext - w.start}
+}
+
+// gestureKind is a detected head gesture.
+type gestureKind int
+
+const (
+	gestureNone gestureKind = iota
+	gestureNod
+	gestureShake
+)
+
+// poseHistory keeps recent head angles for the cross-axis check.
+type poseHistory struct {
+	at         [historyLen]time.Duration
+	pitch, yaw [historyLen]float64
+	next, n    int
+}
+
+func (h *poseHistory) add(at time.Duration, pitch, yaw float64) {
+	h.at[h.next], h.pitch[h.next], h.yaw[h.next] = at, pitch, yaw
+	h.next = (h.next + 1) % historyLen
+	h.n = min(h.n+1, historyLen)
+}
+
+// ranges returns the spread of pitch and yaw since from.
+func (h *poseHistory) ranges(from time.Duration) (pitch, yaw float64) {
+	pLo, pHi, yLo, yHi := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	for i := range h.n {
+		k := (h.next - 1 - i + historyLen) % historyLen
+		if h.at[k] < from {
+			break
+		}
+		pLo, pHi = min(pLo, h.pitch[k]), max(pHi, h.pitch[k])
+		yLo, yHi = min(yLo, h.yaw[k]), max(yHi, h.yaw[k])
+	}
+	if pLo > pHi {
+		return 0, 0
+	}
+	return pHi - pLo, yHi - yLo
+}
+
+// headGestures detects nods and shakes in one person's head pose.
+type headGestures struct {
+	pitch, yaw swingTracker
+	hist       poseHistory
+	quietUntil time.Duration
+	track      int
+	active     bool
+}
+
+func (g *headGestures) reset() { *g = headGestures{} }
+
+// observe feeds one head pose (observation time) and reports a gesture at
+// the moment its return swing is big enough to be sure of it.
+func (g *headGestures) observe(at time.Duration, track int, pitch, yaw float64) gestureKind {
+	if g.active && track != g.track {
+		g.reset()
+	}
+	g.active, g.track = true, track
+	g.hist.add(at, pitch, yaw)
+	p, pOK := g.pitch.update(at, pitch)
+	y, yOK := g.yaw.update(at, yaw)
+	if at < g.quietUntil {
+		return gestureNone
+	}
+	if pOK && g.there(&g.pitch, p) {
+		pr, yr := g.hist.ranges(g.pitch.prev.from)
+		if yr <= crossAxisFrac*pr {
+			g.fired(at)
+			return gestureNod
+		}
+	}
+	if yOK && g.there(&g.yaw, y) {
+		pr, yr := g.hist.ranges(g.yaw.prev.from)
+		if pr <= crossAxisFrac*yr {
+			g.fired(at)
+			return gestureShake
+		}
+	}
+	return gestureNone
+}
+
+// there reports whether the swing in progress answers the previous one:
+// both quick, opposite, back-to-back, the return at least half as big.
+func (g *headGestures) there(w *swingTracker, cur swing) bool {
+	if !w.hasPrev {
+		return false
+	}
+	prev := w.prev
+	return prev.to == cur.from &&
+		prev.amp*cur.amp < 0 &&
+		math.Abs(prev.amp) >= swingMin+1 &&
+		math.Abs(cur.amp) >= max(swingMin, 0.5*math.Abs(prev.amp)) &&
+		prev.to-prev.from <= swingMaxDur &&
+		cur.to-cur.from <= swingMaxDur
+}
+
+func (g *headGestures) fired(at time.Duration) {
+	g.quietUntil = at + gestureRest
+	g.pitch.hasPrev, g.yaw.hasPrev = false, false
+}

@@ -1,0 +1,104 @@
+package mimicry
+
+import (
+	"context"
+	"time"
+
+	"github.com/kindred-hri/kindred/behavior"
+	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/robot"
+)
+
+// Run is the live stage: it owns the Mirror, takes faces (latest-value:
+// the producer drops stale ones) and intents, and writes commands to out,
+// which it closes when it returns.
+//
+// Logic stays on session time. A wall ticker fires every Opts.Tick/Speed
+// and advances session time by Tick per tick at Speed, so idle motion and
+// delayed faces fall due as in real time at any --speed; a face or intent
+// stamped later than the session clock moves the clock forward to it, so
+// observation time wins over the ticker. Without a delay a face is
+// answered at once rather than at the next tick.
+//
+// Run returns nil when ctx is done or when both inputs are closed (a nil
+// channel counts as never closing). Sending blocks until the limiter takes
+// the command or ctx is done: commands are never dropped, because the last
+// one may be the rest pose.
+func (m *Mirror) Run(ctx context.Context, faces <-chan perception.FaceObs,
+	intents <-chan behavior.Intent, out chan<- robot.Command) error {
+	defer close(out)
+	wallTick := max(time.Duration(float64(m.opts.Tick)/m.opts.Speed), time.Millisecond)
+	ticker := time.NewTicker(wallTick)
+	defer ticker.Stop()
+
+	clock := sessionClock{speed: m.opts.Speed, wall: time.Now(), session: m.now, anchor: m.now}
+	step := func() error {
+		cmd, ok := m.Step(clock.session)
+		if !ok {
+			return nil
+		}
+		select {
+		case out <- cmd:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	facesClosed, intentsClosed := false, false
+	for {
+		var err error
+		select {
+		case <-ctx.Done():
+			return nil
+		case f, ok := <-faces:
+			if !ok {
+				faces, facesClosed = nil, true
+				break
+			}
+			m.Face(f)
+			clock.observe(f.At, time.Now())
+			if m.settings.Delay == 0 {
+				err = step()
+			}
+		case in, ok := <-intents:
+			if !ok {
+				intents, intentsClosed = nil, true
+				break
+			}
+			m.SetIntent(in)
+			clock.observe(in.At, time.Now())
+			err = step()
+		case now := <-ticker.C:
+			clock.tick(now)
+			err = step()
+		}
+		if err != nil || (facesClosed && intentsClosed) {
+			return nil // ctx ended while sending, or upstream is done
+		}
+	}
+}
+
+// sessionClock maps wall time to session time at a speed, anchored at the
+// last observation so session time never runs behind what was observed.
+type sessionClock struct {
+	speed   float64
+	wall    time.Time
+	session time.Duration
+	anchor  time.Duration
+}
+
+// tick advances the clock to wall instant now.
+func (c *sessionClock) tick(now time.Time) {
+	t := c.anchor + time.Duration(float64(now.Sub(c.wall))*c.speed)
+	c.session = max(c.session, t)
+}
+
+// observe moves the clock forward to an observation's time when it is
+// ahead, re-anchoring the wall mapping there.
+func (c *sessionClock) observe(at time.Duration, now time.Time) {
+	c.tick(now)
+	if at > c.session {
+		c.session = at
+	}
+	c.anchor, c.wall = c.session, now
+}
