@@ -174,3 +174,7 @@ func painEpisode(h *harness, relief bool) {
 }
 
 func nanValue() float64 { var z float64; return z / z }
+
+func stopWord(at float64) perception.Event {
+	return perception.Event{At: sec(at), Kind: perception.EventKeyword, Text: "stop"}
+}

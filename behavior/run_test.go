@@ -1,0 +1,179 @@
+package behavior
+
+import (
+	"context"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+func startRun(t *testing.T, ctx context.Context, cfg Config, out chan Output) (chan<- Input, <-chan error) {
+	t.Helper()
+	e, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := make(chan Input)
+	done := make(chan error, 1)
+	go func() { done <- e.Run(ctx, in, out) }()
+	return in, done
+}
+
+func TestRunEndsWithItsInput(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		out := make(chan Output, 1024)
+		in, done := startRun(t, t.Context(), DefaultConfig(), out)
+		for at := 0.0; at < 3; at += 0.1 {
+			in <- AssessmentInput(assessment(at, 0))
+		}
+		close(in)
+		if err := <-done; err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		var got []Output
+		for o := range out { // closed by Run
+			got = append(got, o)
+		}
+		if len(got) == 0 || got[0].Session == nil || got[0].Session.Seed != 1 || got[0].Session.Preset != PresetElderCare {
+			t.Fatalf("first output is not the session: %s", describe(got))
+		}
+		if want := []State{StateEngaging}; !slices.Equal(visited(got), want) {
+			t.Errorf("visited %v, want %v", visited(got), want)
+		}
+	})
+}
+
+// A cancelled context cannot wedge the engine: not when nobody reads its
+// output, not when nobody writes its input, not when already cancelled.
+func TestRunReturnsWhenCancelled(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		run  func(t *testing.T)
+	}{
+		{"output blocked", func(t *testing.T) {
+			ctx, cancel := context.WithCancel(t.Context())
+			in, done := startRun(t, ctx, DefaultConfig(), make(chan Output)) // nobody reads
+			go func() {
+				select {
+				case in <- EventInput(stopWord(1)):
+				case <-ctx.Done():
+				}
+			}()
+			synctest.Wait()
+			cancel()
+			synctest.Wait()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("Run: %v", err)
+				}
+			default:
+				t.Fatal("Run still blocked after cancel")
+			}
+		}},
+		{"input idle", func(t *testing.T) {
+			ctx, cancel := context.WithCancel(t.Context())
+			out := make(chan Output, 8)
+			_, done := startRun(t, ctx, DefaultConfig(), out)
+			synctest.Wait()
+			cancel()
+			synctest.Wait()
+			select {
+			case <-done:
+			default:
+				t.Fatal("Run still blocked after cancel")
+			}
+		}},
+		{"cancelled before start", func(t *testing.T) {
+			ctx, cancel := context.WithCancel(t.Context())
+			cancel()
+			out := make(chan Output)
+			_, done := startRun(t, ctx, DefaultConfig(), out)
+			synctest.Wait()
+			select {
+			case <-done:
+			default:
+				t.Fatal("Run did not return")
+			}
+			if _, open := <-out; open {
+				t.Error("out not closed")
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { synctest.Test(t, tc.run) })
+	}
+}
+
+// Timers run on observation time: hours of wall-clock silence decide
+// nothing, and minutes of observations decide at once.
+func TestRunIgnoresTheWallClock(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		out := make(chan Output, 4096)
+		in, done := startRun(t, t.Context(), DefaultConfig(), out)
+		for at := 0.0; at < 8; at += 0.1 {
+			in <- AssessmentInput(assessment(at, 0))
+		}
+		synctest.Wait()
+		before := len(out)
+		time.Sleep(3 * time.Hour) // fake time: no relief timeout, no rest, no goodbye
+		synctest.Wait()
+		if after := len(out); after != before {
+			t.Fatalf("%d outputs appeared with only wall time passing", after-before)
+		}
+		start := time.Now()
+		for at := 8.0; at < 300; at += 0.1 {
+			in <- AssessmentInput(assessment(at, 5.5))
+		}
+		close(in)
+		<-done
+		if elapsed := time.Since(start); elapsed != 0 {
+			t.Errorf("the engine waited %v of wall time", elapsed)
+		}
+		var got []Output
+		for o := range out {
+			got = append(got, o)
+		}
+		if !slices.Contains(alerts(got), AlertWarning) {
+			t.Errorf("five minutes of observed pain raised no alert:\n%s", describe(got))
+		}
+	})
+}
+
+func TestRunOnce(t *testing.T) {
+	e, err := New(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := make(chan Input)
+	close(in)
+	if err := e.Run(t.Context(), in, make(chan Output, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Run(t.Context(), in, make(chan Output, 1)); err == nil {
+		t.Fatal("a second Run was allowed")
+	}
+}
+
+// behavior is a core package: it must build without cgo and must not pull
+// in a device binding.
+func TestNoCgoDependencies(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	cmd := exec.Command("go", "list", "-deps", ".")
+	cmd.Env = append(cmd.Environ(), "CGO_ENABLED=0")
+	outb, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Skipf("go list unavailable: %v\n%s", err, outb)
+	}
+	for _, dep := range strings.Fields(string(outb)) {
+		for _, banned := range []string{"gocv.io", "gen2brain/malgo", "ebitengine/oto", "runtime/cgo"} {
+			if strings.Contains(dep, banned) {
+				t.Errorf("behavior depends on %s", dep)
+			}
+		}
+	}
+}
