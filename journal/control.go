@@ -32,24 +32,25 @@ var Cmds = []Cmd{CmdPause, CmdResume, CmdOptOut, CmdOptIn, CmdSay, CmdIntent, Cm
 	CmdApprove, CmdReplace}
 
 // Control is a command from the console or the fleet, one JSON schema for
-// both: {"cmd": ..., fields the command allows}. ParseControl is strict.
+// both: {"cmd": ..., fields the command allows}. The schema is the one
+// behavior.ParseCommand reads (Raw can be handed to it unchanged);
+// ParseControl is stricter: it also rejects fields a command does not use.
 type Control struct {
-	Cmd Cmd `json:"cmd"`
-	// say, replace
-	Text string `json:"text,omitempty"`
-	Lang string `json:"lang,omitempty"`
-	// intent: a behavior.IntentKind; tone for say and intent
-	Intent string `json:"intent,omitempty"`
-	Tone   string `json:"tone,omitempty"`
-	// mimicry
+	Cmd  Cmd    `json:"cmd"`
+	Text string `json:"text,omitempty"` // say; intent and replace when the intent is "say"
+	// intent: the behavior.IntentKind to force
+	Kind string `json:"kind,omitempty"`
+	// mimicry, each optional but at least one
 	Enabled *bool    `json:"enabled,omitempty"`
 	Gain    *float64 `json:"gain,omitempty"`     // 0..1
-	DelayMS *float64 `json:"delay_ms,omitempty"` // 0..5000
-	// approve, replace: the pending utterance's ID
-	ID string `json:"id,omitempty"`
-	// annotate (and opt_out/opt_in: who)
-	Person     string      `json:"person,omitempty"`
+	DelayMS *int     `json:"delay_ms,omitempty"` // 0..10000
+	// approve, replace: the pending proposal's ID; replace: what to do instead
+	ID     uint64 `json:"id,omitempty"`
+	Intent string `json:"intent,omitempty"`
+	// annotate
 	Annotation *Annotation `json:"annotation,omitempty"`
+	// Raw is the body as received.
+	Raw json.RawMessage `json:"-"`
 }
 
 // Delay returns DelayMS as a duration (0 when unset).
@@ -57,7 +58,7 @@ func (c Control) Delay() time.Duration {
 	if c.DelayMS == nil {
 		return 0
 	}
-	return time.Duration(*c.DelayMS * float64(time.Millisecond))
+	return time.Duration(*c.DelayMS) * time.Millisecond
 }
 
 // allowed lists the fields each command accepts besides "cmd"; required
@@ -65,14 +66,14 @@ func (c Control) Delay() time.Duration {
 var allowed = map[Cmd][]string{
 	CmdPause:    {},
 	CmdResume:   {},
-	CmdOptOut:   {"person"},
-	CmdOptIn:    {"person"},
-	CmdSay:      {"!text", "lang", "tone"},
-	CmdIntent:   {"!intent", "tone", "text", "lang"},
+	CmdOptOut:   {},
+	CmdOptIn:    {},
+	CmdSay:      {"!text"},
+	CmdIntent:   {"!kind", "text"},
 	CmdMimicry:  {"enabled", "gain", "delay_ms"},
 	CmdAnnotate: {"!annotation"},
 	CmdApprove:  {"!id"},
-	CmdReplace:  {"!id", "!text", "lang"},
+	CmdReplace:  {"!id", "!intent", "text"},
 }
 
 // maxText bounds a spoken line: a console typo must not make the robot talk for minutes.
@@ -127,6 +128,7 @@ func ParseControl(data []byte) (Control, error) {
 	if err := c.validate(); err != nil {
 		return Control{}, fmt.Errorf("control: %s: %w", cmd, err)
 	}
+	c.Raw = append(json.RawMessage(nil), data...)
 	return c, nil
 }
 
@@ -134,25 +136,26 @@ func (c Control) validate() error {
 	if len(c.Text) > maxText {
 		return fmt.Errorf("text longer than %d bytes", maxText)
 	}
-	if (c.Cmd == CmdSay || c.Cmd == CmdReplace) && strings.TrimSpace(c.Text) == "" {
+	if c.Cmd == CmdSay && strings.TrimSpace(c.Text) == "" {
 		return fmt.Errorf("text is empty")
 	}
-	if c.Cmd == CmdIntent && c.Intent == "" {
+	if c.Cmd == CmdIntent && c.Kind == "" {
+		return fmt.Errorf("kind is empty")
+	}
+	if c.Cmd == CmdReplace && c.Intent == "" {
 		return fmt.Errorf("intent is empty")
 	}
-	if (c.Cmd == CmdApprove || c.Cmd == CmdReplace) && c.ID == "" {
-		return fmt.Errorf("id is empty")
+	if (c.Cmd == CmdIntent && c.Kind == "say" || c.Cmd == CmdReplace && c.Intent == "say") && strings.TrimSpace(c.Text) == "" {
+		return fmt.Errorf("a say intent needs text")
 	}
-	switch c.Tone {
-	case "", "gentle", "neutral", "cheerful":
-	default:
-		return fmt.Errorf("tone must be gentle, neutral or cheerful, not %q", c.Tone)
+	if (c.Cmd == CmdApprove || c.Cmd == CmdReplace) && c.ID == 0 {
+		return fmt.Errorf("id is missing")
 	}
 	if c.Gain != nil && (math.IsNaN(*c.Gain) || *c.Gain < 0 || *c.Gain > 1) {
 		return fmt.Errorf("gain must be 0..1")
 	}
-	if c.DelayMS != nil && (math.IsNaN(*c.DelayMS) || *c.DelayMS < 0 || *c.DelayMS > 5000) {
-		return fmt.Errorf("delay_ms must be 0..5000")
+	if c.DelayMS != nil && (*c.DelayMS < 0 || *c.DelayMS > 10000) {
+		return fmt.Errorf("delay_ms must be 0..10000")
 	}
 	if c.Cmd == CmdMimicry && c.Enabled == nil && c.Gain == nil && c.DelayMS == nil {
 		return fmt.Errorf("give at least one of enabled, gain, delay_ms")

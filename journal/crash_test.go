@@ -41,7 +41,7 @@ func crashChild(path string) {
 	tick := time.NewTicker(20 * time.Millisecond)
 	for range tick.C {
 		at := time.Since(start)
-		w.Submit(Transition{At: at, From: "a", To: "b", Event: "tick"})
+		w.Submit(Transition{At: at, From: "a", To: "b", Reason: "tick"})
 		w.Submit(Assessment{At: at, Person: "p", Score: 3})
 		fmt.Println("submitted", int64(at))
 	}

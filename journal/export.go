@@ -34,7 +34,7 @@ func ParseFormat(s string) (Format, error) {
 // CSVHeader is the export's column list. It is a contract: columns are only
 // ever added at the end. A cell is empty when the record's type lacks it.
 var CSVHeader = []string{"session", "type", "at_s", "person", "score", "breathing", "vocalisation", "face",
-	"body", "consolability", "pspi", "band", "confidence", "cues", "present", "from", "to", "event", "intent",
+	"body", "consolability", "pspi", "band", "confidence", "cues", "present", "from", "to", "reason", "intent",
 	"text", "lang", "tone", "id", "pending", "joints", "level", "message", "component", "annotator", "scale",
 	"rating", "note"}
 
@@ -142,7 +142,7 @@ func CSVRow(session string, r Record) []string {
 	case Transition:
 		set("from", v.From)
 		set("to", v.To)
-		set("event", v.Event)
+		set("reason", v.Reason)
 		set("person", v.Person)
 	case Utterance:
 		set("person", v.Person)
@@ -170,7 +170,7 @@ func CSVRow(session string, r Record) []string {
 		set("person", v.Person)
 		set("level", string(v.Level))
 		set("score", num(v.Score))
-		set("message", v.Message)
+		set("reason", v.Reason)
 	}
 	return row
 }
@@ -276,7 +276,7 @@ func parseRow(row []string) (Record, error) {
 		p.json("cues", &a.Cues)
 		r = a
 	case KindTransition:
-		r = Transition{At: at, From: p.s("from"), To: p.s("to"), Event: p.s("event"), Person: p.s("person")}
+		r = Transition{At: at, From: p.s("from"), To: p.s("to"), Reason: p.s("reason"), Person: p.s("person")}
 	case KindUtterance:
 		r = Utterance{At: at, Person: p.s("person"), Intent: p.s("intent"), Text: p.s("text"), Lang: p.s("lang"),
 			Tone: p.s("tone"), ID: p.s("id"), Pending: p.b("pending")}
@@ -295,7 +295,7 @@ func parseRow(row []string) (Record, error) {
 		}
 		r = a
 	case KindAlert:
-		r = Alert{At: at, Person: p.s("person"), Level: Level(p.s("level")), Score: p.f("score"), Message: p.s("message")}
+		r = Alert{At: at, Person: p.s("person"), Level: Level(p.s("level")), Score: p.f("score"), Reason: p.s("reason")}
 	default:
 		return nil, fmt.Errorf("type: unknown %q", p.s("type"))
 	}

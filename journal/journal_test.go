@@ -39,13 +39,13 @@ func fixedNow() func() time.Time {
 func sample(person string) []Record {
 	it := Items{Breathing: 1, Vocalisation: 2, Face: 1.5, Body: 0.5, Consolability: 0}
 	return []Record{
-		Transition{At: 0, From: "idle", To: "engaged", Event: "person_arrived", Person: person},
+		Transition{At: 0, From: "idle", To: "engaged", Reason: "person_arrived", Person: person},
 		Assessment{At: 500 * time.Millisecond, Person: person, Score: 5, Items: it, PSPI: 6.25,
 			Band: perception.BandModerate, Confidence: 0.8, Cues: []string{"brow lowered", "moaning, loud"}, Present: true},
 		PoseSample{At: 600 * time.Millisecond, Joints: robot.Pose{robot.HeadPan: 3.5, robot.Jaw: -1}},
 		Utterance{At: time.Second, Person: person, Intent: "comfort", Text: "I'm here, \"friend\".", Lang: "en",
 			Tone: "gentle", ID: "u1", Pending: true},
-		Alert{At: 1500 * time.Millisecond, Person: person, Level: LevelWarning, Score: 5, Message: "moderate pain for 60 s"},
+		Alert{At: 1500 * time.Millisecond, Person: person, Level: LevelWarning, Score: 5, Reason: "moderate pain for 60 s"},
 		Fault{At: 2 * time.Second, Component: "camera", Message: "no frames for 2 s"},
 		Annotation{At: 2500 * time.Millisecond, Person: person, Annotator: "nurse-1", Scale: ScalePAINAD,
 			Items: &it, Rating: it.Total(), Note: "grimacing"},

@@ -84,7 +84,7 @@ type Transition struct {
 	At     time.Duration `json:"-"`
 	From   string        `json:"from"`
 	To     string        `json:"to"`
-	Event  string        `json:"event"`
+	Reason string        `json:"reason"`
 	Person string        `json:"person,omitempty"`
 }
 
@@ -111,18 +111,19 @@ type PoseSample struct {
 type Level string
 
 const (
-	LevelInfo    Level = "info"
-	LevelWarning Level = "warning"
-	LevelUrgent  Level = "urgent"
+	LevelInfo     Level = "info"
+	LevelWarning  Level = "warning"
+	LevelUrgent   Level = "urgent"
+	LevelResolved Level = "resolved" // the pain behind an earlier alert eased
 )
 
 // Alert asks a carer to look.
 type Alert struct {
-	At      time.Duration `json:"-"`
-	Person  string        `json:"person,omitempty"`
-	Level   Level         `json:"level"`
-	Score   float64       `json:"score"`
-	Message string        `json:"message"`
+	At     time.Duration `json:"-"`
+	Person string        `json:"person,omitempty"`
+	Level  Level         `json:"level"`
+	Score  float64       `json:"score"`
+	Reason string        `json:"reason"`
 }
 
 // Fault is a component failing or degrading.

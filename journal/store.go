@@ -177,14 +177,14 @@ var schema = []string{
 		vocalisation REAL NOT NULL, face REAL NOT NULL, body REAL NOT NULL, consolability REAL NOT NULL,
 		pspi REAL NOT NULL, band TEXT NOT NULL, confidence REAL NOT NULL, cues TEXT NOT NULL, present INTEGER NOT NULL)`,
 	`CREATE TABLE transitions(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-		at_ns INTEGER NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL, event TEXT NOT NULL, person TEXT NOT NULL)`,
+		at_ns INTEGER NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL, reason TEXT NOT NULL, person TEXT NOT NULL)`,
 	`CREATE TABLE utterances(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
 		at_ns INTEGER NOT NULL, person TEXT NOT NULL, intent TEXT NOT NULL, text TEXT NOT NULL,
 		lang TEXT NOT NULL, tone TEXT NOT NULL, uid TEXT NOT NULL, pending INTEGER NOT NULL)`,
 	`CREATE TABLE poses(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
 		at_ns INTEGER NOT NULL, joints TEXT NOT NULL)`,
 	`CREATE TABLE alerts(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-		at_ns INTEGER NOT NULL, person TEXT NOT NULL, level TEXT NOT NULL, score REAL NOT NULL, message TEXT NOT NULL)`,
+		at_ns INTEGER NOT NULL, person TEXT NOT NULL, level TEXT NOT NULL, score REAL NOT NULL, reason TEXT NOT NULL)`,
 	`CREATE TABLE faults(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
 		at_ns INTEGER NOT NULL, component TEXT NOT NULL, message TEXT NOT NULL)`,
 	`CREATE TABLE annotations(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
@@ -316,7 +316,7 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 	case KindAssessment:
 		q = `SELECT at_ns, person, score, breathing, vocalisation, face, body, consolability, pspi, band, confidence, cues, present FROM assessments`
 	case KindTransition:
-		q = `SELECT at_ns, from_state, to_state, event, person FROM transitions`
+		q = `SELECT at_ns, from_state, to_state, reason, person FROM transitions`
 	case KindUtterance:
 		q = `SELECT at_ns, person, intent, text, lang, tone, uid, pending FROM utterances`
 	case KindPose:
@@ -326,7 +326,7 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 	case KindAnnotation:
 		q = `SELECT at_ns, person, annotator, scale, items, rating, note FROM annotations`
 	case KindAlert:
-		q = `SELECT at_ns, person, level, score, message FROM alerts`
+		q = `SELECT at_ns, person, level, score, reason FROM alerts`
 	default:
 		return nil, fmt.Errorf("unknown kind %q", k)
 	}
@@ -352,7 +352,7 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 			r = a
 		case KindTransition:
 			var t Transition
-			err = rows.Scan(&at, &t.From, &t.To, &t.Event, &t.Person)
+			err = rows.Scan(&at, &t.From, &t.To, &t.Reason, &t.Person)
 			t.At = time.Duration(at)
 			r = t
 		case KindUtterance:
@@ -386,7 +386,7 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 			r = a
 		case KindAlert:
 			var a Alert
-			err = rows.Scan(&at, &a.Person, &a.Level, &a.Score, &a.Message)
+			err = rows.Scan(&at, &a.Person, &a.Level, &a.Score, &a.Reason)
 			a.At = time.Duration(at)
 			r = a
 		}
@@ -449,7 +449,7 @@ func insertRecord(ctx context.Context, x execer, session string, r Record) error
 			v.Person, v.Score, v.Items.Breathing, v.Items.Vocalisation, v.Items.Face, v.Items.Body,
 			v.Items.Consolability, v.PSPI, v.Band, v.Confidence, string(cues), v.Present)
 	case Transition:
-		_, err = x.ExecContext(ctx, `INSERT INTO transitions VALUES(?,?,?,?,?,?)`, session, at, v.From, v.To, v.Event, v.Person)
+		_, err = x.ExecContext(ctx, `INSERT INTO transitions VALUES(?,?,?,?,?,?)`, session, at, v.From, v.To, v.Reason, v.Person)
 	case Utterance:
 		_, err = x.ExecContext(ctx, `INSERT INTO utterances VALUES(?,?,?,?,?,?,?,?,?)`, session, at, v.Person,
 			v.Intent, v.Text, v.Lang, v.Tone, v.ID, v.Pending)
@@ -471,7 +471,7 @@ func insertRecord(ctx context.Context, x execer, session string, r Record) error
 			v.Annotator, v.Scale, items, v.Rating, v.Note)
 	case Alert:
 		_, err = x.ExecContext(ctx, `INSERT INTO alerts VALUES(?,?,?,?,?,?)`, session, at, v.Person, v.Level,
-			v.Score, v.Message)
+			v.Score, v.Reason)
 	default:
 		return fmt.Errorf("unknown record %T", r)
 	}
