@@ -16,6 +16,7 @@ const (
 	swingStill    = 600 * time.Millisecond // no new extreme for this long ends a swing
 	crossAxisFrac = 0.5                    // the other axis may move at most this fraction
 	gestureRest   = time.Second            // refractory time after a detection
+	boutGap       = 500 * time.Millisecond // stillness that ends a bout of nodding
 	historyLen    = 128                    // pose samples kept for the cross-axis check
 	restBand      = 0.75                   // degrees of jitter around a resting level
 )
@@ -168,6 +169,11 @@ func (g *headGestures) observe(at time.Duration, track int, pitch, yaw float64) 
 	p, pOK := g.pitch.update(at, pitch)
 	y, yOK := g.yaw.update(at, yaw)
 	if at < g.quietUntil {
+		// A bout of nodding or shaking is one gesture: while the head
+		// keeps swinging, the quiet time goes on.
+		if g.pitch.dir != 0 || g.yaw.dir != 0 {
+			g.quietUntil = max(g.quietUntil, at+boutGap)
+		}
 		return gestureNone
 	}
 	if pOK && g.there(&g.pitch, p) {

@@ -23,8 +23,12 @@ const (
 	// maxFaceRate sizes the delay line: faces per second it can hold for
 	// MaxDelay without shortening the delay.
 	maxFaceRate = 60
-	// still is the smallest change, in degrees, worth a new command.
+	// stillEps is the smallest change, in degrees, worth a new command.
 	stillEps = 0.01
+	// keepAlive re-sends an unchanged pose this often, inside the
+	// limiter's claim staleness (300 ms) and well inside its watchdog, so
+	// a held expression is not taken for a silent stage.
+	keepAlive = 200 * time.Millisecond
 )
 
 // Mirror turns faces and intents into joint commands. Its methods are not
@@ -71,6 +75,7 @@ type Mirror struct {
 	stepped    bool
 	last       [nSlots]robot.Angle
 	lastSource robot.Source
+	lastEmit   time.Duration
 	emitted    bool
 
 	stats counters
@@ -206,8 +211,8 @@ func (m *Mirror) forgetFaces() {
 }
 
 // Step advances the mirror to session time at and returns the command to
-// send, or false when there is nothing new (still and already at rest, or
-// nothing moved). Time never runs backwards: an earlier at counts as the
+// send, or false when there is nothing new: still and already at rest, or
+// nothing moved since a command less than 200 ms old. Time never runs backwards: an earlier at counts as the
 // last one.
 func (m *Mirror) Step(at time.Duration) (robot.Command, bool) {
 	return m.StepInto(at, make(robot.Pose, len(m.body.present)))
@@ -420,10 +425,11 @@ func (m *Mirror) addGestures(out *targets, at time.Duration) bool {
 }
 
 // emit turns slot values into the pose, skipping a command that would
-// change nothing.
+// change nothing unless the last one is getting old.
 func (m *Mirror) emit(cmd robot.Command, out *targets) (robot.Command, bool) {
 	var angles [nSlots]robot.Angle
-	changed := !m.emitted || cmd.Source != m.lastSource || !cmd.Observed.IsZero()
+	changed := !m.emitted || cmd.Source != m.lastSource || !cmd.Observed.IsZero() ||
+		m.now-m.lastEmit >= keepAlive
 	for _, s := range m.body.present {
 		a := m.body.angle(s, out[s])
 		angles[s] = a
@@ -437,7 +443,7 @@ func (m *Mirror) emit(cmd robot.Command, out *targets) (robot.Command, bool) {
 	for _, s := range m.body.present {
 		cmd.Pose[slotJoint[s]] = angles[s]
 	}
-	m.last, m.lastSource, m.emitted = angles, cmd.Source, true
+	m.last, m.lastSource, m.lastEmit, m.emitted = angles, cmd.Source, m.now, true
 	m.curNew, m.intentNew = false, false
 	m.stats.commands.Add(1)
 	return cmd, true
