@@ -1,0 +1,22 @@
+// Package fusion turns the face, voice and posture streams into a
+// PAINAD-aligned pain assessment about ten times a second (observation time).
+//
+// Each of the five PAINAD items (breathing, negative vocalisation, facial
+// expression, body language, consolability) is scored 0..2 from its own
+// evidence, with a confidence. Fusion is late and confidence-weighted: an item
+// whose modality is missing or unsure (face turned away, hands over the face,
+// no microphone) leans on what the other items show, and the assessment's
+// confidence falls, so the estimate degrades instead of dropping to zero.
+// Items are smoothed (fast rise, slow fall) and the band has hysteresis, so
+// one noisy frame neither raises nor clears an alert.
+//
+// The face item uses the expression label as well as PSPI: a laugh raises
+// PSPI through AU6, AU7 and AU10 but is labelled happy and lacks AU4, so it
+// does not read as pain. Consolability is measured, not asked: after the robot
+// comforts (perception.EventComforted), a score that falls is consoled, one
+// that does not is not.
+//
+// Everything is relative to the person's Profile (neutral face, voice and
+// movement baselines, per-person weights) when one is known. The package is
+// pure Go; a Fuser is owned by one goroutine (Run, or a caller feeding it).
+package fusion

@@ -1,0 +1,683 @@
+package fusion
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception"
+)
+
+// Opts configures a Fuser.
+type Opts struct {
+	Interval time.Duration // Run emits an assessment each time observation time crosses a multiple of this
+	Rise     time.Duration // smoothing time constant while an item rises
+	Fall     time.Duration // ... and while it falls (slower: pain does not vanish in a frame)
+	Profile  Profile       // the person's profile when known in advance
+	Profiles Profiles      // looked up on EventArrived; may be nil
+}
+
+// DefaultOpts: 10 Hz, rise 1.5 s, fall 4 s.
+func DefaultOpts() Opts {
+	return Opts{Interval: 100 * time.Millisecond, Rise: 1500 * time.Millisecond, Fall: 4 * time.Second}
+}
+
+// Validate reports the first unusable option.
+func (o Opts) Validate() error {
+	if o.Interval < 10*time.Millisecond || o.Interval > 5*time.Second {
+		return fmt.Errorf("fusion: interval %v outside 10ms..5s", o.Interval)
+	}
+	if o.Rise <= 0 || o.Fall <= 0 {
+		return fmt.Errorf("fusion: smoothing times must be positive (rise %v, fall %v)", o.Rise, o.Fall)
+	}
+	return o.Profile.Validate()
+}
+
+// Windows of evidence, in observation time.
+const (
+	faceWindow    = 2 * time.Second  // a grimace is judged over this
+	faceStale     = time.Second      // no face for this long: the face is missing
+	voiceWindow   = 6 * time.Second  // moaning is a pattern, not a hop
+	voiceStale    = time.Second      // no hops for this long: no voice input
+	keywordMemory = 10 * time.Second // "ouch" counts for this long
+	postureStale  = 2 * time.Second
+	history       = 10 * time.Second
+	judgeAfter    = 20 * time.Second // consolability is judged this long after comfort
+	comfortMemory = 2 * time.Minute
+)
+
+type faceRec struct {
+	at    time.Duration
+	au    perception.AUs
+	pspi  float64
+	expr  perception.Expression
+	conf  float64
+	pitch float64
+}
+
+type voiceRec struct {
+	at       time.Duration
+	class    perception.VocalClass
+	distress float64
+	voiced   bool
+	f0       float64
+}
+
+type keywordRec struct {
+	at   time.Duration
+	word string
+}
+
+// item indices
+const (
+	iBreathing = iota
+	iVocal
+	iFace
+	iBody
+	iConsol
+	nItems
+)
+
+// Fuser keeps the recent evidence and the smoothed items. Feed it with Face,
+// Voice, Posture and Event (it satisfies scenario.Sink) and ask Assess, or
+// let Run do both.
+type Fuser struct {
+	o       Opts
+	profile Profile
+
+	faces    []faceRec
+	voices   []voiceRec
+	keywords []keywordRec
+	posture  perception.PostureObs
+	havePost bool
+	newest   time.Duration // newest observation time seen
+	observed time.Time     // newest Wall seen
+
+	person    string
+	present   bool
+	lostVoice bool
+	lostFace  bool
+	comforts  []time.Duration
+	preLevel  []float64 // distress level when each comfort began
+
+	browsSince time.Duration // AU4 and AU43 together since; -1 when not
+	lastAt     time.Duration
+	assessed   bool
+	smooth     [nItems]float64
+	band       perception.Band
+}
+
+// New returns a Fuser.
+func New(o Opts) (*Fuser, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	return &Fuser{o: o, profile: o.Profile, band: perception.BandNone, browsSince: -1}, nil
+}
+
+// SetProfile replaces the person's profile (after calibration, say).
+func (f *Fuser) SetProfile(p Profile) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	f.profile = p
+	return nil
+}
+
+func (f *Fuser) see(at time.Duration) {
+	if at > f.newest {
+		f.newest = at
+	}
+}
+
+// Face records one face observation.
+func (f *Fuser) Face(o perception.FaceObs) {
+	f.see(o.At)
+	f.present = true
+	f.lostFace = false
+	f.faces = append(f.faces, faceRec{o.At, o.AU, o.PSPI, o.Expression, clamp(o.Confidence, 0, 1), o.Pose.Pitch})
+	if len(f.faces) > 64 && f.faces[0].at < o.At-history {
+		f.faces = dropBefore(f.faces, o.At-history, func(r faceRec) time.Duration { return r.at })
+	}
+}
+
+// Voice records one voice hop.
+func (f *Fuser) Voice(o perception.VoiceObs) {
+	f.see(o.At)
+	f.lostVoice = false
+	if o.Wall.After(f.observed) {
+		f.observed = o.Wall
+	}
+	f.voices = append(f.voices, voiceRec{o.At, o.Vocalisation.Class, clamp(o.Vocalisation.Distress, 0, 1), o.Voiced, o.F0})
+	if len(f.voices) > 256 && f.voices[0].at < o.At-history {
+		f.voices = dropBefore(f.voices, o.At-history, func(r voiceRec) time.Duration { return r.at })
+	}
+	if o.Keyword != "" {
+		f.keyword(o.At, o.Keyword)
+	}
+}
+
+func (f *Fuser) keyword(at time.Duration, w string) {
+	for _, k := range f.keywords {
+		if k.word == w && at-k.at < time.Second {
+			return // the same word seen as a hop and as an event
+		}
+	}
+	f.keywords = append(f.keywords, keywordRec{at, w})
+	f.keywords = dropBefore(f.keywords, at-keywordMemory, func(k keywordRec) time.Duration { return k.at })
+}
+
+// Posture records the newest movement qualities.
+func (f *Fuser) Posture(o perception.PostureObs) {
+	f.see(o.At)
+	if o.Wall.After(f.observed) {
+		f.observed = o.Wall
+	}
+	f.posture, f.havePost = o, true
+}
+
+// Event records a discrete event.
+func (f *Fuser) Event(e perception.Event) {
+	f.see(e.At)
+	switch e.Kind {
+	case perception.EventArrived:
+		f.present = true
+		if e.Person != "" && e.Person != f.person {
+			f.person = e.Person
+			if f.o.Profiles != nil {
+				if p, ok := f.o.Profiles.Profile(e.Person); ok && p.Validate() == nil {
+					f.profile = p
+				}
+			}
+		}
+	case perception.EventLeft:
+		f.present = false
+		f.comforts, f.preLevel = nil, nil
+	case perception.EventKeyword:
+		f.keyword(e.At, e.Text)
+	case perception.EventComforted:
+		f.comforts = append(f.comforts, e.At)
+		f.preLevel = append(f.preLevel, f.smooth[iBreathing]+f.smooth[iVocal]+f.smooth[iFace]+f.smooth[iBody])
+	case perception.EventModalityLost:
+		switch e.Modality {
+		case perception.ModFace:
+			f.lostFace = true
+		case perception.ModVoice:
+			f.lostVoice = true
+		}
+	case perception.EventModalityBack:
+		switch e.Modality {
+		case perception.ModFace:
+			f.lostFace = false
+		case perception.ModVoice:
+			f.lostVoice = false
+		}
+	}
+}
+
+func dropBefore[T any](xs []T, t time.Duration, at func(T) time.Duration) []T {
+	i := 0
+	for i < len(xs) && at(xs[i]) < t {
+		i++
+	}
+	if i == 0 {
+		return xs
+	}
+	n := copy(xs, xs[i:])
+	return xs[:n]
+}
+
+func clamp(x, lo, hi float64) float64 {
+	if math.IsNaN(x) {
+		return lo
+	}
+	return min(hi, max(lo, x))
+}
+
+// itemEvidence is one item's raw value (0..2) and confidence (0..1).
+type itemEvidence struct {
+	value, conf float64
+}
+
+// Assess returns the assessment at observation time at. Calls must come in
+// non-decreasing time; an earlier time returns the state as of the last call.
+func (f *Fuser) Assess(at time.Duration) perception.PainAssessment {
+	var cues []string
+	cue := func(format string, a ...any) { cues = append(cues, fmt.Sprintf(format, a...)) }
+
+	face, pspi, faceCues := f.faceItem(at)
+	vocal := f.vocalItem(at, cue)
+	breathing := f.breathingItem(at, cue)
+	body := f.bodyItem(at, cue)
+	cues = append(cues, faceCues...)
+
+	// Confidence-weighted late fusion: a missing or unsure item leans on the
+	// level the others show, weighted by their confidence.
+	w := [nItems]float64{iBreathing: or1(f.profile.Weights.Body) * 0.6, iVocal: or1(f.profile.Weights.Voice),
+		iFace: or1(f.profile.Weights.Face) * 1.2, iBody: or1(f.profile.Weights.Body)}
+	ev := [nItems]itemEvidence{iBreathing: breathing, iVocal: vocal, iFace: face, iBody: body}
+	var sumW, sumWV, sumConf, sumAll float64
+	for i := range iConsol {
+		cw := ev[i].conf * w[i]
+		sumW += cw
+		sumWV += cw * ev[i].value
+		sumConf += cw
+		sumAll += w[i]
+	}
+	prior := 0.0
+	if sumW > 0 {
+		prior = sumWV / sumW
+	}
+	var raw [nItems]float64
+	for i := range iConsol {
+		c := ev[i].conf
+		raw[i] = c*ev[i].value + (1-c)*prior
+	}
+	confidence := 0.0
+	if sumAll > 0 {
+		confidence = sumConf / sumAll
+	}
+
+	// Smooth in observation time: fast rise, slow fall.
+	dt := time.Duration(0)
+	if f.assessed {
+		dt = at - f.lastAt
+	}
+	if f.assessed && dt < 0 {
+		return f.snapshot(f.lastAt, pspi, confidence, cues)
+	}
+	for i := range iConsol {
+		f.smooth[i] = f.step(f.smooth[i], raw[i], dt)
+	}
+	consol := f.consolabilityItem(at, cue)
+	f.smooth[iConsol] = f.step(f.smooth[iConsol], consol, dt)
+	f.lastAt, f.assessed = at, true
+
+	if !f.present && at-f.newest > faceStale {
+		confidence = 0
+	}
+	if ev[iFace].conf == 0 {
+		if f.lostFace {
+			cue("face turned away")
+		} else {
+			cue("face not visible")
+		}
+	}
+	if ev[iVocal].conf == 0 {
+		cue("no voice input")
+	}
+	return f.snapshot(at, pspi, confidence, cues)
+}
+
+func (f *Fuser) step(cur, target float64, dt time.Duration) float64 {
+	if dt <= 0 {
+		if !f.assessed {
+			return target
+		}
+		return cur
+	}
+	tau := f.o.Fall
+	if target > cur {
+		tau = f.o.Rise
+	}
+	k := 1 - math.Exp(-dt.Seconds()/tau.Seconds())
+	return cur + (target-cur)*k
+}
+
+func (f *Fuser) snapshot(at time.Duration, pspi, confidence float64, cues []string) perception.PainAssessment {
+	items := perception.PainItems{
+		Breathing: round2(f.smooth[iBreathing]), Vocalisation: round2(f.smooth[iVocal]), Face: round2(f.smooth[iFace]),
+		Body: round2(f.smooth[iBody]), Consolability: round2(f.smooth[iConsol]),
+	}
+	score := clamp(items.Total(), 0, 10)
+	f.band = hysteresis(f.band, score)
+	return perception.PainAssessment{
+		At: at, Person: f.person, Score: score, Items: items, PSPI: pspi, Band: f.band,
+		Confidence: round2(confidence), Cues: cues, Present: f.present, Observed: f.observed,
+	}
+}
+
+func round2(x float64) float64 { return math.Round(x*100) / 100 }
+
+var bandRank = map[perception.Band]int{perception.BandNone: 0, perception.BandMild: 1, perception.BandModerate: 2, perception.BandSevere: 3}
+
+// hysteresis moves the band up only when the score is clearly inside the new
+// band and down only when it is clearly below the old one.
+func hysteresis(cur perception.Band, score float64) perception.Band {
+	const up, down = 0.25, 0.5
+	switch raw := perception.BandOf(score); {
+	case bandRank[raw] > bandRank[cur]:
+		if b := perception.BandOf(score - up); bandRank[b] > bandRank[cur] {
+			return b
+		}
+	case bandRank[raw] < bandRank[cur]:
+		if b := perception.BandOf(score + down); bandRank[b] < bandRank[cur] {
+			return b
+		}
+	}
+	return cur
+}
+
+// faceItem scores the facial expression: PSPI above the person's neutral,
+// gated by the expression label and by AU4 so that a laugh is not a grimace.
+func (f *Fuser) faceItem(at time.Duration) (itemEvidence, float64, []string) {
+	var n int
+	var sumEv, sumConf, sumPSPI, sumAU4, sumPitch float64
+	var happy, painful, closed int
+	base := f.profile.Face
+	for i := len(f.faces) - 1; i >= 0; i-- {
+		r := f.faces[i]
+		if r.at > at {
+			continue
+		}
+		if r.at < at-faceWindow {
+			break
+		}
+		rel := max(0, r.pspi-base.PSPI)
+		au4 := max(0, r.au.AU04-base.AU.AU04)
+		var gate float64
+		switch r.expr {
+		case perception.ExprPain:
+			gate = 1
+		case perception.ExprHappy:
+			gate = 0.1 + 0.4*clamp(au4/3, 0, 1) // the smile trap
+			happy++
+		default:
+			gate = 0.3 + 0.7*clamp(au4/1.5, 0, 1)
+		}
+		if r.expr == perception.ExprPain {
+			painful++
+		}
+		if r.au.AU43 >= 1 && base.AU.AU43 < 1 {
+			closed++
+		}
+		sumEv += rel * gate
+		sumConf += r.conf
+		sumPSPI += r.pspi
+		sumAU4 += au4
+		sumPitch += r.pitch
+		n++
+	}
+	newest := time.Duration(-1)
+	if len(f.faces) > 0 {
+		newest = f.faces[len(f.faces)-1].at
+	}
+	if n == 0 || newest < at-faceStale {
+		f.browsSince = -1
+		return itemEvidence{}, 0, nil
+	}
+	nf := float64(n)
+	ev := sumEv / nf
+	meanAU4 := sumAU4 / nf
+	// 1.5 above neutral begins to count; ~4 is a frown (1), ~7 a grimace (2).
+	value := clamp((ev-1)/3, 0, 2)
+	conf := sumConf / nf * math.Min(1, nf/(faceWindow.Seconds()*5)) // a few frames are not a face
+	var cues []string
+	browsShut := meanAU4 >= 1.5 && closed*2 >= n
+	switch {
+	case browsShut && f.browsSince < 0:
+		f.browsSince = at
+	case !browsShut:
+		f.browsSince = -1
+	}
+	switch {
+	case f.browsSince >= 0 && at-f.browsSince >= time.Second:
+		cues = append(cues, fmt.Sprintf("brows lowered and eyes shut for %.0f s", (at-f.browsSince).Seconds()))
+	case meanAU4 >= 1.5 && painful*2 >= n:
+		cues = append(cues, "brows lowered, grimacing")
+	case meanAU4 >= 1.5:
+		cues = append(cues, "brows lowered")
+	}
+	if happy*2 >= n && sumPSPI/nf >= 3 {
+		cues = append(cues, fmt.Sprintf("smiling or laughing (PSPI %.1f is not pain here)", sumPSPI/nf))
+	}
+	if meanPitch := sumPitch / nf; meanPitch-base.Pitch < -20 {
+		cues = append(cues, "head hanging")
+	}
+	return itemEvidence{value, conf}, round2(sumPSPI / nf), cues
+}
+
+// vocalItem scores negative vocalisation: how much of the last few seconds
+// was moaning, crying or screaming and how distressed, and pain words.
+func (f *Fuser) vocalItem(at time.Duration, cue func(string, ...any)) itemEvidence {
+	var n int
+	var distressed, moan, cry, scream, negSpeech, highF0 float64
+	base := f.profile.Voice
+	for i := len(f.voices) - 1; i >= 0; i-- {
+		r := f.voices[i]
+		if r.at > at {
+			continue
+		}
+		if r.at < at-voiceWindow {
+			break
+		}
+		n++
+		switch r.class {
+		case perception.VocalMoan:
+			distressed += r.distress
+			moan++
+		case perception.VocalCry:
+			distressed += 1.2 * r.distress
+			cry++
+		case perception.VocalScream:
+			distressed += 1.5 * r.distress
+			scream++
+		case perception.VocalSpeech:
+			if r.distress > 0.4 {
+				negSpeech += r.distress
+			}
+			if base.Hops > 0 && base.F0SD > 0 && r.voiced && r.f0 > base.F0Mean+2.5*base.F0SD {
+				highF0++
+			}
+		}
+	}
+	if n == 0 || f.lostVoice || f.voices[len(f.voices)-1].at < at-voiceStale {
+		return itemEvidence{}
+	}
+	nv := float64(n)
+	// Moaning a third of the time at high distress is "repeated troubled
+	// calling out" (2); an occasional moan about 1.
+	v := (distressed + 0.5*negSpeech + 0.3*highF0) / nv / 0.2
+	switch {
+	case scream/nv > 0.05:
+		cue("screaming")
+	case cry/nv > 0.05:
+		cue("crying")
+	case moan/nv > 0.05:
+		cue("moaning")
+	}
+	if negSpeech/nv > 0.1 {
+		cue("distressed speech")
+	}
+	for _, k := range f.keywords {
+		if k.at <= at && at-k.at < keywordMemory && painWord(k.word) {
+			v = max(v, 1)
+			cue("said %q", k.word)
+		}
+	}
+	return itemEvidence{clamp(v, 0, 2), 0.85}
+}
+
+func painWord(w string) bool {
+	switch w {
+	case "ouch", "it hurts", "hurts", "help", "pain", "ow", "aua", "au":
+		return true
+	}
+	return false
+}
+
+// breathingItem scores breathing independent of vocalisation: a fast rate
+// against the person's usual, and laboured sighing or panting.
+func (f *Fuser) breathingItem(at time.Duration, cue func(string, ...any)) itemEvidence {
+	var n int
+	var laboured float64
+	for i := len(f.voices) - 1; i >= 0; i-- {
+		r := f.voices[i]
+		if r.at > at {
+			continue
+		}
+		if r.at < at-voiceWindow {
+			break
+		}
+		n++
+		if r.class == perception.VocalPant || r.class == perception.VocalSigh {
+			laboured += max(r.distress, 0.2)
+		}
+	}
+	var value, conf float64
+	voiceOK := n > 0 && !f.lostVoice && f.voices[len(f.voices)-1].at >= at-voiceStale
+	if voiceOK {
+		l := laboured / float64(n)
+		value = clamp(l/0.1, 0, 2)
+		conf = 0.4
+		if l > 0.03 {
+			cue("laboured breathing (sighing or panting)")
+		}
+	}
+	if f.havePost && at-f.posture.At <= postureStale && f.posture.BreathingRate > 0 {
+		usual := f.profile.Movement.BreathingRate
+		if usual == 0 {
+			usual = 15
+		}
+		rate := f.posture.BreathingRate
+		rv := clamp((rate-usual-4)/8, 0, 2)
+		if rv > 0.3 {
+			cue("breathing fast (%.0f/min)", rate)
+		}
+		value = max(value, rv)
+		conf = max(conf, 0.6)
+	}
+	return itemEvidence{value, conf}
+}
+
+// bodyItem scores body language from movement qualities and the head.
+func (f *Fuser) bodyItem(at time.Duration, cue func(string, ...any)) itemEvidence {
+	if !f.havePost || at-f.posture.At > postureStale {
+		return itemEvidence{}
+	}
+	p := f.posture
+	base := f.profile.Movement
+	restless := max(0, p.Restlessness-base.Restlessness)
+	jerk := max(0, p.Jerk-max(base.Jerk, 0.3))
+	v := 1.2*p.Rocking + restless + p.Guarding + 0.6*jerk
+	if p.Rocking > 0.4 {
+		cue("rocking")
+	}
+	if restless > 0.35 {
+		cue("restless")
+	}
+	if p.Guarding > 0.4 {
+		cue("guarding, stiller than usual")
+	}
+	if jerk > 0.2 {
+		cue("jerky movement")
+	}
+	return itemEvidence{clamp(v, 0, 2), 0.7}
+}
+
+// consolabilityItem: 0 when no comfort was needed or it helped, 1 when the
+// score fell only partly, 2 when it did not fall after comfort.
+func (f *Fuser) consolabilityItem(at time.Duration, cue func(string, ...any)) float64 {
+	first := -1
+	for i, c := range f.comforts {
+		if c <= at && at-c <= comfortMemory {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return 0
+	}
+	pre := f.preLevel[first]
+	if pre < 2 {
+		return 0 // little distress when comfort began: nothing to console
+	}
+	since := at - f.comforts[first]
+	now := f.smooth[iBreathing] + f.smooth[iVocal] + f.smooth[iFace] + f.smooth[iBody]
+	ratio := now / pre
+	if since < 5*time.Second {
+		return 0 // too early to tell
+	}
+	var v float64
+	switch {
+	case ratio < 0.5:
+		cue("eased after comfort")
+		return 0
+	case ratio < 0.8:
+		v = 1
+	default:
+		v = 2
+	}
+	v *= clamp(float64(since)/float64(judgeAfter), 0, 1)
+	if v >= 1 {
+		cue("not eased %.0f s after comfort", since.Seconds())
+	}
+	return v
+}
+
+// Inputs are the streams Run reads; a nil channel is a modality that is not
+// there. Run returns when every non-nil channel is closed, or ctx is done.
+type Inputs struct {
+	Faces    <-chan perception.FaceObs
+	Voices   <-chan perception.VoiceObs
+	Postures <-chan perception.PostureObs
+	Events   <-chan perception.Event
+}
+
+// Run feeds the Fuser from in and sends an assessment on out each time
+// observation time crosses the next Interval. It closes out when it returns;
+// it returns nil when the inputs end or ctx is cancelled.
+func (f *Fuser) Run(ctx context.Context, in Inputs, out chan<- perception.PainAssessment) error {
+	defer close(out)
+	next := time.Duration(-1)
+	emit := func() bool {
+		if next < 0 {
+			next = f.newest.Truncate(f.o.Interval)
+		}
+		for f.newest >= next {
+			select {
+			case out <- f.Assess(next):
+			case <-ctx.Done():
+				return false
+			}
+			next += f.o.Interval
+		}
+		return true
+	}
+	faces, voices, postures, events := in.Faces, in.Voices, in.Postures, in.Events
+	for faces != nil || voices != nil || postures != nil || events != nil {
+		select {
+		case <-ctx.Done():
+			return nil
+		case o, ok := <-faces:
+			if !ok {
+				faces = nil
+				continue
+			}
+			f.Face(o)
+		case o, ok := <-voices:
+			if !ok {
+				voices = nil
+				continue
+			}
+			f.Voice(o)
+		case o, ok := <-postures:
+			if !ok {
+				postures = nil
+				continue
+			}
+			f.Posture(o)
+		case e, ok := <-events:
+			if !ok {
+				events = nil
+				continue
+			}
+			f.Event(e)
+		}
+		if !emit() {
+			return nil
+		}
+	}
+	return nil
+}

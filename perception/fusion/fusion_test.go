@@ -1,0 +1,361 @@
+package fusion
+
+import (
+	"context"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/scenario"
+)
+
+// run is what a scenario did to a Fuser; play's robot comforts once the band
+// has been moderate or worse for 15 s (a patient robot, so that the peak has
+// fully developed when it acts).
+type run struct {
+	assessments []perception.PainAssessment
+	comfortedAt time.Duration // -1 when never
+}
+
+func (r *run) maxBand() perception.Band {
+	b := perception.BandNone
+	for _, a := range r.assessments {
+		if bandRank[a.Band] > bandRank[b] {
+			b = a.Band
+		}
+	}
+	return b
+}
+
+func (r *run) at(t time.Duration) perception.PainAssessment {
+	for _, a := range r.assessments {
+		if a.At >= t {
+			return a
+		}
+	}
+	return r.assessments[len(r.assessments)-1]
+}
+
+func (r *run) cues(from, to time.Duration) string {
+	seen := map[string]bool{}
+	var all []string
+	for _, a := range r.assessments {
+		if a.At < from || a.At > to {
+			continue
+		}
+		for _, c := range a.Cues {
+			// drop the changing numbers so a cue is counted once
+			key := strings.Map(func(r rune) rune {
+				if r >= '0' && r <= '9' {
+					return -1
+				}
+				return r
+			}, c)
+			if !seen[key] {
+				seen[key] = true
+				all = append(all, c)
+			}
+		}
+	}
+	return strings.Join(all, "; ")
+}
+
+// play steps a scenario through a Fuser in 100 ms steps of observation time.
+func play(t *testing.T, s *scenario.Scenario, length time.Duration, comfort bool, mutate func(perception.FaceObs) (perception.FaceObs, bool)) *run {
+	t.Helper()
+	f, err := New(DefaultOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := scenario.NewPlayer(s)
+	r := &run{comfortedAt: -1}
+	var sink scenario.Sink = f
+	if mutate != nil {
+		sink = mutating{f, mutate}
+	}
+	var moderateSince time.Duration = -1
+	for at := time.Duration(0); at <= length; at += 100 * time.Millisecond {
+		p.Step(at, sink, false)
+		a := f.Assess(at)
+		r.assessments = append(r.assessments, a)
+		if bandRank[a.Band] >= bandRank[perception.BandModerate] {
+			if moderateSince < 0 {
+				moderateSince = at
+			}
+		} else {
+			moderateSince = -1
+		}
+		if comfort && r.comfortedAt < 0 && moderateSince >= 0 && at-moderateSince >= 15*time.Second {
+			r.comfortedAt = at
+			p.Comforted(at)
+			f.Event(perception.Event{At: at, Kind: perception.EventComforted})
+		}
+	}
+	return r
+}
+
+type mutating struct {
+	*Fuser
+	face func(perception.FaceObs) (perception.FaceObs, bool)
+}
+
+func (m mutating) Face(o perception.FaceObs) {
+	if o, ok := m.face(o); ok {
+		m.Fuser.Face(o)
+	}
+}
+
+func load(t *testing.T, name string) *scenario.Scenario {
+	t.Helper()
+	s, err := scenario.Load(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestPainEpisodeRisesAndEasesAfterComfort(t *testing.T) {
+	r := play(t, load(t, "pain-episode"), 3*time.Minute, true, nil)
+	if b := r.maxBand(); bandRank[b] < bandRank[perception.BandModerate] {
+		t.Fatalf("max band %s, want moderate or severe", b)
+	}
+	if r.comfortedAt < 0 {
+		t.Fatal("the band never stayed moderate long enough to comfort")
+	}
+	peak := r.at(r.comfortedAt)
+	cues := r.cues(r.comfortedAt-20*time.Second, r.comfortedAt)
+	for _, want := range []string{"brows lowered and eyes shut", "moaning", "rocking", "said \"ouch\""} {
+		if !strings.Contains(cues, want) {
+			t.Errorf("cues before comfort %q lack %q", cues, want)
+		}
+	}
+	if peak.PSPI < 6 || peak.Items.Face < 1.5 || peak.Items.Vocalisation < 1 || peak.Items.Body < 1 {
+		t.Errorf("at comfort: %+v, want PSPI ≥ 6, face ≥ 1.5, vocalisation and body ≥ 1", peak.Items)
+	}
+	later := r.at(r.comfortedAt + 75*time.Second)
+	if bandRank[later.Band] > bandRank[perception.BandMild] {
+		t.Errorf("75 s after comfort: score %.1f band %s, want mild or none", later.Score, later.Band)
+	}
+	if later.Items.Consolability > 0.5 {
+		t.Errorf("consolability %.2f after easing, want ~0 (consoled)", later.Items.Consolability)
+	}
+	if !strings.Contains(r.cues(r.comfortedAt, r.comfortedAt+75*time.Second), "eased after comfort") {
+		t.Error("no \"eased after comfort\" cue")
+	}
+	t.Logf("comfort at %v; peak %.1f %s; 75 s later %.1f %s", r.comfortedAt, peak.Score, peak.Band, later.Score, later.Band)
+}
+
+func TestPainWithoutComfortPersistsAndComfortThatFailsCounts(t *testing.T) {
+	s := load(t, "pain-episode")
+	r := play(t, s, 3*time.Minute, false, nil)
+	end := r.assessments[len(r.assessments)-1]
+	if bandRank[end.Band] < bandRank[perception.BandModerate] {
+		t.Errorf("uncomforted at 3 min: %.1f %s, want still moderate or severe", end.Score, end.Band)
+	}
+	// A comfort the person does not respond to (the scenario is not told)
+	// makes consolability 2 and pushes the score up.
+	f, _ := New(DefaultOpts())
+	p := scenario.NewPlayer(s)
+	var last perception.PainAssessment
+	for at := time.Duration(0); at <= 2*time.Minute; at += 100 * time.Millisecond {
+		p.Step(at, f, false)
+		if at == 60*time.Second {
+			f.Event(perception.Event{At: at, Kind: perception.EventComforted})
+		}
+		last = f.Assess(at)
+	}
+	if last.Items.Consolability < 1.8 || last.Band != perception.BandSevere {
+		t.Errorf("unconsoled: consolability %.2f band %s score %.1f, want 2 and severe", last.Items.Consolability, last.Band, last.Score)
+	}
+	if !slices.ContainsFunc(last.Cues, func(c string) bool { return strings.HasPrefix(c, "not eased") }) {
+		t.Errorf("cues %v lack \"not eased … after comfort\"", last.Cues)
+	}
+}
+
+func TestLaughterIsNotPain(t *testing.T) {
+	r := play(t, load(t, "laughter"), time.Minute, true, nil)
+	var maxScore, maxPSPI float64
+	for _, a := range r.assessments {
+		maxScore, maxPSPI = max(maxScore, a.Score), max(maxPSPI, a.PSPI)
+	}
+	if b := r.maxBand(); bandRank[b] > bandRank[perception.BandMild] {
+		t.Errorf("laughter reached %s (score %.1f)", b, maxScore)
+	}
+	if maxPSPI < 5 {
+		t.Errorf("laughter PSPI max %.1f: the test needs a high PSPI to mean anything", maxPSPI)
+	}
+	if !strings.Contains(r.cues(0, time.Minute), "smiling or laughing") {
+		t.Error("no cue explaining that the high PSPI is a smile")
+	}
+	t.Logf("laughter: max score %.1f, max PSPI %.1f", maxScore, maxPSPI)
+}
+
+func TestCalmVisitStaysCalm(t *testing.T) {
+	r := play(t, load(t, "visit"), 3*time.Minute, false, nil)
+	if b := r.maxBand(); bandRank[b] > bandRank[perception.BandMild] {
+		t.Errorf("calm visit reached %s", b)
+	}
+	if !strings.Contains(r.cues(0, 3*time.Minute), "face turned away") {
+		t.Error("the visit's away phase gave no \"face turned away\" cue")
+	}
+}
+
+func TestFaceMissingFallsBackToVoice(t *testing.T) {
+	s := load(t, "pain-episode")
+	full := play(t, s, 70*time.Second, false, nil)
+	// Same episode, but the face is never seen.
+	noFace := play(t, s, 70*time.Second, false, func(perception.FaceObs) (perception.FaceObs, bool) {
+		return perception.FaceObs{}, false
+	})
+	a, b := full.at(65*time.Second), noFace.at(65*time.Second)
+	if bandRank[b.Band] < bandRank[perception.BandModerate] {
+		t.Errorf("without a face: %.1f %s, want the voice and body to carry it to moderate", b.Score, b.Band)
+	}
+	if b.Confidence >= a.Confidence || b.Confidence < 0.3 {
+		t.Errorf("confidence without face %.2f vs with %.2f: want lower but usable", b.Confidence, a.Confidence)
+	}
+	if !slices.Contains(b.Cues, "face not visible") {
+		t.Errorf("cues %v lack \"face not visible\"", b.Cues)
+	}
+	// Hands over the face: landmarks are guesses at low confidence showing
+	// nothing; the estimate must not collapse.
+	occluded := play(t, s, 70*time.Second, false, func(o perception.FaceObs) (perception.FaceObs, bool) {
+		if o.At > 40*time.Second {
+			o.Confidence, o.AU, o.PSPI, o.Expression = 0.15, perception.AUs{}, 0, perception.ExprNeutral
+		}
+		return o, true
+	})
+	c := occluded.at(65 * time.Second)
+	if c.Score < b.Score-1 {
+		t.Errorf("occluded face score %.1f fell well below the no-face estimate %.1f", c.Score, b.Score)
+	}
+}
+
+func TestSilenceAndVoiceLoss(t *testing.T) {
+	f, _ := New(DefaultOpts())
+	for at := time.Duration(0); at < 3*time.Second; at += 10 * time.Millisecond {
+		f.Voice(perception.VoiceObs{At: at, Vocalisation: perception.Vocalisation{Class: perception.VocalSilence}})
+	}
+	a := f.Assess(3 * time.Second)
+	if a.Items.Vocalisation != 0 || slices.Contains(a.Cues, "no voice input") {
+		t.Errorf("silence: %+v %v, want vocalisation 0 and the voice counted as present", a.Items, a.Cues)
+	}
+	f.Event(perception.Event{At: 3 * time.Second, Kind: perception.EventModalityLost, Modality: perception.ModVoice})
+	if a := f.Assess(3100 * time.Millisecond); !slices.Contains(a.Cues, "no voice input") {
+		t.Errorf("after modality_lost: cues %v", a.Cues)
+	}
+}
+
+func TestProfileBaselineLowersAResting(t *testing.T) {
+	// A person whose resting face has PSPI 4 (e.g. a drooping lid and
+	// habitual frown) is not in pain at PSPI 4.
+	rest := perception.AUs{AU04: 1.5, AU07: 1.5, AU10: 1}
+	feed := func(p Profile) perception.PainAssessment {
+		o := DefaultOpts()
+		o.Profile = p
+		f, err := New(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var a perception.PainAssessment
+		for at := time.Duration(0); at < 10*time.Second; at += 33 * time.Millisecond {
+			f.Face(perception.FaceObs{At: at, Confidence: 0.9, AU: rest, PSPI: rest.PSPI(), Expression: perception.ExprNeutral})
+			a = f.Assess(at)
+		}
+		return a
+	}
+	without := feed(Profile{})
+	with := feed(Profile{Face: FaceBaseline{Frames: 600, AU: rest, PSPI: rest.PSPI()}})
+	if !(with.Items.Face < 0.1 && without.Items.Face > 0.5) {
+		t.Errorf("face item with baseline %.2f, without %.2f", with.Items.Face, without.Items.Face)
+	}
+	if err := (Profile{Weights: Weights{Face: -1}}).Validate(); err == nil {
+		t.Error("negative weight accepted")
+	}
+}
+
+func TestHysteresis(t *testing.T) {
+	tests := []struct {
+		cur   perception.Band
+		score float64
+		want  perception.Band
+	}{
+		{perception.BandNone, 1.1, perception.BandNone},
+		{perception.BandNone, 1.3, perception.BandMild},
+		{perception.BandMild, 4.1, perception.BandMild},
+		{perception.BandMild, 7.5, perception.BandSevere},
+		{perception.BandModerate, 3.7, perception.BandModerate},
+		{perception.BandModerate, 3.4, perception.BandMild},
+		{perception.BandSevere, 2, perception.BandMild},
+	}
+	for _, tt := range tests {
+		if got := hysteresis(tt.cur, tt.score); got != tt.want {
+			t.Errorf("hysteresis(%s, %.1f) = %s, want %s", tt.cur, tt.score, got, tt.want)
+		}
+	}
+}
+
+func TestRunEmitsEvery100ms(t *testing.T) {
+	f, _ := New(DefaultOpts())
+	voices := make(chan perception.VoiceObs)
+	events := make(chan perception.Event, 1)
+	out := make(chan perception.PainAssessment, 100)
+	done := make(chan error)
+	go func() { done <- f.Run(context.Background(), Inputs{Voices: voices, Events: events}, out) }()
+	wall := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	events <- perception.Event{At: 0, Kind: perception.EventArrived, Person: "ann"}
+	for at := time.Duration(0); at <= time.Second; at += 10 * time.Millisecond {
+		voices <- perception.VoiceObs{At: at, Wall: wall.Add(at), Vocalisation: perception.Vocalisation{Class: perception.VocalMoan, Distress: 0.9}}
+	}
+	close(voices)
+	close(events)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	var got []time.Duration
+	var last perception.PainAssessment
+	for a := range out {
+		got = append(got, a.At)
+		last = a
+	}
+	if len(got) != 11 || got[0] != 0 || got[10] != time.Second {
+		t.Fatalf("assessments at %v, want 0, 100ms, …, 1s", got)
+	}
+	if !last.Observed.Equal(wall.Add(time.Second)) || last.Person != "ann" || last.Items.Vocalisation == 0 {
+		t.Errorf("last assessment %+v", last)
+	}
+}
+
+func TestProfilesLookedUpOnArrival(t *testing.T) {
+	o := DefaultOpts()
+	o.Profiles = profileMap{"bea": {Weights: Weights{Face: 0.5}}}
+	f, _ := New(o)
+	f.Event(perception.Event{Kind: perception.EventArrived, Person: "bea"})
+	if f.profile.Weights.Face != 0.5 {
+		t.Errorf("profile not loaded on arrival: %+v", f.profile)
+	}
+}
+
+type profileMap map[string]Profile
+
+func (m profileMap) Profile(id string) (Profile, bool) { p, ok := m[id]; return p, ok }
+
+func BenchmarkAssess(b *testing.B) {
+	s, err := scenario.Load("pain-episode")
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, _ := New(DefaultOpts())
+	p := scenario.NewPlayer(s)
+	p.Step(50*time.Second, f, false) // at the peak: full windows of evidence
+	at := 50 * time.Second
+	for b.Loop() {
+		at += 100 * time.Millisecond
+		f.Assess(at)
+	}
+}
+
+func TestMain(m *testing.M) { os.Exit(m.Run()) }
