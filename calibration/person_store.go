@@ -1,0 +1,155 @@
+package calibration
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/kindred-hri/kindred/perception/fusion"
+)
+
+// ErrNoPerson means no calibration is stored for that id.
+var ErrNoPerson = errors.New("no such person")
+
+// PersonStore keeps one YAML file per person, <dir>/<id>.yaml, readable
+// only by the user (it describes a person's face and voice in numbers).
+type PersonStore struct {
+	dir string
+}
+
+// DefaultPersonDir is os.UserConfigDir()/kindred/persons.
+func DefaultPersonDir() (string, error) {
+	base, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("calibration: no config directory for person profiles: %w", err)
+	}
+	return filepath.Join(base, "kindred", "persons"), nil
+}
+
+// NewPersonStore returns a store in dir (created on first Save).
+func NewPersonStore(dir string) *PersonStore { return &PersonStore{dir: dir} }
+
+// Dir is where the files live.
+func (s *PersonStore) Dir() string { return s.dir }
+
+func (s *PersonStore) path(id string) (string, error) {
+	if id == "" || PersonID(id) != id {
+		return "", fmt.Errorf("calibration: person id %q: only lower-case letters, digits and dashes", id)
+	}
+	return filepath.Join(s.dir, id+".yaml"), nil
+}
+
+// Save writes the person's profile, replacing an earlier one atomically.
+func (s *PersonStore) Save(p Person) error {
+	path, err := s.path(p.ID)
+	if err != nil {
+		return err
+	}
+	if err := p.Profile.Validate(); err != nil {
+		return fmt.Errorf("calibration: person %s: %w", p.ID, err)
+	}
+	data, err := yaml.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("calibration: person %s: %w", p.ID, err)
+	}
+	if err := os.MkdirAll(s.dir, 0o700); err != nil {
+		return fmt.Errorf("calibration: %w", err)
+	}
+	tmp, err := os.CreateTemp(s.dir, "."+p.ID+"-*.yaml")
+	if err != nil {
+		return fmt.Errorf("calibration: %w", err)
+	}
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("calibration: write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("calibration: %w", err)
+	}
+	return nil
+}
+
+// Load reads one person; unknown fields are rejected and the error names the file.
+func (s *PersonStore) Load(id string) (Person, error) {
+	path, err := s.path(id)
+	if err != nil {
+		return Person{}, err
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Person{}, fmt.Errorf("calibration: person %s: %w", id, ErrNoPerson)
+	}
+	if err != nil {
+		return Person{}, fmt.Errorf("calibration: %w", err)
+	}
+	var p Person
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&p); err != nil {
+		return Person{}, fmt.Errorf("calibration: %s: %s", path, strings.ReplaceAll(err.Error(), "\n", ";"))
+	}
+	if p.ID != id {
+		return Person{}, fmt.Errorf("calibration: %s: id %q does not match the file name", path, p.ID)
+	}
+	if err := p.Profile.Validate(); err != nil {
+		return Person{}, fmt.Errorf("calibration: %s: %w", path, err)
+	}
+	return p, nil
+}
+
+// Delete removes a person's calibration; deleting someone unknown is ErrNoPerson.
+func (s *PersonStore) Delete(id string) error {
+	path, err := s.path(id)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(path); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("calibration: person %s: %w", id, ErrNoPerson)
+		}
+		return fmt.Errorf("calibration: %w", err)
+	}
+	return nil
+}
+
+// List returns the ids of everyone stored, sorted.
+func (s *PersonStore) List() ([]string, error) {
+	entries, err := os.ReadDir(s.dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("calibration: %w", err)
+	}
+	var ids []string
+	for _, e := range entries {
+		name := e.Name()
+		if id, ok := strings.CutSuffix(name, ".yaml"); ok && !e.IsDir() && PersonID(id) == id {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return ids, nil
+}
+
+// Profile implements fusion.Profiles: the fusion stage asks for a person's
+// profile when they arrive. A missing or unreadable file means "not known".
+func (s *PersonStore) Profile(id string) (fusion.Profile, bool) {
+	p, err := s.Load(id)
+	if err != nil {
+		return fusion.Profile{}, false
+	}
+	return p.Profile, true
+}
+
+var _ fusion.Profiles = (*PersonStore)(nil)

@@ -1,0 +1,146 @@
+package calibration
+
+import (
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/scenario"
+)
+
+type collected struct {
+	faces    []perception.FaceObs
+	voices   []perception.VoiceObs
+	postures []perception.PostureObs
+}
+
+func (c *collected) Face(o perception.FaceObs)       { c.faces = append(c.faces, o) }
+func (c *collected) Voice(o perception.VoiceObs)     { c.voices = append(c.voices, o) }
+func (c *collected) Posture(o perception.PostureObs) { c.postures = append(c.postures, o) }
+func (c *collected) Event(perception.Event)          {}
+
+func observe(t *testing.T, name string, from, to time.Duration) *collected {
+	t.Helper()
+	s, err := scenario.Load(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := scenario.NewPlayer(s)
+	var skip collected
+	p.Step(from, &skip, false)
+	var c collected
+	p.Step(to, &c, false)
+	return &c
+}
+
+func TestPersonID(t *testing.T) {
+	tests := map[string]string{
+		"Margaret": "margaret", " Mrs O'Brien ": "mrs-o-brien", "Zoë 2": "zo-2", "../etc": "etc", "!!!": "",
+	}
+	for in, want := range tests {
+		if got := PersonID(in); got != want {
+			t.Errorf("PersonID(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestBuildPersonFromCalmChat(t *testing.T) {
+	// The first 20 s of pain-episode are calm chat with F0 ~195 Hz.
+	c := observe(t, "pain-episode", 0, 20*time.Second)
+	p, err := BuildPerson("Margaret", c.faces, c.voices, c.postures)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ID != "margaret" || p.Face.Frames < 500 || p.Voice.Hops < 1000 || p.Movement.Samples < 150 {
+		t.Errorf("counts: %+v", p)
+	}
+	if p.Face.PSPI > 0.5 || p.Face.AU.AU12 != 0.5 {
+		t.Errorf("neutral face baseline %+v", p.Face)
+	}
+	if math.Abs(p.Voice.F0Mean-195) > 10 || p.Voice.F0SD <= 0 || p.Voice.VoicedFraction < 0.3 || p.Voice.VoicedFraction > 0.8 {
+		t.Errorf("voice baseline %+v", p.Voice)
+	}
+	if p.Movement.BreathingRate != 14 || math.Abs(p.Movement.Speed-0.2) > 1e-9 {
+		t.Errorf("movement baseline %+v", p.Movement)
+	}
+	if math.Abs(p.Seconds-20) > 0.1 {
+		t.Errorf("seconds %v, want 20", p.Seconds)
+	}
+}
+
+func TestBuildPersonRefusesPainAndNothing(t *testing.T) {
+	c := observe(t, "pain-episode", 45*time.Second, 60*time.Second) // the peak
+	if _, err := BuildPerson("Margaret", c.faces, c.voices, c.postures); !errors.Is(err, ErrNotCalm) {
+		t.Errorf("baseline at the peak of pain: %v, want ErrNotCalm", err)
+	}
+	if _, err := BuildPerson("Margaret", nil, nil, nil); !errors.Is(err, ErrNoObservations) {
+		t.Errorf("no observations: %v, want ErrNoObservations", err)
+	}
+	if _, err := BuildPerson("???", nil, nil, nil); err == nil {
+		t.Error("a name without letters was accepted")
+	}
+}
+
+func TestPersonStoreRoundTripAndDelete(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "persons")
+	s := NewPersonStore(dir)
+	c := observe(t, "visit", 0, 20*time.Second)
+	p, err := BuildPerson("Harold", c.faces, c.voices, c.postures)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Created = time.Date(2026, 11, 26, 13, 0, 0, 0, time.UTC)
+	p.Source = "scenario visit"
+	if err := s.Save(p); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(filepath.Join(dir, "harold.yaml"))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("stored file: %v, mode %v; want 0600", err, info)
+	}
+	got, err := s.Load("harold")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != "Harold" || got.Profile != p.Profile || !got.Created.Equal(p.Created) {
+		t.Errorf("round trip:\n got %+v\nwant %+v", got, p)
+	}
+	if prof, ok := s.Profile("harold"); !ok || prof != p.Profile {
+		t.Error("Profile(harold) did not return the stored profile")
+	}
+	ids, err := s.List()
+	if err != nil || strings.Join(ids, ",") != "harold" {
+		t.Errorf("List = %v, %v", ids, err)
+	}
+	if err := s.Delete("harold"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Load("harold"); !errors.Is(err, ErrNoPerson) {
+		t.Errorf("after Delete: %v, want ErrNoPerson", err)
+	}
+	if err := s.Delete("harold"); !errors.Is(err, ErrNoPerson) {
+		t.Errorf("second Delete: %v, want ErrNoPerson", err)
+	}
+	if _, ok := s.Profile("harold"); ok {
+		t.Error("Profile of a deleted person")
+	}
+	if err := s.Delete("../x"); err == nil || errors.Is(err, ErrNoPerson) {
+		t.Errorf("Delete(../x) = %v, want a bad-id error", err)
+	}
+}
+
+func TestPersonStoreRejectsUnknownFields(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ann.yaml"), []byte("id: ann\nname: Ann\nphoto: ann.jpg\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := NewPersonStore(dir).Load("ann")
+	if err == nil || !strings.Contains(err.Error(), "ann.yaml") || !strings.Contains(err.Error(), "photo") {
+		t.Errorf("Load with an unknown field: %v", err)
+	}
+}
