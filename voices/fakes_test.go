@@ -10,7 +10,7 @@ import (
 
 // toneSynth is a synthesiser for tests: it "speaks" a 200 Hz tone whose
 // loudness rises and falls four times a second, 50 ms per character, with a
-// phoneme mark every 125 ms. It records every call and fails the test on
+// syllable every 250 ms. It records every call and fails the test on
 // text it was not told to expect when expect is set.
 type toneSynth struct {
 	t      testing.TB
@@ -39,8 +39,8 @@ func (s *toneSynth) Synthesize(ctx context.Context, text string, v VoiceParams) 
 }
 
 // toneAudio is a syllable-like signal: a tone under a 4 Hz raised-cosine
-// envelope, starting and ending quiet, with alternating open and closed
-// phoneme marks at the envelope's peaks and troughs.
+// envelope, starting and ending quiet, with an open vowel mark at each
+// loudness peak and a closed-lips mark at each trough.
 func toneAudio(d time.Duration, f0 float64) Audio {
 	const rate = 22050
 	n := int(d.Seconds() * rate)
@@ -50,12 +50,9 @@ func toneAudio(d time.Duration, f0 float64) Audio {
 		env := 0.5 - 0.5*math.Cos(2*math.Pi*4*t)
 		a.Samples[i] = int16(12000 * env * math.Sin(2*math.Pi*f0*t))
 	}
-	for at := time.Duration(0); at < d; at += 125 * time.Millisecond {
-		name := "m"
-		if (at/(125*time.Millisecond))%2 == 1 {
-			name = "a"
-		}
-		a.Phonemes = append(a.Phonemes, Mark{At: at, Name: name})
+	for syl := time.Duration(0); syl < d; syl += 250 * time.Millisecond {
+		// An open vowel around each loudness peak, lips closed at each trough.
+		a.Phonemes = append(a.Phonemes, Mark{At: syl + 40*time.Millisecond, Name: "a"}, Mark{At: syl + 215*time.Millisecond, Name: "m"})
 	}
 	return a
 }

@@ -40,8 +40,7 @@ func Measure(a Audio) Stats {
 	st.RMSdBFS = dB(math.Sqrt(sum / float64(len(x))))
 	st.PeakdBFS = dB(peak)
 
-	hop := a.SampleRate / 100
-	win := a.SampleRate * 40 / 1000
+	win := a.samplesFor(40 * time.Millisecond)
 	env := Envelope(a, 10*time.Millisecond, 40*time.Millisecond)
 	loudest := math.Inf(-1)
 	for _, e := range env {
@@ -52,7 +51,7 @@ func Measure(a Audio) Stats {
 		if dB(e) < loudest-35 || dB(e) < -60 {
 			continue
 		}
-		start := i*hop - win/2
+		start := a.samplesFor(time.Duration(i)*10*time.Millisecond) - win/2
 		if start < 0 || start+win > len(x) {
 			continue
 		}
@@ -79,20 +78,23 @@ func pitchOf(w []float64, rate int) (f0, r float64) {
 	}
 	mean /= float64(len(w))
 	c := make([]float64, len(w))
+	pre := make([]float64, len(w)+1) // prefix sums of squares
 	for i, v := range w {
 		c[i] = v - mean
+		pre[i+1] = pre[i] + c[i]*c[i]
 	}
 	minLag := int(float64(rate) / maxF0)
 	maxLag := min(int(float64(rate)/minF0), len(c)/2)
 	best, bestLag := 0.0, 0
 	corr := make([]float64, maxLag+2)
 	for lag := minLag; lag <= maxLag+1 && lag < len(c); lag++ {
-		var xy, xx, yy float64
-		for i := 0; i+lag < len(c); i++ {
-			xy += c[i] * c[i+lag]
-			xx += c[i] * c[i]
-			yy += c[i+lag] * c[i+lag]
+		var xy float64
+		n := len(c) - lag
+		a, b := c[:n], c[lag:lag+n]
+		for i := range a {
+			xy += a[i] * b[i]
 		}
+		xx, yy := pre[n], pre[len(c)]-pre[lag]
 		if xx > 0 && yy > 0 {
 			corr[lag] = xy / math.Sqrt(xx*yy)
 		}
@@ -122,9 +124,10 @@ func Envelope(a Audio, hop, win time.Duration) []float64 {
 	if a.SampleRate <= 0 || hop <= 0 || len(a.Samples) == 0 {
 		return nil
 	}
-	h := max(1, a.samplesFor(hop))
 	half := max(1, a.samplesFor(win)/2)
-	n := (len(a.Samples) + h - 1) / h
+	// Frame i is centred on sample i·hop·rate exactly (rounded down), so a
+	// hop that is not a whole number of samples does not drift.
+	n := int((a.Duration() + hop - 1) / hop)
 	// Prefix sums of squares make every window O(1).
 	pre := make([]float64, len(a.Samples)+1)
 	for i, s := range a.Samples {
@@ -133,8 +136,9 @@ func Envelope(a Audio, hop, win time.Duration) []float64 {
 	}
 	out := make([]float64, n)
 	for i := range out {
-		lo := max(0, i*h-half)
-		hi := min(len(a.Samples), i*h+half)
+		c := a.samplesFor(time.Duration(i) * hop)
+		lo := max(0, c-half)
+		hi := min(len(a.Samples), c+half)
 		if hi > lo {
 			out[i] = math.Sqrt((pre[hi] - pre[lo]) / float64(hi-lo))
 		}

@@ -130,7 +130,9 @@ func SplitSentences(text string) []string {
 	for i, r := range rs {
 		cur.WriteRune(r)
 		switch r {
-		case '.', '!', '?', '…', '。', '！', '？':
+		case '。', '！', '？':
+			flush()
+		case '.', '!', '?', '…':
 			// A full stop inside a number ("3.5") or an abbreviation
 			// followed directly by a letter does not end a sentence.
 			if i+1 < len(rs) && !isSpaceOrQuote(rs[i+1]) {
