@@ -87,6 +87,17 @@ func BuildPerson(name string, faces []perception.FaceObs, voices []perception.Vo
 		if pain*2 > len(good) {
 			return Person{}, fmt.Errorf("calibration: %d of %d faces looked pained: %w", pain, len(good), ErrNotCalm)
 		}
+		// A neutral face is the reference; smiles and the like only when
+		// there is too little neutral face to go on.
+		var neutral []perception.FaceObs
+		for _, f := range good {
+			if f.Expression == perception.ExprNeutral || f.Expression == perception.ExprUnknown {
+				neutral = append(neutral, f)
+			}
+		}
+		if len(neutral) >= minFaces {
+			good = neutral
+		}
 		p.Face = faceBaseline(good)
 	}
 

@@ -94,6 +94,9 @@ func TestPersonStoreRoundTripAndDelete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if p.Face.PSPI != 0 || p.Face.AU.AU12 > 1 {
+		t.Errorf("visit's greeting smile leaked into the neutral face: %+v", p.Face)
+	}
 	p.Created = time.Date(2026, 11, 26, 13, 0, 0, 0, time.UTC)
 	p.Source = "scenario visit"
 	if err := s.Save(p); err != nil {
