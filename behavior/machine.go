@@ -134,7 +134,8 @@ func transitions() []edge {
 // that is never cancelled, so a cancelled run cannot leave the fsm stuck
 // mid-transition (the v1.0.3 bug).
 type machine struct {
-	f *fsm.FSM
+	f     *fsm.FSM
+	state State // the fsm's current state, cached: its getter takes a lock
 }
 
 func newMachine(initial State) *machine {
@@ -146,10 +147,10 @@ func newMachine(initial State) *machine {
 		}
 		events = append(events, fsm.EventDesc{Name: string(e.on), Src: src, Dst: string(e.to)})
 	}
-	return &machine{f: fsm.NewFSM(string(initial), events, nil)}
+	return &machine{f: fsm.NewFSM(string(initial), events, nil), state: initial}
 }
 
-func (m *machine) current() State { return State(m.f.Current()) }
+func (m *machine) current() State { return m.state }
 
 func (m *machine) can(t trigger) bool { return m.f.Can(string(t)) }
 
@@ -166,7 +167,8 @@ func (m *machine) fire(t trigger) (from, to State, ok bool, err error) {
 		}
 		return from, from, false, fmt.Errorf("behavior: fsm %s from %s: %w", t, from, err)
 	}
-	return from, m.current(), true, nil
+	m.state = State(m.f.Current())
+	return from, m.state, true, nil
 }
 
 // Mermaid renders the machine as a Mermaid stateDiagram-v2, generated from

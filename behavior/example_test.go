@@ -1,0 +1,50 @@
+package behavior_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kindred-hri/kindred/behavior"
+	"github.com/kindred-hri/kindred/perception"
+)
+
+// A person arrives, says "ouch", then "stop": the engine greets, checks in,
+// and opts out, turning sensing off.
+func Example() {
+	cfg := behavior.DefaultConfig()
+	e, err := behavior.New(cfg)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	in, out := make(chan behavior.Input), make(chan behavior.Output, 64)
+	go func() {
+		defer close(in)
+		in <- behavior.EventInput(perception.Event{At: time.Second, Kind: perception.EventArrived, Person: "Ada"})
+		in <- behavior.EventInput(perception.Event{At: 3 * time.Second, Kind: perception.EventKeyword, Text: "ouch"})
+		in <- behavior.EventInput(perception.Event{At: 9 * time.Second, Kind: perception.EventKeyword, Text: "stop"})
+	}()
+	if err := e.Run(context.Background(), in, out); err != nil {
+		fmt.Println(err)
+	}
+	for o := range out {
+		switch {
+		case o.Transition != nil:
+			fmt.Printf("%v %s -> %s: %s\n", o.Transition.At, o.Transition.From, o.Transition.To, o.Transition.Reason)
+		case o.Intent != nil:
+			fmt.Printf("%v   %s (spoken %v)\n", o.Intent.At, o.Intent.Kind, o.Intent.Say != nil)
+		case o.Sensors != nil:
+			fmt.Printf("%v   sensors on: %v\n", o.Sensors.At, o.Sensors.On)
+		}
+	}
+	// Output:
+	// 1s idle -> engaging: arrived
+	// 1s   greet (spoken true)
+	// 3s engaging -> concerned: said "ouch"
+	// 3s   check_in (spoken false)
+	// 9s concerned -> opted_out: said "stop"
+	// 9s   sensors on: false
+	// 9s   opt_out_ack (spoken true)
+	// 9s   still (spoken false)
+}
