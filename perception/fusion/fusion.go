@@ -541,7 +541,7 @@ func (f *Fuser) breathingItem(at time.Duration, cue func(string, ...any)) itemEv
 			usual = 15
 		}
 		rate := f.posture.BreathingRate
-		rv := clamp((rate-usual-4)/8, 0, 2)
+		rv := clamp((rate-usual-3)/6, 0, 2) // 26/min against a usual 15 is 1.3
 		if rv > 0.3 {
 			cue("breathing fast (%.0f/min)", rate)
 		}
