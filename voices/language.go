@@ -20,14 +20,14 @@ type Language struct {
 var languages = map[string]Language{
 	"en": {Code: "en", Voice: "en-us", Name: "English"},
 	"de": {Code: "de", Voice: "de", Name: "German"},
-	"fr": {Code: "fr", Voice: "fr-fr", Name: "French"},
+	"fr": {Code: "fr", Voice: "fr", Name: "French"},
 	"es": {Code: "es", Voice: "es", Name: "Spanish"},
 	"zh": {Code: "zh", Voice: "cmn-latn-pinyin", Name: "Mandarin Chinese (pinyin with tone numbers)"},
 }
 
 // Regional voices a tag may ask for explicitly.
 var regionalVoices = map[string]string{
-	"en-gb": "en-gb", "en-us": "en-us", "fr-be": "fr-be", "fr-ch": "fr-ch",
+	"en-gb": "en", "en-us": "en-us", "fr-be": "fr-be", "fr-ch": "fr-ch",
 	"es-419": "es-419", "es-mx": "es-419", "zh-cn": "cmn-latn-pinyin", "cmn": "cmn-latn-pinyin",
 }
 

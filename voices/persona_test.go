@@ -83,8 +83,8 @@ func TestFindPersona(t *testing.T) {
 
 func TestLookupLanguage(t *testing.T) {
 	tests := []struct{ tag, code, voice string }{
-		{"en", "en", "en-us"}, {"en-GB", "en", "en-gb"}, {"de_DE", "de", "de"},
-		{"fr", "fr", "fr-fr"}, {"es", "es", "es"}, {"zh", "zh", "cmn-latn-pinyin"},
+		{"en", "en", "en-us"}, {"en-GB", "en", "en"}, {"de_DE", "de", "de"},
+		{"fr", "fr", "fr"}, {"es", "es", "es"}, {"zh", "zh", "cmn-latn-pinyin"},
 		{"zh-CN", "zh", "cmn-latn-pinyin"}, {"cmn", "zh", "cmn-latn-pinyin"},
 	}
 	for _, tt := range tests {
