@@ -1,11 +1,11 @@
 package behavior
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"math"
+	"reflect"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -199,33 +199,86 @@ func PresetConfig(p Preset) (Config, error) {
 	return c, nil
 }
 
-// LoadConfig reads a YAML configuration. Fields left out keep the defaults
-// of the preset the document names (elder-care when it names none); unknown
-// fields are an error. The result is validated.
+// LoadConfig reads a YAML configuration: the Config document on its own, as
+// a file or a config section. See UnmarshalYAML for how presets and unknown
+// fields are treated. The result is validated.
 func LoadConfig(r io.Reader) (Config, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return Config{}, fmt.Errorf("behavior: config: %w", err)
 	}
-	var probe struct {
-		Preset Preset `yaml:"preset"`
-	}
-	if err := yaml.Unmarshal(data, &probe); err != nil {
-		return Config{}, fmt.Errorf("behavior: config: %w", err)
-	}
-	cfg, err := PresetConfig(probe.Preset)
-	if err != nil {
+	cfg := DefaultConfig()
+	if err := yaml.Unmarshal(data, &cfg); err != nil {
 		return Config{}, err
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-		return Config{}, fmt.Errorf("behavior: config: %w", err)
 	}
 	if err := cfg.Validate(); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil
+}
+
+// UnmarshalYAML lets a Config be decoded on its own or as a section of a
+// larger file with the same rules: fields left out keep the defaults of the
+// preset the section names (elder-care when it names none), and a field the
+// Config does not have is an error naming its line, whether or not the
+// outer decoder checks for unknown fields. It does not validate.
+func (c *Config) UnmarshalYAML(node *yaml.Node) error {
+	if node.Kind != yaml.MappingNode {
+		return fmt.Errorf("behavior: config: line %d: want a mapping", node.Line)
+	}
+	if err := knownFields(node, reflect.TypeFor[Config](), ""); err != nil {
+		return err
+	}
+	var preset Preset
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		if node.Content[i].Value == "preset" {
+			if err := node.Content[i+1].Decode(&preset); err != nil {
+				return fmt.Errorf("behavior: config preset: %w", err)
+			}
+		}
+	}
+	base, err := PresetConfig(preset)
+	if err != nil {
+		return err
+	}
+	type plain Config // without this method, so Decode does not recurse
+	p := plain(base)
+	if err := node.Decode(&p); err != nil {
+		return fmt.Errorf("behavior: config: %w", err)
+	}
+	*c = Config(p)
+	return nil
+}
+
+var durationType = reflect.TypeFor[time.Duration]()
+
+// knownFields reports the first mapping key that names no field of t.
+func knownFields(node *yaml.Node, t reflect.Type, path string) error {
+	if node.Kind != yaml.MappingNode || t.Kind() != reflect.Struct || t == durationType {
+		return nil
+	}
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		key := node.Content[i].Value
+		field, ok := fieldByTag(t, key)
+		if !ok {
+			return fmt.Errorf("behavior: config %s%s: line %d: unknown field", path, key, node.Content[i].Line)
+		}
+		if err := knownFields(node.Content[i+1], field.Type, path+key+"."); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func fieldByTag(t reflect.Type, key string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == key {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
 }
 
 // Validate names the first field that is out of range.

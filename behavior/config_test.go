@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 )
 
 func TestPresetsAreValid(t *testing.T) {
@@ -112,5 +114,28 @@ func TestValidateNamesTheField(t *testing.T) {
 		if _, err := New(c); err == nil {
 			t.Errorf("%s: New accepted an invalid config", tc.field)
 		}
+	}
+}
+
+// As a section of a larger file the same rules hold, whatever the outer
+// decoder checks.
+func TestConfigAsSection(t *testing.T) {
+	type file struct {
+		Robot    string `yaml:"robot"`
+		Behavior Config `yaml:"behavior"`
+	}
+	var f file
+	f.Behavior = DefaultConfig()
+	doc := "robot: sim\nbehavior:\n  preset: lab\n  speech: {lang: de}\n"
+	if err := yaml.Unmarshal([]byte(doc), &f); err != nil {
+		t.Fatal(err)
+	}
+	if f.Behavior.Preset != PresetLab || f.Behavior.Speech.MinGap != 6*time.Second || f.Behavior.Speech.Lang != "de" {
+		t.Errorf("section decoded to %+v", f.Behavior)
+	}
+	bad := "robot: sim\nbehavior:\n  comfort:\n    hug: true\n"
+	err := yaml.Unmarshal([]byte(bad), &f)
+	if err == nil || !strings.Contains(err.Error(), "config comfort.hug: line 4: unknown field") {
+		t.Errorf("unknown nested field: %v", err)
 	}
 }

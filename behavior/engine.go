@@ -191,6 +191,9 @@ func (e *Engine) onAssessment(a *perception.PainAssessment) {
 	if !a.Present || !finite(a.Score) || !(a.Confidence >= e.cfg.Pain.MinConfidence) {
 		return
 	}
+	if e.pain.have && a.At-e.pain.last > e.cfg.Pain.StaleAfter {
+		e.resetPain() // after a gap, dwell times start again from fresh evidence
+	}
 	e.pain.add(a.Score, a.At)
 	p, s := e.cfg.Pain, e.pain.score
 	e.concern.update(s >= p.Concern, a.At)
@@ -519,12 +522,13 @@ func (e *Engine) enter(t trigger, from, to State) {
 	}
 	switch to {
 	case StateAsleep:
-		e.act(e.intent(IntentStill, ToneNeutral, false), "resting")
+		e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
 	case StateIdle:
 		switch t {
 		case trLeave:
 			e.act(e.intent(IntentGoodbye, ToneGentle, e.mayTalk()), "the person left")
 			e.endEpisode()
+			e.resetPain() // the next visit starts from its own evidence
 			e.person = ""
 		case trOptIn:
 			e.emit(Output{Sensors: &SensorsChange{At: e.now, On: true, Reason: "opted back in"}})
@@ -575,7 +579,7 @@ func (e *Engine) enter(t trigger, from, to State) {
 	case StateOptedOut:
 		e.dropProposals()
 		e.endEpisode()
-		e.pain.reset()
+		e.resetPain()
 		e.present.reset()
 		e.absent.reset()
 		e.person = ""
@@ -602,6 +606,14 @@ func (e *Engine) startComfort() {
 	if e.breathsLeft == 0 {
 		e.nextComfort = e.now + e.jitter(e.cfg.Comfort.Repeat)
 	}
+}
+
+func (e *Engine) resetPain() {
+	e.pain.reset()
+	e.concern.reset()
+	e.comfort.reset()
+	e.severe.reset()
+	e.eased.reset()
 }
 
 // endEpisode forgets what belonged to one bout of pain.

@@ -377,3 +377,56 @@ func TestInvalidInputsAreRejectedNotPanics(t *testing.T) {
 }
 
 func (h *harness) pain() float64 { return h.e.pain.score }
+
+// Dwell times count only unbroken evidence: after a gap in assessments, or
+// a new visit, pain must hold again for its dwell.
+func TestDwellRestartsAfterGapsAndVisits(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		feed func(h *harness) []Output
+	}{
+		{"gap in assessments", func(h *harness) []Output {
+			h.arrive(6)
+			h.hold(6, 8, 3.5) // 2 s above concern: not yet
+			h.tick(20)        // camera silent for a while
+			return h.feed(AssessmentInput(assessment(20, 3.5)))
+		}},
+		{"new visit", func(h *harness) []Output {
+			h.arrive(6)
+			h.hold(6, 8, 3.5)
+			h.event(8, perception.EventLeft, "")
+			h.event(9, perception.EventArrived, "")
+			return h.feed(AssessmentInput(assessment(9.5, 3.5)))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, DefaultConfig())
+			if got := visited(tc.feed(h)); slices.Contains(got, StateConcerned) {
+				t.Fatalf("concerned without fresh evidence for the dwell:\n%s", describe(h.outs))
+			}
+			if !h.e.concern.on || h.e.concern.since < sec(9.5) {
+				t.Errorf("dwell since %v, want restarted", h.e.concern.since)
+			}
+		})
+	}
+}
+
+// Going still is never held for a supervisor's approval.
+func TestWizardNeverHoldsStill(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Supervision.Wizard = true
+	for _, tc := range []struct {
+		name string
+		in   Input
+	}{
+		{"rest", TickInput(cfg.Presence.RestAfter)},
+		{"fault", FaultInput(Fault{At: sec(1), Err: "stall"})},
+		{"pause", CommandInput(Command{At: sec(1), Cmd: CmdPause})},
+	} {
+		h := newHarness(t, cfg)
+		got := h.feed(tc.in)
+		if !slices.Equal(intents(got), []IntentKind{IntentStill}) {
+			t.Errorf("%s: %s", tc.name, describe(got))
+		}
+	}
+}
