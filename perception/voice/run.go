@@ -1,0 +1,147 @@
+package voice
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception"
+)
+
+// AudioSource delivers 16 kHz mono samples in -1..1.
+//
+// Read blocks until it has filled at least one sample of buf or fails. It
+// returns (n > 0, nil) with audio; (0, io.EOF) at the end of a finite stream;
+// (0, err wrapping ErrSourceLost) when the device went away and may come
+// back, after which Run keeps reading; (0, ctx.Err()) when ctx ends; any
+// other error is fatal.
+type AudioSource interface {
+	Read(ctx context.Context, buf []float32) (int, error)
+}
+
+// ErrSourceLost marks a source whose device disappeared and that is trying
+// to reopen it.
+var ErrSourceLost = errors.New("audio source lost")
+
+// Keyword is one spotted phrase and the media time it ended.
+type Keyword struct {
+	Text string
+	At   time.Duration
+}
+
+// KeywordSpotter finds phrases in 16 kHz mono audio; at is the media time
+// of samples[0]. It may keep the audio of earlier calls.
+type KeywordSpotter interface {
+	Spot(samples []float32, at time.Duration) ([]Keyword, error)
+}
+
+// Run reads src until it ends or ctx is done, calling out for every hop in
+// order. Keywords (when Opts.Keywords is set) become an EventKeyword on
+// events and the Keyword of the next hop emitted; a lost source becomes
+// EventModalityLost, and EventModalityBack when audio flows again. events
+// may be nil; sends on it wait for the receiver, since events are never
+// dropped. Run returns nil at the end of the stream or when ctx is done.
+func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception.VoiceObs), events chan<- perception.Event) error {
+	buf := make([]float32, 2*HopSamples) // 20 ms, the spotter's chunk
+	var read int64                       // samples read, the media clock
+	var pending []string
+	lost := false
+	emit := func(obs []perception.VoiceObs, wall time.Time) {
+		for _, o := range obs {
+			if len(pending) > 0 {
+				o.Keyword = pending[0]
+				pending = pending[1:]
+			}
+			o.Wall = wall
+			out(o)
+		}
+	}
+	send := func(ev perception.Event) error {
+		if events == nil {
+			return nil
+		}
+		select {
+		case events <- ev:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	for {
+		n, err := src.Read(ctx, buf)
+		at := samplesToDuration(read)
+		if n > 0 {
+			wall := time.Now()
+			if lost {
+				lost = false
+				if err := send(perception.Event{At: at, Kind: perception.EventModalityBack, Modality: perception.ModVoice}); err != nil {
+					return nil
+				}
+			}
+			chunk := buf[:n]
+			if a.opts.Keywords != nil {
+				kws, kerr := a.opts.Keywords.Spot(chunk, at)
+				if kerr != nil {
+					return fmt.Errorf("voice: keywords: %w", kerr)
+				}
+				for _, k := range kws {
+					pending = append(pending, k.Text)
+					if err := send(perception.Event{At: k.At, Kind: perception.EventKeyword, Text: k.Text, Modality: perception.ModVoice}); err != nil {
+						return nil
+					}
+				}
+			}
+			read += int64(n)
+			emit(a.Process(chunk, at), wall)
+		}
+		switch {
+		case err == nil:
+		case errors.Is(err, io.EOF):
+			emit(a.Flush(), time.Now())
+			return nil
+		case ctx.Err() != nil:
+			return nil
+		case errors.Is(err, ErrSourceLost):
+			if !lost {
+				lost = true
+				if err := send(perception.Event{At: at, Kind: perception.EventModalityLost, Modality: perception.ModVoice, Text: err.Error()}); err != nil {
+					return nil
+				}
+			}
+			if n == 0 {
+				t := time.NewTimer(a.opts.RetryDelay)
+				select {
+				case <-ctx.Done():
+					t.Stop()
+					return nil
+				case <-t.C:
+				}
+			}
+		default:
+			return fmt.Errorf("voice: audio source: %w", err)
+		}
+	}
+}
+
+// SliceSource plays a slice of samples as an AudioSource, for files.
+type SliceSource struct {
+	samples []float32
+}
+
+// NewSliceSource wraps samples (16 kHz mono).
+func NewSliceSource(samples []float32) *SliceSource { return &SliceSource{samples: samples} }
+
+// Read copies the next samples; io.EOF at the end.
+func (s *SliceSource) Read(ctx context.Context, buf []float32) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if len(s.samples) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(buf, s.samples)
+	s.samples = s.samples[n:]
+	return n, nil
+}
