@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sync/atomic"
 	"time"
 )
@@ -324,4 +325,12 @@ func (w *Writer) fail(st *runState, err error, lost int) {
 		st.reported = true
 		w.opts.Report(err)
 	}
+}
+
+// Sessions lists the journal's sessions (reads do not go through the queue).
+func (w *Writer) Sessions(ctx context.Context) ([]Session, error) { return w.j.Sessions(ctx) }
+
+// Export exports a session as committed so far (at most CommitEvery behind).
+func (w *Writer) Export(ctx context.Context, session string, f Format, out io.Writer) error {
+	return w.j.Export(ctx, session, f, out)
 }

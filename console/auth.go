@@ -1,0 +1,261 @@
+package console
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// TokenEnv names the environment variable that supplies the console token.
+const TokenEnv = "KINDRED_CONSOLE_TOKEN"
+
+const minTokenLen = 16
+
+// tokenPath is where a generated token lives.
+func tokenPath(dir string) string {
+	if dir == "" {
+		base, err := os.UserConfigDir()
+		if err != nil {
+			base = "."
+		}
+		dir = filepath.Join(base, "kindred")
+	}
+	return filepath.Join(dir, "console-token")
+}
+
+// LoadToken returns the console token: env when set (pass
+// os.Getenv(TokenEnv)); else the one stored in dir/console-token (dir ""
+// means os.UserConfigDir()/kindred); else a new random one, stored there
+// with mode 0600, and created is true so the caller prints it once. A stored
+// token readable by others is refused.
+func LoadToken(env, dir string) (token string, created bool, err error) {
+	if env = strings.TrimSpace(env); env != "" {
+		if len(env) < minTokenLen {
+			return "", false, fmt.Errorf("console: %s must be at least %d characters", TokenEnv, minTokenLen)
+		}
+		return env, false, nil
+	}
+	path := tokenPath(dir)
+	b, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		st, err := os.Stat(path)
+		if err != nil {
+			return "", false, fmt.Errorf("console: %w", err)
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			return "", false, fmt.Errorf("console: %s is readable by others (mode %v); chmod 600 it", path, st.Mode().Perm())
+		}
+		tok := strings.TrimSpace(string(b))
+		if len(tok) < minTokenLen {
+			return "", false, fmt.Errorf("console: %s: token too short", path)
+		}
+		return tok, false, nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return "", false, fmt.Errorf("console: %w", err)
+	}
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", false, fmt.Errorf("console: token: %w", err)
+	}
+	tok := hex.EncodeToString(raw[:])
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return "", false, fmt.Errorf("console: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", false, fmt.Errorf("console: %w", err)
+	}
+	if _, err := f.WriteString(tok + "\n"); err != nil {
+		f.Close()
+		return "", false, fmt.Errorf("console: %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return "", false, fmt.Errorf("console: %s: %w", path, err)
+	}
+	return tok, true, nil
+}
+
+// wsTokenPrefix carries the token in Sec-WebSocket-Protocol, the one header
+// a browser's WebSocket can set.
+const wsTokenPrefix = "bearer."
+
+func (c *Console) authorized(r *http.Request) bool {
+	var got string
+	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
+		got = strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
+	} else {
+		for _, p := range strings.Split(r.Header.Get("Sec-WebSocket-Protocol"), ",") {
+			if p = strings.TrimSpace(p); strings.HasPrefix(p, wsTokenPrefix) {
+				got = strings.TrimPrefix(p, wsTokenPrefix)
+			}
+		}
+	}
+	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(c.token)) == 1
+}
+
+func hostOnly(hostport string) string {
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		return strings.Trim(h, "[]")
+	}
+	return strings.Trim(hostport, "[]")
+}
+
+func isLoopbackHost(h string) bool {
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+// viaLoopback says whether the request both came from and arrived on a
+// loopback address.
+func viaLoopback(r *http.Request) bool {
+	if !isLoopbackHost(hostOnly(r.RemoteAddr)) {
+		return false
+	}
+	local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	return ok && isLoopbackHost(hostOnly(local.String()))
+}
+
+// sameOrigin rejects cross-site requests: an Origin, when sent, must be this
+// host, and Sec-Fetch-Site, when sent, same-origin (or none: typed by the user).
+func sameOrigin(r *http.Request) bool {
+	if o := r.Header.Get("Origin"); o != "" && o != "http://"+r.Host && o != "https://"+r.Host {
+		return false
+	}
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+		return true
+	}
+	return false
+}
+
+func stateChanging(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return false
+	}
+	return true
+}
+
+// guard applies rate limiting, security headers, CSRF and token checks.
+func (c *Console) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !c.limiter.allow(hostOnly(r.RemoteAddr)) {
+			w.Header().Set("Retry-After", "1")
+			writeError(w, http.StatusTooManyRequests, "too many requests")
+			return
+		}
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"connect-src 'self' ws://"+r.Host+" wss://"+r.Host+"; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+		if !strings.HasPrefix(r.URL.Path, "/api/") {
+			if stateChanging(r.Method) {
+				writeError(w, http.StatusMethodNotAllowed, "method not allowed")
+				return
+			}
+			next.ServeHTTP(w, r)
+			return
+		}
+		h.Set("Cache-Control", "no-store")
+		switch {
+		case stateChanging(r.Method):
+			if !sameOrigin(r) {
+				writeError(w, http.StatusForbidden, "cross-origin request refused")
+				return
+			}
+			if !c.authorized(r) {
+				h.Set("WWW-Authenticate", `Bearer realm="kindred"`)
+				writeError(w, http.StatusUnauthorized, "a bearer token is required")
+				return
+			}
+		case r.URL.Path == "/api/v1/session-token":
+			// answered by sessionToken's own checks
+		case !viaLoopback(r) && !c.authorized(r):
+			h.Set("WWW-Authenticate", `Bearer realm="kindred"`)
+			writeError(w, http.StatusUnauthorized, "a bearer token is required off loopback")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// sessionToken hands the token to the console's own page: only over
+// loopback, only to a same-origin fetch, only when the Host is a loopback
+// name (a DNS-rebinding page has a foreign Host).
+func (c *Console) sessionToken(w http.ResponseWriter, r *http.Request) {
+	if !viaLoopback(r) || !isLoopbackHost(hostOnly(r.Host)) || r.Header.Get("Sec-Fetch-Site") != "same-origin" || !sameOrigin(r) {
+		writeError(w, http.StatusForbidden, "the token is only given to the console page on this machine")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"token": c.token})
+}
+
+// limiter is a token bucket per client address.
+type limiter struct {
+	rate, burst float64
+	now         func() time.Time
+	mu          sync.Mutex
+	buckets     map[string]*bucket
+	refused     atomic.Uint64
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+func newLimiter(rate, burst float64, now func() time.Time) *limiter {
+	return &limiter{rate: rate, burst: burst, now: now, buckets: map[string]*bucket{}}
+}
+
+// maxBuckets bounds the limiter's memory; idle full buckets are forgotten first.
+const maxBuckets = 4096
+
+func (l *limiter) allow(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	b, ok := l.buckets[key]
+	if !ok {
+		if len(l.buckets) >= maxBuckets {
+			l.prune(now)
+		}
+		b = &bucket{tokens: l.burst, last: now}
+		l.buckets[key] = b
+	}
+	if dt := now.Sub(b.last).Seconds(); dt > 0 {
+		b.tokens = min(l.burst, b.tokens+dt*l.rate)
+	}
+	b.last = now
+	if b.tokens < 1 {
+		l.refused.Add(1)
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+func (l *limiter) prune(now time.Time) {
+	for k, b := range l.buckets {
+		if b.tokens+now.Sub(b.last).Seconds()*l.rate >= l.burst {
+			delete(l.buckets, k)
+		}
+	}
+}

@@ -1,0 +1,351 @@
+package console
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/kindred-hri/kindred/journal"
+	"github.com/kindred-hri/kindred/robot"
+)
+
+//go:embed web
+var webFS embed.FS
+
+// Status is what GET /api/v1/status answers.
+type Status struct {
+	Robot      string              `json:"robot"`
+	State      string              `json:"state"`
+	Person     string              `json:"person"`
+	Session    string              `json:"session,omitempty"`
+	Paused     bool                `json:"paused"`
+	OptedOut   bool                `json:"opted_out"`
+	Assessment *journal.Assessment `json:"assessment"`
+	Joints     robot.Pose          `json:"joints"`
+}
+
+// SessionStore is what the console needs of the journal; *journal.Writer
+// provides it during a run.
+type SessionStore interface {
+	Sessions(ctx context.Context) ([]journal.Session, error)
+	Export(ctx context.Context, session string, f journal.Format, w io.Writer) error
+	DeletePerson(ctx context.Context, id string) error
+}
+
+// Opts configure a Console.
+type Opts struct {
+	Robot string
+	// Token guards state-changing requests (and everything off loopback).
+	// Empty: LoadToken finds or creates one under TokenDir and, when it is
+	// new, prints it once on Notice.
+	Token    string
+	TokenDir string    // default: os.UserConfigDir()/kindred
+	Notice   io.Writer // default: os.Stderr
+	// Status reports the robot's current state; nil answers with Robot only.
+	Status func() Status
+	// Sessions serves the session list, exports and deletion; nil answers 503.
+	Sessions SessionStore
+	// Controls is the capacity of the Controls channel (default 64).
+	Controls int
+	// Backlog is how many recent events a newly connected page receives
+	// (default 600, plus the latest pose).
+	Backlog int
+	// ClientBuffer is each stream client's queue; a slow client drops (default 256).
+	ClientBuffer int
+	// Rate and Burst limit requests per client address (defaults 20/s, 40).
+	Rate  float64
+	Burst float64
+	// Logger logs requests that fail; never secrets (default: discard).
+	Logger *slog.Logger
+	// Now is the rate limiter's clock (default time.Now).
+	Now func() time.Time
+}
+
+// Console serves the page and the API.
+type Console struct {
+	opts     Opts
+	token    string
+	controls chan journal.Control
+	hub      *hub
+	limiter  *limiter
+	rejected atomic.Uint64 // controls refused because the engine was not reading
+}
+
+// New makes a console; it fails when no token can be had.
+func New(o Opts) (*Console, error) {
+	if o.Token == "" {
+		tok, created, err := LoadToken(os.Getenv(TokenEnv), o.TokenDir)
+		if err != nil {
+			return nil, err
+		}
+		if created {
+			w := o.Notice
+			if w == nil {
+				w = os.Stderr
+			}
+			fmt.Fprintf(w, "console: new access token (stored mode 0600 in %s): %s\n", tokenPath(o.TokenDir), tok)
+		}
+		o.Token = tok
+	}
+	if len(o.Token) < minTokenLen {
+		return nil, fmt.Errorf("console: token must be at least %d characters", minTokenLen)
+	}
+	if o.Controls <= 0 {
+		o.Controls = 64
+	}
+	if o.Backlog <= 0 {
+		o.Backlog = 600
+	}
+	if o.ClientBuffer <= 0 {
+		o.ClientBuffer = 256
+	}
+	if o.Rate <= 0 {
+		o.Rate = 20
+	}
+	if o.Burst <= 0 {
+		o.Burst = 40
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return &Console{
+		opts:     o,
+		token:    o.Token,
+		controls: make(chan journal.Control, o.Controls),
+		hub:      newHub(o.Backlog, o.ClientBuffer),
+		limiter:  newLimiter(o.Rate, o.Burst, o.Now),
+	}, nil
+}
+
+// Controls delivers validated commands to the engine. Commands the engine
+// does not take in time are refused with 503, never queued without bound.
+func (c *Console) Controls() <-chan journal.Control { return c.controls }
+
+// Publish sends a record to every connected page without blocking.
+func (c *Console) Publish(r journal.Record) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("console: publish: %w", err)
+	}
+	c.hub.publish(b, r.Kind() == journal.KindPose)
+	return nil
+}
+
+// Stats counts what the console dropped or refused.
+type Stats struct {
+	Clients      int    `json:"clients"`
+	Dropped      uint64 `json:"dropped"`      // stream events a slow client missed
+	RateLimited  uint64 `json:"rate_limited"` // requests answered 429
+	ControlsBusy uint64 `json:"controls_busy"`
+}
+
+// Stats reports the counters.
+func (c *Console) Stats() Stats {
+	clients, dropped := c.hub.stats()
+	return Stats{Clients: clients, Dropped: dropped, RateLimited: c.limiter.refused.Load(),
+		ControlsBusy: c.rejected.Load()}
+}
+
+// Handler is the whole console: page, assets and API.
+func (c *Console) Handler() http.Handler {
+	mux := http.NewServeMux()
+	web, _ := fs.Sub(webFS, "web")
+	mux.Handle("GET /", http.FileServerFS(web))
+	mux.HandleFunc("GET /api/v1/status", c.status)
+	mux.HandleFunc("GET /api/v1/stream", c.stream)
+	mux.HandleFunc("POST /api/v1/control", c.control)
+	mux.HandleFunc("GET /api/v1/sessions", c.sessions)
+	mux.HandleFunc("GET /api/v1/sessions/{id}/export", c.export)
+	mux.HandleFunc("DELETE /api/v1/persons/{id}", c.deletePerson)
+	mux.HandleFunc("GET /api/v1/session-token", c.sessionToken)
+	mux.HandleFunc("GET /api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "no such endpoint")
+	})
+	return c.guard(mux)
+}
+
+// Serve listens on addr (default 127.0.0.1:8080) until ctx ends.
+func (c *Console) Serve(ctx context.Context, addr string) error {
+	if addr == "" {
+		addr = "127.0.0.1:8080"
+	}
+	if !loopbackAddr(addr) && c.token == "" {
+		return fmt.Errorf("console: %s is not loopback: a token is required", addr)
+	}
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
+	if err != nil {
+		return fmt.Errorf("console: %w", err)
+	}
+	return c.serve(ctx, ln)
+}
+
+func (c *Console) serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           c.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+		ErrorLog:          slog.NewLogLogger(c.opts.Logger.Handler(), slog.LevelWarn),
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return fmt.Errorf("console: %w", err)
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	err := srv.Shutdown(shut)
+	<-done
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("console: shutdown: %w", err)
+	}
+	return nil
+}
+
+// loopbackAddr says whether a listen address only accepts local connections.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, map[string]string{"error": msg})
+}
+
+func (c *Console) status(w http.ResponseWriter, r *http.Request) {
+	st := Status{Robot: c.opts.Robot}
+	if c.opts.Status != nil {
+		st = c.opts.Status()
+		if st.Robot == "" {
+			st.Robot = c.opts.Robot
+		}
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+// maxControlBody bounds a control request; the longest legal one is a few hundred bytes.
+const maxControlBody = 8 << 10
+
+func (c *Console) control(w http.ResponseWriter, r *http.Request) {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		writeError(w, http.StatusUnsupportedMediaType, "control: Content-Type must be application/json")
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxControlBody))
+	if err != nil {
+		writeError(w, http.StatusRequestEntityTooLarge, "control: body too large")
+		return
+	}
+	ctl, err := journal.ParseControl(body)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	select {
+	case c.controls <- ctl:
+		writeJSON(w, http.StatusAccepted, map[string]string{"accepted": string(ctl.Cmd)})
+	default:
+		c.rejected.Add(1)
+		writeError(w, http.StatusServiceUnavailable, "control: the robot is not taking commands right now")
+	}
+}
+
+func (c *Console) sessions(w http.ResponseWriter, r *http.Request) {
+	if c.opts.Sessions == nil {
+		writeError(w, http.StatusServiceUnavailable, "no journal")
+		return
+	}
+	list, err := c.opts.Sessions.Sessions(r.Context())
+	if err != nil {
+		c.opts.Logger.Warn("sessions", "err", err)
+		writeError(w, http.StatusInternalServerError, "sessions: cannot read the journal")
+		return
+	}
+	if list == nil {
+		list = []journal.Session{}
+	}
+	writeJSON(w, http.StatusOK, list)
+}
+
+func (c *Console) export(w http.ResponseWriter, r *http.Request) {
+	if c.opts.Sessions == nil {
+		writeError(w, http.StatusServiceUnavailable, "no journal")
+		return
+	}
+	f, err := journal.ParseFormat(r.URL.Query().Get("format"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	id := r.PathValue("id")
+	// Buffer so a missing session is a clean 404, not a half-written 200.
+	var buf strings.Builder
+	if err := c.opts.Sessions.Export(r.Context(), id, f, &buf); err != nil {
+		if errors.Is(err, journal.ErrNoSession) {
+			writeError(w, http.StatusNotFound, "no such session")
+			return
+		}
+		c.opts.Logger.Warn("export", "session", id, "err", err)
+		writeError(w, http.StatusInternalServerError, "export failed")
+		return
+	}
+	ctype := "text/csv; charset=utf-8"
+	if f == journal.FormatJSONL {
+		ctype = "application/x-ndjson"
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", safeName(id)+"."+string(f)))
+	io.WriteString(w, buf.String())
+}
+
+// safeName keeps a file name to harmless characters.
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+func (c *Console) deletePerson(w http.ResponseWriter, r *http.Request) {
+	if c.opts.Sessions == nil {
+		writeError(w, http.StatusServiceUnavailable, "no journal")
+		return
+	}
+	id := r.PathValue("id")
+	if err := c.opts.Sessions.DeletePerson(r.Context(), id); err != nil {
+		c.opts.Logger.Warn("delete person", "err", err)
+		writeError(w, http.StatusInternalServerError, "delete failed")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"deleted": id})
+}

@@ -1,0 +1,488 @@
+package console
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/kindred-hri/kindred/journal"
+	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/robot"
+)
+
+const testToken = "test-token-0123456789abcdef"
+
+func newTestConsole(t *testing.T, o Opts) (*Console, *httptest.Server) {
+	t.Helper()
+	if o.Token == "" {
+		o.Token = testToken
+	}
+	c, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(c.Handler())
+	t.Cleanup(srv.Close)
+	return c, srv
+}
+
+func do(t *testing.T, method, url, body string, hdr map[string]string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+var auth = map[string]string{"Authorization": "Bearer " + testToken, "Content-Type": "application/json"}
+
+func TestEveryControlCommand(t *testing.T) {
+	c, srv := newTestConsole(t, Opts{})
+	for _, tc := range []struct {
+		body  string
+		check func(journal.Control) bool
+	}{
+		{`{"cmd":"pause"}`, func(c journal.Control) bool { return c.Cmd == journal.CmdPause }},
+		{`{"cmd":"resume"}`, func(c journal.Control) bool { return c.Cmd == journal.CmdResume }},
+		{`{"cmd":"opt_out"}`, func(c journal.Control) bool { return c.Cmd == journal.CmdOptOut }},
+		{`{"cmd":"opt_in"}`, func(c journal.Control) bool { return c.Cmd == journal.CmdOptIn }},
+		{`{"cmd":"say","text":"I am here with you."}`, func(c journal.Control) bool { return c.Text == "I am here with you." }},
+		{`{"cmd":"intent","kind":"breathing_guide"}`, func(c journal.Control) bool { return c.Kind == "breathing_guide" }},
+		{`{"cmd":"mimicry","enabled":true,"gain":0.4,"delay_ms":250}`, func(c journal.Control) bool {
+			return *c.Enabled && *c.Gain == 0.4 && c.Delay() == 250*time.Millisecond
+		}},
+		{`{"cmd":"annotate","annotation":{"at":42.5,"person":"p-1","scale":"nrs","rating":7}}`, func(c journal.Control) bool {
+			return c.Annotation.At == 42500*time.Millisecond && c.Annotation.Rating == 7
+		}},
+		{`{"cmd":"approve","id":12}`, func(c journal.Control) bool { return c.ID == 12 }},
+		{`{"cmd":"replace","id":12,"intent":"say","text":"Shall I fetch a nurse?"}`, func(c journal.Control) bool {
+			return c.ID == 12 && c.Intent == "say" && c.Text == "Shall I fetch a nurse?"
+		}},
+	} {
+		code, body := do(t, "POST", srv.URL+"/api/v1/control", tc.body, auth)
+		if code != http.StatusAccepted {
+			t.Errorf("%s: %d %s", tc.body, code, body)
+			continue
+		}
+		select {
+		case got := <-c.Controls():
+			if !tc.check(got) || string(got.Raw) != tc.body {
+				t.Errorf("%s: engine got %+v", tc.body, got)
+			}
+		default:
+			t.Errorf("%s: nothing on Controls()", tc.body)
+		}
+	}
+	if len(journal.Cmds) != 10 {
+		t.Errorf("a command was added (%d): test it here", len(journal.Cmds))
+	}
+}
+
+func TestControlRejectsBadInput(t *testing.T) {
+	c, srv := newTestConsole(t, Opts{})
+	for _, body := range []string{`{"cmd":"dance"}`, `{"cmd":"pause","force":true}`, `{"cmd":"say"}`,
+		`{"cmd":"mimicry","gain":3}`, `not json`, `{"cmd":"say","text":"` + strings.Repeat("x", 9000) + `"}`} {
+		code, resp := do(t, "POST", srv.URL+"/api/v1/control", body, auth)
+		var e struct{ Error string }
+		if code/100 != 4 || json.Unmarshal([]byte(resp), &e) != nil || e.Error == "" {
+			t.Errorf("%.40s: %d %s, want a 4xx JSON error", body, code, resp)
+		}
+	}
+	if code, _ := do(t, "POST", srv.URL+"/api/v1/control", `{"cmd":"dance"}`, auth); code != http.StatusBadRequest {
+		t.Errorf("unknown cmd: %d, want 400", code)
+	}
+	if len(c.Controls()) != 0 {
+		t.Error("a bad command reached the engine")
+	}
+}
+
+func TestStateChangingNeedsToken(t *testing.T) {
+	c, srv := newTestConsole(t, Opts{Sessions: &fakeStore{t: t}})
+	for _, tc := range []struct {
+		name string
+		hdr  map[string]string
+		want int
+	}{
+		{"no token", map[string]string{"Content-Type": "application/json"}, http.StatusUnauthorized},
+		{"wrong token", map[string]string{"Authorization": "Bearer " + strings.Repeat("z", 26)}, http.StatusUnauthorized},
+		{"basic auth", map[string]string{"Authorization": "Basic " + testToken}, http.StatusUnauthorized},
+		{"token in a cross-site request", map[string]string{"Authorization": "Bearer " + testToken,
+			"Origin": "http://evil.example"}, http.StatusForbidden},
+		{"cross-site fetch metadata", map[string]string{"Authorization": "Bearer " + testToken,
+			"Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
+		{"right token, same origin", map[string]string{"Authorization": "Bearer " + testToken,
+			"Origin": srv.URL, "Sec-Fetch-Site": "same-origin"}, http.StatusAccepted},
+	} {
+		code, body := do(t, "POST", srv.URL+"/api/v1/control", `{"cmd":"pause"}`, tc.hdr)
+		if code != tc.want {
+			t.Errorf("%s: control %d %s, want %d", tc.name, code, body, tc.want)
+		}
+		if tc.want == http.StatusAccepted {
+			<-c.Controls()
+			continue
+		}
+		if code, _ := do(t, "DELETE", srv.URL+"/api/v1/persons/p-1", "", tc.hdr); code != tc.want {
+			t.Errorf("%s: delete person %d, want %d", tc.name, code, tc.want)
+		}
+	}
+	if len(c.Controls()) != 0 {
+		t.Error("an unauthorised command reached the engine")
+	}
+}
+
+// fakeStore is a SessionStore that fails the test on unexpected use.
+type fakeStore struct {
+	t       *testing.T
+	deleted []string
+}
+
+func (f *fakeStore) Sessions(context.Context) ([]journal.Session, error) {
+	return []journal.Session{{ID: "s1", Robot: "kiri", Status: journal.StatusComplete}}, nil
+}
+func (f *fakeStore) Export(_ context.Context, id string, fm journal.Format, w io.Writer) error {
+	f.t.Errorf("unexpected export of %s", id)
+	return nil
+}
+func (f *fakeStore) DeletePerson(_ context.Context, id string) error {
+	f.deleted = append(f.deleted, id)
+	return nil
+}
+
+func TestSessionsExportAndDeleteThroughTheJournal(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	j, err := journal.Open(ctx, filepath.Join(t.TempDir(), "j.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	w := j.NewWriter(journal.WriterOpts{})
+	go w.Run(ctx)
+	s, _ := w.Begin(ctx, journal.Session{Robot: "kiri", Person: "p-ana"})
+	w.Submit(journal.Assessment{At: time.Second, Person: "p-ana", Score: 4, Band: perception.BandModerate})
+	w.Submit(journal.Alert{At: 2 * time.Second, Person: "p-ana", Level: journal.LevelWarning, Reason: "pain"})
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, srv := newTestConsole(t, Opts{Sessions: w})
+
+	code, body := do(t, "GET", srv.URL+"/api/v1/sessions", "", nil)
+	var list []journal.Session
+	if code != 200 || json.Unmarshal([]byte(body), &list) != nil || len(list) != 1 || list[0].ID != s.ID {
+		t.Fatalf("sessions: %d %s", code, body)
+	}
+	code, body = do(t, "GET", srv.URL+"/api/v1/sessions/"+s.ID+"/export?format=jsonl", "", nil)
+	recs, err := journal.ReadJSONL(strings.NewReader(body))
+	if code != 200 || err != nil || len(recs) != 2 || recs[0].Kind() != journal.KindAssessment {
+		t.Fatalf("export jsonl: %d %s %v", code, body, err)
+	}
+	code, body = do(t, "GET", srv.URL+"/api/v1/sessions/"+s.ID+"/export?format=csv", "", nil)
+	if recs, err := journal.ReadCSV(strings.NewReader(body)); code != 200 || err != nil || len(recs) != 2 {
+		t.Fatalf("export csv: %d %v", code, err)
+	}
+	if code, _ := do(t, "GET", srv.URL+"/api/v1/sessions/"+s.ID+"/export?format=xml", "", nil); code != 400 {
+		t.Errorf("export xml: %d, want 400", code)
+	}
+	if code, _ := do(t, "GET", srv.URL+"/api/v1/sessions/nope/export?format=csv", "", nil); code != 404 {
+		t.Errorf("export of a missing session: %d, want 404", code)
+	}
+	if code, body := do(t, "DELETE", srv.URL+"/api/v1/persons/p-ana", "", auth); code != 200 {
+		t.Fatalf("delete: %d %s", code, body)
+	}
+	if code, body := do(t, "GET", srv.URL+"/api/v1/sessions", "", nil); code != 200 || body != "[]\n" {
+		t.Errorf("after deleting the session's person: %d %s", code, body)
+	}
+}
+
+func TestStatus(t *testing.T) {
+	a := journal.Assessment{At: 3 * time.Second, Person: "p-1", Score: 6, Band: perception.BandModerate}
+	_, srv := newTestConsole(t, Opts{Robot: "kiri", Status: func() Status {
+		return Status{State: "comforting", Person: "p-1", Assessment: &a, Joints: robot.Pose{robot.Jaw: 4}}
+	}})
+	code, body := do(t, "GET", srv.URL+"/api/v1/status", "", nil)
+	var st struct {
+		Robot, State, Person string
+		Assessment           map[string]any
+		Joints               map[string]float64
+	}
+	if code != 200 || json.Unmarshal([]byte(body), &st) != nil || st.Robot != "kiri" || st.State != "comforting" ||
+		st.Assessment["type"] != "assessment" || st.Assessment["score"] != 6.0 || st.Joints["jaw"] != 4 {
+		t.Fatalf("status: %d %s", code, body)
+	}
+}
+
+func TestStreamDeliversAssessments(t *testing.T) {
+	c, srv := newTestConsole(t, Opts{})
+	// One event before the page connects: it arrives from the backlog.
+	c.Publish(journal.Transition{At: 0, From: "idle", To: "engaged"})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/api/v1/stream",
+		&websocket.DialOptions{Subprotocols: []string{"kindred.v1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.CloseNow()
+	for i := range 3 {
+		c.Publish(journal.Assessment{At: time.Duration(i+1) * time.Second, Person: "p-1", Score: float64(2 * (i + 1)),
+			Items: journal.Items{Face: 1}, Band: perception.BandOf(float64(2 * (i + 1))), Cues: []string{"brow lowered"}})
+	}
+	want := []string{`"type":"transition"`, `"type":"assessment","at":1,`, `"type":"assessment","at":2,`, `"score":6`}
+	for _, w := range want {
+		_, msg, err := conn.Read(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(msg), w) {
+			t.Fatalf("got %s, want it to contain %s", msg, w)
+		}
+		if _, err := journal.Decode(msg); err != nil {
+			t.Fatalf("stream event does not decode: %v", err)
+		}
+	}
+}
+
+func TestSlowClientDropsAreCounted(t *testing.T) {
+	h := newHub(4, 2)
+	slow, _ := h.subscribe()
+	fast, _ := h.subscribe()
+	var got int
+	for i := range 10 {
+		h.publish([]byte{byte(i)}, false)
+		for len(fast.ch) > 0 {
+			<-fast.ch
+			got++
+		}
+	}
+	if got != 10 || slow.dropped.Load() != 8 || fast.dropped.Load() != 0 {
+		t.Fatalf("fast got %d, slow dropped %d, fast dropped %d", got, slow.dropped.Load(), fast.dropped.Load())
+	}
+	if _, d := h.stats(); d != 8 {
+		t.Errorf("hub dropped %d", d)
+	}
+	_, past := h.subscribe()
+	if len(past) != 4 || past[0][0] != 6 || past[3][0] != 9 {
+		t.Errorf("backlog %v, want the last 4 in order", past)
+	}
+}
+
+func TestSessionTokenOnlyForSameOriginLoopbackPage(t *testing.T) {
+	_, srv := newTestConsole(t, Opts{})
+	host := strings.TrimPrefix(srv.URL, "http://")
+	for _, tc := range []struct {
+		name string
+		hdr  map[string]string
+		want int
+	}{
+		{"the page's own fetch", map[string]string{"Sec-Fetch-Site": "same-origin"}, 200},
+		{"curl, no fetch metadata", nil, 403},
+		{"another site", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "http://evil.example"}, 403},
+		{"DNS rebinding", map[string]string{"Sec-Fetch-Site": "same-origin", "Host": "evil.example:" + strings.Split(host, ":")[1]}, 403},
+	} {
+		req, _ := http.NewRequest("GET", srv.URL+"/api/v1/session-token", nil)
+		for k, v := range tc.hdr {
+			if k == "Host" {
+				req.Host = v
+			}
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("%s: %d %s, want %d", tc.name, resp.StatusCode, b, tc.want)
+		}
+		if tc.want == 200 && !strings.Contains(string(b), testToken) {
+			t.Errorf("%s: no token in %s", tc.name, b)
+		}
+		if tc.want != 200 && strings.Contains(string(b), testToken) {
+			t.Errorf("%s: token leaked", tc.name)
+		}
+	}
+}
+
+func TestOffLoopbackEveryAPIRequestNeedsToken(t *testing.T) {
+	c, err := New(Opts{Token: testToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := c.Handler()
+	lan := &net.TCPAddr{IP: net.ParseIP("192.168.1.20"), Port: 8080}
+	for _, tc := range []struct {
+		path, token string
+		want        int
+	}{
+		{"/api/v1/status", "", 401},
+		{"/api/v1/status", testToken, 200},
+		{"/api/v1/session-token", testToken, 403}, // never handed out off loopback
+		{"/", "", 200},                            // the page itself: it asks for the token
+	} {
+		req := httptest.NewRequest("GET", tc.path, nil)
+		req.RemoteAddr = "192.168.1.50:40000"
+		req = req.WithContext(context.WithValue(req.Context(), http.LocalAddrContextKey, lan))
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		if tc.token != "" {
+			req.Header.Set("Authorization", "Bearer "+tc.token)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != tc.want {
+			t.Errorf("%s token=%v: %d, want %d", tc.path, tc.token != "", rec.Code, tc.want)
+		}
+	}
+}
+
+func TestRateLimitPerClient(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Unix(0, 0)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	c, err := New(Opts{Token: testToken, Rate: 2, Burst: 3, Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := c.Handler()
+	get := func(remote string) int {
+		req := httptest.NewRequest("GET", "/api/v1/status", nil)
+		req.RemoteAddr = remote
+		req = req.WithContext(context.WithValue(req.Context(), http.LocalAddrContextKey, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	var codes []int
+	for range 5 {
+		codes = append(codes, get("127.0.0.1:1000"))
+	}
+	if want := []int{200, 200, 200, 429, 429}; !slicesEqual(codes, want) {
+		t.Errorf("burst: %v, want %v", codes, want)
+	}
+	if get("127.0.0.2:1000") != 200 {
+		t.Error("another client was limited by the first")
+	}
+	mu.Lock()
+	now = now.Add(time.Second) // two tokens back
+	mu.Unlock()
+	if a, b, c3 := get("127.0.0.1:1000"), get("127.0.0.1:1000"), get("127.0.0.1:1000"); a != 200 || b != 200 || c3 != 429 {
+		t.Errorf("after refill: %d %d %d", a, b, c3)
+	}
+	if c.Stats().RateLimited != 3 {
+		t.Errorf("rate limited %d", c.Stats().RateLimited)
+	}
+}
+
+func slicesEqual(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestLoadToken(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "kindred")
+	if tok, created, err := LoadToken("from-the-environment-123", dir); err != nil || created || tok != "from-the-environment-123" {
+		t.Fatalf("env: %q %v %v", tok, created, err)
+	}
+	if _, _, err := LoadToken("short", dir); err == nil {
+		t.Error("a short env token was accepted")
+	}
+	tok, created, err := LoadToken("", dir)
+	if err != nil || !created || len(tok) != 64 {
+		t.Fatalf("generate: %q %v %v", tok, created, err)
+	}
+	st, err := os.Stat(filepath.Join(dir, "console-token"))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("token file: %v %v", st.Mode(), err)
+	}
+	again, created, err := LoadToken("", dir)
+	if err != nil || created || again != tok {
+		t.Fatalf("second load: %v %v", created, err)
+	}
+	os.Chmod(filepath.Join(dir, "console-token"), 0o644)
+	if _, _, err := LoadToken("", dir); err == nil || strings.Contains(err.Error(), tok) {
+		t.Errorf("a world-readable token file: %v", err)
+	}
+	var notice bytes.Buffer
+	dir2 := t.TempDir()
+	if _, err := New(Opts{TokenDir: dir2, Notice: &notice}); err != nil || !strings.Contains(notice.String(), "console-token") {
+		t.Errorf("New printed %q (%v)", notice.String(), err)
+	}
+	notice.Reset()
+	if _, err := New(Opts{TokenDir: dir2, Notice: &notice}); err != nil || notice.Len() != 0 {
+		t.Errorf("the token was printed twice: %q", notice.String())
+	}
+}
+
+func TestPageIsEmbeddedAndSelfContained(t *testing.T) {
+	_, srv := newTestConsole(t, Opts{})
+	for _, p := range []string{"/", "/app.js", "/style.css"} {
+		code, body := do(t, "GET", srv.URL+p, "", nil)
+		if code != 200 || len(body) < 500 {
+			t.Errorf("%s: %d, %d bytes", p, code, len(body))
+		}
+		if strings.Contains(body, "http://") || strings.Contains(body, "https://") {
+			t.Errorf("%s refers to another origin", p)
+		}
+	}
+	resp, err := http.Get(srv.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+		t.Errorf("CSP %q", csp)
+	}
+}
+
+func TestServeStopsWithContext(t *testing.T) {
+	c, err := New(Opts{Token: testToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.serve(ctx, ln) }()
+	if code, _ := do(t, "GET", "http://"+ln.Addr().String()+"/api/v1/status", "", nil); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !loopbackAddr("127.0.0.1:8080") || !loopbackAddr("localhost:1") || !loopbackAddr("[::1]:80") ||
+		loopbackAddr("0.0.0.0:8080") || loopbackAddr(":8080") {
+		t.Error("loopbackAddr")
+	}
+}

@@ -1,0 +1,5 @@
+package console
+
+import "github.com/kindred-hri/kindred/journal"
+
+var _ SessionStore = (*journal.Writer)(nil)

@@ -1,0 +1,442 @@
+// Kindred console page. Plain script, no dependencies: the console must work
+// on a care home's offline network. It reads the live stream, draws the pain
+// gauge, the timeline and the robot's face, and posts controls.
+"use strict";
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const ITEMS = ["face", "vocalisation", "body", "breathing", "consolability"];
+  const WINDOW_S = 120; // seconds of history on the timeline
+  const state = {
+    token: sessionStorage.getItem("kindred-token") || "",
+    lastAt: 0, // newest session time seen, seconds
+    scores: [], // {at, score, band}
+    annotations: [], // {at, rating}
+    marks: [], // {at, label} state changes
+    pose: {}, // target joint angles, degrees
+    shown: {}, // drawn joint angles, easing towards pose
+    person: "",
+    proposals: new Map(),
+  };
+
+  function authHeaders(extra) {
+    const h = Object.assign({}, extra || {});
+    if (state.token) h["Authorization"] = "Bearer " + state.token;
+    return h;
+  }
+
+  function feedback(text, isError) {
+    const f = $("feedback");
+    f.textContent = text;
+    f.className = isError ? "error" : "muted";
+  }
+
+  async function getToken() {
+    if (state.token) return;
+    try {
+      const r = await fetch("/api/v1/session-token", { credentials: "same-origin" });
+      if (r.ok) {
+        state.token = (await r.json()).token;
+        return;
+      }
+    } catch (e) { /* offline: the token box below lets a person paste it */ }
+    $("token-box").classList.remove("hidden");
+  }
+
+  $("token-save").addEventListener("click", () => {
+    state.token = $("token-input").value.trim();
+    sessionStorage.setItem("kindred-token", state.token);
+    $("token-box").classList.add("hidden");
+    refreshStatus();
+    refreshSessions();
+    connect();
+  });
+
+  async function control(body) {
+    try {
+      const r = await fetch("/api/v1/control", {
+        method: "POST",
+        headers: authHeaders({ "Content-Type": "application/json" }),
+        body: JSON.stringify(body),
+      });
+      const reply = await r.json().catch(() => ({}));
+      if (!r.ok) {
+        feedback(body.cmd + ": " + (reply.error || r.status), true);
+        return false;
+      }
+      feedback(body.cmd + " sent", false);
+      return true;
+    } catch (e) {
+      feedback(body.cmd + ": " + e, true);
+      return false;
+    }
+  }
+
+  // ---- pain gauge, items, cues ----
+  function arcPath(fraction) {
+    const f = Math.max(0, Math.min(1, fraction));
+    const a = Math.PI * (1 - f);
+    const x = 100 + 80 * Math.cos(a), y = 100 - 80 * Math.sin(a);
+    return "M 20 100 A 80 80 0 0 1 " + x.toFixed(2) + " " + y.toFixed(2);
+  }
+
+  function showAssessment(a) {
+    const g = $("gauge");
+    const present = a.present !== false;
+    g.dataset.score = a.score.toFixed(1);
+    g.dataset.band = a.band || "none";
+    $("gauge-arc").setAttribute("d", arcPath(a.score / 10));
+    $("gauge-score").textContent = a.score.toFixed(1);
+    $("gauge-band").textContent = present ? (a.band || "none") : "nobody in view";
+    for (const name of ITEMS) {
+      const v = (a.items && a.items[name]) || 0;
+      const row = document.querySelector('.item[data-item="' + name + '"]');
+      row.querySelector(".bar div").style.width = (v / 2 * 100) + "%";
+      row.querySelector("b").textContent = v.toFixed(1);
+    }
+    $("pspi").textContent = (a.pspi || 0).toFixed(1);
+    $("confidence").textContent = Math.round((a.confidence || 0) * 100) + "%";
+    const cues = $("cues");
+    cues.replaceChildren();
+    for (const c of a.cues || []) {
+      const li = document.createElement("li");
+      li.textContent = c;
+      cues.appendChild(li);
+    }
+    if (!cues.children.length) {
+      const li = document.createElement("li");
+      li.className = "muted";
+      li.textContent = "no cues";
+      cues.appendChild(li);
+    }
+    if (a.person) setPerson(a.person);
+  }
+
+  function setPerson(p) {
+    state.person = p;
+    $("person").textContent = p || "none";
+  }
+
+  function setState(s) {
+    $("state").textContent = s || "unknown";
+  }
+
+  function seeTime(at) {
+    if (typeof at === "number" && at > state.lastAt) state.lastAt = at;
+    $("clock").textContent = state.lastAt.toFixed(1) + " s";
+  }
+
+  // ---- timeline ----
+  function drawTimeline() {
+    const cv = $("timeline");
+    const ctx = cv.getContext("2d");
+    const W = cv.width, H = cv.height, left = 28, bottom = H - 18, top = 8;
+    const t1 = Math.max(state.lastAt, WINDOW_S), t0 = t1 - WINDOW_S;
+    const x = (t) => left + (t - t0) / WINDOW_S * (W - left - 6);
+    const y = (s) => bottom - s / 10 * (bottom - top);
+    ctx.clearRect(0, 0, W, H);
+    const bands = [[0, 1, "#eef7e6"], [1, 4, "#fff8e1"], [4, 7, "#fbe9e7"], [7, 10, "#ffebee"]];
+    for (const [lo, hi, col] of bands) {
+      ctx.fillStyle = col;
+      ctx.fillRect(left, y(hi), W - left - 6, y(lo) - y(hi));
+    }
+    ctx.fillStyle = "#7a7f87";
+    ctx.font = "11px sans-serif";
+    for (const s of [0, 4, 7, 10]) ctx.fillText(String(s), 6, y(s) + 4);
+    ctx.fillText(t0.toFixed(0) + " s", left, H - 4);
+    ctx.fillText(t1.toFixed(0) + " s", W - 50, H - 4);
+    ctx.strokeStyle = "#b0bec5";
+    for (const m of state.marks) {
+      if (m.at < t0) continue;
+      ctx.beginPath(); ctx.moveTo(x(m.at), top); ctx.lineTo(x(m.at), bottom); ctx.stroke();
+      ctx.fillText(m.label, x(m.at) + 2, top + 10);
+    }
+    ctx.strokeStyle = "#37474f";
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    let started = false;
+    for (const p of state.scores) {
+      if (p.at < t0) continue;
+      if (!started) { ctx.moveTo(x(p.at), y(p.score)); started = true; } else ctx.lineTo(x(p.at), y(p.score));
+    }
+    ctx.stroke();
+    ctx.lineWidth = 1;
+    ctx.fillStyle = "#1565c0";
+    for (const a of state.annotations) {
+      if (a.at < t0) continue;
+      ctx.beginPath(); ctx.arc(x(a.at), y(a.rating), 4, 0, 2 * Math.PI); ctx.fill();
+    }
+  }
+
+  // ---- the robot's face ----
+  const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
+  function drawFace() {
+    const j = state.shown;
+    const g = (k) => j[k] || 0;
+    $("head").setAttribute("transform",
+      "translate(" + clamp(g("head_pan") * 0.6, -25, 25).toFixed(1) + " " + clamp(-g("head_tilt") * 0.6, -20, 20).toFixed(1) +
+      ") rotate(" + clamp(g("head_roll"), -30, 30).toFixed(1) + " 100 105)");
+    // The robot's left is the viewer's right.
+    const brow = (id, inner, outer, xi, xo) => {
+      const e = $(id);
+      e.setAttribute("x1", xo); e.setAttribute("y1", (68 - clamp(g(outer), -30, 30) * 0.35).toFixed(1));
+      e.setAttribute("x2", xi); e.setAttribute("y2", (68 - clamp(g(inner), -30, 30) * 0.35).toFixed(1));
+    };
+    brow("brow-right", "brow_inner_right", "brow_outer_right", 86, 52);
+    brow("brow-left", "brow_inner_left", "brow_outer_left", 114, 148);
+    const lid = (id, k) => {
+      const open = clamp(0.75 + g(k) / 60, 0, 1);
+      $(id).setAttribute("height", (26 * (1 - open)).toFixed(1));
+    };
+    lid("lid-right", "lid_right");
+    lid("lid-left", "lid_left");
+    const yr = 140 - clamp(g("mouth_corner_right"), -30, 30) * 0.4;
+    const yl = 140 - clamp(g("mouth_corner_left"), -30, 30) * 0.4;
+    const jaw = clamp(g("jaw"), 0, 40) * 0.6;
+    const mid = (yr + yl) / 2;
+    $("mouth").setAttribute("d", "M 70 " + yr.toFixed(1) + " Q 100 " + (mid + 2).toFixed(1) + " 130 " + yl.toFixed(1) +
+      " Q 100 " + (mid + 4 + jaw).toFixed(1) + " 70 " + yr.toFixed(1) + " Z");
+  }
+
+  function showJoints() {
+    const t = $("joints");
+    t.replaceChildren();
+    for (const k of Object.keys(state.pose).sort()) {
+      const tr = document.createElement("tr");
+      const a = document.createElement("td"), b = document.createElement("td");
+      a.textContent = k; b.textContent = state.pose[k].toFixed(1) + "°";
+      tr.append(a, b);
+      t.appendChild(tr);
+    }
+  }
+
+  function animate() {
+    let moving = false;
+    for (const k of Object.keys(state.pose)) {
+      const cur = state.shown[k] === undefined ? state.pose[k] : state.shown[k];
+      const next = cur + (state.pose[k] - cur) * 0.35;
+      state.shown[k] = Math.abs(state.pose[k] - next) < 0.05 ? state.pose[k] : next;
+      if (state.shown[k] !== state.pose[k]) moving = true;
+    }
+    drawFace();
+    if (moving) requestAnimationFrame(animate);
+  }
+
+  function setPose(joints) {
+    Object.assign(state.pose, joints || {});
+    showJoints();
+    drawFace();
+    requestAnimationFrame(animate);
+  }
+
+  // ---- log and proposals ----
+  function log(text, cls, at) {
+    const li = document.createElement("li");
+    li.textContent = (typeof at === "number" ? at.toFixed(1) + " s  " : "") + text;
+    if (cls) li.className = cls;
+    const l = $("log");
+    l.insertBefore(li, l.firstChild);
+    while (l.children.length > 80) l.removeChild(l.lastChild);
+  }
+
+  function showProposals() {
+    const ul = $("proposals");
+    ul.replaceChildren();
+    for (const [id, u] of state.proposals) {
+      const li = document.createElement("li");
+      const text = document.createElement("span");
+      text.textContent = "“" + (u.text || u.intent) + "” ";
+      const ok = document.createElement("button");
+      ok.type = "button"; ok.textContent = "Approve";
+      ok.addEventListener("click", async () => {
+        if (await control({ cmd: "approve", id: Number(id) })) { state.proposals.delete(id); showProposals(); }
+      });
+      const alt = document.createElement("input");
+      alt.type = "text"; alt.placeholder = "say instead…"; alt.maxLength = 500;
+      const rep = document.createElement("button");
+      rep.type = "button"; rep.textContent = "Replace";
+      rep.addEventListener("click", async () => {
+        const t = alt.value.trim();
+        if (!t) { feedback("replace: type what to say instead", true); return; }
+        if (await control({ cmd: "replace", id: Number(id), intent: "say", text: t })) { state.proposals.delete(id); showProposals(); }
+      });
+      li.append(text, ok, alt, rep);
+      ul.appendChild(li);
+    }
+    if (!ul.children.length) {
+      const li = document.createElement("li");
+      li.className = "muted"; li.textContent = "nothing pending";
+      ul.appendChild(li);
+    }
+  }
+
+  // ---- events ----
+  function onEvent(ev) {
+    seeTime(ev.at);
+    switch (ev.type) {
+      case "assessment":
+        showAssessment(ev);
+        state.scores.push({ at: ev.at, score: ev.score, band: ev.band });
+        break;
+      case "transition":
+        setState(ev.to);
+        state.marks.push({ at: ev.at, label: ev.to });
+        log(ev.from + " → " + ev.to + (ev.reason ? " (" + ev.reason + ")" : ""), "transition", ev.at);
+        break;
+      case "utterance":
+        if (ev.pending && ev.id) { state.proposals.set(ev.id, ev); showProposals(); break; }
+        log("said: " + ev.text, "utterance", ev.at);
+        break;
+      case "pose":
+        setPose(ev.joints);
+        break;
+      case "alert":
+        log("ALERT " + ev.level + ": " + ev.reason, "alert", ev.at);
+        break;
+      case "fault":
+        log("fault in " + ev.component + ": " + ev.message, "fault", ev.at);
+        break;
+      case "annotation":
+        state.annotations.push({ at: ev.at, rating: ev.rating });
+        log("annotation " + ev.scale + " " + ev.rating, "annotation", ev.at);
+        break;
+    }
+    const cut = state.lastAt - WINDOW_S - 5;
+    while (state.scores.length && state.scores[0].at < cut) state.scores.shift();
+    scheduleDraw();
+  }
+
+  let drawPending = false;
+  function scheduleDraw() {
+    if (drawPending) return;
+    drawPending = true;
+    setTimeout(() => { drawPending = false; drawTimeline(); }, 50);
+  }
+
+  let socket = null;
+  function connect() {
+    if (socket && socket.readyState <= 1) return;
+    const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/api/v1/stream";
+    const protocols = ["kindred.v1"];
+    if (state.token) protocols.push("bearer." + state.token);
+    socket = new WebSocket(url, protocols);
+    socket.onopen = () => { $("conn").textContent = "live"; $("conn").className = "pill good"; };
+    socket.onmessage = (m) => {
+      try { onEvent(JSON.parse(m.data)); } catch (e) { /* a malformed event must not stop the page */ }
+    };
+    socket.onclose = () => {
+      $("conn").textContent = "offline"; $("conn").className = "pill bad";
+      setTimeout(connect, 2000);
+    };
+  }
+
+  async function refreshStatus() {
+    try {
+      const r = await fetch("/api/v1/status", { headers: authHeaders() });
+      if (!r.ok) return;
+      const s = await r.json();
+      $("robot").textContent = s.robot || "robot";
+      if (s.state) setState(s.state);
+      setPerson(s.person || state.person);
+      if (s.assessment) { seeTime(s.assessment.at); showAssessment(s.assessment); }
+      if (s.joints) setPose(s.joints);
+      const flags = [];
+      if (s.paused) flags.push("paused");
+      if (s.opted_out) flags.push("opted out");
+      $("flags").textContent = flags.join(" · ");
+      $("flags").classList.toggle("hidden", flags.length === 0);
+    } catch (e) { /* the stream shows the connection state */ }
+  }
+
+  async function download(id, format) {
+    const r = await fetch("/api/v1/sessions/" + encodeURIComponent(id) + "/export?format=" + format, { headers: authHeaders() });
+    if (!r.ok) { feedback("export failed: " + r.status, true); return; }
+    const url = URL.createObjectURL(await r.blob());
+    const a = document.createElement("a");
+    a.href = url; a.download = id + "." + format;
+    document.body.appendChild(a); a.click(); a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  async function refreshSessions() {
+    const body = $("sessions").querySelector("tbody");
+    try {
+      const r = await fetch("/api/v1/sessions", { headers: authHeaders() });
+      if (!r.ok) return;
+      const list = await r.json();
+      body.replaceChildren();
+      for (const s of list) {
+        const tr = document.createElement("tr");
+        for (const v of [s.id, s.robot, s.condition, new Date(s.started).toLocaleString(), s.status]) {
+          const td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
+        }
+        const td = document.createElement("td");
+        for (const f of ["csv", "jsonl"]) {
+          const b = document.createElement("button");
+          b.type = "button"; b.className = "small export"; b.textContent = f;
+          b.dataset.session = s.id; b.dataset.format = f;
+          b.addEventListener("click", () => download(s.id, f));
+          td.appendChild(b);
+        }
+        tr.appendChild(td);
+        body.appendChild(tr);
+      }
+    } catch (e) { /* keep the old list */ }
+  }
+
+  // ---- wiring controls ----
+  for (const b of document.querySelectorAll("button[data-cmd]")) {
+    b.addEventListener("click", () => control({ cmd: b.dataset.cmd }));
+  }
+  $("say").addEventListener("click", async () => {
+    const text = $("say-text").value.trim();
+    if (!text) { feedback("say: type a line first", true); return; }
+    if (await control({ cmd: "say", text })) $("say-text").value = "";
+  });
+  $("intent").addEventListener("click", () => control({ cmd: "intent", kind: $("intent-kind").value }));
+  for (const [input, out] of [["mimic-gain", "mimic-gain-out"], ["mimic-delay", "mimic-delay-out"], ["nrs", "nrs-out"]]) {
+    $(input).addEventListener("input", () => { $(out).textContent = $(input).value; });
+  }
+  $("mimicry").addEventListener("click", () => control({
+    cmd: "mimicry",
+    enabled: $("mimic-enabled").checked,
+    gain: Number($("mimic-gain").value),
+    delay_ms: Math.round(Number($("mimic-delay").value)),
+  }));
+  function annotation(extra) {
+    const a = Object.assign({ at: state.lastAt, annotator: "console" }, extra);
+    if (state.person) a.person = state.person;
+    const note = $("note").value.trim();
+    if (note) a.note = note;
+    return a;
+  }
+  $("annotate-nrs").addEventListener("click", () =>
+    control({ cmd: "annotate", annotation: annotation({ scale: "nrs", rating: Number($("nrs").value) }) }));
+  $("annotate-painad").addEventListener("click", () => {
+    const items = {};
+    let total = 0;
+    for (const s of document.querySelectorAll("select[data-painad]")) {
+      items[s.dataset.painad] = Number(s.value);
+      total += Number(s.value);
+    }
+    control({ cmd: "annotate", annotation: annotation({ scale: "painad", items, rating: total }) });
+  });
+  $("refresh-sessions").addEventListener("click", refreshSessions);
+  $("delete-person").addEventListener("click", async () => {
+    const id = $("delete-person-id").value.trim();
+    if (!id || !confirm("Delete every record about " + id + "? This cannot be undone.")) return;
+    const r = await fetch("/api/v1/persons/" + encodeURIComponent(id), { method: "DELETE", headers: authHeaders() });
+    feedback(r.ok ? "deleted everything about " + id : "delete failed: " + r.status, !r.ok);
+    refreshSessions();
+  });
+
+  async function start() {
+    drawTimeline();
+    drawFace();
+    await getToken();
+    connect();
+    refreshStatus();
+    refreshSessions();
+    setInterval(refreshStatus, 2000);
+  }
+  start();
+})();
