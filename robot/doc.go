@@ -2,4 +2,19 @@
 // profiles and their calibration, and the safety limiter every joint command
 // passes through. robot/sim is the simulated body; the hardware leaves drive
 // PCA9685 and Firmata servo boards through gobot.
+//
+// Profiles (LoadProfile) come from YAML with unknown fields rejected; the
+// built-ins "sim", "tabletop-pca9685" and "humanoid-firmata" are embedded.
+// Any problem with a profile is one line naming file, line and field, and
+// errors.Is(err, ErrBadProfile) holds, so the CLI can exit 2.
+//
+// Limiter is the only path to an Actuator. It clamps targets to range,
+// limits speed and acceleration (integrated on a fixed grid of a quarter
+// control period, so no timing of commands can break the bounds), arbitrates
+// sources per joint (the highest-priority fresh claim wins), steps at a fixed
+// rate in body time (scaled by Speed for faster-than-real-time runs), writes
+// one step at once when a command arrives, returns to the safe pose on Halt,
+// on shutdown and after a watchdog period without commands, and lets a
+// failing joint go limp while the others go on. This package builds without
+// cgo.
 package robot

@@ -1,0 +1,51 @@
+package robot_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/kindred-hri/kindred/robot"
+	"github.com/kindred-hri/kindred/robot/sim"
+)
+
+// BenchmarkLimiterTick is the cost of one 50 Hz control tick of the whole
+// sim body (16 joints) with a fresh mimicry command every tick: arbitrate,
+// integrate 4 substeps per joint, write the moved joints to the sim.
+func BenchmarkLimiterTick(b *testing.B) {
+	p, err := robot.LoadProfile("sim")
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := sim.New(p)
+	o := robot.DefaultOpts()
+	o.Watchdog = time.Hour
+	l, err := robot.NewLimiter(p.Specs(), body, o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Two far-apart poses so every joint keeps moving.
+	lo, hi := robot.Pose{}, robot.Pose{}
+	for _, j := range p.Joints {
+		lo[j.ID] = robot.Angle(j.MinDeg)
+		hi[j.ID] = robot.Angle(j.MaxDeg)
+	}
+	ctx := context.Background()
+	wall := time.Unix(1e9, 0)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		pose := lo
+		if (i/100)%2 == 1 {
+			pose = hi
+		}
+		wall = wall.Add(20 * time.Millisecond)
+		if err := l.StepAt(ctx, robot.Command{Pose: pose, Source: robot.SourceMimicry}, wall); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	if body.Writes() == 0 {
+		b.Fatal("the body never moved")
+	}
+}

@@ -1,0 +1,386 @@
+package robot_test
+
+import (
+	"context"
+	"errors"
+	"math"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/kindred-hri/kindred/robot"
+	"github.com/kindred-hri/kindred/robot/sim"
+)
+
+// rig runs a limiter over the built-in sim body inside a synctest bubble.
+type rig struct {
+	t      *testing.T
+	body   *sim.Body
+	lim    *robot.Limiter
+	cmds   chan robot.Command
+	cancel context.CancelFunc
+	errc   chan error
+
+	mu     sync.Mutex
+	writes []time.Time // when OnWrite fired (fake clock)
+	faults []robot.JointID
+}
+
+func newRig(t *testing.T, o robot.LimiterOpts) *rig {
+	t.Helper()
+	p, err := robot.LoadProfile("sim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &rig{t: t, body: sim.New(p), cmds: make(chan robot.Command), errc: make(chan error, 1)}
+	o.OnWrite = func(robot.Pose) {
+		r.mu.Lock()
+		r.writes = append(r.writes, time.Now())
+		r.mu.Unlock()
+	}
+	o.OnFault = func(id robot.JointID, err error) {
+		r.mu.Lock()
+		r.faults = append(r.faults, id)
+		r.mu.Unlock()
+	}
+	r.lim, err = robot.NewLimiter(p.Specs(), r.body, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	r.cancel = cancel
+	go func() { r.errc <- r.lim.Run(ctx, r.cmds) }()
+	synctest.Wait()
+	return r
+}
+
+func (r *rig) send(src robot.Source, p robot.Pose) {
+	r.cmds <- robot.Command{Pose: p, Source: src}
+	synctest.Wait()
+}
+
+func (r *rig) angle(id robot.JointID) float64 { return float64(r.body.Snapshot()[id]) }
+
+func (r *rig) stop() error {
+	r.cancel()
+	return <-r.errc
+}
+
+// sleep lets fake time pass, then lets every goroutine handle what fell
+// due at the instant it wakes (a tick at that instant included).
+func sleep(d time.Duration) {
+	time.Sleep(d)
+	synctest.Wait()
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-6 }
+
+func TestLimiterFirstStepIsImmediate(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, robot.DefaultOpts())
+		sleep(100 * time.Millisecond) // let the body settle; nothing moves
+		r.mu.Lock()
+		before := len(r.writes)
+		r.mu.Unlock()
+		sent := time.Now()
+		r.send(robot.SourceMimicry, robot.Pose{robot.HeadPan: 30})
+		r.mu.Lock()
+		if len(r.writes) != before+1 || !r.writes[len(r.writes)-1].Equal(sent) {
+			t.Errorf("no write at the instant of the command: %d writes before, %v after", before, r.writes[before:])
+		}
+		r.mu.Unlock()
+		if a := r.angle(robot.HeadPan); !(a > 0 && a < 30) {
+			t.Errorf("head_pan after one step = %g, want a small limited move towards 30", a)
+		}
+		if err := r.stop(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestLimiterRateAndSpeed(t *testing.T) {
+	for _, speed := range []float64{1, 20} {
+		synctest.Test(t, func(t *testing.T) {
+			o := robot.DefaultOpts()
+			o.Speed = speed
+			o.Watchdog = time.Hour
+			r := newRig(t, o)
+			r.send(robot.SourceGesture, robot.Pose{robot.ArmLeftShoulder: 90}) // 170° at 90°/s: about 2 s
+			start := time.Now()
+			// One second of body time, in wall time scaled by speed.
+			sleep(time.Duration(float64(time.Second) / speed))
+			r.mu.Lock()
+			n := 0
+			for _, w := range r.writes {
+				if w.After(start) {
+					n++
+				}
+			}
+			r.mu.Unlock()
+			if n != 50 {
+				t.Errorf("speed %g: %d writes in one second of body time, want 50", speed, n)
+			}
+			// Accelerating at 360°/s² to 90°/s takes 0.25 s (11.25°), then
+			// 0.75 s cruising (67.5°): -80 + 78.75 after one body second.
+			if a := r.angle(robot.ArmLeftShoulder); math.Abs(a-(-1.25)) > 0.5 {
+				t.Errorf("speed %g: shoulder at %g after 1 s, want about -1.25", speed, a)
+			}
+			sleep(time.Duration(float64(2*time.Second) / speed))
+			if a := r.angle(robot.ArmLeftShoulder); !near(a, 90) {
+				t.Errorf("speed %g: shoulder at %g after 3 s, want 90", speed, a)
+			}
+			if err := r.stop(); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func TestLimiterArbitration(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		o := robot.DefaultOpts()
+		r := newRig(t, o)
+		// Mimicry wants the jaw at 10 and keeps refreshing; speech opens it
+		// to 25 for half a second, then stops.
+		ctx, stop := context.WithCancel(t.Context())
+		go func() {
+			tk := time.NewTicker(100 * time.Millisecond)
+			defer tk.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-tk.C:
+					r.cmds <- robot.Command{Pose: robot.Pose{robot.Jaw: 10}, Source: robot.SourceMimicry}
+				}
+			}
+		}()
+		sleep(500 * time.Millisecond)
+		if a := r.angle(robot.Jaw); !near(a, 10) {
+			t.Errorf("jaw with mimicry only = %g, want 10", a)
+		}
+		for range 5 {
+			r.cmds <- robot.Command{Pose: robot.Pose{robot.Jaw: 25}, Source: robot.SourceSpeech}
+			sleep(100 * time.Millisecond)
+		}
+		if a := r.angle(robot.Jaw); !near(a, 25) {
+			t.Errorf("jaw while speaking = %g, want speech's 25 over mimicry's 10", a)
+		}
+		// Speech's claim goes stale after 300 ms; mimicry takes the jaw back.
+		sleep(800 * time.Millisecond)
+		if a := r.angle(robot.Jaw); !near(a, 10) {
+			t.Errorf("jaw after speech went stale = %g, want mimicry's 10", a)
+		}
+		stop()
+		synctest.Wait()
+		if err := r.stop(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestLimiterWatchdogReturnsToSafe(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		o := robot.DefaultOpts()
+		o.Watchdog = time.Second
+		r := newRig(t, o)
+		r.send(robot.SourceSupervisor, robot.Pose{robot.HeadTilt: 20, robot.BrowInnerLeft: 15})
+		sleep(900 * time.Millisecond)
+		if a := r.angle(robot.HeadTilt); !near(a, 20) {
+			t.Fatalf("head_tilt = %g before the watchdog, want 20", a)
+		}
+		sleep(2 * time.Second)
+		if a, b := r.angle(robot.HeadTilt), r.angle(robot.BrowInnerLeft); !near(a, 0) || !near(b, 0) {
+			t.Errorf("after the watchdog head_tilt %g brow %g, want the safe 0, 0", a, b)
+		}
+		if s := r.lim.Stats(); s.WatchdogTrips != 1 {
+			t.Errorf("watchdog trips = %d, want 1", s.WatchdogTrips)
+		}
+		if err := r.stop(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestLimiterHaltAndShutdownEndSafe(t *testing.T) {
+	for _, how := range []string{"halt", "cancel", "close"} {
+		t.Run(how, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				r := newRig(t, robot.DefaultOpts())
+				r.send(robot.SourceGesture, robot.Pose{robot.HeadPan: 50, robot.ArmRightElbow: 100, robot.Jaw: 30})
+				sleep(300 * time.Millisecond)
+				if r.angle(robot.HeadPan) < 10 {
+					t.Fatal("body did not move before the stop")
+				}
+				switch how {
+				case "halt":
+					var wg sync.WaitGroup
+					for range 3 { // concurrent, idempotent
+						wg.Go(func() {
+							if err := r.lim.Halt(); err != nil {
+								t.Error(err)
+							}
+						})
+					}
+					wg.Wait()
+					if err := <-r.errc; err != nil {
+						t.Fatal(err)
+					}
+					if err := r.lim.Halt(); err != nil {
+						t.Fatal(err)
+					}
+				case "cancel":
+					if err := r.stop(); err != nil {
+						t.Fatal(err)
+					}
+				case "close":
+					close(r.cmds)
+					if err := <-r.errc; err != nil {
+						t.Fatal(err)
+					}
+				}
+				p, _ := robot.LoadProfile("sim")
+				got := r.body.Snapshot()
+				for id, want := range p.SafePose() {
+					if !near(float64(got[id]), float64(want)) {
+						t.Errorf("%s at %v after %s, want safe %v", id, got[id], how, want)
+					}
+				}
+				if halted, n := r.body.Halted(); !halted || n != 1 {
+					t.Errorf("actuator halted=%v %d times, want once", halted, n)
+				}
+			})
+		})
+	}
+}
+
+func TestLimiterHaltWithoutRun(t *testing.T) {
+	p, _ := robot.LoadProfile("sim")
+	body := sim.New(p)
+	l, err := robot.NewLimiter(p.Specs(), body, robot.DefaultOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Halt(); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Halt(); err != nil {
+		t.Fatal(err)
+	}
+	if halted, n := body.Halted(); !halted || n != 1 {
+		t.Errorf("halted=%v %d times, want once", halted, n)
+	}
+	if err := l.Run(t.Context(), nil); err == nil {
+		t.Error("Run after Halt succeeded")
+	}
+}
+
+func TestLimiterFaultGoesLimp(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		o := robot.DefaultOpts()
+		o.Retries = 2
+		r := newRig(t, o)
+		broken := errors.New("servo stalled")
+		r.body.Fail(robot.Jaw, broken)
+		r.send(robot.SourceSpeech, robot.Pose{robot.Jaw: 20, robot.HeadPan: 20})
+		sleep(time.Second)
+		r.mu.Lock()
+		faults := append([]robot.JointID(nil), r.faults...)
+		r.mu.Unlock()
+		if len(faults) != 1 || faults[0] != robot.Jaw {
+			t.Errorf("faults %v, want [jaw]", faults)
+		}
+		if !r.body.Limp(robot.Jaw) {
+			t.Error("jaw was not released")
+		}
+		if a := r.angle(robot.HeadPan); !near(a, 20) {
+			t.Errorf("head_pan %g, want 20: the other joints go on", a)
+		}
+		if s := r.lim.Stats(); len(s.Limp) != 1 || s.Limp[0] != robot.Jaw {
+			t.Errorf("stats limp %v", s.Limp)
+		}
+		if err := r.stop(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// busDown fails every write as a whole, like an unplugged I²C cable.
+type busDown struct{ halts int }
+
+func (b *busDown) Write(context.Context, robot.Pose) error { return errors.New("i2c: no ack") }
+func (b *busDown) Halt() error                           { b.halts++; return nil }
+
+func TestLimiterBusFailureEndsRun(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		act := &busDown{}
+		l, err := robot.NewLimiter([]robot.JointSpec{{ID: robot.Jaw, Min: 0, Max: 30, MaxSpeed: 100, MaxAccel: 1000}}, act, robot.DefaultOpts())
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = l.Run(t.Context(), make(chan robot.Command))
+		if err == nil || act.halts != 1 {
+			t.Fatalf("Run = %v with %d halts, want a write error and one halt", err, act.halts)
+		}
+	})
+}
+
+func TestLimiterStats(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, robot.DefaultOpts())
+		for i := range 20 {
+			r.cmds <- robot.Command{
+				Pose:     robot.Pose{robot.HeadPan: robot.Angle(i), "tail": 3, robot.Jaw: robot.Angle(math.NaN())},
+				Source:   robot.SourceMimicry,
+				Observed: time.Now().Add(-time.Duration(i+1) * time.Millisecond),
+			}
+			sleep(40 * time.Millisecond)
+		}
+		r.cmds <- robot.Command{Pose: robot.Pose{robot.Jaw: 3}, Source: robot.Source(99)}
+		synctest.Wait()
+		s := r.lim.Stats()
+		if s.Latency.N != 20 || s.Latency.P50 != 10 || s.Latency.P95 != 19 || s.Latency.Max != 20 {
+			t.Errorf("latency %+v, want n 20, p50 10, p95 19, max 20 ms", s.Latency)
+		}
+		if s.Rejected != 41 {
+			t.Errorf("rejected %d, want 41 (20 unknown joints, 20 NaN, 1 unknown source)", s.Rejected)
+		}
+		r.mu.Lock()
+		writes := len(r.writes)
+		r.mu.Unlock()
+		if s.JointCommands != int64(writes) || writes < 20 {
+			t.Errorf("joint commands %d, OnWrite saw %d", s.JointCommands, writes)
+		}
+		if err := r.stop(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestLimiterOptsValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*robot.LimiterOpts)
+	}{
+		{"rate", func(o *robot.LimiterOpts) { o.Rate = 0 }},
+		{"speed", func(o *robot.LimiterOpts) { o.Speed = math.NaN() }},
+		{"stale", func(o *robot.LimiterOpts) { o.Stale = 0 }},
+		{"watchdog", func(o *robot.LimiterOpts) { o.Watchdog = o.Stale / 2 }},
+		{"retries", func(o *robot.LimiterOpts) { o.Retries = -1 }},
+		{"halt", func(o *robot.LimiterOpts) { o.HaltTimeout = 0 }},
+	}
+	if err := robot.DefaultOpts().Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		o := robot.DefaultOpts()
+		tt.edit(&o)
+		if err := o.Validate(); err == nil {
+			t.Errorf("%s: no error", tt.name)
+		}
+	}
+	if got := (robot.LimiterOpts{Rate: 50, Speed: 20}).Period(); got != time.Millisecond {
+		t.Errorf("period at speed 20 = %v, want 1ms", got)
+	}
+}

@@ -1,0 +1,232 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+
+	"github.com/kindred-hri/kindred/robot"
+)
+
+// ErrUnknownJoint is wrapped in the JointError for a joint the body lacks.
+var ErrUnknownJoint = errors.New("no such joint on this body")
+
+// ErrHalted is returned by WritePulse on a halted body.
+var ErrHalted = errors.New("sim: body halted")
+
+// Body is a simulated body. It is safe for concurrent use: the limiter
+// writes while observers read snapshots.
+type Body struct {
+	name   string
+	joints map[robot.JointID]robot.JointConfig // the servos' true calibration
+
+	mu     sync.RWMutex
+	angle  robot.Pose
+	pulse  map[robot.JointID]float64
+	fail   map[robot.JointID]error
+	limp   map[robot.JointID]bool
+	halted bool
+	halts  int
+	writes int
+}
+
+var (
+	_ robot.Actuator = (*Body)(nil)
+	_ robot.Releaser = (*Body)(nil)
+)
+
+// New returns a body whose servos are exactly as p describes them (its
+// pulses are the ground truth servo calibration has to find), resting at
+// the safe pose.
+func New(p *robot.Profile) *Body {
+	b := &Body{
+		name:   p.Name,
+		joints: make(map[robot.JointID]robot.JointConfig, len(p.Joints)),
+		angle:  p.SafePose(),
+		pulse:  make(map[robot.JointID]float64, len(p.Joints)),
+		fail:   map[robot.JointID]error{},
+		limp:   map[robot.JointID]bool{},
+	}
+	for _, j := range p.Joints {
+		b.joints[j.ID] = j
+		b.pulse[j.ID] = j.PulseUS(robot.Angle(j.Safe()))
+	}
+	return b
+}
+
+// Write moves the named joints. A failing or unknown joint yields a
+// *robot.JointError; the others move. Writing wakes a halted body.
+func (b *Body) Write(ctx context.Context, p robot.Pose) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("sim: write: %w", err)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var errs []error
+	moved := false
+	for id, a := range p {
+		j, ok := b.joints[id]
+		switch {
+		case !ok:
+			errs = append(errs, &robot.JointError{ID: id, Err: ErrUnknownJoint})
+			continue
+		case b.fail[id] != nil:
+			errs = append(errs, &robot.JointError{ID: id, Err: b.fail[id]})
+			continue
+		case b.limp[id]:
+			continue
+		}
+		if f := float64(a); math.IsNaN(f) || f < j.MinDeg || f > j.MaxDeg {
+			// The limiter never sends this; a real servo would strain
+			// against its stop, so the sim refuses it loudly.
+			errs = append(errs, &robot.JointError{ID: id, Err: fmt.Errorf("angle %v outside [%g, %g]", a, j.MinDeg, j.MaxDeg)})
+			continue
+		}
+		b.angle[id] = a
+		b.pulse[id] = j.PulseUS(a)
+		moved = true
+	}
+	if moved {
+		b.writes++
+		b.halted = false
+	}
+	return errors.Join(errs...)
+}
+
+// Halt makes the body inert where it stands. Idempotent.
+func (b *Body) Halt() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.halted = true
+	b.halts++
+	return nil
+}
+
+// Release lets a joint go limp: later writes leave it alone.
+func (b *Body) Release(id robot.JointID) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if _, ok := b.joints[id]; !ok {
+		return fmt.Errorf("sim: release %s: %w", id, ErrUnknownJoint)
+	}
+	b.limp[id] = true
+	return nil
+}
+
+// Fail makes every later write to joint id fail with err (nil heals it).
+func (b *Body) Fail(id robot.JointID, err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err == nil {
+		delete(b.fail, id)
+		return
+	}
+	b.fail[id] = err
+}
+
+// Snapshot returns a copy of every joint's current angle.
+func (b *Body) Snapshot() robot.Pose {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.angle.Clone()
+}
+
+// Pulses returns a copy of every joint's current pulse width in µs.
+func (b *Body) Pulses() map[robot.JointID]float64 {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	c := make(map[robot.JointID]float64, len(b.pulse))
+	for k, v := range b.pulse {
+		c[k] = v
+	}
+	return c
+}
+
+// Halted reports whether the body is inert (Halt called, nothing written
+// since), and how many times Halt was called.
+func (b *Body) Halted() (bool, int) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.halted, b.halts
+}
+
+// Writes counts writes that moved at least one joint.
+func (b *Body) Writes() int {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.writes
+}
+
+// Limp reports whether joint id was released.
+func (b *Body) Limp(id robot.JointID) bool {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.limp[id]
+}
+
+// WritePulse drives one servo with a raw pulse, as servo calibration does
+// before any calibration can be trusted. The joint follows the true
+// pulse-to-angle line of its servo and stops at its mechanical range, as
+// a real horn does against its stop.
+func (b *Body) WritePulse(ctx context.Context, id robot.JointID, us float64) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("sim: pulse: %w", err)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	j, ok := b.joints[id]
+	if !ok {
+		return fmt.Errorf("sim: pulse %s: %w", id, ErrUnknownJoint)
+	}
+	if err := b.fail[id]; err != nil {
+		return &robot.JointError{ID: id, Err: err}
+	}
+	if !(us >= robot.MinPulseUS && us <= robot.MaxPulseUS) {
+		return fmt.Errorf("sim: pulse %s: %gµs outside %g..%gµs", id, us, robot.MinPulseUS, robot.MaxPulseUS)
+	}
+	b.pulse[id] = us
+	b.angle[id] = robot.Angle(angleOf(j, us))
+	b.halted = false
+	b.writes++
+	return nil
+}
+
+// Stalled reports whether joint id is pressed against a mechanical stop:
+// its pulse asks for more than the stop allows (what a current-sensing
+// servo board would notice).
+func (b *Body) Stalled(id robot.JointID) bool {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	j, ok := b.joints[id]
+	if !ok {
+		return false
+	}
+	return unclampedAngle(j, b.pulse[id]) < j.MinDeg-1e-9 || unclampedAngle(j, b.pulse[id]) > j.MaxDeg+1e-9
+}
+
+// unclampedAngle inverts the servo's pulse line, extending its end
+// segments beyond the range.
+func unclampedAngle(j robot.JointConfig, us float64) float64 {
+	p := j.Pulse
+	lo := (p.Neutral - p.Min) / (j.NeutralDeg - j.MinDeg) // µs per degree below neutral
+	hi := (p.Max - p.Neutral) / (j.MaxDeg - j.NeutralDeg) // and above
+	if !finite(lo) || lo == 0 {
+		lo = hi
+	}
+	if !finite(hi) || hi == 0 {
+		hi = lo
+	}
+	a := j.NeutralDeg + (us-p.Neutral)/hi
+	if a < j.NeutralDeg {
+		a = j.NeutralDeg + (us-p.Neutral)/lo
+	}
+	return a
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+func angleOf(j robot.JointConfig, us float64) float64 {
+	return math.Max(j.MinDeg, math.Min(j.MaxDeg, unclampedAngle(j, us)))
+}
