@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // dwell remembers since when a condition has held without a break.
@@ -88,18 +89,29 @@ func (s *speechLimiter) forget(now time.Duration) {
 	}
 }
 
-// normalise lower-cases and collapses spaces so "Go  Away" matches "go away".
+// normalise lower-cases, drops punctuation and collapses spaces, so
+// "Go  away!" matches "go away".
 func normalise(s string) string {
-	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' {
+			return unicode.ToLower(r)
+		}
+		return ' '
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
 }
 
-func matchesAny(word string, list []string) bool {
-	w := normalise(word)
-	if w == "" {
+// matchesAny reports whether heard is one of the listed words or phrases,
+// or contains one as whole words ("please stop" holds "stop"). For opt-out
+// a false positive costs a polite goodbye; a false negative costs consent.
+func matchesAny(heard string, list []string) bool {
+	h := normalise(heard)
+	if h == "" {
 		return false
 	}
+	padded := " " + h + " "
 	for _, l := range list {
-		if normalise(l) == w {
+		if w := normalise(l); w != "" && strings.Contains(padded, " "+w+" ") {
 			return true
 		}
 	}

@@ -430,3 +430,18 @@ func TestWizardNeverHoldsStill(t *testing.T) {
 		}
 	}
 }
+
+func TestMatchesAny(t *testing.T) {
+	words := []string{"stop", "go away"}
+	for _, tc := range []struct {
+		heard string
+		want  bool
+	}{
+		{"stop", true}, {"STOP", true}, {"please stop", true}, {"Go   away!", true}, {"it hurts.", false}, {"go away now", true},
+		{"stopwatch", false}, {"go", false}, {"", false}, {"away", false},
+	} {
+		if got := matchesAny(tc.heard, words); got != tc.want {
+			t.Errorf("%q: %v, want %v", tc.heard, got, tc.want)
+		}
+	}
+}
