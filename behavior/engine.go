@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -48,7 +50,7 @@ type Engine struct {
 	alertSent    [3]bool
 	pendingAlert *Alert // the alert escalate is about to raise
 
-	faulted bool // a fault arrived while opted out
+	faulted bool // the body reported a fault that has not cleared
 
 	override   mirrorOverride
 	lastMirror MirrorSettings
@@ -68,6 +70,12 @@ func New(cfg Config) (*Engine, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	// The engine owns its configuration: the caller's slices are not shared.
+	cfg.Pain.Words = slices.Clone(cfg.Pain.Words)
+	cfg.Alert.Words = slices.Clone(cfg.Alert.Words)
+	cfg.OptOut.Words = slices.Clone(cfg.OptOut.Words)
+	cfg.OptOut.Touch = slices.Clone(cfg.OptOut.Touch)
+	cfg.OptOut.OptInTouch = slices.Clone(cfg.OptOut.OptInTouch)
 	e := &Engine{
 		cfg:     cfg,
 		m:       newMachine(initialState),
@@ -539,6 +547,9 @@ func (e *Engine) enter(t trigger, from, to State) {
 		last, seen := e.greeted[e.person]
 		aloud := (!seen || e.now-last >= e.cfg.Presence.GreetCooldown) && e.mayTalk()
 		if aloud {
+			maps.DeleteFunc(e.greeted, func(_ string, at time.Duration) bool {
+				return e.now-at >= e.cfg.Presence.GreetCooldown
+			})
 			e.greeted[e.person] = e.now
 		}
 		e.act(e.intent(IntentGreet, e.cfg.Speech.GreetTone, aloud), "greeting")
