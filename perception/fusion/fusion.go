@@ -43,7 +43,8 @@ const (
 	keywordMemory = 10 * time.Second // "ouch" counts for this long
 	postureStale  = 2 * time.Second
 	history       = 10 * time.Second
-	judgeAfter    = 20 * time.Second // consolability is judged this long after comfort
+	judgeFrom     = 15 * time.Second // comfort is given this long before it is judged
+	judgeFull     = 30 * time.Second // ... and fully judged from here on
 	comfortMemory = 2 * time.Minute
 )
 
@@ -100,6 +101,8 @@ type Fuser struct {
 	lostFace  bool
 	comforts  []time.Duration
 	preLevel  []float64 // distress level when each comfort began
+	peakSince float64   // highest distress level since the comfort being judged began
+	judged    int       // index of that comfort in comforts, -1 for none
 
 	browsSince time.Duration // AU4 and AU43 together since; -1 when not
 	lastAt     time.Duration
@@ -113,7 +116,7 @@ func New(o Opts) (*Fuser, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	return &Fuser{o: o, profile: o.Profile, band: perception.BandNone, browsSince: -1}, nil
+	return &Fuser{o: o, profile: o.Profile, band: perception.BandNone, browsSince: -1, judged: -1}, nil
 }
 
 // SetProfile replaces the person's profile (after calibration, say).
@@ -193,7 +196,7 @@ func (f *Fuser) Event(e perception.Event) {
 		}
 	case perception.EventLeft:
 		f.present = false
-		f.comforts, f.preLevel = nil, nil
+		f.comforts, f.preLevel, f.judged = nil, nil, -1
 	case perception.EventKeyword:
 		f.keyword(e.At, e.Text)
 	case perception.EventComforted:
@@ -577,7 +580,9 @@ func (f *Fuser) bodyItem(at time.Duration, cue func(string, ...any)) itemEvidenc
 }
 
 // consolabilityItem: 0 when no comfort was needed or it helped, 1 when the
-// score fell only partly, 2 when it did not fall after comfort.
+// distress fell only partly, 2 when it did not fall. Comfort is given
+// judgeFrom to act before it is judged, and the level is compared with the
+// worst it reached since comfort began (pain may still be rising then).
 func (f *Fuser) consolabilityItem(at time.Duration, cue func(string, ...any)) float64 {
 	first := -1
 	for i, c := range f.comforts {
@@ -586,31 +591,36 @@ func (f *Fuser) consolabilityItem(at time.Duration, cue func(string, ...any)) fl
 			break
 		}
 	}
+	now := f.smooth[iBreathing] + f.smooth[iVocal] + f.smooth[iFace] + f.smooth[iBody]
+	if first != f.judged {
+		f.judged, f.peakSince = first, 0
+	}
 	if first < 0 {
 		return 0
 	}
-	pre := f.preLevel[first]
-	if pre < 2 {
+	f.peakSince = max(f.peakSince, now)
+	worst := max(f.preLevel[first], f.peakSince)
+	if f.preLevel[first] < 2 {
 		return 0 // little distress when comfort began: nothing to console
 	}
 	since := at - f.comforts[first]
-	now := f.smooth[iBreathing] + f.smooth[iVocal] + f.smooth[iFace] + f.smooth[iBody]
-	ratio := now / pre
-	if since < 5*time.Second {
-		return 0 // too early to tell
+	if since < judgeFrom {
+		return 0
 	}
+	ratio := now / worst
 	var v float64
 	switch {
-	case ratio < 0.5:
+	case ratio < 0.6:
 		cue("eased after comfort")
 		return 0
-	case ratio < 0.8:
+	case ratio < 0.85:
+		cue("easing after comfort")
 		v = 1
 	default:
 		v = 2
 	}
-	v *= clamp(float64(since)/float64(judgeAfter), 0, 1)
-	if v >= 1 {
+	v *= clamp(float64(since-judgeFrom)/float64(judgeFull-judgeFrom), 0, 1)
+	if v >= 1 && ratio >= 0.85 {
 		cue("not eased %.0f s after comfort", since.Seconds())
 	}
 	return v

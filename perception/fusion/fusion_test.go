@@ -2,7 +2,6 @@ package fusion
 
 import (
 	"context"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -357,5 +356,3 @@ func BenchmarkAssess(b *testing.B) {
 		f.Assess(at)
 	}
 }
-
-func TestMain(m *testing.M) { os.Exit(m.Run()) }
