@@ -58,7 +58,7 @@ func ParsePersona(r io.Reader) (Persona, error) {
 	dec.KnownFields(true)
 	var p Persona
 	if err := dec.Decode(&p); err != nil {
-		return Persona{}, fmt.Errorf("persona: %w", err)
+		return Persona{}, fmt.Errorf("persona: %w", oneLine(err))
 	}
 	if err := p.Validate(); err != nil {
 		return Persona{}, err
@@ -150,3 +150,22 @@ func FindPersona(nameOrFile string) (Persona, error) {
 	sort.Strings(names)
 	return Persona{}, fmt.Errorf("voices: unknown persona %q (built-in: %s, or a .yaml file)", nameOrFile, strings.Join(names, ", "))
 }
+
+// oneLine flattens a multi-line YAML error ("unmarshal errors:\n  line 7:
+// ...") so a user-facing message stays one line; errors.Is still sees the
+// original.
+func oneLine(err error) error {
+	msg := err.Error()
+	if !strings.Contains(msg, "\n") {
+		return err
+	}
+	return &flatError{msg: strings.Join(strings.Fields(strings.ReplaceAll(msg, ":\n", ": ")), " "), err: err}
+}
+
+type flatError struct {
+	msg string
+	err error
+}
+
+func (f *flatError) Error() string { return f.msg }
+func (f *flatError) Unwrap() error { return f.err }

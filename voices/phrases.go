@@ -58,7 +58,7 @@ func (b *Bank) Add(r io.Reader) error {
 	dec.KnownFields(true)
 	var f bankFile
 	if err := dec.Decode(&f); err != nil {
-		return fmt.Errorf("phrases: %w", err)
+		return fmt.Errorf("phrases: %w", oneLine(err))
 	}
 	l, err := LookupLanguage(f.Language)
 	if err != nil {

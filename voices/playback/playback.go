@@ -42,6 +42,12 @@ const openTimeout = 5 * time.Second
 // voices.ErrNoAudioOutput and explains what is missing).
 func Open() (*Player, error) {
 	openOnce.Do(func() {
+		if !outputMayExist() {
+			// oto would fail too, after libasound has printed a page of
+			// errors on stderr; say it once, plainly, instead.
+			openErr = unavailable(nil)
+			return
+		}
 		c, ready, err := oto.NewContext(&oto.NewContextOptions{
 			SampleRate:      SampleRate,
 			ChannelCount:    1,
@@ -80,8 +86,32 @@ func Check() error {
 	return err
 }
 
+// outputMayExist reports whether there is anything oto could open: a
+// PulseAudio server named or at its usual socket, or an ALSA playback device.
+func outputMayExist() bool {
+	if os.Getenv("PULSE_SERVER") != "" {
+		return true
+	}
+	if dir := os.Getenv("XDG_RUNTIME_DIR"); dir != "" {
+		if _, err := os.Stat(filepath.Join(dir, "pulse", "native")); err == nil {
+			return true
+		}
+	}
+	cards, _ := filepath.Glob("/dev/snd/pcmC*D*p")
+	return len(cards) > 0
+}
+
+// unavailable explains a missing output; the driver's own error, which
+// lists every ALSA device name it tried, is cut short.
 func unavailable(cause error) error {
-	return fmt.Errorf("%w: %s (%v)", voices.ErrNoAudioOutput, diagnose(), cause)
+	if cause == nil {
+		return fmt.Errorf("%w: %s", voices.ErrNoAudioOutput, diagnose())
+	}
+	detail := cause.Error()
+	if len(detail) > 200 {
+		detail = detail[:200] + "…"
+	}
+	return fmt.Errorf("%w: %s (driver: %s)", voices.ErrNoAudioOutput, diagnose(), detail)
 }
 
 // diagnose says which of the two ways out is missing and what to do.
