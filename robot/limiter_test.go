@@ -310,7 +310,7 @@ func TestLimiterFaultGoesLimp(t *testing.T) {
 type busDown struct{ halts int }
 
 func (b *busDown) Write(context.Context, robot.Pose) error { return errors.New("i2c: no ack") }
-func (b *busDown) Halt() error                           { b.halts++; return nil }
+func (b *busDown) Halt() error                             { b.halts++; return nil }
 
 func TestLimiterBusFailureEndsRun(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {

@@ -3,9 +3,110 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+
+	"github.com/kindred-hri/kindred/calibration"
+	"github.com/kindred-hri/kindred/robot"
+	"github.com/kindred-hri/kindred/robot/sim"
 )
 
-// PLACEHOLDER: replaced by the owner of this command.
+// cmdCalibrate dispatches: kindred calibrate servos|person|mic [...].
 func cmdCalibrate(ctx context.Context, e env, args []string) error {
-	return errors.New("calibrate: not built yet")
+	if len(args) == 0 {
+		return badInput("calibrate: want servos, person or mic")
+	}
+	switch args[0] {
+	case "servos":
+		return calibrateServos(ctx, e, args[1:])
+	case "person":
+		return calibratePerson(ctx, e, args[1:])
+	case "mic":
+		return calibrateMic(ctx, e, args[1:])
+	case "-h", "--help", "help":
+		fmt.Fprintln(e.stderr, "usage: kindred calibrate servos|person|mic [flags] (-h after one for its flags)")
+		return errHelpShown
+	}
+	return badInput("calibrate: unknown target %q (want servos, person or mic)", args[0])
+}
+
+// calibrateServos walks the joints of a body one by one and writes the
+// calibrated profile: kindred calibrate servos --robot PROFILE [--out FILE].
+// On a hardware body a person nudges each servo from the keyboard and
+// marks min, neutral and max; on the simulated body an automatic operator
+// does it, so the procedure runs unattended (tests, demos).
+func calibrateServos(ctx context.Context, e env, args []string) error {
+	fs := newFlags("calibrate servos", e.stderr)
+	robotFlag := fs.String("robot", "sim", "body: a built-in profile name or a profile YAML file")
+	out := fs.String("out", "", "write the calibrated profile here (default: stdout)")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return badInput("calibrate servos: unexpected argument %q", fs.Arg(0))
+	}
+	prof, err := robot.LoadProfile(*robotFlag)
+	if err != nil {
+		if errors.Is(err, robot.ErrBadProfile) {
+			return badInput("%v", err)
+		}
+		return err
+	}
+	var (
+		body  calibration.PulseWriter
+		op    calibration.Operator
+		close func() error
+	)
+	if prof.Board.Kind == robot.BoardSim {
+		// The simulated servos follow the profile's own pulses, so the
+		// unattended run finds them again: a check of the procedure.
+		s := sim.New(prof)
+		body, op, close = s, &calibration.SimOperator{Body: s}, s.Halt
+	} else {
+		hw, err := openServoBoard(ctx, prof)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(e.stderr, "Nudge each servo with + - ++ -- (+N -N =N µs); type min, neutral or max when the joint is there; skip keeps a joint; quit stops.")
+		body, op, close = hw, calibration.NewLineOperator(e.stdin, e.stderr), hw.Halt
+	}
+	o := calibration.DefaultServoOpts()
+	o.Log = e.stderr
+	cal, err := calibration.CalibrateServos(ctx, prof, body, op, o)
+	if herr := close(); herr != nil {
+		err = errors.Join(err, fmt.Errorf("calibrate servos: halt board: %w", herr))
+	}
+	if err != nil {
+		if errors.Is(err, calibration.ErrQuit) && cal != nil {
+			fmt.Fprintln(e.stderr, "quit: writing the joints finished so far")
+		} else {
+			return err
+		}
+	}
+	data, merr := cal.Marshal()
+	if merr != nil {
+		return merr
+	}
+	header := fmt.Sprintf("# Calibrated with kindred calibrate servos from %s.\n", prof.Source)
+	data = append([]byte(header), data...)
+	if *out == "" {
+		_, werr := e.stdout.Write(data)
+		return werr
+	}
+	if werr := os.WriteFile(*out, data, 0o644); werr != nil {
+		return badInput("calibrate servos: --out %s: %v", *out, werr)
+	}
+	fmt.Fprintf(e.stderr, "wrote %s\n", *out)
+	return nil
+}
+
+// servoBoard is a hardware body that calibration can drive pulse by pulse.
+type servoBoard interface {
+	calibration.PulseWriter
+	Halt() error
+}
+
+// openServoBoard connects to the board a hardware profile names.
+func openServoBoard(ctx context.Context, p *robot.Profile) (servoBoard, error) {
+	return nil, fmt.Errorf("calibrate servos: %s boards are not wired yet", p.Board.Kind)
 }
