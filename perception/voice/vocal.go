@@ -77,7 +77,7 @@ type vocalTracker struct {
 }
 
 type hopLite struct {
-	active, voiced                                    bool
+	active, voiced, loud                              bool
 	f0, intensity, hnr, flatness, centroid, flux, snr float64
 }
 
@@ -94,7 +94,8 @@ func newVocalTracker() *vocalTracker {
 
 func (v *vocalTracker) push(h *HopFeatures) perception.Vocalisation {
 	i := v.n
-	v.hist[i%histLen] = hopLite{active: h.Active, voiced: h.Voiced && h.Active, f0: h.F0, intensity: h.IntensityDB,
+	v.hist[i%histLen] = hopLite{active: h.Active, voiced: h.Voiced && h.Active, f0: h.F0,
+		loud: h.SNRDB >= vadOnDB && h.IntensityDB >= vadMinDB, intensity: h.IntensityDB,
 		hnr: h.HNR, flatness: h.Flatness, centroid: h.Centroid, flux: h.Flux, snr: h.SNRDB}
 	v.n++
 	if h.Active {
@@ -140,16 +141,20 @@ func (v *vocalTracker) features(from, to int64) SegmentFeatures {
 			maxRun = max(maxRun, run)
 			run = 0
 		}
-		if h.active {
-			if burstLen == 0 || gap >= 6 {
-				if burstLen > 0 {
-					bursts++
-					burstSum += burstLen
-				}
+		// Bursts follow the raw loudness, not the detector with its
+		// hangover, so the short gaps between pants separate them.
+		if h.loud {
+			if burstLen > 0 && gap >= 5 {
+				bursts++
+				burstSum += burstLen
 				burstLen = 0
 			}
 			burstLen++
 			gap = 0
+		} else {
+			gap++
+		}
+		if h.active {
 			active++
 			sumFlat += h.flatness
 			sumCent += h.centroid
@@ -161,8 +166,6 @@ func (v *vocalTracker) features(from, to int64) SegmentFeatures {
 			if i > from && i < to && v.isPeak(i, from, to) {
 				peaks++
 			}
-		} else {
-			gap++
 		}
 	}
 	if run > 0 {
@@ -292,10 +295,10 @@ func ProsodicView(f *SegmentFeatures) Evidence {
 	var e Evidence
 	vf := f.VoicedFraction
 	tonal := ramp(vf, 0.55, 0.85)
-	e[cSpeech] = bump(vf, 0.25, 0.8, 0.15) * (0.5 + 0.5*ramp(f.F0RangeST, 1, 4))
+	e[cSpeech] = bump(vf, 0.25, 0.85, 0.3) * (0.5 + 0.5*ramp(f.F0RangeST, 1, 4))
 	e[cMoan] = tonal * ramp(f.F0Median, 320, 220) * ramp(f.F0RangeST, 8, 4) * (0.6 + 0.4*ramp(f.F0Swing, 5, 1))
 	e[cCry] = tonal * bump(f.F0Median, 240, 550, 60) * math.Max(ramp(f.F0Swing, 1.5, 4), ramp(f.F0RangeST, 3, 7))
-	e[cScream] = ramp(vf, 0.3, 0.6) * ramp(f.F0Median, 450, 650)
+	e[cScream] = ramp(vf, 0.3, 0.6) * ramp(f.F0Median, 350, 550)
 	breathy := ramp(vf, 0.35, 0.1)
 	e[cSigh] = breathy
 	e[cPant] = breathy
@@ -321,11 +324,11 @@ func QualityView(f *SegmentFeatures) Evidence {
 // SpectralView scores classes from spectral shape and how fast it changes.
 func SpectralView(f *SegmentFeatures) Evidence {
 	var e Evidence
-	changing := ramp(f.Flux, 0.5, 1.2)
+	changing := ramp(f.Flux, 0.45, 0.8)
 	steady := 1 - changing
 	e[cSpeech] = changing
 	e[cMoan] = steady * ramp(f.Centroid, 1500, 700)
-	e[cCry] = steady * bump(f.Centroid, 600, 2500, 400)
+	e[cCry] = steady * bump(f.Centroid, 500, 1600, 400)
 	e[cScream] = ramp(f.Centroid, 1500, 2500)
 	e[cSigh] = ramp(f.Centroid, 400, 1000) * ramp(f.Flatness, 0.1, 0.3)
 	e[cPant] = e[cSigh]
@@ -338,13 +341,16 @@ func TemporalView(f *SegmentFeatures) Evidence {
 	var e Evidence
 	sustained := ramp(f.MaxVoicedRun, 0.35, 0.7)
 	burstRate := float64(f.Bursts) / math.Max(f.Duration, 0.1)
-	e[cSpeech] = bump(f.SyllableRate, 2, 8, 1.5) * ramp(f.MaxVoicedRun, 0.9, 0.4)
-	e[cMoan] = sustained
+	breathy := ramp(f.VoicedFraction, 0.4, 0.1)
+	e[cSpeech] = bump(f.SyllableRate, 2, 8, 1.5) * ramp(f.MeanVoicedRun, 0.7, 0.35) * ramp(f.VoicedFraction, 0.1, 0.3)
+	// Speech packs syllables at 4–7 a second even through long voiced
+	// stretches; a moan swells at most a few times a second.
+	e[cMoan] = sustained * ramp(f.SyllableRate, 5.5, 3.5)
 	e[cCry] = sustained
-	e[cScream] = ramp(f.MaxVoicedRun, 0.2, 0.5) * ramp(f.IntensityDB, 70, 80)
+	e[cScream] = sustained
 	single := ramp(float64(f.Bursts), 2.5, 1.5)
-	e[cSigh] = single * bump(f.MeanBurst, 0.4, 2.5, 0.2) * ramp(f.IntensitySlope, 2, -4)
-	e[cPant] = ramp(float64(f.Bursts), 2.5, 3.5) * bump(burstRate, 1, 5, 0.7) * ramp(f.MeanBurst, 0.6, 0.35)
+	e[cSigh] = breathy * single * bump(f.MeanBurst, 0.4, 2.5, 0.2) * ramp(f.IntensitySlope, 2, -4)
+	e[cPant] = breathy * ramp(float64(f.Bursts), 2.5, 3.5) * bump(burstRate, 1, 5, 0.7) * ramp(f.MeanBurst, 0.6, 0.35)
 	e[cOther] = 0.2
 	return e
 }

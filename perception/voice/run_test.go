@@ -1,0 +1,165 @@
+package voice
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception"
+)
+
+// scriptedSource plays a fixed script of reads and fails the test on any
+// read past its end.
+type scriptedSource struct {
+	t     *testing.T
+	steps []step
+}
+
+type step struct {
+	samples []float32
+	err     error
+}
+
+func (s *scriptedSource) Read(ctx context.Context, buf []float32) (int, error) {
+	if len(s.steps) == 0 {
+		s.t.Error("read past the end of the script")
+		return 0, io.EOF
+	}
+	st := &s.steps[0]
+	if st.err != nil {
+		s.steps = s.steps[1:]
+		return 0, st.err
+	}
+	n := copy(buf, st.samples)
+	st.samples = st.samples[n:]
+	if len(st.samples) == 0 {
+		s.steps = s.steps[1:]
+	}
+	return n, nil
+}
+
+func TestRunReportsLostAndBack(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		lost := fmt.Errorf("microphone: device gone: %w", ErrSourceLost)
+		src := &scriptedSource{t: t, steps: []step{
+			{samples: tone(200, 0.5, 0.2)},
+			{err: lost}, {err: lost}, {err: lost},
+			{samples: tone(200, 0.5, 0.2)},
+			{err: io.EOF},
+		}}
+		o := DefaultOpts()
+		o.RetryDelay = time.Second
+		a, err := NewAnalyzer(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		events := make(chan perception.Event, 10)
+		var hops int
+		start := time.Now()
+		if err := a.Run(t.Context(), src, func(perception.VoiceObs) { hops++ }, events); err != nil {
+			t.Fatal(err)
+		}
+		close(events)
+		var kinds []perception.EventKind
+		for ev := range events {
+			if ev.Modality != perception.ModVoice {
+				t.Errorf("event %+v without the voice modality", ev)
+			}
+			kinds = append(kinds, ev.Kind)
+		}
+		want := []perception.EventKind{perception.EventModalityLost, perception.EventModalityBack}
+		if fmt.Sprint(kinds) != fmt.Sprint(want) {
+			t.Errorf("events %v, want %v", kinds, want)
+		}
+		if hops != 100 {
+			t.Errorf("%d hops for 1 s of audio, want 100", hops)
+		}
+		if waited := time.Since(start); waited != 3*time.Second {
+			t.Errorf("waited %v between retries, want 3 s", waited)
+		}
+	})
+}
+
+func TestRunStopsWithContext(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		src := &blockingSource{}
+		a, _ := NewAnalyzer(DefaultOpts())
+		done := make(chan error)
+		go func() { done <- a.Run(ctx, src, func(perception.VoiceObs) {}, nil) }()
+		synctest.Wait()
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatalf("Run = %v, want nil on cancellation", err)
+		}
+	})
+}
+
+type blockingSource struct{}
+
+func (blockingSource) Read(ctx context.Context, buf []float32) (int, error) {
+	<-ctx.Done()
+	return 0, ctx.Err()
+}
+
+func TestRunFailsOnSourceError(t *testing.T) {
+	src := &scriptedSource{t: t, steps: []step{{err: errors.New("boom")}}}
+	a, _ := NewAnalyzer(DefaultOpts())
+	if err := a.Run(t.Context(), src, func(perception.VoiceObs) {}, nil); err == nil {
+		t.Fatal("no error from a failing source")
+	}
+}
+
+// fakeSpotter "hears" a keyword once, at a set media time, and checks it is
+// fed the stream in order.
+type fakeSpotter struct {
+	t       *testing.T
+	at      time.Duration
+	next    time.Duration
+	done    bool
+	samples int
+}
+
+func (f *fakeSpotter) Spot(samples []float32, at time.Duration) ([]Keyword, error) {
+	if at != f.next {
+		f.t.Errorf("spotter fed at %v, want %v", at, f.next)
+	}
+	f.samples += len(samples)
+	f.next = at + samplesToDuration(int64(len(samples)))
+	if !f.done && f.next >= f.at {
+		f.done = true
+		return []Keyword{{Text: "stop", At: f.next}}, nil
+	}
+	return nil, nil
+}
+
+func TestRunAttachesKeywords(t *testing.T) {
+	o := DefaultOpts()
+	sp := &fakeSpotter{t: t, at: 300 * time.Millisecond}
+	o.Keywords = sp
+	a, _ := NewAnalyzer(o)
+	events := make(chan perception.Event, 4)
+	var marked []perception.VoiceObs
+	x := tone(150, 1, 0.2)
+	err := a.Run(t.Context(), NewSliceSource(x), func(ob perception.VoiceObs) {
+		if ob.Keyword != "" {
+			marked = append(marked, ob)
+		}
+	}, events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(marked) != 1 || marked[0].Keyword != "stop" {
+		t.Fatalf("hops with a keyword: %+v", marked)
+	}
+	if ev := <-events; ev.Kind != perception.EventKeyword || ev.Text != "stop" || ev.At != 300*time.Millisecond {
+		t.Errorf("event %+v", ev)
+	}
+	if sp.samples != len(x) {
+		t.Errorf("spotter heard %d samples of %d", sp.samples, len(x))
+	}
+}
