@@ -445,3 +445,31 @@ func TestMatchesAny(t *testing.T) {
 		}
 	}
 }
+
+// Intents carry the wall time of the assessment that led to them, for the
+// run's end-to-end latency, and none when a timer or command did.
+func TestIntentObserved(t *testing.T) {
+	h := newHarness(t, DefaultConfig())
+	wall := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	var greeted int
+	for i := range 15 {
+		a := assessment(float64(i)/10, 0)
+		a.Observed = wall.Add(a.At)
+		for _, o := range h.feed(AssessmentInput(a)) {
+			if o.Intent == nil {
+				continue
+			}
+			greeted++
+			if !o.Intent.Observed.Equal(a.Observed) {
+				t.Errorf("greeting observed at %v, want %v", o.Intent.Observed, a.Observed)
+			}
+		}
+	}
+	if greeted != 1 {
+		t.Fatalf("%d greetings, want 1", greeted)
+	}
+	got := h.command(2, Command{Cmd: CmdIntent, Kind: IntentReassure})
+	if got[0].Intent == nil || !got[0].Intent.Observed.IsZero() {
+		t.Errorf("a command's intent carries Observed %v", got[0].Intent)
+	}
+}
