@@ -136,6 +136,9 @@ type Config struct {
 	Alert       AlertPolicy       `yaml:"alert"`
 	OptOut      OptOutPolicy      `yaml:"opt_out"`
 	Supervision SupervisionPolicy `yaml:"supervision"`
+	// Names maps person ids (as perception reports them) to the names the
+	// robot says; intents carry the name, alerts the id.
+	Names map[string]string `yaml:"names"`
 }
 
 // DefaultConfig is the elder-care preset.

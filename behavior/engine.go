@@ -76,6 +76,7 @@ func New(cfg Config) (*Engine, error) {
 	cfg.OptOut.Words = slices.Clone(cfg.OptOut.Words)
 	cfg.OptOut.Touch = slices.Clone(cfg.OptOut.Touch)
 	cfg.OptOut.OptInTouch = slices.Clone(cfg.OptOut.OptInTouch)
+	cfg.Names = maps.Clone(cfg.Names)
 	e := &Engine{
 		cfg:     cfg,
 		m:       newMachine(initialState),
@@ -91,6 +92,9 @@ func New(cfg Config) (*Engine, error) {
 // State is the current state. It is safe to call only before Run or after
 // it returned; while running, follow the Transition outputs.
 func (e *Engine) State() State { return e.m.current() }
+
+// Mermaid is the engine's machine as a Mermaid stateDiagram-v2.
+func (e *Engine) Mermaid() string { return Mermaid(e.cfg) }
 
 // Config is the validated configuration the engine runs with.
 func (e *Engine) Config() Config { return e.cfg }
@@ -661,7 +665,11 @@ func (e *Engine) mayTalk() bool {
 func (e *Engine) mayComfortAloud() bool { return e.cfg.Condition.ComfortSpeech && e.mayTalk() }
 
 func (e *Engine) intent(kind IntentKind, tone Tone, speak bool) Intent {
-	it := Intent{At: e.now, Kind: kind, Tone: tone, Mirror: e.mirror(), Person: e.person, Observed: e.observed}
+	name, ok := e.cfg.Names[e.person]
+	if !ok {
+		name = e.person
+	}
+	it := Intent{At: e.now, Kind: kind, Tone: tone, Mirror: e.mirror(), Person: name, Observed: e.observed}
 	if speak {
 		it.Say = &Utterance{Lang: e.cfg.Speech.Lang}
 	}

@@ -473,3 +473,26 @@ func TestIntentObserved(t *testing.T) {
 		t.Errorf("a command's intent carries Observed %v", got[0].Intent)
 	}
 }
+
+func TestNames(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Names = map[string]string{"ada": "Ada"}
+	h := newHarness(t, cfg)
+	got := h.event(0, perception.EventArrived, "")
+	got = append(got, h.event(1, perception.EventKeyword, "help")...)
+	for _, o := range got {
+		if o.Intent != nil && o.Intent.Person != "Ada" {
+			t.Errorf("%s for %q, want the name Ada", o.Intent.Kind, o.Intent.Person)
+		}
+		if o.Alert != nil && o.Alert.Person != "ada" {
+			t.Errorf("alert for %q, want the id ada", o.Alert.Person)
+		}
+	}
+	cfg.Names["ada"] = "changed"
+	if h.e.cfg.Names["ada"] != "Ada" {
+		t.Error("the engine shares the caller's map")
+	}
+	if h.e.Mermaid() != Mermaid(cfg) {
+		t.Error("Engine.Mermaid differs from Mermaid(cfg)")
+	}
+}
