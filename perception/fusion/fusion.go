@@ -105,6 +105,7 @@ type Fuser struct {
 	judged    int       // index of that comfort in comforts, -1 for none
 
 	browsSince time.Duration // AU4 and AU43 together since; -1 when not
+	hanging    float64       // 0..1 how low the head hangs, from the face item
 	lastAt     time.Duration
 	assessed   bool
 	smooth     [nItems]float64
@@ -367,7 +368,7 @@ func hysteresis(cur perception.Band, score float64) perception.Band {
 func (f *Fuser) faceItem(at time.Duration) (itemEvidence, float64, []string) {
 	var n int
 	var sumEv, sumConf, sumPSPI, sumAU4, sumPitch float64
-	var happy, painful, closed int
+	var happy, painful, closed, sad int
 	base := f.profile.Face
 	for i := len(f.faces) - 1; i >= 0; i-- {
 		r := f.faces[i]
@@ -389,8 +390,11 @@ func (f *Fuser) faceItem(at time.Duration) (itemEvidence, float64, []string) {
 		default:
 			gate = 0.3 + 0.7*clamp(au4/1.5, 0, 1)
 		}
-		if r.expr == perception.ExprPain {
+		switch r.expr {
+		case perception.ExprPain:
 			painful++
+		case perception.ExprSad:
+			sad++
 		}
 		if r.au.AU43 >= 1 && base.AU.AU43 < 1 {
 			closed++
@@ -407,7 +411,7 @@ func (f *Fuser) faceItem(at time.Duration) (itemEvidence, float64, []string) {
 		newest = f.faces[len(f.faces)-1].at
 	}
 	if n == 0 || newest < at-faceStale {
-		f.browsSince = -1
+		f.browsSince, f.hanging = -1, 0
 		return itemEvidence{}, 0, nil
 	}
 	nf := float64(n)
@@ -435,8 +439,12 @@ func (f *Fuser) faceItem(at time.Duration) (itemEvidence, float64, []string) {
 	if happy*2 >= n && sumPSPI/nf >= 3 {
 		cues = append(cues, fmt.Sprintf("smiling or laughing (PSPI %.1f is not pain here)", sumPSPI/nf))
 	}
-	if meanPitch := sumPitch / nf; meanPitch-base.Pitch < -20 {
-		cues = append(cues, "head hanging")
+	// A head held well below the person's usual pitch is body language.
+	f.hanging = clamp((base.Pitch-sumPitch/nf-15)/15, 0, 1)
+	// PAINAD scores a sad or frightened face 1 even without a grimace.
+	if sad*2 >= n {
+		value = max(value, 0.6)
+		cues = append(cues, "looks sad")
 	}
 	return itemEvidence{value, conf}, round2(sumPSPI / nf), cues
 }
@@ -556,14 +564,21 @@ func (f *Fuser) breathingItem(at time.Duration, cue func(string, ...any)) itemEv
 
 // bodyItem scores body language from movement qualities and the head.
 func (f *Fuser) bodyItem(at time.Duration, cue func(string, ...any)) itemEvidence {
-	if !f.havePost || at-f.posture.At > postureStale {
+	postureOK := f.havePost && at-f.posture.At <= postureStale
+	if f.hanging > 0.3 {
+		cue("head hanging")
+	}
+	if !postureOK {
+		if f.hanging > 0 { // the head alone says a little about the body
+			return itemEvidence{f.hanging, 0.3}
+		}
 		return itemEvidence{}
 	}
 	p := f.posture
 	base := f.profile.Movement
 	restless := max(0, p.Restlessness-base.Restlessness)
 	jerk := max(0, p.Jerk-max(base.Jerk, 0.3))
-	v := 1.2*p.Rocking + restless + p.Guarding + 0.6*jerk
+	v := 1.2*p.Rocking + restless + p.Guarding + 0.6*jerk + 0.8*f.hanging
 	if p.Rocking > 0.4 {
 		cue("rocking")
 	}

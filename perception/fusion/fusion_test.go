@@ -356,3 +356,39 @@ func BenchmarkAssess(b *testing.B) {
 		f.Assess(at)
 	}
 }
+
+func TestFaceOnlyCues(t *testing.T) {
+	tests := []struct {
+		name     string
+		face     perception.FaceObs
+		wantCue  string
+		minFace  float64
+		minBody  float64
+		maxScore float64
+	}{
+		{"sad", perception.FaceObs{Confidence: 0.9, Expression: perception.ExprSad, AU: perception.AUs{AU01: 2, AU15: 2}},
+			"looks sad", 0.5, 0, 3},
+		{"head hanging", perception.FaceObs{Confidence: 0.9, Expression: perception.ExprNeutral, Pose: perception.HeadPose{Pitch: -35}},
+			"head hanging", 0, 0.5, 3},
+		{"neutral", perception.FaceObs{Confidence: 0.9, Expression: perception.ExprNeutral},
+			"", 0, 0, 0.2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _ := New(DefaultOpts())
+			var a perception.PainAssessment
+			for at := time.Duration(0); at < 8*time.Second; at += 33 * time.Millisecond {
+				o := tt.face
+				o.At, o.PSPI = at, o.AU.PSPI()
+				f.Face(o)
+				a = f.Assess(at)
+			}
+			if tt.wantCue != "" && !slices.Contains(a.Cues, tt.wantCue) {
+				t.Errorf("cues %v lack %q", a.Cues, tt.wantCue)
+			}
+			if a.Items.Face < tt.minFace || a.Items.Body < tt.minBody || a.Score > tt.maxScore {
+				t.Errorf("items %+v score %.2f", a.Items, a.Score)
+			}
+		})
+	}
+}

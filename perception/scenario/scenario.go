@@ -253,6 +253,9 @@ func defaultHNR(c perception.VocalClass) float64 {
 	return 3
 }
 
+// minPhase keeps a looping timeline from spinning through empty phases.
+const minPhase = 100 * time.Millisecond
+
 // fieldError is a validation failure at a YAML path such as phases.2.voice.class.
 type fieldError struct {
 	path []string
@@ -293,8 +296,8 @@ func (f *file) validate() error {
 		at := func(field ...string) []string { return append([]string{"phases", fmt.Sprint(i)}, field...) }
 		switch p.Until {
 		case "":
-			if p.Duration <= 0 {
-				return bad("must be positive (e.g. 10s)", at("duration")...)
+			if p.Duration < minPhase {
+				return bad("must be at least 100ms (e.g. 10s)", at("duration")...)
 			}
 		case UntilComfort:
 			if p.Duration < 0 {

@@ -73,7 +73,7 @@ func TestParseErrors(t *testing.T) {
 		{"AU out of range", "phases:\n  - duration: 5s\n    face:\n      au: {AU04: 7}\n",
 			[]string{"line 4", "phases.0.face.au.AU04", "0..5"}},
 		{"bad duration", "phases:\n  - duration: soon\n", []string{"line 2", "soon"}},
-		{"missing duration", "phases:\n  - name: a\n", []string{"phases.0.duration", "positive"}},
+		{"missing duration", "phases:\n  - name: a\n", []string{"phases.0.duration", "at least"}},
 		{"bad until", "phases:\n  - duration: 5s\n    until: lunch\n", []string{"line 3", "phases.0.until"}},
 		{"event outside phase", "phases:\n  - duration: 5s\n    events:\n      - {at: 9s, kind: touch}\n",
 			[]string{"line 4", "phases.0.events.0.at"}},
@@ -343,3 +343,26 @@ func (discard) Face(perception.FaceObs)       {}
 func (discard) Voice(perception.VoiceObs)     {}
 func (discard) Posture(perception.PostureObs) {}
 func (discard) Event(perception.Event)        {}
+
+// FuzzParse: whatever the bytes, Parse returns a scenario or ErrBadScenario,
+// never a panic, and a parsed scenario plays.
+func FuzzParse(f *testing.F) {
+	for _, n := range Names() {
+		data, err := builtins.ReadFile("builtin/" + n + ".yaml")
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("phases:\n  - duration: 1s\n    until: comfort\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Parse("fuzz.yaml", data)
+		if err != nil {
+			if !errors.Is(err, ErrBadScenario) {
+				t.Fatalf("error without ErrBadScenario: %v", err)
+			}
+			return
+		}
+		NewPlayer(s).Step(5*time.Second, discard{}, true)
+	})
+}
