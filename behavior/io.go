@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"time"
+	"unicode/utf8"
 
 	"github.com/kindred-hri/kindred/perception"
 )
@@ -120,6 +121,9 @@ func (c Command) Validate() error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("behavior: command %s: %s", c.Cmd, fmt.Sprintf(format, args...))
 	}
+	if c.Cmd != CmdAnnotate && utf8.RuneCountInString(c.Text) > maxSayText {
+		return bad("text is longer than %d characters", maxSayText)
+	}
 	switch c.Cmd {
 	case CmdPause, CmdResume, CmdOptOut, CmdOptIn, CmdAnnotate:
 	case CmdSay:
@@ -162,6 +166,10 @@ func (c Command) Validate() error {
 	}
 	return nil
 }
+
+// maxSayText bounds a line typed at the console: a slip must not make the
+// robot talk for minutes.
+const maxSayText = 500
 
 func knownIntent(k IntentKind) bool {
 	switch k {

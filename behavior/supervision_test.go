@@ -259,6 +259,7 @@ func TestParseCommand(t *testing.T) {
 		{in: `{"cmd":"pause","force":true}`, err: "unknown field"},
 		{in: `{"cmd":"launch"}`, err: `unknown cmd "launch"`},
 		{in: `not json`, err: "invalid character"},
+		{in: `{"cmd":"say","text":"` + strings.Repeat("a", 501) + `"}`, err: "longer than 500"},
 	} {
 		c, err := ParseCommand([]byte(tc.in))
 		switch {
