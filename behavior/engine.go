@@ -538,6 +538,7 @@ func (e *Engine) enter(t trigger, from, to State) {
 	case StateIdle:
 		switch t {
 		case trLeave:
+			e.dropProposals() // nothing meant for the person should follow them out
 			e.act(e.intent(IntentGoodbye, ToneGentle, e.mayTalk()), "the person left")
 			e.endEpisode()
 			e.resetPain() // the next visit starts from its own evidence

@@ -228,8 +228,25 @@ func TestWizardOfOz(t *testing.T) {
 		t.Fatalf("approving a lapsed proposal: %s", describe(got))
 	}
 
+	// What was proposed for a person lapses when they leave.
+	h.event(61, perception.EventLeft, "")
+	got = h.event(62, perception.EventArrived, "")
+	var greet2 *Proposal
+	for _, o := range got {
+		if o.Proposal != nil {
+			greet2 = o.Proposal
+		}
+	}
+	if greet2 == nil {
+		t.Fatalf("no greeting proposed on return: %s", describe(got))
+	}
+	h.event(63, perception.EventLeft, "")
+	if got := h.command(64, Command{Cmd: CmdApprove, ID: greet2.ID}); len(got) == 0 || got[0].Rejected == nil {
+		t.Fatalf("approving a greeting after the person left: %s", describe(got))
+	}
+
 	// Opting out is never held for approval.
-	got = h.event(61, perception.EventKeyword, "stop")
+	got = h.event(65, perception.EventKeyword, "stop")
 	checkOptedOut(t, got)
 }
 
