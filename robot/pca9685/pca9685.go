@@ -1,0 +1,202 @@
+package pca9685
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+
+	"gobot.io/x/gobot/v2/drivers/i2c"
+	"gobot.io/x/gobot/v2/platforms/adaptors"
+	"gobot.io/x/gobot/v2/system"
+
+	"github.com/kindred-hri/kindred/robot"
+)
+
+// OscillatorHz is the PCA9685's internal clock.
+const OscillatorHz = 25e6
+
+// Prescale returns the PRESCALE register value for a PWM frequency, as
+// the data sheet (7.3.5) and gobot's driver compute it.
+func Prescale(hz float64) byte {
+	return byte(OscillatorHz/4096/hz - 1 + 0.5)
+}
+
+// ActualHz is the frequency the chip runs at with a given prescale.
+func ActualHz(prescale byte) float64 {
+	return OscillatorHz / 4096 / (float64(prescale) + 1)
+}
+
+// Counts converts a pulse width to the 12-bit OFF count at frequency hz.
+func Counts(us, hz float64) uint16 {
+	c := math.Round(us * 1e-6 * hz * 4096)
+	return uint16(math.Max(0, math.Min(4095, c)))
+}
+
+// Board is a PCA9685 body. Not safe for concurrent use except Halt, which
+// may race with the limiter's last write.
+type Board struct {
+	mu     sync.Mutex
+	drv    *i2c.PCA9685Driver
+	joints map[robot.JointID]robot.JointConfig
+	order  []robot.JointConfig // by channel: register writes in a stable order
+	hz     float64             // actual PWM frequency
+	last   map[int]uint16      // OFF count last written per channel
+	limp   map[int]bool
+	halted bool
+	closer func() error
+}
+
+var (
+	_ robot.Actuator = (*Board)(nil)
+	_ robot.Releaser = (*Board)(nil)
+)
+
+// Open connects to the board a profile names on the Linux I²C bus
+// /dev/i2c-<bus> and initialises it (see New).
+func Open(p *robot.Profile) (*Board, error) {
+	bus := adaptors.NewI2cBusAdaptor(system.NewAccesser(), func(n int) error {
+		if n < 0 {
+			return fmt.Errorf("bus %d", n)
+		}
+		return nil
+	}, p.Board.Bus)
+	if err := bus.Connect(); err != nil {
+		return nil, fmt.Errorf("pca9685: i2c bus %d: %w", p.Board.Bus, err)
+	}
+	b, err := New(p, bus)
+	if err != nil {
+		return nil, errors.Join(err, bus.Finalize())
+	}
+	b.closer = bus.Finalize
+	return b, nil
+}
+
+// New initialises the PCA9685 behind c (any gobot I²C connector: a Linux
+// bus, a Firmata board's I²C, a test fake) for the profile's joints: it
+// resets the chip with every output off, sets the PWM frequency, and
+// leaves the servos unpowered until the first Write.
+func New(p *robot.Profile, c i2c.Connector) (*Board, error) {
+	if p.Board.Kind != robot.BoardPCA9685 {
+		return nil, fmt.Errorf("pca9685: profile %s is for a %s board", p.Name, p.Board.Kind)
+	}
+	drv := i2c.NewPCA9685Driver(c, i2c.WithBus(p.Board.Bus), i2c.WithAddress(p.Board.Address))
+	if err := drv.Start(); err != nil {
+		return nil, fmt.Errorf("pca9685: start at bus %d address %#x: %w", p.Board.Bus, p.Board.Address, err)
+	}
+	if err := drv.SetPWMFreq(float32(p.Board.PWMHz)); err != nil {
+		return nil, fmt.Errorf("pca9685: set %g Hz: %w", p.Board.PWMHz, err)
+	}
+	b := &Board{
+		drv:    drv,
+		joints: make(map[robot.JointID]robot.JointConfig, len(p.Joints)),
+		hz:     ActualHz(Prescale(p.Board.PWMHz)),
+		last:   map[int]uint16{},
+		limp:   map[int]bool{},
+	}
+	for _, j := range p.Joints {
+		b.joints[j.ID] = j
+		b.order = append(b.order, j)
+	}
+	slices.SortFunc(b.order, func(x, y robot.JointConfig) int { return x.Channel - y.Channel })
+	return b, nil
+}
+
+// Write sets each named joint's pulse from its calibration. A joint the
+// profile lacks or whose register write fails gives a *robot.JointError.
+func (b *Board) Write(ctx context.Context, p robot.Pose) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("pca9685: write: %w", err)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.halted {
+		return errors.New("pca9685: write after halt")
+	}
+	var errs []error
+	for id := range p {
+		if _, ok := b.joints[id]; !ok {
+			errs = append(errs, &robot.JointError{ID: id, Err: errors.New("pca9685: joint not in profile")})
+		}
+	}
+	for _, j := range b.order {
+		a, ok := p[j.ID]
+		if !ok {
+			continue
+		}
+		if err := b.set(j.Channel, j.PulseUS(a)); err != nil {
+			errs = append(errs, &robot.JointError{ID: j.ID, Err: err})
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// set writes one channel's pulse unless it is unchanged or limp.
+func (b *Board) set(ch int, us float64) error {
+	if b.limp[ch] {
+		return nil
+	}
+	c := Counts(us, b.hz)
+	if old, ok := b.last[ch]; ok && old == c {
+		return nil
+	}
+	if err := b.drv.SetPWM(ch, 0, c); err != nil {
+		delete(b.last, ch) // unknown state: rewrite next time
+		return fmt.Errorf("pca9685: channel %d: %w", ch, err)
+	}
+	b.last[ch] = c
+	return nil
+}
+
+// WritePulse drives one joint's channel with a raw pulse (calibration).
+func (b *Board) WritePulse(ctx context.Context, id robot.JointID, us float64) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("pca9685: pulse: %w", err)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	j, ok := b.joints[id]
+	if !ok {
+		return fmt.Errorf("pca9685: pulse: joint %s not in profile", id)
+	}
+	if !(us >= robot.MinPulseUS && us <= robot.MaxPulseUS) {
+		return fmt.Errorf("pca9685: pulse %s: %gµs outside %g..%gµs", id, us, robot.MinPulseUS, robot.MaxPulseUS)
+	}
+	return b.set(j.Channel, us)
+}
+
+// Release switches a joint's output off so its servo goes limp.
+func (b *Board) Release(id robot.JointID) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	j, ok := b.joints[id]
+	if !ok {
+		return fmt.Errorf("pca9685: release: joint %s not in profile", id)
+	}
+	b.limp[j.Channel] = true
+	delete(b.last, j.Channel)
+	if err := b.drv.SetPWM(j.Channel, 0, 0); err != nil {
+		return fmt.Errorf("pca9685: release channel %d: %w", j.Channel, err)
+	}
+	return nil
+}
+
+// Halt switches all outputs fully off and closes the bus. Idempotent.
+func (b *Board) Halt() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.halted {
+		return nil
+	}
+	b.halted = true
+	err := b.drv.Halt()
+	if b.closer != nil {
+		err = errors.Join(err, b.closer())
+	}
+	if err != nil {
+		return fmt.Errorf("pca9685: halt: %w", err)
+	}
+	return nil
+}
