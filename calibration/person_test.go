@@ -59,7 +59,7 @@ func TestBuildPersonFromCalmChat(t *testing.T) {
 	if p.ID != "margaret" || p.Face.Frames < 500 || p.Voice.Hops < 1000 || p.Movement.Samples < 150 {
 		t.Errorf("counts: %+v", p)
 	}
-	if p.Face.PSPI > 0.5 || p.Face.AU.AU12 != 0.5 {
+	if p.Face.PSPI > 0.5 || math.Abs(p.Face.AU.AU12-0.5) > 0.05 {
 		t.Errorf("neutral face baseline %+v", p.Face)
 	}
 	if math.Abs(p.Voice.F0Mean-195) > 10 || p.Voice.F0SD <= 0 || p.Voice.VoicedFraction < 0.3 || p.Voice.VoicedFraction > 0.8 {

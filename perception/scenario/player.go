@@ -4,6 +4,7 @@ import (
 	"context"
 	"image"
 	"math"
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -46,6 +47,7 @@ type Player struct {
 	queue      []perception.Event
 	keyword    string // attached to the next voice hop
 	nf, nv, np int64  // index of the next face, voice and posture observation
+	rng        *rand.Rand
 }
 
 // state is the continuous part of the person at one instant.
@@ -74,7 +76,7 @@ func targetOf(p *Phase) state {
 // time zero (an EventArrived with Person set to the scenario's person id and
 // Text to the display name).
 func NewPlayer(s *Scenario) *Player {
-	p := &Player{s: s, now: -1}
+	p := &Player{s: s, now: -1, rng: rand.New(rand.NewPCG(1, 2))} // fixed seed: the same run every time
 	p.from = targetOf(&s.Phases[0])
 	p.enterPhase(0, 0)
 	p.track = 0 // the arrival below starts track 1
@@ -381,6 +383,23 @@ func (p *Player) emitFace(t time.Duration, sink Sink) {
 		open := 0.5 + 0.5*math.Abs(math.Sin(2*math.Pi*3*sec))
 		s.au.AU25 = max(s.au.AU25, 1.5)
 		s.au.AU26 = max(s.au.AU26, 2*open)
+	}
+	if n := p.s.Noise; n > 0 {
+		// Intensities of present AUs waver; absent ones stay absent, as a
+		// detector's thresholded output does.
+		jitter := func(v float64) float64 {
+			if v == 0 {
+				return 0
+			}
+			return min(5, max(0, v+n*p.rng.NormFloat64()))
+		}
+		a := &s.au
+		a.AU01, a.AU02, a.AU04, a.AU06 = jitter(a.AU01), jitter(a.AU02), jitter(a.AU04), jitter(a.AU06)
+		a.AU07, a.AU09, a.AU10, a.AU12 = jitter(a.AU07), jitter(a.AU09), jitter(a.AU10), jitter(a.AU12)
+		a.AU15, a.AU25, a.AU26 = jitter(a.AU15), jitter(a.AU25), jitter(a.AU26)
+		pose.Yaw += 3 * n * p.rng.NormFloat64()
+		pose.Pitch += 3 * n * p.rng.NormFloat64()
+		pose.Roll += 3 * n * p.rng.NormFloat64()
 	}
 	cx := 320 + int(4*pose.Yaw)
 	cy := 200 - int(3*pose.Pitch)

@@ -34,6 +34,7 @@ type Scenario struct {
 	FaceRate    float64       // face observations per second
 	PostureRate float64       // posture observations per second
 	VoiceHop    time.Duration // voice analysis hop
+	Noise       float64       // SD of the noise on present AUs' intensities (×3, in degrees, on head pose)
 	Phases      []Phase
 }
 
@@ -144,6 +145,7 @@ type file struct {
 	FaceRate    float64       `yaml:"face_rate"`
 	PostureRate float64       `yaml:"posture_rate"`
 	VoiceHop    time.Duration `yaml:"voice_hop"`
+	Noise       float64       `yaml:"noise"`
 	Phases      []Phase       `yaml:"phases"`
 }
 
@@ -201,7 +203,7 @@ func Parse(source string, data []byte) (*Scenario, error) {
 	}
 	s := &Scenario{
 		Name: f.Name, Description: f.Description, Person: f.Person,
-		FaceRate: f.FaceRate, PostureRate: f.PostureRate, VoiceHop: f.VoiceHop,
+		FaceRate: f.FaceRate, PostureRate: f.PostureRate, VoiceHop: f.VoiceHop, Noise: f.Noise,
 		Phases: f.Phases,
 	}
 	if s.Name == "" {
@@ -288,6 +290,9 @@ func (f *file) validate() error {
 	}
 	if f.VoiceHop < 0 || (f.VoiceHop > 0 && f.VoiceHop < time.Millisecond) || f.VoiceHop > time.Second {
 		return bad("must be between 1ms and 1s", "voice_hop")
+	}
+	if f.Noise < 0 || f.Noise > 1 || math.IsNaN(f.Noise) {
+		return bad("must be within 0..1 (AU intensity units)", "noise")
 	}
 	if len(f.Phases) == 0 {
 		return bad("at least one phase is needed", "phases")
