@@ -1,0 +1,44 @@
+package camera
+
+import (
+	"errors"
+	"fmt"
+	"image"
+
+	"gocv.io/x/gocv"
+)
+
+// grayOf copies a decoded Mat (BGR, BGRA or gray, 8 bit) into a Go gray image.
+func grayOf(m gocv.Mat) (*image.Gray, error) {
+	if m.Empty() {
+		return nil, errors.New("empty frame")
+	}
+	var g gocv.Mat
+	switch m.Channels() {
+	case 1:
+		g = m.Clone()
+	case 3:
+		g = gocv.NewMat()
+		gocv.CvtColor(m, &g, gocv.ColorBGRToGray)
+	case 4:
+		g = gocv.NewMat()
+		gocv.CvtColor(m, &g, gocv.ColorBGRAToGray)
+	default:
+		return nil, fmt.Errorf("frame with %d channels", m.Channels())
+	}
+	defer g.Close()
+	if g.Type() != gocv.MatTypeCV8UC1 {
+		return nil, fmt.Errorf("frame of type %v, want 8-bit", m.Type())
+	}
+	w, h := g.Cols(), g.Rows()
+	data, err := g.DataPtrUint8()
+	if err != nil {
+		return nil, fmt.Errorf("frame pixels: %w", err)
+	}
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	step := g.Step()
+	for y := range h {
+		copy(img.Pix[y*w:(y+1)*w], data[y*step:y*step+w])
+	}
+	return img, nil
+}

@@ -1,0 +1,169 @@
+package dlib
+
+/*
+#cgo CXXFLAGS: -std=c++14 -O2
+// pkg-config dlib-1 names libblas.so and liblapack.so, which Debian ships
+// only in -dev packages; dlib's headers call cblas directly, so link the
+// runtime sonames instead.
+#cgo LDFLAGS: -ldlib -l:libblas.so.3 -l:liblapack.so.3 -lpthread
+#include <stdlib.h>
+#include "shim.h"
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"sync"
+	"unsafe"
+
+	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/face"
+)
+
+// DefaultModel is where Debian's libdlib-data installs the 68-point model.
+const DefaultModel = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat"
+
+// ErrClosed is returned by calls on a closed Landmarker or Detector.
+var ErrClosed = errors.New("dlib: closed")
+
+// Landmarker fits the 68 iBUG points inside a face box.
+type Landmarker struct {
+	mu sync.RWMutex // guards p against Close; fits run concurrently (read lock)
+	p  unsafe.Pointer
+}
+
+var _ face.Landmarker = (*Landmarker)(nil)
+
+// OpenLandmarker loads a shape predictor model (about 1 s for the 100 MB
+// 68-point model). Load it once and share it.
+func OpenLandmarker(path string) (*Landmarker, error) {
+	cpath := C.CString(path)
+	defer C.free(unsafe.Pointer(cpath))
+	var msg [512]C.char
+	p := C.kd_predictor_open(cpath, &msg[0], C.int(len(msg)))
+	if p == nil {
+		return nil, fmt.Errorf("dlib: load shape model %s: %s", path, C.GoString(&msg[0]))
+	}
+	return &Landmarker{p: p}, nil
+}
+
+// Close frees the model. It is safe to call twice.
+func (l *Landmarker) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.p != nil {
+		C.kd_predictor_close(l.p)
+		l.p = nil
+	}
+	return nil
+}
+
+// Landmarks fits the 68 points for the face in box.
+func (l *Landmarker) Landmarks(img *image.Gray, box image.Rectangle) ([68]perception.Point, error) {
+	var pts [68]perception.Point
+	if err := checkImage(img); err != nil {
+		return pts, err
+	}
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if l.p == nil {
+		return pts, ErrClosed
+	}
+	b := img.Bounds()
+	box = box.Sub(b.Min)
+	var xy [136]C.double
+	n := C.kd_predictor_fit(l.p, (*C.uchar)(unsafe.Pointer(&img.Pix[0])),
+		C.long(b.Dy()), C.long(b.Dx()), C.long(img.Stride),
+		C.long(box.Min.X), C.long(box.Min.Y), C.long(box.Max.X-1), C.long(box.Max.Y-1), &xy[0])
+	if n != 68 {
+		return pts, fmt.Errorf("dlib: shape model fitted %d parts, want 68", int(n))
+	}
+	for i := range pts {
+		pts[i] = perception.Point{X: float64(xy[2*i]) + float64(b.Min.X), Y: float64(xy[2*i+1]) + float64(b.Min.Y)}
+	}
+	return pts, nil
+}
+
+// DetectorOpts tunes the HOG detector.
+type DetectorOpts struct {
+	// Upsample doubles the image this many times before scanning: dlib's
+	// detector misses faces under about 80 px without it, at 4x the cost per step.
+	Upsample int
+	// Threshold is added to the detector's own threshold; below 0 finds more
+	// (and falser) faces.
+	Threshold float64
+	// MaxFaces bounds how many boxes one call returns.
+	MaxFaces int
+}
+
+// DefaultDetectorOpts scans at the native size and reports up to 8 faces.
+var DefaultDetectorOpts = DetectorOpts{Upsample: 0, Threshold: 0, MaxFaces: 8}
+
+// Detector is dlib's HOG + linear SVM frontal face detector.
+type Detector struct {
+	mu   sync.Mutex // dlib's detector keeps scratch buffers: one call at a time
+	d    unsafe.Pointer
+	opts DetectorOpts
+}
+
+var _ face.Detector = (*Detector)(nil)
+
+// NewDetector builds the detector (its weights are compiled into libdlib).
+func NewDetector(opts DetectorOpts) *Detector {
+	if opts.MaxFaces <= 0 {
+		opts.MaxFaces = DefaultDetectorOpts.MaxFaces
+	}
+	return &Detector{d: C.kd_detector_new(), opts: opts}
+}
+
+// Close frees the detector. It is safe to call twice.
+func (d *Detector) Close() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.d != nil {
+		C.kd_detector_close(d.d)
+		d.d = nil
+	}
+	return nil
+}
+
+// Detect finds frontal faces; Score is the SVM margin squashed to 0..1.
+func (d *Detector) Detect(img *image.Gray) ([]face.Detection, error) {
+	if err := checkImage(img); err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.d == nil {
+		return nil, ErrClosed
+	}
+	b := img.Bounds()
+	out := make([]C.kd_rect, d.opts.MaxFaces)
+	n := C.kd_detector_detect(d.d, (*C.uchar)(unsafe.Pointer(&img.Pix[0])),
+		C.long(b.Dy()), C.long(b.Dx()), C.long(img.Stride),
+		C.int(d.opts.Upsample), C.double(d.opts.Threshold), &out[0], C.int(len(out)))
+	if n < 0 {
+		return nil, errors.New("dlib: face detector failed")
+	}
+	dets := make([]face.Detection, 0, int(n))
+	for _, r := range out[:n] {
+		box := image.Rect(int(r.left), int(r.top), int(r.right)+1, int(r.bottom)+1).Add(b.Min)
+		dets = append(dets, face.Detection{Box: box, Score: squash(float64(r.score))})
+	}
+	return dets, nil
+}
+
+// squash maps an SVM margin (0 at the threshold, ~1.5 for a clear face) to 0..1.
+func squash(margin float64) float64 {
+	s := 0.5 + margin/3
+	return min(1, max(0, s))
+}
+
+func checkImage(img *image.Gray) error {
+	if img == nil || img.Rect.Empty() || len(img.Pix) == 0 {
+		return errors.New("dlib: empty image")
+	}
+	return nil
+}

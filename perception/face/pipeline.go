@@ -1,0 +1,474 @@
+package face
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception"
+)
+
+// Opts tunes the pipeline. Start from DefaultOpts.
+type Opts struct {
+	// DetectEvery runs the detector on every Nth frame and tracks faces by
+	// their landmarks in between (1 detects on every frame).
+	DetectEvery int
+	// MaxFaces bounds how many faces are tracked; the largest win.
+	MaxFaces int
+	// MinFace drops detections narrower than this many pixels (landmarks on
+	// tiny faces are guesses).
+	MinFace int
+	// LoseAfter is how many detection rounds in a row a tracked face may go
+	// undetected (while its landmarks still fit) before it is dropped.
+	LoseAfter int
+	// Baseline is the person's calibrated neutral face; nil learns one per
+	// tracked face from its calm frames.
+	Baseline *Baseline
+	// MinEyesClosed is how long the eyes must stay shut to be AU43, not a blink.
+	MinEyesClosed time.Duration
+	// ClosedRatio: eyes count as shut when their aspect ratio falls below this
+	// fraction of the neutral one; ClosedRatioLookingDown applies instead when
+	// the head is pitched down more than LookDownPitch degrees.
+	ClosedRatio, ClosedRatioLookingDown, LookDownPitch float64
+}
+
+// DefaultOpts detect every 4th frame and track up to 4 faces.
+var DefaultOpts = Opts{
+	DetectEvery:            4,
+	MaxFaces:               4,
+	MinFace:                40,
+	LoseAfter:              1,
+	MinEyesClosed:          300 * time.Millisecond,
+	ClosedRatio:            0.45,
+	ClosedRatioLookingDown: 0.3,
+	LookDownPitch:          15,
+}
+
+// Validate reports an option that cannot work.
+func (o Opts) Validate() error {
+	switch {
+	case o.DetectEvery < 1:
+		return fmt.Errorf("face: detect_every %d must be at least 1", o.DetectEvery)
+	case o.MaxFaces < 1:
+		return fmt.Errorf("face: max_faces %d must be at least 1", o.MaxFaces)
+	case o.MinEyesClosed < 0:
+		return fmt.Errorf("face: min_eyes_closed %v must not be negative", o.MinEyesClosed)
+	case !(o.ClosedRatio > 0 && o.ClosedRatio < 1):
+		return fmt.Errorf("face: closed_ratio %g must be in (0, 1)", o.ClosedRatio)
+	case !(o.ClosedRatioLookingDown > 0 && o.ClosedRatioLookingDown < 1):
+		return fmt.Errorf("face: closed_ratio_looking_down %g must be in (0, 1)", o.ClosedRatioLookingDown)
+	}
+	if o.Baseline != nil {
+		return o.Baseline.Validate()
+	}
+	return nil
+}
+
+// Pipeline turns frames into face observations. It owns the tracks and each
+// tracked face's baseline and eye state; use it from one goroutine.
+type Pipeline struct {
+	det    Detector
+	lm     Landmarker
+	pose   PoseEstimator
+	opts   Opts
+	tracks []*track
+	nextID int
+	frames int
+	force  bool // detect on the next frame (a track was just lost)
+	stats  Stats
+}
+
+// Stats counts what the pipeline did, for benchmarks and the run summary.
+type Stats struct {
+	Frames, Detections, LandmarkFits, TracksLost int
+}
+
+type track struct {
+	id     int
+	box    image.Rectangle
+	lm     [68]perception.Point
+	rel    [3]float64 // detection box relative to the landmarks' bounds: centre offset x, y, size (in landmark-box widths)
+	score  float64
+	missed int
+	learn  learner
+	eyes   eyeState
+}
+
+// NewPipeline wires the leaves. pose may be nil: faces are then taken as frontal.
+func NewPipeline(det Detector, lm Landmarker, pose PoseEstimator, o Opts) (*Pipeline, error) {
+	if det == nil || lm == nil {
+		return nil, errors.New("face: pipeline needs a detector and a landmarker")
+	}
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	return &Pipeline{det: det, lm: lm, pose: pose, opts: o, nextID: 1}, nil
+}
+
+// Stats returns the counters so far.
+func (p *Pipeline) Stats() Stats { return p.stats }
+
+// Process analyses one frame and returns the faces in it, the largest
+// (closest, attended) first. Errors from a leaf on one frame drop the faces
+// it concerned rather than the run.
+func (p *Pipeline) Process(f perception.Frame) []perception.FaceObs {
+	p.stats.Frames++
+	img := f.Gray
+	if img == nil || img.Rect.Empty() {
+		return nil
+	}
+	detect := p.force || p.frames%p.opts.DetectEvery == 0
+	p.frames++
+	p.force = false
+	if detect {
+		p.detectAndMatch(img)
+	} else {
+		p.trackAll(img)
+	}
+	slices.SortStableFunc(p.tracks, func(a, b *track) int { return area(b.box) - area(a.box) })
+	if len(p.tracks) > p.opts.MaxFaces {
+		p.tracks = p.tracks[:p.opts.MaxFaces]
+	}
+	obs := make([]perception.FaceObs, 0, len(p.tracks))
+	for _, t := range p.tracks {
+		obs = append(obs, p.observe(f, t))
+	}
+	return obs
+}
+
+func area(r image.Rectangle) int { return r.Dx() * r.Dy() }
+
+// trackAll refits every track's landmarks in the box its last landmarks
+// predict, dropping tracks whose new fit is implausible.
+func (p *Pipeline) trackAll(img *image.Gray) {
+	kept := p.tracks[:0]
+	for _, t := range p.tracks {
+		if p.refit(img, t, t.predictBox()) {
+			kept = append(kept, t)
+		} else {
+			p.stats.TracksLost++
+			p.force = true
+		}
+	}
+	p.tracks = kept
+}
+
+// refit fits landmarks in box and accepts them if they are plausible next to
+// the track's last ones.
+func (p *Pipeline) refit(img *image.Gray, t *track, box image.Rectangle) bool {
+	if !textured(img, box) {
+		return false
+	}
+	lm, err := p.lm.Landmarks(img, box)
+	p.stats.LandmarkFits++
+	if err != nil || !plausible(&lm, box, &t.lm) {
+		return false
+	}
+	t.lm = lm
+	t.box = box
+	return true
+}
+
+func (p *Pipeline) detectAndMatch(img *image.Gray) {
+	dets, err := p.det.Detect(img)
+	p.stats.Detections++
+	if err != nil {
+		dets = nil // this frame goes on with tracking alone
+	}
+	dets = slices.DeleteFunc(dets, func(d Detection) bool {
+		return d.Box.Dx() < p.opts.MinFace || d.Box.Dy() < p.opts.MinFace
+	})
+	slices.SortStableFunc(dets, func(a, b Detection) int { return area(b.Box) - area(a.Box) })
+	matched := make([]bool, len(p.tracks))
+	for _, d := range dets {
+		best, bestIoU := -1, 0.3
+		for i, t := range p.tracks {
+			if matched[i] {
+				continue
+			}
+			if u := iou(d.Box, t.box); u > bestIoU {
+				best, bestIoU = i, u
+			}
+		}
+		if best >= 0 {
+			t := p.tracks[best]
+			if p.refit(img, t, d.Box) {
+				matched[best] = true
+				t.missed, t.score = 0, d.Score
+				t.rel = relation(d.Box, &t.lm)
+			}
+			continue
+		}
+		if len(p.tracks) >= p.opts.MaxFaces*2 {
+			continue
+		}
+		lm, err := p.lm.Landmarks(img, d.Box)
+		p.stats.LandmarkFits++
+		if err != nil || !plausible(&lm, d.Box, nil) {
+			continue
+		}
+		t := &track{id: p.nextID, box: d.Box, lm: lm, score: d.Score}
+		t.rel = relation(d.Box, &lm)
+		p.nextID++
+		p.tracks = append(p.tracks, t)
+		matched = append(matched, true)
+	}
+	kept := p.tracks[:0]
+	for i, t := range p.tracks {
+		if !matched[i] {
+			t.missed++
+			if t.missed > p.opts.LoseAfter || !p.refit(img, t, t.predictBox()) {
+				p.stats.TracksLost++
+				continue
+			}
+		}
+		kept = append(kept, t)
+	}
+	p.tracks = kept
+}
+
+// observe turns a track's landmarks into an observation.
+func (p *Pipeline) observe(f perception.Frame, t *track) perception.FaceObs {
+	o := perception.FaceObs{At: f.At, Track: t.id, Box: t.box, Landmarks: t.lm, HasLandmarks: true}
+	if p.pose != nil {
+		if hp, err := p.pose.Pose(&t.lm, f.Gray.Bounds().Size()); err == nil {
+			o.Pose = hp
+		}
+	}
+	feat, ok := measure(f.Gray, &t.lm, o.Pose)
+	if !ok {
+		o.Confidence = 0
+		o.Expression = perception.ExprUnknown
+		return o
+	}
+	o.Confidence = t.score * shapeQuality(&t.lm, o.Pose)
+	var base Baseline
+	switch {
+	case p.opts.Baseline != nil:
+		base = *p.opts.Baseline
+	default:
+		b, has := t.learn.baseline()
+		if !has {
+			b = Baseline{Neutral: feat, Frames: 1}
+		}
+		base = b
+	}
+	closed := eyesClosed(feat, base.Neutral, o.Pose, &p.opts)
+	aus, ev := scoreAUs(feat, base.Neutral, closed)
+	aus.AU43 = t.eyes.update(f.At, closed, p.opts.MinEyesClosed)
+	o.AU = aus
+	o.PSPI = aus.PSPI()
+	o.Expression = Classify(aus, ev)
+	if p.opts.Baseline == nil {
+		calm := !closed && aus.PSPI() < 2 && aus.AU12 < 2 && aus.AU01 < 2 && aus.AU02 < 2 && aus.AU15 < 2 && aus.AU25 < 2
+		t.learn.offer(f.At, feat, calm)
+	}
+	return o
+}
+
+// shapeQuality is 1 for landmarks that frontalise onto the generic face's
+// rigid points and falls towards 0 for shapes no face makes (occlusion,
+// a fit on a non-face): landmarks that are guesses lower the confidence.
+func shapeQuality(lm *[68]perception.Point, pose perception.HeadPose) float64 {
+	f := frontalise(lm, pose)
+	var cf, cm Point3
+	for _, i := range RigidPoints {
+		cf.X += f[i].X
+		cf.Y += f[i].Y
+		cm.X += GenericFace[i].X
+		cm.Y += GenericFace[i].Y
+	}
+	n := float64(len(RigidPoints))
+	var ss float64
+	for _, i := range RigidPoints {
+		dx := (f[i].X - cf.X/n) - (GenericFace[i].X - cm.X/n)
+		dy := (f[i].Y - cf.Y/n) - (GenericFace[i].Y - cm.Y/n)
+		ss += dx*dx + dy*dy
+	}
+	rms := math.Sqrt(ss/n) / 63 // generic inter-ocular distance, mm
+	return 1 - level(rms, 0.08, 0.35)
+}
+
+// predictBox places a detector-like box on the track's landmarks, keeping the
+// relation the last detection box had to them.
+func (t *track) predictBox() image.Rectangle {
+	lb := landmarkBounds(&t.lm)
+	w := lb.Max.X - lb.Min.X
+	cx := (lb.Min.X+lb.Max.X)/2 + t.rel[0]*w
+	cy := (lb.Min.Y+lb.Max.Y)/2 + t.rel[1]*w
+	half := t.rel[2] * w / 2
+	return image.Rect(int(math.Round(cx-half)), int(math.Round(cy-half)), int(math.Round(cx+half)), int(math.Round(cy+half)))
+}
+
+type boundsF struct{ Min, Max perception.Point }
+
+func landmarkBounds(lm *[68]perception.Point) boundsF {
+	b := boundsF{lm[0], lm[0]}
+	for _, q := range lm[1:] {
+		b.Min.X, b.Min.Y = min(b.Min.X, q.X), min(b.Min.Y, q.Y)
+		b.Max.X, b.Max.Y = max(b.Max.X, q.X), max(b.Max.Y, q.Y)
+	}
+	return b
+}
+
+func relation(box image.Rectangle, lm *[68]perception.Point) [3]float64 {
+	lb := landmarkBounds(lm)
+	w := lb.Max.X - lb.Min.X
+	if w <= 0 {
+		return [3]float64{0, 0, 1}
+	}
+	bx := float64(box.Min.X+box.Max.X) / 2
+	by := float64(box.Min.Y+box.Max.Y) / 2
+	return [3]float64{
+		(bx - (lb.Min.X+lb.Max.X)/2) / w,
+		(by - (lb.Min.Y+lb.Max.Y)/2) / w,
+		float64(max(box.Dx(), box.Dy())) / w,
+	}
+}
+
+// plausible checks that landmarks look like a face in box: finite, the eyes
+// a sensible fraction of the box apart, eyes above the nose tip above the
+// mouth along the face's own vertical axis, and (when prev is given) not
+// jumped or rescaled too far since the last frame.
+func plausible(lm *[68]perception.Point, box image.Rectangle, prev *[68]perception.Point) bool {
+	for _, q := range lm {
+		if math.IsNaN(q.X) || math.IsNaN(q.Y) || math.IsInf(q.X, 0) || math.IsInf(q.Y, 0) {
+			return false
+		}
+	}
+	iod := iodOf(lm)
+	w := float64(box.Dx())
+	if w <= 0 || iod < 0.15*w || iod > 0.8*w {
+		return false
+	}
+	var re, le perception.Point
+	for i := 36; i < 42; i++ {
+		re.X, re.Y = re.X+lm[i].X/6, re.Y+lm[i].Y/6
+		le.X, le.Y = le.X+lm[i+6].X/6, le.Y+lm[i+6].Y/6
+	}
+	// Face "down" axis: the eye line turned a quarter clockwise (image y down).
+	ux, uy := (le.X-re.X)/iod, (le.Y-re.Y)/iod
+	dx, dy := -uy, ux
+	eyeY := (re.X+le.X)/2*dx + (re.Y+le.Y)/2*dy
+	noseY := lm[30].X*dx + lm[30].Y*dy
+	mouthY := (lm[51].X+lm[57].X)/2*dx + (lm[51].Y+lm[57].Y)/2*dy
+	if !(noseY-eyeY > 0.25*iod && mouthY-noseY > 0.1*iod) {
+		return false
+	}
+	if prev != nil && prev[0] != (perception.Point{}) {
+		piod := iodOf(prev)
+		if piod <= 0 || iod/piod < 0.7 || iod/piod > 1.4 {
+			return false
+		}
+		pc, c := prev[30], lm[30]
+		if math.Hypot(c.X-pc.X, c.Y-pc.Y) > 1.2*piod {
+			return false
+		}
+	}
+	return true
+}
+
+// textured reports whether the box holds any image structure: a shape model
+// fitted to a blank wall still returns a face-like guess, so a track whose
+// box has gone flat (the person left, the lens was covered) is dropped here.
+func textured(img *image.Gray, box image.Rectangle) bool {
+	r := box.Intersect(img.Bounds())
+	if r.Dx() < 4 || r.Dy() < 4 {
+		return false
+	}
+	step := max(1, min(r.Dx(), r.Dy())/16)
+	var n, sum, sum2 float64
+	for y := r.Min.Y; y < r.Max.Y; y += step {
+		o := img.PixOffset(r.Min.X, y)
+		for x := 0; x < r.Dx(); x += step {
+			v := float64(img.Pix[o+x])
+			n++
+			sum += v
+			sum2 += v * v
+		}
+	}
+	mean := sum / n
+	return sum2/n-mean*mean >= minContrast*minContrast
+}
+
+// minContrast is the gray-level standard deviation below which a box is blank.
+const minContrast = 4.0
+
+func iou(a, b image.Rectangle) float64 {
+	in := area(a.Intersect(b))
+	if in == 0 {
+		return 0
+	}
+	return float64(in) / float64(area(a)+area(b)-in)
+}
+
+// Run reads frames from src until it ends (io.EOF) or ctx is done, and hands
+// each frame's faces to out (an empty slice when none). It reports a face
+// coming into view and leaving as EventArrived/EventLeft with Person
+// "face-<track>"; events are never dropped, so events must be drained (or nil).
+func (p *Pipeline) Run(ctx context.Context, src FrameSource, out func([]perception.FaceObs), events chan<- perception.Event) error {
+	present := map[int]bool{}
+	for {
+		f, err := src.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("face: frame source: %w", err)
+		}
+		obs := p.Process(f)
+		if events != nil {
+			if err := p.emitPresence(ctx, f.At, obs, present, events); err != nil {
+				return nil
+			}
+		}
+		out(obs)
+	}
+}
+
+func (p *Pipeline) emitPresence(ctx context.Context, at time.Duration, obs []perception.FaceObs, present map[int]bool, events chan<- perception.Event) error {
+	now := make(map[int]bool, len(obs))
+	var evs []perception.Event
+	for _, o := range obs {
+		now[o.Track] = true
+		if !present[o.Track] {
+			evs = append(evs, perception.Event{At: at, Kind: perception.EventArrived, Person: fmt.Sprintf("face-%d", o.Track), Modality: perception.ModFace})
+		}
+	}
+	for id := range present {
+		if !now[id] {
+			evs = append(evs, perception.Event{At: at, Kind: perception.EventLeft, Person: fmt.Sprintf("face-%d", id), Modality: perception.ModFace})
+		}
+	}
+	slices.SortFunc(evs, func(a, b perception.Event) int { return cmpString(a.Person, b.Person) })
+	clear(present)
+	for id := range now {
+		present[id] = true
+	}
+	for _, e := range evs {
+		select {
+		case events <- e:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
