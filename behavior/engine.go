@@ -559,6 +559,11 @@ func (e *Engine) enter(t trigger, from, to State) {
 		}
 		e.act(e.intent(IntentGreet, e.cfg.Speech.GreetTone, aloud), "greeting")
 	case StateAttending:
+		if t == trResumeWithPerson {
+			// Mimicry stays still until an intent other than still arrives; a
+			// silent greeting nod says the robot is back with the person.
+			e.act(e.intent(IntentGreet, e.cfg.Speech.GreetTone, false), "resumed")
+		}
 		if t == trPainEased {
 			if e.alertLevel != "" {
 				e.emit(Output{Alert: &Alert{At: e.now, Level: AlertResolved, Person: e.person, Score: e.pain.score,

@@ -31,6 +31,9 @@ func TestPauseAndResume(t *testing.T) {
 	if want := []State{StateAttending, StateAlerting}; !slices.Equal(visited(got), want) {
 		t.Fatalf("resume: visited %v, want %v\n%s", visited(got), want, describe(got))
 	}
+	if k := intents(got); len(k) == 0 || k[0] != IntentGreet || slices.Contains(spoken(got), IntentGreet) {
+		t.Errorf("resume should end stillness with a silent greeting first: %s", describe(got))
+	}
 	if got := h.command(71, Command{Cmd: CmdResume}); len(got) == 0 || got[0].Rejected == nil {
 		t.Errorf("resume when not paused: %s", describe(got))
 	}
