@@ -418,7 +418,7 @@ func (f *Fuser) faceItem(at time.Duration) (itemEvidence, float64, []string) {
 	ev := sumEv / nf
 	meanAU4 := sumAU4 / nf
 	// 1.5 above neutral begins to count; ~4 is a frown (1), ~7 a grimace (2).
-	value := clamp((ev-1)/3, 0, 2)
+	value := clamp((ev-orDefault(f.profile.Thresholds.FaceOnset, 1))/3, 0, 2)
 	conf := sumConf / nf * math.Min(1, nf/(faceWindow.Seconds()*5)) // a few frames are not a face
 	var cues []string
 	browsShut := meanAU4 >= 1.5 && closed*2 >= n
@@ -552,7 +552,7 @@ func (f *Fuser) breathingItem(at time.Duration, cue func(string, ...any)) itemEv
 			usual = 15
 		}
 		rate := f.posture.BreathingRate
-		rv := clamp((rate-usual-3)/6, 0, 2) // 26/min against a usual 15 is 1.3
+		rv := clamp((rate-usual-orDefault(f.profile.Thresholds.BreathingFast, 3))/6, 0, 2) // 26/min against a usual 15 is 1.3
 		if rv > 0.3 {
 			cue("breathing fast (%.0f/min)", rate)
 		}

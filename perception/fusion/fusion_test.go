@@ -274,6 +274,11 @@ func TestProfileBaselineLowersAResting(t *testing.T) {
 	if err := (Profile{Weights: Weights{Face: -1}}).Validate(); err == nil {
 		t.Error("negative weight accepted")
 	}
+	// A carer who knows this person grimaces a little at rest raises the onset.
+	tolerant := feed(Profile{Thresholds: Thresholds{FaceOnset: 3.5}})
+	if !(tolerant.Items.Face < 0.2 && without.Items.Face > 0.5) {
+		t.Errorf("face item with onset 3.5: %.2f, default onset %.2f", tolerant.Items.Face, without.Items.Face)
+	}
 }
 
 func TestHysteresis(t *testing.T) {

@@ -11,10 +11,26 @@ import (
 // they were calm, and per-person weights. Plain numbers only, never images
 // or audio. The zero Profile means "nothing known": population defaults.
 type Profile struct {
-	Face     FaceBaseline     `yaml:"face" json:"face"`
-	Voice    VoiceBaseline    `yaml:"voice" json:"voice"`
-	Movement MovementBaseline `yaml:"movement" json:"movement"`
-	Weights  Weights          `yaml:"weights" json:"weights"`
+	Face       FaceBaseline     `yaml:"face" json:"face"`
+	Voice      VoiceBaseline    `yaml:"voice" json:"voice"`
+	Movement   MovementBaseline `yaml:"movement" json:"movement"`
+	Weights    Weights          `yaml:"weights" json:"weights"`
+	Thresholds Thresholds       `yaml:"thresholds" json:"thresholds"`
+}
+
+// Thresholds are per-person onsets, for people whose usual face or breathing
+// sits further from the population than their baseline alone captures (set by
+// a carer, or learnt from their ratings). Zero means the default.
+type Thresholds struct {
+	FaceOnset     float64 `yaml:"face_onset" json:"face_onset"`         // PSPI above neutral where the face item starts (default 1)
+	BreathingFast float64 `yaml:"breathing_fast" json:"breathing_fast"` // breaths/min above usual where breathing starts to count (default 3)
+}
+
+func orDefault(v, d float64) float64 {
+	if v == 0 {
+		return d
+	}
+	return v
 }
 
 // FaceBaseline is the person's neutral face.
@@ -85,6 +101,7 @@ func (p Profile) Validate() error {
 		{"movement.jerk", p.Movement.Jerk, 0, 1}, {"movement.restlessness", p.Movement.Restlessness, 0, 1},
 		{"movement.breathing_rate", p.Movement.BreathingRate, 0, 80},
 		{"weights.face", p.Weights.Face, 0, 5}, {"weights.voice", p.Weights.Voice, 0, 5}, {"weights.body", p.Weights.Body, 0, 5},
+		{"thresholds.face_onset", p.Thresholds.FaceOnset, 0, 10}, {"thresholds.breathing_fast", p.Thresholds.BreathingFast, 0, 30},
 	} {
 		if err := check(c.name, c.v, c.lo, c.hi); err != nil {
 			return err
