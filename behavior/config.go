@@ -111,6 +111,9 @@ type OptOutPolicy struct {
 	Words      []string `yaml:"words"`        // spoken keywords that opt out
 	Touch      []string `yaml:"touch"`        // touch sensors that opt out
 	OptInTouch []string `yaml:"opt_in_touch"` // touch sensors that opt back in; empty: console only
+	// AckGrace is how long the acknowledgement may take to say before the
+	// final IntentStill (voices cuts speech short on IntentStill).
+	AckGrace time.Duration `yaml:"ack_grace"`
 }
 
 // SupervisionPolicy configures the human in the loop.
@@ -165,8 +168,9 @@ func PresetConfig(p Preset) (Config, error) {
 			GreetTone: ToneCheerful},
 		Comfort: ComfortPolicy{BreathingCycle: 10 * time.Second, BreathingCycles: 6, Repeat: 40 * time.Second,
 			Jitter: 0.15, AttendingConcern: 0.1, ConcernedConcern: 0.4, ComfortingConcern: 0.7},
-		Alert:       AlertPolicy{ReliefTimeout: 2 * time.Minute, Cooldown: 10 * time.Minute, Words: []string{"help"}},
-		OptOut:      OptOutPolicy{Words: []string{"stop", "go away"}, Touch: []string{"head"}},
+		Alert: AlertPolicy{ReliefTimeout: 2 * time.Minute, Cooldown: 10 * time.Minute, Words: []string{"help"}},
+		OptOut: OptOutPolicy{Words: []string{"stop", "go away"}, Touch: []string{"head"},
+			AckGrace: 6 * time.Second},
 		Supervision: SupervisionPolicy{ProposalTTL: 30 * time.Second},
 	}
 	switch p {
@@ -382,6 +386,9 @@ func (c Config) Validate() error {
 		if normalise(w) == "" {
 			bad("opt_out.words", "empty word")
 		}
+	}
+	if c.OptOut.AckGrace < 0 || c.OptOut.AckGrace > 30*time.Second {
+		bad("opt_out.ack_grace", "%v is outside 0..30s", c.OptOut.AckGrace)
 	}
 	positive("supervision.proposal_ttl", c.Supervision.ProposalTTL)
 	if len(errs) > 0 {

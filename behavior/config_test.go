@@ -100,6 +100,7 @@ func TestValidateNamesTheField(t *testing.T) {
 		{"comfort.comforting_concern", func(c *Config) { c.Comfort.ComfortingConcern = 2 }},
 		{"alert.relief_timeout", func(c *Config) { c.Alert.ReliefTimeout = 0 }},
 		{"opt_out.words", func(c *Config) { c.OptOut.Words = []string{" "} }},
+		{"opt_out.ack_grace", func(c *Config) { c.OptOut.AckGrace = -time.Second }},
 		{"supervision.proposal_ttl", func(c *Config) { c.Supervision.ProposalTTL = 0 }},
 	} {
 		c := DefaultConfig()

@@ -52,6 +52,9 @@ type Engine struct {
 
 	faulted bool // the body reported a fault that has not cleared
 
+	stillDue   time.Duration // when the final still after an opt-out acknowledgement is due
+	stillIsDue bool
+
 	override   mirrorOverride
 	lastMirror MirrorSettings
 
@@ -373,6 +376,12 @@ func (e *Engine) evaluate() bool {
 	severe := fresh && e.severe.held(now, p.SevereDwell)
 	eased := fresh && e.eased.held(now, p.EaseDwell)
 	switch state := e.State(); state {
+	case StateOptedOut:
+		if e.stillIsDue && now >= e.stillDue {
+			e.stillIsDue = false
+			e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
+		}
+		return false
 	case StateAsleep, StateIdle:
 		if e.present.held(now, e.cfg.Presence.ArriveAfter) {
 			return e.fire(trArrive, fmt.Sprintf("present for %v", e.cfg.Presence.ArriveAfter))
@@ -544,6 +553,7 @@ func (e *Engine) enter(t trigger, from, to State) {
 			e.resetPain() // the next visit starts from its own evidence
 			e.person = ""
 		case trOptIn:
+			e.stillIsDue = false
 			e.emit(Output{Sensors: &SensorsChange{At: e.now, On: true, Reason: "opted back in"}})
 			e.emit(Output{Intent: ptr(e.intent(IntentOptInAck, ToneNeutral, true))})
 			e.speech.record(e.now)
@@ -605,9 +615,13 @@ func (e *Engine) enter(t trigger, from, to State) {
 		e.absent.reset()
 		e.person = ""
 		e.emit(Output{Sensors: &SensorsChange{At: e.now, On: false, Reason: "opted out"}})
+		// Still first: stop talking and moving at once. Then say so, once;
+		// the final still waits until the acknowledgement has been said,
+		// because voices cuts speech short on IntentStill.
+		e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
 		e.emit(Output{Intent: ptr(e.intent(IntentOptOutAck, ToneNeutral, true))})
 		e.speech.record(e.now)
-		e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
+		e.stillDue, e.stillIsDue = e.now+e.cfg.OptOut.AckGrace, true
 	case StateFault:
 		e.dropProposals()
 		e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})

@@ -45,6 +45,6 @@ func Example() {
 	// 3s   check_in (spoken false)
 	// 9s concerned -> opted_out: said "stop"
 	// 9s   sensors on: false
-	// 9s   opt_out_ack (spoken true)
 	// 9s   still (spoken false)
+	// 9s   opt_out_ack (spoken true)
 }

@@ -149,7 +149,7 @@ func TestOptOutFromEveryState(t *testing.T) {
 }
 
 // checkOptedOut asserts the outputs of the opting-out input: sensors off,
-// one spoken acknowledgement, then still.
+// still at once, then one spoken acknowledgement.
 func checkOptedOut(t *testing.T, got []Output) {
 	t.Helper()
 	var sensorsOff bool
@@ -161,8 +161,8 @@ func checkOptedOut(t *testing.T, got []Output) {
 	if !sensorsOff {
 		t.Errorf("no Sensors{On:false}\n%s", describe(got))
 	}
-	if got := intents(got); !slices.Equal(got, []IntentKind{IntentOptOutAck, IntentStill}) {
-		t.Errorf("intents %v, want [opt_out_ack still]", got)
+	if got := intents(got); !slices.Equal(got, []IntentKind{IntentStill, IntentOptOutAck}) {
+		t.Errorf("intents %v, want [still opt_out_ack]", got)
 	}
 	if got := spoken(got); !slices.Equal(got, []IntentKind{IntentOptOutAck}) {
 		t.Errorf("spoken %v, want the acknowledgement once", got)
@@ -184,8 +184,8 @@ func TestOptedOutIgnoresSensingAndNeedsExplicitOptIn(t *testing.T) {
 	if n := len(visited(h.outs[before:])); n != 0 || h.e.State() != StateOptedOut {
 		t.Fatalf("opted-out engine moved:\n%s", describe(h.outs[before:]))
 	}
-	if k := intents(h.outs[before:]); len(k) != 0 {
-		t.Fatalf("opted-out engine acted: %v", k)
+	if k := intents(h.outs[before:]); !slices.Equal(k, []IntentKind{IntentStill}) {
+		t.Fatalf("opted out, want only the final still once the acknowledgement is said: %v", k)
 	}
 	var rejected int
 	for _, o := range h.outs[before:] {
@@ -245,5 +245,28 @@ func TestFaultWhileOptedOut(t *testing.T) {
 	h.feed(FaultInput(Fault{At: sec(4), Cleared: true}))
 	if h.e.State() != StateIdle {
 		t.Fatalf("cleared: %s", h.e.State())
+	}
+}
+
+// The final still comes once the acknowledgement has had time to be said,
+// on observation time, and not at all if the person opts back in first.
+func TestFinalStillAfterAcknowledgement(t *testing.T) {
+	h := newHarness(t, DefaultConfig()) // ack grace 6 s
+	h.event(1, perception.EventKeyword, "stop")
+	if got := h.tick(6.9); len(intents(got)) != 0 {
+		t.Fatalf("still before the grace: %s", describe(got))
+	}
+	if got := h.tick(7); !slices.Equal(intents(got), []IntentKind{IntentStill}) {
+		t.Fatalf("at the grace: %s", describe(got))
+	}
+	if got := h.tick(60); len(got) != 0 {
+		t.Fatalf("again later: %s", describe(got))
+	}
+
+	h2 := newHarness(t, DefaultConfig())
+	h2.event(1, perception.EventKeyword, "stop")
+	h2.command(2, Command{Cmd: CmdOptIn})
+	if got := h2.tick(10); slices.Contains(intents(got), IntentStill) {
+		t.Fatalf("still after opting back in: %s", describe(got))
 	}
 }
