@@ -1,0 +1,11 @@
+// Package keywords spots spoken phrases ("ouch", "it hurts", "help",
+// "stop", "go away") in 16 kHz mono audio with pocketsphinx 0.8's keyword
+// search. It is a cgo leaf: audio goes in as float32, phrases come out as
+// voice.Keyword values in media time, and nothing of pocketsphinx escapes.
+//
+// Each phrase has its own detection threshold (pocketsphinx's -kws
+// threshold: 1e-1 is strict, 1e-50 permissive); other languages come from
+// configuration, by pointing Opts at another acoustic model and dictionary.
+// A Spotter is used from one goroutine at a time (Run does that); Close frees
+// the decoder.
+package keywords
