@@ -144,8 +144,12 @@ func FillName(phrase, name string) string {
 	if name != "" {
 		return strings.ReplaceAll(phrase, "{name}", name)
 	}
-	for _, pat := range []string{", {name}", " ,{name}", "{name}, ", "{name},", " {name}", "{name}"} {
-		phrase = strings.ReplaceAll(phrase, pat, "")
+	// Removal can join "{na" and "me}" into a new placeholder; repeat
+	// until none is left (each pass shortens the phrase).
+	for strings.Contains(phrase, "{name}") {
+		for _, pat := range []string{", {name}", " ,{name}", "{name}, ", "{name},", " {name}", "{name}"} {
+			phrase = strings.ReplaceAll(phrase, pat, "")
+		}
 	}
 	phrase = strings.Join(strings.Fields(phrase), " ")
 	return capitaliseSentences(phrase)
