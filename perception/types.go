@@ -50,6 +50,7 @@ type FaceObs struct {
 	AU           AUs
 	PSPI         float64 // 0..16
 	Expression   Expression
+	Wall         time.Time // when the frame entered the pipeline (latency accounting)
 }
 
 // VocalClass names a kind of vocalisation.
