@@ -102,7 +102,7 @@ type ComfortPolicy struct {
 // AlertPolicy says when a carer is told.
 type AlertPolicy struct {
 	ReliefTimeout time.Duration `yaml:"relief_timeout"` // comforting this long without relief alerts
-	Cooldown      time.Duration `yaml:"cooldown"`       // same-level alerts at most this often
+	Cooldown      time.Duration `yaml:"cooldown"`       // same-level alerts at most this often; unanswered ones repeat after it
 	Words         []string      `yaml:"words"`          // spoken words that alert at once ("help")
 }
 
@@ -378,7 +378,9 @@ func (c Config) Validate() error {
 	unit("comfort.concerned_concern", c.Comfort.ConcernedConcern)
 	unit("comfort.comforting_concern", c.Comfort.ComfortingConcern)
 	positive("alert.relief_timeout", c.Alert.ReliefTimeout)
-	notNegative("alert.cooldown", c.Alert.Cooldown)
+	if c.Alert.Cooldown < time.Minute {
+		bad("alert.cooldown", "%v is under 1m; carers are not paged more often for the same alert", c.Alert.Cooldown)
+	}
 	if len(c.OptOut.Words) == 0 && len(c.OptOut.Touch) == 0 {
 		bad("opt_out", "needs at least one word or touch sensor; a person must always be able to stop the robot")
 	}

@@ -98,6 +98,7 @@ func TestValidateNamesTheField(t *testing.T) {
 		{"comfort.repeat", func(c *Config) { c.Comfort.Repeat = time.Second }},
 		{"comfort.jitter", func(c *Config) { c.Comfort.Jitter = 0.9 }},
 		{"comfort.comforting_concern", func(c *Config) { c.Comfort.ComfortingConcern = 2 }},
+		{"alert.cooldown", func(c *Config) { c.Alert.Cooldown = 30 * time.Second }},
 		{"alert.relief_timeout", func(c *Config) { c.Alert.ReliefTimeout = 0 }},
 		{"opt_out.words", func(c *Config) { c.OptOut.Words = []string{" "} }},
 		{"opt_out.ack_grace", func(c *Config) { c.OptOut.AckGrace = -time.Second }},

@@ -52,6 +52,8 @@ type Engine struct {
 
 	faulted bool // the body reported a fault that has not cleared
 
+	quietGreeting bool // arriving because of a call: greet without words
+
 	stillDue   time.Duration // when the final still after an opt-out acknowledgement is due
 	stillIsDue bool
 
@@ -242,8 +244,10 @@ func (e *Engine) onEvent(ev *perception.Event) {
 		case matchesAny(ev.Text, e.cfg.OptOut.Words):
 			e.optOut(fmt.Sprintf("said %q", normalise(ev.Text)))
 		case matchesAny(ev.Text, e.cfg.Alert.Words):
+			e.heardSomeone(ev.Text)
 			e.escalate(AlertUrgent, fmt.Sprintf("asked for help (%q)", normalise(ev.Text)))
 		case matchesAny(ev.Text, e.cfg.Pain.Words):
+			e.heardSomeone(ev.Text)
 			e.fire(trPainRising, fmt.Sprintf("said %q", normalise(ev.Text)))
 		}
 	case perception.EventTouch:
@@ -259,6 +263,17 @@ func (e *Engine) onEvent(ev *perception.Event) {
 		if ev.Modality == perception.ModFace {
 			e.faceLost = false
 		}
+	}
+}
+
+// heardSomeone wakes the robot for a call of pain or for help it hears
+// while it believes nobody is there; the greeting stays silent, so what is
+// said next answers the call.
+func (e *Engine) heardSomeone(word string) {
+	if s := e.State(); s == StateAsleep || s == StateIdle {
+		e.quietGreeting = true
+		e.fire(trArrive, fmt.Sprintf("heard %q", normalise(word)))
+		e.quietGreeting = false
 	}
 }
 
@@ -394,6 +409,12 @@ func (e *Engine) evaluate() bool {
 		if e.absent.held(now, e.cfg.Presence.LeaveAfter) {
 			return e.fire(trLeave, fmt.Sprintf("absent for %v", e.cfg.Presence.LeaveAfter))
 		}
+	case StateFault:
+		if severe { // the robot cannot help; a carer must
+			e.escalate(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v while the robot is faulty",
+				e.pain.score, p.SevereDwell))
+		}
+		return false
 	default:
 		return false
 	}
@@ -441,6 +462,11 @@ func (e *Engine) evaluate() bool {
 		if severe {
 			e.escalate(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v", s, p.SevereDwell))
 		}
+		// An alert nobody answered is raised again once its cooldown has
+		// passed, as long as the pain is still there.
+		if r := e.alertLevel.rank(); r > 0 && fresh && e.concern.on && now-e.lastAlert[r] >= e.cfg.Alert.Cooldown {
+			e.raiseAlert(e.alertLevel, fmt.Sprintf("pain %.1f persists %v after the alert", s, now-e.lastAlert[r]), true)
+		}
 		e.comfortSchedule()
 	}
 	return false
@@ -452,19 +478,23 @@ func (e *Engine) escalate(level AlertLevel, reason string) bool {
 	switch e.State() {
 	case StateAlerting:
 		if level.rank() > e.alertLevel.rank() {
-			e.raiseAlert(level, reason)
+			e.raiseAlert(level, reason, true)
 		}
 		return false
 	case StateEngaging, StateAttending, StateConcerned, StateComforting:
 		e.pendingAlert = &Alert{Level: level, Reason: reason}
 		return e.fire(trEscalate, reason)
+	case StatePaused, StateFault:
+		// No state to move to: a supervisor has the robot, or it is broken.
+		// The carer is told all the same; the robot says nothing.
+		e.raiseAlert(level, reason, false)
 	}
 	return false
 }
 
 // raiseAlert tells a carer unless the same level went out within the
 // cooldown; it reports whether it did.
-func (e *Engine) raiseAlert(level AlertLevel, reason string) bool {
+func (e *Engine) raiseAlert(level AlertLevel, reason string, notice bool) bool {
 	r := level.rank()
 	if e.alertSent[r] && e.now-e.lastAlert[r] < e.cfg.Alert.Cooldown {
 		return false // the carer heard this within the cooldown; not again
@@ -472,9 +502,10 @@ func (e *Engine) raiseAlert(level AlertLevel, reason string) bool {
 	e.alertSent[r], e.lastAlert[r] = true, e.now
 	e.alertLevel = level
 	e.emit(Output{Alert: &Alert{At: e.now, Level: level, Reason: reason, Person: e.person, Score: e.pain.score}})
-	notice := e.intent(IntentAlertNotice, ToneGentle, true)
-	e.speech.record(e.now)
-	e.act(notice, "told a carer")
+	if notice {
+		e.speech.record(e.now)
+		e.act(e.intent(IntentAlertNotice, ToneGentle, true), "told a carer")
+	}
 	return true
 }
 
@@ -560,7 +591,7 @@ func (e *Engine) enter(t trigger, from, to State) {
 		}
 	case StateEngaging:
 		last, seen := e.greeted[e.person]
-		aloud := (!seen || e.now-last >= e.cfg.Presence.GreetCooldown) && e.mayTalk()
+		aloud := !e.quietGreeting && (!seen || e.now-last >= e.cfg.Presence.GreetCooldown) && e.mayTalk()
 		if aloud {
 			maps.DeleteFunc(e.greeted, func(_ string, at time.Duration) bool {
 				return e.now-at >= e.cfg.Presence.GreetCooldown
@@ -599,7 +630,7 @@ func (e *Engine) enter(t trigger, from, to State) {
 		a := e.pendingAlert
 		e.pendingAlert = nil
 		if a != nil {
-			e.raiseAlert(a.Level, a.Reason)
+			e.raiseAlert(a.Level, a.Reason, true)
 		}
 		if from != StateComforting {
 			e.startComfort()

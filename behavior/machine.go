@@ -85,7 +85,7 @@ func allBut(skip ...State) []State {
 func transitions() []edge {
 	return []edge{
 		{trArrive, []State{StateAsleep, StateIdle}, StateEngaging, func(c Config) string {
-			return fmt.Sprintf("arrived, or present for %v", c.Presence.ArriveAfter)
+			return fmt.Sprintf("arrived, present for %v, or a pain word or call for help heard", c.Presence.ArriveAfter)
 		}},
 		{trGreeted, []State{StateEngaging}, StateAttending, func(c Config) string {
 			return fmt.Sprintf("after %v", c.Presence.GreetFor)

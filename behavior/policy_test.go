@@ -496,3 +496,80 @@ func TestNames(t *testing.T) {
 		t.Error("Engine.Mermaid differs from Mermaid(cfg)")
 	}
 }
+
+// An alert nobody answered is raised again after the cooldown while the
+// pain lasts, and not before.
+func TestUnansweredAlertRepeats(t *testing.T) {
+	cfg := DefaultConfig() // relief timeout 2 min, cooldown 10 min
+	cfg.Comfort.BreathingCycles = 0
+	h := newHarness(t, cfg)
+	h.arrive(6)
+	h.hold(6, 900, 5)
+	var at []time.Duration
+	for _, o := range h.outs {
+		if o.Alert != nil {
+			at = append(at, o.Alert.At)
+			if o.Alert.Level != AlertWarning {
+				t.Errorf("alert level %s", o.Alert.Level)
+			}
+		}
+	}
+	if len(at) != 2 || at[1]-at[0] < cfg.Alert.Cooldown || at[1]-at[0] > cfg.Alert.Cooldown+time.Second {
+		t.Fatalf("alerts at %v, want two a cooldown (%v) apart", at, cfg.Alert.Cooldown)
+	}
+}
+
+// A call heard while the robot thinks nobody is there, or cannot act,
+// still reaches a carer or a check-in.
+func TestCallsHeardInAnyState(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		setup      func(h *harness)
+		word       string
+		wantStates []State
+		wantAlerts []AlertLevel
+		wantSaid   []IntentKind
+	}{
+		{"help while idle", func(h *harness) {}, "help",
+			[]State{StateEngaging, StateAlerting}, []AlertLevel{AlertUrgent}, []IntentKind{IntentAlertNotice}},
+		{"ouch while asleep", func(h *harness) { h.tick(200) }, "ouch",
+			[]State{StateEngaging, StateConcerned}, nil, []IntentKind{IntentCheckIn}},
+		{"help while paused", func(h *harness) { h.arrive(6); h.command(7, Command{Cmd: CmdPause}) }, "help",
+			nil, []AlertLevel{AlertUrgent}, nil},
+		{"help while faulty", func(h *harness) { h.feed(FaultInput(Fault{At: sec(1), Err: "stall"})) }, "help",
+			nil, []AlertLevel{AlertUrgent}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, DefaultConfig())
+			tc.setup(h)
+			got := h.event(300, perception.EventKeyword, tc.word)
+			if s := visited(got); !slices.Equal(s, tc.wantStates) {
+				t.Errorf("visited %v, want %v", s, tc.wantStates)
+			}
+			if a := alerts(got); !slices.Equal(a, tc.wantAlerts) {
+				t.Errorf("alerts %v, want %v", a, tc.wantAlerts)
+			}
+			if s := spoken(got); !slices.Equal(s, tc.wantSaid) {
+				t.Errorf("said %v, want %v\n%s", s, tc.wantSaid, describe(got))
+			}
+		})
+	}
+}
+
+func TestSeverePainWhileFaultyAlerts(t *testing.T) {
+	h := newHarness(t, DefaultConfig())
+	h.arrive(6)
+	h.feed(FaultInput(Fault{At: sec(6), Err: "stall"}))
+	h.hold(6, 20, 9)
+	if s := h.e.State(); s != StateFault {
+		t.Fatalf("state %s", s)
+	}
+	if got := alerts(h.outs); !slices.Equal(got, []AlertLevel{AlertUrgent}) {
+		t.Errorf("alerts %v, want one urgent", got)
+	}
+	for _, k := range intents(h.outs) {
+		if k == IntentAlertNotice {
+			t.Error("a faulty robot announced the alert")
+		}
+	}
+}
