@@ -2,10 +2,489 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/kindred-hri/kindred/behavior"
+	"github.com/kindred-hri/kindred/console"
+	"github.com/kindred-hri/kindred/journal"
+	"github.com/kindred-hri/kindred/mimicry"
+	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/fusion"
+	"github.com/kindred-hri/kindred/perception/scenario"
+	"github.com/kindred-hri/kindred/robot"
+	"github.com/kindred-hri/kindred/voices"
 )
 
-// PLACEHOLDER: replaced by the owner of this command.
+// runFlags are `kindred run`'s flags (the CLI contract).
+type runFlags struct {
+	config, robot               string
+	camera                      int
+	video, mic, audio, scenario string
+	speed                       float64
+	forDur                      durationFlag
+	console, journal, mqtt      string
+	summary                     string
+	printFSM                    bool
+	lang, persona               string
+}
+
 func cmdRun(ctx context.Context, e env, args []string) error {
-	return errors.New("run: not built yet")
+	var f runFlags
+	fs := newFlags("run", e.stderr)
+	fs.StringVar(&f.config, "config", "", "YAML configuration file")
+	fs.StringVar(&f.robot, "robot", "", "body: sim, a built-in profile name, or a profile YAML file")
+	fs.IntVar(&f.camera, "camera", -1, "camera index")
+	fs.StringVar(&f.video, "video", "", "video file instead of a camera")
+	fs.StringVar(&f.mic, "mic", "", "microphone by name")
+	fs.StringVar(&f.audio, "audio", "", "audio file instead of a microphone")
+	fs.StringVar(&f.scenario, "scenario", "", "built-in scenario ("+joinNames(scenario.Names())+") or a scenario YAML file")
+	fs.Float64Var(&f.speed, "speed", 0, "session seconds per wall second (scenarios and files only)")
+	fs.Var(&f.forDur, "for", "stop after this much session time, e.g. 60s")
+	fs.StringVar(&f.console, "console", "", "console address (default 127.0.0.1:8080), or off")
+	fs.StringVar(&f.journal, "journal", "", "journal file (default in the user config dir), or off")
+	fs.StringVar(&f.mqtt, "mqtt", "", "MQTT broker, tcp://HOST:PORT")
+	fs.StringVar(&f.summary, "summary", "", "write the run summary JSON to this file at exit")
+	fs.BoolVar(&f.printFSM, "print-fsm", false, "print the behaviour state machine as a Mermaid diagram and exit")
+	fs.StringVar(&f.lang, "lang", "", "language of speech: en, de, fr, es, zh")
+	fs.StringVar(&f.persona, "persona", "", "voice persona name or YAML file")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return badInput("unexpected argument %q", fs.Arg(0))
+	}
+	cfg, err := loadRunConfig(f.config)
+	if err != nil {
+		return err
+	}
+	if f.printFSM {
+		fmt.Fprint(e.stdout, behavior.Mermaid(cfg.Behavior))
+		return nil
+	}
+	overrideConfig(&cfg, &f)
+	if err := cfg.validate(); err != nil {
+		return badInput("%v", err)
+	}
+	return runCompanion(ctx, e, cfg, f)
+}
+
+func overrideConfig(cfg *runConfig, f *runFlags) {
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(&cfg.Robot.Profile, f.robot)
+	set(&cfg.Scenario, f.scenario)
+	set(&cfg.Console, f.console)
+	set(&cfg.Journal, f.journal)
+	set(&cfg.MQTT, f.mqtt)
+	set(&cfg.Lang, f.lang)
+	set(&cfg.Persona, f.persona)
+	if f.speed != 0 {
+		cfg.Speed = f.speed
+	}
+}
+
+func joinNames(names []string) string {
+	s := ""
+	for i, n := range names {
+		if i > 0 {
+			s += ", "
+		}
+		s += n
+	}
+	return s
+}
+
+// runCompanion builds every stage, runs the session and writes the summary.
+func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
+	live := f.camera >= 0 || f.video != "" || f.mic != "" || f.audio != ""
+	if live && cfg.Scenario != "" && f.scenario != "" {
+		return badInput("--scenario cannot be combined with --camera, --video, --mic or --audio")
+	}
+	if (f.camera >= 0 || f.mic != "") && cfg.Speed != 1 {
+		return badInput("--speed applies to scenarios and files, not to a live camera or microphone")
+	}
+	profile, err := robot.LoadProfile(cfg.Robot.Profile)
+	if err != nil {
+		if errors.Is(err, robot.ErrBadProfile) {
+			return &usageError{err}
+		}
+		return err
+	}
+	var scen *scenario.Scenario
+	if !live {
+		name := cfg.Scenario
+		if name == "" {
+			name = "visit"
+		}
+		if scen, err = scenario.Load(name); err != nil {
+			if errors.Is(err, scenario.ErrBadScenario) {
+				return &usageError{err}
+			}
+			return err
+		}
+	}
+	persona, err := pickPersona(cfg)
+	if err != nil {
+		return &usageError{err}
+	}
+
+	body, closeBody, err := openBody(ctx, profile)
+	if err != nil {
+		return fmt.Errorf("robot %s: %w", profile.Name, err)
+	}
+	defer closeBody()
+
+	clock := &sessionClock{start: time.Now(), speed: cfg.Speed}
+	records := &fanout{}
+	var comp *companion
+
+	limOpts := robot.DefaultOpts()
+	limOpts.Speed = cfg.Speed
+	var lastPose time.Time
+	var joints atomic.Pointer[robot.Pose]
+	limOpts.OnWrite = func(p robot.Pose) {
+		joints.Store(&p)
+		// The console draws the face at 20 frames a second; the journal
+		// downsamples further by session time.
+		if now := time.Now(); now.Sub(lastPose) >= 50*time.Millisecond {
+			lastPose = now
+			records.Record(journal.PoseSample{At: clock.Now(), Joints: p})
+		}
+	}
+	limOpts.OnFault = func(id robot.JointID, err error) { comp.noteFault("joint "+string(id), err) }
+	limiter, err := robot.NewLimiter(profile.Specs(), body, limOpts)
+	if err != nil {
+		return err
+	}
+
+	fu, err := fusion.New(fusion.DefaultOpts())
+	if err != nil {
+		return err
+	}
+	engine, err := behavior.New(cfg.Behavior)
+	if err != nil {
+		return &usageError{fmt.Errorf("behavior: %w", err)}
+	}
+	mopts := mimicry.DefaultOpts()
+	mopts.Speed = cfg.Speed
+	mopts.Seed = cfg.Behavior.Seed
+	mopts.WallOf = func(o perception.FaceObs) time.Time { return o.Wall }
+	mirror, err := mimicry.New(profile.Specs(), mopts)
+	if err != nil {
+		return err
+	}
+	vopts := voices.DefaultOpts()
+	vopts.Persona = persona
+	vopts.Seed = cfg.Behavior.Seed
+	vopts.Warn = func(err error) { fmt.Fprintf(e.stderr, "kindred: %v\n", err) }
+	synth, player, err := openVoice(e.stderr)
+	if err != nil {
+		return err
+	}
+	speaker, err := voices.NewSpeaker(synth, player, vopts)
+	if err != nil {
+		return err
+	}
+
+	comp = newCompanion(clock, limiter, fu, engine, mirror, speaker, records, e.stderr)
+
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	// The journal: one writer goroutine, never blocking the pipeline.
+	var writer *journal.Writer
+	var services []func(ctx context.Context) error
+	if cfg.Journal != "off" {
+		path := cfg.Journal
+		if path == "" {
+			if path, err = defaultJournalPath(); err != nil {
+				return err
+			}
+		}
+		jr, err := journal.Open(runCtx, path)
+		if err != nil {
+			return fmt.Errorf("journal %s: %w", path, err)
+		}
+		defer jr.Close()
+		wo := journal.DefaultWriterOpts()
+		wo.RetainDays = cfg.Retain
+		wo.Report = func(err error) {
+			fmt.Fprintf(e.stderr, "kindred: journal %s: %v (the robot keeps caring; records are being lost)\n", path, err)
+		}
+		writer = jr.NewWriter(wo)
+		records.add(func(r journal.Record) { writer.Submit(r) })
+		services = append(services, writer.Run)
+	}
+
+	if cfg.Console != "off" {
+		copts := console.Opts{Robot: cfg.Robot.Name, Notice: e.stderr}
+		copts.Status = func() console.Status {
+			st := console.Status{Robot: cfg.Robot.Name}
+			if p := joints.Load(); p != nil {
+				st.Joints = *p
+			}
+			if s, ok := comp.state.Load().(behavior.State); ok {
+				st.State = string(s)
+				st.Paused = s == behavior.StatePaused
+				st.OptedOut = s == behavior.StateOptedOut
+			}
+			if a := comp.last.Load(); a != nil {
+				st.Assessment = a
+				st.Person = a.Person
+			}
+			return st
+		}
+		if writer != nil {
+			copts.Sessions = writer
+		}
+		con, err := console.New(copts)
+		if err != nil {
+			return err
+		}
+		records.add(func(r journal.Record) { _ = con.Publish(r) }) // never blocks; drops are counted by the console
+		services = append(services, func(ctx context.Context) error {
+			go forwardControls(ctx, con.Controls(), comp, e.stderr)
+			if err := con.Serve(ctx, cfg.Console); err != nil {
+				return fmt.Errorf("console %s: %w", cfg.Console, err)
+			}
+			return nil
+		})
+		fmt.Fprintf(e.stderr, "kindred: console on http://%s\n", cfg.Console)
+	}
+
+	if cfg.MQTT != "" {
+		fl, err := openFleet(runCtx, cfg, comp, e.stderr)
+		if err != nil {
+			return err
+		}
+		records.add(fl.Record)
+		services = append(services, fl.Run)
+	}
+
+	if writer != nil {
+		// Begin waits for queue room only, so it needs the writer running.
+		go func() {
+			cond := cfg.Behavior.Condition.Name
+			if cond == "" {
+				cond = string(cfg.Behavior.Condition.Mimicry)
+			}
+			if _, err := writer.Begin(runCtx, journal.Session{Robot: cfg.Robot.Name, Condition: cond,
+				Seed: int64(cfg.Behavior.Seed), Consent: true}); err != nil && runCtx.Err() == nil {
+				fmt.Fprintf(e.stderr, "kindred: journal: %v\n", err)
+			}
+		}()
+	}
+
+	start := func(ctx context.Context) error {
+		if scen != nil {
+			return playScenario(ctx, scen, comp, cfg, f, cancel)
+		}
+		return startLive(ctx, comp, f, cfg, cancel)
+	}
+
+	errc := make(chan error, len(services))
+	svcCtx, stopServices := context.WithCancel(context.Background())
+	var svcWG sync.WaitGroup
+	for _, s := range services {
+		svcWG.Add(1)
+		go func() {
+			defer svcWG.Done()
+			if err := s(svcCtx); err != nil {
+				errc <- err
+				cancel()
+			}
+		}()
+	}
+
+	runErr := comp.run(runCtx, start)
+	if writer != nil {
+		endCtx, endCancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if err := writer.End(endCtx); err != nil {
+			fmt.Fprintf(e.stderr, "kindred: journal: %v\n", err)
+		}
+		endCancel()
+	}
+	stopServices()
+	svcWG.Wait()
+	close(errc)
+	for err := range errc {
+		runErr = errors.Join(runErr, err)
+	}
+
+	if f.summary != "" {
+		if err := writeSummary(f.summary, comp, limiter, clock); err != nil {
+			runErr = errors.Join(runErr, err)
+		}
+	}
+	return runErr
+}
+
+// playScenario plays the scenario into the companion. A scenario named
+// explicitly plays once (or until --for); the default visit loops until Ctrl-C.
+func playScenario(ctx context.Context, scen *scenario.Scenario, comp *companion, cfg runConfig, f runFlags, done context.CancelFunc) error {
+	player := scenario.NewPlayer(scen)
+	comp.onComfort = append(comp.onComfort, player.Comforted)
+	loop := cfg.Scenario == "" || f.forDur.d > 0
+	err := player.Play(ctx, scenario.PlayOpts{Speed: cfg.Speed, Loop: loop, For: f.forDur.d}, comp)
+	if err != nil {
+		return fmt.Errorf("scenario %s: %w", scen.Name, err)
+	}
+	if ctx.Err() == nil {
+		// Let the last decisions reach the body, then end the session.
+		settle := time.NewTimer(time.Duration(float64(time.Second) / cfg.Speed))
+		defer settle.Stop()
+		select {
+		case <-settle.C:
+		case <-ctx.Done():
+		}
+		done()
+	}
+	return nil
+}
+
+// fanout hands each record to every consumer (journal, console, fleet);
+// each consumer must not block.
+type fanout struct {
+	mu    sync.RWMutex
+	sinks []func(journal.Record)
+}
+
+func (f *fanout) add(s func(journal.Record)) {
+	f.mu.Lock()
+	f.sinks = append(f.sinks, s)
+	f.mu.Unlock()
+}
+
+func (f *fanout) Record(r journal.Record) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	for _, s := range f.sinks {
+		s(r)
+	}
+}
+
+// forwardControls passes console commands to the engine.
+func forwardControls(ctx context.Context, ctls <-chan journal.Control, comp *companion, log interface{ Write([]byte) (int, error) }) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case c, ok := <-ctls:
+			if !ok {
+				return
+			}
+			if err := comp.control(c.Raw); err != nil {
+				fmt.Fprintf(log, "kindred: console command refused: %v\n", err)
+			}
+		}
+	}
+}
+
+func defaultJournalPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("journal: no config directory (set --journal): %w", err)
+	}
+	dir = filepath.Join(dir, "kindred")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("journal: %w", err)
+	}
+	return filepath.Join(dir, "journal.db"), nil
+}
+
+func pickPersona(cfg runConfig) (voices.Persona, error) {
+	if cfg.Persona != "" {
+		p, err := voices.FindPersona(cfg.Persona)
+		if err != nil {
+			return p, fmt.Errorf("persona %s: %w", cfg.Persona, err)
+		}
+		return p, nil
+	}
+	lang := cfg.Lang
+	if lang == "" {
+		lang = "en"
+	}
+	p, err := voices.DefaultPersona(lang)
+	if err != nil {
+		return p, fmt.Errorf("lang %s: %w", lang, err)
+	}
+	return p, nil
+}
+
+// runSummary is the contract's `kindred run --summary` object, plus what
+// makes the run reproducible.
+type runSummary struct {
+	DurationS     float64           `json:"duration_s"`
+	StatesVisited []string          `json:"states_visited"`
+	Transitions   int               `json:"transitions"`
+	Utterances    int               `json:"utterances"`
+	JointCommands int64             `json:"joint_commands"`
+	Alerts        int               `json:"alerts"`
+	MaxPain       float64           `json:"max_pain"`
+	DroppedFrames int64             `json:"dropped_frames"`
+	LatencyMS     latencySummary    `json:"latency_ms"`
+	Faults        int               `json:"faults"`
+	Speed         float64           `json:"speed"`
+	Condition     *conditionSummary `json:"condition,omitempty"`
+	Seed          uint64            `json:"seed"`
+}
+
+// conditionSummary is the experiment condition, so a run can be reproduced.
+type conditionSummary struct {
+	Name          string  `json:"name"`
+	Mimicry       string  `json:"mimicry"`
+	Gain          float64 `json:"gain"`
+	DelayMS       int64   `json:"delay_ms"`
+	ComfortSpeech bool    `json:"comfort_speech"`
+	PresenceOnly  bool    `json:"presence_only"`
+}
+
+type latencySummary struct {
+	P50 float64 `json:"p50"`
+	P95 float64 `json:"p95"`
+	Max float64 `json:"max"`
+}
+
+func writeSummary(path string, comp *companion, lim *robot.Limiter, clock *sessionClock) error {
+	ls := lim.Stats()
+	st := &comp.stats
+	st.mu.Lock()
+	s := runSummary{
+		DurationS:     clock.Now().Seconds(),
+		StatesVisited: append([]string{}, st.visited...),
+		Transitions:   st.transitions,
+		Utterances:    st.utterances,
+		JointCommands: ls.JointCommands,
+		Alerts:        st.alerts,
+		MaxPain:       st.maxPain,
+		DroppedFrames: st.droppedFrames.Load() + comp.fusionFaces.Dropped() + comp.mimicFaces.Dropped(),
+		LatencyMS:     latencySummary{P50: ls.Latency.P50, P95: ls.Latency.P95, Max: ls.Latency.Max},
+		Faults:        st.faults,
+		Speed:         clock.speed,
+	}
+	if st.session != nil {
+		c := st.session.Condition
+		s.Condition = &conditionSummary{Name: c.Name, Mimicry: string(c.Mimicry), Gain: c.Gain,
+			DelayMS: c.Delay.Milliseconds(), ComfortSpeech: c.ComfortSpeech, PresenceOnly: c.PresenceOnly}
+		s.Seed = st.session.Seed
+	}
+	st.mu.Unlock()
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+		return fmt.Errorf("summary: %w", err)
+	}
+	return nil
 }

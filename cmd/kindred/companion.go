@@ -1,0 +1,398 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/kindred-hri/kindred/behavior"
+	"github.com/kindred-hri/kindred/journal"
+	"github.com/kindred-hri/kindred/mimicry"
+	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/fusion"
+	"github.com/kindred-hri/kindred/robot"
+	"github.com/kindred-hri/kindred/voices"
+)
+
+// companion wires the stages of one run, in the one-way order of the
+// architecture: sources → fusion → behaviour → mimicry and voices → limiter
+// → body, with every record going to the journal, console and fleet.
+//
+// Each stage is a goroutine that owns its state; the companion only moves
+// typed values between them. Sources feed it through the perception sink
+// methods (Face, Voice, Posture, Event), which never block on continuous
+// streams: a slow stage sees the newest value and the drop is counted.
+type companion struct {
+	clock   *sessionClock
+	limiter *robot.Limiter
+	fuser   *fusion.Fuser
+	engine  *behavior.Engine
+	mirror  *mimicry.Mirror
+	speaker *voices.Speaker
+	records recordSink
+	log     io.Writer
+
+	// Continuous streams with latest-value semantics, one mailbox per consumer.
+	fusionFaces    *perception.Latest[perception.FaceObs]
+	mimicFaces     *perception.Latest[perception.FaceObs]
+	fusionVoices   *perception.Latest[perception.VoiceObs]
+	fusionPostures *perception.Latest[perception.PostureObs]
+	// Discrete events are never dropped.
+	fusionEvents chan perception.Event
+	behIn        chan behavior.Input
+
+	// sensorsOn is false while the person has opted out: observations are
+	// discarded at the door and devices are closed by their owners.
+	sensorsOn atomic.Bool
+	// onSensors lets live sources close and reopen their devices.
+	onSensors []func(on bool)
+	// onComfort tells the scenario player that comfort began, so its
+	// virtual person can respond.
+	onComfort []func(at time.Duration)
+
+	stats runStats
+	state atomic.Value // behavior.State, for the console's status
+	last  atomic.Pointer[journal.Assessment]
+	ctx   context.Context
+}
+
+// recordSink takes every record of the session; implementations must not block.
+type recordSink interface {
+	Record(r journal.Record)
+}
+
+// runStats are the counts behind the run summary. The router goroutine
+// writes most of them; the mutex makes the summary safe to read at the end.
+type runStats struct {
+	mu            sync.Mutex
+	visited       []string
+	seen          map[string]bool
+	transitions   int
+	utterances    int
+	alerts        int
+	faults        int
+	maxPain       float64
+	droppedFrames atomic.Int64
+	session       *behavior.Session
+}
+
+func newCompanion(clock *sessionClock, lim *robot.Limiter, fu *fusion.Fuser, eng *behavior.Engine,
+	mir *mimicry.Mirror, spk *voices.Speaker, records recordSink, log io.Writer) *companion {
+	c := &companion{
+		clock: clock, limiter: lim, fuser: fu, engine: eng, mirror: mir, speaker: spk,
+		records: records, log: log,
+		fusionFaces:    perception.NewLatest[perception.FaceObs](),
+		mimicFaces:     perception.NewLatest[perception.FaceObs](),
+		fusionVoices:   perception.NewLatest[perception.VoiceObs](),
+		fusionPostures: perception.NewLatest[perception.PostureObs](),
+		fusionEvents:   make(chan perception.Event, 64),
+		behIn:          make(chan behavior.Input, 64),
+	}
+	c.sensorsOn.Store(true)
+	c.stats.seen = map[string]bool{}
+	c.state.Store(behavior.State(""))
+	return c
+}
+
+// Face takes one face observation from a source.
+func (c *companion) Face(o perception.FaceObs) {
+	if !c.sensorsOn.Load() {
+		return
+	}
+	c.fusionFaces.Put(o)
+	c.mimicFaces.Put(o)
+}
+
+// Voice takes one voice hop from a source.
+func (c *companion) Voice(o perception.VoiceObs) {
+	if !c.sensorsOn.Load() {
+		return
+	}
+	c.fusionVoices.Put(o)
+	c.speaker.Hear(o)
+}
+
+// Posture takes movement qualities from a source.
+func (c *companion) Posture(o perception.PostureObs) {
+	if !c.sensorsOn.Load() {
+		return
+	}
+	c.fusionPostures.Put(o)
+}
+
+// Event takes a discrete perception event; it waits for room rather than
+// drop it, because a lost "stop" is not acceptable.
+func (c *companion) Event(e perception.Event) {
+	if !c.sensorsOn.Load() && e.Kind != perception.EventTouch {
+		// With sensors closed only a touch can reach the robot.
+		return
+	}
+	c.send(c.fusionEvents, e)
+	c.sendInput(behavior.EventInput(e))
+}
+
+func (c *companion) send(ch chan perception.Event, e perception.Event) {
+	select {
+	case ch <- e:
+	case <-c.ctx.Done():
+	}
+}
+
+func (c *companion) sendInput(in behavior.Input) {
+	select {
+	case c.behIn <- in:
+	case <-c.ctx.Done():
+	}
+}
+
+// control passes a supervision command (console or fleet) to the engine.
+func (c *companion) control(raw []byte) error {
+	cmd, err := behavior.ParseCommand(raw)
+	if err != nil {
+		return err
+	}
+	c.sendInput(behavior.CommandInput(cmd))
+	return nil
+}
+
+// run runs every stage until ctx ends, then returns once the body is in its
+// safe pose. Sources are started by the caller through start.
+func (c *companion) run(ctx context.Context, start func(ctx context.Context) error) error {
+	g, ctx := errgroup.WithContext(ctx)
+	c.ctx = ctx
+
+	assessments := make(chan perception.PainAssessment, 16)
+	behOut := make(chan behavior.Output, 64)
+	mimicIntents := make(chan behavior.Intent, 16)
+	speakIntents := make(chan behavior.Intent, 16)
+	mimicCmds := make(chan robot.Command, 16)
+	mouthCmds := make(chan robot.Command, 16)
+	limiterCmds := make(chan robot.Command, 32)
+	spoken := make(chan voices.Spoken, 16)
+
+	g.Go(func() error {
+		return c.fuser.Run(ctx, fusion.Inputs{
+			Faces: c.fusionFaces.C(), Voices: c.fusionVoices.C(),
+			Postures: c.fusionPostures.C(), Events: c.fusionEvents,
+		}, assessments)
+	})
+	g.Go(func() error {
+		for a := range assessments {
+			c.noteAssessment(a)
+			c.sendInput(behavior.AssessmentInput(a))
+		}
+		return nil
+	})
+	g.Go(func() error { return c.engine.Run(ctx, c.behIn, behOut) })
+	g.Go(func() error {
+		defer close(mimicIntents)
+		defer close(speakIntents)
+		for o := range behOut {
+			c.route(ctx, o, mimicIntents, speakIntents)
+		}
+		return nil
+	})
+	g.Go(func() error { return c.mirror.Run(ctx, c.mimicFaces.C(), mimicIntents, mimicCmds) })
+	g.Go(func() error { return c.speaker.Run(ctx, speakIntents, mouthCmds, spoken) })
+	g.Go(func() error {
+		for s := range spoken {
+			c.noteSpoken(s)
+		}
+		return nil
+	})
+	g.Go(func() error { return mergeCommands(ctx, limiterCmds, mimicCmds, mouthCmds) })
+	g.Go(func() error { return c.limiter.Run(ctx, limiterCmds) })
+	g.Go(func() error { return c.tick(ctx) })
+	g.Go(func() error { return start(ctx) })
+
+	err := g.Wait()
+	if errors.Is(err, context.Canceled) {
+		err = nil
+	}
+	// The limiter returns to the safe pose when its context ends; Halt makes
+	// sure of it even if the limiter stopped early, and is idempotent.
+	return errors.Join(err, c.limiter.Halt())
+}
+
+// tick advances the engine's clock when no observation does (sensors
+// closed, nobody there), so timers such as "goodbye after leaving" fire.
+func (c *companion) tick(ctx context.Context) error {
+	period := time.Duration(float64(100*time.Millisecond) / c.clock.speed)
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			select {
+			case c.behIn <- behavior.TickInput(c.clock.Now()):
+			default: // the engine is busy with real inputs, which advance time too
+			}
+		}
+	}
+}
+
+// route carries one engine decision to the stages and the record.
+func (c *companion) route(ctx context.Context, o behavior.Output, mimic, speak chan<- behavior.Intent) {
+	switch {
+	case o.Session != nil:
+		c.stats.mu.Lock()
+		s := *o.Session
+		c.stats.session = &s
+		c.stats.mu.Unlock()
+		c.noteState(o.Session.Initial)
+	case o.Transition != nil:
+		t := o.Transition
+		c.stats.mu.Lock()
+		c.stats.transitions++
+		c.stats.mu.Unlock()
+		c.noteState(t.To)
+		c.records.Record(journal.Transition{At: t.At, From: string(t.From), To: string(t.To), Reason: t.Reason})
+	case o.Intent != nil:
+		for _, ch := range []chan<- behavior.Intent{mimic, speak} {
+			select {
+			case ch <- *o.Intent:
+			case <-ctx.Done():
+				return
+			}
+		}
+	case o.Mirror != nil:
+		// New mirror settings between intents: mimicry takes them from an
+		// intent that asks for nothing else.
+		select {
+		case mimic <- behavior.Intent{At: o.Mirror.At, Kind: behavior.IntentNone, Mirror: o.Mirror.Settings}:
+		case <-ctx.Done():
+		}
+	case o.Alert != nil:
+		a := o.Alert
+		if a.Level != behavior.AlertResolved {
+			c.stats.mu.Lock()
+			c.stats.alerts++
+			c.stats.mu.Unlock()
+		}
+		fmt.Fprintf(c.log, "kindred: alert (%s) %s: %s\n", a.Level, a.Person, a.Reason)
+		// The two vocabularies spell levels alike; journal.Level is the wire form.
+		c.records.Record(journal.Alert{At: a.At, Person: a.Person, Level: journal.Level(a.Level), Score: a.Score, Reason: a.Reason})
+	case o.Proposal != nil:
+		p := o.Proposal
+		text := ""
+		if p.Intent.Say != nil {
+			text = p.Intent.Say.Text
+		}
+		c.records.Record(journal.Utterance{At: p.At, Person: p.Intent.Person, Intent: string(p.Intent.Kind),
+			Text: text, Tone: string(p.Intent.Tone), ID: fmt.Sprint(p.ID), Pending: true})
+	case o.Sensors != nil:
+		c.sensorsOn.Store(o.Sensors.On)
+		for _, f := range c.onSensors {
+			f(o.Sensors.On)
+		}
+	case o.Comforted != nil:
+		c.send(c.fusionEvents, o.Comforted.Event())
+		for _, f := range c.onComfort {
+			f(o.Comforted.At)
+		}
+	case o.Annotation != nil:
+		if a, err := annotationOf(o.Annotation); err == nil {
+			c.records.Record(a)
+		} else {
+			fmt.Fprintf(c.log, "kindred: annotation not recorded: %v\n", err)
+		}
+	case o.Rejected != nil:
+		fmt.Fprintf(c.log, "kindred: %s not acted on: %s\n", o.Rejected.What, o.Rejected.Reason)
+	}
+}
+
+func (c *companion) noteState(s behavior.State) {
+	c.state.Store(s)
+	c.stats.mu.Lock()
+	defer c.stats.mu.Unlock()
+	if !c.stats.seen[string(s)] {
+		c.stats.seen[string(s)] = true
+		c.stats.visited = append(c.stats.visited, string(s))
+	}
+}
+
+func (c *companion) noteAssessment(a perception.PainAssessment) {
+	c.stats.mu.Lock()
+	c.stats.maxPain = max(c.stats.maxPain, a.Score)
+	c.stats.mu.Unlock()
+	r := journal.AssessmentOf(a)
+	c.last.Store(&r)
+	c.records.Record(r)
+}
+
+func (c *companion) noteSpoken(s voices.Spoken) {
+	if s.Skipped {
+		return
+	}
+	c.stats.mu.Lock()
+	c.stats.utterances++
+	c.stats.mu.Unlock()
+	c.records.Record(journal.Utterance{At: s.At, Person: s.Person, Intent: string(s.Intent), Text: s.Text,
+		Lang: s.Lang, Tone: string(s.Tone)})
+}
+
+// noteFault records a hardware or device fault; the run goes on.
+func (c *companion) noteFault(component string, err error) {
+	c.stats.mu.Lock()
+	c.stats.faults++
+	c.stats.mu.Unlock()
+	fmt.Fprintf(c.log, "kindred: fault: %s: %v\n", component, err)
+	c.records.Record(journal.Fault{At: c.clock.Now(), Component: component, Message: err.Error()})
+}
+
+// mergeCommands forwards mimicry's and the mouth's commands to the limiter
+// until both are closed; the limiter arbitrates between their sources.
+func mergeCommands(ctx context.Context, out chan<- robot.Command, ins ...<-chan robot.Command) error {
+	defer close(out)
+	var wg sync.WaitGroup
+	for _, in := range ins {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for cmd := range in {
+				select {
+				case out <- cmd:
+				case <-ctx.Done():
+					// Drain so the producer can finish and close.
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+// annotationOf turns the console's annotate command into a journal record.
+func annotationOf(cmd *behavior.Command) (journal.Annotation, error) {
+	ctl, err := journal.ParseControl(cmd.Raw)
+	if err != nil {
+		return journal.Annotation{}, err
+	}
+	if ctl.Annotation == nil {
+		return journal.Annotation{}, errors.New("annotate: no annotation")
+	}
+	a := *ctl.Annotation
+	if a.At == 0 {
+		a.At = cmd.At
+	}
+	return a, nil
+}
+
+// sessionClock is session time: wall time since the start, scaled by the
+// run's speed, so that "--speed 20" plays a session twenty times faster.
+type sessionClock struct {
+	start time.Time
+	speed float64
+}
+
+func (s *sessionClock) Now() time.Duration {
+	return time.Duration(float64(time.Since(s.start)) * s.speed)
+}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/kindred-hri/kindred/behavior"
+)
+
+// runConfig is the file given to `kindred run --config`. Flags override it.
+// Unknown fields are rejected, so a typo never silently changes a session.
+type runConfig struct {
+	Robot struct {
+		Name    string `yaml:"name"`    // the robot's name on the console and MQTT topics
+		Profile string `yaml:"profile"` // sim, a built-in profile, or a YAML file
+	} `yaml:"robot"`
+	Persona  string          `yaml:"persona"`  // voices persona name or file
+	Lang     string          `yaml:"lang"`     // en, de, fr, es, zh
+	Scenario string          `yaml:"scenario"` // built-in name or file
+	Speed    float64         `yaml:"speed"`
+	Console  string          `yaml:"console"` // address, or "off"
+	Journal  string          `yaml:"journal"` // file, or "off"
+	Retain   int             `yaml:"retain_days"`
+	MQTT     string          `yaml:"mqtt"`
+	Behavior behavior.Config `yaml:"behavior"`
+}
+
+func defaultRunConfig() runConfig {
+	var c runConfig
+	c.Robot.Name = "kindred"
+	c.Robot.Profile = "sim"
+	c.Persona = ""
+	c.Speed = 1
+	c.Console = "127.0.0.1:8080"
+	c.Behavior = behavior.DefaultConfig()
+	return c
+}
+
+// loadRunConfig reads path over the defaults; every problem names the file.
+func loadRunConfig(path string) (runConfig, error) {
+	c := defaultRunConfig()
+	if path == "" {
+		return c, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return c, badInput("config %s: %v", path, errors.Unwrap(err))
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return c, badInput("config %s: %v", path, oneLine(err))
+	}
+	if err := c.validate(); err != nil {
+		return c, badInput("config %s: %v", path, err)
+	}
+	return c, nil
+}
+
+func (c runConfig) validate() error {
+	if c.Robot.Name == "" {
+		return errors.New("robot.name: must not be empty")
+	}
+	if c.Speed <= 0 || c.Speed > 1000 {
+		return fmt.Errorf("speed: %v is out of range (0, 1000]", c.Speed)
+	}
+	if c.Retain < 0 {
+		return fmt.Errorf("retain_days: %d is negative", c.Retain)
+	}
+	if err := c.Behavior.Validate(); err != nil {
+		return fmt.Errorf("behavior: %w", err)
+	}
+	return nil
+}
+
+// oneLine joins a multi-line error (yaml reports several at once) into one line.
+func oneLine(err error) string {
+	s := bytes.ReplaceAll([]byte(err.Error()), []byte("\n"), []byte("; "))
+	return string(bytes.TrimSpace(s))
+}
+
+// durationFlag accepts Go durations ("60s", "2m").
+type durationFlag struct{ d time.Duration }
+
+func (f *durationFlag) String() string { return f.d.String() }
+func (f *durationFlag) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return fmt.Errorf("want a duration such as 60s or 2m, got %q", s)
+	}
+	f.d = d
+	return nil
+}
