@@ -459,7 +459,7 @@ func (e *Engine) evaluate() bool {
 		if eased {
 			return e.fire(trPainEased, fmt.Sprintf("pain %.1f < %g for %v", s, p.Clear, p.EaseDwell))
 		}
-		if severe {
+		if severe && AlertUrgent.rank() > e.alertLevel.rank() {
 			e.escalate(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v", s, p.SevereDwell))
 		}
 		// An alert nobody answered is raised again once its cooldown has
