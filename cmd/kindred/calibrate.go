@@ -8,6 +8,8 @@ import (
 
 	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/robot"
+	"github.com/kindred-hri/kindred/robot/firmata"
+	"github.com/kindred-hri/kindred/robot/pca9685"
 	"github.com/kindred-hri/kindred/robot/sim"
 )
 
@@ -108,5 +110,22 @@ type servoBoard interface {
 
 // openServoBoard connects to the board a hardware profile names.
 func openServoBoard(ctx context.Context, p *robot.Profile) (servoBoard, error) {
-	return nil, fmt.Errorf("calibrate servos: %s boards are not wired yet", p.Board.Kind)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	switch p.Board.Kind {
+	case robot.BoardPCA9685:
+		b, err := pca9685.Open(p)
+		if err != nil {
+			return nil, fmt.Errorf("calibrate servos: %w", err)
+		}
+		return b, nil
+	case robot.BoardFirmata:
+		b, err := firmata.Open(p)
+		if err != nil {
+			return nil, fmt.Errorf("calibrate servos: %w", err)
+		}
+		return b, nil
+	}
+	return nil, fmt.Errorf("calibrate servos: no driver for %s boards", p.Board.Kind)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 
 	"gobot.io/x/gobot/v2/drivers/i2c"
@@ -68,7 +69,10 @@ func Open(p *robot.Profile) (*Board, error) {
 	}
 	b, err := New(p, bus)
 	if err != nil {
-		return nil, errors.Join(err, bus.Finalize())
+		if ferr := bus.Finalize(); ferr != nil {
+			err = fmt.Errorf("%w (closing the bus: %v)", err, oneLine{ferr})
+		}
+		return nil, err
 	}
 	b.closer = bus.Finalize
 	return b, nil
@@ -84,7 +88,7 @@ func New(p *robot.Profile, c i2c.Connector) (*Board, error) {
 	}
 	drv := i2c.NewPCA9685Driver(c, i2c.WithBus(p.Board.Bus), i2c.WithAddress(p.Board.Address))
 	if err := drv.Start(); err != nil {
-		return nil, fmt.Errorf("pca9685: start at bus %d address %#x: %w", p.Board.Bus, p.Board.Address, err)
+		return nil, fmt.Errorf("pca9685: start at bus %d address %#x: %w", p.Board.Bus, p.Board.Address, oneLine{err})
 	}
 	if err := drv.SetPWMFreq(float32(p.Board.PWMHz)); err != nil {
 		return nil, fmt.Errorf("pca9685: set %g Hz: %w", p.Board.PWMHz, err)
@@ -200,3 +204,12 @@ func (b *Board) Halt() error {
 	}
 	return nil
 }
+
+// oneLine keeps a gobot error (often a multi-line multierror) to one line,
+// as the CLI prints errors, while errors.Is still sees through it.
+type oneLine struct{ err error }
+
+func (o oneLine) Error() string {
+	return strings.Join(strings.FieldsFunc(o.err.Error(), func(r rune) bool { return r == '\n' || r == '\t' }), "; ")
+}
+func (o oneLine) Unwrap() error { return o.err }

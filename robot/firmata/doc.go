@@ -1,0 +1,11 @@
+// Package firmata drives servos on an Arduino (or ESP8266/ESP32) running
+// StandardFirmata, over USB serial or TCP (StandardFirmataWiFi), through
+// gobot's firmata adaptor used "Metal Gobot" style: no gobot Robot or work
+// loop, the limiter is the control loop.
+//
+// Each joint's pin is configured with SERVO_CONFIG using its calibrated
+// pulse window, and positions are sent as pulse widths in microseconds
+// (Arduino's Servo.write takes values of 544 and up as µs), so gobot's
+// 0–180° mapping is never used. Unchanged pulses are not resent. Release
+// and Halt switch pins to OUTPUT, which detaches the servo (it goes limp).
+package firmata

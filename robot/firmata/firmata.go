@@ -1,0 +1,226 @@
+package firmata
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+
+	gfirmata "gobot.io/x/gobot/v2/platforms/firmata"
+	"gobot.io/x/gobot/v2/platforms/firmata/client"
+
+	"github.com/kindred-hri/kindred/robot"
+)
+
+// extendedAnalog is the Firmata sysex for analog writes to pins above 15.
+const extendedAnalog = 0x6F
+
+// Board is a Firmata body. Its methods may be called from several
+// goroutines (the limiter, calibration, Halt).
+type Board struct {
+	mu     sync.Mutex
+	a      *gfirmata.Adaptor
+	joints map[robot.JointID]robot.JointConfig
+	order  []robot.JointConfig // by pin: messages in a stable order
+	last   map[int]int         // µs last sent per pin
+	limp   map[int]bool
+	halted bool
+}
+
+var (
+	_ robot.Actuator = (*Board)(nil)
+	_ robot.Releaser = (*Board)(nil)
+)
+
+// Open connects to the board a profile names (serial device or TCP
+// address) and configures its servo pins (see New).
+func Open(p *robot.Profile) (*Board, error) {
+	if p.Board.Kind != robot.BoardFirmata {
+		return nil, fmt.Errorf("firmata: profile %s is for a %s board", p.Name, p.Board.Kind)
+	}
+	var a *gfirmata.Adaptor
+	if p.Board.Transport == "tcp" {
+		a = gfirmata.NewTCPAdaptor(p.Board.Port).Adaptor
+	} else {
+		a = gfirmata.NewAdaptor(p.Board.Port)
+	}
+	if err := a.Connect(); err != nil {
+		return nil, fmt.Errorf("firmata: connect %s %s: %w", p.Board.Transport, p.Board.Port, err)
+	}
+	b, err := New(p, a)
+	if err != nil {
+		if ferr := a.Finalize(); ferr != nil {
+			err = fmt.Errorf("%w (closing the connection: %v)", err, ferr)
+		}
+		return nil, err
+	}
+	return b, nil
+}
+
+// New configures the servo pins of a connected adaptor for the profile's
+// joints: SERVO_CONFIG with each joint's calibrated pulse window, then
+// servo mode. No position is sent until the first Write.
+func New(p *robot.Profile, a *gfirmata.Adaptor) (*Board, error) {
+	if p.Board.Kind != robot.BoardFirmata {
+		return nil, fmt.Errorf("firmata: profile %s is for a %s board", p.Name, p.Board.Kind)
+	}
+	b := &Board{
+		a:      a,
+		joints: make(map[robot.JointID]robot.JointConfig, len(p.Joints)),
+		last:   map[int]int{},
+		limp:   map[int]bool{},
+	}
+	for _, j := range p.Joints {
+		b.joints[j.ID] = j
+		b.order = append(b.order, j)
+	}
+	slices.SortFunc(b.order, func(x, y robot.JointConfig) int { return x.Channel - y.Channel })
+	pins := a.Board.Pins()
+	for _, j := range b.order {
+		if j.Channel >= len(pins) || !slices.Contains(pins[j.Channel].SupportedModes, client.Servo) {
+			return nil, fmt.Errorf("firmata: joint %s: pin %d cannot drive a servo on this board (%d pins)", j.ID, j.Channel, len(pins))
+		}
+		lo, hi := window(j)
+		if err := a.Board.ServoConfig(j.Channel, hi, lo); err != nil {
+			return nil, fmt.Errorf("firmata: joint %s: servo config pin %d: %w", j.ID, j.Channel, err)
+		}
+		if err := a.Board.SetPinMode(j.Channel, client.Servo); err != nil {
+			return nil, fmt.Errorf("firmata: joint %s: servo mode pin %d: %w", j.ID, j.Channel, err)
+		}
+	}
+	return b, nil
+}
+
+// window is the joint's calibrated pulse range in whole µs, so the
+// Arduino itself refuses anything outside it.
+func window(j robot.JointConfig) (lo, hi int) {
+	p := j.Pulse
+	return int(math.Floor(min(p.Min, p.Max))), int(math.Ceil(max(p.Min, p.Max)))
+}
+
+// Write sends each named joint's pulse from its calibration.
+func (b *Board) Write(ctx context.Context, p robot.Pose) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("firmata: write: %w", err)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.halted {
+		return errors.New("firmata: write after halt")
+	}
+	var errs []error
+	for id := range p {
+		if _, ok := b.joints[id]; !ok {
+			errs = append(errs, &robot.JointError{ID: id, Err: errors.New("firmata: joint not in profile")})
+		}
+	}
+	for _, j := range b.order {
+		a, ok := p[j.ID]
+		if !ok {
+			continue
+		}
+		if err := b.send(j, j.PulseUS(a)); err != nil {
+			errs = append(errs, &robot.JointError{ID: j.ID, Err: err})
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// send writes one pin's pulse in µs unless unchanged or limp.
+func (b *Board) send(j robot.JointConfig, us float64) error {
+	pin := j.Channel
+	if b.limp[pin] {
+		return nil
+	}
+	lo, hi := window(j)
+	v := max(lo, min(hi, int(math.Round(us))))
+	if old, ok := b.last[pin]; ok && old == v {
+		return nil
+	}
+	var err error
+	if pin < 16 {
+		err = b.a.Board.AnalogWrite(pin, v)
+	} else {
+		err = b.a.Board.WriteSysex([]byte{extendedAnalog, byte(pin), byte(v & 0x7F), byte(v >> 7 & 0x7F)})
+	}
+	if err != nil {
+		delete(b.last, pin)
+		return fmt.Errorf("firmata: pin %d: %w", pin, err)
+	}
+	b.last[pin] = v
+	return nil
+}
+
+// WritePulse drives one joint with a raw pulse (calibration). The pin is
+// first opened to the whole hardware window, since calibration is there to
+// find the joint's real one.
+func (b *Board) WritePulse(ctx context.Context, id robot.JointID, us float64) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("firmata: pulse: %w", err)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	j, ok := b.joints[id]
+	if !ok {
+		return fmt.Errorf("firmata: pulse: joint %s not in profile", id)
+	}
+	if !(us >= robot.FirmataMinPulseUS && us <= robot.MaxPulseUS) {
+		return fmt.Errorf("firmata: pulse %s: %gµs outside %g..%gµs", id, us, robot.FirmataMinPulseUS, robot.MaxPulseUS)
+	}
+	wide := j
+	wide.Pulse = robot.Pulses{Min: robot.FirmataMinPulseUS, Neutral: j.Pulse.Neutral, Max: robot.MaxPulseUS}
+	if lo, hi := window(j); lo != int(robot.FirmataMinPulseUS) || hi != int(robot.MaxPulseUS) {
+		if err := b.a.Board.ServoConfig(j.Channel, int(robot.MaxPulseUS), int(robot.FirmataMinPulseUS)); err != nil {
+			return fmt.Errorf("firmata: pulse %s: servo config: %w", id, err)
+		}
+		b.joints[id] = wide
+		for k, o := range b.order {
+			if o.ID == id {
+				b.order[k] = wide
+			}
+		}
+	}
+	return b.send(wide, us)
+}
+
+// Release detaches a joint's servo (pin to OUTPUT) so it goes limp.
+func (b *Board) Release(id robot.JointID) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	j, ok := b.joints[id]
+	if !ok {
+		return fmt.Errorf("firmata: release: joint %s not in profile", id)
+	}
+	return b.release(j.Channel)
+}
+
+func (b *Board) release(pin int) error {
+	b.limp[pin] = true
+	delete(b.last, pin)
+	if err := b.a.Board.SetPinMode(pin, client.Output); err != nil {
+		return fmt.Errorf("firmata: release pin %d: %w", pin, err)
+	}
+	return nil
+}
+
+// Halt detaches every servo and closes the connection. Idempotent.
+func (b *Board) Halt() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.halted {
+		return nil
+	}
+	b.halted = true
+	var errs []error
+	for _, j := range b.order {
+		if !b.limp[j.Channel] {
+			errs = append(errs, b.release(j.Channel))
+		}
+	}
+	if err := b.a.Finalize(); err != nil {
+		errs = append(errs, fmt.Errorf("firmata: close: %w", err))
+	}
+	return errors.Join(errs...)
+}
