@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The golden files live in the repository's testdata/voice; regenerate
+// them with `go test ./cmd/kindred -run AnalyzeAudio -update`. The flag is
+// shared with any other golden test of this package.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files")
+	}
+}
+
+func updateGolden() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+const voiceGoldenDir = "../../testdata/voice"
+
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	p := filepath.Join(voiceGoldenDir, name)
+	if updateGolden() {
+		if err := os.WriteFile(p, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file; diff it or rerun with -update if the change is intended", name)
+	}
+}
+
+func TestAnalyzeAudioGolden(t *testing.T) {
+	src := "/usr/share/sounds/alsa/Front_Center.wav"
+	if _, err := os.Stat(src); err != nil {
+		t.Skip("alsa-utils sounds not installed")
+	}
+	csvPath := filepath.Join(t.TempDir(), "out.voice.csv")
+	sum, obs, err := analyzeAudio(t.Context(), src, csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv, err := os.ReadFile(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first, _, _ := strings.Cut(string(csv), "\n"); first != voiceCSVHeader {
+		t.Fatalf("header %q", first)
+	}
+	if rows := strings.Count(string(csv), "\n") - 1; rows != len(obs) || rows != int(sum.DurationS*100) {
+		t.Errorf("%d rows, %d observations, %.3f s", rows, len(obs), sum.DurationS)
+	}
+	checkGolden(t, "Front_Center.voice.csv", csv)
+	sum.ElapsedS = 0 // the only field that depends on the machine
+	js, err := json.MarshalIndent(sum, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "Front_Center.summary.json", append(js, '\n'))
+	if sum.Vocalisation.Class != "speech" || sum.F0MeanHz < 190 || sum.F0MeanHz > 215 {
+		t.Errorf("summary %+v", sum)
+	}
+}
+
+func TestAnalyzeAudioBadInput(t *testing.T) {
+	dir := t.TempDir()
+	corrupt := filepath.Join(dir, "corrupt.wav")
+	if err := os.WriteFile(corrupt, []byte("RIFF\x10\x00\x00\x00WAVEfmt "), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{corrupt, filepath.Join(dir, "missing.wav")} {
+		_, _, err := analyzeAudio(t.Context(), path, "")
+		var ue *usageError
+		if !errors.As(err, &ue) {
+			t.Errorf("%s: %v, want a usage error (exit 2)", path, err)
+			continue
+		}
+		if !strings.Contains(err.Error(), path) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: error %q should be one line naming the file", path, err)
+		}
+	}
+}
