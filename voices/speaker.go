@@ -28,6 +28,13 @@ type Opts struct {
 	// MaxHold is how long (observation time) an utterance may wait for the
 	// person to finish talking before it is dropped as stale.
 	MaxHold time.Duration
+	// EchoGateDB, when not zero, is the mic intensity (dB, as in
+	// perception.VoiceObs.IntensityDB) that voicing must reach to count as
+	// the person barging in while the robot itself is speaking: the robot's
+	// own voice reaches the microphone too. Set it from calibration (the
+	// level of the robot's voice at the mic plus a margin), or leave it 0
+	// when the microphone is echo-cancelled (PulseAudio module-echo-cancel).
+	EchoGateDB float64
 	// Warn receives a problem that does not stop the run (no audio output:
 	// the Speaker goes on silently), once per kind of problem. May be nil.
 	Warn func(error)
@@ -280,7 +287,11 @@ func (st *speaking) hear(ctx context.Context, h hearing) error {
 	if h.set != nil {
 		st.turns.Set(*h.set)
 	} else {
-		st.turns.Observe(h.obs)
+		obs := h.obs
+		if gate := st.s.o.EchoGateDB; gate != 0 && st.cur != nil && obs.Voiced && obs.IntensityDB < gate {
+			obs.Voiced = false // quieter than the robot's own voice at the mic: echo
+		}
+		st.turns.Observe(obs)
 	}
 	if st.turns.Speaking() {
 		if st.cur != nil {

@@ -314,3 +314,37 @@ func TestNewSpeakerValidates(t *testing.T) {
 		t.Error("nil synthesizer: no error")
 	}
 }
+
+func TestEchoGateIgnoresTheRobotsOwnVoice(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		o := DefaultOpts()
+		o.EchoGateDB = 65
+		h := newHarness(t, &recordingPlayer{}, o)
+		h.intents <- say(behavior.IntentSay, "A sentence long enough to be heard by its own microphone.", "")
+		time.Sleep(100 * time.Millisecond)
+		at := time.Duration(0)
+		hop := func(db float64) {
+			h.sp.Hear(perception.VoiceObs{At: at, Voiced: true, IntensityDB: db})
+			at += 10 * time.Millisecond
+		}
+		for range 50 { // half a second of its own voice at 58 dB
+			hop(58)
+		}
+		synctest.Wait()
+		h.mu.Lock()
+		if len(h.spoken) != 0 {
+			t.Fatalf("the robot's own voice interrupted it: %+v", h.spoken)
+		}
+		h.mu.Unlock()
+		for range 20 { // the person, louder, for 200 ms
+			hop(72)
+		}
+		synctest.Wait()
+		h.mu.Lock()
+		if len(h.spoken) != 1 || !h.spoken[0].Interrupted {
+			t.Errorf("the person's voice did not interrupt: %+v", h.spoken)
+		}
+		h.mu.Unlock()
+		h.finish()
+	})
+}

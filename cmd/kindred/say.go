@@ -18,7 +18,7 @@ import (
 // writes a WAV file and needs no audio device.
 func cmdSay(ctx context.Context, e env, args []string) error {
 	fs := newFlags("say", e.stderr)
-	lang := fs.String("lang", "", "language: "+strings.Join(voices.LanguageCodes(), ", ")+" (zh is written in pinyin with tone numbers, e.g. \"ni3 hao3\"); default: the persona's")
+	lang := fs.String("lang", "", "language: "+strings.Join(voices.LanguageCodes(), ", ")+" (zh: Chinese characters or pinyin with tone numbers, e.g. \"ni3 hao3\"); default: the persona's")
 	persona := fs.String("persona", "", "a built-in persona or a persona YAML file; default: the built-in persona for the language (companion for en)")
 	tone := fs.String("tone", string(behavior.ToneNeutral), "gentle, neutral or cheerful")
 	out := fs.String("out", "", "write the speech to this WAV file instead of playing it")

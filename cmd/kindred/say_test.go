@@ -146,3 +146,23 @@ func TestSayRejectsBadInput(t *testing.T) {
 		})
 	}
 }
+
+// The pinyin voice also reads Chinese characters.
+func TestSaySpeaksChineseCharacters(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "zh.wav")
+	if code, stderr := runSay(t, "--lang", "zh", "--out", file, "你好，我就在这里。"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	a, err := voices.ReadWAV(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := voices.Measure(a); st.Duration.Seconds() < 1 || st.VoicedFraction < 0.4 {
+		t.Errorf("%v long, voiced fraction %.2f: the characters were not read", st.Duration, st.VoicedFraction)
+	}
+}
