@@ -16,7 +16,9 @@ import (
 func benchFace(i int) perception.FaceObs {
 	at := time.Duration(i) * 33 * time.Millisecond
 	ph := float64(i) / 30
-	f := perception.FaceObs{At: at, Track: 1, Confidence: 0.9, Expression: perception.ExprHappy,
+	// With an entry time every face causes a command, even when the pose
+	// moves by less than the 0.01° otherwise not worth sending.
+	f := perception.FaceObs{At: at, Wall: wallBase.Add(at), Track: 1, Confidence: 0.9, Expression: perception.ExprHappy,
 		AU:   perception.AUs{AU06: 2, AU12: 2 + 2*math.Sin(ph), AU25: 1},
 		Pose: perception.HeadPose{Yaw: 15 * math.Sin(ph/3), Pitch: 5 * math.Sin(ph), Roll: 3}}
 	f.Landmarks, f.HasLandmarks = eyes(i%90 != 0, i%90 != 0), true
@@ -92,9 +94,6 @@ func BenchmarkRunLatency(b *testing.B) {
 	o := DefaultOpts()
 	o.Settings = settings(0.6, 0)
 	o.Tick = time.Hour // only faces cause commands
-	// With an entry time every face causes a command, even when the pose
-	// moves by less than the 0.01° that is otherwise not worth sending.
-	o.WallOf = func(f perception.FaceObs) time.Time { return wallBase.Add(f.At) }
 	m := newMirror(b, fullBody(), o)
 	faces := make(chan perception.FaceObs, 1)
 	out := make(chan robot.Command, 1)

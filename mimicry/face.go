@@ -26,7 +26,7 @@ type sample struct {
 // newSample checks an observation and keeps what the mirror needs. It
 // reports false for values no camera produces (NaN, infinities), which are
 // dropped rather than mirrored.
-func newSample(o perception.FaceObs, wall time.Time) (sample, bool) {
+func newSample(o perception.FaceObs) (sample, bool) {
 	p := o.Pose
 	if !finite(p.Yaw) || !finite(p.Pitch) || !finite(p.Roll) || !finite(o.PSPI) {
 		return sample{}, false
@@ -43,7 +43,7 @@ func newSample(o perception.FaceObs, wall time.Time) (sample, bool) {
 		return sample{}, false
 	}
 	au.AU43 = min(max(au.AU43, 0), 1)
-	s := sample{at: o.At, wall: wall, track: o.Track, pose: p, au: au, pspi: o.PSPI, expr: o.Expression}
+	s := sample{at: o.At, wall: o.Wall, track: o.Track, pose: p, au: au, pspi: o.PSPI, expr: o.Expression}
 	if o.HasLandmarks {
 		// iBUG 36–41 is the person's right eye, which a mirror shows as
 		// the robot's left.

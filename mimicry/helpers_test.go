@@ -55,14 +55,13 @@ func specOf(t testing.TB, id robot.JointID) robot.JointSpec {
 	return robot.JointSpec{}
 }
 
-// wallBase makes each face's wall-clock entry time a function of its
-// observation time, so Observed can be checked.
+// wallBase makes each scripted face's wall-clock entry time a function of
+// its observation time, so Observed can be checked.
 var wallBase = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 func testOpts() Opts {
 	o := DefaultOpts()
 	o.Idle = false
-	o.WallOf = func(f perception.FaceObs) time.Time { return wallBase.Add(f.At) }
 	return o
 }
 
@@ -77,7 +76,7 @@ func script(fps float64, dur time.Duration, shape func(t time.Duration) percepti
 	var out []perception.FaceObs
 	for t := time.Duration(0); t < dur; t += step {
 		f := shape(t)
-		f.At, f.Track, f.Confidence = t, 1, 0.9
+		f.At, f.Track, f.Confidence, f.Wall = t, 1, 0.9, wallBase.Add(t)
 		out = append(out, f)
 	}
 	return out

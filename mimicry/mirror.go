@@ -154,11 +154,10 @@ func (m *Mirror) Face(obs perception.FaceObs) {
 		m.stats.stale.Add(1)
 		return
 	}
-	var wall time.Time
 	if m.opts.WallOf != nil {
-		wall = m.opts.WallOf(obs)
+		obs.Wall = m.opts.WallOf(obs)
 	}
-	s, ok := newSample(obs, wall)
+	s, ok := newSample(obs)
 	if !ok {
 		m.stats.invalid.Add(1)
 		return
@@ -296,9 +295,14 @@ func (m *Mirror) StepInto(at time.Duration, dst robot.Pose) (robot.Command, bool
 	case mirroring || (set.Enabled && concernLevel > 0):
 		cmd.Source = robot.SourceMimicry
 	}
+	// Observed goes on the first command a new observation (or intent)
+	// causes, so a held face does not count as ever-growing latency.
+	if mirroring {
+		cmd.Delay = set.Delay
+	}
 	switch {
 	case m.curNew && mirroring:
-		cmd.Observed, cmd.Delay = m.cur.wall, set.Delay
+		cmd.Observed = m.cur.wall
 	case m.intentNew:
 		cmd.Observed = m.intent.Observed
 	}

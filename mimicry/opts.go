@@ -41,9 +41,8 @@ type Opts struct {
 	Seed uint64
 	// Settings are the mirror settings in force until the first intent.
 	Settings behavior.MirrorSettings
-	// WallOf returns the wall-clock instant an observation entered the
-	// pipeline, reported as Command.Observed. perception.FaceObs does not
-	// carry it yet; nil leaves Observed zero for face-driven commands.
+	// WallOf, when set, overrides where Command.Observed comes from; nil
+	// uses FaceObs.Wall, the instant the frame entered the pipeline.
 	WallOf func(perception.FaceObs) time.Time
 }
 

@@ -68,7 +68,7 @@ func TestRunSpeed(t *testing.T) {
 		o.Settings = settings(1, 400*time.Millisecond)
 		faces, _, out, stop := runMirror(t, o)
 		defer stop()
-		faces <- perception.FaceObs{At: 0, Track: 1, Expression: perception.ExprHappy, AU: perception.AUs{AU12: 5}}
+		faces <- perception.FaceObs{At: 0, Wall: wallBase, Track: 1, Expression: perception.ExprHappy, AU: perception.AUs{AU12: 5}}
 		time.Sleep(15 * time.Millisecond) // 300 ms of session time
 		synctest.Wait()
 		for _, c := range drain(out) {
@@ -99,7 +99,7 @@ func TestRunNoDelayAnswersAtOnce(t *testing.T) {
 		defer stop()
 		for i := range 3 {
 			at := time.Duration(i) * 40 * time.Millisecond
-			faces <- perception.FaceObs{At: at, Track: 1, Pose: perception.HeadPose{Yaw: 20}}
+			faces <- perception.FaceObs{At: at, Wall: wallBase.Add(at), Track: 1, Pose: perception.HeadPose{Yaw: 20}}
 			synctest.Wait()
 			cmds := drain(out)
 			if len(cmds) != 1 || cmds[0].Observed != wallBase.Add(at) {
