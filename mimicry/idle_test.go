@@ -108,7 +108,7 @@ func TestStillSuppressesEverything(t *testing.T) {
 			Pose: perception.HeadPose{Yaw: 20, Pitch: 30}}
 	}
 	faces := script(30, secs(10), smile)
-	var sent []stepped
+	var sent, all []stepped
 	i := 0
 	for at := time.Duration(0); at <= secs(10); at += 40 * time.Millisecond {
 		switch at {
@@ -121,10 +121,13 @@ func TestStillSuppressesEverything(t *testing.T) {
 			m.Face(faces[i])
 			i++
 		}
-		if cmd, ok := m.Step(at); ok {
+		cmd, ok := m.Step(at)
+		all = append(all, stepped{at, cmd, ok})
+		if ok {
 			sent = append(sent, stepped{at, cmd, ok})
 		}
 	}
+	golden(t, "still", trajectory(m, all))
 	var rest []stepped
 	for _, s := range sent {
 		if s.at >= secs(2) && s.at < secs(6) {
