@@ -1,12 +1,10 @@
 package playback
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -43,18 +41,11 @@ func TestLoopback(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
-	var captured bytes.Buffer
-	rec := exec.CommandContext(ctx, "parec", "--device=robot.monitor", "--format=s16le", "--rate=22050", "--channels=1", "--raw", "--latency-msec=20")
-	rec.Stdout = &captured
-	var stderr bytes.Buffer
-	rec.Stderr = &stderr
-	if err := rec.Start(); err != nil {
-		t.Fatalf("parec: %v", err)
-	}
-	defer func() { _ = rec.Process.Kill(); _ = rec.Wait() }()
+	rec := startRecorder(t, ctx)
+	defer rec.stop()
 	// parec needs a moment to attach before anything worth recording plays;
-	// waiting for its first (silent) bytes is the signal.
-	waitFor(t, func() bool { return captured.Len() > 0 }, 5*time.Second, "parec to start recording")
+	// its first (silent) samples are the signal.
+	waitFor(t, func() bool { return rec.len() > 0 }, 5*time.Second, "parec to start recording")
 
 	clip := melody()
 	playing, err := p.Play(ctx, clip)
@@ -87,14 +78,9 @@ loop:
 		t.Errorf("only %d position samples during a %v clip", len(positions), clip.Duration())
 	}
 	// Let the tail drain through the sink into the recorder.
-	waitFor(t, func() bool { return captured.Len() > 2*len(clip.Samples)+SampleRate }, 5*time.Second, "the recording")
-	_ = rec.Process.Kill()
-	_ = rec.Wait()
-
-	got, err := voices.ReadWAV(rawToWAV(captured.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	have := rec.len()
+	waitFor(t, func() bool { return rec.len() > have+SampleRate/2 }, 5*time.Second, "the recording")
+	got := rec.stop()
 	got = loudest(got, clip.Duration())
 	src, back := voices.Measure(clip), voices.Measure(got)
 	t.Logf("sent %.1f dBFS %.1f Hz; recorded %.1f dBFS %.1f Hz", src.RMSdBFS, src.F0Median, back.RMSdBFS, back.F0Median)
@@ -143,17 +129,6 @@ func waitFor(t *testing.T, cond func() bool, limit time.Duration, what string) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-}
-
-// rawToWAV wraps raw s16le mono at SampleRate as a WAV for ReadWAV.
-func rawToWAV(raw []byte) *bytes.Reader {
-	a := voices.Audio{SampleRate: SampleRate, Samples: make([]int16, len(raw)/2)}
-	for i := range a.Samples {
-		a.Samples[i] = int16(uint16(raw[2*i]) | uint16(raw[2*i+1])<<8)
-	}
-	var b bytes.Buffer
-	_ = voices.WriteWAV(&b, a)
-	return bytes.NewReader(b.Bytes())
 }
 
 // loudest cuts the stretch of length d with the most energy (the clip, not

@@ -19,7 +19,8 @@ import (
 // wall-clock time of its first sample: every chunk arrives after it was
 // captured, so the earliest (arrival − captured duration) bounds it.
 type wallRecorder struct {
-	cmd *exec.Cmd
+	cmd  *exec.Cmd
+	once sync.Once
 
 	mu      sync.Mutex
 	samples []int16
@@ -66,10 +67,19 @@ func startRecorder(t *testing.T, ctx context.Context) *wallRecorder {
 	return r
 }
 
+func (r *wallRecorder) len() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.samples)
+}
+
+// stop ends the recording (idempotent) and returns it.
 func (r *wallRecorder) stop() voices.Audio {
-	_ = r.cmd.Process.Kill()
-	<-r.done
-	_ = r.cmd.Wait()
+	r.once.Do(func() {
+		_ = r.cmd.Process.Kill()
+		<-r.done
+		_ = r.cmd.Wait()
+	})
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return voices.Audio{SampleRate: SampleRate, Samples: r.samples}
@@ -98,7 +108,8 @@ func TestSpeakerMouthMatchesTheSoundHeard(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	rec := startRecorder(t, ctx)
-	waitFor(t, func() bool { rec.mu.Lock(); defer rec.mu.Unlock(); return len(rec.samples) > SampleRate/5 }, 5*time.Second, "parec")
+	defer rec.stop()
+	waitFor(t, func() bool { return rec.len() > SampleRate/5 }, 5*time.Second, "parec")
 
 	intents := make(chan behavior.Intent, 1)
 	mouth := make(chan robot.Command, 64)
