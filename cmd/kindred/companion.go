@@ -105,6 +105,9 @@ func (c *companion) Face(o perception.FaceObs) {
 	if !c.sensorsOn.Load() {
 		return
 	}
+	if o.Wall.IsZero() {
+		o.Wall = time.Now() // it enters the pipeline here
+	}
 	c.fusionFaces.Put(o)
 	c.mimicFaces.Put(o)
 }
@@ -113,6 +116,9 @@ func (c *companion) Face(o perception.FaceObs) {
 func (c *companion) Voice(o perception.VoiceObs) {
 	if !c.sensorsOn.Load() {
 		return
+	}
+	if o.Wall.IsZero() {
+		o.Wall = time.Now()
 	}
 	c.fusionVoices.Put(o)
 	c.speaker.Hear(o)

@@ -15,7 +15,6 @@ import (
 	"github.com/kindred-hri/kindred/console"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/mimicry"
-	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/fusion"
 	"github.com/kindred-hri/kindred/perception/scenario"
 	"github.com/kindred-hri/kindred/robot"
@@ -178,7 +177,6 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	mopts := mimicry.DefaultOpts()
 	mopts.Speed = cfg.Speed
 	mopts.Seed = cfg.Behavior.Seed
-	mopts.WallOf = func(o perception.FaceObs) time.Time { return o.Wall }
 	mirror, err := mimicry.New(profile.Specs(), mopts)
 	if err != nil {
 		return err

@@ -1,0 +1,211 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kindred-hri/kindred/behavior"
+	"github.com/kindred-hri/kindred/journal"
+	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/scenario"
+)
+
+// runKindred runs one CLI command in-process and returns its exit code and
+// streams.
+func runKindred(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	code := dispatch(ctx, env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb}, args)
+	return code, out.String(), errb.String()
+}
+
+func readSummary(t *testing.T, path string) runSummary {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("summary: %v", err)
+	}
+	var s runSummary
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatalf("summary %s: %v", data, err)
+	}
+	return s
+}
+
+func TestRunPainEpisodeEscalatesInOrder(t *testing.T) {
+	dir := t.TempDir()
+	sum := filepath.Join(dir, "s.json")
+	code, _, stderr := runKindred(t, "run", "--scenario", "pain-episode", "--speed", "40",
+		"--console", "off", "--journal", filepath.Join(dir, "j.db"), "--summary", sum)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	s := readSummary(t, sum)
+	if s.JointCommands == 0 {
+		t.Errorf("joint_commands = 0; the body never moved")
+	}
+	if s.Utterances == 0 {
+		t.Errorf("utterances = 0; the robot never spoke")
+	}
+	if s.MaxPain < 4 {
+		t.Errorf("max_pain = %.2f, want a moderate or severe episode", s.MaxPain)
+	}
+	order := []string{"engaging", "concerned", "comforting"}
+	last := -1
+	for _, st := range order {
+		i := slices.Index(s.StatesVisited, st)
+		if i < 0 || i < last {
+			t.Fatalf("states visited %v, want %v in that order", s.StatesVisited, order)
+		}
+		last = i
+	}
+	if s.LatencyMS.Max <= 0 || s.LatencyMS.P95 < s.LatencyMS.P50 {
+		t.Errorf("latency %+v is not a measurement", s.LatencyMS)
+	}
+	if s.Transitions < len(order) {
+		t.Errorf("transitions = %d", s.Transitions)
+	}
+}
+
+// The opt-out scenario ends opted out within one second (session time) of
+// the spoken "stop", and the journal says so.
+func TestRunOptOutStopsWithinASecond(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "j.db")
+	sum := filepath.Join(dir, "s.json")
+	code, _, stderr := runKindred(t, "run", "--scenario", "opt-out", "--speed", "40",
+		"--console", "off", "--journal", db, "--summary", sum)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	s := readSummary(t, sum)
+	if n := len(s.StatesVisited); n == 0 || s.StatesVisited[n-1] != string(behavior.StateOptedOut) {
+		t.Fatalf("states visited %v, want to end in opted_out", s.StatesVisited)
+	}
+
+	stopAt := keywordTime(t, "opt-out", "stop")
+	j, err := journal.OpenExisting(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	sessions, err := j.Sessions(context.Background())
+	if err != nil || len(sessions) != 1 {
+		t.Fatalf("sessions %v, %v", sessions, err)
+	}
+	recs, err := j.Records(context.Background(), sessions[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var optedAt time.Duration = -1
+	for _, r := range recs {
+		if tr, ok := r.(journal.Transition); ok && tr.To == string(behavior.StateOptedOut) {
+			optedAt = tr.At
+			break
+		}
+	}
+	if optedAt < 0 {
+		t.Fatalf("no transition to opted_out in the journal")
+	}
+	if d := optedAt - stopAt; d < 0 || d > time.Second {
+		t.Errorf("opted out %v after the spoken stop, want within 1s", d)
+	}
+}
+
+// keywordTime finds when a scenario's person says a keyword.
+func keywordTime(t *testing.T, name, word string) time.Duration {
+	t.Helper()
+	s, err := scenario.Load(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec eventRecorder
+	scenario.NewPlayer(s).Step(10*time.Minute, &rec, false)
+	for _, e := range rec.events {
+		if e.Kind == perception.EventKeyword && strings.Contains(e.Text, word) {
+			return e.At
+		}
+	}
+	t.Fatalf("scenario %s never says %q", name, word)
+	return 0
+}
+
+type eventRecorder struct{ events []perception.Event }
+
+func (r *eventRecorder) Face(perception.FaceObs)       {}
+func (r *eventRecorder) Voice(perception.VoiceObs)     {}
+func (r *eventRecorder) Posture(perception.PostureObs) {}
+func (r *eventRecorder) Event(e perception.Event)      { r.events = append(r.events, e) }
+
+func TestRunBadInputExitsTwoWithOneLine(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	badProfile := write("bad.yaml", "name: x\nboard:\n  kind: sim\nwheels: 4\n")
+	badConfig := write("cfg.yaml", "robot:\n  name: r\nspeeed: 3\n")
+	tests := []struct {
+		name string
+		args []string
+		want string // a piece the one line must contain
+	}{
+		{"unknown flag", []string{"run", "--bogus"}, "bogus"},
+		{"unknown scenario", []string{"run", "--scenario", "no-such-scenario", "--console", "off", "--journal", "off"}, "no-such-scenario"},
+		{"bad profile", []string{"run", "--robot", badProfile, "--console", "off", "--journal", "off"}, "bad.yaml"},
+		{"missing profile", []string{"run", "--robot", filepath.Join(dir, "nope.yaml"), "--console", "off", "--journal", "off"}, "nope.yaml"},
+		{"unknown config key", []string{"run", "--config", badConfig}, "speeed"},
+		{"missing config", []string{"run", "--config", filepath.Join(dir, "none.yaml")}, "none.yaml"},
+		{"bad speed", []string{"run", "--speed", "-3", "--console", "off", "--journal", "off"}, "speed"},
+		{"unknown command", []string{"fly"}, "fly"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runKindred(t, tt.args...)
+			if code != 2 {
+				t.Fatalf("exit %d, want 2; stderr: %s", code, stderr)
+			}
+			lines := strings.Split(strings.TrimSpace(stderr), "\n")
+			if len(lines) != 1 {
+				t.Errorf("want one line, got %d: %q", len(lines), stderr)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr %q does not name %q", stderr, tt.want)
+			}
+			if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic") {
+				t.Errorf("panic trace: %s", stderr)
+			}
+		})
+	}
+}
+
+func TestPrintFSMMatchesTheEngine(t *testing.T) {
+	code, out, stderr := runKindred(t, "run", "--print-fsm")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	golden, err := os.ReadFile("../../behavior/testdata/fsm.mmd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != string(golden) {
+		t.Errorf("--print-fsm differs from behavior/testdata/fsm.mmd:\n%s", out)
+	}
+	for _, st := range behavior.States {
+		if !strings.Contains(out, string(st)) {
+			t.Errorf("diagram lacks state %s", st)
+		}
+	}
+}
