@@ -6,12 +6,16 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 
+	"gobot.io/x/gobot/v2"
 	gfirmata "gobot.io/x/gobot/v2/platforms/firmata"
 	"gobot.io/x/gobot/v2/platforms/firmata/client"
 
 	"github.com/kindred-hri/kindred/robot"
+	"github.com/kindred-hri/kindred/robot/sensors"
 )
 
 // extendedAnalog is the Firmata sysex for analog writes to pins above 15.
@@ -27,11 +31,24 @@ type Board struct {
 	last   map[int]int         // µs last sent per pin
 	limp   map[int]bool
 	halted bool
+
+	// Sensor pins: the listener goroutine owns nothing but values, under
+	// valMu; the rest is guarded by mu.
+	watched    map[string]bool
+	events     eventChannel
+	stopEvents chan struct{}
+	listening  chan struct{}
+	valMu      sync.Mutex
+	values     map[string]int // last report per gobot event name
 }
 
+// eventChannel is gobot's subscription channel type.
+type eventChannel = chan *gobot.Event
+
 var (
-	_ robot.Actuator = (*Board)(nil)
-	_ robot.Releaser = (*Board)(nil)
+	_ robot.Actuator    = (*Board)(nil)
+	_ robot.Releaser    = (*Board)(nil)
+	_ sensors.PinReader = (*Board)(nil)
 )
 
 // Open connects to the board a profile names (serial device or TCP
@@ -219,8 +236,112 @@ func (b *Board) Halt() error {
 			errs = append(errs, b.release(j.Channel))
 		}
 	}
+	b.stopListening()
 	if err := b.a.Finalize(); err != nil {
 		errs = append(errs, fmt.Errorf("firmata: close: %w", err))
 	}
 	return errors.Join(errs...)
+}
+
+// DigitalRead returns the last level the board reported for a digital
+// input pin; the first call sets the pin to input, turns reporting of its
+// port on and returns -1 (no report yet). With AnalogRead it makes the
+// board a sensors.PinReader. Values come from the board's reports through
+// gobot's events, never from gobot's pin table, which its reader
+// goroutine writes without a lock.
+func (b *Board) DigitalRead(pin string) (int, error) {
+	p, err := strconv.Atoi(pin)
+	if err != nil || p < 0 {
+		return 0, fmt.Errorf("firmata: digital pin %q: not a pin number", pin)
+	}
+	return b.read("DigitalRead"+pin, func() error {
+		if p >= len(b.a.Board.Pins()) {
+			return fmt.Errorf("firmata: digital pin %d: board has %d pins", p, len(b.a.Board.Pins()))
+		}
+		if err := b.a.Board.SetPinMode(p, client.Input); err != nil {
+			return err
+		}
+		return b.a.Board.ReportDigital(p/8, 1) // REPORT_DIGITAL takes the port
+	})
+}
+
+// AnalogRead returns the last value the board reported for an analog
+// input by its index (A0 is "0"); the first call sets the pin to analog
+// (which in StandardFirmata starts its reports) and returns -1.
+func (b *Board) AnalogRead(pin string) (int, error) {
+	ch, err := strconv.Atoi(pin)
+	if err != nil || ch < 0 || ch > 15 {
+		return 0, fmt.Errorf("firmata: analog pin %q: want an analog index 0..15", pin)
+	}
+	return b.read("AnalogRead"+pin, func() error {
+		for p, info := range b.a.Board.Pins() {
+			if info.AnalogChannel == ch && slices.Contains(info.SupportedModes, client.Analog) {
+				if err := b.a.Board.SetPinMode(p, client.Analog); err != nil {
+					return err
+				}
+				return b.a.Board.ReportAnalog(ch, 1)
+			}
+		}
+		return fmt.Errorf("firmata: board has no analog input A%d", ch)
+	})
+}
+
+// read returns the last reported value of an event, setting the pin up
+// (once) and starting the event listener when needed.
+func (b *Board) read(event string, setup func() error) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.halted {
+		return 0, errors.New("firmata: read after halt")
+	}
+	if b.values == nil {
+		b.values = map[string]int{}
+		b.events = b.a.Board.Subscribe()
+		b.stopEvents = make(chan struct{})
+		b.listening = make(chan struct{})
+		go b.listen(b.events, b.stopEvents, b.listening)
+	}
+	b.valMu.Lock()
+	v, seen := b.values[event]
+	b.valMu.Unlock()
+	if seen {
+		return v, nil
+	}
+	if !b.watched[event] {
+		if err := setup(); err != nil {
+			return 0, fmt.Errorf("firmata: %s: %w", event, err)
+		}
+		if b.watched == nil {
+			b.watched = map[string]bool{}
+		}
+		b.watched[event] = true
+	}
+	return -1, nil
+}
+
+// listen keeps the last value of every pin report until stopped.
+func (b *Board) listen(events <-chan *gobot.Event, stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	for {
+		select {
+		case <-stop:
+			return
+		case e := <-events:
+			if v, ok := e.Data.(int); ok && (strings.HasPrefix(e.Name, "DigitalRead") || strings.HasPrefix(e.Name, "AnalogRead")) {
+				b.valMu.Lock()
+				b.values[e.Name] = v
+				b.valMu.Unlock()
+			}
+		}
+	}
+}
+
+// stopListening ends the event listener, if one runs. Called with b.mu held.
+func (b *Board) stopListening() {
+	if b.values == nil {
+		return
+	}
+	b.a.Board.Unsubscribe(b.events)
+	close(b.stopEvents)
+	<-b.listening
 }

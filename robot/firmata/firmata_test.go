@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	gfirmata "gobot.io/x/gobot/v2/platforms/firmata"
 
@@ -146,7 +147,7 @@ func (d *device) handle(m []byte) {
 			}
 		}
 		d.reply(append(m, 0xF7)...)
-	case hex == "D0 01" || hex == "D1 01":
+	case !d.shook && (hex == "D0 01" || hex == "D1 01"):
 		if hex == "D1 01" {
 			d.shook = true
 		}
@@ -292,4 +293,52 @@ func TestRejectsPinWithoutServo(t *testing.T) {
 	if _, err := firmata.New(p, a); err == nil || !strings.Contains(err.Error(), "pin 15 cannot drive a servo") {
 		t.Errorf("err = %v", err)
 	}
+}
+
+func TestSensorPins(t *testing.T) {
+	b, d := connect(t, profile(t))
+	d.take()
+	// A touch pad on D2: input mode, REPORT_DIGITAL for port 0; nothing
+	// is known until the board reports.
+	if v, err := b.DigitalRead("2"); err != nil || v != -1 {
+		t.Fatalf("first read = %d, %v; want -1 (no report yet)", v, err)
+	}
+	if got, want := d.take(), "F4 02 00, D0 01"; got != want {
+		t.Errorf("digital read setup\n got %s\nwant %s", got, want)
+	}
+	d.mu.Lock()
+	d.reply(0x90, 0x04, 0x00) // port 0 report: pin 2 high
+	d.mu.Unlock()
+	waitFor(t, func() bool { v, _ := b.DigitalRead("2"); return v == 1 })
+	// EDA on A0 (pin 14 on an Uno): analog mode, REPORT_ANALOG 0.
+	if v, err := b.AnalogRead("0"); err != nil || v != -1 {
+		t.Fatalf("first analog read = %d, %v", v, err)
+	}
+	if got, want := d.take(), "F4 0E 02, C0 01"; got != want {
+		t.Errorf("analog read setup\n got %s\nwant %s", got, want)
+	}
+	d.mu.Lock()
+	d.reply(0xE0, 0x00, 0x04) // A0 = 512
+	d.mu.Unlock()
+	waitFor(t, func() bool { v, _ := b.AnalogRead("0"); return v == 512 })
+	if _, err := b.AnalogRead("7"); err == nil {
+		t.Error("an Uno has no A7")
+	}
+	if got := d.take(); got != "" {
+		t.Errorf("later reads sent %s", got)
+	}
+}
+
+// waitFor polls a condition the board's reader goroutine makes true; the
+// reader runs outside any synctest bubble (gobot starts it), so this is a
+// bounded poll, not a timing assertion.
+func waitFor(t *testing.T, ok func() bool) {
+	t.Helper()
+	for range 1000 {
+		if ok() {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Fatal("condition never became true")
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"sync"
 
 	"github.com/kindred-hri/kindred/robot"
@@ -30,6 +31,10 @@ type Body struct {
 	halted bool
 	halts  int
 	writes int
+
+	sensors map[string]robot.SensorConfig
+	digital map[int]int // what each simulated pin reads
+	analog  map[int]int
 }
 
 var (
@@ -48,6 +53,13 @@ func New(p *robot.Profile) *Body {
 		pulse:  make(map[robot.JointID]float64, len(p.Joints)),
 		fail:   map[robot.JointID]error{},
 		limp:   map[robot.JointID]bool{},
+
+		sensors: map[string]robot.SensorConfig{},
+		digital: map[int]int{},
+		analog:  map[int]int{},
+	}
+	for _, s := range p.Sensors {
+		b.sensors[s.ID] = s
 	}
 	for _, j := range p.Joints {
 		b.joints[j.ID] = j
@@ -229,4 +241,55 @@ func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 func angleOf(j robot.JointConfig, us float64) float64 {
 	return math.Max(j.MinDeg, math.Min(j.MaxDeg, unclampedAngle(j, us)))
+}
+
+// Touch presses (on) or releases a simulated touch sensor by its profile
+// id, so scenarios and tests can touch the robot.
+func (b *Body) Touch(sensor string, on bool) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s, ok := b.sensors[sensor]
+	if !ok || s.Kind != robot.SensorTouch {
+		return fmt.Errorf("sim: no touch sensor %q", sensor)
+	}
+	v := 0
+	if on {
+		v = 1
+	}
+	if s.Signal == robot.SignalDigital {
+		b.digital[s.Pin] = v
+	} else {
+		b.analog[s.Pin] = v * 1023
+	}
+	return nil
+}
+
+// SetAnalog sets what a simulated analog pin reads (0..1023).
+func (b *Body) SetAnalog(pin, raw int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.analog[pin] = raw
+}
+
+// DigitalRead reads a simulated digital pin, as gobot's firmata adaptor
+// does a real one.
+func (b *Body) DigitalRead(pin string) (int, error) {
+	n, err := strconv.Atoi(pin)
+	if err != nil {
+		return 0, fmt.Errorf("sim: digital pin %q: %w", pin, err)
+	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.digital[n], nil
+}
+
+// AnalogRead reads a simulated analog pin by its analog index.
+func (b *Body) AnalogRead(pin string) (int, error) {
+	n, err := strconv.Atoi(pin)
+	if err != nil {
+		return 0, fmt.Errorf("sim: analog pin %q: %w", pin, err)
+	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.analog[n], nil
 }
