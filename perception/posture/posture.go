@@ -93,6 +93,9 @@ type Analyzer struct {
 	breath             float64 // last breathing estimate (recomputed once a second)
 	breathAt           time.Duration
 	head               HeadDynamics
+	rhythmAt           time.Duration // when head dynamics and body rocking were last computed
+	bodyRock           float64
+	bodyPeriod         float64
 	last               perception.PostureObs
 }
 
@@ -236,12 +239,13 @@ func resizeF(b []float64, n int) []float64 {
 // changed is the fraction of sampled pixels that differ from the previous frame.
 func (a *Analyzer) changed() float64 {
 	n := 0
-	th := int(a.o.DiffThreshold)
+	th := int32(a.o.DiffThreshold)
+	prev := a.prev[:len(a.cur)]
 	for i, v := range a.cur {
-		d := int(v) - int(a.prev[i])
-		if d > th || d < -th {
-			n++
-		}
+		// Branch-free |d| > th: noisy pixels would otherwise mispredict.
+		d := int32(v) - int32(prev[i])
+		m := d >> 31
+		n += int(uint32(th-(d^m-m)) >> 31)
 	}
 	return float64(n) / float64(len(a.cur))
 }
@@ -338,15 +342,20 @@ func (a *Analyzer) measure(f perception.Frame) perception.PostureObs {
 		obs.Jerk = jerkiness(win)
 	}
 
-	a.head = a.headDynamics(f.At)
-	long := a.samples
-	for len(long) > 0 && long[0].at < f.At-rockWindow {
-		long = long[1:]
+	// Periodicity changes slowly; five times a second is plenty and keeps
+	// the autocorrelations off the per-frame budget.
+	if f.At-a.rhythmAt >= 200*time.Millisecond || a.rhythmAt == 0 {
+		a.rhythmAt = max(f.At, 1)
+		a.head = a.headDynamics(f.At)
+		long := a.samples
+		for len(long) > 0 && long[0].at < f.At-rockWindow {
+			long = long[1:]
+		}
+		a.bodyRock, a.bodyPeriod = a.periodicity(long, 0.6, 4)
 	}
-	bodyRock, bodyPeriod := a.periodicity(long, 0.6, 4)
 	rock := 0.0
-	if bodyPeriod > 0 && obs.Amplitude > 0.1 {
-		rock = clamp01((bodyRock - 0.3) / 0.5)
+	if a.bodyPeriod > 0 && obs.Amplitude > 0.1 {
+		rock = clamp01((a.bodyRock - 0.3) / 0.5)
 	}
 	obs.Rocking = max(rock, a.head.Rocking)
 	obs.Restlessness = clamp01(float64(active)/float64(n)*(1-obs.Rocking)) * clamp01(obs.Speed*3)
@@ -446,12 +455,14 @@ func (a *Analyzer) breathing() float64 {
 	if r < 0.5 || period == 0 {
 		return 0
 	}
-	// Gross movement (walking, rocking hard) swamps breathing.
-	var energy float64
+	// Gross movement (walking, rocking, a camera pan) swamps breathing: the
+	// chest moves a few percent of the region, slowly.
+	var energy, speed float64
 	for _, s := range win {
 		energy += s.energy
+		speed += math.Hypot(s.vx, s.vy)
 	}
-	if energy/float64(len(win)) > 0.1 {
+	if n := float64(len(win)); energy/n > 0.1 || speed/n > 0.15 {
 		return 0
 	}
 	return math.Round(600/period) / 10
@@ -475,7 +486,8 @@ func autocorrPeak(xs []float64, dt, minP, maxP float64) (float64, float64) {
 		return 0, 0
 	}
 	r := make([]float64, hi+2)
-	for lag := max(1, lo-1); lag <= hi+1 && lag < n; lag++ {
+	r[0] = 1
+	for lag := 1; lag <= hi+1 && lag < n; lag++ {
 		var s, ea, eb float64
 		for i := lag; i < n; i++ {
 			s += xs[i] * xs[i-lag]
@@ -486,16 +498,26 @@ func autocorrPeak(xs []float64, dt, minP, maxP float64) (float64, float64) {
 			r[lag] = s / math.Sqrt(ea*eb)
 		}
 	}
+	// A real oscillation's autocorrelation swings down (to about -1 at half
+	// a period) before it comes back; a slow drift's only decays, with
+	// wiggles that must not count as a period.
+	swing := func(lag int) bool {
+		trough := r[lag]
+		for l := 1; l < lag; l++ {
+			trough = min(trough, r[l])
+		}
+		return r[lag]-trough >= 0.6
+	}
 	// Multiples of the period correlate almost as well as the period itself;
 	// the first peak close to the best one is the fundamental.
 	best := 0.0
 	for lag := lo; lag <= hi && lag+1 < len(r); lag++ {
-		if r[lag] > best && r[lag] >= r[lag-1] && r[lag] >= r[lag+1] {
+		if r[lag] > best && r[lag] >= r[lag-1] && r[lag] >= r[lag+1] && swing(lag) {
 			best = r[lag]
 		}
 	}
 	for lag := lo; lag <= hi && lag+1 < len(r) && best > 0; lag++ {
-		if r[lag] >= 0.85*best && r[lag] >= r[lag-1] && r[lag] >= r[lag+1] {
+		if r[lag] >= 0.85*best && r[lag] >= r[lag-1] && r[lag] >= r[lag+1] && swing(lag) {
 			return r[lag], float64(lag) * dt
 		}
 	}
