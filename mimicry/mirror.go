@@ -211,8 +211,8 @@ func (m *Mirror) forgetFaces() {
 
 // Step advances the mirror to session time at and returns the command to
 // send, or false when there is nothing new: still and already at rest, or
-// nothing moved since a command less than 200 ms old. Time never runs backwards: an earlier at counts as the
-// last one.
+// nothing moved since a command less than 200 ms old. Time never runs
+// backwards: an earlier at counts as the last one.
 func (m *Mirror) Step(at time.Duration) (robot.Command, bool) {
 	return m.StepInto(at, make(robot.Pose, len(m.body.present)))
 }
