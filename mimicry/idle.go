@@ -23,7 +23,7 @@ const (
 	breathTilt        = 0.7              // degrees of head tilt at rest
 	guidedBreathTilt  = 2.5
 	breathShoulder    = 0.03 // fraction of shoulder travel at rest
-	guidedBreathShldr = 0.15
+	guidedBreathShldr = 0.1
 
 	gazeMinGap = 1500 * time.Millisecond
 	gazeMaxGap = 4500 * time.Millisecond
