@@ -3,9 +3,229 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"gocv.io/x/gocv"
+
+	"github.com/kindred-hri/kindred/perception/face/dlib"
+	"github.com/kindred-hri/kindred/perception/keywords"
+	"github.com/kindred-hri/kindred/perception/microphone"
+	"github.com/kindred-hri/kindred/robot"
+	"github.com/kindred-hri/kindred/voices"
+	"github.com/kindred-hri/kindred/voices/espeak"
+	"github.com/kindred-hri/kindred/voices/playback"
 )
 
-// PLACEHOLDER: replaced by the owner of this command.
+// check is one thing `kindred doctor` looks at.
+type check struct {
+	name string
+	// required checks make doctor fail; the others only degrade a run
+	// (no camera: voice and posture go on).
+	required bool
+	run      func(ctx context.Context) (detail string, err error)
+	fix      string
+}
+
+// doctorResult is one line of the report.
+type doctorResult struct {
+	name, status, detail, fix string
+}
+
 func cmdDoctor(ctx context.Context, e env, args []string) error {
-	return errors.New("doctor: not built yet")
+	fs := newFlags("doctor", e.stderr)
+	profile := fs.String("robot", "sim", "body profile whose board to check")
+	mqtt := fs.String("mqtt", "", "also check this MQTT broker, tcp://HOST:PORT")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	p, err := robot.LoadProfile(*profile)
+	if err != nil {
+		if errors.Is(err, robot.ErrBadProfile) {
+			return &usageError{err}
+		}
+		return err
+	}
+	checks := doctorChecks(p, *mqtt)
+	results, failed := runChecks(ctx, checks)
+	printDoctor(e.stdout, results)
+	if failed > 0 {
+		return fmt.Errorf("%d required check(s) failed; see the fixes above", failed)
+	}
+	return nil
+}
+
+func runChecks(ctx context.Context, checks []check) ([]doctorResult, int) {
+	var results []doctorResult
+	failed := 0
+	for _, c := range checks {
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		detail, err := c.run(cctx)
+		cancel()
+		r := doctorResult{name: c.name, status: "ok", detail: detail}
+		if err != nil {
+			r.status, r.detail, r.fix = "missing", oneLine(err), c.fix
+			if c.required {
+				r.status = "FAIL"
+				failed++
+			}
+		}
+		results = append(results, r)
+	}
+	return results, failed
+}
+
+func printDoctor(w io.Writer, results []doctorResult) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, r := range results {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.status, r.name, r.detail)
+		if r.fix != "" {
+			fmt.Fprintf(tw, "\t\tfix: %s\n", r.fix)
+		}
+	}
+	tw.Flush()
+}
+
+const aptFix = "run `make deps` (or: sudo apt-get install %s)"
+
+func doctorChecks(p *robot.Profile, broker string) []check {
+	checks := []check{
+		{name: "opencv", required: true, fix: fmt.Sprintf(aptFix, "libopencv-dev opencv-data"),
+			run: func(context.Context) (string, error) {
+				v := gocv.OpenCVVersion()
+				if !strings.HasPrefix(v, "4.") {
+					return "", fmt.Errorf("OpenCV %s; Kindred is built for 4.6", v)
+				}
+				cascade := "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml"
+				if _, err := os.Stat(cascade); err != nil {
+					return "", fmt.Errorf("OpenCV %s but no face cascades: %w", v, err)
+				}
+				return "OpenCV " + v + ", cascades in /usr/share/opencv4", nil
+			}},
+		{name: "face model", required: true, fix: fmt.Sprintf(aptFix, "libdlib-data"),
+			run: func(context.Context) (string, error) {
+				lm, err := dlib.OpenLandmarker(dlib.DefaultModel)
+				if err != nil {
+					return "", err
+				}
+				lm.Close()
+				return "dlib 68-point landmarks " + dlib.DefaultModel, nil
+			}},
+		{name: "speech", required: true, fix: fmt.Sprintf(aptFix, "espeak-ng libespeak-ng1"),
+			run: func(ctx context.Context) (string, error) {
+				eng, err := espeak.Open()
+				if err != nil {
+					return "", err
+				}
+				persona, err := voices.DefaultPersona("en")
+				if err != nil {
+					return "", err
+				}
+				v, err := voices.NewVoice(persona, "en", "neutral")
+				if err != nil {
+					return "", err
+				}
+				a, err := voices.Render(ctx, eng, "hello", v)
+				if err != nil {
+					return "", err
+				}
+				return fmt.Sprintf("espeak-ng speaks (%.2f s for \"hello\")", a.Duration().Seconds()), nil
+			}},
+		{name: "keywords", required: true, fix: fmt.Sprintf(aptFix, "pocketsphinx-en-us libpocketsphinx3"),
+			run: func(context.Context) (string, error) {
+				sp, err := keywords.New(keywords.DefaultOpts())
+				if err != nil {
+					return "", err
+				}
+				sp.Close()
+				return "pocketsphinx en-US model loads", nil
+			}},
+		{name: "speaker", fix: "start PulseAudio (pulseaudio --start) or connect a speaker; the robot speaks silently until then",
+			run: func(context.Context) (string, error) {
+				if err := playback.Check(); err != nil {
+					return "", err
+				}
+				return "default audio output plays", nil
+			}},
+		{name: "microphone", fix: "plug in a microphone or start PulseAudio; the run goes on without voice until then",
+			run: func(context.Context) (string, error) {
+				devs, err := microphone.Devices(microphone.DefaultOpts())
+				if err != nil {
+					return "", err
+				}
+				if len(devs) == 0 {
+					return "", errors.New("no capture device")
+				}
+				return strings.Join(devs, "; "), nil
+			}},
+		{name: "camera", fix: "plug in a V4L2 camera (or use --video FILE); the run goes on with voice and posture",
+			run: func(context.Context) (string, error) {
+				cams, _ := filepath.Glob("/dev/video*")
+				if len(cams) == 0 {
+					return "", errors.New("no /dev/video* device")
+				}
+				return strings.Join(cams, ", "), nil
+			}},
+	}
+	if c, ok := boardCheck(p); ok {
+		checks = append(checks, c)
+	}
+	if broker != "" {
+		checks = append(checks, check{name: "mqtt", required: true,
+			fix: "start the broker (sudo apt-get install mosquitto) and check host, port and firewall",
+			run: func(ctx context.Context) (string, error) {
+				host := strings.TrimPrefix(strings.TrimPrefix(broker, "tcp://"), "mqtt://")
+				var d net.Dialer
+				conn, err := d.DialContext(ctx, "tcp", host)
+				if err != nil {
+					return "", err
+				}
+				conn.Close()
+				return "broker " + host + " accepts connections", nil
+			}})
+	}
+	return checks
+}
+
+// boardCheck looks for the servo board the profile names.
+func boardCheck(p *robot.Profile) (check, bool) {
+	switch p.Board.Kind {
+	case robot.BoardPCA9685:
+		dev := fmt.Sprintf("/dev/i2c-%d", p.Board.Bus)
+		return check{name: "servo board", required: true,
+			fix: "enable I²C (raspi-config, or the Jetson pinmux), wire SDA/SCL, and check the bus number in the profile",
+			run: func(context.Context) (string, error) {
+				f, err := os.OpenFile(dev, os.O_RDWR, 0)
+				if err != nil {
+					return "", fmt.Errorf("PCA9685 on %s: %w", dev, err)
+				}
+				f.Close()
+				return fmt.Sprintf("PCA9685 bus %s opens (address 0x%02x)", dev, p.Board.Address), nil
+			}}, true
+	case robot.BoardFirmata:
+		return check{name: "servo board", required: true,
+			fix: "flash StandardFirmata, plug the board in, and check the port in the profile",
+			run: func(ctx context.Context) (string, error) {
+				if p.Board.Transport == "tcp" {
+					var d net.Dialer
+					conn, err := d.DialContext(ctx, "tcp", p.Board.Port)
+					if err != nil {
+						return "", fmt.Errorf("Firmata at %s: %w", p.Board.Port, err)
+					}
+					conn.Close()
+					return "Firmata at " + p.Board.Port + " accepts connections", nil
+				}
+				if _, err := os.Stat(p.Board.Port); err != nil {
+					return "", fmt.Errorf("Firmata on %s: %w", p.Board.Port, err)
+				}
+				return "Firmata serial port " + p.Board.Port + " present", nil
+			}}, true
+	}
+	return check{}, false
 }

@@ -74,7 +74,7 @@ func (c runConfig) validate() error {
 		return fmt.Errorf("retain_days: %d is negative", c.Retain)
 	}
 	if err := c.Behavior.Validate(); err != nil {
-		return fmt.Errorf("behavior: %w", err)
+		return err // already says "behavior: ..."
 	}
 	return nil
 }

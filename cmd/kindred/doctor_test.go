@@ -1,0 +1,59 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// make deps installs everything doctor calls required, so on a machine set up
+// by the README those checks pass; the optional ones (camera, speaker,
+// microphone) depend on the machine and only have to be reported.
+func TestDoctorReportsEveryCheck(t *testing.T) {
+	_, out, stderr := runKindred(t, "doctor")
+	for _, name := range []string{"opencv", "face model", "speech", "keywords"} {
+		line := lineStarting(out, name)
+		if !strings.HasPrefix(line, "ok") {
+			t.Errorf("%s: %q, want ok (stderr %s)", name, line, stderr)
+		}
+	}
+	for _, name := range []string{"speaker", "microphone", "camera"} {
+		line := lineStarting(out, name)
+		if line == "" {
+			t.Errorf("no %s line in:\n%s", name, out)
+			continue
+		}
+		if !strings.HasPrefix(line, "ok") && !strings.Contains(out, "fix:") {
+			t.Errorf("%s missing without a fix: %s", name, out)
+		}
+	}
+}
+
+func TestDoctorChecksTheProfilesBoard(t *testing.T) {
+	code, out, _ := runKindred(t, "doctor", "--robot", "tabletop-pca9685")
+	line := lineStarting(out, "servo board")
+	if line == "" {
+		t.Fatalf("no servo board line:\n%s", out)
+	}
+	// No I²C bus on a test machine: the board is required, so doctor fails.
+	if !strings.HasPrefix(line, "FAIL") || code != 1 {
+		t.Errorf("exit %d, line %q; want FAIL and exit 1 without /dev/i2c-1", code, line)
+	}
+}
+
+func TestDoctorBadProfileExitsTwo(t *testing.T) {
+	code, _, stderr := runKindred(t, "doctor", "--robot", "/nonexistent/profile.yaml")
+	if code != 2 || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+// lineStarting returns the report line whose check name is name.
+func lineStarting(out, name string) string {
+	for _, l := range strings.Split(out, "\n") {
+		f := strings.Fields(l)
+		if len(f) >= 2 && strings.HasPrefix(strings.Join(f[1:], " "), name) {
+			return l
+		}
+	}
+	return ""
+}
