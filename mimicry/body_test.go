@@ -38,6 +38,7 @@ func TestNewRejectsBadInput(t *testing.T) {
 		{"max delay", []robot.JointSpec{ok}, bad(func(o *Opts) { o.MaxDelay = time.Minute }), "max delay"},
 		{"face timeout", []robot.JointSpec{ok}, bad(func(o *Opts) { o.FaceTimeout = 0 }), "face timeout"},
 		{"pain pspi", []robot.JointSpec{ok}, bad(func(o *Opts) { o.PainPSPI = 20 }), "pain PSPI"},
+		{"settings", []robot.JointSpec{ok}, bad(func(o *Opts) { o.Settings.Gain = 2 }), "settings"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -207,10 +208,10 @@ func TestBadFacesNeverPanic(t *testing.T) {
 	steps := drive(t, m, nil, 40*time.Millisecond, secs(3))
 	checkInRange(t, steps)
 	st := m.Stats()
-	if st.Invalid != 3 || st.Stale != 1 || st.OtherFaces != 1 || st.Faces != 2 {
-		t.Fatalf("stats %+v, want 3 invalid, 1 stale, 1 other face, 2 accepted", st)
+	if st.Invalid != 3 || st.Stale != 1 || st.OtherFaces != 1 || st.Faces != 2 || st.Clamped != 1 {
+		t.Fatalf("stats %+v, want 3 invalid, 1 stale, 1 other face, 2 accepted, 1 clamped", st)
 	}
-	if !strings.Contains(m.String(), "gain=1.00 delay=1s") {
+	if !strings.Contains(m.String(), "gain=1.00 delay=2s concern=0.00") {
 		t.Fatalf("settings not clamped: %v", m)
 	}
 }

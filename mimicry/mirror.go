@@ -92,10 +92,11 @@ type Stats struct {
 	Nods       int64 // nods detected
 	Shakes     int64 // head shakes detected
 	Commands   int64 // commands emitted
+	Clamped    int64 // intents whose mirror settings were out of range and clamped
 }
 
 type counters struct {
-	faces, invalid, stale, other, overflow, ignored, nods, shakes, commands atomic.Int64
+	faces, invalid, stale, other, overflow, ignored, nods, shakes, commands, clamped atomic.Int64
 }
 
 // New returns a Mirror for a body. Joints mimicry does not drive are
@@ -108,11 +109,16 @@ func New(joints []robot.JointSpec, o Opts) (*Mirror, error) {
 	if err != nil {
 		return nil, err
 	}
+	sanitized, clamped := o.sanitize(o.Settings)
+	if clamped {
+		return nil, fmt.Errorf("mimicry: opts: settings %+v out of range (gain and concern 0..1, delay 0..%v)",
+			o.Settings, o.MaxDelay)
+	}
 	capacity := int(o.MaxDelay.Seconds()*maxFaceRate) + 8
 	m := &Mirror{
 		opts:     o,
 		body:     b,
-		settings: o.sanitize(o.Settings),
+		settings: sanitized,
 		line:     newDelayLine(capacity),
 		idle:     newIdle(o.Seed),
 	}
@@ -125,7 +131,7 @@ func (m *Mirror) Stats() Stats {
 	return Stats{
 		Faces: c.faces.Load(), Invalid: c.invalid.Load(), Stale: c.stale.Load(),
 		OtherFaces: c.other.Load(), Overflow: c.overflow.Load(), Ignored: c.ignored.Load(),
-		Nods: c.nods.Load(), Shakes: c.shakes.Load(), Commands: c.commands.Load(),
+		Nods: c.nods.Load(), Shakes: c.shakes.Load(), Commands: c.commands.Load(), Clamped: c.clamped.Load(),
 	}
 }
 
@@ -176,7 +182,11 @@ func (m *Mirror) Face(obs perception.FaceObs) {
 // another intent comes. An intent of kind IntentNone changes the settings
 // only.
 func (m *Mirror) SetIntent(in behavior.Intent) {
-	m.settings = m.opts.sanitize(in.Mirror)
+	var clamped bool
+	m.settings, clamped = m.opts.sanitize(in.Mirror)
+	if clamped {
+		m.stats.clamped.Add(1)
+	}
 	switch {
 	case in.Kind == behavior.IntentStill:
 		if !m.still {

@@ -47,15 +47,16 @@ type Opts struct {
 }
 
 // DefaultOpts returns the settings the project runs with: 25 Hz idle ticks
-// at real time, 150 ms smoothing, mirroring on at gain 0.6 with a 400 ms
-// delay (facial mimicry in people starts 300–400 ms after the expression).
+// at real time, 150 ms smoothing, delays up to 2 s, mirroring on at gain
+// 0.6 with a 400 ms delay (facial mimicry in people starts 300–400 ms after
+// the expression) until the first intent says otherwise.
 func DefaultOpts() Opts {
 	return Opts{
 		Tick:            40 * time.Millisecond,
 		Speed:           1,
 		Smoothing:       150 * time.Millisecond,
 		ConcernSlowdown: 2.5,
-		MaxDelay:        time.Second,
+		MaxDelay:        2 * time.Second,
 		FaceTimeout:     500 * time.Millisecond,
 		PainPSPI:        4,
 		Idle:            true,
@@ -95,12 +96,14 @@ func (o Opts) Validate() error {
 }
 
 // sanitize clamps settings that arrive on intents to what the mirror can
-// honour: bad values from a console must not stop the robot.
-func (o Opts) sanitize(s behavior.MirrorSettings) behavior.MirrorSettings {
+// honour, reporting whether it had to: bad values from a console must not
+// stop the robot.
+func (o Opts) sanitize(s behavior.MirrorSettings) (behavior.MirrorSettings, bool) {
+	in := s
 	s.Gain = clampFinite(s.Gain, 0, 1)
 	s.Concern = clampFinite(s.Concern, 0, 1)
 	s.Delay = min(max(s.Delay, 0), o.MaxDelay)
-	return s
+	return s, s != in
 }
 
 func clampFinite(v, lo, hi float64) float64 {
