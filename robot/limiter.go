@@ -81,7 +81,7 @@ type LatencyMS struct {
 	P50 float64 `json:"p50"`
 	P95 float64 `json:"p95"`
 	Max float64 `json:"max"`
-	N   int     `json:"n"`
+	N   int     `json:"-"` // samples ever recorded (the window keeps the latest 4096)
 }
 
 // LimiterStats are the limiter's counters.
