@@ -12,13 +12,17 @@ type delayLine struct {
 func newDelayLine(capacity int) delayLine { return delayLine{buf: make([]sample, capacity)} }
 
 // push appends a sample; observations arrive in time order (Face rejects
-// older ones). When the line is full the oldest waiting sample is
-// overwritten and push reports true: the delay shrinks for a moment rather
-// than the buffer growing.
+// older ones). When the line is full, faces come faster than it was sized
+// for: it drops every second waiting sample, halving the frame rate but
+// keeping the whole delayed span, and push reports true.
 func (d *delayLine) push(s sample) (overflow bool) {
 	if d.size == len(d.buf) {
-		d.head = (d.head + 1) % len(d.buf)
-		d.size--
+		n := 0
+		for i := 0; i < d.size; i += 2 {
+			d.buf[(d.head+n)%len(d.buf)] = d.buf[(d.head+i)%len(d.buf)]
+			n++
+		}
+		d.size = n
 		overflow = true
 	}
 	d.buf[(d.head+d.size)%len(d.buf)] = s

@@ -41,8 +41,6 @@ type swingTracker struct {
 	initialised bool
 }
 
-func (w *swingTracker) reset() { *w = swingTracker{} }
-
 // update feeds one value and returns the swing in progress (from its start
 // to the newest extreme) and whether one is in progress.
 func (w *swingTracker) update(at time.Duration, v float64) (swing, bool) {

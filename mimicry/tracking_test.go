@@ -1,10 +1,12 @@
 package mimicry
 
 import (
+	"math"
 	"reflect"
 	"testing"
 	"time"
 
+	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/robot"
 )
@@ -100,5 +102,49 @@ func TestTimeNeverRunsBack(t *testing.T) {
 		if okA != okB || !reflect.DeepEqual(a.Pose, b.Pose) {
 			t.Fatalf("at %v: %v after a step back, %v without", at, a.Pose, b.Pose)
 		}
+	}
+}
+
+// TestDelayLineOverflow: faces faster than the delay line was sized for
+// thin the waiting faces out (counted) instead of growing the buffer; the
+// delay and the mirrored motion survive.
+func TestDelayLineOverflow(t *testing.T) {
+	o := testOpts()
+	o.Settings = settings(1, o.MaxDelay)
+	m := newMirror(t, fullBody(), o)
+	faces := script(200, secs(3), func(t time.Duration) perception.FaceObs {
+		return perception.FaceObs{Pose: perception.HeadPose{Yaw: 10 * t.Seconds()}}
+	})
+	steps := drive(t, m, faces, 40*time.Millisecond, secs(5))
+	st := m.Stats()
+	if st.Overflow == 0 || st.Faces != int64(len(faces)) {
+		t.Fatalf("stats %+v for %d faces at 200 fps", st, len(faces))
+	}
+	for _, at := range []time.Duration{secs(2.5), secs(3), secs(4), secs(4.9)} {
+		// Delayed, and behind by the smoothing's lag (slope × time constant).
+		want := -10 * (at - o.MaxDelay - o.Smoothing).Seconds()
+		if p := poseAt(steps, at); math.Abs(float64(p[robot.HeadPan])-want) > 1.5 {
+			t.Errorf("head_pan %v at %v, want about %.1f", p[robot.HeadPan], at, want)
+		}
+	}
+	checkInRange(t, steps)
+}
+
+// TestDisabledDoesNotAnswerNods: nods are still counted, but the robot
+// does not answer them when mirroring is off.
+func TestDisabledDoesNotAnswerNods(t *testing.T) {
+	o := testOpts()
+	o.Settings = behavior.MirrorSettings{Enabled: false}
+	m := newMirror(t, fullBody(), o)
+	faces := script(30, secs(3), func(t time.Duration) perception.FaceObs {
+		return perception.FaceObs{Pose: perception.HeadPose{Pitch: dip(t, secs(1), 600*time.Millisecond, -10)}}
+	})
+	for _, s := range drive(t, m, faces, 40*time.Millisecond, secs(3)) {
+		if s.ok && (s.cmd.Source != robot.SourceIdle || s.cmd.Pose[robot.HeadTilt] != 0) {
+			t.Fatalf("%v: %v command with head tilt %v while mirroring is off", s.at, s.cmd.Source, s.cmd.Pose[robot.HeadTilt])
+		}
+	}
+	if n := m.Stats().Nods; n != 1 {
+		t.Fatalf("%d nods counted, want 1", n)
 	}
 }
