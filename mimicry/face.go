@@ -153,9 +153,14 @@ func mirrorFace(s *sample, open [2]float64, gain float64, painful bool) targets 
 		lids = [2]float64{}
 		corner, jaw = 0, 0
 	case s.expr == perception.ExprHappy:
-		// A smile may be mirrored; laughter's narrowed eyes only softly.
+		// A smile may be mirrored; laughter's narrowed eyes only softly,
+		// though a blink stays a blink.
 		inner, outer = max(inner, 0), max(outer, 0)
-		lids[0], lids[1] = max(lids[0], -0.35), max(lids[1], -0.35)
+		for i, l := range lids {
+			if l > -1 {
+				lids[i] = max(l, -0.35)
+			}
+		}
 	}
 
 	t[sBrowInnerL], t[sBrowInnerR] = inner, inner
