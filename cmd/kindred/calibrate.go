@@ -16,7 +16,7 @@ import (
 // cmdCalibrate dispatches: kindred calibrate servos|person|mic [...].
 func cmdCalibrate(ctx context.Context, e env, args []string) error {
 	if len(args) == 0 {
-		return badInput("calibrate: want servos, person or mic")
+		return badInput("want servos, person or mic")
 	}
 	switch args[0] {
 	case "servos":
@@ -29,7 +29,7 @@ func cmdCalibrate(ctx context.Context, e env, args []string) error {
 		fmt.Fprintln(e.stderr, "usage: kindred calibrate servos|person|mic [flags] (-h after one for its flags)")
 		return errHelpShown
 	}
-	return badInput("calibrate: unknown target %q (want servos, person or mic)", args[0])
+	return badInput("unknown target %q (want servos, person or mic)", args[0])
 }
 
 // calibrateServos walks the joints of a body one by one and writes the
