@@ -46,6 +46,7 @@ const (
 	judgeFrom     = 15 * time.Second // comfort is given this long before it is judged
 	judgeFull     = 30 * time.Second // ... and fully judged from here on
 	comfortMemory = 2 * time.Minute
+	maxCatchUp    = 5 * time.Second // Run replays gaps up to this long, assessment by assessment
 )
 
 type faceRec struct {
@@ -657,7 +658,10 @@ func (f *Fuser) Run(ctx context.Context, in Inputs, out chan<- perception.PainAs
 	defer close(out)
 	next := time.Duration(-1)
 	emit := func() bool {
-		if next < 0 {
+		if next < 0 || f.newest-next > maxCatchUp {
+			// The first observation, or a jump in observation time (a
+			// paused source, a bad timestamp): resume at the newest time
+			// rather than replaying the gap assessment by assessment.
 			next = f.newest.Truncate(f.o.Interval)
 		}
 		for f.newest >= next {

@@ -343,6 +343,27 @@ func TestProfilesLookedUpOnArrival(t *testing.T) {
 	}
 }
 
+func TestRunSkipsAJumpInTime(t *testing.T) {
+	f, _ := New(DefaultOpts())
+	voices := make(chan perception.VoiceObs, 4)
+	out := make(chan perception.PainAssessment, 100)
+	voices <- perception.VoiceObs{At: 0}
+	voices <- perception.VoiceObs{At: 300 * time.Millisecond}
+	voices <- perception.VoiceObs{At: time.Hour}
+	close(voices)
+	if err := f.Run(context.Background(), Inputs{Voices: voices}, out); err != nil {
+		t.Fatal(err)
+	}
+	var got []time.Duration
+	for a := range out {
+		got = append(got, a.At)
+	}
+	want := []time.Duration{0, 100 * time.Millisecond, 200 * time.Millisecond, 300 * time.Millisecond, time.Hour}
+	if !slices.Equal(got, want) {
+		t.Errorf("assessments at %v, want %v", got, want)
+	}
+}
+
 type profileMap map[string]Profile
 
 func (m profileMap) Profile(id string) (Profile, bool) { p, ok := m[id]; return p, ok }
