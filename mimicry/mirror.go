@@ -21,7 +21,7 @@ const (
 	painOff     = 0.1 // ... and off again
 	frameGuess  = 40 * time.Millisecond
 	// maxFaceRate sizes the delay line: faces per second it can hold for
-	// MaxDelay without shortening the delay.
+	// MaxDelay before it has to thin them out.
 	maxFaceRate = 60
 	// stillEps is the smallest change, in degrees, worth a new command.
 	stillEps = 0.01
@@ -87,7 +87,7 @@ type Stats struct {
 	Invalid    int64 // faces dropped for non-finite values
 	Stale      int64 // faces older than one already accepted
 	OtherFaces int64 // faces of another person while one is followed
-	Overflow   int64 // faces pushed out of a full delay line early
+	Overflow   int64 // times a full delay line was thinned to half its frame rate
 	Ignored    int64 // faces dropped while the intent is still (opted out, paused)
 	Nods       int64 // nods detected
 	Shakes     int64 // head shakes detected
