@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/kindred-hri/kindred/perception"
 )
 
 // Baseline is a person's neutral face as plain numbers: store it with the
@@ -39,6 +41,17 @@ func BaselineOf(frames []Features) (Baseline, error) {
 	b := Baseline{Neutral: medianFeatures(frames), Frames: len(frames)}
 	return b, b.Validate()
 }
+
+// PopulationBaseline is the generic face's neutral measurements: what a new
+// face is compared with until its own calm frames (or a calibration) are
+// known, so a single photo of a smile still reads as a smile.
+func PopulationBaseline() Baseline { return populationBaseline }
+
+var populationBaseline = func() Baseline {
+	lm := Project(&GenericFace, perception.HeadPose{}, 2, perception.Point{X: 320, Y: 240})
+	f, _ := Measure(nil, &lm, perception.HeadPose{})
+	return Baseline{Neutral: f, Frames: 1}
+}()
 
 // learner keeps a running neutral baseline for one tracked face when no
 // calibration is given: the median of calm frames, sampled at most every
@@ -79,9 +92,10 @@ func (l *learner) offer(at time.Duration, f Features, calm bool) {
 	l.next = (l.next + 1) % learnSamples
 }
 
-// baseline is the current estimate; ok is false before the first sample.
+// baseline is the current estimate; ok is false until warmSamples calm
+// frames are in (the caller falls back on PopulationBaseline).
 func (l *learner) baseline() (Baseline, bool) {
-	if len(l.samples) == 0 {
+	if !l.warm() {
 		return Baseline{}, false
 	}
 	if l.dirty {

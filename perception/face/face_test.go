@@ -40,7 +40,7 @@ func score(t *testing.T, e expression, p perception.HeadPose) (perception.AUs, E
 	t.Helper()
 	base := calibrated(t)
 	lm := perspectiveFace(e, p)
-	f, ok := measure(blank, &lm, p)
+	f, ok := Measure(blank, &lm, p)
 	if !ok {
 		t.Fatal("synthetic face not measurable")
 	}
@@ -172,7 +172,7 @@ func TestLookingDownIsNotEyesClosed(t *testing.T) {
 	}{{0, true}, {-25, false}} {
 		pose := perception.HeadPose{Pitch: c.pitch}
 		lm := perspectiveFace(lowered, pose)
-		f, _ := measure(blank, &lm, pose)
+		f, _ := Measure(blank, &lm, pose)
 		if got := eyesClosed(f, base.Neutral, pose, &DefaultOpts); got != c.want {
 			t.Errorf("lids 2/3 down at pitch %v: closed = %v, want %v", c.pitch, got, c.want)
 		}

@@ -40,9 +40,11 @@ func iodOf(lm *[68]perception.Point) float64 {
 	return math.Hypot(l.X-r.X, l.Y-r.Y)
 }
 
-// measure computes Features from landmarks in img under pose. It reports
-// false when the landmarks are degenerate (no measurable eye distance).
-func measure(img *image.Gray, lm *[68]perception.Point, pose perception.HeadPose) (Features, bool) {
+// Measure computes Features from landmarks in img under pose (img may be nil:
+// texture features are then 0). It reports false when the landmarks are
+// degenerate (no measurable eye distance). A calibration measures calm frames
+// with it and keeps BaselineOf them.
+func Measure(img *image.Gray, lm *[68]perception.Point, pose perception.HeadPose) (Features, bool) {
 	f := frontalise(lm, pose)
 	var rc, lc Point3
 	for i := 36; i < 42; i++ {

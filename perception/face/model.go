@@ -14,8 +14,9 @@ type Point3 struct{ X, Y, Z float64 }
 // z away from the camera (the nose tip, nearest the camera, has the most
 // negative z). The origin is midway between the eye centres at eye level;
 // eye centres are about 63 mm apart. Built here from anthropometric averages
-// (jaw as an arc, brows, nose, lids and lips placed by typical distances);
-// it only has to be right to a few millimetres for pose and frontalisation.
+// (jaw as an arc, brows, nose, lids and lips placed by typical distances),
+// with brows, lids and lips checked against dlib's fit on a real face; it
+// only has to be right to a few millimetres for pose and frontalisation.
 var GenericFace = buildGenericFace()
 
 // RigidPoints are the landmarks that expressions barely move (nose bridge and
@@ -30,7 +31,7 @@ func buildGenericFace() [68]Point3 {
 		m[i] = Point3{X: -70 * math.Cos(a), Y: -5 + 125*math.Sin(a), Z: -(-60 + 65*math.Sin(a))}
 	}
 	// Right brow 17..21 (outer to inner); the left brow mirrors it, 22..26 inner to outer.
-	brow := [5]Point3{{-55, -22, 25}, {-46, -32, 10}, {-35, -36, 3}, {-23, -35, 0}, {-12, -30, -2}}
+	brow := [5]Point3{{-55, -10, 25}, {-46, -22, 10}, {-35, -25, 3}, {-23, -24, 0}, {-12, -20, -2}}
 	for i, p := range brow {
 		m[17+i] = p
 		m[26-i] = Point3{-p.X, p.Y, p.Z}
@@ -46,17 +47,17 @@ func buildGenericFace() [68]Point3 {
 	m[34] = Point3{8, 48, -16}
 	m[35] = Point3{15, 45, -10}
 	// Right eye 36..41 (outer corner, upper lid, inner corner, lower lid); left eye mirrors.
-	eye := [6]Point3{{-45, 0, 8}, {-36, -5, 2}, {-26, -5, 1}, {-18, 0, 3}, {-26, 5, 1}, {-36, 5, 2}}
+	eye := [6]Point3{{-45, 0, 8}, {-36, -6, 2}, {-26, -6, 1}, {-18, 0, 3}, {-26, 4, 1}, {-36, 4, 2}}
 	mirror := [6]int{45, 44, 43, 42, 47, 46}
 	for i, p := range eye {
 		m[36+i] = p
 		m[mirror[i]] = Point3{-p.X, p.Y, p.Z}
 	}
 	// Outer lips 48..59 clockwise from the right corner, inner lips 60..67.
-	outer := [12]Point3{{-25, 75, 0}, {-15, 70, -8}, {-6, 67, -12}, {0, 68, -13}, {6, 67, -12}, {15, 70, -8},
-		{25, 75, 0}, {15, 82, -7}, {6, 85, -10}, {0, 86, -11}, {-6, 85, -10}, {-15, 82, -7}}
+	outer := [12]Point3{{-25, 71, 0}, {-15, 66, -8}, {-6, 63, -12}, {0, 64, -13}, {6, 63, -12}, {15, 66, -8},
+		{25, 71, 0}, {15, 78, -7}, {6, 81, -10}, {0, 82, -11}, {-6, 81, -10}, {-15, 78, -7}}
 	copy(m[48:60], outer[:])
-	inner := [8]Point3{{-20, 75, -2}, {-6, 73, -10}, {0, 73, -11}, {6, 73, -10}, {20, 75, -2}, {6, 77, -10}, {0, 77, -11}, {-6, 77, -10}}
+	inner := [8]Point3{{-20, 71, -2}, {-6, 69, -10}, {0, 69, -11}, {6, 69, -10}, {20, 71, -2}, {6, 73, -10}, {0, 73, -11}, {-6, 73, -10}}
 	copy(m[60:68], inner[:])
 	return m
 }

@@ -26,6 +26,9 @@ type Opts struct {
 	// LoseAfter is how many detection rounds in a row a tracked face may go
 	// undetected (while its landmarks still fit) before it is dropped.
 	LoseAfter int
+	// ReidentifyWithin gives a face detected where a track was lost this
+	// recently (observation time) the old track's ID, baseline and eye state.
+	ReidentifyWithin time.Duration
 	// Baseline is the person's calibrated neutral face; nil learns one per
 	// tracked face from its calm frames.
 	Baseline *Baseline
@@ -42,7 +45,8 @@ var DefaultOpts = Opts{
 	DetectEvery:            4,
 	MaxFaces:               4,
 	MinFace:                40,
-	LoseAfter:              1,
+	LoseAfter:              2,
+	ReidentifyWithin:       2 * time.Second,
 	MinEyesClosed:          300 * time.Millisecond,
 	ClosedRatio:            0.45,
 	ClosedRatioLookingDown: 0.3,
@@ -77,6 +81,7 @@ type Pipeline struct {
 	pose   PoseEstimator
 	opts   Opts
 	tracks []*track
+	lost   []*track // recently lost, kept for ReidentifyWithin to give a returning face its ID back
 	nextID int
 	frames int
 	force  bool // detect on the next frame (a track was just lost)
@@ -89,6 +94,7 @@ type Stats struct {
 }
 
 type track struct {
+	lostAt time.Duration // when it was lost (in p.lost)
 	id     int
 	box    image.Rectangle
 	lm     [68]perception.Point
@@ -126,10 +132,11 @@ func (p *Pipeline) Process(f perception.Frame) []perception.FaceObs {
 	p.frames++
 	p.force = false
 	if detect {
-		p.detectAndMatch(img)
+		p.detectAndMatch(img, f.At)
 	} else {
-		p.trackAll(img)
+		p.trackAll(img, f.At)
 	}
+	p.dedupe(f.At)
 	slices.SortStableFunc(p.tracks, func(a, b *track) int { return area(b.box) - area(a.box) })
 	if len(p.tracks) > p.opts.MaxFaces {
 		p.tracks = p.tracks[:p.opts.MaxFaces]
@@ -143,15 +150,97 @@ func (p *Pipeline) Process(f perception.Frame) []perception.FaceObs {
 
 func area(r image.Rectangle) int { return r.Dx() * r.Dy() }
 
+// lose moves a track to the recently-lost list.
+func (p *Pipeline) lose(t *track, at time.Duration) {
+	p.stats.TracksLost++
+	t.lostAt = at
+	p.lost = append(p.lost, t)
+	if len(p.lost) > 2*p.opts.MaxFaces {
+		p.lost = p.lost[1:]
+	}
+}
+
+// revive returns the recently lost track whose last box a new detection
+// falls on (and takes it off the lost list), or nil.
+func (p *Pipeline) revive(box image.Rectangle, at time.Duration) *track {
+	for i := len(p.lost) - 1; i >= 0; i-- {
+		t := p.lost[i]
+		if at-t.lostAt > p.opts.ReidentifyWithin || at < t.lostAt {
+			continue
+		}
+		if sameFace(box, t.box) {
+			p.lost = slices.Delete(p.lost, i, i+1)
+			return t
+		}
+	}
+	return nil
+}
+
+// dedupe drops the younger of two tracks that have converged on one face.
+func (p *Pipeline) dedupe(at time.Duration) {
+	for i := 0; i < len(p.tracks); i++ {
+		for j := i + 1; j < len(p.tracks); j++ {
+			a, b := p.tracks[i], p.tracks[j]
+			if !sameFace(a.box, b.box) {
+				continue
+			}
+			if a.id > b.id {
+				p.tracks[i], p.tracks[j] = b, a
+			}
+			p.tracks = slices.Delete(p.tracks, j, j+1)
+			p.stats.TracksLost++
+			j--
+		}
+	}
+}
+
+// sameFace: two boxes on one face overlap well, or one sits mostly inside
+// the other (detectors often report a face and its inner part).
+func sameFace(a, b image.Rectangle) bool {
+	in := area(a.Intersect(b))
+	if in == 0 {
+		return false
+	}
+	return iou(a, b) > 0.3 || float64(in) > 0.6*float64(min(area(a), area(b)))
+}
+
+// suppress keeps the strongest of detections on the same face.
+func suppress(dets []Detection) []Detection {
+	slices.SortStableFunc(dets, func(a, b Detection) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
+		}
+		return area(b.Box) - area(a.Box)
+	})
+	kept := dets[:0]
+	for _, d := range dets {
+		dup := false
+		for _, k := range kept {
+			if sameFace(d.Box, k.Box) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			kept = append(kept, d)
+		}
+	}
+	slices.SortStableFunc(kept, func(a, b Detection) int { return area(b.Box) - area(a.Box) })
+	return kept
+}
+
 // trackAll refits every track's landmarks in the box its last landmarks
 // predict, dropping tracks whose new fit is implausible.
-func (p *Pipeline) trackAll(img *image.Gray) {
+func (p *Pipeline) trackAll(img *image.Gray, at time.Duration) {
 	kept := p.tracks[:0]
 	for _, t := range p.tracks {
 		if p.refit(img, t, t.predictBox()) {
 			kept = append(kept, t)
 		} else {
-			p.stats.TracksLost++
+			p.lose(t, at)
 			p.force = true
 		}
 	}
@@ -174,7 +263,7 @@ func (p *Pipeline) refit(img *image.Gray, t *track, box image.Rectangle) bool {
 	return true
 }
 
-func (p *Pipeline) detectAndMatch(img *image.Gray) {
+func (p *Pipeline) detectAndMatch(img *image.Gray, at time.Duration) {
 	dets, err := p.det.Detect(img)
 	p.stats.Detections++
 	if err != nil {
@@ -183,15 +272,15 @@ func (p *Pipeline) detectAndMatch(img *image.Gray) {
 	dets = slices.DeleteFunc(dets, func(d Detection) bool {
 		return d.Box.Dx() < p.opts.MinFace || d.Box.Dy() < p.opts.MinFace
 	})
-	slices.SortStableFunc(dets, func(a, b Detection) int { return area(b.Box) - area(a.Box) })
+	dets = suppress(dets)
 	matched := make([]bool, len(p.tracks))
 	for _, d := range dets {
-		best, bestIoU := -1, 0.3
+		best, bestIoU := -1, 0.0
 		for i, t := range p.tracks {
-			if matched[i] {
+			if matched[i] || !sameFace(d.Box, t.box) {
 				continue
 			}
-			if u := iou(d.Box, t.box); u > bestIoU {
+			if u := iou(d.Box, t.box); u >= bestIoU {
 				best, bestIoU = i, u
 			}
 		}
@@ -212,9 +301,13 @@ func (p *Pipeline) detectAndMatch(img *image.Gray) {
 		if err != nil || !plausible(&lm, d.Box, nil) {
 			continue
 		}
-		t := &track{id: p.nextID, box: d.Box, lm: lm, score: d.Score}
+		t := p.revive(d.Box, at)
+		if t == nil {
+			t = &track{id: p.nextID}
+			p.nextID++
+		}
+		t.box, t.lm, t.score, t.missed = d.Box, lm, d.Score, 0
 		t.rel = relation(d.Box, &lm)
-		p.nextID++
 		p.tracks = append(p.tracks, t)
 		matched = append(matched, true)
 	}
@@ -223,7 +316,7 @@ func (p *Pipeline) detectAndMatch(img *image.Gray) {
 		if !matched[i] {
 			t.missed++
 			if t.missed > p.opts.LoseAfter || !p.refit(img, t, t.predictBox()) {
-				p.stats.TracksLost++
+				p.lose(t, at)
 				continue
 			}
 		}
@@ -240,7 +333,7 @@ func (p *Pipeline) observe(f perception.Frame, t *track) perception.FaceObs {
 			o.Pose = hp
 		}
 	}
-	feat, ok := measure(f.Gray, &t.lm, o.Pose)
+	feat, ok := Measure(f.Gray, &t.lm, o.Pose)
 	if !ok {
 		o.Confidence = 0
 		o.Expression = perception.ExprUnknown
@@ -254,7 +347,7 @@ func (p *Pipeline) observe(f perception.Frame, t *track) perception.FaceObs {
 	default:
 		b, has := t.learn.baseline()
 		if !has {
-			b = Baseline{Neutral: feat, Frames: 1}
+			b = populationBaseline
 		}
 		base = b
 	}

@@ -165,7 +165,7 @@ func frameAt(i int, fps float64) perception.Frame {
 // calibrated measures a neutral frontal synthetic face as a calibration would.
 func calibrated(t testing.TB) *Baseline {
 	lm := perspectiveFace(neutralFace, perception.HeadPose{})
-	f, ok := measure(blank, &lm, perception.HeadPose{})
+	f, ok := Measure(blank, &lm, perception.HeadPose{})
 	if !ok {
 		t.Fatal("neutral synthetic face not measurable")
 	}

@@ -96,6 +96,10 @@ type DetectorOpts struct {
 	Threshold float64
 	// MaxFaces bounds how many boxes one call returns.
 	MaxFaces int
+	// MaxWidth shrinks wider images by a whole factor (box-averaged) before
+	// scanning, 0 keeps the size: at 640x480 halving cuts the cost about 4x
+	// and still finds faces of 80 px and up (a person within about 1.5 m).
+	MaxWidth int
 }
 
 // DefaultDetectorOpts scans at the native size and reports up to 8 faces.
@@ -134,6 +138,12 @@ func (d *Detector) Detect(img *image.Gray) ([]face.Detection, error) {
 	if err := checkImage(img); err != nil {
 		return nil, err
 	}
+	orig := img.Bounds()
+	factor := 1
+	if d.opts.MaxWidth > 0 && orig.Dx() > d.opts.MaxWidth {
+		factor = (orig.Dx() + d.opts.MaxWidth - 1) / d.opts.MaxWidth
+		img = shrink(img, factor)
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.d == nil {
@@ -149,7 +159,7 @@ func (d *Detector) Detect(img *image.Gray) ([]face.Detection, error) {
 	}
 	dets := make([]face.Detection, 0, int(n))
 	for _, r := range out[:n] {
-		box := image.Rect(int(r.left), int(r.top), int(r.right)+1, int(r.bottom)+1).Add(b.Min)
+		box := image.Rect(int(r.left)*factor, int(r.top)*factor, (int(r.right)+1)*factor, (int(r.bottom)+1)*factor).Add(orig.Min)
 		dets = append(dets, face.Detection{Box: box, Score: squash(float64(r.score))})
 	}
 	return dets, nil
@@ -166,4 +176,25 @@ func checkImage(img *image.Gray) error {
 		return errors.New("dlib: empty image")
 	}
 	return nil
+}
+
+// shrink averages factor x factor blocks into a new image at the origin.
+func shrink(img *image.Gray, factor int) *image.Gray {
+	b := img.Bounds()
+	w, h := b.Dx()/factor, b.Dy()/factor
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	n := factor * factor
+	for y := range h {
+		for x := range w {
+			sum := 0
+			for dy := range factor {
+				row := img.Pix[(y*factor+dy)*img.Stride+x*factor:]
+				for dx := range factor {
+					sum += int(row[dx])
+				}
+			}
+			out.Pix[y*out.Stride+x] = uint8((sum + n/2) / n)
+		}
+	}
+	return out
 }
