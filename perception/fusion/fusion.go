@@ -262,6 +262,12 @@ func (f *Fuser) Assess(at time.Duration) perception.PainAssessment {
 	w := [nItems]float64{iBreathing: or1(f.profile.Weights.Body) * 0.6, iVocal: or1(f.profile.Weights.Voice),
 		iFace: or1(f.profile.Weights.Face) * 1.2, iBody: or1(f.profile.Weights.Body)}
 	ev := [nItems]itemEvidence{iBreathing: breathing, iVocal: vocal, iFace: face, iBody: body}
+	g := f.profile.Gains
+	for i, gain := range [nItems]float64{iBreathing: or1(g.Body), iVocal: or1(g.Voice), iFace: or1(g.Face), iBody: or1(g.Body)} {
+		if i != iConsol {
+			ev[i].value = clamp(ev[i].value*gain, 0, 2)
+		}
+	}
 	var sumW, sumWV, sumConf, sumAll float64
 	for i := range iConsol {
 		cw := ev[i].conf * w[i]

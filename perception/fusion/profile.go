@@ -15,7 +15,17 @@ type Profile struct {
 	Voice      VoiceBaseline    `yaml:"voice" json:"voice"`
 	Movement   MovementBaseline `yaml:"movement" json:"movement"`
 	Weights    Weights          `yaml:"weights" json:"weights"`
+	Gains      Gains            `yaml:"gains" json:"gains"`
 	Thresholds Thresholds       `yaml:"thresholds" json:"thresholds"`
+}
+
+// Gains scale this person's item values (clamped to 0..2), learnt from
+// carers' ratings by Learn: someone who shows pain faintly in the face gets a
+// face gain above 1. Body scales breathing too. 0 means 1.
+type Gains struct {
+	Face  float64 `yaml:"face" json:"face"`
+	Voice float64 `yaml:"voice" json:"voice"`
+	Body  float64 `yaml:"body" json:"body"`
 }
 
 // Thresholds are per-person onsets, for people whose usual face or breathing
@@ -101,6 +111,7 @@ func (p Profile) Validate() error {
 		{"movement.jerk", p.Movement.Jerk, 0, 1}, {"movement.restlessness", p.Movement.Restlessness, 0, 1},
 		{"movement.breathing_rate", p.Movement.BreathingRate, 0, 80},
 		{"weights.face", p.Weights.Face, 0, 5}, {"weights.voice", p.Weights.Voice, 0, 5}, {"weights.body", p.Weights.Body, 0, 5},
+		{"gains.face", p.Gains.Face, 0, maxGain}, {"gains.voice", p.Gains.Voice, 0, maxGain}, {"gains.body", p.Gains.Body, 0, maxGain},
 		{"thresholds.face_onset", p.Thresholds.FaceOnset, 0, 10}, {"thresholds.breathing_fast", p.Thresholds.BreathingFast, 0, 30},
 	} {
 		if err := check(c.name, c.v, c.lo, c.hi); err != nil {
