@@ -251,11 +251,12 @@ func (f *Fuser) Assess(at time.Duration) perception.PainAssessment {
 	var cues []string
 	cue := func(format string, a ...any) { cues = append(cues, fmt.Sprintf(format, a...)) }
 
+	// The face's cues come first: it is what a carer looks at first too.
 	face, pspi, faceCues := f.faceItem(at)
-	vocal := f.vocalItem(at, cue)
-	breathing := f.breathingItem(at, cue)
-	body := f.bodyItem(at, cue)
 	cues = append(cues, faceCues...)
+	vocal := f.vocalItem(at, cue)
+	body := f.bodyItem(at, cue)
+	breathing := f.breathingItem(at, cue)
 
 	// Confidence-weighted late fusion: a missing or unsure item leans on the
 	// level the others show, weighted by their confidence.
