@@ -68,6 +68,7 @@ type Mic struct {
 	lost      bool
 	lastCheck time.Time // when a named device was last seen listed
 	closed    atomic.Bool
+	flowing   bool // audio arrived since the device was (re)opened
 }
 
 var _ voice.AudioSource = (*Mic)(nil)
@@ -261,12 +262,19 @@ func (m *Mic) Read(ctx context.Context, buf []float32) (int, error) {
 	m.mu.Lock()
 	stopped := m.stopped
 	m.mu.Unlock()
-	watchdog := time.NewTimer(m.opts.Watchdog)
+	// A device (or a suspended sound-server source) can take a good part of
+	// a second to deliver its first audio; allow it three watchdog periods.
+	wait := m.opts.Watchdog
+	if !m.flowing {
+		wait *= 3
+	}
+	watchdog := time.NewTimer(wait)
 	defer watchdog.Stop()
 	select {
 	case <-ctx.Done():
 		return 0, ctx.Err()
 	case chunk := <-m.chunks:
+		m.flowing = true
 		n := copy(buf, chunk)
 		m.rest = chunk[n:]
 		return n, nil
@@ -275,7 +283,7 @@ func (m *Mic) Read(ctx context.Context, buf []float32) (int, error) {
 		return 0, fmt.Errorf("microphone %q stopped: %w", m.Name(), voice.ErrSourceLost)
 	case <-watchdog.C:
 		m.lose()
-		return 0, fmt.Errorf("microphone %q: no audio for %v: %w", m.Name(), m.opts.Watchdog, voice.ErrSourceLost)
+		return 0, fmt.Errorf("microphone %q: no audio for %v: %w", m.Name(), wait, voice.ErrSourceLost)
 	}
 }
 
@@ -296,7 +304,7 @@ func (m *Mic) lose() {
 			ctx.Free()
 		}
 	}()
-	m.lost = true
+	m.lost, m.flowing = true, false
 	for {
 		select {
 		case <-m.chunks:

@@ -1,6 +1,7 @@
 package voice
 
 import (
+	"fmt"
 	"math"
 	"time"
 
@@ -82,10 +83,12 @@ type Analyzer struct {
 	ring      [ringLen]frameState
 	peak      float64
 
-	origin  time.Duration // media time of absolute sample 0
-	started bool
-	out     []perception.VoiceObs
-	hops    []HopFeatures
+	measure  []float64 // summed power spectra, when measuring a noise floor
+	measureN int
+	origin   time.Duration // media time of absolute sample 0
+	started  bool
+	out      []perception.VoiceObs
+	hops     []HopFeatures
 }
 
 // NewAnalyzer builds an Analyzer; it fails only on invalid options.
@@ -203,9 +206,49 @@ func (a *Analyzer) Hops() []HopFeatures { return a.hops }
 // Vocalisation is the current class and distress of the stream.
 func (a *Analyzer) Vocalisation() perception.Vocalisation { return a.vocal.current }
 
-// NoiseFloor is the current noise estimate, for calibration.
+// NoiseFloor is the current noise estimate.
 func (a *Analyzer) NoiseFloor() NoiseFloor {
-	spec := append([]float64(nil), a.noise.est...)
+	return a.floorOf(append([]float64(nil), a.noise.est...))
+}
+
+// MeasureNoise measures a noise floor from a recording of the quiet room
+// (at least a second): the mean power spectrum of every frame, in the
+// analyser's own frames, so it can seed Opts.Noise. It also reports the
+// fraction of hops that were voiced, so a caller can refuse a calibration
+// someone talked through.
+func MeasureNoise(samples []float32, o Opts) (NoiseFloor, float64, error) {
+	if len(samples) < Rate {
+		return NoiseFloor{}, 0, fmt.Errorf("voice: noise floor needs at least 1 s of audio, got %.2f s", float64(len(samples))/Rate)
+	}
+	o.Noise = nil
+	a, err := NewAnalyzer(o)
+	if err != nil {
+		return NoiseFloor{}, 0, err
+	}
+	a.measure = make([]float64, a.bins)
+	var hops, voiced int
+	count := func() {
+		for _, h := range a.hops {
+			hops++
+			if h.Voiced {
+				voiced++
+			}
+		}
+	}
+	for i := 0; i < len(samples); i += 4 * HopSamples {
+		a.Process(samples[i:min(i+4*HopSamples, len(samples))], samplesToDuration(int64(i)))
+		count()
+	}
+	a.Flush()
+	count()
+	spec := a.measure
+	for i := range spec {
+		spec[i] /= float64(a.measureN)
+	}
+	return a.floorOf(spec), float64(voiced) / float64(max(hops, 1)), nil
+}
+
+func (a *Analyzer) floorOf(spec []float64) NoiseFloor {
 	var sum float64
 	for _, p := range spec {
 		sum += p
@@ -282,6 +325,12 @@ func (a *Analyzer) analyse(k int64) {
 	a.fft.forward(a.buf, a.spec)
 	for i, c := range a.spec {
 		a.power[i] = real(c)*real(c) + imag(c)*imag(c)
+	}
+	if a.measure != nil {
+		for i, p := range a.power {
+			a.measure[i] += p
+		}
+		a.measureN++
 	}
 	h.SNRDB = a.noise.snr(a.power)
 	h.Active = a.vad.step(h.SNRDB, h.IntensityDB)

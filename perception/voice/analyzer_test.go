@@ -175,3 +175,23 @@ func TestNoiseFloorSeedsDetection(t *testing.T) {
 		t.Errorf("voice in noise active only %.0f %% of the time", 100*f)
 	}
 }
+
+func TestMeasureNoise(t *testing.T) {
+	floor, voiced, err := MeasureNoise(whiteNoise(2, 0.01, 5), DefaultOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// White noise at RMS 0.01 is 10 log10(1e-4 / 4e-10) = 54 dB re 20 µPa.
+	if math.Abs(floor.LevelDB-54) > 1 || voiced > 0.05 {
+		t.Errorf("level %.1f dB, voiced %.2f", floor.LevelDB, voiced)
+	}
+	if len(floor.Spectrum) != FFTBins(DefaultOpts()) {
+		t.Errorf("%d bins", len(floor.Spectrum))
+	}
+	if _, voiced, _ := MeasureNoise(tone(150, 2, 0.2), DefaultOpts()); voiced < 0.9 {
+		t.Errorf("a voice during calibration: voiced %.2f", voiced)
+	}
+	if _, _, err := MeasureNoise(make([]float32, 100), DefaultOpts()); err == nil {
+		t.Error("no error for 100 samples")
+	}
+}
