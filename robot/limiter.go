@@ -261,6 +261,16 @@ func (l *Limiter) Run(ctx context.Context, cmds <-chan Command) (err error) {
 			if !ok {
 				return nil
 			}
+			// A tick due at this same instant goes first, so the
+			// outcome does not depend on which of the two select picked.
+			select {
+			case tnow := <-ticker.C:
+				if err := l.step(ctx, tnow, l.bodyDT(tnow.Sub(last)), false); err != nil {
+					return err
+				}
+				last = tnow
+			default:
+			}
 			now := time.Now()
 			l.apply(cmd, l.bodyTime(now))
 			if err := l.step(ctx, now, l.bodyDT(now.Sub(last)), true); err != nil {
@@ -553,7 +563,8 @@ func (l *Limiter) atSafe() bool {
 // Halt stops the body: it asks Run to bring every joint back to its safe
 // pose and halt the actuator, and waits for that. Without a running Run
 // it writes the safe pose and halts the actuator itself. Halt is
-// idempotent: later calls wait for the first and return its result.
+// idempotent: later calls wait for the first and return its result. It
+// must not be called from OnWrite or OnFault, which run on Run's goroutine.
 func (l *Limiter) Halt() error {
 	l.haltOnce.Do(func() { close(l.haltReq) })
 	l.mu.Lock()

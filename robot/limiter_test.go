@@ -384,3 +384,62 @@ func TestLimiterOptsValidate(t *testing.T) {
 		t.Errorf("period at speed 20 = %v, want 1ms", got)
 	}
 }
+
+// TestLimiterSpeedInvariant runs the same command schedule (in body
+// time) at real time and at 20x: the body must pass through exactly the
+// same poses, which is what lets a scenario at --speed 20 stand for a
+// real-time session.
+func TestLimiterSpeedInvariant(t *testing.T) {
+	schedule := []struct {
+		at   time.Duration // body time
+		src  robot.Source
+		pose robot.Pose
+	}{
+		{0, robot.SourceMimicry, robot.Pose{robot.HeadPan: 20, robot.Jaw: 5}},
+		{130 * time.Millisecond, robot.SourceSpeech, robot.Pose{robot.Jaw: 25}},
+		{410 * time.Millisecond, robot.SourceMimicry, robot.Pose{robot.HeadPan: -40, robot.BrowInnerLeft: 20}},
+		{1500 * time.Millisecond, robot.SourceGesture, robot.Pose{robot.ArmLeftShoulder: 0}},
+	}
+	run := func(speed float64) []robot.Pose {
+		var poses []robot.Pose
+		synctest.Test(t, func(t *testing.T) {
+			p, _ := robot.LoadProfile("sim")
+			o := robot.DefaultOpts()
+			o.Speed = speed
+			o.OnWrite = func(pose robot.Pose) { poses = append(poses, pose) }
+			l, err := robot.NewLimiter(p.Specs(), sim.New(p), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cmds := make(chan robot.Command)
+			ctx, cancel := context.WithCancel(t.Context())
+			done := make(chan error)
+			go func() { done <- l.Run(ctx, cmds) }()
+			start := time.Now()
+			wall := func(body time.Duration) time.Duration { return time.Duration(float64(body) / speed) }
+			for _, c := range schedule {
+				time.Sleep(wall(c.at) - time.Since(start))
+				cmds <- robot.Command{Pose: c.pose, Source: c.src}
+			}
+			// End between two ticks: a stop at the instant of a tick may
+			// or may not see that tick, at any speed.
+			time.Sleep(wall(4*time.Second+10*time.Millisecond) - time.Since(start))
+			cancel()
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+		})
+		return poses
+	}
+	slow, fast := run(1), run(20)
+	if len(slow) < 100 || len(slow) != len(fast) {
+		t.Fatalf("%d writes at real time, %d at 20x", len(slow), len(fast))
+	}
+	for i := range slow {
+		for id, a := range slow[i] {
+			if math.Abs(float64(a-fast[i][id])) > 1e-9 {
+				t.Fatalf("write %d: %s at %v in real time, %v at 20x", i, id, a, fast[i][id])
+			}
+		}
+	}
+}
