@@ -147,7 +147,7 @@ func (a *Analyzer) Update(f perception.Frame, face *perception.FaceObs) percepti
 		a.heads = append(a.heads, headSample{face.At, face.Pose.Yaw, face.Pose.Pitch, face.Pose.Roll})
 	}
 	a.heads = trim(a.heads, f.At-headWindow, func(h headSample) time.Duration { return h.at })
-	a.last = a.measure(f)
+	a.last = a.measure(f, face != nil)
 	return a.last
 }
 
@@ -307,7 +307,7 @@ const (
 	headWindow  = 6 * time.Second
 )
 
-func (a *Analyzer) measure(f perception.Frame) perception.PostureObs {
+func (a *Analyzer) measure(f perception.Frame, attended bool) perception.PostureObs {
 	obs := perception.PostureObs{At: f.At, Wall: f.Wall}
 	win := a.samples
 	for len(win) > 0 && win[0].at < f.At-a.o.Window {
@@ -360,9 +360,11 @@ func (a *Analyzer) measure(f perception.Frame) perception.PostureObs {
 	obs.Rocking = max(rock, a.head.Rocking)
 	obs.Restlessness = clamp01(float64(active)/float64(n)*(1-obs.Rocking)) * clamp01(obs.Speed*3)
 
-	// The running baseline learns slowly and only from the first minute or so;
-	// a baseline that kept learning would absorb the stillness it should flag.
-	if a.o.Baseline.Speed == 0 && a.baseN < 600 && f.At >= a.o.Window {
+	// The running baseline learns from the first 600 frames with a person in
+	// front of the camera (an empty room is not anyone's usual movement) and
+	// then stops: one that kept learning would absorb the stillness it
+	// should flag.
+	if a.o.Baseline.Speed == 0 && a.baseN < 600 && attended && f.At >= a.o.Window {
 		a.baseN++
 		k := 1 / float64(a.baseN)
 		a.baseSpeed += (obs.Speed - a.baseSpeed) * k

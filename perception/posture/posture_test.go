@@ -56,11 +56,20 @@ func (s *scene) frame(i int, x, y float64) perception.Frame {
 
 // run feeds seconds of frames where pos gives the torso's offset at t seconds.
 func run(t *testing.T, a *Analyzer, s *scene, from, seconds float64, pos func(t float64) (float64, float64)) perception.PostureObs {
+	return runWith(t, a, s, from, seconds, pos, nil)
+}
+
+// runWith is run with a face in view (its box fixed above the torso's region).
+func runWith(t *testing.T, a *Analyzer, s *scene, from, seconds float64, pos func(t float64) (float64, float64), face *perception.FaceObs) perception.PostureObs {
 	t.Helper()
 	var obs perception.PostureObs
 	for i := int(from * fps); i < int((from+seconds)*fps); i++ {
 		dx, dy := pos(float64(i) / fps)
-		obs = a.Update(s.frame(i, 50+dx, 40+dy), nil)
+		f := s.frame(i, 50+dx, 40+dy)
+		if face != nil {
+			face.At = f.At
+		}
+		obs = a.Update(f, face)
 	}
 	return obs
 }
@@ -157,11 +166,17 @@ func TestGuardingIsStillerThanUsual(t *testing.T) {
 		y = 0.9*y + float64(rng.IntN(5)-2)
 		return x, y
 	}
-	usual := run(t, a, s, 0, 40, fidget)
+	face := &perception.FaceObs{Box: image.Rect(60, 0, 100, 38)}
+	// An empty room first: nobody's usual movement, so nothing is learnt.
+	empty := run(t, a, s, 0, 30, func(float64) (float64, float64) { return -200, -200 })
+	if empty.Guarding != 0 || a.baseN != 0 {
+		t.Errorf("empty room: guarding %.2f, %d baseline frames learnt", empty.Guarding, a.baseN)
+	}
+	usual := runWith(t, a, s, 30, 40, fidget, face)
 	if usual.Guarding > 0.3 {
 		t.Errorf("guarding %.2f while moving as usual", usual.Guarding)
 	}
-	braced := run(t, a, s, 40, 6, func(float64) (float64, float64) { return x, y })
+	braced := runWith(t, a, s, 70, 6, func(float64) (float64, float64) { return x, y }, face)
 	if braced.Guarding < 0.7 {
 		t.Errorf("guarding %.2f after going rigid, want high (usual speed %.2f, now %.2f)", braced.Guarding, usual.Speed, braced.Speed)
 	}
