@@ -1,0 +1,255 @@
+package fleet
+
+import (
+	"context"
+	"fmt"
+	"hash/crc32"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	mqtt "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/kindred-hri/kindred/journal"
+	"github.com/kindred-hri/kindred/perception"
+)
+
+// broker is a real mosquitto on a free loopback port.
+type broker struct {
+	t    *testing.T
+	dir  string
+	port int
+	cmd  *exec.Cmd
+}
+
+func freePort(t *testing.T) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func startBroker(t *testing.T) *broker {
+	t.Helper()
+	if _, err := exec.LookPath("mosquitto"); err != nil {
+		t.Skip("mosquitto not installed")
+	}
+	b := &broker{t: t, dir: t.TempDir(), port: freePort(t)}
+	b.start()
+	t.Cleanup(b.stop)
+	return b
+}
+
+func (b *broker) url() string { return fmt.Sprintf("tcp://127.0.0.1:%d", b.port) }
+
+func (b *broker) start() {
+	t := b.t
+	conf := filepath.Join(b.dir, "mosquitto.conf")
+	// persistence keeps subscribers' sessions across the restart test.
+	cfg := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location %s/\nuser %s\n",
+		b.port, b.dir, currentUser())
+	if err := os.WriteFile(conf, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.cmd = exec.Command("mosquitto", "-c", conf)
+	if err := b.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", b.port))
+		if err == nil {
+			c.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("mosquitto did not listen: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond) // waiting for an external process, not logic
+	}
+}
+
+func currentUser() string {
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "root"
+}
+
+func (b *broker) stop() {
+	if b.cmd == nil {
+		return
+	}
+	b.cmd.Process.Signal(syscall.SIGTERM) // mosquitto saves its persistence file
+	b.cmd.Wait()
+	b.cmd = nil
+}
+
+// station is a caregiver's subscriber with a persistent session.
+func station(t *testing.T, url, topic string) <-chan mqtt.Message {
+	t.Helper()
+	got := make(chan mqtt.Message, 100)
+	o := mqtt.NewClientOptions().AddBroker(url).SetClientID(fmt.Sprintf("station-%s-%x", t.Name(), crc32.ChecksumIEEE([]byte(topic)))).SetCleanSession(false).
+		SetAutoReconnect(true).SetMaxReconnectInterval(200 * time.Millisecond).SetConnectRetry(true).
+		SetConnectRetryInterval(200 * time.Millisecond)
+	c := mqtt.NewClient(o)
+	if tok := c.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatalf("station connect: %v", tok.Error())
+	}
+	// The persistent session keeps this subscription across reconnects and broker restarts.
+	if tok := c.Subscribe(topic, 1, func(_ mqtt.Client, m mqtt.Message) { got <- m }); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatalf("station subscribe: %v", tok.Error())
+	}
+	t.Cleanup(func() { c.Disconnect(100) })
+	return got
+}
+
+func waitFor(t *testing.T, ch <-chan mqtt.Message, pred func(mqtt.Message) bool) mqtt.Message {
+	t.Helper()
+	timeout := time.After(20 * time.Second)
+	for {
+		select {
+		case m := <-ch:
+			if pred(m) {
+				return m
+			}
+		case <-timeout:
+			t.Fatal("timed out waiting for a message")
+			return nil
+		}
+	}
+}
+
+// runClient connects and runs a client; stop (also called at cleanup)
+// cancels it and waits for Run to return.
+func runClient(t *testing.T, o Opts) (c *Client, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	c, err := Connect(ctx, o)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return c, stop
+}
+
+func TestAlertReachesTheCaregiverStation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts mosquitto")
+	}
+	b := startBroker(t)
+	alerts := station(t, b.url(), "kindred/+/alerts")
+	pain := station(t, b.url(), "kindred/kiri/humans/persons/+/pain")
+	status := station(t, b.url(), "kindred/kiri/status")
+	c, stop := runClient(t, Opts{Broker: b.url(), Robot: "kiri"})
+
+	waitFor(t, status, func(m mqtt.Message) bool { return strings.Contains(string(m.Payload()), `"status":"online"`) })
+	c.Publish(journal.Alert{At: 61 * time.Second, Person: "p-ana", Level: journal.LevelUrgent, Score: 8, Reason: "severe pain"})
+	m := waitFor(t, alerts, func(mqtt.Message) bool { return true })
+	if m.Topic() != "kindred/kiri/alerts" || m.Qos() != 1 {
+		t.Errorf("topic %s qos %d", m.Topic(), m.Qos())
+	}
+	rec, err := journal.Decode(m.Payload())
+	if a, ok := rec.(journal.Alert); err != nil || !ok || a.Reason != "severe pain" || a.At != 61*time.Second {
+		t.Fatalf("alert payload %s: %v", m.Payload(), err)
+	}
+	c.Publish(journal.Assessment{At: time.Second, Person: "p-ana", Score: 5, Band: perception.BandModerate})
+	m = waitFor(t, pain, func(mqtt.Message) bool { return true })
+	if m.Topic() != "kindred/kiri/humans/persons/p-ana/pain" || !strings.Contains(string(m.Payload()), `"score":5`) {
+		t.Errorf("pain %s %s", m.Topic(), m.Payload())
+	}
+	stop()
+	waitFor(t, status, func(m mqtt.Message) bool { return string(m.Payload()) == Offline })
+	if st := c.Stats(); st.AlertsSent != 1 || st.AlertsPending != 0 {
+		t.Errorf("stats %+v", st)
+	}
+}
+
+func TestAlertsWaitForTheBrokerAndNoneAreLost(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts mosquitto")
+	}
+	b := startBroker(t)
+	alerts := station(t, b.url(), "kindred/+/alerts")
+	c, _ := runClient(t, Opts{Broker: b.url(), Robot: "kiri"})
+	c.Publish(journal.Alert{At: time.Second, Reason: "first"})
+	waitFor(t, alerts, func(m mqtt.Message) bool { return strings.Contains(string(m.Payload()), "first") })
+
+	b.stop()
+	for i := range 5 {
+		c.Publish(journal.Alert{At: time.Duration(2+i) * time.Second, Reason: fmt.Sprintf("while down %d", i)})
+	}
+	b.start()
+	for i := range 5 {
+		want := fmt.Sprintf("while down %d", i)
+		waitFor(t, alerts, func(m mqtt.Message) bool { return strings.Contains(string(m.Payload()), want) })
+	}
+	if st := c.Stats(); st.AlertsLost != 0 {
+		t.Errorf("lost %d alerts", st.AlertsLost)
+	}
+}
+
+func TestControlsComeInFromTheBroker(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts mosquitto")
+	}
+	var reports []string
+	b := startBroker(t)
+	c, _ := runClient(t, Opts{Broker: b.url(), Robot: "kiri", Report: func(err error) { reports = append(reports, err.Error()) }})
+	pub := mqtt.NewClient(mqtt.NewClientOptions().AddBroker(b.url()).SetClientID("supervisor"))
+	if tok := pub.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatal(tok.Error())
+	}
+	defer pub.Disconnect(100)
+	pub.Publish("kindred/kiri/control", 1, false, `{"cmd":"dance"}`).Wait()
+	pub.Publish("kindred/kiri/control", 1, false, `{"cmd":"mimicry","gain":0.3}`).Wait()
+	select {
+	case ctl := <-c.Controls():
+		if ctl.Cmd != journal.CmdMimicry || *ctl.Gain != 0.3 {
+			t.Errorf("got %+v", ctl)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no control arrived")
+	}
+	if st := c.Stats(); st.ControlsBad != 1 || st.ControlsIn != 1 {
+		t.Errorf("stats %+v", st)
+	}
+}
+
+func TestConnectRejectsBadOpts(t *testing.T) {
+	for _, o := range []Opts{{Broker: "localhost:1883", Robot: "kiri"}, {Broker: "http://x:1", Robot: "kiri"},
+		{Broker: "tcp://127.0.0.1:1", Robot: "a/b"}, {Broker: "tcp://127.0.0.1:1", Robot: ""}} {
+		if _, err := Connect(context.Background(), o); err == nil {
+			t.Errorf("Connect(%+v) accepted", o)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	port := freePort(t) // nothing listens there
+	if _, err := Connect(ctx, Opts{Broker: fmt.Sprintf("tcp://127.0.0.1:%d", port), Robot: "kiri", ConnectTimeout: time.Second}); err == nil {
+		t.Error("connected to nothing")
+	}
+	if segment("a/b+#") != "a_b__" || segment("") != "unknown" {
+		t.Error("segment")
+	}
+}
