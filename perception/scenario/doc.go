@@ -19,4 +19,32 @@
 //
 // Bad scenario files yield errors wrapping ErrBadScenario that name the file,
 // the line and the field.
+//
+// The YAML format (unknown fields are rejected; durations are Go durations
+// such as 2s or 1500ms):
+//
+//	name: pain-episode            # default: the file name
+//	description: ...
+//	person: {id: margaret, name: Margaret}  # Event.Person is the id, Text the name
+//	face_rate: 30                 # face observations per second (default 30)
+//	posture_rate: 10              # posture observations per second (default 10)
+//	voice_hop: 10ms               # voice hop (default 10ms)
+//	noise: 0.15                   # SD of noise on present AUs (×3 degrees on head pose)
+//	phases:
+//	  - name: peak
+//	    duration: 15s             # required (≥ 100ms); the minimum with until
+//	    ramp: 8s                  # interpolate from the previous state (default: jump)
+//	    until: comfort            # hold until Player.Comforted, then ...
+//	    reaction: 5s              # ... end this long after the comfort
+//	    face:
+//	      absent: false           # true: no faces (turned away), with modality_lost/back events
+//	      expression: pain        # neutral, pain, happy, sad, surprise
+//	      confidence: 0.9
+//	      au: {AU04: 3.5, AU06: 2.5, AU07: 3, AU09: 1.5, AU10: 2.5, AU43: 1}
+//	      pose: {yaw: 0, pitch: -10, roll: 4}
+//	      sway: {pitch: 4, roll: 3, period: 2s}   # nodding, shaking, rocking
+//	    voice: {class: moan, f0: 150, intensity: 64, hnr: 8, distress: 0.8, on: 2s, off: 1500ms}
+//	    posture: {amplitude: 0.45, speed: 0.35, jerk: 0.6, rocking: 0.7, restlessness: 0.6, guarding: 0.6, breathing: 26}
+//	    events:
+//	      - {at: 5s, kind: keyword, text: ouch}   # keyword, touch, left, arrived
 package scenario
