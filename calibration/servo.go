@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -61,6 +62,9 @@ type ServoOpts struct {
 	MaxActions int
 	// Log receives a line per joint; nil discards.
 	Log io.Writer
+	// Joints limits the walk to these joints (empty: every joint); the
+	// others keep their calibration.
+	Joints []robot.JointID
 }
 
 // DefaultServoOpts returns the usual bounds.
@@ -92,8 +96,20 @@ func CalibrateServos(ctx context.Context, p *robot.Profile, body PulseWriter, op
 	if p.Board.Kind == robot.BoardFirmata {
 		lo = robot.FirmataMinPulseUS
 	}
+	walk := make([]int, 0, len(p.Joints))
 	for i, j := range p.Joints {
-		pr := Prompt{Joint: j, Index: i, Total: len(p.Joints), PulseUS: j.Pulse.Neutral}
+		if len(o.Joints) == 0 || slices.Contains(o.Joints, j.ID) {
+			walk = append(walk, i)
+		}
+	}
+	for _, id := range o.Joints {
+		if _, ok := p.Joint(id); !ok {
+			return nil, fmt.Errorf("calibration: servos: profile %s has no joint %q", p.Name, id)
+		}
+	}
+	for n, i := range walk {
+		j := p.Joints[i]
+		pr := Prompt{Joint: j, Index: n, Total: len(walk), PulseUS: j.Pulse.Neutral}
 		if err := body.WritePulse(ctx, j.ID, pr.PulseUS); err != nil {
 			return &out, fmt.Errorf("calibration: joint %s: %w", j.ID, err)
 		}
@@ -164,10 +180,10 @@ func CalibrateServos(ctx context.Context, p *robot.Profile, body PulseWriter, op
 
 // LineOperator reads one command per line from a terminal:
 //
-//	+ / -        nudge 10 µs        ++ / --   nudge 50 µs
-//	+N / -N      nudge N µs         =N        set N µs
-//	min, neutral (or n), max        mark the current pulse
-//	skip, quit
+//   - / -        nudge 10 µs        ++ / --   nudge 50 µs
+//     +N / -N      nudge N µs         =N        set N µs
+//     min, neutral (or n), max        mark the current pulse
+//     skip, quit
 //
 // and writes a prompt before each.
 type LineOperator struct {

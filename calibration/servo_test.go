@@ -146,3 +146,27 @@ func TestParseAction(t *testing.T) {
 		}
 	}
 }
+
+func TestCalibrateServosSomeJoints(t *testing.T) {
+	truth, _ := robot.LoadProfile("sim")
+	body := sim.New(truth)
+	start, _ := robot.LoadProfile("sim")
+	start.Joints[0].Pulse = robot.Pulses{Min: 1000, Neutral: 1400, Max: 1800}  // head_pan, off
+	start.Joints[11].Pulse = robot.Pulses{Min: 1300, Neutral: 1300, Max: 1700} // jaw, off
+	o := calibration.DefaultServoOpts()
+	o.Joints = []robot.JointID{robot.Jaw}
+	got, err := calibration.CalibrateServos(context.Background(), start, body, &calibration.SimOperator{Body: body}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Joints[11].Pulse != truth.Joints[11].Pulse {
+		t.Errorf("jaw %+v, want %+v", got.Joints[11].Pulse, truth.Joints[11].Pulse)
+	}
+	if got.Joints[0].Pulse != start.Joints[0].Pulse {
+		t.Errorf("head_pan was walked: %+v", got.Joints[0].Pulse)
+	}
+	o.Joints = []robot.JointID{"tail"}
+	if _, err := calibration.CalibrateServos(context.Background(), start, body, &calibration.SimOperator{Body: body}, o); err == nil {
+		t.Error("an unknown joint was accepted")
+	}
+}

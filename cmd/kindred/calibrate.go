@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/robot"
@@ -33,7 +34,8 @@ func cmdCalibrate(ctx context.Context, e env, args []string) error {
 }
 
 // calibrateServos walks the joints of a body one by one and writes the
-// calibrated profile: kindred calibrate servos --robot PROFILE [--out FILE].
+// calibrated profile:
+// kindred calibrate servos --robot PROFILE [--out FILE] [--joints a,b].
 // On a hardware body a person nudges each servo from the keyboard and
 // marks min, neutral and max; on the simulated body an automatic operator
 // does it, so the procedure runs unattended (tests, demos).
@@ -41,6 +43,7 @@ func calibrateServos(ctx context.Context, e env, args []string) error {
 	fs := newFlags("calibrate servos", e.stderr)
 	robotFlag := fs.String("robot", "sim", "body: a built-in profile name or a profile YAML file")
 	out := fs.String("out", "", "write the calibrated profile here (default: stdout)")
+	only := fs.String("joints", "", "comma-separated joints to calibrate (default: all)")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -74,6 +77,15 @@ func calibrateServos(ctx context.Context, e env, args []string) error {
 	}
 	o := calibration.DefaultServoOpts()
 	o.Log = e.stderr
+	if *only != "" {
+		for _, id := range strings.Split(*only, ",") {
+			id := robot.JointID(strings.TrimSpace(id))
+			if _, ok := prof.Joint(id); !ok {
+				return badInput("calibrate servos: --joints: %s has no joint %q", prof.Name, id)
+			}
+			o.Joints = append(o.Joints, id)
+		}
+	}
 	cal, err := calibration.CalibrateServos(ctx, prof, body, op, o)
 	if herr := close(); herr != nil {
 		err = errors.Join(err, fmt.Errorf("calibrate servos: halt board: %w", herr))
