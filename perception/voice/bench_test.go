@@ -1,9 +1,12 @@
 package voice
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/kindred-hri/kindred/perception/voice/wav"
 )
 
 // benchSignal is a voiced 150 Hz buzz with vibrato in light noise.
@@ -57,4 +60,23 @@ func whiteNoise(seconds, rms float64, seed uint64) []float32 {
 		x[i] = float32(rms * rng.NormFloat64())
 	}
 	return x
+}
+
+// BenchmarkAnalyzeFile measures a whole file's analysis (hops, pulses,
+// jitter, shimmer, functionals) on real speech; x_realtime is seconds of
+// audio per second of CPU.
+func BenchmarkAnalyzeFile(b *testing.B) {
+	a, err := wav.DecodeFile("/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0870.wav")
+	if err != nil {
+		b.Skip("LibriVox test data not installed")
+	}
+	x := a.Mono16k()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := AnalyzeSamples(context.Background(), x, DefaultOpts()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(x))/Rate*float64(b.N)/b.Elapsed().Seconds(), "x_realtime")
 }

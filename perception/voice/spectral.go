@@ -84,12 +84,21 @@ func (a *Analyzer) spectral(h *HopFeatures) {
 		h.Centroid = num / den
 	}
 	lo, hi := int(300/binHz), int(6000/binHz)
-	var logSum, sum float64
+	// The geometric mean through mantissas and exponents: one Frexp per bin
+	// instead of one Log keeps this cheap.
+	var sum float64
+	prod, exp := 1.0, 0
 	for k := lo; k < hi; k++ {
 		v := p[k] + 1e-20
-		logSum += math.Log(v)
 		sum += v
+		prod *= v
+		if k%8 == 7 {
+			m, e := math.Frexp(prod)
+			prod, exp = m, exp+e
+		}
 	}
+	m, e := math.Frexp(prod)
+	logSum := math.Log(m) + float64(exp+e)*math.Ln2
 	n := float64(hi - lo)
 	h.Flatness = math.Exp(logSum/n) / (sum / n)
 }
