@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"gobot.io/x/gobot/v2/drivers/i2c"
 
@@ -232,4 +234,52 @@ func TestNewRejectsOtherBoards(t *testing.T) {
 	if _, err := pca9685.New(p, newChip(t)); err == nil {
 		t.Error("a sim profile opened a PCA9685")
 	}
+}
+
+// TestUnderLimiter drives the board through the limiter: a command moves
+// head_pan in limited steps (each a changing OFF count on channel 0), and
+// shutdown returns it to neutral before every output is switched off.
+func TestUnderLimiter(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newChip(t)
+		p := profile(t)
+		b, err := pca9685.New(p, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.take()
+		lim, err := robot.NewLimiter(p.Specs(), b, robot.DefaultOpts())
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmds := make(chan robot.Command)
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error)
+		go func() { done <- lim.Run(ctx, cmds) }()
+		cmds <- robot.Command{Pose: robot.Pose{robot.HeadPan: 60}, Source: robot.SourceGesture}
+		time.Sleep(time.Second)
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		log := c.take()
+		// The first write puts all 12 channels at their safe pulses.
+		if !strings.HasPrefix(log, "W 06 00, W 07 00, W 08 33, W 09 01, W 0A 00") {
+			t.Errorf("first write: %.80s", log)
+		}
+		// head_pan's OFF low byte climbs to 2100 µs (430 = 0x1AE) and
+		// comes back to 1500 µs (307 = 0x133); then all off.
+		var offs []string
+		for _, w := range strings.Split(log, ", ") {
+			if strings.HasPrefix(w, "W 08 ") {
+				offs = append(offs, w[5:])
+			}
+		}
+		if len(offs) < 20 || !strings.Contains(log, "W 08 AE, W 09 01") || offs[len(offs)-1] != "33" {
+			t.Errorf("head_pan OFF_L sequence %v", offs)
+		}
+		if !strings.HasSuffix(log, "W FD 10") {
+			t.Errorf("did not end with all outputs off: ...%s", log[max(0, len(log)-60):])
+		}
+	})
 }
