@@ -33,10 +33,11 @@ type device struct {
 	msgs     []string
 	shook    bool
 	failNext error
+	digital  int // digital pins; the 6 analog inputs follow them
 }
 
 func newDevice(t *testing.T) *device {
-	d := &device{t: t}
+	d := &device{t: t, digital: 14} // an Uno
 	d.cond = sync.NewCond(&d.mu)
 	return d
 }
@@ -125,8 +126,8 @@ func (d *device) handle(m []byte) {
 		d.reply(0xF0, 0x79, 2, 5, 'U', 0, 'n', 0, 'o', 0, 0xF7)
 	case hex == "F0 6B F7":
 		caps := []byte{0xF0, 0x6C}
-		for pin := 0; pin < 20; pin++ {
-			if pin < 14 {
+		for pin := 0; pin < d.digital+6; pin++ {
+			if pin < d.digital {
 				caps = append(caps, 0, 1, 1, 1, 4, 14) // input, output, servo
 				if pin == 3 || pin == 5 || pin == 6 || pin == 9 || pin == 10 || pin == 11 {
 					caps = append(caps, 3, 8) // pwm
@@ -139,11 +140,11 @@ func (d *device) handle(m []byte) {
 		d.reply(append(caps, 0xF7)...)
 	case hex == "F0 69 F7":
 		m := []byte{0xF0, 0x6A}
-		for pin := 0; pin < 20; pin++ {
-			if pin < 14 {
+		for pin := 0; pin < d.digital+6; pin++ {
+			if pin < d.digital {
 				m = append(m, 127)
 			} else {
-				m = append(m, byte(pin-14))
+				m = append(m, byte(pin-d.digital))
 			}
 		}
 		d.reply(append(m, 0xF7)...)
@@ -341,4 +342,31 @@ func waitFor(t *testing.T, ok func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 	t.Fatal("condition never became true")
+}
+
+// TestHighPinUsesExtendedAnalog drives a servo on pin 22 of a Mega: an
+// ANALOG_MESSAGE only reaches pins 0–15, so the value goes out as an
+// EXTENDED_ANALOG sysex.
+func TestHighPinUsesExtendedAnalog(t *testing.T) {
+	p := profile(t)
+	p.Joints = p.Joints[:1]
+	p.Joints[0].Channel = 22
+	d := newDevice(t)
+	d.digital = 54
+	a := gfirmata.NewAdaptor(io.ReadWriteCloser(d))
+	if err := a.Connect(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := firmata.New(p, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Halt()
+	if err := b.Write(context.Background(), robot.Pose{robot.HeadPan: -30}); err != nil {
+		t.Fatal(err)
+	}
+	// 1200 µs = 0x4B0: LSB 0x30, MSB 0x09.
+	if got, want := d.take(), "F0 70 16 04 07 34 10 F7, F4 16 04, F0 6F 16 30 09 F7"; got != want {
+		t.Errorf("got %s\nwant %s", got, want)
+	}
 }
