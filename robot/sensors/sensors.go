@@ -41,20 +41,34 @@ type Reading struct {
 type Reader struct {
 	sensors []robot.SensorConfig
 	pins    PinReader
+	now     func() time.Duration
 	dropped atomic.Int64
 	errors  atomic.Int64
 }
 
+// Option configures a Reader.
+type Option func(*Reader)
+
+// WithClock stamps readings and events with the session's clock (media
+// time in scenario runs) instead of the time since Run started.
+func WithClock(now func() time.Duration) Option {
+	return func(r *Reader) { r.now = now }
+}
+
 // New returns a reader for the profile's sensors, or an error when it
 // declares none.
-func New(p *robot.Profile, pins PinReader) (*Reader, error) {
+func New(p *robot.Profile, pins PinReader, opts ...Option) (*Reader, error) {
 	if len(p.Sensors) == 0 {
 		return nil, fmt.Errorf("sensors: profile %s declares no sensors", p.Name)
 	}
 	if pins == nil {
 		return nil, errors.New("sensors: nil pin reader")
 	}
-	return &Reader{sensors: append([]robot.SensorConfig(nil), p.Sensors...), pins: pins}, nil
+	r := &Reader{sensors: append([]robot.SensorConfig(nil), p.Sensors...), pins: pins}
+	for _, o := range opts {
+		o(r)
+	}
+	return r, nil
 }
 
 // Dropped counts readings a slow consumer missed; Errors counts failed
@@ -87,7 +101,11 @@ func (r *Reader) Run(ctx context.Context, events chan<- perception.Event, readin
 					continue
 				}
 				next[i] = at + time.Duration(float64(time.Second)/s.RateHz) - time.Millisecond/2
-				rd, ok := r.sample(s, at)
+				stamp := at
+				if r.now != nil {
+					stamp = r.now()
+				}
+				rd, ok := r.sample(s, stamp)
 				if !ok {
 					continue
 				}
@@ -103,7 +121,7 @@ func (r *Reader) Run(ctx context.Context, events chan<- perception.Event, readin
 				}
 				on := touchState(s, rd.Value, touched[i])
 				if on && !touched[i] && events != nil {
-					ev := perception.Event{At: at, Kind: perception.EventTouch, Text: s.ID, Modality: perception.ModSensors}
+					ev := perception.Event{At: stamp, Kind: perception.EventTouch, Text: s.ID, Modality: perception.ModSensors}
 					select {
 					case events <- ev:
 					case <-ctx.Done():

@@ -130,3 +130,24 @@ func TestDropsAndErrors(t *testing.T) {
 		t.Error("a profile without sensors gave a reader")
 	}
 }
+
+func TestWithClock(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := simProfile(t)
+		body := sim.New(p)
+		start := time.Now()
+		media := func() time.Duration { return 20 * time.Since(start) } // a run at --speed 20
+		r, _ := sensors.New(p, body, sensors.WithClock(media))
+		events := make(chan perception.Event, 1)
+		ctx, cancel := context.WithCancel(t.Context())
+		go r.Run(ctx, events, nil)
+		time.Sleep(120 * time.Millisecond)
+		body.Touch("head_touch", true)
+		time.Sleep(60 * time.Millisecond)
+		cancel()
+		synctest.Wait()
+		if ev := <-events; ev.At != 20*150*time.Millisecond {
+			t.Errorf("touch at %v, want media time 3s", ev.At)
+		}
+	})
+}
