@@ -277,18 +277,21 @@ func (f *Fuser) Assess(at time.Duration) perception.PainAssessment {
 		sumConf += cw
 		sumAll += w[i]
 	}
+	confidence := 0.0
+	if sumAll > 0 {
+		confidence = sumConf / sumAll
+	}
+	// The less is seen, the less is extrapolated: with half the evidence
+	// (a face turned away) missing items take the others' level in full;
+	// with a single channel (a voice in the dark) only part of it.
 	prior := 0.0
 	if sumW > 0 {
-		prior = sumWV / sumW
+		prior = sumWV / sumW * clamp(confidence/0.5, 0, 1)
 	}
 	var raw [nItems]float64
 	for i := range iConsol {
 		c := ev[i].conf
 		raw[i] = c*ev[i].value + (1-c)*prior
-	}
-	confidence := 0.0
-	if sumAll > 0 {
-		confidence = sumConf / sumAll
 	}
 
 	// Smooth in observation time: fast rise, slow fall.

@@ -233,6 +233,24 @@ func TestFaceMissingFallsBackToVoice(t *testing.T) {
 	}
 }
 
+func TestVoiceAloneExtrapolatesLittle(t *testing.T) {
+	f, _ := New(DefaultOpts())
+	f.Event(perception.Event{Kind: perception.EventArrived, Person: "x"})
+	var a perception.PainAssessment
+	for at := time.Duration(0); at < 20*time.Second; at += 10 * time.Millisecond {
+		class := perception.VocalMoan
+		if at%(3*time.Second) > 2*time.Second {
+			class = perception.VocalSilence
+		}
+		f.Voice(perception.VoiceObs{At: at, Vocalisation: perception.Vocalisation{Class: class, Distress: 0.8}})
+		a = f.Assess(at)
+	}
+	if a.Items.Vocalisation < 1.8 || a.Score > 4.5 || a.Score < 2.5 || a.Confidence > 0.3 {
+		t.Errorf("moaning heard, nothing seen: %+v score %.2f confidence %.2f; want vocalisation 2, a guarded total, low confidence",
+			a.Items, a.Score, a.Confidence)
+	}
+}
+
 func TestSilenceAndVoiceLoss(t *testing.T) {
 	f, _ := New(DefaultOpts())
 	for at := time.Duration(0); at < 3*time.Second; at += 10 * time.Millisecond {
@@ -395,7 +413,7 @@ func TestFaceOnlyCues(t *testing.T) {
 		{"sad", perception.FaceObs{Confidence: 0.9, Expression: perception.ExprSad, AU: perception.AUs{AU01: 2, AU15: 2}},
 			"looks sad", 0.5, 0, 3},
 		{"head hanging", perception.FaceObs{Confidence: 0.9, Expression: perception.ExprNeutral, Pose: perception.HeadPose{Pitch: -35}},
-			"head hanging", 0, 0.5, 3},
+			"head hanging", 0, 0.3, 3},
 		{"neutral", perception.FaceObs{Confidence: 0.9, Expression: perception.ExprNeutral},
 			"", 0, 0, 0.2},
 	}
