@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"sort"
 	"time"
 
@@ -560,4 +561,14 @@ func deleteOlderThan(ctx context.Context, x execer, now time.Time, days int) (in
 	}
 	n, _ := res.RowsAffected()
 	return int(n), nil
+}
+
+// DefaultPath is where the journal lives unless --journal says otherwise:
+// os.UserConfigDir()/kindred/journal.db.
+func DefaultPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("journal: %w", err)
+	}
+	return filepath.Join(dir, "kindred", "journal.db"), nil
 }
