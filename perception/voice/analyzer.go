@@ -296,11 +296,15 @@ func (a *Analyzer) analyse(k int64) {
 
 	off := int(a.frameStart(k) - a.histStart)
 	raw := a.hist[off : off+a.win]
+	// The local mean looks one floor period either side of the centre, as
+	// Praat's does; over the whole window a slow drift would leak into the
+	// autocorrelation of quiet frames and make them look periodic.
 	var mean float64
-	for _, v := range raw {
+	local := raw[max(0, a.win/2-a.maxLag):min(a.win, a.win/2+a.maxLag)]
+	for _, v := range local {
 		mean += float64(v)
 	}
-	mean /= float64(a.win)
+	mean /= float64(len(local))
 	var ms float64
 	for i, v := range raw {
 		x := float64(v) - mean
