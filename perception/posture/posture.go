@@ -99,8 +99,7 @@ type Analyzer struct {
 	last               perception.PostureObs
 }
 
-// New returns an Analyzer; invalid options fall back to DefaultOpts with the
-// error reported.
+// New returns an Analyzer, or the first invalid option.
 func New(o Opts) (*Analyzer, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
@@ -121,7 +120,10 @@ func (a *Analyzer) Update(f perception.Frame, face *perception.FaceObs) percepti
 	if len(a.samples) > 0 && f.At <= a.lastAt {
 		return a.last // out of order or repeated
 	}
-	region := a.chooseRegion(f, face)
+	region := a.chooseRegion(f, face).Intersect(f.Gray.Rect)
+	if region.Dx() < 8 || region.Dy() < 8 { // a face off the edge, a frame that shrank
+		region = f.Gray.Rect
+	}
 	s := sample{at: f.At}
 	a.profile(f.Gray, region)
 	if region == a.region && a.prev != nil && len(a.prev) == len(a.cur) {

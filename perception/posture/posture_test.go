@@ -247,6 +247,15 @@ func TestBadInputDoesNotPanic(t *testing.T) {
 	a.Update(s.frame(5, 50, 40), &perception.FaceObs{Box: image.Rect(-50, 500, -10, 540)})
 	a.Update(s.frame(5, 50, 40), nil) // repeated time
 	a.Update(s.frame(6, 50, 40), &perception.FaceObs{Box: image.Rect(150, 110, 170, 130)})
+	// A camera reopened at a smaller size while the old region is kept.
+	a.Update(s.frame(7, 50, 40), &perception.FaceObs{Box: image.Rect(60, 0, 100, 38)})
+	small := perception.Frame{At: time.Second, Gray: image.NewGray(image.Rect(0, 0, 40, 30))}
+	obs := a.Update(small, nil)
+	for _, v := range []float64{obs.Amplitude, obs.Speed, obs.Jerk, obs.Rocking, obs.Restlessness, obs.Guarding, obs.BreathingRate} {
+		if math.IsNaN(v) || v < 0 || v > 1 && v != obs.BreathingRate {
+			t.Errorf("after a size change: %+v", obs)
+		}
+	}
 	if _, err := New(Opts{}); err == nil {
 		t.Error("New(Opts{}) accepted a zero window")
 	}
