@@ -282,3 +282,37 @@ func BenchmarkUpdate640x480(b *testing.B) {
 		i++
 	}
 }
+
+// TestRandomInputsStayInRange throws random frame sizes, face boxes (inside,
+// across and outside the frame) and time steps at one Analyzer.
+func TestRandomInputsStayInRange(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	a := newAnalyzer(t)
+	at := time.Duration(0)
+	for i := range 3000 {
+		w, h := 8+rng.IntN(200), 8+rng.IntN(160)
+		if i%500 < 400 { // long stretches of one size, as a camera gives
+			w, h = 160, 120
+		}
+		g := image.NewGray(image.Rect(0, 0, w, h))
+		for p := range g.Pix {
+			g.Pix[p] = uint8(rng.IntN(256))
+		}
+		at += time.Duration(1+rng.IntN(80)) * time.Millisecond
+		var face *perception.FaceObs
+		if rng.IntN(3) > 0 {
+			x, y := rng.IntN(400)-100, rng.IntN(300)-100
+			face = &perception.FaceObs{At: at, Box: image.Rect(x, y, x+rng.IntN(120), y+rng.IntN(120)),
+				Pose: perception.HeadPose{Yaw: rng.NormFloat64() * 20, Pitch: rng.NormFloat64() * 20}}
+		}
+		o := a.Update(perception.Frame{At: at, Seq: i, Gray: g}, face)
+		for _, v := range []float64{o.Amplitude, o.Speed, o.Jerk, o.Rocking, o.Restlessness, o.Guarding} {
+			if math.IsNaN(v) || v < 0 || v > 1 {
+				t.Fatalf("frame %d: %+v", i, o)
+			}
+		}
+		if o.BreathingRate != 0 && (o.BreathingRate < 6 || o.BreathingRate > 42) {
+			t.Fatalf("frame %d: breathing %v", i, o.BreathingRate)
+		}
+	}
+}
