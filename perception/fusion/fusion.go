@@ -109,6 +109,7 @@ type Fuser struct {
 	hanging    float64       // 0..1 how low the head hangs, from the face item
 	lastAt     time.Duration
 	assessed   bool
+	rejected   int
 	smooth     [nItems]float64
 	band       perception.Band
 }
@@ -138,10 +139,18 @@ func (f *Fuser) see(at time.Duration) {
 
 // Face records one face observation.
 func (f *Fuser) Face(o perception.FaceObs) {
+	a := o.AU
+	if !finite(o.PSPI, o.Confidence, o.Pose.Pitch, a.AU01, a.AU02, a.AU04, a.AU06, a.AU07, a.AU09, a.AU10, a.AU12, a.AU15, a.AU25, a.AU26, a.AU43) {
+		f.rejected++
+		return
+	}
 	f.see(o.At)
 	f.present = true
 	f.lostFace = false
-	f.faces = append(f.faces, faceRec{o.At, o.AU, o.PSPI, o.Expression, clamp(o.Confidence, 0, 1), o.Pose.Pitch})
+	c := func(x float64) float64 { return clamp(x, 0, 5) }
+	au := perception.AUs{AU01: c(a.AU01), AU02: c(a.AU02), AU04: c(a.AU04), AU06: c(a.AU06), AU07: c(a.AU07), AU09: c(a.AU09),
+		AU10: c(a.AU10), AU12: c(a.AU12), AU15: c(a.AU15), AU25: c(a.AU25), AU26: c(a.AU26), AU43: clamp(a.AU43, 0, 1)}
+	f.faces = append(f.faces, faceRec{o.At, au, clamp(o.PSPI, 0, 16), o.Expression, clamp(o.Confidence, 0, 1), clamp(o.Pose.Pitch, -90, 90)})
 	if len(f.faces) > 64 && f.faces[0].at < o.At-history {
 		f.faces = dropBefore(f.faces, o.At-history, func(r faceRec) time.Duration { return r.at })
 	}
@@ -149,6 +158,10 @@ func (f *Fuser) Face(o perception.FaceObs) {
 
 // Voice records one voice hop.
 func (f *Fuser) Voice(o perception.VoiceObs) {
+	if !finite(o.F0, o.Vocalisation.Distress) {
+		f.rejected++
+		return
+	}
 	f.see(o.At)
 	f.lostVoice = false
 	if o.Wall.After(f.observed) {
@@ -175,6 +188,10 @@ func (f *Fuser) keyword(at time.Duration, w string) {
 
 // Posture records the newest movement qualities.
 func (f *Fuser) Posture(o perception.PostureObs) {
+	if !finite(o.Amplitude, o.Speed, o.Jerk, o.Rocking, o.Restlessness, o.Guarding, o.BreathingRate) {
+		f.rejected++
+		return
+	}
 	f.see(o.At)
 	if o.Wall.After(f.observed) {
 		f.observed = o.Wall
@@ -219,6 +236,18 @@ func (f *Fuser) Event(e perception.Event) {
 			f.lostVoice = false
 		}
 	}
+}
+
+// Rejected counts observations dropped for carrying NaN or infinite numbers.
+func (f *Fuser) Rejected() int { return f.rejected }
+
+func finite(xs ...float64) bool {
+	for _, x := range xs {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
 }
 
 func dropBefore[T any](xs []T, t time.Duration, at func(T) time.Duration) []T {

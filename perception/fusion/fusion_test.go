@@ -2,6 +2,8 @@ package fusion
 
 import (
 	"context"
+	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -382,6 +384,8 @@ func TestRunSkipsAJumpInTime(t *testing.T) {
 	}
 }
 
+func abs(x int) int { return max(x, -x) }
+
 type profileMap map[string]Profile
 
 func (m profileMap) Profile(id string) (Profile, bool) { p, ok := m[id]; return p, ok }
@@ -434,5 +438,55 @@ func TestFaceOnlyCues(t *testing.T) {
 				t.Errorf("items %+v score %.2f", a.Items, a.Score)
 			}
 		})
+	}
+}
+
+// TestRandomObservationsStayInRange feeds nonsense (NaN, negative, huge,
+// out-of-order) and checks every assessment stays a valid PAINAD reading.
+func TestRandomObservationsStayInRange(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	wild := func() float64 {
+		switch rng.IntN(8) {
+		case 0:
+			return math.NaN()
+		case 1:
+			return math.Inf(1 - 2*rng.IntN(2))
+		case 2:
+			return -rng.Float64() * 100
+		case 3:
+			return rng.Float64() * 1e6
+		}
+		return rng.Float64() * 5
+	}
+	f, _ := New(DefaultOpts())
+	at := time.Duration(0)
+	for i := range 5000 {
+		at += time.Duration(rng.IntN(50)-5) * time.Millisecond // sometimes backwards
+		switch rng.IntN(4) {
+		case 0:
+			a := perception.AUs{AU04: wild(), AU06: wild(), AU07: wild(), AU10: wild(), AU43: wild()}
+			f.Face(perception.FaceObs{At: at, AU: a, PSPI: wild(), Confidence: wild(), Expression: perception.ExprPain,
+				Pose: perception.HeadPose{Pitch: wild()}})
+		case 1:
+			f.Voice(perception.VoiceObs{At: at, F0: wild(), Vocalisation: perception.Vocalisation{Class: perception.VocalCry, Distress: wild()}})
+		case 2:
+			f.Posture(perception.PostureObs{At: at, Amplitude: wild(), Rocking: wild(), Guarding: wild(), BreathingRate: wild()})
+		default:
+			f.Event(perception.Event{At: at, Kind: perception.EventComforted})
+		}
+		a := f.Assess(at)
+		it := a.Items
+		for _, v := range []float64{it.Breathing, it.Vocalisation, it.Face, it.Body, it.Consolability} {
+			if math.IsNaN(v) || v < 0 || v > 2 {
+				t.Fatalf("step %d: items %+v", i, it)
+			}
+		}
+		if math.IsNaN(a.Score) || a.Score < 0 || a.Score > 10 || math.IsNaN(a.Confidence) || a.Confidence < 0 || a.Confidence > 1 ||
+			math.IsNaN(a.PSPI) || a.PSPI < 0 || a.PSPI > 16 || abs(bandRank[a.Band]-bandRank[perception.BandOf(a.Score)]) > 1 {
+			t.Fatalf("step %d: %+v", i, a)
+		}
+	}
+	if f.Rejected() == 0 {
+		t.Error("no NaN observation was rejected")
 	}
 }
