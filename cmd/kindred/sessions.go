@@ -2,10 +2,211 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/kindred-hri/kindred/journal"
 )
 
-// PLACEHOLDER: replaced by the owner of this command.
+// cmdSessions lists, exports or deletes recorded sessions.
 func cmdSessions(ctx context.Context, e env, args []string) error {
-	return errors.New("sessions: not built yet")
+	if len(args) == 0 {
+		return badInput("sessions: want list, export or delete")
+	}
+	switch args[0] {
+	case "list":
+		return sessionsList(ctx, e, args[1:])
+	case "export":
+		return sessionsExport(ctx, e, args[1:])
+	case "delete":
+		return sessionsDelete(ctx, e, args[1:])
+	case "-h", "--help", "help":
+		fmt.Fprintln(e.stderr, "usage: kindred sessions list|export|delete [--journal FILE] [...]")
+		return errHelpShown
+	}
+	return badInput("sessions: unknown action %q (want list, export or delete)", args[0])
+}
+
+// journalPathFlag adds --journal with the default path.
+func journalPathFlag(fs *flagSet) *string {
+	return fs.String("journal", "", "journal file (default: the user config dir's kindred/journal.db)")
+}
+
+// openJournalFile opens an existing journal for reading or deletion; a missing
+// or corrupt file is bad input naming the file.
+func openJournalFile(ctx context.Context, path string) (*journal.Journal, error) {
+	if path == "" {
+		p, err := journal.DefaultPath()
+		if err != nil {
+			return nil, badInput("--journal: no default location (%v); give --journal FILE", err)
+		}
+		path = p
+	}
+	j, err := journal.OpenExisting(ctx, path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, badInput("--journal %s: no such file", path)
+	case errors.Is(err, journal.ErrNotJournal):
+		return nil, badInput("--journal %s: not a kindred journal (or corrupt)", path)
+	case err != nil:
+		return nil, badInput("--journal %s: %v", path, err)
+	}
+	return j, nil
+}
+
+func sessionsList(ctx context.Context, e env, args []string) error {
+	fs := newFlags("sessions list", e.stderr)
+	path := journalPathFlag(fs)
+	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return badInput("sessions list: unexpected argument %q", fs.Arg(0))
+	}
+	j, err := openJournalFile(ctx, *path)
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	list, err := j.Sessions(ctx)
+	if err != nil {
+		return badInput("--journal %s: %v", j.Path(), err)
+	}
+	if *asJSON {
+		if list == nil {
+			list = []journal.Session{}
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(list)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SESSION\tROBOT\tCONDITION\tPERSON\tSTARTED\tDURATION\tSTATUS")
+	for _, s := range list {
+		dur := "-"
+		if !s.Ended.IsZero() {
+			dur = s.Ended.Sub(s.Started).Round(time.Second).String()
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, orDash(s.Robot), orDash(s.Condition), orDash(s.Person),
+			s.Started.Local().Format("2006-01-02 15:04:05"), dur, s.Status)
+	}
+	return tw.Flush()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func sessionsExport(ctx context.Context, e env, args []string) error {
+	fs := newFlags("sessions export", e.stderr)
+	path := journalPathFlag(fs)
+	id := fs.String("session", "", "session ID (see kindred sessions list)")
+	format := fs.String("format", "csv", "csv or jsonl")
+	out := fs.String("out", "", "output file (default: standard output)")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return badInput("sessions export: unexpected argument %q", fs.Arg(0))
+	}
+	if *id == "" {
+		return badInput("sessions export: --session ID is required")
+	}
+	f, err := journal.ParseFormat(*format)
+	if err != nil {
+		return badInput("sessions export: --format: %v", err)
+	}
+	j, err := openJournalFile(ctx, *path)
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	if _, err := j.Session(ctx, *id); err != nil {
+		return badInput("sessions export: --session %s: not in %s", *id, j.Path())
+	}
+	var w io.Writer = e.stdout
+	var file *os.File
+	if *out != "" {
+		file, err = os.Create(*out)
+		if err != nil {
+			return badInput("sessions export: --out %s: %v", *out, err)
+		}
+		w = file
+	}
+	if err := j.Export(ctx, *id, f, w); err != nil {
+		if file != nil {
+			file.Close()
+		}
+		return fmt.Errorf("sessions export: %w", err)
+	}
+	if file != nil {
+		if err := file.Close(); err != nil {
+			return fmt.Errorf("sessions export: %s: %w", *out, err)
+		}
+	}
+	return nil
+}
+
+func sessionsDelete(ctx context.Context, e env, args []string) error {
+	fs := newFlags("sessions delete", e.stderr)
+	path := journalPathFlag(fs)
+	id := fs.String("session", "", "delete this session and everything recorded in it")
+	person := fs.String("person", "", "delete every row about this person, in every session")
+	older := fs.Int("older-than", 0, "retention: delete sessions that started more than this many days ago")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return badInput("sessions delete: unexpected argument %q", fs.Arg(0))
+	}
+	given := 0
+	for _, set := range []bool{*id != "", *person != "", *older != 0} {
+		if set {
+			given++
+		}
+	}
+	if given != 1 {
+		return badInput("sessions delete: give exactly one of --session ID, --person ID, --older-than DAYS")
+	}
+	if *older < 0 {
+		return badInput("sessions delete: --older-than %d: must be positive", *older)
+	}
+	j, err := openJournalFile(ctx, *path)
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	switch {
+	case *id != "":
+		if err := j.DeleteSession(ctx, *id); err != nil {
+			if errors.Is(err, journal.ErrNoSession) {
+				return badInput("sessions delete: --session %s: not in %s", *id, j.Path())
+			}
+			return fmt.Errorf("sessions delete: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "deleted session %s\n", *id)
+	case *person != "":
+		n, err := j.DeletePerson(ctx, *person)
+		if err != nil {
+			return fmt.Errorf("sessions delete: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "deleted %d rows about %s\n", n, *person)
+	default:
+		n, err := j.DeleteOlderThan(ctx, time.Now(), *older)
+		if err != nil {
+			return fmt.Errorf("sessions delete: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "deleted %d sessions older than %d days\n", n, *older)
+	}
+	return nil
 }

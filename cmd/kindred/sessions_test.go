@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kindred-hri/kindred/journal"
+)
+
+// syntheticJournal records two sessions: in "s-ana" a carer annotates 40
+// moments and rates Ana's face as counting double and her breathing barely;
+// "s-bo" has no annotations.
+func syntheticJournal(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "journal.db")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	j, err := journal.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	w := j.NewWriter(journal.WriterOpts{})
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	rng := rand.New(rand.NewPCG(9, 9))
+	w.Person(ctx, journal.Person{ID: "p-ana", DisplayName: "Ana"})
+	w.Begin(ctx, journal.Session{ID: "s-ana", Robot: "kiri", Condition: "mirror", Person: "p-ana",
+		Started: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)})
+	for k := range 40 {
+		base := time.Duration(k) * 20 * time.Second
+		it := journal.Items{Breathing: rng.Float64() * 2, Vocalisation: rng.Float64() * 2, Face: rng.Float64() * 2,
+			Body: rng.Float64() * 2, Consolability: rng.Float64() * 2}
+		for i := range 8 {
+			w.Submit(journal.Assessment{At: base + time.Duration(i)*500*time.Millisecond, Person: "p-ana", Items: it,
+				Score: it.Total(), Present: true})
+		}
+		rating := math.Round(math.Min(10, 0.2*it.Breathing+it.Vocalisation+2*it.Face+it.Body+0.5*it.Consolability))
+		w.Submit(journal.Annotation{At: base + 4*time.Second, Person: "p-ana", Scale: journal.ScaleNRS, Rating: rating})
+	}
+	w.Begin(ctx, journal.Session{ID: "s-bo", Robot: "kiri", Person: "p-bo", Started: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)})
+	w.Submit(journal.Transition{At: time.Second, From: "idle", To: "engaged", Person: "p-bo"})
+	w.End(ctx)
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	<-done
+	return path
+}
+
+func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = dispatch(context.Background(), env{strings.NewReader(""), &out, &errb}, args)
+	return code, out.String(), errb.String()
+}
+
+func TestSessionsListExportDelete(t *testing.T) {
+	path := syntheticJournal(t)
+	code, out, errs := run(t, "sessions", "list", "--journal", path)
+	if code != 0 || !strings.Contains(out, "s-ana") || !strings.Contains(out, "s-bo") || !strings.Contains(out, "complete") {
+		t.Fatalf("list: %d %q %q", code, out, errs)
+	}
+	code, out, _ = run(t, "sessions", "list", "--journal", path, "--json")
+	var list []journal.Session
+	if code != 0 || json.Unmarshal([]byte(out), &list) != nil || len(list) != 2 || list[0].ID != "s-bo" {
+		t.Fatalf("list --json: %d %s", code, out)
+	}
+
+	csvFile := filepath.Join(t.TempDir(), "s.csv")
+	if code, _, errs := run(t, "sessions", "export", "--journal", path, "--session", "s-ana", "--format", "csv", "--out", csvFile); code != 0 {
+		t.Fatalf("export: %d %s", code, errs)
+	}
+	f, _ := os.Open(csvFile)
+	recs, err := journal.ReadCSV(f)
+	f.Close()
+	if err != nil || len(recs) != 40*8+40 {
+		t.Fatalf("exported %d records: %v", len(recs), err)
+	}
+	code, out, _ = run(t, "sessions", "export", "--journal", path, "--session", "s-bo", "--format", "jsonl")
+	if recs, err := journal.ReadJSONL(strings.NewReader(out)); code != 0 || err != nil || len(recs) != 1 {
+		t.Fatalf("export jsonl: %d %v %q", code, err, out)
+	}
+
+	code, out, _ = run(t, "sessions", "delete", "--journal", path, "--person", "p-bo")
+	if code != 0 || !strings.Contains(out, "p-bo") {
+		t.Fatalf("delete person: %d %q", code, out)
+	}
+	code, out, _ = run(t, "sessions", "list", "--journal", path, "--json")
+	if json.Unmarshal([]byte(out), &list); code != 0 || len(list) != 1 {
+		t.Errorf("after deleting p-bo: %s", out)
+	}
+	if code, _, _ := run(t, "sessions", "delete", "--journal", path, "--session", "s-ana"); code != 0 {
+		t.Errorf("delete session: %d", code)
+	}
+}
+
+func TestSessionsBadInputExits2(t *testing.T) {
+	dir := t.TempDir()
+	corrupt := filepath.Join(dir, "corrupt.db")
+	os.WriteFile(corrupt, bytes.Repeat([]byte("garbage "), 1000), 0o644)
+	good := syntheticJournal(t)
+	for _, tc := range []struct {
+		args []string
+		want string // in stderr
+	}{
+		{[]string{"sessions", "list", "--journal", filepath.Join(dir, "missing.db")}, "missing.db"},
+		{[]string{"sessions", "list", "--journal", corrupt}, "corrupt.db"},
+		{[]string{"sessions", "export", "--journal", corrupt, "--session", "x"}, "corrupt.db"},
+		{[]string{"sessions", "export", "--journal", good}, "--session"},
+		{[]string{"sessions", "export", "--journal", good, "--session", "nope"}, "nope"},
+		{[]string{"sessions", "export", "--journal", good, "--session", "s-ana", "--format", "xml"}, "--format"},
+		{[]string{"sessions", "delete", "--journal", good}, "exactly one"},
+		{[]string{"sessions", "delete", "--journal", good, "--session", "nope"}, "nope"},
+		{[]string{"sessions", "frobnicate"}, "frobnicate"},
+		{[]string{"sessions"}, "list"},
+		{[]string{"replay", "--journal", corrupt}, "corrupt.db"},
+		{[]string{"replay", "--journal", good, "--session", "nope"}, "nope"},
+		{[]string{"replay", "--journal", good, "--profile", corrupt}, "corrupt.db"},
+	} {
+		code, _, errs := run(t, tc.args...)
+		if code != 2 || !strings.Contains(errs, tc.want) || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and one line naming %q", tc.args, code, errs, tc.want)
+		}
+	}
+}
+
+func TestReplayLearnsFromAnnotations(t *testing.T) {
+	path := syntheticJournal(t)
+	profile := filepath.Join(t.TempDir(), "profiles.json")
+	code, out, errs := run(t, "replay", "--journal", path, "--profile", profile)
+	if code != 0 {
+		t.Fatalf("replay: %d %s", code, errs)
+	}
+	t.Log(out)
+	for _, want := range []string{"replayed 2 session(s)", "p-ana: 40 annotated moment(s)", "before: MAE", "after:  MAE", "leave-one-out"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	code, out, _ = run(t, "replay", "--journal", path, "--session", "s-ana", "--json")
+	var rep struct {
+		Persons []journal.Consolidation
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || len(rep.Persons) != 1 {
+		t.Fatalf("replay --json: %d %s", code, out)
+	}
+	c := rep.Persons[0]
+	if !(c.After.MAE < c.Before.MAE) || !(*c.After.R > *c.Before.R) || c.Profile.Weights.Face < 1.4 {
+		t.Errorf("replay did not learn: %+v", c)
+	}
+	f, err := os.Open(profile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := journal.ReadProfiles(f)
+	f.Close()
+	if err != nil || ps["p-ana"].Annotations != 40 {
+		t.Fatalf("written profile: %+v %v", ps, err)
+	}
+	// A second replay starts from the learnt profile: agreement before is now the fitted one.
+	code, out, _ = run(t, "replay", "--journal", path, "--profile", profile, "--json")
+	var again struct{ Persons []journal.Consolidation }
+	if code != 0 || json.Unmarshal([]byte(out), &again) != nil || again.Persons[0].Before.MAE > c.Before.MAE {
+		t.Errorf("second replay: %d %s", code, out)
+	}
+}
