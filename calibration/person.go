@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/face"
 	"github.com/kindred-hri/kindred/perception/fusion"
 )
 
@@ -22,6 +23,24 @@ type Person struct {
 	Seconds        float64   `yaml:"seconds" json:"seconds"` // how much calm observation it was built from
 	Source         string    `yaml:"source" json:"source"`   // what was observed: camera, file or scenario
 	fusion.Profile `yaml:",inline"`
+	// FaceGeometry is the neutral face's landmark geometry, for the face
+	// pipeline's Opts.Baseline (action units are measured against it); nil
+	// when the person was not filmed.
+	FaceGeometry *face.Baseline `yaml:"face_geometry,omitempty" json:"face_geometry,omitempty"`
+}
+
+// SetFaceGeometry stores the neutral geometry measured (face.Measure) on the
+// person's calm frames: the per-feature median, as face.BaselineOf defines it.
+func (p *Person) SetFaceGeometry(calm []face.Features) error {
+	if len(calm) < minFaces {
+		return fmt.Errorf("calibration: %d calm face measurements, need %d: %w", len(calm), minFaces, ErrNoObservations)
+	}
+	b, err := face.BaselineOf(calm)
+	if err != nil {
+		return fmt.Errorf("calibration: %w", err)
+	}
+	p.FaceGeometry = &b
+	return nil
 }
 
 // ErrNotCalm means the recording does not look like a calm, neutral person,

@@ -12,6 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/kindred-hri/kindred/perception/face"
 	"github.com/kindred-hri/kindred/perception/fusion"
 )
 
@@ -104,6 +105,11 @@ func (s *PersonStore) Load(id string) (Person, error) {
 	if err := p.Profile.Validate(); err != nil {
 		return Person{}, fmt.Errorf("calibration: %s: %w", path, err)
 	}
+	if p.FaceGeometry != nil {
+		if err := p.FaceGeometry.Validate(); err != nil {
+			return Person{}, fmt.Errorf("calibration: %s: %w", path, err)
+		}
+	}
 	return p, nil
 }
 
@@ -150,6 +156,16 @@ func (s *PersonStore) Profile(id string) (fusion.Profile, bool) {
 		return fusion.Profile{}, false
 	}
 	return p.Profile, true
+}
+
+// FaceBaseline is the person's neutral face geometry for the face pipeline
+// (face.Opts.Baseline), when they were calibrated on camera.
+func (s *PersonStore) FaceBaseline(id string) (*face.Baseline, bool) {
+	p, err := s.Load(id)
+	if err != nil || p.FaceGeometry == nil {
+		return nil, false
+	}
+	return p.FaceGeometry, true
 }
 
 var _ fusion.Profiles = (*PersonStore)(nil)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/face"
 	"github.com/kindred-hri/kindred/perception/scenario"
 )
 
@@ -134,6 +135,38 @@ func TestPersonStoreRoundTripAndDelete(t *testing.T) {
 	}
 	if err := s.Delete("../x"); err == nil || errors.Is(err, ErrNoPerson) {
 		t.Errorf("Delete(../x) = %v, want a bad-id error", err)
+	}
+}
+
+func TestFaceGeometryRoundTrip(t *testing.T) {
+	// Measure the generic face, projected frontally, as a calm person's frames.
+	var calm []face.Features
+	for i := range 40 {
+		lm := face.Project(&face.GenericFace, perception.HeadPose{Yaw: float64(i%5) - 2}, 3, perception.Point{X: 320, Y: 240})
+		f, ok := face.Measure(nil, &lm, perception.HeadPose{Yaw: float64(i%5) - 2})
+		if !ok {
+			t.Fatal("generic face not measurable")
+		}
+		calm = append(calm, f)
+	}
+	c := observe(t, "visit", 0, 20*time.Second)
+	p, err := BuildPerson("Ida", c.faces, c.voices, c.postures)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.SetFaceGeometry(calm[:3]); !errors.Is(err, ErrNoObservations) {
+		t.Errorf("3 frames: %v, want ErrNoObservations", err)
+	}
+	if err := p.SetFaceGeometry(calm); err != nil {
+		t.Fatal(err)
+	}
+	s := NewPersonStore(t.TempDir())
+	if err := s.Save(p); err != nil {
+		t.Fatal(err)
+	}
+	b, ok := s.FaceBaseline("ida")
+	if !ok || *b != *p.FaceGeometry || b.Frames != 40 {
+		t.Errorf("FaceBaseline = %+v, %v; want %+v", b, ok, p.FaceGeometry)
 	}
 }
 

@@ -128,20 +128,30 @@ func calibratePerson(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if len(obs.geometry) > 0 {
+		if err := p.SetFaceGeometry(obs.geometry); err != nil {
+			fmt.Fprintf(e.stderr, "kindred calibrate person: no neutral face geometry stored: %v\n", err)
+		}
+	}
 	p.Created = time.Now().UTC().Truncate(time.Second)
 	p.Source = strings.Join(what, " + ")
 	store := calibration.NewPersonStore(storeDir)
 	if err := store.Save(p); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "saved %s (%s) in %s: %.0f s observed; face %d frames, resting PSPI %.1f; voice %d voiced hops, F0 %.0f±%.0f Hz; movement %d samples, breathing %.0f/min\n",
-		p.Name, p.ID, store.Dir(), p.Seconds, p.Face.Frames, p.Face.PSPI, p.Voice.Hops, p.Voice.F0Mean, p.Voice.F0SD,
+	geometry := 0
+	if p.FaceGeometry != nil {
+		geometry = p.FaceGeometry.Frames
+	}
+	fmt.Fprintf(e.stdout, "saved %s (%s) in %s: %.0f s observed; face %d frames (%d with neutral geometry), resting PSPI %.1f; voice %d voiced hops, F0 %.0f±%.0f Hz; movement %d samples, breathing %.0f/min\n",
+		p.Name, p.ID, store.Dir(), p.Seconds, p.Face.Frames, geometry, p.Face.PSPI, p.Voice.Hops, p.Voice.F0Mean, p.Voice.F0SD,
 		p.Movement.Samples, p.Movement.BreathingRate)
 	return nil
 }
 
 // personObservations collects what a source shows of the person, as plain values.
 type personObservations struct {
+	geometry []face.Features // neutral-looking faces with landmarks, measured
 	faces    []perception.FaceObs
 	voices   []perception.VoiceObs
 	postures []perception.PostureObs
@@ -191,6 +201,12 @@ func (o *personObservations) watch(ctx context.Context, src face.FrameSource, sp
 		if faces := pipe.Process(f); len(faces) > 0 {
 			attended = &faces[0] // the largest face: the person in front of the robot
 			o.faces = append(o.faces, faces[0])
+			if a := attended; a.HasLandmarks && a.Confidence >= 0.5 &&
+				(a.Expression == perception.ExprNeutral || a.Expression == perception.ExprUnknown) {
+				if g, ok := face.Measure(f.Gray, &a.Landmarks, a.Pose); ok {
+					o.geometry = append(o.geometry, g)
+				}
+			}
 		}
 		p := moves.Update(f, attended)
 		if f.At-start >= popts.Window {
