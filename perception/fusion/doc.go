@@ -17,6 +17,8 @@
 // that does not is not.
 //
 // Everything is relative to the person's Profile (neutral face, voice and
-// movement baselines, per-person weights) when one is known. The package is
-// pure Go; a Fuser is owned by one goroutine (Run, or a caller feeding it).
+// movement baselines, per-person trust weights, item gains and thresholds)
+// when one is known; Learn refits the gains to carers' PAINAD ratings. The
+// package is pure Go; a Fuser is owned by one goroutine (Run, or a caller
+// feeding it). Feed it the attended person's observations only.
 package fusion
