@@ -119,6 +119,11 @@ func ParseControl(data []byte) (Control, error) {
 			}
 		}
 	}
+	if raw, ok := fields["annotation"]; ok {
+		if err := strictAnnotation(raw); err != nil {
+			return Control{}, fmt.Errorf("control: %s: %w", cmd, err)
+		}
+	}
 	var c Control
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -163,6 +168,39 @@ func (c Control) validate() error {
 	if c.Annotation != nil {
 		if err := c.Annotation.Validate(); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// strictAnnotation rejects fields an annotation does not have: the nested
+// record decodes leniently on its own, so the control schema checks it here.
+func strictAnnotation(raw json.RawMessage) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
+		return fmt.Errorf("annotation must be an object")
+	}
+	known := []string{"type", "at", "person", "annotator", "scale", "items", "rating", "note"}
+	for k := range fields {
+		if !slices.Contains(known, k) {
+			return fmt.Errorf("annotation: unknown field %q", k)
+		}
+	}
+	if _, ok := fields["at"]; !ok {
+		return fmt.Errorf("annotation: missing field \"at\"")
+	}
+	if t, ok := fields["type"]; ok && string(t) != `"annotation"` {
+		return fmt.Errorf("annotation: type must be \"annotation\"")
+	}
+	if items, ok := fields["items"]; ok && string(items) != "null" {
+		var it map[string]json.RawMessage
+		if err := json.Unmarshal(items, &it); err != nil || it == nil {
+			return fmt.Errorf("annotation: items must be an object")
+		}
+		for k := range it {
+			if !slices.Contains([]string{"breathing", "vocalisation", "face", "body", "consolability"}, k) {
+				return fmt.Errorf("annotation: items: unknown field %q", k)
+			}
 		}
 	}
 	return nil
