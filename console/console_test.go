@@ -338,6 +338,8 @@ func TestOffLoopbackEveryAPIRequestNeedsToken(t *testing.T) {
 	}{
 		{"/api/v1/status", "", 401},
 		{"/api/v1/status", testToken, 200},
+		{"/api/v1/status", "ws:" + testToken, 200}, // a browser WebSocket carries it as a subprotocol
+		{"/api/v1/status", "ws:" + strings.Repeat("x", 26), 401},
 		{"/api/v1/session-token", testToken, 403}, // never handed out off loopback
 		{"/", "", 200},                            // the page itself: it asks for the token
 	} {
@@ -345,7 +347,9 @@ func TestOffLoopbackEveryAPIRequestNeedsToken(t *testing.T) {
 		req.RemoteAddr = "192.168.1.50:40000"
 		req = req.WithContext(context.WithValue(req.Context(), http.LocalAddrContextKey, lan))
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		if tc.token != "" {
+		if tok, ok := strings.CutPrefix(tc.token, "ws:"); ok {
+			req.Header.Set("Sec-WebSocket-Protocol", "kindred.v1, bearer."+tok)
+		} else if tc.token != "" {
 			req.Header.Set("Authorization", "Bearer "+tc.token)
 		}
 		rec := httptest.NewRecorder()
