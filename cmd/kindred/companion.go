@@ -212,7 +212,7 @@ func (c *companion) run(ctx context.Context, start func(ctx context.Context) err
 		}
 		return nil
 	})
-	g.Go(func() error { return mergeCommands(ctx, limiterCmds, mimicCmds, mouthCmds) })
+	g.Go(func() error { return mergeCommands(ctx, c.clock.speed, limiterCmds, mimicCmds, mouthCmds) })
 	g.Go(func() error { return c.limiter.Run(ctx, limiterCmds) })
 	g.Go(func() error { return c.tick(ctx) })
 	g.Go(func() error { return start(ctx) })
@@ -356,7 +356,11 @@ func (c *companion) noteFault(component string, err error) {
 
 // mergeCommands forwards mimicry's and the mouth's commands to the limiter
 // until both are closed; the limiter arbitrates between their sources.
-func mergeCommands(ctx context.Context, out chan<- robot.Command, ins ...<-chan robot.Command) error {
+//
+// A deliberately configured delay (mimicry's human-like lag, in session
+// time) is not processing latency, so the observation instant is moved
+// forward by its wall-clock share before the limiter measures latency.
+func mergeCommands(ctx context.Context, speed float64, out chan<- robot.Command, ins ...<-chan robot.Command) error {
 	defer close(out)
 	var wg sync.WaitGroup
 	for _, in := range ins {
@@ -364,6 +368,9 @@ func mergeCommands(ctx context.Context, out chan<- robot.Command, ins ...<-chan 
 		go func() {
 			defer wg.Done()
 			for cmd := range in {
+				if !cmd.Observed.IsZero() && cmd.Delay > 0 {
+					cmd.Observed = cmd.Observed.Add(time.Duration(float64(cmd.Delay) / speed))
+				}
 				select {
 				case out <- cmd:
 				case <-ctx.Done():

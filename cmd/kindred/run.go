@@ -15,9 +15,12 @@ import (
 	"github.com/kindred-hri/kindred/console"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/mimicry"
+	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/fusion"
 	"github.com/kindred-hri/kindred/perception/scenario"
 	"github.com/kindred-hri/kindred/robot"
+	"github.com/kindred-hri/kindred/robot/body"
+	"github.com/kindred-hri/kindred/robot/sensors"
 	"github.com/kindred-hri/kindred/voices"
 )
 
@@ -137,11 +140,10 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 		return &usageError{err}
 	}
 
-	body, closeBody, err := openBody(ctx, profile)
+	bod, err := body.Open(profile)
 	if err != nil {
 		return fmt.Errorf("robot %s: %w", profile.Name, err)
 	}
-	defer closeBody()
 
 	clock := &sessionClock{start: time.Now(), speed: cfg.Speed}
 	records := &fanout{}
@@ -161,7 +163,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 		}
 	}
 	limOpts.OnFault = func(id robot.JointID, err error) { comp.noteFault("joint "+string(id), err) }
-	limiter, err := robot.NewLimiter(profile.Specs(), body, limOpts)
+	limiter, err := robot.NewLimiter(profile.Specs(), bod.Actuator, limOpts)
 	if err != nil {
 		return err
 	}
@@ -176,6 +178,9 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	}
 	mopts := mimicry.DefaultOpts()
 	mopts.Speed = cfg.Speed
+	// Delayed faces fall due between ticks; a 10 ms tick keeps that wait,
+	// which counts as latency, well under a camera frame.
+	mopts.Tick = 10 * time.Millisecond
 	mopts.Seed = cfg.Behavior.Seed
 	mirror, err := mimicry.New(profile.Specs(), mopts)
 	if err != nil {
@@ -283,6 +288,14 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 		}()
 	}
 
+	if bod.Pins != nil && len(profile.Sensors) > 0 {
+		rd, err := sensors.New(profile, bod.Pins, sensors.WithClock(clock.Now))
+		if err != nil {
+			return err
+		}
+		services = append(services, func(ctx context.Context) error { return runSensors(ctx, rd, comp) })
+	}
+
 	start := func(ctx context.Context) error {
 		if scen != nil {
 			return playScenario(ctx, scen, comp, cfg, f, cancel)
@@ -346,6 +359,27 @@ func playScenario(ctx context.Context, scen *scenario.Scenario, comp *companion,
 		case <-ctx.Done():
 		}
 		done()
+	}
+	return nil
+}
+
+// runSensors passes the body's touch sensors to the companion (a touch can
+// opt the person out or back in). Analog readings (electrodermal activity,
+// pulse) are not asked for: fusion has no item for them yet.
+func runSensors(ctx context.Context, rd *sensors.Reader, comp *companion) error {
+	events := make(chan perception.Event, 16)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case e := <-events:
+				comp.Event(e)
+			}
+		}
+	}()
+	if err := rd.Run(ctx, events, nil); err != nil {
+		comp.noteFault("sensors", err)
 	}
 	return nil
 }
