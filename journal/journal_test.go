@@ -428,7 +428,7 @@ func TestWriteFailureReportedOnceAndNeverBlocks(t *testing.T) {
 	if len(reports) != 1 {
 		t.Fatalf("%d reports, want exactly 1: %v", len(reports), reports)
 	}
-	if st := w.Stats(); st.Failed != 5 || st.Written != 0 {
+	if st := w.Stats(); st.Failed != 5 || st.Written != 0 || st.NoSession != 8 {
 		t.Errorf("stats %+v", st)
 	}
 }

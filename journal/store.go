@@ -122,9 +122,10 @@ func open(ctx context.Context, path string, create bool) (*Journal, error) {
 	if err != nil {
 		return nil, fmt.Errorf("journal: %s: %w", path, err)
 	}
-	// One connection keeps pragmas and transactions simple; SQLite
-	// serialises writers anyway and the journal's reads are small.
-	db.SetMaxOpenConns(1)
+	// WAL lets readers (the console's exports, the CLI) run beside the one
+	// writer; a few connections keep a slow read from stalling the writer.
+	// Every connection gets the DSN's pragmas (foreign keys, busy timeout).
+	db.SetMaxOpenConns(4)
 	j := &Journal{db: db, path: path}
 	if err := j.init(ctx, create); err != nil {
 		db.Close()

@@ -36,6 +36,7 @@ type WriterStats struct {
 	Dropped    uint64 `json:"dropped"`     // queue full: never reached the writer
 	Downsample uint64 `json:"downsampled"` // skipped by design (rate limits)
 	Failed     uint64 `json:"failed"`      // lost to a write failure
+	NoSession  uint64 `json:"no_session"`  // arrived when no session was open
 }
 
 // op is one item on the writer's queue.
@@ -55,7 +56,7 @@ type Writer struct {
 	opts  WriterOpts
 	queue chan op
 
-	written, dropped, downsampled, failed atomic.Uint64
+	written, dropped, downsampled, failed, noSession atomic.Uint64
 }
 
 // NewWriter makes a writer; start it with Run.
@@ -152,7 +153,7 @@ func (w *Writer) Flush(ctx context.Context) error {
 // Stats reports the counters; safe from any goroutine.
 func (w *Writer) Stats() WriterStats {
 	return WriterStats{Written: w.written.Load(), Dropped: w.dropped.Load(),
-		Downsample: w.downsampled.Load(), Failed: w.failed.Load()}
+		Downsample: w.downsampled.Load(), Failed: w.failed.Load(), NoSession: w.noSession.Load()}
 }
 
 // runState is owned by Run's goroutine.
@@ -211,7 +212,11 @@ func (w *Writer) Run(ctx context.Context) error {
 func (w *Writer) take(ctx context.Context, st *runState, o op) {
 	switch {
 	case o.rec != nil:
-		if st.session == "" || !w.keep(st, o.rec) {
+		if st.session == "" {
+			w.noSession.Add(1)
+			return
+		}
+		if !w.keep(st, o.rec) {
 			w.downsampled.Add(1)
 			return
 		}
