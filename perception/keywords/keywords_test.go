@@ -140,3 +140,29 @@ func speakV(t *testing.T, v, text string) []float32 {
 	pad := make([]float32, voice.Rate/2)
 	return append(append(append([]float32(nil), pad...), a.Mono16k()...), pad...)
 }
+
+// BenchmarkSpot measures keyword spotting on read speech; x_realtime is
+// seconds of audio per second of CPU.
+func BenchmarkSpot(b *testing.B) {
+	a, err := wav.DecodeFile("/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0870.wav")
+	if err != nil {
+		b.Skip("LibriVox test data not installed")
+	}
+	x := a.Mono16k()
+	s, err := New(DefaultOpts())
+	if err != nil {
+		b.Skip(err)
+	}
+	defer s.Close()
+	b.ResetTimer()
+	var at time.Duration
+	for i := 0; i < b.N; i++ {
+		for j := 0; j < len(x); j += 2 * voice.HopSamples {
+			if _, err := s.Spot(x[j:min(j+2*voice.HopSamples, len(x))], at); err != nil {
+				b.Fatal(err)
+			}
+			at += 20 * time.Millisecond
+		}
+	}
+	b.ReportMetric(float64(len(x))/voice.Rate*float64(b.N)/b.Elapsed().Seconds(), "x_realtime")
+}

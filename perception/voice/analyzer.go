@@ -156,7 +156,15 @@ func (a *Analyzer) Process(samples []float32, at time.Duration) []perception.Voi
 			continue
 		}
 		n := min(free, len(samples))
+		start := len(a.hist)
 		a.hist = append(a.hist, samples[:n]...)
+		// A broken device or file must not poison the state: non-finite
+		// samples become silence.
+		for i, v := range a.hist[start:] {
+			if v != v || v > math.MaxFloat32/2 || v < -math.MaxFloat32/2 {
+				a.hist[start+i] = 0
+			}
+		}
 		samples = samples[n:]
 		a.total += int64(n)
 		for a.frameEnd(a.next) <= a.total {

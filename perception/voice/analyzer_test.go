@@ -195,3 +195,27 @@ func TestMeasureNoise(t *testing.T) {
 		t.Error("no error for 100 samples")
 	}
 }
+
+func TestBrokenSamplesStayFinite(t *testing.T) {
+	x := tone(200, 1, 0.3)
+	for i := 3000; i < 3100; i++ {
+		x[i] = float32(math.NaN())
+	}
+	for i := 8000; i < 8050; i++ {
+		x[i] = float32(math.Inf(1))
+	}
+	x[9000] = 1e30
+	res := analyse(t, x)
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	for _, o := range res.Obs {
+		if !finite(o.F0) || !finite(o.IntensityDB) || !finite(o.HNR) || !finite(o.Vocalisation.Distress) {
+			t.Fatalf("hop at %v: %+v", o.At, o)
+		}
+	}
+	s := res.Summary
+	for _, v := range []float64{s.F0Mean, s.F0SD, s.HNR, s.JitterLocal, s.ShimmerLocal, s.IntensityMean} {
+		if !finite(v) {
+			t.Fatalf("summary %+v", s)
+		}
+	}
+}
