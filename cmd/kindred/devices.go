@@ -2,6 +2,10 @@ package main
 
 import (
 	"fmt"
+
+	"github.com/kindred-hri/kindred/perception/face"
+	"github.com/kindred-hri/kindred/perception/face/dlib"
+	"github.com/kindred-hri/kindred/perception/face/pose"
 	"io"
 
 	"github.com/kindred-hri/kindred/voices"
@@ -22,4 +26,23 @@ func openVoice(log io.Writer) (voices.Synthesizer, voices.Player, error) {
 		return synth, voices.SilentPlayer{}, nil
 	}
 	return synth, pl, nil
+}
+
+// openFacePipeline builds the face stack: dlib's HOG detector and 68-point
+// landmarks, and solvePnP head pose. The model loads once (about 1 s).
+func openFacePipeline(detectEvery int) (*face.Pipeline, func(), error) {
+	lm, err := dlib.OpenLandmarker(dlib.DefaultModel)
+	if err != nil {
+		return nil, nil, fmt.Errorf("face: %w (apt-get install libdlib-data)", err)
+	}
+	det := dlib.NewDetector(dlib.DefaultDetectorOpts)
+	o := face.DefaultOpts
+	o.DetectEvery = detectEvery
+	pipe, err := face.NewPipeline(det, lm, pose.New(), o)
+	if err != nil {
+		det.Close()
+		lm.Close()
+		return nil, nil, fmt.Errorf("face: %w", err)
+	}
+	return pipe, func() { det.Close(); lm.Close() }, nil
 }
