@@ -49,6 +49,10 @@ type Opts struct {
 	PeakHint float64
 	// Keywords, when set, spots keywords in the stream handled by Run.
 	Keywords KeywordSpotter
+	// OnUtterance, when set, is called by Run (on its goroutine) with each
+	// stretch of voice activity once it has ended: jitter, shimmer, HNR and
+	// functionals per utterance.
+	OnUtterance func(Utterance)
 	// RetryDelay is how long Run waits before reading again from a source
 	// that reported ErrSourceLost.
 	RetryDelay time.Duration

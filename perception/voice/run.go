@@ -48,7 +48,16 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 	var read int64                       // samples read, the media clock
 	var pending []string
 	lost := false
+	var utts *utterances
+	if a.opts.OnUtterance != nil {
+		utts = newUtterances(a.opts.OnUtterance)
+	}
 	emit := func(obs []perception.VoiceObs, wall time.Time) {
+		if utts != nil {
+			for i, h := range a.Hops() {
+				utts.hop(h, obs[i])
+			}
+		}
 		for _, o := range obs {
 			if len(pending) > 0 {
 				o.Keyword = pending[0]
@@ -94,12 +103,18 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 				}
 			}
 			read += int64(n)
+			if utts != nil {
+				utts.samples(chunk)
+			}
 			emit(a.Process(chunk, at), wall)
 		}
 		switch {
 		case err == nil:
 		case errors.Is(err, io.EOF):
 			emit(a.Flush(), time.Now())
+			if utts != nil {
+				utts.finish()
+			}
 			return nil
 		case ctx.Err() != nil:
 			return nil
