@@ -325,6 +325,24 @@ func TestDeletePersonLeavesNoRows(t *testing.T) {
 	<-done
 }
 
+func TestSessionLearnsItsPerson(t *testing.T) {
+	j, path := openTemp(t)
+	s := record(t, j, WriterOpts{}, Session{ID: "anon"}, append([]Record{PoseSample{At: 0}}, sample("p-cy")...))
+	got, err := j.Session(context.Background(), s.ID)
+	if err != nil || got.Person != "p-cy" {
+		t.Fatalf("session person %q (%v)", got.Person, err)
+	}
+	if _, err := j.DeletePerson(context.Background(), "p-cy"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := j.Session(context.Background(), s.ID); !errors.Is(err, ErrNoSession) {
+		t.Errorf("the session about p-cy survived: %v", err)
+	}
+	if n := rowsMentioning(t, path, "p-cy"); n != 0 {
+		t.Errorf("%d rows left", n)
+	}
+}
+
 func TestReopenMarksIncompleteAndRetention(t *testing.T) {
 	j, path := openTemp(t)
 	ctx := context.Background()

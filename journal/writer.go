@@ -48,6 +48,7 @@ type op struct {
 	delete  string // person ID to delete
 	flushed chan error
 	session string // set by Run: the session a record or end belongs to
+	subject string // set by Run: the person a session turned out to be about
 }
 
 // Writer is the journal's only writing goroutine during a run.
@@ -159,6 +160,7 @@ func (w *Writer) Stats() WriterStats {
 // runState is owned by Run's goroutine.
 type runState struct {
 	session  string
+	subject  bool // the session's person is known
 	batch    []op
 	records  int
 	lastAsmt map[string]assessMark
@@ -220,12 +222,19 @@ func (w *Writer) take(ctx context.Context, st *runState, o op) {
 			w.downsampled.Add(1)
 			return
 		}
+		if p := personOf(o.rec); p != "" && !st.subject {
+			// A session begun before anyone was recognised is about the
+			// first person seen, so deleting them deletes it.
+			st.subject = true
+			st.batch = append(st.batch, op{session: st.session, subject: p})
+		}
 		st.records++
 	case o.begin != nil:
 		if st.session != "" {
 			st.batch = append(st.batch, w.stamp(st, op{end: true}))
 		}
 		st.session = o.begin.ID
+		st.subject = o.begin.Person != ""
 		clear(st.lastAsmt)
 		st.havePose = false
 	case o.end:
@@ -313,6 +322,8 @@ func (w *Writer) apply(ctx context.Context, batch []op) error {
 			err = endSession(ctx, tx, o.session, now)
 		case o.person != nil:
 			err = upsertPerson(ctx, tx, *o.person)
+		case o.subject != "":
+			_, err = tx.ExecContext(ctx, `UPDATE sessions SET person = ? WHERE id = ? AND person = ''`, o.subject, o.session)
 		}
 		if err != nil {
 			return fmt.Errorf("journal: %s: %w", w.j.path, err)
@@ -338,4 +349,21 @@ func (w *Writer) Sessions(ctx context.Context) ([]Session, error) { return w.j.S
 // Export exports a session as committed so far (at most CommitEvery behind).
 func (w *Writer) Export(ctx context.Context, session string, f Format, out io.Writer) error {
 	return w.j.Export(ctx, session, f, out)
+}
+
+// personOf is the person a record is about, if any.
+func personOf(r Record) string {
+	switch v := r.(type) {
+	case Assessment:
+		return v.Person
+	case Transition:
+		return v.Person
+	case Utterance:
+		return v.Person
+	case Alert:
+		return v.Person
+	case Annotation:
+		return v.Person
+	}
+	return ""
 }
