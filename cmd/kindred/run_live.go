@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"strings"
 	"sync"
 	"time"
 
@@ -156,7 +157,7 @@ func listen(ctx context.Context, src voice.AudioSource, comp *companion, events 
 func openVideoFile(path string) (camera.Source, error) {
 	src, err := camera.OpenFile(path, 0)
 	if errors.Is(err, camera.ErrNotMedia) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
-		return nil, badInput("--video %s: %v", path, unwrapCamera(err))
+		return nil, badInput("--video %s: %v", path, strings.TrimPrefix(err.Error(), "camera: "))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("--video %s: %w", path, err)
