@@ -1,11 +1,501 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"image/color"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/camera"
+	"github.com/kindred-hri/kindred/perception/face"
+	"github.com/kindred-hri/kindred/perception/face/dlib"
+	"github.com/kindred-hri/kindred/perception/face/pose"
+	"github.com/kindred-hri/kindred/perception/fusion"
+	"github.com/kindred-hri/kindred/perception/posture"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
 )
 
-// PLACEHOLDER: replaced by the owner of this command.
+// analyzeHeader is the per-frame CSV header of the CLI contract.
+const analyzeHeader = "time_s,face,confidence,x,y,w,h,yaw_deg,pitch_deg,roll_deg," +
+	"AU01,AU02,AU04,AU06,AU07,AU09,AU10,AU12,AU15,AU25,AU26,AU43,pspi,expression," +
+	"posture_amplitude,posture_speed,posture_jerk,pain_score"
+
+// cmdAnalyze analyses a video (or image, or folder of images) and/or an
+// audio file offline, in media time, as fast as the machine allows.
 func cmdAnalyze(ctx context.Context, e env, args []string) error {
-	return errors.New("analyze: not built yet")
+	fs := newFlags("analyze", e.stderr)
+	video := fs.String("video", "", "video file, image, or folder of images to analyse")
+	audio := fs.String("audio", "", "audio file (WAV) to analyse")
+	out := fs.String("out", "", "per-frame CSV to write (with --audio also OUT.voice.csv)")
+	summary := fs.Bool("summary", false, "print the summary JSON object on stdout")
+	report := fs.String("report", "", "plot PSPI, key AUs and the pain score over time: FILE.png or FILE.html")
+	detectEvery := fs.Int("detect-every", 4, "run the face detector every N frames, track landmarks in between")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return badInput("analyze: unexpected argument %q", fs.Arg(0))
+	}
+	if *video == "" && *audio == "" {
+		return badInput("analyze: give --video FILE and/or --audio FILE")
+	}
+	if *report != "" {
+		if ext := strings.ToLower(filepath.Ext(*report)); ext != ".png" && ext != ".html" {
+			return badInput("analyze: --report %s: must end in .png or .html", *report)
+		}
+	}
+	if *detectEvery < 1 {
+		return badInput("analyze: --detect-every %d: must be at least 1", *detectEvery)
+	}
+
+	var res analysis
+	var voices []perception.VoiceObs
+	if *audio != "" {
+		voiceCSV := ""
+		if *out != "" {
+			voiceCSV = *out + ".voice.csv"
+		}
+		a, obs, err := analyzeAudio(ctx, *audio, voiceCSV)
+		if err != nil {
+			return err
+		}
+		res.Audio, voices = a, obs
+	}
+
+	var csv *bufio.Writer
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return badInput("analyze: --out %s: %v", *out, err)
+		}
+		defer f.Close()
+		csv = bufio.NewWriter(f)
+	}
+	hooks, err := newFrameHooks(voices)
+	if err != nil {
+		return fmt.Errorf("analyze: %w", err)
+	}
+	if *video != "" {
+		if err := analyzeVideo(ctx, *video, *detectEvery, csv, hooks, &res); err != nil {
+			return err
+		}
+	} else {
+		hooks.voiceOnly(&res)
+	}
+	if csv != nil {
+		if err := csv.Flush(); err != nil {
+			return fmt.Errorf("analyze: write %s: %w", *out, err)
+		}
+	}
+	res.Pain = hooks.painSummary()
+	if *report != "" {
+		if err := writeReport(*report, &res); err != nil {
+			return fmt.Errorf("analyze: report %s: %w", *report, err)
+		}
+	}
+	if *summary {
+		enc := json.NewEncoder(e.stdout)
+		if err := enc.Encode(res.summary()); err != nil {
+			return fmt.Errorf("analyze: summary: %w", err)
+		}
+	}
+	return ctx.Err()
+}
+
+// analysis is what a run found, for the summary and the report.
+type analysis struct {
+	Video  *videoSummary
+	Audio  *audioSummary
+	Pain   *painSummary
+	series []frameRow // one per frame, for the report
+}
+
+type videoSummary struct {
+	File           string       `json:"file"`
+	Frames         int          `json:"frames"`
+	FPS            float64      `json:"fps"`
+	FramesWithFace int          `json:"frames_with_face"`
+	ElapsedS       float64      `json:"elapsed_s"`
+	PSPI           meanMaxBlock `json:"pspi"`
+}
+
+type meanMaxBlock struct {
+	Mean float64 `json:"mean"`
+	Max  float64 `json:"max"`
+}
+
+type painSummary struct {
+	Mean float64         `json:"mean"`
+	Max  float64         `json:"max"`
+	Band perception.Band `json:"band"`
+}
+
+func (a *analysis) summary() any {
+	return struct {
+		Video *videoSummary `json:"video,omitempty"`
+		Audio *audioSummary `json:"audio,omitempty"`
+		Pain  *painSummary  `json:"pain,omitempty"`
+	}{a.Video, a.Audio, a.Pain}
+}
+
+// frameRow is one CSV row: the attended face (if any), the movement and the
+// fused pain score at that frame.
+type frameRow struct {
+	At      time.Duration
+	Face    *perception.FaceObs
+	Posture *perception.PostureObs
+	Pain    *float64
+}
+
+func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.Writer, hooks *frameHooks, res *analysis) error {
+	start := time.Now()
+	src, err := camera.OpenFile(path, 0)
+	if errors.Is(err, camera.ErrNotMedia) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+		return badInput("analyze: --video %s: %v", path, unwrapCamera(err))
+	}
+	if err != nil {
+		return fmt.Errorf("analyze: --video %s: %w", path, err)
+	}
+	defer src.Close()
+	lm, err := dlib.OpenLandmarker(dlib.DefaultModel)
+	if err != nil {
+		return fmt.Errorf("analyze: %w (apt-get install libdlib-data)", err)
+	}
+	defer lm.Close()
+	// Offline the whole frame is scanned: small faces count, and tracking
+	// between detections keeps it well above real time (see the benchmarks).
+	det := dlib.NewDetector(dlib.DefaultDetectorOpts)
+	defer det.Close()
+	o := face.DefaultOpts
+	o.DetectEvery = detectEvery
+	pipe, err := face.NewPipeline(det, lm, pose.New(), o)
+	if err != nil {
+		return fmt.Errorf("analyze: %w", err)
+	}
+	v := &videoSummary{File: path, FPS: src.FPS()}
+	if csv != nil {
+		fmt.Fprintln(csv, analyzeHeader)
+	}
+	var pspiSum float64
+	for {
+		f, err := src.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if errors.Is(err, camera.ErrNotMedia) {
+				return badInput("analyze: --video %s: frame %d: %v", path, v.Frames, unwrapCamera(err))
+			}
+			return fmt.Errorf("analyze: --video %s: %w", path, err)
+		}
+		row := frameRow{At: f.At}
+		faces := pipe.Process(f)
+		if len(faces) > 0 {
+			row.Face = &faces[0] // the largest face: the person the robot attends to
+			v.FramesWithFace++
+			pspiSum += faces[0].PSPI
+			v.PSPI.Max = max(v.PSPI.Max, faces[0].PSPI)
+		}
+		row.Posture = hooks.postureFor(f, row.Face)
+		row.Pain = hooks.painFor(f.At, row.Face, row.Posture)
+		if csv != nil {
+			writeRow(csv, &row)
+		}
+		res.series = append(res.series, row)
+		v.Frames++
+	}
+	if v.FramesWithFace > 0 {
+		v.PSPI.Mean = roundMilli(pspiSum / float64(v.FramesWithFace))
+	}
+	v.PSPI.Max = roundMilli(v.PSPI.Max)
+	v.FPS = roundMilli(v.FPS)
+	v.ElapsedS = roundMilli(time.Since(start).Seconds())
+	res.Video = v
+	return nil
+}
+
+// unwrapCamera drops the leaf's "camera: " prefix for a one-line CLI message.
+func unwrapCamera(err error) string {
+	return strings.TrimPrefix(err.Error(), "camera: ")
+}
+
+func roundMilli(x float64) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0
+	}
+	return math.Round(x*1000) / 1000
+}
+
+// writeRow writes one CSV row; face columns stay empty when no face was seen,
+// posture and pain columns when they have no value.
+func writeRow(w *bufio.Writer, r *frameRow) {
+	b := make([]byte, 0, 256)
+	num := func(x float64, prec int) { b = strconv.AppendFloat(b, x, 'f', prec, 64) }
+	b = strconv.AppendFloat(b, r.At.Seconds(), 'f', 3, 64)
+	if f := r.Face; f != nil {
+		b = append(b, ",1,"...)
+		num(f.Confidence, 2)
+		b = fmt.Appendf(b, ",%d,%d,%d,%d,", f.Box.Min.X, f.Box.Min.Y, f.Box.Dx(), f.Box.Dy())
+		num(f.Pose.Yaw, 1)
+		b = append(b, ',')
+		num(f.Pose.Pitch, 1)
+		b = append(b, ',')
+		num(f.Pose.Roll, 1)
+		a := f.AU
+		for _, v := range []float64{a.AU01, a.AU02, a.AU04, a.AU06, a.AU07, a.AU09, a.AU10, a.AU12, a.AU15, a.AU25, a.AU26} {
+			b = append(b, ',')
+			num(v, 2)
+		}
+		b = append(b, ',')
+		num(a.AU43, 0)
+		b = append(b, ',')
+		num(f.PSPI, 2)
+		b = append(b, ',')
+		b = append(b, f.Expression...)
+	} else {
+		b = append(b, ",0"...)
+		b = append(b, strings.Repeat(",", 22)...)
+	}
+	if p := r.Posture; p != nil {
+		b = append(b, ',')
+		num(p.Amplitude, 3)
+		b = append(b, ',')
+		num(p.Speed, 3)
+		b = append(b, ',')
+		num(p.Jerk, 3)
+	} else {
+		b = append(b, ",,,"...)
+	}
+	b = append(b, ',')
+	if r.Pain != nil {
+		num(*r.Pain, 2)
+	}
+	b = append(b, '\n')
+	w.Write(b)
+}
+
+// frameHooks is the seam between the face analysis and the other stages that
+// fill a frame's row: movement (perception/posture) and the fused
+// PAINAD-aligned score (perception/fusion, fed the face, the movement and the
+// audio's voice hops up to the frame's time).
+type frameHooks struct {
+	moves  *posture.Analyzer
+	fuser  *fusion.Fuser
+	voices []perception.VoiceObs
+	next   int // first voice hop not yet fed
+	// pain statistics over assessments with a person present
+	painN        int
+	painSum, max float64
+}
+
+func newFrameHooks(voices []perception.VoiceObs) (*frameHooks, error) {
+	moves, err := posture.New(posture.DefaultOpts())
+	if err != nil {
+		return nil, err
+	}
+	fuser, err := fusion.New(fusion.DefaultOpts())
+	if err != nil {
+		return nil, err
+	}
+	return &frameHooks{moves: moves, fuser: fuser, voices: voices}, nil
+}
+
+// postureFor measures movement on the frame, anchored on the attended face.
+func (h *frameHooks) postureFor(f perception.Frame, attended *perception.FaceObs) *perception.PostureObs {
+	p := h.moves.Update(f, attended)
+	return &p
+}
+
+// painFor feeds fusion what was observed up to at and returns its score, or
+// nil when no person is present to score.
+func (h *frameHooks) painFor(at time.Duration, attended *perception.FaceObs, p *perception.PostureObs) *float64 {
+	h.feedVoices(at)
+	if attended != nil {
+		h.fuser.Face(*attended)
+	}
+	if p != nil {
+		h.fuser.Posture(*p)
+	}
+	return h.assess(at)
+}
+
+func (h *frameHooks) feedVoices(until time.Duration) {
+	for h.next < len(h.voices) && h.voices[h.next].At <= until {
+		h.fuser.Voice(h.voices[h.next])
+		h.next++
+	}
+}
+
+func (h *frameHooks) assess(at time.Duration) *float64 {
+	a := h.fuser.Assess(at)
+	if !a.Present {
+		return nil
+	}
+	h.painN++
+	h.painSum += a.Score
+	h.max = max(h.max, a.Score)
+	s := a.Score
+	return &s
+}
+
+// voiceOnly scores pain from the audio alone, ten times a second.
+func (h *frameHooks) voiceOnly(res *analysis) {
+	if len(h.voices) == 0 {
+		return
+	}
+	end := h.voices[len(h.voices)-1].At
+	for at := time.Duration(0); at <= end; at += 100 * time.Millisecond {
+		h.feedVoices(at)
+		res.series = append(res.series, frameRow{At: at, Pain: h.assess(at)})
+	}
+}
+
+func (h *frameHooks) painSummary() *painSummary {
+	if h.painN == 0 {
+		return nil
+	}
+	return &painSummary{Mean: roundMilli(h.painSum / float64(h.painN)), Max: roundMilli(h.max), Band: perception.BandOf(h.max)}
+}
+
+// reportSeries are the curves of the report: PSPI and the action units that
+// make it up (AU6/AU7 and AU9/AU10 as PSPI takes them, by their maximum),
+// AU12 to show smiles, and the fused pain score.
+var reportSeries = []struct {
+	name  string
+	color color.RGBA
+	value func(r *frameRow) (float64, bool)
+}{
+	{"PSPI (0-16)", color.RGBA{200, 30, 30, 255}, func(r *frameRow) (float64, bool) {
+		return faceValue(r, func(f *perception.FaceObs) float64 { return f.PSPI })
+	}},
+	{"AU4 brow lowerer", color.RGBA{120, 60, 160, 255}, func(r *frameRow) (float64, bool) {
+		return faceValue(r, func(f *perception.FaceObs) float64 { return f.AU.AU04 })
+	}},
+	{"max(AU6, AU7) orbit", color.RGBA{230, 140, 20, 255}, func(r *frameRow) (float64, bool) {
+		return faceValue(r, func(f *perception.FaceObs) float64 { return max(f.AU.AU06, f.AU.AU07) })
+	}},
+	{"max(AU9, AU10) levator", color.RGBA{40, 140, 140, 255}, func(r *frameRow) (float64, bool) {
+		return faceValue(r, func(f *perception.FaceObs) float64 { return max(f.AU.AU09, f.AU.AU10) })
+	}},
+	{"AU12 smile", color.RGBA{40, 160, 40, 255}, func(r *frameRow) (float64, bool) {
+		return faceValue(r, func(f *perception.FaceObs) float64 { return f.AU.AU12 })
+	}},
+	{"AU43 eyes closed", color.RGBA{90, 90, 90, 255}, func(r *frameRow) (float64, bool) {
+		return faceValue(r, func(f *perception.FaceObs) float64 { return f.AU.AU43 })
+	}},
+	{"pain score (0-10)", color.RGBA{20, 60, 200, 255}, func(r *frameRow) (float64, bool) {
+		if r.Pain == nil {
+			return 0, false
+		}
+		return *r.Pain, true
+	}},
+}
+
+func faceValue(r *frameRow, get func(*perception.FaceObs) float64) (float64, bool) {
+	if r.Face == nil {
+		return 0, false
+	}
+	return get(r.Face), true
+}
+
+// writeReport plots the series over time into a PNG, or an HTML page that
+// carries the PNG as a data URI next to the summary.
+func writeReport(path string, res *analysis) error {
+	p := plot.New()
+	p.Title.Text = "kindred analyze: " + reportTitle(res)
+	p.X.Label.Text = "time (s)"
+	p.Y.Label.Text = "intensity"
+	p.Y.Min, p.Y.Max = 0, 16
+	p.Legend.Top = true
+	for _, s := range reportSeries {
+		first := true
+		for _, seg := range segments(res.series, s.value) {
+			l, err := plotter.NewLine(seg)
+			if err != nil {
+				return err
+			}
+			l.Color = s.color
+			l.Width = vg.Points(1.2)
+			p.Add(l)
+			if first {
+				p.Legend.Add(s.name, l)
+				first = false
+			}
+		}
+	}
+	wt, err := p.WriterTo(10*vg.Inch, 5*vg.Inch, "png")
+	if err != nil {
+		return err
+	}
+	var png strings.Builder
+	if _, err := wt.WriteTo(&png); err != nil {
+		return err
+	}
+	if strings.EqualFold(filepath.Ext(path), ".png") {
+		return os.WriteFile(path, []byte(png.String()), 0o644)
+	}
+	sum, err := json.MarshalIndent(res.summary(), "", "  ")
+	if err != nil {
+		return err
+	}
+	var page strings.Builder
+	page.WriteString("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>kindred analyze</title></head>\n<body>\n")
+	fmt.Fprintf(&page, "<h1>%s</h1>\n", htmlEscape(reportTitle(res)))
+	fmt.Fprintf(&page, "<img alt=\"PSPI, action units and pain score over time\" src=\"data:image/png;base64,%s\">\n", base64.StdEncoding.EncodeToString([]byte(png.String())))
+	fmt.Fprintf(&page, "<pre>%s</pre>\n</body></html>\n", htmlEscape(string(sum)))
+	return os.WriteFile(path, []byte(page.String()), 0o644)
+}
+
+func reportTitle(res *analysis) string {
+	var parts []string
+	if res.Video != nil {
+		parts = append(parts, filepath.Base(res.Video.File))
+	}
+	if res.Audio != nil {
+		parts = append(parts, filepath.Base(res.Audio.File))
+	}
+	return strings.Join(parts, " + ")
+}
+
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// segments splits a series where it has no value, so gaps (no face) show
+// as gaps rather than as lines drawn across them.
+func segments(rows []frameRow, value func(*frameRow) (float64, bool)) []plotter.XYs {
+	var out []plotter.XYs
+	var cur plotter.XYs
+	for i := range rows {
+		v, ok := value(&rows[i])
+		if !ok {
+			if len(cur) > 0 {
+				out = append(out, cur)
+				cur = nil
+			}
+			continue
+		}
+		cur = append(cur, plotter.XY{X: rows[i].At.Seconds(), Y: v})
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
 }

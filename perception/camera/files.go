@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/draw"
+	_ "image/jpeg" // decodeGo
+	_ "image/png"  // decodeGo
 	"io"
 	"io/fs"
 	"os"
@@ -183,7 +186,13 @@ func OpenImages(path string, fps float64) (*Images, error) {
 	return &Images{paths: paths, fps: fps}, nil
 }
 
+// decodeImage decodes PNG and JPEG in Go (libpng would print warnings about
+// colour profiles on stderr, mid-CLI output) and anything else through OpenCV.
 func decodeImage(path string) (*image.Gray, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".png", ".jpg", ".jpeg":
+		return decodeGo(path)
+	}
 	m := gocv.IMRead(path, gocv.IMReadGrayScale)
 	defer m.Close()
 	if m.Empty() {
@@ -217,3 +226,21 @@ func (s *Images) Len() int { return len(s.paths) }
 
 // Close does nothing: images are read one at a time.
 func (s *Images) Close() error { return nil }
+
+func decodeGo(path string) (*image.Gray, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("camera: %w", err)
+	}
+	defer f.Close()
+	img, _, err := image.Decode(f)
+	if err != nil {
+		return nil, fmt.Errorf("camera: %s: %w (%v)", path, ErrNotMedia, err)
+	}
+	if g, ok := img.(*image.Gray); ok {
+		return g, nil
+	}
+	g := image.NewGray(img.Bounds())
+	draw.Draw(g, g.Bounds(), img, img.Bounds().Min, draw.Src)
+	return g, nil
+}

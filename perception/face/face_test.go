@@ -370,9 +370,43 @@ func TestTrackOnABlankRegionIsDropped(t *testing.T) {
 		t.Fatalf("%d faces, want 1", len(obs))
 	}
 	// The fake landmarker keeps answering (as dlib would, with a guess), but
-	// the frame has gone flat grey.
-	flat := perception.Frame{At: time.Second / 30, Seq: 1, Gray: image.NewGray(blank.Bounds())}
+	// where the face was the frame has gone flat grey (the rest is unchanged,
+	// so this is no scene cut).
+	g := image.NewGray(blank.Bounds())
+	copy(g.Pix, blank.Pix)
+	lm := perspectiveFace(neutralFace, perception.HeadPose{})
+	r := faceBox(&lm).Inset(-40).Intersect(g.Bounds())
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			g.Pix[g.PixOffset(x, y)] = 100
+		}
+	}
+	flat := perception.Frame{At: time.Second / 30, Seq: 1, Gray: g}
 	if obs := p.Process(flat); len(obs) != 0 {
 		t.Errorf("on a flat frame the track went on: %d faces", len(obs))
+	}
+}
+
+func TestSceneCutStartsNewTracks(t *testing.T) {
+	s := &scripted{t: t, poses: []perception.HeadPose{{}}}
+	p, _ := NewPipeline(s, s, s, DefaultOpts)
+	s.show(perspectiveFace(neutralFace, perception.HeadPose{}))
+	dark := image.NewGray(blank.Bounds())
+	for i := range dark.Pix {
+		dark.Pix[i] = 255 - blank.Pix[i] // same texture, inverted: another scene
+	}
+	var ids []int
+	for i, g := range []*image.Gray{blank, blank, blank, dark, dark} {
+		obs := p.Process(perception.Frame{At: time.Duration(i) * time.Second / 30, Seq: i, Gray: g})
+		if len(obs) != 1 {
+			t.Fatalf("frame %d: %d faces", i, len(obs))
+		}
+		ids = append(ids, obs[0].Track)
+	}
+	if ids[0] != ids[2] || ids[3] == ids[2] || ids[3] != ids[4] {
+		t.Errorf("track ids %v: want one id before the cut and a new one after", ids)
+	}
+	if p.Stats().Cuts != 1 {
+		t.Errorf("%d cuts counted, want 1", p.Stats().Cuts)
 	}
 }

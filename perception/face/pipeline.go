@@ -85,12 +85,14 @@ type Pipeline struct {
 	nextID int
 	frames int
 	force  bool // detect on the next frame (a track was just lost)
+	thumb  []uint8 // the last frame, shrunk, for cut detection
+	thumbN []uint8
 	stats  Stats
 }
 
 // Stats counts what the pipeline did, for benchmarks and the run summary.
 type Stats struct {
-	Frames, Detections, LandmarkFits, TracksLost int
+	Frames, Detections, LandmarkFits, TracksLost, Cuts int
 }
 
 type track struct {
@@ -128,6 +130,13 @@ func (p *Pipeline) Process(f perception.Frame) []perception.FaceObs {
 	if img == nil || img.Rect.Empty() {
 		return nil
 	}
+	if p.cut(img) {
+		// A new shot (or the camera was swung round): the faces now in view
+		// are not the ones tracked, so nothing carries over.
+		p.stats.Cuts++
+		p.tracks, p.lost = p.tracks[:0], p.lost[:0]
+		p.force = true
+	}
 	detect := p.force || p.frames%p.opts.DetectEvery == 0
 	p.frames++
 	p.force = false
@@ -149,6 +158,49 @@ func (p *Pipeline) Process(f perception.Frame) []perception.FaceObs {
 }
 
 func area(r image.Rectangle) int { return r.Dx() * r.Dy() }
+
+// Cut detection compares 32x24 thumbnails of consecutive frames: a mean
+// change of more than cutLevel gray levels is a new scene, far above what
+// a person moving or the light changing does to a whole frame.
+const (
+	thumbW, thumbH = 32, 24
+	cutLevel       = 35
+)
+
+// cut reports whether img starts a new scene.
+func (p *Pipeline) cut(img *image.Gray) bool {
+	b := img.Bounds()
+	if b.Dx() < thumbW || b.Dy() < thumbH {
+		return false
+	}
+	if p.thumbN == nil {
+		p.thumbN = make([]uint8, thumbW*thumbH)
+	}
+	cw, ch := b.Dx()/thumbW, b.Dy()/thumbH
+	for ty := range thumbH {
+		for tx := range thumbW {
+			// The centre pixel of each cell and its neighbours two to each side.
+			x, y := b.Min.X+tx*cw+cw/2, b.Min.Y+ty*ch+ch/2
+			sum := 0
+			for _, d := range [5][2]int{{0, 0}, {-2, 0}, {2, 0}, {0, -2}, {0, 2}} {
+				xx := min(max(x+d[0], b.Min.X), b.Max.X-1)
+				yy := min(max(y+d[1], b.Min.Y), b.Max.Y-1)
+				sum += int(img.Pix[img.PixOffset(xx, yy)])
+			}
+			p.thumbN[ty*thumbW+tx] = uint8(sum / 5)
+		}
+	}
+	p.thumb, p.thumbN = p.thumbN, p.thumb
+	if p.thumbN == nil {
+		return false
+	}
+	diff := 0
+	for i, v := range p.thumb {
+		d := int(v) - int(p.thumbN[i])
+		diff += max(d, -d)
+	}
+	return diff > cutLevel*thumbW*thumbH
+}
 
 // lose moves a track to the recently-lost list.
 func (p *Pipeline) lose(t *track, at time.Duration) {
