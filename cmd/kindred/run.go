@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kindred-hri/kindred/behavior"
+	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/console"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/mimicry"
@@ -168,7 +169,13 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 		return err
 	}
 
-	fu, err := fusion.New(fusion.DefaultOpts())
+	fopts := fusion.DefaultOpts()
+	if dir, err := calibration.DefaultPersonDir(); err == nil {
+		// People calibrated with `kindred calibrate person` are scored
+		// against their own baselines when they arrive.
+		fopts.Profiles = calibration.NewPersonStore(dir)
+	}
+	fu, err := fusion.New(fopts)
 	if err != nil {
 		return err
 	}
