@@ -84,7 +84,7 @@ type Pipeline struct {
 	lost   []*track // recently lost, kept for ReidentifyWithin to give a returning face its ID back
 	nextID int
 	frames int
-	force  bool // detect on the next frame (a track was just lost)
+	force  bool    // detect on the next frame (a track was just lost)
 	thumb  []uint8 // the last frame, shrunk, for cut detection
 	thumbN []uint8
 	stats  Stats
