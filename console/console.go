@@ -33,6 +33,25 @@ type Status struct {
 	OptedOut   bool                `json:"opted_out"`
 	Assessment *journal.Assessment `json:"assessment"`
 	Joints     robot.Pose          `json:"joints"`
+	// Ranges, when given, let the page draw any body's angles to scale;
+	// without them it assumes about ±30° around 0.
+	Ranges map[robot.JointID]JointRange `json:"ranges,omitempty"`
+}
+
+// JointRange is a joint's calibrated range and rest angle.
+type JointRange struct {
+	Min     robot.Angle `json:"min"`
+	Max     robot.Angle `json:"max"`
+	Neutral robot.Angle `json:"neutral"`
+}
+
+// RangesOf converts a body's joint specs for Status.Ranges.
+func RangesOf(specs []robot.JointSpec) map[robot.JointID]JointRange {
+	out := make(map[robot.JointID]JointRange, len(specs))
+	for _, s := range specs {
+		out[s.ID] = JointRange{Min: s.Min, Max: s.Max, Neutral: s.Neutral}
+	}
+	return out
 }
 
 // SessionStore is what the console needs of the journal; *journal.Writer

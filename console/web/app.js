@@ -13,6 +13,7 @@
     annotations: [], // {at, rating}
     marks: [], // {at, label} state changes
     pose: {}, // target joint angles, degrees
+    ranges: {}, // joint → {min, max, neutral}, when the robot reports them
     shown: {}, // drawn joint angles, easing towards pose
     person: "",
     proposals: new Map(),
@@ -145,11 +146,11 @@
     ctx.fillText(t0.toFixed(0) + " s", left, H - 4);
     ctx.fillText(t1.toFixed(0) + " s", W - 50, H - 4);
     ctx.strokeStyle = "#b0bec5";
-    for (const m of state.marks) {
-      if (m.at < t0) continue;
+    state.marks.forEach((m, i) => {
+      if (m.at < t0) return;
       ctx.beginPath(); ctx.moveTo(x(m.at), top); ctx.lineTo(x(m.at), bottom); ctx.stroke();
-      ctx.fillText(m.label, x(m.at) + 2, top + 10);
-    }
+      ctx.fillText(m.label, x(m.at) + 2, top + 10 + (i % 3) * 12); // staggered: states can change quickly
+    });
     ctx.strokeStyle = "#37474f";
     ctx.lineWidth = 2;
     ctx.beginPath();
@@ -169,9 +170,18 @@
 
   // ---- the robot's face ----
   const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
+  // g returns a joint's displacement from rest in "nominal degrees": with a
+  // known range, the half-range on that side is scaled to 30, so any body's
+  // face is drawn to the same scale.
   function drawFace() {
     const j = state.shown;
-    const g = (k) => j[k] || 0;
+    const g = (k) => {
+      const v = j[k] || 0, r = state.ranges[k];
+      if (!r) return v;
+      const d = v - r.neutral;
+      const half = d >= 0 ? r.max - r.neutral : r.neutral - r.min;
+      return half > 0 ? d / half * 30 : 0;
+    };
     $("head").setAttribute("transform",
       "translate(" + clamp(g("head_pan") * 0.6, -25, 25).toFixed(1) + " " + clamp(-g("head_tilt") * 0.6, -20, 20).toFixed(1) +
       ") rotate(" + clamp(g("head_roll"), -30, 30).toFixed(1) + " 100 105)");
@@ -184,7 +194,10 @@
     brow("brow-right", "brow_inner_right", "brow_outer_right", 86, 52);
     brow("brow-left", "brow_inner_left", "brow_outer_left", 114, 148);
     const lid = (id, k) => {
-      const open = clamp(0.75 + g(k) / 60, 0, 1);
+      const r = state.ranges[k], v = j[k] || 0;
+      // With a range, the lid's position in it is how open the eye is;
+      // without one, rest (0) is three quarters open.
+      const open = r && r.max > r.min ? clamp((v - r.min) / (r.max - r.min), 0, 1) : clamp(0.75 + v / 60, 0, 1);
       $(id).setAttribute("height", (26 * (1 - open)).toFixed(1));
     };
     lid("lid-right", "lid_right");
@@ -338,6 +351,7 @@
       if (s.state) setState(s.state);
       setPerson(s.person || state.person);
       if (s.assessment) { seeTime(s.assessment.at); showAssessment(s.assessment); }
+      if (s.ranges) state.ranges = s.ranges;
       if (s.joints) setPose(s.joints);
       const flags = [];
       if (s.paused) flags.push("paused");
