@@ -66,6 +66,8 @@ func (e *episode) play(c *Console) {
 		c.Publish(pose)
 		e.mu.Lock()
 		e.status.Person, e.status.Assessment, e.status.Joints = "p-ana", &a, pose.Joints
+		// Only the left lid's range is known: at its minimum the eye is shut.
+		e.status.Ranges = RangesOf([]robot.JointSpec{{ID: robot.LidLeft, Min: -10, Max: 30, Neutral: 20}})
 		e.mu.Unlock()
 	}
 	c.Publish(journal.Utterance{At: 40 * time.Second, Intent: "comfort", Text: "I can see this hurts. I'm staying with you.", ID: "7", Pending: true})
@@ -138,6 +140,8 @@ func TestBrowserShowsStateAndGauge(t *testing.T) {
 		regexp.MustCompile(`ALERT urgent: severe pain for 10 s`),
 		regexp.MustCompile(`I can see this hurts`),
 		regexp.MustCompile(`id="conn" class="pill good">live<`),
+		regexp.MustCompile(`id="lid-left"[^>]*height="26\.0"`),  // shut: at the bottom of its range
+		regexp.MustCompile(`id="lid-right"[^>]*height="10\.8"`), // no range: -10° from three quarters open
 	} {
 		if !want.MatchString(dom) {
 			t.Errorf("page lacks %s", want)
