@@ -341,7 +341,7 @@ func TestOffLoopbackEveryAPIRequestNeedsToken(t *testing.T) {
 		{"/api/v1/status", "ws:" + testToken, 200}, // a browser WebSocket carries it as a subprotocol
 		{"/api/v1/status", "ws:" + strings.Repeat("x", 26), 401},
 		{"/api/v1/session-token", testToken, 403}, // never handed out off loopback
-		{"/", "", 200},                            // the page itself: it asks for the token
+		{"/", "", 200}, // the page itself: it asks for the token
 	} {
 		req := httptest.NewRequest("GET", tc.path, nil)
 		req.RemoteAddr = "192.168.1.50:40000"

@@ -24,7 +24,7 @@ func ExampleConsole() {
 		fmt.Println(err)
 		return
 	}
-	c.Publish(last) // every open page gets it; never blocks
+	c.Publish(last)                        // every open page gets it; never blocks
 	srv := httptest.NewServer(c.Handler()) // a run calls c.Serve(ctx, "127.0.0.1:8080")
 	defer srv.Close()
 	resp, _ := http.Get(srv.URL + "/api/v1/status")
