@@ -8,6 +8,8 @@ import (
 	"math"
 	"sort"
 	"time"
+
+	"github.com/kindred-hri/kindred/perception"
 )
 
 // Profile is how a person's pain items become a score for them: per-item
@@ -360,4 +362,44 @@ func (ps Profiles) For(person string) Profile {
 		return p
 	}
 	return DefaultProfile(person)
+}
+
+// Rescored summarises a person's stored assessments scored again with a
+// new profile: how many moments would now count as pain worth acting on,
+// and how many change band.
+type Rescored struct {
+	Assessments int     `json:"assessments"`
+	AboveBefore int     `json:"above_threshold_before"`
+	AboveAfter  int     `json:"above_threshold_after"`
+	BandChanged int     `json:"band_changed"`
+	MeanBefore  float64 `json:"mean_score_before"`
+	MeanAfter   float64 `json:"mean_score_after"`
+}
+
+// Rescore scores a person's stored assessment items with both profiles.
+func Rescore(as []Assessment, before, after Profile) Rescored {
+	var r Rescored
+	for _, a := range as {
+		if !a.Present {
+			continue
+		}
+		sb, sa := before.Score(a.Items), after.Score(a.Items)
+		r.Assessments++
+		r.MeanBefore += sb
+		r.MeanAfter += sa
+		if sb >= before.Threshold {
+			r.AboveBefore++
+		}
+		if sa >= after.Threshold {
+			r.AboveAfter++
+		}
+		if perception.BandOf(sb) != perception.BandOf(sa) {
+			r.BandChanged++
+		}
+	}
+	if r.Assessments > 0 {
+		r.MeanBefore /= float64(r.Assessments)
+		r.MeanAfter /= float64(r.Assessments)
+	}
+	return r
 }

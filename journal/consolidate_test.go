@@ -103,3 +103,19 @@ func TestReadProfiles(t *testing.T) {
 		}
 	}
 }
+
+func TestRescore(t *testing.T) {
+	as := []Assessment{
+		{Present: true, Items: Items{Face: 2, Body: 1}},                 // 3 by PAINAD
+		{Present: true, Items: Items{Face: 2, Body: 1, Breathing: 1.5}}, // 4.5
+		{Present: false, Items: Items{Face: 2}},                         // nobody there: skipped
+	}
+	faceHeavy := DefaultProfile("p")
+	faceHeavy.Weights.Face = 2
+	faceHeavy.Threshold = 4
+	r := Rescore(as, DefaultProfile("p"), faceHeavy)
+	if r.Assessments != 2 || r.AboveBefore != 1 || r.AboveAfter != 2 || r.BandChanged != 1 ||
+		r.MeanBefore != 3.75 || r.MeanAfter != 5.75 {
+		t.Errorf("%+v", r)
+	}
+}

@@ -56,11 +56,17 @@ func cmdReplay(ctx context.Context, e env, args []string) error {
 	}
 
 	byPerson := map[string][]journal.Pair{}
+	stored := map[string][]journal.Assessment{}
 	unmatched := 0
 	for _, id := range ids {
 		recs, err := j.Records(ctx, id)
 		if err != nil {
 			return fmt.Errorf("replay: %w", err)
+		}
+		for _, r := range recs {
+			if a, ok := r.(journal.Assessment); ok {
+				stored[a.Person] = append(stored[a.Person], a)
+			}
 		}
 		pairs, miss := journal.PairsOf(id, recs, journal.DefaultPairWindow)
 		unmatched += miss
@@ -74,7 +80,7 @@ func cmdReplay(ctx context.Context, e env, args []string) error {
 	}
 	sort.Strings(persons)
 
-	report := replayReport{Sessions: len(ids), Unmatched: unmatched, Persons: []journal.Consolidation{}}
+	report := replayReport{Sessions: len(ids), Unmatched: unmatched, Persons: []personReplay{}}
 	updated := journal.Profiles{}
 	for id, p := range prior {
 		updated[id] = p
@@ -84,7 +90,7 @@ func cmdReplay(ctx context.Context, e env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("replay: %s: %w", person, err)
 		}
-		report.Persons = append(report.Persons, c)
+		report.Persons = append(report.Persons, personReplay{c, journal.Rescore(stored[person], prior.For(person), c.Profile)})
 		updated[person] = c.Profile
 	}
 	if *asJSON {
@@ -106,9 +112,16 @@ func cmdReplay(ctx context.Context, e env, args []string) error {
 }
 
 type replayReport struct {
-	Sessions  int                     `json:"sessions"`
-	Unmatched int                     `json:"unmatched_annotations"`
-	Persons   []journal.Consolidation `json:"persons"`
+	Sessions  int            `json:"sessions"`
+	Unmatched int            `json:"unmatched_annotations"`
+	Persons   []personReplay `json:"persons"`
+}
+
+// personReplay is what one person's annotations taught, and what it changes
+// in their recorded sessions.
+type personReplay struct {
+	journal.Consolidation
+	Rescored journal.Rescored `json:"rescored"`
 }
 
 func readReplayProfiles(path string) (journal.Profiles, error) {
@@ -181,6 +194,10 @@ func printReplay(w io.Writer, r replayReport) {
 			fmt.Fprintf(w, "  leave-one-out (new moments): MAE %.2f  r %s\n", c.LeaveOneOut.MAE, fmtPearson(c.LeaveOneOut.R))
 		}
 		p := c.Profile
+		if rs := c.Rescored; rs.Assessments > 0 {
+			fmt.Fprintf(w, "  re-scored %d stored assessments: mean %.2f -> %.2f; above threshold %d -> %d; band changed for %d\n",
+				rs.Assessments, rs.MeanBefore, rs.MeanAfter, rs.AboveBefore, rs.AboveAfter, rs.BandChanged)
+		}
 		fmt.Fprintf(w, "  profile: breathing %.2f  vocalisation %.2f  face %.2f  body %.2f  consolability %.2f  bias %+.2f  threshold %.2f\n",
 			p.Weights.Breathing, p.Weights.Vocalisation, p.Weights.Face, p.Weights.Body, p.Weights.Consolability, p.Bias, p.Threshold)
 	}

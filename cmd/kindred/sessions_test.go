@@ -142,20 +142,21 @@ func TestReplayLearnsFromAnnotations(t *testing.T) {
 		t.Fatalf("replay: %d %s", code, errs)
 	}
 	t.Log(out)
-	for _, want := range []string{"replayed 2 session(s)", "p-ana: 40 annotated moment(s)", "before: MAE", "after:  MAE", "leave-one-out"} {
+	for _, want := range []string{"replayed 2 session(s)", "p-ana: 40 annotated moment(s)", "before: MAE", "after:  MAE", "leave-one-out", "re-scored 320 stored assessments"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q", want)
 		}
 	}
 	code, out, _ = run(t, "replay", "--journal", path, "--session", "s-ana", "--json")
 	var rep struct {
-		Persons []journal.Consolidation
+		Persons []personReplay
 	}
 	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || len(rep.Persons) != 1 {
 		t.Fatalf("replay --json: %d %s", code, out)
 	}
 	c := rep.Persons[0]
-	if !(c.After.MAE < c.Before.MAE) || !(*c.After.R > *c.Before.R) || c.Profile.Weights.Face < 1.4 {
+	if !(c.After.MAE < c.Before.MAE) || !(*c.After.R > *c.Before.R) || c.Profile.Weights.Face < 1.4 ||
+		c.Rescored.Assessments != 320 || c.Rescored.BandChanged == 0 {
 		t.Errorf("replay did not learn: %+v", c)
 	}
 	f, err := os.Open(profile)
