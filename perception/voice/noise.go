@@ -18,14 +18,21 @@ type noiseTracker struct {
 	epsilon    float64
 	bandLo     int
 	bandHi     int
+	// The detector compares band energy with a scalar floor tracked the same
+	// way: a sum of per-bin minima sits far below the band's typical noise
+	// energy when the noise fluctuates (rumble, fans), a band minimum does not.
+	bandSmooth float64
+	bandMin    [minBlocks]float64
+	bandEst    float64
 }
 
 const (
-	minBlocks   = 5
-	blockHops   = 100 // 1 s
-	noiseBias   = 1.5 // minimum of a smoothed noise spectrum sits below its mean
-	adaptRate   = 0.02
-	smoothAlpha = 0.3
+	minBlocks     = 5
+	blockHops     = 100 // 1 s
+	noiseBias     = 1.5 // minimum of a smoothed noise spectrum sits below its mean
+	bandNoiseBias = 1.5
+	adaptRate     = 0.02
+	smoothAlpha   = 0.3
 )
 
 func newNoiseTracker(bins int, sumW2 float64, seed *NoiseFloor) *noiseTracker {
@@ -51,14 +58,21 @@ func newNoiseTracker(bins int, sumW2 float64, seed *NoiseFloor) *noiseTracker {
 	return n
 }
 
-// snr is the frame's energy over the noise estimate, 100–4000 Hz, in dB.
-func (n *noiseTracker) snr(p []float64) float64 {
-	var e, en float64
+func (n *noiseTracker) band(p []float64) float64 {
+	var e float64
 	for k := n.bandLo; k < n.bandHi; k++ {
 		e += p[k]
-		en += n.est[k]
 	}
-	return 10 * math.Log10(math.Max(e, 1e-30)/math.Max(en, 1e-30))
+	return e
+}
+
+// snr is the frame's energy over the noise estimate, 100–4000 Hz, in dB.
+func (n *noiseTracker) snr(p []float64) float64 {
+	en := n.bandEst
+	if n.calibrated || en == 0 {
+		en = n.band(n.est)
+	}
+	return 10 * math.Log10(math.Max(n.band(p), 1e-30)/math.Max(en, 1e-30))
 }
 
 func (n *noiseTracker) update(p []float64, active bool) {
@@ -70,6 +84,21 @@ func (n *noiseTracker) update(p []float64, active bool) {
 		}
 		return
 	}
+	e := n.band(p)
+	if n.bandSmooth == 0 {
+		n.bandSmooth = e
+	}
+	n.bandSmooth += smoothAlpha * (e - n.bandSmooth)
+	if n.inBlock == 0 || n.bandSmooth < n.bandMin[n.block] {
+		n.bandMin[n.block] = n.bandSmooth
+	}
+	bandEst := n.bandMin[n.block]
+	for b := 0; b < min(n.filled, minBlocks); b++ {
+		if b != n.block {
+			bandEst = math.Min(bandEst, n.bandMin[b])
+		}
+	}
+	n.bandEst = math.Max(bandNoiseBias*bandEst, n.epsilon*float64(n.bandHi-n.bandLo))
 	cur := n.blockMin[n.block]
 	smooth := n.smooth[:len(p)]
 	cur = cur[:len(p)]

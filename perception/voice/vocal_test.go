@@ -26,6 +26,9 @@ var soundRecipes = map[string][]string{
 	// One breathy burst fading out.
 	"sigh": {"sox", "-n", "-r", "16000", "-b", "16", "-c", "1", "OUT", "synth", "1.2", "pinknoise", "lowpass", "2500",
 		"fade", "q", "0.25", "1.2", "0.8", "gain", "-12", "pad", "0.5", "0.5"},
+	// Background only: hiss and rumble.
+	"hiss":   {"sox", "-n", "-r", "16000", "-b", "16", "-c", "1", "OUT", "synth", "4", "pinknoise", "gain", "-30"},
+	"rumble": {"sox", "-n", "-r", "16000", "-b", "16", "-c", "1", "OUT", "synth", "4", "brownnoise", "gain", "-20"},
 	// Seven short breathy bursts, 2.4 a second.
 	"pant": {"sox", "-n", "-r", "16000", "-b", "16", "-c", "1", "OUT", "synth", "0.22", "pinknoise", "lowpass", "3000",
 		"fade", "q", "0.04", "0.22", "0.1", "gain", "-10", "pad", "0", "0.2", "repeat", "6", "pad", "0.5", "0.5"},
@@ -107,6 +110,46 @@ func TestVocalisations(t *testing.T) {
 				t.Errorf("peak distress %.2f, want %.2f..%.2f", dist, tc.minDist, tc.maxDist)
 			}
 		})
+	}
+}
+
+// TestBackgroundIsSilence checks that steady noise alone never counts as a
+// vocalisation, and that speech over it is still speech.
+func TestBackgroundIsSilence(t *testing.T) {
+	if _, err := exec.LookPath("sox"); err != nil {
+		t.Skip("sox not installed")
+	}
+	for _, name := range []string{"hiss", "rumble"} {
+		if got, _, counts := classify(t, makeSound(t, name)); got != perception.VocalSilence {
+			t.Errorf("%s: %s (%v)", name, got, counts)
+		}
+	}
+	speech, err := wav.DecodeFile(makeSound(t, "speech"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hiss, err := wav.DecodeFile(makeSound(t, "hiss"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := speech.Mono16k()
+	for i, v := range hiss.Mono16k() {
+		if i < len(x) {
+			x[i] += v
+		}
+	}
+	res, err := AnalyzeSamples(context.Background(), x, DefaultOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, o := range res.Obs {
+		if o.Vocalisation.Class == perception.VocalSpeech {
+			n++
+		}
+	}
+	if n < len(res.Obs)*3/4 {
+		t.Errorf("speech in hiss: only %d of %d hops speech", n, len(res.Obs))
 	}
 }
 
