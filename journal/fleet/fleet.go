@@ -13,6 +13,7 @@ import (
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
+	"github.com/eclipse/paho.mqtt.golang/packets"
 
 	"github.com/kindred-hri/kindred/journal"
 )
@@ -72,7 +73,10 @@ type Client struct {
 	alerts   chan []byte
 	connects chan struct{}
 	controls chan journal.Control
-	subbed   chan error // the first subscription's outcome
+	subbed   chan error             // the first subscription's outcome
+	status   atomic.Pointer[[]byte] // the retained status, re-sent on every connection
+
+	needConnect bool // the first connection failed: Run retries it (owned by Run after Connect)
 
 	painSent, painDropped, alertsSent, alertsLost atomic.Uint64
 	controlsIn, controlsBad, controlsDropped      atomic.Uint64
@@ -130,7 +134,14 @@ func Connect(ctx context.Context, o Opts) (*Client, error) {
 		return nil, fmt.Errorf("fleet: connect %s: timed out", o.Broker)
 	}
 	if err := tok.Error(); err != nil {
-		return nil, fmt.Errorf("fleet: connect %s: %w", o.Broker, err)
+		if refused(err) {
+			return nil, fmt.Errorf("fleet: connect %s: %w", o.Broker, err)
+		}
+		// The broker is away: the robot keeps caring, Run keeps trying and
+		// holds alerts until it is back.
+		c.needConnect = true
+		c.report(fmt.Errorf("fleet: %s unreachable (%v); retrying, alerts are held", o.Broker, err))
+		return c, nil
 	}
 	// Commands sent right after Connect returns must not be missed.
 	select {
@@ -144,6 +155,18 @@ func Connect(ctx context.Context, o Opts) (*Client, error) {
 		return nil, fmt.Errorf("fleet: subscribe: %w", ctx.Err())
 	}
 	return c, nil
+}
+
+// refused says whether the broker turned the robot away (credentials,
+// client ID, protocol): a configuration error, not an outage.
+func refused(err error) bool {
+	for _, r := range []error{packets.ErrorRefusedBadUsernameOrPassword, packets.ErrorRefusedNotAuthorised,
+		packets.ErrorRefusedIDRejected, packets.ErrorRefusedBadProtocolVersion} {
+		if errors.Is(err, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // validSegment: non-empty, no wildcards or separators.
@@ -175,6 +198,9 @@ func (c *Client) onConnect(mc mqtt.Client) {
 	select {
 	case c.subbed <- err:
 	default:
+	}
+	if s := c.status.Load(); s != nil {
+		mc.Publish(c.prefix+"status", 1, true, *s)
 	}
 	select {
 	case c.connects <- struct{}{}:
@@ -249,7 +275,10 @@ func (c *Client) PublishStatus(s Status) error {
 	if err != nil {
 		return fmt.Errorf("fleet: %w", err)
 	}
-	c.mc.Publish(c.prefix+"status", 1, true, b)
+	c.status.Store(&b)
+	if c.mc.IsConnectionOpen() {
+		c.mc.Publish(c.prefix+"status", 1, true, b)
+	} // else onConnect sends it
 	return nil
 }
 
@@ -272,9 +301,17 @@ func (c *Client) Run(ctx context.Context) error {
 	var outbox [][]byte // owned here; the channel is its bounded front
 	var inflight mqtt.Token
 	var done <-chan struct{}
+	var connecting <-chan struct{}
+	var connectTok mqtt.Token
+	mayConnect := true // at most one connection attempt per retry tick
 	retry := time.NewTicker(retryEvery)
 	defer retry.Stop()
 	for {
+		if c.needConnect && mayConnect && connecting == nil && !c.mc.IsConnectionOpen() {
+			mayConnect = false
+			connectTok = c.mc.Connect()
+			connecting = connectTok.Done()
+		}
 		if inflight == nil && len(outbox) > 0 && c.mc.IsConnectionOpen() {
 			inflight = c.mc.Publish(c.prefix+"alerts", 1, false, outbox[0])
 			done = inflight.Done()
@@ -289,8 +326,16 @@ func (c *Client) Run(ctx context.Context) error {
 				c.alertsSent.Add(1)
 			}
 			inflight, done = nil, nil
+		case <-connecting:
+			if err := connectTok.Error(); err == nil {
+				c.needConnect = false // from now on paho reconnects by itself
+			} else if refused(err) {
+				c.report(fmt.Errorf("fleet: %s: %w", c.opts.Broker, err))
+			}
+			connecting, connectTok = nil, nil
 		case <-c.connects:
 		case <-retry.C:
+			mayConnect = true
 		case <-ctx.Done():
 			c.drain(outbox, inflight)
 			tok := c.mc.Publish(c.prefix+"status", 1, true, Offline)
