@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -282,5 +283,65 @@ func TestBrokerRefusalIsAnError(t *testing.T) {
 	_, err := Connect(context.Background(), Opts{Broker: b.url(), Robot: "kiri", User: "robot", Password: "wrong"})
 	if err == nil || !refused(err) || strings.Contains(err.Error(), "wrong") {
 		t.Fatalf("Connect = %v, want a refusal that does not show the password", err)
+	}
+}
+
+// proxy forwards TCP to the broker until cut, which drops every connection
+// without an MQTT DISCONNECT, as a robot losing power or network would.
+type proxy struct {
+	ln    net.Listener
+	mu    sync.Mutex
+	conns []net.Conn
+}
+
+func newProxy(t *testing.T, target string) *proxy {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proxy{ln: ln}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, up)
+			p.mu.Unlock()
+			go io.Copy(up, c)
+			go io.Copy(c, up)
+		}
+	}()
+	t.Cleanup(p.cut)
+	return p
+}
+
+func (p *proxy) url() string { return "tcp://" + p.ln.Addr().String() }
+
+func (p *proxy) cut() {
+	p.ln.Close()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.conns {
+		c.Close()
+	}
+}
+
+func TestLastWillSaysOffline(t *testing.T) {
+	b := startBroker(t)
+	status := station(t, b.url(), "kindred/kiri/status")
+	p := newProxy(t, fmt.Sprintf("127.0.0.1:%d", b.port))
+	runClient(t, Opts{Broker: p.url(), Robot: "kiri"})
+	waitFor(t, status, func(m mqtt.Message) bool { return strings.Contains(string(m.Payload()), `"status":"online"`) })
+	p.cut()
+	m := waitFor(t, status, func(m mqtt.Message) bool { return string(m.Payload()) == Offline })
+	if m.Topic() != "kindred/kiri/status" {
+		t.Errorf("will on %s", m.Topic())
 	}
 }
