@@ -13,8 +13,18 @@ runtime=(pkg-config g++ libopencv-dev opencv-data libdlib-dev libdlib-data
 # Real media that Debian ships, used by tests (nobody here recorded it).
 media=(opencv-doc pocketsphinx-testdata alsa-utils)
 
+# `kindred bench` also times the python3-opencv Haar pipeline a user would
+# otherwise pick (without it the bench reports that reference as missing).
+bench=(python3-opencv)
+
 want=("${runtime[@]}")
-if [ "${1:-}" = "--with-test-media" ]; then want+=("${media[@]}"); fi
+for arg in "$@"; do
+  case "$arg" in
+    --with-test-media) want+=("${media[@]}") ;;
+    --with-bench) want+=("${bench[@]}") ;;
+    *) echo "deps.sh: unknown option $arg (--with-test-media, --with-bench)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${want[@]}"; do
