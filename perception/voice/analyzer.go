@@ -62,6 +62,7 @@ type Analyzer struct {
 	sumW2    float64
 	winAC    []float64 // normalised autocorrelation of the window
 	rn       []float64 // normalised autocorrelation of the frame
+	sq       []float64 // running sums of the frame's squares, for ncc
 	fft      *realFFT
 	frame    []float64 // mean-removed raw window
 	buf      []float64 // fft input / autocorrelation output
@@ -117,6 +118,7 @@ func NewAnalyzer(o Opts) (*Analyzer, error) {
 	}
 	a.fft = newRealFFT(a.fftN)
 	a.frame = make([]float64, a.win)
+	a.sq = make([]float64, a.win+1)
 	a.buf = make([]float64, a.fftN)
 	a.spec = make([]complex128, a.bins)
 	a.power = make([]float64, a.bins)
@@ -317,6 +319,7 @@ func (a *Analyzer) analyse(k int64) {
 	for i, v := range raw {
 		x := float64(v) - mean
 		a.frame[i] = x
+		a.sq[i+1] = a.sq[i] + x*x
 		xw := x * a.window[i]
 		a.buf[i] = xw
 		ms += xw * xw
@@ -603,14 +606,14 @@ func (a *Analyzer) hnr(st *frameState) {
 func (a *Analyzer) ncc(lag int) float64 {
 	start := a.win/2 - (a.ccLen+lag)/2
 	x := a.frame[start : start+a.ccLen]
-	y := a.frame[start+lag : start+lag+a.ccLen]
-	var xy, xx, yy float64
+	y := a.frame[start+lag : start+lag+a.ccLen][:len(x)]
+	var xy float64
 	for i := range x {
 		xy += x[i] * y[i]
-		xx += x[i] * x[i]
-		yy += y[i] * y[i]
 	}
-	if xx == 0 || yy == 0 {
+	xx := a.sq[start+a.ccLen] - a.sq[start]
+	yy := a.sq[start+lag+a.ccLen] - a.sq[start+lag]
+	if xx <= 0 || yy <= 0 {
 		return 0
 	}
 	return xy / math.Sqrt(xx*yy)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/kindred-hri/kindred/perception/voice/wav"
 )
@@ -41,6 +43,7 @@ func BenchmarkProcess(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	pos := int64(Rate)
 	for i := 0; i < b.N; i++ {
 		off := int(pos % int64(len(x)-HopSamples))
@@ -51,6 +54,20 @@ func BenchmarkProcess(b *testing.B) {
 	b.StopTimer()
 	perHop := b.Elapsed().Seconds() / float64(b.N)
 	b.ReportMetric(Hop.Seconds()/perHop, "x_realtime")
+	// CPU time is what "on one core" means on a shared machine, where the
+	// wall clock also counts other people's work.
+	if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
+		b.ReportMetric(Hop.Seconds()*float64(b.N)/cpu, "x_realtime_cpu")
+	}
+}
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func whiteNoise(seconds, rms float64, seed uint64) []float32 {

@@ -6,31 +6,35 @@ import (
 )
 
 // realFFT transforms real frames of n samples (a power of two) through one
-// complex FFT of n/2 points. Buffers are owned so a transform allocates
-// nothing.
+// complex FFT of n/2 points, kept as separate real and imaginary arrays with
+// a contiguous twiddle table per stage so the inner loop runs without
+// bounds checks or complex arithmetic. Buffers are owned, so a transform
+// allocates nothing.
 type realFFT struct {
-	n     int
-	half  int
-	rev   []int
-	tw    []complex128 // e^{-2πik/half}, k < half/2
-	twInv []complex128 // conjugates of tw
-	post  []complex128 // e^{-2πik/n}, k <= half
-	z     []complex128
-	shift uint
+	n, half int
+	rev     []int
+	cos     [][]float64 // per stage of size 8, 16, ...: cos(2πk/size)
+	sin     [][]float64 // sin(2πk/size)
+	post    []complex128 // e^{-2πik/n}, k <= half
+	re, im  []float64
 }
 
 func newRealFFT(n int) *realFFT {
 	half := n / 2
-	f := &realFFT{n: n, half: half, rev: make([]int, half), tw: make([]complex128, half/2),
-		post: make([]complex128, half+1), z: make([]complex128, half), twInv: make([]complex128, half/2)}
+	f := &realFFT{n: n, half: half, rev: make([]int, half), post: make([]complex128, half+1),
+		re: make([]float64, half), im: make([]float64, half)}
 	lg := bits.Len(uint(half)) - 1
 	for i := range f.rev {
 		f.rev[i] = int(bits.Reverse(uint(i)) >> (bits.UintSize - lg))
 	}
-	for k := range f.tw {
-		s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(half))
-		f.tw[k] = complex(c, s)
-		f.twInv[k] = complex(c, -s)
+	for size := 8; size <= half; size <<= 1 {
+		c := make([]float64, size/2)
+		s := make([]float64, size/2)
+		for k := range c {
+			s[k], c[k] = math.Sincos(2 * math.Pi * float64(k) / float64(size))
+		}
+		f.cos = append(f.cos, c)
+		f.sin = append(f.sin, s)
 	}
 	for k := range f.post {
 		s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(n))
@@ -39,36 +43,53 @@ func newRealFFT(n int) *realFFT {
 	return f
 }
 
-// fft is an in-place iterative radix-2 transform of f.z; inverse conjugates
-// the twiddles (no 1/n scaling).
+// fft transforms re+i·im in place; the forward transform uses e^{-iθ},
+// the inverse e^{+iθ} (no 1/n scaling).
 func (f *realFFT) fft(inverse bool) {
-	z := f.z
+	re, im := f.re, f.im
 	for i, j := range f.rev {
 		if i < j {
-			z[i], z[j] = z[j], z[i]
+			re[i], re[j] = re[j], re[i]
+			im[i], im[j] = im[j], im[i]
 		}
 	}
-	n := len(z)
-	tw := f.tw
+	n := len(re)
+	// Sizes 2 and 4 together: twiddles 1 and ∓i need no multiplication.
+	for s := 0; s+3 < n; s += 4 {
+		a0r, a0i := re[s]+re[s+1], im[s]+im[s+1]
+		a1r, a1i := re[s]-re[s+1], im[s]-im[s+1]
+		b0r, b0i := re[s+2]+re[s+3], im[s+2]+im[s+3]
+		b1r, b1i := re[s+2]-re[s+3], im[s+2]-im[s+3]
+		// b1 times -i (forward) or +i (inverse).
+		tr, ti := b1i, -b1r
+		if inverse {
+			tr, ti = -b1i, b1r
+		}
+		re[s], im[s] = a0r+b0r, a0i+b0i
+		re[s+2], im[s+2] = a0r-b0r, a0i-b0i
+		re[s+1], im[s+1] = a1r+tr, a1i+ti
+		re[s+3], im[s+3] = a1r-tr, a1i-ti
+	}
+	sign := -1.0
 	if inverse {
-		tw = f.twInv
+		sign = 1
 	}
-	// First stage: butterflies with twiddle 1.
-	for i := 0; i+1 < n; i += 2 {
-		a, b := z[i], z[i+1]
-		z[i], z[i+1] = a+b, a-b
-	}
-	for size := 4; size <= n; size <<= 1 {
-		halfSize := size >> 1
-		step := n / size
+	for stage, size := 0, 8; size <= n; stage, size = stage+1, size<<1 {
+		h := size / 2
+		c := f.cos[stage][:h]
+		sn := f.sin[stage][:h]
 		for start := 0; start < n; start += size {
-			lo := z[start : start+halfSize]
-			hi := z[start+halfSize : start+size]
-			for k := range lo {
-				b := hi[k] * tw[k*step]
-				a := lo[k]
-				lo[k] = a + b
-				hi[k] = a - b
+			lr := re[start : start+h]
+			li := im[start : start+h][:len(lr)]
+			hr := re[start+h : start+size][:len(lr)]
+			hi := im[start+h : start+size][:len(lr)]
+			for k := range lr {
+				wr, wi := c[k], sign*sn[k]
+				xr := hr[k]*wr - hi[k]*wi
+				xi := hr[k]*wi + hi[k]*wr
+				hr[k], hi[k] = lr[k]-xr, li[k]-xi
+				lr[k] += xr
+				li[k] += xi
 			}
 		}
 	}
@@ -77,10 +98,9 @@ func (f *realFFT) fft(inverse bool) {
 // forward fills out[0..n/2] with the spectrum of x (len n).
 func (f *realFFT) forward(x []float64, out []complex128) {
 	for k := 0; k < f.half; k++ {
-		f.z[k] = complex(x[2*k], x[2*k+1])
+		f.re[k], f.im[k] = x[2*k], x[2*k+1]
 	}
 	f.fft(false)
-	z := f.z
 	for k := 0; k <= f.half; k++ {
 		ia, ib := k, f.half-k
 		if ia == f.half {
@@ -89,8 +109,8 @@ func (f *realFFT) forward(x []float64, out []complex128) {
 		if ib == f.half {
 			ib = 0
 		}
-		a, b := z[ia], z[ib]
-		bc := complex(real(b), -imag(b))
+		a := complex(f.re[ia], f.im[ia])
+		bc := complex(f.re[ib], -f.im[ib])
 		even := (a + bc) * 0.5
 		odd := (a - bc) * complex(0, -0.5)
 		out[k] = even + f.post[k]*odd
@@ -102,16 +122,17 @@ func (f *realFFT) forward(x []float64, out []complex128) {
 // x is the circular autocorrelation times n.
 func (f *realFFT) inversePower(p []float64, x []float64) {
 	for k := 0; k < f.half; k++ {
-		a := complex(p[k], 0)
-		b := complex(p[f.half-k], 0)
-		even := a + b
+		a := p[k]
+		b := p[f.half-k]
 		w := f.post[k]
-		odd := (a - b) * complex(real(w), -imag(w))
-		f.z[k] = even + complex(0, 1)*odd
+		// even + i·(a-b)·conj(w), with even and a-b real.
+		d := a - b
+		f.re[k] = a + b + d*imag(w)
+		f.im[k] = d * real(w)
 	}
 	f.fft(true)
 	for k := 0; k < f.half; k++ {
-		x[2*k] = real(f.z[k])
-		x[2*k+1] = imag(f.z[k])
+		x[2*k] = f.re[k]
+		x[2*k+1] = f.im[k]
 	}
 }
