@@ -289,8 +289,12 @@ func (c *Client) Stats() Stats {
 		ControlsBad: c.controlsBad.Load(), ControlsDropped: c.controlsDropped.Load()}
 }
 
-// retryEvery is how often an unacknowledged alert is tried again.
+// retryEvery is how often a failed alert or connection is tried again.
 const retryEvery = time.Second
+
+// abandonAfter is how long an alert may wait for its acknowledgement
+// before it is published again.
+const abandonAfter = 30 * time.Second
 
 // Run delivers alerts one at a time, in order, until the broker
 // acknowledges each; on ctx end it marks the robot offline and disconnects.
@@ -300,6 +304,7 @@ func (c *Client) Run(ctx context.Context) error {
 	}
 	var outbox [][]byte // owned here; the channel is its bounded front
 	var inflight mqtt.Token
+	var inflightSince time.Time
 	var done <-chan struct{}
 	var connecting <-chan struct{}
 	var connectTok mqtt.Token
@@ -313,7 +318,7 @@ func (c *Client) Run(ctx context.Context) error {
 			connecting = connectTok.Done()
 		}
 		if inflight == nil && len(outbox) > 0 && c.mc.IsConnectionOpen() {
-			inflight = c.mc.Publish(c.prefix+"alerts", 1, false, outbox[0])
+			inflight, inflightSince = c.mc.Publish(c.prefix+"alerts", 1, false, outbox[0]), time.Now()
 			done = inflight.Done()
 		}
 		select {
@@ -336,6 +341,11 @@ func (c *Client) Run(ctx context.Context) error {
 		case <-c.connects:
 		case <-retry.C:
 			mayConnect = true
+			if inflight != nil && time.Since(inflightSince) > abandonAfter {
+				// Never acknowledged (the session that held it is gone):
+				// send it again. A carer may see it twice; never not at all.
+				inflight, done = nil, nil
+			}
 		case <-ctx.Done():
 			c.drain(outbox, inflight)
 			tok := c.mc.Publish(c.prefix+"status", 1, true, Offline)

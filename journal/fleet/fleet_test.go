@@ -133,7 +133,7 @@ func waitFor(t *testing.T, ch <-chan mqtt.Message, pred func(mqtt.Message) bool)
 				return m
 			}
 		case <-timeout:
-			t.Fatal("timed out waiting for a message")
+			t.Fatal("timed out waiting for a message") // t.Helper: the caller's line says which
 			return nil
 		}
 	}
