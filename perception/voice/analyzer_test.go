@@ -219,3 +219,20 @@ func TestBrokenSamplesStayFinite(t *testing.T) {
 		}
 	}
 }
+
+// TestLowFloor checks a deep voice below Praat's default floor is tracked
+// once the floor is lowered (the FFT grows to fit the longer window).
+func TestLowFloor(t *testing.T) {
+	o := DefaultOpts()
+	o.Pitch.Floor = 55
+	res, err := AnalyzeSamples(context.Background(), tone(62, 1, 0.3), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(res.Summary.F0Mean-62) > 0.5 || res.Summary.VoicedFraction < 0.85 {
+		t.Fatalf("62 Hz with a 55 Hz floor: F0 %.2f, voiced %.2f", res.Summary.F0Mean, res.Summary.VoicedFraction)
+	}
+	if def := analyse(t, tone(62, 1, 0.3)); def.Summary.VoicedFraction > 0.2 {
+		t.Errorf("62 Hz is below the default 75 Hz floor but %.0f %% was voiced", 100*def.Summary.VoicedFraction)
+	}
+}
