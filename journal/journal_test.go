@@ -118,6 +118,25 @@ func TestWriteAndReadBack(t *testing.T) {
 	}
 }
 
+func TestJournalFileIsPrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "new", "dir", "journal.db")
+	j, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	record(t, j, WriterOpts{}, Session{ID: "s"}, sample("p"))
+	j.Close()
+	for _, p := range []string{path, filepath.Dir(path)} {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s has mode %v: others can read health data", p, st.Mode().Perm())
+		}
+	}
+}
+
 func TestDownsampling(t *testing.T) {
 	j, _ := openTemp(t)
 	var recs []Record

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -87,6 +88,9 @@ func dsn(path string, mode string) string {
 // tables, turns on WAL and marks sessions a crash left open as incomplete.
 // Use it once per recording process; readers use OpenExisting.
 func Open(ctx context.Context, path string) (*Journal, error) {
+	if err := createPrivate(path); err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
 	j, err := open(ctx, path, true)
 	if err != nil {
 		return nil, err
@@ -97,6 +101,23 @@ func Open(ctx context.Context, path string) (*Journal, error) {
 		return nil, fmt.Errorf("journal: %s: mark incomplete: %w", path, err)
 	}
 	return j, nil
+}
+
+// createPrivate makes the journal's directory (0700) and an empty file (0600)
+// when they are missing: the journal holds health data about people, and
+// SQLite gives its -wal and -shm files the main file's mode.
+func createPrivate(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // OpenExisting opens a journal that must already exist, for reading,
