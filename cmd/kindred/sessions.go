@@ -137,7 +137,7 @@ func sessionsExport(ctx context.Context, e env, args []string) error {
 	var w io.Writer = e.stdout
 	var file *os.File
 	if *out != "" {
-		file, err = os.Create(*out)
+		file, err = os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600) // health data: not for other users
 		if err != nil {
 			return badInput("sessions export: --out %s: %v", *out, err)
 		}
