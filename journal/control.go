@@ -17,7 +17,7 @@ type Cmd string
 const (
 	CmdPause    Cmd = "pause"    // stop acting (keep sensing)
 	CmdResume   Cmd = "resume"   // act again
-	CmdOptOut   Cmd = "opt_out"  // the person does not want the robot: stop, record nothing about them
+	CmdOptOut   Cmd = "opt_out"  // the person does not want the robot's attention now
 	CmdOptIn    Cmd = "opt_in"   // they are happy again
 	CmdSay      Cmd = "say"      // say Text now
 	CmdIntent   Cmd = "intent"   // force an intent
