@@ -48,9 +48,6 @@ func crashChild(path string) {
 }
 
 func TestKill9LosesAtMostTheLastSecond(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs a child process for ~2 s")
-	}
 	path := filepath.Join(t.TempDir(), "journal.db")
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), crashChildEnv+"="+path)

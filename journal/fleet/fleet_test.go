@@ -48,9 +48,6 @@ func startBroker(t *testing.T) *broker {
 // newBroker prepares a broker without starting it.
 func newBroker(t *testing.T, extra string) *broker {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("starts mosquitto")
-	}
 	if _, err := exec.LookPath("mosquitto"); err != nil {
 		t.Skip("mosquitto not installed")
 	}
