@@ -137,6 +137,28 @@ func TestJournalFileIsPrivate(t *testing.T) {
 	}
 }
 
+func TestSessionFromOptsCatchesEarlyRecords(t *testing.T) {
+	j, _ := openTemp(t)
+	w := j.NewWriter(WriterOpts{Session: &Session{Robot: "kiri"}, Now: fixedNow()})
+	w.Submit(Fault{At: 0, Component: "camera", Message: "before Run started"})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- w.Run(ctx) }()
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	<-done
+	recs, err := j.Records(context.Background(), w.SessionID())
+	if err != nil || len(recs) != 1 || w.Stats().NoSession != 0 {
+		t.Fatalf("%d records (%v), stats %+v", len(recs), err, w.Stats())
+	}
+	s, _ := j.Session(context.Background(), w.SessionID())
+	if s.Robot != "kiri" || s.Status != StatusComplete {
+		t.Errorf("session %+v", s)
+	}
+}
+
 func TestDownsampling(t *testing.T) {
 	j, _ := openTemp(t)
 	var recs []Record

@@ -22,6 +22,10 @@ type WriterOpts struct {
 	Report func(error)
 	// Now gives the wall-clock time for session start and end stamps.
 	Now func() time.Time
+	// Session, when set, is begun as Run starts, before any queued record,
+	// so records submitted before Run runs are not lost for want of a
+	// session. Its ID and start are filled in when empty (see SessionID).
+	Session *Session
 }
 
 // DefaultWriterOpts: 2 Hz assessments, 5 Hz poses, commits every 500 ms.
@@ -75,7 +79,26 @@ func (j *Journal) NewWriter(opts WriterOpts) *Writer {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Session != nil {
+		s := *opts.Session
+		if s.Started.IsZero() {
+			s.Started = opts.Now()
+		}
+		if s.ID == "" {
+			s.ID = NewSessionID(s.Started)
+		}
+		s.Status, s.Ended = StatusOpen, time.Time{}
+		opts.Session = &s
+	}
 	return &Writer{j: j, opts: opts, queue: make(chan op, opts.Queue)}
+}
+
+// SessionID is the ID of WriterOpts.Session ("" when none was given).
+func (w *Writer) SessionID() string {
+	if w.opts.Session == nil {
+		return ""
+	}
+	return w.opts.Session.ID
 }
 
 // Journal is the journal the writer writes to (for reads).
@@ -186,6 +209,9 @@ func (w *Writer) Run(ctx context.Context) error {
 	tick := time.NewTicker(w.opts.CommitEvery)
 	defer tick.Stop()
 	bg := context.WithoutCancel(ctx)
+	if w.opts.Session != nil {
+		w.take(bg, st, op{begin: w.opts.Session})
+	}
 	for {
 		select {
 		case o := <-w.queue:
