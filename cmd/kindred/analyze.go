@@ -176,13 +176,14 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.
 		return fmt.Errorf("analyze: %w (apt-get install libdlib-data)", err)
 	}
 	defer lm.Close()
-	// Offline the whole frame is scanned: small faces count, and tracking
-	// between detections keeps it well above real time (see the benchmarks).
-	det := dlib.NewDetector(dlib.DefaultDetectorOpts)
-	defer det.Close()
+	// A half-size scan finds the faces of a recorded conversation at a
+	// quarter of the cost; the full-size scan runs only when it finds none,
+	// so a small, far face is still found.
+	fine := dlib.NewDetector(dlib.DefaultDetectorOpts)
+	defer fine.Close()
 	o := face.DefaultOpts
 	o.DetectEvery = detectEvery
-	pipe, err := face.NewPipeline(det, lm, pose.New(), o)
+	pipe, err := face.NewPipeline(face.Fallback{First: fine.Shrunk(360), Then: fine}, lm, pose.New(), o)
 	if err != nil {
 		return fmt.Errorf("analyze: %w", err)
 	}
@@ -191,8 +192,21 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.
 		fmt.Fprintln(csv, analyzeHeader)
 	}
 	var pspiSum float64
+	// Decoding runs ahead on its own goroutine (the second core), a few
+	// frames deep; the analysis stays in frame order.
+	ctx, cancel := context.WithCancel(ctx)
+	frames := prefetch(ctx, src, 8)
+	defer func() {
+		cancel()
+		for range frames { // the reader is done with src before src.Close
+		}
+	}()
 	for {
-		f, err := src.Next(ctx)
+		d, ok := <-frames
+		if !ok {
+			return ctx.Err()
+		}
+		f, err := d.frame, d.err
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -229,6 +243,33 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.
 	v.ElapsedS = roundMilli(time.Since(start).Seconds())
 	res.Video = v
 	return nil
+}
+
+type decoded struct {
+	frame perception.Frame
+	err   error
+}
+
+// prefetch reads src on its own goroutine into a channel of depth frames.
+// The last value sent is the source's error (io.EOF at the end); the
+// channel closes after it, or when ctx is done.
+func prefetch(ctx context.Context, src face.FrameSource, depth int) <-chan decoded {
+	out := make(chan decoded, depth)
+	go func() {
+		defer close(out)
+		for {
+			f, err := src.Next(ctx)
+			select {
+			case out <- decoded{f, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return out
 }
 
 // unwrapCamera drops the leaf's "camera: " prefix for a one-line CLI message.

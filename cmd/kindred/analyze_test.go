@@ -237,6 +237,7 @@ func BenchmarkAnalyzeRealTime(b *testing.B) {
 	path, media := webcamVideo(b, 270)
 	csv := filepath.Join(b.TempDir(), "out.csv")
 	var elapsed time.Duration
+	cpu0 := testmedia.CPUTime()
 	for b.Loop() {
 		start := time.Now()
 		if code, _, stderr := analyze(b, "--video", path, "--out", csv); code != 0 {
@@ -245,4 +246,5 @@ func BenchmarkAnalyzeRealTime(b *testing.B) {
 		elapsed += time.Since(start)
 	}
 	b.ReportMetric(media*float64(b.N)/elapsed.Seconds(), "x-realtime")
+	b.ReportMetric(media*float64(b.N)/(testmedia.CPUTime()-cpu0).Seconds(), "x-realtime-cpu")
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/face"
 	"github.com/kindred-hri/kindred/perception/face/testmedia"
 )
 
@@ -256,3 +257,13 @@ func BenchmarkVideoDecode(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(frames), "ns/frame")
 }
+
+// Every source here feeds the face pipeline directly.
+var (
+	_ face.FrameSource = (*Camera)(nil)
+	_ face.FrameSource = (*Video)(nil)
+	_ face.FrameSource = (*Images)(nil)
+	_ Source           = (*Camera)(nil)
+	_ Source           = (*Video)(nil)
+	_ Source           = (*Images)(nil)
+)

@@ -410,3 +410,17 @@ func TestSceneCutStartsNewTracks(t *testing.T) {
 		t.Errorf("%d cuts counted, want 1", p.Stats().Cuts)
 	}
 }
+
+// BenchmarkAUs is the pure-Go cost per face: frontalisation, geometry,
+// texture on a 640x480 frame, AU scoring and the expression label.
+func BenchmarkAUs(b *testing.B) {
+	base := calibrated(b)
+	lm := perspectiveFace(grimace, perception.HeadPose{Yaw: 10})
+	pose := perception.HeadPose{Yaw: 10}
+	b.ReportAllocs()
+	for b.Loop() {
+		f, _ := Measure(blank, &lm, pose)
+		a, ev := scoreAUs(f, base.Neutral, eyesClosed(f, base.Neutral, pose, &DefaultOpts))
+		Classify(a, ev)
+	}
+}

@@ -170,3 +170,21 @@ func BenchmarkLandmarks(b *testing.B) {
 		}
 	}
 }
+
+func TestShrunkScanNeedsFacesTwiceTheWindow(t *testing.T) {
+	d := NewDetector(DefaultDetectorOpts)
+	defer d.Close()
+	astro := testmedia.Gray(t, testmedia.Path(t, "astronaut.png")) // 512 px wide, an 88 px face
+	for _, c := range []struct {
+		maxWidth int
+		want     int
+	}{{512, 1}, {256, 0}} { // halved, the face is 44 px: under dlib's 80 px window
+		dets, err := d.Shrunk(c.maxWidth).Detect(astro)
+		if err != nil || len(dets) != c.want {
+			t.Errorf("max width %d: %v %v, want %d faces", c.maxWidth, dets, err, c.want)
+		}
+		if len(dets) == 1 && !image.Pt(225, 127).In(dets[0].Box) {
+			t.Errorf("max width %d: box %v misses the face", c.maxWidth, dets[0].Box)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"image"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -191,4 +192,61 @@ func BenchmarkDetectorsOnMegamind(b *testing.B) {
 			b.ReportMetric(float64(found)/float64(n), "found/frame")
 		})
 	}
+}
+
+// megamind640x480 decodes Megamind.avi and scales its frames to 640x480
+// (nearest neighbour): a real moving sequence at webcam size.
+func megamind640x480(b *testing.B) []*image.Gray {
+	v, err := camera.OpenVideo(testmedia.Path(b, "Megamind.avi"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer v.Close()
+	var out []*image.Gray
+	for {
+		f, err := v.Next(context.Background())
+		if err != nil {
+			break
+		}
+		src := f.Gray
+		sb := src.Bounds()
+		g := image.NewGray(image.Rect(0, 0, 640, 480))
+		for y := range 480 {
+			sy := y * sb.Dy() / 480
+			for x := range 640 {
+				g.Pix[y*g.Stride+x] = src.Pix[sy*src.Stride+x*sb.Dx()/640]
+			}
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// BenchmarkLivePipeline is the live configuration at 640x480: dlib's HOG at
+// half size every 4th frame, landmark tracking between, pose and AUs on
+// every frame. It reports frames per second and the 95th-percentile time
+// from a frame entering Process to its observations (run it on one core:
+// taskset -c 0 go test -bench LivePipeline -cpu 1).
+func BenchmarkLivePipeline(b *testing.B) {
+	frames := megamind640x480(b)
+	d := dlib.NewDetector(dlib.DetectorOpts{MaxWidth: 320, Threshold: 0.2})
+	defer d.Close()
+	p := pipeline(b, d, face.DefaultOpts)
+	lat := make([]time.Duration, 0, b.N)
+	n := 0
+	b.ReportAllocs()
+	cpu0 := testmedia.CPUTime()
+	for b.Loop() {
+		g := frames[n%len(frames)]
+		f := perception.Frame{At: time.Duration(n) * time.Second / 30, Seq: n, Gray: g}
+		n++
+		start := time.Now()
+		p.Process(f)
+		lat = append(lat, time.Since(start))
+	}
+	cpu := testmedia.CPUTime() - cpu0
+	slices.Sort(lat)
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "fps")
+	b.ReportMetric(float64(n)/cpu.Seconds(), "fps-cpu")
+	b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")
 }
