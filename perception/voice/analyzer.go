@@ -327,11 +327,12 @@ func (a *Analyzer) analyse(k int64) {
 	for i := a.win; i < a.fftN; i++ {
 		a.buf[i] = 0
 	}
-	// Praat's local peak looks half a floor period either side of the centre.
+	// Praat's local peak looks half a floor period either side of the
+	// centre, in the windowed frame.
 	var peak float64
 	half := a.maxLag/2 + 1
-	for _, x := range a.frame[a.win/2-half : a.win/2+half] {
-		peak = math.Max(peak, math.Abs(x))
+	for i := a.win/2 - half; i < a.win/2+half; i++ {
+		peak = math.Max(peak, math.Abs(a.buf[i]))
 	}
 	h.Peak = peak
 	h.IntensityDB = powerDB(ms / a.sumW2)
