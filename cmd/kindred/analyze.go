@@ -48,18 +48,18 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return badInput("analyze: unexpected argument %q", fs.Arg(0))
+		return badInput("unexpected argument %q", fs.Arg(0))
 	}
 	if *video == "" && *audio == "" {
-		return badInput("analyze: give --video FILE and/or --audio FILE")
+		return badInput("give --video FILE and/or --audio FILE")
 	}
 	if *report != "" {
 		if ext := strings.ToLower(filepath.Ext(*report)); ext != ".png" && ext != ".html" {
-			return badInput("analyze: --report %s: must end in .png or .html", *report)
+			return badInput("--report %s: must end in .png or .html", *report)
 		}
 	}
 	if *detectEvery < 1 {
-		return badInput("analyze: --detect-every %d: must be at least 1", *detectEvery)
+		return badInput("--detect-every %d: must be at least 1", *detectEvery)
 	}
 
 	var res analysis
@@ -80,14 +80,14 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 	if *out != "" {
 		f, err := os.Create(*out)
 		if err != nil {
-			return badInput("analyze: --out %s: %v", *out, err)
+			return badInput("--out %s: %v", *out, err)
 		}
 		defer f.Close()
 		csv = bufio.NewWriter(f)
 	}
 	hooks, err := newFrameHooks(voices)
 	if err != nil {
-		return fmt.Errorf("analyze: %w", err)
+		return fmt.Errorf("%w", err)
 	}
 	if *video != "" {
 		if err := analyzeVideo(ctx, *video, *detectEvery, csv, hooks, &res); err != nil {
@@ -98,19 +98,19 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 	}
 	if csv != nil {
 		if err := csv.Flush(); err != nil {
-			return fmt.Errorf("analyze: write %s: %w", *out, err)
+			return fmt.Errorf("write %s: %w", *out, err)
 		}
 	}
 	res.Pain = hooks.painSummary()
 	if *report != "" {
 		if err := writeReport(*report, &res); err != nil {
-			return fmt.Errorf("analyze: report %s: %w", *report, err)
+			return fmt.Errorf("report %s: %w", *report, err)
 		}
 	}
 	if *summary {
 		enc := json.NewEncoder(e.stdout)
 		if err := enc.Encode(res.summary()); err != nil {
-			return fmt.Errorf("analyze: summary: %w", err)
+			return fmt.Errorf("summary: %w", err)
 		}
 	}
 	return ctx.Err()
@@ -164,16 +164,16 @@ type frameRow struct {
 func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.Writer, hooks *frameHooks, res *analysis) error {
 	start := time.Now()
 	src, err := camera.OpenFile(path, 0)
-	if errors.Is(err, camera.ErrNotMedia) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
-		return badInput("analyze: --video %s: %v", path, unwrapCamera(err))
+	if why := mediaProblem(err); why != "" {
+		return badInput("--video %s: %s", path, why)
 	}
 	if err != nil {
-		return fmt.Errorf("analyze: --video %s: %w", path, err)
+		return fmt.Errorf("--video %s: %w", path, err)
 	}
 	defer src.Close()
 	lm, err := dlib.OpenLandmarker(dlib.DefaultModel)
 	if err != nil {
-		return fmt.Errorf("analyze: %w (apt-get install libdlib-data)", err)
+		return fmt.Errorf("%w (apt-get install libdlib-data)", err)
 	}
 	defer lm.Close()
 	// A half-size scan finds the faces of a recorded conversation at a
@@ -185,7 +185,7 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.
 	o.DetectEvery = detectEvery
 	pipe, err := face.NewPipeline(face.Fallback{First: fine.Shrunk(360), Then: fine}, lm, pose.New(), o)
 	if err != nil {
-		return fmt.Errorf("analyze: %w", err)
+		return fmt.Errorf("%w", err)
 	}
 	v := &videoSummary{File: path, FPS: src.FPS()}
 	if csv != nil {
@@ -214,10 +214,10 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			if errors.Is(err, camera.ErrNotMedia) {
-				return badInput("analyze: --video %s: frame %d: %v", path, v.Frames, unwrapCamera(err))
+			if why := mediaProblem(err); why != "" {
+				return badInput("--video %s: frame %d: %s", path, v.Frames, why)
 			}
-			return fmt.Errorf("analyze: --video %s: %w", path, err)
+			return fmt.Errorf("--video %s: %w", path, err)
 		}
 		row := frameRow{At: f.At}
 		faces := pipe.Process(f)
@@ -272,9 +272,18 @@ func prefetch(ctx context.Context, src face.FrameSource, depth int) <-chan decod
 	return out
 }
 
-// unwrapCamera drops the leaf's "camera: " prefix for a one-line CLI message.
-func unwrapCamera(err error) string {
-	return strings.TrimPrefix(err.Error(), "camera: ")
+// mediaProblem says in a few words why a file is bad input, or "" when err
+// is not about the file itself.
+func mediaProblem(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	case errors.Is(err, camera.ErrNotMedia):
+		return camera.ErrNotMedia.Error()
+	}
+	return ""
 }
 
 func roundMilli(x float64) float64 {
