@@ -108,6 +108,7 @@ func (c *companion) Face(o perception.FaceObs) {
 	if o.Wall.IsZero() {
 		o.Wall = time.Now() // it enters the pipeline here
 	}
+	c.clock.observe(o.At)
 	c.fusionFaces.Put(o)
 	c.mimicFaces.Put(o)
 }
@@ -120,6 +121,7 @@ func (c *companion) Voice(o perception.VoiceObs) {
 	if o.Wall.IsZero() {
 		o.Wall = time.Now()
 	}
+	c.clock.observe(o.At)
 	c.fusionVoices.Put(o)
 	c.speaker.Hear(o)
 }
@@ -129,6 +131,7 @@ func (c *companion) Posture(o perception.PostureObs) {
 	if !c.sensorsOn.Load() {
 		return
 	}
+	c.clock.observe(o.At)
 	c.fusionPostures.Put(o)
 }
 
@@ -139,6 +142,7 @@ func (c *companion) Event(e perception.Event) {
 		// With sensors closed only a touch can reach the robot.
 		return
 	}
+	c.clock.observe(e.At)
 	c.send(c.fusionEvents, e)
 	c.sendInput(behavior.EventInput(e))
 }
@@ -399,13 +403,33 @@ func annotationOf(cmd *behavior.Command) (journal.Annotation, error) {
 	return a, nil
 }
 
-// sessionClock is session time: wall time since the start, scaled by the
-// run's speed, so that "--speed 20" plays a session twenty times faster.
+// sessionClock is session time for what happens between observations
+// (ticks, poses, faults). Observations carry their own time; the clock
+// follows the newest of them and runs on from it at the run's speed, so a
+// tick is never ahead of the media by more than the gap since the last
+// observation, however long start-up took.
 type sessionClock struct {
-	start time.Time
 	speed float64
+	mu    sync.Mutex
+	at    time.Duration
+	wall  time.Time
+}
+
+func newSessionClock(speed float64) *sessionClock {
+	return &sessionClock{speed: speed, wall: time.Now()}
+}
+
+// observe moves the clock to an observation's time.
+func (s *sessionClock) observe(at time.Duration) {
+	s.mu.Lock()
+	if at >= s.at {
+		s.at, s.wall = at, time.Now()
+	}
+	s.mu.Unlock()
 }
 
 func (s *sessionClock) Now() time.Duration {
-	return time.Duration(float64(time.Since(s.start)) * s.speed)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.at + time.Duration(float64(time.Since(s.wall))*s.speed)
 }

@@ -146,7 +146,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 		return fmt.Errorf("robot %s: %w", profile.Name, err)
 	}
 
-	clock := &sessionClock{start: time.Now(), speed: cfg.Speed}
+	clock := newSessionClock(cfg.Speed)
 	records := &fanout{}
 	var comp *companion
 
@@ -228,6 +228,13 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 		defer jr.Close()
 		wo := journal.DefaultWriterOpts()
 		wo.RetainDays = cfg.Retain
+		cond := cfg.Behavior.Condition.Name
+		if cond == "" {
+			cond = string(cfg.Behavior.Condition.Mimicry)
+		}
+		// Begun before any record is queued, so none is lost to start-up.
+		wo.Session = &journal.Session{Robot: cfg.Robot.Name, Condition: cond,
+			Seed: int64(cfg.Behavior.Seed), Consent: true}
 		wo.Report = func(err error) {
 			fmt.Fprintf(e.stderr, "kindred: journal %s: %v (the robot keeps caring; records are being lost)\n", path, err)
 		}
@@ -238,8 +245,9 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 
 	if cfg.Console != "off" {
 		copts := console.Opts{Robot: cfg.Robot.Name, Notice: e.stderr}
+		ranges := console.RangesOf(profile.Specs()) // the page draws this body to scale
 		copts.Status = func() console.Status {
-			st := console.Status{Robot: cfg.Robot.Name}
+			st := console.Status{Robot: cfg.Robot.Name, Ranges: ranges}
 			if p := joints.Load(); p != nil {
 				st.Joints = *p
 			}
@@ -279,20 +287,6 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 		}
 		records.add(fl.Record)
 		services = append(services, fl.Run)
-	}
-
-	if writer != nil {
-		// Begin waits for queue room only, so it needs the writer running.
-		go func() {
-			cond := cfg.Behavior.Condition.Name
-			if cond == "" {
-				cond = string(cfg.Behavior.Condition.Mimicry)
-			}
-			if _, err := writer.Begin(runCtx, journal.Session{Robot: cfg.Robot.Name, Condition: cond,
-				Seed: int64(cfg.Behavior.Seed), Consent: true}); err != nil && runCtx.Err() == nil {
-				fmt.Fprintf(e.stderr, "kindred: journal: %v\n", err)
-			}
-		}()
 	}
 
 	if bod.Pins != nil && len(profile.Sensors) > 0 {
