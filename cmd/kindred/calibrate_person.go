@@ -13,8 +13,6 @@ import (
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/camera"
 	"github.com/kindred-hri/kindred/perception/face"
-	"github.com/kindred-hri/kindred/perception/face/dlib"
-	"github.com/kindred-hri/kindred/perception/face/pose"
 	"github.com/kindred-hri/kindred/perception/posture"
 	"github.com/kindred-hri/kindred/perception/scenario"
 	"github.com/kindred-hri/kindred/perception/voice"
@@ -166,17 +164,11 @@ func (o *personObservations) Event(perception.Event)          {}
 // frames. The first posture window is left out: it has not seen enough
 // movement yet to say anything.
 func (o *personObservations) watch(ctx context.Context, src face.FrameSource, span time.Duration) error {
-	det := dlib.NewDetector(dlib.DefaultDetectorOpts)
-	defer det.Close()
-	lm, err := dlib.OpenLandmarker(dlib.DefaultModel)
-	if err != nil {
-		return fmt.Errorf("calibrate person: %w (install libdlib-data)", err)
-	}
-	defer lm.Close()
-	pipe, err := face.NewPipeline(det, lm, pose.New(), face.DefaultOpts)
+	pipe, closeFace, err := openFacePipeline(face.DefaultOpts.DetectEvery)
 	if err != nil {
 		return fmt.Errorf("calibrate person: %w", err)
 	}
+	defer closeFace()
 	popts := posture.DefaultOpts()
 	moves, err := posture.New(popts)
 	if err != nil {
