@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -95,28 +94,50 @@ func TestLoopback(t *testing.T) {
 	}
 }
 
-// TestLossAndReturn unloads the null sink under a running capture and
-// loads it again: Run must report the voice modality lost, then back.
+// TestLossAndReturn captures from the monitor of a private null sink,
+// unloads that sink under the running capture and loads it again: Run must
+// report the voice modality lost, then back. The shared "robot" sink is
+// left alone, since other packages' tests may be playing through it.
 func TestLossAndReturn(t *testing.T) {
 	if os.Getenv("KINDRED_TEST_AUDIO") == "" {
 		t.Skip("KINDRED_TEST_AUDIO not set (needs PulseAudio with the null sink robot)")
 	}
-	if _, err := exec.LookPath("pactl"); err != nil {
-		t.Skip("pactl not installed")
-	}
-	o := DefaultOpts()
-	names, err := Devices(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range names {
-		if strings.Contains(strings.ToLower(n), "robot") {
-			o.Name = n
+	for _, tool := range []string{"pactl", "paplay", "sox"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed", tool)
 		}
 	}
-	if o.Name == "" {
-		t.Skipf("no capture device of the robot sink among %q", names)
+	pactl := func(args ...string) string {
+		out, err := exec.Command("pactl", args...).Output()
+		if err != nil {
+			t.Fatalf("pactl %v: %v", args, err)
+		}
+		return string(bytes.TrimSpace(out))
 	}
+	const sink = "kindred_voice_loss"
+	load := func() string {
+		return pactl("load-module", "module-null-sink", "sink_name="+sink, "sink_properties=device.description=KindredVoiceLoss")
+	}
+	module := load()
+	defer func() { exec.Command("pactl", "unload-module", module).Run() }()
+
+	// Keep the sink busy so its monitor never idles into suspension.
+	quiet := filepath.Join(t.TempDir(), "quiet.wav")
+	if err := exec.Command("sox", "-n", "-r", "16000", "-c", "1", "-b", "16", quiet, "synth", "30", "whitenoise", "gain", "-50").Run(); err != nil {
+		t.Fatalf("sox: %v", err)
+	}
+	play := func() *exec.Cmd {
+		c := exec.Command("paplay", "-d", sink, quiet)
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	player := play()
+	defer func() { player.Process.Kill(); player.Wait() }()
+
+	o := DefaultOpts()
+	o.Name = "Monitor of KindredVoiceLoss"
 	o.Watchdog = 300 * time.Millisecond
 	mic, err := Open(o)
 	if err != nil {
@@ -135,29 +156,7 @@ func TestLossAndReturn(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx, mic, func(perception.VoiceObs) {}, events) }()
 
-	pactl := func(args ...string) string {
-		out, err := exec.Command("pactl", args...).Output()
-		if err != nil {
-			t.Fatalf("pactl %v: %v", args, err)
-		}
-		return string(bytes.TrimSpace(out))
-	}
-	var module string
-	for _, line := range bytes.Split([]byte(pactl("list", "short", "modules")), []byte("\n")) {
-		if bytes.Contains(line, []byte("module-null-sink")) && bytes.Contains(line, []byte("sink_name=robot")) {
-			module = string(bytes.Fields(line)[0])
-		}
-	}
-	if module == "" {
-		t.Skip("no null sink named robot")
-	}
 	pactl("unload-module", module)
-	reloaded := false
-	defer func() {
-		if !reloaded {
-			exec.Command("pactl", "load-module", "module-null-sink", "sink_name=robot", "sink_properties=device.description=Robot").Run()
-		}
-	}()
 	want := []perception.EventKind{perception.EventModalityLost, perception.EventModalityBack}
 	for i, kind := range want {
 		select {
@@ -169,10 +168,10 @@ func TestLossAndReturn(t *testing.T) {
 			t.Fatalf("no %s event", kind)
 		}
 		if i == 0 {
-			pactl("load-module", "module-null-sink", "sink_name=robot", "sink_properties=device.description=Robot")
-			pactl("set-default-sink", "robot")
-			pactl("set-default-source", "robot.monitor")
-			reloaded = true
+			module = load()
+			player.Process.Kill()
+			player.Wait()
+			player = play()
 		}
 	}
 	cancel()
