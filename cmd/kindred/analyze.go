@@ -87,7 +87,7 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 	}
 	hooks, err := newFrameHooks(voices)
 	if err != nil {
-		return fmt.Errorf("%w", err)
+		return fmt.Errorf("posture and fusion: %w", err)
 	}
 	if *video != "" {
 		if err := analyzeVideo(ctx, *video, *detectEvery, csv, hooks, &res); err != nil {
@@ -185,7 +185,7 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.
 	o.DetectEvery = detectEvery
 	pipe, err := face.NewPipeline(face.Fallback{First: fine.Shrunk(360), Then: fine}, lm, pose.New(), o)
 	if err != nil {
-		return fmt.Errorf("%w", err)
+		return fmt.Errorf("face pipeline: %w", err)
 	}
 	v := &videoSummary{File: path, FPS: src.FPS()}
 	if csv != nil {

@@ -248,3 +248,29 @@ func BenchmarkAnalyzeRealTime(b *testing.B) {
 	b.ReportMetric(media*float64(b.N)/elapsed.Seconds(), "x-realtime")
 	b.ReportMetric(media*float64(b.N)/(testmedia.CPUTime()-cpu0).Seconds(), "x-realtime-cpu")
 }
+
+func TestAnalyzeWithAudioWritesVoiceCSVAndAudioBlock(t *testing.T) {
+	needModel(t)
+	wav := "/usr/share/sounds/alsa/Front_Center.wav"
+	if _, err := os.Stat(wav); err != nil {
+		t.Skipf("alsa-utils sound absent: %v", err)
+	}
+	dir := twoFrames(t)
+	csv := filepath.Join(t.TempDir(), "frames.csv")
+	code, stdout, stderr := analyze(t, "--video", dir, "--audio", wav, "--out", csv, "--summary")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(csv + ".voice.csv"); err != nil {
+		t.Errorf("voice CSV: %v", err)
+	}
+	var sum map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(stdout), &sum); err != nil {
+		t.Fatalf("summary %q: %v", stdout, err)
+	}
+	for _, k := range []string{"video", "audio", "pain"} {
+		if sum[k] == nil {
+			t.Errorf("summary lacks the %q block: %s", k, stdout)
+		}
+	}
+}
