@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/camera"
 	"github.com/kindred-hri/kindred/perception/face"
@@ -75,10 +76,14 @@ func startLive(ctx context.Context, comp *companion, f runFlags, cfg runConfig, 
 		if err != nil {
 			return err
 		}
+		src, err := voice.NewPaced(voice.NewSliceSource(samples), cfg.Speed)
+		if err != nil {
+			return err
+		}
 		files.Add(1)
 		g.Go(func() error {
 			defer files.Done()
-			return listen(ctx, &pacedAudio{src: voice.NewSliceSource(samples), speed: cfg.Speed}, comp, events)
+			return listen(ctx, src, false, comp, events)
 		})
 	case f.mic != "":
 		g.Go(func() error {
@@ -91,7 +96,7 @@ func startLive(ctx context.Context, comp *companion, f runFlags, cfg runConfig, 
 					return nil
 				}
 				defer mic.Close()
-				return listen(ctx, mic, comp, events)
+				return listen(ctx, mic, true, comp, events)
 			})
 		})
 	}
@@ -134,9 +139,18 @@ func watchVideo(ctx context.Context, src face.FrameSource, comp *companion, even
 	return nil
 }
 
-// listen runs voice analysis and keyword spotting on an audio source.
-func listen(ctx context.Context, src voice.AudioSource, comp *companion, events chan<- perception.Event) error {
+// listen runs voice analysis and keyword spotting on an audio source. A
+// live microphone starts from the noise floor `kindred calibrate mic`
+// measured, when there is one; otherwise the floor is learnt in silence.
+func listen(ctx context.Context, src voice.AudioSource, live bool, comp *companion, events chan<- perception.Event) error {
 	o := voice.DefaultOpts()
+	if live {
+		if path, err := calibration.DefaultMicNoisePath(); err == nil {
+			if err := micNoiseOpts(&o, path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				comp.noteFault("microphone calibration", err)
+			}
+		}
+	}
 	sp, err := keywords.New(keywords.DefaultOpts())
 	if err != nil {
 		comp.noteFault("keywords", err) // voice measures go on without words
@@ -215,31 +229,6 @@ func (p *pacedVideo) Next(ctx context.Context) (perception.Frame, error) {
 	}
 	f.Wall = time.Now()
 	return f, nil
-}
-
-// pacedAudio releases a file's samples in 20 ms chunks at the run's speed.
-type pacedAudio struct {
-	src   voice.AudioSource
-	speed float64
-	start time.Time
-	read  int
-}
-
-func (p *pacedAudio) Read(ctx context.Context, buf []float32) (int, error) {
-	const chunk = voice.Rate / 50
-	if len(buf) > chunk {
-		buf = buf[:chunk]
-	}
-	if p.start.IsZero() {
-		p.start = time.Now()
-	}
-	media := time.Duration(p.read) * time.Second / voice.Rate
-	if err := waitUntil(ctx, p.start.Add(time.Duration(float64(media)/p.speed))); err != nil {
-		return 0, err
-	}
-	n, err := p.src.Read(ctx, buf)
-	p.read += n
-	return n, err
 }
 
 func waitUntil(ctx context.Context, t time.Time) error {

@@ -209,3 +209,33 @@ func TestPrintFSMMatchesTheEngine(t *testing.T) {
 		}
 	}
 }
+
+// Real media that Debian ships: a cartoon face video and read speech. The
+// run sees someone arrive (the face pipeline's arrival reaches the engine)
+// and ends by itself when the files end.
+func TestRunFromVideoAndAudioFiles(t *testing.T) {
+	video := "/usr/share/doc/opencv-doc/examples/data/Megamind.avi"
+	audio := "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0870.wav"
+	for _, p := range []string{video, audio} {
+		if _, err := os.Stat(p); err != nil {
+			t.Skipf("%s missing (make test installs opencv-doc and pocketsphinx-testdata)", p)
+		}
+	}
+	dir := t.TempDir()
+	sum := filepath.Join(dir, "s.json")
+	code, _, stderr := runKindred(t, "run", "--video", video, "--audio", audio, "--speed", "8",
+		"--console", "off", "--journal", "off", "--summary", sum)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	s := readSummary(t, sum)
+	if !slices.Contains(s.StatesVisited, "engaging") {
+		t.Errorf("states %v: the face in the video never reached the engine", s.StatesVisited)
+	}
+	if s.JointCommands == 0 {
+		t.Errorf("no joint commands")
+	}
+	if s.DurationS < 5 {
+		t.Errorf("session lasted %.1f s of media; the files are longer", s.DurationS)
+	}
+}
