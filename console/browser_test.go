@@ -1,23 +1,15 @@
 package console
 
 import (
-	"bufio"
 	"context"
-	"encoding/base64"
-	"encoding/json"
-	"fmt"
 	"math"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/kindred-hri/kindred/console/consoletest"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/robot"
@@ -74,45 +66,6 @@ func (e *episode) play(c *Console) {
 	c.Publish(journal.Alert{At: 40 * time.Second, Person: "p-ana", Level: journal.LevelUrgent, Score: 8, Reason: "severe pain for 10 s"})
 }
 
-func chromiumArgs(userDir string) []string {
-	return []string{"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--user-data-dir=" + userDir, "--window-size=1280,1100"}
-}
-
-// browserDir is a fresh profile; removed after the test, ignoring files a
-// dying browser helper may still be writing.
-func browserDir(t *testing.T) string {
-	dir, err := os.MkdirTemp("", "kindred-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
-}
-
-func needChromium(t *testing.T) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("starts a browser")
-	}
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium not installed")
-	}
-	return path
-}
-
-func artifactDir(t *testing.T) string {
-	dir := os.Getenv("KINDRED_ARTIFACTS")
-	if dir == "" {
-		dir = filepath.Join(os.TempDir(), "kindred-artifacts")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
 func episodeConsole(t *testing.T) (*Console, *httptest.Server) {
 	ep := &episode{}
 	c, srv := newTestConsole(t, Opts{Robot: "kiri", Status: ep.Status, Sessions: &fakeStore{t: t}})
@@ -121,14 +74,14 @@ func episodeConsole(t *testing.T) (*Console, *httptest.Server) {
 }
 
 func TestBrowserShowsStateAndGauge(t *testing.T) {
-	chromium := needChromium(t)
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	consoletest.NeedChromium(t)
 	_, srv := episodeConsole(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	args := append(chromiumArgs(browserDir(t)), "--virtual-time-budget=5000", "--dump-dom", srv.URL+"/")
-	out, err := exec.CommandContext(ctx, chromium, args...).Output()
+	out, err := consoletest.DumpDOM(t, srv.URL+"/", 5*time.Second)
 	if err != nil {
-		t.Fatalf("chromium: %v", err)
+		t.Fatal(err)
 	}
 	dom := string(out)
 	for _, want := range []*regexp.Regexp{
@@ -148,136 +101,33 @@ func TestBrowserShowsStateAndGauge(t *testing.T) {
 		}
 	}
 	if t.Failed() {
-		os.WriteFile(filepath.Join(artifactDir(t), "console-dom.html"), out, 0o644)
+		t.Logf("page: %s", consoletest.SaveArtifact(t, "console-dom.html", out))
 	}
-}
-
-// cdp speaks the DevTools protocol over --remote-debugging-pipe: Chromium
-// reads NUL-terminated JSON on fd 3 and writes on fd 4.
-type cdp struct {
-	w    *os.File
-	r    *bufio.Reader
-	next int
-}
-
-func (c *cdp) call(session, method string, params any) (json.RawMessage, error) {
-	c.next++
-	msg := map[string]any{"id": c.next, "method": method, "params": params}
-	if session != "" {
-		msg["sessionId"] = session
-	}
-	b, _ := json.Marshal(msg)
-	if _, err := c.w.Write(append(b, 0)); err != nil {
-		return nil, err
-	}
-	for {
-		raw, err := c.r.ReadBytes(0)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", method, err)
-		}
-		var reply struct {
-			ID     int             `json:"id"`
-			Result json.RawMessage `json:"result"`
-			Error  *struct{ Message string }
-		}
-		if json.Unmarshal(raw[:len(raw)-1], &reply) != nil || reply.ID != c.next {
-			continue // an event, or another reply
-		}
-		if reply.Error != nil {
-			return nil, fmt.Errorf("%s: %s", method, reply.Error.Message)
-		}
-		return reply.Result, nil
-	}
-}
-
-func (c *cdp) eval(session, expr string) (string, error) {
-	res, err := c.call(session, "Runtime.evaluate", map[string]any{"expression": expr, "returnByValue": true, "awaitPromise": true})
-	if err != nil {
-		return "", err
-	}
-	var v struct {
-		Result struct {
-			Value any `json:"value"`
-		} `json:"result"`
-	}
-	json.Unmarshal(res, &v)
-	return fmt.Sprint(v.Result.Value), nil
 }
 
 func TestBrowserPauseButtonPostsControl(t *testing.T) {
-	chromium := needChromium(t)
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	consoletest.NeedChromium(t)
 	c, srv := episodeConsole(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-
-	toChrome, ourEnd, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fromChrome, chromeEnd, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.CommandContext(ctx, chromium, append(chromiumArgs(browserDir(t)), "--remote-debugging-pipe", "about:blank")...)
-	cmd.ExtraFiles = []*os.File{toChrome, chromeEnd}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	toChrome.Close()
-	chromeEnd.Close()
-	defer func() {
-		ourEnd.Close()
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // the browser and its helper processes
-		cmd.Wait()
-	}()
-	go func() { <-ctx.Done(); fromChrome.Close() }()
-	dev := &cdp{w: ourEnd, r: bufio.NewReader(fromChrome)}
-
-	res, err := dev.call("", "Target.createTarget", map[string]any{"url": srv.URL + "/"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var target struct{ TargetID string }
-	json.Unmarshal(res, &target)
-	res, err = dev.call("", "Target.attachToTarget", map[string]any{"targetId": target.TargetID, "flatten": true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var att struct{ SessionID string }
-	json.Unmarshal(res, &att)
+	b := consoletest.Open(t, srv.URL+"/")
 
 	// Wait until the page has drawn the episode and holds its token.
-	ready := `new Promise(ok => { const f = () => (document.getElementById("state") && document.getElementById("state").textContent === "comforting" &&
-		document.getElementById("gauge").dataset.band === "severe" && document.getElementById("conn").textContent === "live")
-		? ok("ready") : setTimeout(f, 50); f(); })`
-	for {
-		v, err := dev.eval(att.SessionID, ready)
-		if err == nil && v == "ready" {
-			break
-		}
-		// The page may navigate under the first evaluation; try again in the new document.
-		if err == nil || !strings.Contains(err.Error(), "context was destroyed") || ctx.Err() != nil {
-			t.Fatalf("page not ready: %q %v", v, err)
-		}
+	ready := `document.getElementById("state").textContent === "comforting" &&
+		document.getElementById("gauge").dataset.band === "severe" && document.getElementById("conn").textContent === "live" && "ready"`
+	if v, err := b.WaitFor(ready, 30*time.Second); err != nil || v != "ready" {
+		t.Fatalf("page not ready: %q %v", v, err)
 	}
-	res, err = dev.call(att.SessionID, "Page.captureScreenshot", map[string]any{"format": "png"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var shot struct{ Data string }
-	json.Unmarshal(res, &shot)
-	png, err := base64.StdEncoding.DecodeString(shot.Data)
+	png, err := b.Screenshot()
 	if err != nil || len(png) < 10000 {
 		t.Fatalf("screenshot: %d bytes, %v", len(png), err)
 	}
-	file := filepath.Join(artifactDir(t), "console-pain-episode.png")
-	if err := os.WriteFile(file, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", file)
+	t.Logf("screenshot: %s", consoletest.SaveArtifact(t, "console-pain-episode.png", png))
 
-	if _, err := dev.eval(att.SessionID, `document.getElementById("pause").click()`); err != nil {
+	if err := b.Click("#pause"); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -289,7 +139,7 @@ func TestBrowserPauseButtonPostsControl(t *testing.T) {
 		t.Fatal("clicking Pause posted nothing")
 	}
 	// Approving the pending proposal posts approve with its numeric ID.
-	if _, err := dev.eval(att.SessionID, `document.querySelector("#proposals button").click()`); err != nil {
+	if err := b.Click("#proposals button"); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -300,9 +150,8 @@ func TestBrowserPauseButtonPostsControl(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("clicking Approve posted nothing")
 	}
-	approved := `new Promise(ok => { const f = () => document.getElementById("proposals").textContent.includes("nothing pending")
-		? ok(document.getElementById("feedback").textContent) : setTimeout(f, 50); f(); })`
-	if fb, err := dev.eval(att.SessionID, approved); err != nil || fb != "approve sent" {
+	approved := `document.getElementById("proposals").textContent.includes("nothing pending") && document.getElementById("feedback").textContent`
+	if fb, err := b.WaitFor(approved, 30*time.Second); err != nil || fb != "approve sent" {
 		t.Errorf("after approving: feedback %q, %v", fb, err)
 	}
 }
