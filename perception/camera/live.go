@@ -102,7 +102,9 @@ func (c *Camera) Next(ctx context.Context) (perception.Frame, error) {
 		}
 		g, err := c.dev.read()
 		if err != nil {
-			c.dev.close()
+			if cerr := c.dev.close(); cerr != nil {
+				err = fmt.Errorf("%w (closing it: %v)", err, cerr)
+			}
 			c.dev = nil
 			if !c.lost {
 				c.lost = true

@@ -162,6 +162,9 @@ func (d *Detector) detect(img *image.Gray, maxWidth int) ([]face.Detection, erro
 	if maxWidth > 0 && orig.Dx() > maxWidth {
 		factor = (orig.Dx() + maxWidth - 1) / maxWidth
 		img = shrink(img, factor)
+		if img.Rect.Empty() {
+			return nil, nil // too thin to hold a face once shrunk
+		}
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()

@@ -188,3 +188,14 @@ func TestShrunkScanNeedsFacesTwiceTheWindow(t *testing.T) {
 		}
 	}
 }
+
+func TestDetectOnImagesTooSmallForAFace(t *testing.T) {
+	d := NewDetector(DetectorOpts{MaxWidth: 360})
+	defer d.Close()
+	for _, r := range []image.Rectangle{image.Rect(0, 0, 700, 1), image.Rect(0, 0, 1, 1), image.Rect(0, 0, 30, 30)} {
+		dets, err := d.Detect(image.NewGray(r))
+		if err != nil || len(dets) != 0 {
+			t.Errorf("%v: %v %v, want no faces and no error", r, dets, err)
+		}
+	}
+}
