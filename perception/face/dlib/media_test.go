@@ -145,9 +145,9 @@ func benchFrame(b *testing.B) *image.Gray {
 
 func BenchmarkHOGDetect640x480(b *testing.B) {
 	g := benchFrame(b)
-	for _, up := range []int{0, 1} {
-		b.Run(fmt.Sprintf("upsample%d", up), func(b *testing.B) {
-			d := NewDetector(DetectorOpts{Upsample: up})
+	for _, c := range []DetectorOpts{{MaxWidth: 320}, {Upsample: 0}, {Upsample: 1}} {
+		b.Run(fmt.Sprintf("maxwidth%d-upsample%d", c.MaxWidth, c.Upsample), func(b *testing.B) {
+			d := NewDetector(c)
 			defer d.Close()
 			b.ReportAllocs()
 			for b.Loop() {
