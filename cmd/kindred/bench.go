@@ -827,64 +827,76 @@ func benchLimiterTick(ctx context.Context, n int) (*benchLimiter, error) {
 	return &benchLimiter{Ticks: int64(n), NsPerTick: round3(float64(elapsed.Nanoseconds()) / float64(n))}, nil
 }
 
-// benchSessionRun runs `kindred run` in-process on a built-in scenario at
-// high speed and samples memory and goroutines ten times a second.
-func benchSessionRun(ctx context.Context, tmp, name string, session time.Duration, speed float64) (*benchSession, error) {
-	args := []string{"--scenario", name, "--speed", strconv.FormatFloat(speed, 'f', -1, 64),
-		"--for", session.String(), "--console", "off", "--journal", filepath.Join(tmp, name+".db"),
-		"--summary", filepath.Join(tmp, name+".json")}
+// runSample is the process's state at one instant of a running session.
+type runSample struct {
+	Wall       time.Duration // since the run started
+	HeapMB     float64       // Go heap in use
+	RSSMB      float64       // resident set from /proc/self/status
+	Goroutines int
+}
+
+// sampledRun runs `kindred run` in-process with args and samples the
+// process every period until the run returns.
+func sampledRun(ctx context.Context, args []string, period time.Duration) ([]runSample, time.Duration, error) {
 	var stderr bytes.Buffer
 	done := make(chan error, 1)
 	start := time.Now()
 	go func() {
 		done <- cmdRun(ctx, env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr}, args)
 	}()
-	type sample struct {
-		heap       float64
-		goroutines int
-	}
-	var samples []sample
-	res := &benchSession{Scenario: name, SessionS: session.Seconds(), Speed: speed}
-	tick := time.NewTicker(100 * time.Millisecond)
+	tick := time.NewTicker(period)
 	defer tick.Stop()
-	var runErr error
-wait:
+	var samples []runSample
 	for {
 		select {
-		case runErr = <-done:
-			break wait
+		case err := <-done:
+			wall := time.Since(start)
+			if err != nil {
+				return samples, wall, fmt.Errorf("kindred run %s: %w: %s", strings.Join(args, " "), err, lastLine(stderr.Bytes()))
+			}
+			return samples, wall, nil
 		case <-tick.C:
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
-			samples = append(samples, sample{float64(ms.HeapAlloc) / (1 << 20), runtime.NumGoroutine()})
-			if rss, err := procStatusMB("VmRSS"); err == nil {
-				res.RSSMBPeak = max(res.RSSMBPeak, round3(rss))
-			}
+			rss, _ := procStatusMB("VmRSS") // 0 where /proc is missing
+			samples = append(samples, runSample{Wall: time.Since(start), HeapMB: float64(ms.HeapAlloc) / (1 << 20),
+				RSSMB: rss, Goroutines: runtime.NumGoroutine()})
 		}
 	}
-	res.WallS = round3(time.Since(start).Seconds())
-	if runErr != nil {
-		return nil, fmt.Errorf("kindred run %s: %w: %s", strings.Join(args, " "), runErr, lastLine(stderr.Bytes()))
+}
+
+// benchSessionRun runs `kindred run` in-process on a built-in scenario at
+// high speed and samples memory and goroutines ten times a second.
+func benchSessionRun(ctx context.Context, tmp, name string, session time.Duration, speed float64) (*benchSession, error) {
+	args := []string{"--scenario", name, "--speed", strconv.FormatFloat(speed, 'f', -1, 64),
+		"--for", session.String(), "--console", "off", "--journal", filepath.Join(tmp, name+".db"),
+		"--summary", filepath.Join(tmp, name+".json")}
+	samples, wall, err := sampledRun(ctx, args, 100*time.Millisecond)
+	if err != nil {
+		return nil, err
 	}
 	if len(samples) < 5 {
 		return nil, fmt.Errorf("the session ended after %d samples; too short to judge", len(samples))
 	}
-	res.Samples = len(samples)
+	res := &benchSession{Scenario: name, SessionS: session.Seconds(), Speed: speed, WallS: round3(wall.Seconds()),
+		Samples: len(samples)}
+	var heapE, heapL, gE, gL float64
 	fifth := max(1, len(samples)/5)
-	mean := func(s []sample) (h, g float64) {
-		for _, x := range s {
-			h += x.heap
-			g += float64(x.goroutines)
+	for i, s := range samples {
+		res.RSSMBPeak = max(res.RSSMBPeak, round3(s.RSSMB))
+		res.GoroutinesMax = max(res.GoroutinesMax, s.Goroutines)
+		if i < fifth {
+			heapE += s.HeapMB
+			gE += float64(s.Goroutines)
 		}
-		return h / float64(len(s)), g / float64(len(s))
+		if i >= len(samples)-fifth {
+			heapL += s.HeapMB
+			gL += float64(s.Goroutines)
+		}
 	}
-	h, g := mean(samples[:fifth])
-	res.HeapMBEarly, res.GoroutinesEarly = round3(h), round3(g)
-	h, g = mean(samples[len(samples)-fifth:])
-	res.HeapMBLate, res.GoroutinesLate = round3(h), round3(g)
-	for _, s := range samples {
-		res.GoroutinesMax = max(res.GoroutinesMax, s.goroutines)
-	}
+	n := float64(fifth)
+	res.HeapMBEarly, res.HeapMBLate = round3(heapE/n), round3(heapL/n)
+	res.GoroutinesEarly, res.GoroutinesLate = round3(gE/n), round3(gL/n)
 	return res, nil
 }
 
