@@ -171,16 +171,28 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.
 		return fmt.Errorf("--video %s: %w", path, err)
 	}
 	defer src.Close()
-	lm, err := dlib.OpenLandmarker(dlib.DefaultModel)
-	if err != nil {
-		return fmt.Errorf("%w (apt-get install libdlib-data)", err)
+	// The 100 MB shape model loads (about 1 s) while the detector is built
+	// (about 0.4 s).
+	type loaded struct {
+		lm  *dlib.Landmarker
+		err error
 	}
+	model := make(chan loaded, 1)
+	go func() {
+		lm, err := dlib.OpenLandmarker(dlib.DefaultModel)
+		model <- loaded{lm, err}
+	}()
+	fine := dlib.NewDetector(dlib.DefaultDetectorOpts)
+	defer fine.Close()
+	m := <-model
+	if m.err != nil {
+		return fmt.Errorf("%w (apt-get install libdlib-data)", m.err)
+	}
+	lm := m.lm
 	defer lm.Close()
 	// A half-size scan finds the faces of a recorded conversation at a
 	// quarter of the cost; the full-size scan runs only when it finds none,
 	// so a small, far face is still found.
-	fine := dlib.NewDetector(dlib.DefaultDetectorOpts)
-	defer fine.Close()
 	o := face.DefaultOpts
 	o.DetectEvery = detectEvery
 	pipe, err := face.NewPipeline(face.Fallback{First: fine.Shrunk(360), Then: fine}, lm, pose.New(), o)
