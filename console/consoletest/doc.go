@@ -4,8 +4,7 @@
 // the browser's fd 3 and fd 4), so no port, no websocket and no extra module
 // is needed.
 //
-//	chromium := consoletest.NeedChromium(t) // skips when chromium is absent
-//	b := consoletest.Open(t, chromium, srv.URL+"/")
+//	b := consoletest.Open(t, srv.URL+"/") // skips when chromium is absent
 //	b.WaitFor(`document.getElementById("conn").textContent === "live"`, 10*time.Second)
 //	b.Click("#pause")
 //	png, _ := b.Screenshot()
