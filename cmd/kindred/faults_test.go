@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/fusion"
+	"github.com/kindred-hri/kindred/perception/voice"
+	"github.com/kindred-hri/kindred/perception/voice/wav"
+)
+
+// Fault injection across the run. Faults whose fake belongs to one package
+// are tested there (and not repeated here):
+//   - camera unplugged and replugged: perception/camera TestCameraLostAndBack
+//     (the leaf's retry path: lost at once, back after refused reopens);
+//   - microphone lost at the analyser: perception/voice TestRunReportsLostAndBack;
+//   - PCA9685 I²C errors: robot/pca9685 TestI2CErrorsOnOneChannelGoLimpTheRestCarriesOn;
+//   - Firmata disconnect: robot/firmata TestFirmataUnpluggedMidRun;
+//   - a joint failing in the limiter: robot TestLimiterFaultGoesLimp;
+//   - sound output failing in the speaker: voices TestSpeakerGoesOnSilentlyWithoutAudio;
+//   - MQTT broker stopped and restarted mid-run (real mosquitto), alerts
+//     held and all delivered: journal/fleet TestAlertsWaitForTheBrokerAndNoneAreLost
+//     and TestBrokerDownAtStartAlertsAreHeld;
+//   - journal store failing: journal TestWriteFailureReportedOnceAndNeverBlocks.
+// The tests below check that the whole run, or the stages together, carry on.
+
+// flakyMic is a microphone that delivers real speech, goes away for a few
+// reads (an unplugged USB microphone), then delivers speech again.
+type flakyMic struct {
+	t     *testing.T
+	steps []micStep
+}
+
+type micStep struct {
+	samples []float32
+	err     error
+}
+
+func (m *flakyMic) Read(ctx context.Context, buf []float32) (int, error) {
+	if len(m.steps) == 0 {
+		m.t.Error("read after the end of the stream")
+		return 0, io.EOF
+	}
+	s := &m.steps[0]
+	if s.err != nil {
+		m.steps = m.steps[1:]
+		return 0, s.err
+	}
+	n := copy(buf, s.samples)
+	s.samples = s.samples[n:]
+	if len(s.samples) == 0 {
+		m.steps = m.steps[1:]
+	}
+	return n, nil
+}
+
+// A microphone lost mid-session: voice analysis reports the loss and the
+// return, fusion says "no voice input" while it is gone (rather than
+// reading silence as calm) and stops saying so once speech is heard again.
+func TestFaultMicrophoneLostAndBackThroughFusion(t *testing.T) {
+	files, err := benchWAVs()
+	if err != nil {
+		t.Skip(err)
+	}
+	a, err := wav.DecodeFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	speech := a.Mono16k()
+	if len(speech) < 4*voice.Rate {
+		t.Fatalf("%s: %d samples, want at least 4 s", files[0], len(speech))
+	}
+	synctest.Test(t, func(t *testing.T) {
+		lost := fmt.Errorf("microphone: device unplugged: %w", voice.ErrSourceLost)
+		mic := &flakyMic{t: t, steps: []micStep{
+			{samples: slices.Clone(speech[:2*voice.Rate])},
+			{err: lost}, {err: lost}, {err: lost},
+			{samples: slices.Clone(speech[2*voice.Rate : 4*voice.Rate])},
+			{err: io.EOF},
+		}}
+		an, err := voice.NewAnalyzer(voice.DefaultOpts())
+		if err != nil {
+			t.Fatal(err)
+		}
+		events := make(chan perception.Event, 16)
+		var hops []perception.VoiceObs
+		if err := an.Run(t.Context(), mic, func(o perception.VoiceObs) { hops = append(hops, o) }, events); err != nil {
+			t.Fatalf("run ended with %v; a lost microphone must not end it", err)
+		}
+		close(events)
+		var evs []perception.Event
+		for e := range events {
+			evs = append(evs, e)
+		}
+		if len(evs) != 2 || evs[0].Kind != perception.EventModalityLost || evs[1].Kind != perception.EventModalityBack ||
+			evs[0].Modality != perception.ModVoice {
+			t.Fatalf("events %+v, want voice lost then back", evs)
+		}
+		if len(hops) < 350 {
+			t.Fatalf("%d hops for 4 s of speech", len(hops))
+		}
+
+		// Fusion sees the stream in observation-time order, as a run does.
+		fu, err := fusion.New(fusion.DefaultOpts())
+		if err != nil {
+			t.Fatal(err)
+		}
+		lostAt, backAt := evs[0].At, evs[1].At
+		end := hops[len(hops)-1].At
+		next, ev := 0, 0
+		var during, after []perception.PainAssessment
+		for at := 100 * time.Millisecond; at <= end; at += 100 * time.Millisecond {
+			for ev < len(evs) && evs[ev].At <= at {
+				fu.Event(evs[ev])
+				ev++
+			}
+			for next < len(hops) && hops[next].At <= at {
+				fu.Voice(hops[next])
+				next++
+			}
+			as := fu.Assess(at)
+			switch {
+			case ev == 1:
+				during = append(during, as)
+			case ev == 2 && at >= backAt+time.Second:
+				after = append(after, as)
+			}
+		}
+		t.Logf("lost at %v, back at %v; %d assessments while lost, %d after", lostAt, backAt, len(during), len(after))
+		hasCue := func(a perception.PainAssessment) bool { return slices.Contains(a.Cues, "no voice input") }
+		if lostAt == backAt {
+			// The loss took no media time: the analyser's clock counts
+			// samples read, so an outage does not advance it (reported to
+			// the integrator: in a live run voice then lags the camera by
+			// the outage). Check the cue at the instant of the loss.
+			fu2, _ := fusion.New(fusion.DefaultOpts())
+			for _, h := range hops {
+				if h.At <= lostAt {
+					fu2.Voice(h)
+				}
+			}
+			fu2.Event(evs[0])
+			during = append(during, fu2.Assess(lostAt))
+		}
+		for _, a := range during {
+			if !hasCue(a) {
+				t.Fatalf("assessment at %v while the microphone is gone lacks \"no voice input\": %v", a.At, a.Cues)
+			}
+		}
+		if len(after) == 0 {
+			t.Fatal("no assessment after the microphone came back")
+		}
+		if a := after[len(after)-1]; hasCue(a) {
+			t.Errorf("at %v, after speech came back, still %v", a.At, a.Cues)
+		}
+	})
+}
+
+// The run itself goes on through faults of its environment: no sound server
+// (speech goes silent, the mouth still moves, one notice) and a journal
+// disk that fills up (one clear report, the robot keeps caring). Both run
+// the built binary, since a sound server and a file-size limit belong to
+// the process.
+func TestFaultRunCarriesOn(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs two sessions")
+	}
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("bash needed for ulimit")
+	}
+	bin := buildKindred(t)
+	tests := []struct {
+		name   string
+		ulimit string // bash ulimit -f, in 1 KiB blocks; "" for none
+		env    []string
+		notice string // the one line that must say what happened
+	}{
+		{"sound server gone", "", []string{"PULSE_SERVER=unix:/nonexistent/pulse/native"}, "speaks silently"},
+		{"journal disk full", "64", nil, "the robot keeps caring"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			xdg := filepath.Join(dir, "xdg")
+			if err := os.Mkdir(xdg, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			sum := filepath.Join(dir, "summary.json")
+			script := `exec "$0" run --scenario pain-episode --speed 40 --console off --journal "$1" --summary "$2"`
+			if tt.ulimit != "" {
+				script = "ulimit -f " + tt.ulimit + "; " + script
+			}
+			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, "bash", "-c", script, bin, filepath.Join(dir, "j.db"), sum)
+			cmd.Env = append(os.Environ(), append([]string{"XDG_RUNTIME_DIR=" + xdg, "XDG_CONFIG_HOME=" + dir}, tt.env...)...)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("run failed: %v\n%s", err, kindredLines(stderr.String()))
+			}
+			lines := kindredLines(stderr.String())
+			if n := strings.Count(lines, tt.notice); n != 1 {
+				t.Errorf("%d notices containing %q, want exactly 1:\n%s", n, tt.notice, lines)
+			}
+			if strings.Contains(stderr.String(), "goroutine ") || strings.Contains(stderr.String(), "panic:") {
+				t.Fatalf("panic:\n%s", stderr.String())
+			}
+			s := readSummary(t, sum)
+			if s.Utterances == 0 || s.JointCommands == 0 || s.MaxPain < 4 || s.Alerts == 0 {
+				t.Errorf("the robot stopped caring: %+v", s)
+			}
+		})
+	}
+}
+
+// kindredLines keeps the lines kindred wrote, leaving out what native audio
+// libraries print on their own while they probe for devices.
+func kindredLines(stderr string) string {
+	var keep []string
+	for _, l := range strings.Split(stderr, "\n") {
+		if strings.HasPrefix(l, "kindred") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
+}
