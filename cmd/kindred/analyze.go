@@ -195,7 +195,7 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.
 	// so a small, far face is still found.
 	o := face.DefaultOpts
 	o.DetectEvery = detectEvery
-	pipe, err := face.NewPipeline(face.Fallback{First: fine.Shrunk(360), Then: fine}, lm, pose.New(), o)
+	pipe, err := face.NewPipeline(face.Fallback{First: fine.Shrunk(320), Then: fine}, lm, pose.New(), o)
 	if err != nil {
 		return fmt.Errorf("face pipeline: %w", err)
 	}

@@ -10,8 +10,18 @@ import (
 // large, near faces a companion robot attends to in a fraction of the time,
 // and the full-resolution scan still finds a small, far face when it is the
 // only one there.
+//
+// While faces are tracked, a detection round mostly re-anchors them: when
+// First says how small a face it can find (MinFacer) and every tracked face
+// is at least that wide, First alone is asked.
 type Fallback struct {
 	First, Then Detector
+}
+
+// MinFacer is a Detector that knows the narrowest face box it finds in an
+// image of a given size.
+type MinFacer interface {
+	MinFace(size image.Point) int
 }
 
 var _ Detector = Fallback{}
@@ -30,4 +40,27 @@ func (f Fallback) Detect(img *image.Gray) ([]Detection, error) {
 		return nil, errors.Join(err, err2)
 	}
 	return more, nil
+}
+
+// DetectTracked is Detect knowing the boxes of the faces being tracked.
+func (f Fallback) DetectTracked(img *image.Gray, tracked []image.Rectangle) ([]Detection, error) {
+	if f.First == nil || f.Then == nil {
+		return nil, errors.New("face: fallback detector needs both detectors")
+	}
+	mf, ok := f.First.(MinFacer)
+	if !ok || len(tracked) == 0 {
+		return f.Detect(img)
+	}
+	least := mf.MinFace(img.Bounds().Size())
+	for _, b := range tracked {
+		if b.Dx() < least {
+			return f.Detect(img)
+		}
+	}
+	return f.First.Detect(img)
+}
+
+// trackAware is a Detector that can use the tracked boxes (Fallback).
+type trackAware interface {
+	DetectTracked(img *image.Gray, tracked []image.Rectangle) ([]Detection, error)
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"image"
 	"testing"
+
+	"github.com/kindred-hri/kindred/perception"
 )
 
 // countingDetector is a fake that answers from a script and counts calls.
@@ -12,6 +14,14 @@ type countingDetector struct {
 	err   error
 	calls int
 }
+
+// sizedDetector is a countingDetector that finds faces of minFace px and up.
+type sizedDetector struct {
+	countingDetector
+	minFace int
+}
+
+func (s *sizedDetector) MinFace(image.Point) int { return s.minFace }
 
 func (c *countingDetector) Detect(*image.Gray) ([]Detection, error) {
 	c.calls++
@@ -44,5 +54,50 @@ func TestFallbackAsksTheSecondOnlyWhenTheFirstFindsNothing(t *testing.T) {
 	}
 	if _, err := (Fallback{}).Detect(blank); err == nil {
 		t.Error("fallback without detectors: want an error")
+	}
+}
+
+func TestFallbackTrustsTheFirstWhileLargeFacesAreTracked(t *testing.T) {
+	big, small := image.Rect(0, 0, 200, 200), image.Rect(0, 0, 100, 100)
+	cases := []struct {
+		name     string
+		tracked  []image.Rectangle
+		wantThen int
+	}{
+		{"nothing tracked", nil, 1},
+		{"a large face tracked", []image.Rectangle{big}, 0},
+		{"a small face tracked too", []image.Rectangle{big, small}, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			first, then := &sizedDetector{minFace: 160}, &countingDetector{}
+			f := Fallback{First: first, Then: then}
+			if _, err := f.DetectTracked(blank, c.tracked); err != nil {
+				t.Fatal(err)
+			}
+			if first.calls != 1 || then.calls != c.wantThen {
+				t.Errorf("first called %d, then %d; want 1 and %d", first.calls, then.calls, c.wantThen)
+			}
+		})
+	}
+}
+
+func TestPipelineTellsTheDetectorWhatItTracks(t *testing.T) {
+	s := &scripted{t: t, poses: []perception.HeadPose{{}}}
+	coarse := &sizedDetector{minFace: 100}
+	// Fine is the scripted scene; coarse sees nothing. Once the face is
+	// tracked (it is about 180 px wide), only coarse is asked.
+	p, err := NewPipeline(Fallback{First: coarse, Then: s}, s, s, DefaultOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.show(perspectiveFace(neutralFace, perception.HeadPose{}))
+	for i := range 9 {
+		if obs := p.Process(frameAt(i, 30)); len(obs) != 1 {
+			t.Fatalf("frame %d: %d faces", i, len(obs))
+		}
+	}
+	if coarse.calls != 3 || s.calls.detect != 1 {
+		t.Errorf("coarse asked %d times, fine %d; want 3 and 1 (frames 0, 4, 8)", coarse.calls, s.calls.detect)
 	}
 }

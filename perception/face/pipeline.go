@@ -316,7 +316,17 @@ func (p *Pipeline) refit(img *image.Gray, t *track, box image.Rectangle) bool {
 }
 
 func (p *Pipeline) detectAndMatch(img *image.Gray, at time.Duration) {
-	dets, err := p.det.Detect(img)
+	var dets []Detection
+	var err error
+	if ta, ok := p.det.(trackAware); ok {
+		boxes := make([]image.Rectangle, len(p.tracks))
+		for i, t := range p.tracks {
+			boxes[i] = t.box
+		}
+		dets, err = ta.DetectTracked(img, boxes)
+	} else {
+		dets, err = p.det.Detect(img)
+	}
 	p.stats.Detections++
 	if err != nil {
 		dets = nil // this frame goes on with tracking alone

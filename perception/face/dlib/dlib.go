@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"math"
 	"sync"
 	"unsafe"
 
@@ -146,6 +147,8 @@ func (d *Detector) Detect(img *image.Gray) ([]face.Detection, error) {
 // detector would load dlib's weights again (about 0.4 s).
 func (d *Detector) Shrunk(maxWidth int) face.Detector { return shrunk{d, maxWidth} }
 
+var _ face.MinFacer = shrunk{}
+
 type shrunk struct {
 	d        *Detector
 	maxWidth int
@@ -153,15 +156,31 @@ type shrunk struct {
 
 func (s shrunk) Detect(img *image.Gray) ([]face.Detection, error) { return s.d.detect(img, s.maxWidth) }
 
+// MinFace is the narrowest face box the shrunk scan finds in an image of
+// this size: dlib's 80 px window times the shrink scale, with a margin.
+func (s shrunk) MinFace(size image.Point) int {
+	return int(math.Ceil(window * 1.1 * scaleFor(size.X, s.maxWidth)))
+}
+
+// window is the side of dlib's frontal face detector window, in pixels.
+const window = 80
+
+// scaleFor is how much an image width is shrunk to fit maxWidth (1: not).
+func scaleFor(width, maxWidth int) float64 {
+	if maxWidth > 0 && width > maxWidth {
+		return float64(width) / float64(maxWidth)
+	}
+	return 1
+}
+
 func (d *Detector) detect(img *image.Gray, maxWidth int) ([]face.Detection, error) {
 	if err := checkImage(img); err != nil {
 		return nil, err
 	}
 	orig := img.Bounds()
-	factor := 1
-	if maxWidth > 0 && orig.Dx() > maxWidth {
-		factor = (orig.Dx() + maxWidth - 1) / maxWidth
-		img = shrink(img, factor)
+	scale := scaleFor(orig.Dx(), maxWidth)
+	if scale > 1 {
+		img = shrink(img, scale)
 		if img.Rect.Empty() {
 			return nil, nil // too thin to hold a face once shrunk
 		}
@@ -181,7 +200,8 @@ func (d *Detector) detect(img *image.Gray, maxWidth int) ([]face.Detection, erro
 	}
 	dets := make([]face.Detection, 0, int(n))
 	for _, r := range out[:n] {
-		box := image.Rect(int(r.left)*factor, int(r.top)*factor, (int(r.right)+1)*factor, (int(r.bottom)+1)*factor).Add(orig.Min)
+		up := func(v C.long) int { return int(math.Round(float64(v) * scale)) }
+		box := image.Rect(up(r.left), up(r.top), up(r.right+1), up(r.bottom+1)).Add(orig.Min)
 		dets = append(dets, face.Detection{Box: box, Score: squash(float64(r.score))})
 	}
 	return dets, nil
@@ -200,23 +220,45 @@ func checkImage(img *image.Gray) error {
 	return nil
 }
 
-// shrink averages factor x factor blocks into a new image at the origin.
-func shrink(img *image.Gray, factor int) *image.Gray {
+// shrink resamples img smaller by scale (> 1): each output pixel averages
+// the input over its own footprint (area resampling, so no aliasing of the
+// gradients HOG reads), weighting partly covered pixels by their coverage.
+func shrink(img *image.Gray, scale float64) *image.Gray {
 	b := img.Bounds()
-	w, h := b.Dx()/factor, b.Dy()/factor
+	w, h := int(float64(b.Dx())/scale), int(float64(b.Dy())/scale)
 	out := image.NewGray(image.Rect(0, 0, w, h))
-	n := factor * factor
+	if w == 0 || h == 0 {
+		return out
+	}
+	// Horizontal then vertical passes, in float32 rows.
+	tmp := make([]float32, w*b.Dy())
+	for y := range b.Dy() {
+		row := img.Pix[y*img.Stride : y*img.Stride+b.Dx()]
+		for x := range w {
+			tmp[y*w+x] = footprint(x, scale, b.Dx(), func(i int) float32 { return float32(row[i]) })
+		}
+	}
 	for y := range h {
 		for x := range w {
-			sum := 0
-			for dy := range factor {
-				row := img.Pix[(y*factor+dy)*img.Stride+x*factor:]
-				for dx := range factor {
-					sum += int(row[dx])
-				}
-			}
-			out.Pix[y*out.Stride+x] = uint8((sum + n/2) / n)
+			v := footprint(y, scale, b.Dy(), func(i int) float32 { return tmp[i*w+x] })
+			out.Pix[y*out.Stride+x] = uint8(min(255, max(0, v+0.5)))
 		}
 	}
 	return out
+}
+
+// footprint averages get(i) over [o*scale, (o+1)*scale), the input span of
+// output sample o.
+func footprint(o int, scale float64, n int, get func(int) float32) float32 {
+	lo, hi := float64(o)*scale, min(float64(o+1)*scale, float64(n))
+	var sum, wsum float32
+	for i := int(lo); float64(i) < hi; i++ {
+		wt := float32(min(float64(i+1), hi) - max(float64(i), lo))
+		sum += wt * get(i)
+		wsum += wt
+	}
+	if wsum == 0 {
+		return 0
+	}
+	return sum / wsum
 }
