@@ -203,13 +203,13 @@ func cmdBench(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return badInput("bench: unexpected argument %q", fs.Arg(0))
+		return badInput("unexpected argument %q", fs.Arg(0))
 	}
 	sz := sizesFor(*quick)
 	rep := benchReport{Quick: *quick, GoVersion: runtime.Version(), CPUs: runtime.NumCPU()}
 	tmp, err := os.MkdirTemp("", "kindred-bench-")
 	if err != nil {
-		return fmt.Errorf("bench: %w", err)
+		return err
 	}
 	defer os.RemoveAll(tmp)
 
@@ -243,7 +243,7 @@ func cmdBench(ctx context.Context, e env, args []string) error {
 	for _, s := range steps {
 		progress(s.name)
 		if err := s.run(); err != nil {
-			return fmt.Errorf("bench: %s: %w", s.name, err)
+			return fmt.Errorf("%s: %w", s.name, err)
 		}
 		if err := ctx.Err(); err != nil {
 			return err
@@ -252,7 +252,7 @@ func cmdBench(ctx context.Context, e env, args []string) error {
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		if err := enc.Encode(&rep); err != nil {
-			return fmt.Errorf("bench: %w", err)
+			return err
 		}
 		return nil
 	}
