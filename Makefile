@@ -25,8 +25,10 @@ run: build
 # real; the sink is stopped afterwards.
 test: test-deps
 	bash scripts/with-audio.sh $(GO) test -timeout $(TEST_TIMEOUT) ./...
+	bash scripts/fuzz-short.sh
 
 bench: build test-deps
+	@bash scripts/deps.sh --with-bench
 	bash scripts/with-audio.sh $(GO) test -run '^$$' -bench . -benchmem -timeout $(TEST_TIMEOUT) ./...
 	./$(BIN) bench
 

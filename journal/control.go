@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/kindred-hri/kindred/behavior"
 	"math"
 	"slices"
 	"sort"
@@ -131,6 +132,12 @@ func ParseControl(data []byte) (Control, error) {
 		return Control{}, fmt.Errorf("control: %s: %w", cmd, err)
 	}
 	if err := c.validate(); err != nil {
+		return Control{}, fmt.Errorf("control: %s: %w", cmd, err)
+	}
+	// The engine is the last word on what it can do (intent kinds above
+	// all): a command it would refuse is refused here, at the door, so the
+	// console and MQTT never acknowledge what the robot will not do.
+	if _, err := behavior.ParseCommand(data); err != nil {
 		return Control{}, fmt.Errorf("control: %s: %w", cmd, err)
 	}
 	c.Raw = append(json.RawMessage(nil), data...)
