@@ -114,6 +114,10 @@ type Detector struct {
 	mu   sync.Mutex // dlib's detector keeps scratch buffers: one call at a time
 	d    unsafe.Pointer
 	opts DetectorOpts
+	// Scratch for shrinking, kept between calls (under mu): a live camera
+	// would otherwise allocate a frame's worth every detection round.
+	tmp   []float32
+	small *image.Gray
 }
 
 var _ face.Detector = (*Detector)(nil)
@@ -177,18 +181,18 @@ func (d *Detector) detect(img *image.Gray, maxWidth int) ([]face.Detection, erro
 	if err := checkImage(img); err != nil {
 		return nil, err
 	}
-	orig := img.Bounds()
-	scale := scaleFor(orig.Dx(), maxWidth)
-	if scale > 1 {
-		img = shrink(img, scale)
-		if img.Rect.Empty() {
-			return nil, nil // too thin to hold a face once shrunk
-		}
-	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.d == nil {
 		return nil, ErrClosed
+	}
+	orig := img.Bounds()
+	scale := scaleFor(orig.Dx(), maxWidth)
+	if scale > 1 {
+		img = d.shrink(img, scale)
+		if img.Rect.Empty() {
+			return nil, nil // too thin to hold a face once shrunk
+		}
 	}
 	b := img.Bounds()
 	out := make([]C.kd_rect, d.opts.MaxFaces)
@@ -223,15 +227,22 @@ func checkImage(img *image.Gray) error {
 // shrink resamples img smaller by scale (> 1): each output pixel averages
 // the input over its own footprint (area resampling, so no aliasing of the
 // gradients HOG reads), weighting partly covered pixels by their coverage.
-func shrink(img *image.Gray, scale float64) *image.Gray {
+// The result and its scratch are d's, valid until the next call (under d.mu).
+func (d *Detector) shrink(img *image.Gray, scale float64) *image.Gray {
 	b := img.Bounds()
 	w, h := int(float64(b.Dx())/scale), int(float64(b.Dy())/scale)
-	out := image.NewGray(image.Rect(0, 0, w, h))
+	if d.small == nil || d.small.Rect.Dx() != w || d.small.Rect.Dy() != h {
+		d.small = image.NewGray(image.Rect(0, 0, w, h))
+	}
+	out := d.small
 	if w == 0 || h == 0 {
 		return out
 	}
 	// Horizontal then vertical passes, in float32 rows.
-	tmp := make([]float32, w*b.Dy())
+	if cap(d.tmp) < w*b.Dy() {
+		d.tmp = make([]float32, w*b.Dy())
+	}
+	tmp := d.tmp[:w*b.Dy()]
 	for y := range b.Dy() {
 		row := img.Pix[y*img.Stride : y*img.Stride+b.Dx()]
 		for x := range w {
