@@ -43,7 +43,7 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 	out := fs.String("out", "", "per-frame CSV to write (with --audio also OUT.voice.csv)")
 	summary := fs.Bool("summary", false, "print the summary JSON object on stdout")
 	report := fs.String("report", "", "plot PSPI, key AUs and the pain score over time: FILE.png or FILE.html")
-	detectEvery := fs.Int("detect-every", 4, "run the face detector every N frames, track landmarks in between")
+	detectEvery := fs.Int("detect-every", 6, "run the face detector every N frames, track landmarks in between")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
