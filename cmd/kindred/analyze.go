@@ -20,8 +20,6 @@ import (
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/camera"
 	"github.com/kindred-hri/kindred/perception/face"
-	"github.com/kindred-hri/kindred/perception/face/dlib"
-	"github.com/kindred-hri/kindred/perception/face/pose"
 	"github.com/kindred-hri/kindred/perception/fusion"
 	"github.com/kindred-hri/kindred/perception/posture"
 	"gonum.org/v1/plot"
@@ -171,34 +169,11 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.
 		return fmt.Errorf("--video %s: %w", path, err)
 	}
 	defer src.Close()
-	// The 100 MB shape model loads (about 1 s) while the detector is built
-	// (about 0.4 s).
-	type loaded struct {
-		lm  *dlib.Landmarker
-		err error
-	}
-	model := make(chan loaded, 1)
-	go func() {
-		lm, err := dlib.OpenLandmarker(dlib.DefaultModel)
-		model <- loaded{lm, err}
-	}()
-	fine := dlib.NewDetector(dlib.DefaultDetectorOpts)
-	defer fine.Close()
-	m := <-model
-	if m.err != nil {
-		return fmt.Errorf("%w (apt-get install libdlib-data)", m.err)
-	}
-	lm := m.lm
-	defer lm.Close()
-	// A half-size scan finds the faces of a recorded conversation at a
-	// quarter of the cost; the full-size scan runs only when it finds none,
-	// so a small, far face is still found.
-	o := face.DefaultOpts
-	o.DetectEvery = detectEvery
-	pipe, err := face.NewPipeline(face.Fallback{First: fine.Shrunk(320), Then: fine}, lm, pose.New(), o)
+	pipe, closeFace, err := openFacePipeline(detectEvery)
 	if err != nil {
-		return fmt.Errorf("face pipeline: %w", err)
+		return err
 	}
+	defer closeFace()
 	v := &videoSummary{File: path, FPS: src.FPS()}
 	if csv != nil {
 		fmt.Fprintln(csv, analyzeHeader)

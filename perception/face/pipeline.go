@@ -389,7 +389,7 @@ func (p *Pipeline) detectAndMatch(img *image.Gray, at time.Duration) {
 
 // observe turns a track's landmarks into an observation.
 func (p *Pipeline) observe(f perception.Frame, t *track) perception.FaceObs {
-	o := perception.FaceObs{At: f.At, Track: t.id, Box: t.box, Landmarks: t.lm, HasLandmarks: true}
+	o := perception.FaceObs{At: f.At, Track: t.id, Box: t.box, Landmarks: t.lm, HasLandmarks: true, Wall: f.Wall}
 	if p.pose != nil {
 		if hp, err := p.pose.Pose(&t.lm, f.Gray.Bounds().Size()); err == nil {
 			o.Pose = hp
