@@ -467,6 +467,7 @@ type runSummary struct {
 	DroppedFrames int64             `json:"dropped_frames"`
 	LatencyMS     latencySummary    `json:"latency_ms"`
 	Faults        int               `json:"faults"`
+	SensorsOn     bool              `json:"sensors_on"` // false when the run ended opted out, camera and microphone closed
 	Speed         float64           `json:"speed"`
 	Condition     *conditionSummary `json:"condition,omitempty"`
 	Seed          uint64            `json:"seed"`
@@ -503,6 +504,7 @@ func writeSummary(path string, comp *companion, lim *robot.Limiter, clock *sessi
 		DroppedFrames: st.droppedFrames.Load() + comp.fusionFaces.Dropped() + comp.mimicFaces.Dropped(),
 		LatencyMS:     latencySummary{P50: ls.Latency.P50, P95: ls.Latency.P95, Max: ls.Latency.Max},
 		Faults:        st.faults,
+		SensorsOn:     comp.sensorsOn.Load(),
 		Speed:         clock.speed,
 	}
 	if st.session != nil {

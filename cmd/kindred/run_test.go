@@ -91,6 +91,9 @@ func TestRunOptOutStopsWithinASecond(t *testing.T) {
 	if n := len(s.StatesVisited); n == 0 || s.StatesVisited[n-1] != string(behavior.StateOptedOut) {
 		t.Fatalf("states visited %v, want to end in opted_out", s.StatesVisited)
 	}
+	if s.SensorsOn {
+		t.Errorf("opted out, but camera and microphone were left on")
+	}
 
 	stopAt := keywordTime(t, "opt-out", "stop")
 	j, err := journal.OpenExisting(context.Background(), db)
