@@ -336,7 +336,9 @@ func (a *Analyzer) analyse(k int64) {
 	}
 	h.Peak = peak
 	h.IntensityDB = powerDB(ms / a.sumW2)
-	a.peak = math.Max(a.peak*peakDecay, peak)
+	// With a hint (a whole recording) the peak is Praat's global one and
+	// never decays below it; a live stream follows the loudest recent sound.
+	a.peak = max(a.peak*peakDecay, peak, a.opts.PeakHint)
 
 	a.fft.forward(a.buf, a.spec)
 	for i, c := range a.spec {
@@ -391,9 +393,10 @@ func (a *Analyzer) pitchCandidates(st *frameState) {
 	// Maxima are searched from lag 2, as Praat does: maxima above the
 	// ceiling count as unvoiced candidates, and in noisy frames their number
 	// crowds weak voiced candidates out of the list, which keeps fricatives
-	// unvoiced.
+	// unvoiced. They run to lag floor(window/3)+1 as in Praat, so pitch at
+	// the floor itself can be found.
 	prev, cur := norm(1), norm(2)
-	for lag := 2; lag < a.maxLag; lag++ {
+	for lag := 2; lag <= a.maxLag; lag++ {
 		next := norm(lag + 1)
 		if cur > prev && cur >= next && cur > 0.5*p.VoicingThreshold {
 			d := 0.0
