@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -47,7 +47,7 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&f.video, "video", "", "video file instead of a camera")
 	fs.StringVar(&f.mic, "mic", "", "microphone by name")
 	fs.StringVar(&f.audio, "audio", "", "audio file instead of a microphone")
-	fs.StringVar(&f.scenario, "scenario", "", "built-in scenario ("+joinNames(scenario.Names())+") or a scenario YAML file")
+	fs.StringVar(&f.scenario, "scenario", "", "built-in scenario ("+strings.Join(scenario.Names(), ", ")+") or a scenario YAML file")
 	fs.Float64Var(&f.speed, "speed", 0, "session seconds per wall second (scenarios and files only)")
 	fs.Var(&f.forDur, "for", "stop after this much session time, e.g. 60s")
 	fs.StringVar(&f.console, "console", "", "console address (default 127.0.0.1:8080), or off")
@@ -96,20 +96,14 @@ func overrideConfig(cfg *runConfig, f *runFlags) {
 	}
 }
 
-func joinNames(names []string) string {
-	s := ""
-	for i, n := range names {
-		if i > 0 {
-			s += ", "
-		}
-		s += n
-	}
-	return s
-}
-
 // runCompanion builds every stage, runs the session and writes the summary.
 func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	live := f.camera >= 0 || f.video != "" || f.mic != "" || f.audio != ""
+	if !live && cfg.Scenario == "" && cameraPresent() {
+		// The contract: with no flags, a robot with a camera watches it.
+		f.camera, live = 0, true
+		fmt.Fprintln(e.stderr, "kindred: using camera 0 (--scenario visit plays the simulated person instead)")
+	}
 	if live && cfg.Scenario != "" && f.scenario != "" {
 		return badInput("--scenario cannot be combined with --camera, --video, --mic or --audio")
 	}
@@ -217,7 +211,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	if cfg.Journal != "off" {
 		path := cfg.Journal
 		if path == "" {
-			if path, err = defaultJournalPath(); err != nil {
+			if path, err = journal.DefaultPath(); err != nil {
 				return err
 			}
 		}
@@ -423,16 +417,10 @@ func forwardControls(ctx context.Context, ctls <-chan journal.Control, comp *com
 	}
 }
 
-func defaultJournalPath() (string, error) {
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("journal: no config directory (set --journal): %w", err)
-	}
-	dir = filepath.Join(dir, "kindred")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("journal: %w", err)
-	}
-	return filepath.Join(dir, "journal.db"), nil
+// cameraPresent reports whether the first V4L2 camera exists.
+func cameraPresent() bool {
+	_, err := os.Stat("/dev/video0")
+	return err == nil
 }
 
 func pickPersona(cfg runConfig) (voices.Persona, error) {
