@@ -147,55 +147,95 @@ func bestCorrelation(x []float32, t, period float64, dir int) (float64, float64)
 	if den := bestPrev - 2*best + bestNext; den < 0 && bestPrev > -1 && bestNext > -1 {
 		d = 0.5 * (bestPrev - bestNext) / den
 	}
-	return float64(int(t+0.5)) + float64(dir)*(float64(bestLag)+d), best
+	// From t itself, not its rounded sample: rounding at every step would
+	// shorten fractional periods to whole samples and walk off the peaks.
+	return t + float64(dir)*(float64(bestLag)+d), best
 }
 
-// Perturb computes local jitter and shimmer from the pulses.
+// Perturb computes local jitter and shimmer from the pulses, as Praat's
+// "Get jitter (local)" and "Get shimmer (local)": a period counts when it
+// lies within shortestPeriod..longestPeriod; jitter compares neighbouring
+// periods that differ by at most maxPeriodFactor; shimmer compares the
+// amplitudes of neighbouring pulses whose ratio is at most
+// maxAmplitudeFactor, each amplitude the Hann-windowed RMS over a fifth of
+// the period on either side of a pulse whose two periods are valid.
 func Perturb(x []float32, pulses []float64) Perturbation {
 	p := Perturbation{Pulses: len(pulses)}
 	if len(pulses) < 3 {
 		return p
 	}
-	periods := make([]float64, len(pulses)-1)
-	amps := make([]float64, len(pulses)-1)
-	for i := range periods {
-		periods[i] = (pulses[i+1] - pulses[i]) / Rate
-		var a float64
-		for k := int(pulses[i]); k <= int(pulses[i+1]) && k < len(x); k++ {
-			a = math.Max(a, math.Abs(float64(x[k])))
-		}
-		amps[i] = a
-	}
 	valid := func(t float64) bool { return t >= shortestPeriod && t <= longestPeriod }
 	var sumT, nT, sumDT, nDT float64
-	var sumA, nA, sumDA, nDA float64
-	for i, t := range periods {
+	for i := 1; i < len(pulses); i++ {
+		t := (pulses[i] - pulses[i-1]) / Rate
 		if !valid(t) {
 			continue
 		}
 		sumT += t
 		nT++
-		sumA += amps[i]
-		nA++
-		if i == 0 || !valid(periods[i-1]) {
+		if i == 1 {
 			continue
 		}
-		prev := periods[i-1]
-		if math.Max(t, prev)/math.Min(t, prev) <= maxPeriodFactor {
+		prev := (pulses[i-1] - pulses[i-2]) / Rate
+		if valid(prev) && math.Max(t, prev)/math.Min(t, prev) <= maxPeriodFactor {
 			sumDT += math.Abs(t - prev)
 			nDT++
-			a, b := amps[i], amps[i-1]
-			if math.Min(a, b) > 0 && math.Max(a, b)/math.Min(a, b) <= maxAmplitudeFactor {
-				sumDA += math.Abs(a - b)
-				nDA++
-			}
 		}
 	}
 	if nT > 0 && nDT > 0 {
 		p.JitterLocal = 100 * (sumDT / nDT) / (sumT / nT)
 	}
+	// Amplitude points, then shimmer over consecutive points.
+	var sumA, nA, sumDA, nDA float64
+	prevT, prevA := -1.0, 0.0
+	for i := 1; i+1 < len(pulses); i++ {
+		p1, p2 := (pulses[i]-pulses[i-1])/Rate, (pulses[i+1]-pulses[i])/Rate
+		if !valid(p1) || !valid(p2) || math.Max(p1, p2)/math.Min(p1, p2) > maxPeriodFactor {
+			continue
+		}
+		a := hannRMS(x, pulses[i], 0.2*p1*Rate, 0.2*p2*Rate)
+		if a <= 0 {
+			continue
+		}
+		sumA += a
+		nA++
+		if prevT >= 0 && valid((pulses[i]-prevT)/Rate) {
+			if math.Max(a, prevA)/math.Min(a, prevA) <= maxAmplitudeFactor {
+				sumDA += math.Abs(a - prevA)
+				nDA++
+			}
+		}
+		prevT, prevA = pulses[i], a
+	}
 	if nA > 0 && nDA > 0 && sumA > 0 {
 		p.ShimmerLocal = 100 * (sumDA / nDA) / (sumA / nA)
 	}
 	return p
+}
+
+// hannRMS is the RMS of x around sample position mid under a Hann window
+// reaching left samples before and right samples after it; 0 when fewer
+// than three samples fall inside.
+func hannRMS(x []float32, mid, left, right float64) float64 {
+	lo := max(0, int(math.Ceil(mid-left)))
+	hi := min(len(x)-1, int(math.Floor(mid+right)))
+	if hi-lo+1 < 3 {
+		return 0
+	}
+	var sum, wsum float64
+	for i := lo; i <= hi; i++ {
+		t := float64(i) - mid
+		width := right
+		if t < 0 {
+			width = left
+		}
+		w := 0.5 + 0.5*math.Cos(math.Pi*t/width)
+		v := float64(x[i]) * w
+		sum += v * v
+		wsum += w * w
+	}
+	if wsum == 0 {
+		return 0
+	}
+	return math.Sqrt(sum / wsum)
 }
