@@ -87,6 +87,7 @@ type Analyzer struct {
 	measure  []float64 // summed power spectra, when measuring a noise floor
 	measureN int
 	origin   time.Duration // media time of absolute sample 0
+	start    time.Duration // media time of the first sample Run reads
 	started  bool
 	out      []perception.VoiceObs
 	hops     []HopFeatures

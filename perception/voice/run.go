@@ -51,6 +51,7 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 	var utts *utterances
 	if a.opts.OnUtterance != nil {
 		utts = newUtterances(a.opts.OnUtterance)
+		utts.origin = a.start
 	}
 	emit := func(obs []perception.VoiceObs, wall time.Time) {
 		if utts != nil {
@@ -80,7 +81,7 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 	}
 	for {
 		n, err := src.Read(ctx, buf)
-		at := samplesToDuration(read)
+		at := a.start + samplesToDuration(read)
 		if n > 0 {
 			wall := time.Now()
 			if lost {
