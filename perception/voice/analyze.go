@@ -21,9 +21,15 @@ type Analysis struct {
 // uses for it (frames centred in the recording), so the first hop is
 // centred between 5 and 15 ms; there are still len/160 hops.
 func AnalyzeSamples(ctx context.Context, samples []float32, opts Opts) (*Analysis, error) {
-	if opts.PeakHint == 0 {
+	if opts.PeakHint == 0 && len(samples) > 0 {
+		// Praat's global peak: the largest distance from the mean.
+		var mean float64
 		for _, v := range samples {
-			opts.PeakHint = max(opts.PeakHint, float64(v), -float64(v))
+			mean += float64(v)
+		}
+		mean /= float64(len(samples))
+		for _, v := range samples {
+			opts.PeakHint = max(opts.PeakHint, math.Abs(float64(v)-mean))
 		}
 		opts.PeakHint = min(opts.PeakHint, 1)
 	}
