@@ -48,6 +48,7 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 	var read int64                       // samples read, the media clock
 	var pending []string
 	lost := false
+	var lostAt time.Time // wall time the source went away
 	var utts *utterances
 	if a.opts.OnUtterance != nil {
 		utts = newUtterances(a.opts.OnUtterance)
@@ -86,6 +87,12 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 			wall := time.Now()
 			if lost {
 				lost = false
+				// A live source's media time is real time: the outage
+				// passed for the person too, so the clock jumps over it
+				// (Process moves its clock on a jump) rather than leaving
+				// every later hop behind the camera by the outage.
+				read += int64(wall.Sub(lostAt).Seconds() * Rate)
+				at = a.start + samplesToDuration(read)
 				if err := send(perception.Event{At: at, Kind: perception.EventModalityBack, Modality: perception.ModVoice}); err != nil {
 					return nil
 				}
@@ -121,7 +128,7 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 			return nil
 		case errors.Is(err, ErrSourceLost):
 			if !lost {
-				lost = true
+				lost, lostAt = true, time.Now()
 				if err := send(perception.Event{At: at, Kind: perception.EventModalityLost, Modality: perception.ModVoice, Text: err.Error()}); err != nil {
 					return nil
 				}

@@ -59,17 +59,28 @@ func TestRunReportsLostAndBack(t *testing.T) {
 		}
 		events := make(chan perception.Event, 10)
 		var hops int
+		var lastAt time.Duration
 		start := time.Now()
-		if err := a.Run(t.Context(), src, func(perception.VoiceObs) { hops++ }, events); err != nil {
+		if err := a.Run(t.Context(), src, func(o perception.VoiceObs) { hops++; lastAt = o.At }, events); err != nil {
 			t.Fatal(err)
 		}
 		close(events)
 		var kinds []perception.EventKind
+		var at []time.Duration
 		for ev := range events {
 			if ev.Modality != perception.ModVoice {
 				t.Errorf("event %+v without the voice modality", ev)
 			}
 			kinds = append(kinds, ev.Kind)
+			at = append(at, ev.At)
+		}
+		// The 3 s outage passed for the person too: voice time jumps over
+		// it instead of trailing the other modalities by 3 s ever after.
+		if len(at) == 2 && at[1]-at[0] != 3*time.Second {
+			t.Errorf("back %v after lost, want the 3 s outage", at[1]-at[0])
+		}
+		if lastAt < 3900*time.Millisecond {
+			t.Errorf("last hop at %v; 1 s of audio around a 3 s outage ends near 4 s", lastAt)
 		}
 		want := []perception.EventKind{perception.EventModalityLost, perception.EventModalityBack}
 		if fmt.Sprint(kinds) != fmt.Sprint(want) {
