@@ -59,7 +59,17 @@ type companion struct {
 	stats runStats
 	state atomic.Value // behavior.State, for the console's status
 	last  atomic.Pointer[journal.Assessment]
+	// group runs the stages; ctx ends when the run does or a stage fails.
+	// Both are set by bind before anything (console, fleet, sensors) can
+	// call into the companion.
+	group *errgroup.Group
 	ctx   context.Context
+}
+
+// bind ties the companion to the run's context. Call it once, before the
+// services that send commands or events start.
+func (c *companion) bind(ctx context.Context) {
+	c.group, c.ctx = errgroup.WithContext(ctx)
 }
 
 // recordSink takes every record of the session; implementations must not block.
@@ -171,11 +181,10 @@ func (c *companion) control(raw []byte) error {
 	return nil
 }
 
-// run runs every stage until ctx ends, then returns once the body is in its
-// safe pose. Sources are started by the caller through start.
-func (c *companion) run(ctx context.Context, start func(ctx context.Context) error) error {
-	g, ctx := errgroup.WithContext(ctx)
-	c.ctx = ctx
+// run runs every stage until the bound context ends, then returns once the
+// body is in its safe pose. Sources are started by the caller through start.
+func (c *companion) run(start func(ctx context.Context) error) error {
+	g, ctx := c.group, c.ctx
 
 	assessments := make(chan perception.PainAssessment, 16)
 	behOut := make(chan behavior.Output, 64)

@@ -204,6 +204,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	comp.bind(runCtx)
 
 	// The journal: one writer goroutine, never blocking the pipeline.
 	var writer *journal.Writer
@@ -312,7 +313,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 		}()
 	}
 
-	runErr := comp.run(runCtx, start)
+	runErr := comp.run(start)
 	if writer != nil {
 		endCtx, endCancel := context.WithTimeout(context.Background(), 5*time.Second)
 		if err := writer.End(endCtx); err != nil {
