@@ -1,6 +1,3 @@
-// Command kindred runs a social companion robot that notices pain and
-// responds with empathy. See the README for the two set-up commands and
-// ../shared/docs/ARCHITECTURE.md for the CLI contract.
 package main
 
 import (
