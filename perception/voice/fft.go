@@ -13,8 +13,8 @@ import (
 type realFFT struct {
 	n, half int
 	rev     []int
-	cos     [][]float64 // per stage of size 8, 16, ...: cos(2πk/size)
-	sin     [][]float64 // sin(2πk/size)
+	cos     [][]float64  // per stage of size 8, 16, ...: cos(2πk/size)
+	sin     [][]float64  // sin(2πk/size)
 	post    []complex128 // e^{-2πik/n}, k <= half
 	re, im  []float64
 }
