@@ -33,6 +33,7 @@ bench: build test-deps
 	./$(BIN) bench
 
 lint: test-deps
+	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt: the files above need formatting"; exit 1; }
 	$(GO) vet ./...
 	bash scripts/with-audio.sh $(GO) test -race -timeout $(TEST_TIMEOUT) ./...
 
