@@ -24,7 +24,7 @@ run: build
 # Tests run with a private PulseAudio null sink so audio loopback tests are
 # real; the sink is stopped afterwards.
 test: test-deps
-	bash scripts/with-audio.sh $(GO) test -timeout $(TEST_TIMEOUT) ./...
+	bash scripts/with-audio.sh $(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
 	bash scripts/fuzz-short.sh
 
 bench: build test-deps
