@@ -137,7 +137,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 
 	bod, err := body.Open(profile)
 	if err != nil {
-		return fmt.Errorf("robot %s: %w", profile.Name, err)
+		return err // body.Open names the body and its port
 	}
 
 	clock := newSessionClock(cfg.Speed)
