@@ -179,10 +179,12 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.
 		fmt.Fprintln(csv, analyzeHeader)
 	}
 	var pspiSum float64
-	// Decoding runs ahead on its own goroutine (the second core), a few
-	// frames deep; the analysis stays in frame order.
+	// Decoding runs ahead on its own goroutine, a few frames deep, and face
+	// detection on the frames that get it on another, a few frames further
+	// (both share the second core); the analysis stays in frame order and
+	// its output does not change.
 	ctx, cancel := context.WithCancel(ctx)
-	frames := prefetch(ctx, src, 8)
+	frames := detectAhead(ctx, prefetch(ctx, src, 8), pipe.Ahead(), 32)
 	defer func() {
 		cancel()
 		for range frames { // the reader is done with src before src.Close
@@ -252,6 +254,35 @@ func prefetch(ctx context.Context, src face.FrameSource, depth int) <-chan decod
 				return
 			}
 			if err != nil {
+				return
+			}
+		}
+	}()
+	return out
+}
+
+// detectAhead offers each decoded frame to ahead (which scans the frames the
+// face pipeline will detect on) on its own goroutine, and passes it on in a
+// channel of depth frames. It closes its output once in is drained, so the
+// decoder is done when the output closes.
+func detectAhead(ctx context.Context, in <-chan decoded, ahead *face.Ahead, depth int) <-chan decoded {
+	if ahead == nil {
+		return in
+	}
+	out := make(chan decoded, depth)
+	go func() {
+		defer close(out)
+		defer func() {
+			for range in {
+			}
+		}()
+		for d := range in {
+			if d.err == nil {
+				ahead.Offer(d.frame)
+			}
+			select {
+			case out <- d:
+			case <-ctx.Done():
 				return
 			}
 		}

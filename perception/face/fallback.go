@@ -29,35 +29,57 @@ var _ Detector = Fallback{}
 // Detect runs First, then Then if First found no face or failed.
 func (f Fallback) Detect(img *image.Gray) ([]Detection, error) {
 	if f.First == nil || f.Then == nil {
-		return nil, errors.New("face: fallback detector needs both detectors")
+		return nil, errMissingPass
 	}
-	dets, err := f.First.Detect(img)
-	if err == nil && len(dets) > 0 {
-		return dets, nil
-	}
-	more, err2 := f.Then.Detect(img)
-	if err2 != nil {
-		return nil, errors.Join(err, err2)
-	}
-	return more, nil
+	return f.run(img, nil, false, passesOn(f, img))
 }
 
 // DetectTracked is Detect knowing the boxes of the faces being tracked.
 func (f Fallback) DetectTracked(img *image.Gray, tracked []image.Rectangle) ([]Detection, error) {
 	if f.First == nil || f.Then == nil {
-		return nil, errors.New("face: fallback detector needs both detectors")
+		return nil, errMissingPass
 	}
-	mf, ok := f.First.(MinFacer)
-	if !ok || len(tracked) == 0 {
-		return f.Detect(img)
+	return f.run(img, tracked, true, passesOn(f, img))
+}
+
+var errMissingPass = errors.New("face: fallback detector needs both detectors")
+
+// passes are First's and Then's scans of one image, run on demand (or
+// already run ahead of time, see Ahead).
+type passes struct {
+	first, then func() ([]Detection, error)
+}
+
+func passesOn(f Fallback, img *image.Gray) passes {
+	return passes{
+		first: func() ([]Detection, error) { return f.First.Detect(img) },
+		then:  func() ([]Detection, error) { return f.Then.Detect(img) },
 	}
-	least := mf.MinFace(img.Bounds().Size())
-	for _, b := range tracked {
-		if b.Dx() < least {
-			return f.Detect(img)
+}
+
+// run decides which passes to use: with useTracked, First alone while every
+// tracked face is wide enough for it; otherwise First, then Then if First
+// found no face or failed.
+func (f Fallback) run(img *image.Gray, tracked []image.Rectangle, useTracked bool, ps passes) ([]Detection, error) {
+	if mf, ok := f.First.(MinFacer); useTracked && ok && len(tracked) > 0 {
+		least := mf.MinFace(img.Bounds().Size())
+		wide := true
+		for _, b := range tracked {
+			wide = wide && b.Dx() >= least
+		}
+		if wide {
+			return ps.first()
 		}
 	}
-	return f.First.Detect(img)
+	dets, err := ps.first()
+	if err == nil && len(dets) > 0 {
+		return dets, nil
+	}
+	more, err2 := ps.then()
+	if err2 != nil {
+		return nil, errors.Join(err, err2)
+	}
+	return more, nil
 }
 
 // trackAware is a Detector that can use the tracked boxes (Fallback).

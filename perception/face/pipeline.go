@@ -88,6 +88,7 @@ type Pipeline struct {
 	thumb  []uint8 // the last frame, shrunk, for cut detection
 	thumbN []uint8
 	stats  Stats
+	ahead  *Ahead // detection run ahead on another goroutine, or nil
 }
 
 // Stats counts what the pipeline did, for benchmarks and the run summary.
@@ -316,17 +317,11 @@ func (p *Pipeline) refit(img *image.Gray, t *track, box image.Rectangle) bool {
 }
 
 func (p *Pipeline) detectAndMatch(img *image.Gray, at time.Duration) {
-	var dets []Detection
-	var err error
-	if ta, ok := p.det.(trackAware); ok {
-		boxes := make([]image.Rectangle, len(p.tracks))
-		for i, t := range p.tracks {
-			boxes[i] = t.box
-		}
-		dets, err = ta.DetectTracked(img, boxes)
-	} else {
-		dets, err = p.det.Detect(img)
+	boxes := make([]image.Rectangle, len(p.tracks))
+	for i, t := range p.tracks {
+		boxes[i] = t.box
 	}
+	dets, err := p.detect(p.frames-1, img, boxes)
 	p.stats.Detections++
 	if err != nil {
 		dets = nil // this frame goes on with tracking alone
