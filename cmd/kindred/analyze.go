@@ -22,6 +22,7 @@ import (
 	"github.com/kindred-hri/kindred/perception/face"
 	"github.com/kindred-hri/kindred/perception/fusion"
 	"github.com/kindred-hri/kindred/perception/posture"
+	"golang.org/x/sync/semaphore"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -169,27 +170,33 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.
 		return fmt.Errorf("--video %s: %w", path, err)
 	}
 	defer src.Close()
+	// Decoding starts at once on its own goroutine, while the face models
+	// load (about a second with one core to spare), and then runs ahead of
+	// the analysis up to prefetchBytes of frames; face detection on the
+	// frames that get it runs on another goroutine a few frames further
+	// (both share the second core). The analysis stays in frame order and
+	// its output does not change.
+	ctx, cancel := context.WithCancel(ctx)
+	frames := prefetch(ctx, src, prefetchBytes)
+	var closeFace func()
+	defer func() {
+		cancel()
+		for range frames { // the reader is done with src before src.Close
+		}
+		if closeFace != nil { // and detection with the detector
+			closeFace()
+		}
+	}()
 	pipe, closeFace, err := openFacePipeline(detectEvery)
 	if err != nil {
 		return err
 	}
-	defer closeFace()
+	frames = detectAhead(ctx, frames, pipe.Ahead(), 32)
 	v := &videoSummary{File: path, FPS: src.FPS()}
 	if csv != nil {
 		fmt.Fprintln(csv, analyzeHeader)
 	}
 	var pspiSum float64
-	// Decoding runs ahead on its own goroutine, a few frames deep, and face
-	// detection on the frames that get it on another, a few frames further
-	// (both share the second core); the analysis stays in frame order and
-	// its output does not change.
-	ctx, cancel := context.WithCancel(ctx)
-	frames := detectAhead(ctx, prefetch(ctx, src, 8), pipe.Ahead(), 32)
-	defer func() {
-		cancel()
-		for range frames { // the reader is done with src before src.Close
-		}
-	}()
 	for {
 		d, ok := <-frames
 		if !ok {
@@ -210,6 +217,7 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.
 		}
 		row := frameRow{At: f.At}
 		faces := pipe.Process(f)
+		d.release()
 		if len(faces) > 0 {
 			row.Face = &faces[0] // the largest face: the person the robot attends to
 			v.FramesWithFace++
@@ -235,21 +243,37 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.
 }
 
 type decoded struct {
-	frame perception.Frame
-	err   error
+	frame   perception.Frame
+	err     error
+	release func() // gives the frame's bytes back to the decoder's budget
 }
 
-// prefetch reads src on its own goroutine into a channel of depth frames.
-// The last value sent is the source's error (io.EOF at the end); the
-// channel closes after it, or when ctx is done.
-func prefetch(ctx context.Context, src face.FrameSource, depth int) <-chan decoded {
-	out := make(chan decoded, depth)
+// prefetchBytes bounds the decoded frames waiting for the analysis: 32 MB
+// is about 140 frames of 640x360, 16 of 1920x1080.
+const prefetchBytes = 32 << 20
+
+// prefetch reads src on its own goroutine into a channel, running ahead of
+// the reader by up to budget bytes of frames (at least one frame); the reader
+// calls release on each value once done with its frame. The last value sent
+// is the source's error (io.EOF at the end); the channel closes after it, or
+// when ctx is done.
+func prefetch(ctx context.Context, src face.FrameSource, budget int64) <-chan decoded {
+	out := make(chan decoded, 256)
+	held := semaphore.NewWeighted(budget)
 	go func() {
 		defer close(out)
 		for {
 			f, err := src.Next(ctx)
+			n := int64(0)
+			if f.Gray != nil {
+				n = min(int64(len(f.Gray.Pix)), budget)
+			}
+			if err := held.Acquire(ctx, n); err != nil {
+				return
+			}
+			d := decoded{f, err, func() { held.Release(n) }}
 			select {
-			case out <- decoded{f, err}:
+			case out <- d:
 			case <-ctx.Done():
 				return
 			}
