@@ -85,6 +85,10 @@ func TestAnalogTouchHysteresis(t *testing.T) {
 		events := make(chan perception.Event, 10)
 		ctx, cancel := context.WithCancel(t.Context())
 		go r.Run(ctx, events, nil)
+		// Change the pin half-way between the reader's 100 ms samples, so
+		// no change lands on the same instant as a sample (in synctest
+		// their order would then be up to the scheduler).
+		time.Sleep(50 * time.Millisecond)
 		// Noise around the threshold after a touch must not re-fire.
 		for _, raw := range []int{100, 520, 490, 530, 495, 300, 600} {
 			body.SetAnalog(3, raw)
