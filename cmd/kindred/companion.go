@@ -80,16 +80,15 @@ type recordSink interface {
 // runStats are the counts behind the run summary. The router goroutine
 // writes most of them; the mutex makes the summary safe to read at the end.
 type runStats struct {
-	mu            sync.Mutex
-	visited       []string
-	seen          map[string]bool
-	transitions   int
-	utterances    int
-	alerts        int
-	faults        int
-	maxPain       float64
-	droppedFrames atomic.Int64
-	session       *behavior.Session
+	mu          sync.Mutex
+	visited     []string
+	seen        map[string]bool
+	transitions int
+	utterances  int
+	alerts      int
+	faults      int
+	maxPain     float64
+	session     *behavior.Session
 }
 
 func newCompanion(clock *sessionClock, lim *robot.Limiter, fu *fusion.Fuser, eng *behavior.Engine,

@@ -490,7 +490,7 @@ func writeSummary(path string, comp *companion, lim *robot.Limiter, clock *sessi
 		JointCommands: ls.JointCommands,
 		Alerts:        st.alerts,
 		MaxPain:       st.maxPain,
-		DroppedFrames: st.droppedFrames.Load() + comp.fusionFaces.Dropped() + comp.mimicFaces.Dropped(),
+		DroppedFrames: comp.fusionFaces.Dropped() + comp.mimicFaces.Dropped(), // stale faces replaced before a stage took them
 		LatencyMS:     latencySummary{P50: ls.Latency.P50, P95: ls.Latency.P95, Max: ls.Latency.Max},
 		Faults:        st.faults,
 		SensorsOn:     comp.sensorsOn.Load(),
