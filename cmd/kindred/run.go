@@ -139,6 +139,9 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	if err != nil {
 		return err // body.Open names the body and its port
 	}
+	// Whatever ends the run, early set-up errors included, the board is let
+	// go; after a run the limiter has already halted it (Halt is idempotent).
+	defer bod.Actuator.Halt()
 
 	clock := newSessionClock(cfg.Speed)
 	records := &fanout{}
