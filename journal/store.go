@@ -256,8 +256,25 @@ func nanos(t time.Time) int64 { return t.UnixNano() }
 
 // Sessions lists every session, newest first.
 func (j *Journal) Sessions(ctx context.Context) ([]Session, error) {
+	return j.querySessions(ctx, "")
+}
+
+// Session returns one session or ErrNoSession.
+func (j *Journal) Session(ctx context.Context, id string) (Session, error) {
+	found, err := j.querySessions(ctx, "WHERE id = ?", id)
+	if err != nil {
+		return Session{}, err
+	}
+	if len(found) == 0 {
+		return Session{}, fmt.Errorf("journal: session %q: %w", id, ErrNoSession)
+	}
+	return found[0], nil
+}
+
+// querySessions reads the sessions a WHERE clause selects, newest first.
+func (j *Journal) querySessions(ctx context.Context, where string, args ...any) ([]Session, error) {
 	rows, err := j.db.QueryContext(ctx, `SELECT id, robot, condition, seed, consent, person, started_ns,
-		ended_ns, status FROM sessions ORDER BY started_ns DESC, id DESC`)
+		ended_ns, status FROM sessions `+where+` ORDER BY started_ns DESC, id DESC`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("journal: sessions: %w", err)
 	}
@@ -281,20 +298,6 @@ func (j *Journal) Sessions(ctx context.Context) ([]Session, error) {
 		return nil, fmt.Errorf("journal: sessions: %w", err)
 	}
 	return out, nil
-}
-
-// Session returns one session or ErrNoSession.
-func (j *Journal) Session(ctx context.Context, id string) (Session, error) {
-	all, err := j.Sessions(ctx)
-	if err != nil {
-		return Session{}, err
-	}
-	for _, s := range all {
-		if s.ID == id {
-			return s, nil
-		}
-	}
-	return Session{}, fmt.Errorf("journal: session %q: %w", id, ErrNoSession)
 }
 
 // Persons lists the persons the journal knows.
