@@ -62,6 +62,8 @@ type Engine struct {
 
 	nextID  uint64
 	pending []Proposal
+
+	src Source // who caused the input being handled
 }
 
 type mirrorOverride struct {
@@ -157,6 +159,7 @@ func (e *Engine) step(in Input) []Output {
 		e.reject("input", err.Error())
 		return e.buf
 	}
+	e.src = sourceOf(in)
 	switch {
 	case in.Assessment != nil:
 		e.onAssessment(in.Assessment)
@@ -169,6 +172,9 @@ func (e *Engine) step(in Input) []Output {
 	case in.Tick != nil:
 		e.advance(in.Tick.At)
 	}
+	// What the input set off is the input's doing; what follows from it on
+	// evaluation (dwell times, pain) is the engine's reading.
+	e.src = SourceSensing
 	// Chained conditions (eased and left at once) settle within a few rounds;
 	// the bound only guards against a table that could cycle.
 	for range len(States) {
@@ -180,6 +186,22 @@ func (e *Engine) step(in Input) []Output {
 }
 
 func (e *Engine) advance(at time.Duration) { e.now = max(e.now, at) }
+
+// sourceOf names who caused an input, for the transitions it triggers.
+func sourceOf(in Input) Source {
+	switch {
+	case in.Command != nil:
+		if in.Command.Source != "" {
+			return in.Command.Source
+		}
+		return SourceConsole
+	case in.Event != nil && in.Event.Kind == perception.EventKeyword:
+		return SourceVoice
+	case in.Event != nil && in.Event.Kind == perception.EventTouch:
+		return SourceTouch
+	}
+	return SourceSensing
+}
 
 func (e *Engine) emit(o Output) { e.buf = append(e.buf, o) }
 
@@ -409,10 +431,23 @@ func (e *Engine) evaluate() bool {
 		if e.absent.held(now, e.cfg.Presence.LeaveAfter) {
 			return e.fire(trLeave, fmt.Sprintf("absent for %v", e.cfg.Presence.LeaveAfter))
 		}
-	case StateFault:
-		if severe { // the robot cannot help; a carer must
-			e.escalate(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v while the robot is faulty",
-				e.pain.score, p.SevereDwell))
+	case StatePaused, StateFault:
+		// A supervisor has the robot, or it is broken: it does not act, but
+		// it still perceives, so a carer is told all the same. Pausing stops
+		// the robot's behaviour, never the alerts; only an opt-out stops
+		// sensing.
+		why := "the robot is paused"
+		if state == StateFault {
+			why = "the robot is faulty"
+		}
+		s := e.pain.score
+		switch {
+		case severe:
+			e.escalate(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v while %s", s, p.SevereDwell, why))
+		case fresh && e.comfort.held(now, e.cfg.Alert.ReliefTimeout):
+			// Nobody is comforting: lasting pain is a carer's business.
+			e.escalate(AlertWarning, fmt.Sprintf("pain %.1f ≥ %g for %v while %s", s, p.Comfort,
+				e.cfg.Alert.ReliefTimeout, why))
 		}
 		return false
 	default:
@@ -559,7 +594,7 @@ func (e *Engine) fire(t trigger, reason string) bool {
 		return false
 	}
 	e.entered = e.now
-	e.emit(Output{Transition: &Transition{At: e.now, From: from, To: to, Reason: reason}})
+	e.emit(Output{Transition: &Transition{At: e.now, From: from, To: to, Reason: reason, Source: e.src}})
 	e.enter(t, from, to)
 	if m := e.mirror(); m != e.lastMirror {
 		e.lastMirror = m

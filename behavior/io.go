@@ -3,7 +3,9 @@ package behavior
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"time"
 	"unicode/utf8"
@@ -90,14 +92,40 @@ type Command struct {
 	Gain    *float64      `json:"gain,omitempty"`
 	DelayMS *int          `json:"delay_ms,omitempty"`
 	Enabled *bool         `json:"enabled,omitempty"`
+	// Source is who sent it; the route that received it sets it, never the
+	// body, so a fleet client cannot claim to be the console.
+	Source Source `json:"-"`
 	// Raw is the command as received; annotations keep whatever fields the
 	// console sent.
 	Raw json.RawMessage `json:"-"`
 }
 
+// Source says where a command or a state change came from, for the record.
+type Source string
+
+const (
+	SourceConsole  Source = "console"
+	SourceMQTT     Source = "mqtt"
+	SourceVoice    Source = "voice"    // a spoken word
+	SourceTouch    Source = "touch"    // a touch sensor
+	SourceScenario Source = "scenario" // a scripted run
+	SourceSensing  Source = "sensing"  // the engine's own reading of perception and time
+)
+
 // ParseCommand decodes and validates a console or MQTT control body.
 // Unknown fields are an error except in annotate, which is passed on as is.
+//
+// Every route (console, MQTT) reaches the engine through this parser, so the
+// text rules live here: a command is valid UTF-8 and none of its strings
+// holds a control character other than tab and newline. A NUL in a line to
+// say once stopped the voice stage, and with it the run.
 func ParseCommand(data []byte) (Command, error) {
+	if !utf8.Valid(data) {
+		return Command{}, errors.New("behavior: command: not valid UTF-8")
+	}
+	if err := plainText(data); err != nil {
+		return Command{}, fmt.Errorf("behavior: command: %w", err)
+	}
 	var c Command
 	if err := json.Unmarshal(data, &c); err != nil {
 		return Command{}, fmt.Errorf("behavior: command: %w", err)
@@ -167,6 +195,35 @@ func (c Command) Validate() error {
 	return nil
 }
 
+// plainText rejects a JSON document any of whose strings (keys included)
+// holds a C0 control character other than tab and newline, or DEL.
+func plainText(data []byte) error {
+	for i, b := range data {
+		if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7f {
+			return fmt.Errorf("text holds control character U+%04X at byte %d; only tab and newline are allowed", b, i)
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return nil // not JSON: the decoder that follows says why
+		}
+		s, ok := tok.(string)
+		if !ok {
+			continue
+		}
+		for i, r := range s {
+			if (r < 0x20 && r != '\t' && r != '\n') || r == 0x7f {
+				return fmt.Errorf("text holds control character U+%04X at byte %d; only tab and newline are allowed", r, i)
+			}
+		}
+	}
+}
+
 // maxSayText bounds a line typed at the console: a slip must not make the
 // robot talk for minutes.
 const maxSayText = 500
@@ -212,6 +269,7 @@ type Transition struct {
 	At       time.Duration
 	From, To State
 	Reason   string
+	Source   Source // who caused it: a command's sender, a word, a touch, or sensing
 }
 
 // AlertLevel grades an alert.

@@ -280,6 +280,16 @@ func TestParseCommand(t *testing.T) {
 		{in: `{"cmd":"launch"}`, err: `unknown cmd "launch"`},
 		{in: `not json`, err: "invalid character"},
 		{in: `{"cmd":"say","text":"` + strings.Repeat("a", 501) + `"}`, err: "longer than 500"},
+		// Text is hostile until parsed: a NUL once ended the run in the voice.
+		{in: `{"cmd":"say","text":"hi\u0000there"}`, err: "control character U+0000"},
+		{in: `{"cmd":"say","text":"bell\u0007"}`, err: "control character U+0007"},
+		{in: `{"cmd":"say","text":"del\u007f"}`, err: "control character U+007F"},
+		{in: "{\"cmd\":\"say\",\"text\":\"raw\x01byte\"}", err: "control character"},
+		{in: "{\"cmd\":\"say\",\"text\":\"bad \xff utf8\"}", err: "not valid UTF-8"},
+		{in: `{"cmd":"annotate","note":"x\u001b[2J"}`, err: "control character U+001B"},
+		{in: `{"cmd":"say","text":"two\nlines\tand a tab, ünïcödé ok"}`, check: func(c Command) bool {
+			return c.Text == "two\nlines\tand a tab, ünïcödé ok"
+		}},
 	} {
 		c, err := ParseCommand([]byte(tc.in))
 		switch {
@@ -289,6 +299,78 @@ func TestParseCommand(t *testing.T) {
 			t.Errorf("%s: %v", tc.in, err)
 		case tc.err == "" && !tc.check(c):
 			t.Errorf("%s: decoded %+v", tc.in, c)
+		}
+	}
+}
+
+// A pause hands the robot's actions to a supervisor; it must never hand
+// them the carer's alerts too. Only an explicit opt-out stops sensing, and
+// with it the alerts.
+func TestPauseNeverSilencesAnAlert(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		during func(h *harness)
+		want   []AlertLevel
+		reason string // a word the first alert's reason must hold
+	}{
+		{"severe pain", func(h *harness) { h.hold(8, 40, 8) }, []AlertLevel{AlertUrgent}, "paused"},
+		{"moderate pain that lasts", func(h *harness) { h.hold(8, 200, 6) }, []AlertLevel{AlertWarning}, "paused"},
+		{"brief moderate pain", func(h *harness) { h.hold(8, 60, 6) }, nil, ""},
+		{"a call for help", func(h *harness) { h.event(9, perception.EventKeyword, "help") }, []AlertLevel{AlertUrgent}, "help"},
+		{"severe pain for longer than the cooldown is raised again", func(h *harness) { h.hold(8, 660, 8) },
+			[]AlertLevel{AlertUrgent, AlertUrgent}, "paused"},
+		{"opted out: the person asked not to be watched", func(h *harness) {
+			h.command(8, Command{Cmd: CmdOptOut})
+			h.hold(9, 60, 8)
+		}, nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, DefaultConfig())
+			h.arrive(6)
+			h.command(7, Command{Cmd: CmdPause})
+			before := len(h.outs)
+			tc.during(h)
+			got := h.outs[before:]
+			if a := alerts(got); !slices.Equal(a, tc.want) {
+				t.Fatalf("alerts %v, want %v\n%s", a, tc.want, describe(got))
+			}
+			for _, o := range got {
+				if o.Alert != nil && !strings.Contains(o.Alert.Reason, tc.reason) {
+					t.Errorf("alert reason %q does not say %q", o.Alert.Reason, tc.reason)
+				}
+				if o.Alert != nil && o.Alert.Person != "ada" {
+					t.Errorf("alert names %q, want ada", o.Alert.Person)
+				}
+				if o.Intent != nil && o.Intent.Kind == IntentAlertNotice {
+					t.Error("a paused robot announced the alert aloud")
+				}
+			}
+			if s := h.e.State(); tc.want != nil && s != StatePaused {
+				t.Errorf("state %s, want still paused", s)
+			}
+		})
+	}
+}
+
+func TestTransitionsSayWhoCausedThem(t *testing.T) {
+	h := newHarness(t, DefaultConfig())
+	h.arrive(6)
+	arrival := len(h.outs)
+	got := h.command(7, Command{Cmd: CmdPause, Source: SourceMQTT})
+	got = append(got, h.command(8, Command{Cmd: CmdResume})...)
+	got = append(got, h.event(9, perception.EventKeyword, "stop")...)
+	var srcs []Source
+	for _, o := range got {
+		if o.Transition != nil {
+			srcs = append(srcs, o.Transition.Source)
+		}
+	}
+	if want := []Source{SourceMQTT, SourceConsole, SourceVoice}; !slices.Equal(srcs, want) {
+		t.Errorf("sources %v, want %v\n%s", srcs, want, describe(got))
+	}
+	for _, o := range h.outs[:arrival] {
+		if o.Transition != nil && o.Transition.Source != SourceSensing {
+			t.Errorf("arrival caused by %q, want sensing", o.Transition.Source)
 		}
 	}
 }

@@ -36,7 +36,7 @@ func ParseFormat(s string) (Format, error) {
 var CSVHeader = []string{"session", "type", "at_s", "person", "score", "breathing", "vocalisation", "face",
 	"body", "consolability", "pspi", "band", "confidence", "cues", "present", "from", "to", "reason", "intent",
 	"text", "lang", "tone", "id", "pending", "joints", "level", "message", "component", "annotator", "scale",
-	"rating", "note"}
+	"rating", "note", "source"}
 
 var column = func() map[string]int {
 	m := make(map[string]int, len(CSVHeader))
@@ -144,6 +144,7 @@ func CSVRow(session string, r Record) []string {
 		set("to", v.To)
 		set("reason", v.Reason)
 		set("person", v.Person)
+		set("source", v.Source)
 	case Utterance:
 		set("person", v.Person)
 		set("intent", v.Intent)
@@ -276,7 +277,7 @@ func parseRow(row []string) (Record, error) {
 		p.json("cues", &a.Cues)
 		r = a
 	case KindTransition:
-		r = Transition{At: at, From: p.s("from"), To: p.s("to"), Reason: p.s("reason"), Person: p.s("person")}
+		r = Transition{At: at, From: p.s("from"), To: p.s("to"), Reason: p.s("reason"), Person: p.s("person"), Source: p.s("source")}
 	case KindUtterance:
 		r = Utterance{At: at, Person: p.s("person"), Intent: p.s("intent"), Text: p.s("text"), Lang: p.s("lang"),
 			Tone: p.s("tone"), ID: p.s("id"), Pending: p.b("pending")}

@@ -86,6 +86,8 @@ type Transition struct {
 	To     string        `json:"to"`
 	Reason string        `json:"reason"`
 	Person string        `json:"person,omitempty"`
+	// Source is who caused it: console, mqtt, voice, touch, scenario or sensing.
+	Source string `json:"source,omitempty"`
 }
 
 // Utterance is something the robot said, or proposes to say when a

@@ -3,6 +3,7 @@ package voices
 import (
 	"context"
 	"math"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ type toneSynth struct {
 	mu     sync.Mutex
 	calls  []synthCall
 	fail   error
+	failOn string // fail only texts holding this, when set
 	expect map[string]bool
 }
 
@@ -32,7 +34,7 @@ func (s *toneSynth) Synthesize(ctx context.Context, text string, v VoiceParams) 
 		s.t.Errorf("synthesiser asked for unexpected text %q", text)
 	}
 	s.calls = append(s.calls, synthCall{text, v})
-	if s.fail != nil {
+	if s.fail != nil && (s.failOn == "" || strings.Contains(text, s.failOn)) {
 		return Audio{}, s.fail
 	}
 	return toneAudio(time.Duration(len([]rune(text)))*50*time.Millisecond, 200), nil

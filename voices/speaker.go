@@ -86,6 +86,10 @@ type Spoken struct {
 	Interrupted bool          // cut short: the person spoke, or behaviour asked for stillness
 	Skipped     bool          // never started: superseded, stale, or nothing speakable
 	Silent      bool          // played with no audio output (mouth only)
+	// Failed says why this utterance could not be spoken (synthesis or
+	// playback failed); it is also Skipped. The speaker goes on with the
+	// next one: one bad line never ends the run.
+	Failed string
 }
 
 // Speaker is the voice stage: it turns intents into speech, moves the mouth
@@ -153,7 +157,8 @@ func (s *Speaker) Dropped() int64 { return s.dropped.Load() }
 // events are never dropped. Intent.Say nil means nothing to say;
 // IntentStill stops any speech at once. A new utterance waits for the
 // current one, and the newest waiting one replaces an older one. Run
-// returns nil when ctx ends and an error only when synthesis fails.
+// returns nil when ctx ends or intents is closed: an utterance that cannot be
+// synthesised or played is reported with Spoken.Failed, never as an error.
 func (s *Speaker) Run(ctx context.Context, intents <-chan behavior.Intent, mouth chan<- robot.Command, events chan<- Spoken) error {
 	defer close(events)
 	defer close(mouth)
@@ -334,7 +339,7 @@ func (st *speaking) start(ctx context.Context, u *utterance) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		return fmt.Errorf("voices: saying %q: %w", u.text, err)
+		return st.fail(ctx, u, fmt.Errorf("voices: saying %q: %w", u.text, err))
 	}
 	u.track = NewMouthTrack(audio, st.s.o.Mouth, v.Prosody.Smile)
 	u.silent = st.silent
@@ -352,7 +357,7 @@ func (st *speaking) start(ctx context.Context, u *utterance) error {
 	}
 	if u.playing == nil {
 		if u.playing, err = st.out.Play(ctx, audio); err != nil {
-			return fmt.Errorf("voices: silent playback: %w", err)
+			return st.fail(ctx, u, fmt.Errorf("voices: silent playback: %w", err))
 		}
 	}
 	st.cur = u
@@ -402,6 +407,12 @@ func (st *speaking) finish(ctx context.Context, interrupted bool) error {
 		}
 	}
 	return st.report(ctx, u, Spoken{Duration: u.playing.Position(), Interrupted: interrupted, Silent: u.silent})
+}
+
+// fail reports an utterance that could not be spoken, with why, and lets
+// the speaker go on.
+func (st *speaking) fail(ctx context.Context, u *utterance, err error) error {
+	return st.report(ctx, u, Spoken{Skipped: true, Failed: err.Error()})
 }
 
 func (st *speaking) skip(ctx context.Context, u *utterance) error {

@@ -288,18 +288,36 @@ func TestSpeakerGoesOnSilentlyWithoutAudio(t *testing.T) {
 	})
 }
 
-func TestSpeakerReportsSynthesisFailure(t *testing.T) {
+// One line the synthesiser cannot say is a recorded failure; the speaker
+// goes on with the next. It once ended the run, and with it all care.
+func TestSpeakerReportsSynthesisFailureAndGoesOn(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		boom := errors.New("engine on fire")
-		sp, err := NewSpeaker(&toneSynth{t: t, fail: boom}, &recordingPlayer{}, DefaultOpts())
+		sp, err := NewSpeaker(&toneSynth{t: t, fail: boom, failOn: "bad"}, &recordingPlayer{}, DefaultOpts())
 		if err != nil {
 			t.Fatal(err)
 		}
-		intents := make(chan behavior.Intent, 1)
-		intents <- say(behavior.IntentGreet, "", "")
-		err = sp.Run(t.Context(), intents, make(chan robot.Command, 1), make(chan Spoken, 1))
-		if !errors.Is(err, boom) {
-			t.Errorf("Run = %v, want the synthesis error", err)
+		intents := make(chan behavior.Intent, 2)
+		intents <- say(behavior.IntentSay, "a bad line", "")
+		intents <- say(behavior.IntentSay, "a good line", "")
+		close(intents)
+		events := make(chan Spoken, 4)
+		mouth := make(chan robot.Command, 1024)
+		if err := sp.Run(t.Context(), intents, mouth, events); err != nil {
+			t.Fatalf("Run = %v, want nil: one failed utterance must not end the run", err)
+		}
+		var got []Spoken
+		for s := range events {
+			got = append(got, s)
+		}
+		if len(got) != 2 {
+			t.Fatalf("spoken %+v, want the failure and the next line", got)
+		}
+		if !got[0].Skipped || !strings.Contains(got[0].Failed, boom.Error()) || got[0].Text != "a bad line" {
+			t.Errorf("first: %+v, want skipped with the synthesis error", got[0])
+		}
+		if got[1].Skipped || got[1].Failed != "" || got[1].Text != "a good line" || got[1].Duration == 0 {
+			t.Errorf("second: %+v, want spoken", got[1])
 		}
 	})
 }

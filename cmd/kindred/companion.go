@@ -170,12 +170,14 @@ func (c *companion) sendInput(in behavior.Input) {
 	}
 }
 
-// control passes a supervision command (console or fleet) to the engine.
-func (c *companion) control(raw []byte) error {
+// control passes a supervision command (console or fleet) to the engine,
+// marked with the route it came by.
+func (c *companion) control(raw []byte, from behavior.Source) error {
 	cmd, err := behavior.ParseCommand(raw)
 	if err != nil {
 		return err
 	}
+	cmd.Source = from
 	c.sendInput(behavior.CommandInput(cmd))
 	return nil
 }
@@ -272,7 +274,7 @@ func (c *companion) route(ctx context.Context, o behavior.Output, mimic, speak c
 		c.stats.transitions++
 		c.stats.mu.Unlock()
 		c.noteState(t.To)
-		c.records.Record(journal.Transition{At: t.At, From: string(t.From), To: string(t.To), Reason: t.Reason})
+		c.records.Record(journal.Transition{At: t.At, From: string(t.From), To: string(t.To), Reason: t.Reason, Source: string(t.Source)})
 	case o.Intent != nil:
 		for _, ch := range []chan<- behavior.Intent{mimic, speak} {
 			select {
@@ -347,6 +349,9 @@ func (c *companion) noteAssessment(a perception.PainAssessment) {
 }
 
 func (c *companion) noteSpoken(s voices.Spoken) {
+	if s.Failed != "" {
+		c.noteFault("voice", errors.New(s.Failed))
+	}
 	if s.Skipped {
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/journal/fleet"
 )
@@ -43,6 +44,6 @@ func (f *fleetLink) Record(r journal.Record) {
 
 // Run delivers alerts until ctx ends, then marks the robot offline.
 func (f *fleetLink) Run(ctx context.Context) error {
-	go forwardControls(ctx, f.client.Controls(), f.comp, f.log)
+	go forwardControls(ctx, f.client.Controls(), behavior.SourceMQTT, f.comp, f.log)
 	return f.client.Run(ctx)
 }

@@ -269,7 +269,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 		}
 		records.add(func(r journal.Record) { _ = con.Publish(r) }) // never blocks; drops are counted by the console
 		services = append(services, func(ctx context.Context) error {
-			go forwardControls(ctx, con.Controls(), comp, e.stderr)
+			go forwardControls(ctx, con.Controls(), behavior.SourceConsole, comp, e.stderr)
 			if err := con.Serve(ctx, cfg.Console); err != nil {
 				return fmt.Errorf("console %s: %w", cfg.Console, err)
 			}
@@ -405,7 +405,7 @@ func (f *fanout) Record(r journal.Record) {
 }
 
 // forwardControls passes console commands to the engine.
-func forwardControls(ctx context.Context, ctls <-chan journal.Control, comp *companion, log interface{ Write([]byte) (int, error) }) {
+func forwardControls(ctx context.Context, ctls <-chan journal.Control, from behavior.Source, comp *companion, log interface{ Write([]byte) (int, error) }) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -414,7 +414,7 @@ func forwardControls(ctx context.Context, ctls <-chan journal.Control, comp *com
 			if !ok {
 				return
 			}
-			if err := comp.control(c.Raw); err != nil {
+			if err := comp.control(c.Raw, from); err != nil {
 				fmt.Fprintf(log, "kindred: console command refused: %v\n", err)
 			}
 		}
