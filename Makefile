@@ -15,8 +15,11 @@ test-deps:
 	@bash scripts/deps.sh --with-test-media
 	@bash scripts/testmedia.sh
 
+# The commit goes into `kindred --version` even where Go's VCS stamp is off.
+COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null)$(shell git diff --quiet HEAD 2>/dev/null || echo +dirty)
+
 build: deps
-	$(GO) build -o $(BIN) ./cmd/kindred
+	$(GO) build -ldflags "-X main.commit=$(COMMIT)" -o $(BIN) ./cmd/kindred
 
 run: build
 	./$(BIN) run $(ARGS)

@@ -36,7 +36,7 @@ const analyzeHeader = "time_s,face,confidence,x,y,w,h,yaw_deg,pitch_deg,roll_deg
 // cmdAnalyze analyses a video (or image, or folder of images) and/or an
 // audio file offline, in media time, as fast as the machine allows.
 func cmdAnalyze(ctx context.Context, e env, args []string) error {
-	fs := newFlags("analyze", e.stderr)
+	fs := newFlags("analyze", e.stdout)
 	video := fs.String("video", "", "video file, image, or folder of images to analyse")
 	audio := fs.String("audio", "", "audio file (WAV) to analyse")
 	out := fs.String("out", "", "per-frame CSV to write (with --audio also OUT.voice.csv)")

@@ -193,12 +193,12 @@ func sizesFor(quick bool) benchSizes {
 }
 
 func cmdBench(ctx context.Context, e env, args []string) error {
-	fs := newFlags("bench", e.stderr)
+	fs := newFlags("bench", e.stdout)
 	asJSON := fs.Bool("json", false, "print one JSON object (fields: see kindred bench -h)")
 	quick := fs.Bool("quick", false, "fewer frames, a 2-minute session: a check that the suite runs, not a measurement")
 	if err := fs.parse(args); err != nil {
 		if errors.Is(err, errHelpShown) {
-			fmt.Fprint(e.stderr, "\n"+benchHelp)
+			fmt.Fprint(e.stdout, "\n"+benchHelp)
 		}
 		return err
 	}

@@ -27,7 +27,7 @@ func cmdCalibrate(ctx context.Context, e env, args []string) error {
 	case "mic":
 		return calibrateMic(ctx, e, args[1:])
 	case "-h", "--help", "help":
-		fmt.Fprintln(e.stderr, "usage: kindred calibrate servos|person|mic [flags] (-h after one for its flags)")
+		fmt.Fprintln(e.stdout, "usage: kindred calibrate servos|person|mic [flags] (-h after one for its flags)")
 		return errHelpShown
 	}
 	return badInput("unknown target %q (want servos, person or mic)", args[0])
@@ -40,7 +40,7 @@ func cmdCalibrate(ctx context.Context, e env, args []string) error {
 // marks min, neutral and max; on the simulated body an automatic operator
 // does it, so the procedure runs unattended (tests, demos).
 func calibrateServos(ctx context.Context, e env, args []string) error {
-	fs := newFlags("calibrate servos", e.stderr)
+	fs := newFlags("calibrate servos", e.stdout)
 	robotFlag := fs.String("robot", "sim", "body: a built-in profile name or a profile YAML file")
 	out := fs.String("out", "", "write the calibrated profile here (default: stdout)")
 	only := fs.String("joints", "", "comma-separated joints to calibrate (default: all)")

@@ -16,7 +16,7 @@ import (
 //
 //	kindred calibrate mic [--mic NAME] [--seconds N] [--out FILE]
 func calibrateMic(ctx context.Context, e env, args []string) error {
-	fs := newFlags("calibrate mic", e.stderr)
+	fs := newFlags("calibrate mic", e.stdout)
 	name := fs.String("mic", "", "microphone by name (default: the system's default input)")
 	seconds := fs.Float64("seconds", 5, "how long to listen, in seconds (1..60)")
 	out := fs.String("out", "", "where to store the noise floor (default: the user's config dir, kindred/mic-noise.yaml)")

@@ -25,7 +25,7 @@ import (
 //	kindred calibrate person --name NAME [--seconds 20]
 //	    [--video FILE | --camera N | --scenario NAME|FILE] [--audio FILE] [--dir DIR]
 func calibratePerson(ctx context.Context, e env, args []string) error {
-	fl := newFlags("calibrate person", e.stderr)
+	fl := newFlags("calibrate person", e.stdout)
 	name := fl.String("name", "", "the person's display name (the id is derived from it)")
 	seconds := fl.Float64("seconds", 20, "how long to observe the person at rest")
 	video := fl.String("video", "", "observe a video file of the person")

@@ -39,7 +39,7 @@ type doctorResult struct {
 }
 
 func cmdDoctor(ctx context.Context, e env, args []string) error {
-	fs := newFlags("doctor", e.stderr)
+	fs := newFlags("doctor", e.stdout)
 	profile := fs.String("robot", "sim", "body profile whose board to check")
 	mqtt := fs.String("mqtt", "", "also check this MQTT broker, tcp://HOST:PORT")
 	if err := fs.parse(args); err != nil {

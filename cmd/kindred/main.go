@@ -47,11 +47,16 @@ func main() {
 // contract: 0 done, 1 runtime failure, 2 bad usage or bad input.
 func dispatch(ctx context.Context, e env, args []string) int {
 	cmds := commands()
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(e.stderr, cmds)
-		if len(args) == 0 {
-			return 2
-		}
+		return 2
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		usage(e.stdout, cmds)
+		return 0
+	case "--version", "-version", "version":
+		fmt.Fprintln(e.stdout, versionLine())
 		return 0
 	}
 	c, ok := cmds[args[0]]
@@ -72,7 +77,7 @@ func dispatch(ctx context.Context, e env, args []string) int {
 }
 
 func usage(w io.Writer, cmds map[string]command) {
-	fmt.Fprintln(w, "usage: kindred COMMAND [flags]\n\ncommands:")
+	fmt.Fprintln(w, "usage: kindred COMMAND [flags] [args]   (flags may come before or after args)\n\ncommands:")
 	names := make([]string, 0, len(cmds))
 	for n := range cmds {
 		names = append(names, n)
@@ -81,6 +86,16 @@ func usage(w io.Writer, cmds map[string]command) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
 	}
+	fmt.Fprint(w, `
+  kindred COMMAND -h   flags of one command
+  kindred --version    version and commit
+
+exit codes:
+  0  done
+  1  runtime failure (a device, the journal or a model failed)
+  2  bad usage or bad input (unknown flag, unreadable file, bad config field),
+     with one line on stderr naming the file or field
+`)
 }
 
 // usageError marks bad usage or bad input: exit code 2.

@@ -19,7 +19,7 @@ import (
 // fitted to the carers' annotations, and reports agreement with the
 // annotations before and after.
 func cmdReplay(ctx context.Context, e env, args []string) error {
-	fs := newFlags("replay", e.stderr)
+	fs := newFlags("replay", e.stdout)
 	path := journalPathFlag(fs)
 	session := fs.String("session", "", "replay only this session (default: all)")
 	profile := fs.String("profile", "", "profile file (JSON): read as the prior when it exists, written back updated")

@@ -40,7 +40,7 @@ type runFlags struct {
 
 func cmdRun(ctx context.Context, e env, args []string) error {
 	var f runFlags
-	fs := newFlags("run", e.stderr)
+	fs := newFlags("run", e.stdout)
 	fs.StringVar(&f.config, "config", "", "YAML configuration file")
 	fs.StringVar(&f.robot, "robot", "", "body: sim, a built-in profile name, or a profile YAML file")
 	fs.IntVar(&f.camera, "camera", -1, "camera index")

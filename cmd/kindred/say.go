@@ -17,7 +17,7 @@ import (
 // [--tone gentle|neutral|cheerful] [--out FILE.wav] TEXT. With --out it
 // writes a WAV file and needs no audio device.
 func cmdSay(ctx context.Context, e env, args []string) error {
-	fs := newFlags("say", e.stderr)
+	fs := newFlags("say", e.stdout)
 	lang := fs.String("lang", "", "language: "+strings.Join(voices.LanguageCodes(), ", ")+" (zh: Chinese characters or pinyin with tone numbers, e.g. \"ni3 hao3\"); default: the persona's")
 	persona := fs.String("persona", "", "a built-in persona or a persona YAML file; default: the built-in persona for the language (companion for en)")
 	tone := fs.String("tone", string(behavior.ToneNeutral), "gentle, neutral or cheerful")

@@ -27,7 +27,7 @@ func cmdSessions(ctx context.Context, e env, args []string) error {
 	case "delete":
 		return sessionsDelete(ctx, e, args[1:])
 	case "-h", "--help", "help":
-		fmt.Fprintln(e.stderr, "usage: kindred sessions list|export|delete [--journal FILE] [...]")
+		fmt.Fprintln(e.stdout, "usage: kindred sessions list|export|delete [--journal FILE] [...]")
 		return errHelpShown
 	}
 	return badInput("sessions: unknown action %q (want list, export or delete)", args[0])
@@ -61,7 +61,7 @@ func openJournalFile(ctx context.Context, path string) (*journal.Journal, error)
 }
 
 func sessionsList(ctx context.Context, e env, args []string) error {
-	fs := newFlags("sessions list", e.stderr)
+	fs := newFlags("sessions list", e.stdout)
 	path := journalPathFlag(fs)
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	if err := fs.parse(args); err != nil {
@@ -108,7 +108,7 @@ func orDash(s string) string {
 }
 
 func sessionsExport(ctx context.Context, e env, args []string) error {
-	fs := newFlags("sessions export", e.stderr)
+	fs := newFlags("sessions export", e.stdout)
 	path := journalPathFlag(fs)
 	id := fs.String("session", "", "session ID (see kindred sessions list)")
 	format := fs.String("format", "csv", "csv or jsonl")
@@ -158,7 +158,7 @@ func sessionsExport(ctx context.Context, e env, args []string) error {
 }
 
 func sessionsDelete(ctx context.Context, e env, args []string) error {
-	fs := newFlags("sessions delete", e.stderr)
+	fs := newFlags("sessions delete", e.stdout)
 	path := journalPathFlag(fs)
 	id := fs.String("session", "", "delete this session and everything recorded in it")
 	person := fs.String("person", "", "delete every row about this person, in every session")
