@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -64,6 +65,8 @@ type Engine struct {
 	pending []Proposal
 
 	src Source // who caused the input being handled
+
+	announced map[string]string // person id → the name their arrival gave
 }
 
 type mirrorOverride struct {
@@ -253,6 +256,12 @@ func (e *Engine) onEvent(ev *perception.Event) {
 	case perception.EventArrived:
 		if ev.Person != "" {
 			e.person = ev.Person
+			if name := strings.TrimSpace(ev.Text); name != "" {
+				if e.announced == nil {
+					e.announced = map[string]string{}
+				}
+				e.announced[ev.Person] = name
+			}
 		}
 		e.present.update(true, e.now-e.cfg.Presence.ArriveAfter)
 		e.absent.reset()
@@ -751,9 +760,13 @@ func (e *Engine) mayTalk() bool {
 func (e *Engine) mayComfortAloud() bool { return e.cfg.Condition.ComfortSpeech && e.mayTalk() }
 
 func (e *Engine) intent(kind IntentKind, tone Tone, speak bool) Intent {
+	// A person is spoken to by a name someone gave: the configuration, or
+	// the source that announced them (a scenario, a session started for
+	// them). Never by an id such as "face-1": someone the robot does not
+	// know is spoken to without a name.
 	name, ok := e.cfg.Names[e.person]
 	if !ok {
-		name = e.person
+		name = e.announced[e.person]
 	}
 	it := Intent{At: e.now, Kind: kind, Tone: tone, Mirror: e.mirror(), Person: name, Observed: e.observed}
 	if speak {
