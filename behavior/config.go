@@ -103,7 +103,14 @@ type ComfortPolicy struct {
 type AlertPolicy struct {
 	ReliefTimeout time.Duration `yaml:"relief_timeout"` // comforting this long without relief alerts
 	Cooldown      time.Duration `yaml:"cooldown"`       // same-level alerts at most this often; unanswered ones repeat after it
-	Words         []string      `yaml:"words"`          // spoken words that alert at once ("help")
+	Words         []string      `yaml:"words"`          // spoken words that call a carer ("help")
+	// Corroborate is how long a second cue may come before or after a word
+	// from Words for the alert to be urgent: the word again, or distress in
+	// the voice or face. A keyword spotter hears "help" in ordinary speech
+	// now and then, so a word alone makes the robot ask "Shall I call
+	// someone?" and, with no second cue within this time, tells the carer
+	// at warning level: never silenced, but not an emergency page.
+	Corroborate time.Duration `yaml:"corroborate"`
 }
 
 // OptOutPolicy names what lets a person stop the robot, and start it again.
@@ -168,7 +175,8 @@ func PresetConfig(p Preset) (Config, error) {
 			GreetTone: ToneCheerful},
 		Comfort: ComfortPolicy{BreathingCycle: 10 * time.Second, BreathingCycles: 6, Repeat: 40 * time.Second,
 			Jitter: 0.15, AttendingConcern: 0.1, ConcernedConcern: 0.4, ComfortingConcern: 0.7},
-		Alert: AlertPolicy{ReliefTimeout: 2 * time.Minute, Cooldown: 10 * time.Minute, Words: []string{"help"}},
+		Alert: AlertPolicy{ReliefTimeout: 2 * time.Minute, Cooldown: 10 * time.Minute, Words: []string{"help"},
+			Corroborate: 30 * time.Second},
 		OptOut: OptOutPolicy{Words: []string{"stop", "go away"}, Touch: []string{"head"},
 			AckGrace: 6 * time.Second},
 		Supervision: SupervisionPolicy{ProposalTTL: 30 * time.Second},
@@ -378,6 +386,7 @@ func (c Config) Validate() error {
 	unit("comfort.concerned_concern", c.Comfort.ConcernedConcern)
 	unit("comfort.comforting_concern", c.Comfort.ComfortingConcern)
 	positive("alert.relief_timeout", c.Alert.ReliefTimeout)
+	positive("alert.corroborate", c.Alert.Corroborate)
 	if c.Alert.Cooldown < time.Minute {
 		bad("alert.cooldown", "%v is under 1m; carers are not paged more often for the same alert", c.Alert.Cooldown)
 	}

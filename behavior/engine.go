@@ -67,6 +67,15 @@ type Engine struct {
 	src Source // who caused the input being handled
 
 	announced map[string]string // person id → the name their arrival gave
+
+	// A call for help heard once, waiting for a second cue.
+	help         bool
+	helpAt       time.Duration
+	helpWord     string
+	offerCall    bool          // entering concerned because of a lone call for help
+	helpAlert    bool          // the episode's alert answers a call for help, not a pain score
+	distressAt   time.Duration // last assessment showing distress
+	distressSeen bool
 }
 
 type mirrorOverride struct {
@@ -238,6 +247,11 @@ func (e *Engine) onAssessment(a *perception.PainAssessment) {
 	}
 	e.pain.add(a.Score, a.At)
 	p, s := e.cfg.Pain, e.pain.score
+	// PAINAD: 1 on vocalisation is an occasional moan or groan, 1 on the
+	// face a frown; either, or a score of concern, corroborates a call for help.
+	if s >= p.Concern || a.Items.Vocalisation >= 1 || a.Items.Face >= 1 {
+		e.distressAt, e.distressSeen = a.At, true
+	}
 	e.concern.update(s >= p.Concern, a.At)
 	e.comfort.update(s >= p.Comfort, a.At)
 	e.severe.update(s >= p.Severe, a.At)
@@ -276,7 +290,7 @@ func (e *Engine) onEvent(ev *perception.Event) {
 			e.optOut(fmt.Sprintf("said %q", normalise(ev.Text)))
 		case matchesAny(ev.Text, e.cfg.Alert.Words):
 			e.heardSomeone(ev.Text)
-			e.escalate(AlertUrgent, fmt.Sprintf("asked for help (%q)", normalise(ev.Text)))
+			e.callForHelp(normalise(ev.Text))
 		case matchesAny(ev.Text, e.cfg.Pain.Words):
 			e.heardSomeone(ev.Text)
 			e.fire(trPainRising, fmt.Sprintf("said %q", normalise(ev.Text)))
@@ -295,6 +309,70 @@ func (e *Engine) onEvent(ev *perception.Event) {
 			e.faceLost = false
 		}
 	}
+}
+
+// callForHelp handles a spoken call for help. With a second cue (the word
+// again, or distress seen within Alert.Corroborate) it raises an urgent
+// alert; alone, the robot asks whether to call someone and waits for one
+// (settleHelp decides when the wait is over).
+func (e *Engine) callForHelp(word string) {
+	if cue := e.secondCue(); cue != "" {
+		e.help = false
+		e.helpAlert = true
+		e.escalate(AlertUrgent, fmt.Sprintf("asked for help (%q), %s", word, cue))
+		return
+	}
+	e.help, e.helpAt, e.helpWord = true, e.now, word
+	switch e.State() {
+	case StateEngaging, StateAttending, StateConcerned, StateComforting, StateAlerting:
+		// Entering concerned asks instead of checking in (see enter).
+		e.offerCall = true
+		moved := e.fire(trPainRising, fmt.Sprintf("said %q", word))
+		e.offerCall = false
+		if !moved {
+			e.askToCall()
+		}
+	}
+}
+
+// askToCall asks "Shall I call someone?". A call for help is answered even
+// when the nagging limits say quiet; the answer, or a repeat, settles it.
+func (e *Engine) askToCall() {
+	e.speech.record(e.now)
+	e.act(e.intent(IntentOfferCall, ToneGentle, true), "asked for help once")
+}
+
+// secondCue names what corroborates a call for help now, or "".
+func (e *Engine) secondCue() string {
+	w := e.cfg.Alert.Corroborate
+	switch {
+	case e.help && e.now-e.helpAt <= w:
+		return "said twice"
+	case e.distressSeen && e.now-e.distressAt <= w:
+		return fmt.Sprintf("with distress seen (pain %.1f)", e.pain.score)
+	}
+	return ""
+}
+
+// settleHelp ends the wait after a lone call for help: distress seen since
+// makes it urgent; none within Alert.Corroborate makes it a warning. The
+// carer is told either way. It reports whether the state changed.
+func (e *Engine) settleHelp() bool {
+	if !e.help {
+		return false
+	}
+	w := e.cfg.Alert.Corroborate
+	if e.distressSeen && e.distressAt >= e.helpAt && e.distressAt-e.helpAt <= w {
+		e.help, e.helpAlert = false, true
+		return e.escalate(AlertUrgent, fmt.Sprintf("asked for help (%q), then distress seen (pain %.1f)",
+			e.helpWord, e.pain.score))
+	}
+	if e.now-e.helpAt > w {
+		e.help, e.helpAlert = false, true
+		return e.escalate(AlertWarning, fmt.Sprintf("asked for help (%q) once, with no other sign of distress within %v",
+			e.helpWord, w))
+	}
+	return false
 }
 
 // heardSomeone wakes the robot for a call of pain or for help it hears
@@ -421,6 +499,9 @@ func (e *Engine) evaluate() bool {
 	fresh := e.pain.fresh(now, p.StaleAfter)
 	severe := fresh && e.severe.held(now, p.SevereDwell)
 	eased := fresh && e.eased.held(now, p.EaseDwell)
+	if e.State() != StateOptedOut && e.settleHelp() {
+		return true
+	}
 	switch state := e.State(); state {
 	case StateOptedOut:
 		if e.stillIsDue && now >= e.stillDue {
@@ -500,6 +581,11 @@ func (e *Engine) evaluate() bool {
 		}
 		e.comfortSchedule()
 	case StateAlerting:
+		// Someone who asked for help is not answered by a low pain score
+		// alone: calm must last as long as comfort is given a chance to work.
+		if e.helpAlert {
+			eased = fresh && e.eased.held(now, max(p.EaseDwell, e.cfg.Alert.ReliefTimeout))
+		}
 		if eased {
 			return e.fire(trPainEased, fmt.Sprintf("pain %.1f < %g for %v", s, p.Clear, p.EaseDwell))
 		}
@@ -660,6 +746,10 @@ func (e *Engine) enter(t trigger, from, to State) {
 			e.endEpisode()
 		}
 	case StateConcerned:
+		if e.offerCall {
+			e.askToCall()
+			return
+		}
 		if e.cfg.Condition.PresenceOnly {
 			return
 		}
@@ -671,6 +761,9 @@ func (e *Engine) enter(t trigger, from, to State) {
 	case StateComforting:
 		e.startComfort()
 	case StateAlerting:
+		// Easing counts from the alert on: an alert is never resolved in the
+		// instant it is raised.
+		e.eased.reset()
 		a := e.pendingAlert
 		e.pendingAlert = nil
 		if a != nil {
@@ -684,6 +777,7 @@ func (e *Engine) enter(t trigger, from, to State) {
 		e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
 	case StateOptedOut:
 		e.dropProposals()
+		e.help = false // the person asked to be left alone; that answers it
 		e.endEpisode()
 		e.resetPain()
 		e.present.reset()
@@ -732,6 +826,7 @@ func (e *Engine) endEpisode() {
 	e.breathsLeft = 0
 	e.alertLevel = ""
 	e.pendingAlert = nil
+	e.helpAlert = false
 }
 
 func (e *Engine) optOut(reason string) bool { return e.fire(trOptOut, reason) }

@@ -54,6 +54,13 @@ func (h *harness) command(at float64, c Command) []Output {
 
 func (h *harness) tick(at float64) []Output { return h.feed(TickInput(sec(at))) }
 
+// callForHelp says "help" twice, a second apart: a call the engine takes as
+// urgent without other evidence (one "help" alone waits for a second cue).
+func (h *harness) callForHelp(at float64) []Output {
+	got := h.event(at, perception.EventKeyword, "help")
+	return append(got, h.event(at+1, perception.EventKeyword, "help")...)
+}
+
 // hold feeds a constant score at 10 Hz over [from, to).
 func (h *harness) hold(from, to, score float64) {
 	for at := from; at < to-1e-9; at += 0.1 {

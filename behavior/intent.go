@@ -10,6 +10,7 @@ const (
 	IntentNone           IntentKind = ""
 	IntentGreet          IntentKind = "greet"
 	IntentCheckIn        IntentKind = "check_in"
+	IntentOfferCall      IntentKind = "offer_call" // "Shall I call someone?" after a lone call for help
 	IntentComfort        IntentKind = "comfort"
 	IntentBreathingGuide IntentKind = "breathing_guide"
 	IntentReassure       IntentKind = "reassure"
@@ -23,7 +24,7 @@ const (
 
 // IntentKinds lists every kind that has a phrase bank.
 var IntentKinds = []IntentKind{IntentGreet, IntentCheckIn, IntentComfort, IntentBreathingGuide,
-	IntentReassure, IntentAlertNotice, IntentOptOutAck, IntentOptInAck, IntentGoodbye}
+	IntentReassure, IntentAlertNotice, IntentOptOutAck, IntentOptInAck, IntentGoodbye, IntentOfferCall}
 
 // Tone shapes how something is said and how the body moves while saying it.
 type Tone string

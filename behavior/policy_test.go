@@ -263,17 +263,17 @@ func TestSeverePainAlertsAndEscalates(t *testing.T) {
 func TestAlertCooldown(t *testing.T) {
 	h := newHarness(t, DefaultConfig()) // cooldown 10 min
 	h.arrive(6)
-	h.event(10, perception.EventKeyword, "help")
-	h.hold(10, 30, 0) // eased
-	h.event(40, perception.EventKeyword, "help")
+	h.callForHelp(10)
+	h.hold(11, 140, 0) // eased, for as long as a call for help asks
+	h.callForHelp(150)
 	if s := h.e.State(); s != StateAlerting {
 		t.Fatalf("second call: state %s", s)
 	}
 	if got := alerts(h.outs); !slices.Equal(got, []AlertLevel{AlertUrgent, AlertResolved}) {
 		t.Errorf("within the cooldown: alerts %v, want the first urgent and its resolution only", got)
 	}
-	h.hold(40, 60, 0)
-	h.event(700, perception.EventKeyword, "help")
+	h.hold(151, 160, 0)
+	h.callForHelp(700)
 	if got := alerts(h.outs); len(got) != 3 || got[2] != AlertUrgent {
 		t.Errorf("after the cooldown: alerts %v", got)
 	}
@@ -530,19 +530,28 @@ func TestCallsHeardInAnyState(t *testing.T) {
 		wantAlerts []AlertLevel
 		wantSaid   []IntentKind
 	}{
-		{"help while idle", func(h *harness) {}, "help",
-			[]State{StateEngaging, StateAlerting}, []AlertLevel{AlertUrgent}, []IntentKind{IntentAlertNotice}},
+		{"help twice while idle", func(h *harness) {}, "help help",
+			[]State{StateEngaging, StateConcerned, StateAlerting}, []AlertLevel{AlertUrgent},
+			[]IntentKind{IntentOfferCall, IntentAlertNotice}},
+		{"help once while idle: ask first", func(h *harness) {}, "help",
+			[]State{StateEngaging, StateConcerned}, nil, []IntentKind{IntentOfferCall}},
 		{"ouch while asleep", func(h *harness) { h.tick(200) }, "ouch",
 			[]State{StateEngaging, StateConcerned}, nil, []IntentKind{IntentCheckIn}},
-		{"help while paused", func(h *harness) { h.arrive(6); h.command(7, Command{Cmd: CmdPause}) }, "help",
+		{"help twice while paused", func(h *harness) { h.arrive(6); h.command(7, Command{Cmd: CmdPause}) }, "help help",
 			nil, []AlertLevel{AlertUrgent}, nil},
-		{"help while faulty", func(h *harness) { h.feed(FaultInput(Fault{At: sec(1), Err: "stall"})) }, "help",
+		{"help twice while faulty", func(h *harness) { h.feed(FaultInput(Fault{At: sec(1), Err: "stall"})) }, "help help",
 			nil, []AlertLevel{AlertUrgent}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, DefaultConfig())
 			tc.setup(h)
-			got := h.event(300, perception.EventKeyword, tc.word)
+			var got []Output
+			for i, w := range strings.Fields(tc.word) {
+				if i > 0 && w == "help" {
+					w = "help" // the same call again, a second later
+				}
+				got = append(got, h.event(300+float64(i), perception.EventKeyword, w)...)
+			}
 			if s := visited(got); !slices.Equal(s, tc.wantStates) {
 				t.Errorf("visited %v, want %v", s, tc.wantStates)
 			}
@@ -571,5 +580,58 @@ func TestSeverePainWhileFaultyAlerts(t *testing.T) {
 		if k == IntentAlertNotice {
 			t.Error("a faulty robot announced the alert")
 		}
+	}
+}
+
+// A keyword spotter hears "help" in ordinary speech now and then; an urgent
+// page needs a second cue. A lone word still reaches the carer, as a warning.
+func TestCallForHelpNeedsASecondCueToBeUrgent(t *testing.T) {
+	moan := func(h *harness, at float64) {
+		a := assessment(at, 2)
+		a.Items.Vocalisation = 2
+		h.feed(AssessmentInput(a))
+	}
+	for _, tc := range []struct {
+		name string
+		then func(h *harness)
+		want []AlertLevel
+	}{
+		{"alone: asked, then a warning", func(h *harness) { h.tick(20); h.tick(41) }, []AlertLevel{AlertWarning}},
+		{"said again", func(h *harness) { h.event(25, perception.EventKeyword, "help") }, []AlertLevel{AlertUrgent}},
+		{"then moaning", func(h *harness) { moan(h, 20) }, []AlertLevel{AlertUrgent}},
+		{"moaning after the wait is a new episode", func(h *harness) { h.tick(41); moan(h, 50) }, []AlertLevel{AlertWarning}},
+		{"opted out before the wait ended", func(h *harness) {
+			h.command(15, Command{Cmd: CmdOptOut})
+			h.tick(60)
+		}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, DefaultConfig())
+			h.arrive(6)
+			got := h.event(10, perception.EventKeyword, "help")
+			if a := alerts(got); len(a) != 0 {
+				t.Fatalf("a lone word paged at once: %v", a)
+			}
+			if s := spoken(got); !slices.Contains(s, IntentOfferCall) {
+				t.Errorf("the robot did not ask whether to call someone: %s", describe(got))
+			}
+			before := len(h.outs)
+			tc.then(h)
+			if a := alerts(h.outs[before:]); !slices.Equal(a, tc.want) {
+				t.Errorf("alerts %v, want %v\n%s", a, tc.want, describe(h.outs[before:]))
+			}
+		})
+	}
+	// Moaning just before the word corroborates it at once.
+	h := newHarness(t, DefaultConfig())
+	h.arrive(6)
+	moan(h, 8)
+	if a := alerts(h.event(10, perception.EventKeyword, "help")); !slices.Equal(a, []AlertLevel{AlertUrgent}) {
+		t.Errorf("help with moaning 2 s before: alerts %v, want urgent", a)
+	}
+	cfg := DefaultConfig()
+	cfg.Alert.Corroborate = 0
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "alert.corroborate") {
+		t.Errorf("Validate with no corroboration window: %v", err)
 	}
 }

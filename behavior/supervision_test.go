@@ -217,7 +217,7 @@ func TestWizardOfOz(t *testing.T) {
 	}
 
 	// Proposals lapse after their time to live.
-	got = h.event(10, perception.EventKeyword, "help")
+	got = h.callForHelp(10)
 	var notice *Proposal
 	for _, o := range got {
 		if o.Proposal != nil && o.Proposal.Intent.Kind == IntentAlertNotice {
@@ -316,7 +316,11 @@ func TestPauseNeverSilencesAnAlert(t *testing.T) {
 		{"severe pain", func(h *harness) { h.hold(8, 40, 8) }, []AlertLevel{AlertUrgent}, "paused"},
 		{"moderate pain that lasts", func(h *harness) { h.hold(8, 200, 6) }, []AlertLevel{AlertWarning}, "paused"},
 		{"brief moderate pain", func(h *harness) { h.hold(8, 60, 6) }, nil, ""},
-		{"a call for help", func(h *harness) { h.event(9, perception.EventKeyword, "help") }, []AlertLevel{AlertUrgent}, "help"},
+		{"a call for help, twice", func(h *harness) { h.callForHelp(9) }, []AlertLevel{AlertUrgent}, "help"},
+		{"a lone call for help: the carer is told, not paged", func(h *harness) {
+			h.event(9, perception.EventKeyword, "help")
+			h.tick(45)
+		}, []AlertLevel{AlertWarning}, "help"},
 		{"severe pain for longer than the cooldown is raised again", func(h *harness) { h.hold(8, 660, 8) },
 			[]AlertLevel{AlertUrgent, AlertUrgent}, "paused"},
 		{"opted out: the person asked not to be watched", func(h *harness) {

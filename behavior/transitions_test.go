@@ -33,8 +33,8 @@ func reach(t *testing.T, h *harness, s State) float64 {
 		at = 30
 	case StateAlerting:
 		h.arrive(6)
-		h.event(6, perception.EventKeyword, "help")
-		at = 6
+		h.callForHelp(5.5)
+		at = 6.5
 	case StatePaused:
 		h.arrive(6)
 		h.command(6, Command{Cmd: CmdPause})
@@ -60,11 +60,19 @@ var fireBy = map[trigger]func(h *harness, at float64){
 		h.event(at+0.1, perception.EventKeyword, "ouch")
 	},
 	trPainPersists: func(h *harness, at float64) { h.hold(at, at+12, 5) },
-	trPainEased:    func(h *harness, at float64) { h.hold(at, at+20, 0) },
-	trEscalate:     func(h *harness, at float64) { h.event(at+0.1, perception.EventKeyword, "help") },
-	trLeave:        func(h *harness, at float64) { h.event(at+0.1, perception.EventLeft, "") },
-	trRest:         func(h *harness, at float64) { h.tick(at + h.e.cfg.Presence.RestAfter.Seconds()) },
-	trPause:        func(h *harness, at float64) { h.command(at+0.1, Command{Cmd: CmdPause}) },
+	// Calm long enough for any alert: one answering a call for help waits
+	// for Alert.ReliefTimeout of calm (2 min).
+	trPainEased: func(h *harness, at float64) { h.hold(at, at+130, 0) },
+	trEscalate: func(h *harness, at float64) {
+		// A call for help with distress already seen is urgent at once.
+		moaning := assessment(at+0.05, 3)
+		moaning.Items.Vocalisation = 2
+		h.feed(AssessmentInput(moaning))
+		h.event(at+0.1, perception.EventKeyword, "help")
+	},
+	trLeave: func(h *harness, at float64) { h.event(at+0.1, perception.EventLeft, "") },
+	trRest:  func(h *harness, at float64) { h.tick(at + h.e.cfg.Presence.RestAfter.Seconds()) },
+	trPause: func(h *harness, at float64) { h.command(at+0.1, Command{Cmd: CmdPause}) },
 	trResumeWithPerson: func(h *harness, at float64) {
 		h.command(at+0.1, Command{Cmd: CmdResume})
 	},
