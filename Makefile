@@ -38,6 +38,7 @@ bench: build test-deps
 lint: test-deps
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt: the files above need formatting"; exit 1; }
 	$(GO) vet ./...
+	$(GO) mod tidy -diff
 	bash scripts/with-audio.sh $(GO) test -race -timeout $(TEST_TIMEOUT) ./...
 
 soak: build
