@@ -14,6 +14,7 @@ import (
 
 	"gocv.io/x/gocv"
 
+	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/perception/face/dlib"
 	"github.com/kindred-hri/kindred/perception/keywords"
 	"github.com/kindred-hri/kindred/perception/microphone"
@@ -38,12 +39,41 @@ type doctorResult struct {
 	name, status, detail, fix string
 }
 
+// doctorNeeds says which devices the robot will use, so doctor can tell a
+// missing one that stops the run from one that only degrades it.
+type doctorNeeds struct {
+	camera, mic, speaker bool
+	journal              string // "" or "off": not used
+	broker               string
+}
+
 func cmdDoctor(ctx context.Context, e env, args []string) error {
 	fs := newFlags("doctor", e.stdout)
-	profile := fs.String("robot", "sim", "body profile whose board to check")
-	mqtt := fs.String("mqtt", "", "also check this MQTT broker, tcp://HOST:PORT")
+	config := fs.String("config", "", "the run's config file: check the board, broker and journal it names")
+	profile := fs.String("robot", "", "body profile whose board to check (default: the config's, else sim)")
+	mqtt := fs.String("mqtt", "", "also check this MQTT broker, tcp://HOST:PORT (default: the config's)")
+	jpath := fs.String("journal", "", "check this journal file (default: the config's, else the default path; off: none)")
+	live := fs.Bool("live", false, "this robot runs live: camera, microphone and speaker are required")
 	if err := fs.parse(args); err != nil {
 		return err
+	}
+	cfg, err := loadRunConfig(*config)
+	if err != nil {
+		return err
+	}
+	if *profile == "" {
+		*profile = cfg.Robot.Profile
+	}
+	if *mqtt == "" {
+		*mqtt = cfg.MQTT
+	}
+	if *jpath == "" {
+		*jpath = cfg.Journal
+	}
+	if *jpath == "" {
+		if *jpath, err = journal.DefaultPath(); err != nil {
+			return err
+		}
 	}
 	p, err := robot.LoadProfile(*profile)
 	if err != nil {
@@ -52,7 +82,8 @@ func cmdDoctor(ctx context.Context, e env, args []string) error {
 		}
 		return err
 	}
-	checks := doctorChecks(p, *mqtt)
+	needs := doctorNeeds{camera: *live, mic: *live, speaker: *live, journal: *jpath, broker: *mqtt}
+	checks := doctorChecks(p, needs)
 	results, failed := runChecks(ctx, checks)
 	printDoctor(e.stdout, results)
 	if failed > 0 {
@@ -94,7 +125,8 @@ func printDoctor(w io.Writer, results []doctorResult) {
 
 const aptFix = "run `make deps` (or: sudo apt-get install %s)"
 
-func doctorChecks(p *robot.Profile, broker string) []check {
+func doctorChecks(p *robot.Profile, needs doctorNeeds) []check {
+	broker := needs.broker
 	checks := []check{
 		{name: "opencv", required: true, fix: fmt.Sprintf(aptFix, "libopencv-dev opencv-data"),
 			run: func(context.Context) (string, error) {
@@ -102,11 +134,9 @@ func doctorChecks(p *robot.Profile, broker string) []check {
 				if !strings.HasPrefix(v, "4.") {
 					return "", fmt.Errorf("OpenCV %s; Kindred is built for 4.6", v)
 				}
-				cascade := "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml"
-				if _, err := os.Stat(cascade); err != nil {
-					return "", fmt.Errorf("OpenCV %s but no face cascades: %w", v, err)
-				}
-				return "OpenCV " + v + ", cascades in /usr/share/opencv4", nil
+				// The face stack is dlib's HOG detector and landmarks
+				// (checked next); no cascade file is used at run time.
+				return "OpenCV " + v, nil
 			}},
 		{name: "face model", required: true, fix: fmt.Sprintf(aptFix, "libdlib-data"),
 			run: func(context.Context) (string, error) {
@@ -146,32 +176,22 @@ func doctorChecks(p *robot.Profile, broker string) []check {
 				sp.Close()
 				return "pocketsphinx en-US model loads", nil
 			}},
-		{name: "speaker", fix: "start PulseAudio (pulseaudio --start) or connect a speaker; the robot speaks silently until then",
+		{name: "speaker", required: needs.speaker, fix: "start PulseAudio (pulseaudio --start) or connect a speaker; the robot speaks silently until then",
 			run: func(context.Context) (string, error) {
 				if err := playback.Check(); err != nil {
 					return "", err
 				}
 				return "default audio output plays", nil
 			}},
-		{name: "microphone", fix: "plug in a microphone or start PulseAudio; the run goes on without voice until then",
-			run: func(context.Context) (string, error) {
-				devs, err := microphone.Devices(microphone.DefaultOpts())
-				if err != nil {
-					return "", err
-				}
-				if len(devs) == 0 {
-					return "", errors.New("no capture device")
-				}
-				return strings.Join(devs, "; "), nil
-			}},
-		{name: "camera", fix: "plug in a V4L2 camera (or use --video FILE); the run goes on with voice and posture",
-			run: func(context.Context) (string, error) {
-				cams, _ := filepath.Glob("/dev/video*")
-				if len(cams) == 0 {
-					return "", errors.New("no /dev/video* device")
-				}
-				return strings.Join(cams, ", "), nil
-			}},
+		{name: "microphone", required: needs.mic, fix: "plug in a microphone or start PulseAudio; the run goes on without voice until then",
+			run: func(ctx context.Context) (string, error) { return captureHardware(ctx, "/dev/snd", os.Getenv) }},
+		{name: "camera", required: needs.camera, fix: "plug in a V4L2 camera (or use --video FILE); the run goes on with voice and posture",
+			run: func(context.Context) (string, error) { return cameraDevices("/dev") }},
+	}
+	if needs.journal != "" && needs.journal != "off" {
+		checks = append(checks, check{name: "journal", required: true,
+			fix: "give --journal a writable path, or free disk space; `kindred sessions list` reads it",
+			run: func(ctx context.Context) (string, error) { return journalCheck(ctx, needs.journal) }})
 	}
 	if c, ok := boardCheck(p); ok {
 		checks = append(checks, c)
@@ -228,4 +248,85 @@ func boardCheck(p *robot.Profile) (check, bool) {
 			}}, true
 	}
 	return check{}, false
+}
+
+// captureHardware says whether a real capture device exists: a capture PCM
+// under sndDir (ALSA names them pcmC<card>D<device>c) or a sound server
+// that answers. ALSA's plugin and null devices, which any machine lists, do
+// not count: they record silence.
+func captureHardware(ctx context.Context, sndDir string, getenv func(string) string) (string, error) {
+	pcms, _ := filepath.Glob(filepath.Join(sndDir, "pcmC*D*c"))
+	if len(pcms) > 0 {
+		return "capture hardware " + strings.Join(pcms, ", "), nil
+	}
+	sock := strings.TrimPrefix(getenv("PULSE_SERVER"), "unix:")
+	if sock == "" && getenv("XDG_RUNTIME_DIR") != "" {
+		sock = filepath.Join(getenv("XDG_RUNTIME_DIR"), "pulse", "native")
+	}
+	if sock != "" {
+		var d net.Dialer
+		if conn, err := d.DialContext(ctx, "unix", sock); err == nil {
+			conn.Close()
+			devs, err := microphone.Devices(microphone.DefaultOpts())
+			if err == nil && len(devs) > 0 {
+				return "sound server " + sock + " (" + strings.Join(devs, "; ") + ")", nil
+			}
+			return "sound server " + sock, nil
+		}
+	}
+	return "", fmt.Errorf("no capture device: %s has no capture PCM and no sound server answers", sndDir)
+}
+
+// cameraDevices lists the V4L2 video devices under dev that are character
+// devices a camera could be opened from.
+func cameraDevices(dev string) (string, error) {
+	cams, _ := filepath.Glob(filepath.Join(dev, "video*"))
+	var real []string
+	for _, c := range cams {
+		if st, err := os.Stat(c); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			real = append(real, c)
+		}
+	}
+	if len(real) == 0 {
+		return "", fmt.Errorf("no V4L2 device in %s", dev)
+	}
+	return strings.Join(real, ", "), nil
+}
+
+// journalCheck opens an existing journal and lists its sessions, or checks
+// that a new one could be created where it is configured; it writes nothing.
+func journalCheck(ctx context.Context, path string) (string, error) {
+	if _, err := os.Stat(path); err == nil {
+		j, err := journal.OpenExisting(ctx, path)
+		if err != nil {
+			return "", err
+		}
+		defer j.Close()
+		ss, err := j.Sessions(ctx)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s opens, %d session(s)", path, len(ss)), nil
+	}
+	dir := filepath.Dir(path)
+	for {
+		st, err := os.Stat(dir)
+		if err == nil {
+			if !st.IsDir() {
+				return "", fmt.Errorf("%s: not a directory", dir)
+			}
+			f, err := os.CreateTemp(dir, ".kindred-doctor-*")
+			if err != nil {
+				return "", fmt.Errorf("cannot create the journal in %s: %w", dir, err)
+			}
+			f.Close()
+			os.Remove(f.Name())
+			return fmt.Sprintf("%s does not exist yet; %s is writable", path, dir), nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("%s: %w", path, err)
+		}
+		dir = parent
+	}
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -56,4 +58,55 @@ func lineStarting(out, name string) string {
 		}
 	}
 	return ""
+}
+
+// ALSA lists plugin and null devices on any machine; they are not a
+// microphone. Only a capture PCM or a sound server that answers counts.
+func TestDoctorMicrophoneNeedsRealHardware(t *testing.T) {
+	none := func(string) string { return "" }
+	snd := t.TempDir()
+	if _, err := captureHardware(t.Context(), snd, none); err == nil {
+		t.Error("no capture PCM and no sound server: reported a microphone")
+	}
+	// A playback-only card is not a microphone either.
+	if err := os.WriteFile(filepath.Join(snd, "pcmC0D0p"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := captureHardware(t.Context(), snd, none); err == nil {
+		t.Error("a playback PCM was taken for a microphone")
+	}
+	if err := os.WriteFile(filepath.Join(snd, "pcmC1D0c"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := captureHardware(t.Context(), snd, none); err != nil || !strings.Contains(d, "pcmC1D0c") {
+		t.Errorf("capture PCM present: %q, %v", d, err)
+	}
+	// A sound server socket nobody listens on does not count.
+	env := func(k string) string {
+		if k == "XDG_RUNTIME_DIR" {
+			return t.TempDir()
+		}
+		return ""
+	}
+	if _, err := captureHardware(t.Context(), t.TempDir(), env); err == nil {
+		t.Error("a missing sound server was taken for a microphone")
+	}
+}
+
+func TestDoctorLiveRequiresTheDevicesAndChecksTheJournal(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_RUNTIME_DIR", "")
+	t.Setenv("PULSE_SERVER", "")
+	code, out, _ := runKindred(t, "doctor", "--live", "--journal", filepath.Join(dir, "sub", "j.db"))
+	if line := lineStarting(out, "journal"); !strings.HasPrefix(line, "ok") {
+		t.Errorf("journal in a writable place: %q", line)
+	}
+	cam := lineStarting(out, "camera")
+	if _, err := os.Stat("/dev/video0"); err != nil && (!strings.HasPrefix(cam, "FAIL") || code != 1) {
+		t.Errorf("--live without a camera: exit %d, %q; want FAIL and exit 1", code, cam)
+	}
+	code, out, _ = runKindred(t, "doctor", "--journal", "/proc/nope/j.db")
+	if line := lineStarting(out, "journal"); !strings.HasPrefix(line, "FAIL") || code != 1 {
+		t.Errorf("journal where none can be made: exit %d, %q", code, line)
+	}
 }
