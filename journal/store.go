@@ -109,19 +109,36 @@ func Open(ctx context.Context, path string) (*Journal, error) {
 
 // createPrivate makes the journal's directory (0700) and an empty file (0600)
 // when they are missing: the journal holds health data about people, and
-// SQLite gives its -wal and -shm files the main file's mode.
+// SQLite gives its -wal and -shm files the main file's mode (whatever the
+// umask: it sets the mode explicitly, https://www.sqlite.org/tempfiles.html).
+// A journal that other users could read (made by an older Kindred or
+// another tool) loses their access, and so do its -wal and -shm files.
 func createPrivate(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
-		return nil
+	if err == nil {
+		return f.Close() // a umask only takes bits away from 0600
 	}
-	if err != nil {
+	if !errors.Is(err, fs.ErrExist) {
 		return err
 	}
-	return f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		st, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, st.Mode().Perm()&0o700); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // OpenExisting opens a journal that must already exist, for reading,
