@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -237,5 +238,38 @@ func TestEveryConnectionDeletesSecurely(t *testing.T) {
 			}
 		}
 		defer j.Close()
+	}
+}
+
+// A reader that keeps the write-ahead log in use (another process's open
+// transaction, say) stops the log from being emptied; the deletion says so
+// instead of claiming the files are clean.
+func TestDeleteReportsAReaderHoldingTheLog(t *testing.T) {
+	ctx := context.Background()
+	j, path := openTemp(t)
+	record(t, j, WriterOpts{}, Session{ID: "s-zelda", Person: zeldaID}, personHistory(zeldaID, zeldaName, zeldaPain, 20))
+	other, err := sql.Open("sqlite", dsn(path, "ro"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	tx, err := other.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM alerts`).Scan(&n); err != nil || n == 0 {
+		t.Fatalf("reader sees %d alerts (%v)", n, err)
+	}
+	deleted, err := j.DeletePerson(ctx, zeldaID)
+	if !errors.Is(err, ErrScrubBusy) {
+		t.Fatalf("delete with a reader holding the log: %v, want ErrScrubBusy", err)
+	}
+	if deleted == 0 {
+		t.Error("the rows count is lost with the error")
+	}
+	if sessions, _ := j.Sessions(ctx); len(sessions) != 0 {
+		t.Errorf("rows not deleted: %v", sessions)
 	}
 }

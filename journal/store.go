@@ -538,7 +538,7 @@ func nonNil(s []string) []string {
 // ErrScrubBusy means rows were deleted but other readers kept the WAL from
 // being truncated, so copies of the deleted rows may remain in the -wal file
 // until a later checkpoint; deleting again when the journal is idle finishes it.
-var ErrScrubBusy = errors.New("deleted, but readers kept the write-ahead log from being emptied")
+var ErrScrubBusy = errors.New("rows deleted, but a reader kept the write-ahead log in use: copies may remain in the -wal file; delete again when the journal is idle")
 
 // DeletePerson removes every row about a person: the person, the sessions
 // that were about them (with everything recorded in them) and, in other
