@@ -109,8 +109,9 @@ func Open(ctx context.Context, path string) (*Journal, error) {
 
 // createPrivate makes the journal's directory (0700) and an empty file (0600)
 // when they are missing: the journal holds health data about people, and
-// SQLite gives its -wal and -shm files the main file's mode (whatever the
-// umask: it sets the mode explicitly, https://www.sqlite.org/tempfiles.html).
+// SQLite's unix VFS gives its -wal and -shm files the main file's
+// permissions (TestJournalFilesArePrivateWhateverTheUmask holds this with
+// umask 0).
 // A journal that other users could read (made by an older Kindred or
 // another tool) loses their access, and so do its -wal and -shm files.
 func createPrivate(path string) error {
