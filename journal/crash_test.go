@@ -20,6 +20,9 @@ func TestMain(m *testing.M) {
 	if path := os.Getenv(crashChildEnv); path != "" {
 		crashChild(path) // never returns: the parent kills it
 	}
+	if path := os.Getenv(urgentChildEnv); path != "" {
+		urgentChild(path, os.Getenv(urgentKindEnv)) // never returns: it kills itself
+	}
 	os.Exit(m.Run())
 }
 

@@ -10,7 +10,20 @@
 //
 // A Writer is the only goroutine that writes: stages Submit records without
 // ever blocking (a bounded queue, drops counted), the Writer commits batches
-// at least every 500 ms, so a crash loses at most the last second. A write
-// failure (disk full) is reported once and the robot keeps caring.
-// Sessions left open by a crash are marked incomplete at the next Open.
+// at least every 500 ms, so a crash loses at most the last second. Alerts and
+// opt-outs (a transition to behavior.StateOptedOut) do not wait for the
+// batch: the Writer commits each, with whatever was queued before it, as
+// soon as it takes it from the queue. Submit itself never waits for the
+// disk, so a kill -9 in the moment between Submit and that commit (well
+// under a millisecond on an idle writer) can still lose one; a commit
+// survives a killed process, and with synchronous=NORMAL a power cut may
+// lose the last commits before the next checkpoint. A write failure (disk
+// full) is reported once and the robot keeps caring. Sessions left open by
+// a crash are marked incomplete at the next Open.
+//
+// Deletion (of a person, a session, or by retention) deletes from the files
+// too: every connection runs with secure_delete, and a deletion is followed
+// by VACUUM and a TRUNCATE checkpoint, so the deleted rows are not found in
+// the database, -wal or -shm files. The files are created 0600 in a 0700
+// directory whatever the umask.
 package journal

@@ -122,8 +122,61 @@ func setItems(row []string, it Items) {
 	row[column["consolability"]] = num(it.Consolability)
 }
 
-// CSVRow flattens one record into CSVHeader columns.
+// formattedColumns hold what this package formats: numbers (which may be
+// negative and must stay numbers), 0/1, and JSON (which starts with [ or {).
+// Every other column may hold text from outside: names, reasons, notes,
+// speech, fault messages.
+var formattedColumns = map[string]bool{"at_s": true, "score": true, "breathing": true, "vocalisation": true,
+	"face": true, "body": true, "consolability": true, "pspi": true, "confidence": true, "present": true,
+	"pending": true, "rating": true, "cues": true, "joints": true}
+
+// formulaTriggers are the first characters that make a spreadsheet read a
+// cell as a formula (OWASP, "CSV Injection":
+// https://owasp.org/www-community/attacks/CSV_Injection).
+const formulaTriggers = "=+-@\t\r"
+
+// neutralise keeps a text cell from being read as a formula by prefixing a
+// single quote, which spreadsheets show as text. To stay reversible it also
+// prefixes a text that already starts with quotes followed by a trigger
+// (the text '=1 gets a second quote), so the reader can drop exactly one
+// quote from any cell of the form quotes-then-trigger and get the text
+// back; a text like 'tis is written as it is.
+func neutralise(s string) string {
+	if quotedTrigger(s, 0) {
+		return "'" + s
+	}
+	return s
+}
+
+// unneutralise undoes neutralise.
+func unneutralise(s string) string {
+	if quotedTrigger(s, 1) {
+		return s[1:]
+	}
+	return s
+}
+
+// quotedTrigger reports whether s is at least minQuotes single quotes
+// followed by a formula trigger.
+func quotedTrigger(s string, minQuotes int) bool {
+	rest := strings.TrimLeft(s, "'")
+	return len(s)-len(rest) >= minQuotes && rest != "" && strings.IndexByte(formulaTriggers, rest[0]) >= 0
+}
+
+// CSVRow flattens one record into CSVHeader columns. Text cells that a
+// spreadsheet would run as a formula are neutralised with a leading quote
+// (see neutralise); ReadCSV removes it again.
 func CSVRow(session string, r Record) []string {
+	row := csvRow(session, r)
+	for i, col := range CSVHeader {
+		if !formattedColumns[col] {
+			row[i] = neutralise(row[i])
+		}
+	}
+	return row
+}
+
+func csvRow(session string, r Record) []string {
 	row := make([]string, len(CSVHeader))
 	set := func(col, v string) { row[column[col]] = v }
 	set("session", session)
@@ -227,10 +280,14 @@ type rowParser struct {
 	err error
 }
 
-func (p *rowParser) s(col string) string { return p.row[column[col]] }
+// s reads a text cell, undoing the writer's formula neutralisation.
+func (p *rowParser) s(col string) string { return unneutralise(p.row[column[col]]) }
+
+// raw reads a formatted cell (a number, 0/1 or JSON), never neutralised.
+func (p *rowParser) raw(col string) string { return p.row[column[col]] }
 
 func (p *rowParser) f(col string) float64 {
-	v, err := strconv.ParseFloat(p.s(col), 64)
+	v, err := strconv.ParseFloat(p.raw(col), 64)
 	if err != nil && p.err == nil {
 		p.err = fmt.Errorf("%s: %w", col, err)
 	}
@@ -238,7 +295,7 @@ func (p *rowParser) f(col string) float64 {
 }
 
 func (p *rowParser) b(col string) bool {
-	switch p.s(col) {
+	switch p.raw(col) {
 	case "1":
 		return true
 	case "0":
@@ -251,7 +308,7 @@ func (p *rowParser) b(col string) bool {
 }
 
 func (p *rowParser) json(col string, v any) {
-	if err := json.Unmarshal([]byte(p.s(col)), v); err != nil && p.err == nil {
+	if err := json.Unmarshal([]byte(p.raw(col)), v); err != nil && p.err == nil {
 		p.err = fmt.Errorf("%s: %w", col, err)
 	}
 }
@@ -290,7 +347,7 @@ func parseRow(row []string) (Record, error) {
 	case KindAnnotation:
 		a := Annotation{At: at, Person: p.s("person"), Annotator: p.s("annotator"), Scale: Scale(p.s("scale")),
 			Rating: p.f("rating"), Note: p.s("note")}
-		if p.s("breathing") != "" {
+		if p.raw("breathing") != "" {
 			it := p.items()
 			a.Items = &it
 		}

@@ -78,6 +78,10 @@ func dsn(path string, mode string) string {
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
+	// Deleted rows are overwritten with zeros, not just unlinked: a pragma
+	// is per connection, so it goes in the DSN every pooled connection runs
+	// (https://www.sqlite.org/pragma.html#pragma_secure_delete).
+	q.Add("_pragma", "secure_delete(1)")
 	if mode != "" {
 		q.Add("mode", mode)
 	}
@@ -105,19 +109,37 @@ func Open(ctx context.Context, path string) (*Journal, error) {
 
 // createPrivate makes the journal's directory (0700) and an empty file (0600)
 // when they are missing: the journal holds health data about people, and
-// SQLite gives its -wal and -shm files the main file's mode.
+// SQLite's unix VFS gives its -wal and -shm files the main file's
+// permissions (TestJournalFilesArePrivateWhateverTheUmask holds this with
+// umask 0).
+// A journal that other users could read (made by an older Kindred or
+// another tool) loses their access, and so do its -wal and -shm files.
 func createPrivate(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
-		return nil
+	if err == nil {
+		return f.Close() // a umask only takes bits away from 0600
 	}
-	if err != nil {
+	if !errors.Is(err, fs.ErrExist) {
 		return err
 	}
-	return f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		st, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, st.Mode().Perm()&0o700); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // OpenExisting opens a journal that must already exist, for reading,
@@ -514,13 +536,19 @@ func nonNil(s []string) []string {
 	return s
 }
 
+// ErrScrubBusy means rows were deleted but other readers kept the WAL from
+// being truncated, so copies of the deleted rows may remain in the -wal file
+// until a later checkpoint; deleting again when the journal is idle finishes it.
+var ErrScrubBusy = errors.New("rows deleted, but a reader kept the write-ahead log in use: copies may remain in the -wal file; delete again when the journal is idle")
+
 // DeletePerson removes every row about a person: the person, the sessions
 // that were about them (with everything recorded in them) and, in other
-// sessions, every record naming them. It returns how many rows went.
+// sessions, every record naming them. Then it scrubs the files (see scrub),
+// so the person is not found in them. It returns how many rows went.
 func (j *Journal) DeletePerson(ctx context.Context, id string) (int64, error) {
 	n, err := deletePerson(ctx, j.db, id)
 	if err != nil {
-		return 0, fmt.Errorf("journal: %s: %w", j.path, err)
+		return n, fmt.Errorf("journal: %s: %w", j.path, err)
 	}
 	return n, nil
 }
@@ -534,26 +562,71 @@ func deletePerson(ctx context.Context, db *sql.DB, id string) (int64, error) {
 		return 0, fmt.Errorf("delete person %s: %w", id, err)
 	}
 	defer tx.Rollback()
-	var total int64
-	stmts := []string{`DELETE FROM sessions WHERE person = ?`, `DELETE FROM persons WHERE id = ?`}
-	for _, t := range personTables {
-		stmts = append(stmts, `DELETE FROM `+t+` WHERE person = ?`)
-	}
-	for _, s := range stmts {
-		res, err := tx.ExecContext(ctx, s, id)
-		if err != nil {
-			return 0, fmt.Errorf("delete person %s: %w", id, err)
-		}
-		n, _ := res.RowsAffected()
-		total += n
+	total, err := deletePersonRows(ctx, tx, id)
+	if err != nil {
+		return 0, fmt.Errorf("delete person %s: %w", id, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("delete person %s: %w", id, err)
 	}
+	if err := scrub(ctx, db); err != nil {
+		return total, fmt.Errorf("delete person %s: %w", id, err)
+	}
 	return total, nil
 }
 
-// DeleteSession removes a session and everything recorded in it.
+// deletePersonRows is the one place that knows which rows are about a
+// person; a new table that names people adds its DELETE here. It runs
+// inside the caller's transaction and returns how many rows went.
+func deletePersonRows(ctx context.Context, x execer, id string) (int64, error) {
+	stmts := []string{`DELETE FROM sessions WHERE person = ?`, `DELETE FROM persons WHERE id = ?`}
+	for _, t := range personTables {
+		stmts = append(stmts, `DELETE FROM `+t+` WHERE person = ?`)
+	}
+	var total int64
+	for _, s := range stmts {
+		res, err := x.ExecContext(ctx, s, id)
+		if err != nil {
+			return 0, err
+		}
+		n, _ := res.RowsAffected()
+		total += n
+	}
+	return total, nil
+}
+
+// scrub makes deleted rows unreadable in the journal's files, not just
+// unreachable by queries. secure_delete zeroes them in the pages the delete
+// rewrote, but in WAL mode the older copies of those pages stay in the -wal
+// file, and freed space in the main file keeps what it held. VACUUM rewrites
+// every page of the database from the live rows only (in WAL mode, into the
+// log); a TRUNCATE checkpoint then copies those pages over the main file,
+// shrinks it, and empties the log to zero bytes
+// (https://www.sqlite.org/lang_vacuum.html, https://www.sqlite.org/pragma.html#pragma_wal_checkpoint).
+// VACUUM's own scratch copy holds only surviving rows, in a temporary file
+// SQLite unlinks as it opens it.
+//
+// VACUUM needs free disk space about the size of the database; when it
+// fails, the checkpoint still runs, and secure_delete has already zeroed
+// what this deletion removed.
+func scrub(ctx context.Context, db *sql.DB) error {
+	var errs []error
+	if _, err := db.ExecContext(ctx, `VACUUM`); err != nil {
+		errs = append(errs, fmt.Errorf("scrub: vacuum: %w", err))
+	}
+	var busy, logFrames, checkpointed int
+	err := db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &checkpointed)
+	switch {
+	case err != nil:
+		errs = append(errs, fmt.Errorf("scrub: checkpoint: %w", err))
+	case busy != 0:
+		errs = append(errs, fmt.Errorf("scrub: %w", ErrScrubBusy))
+	}
+	return errors.Join(errs...)
+}
+
+// DeleteSession removes a session and everything recorded in it, then
+// scrubs the files like DeletePerson.
 func (j *Journal) DeleteSession(ctx context.Context, id string) error {
 	res, err := j.db.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, id)
 	if err != nil {
@@ -562,29 +635,39 @@ func (j *Journal) DeleteSession(ctx context.Context, id string) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("journal: session %q: %w", id, ErrNoSession)
 	}
+	if err := scrub(ctx, j.db); err != nil {
+		return fmt.Errorf("journal: delete session %s: %w", id, err)
+	}
 	return nil
 }
 
 // DeleteOlderThan is the retention rule: it removes sessions that started
-// more than days before now (open sessions are kept) and returns how many.
+// more than days before now (open sessions are kept), scrubs the files when
+// any went, and returns how many.
 func (j *Journal) DeleteOlderThan(ctx context.Context, now time.Time, days int) (int, error) {
 	n, err := deleteOlderThan(ctx, j.db, now, days)
 	if err != nil {
-		return 0, fmt.Errorf("journal: %s: %w", j.path, err)
+		return n, fmt.Errorf("journal: %s: %w", j.path, err)
 	}
 	return n, nil
 }
 
-func deleteOlderThan(ctx context.Context, x execer, now time.Time, days int) (int, error) {
+func deleteOlderThan(ctx context.Context, db *sql.DB, now time.Time, days int) (int, error) {
 	if days <= 0 {
 		return 0, fmt.Errorf("retention: days must be positive, not %d", days)
 	}
 	cut := now.Add(-time.Duration(days) * 24 * time.Hour)
-	res, err := x.ExecContext(ctx, `DELETE FROM sessions WHERE started_ns < ? AND status != ?`, nanos(cut), StatusOpen)
+	res, err := db.ExecContext(ctx, `DELETE FROM sessions WHERE started_ns < ? AND status != ?`, nanos(cut), StatusOpen)
 	if err != nil {
 		return 0, fmt.Errorf("retention: %w", err)
 	}
 	n, _ := res.RowsAffected()
+	if n == 0 {
+		return 0, nil
+	}
+	if err := scrub(ctx, db); err != nil {
+		return int(n), fmt.Errorf("retention: %w", err)
+	}
 	return int(n), nil
 }
 

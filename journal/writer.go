@@ -7,6 +7,8 @@ import (
 	"io"
 	"sync/atomic"
 	"time"
+
+	"github.com/kindred-hri/kindred/behavior"
 )
 
 // WriterOpts tune a Writer.
@@ -283,9 +285,24 @@ func (w *Writer) take(ctx context.Context, st *runState, o op) {
 	if o.end {
 		st.session = ""
 	}
-	if st.records >= w.opts.BatchMax {
+	if st.records >= w.opts.BatchMax || (o.rec != nil && committedAtOnce(o.rec)) {
 		w.commit(ctx, st)
 	}
+}
+
+// committedAtOnce says which records do not wait for the next batch: an
+// alert asks a carer to look, and an opt-out is a person withdrawing
+// consent; losing either to a crash in the batch window is worse than one
+// small transaction each (they are rare). Whatever is queued before them is
+// committed with them, in order.
+func committedAtOnce(r Record) bool {
+	switch v := r.(type) {
+	case Alert:
+		return true
+	case Transition:
+		return v.To == string(behavior.StateOptedOut)
+	}
+	return false
 }
 
 // stamp binds a record op to the session it arrived in.

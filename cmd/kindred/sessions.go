@@ -141,6 +141,12 @@ func sessionsExport(ctx context.Context, e env, args []string) error {
 		if err != nil {
 			return badInput("sessions export: --out %s: %v", *out, err)
 		}
+		// OpenFile's mode applies only to a new file: an existing one that
+		// others could read is made private before any data goes in.
+		if err := file.Chmod(0o600); err != nil {
+			file.Close()
+			return badInput("sessions export: --out %s: %v", *out, err)
+		}
 		w = file
 	}
 	if err := j.Export(ctx, *id, f, w); err != nil {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -101,6 +102,76 @@ func TestSessionsListExportDelete(t *testing.T) {
 	}
 	if code, _, _ := run(t, "sessions", "delete", "--journal", path, "--session", "s-ana"); code != 0 {
 		t.Errorf("delete session: %d", code)
+	}
+}
+
+// An export is health data: 0600 whether the file is new or was there
+// (readable by others) before, whatever the umask.
+func TestSessionsExportIsPrivate(t *testing.T) {
+	path := syntheticJournal(t)
+	for _, existed := range []bool{false, true} {
+		old := syscall.Umask(0)
+		out := filepath.Join(t.TempDir(), "s.csv")
+		if existed {
+			if err := os.WriteFile(out, []byte("old\n"), 0o666); err != nil {
+				t.Fatal(err)
+			}
+		}
+		code, _, errs := run(t, "sessions", "export", "--journal", path, "--session", "s-ana", "--out", out)
+		syscall.Umask(old)
+		if code != 0 {
+			t.Fatalf("export: %d %s", code, errs)
+		}
+		st, err := os.Stat(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o600 {
+			t.Errorf("existed %v: export has mode %v, want 0600", existed, st.Mode().Perm())
+		}
+	}
+}
+
+// After `sessions delete --person`, the person's ID is in none of the
+// journal's files (what `strings FILE | grep` would find), even while the
+// robot has the journal open.
+func TestSessionsDeletePersonLeavesNoTraceInTheFiles(t *testing.T) {
+	path := syntheticJournal(t)
+	grep := func() []string {
+		entries, err := os.ReadDir(filepath.Dir(path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var found []string
+		for _, e := range entries {
+			b, err := os.ReadFile(filepath.Join(filepath.Dir(path), e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Contains(b, []byte("p-ana")) {
+				found = append(found, e.Name())
+			}
+		}
+		return found
+	}
+	if len(grep()) == 0 {
+		t.Fatal("p-ana is in no file before deletion")
+	}
+	// The robot is running: its journal stays open while the carer deletes,
+	// so the CLI's close is not the last one and cannot tidy up the log.
+	robot, err := journal.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer robot.Close()
+	if _, err := robot.Sessions(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := run(t, "sessions", "delete", "--journal", path, "--person", "p-ana"); code != 0 {
+		t.Fatalf("delete: %d %s %s", code, out, errs)
+	}
+	if f := grep(); len(f) > 0 {
+		t.Errorf("after deletion p-ana is still in %v", f)
 	}
 }
 
