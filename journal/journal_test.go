@@ -39,7 +39,7 @@ func fixedNow() func() time.Time {
 func sample(person string) []Record {
 	it := Items{Breathing: 1, Vocalisation: 2, Face: 1.5, Body: 0.5, Consolability: 0}
 	return []Record{
-		Transition{At: 0, From: "idle", To: "engaged", Reason: "person_arrived", Person: person},
+		Transition{At: 0, From: "idle", To: "engaged", Reason: "person_arrived", Person: person, Source: "sensing"},
 		Assessment{At: 500 * time.Millisecond, Person: person, Score: 5, Items: it, PSPI: 6.25,
 			Band: perception.BandModerate, Confidence: 0.8, Cues: []string{"brow lowered", "moaning, loud"}, Present: true},
 		PoseSample{At: 600 * time.Millisecond, Joints: robot.Pose{robot.HeadPan: 3.5, robot.Jaw: -1}},

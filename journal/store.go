@@ -22,7 +22,14 @@ import (
 const applicationID = 0x4B4E4452
 
 // schemaVersion is bumped with a migration whenever the tables change.
-const schemaVersion = 1
+const schemaVersion = 2
+
+// migrations[v] takes a journal from schema version v to v+1. Each runs in
+// one transaction, so a journal is never left between two versions.
+var migrations = map[int][]string{
+	// 1 → 2: who caused a state change (console, mqtt, voice, touch, ...).
+	1: {`ALTER TABLE transitions ADD COLUMN source TEXT NOT NULL DEFAULT ''`},
+}
 
 // ErrNotJournal means the file exists but is not a Kindred journal (or is corrupt).
 var ErrNotJournal = errors.New("not a kindred journal")
@@ -187,8 +194,12 @@ func (j *Journal) init(ctx context.Context, create bool) error {
 	}
 	switch {
 	case appID == applicationID && version == schemaVersion:
+	case appID == applicationID && version < schemaVersion:
+		if err := j.migrate(ctx, version); err != nil {
+			return err
+		}
 	case appID == applicationID:
-		return fmt.Errorf("schema version %d, this build reads %d", version, schemaVersion)
+		return fmt.Errorf("schema version %d, this build reads up to %d", version, schemaVersion)
 	case appID == 0 && create:
 		var tables int
 		if err := j.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master`).Scan(&tables); err != nil {
@@ -212,6 +223,30 @@ func (j *Journal) init(ctx context.Context, create bool) error {
 	return nil
 }
 
+// migrate brings a journal of schema version from up to schemaVersion.
+func (j *Journal) migrate(ctx context.Context, from int) error {
+	for v := from; v < schemaVersion; v++ {
+		steps, ok := migrations[v]
+		if !ok {
+			return fmt.Errorf("schema version %d: no migration to %d", v, v+1)
+		}
+		tx, err := j.db.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("migrate to %d: %w", v+1, err)
+		}
+		for _, q := range append(steps, fmt.Sprintf(`PRAGMA user_version = %d`, v+1)) {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("migrate to %d: %w", v+1, err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migrate to %d: %w", v+1, err)
+		}
+	}
+	return nil
+}
+
 var schema = []string{
 	`CREATE TABLE sessions(id TEXT PRIMARY KEY, robot TEXT NOT NULL, condition TEXT NOT NULL,
 		seed INTEGER NOT NULL, consent INTEGER NOT NULL, person TEXT NOT NULL,
@@ -222,7 +257,8 @@ var schema = []string{
 		vocalisation REAL NOT NULL, face REAL NOT NULL, body REAL NOT NULL, consolability REAL NOT NULL,
 		pspi REAL NOT NULL, band TEXT NOT NULL, confidence REAL NOT NULL, cues TEXT NOT NULL, present INTEGER NOT NULL)`,
 	`CREATE TABLE transitions(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-		at_ns INTEGER NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL, reason TEXT NOT NULL, person TEXT NOT NULL)`,
+		at_ns INTEGER NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL, reason TEXT NOT NULL, person TEXT NOT NULL,
+		source TEXT NOT NULL DEFAULT '')`,
 	`CREATE TABLE utterances(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
 		at_ns INTEGER NOT NULL, person TEXT NOT NULL, intent TEXT NOT NULL, text TEXT NOT NULL,
 		lang TEXT NOT NULL, tone TEXT NOT NULL, uid TEXT NOT NULL, pending INTEGER NOT NULL)`,
@@ -364,7 +400,7 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 	case KindAssessment:
 		q = `SELECT at_ns, person, score, breathing, vocalisation, face, body, consolability, pspi, band, confidence, cues, present FROM assessments`
 	case KindTransition:
-		q = `SELECT at_ns, from_state, to_state, reason, person FROM transitions`
+		q = `SELECT at_ns, from_state, to_state, reason, person, source FROM transitions`
 	case KindUtterance:
 		q = `SELECT at_ns, person, intent, text, lang, tone, uid, pending FROM utterances`
 	case KindPose:
@@ -400,7 +436,7 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 			r = a
 		case KindTransition:
 			var t Transition
-			err = rows.Scan(&at, &t.From, &t.To, &t.Reason, &t.Person)
+			err = rows.Scan(&at, &t.From, &t.To, &t.Reason, &t.Person, &t.Source)
 			t.At = time.Duration(at)
 			r = t
 		case KindUtterance:
@@ -497,7 +533,8 @@ func insertRecord(ctx context.Context, x execer, session string, r Record) error
 			v.Person, v.Score, v.Items.Breathing, v.Items.Vocalisation, v.Items.Face, v.Items.Body,
 			v.Items.Consolability, v.PSPI, v.Band, v.Confidence, string(cues), v.Present)
 	case Transition:
-		_, err = x.ExecContext(ctx, `INSERT INTO transitions VALUES(?,?,?,?,?,?)`, session, at, v.From, v.To, v.Reason, v.Person)
+		_, err = x.ExecContext(ctx, `INSERT INTO transitions VALUES(?,?,?,?,?,?,?)`, session, at, v.From, v.To, v.Reason, v.Person,
+			v.Source)
 	case Utterance:
 		_, err = x.ExecContext(ctx, `INSERT INTO utterances VALUES(?,?,?,?,?,?,?,?,?)`, session, at, v.Person,
 			v.Intent, v.Text, v.Lang, v.Tone, v.ID, v.Pending)
