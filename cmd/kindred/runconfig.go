@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kindred-hri/kindred/behavior"
+	"github.com/kindred-hri/kindred/internal/yamlerr"
 )
 
 // runConfig is the file given to `kindred run --config`. Flags override it.
@@ -55,7 +56,7 @@ func loadRunConfig(path string) (runConfig, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return c, badInput("config %s: %v", path, oneLine(err))
+		return c, badInput("config %s: %s", path, yamlerr.Describe(err, data))
 	}
 	if err := c.validate(); err != nil {
 		return c, badInput("config %s: %v", path, err)

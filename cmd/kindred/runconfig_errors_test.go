@@ -1,0 +1,39 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A config mistake is told as file, line, field and what was expected;
+// never in the decoder's Go type names.
+func TestConfigErrorsNameFileLineAndField(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ yaml, want string }{
+		{"robot:\n  nmae: kiri\n", "line 2: nmae: unknown field"},
+		{"speed: fast\n", `line 1: speed: "fast" is not a number`},
+		{"behavior:\n  pain:\n    concern: high\n", `line 3: concern: "high" is not a number`},
+		{"behavior:\n  alert:\n    cooldown: 5\n", `line 3: cooldown: "5" is not a duration`},
+	} {
+		path := filepath.Join(dir, "robot.yaml")
+		if err := os.WriteFile(path, []byte(tc.yaml), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := loadRunConfig(path)
+		if err == nil {
+			t.Errorf("%q loaded", tc.yaml)
+			continue
+		}
+		msg := err.Error()
+		if !strings.Contains(msg, path) || !strings.Contains(msg, tc.want) {
+			t.Errorf("%q: %s\nwant the file and %q", tc.yaml, msg, tc.want)
+		}
+		for _, leak := range []string{"float64", "time.Duration", "struct {", "!!", "unmarshal"} {
+			if strings.Contains(msg, leak) {
+				t.Errorf("%q: %q leaks %q", tc.yaml, msg, leak)
+			}
+		}
+	}
+}
