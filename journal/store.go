@@ -57,6 +57,10 @@ type Session struct {
 	Started   time.Time `json:"started"`
 	Ended     time.Time `json:"ended,omitzero"`
 	Status    Status    `json:"status"`
+	// SessionTime is the session time its records cover, in seconds:
+	// observation time, so a run at --speed 20 lists the minutes it
+	// simulated, not the seconds it took (the time of its last record).
+	SessionTime float64 `json:"session_time_s"`
 }
 
 // Person is someone the robot knows, pseudonymously.
@@ -332,7 +336,12 @@ func (j *Journal) Session(ctx context.Context, id string) (Session, error) {
 // querySessions reads the sessions a WHERE clause selects, newest first.
 func (j *Journal) querySessions(ctx context.Context, where string, args ...any) ([]Session, error) {
 	rows, err := j.db.QueryContext(ctx, `SELECT id, robot, condition, seed, consent, person, started_ns,
-		ended_ns, status FROM sessions `+where+` ORDER BY started_ns DESC, id DESC`, args...)
+		ended_ns, status, coalesce((SELECT max(at_ns) FROM (
+			SELECT max(at_ns) AS at_ns FROM assessments WHERE session = sessions.id
+			UNION ALL SELECT max(at_ns) FROM poses WHERE session = sessions.id
+			UNION ALL SELECT max(at_ns) FROM transitions WHERE session = sessions.id
+			UNION ALL SELECT max(at_ns) FROM utterances WHERE session = sessions.id)), 0)
+		FROM sessions `+where+` ORDER BY started_ns DESC, id DESC`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("journal: sessions: %w", err)
 	}
@@ -342,11 +351,13 @@ func (j *Journal) querySessions(ctx context.Context, where string, args ...any) 
 		var s Session
 		var started int64
 		var ended sql.NullInt64
+		var length int64
 		if err := rows.Scan(&s.ID, &s.Robot, &s.Condition, &s.Seed, &s.Consent, &s.Person, &started,
-			&ended, &s.Status); err != nil {
+			&ended, &s.Status, &length); err != nil {
 			return nil, fmt.Errorf("journal: sessions: %w", err)
 		}
 		s.Started = time.Unix(0, started).UTC()
+		s.SessionTime = time.Duration(length).Seconds()
 		if ended.Valid {
 			s.Ended = time.Unix(0, ended.Int64).UTC()
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -336,7 +337,34 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 			runErr = errors.Join(runErr, err)
 		}
 	}
+	fmt.Fprintln(e.stderr, endLine(writer, comp, clock, f.summary))
 	return runErr
+}
+
+// endLine is the run's last word: which session it was, how much session
+// time it covered, whether a carer was alerted, and where the summary is.
+func endLine(w *journal.Writer, comp *companion, clock *sessionClock, summary string) string {
+	var b strings.Builder
+	b.WriteString("kindred: run ended")
+	if w != nil {
+		fmt.Fprintf(&b, ", session %s", w.SessionID())
+	}
+	fmt.Fprintf(&b, " (%v of session time)", clock.Now().Round(time.Second))
+	comp.stats.mu.Lock()
+	alerts := comp.stats.alerts
+	comp.stats.mu.Unlock()
+	switch alerts {
+	case 0:
+		b.WriteString("; no alerts went out")
+	case 1:
+		b.WriteString("; 1 alert went out")
+	default:
+		fmt.Fprintf(&b, "; %d alerts went out", alerts)
+	}
+	if summary != "" {
+		fmt.Fprintf(&b, "; summary in %s", summary)
+	}
+	return b.String()
 }
 
 // playScenario plays the scenario into the companion. A scenario named
@@ -510,8 +538,32 @@ func writeSummary(path string, comp *companion, lim *robot.Limiter, clock *sessi
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+	// The summary holds a person's pain figures: for the user alone.
+	if err := writeFilePrivate(path, append(data, '\n')); err != nil {
 		return fmt.Errorf("summary: %w", err)
 	}
 	return nil
+}
+
+// writeFilePrivate writes data to path with mode 0600 whatever the umask,
+// through a temporary file in the same directory and a rename, so a run
+// that fails midway never leaves half a file.
+func writeFilePrivate(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename there is nothing to remove
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
