@@ -15,6 +15,7 @@ import (
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/mimicry"
 	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/face"
 	"github.com/kindred-hri/kindred/perception/fusion"
 	"github.com/kindred-hri/kindred/robot"
 	"github.com/kindred-hri/kindred/voices"
@@ -55,6 +56,11 @@ type companion struct {
 	// onComfort tells the scenario player that comfort began, so its
 	// virtual person can respond.
 	onComfort []func(at time.Duration)
+
+	// ids names the faces a live camera tracks; faceBaseline is the
+	// assumed person's calibrated face (nil: learnt per face).
+	ids          *identities
+	faceBaseline *face.Baseline
 
 	stats runStats
 	state atomic.Value // behavior.State, for the console's status
@@ -152,8 +158,14 @@ func (c *companion) Event(e perception.Event) {
 		return
 	}
 	c.clock.observe(e.At)
-	c.send(c.fusionEvents, e)
-	c.sendInput(behavior.EventInput(e))
+	events := []perception.Event{e}
+	if c.ids != nil {
+		events = c.ids.resolveAll(e)
+	}
+	for _, e := range events {
+		c.send(c.fusionEvents, e)
+		c.sendInput(behavior.EventInput(e))
+	}
 }
 
 func (c *companion) send(ch chan perception.Event, e perception.Event) {

@@ -34,6 +34,12 @@ func openVoice(log io.Writer) (voices.Synthesizer, voices.Player, error) {
 // its 68-point landmarks, and solvePnP head pose. The 100 MB shape model
 // loads (about 1 s) while the detector is built (about 0.4 s).
 func openFacePipeline(detectEvery int) (*face.Pipeline, func(), error) {
+	return openFacePipelineWith(detectEvery, nil)
+}
+
+// openFacePipelineWith scores faces against baseline when it is not nil (a
+// calibrated person's neutral face) instead of learning one per face.
+func openFacePipelineWith(detectEvery int, baseline *face.Baseline) (*face.Pipeline, func(), error) {
 	type loaded struct {
 		lm  *dlib.Landmarker
 		err error
@@ -51,6 +57,7 @@ func openFacePipeline(detectEvery int) (*face.Pipeline, func(), error) {
 	}
 	o := face.DefaultOpts
 	o.DetectEvery = detectEvery
+	o.Baseline = baseline
 	pipe, err := face.NewPipeline(face.Fallback{First: fine.Shrunk(320), Then: fine}, m.lm, pose.New(), o)
 	if err != nil {
 		fine.Close()

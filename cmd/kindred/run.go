@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/mimicry"
 	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/face"
 	"github.com/kindred-hri/kindred/perception/fusion"
 	"github.com/kindred-hri/kindred/perception/scenario"
 	"github.com/kindred-hri/kindred/robot"
@@ -37,6 +39,7 @@ type runFlags struct {
 	summary                     string
 	printFSM                    bool
 	lang, persona               string
+	person                      string
 }
 
 func cmdRun(ctx context.Context, e env, args []string) error {
@@ -58,11 +61,15 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	fs.BoolVar(&f.printFSM, "print-fsm", false, "print the behaviour state machine as a Mermaid diagram and exit")
 	fs.StringVar(&f.lang, "lang", "", "language of speech: en, de, fr, es, zh")
 	fs.StringVar(&f.persona, "persona", "", "voice persona name or YAML file")
+	fs.StringVar(&f.person, "person", "", "the person this session is with (a calibrated person's id): the face the camera sees is taken to be them")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return badInput("unexpected argument %q", fs.Arg(0))
+	}
+	if f.person != "" && calibration.PersonID(f.person) != f.person {
+		return badInput("--person %q is not a person id; kindred calibrate person prints the id (e.g. ada-lovelace)", f.person)
 	}
 	cfg, err := loadRunConfig(f.config)
 	if err != nil {
@@ -92,6 +99,7 @@ func overrideConfig(cfg *runConfig, f *runFlags) {
 	set(&cfg.MQTT, f.mqtt)
 	set(&cfg.Lang, f.lang)
 	set(&cfg.Persona, f.persona)
+	set(&cfg.Primary, f.person)
 	if f.speed != 0 {
 		cfg.Speed = f.speed
 	}
@@ -168,10 +176,12 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	}
 
 	fopts := fusion.DefaultOpts()
+	var persons *calibration.PersonStore
 	if dir, err := calibration.DefaultPersonDir(); err == nil {
 		// People calibrated with `kindred calibrate person` are scored
 		// against their own baselines when they arrive.
-		fopts.Profiles = calibration.NewPersonStore(dir)
+		persons = calibration.NewPersonStore(dir)
+		fopts.Profiles = persons
 	}
 	fu, err := fusion.New(fopts)
 	if err != nil {
@@ -205,6 +215,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	}
 
 	comp = newCompanion(clock, limiter, fu, engine, mirror, speaker, records, e.stderr)
+	comp.ids, comp.faceBaseline = assumePerson(cfg, persons, e.stderr)
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -566,4 +577,32 @@ func writeFilePrivate(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// assumePerson is who the camera's faces are taken to be (--person, or the
+// config's primary or only resident), with the name to speak to them by
+// and their calibrated face, when there is one. Without one, every face is
+// a stranger under a pseudonym.
+func assumePerson(cfg runConfig, store *calibration.PersonStore, log io.Writer) (*identities, *face.Baseline) {
+	who := cfg.assumedPerson()
+	if who == "" {
+		return newIdentities("", ""), nil
+	}
+	name := cfg.Behavior.Names[who]
+	var base *face.Baseline
+	status := "population baseline (not calibrated)"
+	if store != nil {
+		if p, err := store.Load(who); err == nil {
+			if name == "" {
+				name = p.Name
+			}
+			status = "calibrated profile"
+			if b, ok := store.FaceBaseline(who); ok {
+				base = b
+				status = "calibrated profile and face"
+			}
+		}
+	}
+	fmt.Fprintf(log, "kindred: assuming %s is the person here: %s\n", who, status)
+	return newIdentities(who, name), base
 }

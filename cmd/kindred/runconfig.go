@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kindred-hri/kindred/behavior"
+	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/internal/yamlerr"
 )
 
@@ -21,14 +22,19 @@ type runConfig struct {
 		Name    string `yaml:"name"`    // the robot's name on the console and MQTT topics
 		Profile string `yaml:"profile"` // sim, a built-in profile, or a YAML file
 	} `yaml:"robot"`
-	Persona  string          `yaml:"persona"`  // voices persona name or file
-	Lang     string          `yaml:"lang"`     // en, de, fr, es, zh
-	Scenario string          `yaml:"scenario"` // built-in name or file
-	Speed    float64         `yaml:"speed"`
-	Console  string          `yaml:"console"` // address, or "off"
-	Journal  string          `yaml:"journal"` // file, or "off"
-	Retain   int             `yaml:"retain_days"`
-	MQTT     string          `yaml:"mqtt"`
+	Persona  string  `yaml:"persona"`  // voices persona name or file
+	Lang     string  `yaml:"lang"`     // en, de, fr, es, zh
+	Scenario string  `yaml:"scenario"` // built-in name or file
+	Speed    float64 `yaml:"speed"`
+	Console  string  `yaml:"console"` // address, or "off"
+	Journal  string  `yaml:"journal"` // file, or "off"
+	Retain   int     `yaml:"retain_days"`
+	MQTT     string  `yaml:"mqtt"`
+	// Persons are the people who live with the robot (calibrated ids);
+	// Primary is the one the camera's face is assumed to be. With one
+	// resident and no primary, that resident is assumed.
+	Persons  []string        `yaml:"persons"`
+	Primary  string          `yaml:"primary"`
 	Behavior behavior.Config `yaml:"behavior"`
 }
 
@@ -71,6 +77,14 @@ func (c runConfig) validate() error {
 	if c.Speed <= 0 || c.Speed > 1000 {
 		return fmt.Errorf("speed: %v is out of range (0, 1000]", c.Speed)
 	}
+	for i, p := range c.Persons {
+		if calibration.PersonID(p) != p {
+			return fmt.Errorf("persons[%d]: %q is not a person id (lower-case letters, digits and dashes, as kindred calibrate person makes them)", i, p)
+		}
+	}
+	if c.Primary != "" && calibration.PersonID(c.Primary) != c.Primary {
+		return fmt.Errorf("primary: %q is not a person id (lower-case letters, digits and dashes)", c.Primary)
+	}
 	if c.Retain < 0 {
 		return fmt.Errorf("retain_days: %d is negative", c.Retain)
 	}
@@ -97,4 +111,15 @@ func (f *durationFlag) Set(s string) error {
 	}
 	f.d = d
 	return nil
+}
+
+// assumedPerson is the person a live camera's face is taken to be.
+func (c runConfig) assumedPerson() string {
+	if c.Primary != "" {
+		return c.Primary
+	}
+	if len(c.Persons) == 1 {
+		return c.Persons[0]
+	}
+	return ""
 }
