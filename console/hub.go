@@ -90,13 +90,6 @@ const writeTimeout = 5 * time.Second
 
 func (c *Console) stream(w http.ResponseWriter, r *http.Request) {
 	protos := []string{"kindred.v1"}
-	// The stream lives for hours, but net/http leaves the request's read and
-	// write deadlines on a hijacked connection (http.Hijacker's doc): lift them.
-	rc := http.NewResponseController(w)
-	if rc.SetReadDeadline(time.Time{}) != nil || rc.SetWriteDeadline(time.Time{}) != nil {
-		writeError(w, http.StatusInternalServerError, "stream: cannot lift the connection's deadlines")
-		return
-	}
 	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: protos})
 	if err != nil {
 		return // Accept has answered the client

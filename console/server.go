@@ -102,6 +102,9 @@ func bindNames(addr string) map[string]bool {
 
 func (c *Console) serve(ctx context.Context, ln net.Listener, bind map[string]bool) error {
 	ln = &capListener{Listener: ln, perClient: c.opts.MaxConnsPerClient, total: c.opts.MaxConns, stats: &c.conns}
+	// The stream is exempt from the timeouts without help: net/http lifts a
+	// connection's deadlines when it is hijacked (Go 1.26's
+	// conn.hijackLocked), which the WebSocket upgrade does.
 	srv := &http.Server{
 		Handler:           c.handler(bind),
 		ReadHeaderTimeout: c.opts.ReadHeaderTimeout,

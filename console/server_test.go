@@ -474,10 +474,14 @@ func TestServeNeedsTLSOrConsentBeyondLoopback(t *testing.T) {
 			done := make(chan error, 1)
 			go func() { done <- c.Serve(ctx, tc.addr) }()
 			if !tc.want {
-				err := <-done
-				cancel()
-				if !errors.Is(err, ErrPlainHTTP) {
-					t.Fatalf("Serve: %v, want ErrPlainHTTP", err)
+				defer cancel()
+				select {
+				case err := <-done:
+					if !errors.Is(err, ErrPlainHTTP) {
+						t.Fatalf("Serve: %v, want ErrPlainHTTP", err)
+					}
+				case <-time.After(10 * time.Second):
+					t.Fatal("Serve is serving plain HTTP beyond loopback")
 				}
 				return
 			}
