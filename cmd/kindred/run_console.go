@@ -27,7 +27,7 @@ func consoleTransport(addr string, f runFlags) (*tls.Config, error) {
 	}
 	if f.tlsCert == "" {
 		if !console.Loopback(addr) && !f.insecureHTTP {
-			return nil, badInput("--console %s is reachable from other machines: give --tls-cert and --tls-key, or --insecure-http to serve plain HTTP anyway", addr)
+			return nil, badInput("console address %s is reachable from other machines: give --tls-cert and --tls-key, or --insecure-http to serve plain HTTP anyway", addr)
 		}
 		return nil, nil
 	}
