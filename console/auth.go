@@ -1,11 +1,13 @@
 package console
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"net/http"
@@ -15,6 +17,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/kindred-hri/kindred/journal"
 )
 
 // TokenEnv names the environment variable that supplies the console token.
@@ -151,10 +155,16 @@ func stateChanging(method string) bool {
 	return true
 }
 
-// guard applies rate limiting, security headers, CSRF and token checks.
-func (c *Console) guard(next http.Handler) http.Handler {
+// guard applies the Host check, rate limiting, security headers, CSRF and
+// token checks.
+func (c *Console) guard(next http.Handler, bind map[string]bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !c.limiter.allow(hostOnly(r.RemoteAddr)) {
+		if !c.hostAllowed(r, bind) {
+			writeError(w, http.StatusMisdirectedRequest, "console: this console does not answer to that Host name; "+
+				"use localhost, its address, or a name configured for it")
+			return
+		}
+		if !c.safetyCommand(w, r) && !c.limiter.allow(hostOnly(r.RemoteAddr)) {
 			w.Header().Set("Retry-After", "1")
 			writeError(w, http.StatusTooManyRequests, "too many requests")
 			return
@@ -189,20 +199,57 @@ func (c *Console) guard(next http.Handler) http.Handler {
 			}
 		case r.URL.Path == "/api/v1/session-token":
 			// answered by sessionToken's own checks
-		case !viaLoopback(r) && !c.authorized(r):
+		case r.URL.Path == "/api/v1/status" && viaLoopback(r):
+			// status leaves out everything about the person without the token
+		case !c.authorized(r):
+			// Person data (the stream, sessions, exports) needs the token
+			// even on loopback: the console's own page fetched it from
+			// session-token; any other program on this machine must be given it.
 			h.Set("WWW-Authenticate", `Bearer realm="kindred"`)
-			writeError(w, http.StatusUnauthorized, "a bearer token is required off loopback")
+			writeError(w, http.StatusUnauthorized, "a bearer token is required")
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
+// safetyCmds bypass the shared rate limit when an authorised client sends
+// them: stopping the robot, or letting it care again, must not wait behind
+// a flood from whoever shares the carer's address (this machine, a care
+// home's NAT). opt_in is left out: it turns sensing back on for a person who
+// asked for it off, which is never urgent and should not be hammered.
+var safetyCmds = map[journal.Cmd]bool{journal.CmdPause: true, journal.CmdOptOut: true, journal.CmdResume: true}
+
+// safetyCommand says whether r is an authorised, same-origin safety
+// command. It reads the control body and puts it back for the handler.
+func (c *Console) safetyCommand(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method != http.MethodPost || r.URL.Path != "/api/v1/control" || !c.authorized(r) || !sameOrigin(r) {
+		return false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxControlBody))
+	r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
+	if err != nil {
+		return false
+	}
+	ctl, err := journal.ParseControl(body)
+	return err == nil && safetyCmds[ctl.Cmd]
+}
+
+// errReader ends a replayed body the way the first read ended.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	return 0, io.EOF
+}
+
 // sessionToken hands the token to the console's own page: only over
 // loopback, only to a same-origin fetch, only when the Host is a loopback
 // name (a DNS-rebinding page has a foreign Host).
 func (c *Console) sessionToken(w http.ResponseWriter, r *http.Request) {
-	if !viaLoopback(r) || !isLoopbackHost(hostOnly(r.Host)) || r.Header.Get("Sec-Fetch-Site") != "same-origin" || !sameOrigin(r) {
+	if !viaLoopback(r) || !isLoopbackHost(normHost(r.Host)) || r.Header.Get("Sec-Fetch-Site") != "same-origin" || !sameOrigin(r) {
 		writeError(w, http.StatusForbidden, "the token is only given to the console page on this machine")
 		return
 	}

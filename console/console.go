@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"crypto/tls"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -9,7 +10,6 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -89,6 +89,22 @@ type Opts struct {
 	Logger *slog.Logger
 	// Now is the rate limiter's clock (default time.Now).
 	Now func() time.Time
+
+	// Hosts are the names, besides loopback names and the address a
+	// request arrived on, that the console answers to in the Host header
+	// (the robot's name on the care home's DNS, say). Any other Host is
+	// refused: that is what stops a DNS-rebinding page.
+	Hosts []string
+	// TLS, when set, makes Serve speak HTTPS. Serve refuses an address
+	// beyond loopback without it unless InsecureHTTP is set.
+	TLS          *tls.Config
+	InsecureHTTP bool
+	// The HTTP server's timeouts (defaults 5 s, 30 s, 60 s, 120 s); the
+	// stream lifts the read and write deadlines once it is a WebSocket.
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// MaxConnsPerClient and MaxConns cap the open connections from one
+	// remote address and in all (defaults 32 and 256); more are closed at once.
+	MaxConnsPerClient, MaxConns int
 }
 
 // Console serves the page and the API.
@@ -99,23 +115,20 @@ type Console struct {
 	hub      *hub
 	limiter  *limiter
 	rejected atomic.Uint64 // controls refused because the engine was not reading
+	newToken bool          // created by this New: Serve shows it once, on loopback only
+	hosts    map[string]bool
+	conns    connStats
 }
 
 // New makes a console; it fails when no token can be had.
 func New(o Opts) (*Console, error) {
+	var newToken bool
 	if o.Token == "" {
 		tok, created, err := LoadToken(os.Getenv(TokenEnv), o.TokenDir)
 		if err != nil {
 			return nil, err
 		}
-		if created {
-			w := o.Notice
-			if w == nil {
-				w = os.Stderr
-			}
-			fmt.Fprintf(w, "console: new access token (stored mode 0600 in %s): %s\n", tokenPath(o.TokenDir), tok)
-		}
-		o.Token = tok
+		o.Token, newToken = tok, created
 	}
 	if len(o.Token) < minTokenLen {
 		return nil, fmt.Errorf("console: token must be at least %d characters", minTokenLen)
@@ -141,8 +154,18 @@ func New(o Opts) (*Console, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if o.Notice == nil {
+		o.Notice = os.Stderr
+	}
+	hosts, err := hostSet(o.Hosts)
+	if err != nil {
+		return nil, err
+	}
+	setServerDefaults(&o)
 	return &Console{
 		opts:     o,
+		newToken: newToken,
+		hosts:    hosts,
 		token:    o.Token,
 		controls: make(chan journal.Control, o.Controls),
 		hub:      newHub(o.Backlog, o.ClientBuffer),
@@ -170,17 +193,23 @@ type Stats struct {
 	Dropped      uint64 `json:"dropped"`      // stream events a slow client missed
 	RateLimited  uint64 `json:"rate_limited"` // requests answered 429
 	ControlsBusy uint64 `json:"controls_busy"`
+	ConnsRefused uint64 `json:"conns_refused"` // connections closed at once: a client or the console was at its cap
 }
 
 // Stats reports the counters.
 func (c *Console) Stats() Stats {
 	clients, dropped := c.hub.stats()
 	return Stats{Clients: clients, Dropped: dropped, RateLimited: c.limiter.refused.Load(),
-		ControlsBusy: c.rejected.Load()}
+		ControlsBusy: c.rejected.Load(), ConnsRefused: c.conns.refused.Load()}
 }
 
-// Handler is the whole console: page, assets and API.
-func (c *Console) Handler() http.Handler {
+// Handler is the whole console: page, assets and API. It answers to
+// loopback names, Opts.Hosts and the address a request arrived on.
+func (c *Console) Handler() http.Handler { return c.handler(nil) }
+
+// handler is Handler, also answering to the names in bind (the host of the
+// address Serve listens on, when it is a name).
+func (c *Console) handler(bind map[string]bool) http.Handler {
 	mux := http.NewServeMux()
 	web, _ := fs.Sub(webFS, "web")
 	mux.Handle("GET /", http.FileServerFS(web))
@@ -194,59 +223,7 @@ func (c *Console) Handler() http.Handler {
 	mux.HandleFunc("GET /api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint")
 	})
-	return c.guard(mux)
-}
-
-// Serve listens on addr (default 127.0.0.1:8080) until ctx ends.
-func (c *Console) Serve(ctx context.Context, addr string) error {
-	if addr == "" {
-		addr = "127.0.0.1:8080"
-	}
-	if !loopbackAddr(addr) && c.token == "" {
-		return fmt.Errorf("console: %s is not loopback: a token is required", addr)
-	}
-	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
-	if err != nil {
-		return fmt.Errorf("console: %w", err)
-	}
-	return c.serve(ctx, ln)
-}
-
-func (c *Console) serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{
-		Handler:           c.Handler(),
-		ReadHeaderTimeout: 5 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return ctx },
-		ErrorLog:          slog.NewLogLogger(c.opts.Logger.Handler(), slog.LevelWarn),
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	select {
-	case err := <-done:
-		return fmt.Errorf("console: %w", err)
-	case <-ctx.Done():
-	}
-	shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-	defer cancel()
-	err := srv.Shutdown(shut)
-	<-done
-	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("console: shutdown: %w", err)
-	}
-	return nil
-}
-
-// loopbackAddr says whether a listen address only accepts local connections.
-func loopbackAddr(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return c.guard(mux, bind)
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
@@ -266,6 +243,12 @@ func (c *Console) status(w http.ResponseWriter, r *http.Request) {
 		if st.Robot == "" {
 			st.Robot = c.opts.Robot
 		}
+	}
+	if !c.authorized(r) {
+		// Without the token (the guard lets that through on loopback only)
+		// the robot's name and state, nothing about the person: not who,
+		// not their pain, not the face that mirrors theirs.
+		st = Status{Robot: st.Robot, State: st.State, Paused: st.Paused, OptedOut: st.OptedOut}
 	}
 	writeJSON(w, http.StatusOK, st)
 }

@@ -10,9 +10,15 @@
 //	DELETE /api/v1/persons/{id}                every row about a person
 //	GET    /api/v1/session-token               the token, for a same-origin loopback page only
 //
+// Every request must name, in its Host header, a loopback name, the address
+// it arrived on, or a configured name (421 otherwise: DNS rebinding).
 // State-changing requests always need "Authorization: Bearer TOKEN" and a
-// same-origin (or absent) Origin; when the console is reached on a
-// non-loopback address every API request needs the token. Requests are
-// rate-limited per client. The token is never logged. Everything the page
-// needs is embedded; nothing comes from a CDN.
+// same-origin (or absent) Origin; person data (the stream, sessions,
+// exports, status beyond the robot's name and state) needs the token on
+// loopback too, and off loopback every API request does. Requests are
+// rate-limited per client, except safety commands (pause, opt_out, resume)
+// with the token; connections are capped per client and time out (the
+// stream excepted). Beyond loopback Serve needs TLS or an explicit
+// InsecureHTTP. The token is shown once when created, on loopback only, and
+// never logged. Everything the page needs is embedded; nothing comes from a CDN.
 package console

@@ -27,7 +27,9 @@ func ExampleConsole() {
 	c.Publish(last)                        // every open page gets it; never blocks
 	srv := httptest.NewServer(c.Handler()) // a run calls c.Serve(ctx, "127.0.0.1:8080")
 	defer srv.Close()
-	resp, _ := http.Get(srv.URL + "/api/v1/status")
+	req, _ := http.NewRequest("GET", srv.URL+"/api/v1/status", nil)
+	req.Header.Set("Authorization", "Bearer 0123456789abcdef0123") // person data needs the token
+	resp, _ := http.DefaultClient.Do(req)
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	fmt.Print(string(b))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -40,6 +41,9 @@ type runFlags struct {
 	printFSM                    bool
 	lang, persona               string
 	person                      string
+	tlsCert, tlsKey             string
+	insecureHTTP                bool
+	consoleTLS                  *tls.Config // loaded from tlsCert and tlsKey
 }
 
 func cmdRun(ctx context.Context, e env, args []string) error {
@@ -56,6 +60,9 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	fs.Var(&f.forDur, "for", "stop after this much session time, e.g. 60s")
 	fs.StringVar(&f.console, "console", "", "console address (default 127.0.0.1:8080), or off")
 	fs.StringVar(&f.journal, "journal", "", "journal file (default in the user config dir), or off")
+	fs.StringVar(&f.tlsCert, "tls-cert", "", "console TLS certificate (PEM); needed to serve beyond loopback")
+	fs.StringVar(&f.tlsKey, "tls-key", "", "console TLS private key (PEM)")
+	fs.BoolVar(&f.insecureHTTP, "insecure-http", false, "serve the console beyond loopback in plain HTTP anyway")
 	fs.StringVar(&f.mqtt, "mqtt", "", "MQTT broker, tcp://HOST:PORT")
 	fs.StringVar(&f.summary, "summary", "", "write the run summary JSON to this file at exit")
 	fs.BoolVar(&f.printFSM, "print-fsm", false, "print the behaviour state machine as a Mermaid diagram and exit")
@@ -82,6 +89,9 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	overrideConfig(&cfg, &f)
 	if err := cfg.validate(); err != nil {
 		return badInput("%v", err)
+	}
+	if f.consoleTLS, err = consoleTransport(cfg.Console, f); err != nil {
+		return err
 	}
 	return runCompanion(ctx, e, cfg, f)
 }
@@ -254,7 +264,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	}
 
 	if cfg.Console != "off" {
-		copts := console.Opts{Robot: cfg.Robot.Name, Notice: e.stderr}
+		copts := console.Opts{Robot: cfg.Robot.Name, Notice: e.stderr, TLS: f.consoleTLS, InsecureHTTP: f.insecureHTTP}
 		ranges := console.RangesOf(profile.Specs()) // the page draws this body to scale
 		copts.Status = func() console.Status {
 			st := console.Status{Robot: cfg.Robot.Name, Ranges: ranges}
@@ -287,7 +297,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 			}
 			return nil
 		})
-		fmt.Fprintf(e.stderr, "kindred: console on http://%s\n", cfg.Console)
+		announceConsole(e.stderr, cfg.Console, f)
 	}
 
 	if cfg.MQTT != "" {
