@@ -29,6 +29,10 @@ type runConfig struct {
 	Retain   int             `yaml:"retain_days"`
 	MQTT     string          `yaml:"mqtt"`
 	Behavior behavior.Config `yaml:"behavior"`
+
+	// MQTTControl takes commands from kindred/<robot>/control; off by
+	// default, and refused at start unless the broker connection is secured.
+	MQTTControl bool `yaml:"mqtt_control"`
 }
 
 func defaultRunConfig() runConfig {
@@ -72,6 +76,9 @@ func (c runConfig) validate() error {
 	}
 	if c.Retain < 0 {
 		return fmt.Errorf("retain_days: %d is negative", c.Retain)
+	}
+	if c.MQTTControl && c.MQTT == "" {
+		return errors.New("mqtt_control: needs a broker (mqtt: tcp://HOST:PORT or --mqtt)")
 	}
 	if err := c.Behavior.Validate(); err != nil {
 		return err // already says "behavior: ..."
