@@ -16,23 +16,8 @@ import (
 	"github.com/kindred-hri/kindred/journal"
 )
 
-// A signed control message (the envelope) is one JSON object:
-//
-//	{"cmd":{...the console's command...},"ts":UNIX_SECONDS,"nonce":"...","mac":"HEX"}
-//
-// mac is the lower-case hex HMAC-SHA256 (RFC 2104, FIPS 198-1) under the
-// robot's key of these bytes, joined by a single "\n" (0x0A):
-//
-//	kindred-control-v1
-//	<robot name>
-//	<ts, decimal>
-//	<nonce>
-//	<the bytes of the "cmd" value exactly as they stand in the message>
-//
-// The robot name binds a command to one robot (a key shared by mistake
-// cannot steer another); ts and nonce make a captured message useless
-// later: the robot refuses ts outside ±Window of its clock and a nonce it
-// has already accepted within the window.
+// macDomain starts the signed bytes, so a MAC made for something else
+// under the same key is never a valid command.
 const macDomain = "kindred-control-v1"
 
 // MinKeyLen is the shortest per-robot key accepted: 32 bytes (what
@@ -76,6 +61,24 @@ func mac(key []byte, robot string, ts int64, nonce string, cmd []byte) []byte {
 
 // Sign wraps a console command for robot in a signed envelope stamped at
 // now with a random nonce. The command must be one the robot would accept.
+//
+// The envelope is one JSON object:
+//
+//	{"cmd":{...the console's command...},"ts":UNIX_SECONDS,"nonce":"...","mac":"HEX"}
+//
+// mac is the lower-case hex HMAC-SHA256 (RFC 2104, FIPS 198-1) under the
+// robot's key of these bytes, joined by a single "\n" (0x0A):
+//
+//	kindred-control-v1
+//	<robot name>
+//	<ts, decimal>
+//	<nonce>
+//	<the bytes of the "cmd" value exactly as they stand in the message>
+//
+// The robot name binds a command to one robot (a key shared by mistake
+// cannot steer another); ts and nonce make a captured message useless
+// later: the robot refuses ts outside ±Window of its clock and a nonce it
+// has already accepted within the window.
 func Sign(key []byte, robot string, cmd []byte, now time.Time) ([]byte, error) {
 	if len(key) < MinKeyLen {
 		return nil, fmt.Errorf("fleet: sign: key shorter than %d bytes", MinKeyLen)
