@@ -253,6 +253,7 @@ func Connect(ctx context.Context, o Opts) (*Client, error) {
 		// The broker is away: the robot keeps caring, Run keeps trying and
 		// holds alerts until it is back.
 		c.needConnect = true
+		c.connectN.Store(1) // so that the first connection is logged as the broker's return
 		c.report(fmt.Errorf("fleet: %s unreachable (%v); retrying, alerts are held", o.Broker, err))
 		return c, nil
 	}

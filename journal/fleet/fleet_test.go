@@ -249,6 +249,11 @@ func TestBrokerDownAtStartAlertsAreHeld(t *testing.T) {
 	if st := c.Stats(); st.PainDropped != 1 {
 		t.Errorf("stats %+v", st)
 	}
+	mu.Lock()
+	if n := len(reports); n == 0 || !strings.Contains(reports[n-1], "is back") {
+		t.Errorf("reports %q: the broker's arrival is not logged", reports)
+	}
+	mu.Unlock()
 }
 
 func TestBrokerRefusalIsAnError(t *testing.T) {
