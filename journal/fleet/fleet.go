@@ -176,6 +176,7 @@ type Client struct {
 	controlsRetained                              atomic.Uint64
 	pending                                       atomic.Int64
 	reportOnce                                    sync.Map // error text → reported
+	reported                                      atomic.Int64
 }
 
 // Connect validates opts and connects, waiting for the first connection
@@ -357,7 +358,7 @@ func (c *Client) onControl(_ mqtt.Client, m mqtt.Message) {
 	ctl, err := c.openControl(m.Payload())
 	if err != nil {
 		c.controlsBad.Add(1)
-		c.report(fmt.Errorf("fleet: %s: %w", m.Topic(), err))
+		c.reportControl(fmt.Errorf("fleet: %s: %w", m.Topic(), err))
 		return
 	}
 	c.controlsIn.Add(1)
@@ -394,6 +395,25 @@ func (c *Client) report(err error) {
 		c.opts.Report(err)
 	}
 }
+
+// reportControl reports a refused control message, each distinct problem
+// once and at most maxReports of them: a sender varying a bad command's
+// fields would otherwise make every line new and fill log and memory.
+func (c *Client) reportControl(err error) {
+	if c.reported.Load() >= maxReports {
+		return
+	}
+	if _, seen := c.reportOnce.Load(err.Error()); seen {
+		return
+	}
+	if c.reported.Add(1) == maxReports {
+		err = fmt.Errorf("%w (the last bad control message reported; later ones are only counted)", err)
+	}
+	c.report(err)
+}
+
+// maxReports bounds the refused control messages reported in one run.
+const maxReports = 100
 
 // Controls delivers commands that arrived on kindred/<robot>/control.
 func (c *Client) Controls() <-chan journal.Control { return c.controls }

@@ -418,3 +418,26 @@ func TestCareHomeACL(t *testing.T) {
 		t.Errorf("stats %+v", s)
 	}
 }
+
+// A sender varying its bad commands cannot flood the robot's log: distinct
+// problems are reported up to maxReports, then only counted.
+func TestBadControlReportsAreBounded(t *testing.T) {
+	b := careHome(t, "")
+	rep := make(reports, 2*maxReports)
+	c, _ := runClient(t, robotOpts(b.url(), rep))
+	sup := dial(t, b.url(), "supervisor-1", supervisorAccount)
+	n := maxReports + 20
+	for i := range n {
+		// Signed, so each fails differently: an unknown field named i.
+		bad := mustSeal(t, testKey, "kiri", fmt.Sprintf(`{"cmd":"pause","f%d":1}`, i), time.Now().Unix(), fmt.Sprint("n", i))
+		publish(t, sup, "kindred/kiri/control", false, bad)
+	}
+	publish(t, sup, "kindred/kiri/control", false, sign(t, testKey, `{"cmd":"resume"}`, time.Now()))
+	nextControl(t, c)
+	if st := c.Stats(); st.ControlsBad != uint64(n) {
+		t.Errorf("stats %+v, want %d bad", st, n)
+	}
+	if got := len(rep.drain()); got != maxReports {
+		t.Errorf("%d lines reported, want %d", got, maxReports)
+	}
+}
