@@ -167,7 +167,7 @@ type Client struct {
 	status   atomic.Pointer[[]byte] // the retained status, re-sent on every connection
 	verify   *verifier              // nil unless Key is set
 	pseud    pseudonymCache
-	connectN atomic.Int64 // connections so far: the first is "connected", later ones "back"
+	connectN atomic.Int64 // connections so far: every one after the first is logged as the broker's return
 
 	needConnect bool // the first connection failed: Run retries it (owned by Run after Connect)
 
