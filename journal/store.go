@@ -626,7 +626,12 @@ func deletePerson(ctx context.Context, db *sql.DB, id string) (int64, error) {
 // deletePersonRows is the one place that knows which rows are about a
 // person; a new table that names people adds its DELETE here. It runs
 // inside the caller's transaction and returns how many rows went.
-func deletePersonRows(ctx context.Context, x execer, id string) (int64, error) {
+func deletePersonRows(ctx context.Context, x querier, id string) (int64, error) {
+	// The fleet's pseudonym for them goes too, or the broker's history
+	// stays linkable to the person.
+	if err := deletePseudonyms(ctx, x, id); err != nil {
+		return 0, err
+	}
 	stmts := []string{`DELETE FROM sessions WHERE person = ?`, `DELETE FROM persons WHERE id = ?`}
 	for _, t := range personTables {
 		stmts = append(stmts, `DELETE FROM `+t+` WHERE person = ?`)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"time"
 
 	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/journal"
@@ -19,8 +21,19 @@ type fleetLink struct {
 	log    io.Writer
 }
 
-func openFleet(ctx context.Context, cfg runConfig, comp *companion, log io.Writer) (*fleetLink, error) {
+// fleetOpts is the fleet connection a run config asks for, credentials and
+// key from the environment.
+func fleetOpts(cfg runConfig) fleet.Opts {
 	o := fleet.OptsFromEnv(cfg.MQTT, cfg.Robot.Name)
+	o.Control = cfg.MQTTControl
+	return o
+}
+
+// openFleet connects; pseudonyms (nil without a journal) keeps the
+// person→pseudonym mapping published in names' place.
+func openFleet(ctx context.Context, cfg runConfig, pseudonyms fleet.Pseudonyms, comp *companion, log io.Writer) (*fleetLink, error) {
+	o := fleetOpts(cfg)
+	o.Pseudonyms = pseudonyms
 	o.Report = func(err error) { fmt.Fprintf(log, "kindred: mqtt: %v\n", err) }
 	c, err := fleet.Connect(ctx, o)
 	if err != nil {
@@ -36,7 +49,7 @@ func (f *fleetLink) Record(r journal.Record) {
 	if t, ok := r.(journal.Transition); ok {
 		st := fleet.Status{Status: "online", Robot: f.robot, State: t.To, At: t.At.Seconds()}
 		if a := f.comp.last.Load(); a != nil {
-			st.Person = a.Person
+			st.Person = a.Person // the client publishes the pseudonym
 		}
 		_ = f.client.PublishStatus(st)
 	}
@@ -46,4 +59,46 @@ func (f *fleetLink) Record(r journal.Record) {
 func (f *fleetLink) Run(ctx context.Context) error {
 	go forwardControls(ctx, f.client.Controls(), behavior.SourceMQTT, f.comp, f.log)
 	return f.client.Run(ctx)
+}
+
+// cmdFleet holds the fleet's tools; `kindred fleet sign` signs a console
+// command for a robot whose control topic needs signed commands.
+func cmdFleet(_ context.Context, e env, args []string) error {
+	if len(args) == 0 || args[0] != "sign" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+			fmt.Fprintln(e.stderr, "usage: KINDRED_MQTT_KEY=... kindred fleet sign --robot NAME '{\"cmd\":\"pause\"}'")
+			return errHelpShown
+		}
+		return badInput("fleet: want sign")
+	}
+	fs := newFlags("fleet sign", e.stderr)
+	robotName := fs.String("robot", "", "the robot the command is for (its name in the config)")
+	// The key comes from the environment, never a flag: flags show in ps.
+	var cmd []string
+	rest := args[1:]
+	for {
+		if err := fs.parse(rest); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		cmd, rest = append(cmd, fs.Arg(0)), fs.Args()[1:] // flags may follow the command
+	}
+	if len(cmd) != 1 {
+		return badInput("fleet sign: want one command, e.g. '{\"cmd\":\"pause\"}'")
+	}
+	if *robotName == "" {
+		return badInput("fleet sign: --robot is missing")
+	}
+	key := os.Getenv(fleet.KeyEnv)
+	if len(key) < fleet.MinKeyLen {
+		return badInput("fleet sign: set %s to the robot's key (at least %d characters)", fleet.KeyEnv, fleet.MinKeyLen)
+	}
+	b, err := fleet.Sign([]byte(key), *robotName, []byte(cmd[0]), time.Now())
+	if err != nil {
+		return badInput("%v", err)
+	}
+	fmt.Fprintf(e.stdout, "%s\n", b)
+	return nil
 }

@@ -1,15 +1,23 @@
 package main
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/kindred-hri/kindred/journal/fleet"
 )
 
 // A caregiver station subscribed to kindred/+/alerts on a real Mosquitto
@@ -66,7 +74,152 @@ func TestRunPublishesAlertsToTheFleet(t *testing.T) {
 		if a.Type != "alert" || a.Reason == "" || (a.Level != "urgent" && a.Level != "warning") {
 			t.Errorf("alert %s", m.Payload())
 		}
+		if strings.Contains(strings.ToLower(string(m.Payload())), "margaret") {
+			t.Errorf("the alert names the person: %s", m.Payload())
+		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("no alert reached the caregiver station")
+	}
+}
+
+// Control over MQTT is refused at start, with exit 2 and one line saying
+// what to set, unless it is authenticated and protected.
+func TestMQTTControlUnsecuredExits2(t *testing.T) {
+	key := strings.Repeat("k", fleet.MinKeyLen)
+	for _, tc := range []struct {
+		name          string
+		mqtt          []string
+		user, pw, key string
+		want          string
+	}{
+		{"no broker", nil, "u", "p", key, "mqtt_control"},
+		{"anonymous", []string{"--mqtt", "tcp://127.0.0.1:1"}, "", "", key, "KINDRED_MQTT_USER"},
+		{"plain tcp, no key", []string{"--mqtt", "tcp://127.0.0.1:1"}, "u", "p", "", "KINDRED_MQTT_KEY"},
+		{"short key", []string{"--mqtt", "tcp://127.0.0.1:1"}, "u", "p", "short", "KINDRED_MQTT_KEY"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(fleet.UserEnv, tc.user)
+			t.Setenv(fleet.PasswordEnv, tc.pw)
+			t.Setenv(fleet.KeyEnv, tc.key)
+			args := append([]string{"run", "--scenario", "pain-episode", "--speed", "40", "--console", "off",
+				"--journal", "off", "--mqtt-control"}, tc.mqtt...)
+			code, _, stderr := runKindred(t, args...)
+			if code != 2 || !strings.Contains(stderr, tc.want) || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+				t.Errorf("exit %d, stderr %q; want 2 and one line naming %s", code, stderr, tc.want)
+			}
+		})
+	}
+}
+
+// `kindred fleet sign` prints an envelope that follows the README's recipe.
+func TestFleetSignPrintsAVerifiableEnvelope(t *testing.T) {
+	key := "0123456789abcdef0123456789abcdef"
+	t.Setenv(fleet.KeyEnv, key)
+	code, stdout, stderr := runKindred(t, "fleet", "sign", `{"cmd":"say","text":"I'm here"}`, "--robot", "kiri")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var e struct {
+		Cmd   json.RawMessage `json:"cmd"`
+		TS    int64           `json:"ts"`
+		Nonce string          `json:"nonce"`
+		MAC   string          `json:"mac"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &e); err != nil {
+		t.Fatalf("output %q: %v", stdout, err)
+	}
+	h := hmac.New(sha256.New, []byte(key))
+	fmt.Fprintf(h, "kindred-control-v1\nkiri\n%d\n%s\n%s", e.TS, e.Nonce, e.Cmd)
+	if e.MAC != hex.EncodeToString(h.Sum(nil)) || string(e.Cmd) != `{"cmd":"say","text":"I'm here"}` {
+		t.Errorf("envelope %s does not follow the recipe", stdout)
+	}
+	if d := time.Since(time.Unix(e.TS, 0)); d < -time.Minute || d > time.Minute {
+		t.Errorf("ts %d is not now", e.TS)
+	}
+
+	for _, tc := range []struct {
+		key  string
+		args []string
+	}{
+		{"", []string{"--robot", "kiri", `{"cmd":"pause"}`}},
+		{key, []string{`{"cmd":"pause"}`}},
+		{key, []string{"--robot", "kiri", `{"cmd":"dance"}`}},
+		{key, []string{"--robot", "kiri"}},
+		{key, []string{"--robot", "a/b", `{"cmd":"pause"}`}},
+	} {
+		t.Setenv(fleet.KeyEnv, tc.key)
+		code, stdout, stderr := runKindred(t, append([]string{"fleet", "sign"}, tc.args...)...)
+		if code != 2 || stdout != "" || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+			t.Errorf("fleet sign %q (key %d chars): exit %d, %q %q; want 2 and one line", tc.args, len(tc.key), code, stdout, stderr)
+		}
+	}
+}
+
+// A retained opt_out left on the broker does not opt the person out when
+// the robot starts with control on: the pain episode is watched throughout.
+func TestRetainedOptOutDoesNotSilenceARun(t *testing.T) {
+	for _, tool := range []string{"mosquitto", "mosquitto_passwd"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skip(tool + " not installed")
+		}
+	}
+	dir := t.TempDir()
+	pw := filepath.Join(dir, "passwd")
+	if out, err := exec.Command("mosquitto_passwd", "-c", "-b", pw, "kindred", "robot-secret").CombinedOutput(); err != nil {
+		t.Fatalf("mosquitto_passwd: %v: %s", err, out)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	conf := filepath.Join(dir, "mosquitto.conf")
+	me := os.Getenv("USER")
+	if me == "" {
+		me = "root"
+	}
+	// user: mosquitto started as root would switch to its own user, who cannot read the password file here.
+	cfg := fmt.Sprintf("listener %d 127.0.0.1\nuser %s\nallow_anonymous false\npassword_file %s\n", port, me, pw)
+	if err := os.WriteFile(conf, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	broker := exec.Command("mosquitto", "-c", conf)
+	if err := broker.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { broker.Process.Kill(); broker.Wait() })
+	url := fmt.Sprintf("tcp://127.0.0.1:%d", port)
+
+	key := "0123456789abcdef0123456789abcdef"
+	sup := mqtt.NewClient(mqtt.NewClientOptions().AddBroker(url).SetClientID("supervisor").
+		SetUsername("kindred").SetPassword("robot-secret").SetConnectRetry(true).SetConnectRetryInterval(50 * time.Millisecond))
+	if tok := sup.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatalf("supervisor: %v", tok.Error())
+	}
+	defer sup.Disconnect(100)
+	optOut, err := fleet.Sign([]byte(key), "kindred", []byte(`{"cmd":"opt_out"}`), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok := sup.Publish("kindred/kindred/control", 1, true, optOut); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatalf("publish: %v", tok.Error())
+	}
+
+	t.Setenv(fleet.UserEnv, "kindred")
+	t.Setenv(fleet.PasswordEnv, "robot-secret")
+	t.Setenv(fleet.KeyEnv, key)
+	sum := filepath.Join(dir, "s.json")
+	code, _, stderr := runKindred(t, "run", "--scenario", "pain-episode", "--speed", "40", "--console", "off",
+		"--journal", "off", "--mqtt", url, "--mqtt-control", "--summary", sum)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	s := readSummary(t, sum)
+	if slices.Contains(s.StatesVisited, "opted_out") || !s.SensorsOn || s.Alerts == 0 {
+		t.Errorf("the retained opt_out was obeyed: %+v", s)
+	}
+	if !strings.Contains(stderr, "retained") {
+		t.Errorf("stderr does not report the ignored retained message: %s", stderr)
 	}
 }

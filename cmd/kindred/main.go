@@ -33,6 +33,7 @@ func commands() map[string]command {
 		"sessions":  {"list, export or delete recorded sessions", cmdSessions},
 		"bench":     {"run the benchmark suite", cmdBench},
 		"doctor":    {"check cameras, audio, models and boards, and say what to fix", cmdDoctor},
+		"fleet":     {"sign a command for a robot's MQTT control topic", cmdFleet},
 	}
 }
 

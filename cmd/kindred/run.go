@@ -18,6 +18,7 @@ import (
 	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/console"
 	"github.com/kindred-hri/kindred/journal"
+	"github.com/kindred-hri/kindred/journal/fleet"
 	"github.com/kindred-hri/kindred/mimicry"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/face"
@@ -37,6 +38,7 @@ type runFlags struct {
 	speed                       float64
 	forDur                      durationFlag
 	console, journal, mqtt      string
+	mqttControl                 bool
 	summary                     string
 	printFSM                    bool
 	lang, persona               string
@@ -63,7 +65,8 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&f.tlsCert, "tls-cert", "", "console TLS certificate (PEM); needed to serve beyond loopback")
 	fs.StringVar(&f.tlsKey, "tls-key", "", "console TLS private key (PEM)")
 	fs.BoolVar(&f.insecureHTTP, "insecure-http", false, "serve the console beyond loopback in plain HTTP anyway")
-	fs.StringVar(&f.mqtt, "mqtt", "", "MQTT broker, tcp://HOST:PORT")
+	fs.StringVar(&f.mqtt, "mqtt", "", "MQTT broker, tcp://HOST:PORT or ssl://HOST:PORT")
+	fs.BoolVar(&f.mqttControl, "mqtt-control", false, "take commands from kindred/<robot>/control (needs credentials, and TLS or KINDRED_MQTT_KEY)")
 	fs.StringVar(&f.summary, "summary", "", "write the run summary JSON to this file at exit")
 	fs.BoolVar(&f.printFSM, "print-fsm", false, "print the behaviour state machine as a Mermaid diagram and exit")
 	fs.StringVar(&f.lang, "lang", "", "language of speech: en, de, fr, es, zh")
@@ -93,6 +96,13 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	if f.consoleTLS, err = consoleTransport(cfg.Console, f); err != nil {
 		return err
 	}
+	if cfg.MQTT != "" {
+		// Before anything opens: an unsecured control topic is a
+		// configuration error, with one line saying what to set.
+		if err := fleetOpts(cfg).Validate(); err != nil {
+			return badInput("%v", err)
+		}
+	}
 	return runCompanion(ctx, e, cfg, f)
 }
 
@@ -112,6 +122,9 @@ func overrideConfig(cfg *runConfig, f *runFlags) {
 	set(&cfg.Primary, f.person)
 	if f.speed != 0 {
 		cfg.Speed = f.speed
+	}
+	if f.mqttControl {
+		cfg.MQTTControl = true
 	}
 }
 
@@ -233,6 +246,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 
 	// The journal: one writer goroutine, never blocking the pipeline.
 	var writer *journal.Writer
+	var pseudonyms fleet.Pseudonyms // the journal, when there is one
 	var services []func(ctx context.Context) error
 	if cfg.Journal != "off" {
 		path := cfg.Journal
@@ -246,6 +260,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 			return fmt.Errorf("journal %s: %w", path, err)
 		}
 		defer jr.Close()
+		pseudonyms = jr
 		wo := journal.DefaultWriterOpts()
 		wo.RetainDays = cfg.Retain
 		cond := cfg.Behavior.Condition.Name
@@ -301,7 +316,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	}
 
 	if cfg.MQTT != "" {
-		fl, err := openFleet(runCtx, cfg, comp, e.stderr)
+		fl, err := openFleet(runCtx, cfg, pseudonyms, comp, e.stderr)
 		if err != nil {
 			return err
 		}

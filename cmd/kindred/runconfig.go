@@ -36,6 +36,10 @@ type runConfig struct {
 	Persons  []string        `yaml:"persons"`
 	Primary  string          `yaml:"primary"`
 	Behavior behavior.Config `yaml:"behavior"`
+
+	// MQTTControl takes commands from kindred/<robot>/control; off by
+	// default, and refused at start unless the broker connection is secured.
+	MQTTControl bool `yaml:"mqtt_control"`
 }
 
 func defaultRunConfig() runConfig {
@@ -87,6 +91,9 @@ func (c runConfig) validate() error {
 	}
 	if c.Retain < 0 {
 		return fmt.Errorf("retain_days: %d is negative", c.Retain)
+	}
+	if c.MQTTControl && c.MQTT == "" {
+		return errors.New("mqtt_control: needs a broker (mqtt: tcp://HOST:PORT or --mqtt)")
 	}
 	if err := c.Behavior.Validate(); err != nil {
 		return err // already says "behavior: ..."

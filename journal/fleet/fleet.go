@@ -2,6 +2,10 @@ package fleet
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,10 +22,13 @@ import (
 	"github.com/kindred-hri/kindred/journal"
 )
 
-// Environment variables holding the broker credentials.
+// Environment variables holding the broker credentials, the per-robot
+// control key and a private CA for TLS brokers.
 const (
 	UserEnv     = "KINDRED_MQTT_USER"
 	PasswordEnv = "KINDRED_MQTT_PASSWORD"
+	KeyEnv      = "KINDRED_MQTT_KEY"
+	CAEnv       = "KINDRED_MQTT_CA"
 )
 
 // Offline is the status payload when the robot is gone (last will) or stopped.
@@ -32,18 +39,100 @@ type Opts struct {
 	Broker         string // tcp://host:port
 	Robot          string // the robot's name from the config; a topic segment
 	User, Password string
-	ClientID       string        // default "kindred-<robot>"
+	ClientID       string        // default "kindred-<robot>-<random>", new on every start
 	AlertBuffer    int           // alerts held while the broker is away (default 1000)
 	Controls       int           // capacity of the Controls channel (default 32)
 	ConnectTimeout time.Duration // first connection (default 10 s)
 	// Report is told about failures worth a log line (bad control messages,
-	// a full outbox); never about credentials.
+	// a full outbox), about connecting anonymously, and about each loss and
+	// return of the broker; never about credentials.
 	Report func(error)
+
+	// Control turns on commands from kindred/<robot>/control. Off, the robot
+	// does not even subscribe. On, Validate requires credentials and TLS or Key.
+	Control bool
+	// Key is the per-robot shared key: when set, every control message must
+	// be a signed envelope (see Sign); unsigned ones are refused.
+	Key []byte
+	// CAFile is a PEM file of CAs to trust for an ssl:// broker (default:
+	// the system's roots).
+	CAFile string
+	Window time.Duration    // how far a signed command's ts may be from Now (default 30 s)
+	Now    func() time.Time // the clock signed commands are checked against (default time.Now)
+	// Pseudonyms gives each person the pseudonym published in their place
+	// (default: random ones kept in memory for this run).
+	Pseudonyms Pseudonyms
 }
 
-// OptsFromEnv fills the credentials from the environment.
+// Pseudonyms maps a person to their pseudonym; *journal.Journal is one.
+type Pseudonyms interface {
+	Pseudonym(ctx context.Context, person string) (string, error)
+}
+
+// OptsFromEnv fills the credentials, key and CA file from the environment.
 func OptsFromEnv(broker, robot string) Opts {
-	return Opts{Broker: broker, Robot: robot, User: os.Getenv(UserEnv), Password: os.Getenv(PasswordEnv)}
+	o := Opts{Broker: broker, Robot: robot, User: os.Getenv(UserEnv), Password: os.Getenv(PasswordEnv),
+		CAFile: os.Getenv(CAEnv)}
+	if k := os.Getenv(KeyEnv); k != "" {
+		o.Key = []byte(k)
+	}
+	return o
+}
+
+// ErrUnsecured means control was asked for without what makes it safe.
+var ErrUnsecured = errors.New("MQTT control is not secured")
+
+// Validate checks the options without connecting: the broker URL, the
+// robot name, and that control, when on, is authenticated (broker
+// credentials) and protected (TLS, or a key that signs every command).
+// Its errors say what to configure.
+func (o Opts) Validate() error {
+	u, err := url.Parse(o.Broker)
+	if err != nil || u.Host == "" || (u.Scheme != "tcp" && u.Scheme != "mqtt" && !tlsScheme(u.Scheme)) {
+		return fmt.Errorf("fleet: broker %q: want tcp://HOST:PORT or ssl://HOST:PORT", o.Broker)
+	}
+	if !validSegment(o.Robot) {
+		return fmt.Errorf("fleet: robot name %q cannot be an MQTT topic segment", o.Robot)
+	}
+	if len(o.Key) > 0 && len(o.Key) < MinKeyLen {
+		return fmt.Errorf("fleet: %s is shorter than %d characters (make one with: openssl rand -hex 32)", KeyEnv, MinKeyLen)
+	}
+	if o.CAFile != "" {
+		if _, err := o.tlsConfig(); err != nil {
+			return err
+		}
+	}
+	if !o.Control {
+		return nil
+	}
+	if o.User == "" || o.Password == "" {
+		return fmt.Errorf("fleet: %w: set %s and %s to the robot's broker account", ErrUnsecured, UserEnv, PasswordEnv)
+	}
+	if !tlsScheme(u.Scheme) && len(o.Key) == 0 {
+		return fmt.Errorf("fleet: %w: use an ssl:// broker URL or set %s to the robot's shared key (openssl rand -hex 32)",
+			ErrUnsecured, KeyEnv)
+	}
+	return nil
+}
+
+func tlsScheme(s string) bool { return s == "ssl" || s == "tls" || s == "mqtts" }
+
+// tlsConfig trusts CAFile's certificates, or the system's when unset.
+func (o Opts) tlsConfig() (*tls.Config, error) {
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if o.CAFile == "" {
+		return cfg, nil
+	}
+	pem, err := os.ReadFile(o.CAFile)
+	if err != nil {
+		return nil, fmt.Errorf("fleet: %s: %w", CAEnv, err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("fleet: %s %s: no PEM certificate in it", CAEnv, o.CAFile)
+	}
+	cfg.RootCAs = pool
+	return cfg, nil
 }
 
 // Status is the retained status message while online.
@@ -63,6 +152,7 @@ type Stats struct {
 	AlertsPending           int
 	ControlsIn, ControlsBad uint64
 	ControlsDropped         uint64 // the engine was not reading
+	ControlsRetained        uint64 // retained control messages, ignored
 }
 
 // Client is a robot's connection to the fleet broker.
@@ -75,28 +165,35 @@ type Client struct {
 	controls chan journal.Control
 	subbed   chan error             // the first subscription's outcome
 	status   atomic.Pointer[[]byte] // the retained status, re-sent on every connection
+	verify   *verifier              // nil unless Key is set
+	pseud    pseudonymCache
+	connectN atomic.Int64 // connections so far: every one after the first is logged as the broker's return
 
 	needConnect bool // the first connection failed: Run retries it (owned by Run after Connect)
 
 	painSent, painDropped, alertsSent, alertsLost atomic.Uint64
 	controlsIn, controlsBad, controlsDropped      atomic.Uint64
+	controlsRetained                              atomic.Uint64
 	pending                                       atomic.Int64
 	reportOnce                                    sync.Map // error text → reported
+	reported                                      atomic.Int64
 }
 
 // Connect validates opts and connects, waiting for the first connection
 // until ctx ends or ConnectTimeout passes. Later outages reconnect by
 // themselves; alerts wait in the outbox meanwhile. Start Run next.
 func Connect(ctx context.Context, o Opts) (*Client, error) {
-	u, err := url.Parse(o.Broker)
-	if err != nil || u.Host == "" || (u.Scheme != "tcp" && u.Scheme != "mqtt" && u.Scheme != "ssl" && u.Scheme != "tls") {
-		return nil, fmt.Errorf("fleet: broker %q: want tcp://HOST:PORT", o.Broker)
-	}
-	if !validSegment(o.Robot) {
-		return nil, fmt.Errorf("fleet: robot name %q cannot be an MQTT topic segment", o.Robot)
+	if err := o.Validate(); err != nil {
+		return nil, err
 	}
 	if o.ClientID == "" {
-		o.ClientID = "kindred-" + o.Robot
+		o.ClientID = ClientID(o.Robot)
+	}
+	if o.Window <= 0 {
+		o.Window = DefaultWindow
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	if o.AlertBuffer <= 0 {
 		o.AlertBuffer = 1000
@@ -114,6 +211,10 @@ func Connect(ctx context.Context, o Opts) (*Client, error) {
 		connects: make(chan struct{}, 1),
 		subbed:   make(chan error, 1),
 		controls: make(chan journal.Control, o.Controls),
+		pseud:    pseudonymCache{store: o.Pseudonyms},
+	}
+	if len(o.Key) > 0 {
+		c.verify = newVerifier(o.Key, o.Robot, o.Window, o.Now)
 	}
 	mo := mqtt.NewClientOptions().AddBroker(o.Broker).SetClientID(o.ClientID).
 		SetUsername(o.User).SetPassword(o.Password).
@@ -121,7 +222,20 @@ func Connect(ctx context.Context, o Opts) (*Client, error) {
 		SetAutoReconnect(true).SetMaxReconnectInterval(5 * time.Second).
 		SetConnectTimeout(o.ConnectTimeout).SetKeepAlive(30 * time.Second).
 		SetCleanSession(true).SetOrderMatters(true). // commands keep their order; onControl never blocks
-		SetOnConnectHandler(c.onConnect)
+		SetOnConnectHandler(c.onConnect).SetConnectionLostHandler(c.onLost)
+	if u, _ := url.Parse(o.Broker); tlsScheme(u.Scheme) {
+		tc, err := o.tlsConfig()
+		if err != nil {
+			return nil, err
+		}
+		mo.SetTLSConfig(tc)
+	}
+	if o.User == "" {
+		// The broker may allow it, but then anyone on the network can read
+		// pain data and publish as this robot.
+		c.say(fmt.Errorf("fleet: connecting to %s anonymously: set %s and %s, and allow_anonymous false on the broker",
+			o.Broker, UserEnv, PasswordEnv))
+	}
 	c.mc = mqtt.NewClient(mo)
 	tok := c.mc.Connect()
 	select {
@@ -140,6 +254,7 @@ func Connect(ctx context.Context, o Opts) (*Client, error) {
 		// The broker is away: the robot keeps caring, Run keeps trying and
 		// holds alerts until it is back.
 		c.needConnect = true
+		c.connectN.Store(1) // so that the first connection is logged as the broker's return
 		c.report(fmt.Errorf("fleet: %s unreachable (%v); retrying, alerts are held", o.Broker, err))
 		return c, nil
 	}
@@ -187,13 +302,37 @@ func segment(s string) string {
 	}, s)
 }
 
+// ClientID makes a client ID for robot that is new on every start: a
+// broker drops the older of two connections with one ID (MQTT 3.1.1
+// §3.1.4), so a fixed, guessable ID lets any client silently knock the
+// robot off. Anyone who learns this one still can, but the robot then logs
+// the loss (onLost).
+func ClientID(robot string) string {
+	var b [6]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on Linux (Go ≥1.24 panics instead)
+	return "kindred-" + robot + "-" + hex.EncodeToString(b[:])
+}
+
+// onLost logs every loss of the broker, so a takeover of the client ID or a
+// flapping network is visible in the robot's log.
+func (c *Client) onLost(_ mqtt.Client, err error) {
+	c.say(fmt.Errorf("fleet: lost the broker %s (%v); reconnecting, alerts are held", c.opts.Broker, err))
+}
+
 // onConnect runs on every (re)connection: a clean session forgets
 // subscriptions, so subscribe again, and wake Run to flush the outbox.
+// Control off, the robot does not subscribe at all.
 func (c *Client) onConnect(mc mqtt.Client) {
-	tok := mc.Subscribe(c.prefix+"control", 1, c.onControl)
-	err := errors.New("timed out")
-	if tok.WaitTimeout(c.opts.ConnectTimeout) {
-		err = tok.Error()
+	if c.connectN.Add(1) > 1 {
+		c.say(fmt.Errorf("fleet: broker %s is back", c.opts.Broker))
+	}
+	var err error
+	if c.opts.Control {
+		tok := mc.Subscribe(c.prefix+"control", 1, c.onControl)
+		err = errors.New("timed out")
+		if tok.WaitTimeout(c.opts.ConnectTimeout) {
+			err = tok.Error()
+		}
 	}
 	select {
 	case c.subbed <- err:
@@ -209,10 +348,17 @@ func (c *Client) onConnect(mc mqtt.Client) {
 }
 
 func (c *Client) onControl(_ mqtt.Client, m mqtt.Message) {
-	ctl, err := journal.ParseControl(m.Payload())
+	if m.Retained() {
+		// A retained command would be obeyed again at every start (an
+		// opt_out left on the broker silences pain monitoring for good).
+		c.controlsRetained.Add(1)
+		c.report(fmt.Errorf("fleet: %s: ignoring retained control messages; clear them with an empty retained publish", m.Topic()))
+		return
+	}
+	ctl, err := c.openControl(m.Payload())
 	if err != nil {
 		c.controlsBad.Add(1)
-		c.report(fmt.Errorf("fleet: %s: %w", m.Topic(), err))
+		c.reportControl(fmt.Errorf("fleet: %s: %w", m.Topic(), err))
 		return
 	}
 	c.controlsIn.Add(1)
@@ -220,6 +366,24 @@ func (c *Client) onControl(_ mqtt.Client, m mqtt.Message) {
 	case c.controls <- ctl:
 	default:
 		c.controlsDropped.Add(1)
+	}
+}
+
+// openControl reads one control message: a signed envelope when the robot
+// has a key, else the console's schema as it is (TLS and the broker's
+// credentials and ACL are then what authenticates the sender).
+func (c *Client) openControl(payload []byte) (journal.Control, error) {
+	if c.verify != nil {
+		return c.verify.open(payload)
+	}
+	return journal.ParseControl(payload)
+}
+
+// say logs every occurrence (connection events); report logs each distinct
+// problem once.
+func (c *Client) say(err error) {
+	if c.opts.Report != nil {
+		c.opts.Report(err)
 	}
 }
 
@@ -232,16 +396,38 @@ func (c *Client) report(err error) {
 	}
 }
 
+// reportControl reports a refused control message, each distinct problem
+// once and at most maxReports of them: a sender varying a bad command's
+// fields would otherwise make every line new and fill log and memory.
+func (c *Client) reportControl(err error) {
+	if c.reported.Load() >= maxReports {
+		return
+	}
+	if _, seen := c.reportOnce.Load(err.Error()); seen {
+		return
+	}
+	if c.reported.Add(1) == maxReports {
+		err = fmt.Errorf("%w (the last bad control message reported; later ones are only counted)", err)
+	}
+	c.report(err)
+}
+
+// maxReports bounds the refused control messages reported in one run.
+const maxReports = 100
+
 // Controls delivers commands that arrived on kindred/<robot>/control.
 func (c *Client) Controls() <-chan journal.Control { return c.controls }
 
 // Publish sends a record: assessments to the person's pain topic (QoS 0,
 // skipped while disconnected), alerts through the outbox (QoS 1, never
 // dropped unless the outbox is full). Other kinds are not fleet business.
-// It never blocks.
+// The person's ID is replaced by their pseudonym in topic and payload. It
+// never blocks, except for the first record about a person, when the
+// pseudonym store is asked once.
 func (c *Client) Publish(r journal.Record) error {
 	switch v := r.(type) {
 	case journal.Assessment:
+		v.Person = c.pseudonym(v.Person)
 		b, err := json.Marshal(v)
 		if err != nil {
 			return fmt.Errorf("fleet: %w", err)
@@ -253,6 +439,7 @@ func (c *Client) Publish(r journal.Record) error {
 		c.mc.Publish(c.prefix+"humans/persons/"+segment(v.Person)+"/pain", 0, false, b)
 		c.painSent.Add(1)
 	case journal.Alert:
+		v.Person = c.pseudonym(v.Person)
 		b, err := json.Marshal(v)
 		if err != nil {
 			return fmt.Errorf("fleet: %w", err)
@@ -271,6 +458,7 @@ func (c *Client) Publish(r journal.Record) error {
 // PublishStatus replaces the retained status.
 func (c *Client) PublishStatus(s Status) error {
 	s.Status, s.Robot = "online", c.opts.Robot
+	s.Person = c.pseudonym(s.Person)
 	b, err := json.Marshal(s)
 	if err != nil {
 		return fmt.Errorf("fleet: %w", err)
@@ -286,7 +474,8 @@ func (c *Client) PublishStatus(s Status) error {
 func (c *Client) Stats() Stats {
 	return Stats{PainSent: c.painSent.Load(), PainDropped: c.painDropped.Load(), AlertsSent: c.alertsSent.Load(),
 		AlertsLost: c.alertsLost.Load(), AlertsPending: int(c.pending.Load()), ControlsIn: c.controlsIn.Load(),
-		ControlsBad: c.controlsBad.Load(), ControlsDropped: c.controlsDropped.Load()}
+		ControlsBad: c.controlsBad.Load(), ControlsDropped: c.controlsDropped.Load(),
+		ControlsRetained: c.controlsRetained.Load()}
 }
 
 // retryEvery is how often a failed alert or connection is tried again.

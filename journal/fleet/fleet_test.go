@@ -180,7 +180,8 @@ func TestAlertReachesTheCaregiverStation(t *testing.T) {
 	}
 	c.Publish(journal.Assessment{At: time.Second, Person: "p-ana", Score: 5, Band: perception.BandModerate})
 	m = waitFor(t, pain, func(mqtt.Message) bool { return true })
-	if m.Topic() != "kindred/kiri/humans/persons/p-ana/pain" || !strings.Contains(string(m.Payload()), `"score":5`) {
+	if !strings.HasPrefix(m.Topic(), "kindred/kiri/humans/persons/") || !strings.HasSuffix(m.Topic(), "/pain") ||
+		!strings.Contains(string(m.Payload()), `"score":5`) {
 		t.Errorf("pain %s %s", m.Topic(), m.Payload())
 	}
 	stop()
@@ -211,30 +212,6 @@ func TestAlertsWaitForTheBrokerAndNoneAreLost(t *testing.T) {
 	}
 }
 
-func TestControlsComeInFromTheBroker(t *testing.T) {
-	var reports []string
-	b := startBroker(t)
-	c, _ := runClient(t, Opts{Broker: b.url(), Robot: "kiri", Report: func(err error) { reports = append(reports, err.Error()) }})
-	pub := mqtt.NewClient(mqtt.NewClientOptions().AddBroker(b.url()).SetClientID("supervisor"))
-	if tok := pub.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
-		t.Fatal(tok.Error())
-	}
-	defer pub.Disconnect(100)
-	pub.Publish("kindred/kiri/control", 1, false, `{"cmd":"dance"}`).Wait()
-	pub.Publish("kindred/kiri/control", 1, false, `{"cmd":"mimicry","gain":0.3}`).Wait()
-	select {
-	case ctl := <-c.Controls():
-		if ctl.Cmd != journal.CmdMimicry || *ctl.Gain != 0.3 {
-			t.Errorf("got %+v", ctl)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("no control arrived")
-	}
-	if st := c.Stats(); st.ControlsBad != 1 || st.ControlsIn != 1 {
-		t.Errorf("stats %+v", st)
-	}
-}
-
 func TestConnectRejectsBadOpts(t *testing.T) {
 	for _, o := range []Opts{{Broker: "localhost:1883", Robot: "kiri"}, {Broker: "http://x:1", Robot: "kiri"},
 		{Broker: "tcp://127.0.0.1:1", Robot: "a/b"}, {Broker: "tcp://127.0.0.1:1", Robot: ""}} {
@@ -261,7 +238,7 @@ func TestBrokerDownAtStartAlertsAreHeld(t *testing.T) {
 		mu.Unlock()
 	}})
 	mu.Lock()
-	if len(reports) != 1 || !strings.Contains(reports[0], "unreachable") {
+	if n := len(reports); n == 0 || !strings.Contains(reports[n-1], "unreachable") {
 		t.Errorf("reports %q", reports)
 	}
 	mu.Unlock()
@@ -272,6 +249,11 @@ func TestBrokerDownAtStartAlertsAreHeld(t *testing.T) {
 	if st := c.Stats(); st.PainDropped != 1 {
 		t.Errorf("stats %+v", st)
 	}
+	mu.Lock()
+	if n := len(reports); n == 0 || !strings.Contains(reports[n-1], "is back") {
+		t.Errorf("reports %q: the broker's arrival is not logged", reports)
+	}
+	mu.Unlock()
 }
 
 func TestBrokerRefusalIsAnError(t *testing.T) {

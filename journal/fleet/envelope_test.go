@@ -1,0 +1,152 @@
+package fleet
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kindred-hri/kindred/journal"
+)
+
+var (
+	testKey   = []byte("0123456789abcdef0123456789abcdef")
+	otherKey  = []byte("fedcba9876543210fedcba9876543210")
+	testClock = time.Unix(1_800_000_000, 0)
+)
+
+func mustSeal(t testing.TB, key []byte, robot, cmd string, ts int64, nonce string) []byte {
+	t.Helper()
+	b, err := seal(key, robot, []byte(cmd), ts, nonce)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// Every check of a signed command, one at a time: each refused case differs
+// from an accepted one in one respect only.
+func TestVerifierRefusesWhatIsNotFreshlySignedForThisRobot(t *testing.T) {
+	now := testClock.Unix()
+	pause := `{"cmd":"pause"}`
+	tampered := strings.Replace(string(mustSeal(t, testKey, "kiri", pause, now, "n-tamper")), `"pause"`, `"resume"`, 1)
+	retimed := strings.Replace(string(mustSeal(t, testKey, "kiri", pause, now, "n-retime")), strconv.FormatInt(now, 10), strconv.FormatInt(now-1, 10), 1)
+	for _, tc := range []struct {
+		name    string
+		before  []byte // accepted first, when set
+		payload []byte
+		want    error // nil: accepted
+	}{
+		{"signed now", nil, mustSeal(t, testKey, "kiri", pause, now, "n1"), nil},
+		{"signed 29 s ago", nil, mustSeal(t, testKey, "kiri", pause, now-29, "n2"), nil},
+		{"signed 29 s ahead", nil, mustSeal(t, testKey, "kiri", pause, now+29, "n3"), nil},
+		{"say with html characters", nil, mustSeal(t, testKey, "kiri", `{"cmd":"say","text":"<I'm & here>"}`, now, "n4"), nil},
+		{"replayed", mustSeal(t, testKey, "kiri", pause, now, "n1"), mustSeal(t, testKey, "kiri", pause, now, "n1"), ErrReplay},
+		{"nonce reused", mustSeal(t, testKey, "kiri", pause, now, "n1"), mustSeal(t, testKey, "kiri", `{"cmd":"resume"}`, now-1, "n1"), ErrReplay},
+		{"signed 31 s ago", nil, mustSeal(t, testKey, "kiri", pause, now-31, "n5"), ErrStale},
+		{"signed 31 s ahead", nil, mustSeal(t, testKey, "kiri", pause, now+31, "n6"), ErrStale},
+		{"other key", nil, mustSeal(t, otherKey, "kiri", pause, now, "n7"), ErrBadMAC},
+		{"for another robot", nil, mustSeal(t, testKey, "kobo", pause, now, "n8"), ErrBadMAC},
+		{"command changed", nil, []byte(tampered), ErrBadMAC},
+		{"ts changed", nil, []byte(retimed), ErrBadMAC},
+		{"unsigned", nil, []byte(pause), ErrBadEnvelope},
+		{"mac missing", nil, []byte(`{"cmd":{"cmd":"pause"},"ts":` + strconv.FormatInt(now, 10) + `,"nonce":"x"}`), ErrBadMAC},
+		{"nonce missing", nil, mustSeal(t, testKey, "kiri", pause, now, ""), ErrBadEnvelope},
+		{"nonce with a space", nil, mustSeal(t, testKey, "kiri", pause, now, "a b"), ErrBadEnvelope},
+		{"nonce too long", nil, mustSeal(t, testKey, "kiri", pause, now, strings.Repeat("n", maxNonce+1)), ErrBadEnvelope},
+		{"extra field", nil, []byte(strings.Replace(string(mustSeal(t, testKey, "kiri", pause, now, "n9")), `{"cmd"`, `{"x":1,"cmd"`, 1)), ErrBadEnvelope},
+		{"trailing data", nil, append(mustSeal(t, testKey, "kiri", pause, now, "n10"), ']'), ErrBadEnvelope},
+		{"not json", nil, []byte("pause"), ErrBadEnvelope},
+	} {
+		v := newVerifier(testKey, "kiri", DefaultWindow, func() time.Time { return testClock })
+		if tc.before != nil {
+			if _, err := v.open(tc.before); err != nil {
+				t.Fatalf("%s: setup: %v", tc.name, err)
+			}
+		}
+		_, err := v.open(tc.payload)
+		if tc.want == nil && err != nil || tc.want != nil && !errors.Is(err, tc.want) {
+			t.Errorf("%s: %s: got %v, want %v", tc.name, tc.payload, err, tc.want)
+		}
+	}
+}
+
+// A signed command the console would refuse is refused here too.
+func TestVerifierParsesTheCommandWithTheConsoleSchema(t *testing.T) {
+	v := newVerifier(testKey, "kiri", DefaultWindow, func() time.Time { return testClock })
+	ctl, err := v.open(mustSeal(t, testKey, "kiri", `{"cmd":"mimicry","gain":0.3}`, testClock.Unix(), "a"))
+	if err != nil || ctl.Cmd != journal.CmdMimicry || *ctl.Gain != 0.3 {
+		t.Fatalf("got %+v, %v", ctl, err)
+	}
+	if _, err := v.open(mustSeal(t, testKey, "kiri", `{"cmd":"dance"}`, testClock.Unix(), "b")); err == nil {
+		t.Error("unknown command accepted")
+	}
+	if _, err := v.open(mustSeal(t, testKey, "kiri", `{"cmd":"say","text":"a\u0000b"}`, testClock.Unix(), "c")); err == nil {
+		t.Error("control character accepted")
+	}
+}
+
+// Nonces are forgotten once outside the window (memory stays bounded), and
+// a message carrying a forgotten nonce is stale by then.
+func TestVerifierForgetsOldNoncesButStillRefusesTheirMessages(t *testing.T) {
+	now := testClock
+	v := newVerifier(testKey, "kiri", DefaultWindow, func() time.Time { return now })
+	msg := mustSeal(t, testKey, "kiri", `{"cmd":"pause"}`, now.Unix(), "once")
+	if _, err := v.open(msg); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(31 * time.Second)
+	if _, err := v.open(mustSeal(t, testKey, "kiri", `{"cmd":"resume"}`, now.Unix(), "later")); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.seen) != 1 {
+		t.Errorf("remembers %d nonces, want 1", len(v.seen))
+	}
+	if _, err := v.open(msg); !errors.Is(err, ErrStale) {
+		t.Errorf("old message: %v, want stale", err)
+	}
+}
+
+// Sign's output verifies by the recipe the README gives, computed here
+// independently: HMAC-SHA256 over "kindred-control-v1\n<robot>\n<ts>\n<nonce>\n<cmd bytes>".
+func TestSignFollowsTheDocumentedRecipe(t *testing.T) {
+	b, err := Sign(testKey, "kiri", []byte(`{ "cmd": "say", "text": "<ok> & fine" }`), testClock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e struct {
+		Cmd   json.RawMessage `json:"cmd"`
+		TS    int64           `json:"ts"`
+		Nonce string          `json:"nonce"`
+		MAC   string          `json:"mac"`
+	}
+	if err := json.Unmarshal(b, &e); err != nil {
+		t.Fatal(err)
+	}
+	h := hmac.New(sha256.New, testKey)
+	h.Write([]byte("kindred-control-v1\nkiri\n" + strconv.FormatInt(e.TS, 10) + "\n" + e.Nonce + "\n" + string(e.Cmd)))
+	if e.MAC != hex.EncodeToString(h.Sum(nil)) || e.TS != testClock.Unix() || len(e.Nonce) != 32 {
+		t.Errorf("envelope %s does not follow the recipe", b)
+	}
+	if string(e.Cmd) != `{"cmd":"say","text":"<ok> & fine"}` {
+		t.Errorf("cmd %s: want the compact command, not HTML-escaped", e.Cmd)
+	}
+	v := newVerifier(testKey, "kiri", DefaultWindow, func() time.Time { return testClock })
+	if _, err := v.open(b); err != nil {
+		t.Errorf("own envelope refused: %v", err)
+	}
+	for _, bad := range []struct {
+		key   []byte
+		robot string
+		cmd   string
+	}{{testKey[:MinKeyLen-1], "kiri", `{"cmd":"pause"}`}, {testKey, "a/b", `{"cmd":"pause"}`}, {testKey, "kiri", `{"cmd":"dance"}`}, {testKey, "kiri", `pause`}} {
+		if _, err := Sign(bad.key, bad.robot, []byte(bad.cmd), testClock); err == nil {
+			t.Errorf("Sign(%q, %q, %s) accepted", bad.key, bad.robot, bad.cmd)
+		}
+	}
+}
