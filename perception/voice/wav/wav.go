@@ -56,11 +56,15 @@ const (
 	formatExtensible = 0xFFFE
 )
 
-// Writers that stream (ffmpeg and sox to a pipe, for instance) cannot seek
-// back to fill in the data chunk's size and leave one of these in it.
+// Writers that stream cannot seek back to fill in the data chunk's size
+// and leave a placeholder in it: 0 or 0xFFFFFFFF, or, as sox does when
+// writing to a pipe, 0x7FFFF000 (with a warning that the length "will be
+// wrong"). A size of unknownSizeFrom or more is therefore read as unknown,
+// to the end of the stream: no real chunk that large is likely (3 hours of
+// 48 kHz stereo), and a pipe that ends before it is no error.
 const (
 	unknownSizeZero = 0
-	unknownSizeMax  = 0xFFFFFFFF
+	unknownSizeFrom = 0x7FFF0000
 )
 
 // readBytes is how much of the data chunk one read asks for: memory per
@@ -157,7 +161,7 @@ func (o Opts) NewReader(r io.Reader) (*Reader, error) {
 func (o Opts) dataReader(r io.Reader, f *format, size int64) (*Reader, error) {
 	d := &Reader{r: r, f: f, left: size, limit: o.MaxDuration,
 		maxFrames: int64(float64(f.rate) * o.MaxDuration.Seconds())}
-	if size == unknownSizeZero || size == unknownSizeMax {
+	if size == unknownSizeZero || size >= unknownSizeFrom {
 		d.left = -1 // read to the end of the stream
 	} else {
 		if size%int64(f.blockAlign) != 0 {
