@@ -12,7 +12,7 @@
 // Input is read as a stream (Reader), never sized from the header: a data
 // chunk of unknown length (0, 0xFFFFFFFF, or 2 GiB and more, the
 // placeholders streaming writers such as sox leave on a pipe) is read until EOF, and a sound longer than
-// Opts.MaxDuration (DefaultMaxDuration, 4 hours) ends with ErrTooLong as soon
+// Opts.MaxDuration (DefaultMaxDuration, 2 hours) ends with ErrTooLong as soon
 // as it passes the limit. DecodeMono16k mixes and resamples while it reads,
 // so its memory is that of the 16 kHz result alone.
 package wav

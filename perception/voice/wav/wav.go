@@ -24,9 +24,10 @@ func (tooLong) Error() string        { return "sound too long" }
 func (tooLong) Is(target error) bool { return target == ErrInvalid }
 
 // DefaultMaxDuration is the longest sound DefaultOpts accepts: a long care
-// session or a night's recording, and at 16 kHz mono about 0.9 GB of samples,
-// which the voice analysis needs all at once.
-const DefaultMaxDuration = 4 * time.Hour
+// session or lab recording. The voice analysis needs the whole sound at
+// once, and `kindred analyze` peaks at about 130 MB plus 18 MB a minute of
+// audio (300 MB for 10 minutes), so 2 hours stay near 2.3 GB.
+const DefaultMaxDuration = 2 * time.Hour
 
 // Opts bound what a decode accepts. The methods decode with these bounds;
 // the package-level functions use DefaultOpts.
