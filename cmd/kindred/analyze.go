@@ -11,7 +11,6 @@ import (
 	"io"
 	"io/fs"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -22,6 +21,7 @@ import (
 	"github.com/kindred-hri/kindred/perception/face"
 	"github.com/kindred-hri/kindred/perception/fusion"
 	"github.com/kindred-hri/kindred/perception/posture"
+	"github.com/kindred-hri/kindred/perception/voice/wav"
 	"golang.org/x/sync/semaphore"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -34,13 +34,16 @@ const analyzeHeader = "time_s,face,confidence,x,y,w,h,yaw_deg,pitch_deg,roll_deg
 	"posture_amplitude,posture_speed,posture_jerk,pain_score"
 
 // cmdAnalyze analyses a video (or image, or folder of images) and/or an
-// audio file offline, in media time, as fast as the machine allows.
+// audio file offline, in media time, as fast as the machine allows. Its
+// files describe a person: they are written mode 0600, and only when the
+// whole run succeeds (outputs).
 func cmdAnalyze(ctx context.Context, e env, args []string) error {
 	fs := newFlags("analyze", e.stdout)
 	video := fs.String("video", "", "video file, image, or folder of images to analyse")
-	audio := fs.String("audio", "", "audio file (WAV) to analyse")
-	out := fs.String("out", "", "per-frame CSV to write (with --audio also OUT.voice.csv)")
-	summary := fs.Bool("summary", false, "print the summary JSON object on stdout")
+	audio := fs.String("audio", "", "audio file (WAV) to analyse; a pipe such as /dev/stdin is read as a stream")
+	audioLimit := fs.Duration("audio-limit", wav.DefaultMaxDuration, "longest audio read; a longer file or stream is refused (exit 2)")
+	out := fs.String("out", "", "per-frame CSV to write (with --audio also OUT.voice.csv, and only that with --audio alone)")
+	summary := fs.Bool("summary", false, "print the summary JSON object on stdout (printed anyway without --out)")
 	report := fs.String("report", "", "plot PSPI, key AUs and the pain score over time: FILE.png or FILE.html")
 	detectEvery := fs.Int("detect-every", 6, "run the face detector every N frames, track landmarks in between")
 	if err := fs.parse(args); err != nil {
@@ -60,28 +63,38 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 	if *detectEvery < 1 {
 		return badInput("--detect-every %d: must be at least 1", *detectEvery)
 	}
+	if *audioLimit <= 0 {
+		return badInput("--audio-limit %v: must be positive", *audioLimit)
+	}
 
+	outs := &outputs{}
+	defer outs.discard() // whatever was not committed
 	var res analysis
 	var voices []perception.VoiceObs
 	if *audio != "" {
-		voiceCSV := ""
-		if *out != "" {
-			voiceCSV = *out + ".voice.csv"
-		}
-		a, obs, err := analyzeAudio(ctx, *audio, voiceCSV)
+		a, obs, err := analyzeAudio(ctx, *audio, *audioLimit)
 		if err != nil {
 			return err
 		}
 		res.Audio, voices = a, obs
+		if *out != "" {
+			path := *out + ".voice.csv"
+			f, err := outs.create(path)
+			if err != nil {
+				return badInput("--out %s: %v", path, err)
+			}
+			if err := writeVoiceCSV(f, obs); err != nil {
+				return fmt.Errorf("write %s: %w", path, err)
+			}
+		}
 	}
 
 	var csv *bufio.Writer
-	if *out != "" {
-		f, err := os.Create(*out)
+	if *out != "" && *video != "" { // audio alone has no frames to write
+		f, err := outs.create(*out)
 		if err != nil {
 			return badInput("--out %s: %v", *out, err)
 		}
-		defer f.Close()
 		csv = bufio.NewWriter(f)
 	}
 	hooks, err := newFrameHooks(voices)
@@ -89,8 +102,11 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("posture and fusion: %w", err)
 	}
 	if *video != "" {
-		if err := analyzeVideo(ctx, *video, *detectEvery, csv, hooks, &res); err != nil {
+		if err := analyzeVideo(ctx, *video, *detectEvery, csv, hooks, &res, e.stderr); err != nil {
 			return err
+		}
+		if v := res.Video; v.FramesWithFace == 0 {
+			fmt.Fprintf(e.stderr, "kindred analyze: warning: no face found in the %d frames of %s\n", v.Frames, *video)
 		}
 	} else {
 		hooks.voiceOnly(&res)
@@ -102,17 +118,25 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 	}
 	res.Pain = hooks.painSummary()
 	if *report != "" {
-		if err := writeReport(*report, &res); err != nil {
+		if !res.plottable() {
+			fmt.Fprintf(e.stderr, "kindred analyze: warning: %s not written: no face and no pain score to plot\n", *report)
+		} else if err := writeReport(outs, *report, &res); err != nil {
 			return fmt.Errorf("report %s: %w", *report, err)
 		}
 	}
-	if *summary {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := outs.commit(); err != nil {
+		return fmt.Errorf("write %w", err)
+	}
+	if *summary || *out == "" { // with no CSV, the summary is the result
 		enc := json.NewEncoder(e.stdout)
 		if err := enc.Encode(res.summary()); err != nil {
 			return fmt.Errorf("summary: %w", err)
 		}
 	}
-	return ctx.Err()
+	return nil
 }
 
 // analysis is what a run found, for the summary and the report.
@@ -160,7 +184,7 @@ type frameRow struct {
 	Pain    *float64
 }
 
-func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.Writer, hooks *frameHooks, res *analysis) error {
+func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.Writer, hooks *frameHooks, res *analysis, stderr io.Writer) error {
 	start := time.Now()
 	src, err := camera.OpenFile(path, 0)
 	if why := mediaProblem(err); why != "" {
@@ -193,6 +217,8 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.
 	}
 	frames = detectAhead(ctx, frames, pipe.Ahead(), 32)
 	v := &videoSummary{File: path, FPS: src.FPS()}
+	progress := newProgress(stderr, "analyze "+filepath.Base(path), frameCount(src), time.Now)
+	defer progress.finish()
 	if csv != nil {
 		fmt.Fprintln(csv, analyzeHeader)
 	}
@@ -231,6 +257,7 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.
 		}
 		res.series = append(res.series, row)
 		v.Frames++
+		progress.update(v.Frames)
 	}
 	if v.FramesWithFace > 0 {
 		v.PSPI.Mean = roundMilli(pspiSum / float64(v.FramesWithFace))
@@ -240,6 +267,17 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.
 	v.ElapsedS = roundMilli(time.Since(start).Seconds())
 	res.Video = v
 	return nil
+}
+
+// frameCount is how many frames src will give, or 0 when it does not say.
+func frameCount(src camera.Source) int {
+	switch s := src.(type) {
+	case interface{ FrameCount() int }:
+		return s.FrameCount()
+	case interface{ Len() int }:
+		return s.Len()
+	}
+	return 0
 }
 
 type decoded struct {
@@ -507,9 +545,21 @@ func faceValue(r *frameRow, get func(*perception.FaceObs) float64) (float64, boo
 	return get(r.Face), true
 }
 
+// plottable reports whether the report would show any curve at all.
+func (a *analysis) plottable() bool {
+	for _, s := range reportSeries {
+		for i := range a.series {
+			if _, ok := s.value(&a.series[i]); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // writeReport plots the series over time into a PNG, or an HTML page that
-// carries the PNG as a data URI next to the summary.
-func writeReport(path string, res *analysis) error {
+// carries the PNG as a data URI next to the summary, staged in outs.
+func writeReport(outs *outputs, path string, res *analysis) error {
 	p := plot.New()
 	p.Title.Text = "kindred analyze: " + reportTitle(res)
 	p.X.Label.Text = "time (s)"
@@ -541,7 +591,7 @@ func writeReport(path string, res *analysis) error {
 		return err
 	}
 	if strings.EqualFold(filepath.Ext(path), ".png") {
-		return os.WriteFile(path, []byte(png.String()), 0o644)
+		return outs.writeFile(path, []byte(png.String()))
 	}
 	sum, err := json.MarshalIndent(res.summary(), "", "  ")
 	if err != nil {
@@ -552,7 +602,7 @@ func writeReport(path string, res *analysis) error {
 	fmt.Fprintf(&page, "<h1>%s</h1>\n", htmlEscape(reportTitle(res)))
 	fmt.Fprintf(&page, "<img alt=\"PSPI, action units and pain score over time\" src=\"data:image/png;base64,%s\">\n", base64.StdEncoding.EncodeToString([]byte(png.String())))
 	fmt.Fprintf(&page, "<pre>%s</pre>\n</body></html>\n", htmlEscape(string(sum)))
-	return os.WriteFile(path, []byte(page.String()), 0o644)
+	return outs.writeFile(path, []byte(page.String()))
 }
 
 func reportTitle(res *analysis) string {

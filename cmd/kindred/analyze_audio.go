@@ -5,9 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
-	"os"
 	"sort"
 	"strconv"
 	"time"
@@ -18,14 +18,16 @@ import (
 	"github.com/kindred-hri/kindred/perception/voice/wav"
 )
 
-// analyzeAudio reads an audio file, writes the per-hop voice CSV to csvPath
-// (when not empty) and returns the contract's "audio" summary block and the
-// observations, in media time. An unreadable or unsupported file is bad
-// input (exit 2) naming the file.
-func analyzeAudio(ctx context.Context, path, csvPath string) (*audioSummary, []perception.VoiceObs, error) {
+// analyzeAudio reads an audio file (or a pipe: it is read as a stream, up
+// to limit of sound) and returns the contract's "audio" summary block and
+// the observations, in media time. An unreadable, unsupported or too long
+// file is bad input (exit 2) naming the file.
+func analyzeAudio(ctx context.Context, path string, limit time.Duration) (*audioSummary, []perception.VoiceObs, error) {
 	start := time.Now()
-	audio, err := wav.DecodeFile(path)
+	audio, err := wav.Opts{MaxDuration: limit}.DecodeFileMono16k(path)
 	switch {
+	case errors.Is(err, wav.ErrTooLong):
+		return nil, nil, badInput("audio: %v (--audio-limit %v)", err, limit)
 	case errors.Is(err, wav.ErrInvalid), errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
 		return nil, nil, badInput("audio: %v", err)
 	case err != nil:
@@ -42,15 +44,9 @@ func analyzeAudio(ctx context.Context, path, csvPath string) (*audioSummary, []p
 		defer spotter.Close()
 		opts.Keywords = spotter
 	}
-	samples := audio.Mono16k()
-	res, err := voice.AnalyzeSamples(ctx, samples, opts)
+	res, err := voice.AnalyzeSamples(ctx, audio.Samples, opts)
 	if err != nil {
 		return nil, nil, fmt.Errorf("audio: %s: %w", path, err)
-	}
-	if csvPath != "" {
-		if err := writeVoiceCSV(csvPath, res.Obs); err != nil {
-			return nil, nil, err
-		}
 	}
 	sum := summarizeAudio(path, audio.Duration(), res)
 	sum.ElapsedS = round3(time.Since(start).Seconds())
@@ -62,12 +58,8 @@ const voiceCSVHeader = "time_s,voiced,f0_hz,intensity_db,hnr_db,vocalisation,dis
 
 // writeVoiceCSV writes one row per 10 ms hop; F0 and HNR are empty when the
 // hop is unvoiced.
-func writeVoiceCSV(path string, obs []perception.VoiceObs) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return badInput("audio: voice CSV: %v", err)
-	}
-	w := bufio.NewWriter(f)
+func writeVoiceCSV(out io.Writer, obs []perception.VoiceObs) error {
+	w := bufio.NewWriter(out)
 	fmt.Fprintln(w, voiceCSVHeader)
 	for _, o := range obs {
 		voiced, f0, hnr := "0", "", ""
@@ -79,14 +71,7 @@ func writeVoiceCSV(path string, obs []perception.VoiceObs) error {
 		fmt.Fprintf(w, "%.3f,%s,%s,%.1f,%s,%s,%.2f,%s\n", o.At.Seconds(), voiced, f0, o.IntensityDB, hnr,
 			o.Vocalisation.Class, o.Vocalisation.Distress, o.Keyword)
 	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return fmt.Errorf("audio: writing %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("audio: writing %s: %w", path, err)
-	}
-	return nil
+	return w.Flush()
 }
 
 // summarizeAudio fills the contract's audio block. The file's vocalisation

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kindred-hri/kindred/perception/voice/wav"
 )
 
 // The golden files live in the repository's testdata/voice; regenerate
@@ -49,15 +51,15 @@ func TestAnalyzeAudioGolden(t *testing.T) {
 	if _, err := os.Stat(src); err != nil {
 		t.Skip("alsa-utils sounds not installed")
 	}
-	csvPath := filepath.Join(t.TempDir(), "out.voice.csv")
-	sum, obs, err := analyzeAudio(t.Context(), src, csvPath)
+	sum, obs, err := analyzeAudio(t.Context(), src, wav.DefaultMaxDuration)
 	if err != nil {
 		t.Fatal(err)
 	}
-	csv, err := os.ReadFile(csvPath)
-	if err != nil {
+	var buf bytes.Buffer
+	if err := writeVoiceCSV(&buf, obs); err != nil {
 		t.Fatal(err)
 	}
+	csv := buf.Bytes()
 	if first, _, _ := strings.Cut(string(csv), "\n"); first != voiceCSVHeader {
 		t.Fatalf("header %q", first)
 	}
@@ -83,7 +85,7 @@ func TestAnalyzeAudioBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, path := range []string{corrupt, filepath.Join(dir, "missing.wav")} {
-		_, _, err := analyzeAudio(t.Context(), path, "")
+		_, _, err := analyzeAudio(t.Context(), path, wav.DefaultMaxDuration)
 		var ue *usageError
 		if !errors.As(err, &ue) {
 			t.Errorf("%s: %v, want a usage error (exit 2)", path, err)

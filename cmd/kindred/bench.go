@@ -458,7 +458,7 @@ func benchAnalyzeVideo(ctx context.Context) (*benchAnalyze, error) {
 	}
 	var res analysis
 	start := time.Now()
-	if err := analyzeVideo(ctx, path, 4, nil, hooks, &res); err != nil {
+	if err := analyzeVideo(ctx, path, 4, nil, hooks, &res, io.Discard); err != nil {
 		return nil, err
 	}
 	elapsed := time.Since(start).Seconds()

@@ -209,14 +209,14 @@ func (o *personObservations) watch(ctx context.Context, src face.FrameSource, sp
 
 // listen analyses the first span of a WAV file's voice.
 func (o *personObservations) listen(ctx context.Context, path string, span time.Duration) error {
-	a, err := wav.DecodeFile(path)
+	a, err := wav.DefaultOpts().DecodeFileMono16k(path)
 	if errors.Is(err, wav.ErrInvalid) || errors.Is(err, fs.ErrNotExist) {
 		return badInput("calibrate person: --audio %s: %w", path, err)
 	}
 	if err != nil {
 		return fmt.Errorf("calibrate person: %w", err)
 	}
-	samples := a.Mono16k()
+	samples := a.Samples
 	if n := int(span.Seconds() * wav.AnalysisRate); len(samples) > n {
 		samples = samples[:n]
 	}

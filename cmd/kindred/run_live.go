@@ -180,14 +180,14 @@ func openVideoFile(path string) (camera.Source, error) {
 }
 
 func readAudioFile(path string) ([]float32, error) {
-	a, err := wav.DecodeFile(path)
+	a, err := wav.DefaultOpts().DecodeFileMono16k(path)
 	if errors.Is(err, wav.ErrInvalid) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
 		return nil, badInput("--audio %s: %v", path, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("--audio %s: %w", path, err)
 	}
-	return a.Mono16k(), nil
+	return a.Samples, nil
 }
 
 // lastFrame remembers the frame the pipeline is working on, so movement

@@ -214,6 +214,14 @@ func FuzzDecode(f *testing.F) {
 				t.Fatalf("sample %v out of range", s)
 			}
 		}
-		_ = a.Mono16k()
+		// The streaming path agrees with the whole-file one, sample for
+		// sample.
+		m, err := DefaultOpts().DecodeMono16k(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("Decode succeeded, DecodeMono16k: %v", err)
+		}
+		if !equalSamples(m.Samples, a.Mono16k()) {
+			t.Fatalf("DecodeMono16k gave %d samples unlike Mono16k's", len(m.Samples))
+		}
 	})
 }
