@@ -11,8 +11,11 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/kindred-hri/kindred/models"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/eval"
+	"github.com/kindred-hri/kindred/perception/soundevents"
+	"github.com/kindred-hri/kindred/perception/soundevents/yamnet"
 	"github.com/kindred-hri/kindred/perception/voice"
 	"github.com/kindred-hri/kindred/perception/voice/wav"
 )
@@ -49,18 +52,30 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 	case err != nil:
 		return badInput("%v", err)
 	}
+	cm, err := soundevents.ParseClassMap(models.YAMNetClassMap)
+	if err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	net, err := yamnet.Open()
+	if err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	defer net.Close()
+	recs := make([]clipRecord, 0, len(clips))
 	conf := eval.NewConfusion()
 	for _, c := range clips {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		v, err := classifyFile(ctx, filepath.Join(*dir, filepath.FromSlash(c.File)))
+		r, err := measureClip(ctx, net, cm, c, filepath.Join(*dir, filepath.FromSlash(c.File)))
 		if err != nil {
 			return err
 		}
-		conf.Add(eval.Result{Truth: c.Class, Pred: v.Class, Distress: v.Distress})
+		recs = append(recs, r)
+		conf.Add(eval.Result{Truth: c.Class, Pred: r.Current.Class, Distress: r.Current.Distress})
 	}
 	rep := newEvalReport(*dir, "current", conf)
+	rep.ZeroShot = zeroShot(recs)
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", " ")
@@ -70,22 +85,62 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
-// classifyFile gives a whole file's vocalisation as `kindred analyze
-// --audio` does (without keywords, which do not change the class).
-func classifyFile(ctx context.Context, path string) (perception.Vocalisation, error) {
+// clipRecord is what eval measures of one clip: the current classifier's
+// whole-file answer, the clip's acoustic features and its YAMNet groups.
+type clipRecord struct {
+	eval.Clip
+	Current  perception.Vocalisation
+	Acoustic voice.SegmentFeatures
+	Events   soundevents.ClipScores
+}
+
+// measureClip decodes one clip, runs YAMNet on its own goroutine while the
+// voice analysis runs on this one, and gives the file's vocalisation as
+// `kindred analyze --audio` does (without keywords, which do not change
+// the class).
+func measureClip(ctx context.Context, net soundevents.Scorer, cm *soundevents.ClassMap, c eval.Clip, path string) (clipRecord, error) {
+	r := clipRecord{Clip: c}
 	audio, err := wav.DecodeFile(path)
 	switch {
 	case errors.Is(err, wav.ErrInvalid), errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
-		return perception.Vocalisation{}, badInput("eval: %v", err)
+		return r, badInput("eval: %v", err)
 	case err != nil:
-		return perception.Vocalisation{}, fmt.Errorf("eval: %w", err)
+		return r, fmt.Errorf("eval: %w", err)
 	}
-	res, err := voice.AnalyzeSamples(ctx, audio.Mono16k(), voice.DefaultOpts())
-	if err != nil {
-		return perception.Vocalisation{}, fmt.Errorf("eval: %s: %w", path, err)
+	samples := audio.Mono16k()
+	events := soundevents.ScoreAll(ctx, net, samples)
+	res, err := voice.AnalyzeSamples(ctx, samples, voice.DefaultOpts())
+	ws, werr := events()
+	if err = errors.Join(err, werr); err != nil {
+		return r, fmt.Errorf("eval: %s: %w", path, err)
 	}
 	sum := summarizeAudio(path, audio.Duration(), res)
-	return perception.Vocalisation{Class: perception.VocalClass(sum.Vocalisation.Class), Distress: sum.Vocalisation.Distress}, nil
+	r.Current = perception.Vocalisation{Class: perception.VocalClass(sum.Vocalisation.Class), Distress: sum.Vocalisation.Distress}
+	r.Acoustic = voice.ClipFeatures(res.Hops)
+	r.Events = cm.Clip(ws)
+	return r, nil
+}
+
+// zeroShotLevel is the group score the models README counts a clip at.
+const zeroShotLevel = 0.2
+
+// zeroShot is, per labelled class, the share of clips whose largest
+// moan-, cry- or scream-like YAMNet group reaches zeroShotLevel in some
+// window: YAMNet's distress evidence out of the box.
+func zeroShot(recs []clipRecord) map[string]float64 {
+	hit, n := map[string]int{}, map[string]int{}
+	for _, r := range recs {
+		n[r.Class]++
+		m := r.Events.Max
+		if max(m[soundevents.GroupMoan], m[soundevents.GroupCry], m[soundevents.GroupScream]) >= zeroShotLevel {
+			hit[r.Class]++
+		}
+	}
+	out := map[string]float64{}
+	for c, k := range n {
+		out[c] = float64(hit[c]) / float64(k)
+	}
+	return out
 }
 
 // evalReport is `kindred eval --json`.
@@ -97,6 +152,9 @@ type evalReport struct {
 	Classes    []evalClass               `json:"classes"`
 	Precision  map[string]float64        `json:"precision"` // our class → share
 	Distress   evalDistress              `json:"distress"`
+	// ZeroShot is, per labelled class, the share of clips where YAMNet's
+	// largest moan/cry/scream group reaches 0.2.
+	ZeroShot map[string]float64 `json:"yamnet_zero_shot"`
 }
 
 type evalClass struct {
@@ -185,6 +243,10 @@ func (r *evalReport) print(w io.Writer) {
 	d := r.Distress
 	fmt.Fprintf(w, "distress >= %.1f on %s: %.1f %% of %d clips (target >= 85 %%)\n", d.Threshold, strings.Join(d.Positives, "+"), 100*d.Recognised, d.PositiveClips)
 	fmt.Fprintf(w, "false alarms on %s: %.1f %% of %d clips (target <= 5 %%)\n", strings.Join(d.Negatives, "+"), 100*d.FalseAlarms, d.NegativeClips)
+	fmt.Fprintf(w, "\nYAMNet zero-shot: share of clips whose largest moan/cry/scream group reaches %.1f\n", zeroShotLevel)
+	for _, c := range r.Classes {
+		fmt.Fprintf(w, "  %-16s %5.0f %%\n", c.Class, 100*r.ZeroShot[c.Class])
+	}
 }
 
 func or(s, alt string) string {
