@@ -152,3 +152,28 @@ func (c *Confusion) DistressOver(truths []string) (s float64, n int) {
 	}
 	return float64(hit) / float64(n), n
 }
+
+// Target is the Kindred class a labelled class should come out as; classes
+// without a mapping (yawning, sneezing, …) should come out as other.
+func Target(truth string) perception.VocalClass {
+	if c, ok := Mapping[truth]; ok {
+		return c
+	}
+	return perception.VocalOther
+}
+
+// MacroRecall is the mean recall over the labelled classes that have one.
+func (c *Confusion) MacroRecall() float64 {
+	var sum float64
+	var n int
+	for _, t := range c.Truths() {
+		if r, ok := c.Recall(t); ok {
+			sum += r
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / float64(n)
+}

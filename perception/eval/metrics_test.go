@@ -105,3 +105,12 @@ func TestCountsAndAxes(t *testing.T) {
 		t.Errorf("Preds = %v", preds)
 	}
 }
+
+func TestMacroRecallAndTarget(t *testing.T) {
+	if got := fixture().MacroRecall(); !near(got, 0.5) { // moaning 0.5, speech 0.5; yawning has none
+		t.Errorf("MacroRecall = %v, want 0.5", got)
+	}
+	if Target("yawning") != perception.VocalOther || Target("laughing") != perception.VocalLaugh {
+		t.Errorf("Target: yawning → %s, laughing → %s", Target("yawning"), Target("laughing"))
+	}
+}
