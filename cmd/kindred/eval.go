@@ -83,10 +83,16 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 	rep := newEvalReport(*dir, "current", conf)
 	rep.ZeroShot = zeroShot(recs)
 	card, err := crossValidate(recs, *dir)
-	if err != nil {
+	switch {
+	case errors.Is(err, vocalisation.ErrTooFew) && *fit:
+		return badInput("eval: %s: cannot fit the combiner: %v", *dir, err)
+	case errors.Is(err, vocalisation.ErrTooFew):
+		rep.CombinerNote = fmt.Sprintf("not cross-validated: %v", err)
+	case err != nil:
 		return fmt.Errorf("eval: %w", err)
+	default:
+		rep.Combiners = card.Figures
 	}
-	rep.Combiners = card.Figures
 	if *fit {
 		if *data != "" {
 			card.Data = *data
@@ -175,8 +181,9 @@ type evalReport struct {
 	Distress   evalDistress              `json:"distress"`
 	// Combiners are the cross-validated figures of the combiner on each
 	// feature set (acoustic, yamnet, combined).
-	Combiners map[string]vocalisation.Figure `json:"combiners"`
-	Wrote     string                         `json:"wrote,omitempty"`
+	Combiners    map[string]vocalisation.Figure `json:"combiners,omitempty"`
+	CombinerNote string                         `json:"combiner_note,omitempty"`
+	Wrote        string                         `json:"wrote,omitempty"`
 	// ZeroShot is, per labelled class, the share of clips where YAMNet's
 	// largest moan/cry/scream group reaches 0.2.
 	ZeroShot map[string]float64 `json:"yamnet_zero_shot"`
@@ -268,6 +275,21 @@ func (r *evalReport) print(w io.Writer) {
 	d := r.Distress
 	fmt.Fprintf(w, "distress >= %.1f on %s: %.1f %% of %d clips (target >= 85 %%)\n", d.Threshold, strings.Join(d.Positives, "+"), 100*d.Recognised, d.PositiveClips)
 	fmt.Fprintf(w, "false alarms on %s: %.1f %% of %d clips (target <= 5 %%)\n", strings.Join(d.Negatives, "+"), 100*d.FalseAlarms, d.NegativeClips)
+	if r.Combiners == nil {
+		fmt.Fprintf(w, "\ncombiner: %s\n", r.CombinerNote)
+	} else {
+		r.printCombiners(w)
+	}
+	if r.Wrote != "" {
+		fmt.Fprintf(w, "wrote the combiner fitted on all %d clips to %s\n", r.Clips, r.Wrote)
+	}
+	fmt.Fprintf(w, "\nYAMNet zero-shot: share of clips whose largest moan/cry/scream group reaches %.1f\n", zeroShotLevel)
+	for _, c := range r.Classes {
+		fmt.Fprintf(w, "  %-16s %5.0f %%\n", c.Class, 100*r.ZeroShot[c.Class])
+	}
+}
+
+func (r *evalReport) printCombiners(w io.Writer) {
 	fmt.Fprintf(w, "\ncombiner, %d speaker-disjoint folds (each clip judged by a fit that never heard its speaker)\n", combinerFolds)
 	fmt.Fprintf(w, "%-9s %6s %6s %6s", "features", "macro", "recog%", "false%")
 	for _, c := range r.Classes {
@@ -292,13 +314,6 @@ func (r *evalReport) print(w io.Writer) {
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "(macro: mean recall over mapped classes; recog: moaning+crying+screaming called distress; false: negatives called distress)\n")
-	if r.Wrote != "" {
-		fmt.Fprintf(w, "wrote the combiner fitted on all %d clips to %s\n", r.Clips, r.Wrote)
-	}
-	fmt.Fprintf(w, "\nYAMNet zero-shot: share of clips whose largest moan/cry/scream group reaches %.1f\n", zeroShotLevel)
-	for _, c := range r.Classes {
-		fmt.Fprintf(w, "  %-16s %5.0f %%\n", c.Class, 100*r.ZeroShot[c.Class])
-	}
 }
 
 func or(s, alt string) string {

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kindred-hri/kindred/perception/vocalisation"
 )
 
 func runEval(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -86,5 +89,55 @@ func TestEvalReportsEveryClip(t *testing.T) {
 	code, text, _ := runEval(t, "--devset", dir)
 	if code != 0 || !strings.Contains(text, "moaning") || !strings.Contains(text, "false alarms on speech") {
 		t.Errorf("text report (exit %d):\n%s", code, text)
+	}
+}
+
+// A folder with clips of two classes from four speakers each can be
+// cross-validated and fitted; the file --fit writes loads as a combiner
+// and carries its card. With one speaker per class it cannot, and --fit
+// says so (exit 2) instead of writing a half-fitted file.
+func TestEvalFit(t *testing.T) {
+	labels := "file,class,speaker\n"
+	dir := t.TempDir()
+	write := func(name string, body []byte) {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 8 {
+		class, n := "moaning", 24000+1600*i
+		if i%2 == 1 {
+			class, n = "laughing", 8000+800*i
+		}
+		name := fmt.Sprintf("vocalisations/%s/%d.wav", class, i)
+		write(name, validWAV(16000, n))
+		labels += fmt.Sprintf("%s,%s,S%d\n", name, class, i/2)
+	}
+	write("vocalisations/labels.csv", []byte(labels))
+	out := filepath.Join(t.TempDir(), "c.json")
+	code, _, stderr := runEval(t, "--devset", dir, "--fit", "--out", out, "--licence", "mine")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := vocalisation.Parse(b)
+	if err != nil {
+		t.Fatalf("written combiner: %v", err)
+	}
+	if m.Card == nil || m.Card.Licence != "mine" || m.Card.Clips["moaning"] != 4 || len(m.Card.Figures) != 3 {
+		t.Errorf("card = %+v", m.Card)
+	}
+
+	one := tinyDevset(t, "file,class,speaker\nvocalisations/moaning/a.wav,moaning,A\n")
+	code, _, stderr = runEval(t, "--devset", one, "--fit", "--out", filepath.Join(t.TempDir(), "c.json"))
+	if code != 2 || !strings.Contains(stderr, "cannot fit") {
+		t.Errorf("one clip per class: exit %d, %q; want exit 2 saying it cannot fit", code, stderr)
 	}
 }

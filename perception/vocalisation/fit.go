@@ -18,6 +18,9 @@ type Sample struct {
 	Speaker  string
 }
 
+// ErrTooFew reports too few clips or classes to fit (in some fold).
+var ErrTooFew = errors.New("too few clips: want at least 2 classes in every fit")
+
 // FitOpts tune the fit.
 type FitOpts struct {
 	Lambda     float64 // L2 penalty on the weights (not the biases), per sample
@@ -36,7 +39,7 @@ func DefaultFitOpts() FitOpts { return FitOpts{Lambda: 0.01, Iterations: 3000, S
 // Statistical Learning §4.4).
 func Fit(samples []Sample, features []string, o FitOpts) (*Model, error) {
 	if len(samples) == 0 {
-		return nil, errors.New("vocalisation: fit: no samples")
+		return nil, fmt.Errorf("vocalisation: fit: no clips: %w", ErrTooFew)
 	}
 	for _, f := range features {
 		if !slices.Contains(candidates, f) {
@@ -54,7 +57,7 @@ func Fit(samples []Sample, features []string, o FitOpts) (*Model, error) {
 		}
 	}
 	if len(m.Classes) < 2 {
-		return nil, errors.New("vocalisation: fit: want clips of at least 2 classes")
+		return nil, fmt.Errorf("vocalisation: fit: clips of one class only: %w", ErrTooFew)
 	}
 	// Labels in the order of Classes, kinds of other by name.
 	slices.SortFunc(m.Classes, func(a, b string) int {
