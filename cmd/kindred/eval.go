@@ -12,11 +12,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/kindred-hri/kindred/models"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/eval"
 	"github.com/kindred-hri/kindred/perception/soundevents"
-	"github.com/kindred-hri/kindred/perception/soundevents/yamnet"
 	"github.com/kindred-hri/kindred/perception/vocalisation"
 	"github.com/kindred-hri/kindred/perception/voice"
 	"github.com/kindred-hri/kindred/perception/voice/wav"
@@ -58,29 +56,28 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 	case err != nil:
 		return badInput("%v", err)
 	}
-	cm, err := soundevents.ParseClassMap(models.YAMNetClassMap)
+	clf, err := openClipClassifier()
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}
-	net, err := yamnet.Open()
-	if err != nil {
-		return fmt.Errorf("eval: %w", err)
-	}
-	defer net.Close()
+	defer clf.Close()
 	recs := make([]clipRecord, 0, len(clips))
-	conf := eval.NewConfusion()
+	conf, hop := eval.NewConfusion(), eval.NewConfusion()
 	for _, c := range clips {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		r, err := measureClip(ctx, net, cm, c, filepath.Join(*dir, filepath.FromSlash(c.File)))
+		r, err := measureClip(ctx, clf, c, filepath.Join(*dir, filepath.FromSlash(c.File)))
 		if err != nil {
 			return err
 		}
 		recs = append(recs, r)
-		conf.Add(eval.Result{Truth: c.Class, Pred: r.Current.Class, Distress: r.Current.Distress})
+		conf.Add(eval.Result{Truth: c.Class, Pred: r.Analyze.Class, Distress: r.Analyze.Distress})
+		hop.Add(eval.Result{Truth: c.Class, Pred: r.Hops.Class, Distress: r.Hops.Distress})
 	}
-	rep := newEvalReport(*dir, "current", conf)
+	rep := newEvalReport(*dir, "kindred analyze --audio (shipped combiner)", conf)
+	hf := figureOf(hop)
+	rep.HopClassifier = &hf
 	rep.ZeroShot = zeroShot(recs)
 	card, err := crossValidate(recs, *dir)
 	switch {
@@ -112,20 +109,20 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
-// clipRecord is what eval measures of one clip: the current classifier's
-// whole-file answer, the clip's acoustic features and its YAMNet groups.
+// clipRecord is what eval measures of one clip: the whole-file answer of
+// `kindred analyze --audio` (the shipped combiner), the answer of the
+// per-hop classifier the live robot uses, the clip's acoustic features and
+// its YAMNet groups.
 type clipRecord struct {
 	eval.Clip
-	Current  perception.Vocalisation
-	Acoustic voice.SegmentFeatures
-	Events   soundevents.ClipScores
+	Analyze, Hops perception.Vocalisation
+	Acoustic      voice.SegmentFeatures
+	Events        soundevents.ClipScores
 }
 
-// measureClip decodes one clip, runs YAMNet on its own goroutine while the
-// voice analysis runs on this one, and gives the file's vocalisation as
-// `kindred analyze --audio` does (without keywords, which do not change
-// the class).
-func measureClip(ctx context.Context, net soundevents.Scorer, cm *soundevents.ClassMap, c eval.Clip, path string) (clipRecord, error) {
+// measureClip decodes one clip and analyses it as `kindred analyze
+// --audio` does (without keywords, which do not change the class).
+func measureClip(ctx context.Context, clf *clipClassifier, c eval.Clip, path string) (clipRecord, error) {
 	r := clipRecord{Clip: c}
 	audio, err := wav.DecodeFile(path)
 	switch {
@@ -135,16 +132,20 @@ func measureClip(ctx context.Context, net soundevents.Scorer, cm *soundevents.Cl
 		return r, fmt.Errorf("eval: %w", err)
 	}
 	samples := audio.Mono16k()
-	events := soundevents.ScoreAll(ctx, net, samples)
+	events := clf.start(ctx, samples)
 	res, err := voice.AnalyzeSamples(ctx, samples, voice.DefaultOpts())
-	ws, werr := events()
-	if err = errors.Join(err, werr); err != nil {
+	ev, everr := events()
+	if err = errors.Join(err, everr); err != nil {
 		return r, fmt.Errorf("eval: %s: %w", path, err)
 	}
 	sum := summarizeAudio(path, audio.Duration(), res)
-	r.Current = perception.Vocalisation{Class: perception.VocalClass(sum.Vocalisation.Class), Distress: sum.Vocalisation.Distress}
+	r.Hops = perception.Vocalisation{Class: perception.VocalClass(sum.Vocalisation.Class), Distress: sum.Vocalisation.Distress}
+	r.Analyze = r.Hops
+	if r.Hops.Class != perception.VocalSilence {
+		r.Analyze, _ = clf.classify(res.Hops, ev)
+	}
 	r.Acoustic = voice.ClipFeatures(res.Hops)
-	r.Events = cm.Clip(ws)
+	r.Events = ev
 	return r, nil
 }
 
@@ -181,9 +182,12 @@ type evalReport struct {
 	Distress   evalDistress              `json:"distress"`
 	// Combiners are the cross-validated figures of the combiner on each
 	// feature set (acoustic, yamnet, combined).
-	Combiners    map[string]vocalisation.Figure `json:"combiners,omitempty"`
-	CombinerNote string                         `json:"combiner_note,omitempty"`
-	Wrote        string                         `json:"wrote,omitempty"`
+	// HopClassifier is the per-hop classifier's figure (the live robot's,
+	// and analyze's before the combiner).
+	HopClassifier *vocalisation.Figure           `json:"hop_classifier,omitempty"`
+	Combiners     map[string]vocalisation.Figure `json:"combiners,omitempty"`
+	CombinerNote  string                         `json:"combiner_note,omitempty"`
+	Wrote         string                         `json:"wrote,omitempty"`
 	// ZeroShot is, per labelled class, the share of clips where YAMNet's
 	// largest moan/cry/scream group reaches 0.2.
 	ZeroShot map[string]float64 `json:"yamnet_zero_shot"`
@@ -275,6 +279,10 @@ func (r *evalReport) print(w io.Writer) {
 	d := r.Distress
 	fmt.Fprintf(w, "distress >= %.1f on %s: %.1f %% of %d clips (target >= 85 %%)\n", d.Threshold, strings.Join(d.Positives, "+"), 100*d.Recognised, d.PositiveClips)
 	fmt.Fprintf(w, "false alarms on %s: %.1f %% of %d clips (target <= 5 %%)\n", strings.Join(d.Negatives, "+"), 100*d.FalseAlarms, d.NegativeClips)
+	if h := r.HopClassifier; h != nil {
+		fmt.Fprintf(w, "per-hop classifier (live robot): macro recall %.2f, distress on positives %.1f %%, false alarms %.1f %%\n", h.MacroRecall, 100*h.Recognised, 100*h.FalseAlarms)
+	}
+	fmt.Fprintln(w, "(on the folder the shipped combiner was fitted on, the figures above are in-sample; the cross-validated ones below are for unseen speakers)")
 	if r.Combiners == nil {
 		fmt.Fprintf(w, "\ncombiner: %s\n", r.CombinerNote)
 	} else {

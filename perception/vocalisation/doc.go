@@ -2,7 +2,7 @@
 // cough, moan, cry, scream, sigh, pant, other) and how distressed it
 // sounds, from a small fitted combiner: multinomial logistic regression
 // over a few named features — the voice measures of perception/voice
-// (duration, voicing, pitch level and range, HNR, spectral flatness,
+// (voicing, pitch level and range, HNR, spectral flatness,
 // centroid and flux, syllable and burst rate, intensity slope, SNR) and YAMNet's sound-event groups of
 // perception/soundevents (speech-, moan-, cry-, scream-, laugh-, cough-,
 // breath-like, animal).
