@@ -59,6 +59,8 @@ type VocalClass string
 const (
 	VocalSilence VocalClass = "silence"
 	VocalSpeech  VocalClass = "speech"
+	VocalLaugh   VocalClass = "laugh"
+	VocalCough   VocalClass = "cough"
 	VocalMoan    VocalClass = "moan"
 	VocalCry     VocalClass = "cry"
 	VocalScream  VocalClass = "scream"

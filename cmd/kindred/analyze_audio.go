@@ -44,11 +44,26 @@ func analyzeAudio(ctx context.Context, path string, limit time.Duration) (*audio
 		defer spotter.Close()
 		opts.Keywords = spotter
 	}
-	res, err := voice.AnalyzeSamples(ctx, audio.Samples, opts)
+	samples := audio.Samples
+	clf, err := openClipClassifier()
 	if err != nil {
+		return nil, nil, fmt.Errorf("audio: %w", err)
+	}
+	defer clf.Close()
+	events := clf.start(ctx, samples)
+	res, err := voice.AnalyzeSamples(ctx, samples, opts)
+	ev, everr := events()
+	if err = errors.Join(err, everr); err != nil {
 		return nil, nil, fmt.Errorf("audio: %s: %w", path, err)
 	}
 	sum := summarizeAudio(path, audio.Duration(), res)
+	if sum.Vocalisation.Class != string(perception.VocalSilence) {
+		v, scores := clf.classify(res.Hops, ev)
+		sum.Vocalisation = vocalisationBlock{Class: string(v.Class), Distress: round3(v.Distress), Scores: map[string]float64{}}
+		for c, p := range scores {
+			sum.Vocalisation.Scores[string(c)] = round3(p)
+		}
+	}
 	sum.ElapsedS = round3(time.Since(start).Seconds())
 	return sum, res.Obs, nil
 }
@@ -74,10 +89,12 @@ func writeVoiceCSV(out io.Writer, obs []perception.VoiceObs) error {
 	return w.Flush()
 }
 
-// summarizeAudio fills the contract's audio block. The file's vocalisation
-// is its most frequent non-silent class; its distress is the 90th
-// percentile over the hops that were not silent, so a short scream in a long
-// file still shows while one odd hop does not.
+// summarizeAudio fills the contract's audio block from the per-hop
+// analysis. The file's vocalisation here is its most frequent non-silent
+// hop class, with the 90th percentile of their distress (so a short scream
+// in a long file still shows while one odd hop does not); analyzeAudio
+// then replaces it by the whole-clip combiner's answer unless the file is
+// silent.
 func summarizeAudio(path string, duration float64, res *voice.Analysis) *audioSummary {
 	s := res.Summary
 	sum := &audioSummary{
@@ -143,6 +160,7 @@ type audioSummary struct {
 }
 
 type vocalisationBlock struct {
-	Class    string  `json:"class"`
-	Distress float64 `json:"distress"`
+	Class    string             `json:"class"`
+	Distress float64            `json:"distress"`
+	Scores   map[string]float64 `json:"scores,omitempty"` // per class, summing to 1
 }

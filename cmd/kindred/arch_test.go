@@ -11,15 +11,16 @@ import (
 // else is core and must build with CGO_ENABLED=0, so that the logic of the
 // robot can be tested, fuzzed and reasoned about without native code.
 var cgoLeaves = map[string]bool{
-	"cmd/kindred":             true, // the only place that wires leaves to the core
-	"perception/camera":       true,
-	"perception/face/dlib":    true,
-	"perception/face/cascade": true,
-	"perception/face/pose":    true,
-	"perception/microphone":   true,
-	"perception/keywords":     true,
-	"voices/espeak":           true,
-	"voices/playback":         true,
+	"cmd/kindred":                   true, // the only place that wires leaves to the core
+	"perception/camera":             true,
+	"perception/face/dlib":          true,
+	"perception/face/cascade":       true,
+	"perception/face/pose":          true,
+	"perception/microphone":         true,
+	"perception/keywords":           true,
+	"perception/soundevents/yamnet": true,
+	"voices/espeak":                 true,
+	"voices/playback":               true,
 }
 
 var nativeModules = []string{"gocv.io/x/gocv", "github.com/gen2brain/malgo", "github.com/ebitengine/oto"}

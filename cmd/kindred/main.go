@@ -32,6 +32,7 @@ func commands() map[string]command {
 		"replay":    {"re-score recorded sessions with what annotations taught", cmdReplay},
 		"sessions":  {"list, export or delete recorded sessions", cmdSessions},
 		"bench":     {"run the benchmark suite", cmdBench},
+		"eval":      {"measure the vocalisation classifier on labelled real recordings", cmdEval},
 		"doctor":    {"check cameras, audio, models and boards, and say what to fix", cmdDoctor},
 		"fleet":     {"sign a command for a robot's MQTT control topic", cmdFleet},
 	}

@@ -67,9 +67,9 @@ type SegmentFeatures struct {
 // vocalTracker follows the stream hop by hop, segments it at pauses and
 // classifies the current segment every few hops.
 type vocalTracker struct {
-	hist    [histLen]hopLite
-	n       int64 // hops pushed
-	segFrom int64 // first hop of the current segment, -1 when none
+	hist    []hopLite // a ring of the last len(hist) hops
+	n       int64     // hops pushed
+	segFrom int64     // first hop of the current segment, -1 when none
 	lastAct int64
 	current perception.Vocalisation
 	scratch []float64
@@ -89,12 +89,18 @@ const (
 )
 
 func newVocalTracker() *vocalTracker {
-	return &vocalTracker{segFrom: -1, current: perception.Vocalisation{Class: perception.VocalSilence}, scratch: make([]float64, 0, histLen)}
+	return newVocalTrackerLen(histLen)
 }
+
+func newVocalTrackerLen(n int) *vocalTracker {
+	return &vocalTracker{hist: make([]hopLite, n), segFrom: -1, current: perception.Vocalisation{Class: perception.VocalSilence}, scratch: make([]float64, 0, n)}
+}
+
+func (v *vocalTracker) ring() int64 { return int64(len(v.hist)) }
 
 func (v *vocalTracker) push(h *HopFeatures) perception.Vocalisation {
 	i := v.n
-	v.hist[i%histLen] = hopLite{active: h.Active, voiced: h.Voiced && h.Active, f0: h.F0,
+	v.hist[i%v.ring()] = hopLite{active: h.Active, voiced: h.Voiced && h.Active, f0: h.F0,
 		loud: h.SNRDB >= vadOnDB && h.IntensityDB >= vadMinDB, intensity: h.IntensityDB,
 		hnr: h.HNR, flatness: h.Flatness, centroid: h.Centroid, flux: h.Flux, snr: h.SNRDB}
 	v.n++
@@ -109,7 +115,7 @@ func (v *vocalTracker) push(h *HopFeatures) perception.Vocalisation {
 		v.segFrom = -1
 		v.current = perception.Vocalisation{Class: perception.VocalSilence}
 	case h.Active && i%classifyEvery == 0 && v.lastAct-v.segFrom+1 >= minSegment:
-		from := max(v.segFrom, v.lastAct-histLen+1)
+		from := max(v.segFrom, v.lastAct-v.ring()+1)
 		v.feat = v.features(from, v.lastAct)
 		v.current = Classify(&v.feat)
 	}
@@ -129,7 +135,7 @@ func (v *vocalTracker) features(from, to int64) SegmentFeatures {
 	v.scratch = v.scratch[:0]
 	peaks := 0
 	for i := from; i <= to; i++ {
-		h := &v.hist[i%histLen]
+		h := &v.hist[i%v.ring()]
 		if h.voiced {
 			run++
 			voiced++
@@ -208,15 +214,15 @@ func (v *vocalTracker) features(from, to int64) SegmentFeatures {
 // isPeak reports a syllable nucleus: an intensity maximum over ±40 ms that
 // stands 3 dB above the minimum of the 150 ms before it.
 func (v *vocalTracker) isPeak(i, from, to int64) bool {
-	c := v.hist[i%histLen].intensity
+	c := v.hist[i%v.ring()].intensity
 	for j := max(from, i-4); j <= min(to, i+4); j++ {
-		if j != i && v.hist[j%histLen].intensity > c {
+		if j != i && v.hist[j%v.ring()].intensity > c {
 			return false
 		}
 	}
 	lo := c
 	for j := max(from, i-15); j < i; j++ {
-		lo = math.Min(lo, v.hist[j%histLen].intensity)
+		lo = math.Min(lo, v.hist[j%v.ring()].intensity)
 	}
 	return c-lo >= 3
 }
@@ -227,7 +233,7 @@ func (v *vocalTracker) contour(from, to int64) (tremor, swing float64) {
 	var dev, cnt float64
 	var bestFrom, bestLen, runFrom, runLen int64
 	for i := from; i <= to; i++ {
-		h := &v.hist[i%histLen]
+		h := &v.hist[i%v.ring()]
 		if !h.voiced {
 			runLen = 0
 			continue
@@ -242,7 +248,7 @@ func (v *vocalTracker) contour(from, to int64) (tremor, swing float64) {
 		st := 12 * math.Log2(h.f0/100)
 		var m, k float64
 		for j := max(from, i-7); j <= min(to, i+7); j++ {
-			if g := &v.hist[j%histLen]; g.voiced {
+			if g := &v.hist[j%v.ring()]; g.voiced {
 				m += 12 * math.Log2(g.f0/100)
 				k++
 			}
@@ -256,11 +262,11 @@ func (v *vocalTracker) contour(from, to int64) (tremor, swing float64) {
 		tremor = math.Sqrt(dev / cnt)
 	}
 	if bestLen >= 10 {
-		first := 12 * math.Log2(v.hist[bestFrom%histLen].f0/100)
-		last := 12 * math.Log2(v.hist[(bestFrom+bestLen-1)%histLen].f0/100)
+		first := 12 * math.Log2(v.hist[bestFrom%v.ring()].f0/100)
+		last := 12 * math.Log2(v.hist[(bestFrom+bestLen-1)%v.ring()].f0/100)
 		top := first
 		for i := bestFrom; i < bestFrom+bestLen; i++ {
-			top = math.Max(top, 12*math.Log2(v.hist[i%histLen].f0/100))
+			top = math.Max(top, 12*math.Log2(v.hist[i%v.ring()].f0/100))
 		}
 		swing = math.Min(top-first, top-last)
 	}
@@ -405,4 +411,22 @@ func Classify(f *SegmentFeatures) perception.Vocalisation {
 	arousal := 0.4*ramp(f.F0Median, 200, 450) + 0.4*ramp(f.SNRDB, 15, 35) + 0.2*ramp(f.HNR, 12, 3)*ramp(f.VoicedFraction, 0.3, 0.6)
 	d *= 0.75 + 0.5*arousal
 	return perception.Vocalisation{Class: classes[best], Distress: math.Min(1, math.Max(0, d))}
+}
+
+// ClipFeatures summarises a whole recording's hops, from its first to its
+// last active hop, however long it is (the live tracker sees at most the
+// last 3 s). A recording without activity gives zero features.
+func ClipFeatures(hops []HopFeatures) SegmentFeatures {
+	v := newVocalTrackerLen(max(len(hops), 1))
+	first := int64(-1)
+	for i := range hops {
+		v.push(&hops[i])
+		if hops[i].Active && first < 0 {
+			first = int64(i)
+		}
+	}
+	if first < 0 {
+		return SegmentFeatures{}
+	}
+	return v.features(first, v.lastAct)
 }

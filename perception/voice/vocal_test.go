@@ -2,6 +2,7 @@ package voice
 
 import (
 	"context"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -181,5 +182,44 @@ func TestClassifyTable(t *testing.T) {
 		if got := Classify(&tc.f); got.Class != tc.want {
 			t.Errorf("%s: %s, want %s", tc.name, got.Class, tc.want)
 		}
+	}
+}
+
+func TestClipFeaturesSpanTheWholeActivity(t *testing.T) {
+	hops := func(quiet, active int) []HopFeatures {
+		var hs []HopFeatures
+		for i := 0; i < quiet+active+quiet; i++ {
+			h := HopFeatures{IntensityDB: 30}
+			if i >= quiet && i < quiet+active {
+				// The first 60 % at 150 Hz, the rest at 300 Hz: the median
+				// is 150 Hz only if every hop is read.
+				f0 := 150.0
+				if i >= quiet+active*6/10 {
+					f0 = 300
+				}
+				h = HopFeatures{Active: true, Voiced: true, F0: f0, HNR: 15, HasHNR: true, IntensityDB: 70, SNRDB: 30}
+			}
+			hs = append(hs, h)
+		}
+		return hs
+	}
+	for _, tc := range []struct {
+		name          string
+		quiet, active int
+		wantDur       float64
+	}{
+		{"2 s between pauses", 100, 200, 2.0},
+		{"longer than the live tracker's 3 s", 50, 500, 5.0},
+		{"silence", 100, 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := ClipFeatures(hops(tc.quiet, tc.active))
+			if math.Abs(f.Duration-tc.wantDur) > 1e-9 {
+				t.Errorf("duration %v, want %v", f.Duration, tc.wantDur)
+			}
+			if tc.active > 0 && (f.VoicedFraction != 1 || math.Abs(f.F0Median-150) > 1e-6) {
+				t.Errorf("voiced fraction %v, F0 %v; want 1 and 150 Hz", f.VoicedFraction, f.F0Median)
+			}
+		})
 	}
 }

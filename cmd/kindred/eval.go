@@ -1,0 +1,410 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/eval"
+	"github.com/kindred-hri/kindred/perception/soundevents"
+	"github.com/kindred-hri/kindred/perception/vocalisation"
+	"github.com/kindred-hri/kindred/perception/voice"
+	"github.com/kindred-hri/kindred/perception/voice/wav"
+)
+
+// defaultDevset is where the project's development set sits next to a
+// checkout (read at evaluation time only; it is never copied in).
+const defaultDevset = "../shared/devset"
+
+const evalHelp = `kindred eval runs the vocalisation classifier on every clip of a labelled
+folder (the dev set's layout: vocalisations/labels.csv with file,class,speaker
+and optionally speech/labels.csv with file,source) and prints a confusion
+matrix (labelled class against ours), per-class recall and precision where a
+labelled class maps to one of ours, the share of clips called distress
+(distress >= 0.5) per class, and distress false alarms on the negatives
+(speech, laughing, coughing, sneezing, throat-clearing).`
+
+func cmdEval(ctx context.Context, e env, args []string) error {
+	fs := newFlags("eval", e.stderr)
+	dir := fs.String("devset", defaultDevset, "labelled folder (dev set layout)")
+	asJSON := fs.Bool("json", false, "print one JSON object instead of tables")
+	fit := fs.Bool("fit", false, "refit the vocalisation combiner on all clips and write it to --out")
+	out := fs.String("out", "vocalisation-combiner.json", "parameter file --fit writes")
+	data := fs.String("data", "", "what the clips are, for the model card (default: the folder)")
+	licence := fs.String("licence", "", "the clips' licence, for the model card")
+	if err := fs.parse(args); err != nil {
+		if errors.Is(err, errHelpShown) {
+			fmt.Fprintln(e.stderr, evalHelp)
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return badInput("unexpected argument %q", fs.Arg(0))
+	}
+	clips, err := eval.ReadDevset(*dir)
+	switch {
+	case errors.Is(err, eval.ErrNoDevset):
+		return badInput("%s: no vocalisations/labels.csv (pass --devset DIR)", *dir)
+	case err != nil:
+		return badInput("%v", err)
+	}
+	clf, err := openClipClassifier()
+	if err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	defer clf.Close()
+	recs := make([]clipRecord, 0, len(clips))
+	conf, hop := eval.NewConfusion(), eval.NewConfusion()
+	for _, c := range clips {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		r, err := measureClip(ctx, clf, c, filepath.Join(*dir, filepath.FromSlash(c.File)))
+		if err != nil {
+			return err
+		}
+		recs = append(recs, r)
+		conf.Add(eval.Result{Truth: c.Class, Pred: r.Analyze.Class, Distress: r.Analyze.Distress})
+		hop.Add(eval.Result{Truth: c.Class, Pred: r.Hops.Class, Distress: r.Hops.Distress})
+	}
+	rep := newEvalReport(*dir, "kindred analyze --audio (shipped combiner)", conf)
+	hf := figureOf(hop)
+	rep.HopClassifier = &hf
+	rep.ZeroShot = zeroShot(recs)
+	card, err := crossValidate(recs, *dir)
+	switch {
+	case errors.Is(err, vocalisation.ErrTooFew) && *fit:
+		return badInput("eval: %s: cannot fit the combiner: %v", *dir, err)
+	case errors.Is(err, vocalisation.ErrTooFew):
+		rep.CombinerNote = fmt.Sprintf("not cross-validated: %v", err)
+	case err != nil:
+		return fmt.Errorf("eval: %w", err)
+	default:
+		rep.Combiners = card.Figures
+	}
+	if *fit {
+		if *data != "" {
+			card.Data = *data
+		}
+		card.Licence = *licence
+		if err := fitCombiner(recs, card, *out); err != nil {
+			return err
+		}
+		rep.Wrote = *out
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", " ")
+		return enc.Encode(rep)
+	}
+	rep.print(e.stdout)
+	return nil
+}
+
+// clipRecord is what eval measures of one clip: the whole-file answer of
+// `kindred analyze --audio` (the shipped combiner), the answer of the
+// per-hop classifier the live robot uses, the clip's acoustic features and
+// its YAMNet groups.
+type clipRecord struct {
+	eval.Clip
+	Analyze, Hops perception.Vocalisation
+	Acoustic      voice.SegmentFeatures
+	Events        soundevents.ClipScores
+}
+
+// measureClip decodes one clip and analyses it as `kindred analyze
+// --audio` does (without keywords, which do not change the class).
+func measureClip(ctx context.Context, clf *clipClassifier, c eval.Clip, path string) (clipRecord, error) {
+	r := clipRecord{Clip: c}
+	audio, err := wav.DecodeFile(path)
+	switch {
+	case errors.Is(err, wav.ErrInvalid), errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
+		return r, badInput("eval: %v", err)
+	case err != nil:
+		return r, fmt.Errorf("eval: %w", err)
+	}
+	samples := audio.Mono16k()
+	events := clf.start(ctx, samples)
+	res, err := voice.AnalyzeSamples(ctx, samples, voice.DefaultOpts())
+	ev, everr := events()
+	if err = errors.Join(err, everr); err != nil {
+		return r, fmt.Errorf("eval: %s: %w", path, err)
+	}
+	sum := summarizeAudio(path, audio.Duration(), res)
+	r.Hops = perception.Vocalisation{Class: perception.VocalClass(sum.Vocalisation.Class), Distress: sum.Vocalisation.Distress}
+	r.Analyze = r.Hops
+	if r.Hops.Class != perception.VocalSilence {
+		r.Analyze, _ = clf.classify(res.Hops, ev)
+	}
+	r.Acoustic = voice.ClipFeatures(res.Hops)
+	r.Events = ev
+	return r, nil
+}
+
+// zeroShotLevel is the group score the models README counts a clip at.
+const zeroShotLevel = 0.2
+
+// zeroShot is, per labelled class, the share of clips whose largest
+// moan-, cry- or scream-like YAMNet group reaches zeroShotLevel in some
+// window: YAMNet's distress evidence out of the box.
+func zeroShot(recs []clipRecord) map[string]float64 {
+	hit, n := map[string]int{}, map[string]int{}
+	for _, r := range recs {
+		n[r.Class]++
+		m := r.Events.Max
+		if max(m[soundevents.GroupMoan], m[soundevents.GroupCry], m[soundevents.GroupScream]) >= zeroShotLevel {
+			hit[r.Class]++
+		}
+	}
+	out := map[string]float64{}
+	for c, k := range n {
+		out[c] = float64(hit[c]) / float64(k)
+	}
+	return out
+}
+
+// evalReport is `kindred eval --json`.
+type evalReport struct {
+	Devset     string                    `json:"devset"`
+	Classifier string                    `json:"classifier"`
+	Clips      int                       `json:"clips"`
+	Confusion  map[string]map[string]int `json:"confusion"` // labelled class → our class → clips
+	Classes    []evalClass               `json:"classes"`
+	Precision  map[string]float64        `json:"precision"` // our class → share
+	Distress   evalDistress              `json:"distress"`
+	// Combiners are the cross-validated figures of the combiner on each
+	// feature set (acoustic, yamnet, combined).
+	// HopClassifier is the per-hop classifier's figure (the live robot's,
+	// and analyze's before the combiner).
+	HopClassifier *vocalisation.Figure           `json:"hop_classifier,omitempty"`
+	Combiners     map[string]vocalisation.Figure `json:"combiners,omitempty"`
+	CombinerNote  string                         `json:"combiner_note,omitempty"`
+	Wrote         string                         `json:"wrote,omitempty"`
+	// ZeroShot is, per labelled class, the share of clips where YAMNet's
+	// largest moan/cry/scream group reaches 0.2.
+	ZeroShot map[string]float64 `json:"yamnet_zero_shot"`
+}
+
+type evalClass struct {
+	Class         string   `json:"class"`
+	Clips         int      `json:"clips"`
+	MapsTo        string   `json:"maps_to,omitempty"`
+	Recall        *float64 `json:"recall,omitempty"`
+	DistressShare float64  `json:"distress_share"`
+}
+
+type evalDistress struct {
+	Threshold     float64  `json:"threshold"`
+	Positives     []string `json:"positives"`
+	Recognised    float64  `json:"recognised"` // share of positive clips called distress
+	Negatives     []string `json:"negatives"`
+	FalseAlarms   float64  `json:"false_alarms"` // share of negative clips called distress
+	PositiveClips int      `json:"positive_clips"`
+	NegativeClips int      `json:"negative_clips"`
+}
+
+func newEvalReport(dir, classifier string, c *eval.Confusion) *evalReport {
+	r := &evalReport{Devset: dir, Classifier: classifier, Confusion: map[string]map[string]int{}, Precision: map[string]float64{}}
+	for _, t := range c.Truths() {
+		r.Clips += c.Clips(t)
+		row := map[string]int{}
+		for _, p := range c.Preds() {
+			if n := c.Count(t, p); n > 0 {
+				row[string(p)] = n
+			}
+		}
+		r.Confusion[t] = row
+		ec := evalClass{Class: t, Clips: c.Clips(t), MapsTo: string(eval.Mapping[t])}
+		if rec, ok := c.Recall(t); ok {
+			ec.Recall = &rec
+		}
+		ec.DistressShare, _ = c.DistressShare(t)
+		r.Classes = append(r.Classes, ec)
+	}
+	for _, p := range allVocalClasses {
+		if v, ok := c.Precision(p); ok {
+			r.Precision[string(p)] = v
+		}
+	}
+	r.Distress = evalDistress{Threshold: eval.DistressThreshold, Positives: eval.DistressPositives, Negatives: eval.DistressNegatives}
+	r.Distress.Recognised, r.Distress.PositiveClips = c.DistressOver(eval.DistressPositives)
+	r.Distress.FalseAlarms, r.Distress.NegativeClips = c.DistressOver(eval.DistressNegatives)
+	return r
+}
+
+// allVocalClasses is the contract's class list, in its order.
+var allVocalClasses = []perception.VocalClass{
+	perception.VocalSilence, perception.VocalSpeech, perception.VocalLaugh, perception.VocalCough,
+	perception.VocalMoan, perception.VocalCry, perception.VocalScream, perception.VocalSigh,
+	perception.VocalPant, perception.VocalOther,
+}
+
+func (r *evalReport) print(w io.Writer) {
+	fmt.Fprintf(w, "%d clips from %s, classifier %s\n\nconfusion (rows: labelled class, columns: ours)\n", r.Clips, r.Devset, r.Classifier)
+	fmt.Fprintf(w, "%-16s %4s", "", "n")
+	for _, p := range allVocalClasses {
+		fmt.Fprintf(w, " %7s", p)
+	}
+	fmt.Fprintln(w)
+	for _, c := range r.Classes {
+		fmt.Fprintf(w, "%-16s %4d", c.Class, c.Clips)
+		for _, p := range allVocalClasses {
+			fmt.Fprintf(w, " %7d", r.Confusion[c.Class][string(p)])
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "\n%-16s %4s %-8s %7s %9s\n", "class", "n", "maps to", "recall", "distress")
+	for _, c := range r.Classes {
+		rec := "-"
+		if c.Recall != nil {
+			rec = fmt.Sprintf("%.2f", *c.Recall)
+		}
+		fmt.Fprintf(w, "%-16s %4d %-8s %7s %9.2f\n", c.Class, c.Clips, or(c.MapsTo, "-"), rec, c.DistressShare)
+	}
+	var prec []string
+	for _, p := range allVocalClasses {
+		if v, ok := r.Precision[string(p)]; ok {
+			prec = append(prec, fmt.Sprintf("%s %.2f", p, v))
+		}
+	}
+	fmt.Fprintf(w, "\nprecision: %s\n", strings.Join(prec, ", "))
+	d := r.Distress
+	fmt.Fprintf(w, "distress >= %.1f on %s: %.1f %% of %d clips (target >= 85 %%)\n", d.Threshold, strings.Join(d.Positives, "+"), 100*d.Recognised, d.PositiveClips)
+	fmt.Fprintf(w, "false alarms on %s: %.1f %% of %d clips (target <= 5 %%)\n", strings.Join(d.Negatives, "+"), 100*d.FalseAlarms, d.NegativeClips)
+	if h := r.HopClassifier; h != nil {
+		fmt.Fprintf(w, "per-hop classifier (live robot): macro recall %.2f, distress on positives %.1f %%, false alarms %.1f %%\n", h.MacroRecall, 100*h.Recognised, 100*h.FalseAlarms)
+	}
+	fmt.Fprintln(w, "(on the folder the shipped combiner was fitted on, the figures above are in-sample; the cross-validated ones below are for unseen speakers)")
+	if r.Combiners == nil {
+		fmt.Fprintf(w, "\ncombiner: %s\n", r.CombinerNote)
+	} else {
+		r.printCombiners(w)
+	}
+	if r.Wrote != "" {
+		fmt.Fprintf(w, "wrote the combiner fitted on all %d clips to %s\n", r.Clips, r.Wrote)
+	}
+	fmt.Fprintf(w, "\nYAMNet zero-shot: share of clips whose largest moan/cry/scream group reaches %.1f\n", zeroShotLevel)
+	for _, c := range r.Classes {
+		fmt.Fprintf(w, "  %-16s %5.0f %%\n", c.Class, 100*r.ZeroShot[c.Class])
+	}
+}
+
+func (r *evalReport) printCombiners(w io.Writer) {
+	fmt.Fprintf(w, "\ncombiner, %d speaker-disjoint folds (each clip judged by a fit that never heard its speaker)\n", combinerFolds)
+	fmt.Fprintf(w, "%-9s %6s %6s %6s", "features", "macro", "recog%", "false%")
+	for _, c := range r.Classes {
+		fmt.Fprintf(w, " %6.6s", c.Class)
+	}
+	fmt.Fprintln(w)
+	for _, set := range featureSets {
+		f := r.Combiners[set.name]
+		fmt.Fprintf(w, "%-9s %6.2f %6.1f %6.1f", set.name, f.MacroRecall, 100*f.Recognised, 100*f.FalseAlarms)
+		for _, c := range r.Classes {
+			if v, ok := f.Recall[c.Class]; ok {
+				fmt.Fprintf(w, " %6.2f", v)
+			} else {
+				fmt.Fprintf(w, " %6s", "-")
+			}
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "%-9s %20s", "", "distress share")
+		for _, c := range r.Classes {
+			fmt.Fprintf(w, " %6.2f", f.Distress[c.Class])
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "(macro: mean recall over mapped classes; recog: moaning+crying+screaming called distress; false: negatives called distress)\n")
+}
+
+func or(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}
+
+// combinerFolds is how many speaker-disjoint folds eval uses.
+const combinerFolds = 5
+
+// featureSets are the combiner's inputs eval compares: the combination
+// must beat each part alone.
+var featureSets = []struct {
+	name     string
+	features []string
+}{
+	{"acoustic", vocalisation.AcousticFeatures},
+	{"yamnet", vocalisation.EventFeatures},
+	{"combined", vocalisation.AllFeatures},
+}
+
+func samplesOf(recs []clipRecord) []vocalisation.Sample {
+	out := make([]vocalisation.Sample, len(recs))
+	for i, r := range recs {
+		// Unmapped classes (yawning, sneezing, …) are fitted as one
+		// "other": split into their own labels they pulled moans away
+		// (cross-validated moans called distress 69 % against 71 %).
+		out[i] = vocalisation.Sample{Features: vocalisation.Extract(r.Acoustic, r.Events), Label: string(eval.Target(r.Class)), Speaker: r.Speaker}
+	}
+	return out
+}
+
+// crossValidate measures the combiner on each feature set with
+// speaker-disjoint folds and returns the figures as a model card.
+func crossValidate(recs []clipRecord, dir string) (*vocalisation.Card, error) {
+	samples := samplesOf(recs)
+	card := &vocalisation.Card{Data: dir, Clips: map[string]int{}, Folds: combinerFolds, Figures: map[string]vocalisation.Figure{}}
+	for _, r := range recs {
+		card.Clips[r.Class]++
+	}
+	for _, set := range featureSets {
+		pred, err := vocalisation.CrossValidate(samples, set.features, combinerFolds, vocalisation.DefaultFitOpts())
+		if err != nil {
+			return nil, err
+		}
+		conf := eval.NewConfusion()
+		for i, r := range recs {
+			conf.Add(eval.Result{Truth: r.Class, Pred: pred[i].Class, Distress: pred[i].Distress})
+		}
+		card.Figures[set.name] = figureOf(conf)
+	}
+	return card, nil
+}
+
+func figureOf(c *eval.Confusion) vocalisation.Figure {
+	f := vocalisation.Figure{Recall: map[string]float64{}, Distress: map[string]float64{}, MacroRecall: c.MacroRecall()}
+	for _, t := range c.Truths() {
+		if r, ok := c.Recall(t); ok {
+			f.Recall[t] = r
+		}
+		f.Distress[t], _ = c.DistressShare(t)
+	}
+	f.Recognised, _ = c.DistressOver(eval.DistressPositives)
+	f.FalseAlarms, _ = c.DistressOver(eval.DistressNegatives)
+	return f
+}
+
+// fitCombiner fits the combiner on every clip with all features and writes
+// it, with its card, to path.
+func fitCombiner(recs []clipRecord, card *vocalisation.Card, path string) error {
+	m, err := vocalisation.Fit(samplesOf(recs), vocalisation.AllFeatures, vocalisation.DefaultFitOpts())
+	if err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	m.Card = card
+	b, err := json.MarshalIndent(m, "", " ")
+	if err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return badInput("eval: --out: %v", err)
+	}
+	return nil
+}

@@ -1,0 +1,174 @@
+package vocalisation
+
+import (
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/soundevents"
+	"github.com/kindred-hri/kindred/perception/voice"
+)
+
+func TestShippedCombinerLoadsWithItsCard(t *testing.T) {
+	m, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Classes) != len(Classes) || len(m.Features) != len(AllFeatures) {
+		t.Errorf("shipped combiner: %d classes over %d features, want %d over %d", len(m.Classes), len(m.Features), len(Classes), len(AllFeatures))
+	}
+	c := m.Card
+	if c == nil || c.Folds < 2 || !strings.Contains(c.Licence, "CC BY-NC-ND") || c.Figures["combined"].MacroRecall == 0 {
+		t.Errorf("shipped combiner's card is incomplete: %+v", c)
+	}
+}
+
+func TestParseRejects(t *testing.T) {
+	good, err := json.Marshal(tinyModel())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Parse(good); err != nil {
+		t.Fatalf("the good model: %v", err)
+	}
+	edit := func(f func(m *Model)) string {
+		m := tinyModel()
+		f(m)
+		b, _ := json.Marshal(m)
+		return string(b)
+	}
+	for _, tc := range []struct{ name, in, want string }{
+		{"not JSON", "{", "unexpected end"},
+		{"no features", edit(func(m *Model) { m.Features = nil; m.Mean = nil; m.Scale = nil }), "features: none"},
+		{"unknown feature", edit(func(m *Model) { m.Features[0] = "y_kazoo" }), `unknown feature "y_kazoo"`},
+		{"short mean", edit(func(m *Model) { m.Mean = m.Mean[:0] }), "mean/scale"},
+		{"zero scale", edit(func(m *Model) { m.Scale[0] = 0 }), "scale above 0"},
+		{"unknown class", edit(func(m *Model) { m.Classes[1] = "hum" }), `"hum" is neither`},
+		{"class twice", edit(func(m *Model) { m.Classes[1] = m.Classes[0] }), "listed twice"},
+		{"missing weight row", edit(func(m *Model) { m.Weights = m.Weights[:1] }), "one weight row each"},
+		{"short weight row", edit(func(m *Model) { m.Weights[0] = m.Weights[0][:1] }), "bias and one per feature"},
+		{"one class", edit(func(m *Model) { m.Classes = m.Classes[:1]; m.Weights = m.Weights[:1] }), "at least 2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := Parse([]byte(tc.in)); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// tinyModel tells moans from laughter by one feature.
+func tinyModel() *Model {
+	return &Model{Features: []string{"y_moan"}, Classes: []string{"laugh", "moan"},
+		Mean: []float64{0.5}, Scale: []float64{0.25}, Weights: [][]float64{{0, -4}, {0, 4}}}
+}
+
+func TestDistressFollowsPainClasses(t *testing.T) {
+	m := tinyModel()
+	for _, tc := range []struct {
+		moan      float64
+		wantClass perception.VocalClass
+		distress  bool
+	}{
+		{0.9, perception.VocalMoan, true},
+		{0.1, perception.VocalLaugh, false},
+	} {
+		v := m.Classify(map[string]float64{"y_moan": tc.moan})
+		if v.Class != tc.wantClass || (v.Distress >= 0.5) != tc.distress {
+			t.Errorf("y_moan %.1f: %+v, want %s with distress %v", tc.moan, v, tc.wantClass, tc.distress)
+		}
+	}
+	// Laughter must never raise distress, however sure the model is.
+	if v := m.Classify(map[string]float64{"y_moan": -10}); v.Distress > 1e-6 {
+		t.Errorf("sure laughter has distress %v", v.Distress)
+	}
+}
+
+// Two clusters per class, two speakers each: a fit recovers them, and
+// cross-validation keeps every speaker out of the fit that judges it.
+func separable() []Sample {
+	var out []Sample
+	for i := range 40 {
+		label, v := "moan", 0.8
+		if i%2 == 1 {
+			label, v = "laugh", 0.2
+		}
+		jitter := float64(i%7) * 0.01
+		out = append(out, Sample{Features: map[string]float64{"y_moan": v + jitter, "y_laugh": 1 - v}, Label: label,
+			Speaker: string(rune('A' + i%8))})
+	}
+	return out
+}
+
+func TestFitRecoversSeparableClasses(t *testing.T) {
+	s := separable()
+	m, err := Fit(s, []string{"y_moan", "y_laugh"}, DefaultFitOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Classes) != 2 || m.Classes[0] != "laugh" || m.Classes[1] != "moan" {
+		t.Errorf("classes %v, want [laugh moan] (in the order of Classes)", m.Classes)
+	}
+	for i, x := range s {
+		if got := m.Classify(x.Features).Class; string(got) != x.Label {
+			t.Errorf("sample %d: %s, want %s", i, got, x.Label)
+		}
+	}
+	if _, err := Fit(s, []string{"y_kazoo"}, DefaultFitOpts()); err == nil {
+		t.Error("fit accepted an unknown feature")
+	}
+	bad := append(separable(), Sample{Features: map[string]float64{}, Label: "hum"})
+	if _, err := Fit(bad, []string{"y_moan"}, DefaultFitOpts()); err == nil {
+		t.Error("fit accepted an unknown label")
+	}
+}
+
+func TestFoldsKeepSpeakersTogether(t *testing.T) {
+	speakers := []string{"A", "B", "A", "C", "D", "E", "B", "F", "G"}
+	fold := Folds(speakers, 3)
+	if len(fold) != 7 {
+		t.Fatalf("%d speakers in folds, want 7", len(fold))
+	}
+	size := map[int]int{}
+	for _, f := range fold {
+		size[f]++
+	}
+	for f := range 3 {
+		if size[f] < 2 || size[f] > 3 {
+			t.Errorf("fold %d has %d speakers, want 2 or 3", f, size[f])
+		}
+	}
+}
+
+// A speaker's clips carry a label only that speaker has: a fit that had
+// heard the speaker would learn it, one that had not cannot predict it.
+func TestCrossValidateNeverHearsTheSpeakerItJudges(t *testing.T) {
+	s := separable()
+	for i := range s {
+		if s[i].Speaker == "A" {
+			s[i].Label = "scream"
+			s[i].Features["y_scream"] = 1
+		}
+	}
+	pred, err := CrossValidate(s, []string{"y_moan", "y_laugh", "y_scream"}, 4, DefaultFitOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, x := range s {
+		if x.Speaker == "A" && pred[i].Class == perception.VocalScream {
+			t.Errorf("sample %d of speaker A came out as scream: its fold was fitted on it", i)
+		}
+	}
+}
+
+func TestExtractIsFinite(t *testing.T) {
+	f := Extract(voice.SegmentFeatures{}, soundevents.ClipScores{Max: map[soundevents.Group]float64{}, Mean: map[soundevents.Group]float64{}})
+	for _, name := range candidates {
+		v, ok := f[name]
+		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
+			t.Errorf("%s = %v (present %v) for a silent clip", name, v, ok)
+		}
+	}
+}
