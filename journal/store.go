@@ -22,7 +22,17 @@ import (
 const applicationID = 0x4B4E4452
 
 // schemaVersion is bumped with a migration whenever the tables change.
-const schemaVersion = 1
+const schemaVersion = 2
+
+// migrations[v] takes a journal from version v to v+1; opening an older
+// journal applies them in order, in one transaction.
+var migrations = map[int][]string{
+	1: {acknowledgementsTable}, // 2: carers' acknowledgements of alerts
+}
+
+const acknowledgementsTable = `CREATE TABLE acknowledgements(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+		at_ns INTEGER NOT NULL, by_name TEXT NOT NULL, person TEXT NOT NULL, alert_level TEXT NOT NULL,
+		score REAL NOT NULL, reason TEXT NOT NULL)`
 
 // ErrNotJournal means the file exists but is not a Kindred journal (or is corrupt).
 var ErrNotJournal = errors.New("not a kindred journal")
@@ -165,6 +175,10 @@ func (j *Journal) init(ctx context.Context, create bool) error {
 	}
 	switch {
 	case appID == applicationID && version == schemaVersion:
+	case appID == applicationID && version >= 1 && version < schemaVersion:
+		if err := j.migrate(ctx, version); err != nil {
+			return err
+		}
 	case appID == applicationID:
 		return fmt.Errorf("schema version %d, this build reads %d", version, schemaVersion)
 	case appID == 0 && create:
@@ -213,6 +227,7 @@ var schema = []string{
 	`CREATE TABLE annotations(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
 		at_ns INTEGER NOT NULL, person TEXT NOT NULL, annotator TEXT NOT NULL, scale TEXT NOT NULL,
 		items TEXT NOT NULL, rating REAL NOT NULL, note TEXT NOT NULL)`,
+	acknowledgementsTable,
 	`CREATE INDEX assessments_at ON assessments(session, at_ns)`,
 	`CREATE INDEX assessments_person ON assessments(person)`,
 	`CREATE INDEX poses_at ON poses(session, at_ns)`,
@@ -222,10 +237,11 @@ var schema = []string{
 }
 
 // personTables are the tables whose rows name a person.
-var personTables = []string{"assessments", "transitions", "utterances", "alerts", "annotations"}
+var personTables = []string{"assessments", "transitions", "utterances", "alerts", "annotations", "acknowledgements"}
 
 // recordTables are the tables holding session records, in Kinds order.
-var recordTables = []string{"assessments", "transitions", "utterances", "poses", "faults", "annotations", "alerts"}
+var recordTables = []string{"assessments", "transitions", "utterances", "poses", "faults", "annotations", "alerts",
+	"acknowledgements"}
 
 func (j *Journal) create(ctx context.Context) error {
 	tx, err := j.db.BeginTx(ctx, nil)
@@ -239,6 +255,29 @@ func (j *Journal) create(ctx context.Context) error {
 		}
 	}
 	return tx.Commit()
+}
+
+// migrate brings a journal at version from up to schemaVersion.
+func (j *Journal) migrate(ctx context.Context, from int) error {
+	tx, err := j.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate from version %d: %w", from, err)
+	}
+	defer tx.Rollback()
+	for v := from; v < schemaVersion; v++ {
+		for _, s := range migrations[v] {
+			if _, err := tx.ExecContext(ctx, s); err != nil {
+				return fmt.Errorf("migrate from version %d: %w", v, err)
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, schemaVersion)); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate from version %d: %w", from, err)
+	}
+	return nil
 }
 
 // Path is the file the journal lives in.
@@ -353,6 +392,8 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 		q = `SELECT at_ns, person, annotator, scale, items, rating, note FROM annotations`
 	case KindAlert:
 		q = `SELECT at_ns, person, level, score, reason FROM alerts`
+	case KindAcknowledgement:
+		q = `SELECT at_ns, by_name, person, alert_level, score, reason FROM acknowledgements`
 	default:
 		return nil, fmt.Errorf("unknown kind %q", k)
 	}
@@ -413,6 +454,11 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 		case KindAlert:
 			var a Alert
 			err = rows.Scan(&at, &a.Person, &a.Level, &a.Score, &a.Reason)
+			a.At = time.Duration(at)
+			r = a
+		case KindAcknowledgement:
+			var a Acknowledgement
+			err = rows.Scan(&at, &a.By, &a.Person, &a.AlertLevel, &a.Score, &a.Reason)
 			a.At = time.Duration(at)
 			r = a
 		}
@@ -498,6 +544,9 @@ func insertRecord(ctx context.Context, x execer, session string, r Record) error
 	case Alert:
 		_, err = x.ExecContext(ctx, `INSERT INTO alerts VALUES(?,?,?,?,?,?)`, session, at, v.Person, v.Level,
 			v.Score, v.Reason)
+	case Acknowledgement:
+		_, err = x.ExecContext(ctx, `INSERT INTO acknowledgements VALUES(?,?,?,?,?,?,?)`, session, at, v.By,
+			v.Person, v.AlertLevel, v.Score, v.Reason)
 	default:
 		return fmt.Errorf("unknown record %T", r)
 	}

@@ -236,8 +236,9 @@ func (c *Client) report(err error) {
 func (c *Client) Controls() <-chan journal.Control { return c.controls }
 
 // Publish sends a record: assessments to the person's pain topic (QoS 0,
-// skipped while disconnected), alerts through the outbox (QoS 1, never
-// dropped unless the outbox is full). Other kinds are not fleet business.
+// skipped while disconnected), alerts and carers' acknowledgements of them
+// through the outbox (QoS 1, never dropped unless the outbox is full).
+// Other kinds are not fleet business.
 // It never blocks.
 func (c *Client) Publish(r journal.Record) error {
 	switch v := r.(type) {
@@ -252,7 +253,7 @@ func (c *Client) Publish(r journal.Record) error {
 		}
 		c.mc.Publish(c.prefix+"humans/persons/"+segment(v.Person)+"/pain", 0, false, b)
 		c.painSent.Add(1)
-	case journal.Alert:
+	case journal.Alert, journal.Acknowledgement: // an acknowledgement reads "level":"acknowledged"
 		b, err := json.Marshal(v)
 		if err != nil {
 			return fmt.Errorf("fleet: %w", err)
