@@ -58,7 +58,9 @@ func (manySessions) Export(context.Context, string, journal.Format, io.Writer) e
 	return errors.New("not in this test")
 }
 
-func (manySessions) DeletePerson(context.Context, string) error { return errors.New("not in this test") }
+func (manySessions) DeletePerson(context.Context, string) error {
+	return errors.New("not in this test")
+}
 
 // urgent is the alert the tests raise.
 var urgent = journal.Alert{At: 40 * time.Second, Person: "p-ana", Level: journal.LevelUrgent, Score: 8,
