@@ -257,7 +257,8 @@ func TestBrowserAcknowledgeAndMute(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The alert sounds, made with WebAudio.
-	if v, err := b.WaitFor(`Number(document.body.dataset.tones) > 0 && document.body.dataset.sounding`, 10*time.Second); err != nil || v != "urgent" {
+	if v, err := b.WaitFor(`Number(document.body.dataset.tones) > 0 && document.body.dataset.audio === "running" &&
+		document.body.dataset.sounding`, 10*time.Second); err != nil || v != "urgent" {
 		t.Fatalf("no urgent tone: %q %v", v, err)
 	}
 

@@ -34,10 +34,13 @@ func NeedChromium(t testing.TB) string {
 
 // Args are the flags every test browser starts with: headless, without
 // first-run work or network chatter, in the given profile, with a window
-// tall enough for the gauge, the face and the controls.
+// tall enough for the gauge, the face and the controls, and sound allowed
+// before a gesture (no person clicks in a test; the console's alert tone
+// must still play).
 func Args(profile string) []string {
 	return []string{"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--user-data-dir=" + profile, "--window-size=1280,1100"}
+		"--disable-component-update", "--disable-sync", "--user-data-dir=" + profile, "--window-size=1280,1100",
+		"--autoplay-policy=no-user-gesture-required"}
 }
 
 // ProfileDir is a fresh browser profile, removed after the test, ignoring

@@ -186,8 +186,14 @@
   function tone() {
     if (state.muted || !state.alert) return;
     try {
-      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      if (!audio) {
+        audio = new (window.AudioContext || window.webkitAudioContext)();
+        audio.addEventListener("statechange", showAudio);
+      }
       if (audio.state === "suspended") audio.resume().catch(() => {});
+      // Only a context still held back after a moment earns the note: a
+      // banner that changes height under a finger makes it miss its button.
+      setTimeout(showAudio, 1500);
       const urgent = state.alert.level === "urgent";
       const freqs = urgent ? [880, 660] : [520];
       freqs.forEach((f, i) => {
@@ -216,6 +222,16 @@
     toneTimer = null;
     document.body.dataset.sounding = "";
   }
+  // A browser may hold sound back until someone touches the page (autoplay
+  // policy); the banner says so, and the first touch or key lets it out.
+  function showAudio() {
+    const now = audio ? audio.state : "none";
+    document.body.dataset.audio = now;
+    $("sound-note").classList.toggle("hidden", state.muted || !audio || now === "running");
+  }
+  for (const ev of ["pointerdown", "keydown"]) {
+    document.addEventListener(ev, () => { if (audio && audio.state === "suspended") audio.resume().catch(() => {}); });
+  }
   function showMute() {
     const m = $("mute");
     m.setAttribute("aria-pressed", state.muted ? "true" : "false");
@@ -226,6 +242,7 @@
     localStorage.setItem("kindred-muted", state.muted ? "1" : "0");
     showMute();
     if (state.muted) silence(); else sound();
+    showAudio();
   });
   $("ack-by").value = localStorage.getItem("kindred-carer") || "";
   $("ack").addEventListener("click", async () => {
