@@ -49,6 +49,21 @@ type Condition struct {
 	PresenceOnly bool `yaml:"presence_only"`
 }
 
+// Mirror is what the condition asks of mimicry before a supervisor changes
+// anything: the console starts its sliders from it.
+func (c Condition) Mirror() MirrorSettings {
+	m := MirrorSettings{Enabled: true, Gain: 1}
+	switch c.Mimicry {
+	case MimicryOff:
+		m.Enabled, m.Gain = false, 0
+	case MimicryDelayed:
+		m.Delay = c.Delay
+	case MimicryAttenuated:
+		m.Gain = c.Gain
+	}
+	return m
+}
+
 // PainPolicy turns ~10 Hz assessments into decisions. Scores are the
 // PAINAD-aligned 0..10 fused score, smoothed over Smoothing; enter and leave
 // thresholds differ (hysteresis) and each must hold for its dwell time.

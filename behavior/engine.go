@@ -50,6 +50,7 @@ type Engine struct {
 	lastAlert    [3]time.Duration
 	alertSent    [3]bool
 	pendingAlert *Alert // the alert escalate is about to raise
+	openAlert    *Alert // the latest alert raised in this episode, for acknowledgements
 
 	faulted bool // the body reported a fault that has not cleared
 
@@ -461,9 +462,16 @@ func (e *Engine) onCommand(c Command) {
 			e.override.enabled = &on
 		}
 		e.lastMirror = e.mirror()
-		e.emit(Output{Mirror: &MirrorChange{At: e.now, Settings: e.lastMirror}})
+		e.emit(Output{Mirror: &MirrorChange{At: e.now, Settings: e.lastMirror, Chosen: e.chosenMirror()}})
 	case CmdAnnotate:
 		e.emit(Output{Annotation: &c})
+	case CmdAcknowledge:
+		ack := Acknowledged{At: e.now, By: strings.TrimSpace(c.By), Source: c.Source}
+		if e.openAlert != nil {
+			a := *e.openAlert
+			ack.Alert = &a
+		}
+		e.emit(Output{Acknowledged: &ack})
 	case CmdApprove, CmdReplace:
 		if state == StateOptedOut {
 			refuse("the person opted out")
@@ -631,7 +639,9 @@ func (e *Engine) raiseAlert(level AlertLevel, reason string, notice bool) bool {
 	}
 	e.alertSent[r], e.lastAlert[r] = true, e.now
 	e.alertLevel = level
-	e.emit(Output{Alert: &Alert{At: e.now, Level: level, Reason: reason, Person: e.person, Score: e.pain.score}})
+	a := Alert{At: e.now, Level: level, Reason: reason, Person: e.person, Score: e.pain.score}
+	e.openAlert = &a
+	e.emit(Output{Alert: &a})
 	if notice {
 		e.speech.record(e.now)
 		e.act(e.intent(IntentAlertNotice, ToneGentle, true), "told a carer")
@@ -693,7 +703,7 @@ func (e *Engine) fire(t trigger, reason string) bool {
 	e.enter(t, from, to)
 	if m := e.mirror(); m != e.lastMirror {
 		e.lastMirror = m
-		e.emit(Output{Mirror: &MirrorChange{At: e.now, Settings: m}})
+		e.emit(Output{Mirror: &MirrorChange{At: e.now, Settings: m, Chosen: e.chosenMirror()}})
 	}
 	return true
 }
@@ -827,6 +837,7 @@ func (e *Engine) endEpisode() {
 	e.alertLevel = ""
 	e.pendingAlert = nil
 	e.helpAlert = false
+	e.openAlert = nil
 }
 
 func (e *Engine) optOut(reason string) bool { return e.fire(trOptOut, reason) }
@@ -906,19 +917,10 @@ func (e *Engine) takeProposal(id uint64) (Proposal, bool) {
 
 func (e *Engine) dropProposals() { e.pending = e.pending[:0] }
 
-// mirror is what mimicry should do now: the condition, the supervisor's
-// overrides, and the concern the current state calls for.
-func (e *Engine) mirror() MirrorSettings {
-	c := e.cfg.Condition
-	m := MirrorSettings{Enabled: true, Gain: 1}
-	switch c.Mimicry {
-	case MimicryOff:
-		m.Enabled, m.Gain = false, 0
-	case MimicryDelayed:
-		m.Delay = c.Delay
-	case MimicryAttenuated:
-		m.Gain = c.Gain
-	}
+// chosenMirror is the condition with the supervisor's overrides: what the
+// researcher has asked for, whatever the state allows now.
+func (e *Engine) chosenMirror() MirrorSettings {
+	m := e.cfg.Condition.Mirror()
 	if e.override.gain != nil {
 		m.Gain = *e.override.gain
 	}
@@ -928,6 +930,14 @@ func (e *Engine) mirror() MirrorSettings {
 	if e.override.enabled != nil {
 		m.Enabled = *e.override.enabled
 	}
+	return m
+}
+
+// mirror is what mimicry should do now: the condition, the supervisor's
+// overrides, and the concern the current state calls for.
+func (e *Engine) mirror() MirrorSettings {
+	m := e.chosenMirror()
+	c := e.cfg.Condition
 	switch e.State() {
 	case StateAttending, StateEngaging:
 		m.Concern = e.cfg.Comfort.AttendingConcern

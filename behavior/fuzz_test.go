@@ -72,7 +72,7 @@ func FuzzStep(f *testing.F) {
 					n := 0
 					for _, set := range []bool{o.Session != nil, o.Transition != nil, o.Intent != nil, o.Alert != nil,
 						o.Proposal != nil, o.Sensors != nil, o.Comforted != nil, o.Mirror != nil,
-						o.Annotation != nil, o.Rejected != nil} {
+						o.Annotation != nil, o.Acknowledged != nil, o.Rejected != nil} {
 						if set {
 							n++
 						}

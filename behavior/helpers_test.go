@@ -151,6 +151,12 @@ func describe(outs []Output) string {
 			fmt.Fprintf(&b, "%8.1fs   mirror enabled=%v gain=%.2f delay=%v concern=%.1f\n", o.Mirror.At.Seconds(), o.Mirror.Settings.Enabled, o.Mirror.Settings.Gain, o.Mirror.Settings.Delay, o.Mirror.Settings.Concern)
 		case o.Annotation != nil:
 			fmt.Fprintf(&b, "%8.1fs   annotation %s\n", o.Annotation.At.Seconds(), o.Annotation.Raw)
+		case o.Acknowledged != nil:
+			fmt.Fprintf(&b, "%8.1fs   acknowledged by %s", o.Acknowledged.At.Seconds(), o.Acknowledged.By)
+			if a := o.Acknowledged.Alert; a != nil {
+				fmt.Fprintf(&b, " (%s: %s)", a.Level, a.Reason)
+			}
+			b.WriteByte('\n')
 		case o.Rejected != nil:
 			fmt.Fprintf(&b, "%8.1fs   rejected %s: %s\n", o.Rejected.At.Seconds(), o.Rejected.What, o.Rejected.Reason)
 		}

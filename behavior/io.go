@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -78,6 +79,9 @@ const (
 	CmdAnnotate CommandKind = "annotate" // passes through untouched
 	CmdApprove  CommandKind = "approve"  // ID (Wizard-of-Oz)
 	CmdReplace  CommandKind = "replace"  // ID, Intent, Text when Intent is say (Wizard-of-Oz)
+	// CmdAcknowledge: By, the carer who has seen the alert and is dealing
+	// with it. It changes nothing in the robot; it is recorded.
+	CmdAcknowledge CommandKind = "acknowledge"
 )
 
 // Command is a supervision command from the console or MQTT. Its JSON form
@@ -92,6 +96,7 @@ type Command struct {
 	Gain    *float64      `json:"gain,omitempty"`
 	DelayMS *int          `json:"delay_ms,omitempty"`
 	Enabled *bool         `json:"enabled,omitempty"`
+	By      string        `json:"by,omitempty"` // acknowledge: who
 	// Source is who sent it; the route that received it sets it, never the
 	// body, so a fleet client cannot claim to be the console.
 	Source Source `json:"-"`
@@ -179,6 +184,14 @@ func (c Command) Validate() error {
 		if c.ID == 0 {
 			return bad("id is missing")
 		}
+	case CmdAcknowledge:
+		// A name, not a message: the record must say who came.
+		if strings.TrimSpace(c.By) == "" {
+			return bad("by is empty: say who acknowledges")
+		}
+		if utf8.RuneCountInString(c.By) > maxByName {
+			return bad("by is longer than %d characters", maxByName)
+		}
 	case CmdReplace:
 		if c.ID == 0 {
 			return bad("id is missing")
@@ -224,6 +237,9 @@ func plainText(data []byte) error {
 	}
 }
 
+// maxByName bounds the name an acknowledgement records.
+const maxByName = 80
+
 // maxSayText bounds a line typed at the console: a slip must not make the
 // robot talk for minutes.
 const maxSayText = 500
@@ -243,16 +259,17 @@ func knownIntent(k IntentKind) bool {
 
 // Output is one thing the engine decided. Exactly one field is set.
 type Output struct {
-	Session    *Session       // first output of every run
-	Transition *Transition    // the state changed
-	Intent     *Intent        // something for body and voice to do
-	Alert      *Alert         // tell a carer
-	Proposal   *Proposal      // Wizard-of-Oz: an action awaiting approval
-	Sensors    *SensorsChange // turn camera and microphone off or on
-	Comforted  *Comforted     // the robot began to comfort: consolability starts watching
-	Mirror     *MirrorChange  // the supervisor changed mirroring
-	Annotation *Command       // a supervisor's annotation, untouched
-	Rejected   *Rejected      // an input the engine could not act on
+	Session      *Session       // first output of every run
+	Transition   *Transition    // the state changed
+	Intent       *Intent        // something for body and voice to do
+	Alert        *Alert         // tell a carer
+	Proposal     *Proposal      // Wizard-of-Oz: an action awaiting approval
+	Sensors      *SensorsChange // turn camera and microphone off or on
+	Comforted    *Comforted     // the robot began to comfort: consolability starts watching
+	Mirror       *MirrorChange  // the supervisor changed mirroring
+	Annotation   *Command       // a supervisor's annotation, untouched
+	Acknowledged *Acknowledged  // a carer acknowledged the alert
+	Rejected     *Rejected      // an input the engine could not act on
 }
 
 // Session reports what makes a run reproducible.
@@ -333,6 +350,21 @@ func (c Comforted) Event() perception.Event {
 type MirrorChange struct {
 	At       time.Duration
 	Settings MirrorSettings
+	// Chosen is the condition with the supervisor's overrides, before the
+	// state switches mirroring off (idle, paused): what a console shows.
+	Chosen MirrorSettings
+}
+
+// Acknowledged says a carer has seen the alert and is dealing with it. The
+// engine's state does not change: the episode goes on until the pain eases,
+// and a worse alert is still raised.
+type Acknowledged struct {
+	At     time.Duration
+	By     string
+	Source Source
+	// Alert is the latest alert of the open episode; nil when none is open
+	// (acknowledged late, or after the pain eased), which is recorded too.
+	Alert *Alert
 }
 
 // Rejected explains why an input was not acted on.

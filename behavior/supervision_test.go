@@ -269,6 +269,11 @@ func TestParseCommand(t *testing.T) {
 		}},
 		{in: `{"cmd":"approve","id":4}`, check: func(c Command) bool { return c.ID == 4 }},
 		{in: `{"cmd":"replace","id":4,"intent":"reassure"}`, check: func(c Command) bool { return c.Intent == IntentReassure }},
+		{in: `{"cmd":"acknowledge","by":"Mary (nurse)"}`, check: func(c Command) bool { return c.By == "Mary (nurse)" }},
+		{in: `{"cmd":"acknowledge"}`, err: "by is empty"},
+		{in: `{"cmd":"acknowledge","by":"  "}`, err: "by is empty"},
+		{in: `{"cmd":"acknowledge","by":"` + strings.Repeat("é", 81) + `"}`, err: "longer than 80"},
+		{in: `{"cmd":"acknowledge","by":"Mary","level":"urgent"}`, err: "unknown field"},
 		{in: `{"cmd":"say"}`, err: "text is empty"},
 		{in: `{"cmd":"intent","kind":"dance"}`, err: `unknown intent kind "dance"`},
 		{in: `{"cmd":"mimicry"}`, err: "sets none"},
@@ -376,5 +381,68 @@ func TestTransitionsSayWhoCausedThem(t *testing.T) {
 		if o.Transition != nil && o.Transition.Source != SourceSensing {
 			t.Errorf("arrival caused by %q, want sensing", o.Transition.Source)
 		}
+	}
+}
+
+// An acknowledgement is recorded with the alert it answers; the robot's
+// state does not change, and a worse alert still goes out after it.
+func TestAcknowledgeRecordsTheOpenAlert(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		before    func(h *harness)
+		wantAlert AlertLevel // "" when no alert is open
+	}{
+		{"during an urgent alert", func(h *harness) { h.hold(7, 40, 8) }, AlertUrgent},
+		{"with no alert", func(h *harness) { h.hold(7, 40, 0) }, ""},
+		{"after the pain eased", func(h *harness) { h.hold(7, 40, 8); h.hold(40, 200, 0) }, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, DefaultConfig())
+			h.arrive(6)
+			tc.before(h)
+			state := h.e.State()
+			at := h.e.now.Seconds() + 0.1
+			got := h.command(at, Command{Cmd: CmdAcknowledge, By: " Mary ", Source: SourceConsole})
+			if len(got) != 1 || got[0].Acknowledged == nil {
+				t.Fatalf("got %s", describe(got))
+			}
+			ack := got[0].Acknowledged
+			if ack.By != "Mary" || ack.Source != SourceConsole || ack.At != h.e.now {
+				t.Errorf("acknowledged %+v", ack)
+			}
+			switch {
+			case tc.wantAlert == "" && ack.Alert != nil:
+				t.Errorf("acknowledged alert %+v, want none open", ack.Alert)
+			case tc.wantAlert != "" && (ack.Alert == nil || ack.Alert.Level != tc.wantAlert || ack.Alert.Person != "ada" ||
+				!strings.Contains(ack.Alert.Reason, "severe")):
+				t.Errorf("acknowledged alert %+v, want %s about ada", ack.Alert, tc.wantAlert)
+			}
+			if s := h.e.State(); s != state {
+				t.Errorf("state %s after acknowledging, want %s unchanged", s, state)
+			}
+		})
+	}
+}
+
+// The console's sliders start from the condition and follow the
+// supervisor, never from the state's gating.
+func TestMirrorChangeCarriesTheChosenSettings(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Condition.Mimicry, cfg.Condition.Delay = MimicryDelayed, 700*time.Millisecond
+	if m := cfg.Condition.Mirror(); !m.Enabled || m.Gain != 1 || m.Delay != 700*time.Millisecond {
+		t.Fatalf("condition mirror %+v", m)
+	}
+	h := newHarness(t, cfg)
+	gain := 0.4
+	got := h.command(1, Command{Cmd: CmdMimicry, Gain: &gain}) // idle: mirroring is off for now
+	if len(got) != 1 || got[0].Mirror == nil {
+		t.Fatalf("got %s", describe(got))
+	}
+	m := got[0].Mirror
+	if m.Settings.Enabled {
+		t.Errorf("idle robot mirrors: %+v", m.Settings)
+	}
+	if want := (MirrorSettings{Enabled: true, Gain: 0.4, Delay: 700 * time.Millisecond}); m.Chosen != want {
+		t.Errorf("chosen %+v, want %+v", m.Chosen, want)
 	}
 }

@@ -216,9 +216,11 @@ func (c *Console) guard(next http.Handler, bind map[string]bool) http.Handler {
 // safetyCmds bypass the shared rate limit when an authorised client sends
 // them: stopping the robot, or letting it care again, must not wait behind
 // a flood from whoever shares the carer's address (this machine, a care
-// home's NAT). opt_in is left out: it turns sensing back on for a person who
-// asked for it off, which is never urgent and should not be hammered.
-var safetyCmds = map[journal.Cmd]bool{journal.CmdPause: true, journal.CmdOptOut: true, journal.CmdResume: true}
+// home's NAT), and neither may a carer's acknowledgement of an alert. opt_in
+// is left out: it turns sensing back on for a person who asked for it off,
+// which is never urgent and should not be hammered.
+var safetyCmds = map[journal.Cmd]bool{journal.CmdPause: true, journal.CmdOptOut: true, journal.CmdResume: true,
+	journal.CmdAcknowledge: true}
 
 // safetyCommand says whether r is an authorised, same-origin safety
 // command. It reads the control body and puts it back for the handler.

@@ -33,9 +33,20 @@ type Status struct {
 	OptedOut   bool                `json:"opted_out"`
 	Assessment *journal.Assessment `json:"assessment"`
 	Joints     robot.Pose          `json:"joints"`
+	// Mirror is the mimicry condition in force (the researcher's, with any
+	// supervisor's change), so the page's sliders show it rather than a
+	// default; nil when unknown.
+	Mirror *Mirror `json:"mirror,omitempty"`
 	// Ranges, when given, let the page draw any body's angles to scale;
 	// without them it assumes about ±30° around 0.
 	Ranges map[robot.JointID]JointRange `json:"ranges,omitempty"`
+}
+
+// Mirror is the mimicry setting a researcher chose.
+type Mirror struct {
+	Enabled bool    `json:"enabled"`
+	Gain    float64 `json:"gain"`     // 0..1
+	DelayMS int64   `json:"delay_ms"` // human-like lag
 }
 
 // JointRange is a joint's calibrated range and rest angle.

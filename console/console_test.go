@@ -78,6 +78,7 @@ func TestEveryControlCommand(t *testing.T) {
 		{`{"cmd":"replace","id":12,"intent":"say","text":"Shall I fetch a nurse?"}`, func(c journal.Control) bool {
 			return c.ID == 12 && c.Intent == "say" && c.Text == "Shall I fetch a nurse?"
 		}},
+		{`{"cmd":"acknowledge","by":"Mary"}`, func(c journal.Control) bool { return c.Cmd == journal.CmdAcknowledge && c.By == "Mary" }},
 	} {
 		code, body := do(t, "POST", srv.URL+"/api/v1/control", tc.body, auth)
 		if code != http.StatusAccepted {
@@ -93,7 +94,7 @@ func TestEveryControlCommand(t *testing.T) {
 			t.Errorf("%s: nothing on Controls()", tc.body)
 		}
 	}
-	if len(journal.Cmds) != 10 {
+	if len(journal.Cmds) != 11 {
 		t.Errorf("a command was added (%d): test it here", len(journal.Cmds))
 	}
 }

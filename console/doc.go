@@ -2,7 +2,7 @@
 // experimenters (live pain gauge, timeline, the robot's face, controls,
 // annotation, sessions) and the HTTP/WebSocket API behind it:
 //
-//	GET    /api/v1/status                      robot, state, person, latest assessment, joints
+//	GET    /api/v1/status                      robot, state, person, latest assessment, joints, mirror condition
 //	GET    /api/v1/stream                      WebSocket of journal records as JSON events
 //	POST   /api/v1/control                     a journal.Control; sent on Controls()
 //	GET    /api/v1/sessions                    the journal's sessions

@@ -410,6 +410,7 @@ func TestSafetyCommandsBypassTheRateLimit(t *testing.T) {
 		{`{"cmd":"pause"}`, carer, 202},
 		{`{"cmd":"opt_out"}`, carer, 202},
 		{`{"cmd":"resume"}`, carer, 202},
+		{`{"cmd":"acknowledge","by":"Mary"}`, carer, 202},
 		{`{"cmd":"opt_in"}`, carer, 429}, // not a safety command
 		{`{"cmd":"say","text":"hello"}`, carer, 429},
 		{`{"cmd":"pause"}`, map[string]string{"Content-Type": "application/json"}, 429}, // no token

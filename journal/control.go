@@ -26,11 +26,13 @@ const (
 	CmdAnnotate Cmd = "annotate" // a carer's rating at a moment
 	CmdApprove  Cmd = "approve"  // Wizard of Oz: let a pending utterance go
 	CmdReplace  Cmd = "replace"  // Wizard of Oz: say Text instead of a pending utterance
+	// CmdAcknowledge records that By has seen the alert and is dealing with it.
+	CmdAcknowledge Cmd = "acknowledge"
 )
 
 // Cmds lists every command.
 var Cmds = []Cmd{CmdPause, CmdResume, CmdOptOut, CmdOptIn, CmdSay, CmdIntent, CmdMimicry, CmdAnnotate,
-	CmdApprove, CmdReplace}
+	CmdApprove, CmdReplace, CmdAcknowledge}
 
 // Control is a command from the console or the fleet, one JSON schema for
 // both: {"cmd": ..., fields the command allows}. The schema is the one
@@ -50,6 +52,8 @@ type Control struct {
 	Intent string `json:"intent,omitempty"`
 	// annotate
 	Annotation *Annotation `json:"annotation,omitempty"`
+	// acknowledge: who
+	By string `json:"by,omitempty"`
 	// Raw is the body as received.
 	Raw json.RawMessage `json:"-"`
 }
@@ -65,16 +69,17 @@ func (c Control) Delay() time.Duration {
 // allowed lists the fields each command accepts besides "cmd"; required
 // fields are marked with a "!".
 var allowed = map[Cmd][]string{
-	CmdPause:    {},
-	CmdResume:   {},
-	CmdOptOut:   {},
-	CmdOptIn:    {},
-	CmdSay:      {"!text"},
-	CmdIntent:   {"!kind", "text"},
-	CmdMimicry:  {"enabled", "gain", "delay_ms"},
-	CmdAnnotate: {"!annotation"},
-	CmdApprove:  {"!id"},
-	CmdReplace:  {"!id", "!intent", "text"},
+	CmdPause:       {},
+	CmdResume:      {},
+	CmdOptOut:      {},
+	CmdOptIn:       {},
+	CmdSay:         {"!text"},
+	CmdIntent:      {"!kind", "text"},
+	CmdMimicry:     {"enabled", "gain", "delay_ms"},
+	CmdAnnotate:    {"!annotation"},
+	CmdApprove:     {"!id"},
+	CmdReplace:     {"!id", "!intent", "text"},
+	CmdAcknowledge: {"!by"},
 }
 
 // maxText bounds a spoken line: a console typo must not make the robot talk for minutes.

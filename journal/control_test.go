@@ -27,7 +27,12 @@ func TestParseControl(t *testing.T) {
 			func(c Control) bool { return c.Annotation.Items.Face == 2 }, ""},
 		{`{"cmd":"approve","id":7}`, func(c Control) bool { return c.ID == 7 }, ""},
 		{`{"cmd":"replace","id":7,"intent":"say","text":"Shall I call someone?"}`, func(c Control) bool { return c.Text != "" && c.Intent == "say" }, ""},
+		{`{"cmd":"acknowledge","by":"Mary"}`, func(c Control) bool { return c.Cmd == CmdAcknowledge && c.By == "Mary" }, ""},
 
+		{`{"cmd":"acknowledge"}`, nil, `missing field "by"`},
+		{`{"cmd":"acknowledge","by":""}`, nil, `by is empty`},
+		{`{"cmd":"acknowledge","by":"Mary","text":"on my way"}`, nil, `unknown field "text"`},
+		{`{"cmd":"pause","by":"Mary"}`, nil, `unknown field "by"`},
 		{`{"cmd":"dance"}`, nil, `unknown cmd "dance"`},
 		{`{"text":"hi"}`, nil, `missing field "cmd"`},
 		{`{"cmd":"pause","text":"hi"}`, nil, `unknown field "text"`},

@@ -36,7 +36,7 @@ func ParseFormat(s string) (Format, error) {
 var CSVHeader = []string{"session", "type", "at_s", "person", "score", "breathing", "vocalisation", "face",
 	"body", "consolability", "pspi", "band", "confidence", "cues", "present", "from", "to", "reason", "intent",
 	"text", "lang", "tone", "id", "pending", "joints", "level", "message", "component", "annotator", "scale",
-	"rating", "note", "source"}
+	"rating", "note", "source", "by", "alert_level"}
 
 var column = func() map[string]int {
 	m := make(map[string]int, len(CSVHeader))
@@ -225,6 +225,13 @@ func csvRow(session string, r Record) []string {
 		set("level", string(v.Level))
 		set("score", num(v.Score))
 		set("reason", v.Reason)
+	case Acknowledgement:
+		set("person", v.Person)
+		set("level", string(LevelAcknowledged))
+		set("score", num(v.Score))
+		set("reason", v.Reason)
+		set("by", v.By)
+		set("alert_level", string(v.AlertLevel))
 	}
 	return row
 }
@@ -354,6 +361,9 @@ func parseRow(row []string) (Record, error) {
 		r = a
 	case KindAlert:
 		r = Alert{At: at, Person: p.s("person"), Level: Level(p.s("level")), Score: p.f("score"), Reason: p.s("reason")}
+	case KindAcknowledgement:
+		r = Acknowledgement{At: at, By: p.s("by"), Person: p.s("person"), AlertLevel: Level(p.s("alert_level")),
+			Score: p.f("score"), Reason: p.s("reason")}
 	default:
 		return nil, fmt.Errorf("type: unknown %q", p.s("type"))
 	}

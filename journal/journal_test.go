@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -50,6 +51,8 @@ func sample(person string) []Record {
 		Annotation{At: 2500 * time.Millisecond, Person: person, Annotator: "nurse-1", Scale: ScalePAINAD,
 			Items: &it, Rating: it.Total(), Note: "grimacing"},
 		Annotation{At: 3 * time.Second, Person: person, Scale: ScaleNRS, Rating: 4},
+		Acknowledgement{At: 3500 * time.Millisecond, By: "Mary, nurse", Person: person, AlertLevel: LevelWarning,
+			Score: 5, Reason: "moderate pain for 60 s"},
 	}
 }
 
@@ -489,5 +492,75 @@ func TestWriteFailureReportedOnceAndNeverBlocks(t *testing.T) {
 	}
 	if st := w.Stats(); st.Failed != 5 || st.Written != 0 || st.NoSession != 8 {
 		t.Errorf("stats %+v", st)
+	}
+}
+
+// A journal written before acknowledgements existed (version 2) opens, gains
+// the table, keeps its sessions and records acknowledgements; a journal from
+// a newer build is refused rather than guessed at.
+func TestOpenMigratesVersion2(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	make := func(name string, version int) string {
+		path := filepath.Join(dir, name)
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		for _, s := range schema {
+			switch {
+			case s == acknowledgementsTable:
+				continue // not in version 2
+			case strings.HasPrefix(s, "PRAGMA user_version"):
+				s = fmt.Sprintf("PRAGMA user_version = %d", version)
+			}
+			if _, err := db.Exec(s); err != nil {
+				t.Fatalf("%s: %v", s, err)
+			}
+		}
+		if _, err := db.Exec(`INSERT INTO sessions VALUES('s1','kiri','mirror',1,1,'p-bob',1,NULL,'complete')`); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	v2 := make("v2.db", 2)
+	j, err := OpenExisting(ctx, v2)
+	if err != nil {
+		t.Fatalf("opening a version 2 journal: %v", err)
+	}
+	defer j.Close()
+	ack := Acknowledgement{At: time.Second, By: "Mary", Person: "p-ana", AlertLevel: LevelUrgent, Score: 8, Reason: "severe"}
+	if err := insertRecord(ctx, j.db, "s1", ack); err != nil {
+		t.Fatalf("recording an acknowledgement after migrating: %v", err)
+	}
+	recs, err := j.Records(ctx, "s1")
+	if err != nil || len(recs) != 1 || !reflect.DeepEqual(recs[0], ack) {
+		t.Errorf("records %#v, %v; want the acknowledgement", recs, err)
+	}
+	var version int
+	if err := j.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil || version != schemaVersion {
+		t.Errorf("version %d after migrating, want %d (%v)", version, schemaVersion, err)
+	}
+	// The session is another person's: only the acknowledgement names Ana.
+	if n, err := j.DeletePerson(ctx, "p-ana"); err != nil || n != 1 {
+		t.Errorf("delete person removed %d rows (%v), want the acknowledgement", n, err)
+	}
+
+	future := make("v9.db", schemaVersion+7)
+	if _, err := OpenExisting(ctx, future); err == nil || !strings.Contains(err.Error(), "schema version") {
+		t.Errorf("opening a newer journal: %v, want a schema version error", err)
+	}
+}
+
+func TestAcknowledgementJSON(t *testing.T) {
+	b, err := json.Marshal(Acknowledgement{At: 2 * time.Second, By: "Mary", Person: "p", AlertLevel: LevelUrgent, Score: 8.5, Reason: "severe"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// "level":"acknowledged" is what a carers' station on the alerts topic reads.
+	want := `{"type":"acknowledgement","at":2,"level":"acknowledged","by":"Mary","person":"p","alert_level":"urgent","score":8.5,"reason":"severe"}`
+	if string(b) != want {
+		t.Errorf("got  %s\nwant %s", b, want)
 	}
 }

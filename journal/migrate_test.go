@@ -7,8 +7,9 @@ import (
 	"testing"
 )
 
-// A journal written by the previous schema (no transition source) opens,
-// is migrated in place, keeps its records and stores sources from then on.
+// A journal written by the first schema (no transition source, no
+// acknowledgements) opens, is migrated in place through every version,
+// keeps its records and stores sources from then on.
 func TestOpenMigratesAnOlderJournal(t *testing.T) {
 	ctx := context.Background()
 	j, path := openTemp(t)
@@ -21,7 +22,8 @@ func TestOpenMigratesAnOlderJournal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{`ALTER TABLE transitions DROP COLUMN source`, `PRAGMA user_version = 1`} {
+	for _, q := range []string{`ALTER TABLE transitions DROP COLUMN source`, `DROP TABLE acknowledgements`,
+		`PRAGMA user_version = 1`} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}

@@ -23,10 +23,13 @@ const (
 	KindFault      Kind = "fault"
 	KindAnnotation Kind = "annotation"
 	KindAlert      Kind = "alert"
+	// KindAcknowledgement is a carer saying they have seen an alert.
+	KindAcknowledgement Kind = "acknowledgement"
 )
 
 // Kinds lists every record kind in export order.
-var Kinds = []Kind{KindAssessment, KindTransition, KindUtterance, KindPose, KindFault, KindAnnotation, KindAlert}
+var Kinds = []Kind{KindAssessment, KindTransition, KindUtterance, KindPose, KindFault, KindAnnotation, KindAlert,
+	KindAcknowledgement}
 
 // Record is one timestamped thing that happened in a session. At is session
 // (observation) time, never the wall clock.
@@ -117,6 +120,9 @@ const (
 	LevelWarning  Level = "warning"
 	LevelUrgent   Level = "urgent"
 	LevelResolved Level = "resolved" // the pain behind an earlier alert eased
+	// LevelAcknowledged is the "level" of an acknowledgement's JSON: on the
+	// fleet's alerts topic it tells a carers' station someone is on the way.
+	LevelAcknowledged Level = "acknowledged"
 )
 
 // Alert asks a carer to look.
@@ -126,6 +132,18 @@ type Alert struct {
 	Level  Level         `json:"level"`
 	Score  float64       `json:"score"`
 	Reason string        `json:"reason"`
+}
+
+// Acknowledgement records that a carer has seen an alert and is dealing
+// with it: who, when, and the alert (its person, level, score and reason;
+// empty when no alert was open). Its JSON carries "level":"acknowledged".
+type Acknowledgement struct {
+	At         time.Duration `json:"-"`
+	By         string        `json:"by"`
+	Person     string        `json:"person,omitempty"`
+	AlertLevel Level         `json:"alert_level,omitempty"`
+	Score      float64       `json:"score"`
+	Reason     string        `json:"reason,omitempty"`
 }
 
 // Fault is a component failing or degrading.
@@ -185,21 +203,23 @@ func (a Annotation) Validate() error {
 	return nil
 }
 
-func (Assessment) Kind() Kind { return KindAssessment }
-func (Transition) Kind() Kind { return KindTransition }
-func (Utterance) Kind() Kind  { return KindUtterance }
-func (PoseSample) Kind() Kind { return KindPose }
-func (Alert) Kind() Kind      { return KindAlert }
-func (Fault) Kind() Kind      { return KindFault }
-func (Annotation) Kind() Kind { return KindAnnotation }
+func (Assessment) Kind() Kind      { return KindAssessment }
+func (Transition) Kind() Kind      { return KindTransition }
+func (Utterance) Kind() Kind       { return KindUtterance }
+func (PoseSample) Kind() Kind      { return KindPose }
+func (Alert) Kind() Kind           { return KindAlert }
+func (Fault) Kind() Kind           { return KindFault }
+func (Annotation) Kind() Kind      { return KindAnnotation }
+func (Acknowledgement) Kind() Kind { return KindAcknowledgement }
 
-func (r Assessment) Time() time.Duration { return r.At }
-func (r Transition) Time() time.Duration { return r.At }
-func (r Utterance) Time() time.Duration  { return r.At }
-func (r PoseSample) Time() time.Duration { return r.At }
-func (r Alert) Time() time.Duration      { return r.At }
-func (r Fault) Time() time.Duration      { return r.At }
-func (r Annotation) Time() time.Duration { return r.At }
+func (r Assessment) Time() time.Duration      { return r.At }
+func (r Transition) Time() time.Duration      { return r.At }
+func (r Utterance) Time() time.Duration       { return r.At }
+func (r PoseSample) Time() time.Duration      { return r.At }
+func (r Alert) Time() time.Duration           { return r.At }
+func (r Fault) Time() time.Duration           { return r.At }
+func (r Annotation) Time() time.Duration      { return r.At }
+func (r Acknowledgement) Time() time.Duration { return r.At }
 
 // envelope marshals plain (a record's own fields) behind "type" and "at".
 func envelope(k Kind, at time.Duration, plain any) ([]byte, error) {
@@ -277,6 +297,14 @@ func (r Annotation) MarshalJSON() ([]byte, error) {
 	return envelope(r.Kind(), r.At, plain(r))
 }
 
+func (r Acknowledgement) MarshalJSON() ([]byte, error) {
+	type plain Acknowledgement
+	return envelope(r.Kind(), r.At, struct {
+		Level Level `json:"level"`
+		plain
+	}{LevelAcknowledged, plain(r)})
+}
+
 func (r *Assessment) UnmarshalJSON(b []byte) (err error) {
 	type plain Assessment
 	r.At, err = unenvelope(b, KindAssessment, (*plain)(r))
@@ -313,6 +341,12 @@ func (r *Annotation) UnmarshalJSON(b []byte) (err error) {
 	return err
 }
 
+func (r *Acknowledgement) UnmarshalJSON(b []byte) (err error) {
+	type plain Acknowledgement
+	r.At, err = unenvelope(b, KindAcknowledgement, (*plain)(r))
+	return err
+}
+
 // Decode reads one JSON event of any kind.
 func Decode(data []byte) (Record, error) {
 	var st stamp
@@ -343,6 +377,9 @@ func Decode(data []byte) (Record, error) {
 	case KindAnnotation:
 		var v Annotation
 		err, r = json.Unmarshal(data, &v), &v
+	case KindAcknowledgement:
+		var v Acknowledgement
+		err, r = json.Unmarshal(data, &v), &v
 	default:
 		return nil, fmt.Errorf("journal: decode: unknown type %q", st.Type)
 	}
@@ -368,6 +405,8 @@ func deref(r Record) Record {
 	case *Fault:
 		return *v
 	case *Annotation:
+		return *v
+	case *Acknowledgement:
 		return *v
 	}
 	return r

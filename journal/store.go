@@ -22,14 +22,20 @@ import (
 const applicationID = 0x4B4E4452
 
 // schemaVersion is bumped with a migration whenever the tables change.
-const schemaVersion = 2
+const schemaVersion = 3
 
 // migrations[v] takes a journal from schema version v to v+1. Each runs in
 // one transaction, so a journal is never left between two versions.
 var migrations = map[int][]string{
 	// 1 → 2: who caused a state change (console, mqtt, voice, touch, ...).
 	1: {`ALTER TABLE transitions ADD COLUMN source TEXT NOT NULL DEFAULT ''`},
+	// 2 → 3: carers' acknowledgements of alerts.
+	2: {acknowledgementsTable},
 }
+
+const acknowledgementsTable = `CREATE TABLE acknowledgements(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+		at_ns INTEGER NOT NULL, by_name TEXT NOT NULL, person TEXT NOT NULL, alert_level TEXT NOT NULL,
+		score REAL NOT NULL, reason TEXT NOT NULL)`
 
 // ErrNotJournal means the file exists but is not a Kindred journal (or is corrupt).
 var ErrNotJournal = errors.New("not a kindred journal")
@@ -198,7 +204,7 @@ func (j *Journal) init(ctx context.Context, create bool) error {
 	}
 	switch {
 	case appID == applicationID && version == schemaVersion:
-	case appID == applicationID && version < schemaVersion:
+	case appID == applicationID && version >= 1 && version < schemaVersion:
 		if err := j.migrate(ctx, version); err != nil {
 			return err
 		}
@@ -275,6 +281,7 @@ var schema = []string{
 	`CREATE TABLE annotations(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
 		at_ns INTEGER NOT NULL, person TEXT NOT NULL, annotator TEXT NOT NULL, scale TEXT NOT NULL,
 		items TEXT NOT NULL, rating REAL NOT NULL, note TEXT NOT NULL)`,
+	acknowledgementsTable,
 	`CREATE INDEX assessments_at ON assessments(session, at_ns)`,
 	`CREATE INDEX assessments_person ON assessments(person)`,
 	`CREATE INDEX poses_at ON poses(session, at_ns)`,
@@ -284,10 +291,11 @@ var schema = []string{
 }
 
 // personTables are the tables whose rows name a person.
-var personTables = []string{"assessments", "transitions", "utterances", "alerts", "annotations"}
+var personTables = []string{"assessments", "transitions", "utterances", "alerts", "annotations", "acknowledgements"}
 
 // recordTables are the tables holding session records, in Kinds order.
-var recordTables = []string{"assessments", "transitions", "utterances", "poses", "faults", "annotations", "alerts"}
+var recordTables = []string{"assessments", "transitions", "utterances", "poses", "faults", "annotations", "alerts",
+	"acknowledgements"}
 
 func (j *Journal) create(ctx context.Context) error {
 	tx, err := j.db.BeginTx(ctx, nil)
@@ -422,6 +430,8 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 		q = `SELECT at_ns, person, annotator, scale, items, rating, note FROM annotations`
 	case KindAlert:
 		q = `SELECT at_ns, person, level, score, reason FROM alerts`
+	case KindAcknowledgement:
+		q = `SELECT at_ns, by_name, person, alert_level, score, reason FROM acknowledgements`
 	default:
 		return nil, fmt.Errorf("unknown kind %q", k)
 	}
@@ -482,6 +492,11 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 		case KindAlert:
 			var a Alert
 			err = rows.Scan(&at, &a.Person, &a.Level, &a.Score, &a.Reason)
+			a.At = time.Duration(at)
+			r = a
+		case KindAcknowledgement:
+			var a Acknowledgement
+			err = rows.Scan(&at, &a.By, &a.Person, &a.AlertLevel, &a.Score, &a.Reason)
 			a.At = time.Duration(at)
 			r = a
 		}
@@ -568,6 +583,9 @@ func insertRecord(ctx context.Context, x execer, session string, r Record) error
 	case Alert:
 		_, err = x.ExecContext(ctx, `INSERT INTO alerts VALUES(?,?,?,?,?,?)`, session, at, v.Person, v.Level,
 			v.Score, v.Reason)
+	case Acknowledgement:
+		_, err = x.ExecContext(ctx, `INSERT INTO acknowledgements VALUES(?,?,?,?,?,?,?)`, session, at, v.By,
+			v.Person, v.AlertLevel, v.Score, v.Reason)
 	default:
 		return fmt.Errorf("unknown record %T", r)
 	}

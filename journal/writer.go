@@ -407,6 +407,8 @@ func personOf(r Record) string {
 		return v.Person
 	case Annotation:
 		return v.Person
+	case Acknowledgement:
+		return v.Person
 	}
 	return ""
 }

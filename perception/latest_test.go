@@ -55,7 +55,8 @@ func TestBandOf(t *testing.T) {
 	for _, tt := range []struct {
 		score float64
 		want  Band
-	}{{0, BandNone}, {0.9, BandNone}, {1, BandMild}, {3.9, BandMild}, {4, BandModerate}, {6.99, BandModerate}, {7, BandSevere}, {10, BandSevere}} {
+	}{{0, BandNone}, {0.9, BandNone}, {1, BandMild}, {3.9, BandMild}, {4, BandModerate}, {6.9, BandModerate}, {6.99, BandModerate},
+		{7, BandSevere}, {7.1, BandSevere}, {10, BandSevere}} {
 		if got := BandOf(tt.score); got != tt.want {
 			t.Errorf("BandOf(%v) = %s, want %s", tt.score, got, tt.want)
 		}

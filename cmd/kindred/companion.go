@@ -65,6 +65,9 @@ type companion struct {
 	stats runStats
 	state atomic.Value // behavior.State, for the console's status
 	last  atomic.Pointer[journal.Assessment]
+	// chosen is the researcher's mirror condition with the supervisor's
+	// changes, for the console's sliders.
+	chosen atomic.Pointer[behavior.MirrorSettings]
 	// group runs the stages; ctx ends when the run does or a stage fails.
 	// Both are set by bind before anything (console, fleet, sensors) can
 	// call into the companion.
@@ -112,6 +115,8 @@ func newCompanion(clock *sessionClock, lim *robot.Limiter, fu *fusion.Fuser, eng
 	c.sensorsOn.Store(true)
 	c.stats.seen = map[string]bool{}
 	c.state.Store(behavior.State(""))
+	chosen := eng.Config().Condition.Mirror()
+	c.chosen.Store(&chosen)
 	return c
 }
 
@@ -296,6 +301,8 @@ func (c *companion) route(ctx context.Context, o behavior.Output, mimic, speak c
 			}
 		}
 	case o.Mirror != nil:
+		chosen := o.Mirror.Chosen
+		c.chosen.Store(&chosen)
 		// New mirror settings between intents: mimicry takes them from an
 		// intent that asks for nothing else.
 		select {
@@ -336,6 +343,14 @@ func (c *companion) route(ctx context.Context, o behavior.Output, mimic, speak c
 		} else {
 			fmt.Fprintf(c.log, "kindred: annotation not recorded: %v\n", err)
 		}
+	case o.Acknowledged != nil:
+		k := o.Acknowledged
+		r := journal.Acknowledgement{At: k.At, By: k.By}
+		if a := k.Alert; a != nil {
+			r.Person, r.AlertLevel, r.Score, r.Reason = a.Person, journal.Level(a.Level), a.Score, a.Reason
+		}
+		fmt.Fprintf(c.log, "kindred: alert acknowledged by %s (via %s)\n", k.By, k.Source)
+		c.records.Record(r)
 	case o.Rejected != nil:
 		fmt.Fprintf(c.log, "kindred: %s not acted on: %s\n", o.Rejected.What, o.Rejected.Reason)
 	}

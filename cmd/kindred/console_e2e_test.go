@@ -112,6 +112,31 @@ func TestConsoleRunPainEpisodeInBrowser(t *testing.T) {
 	if st.State != "paused" {
 		t.Errorf("status state %q with paused true", st.State)
 	}
+	// The sliders show the condition the run was started with (mimicry on:
+	// gain 1, no delay), from the status, not a page default.
+	if m := st.Mirror; m == nil || !m.Enabled || m.Gain != 1 || m.DelayMS != 0 {
+		t.Errorf("status mirror %+v, want the run's condition: on, gain 1, delay 0", m)
+	}
+	if v, err := b.WaitFor(`document.getElementById("mimicry-set").dataset.known === "true" &&
+		[document.getElementById("mimic-gain").value, document.getElementById("mimic-delay").value].join(" ")`, 20*time.Second); err != nil || v != "1 0" {
+		t.Errorf("sliders %q (%v), want 1 0", v, err)
+	}
+
+	// A carer's acknowledgement reaches the journal with their name.
+	if code, body := apiCall(ctx, t, "POST", base+"/api/v1/control", token, `{"cmd":"acknowledge","by":"Mary"}`); code != http.StatusAccepted {
+		t.Fatalf("acknowledge: %d %s", code, body)
+	}
+	if err := pollUntil(ctx, run, func() bool {
+		_, list := apiCall(ctx, t, "GET", base+"/api/v1/sessions", token, "")
+		var sessions []struct{ ID string }
+		if json.Unmarshal([]byte(list), &sessions) != nil || len(sessions) == 0 {
+			return false
+		}
+		_, export := apiCall(ctx, t, "GET", base+"/api/v1/sessions/"+sessions[0].ID+"/export?format=jsonl", token, "")
+		return strings.Contains(export, `"type":"acknowledgement"`) && strings.Contains(export, `"by":"Mary"`)
+	}); err != nil {
+		t.Errorf("the journal never recorded Mary's acknowledgement: %v", err)
+	}
 
 	if _, err := b.Eval(`window.scrollTo(0, 0)`); err != nil { // the gauge and the state in the picture
 		t.Fatal(err)
@@ -144,6 +169,48 @@ type runExit struct {
 type consoleStatus struct {
 	State  string `json:"state"`
 	Paused bool   `json:"paused"`
+	Mirror *struct {
+		Enabled bool    `json:"enabled"`
+		Gain    float64 `json:"gain"`
+		DelayMS int64   `json:"delay_ms"`
+	} `json:"mirror"`
+}
+
+// apiCall makes one authorised request and returns the code and body.
+func apiCall(ctx context.Context, t *testing.T, method, url, token, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	var b bytes.Buffer
+	b.ReadFrom(resp.Body)
+	return resp.StatusCode, b.String()
+}
+
+// pollUntil asks ok every 100 ms until it holds, the run exits or ctx ends.
+func pollUntil(ctx context.Context, run *runExit, ok func() bool) error {
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for !ok() {
+		select {
+		case <-run.done:
+			return fmt.Errorf("kindred run exited %d", run.code)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+	return nil
 }
 
 // waitStatus polls the console's status until ok accepts it, the run exits,

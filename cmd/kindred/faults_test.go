@@ -187,7 +187,7 @@ func TestFaultRunCarriesOn(t *testing.T) {
 		notice string // the one line that must say what happened
 	}{
 		{"sound server gone", "", []string{"PULSE_SERVER=unix:/nonexistent/pulse/native"}, "speaks silently"},
-		{"journal disk full", "64", nil, "the robot keeps caring"},
+		{"journal disk full", "128", nil, "the robot keeps caring"}, // above a new journal (15 pages), well below a session
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -295,6 +295,9 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 				st.Assessment = a
 				st.Person = a.Person
 			}
+			if m := comp.chosen.Load(); m != nil {
+				st.Mirror = &console.Mirror{Enabled: m.Enabled, Gain: m.Gain, DelayMS: m.Delay.Milliseconds()}
+			}
 			return st
 		}
 		if writer != nil {

@@ -34,10 +34,13 @@ func NeedChromium(t testing.TB) string {
 
 // Args are the flags every test browser starts with: headless, without
 // first-run work or network chatter, in the given profile, with a window
-// tall enough for the gauge, the face and the controls.
+// tall enough for the gauge, the face and the controls, and sound allowed
+// before a gesture (no person clicks in a test; the console's alert tone
+// must still play).
 func Args(profile string) []string {
 	return []string{"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--user-data-dir=" + profile, "--window-size=1280,1100"}
+		"--disable-component-update", "--disable-sync", "--user-data-dir=" + profile, "--window-size=1280,1100",
+		"--autoplay-policy=no-user-gesture-required"}
 }
 
 // ProfileDir is a fresh browser profile, removed after the test, ignoring
@@ -279,11 +282,21 @@ func (b *Browser) WaitFor(cond string, timeout time.Duration) (string, error) {
 		if err == nil {
 			return v, nil
 		}
-		if !strings.Contains(err.Error(), "context was destroyed") && !strings.Contains(err.Error(), "Cannot find context") ||
-			time.Now().After(deadline) {
+		if !navigated(err) || time.Now().After(deadline) {
 			return "", fmt.Errorf("waiting for %s: %w", cond, err)
 		}
 	}
+}
+
+// navigated says the poll's document went away under it (a reload or a
+// navigation), so the poll should start again in the new one.
+func navigated(err error) bool {
+	for _, m := range []string{"context was destroyed", "Cannot find context", "Inspected target navigated or closed"} {
+		if strings.Contains(err.Error(), m) {
+			return true
+		}
+	}
+	return false
 }
 
 // Click clicks the element the CSS selector finds as a person would: it is
@@ -320,6 +333,20 @@ func (b *Browser) Click(selector string) error {
 		if _, err := b.Call("Input.dispatchMouseEvent", ev); err != nil {
 			return fmt.Errorf("click %s: %w", selector, err)
 		}
+	}
+	return nil
+}
+
+// SetViewport makes the page's window width × height CSS pixels, as a
+// tablet or a desktop shows it, and waits until the page has laid out at
+// that width.
+func (b *Browser) SetViewport(width, height int) error {
+	if _, err := b.Call("Emulation.setDeviceMetricsOverride", map[string]any{
+		"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}); err != nil {
+		return fmt.Errorf("viewport %dx%d: %w", width, height, err)
+	}
+	if _, err := b.WaitFor(fmt.Sprintf("innerWidth === %d && innerHeight === %d", width, height), 10*time.Second); err != nil {
+		return fmt.Errorf("viewport %dx%d: %w", width, height, err)
 	}
 	return nil
 }

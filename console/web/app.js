@@ -17,7 +17,21 @@
     shown: {}, // drawn joint angles, easing towards pose
     person: "",
     proposals: new Map(),
+    alert: null, // the alert on the banner: {level, reason, person, score, at}
+    muted: localStorage.getItem("kindred-muted") === "1",
+    mirror: null, // the condition in force, from the status: {enabled, gain, delay_ms}
+    mirrorTouched: new Set(), // sliders a person moved since the last Apply
+    tones: 0, // tones played, for tests and for the curious
   };
+
+  // PAINAD bands (Warden et al. 2003): 0 none, 1–3 mild, 4–6 moderate,
+  // 7–10 severe. The page names the score it shows, so 7.1 reads severe.
+  function bandOf(score) {
+    if (!(score >= 1)) return "none";
+    if (score < 4) return "mild";
+    if (score < 7) return "moderate";
+    return "severe";
+  }
 
   function authHeaders(extra) {
     const h = Object.assign({}, extra || {});
@@ -83,11 +97,12 @@
   function showAssessment(a) {
     const g = $("gauge");
     const present = a.present !== false;
+    const band = bandOf(a.score);
     g.dataset.score = a.score.toFixed(1);
-    g.dataset.band = a.band || "none";
+    g.dataset.band = band;
     $("gauge-arc").setAttribute("d", arcPath(a.score / 10));
     $("gauge-score").textContent = a.score.toFixed(1);
-    $("gauge-band").textContent = present ? (a.band || "none") : "nobody in view";
+    $("gauge-band").textContent = present ? band : "nobody in view";
     for (const name of ITEMS) {
       const v = (a.items && a.items[name]) || 0;
       const row = document.querySelector('.item[data-item="' + name + '"]');
@@ -117,9 +132,129 @@
     $("person").textContent = p || "none";
   }
 
+  // ---- what the robot is doing, in one word a carer cannot miss ----
+  const MODES = {
+    paused: ["PAUSED", "the robot is paused: still and silent, yet watching; alerts still go out"],
+    opted_out: ["OPTED OUT", "stopped: not watching or listening; no new alerts"],
+    fault: ["FAULT", "the robot reported a fault; it is keeping still"],
+    active: ["ACTIVE", "the robot is watching and responding"],
+    unknown: ["…", "waiting for the robot"],
+  };
+
   function setState(s) {
     $("state").textContent = s || "unknown";
+    const mode = !s || s === "unknown" ? "unknown" : (MODES[s] ? s : "active");
+    const strip = $("state-strip");
+    strip.dataset.mode = mode;
+    $("mode").textContent = MODES[mode][0];
+    $("flags").textContent = MODES[mode][1];
+    $("pause").classList.toggle("hidden", mode === "paused" || mode === "opted_out");
+    $("resume").classList.toggle("hidden", mode !== "paused");
+    $("opt-in").classList.toggle("hidden", mode !== "opted_out");
+    const stop = $("opt-out");
+    stop.disabled = mode === "opted_out";
+    stop.textContent = mode === "opted_out" ? "Stopped" : "Stop (opt out)";
   }
+
+  // ---- the alert banner and its sound ----
+  function showAlert(ev) {
+    if (ev.level === "resolved") { clearAlert(); return; }
+    if (ev.level !== "warning" && ev.level !== "urgent") return;
+    state.alert = { level: ev.level, reason: ev.reason || "", person: ev.person || "", score: ev.score || 0, at: ev.at };
+    const b = $("alert-banner");
+    b.dataset.level = ev.level;
+    $("alert-level").textContent = ev.level === "urgent" ? "URGENT" : "WARNING";
+    const who = ev.person ? ev.person + ": " : "";
+    const score = typeof ev.score === "number" ? ev.score : 0;
+    $("alert-text").textContent = who + (ev.reason || "pain") + " — pain " + score.toFixed(1) + " of 10 (" + bandOf(score) + ")" +
+      (typeof ev.at === "number" ? " at " + ev.at.toFixed(0) + " s" : "");
+    b.classList.remove("hidden");
+    sound();
+  }
+
+  function clearAlert() {
+    state.alert = null;
+    $("alert-banner").classList.add("hidden");
+    $("alert-banner").dataset.level = "";
+    silence();
+  }
+
+  // Tones are made here, with WebAudio: no audio files to fetch. Urgent
+  // repeats a high-low pair every 3 s, a warning a softer tone every 10 s,
+  // until acknowledged, resolved or muted.
+  let audio = null, toneTimer = null;
+  function tone() {
+    if (state.muted || !state.alert) return;
+    try {
+      if (!audio) {
+        audio = new (window.AudioContext || window.webkitAudioContext)();
+        audio.addEventListener("statechange", showAudio);
+      }
+      if (audio.state === "suspended") audio.resume().catch(() => {});
+      // Only a context still held back after a moment earns the note: a
+      // banner that changes height under a finger makes it miss its button.
+      setTimeout(showAudio, 1500);
+      const urgent = state.alert.level === "urgent";
+      const freqs = urgent ? [880, 660] : [520];
+      freqs.forEach((f, i) => {
+        const o = audio.createOscillator(), g = audio.createGain();
+        const t0 = audio.currentTime + i * 0.3;
+        o.type = "sine"; o.frequency.value = f;
+        g.gain.setValueAtTime(0.0001, t0);
+        g.gain.exponentialRampToValueAtTime(urgent ? 0.35 : 0.15, t0 + 0.03);
+        g.gain.exponentialRampToValueAtTime(0.0001, t0 + 0.25);
+        o.connect(g).connect(audio.destination);
+        o.start(t0); o.stop(t0 + 0.3);
+      });
+      state.tones++; // counted once WebAudio has taken the tone
+      document.body.dataset.tones = String(state.tones);
+    } catch (e) { /* no sound device: the banner still shows */ }
+  }
+  function sound() {
+    silence();
+    if (state.muted || !state.alert) return;
+    tone();
+    toneTimer = setInterval(tone, state.alert.level === "urgent" ? 3000 : 10000);
+    document.body.dataset.sounding = state.alert.level;
+  }
+  function silence() {
+    if (toneTimer) clearInterval(toneTimer);
+    toneTimer = null;
+    document.body.dataset.sounding = "";
+  }
+  // A browser may hold sound back until someone touches the page (autoplay
+  // policy); the banner says so, and the first touch or key lets it out.
+  function showAudio() {
+    const now = audio ? audio.state : "none";
+    document.body.dataset.audio = now;
+    $("sound-note").classList.toggle("hidden", state.muted || !audio || now === "running");
+  }
+  for (const ev of ["pointerdown", "keydown"]) {
+    document.addEventListener(ev, () => { if (audio && audio.state === "suspended") audio.resume().catch(() => {}); });
+  }
+  function showMute() {
+    const m = $("mute");
+    m.setAttribute("aria-pressed", state.muted ? "true" : "false");
+    m.textContent = state.muted ? "Sound muted" : "Mute sound";
+  }
+  $("mute").addEventListener("click", () => {
+    state.muted = !state.muted;
+    localStorage.setItem("kindred-muted", state.muted ? "1" : "0");
+    showMute();
+    if (state.muted) silence(); else sound();
+    showAudio();
+  });
+  $("ack-by").value = localStorage.getItem("kindred-carer") || "";
+  $("ack").addEventListener("click", async () => {
+    const by = $("ack-by").value.trim();
+    if (!by) {
+      feedback("acknowledge: type your name first, so the record says who came", true);
+      $("ack-by").focus();
+      return;
+    }
+    localStorage.setItem("kindred-carer", by);
+    if (await control({ cmd: "acknowledge", by })) clearAlert();
+  });
 
   function seeTime(at) {
     if (typeof at === "number" && at > state.lastAt) state.lastAt = at;
@@ -304,6 +439,11 @@
         break;
       case "alert":
         log("ALERT " + ev.level + ": " + ev.reason, "alert", ev.at);
+        showAlert(ev);
+        break;
+      case "acknowledgement":
+        log("acknowledged by " + ev.by + (ev.alert_level ? " (" + ev.alert_level + " alert)" : ""), "acknowledgement", ev.at);
+        clearAlert();
         break;
       case "fault":
         log("fault in " + ev.component + ": " + ev.message, "fault", ev.at);
@@ -347,18 +487,48 @@
       const r = await fetch("/api/v1/status", { headers: authHeaders() });
       if (!r.ok) return;
       const s = await r.json();
-      $("robot").textContent = s.robot || "robot";
-      if (s.state) setState(s.state);
+      showRobot(s.robot);
+      if (s.opted_out) setState("opted_out");
+      else if (s.paused) setState("paused");
+      else if (s.state) setState(s.state);
       setPerson(s.person || state.person);
       if (s.assessment) { seeTime(s.assessment.at); showAssessment(s.assessment); }
       if (s.ranges) state.ranges = s.ranges;
       if (s.joints) setPose(s.joints);
-      const flags = [];
-      if (s.paused) flags.push("paused");
-      if (s.opted_out) flags.push("opted out");
-      $("flags").textContent = flags.join(" · ");
-      $("flags").classList.toggle("hidden", flags.length === 0);
+      if (s.mirror) showMirror(s.mirror);
     } catch (e) { /* the stream shows the connection state */ }
+  }
+
+  // The header names the robot unless its name is the product's own
+  // ("Kindred kindred" said nothing twice).
+  function showRobot(name) {
+    const n = (name || "").trim();
+    const plain = n === "" || n.toLowerCase() === "kindred";
+    $("robot").textContent = plain ? "" : n;
+    $("robot-name").classList.toggle("hidden", plain);
+    document.title = plain ? "Kindred console" : "Kindred console · " + n;
+  }
+
+  // ---- mirroring: the sliders show the condition in force ----
+  // They start disabled and take the robot's values from the status; a
+  // slider a person has moved keeps its value until Apply, and Apply sends
+  // only what was moved, so it never changes a researcher's condition
+  // behind their back.
+  function showMirror(m) {
+    state.mirror = m;
+    const set = $("mimicry-set");
+    set.dataset.known = "true";
+    for (const id of ["mimic-enabled", "mimic-gain", "mimic-delay", "mimicry"]) $(id).disabled = false;
+    if (!state.mirrorTouched.has("enabled")) $("mimic-enabled").checked = !!m.enabled;
+    if (!state.mirrorTouched.has("gain")) {
+      $("mimic-gain").value = String(m.gain);
+      $("mimic-gain-out").textContent = String(Math.round(m.gain * 100) / 100);
+    }
+    if (!state.mirrorTouched.has("delay_ms")) {
+      $("mimic-delay").value = String(m.delay_ms);
+      $("mimic-delay-out").textContent = String(m.delay_ms);
+    }
+    $("mimic-note").textContent = state.mirrorTouched.size ? "changed here, not applied yet" : "as the robot runs now";
   }
 
   async function download(id, format) {
@@ -410,12 +580,23 @@
   for (const [input, out] of [["mimic-gain", "mimic-gain-out"], ["mimic-delay", "mimic-delay-out"], ["nrs", "nrs-out"]]) {
     $(input).addEventListener("input", () => { $(out).textContent = $(input).value; });
   }
-  $("mimicry").addEventListener("click", () => control({
-    cmd: "mimicry",
-    enabled: $("mimic-enabled").checked,
-    gain: Number($("mimic-gain").value),
-    delay_ms: Math.round(Number($("mimic-delay").value)),
-  }));
+  for (const [input, field] of [["mimic-enabled", "enabled"], ["mimic-gain", "gain"], ["mimic-delay", "delay_ms"]]) {
+    $(input).addEventListener("input", () => {
+      state.mirrorTouched.add(field);
+      $("mimic-note").textContent = "changed here, not applied yet";
+    });
+  }
+  $("mimicry").addEventListener("click", async () => {
+    const body = { cmd: "mimicry" };
+    if (state.mirrorTouched.has("enabled")) body.enabled = $("mimic-enabled").checked;
+    if (state.mirrorTouched.has("gain")) body.gain = Number($("mimic-gain").value);
+    if (state.mirrorTouched.has("delay_ms")) body.delay_ms = Math.round(Number($("mimic-delay").value));
+    if (Object.keys(body).length === 1) { feedback("mimicry: nothing changed", false); return; }
+    if (await control(body)) {
+      state.mirrorTouched.clear();
+      refreshStatus();
+    }
+  });
   function annotation(extra) {
     const a = Object.assign({ at: state.lastAt, annotator: "console" }, extra);
     if (state.person) a.person = state.person;
@@ -443,7 +624,15 @@
     refreshSessions();
   });
 
+  // Whatever scrolls into view (a focused field, a clicked proposal) must
+  // not land under the sticky top.
+  new ResizeObserver(() => {
+    document.documentElement.style.scrollPaddingTop = ($("top").offsetHeight + 8) + "px";
+  }).observe($("top"));
+
   async function start() {
+    showMute();
+    setState("");
     drawTimeline();
     drawFace();
     await getToken();

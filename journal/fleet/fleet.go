@@ -419,11 +419,11 @@ const maxReports = 100
 func (c *Client) Controls() <-chan journal.Control { return c.controls }
 
 // Publish sends a record: assessments to the person's pain topic (QoS 0,
-// skipped while disconnected), alerts through the outbox (QoS 1, never
-// dropped unless the outbox is full). Other kinds are not fleet business.
-// The person's ID is replaced by their pseudonym in topic and payload. It
-// never blocks, except for the first record about a person, when the
-// pseudonym store is asked once.
+// skipped while disconnected), alerts and carers' acknowledgements of them
+// through the outbox (QoS 1, never dropped unless the outbox is full).
+// Other kinds are not fleet business. The person's ID is replaced by their
+// pseudonym in topic and payload. It never blocks, except for the first
+// record about a person, when the pseudonym store is asked once.
 func (c *Client) Publish(r journal.Record) error {
 	switch v := r.(type) {
 	case journal.Assessment:
@@ -440,17 +440,26 @@ func (c *Client) Publish(r journal.Record) error {
 		c.painSent.Add(1)
 	case journal.Alert:
 		v.Person = c.pseudonym(v.Person)
-		b, err := json.Marshal(v)
-		if err != nil {
-			return fmt.Errorf("fleet: %w", err)
-		}
-		select {
-		case c.alerts <- b:
-			c.pending.Add(1)
-		default:
-			c.alertsLost.Add(1)
-			c.report(errors.New("fleet: alert outbox full; alerts are being lost"))
-		}
+		return c.queue(v)
+	case journal.Acknowledgement: // reads "level":"acknowledged" on the alerts topic
+		v.Person = c.pseudonym(v.Person)
+		return c.queue(v)
+	}
+	return nil
+}
+
+// queue puts an alert or an acknowledgement in the outbox (QoS 1).
+func (c *Client) queue(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("fleet: %w", err)
+	}
+	select {
+	case c.alerts <- b:
+		c.pending.Add(1)
+	default:
+		c.alertsLost.Add(1)
+		c.report(errors.New("fleet: alert outbox full; alerts are being lost"))
 	}
 	return nil
 }

@@ -324,3 +324,23 @@ func TestLastWillSaysOffline(t *testing.T) {
 		t.Errorf("will on %s", m.Topic())
 	}
 }
+
+// A carer's acknowledgement goes where the alert went, so every station
+// learns that someone is on the way.
+func TestAcknowledgementReachesTheCaregiverStation(t *testing.T) {
+	b := startBroker(t)
+	alerts := station(t, b.url(), "kindred/+/alerts")
+	status := station(t, b.url(), "kindred/kiri/status")
+	c, _ := runClient(t, Opts{Broker: b.url(), Robot: "kiri"})
+	waitFor(t, status, func(m mqtt.Message) bool { return strings.Contains(string(m.Payload()), `"status":"online"`) })
+	c.Publish(journal.Acknowledgement{At: 70 * time.Second, By: "Mary", Person: "p-ana", AlertLevel: journal.LevelUrgent,
+		Score: 8, Reason: "severe pain"})
+	m := waitFor(t, alerts, func(mqtt.Message) bool { return true })
+	if m.Topic() != "kindred/kiri/alerts" || m.Qos() != 1 || !strings.Contains(string(m.Payload()), `"level":"acknowledged"`) {
+		t.Fatalf("topic %s qos %d payload %s", m.Topic(), m.Qos(), m.Payload())
+	}
+	rec, err := journal.Decode(m.Payload())
+	if a, ok := rec.(journal.Acknowledgement); err != nil || !ok || a.By != "Mary" || a.AlertLevel != journal.LevelUrgent {
+		t.Fatalf("acknowledgement payload %s: %v", m.Payload(), err)
+	}
+}

@@ -7,8 +7,9 @@
 // whose modality is missing or unsure (face turned away, hands over the face,
 // no microphone) leans on what the other items show, and the assessment's
 // confidence falls, so the estimate degrades instead of dropping to zero.
-// Items are smoothed (fast rise, slow fall) and the band has hysteresis, so
-// one noisy frame neither raises nor clears an alert.
+// Items are smoothed (fast rise, slow fall), so one noisy frame neither
+// raises nor clears an alert. The band is always the PAINAD band of the
+// score (0 none, 1–3 mild, 4–6 moderate, 7–10 severe).
 //
 // The face item uses the expression label as well as PSPI: a laugh raises
 // PSPI through AU6, AU7 and AU10 but is labelled happy and lacks AU4, so it

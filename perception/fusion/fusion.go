@@ -111,7 +111,6 @@ type Fuser struct {
 	assessed   bool
 	rejected   int
 	smooth     [nItems]float64
-	band       perception.Band
 }
 
 // New returns a Fuser.
@@ -119,7 +118,7 @@ func New(o Opts) (*Fuser, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	return &Fuser{o: o, profile: o.Profile, band: perception.BandNone, browsSince: -1, judged: -1}, nil
+	return &Fuser{o: o, profile: o.Profile, browsSince: -1, judged: -1}, nil
 }
 
 // SetProfile replaces the person's profile (after calibration, say).
@@ -375,33 +374,18 @@ func (f *Fuser) snapshot(at time.Duration, pspi, confidence float64, cues []stri
 		Body: round2(f.smooth[iBody]), Consolability: round2(f.smooth[iConsol]),
 	}
 	score := clamp(items.Total(), 0, 10)
-	f.band = hysteresis(f.band, score)
+	// The band names the score shown beside it, as PAINAD bands do (0 none,
+	// 1–3 mild, 4–6 moderate, 7–10 severe; Warden et al. 2003): a carer who
+	// reads 7.1 must read severe. The score is smoothed already; decisions
+	// that need hysteresis keep their own (behavior's enter and leave
+	// thresholds with dwell times).
 	return perception.PainAssessment{
-		At: at, Person: f.person, Score: score, Items: items, PSPI: pspi, Band: f.band,
+		At: at, Person: f.person, Score: score, Items: items, PSPI: pspi, Band: perception.BandOf(score),
 		Confidence: round2(confidence), Cues: cues, Present: f.present, Observed: f.observed,
 	}
 }
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
-
-var bandRank = map[perception.Band]int{perception.BandNone: 0, perception.BandMild: 1, perception.BandModerate: 2, perception.BandSevere: 3}
-
-// hysteresis moves the band up only when the score is clearly inside the new
-// band and down only when it is clearly below the old one.
-func hysteresis(cur perception.Band, score float64) perception.Band {
-	const up, down = 0.25, 0.5
-	switch raw := perception.BandOf(score); {
-	case bandRank[raw] > bandRank[cur]:
-		if b := perception.BandOf(score - up); bandRank[b] > bandRank[cur] {
-			return b
-		}
-	case bandRank[raw] < bandRank[cur]:
-		if b := perception.BandOf(score + down); bandRank[b] < bandRank[cur] {
-			return b
-		}
-	}
-	return cur
-}
 
 // faceItem scores the facial expression: PSPI above the person's neutral,
 // gated by the expression label and by AU4 so that a laugh is not a grimace.

@@ -301,24 +301,22 @@ func TestProfileBaselineLowersAResting(t *testing.T) {
 	}
 }
 
-func TestHysteresis(t *testing.T) {
-	tests := []struct {
-		cur   perception.Band
-		score float64
-		want  perception.Band
-	}{
-		{perception.BandNone, 1.1, perception.BandNone},
-		{perception.BandNone, 1.3, perception.BandMild},
-		{perception.BandMild, 4.1, perception.BandMild},
-		{perception.BandMild, 7.5, perception.BandSevere},
-		{perception.BandModerate, 3.7, perception.BandModerate},
-		{perception.BandModerate, 3.4, perception.BandMild},
-		{perception.BandSevere, 2, perception.BandMild},
-	}
-	for _, tt := range tests {
-		if got := hysteresis(tt.cur, tt.score); got != tt.want {
-			t.Errorf("hysteresis(%s, %.1f) = %s, want %s", tt.cur, tt.score, got, tt.want)
+var bandRank = map[perception.Band]int{perception.BandNone: 0, perception.BandMild: 1, perception.BandModerate: 2, perception.BandSevere: 3}
+
+// The band is the PAINAD band of the score it is shown with, on the way up
+// and on the way down: a carer who reads 7.1 must read severe, and 6.9
+// moderate. (A hysteresis once labelled 7.1 moderate.)
+func TestBandNamesTheScore(t *testing.T) {
+	r := play(t, load(t, "pain-episode"), 2*time.Minute, false, nil)
+	crossed := map[perception.Band]bool{}
+	for _, a := range r.assessments {
+		if want := perception.BandOf(a.Score); a.Band != want {
+			t.Fatalf("at %v: score %.2f labelled %s, want %s", a.At, a.Score, a.Band, want)
 		}
+		crossed[a.Band] = true
+	}
+	if !crossed[perception.BandSevere] || !crossed[perception.BandModerate] {
+		t.Errorf("the episode crossed only %v; the test needs severe and moderate", crossed)
 	}
 }
 
@@ -482,7 +480,7 @@ func TestRandomObservationsStayInRange(t *testing.T) {
 			}
 		}
 		if math.IsNaN(a.Score) || a.Score < 0 || a.Score > 10 || math.IsNaN(a.Confidence) || a.Confidence < 0 || a.Confidence > 1 ||
-			math.IsNaN(a.PSPI) || a.PSPI < 0 || a.PSPI > 16 || abs(bandRank[a.Band]-bandRank[perception.BandOf(a.Score)]) > 1 {
+			math.IsNaN(a.PSPI) || a.PSPI < 0 || a.PSPI > 16 || a.Band != perception.BandOf(a.Score) {
 			t.Fatalf("step %d: %+v", i, a)
 		}
 	}
