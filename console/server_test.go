@@ -422,7 +422,7 @@ func TestSafetyCommandsBypassTheRateLimit(t *testing.T) {
 			t.Errorf("%.40s: %d %s, want %d", tc.body, code, body, tc.want)
 		}
 	}
-	for _, want := range []journal.Cmd{journal.CmdPause, journal.CmdOptOut, journal.CmdResume} {
+	for _, want := range []journal.Cmd{journal.CmdPause, journal.CmdOptOut, journal.CmdResume, journal.CmdAcknowledge} {
 		select {
 		case got := <-c.Controls():
 			if got.Cmd != want {
