@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,21 +22,7 @@ import (
 // A caregiver station subscribed to kindred/+/alerts on a real Mosquitto
 // broker receives the alert a pain episode raises.
 func TestRunPublishesAlertsToTheFleet(t *testing.T) {
-	if _, err := exec.LookPath("mosquitto"); err != nil {
-		t.Skip("mosquitto not installed (make deps installs it)")
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	broker := exec.Command("mosquitto", "-p", fmt.Sprint(port))
-	if err := broker.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { broker.Process.Kill(); broker.Wait() })
-	url := fmt.Sprintf("tcp://127.0.0.1:%d", port)
+	url := startMosquitto(t, nil)
 
 	alerts := make(chan mqtt.Message, 16)
 	o := mqtt.NewClientOptions().AddBroker(url).SetClientID("station-test").
@@ -168,28 +153,19 @@ func TestRetainedOptOutDoesNotSilenceARun(t *testing.T) {
 	if out, err := exec.Command("mosquitto_passwd", "-c", "-b", pw, "kindred", "robot-secret").CombinedOutput(); err != nil {
 		t.Fatalf("mosquitto_passwd: %v: %s", err, out)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	conf := filepath.Join(dir, "mosquitto.conf")
-	me := os.Getenv("USER")
-	if me == "" {
-		me = "root"
-	}
-	// user: mosquitto started as root would switch to its own user, who cannot read the password file here.
-	cfg := fmt.Sprintf("listener %d 127.0.0.1\nuser %s\nallow_anonymous false\npassword_file %s\n", port, me, pw)
-	if err := os.WriteFile(conf, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	broker := exec.Command("mosquitto", "-c", conf)
-	if err := broker.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { broker.Process.Kill(); broker.Wait() })
-	url := fmt.Sprintf("tcp://127.0.0.1:%d", port)
+	url := startMosquitto(t, func(port int) []string {
+		conf := filepath.Join(dir, "mosquitto.conf")
+		me := os.Getenv("USER")
+		if me == "" {
+			me = "root"
+		}
+		// user: mosquitto started as root would switch to its own user, who cannot read the password file here.
+		cfg := fmt.Sprintf("listener %d 127.0.0.1\nuser %s\nallow_anonymous false\npassword_file %s\n", port, me, pw)
+		if err := os.WriteFile(conf, []byte(cfg), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return []string{"-c", conf}
+	})
 
 	key := "0123456789abcdef0123456789abcdef"
 	sup := mqtt.NewClient(mqtt.NewClientOptions().AddBroker(url).SetClientID("supervisor").
