@@ -28,8 +28,10 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
-// analyzeHeader is the per-frame CSV header of the CLI contract.
-const analyzeHeader = "time_s,face,confidence,x,y,w,h,yaw_deg,pitch_deg,roll_deg," +
+// analyzeHeader is the per-frame CSV header of the CLI contract. frame and
+// face_id come first, as in OpenFace's FeatureExtraction output, so scripts
+// written for it find them; docs/OUTPUTS.md describes every column.
+const analyzeHeader = "frame,face_id,time_s,face,confidence,x,y,w,h,yaw_deg,pitch_deg,roll_deg," +
 	"AU01,AU02,AU04,AU06,AU07,AU09,AU10,AU12,AU15,AU25,AU26,AU43,pspi,expression," +
 	"posture_amplitude,posture_speed,posture_jerk,pain_score"
 
@@ -178,6 +180,7 @@ func (a *analysis) summary() any {
 // frameRow is one CSV row: the attended face (if any), the movement and the
 // fused pain score at that frame.
 type frameRow struct {
+	Frame   int // from 0, in decoding order
 	At      time.Duration
 	Face    *perception.FaceObs
 	Posture *perception.PostureObs
@@ -241,7 +244,7 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.
 			}
 			return fmt.Errorf("--video %s: %w", path, err)
 		}
-		row := frameRow{At: f.At}
+		row := frameRow{Frame: v.Frames, At: f.At}
 		faces := pipe.Process(f)
 		d.release()
 		if len(faces) > 0 {
@@ -378,6 +381,12 @@ func roundMilli(x float64) float64 {
 func writeRow(w *bufio.Writer, r *frameRow) {
 	b := make([]byte, 0, 256)
 	num := func(x float64, prec int) { b = strconv.AppendFloat(b, x, 'f', prec, 64) }
+	b = strconv.AppendInt(b, int64(r.Frame), 10)
+	b = append(b, ',')
+	if r.Face != nil {
+		b = strconv.AppendInt(b, int64(r.Face.Track), 10)
+	}
+	b = append(b, ',')
 	b = strconv.AppendFloat(b, r.At.Seconds(), 'f', 3, 64)
 	if f := r.Face; f != nil {
 		b = append(b, ",1,"...)

@@ -107,14 +107,17 @@ func TestAnalyzeVideoCSVGolden(t *testing.T) {
 		t.Fatalf("%d rows, want a header and 2 frames", len(lines))
 	}
 	for i, l := range lines {
-		if n := strings.Count(l, ","); n != 27 {
-			t.Errorf("line %d has %d commas, want 27", i, n)
+		if n := strings.Count(l, ","); n != 29 {
+			t.Errorf("line %d has %d commas, want 29", i, n)
 		}
 	}
 	if !strings.Contains(lines[1], ",happy,") {
 		t.Errorf("astronaut row %q: the smile should read happy", lines[1])
 	}
-	if !strings.HasPrefix(lines[2], "1.000,0,,,,,,,,,,,,,,,,,,,,,,,") {
+	if !strings.HasPrefix(lines[1], "0,1,0.000,1,") {
+		t.Errorf("astronaut row %q: want frame 0, face_id 1 (tracks count from 1) and the success flag", lines[1])
+	}
+	if !strings.HasPrefix(lines[2], "1,,1.000,0,,,,,,,,,,,,,,,,,,,,,,,") {
 		t.Errorf("blank row %q: want empty face cells", lines[2])
 	}
 	faceGolden(t, "analyze_two_frames.csv", got)
