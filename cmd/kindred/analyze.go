@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -517,29 +516,30 @@ func (h *frameHooks) painSummary() *painSummary {
 // make it up (AU6/AU7 and AU9/AU10 as PSPI takes them, by their maximum),
 // AU12 to show smiles, and the fused pain score.
 var reportSeries = []struct {
-	name  string
-	color color.RGBA
-	value func(r *frameRow) (float64, bool)
+	id, panel string // for the HTML report's script
+	name      string
+	color     color.RGBA
+	value     func(r *frameRow) (float64, bool)
 }{
-	{"PSPI (0-16)", color.RGBA{200, 30, 30, 255}, func(r *frameRow) (float64, bool) {
+	{"pspi", "pspi", "PSPI (0-16)", color.RGBA{200, 30, 30, 255}, func(r *frameRow) (float64, bool) {
 		return faceValue(r, func(f *perception.FaceObs) float64 { return f.PSPI })
 	}},
-	{"AU4 brow lowerer", color.RGBA{120, 60, 160, 255}, func(r *frameRow) (float64, bool) {
+	{"au4", "au", "AU4 brow lowerer", color.RGBA{120, 60, 160, 255}, func(r *frameRow) (float64, bool) {
 		return faceValue(r, func(f *perception.FaceObs) float64 { return f.AU.AU04 })
 	}},
-	{"max(AU6, AU7) orbit", color.RGBA{230, 140, 20, 255}, func(r *frameRow) (float64, bool) {
+	{"au6_7", "au", "max(AU6, AU7) orbit", color.RGBA{230, 140, 20, 255}, func(r *frameRow) (float64, bool) {
 		return faceValue(r, func(f *perception.FaceObs) float64 { return max(f.AU.AU06, f.AU.AU07) })
 	}},
-	{"max(AU9, AU10) levator", color.RGBA{40, 140, 140, 255}, func(r *frameRow) (float64, bool) {
+	{"au9_10", "au", "max(AU9, AU10) levator", color.RGBA{40, 140, 140, 255}, func(r *frameRow) (float64, bool) {
 		return faceValue(r, func(f *perception.FaceObs) float64 { return max(f.AU.AU09, f.AU.AU10) })
 	}},
-	{"AU12 smile", color.RGBA{40, 160, 40, 255}, func(r *frameRow) (float64, bool) {
+	{"au12", "au", "AU12 smile", color.RGBA{40, 160, 40, 255}, func(r *frameRow) (float64, bool) {
 		return faceValue(r, func(f *perception.FaceObs) float64 { return f.AU.AU12 })
 	}},
-	{"AU43 eyes closed", color.RGBA{90, 90, 90, 255}, func(r *frameRow) (float64, bool) {
+	{"au43", "au", "AU43 eyes closed", color.RGBA{90, 90, 90, 255}, func(r *frameRow) (float64, bool) {
 		return faceValue(r, func(f *perception.FaceObs) float64 { return f.AU.AU43 })
 	}},
-	{"pain score (0-10)", color.RGBA{20, 60, 200, 255}, func(r *frameRow) (float64, bool) {
+	{"pain", "pain", "pain score (0-10)", color.RGBA{20, 60, 200, 255}, func(r *frameRow) (float64, bool) {
 		if r.Pain == nil {
 			return 0, false
 		}
@@ -566,9 +566,12 @@ func (a *analysis) plottable() bool {
 	return false
 }
 
-// writeReport plots the series over time into a PNG, or an HTML page that
-// carries the PNG as a data URI next to the summary, staged in outs.
+// writeReport plots the series over time into a PNG, or an interactive HTML
+// page (writeHTMLReport), staged in outs.
 func writeReport(outs *outputs, path string, res *analysis) error {
+	if strings.EqualFold(filepath.Ext(path), ".html") {
+		return writeHTMLReport(outs, path, res)
+	}
 	p := plot.New()
 	p.Title.Text = "kindred analyze: " + reportTitle(res)
 	p.X.Label.Text = "time (s)"
@@ -599,19 +602,7 @@ func writeReport(outs *outputs, path string, res *analysis) error {
 	if _, err := wt.WriteTo(&png); err != nil {
 		return err
 	}
-	if strings.EqualFold(filepath.Ext(path), ".png") {
-		return outs.writeFile(path, []byte(png.String()))
-	}
-	sum, err := json.MarshalIndent(res.summary(), "", "  ")
-	if err != nil {
-		return err
-	}
-	var page strings.Builder
-	page.WriteString("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>kindred analyze</title></head>\n<body>\n")
-	fmt.Fprintf(&page, "<h1>%s</h1>\n", htmlEscape(reportTitle(res)))
-	fmt.Fprintf(&page, "<img alt=\"PSPI, action units and pain score over time\" src=\"data:image/png;base64,%s\">\n", base64.StdEncoding.EncodeToString([]byte(png.String())))
-	fmt.Fprintf(&page, "<pre>%s</pre>\n</body></html>\n", htmlEscape(string(sum)))
-	return outs.writeFile(path, []byte(page.String()))
+	return outs.writeFile(path, []byte(png.String()))
 }
 
 func reportTitle(res *analysis) string {
