@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -47,6 +48,8 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 	summary := fs.Bool("summary", false, "print the summary JSON object on stdout (printed anyway without --out)")
 	report := fs.String("report", "", "plot PSPI, key AUs and the pain score over time: FILE.png or FILE.html")
 	detectEvery := fs.Int("detect-every", 6, "run the face detector every N frames, track landmarks in between")
+	outDir := fs.String("out-dir", "", "batch: analyse every video of --video DIR (or a quoted glob) into DIR/NAME.csv and DIR/NAME.summary.json")
+	jobs := fs.Int("jobs", 1, "batch: recordings analysed at once (each loads the face model, about 100 MB)")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -66,6 +69,23 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 	}
 	if *audioLimit <= 0 {
 		return badInput("--audio-limit %v: must be positive", *audioLimit)
+	}
+	if *jobs < 1 {
+		return badInput("--jobs %d: must be at least 1", *jobs)
+	}
+	if *outDir != "" {
+		switch {
+		case *video == "":
+			return badInput("--out-dir needs --video DIR or a glob")
+		case *audio != "" || *out != "" || *report != "" || *summary:
+			return badInput("--out-dir analyses videos only, one CSV and summary file each: drop --audio, --out, --report and --summary")
+		}
+		return analyzeBatch(ctx, e, *video, *outDir, *jobs, *detectEvery)
+	}
+	if strings.ContainsAny(*video, "*?[") {
+		if _, err := os.Stat(*video); err != nil { // a real name may hold these characters
+			return badInput("--video %s: a glob analyses many recordings: give --out-dir DIR", *video)
+		}
 	}
 
 	outs := &outputs{}
