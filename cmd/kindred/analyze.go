@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -28,8 +28,10 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
-// analyzeHeader is the per-frame CSV header of the CLI contract.
-const analyzeHeader = "time_s,face,confidence,x,y,w,h,yaw_deg,pitch_deg,roll_deg," +
+// analyzeHeader is the per-frame CSV header of the CLI contract. frame and
+// face_id come first, as in OpenFace's FeatureExtraction output, so scripts
+// written for it find them; docs/OUTPUTS.md describes every column.
+const analyzeHeader = "frame,face_id,time_s,face,confidence,x,y,w,h,yaw_deg,pitch_deg,roll_deg," +
 	"AU01,AU02,AU04,AU06,AU07,AU09,AU10,AU12,AU15,AU25,AU26,AU43,pspi,expression," +
 	"posture_amplitude,posture_speed,posture_jerk,pain_score"
 
@@ -46,6 +48,8 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 	summary := fs.Bool("summary", false, "print the summary JSON object on stdout (printed anyway without --out)")
 	report := fs.String("report", "", "plot PSPI, key AUs and the pain score over time: FILE.png or FILE.html")
 	detectEvery := fs.Int("detect-every", 6, "run the face detector every N frames, track landmarks in between")
+	outDir := fs.String("out-dir", "", "batch: analyse every video of --video DIR (or a quoted glob) into DIR/NAME.csv and DIR/NAME.summary.json")
+	jobs := fs.Int("jobs", 1, "batch: recordings analysed at once (each loads the face model, about 100 MB)")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -65,6 +69,23 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 	}
 	if *audioLimit <= 0 {
 		return badInput("--audio-limit %v: must be positive", *audioLimit)
+	}
+	if *jobs < 1 {
+		return badInput("--jobs %d: must be at least 1", *jobs)
+	}
+	if *outDir != "" {
+		switch {
+		case *video == "":
+			return badInput("--out-dir needs --video DIR or a glob")
+		case *audio != "" || *out != "" || *report != "" || *summary:
+			return badInput("--out-dir analyses videos only, one CSV and summary file each: drop --audio, --out, --report and --summary")
+		}
+		return analyzeBatch(ctx, e, *video, *outDir, *jobs, *detectEvery)
+	}
+	if strings.ContainsAny(*video, "*?[") {
+		if _, err := os.Stat(*video); err != nil { // a real name may hold these characters
+			return badInput("--video %s: a glob analyses many recordings: give --out-dir DIR", *video)
+		}
 	}
 
 	outs := &outputs{}
@@ -178,6 +199,7 @@ func (a *analysis) summary() any {
 // frameRow is one CSV row: the attended face (if any), the movement and the
 // fused pain score at that frame.
 type frameRow struct {
+	Frame   int // from 0, in decoding order
 	At      time.Duration
 	Face    *perception.FaceObs
 	Posture *perception.PostureObs
@@ -241,7 +263,7 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.
 			}
 			return fmt.Errorf("--video %s: %w", path, err)
 		}
-		row := frameRow{At: f.At}
+		row := frameRow{Frame: v.Frames, At: f.At}
 		faces := pipe.Process(f)
 		d.release()
 		if len(faces) > 0 {
@@ -378,6 +400,12 @@ func roundMilli(x float64) float64 {
 func writeRow(w *bufio.Writer, r *frameRow) {
 	b := make([]byte, 0, 256)
 	num := func(x float64, prec int) { b = strconv.AppendFloat(b, x, 'f', prec, 64) }
+	b = strconv.AppendInt(b, int64(r.Frame), 10)
+	b = append(b, ',')
+	if r.Face != nil {
+		b = strconv.AppendInt(b, int64(r.Face.Track), 10)
+	}
+	b = append(b, ',')
 	b = strconv.AppendFloat(b, r.At.Seconds(), 'f', 3, 64)
 	if f := r.Face; f != nil {
 		b = append(b, ",1,"...)
@@ -508,29 +536,30 @@ func (h *frameHooks) painSummary() *painSummary {
 // make it up (AU6/AU7 and AU9/AU10 as PSPI takes them, by their maximum),
 // AU12 to show smiles, and the fused pain score.
 var reportSeries = []struct {
-	name  string
-	color color.RGBA
-	value func(r *frameRow) (float64, bool)
+	id, panel string // for the HTML report's script
+	name      string
+	color     color.RGBA
+	value     func(r *frameRow) (float64, bool)
 }{
-	{"PSPI (0-16)", color.RGBA{200, 30, 30, 255}, func(r *frameRow) (float64, bool) {
+	{"pspi", "pspi", "PSPI (0-16)", color.RGBA{200, 30, 30, 255}, func(r *frameRow) (float64, bool) {
 		return faceValue(r, func(f *perception.FaceObs) float64 { return f.PSPI })
 	}},
-	{"AU4 brow lowerer", color.RGBA{120, 60, 160, 255}, func(r *frameRow) (float64, bool) {
+	{"au4", "au", "AU4 brow lowerer", color.RGBA{120, 60, 160, 255}, func(r *frameRow) (float64, bool) {
 		return faceValue(r, func(f *perception.FaceObs) float64 { return f.AU.AU04 })
 	}},
-	{"max(AU6, AU7) orbit", color.RGBA{230, 140, 20, 255}, func(r *frameRow) (float64, bool) {
+	{"au6_7", "au", "max(AU6, AU7) orbit", color.RGBA{230, 140, 20, 255}, func(r *frameRow) (float64, bool) {
 		return faceValue(r, func(f *perception.FaceObs) float64 { return max(f.AU.AU06, f.AU.AU07) })
 	}},
-	{"max(AU9, AU10) levator", color.RGBA{40, 140, 140, 255}, func(r *frameRow) (float64, bool) {
+	{"au9_10", "au", "max(AU9, AU10) levator", color.RGBA{40, 140, 140, 255}, func(r *frameRow) (float64, bool) {
 		return faceValue(r, func(f *perception.FaceObs) float64 { return max(f.AU.AU09, f.AU.AU10) })
 	}},
-	{"AU12 smile", color.RGBA{40, 160, 40, 255}, func(r *frameRow) (float64, bool) {
+	{"au12", "au", "AU12 smile", color.RGBA{40, 160, 40, 255}, func(r *frameRow) (float64, bool) {
 		return faceValue(r, func(f *perception.FaceObs) float64 { return f.AU.AU12 })
 	}},
-	{"AU43 eyes closed", color.RGBA{90, 90, 90, 255}, func(r *frameRow) (float64, bool) {
+	{"au43", "au", "AU43 eyes closed", color.RGBA{90, 90, 90, 255}, func(r *frameRow) (float64, bool) {
 		return faceValue(r, func(f *perception.FaceObs) float64 { return f.AU.AU43 })
 	}},
-	{"pain score (0-10)", color.RGBA{20, 60, 200, 255}, func(r *frameRow) (float64, bool) {
+	{"pain", "pain", "pain score (0-10)", color.RGBA{20, 60, 200, 255}, func(r *frameRow) (float64, bool) {
 		if r.Pain == nil {
 			return 0, false
 		}
@@ -557,9 +586,12 @@ func (a *analysis) plottable() bool {
 	return false
 }
 
-// writeReport plots the series over time into a PNG, or an HTML page that
-// carries the PNG as a data URI next to the summary, staged in outs.
+// writeReport plots the series over time into a PNG, or an interactive HTML
+// page (writeHTMLReport), staged in outs.
 func writeReport(outs *outputs, path string, res *analysis) error {
+	if strings.EqualFold(filepath.Ext(path), ".html") {
+		return writeHTMLReport(outs, path, res)
+	}
 	p := plot.New()
 	p.Title.Text = "kindred analyze: " + reportTitle(res)
 	p.X.Label.Text = "time (s)"
@@ -590,19 +622,7 @@ func writeReport(outs *outputs, path string, res *analysis) error {
 	if _, err := wt.WriteTo(&png); err != nil {
 		return err
 	}
-	if strings.EqualFold(filepath.Ext(path), ".png") {
-		return outs.writeFile(path, []byte(png.String()))
-	}
-	sum, err := json.MarshalIndent(res.summary(), "", "  ")
-	if err != nil {
-		return err
-	}
-	var page strings.Builder
-	page.WriteString("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>kindred analyze</title></head>\n<body>\n")
-	fmt.Fprintf(&page, "<h1>%s</h1>\n", htmlEscape(reportTitle(res)))
-	fmt.Fprintf(&page, "<img alt=\"PSPI, action units and pain score over time\" src=\"data:image/png;base64,%s\">\n", base64.StdEncoding.EncodeToString([]byte(png.String())))
-	fmt.Fprintf(&page, "<pre>%s</pre>\n</body></html>\n", htmlEscape(string(sum)))
-	return outs.writeFile(path, []byte(page.String()))
+	return outs.writeFile(path, []byte(png.String()))
 }
 
 func reportTitle(res *analysis) string {

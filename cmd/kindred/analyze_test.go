@@ -107,14 +107,17 @@ func TestAnalyzeVideoCSVGolden(t *testing.T) {
 		t.Fatalf("%d rows, want a header and 2 frames", len(lines))
 	}
 	for i, l := range lines {
-		if n := strings.Count(l, ","); n != 27 {
-			t.Errorf("line %d has %d commas, want 27", i, n)
+		if n := strings.Count(l, ","); n != 29 {
+			t.Errorf("line %d has %d commas, want 29", i, n)
 		}
 	}
 	if !strings.Contains(lines[1], ",happy,") {
 		t.Errorf("astronaut row %q: the smile should read happy", lines[1])
 	}
-	if !strings.HasPrefix(lines[2], "1.000,0,,,,,,,,,,,,,,,,,,,,,,,") {
+	if !strings.HasPrefix(lines[1], "0,1,0.000,1,") {
+		t.Errorf("astronaut row %q: want frame 0, face_id 1 (tracks count from 1) and the success flag", lines[1])
+	}
+	if !strings.HasPrefix(lines[2], "1,,1.000,0,,,,,,,,,,,,,,,,,,,,,,,") {
 		t.Errorf("blank row %q: want empty face cells", lines[2])
 	}
 	faceGolden(t, "analyze_two_frames.csv", got)
@@ -193,8 +196,8 @@ func TestAnalyzeReport(t *testing.T) {
 				t.Errorf("report is not a PNG: %v", err)
 			}
 		case ".html":
-			if !bytes.Contains(data, []byte(`src="data:image/png;base64,`)) || !bytes.Contains(data, []byte(`"frames_with_face": 1`)) {
-				t.Errorf("HTML report lacks the embedded plot or the summary")
+			if !bytes.Contains(data, []byte(`id="report-data"`)) || !bytes.Contains(data, []byte(`"frames_with_face": 1`)) {
+				t.Errorf("HTML report lacks the plot data or the summary")
 			}
 		}
 	}
