@@ -25,16 +25,17 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"run":       {"run the companion (simulated body and built-in scenario by default)", cmdRun},
-		"analyze":   {"analyse a video and/or audio file into per-frame CSV and a summary", cmdAnalyze},
-		"say":       {"speak a line with a persona and tone, or write it to a WAV file", cmdSay},
-		"calibrate": {"calibrate servos, a person's baseline, or the microphone noise floor", cmdCalibrate},
-		"replay":    {"re-score recorded sessions with what annotations taught", cmdReplay},
-		"sessions":  {"list, export or delete recorded sessions", cmdSessions},
-		"bench":     {"run the benchmark suite", cmdBench},
-		"eval":      {"measure the vocalisation classifier on labelled real recordings", cmdEval},
-		"doctor":    {"check cameras, audio, models and boards, and say what to fix", cmdDoctor},
-		"fleet":     {"sign a command for a robot's MQTT control topic", cmdFleet},
+		"run":        {"run the companion (simulated body and built-in scenario by default)", cmdRun},
+		"analyze":    {"analyse a video and/or audio file into per-frame CSV and a summary", cmdAnalyze},
+		"say":        {"speak a line with a persona and tone, or write it to a WAV file", cmdSay},
+		"calibrate":  {"calibrate servos, a person's baseline, or the microphone noise floor", cmdCalibrate},
+		"replay":     {"re-score recorded sessions with what annotations taught", cmdReplay},
+		"sessions":   {"list, export or delete recorded sessions", cmdSessions},
+		"bench":      {"run the benchmark suite", cmdBench},
+		"eval":       {"measure the vocalisation classifier on labelled real recordings", cmdEval},
+		"doctor":     {"check cameras, audio, models and boards, and say what to fix", cmdDoctor},
+		"fleet":      {"sign a command for a robot's MQTT control topic", cmdFleet},
+		"completion": {"print a shell completion script: source <(kindred completion bash)", cmdCompletion},
 	}
 }
 
