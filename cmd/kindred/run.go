@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -295,6 +296,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 				st.Assessment = a
 				st.Person = a.Person
 			}
+			st.Present, st.Residents = comp.presence()
 			if m := comp.chosen.Load(); m != nil {
 				st.Mirror = &console.Mirror{Enabled: m.Enabled, Gain: m.Gain, DelayMS: m.Delay.Milliseconds()}
 			}
@@ -610,27 +612,45 @@ func writeFilePrivate(path string, data []byte) error {
 // assumePerson is who the camera's faces are taken to be (--person, or the
 // config's primary or only resident), with the name to speak to them by
 // and their calibrated face, when there is one. Without one, every face is
-// a stranger under a pseudonym.
+// a stranger under a pseudonym. Every resident the config lists can be
+// named by a carer at the console.
 func assumePerson(cfg runConfig, store *calibration.PersonStore, log io.Writer) (*identities, *face.Baseline) {
-	who := cfg.assumedPerson()
-	if who == "" {
-		return newIdentities("", ""), nil
+	lookup := func(who string) (name string, calibrated bool) {
+		name = cfg.Behavior.Names[who]
+		if store != nil {
+			if p, err := store.Load(who); err == nil {
+				if name == "" {
+					name = p.Name
+				}
+				return name, true
+			}
+		}
+		return name, false
 	}
-	name := cfg.Behavior.Names[who]
+	who := cfg.assumedPerson()
+	name, calibrated := lookup(who)
+	if who == "" {
+		name = ""
+	}
+	ids := newIdentities(who, name)
+	for _, p := range append(slices.Clone(cfg.Persons), who) {
+		if p != "" {
+			n, cal := lookup(p)
+			ids.addResident(p, n, cal)
+		}
+	}
+	if who == "" {
+		return ids, nil
+	}
 	var base *face.Baseline
 	status := "population baseline (not calibrated)"
-	if store != nil {
-		if p, err := store.Load(who); err == nil {
-			if name == "" {
-				name = p.Name
-			}
-			status = "calibrated profile"
-			if b, ok := store.FaceBaseline(who); ok {
-				base = b
-				status = "calibrated profile and face"
-			}
+	if calibrated {
+		status = "calibrated profile"
+		if b, ok := store.FaceBaseline(who); ok {
+			base = b
+			status = "calibrated profile and face"
 		}
 	}
 	fmt.Fprintf(log, "kindred: assuming %s is the person here: %s\n", who, status)
-	return newIdentities(who, name), base
+	return ids, base
 }
