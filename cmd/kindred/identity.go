@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/perception"
@@ -50,7 +51,19 @@ type identities struct {
 	confirmed map[string]bool
 	// scripted is the person a scenario says is there (not a camera track).
 	scripted presence
+	// gone is who the last face in view was and when it went: a face that
+	// appears within returnGap, with nobody else in view, is taken to be
+	// them again (a detector losing a face for a moment starts a new track).
+	gone struct {
+		person string
+		at     time.Duration
+	}
+	returnGap time.Duration
 }
+
+// defaultReturnGap is how long a face may be lost and still be taken for
+// the same person when a face appears again with nobody else in view.
+const defaultReturnGap = 10 * time.Second
 
 // resolveAll is resolve for the companion: a leaving of the resident's
 // track may hand them to the one face still there, announced as an arrival
@@ -75,7 +88,7 @@ func (id *identities) resolveAll(e perception.Event) []perception.Event {
 
 func newIdentities(assumed, name string) *identities {
 	id := &identities{assumed: assumed, name: name, tracks: map[string]string{}, residents: map[string]string{},
-		confirmed: map[string]bool{}, calibrated: map[string]bool{}}
+		confirmed: map[string]bool{}, calibrated: map[string]bool{}, returnGap: defaultReturnGap}
 	if assumed != "" {
 		id.residents[assumed] = name
 	}
@@ -120,7 +133,7 @@ func (id *identities) identify(person string) (ev perception.Event, ok bool, err
 	id.assumed, id.name, id.doubted = person, name, false
 	if id.current == "" {
 		// Nobody in view: the next face is them (a session started for them).
-		id.attached = ""
+		id.attached, id.gone.person = "", ""
 		return ev, false, nil
 	}
 	if id.attached != "" && id.attached != id.current {
@@ -188,6 +201,19 @@ func (id *identities) resolve(e perception.Event) perception.Event {
 	switch e.Kind {
 	case perception.EventArrived:
 		p, ok := id.tracks[track]
+		if !ok && len(id.tracks) == 0 && id.gone.person != "" {
+			if e.At-id.gone.at <= id.returnGap {
+				// The face that was lost a moment ago, back.
+				p, ok = id.gone.person, true
+				id.tracks[track] = p
+				if p == id.assumed {
+					id.attached = track
+				}
+			} else {
+				id.doubted = false // nobody for a while: the resident again
+			}
+			id.gone.person = ""
+		}
 		if !ok {
 			if id.assumed != "" && id.attached == "" && !id.doubted {
 				p, id.attached = id.assumed, track
@@ -221,7 +247,7 @@ func (id *identities) resolve(e perception.Event) perception.Event {
 			}
 		}
 		if len(id.tracks) == 0 {
-			id.doubted = false // nobody in view: the next face is the resident again
+			id.gone.person, id.gone.at = p, e.At
 		}
 		e.Person = p
 	}
