@@ -181,6 +181,9 @@ func (id *identities) residentList() []presence {
 
 const trackPrefix = "face-"
 
+// visitorPrefix starts every unknown person's pseudonym.
+const visitorPrefix = "visitor-"
+
 // resolve rewrites an arrival or leaving event's person from a camera
 // track to a person id, and gives an arrival the name to speak.
 func (id *identities) resolve(e perception.Event) perception.Event {
@@ -262,5 +265,5 @@ func pseudonym() string {
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(err) // crypto/rand does not fail on Linux
 	}
-	return "visitor-" + hex.EncodeToString(b[:])
+	return visitorPrefix + hex.EncodeToString(b[:])
 }
