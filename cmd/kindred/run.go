@@ -650,6 +650,11 @@ func assumePerson(cfg runConfig, store *calibration.PersonStore, log io.Writer) 
 			base = b
 			status = "calibrated profile and face"
 		}
+		if p, err := store.Load(who); err == nil && p.Ratings > 0 {
+			// What carers taught through kindred replay.
+			status += fmt.Sprintf("; gains face %.2f, voice %.2f, body %.2f learnt from %d carer rating(s)",
+				orOne(p.Gains.Face), orOne(p.Gains.Voice), orOne(p.Gains.Body), p.Ratings)
+		}
 	}
 	fmt.Fprintf(log, "kindred: assuming %s is the person here: %s\n", who, status)
 	return ids, base
