@@ -58,10 +58,10 @@ type companion struct {
 	// virtual person can respond.
 	onComfort []func(at time.Duration)
 
-	// ids names the faces a live camera tracks; faceBaseline is the
-	// assumed person's calibrated face (nil: learnt per face).
-	ids          *identities
-	faceBaseline *face.Baseline
+	// ids names the faces a live camera tracks; faceBaselines are the
+	// residents' calibrated faces (others' are learnt per face).
+	ids           *identities
+	faceBaselines map[string]*face.Baseline
 
 	stats runStats
 	state atomic.Value // behavior.State, for the console's status
@@ -201,6 +201,16 @@ func (c *companion) control(raw []byte, from behavior.Source) error {
 	}
 	c.sendInput(behavior.CommandInput(cmd))
 	return nil
+}
+
+// faceBaselineFor is the calibrated face of the resident a camera track is
+// taken to be; nil (learn one) for anyone else, so a visitor is never
+// scored against a resident's face.
+func (c *companion) faceBaselineFor(track int) *face.Baseline {
+	if len(c.faceBaselines) == 0 || c.ids == nil {
+		return nil
+	}
+	return c.faceBaselines[c.ids.personOf(track)]
 }
 
 // presence is who the console shows as present, and whom a carer can name.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -143,6 +144,13 @@ func (id *identities) identify(person string) (ev perception.Event, ok bool, err
 	}
 	id.tracks[id.current], id.attached, id.confirmed[id.current] = person, id.current, true
 	return perception.Event{Kind: perception.EventArrived, Person: person, Text: name}, true, nil
+}
+
+// personOf is who a camera track is taken to be ("" when not tracked).
+func (id *identities) personOf(track int) string {
+	id.mu.Lock()
+	defer id.mu.Unlock()
+	return id.tracks[trackPrefix+strconv.Itoa(track)]
 }
 
 // presence is who the robot takes the face in view to be, for the console.

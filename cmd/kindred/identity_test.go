@@ -8,6 +8,7 @@ import (
 
 	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/face"
 )
 
 func TestIdentitiesAssumeTheResidentWithoutRecognisingFaces(t *testing.T) {
@@ -134,5 +135,27 @@ func TestIdentitiesFollowTheCarersWord(t *testing.T) {
 	}
 	if a := id.resolveAll(arrive("face-5", 22)); a[0].Person != "ada" {
 		t.Errorf("the next face after a session started with Ada: %s", a[0].Person)
+	}
+}
+
+// A resident's calibrated face applies to the track taken to be them, and
+// to no one else in view.
+func TestCalibratedFaceOnlyForTheResidentsTrack(t *testing.T) {
+	ada := &face.Baseline{}
+	c := &companion{ids: newIdentities("ada", "Ada"), faceBaselines: map[string]*face.Baseline{"ada": ada}}
+	c.ids.resolveAll(perception.Event{Kind: perception.EventArrived, Person: "face-1"})
+	c.ids.resolveAll(perception.Event{Kind: perception.EventArrived, Person: "face-2"})
+	if got := c.faceBaselineFor(1); got != ada {
+		t.Errorf("Ada's track: %p, want her calibrated face", got)
+	}
+	if got := c.faceBaselineFor(2); got != nil {
+		t.Error("the visitor's face is scored against Ada's calibrated face")
+	}
+	if _, _, err := c.ids.identify(behavior.Visitor); err != nil { // face-2 is current: a carer says so again
+		t.Fatal(err)
+	}
+	c.ids.identify("ada") // and then that face-2 is Ada after all
+	if c.faceBaselineFor(2) != ada || c.faceBaselineFor(1) != nil {
+		t.Error("after the carer named face-2 Ada, her calibrated face did not follow")
 	}
 }
