@@ -472,6 +472,9 @@ func (e *Engine) onCommand(c Command) {
 			ack.Alert = &a
 		}
 		e.emit(Output{Acknowledged: &ack})
+	case CmdIdentify:
+		// Who a face is belongs to the wiring that names faces; the
+		// arrival it sends is what the engine acts on.
 	case CmdApprove, CmdReplace:
 		if state == StateOptedOut {
 			refuse("the person opted out")

@@ -82,7 +82,15 @@ const (
 	// CmdAcknowledge: By, the carer who has seen the alert and is dealing
 	// with it. It changes nothing in the robot; it is recorded.
 	CmdAcknowledge CommandKind = "acknowledge"
+	// CmdIdentify: Person, who the face the robot is looking at is from now
+	// on: a resident's id, or "visitor" for someone it does not know. A
+	// carer's correction (or the start of a session with someone); the
+	// wiring that names faces carries it out, the engine ignores it.
+	CmdIdentify CommandKind = "identify"
 )
+
+// Visitor is CmdIdentify's Person for someone the robot does not know.
+const Visitor = "visitor"
 
 // Command is a supervision command from the console or MQTT. Its JSON form
 // is the console's control body, e.g. {"cmd":"mimicry","gain":0.5}.
@@ -96,7 +104,8 @@ type Command struct {
 	Gain    *float64      `json:"gain,omitempty"`
 	DelayMS *int          `json:"delay_ms,omitempty"`
 	Enabled *bool         `json:"enabled,omitempty"`
-	By      string        `json:"by,omitempty"` // acknowledge: who
+	By      string        `json:"by,omitempty"`     // acknowledge: who
+	Person  string        `json:"person,omitempty"` // identify: a person id or "visitor"
 	// Source is who sent it; the route that received it sets it, never the
 	// body, so a fleet client cannot claim to be the console.
 	Source Source `json:"-"`
@@ -192,6 +201,10 @@ func (c Command) Validate() error {
 		if utf8.RuneCountInString(c.By) > maxByName {
 			return bad("by is longer than %d characters", maxByName)
 		}
+	case CmdIdentify:
+		if !personID(c.Person) {
+			return bad("person %q is not a person id (lower-case letters, digits and dashes) or %q", c.Person, Visitor)
+		}
 	case CmdReplace:
 		if c.ID == 0 {
 			return bad("id is missing")
@@ -235,6 +248,22 @@ func plainText(data []byte) error {
 			}
 		}
 	}
+}
+
+// personID reports whether s looks like a person id as calibration makes
+// them: lower-case letters, digits and inner dashes, at most 64 bytes.
+// "visitor" passes; a pseudonym ("visitor-…") passes too, so a carer can
+// name a visitor the robot already filed.
+func personID(s string) bool {
+	if s == "" || len(s) > 64 || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // maxByName bounds the name an acknowledgement records.

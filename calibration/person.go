@@ -27,6 +27,11 @@ type Person struct {
 	// pipeline's Opts.Baseline (action units are measured against it); nil
 	// when the person was not filmed.
 	FaceGeometry *face.Baseline `yaml:"face_geometry,omitempty" json:"face_geometry,omitempty"`
+	// Ratings is how many carers' ratings the profile's gains were learnt
+	// from (kindred replay); ReplayedThrough is the newest session they
+	// came from, so a session's ratings teach the gains once.
+	Ratings         int    `yaml:"ratings,omitempty" json:"ratings,omitempty"`
+	ReplayedThrough string `yaml:"replayed_through,omitempty" json:"replayed_through,omitempty"`
 }
 
 // SetFaceGeometry stores the neutral geometry measured (face.Measure) on the

@@ -58,6 +58,8 @@ func (e *episode) play(c *Console) {
 		c.Publish(pose)
 		e.mu.Lock()
 		e.status.Person, e.status.Assessment, e.status.Joints = "p-ana", &a, pose.Joints
+		e.status.Present = &Present{ID: "p-ana", Name: "Ana", Resident: true, Calibrated: true, Assumed: true}
+		e.status.Residents = []Resident{{ID: "p-ana", Name: "Ana", Calibrated: true}}
 		// Only the left lid's range is known: at its minimum the eye is shut.
 		e.status.Ranges = RangesOf([]robot.JointSpec{{ID: robot.LidLeft, Min: -10, Max: 30, Neutral: 20}})
 		e.mu.Unlock()
@@ -89,7 +91,11 @@ func TestBrowserShowsStateAndGauge(t *testing.T) {
 		regexp.MustCompile(`id="gauge"[^>]*data-score="8\.6"`),
 		regexp.MustCompile(`id="gauge"[^>]*data-band="severe"`),
 		regexp.MustCompile(`<li>moaning</li>`),
-		regexp.MustCompile(`id="person">p-ana<`),
+		// Who is assumed present, by name, and on whose baseline; one click
+		// corrects it.
+		regexp.MustCompile(`id="person">Ana<`),
+		regexp.MustCompile(`id="baseline">\(calibrated, assumed\)<`),
+		regexp.MustCompile(`data-person="p-ana">This is Ana<`),
 		regexp.MustCompile(`ALERT urgent: severe pain for 10 s`),
 		regexp.MustCompile(`I can see this hurts`),
 		regexp.MustCompile(`id="conn" class="pill good">live<`),

@@ -40,6 +40,33 @@ type Status struct {
 	// Ranges, when given, let the page draw any body's angles to scale;
 	// without them it assumes about ±30° around 0.
 	Ranges map[robot.JointID]JointRange `json:"ranges,omitempty"`
+	// Present is who the robot takes the face in view to be; nil when
+	// nobody is in view or the run does not name faces. Residents are the
+	// people a carer can name in one click (identify).
+	Present   *Present   `json:"present,omitempty"`
+	Residents []Resident `json:"residents,omitempty"`
+}
+
+// Present is the person the robot assumes it is looking at. The page shows
+// Name, never ID as a name: an unknown person's ID is a pseudonym.
+type Present struct {
+	ID       string `json:"id"`             // a resident's id, or an unknown person's pseudonym
+	Name     string `json:"name,omitempty"` // residents only
+	Resident bool   `json:"resident"`
+	// Calibrated: their own calibrated baseline is in use; false: the
+	// population baseline.
+	Calibrated bool `json:"calibrated"`
+	// Assumed: the robot's assumption (the configured resident, or a
+	// stranger), not a carer's word.
+	Assumed bool `json:"assumed"`
+}
+
+// Resident is someone who lives with the robot (config persons, primary,
+// or the session's --person).
+type Resident struct {
+	ID         string `json:"id"`
+	Name       string `json:"name,omitempty"`
+	Calibrated bool   `json:"calibrated"`
 }
 
 // Mirror is the mimicry setting a researcher chose.

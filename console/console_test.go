@@ -79,6 +79,7 @@ func TestEveryControlCommand(t *testing.T) {
 			return c.ID == 12 && c.Intent == "say" && c.Text == "Shall I fetch a nurse?"
 		}},
 		{`{"cmd":"acknowledge","by":"Mary"}`, func(c journal.Control) bool { return c.Cmd == journal.CmdAcknowledge && c.By == "Mary" }},
+		{`{"cmd":"identify","person":"visitor"}`, func(c journal.Control) bool { return c.Cmd == journal.CmdIdentify && c.Person == "visitor" }},
 	} {
 		code, body := do(t, "POST", srv.URL+"/api/v1/control", tc.body, auth)
 		if code != http.StatusAccepted {
@@ -94,7 +95,7 @@ func TestEveryControlCommand(t *testing.T) {
 			t.Errorf("%s: nothing on Controls()", tc.body)
 		}
 	}
-	if len(journal.Cmds) != 11 {
+	if len(journal.Cmds) != 12 {
 		t.Errorf("a command was added (%d): test it here", len(journal.Cmds))
 	}
 }

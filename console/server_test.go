@@ -78,7 +78,9 @@ func (exportStore) DeletePerson(context.Context, string) error { return nil }
 func painStatus() Status {
 	a := journal.Assessment{At: 3 * time.Second, Person: "p-ana", Score: 8, Band: perception.BandSevere, Cues: []string{"moaning"}}
 	return Status{State: "comforting", Person: "p-ana", Assessment: &a, Joints: robot.Pose{robot.Jaw: 4},
-		Ranges: RangesOf([]robot.JointSpec{{ID: robot.Jaw, Min: -5, Max: 20}})}
+		Ranges:    RangesOf([]robot.JointSpec{{ID: robot.Jaw, Min: -5, Max: 20}}),
+		Present:   &Present{ID: "p-ana", Name: "Ana", Resident: true, Assumed: true},
+		Residents: []Resident{{ID: "p-ana", Name: "Ana"}}}
 }
 
 // get sends one request with the given Host header and headers.
@@ -233,11 +235,13 @@ func TestPersonDataNeedsToken(t *testing.T) {
 	if code != 200 || json.Unmarshal([]byte(body), &st) != nil || st["robot"] != "kiri" || st["state"] != "comforting" {
 		t.Fatalf("status without token: %d %s", code, body)
 	}
-	if strings.Contains(body, "p-ana") || st["assessment"] != nil || st["joints"] != nil || st["ranges"] != nil {
+	if strings.Contains(body, "p-ana") || strings.Contains(body, "Ana") || st["assessment"] != nil || st["joints"] != nil ||
+		st["ranges"] != nil || st["present"] != nil || st["residents"] != nil {
 		t.Errorf("status without token tells about the person: %s", body)
 	}
 	code, body = get(t, addr, "", "/api/v1/status", bearer())
-	if code != 200 || !strings.Contains(body, `"person":"p-ana"`) || !strings.Contains(body, `"score":8`) || !strings.Contains(body, `"jaw":4`) {
+	if code != 200 || !strings.Contains(body, `"person":"p-ana"`) || !strings.Contains(body, `"score":8`) || !strings.Contains(body, `"jaw":4`) ||
+		!strings.Contains(body, `"present":{"id":"p-ana","name":"Ana","resident":true,"calibrated":false,"assumed":true}`) {
 		t.Errorf("status with token: %d %s", code, body)
 	}
 }

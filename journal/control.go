@@ -28,11 +28,14 @@ const (
 	CmdReplace  Cmd = "replace"  // Wizard of Oz: say Text instead of a pending utterance
 	// CmdAcknowledge records that By has seen the alert and is dealing with it.
 	CmdAcknowledge Cmd = "acknowledge"
+	// CmdIdentify says who the face the robot sees is from now on: a
+	// resident's id, or "visitor" (a new pseudonym).
+	CmdIdentify Cmd = "identify"
 )
 
 // Cmds lists every command.
 var Cmds = []Cmd{CmdPause, CmdResume, CmdOptOut, CmdOptIn, CmdSay, CmdIntent, CmdMimicry, CmdAnnotate,
-	CmdApprove, CmdReplace, CmdAcknowledge}
+	CmdApprove, CmdReplace, CmdAcknowledge, CmdIdentify}
 
 // Control is a command from the console or the fleet, one JSON schema for
 // both: {"cmd": ..., fields the command allows}. The schema is the one
@@ -54,6 +57,8 @@ type Control struct {
 	Annotation *Annotation `json:"annotation,omitempty"`
 	// acknowledge: who
 	By string `json:"by,omitempty"`
+	// identify: a person id, or "visitor"
+	Person string `json:"person,omitempty"`
 	// Raw is the body as received.
 	Raw json.RawMessage `json:"-"`
 }
@@ -80,6 +85,7 @@ var allowed = map[Cmd][]string{
 	CmdApprove:     {"!id"},
 	CmdReplace:     {"!id", "!intent", "text"},
 	CmdAcknowledge: {"!by"},
+	CmdIdentify:    {"!person"},
 }
 
 // maxText bounds a spoken line: a console typo must not make the robot talk for minutes.

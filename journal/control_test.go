@@ -29,6 +29,11 @@ func TestParseControl(t *testing.T) {
 		{`{"cmd":"replace","id":7,"intent":"say","text":"Shall I call someone?"}`, func(c Control) bool { return c.Text != "" && c.Intent == "say" }, ""},
 		{`{"cmd":"acknowledge","by":"Mary"}`, func(c Control) bool { return c.Cmd == CmdAcknowledge && c.By == "Mary" }, ""},
 
+		{`{"cmd":"identify","person":"ada-lovelace"}`, func(c Control) bool { return c.Cmd == CmdIdentify && c.Person == "ada-lovelace" }, ""},
+		{`{"cmd":"identify","person":"visitor"}`, func(c Control) bool { return c.Person == "visitor" }, ""},
+		{`{"cmd":"identify"}`, nil, `missing field "person"`},
+		{`{"cmd":"identify","person":"Ada Lovelace"}`, nil, `not a person id`},
+		{`{"cmd":"identify","person":"ada","by":"Mary"}`, nil, `unknown field "by"`},
 		{`{"cmd":"acknowledge"}`, nil, `missing field "by"`},
 		{`{"cmd":"acknowledge","by":""}`, nil, `by is empty`},
 		{`{"cmd":"acknowledge","by":"Mary","text":"on my way"}`, nil, `unknown field "text"`},

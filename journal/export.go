@@ -232,6 +232,9 @@ func csvRow(session string, r Record) []string {
 		set("reason", v.Reason)
 		set("by", v.By)
 		set("alert_level", string(v.AlertLevel))
+	case Identification:
+		set("person", v.Person)
+		set("source", v.Source)
 	}
 	return row
 }
@@ -364,6 +367,8 @@ func parseRow(row []string) (Record, error) {
 	case KindAcknowledgement:
 		r = Acknowledgement{At: at, By: p.s("by"), Person: p.s("person"), AlertLevel: Level(p.s("alert_level")),
 			Score: p.f("score"), Reason: p.s("reason")}
+	case KindIdentification:
+		r = Identification{At: at, Person: p.s("person"), Source: p.s("source")}
 	default:
 		return nil, fmt.Errorf("type: unknown %q", p.s("type"))
 	}

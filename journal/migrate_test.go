@@ -23,7 +23,7 @@ func TestOpenMigratesAnOlderJournal(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, q := range []string{`ALTER TABLE transitions DROP COLUMN source`, `DROP TABLE acknowledgements`,
-		`PRAGMA user_version = 1`} {
+		`DROP TABLE identifications`, `PRAGMA user_version = 1`} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}

@@ -25,11 +25,13 @@ const (
 	KindAlert      Kind = "alert"
 	// KindAcknowledgement is a carer saying they have seen an alert.
 	KindAcknowledgement Kind = "acknowledgement"
+	// KindIdentification is a carer saying who the face the robot sees is.
+	KindIdentification Kind = "identification"
 )
 
 // Kinds lists every record kind in export order.
 var Kinds = []Kind{KindAssessment, KindTransition, KindUtterance, KindPose, KindFault, KindAnnotation, KindAlert,
-	KindAcknowledgement}
+	KindAcknowledgement, KindIdentification}
 
 // Record is one timestamped thing that happened in a session. At is session
 // (observation) time, never the wall clock.
@@ -146,6 +148,16 @@ type Acknowledgement struct {
 	Reason     string        `json:"reason,omitempty"`
 }
 
+// Identification records who the face the robot sees was said to be from
+// then on, and by which route (console, mqtt): Person is a resident's id or
+// the new pseudonym of someone unknown. Only the new id is kept, so the
+// record never links a pseudonym to a named person.
+type Identification struct {
+	At     time.Duration `json:"-"`
+	Person string        `json:"person"`
+	Source string        `json:"source"`
+}
+
 // Fault is a component failing or degrading.
 type Fault struct {
 	At        time.Duration `json:"-"`
@@ -211,6 +223,7 @@ func (Alert) Kind() Kind           { return KindAlert }
 func (Fault) Kind() Kind           { return KindFault }
 func (Annotation) Kind() Kind      { return KindAnnotation }
 func (Acknowledgement) Kind() Kind { return KindAcknowledgement }
+func (Identification) Kind() Kind  { return KindIdentification }
 
 func (r Assessment) Time() time.Duration      { return r.At }
 func (r Transition) Time() time.Duration      { return r.At }
@@ -220,6 +233,7 @@ func (r Alert) Time() time.Duration           { return r.At }
 func (r Fault) Time() time.Duration           { return r.At }
 func (r Annotation) Time() time.Duration      { return r.At }
 func (r Acknowledgement) Time() time.Duration { return r.At }
+func (r Identification) Time() time.Duration  { return r.At }
 
 // envelope marshals plain (a record's own fields) behind "type" and "at".
 func envelope(k Kind, at time.Duration, plain any) ([]byte, error) {
@@ -305,6 +319,17 @@ func (r Acknowledgement) MarshalJSON() ([]byte, error) {
 	}{LevelAcknowledged, plain(r)})
 }
 
+func (r Identification) MarshalJSON() ([]byte, error) {
+	type plain Identification
+	return envelope(r.Kind(), r.At, plain(r))
+}
+
+func (r *Identification) UnmarshalJSON(b []byte) (err error) {
+	type plain Identification
+	r.At, err = unenvelope(b, KindIdentification, (*plain)(r))
+	return err
+}
+
 func (r *Assessment) UnmarshalJSON(b []byte) (err error) {
 	type plain Assessment
 	r.At, err = unenvelope(b, KindAssessment, (*plain)(r))
@@ -380,6 +405,9 @@ func Decode(data []byte) (Record, error) {
 	case KindAcknowledgement:
 		var v Acknowledgement
 		err, r = json.Unmarshal(data, &v), &v
+	case KindIdentification:
+		var v Identification
+		err, r = json.Unmarshal(data, &v), &v
 	default:
 		return nil, fmt.Errorf("journal: decode: unknown type %q", st.Type)
 	}
@@ -407,6 +435,8 @@ func deref(r Record) Record {
 	case *Annotation:
 		return *v
 	case *Acknowledgement:
+		return *v
+	case *Identification:
 		return *v
 	}
 	return r

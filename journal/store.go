@@ -22,7 +22,7 @@ import (
 const applicationID = 0x4B4E4452
 
 // schemaVersion is bumped with a migration whenever the tables change.
-const schemaVersion = 3
+const schemaVersion = 4
 
 // migrations[v] takes a journal from schema version v to v+1. Each runs in
 // one transaction, so a journal is never left between two versions.
@@ -31,11 +31,16 @@ var migrations = map[int][]string{
 	1: {`ALTER TABLE transitions ADD COLUMN source TEXT NOT NULL DEFAULT ''`},
 	// 2 → 3: carers' acknowledgements of alerts.
 	2: {acknowledgementsTable},
+	// 3 → 4: carers saying who the face the robot sees is.
+	3: {identificationsTable},
 }
 
 const acknowledgementsTable = `CREATE TABLE acknowledgements(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
 		at_ns INTEGER NOT NULL, by_name TEXT NOT NULL, person TEXT NOT NULL, alert_level TEXT NOT NULL,
 		score REAL NOT NULL, reason TEXT NOT NULL)`
+
+const identificationsTable = `CREATE TABLE identifications(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+		at_ns INTEGER NOT NULL, person TEXT NOT NULL, source TEXT NOT NULL)`
 
 // ErrNotJournal means the file exists but is not a Kindred journal (or is corrupt).
 var ErrNotJournal = errors.New("not a kindred journal")
@@ -282,6 +287,7 @@ var schema = []string{
 		at_ns INTEGER NOT NULL, person TEXT NOT NULL, annotator TEXT NOT NULL, scale TEXT NOT NULL,
 		items TEXT NOT NULL, rating REAL NOT NULL, note TEXT NOT NULL)`,
 	acknowledgementsTable,
+	identificationsTable,
 	`CREATE INDEX assessments_at ON assessments(session, at_ns)`,
 	`CREATE INDEX assessments_person ON assessments(person)`,
 	`CREATE INDEX poses_at ON poses(session, at_ns)`,
@@ -291,11 +297,12 @@ var schema = []string{
 }
 
 // personTables are the tables whose rows name a person.
-var personTables = []string{"assessments", "transitions", "utterances", "alerts", "annotations", "acknowledgements"}
+var personTables = []string{"assessments", "transitions", "utterances", "alerts", "annotations", "acknowledgements",
+	"identifications"}
 
 // recordTables are the tables holding session records, in Kinds order.
 var recordTables = []string{"assessments", "transitions", "utterances", "poses", "faults", "annotations", "alerts",
-	"acknowledgements"}
+	"acknowledgements", "identifications"}
 
 func (j *Journal) create(ctx context.Context) error {
 	tx, err := j.db.BeginTx(ctx, nil)
@@ -432,6 +439,8 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 		q = `SELECT at_ns, person, level, score, reason FROM alerts`
 	case KindAcknowledgement:
 		q = `SELECT at_ns, by_name, person, alert_level, score, reason FROM acknowledgements`
+	case KindIdentification:
+		q = `SELECT at_ns, person, source FROM identifications`
 	default:
 		return nil, fmt.Errorf("unknown kind %q", k)
 	}
@@ -499,6 +508,11 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 			err = rows.Scan(&at, &a.By, &a.Person, &a.AlertLevel, &a.Score, &a.Reason)
 			a.At = time.Duration(at)
 			r = a
+		case KindIdentification:
+			var d Identification
+			err = rows.Scan(&at, &d.Person, &d.Source)
+			d.At = time.Duration(at)
+			r = d
 		}
 		if err != nil {
 			return nil, err
@@ -586,6 +600,8 @@ func insertRecord(ctx context.Context, x execer, session string, r Record) error
 	case Acknowledgement:
 		_, err = x.ExecContext(ctx, `INSERT INTO acknowledgements VALUES(?,?,?,?,?,?,?)`, session, at, v.By,
 			v.Person, v.AlertLevel, v.Score, v.Reason)
+	case Identification:
+		_, err = x.ExecContext(ctx, `INSERT INTO identifications VALUES(?,?,?,?)`, session, at, v.Person, v.Source)
 	default:
 		return fmt.Errorf("unknown record %T", r)
 	}

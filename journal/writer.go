@@ -409,6 +409,8 @@ func personOf(r Record) string {
 		return v.Person
 	case Acknowledgement:
 		return v.Person
+	case Identification:
+		return v.Person
 	}
 	return ""
 }

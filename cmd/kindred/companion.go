@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/kindred-hri/kindred/behavior"
+	"github.com/kindred-hri/kindred/console"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/mimicry"
 	"github.com/kindred-hri/kindred/perception"
@@ -57,10 +58,10 @@ type companion struct {
 	// virtual person can respond.
 	onComfort []func(at time.Duration)
 
-	// ids names the faces a live camera tracks; faceBaseline is the
-	// assumed person's calibrated face (nil: learnt per face).
-	ids          *identities
-	faceBaseline *face.Baseline
+	// ids names the faces a live camera tracks; faceBaselines are the
+	// residents' calibrated faces (others' are learnt per face).
+	ids           *identities
+	faceBaselines map[string]*face.Baseline
 
 	stats runStats
 	state atomic.Value // behavior.State, for the console's status
@@ -195,7 +196,63 @@ func (c *companion) control(raw []byte, from behavior.Source) error {
 		return err
 	}
 	cmd.Source = from
+	if cmd.Cmd == behavior.CmdIdentify {
+		return c.identify(cmd)
+	}
 	c.sendInput(behavior.CommandInput(cmd))
+	return nil
+}
+
+// faceBaselineFor is the calibrated face of the resident a camera track is
+// taken to be; nil (learn one) for anyone else, so a visitor is never
+// scored against a resident's face.
+func (c *companion) faceBaselineFor(track int) *face.Baseline {
+	if len(c.faceBaselines) == 0 || c.ids == nil {
+		return nil
+	}
+	return c.faceBaselines[c.ids.personOf(track)]
+}
+
+// presence is who the console shows as present, and whom a carer can name.
+func (c *companion) presence() (*console.Present, []console.Resident) {
+	if c.ids == nil {
+		return nil, nil
+	}
+	var rs []console.Resident
+	for _, r := range c.ids.residentList() {
+		rs = append(rs, console.Resident{ID: r.person, Name: r.name, Calibrated: r.calibrated})
+	}
+	p, ok := c.ids.present()
+	if !ok {
+		return nil, rs
+	}
+	return &console.Present{ID: p.person, Name: p.name, Resident: p.resident, Calibrated: p.calibrated,
+		Assumed: p.assumed}, rs
+}
+
+// identify carries out a carer's "this is …": the identities rename the
+// face in view, the correction is recorded with its route, and an arrival
+// under the new id moves fusion (profile, person on assessments) and the
+// engine (the name it speaks) to them from now on.
+func (c *companion) identify(cmd behavior.Command) error {
+	if c.ids == nil {
+		return errors.New("identify: this run does not name faces")
+	}
+	ev, inView, err := c.ids.identify(cmd.Person)
+	if err != nil {
+		return err
+	}
+	at := c.clock.Now()
+	person := ev.Person
+	if !inView {
+		person = cmd.Person // nobody in view: the next face will be them
+	}
+	c.records.Record(journal.Identification{At: at, Person: person, Source: string(cmd.Source)})
+	if inView {
+		ev.At = at
+		c.send(c.fusionEvents, ev)
+		c.sendInput(behavior.EventInput(ev))
+	}
 	return nil
 }
 

@@ -174,6 +174,15 @@ type consoleStatus struct {
 		Gain    float64 `json:"gain"`
 		DelayMS int64   `json:"delay_ms"`
 	} `json:"mirror"`
+	Assessment *struct {
+		At     float64 `json:"at"`
+		Person string  `json:"person"`
+	} `json:"assessment"`
+	Present *struct {
+		ID, Name             string
+		Resident, Calibrated bool
+		Assumed              bool
+	} `json:"present"`
 }
 
 // apiCall makes one authorised request and returns the code and body.

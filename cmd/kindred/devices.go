@@ -37,9 +37,10 @@ func openFacePipeline(detectEvery int) (*face.Pipeline, func(), error) {
 	return openFacePipelineWith(detectEvery, nil)
 }
 
-// openFacePipelineWith scores faces against baseline when it is not nil (a
-// calibrated person's neutral face) instead of learning one per face.
-func openFacePipelineWith(detectEvery int, baseline *face.Baseline) (*face.Pipeline, func(), error) {
+// openFacePipelineWith scores each face against the calibrated neutral
+// face baseline gives for its track, when it gives one (baseline may be
+// nil), instead of learning one per face.
+func openFacePipelineWith(detectEvery int, baseline func(track int) *face.Baseline) (*face.Pipeline, func(), error) {
 	type loaded struct {
 		lm  *dlib.Landmarker
 		err error
@@ -57,7 +58,7 @@ func openFacePipelineWith(detectEvery int, baseline *face.Baseline) (*face.Pipel
 	}
 	o := face.DefaultOpts
 	o.DetectEvery = detectEvery
-	o.Baseline = baseline
+	o.BaselineFor = baseline
 	pipe, err := face.NewPipeline(face.Fallback{First: fine.Shrunk(320), Then: fine}, m.lm, pose.New(), o)
 	if err != nil {
 		fine.Close()

@@ -3,9 +3,15 @@ package main
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
+	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/perception"
 )
 
@@ -20,15 +26,45 @@ import (
 // the robot cannot tell and keeps them strangers. A face arriving when
 // nobody is attached is the resident again.
 //
+// A carer corrects it from the console (identify): "this is a visitor"
+// gives the face in view a new pseudonym and stops assuming until nobody is
+// in view, "this is Ada" makes it Ada's and Ada the assumed person from
+// then on (with nobody in view: the next face), which is also how a
+// session with a named person starts.
+//
 // Ids that are not camera tracks ("face-N"), such as a scenario's person,
 // pass through unchanged.
 type identities struct {
 	assumed, name string
+	// residents are the people a carer may name (id → name to speak);
+	// calibrated are those with a stored calibration.
+	residents  map[string]string
+	calibrated map[string]bool
 
 	mu       sync.Mutex
 	tracks   map[string]string // camera track id → person id
 	attached string            // the track the assumed person is on, or ""
+	current  string            // the track of the latest arrival still in view, or ""
+	// doubted: a carer said the face in view was not the resident, so no
+	// face is assumed to be them until nobody is in view.
+	doubted bool
+	// confirmed are the tracks a carer named: not assumptions.
+	confirmed map[string]bool
+	// scripted is the person a scenario says is there (not a camera track).
+	scripted presence
+	// gone is who the last face in view was and when it went: a face that
+	// appears within returnGap, with nobody else in view, is taken to be
+	// them again (a detector losing a face for a moment starts a new track).
+	gone struct {
+		person string
+		at     time.Duration
+	}
+	returnGap time.Duration
 }
+
+// defaultReturnGap is how long a face may be lost and still be taken for
+// the same person when a face appears again with nobody else in view.
+const defaultReturnGap = 10 * time.Second
 
 // resolveAll is resolve for the companion: a leaving of the resident's
 // track may hand them to the one face still there, announced as an arrival
@@ -44,7 +80,7 @@ func (id *identities) resolveAll(e perception.Event) []perception.Event {
 		return out
 	}
 	for track := range id.tracks {
-		id.tracks[track], id.attached = id.assumed, track
+		id.tracks[track], id.attached, id.current = id.assumed, track, track
 		out = append(out, perception.Event{At: e.At, Kind: perception.EventArrived, Person: id.assumed,
 			Text: id.name, Modality: e.Modality})
 	}
@@ -52,32 +88,152 @@ func (id *identities) resolveAll(e perception.Event) []perception.Event {
 }
 
 func newIdentities(assumed, name string) *identities {
-	return &identities{assumed: assumed, name: name, tracks: map[string]string{}}
+	id := &identities{assumed: assumed, name: name, tracks: map[string]string{}, residents: map[string]string{},
+		confirmed: map[string]bool{}, calibrated: map[string]bool{}, returnGap: defaultReturnGap}
+	if assumed != "" {
+		id.residents[assumed] = name
+	}
+	return id
+}
+
+// addResident lets a carer name person (spoken to as name) at the console.
+func (id *identities) addResident(person, name string, calibrated bool) {
+	id.mu.Lock()
+	defer id.mu.Unlock()
+	if _, ok := id.residents[person]; !ok || name != "" {
+		id.residents[person] = name
+	}
+	id.calibrated[person] = calibrated
+}
+
+// errNobodyInView refuses "this is a visitor" when there is no face to name.
+var errNobodyInView = errors.New("identify: nobody is in view")
+
+// identify carries out a carer's "this is <person>" (a resident's id, or
+// behavior.Visitor). It returns the arrival that moves what follows to the
+// person now in view (ok false when nobody is in view) and the id recorded.
+func (id *identities) identify(person string) (ev perception.Event, ok bool, err error) {
+	id.mu.Lock()
+	defer id.mu.Unlock()
+	if person == behavior.Visitor {
+		if id.current == "" {
+			return ev, false, errNobodyInView
+		}
+		p := pseudonym()
+		id.tracks[id.current] = p
+		if id.attached == id.current {
+			id.attached = ""
+		}
+		id.doubted, id.confirmed[id.current] = true, true
+		return perception.Event{Kind: perception.EventArrived, Person: p}, true, nil
+	}
+	name, known := id.residents[person]
+	if !known {
+		return ev, false, fmt.Errorf("identify: %q is not one of the residents (config persons, primary or --person)", person)
+	}
+	id.assumed, id.name, id.doubted = person, name, false
+	if id.current == "" {
+		// Nobody in view: the next face is them (a session started for them).
+		id.attached, id.gone.person = "", ""
+		return ev, false, nil
+	}
+	if id.attached != "" && id.attached != id.current {
+		// They cannot be on two tracks: the other face is someone else.
+		id.tracks[id.attached] = pseudonym()
+		delete(id.confirmed, id.attached)
+	}
+	id.tracks[id.current], id.attached, id.confirmed[id.current] = person, id.current, true
+	return perception.Event{Kind: perception.EventArrived, Person: person, Text: name}, true, nil
+}
+
+// personOf is who a camera track is taken to be ("" when not tracked).
+func (id *identities) personOf(track int) string {
+	id.mu.Lock()
+	defer id.mu.Unlock()
+	return id.tracks[trackPrefix+strconv.Itoa(track)]
+}
+
+// presence is who the robot takes the face in view to be, for the console.
+type presence struct {
+	person, name string
+	resident     bool // one of the residents (else an unknown's pseudonym)
+	calibrated   bool // their calibrated baseline is in use
+	assumed      bool // the robot's assumption, not a carer's word
+}
+
+// present reports the face in view (ok false when none is).
+func (id *identities) present() (p presence, ok bool) {
+	id.mu.Lock()
+	defer id.mu.Unlock()
+	if id.current == "" {
+		return id.scripted, id.scripted.person != ""
+	}
+	p.person = id.tracks[id.current]
+	p.name, p.resident = id.residents[p.person]
+	p.calibrated = id.calibrated[p.person]
+	p.assumed = !id.confirmed[id.current]
+	return p, true
+}
+
+// residentList is the residents a carer can name, by id.
+func (id *identities) residentList() []presence {
+	id.mu.Lock()
+	defer id.mu.Unlock()
+	out := make([]presence, 0, len(id.residents))
+	for p, n := range id.residents {
+		out = append(out, presence{person: p, name: n, resident: true, calibrated: id.calibrated[p]})
+	}
+	slices.SortFunc(out, func(a, b presence) int { return strings.Compare(a.person, b.person) })
+	return out
 }
 
 const trackPrefix = "face-"
 
+// visitorPrefix starts every unknown person's pseudonym.
+const visitorPrefix = "visitor-"
+
 // resolve rewrites an arrival or leaving event's person from a camera
 // track to a person id, and gives an arrival the name to speak.
 func (id *identities) resolve(e perception.Event) perception.Event {
-	if !strings.HasPrefix(e.Person, trackPrefix) ||
-		(e.Kind != perception.EventArrived && e.Kind != perception.EventLeft) {
+	if e.Kind != perception.EventArrived && e.Kind != perception.EventLeft {
 		return e
 	}
 	id.mu.Lock()
 	defer id.mu.Unlock()
+	if !strings.HasPrefix(e.Person, trackPrefix) {
+		// A scenario's person, named by the script: shown, not renamed.
+		id.scripted = presence{}
+		if e.Kind == perception.EventArrived && e.Person != "" {
+			id.scripted = presence{person: e.Person, name: e.Text, resident: e.Text != ""}
+		}
+		return e
+	}
 	track := e.Person
 	switch e.Kind {
 	case perception.EventArrived:
 		p, ok := id.tracks[track]
+		if !ok && len(id.tracks) == 0 && id.gone.person != "" {
+			if e.At-id.gone.at <= id.returnGap {
+				// The face that was lost a moment ago, back.
+				p, ok = id.gone.person, true
+				id.tracks[track] = p
+				if p == id.assumed {
+					id.attached = track
+				}
+			} else {
+				id.doubted = false // nobody for a while: the resident again
+			}
+			id.gone.person = ""
+		}
 		if !ok {
-			if id.assumed != "" && id.attached == "" {
+			if id.assumed != "" && id.attached == "" && !id.doubted {
 				p, id.attached = id.assumed, track
 			} else {
 				p = pseudonym()
 			}
 			id.tracks[track] = p
 		}
+		id.current = track
 		e.Person = p
 		e.Text = ""
 		if p == id.assumed {
@@ -92,6 +248,18 @@ func (id *identities) resolve(e perception.Event) perception.Event {
 		if id.attached == track {
 			id.attached = ""
 		}
+		delete(id.confirmed, track)
+		if id.current == track {
+			id.current = ""
+			if len(id.tracks) == 1 { // the one face still in view
+				for t := range id.tracks {
+					id.current = t
+				}
+			}
+		}
+		if len(id.tracks) == 0 {
+			id.gone.person, id.gone.at = p, e.At
+		}
 		e.Person = p
 	}
 	return e
@@ -105,5 +273,5 @@ func pseudonym() string {
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(err) // crypto/rand does not fail on Linux
 	}
-	return "visitor-" + hex.EncodeToString(b[:])
+	return visitorPrefix + hex.EncodeToString(b[:])
 }

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/face"
 )
 
 func TestIdentitiesAssumeTheResidentWithoutRecognisingFaces(t *testing.T) {
@@ -65,5 +69,93 @@ func TestIdentitiesHandTheResidentToTheOneFaceLeft(t *testing.T) {
 	id.resolveAll(arrive("face-3"))
 	if got := id.resolveAll(leave("face-1")); len(got) != 1 {
 		t.Errorf("with two faces left one was taken for Ada: %+v", got)
+	}
+}
+
+// A carer's word at the console: "this is a visitor" renames the face in
+// view and keeps new faces strangers while anyone is in view (a face lost
+// for a moment comes back as the same stranger); "this is Ada" names it,
+// or with nobody in view makes the next face Ada's.
+func TestIdentitiesFollowTheCarersWord(t *testing.T) {
+	at := func(s int) time.Duration { return time.Duration(s) * time.Second }
+	arrive := func(p string, s int) perception.Event {
+		return perception.Event{At: at(s), Kind: perception.EventArrived, Person: p}
+	}
+	leave := func(p string, s int) perception.Event {
+		return perception.Event{At: at(s), Kind: perception.EventLeft, Person: p}
+	}
+	id := newIdentities("ada", "Ada")
+	id.addResident("bob", "Bob", true)
+	if _, _, err := id.identify(behavior.Visitor); !errors.Is(err, errNobodyInView) {
+		t.Errorf("visitor with nobody in view: %v", err)
+	}
+	if _, _, err := id.identify("eve"); err == nil {
+		t.Error("a person who is not a resident was accepted")
+	}
+	id.resolveAll(arrive("face-1", 0))
+	ev, inView, err := id.identify(behavior.Visitor)
+	if err != nil || !inView || !strings.HasPrefix(ev.Person, "visitor-") || ev.Text != "" || ev.Kind != perception.EventArrived {
+		t.Fatalf("this is a visitor: %+v, %v, %v", ev, inView, err)
+	}
+	v := ev.Person
+	if p, ok := id.present(); !ok || p.person != v || p.resident || p.assumed || p.name != "" {
+		t.Errorf("present after the correction: %+v", p)
+	}
+	if l := id.resolveAll(leave("face-1", 1)); l[0].Person != v {
+		t.Errorf("the visitor left as %s", l[0].Person)
+	}
+	// Lost for 3 s, back: the same stranger, not Ada.
+	if a := id.resolveAll(arrive("face-2", 4)); a[0].Person != v {
+		t.Errorf("the visitor's face back after 3 s is %s, want %s", a[0].Person, v)
+	}
+	if a := id.resolveAll(arrive("face-3", 5)); a[0].Person == "ada" {
+		t.Error("a second face while the carer's visitor is in view was taken for Ada")
+	}
+	id.resolveAll(leave("face-3", 6))
+	id.resolveAll(leave("face-2", 7))
+	// Nobody for longer than the gap: the next face is Ada again.
+	if a := id.resolveAll(arrive("face-4", 7+10+1)); a[0].Person != "ada" || a[0].Text != "Ada" {
+		t.Errorf("after 11 s with nobody in view: %+v, want Ada", a[0])
+	}
+	if p, _ := id.present(); !p.assumed || !p.resident {
+		t.Errorf("present: %+v, want Ada, assumed", p)
+	}
+	// "This is Bob" on the face in view: Bob from now on, and assumed.
+	ev, inView, err = id.identify("bob")
+	if err != nil || !inView || ev.Person != "bob" || ev.Text != "Bob" {
+		t.Fatalf("this is Bob: %+v, %v, %v", ev, inView, err)
+	}
+	if p, _ := id.present(); p.person != "bob" || p.assumed || !p.calibrated {
+		t.Errorf("present: %+v, want Bob, named by a carer, calibrated", p)
+	}
+	// A session with Ada started while nobody is in view: the next face.
+	id.resolveAll(leave("face-4", 20))
+	if _, inView, err := id.identify("ada"); err != nil || inView {
+		t.Fatalf("start a session with Ada, nobody in view: %v %v", inView, err)
+	}
+	if a := id.resolveAll(arrive("face-5", 22)); a[0].Person != "ada" {
+		t.Errorf("the next face after a session started with Ada: %s", a[0].Person)
+	}
+}
+
+// A resident's calibrated face applies to the track taken to be them, and
+// to no one else in view.
+func TestCalibratedFaceOnlyForTheResidentsTrack(t *testing.T) {
+	ada := &face.Baseline{}
+	c := &companion{ids: newIdentities("ada", "Ada"), faceBaselines: map[string]*face.Baseline{"ada": ada}}
+	c.ids.resolveAll(perception.Event{Kind: perception.EventArrived, Person: "face-1"})
+	c.ids.resolveAll(perception.Event{Kind: perception.EventArrived, Person: "face-2"})
+	if got := c.faceBaselineFor(1); got != ada {
+		t.Errorf("Ada's track: %p, want her calibrated face", got)
+	}
+	if got := c.faceBaselineFor(2); got != nil {
+		t.Error("the visitor's face is scored against Ada's calibrated face")
+	}
+	if _, _, err := c.ids.identify(behavior.Visitor); err != nil { // face-2 is current: a carer says so again
+		t.Fatal(err)
+	}
+	c.ids.identify("ada") // and then that face-2 is Ada after all
+	if c.faceBaselineFor(2) != ada || c.faceBaselineFor(1) != nil {
+		t.Error("after the carer named face-2 Ada, her calibrated face did not follow")
 	}
 }

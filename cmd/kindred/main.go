@@ -30,7 +30,7 @@ func commands() map[string]command {
 		"say":        {"speak a line with a persona and tone, or write it to a WAV file", cmdSay},
 		"calibrate":  {"calibrate servos, a person's baseline, or the microphone noise floor", cmdCalibrate},
 		"replay":     {"re-score recorded sessions with what annotations taught", cmdReplay},
-		"sessions":   {"list, export or delete recorded sessions", cmdSessions},
+		"sessions":   {"list, export or delete recorded sessions; attach a visitor's records to a person", cmdSessions},
 		"bench":      {"run the benchmark suite", cmdBench},
 		"eval":       {"measure the vocalisation classifier on labelled real recordings", cmdEval},
 		"doctor":     {"check cameras, audio, models and boards, and say what to fix", cmdDoctor},

@@ -7,22 +7,31 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strings"
+	"time"
 
+	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/journal"
+	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/fusion"
 )
 
 // cmdReplay is the robot's "consolidate while resting" loop: it re-scores
 // recorded sessions' stored assessment items with each person's profile
 // fitted to the carers' annotations, and reports agreement with the
-// annotations before and after.
+// annotations before and after. What the carers taught goes into each
+// resident's calibration (the file `kindred run` reads), so the next run
+// uses it.
 func cmdReplay(ctx context.Context, e env, args []string) error {
 	fs := newFlags("replay", e.stdout)
 	path := journalPathFlag(fs)
 	session := fs.String("session", "", "replay only this session (default: all)")
-	profile := fs.String("profile", "", "profile file (JSON): read as the prior when it exists, written back updated")
+	profile := fs.String("profile", "", "also export the report's scoring profiles (JSON): read as the prior when it exists, written back updated")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := fs.parse(args); err != nil {
 		return err
@@ -101,6 +110,9 @@ func cmdReplay(ctx context.Context, e env, args []string) error {
 		}
 	} else {
 		printReplay(e.stdout, report)
+	}
+	if err := teachCalibrations(byPerson, e.stderr); err != nil {
+		return err
 	}
 	if *profile != "" && len(report.Persons) > 0 {
 		if err := writeReplayProfiles(*profile, updated); err != nil {
@@ -201,4 +213,74 @@ func printReplay(w io.Writer, r replayReport) {
 		fmt.Fprintf(w, "  profile: breathing %.2f  vocalisation %.2f  face %.2f  body %.2f  consolability %.2f  bias %+.2f  threshold %.2f\n",
 			p.Weights.Breathing, p.Weights.Vocalisation, p.Weights.Face, p.Weights.Body, p.Weights.Consolability, p.Bias, p.Threshold)
 	}
+}
+
+// teachCalibrations learns each resident's fusion gains from the carers'
+// ratings in sessions not learnt from before (fusion.Learn) and stores
+// them in their calibration, which `kindred run` loads when they are
+// there. Someone without a calibration gets one holding only the gains;
+// an unknown person's pseudonym never gets one.
+func teachCalibrations(byPerson map[string][]journal.Pair, log io.Writer) error {
+	if len(byPerson) == 0 {
+		return nil
+	}
+	dir, err := calibration.DefaultPersonDir()
+	if err != nil {
+		return fmt.Errorf("replay: %w", err)
+	}
+	store := calibration.NewPersonStore(dir)
+	persons := slices.Sorted(maps.Keys(byPerson))
+	for _, person := range persons {
+		if strings.HasPrefix(person, visitorPrefix) || calibration.PersonID(person) != person {
+			fmt.Fprintf(log, "replay: %s: not a resident's id, so no calibration is kept for them\n", person)
+			continue
+		}
+		p, err := store.Load(person)
+		switch {
+		case errors.Is(err, calibration.ErrNoPerson):
+			p = calibration.Person{ID: person, Created: time.Now().UTC(), Source: "replay"}
+		case err != nil:
+			return badInput("replay: %v", err)
+		}
+		var ratings []fusion.Rating
+		newest := p.ReplayedThrough
+		for _, pr := range byPerson[person] {
+			if pr.Session <= p.ReplayedThrough {
+				continue // taught already: the gains hold it
+			}
+			it := pr.Items
+			ratings = append(ratings, fusion.Rating{Carer: pr.Rating, Items: perception.PainItems{Breathing: it.Breathing,
+				Vocalisation: it.Vocalisation, Face: it.Face, Body: it.Body, Consolability: it.Consolability}})
+			newest = max(newest, pr.Session)
+		}
+		if len(ratings) == 0 {
+			fmt.Fprintf(log, "replay: %s: no ratings newer than the calibration's (through session %s)\n", person, p.ReplayedThrough)
+			continue
+		}
+		was := p.Gains
+		learnt, err := fusion.Learn(p.Profile, ratings)
+		if errors.Is(err, fusion.ErrTooFewRatings) {
+			fmt.Fprintf(log, "replay: %s: %v; calibration unchanged\n", person, err)
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("replay: %s: %w", person, err)
+		}
+		p.Profile, p.Ratings, p.ReplayedThrough = learnt, p.Ratings+len(ratings), newest
+		if err := store.Save(p); err != nil {
+			return fmt.Errorf("replay: %w", err)
+		}
+		g := p.Gains
+		fmt.Fprintf(log, "replay: %s: calibration updated in %s from %d carer rating(s): gains face %.2f -> %.2f, voice %.2f -> %.2f, body %.2f -> %.2f\n",
+			person, store.Dir(), len(ratings), orOne(was.Face), g.Face, orOne(was.Voice), g.Voice, orOne(was.Body), g.Body)
+	}
+	return nil
+}
+
+// orOne reads a zero gain as the 1 it means.
+func orOne(g float64) float64 {
+	if g == 0 {
+		return 1
+	}
+	return g
 }

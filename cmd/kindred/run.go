@@ -238,7 +238,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	}
 
 	comp = newCompanion(clock, limiter, fu, engine, mirror, speaker, records, e.stderr)
-	comp.ids, comp.faceBaseline = assumePerson(cfg, persons, e.stderr)
+	comp.ids, comp.faceBaselines = assumePerson(cfg, persons, e.stderr)
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -295,6 +295,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 				st.Assessment = a
 				st.Person = a.Person
 			}
+			st.Present, st.Residents = comp.presence()
 			if m := comp.chosen.Load(); m != nil {
 				st.Mirror = &console.Mirror{Enabled: m.Enabled, Gain: m.Gain, DelayMS: m.Delay.Milliseconds()}
 			}
@@ -608,29 +609,56 @@ func writeFilePrivate(path string, data []byte) error {
 }
 
 // assumePerson is who the camera's faces are taken to be (--person, or the
-// config's primary or only resident), with the name to speak to them by
-// and their calibrated face, when there is one. Without one, every face is
-// a stranger under a pseudonym.
-func assumePerson(cfg runConfig, store *calibration.PersonStore, log io.Writer) (*identities, *face.Baseline) {
-	who := cfg.assumedPerson()
-	if who == "" {
-		return newIdentities("", ""), nil
-	}
-	name := cfg.Behavior.Names[who]
-	var base *face.Baseline
-	status := "population baseline (not calibrated)"
-	if store != nil {
-		if p, err := store.Load(who); err == nil {
-			if name == "" {
-				name = p.Name
-			}
-			status = "calibrated profile"
-			if b, ok := store.FaceBaseline(who); ok {
-				base = b
-				status = "calibrated profile and face"
+// config's primary or only resident), with the name to speak to them by;
+// every resident the config lists can be named by a carer at the console.
+// It returns the residents' calibrated faces, by id. Without anyone
+// assumed, every face is a stranger under a pseudonym.
+func assumePerson(cfg runConfig, store *calibration.PersonStore, log io.Writer) (*identities, map[string]*face.Baseline) {
+	faces := map[string]*face.Baseline{}
+	lookup := func(who string) (p calibration.Person, name string, calibrated bool) {
+		name = cfg.Behavior.Names[who]
+		if store != nil {
+			if p, err := store.Load(who); err == nil {
+				if name == "" {
+					name = p.Name
+				}
+				if p.FaceGeometry != nil {
+					faces[who] = p.FaceGeometry
+				}
+				return p, name, true
 			}
 		}
+		return p, name, false
 	}
-	fmt.Fprintf(log, "kindred: assuming %s is the person here: %s\n", who, status)
-	return newIdentities(who, name), base
+	who := cfg.assumedPerson()
+	var ids *identities
+	if who == "" {
+		ids = newIdentities("", "")
+	}
+	for _, r := range append([]string{who}, cfg.Persons...) {
+		if r == "" {
+			continue
+		}
+		p, name, calibrated := lookup(r)
+		if r != who {
+			ids.addResident(r, name, calibrated)
+			continue
+		}
+		ids = newIdentities(who, name)
+		ids.addResident(who, name, calibrated)
+		status := "population baseline (not calibrated)"
+		if calibrated {
+			status = "calibrated profile"
+			if faces[who] != nil {
+				status = "calibrated profile and face"
+			}
+			if p.Ratings > 0 {
+				// What carers taught through kindred replay.
+				status += fmt.Sprintf("; gains face %.2f, voice %.2f, body %.2f learnt from %d carer rating(s)",
+					orOne(p.Gains.Face), orOne(p.Gains.Voice), orOne(p.Gains.Body), p.Ratings)
+			}
+		}
+		fmt.Fprintf(log, "kindred: assuming %s is the person here: %s\n", who, status)
+	}
+	return ids, faces
 }

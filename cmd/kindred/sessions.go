@@ -8,16 +8,18 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/journal"
 )
 
 // cmdSessions lists, exports or deletes recorded sessions.
 func cmdSessions(ctx context.Context, e env, args []string) error {
 	if len(args) == 0 {
-		return badInput("sessions: want list, export or delete")
+		return badInput("sessions: want list, export, delete or attach")
 	}
 	switch args[0] {
 	case "list":
@@ -26,11 +28,13 @@ func cmdSessions(ctx context.Context, e env, args []string) error {
 		return sessionsExport(ctx, e, args[1:])
 	case "delete":
 		return sessionsDelete(ctx, e, args[1:])
+	case "attach":
+		return sessionsAttach(ctx, e, args[1:])
 	case "-h", "--help", "help":
-		fmt.Fprintln(e.stdout, "usage: kindred sessions list|export|delete [--journal FILE] [...]")
+		fmt.Fprintln(e.stdout, "usage: kindred sessions list|export|delete|attach [--journal FILE] [...]")
 		return errHelpShown
 	}
-	return badInput("sessions: unknown action %q (want list, export or delete)", args[0])
+	return badInput("sessions: unknown action %q (want list, export, delete or attach)", args[0])
 }
 
 // journalPathFlag adds --journal with the default path.
@@ -217,5 +221,45 @@ func sessionsDelete(ctx context.Context, e env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "deleted %d sessions older than %d days\n", n, *older)
 	}
+	return nil
+}
+
+// sessionsAttach files an unknown person's records (a live run's
+// "visitor-…" pseudonym) under the person a carer knows them to be.
+func sessionsAttach(ctx context.Context, e env, args []string) error {
+	fs := newFlags("sessions attach", e.stdout)
+	path := journalPathFlag(fs)
+	from := fs.String("from", "", "the unknown person's pseudonym (visitor-…), as the console or sessions list shows it")
+	to := fs.String("to", "", "the person they were (a person id, e.g. ada-lovelace)")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return badInput("sessions attach: unexpected argument %q", fs.Arg(0))
+	}
+	if *from == "" || *to == "" {
+		return badInput("sessions attach: give --from PSEUDONYM and --to PERSON")
+	}
+	// Only a pseudonym moves: merging two named people's records by a slip
+	// of the keyboard could not be undone.
+	if !strings.HasPrefix(*from, visitorPrefix) || calibration.PersonID(*from) != *from {
+		return badInput("sessions attach: --from %q is not an unknown person's pseudonym (visitor-…)", *from)
+	}
+	if calibration.PersonID(*to) != *to || strings.HasPrefix(*to, visitorPrefix) {
+		return badInput("sessions attach: --to %q is not a person id (lower-case letters, digits and dashes, e.g. ada-lovelace)", *to)
+	}
+	j, err := openJournalFile(ctx, *path)
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	n, err := j.AttachPerson(ctx, *from, *to)
+	if err != nil {
+		return fmt.Errorf("sessions attach: %w", err)
+	}
+	if n == 0 {
+		return badInput("sessions attach: --from %s: no records in %s", *from, j.Path())
+	}
+	fmt.Fprintf(e.stdout, "attached %d rows from %s to %s\n", n, *from, *to)
 	return nil
 }

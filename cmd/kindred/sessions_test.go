@@ -206,6 +206,9 @@ func TestSessionsBadInputExits2(t *testing.T) {
 }
 
 func TestReplayLearnsFromAnnotations(t *testing.T) {
+	home := t.TempDir() // replay writes what it learnt into the calibrations under here
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, "config"))
+	t.Setenv("HOME", home)
 	path := syntheticJournal(t)
 	profile := filepath.Join(t.TempDir(), "profiles.json")
 	code, out, errs := run(t, "replay", "--journal", path, "--profile", profile)

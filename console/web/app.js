@@ -127,9 +127,38 @@
     if (a.person) setPerson(a.person);
   }
 
+  // state.person is the id annotations are filed under; what the page
+  // shows is who the robot assumes is present, by name: an unknown
+  // person's id is a pseudonym, never shown as a name.
   function setPerson(p) {
     state.person = p;
-    $("person").textContent = p || "none";
+  }
+
+  function showPresent(p, residents) {
+    let who = "nobody in view", base = "";
+    if (p) {
+      who = p.resident ? (p.name || p.id) : "a visitor (unknown)";
+      base = (p.calibrated ? "calibrated" : "population baseline") + (p.assumed ? ", assumed" : ", named by a carer");
+      state.person = p.id;
+    }
+    $("person").textContent = who;
+    $("baseline").textContent = base ? "(" + base + ")" : "";
+    $("identify-visitor").disabled = !p;
+    const box = $("identify-residents");
+    const key = JSON.stringify(residents || []) + (p ? "1" : "0");
+    if (box.dataset.key === key) return;
+    box.dataset.key = key;
+    box.textContent = "";
+    for (const r of residents || []) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.dataset.person = r.id;
+      // With nobody in view, naming a resident starts a session with
+      // them: the next face is theirs.
+      b.textContent = (p ? "This is " : "Start session with ") + (r.name || r.id);
+      b.addEventListener("click", async () => { if (await control({ cmd: "identify", person: r.id })) refreshStatus(); });
+      box.appendChild(b);
+    }
   }
 
   // ---- what the robot is doing, in one word a carer cannot miss ----
@@ -492,6 +521,7 @@
       else if (s.paused) setState("paused");
       else if (s.state) setState(s.state);
       setPerson(s.person || state.person);
+      showPresent(s.present, s.residents);
       if (s.assessment) { seeTime(s.assessment.at); showAssessment(s.assessment); }
       if (s.ranges) state.ranges = s.ranges;
       if (s.joints) setPose(s.joints);
@@ -614,6 +644,9 @@
       total += Number(s.value);
     }
     control({ cmd: "annotate", annotation: annotation({ scale: "painad", items, rating: total }) });
+  });
+  $("identify-visitor").addEventListener("click", async () => {
+    if (await control({ cmd: "identify", person: "visitor" })) refreshStatus();
   });
   $("refresh-sessions").addEventListener("click", refreshSessions);
   $("delete-person").addEventListener("click", async () => {

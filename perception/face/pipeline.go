@@ -32,6 +32,10 @@ type Opts struct {
 	// Baseline is the person's calibrated neutral face; nil learns one per
 	// tracked face from its calm frames.
 	Baseline *Baseline
+	// BaselineFor, when set, is asked for each tracked face's calibrated
+	// neutral face instead (nil: learn one for that face), so a calibrated
+	// person's face is not used for someone else in view.
+	BaselineFor func(track int) *Baseline
 	// MinEyesClosed is how long the eyes must stay shut to be AU43, not a blink.
 	MinEyesClosed time.Duration
 	// ClosedRatio: eyes count as shut when their aspect ratio falls below this
@@ -398,9 +402,13 @@ func (p *Pipeline) observe(f perception.Frame, t *track) perception.FaceObs {
 	}
 	o.Confidence = t.score * shapeQuality(&t.lm, o.Pose)
 	var base Baseline
+	calibrated := p.opts.Baseline
+	if p.opts.BaselineFor != nil {
+		calibrated = p.opts.BaselineFor(t.id)
+	}
 	switch {
-	case p.opts.Baseline != nil:
-		base = *p.opts.Baseline
+	case calibrated != nil:
+		base = *calibrated
 	default:
 		b, has := t.learn.baseline()
 		if !has {
@@ -414,7 +422,7 @@ func (p *Pipeline) observe(f perception.Frame, t *track) perception.FaceObs {
 	o.AU = aus
 	o.PSPI = aus.PSPI()
 	o.Expression = Classify(aus, ev)
-	if p.opts.Baseline == nil {
+	if calibrated == nil {
 		calm := !closed && aus.PSPI() < 2 && aus.AU12 < 2 && aus.AU01 < 2 && aus.AU02 < 2 && aus.AU15 < 2 && aus.AU25 < 2
 		t.learn.offer(f.At, feat, calm)
 	}

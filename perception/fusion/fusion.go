@@ -207,6 +207,9 @@ func (f *Fuser) Event(e perception.Event) {
 		if e.Person != "" && e.Person != f.person {
 			f.person = e.Person
 			if f.o.Profiles != nil {
+				// Someone without a profile (a visitor) is scored against
+				// the population, never against the person before them.
+				f.profile = f.o.Profile
 				if p, ok := f.o.Profiles.Profile(e.Person); ok && p.Validate() == nil {
 					f.profile = p
 				}

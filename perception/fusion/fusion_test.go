@@ -359,6 +359,11 @@ func TestProfilesLookedUpOnArrival(t *testing.T) {
 	if f.profile.Weights.Face != 0.5 {
 		t.Errorf("profile not loaded on arrival: %+v", f.profile)
 	}
+	// A visitor after her has no profile: the population's, not hers.
+	f.Event(perception.Event{Kind: perception.EventArrived, Person: "visitor-0a1b2c3d4e"})
+	if f.profile != o.Profile {
+		t.Errorf("a visitor after bea is scored with %+v, want the population profile", f.profile)
+	}
 }
 
 func TestRunSkipsAJumpInTime(t *testing.T) {
