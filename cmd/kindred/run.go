@@ -660,5 +660,8 @@ func assumePerson(cfg runConfig, store *calibration.PersonStore, log io.Writer) 
 		}
 		fmt.Fprintf(log, "kindred: assuming %s is the person here: %s\n", who, status)
 	}
+	if cfg.ReturnGap > 0 {
+		ids.returnGap = cfg.ReturnGap
+	}
 	return ids, faces
 }

@@ -33,9 +33,12 @@ type runConfig struct {
 	// Persons are the people who live with the robot (calibrated ids);
 	// Primary is the one the camera's face is assumed to be. With one
 	// resident and no primary, that resident is assumed.
-	Persons  []string        `yaml:"persons"`
-	Primary  string          `yaml:"primary"`
-	Behavior behavior.Config `yaml:"behavior"`
+	Persons []string `yaml:"persons"`
+	Primary string   `yaml:"primary"`
+	// ReturnGap is how long a face may be lost and still be taken for the
+	// same person when it comes back with nobody else in view.
+	ReturnGap time.Duration   `yaml:"return_gap"`
+	Behavior  behavior.Config `yaml:"behavior"`
 
 	// MQTTControl takes commands from kindred/<robot>/control; off by
 	// default, and refused at start unless the broker connection is secured.
@@ -46,6 +49,7 @@ func defaultRunConfig() runConfig {
 	var c runConfig
 	c.Robot.Name = "kindred"
 	c.Robot.Profile = "sim"
+	c.ReturnGap = defaultReturnGap
 	c.Persona = ""
 	c.Speed = 1
 	c.Console = "127.0.0.1:8080"
@@ -77,6 +81,9 @@ func loadRunConfig(path string) (runConfig, error) {
 func (c runConfig) validate() error {
 	if c.Robot.Name == "" {
 		return errors.New("robot.name: must not be empty")
+	}
+	if c.ReturnGap < 0 || c.ReturnGap > 10*time.Minute {
+		return fmt.Errorf("return_gap: %v is out of range [0, 10m]", c.ReturnGap)
 	}
 	if c.Speed <= 0 || c.Speed > 1000 {
 		return fmt.Errorf("speed: %v is out of range (0, 1000]", c.Speed)

@@ -37,3 +37,30 @@ func TestConfigErrorsNameFileLineAndField(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigReturnGap(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		yaml string
+		ok   bool
+	}{
+		{"return_gap: 3s\n", true},
+		{"return_gap: 20m\n", false},
+		{"return_gap: -1s\n", false},
+	} {
+		path := filepath.Join(dir, "c.yaml")
+		if err := os.WriteFile(path, []byte(tc.yaml), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c, err := loadRunConfig(path)
+		if (err == nil) != tc.ok {
+			t.Errorf("%q: %v", tc.yaml, err)
+		}
+		if tc.ok && c.ReturnGap.Seconds() != 3 {
+			t.Errorf("%q: gap %v", tc.yaml, c.ReturnGap)
+		}
+	}
+	if c, _ := loadRunConfig(""); c.ReturnGap != defaultReturnGap {
+		t.Errorf("default gap %v, want %v", c.ReturnGap, defaultReturnGap)
+	}
+}
