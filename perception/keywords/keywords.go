@@ -111,37 +111,51 @@ func (o Opts) Validate() error {
 			return fmt.Errorf("keywords: %w: %v", ErrNoModel, err)
 		}
 	}
-	return o.checkDictionary()
+	_, err := o.phraseDictionary()
+	return err
 }
 
-// checkDictionary makes sure every word of every phrase has a
-// pronunciation: pocketsphinx would only log a warning and never spot it.
-func (o Opts) checkDictionary() error {
+// phraseDictionary returns the dictionary's entries for the words of the
+// phrases (alternative pronunciations, "word(2)", included), and fails
+// naming a word it lacks: pocketsphinx would only log a warning and never
+// spot it. The keyword search needs no other word, and handing pocketsphinx
+// these few lines instead of the whole 130 000-word dictionary saves most
+// of its start-up (about 0.2 s of a 10 s file's analysis).
+func (o Opts) phraseDictionary() ([]string, error) {
 	need := map[string]bool{}
 	for _, p := range o.Phrases {
 		for _, w := range strings.Fields(strings.ToLower(p.Text)) {
-			need[w] = true
+			need[w] = false
 		}
 	}
 	f, err := os.Open(o.Dict)
 	if err != nil {
-		return fmt.Errorf("keywords: %w: %v", ErrNoModel, err)
+		return nil, fmt.Errorf("keywords: %w: %v", ErrNoModel, err)
 	}
 	defer f.Close()
+	var lines []string
 	sc := bufio.NewScanner(f)
-	for sc.Scan() && len(need) > 0 {
+	for sc.Scan() {
 		line := sc.Text()
-		if i := strings.IndexAny(line, " \t"); i > 0 {
-			delete(need, line[:i])
+		i := strings.IndexAny(line, " \t")
+		if i <= 0 {
+			continue
+		}
+		word, _, _ := strings.Cut(line[:i], "(")
+		if _, ok := need[word]; ok {
+			need[word] = true
+			lines = append(lines, line)
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return fmt.Errorf("keywords: reading %s: %w", o.Dict, err)
+		return nil, fmt.Errorf("keywords: reading %s: %w", o.Dict, err)
 	}
-	for w := range need {
-		return fmt.Errorf("keywords: %q is not in the dictionary %s", w, o.Dict)
+	for w, found := range need {
+		if !found {
+			return nil, fmt.Errorf("keywords: %q is not in the dictionary %s", w, o.Dict)
+		}
 	}
-	return nil
+	return lines, nil
 }
 
 // chunk is 20 ms at 16 kHz, the decoder's feeding size.
@@ -172,8 +186,21 @@ func New(o Opts) (*Spotter, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
+	words, err := o.phraseDictionary()
+	if err != nil {
+		return nil, err
+	}
+	dict, err := os.CreateTemp("", "kindred-kws-*.dict")
+	if err != nil {
+		return nil, fmt.Errorf("keywords: %w", err)
+	}
+	defer os.Remove(dict.Name())
+	_, err = dict.WriteString(strings.Join(words, "\n") + "\n")
+	if err = errors.Join(err, dict.Close()); err != nil {
+		return nil, fmt.Errorf("keywords: %w", err)
+	}
 	C.kindred_quiet()
-	args := []string{"kindred", "-hmm", o.HMM, "-dict", o.Dict, "-logfn", "/dev/null", "-ds", strconv.Itoa(o.Downsample)}
+	args := []string{"kindred", "-hmm", o.HMM, "-dict", dict.Name(), "-logfn", "/dev/null", "-ds", strconv.Itoa(o.Downsample)}
 	argv := make([]*C.char, len(args))
 	for i, a := range args {
 		argv[i] = C.CString(a)
