@@ -48,8 +48,8 @@ func praatMeasures(t *testing.T, file string) map[string]float64 {
 }
 
 // TestAgainstPraat compares the summary measures with Praat's on real
-// speech, per file: mean F0 within 1 %, local jitter within 25 % and
-// shimmer within 15 % of Praat's, HNR within 1.5 dB and intensity within
+// speech, per file: mean F0 within 1 %, local jitter and shimmer within
+// 15 % of Praat's, HNR within 1.5 dB and intensity within
 // 1 dB; jitter, shimmer and HNR also correlate with Praat's across the
 // files. Run with -v for the comparison table.
 func TestAgainstPraat(t *testing.T) {
@@ -79,17 +79,19 @@ func TestAgainstPraat(t *testing.T) {
 		rel := math.Abs(s.F0Mean-p["f0_mean"]) / p["f0_mean"]
 		f0Err += rel
 		relTo := func(got, want float64) float64 { return math.Abs(got-want) / want }
-		// Tolerances sit just above the worst file (F0 0.1 %, jitter 8 %,
-		// shimmer 2 %, HNR 1.1 dB, intensity 0.6 dB), so a regression of a
-		// few times that fails; each was checked to fail with the measure
-		// perturbed (F0 +1.5 %, jitter -30 %, shimmer +20 %, HNR +2 dB).
+		// Tolerances sit a little above the worst file (F0 0.1 %, jitter
+		// 8 %, shimmer 2 %, HNR 1.1 dB, intensity 0.6 dB), so a regression
+		// of a few times that fails; each was checked to fail with the
+		// measure perturbed (F0 +1.5 %, jitter -30 %, shimmer +20 %, HNR
+		// +2 dB). Jitter's 15 % (the issue asked 25) also fails the pulse
+		// walk that stopped at the first poor period, 23 % low on one file.
 		checks := []struct {
 			name string
 			diff float64 // relative, or dB
 			tol  float64
 		}{
 			{"mean F0 (relative)", rel, 0.01},
-			{"jitter (relative)", relTo(s.JitterLocal, p["jitter"]), 0.25},
+			{"jitter (relative)", relTo(s.JitterLocal, p["jitter"]), 0.15},
 			{"shimmer (relative)", relTo(s.ShimmerLocal, p["shimmer"]), 0.15},
 			{"HNR (dB)", math.Abs(s.HNR - p["hnr"]), 1.5},
 			{"intensity (dB)", math.Abs(s.IntensityMean - p["intensity"]), 1},
