@@ -28,6 +28,7 @@ import (
 	"github.com/kindred-hri/kindred/perception/voice/wav"
 	"github.com/kindred-hri/kindred/robot"
 	"github.com/kindred-hri/kindred/robot/sim"
+	"github.com/kindred-hri/kindred/voices"
 )
 
 // Real media the suite runs on (Debian's opencv-doc and pocketsphinx-testdata).
@@ -58,6 +59,12 @@ A missing reference tool is reported as missing ("available": false and a
            jitter, shimmer, functionals of whole files)
   voice_reference: tool, available, missing, elapsed_s, startup_s, x_realtime
            (excluding startup), ours_vs_reference (analysis x_realtime / its)
+  analyze_audio: audio_s, elapsed_s, praat_elapsed_s, praat_missing,
+           ours_vs_reference (praat's time / ours; > 1 means Kindred is
+           faster): kindred analyze --audio FILE --summary (in-process,
+           model loading included) against praat --run of the voice
+           measures (pitch, jitter, shimmer, HNR) on the same 10.4 s
+           LibriVox file less an empty script's run; best of three each
   fusion:   assessments, ns_per_assessment, allocs_per_assessment
   behavior: events, p50_us, p95_us, max_us (input sent to Engine.Run until
            its answer comes out)
@@ -80,11 +87,13 @@ type benchReport struct {
 	Analyze   *benchAnalyze `json:"analyze"`
 	Voice     *benchVoice   `json:"voice"`
 	VoiceRef  *benchRef     `json:"voice_reference"`
-	Fusion    *benchFusion  `json:"fusion"`
-	Behavior  *benchLatency `json:"behavior"`
-	Mimicry   *benchMimicry `json:"mimicry"`
-	Limiter   *benchLimiter `json:"limiter"`
-	Session   *benchSession `json:"session"`
+	// AnalyzeAudio times whole processes side by side.
+	AnalyzeAudio *benchAnalyzeAudio `json:"analyze_audio"`
+	Fusion       *benchFusion       `json:"fusion"`
+	Behavior     *benchLatency      `json:"behavior"`
+	Mimicry      *benchMimicry      `json:"mimicry"`
+	Limiter      *benchLimiter      `json:"limiter"`
+	Session      *benchSession      `json:"session"`
 }
 
 type benchFace struct {
@@ -122,6 +131,17 @@ type benchAnalyze struct {
 	MediaS    float64 `json:"media_s"`
 	ElapsedS  float64 `json:"elapsed_s"`
 	XRealtime float64 `json:"x_realtime"`
+}
+
+// benchAnalyzeAudio is `kindred analyze --audio FILE --summary` against
+// `praat --run` of the voice measures (pitch, jitter, shimmer, HNR) on the
+// same file, both without process start-up, best of three.
+type benchAnalyzeAudio struct {
+	AudioS          float64 `json:"audio_s"`
+	ElapsedS        float64 `json:"elapsed_s"`
+	PraatElapsedS   float64 `json:"praat_elapsed_s,omitempty"`
+	PraatMissing    string  `json:"praat_missing,omitempty"`
+	OursVsReference float64 `json:"ours_vs_reference,omitempty"`
 }
 
 type benchVoice struct {
@@ -229,6 +249,10 @@ func cmdBench(ctx context.Context, e env, args []string) error {
 		{"kindred analyze", func() (err error) { rep.Analyze, err = benchAnalyzeVideo(ctx); return err }},
 		{"voice and Praat", func() (err error) {
 			rep.Voice, rep.VoiceRef, err = benchVoiceAnalysis(ctx, tmp)
+			return err
+		}},
+		{"kindred analyze --audio and Praat", func() (err error) {
+			rep.AnalyzeAudio, err = benchAnalyzeAudioVsPraat(ctx, tmp)
 			return err
 		}},
 		{"fusion", func() (err error) { rep.Fusion, err = benchFusionAssess(sz.assess); return err }},
@@ -619,6 +643,99 @@ func benchPraat(ctx context.Context, tmp string, audioS float64) *benchRef {
 	return ref
 }
 
+// benchAnalyzeAudioVsPraat joins two LibriVox recordings into one 10.4 s
+// file and times, the same way, `kindred analyze --audio FILE --summary`
+// (run in this process through the CLI's dispatch: flags, model loading,
+// decode, voice measures, keywords, sound events, summary) and `praat
+// --run` of praatScript on it less the run of an empty script: both
+// without the operating system's process start, the best of three runs
+// each.
+func benchAnalyzeAudioVsPraat(ctx context.Context, tmp string) (*benchAnalyzeAudio, error) {
+	var joined []float32
+	for _, name := range []string{"sense_and_sensibility_01_austen_64kb-0870.wav", "sense_and_sensibility_01_austen_64kb-0930.wav"} {
+		a, err := wav.DecodeFile(filepath.Join(benchWAVDir, name))
+		if err != nil {
+			return nil, fmt.Errorf("%w (apt-get install pocketsphinx-testdata)", err)
+		}
+		joined = append(joined, a.Mono16k()...)
+	}
+	dir := filepath.Join(tmp, "analyze-audio")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	file := filepath.Join(dir, "librivox-10s.wav")
+	pcm := make([]int16, len(joined))
+	for i, v := range joined {
+		pcm[i] = int16(max(-32768, min(32767, math.Round(float64(v)*32767))))
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := errors.Join(voices.WriteWAV(f, voices.Audio{SampleRate: voice.Rate, Samples: pcm}), f.Close()); err != nil {
+		return nil, err
+	}
+	fastest := func(run func() error) (time.Duration, error) {
+		var best time.Duration
+		for range 3 {
+			t := time.Now()
+			if err := run(); err != nil {
+				return 0, err
+			}
+			if d := time.Since(t); best == 0 || d < best {
+				best = d
+			}
+		}
+		return best, nil
+	}
+	res := &benchAnalyzeAudio{AudioS: round3(float64(len(joined)) / voice.Rate)}
+	ours, err := fastest(func() error {
+		var stderr bytes.Buffer
+		if code := dispatch(ctx, env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr},
+			[]string{"analyze", "--audio", file, "--summary"}); code != 0 {
+			return fmt.Errorf("kindred analyze --audio: exit %d: %s", code, lastLine(stderr.Bytes()))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.ElapsedS = round3(ours.Seconds())
+	if _, err := exec.LookPath("praat"); err != nil {
+		res.PraatMissing = "praat not installed (apt-get install praat)"
+		return res, nil
+	}
+	script, empty := filepath.Join(tmp, "measures.praat"), filepath.Join(tmp, "empty.praat")
+	if err := errors.Join(os.WriteFile(script, []byte(praatScript), 0o600), os.WriteFile(empty, []byte("n = 0\n"), 0o600)); err != nil {
+		return nil, err
+	}
+	praat := func(args ...string) func() error {
+		return func() error {
+			cmd := exec.CommandContext(ctx, "praat", append([]string{"--run"}, args...)...)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Run(); err != nil {
+				return fmt.Errorf("praat: %v: %s", err, lastLine(stderr.Bytes()))
+			}
+			return nil
+		}
+	}
+	whole, err := fastest(praat(script, dir))
+	if err != nil {
+		res.PraatMissing = err.Error()
+		return res, nil
+	}
+	startup, err := fastest(praat(empty))
+	if err != nil {
+		res.PraatMissing = err.Error()
+		return res, nil
+	}
+	theirs := max(whole-startup, time.Millisecond)
+	res.PraatElapsedS = round3(theirs.Seconds())
+	res.OursVsReference = round3(theirs.Seconds() / ours.Seconds())
+	return res, nil
+}
+
 // faceRecorder keeps what a scenario plays, for the stage benchmarks.
 type benchSink struct {
 	faces []perception.FaceObs
@@ -959,6 +1076,14 @@ func printBench(w io.Writer, r *benchReport) {
 	printRef(w, r.VoiceRef, func(ref *benchRef) string {
 		return fmt.Sprintf("%.2f s (start-up %.2f s): %.0fx real time; ours/theirs %.2fx", ref.ElapsedS, ref.StartupS, ref.XRealtime, ref.OursVsReference)
 	})
+	if aa := r.AnalyzeAudio; aa != nil {
+		fmt.Fprintf(w, "analyze --audio   %.1f s LibriVox file, without process start: %.2f s", aa.AudioS, aa.ElapsedS)
+		if aa.PraatMissing != "" {
+			fmt.Fprintf(w, "; praat --run missing (%s)\n", aa.PraatMissing)
+		} else {
+			fmt.Fprintf(w, " vs praat --run %.2f s; ours/theirs %.2fx\n", aa.PraatElapsedS, aa.OursVsReference)
+		}
+	}
 	fmt.Fprintf(w, "fusion            %.0f ns and %.1f allocs per assessment (%d)\n", r.Fusion.NsPerAssessment, r.Fusion.AllocsPerAssessment, r.Fusion.Assessments)
 	b := r.Behavior
 	fmt.Fprintf(w, "behaviour         event to intent p50 %.1f µs, p95 %.1f µs, max %.1f µs (%d)\n", b.P50US, b.P95US, b.MaxUS, b.Events)

@@ -45,8 +45,9 @@ func TestBenchQuickJSON(t *testing.T) {
 		"fusion.ns_per_assessment": r.Fusion.NsPerAssessment,
 		"behavior.p50_us":          r.Behavior.P50US, "behavior.p95_us": r.Behavior.P95US, "behavior.max_us": r.Behavior.MaxUS,
 		"mimicry.ns_per_update": r.Mimicry.NsPerUpdate, "mimicry.p50_us": r.Mimicry.P50US, "mimicry.p95_us": r.Mimicry.P95US,
-		"limiter.ns_per_tick": r.Limiter.NsPerTick,
-		"session.session_s":   r.Session.SessionS, "session.wall_s": r.Session.WallS, "session.rss_mb_peak": r.Session.RSSMBPeak,
+		"limiter.ns_per_tick":   r.Limiter.NsPerTick,
+		"analyze_audio.audio_s": r.AnalyzeAudio.AudioS, "analyze_audio.elapsed_s": r.AnalyzeAudio.ElapsedS,
+		"session.session_s": r.Session.SessionS, "session.wall_s": r.Session.WallS, "session.rss_mb_peak": r.Session.RSSMBPeak,
 		"session.heap_mb_early": r.Session.HeapMBEarly, "session.heap_mb_late": r.Session.HeapMBLate,
 		"session.goroutines_early": r.Session.GoroutinesEarly, "session.goroutines_late": r.Session.GoroutinesLate,
 	}
@@ -98,6 +99,10 @@ func TestBenchQuickJSON(t *testing.T) {
 	}
 	if r.FaceRef.Available && (r.FaceRef.Frames != f.Frames || !(r.FaceRef.FPS > 0)) {
 		t.Errorf("face reference did not run on the same frames: %+v", r.FaceRef)
+	}
+	t.Logf("analyze_audio: %+v", *r.AnalyzeAudio)
+	if aa := r.AnalyzeAudio; aa.AudioS < 10 || (aa.PraatMissing == "") != (aa.PraatElapsedS > 0 && aa.OursVsReference > 0) {
+		t.Errorf("analyze_audio: %+v: want a 10 s file and Praat's time or why it is missing", aa)
 	}
 	if r.VoiceRef.Available && !(r.VoiceRef.XRealtime > 0 && r.VoiceRef.ElapsedS > r.VoiceRef.StartupS) {
 		t.Errorf("voice reference: %+v", r.VoiceRef)

@@ -4,7 +4,7 @@
 // voice.Keyword values in media time, and nothing of pocketsphinx escapes.
 //
 // Each phrase has its own detection threshold (pocketsphinx's -kws
-// threshold: 1e-1 is strict, 1e-50 permissive); other languages come from
+// threshold: 1e3 is strict, 1e-50 permissive); other languages come from
 // configuration, by pointing Opts at another acoustic model and dictionary.
 // A Spotter is used from one goroutine at a time (Run does that); Close frees
 // the decoder.

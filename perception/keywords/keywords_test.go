@@ -99,11 +99,12 @@ func TestOrdinarySentencesDoNotStop(t *testing.T) {
 
 func TestOptsValidate(t *testing.T) {
 	tests := map[string]func(*Opts){
-		"no phrases":    func(o *Opts) { o.Phrases = nil },
-		"bad threshold": func(o *Opts) { o.Phrases = []Phrase{{"stop", 2}} },
-		"slash":         func(o *Opts) { o.Phrases = []Phrase{{"st/op", 1e-5}} },
-		"missing model": func(o *Opts) { o.HMM = "/nonexistent" },
-		"short restart": func(o *Opts) { o.Restart = time.Millisecond },
+		"no phrases":     func(o *Opts) { o.Phrases = nil },
+		"zero threshold": func(o *Opts) { o.Phrases = []Phrase{{"stop", 0}} },
+		"huge threshold": func(o *Opts) { o.Phrases = []Phrase{{"stop", 1e31}} },
+		"slash":          func(o *Opts) { o.Phrases = []Phrase{{"st/op", 1e-5}} },
+		"missing model":  func(o *Opts) { o.HMM = "/nonexistent" },
+		"short restart":  func(o *Opts) { o.Restart = time.Millisecond },
 	}
 	for name, mutate := range tests {
 		o := DefaultOpts()

@@ -1,70 +1,250 @@
 package keywords
 
 import (
+	"encoding/csv"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/kindred-hri/kindred/perception/voice"
 	"github.com/kindred-hri/kindred/perception/voice/wav"
 )
 
-// TestKeywordThresholdSweep measures, per phrase and threshold, hits on
-// espeak-ng voices saying the phrase and false alarms on ordinary speech
-// (LibriVox and espeak-ng sentences, about 40 s). It is a tuning
-// measurement: KINDRED_KWS_SWEEP=1 go test -run Sweep -v (several minutes).
-func TestKeywordThresholdSweep(t *testing.T) {
+// devsetDir is the project's development set beside the repository
+// (../shared/devset from its root). It is read in place, never copied.
+const devsetDir = "../../../shared/devset"
+
+// librivoxGlob is the read speech Debian's pocketsphinx-testdata ships.
+const librivoxGlob = "/usr/share/pocketsphinx/test/data/librivox/*.wav"
+
+// clip is one recording to spot in.
+type clip struct {
+	name string
+	x    []float32
+}
+
+func (c clip) seconds() float64 { return float64(len(c.x)) / voice.Rate }
+
+// realSpeech loads ordinary read speech: the LibriVox recordings and the
+// dev set's speech clips (labels.csv names them; none says any of the
+// phrases, so every spot in them is a false alarm). It skips the test when
+// neither is installed.
+func realSpeech(t testing.TB) []clip {
+	t.Helper()
+	var clips []clip
+	files, _ := filepath.Glob(librivoxGlob)
+	if f, err := os.Open(filepath.Join(devsetDir, "speech", "labels.csv")); err == nil {
+		rows, err := csv.NewReader(f).ReadAll()
+		f.Close()
+		if err != nil {
+			t.Fatalf("dev set speech labels: %v", err)
+		}
+		for _, r := range rows[1:] {
+			files = append(files, filepath.Join(devsetDir, r[0]))
+		}
+	}
+	if len(files) == 0 {
+		t.Skip("no real speech: install pocketsphinx-testdata or put the dev set beside the repository")
+	}
+	for _, f := range files {
+		a, err := wav.DecodeFile(f)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		clips = append(clips, clip{filepath.Base(f), a.Mono16k()})
+	}
+	return clips
+}
+
+// strangeVoices are espeak-ng voices and speeds the robot never speaks
+// with (its personas use the f3 and m3 variants), so a hit is not the
+// spotter recognising the robot's own voice.
+var strangeVoices = []string{"en-us+f2", "en-gb+m1", "en-us+m7", "en-gb-x-rp+f4"}
+
+var strangeSpeeds = []int{130, 175}
+
+// carriers put a phrase alone, first and last in an utterance.
+var carriers = []string{"%s!", "Oh, %s.", "%s, please."}
+
+// spokenPhrase says phrase in every strange voice, speed and carrier,
+// into t.TempDir(), with half a second of room either side.
+func spokenPhrase(t testing.TB, phrase string) []clip {
+	t.Helper()
+	dir := t.TempDir()
+	var clips []clip
+	for _, v := range strangeVoices {
+		for _, sp := range strangeSpeeds {
+			for i, c := range carriers {
+				text := fmt.Sprintf(c, phrase)
+				text = strings.ToUpper(text[:1]) + text[1:]
+				p := filepath.Join(dir, fmt.Sprintf("%s-%d-%d.wav", v, sp, i))
+				if out, err := exec.Command("espeak-ng", "-v", v, "-s", fmt.Sprint(sp), "-w", p, text).CombinedOutput(); err != nil {
+					t.Skipf("espeak-ng: %v: %s", err, out)
+				}
+				a, err := wav.DecodeFile(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				pad := make([]float32, voice.Rate/2)
+				x := append(append(append([]float32(nil), pad...), a.Mono16k()...), pad...)
+				clips = append(clips, clip{fmt.Sprintf("%s -s %d %q", v, sp, text), x})
+			}
+		}
+	}
+	return clips
+}
+
+// spotCounts runs a fresh spotter with o over x, fed in 20 ms pieces as a
+// live run does, and counts each phrase spotted.
+func spotCounts(t testing.TB, o Opts, x []float32) map[string]int {
+	t.Helper()
+	s, err := New(o)
+	if err != nil {
+		t.Skip(err)
+	}
+	defer s.Close()
+	n := map[string]int{}
+	for i := 0; i < len(x); i += 2 * voice.HopSamples {
+		kws, err := s.Spot(x[i:min(i+2*voice.HopSamples, len(x))], time.Duration(i)*time.Second/voice.Rate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range kws {
+			n[k.Text]++
+		}
+	}
+	return n
+}
+
+// falseAlarms spots with o in every clip and returns the false alarms per
+// phrase and the hours of speech.
+func falseAlarms(t testing.TB, o Opts, clips []clip) (map[string]int, float64) {
+	total := map[string]int{}
+	var secs float64
+	for _, c := range clips {
+		for w, n := range spotCounts(t, o, c.x) {
+			total[w] += n
+			if testing.Verbose() {
+				t.Logf("%s: %d false %q", c.name, n, w)
+			}
+		}
+		secs += c.seconds()
+	}
+	return total, secs / 3600
+}
+
+// hits counts the clips in which phrase was spotted.
+func hits(t testing.TB, o Opts, phrase string, clips []clip) int {
+	n := 0
+	for _, c := range clips {
+		if spotCounts(t, o, c.x)[phrase] > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// maxFalseHelpPerHour is the bound on a spoken "help" that nobody said:
+// the word pages a carer, so it may cry wolf at most once an hour of
+// ordinary speech.
+const maxFalseHelpPerHour = 1.0
+
+// TestFalseHelpOnRealSpeech holds the shipped thresholds to the bound on
+// real read speech (LibriVox and the dev set's speech, about 100 s). That
+// little speech cannot show a rate as low as 1 an hour; what it does show is
+// that not one false "help" occurs in it, which is what the bound demands
+// of so short a sample.
+func TestFalseHelpOnRealSpeech(t *testing.T) {
+	clips := realSpeech(t)
+	fa, hours := falseAlarms(t, DefaultOpts(), clips)
+	rate := float64(fa["help"]) / hours
+	t.Logf("%.1f s of real speech: false alarms %v; help %.1f per hour", hours*3600, fa, rate)
+	if rate > maxFalseHelpPerHour {
+		t.Errorf("false \"help\" %d in %.1f s of speech = %.0f per hour, want at most %g", fa["help"], hours*3600, rate, maxFalseHelpPerHour)
+	}
+}
+
+// oldPhrases are the thresholds shipped before they were measured on real
+// speech, kept to report the "before" figures.
+var oldPhrases = []Phrase{{"stop", 1e-10}, {"go away", 1e-30}, {"ouch", 1e-5}, {"it hurts", 1e-20}, {"help", 1e-5}}
+
+// TestKeywordSweep measures, per phrase, hits on the phrase said by
+// espeak-ng voices the robot never uses (24 takes) and false alarms per
+// hour of real speech, first with the old and the shipped thresholds (all
+// five phrases searched together, as they run), then for each phrase over a
+// range of thresholds with the others at their shipped values. It is a
+// tuning measurement of a few minutes:
+//
+//	KINDRED_KWS_SWEEP=1 go test ./perception/keywords -run Sweep -v -count=1
+func TestKeywordSweep(t *testing.T) {
 	if os.Getenv("KINDRED_KWS_SWEEP") == "" {
 		t.Skip("set KINDRED_KWS_SWEEP=1 to measure")
 	}
-	var neg [][]float32
-	files, _ := filepath.Glob("/usr/share/pocketsphinx/test/data/librivox/*.wav")
-	for _, f := range files {
-		a, _ := wav.DecodeFile(f)
-		neg = append(neg, a.Mono16k())
+	speech := realSpeech(t)
+	spoken := map[string][]clip{}
+	for _, p := range DefaultOpts().Phrases {
+		spoken[p.Text] = spokenPhrase(t, p.Text)
 	}
-	for _, txt := range []string{"I would like a cup of tea please, and then we can go for a walk in the garden.",
-		"The weather is lovely today. Shall we read the newspaper together?",
-		"My grandson visited on Sunday and we looked at old photographs.", "Could you open the window a little? It is warm in here."} {
-		neg = append(neg, speakV(t, "en", txt))
+	report := func(label string, o Opts) {
+		fa, hours := falseAlarms(t, o, speech)
+		for _, p := range o.Phrases {
+			t.Logf("%-8s %-10s threshold %-6g ds %d: hits %2d/%d, false %d in %.1f s = %.0f per hour",
+				label, p.Text, p.Threshold, o.Downsample, hits(t, o, p.Text, spoken[p.Text]), len(spoken[p.Text]),
+				fa[p.Text], hours*3600, float64(fa[p.Text])/hours)
+		}
 	}
-	sweep := map[string][]float64{"stop": {1e-5, 1e-10, 1e-12, 1e-15}, "it hurts": {1e-20, 1e-30, 1e-40},
-		"help": {1e-10, 1e-15, 1e-20, 1e-30}, "go away": {1e-25, 1e-30, 1e-35}, "ouch": {1e-10, 1e-15, 1e-20}}
-	for text, ths := range sweep {
-		var pos [][]float32
-		for _, v := range []string{"en", "en-us", "en+f3", "en-us+m3"} {
-			for _, txt := range []string{text + "!", "Oh, " + text + ".", "Please, " + text + "."} {
-				pos = append(pos, speakV(t, v, txt))
+	if set := os.Getenv("KINDRED_KWS_SWEEP"); strings.Contains(set, "=") {
+		// A candidate: KINDRED_KWS_SWEEP='help=1e-3;go away=1e-20'.
+		o := DefaultOpts()
+		o.Phrases = append([]Phrase(nil), o.Phrases...)
+		for _, kv := range strings.Split(set, ";") {
+			k, v, _ := strings.Cut(kv, "=")
+			th, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatalf("KINDRED_KWS_SWEEP %q: %v", kv, err)
+			}
+			found := false
+			for i := range o.Phrases {
+				if o.Phrases[i].Text == strings.TrimSpace(k) {
+					o.Phrases[i].Threshold, found = th, true
+				}
+			}
+			if !found {
+				t.Fatalf("KINDRED_KWS_SWEEP %q: no such phrase", kv)
 			}
 		}
-		for _, th := range ths {
-			o := DefaultOpts()
-			o.Phrases = []Phrase{{text, th}}
-			count := func(x []float32) int {
-				s, err := New(o)
-				if err != nil {
-					t.Skip(err)
-				}
-				defer s.Close()
-				n := 0
-				var at time.Duration
-				for i := 0; i < len(x); i += 160 {
-					kws, _ := s.Spot(x[i:min(i+160, len(x))], at)
-					at += 10 * time.Millisecond
-					n += len(kws)
-				}
-				return n
-			}
-			hits, fas := 0, 0
-			for _, x := range pos {
-				if count(x) > 0 {
-					hits++
-				}
-			}
-			for _, x := range neg {
-				fas += count(x)
-			}
-			t.Logf("%q at %g: hits %d/%d, false %d", text, th, hits, len(pos), fas)
+		report("candidate", o)
+		return
+	}
+	old := DefaultOpts()
+	old.Phrases = oldPhrases
+	report("before", old)
+	report("after", DefaultOpts())
+}
+
+// TestSpotsStrangeVoices holds the opt-out and pain words that can be
+// heard at all to a floor of hits on voices the robot never speaks with:
+// "stop" was heard in 18 of 24 takes and "ouch" in 12 when the thresholds
+// were chosen; fewer than half of "stop" or a third of "ouch" means the
+// spotter has lost them.
+func TestSpotsStrangeVoices(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spots 48 synthetic takes")
+	}
+	for _, c := range []struct {
+		phrase string
+		min    int
+	}{{"stop", 12}, {"ouch", 8}} {
+		takes := spokenPhrase(t, c.phrase)
+		if got := hits(t, DefaultOpts(), c.phrase, takes); got < c.min {
+			t.Errorf("%q heard in %d of %d takes, want at least %d", c.phrase, got, len(takes), c.min)
+		} else {
+			t.Logf("%q heard in %d of %d takes", c.phrase, got, len(takes))
 		}
 	}
 }

@@ -2,6 +2,8 @@ package voice
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"math"
 
 	"github.com/kindred-hri/kindred/perception"
@@ -33,9 +35,28 @@ func AnalyzeSamples(ctx context.Context, samples []float32, opts Opts) (*Analysi
 		}
 		opts.PeakHint = min(opts.PeakHint, 1)
 	}
+	// A whole recording's keywords need not be interleaved with its hops:
+	// the spotter (pocketsphinx, several times slower than the voice
+	// measures) reads the same samples on its own goroutine, so on two
+	// cores the file takes as long as the slower of the two rather than
+	// their sum. Its keywords are attached to the hops afterwards.
+	spotter := opts.Keywords
+	opts.Keywords = nil
 	a, err := NewAnalyzer(opts)
 	if err != nil {
 		return nil, err
+	}
+	type spotted struct {
+		kws []Keyword
+		err error
+	}
+	var kwDone chan spotted
+	if spotter != nil {
+		kwDone = make(chan spotted, 1)
+		go func() {
+			kws, err := spotAll(ctx, spotter, samples)
+			kwDone <- spotted{kws, err}
+		}()
 	}
 	// Praat centres its frames in the recording; a stream's hops start at
 	// its first sample. Skipping the first few samples (less than a hop)
@@ -53,8 +74,16 @@ func AnalyzeSamples(ctx context.Context, samples []float32, opts Opts) (*Analysi
 	}
 	res := &Analysis{}
 	src := &hopRecorder{SliceSource: NewSliceSource(stream), a: a, res: res}
-	if err := a.Run(ctx, src, func(o perception.VoiceObs) { res.Obs = append(res.Obs, o) }, nil); err != nil {
-		return nil, err
+	runErr := a.Run(ctx, src, func(o perception.VoiceObs) { res.Obs = append(res.Obs, o) }, nil)
+	if kwDone != nil {
+		kw := <-kwDone
+		if kw.err != nil {
+			runErr = errors.Join(runErr, fmt.Errorf("voice: keywords: %w", kw.err))
+		}
+		attachKeywords(res.Obs, kw.kws)
+	}
+	if runErr != nil {
+		return nil, runErr
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -62,6 +91,44 @@ func AnalyzeSamples(ctx context.Context, samples []float32, opts Opts) (*Analysi
 	src.collect()
 	res.Summary = Summarize(samples, res.Hops)
 	return res, nil
+}
+
+// spotAll feeds a whole recording to the spotter in the 20 ms pieces Run
+// uses, so it hears the file as a live run would.
+func spotAll(ctx context.Context, sp KeywordSpotter, samples []float32) ([]Keyword, error) {
+	var all []Keyword
+	const piece = 2 * HopSamples
+	for i := 0; i < len(samples); i += piece {
+		if i%(100*piece) == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		kws, err := sp.Spot(samples[i:min(i+piece, len(samples))], samplesToDuration(int64(i)))
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, kws...)
+	}
+	return all, nil
+}
+
+// attachKeywords marks each keyword on the first hop at or after the 20 ms
+// piece in which it was spotted (the last hop if it came at the very end),
+// one keyword per hop, as Run marks the hops it emits after a spot.
+func attachKeywords(obs []perception.VoiceObs, kws []Keyword) {
+	i := 0
+	for _, k := range kws {
+		from := k.At - 2*Hop
+		for i < len(obs) && (obs[i].At < from || obs[i].Keyword != "") {
+			i++
+		}
+		if i == len(obs) {
+			if len(obs) > 0 && obs[len(obs)-1].Keyword == "" {
+				obs[len(obs)-1].Keyword = k.Text
+			}
+			return
+		}
+		obs[i].Keyword = k.Text
+	}
 }
 
 // hopRecorder collects the analyser's full hop features as Run goes: Run

@@ -86,24 +86,33 @@ func stretchPulses(x []float32, hops []HopFeatures, left, right, globalPeak floa
 			start = k
 		}
 	}
+	// Walk out from the start one period at a time, as Praat does
+	// (Boersma 1993; Praat's Sound_Pitch_to_PointProcess_cc): a period
+	// that correlates poorly (r ≤ 0.3) or is nearly silent leaves no
+	// pulse but the walk goes on from where it best matched, and the
+	// stretch's edge gets a last pulse only when it is clearly periodic.
+	// Stopping at the first poor period instead, as this code once did,
+	// dropped the irregular stretches that carry most of the jitter and
+	// put jitter 5-25 % below Praat's on every reference file.
 	var before, after []float64
 	for dir := -1; dir <= 1; dir += 2 {
 		t := float64(start)
 		for {
 			period := Rate / f0At(hops, t)
-			next, r := bestCorrelation(x, t, period, dir)
-			if r < minPulseCorrelation || next < left || next > right {
-				break
-			}
-			if peak := math.Abs(float64(x[int(next+0.5)])); peak < 0.01*globalPeak {
-				break
-			}
-			if dir < 0 {
-				before = append(before, next)
-			} else {
-				after = append(after, next)
+			next, r, peak := bestCorrelation(x, t, period, dir)
+			if r == -1 {
+				next = t + float64(dir)*period
 			}
 			t = next
+			if next < left || next > right {
+				if r > 0.7 && peak > 0.023333*globalPeak {
+					before, after = addPulse(before, after, dir, next)
+				}
+				break
+			}
+			if r > minPulseCorrelation && peak > 0.01*globalPeak {
+				before, after = addPulse(before, after, dir, next)
+			}
 		}
 	}
 	out := make([]float64, 0, len(before)+1+len(after))
@@ -114,16 +123,26 @@ func stretchPulses(x []float32, hops []HopFeatures, left, right, globalPeak floa
 	return append(out, after...)
 }
 
-// bestCorrelation searches 0.8..1.2 periods from t in direction dir for the
-// position whose one-period neighbourhood correlates best with t's.
-func bestCorrelation(x []float32, t, period float64, dir int) (float64, float64) {
+func addPulse(before, after []float64, dir int, t float64) ([]float64, []float64) {
+	if dir < 0 {
+		return append(before, t), after
+	}
+	return before, append(after, t)
+}
+
+// bestCorrelation searches 0.8..1.25 periods from t in direction dir (the
+// range Praat searches) for the position whose one-period neighbourhood
+// correlates best with t's. It returns that position, the correlation (-1
+// when no window fits in x) and the largest magnitude in the matching
+// window, which Praat holds against the global peak.
+func bestCorrelation(x []float32, t, period float64, dir int) (float64, float64, float64) {
 	n := int(period + 0.5)
 	half := n / 2
 	ref := int(t+0.5) - half
 	if ref < 0 || ref+n > len(x) {
-		return 0, -1
+		return 0, -1, 0
 	}
-	lo, hi := int(0.8*period), int(1.2*period+0.5)
+	lo, hi := int(0.8*period), int(1.25*period+0.5)
 	corr := func(lag int) float64 {
 		c := ref + dir*lag
 		if c < 0 || c+n > len(x) {
@@ -152,7 +171,11 @@ func bestCorrelation(x []float32, t, period float64, dir int) (float64, float64)
 		prev, cur = cur, next
 	}
 	if bestLag < 0 {
-		return 0, -1
+		return 0, -1, 0
+	}
+	var peak float64
+	for k, c := 0, ref+dir*bestLag; k < n; k++ {
+		peak = math.Max(peak, math.Abs(float64(x[c+k])))
 	}
 	d := 0.0
 	if den := bestPrev - 2*best + bestNext; den < 0 && bestPrev > -1 && bestNext > -1 {
@@ -160,7 +183,7 @@ func bestCorrelation(x []float32, t, period float64, dir int) (float64, float64)
 	}
 	// From t itself, not its rounded sample: rounding at every step would
 	// shorten fractional periods to whole samples and walk off the peaks.
-	return t + float64(dir)*(float64(bestLag)+d), best
+	return t + float64(dir)*(float64(bestLag)+d), best, peak
 }
 
 // Perturb computes local jitter and shimmer from the pulses, as Praat's
@@ -182,8 +205,10 @@ func Perturb(x []float32, pulses []float64) Perturbation {
 		if !valid(t) {
 			continue
 		}
-		sumT += t
-		nT++
+		if isPeriod(pulses, i) {
+			sumT += t
+			nT++
+		}
 		if i == 1 {
 			continue
 		}
@@ -222,6 +247,21 @@ func Perturb(x []float32, pulses []float64) Perturbation {
 		p.ShimmerLocal = 100 * (sumDA / nDA) / (sumA / nA)
 	}
 	return p
+}
+
+// isPeriod says whether the valid interval ending at pulse i counts
+// towards the mean period: as in Praat's PointProcess_isPeriod, not when it
+// differs by more than maxPeriodFactor from both its neighbours (an octave
+// jump or a stray pulse), whatever their own length; the first and last
+// intervals, with one neighbour, always count.
+func isPeriod(pulses []float64, i int) bool {
+	t := pulses[i] - pulses[i-1]
+	off := func(n float64) bool { return n > 0 && math.Max(t, n)/math.Min(t, n) > maxPeriodFactor }
+	hasPrev, hasNext := i >= 2, i+1 < len(pulses)
+	if !hasPrev || !hasNext {
+		return true
+	}
+	return !(off(pulses[i-1]-pulses[i-2]) && off(pulses[i+1]-pulses[i]))
 }
 
 // hannRMS is the RMS of x around sample position mid under a Hann window

@@ -48,9 +48,10 @@ func praatMeasures(t *testing.T, file string) map[string]float64 {
 }
 
 // TestAgainstPraat compares the summary measures with Praat's on real
-// speech: mean F0 per file and on average within 5 %; jitter,
-// shimmer, HNR and intensity within fixed margins and correlated with
-// Praat's across the files. Run with -v for the comparison table.
+// speech, per file: mean F0 within 1 %, local jitter and shimmer within
+// 15 % of Praat's, HNR within 1.5 dB and intensity within
+// 1 dB; jitter, shimmer and HNR also correlate with Praat's across the
+// files. Run with -v for the comparison table.
 func TestAgainstPraat(t *testing.T) {
 	if _, err := exec.LookPath("praat"); err != nil {
 		t.Skip("praat not installed")
@@ -77,28 +78,35 @@ func TestAgainstPraat(t *testing.T) {
 			s.F0Mean, p["f0_mean"], s.JitterLocal, p["jitter"], s.ShimmerLocal, p["shimmer"], s.HNR, p["hnr"], s.IntensityMean, p["intensity"])
 		rel := math.Abs(s.F0Mean-p["f0_mean"]) / p["f0_mean"]
 		f0Err += rel
+		relTo := func(got, want float64) float64 { return math.Abs(got-want) / want }
+		// Tolerances sit a little above the worst file (F0 0.1 %, jitter
+		// 8 %, shimmer 2 %, HNR 1.1 dB, intensity 0.6 dB), so a regression
+		// of a few times that fails; each was checked to fail with the
+		// measure perturbed (F0 +1.5 %, jitter -30 %, shimmer +20 %, HNR
+		// +2 dB). Jitter's 15 % (the issue asked 25) also fails the pulse
+		// walk that stopped at the first poor period, 23 % low on one file.
 		checks := []struct {
-			name      string
-			got, want float64
-			tol       float64
+			name string
+			diff float64 // relative, or dB
+			tol  float64
 		}{
-			{"mean F0 (relative)", rel, 0, 0.05},
-			{"jitter", s.JitterLocal, p["jitter"], 0.8},
-			{"shimmer", s.ShimmerLocal, p["shimmer"], 1.5},
-			{"HNR", s.HNR, p["hnr"], 2.5},
-			{"intensity", s.IntensityMean, p["intensity"], 1},
+			{"mean F0 (relative)", rel, 0.01},
+			{"jitter (relative)", relTo(s.JitterLocal, p["jitter"]), 0.15},
+			{"shimmer (relative)", relTo(s.ShimmerLocal, p["shimmer"]), 0.15},
+			{"HNR (dB)", math.Abs(s.HNR - p["hnr"]), 1.5},
+			{"intensity (dB)", math.Abs(s.IntensityMean - p["intensity"]), 1},
 		}
 		for _, c := range checks {
-			if math.Abs(c.got-c.want) > c.tol {
-				t.Errorf("%s: %s %.3f, Praat %.3f (tolerance %.2f)", filepath.Base(file), c.name, c.got, c.want, c.tol)
+			if c.diff > c.tol {
+				t.Errorf("%s: %s differs from Praat's by %.3f (tolerance %.3f)", filepath.Base(file), c.name, c.diff, c.tol)
 			}
 		}
 		ours[0], theirs[0] = append(ours[0], s.JitterLocal), append(theirs[0], p["jitter"])
 		ours[1], theirs[1] = append(ours[1], s.ShimmerLocal), append(theirs[1], p["shimmer"])
 		ours[2], theirs[2] = append(ours[2], s.HNR), append(theirs[2], p["hnr"])
 	}
-	if mean := f0Err / float64(len(files)); mean > 0.05 {
-		t.Errorf("mean F0 differs from Praat's by %.1f %% on average, want ≤ 5 %%", 100*mean)
+	if mean := f0Err / float64(len(files)); mean > 0.01 {
+		t.Errorf("mean F0 differs from Praat's by %.2f %% on average, want ≤ 1 %%", 100*mean)
 	}
 	for i, name := range []string{"jitter", "shimmer", "HNR"} {
 		if r := correlation(ours[i], theirs[i]); r < 0.7 {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -172,5 +173,50 @@ func TestRunAttachesKeywords(t *testing.T) {
 	}
 	if sp.samples != len(x) {
 		t.Errorf("spotter heard %d samples of %d", sp.samples, len(x))
+	}
+}
+
+// A whole file's keywords are spotted beside its hops and land on the hop
+// of the piece they were heard in, once each; the spotter hears every
+// sample in order.
+func TestAnalyzeSamplesAttachesKeywords(t *testing.T) {
+	for _, at := range []time.Duration{0, 300 * time.Millisecond, 990 * time.Millisecond} {
+		o := DefaultOpts()
+		sp := &fakeSpotter{t: t, at: at}
+		o.Keywords = sp
+		x := tone(150, 1, 0.2)
+		res, err := AnalyzeSamples(t.Context(), x, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var marked []perception.VoiceObs
+		for _, ob := range res.Obs {
+			if ob.Keyword != "" {
+				marked = append(marked, ob)
+			}
+		}
+		if len(marked) != 1 || marked[0].Keyword != "stop" {
+			t.Fatalf("at %v: hops with a keyword: %+v", at, marked)
+		}
+		if got := marked[0].At; got < at-2*Hop || got > at+3*Hop {
+			t.Errorf("keyword heard by %v marked on the hop at %v", at, got)
+		}
+		if sp.samples != len(x) {
+			t.Errorf("spotter heard %d samples of %d", sp.samples, len(x))
+		}
+	}
+}
+
+type failingSpotter struct{}
+
+func (failingSpotter) Spot([]float32, time.Duration) ([]Keyword, error) {
+	return nil, errors.New("decoder gone")
+}
+
+func TestAnalyzeSamplesReportsSpotterError(t *testing.T) {
+	o := DefaultOpts()
+	o.Keywords = failingSpotter{}
+	if _, err := AnalyzeSamples(t.Context(), tone(150, 0.2, 0.2), o); err == nil || !strings.Contains(err.Error(), "decoder gone") {
+		t.Fatalf("err = %v, want the spotter's", err)
 	}
 }
