@@ -20,8 +20,8 @@
  *   pin N LEVEL     drive Arduino pin N (an input) to 0 or 1
  *   adc N MV        put MV millivolts on analog input AN (AVCC is 5000 mV)
  *   time            print "time t_ns": simulated time now
- *   mark            print "mark t_ns": the wall clock now, on the
- *                   simulated time line (see below)
+ *   mark            print "mark t_ns": the simulated instant the host's
+ *                   last byte reaches (or reached) the UART
  *   quit            exit
  * Every answer is one line: "ok ...", "pty PATH", "time T" or "error ...".
  * EOF on stdin quits too, so the harness never outlives its parent.
@@ -30,9 +30,12 @@
  * board's would be (which also keeps the host's CPU use low). On a busy
  * host it may fall behind, so a reader thread stamps every byte from the
  * pty with the wall-clock time it arrived, and the byte reaches the UART
- * at that instant of simulated time: the firmware sees the host's timing
- * as it was, however fast the simulation runs. "mark" gives that time
- * line's now, so a client can ask what the pins did from a host instant.
+ * that long after the previous one in simulated time: the firmware sees
+ * the host's timing as it was, however fast the simulation runs. Only a
+ * silence of the host longer than MAX_GAP, with nothing left to deliver,
+ * is shortened to MAX_GAP, so that a slow simulation catches up while the
+ * host waits. "mark" names the instant of the host's last byte, so a
+ * client can ask what the pins did after its last write.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -60,6 +63,7 @@
  * under 6 bytes per ms, far below the UART's 64-byte receive FIFO. */
 #define SLICE_CYCLES (F_CPU / 1000)
 #define NPINS 20 /* Uno: D0..D13, A0..A5 as D14..D19 */
+#define MAX_GAP 500000000ULL /* ns; far above any gap inside the protocol */
 
 static avr_t *avr;
 static struct timespec wall0;
@@ -80,6 +84,8 @@ static size_t inhead, intail; /* indexes mod INQ */
 static pthread_mutex_t inmu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_t reader;
 static volatile int reading;
+static int64_t offset;   /* delivery time - wall time of the host's bytes */
+static uint64_t last_at; /* delivery time of the host's last byte */
 static size_t outlen;
 
 static uint64_t now_ns(void) { return (cycle_base + avr->cycle) * 1000000000ULL / F_CPU; }
@@ -93,6 +99,29 @@ static uint64_t wall_ns(void) {
 	return d > 0 ? (uint64_t)d : 0;
 }
 
+/* take_host moves what the host has written into the queue, stamped.
+ * Called with inmu held, by the reader thread and by "mark" (so a mark
+ * covers every byte written before it was asked for). */
+static void take_host(int fd) {
+	uint8_t buf[256];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) > 0) {
+		uint64_t sim = now_ns(); /* a racy read of avr->cycle: a hint only */
+		uint64_t at = (uint64_t)((int64_t)wall_ns() + offset);
+		if (inhead == intail && at > sim + MAX_GAP) {
+			offset -= (int64_t)(at - (sim + MAX_GAP));
+			at = sim + MAX_GAP;
+		}
+		if (at < sim) at = sim; /* delivered at the next slice */
+		last_at = at;
+		for (ssize_t i = 0; i < n && (intail + 1) % INQ != inhead; i++) {
+			inq[intail].b = buf[i];
+			inq[intail].at = at;
+			intail = (intail + 1) % INQ;
+		}
+	}
+}
+
 /* read_host stamps the host's bytes as they arrive. A pty whose client
  * side is closed polls as hung up: wait for the client to open it. */
 static void *read_host(void *arg) {
@@ -104,16 +133,8 @@ static void *read_host(void *arg) {
 			usleep(10000);
 			continue;
 		}
-		uint8_t buf[256];
-		ssize_t n = read(fd, buf, sizeof buf);
-		if (n <= 0) continue;
-		uint64_t at = wall_ns();
 		pthread_mutex_lock(&inmu);
-		for (ssize_t i = 0; i < n && (intail + 1) % INQ != inhead; i++) {
-			inq[intail].b = buf[i];
-			inq[intail].at = at;
-			intail = (intail + 1) % INQ;
-		}
+		take_host(fd);
 		pthread_mutex_unlock(&inmu);
 	}
 	return NULL;
@@ -128,13 +149,24 @@ static int pin_port(int pin, char *port, int *bit) {
 	return 0;
 }
 
-static void on_pin(struct avr_irq_t *irq, uint32_t value, void *param) {
+/* on_port sees every write of a PORT register. A watched pin's level is
+ * its output latch: driven when the pin is an output, the pull-up when it
+ * is an input. The latch, not simavr's per-pin IRQ, is the truth here:
+ * simavr raises a pin's IRQ only while it is an output, so a pin turned
+ * input (and its latch cleared) would keep its last level in the trace. */
+static int watched[NPINS];
+static void on_port(struct avr_irq_t *irq, uint32_t value, void *param) {
 	(void)irq;
-	int pin = (int)(intptr_t)param;
-	int v = value ? 1 : 0;
-	if (v == level[pin]) return; /* port writes that change nothing */
-	level[pin] = v;
-	fprintf(edges, "%d %llu %d\n", pin, (unsigned long long)now_ns(), v);
+	char port = (char)(intptr_t)param;
+	for (int pin = 0; pin < NPINS; pin++) {
+		char pp;
+		int bit;
+		if (!watched[pin] || pin_port(pin, &pp, &bit) < 0 || pp != port) continue;
+		int v = (value >> bit) & 1;
+		if (v == level[pin]) continue; /* port writes that change nothing here */
+		level[pin] = v;
+		fprintf(edges, "%d %llu %d\n", pin, (unsigned long long)now_ns(), v);
+	}
 }
 
 static void on_uart_out(struct avr_irq_t *irq, uint32_t value, void *param) {
@@ -168,6 +200,8 @@ static int open_pty(void) {
 	master = m;
 	pthread_mutex_lock(&inmu);
 	inhead = intail = 0;
+	offset = 0;
+	last_at = now_ns();
 	pthread_mutex_unlock(&inmu);
 	reading = 1;
 	if (pthread_create(&reader, NULL, read_host, (void *)(intptr_t)m) != 0) {
@@ -236,7 +270,11 @@ static int command(char *line) {
 	} else if (sscanf(line, "adc %d %d", &a, &b) == 2) {
 		drive_adc(a, b);
 	} else if (strncmp(line, "mark", 4) == 0) {
-		fprintf(answers, "mark %llu\n", (unsigned long long)wall_ns());
+		pthread_mutex_lock(&inmu);
+		if (master >= 0) take_host(master);
+		uint64_t at = last_at;
+		pthread_mutex_unlock(&inmu);
+		fprintf(answers, "mark %llu\n", (unsigned long long)at);
 	} else if (strncmp(line, "time", 4) == 0) {
 		fprintf(answers, "time %llu\n", (unsigned long long)now_ns());
 	} else {
@@ -300,9 +338,12 @@ static int service(void) {
 	return 0;
 }
 
-/* pace sleeps while simulated time is ahead of the wall clock. */
+/* pace sleeps while simulated time is ahead of the host's time line. */
 static void pace(void) {
-	int64_t ahead = (int64_t)now_ns() - (int64_t)wall_ns();
+	pthread_mutex_lock(&inmu);
+	int64_t host = (int64_t)wall_ns() + offset;
+	pthread_mutex_unlock(&inmu);
+	int64_t ahead = (int64_t)now_ns() - host;
 	if (ahead > 0) {
 		struct timespec d = {.tv_sec = ahead / 1000000000LL, .tv_nsec = ahead % 1000000000LL};
 		nanosleep(&d, NULL);
@@ -375,12 +416,14 @@ int main(int argc, char **argv) {
 			fprintf(stderr, "harness: -p %s: want Arduino pins 0..%d separated by commas\n", pins, NPINS - 1);
 			return 2;
 		}
-		avr_irq_register_notify(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(port), bit), on_pin, (void *)(intptr_t)pin);
+		watched[pin] = 1;
 		p = *end == ',' ? end + 1 : end;
 	}
+	for (const char *port = "BCD"; *port; port++)
+		avr_irq_register_notify(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(*port), IOPORT_IRQ_REG_PORT), on_port, (void *)(intptr_t)*port);
 
-	if (open_pty() < 0) return 1;
 	clock_gettime(CLOCK_MONOTONIC, &wall0);
+	if (open_pty() < 0) return 1;
 	for (;;) {
 		if (master >= 0) {
 			uint64_t stop = avr->cycle + SLICE_CYCLES;
