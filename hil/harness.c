@@ -234,6 +234,11 @@ static int plug(void) {
 	return open_pty();
 }
 
+/* drive_pin holds an input pin at a level, as a sensor wired to it does.
+ * Raising the pin's IRQ alone would not last: simavr re-raises the IRQs
+ * of a port's pins on every write of that port (the servo pulses on the
+ * same port), so the level is also set as the port's external state. */
+static uint8_t ext_mask[3], ext_value[3]; /* ports B, C, D */
 static void drive_pin(int pin, int v) {
 	char port;
 	int bit;
@@ -241,6 +246,11 @@ static void drive_pin(int pin, int v) {
 		fprintf(answers, "error pin %d: the Uno has pins 0..%d\n", pin, NPINS - 1);
 		return;
 	}
+	int k = port - 'B';
+	ext_mask[k] |= (uint8_t)(1 << bit);
+	ext_value[k] = (uint8_t)((ext_value[k] & ~(1 << bit)) | ((v ? 1 : 0) << bit));
+	avr_ioport_external_t ext = {.name = (unsigned long)port, .mask = ext_mask[k], .value = ext_value[k]};
+	avr_ioctl(avr, AVR_IOCTL_IOPORT_SET_EXTERNAL(port), &ext);
 	avr_irq_t *irq = avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(port), bit);
 	avr_raise_irq(irq, v ? 1 : 0);
 	fprintf(answers, "ok pin %d %d\n", pin, v ? 1 : 0);
