@@ -124,8 +124,11 @@ func New(p *robot.Profile, a *gfirmata.Adaptor) (*Board, error) {
 	return b, nil
 }
 
-// window is the joint's calibrated pulse range in whole µs, so the
-// Arduino itself refuses anything outside it.
+// window is the joint's calibrated pulse range in whole µs. Writes are
+// clamped to it here. The Arduino clamps too, but only as wide a window
+// as the Servo library can hold: it keeps min and max as int8 steps of
+// 4 µs from 544 and 2400 µs, so a min above 1056 or a max below 1892
+// wraps around to a wider window (`make hil` measures the pulses).
 func window(j robot.JointConfig) (lo, hi int) {
 	p := j.Pulse
 	return int(math.Floor(min(p.Min, p.Max))), int(math.Ceil(max(p.Min, p.Max)))

@@ -92,7 +92,8 @@ func startHarness(t *testing.T) *harness {
 	dir := t.TempDir()
 	h := &harness{t: t, lines: make(chan string, 16), link: filepath.Join(dir, "ttyACM0"), edges: filepath.Join(dir, "edges")}
 	h.cmd = exec.Command(bin, "-f", elf, "-l", h.link, "-e", h.edges)
-	h.cmd.Stderr = os.Stderr
+	stderr := &lockedBuffer{}
+	h.cmd.Stderr = stderr // simavr's chatter; shown when the test fails
 	var err error
 	if h.in, err = h.cmd.StdinPipe(); err != nil {
 		t.Fatal(err)
@@ -121,9 +122,30 @@ func startHarness(t *testing.T) *harness {
 			h.cmd.Process.Kill()
 			<-done
 		}
+		if t.Failed() {
+			t.Logf("harness stderr:\n%s", stderr.String())
+		}
 	})
 	h.expect("pty ")
 	return h
+}
+
+// lockedBuffer collects the harness's stderr, written by exec's copier.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // expect waits for the harness's next answer, which must start with want.
