@@ -113,7 +113,7 @@ func New(p *robot.Profile, a *gfirmata.Adaptor) (*Board, error) {
 		if j.Channel >= len(pins) || !slices.Contains(pins[j.Channel].SupportedModes, client.Servo) {
 			return nil, fmt.Errorf("firmata: joint %s: pin %d cannot drive a servo on this board (%d pins)", j.ID, j.Channel, len(pins))
 		}
-		lo, hi := window(j)
+		lo, hi := servoWindow(window(j))
 		if err := a.Board.ServoConfig(j.Channel, hi, lo); err != nil {
 			return nil, fmt.Errorf("firmata: joint %s: servo config pin %d: %w", j.ID, j.Channel, err)
 		}
@@ -124,14 +124,28 @@ func New(p *robot.Profile, a *gfirmata.Adaptor) (*Board, error) {
 	return b, nil
 }
 
-// window is the joint's calibrated pulse range in whole µs. Writes are
-// clamped to it here. The Arduino clamps too, but only as wide a window
-// as the Servo library can hold: it keeps min and max as int8 steps of
-// 4 µs from 544 and 2400 µs, so a min above 1056 or a max below 1892
-// wraps around to a wider window (`make hil` measures the pulses).
+// window is the joint's calibrated pulse range in whole µs; writes are
+// clamped to it here.
 func window(j robot.JointConfig) (lo, hi int) {
 	p := j.Pulse
 	return int(math.Floor(min(p.Min, p.Max))), int(math.Ceil(max(p.Min, p.Max)))
+}
+
+// The AVR Servo library (1.3.0, Servo::attach) keeps a servo's min and
+// max as int8 steps of 4 µs from 544 and 2400 µs, so it can hold a min of
+// at most 544+128·4 µs and a max of at least 2400−127·4 µs.
+const (
+	servoMaxMinUS = 1056
+	servoMinMaxUS = 1892
+)
+
+// servoWindow is the window sent in SERVO_CONFIG: the calibrated one,
+// widened to what the Servo library can hold. A narrower window wraps
+// around in its int8s and the board's own clamp is lost (seen in `make
+// hil`: a head_tilt window of 1200..1800 µs let 2500 µs through), while
+// the widened one still stops a stray write at about 1056..1892 µs.
+func servoWindow(lo, hi int) (int, int) {
+	return min(lo, servoMaxMinUS), max(hi, servoMinMaxUS)
 }
 
 // Write sends each named joint's pulse from its calibration.

@@ -198,9 +198,11 @@ func TestConfigureServoPins(t *testing.T) {
 	// calibrated window, then SET_PIN_MODE servo, pin by pin.
 	want := strings.Join([]string{
 		"F0 70 03 04 07 34 10 F7", "F4 03 04", // head_pan 900..2100 µs
-		"F0 70 05 30 09 08 0E F7", "F4 05 04", // head_tilt 1200..1800
-		"F0 70 06 62 09 56 0D F7", "F4 06 04", // head_roll 1250..1750
-		"F0 70 09 46 0A 72 0C F7", "F4 09 04", // jaw 1350..1650
+		// 1200..1800, 1250..1750 and 1350..1650 µs go out widened to
+		// 1056..1892, the narrowest window the Servo library can hold.
+		"F0 70 05 20 08 64 0E F7", "F4 05 04", // head_tilt
+		"F0 70 06 20 08 64 0E F7", "F4 06 04", // head_roll
+		"F0 70 09 20 08 64 0E F7", "F4 09 04", // jaw
 		"F0 70 0A 58 04 60 12 F7", "F4 0A 04", // arm_left_shoulder 600..2400
 		"F0 70 0B 04 07 34 10 F7", "F4 0B 04", // arm_left_elbow 900..2100
 		"F0 70 0C 58 04 60 12 F7", "F4 0C 04", // arm_right_shoulder
