@@ -38,8 +38,9 @@ import (
 //     (2 µs) for the interrupt's own delay. The typical (median) pulse
 //     of a joint is within resUS of the µs sent.
 //   - Jitter. Timer1's compare interrupt waits while millis()'s Timer0
-//     overflow or the UART's receive interrupt runs, so single pulses
-//     come out a few µs long or short; each is within jitterUS.
+//     overflow or the UART's receive interrupt runs (a few µs each, and
+//     they can queue), so single pulses come out a few µs long or short;
+//     each is within jitterUS (up to 5.6 µs seen in steady runs).
 //   - Frame. Firmata declares MAX_SERVOS = 12 Servo objects on the Uno;
 //     the library pulses its 12 channels one after another, and channels
 //     never attached still take their default 1500 µs, so a frame is
@@ -47,7 +48,7 @@ import (
 //     is longer.
 const (
 	resUS    = 1.0
-	jitterUS = 8.0
+	jitterUS = 16.0
 	frame    = 20 * time.Millisecond
 	channels = 12
 	idleUS   = 1500.0
