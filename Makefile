@@ -6,7 +6,7 @@ BIN   := bin/kindred
 # Tests and benchmarks of the whole module on a 2-core machine.
 TEST_TIMEOUT ?= 20m
 
-.PHONY: deps test-deps build run test bench lint soak clean
+.PHONY: deps test-deps build run test bench lint soak clean hil
 
 deps:
 	@bash scripts/deps.sh
@@ -44,5 +44,22 @@ lint: test-deps
 soak: build
 	KINDRED_SOAK=full bash scripts/with-audio.sh $(GO) test -run Soak -timeout 3h ./...
 
+# Firmware in the loop: the real StandardFirmata, built for an Uno from the
+# upstream sources in FIRMWARE (read there, never copied here), runs in
+# simavr behind hil/harness; Kindred's Firmata board drives it over a pty.
+# Ends with the table of commanded angle, expected and measured pulse.
+FIRMWARE  ?= $(abspath ../shared/firmware)
+HIL_BUILD := hil/build
+hil:
+	@bash scripts/deps.sh --with-hil
+	@test -f "$(FIRMWARE)/StandardFirmata/StandardFirmata.ino" -a -f "$(FIRMWARE)/Servo/src/avr/Servo.cpp" -a -f "$(FIRMWARE)/Firmata/Firmata.cpp" || \
+	  { echo "make hil: no Firmata 2.5.9 / Servo 1.3.0 / StandardFirmata sources under $(FIRMWARE); fix: make hil FIRMWARE=/path/to/firmware (folders Firmata/, Servo/, StandardFirmata/)" >&2; exit 1; }
+	@$(MAKE) -s --no-print-directory -f hil/build.mk FIRMWARE="$(FIRMWARE)" BUILD=$(HIL_BUILD)
+	@rm -f $(HIL_BUILD)/pulses.txt
+	KINDRED_HIL_HARNESS=$(CURDIR)/$(HIL_BUILD)/harness KINDRED_HIL_FIRMWARE=$(CURDIR)/$(HIL_BUILD)/StandardFirmata.elf \
+	  KINDRED_HIL_TABLE=$(CURDIR)/$(HIL_BUILD)/pulses.txt \
+	  $(GO) test -tags hil -count=1 -timeout 10m -run HIL ./robot/firmata/
+	@cat $(HIL_BUILD)/pulses.txt
+
 clean:
-	rm -rf bin .kindred-xdg
+	rm -rf bin .kindred-xdg hil/build

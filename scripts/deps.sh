@@ -17,12 +17,18 @@ media=(opencv-doc pocketsphinx-testdata alsa-utils)
 # otherwise pick (without it the bench reports that reference as missing).
 bench=(python3-opencv)
 
+# `make hil`: the AVR toolchain and Arduino core to build StandardFirmata,
+# and simavr to run it (libelf-dev for simavr's pkg-config file). Not
+# arduino-mk or arduino: they pull in the Java IDE.
+hil=(gcc-avr avr-libc arduino-core-avr simavr libsimavr-dev libelf-dev make gcc)
+
 want=("${runtime[@]}")
 for arg in "$@"; do
   case "$arg" in
     --with-test-media) want+=("${media[@]}") ;;
     --with-bench) want+=("${bench[@]}") ;;
-    *) echo "deps.sh: unknown option $arg (--with-test-media, --with-bench)" >&2; exit 2 ;;
+    --with-hil) want+=("${hil[@]}") ;;
+    *) echo "deps.sh: unknown option $arg (--with-test-media, --with-bench, --with-hil)" >&2; exit 2 ;;
   esac
 done
 

@@ -7,5 +7,6 @@
 // pulse window, and positions are sent as pulse widths in microseconds
 // (Arduino's Servo.write takes values of 544 and up as µs), so gobot's
 // 0–180° mapping is never used. Unchanged pulses are not resent. Release
-// and Halt switch pins to OUTPUT, which detaches the servo (it goes limp).
+// and Halt detach the servo and drive its pin low (it goes limp); Halt
+// first holds the last pulses long enough for the servos to get there.
 package firmata

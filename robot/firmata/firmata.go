@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"gobot.io/x/gobot/v2"
 	gfirmata "gobot.io/x/gobot/v2/platforms/firmata"
@@ -21,6 +22,14 @@ import (
 // extendedAnalog is the Firmata sysex for analog writes to pins above 15.
 const extendedAnalog = 0x6F
 
+// settle is how long Halt holds the last pulses on the wire before it lets
+// the servos go. The AVR Servo library takes a new width at its next
+// frame (20 ms, up to 22.4 ms with StandardFirmata's 12 channels on an
+// Uno), and a servo needs several pulses to get to it; detaching sooner
+// leaves a joint limp short of the safe pose (seen in `make hil`: the
+// shoulders stopped 24 µs, about 2.5°, away).
+const settle = 100 * time.Millisecond
+
 // Board is a Firmata body. Its methods may be called from several
 // goroutines (the limiter, calibration, Halt).
 type Board struct {
@@ -31,6 +40,9 @@ type Board struct {
 	last   map[int]int         // µs last sent per pin
 	limp   map[int]bool
 	halted bool
+	sentAt time.Time // last pulse change on the wire
+	now    func() time.Time
+	sleep  func(time.Duration)
 
 	// Sensor pins: the listener goroutine owns nothing but values, under
 	// valMu; the rest is guarded by mu.
@@ -88,6 +100,8 @@ func New(p *robot.Profile, a *gfirmata.Adaptor) (*Board, error) {
 		joints: make(map[robot.JointID]robot.JointConfig, len(p.Joints)),
 		last:   map[int]int{},
 		limp:   map[int]bool{},
+		now:    time.Now,
+		sleep:  time.Sleep,
 	}
 	for _, j := range p.Joints {
 		b.joints[j.ID] = j
@@ -99,7 +113,7 @@ func New(p *robot.Profile, a *gfirmata.Adaptor) (*Board, error) {
 		if j.Channel >= len(pins) || !slices.Contains(pins[j.Channel].SupportedModes, client.Servo) {
 			return nil, fmt.Errorf("firmata: joint %s: pin %d cannot drive a servo on this board (%d pins)", j.ID, j.Channel, len(pins))
 		}
-		lo, hi := window(j)
+		lo, hi := servoWindow(window(j))
 		if err := a.Board.ServoConfig(j.Channel, hi, lo); err != nil {
 			return nil, fmt.Errorf("firmata: joint %s: servo config pin %d: %w", j.ID, j.Channel, err)
 		}
@@ -110,11 +124,28 @@ func New(p *robot.Profile, a *gfirmata.Adaptor) (*Board, error) {
 	return b, nil
 }
 
-// window is the joint's calibrated pulse range in whole µs, so the
-// Arduino itself refuses anything outside it.
+// window is the joint's calibrated pulse range in whole µs; writes are
+// clamped to it here.
 func window(j robot.JointConfig) (lo, hi int) {
 	p := j.Pulse
 	return int(math.Floor(min(p.Min, p.Max))), int(math.Ceil(max(p.Min, p.Max)))
+}
+
+// The AVR Servo library (1.3.0, Servo::attach) keeps a servo's min and
+// max as int8 steps of 4 µs from 544 and 2400 µs, so it can hold a min of
+// at most 544+128·4 µs and a max of at least 2400−127·4 µs.
+const (
+	servoMaxMinUS = 1056
+	servoMinMaxUS = 1892
+)
+
+// servoWindow is the window sent in SERVO_CONFIG: the calibrated one,
+// widened to what the Servo library can hold. A narrower window wraps
+// around in its int8s and the board's own clamp is lost (seen in `make
+// hil`: a head_tilt window of 1200..1800 µs let 2500 µs through), while
+// the widened one still stops a stray write at about 1056..1892 µs.
+func servoWindow(lo, hi int) (int, int) {
+	return min(lo, servoMaxMinUS), max(hi, servoMinMaxUS)
 }
 
 // Write sends each named joint's pulse from its calibration.
@@ -167,6 +198,7 @@ func (b *Board) send(j robot.JointConfig, us float64) error {
 		return fmt.Errorf("firmata: pin %d: %w", pin, err)
 	}
 	b.last[pin] = v
+	b.sentAt = b.now()
 	return nil
 }
 
@@ -202,7 +234,8 @@ func (b *Board) WritePulse(ctx context.Context, id robot.JointID, us float64) er
 	return b.send(wide, us)
 }
 
-// Release detaches a joint's servo (pin to OUTPUT) so it goes limp.
+// Release detaches a joint's servo and drives its pin low so it goes
+// limp.
 func (b *Board) Release(id robot.JointID) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -213,16 +246,28 @@ func (b *Board) Release(id robot.JointID) error {
 	return b.release(j.Channel)
 }
 
+// release detaches the servo by leaving servo mode, through INPUT to
+// OUTPUT. The Servo library ends a pulse only on an attached channel, so
+// a detach in the middle of a pulse leaves the pin high for good: one
+// endless pulse (seen in `make hil`). Arduino's pinMode(INPUT) clears the
+// pin's output latch ("explicitly disables the internal pullups", Arduino
+// reference, pinMode), and OUTPUT then drives it low. Firmata's
+// digital-write message is not used: it rewrites all eight pins of a
+// port and turns on the pull-up of any input pin gobot last saw high.
 func (b *Board) release(pin int) error {
 	b.limp[pin] = true
 	delete(b.last, pin)
+	if err := b.a.Board.SetPinMode(pin, client.Input); err != nil {
+		return fmt.Errorf("firmata: release pin %d: %w", pin, err)
+	}
 	if err := b.a.Board.SetPinMode(pin, client.Output); err != nil {
 		return fmt.Errorf("firmata: release pin %d: %w", pin, err)
 	}
 	return nil
 }
 
-// Halt detaches every servo and closes the connection. Idempotent.
+// Halt holds the last pulses for settle, then detaches every servo and
+// closes the connection. Idempotent.
 func (b *Board) Halt() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -230,6 +275,11 @@ func (b *Board) Halt() error {
 		return nil
 	}
 	b.halted = true
+	if !b.sentAt.IsZero() {
+		if d := settle - b.now().Sub(b.sentAt); d > 0 {
+			b.sleep(d)
+		}
+	}
 	var errs []error
 	for _, j := range b.order {
 		if !b.limp[j.Channel] {

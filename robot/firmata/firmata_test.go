@@ -198,9 +198,11 @@ func TestConfigureServoPins(t *testing.T) {
 	// calibrated window, then SET_PIN_MODE servo, pin by pin.
 	want := strings.Join([]string{
 		"F0 70 03 04 07 34 10 F7", "F4 03 04", // head_pan 900..2100 µs
-		"F0 70 05 30 09 08 0E F7", "F4 05 04", // head_tilt 1200..1800
-		"F0 70 06 62 09 56 0D F7", "F4 06 04", // head_roll 1250..1750
-		"F0 70 09 46 0A 72 0C F7", "F4 09 04", // jaw 1350..1650
+		// 1200..1800, 1250..1750 and 1350..1650 µs go out widened to
+		// 1056..1892, the narrowest window the Servo library can hold.
+		"F0 70 05 20 08 64 0E F7", "F4 05 04", // head_tilt
+		"F0 70 06 20 08 64 0E F7", "F4 06 04", // head_roll
+		"F0 70 09 20 08 64 0E F7", "F4 09 04", // jaw
 		"F0 70 0A 58 04 60 12 F7", "F4 0A 04", // arm_left_shoulder 600..2400
 		"F0 70 0B 04 07 34 10 F7", "F4 0B 04", // arm_left_elbow 900..2100
 		"F0 70 0C 58 04 60 12 F7", "F4 0C 04", // arm_right_shoulder
@@ -255,7 +257,9 @@ func TestReleaseCalibrateHalt(t *testing.T) {
 	if err := b.Release(robot.Jaw); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := d.take(), "F4 09 01"; got != want { // OUTPUT detaches the servo
+	// Leaving servo mode detaches it; through INPUT the pin's latch is
+	// cleared, so OUTPUT drives it low even if the detach cut a pulse.
+	if got, want := d.take(), "F4 09 00, F4 09 01"; got != want {
 		t.Errorf("release\n got %s\nwant %s", got, want)
 	}
 	if err := b.Write(ctx, robot.Pose{robot.Jaw: 10}); err != nil || d.take() != "" {
@@ -277,7 +281,7 @@ func TestReleaseCalibrateHalt(t *testing.T) {
 	if err := b.Halt(); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := d.take(), "F4 03 01, F4 05 01, F4 06 01, F4 0A 01, F4 0B 01, F4 0C 01, F4 0D 01"; got != want {
+	if got, want := d.take(), "F4 03 00, F4 03 01, F4 05 00, F4 05 01, F4 06 00, F4 06 01, F4 0A 00, F4 0A 01, F4 0B 00, F4 0B 01, F4 0C 00, F4 0C 01, F4 0D 00, F4 0D 01"; got != want {
 		t.Errorf("halt\n got %s\nwant %s", got, want)
 	}
 }
@@ -368,5 +372,46 @@ func TestHighPinUsesExtendedAnalog(t *testing.T) {
 	// 1200 µs = 0x4B0: LSB 0x30, MSB 0x09.
 	if got, want := d.take(), "F0 70 16 04 07 34 10 F7, F4 16 04, F0 6F 16 30 09 F7"; got != want {
 		t.Errorf("got %s\nwant %s", got, want)
+	}
+}
+
+// Halt holds the last pulses on the wire for the settle time before it
+// lets the servos go, counted from the last pulse change, so the servos
+// get to the pose the limiter left them in.
+func TestHaltHoldsLastPulses(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		write     bool
+		sinceLast time.Duration
+		wantSleep []time.Duration
+	}{
+		{"just written", true, 30 * time.Millisecond, []time.Duration{70 * time.Millisecond}},
+		{"written long ago", true, 150 * time.Millisecond, nil},
+		{"never written", false, 0, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, d := connect(t, profile(t))
+			d.take()
+			now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			var slept []time.Duration
+			b.SetClock(func() time.Time { return now }, func(x time.Duration) {
+				if got := d.take(); strings.Contains(got, "F4") {
+					t.Errorf("servos let go before the hold: %s", got)
+				}
+				slept = append(slept, x)
+			})
+			if tc.write {
+				if err := b.Write(t.Context(), robot.Pose{robot.HeadPan: 10}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			now = now.Add(tc.sinceLast)
+			if err := b.Halt(); err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(slept) != fmt.Sprint(tc.wantSleep) {
+				t.Errorf("held %v, want %v", slept, tc.wantSleep)
+			}
+		})
 	}
 }
