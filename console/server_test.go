@@ -4,17 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -24,6 +19,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/kindred-hri/kindred/internal/testpki"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/robot"
@@ -501,33 +497,12 @@ func TestServeNeedsTLSOrConsentBeyondLoopback(t *testing.T) {
 // selfSigned is a TLS configuration with a fresh certificate for 127.0.0.1.
 func selfSigned(t *testing.T) *tls.Config {
 	t.Helper()
-	cert, _ := selfSignedCert(t)
+	cert, _ := testpki.SelfSigned(t)
 	return &tls.Config{Certificates: []tls.Certificate{cert}}
 }
 
-func selfSignedCert(t *testing.T) (tls.Certificate, *x509.Certificate) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "kiri"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, KeyUsage: x509.KeyUsageDigitalSignature,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, leaf
-}
-
 func TestServeHTTPS(t *testing.T) {
-	cert, leaf := selfSignedCert(t)
+	cert, leaf := testpki.SelfSigned(t)
 	c, addr := liveConsole(t, Opts{Robot: "kiri", Status: painStatus, TLS: &tls.Config{Certificates: []tls.Certificate{cert}}})
 	pool := x509.NewCertPool()
 	pool.AddCert(leaf)

@@ -2,30 +2,24 @@ package main
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"fmt"
 	"io"
-	"math/big"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kindred-hri/kindred/internal/testpki"
 )
 
 // Beyond loopback the console needs TLS or an explicit --insecure-http;
 // anything else is one line and exit 2, before anything starts.
 func TestConsoleBeyondLoopbackNeedsTLS(t *testing.T) {
 	dir := t.TempDir()
-	cert, key, _ := writeTestCert(t, dir)
+	cert, key, _ := testpki.WriteSelfSigned(t, dir)
 	garbage := filepath.Join(dir, "garbage.pem")
 	if err := os.WriteFile(garbage, []byte("not a certificate\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -61,7 +55,7 @@ func TestConsoleBeyondLoopbackNeedsTLS(t *testing.T) {
 // only its file is named. With --tls-cert the console speaks HTTPS.
 func TestConsoleTokenShownOnceAndNeverBeyondLoopback(t *testing.T) {
 	dir := t.TempDir()
-	certFile, keyFile, pool := writeTestCert(t, dir)
+	certFile, keyFile, pool := testpki.WriteSelfSigned(t, dir)
 	t.Setenv("KINDRED_CONSOLE_TOKEN", "")
 	t.Setenv("HOME", dir)
 	config := func(name string) string {
@@ -150,39 +144,4 @@ func authorisedStatus(ctx context.Context, client *http.Client, base, token stri
 	defer resp.Body.Close()
 	io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode == http.StatusOK && (resp.TLS != nil) == strings.HasPrefix(base, "https:")
-}
-
-// writeTestCert writes a fresh self-signed certificate for 127.0.0.1 and
-// its key as PEM files in dir.
-func writeTestCert(t *testing.T, dir string) (certFile, keyFile string, roots *x509.CertPool) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "kiri"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, KeyUsage: x509.KeyUsageDigitalSignature,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kder, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	for path, block := range map[string]*pem.Block{certFile: {Type: "CERTIFICATE", Bytes: der}, keyFile: {Type: "EC PRIVATE KEY", Bytes: kder}} {
-		if err := os.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
-			t.Fatal(fmt.Errorf("%s: %w", path, err))
-		}
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	roots = x509.NewCertPool()
-	roots.AddCert(leaf)
-	return certFile, keyFile, roots
 }
