@@ -625,9 +625,11 @@ func (e *Engine) escalate(level AlertLevel, reason string) bool {
 	case StateEngaging, StateAttending, StateConcerned, StateComforting:
 		e.pendingAlert = &Alert{Level: level, Reason: reason}
 		return e.fire(trEscalate, reason)
-	case StatePaused, StateFault:
-		// No state to move to: a supervisor has the robot, or it is broken.
-		// The carer is told all the same; the robot says nothing.
+	case StatePaused, StateFault, StateIdle, StateAsleep:
+		// No state to move to: a supervisor has the robot, it is broken, or
+		// the person is out of view (someone who called for help and then
+		// left the camera's view may have fallen). The carer is told all
+		// the same; the robot says nothing.
 		e.raiseAlert(level, reason, false)
 	}
 	return false

@@ -600,6 +600,12 @@ func TestCallForHelpNeedsASecondCueToBeUrgent(t *testing.T) {
 		{"said again", func(h *harness) { h.event(25, perception.EventKeyword, "help") }, []AlertLevel{AlertUrgent}},
 		{"then moaning", func(h *harness) { moan(h, 20) }, []AlertLevel{AlertUrgent}},
 		{"moaning after the wait is a new episode", func(h *harness) { h.tick(41); moan(h, 50) }, []AlertLevel{AlertWarning}},
+		{"out of view before the wait ended: still told", func(h *harness) {
+			h.absent(11)
+			for at := 11.0; at < 45; at += 0.5 {
+				h.absent(at)
+			}
+		}, []AlertLevel{AlertWarning}},
 		{"opted out before the wait ended", func(h *harness) {
 			h.command(15, Command{Cmd: CmdOptOut})
 			h.tick(60)
