@@ -74,6 +74,9 @@ func f0At(hops []HopFeatures, t float64) float64 {
 func stretchPulses(x []float32, hops []HopFeatures, left, right, globalPeak float64) []float64 {
 	mid := (left + right) / 2
 	period := Rate / f0At(hops, mid)
+	if !(period > 0) || math.IsInf(period, 0) {
+		return nil // no pitch to walk by
+	}
 	// The absolute extremum within half a period of the middle.
 	lo, hi := int(mid-period/2), int(mid+period/2)
 	lo, hi = max(lo, 0), min(hi, len(x)-1)
@@ -97,10 +100,16 @@ func stretchPulses(x []float32, hops []HopFeatures, left, right, globalPeak floa
 	var before, after []float64
 	for dir := -1; dir <= 1; dir += 2 {
 		t := float64(start)
-		for {
+		// Every step moves at least 0.8 of a period of at most the ceiling
+		// F0, so a walk across the stretch ends within this many steps;
+		// the bound only guards against a pitch track that is not finite.
+		for steps := int((right-left)/(0.8*Rate/maxF0Hz(hops))) + 2; steps > 0; steps-- {
 			period := Rate / f0At(hops, t)
+			if !(period > 0) || math.IsInf(period, 0) {
+				break
+			}
 			next, r, peak := bestCorrelation(x, t, period, dir)
-			if r == -1 {
+			if r == -1 || float64(dir)*(next-t) < 0.5*period {
 				next = t + float64(dir)*period
 			}
 			t = next
@@ -121,6 +130,15 @@ func stretchPulses(x []float32, hops []HopFeatures, left, right, globalPeak floa
 	}
 	out = append(out, float64(start))
 	return append(out, after...)
+}
+
+// maxF0Hz is the highest pitch among the hops (1 when none is positive).
+func maxF0Hz(hops []HopFeatures) float64 {
+	m := 1.0
+	for _, h := range hops {
+		m = max(m, h.F0)
+	}
+	return m
 }
 
 func addPulse(before, after []float64, dir int, t float64) ([]float64, []float64) {
@@ -179,7 +197,9 @@ func bestCorrelation(x []float32, t, period float64, dir int) (float64, float64,
 	}
 	d := 0.0
 	if den := bestPrev - 2*best + bestNext; den < 0 && bestPrev > -1 && bestNext > -1 {
-		d = 0.5 * (bestPrev - bestNext) / den
+		// A parabola through three samples peaks within half a sample of
+		// the middle one; a flatter curve than that is noise.
+		d = max(-0.5, min(0.5, 0.5*(bestPrev-bestNext)/den))
 	}
 	// From t itself, not its rounded sample: rounding at every step would
 	// shorten fractional periods to whole samples and walk off the peaks.
