@@ -197,9 +197,11 @@ func bestCorrelation(x []float32, t, period float64, dir int) (float64, float64,
 	}
 	d := 0.0
 	if den := bestPrev - 2*best + bestNext; den < 0 && bestPrev > -1 && bestNext > -1 {
-		// A parabola through three samples peaks within half a sample of
-		// the middle one; a flatter curve than that is noise.
-		d = max(-0.5, min(0.5, 0.5*(bestPrev-bestNext)/den))
+		// At the edge of the search the neighbour outside it may correlate
+		// better, and a nearly flat curve puts the vertex anywhere: it is
+		// held within a fifth of a period, so each step still moves more
+		// than half a period (0.8 - 0.2) and the walk always ends.
+		d = max(-0.2*period, min(0.2*period, 0.5*(bestPrev-bestNext)/den))
 	}
 	// From t itself, not its rounded sample: rounding at every step would
 	// shorten fractional periods to whole samples and walk off the peaks.
