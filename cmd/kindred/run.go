@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -372,12 +371,14 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 		runErr = errors.Join(runErr, err)
 	}
 
+	written := f.summary
 	if f.summary != "" {
 		if err := writeSummary(f.summary, comp, limiter, clock); err != nil {
 			runErr = errors.Join(runErr, err)
+			written = "" // the last line names only a summary that exists
 		}
 	}
-	fmt.Fprintln(e.stderr, endLine(writer, comp, clock, f.summary))
+	fmt.Fprintln(e.stderr, endLine(writer, comp, clock, written))
 	return runErr
 }
 
@@ -579,34 +580,14 @@ func writeSummary(path string, comp *companion, lim *robot.Limiter, clock *sessi
 		return err
 	}
 	// The summary holds a person's pain figures: for the user alone.
-	if err := writeFilePrivate(path, append(data, '\n')); err != nil {
-		return fmt.Errorf("summary: %w", err)
+	var out outputs
+	defer out.discard()
+	if err := errors.Join(out.writeFile(path, append(data, '\n')), out.commit()); err != nil {
+		return fmt.Errorf("summary: %s: %w", path, err)
 	}
 	return nil
 }
 
-// writeFilePrivate writes data to path with mode 0600 whatever the umask,
-// through a temporary file in the same directory and a rename, so a run
-// that fails midway never leaves half a file.
-func writeFilePrivate(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename there is nothing to remove
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
 
 // assumePerson is who the camera's faces are taken to be (--person, or the
 // config's primary or only resident), with the name to speak to them by;
