@@ -17,34 +17,18 @@ const testVisitor = "visitor-0badc0ffee"
 // visitorSessions records two sessions with a visitor in them.
 func visitorSessions(t *testing.T) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "journal.db")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	j, err := journal.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
-	w := j.NewWriter(journal.WriterOpts{})
-	done := make(chan error, 1)
-	go func() { done <- w.Run(ctx) }()
-	for _, s := range []string{"s-1", "s-2"} {
-		w.Begin(ctx, journal.Session{ID: s, Robot: "kiri", Person: "ada"})
-		for i := range 10 {
-			at := time.Duration(i) * time.Second
-			w.Submit(journal.Assessment{At: at, Person: "ada", Score: 1, Present: true})
-			w.Submit(journal.Assessment{At: at + time.Millisecond, Person: testVisitor, Score: 7, Present: true,
-				Cues: []string{"visitor grimacing"}})
+	return writeJournal(t, func(ctx context.Context, w *journal.Writer) {
+		for _, s := range []string{"s-1", "s-2"} {
+			w.Begin(ctx, journal.Session{ID: s, Robot: "kiri", Person: "ada"})
+			for i := range 10 {
+				at := time.Duration(i) * time.Second
+				w.Submit(journal.Assessment{At: at, Person: "ada", Score: 1, Present: true})
+				w.Submit(journal.Assessment{At: at + time.Millisecond, Person: testVisitor, Score: 7, Present: true,
+					Cues: []string{"visitor grimacing"}})
+			}
+			w.Submit(journal.Identification{At: 3 * time.Second, Person: testVisitor, Source: "console"})
 		}
-		w.Submit(journal.Identification{At: 3 * time.Second, Person: testVisitor, Source: "console"})
-	}
-	w.End(ctx)
-	if err := w.Flush(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cancel()
-	<-done
-	return path
+	})
 }
 
 func TestSessionsAttachFilesAVisitorUnderAPerson(t *testing.T) {

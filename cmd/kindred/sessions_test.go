@@ -21,6 +21,13 @@ import (
 // "s-bo" has no annotations.
 func syntheticJournal(t *testing.T) string {
 	t.Helper()
+	return writeJournal(t, writeAnnotatedSessions)
+}
+
+// writeJournal makes a journal in a temporary folder, lets write record
+// into it through a running writer, flushes it and returns its path.
+func writeJournal(t *testing.T, write func(ctx context.Context, w *journal.Writer)) string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "journal.db")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -32,6 +39,17 @@ func syntheticJournal(t *testing.T) string {
 	w := j.NewWriter(journal.WriterOpts{})
 	done := make(chan error, 1)
 	go func() { done <- w.Run(ctx) }()
+	write(ctx, w)
+	w.End(ctx)
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	<-done
+	return path
+}
+
+func writeAnnotatedSessions(ctx context.Context, w *journal.Writer) {
 	rng := rand.New(rand.NewPCG(9, 9))
 	w.Person(ctx, journal.Person{ID: "p-ana", DisplayName: "Ana"})
 	w.Begin(ctx, journal.Session{ID: "s-ana", Robot: "kiri", Condition: "mirror", Person: "p-ana",
@@ -49,13 +67,6 @@ func syntheticJournal(t *testing.T) string {
 	}
 	w.Begin(ctx, journal.Session{ID: "s-bo", Robot: "kiri", Person: "p-bo", Started: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)})
 	w.Submit(journal.Transition{At: time.Second, From: "idle", To: "engaged", Person: "p-bo"})
-	w.End(ctx)
-	if err := w.Flush(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cancel()
-	<-done
-	return path
 }
 
 func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
