@@ -74,11 +74,6 @@ type Backoff struct {
 // it back within 2 s of its return.
 var DefaultBackoff = Backoff{First: 250 * time.Millisecond, Max: 2 * time.Second}
 
-// handshake bounds gobot's handshake on a reopened link (its default is
-// 15 s). StandardFirmata answers in well under a second, but an Uno
-// opened over USB restarts into its bootloader for about 2 s first.
-const handshake = 5 * time.Second
-
 // Open connects to the board a profile names (serial device or TCP
 // address) and configures its servo pins (see New). When the link is lost
 // later (the cable is pulled, the board resets), the board lets every
@@ -254,9 +249,6 @@ func portDialer(transport, port string) dialer {
 			}
 		}
 		a := gfirmata.NewAdaptor(io.ReadWriteCloser(wc))
-		if cl, ok := a.Board.(*client.Client); ok {
-			cl.ConnectTimeout = handshake
-		}
 		stop := context.AfterFunc(ctx, func() { _ = wc.Close() })
 		err = a.Connect()
 		if !stop() && err == nil {
