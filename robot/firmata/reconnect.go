@@ -70,9 +70,9 @@ type Backoff struct {
 
 // DefaultBackoff retries soon after a cable is pulled (a USB serial
 // device takes a few hundred ms to come back after it is plugged in) and
-// then every 2 s, which costs nothing while the board is away and brings
-// it back within 2 s of its return.
-var DefaultBackoff = Backoff{First: 250 * time.Millisecond, Max: 2 * time.Second}
+// then every second, which costs next to nothing while the board is away
+// (a failed open) and brings it back within a second of its return.
+var DefaultBackoff = Backoff{First: 250 * time.Millisecond, Max: time.Second}
 
 // Open connects to the board a profile names (serial device or TCP
 // address) and configures its servo pins (see New). When the link is lost
