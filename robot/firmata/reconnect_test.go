@@ -145,6 +145,9 @@ func TestRedialWithBackoff(t *testing.T) {
 		if err := b.Write(t.Context(), pose); err != nil {
 			t.Fatal(err)
 		}
+		if v, err := b.DigitalRead("2"); err != nil || v != -1 {
+			t.Fatalf("touch pin: %d, %v", v, err)
+		}
 		w1.take()
 
 		// Pulled.
@@ -215,8 +218,10 @@ func TestRedialWithBackoff(t *testing.T) {
 			t.Errorf("%d reconnects, want 1", b.Reconnects())
 		}
 		w2 := pt.wires[1]
-		if got := w2.take(); len(got) != 0 {
-			t.Errorf("new link got %q before any write: a servo attached now would jump to 1500 µs", got)
+		// The touch pin is watched again on the fresh firmware; no servo
+		// is attached before its first write (it would jump to 1500 µs).
+		if got, want := w2.take(), []string{"mode 2 0", "report digital 0 1"}; !slices.Equal(got, want) {
+			t.Errorf("new link got %q before any write, want only the sensor setup %q", got, want)
 		}
 		if err := b.Write(t.Context(), pose); err != nil {
 			t.Fatalf("write after the reconnect: %v", err)
