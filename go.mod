@@ -47,7 +47,7 @@ require (
 	github.com/tinygo-org/cbgo v0.0.4 // indirect
 	github.com/tinygo-org/pio v0.2.0 // indirect
 	github.com/warthog618/go-gpiocdev v0.9.1 // indirect
-	go.bug.st/serial v1.6.4 // indirect
+	go.bug.st/serial v1.6.4
 	golang.org/x/exp v0.0.0-20251017212417-90e834f514db // indirect
 	golang.org/x/image v0.30.0 // indirect
 	golang.org/x/net v0.46.0 // indirect

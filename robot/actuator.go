@@ -25,6 +25,16 @@ type Releaser interface {
 	Release(id JointID) error
 }
 
+// Reviver is a Releaser whose let-go joints can be driven again, as a
+// board's are once its lost link is re-established. Revived delivers the
+// joints that are back, once per recovery; the limiter then writes each
+// joint it had let go at its safe angle and moves it on under its limits,
+// and writes the others where they are.
+type Reviver interface {
+	Releaser
+	Revived() <-chan []JointID
+}
+
 // JointError says which joint an actuator failed to move.
 type JointError struct {
 	ID  JointID

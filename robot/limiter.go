@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"time"
 )
@@ -37,6 +38,9 @@ type LimiterOpts struct {
 	// OnFault, when set, is called from the limiter's goroutine when a
 	// joint goes limp.
 	OnFault func(JointID, error)
+	// OnRevive, when set, is called from the limiter's goroutine once per
+	// recovery of a Reviver actuator, with the joints that came back.
+	OnRevive func([]JointID)
 }
 
 // DefaultOpts returns the options of a real-time 50 Hz limiter.
@@ -93,7 +97,10 @@ type LimiterStats struct {
 	// NaN or infinite angles, unknown sources.
 	Rejected      int64
 	WatchdogTrips int64
-	Limp          []JointID // joints that failed and were let go
+	Limp          []JointID // joints that failed, were let go and are not back
+	// Revived counts joints brought back after they were let go (a
+	// Reviver actuator recovered).
+	Revived int64
 }
 
 const numSources = int(SourceSupervisor) + 1
@@ -250,6 +257,10 @@ func (l *Limiter) Run(ctx context.Context, cmds <-chan Command) (err error) {
 	}
 	ticker := time.NewTicker(l.period)
 	defer ticker.Stop()
+	var revived <-chan []JointID // nil: never ready
+	if r, ok := l.act.(Reviver); ok {
+		revived = r.Revived()
+	}
 	last := l.start
 	for {
 		select {
@@ -257,6 +268,13 @@ func (l *Limiter) Run(ctx context.Context, cmds <-chan Command) (err error) {
 			return nil
 		case <-l.haltReq:
 			return nil
+		case ids := <-revived:
+			l.revive(ids)
+			now := time.Now()
+			if err := l.step(ctx, now, l.bodyDT(now.Sub(last)), false); err != nil {
+				return err
+			}
+			last = now
 		case cmd, ok := <-cmds:
 			if !ok {
 				return nil
@@ -499,6 +517,35 @@ func (l *Limiter) goLimp(i int, err error) {
 	}
 	if l.o.OnFault != nil {
 		l.o.OnFault(id, err)
+	}
+}
+
+// revive takes back joints the actuator can drive again. A joint that was
+// let go restarts from its safe angle at rest, as the body does when Run
+// starts (where a limp servo sagged to is unknown), so it returns to its
+// target only under its speed and acceleration limits; a joint still live
+// is written again where it is. Either way the next flush writes it.
+func (l *Limiter) revive(ids []JointID) {
+	var back []JointID
+	l.mu.Lock()
+	for _, id := range ids {
+		i, ok := l.index[id]
+		if !ok || slices.Contains(back, id) {
+			continue
+		}
+		if l.limp[i] {
+			l.limp[i] = false
+			l.pos[i], l.vel[i] = float64(l.specs[i].Safe), 0
+			l.stats.Limp = slices.DeleteFunc(l.stats.Limp, func(x JointID) bool { return x == id })
+			l.stats.Revived++
+		}
+		l.written[i] = math.NaN()
+		l.failures[i] = 0
+		back = append(back, id)
+	}
+	l.mu.Unlock()
+	if len(back) > 0 && l.o.OnRevive != nil {
+		l.o.OnRevive(back)
 	}
 }
 

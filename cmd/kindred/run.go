@@ -192,6 +192,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 		}
 	}
 	limOpts.OnFault = func(id robot.JointID, err error) { comp.noteFault("joint "+string(id), err) }
+	limOpts.OnRevive = func(ids []robot.JointID) { comp.noteFault("body", fmt.Errorf("reconnected: %d joints back", len(ids))) }
 	limiter, err := robot.NewLimiter(profile.Specs(), bod.Actuator, limOpts)
 	if err != nil {
 		return err

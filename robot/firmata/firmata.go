@@ -34,7 +34,7 @@ const settle = 100 * time.Millisecond
 // goroutines (the limiter, calibration, Halt).
 type Board struct {
 	mu     sync.Mutex
-	a      *gfirmata.Adaptor
+	w      wire
 	joints map[robot.JointID]robot.JointConfig
 	order  []robot.JointConfig // by pin: messages in a stable order
 	last   map[int]int         // µs last sent per pin
@@ -44,9 +44,23 @@ type Board struct {
 	now    func() time.Time
 	sleep  func(time.Duration)
 
+	// The link (see reconnect.go). dial is nil for a board made by New,
+	// which never reconnects.
+	dial       dialer
+	backoff    Backoff
+	gen        int          // link generation: a late loss of an old one is ignored
+	lost       error        // why the link was lost; nil while it is up
+	configured map[int]bool // pins sent SERVO_CONFIG on this link
+	revived    chan []robot.JointID
+	reconnects int
+	life       context.Context    // the board's, until Halt
+	stop       context.CancelFunc // ends life
+	redialing  sync.WaitGroup
+	attempts   int // failed redials since the link was lost
+
 	// Sensor pins: the listener goroutine owns nothing but values, under
 	// valMu; the rest is guarded by mu.
-	watched    map[string]bool
+	setups     map[string]func() error // per watched event: its pin setup, redone on a new link
 	events     eventChannel
 	stopEvents chan struct{}
 	listening  chan struct{}
@@ -63,65 +77,68 @@ var (
 	_ sensors.PinReader = (*Board)(nil)
 )
 
-// Open connects to the board a profile names (serial device or TCP
-// address) and configures its servo pins (see New).
-func Open(p *robot.Profile) (*Board, error) {
+// New configures the servo pins of a connected adaptor for the profile's
+// joints: SERVO_CONFIG with each joint's calibrated pulse window, then
+// servo mode. No position is sent until the first Write. A board made by
+// New does not reconnect: see Open.
+func New(p *robot.Profile, a *gfirmata.Adaptor) (*Board, error) {
 	if p.Board.Kind != robot.BoardFirmata {
 		return nil, fmt.Errorf("firmata: profile %s is for a %s board", p.Name, p.Board.Kind)
 	}
-	var a *gfirmata.Adaptor
-	if p.Board.Transport == "tcp" {
-		a = gfirmata.NewTCPAdaptor(p.Board.Port).Adaptor
-	} else {
-		a = gfirmata.NewAdaptor(p.Board.Port)
-	}
-	if err := a.Connect(); err != nil {
-		return nil, fmt.Errorf("firmata: connect %s %s: %w", p.Board.Transport, p.Board.Port, err)
-	}
-	b, err := New(p, a)
-	if err != nil {
-		if ferr := a.Finalize(); ferr != nil {
-			err = fmt.Errorf("%w (closing the connection: %v)", err, ferr)
-		}
+	b := newBoard(p)
+	b.w = newAdaptorWire(a)
+	b.life = context.Background()
+	if err := b.configure(); err != nil {
 		return nil, err
 	}
 	return b, nil
 }
 
-// New configures the servo pins of a connected adaptor for the profile's
-// joints: SERVO_CONFIG with each joint's calibrated pulse window, then
-// servo mode. No position is sent until the first Write.
-func New(p *robot.Profile, a *gfirmata.Adaptor) (*Board, error) {
-	if p.Board.Kind != robot.BoardFirmata {
-		return nil, fmt.Errorf("firmata: profile %s is for a %s board", p.Name, p.Board.Kind)
-	}
+// newBoard is a board for the profile's joints with no link yet.
+func newBoard(p *robot.Profile) *Board {
 	b := &Board{
-		a:      a,
-		joints: make(map[robot.JointID]robot.JointConfig, len(p.Joints)),
-		last:   map[int]int{},
-		limp:   map[int]bool{},
-		now:    time.Now,
-		sleep:  time.Sleep,
+		joints:     make(map[robot.JointID]robot.JointConfig, len(p.Joints)),
+		last:       map[int]int{},
+		limp:       map[int]bool{},
+		configured: map[int]bool{},
+		now:        time.Now,
+		sleep:      time.Sleep,
+		stop:       func() {},
 	}
 	for _, j := range p.Joints {
 		b.joints[j.ID] = j
 		b.order = append(b.order, j)
 	}
 	slices.SortFunc(b.order, func(x, y robot.JointConfig) int { return x.Channel - y.Channel })
-	pins := a.Board.Pins()
+	return b
+}
+
+// configure checks that the link's board can drive every joint's pin and
+// sends each SERVO_CONFIG with its window, then servo mode.
+func (b *Board) configure() error {
+	if err := checkPins(b.w, b.order); err != nil {
+		return err
+	}
 	for _, j := range b.order {
-		if j.Channel >= len(pins) || !slices.Contains(pins[j.Channel].SupportedModes, client.Servo) {
-			return nil, fmt.Errorf("firmata: joint %s: pin %d cannot drive a servo on this board (%d pins)", j.ID, j.Channel, len(pins))
+		if err := b.servoConfig(j); err != nil {
+			return fmt.Errorf("firmata: joint %s: servo config pin %d: %w", j.ID, j.Channel, err)
 		}
-		lo, hi := servoWindow(window(j))
-		if err := a.Board.ServoConfig(j.Channel, hi, lo); err != nil {
-			return nil, fmt.Errorf("firmata: joint %s: servo config pin %d: %w", j.ID, j.Channel, err)
-		}
-		if err := a.Board.SetPinMode(j.Channel, client.Servo); err != nil {
-			return nil, fmt.Errorf("firmata: joint %s: servo mode pin %d: %w", j.ID, j.Channel, err)
+		if err := b.w.SetPinMode(j.Channel, client.Servo); err != nil {
+			return fmt.Errorf("firmata: joint %s: servo mode pin %d: %w", j.ID, j.Channel, err)
 		}
 	}
-	return b, nil
+	return nil
+}
+
+// servoConfig sends a joint's SERVO_CONFIG, which in StandardFirmata
+// attaches the servo and puts the pin in servo mode.
+func (b *Board) servoConfig(j robot.JointConfig) error {
+	lo, hi := servoWindow(window(j))
+	if err := b.w.ServoConfig(j.Channel, hi, lo); err != nil {
+		return err
+	}
+	b.configured[j.Channel] = true
+	return nil
 }
 
 // window is the joint's calibrated pulse range in whole µs; writes are
@@ -169,6 +186,10 @@ func (b *Board) Write(ctx context.Context, p robot.Pose) error {
 		if !ok {
 			continue
 		}
+		if b.lost != nil {
+			errs = append(errs, &robot.JointError{ID: j.ID, Err: b.lost})
+			continue
+		}
 		if err := b.send(j, j.PulseUS(a)); err != nil {
 			errs = append(errs, &robot.JointError{ID: j.ID, Err: err})
 		}
@@ -176,11 +197,18 @@ func (b *Board) Write(ctx context.Context, p robot.Pose) error {
 	return errors.Join(errs...)
 }
 
-// send writes one pin's pulse in µs unless unchanged or limp.
+// send writes one pin's pulse in µs unless unchanged or limp. On a
+// reopened link a pin gets its SERVO_CONFIG (which attaches the servo)
+// right before its first pulse, so the servo is never driven at the
+// Servo library's default 1500 µs for longer than the message takes.
+// A failed write loses the link (see fail).
 func (b *Board) send(j robot.JointConfig, us float64) error {
 	pin := j.Channel
 	if b.limp[pin] {
 		return nil
+	}
+	if b.lost != nil {
+		return b.lost
 	}
 	lo, hi := window(j)
 	v := max(lo, min(hi, int(math.Round(us))))
@@ -188,13 +216,20 @@ func (b *Board) send(j robot.JointConfig, us float64) error {
 		return nil
 	}
 	var err error
+	if !b.configured[pin] {
+		if err = b.servoConfig(j); err != nil {
+			b.fail(err)
+			return fmt.Errorf("firmata: pin %d: servo config: %w", pin, err)
+		}
+	}
 	if pin < 16 {
-		err = b.a.Board.AnalogWrite(pin, v)
+		err = b.w.AnalogWrite(pin, v)
 	} else {
-		err = b.a.Board.WriteSysex([]byte{extendedAnalog, byte(pin), byte(v & 0x7F), byte(v >> 7 & 0x7F)})
+		err = b.w.WriteSysex([]byte{extendedAnalog, byte(pin), byte(v & 0x7F), byte(v >> 7 & 0x7F)})
 	}
 	if err != nil {
 		delete(b.last, pin)
+		b.fail(err)
 		return fmt.Errorf("firmata: pin %d: %w", pin, err)
 	}
 	b.last[pin] = v
@@ -218,10 +253,14 @@ func (b *Board) WritePulse(ctx context.Context, id robot.JointID, us float64) er
 	if !(us >= robot.FirmataMinPulseUS && us <= robot.MaxPulseUS) {
 		return fmt.Errorf("firmata: pulse %s: %gµs outside %g..%gµs", id, us, robot.FirmataMinPulseUS, robot.MaxPulseUS)
 	}
+	if b.lost != nil {
+		return fmt.Errorf("firmata: pulse %s: %w", id, b.lost)
+	}
 	wide := j
 	wide.Pulse = robot.Pulses{Min: robot.FirmataMinPulseUS, Neutral: j.Pulse.Neutral, Max: robot.MaxPulseUS}
 	if lo, hi := window(j); lo != int(robot.FirmataMinPulseUS) || hi != int(robot.MaxPulseUS) {
-		if err := b.a.Board.ServoConfig(j.Channel, int(robot.MaxPulseUS), int(robot.FirmataMinPulseUS)); err != nil {
+		if err := b.w.ServoConfig(j.Channel, int(robot.MaxPulseUS), int(robot.FirmataMinPulseUS)); err != nil {
+			b.fail(err)
 			return fmt.Errorf("firmata: pulse %s: servo config: %w", id, err)
 		}
 		b.joints[id] = wide
@@ -254,27 +293,45 @@ func (b *Board) Release(id robot.JointID) error {
 // reference, pinMode), and OUTPUT then drives it low. Firmata's
 // digital-write message is not used: it rewrites all eight pins of a
 // port and turns on the pull-up of any input pin gobot last saw high.
+//
+// With the link lost there is nothing to tell: the board is unpowered or
+// resetting, and a reset StandardFirmata drives no servo. A pin not
+// configured on a reopened link was never attached.
 func (b *Board) release(pin int) error {
 	b.limp[pin] = true
 	delete(b.last, pin)
-	if err := b.a.Board.SetPinMode(pin, client.Input); err != nil {
+	if b.lost != nil || !b.configured[pin] {
+		return nil
+	}
+	if err := b.w.SetPinMode(pin, client.Input); err != nil {
+		b.fail(err)
 		return fmt.Errorf("firmata: release pin %d: %w", pin, err)
 	}
-	if err := b.a.Board.SetPinMode(pin, client.Output); err != nil {
+	if err := b.w.SetPinMode(pin, client.Output); err != nil {
+		b.fail(err)
 		return fmt.Errorf("firmata: release pin %d: %w", pin, err)
 	}
 	return nil
 }
 
 // Halt holds the last pulses for settle, then detaches every servo and
-// closes the connection. Idempotent.
+// closes the connection; it ends the redial of a lost link first.
+// Idempotent.
 func (b *Board) Halt() error {
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	if b.halted {
+		b.mu.Unlock()
 		return nil
 	}
 	b.halted = true
+	b.mu.Unlock()
+	b.stop()
+	b.redialing.Wait()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.lost != nil {
+		return nil // closed when it was lost
+	}
 	if !b.sentAt.IsZero() {
 		if d := settle - b.now().Sub(b.sentAt); d > 0 {
 			b.sleep(d)
@@ -287,7 +344,7 @@ func (b *Board) Halt() error {
 		}
 	}
 	b.stopListening()
-	if err := b.a.Finalize(); err != nil {
+	if err := b.w.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("firmata: close: %w", err))
 	}
 	return errors.Join(errs...)
@@ -305,13 +362,13 @@ func (b *Board) DigitalRead(pin string) (int, error) {
 		return 0, fmt.Errorf("firmata: digital pin %q: not a pin number", pin)
 	}
 	return b.read("DigitalRead"+pin, func() error {
-		if p >= len(b.a.Board.Pins()) {
-			return fmt.Errorf("firmata: digital pin %d: board has %d pins", p, len(b.a.Board.Pins()))
+		if p >= len(b.w.Pins()) {
+			return fmt.Errorf("firmata: digital pin %d: board has %d pins", p, len(b.w.Pins()))
 		}
-		if err := b.a.Board.SetPinMode(p, client.Input); err != nil {
+		if err := b.w.SetPinMode(p, client.Input); err != nil {
 			return err
 		}
-		return b.a.Board.ReportDigital(p/8, 1) // REPORT_DIGITAL takes the port
+		return b.w.ReportDigital(p/8, 1) // REPORT_DIGITAL takes the port
 	})
 }
 
@@ -324,12 +381,12 @@ func (b *Board) AnalogRead(pin string) (int, error) {
 		return 0, fmt.Errorf("firmata: analog pin %q: want an analog index 0..15", pin)
 	}
 	return b.read("AnalogRead"+pin, func() error {
-		for p, info := range b.a.Board.Pins() {
+		for p, info := range b.w.Pins() {
 			if info.AnalogChannel == ch && slices.Contains(info.SupportedModes, client.Analog) {
-				if err := b.a.Board.SetPinMode(p, client.Analog); err != nil {
+				if err := b.w.SetPinMode(p, client.Analog); err != nil {
 					return err
 				}
-				return b.a.Board.ReportAnalog(ch, 1)
+				return b.w.ReportAnalog(ch, 1)
 			}
 		}
 		return fmt.Errorf("firmata: board has no analog input A%d", ch)
@@ -337,19 +394,20 @@ func (b *Board) AnalogRead(pin string) (int, error) {
 }
 
 // read returns the last reported value of an event, setting the pin up
-// (once) and starting the event listener when needed.
+// (once per link) and starting the event listener when needed. With the
+// link lost it fails; a reopened link reports afresh.
 func (b *Board) read(event string, setup func() error) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.halted {
 		return 0, errors.New("firmata: read after halt")
 	}
-	if b.values == nil {
-		b.values = map[string]int{}
-		b.events = b.a.Board.Subscribe()
-		b.stopEvents = make(chan struct{})
-		b.listening = make(chan struct{})
-		go b.listen(b.events, b.stopEvents, b.listening)
+	if b.lost != nil {
+		return 0, fmt.Errorf("firmata: %s: %w", event, b.lost)
+	}
+	if b.setups == nil {
+		b.setups = map[string]func() error{}
+		b.startListening()
 	}
 	b.valMu.Lock()
 	v, seen := b.values[event]
@@ -357,16 +415,26 @@ func (b *Board) read(event string, setup func() error) (int, error) {
 	if seen {
 		return v, nil
 	}
-	if !b.watched[event] {
+	if _, ok := b.setups[event]; !ok {
 		if err := setup(); err != nil {
+			b.fail(err)
 			return 0, fmt.Errorf("firmata: %s: %w", event, err)
 		}
-		if b.watched == nil {
-			b.watched = map[string]bool{}
-		}
-		b.watched[event] = true
+		b.setups[event] = setup
 	}
 	return -1, nil
+}
+
+// startListening subscribes to the link's events with fresh values.
+// Called with b.mu held.
+func (b *Board) startListening() {
+	b.valMu.Lock()
+	b.values = map[string]int{}
+	b.valMu.Unlock()
+	b.events = b.w.Subscribe()
+	b.stopEvents = make(chan struct{})
+	b.listening = make(chan struct{})
+	go b.listen(b.events, b.stopEvents, b.listening)
 }
 
 // listen keeps the last value of every pin report until stopped.
@@ -388,10 +456,11 @@ func (b *Board) listen(events <-chan *gobot.Event, stop <-chan struct{}, done ch
 
 // stopListening ends the event listener, if one runs. Called with b.mu held.
 func (b *Board) stopListening() {
-	if b.values == nil {
+	if b.listening == nil {
 		return
 	}
-	b.a.Board.Unsubscribe(b.events)
+	b.w.Unsubscribe(b.events)
 	close(b.stopEvents)
 	<-b.listening
+	b.listening = nil
 }

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -552,8 +553,11 @@ func writeTable(t *testing.T, rows []row) {
 
 // TestHILUnplugFaultsAndReconnect pulls the simulated Uno's cable mid-run:
 // each joint fails, is retried and let go with exactly one fault, the
-// limiter goes on and shuts down; when the board is back a new Open
-// handshakes with the freshly reset firmware and the servos follow again.
+// limiter goes on taking commands while gobot's reader does not spin on
+// the dead port; when the board is back (freshly reset, behind the same
+// name) the board reopens it by itself, and the running limiter, never
+// restarted, brings every joint from its safe pose to the commanded one
+// under its limits, with one revival recorded.
 func TestHILUnplugFaultsAndReconnect(t *testing.T) {
 	h := startHarness(t)
 	p := hilProfile(t, h.link)
@@ -564,12 +568,18 @@ func TestHILUnplugFaultsAndReconnect(t *testing.T) {
 	tr := &poseTracker{}
 	var mu sync.Mutex
 	faults := map[robot.JointID]int{}
+	var revivals [][]robot.JointID
 	o := robot.DefaultOpts()
 	o.Watchdog, o.Stale = time.Hour, time.Hour
 	o.OnWrite = tr.onWrite
 	o.OnFault = func(id robot.JointID, err error) {
 		mu.Lock()
 		faults[id]++
+		mu.Unlock()
+	}
+	o.OnRevive = func(ids []robot.JointID) {
+		mu.Lock()
+		revivals = append(revivals, ids)
 		mu.Unlock()
 	}
 	lim, err := robot.NewLimiter(p.Specs(), b, o)
@@ -608,24 +618,36 @@ func TestHILUnplugFaultsAndReconnect(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("limiter no longer takes commands after the unplug")
 	}
-	cancel()
-	select {
-	case <-done:
-	case <-time.After(20 * time.Second):
-		t.Fatal("shutdown hangs on the unplugged board")
-	}
 
-	// The board is back (powered up from reset on a new pty behind the
-	// same name): Open handshakes again and the servos follow.
+	// Unplugged, this process (limiter ticking at 50 Hz, redials with
+	// backoff) should be all but idle; gobot's reader retrying a dead
+	// serial port at once would keep a core busy.
+	const idle = time.Second
+	cpu0, wall0 := cpuTime(t), time.Now()
+	time.Sleep(idle)
+	load := float64(cpuTime(t)-cpu0) / float64(time.Since(wall0))
+	t.Logf("CPU while unplugged: %.1f%% of one core over %v", 100*load, idle)
+	if load > maxIdleLoad {
+		t.Errorf("CPU while unplugged: %.0f%% of a core, want at most %.0f%%: something spins on the dead port", 100*load, 100*maxIdleLoad)
+	}
+	if n := len(lim.Stats().Limp); n != len(p.Joints) {
+		t.Errorf("%d of %d joints limp while unplugged", n, len(p.Joints))
+	}
+	mu.Lock()
+	if len(revivals) != 0 {
+		t.Errorf("joints revived with the board unplugged: %v", revivals)
+	}
+	mu.Unlock()
+
+	// The board is back, powered up from reset on a new pty behind the
+	// same name. No Open: the board redials, and the running limiter
+	// brings each joint from its safe pose to the pose still commanded.
+	plugged := time.Now()
 	h.do("plug", "pty ")
-	b2, err := firmata.Open(p)
-	if err != nil {
-		t.Fatalf("reconnect: %v", err)
-	}
-	defer b2.Halt()
-	if err := b2.Write(context.Background(), pose); err != nil {
-		t.Fatalf("write after reconnect: %v", err)
-	}
+	plugAt := h.now()
+	waitWall(t, 20*time.Second, func() bool { return len(lim.Stats().Limp) == 0 }, "the joints never came back after the board did")
+	t.Logf("joints back %v after the plug", time.Since(plugged).Round(time.Millisecond))
+	waitWall(t, 20*time.Second, func() bool { return tr.at(pose) }, "the limiter never brought the joints back to the commanded pose")
 	var widths []float64
 	for _, j := range p.Joints {
 		widths = append(widths, expectedUS(j, pose[j.ID]))
@@ -635,7 +657,75 @@ func TestHILUnplugFaultsAndReconnect(t *testing.T) {
 	all := h.pulses()
 	for _, j := range p.Joints {
 		checkPulses(t, "replug", j, pose[j.ID], between(all[j.Channel], from, to), expectedFrame(widths))
+		// Never a jump: from the plug on, every pulse lies between the
+		// safe pose's and the commanded one's.
+		safe, want := expectedUS(j, robot.Angle(j.Safe())), expectedUS(j, pose[j.ID])
+		lo, hi := min(safe, want)-jitterUS, max(safe, want)+jitterUS
+		back := between(all[j.Channel], plugAt, to)
+		for len(back) > 0 && j.Channel == versionBlinkPin && math.Abs(back[0].width()-versionBlinkUS) < 1000 {
+			t.Logf("%s: pin %d blinks StandardFirmata's version after the reset (%.1f ms)", j.ID, j.Channel, back[0].width()/1000)
+			back = back[1:]
+		}
+		if len(back) == 0 {
+			t.Errorf("%s: no pulses after the plug", j.ID)
+			continue
+		}
+		if first := back[0].width(); math.Abs(first-safe) > jitterUS && math.Abs(first-idleUS) > jitterUS {
+			t.Errorf("%s: first pulse after the plug %.1f µs, want the safe pose's %.0f µs", j.ID, first, safe)
+		}
+		for k, q := range back {
+			if w := q.width(); w < lo || w > hi {
+				if k == 0 && math.Abs(w-idleUS) <= jitterUS {
+					t.Logf("%s: the Servo library's default %.0f µs went out once between SERVO_CONFIG and the first pulse", j.ID, idleUS)
+					continue
+				}
+				t.Errorf("%s: pulse %d after the plug is %.1f µs, outside the way from the safe %.0f µs to %.0f µs", j.ID, k, w, safe, want)
+				break
+			}
+		}
 	}
+	mu.Lock()
+	if len(revivals) != 1 || len(revivals[0]) != len(p.Joints) {
+		t.Errorf("revivals %v, want one with all %d joints", revivals, len(p.Joints))
+	}
+	mu.Unlock()
+	if n := b.Reconnects(); n != 1 {
+		t.Errorf("%d reconnects, want 1", n)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("shutdown hangs")
+	}
+}
+
+// After every reset Firmata blinks its major version on the Uno's LED pin
+// (Firmata 2.5.9, FirmataClass::blinkVersion: 40 ms on, 210 ms off); a
+// servo on that pin sees those as pulses before any of ours.
+const (
+	versionBlinkPin = 13
+	versionBlinkUS  = 40000.0
+)
+
+// maxIdleLoad is the share of one core the test process may use while
+// the board is unplugged: measured 1% with gobot's reader held and the
+// dead wire closed, 28% with gobot's reader left retrying EIO (each
+// failure published as an "Error" event).
+const maxIdleLoad = 0.10
+
+// cpuTime is the CPU time this process has used.
+func cpuTime(t *testing.T) time.Duration {
+	t.Helper()
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		t.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // TestHILSensors drives the touch pad and analog inputs of the simulated
