@@ -589,7 +589,6 @@ func writeSummary(path string, comp *companion, lim *robot.Limiter, clock *sessi
 	return nil
 }
 
-
 // assumePerson is who the camera's faces are taken to be (--person, or the
 // config's primary or only resident), with the name to speak to them by;
 // every resident the config lists can be named by a carer at the console.
