@@ -136,6 +136,10 @@ type OptOutPolicy struct {
 	// AckGrace is how long the acknowledgement may take to say before the
 	// final IntentStill (voices cuts speech short on IntentStill).
 	AckGrace time.Duration `yaml:"ack_grace"`
+	// Hush is how long the robot stays still and silent, still sensing and
+	// still alerting, when an opt-out word is heard while the person is in
+	// distress (see Engine.hush): a cry of "stop" does not switch care off.
+	Hush time.Duration `yaml:"hush"`
 }
 
 // SupervisionPolicy configures the human in the loop.
@@ -193,7 +197,7 @@ func PresetConfig(p Preset) (Config, error) {
 		Alert: AlertPolicy{ReliefTimeout: 2 * time.Minute, Cooldown: 10 * time.Minute, Words: []string{"help"},
 			Corroborate: 30 * time.Second},
 		OptOut: OptOutPolicy{Words: []string{"stop", "go away"}, Touch: []string{"head"},
-			AckGrace: 6 * time.Second},
+			AckGrace: 6 * time.Second, Hush: 2 * time.Minute},
 		Supervision: SupervisionPolicy{ProposalTTL: 30 * time.Second},
 	}
 	switch p {
@@ -412,6 +416,9 @@ func (c Config) Validate() error {
 		if normalise(w) == "" {
 			bad("opt_out.words", "empty word")
 		}
+	}
+	if c.OptOut.Hush < 0 || c.OptOut.Hush > 30*time.Minute {
+		bad("opt_out.hush", "%v is outside 0..30m", c.OptOut.Hush)
 	}
 	if c.OptOut.AckGrace < 0 || c.OptOut.AckGrace > 30*time.Second {
 		bad("opt_out.ack_grace", "%v is outside 0..30s", c.OptOut.AckGrace)

@@ -59,6 +59,8 @@ type Engine struct {
 	stillDue   time.Duration // when the final still after an opt-out acknowledgement is due
 	stillIsDue bool
 
+	hushUntil time.Duration // an opt-out word heard in distress: still and silent until then, sensing on
+
 	override   mirrorOverride
 	lastMirror MirrorSettings
 
@@ -288,6 +290,10 @@ func (e *Engine) onEvent(ev *perception.Event) {
 	case perception.EventKeyword:
 		switch {
 		case matchesAny(ev.Text, e.cfg.OptOut.Words):
+			if e.inDistress() {
+				e.hush(normalise(ev.Text))
+				break
+			}
 			e.optOut(fmt.Sprintf("said %q", normalise(ev.Text)))
 		case matchesAny(ev.Text, e.cfg.Alert.Words):
 			e.heardSomeone(ev.Text)
@@ -813,6 +819,9 @@ func (e *Engine) enter(t trigger, from, to State) {
 }
 
 func (e *Engine) startComfort() {
+	if e.now < e.hushUntil {
+		return // asked to stop: no comfort starts while hushed (alerts go on)
+	}
 	e.comfortSince = e.now
 	e.emit(Output{Comforted: &Comforted{At: e.now, Person: e.person}})
 	if e.cfg.Condition.PresenceOnly {
@@ -846,6 +855,33 @@ func (e *Engine) endEpisode() {
 }
 
 func (e *Engine) optOut(reason string) bool { return e.fire(trOptOut, reason) }
+
+// inDistress says whether the person is in pain now: the robot is
+// concerned, comforting or alerting, a call for help awaits its second cue,
+// or the pain score has reached Pain.Concern. A frown of irritation alone
+// (PAINAD face 1) is not distress here: an annoyed "stop" opts out.
+func (e *Engine) inDistress() bool {
+	switch e.State() {
+	case StateConcerned, StateComforting, StateAlerting:
+		return true
+	}
+	return e.help || (e.pain.have && e.pain.score >= e.cfg.Pain.Concern)
+}
+
+// hush answers an opt-out word heard while the person is in distress. "Stop!"
+// cried in pain, or a keyword spotter's mishearing of a cry, is not a calm
+// choice to go unwatched, and opting out would silence every alert (DOMAIN:
+// alerts are silenced only by an explicit opt-out). So the robot does what
+// was asked of it, stops moving and talking at once and for OptOut.Hush,
+// but keeps sensing, and a carer is told. A touch or the console still opts
+// out at any time, and the same word said once calm opts out as always.
+func (e *Engine) hush(word string) {
+	e.hushUntil = e.now + e.cfg.OptOut.Hush
+	e.dropProposals()
+	e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
+	e.escalate(AlertWarning, fmt.Sprintf("said %q while in distress: the robot is still and quiet for %v, and still watching",
+		word, e.cfg.OptOut.Hush))
+}
 
 func (e *Engine) optIn(reason string) bool {
 	if !e.fire(trOptIn, reason) {
@@ -886,8 +922,13 @@ func (e *Engine) intent(kind IntentKind, tone Tone, speak bool) Intent {
 	return it
 }
 
-// act emits an intent, or in Wizard-of-Oz mode proposes it.
+// act emits an intent, or in Wizard-of-Oz mode proposes it. While hushed
+// the robot does nothing of its own accord; a supervisor's commands and
+// alerts to carers go on.
 func (e *Engine) act(it Intent, reason string) {
+	if e.now < e.hushUntil {
+		return
+	}
 	if !e.cfg.Supervision.Wizard {
 		e.emit(Output{Intent: &it})
 		return

@@ -23,7 +23,10 @@ func Example() {
 		defer close(in)
 		in <- behavior.EventInput(perception.Event{At: time.Second, Kind: perception.EventArrived, Person: "Ada"})
 		in <- behavior.EventInput(perception.Event{At: 3 * time.Second, Kind: perception.EventKeyword, Text: "ouch"})
+		// "Stop" cried in pain stills the robot and tells a carer; sensing
+		// stays on. A touch on the head opts out at any time.
 		in <- behavior.EventInput(perception.Event{At: 9 * time.Second, Kind: perception.EventKeyword, Text: "stop"})
+		in <- behavior.EventInput(perception.Event{At: 12 * time.Second, Kind: perception.EventTouch, Text: "head"})
 	}()
 	if err := e.Run(context.Background(), in, out); err != nil {
 		fmt.Println(err)
@@ -43,8 +46,10 @@ func Example() {
 	// 1s   greet (spoken true)
 	// 3s engaging -> concerned: said "ouch"
 	// 3s   check_in (spoken false)
-	// 9s concerned -> opted_out: said "stop"
-	// 9s   sensors on: false
 	// 9s   still (spoken false)
-	// 9s   opt_out_ack (spoken true)
+	// 9s concerned -> alerting: said "stop" while in distress: the robot is still and quiet for 2m0s, and still watching
+	// 12s alerting -> opted_out: touch "head"
+	// 12s   sensors on: false
+	// 12s   still (spoken false)
+	// 12s   opt_out_ack (spoken true)
 }

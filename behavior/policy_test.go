@@ -641,3 +641,48 @@ func TestCallForHelpNeedsASecondCueToBeUrgent(t *testing.T) {
 		t.Errorf("Validate with no corroboration window: %v", err)
 	}
 }
+
+// "Stop!" cried in pain, or a keyword spotter hearing "stop" in a cry, must
+// not switch care off: opting out would silence every alert. The robot
+// stills and falls silent as asked, keeps sensing, tells a carer, and still
+// pages one when the pain turns severe; the same word said calmly opts out.
+func TestStopCriedInPainStillsButKeepsWatching(t *testing.T) {
+	h := newHarness(t, DefaultConfig())
+	h.arrive(6)
+	h.hold(6, 20, 5) // moderate pain: concerned, then comforting
+	if s := h.e.State(); s != StateComforting {
+		t.Fatalf("state %s after 14 s of pain 5, want comforting\n%s", s, describe(h.outs))
+	}
+	got := h.event(20, perception.EventKeyword, "stop")
+	if s := h.e.State(); s == StateOptedOut {
+		t.Fatalf("a cry of stop in pain opted out: alerts are silenced\n%s", describe(got))
+	}
+	if !slices.Contains(intents(got), IntentStill) {
+		t.Errorf("the robot did not go still when asked: %s", describe(got))
+	}
+	for _, o := range got {
+		if o.Sensors != nil && !o.Sensors.On {
+			t.Errorf("sensing switched off: %s", describe(got))
+		}
+	}
+	if a := alerts(got); !slices.Equal(a, []AlertLevel{AlertWarning}) {
+		t.Errorf("alerts %v on stop in pain, want a warning\n%s", a, describe(got))
+	}
+	before := len(h.outs)
+	h.hold(20.1, 60, 5)
+	if k := intents(h.outs[before:]); len(k) > 0 {
+		t.Errorf("hushed robot acted on its own: %v\n%s", k, describe(h.outs[before:]))
+	}
+	before = len(h.outs)
+	h.hold(60, 70, 8) // severe pain while hushed: still paged
+	if a := alerts(h.outs[before:]); !slices.Contains(a, AlertUrgent) {
+		t.Errorf("severe pain while hushed raised %v, want urgent\n%s", a, describe(h.outs[before:]))
+	}
+
+	calm := newHarness(t, DefaultConfig())
+	calm.arrive(6)
+	calm.event(8, perception.EventKeyword, "stop")
+	if s := calm.e.State(); s != StateOptedOut {
+		t.Errorf("stop said calmly: state %s, want opted_out", s)
+	}
+}

@@ -80,7 +80,7 @@ var fireBy = map[trigger]func(h *harness, at float64){
 		h.event(at+0.1, perception.EventLeft, "")
 		h.command(at+0.2, Command{Cmd: CmdResume})
 	},
-	trOptOut:       func(h *harness, at float64) { h.event(at+0.1, perception.EventKeyword, "stop") },
+	trOptOut:       func(h *harness, at float64) { h.event(at+0.1, perception.EventTouch, "head") }, // a word in distress only stills (TestStopCriedInPainStillsButKeepsWatching)
 	trOptIn:        func(h *harness, at float64) { h.command(at+0.1, Command{Cmd: CmdOptIn}) },
 	trFault:        func(h *harness, at float64) { h.feed(FaultInput(Fault{At: sec(at + 0.1), Err: "bus error"})) },
 	trFaultCleared: func(h *harness, at float64) { h.feed(FaultInput(Fault{At: sec(at + 0.1), Cleared: true})) },
@@ -118,7 +118,8 @@ func TestEveryTransition(t *testing.T) {
 	}
 }
 
-// Opting out works from every state, by every means, within one input.
+// Opting out works from every state, by every means, within one input;
+// only a word said while in distress stills the robot instead.
 func TestOptOutFromEveryState(t *testing.T) {
 	means := []struct {
 		name string
@@ -144,6 +145,15 @@ func TestOptOutFromEveryState(t *testing.T) {
 				if s == StateOptedOut {
 					if slices.Contains(intents(got), IntentOptOutAck) || len(visited(got)) > 0 {
 						t.Fatalf("opting out twice acknowledged again:\n%s", describe(got))
+					}
+					return
+				}
+				spoken := m.name == "stop" || m.name == "go away"
+				if distressed := s == StateConcerned || s == StateComforting || s == StateAlerting; spoken && distressed {
+					// A cry of "stop" in pain stills the robot but leaves it
+					// watching (TestStopCriedInPainStillsButKeepsWatching).
+					if h.e.State() == StateOptedOut || !slices.Contains(intents(got), IntentStill) {
+						t.Fatalf("state %s after %s in distress, want still and not opted out\n%s", h.e.State(), m.name, describe(got))
 					}
 					return
 				}
