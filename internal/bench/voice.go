@@ -160,6 +160,15 @@ func voiceFiles(devset string, n int) ([]string, error) {
 	if n > 0 && len(files) > n {
 		files = files[:n]
 	}
+	// Praat reads a relative path from its script's folder: hand both
+	// tools the same absolute path.
+	for i, f := range files {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			return nil, err
+		}
+		files[i] = abs
+	}
 	return files, nil
 }
 
