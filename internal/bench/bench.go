@@ -118,7 +118,7 @@ func Run(ctx context.Context, d Deps, o Options) (*Report, error) {
 		run  func() error
 	}{
 		{"face: " + d.Face.Name + " and python3-opencv Haar", func() (err error) {
-			rep.Face, rep.FaceComparisons, err = benchFace(ctx, d, tmp, sz.FaceFrames)
+			rep.Face, rep.FaceComparisons, err = benchFace(ctx, d, tmp, sz.FaceFrames, pythonWithOpenCV)
 			return err
 		}},
 		{"kindred analyze --video", func() (err error) { rep.Analyze, err = benchAnalyzeVideo(ctx, d); return err }},

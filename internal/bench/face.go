@@ -130,8 +130,10 @@ type Face struct {
 const haarMinNeighbors = 3
 
 // benchFace times the run's face pipeline on frames of a Debian video
-// resized to 640x480, then each comparison row on the very same frames.
-func benchFace(ctx context.Context, d Deps, tmp string, n int) (*Face, []FaceComparison, error) {
+// resized to 640x480, then each comparison row on the very same frames;
+// findPython finds the python3 with OpenCV that runs the reference (or says
+// why there is none).
+func benchFace(ctx context.Context, d Deps, tmp string, n int, findPython func(context.Context) (string, string)) (*Face, []FaceComparison, error) {
 	path, frames, err := readFrames(ctx, d.OpenVideo, n)
 	if err != nil {
 		return nil, nil, err
@@ -155,7 +157,7 @@ func benchFace(ctx context.Context, d Deps, tmp string, n int) (*Face, []FaceCom
 	res := &Face{Backend: b.Name, Source: path, Frames: len(frames), Width: FrameW, Height: FrameH, Schedule: runSched,
 		FPS: ours.fps, P50MS: ours.p50, P95MS: ours.p95, FramesWithFace: ours.withFace}
 
-	py, why := pythonWithOpenCV(ctx)
+	py, why := findPython(ctx)
 	if why == "" {
 		if _, err := os.Stat(HaarModel); err != nil {
 			why = HaarModel + " not installed (apt-get install opencv-data)"

@@ -92,7 +92,8 @@ func TestFaceRowsCompareLikeForLike(t *testing.T) {
 			RunScanWidth: 320, MinFace: 88, Landmarker: fakeLandmarker{}},
 		OpenVideo: func(string) (VideoSource, error) { return &fakeVideo{n: frames}, nil },
 	}
-	_, rows, err := benchFace(context.Background(), d, t.TempDir(), frames)
+	noPython := func(context.Context) (string, string) { return "", "not run in this test" }
+	_, rows, err := benchFace(context.Background(), d, t.TempDir(), frames, noPython)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,6 +113,11 @@ func TestFaceRowsCompareLikeForLike(t *testing.T) {
 		}
 		if wantRounds := (frames + s.DetectEvery - 1) / s.DetectEvery; r.Ours.Rounds != wantRounds {
 			t.Errorf("row %d: %d frames scanned, want %d", i, r.Ours.Rounds, wantRounds)
+		}
+	}
+	for _, r := range rows {
+		if r.Reference.Available || r.Reference.Missing != "not run in this test" || r.OursVsReference != 0 {
+			t.Errorf("%q: a missing reference must say why and give no ratio: %+v", r.Name, r)
 		}
 	}
 	if last := rows[3]; last.LikeForLike || !strings.Contains(last.Name, "different work") || last.Reference.Schedule != (Schedule{DetectEvery: 1}) {

@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -75,5 +77,27 @@ func TestVoiceFiles(t *testing.T) {
 	}
 	if none, _ := voiceFiles(t.TempDir(), 0); len(none) != len(all) {
 		t.Errorf("an empty dev set added files: %d vs %d", len(none), len(all))
+	}
+	// Praat reads relative paths from its script's folder: every path is
+	// absolute, also from a relative dev set folder.
+	dev := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dev, devsetWAVs), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dev, devsetWAVs, "a.wav"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dev)
+	rel, err := voiceFiles(".", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rel) != len(all)+1 {
+		t.Errorf("%d files with one dev set clip, want %d", len(rel), len(all)+1)
+	}
+	for _, f := range rel {
+		if !filepath.IsAbs(f) {
+			t.Errorf("%s is relative", f)
+		}
 	}
 }
