@@ -209,6 +209,7 @@ func TestSessionsBadInputExits2(t *testing.T) {
 		{[]string{"replay", "--journal", corrupt}, "corrupt.db"},
 		{[]string{"replay", "--journal", good, "--session", "nope"}, "nope"},
 		{[]string{"replay", "--journal", good, "--dir", corrupt}, "corrupt.db"},
+		{[]string{"replay", "--journal", good, "--session", "s-bo", "--dir", corrupt}, "corrupt.db"}, // nothing to learn, still a bad folder
 	} {
 		code, _, errs := run(t, tc.args...)
 		if code != 2 || !strings.Contains(errs, tc.want) || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
