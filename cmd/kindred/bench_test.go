@@ -63,7 +63,7 @@ func TestBenchQuickJSON(t *testing.T) {
 	if f.Frames != sz.FaceFrames || f.Width != 640 || f.Height != 480 {
 		t.Errorf("face: %d frames %dx%d", f.Frames, f.Width, f.Height)
 	}
-	if f.FramesWithFace < 1 || f.FramesWithFace > f.Frames || f.P95MS < f.P50MS {
+	if f.FramesWithFace < 1 || f.FramesWithFace > f.Frames || f.P95MS < f.P50MS || f.DetectionRounds < f.Frames/f.Schedule.DetectEvery || f.DetectionRounds > f.Frames {
 		t.Errorf("face: %+v", f)
 	}
 	if len(r.FaceComparisons) != 4 {

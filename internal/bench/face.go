@@ -123,6 +123,9 @@ type Face struct {
 	P50MS          float64  `json:"p50_ms"`
 	P95MS          float64  `json:"p95_ms"`
 	FramesWithFace int      `json:"frames_with_face"`
+	// DetectionRounds is how many frames the pipeline ran its detector on
+	// (its schedule, plus the frames after a track was lost or a cut).
+	DetectionRounds int `json:"detection_rounds"`
 }
 
 // haarMinNeighbors is OpenCV's default for detectMultiScale; every row's
@@ -155,7 +158,7 @@ func benchFace(ctx context.Context, d Deps, tmp string, n int, findPython func(c
 		return nil, nil, ours.err
 	}
 	res := &Face{Backend: b.Name, Source: path, Frames: len(frames), Width: FrameW, Height: FrameH, Schedule: runSched,
-		FPS: ours.fps, P50MS: ours.p50, P95MS: ours.p95, FramesWithFace: ours.withFace}
+		FPS: ours.fps, P50MS: ours.p50, P95MS: ours.p95, FramesWithFace: ours.withFace, DetectionRounds: pipe.Stats().Detections}
 
 	py, why := findPython(ctx)
 	if why == "" {

@@ -93,9 +93,14 @@ func TestFaceRowsCompareLikeForLike(t *testing.T) {
 		OpenVideo: func(string) (VideoSource, error) { return &fakeVideo{n: frames}, nil },
 	}
 	noPython := func(context.Context) (string, string) { return "", "not run in this test" }
-	_, rows, err := benchFace(context.Background(), d, t.TempDir(), frames, noPython)
+	res, rows, err := benchFace(context.Background(), d, t.TempDir(), frames, noPython)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The pipeline's own count of detection rounds: at least its schedule,
+	// at most every frame.
+	if every := face.DefaultOpts.DetectEvery; res.DetectionRounds < (frames+every-1)/every || res.DetectionRounds > frames {
+		t.Errorf("pipeline ran its detector on %d of %d frames", res.DetectionRounds, frames)
 	}
 	if len(rows) != 4 {
 		t.Fatalf("%d rows, want 4", len(rows))

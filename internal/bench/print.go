@@ -18,8 +18,9 @@ missing ("available": false and a "missing" reason), never estimated.
 --json prints one object with these fields (times in the unit the name says):
   quick, go_version, cpus
   face:    backend, source, frames, width, height, schedule, fps, p50_ms,
-           p95_ms, frames_with_face (the run's whole face pipeline with its
-           defaults, on frames resized to 640x480)
+           p95_ms, frames_with_face, detection_rounds (the run's whole face
+           pipeline with its defaults, on frames resized to 640x480;
+           detection_rounds: frames it ran its detector on)
   face_comparisons: one object per row: name, like_for_like, frames, width,
            height, ours, reference, ours_vs_reference (our fps / its fps).
            ours and reference each: tool, does, available, missing,
@@ -63,7 +64,7 @@ func Print(w io.Writer, r *Report) {
 	f := r.Face
 	fmt.Fprintf(w, "face pipeline     %s, %d frames %dx%d of %s, %s\n", f.Backend, f.Frames, f.Width, f.Height,
 		filepath.Base(f.Source), describeSchedule(f.Schedule))
-	fmt.Fprintf(w, "                  %.1f fps, p50 %.1f ms, p95 %.1f ms, face in %d frames\n", f.FPS, f.P50MS, f.P95MS, f.FramesWithFace)
+	fmt.Fprintf(w, "                  %.1f fps, p50 %.1f ms, p95 %.1f ms, face in %d frames, detector ran on %d\n", f.FPS, f.P50MS, f.P95MS, f.FramesWithFace, f.DetectionRounds)
 	for _, c := range r.FaceComparisons {
 		fmt.Fprintf(w, "face: %s\n", c.Name)
 		printSide(w, "ours", c.Ours)
