@@ -183,7 +183,7 @@ func benchFace(ctx context.Context, d Deps, tmp string, n int, findPython func(c
 		return side
 	}
 	detectOnly := func(det face.Detector, s Schedule) (FaceSide, error) {
-		side := FaceSide{Tool: b.Name, Schedule: s, Available: true, Does: describeDetection(b.Name, s)}
+		side := FaceSide{Tool: b.Name, Schedule: s, Available: true, Does: describeDetection(s)}
 		t := timeFrames(frames, func(f perception.Frame) (bool, error) {
 			if f.Seq%s.DetectEvery != 0 {
 				return false, errSkipped
@@ -284,8 +284,8 @@ func describeSchedule(s Schedule) string {
 	return every + ", " + scan
 }
 
-func describeDetection(name string, s Schedule) string {
-	return fmt.Sprintf("%s detection alone, %s, faces of %d px and up at the scan size", name, describeSchedule(s), s.MinFacePx)
+func describeDetection(s Schedule) string {
+	return fmt.Sprintf("detection alone, %s, faces of %d px and up at the scan size", describeSchedule(s), s.MinFacePx)
 }
 
 func describeHaar(s Schedule) string {
