@@ -2,7 +2,6 @@ package behavior
 
 import (
 	"fmt"
-	"io"
 	"math"
 	"reflect"
 	"strings"
@@ -152,8 +151,8 @@ type SupervisionPolicy struct {
 }
 
 // Config is the whole behaviour configuration. Start from DefaultConfig or
-// PresetConfig, or load YAML with LoadConfig; call Validate before use (New
-// does).
+// PresetConfig, or decode YAML into it (UnmarshalYAML); call Validate before
+// use (New does).
 type Config struct {
 	Preset      Preset            `yaml:"preset"`
 	Seed        uint64            `yaml:"seed"` // phrase variants and timing jitter
@@ -231,24 +230,6 @@ func PresetConfig(p Preset) (Config, error) {
 		return Config{}, fmt.Errorf("behavior: config preset: unknown %q (want elder-care, lab or therapy)", p)
 	}
 	return c, nil
-}
-
-// LoadConfig reads a YAML configuration: the Config document on its own, as
-// a file or a config section. See UnmarshalYAML for how presets and unknown
-// fields are treated. The result is validated.
-func LoadConfig(r io.Reader) (Config, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return Config{}, fmt.Errorf("behavior: config: %w", err)
-	}
-	cfg := DefaultConfig()
-	if err := yaml.Unmarshal(data, &cfg); err != nil {
-		return Config{}, err
-	}
-	if err := cfg.Validate(); err != nil {
-		return Config{}, err
-	}
-	return cfg, nil
 }
 
 // UnmarshalYAML lets a Config be decoded on its own or as a section of a

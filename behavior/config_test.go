@@ -1,6 +1,8 @@
 package behavior
 
 import (
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +36,7 @@ func TestPresetsAreValid(t *testing.T) {
 	}
 }
 
-func TestLoadConfig(t *testing.T) {
+func TestDecodeConfig(t *testing.T) {
 	for _, tc := range []struct {
 		name, yaml, err string
 		check           func(Config) bool
@@ -62,7 +64,7 @@ supervision: {wizard: true}
 		{name: "no way to stop", yaml: "opt_out: {words: [], touch: []}", err: "opt_out"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := LoadConfig(strings.NewReader(tc.yaml))
+			c, err := loadConfig(strings.NewReader(tc.yaml))
 			switch {
 			case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
 				t.Fatalf("error %v, want one containing %q", err, tc.err)
@@ -140,4 +142,21 @@ func TestConfigAsSection(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "config comfort.hug: line 4: unknown field") {
 		t.Errorf("unknown nested field: %v", err)
 	}
+}
+
+// loadConfig decodes a Config document on its own and validates it, as
+// kindred run's config file decodes its behaviour section (UnmarshalYAML).
+func loadConfig(r io.Reader) (Config, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return Config{}, fmt.Errorf("behavior: config: %w", err)
+	}
+	cfg := DefaultConfig()
+	if err := yaml.Unmarshal(data, &cfg); err != nil {
+		return Config{}, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
 }

@@ -44,9 +44,6 @@ func EventInput(e perception.Event) Input { return Input{Event: &e} }
 // CommandInput wraps a supervision command.
 func CommandInput(c Command) Input { return Input{Command: &c} }
 
-// FaultInput wraps a robot fault report.
-func FaultInput(f Fault) Input { return Input{Fault: &f} }
-
 // TickInput advances observation time to at.
 func TickInput(at time.Duration) Input { return Input{Tick: &Tick{At: at}} }
 

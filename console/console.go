@@ -225,22 +225,6 @@ func (c *Console) Publish(r journal.Record) error {
 	return nil
 }
 
-// Stats counts what the console dropped or refused.
-type Stats struct {
-	Clients      int    `json:"clients"`
-	Dropped      uint64 `json:"dropped"`      // stream events a slow client missed
-	RateLimited  uint64 `json:"rate_limited"` // requests answered 429
-	ControlsBusy uint64 `json:"controls_busy"`
-	ConnsRefused uint64 `json:"conns_refused"` // connections closed at once: a client or the console was at its cap
-}
-
-// Stats reports the counters.
-func (c *Console) Stats() Stats {
-	clients, dropped := c.hub.stats()
-	return Stats{Clients: clients, Dropped: dropped, RateLimited: c.limiter.refused.Load(),
-		ControlsBusy: c.rejected.Load(), ConnsRefused: c.conns.refused.Load()}
-}
-
 // Handler is the whole console: page, assets and API. It answers to
 // loopback names, Opts.Hosts and the address a request arrived on.
 func (c *Console) Handler() http.Handler { return c.handler(nil) }

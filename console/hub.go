@@ -79,12 +79,6 @@ func (h *hub) unsubscribe(c *streamClient) {
 	delete(h.clients, c)
 }
 
-func (h *hub) stats() (clients int, dropped uint64) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.clients), h.dropped.Load()
-}
-
 // writeTimeout drops a client whose socket stays blocked this long.
 const writeTimeout = 5 * time.Second
 

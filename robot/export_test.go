@@ -17,3 +17,8 @@ func (l *Limiter) StepAt(ctx context.Context, cmd Command, wall time.Time) error
 	}
 	return l.step(ctx, wall, l.dt, false)
 }
+
+// Used only by tests.
+
+// KnownJoint reports whether id is one of the standard joint names.
+func KnownJoint(id JointID) bool { return knownJoints[id] }

@@ -238,9 +238,6 @@ var knownJoints = map[JointID]bool{
 	ArmLeftShoulder: true, ArmLeftElbow: true, ArmRightShoulder: true, ArmRightElbow: true,
 }
 
-// KnownJoint reports whether id is one of the standard joint names.
-func KnownJoint(id JointID) bool { return knownJoints[id] }
-
 //go:embed profiles/*.yaml
 var builtinFS embed.FS
 

@@ -8,13 +8,15 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kindred-hri/kindred/internal/bench"
 )
 
 // batchFolder is a lab's folder: two real recordings (the same clip under
 // two names), a file that only looks like a video, and a note.
 func batchFolder(t *testing.T) string {
 	t.Helper()
-	clip, err := os.ReadFile(filepath.Join(benchVideoDir, "Megamind.avi"))
+	clip, err := os.ReadFile(filepath.Join(bench.VideoDir, "Megamind.avi"))
 	if err != nil {
 		t.Skipf("Megamind.avi missing (apt-get install opencv-doc): %v", err)
 	}

@@ -28,6 +28,10 @@ func openVoice(log io.Writer) (voices.Synthesizer, voices.Player, error) {
 	return synth, pl, nil
 }
 
+// firstScanWidth is the width the face detector's first, cheap scan
+// shrinks frames to (half of 640x480).
+const firstScanWidth = 320
+
 // openFacePipeline builds the face stack every command shares: dlib's HOG
 // detector (a half-size scan first, the full-size scan only when it finds
 // nothing, so a small, far face is still found at a quarter of the cost),
@@ -59,7 +63,7 @@ func openFacePipelineWith(detectEvery int, baseline func(track int) *face.Baseli
 	o := face.DefaultOpts
 	o.DetectEvery = detectEvery
 	o.BaselineFor = baseline
-	pipe, err := face.NewPipeline(face.Fallback{First: fine.Shrunk(320), Then: fine}, m.lm, pose.New(), o)
+	pipe, err := face.NewPipeline(face.Fallback{First: fine.Shrunk(firstScanWidth), Then: fine}, m.lm, pose.New(), o)
 	if err != nil {
 		fine.Close()
 		m.lm.Close()

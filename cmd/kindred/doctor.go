@@ -128,7 +128,7 @@ const aptFix = "run `make deps` (or: sudo apt-get install %s)"
 func doctorChecks(p *robot.Profile, needs doctorNeeds) []check {
 	broker := needs.broker
 	checks := []check{
-		{name: "opencv", required: true, fix: fmt.Sprintf(aptFix, "libopencv-dev opencv-data"),
+		{name: "opencv", required: true, fix: fmt.Sprintf(aptFix, "libopencv-dev"),
 			run: func(context.Context) (string, error) {
 				v := gocv.OpenCVVersion()
 				if !strings.HasPrefix(v, "4.") {

@@ -14,6 +14,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/kindred-hri/kindred/internal/bench"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/fusion"
 	"github.com/kindred-hri/kindred/perception/voice"
@@ -69,7 +70,7 @@ func (m *flakyMic) Read(ctx context.Context, buf []float32) (int, error) {
 // return, fusion says "no voice input" while it is gone (rather than
 // reading silence as calm) and stops saying so once speech is heard again.
 func TestFaultMicrophoneLostAndBackThroughFusion(t *testing.T) {
-	files, err := benchWAVs()
+	files, err := bench.LibriVoxWAVs()
 	if err != nil {
 		t.Skip(err)
 	}

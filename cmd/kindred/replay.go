@@ -6,12 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -21,17 +19,17 @@ import (
 	"github.com/kindred-hri/kindred/perception/fusion"
 )
 
-// cmdReplay is the robot's "consolidate while resting" loop: it re-scores
-// recorded sessions' stored assessment items with each person's profile
-// fitted to the carers' annotations, and reports agreement with the
-// annotations before and after. What the carers taught goes into each
-// resident's calibration (the file `kindred run` reads), so the next run
-// uses it.
+// cmdReplay is the robot's "consolidate while resting" loop: it learns each
+// resident's fusion gains from the carers' ratings in recorded sessions
+// (fusion.Learn, the one learner), stores them in the resident's
+// calibration (the file `kindred run` reads, so the next run uses them),
+// and reports the agreement with the ratings before and after and what the
+// new gains change in the recorded assessments.
 func cmdReplay(ctx context.Context, e env, args []string) error {
 	fs := newFlags("replay", e.stdout)
 	path := journalPathFlag(fs)
 	session := fs.String("session", "", "replay only this session (default: all)")
-	profile := fs.String("profile", "", "also export the report's scoring profiles (JSON): read as the prior when it exists, written back updated")
+	dir := fs.String("dir", "", "person calibration folder to read and update (default: the one kindred run reads, ~/.config/kindred/persons)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := fs.parse(args); err != nil {
 		return err
@@ -39,10 +37,17 @@ func cmdReplay(ctx context.Context, e env, args []string) error {
 	if fs.NArg() > 0 {
 		return badInput("replay: unexpected argument %q", fs.Arg(0))
 	}
-	prior, err := readReplayProfiles(*profile)
-	if err != nil {
-		return err
+	storeDir := *dir
+	if storeDir == "" {
+		d, err := calibration.DefaultPersonDir()
+		if err != nil {
+			return fmt.Errorf("replay: %w", err)
+		}
+		storeDir = d
+	} else if st, err := os.Stat(storeDir); err == nil && !st.IsDir() {
+		return badInput("replay: --dir %s: not a folder", storeDir)
 	}
+	store := calibration.NewPersonStore(storeDir)
 	j, err := openJournalFile(ctx, *path)
 	if err != nil {
 		return err
@@ -83,102 +88,153 @@ func cmdReplay(ctx context.Context, e env, args []string) error {
 			byPerson[p.Person] = append(byPerson[p.Person], p)
 		}
 	}
-	persons := make([]string, 0, len(byPerson))
-	for p := range byPerson {
-		persons = append(persons, p)
-	}
-	sort.Strings(persons)
-
-	report := replayReport{Sessions: len(ids), Unmatched: unmatched, Persons: []personReplay{}}
-	updated := journal.Profiles{}
-	for id, p := range prior {
-		updated[id] = p
-	}
-	for _, person := range persons {
-		c, err := journal.Fit(prior.For(person), byPerson[person])
+	report := replayReport{Sessions: len(ids), Unmatched: unmatched, Annotated: len(byPerson), Persons: []personReplay{}}
+	for _, person := range slices.Sorted(maps.Keys(byPerson)) {
+		pr, err := teachPerson(store, person, byPerson[person], stored[person], e.stderr)
 		if err != nil {
-			return fmt.Errorf("replay: %s: %w", person, err)
+			return err
 		}
-		report.Persons = append(report.Persons, personReplay{c, journal.Rescore(stored[person], prior.For(person), c.Profile)})
-		updated[person] = c.Profile
+		if pr != nil {
+			report.Persons = append(report.Persons, *pr)
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(report); err != nil {
-			return err
-		}
-	} else {
-		printReplay(e.stdout, report)
+		return enc.Encode(report)
 	}
-	if err := teachCalibrations(byPerson, e.stderr); err != nil {
-		return err
-	}
-	if *profile != "" && len(report.Persons) > 0 {
-		if err := writeReplayProfiles(*profile, updated); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stderr, "replay: updated profiles written to %s\n", *profile)
-	}
+	printReplay(e.stdout, report)
 	return nil
 }
 
 type replayReport struct {
-	Sessions  int            `json:"sessions"`
-	Unmatched int            `json:"unmatched_annotations"`
+	Sessions  int `json:"sessions"`
+	Unmatched int `json:"unmatched_annotations"`
+	// Annotated is how many people had annotated moments; Persons holds
+	// those whose calibration this replay updated.
+	Annotated int            `json:"annotated_persons"`
 	Persons   []personReplay `json:"persons"`
 }
 
-// personReplay is what one person's annotations taught, and what it changes
-// in their recorded sessions.
+// personReplay is what one resident's new ratings taught, and what it
+// changes in their recorded assessments.
 type personReplay struct {
-	journal.Consolidation
-	Rescored journal.Rescored `json:"rescored"`
+	Person string `json:"person"`
+	// Calibration is the file written, the one kindred run reads.
+	Calibration string       `json:"calibration"`
+	Ratings     int          `json:"ratings"`
+	GainsBefore fusion.Gains `json:"gains_before"`
+	GainsAfter  fusion.Gains `json:"gains_after"`
+	// Before, After and LeaveOneOut compare the scores with the carers'
+	// ratings (fusion.Checked).
+	Before      fusion.Agreement `json:"before"`
+	After       fusion.Agreement `json:"after"`
+	LeaveOneOut fusion.Agreement `json:"leave_one_out"`
+	Rescored    rescored         `json:"rescored"`
 }
 
-func readReplayProfiles(path string) (journal.Profiles, error) {
-	if path == "" {
-		return journal.Profiles{}, nil
-	}
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return journal.Profiles{}, nil // the first replay creates it
-	}
-	if err != nil {
-		return nil, badInput("replay: --profile %s: %v", path, err)
-	}
-	defer f.Close()
-	ps, err := journal.ReadProfiles(f)
-	if err != nil {
-		return nil, badInput("replay: --profile %s: %v", path, err)
-	}
-	return ps, nil
+// rescored summarises a person's recorded assessments scored again with
+// the learnt gains.
+type rescored struct {
+	Assessments int     `json:"assessments"`
+	AboveBefore int     `json:"moderate_or_worse_before"`
+	AboveAfter  int     `json:"moderate_or_worse_after"`
+	BandChanged int     `json:"band_changed"`
+	MeanBefore  float64 `json:"mean_score_before"`
+	MeanAfter   float64 `json:"mean_score_after"`
 }
 
-// writeReplayProfiles replaces the file atomically, so a crash never leaves half a profile.
-func writeReplayProfiles(path string, ps journal.Profiles) error {
-	b, err := json.MarshalIndent(ps, "", "  ")
+func painItems(it journal.Items) perception.PainItems {
+	return perception.PainItems{Breathing: it.Breathing, Vocalisation: it.Vocalisation, Face: it.Face,
+		Body: it.Body, Consolability: it.Consolability}
+}
+
+// rescore scores the present assessments with the gains before and after.
+func rescore(as []journal.Assessment, was, now fusion.Gains) rescored {
+	var r rescored
+	for _, a := range as {
+		if !a.Present {
+			continue
+		}
+		it := painItems(a.Items)
+		sb, sa := fusion.Rescore(it, was, was), fusion.Rescore(it, was, now)
+		r.Assessments++
+		r.MeanBefore += sb
+		r.MeanAfter += sa
+		if sb >= fusion.ModerateRating {
+			r.AboveBefore++
+		}
+		if sa >= fusion.ModerateRating {
+			r.AboveAfter++
+		}
+		if perception.BandOf(sb) != perception.BandOf(sa) {
+			r.BandChanged++
+		}
+	}
+	if r.Assessments > 0 {
+		r.MeanBefore /= float64(r.Assessments)
+		r.MeanAfter /= float64(r.Assessments)
+	}
+	return r
+}
+
+// teachPerson learns a resident's gains from the ratings in sessions not
+// learnt from before and stores them in their calibration. Someone without
+// a calibration gets one holding only the gains; an unknown person's
+// pseudonym never gets one. It returns nil when nothing was learnt, having
+// said why on log.
+func teachPerson(store *calibration.PersonStore, person string, pairs []journal.Pair, stored []journal.Assessment, log io.Writer) (*personReplay, error) {
+	if strings.HasPrefix(person, visitorPrefix) || calibration.PersonID(person) != person {
+		fmt.Fprintf(log, "replay: %s: not a resident's id, so no calibration is kept for them\n", person)
+		return nil, nil
+	}
+	p, err := store.Load(person)
+	switch {
+	case errors.Is(err, calibration.ErrNoPerson):
+		p = calibration.Person{ID: person, Created: time.Now().UTC(), Source: "replay"}
+	case err != nil:
+		return nil, badInput("replay: %v", err)
+	}
+	var ratings []fusion.Rating
+	newest := p.ReplayedThrough
+	for _, pr := range pairs {
+		if pr.Session <= p.ReplayedThrough {
+			continue // taught already: the gains hold it
+		}
+		ratings = append(ratings, fusion.Rating{Carer: pr.Rating, Items: painItems(pr.Items)})
+		newest = max(newest, pr.Session)
+	}
+	if len(ratings) == 0 {
+		fmt.Fprintf(log, "replay: %s: no ratings newer than the calibration's (through session %s)\n", person, p.ReplayedThrough)
+		return nil, nil
+	}
+	was := p.Gains
+	c, err := fusion.LearnChecked(p.Profile, ratings)
+	if errors.Is(err, fusion.ErrTooFewRatings) {
+		fmt.Fprintf(log, "replay: %s: %v; calibration unchanged\n", person, err)
+		return nil, nil
+	}
 	if err != nil {
-		return fmt.Errorf("replay: %w", err)
+		return nil, fmt.Errorf("replay: %s: %w", person, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".profile-*")
-	if err != nil {
-		return fmt.Errorf("replay: --profile %s: %w", path, err)
+	p.Profile, p.Ratings, p.ReplayedThrough = c.Profile, p.Ratings+len(ratings), newest
+	if err := store.Save(p); err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
 	}
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return fmt.Errorf("replay: --profile %s: %w", path, err)
+	g := p.Gains
+	fmt.Fprintf(log, "replay: %s: calibration updated in %s from %d carer rating(s): gains face %.2f -> %.2f, voice %.2f -> %.2f, body %.2f -> %.2f\n",
+		person, store.Dir(), len(ratings), orOne(was.Face), g.Face, orOne(was.Voice), g.Voice, orOne(was.Body), g.Body)
+	return &personReplay{Person: person, Calibration: filepath.Join(store.Dir(), person+".yaml"), Ratings: len(ratings),
+		GainsBefore: was, GainsAfter: g, Before: c.Before, After: c.After, LeaveOneOut: c.LeaveOneOut,
+		Rescored: rescore(stored, was, g)}, nil
+}
+
+// orOne reads a zero gain as the 1 it means.
+func orOne(g float64) float64 {
+	if g == 0 {
+		return 1
 	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("replay: --profile %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("replay: --profile %s: %w", path, err)
-	}
-	return nil
+	return g
 }
 
 func fmtPearson(r *float64) string {
@@ -194,93 +250,27 @@ func printReplay(w io.Writer, r replayReport) {
 		fmt.Fprintf(w, "; %d annotation(s) had no assessment nearby and were skipped", r.Unmatched)
 	}
 	fmt.Fprintln(w)
-	if len(r.Persons) == 0 {
+	if r.Annotated == 0 {
 		fmt.Fprintln(w, "no annotated moments: nothing to learn (annotate from the console during a session)")
 		return
 	}
+	if len(r.Persons) == 0 {
+		fmt.Fprintln(w, "no calibration changed (the lines above say why)")
+		return
+	}
 	for _, c := range r.Persons {
-		fmt.Fprintf(w, "\n%s: %d annotated moment(s)\n", c.Person, c.After.N)
-		fmt.Fprintf(w, "  before: MAE %.2f  r %s  threshold agreement %.0f%%\n", c.Before.MAE, fmtPearson(c.Before.R), 100*c.Before.Accuracy)
-		fmt.Fprintf(w, "  after:  MAE %.2f  r %s  threshold agreement %.0f%%\n", c.After.MAE, fmtPearson(c.After.R), 100*c.After.Accuracy)
+		fmt.Fprintf(w, "\n%s: %d annotated moment(s) not learnt from before\n", c.Person, c.Ratings)
+		fmt.Fprintf(w, "  before: MAE %.2f  r %s  moderate-or-worse agreement %.0f%%\n", c.Before.MAE, fmtPearson(c.Before.R), 100*c.Before.Accuracy)
+		fmt.Fprintf(w, "  after:  MAE %.2f  r %s  moderate-or-worse agreement %.0f%%\n", c.After.MAE, fmtPearson(c.After.R), 100*c.After.Accuracy)
 		if c.LeaveOneOut.N > 0 {
 			fmt.Fprintf(w, "  leave-one-out (new moments): MAE %.2f  r %s\n", c.LeaveOneOut.MAE, fmtPearson(c.LeaveOneOut.R))
 		}
-		p := c.Profile
 		if rs := c.Rescored; rs.Assessments > 0 {
-			fmt.Fprintf(w, "  re-scored %d stored assessments: mean %.2f -> %.2f; above threshold %d -> %d; band changed for %d\n",
+			fmt.Fprintf(w, "  re-scored %d stored assessments: mean %.2f -> %.2f; moderate or worse %d -> %d; band changed for %d\n",
 				rs.Assessments, rs.MeanBefore, rs.MeanAfter, rs.AboveBefore, rs.AboveAfter, rs.BandChanged)
 		}
-		fmt.Fprintf(w, "  profile: breathing %.2f  vocalisation %.2f  face %.2f  body %.2f  consolability %.2f  bias %+.2f  threshold %.2f\n",
-			p.Weights.Breathing, p.Weights.Vocalisation, p.Weights.Face, p.Weights.Body, p.Weights.Consolability, p.Bias, p.Threshold)
+		b, a := c.GainsBefore, c.GainsAfter
+		fmt.Fprintf(w, "  gains: face %.2f -> %.2f  voice %.2f -> %.2f  body %.2f -> %.2f (in %s, which kindred run reads)\n",
+			orOne(b.Face), a.Face, orOne(b.Voice), a.Voice, orOne(b.Body), a.Body, c.Calibration)
 	}
-}
-
-// teachCalibrations learns each resident's fusion gains from the carers'
-// ratings in sessions not learnt from before (fusion.Learn) and stores
-// them in their calibration, which `kindred run` loads when they are
-// there. Someone without a calibration gets one holding only the gains;
-// an unknown person's pseudonym never gets one.
-func teachCalibrations(byPerson map[string][]journal.Pair, log io.Writer) error {
-	if len(byPerson) == 0 {
-		return nil
-	}
-	dir, err := calibration.DefaultPersonDir()
-	if err != nil {
-		return fmt.Errorf("replay: %w", err)
-	}
-	store := calibration.NewPersonStore(dir)
-	persons := slices.Sorted(maps.Keys(byPerson))
-	for _, person := range persons {
-		if strings.HasPrefix(person, visitorPrefix) || calibration.PersonID(person) != person {
-			fmt.Fprintf(log, "replay: %s: not a resident's id, so no calibration is kept for them\n", person)
-			continue
-		}
-		p, err := store.Load(person)
-		switch {
-		case errors.Is(err, calibration.ErrNoPerson):
-			p = calibration.Person{ID: person, Created: time.Now().UTC(), Source: "replay"}
-		case err != nil:
-			return badInput("replay: %v", err)
-		}
-		var ratings []fusion.Rating
-		newest := p.ReplayedThrough
-		for _, pr := range byPerson[person] {
-			if pr.Session <= p.ReplayedThrough {
-				continue // taught already: the gains hold it
-			}
-			it := pr.Items
-			ratings = append(ratings, fusion.Rating{Carer: pr.Rating, Items: perception.PainItems{Breathing: it.Breathing,
-				Vocalisation: it.Vocalisation, Face: it.Face, Body: it.Body, Consolability: it.Consolability}})
-			newest = max(newest, pr.Session)
-		}
-		if len(ratings) == 0 {
-			fmt.Fprintf(log, "replay: %s: no ratings newer than the calibration's (through session %s)\n", person, p.ReplayedThrough)
-			continue
-		}
-		was := p.Gains
-		learnt, err := fusion.Learn(p.Profile, ratings)
-		if errors.Is(err, fusion.ErrTooFewRatings) {
-			fmt.Fprintf(log, "replay: %s: %v; calibration unchanged\n", person, err)
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("replay: %s: %w", person, err)
-		}
-		p.Profile, p.Ratings, p.ReplayedThrough = learnt, p.Ratings+len(ratings), newest
-		if err := store.Save(p); err != nil {
-			return fmt.Errorf("replay: %w", err)
-		}
-		g := p.Gains
-		fmt.Fprintf(log, "replay: %s: calibration updated in %s from %d carer rating(s): gains face %.2f -> %.2f, voice %.2f -> %.2f, body %.2f -> %.2f\n",
-			person, store.Dir(), len(ratings), orOne(was.Face), g.Face, orOne(was.Voice), g.Voice, orOne(was.Body), g.Body)
-	}
-	return nil
-}
-
-// orOne reads a zero gain as the 1 it means.
-func orOne(g float64) float64 {
-	if g == 0 {
-		return 1
-	}
-	return g
 }

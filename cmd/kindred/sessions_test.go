@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/journal"
 )
 
@@ -207,7 +208,8 @@ func TestSessionsBadInputExits2(t *testing.T) {
 		{[]string{"sessions"}, "list"},
 		{[]string{"replay", "--journal", corrupt}, "corrupt.db"},
 		{[]string{"replay", "--journal", good, "--session", "nope"}, "nope"},
-		{[]string{"replay", "--journal", good, "--profile", corrupt}, "corrupt.db"},
+		{[]string{"replay", "--journal", good, "--dir", corrupt}, "corrupt.db"},
+		{[]string{"replay", "--journal", good, "--session", "s-bo", "--dir", corrupt}, "corrupt.db"}, // nothing to learn, still a bad folder
 	} {
 		code, _, errs := run(t, tc.args...)
 		if code != 2 || !strings.Contains(errs, tc.want) || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
@@ -217,46 +219,45 @@ func TestSessionsBadInputExits2(t *testing.T) {
 }
 
 func TestReplayLearnsFromAnnotations(t *testing.T) {
-	home := t.TempDir() // replay writes what it learnt into the calibrations under here
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, "config"))
-	t.Setenv("HOME", home)
-	path := syntheticJournal(t)
-	profile := filepath.Join(t.TempDir(), "profiles.json")
-	code, out, errs := run(t, "replay", "--journal", path, "--profile", profile)
+	path := syntheticJournal(t) // carers rate p-ana's face as counting double
+	dir := t.TempDir()
+	code, out, errs := run(t, "replay", "--journal", path, "--dir", dir)
 	if code != 0 {
 		t.Fatalf("replay: %d %s", code, errs)
 	}
 	t.Log(out)
-	for _, want := range []string{"replayed 2 session(s)", "p-ana: 40 annotated moment(s)", "before: MAE", "after:  MAE", "leave-one-out", "re-scored 320 stored assessments"} {
+	for _, want := range []string{"replayed 2 session(s)", "p-ana: 40 annotated moment(s)", "before: MAE", "after:  MAE",
+		"leave-one-out", "re-scored 320 stored assessments", "p-ana.yaml, which kindred run reads"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q", want)
 		}
 	}
-	code, out, _ = run(t, "replay", "--journal", path, "--session", "s-ana", "--json")
-	var rep struct {
-		Persons []personReplay
+	// The learnt gains are in the calibration file run reads (the same
+	// store, the same file name).
+	p, err := calibration.NewPersonStore(dir).Load("p-ana")
+	if err != nil {
+		t.Fatal(err)
 	}
+	if p.Ratings != 40 || p.Gains.Face < 1.4 {
+		t.Errorf("calibration %+v from %d ratings", p.Gains, p.Ratings)
+	}
+
+	fresh := t.TempDir()
+	code, out, _ = run(t, "replay", "--journal", path, "--session", "s-ana", "--dir", fresh, "--json")
+	var rep replayReport
 	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || len(rep.Persons) != 1 {
 		t.Fatalf("replay --json: %d %s", code, out)
 	}
 	c := rep.Persons[0]
-	if !(c.After.MAE < c.Before.MAE) || !(*c.After.R > *c.Before.R) || c.Profile.Weights.Face < 1.4 ||
-		c.Rescored.Assessments != 320 || c.Rescored.BandChanged == 0 {
+	if !(c.After.MAE < c.Before.MAE) || !(*c.After.R > *c.Before.R) || c.GainsAfter.Face < 1.4 || c.LeaveOneOut.N != 40 ||
+		c.Rescored.Assessments != 320 || c.Rescored.BandChanged == 0 || c.Calibration != filepath.Join(fresh, "p-ana.yaml") {
 		t.Errorf("replay did not learn: %+v", c)
 	}
-	f, err := os.Open(profile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps, err := journal.ReadProfiles(f)
-	f.Close()
-	if err != nil || ps["p-ana"].Annotations != 40 {
-		t.Fatalf("written profile: %+v %v", ps, err)
-	}
-	// A second replay starts from the learnt profile: agreement before is now the fitted one.
-	code, out, _ = run(t, "replay", "--journal", path, "--profile", profile, "--json")
-	var again struct{ Persons []journal.Consolidation }
-	if code != 0 || json.Unmarshal([]byte(out), &again) != nil || again.Persons[0].Before.MAE > c.Before.MAE {
-		t.Errorf("second replay: %d %s", code, out)
+	// A second replay of the same sessions teaches nothing twice.
+	code, out, errs = run(t, "replay", "--journal", path, "--dir", dir, "--json")
+	var again replayReport
+	if code != 0 || json.Unmarshal([]byte(out), &again) != nil || len(again.Persons) != 0 || again.Annotated != 1 ||
+		!strings.Contains(errs, "no ratings newer") {
+		t.Errorf("second replay: %d %s %s", code, out, errs)
 	}
 }

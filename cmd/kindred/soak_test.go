@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kindred-hri/kindred/internal/bench"
 	"github.com/kindred-hri/kindred/journal"
 )
 
@@ -35,7 +36,7 @@ func TestSoak(t *testing.T) {
 				"--for", session.String(), "--console", "off", "--journal", db, "--summary", sum}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*session/time.Duration(speed)+time.Minute)
 			defer cancel()
-			samples, wall, err := sampledRun(ctx, args, 50*time.Millisecond)
+			samples, wall, err := bench.SampledRun(ctx, runInProcess, args, 50*time.Millisecond)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -44,7 +45,7 @@ func TestSoak(t *testing.T) {
 			}
 			early, late := earlyLate(samples)
 			half := len(samples) / 2
-			maxG := func(s []runSample) (m int) {
+			maxG := func(s []bench.RunSample) (m int) {
 				for _, x := range s {
 					m = max(m, x.Goroutines)
 				}
@@ -115,9 +116,9 @@ func checkJournalConsistent(t *testing.T, db string, session time.Duration) {
 }
 
 // earlyLate are the means over the first and the last fifth of samples.
-func earlyLate(samples []runSample) (early, late runSample) {
+func earlyLate(samples []bench.RunSample) (early, late bench.RunSample) {
 	fifth := max(1, len(samples)/5)
-	mean := func(s []runSample) (m runSample) {
+	mean := func(s []bench.RunSample) (m bench.RunSample) {
 		var g float64
 		for _, x := range s {
 			m.HeapMB += x.HeapMB

@@ -145,16 +145,6 @@ type Status struct {
 	At      float64 `json:"at"` // session time, seconds
 }
 
-// Stats counts what happened to messages.
-type Stats struct {
-	PainSent, PainDropped   uint64 // assessments published / skipped while disconnected
-	AlertsSent, AlertsLost  uint64 // alerts acknowledged by the broker / lost to a full outbox
-	AlertsPending           int
-	ControlsIn, ControlsBad uint64
-	ControlsDropped         uint64 // the engine was not reading
-	ControlsRetained        uint64 // retained control messages, ignored
-}
-
 // Client is a robot's connection to the fleet broker.
 type Client struct {
 	opts     Opts
@@ -477,14 +467,6 @@ func (c *Client) PublishStatus(s Status) error {
 		c.mc.Publish(c.prefix+"status", 1, true, b)
 	} // else onConnect sends it
 	return nil
-}
-
-// Stats reports the counters.
-func (c *Client) Stats() Stats {
-	return Stats{PainSent: c.painSent.Load(), PainDropped: c.painDropped.Load(), AlertsSent: c.alertsSent.Load(),
-		AlertsLost: c.alertsLost.Load(), AlertsPending: int(c.pending.Load()), ControlsIn: c.controlsIn.Load(),
-		ControlsBad: c.controlsBad.Load(), ControlsDropped: c.controlsDropped.Load(),
-		ControlsRetained: c.controlsRetained.Load()}
 }
 
 // retryEvery is how often a failed alert or connection is tried again.

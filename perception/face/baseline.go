@@ -42,11 +42,6 @@ func BaselineOf(frames []Features) (Baseline, error) {
 	return b, b.Validate()
 }
 
-// PopulationBaseline is the generic face's neutral measurements: what a new
-// face is compared with until its own calm frames (or a calibration) are
-// known, so a single photo of a smile still reads as a smile.
-func PopulationBaseline() Baseline { return populationBaseline }
-
 var populationBaseline = func() Baseline {
 	lm := Project(&GenericFace, perception.HeadPose{}, 2, perception.Point{X: 320, Y: 240})
 	f, _ := Measure(nil, &lm, perception.HeadPose{})

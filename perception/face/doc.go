@@ -4,8 +4,7 @@
 //
 // It is pure Go. The image work that needs native libraries sits behind three
 // small interfaces declared here and implemented by cgo leaves: Detector
-// (face/dlib's HOG, face/cascade's OpenCV cascades), Landmarker (face/dlib's
-// shape predictor) and PoseEstimator (face/pose, OpenCV's solvePnP against
+// (face/dlib's HOG), Landmarker (face/dlib's shape predictor) and PoseEstimator (face/pose, OpenCV's solvePnP against
 // GenericFace). Tests drive the pipeline with fakes of those.
 //
 // Action units are measured relative to the same person's neutral face

@@ -107,9 +107,6 @@ func New(o Opts) (*Analyzer, error) {
 	return &Analyzer{o: o, baseSpeed: o.Baseline.Speed, baseAmp: o.Baseline.Amplitude}, nil
 }
 
-// Head returns the head dynamics as of the last Update.
-func (a *Analyzer) Head() HeadDynamics { return a.head }
-
 // Update analyses one frame. face is the person's face in this frame, or nil
 // when none was found; the region below the last face stays in use for two
 // seconds, after which the whole frame is analysed.

@@ -84,9 +84,6 @@ func NewPlayer(s *Scenario) *Player {
 	return p
 }
 
-// Scenario returns the scenario being played.
-func (p *Player) Scenario() *Scenario { return p.s }
-
 // Comforted tells the player that the robot began comforting the person at
 // scenario time at. A phase marked `until: comfort` ends its reaction time
 // after the first comfort since the current pass began.

@@ -108,12 +108,6 @@ func ParseClassMap(data []byte) (*ClassMap, error) {
 	return m, nil
 }
 
-// Name is class i's display name.
-func (m *ClassMap) Name(i int) string { return m.names[i] }
-
-// Members are the class indices of g.
-func (m *ClassMap) Members(g Group) []int { return m.members[g] }
-
 // GroupScore is g's score in one window: its largest member.
 func (m *ClassMap) GroupScore(s *Scores, g Group) float64 {
 	var top float32

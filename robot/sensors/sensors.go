@@ -71,11 +71,6 @@ func New(p *robot.Profile, pins PinReader, opts ...Option) (*Reader, error) {
 	return r, nil
 }
 
-// Dropped counts readings a slow consumer missed; Errors counts failed
-// pin reads (each is retried at the next sample).
-func (r *Reader) Dropped() int64 { return r.dropped.Load() }
-func (r *Reader) Errors() int64  { return r.errors.Load() }
-
 // Run samples every sensor at its rate until ctx is done. Touch events
 // are sent on events and never dropped (nil: not wanted); readings go to
 // readings without blocking, a full channel dropping the new sample (nil:

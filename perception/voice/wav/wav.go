@@ -237,9 +237,6 @@ func (d *Reader) Read(p []float32) (int, error) {
 // bytesRead is how many bytes of samples have been read.
 func (d *Reader) bytesRead() int64 { return d.frames * int64(d.f.blockAlign) }
 
-// Decode reads a whole WAV stream with DefaultOpts.
-func Decode(r io.Reader) (*Audio, error) { return DefaultOpts().Decode(r) }
-
 // Decode reads a whole WAV stream, keeping every channel at the file's rate.
 func (o Opts) Decode(r io.Reader) (*Audio, error) {
 	d, err := o.NewReader(r)

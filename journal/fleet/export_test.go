@@ -1,0 +1,22 @@
+package fleet
+
+// The client's counters are read by its tests, which check what was sent,
+// dropped and refused; nothing in a run reads them.
+
+// Stats counts what happened to messages.
+type Stats struct {
+	PainSent, PainDropped   uint64 // assessments published / skipped while disconnected
+	AlertsSent, AlertsLost  uint64 // alerts acknowledged by the broker / lost to a full outbox
+	AlertsPending           int
+	ControlsIn, ControlsBad uint64
+	ControlsDropped         uint64 // the engine was not reading
+	ControlsRetained        uint64 // retained control messages, ignored
+}
+
+// Stats reports the counters.
+func (c *Client) Stats() Stats {
+	return Stats{PainSent: c.painSent.Load(), PainDropped: c.painDropped.Load(), AlertsSent: c.alertsSent.Load(),
+		AlertsLost: c.alertsLost.Load(), AlertsPending: int(c.pending.Load()), ControlsIn: c.controlsIn.Load(),
+		ControlsBad: c.controlsBad.Load(), ControlsDropped: c.controlsDropped.Load(),
+		ControlsRetained: c.controlsRetained.Load()}
+}
