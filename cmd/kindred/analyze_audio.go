@@ -52,10 +52,11 @@ func analyzeAudio(ctx context.Context, path string, limit time.Duration) (*audio
 	defer clf.Close()
 	events := clf.start(ctx, samples)
 	res, err := voice.AnalyzeSamples(ctx, samples, opts)
-	ev, everr := events()
+	ws, ev, everr := events()
 	if err = errors.Join(err, everr); err != nil {
 		return nil, nil, fmt.Errorf("audio: %s: %w", path, err)
 	}
+	clf.labelHops(res, ws)
 	sum := summarizeAudio(path, audio.Duration(), res)
 	if sum.Vocalisation.Class != string(perception.VocalSilence) {
 		v, scores := clf.classify(res.Hops, ev)

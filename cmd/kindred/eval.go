@@ -134,10 +134,11 @@ func measureClip(ctx context.Context, clf *clipClassifier, c eval.Clip, path str
 	samples := audio.Mono16k()
 	events := clf.start(ctx, samples)
 	res, err := voice.AnalyzeSamples(ctx, samples, voice.DefaultOpts())
-	ev, everr := events()
+	ws, ev, everr := events()
 	if err = errors.Join(err, everr); err != nil {
 		return r, fmt.Errorf("eval: %s: %w", path, err)
 	}
+	clf.labelHops(res, ws)
 	sum := summarizeAudio(path, audio.Duration(), res)
 	r.Hops = perception.Vocalisation{Class: perception.VocalClass(sum.Vocalisation.Class), Distress: sum.Vocalisation.Distress}
 	r.Analyze = r.Hops
