@@ -493,3 +493,38 @@ func TestRandomObservationsStayInRange(t *testing.T) {
 		t.Error("no NaN observation was rejected")
 	}
 }
+
+// A voice window that is mostly laughter, with some hops a classifier
+// heard as crying between the laughs, is evidence against pain; the same
+// crying with quiet between is not.
+func TestLaughterInTheVoiceOutweighsStrayCrying(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		between   perception.VocalClass
+		wantBelow float64 // vocalisation item
+		wantAbove float64
+		wantCue   bool
+	}{
+		{"crying between laughs", perception.VocalLaugh, 0.01, -1, true},
+		{"crying between silences", perception.VocalSilence, 3, 1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, _ := New(DefaultOpts())
+			var a perception.PainAssessment
+			for at := time.Duration(0); at < 10*time.Second; at += 10 * time.Millisecond {
+				v := perception.Vocalisation{Class: tc.between}
+				if at%time.Second >= 600*time.Millisecond {
+					v = perception.Vocalisation{Class: perception.VocalCry, Distress: 0.8}
+				}
+				f.Voice(perception.VoiceObs{At: at, Vocalisation: v})
+				a = f.Assess(at)
+			}
+			if a.Items.Vocalisation >= tc.wantBelow || a.Items.Vocalisation <= tc.wantAbove {
+				t.Errorf("vocalisation item %.2f, want in (%g, %g)", a.Items.Vocalisation, tc.wantAbove, tc.wantBelow)
+			}
+			if got := slices.ContainsFunc(a.Cues, func(c string) bool { return strings.Contains(c, "laughing") }); got != tc.wantCue {
+				t.Errorf("cues %v: laughing cue %v, want %v", a.Cues, got, tc.wantCue)
+			}
+		})
+	}
+}
