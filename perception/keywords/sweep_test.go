@@ -19,8 +19,13 @@ import (
 // (../shared/devset from its root). It is read in place, never copied.
 const devsetDir = "../../../shared/devset"
 
-// librivoxGlob is the read speech Debian's pocketsphinx-testdata ships.
-const librivoxGlob = "/usr/share/pocketsphinx/test/data/librivox/*.wav"
+// librivoxGlob is the read speech Debian's pocketsphinx-testdata ships;
+// alsaGlob the spoken channel names of alsa-utils' speaker test (a real
+// voice, short phrases).
+const (
+	librivoxGlob = "/usr/share/pocketsphinx/test/data/librivox/*.wav"
+	alsaGlob     = "/usr/share/sounds/alsa/[FRS]*_*.wav"
+)
 
 // clip is one recording to spot in.
 type clip struct {
@@ -38,6 +43,8 @@ func realSpeech(t testing.TB) []clip {
 	t.Helper()
 	var clips []clip
 	files, _ := filepath.Glob(librivoxGlob)
+	alsa, _ := filepath.Glob(alsaGlob)
+	files = append(files, alsa...)
 	if f, err := os.Open(filepath.Join(devsetDir, "speech", "labels.csv")); err == nil {
 		rows, err := csv.NewReader(f).ReadAll()
 		f.Close()
@@ -245,6 +252,40 @@ func TestSpotsStrangeVoices(t *testing.T) {
 			t.Errorf("%q heard in %d of %d takes, want at least %d", c.phrase, got, len(takes), c.min)
 		} else {
 			t.Logf("%q heard in %d of %d takes", c.phrase, got, len(takes))
+		}
+	}
+}
+
+// helpPhrasings are ways of calling for help the sweep compares: the bare
+// word is heard inside "himself", "helpful", "whelp"; longer phrases give
+// the decoder more to match.
+var helpPhrasings = []string{"help", "help me", "please help", "somebody help", "help help"}
+
+// TestHelpPhrasingSweep measures each phrasing of a call for help over a
+// range of thresholds, searched together with the other shipped phrases:
+// hits on espeak-ng takes (said alone and in carriers) and false alarms
+// per hour of real speech. A tuning measurement of several minutes:
+//
+//	KINDRED_KWS_HELP_SWEEP=1 go test ./perception/keywords -run HelpPhrasing -v -count=1 -timeout 30m
+func TestHelpPhrasingSweep(t *testing.T) {
+	if os.Getenv("KINDRED_KWS_HELP_SWEEP") == "" {
+		t.Skip("set KINDRED_KWS_HELP_SWEEP=1 to measure")
+	}
+	speech := realSpeech(t)
+	for _, ph := range helpPhrasings {
+		takes := spokenPhrase(t, ph)
+		for _, th := range []float64{1e-40, 1e-30, 1e-20, 1e-10, 1e-5, 1} {
+			o := DefaultOpts()
+			var others []Phrase
+			for _, p := range o.Phrases {
+				if p.Text != "help" && p.Text != ph {
+					others = append(others, p)
+				}
+			}
+			o.Phrases = append(others, Phrase{ph, th})
+			fa, hours := falseAlarms(t, o, speech)
+			t.Logf("%-14q threshold %-6g: hits %2d/%d, false %d in %.1f s = %.0f per hour",
+				ph, th, hits(t, o, ph, takes), len(takes), fa[ph], hours*3600, float64(fa[ph])/hours)
 		}
 	}
 }
