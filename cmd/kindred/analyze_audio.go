@@ -91,8 +91,8 @@ func writeVoiceCSV(out io.Writer, obs []perception.VoiceObs) error {
 }
 
 // summarizeAudio fills the contract's audio block from the per-hop
-// analysis. The file's vocalisation here is its most frequent non-silent
-// hop class, with the 90th percentile of their distress (so a short scream
+// analysis (hop classes from the running classifier, see labelHops). The
+// file's vocalisation here is its most frequent non-silent hop class, with the 90th percentile of their distress (so a short scream
 // in a long file still shows while one odd hop does not); analyzeAudio
 // then replaces it by the whole-clip combiner's answer unless the file is
 // silent.

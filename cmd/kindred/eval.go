@@ -111,7 +111,8 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 
 // clipRecord is what eval measures of one clip: the whole-file answer of
 // `kindred analyze --audio` (the shipped combiner), the answer of the
-// per-hop classifier the live robot uses, the clip's acoustic features and
+// running classifier the live robot uses (YAMNet windows judged in
+// context, summarised per clip as analyze summarises hops), the clip's acoustic features and
 // its YAMNet groups.
 type clipRecord struct {
 	eval.Clip
@@ -183,7 +184,7 @@ type evalReport struct {
 	Distress   evalDistress              `json:"distress"`
 	// Combiners are the cross-validated figures of the combiner on each
 	// feature set (acoustic, yamnet, combined).
-	// HopClassifier is the per-hop classifier's figure (the live robot's,
+	// HopClassifier is the running classifier's figure (the live robot's,
 	// and analyze's before the combiner).
 	HopClassifier *vocalisation.Figure           `json:"hop_classifier,omitempty"`
 	Combiners     map[string]vocalisation.Figure `json:"combiners,omitempty"`
@@ -281,7 +282,7 @@ func (r *evalReport) print(w io.Writer) {
 	fmt.Fprintf(w, "distress >= %.1f on %s: %.1f %% of %d clips (target >= 85 %%)\n", d.Threshold, strings.Join(d.Positives, "+"), 100*d.Recognised, d.PositiveClips)
 	fmt.Fprintf(w, "false alarms on %s: %.1f %% of %d clips (target <= 5 %%)\n", strings.Join(d.Negatives, "+"), 100*d.FalseAlarms, d.NegativeClips)
 	if h := r.HopClassifier; h != nil {
-		fmt.Fprintf(w, "per-hop classifier (live robot): macro recall %.2f, distress on positives %.1f %%, false alarms %.1f %%\n", h.MacroRecall, 100*h.Recognised, 100*h.FalseAlarms)
+		fmt.Fprintf(w, "running classifier (live robot, per window; clip = most frequent class, 90th percentile distress): macro recall %.2f, distress on positives %.1f %%, false alarms %.1f %%\n", h.MacroRecall, 100*h.Recognised, 100*h.FalseAlarms)
 	}
 	fmt.Fprintln(w, "(on the folder the shipped combiner was fitted on, the figures above are in-sample; the cross-validated ones below are for unseen speakers)")
 	if r.Combiners == nil {

@@ -71,8 +71,8 @@ type Opts struct {
 // the recordings). "go away" moved from 1e-30 (9 false alarms in 98 s) to
 // 1e-20 (1); stop, ouch and it hurts keep the thresholds they had.
 //
-// Other ways of calling for help were swept the same way (TestHelpPhrasing
-// Sweep, 110 s of real speech with alsa-utils' voice added, 24 synthetic
+// Other ways of calling for help were swept the same way
+// (TestHelpPhrasingSweep, 110 s of real speech with alsa-utils' voice added, 24 synthetic
 // takes each): "help me" raised no false alarm from 1e-10 up but was heard
 // in 1 take of 24 there (3 at 1e-20, with 1 false alarm); "help help" none
 // from 1e-20 up, heard once; "please help" and "somebody help" were never
