@@ -528,3 +528,34 @@ func TestLaughterInTheVoiceOutweighsStrayCrying(t *testing.T) {
 		})
 	}
 }
+
+// The keyword spotter hears "ouch" in laughter; a pain word in a voice that
+// is mostly laughing does not raise the vocalisation item, and the same
+// word in a quiet voice does.
+func TestPainWordInLaughterIsNotPain(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		voice   perception.VocalClass
+		wantMin float64 // vocalisation item
+		wantMax float64
+	}{
+		{"laughing", perception.VocalLaugh, 0, 0.01},
+		{"speaking", perception.VocalSpeech, 0.5, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, _ := New(DefaultOpts())
+			var a perception.PainAssessment
+			for at := time.Duration(0); at < 6*time.Second; at += 10 * time.Millisecond {
+				o := perception.VoiceObs{At: at, Vocalisation: perception.Vocalisation{Class: tc.voice}}
+				if at == 3*time.Second {
+					o.Keyword = "ouch"
+				}
+				f.Voice(o)
+				a = f.Assess(at)
+			}
+			if v := a.Items.Vocalisation; v < tc.wantMin || v > tc.wantMax {
+				t.Errorf("vocalisation item %.2f after \"ouch\", want %g..%g (cues %v)", v, tc.wantMin, tc.wantMax, a.Cues)
+			}
+		})
+	}
+}
