@@ -79,7 +79,7 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 	hf := figureOf(hop)
 	rep.HopClassifier = &hf
 	rep.ZeroShot = zeroShot(recs)
-	card, err := crossValidate(recs, *dir)
+	card, err := crossValidate(recs, *dir, clf)
 	switch {
 	case errors.Is(err, vocalisation.ErrTooFew) && *fit:
 		return badInput("eval: %s: cannot fit the combiner: %v", *dir, err)
@@ -119,6 +119,10 @@ type clipRecord struct {
 	Analyze, Hops perception.Vocalisation
 	Acoustic      voice.SegmentFeatures
 	Events        soundevents.ClipScores
+	// hops and windows, to judge the clip as the running classifier
+	// does with a combiner fitted without its speaker.
+	hops    []voice.HopFeatures
+	windows []soundevents.Window
 }
 
 // measureClip decodes one clip and analyses it as `kindred analyze
@@ -148,6 +152,7 @@ func measureClip(ctx context.Context, clf *clipClassifier, c eval.Clip, path str
 	}
 	r.Acoustic = voice.ClipFeatures(res.Hops)
 	r.Events = ev
+	r.hops, r.windows = res.Hops, ws
 	return r, nil
 }
 
@@ -341,6 +346,21 @@ func (r *evalReport) printCombiners(w io.Writer) {
 		}
 		fmt.Fprintln(w)
 	}
+	if f, ok := r.Combiners["running"]; ok {
+		fmt.Fprintf(w, "%-9s %6.2f %6.1f %6.1f", "running", f.MacroRecall, 100*f.Recognised, 100*f.FalseAlarms)
+		for _, c := range r.Classes {
+			if v, ok := f.Recall[c.Class]; ok {
+				fmt.Fprintf(w, " %6.2f", v)
+			} else {
+				fmt.Fprintf(w, " %6s", "-")
+			}
+		}
+		fmt.Fprintf(w, "\n%-9s %20s", "", "distress share")
+		for _, c := range r.Classes {
+			fmt.Fprintf(w, " %6.2f", f.Distress[c.Class])
+		}
+		fmt.Fprintln(w, "\n(running: the live robot's window-by-window classifier, combined features, clip = most frequent class and mean distress)")
+	}
 	fmt.Fprintf(w, "(macro: mean recall over mapped classes; recog: moaning+crying+screaming called distress; false: negatives called distress)\n")
 }
 
@@ -378,7 +398,12 @@ func samplesOf(recs []clipRecord) []vocalisation.Sample {
 
 // crossValidate measures the combiner on each feature set with
 // speaker-disjoint folds and returns the figures as a model card.
-func crossValidate(recs []clipRecord, dir string) (*vocalisation.Card, error) {
+//
+// The "running" figure is the live robot's classifier on unseen speakers:
+// per fold, the combiner fitted on the other folds' clips judges the
+// held-out clips window by window (vocalisation.LabelHops), each clip
+// summarised as its most frequent sounding class and mean distress.
+func crossValidate(recs []clipRecord, dir string, clf *clipClassifier) (*vocalisation.Card, error) {
 	samples := samplesOf(recs)
 	card := &vocalisation.Card{Data: dir, Clips: map[string]int{}, Folds: combinerFolds, Figures: map[string]vocalisation.Figure{}}
 	for _, r := range recs {
@@ -395,7 +420,55 @@ func crossValidate(recs []clipRecord, dir string) (*vocalisation.Card, error) {
 		}
 		card.Figures[set.name] = figureOf(conf)
 	}
+	running, err := crossValidateRunning(recs, samples, clf)
+	if err != nil {
+		return nil, err
+	}
+	card.Figures["running"] = figureOf(running)
 	return card, nil
+}
+
+func crossValidateRunning(recs []clipRecord, samples []vocalisation.Sample, clf *clipClassifier) (*eval.Confusion, error) {
+	speakers := make([]string, len(samples))
+	for i, s := range samples {
+		speakers[i] = s.Speaker
+	}
+	fold := vocalisation.Folds(speakers, combinerFolds)
+	conf := eval.NewConfusion()
+	for f := range combinerFolds {
+		var train []vocalisation.Sample
+		for _, s := range samples {
+			if fold[s.Speaker] != f {
+				train = append(train, s)
+			}
+		}
+		m, err := vocalisation.Fit(train, vocalisation.AllFeatures, vocalisation.DefaultFitOpts())
+		if err != nil {
+			return nil, fmt.Errorf("vocalisation: fold %d: %w", f, err)
+		}
+		for _, r := range recs {
+			if fold[r.Speaker] != f {
+				continue
+			}
+			labels := vocalisation.LabelHops(m, clf.cm, r.hops, r.windows)
+			obs := make([]perception.VoiceObs, len(labels))
+			counts := map[perception.VocalClass]int{}
+			for i, l := range labels {
+				obs[i].Vocalisation = l
+				if l.Class != perception.VocalSilence {
+					counts[l.Class]++
+				}
+			}
+			class, best := perception.VocalSilence, 0
+			for _, c := range allVocalClasses {
+				if counts[c] > best {
+					class, best = c, counts[c]
+				}
+			}
+			conf.Add(eval.Result{Truth: r.Class, Pred: class, Distress: meanSoundingDistress(obs)})
+		}
+	}
+	return conf, nil
 }
 
 func figureOf(c *eval.Confusion) vocalisation.Figure {
