@@ -52,10 +52,11 @@ func analyzeAudio(ctx context.Context, path string, limit time.Duration) (*audio
 	defer clf.Close()
 	events := clf.start(ctx, samples)
 	res, err := voice.AnalyzeSamples(ctx, samples, opts)
-	ev, everr := events()
+	ws, ev, everr := events()
 	if err = errors.Join(err, everr); err != nil {
 		return nil, nil, fmt.Errorf("audio: %s: %w", path, err)
 	}
+	clf.labelHops(res, ws)
 	sum := summarizeAudio(path, audio.Duration(), res)
 	if sum.Vocalisation.Class != string(perception.VocalSilence) {
 		v, scores := clf.classify(res.Hops, ev)
@@ -90,8 +91,8 @@ func writeVoiceCSV(out io.Writer, obs []perception.VoiceObs) error {
 }
 
 // summarizeAudio fills the contract's audio block from the per-hop
-// analysis. The file's vocalisation here is its most frequent non-silent
-// hop class, with the 90th percentile of their distress (so a short scream
+// analysis (hop classes from the running classifier, see labelHops). The
+// file's vocalisation here is its most frequent non-silent hop class, with the 90th percentile of their distress (so a short scream
 // in a long file still shows while one odd hop does not); analyzeAudio
 // then replaces it by the whole-clip combiner's answer unless the file is
 // silent.

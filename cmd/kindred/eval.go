@@ -79,7 +79,7 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 	hf := figureOf(hop)
 	rep.HopClassifier = &hf
 	rep.ZeroShot = zeroShot(recs)
-	card, err := crossValidate(recs, *dir)
+	card, err := crossValidate(recs, *dir, clf)
 	switch {
 	case errors.Is(err, vocalisation.ErrTooFew) && *fit:
 		return badInput("eval: %s: cannot fit the combiner: %v", *dir, err)
@@ -111,13 +111,18 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 
 // clipRecord is what eval measures of one clip: the whole-file answer of
 // `kindred analyze --audio` (the shipped combiner), the answer of the
-// per-hop classifier the live robot uses, the clip's acoustic features and
+// running classifier the live robot uses (YAMNet windows judged in
+// context, summarised per clip as analyze summarises hops), the clip's acoustic features and
 // its YAMNet groups.
 type clipRecord struct {
 	eval.Clip
 	Analyze, Hops perception.Vocalisation
 	Acoustic      voice.SegmentFeatures
 	Events        soundevents.ClipScores
+	// hops and windows, to judge the clip as the running classifier
+	// does with a combiner fitted without its speaker.
+	hops    []voice.HopFeatures
+	windows []soundevents.Window
 }
 
 // measureClip decodes one clip and analyses it as `kindred analyze
@@ -134,19 +139,39 @@ func measureClip(ctx context.Context, clf *clipClassifier, c eval.Clip, path str
 	samples := audio.Mono16k()
 	events := clf.start(ctx, samples)
 	res, err := voice.AnalyzeSamples(ctx, samples, voice.DefaultOpts())
-	ev, everr := events()
+	ws, ev, everr := events()
 	if err = errors.Join(err, everr); err != nil {
 		return r, fmt.Errorf("eval: %s: %w", path, err)
 	}
+	clf.labelHops(res, ws)
 	sum := summarizeAudio(path, audio.Duration(), res)
-	r.Hops = perception.Vocalisation{Class: perception.VocalClass(sum.Vocalisation.Class), Distress: sum.Vocalisation.Distress}
+	r.Hops = perception.Vocalisation{Class: perception.VocalClass(sum.Vocalisation.Class), Distress: meanSoundingDistress(res.Obs)}
 	r.Analyze = r.Hops
 	if r.Hops.Class != perception.VocalSilence {
 		r.Analyze, _ = clf.classify(res.Hops, ev)
 	}
 	r.Acoustic = voice.ClipFeatures(res.Hops)
 	r.Events = ev
+	r.hops, r.windows = res.Hops, ws
 	return r, nil
+}
+
+// meanSoundingDistress is the mean distress of the hops that are not
+// silence: a clip's distress as the running classifier tells fusion, which
+// averages the hops of its last seconds (the 90th percentile analyze
+// reports for a file counts one bad window of a clip in full).
+func meanSoundingDistress(obs []perception.VoiceObs) float64 {
+	var sum, n float64
+	for _, o := range obs {
+		if o.Vocalisation.Class != perception.VocalSilence {
+			sum += o.Vocalisation.Distress
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / n
 }
 
 // zeroShotLevel is the group score the models README counts a clip at.
@@ -182,7 +207,7 @@ type evalReport struct {
 	Distress   evalDistress              `json:"distress"`
 	// Combiners are the cross-validated figures of the combiner on each
 	// feature set (acoustic, yamnet, combined).
-	// HopClassifier is the per-hop classifier's figure (the live robot's,
+	// HopClassifier is the running classifier's figure (the live robot's,
 	// and analyze's before the combiner).
 	HopClassifier *vocalisation.Figure           `json:"hop_classifier,omitempty"`
 	Combiners     map[string]vocalisation.Figure `json:"combiners,omitempty"`
@@ -280,7 +305,7 @@ func (r *evalReport) print(w io.Writer) {
 	fmt.Fprintf(w, "distress >= %.1f on %s: %.1f %% of %d clips (target >= 85 %%)\n", d.Threshold, strings.Join(d.Positives, "+"), 100*d.Recognised, d.PositiveClips)
 	fmt.Fprintf(w, "false alarms on %s: %.1f %% of %d clips (target <= 5 %%)\n", strings.Join(d.Negatives, "+"), 100*d.FalseAlarms, d.NegativeClips)
 	if h := r.HopClassifier; h != nil {
-		fmt.Fprintf(w, "per-hop classifier (live robot): macro recall %.2f, distress on positives %.1f %%, false alarms %.1f %%\n", h.MacroRecall, 100*h.Recognised, 100*h.FalseAlarms)
+		fmt.Fprintf(w, "running classifier (live robot, per window; clip = most frequent class, mean distress of its sounding hops): macro recall %.2f, distress on positives %.1f %%, false alarms %.1f %%\n", h.MacroRecall, 100*h.Recognised, 100*h.FalseAlarms)
 	}
 	fmt.Fprintln(w, "(on the folder the shipped combiner was fitted on, the figures above are in-sample; the cross-validated ones below are for unseen speakers)")
 	if r.Combiners == nil {
@@ -321,6 +346,21 @@ func (r *evalReport) printCombiners(w io.Writer) {
 		}
 		fmt.Fprintln(w)
 	}
+	if f, ok := r.Combiners["running"]; ok {
+		fmt.Fprintf(w, "%-9s %6.2f %6.1f %6.1f", "running", f.MacroRecall, 100*f.Recognised, 100*f.FalseAlarms)
+		for _, c := range r.Classes {
+			if v, ok := f.Recall[c.Class]; ok {
+				fmt.Fprintf(w, " %6.2f", v)
+			} else {
+				fmt.Fprintf(w, " %6s", "-")
+			}
+		}
+		fmt.Fprintf(w, "\n%-9s %20s", "", "distress share")
+		for _, c := range r.Classes {
+			fmt.Fprintf(w, " %6.2f", f.Distress[c.Class])
+		}
+		fmt.Fprintln(w, "\n(running: the live robot's window-by-window classifier, combined features, clip = most frequent class and mean distress)")
+	}
 	fmt.Fprintf(w, "(macro: mean recall over mapped classes; recog: moaning+crying+screaming called distress; false: negatives called distress)\n")
 }
 
@@ -358,7 +398,12 @@ func samplesOf(recs []clipRecord) []vocalisation.Sample {
 
 // crossValidate measures the combiner on each feature set with
 // speaker-disjoint folds and returns the figures as a model card.
-func crossValidate(recs []clipRecord, dir string) (*vocalisation.Card, error) {
+//
+// The "running" figure is the live robot's classifier on unseen speakers:
+// per fold, the combiner fitted on the other folds' clips judges the
+// held-out clips window by window (vocalisation.LabelHops), each clip
+// summarised as its most frequent sounding class and mean distress.
+func crossValidate(recs []clipRecord, dir string, clf *clipClassifier) (*vocalisation.Card, error) {
 	samples := samplesOf(recs)
 	card := &vocalisation.Card{Data: dir, Clips: map[string]int{}, Folds: combinerFolds, Figures: map[string]vocalisation.Figure{}}
 	for _, r := range recs {
@@ -375,7 +420,55 @@ func crossValidate(recs []clipRecord, dir string) (*vocalisation.Card, error) {
 		}
 		card.Figures[set.name] = figureOf(conf)
 	}
+	running, err := crossValidateRunning(recs, samples, clf)
+	if err != nil {
+		return nil, err
+	}
+	card.Figures["running"] = figureOf(running)
 	return card, nil
+}
+
+func crossValidateRunning(recs []clipRecord, samples []vocalisation.Sample, clf *clipClassifier) (*eval.Confusion, error) {
+	speakers := make([]string, len(samples))
+	for i, s := range samples {
+		speakers[i] = s.Speaker
+	}
+	fold := vocalisation.Folds(speakers, combinerFolds)
+	conf := eval.NewConfusion()
+	for f := range combinerFolds {
+		var train []vocalisation.Sample
+		for _, s := range samples {
+			if fold[s.Speaker] != f {
+				train = append(train, s)
+			}
+		}
+		m, err := vocalisation.Fit(train, vocalisation.AllFeatures, vocalisation.DefaultFitOpts())
+		if err != nil {
+			return nil, fmt.Errorf("vocalisation: fold %d: %w", f, err)
+		}
+		for _, r := range recs {
+			if fold[r.Speaker] != f {
+				continue
+			}
+			labels := vocalisation.LabelHops(m, clf.cm, r.hops, r.windows)
+			obs := make([]perception.VoiceObs, len(labels))
+			counts := map[perception.VocalClass]int{}
+			for i, l := range labels {
+				obs[i].Vocalisation = l
+				if l.Class != perception.VocalSilence {
+					counts[l.Class]++
+				}
+			}
+			class, best := perception.VocalSilence, 0
+			for _, c := range allVocalClasses {
+				if counts[c] > best {
+					class, best = c, counts[c]
+				}
+			}
+			conf.Add(eval.Result{Truth: r.Class, Pred: class, Distress: meanSoundingDistress(obs)})
+		}
+	}
+	return conf, nil
 }
 
 func figureOf(c *eval.Confusion) vocalisation.Figure {

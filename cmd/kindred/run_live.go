@@ -158,6 +158,12 @@ func listen(ctx context.Context, src voice.AudioSource, live bool, comp *compani
 		defer sp.Close()
 		o.Keywords = sp
 	}
+	if lv, stop, err := startLiveVocal(ctx, func(err error) { comp.noteFault("sound events", err) }); err != nil {
+		comp.noteFault("sound events", err) // the per-hop classifier stands in
+	} else {
+		defer stop()
+		o.Labeller = lv
+	}
 	an, err := voice.NewAnalyzer(o)
 	if err != nil {
 		return err

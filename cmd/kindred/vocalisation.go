@@ -40,15 +40,27 @@ func openClipClassifier() (*clipClassifier, error) {
 func (c *clipClassifier) Close() error { return c.net.Close() }
 
 // start scores samples on another goroutine; the returned function waits
-// for the clip's group scores.
-func (c *clipClassifier) start(ctx context.Context, samples []float32) func() (soundevents.ClipScores, error) {
+// for the windows and the clip's group scores.
+func (c *clipClassifier) start(ctx context.Context, samples []float32) func() ([]soundevents.Window, soundevents.ClipScores, error) {
 	wait := soundevents.ScoreAll(ctx, c.net, samples)
-	return func() (soundevents.ClipScores, error) {
+	return func() ([]soundevents.Window, soundevents.ClipScores, error) {
 		ws, err := wait()
 		if err != nil {
-			return soundevents.ClipScores{}, fmt.Errorf("sound events: %w", err)
+			return nil, soundevents.ClipScores{}, fmt.Errorf("sound events: %w", err)
 		}
-		return c.cm.Clip(ws), nil
+		return ws, c.cm.Clip(ws), nil
+	}
+}
+
+// labelHops gives each hop of a recording the running classifier's class
+// and distress (the window centred nearest it, judged with the windows
+// before it), as the voice CSV and the live robot see it.
+func (c *clipClassifier) labelHops(res *voice.Analysis, ws []soundevents.Window) {
+	labels := vocalisation.LabelHops(c.model, c.cm, res.Hops, ws)
+	for i := range res.Obs {
+		if i < len(labels) {
+			res.Obs[i].Vocalisation = labels[i]
+		}
 	}
 }
 
@@ -62,4 +74,19 @@ func (c *clipClassifier) classify(hops []voice.HopFeatures, events soundevents.C
 	}
 	f := vocalisation.Extract(a, events)
 	return c.model.Classify(f), c.model.Scores(f)
+}
+
+// startLiveVocal starts the running classifier of `kindred run`: YAMNet on
+// its own goroutine and the combiner over its last windows, labelling the
+// voice hops in place of the old per-hop classifier. A scorer failure is a
+// fault and the hops fall back to that classifier; the run goes on.
+func startLiveVocal(ctx context.Context, onFault func(error)) (*vocalisation.Live, func(), error) {
+	c, err := openClipClassifier()
+	if err != nil {
+		return nil, nil, err
+	}
+	live := vocalisation.StartLive(ctx, c.net, c.model, c.cm, onFault)
+	// A scorer's failure has already reached onFault; closing the
+	// network frees C memory and cannot fail in a way the run could mend.
+	return live, func() { _ = live.Close(); _ = c.Close() }, nil
 }

@@ -493,3 +493,69 @@ func TestRandomObservationsStayInRange(t *testing.T) {
 		t.Error("no NaN observation was rejected")
 	}
 }
+
+// A voice window that is mostly laughter, with some hops a classifier
+// heard as crying between the laughs, is evidence against pain; the same
+// crying with quiet between is not.
+func TestLaughterInTheVoiceOutweighsStrayCrying(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		between   perception.VocalClass
+		wantBelow float64 // vocalisation item
+		wantAbove float64
+		wantCue   bool
+	}{
+		{"crying between laughs", perception.VocalLaugh, 0.01, -1, true},
+		{"crying between silences", perception.VocalSilence, 3, 1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, _ := New(DefaultOpts())
+			var a perception.PainAssessment
+			for at := time.Duration(0); at < 10*time.Second; at += 10 * time.Millisecond {
+				v := perception.Vocalisation{Class: tc.between}
+				if at%time.Second >= 600*time.Millisecond {
+					v = perception.Vocalisation{Class: perception.VocalCry, Distress: 0.8}
+				}
+				f.Voice(perception.VoiceObs{At: at, Vocalisation: v})
+				a = f.Assess(at)
+			}
+			if a.Items.Vocalisation >= tc.wantBelow || a.Items.Vocalisation <= tc.wantAbove {
+				t.Errorf("vocalisation item %.2f, want in (%g, %g)", a.Items.Vocalisation, tc.wantAbove, tc.wantBelow)
+			}
+			if got := slices.ContainsFunc(a.Cues, func(c string) bool { return strings.Contains(c, "laughing") }); got != tc.wantCue {
+				t.Errorf("cues %v: laughing cue %v, want %v", a.Cues, got, tc.wantCue)
+			}
+		})
+	}
+}
+
+// The keyword spotter hears "ouch" in laughter; a pain word in a voice that
+// is mostly laughing does not raise the vocalisation item, and the same
+// word in a quiet voice does.
+func TestPainWordInLaughterIsNotPain(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		voice   perception.VocalClass
+		wantMin float64 // vocalisation item
+		wantMax float64
+	}{
+		{"laughing", perception.VocalLaugh, 0, 0.01},
+		{"speaking", perception.VocalSpeech, 0.5, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, _ := New(DefaultOpts())
+			var a perception.PainAssessment
+			for at := time.Duration(0); at < 6*time.Second; at += 10 * time.Millisecond {
+				o := perception.VoiceObs{At: at, Vocalisation: perception.Vocalisation{Class: tc.voice}}
+				if at == 3*time.Second {
+					o.Keyword = "ouch"
+				}
+				f.Voice(o)
+				a = f.Assess(at)
+			}
+			if v := a.Items.Vocalisation; v < tc.wantMin || v > tc.wantMax {
+				t.Errorf("vocalisation item %.2f after \"ouch\", want %g..%g (cues %v)", v, tc.wantMin, tc.wantMax, a.Cues)
+			}
+		})
+	}
+}

@@ -12,5 +12,12 @@
 // labelled folder. Fitting uses folds that keep each speaker on one side
 // (CrossValidate), so the figures it reports are for unseen speakers.
 //
-// It is pure Go; the caller runs the voice analysis and YAMNet.
+// Stream and Live run the same combiner on a stream: each YAMNet window
+// is judged with the windows before it (ContextWindows) and the voice hops
+// they cover; Live scores the windows on its own goroutine and labels the
+// hops of voice.Analyzer.Run (voice.Labeller), which is how `kindred run`
+// hears laughs and coughs. LabelHops does the same for a whole recording.
+//
+// It is pure Go; the caller runs the voice analysis and supplies YAMNet
+// as a soundevents.Scorer.
 package vocalisation

@@ -49,6 +49,9 @@ type Opts struct {
 	PeakHint float64
 	// Keywords, when set, spots keywords in the stream handled by Run.
 	Keywords KeywordSpotter
+	// Labeller, when set, names the vocalisation of the hops Run emits in
+	// place of the built-in per-hop classifier, for as long as it can.
+	Labeller Labeller
 	// OnUtterance, when set, is called by Run (on its goroutine) with each
 	// stretch of voice activity once it has ended: jitter, shimmer, HNR and
 	// functionals per utterance.

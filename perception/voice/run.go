@@ -37,6 +37,17 @@ type KeywordSpotter interface {
 	Spot(samples []float32, at time.Duration) ([]Keyword, error)
 }
 
+// Labeller names the vocalisation of a stream from its sound and its hop
+// features (perception/vocalisation's Live: YAMNet and a fitted combiner).
+// Label hears each chunk Run read (the slice is reused: copy what is kept)
+// with the media time of its first sample, and the hops that chunk
+// finalised, and gives the class for those hops;
+// false means it cannot (its model failed), and the hops keep the
+// built-in classifier's class.
+type Labeller interface {
+	Label(chunk []float32, at time.Duration, hops []HopFeatures) (perception.Vocalisation, bool)
+}
+
 // Run reads src until it ends or ctx is done, calling out for every hop in
 // order. Keywords (when Opts.Keywords is set) become an EventKeyword on
 // events and the Keyword of the next hop emitted; a lost source becomes
@@ -54,7 +65,14 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 		utts = newUtterances(a.opts.OnUtterance)
 		utts.origin = a.start
 	}
-	emit := func(obs []perception.VoiceObs, wall time.Time) {
+	emit := func(chunk []float32, at time.Duration, obs []perception.VoiceObs, wall time.Time) {
+		if a.opts.Labeller != nil {
+			if v, ok := a.opts.Labeller.Label(chunk, at, a.Hops()); ok {
+				for i := range obs {
+					obs[i].Vocalisation = v
+				}
+			}
+		}
 		if utts != nil {
 			for i, h := range a.Hops() {
 				utts.hop(h, obs[i])
@@ -114,12 +132,12 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 			if utts != nil {
 				utts.samples(chunk)
 			}
-			emit(a.Process(chunk, at), wall)
+			emit(chunk, at, a.Process(chunk, at), wall)
 		}
 		switch {
 		case err == nil:
 		case errors.Is(err, io.EOF):
-			emit(a.Flush(), time.Now())
+			emit(nil, at, a.Flush(), time.Now())
 			if utts != nil {
 				utts.finish()
 			}

@@ -220,3 +220,63 @@ func TestAnalyzeSamplesReportsSpotterError(t *testing.T) {
 		t.Fatalf("err = %v, want the spotter's", err)
 	}
 }
+
+// recordingLabeller records what Run hands it and answers from a script.
+type recordingLabeller struct {
+	chunks []int           // chunk lengths
+	ats    []time.Duration // media times
+	hops   int
+	ok     bool
+	says   perception.Vocalisation
+}
+
+func (r *recordingLabeller) Label(chunk []float32, at time.Duration, hops []HopFeatures) (perception.Vocalisation, bool) {
+	r.chunks = append(r.chunks, len(chunk))
+	r.ats = append(r.ats, at)
+	r.hops += len(hops)
+	return r.says, r.ok
+}
+
+func TestRunLetsTheLabellerNameHops(t *testing.T) {
+	moan := perception.Vocalisation{Class: perception.VocalMoan, Distress: 0.9}
+	for _, tc := range []struct {
+		name     string
+		ok       bool
+		wantMoan bool
+	}{
+		{"labeller answers", true, true},
+		{"labeller failed: the built-in class stays", false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			x := tone(220, 0.6, 0.3)
+			a, err := NewAnalyzer(func() Opts { o := DefaultOpts(); o.Labeller = &recordingLabeller{}; return o }())
+			if err != nil {
+				t.Fatal(err)
+			}
+			l := a.opts.Labeller.(*recordingLabeller)
+			l.ok, l.says = tc.ok, moan
+			var obs []perception.VoiceObs
+			if err := a.Run(t.Context(), NewSliceSource(x), func(o perception.VoiceObs) { obs = append(obs, o) }, nil); err != nil {
+				t.Fatal(err)
+			}
+			if l.hops != len(obs) || len(obs) != len(x)/HopSamples {
+				t.Errorf("labeller saw %d hops, Run emitted %d, want %d", l.hops, len(obs), len(x)/HopSamples)
+			}
+			var heard int
+			for i, n := range l.chunks {
+				if n > 0 && l.ats[i] != samplesToDuration(int64(heard)) {
+					t.Errorf("chunk %d at %v, want %v", i, l.ats[i], samplesToDuration(int64(heard)))
+				}
+				heard += n
+			}
+			if heard != len(x) {
+				t.Errorf("labeller heard %d samples, want %d", heard, len(x))
+			}
+			for _, o := range obs {
+				if (o.Vocalisation == moan) != tc.wantMoan {
+					t.Fatalf("hop at %v: %+v, want the labeller's class: %v", o.At, o.Vocalisation, tc.wantMoan)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,223 @@
+package vocalisation
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/kindred-hri/kindred/models"
+	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/soundevents"
+	"github.com/kindred-hri/kindred/perception/voice"
+)
+
+// loudnessScorer hears "Groan" in a loud window and "Laughter" in a quiet
+// one, and records how many windows it scored; fail makes call n fail.
+type loudnessScorer struct {
+	cm     *soundevents.ClassMap
+	mu     sync.Mutex
+	scored int
+	fail   int
+}
+
+func (s *loudnessScorer) Score(w []float32) (*soundevents.Scores, error) {
+	s.mu.Lock()
+	s.scored++
+	n := s.scored
+	s.mu.Unlock()
+	if n == s.fail {
+		return nil, errors.New("boom")
+	}
+	var peak float32
+	for _, v := range w {
+		peak = max(peak, v, -v)
+	}
+	var sc soundevents.Scores
+	g := soundevents.GroupLaugh
+	if peak > 0.5 {
+		g = soundevents.GroupMoan
+	}
+	sc[s.cm.Members(g)[0]] = 0.9
+	return &sc, nil
+}
+
+func classMap(t *testing.T) *soundevents.ClassMap {
+	t.Helper()
+	cm, err := soundevents.ParseClassMap(models.YAMNetClassMap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cm
+}
+
+// recording is seconds of sound, quiet then loud, with hops that are
+// active only where active says.
+func recording(quiet, loud float64, active func(t time.Duration) bool) ([]float32, []voice.HopFeatures) {
+	n := int((quiet + loud) * soundevents.Rate)
+	x := make([]float32, n)
+	for i := int(quiet * soundevents.Rate); i < n; i++ {
+		x[i] = 0.8
+	}
+	for i := range int(quiet * soundevents.Rate) {
+		x[i] = 0.2
+	}
+	hops := make([]voice.HopFeatures, n/voice.HopSamples)
+	for i := range hops {
+		at := time.Duration(i)*voice.Hop + voice.Hop/2
+		hops[i] = voice.HopFeatures{At: at, Active: active(at), IntensityDB: 70, SNRDB: 30}
+	}
+	return x, hops
+}
+
+func always(time.Duration) bool { return true }
+
+func TestLabelHopsFollowsTheSound(t *testing.T) {
+	cm := classMap(t)
+	m := tinyModel()
+	for _, tc := range []struct {
+		name   string
+		active func(time.Duration) bool
+		at     map[time.Duration]perception.VocalClass // hop time → class
+	}{
+		{"laugh then moan", always, map[time.Duration]perception.VocalClass{
+			500 * time.Millisecond: perception.VocalLaugh, 5500 * time.Millisecond: perception.VocalMoan}},
+		{"no voice activity is silence whatever YAMNet hears", func(time.Duration) bool { return false },
+			map[time.Duration]perception.VocalClass{500 * time.Millisecond: perception.VocalSilence, 5500 * time.Millisecond: perception.VocalSilence}},
+		{"activity only in the moan", func(at time.Duration) bool { return at > 3500*time.Millisecond }, map[time.Duration]perception.VocalClass{
+			500 * time.Millisecond: perception.VocalSilence, 5500 * time.Millisecond: perception.VocalMoan}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			x, hops := recording(3, 3, tc.active)
+			ws, err := soundevents.ScoreAll(t.Context(), &loudnessScorer{cm: cm}, x)()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := LabelHops(m, cm, hops, ws)
+			if len(got) != len(hops) {
+				t.Fatalf("%d labels for %d hops", len(got), len(hops))
+			}
+			for at, want := range tc.at {
+				i := int(at / voice.Hop)
+				if got[i].Class != want {
+					t.Errorf("hop at %v: %s, want %s", at, got[i].Class, want)
+				}
+			}
+		})
+	}
+	if got := LabelHops(m, cm, make([]voice.HopFeatures, 3), nil); got[2].Class != perception.VocalSilence {
+		t.Errorf("no windows: %s, want silence", got[2].Class)
+	}
+}
+
+// feed plays a recording to a Live labeller as voice.Run does: 20 ms
+// chunks, each with its media time and the hops it finalised. A jump adds
+// an outage of that length at the middle (the live clock moves on).
+func feed(l *Live, x []float32, hops []voice.HopFeatures, jump time.Duration) []perception.Vocalisation {
+	var out []perception.Vocalisation
+	const chunk = 2 * voice.HopSamples
+	h := 0
+	for i := 0; i < len(x); i += chunk {
+		at := time.Duration(i) * time.Second / soundevents.Rate
+		shift := time.Duration(0)
+		if i >= len(x)/2 {
+			shift = jump
+		}
+		var hs []voice.HopFeatures
+		for h < len(hops) && hops[h].At < at+chunk*time.Second/soundevents.Rate {
+			hh := hops[h]
+			hh.At += shift
+			hs = append(hs, hh)
+			h++
+		}
+		v, ok := l.Label(x[i:min(i+chunk, len(x))], at+shift, hs)
+		if !ok {
+			return out
+		}
+		out = append(out, v)
+		synctest.Wait() // let the scorer catch up, as a second core would
+	}
+	return out
+}
+
+func TestLiveLabelsAcrossAnOutage(t *testing.T) {
+	for _, jump := range []time.Duration{0, 7 * time.Second} {
+		synctest.Test(t, func(t *testing.T) {
+			cm := classMap(t)
+			x, hops := recording(3, 3, always)
+			l := StartLive(t.Context(), &loudnessScorer{cm: cm}, tinyModel(), cm, nil)
+			got := feed(l, x, hops, jump)
+			if err := l.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if len(got) == 0 || got[0].Class != perception.VocalSilence {
+				t.Fatalf("jump %v: first label %+v, want silence before any window", jump, got)
+			}
+			// 2.5 s in, the windows heard only the quiet part; at the end
+			// only the loud one, though the hops' clock jumped.
+			if c := got[125].Class; c != perception.VocalLaugh {
+				t.Errorf("jump %v: 2.5 s in: %s, want laugh", jump, c)
+			}
+			if c := got[len(got)-1].Class; c != perception.VocalMoan {
+				t.Errorf("jump %v: at the end: %s, want moan", jump, c)
+			}
+		})
+	}
+}
+
+func TestLiveScorerFailureIsAFaultAndHandsBack(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cm := classMap(t)
+		x, hops := recording(3, 3, always)
+		var faults []error
+		var mu sync.Mutex
+		l := StartLive(context.Background(), &loudnessScorer{cm: cm, fail: 2}, tinyModel(), cm, func(err error) {
+			mu.Lock()
+			faults = append(faults, err)
+			mu.Unlock()
+		})
+		got := feed(l, x, hops, 0)
+		if len(got) >= len(x)/(2*voice.HopSamples) {
+			t.Errorf("labelled all %d chunks after the scorer failed", len(got))
+		}
+		if err := l.Close(); err == nil {
+			t.Error("Close: no error after the scorer failed")
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(faults) != 1 {
+			t.Errorf("%d faults, want 1", len(faults))
+		}
+		if _, ok := l.Label(x[:320], 0, nil); ok {
+			t.Error("Label answered after the scorer failed")
+		}
+	})
+}
+
+// BenchmarkStreamWindow is the voice goroutine's share of the running
+// classifier per YAMNet window (every 0.48 s): the combiner over three
+// windows and the 1.93 s of hops they cover, with the shipped parameters.
+func BenchmarkStreamWindow(b *testing.B) {
+	cm, err := soundevents.ParseClassMap(models.YAMNetClassMap)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, hops := recording(2, 2, always)
+	for i := range hops {
+		hops[i].Voiced, hops[i].F0, hops[i].HNR, hops[i].Centroid = i%3 != 0, 180+float64(i%20), 12, 900
+	}
+	var sc soundevents.Scores
+	sc[cm.Members(soundevents.GroupSpeech)[0]] = 0.8
+	s := NewStream(m, cm)
+	s.Hops(hops[:200])
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		s.Window(soundevents.Window{At: 0, Scores: &sc})
+	}
+}
