@@ -4,6 +4,3 @@ package soundevents
 
 // Name is class i's display name.
 func (m *ClassMap) Name(i int) string { return m.names[i] }
-
-// Members are the class indices of g.
-func (m *ClassMap) Members(g Group) []int { return m.members[g] }

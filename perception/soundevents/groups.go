@@ -108,6 +108,10 @@ func ParseClassMap(data []byte) (*ClassMap, error) {
 	return m, nil
 }
 
+// Members are the class indices of g (fakes of a YAMNet in other packages'
+// tests score a group through them).
+func (m *ClassMap) Members(g Group) []int { return m.members[g] }
+
 // GroupScore is g's score in one window: its largest member.
 func (m *ClassMap) GroupScore(s *Scores, g Group) float64 {
 	var top float32
