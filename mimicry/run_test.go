@@ -9,6 +9,7 @@ import (
 	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/robot"
+	"github.com/kindred-hri/kindred/sessiontime"
 )
 
 // runMirror starts Run in the bubble and returns its inputs, output and a
@@ -64,7 +65,7 @@ func TestRunIdleTicks(t *testing.T) {
 func TestRunSpeed(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		o := testOpts()
-		o.Speed = 20
+		o.Clock, _ = sessiontime.New(20)
 		o.Settings = settings(1, 400*time.Millisecond)
 		faces, _, out, stop := runMirror(t, o)
 		defer stop()

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/kindred-hri/kindred/calibration"
+	"github.com/kindred-hri/kindred/companion"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/fusion"
@@ -231,7 +232,7 @@ func teachCalibrations(byPerson map[string][]journal.Pair, log io.Writer) error 
 	store := calibration.NewPersonStore(dir)
 	persons := slices.Sorted(maps.Keys(byPerson))
 	for _, person := range persons {
-		if strings.HasPrefix(person, visitorPrefix) || calibration.PersonID(person) != person {
+		if strings.HasPrefix(person, companion.VisitorPrefix) || calibration.PersonID(person) != person {
 			fmt.Fprintf(log, "replay: %s: not a resident's id, so no calibration is kept for them\n", person)
 			continue
 		}

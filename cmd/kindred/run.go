@@ -9,23 +9,23 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/calibration"
+	"github.com/kindred-hri/kindred/companion"
 	"github.com/kindred-hri/kindred/console"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/journal/fleet"
 	"github.com/kindred-hri/kindred/mimicry"
-	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/face"
 	"github.com/kindred-hri/kindred/perception/fusion"
 	"github.com/kindred-hri/kindred/perception/scenario"
 	"github.com/kindred-hri/kindred/robot"
 	"github.com/kindred-hri/kindred/robot/body"
 	"github.com/kindred-hri/kindred/robot/sensors"
+	"github.com/kindred-hri/kindred/sessiontime"
 	"github.com/kindred-hri/kindred/voices"
 )
 
@@ -174,12 +174,15 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	// go; after a run the limiter has already halted it (Halt is idempotent).
 	defer bod.Actuator.Halt()
 
-	clock := newSessionClock(cfg.Speed)
-	records := &fanout{}
-	var comp *companion
+	scale, err := sessiontime.New(cfg.Speed)
+	if err != nil {
+		return badInput("%v", err)
+	}
+	records := &companion.Fanout{}
+	var comp *companion.Companion
 
 	limOpts := robot.DefaultOpts()
-	limOpts.Speed = cfg.Speed
+	limOpts.Clock = scale
 	var lastPose time.Time
 	var joints atomic.Pointer[robot.Pose]
 	limOpts.OnWrite = func(p robot.Pose) {
@@ -188,10 +191,10 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 		// downsamples further by session time.
 		if now := time.Now(); now.Sub(lastPose) >= 50*time.Millisecond {
 			lastPose = now
-			records.Record(journal.PoseSample{At: clock.Now(), Joints: p})
+			records.Record(journal.PoseSample{At: comp.Now(), Joints: p})
 		}
 	}
-	limOpts.OnFault = func(id robot.JointID, err error) { comp.noteFault("joint "+string(id), err) }
+	limOpts.OnFault = func(id robot.JointID, err error) { comp.NoteFault("joint "+string(id), err) }
 	limiter, err := robot.NewLimiter(profile.Specs(), bod.Actuator, limOpts)
 	if err != nil {
 		return err
@@ -214,7 +217,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 		return &usageError{fmt.Errorf("behavior: %w", err)}
 	}
 	mopts := mimicry.DefaultOpts()
-	mopts.Speed = cfg.Speed
+	mopts.Clock = scale
 	// Delayed faces fall due between ticks; a 10 ms tick keeps that wait,
 	// which counts as latency, well under a camera frame.
 	mopts.Tick = 10 * time.Millisecond
@@ -236,17 +239,20 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 		return err
 	}
 
-	comp = newCompanion(clock, limiter, fu, engine, mirror, speaker, records, e.stderr)
-	comp.ids, comp.faceBaselines = assumePerson(cfg, persons, e.stderr)
-
+	ids, faces := assumePerson(cfg, persons, e.stderr)
+	comp, err = companion.New(companion.Parts{Clock: scale, Fuser: fu, Engine: engine, Mirror: mirror,
+		Speaker: speaker, Actuator: limiter, Records: records, Log: e.stderr,
+		Condition: cfg.Behavior.Condition.Mirror(), Identities: ids, FaceBaselines: faces})
+	if err != nil {
+		return err
+	}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	comp.bind(runCtx)
+	comp.Bind(runCtx)
 
 	// The journal: one writer goroutine, never blocking the pipeline.
 	var writer *journal.Writer
 	var pseudonyms fleet.Pseudonyms // the journal, when there is one
-	var services []func(ctx context.Context) error
 	if cfg.Journal != "off" {
 		path := cfg.Journal
 		if path == "" {
@@ -273,8 +279,16 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 			fmt.Fprintf(e.stderr, "kindred: journal %s: %v (the robot keeps caring; records are being lost)\n", path, err)
 		}
 		writer = jr.NewWriter(wo)
-		records.add(func(r journal.Record) { writer.Submit(r) })
-		services = append(services, writer.Run)
+		records.Add(func(r journal.Record) { writer.Submit(r) })
+		comp.AddService(writer.Run)
+		comp.AddFinisher(func(ctx context.Context) error {
+			endCtx, endCancel := context.WithTimeout(ctx, 5*time.Second)
+			defer endCancel()
+			if err := writer.End(endCtx); err != nil {
+				fmt.Fprintf(e.stderr, "kindred: journal: %v\n", err)
+			}
+			return nil
+		})
 	}
 
 	if cfg.Console != "off" {
@@ -285,17 +299,16 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 			if p := joints.Load(); p != nil {
 				st.Joints = *p
 			}
-			if s, ok := comp.state.Load().(behavior.State); ok {
-				st.State = string(s)
-				st.Paused = s == behavior.StatePaused
-				st.OptedOut = s == behavior.StateOptedOut
-			}
-			if a := comp.last.Load(); a != nil {
+			s := comp.State()
+			st.State = string(s)
+			st.Paused = s == behavior.StatePaused
+			st.OptedOut = s == behavior.StateOptedOut
+			if a := comp.LastAssessment(); a != nil {
 				st.Assessment = a
 				st.Person = a.Person
 			}
-			st.Present, st.Residents = comp.presence()
-			if m := comp.chosen.Load(); m != nil {
+			st.Present, st.Residents = consolePresence(comp)
+			if m := comp.Chosen(); m != nil {
 				st.Mirror = &console.Mirror{Enabled: m.Enabled, Gain: m.Gain, DelayMS: m.Delay.Milliseconds()}
 			}
 			return st
@@ -307,9 +320,9 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 		if err != nil {
 			return err
 		}
-		records.add(func(r journal.Record) { _ = con.Publish(r) }) // never blocks; drops are counted by the console
-		services = append(services, func(ctx context.Context) error {
-			go forwardControls(ctx, con.Controls(), behavior.SourceConsole, comp, e.stderr)
+		records.Add(func(r journal.Record) { _ = con.Publish(r) }) // never blocks; drops are counted by the console
+		comp.AddService(comp.ForwardControls(con.Controls(), behavior.SourceConsole))
+		comp.AddService(func(ctx context.Context) error {
 			if err := con.Serve(ctx, cfg.Console); err != nil {
 				return fmt.Errorf("console %s: %w", cfg.Console, err)
 			}
@@ -323,78 +336,55 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 		if err != nil {
 			return err
 		}
-		records.add(fl.Record)
-		services = append(services, fl.Run)
+		records.Add(fl.Record)
+		comp.AddService(comp.ForwardControls(fl.client.Controls(), behavior.SourceMQTT))
+		comp.AddService(fl.client.Run)
 	}
 
 	if bod.Pins != nil && len(profile.Sensors) > 0 {
-		rd, err := sensors.New(profile, bod.Pins, sensors.WithClock(clock.Now))
+		rd, err := sensors.New(profile, bod.Pins, sensors.WithClock(comp.Now))
 		if err != nil {
 			return err
 		}
-		services = append(services, func(ctx context.Context) error { return runSensors(ctx, rd, comp) })
+		comp.AddService(comp.Sensors(rd))
 	}
 
-	start := func(ctx context.Context) error {
-		if scen != nil {
-			return playScenario(ctx, scen, comp, cfg, f, cancel)
+	var start func(ctx context.Context) error
+	if scen != nil {
+		// A scenario named explicitly plays once (or until --for); the
+		// default visit loops until Ctrl-C.
+		loop := cfg.Scenario == "" || f.forDur.d > 0
+		start = comp.PlayScenario(scen.Name, scenario.NewPlayer(scen), scenario.PlayOpts{Loop: loop, For: f.forDur.d})
+	} else {
+		live, err := openLive(comp, f, scale)
+		if err != nil {
+			return err
 		}
-		return startLive(ctx, comp, f, cfg, cancel)
+		start = comp.StartLive(live)
 	}
-
-	errc := make(chan error, len(services))
-	svcCtx, stopServices := context.WithCancel(context.Background())
-	var svcWG sync.WaitGroup
-	for _, s := range services {
-		svcWG.Add(1)
-		go func() {
-			defer svcWG.Done()
-			if err := s(svcCtx); err != nil {
-				errc <- err
-				cancel()
-			}
-		}()
-	}
-
-	runErr := comp.run(start)
-	if writer != nil {
-		endCtx, endCancel := context.WithTimeout(context.Background(), 5*time.Second)
-		if err := writer.End(endCtx); err != nil {
-			fmt.Fprintf(e.stderr, "kindred: journal: %v\n", err)
-		}
-		endCancel()
-	}
-	stopServices()
-	svcWG.Wait()
-	close(errc)
-	for err := range errc {
-		runErr = errors.Join(runErr, err)
-	}
+	runErr := comp.Run(start)
 
 	written := f.summary
 	if f.summary != "" {
-		if err := writeSummary(f.summary, comp, limiter, clock); err != nil {
+		if err := writeSummary(f.summary, comp, limiter, scale); err != nil {
 			runErr = errors.Join(runErr, err)
 			written = "" // the last line names only a summary that exists
 		}
 	}
-	fmt.Fprintln(e.stderr, endLine(writer, comp, clock, written))
+	fmt.Fprintln(e.stderr, endLine(writer, comp, written))
 	return runErr
 }
 
 // endLine is the run's last word: which session it was, how much session
 // time it covered, whether a carer was alerted, and where the summary is.
-func endLine(w *journal.Writer, comp *companion, clock *sessionClock, summary string) string {
+func endLine(w *journal.Writer, comp *companion.Companion, summary string) string {
 	var b strings.Builder
 	b.WriteString("kindred: run ended")
 	if w != nil {
 		fmt.Fprintf(&b, ", session %s", w.SessionID())
 	}
-	fmt.Fprintf(&b, " (%v of session time)", clock.Now().Round(time.Second))
-	comp.stats.mu.Lock()
-	alerts := comp.stats.alerts
-	comp.stats.mu.Unlock()
-	switch alerts {
+	fmt.Fprintf(&b, " (%v of session time)", comp.Now().Round(time.Second))
+	switch alerts := comp.Stats().Alerts; alerts {
 	case 0:
 		b.WriteString("; no alerts went out")
 	case 1:
@@ -406,88 +396,6 @@ func endLine(w *journal.Writer, comp *companion, clock *sessionClock, summary st
 		fmt.Fprintf(&b, "; summary in %s", summary)
 	}
 	return b.String()
-}
-
-// playScenario plays the scenario into the companion. A scenario named
-// explicitly plays once (or until --for); the default visit loops until Ctrl-C.
-func playScenario(ctx context.Context, scen *scenario.Scenario, comp *companion, cfg runConfig, f runFlags, done context.CancelFunc) error {
-	player := scenario.NewPlayer(scen)
-	comp.onComfort = append(comp.onComfort, player.Comforted)
-	loop := cfg.Scenario == "" || f.forDur.d > 0
-	err := player.Play(ctx, scenario.PlayOpts{Speed: cfg.Speed, Loop: loop, For: f.forDur.d}, comp)
-	if err != nil {
-		return fmt.Errorf("scenario %s: %w", scen.Name, err)
-	}
-	if ctx.Err() == nil {
-		// Let the last decisions reach the body, then end the session.
-		settle := time.NewTimer(time.Duration(float64(time.Second) / cfg.Speed))
-		defer settle.Stop()
-		select {
-		case <-settle.C:
-		case <-ctx.Done():
-		}
-		done()
-	}
-	return nil
-}
-
-// runSensors passes the body's touch sensors to the companion (a touch can
-// opt the person out or back in). Analog readings (electrodermal activity,
-// pulse) are not asked for: fusion has no item for them yet.
-func runSensors(ctx context.Context, rd *sensors.Reader, comp *companion) error {
-	events := make(chan perception.Event, 16)
-	go func() {
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case e := <-events:
-				comp.Event(e)
-			}
-		}
-	}()
-	if err := rd.Run(ctx, events, nil); err != nil {
-		comp.noteFault("sensors", err)
-	}
-	return nil
-}
-
-// fanout hands each record to every consumer (journal, console, fleet);
-// each consumer must not block.
-type fanout struct {
-	mu    sync.RWMutex
-	sinks []func(journal.Record)
-}
-
-func (f *fanout) add(s func(journal.Record)) {
-	f.mu.Lock()
-	f.sinks = append(f.sinks, s)
-	f.mu.Unlock()
-}
-
-func (f *fanout) Record(r journal.Record) {
-	f.mu.RLock()
-	defer f.mu.RUnlock()
-	for _, s := range f.sinks {
-		s(r)
-	}
-}
-
-// forwardControls passes console commands to the engine.
-func forwardControls(ctx context.Context, ctls <-chan journal.Control, from behavior.Source, comp *companion, log interface{ Write([]byte) (int, error) }) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case c, ok := <-ctls:
-			if !ok {
-				return
-			}
-			if err := comp.control(c.Raw, from); err != nil {
-				fmt.Fprintf(log, "kindred: console command refused: %v\n", err)
-			}
-		}
-	}
 }
 
 // cameraPresent reports whether the first V4L2 camera exists.
@@ -550,31 +458,29 @@ type latencySummary struct {
 	Max float64 `json:"max"`
 }
 
-func writeSummary(path string, comp *companion, lim *robot.Limiter, clock *sessionClock) error {
+func writeSummary(path string, comp *companion.Companion, lim *robot.Limiter, scale *sessiontime.Clock) error {
 	ls := lim.Stats()
-	st := &comp.stats
-	st.mu.Lock()
+	st := comp.Stats()
 	s := runSummary{
-		DurationS:     clock.Now().Seconds(),
-		StatesVisited: append([]string{}, st.visited...),
-		Transitions:   st.transitions,
-		Utterances:    st.utterances,
+		DurationS:     comp.Now().Seconds(),
+		StatesVisited: st.Visited,
+		Transitions:   st.Transitions,
+		Utterances:    st.Utterances,
 		JointCommands: ls.JointCommands,
-		Alerts:        st.alerts,
-		MaxPain:       st.maxPain,
-		DroppedFrames: comp.fusionFaces.Dropped() + comp.mimicFaces.Dropped(), // stale faces replaced before a stage took them
+		Alerts:        st.Alerts,
+		MaxPain:       st.MaxPain,
+		DroppedFrames: st.DroppedFaces, // stale faces replaced before a stage took them
 		LatencyMS:     latencySummary{P50: ls.Latency.P50, P95: ls.Latency.P95, Max: ls.Latency.Max},
-		Faults:        st.faults,
-		SensorsOn:     comp.sensorsOn.Load(),
-		Speed:         clock.speed,
+		Faults:        st.Faults,
+		SensorsOn:     st.SensorsOn,
+		Speed:         scale.Speed(),
 	}
-	if st.session != nil {
-		c := st.session.Condition
+	if st.Session != nil {
+		c := st.Session.Condition
 		s.Condition = &conditionSummary{Name: c.Name, Mimicry: string(c.Mimicry), Gain: c.Gain,
 			DelayMS: c.Delay.Milliseconds(), ComfortSpeech: c.ComfortSpeech, PresenceOnly: c.PresenceOnly}
-		s.Seed = st.session.Seed
+		s.Seed = st.Session.Seed
 	}
-	st.mu.Unlock()
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err
@@ -588,13 +494,12 @@ func writeSummary(path string, comp *companion, lim *robot.Limiter, clock *sessi
 	return nil
 }
 
-
 // assumePerson is who the camera's faces are taken to be (--person, or the
 // config's primary or only resident), with the name to speak to them by;
 // every resident the config lists can be named by a carer at the console.
 // It returns the residents' calibrated faces, by id. Without anyone
 // assumed, every face is a stranger under a pseudonym.
-func assumePerson(cfg runConfig, store *calibration.PersonStore, log io.Writer) (*identities, map[string]*face.Baseline) {
+func assumePerson(cfg runConfig, store *calibration.PersonStore, log io.Writer) (*companion.Identities, map[string]*face.Baseline) {
 	faces := map[string]*face.Baseline{}
 	lookup := func(who string) (p calibration.Person, name string, calibrated bool) {
 		name = cfg.Behavior.Names[who]
@@ -612,9 +517,9 @@ func assumePerson(cfg runConfig, store *calibration.PersonStore, log io.Writer) 
 		return p, name, false
 	}
 	who := cfg.assumedPerson()
-	var ids *identities
+	var ids *companion.Identities
 	if who == "" {
-		ids = newIdentities("", "")
+		ids = companion.NewIdentities("", "")
 	}
 	for _, r := range append([]string{who}, cfg.Persons...) {
 		if r == "" {
@@ -622,11 +527,11 @@ func assumePerson(cfg runConfig, store *calibration.PersonStore, log io.Writer) 
 		}
 		p, name, calibrated := lookup(r)
 		if r != who {
-			ids.addResident(r, name, calibrated)
+			ids.AddResident(r, name, calibrated)
 			continue
 		}
-		ids = newIdentities(who, name)
-		ids.addResident(who, name, calibrated)
+		ids = companion.NewIdentities(who, name)
+		ids.AddResident(who, name, calibrated)
 		status := "population baseline (not calibrated)"
 		if calibrated {
 			status = "calibrated profile"
@@ -642,7 +547,22 @@ func assumePerson(cfg runConfig, store *calibration.PersonStore, log io.Writer) 
 		fmt.Fprintf(log, "kindred: assuming %s is the person here: %s\n", who, status)
 	}
 	if cfg.ReturnGap > 0 {
-		ids.returnGap = cfg.ReturnGap
+		ids.SetReturnGap(cfg.ReturnGap)
 	}
 	return ids, faces
+}
+
+// consolePresence is who the console shows as present, and whom a carer
+// can name.
+func consolePresence(comp *companion.Companion) (*console.Present, []console.Resident) {
+	p, residents := comp.Presence()
+	var rs []console.Resident
+	for _, r := range residents {
+		rs = append(rs, console.Resident{ID: r.Person, Name: r.Name, Calibrated: r.Calibrated})
+	}
+	if p == nil {
+		return nil, rs
+	}
+	return &console.Present{ID: p.Person, Name: p.Name, Resident: p.Resident, Calibrated: p.Calibrated,
+		Assumed: p.Assumed}, rs
 }
