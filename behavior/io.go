@@ -89,6 +89,12 @@ const (
 	CmdIdentify CommandKind = "identify"
 )
 
+// CommandKinds lists every supervision command.
+func CommandKinds() []CommandKind {
+	return []CommandKind{CmdPause, CmdResume, CmdOptOut, CmdOptIn, CmdSay, CmdIntent, CmdMimicry, CmdAnnotate,
+		CmdApprove, CmdReplace, CmdAcknowledge, CmdIdentify}
+}
+
 // Visitor is CmdIdentify's Person for someone the robot does not know.
 const Visitor = "visitor"
 
@@ -112,6 +118,18 @@ type Command struct {
 	// Raw is the command as received; annotations keep whatever fields the
 	// console sent.
 	Raw json.RawMessage `json:"-"`
+	// Annotation is annotate's record as the route decoded it (the
+	// journal's Annotation, which this package does not know); the engine
+	// passes it on untouched, so nobody parses the body twice.
+	Annotation any `json:"annotation,omitempty"`
+}
+
+// Delay is DelayMS as a duration (0 when unset).
+func (c Command) Delay() time.Duration {
+	if c.DelayMS == nil {
+		return 0
+	}
+	return time.Duration(*c.DelayMS) * time.Millisecond
 }
 
 // Source says where a command or a state change came from, for the record.
@@ -165,6 +183,9 @@ func (c Command) Validate() error {
 	}
 	if c.Cmd != CmdAnnotate && utf8.RuneCountInString(c.Text) > maxSayText {
 		return bad("text is longer than %d characters", maxSayText)
+	}
+	if c.Cmd != CmdAnnotate && c.Annotation != nil {
+		return bad("only annotate carries an annotation")
 	}
 	switch c.Cmd {
 	case CmdPause, CmdResume, CmdOptOut, CmdOptIn, CmdAnnotate:

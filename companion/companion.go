@@ -258,13 +258,10 @@ func (c *Companion) sendInput(in behavior.Input) {
 	}
 }
 
-// Control passes a supervision command (console or fleet) to the engine,
-// marked with the route it came by.
-func (c *Companion) Control(raw []byte, from behavior.Source) error {
-	cmd, err := behavior.ParseCommand(raw)
-	if err != nil {
-		return err
-	}
+// Control passes a supervision command (console or fleet), parsed once at
+// the door (journal.ParseControl), to the engine, marked with the route it
+// came by.
+func (c *Companion) Control(cmd behavior.Command, from behavior.Source) error {
 	cmd.Source = from
 	if cmd.Cmd == behavior.CmdIdentify {
 		return c.identify(cmd)
@@ -550,16 +547,13 @@ func mergeCommands(ctx context.Context, clock *sessiontime.Clock, out chan<- rob
 	return nil
 }
 
-// annotationOf turns the console's annotate command into a journal record.
+// annotationOf turns the console's annotate command into a journal record:
+// the annotation the door decoded, at the engine's time when it has none.
 func annotationOf(cmd *behavior.Command) (journal.Annotation, error) {
-	ctl, err := journal.ParseControl(cmd.Raw)
-	if err != nil {
-		return journal.Annotation{}, err
-	}
-	if ctl.Annotation == nil {
+	a, ok := journal.AnnotationOf(*cmd)
+	if !ok {
 		return journal.Annotation{}, errors.New("annotate: no annotation")
 	}
-	a := *ctl.Annotation
 	if a.At == 0 {
 		a.At = cmd.At
 	}
