@@ -411,7 +411,7 @@ func (c *Companion) route(ctx context.Context, o behavior.Output, mimic, speak c
 		c.stats.transitions++
 		c.stats.mu.Unlock()
 		c.noteState(t.To)
-		c.records.Record(journal.Transition{At: t.At, From: string(t.From), To: string(t.To), Reason: t.Reason, Source: string(t.Source)})
+		c.records.Record(journal.TransitionOf(*t))
 	case o.Intent != nil:
 		for _, ch := range []chan<- behavior.Intent{mimic, speak} {
 			select {
@@ -437,8 +437,7 @@ func (c *Companion) route(ctx context.Context, o behavior.Output, mimic, speak c
 			c.stats.mu.Unlock()
 		}
 		fmt.Fprintf(c.log, "kindred: alert (%s) %s: %s\n", a.Level, a.Person, a.Reason)
-		// The two vocabularies spell levels alike; journal.Level is the wire form.
-		c.records.Record(journal.Alert{At: a.At, Person: a.Person, Level: journal.Level(a.Level), Score: a.Score, Reason: a.Reason})
+		c.records.Record(journal.AlertOf(*a))
 	case o.Proposal != nil:
 		p := o.Proposal
 		text := ""
@@ -465,12 +464,8 @@ func (c *Companion) route(ctx context.Context, o behavior.Output, mimic, speak c
 		}
 	case o.Acknowledged != nil:
 		k := o.Acknowledged
-		r := journal.Acknowledgement{At: k.At, By: k.By}
-		if a := k.Alert; a != nil {
-			r.Person, r.AlertLevel, r.Score, r.Reason = a.Person, journal.Level(a.Level), a.Score, a.Reason
-		}
 		fmt.Fprintf(c.log, "kindred: alert acknowledged by %s (via %s)\n", k.By, k.Source)
-		c.records.Record(r)
+		c.records.Record(journal.AcknowledgementOf(*k))
 	case o.Rejected != nil:
 		fmt.Fprintf(c.log, "kindred: %s not acted on: %s\n", o.Rejected.What, o.Rejected.Reason)
 	}
