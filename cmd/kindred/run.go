@@ -127,19 +127,13 @@ func overrideConfig(cfg *runConfig, f *runFlags) {
 	}
 }
 
-// runCompanion builds every stage, runs the session and writes the summary.
+// runCompanion builds the companion in steps (its stages, then the
+// services around it, then its sources), runs the session and writes the
+// summary.
 func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
-	live := f.camera >= 0 || f.video != "" || f.mic != "" || f.audio != ""
-	if !live && cfg.Scenario == "" && cameraPresent() {
-		// The contract: with no flags, a robot with a camera watches it.
-		f.camera, live = 0, true
-		fmt.Fprintln(e.stderr, "kindred: using camera 0 (--scenario visit plays the simulated person instead)")
-	}
-	if live && cfg.Scenario != "" && f.scenario != "" {
-		return badInput("--scenario cannot be combined with --camera, --video, --mic or --audio")
-	}
-	if (f.camera >= 0 || f.mic != "") && cfg.Speed != 1 {
-		return badInput("--speed applies to scenarios and files, not to a live camera or microphone")
+	live, err := liveSources(e, cfg, &f)
+	if err != nil {
+		return err
 	}
 	profile, err := robot.LoadProfile(cfg.Robot.Profile)
 	if err != nil {
@@ -150,14 +144,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	}
 	var scen *scenario.Scenario
 	if !live {
-		name := cfg.Scenario
-		if name == "" {
-			name = "visit"
-		}
-		if scen, err = scenario.Load(name); err != nil {
-			if errors.Is(err, scenario.ErrBadScenario) {
-				return &usageError{err}
-			}
+		if scen, err = loadScenario(cfg); err != nil {
 			return err
 		}
 	}
@@ -165,7 +152,6 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	if err != nil {
 		return &usageError{err}
 	}
-
 	bod, err := body.Open(profile)
 	if err != nil {
 		return err // body.Open names the body and its port
@@ -173,32 +159,145 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	// Whatever ends the run, early set-up errors included, the board is let
 	// go; after a run the limiter has already halted it (Halt is idempotent).
 	defer bod.Actuator.Halt()
-
 	scale, err := sessiontime.New(cfg.Speed)
 	if err != nil {
 		return badInput("%v", err)
 	}
-	records := &companion.Fanout{}
-	var comp *companion.Companion
 
+	// Build: the stages.
+	st, err := buildStages(e, cfg, profile, bod.Actuator, scale, persona)
+	if err != nil {
+		return err
+	}
+	comp := st.comp
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	comp.Bind(runCtx)
+
+	// Services: journal, console, fleet, the body's sensors.
+	writer, jr, err := addJournal(runCtx, e, cfg, st)
+	if err != nil {
+		return err
+	}
+	var pseudonyms fleet.Pseudonyms // the journal, when there is one
+	if jr != nil {
+		defer jr.Close()
+		pseudonyms = jr
+	}
+	if cfg.Console != "off" {
+		if err := addConsole(e, cfg, f, st, profile, writer); err != nil {
+			return err
+		}
+	}
+	if cfg.MQTT != "" {
+		fl, err := openFleet(runCtx, cfg, pseudonyms, comp, e.stderr)
+		if err != nil {
+			return err
+		}
+		st.records.Add(fl.Record)
+		comp.AddService(comp.ForwardControls(fl.client.Controls(), behavior.SourceMQTT))
+		comp.AddService(fl.client.Run)
+	}
+	if bod.Pins != nil && len(profile.Sensors) > 0 {
+		rd, err := sensors.New(profile, bod.Pins, sensors.WithClock(comp.Now))
+		if err != nil {
+			return err
+		}
+		comp.AddService(comp.Sensors(rd))
+	}
+
+	// Run: the sources, a scenario's simulated person or live media.
+	var start func(ctx context.Context) error
+	if scen != nil {
+		// A scenario named explicitly plays once (or until --for); the
+		// default visit loops until Ctrl-C.
+		loop := cfg.Scenario == "" || f.forDur.d > 0
+		start = comp.PlayScenario(scen.Name, scenario.NewPlayer(scen), scenario.PlayOpts{Loop: loop, For: f.forDur.d})
+	} else {
+		in, err := openLive(comp, f, scale)
+		if err != nil {
+			return err
+		}
+		start = comp.StartLive(in)
+	}
+	runErr := comp.Run(start)
+
+	written := f.summary
+	if f.summary != "" {
+		if err := writeSummary(f.summary, comp, st.limiter, scale); err != nil {
+			runErr = errors.Join(runErr, err)
+			written = "" // the last line names only a summary that exists
+		}
+	}
+	fmt.Fprintln(e.stderr, endLine(writer, comp, written))
+	return runErr
+}
+
+// liveSources reports whether the run watches and listens to live media
+// rather than a scenario. The contract: with no flags, a robot with a
+// camera watches it.
+func liveSources(e env, cfg runConfig, f *runFlags) (bool, error) {
+	live := f.camera >= 0 || f.video != "" || f.mic != "" || f.audio != ""
+	if !live && cfg.Scenario == "" && cameraPresent() {
+		f.camera, live = 0, true
+		fmt.Fprintln(e.stderr, "kindred: using camera 0 (--scenario visit plays the simulated person instead)")
+	}
+	if live && cfg.Scenario != "" && f.scenario != "" {
+		return live, badInput("--scenario cannot be combined with --camera, --video, --mic or --audio")
+	}
+	if (f.camera >= 0 || f.mic != "") && cfg.Speed != 1 {
+		return live, badInput("--speed applies to scenarios and files, not to a live camera or microphone")
+	}
+	return live, nil
+}
+
+// loadScenario is the configured scenario, the visit by default.
+func loadScenario(cfg runConfig) (*scenario.Scenario, error) {
+	name := cfg.Scenario
+	if name == "" {
+		name = "visit"
+	}
+	scen, err := scenario.Load(name)
+	if err != nil {
+		if errors.Is(err, scenario.ErrBadScenario) {
+			return nil, &usageError{err}
+		}
+		return nil, err
+	}
+	return scen, nil
+}
+
+// stages are a run's built companion and what the services around it use.
+type stages struct {
+	comp    *companion.Companion
+	limiter *robot.Limiter
+	records *companion.Fanout
+	joints  *atomic.Pointer[robot.Pose] // the body's latest pose, for the console
+}
+
+// buildStages builds the limiter on the body, fusion, the engine, mimicry
+// and the voice, and the companion that runs them on the session clock.
+func buildStages(e env, cfg runConfig, profile *robot.Profile, act robot.Actuator, scale *sessiontime.Clock,
+	persona voices.Persona) (*stages, error) {
+	st := &stages{records: &companion.Fanout{}, joints: &atomic.Pointer[robot.Pose]{}}
 	limOpts := robot.DefaultOpts()
 	limOpts.Clock = scale
 	var lastPose time.Time
-	var joints atomic.Pointer[robot.Pose]
 	limOpts.OnWrite = func(p robot.Pose) {
-		joints.Store(&p)
+		st.joints.Store(&p)
 		// The console draws the face at 20 frames a second; the journal
 		// downsamples further by session time.
 		if now := time.Now(); now.Sub(lastPose) >= 50*time.Millisecond {
 			lastPose = now
-			records.Record(journal.PoseSample{At: comp.Now(), Joints: p})
+			st.records.Record(journal.PoseSample{At: st.comp.Now(), Joints: p})
 		}
 	}
-	limOpts.OnFault = func(id robot.JointID, err error) { comp.NoteFault("joint "+string(id), err) }
-	limiter, err := robot.NewLimiter(profile.Specs(), bod.Actuator, limOpts)
+	limOpts.OnFault = func(id robot.JointID, err error) { st.comp.NoteFault("joint "+string(id), err) }
+	limiter, err := robot.NewLimiter(profile.Specs(), act, limOpts)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	st.limiter = limiter
 
 	fopts := fusion.DefaultOpts()
 	var persons *calibration.PersonStore
@@ -210,11 +309,11 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	}
 	fu, err := fusion.New(fopts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	engine, err := behavior.New(cfg.Behavior)
 	if err != nil {
-		return &usageError{fmt.Errorf("behavior: %w", err)}
+		return nil, &usageError{fmt.Errorf("behavior: %w", err)}
 	}
 	mopts := mimicry.DefaultOpts()
 	mopts.Clock = scale
@@ -224,7 +323,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	mopts.Seed = cfg.Behavior.Seed
 	mirror, err := mimicry.New(profile.Specs(), mopts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	vopts := voices.DefaultOpts()
 	vopts.Persona = persona
@@ -232,147 +331,109 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	vopts.Warn = func(err error) { fmt.Fprintf(e.stderr, "kindred: %v\n", err) }
 	synth, player, err := openVoice(e.stderr)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	speaker, err := voices.NewSpeaker(synth, player, vopts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 
 	ids, faces := assumePerson(cfg, persons, e.stderr)
-	comp, err = companion.New(companion.Parts{Clock: scale, Fuser: fu, Engine: engine, Mirror: mirror,
-		Speaker: speaker, Actuator: limiter, Records: records, Log: e.stderr,
+	st.comp, err = companion.New(companion.Parts{Clock: scale, Fuser: fu, Engine: engine, Mirror: mirror,
+		Speaker: speaker, Actuator: limiter, Records: st.records, Log: e.stderr,
 		Condition: cfg.Behavior.Condition.Mirror(), Identities: ids, FaceBaselines: faces})
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// addJournal opens the journal (unless it is off) and adds its writer, one
+// goroutine that never blocks the pipeline, as a service; the session is
+// ended once the stages have stopped. The caller closes the journal.
+func addJournal(ctx context.Context, e env, cfg runConfig, st *stages) (*journal.Writer, *journal.Journal, error) {
+	if cfg.Journal == "off" {
+		return nil, nil, nil
+	}
+	path := cfg.Journal
+	if path == "" {
+		var err error
+		if path, err = journal.DefaultPath(); err != nil {
+			return nil, nil, err
+		}
+	}
+	jr, err := journal.Open(ctx, path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("journal %s: %w", path, err)
+	}
+	wo := journal.DefaultWriterOpts()
+	wo.RetainDays = cfg.Retain
+	cond := cfg.Behavior.Condition.Name
+	if cond == "" {
+		cond = string(cfg.Behavior.Condition.Mimicry)
+	}
+	// Begun before any record is queued, so none is lost to start-up.
+	wo.Session = &journal.Session{Robot: cfg.Robot.Name, Condition: cond,
+		Seed: int64(cfg.Behavior.Seed), Consent: true}
+	wo.Report = func(err error) {
+		fmt.Fprintf(e.stderr, "kindred: journal %s: %v (the robot keeps caring; records are being lost)\n", path, err)
+	}
+	writer := jr.NewWriter(wo)
+	st.records.Add(func(r journal.Record) { writer.Submit(r) })
+	st.comp.AddService(writer.Run)
+	st.comp.AddFinisher(func(ctx context.Context) error {
+		endCtx, endCancel := context.WithTimeout(ctx, 5*time.Second)
+		defer endCancel()
+		if err := writer.End(endCtx); err != nil {
+			fmt.Fprintf(e.stderr, "kindred: journal: %v\n", err)
+		}
+		return nil
+	})
+	return writer, jr, nil
+}
+
+// addConsole adds the carers' console: the status it shows, the records
+// it streams, and the commands it sends.
+func addConsole(e env, cfg runConfig, f runFlags, st *stages, profile *robot.Profile, writer *journal.Writer) error {
+	comp := st.comp
+	copts := console.Opts{Robot: cfg.Robot.Name, Notice: e.stderr, TLS: f.consoleTLS, InsecureHTTP: f.insecureHTTP}
+	ranges := console.RangesOf(profile.Specs()) // the page draws this body to scale
+	copts.Status = func() console.Status {
+		s := console.Status{Robot: cfg.Robot.Name, Ranges: ranges}
+		if p := st.joints.Load(); p != nil {
+			s.Joints = *p
+		}
+		state := comp.State()
+		s.State = string(state)
+		s.Paused = state == behavior.StatePaused
+		s.OptedOut = state == behavior.StateOptedOut
+		if a := comp.LastAssessment(); a != nil {
+			s.Assessment = a
+			s.Person = a.Person
+		}
+		s.Present, s.Residents = consolePresence(comp)
+		if m := comp.Chosen(); m != nil {
+			s.Mirror = &console.Mirror{Enabled: m.Enabled, Gain: m.Gain, DelayMS: m.Delay.Milliseconds()}
+		}
+		return s
+	}
+	if writer != nil {
+		copts.Sessions = writer
+	}
+	con, err := console.New(copts)
 	if err != nil {
 		return err
 	}
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	comp.Bind(runCtx)
-
-	// The journal: one writer goroutine, never blocking the pipeline.
-	var writer *journal.Writer
-	var pseudonyms fleet.Pseudonyms // the journal, when there is one
-	if cfg.Journal != "off" {
-		path := cfg.Journal
-		if path == "" {
-			if path, err = journal.DefaultPath(); err != nil {
-				return err
-			}
+	st.records.Add(func(r journal.Record) { _ = con.Publish(r) }) // never blocks; drops are counted by the console
+	comp.AddService(comp.ForwardControls(con.Controls(), behavior.SourceConsole))
+	comp.AddService(func(ctx context.Context) error {
+		if err := con.Serve(ctx, cfg.Console); err != nil {
+			return fmt.Errorf("console %s: %w", cfg.Console, err)
 		}
-		jr, err := journal.Open(runCtx, path)
-		if err != nil {
-			return fmt.Errorf("journal %s: %w", path, err)
-		}
-		defer jr.Close()
-		pseudonyms = jr
-		wo := journal.DefaultWriterOpts()
-		wo.RetainDays = cfg.Retain
-		cond := cfg.Behavior.Condition.Name
-		if cond == "" {
-			cond = string(cfg.Behavior.Condition.Mimicry)
-		}
-		// Begun before any record is queued, so none is lost to start-up.
-		wo.Session = &journal.Session{Robot: cfg.Robot.Name, Condition: cond,
-			Seed: int64(cfg.Behavior.Seed), Consent: true}
-		wo.Report = func(err error) {
-			fmt.Fprintf(e.stderr, "kindred: journal %s: %v (the robot keeps caring; records are being lost)\n", path, err)
-		}
-		writer = jr.NewWriter(wo)
-		records.Add(func(r journal.Record) { writer.Submit(r) })
-		comp.AddService(writer.Run)
-		comp.AddFinisher(func(ctx context.Context) error {
-			endCtx, endCancel := context.WithTimeout(ctx, 5*time.Second)
-			defer endCancel()
-			if err := writer.End(endCtx); err != nil {
-				fmt.Fprintf(e.stderr, "kindred: journal: %v\n", err)
-			}
-			return nil
-		})
-	}
-
-	if cfg.Console != "off" {
-		copts := console.Opts{Robot: cfg.Robot.Name, Notice: e.stderr, TLS: f.consoleTLS, InsecureHTTP: f.insecureHTTP}
-		ranges := console.RangesOf(profile.Specs()) // the page draws this body to scale
-		copts.Status = func() console.Status {
-			st := console.Status{Robot: cfg.Robot.Name, Ranges: ranges}
-			if p := joints.Load(); p != nil {
-				st.Joints = *p
-			}
-			s := comp.State()
-			st.State = string(s)
-			st.Paused = s == behavior.StatePaused
-			st.OptedOut = s == behavior.StateOptedOut
-			if a := comp.LastAssessment(); a != nil {
-				st.Assessment = a
-				st.Person = a.Person
-			}
-			st.Present, st.Residents = consolePresence(comp)
-			if m := comp.Chosen(); m != nil {
-				st.Mirror = &console.Mirror{Enabled: m.Enabled, Gain: m.Gain, DelayMS: m.Delay.Milliseconds()}
-			}
-			return st
-		}
-		if writer != nil {
-			copts.Sessions = writer
-		}
-		con, err := console.New(copts)
-		if err != nil {
-			return err
-		}
-		records.Add(func(r journal.Record) { _ = con.Publish(r) }) // never blocks; drops are counted by the console
-		comp.AddService(comp.ForwardControls(con.Controls(), behavior.SourceConsole))
-		comp.AddService(func(ctx context.Context) error {
-			if err := con.Serve(ctx, cfg.Console); err != nil {
-				return fmt.Errorf("console %s: %w", cfg.Console, err)
-			}
-			return nil
-		})
-		announceConsole(e.stderr, cfg.Console, f)
-	}
-
-	if cfg.MQTT != "" {
-		fl, err := openFleet(runCtx, cfg, pseudonyms, comp, e.stderr)
-		if err != nil {
-			return err
-		}
-		records.Add(fl.Record)
-		comp.AddService(comp.ForwardControls(fl.client.Controls(), behavior.SourceMQTT))
-		comp.AddService(fl.client.Run)
-	}
-
-	if bod.Pins != nil && len(profile.Sensors) > 0 {
-		rd, err := sensors.New(profile, bod.Pins, sensors.WithClock(comp.Now))
-		if err != nil {
-			return err
-		}
-		comp.AddService(comp.Sensors(rd))
-	}
-
-	var start func(ctx context.Context) error
-	if scen != nil {
-		// A scenario named explicitly plays once (or until --for); the
-		// default visit loops until Ctrl-C.
-		loop := cfg.Scenario == "" || f.forDur.d > 0
-		start = comp.PlayScenario(scen.Name, scenario.NewPlayer(scen), scenario.PlayOpts{Loop: loop, For: f.forDur.d})
-	} else {
-		live, err := openLive(comp, f, scale)
-		if err != nil {
-			return err
-		}
-		start = comp.StartLive(live)
-	}
-	runErr := comp.Run(start)
-
-	written := f.summary
-	if f.summary != "" {
-		if err := writeSummary(f.summary, comp, limiter, scale); err != nil {
-			runErr = errors.Join(runErr, err)
-			written = "" // the last line names only a summary that exists
-		}
-	}
-	fmt.Fprintln(e.stderr, endLine(writer, comp, written))
-	return runErr
+		return nil
+	})
+	announceConsole(e.stderr, cfg.Console, f)
+	return nil
 }
 
 // endLine is the run's last word: which session it was, how much session
