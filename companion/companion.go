@@ -33,10 +33,11 @@ type (
 	Engine interface {
 		Run(ctx context.Context, in <-chan behavior.Input, out chan<- behavior.Output) error
 	}
-	// Mirror turns faces and intents into face and head commands; it
-	// closes out when it returns.
+	// Mirror turns faces, intents and the supervisor's changes of its
+	// settings into face and head commands; it closes out when it returns.
 	Mirror interface {
-		Run(ctx context.Context, faces <-chan perception.FaceObs, intents <-chan behavior.Intent, out chan<- robot.Command) error
+		Run(ctx context.Context, faces <-chan perception.FaceObs, intents <-chan behavior.Intent,
+			settings <-chan behavior.MirrorChange, out chan<- robot.Command) error
 	}
 	// Speaker says what the engine decides, moving the mouth; it closes
 	// mouth and spoken when it returns.
@@ -328,6 +329,7 @@ func (c *Companion) runStages(start func(ctx context.Context) error) error {
 	assessments := make(chan perception.PainAssessment, 16)
 	behOut := make(chan behavior.Output, 64)
 	mimicIntents := make(chan behavior.Intent, 16)
+	mimicSettings := make(chan behavior.MirrorChange, 4)
 	speakIntents := make(chan behavior.Intent, 16)
 	mimicCmds := make(chan robot.Command, 16)
 	mouthCmds := make(chan robot.Command, 16)
@@ -350,13 +352,14 @@ func (c *Companion) runStages(start func(ctx context.Context) error) error {
 	g.Go(func() error { return c.engine.Run(ctx, c.behIn, behOut) })
 	g.Go(func() error {
 		defer close(mimicIntents)
+		defer close(mimicSettings)
 		defer close(speakIntents)
 		for o := range behOut {
-			c.route(ctx, o, mimicIntents, speakIntents)
+			c.route(ctx, o, mimicIntents, mimicSettings, speakIntents)
 		}
 		return nil
 	})
-	g.Go(func() error { return c.mirror.Run(ctx, c.mimicFaces.C(), mimicIntents, mimicCmds) })
+	g.Go(func() error { return c.mirror.Run(ctx, c.mimicFaces.C(), mimicIntents, mimicSettings, mimicCmds) })
 	g.Go(func() error { return c.speaker.Run(ctx, speakIntents, mouthCmds, spoken) })
 	g.Go(func() error {
 		for s := range spoken {
@@ -397,7 +400,8 @@ func (c *Companion) tick(ctx context.Context) error {
 }
 
 // route carries one engine decision to the stages and the record.
-func (c *Companion) route(ctx context.Context, o behavior.Output, mimic, speak chan<- behavior.Intent) {
+func (c *Companion) route(ctx context.Context, o behavior.Output, mimic chan<- behavior.Intent,
+	mimicSettings chan<- behavior.MirrorChange, speak chan<- behavior.Intent) {
 	switch {
 	case o.Session != nil:
 		c.stats.mu.Lock()
@@ -423,10 +427,9 @@ func (c *Companion) route(ctx context.Context, o behavior.Output, mimic, speak c
 	case o.Mirror != nil:
 		chosen := o.Mirror.Chosen
 		c.chosen.Store(&chosen)
-		// New mirror settings between intents: mimicry takes them from an
-		// intent that asks for nothing else.
+		// New mirror settings between intents go on their own channel.
 		select {
-		case mimic <- behavior.Intent{At: o.Mirror.At, Kind: behavior.IntentNone, Mirror: o.Mirror.Settings}:
+		case mimicSettings <- *o.Mirror:
 		case <-ctx.Done():
 		}
 	case o.Alert != nil:

@@ -81,13 +81,15 @@ func (e *fakeEngine) got() []behavior.Input {
 
 type fakeMirror struct{}
 
-func (fakeMirror) Run(ctx context.Context, faces <-chan perception.FaceObs, intents <-chan behavior.Intent, out chan<- robot.Command) error {
+func (fakeMirror) Run(ctx context.Context, faces <-chan perception.FaceObs, intents <-chan behavior.Intent,
+	settings <-chan behavior.MirrorChange, out chan<- robot.Command) error {
 	defer close(out)
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-faces:
+		case <-settings:
 		case in, ok := <-intents:
 			if !ok {
 				return nil

@@ -11,8 +11,9 @@ import (
 )
 
 // Run is the live stage: it owns the Mirror, takes faces (latest-value:
-// the producer drops stale ones) and intents, and writes commands to out,
-// which it closes when it returns.
+// the producer drops stale ones), intents and, between intents, changes of
+// the mirror settings, and writes commands to out, which it closes when it
+// returns.
 //
 // Logic stays on session time. The session clock's ticker fires every
 // Opts.Tick of session time and advances it by as much, so idle motion and
@@ -21,12 +22,12 @@ import (
 // observation time wins over the ticker. Without a delay a face is
 // answered at once rather than at the next tick.
 //
-// Run returns nil when ctx is done or when both inputs are closed (a nil
-// channel counts as never closing). Sending blocks until the limiter takes
+// Run returns nil when ctx is done or when faces and intents are both
+// closed (a nil channel counts as never closing; settings may be nil). Sending blocks until the limiter takes
 // the command or ctx is done: commands are never dropped, because the last
 // one may be the rest pose.
 func (m *Mirror) Run(ctx context.Context, faces <-chan perception.FaceObs,
-	intents <-chan behavior.Intent, out chan<- robot.Command) error {
+	intents <-chan behavior.Intent, settings <-chan behavior.MirrorChange, out chan<- robot.Command) error {
 	defer close(out)
 	sc := sessiontime.Or(m.opts.Clock)
 	ticker := sc.NewTicker(m.opts.Tick)
@@ -68,6 +69,14 @@ func (m *Mirror) Run(ctx context.Context, faces <-chan perception.FaceObs,
 			}
 			m.SetIntent(in)
 			clock.observe(in.At, time.Now())
+			err = step()
+		case ch, ok := <-settings:
+			if !ok {
+				settings = nil
+				break
+			}
+			m.SetMirror(ch.Settings)
+			clock.observe(ch.At, time.Now())
 			err = step()
 		case now := <-ticker.C:
 			clock.tick(now)
