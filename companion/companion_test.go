@@ -234,6 +234,13 @@ func TestNewNeedsEveryPart(t *testing.T) {
 	}
 }
 
+func TestRunNeedsBind(t *testing.T) {
+	r := newRig(t, 1, nil)
+	if err := r.comp.Run(func(context.Context) error { return nil }); err == nil {
+		t.Error("Run before Bind: no error")
+	}
+}
+
 // TestRunRoutesAndShutsDown: observations reach fusion and the engine,
 // decisions reach the record, voice and body; Stop ends every stage, the
 // body is halted, the finisher runs while the services still run, and

@@ -41,6 +41,9 @@ func (c *Companion) Stop() { c.cancel() }
 // are joined in one errgroup; the services stop last. Run returns once the
 // body is in its safe pose, with every error joined.
 func (c *Companion) Run(start func(ctx context.Context) error) error {
+	if c.ctx == nil {
+		return errors.New("companion: Run before Bind")
+	}
 	var all errgroup.Group
 	svcCtx, stopServices := context.WithCancel(context.WithoutCancel(c.ctx))
 	defer stopServices()
