@@ -14,15 +14,23 @@ import (
 	"github.com/kindred-hri/kindred/perception"
 )
 
-// Input is one thing that happened. Exactly one field is set; use the
-// constructors. All times are observation (session or media) time.
-type Input struct {
-	Assessment *perception.PainAssessment
-	Event      *perception.Event
-	Command    *Command
-	Fault      *Fault
-	Tick       *Tick
-}
+// Input is one thing that happened: an *Assessed, *Observed, *Command,
+// *Fault or *Tick, built with the constructors. The interface is sealed (its
+// method is unexported), so an input is exactly one of them by
+// construction. All times are observation (session or media) time.
+type Input interface{ input() }
+
+// Assessed is a pain assessment, as an input.
+type Assessed struct{ perception.PainAssessment }
+
+// Observed is a perception event, as an input.
+type Observed struct{ perception.Event }
+
+func (*Assessed) input() {}
+func (*Observed) input() {}
+func (*Command) input()  {}
+func (*Fault) input()    {}
+func (*Tick) input()     {}
 
 // Tick lets the wiring advance observation time when nothing is observed
 // (sensors off while opted out, a silent empty room), so timers still fire.
@@ -36,33 +44,19 @@ type Fault struct {
 }
 
 // AssessmentInput wraps a pain assessment.
-func AssessmentInput(a perception.PainAssessment) Input { return Input{Assessment: &a} }
+func AssessmentInput(a perception.PainAssessment) Input { return &Assessed{a} }
 
 // EventInput wraps a perception event.
-func EventInput(e perception.Event) Input { return Input{Event: &e} }
+func EventInput(e perception.Event) Input { return &Observed{e} }
 
 // CommandInput wraps a supervision command.
-func CommandInput(c Command) Input { return Input{Command: &c} }
+func CommandInput(c Command) Input { return &c }
 
 // FaultInput wraps a robot fault report.
-func FaultInput(f Fault) Input { return Input{Fault: &f} }
+func FaultInput(f Fault) Input { return &f }
 
 // TickInput advances observation time to at.
-func TickInput(at time.Duration) Input { return Input{Tick: &Tick{At: at}} }
-
-func (in Input) validate() error {
-	n := 0
-	for _, set := range []bool{in.Assessment != nil, in.Event != nil, in.Command != nil, in.Fault != nil,
-		in.Tick != nil} {
-		if set {
-			n++
-		}
-	}
-	if n != 1 {
-		return fmt.Errorf("input sets %d fields, want exactly 1", n)
-	}
-	return nil
-}
+func TickInput(at time.Duration) Input { return &Tick{At: at} }
 
 // CommandKind names a supervision command; the names are the console's and
 // MQTT's "cmd" values.

@@ -53,7 +53,7 @@ func (e *fakeEngine) Run(ctx context.Context, in <-chan behavior.Input, out chan
 		case <-ctx.Done():
 			return nil
 		case i := <-in:
-			if i.Tick != nil {
+			if _, tick := i.(*behavior.Tick); tick {
 				continue
 			}
 			e.mu.Lock()
@@ -248,10 +248,11 @@ func TestRunNeedsBind(t *testing.T) {
 func TestRunRoutesAndShutsDown(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := newRig(t, 20, func(in behavior.Input) []behavior.Output {
-			if in.Event == nil || in.Event.Kind != perception.EventArrived {
+			ev, ok := in.(*behavior.Observed)
+			if !ok || ev.Kind != perception.EventArrived {
 				return nil
 			}
-			at := in.Event.At
+			at := ev.At
 			return []behavior.Output{
 				{Transition: &behavior.Transition{At: at, From: "idle", To: "engaged", Reason: "arrived"}},
 				{Intent: &behavior.Intent{At: at, Kind: behavior.IntentComfort, Person: "ada", Say: &behavior.Utterance{Text: "hello"}}},
@@ -339,7 +340,7 @@ func TestServiceFailureEndsTheRun(t *testing.T) {
 func TestClosedSensorsDropObservations(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := newRig(t, 1, func(in behavior.Input) []behavior.Output {
-			if in.Event != nil && in.Event.Kind == perception.EventArrived {
+			if ev, ok := in.(*behavior.Observed); ok && ev.Kind == perception.EventArrived {
 				return []behavior.Output{{Sensors: &behavior.SensorsChange{On: false}}}
 			}
 			return nil
@@ -359,8 +360,8 @@ func TestClosedSensorsDropObservations(t *testing.T) {
 		}
 		var kinds []perception.EventKind
 		for _, in := range r.engine.got() {
-			if in.Event != nil {
-				kinds = append(kinds, in.Event.Kind)
+			if ev, ok := in.(*behavior.Observed); ok {
+				kinds = append(kinds, ev.Kind)
 			}
 		}
 		if !slices.Equal(kinds, []perception.EventKind{perception.EventArrived, perception.EventTouch}) {
