@@ -24,9 +24,14 @@ build: deps
 run: build
 	./$(BIN) run $(ARGS)
 
+# The core packages, built and tested without cgo: the runtime must not
+# need a native library (companion/nocgo_test.go guards its imports).
+CORE := ./companion ./sessiontime ./behavior ./mimicry ./journal ./perception/fusion ./perception/scenario ./robot
+
 # Tests run with a private PulseAudio null sink so audio loopback tests are
 # real; the sink is stopped afterwards.
 test: test-deps
+	CGO_ENABLED=0 $(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(CORE)
 	bash scripts/with-audio.sh $(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
 	bash scripts/fuzz-short.sh
 

@@ -10,12 +10,12 @@ import (
 func BenchmarkStepAssessment(b *testing.B) {
 	h := newHarness(b, DefaultConfig())
 	h.hold(0, 6, 0)
-	in := AssessmentInput(assessment(6, 1))
+	in := &Assessed{assessment(6, 1)}
 	b.ReportAllocs()
 	at := 6.0
 	for b.Loop() {
 		at += 0.1
-		in.Assessment.At = sec(at)
+		in.At = sec(at)
 		h.e.step(in)
 	}
 }

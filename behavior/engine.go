@@ -170,22 +170,41 @@ func (e *Engine) session() *Session {
 func (e *Engine) step(in Input) []Output {
 	e.buf = e.buf[:0]
 	e.observed = time.Time{}
-	if err := in.validate(); err != nil {
-		e.reject("input", err.Error())
-		return e.buf
-	}
 	e.src = sourceOf(in)
-	switch {
-	case in.Assessment != nil:
-		e.onAssessment(in.Assessment)
-	case in.Event != nil:
-		e.onEvent(in.Event)
-	case in.Command != nil:
-		e.onCommand(*in.Command)
-	case in.Fault != nil:
-		e.onFault(in.Fault)
-	case in.Tick != nil:
-		e.advance(in.Tick.At)
+	switch x := in.(type) {
+	case *Assessed:
+		if x == nil {
+			e.reject("input", "no assessment")
+			return e.buf
+		}
+		e.onAssessment(&x.PainAssessment)
+	case *Observed:
+		if x == nil {
+			e.reject("input", "no event")
+			return e.buf
+		}
+		e.onEvent(&x.Event)
+	case *Command:
+		if x == nil {
+			e.reject("input", "no command")
+			return e.buf
+		}
+		e.onCommand(*x)
+	case *Fault:
+		if x == nil {
+			e.reject("input", "no fault")
+			return e.buf
+		}
+		e.onFault(x)
+	case *Tick:
+		if x == nil {
+			e.reject("input", "no tick")
+			return e.buf
+		}
+		e.advance(x.At)
+	default: // nil
+		e.reject("input", "empty input")
+		return e.buf
 	}
 	// What the input set off is the input's doing; what follows from it on
 	// evaluation (dwell times, pain) is the engine's reading.
@@ -204,16 +223,19 @@ func (e *Engine) advance(at time.Duration) { e.now = max(e.now, at) }
 
 // sourceOf names who caused an input, for the transitions it triggers.
 func sourceOf(in Input) Source {
-	switch {
-	case in.Command != nil:
-		if in.Command.Source != "" {
-			return in.Command.Source
+	switch x := in.(type) {
+	case *Command:
+		if x != nil && x.Source != "" {
+			return x.Source
 		}
 		return SourceConsole
-	case in.Event != nil && in.Event.Kind == perception.EventKeyword:
-		return SourceVoice
-	case in.Event != nil && in.Event.Kind == perception.EventTouch:
-		return SourceTouch
+	case *Observed:
+		if x != nil && x.Kind == perception.EventKeyword {
+			return SourceVoice
+		}
+		if x != nil && x.Kind == perception.EventTouch {
+			return SourceTouch
+		}
 	}
 	return SourceSensing
 }

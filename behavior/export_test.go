@@ -3,4 +3,4 @@ package behavior
 // Production code has no use for these; the tests do.
 
 // FaultInput wraps a robot fault report.
-func FaultInput(f Fault) Input { return Input{Fault: &f} }
+func FaultInput(f Fault) Input { return &f }

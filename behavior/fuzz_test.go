@@ -65,8 +65,9 @@ func FuzzStep(f *testing.F) {
 			}
 			for _, in := range decodeInputs(data) {
 				before, now := e.State(), e.now
-				optingIn := (in.Command != nil && in.Command.Cmd == CmdOptIn) ||
-					(in.Event != nil && in.Event.Kind == perception.EventTouch)
+				cmd, isCmd := in.(*Command)
+				ev, isEvent := in.(*Observed)
+				optingIn := (isCmd && cmd.Cmd == CmdOptIn) || (isEvent && ev.Kind == perception.EventTouch)
 				state := before
 				for _, o := range e.step(in) {
 					n := 0

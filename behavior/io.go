@@ -14,15 +14,23 @@ import (
 	"github.com/kindred-hri/kindred/perception"
 )
 
-// Input is one thing that happened. Exactly one field is set; use the
-// constructors. All times are observation (session or media) time.
-type Input struct {
-	Assessment *perception.PainAssessment
-	Event      *perception.Event
-	Command    *Command
-	Fault      *Fault
-	Tick       *Tick
-}
+// Input is one thing that happened: an *Assessed, *Observed, *Command,
+// *Fault or *Tick, built with the constructors. The interface is sealed (its
+// method is unexported), so an input is exactly one of them by
+// construction. All times are observation (session or media) time.
+type Input interface{ input() }
+
+// Assessed is a pain assessment, as an input.
+type Assessed struct{ perception.PainAssessment }
+
+// Observed is a perception event, as an input.
+type Observed struct{ perception.Event }
+
+func (*Assessed) input() {}
+func (*Observed) input() {}
+func (*Command) input()  {}
+func (*Fault) input()    {}
+func (*Tick) input()     {}
 
 // Tick lets the wiring advance observation time when nothing is observed
 // (sensors off while opted out, a silent empty room), so timers still fire.
@@ -36,30 +44,16 @@ type Fault struct {
 }
 
 // AssessmentInput wraps a pain assessment.
-func AssessmentInput(a perception.PainAssessment) Input { return Input{Assessment: &a} }
+func AssessmentInput(a perception.PainAssessment) Input { return &Assessed{a} }
 
 // EventInput wraps a perception event.
-func EventInput(e perception.Event) Input { return Input{Event: &e} }
+func EventInput(e perception.Event) Input { return &Observed{e} }
 
 // CommandInput wraps a supervision command.
-func CommandInput(c Command) Input { return Input{Command: &c} }
+func CommandInput(c Command) Input { return &c }
 
 // TickInput advances observation time to at.
-func TickInput(at time.Duration) Input { return Input{Tick: &Tick{At: at}} }
-
-func (in Input) validate() error {
-	n := 0
-	for _, set := range []bool{in.Assessment != nil, in.Event != nil, in.Command != nil, in.Fault != nil,
-		in.Tick != nil} {
-		if set {
-			n++
-		}
-	}
-	if n != 1 {
-		return fmt.Errorf("input sets %d fields, want exactly 1", n)
-	}
-	return nil
-}
+func TickInput(at time.Duration) Input { return &Tick{At: at} }
 
 // CommandKind names a supervision command; the names are the console's and
 // MQTT's "cmd" values.
@@ -86,6 +80,12 @@ const (
 	CmdIdentify CommandKind = "identify"
 )
 
+// CommandKinds lists every supervision command.
+func CommandKinds() []CommandKind {
+	return []CommandKind{CmdPause, CmdResume, CmdOptOut, CmdOptIn, CmdSay, CmdIntent, CmdMimicry, CmdAnnotate,
+		CmdApprove, CmdReplace, CmdAcknowledge, CmdIdentify}
+}
+
 // Visitor is CmdIdentify's Person for someone the robot does not know.
 const Visitor = "visitor"
 
@@ -109,6 +109,18 @@ type Command struct {
 	// Raw is the command as received; annotations keep whatever fields the
 	// console sent.
 	Raw json.RawMessage `json:"-"`
+	// Annotation is annotate's record as the route decoded it (the
+	// journal's Annotation, which this package does not know); the engine
+	// passes it on untouched, so nobody parses the body twice.
+	Annotation any `json:"annotation,omitempty"`
+}
+
+// Delay is DelayMS as a duration (0 when unset).
+func (c Command) Delay() time.Duration {
+	if c.DelayMS == nil {
+		return 0
+	}
+	return time.Duration(*c.DelayMS) * time.Millisecond
 }
 
 // Source says where a command or a state change came from, for the record.
@@ -162,6 +174,9 @@ func (c Command) Validate() error {
 	}
 	if c.Cmd != CmdAnnotate && utf8.RuneCountInString(c.Text) > maxSayText {
 		return bad("text is longer than %d characters", maxSayText)
+	}
+	if c.Cmd != CmdAnnotate && c.Annotation != nil {
+		return bad("only annotate carries an annotation")
 	}
 	switch c.Cmd {
 	case CmdPause, CmdResume, CmdOptOut, CmdOptIn, CmdAnnotate:

@@ -347,14 +347,14 @@ func TestComfortRepeatIsRateLimited(t *testing.T) {
 
 func TestInvalidInputsAreRejectedNotPanics(t *testing.T) {
 	h := newHarness(t, DefaultConfig())
-	got := h.feed(Input{})
-	if len(got) != 1 || got[0].Rejected == nil {
-		t.Fatalf("empty input: %s", describe(got))
-	}
-	a := assessment(1, 0)
-	got = h.feed(Input{Assessment: &a, Tick: &Tick{At: 2}})
-	if len(got) != 1 || got[0].Rejected == nil {
-		t.Fatalf("double input: %s", describe(got))
+	// An input is one of the sealed kinds by construction; what is left
+	// to refuse is none at all, or a kind with nothing in it.
+	for name, in := range map[string]Input{"empty": nil, "nil assessment": (*Assessed)(nil),
+		"nil event": (*Observed)(nil), "nil command": (*Command)(nil), "nil fault": (*Fault)(nil), "nil tick": (*Tick)(nil)} {
+		got := h.feed(in)
+		if len(got) != 1 || got[0].Rejected == nil {
+			t.Fatalf("%s input: %s", name, describe(got))
+		}
 	}
 	h.arrive(6)
 	nan := assessment(7, 0)
@@ -370,7 +370,7 @@ func TestInvalidInputsAreRejectedNotPanics(t *testing.T) {
 	if h.e.now != now {
 		t.Errorf("now %v after a late input", h.e.now)
 	}
-	got = h.command(10, Command{Cmd: "dance"})
+	got := h.command(10, Command{Cmd: "dance"})
 	if len(got) == 0 || got[0].Rejected == nil {
 		t.Errorf("unknown command: %s", describe(got))
 	}

@@ -282,6 +282,8 @@ func TestParseCommand(t *testing.T) {
 		{in: `{"cmd":"approve"}`, err: "id is missing"},
 		{in: `{"cmd":"replace","id":1,"intent":"say"}`, err: "needs text"},
 		{in: `{"cmd":"pause","force":true}`, err: "unknown field"},
+		// Only annotate carries the annotation the door decodes.
+		{in: `{"cmd":"pause","annotation":{"at":1}}`, err: "only annotate carries an annotation"},
 		{in: `{"cmd":"launch"}`, err: `unknown cmd "launch"`},
 		{in: `not json`, err: "invalid character"},
 		{in: `{"cmd":"say","text":"` + strings.Repeat("a", 501) + `"}`, err: "longer than 500"},

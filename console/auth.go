@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/journal"
 )
 
@@ -219,8 +220,8 @@ func (c *Console) guard(next http.Handler, bind map[string]bool) http.Handler {
 // home's NAT), and neither may a carer's acknowledgement of an alert. opt_in
 // is left out: it turns sensing back on for a person who asked for it off,
 // which is never urgent and should not be hammered.
-var safetyCmds = map[journal.Cmd]bool{journal.CmdPause: true, journal.CmdOptOut: true, journal.CmdResume: true,
-	journal.CmdAcknowledge: true}
+var safetyCmds = map[behavior.CommandKind]bool{behavior.CmdPause: true, behavior.CmdOptOut: true, behavior.CmdResume: true,
+	behavior.CmdAcknowledge: true}
 
 // safetyCommand says whether r is an authorised, same-origin safety
 // command. It reads the control body and puts it back for the handler.

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/console/consoletest"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/perception"
@@ -138,7 +139,7 @@ func TestBrowserPauseButtonPostsControl(t *testing.T) {
 	}
 	select {
 	case ctl := <-c.Controls():
-		if ctl.Cmd != journal.CmdPause {
+		if ctl.Cmd != behavior.CmdPause {
 			t.Fatalf("engine got %q, want pause", ctl.Cmd)
 		}
 	case <-ctx.Done():
@@ -150,7 +151,7 @@ func TestBrowserPauseButtonPostsControl(t *testing.T) {
 	}
 	select {
 	case ctl := <-c.Controls():
-		if ctl.Cmd != journal.CmdApprove || ctl.ID != 7 {
+		if ctl.Cmd != behavior.CmdApprove || ctl.ID != 7 {
 			t.Fatalf("engine got %+v, want approve 7", ctl)
 		}
 	case <-ctx.Done():

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/console/consoletest"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/robot"
@@ -302,7 +303,7 @@ func TestBrowserAcknowledgeAndMute(t *testing.T) {
 	defer cancel()
 	select {
 	case ctl := <-c.Controls():
-		if ctl.Cmd != journal.CmdAcknowledge || ctl.By != "Mary" {
+		if ctl.Cmd != behavior.CmdAcknowledge || ctl.By != "Mary" {
 			t.Fatalf("engine got %+v, want acknowledge by Mary", ctl)
 		}
 	case <-ctx.Done():
@@ -377,7 +378,7 @@ func TestBrowserSlidersShowTheCondition(t *testing.T) {
 	defer cancel()
 	select {
 	case ctl := <-c.Controls():
-		if ctl.Cmd != journal.CmdMimicry || ctl.DelayMS == nil || *ctl.DelayMS != 900 || ctl.Gain != nil || ctl.Enabled != nil {
+		if ctl.Cmd != behavior.CmdMimicry || ctl.DelayMS == nil || *ctl.DelayMS != 900 || ctl.Gain != nil || ctl.Enabled != nil {
 			t.Fatalf("apply sent %s, want only delay_ms 900", ctl.Raw)
 		}
 	case <-ctx.Done():

@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/robot"
 )
@@ -149,7 +150,7 @@ type Opts struct {
 type Console struct {
 	opts     Opts
 	token    string
-	controls chan journal.Control
+	controls chan behavior.Command
 	hub      *hub
 	limiter  *limiter
 	rejected atomic.Uint64 // controls refused because the engine was not reading
@@ -205,7 +206,7 @@ func New(o Opts) (*Console, error) {
 		newToken: newToken,
 		hosts:    hosts,
 		token:    o.Token,
-		controls: make(chan journal.Control, o.Controls),
+		controls: make(chan behavior.Command, o.Controls),
 		hub:      newHub(o.Backlog, o.ClientBuffer),
 		limiter:  newLimiter(o.Rate, o.Burst, o.Now),
 	}, nil
@@ -213,7 +214,7 @@ func New(o Opts) (*Console, error) {
 
 // Controls delivers validated commands to the engine. Commands the engine
 // does not take in time are refused with 503, never queued without bound.
-func (c *Console) Controls() <-chan journal.Control { return c.controls }
+func (c *Console) Controls() <-chan behavior.Command { return c.controls }
 
 // Publish sends a record to every connected page without blocking.
 func (c *Console) Publish(r journal.Record) error {

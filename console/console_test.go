@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/robot"
@@ -60,26 +61,26 @@ func TestEveryControlCommand(t *testing.T) {
 	c, srv := newTestConsole(t, Opts{})
 	for _, tc := range []struct {
 		body  string
-		check func(journal.Control) bool
+		check func(behavior.Command) bool
 	}{
-		{`{"cmd":"pause"}`, func(c journal.Control) bool { return c.Cmd == journal.CmdPause }},
-		{`{"cmd":"resume"}`, func(c journal.Control) bool { return c.Cmd == journal.CmdResume }},
-		{`{"cmd":"opt_out"}`, func(c journal.Control) bool { return c.Cmd == journal.CmdOptOut }},
-		{`{"cmd":"opt_in"}`, func(c journal.Control) bool { return c.Cmd == journal.CmdOptIn }},
-		{`{"cmd":"say","text":"I am here with you."}`, func(c journal.Control) bool { return c.Text == "I am here with you." }},
-		{`{"cmd":"intent","kind":"breathing_guide"}`, func(c journal.Control) bool { return c.Kind == "breathing_guide" }},
-		{`{"cmd":"mimicry","enabled":true,"gain":0.4,"delay_ms":250}`, func(c journal.Control) bool {
+		{`{"cmd":"pause"}`, func(c behavior.Command) bool { return c.Cmd == behavior.CmdPause }},
+		{`{"cmd":"resume"}`, func(c behavior.Command) bool { return c.Cmd == behavior.CmdResume }},
+		{`{"cmd":"opt_out"}`, func(c behavior.Command) bool { return c.Cmd == behavior.CmdOptOut }},
+		{`{"cmd":"opt_in"}`, func(c behavior.Command) bool { return c.Cmd == behavior.CmdOptIn }},
+		{`{"cmd":"say","text":"I am here with you."}`, func(c behavior.Command) bool { return c.Text == "I am here with you." }},
+		{`{"cmd":"intent","kind":"breathing_guide"}`, func(c behavior.Command) bool { return c.Kind == "breathing_guide" }},
+		{`{"cmd":"mimicry","enabled":true,"gain":0.4,"delay_ms":250}`, func(c behavior.Command) bool {
 			return *c.Enabled && *c.Gain == 0.4 && c.Delay() == 250*time.Millisecond
 		}},
-		{`{"cmd":"annotate","annotation":{"at":42.5,"person":"p-1","scale":"nrs","rating":7}}`, func(c journal.Control) bool {
-			return c.Annotation.At == 42500*time.Millisecond && c.Annotation.Rating == 7
+		{`{"cmd":"annotate","annotation":{"at":42.5,"person":"p-1","scale":"nrs","rating":7}}`, func(c behavior.Command) bool {
+			return func() bool { a, _ := journal.AnnotationOf(c); return a.At == 42500*time.Millisecond && a.Rating == 7 }()
 		}},
-		{`{"cmd":"approve","id":12}`, func(c journal.Control) bool { return c.ID == 12 }},
-		{`{"cmd":"replace","id":12,"intent":"say","text":"Shall I fetch a nurse?"}`, func(c journal.Control) bool {
+		{`{"cmd":"approve","id":12}`, func(c behavior.Command) bool { return c.ID == 12 }},
+		{`{"cmd":"replace","id":12,"intent":"say","text":"Shall I fetch a nurse?"}`, func(c behavior.Command) bool {
 			return c.ID == 12 && c.Intent == "say" && c.Text == "Shall I fetch a nurse?"
 		}},
-		{`{"cmd":"acknowledge","by":"Mary"}`, func(c journal.Control) bool { return c.Cmd == journal.CmdAcknowledge && c.By == "Mary" }},
-		{`{"cmd":"identify","person":"visitor"}`, func(c journal.Control) bool { return c.Cmd == journal.CmdIdentify && c.Person == "visitor" }},
+		{`{"cmd":"acknowledge","by":"Mary"}`, func(c behavior.Command) bool { return c.Cmd == behavior.CmdAcknowledge && c.By == "Mary" }},
+		{`{"cmd":"identify","person":"visitor"}`, func(c behavior.Command) bool { return c.Cmd == behavior.CmdIdentify && c.Person == "visitor" }},
 	} {
 		code, body := do(t, "POST", srv.URL+"/api/v1/control", tc.body, auth)
 		if code != http.StatusAccepted {
@@ -95,8 +96,8 @@ func TestEveryControlCommand(t *testing.T) {
 			t.Errorf("%s: nothing on Controls()", tc.body)
 		}
 	}
-	if len(journal.Cmds) != 12 {
-		t.Errorf("a command was added (%d): test it here", len(journal.Cmds))
+	if len(behavior.CommandKinds()) != 12 {
+		t.Errorf("a command was added (%d): test it here", len(behavior.CommandKinds()))
 	}
 }
 

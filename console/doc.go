@@ -4,7 +4,7 @@
 //
 //	GET    /api/v1/status                      robot, state, person, latest assessment, joints, mirror condition
 //	GET    /api/v1/stream                      WebSocket of journal records as JSON events
-//	POST   /api/v1/control                     a journal.Control; sent on Controls()
+//	POST   /api/v1/control                     a command (journal.ParseControl); the behavior.Command goes out on Controls()
 //	GET    /api/v1/sessions                    the journal's sessions
 //	GET    /api/v1/sessions/{id}/export        ?format=csv|jsonl
 //	DELETE /api/v1/persons/{id}                every row about a person

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/internal/testpki"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/perception"
@@ -422,7 +423,7 @@ func TestSafetyCommandsBypassTheRateLimit(t *testing.T) {
 			t.Errorf("%.40s: %d %s, want %d", tc.body, code, body, tc.want)
 		}
 	}
-	for _, want := range []journal.Cmd{journal.CmdPause, journal.CmdOptOut, journal.CmdResume, journal.CmdAcknowledge} {
+	for _, want := range []behavior.CommandKind{behavior.CmdPause, behavior.CmdOptOut, behavior.CmdResume, behavior.CmdAcknowledge} {
 		select {
 		case got := <-c.Controls():
 			if got.Cmd != want {

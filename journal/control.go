@@ -1,91 +1,35 @@
 package journal
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/kindred-hri/kindred/behavior"
-	"math"
 	"slices"
 	"sort"
 	"strings"
-	"time"
+
+	"github.com/kindred-hri/kindred/behavior"
 )
 
-// Cmd is a supervision command.
-type Cmd string
-
-const (
-	CmdPause    Cmd = "pause"    // stop acting (keep sensing)
-	CmdResume   Cmd = "resume"   // act again
-	CmdOptOut   Cmd = "opt_out"  // the person does not want the robot's attention now
-	CmdOptIn    Cmd = "opt_in"   // they are happy again
-	CmdSay      Cmd = "say"      // say Text now
-	CmdIntent   Cmd = "intent"   // force an intent
-	CmdMimicry  Cmd = "mimicry"  // change mirroring gain, delay or on/off
-	CmdAnnotate Cmd = "annotate" // a carer's rating at a moment
-	CmdApprove  Cmd = "approve"  // Wizard of Oz: let a pending utterance go
-	CmdReplace  Cmd = "replace"  // Wizard of Oz: say Text instead of a pending utterance
-	// CmdAcknowledge records that By has seen the alert and is dealing with it.
-	CmdAcknowledge Cmd = "acknowledge"
-	// CmdIdentify says who the face the robot sees is from now on: a
-	// resident's id, or "visitor" (a new pseudonym).
-	CmdIdentify Cmd = "identify"
-)
-
-// Cmds lists every command.
-var Cmds = []Cmd{CmdPause, CmdResume, CmdOptOut, CmdOptIn, CmdSay, CmdIntent, CmdMimicry, CmdAnnotate,
-	CmdApprove, CmdReplace, CmdAcknowledge, CmdIdentify}
-
-// Control is a command from the console or the fleet, one JSON schema for
-// both: {"cmd": ..., fields the command allows}. The schema is the one
-// behavior.ParseCommand reads (Raw can be handed to it unchanged);
-// ParseControl is stricter: it also rejects fields a command does not use.
-type Control struct {
-	Cmd  Cmd    `json:"cmd"`
-	Text string `json:"text,omitempty"` // say; intent and replace when the intent is "say"
-	// intent: the behavior.IntentKind to force
-	Kind string `json:"kind,omitempty"`
-	// mimicry, each optional but at least one
-	Enabled *bool    `json:"enabled,omitempty"`
-	Gain    *float64 `json:"gain,omitempty"`     // 0..1
-	DelayMS *int     `json:"delay_ms,omitempty"` // 0..10000
-	// approve, replace: the pending proposal's ID; replace: what to do instead
-	ID     uint64 `json:"id,omitempty"`
-	Intent string `json:"intent,omitempty"`
-	// annotate
-	Annotation *Annotation `json:"annotation,omitempty"`
-	// acknowledge: who
-	By string `json:"by,omitempty"`
-	// identify: a person id, or "visitor"
-	Person string `json:"person,omitempty"`
-	// Raw is the body as received.
-	Raw json.RawMessage `json:"-"`
-}
-
-// Delay returns DelayMS as a duration (0 when unset).
-func (c Control) Delay() time.Duration {
-	if c.DelayMS == nil {
-		return 0
-	}
-	return time.Duration(*c.DelayMS) * time.Millisecond
-}
+// The console's and the fleet's control bodies are behavior.Commands, one
+// JSON schema for both: {"cmd": ..., fields the command allows}.
+// ParseControl reads them once, at the door; what it returns goes to the
+// engine as it is.
 
 // allowed lists the fields each command accepts besides "cmd"; required
 // fields are marked with a "!".
-var allowed = map[Cmd][]string{
-	CmdPause:       {},
-	CmdResume:      {},
-	CmdOptOut:      {},
-	CmdOptIn:       {},
-	CmdSay:         {"!text"},
-	CmdIntent:      {"!kind", "text"},
-	CmdMimicry:     {"enabled", "gain", "delay_ms"},
-	CmdAnnotate:    {"!annotation"},
-	CmdApprove:     {"!id"},
-	CmdReplace:     {"!id", "!intent", "text"},
-	CmdAcknowledge: {"!by"},
-	CmdIdentify:    {"!person"},
+var allowed = map[behavior.CommandKind][]string{
+	behavior.CmdPause:       {},
+	behavior.CmdResume:      {},
+	behavior.CmdOptOut:      {},
+	behavior.CmdOptIn:       {},
+	behavior.CmdSay:         {"!text"},
+	behavior.CmdIntent:      {"!kind", "text"},
+	behavior.CmdMimicry:     {"enabled", "gain", "delay_ms"},
+	behavior.CmdAnnotate:    {"!annotation"},
+	behavior.CmdApprove:     {"!id"},
+	behavior.CmdReplace:     {"!id", "!intent", "text"},
+	behavior.CmdAcknowledge: {"!by"},
+	behavior.CmdIdentify:    {"!person"},
 }
 
 // maxText bounds a spoken line: a console typo must not make the robot talk for minutes.
@@ -93,23 +37,27 @@ const maxText = 500
 
 // ParseControl decodes and validates one command: unknown commands, unknown
 // or misplaced fields, missing required fields and out-of-range values are
-// errors that say which field is wrong.
-func ParseControl(data []byte) (Control, error) {
+// errors that say which field is wrong. The engine's parser
+// (behavior.ParseCommand) is the last word on what the robot can do, so a
+// command it would refuse is refused here, at the door, and the console and
+// MQTT never acknowledge what the robot will not do. An annotation comes
+// back decoded in the command's Annotation.
+func ParseControl(data []byte) (behavior.Command, error) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(data, &fields); err != nil {
-		return Control{}, fmt.Errorf("control: not a JSON object: %w", err)
+		return behavior.Command{}, fmt.Errorf("control: not a JSON object: %w", err)
 	}
 	rawCmd, ok := fields["cmd"]
 	if !ok {
-		return Control{}, fmt.Errorf("control: missing field \"cmd\"")
+		return behavior.Command{}, fmt.Errorf("control: missing field \"cmd\"")
 	}
-	var cmd Cmd
+	var cmd behavior.CommandKind
 	if err := json.Unmarshal(rawCmd, &cmd); err != nil {
-		return Control{}, fmt.Errorf("control: cmd must be a string")
+		return behavior.Command{}, fmt.Errorf("control: cmd must be a string")
 	}
 	spec, ok := allowed[cmd]
 	if !ok {
-		return Control{}, fmt.Errorf("control: unknown cmd %q", cmd)
+		return behavior.Command{}, fmt.Errorf("control: unknown cmd %q", cmd)
 	}
 	var names []string
 	for k := range fields {
@@ -121,70 +69,60 @@ func ParseControl(data []byte) (Control, error) {
 			continue
 		}
 		if !slices.Contains(spec, k) && !slices.Contains(spec, "!"+k) {
-			return Control{}, fmt.Errorf("control: %s: unknown field %q", cmd, k)
+			return behavior.Command{}, fmt.Errorf("control: %s: unknown field %q", cmd, k)
 		}
 	}
 	for _, f := range spec {
 		if name, req := strings.CutPrefix(f, "!"); req {
 			if _, ok := fields[name]; !ok {
-				return Control{}, fmt.Errorf("control: %s: missing field %q", cmd, name)
+				return behavior.Command{}, fmt.Errorf("control: %s: missing field %q", cmd, name)
 			}
 		}
 	}
+	var note *Annotation
 	if raw, ok := fields["annotation"]; ok {
 		if err := strictAnnotation(raw); err != nil {
-			return Control{}, fmt.Errorf("control: %s: %w", cmd, err)
+			return behavior.Command{}, fmt.Errorf("control: %s: %w", cmd, err)
+		}
+		note = &Annotation{}
+		if err := json.Unmarshal(raw, note); err != nil {
+			return behavior.Command{}, fmt.Errorf("control: %s: annotation: %w", cmd, err)
 		}
 	}
-	var c Control
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return Control{}, fmt.Errorf("control: %s: %w", cmd, err)
+	c, err := behavior.ParseCommand(data)
+	if err != nil {
+		return behavior.Command{}, fmt.Errorf("control: %s: %w", cmd, err)
 	}
-	if err := c.validate(); err != nil {
-		return Control{}, fmt.Errorf("control: %s: %w", cmd, err)
+	if err := validate(c, note); err != nil {
+		return behavior.Command{}, fmt.Errorf("control: %s: %w", cmd, err)
 	}
-	// The engine is the last word on what it can do (intent kinds above
-	// all): a command it would refuse is refused here, at the door, so the
-	// console and MQTT never acknowledge what the robot will not do.
-	if _, err := behavior.ParseCommand(data); err != nil {
-		return Control{}, fmt.Errorf("control: %s: %w", cmd, err)
+	if note != nil {
+		c.Annotation = *note
 	}
-	c.Raw = append(json.RawMessage(nil), data...)
 	return c, nil
 }
 
-func (c Control) validate() error {
+// AnnotationOf is an annotate command's record, as ParseControl decoded it.
+func AnnotationOf(c behavior.Command) (Annotation, bool) {
+	a, ok := c.Annotation.(Annotation)
+	return a, ok
+}
+
+// validate adds the door's rules to the engine's: a spoken line is at most
+// maxText bytes and not blank, and an annotation is a valid record.
+func validate(c behavior.Command, note *Annotation) error {
 	if len(c.Text) > maxText {
 		return fmt.Errorf("text longer than %d bytes", maxText)
 	}
-	if c.Cmd == CmdSay && strings.TrimSpace(c.Text) == "" {
+	if c.Cmd == behavior.CmdSay && strings.TrimSpace(c.Text) == "" {
 		return fmt.Errorf("text is empty")
 	}
-	if c.Cmd == CmdIntent && c.Kind == "" {
-		return fmt.Errorf("kind is empty")
-	}
-	if c.Cmd == CmdReplace && c.Intent == "" {
-		return fmt.Errorf("intent is empty")
-	}
-	if (c.Cmd == CmdIntent && c.Kind == "say" || c.Cmd == CmdReplace && c.Intent == "say") && strings.TrimSpace(c.Text) == "" {
+	if (c.Cmd == behavior.CmdIntent && c.Kind == behavior.IntentSay || c.Cmd == behavior.CmdReplace && c.Intent == behavior.IntentSay) &&
+		strings.TrimSpace(c.Text) == "" {
 		return fmt.Errorf("a say intent needs text")
 	}
-	if (c.Cmd == CmdApprove || c.Cmd == CmdReplace) && c.ID == 0 {
-		return fmt.Errorf("id is missing")
-	}
-	if c.Gain != nil && (math.IsNaN(*c.Gain) || *c.Gain < 0 || *c.Gain > 1) {
-		return fmt.Errorf("gain must be 0..1")
-	}
-	if c.DelayMS != nil && (*c.DelayMS < 0 || *c.DelayMS > 10000) {
-		return fmt.Errorf("delay_ms must be 0..10000")
-	}
-	if c.Cmd == CmdMimicry && c.Enabled == nil && c.Gain == nil && c.DelayMS == nil {
-		return fmt.Errorf("give at least one of enabled, gain, delay_ms")
-	}
-	if c.Annotation != nil {
-		if err := c.Annotation.Validate(); err != nil {
+	if note != nil {
+		if err := note.Validate(); err != nil {
 			return err
 		}
 	}

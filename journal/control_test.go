@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"github.com/kindred-hri/kindred/behavior"
 	"strings"
 	"testing"
 	"time"
@@ -9,28 +10,36 @@ import (
 func TestParseControl(t *testing.T) {
 	for _, tc := range []struct {
 		in    string
-		check func(Control) bool
+		check func(behavior.Command) bool
 		err   string // substring of the error; empty when valid
 	}{
-		{`{"cmd":"pause"}`, func(c Control) bool { return c.Cmd == CmdPause }, ""},
-		{`{"cmd":"resume"}`, func(c Control) bool { return c.Cmd == CmdResume }, ""},
-		{`{"cmd":"opt_out"}`, func(c Control) bool { return c.Cmd == CmdOptOut }, ""},
-		{`{"cmd":"opt_in"}`, func(c Control) bool { return c.Cmd == CmdOptIn }, ""},
-		{`{"cmd":"say","text":"Hello"}`, func(c Control) bool { return c.Text == "Hello" && string(c.Raw) == `{"cmd":"say","text":"Hello"}` }, ""},
-		{`{"cmd":"intent","kind":"comfort"}`, func(c Control) bool { return c.Kind == "comfort" }, ""},
-		{`{"cmd":"intent","kind":"say","text":"Hi"}`, func(c Control) bool { return c.Text == "Hi" }, ""},
-		{`{"cmd":"mimicry","gain":0.5,"delay_ms":300}`, func(c Control) bool { return *c.Gain == 0.5 && c.Delay() == 300*time.Millisecond }, ""},
-		{`{"cmd":"mimicry","enabled":false}`, func(c Control) bool { return !*c.Enabled }, ""},
+		{`{"cmd":"pause"}`, func(c behavior.Command) bool { return c.Cmd == behavior.CmdPause }, ""},
+		{`{"cmd":"resume"}`, func(c behavior.Command) bool { return c.Cmd == behavior.CmdResume }, ""},
+		{`{"cmd":"opt_out"}`, func(c behavior.Command) bool { return c.Cmd == behavior.CmdOptOut }, ""},
+		{`{"cmd":"opt_in"}`, func(c behavior.Command) bool { return c.Cmd == behavior.CmdOptIn }, ""},
+		{`{"cmd":"say","text":"Hello"}`, func(c behavior.Command) bool {
+			return c.Text == "Hello" && string(c.Raw) == `{"cmd":"say","text":"Hello"}`
+		}, ""},
+		{`{"cmd":"intent","kind":"comfort"}`, func(c behavior.Command) bool { return c.Kind == "comfort" }, ""},
+		{`{"cmd":"intent","kind":"say","text":"Hi"}`, func(c behavior.Command) bool { return c.Text == "Hi" }, ""},
+		{`{"cmd":"mimicry","gain":0.5,"delay_ms":300}`, func(c behavior.Command) bool { return *c.Gain == 0.5 && c.Delay() == 300*time.Millisecond }, ""},
+		{`{"cmd":"mimicry","enabled":false}`, func(c behavior.Command) bool { return !*c.Enabled }, ""},
 		{`{"cmd":"annotate","annotation":{"at":12.5,"person":"p1","scale":"nrs","rating":6}}`,
-			func(c Control) bool { return c.Annotation.At == 12500*time.Millisecond && c.Annotation.Rating == 6 }, ""},
+			func(c behavior.Command) bool {
+				return annotationOf(c).At == 12500*time.Millisecond && annotationOf(c).Rating == 6
+			}, ""},
 		{`{"cmd":"annotate","annotation":{"at":3,"scale":"painad","rating":3,"items":{"breathing":0,"vocalisation":1,"face":2,"body":0,"consolability":0}}}`,
-			func(c Control) bool { return c.Annotation.Items.Face == 2 }, ""},
-		{`{"cmd":"approve","id":7}`, func(c Control) bool { return c.ID == 7 }, ""},
-		{`{"cmd":"replace","id":7,"intent":"say","text":"Shall I call someone?"}`, func(c Control) bool { return c.Text != "" && c.Intent == "say" }, ""},
-		{`{"cmd":"acknowledge","by":"Mary"}`, func(c Control) bool { return c.Cmd == CmdAcknowledge && c.By == "Mary" }, ""},
+			func(c behavior.Command) bool { return annotationOf(c).Items.Face == 2 }, ""},
+		{`{"cmd":"approve","id":7}`, func(c behavior.Command) bool { return c.ID == 7 }, ""},
+		{`{"cmd":"replace","id":7,"intent":"say","text":"Shall I call someone?"}`, func(c behavior.Command) bool { return c.Text != "" && c.Intent == "say" }, ""},
+		{`{"cmd":"acknowledge","by":"Mary"}`, func(c behavior.Command) bool {
+			return c.Cmd == behavior.CmdAcknowledge && c.By == "Mary"
+		}, ""},
 
-		{`{"cmd":"identify","person":"ada-lovelace"}`, func(c Control) bool { return c.Cmd == CmdIdentify && c.Person == "ada-lovelace" }, ""},
-		{`{"cmd":"identify","person":"visitor"}`, func(c Control) bool { return c.Person == "visitor" }, ""},
+		{`{"cmd":"identify","person":"ada-lovelace"}`, func(c behavior.Command) bool {
+			return c.Cmd == behavior.CmdIdentify && c.Person == "ada-lovelace"
+		}, ""},
+		{`{"cmd":"identify","person":"visitor"}`, func(c behavior.Command) bool { return c.Person == "visitor" }, ""},
 		{`{"cmd":"identify"}`, nil, `missing field "person"`},
 		{`{"cmd":"identify","person":"Ada Lovelace"}`, nil, `not a person id`},
 		{`{"cmd":"identify","person":"ada","by":"Mary"}`, nil, `unknown field "by"`},
@@ -47,7 +56,7 @@ func TestParseControl(t *testing.T) {
 		{`{"cmd":"intent","kind":"say"}`, nil, `needs text`},
 		{`{"cmd":"replace","id":3}`, nil, `missing field "intent"`},
 		{`{"cmd":"say","text":"` + strings.Repeat("a", 501) + `"}`, nil, `longer`},
-		{`{"cmd":"mimicry"}`, nil, `at least one`},
+		{`{"cmd":"mimicry"}`, nil, `sets none of gain, delay_ms, enabled`},
 		{`{"cmd":"mimicry","gain":1.5}`, nil, `gain`},
 		{`{"cmd":"mimicry","delay_ms":-1}`, nil, `delay_ms`},
 		{`{"cmd":"mimicry","delay_ms":2.5}`, nil, `delay_ms`},
@@ -80,4 +89,9 @@ func TestParseControl(t *testing.T) {
 			t.Errorf("ParseControl(%s) = %+v", tc.in, c)
 		}
 	}
+}
+
+func annotationOf(c behavior.Command) Annotation {
+	a, _ := AnnotationOf(c)
+	return a
 }

@@ -5,8 +5,8 @@
 // The typed records defined here (Assessment, Transition, Utterance,
 // PoseSample, Alert, Fault, Annotation) are the one vocabulary shared by the
 // journal, the console's live stream and the fleet's MQTT messages; each
-// marshals to {"type": KIND, "at": SECONDS, ...}. Control is the command
-// schema shared by the console and the fleet.
+// marshals to {"type": KIND, "at": SECONDS, ...}. ParseControl reads the
+// console's and the fleet's command bodies once, into behavior.Command.
 //
 // A Writer is the only goroutine that writes: stages Submit records without
 // ever blocking (a bounded queue, drops counted), the Writer commits batches

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -235,8 +236,9 @@ func (r Annotation) Time() time.Duration      { return r.At }
 func (r Acknowledgement) Time() time.Duration { return r.At }
 func (r Identification) Time() time.Duration  { return r.At }
 
-// envelope marshals plain (a record's own fields) behind "type" and "at".
-func envelope(k Kind, at time.Duration, plain any) ([]byte, error) {
+// envelope marshals plain (a record's own fields) behind "type", "at" and
+// any extra members.
+func envelope(k Kind, at time.Duration, plain any, extra ...string) ([]byte, error) {
 	body, err := json.Marshal(plain)
 	if err != nil {
 		return nil, fmt.Errorf("journal: %s: %w", k, err)
@@ -246,6 +248,10 @@ func envelope(k Kind, at time.Duration, plain any) ([]byte, error) {
 	b.WriteString(string(k))
 	b.WriteString(`","at":`)
 	b.WriteString(strconv.FormatFloat(at.Seconds(), 'f', -1, 64))
+	for _, m := range extra {
+		b.WriteByte(',')
+		b.WriteString(m)
+	}
 	if len(body) > 2 {
 		b.WriteByte(',')
 		b.Write(body[1:])
@@ -282,93 +288,80 @@ func unenvelope(data []byte, want Kind, plain any) (time.Duration, error) {
 	return seconds(st.At)
 }
 
-func (r Assessment) MarshalJSON() ([]byte, error) {
-	type plain Assessment
-	return envelope(r.Kind(), r.At, plain(r))
-}
-func (r Transition) MarshalJSON() ([]byte, error) {
-	type plain Transition
-	return envelope(r.Kind(), r.At, plain(r))
-}
-func (r Utterance) MarshalJSON() ([]byte, error) {
-	type plain Utterance
-	return envelope(r.Kind(), r.At, plain(r))
-}
-func (r PoseSample) MarshalJSON() ([]byte, error) {
-	type plain PoseSample
-	return envelope(r.Kind(), r.At, plain(r))
-}
-func (r Alert) MarshalJSON() ([]byte, error) {
-	type plain Alert
-	return envelope(r.Kind(), r.At, plain(r))
-}
-func (r Fault) MarshalJSON() ([]byte, error) {
-	type plain Fault
-	return envelope(r.Kind(), r.At, plain(r))
-}
-func (r Annotation) MarshalJSON() ([]byte, error) {
-	type plain Annotation
-	return envelope(r.Kind(), r.At, plain(r))
-}
+// Every record marshals through the one generic pair below; the methods
+// only let encoding/json find it.
 
+func (r Assessment) MarshalJSON() ([]byte, error)     { return marshalRecord(r) }
+func (r Transition) MarshalJSON() ([]byte, error)     { return marshalRecord(r) }
+func (r Utterance) MarshalJSON() ([]byte, error)      { return marshalRecord(r) }
+func (r PoseSample) MarshalJSON() ([]byte, error)     { return marshalRecord(r) }
+func (r Alert) MarshalJSON() ([]byte, error)          { return marshalRecord(r) }
+func (r Fault) MarshalJSON() ([]byte, error)          { return marshalRecord(r) }
+func (r Annotation) MarshalJSON() ([]byte, error)     { return marshalRecord(r) }
+func (r Identification) MarshalJSON() ([]byte, error) { return marshalRecord(r) }
+
+// MarshalJSON adds "level":"acknowledged": on the fleet's alerts topic it
+// tells a carers' station someone is on the way.
 func (r Acknowledgement) MarshalJSON() ([]byte, error) {
-	type plain Acknowledgement
-	return envelope(r.Kind(), r.At, struct {
-		Level Level `json:"level"`
-		plain
-	}{LevelAcknowledged, plain(r)})
+	return marshalRecord(r, `"level":"`+string(LevelAcknowledged)+`"`)
 }
 
-func (r Identification) MarshalJSON() ([]byte, error) {
-	type plain Identification
-	return envelope(r.Kind(), r.At, plain(r))
+func (r *Assessment) UnmarshalJSON(b []byte) error      { return unmarshalRecord(b, r) }
+func (r *Transition) UnmarshalJSON(b []byte) error      { return unmarshalRecord(b, r) }
+func (r *Utterance) UnmarshalJSON(b []byte) error       { return unmarshalRecord(b, r) }
+func (r *PoseSample) UnmarshalJSON(b []byte) error      { return unmarshalRecord(b, r) }
+func (r *Alert) UnmarshalJSON(b []byte) error           { return unmarshalRecord(b, r) }
+func (r *Fault) UnmarshalJSON(b []byte) error           { return unmarshalRecord(b, r) }
+func (r *Annotation) UnmarshalJSON(b []byte) error      { return unmarshalRecord(b, r) }
+func (r *Acknowledgement) UnmarshalJSON(b []byte) error { return unmarshalRecord(b, r) }
+func (r *Identification) UnmarshalJSON(b []byte) error  { return unmarshalRecord(b, r) }
+
+// plainTypes maps each record type to a struct type with the same fields
+// and tags and no methods, so encoding/json handles a record's fields
+// instead of calling its MarshalJSON or UnmarshalJSON again. Built once at
+// start-up and only read after.
+var plainTypes = func() map[reflect.Type]reflect.Type {
+	m := map[reflect.Type]reflect.Type{}
+	for _, r := range []Record{Assessment{}, Transition{}, Utterance{}, PoseSample{}, Alert{}, Fault{},
+		Annotation{}, Acknowledgement{}, Identification{}} {
+		t := reflect.TypeOf(r)
+		fields := make([]reflect.StructField, t.NumField())
+		for i := range fields {
+			f := t.Field(i)
+			fields[i] = reflect.StructField{Name: f.Name, Type: f.Type, Tag: f.Tag, Anonymous: f.Anonymous}
+		}
+		m[t] = reflect.StructOf(fields)
+	}
+	return m
+}()
+
+func plainType(t reflect.Type) reflect.Type {
+	p, ok := plainTypes[t]
+	if !ok {
+		panic("journal: " + t.String() + " is not in plainTypes") // a new record kind must be listed there
+	}
+	return p
 }
 
-func (r *Identification) UnmarshalJSON(b []byte) (err error) {
-	type plain Identification
-	r.At, err = unenvelope(b, KindIdentification, (*plain)(r))
-	return err
+// marshalRecord marshals a record's own fields behind "type" and "at"
+// (and any extra members, each a `"name":value`).
+func marshalRecord[R Record](r R, extra ...string) ([]byte, error) {
+	v := reflect.ValueOf(r)
+	return envelope(r.Kind(), r.Time(), v.Convert(plainType(v.Type())).Interface(), extra...)
 }
 
-func (r *Assessment) UnmarshalJSON(b []byte) (err error) {
-	type plain Assessment
-	r.At, err = unenvelope(b, KindAssessment, (*plain)(r))
-	return err
-}
-func (r *Transition) UnmarshalJSON(b []byte) (err error) {
-	type plain Transition
-	r.At, err = unenvelope(b, KindTransition, (*plain)(r))
-	return err
-}
-func (r *Utterance) UnmarshalJSON(b []byte) (err error) {
-	type plain Utterance
-	r.At, err = unenvelope(b, KindUtterance, (*plain)(r))
-	return err
-}
-func (r *PoseSample) UnmarshalJSON(b []byte) (err error) {
-	type plain PoseSample
-	r.At, err = unenvelope(b, KindPose, (*plain)(r))
-	return err
-}
-func (r *Alert) UnmarshalJSON(b []byte) (err error) {
-	type plain Alert
-	r.At, err = unenvelope(b, KindAlert, (*plain)(r))
-	return err
-}
-func (r *Fault) UnmarshalJSON(b []byte) (err error) {
-	type plain Fault
-	r.At, err = unenvelope(b, KindFault, (*plain)(r))
-	return err
-}
-func (r *Annotation) UnmarshalJSON(b []byte) (err error) {
-	type plain Annotation
-	r.At, err = unenvelope(b, KindAnnotation, (*plain)(r))
-	return err
-}
-
-func (r *Acknowledgement) UnmarshalJSON(b []byte) (err error) {
-	type plain Acknowledgement
-	r.At, err = unenvelope(b, KindAcknowledgement, (*plain)(r))
+// unmarshalRecord decodes a record's JSON event into r, checking its
+// "type" and taking At from "at". Fields the event lacks keep their value.
+func unmarshalRecord[R Record, P interface {
+	*R
+	Record
+}](data []byte, r P) error {
+	v := reflect.ValueOf(r).Elem()
+	plain := reflect.New(plainType(v.Type()))
+	plain.Elem().Set(v.Convert(plain.Elem().Type()))
+	at, err := unenvelope(data, r.Kind(), plain.Interface())
+	v.Set(plain.Elem().Convert(v.Type()))
+	v.FieldByName("At").SetInt(int64(at))
 	return err
 }
 

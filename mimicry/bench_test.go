@@ -99,7 +99,7 @@ func BenchmarkRunLatency(b *testing.B) {
 	out := make(chan robot.Command, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx, faces, nil, out) }()
+	go func() { done <- m.Run(ctx, faces, nil, nil, out) }()
 	lat := make([]time.Duration, 0, 1<<16)
 	for i := 0; b.Loop(); i++ {
 		start := time.Now()

@@ -32,7 +32,6 @@ func TestNewRejectsBadInput(t *testing.T) {
 		{"neutral outside", []robot.JointSpec{{ID: robot.Jaw, Min: 0, Max: 30, Neutral: 40}}, DefaultOpts(), "jaw: neutral"},
 		{"nan", []robot.JointSpec{{ID: robot.Jaw, Min: robot.Angle(math.NaN()), Max: 30}}, DefaultOpts(), "not finite"},
 		{"tick", []robot.JointSpec{ok}, bad(func(o *Opts) { o.Tick = 0 }), "tick"},
-		{"speed", []robot.JointSpec{ok}, bad(func(o *Opts) { o.Speed = math.NaN() }), "speed"},
 		{"smoothing", []robot.JointSpec{ok}, bad(func(o *Opts) { o.Smoothing = -1 }), "smoothing"},
 		{"slowdown", []robot.JointSpec{ok}, bad(func(o *Opts) { o.ConcernSlowdown = 0.5 }), "concern slowdown"},
 		{"max delay", []robot.JointSpec{ok}, bad(func(o *Opts) { o.MaxDelay = time.Minute }), "max delay"},

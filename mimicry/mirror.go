@@ -182,11 +182,7 @@ func (m *Mirror) Face(obs perception.FaceObs) {
 // another intent comes. An intent of kind IntentNone changes the settings
 // only.
 func (m *Mirror) SetIntent(in behavior.Intent) {
-	var clamped bool
-	m.settings, clamped = m.opts.sanitize(in.Mirror)
-	if clamped {
-		m.stats.clamped.Add(1)
-	}
+	m.SetMirror(in.Mirror)
 	switch {
 	case in.Kind == behavior.IntentStill:
 		if !m.still {
@@ -210,6 +206,17 @@ func (m *Mirror) SetIntent(in behavior.Intent) {
 		m.gestureStart = in.At
 	}
 	m.intent, m.intentNew = in, true
+}
+
+// SetMirror changes the mirror settings (clamped to the options' limits)
+// and nothing else: how the supervisor's changes reach mimicry between
+// intents.
+func (m *Mirror) SetMirror(set behavior.MirrorSettings) {
+	var clamped bool
+	m.settings, clamped = m.opts.sanitize(set)
+	if clamped {
+		m.stats.clamped.Add(1)
+	}
 }
 
 func (m *Mirror) forgetFaces() {

@@ -8,17 +8,18 @@ import (
 
 	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/sessiontime"
 )
 
 // Opts configure a Mirror. Start from DefaultOpts and change what differs:
-// every field is taken literally, so a zero Tick or Speed is an error.
+// every field is taken literally, so a zero Tick is an error.
 type Opts struct {
 	// Tick is the period, in session time, at which Run steps the mirror
 	// when no face arrives (idle liveliness, delayed faces falling due).
 	Tick time.Duration
-	// Speed is session seconds per wall second (the run's --speed); Run's
-	// wall ticker fires every Tick/Speed.
-	Speed float64
+	// Clock is the run's session clock (nil: real time); Run's ticker fires
+	// every Tick of its time.
+	Clock *sessiontime.Clock
 	// Smoothing is the time constant of the first-order low-pass on the
 	// mirrored targets; 0 follows the face at once.
 	Smoothing time.Duration
@@ -53,7 +54,6 @@ type Opts struct {
 func DefaultOpts() Opts {
 	return Opts{
 		Tick:            40 * time.Millisecond,
-		Speed:           1,
 		Smoothing:       150 * time.Millisecond,
 		ConcernSlowdown: 2.5,
 		MaxDelay:        2 * time.Second,
@@ -79,8 +79,6 @@ func (o Opts) Validate() error {
 	switch {
 	case o.Tick <= 0:
 		return fmt.Errorf("mimicry: opts: tick %v must be positive", o.Tick)
-	case !(o.Speed > 0) || math.IsInf(o.Speed, 0):
-		return fmt.Errorf("mimicry: opts: speed %v must be a positive number", o.Speed)
 	case o.Smoothing < 0:
 		return fmt.Errorf("mimicry: opts: smoothing %v must not be negative", o.Smoothing)
 	case !(o.ConcernSlowdown >= 1) || math.IsInf(o.ConcernSlowdown, 0):

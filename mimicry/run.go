@@ -7,31 +7,33 @@ import (
 	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/robot"
+	"github.com/kindred-hri/kindred/sessiontime"
 )
 
 // Run is the live stage: it owns the Mirror, takes faces (latest-value:
-// the producer drops stale ones) and intents, and writes commands to out,
-// which it closes when it returns.
+// the producer drops stale ones), intents and, between intents, changes of
+// the mirror settings, and writes commands to out, which it closes when it
+// returns.
 //
-// Logic stays on session time. A wall ticker fires every Opts.Tick/Speed
-// and advances session time by Tick per tick at Speed, so idle motion and
+// Logic stays on session time. The session clock's ticker fires every
+// Opts.Tick of session time and advances it by as much, so idle motion and
 // delayed faces fall due as in real time at any --speed; a face or intent
 // stamped later than the session clock moves the clock forward to it, so
 // observation time wins over the ticker. Without a delay a face is
 // answered at once rather than at the next tick.
 //
-// Run returns nil when ctx is done or when both inputs are closed (a nil
-// channel counts as never closing). Sending blocks until the limiter takes
+// Run returns nil when ctx is done or when faces and intents are both
+// closed (a nil channel counts as never closing; settings may be nil). Sending blocks until the limiter takes
 // the command or ctx is done: commands are never dropped, because the last
 // one may be the rest pose.
 func (m *Mirror) Run(ctx context.Context, faces <-chan perception.FaceObs,
-	intents <-chan behavior.Intent, out chan<- robot.Command) error {
+	intents <-chan behavior.Intent, settings <-chan behavior.MirrorChange, out chan<- robot.Command) error {
 	defer close(out)
-	wallTick := max(time.Duration(float64(m.opts.Tick)/m.opts.Speed), time.Millisecond)
-	ticker := time.NewTicker(wallTick)
+	sc := sessiontime.Or(m.opts.Clock)
+	ticker := sc.NewTicker(m.opts.Tick)
 	defer ticker.Stop()
 
-	clock := sessionClock{speed: m.opts.Speed, wall: time.Now(), session: m.now, anchor: m.now}
+	clock := sessionClock{scale: sc, wall: time.Now(), session: m.now, anchor: m.now}
 	step := func() error {
 		cmd, ok := m.Step(clock.session)
 		if !ok {
@@ -68,6 +70,14 @@ func (m *Mirror) Run(ctx context.Context, faces <-chan perception.FaceObs,
 			m.SetIntent(in)
 			clock.observe(in.At, time.Now())
 			err = step()
+		case ch, ok := <-settings:
+			if !ok {
+				settings = nil
+				break
+			}
+			m.SetMirror(ch.Settings)
+			clock.observe(ch.At, time.Now())
+			err = step()
 		case now := <-ticker.C:
 			clock.tick(now)
 			err = step()
@@ -81,7 +91,7 @@ func (m *Mirror) Run(ctx context.Context, faces <-chan perception.FaceObs,
 // sessionClock maps wall time to session time at a speed, anchored at the
 // last observation so session time never runs behind what was observed.
 type sessionClock struct {
-	speed   float64
+	scale   *sessiontime.Clock
 	wall    time.Time
 	session time.Duration
 	anchor  time.Duration
@@ -89,7 +99,7 @@ type sessionClock struct {
 
 // tick advances the clock to wall instant now.
 func (c *sessionClock) tick(now time.Time) {
-	t := c.anchor + time.Duration(float64(now.Sub(c.wall))*c.speed)
+	t := c.anchor + c.scale.Session(now.Sub(c.wall))
 	c.session = max(c.session, t)
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/robot"
+	"github.com/kindred-hri/kindred/sessiontime"
 )
 
 // runMirror starts Run in the bubble and returns its inputs, output and a
@@ -20,7 +21,7 @@ func runMirror(t *testing.T, o Opts) (chan perception.FaceObs, chan behavior.Int
 	out := make(chan robot.Command, 10000)
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx, faces, intents, out) }()
+	go func() { done <- m.Run(ctx, faces, intents, nil, out) }()
 	return faces, intents, out, func() error {
 		cancel()
 		return <-done
@@ -64,7 +65,7 @@ func TestRunIdleTicks(t *testing.T) {
 func TestRunSpeed(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		o := testOpts()
-		o.Speed = 20
+		o.Clock, _ = sessiontime.New(20)
 		o.Settings = settings(1, 400*time.Millisecond)
 		faces, _, out, stop := runMirror(t, o)
 		defer stop()
@@ -117,7 +118,7 @@ func TestRunStillAndEnd(t *testing.T) {
 		faces, intents := make(chan perception.FaceObs), make(chan behavior.Intent)
 		out := make(chan robot.Command, 1000)
 		done := make(chan error, 1)
-		go func() { done <- m.Run(t.Context(), faces, intents, out) }()
+		go func() { done <- m.Run(t.Context(), faces, intents, nil, out) }()
 		time.Sleep(500 * time.Millisecond)
 		intents <- behavior.Intent{At: 500 * time.Millisecond, Kind: behavior.IntentStill}
 		synctest.Wait()
@@ -131,6 +132,38 @@ func TestRunStillAndEnd(t *testing.T) {
 		close(intents)
 		if err := <-done; err != nil {
 			t.Fatalf("Run: %v", err)
+		}
+	})
+}
+
+// TestRunSettingsChannel: the supervisor's change of the mirror settings
+// arrives on its own channel, between intents, and takes effect at once:
+// with mirroring switched off a smile is no longer mirrored.
+func TestRunSettingsChannel(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		o := testOpts()
+		o.Settings = settings(1, 0)
+		m := newMirror(t, fullBody(), o)
+		faces, sets := make(chan perception.FaceObs, 1), make(chan behavior.MirrorChange, 1)
+		out := make(chan robot.Command, 10000)
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() { done <- m.Run(ctx, faces, nil, sets, out) }()
+		defer func() { cancel(); <-done }()
+
+		sets <- behavior.MirrorChange{At: 0, Settings: behavior.MirrorSettings{Enabled: false}}
+		synctest.Wait()
+		drain(out)
+		for i := range 10 {
+			faces <- perception.FaceObs{At: time.Duration(i) * 40 * time.Millisecond, Wall: wallBase, Track: 1,
+				Expression: perception.ExprHappy, AU: perception.AUs{AU12: 5}}
+			time.Sleep(40 * time.Millisecond)
+			synctest.Wait()
+		}
+		for _, c := range drain(out) {
+			if c.Pose[robot.MouthCornerLeft] > 90 {
+				t.Fatalf("mouth mirrored a smile (%v) after mirroring was switched off", c.Pose[robot.MouthCornerLeft])
+			}
 		}
 	})
 }

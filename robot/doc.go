@@ -12,7 +12,7 @@
 // limits speed and acceleration (integrated on a fixed grid of a quarter
 // control period, so no timing of commands can break the bounds), arbitrates
 // sources per joint (the highest-priority fresh claim wins), steps at a fixed
-// rate in body time (scaled by Speed for faster-than-real-time runs), writes
+// rate in body time (the session clock's, faster than real time at --speed), writes
 // one step at once when a command arrives, returns to the safe pose on Halt,
 // on shutdown and after a watchdog period without commands, and lets a
 // failing joint go limp while the others go on. This package builds without

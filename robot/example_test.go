@@ -7,6 +7,7 @@ import (
 
 	"github.com/kindred-hri/kindred/robot"
 	"github.com/kindred-hri/kindred/robot/sim"
+	"github.com/kindred-hri/kindred/sessiontime"
 )
 
 // A limiter drives the simulated body: targets are clamped to range and
@@ -18,7 +19,7 @@ func ExampleLimiter() {
 	}
 	body := sim.New(p)
 	o := robot.DefaultOpts()
-	o.Speed = 50 // 50 times real time: one second of motion in 20 ms
+	o.Clock, _ = sessiontime.New(50) // 50 times real time: one second of motion in 20 ms
 	o.Watchdog = time.Hour
 	arrived := make(chan struct{})
 	o.OnWrite = func(pose robot.Pose) {

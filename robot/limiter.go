@@ -8,17 +8,20 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/kindred-hri/kindred/sessiontime"
 )
 
-// LimiterOpts configures a Limiter. Durations are body time: at Speed 20
-// a Watchdog of 1 s trips after 50 ms on the wall clock, so a scenario run
-// faster than real time moves the body exactly as a real-time run would.
+// LimiterOpts configures a Limiter. Durations are body time, which is the
+// session clock's time: at --speed 20 a Watchdog of 1 s trips after 50 ms
+// on the wall clock, so a scenario run faster than real time moves the
+// body exactly as a real-time run would.
 type LimiterOpts struct {
 	// Rate is the control rate in steps per second of body time.
 	Rate float64
-	// Speed scales body time to wall time: the tick period on the wall
-	// clock is 1/Rate/Speed (20 ms / Speed at 50 Hz).
-	Speed float64
+	// Clock is the session clock; nil is real time. The tick period on the
+	// wall clock is its wall time for 1/Rate (20 ms / speed at 50 Hz).
+	Clock *sessiontime.Clock
 	// Watchdog: with no command for this long every joint returns to its
 	// safe angle.
 	Watchdog time.Duration
@@ -47,7 +50,6 @@ type LimiterOpts struct {
 func DefaultOpts() LimiterOpts {
 	return LimiterOpts{
 		Rate:        50,
-		Speed:       1,
 		Watchdog:    2 * time.Second,
 		Stale:       300 * time.Millisecond,
 		Retries:     3,
@@ -60,8 +62,6 @@ func (o LimiterOpts) Validate() error {
 	switch {
 	case !(o.Rate >= 1 && o.Rate <= 1000):
 		return fmt.Errorf("robot: limiter: rate %g Hz out of range 1..1000", o.Rate)
-	case !(o.Speed > 0 && o.Speed <= 1000):
-		return fmt.Errorf("robot: limiter: speed %g out of range (0, 1000]", o.Speed)
 	case o.Stale <= 0:
 		return fmt.Errorf("robot: limiter: stale %v must be positive", o.Stale)
 	case o.Watchdog < o.Stale:
@@ -76,7 +76,7 @@ func (o LimiterOpts) Validate() error {
 
 // Period is the tick period on the wall clock.
 func (o LimiterOpts) Period() time.Duration {
-	return time.Duration(float64(time.Second) / o.Rate / o.Speed)
+	return sessiontime.Or(o.Clock).Wall(time.Duration(float64(time.Second) / o.Rate))
 }
 
 // LatencyMS summarises observation-to-joint-command latency in
@@ -125,6 +125,7 @@ type Limiter struct {
 	index  map[JointID]int
 	act    Actuator
 	o      LimiterOpts
+	clock  *sessiontime.Clock            // body time
 	period time.Duration                 // wall
 	dt     float64                       // body seconds per regular step
 	h      float64                       // body seconds per integration substep (dt/4)
@@ -177,6 +178,7 @@ func NewLimiter(joints []JointSpec, act Actuator, o LimiterOpts) (*Limiter, erro
 		index:    make(map[JointID]int, n),
 		act:      act,
 		o:        o,
+		clock:    sessiontime.Or(o.Clock),
 		period:   o.Period(),
 		dt:       1 / o.Rate,
 		h:        1 / o.Rate / substeps,
@@ -306,14 +308,14 @@ func (l *Limiter) Run(ctx context.Context, cmds <-chan Command) (err error) {
 
 // bodyTime is the body time elapsed since Run started.
 func (l *Limiter) bodyTime(now time.Time) time.Duration {
-	return time.Duration(float64(now.Sub(l.start)) * l.o.Speed)
+	return l.clock.Session(now.Sub(l.start))
 }
 
 // bodyDT converts a wall-clock gap into a step length in body seconds,
 // never longer than one regular step: a late tick moves the body less,
 // never faster.
 func (l *Limiter) bodyDT(wall time.Duration) float64 {
-	dt := wall.Seconds() * l.o.Speed
+	dt := l.clock.Session(wall).Seconds()
 	if dt > l.dt {
 		dt = l.dt
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kindred-hri/kindred/robot"
 	"github.com/kindred-hri/kindred/robot/sim"
+	"github.com/kindred-hri/kindred/sessiontime"
 )
 
 // BenchmarkLimiterTick is the cost of one 50 Hz control tick of the whole
@@ -60,7 +61,7 @@ func BenchmarkLimiterLatency(b *testing.B) {
 		b.Fatal(err)
 	}
 	o := robot.DefaultOpts()
-	o.Speed = 20
+	o.Clock, _ = sessiontime.New(20)
 	o.Watchdog = time.Hour
 	l, err := robot.NewLimiter(p.Specs(), sim.New(p), o)
 	if err != nil {

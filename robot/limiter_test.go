@@ -11,6 +11,7 @@ import (
 
 	"github.com/kindred-hri/kindred/robot"
 	"github.com/kindred-hri/kindred/robot/sim"
+	"github.com/kindred-hri/kindred/sessiontime"
 )
 
 // rig runs a limiter over the built-in sim body inside a synctest bubble.
@@ -103,7 +104,7 @@ func TestLimiterRateAndSpeed(t *testing.T) {
 	for _, speed := range []float64{1, 20} {
 		synctest.Test(t, func(t *testing.T) {
 			o := robot.DefaultOpts()
-			o.Speed = speed
+			o.Clock, _ = sessiontime.New(speed)
 			o.Watchdog = time.Hour
 			r := newRig(t, o)
 			r.send(robot.SourceGesture, robot.Pose{robot.ArmLeftShoulder: 90}) // 170° at 90°/s: about 2 s
@@ -364,7 +365,6 @@ func TestLimiterOptsValidate(t *testing.T) {
 		edit func(*robot.LimiterOpts)
 	}{
 		{"rate", func(o *robot.LimiterOpts) { o.Rate = 0 }},
-		{"speed", func(o *robot.LimiterOpts) { o.Speed = math.NaN() }},
 		{"stale", func(o *robot.LimiterOpts) { o.Stale = 0 }},
 		{"watchdog", func(o *robot.LimiterOpts) { o.Watchdog = o.Stale / 2 }},
 		{"retries", func(o *robot.LimiterOpts) { o.Retries = -1 }},
@@ -380,7 +380,8 @@ func TestLimiterOptsValidate(t *testing.T) {
 			t.Errorf("%s: no error", tt.name)
 		}
 	}
-	if got := (robot.LimiterOpts{Rate: 50, Speed: 20}).Period(); got != time.Millisecond {
+	fast, _ := sessiontime.New(20)
+	if got := (robot.LimiterOpts{Rate: 50, Clock: fast}).Period(); got != time.Millisecond {
 		t.Errorf("period at speed 20 = %v, want 1ms", got)
 	}
 }
@@ -405,7 +406,7 @@ func TestLimiterSpeedInvariant(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			p, _ := robot.LoadProfile("sim")
 			o := robot.DefaultOpts()
-			o.Speed = speed
+			o.Clock, _ = sessiontime.New(speed)
 			o.OnWrite = func(pose robot.Pose) { poses = append(poses, pose) }
 			l, err := robot.NewLimiter(p.Specs(), sim.New(p), o)
 			if err != nil {

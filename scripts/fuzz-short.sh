@@ -12,7 +12,7 @@ FUZZTIME="${FUZZTIME:-3s}"
 
 targets=(
   "./cmd/kindred FuzzLoadRunConfig"       # kindred run --config
-  "./cmd/kindred FuzzControlChain"        # console POST / MQTT control: door, then engine
+  "./companion FuzzControlChain"          # console POST / MQTT control: door, then engine
   "./journal FuzzParseControl"            # console and MQTT control parser
   "./behavior FuzzParseCommand"           # engine's command parser
   "./perception/scenario FuzzParse"       # scenario YAML

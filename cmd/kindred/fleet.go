@@ -7,7 +7,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/kindred-hri/kindred/behavior"
+	"github.com/kindred-hri/kindred/companion"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/journal/fleet"
 )
@@ -17,7 +17,7 @@ import (
 type fleetLink struct {
 	client *fleet.Client
 	robot  string
-	comp   *companion
+	comp   *companion.Companion
 	log    io.Writer
 }
 
@@ -31,7 +31,7 @@ func fleetOpts(cfg runConfig) fleet.Opts {
 
 // openFleet connects; pseudonyms (nil without a journal) keeps the
 // person→pseudonym mapping published in names' place.
-func openFleet(ctx context.Context, cfg runConfig, pseudonyms fleet.Pseudonyms, comp *companion, log io.Writer) (*fleetLink, error) {
+func openFleet(ctx context.Context, cfg runConfig, pseudonyms fleet.Pseudonyms, comp *companion.Companion, log io.Writer) (*fleetLink, error) {
 	o := fleetOpts(cfg)
 	o.Pseudonyms = pseudonyms
 	o.Report = func(err error) { fmt.Fprintf(log, "kindred: mqtt: %v\n", err) }
@@ -48,17 +48,11 @@ func (f *fleetLink) Record(r journal.Record) {
 	_ = f.client.Publish(r) // the client counts what it could not send
 	if t, ok := r.(journal.Transition); ok {
 		st := fleet.Status{Status: "online", Robot: f.robot, State: t.To, At: t.At.Seconds()}
-		if a := f.comp.last.Load(); a != nil {
+		if a := f.comp.LastAssessment(); a != nil {
 			st.Person = a.Person // the client publishes the pseudonym
 		}
 		_ = f.client.PublishStatus(st)
 	}
-}
-
-// Run delivers alerts until ctx ends, then marks the robot offline.
-func (f *fleetLink) Run(ctx context.Context) error {
-	go forwardControls(ctx, f.client.Controls(), behavior.SourceMQTT, f.comp, f.log)
-	return f.client.Run(ctx)
 }
 
 // cmdFleet holds the fleet's tools; `kindred fleet sign` signs a console

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kindred-hri/kindred/calibration"
+	"github.com/kindred-hri/kindred/companion"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/fusion"
@@ -184,7 +185,7 @@ func rescore(as []journal.Assessment, was, now fusion.Gains) rescored {
 // pseudonym never gets one. It returns nil when nothing was learnt, having
 // said why on log.
 func teachPerson(store *calibration.PersonStore, person string, pairs []journal.Pair, stored []journal.Assessment, log io.Writer) (*personReplay, error) {
-	if strings.HasPrefix(person, visitorPrefix) || calibration.PersonID(person) != person {
+	if strings.HasPrefix(person, companion.VisitorPrefix) || calibration.PersonID(person) != person {
 		fmt.Fprintf(log, "replay: %s: not a resident's id, so no calibration is kept for them\n", person)
 		return nil, nil
 	}

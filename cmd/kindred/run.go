@@ -9,23 +9,23 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/calibration"
+	"github.com/kindred-hri/kindred/companion"
 	"github.com/kindred-hri/kindred/console"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/journal/fleet"
 	"github.com/kindred-hri/kindred/mimicry"
-	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/face"
 	"github.com/kindred-hri/kindred/perception/fusion"
 	"github.com/kindred-hri/kindred/perception/scenario"
 	"github.com/kindred-hri/kindred/robot"
 	"github.com/kindred-hri/kindred/robot/body"
 	"github.com/kindred-hri/kindred/robot/sensors"
+	"github.com/kindred-hri/kindred/sessiontime"
 	"github.com/kindred-hri/kindred/voices"
 )
 
@@ -127,19 +127,13 @@ func overrideConfig(cfg *runConfig, f *runFlags) {
 	}
 }
 
-// runCompanion builds every stage, runs the session and writes the summary.
+// runCompanion builds the companion in steps (its stages, then the
+// services around it, then its sources), runs the session and writes the
+// summary.
 func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
-	live := f.camera >= 0 || f.video != "" || f.mic != "" || f.audio != ""
-	if !live && cfg.Scenario == "" && cameraPresent() {
-		// The contract: with no flags, a robot with a camera watches it.
-		f.camera, live = 0, true
-		fmt.Fprintln(e.stderr, "kindred: using camera 0 (--scenario visit plays the simulated person instead)")
-	}
-	if live && cfg.Scenario != "" && f.scenario != "" {
-		return badInput("--scenario cannot be combined with --camera, --video, --mic or --audio")
-	}
-	if (f.camera >= 0 || f.mic != "") && cfg.Speed != 1 {
-		return badInput("--speed applies to scenarios and files, not to a live camera or microphone")
+	live, err := liveSources(e, cfg, &f)
+	if err != nil {
+		return err
 	}
 	profile, err := robot.LoadProfile(cfg.Robot.Profile)
 	if err != nil {
@@ -150,14 +144,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	}
 	var scen *scenario.Scenario
 	if !live {
-		name := cfg.Scenario
-		if name == "" {
-			name = "visit"
-		}
-		if scen, err = scenario.Load(name); err != nil {
-			if errors.Is(err, scenario.ErrBadScenario) {
-				return &usageError{err}
-			}
+		if scen, err = loadScenario(cfg); err != nil {
 			return err
 		}
 	}
@@ -165,7 +152,6 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	if err != nil {
 		return &usageError{err}
 	}
-
 	bod, err := body.Open(profile)
 	if err != nil {
 		return err // body.Open names the body and its port
@@ -173,30 +159,148 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	// Whatever ends the run, early set-up errors included, the board is let
 	// go; after a run the limiter has already halted it (Halt is idempotent).
 	defer bod.Actuator.Halt()
+	scale, err := sessiontime.New(cfg.Speed)
+	if err != nil {
+		return badInput("%v", err)
+	}
 
-	clock := newSessionClock(cfg.Speed)
-	records := &fanout{}
-	var comp *companion
+	// Build: the stages.
+	st, err := buildStages(e, cfg, profile, bod.Actuator, scale, persona)
+	if err != nil {
+		return err
+	}
+	comp := st.comp
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	comp.Bind(runCtx)
 
+	// Services: journal, console, fleet, the body's sensors.
+	writer, jr, err := addJournal(runCtx, e, cfg, st)
+	if err != nil {
+		return err
+	}
+	var pseudonyms fleet.Pseudonyms // the journal, when there is one
+	if jr != nil {
+		defer jr.Close()
+		pseudonyms = jr
+	}
+	if cfg.Console != "off" {
+		if err := addConsole(e, cfg, f, st, profile, writer); err != nil {
+			return err
+		}
+	}
+	if cfg.MQTT != "" {
+		fl, err := openFleet(runCtx, cfg, pseudonyms, comp, e.stderr)
+		if err != nil {
+			return err
+		}
+		st.records.Add(fl.Record)
+		comp.AddService(comp.ForwardControls(fl.client.Controls(), behavior.SourceMQTT))
+		comp.AddService(fl.client.Run)
+	}
+	if bod.Pins != nil && len(profile.Sensors) > 0 {
+		rd, err := sensors.New(profile, bod.Pins, sensors.WithClock(comp.Now))
+		if err != nil {
+			return err
+		}
+		comp.AddService(comp.Sensors(rd))
+	}
+
+	// Run: the sources, a scenario's simulated person or live media.
+	var start func(ctx context.Context) error
+	if scen != nil {
+		// A scenario named explicitly plays once (or until --for); the
+		// default visit loops until Ctrl-C.
+		loop := cfg.Scenario == "" || f.forDur.d > 0
+		start = comp.PlayScenario(scen.Name, scenario.NewPlayer(scen), scenario.PlayOpts{Loop: loop, For: f.forDur.d})
+	} else {
+		in, err := openLive(comp, f, scale)
+		if err != nil {
+			return err
+		}
+		start = comp.StartLive(in)
+	}
+	runErr := comp.Run(start)
+
+	written := f.summary
+	if f.summary != "" {
+		if err := writeSummary(f.summary, comp, st.limiter, scale); err != nil {
+			runErr = errors.Join(runErr, err)
+			written = "" // the last line names only a summary that exists
+		}
+	}
+	fmt.Fprintln(e.stderr, endLine(writer, comp, written))
+	return runErr
+}
+
+// liveSources reports whether the run watches and listens to live media
+// rather than a scenario. The contract: with no flags, a robot with a
+// camera watches it.
+func liveSources(e env, cfg runConfig, f *runFlags) (bool, error) {
+	live := f.camera >= 0 || f.video != "" || f.mic != "" || f.audio != ""
+	if !live && cfg.Scenario == "" && cameraPresent() {
+		f.camera, live = 0, true
+		fmt.Fprintln(e.stderr, "kindred: using camera 0 (--scenario visit plays the simulated person instead)")
+	}
+	if live && cfg.Scenario != "" && f.scenario != "" {
+		return live, badInput("--scenario cannot be combined with --camera, --video, --mic or --audio")
+	}
+	if (f.camera >= 0 || f.mic != "") && cfg.Speed != 1 {
+		return live, badInput("--speed applies to scenarios and files, not to a live camera or microphone")
+	}
+	return live, nil
+}
+
+// loadScenario is the configured scenario, the visit by default.
+func loadScenario(cfg runConfig) (*scenario.Scenario, error) {
+	name := cfg.Scenario
+	if name == "" {
+		name = "visit"
+	}
+	scen, err := scenario.Load(name)
+	if err != nil {
+		if errors.Is(err, scenario.ErrBadScenario) {
+			return nil, &usageError{err}
+		}
+		return nil, err
+	}
+	return scen, nil
+}
+
+// stages are a run's built companion and what the services around it use.
+type stages struct {
+	comp    *companion.Companion
+	limiter *robot.Limiter
+	records *companion.Fanout
+	joints  *atomic.Pointer[robot.Pose] // the body's latest pose, for the console
+}
+
+// buildStages builds the limiter on the body, fusion, the engine, mimicry
+// and the voice, and the companion that runs them on the session clock.
+func buildStages(e env, cfg runConfig, profile *robot.Profile, act robot.Actuator, scale *sessiontime.Clock,
+	persona voices.Persona) (*stages, error) {
+	st := &stages{records: &companion.Fanout{}, joints: &atomic.Pointer[robot.Pose]{}}
 	limOpts := robot.DefaultOpts()
-	limOpts.Speed = cfg.Speed
+	limOpts.Clock = scale
 	var lastPose time.Time
-	var joints atomic.Pointer[robot.Pose]
 	limOpts.OnWrite = func(p robot.Pose) {
-		joints.Store(&p)
+		st.joints.Store(&p)
 		// The console draws the face at 20 frames a second; the journal
 		// downsamples further by session time.
 		if now := time.Now(); now.Sub(lastPose) >= 50*time.Millisecond {
 			lastPose = now
-			records.Record(journal.PoseSample{At: clock.Now(), Joints: p})
+			st.records.Record(journal.PoseSample{At: st.comp.Now(), Joints: p})
 		}
 	}
-	limOpts.OnFault = func(id robot.JointID, err error) { comp.noteFault("joint "+string(id), err) }
-	limOpts.OnRevive = func(ids []robot.JointID) { comp.noteFault("body", fmt.Errorf("reconnected: %d joints back", len(ids))) }
-	limiter, err := robot.NewLimiter(profile.Specs(), bod.Actuator, limOpts)
-	if err != nil {
-		return err
+	limOpts.OnFault = func(id robot.JointID, err error) { st.comp.NoteFault("joint "+string(id), err) }
+	limOpts.OnRevive = func(ids []robot.JointID) {
+		st.comp.NoteFault("body", fmt.Errorf("reconnected: %d joints back", len(ids)))
 	}
+	limiter, err := robot.NewLimiter(profile.Specs(), act, limOpts)
+	if err != nil {
+		return nil, err
+	}
+	st.limiter = limiter
 
 	fopts := fusion.DefaultOpts()
 	var persons *calibration.PersonStore
@@ -208,21 +312,21 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	}
 	fu, err := fusion.New(fopts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	engine, err := behavior.New(cfg.Behavior)
 	if err != nil {
-		return &usageError{fmt.Errorf("behavior: %w", err)}
+		return nil, &usageError{fmt.Errorf("behavior: %w", err)}
 	}
 	mopts := mimicry.DefaultOpts()
-	mopts.Speed = cfg.Speed
+	mopts.Clock = scale
 	// Delayed faces fall due between ticks; a 10 ms tick keeps that wait,
 	// which counts as latency, well under a camera frame.
 	mopts.Tick = 10 * time.Millisecond
 	mopts.Seed = cfg.Behavior.Seed
 	mirror, err := mimicry.New(profile.Specs(), mopts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	vopts := voices.DefaultOpts()
 	vopts.Persona = persona
@@ -230,172 +334,121 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	vopts.Warn = func(err error) { fmt.Fprintf(e.stderr, "kindred: %v\n", err) }
 	synth, player, err := openVoice(e.stderr)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	speaker, err := voices.NewSpeaker(synth, player, vopts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 
-	comp = newCompanion(clock, limiter, fu, engine, mirror, speaker, records, e.stderr)
-	comp.ids, comp.faceBaselines = assumePerson(cfg, persons, e.stderr)
-
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	comp.bind(runCtx)
-
-	// The journal: one writer goroutine, never blocking the pipeline.
-	var writer *journal.Writer
-	var pseudonyms fleet.Pseudonyms // the journal, when there is one
-	var services []func(ctx context.Context) error
-	if cfg.Journal != "off" {
-		path := cfg.Journal
-		if path == "" {
-			if path, err = journal.DefaultPath(); err != nil {
-				return err
-			}
-		}
-		jr, err := journal.Open(runCtx, path)
-		if err != nil {
-			return fmt.Errorf("journal %s: %w", path, err)
-		}
-		defer jr.Close()
-		pseudonyms = jr
-		wo := journal.DefaultWriterOpts()
-		wo.RetainDays = cfg.Retain
-		cond := cfg.Behavior.Condition.Name
-		if cond == "" {
-			cond = string(cfg.Behavior.Condition.Mimicry)
-		}
-		// Begun before any record is queued, so none is lost to start-up.
-		wo.Session = &journal.Session{Robot: cfg.Robot.Name, Condition: cond,
-			Seed: int64(cfg.Behavior.Seed), Consent: true}
-		wo.Report = func(err error) {
-			fmt.Fprintf(e.stderr, "kindred: journal %s: %v (the robot keeps caring; records are being lost)\n", path, err)
-		}
-		writer = jr.NewWriter(wo)
-		records.add(func(r journal.Record) { writer.Submit(r) })
-		services = append(services, writer.Run)
+	ids, faces := assumePerson(cfg, persons, e.stderr)
+	st.comp, err = companion.New(companion.Parts{Clock: scale, Fuser: fu, Engine: engine, Mirror: mirror,
+		Speaker: speaker, Actuator: limiter, Records: st.records, Log: e.stderr,
+		Condition: cfg.Behavior.Condition.Mirror(), Identities: ids, FaceBaselines: faces})
+	if err != nil {
+		return nil, err
 	}
+	return st, nil
+}
 
-	if cfg.Console != "off" {
-		copts := console.Opts{Robot: cfg.Robot.Name, Notice: e.stderr, TLS: f.consoleTLS, InsecureHTTP: f.insecureHTTP}
-		ranges := console.RangesOf(profile.Specs()) // the page draws this body to scale
-		copts.Status = func() console.Status {
-			st := console.Status{Robot: cfg.Robot.Name, Ranges: ranges}
-			if p := joints.Load(); p != nil {
-				st.Joints = *p
-			}
-			if s, ok := comp.state.Load().(behavior.State); ok {
-				st.State = string(s)
-				st.Paused = s == behavior.StatePaused
-				st.OptedOut = s == behavior.StateOptedOut
-			}
-			if a := comp.last.Load(); a != nil {
-				st.Assessment = a
-				st.Person = a.Person
-			}
-			st.Present, st.Residents = comp.presence()
-			if m := comp.chosen.Load(); m != nil {
-				st.Mirror = &console.Mirror{Enabled: m.Enabled, Gain: m.Gain, DelayMS: m.Delay.Milliseconds()}
-			}
-			return st
-		}
-		if writer != nil {
-			copts.Sessions = writer
-		}
-		con, err := console.New(copts)
-		if err != nil {
-			return err
-		}
-		records.add(func(r journal.Record) { _ = con.Publish(r) }) // never blocks; drops are counted by the console
-		services = append(services, func(ctx context.Context) error {
-			go forwardControls(ctx, con.Controls(), behavior.SourceConsole, comp, e.stderr)
-			if err := con.Serve(ctx, cfg.Console); err != nil {
-				return fmt.Errorf("console %s: %w", cfg.Console, err)
-			}
-			return nil
-		})
-		announceConsole(e.stderr, cfg.Console, f)
+// addJournal opens the journal (unless it is off) and adds its writer, one
+// goroutine that never blocks the pipeline, as a service; the session is
+// ended once the stages have stopped. The caller closes the journal.
+func addJournal(ctx context.Context, e env, cfg runConfig, st *stages) (*journal.Writer, *journal.Journal, error) {
+	if cfg.Journal == "off" {
+		return nil, nil, nil
 	}
-
-	if cfg.MQTT != "" {
-		fl, err := openFleet(runCtx, cfg, pseudonyms, comp, e.stderr)
-		if err != nil {
-			return err
+	path := cfg.Journal
+	if path == "" {
+		var err error
+		if path, err = journal.DefaultPath(); err != nil {
+			return nil, nil, err
 		}
-		records.add(fl.Record)
-		services = append(services, fl.Run)
 	}
-
-	if bod.Pins != nil && len(profile.Sensors) > 0 {
-		rd, err := sensors.New(profile, bod.Pins, sensors.WithClock(clock.Now))
-		if err != nil {
-			return err
-		}
-		services = append(services, func(ctx context.Context) error { return runSensors(ctx, rd, comp) })
+	jr, err := journal.Open(ctx, path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("journal %s: %w", path, err)
 	}
-
-	start := func(ctx context.Context) error {
-		if scen != nil {
-			return playScenario(ctx, scen, comp, cfg, f, cancel)
-		}
-		return startLive(ctx, comp, f, cfg, cancel)
+	wo := journal.DefaultWriterOpts()
+	wo.RetainDays = cfg.Retain
+	cond := cfg.Behavior.Condition.Name
+	if cond == "" {
+		cond = string(cfg.Behavior.Condition.Mimicry)
 	}
-
-	errc := make(chan error, len(services))
-	svcCtx, stopServices := context.WithCancel(context.Background())
-	var svcWG sync.WaitGroup
-	for _, s := range services {
-		svcWG.Add(1)
-		go func() {
-			defer svcWG.Done()
-			if err := s(svcCtx); err != nil {
-				errc <- err
-				cancel()
-			}
-		}()
+	// Begun before any record is queued, so none is lost to start-up.
+	wo.Session = &journal.Session{Robot: cfg.Robot.Name, Condition: cond,
+		Seed: int64(cfg.Behavior.Seed), Consent: true}
+	wo.Report = func(err error) {
+		fmt.Fprintf(e.stderr, "kindred: journal %s: %v (the robot keeps caring; records are being lost)\n", path, err)
 	}
-
-	runErr := comp.run(start)
-	if writer != nil {
-		endCtx, endCancel := context.WithTimeout(context.Background(), 5*time.Second)
+	writer := jr.NewWriter(wo)
+	st.records.Add(func(r journal.Record) { writer.Submit(r) })
+	st.comp.AddService(writer.Run)
+	st.comp.AddFinisher(func(ctx context.Context) error {
+		endCtx, endCancel := context.WithTimeout(ctx, 5*time.Second)
+		defer endCancel()
 		if err := writer.End(endCtx); err != nil {
 			fmt.Fprintf(e.stderr, "kindred: journal: %v\n", err)
 		}
-		endCancel()
-	}
-	stopServices()
-	svcWG.Wait()
-	close(errc)
-	for err := range errc {
-		runErr = errors.Join(runErr, err)
-	}
+		return nil
+	})
+	return writer, jr, nil
+}
 
-	written := f.summary
-	if f.summary != "" {
-		if err := writeSummary(f.summary, comp, limiter, clock); err != nil {
-			runErr = errors.Join(runErr, err)
-			written = "" // the last line names only a summary that exists
+// addConsole adds the carers' console: the status it shows, the records
+// it streams, and the commands it sends.
+func addConsole(e env, cfg runConfig, f runFlags, st *stages, profile *robot.Profile, writer *journal.Writer) error {
+	comp := st.comp
+	copts := console.Opts{Robot: cfg.Robot.Name, Notice: e.stderr, TLS: f.consoleTLS, InsecureHTTP: f.insecureHTTP}
+	ranges := console.RangesOf(profile.Specs()) // the page draws this body to scale
+	copts.Status = func() console.Status {
+		s := console.Status{Robot: cfg.Robot.Name, Ranges: ranges}
+		if p := st.joints.Load(); p != nil {
+			s.Joints = *p
 		}
+		state := comp.State()
+		s.State = string(state)
+		s.Paused = state == behavior.StatePaused
+		s.OptedOut = state == behavior.StateOptedOut
+		if a := comp.LastAssessment(); a != nil {
+			s.Assessment = a
+			s.Person = a.Person
+		}
+		s.Present, s.Residents = consolePresence(comp)
+		if m := comp.Chosen(); m != nil {
+			s.Mirror = &console.Mirror{Enabled: m.Enabled, Gain: m.Gain, DelayMS: m.Delay.Milliseconds()}
+		}
+		return s
 	}
-	fmt.Fprintln(e.stderr, endLine(writer, comp, clock, written))
-	return runErr
+	if writer != nil {
+		copts.Sessions = writer
+	}
+	con, err := console.New(copts)
+	if err != nil {
+		return err
+	}
+	st.records.Add(func(r journal.Record) { _ = con.Publish(r) }) // never blocks; drops are counted by the console
+	comp.AddService(comp.ForwardControls(con.Controls(), behavior.SourceConsole))
+	comp.AddService(func(ctx context.Context) error {
+		if err := con.Serve(ctx, cfg.Console); err != nil {
+			return fmt.Errorf("console %s: %w", cfg.Console, err)
+		}
+		return nil
+	})
+	announceConsole(e.stderr, cfg.Console, f)
+	return nil
 }
 
 // endLine is the run's last word: which session it was, how much session
 // time it covered, whether a carer was alerted, and where the summary is.
-func endLine(w *journal.Writer, comp *companion, clock *sessionClock, summary string) string {
+func endLine(w *journal.Writer, comp *companion.Companion, summary string) string {
 	var b strings.Builder
 	b.WriteString("kindred: run ended")
 	if w != nil {
 		fmt.Fprintf(&b, ", session %s", w.SessionID())
 	}
-	fmt.Fprintf(&b, " (%v of session time)", clock.Now().Round(time.Second))
-	comp.stats.mu.Lock()
-	alerts := comp.stats.alerts
-	comp.stats.mu.Unlock()
-	switch alerts {
+	fmt.Fprintf(&b, " (%v of session time)", comp.Now().Round(time.Second))
+	switch alerts := comp.Stats().Alerts; alerts {
 	case 0:
 		b.WriteString("; no alerts went out")
 	case 1:
@@ -407,88 +460,6 @@ func endLine(w *journal.Writer, comp *companion, clock *sessionClock, summary st
 		fmt.Fprintf(&b, "; summary in %s", summary)
 	}
 	return b.String()
-}
-
-// playScenario plays the scenario into the companion. A scenario named
-// explicitly plays once (or until --for); the default visit loops until Ctrl-C.
-func playScenario(ctx context.Context, scen *scenario.Scenario, comp *companion, cfg runConfig, f runFlags, done context.CancelFunc) error {
-	player := scenario.NewPlayer(scen)
-	comp.onComfort = append(comp.onComfort, player.Comforted)
-	loop := cfg.Scenario == "" || f.forDur.d > 0
-	err := player.Play(ctx, scenario.PlayOpts{Speed: cfg.Speed, Loop: loop, For: f.forDur.d}, comp)
-	if err != nil {
-		return fmt.Errorf("scenario %s: %w", scen.Name, err)
-	}
-	if ctx.Err() == nil {
-		// Let the last decisions reach the body, then end the session.
-		settle := time.NewTimer(time.Duration(float64(time.Second) / cfg.Speed))
-		defer settle.Stop()
-		select {
-		case <-settle.C:
-		case <-ctx.Done():
-		}
-		done()
-	}
-	return nil
-}
-
-// runSensors passes the body's touch sensors to the companion (a touch can
-// opt the person out or back in). Analog readings (electrodermal activity,
-// pulse) are not asked for: fusion has no item for them yet.
-func runSensors(ctx context.Context, rd *sensors.Reader, comp *companion) error {
-	events := make(chan perception.Event, 16)
-	go func() {
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case e := <-events:
-				comp.Event(e)
-			}
-		}
-	}()
-	if err := rd.Run(ctx, events, nil); err != nil {
-		comp.noteFault("sensors", err)
-	}
-	return nil
-}
-
-// fanout hands each record to every consumer (journal, console, fleet);
-// each consumer must not block.
-type fanout struct {
-	mu    sync.RWMutex
-	sinks []func(journal.Record)
-}
-
-func (f *fanout) add(s func(journal.Record)) {
-	f.mu.Lock()
-	f.sinks = append(f.sinks, s)
-	f.mu.Unlock()
-}
-
-func (f *fanout) Record(r journal.Record) {
-	f.mu.RLock()
-	defer f.mu.RUnlock()
-	for _, s := range f.sinks {
-		s(r)
-	}
-}
-
-// forwardControls passes console commands to the engine.
-func forwardControls(ctx context.Context, ctls <-chan journal.Control, from behavior.Source, comp *companion, log interface{ Write([]byte) (int, error) }) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case c, ok := <-ctls:
-			if !ok {
-				return
-			}
-			if err := comp.control(c.Raw, from); err != nil {
-				fmt.Fprintf(log, "kindred: console command refused: %v\n", err)
-			}
-		}
-	}
 }
 
 // cameraPresent reports whether the first V4L2 camera exists.
@@ -551,31 +522,29 @@ type latencySummary struct {
 	Max float64 `json:"max"`
 }
 
-func writeSummary(path string, comp *companion, lim *robot.Limiter, clock *sessionClock) error {
+func writeSummary(path string, comp *companion.Companion, lim *robot.Limiter, scale *sessiontime.Clock) error {
 	ls := lim.Stats()
-	st := &comp.stats
-	st.mu.Lock()
+	st := comp.Stats()
 	s := runSummary{
-		DurationS:     clock.Now().Seconds(),
-		StatesVisited: append([]string{}, st.visited...),
-		Transitions:   st.transitions,
-		Utterances:    st.utterances,
+		DurationS:     comp.Now().Seconds(),
+		StatesVisited: st.Visited,
+		Transitions:   st.Transitions,
+		Utterances:    st.Utterances,
 		JointCommands: ls.JointCommands,
-		Alerts:        st.alerts,
-		MaxPain:       st.maxPain,
-		DroppedFrames: comp.fusionFaces.Dropped() + comp.mimicFaces.Dropped(), // stale faces replaced before a stage took them
+		Alerts:        st.Alerts,
+		MaxPain:       st.MaxPain,
+		DroppedFrames: st.DroppedFaces, // stale faces replaced before a stage took them
 		LatencyMS:     latencySummary{P50: ls.Latency.P50, P95: ls.Latency.P95, Max: ls.Latency.Max},
-		Faults:        st.faults,
-		SensorsOn:     comp.sensorsOn.Load(),
-		Speed:         clock.speed,
+		Faults:        st.Faults,
+		SensorsOn:     st.SensorsOn,
+		Speed:         scale.Speed(),
 	}
-	if st.session != nil {
-		c := st.session.Condition
+	if st.Session != nil {
+		c := st.Session.Condition
 		s.Condition = &conditionSummary{Name: c.Name, Mimicry: string(c.Mimicry), Gain: c.Gain,
 			DelayMS: c.Delay.Milliseconds(), ComfortSpeech: c.ComfortSpeech, PresenceOnly: c.PresenceOnly}
-		s.Seed = st.session.Seed
+		s.Seed = st.Session.Seed
 	}
-	st.mu.Unlock()
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err
@@ -594,7 +563,7 @@ func writeSummary(path string, comp *companion, lim *robot.Limiter, clock *sessi
 // every resident the config lists can be named by a carer at the console.
 // It returns the residents' calibrated faces, by id. Without anyone
 // assumed, every face is a stranger under a pseudonym.
-func assumePerson(cfg runConfig, store *calibration.PersonStore, log io.Writer) (*identities, map[string]*face.Baseline) {
+func assumePerson(cfg runConfig, store *calibration.PersonStore, log io.Writer) (*companion.Identities, map[string]*face.Baseline) {
 	faces := map[string]*face.Baseline{}
 	lookup := func(who string) (p calibration.Person, name string, calibrated bool) {
 		name = cfg.Behavior.Names[who]
@@ -612,9 +581,9 @@ func assumePerson(cfg runConfig, store *calibration.PersonStore, log io.Writer) 
 		return p, name, false
 	}
 	who := cfg.assumedPerson()
-	var ids *identities
+	var ids *companion.Identities
 	if who == "" {
-		ids = newIdentities("", "")
+		ids = companion.NewIdentities("", "")
 	}
 	for _, r := range append([]string{who}, cfg.Persons...) {
 		if r == "" {
@@ -622,11 +591,11 @@ func assumePerson(cfg runConfig, store *calibration.PersonStore, log io.Writer) 
 		}
 		p, name, calibrated := lookup(r)
 		if r != who {
-			ids.addResident(r, name, calibrated)
+			ids.AddResident(r, name, calibrated)
 			continue
 		}
-		ids = newIdentities(who, name)
-		ids.addResident(who, name, calibrated)
+		ids = companion.NewIdentities(who, name)
+		ids.AddResident(who, name, calibrated)
 		status := "population baseline (not calibrated)"
 		if calibrated {
 			status = "calibrated profile"
@@ -642,7 +611,22 @@ func assumePerson(cfg runConfig, store *calibration.PersonStore, log io.Writer) 
 		fmt.Fprintf(log, "kindred: assuming %s is the person here: %s\n", who, status)
 	}
 	if cfg.ReturnGap > 0 {
-		ids.returnGap = cfg.ReturnGap
+		ids.SetReturnGap(cfg.ReturnGap)
 	}
 	return ids, faces
+}
+
+// consolePresence is who the console shows as present, and whom a carer
+// can name.
+func consolePresence(comp *companion.Companion) (*console.Present, []console.Resident) {
+	p, residents := comp.Presence()
+	var rs []console.Resident
+	for _, r := range residents {
+		rs = append(rs, console.Resident{ID: r.Person, Name: r.Name, Calibrated: r.Calibrated})
+	}
+	if p == nil {
+		return nil, rs
+	}
+	return &console.Present{ID: p.Person, Name: p.Name, Resident: p.Resident, Calibrated: p.Calibrated,
+		Assumed: p.Assumed}, rs
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/calibration"
+	"github.com/kindred-hri/kindred/companion"
 	"github.com/kindred-hri/kindred/internal/yamlerr"
 )
 
@@ -49,7 +50,7 @@ func defaultRunConfig() runConfig {
 	var c runConfig
 	c.Robot.Name = "kindred"
 	c.Robot.Profile = "sim"
-	c.ReturnGap = defaultReturnGap
+	c.ReturnGap = companion.DefaultReturnGap
 	c.Persona = ""
 	c.Speed = 1
 	c.Console = "127.0.0.1:8080"

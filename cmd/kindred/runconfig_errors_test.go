@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kindred-hri/kindred/companion"
 )
 
 // A config mistake is told as file, line, field and what was expected;
@@ -60,7 +62,7 @@ func TestConfigReturnGap(t *testing.T) {
 			t.Errorf("%q: gap %v", tc.yaml, c.ReturnGap)
 		}
 	}
-	if c, _ := loadRunConfig(""); c.ReturnGap != defaultReturnGap {
-		t.Errorf("default gap %v, want %v", c.ReturnGap, defaultReturnGap)
+	if c, _ := loadRunConfig(""); c.ReturnGap != companion.DefaultReturnGap {
+		t.Errorf("default gap %v, want %v", c.ReturnGap, companion.DefaultReturnGap)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kindred-hri/kindred/calibration"
+	"github.com/kindred-hri/kindred/companion"
 	"github.com/kindred-hri/kindred/journal"
 )
 
@@ -242,10 +243,10 @@ func sessionsAttach(ctx context.Context, e env, args []string) error {
 	}
 	// Only a pseudonym moves: merging two named people's records by a slip
 	// of the keyboard could not be undone.
-	if !strings.HasPrefix(*from, visitorPrefix) || calibration.PersonID(*from) != *from {
+	if !strings.HasPrefix(*from, companion.VisitorPrefix) || calibration.PersonID(*from) != *from {
 		return badInput("sessions attach: --from %q is not an unknown person's pseudonym (visitor-…)", *from)
 	}
-	if calibration.PersonID(*to) != *to || strings.HasPrefix(*to, visitorPrefix) {
+	if calibration.PersonID(*to) != *to || strings.HasPrefix(*to, companion.VisitorPrefix) {
 		return badInput("sessions attach: --to %q is not a person id (lower-case letters, digits and dashes, e.g. ada-lovelace)", *to)
 	}
 	j, err := openJournalFile(ctx, *path)

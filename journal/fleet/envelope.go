@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/journal"
 )
 
@@ -134,7 +135,7 @@ func newVerifier(key []byte, robot string, window time.Duration, now func() time
 // open checks an envelope and returns the command inside, parsed with the
 // console's schema. The MAC is checked first and in constant time, so an
 // unsigned sender learns nothing from which check failed after it.
-func (v *verifier) open(payload []byte) (journal.Control, error) {
+func (v *verifier) open(payload []byte) (behavior.Command, error) {
 	var e envelope
 	dec := json.NewDecoder(bytes.NewReader(payload))
 	dec.DisallowUnknownFields()
@@ -143,32 +144,32 @@ func (v *verifier) open(payload []byte) (journal.Control, error) {
 		err = errors.New("trailing data")
 	}
 	if err != nil {
-		return journal.Control{}, fmt.Errorf("%w: want {\"cmd\":{...},\"ts\":...,\"nonce\":\"...\",\"mac\":\"...\"}", ErrBadEnvelope)
+		return behavior.Command{}, fmt.Errorf("%w: want {\"cmd\":{...},\"ts\":...,\"nonce\":\"...\",\"mac\":\"...\"}", ErrBadEnvelope)
 	}
 	if len(e.Cmd) == 0 || e.Nonce == "" || len(e.Nonce) > maxNonce || !printable(e.Nonce) {
-		return journal.Control{}, fmt.Errorf("%w: cmd, ts, nonce (1-%d printable ASCII) and mac are required", ErrBadEnvelope, maxNonce)
+		return behavior.Command{}, fmt.Errorf("%w: cmd, ts, nonce (1-%d printable ASCII) and mac are required", ErrBadEnvelope, maxNonce)
 	}
 	got, err := hex.DecodeString(e.MAC)
 	if err != nil || !hmac.Equal(got, mac(v.key, v.robot, e.TS, e.Nonce, e.Cmd)) {
-		return journal.Control{}, ErrBadMAC
+		return behavior.Command{}, ErrBadMAC
 	}
 	now := v.now()
 	at := time.Unix(e.TS, 0)
 	if at.Before(now.Add(-v.window)) || at.After(now.Add(v.window)) {
-		return journal.Control{}, fmt.Errorf("%w: ts %d, robot clock %d, window ±%s", ErrStale, e.TS, now.Unix(), v.window)
+		return behavior.Command{}, fmt.Errorf("%w: ts %d, robot clock %d, window ±%s", ErrStale, e.TS, now.Unix(), v.window)
 	}
 	ctl, err := journal.ParseControl(e.Cmd)
 	if err != nil {
-		return journal.Control{}, err
+		return behavior.Command{}, err
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.prune(now)
 	if _, dup := v.seen[e.Nonce]; dup {
-		return journal.Control{}, ErrReplay
+		return behavior.Command{}, ErrReplay
 	}
 	if len(v.seen) >= maxSeen {
-		return journal.Control{}, fmt.Errorf("%w: more than %d commands within the window", ErrReplay, maxSeen)
+		return behavior.Command{}, fmt.Errorf("%w: more than %d commands within the window", ErrReplay, maxSeen)
 	}
 	v.seen[e.Nonce] = e.TS
 	return ctl, nil

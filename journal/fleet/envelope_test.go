@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kindred-hri/kindred/journal"
+	"github.com/kindred-hri/kindred/behavior"
 )
 
 var (
@@ -80,7 +80,7 @@ func TestVerifierRefusesWhatIsNotFreshlySignedForThisRobot(t *testing.T) {
 func TestVerifierParsesTheCommandWithTheConsoleSchema(t *testing.T) {
 	v := newVerifier(testKey, "kiri", DefaultWindow, func() time.Time { return testClock })
 	ctl, err := v.open(mustSeal(t, testKey, "kiri", `{"cmd":"mimicry","gain":0.3}`, testClock.Unix(), "a"))
-	if err != nil || ctl.Cmd != journal.CmdMimicry || *ctl.Gain != 0.3 {
+	if err != nil || ctl.Cmd != behavior.CmdMimicry || *ctl.Gain != 0.3 {
 		t.Fatalf("got %+v, %v", ctl, err)
 	}
 	if _, err := v.open(mustSeal(t, testKey, "kiri", `{"cmd":"dance"}`, testClock.Unix(), "b")); err == nil {

@@ -19,6 +19,7 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 	"github.com/eclipse/paho.mqtt.golang/packets"
 
+	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/journal"
 )
 
@@ -152,7 +153,7 @@ type Client struct {
 	prefix   string
 	alerts   chan []byte
 	connects chan struct{}
-	controls chan journal.Control
+	controls chan behavior.Command
 	subbed   chan error             // the first subscription's outcome
 	status   atomic.Pointer[[]byte] // the retained status, re-sent on every connection
 	verify   *verifier              // nil unless Key is set
@@ -200,7 +201,7 @@ func Connect(ctx context.Context, o Opts) (*Client, error) {
 		alerts:   make(chan []byte, o.AlertBuffer),
 		connects: make(chan struct{}, 1),
 		subbed:   make(chan error, 1),
-		controls: make(chan journal.Control, o.Controls),
+		controls: make(chan behavior.Command, o.Controls),
 		pseud:    pseudonymCache{store: o.Pseudonyms},
 	}
 	if len(o.Key) > 0 {
@@ -362,7 +363,7 @@ func (c *Client) onControl(_ mqtt.Client, m mqtt.Message) {
 // openControl reads one control message: a signed envelope when the robot
 // has a key, else the console's schema as it is (TLS and the broker's
 // credentials and ACL are then what authenticates the sender).
-func (c *Client) openControl(payload []byte) (journal.Control, error) {
+func (c *Client) openControl(payload []byte) (behavior.Command, error) {
 	if c.verify != nil {
 		return c.verify.open(payload)
 	}
@@ -406,7 +407,7 @@ func (c *Client) reportControl(err error) {
 const maxReports = 100
 
 // Controls delivers commands that arrived on kindred/<robot>/control.
-func (c *Client) Controls() <-chan journal.Control { return c.controls }
+func (c *Client) Controls() <-chan behavior.Command { return c.controls }
 
 // Publish sends a record: assessments to the person's pain topic (QoS 0,
 // skipped while disconnected), alerts and carers' acknowledgements of them

@@ -14,6 +14,7 @@ import (
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
+	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/perception"
 )
@@ -153,14 +154,14 @@ func (r reports) wait(t *testing.T, want string) []string {
 	}
 }
 
-func nextControl(t *testing.T, c *Client) journal.Control {
+func nextControl(t *testing.T, c *Client) behavior.Command {
 	t.Helper()
 	select {
 	case ctl := <-c.Controls():
 		return ctl
 	case <-time.After(20 * time.Second):
 		t.Fatal("no control arrived")
-		return journal.Control{}
+		return behavior.Command{}
 	}
 }
 
@@ -241,10 +242,10 @@ func TestSignedControlsOverTheBroker(t *testing.T) {
 	} {
 		publish(t, sup, "kindred/kiri/control", false, p)
 	}
-	if ctl := nextControl(t, c); ctl.Cmd != journal.CmdMimicry || *ctl.Gain != 0.3 {
+	if ctl := nextControl(t, c); ctl.Cmd != behavior.CmdMimicry || *ctl.Gain != 0.3 {
 		t.Errorf("first control %+v", ctl)
 	}
-	if ctl := nextControl(t, c); ctl.Cmd != journal.CmdOptIn {
+	if ctl := nextControl(t, c); ctl.Cmd != behavior.CmdOptIn {
 		t.Errorf("second control %+v", ctl)
 	}
 	if st := c.Stats(); st.ControlsIn != 2 || st.ControlsBad != 5 {
@@ -269,7 +270,7 @@ func TestRetainedControlIsIgnored(t *testing.T) {
 	// Connect returned after subscribing, so the broker has sent the
 	// retained message before this one.
 	publish(t, sup, "kindred/kiri/control", false, sign(t, testKey, `{"cmd":"pause"}`, time.Now()))
-	if ctl := nextControl(t, c); ctl.Cmd != journal.CmdPause {
+	if ctl := nextControl(t, c); ctl.Cmd != behavior.CmdPause {
 		t.Errorf("the robot obeyed %s", ctl.Cmd)
 	}
 	if st := c.Stats(); st.ControlsRetained != 1 || st.ControlsIn != 1 {
@@ -411,7 +412,7 @@ func TestCareHomeACL(t *testing.T) {
 	publish(t, st, "kindred/kiri/control", false, sign(t, testKey, `{"cmd":"opt_out"}`, time.Now()))
 	sup := dial(t, b.url(), "supervisor-raw", supervisorAccount)
 	publish(t, sup, "kindred/kiri/control", false, sign(t, testKey, `{"cmd":"pause"}`, time.Now()))
-	if ctl := nextControl(t, c); ctl.Cmd != journal.CmdPause {
+	if ctl := nextControl(t, c); ctl.Cmd != behavior.CmdPause {
 		t.Errorf("the station's %s reached the robot", ctl.Cmd)
 	}
 	if s := c.Stats(); s.ControlsIn != 1 || s.ControlsBad != 0 {

@@ -10,8 +10,8 @@ import (
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
+	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/internal/testpki"
-	"github.com/kindred-hri/kindred/journal"
 )
 
 // testPKI writes a CA and a certificate for 127.0.0.1 signed by it, as a
@@ -45,7 +45,7 @@ func TestControlOverTLSWithoutAKey(t *testing.T) {
 	}
 	defer sup.Disconnect(100)
 	publish(t, sup, "kindred/kiri/control", false, []byte(`{"cmd":"pause"}`))
-	if ctl := nextControl(t, c); ctl.Cmd != journal.CmdPause {
+	if ctl := nextControl(t, c); ctl.Cmd != behavior.CmdPause {
 		t.Errorf("got %+v", ctl)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/scenario"
+	"github.com/kindred-hri/kindred/sessiontime"
 )
 
 // chanSink forwards the player's output to fusion's input channels.
@@ -97,5 +98,9 @@ func TestPlayIntoRun(t *testing.T) {
 
 // PlayOpts builds scenario.PlayOpts without looping.
 func PlayOpts(speed float64, d time.Duration) scenario.PlayOpts {
-	return scenario.PlayOpts{Speed: speed, For: d}
+	clock, err := sessiontime.New(speed)
+	if err != nil {
+		panic(err)
+	}
+	return scenario.PlayOpts{Clock: clock, For: d}
 }

@@ -12,8 +12,8 @@
 // answers persists and the engine can escalate.
 //
 // Observation time (At) is scenario time, starting at zero; Wall is the wall
-// clock at emission. Play paces emission against the wall clock scaled by
-// PlayOpts.Speed, so a run at speed 20 produces the same observations as a
+// clock at emission. Play paces emission by the session clock in
+// PlayOpts.Clock, so a run at speed 20 produces the same observations as a
 // run at speed 1, only sooner. Step emits the timeline directly, for tests
 // and for offline use.
 //

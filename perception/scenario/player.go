@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/sessiontime"
 )
 
 // Sink receives what the player emits, in observation-time order. It is
@@ -22,9 +23,9 @@ type Sink interface {
 
 // PlayOpts sets how a scenario is played.
 type PlayOpts struct {
-	Speed float64       // scenario seconds per wall second; 0 means 1
-	Loop  bool          // start over after the last phase
-	For   time.Duration // stop once scenario time reaches this; 0 means until the end (or ctx)
+	Clock *sessiontime.Clock // the session clock that paces play; nil means real time
+	Loop  bool               // start over after the last phase
+	For   time.Duration      // stop once scenario time reaches this; 0 means until the end (or ctx)
 }
 
 // Player plays one scenario once (or looping). Play or Step must be called
@@ -152,14 +153,11 @@ func (p *Player) next() time.Duration {
 	return t
 }
 
-// Play emits the timeline paced against the wall clock scaled by Speed. It
+// Play emits the timeline paced by the session clock. It
 // returns nil when the timeline ends, when For is reached, or when ctx is
 // cancelled (cancellation is the normal way to stop a looping scenario).
 func (p *Player) Play(ctx context.Context, o PlayOpts, sink Sink) error {
-	speed := o.Speed
-	if speed <= 0 || math.IsNaN(speed) || math.IsInf(speed, 0) {
-		speed = 1
-	}
+	clock := sessiontime.Or(o.Clock)
 	base := p.Now()
 	began := time.Now()
 	timer := time.NewTimer(time.Hour)
@@ -170,7 +168,7 @@ func (p *Player) Play(ctx context.Context, o PlayOpts, sink Sink) error {
 			p.Step(o.For, sink, o.Loop)
 			return nil
 		}
-		wait := time.Duration(float64(next-base)/speed) - time.Since(began)
+		wait := clock.Wall(next-base) - time.Since(began)
 		if wait > 0 {
 			timer.Reset(wait)
 			select {
@@ -181,7 +179,7 @@ func (p *Player) Play(ctx context.Context, o PlayOpts, sink Sink) error {
 		} else if ctx.Err() != nil {
 			return nil
 		}
-		reached := base + time.Duration(float64(time.Since(began))*speed)
+		reached := base + clock.Since(began)
 		if o.For > 0 {
 			reached = min(reached, o.For)
 		}

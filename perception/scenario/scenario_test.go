@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/sessiontime"
 )
 
 // recorder keeps everything a player emits, in order.
@@ -274,7 +275,7 @@ func TestPlayPacesAgainstTheClock(t *testing.T) {
 		p := NewPlayer(s)
 		var r pacedRecorder
 		r.start = time.Now()
-		if err := p.Play(context.Background(), PlayOpts{Speed: 20, For: 30 * time.Second}, &r); err != nil {
+		if err := p.Play(context.Background(), PlayOpts{Clock: speed(t, 20), For: 30 * time.Second}, &r); err != nil {
 			t.Fatal(err)
 		}
 		if got := time.Since(r.start); got != 1500*time.Millisecond {
@@ -298,7 +299,7 @@ func TestPlayStopsOnCancel(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error)
 		var r recorder
-		go func() { done <- p.Play(ctx, PlayOpts{Speed: 1, Loop: true}, &r) }()
+		go func() { done <- p.Play(ctx, PlayOpts{Loop: true}, &r) }()
 		time.Sleep(3 * time.Second) // fake time inside the bubble
 		cancel()
 		if err := <-done; err != nil {
@@ -365,4 +366,14 @@ func FuzzParse(f *testing.F) {
 		}
 		NewPlayer(s).Step(5*time.Second, discard{}, true)
 	})
+}
+
+// speed is a session clock at the given speed.
+func speed(t *testing.T, x float64) *sessiontime.Clock {
+	t.Helper()
+	c, err := sessiontime.New(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

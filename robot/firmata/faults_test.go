@@ -14,6 +14,7 @@ import (
 
 	"github.com/kindred-hri/kindred/robot"
 	"github.com/kindred-hri/kindred/robot/firmata"
+	"github.com/kindred-hri/kindred/sessiontime"
 )
 
 // cable is the USB serial line to the recording device; pulling it makes
@@ -52,7 +53,7 @@ func TestFirmataUnpluggedMidRun(t *testing.T) {
 	var mu sync.Mutex
 	faults := map[robot.JointID]int{}
 	o := robot.DefaultOpts()
-	o.Speed = 50 // body time: retries and ticks pass 50 times faster
+	o.Clock, _ = sessiontime.New(50) // body time: retries and ticks pass 50 times faster
 	o.Watchdog = time.Hour
 	o.OnFault = func(id robot.JointID, err error) {
 		mu.Lock()

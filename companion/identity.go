@@ -1,4 +1,4 @@
-package main
+package companion
 
 import (
 	"crypto/rand"
@@ -15,7 +15,7 @@ import (
 	"github.com/kindred-hri/kindred/perception"
 )
 
-// identities names the people a live camera sees, without recognising
+// Identities names the people a live camera sees, without recognising
 // faces: the robot assumes the person it was told is here (`--person`, or
 // the config's primary or only resident) is the face it sees. That person
 // stays attached to one track while it lasts. A face that arrives while
@@ -34,7 +34,7 @@ import (
 //
 // Ids that are not camera tracks ("face-N"), such as a scenario's person,
 // pass through unchanged.
-type identities struct {
+type Identities struct {
 	assumed, name string
 	// residents are the people a carer may name (id → name to speak);
 	// calibrated are those with a stored calibration.
@@ -51,7 +51,7 @@ type identities struct {
 	// confirmed are the tracks a carer named: not assumptions.
 	confirmed map[string]bool
 	// scripted is the person a scenario says is there (not a camera track).
-	scripted presence
+	scripted Presence
 	// gone is who the last face in view was and when it went: a face that
 	// appears within returnGap, with nobody else in view, is taken to be
 	// them again (a detector losing a face for a moment starts a new track).
@@ -62,14 +62,22 @@ type identities struct {
 	returnGap time.Duration
 }
 
-// defaultReturnGap is how long a face may be lost and still be taken for
+// SetReturnGap sets how long a face may be lost and still be taken for the
+// same person (default 10 s); gap must be positive.
+func (id *Identities) SetReturnGap(gap time.Duration) {
+	id.mu.Lock()
+	defer id.mu.Unlock()
+	id.returnGap = gap
+}
+
+// DefaultReturnGap is how long a face may be lost and still be taken for
 // the same person when a face appears again with nobody else in view.
-const defaultReturnGap = 10 * time.Second
+const DefaultReturnGap = 10 * time.Second
 
 // resolveAll is resolve for the companion: a leaving of the resident's
 // track may hand them to the one face still there, announced as an arrival
 // after the leaving.
-func (id *identities) resolveAll(e perception.Event) []perception.Event {
+func (id *Identities) resolveAll(e perception.Event) []perception.Event {
 	out := []perception.Event{id.resolve(e)}
 	if e.Kind != perception.EventLeft || id.assumed == "" || out[0].Person != id.assumed {
 		return out
@@ -87,17 +95,19 @@ func (id *identities) resolveAll(e perception.Event) []perception.Event {
 	return out
 }
 
-func newIdentities(assumed, name string) *identities {
-	id := &identities{assumed: assumed, name: name, tracks: map[string]string{}, residents: map[string]string{},
-		confirmed: map[string]bool{}, calibrated: map[string]bool{}, returnGap: defaultReturnGap}
+// NewIdentities assumes the person assumed (spoken to as name; "" for
+// nobody) is the face the camera sees.
+func NewIdentities(assumed, name string) *Identities {
+	id := &Identities{assumed: assumed, name: name, tracks: map[string]string{}, residents: map[string]string{},
+		confirmed: map[string]bool{}, calibrated: map[string]bool{}, returnGap: DefaultReturnGap}
 	if assumed != "" {
 		id.residents[assumed] = name
 	}
 	return id
 }
 
-// addResident lets a carer name person (spoken to as name) at the console.
-func (id *identities) addResident(person, name string, calibrated bool) {
+// AddResident lets a carer name person (spoken to as name) at the console.
+func (id *Identities) AddResident(person, name string, calibrated bool) {
 	id.mu.Lock()
 	defer id.mu.Unlock()
 	if _, ok := id.residents[person]; !ok || name != "" {
@@ -112,7 +122,7 @@ var errNobodyInView = errors.New("identify: nobody is in view")
 // identify carries out a carer's "this is <person>" (a resident's id, or
 // behavior.Visitor). It returns the arrival that moves what follows to the
 // person now in view (ok false when nobody is in view) and the id recorded.
-func (id *identities) identify(person string) (ev perception.Event, ok bool, err error) {
+func (id *Identities) identify(person string) (ev perception.Event, ok bool, err error) {
 	id.mu.Lock()
 	defer id.mu.Unlock()
 	if person == behavior.Visitor {
@@ -147,54 +157,54 @@ func (id *identities) identify(person string) (ev perception.Event, ok bool, err
 }
 
 // personOf is who a camera track is taken to be ("" when not tracked).
-func (id *identities) personOf(track int) string {
+func (id *Identities) personOf(track int) string {
 	id.mu.Lock()
 	defer id.mu.Unlock()
 	return id.tracks[trackPrefix+strconv.Itoa(track)]
 }
 
-// presence is who the robot takes the face in view to be, for the console.
-type presence struct {
-	person, name string
-	resident     bool // one of the residents (else an unknown's pseudonym)
-	calibrated   bool // their calibrated baseline is in use
-	assumed      bool // the robot's assumption, not a carer's word
+// Presence is who the robot takes a face to be, for the console.
+type Presence struct {
+	Person, Name string
+	Resident     bool // one of the residents (else an unknown's pseudonym)
+	Calibrated   bool // their calibrated baseline is in use
+	Assumed      bool // the robot's assumption, not a carer's word
 }
 
 // present reports the face in view (ok false when none is).
-func (id *identities) present() (p presence, ok bool) {
+func (id *Identities) present() (p Presence, ok bool) {
 	id.mu.Lock()
 	defer id.mu.Unlock()
 	if id.current == "" {
-		return id.scripted, id.scripted.person != ""
+		return id.scripted, id.scripted.Person != ""
 	}
-	p.person = id.tracks[id.current]
-	p.name, p.resident = id.residents[p.person]
-	p.calibrated = id.calibrated[p.person]
-	p.assumed = !id.confirmed[id.current]
+	p.Person = id.tracks[id.current]
+	p.Name, p.Resident = id.residents[p.Person]
+	p.Calibrated = id.calibrated[p.Person]
+	p.Assumed = !id.confirmed[id.current]
 	return p, true
 }
 
 // residentList is the residents a carer can name, by id.
-func (id *identities) residentList() []presence {
+func (id *Identities) residentList() []Presence {
 	id.mu.Lock()
 	defer id.mu.Unlock()
-	out := make([]presence, 0, len(id.residents))
+	out := make([]Presence, 0, len(id.residents))
 	for p, n := range id.residents {
-		out = append(out, presence{person: p, name: n, resident: true, calibrated: id.calibrated[p]})
+		out = append(out, Presence{Person: p, Name: n, Resident: true, Calibrated: id.calibrated[p]})
 	}
-	slices.SortFunc(out, func(a, b presence) int { return strings.Compare(a.person, b.person) })
+	slices.SortFunc(out, func(a, b Presence) int { return strings.Compare(a.Person, b.Person) })
 	return out
 }
 
 const trackPrefix = "face-"
 
-// visitorPrefix starts every unknown person's pseudonym.
-const visitorPrefix = "visitor-"
+// VisitorPrefix starts every unknown person's pseudonym.
+const VisitorPrefix = "visitor-"
 
 // resolve rewrites an arrival or leaving event's person from a camera
 // track to a person id, and gives an arrival the name to speak.
-func (id *identities) resolve(e perception.Event) perception.Event {
+func (id *Identities) resolve(e perception.Event) perception.Event {
 	if e.Kind != perception.EventArrived && e.Kind != perception.EventLeft {
 		return e
 	}
@@ -202,9 +212,9 @@ func (id *identities) resolve(e perception.Event) perception.Event {
 	defer id.mu.Unlock()
 	if !strings.HasPrefix(e.Person, trackPrefix) {
 		// A scenario's person, named by the script: shown, not renamed.
-		id.scripted = presence{}
+		id.scripted = Presence{}
 		if e.Kind == perception.EventArrived && e.Person != "" {
-			id.scripted = presence{person: e.Person, name: e.Text, resident: e.Text != ""}
+			id.scripted = Presence{Person: e.Person, Name: e.Text, Resident: e.Text != ""}
 		}
 		return e
 	}
@@ -273,5 +283,5 @@ func pseudonym() string {
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(err) // crypto/rand does not fail on Linux
 	}
-	return visitorPrefix + hex.EncodeToString(b[:])
+	return VisitorPrefix + hex.EncodeToString(b[:])
 }

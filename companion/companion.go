@@ -1,4 +1,4 @@
-package main
+package companion
 
 import (
 	"context"
@@ -12,17 +12,74 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/kindred-hri/kindred/behavior"
-	"github.com/kindred-hri/kindred/console"
 	"github.com/kindred-hri/kindred/journal"
-	"github.com/kindred-hri/kindred/mimicry"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/face"
 	"github.com/kindred-hri/kindred/perception/fusion"
 	"github.com/kindred-hri/kindred/robot"
+	"github.com/kindred-hri/kindred/sessiontime"
 	"github.com/kindred-hri/kindred/voices"
 )
 
-// companion wires the stages of one run, in the one-way order of the
+// The stages the companion runs, as it uses them. The real ones are
+// fusion.Fuser, behavior.Engine, mimicry.Mirror, voices.Speaker and
+// robot.Limiter; tests hand in recording fakes.
+type (
+	// Fuser turns observations into pain assessments.
+	Fuser interface {
+		Run(ctx context.Context, in fusion.Inputs, out chan<- perception.PainAssessment) error
+	}
+	// Engine decides what the robot does.
+	Engine interface {
+		Run(ctx context.Context, in <-chan behavior.Input, out chan<- behavior.Output) error
+	}
+	// Mirror turns faces, intents and the supervisor's changes of its
+	// settings into face and head commands; it closes out when it returns.
+	Mirror interface {
+		Run(ctx context.Context, faces <-chan perception.FaceObs, intents <-chan behavior.Intent,
+			settings <-chan behavior.MirrorChange, out chan<- robot.Command) error
+	}
+	// Speaker says what the engine decides, moving the mouth; it closes
+	// mouth and spoken when it returns.
+	Speaker interface {
+		Run(ctx context.Context, intents <-chan behavior.Intent, mouth chan<- robot.Command, spoken chan<- voices.Spoken) error
+		Hear(perception.VoiceObs)
+	}
+	// Actuator is the limiter's input, the one way to the body. Run returns
+	// the body to its safe pose when it ends; Halt makes sure of it and is
+	// idempotent.
+	Actuator interface {
+		Run(ctx context.Context, cmds <-chan robot.Command) error
+		Halt() error
+	}
+	// RecordSink takes every record of the session; it must not block.
+	RecordSink interface {
+		Record(r journal.Record)
+	}
+)
+
+// Parts are what a companion is built from: the session clock and the
+// stages, built by the caller (cmd/kindred opens the devices behind them).
+type Parts struct {
+	Clock    *sessiontime.Clock
+	Fuser    Fuser
+	Engine   Engine
+	Mirror   Mirror
+	Speaker  Speaker
+	Actuator Actuator
+	Records  RecordSink
+	// Log takes the run's one-line notices (alerts, faults, refusals).
+	Log io.Writer
+	// Condition is the researcher's mirror condition, shown until the
+	// supervisor changes it.
+	Condition behavior.MirrorSettings
+	// Identities names the faces a live camera tracks (nil: nobody is
+	// named); FaceBaselines are the residents' calibrated faces, by id.
+	Identities    *Identities
+	FaceBaselines map[string]*face.Baseline
+}
+
+// Companion wires the stages of one run, in the one-way order of the
 // architecture: sources → fusion → behaviour → mimicry and voices → limiter
 // → body, with every record going to the journal, console and fleet.
 //
@@ -30,14 +87,14 @@ import (
 // typed values between them. Sources feed it through the perception sink
 // methods (Face, Voice, Posture, Event), which never block on continuous
 // streams: a slow stage sees the newest value and the drop is counted.
-type companion struct {
+type Companion struct {
 	clock   *sessionClock
-	limiter *robot.Limiter
-	fuser   *fusion.Fuser
-	engine  *behavior.Engine
-	mirror  *mimicry.Mirror
-	speaker *voices.Speaker
-	records recordSink
+	limiter Actuator
+	fuser   Fuser
+	engine  Engine
+	mirror  Mirror
+	speaker Speaker
+	records RecordSink
 	log     io.Writer
 
 	// Continuous streams with latest-value semantics, one mailbox per consumer.
@@ -60,7 +117,7 @@ type companion struct {
 
 	// ids names the faces a live camera tracks; faceBaselines are the
 	// residents' calibrated faces (others' are learnt per face).
-	ids           *identities
+	ids           *Identities
 	faceBaselines map[string]*face.Baseline
 
 	stats runStats
@@ -70,21 +127,22 @@ type companion struct {
 	// changes, for the console's sliders.
 	chosen atomic.Pointer[behavior.MirrorSettings]
 	// group runs the stages; ctx ends when the run does or a stage fails.
-	// Both are set by bind before anything (console, fleet, sensors) can
+	// Both are set by Bind before anything (console, fleet, sensors) can
 	// call into the companion.
-	group *errgroup.Group
-	ctx   context.Context
+	group  *errgroup.Group
+	ctx    context.Context
+	cancel context.CancelFunc
+	// services run beside the stages; finishers run once the stages have
+	// ended, before the services stop (see Run).
+	services  []func(ctx context.Context) error
+	finishers []func(ctx context.Context) error
 }
 
-// bind ties the companion to the run's context. Call it once, before the
+// Bind ties the companion to the run's context. Call it once, before the
 // services that send commands or events start.
-func (c *companion) bind(ctx context.Context) {
+func (c *Companion) Bind(ctx context.Context) {
+	ctx, c.cancel = context.WithCancel(ctx)
 	c.group, c.ctx = errgroup.WithContext(ctx)
-}
-
-// recordSink takes every record of the session; implementations must not block.
-type recordSink interface {
-	Record(r journal.Record)
 }
 
 // runStats are the counts behind the run summary. The router goroutine
@@ -101,11 +159,24 @@ type runStats struct {
 	session     *behavior.Session
 }
 
-func newCompanion(clock *sessionClock, lim *robot.Limiter, fu *fusion.Fuser, eng *behavior.Engine,
-	mir *mimicry.Mirror, spk *voices.Speaker, records recordSink, log io.Writer) *companion {
-	c := &companion{
-		clock: clock, limiter: lim, fuser: fu, engine: eng, mirror: mir, speaker: spk,
-		records: records, log: log,
+// New builds a companion from its parts; every stage is required.
+func New(p Parts) (*Companion, error) {
+	switch {
+	case p.Clock == nil:
+		return nil, errors.New("companion: no session clock")
+	case p.Fuser == nil, p.Engine == nil, p.Mirror == nil, p.Speaker == nil, p.Actuator == nil:
+		return nil, errors.New("companion: a stage is missing (fuser, engine, mirror, speaker and actuator are all needed)")
+	case p.Records == nil:
+		return nil, errors.New("companion: no record sink")
+	}
+	log := p.Log
+	if log == nil {
+		log = io.Discard
+	}
+	c := &Companion{
+		clock: newSessionClock(p.Clock), limiter: p.Actuator, fuser: p.Fuser, engine: p.Engine,
+		mirror: p.Mirror, speaker: p.Speaker, records: p.Records, log: log,
+		ids: p.Identities, faceBaselines: p.FaceBaselines,
 		fusionFaces:    perception.NewLatest[perception.FaceObs](),
 		mimicFaces:     perception.NewLatest[perception.FaceObs](),
 		fusionVoices:   perception.NewLatest[perception.VoiceObs](),
@@ -116,13 +187,13 @@ func newCompanion(clock *sessionClock, lim *robot.Limiter, fu *fusion.Fuser, eng
 	c.sensorsOn.Store(true)
 	c.stats.seen = map[string]bool{}
 	c.state.Store(behavior.State(""))
-	chosen := eng.Config().Condition.Mirror()
+	chosen := p.Condition
 	c.chosen.Store(&chosen)
-	return c
+	return c, nil
 }
 
 // Face takes one face observation from a source.
-func (c *companion) Face(o perception.FaceObs) {
+func (c *Companion) Face(o perception.FaceObs) {
 	if !c.sensorsOn.Load() {
 		return
 	}
@@ -135,7 +206,7 @@ func (c *companion) Face(o perception.FaceObs) {
 }
 
 // Voice takes one voice hop from a source.
-func (c *companion) Voice(o perception.VoiceObs) {
+func (c *Companion) Voice(o perception.VoiceObs) {
 	if !c.sensorsOn.Load() {
 		return
 	}
@@ -148,7 +219,7 @@ func (c *companion) Voice(o perception.VoiceObs) {
 }
 
 // Posture takes movement qualities from a source.
-func (c *companion) Posture(o perception.PostureObs) {
+func (c *Companion) Posture(o perception.PostureObs) {
 	if !c.sensorsOn.Load() {
 		return
 	}
@@ -158,7 +229,7 @@ func (c *companion) Posture(o perception.PostureObs) {
 
 // Event takes a discrete perception event; it waits for room rather than
 // drop it, because a lost "stop" is not acceptable.
-func (c *companion) Event(e perception.Event) {
+func (c *Companion) Event(e perception.Event) {
 	if !c.sensorsOn.Load() && e.Kind != perception.EventTouch {
 		// With sensors closed only a touch can reach the robot.
 		return
@@ -174,27 +245,24 @@ func (c *companion) Event(e perception.Event) {
 	}
 }
 
-func (c *companion) send(ch chan perception.Event, e perception.Event) {
+func (c *Companion) send(ch chan perception.Event, e perception.Event) {
 	select {
 	case ch <- e:
 	case <-c.ctx.Done():
 	}
 }
 
-func (c *companion) sendInput(in behavior.Input) {
+func (c *Companion) sendInput(in behavior.Input) {
 	select {
 	case c.behIn <- in:
 	case <-c.ctx.Done():
 	}
 }
 
-// control passes a supervision command (console or fleet) to the engine,
-// marked with the route it came by.
-func (c *companion) control(raw []byte, from behavior.Source) error {
-	cmd, err := behavior.ParseCommand(raw)
-	if err != nil {
-		return err
-	}
+// Control passes a supervision command (console or fleet), parsed once at
+// the door (journal.ParseControl), to the engine, marked with the route it
+// came by.
+func (c *Companion) Control(cmd behavior.Command, from behavior.Source) error {
 	cmd.Source = from
 	if cmd.Cmd == behavior.CmdIdentify {
 		return c.identify(cmd)
@@ -206,35 +274,32 @@ func (c *companion) control(raw []byte, from behavior.Source) error {
 // faceBaselineFor is the calibrated face of the resident a camera track is
 // taken to be; nil (learn one) for anyone else, so a visitor is never
 // scored against a resident's face.
-func (c *companion) faceBaselineFor(track int) *face.Baseline {
+func (c *Companion) faceBaselineFor(track int) *face.Baseline {
 	if len(c.faceBaselines) == 0 || c.ids == nil {
 		return nil
 	}
 	return c.faceBaselines[c.ids.personOf(track)]
 }
 
-// presence is who the console shows as present, and whom a carer can name.
-func (c *companion) presence() (*console.Present, []console.Resident) {
+// Presence is who is shown as present (nil: nobody in view), and the
+// residents a carer can name.
+func (c *Companion) Presence() (*Presence, []Presence) {
 	if c.ids == nil {
 		return nil, nil
 	}
-	var rs []console.Resident
-	for _, r := range c.ids.residentList() {
-		rs = append(rs, console.Resident{ID: r.person, Name: r.name, Calibrated: r.calibrated})
-	}
+	rs := c.ids.residentList()
 	p, ok := c.ids.present()
 	if !ok {
 		return nil, rs
 	}
-	return &console.Present{ID: p.person, Name: p.name, Resident: p.resident, Calibrated: p.calibrated,
-		Assumed: p.assumed}, rs
+	return &p, rs
 }
 
-// identify carries out a carer's "this is …": the identities rename the
+// identify carries out a carer's "this is …": the Identities rename the
 // face in view, the correction is recorded with its route, and an arrival
 // under the new id moves fusion (profile, person on assessments) and the
 // engine (the name it speaks) to them from now on.
-func (c *companion) identify(cmd behavior.Command) error {
+func (c *Companion) identify(cmd behavior.Command) error {
 	if c.ids == nil {
 		return errors.New("identify: this run does not name faces")
 	}
@@ -256,14 +321,15 @@ func (c *companion) identify(cmd behavior.Command) error {
 	return nil
 }
 
-// run runs every stage until the bound context ends, then returns once the
-// body is in its safe pose. Sources are started by the caller through start.
-func (c *companion) run(start func(ctx context.Context) error) error {
+// runStages runs every stage until the bound context ends, then returns
+// once the body is in its safe pose. Sources are started through start.
+func (c *Companion) runStages(start func(ctx context.Context) error) error {
 	g, ctx := c.group, c.ctx
 
 	assessments := make(chan perception.PainAssessment, 16)
 	behOut := make(chan behavior.Output, 64)
 	mimicIntents := make(chan behavior.Intent, 16)
+	mimicSettings := make(chan behavior.MirrorChange, 4)
 	speakIntents := make(chan behavior.Intent, 16)
 	mimicCmds := make(chan robot.Command, 16)
 	mouthCmds := make(chan robot.Command, 16)
@@ -286,13 +352,14 @@ func (c *companion) run(start func(ctx context.Context) error) error {
 	g.Go(func() error { return c.engine.Run(ctx, c.behIn, behOut) })
 	g.Go(func() error {
 		defer close(mimicIntents)
+		defer close(mimicSettings)
 		defer close(speakIntents)
 		for o := range behOut {
-			c.route(ctx, o, mimicIntents, speakIntents)
+			c.route(ctx, o, mimicIntents, mimicSettings, speakIntents)
 		}
 		return nil
 	})
-	g.Go(func() error { return c.mirror.Run(ctx, c.mimicFaces.C(), mimicIntents, mimicCmds) })
+	g.Go(func() error { return c.mirror.Run(ctx, c.mimicFaces.C(), mimicIntents, mimicSettings, mimicCmds) })
 	g.Go(func() error { return c.speaker.Run(ctx, speakIntents, mouthCmds, spoken) })
 	g.Go(func() error {
 		for s := range spoken {
@@ -300,7 +367,7 @@ func (c *companion) run(start func(ctx context.Context) error) error {
 		}
 		return nil
 	})
-	g.Go(func() error { return mergeCommands(ctx, c.clock.speed, limiterCmds, mimicCmds, mouthCmds) })
+	g.Go(func() error { return mergeCommands(ctx, c.clock.scale, limiterCmds, mimicCmds, mouthCmds) })
 	g.Go(func() error { return c.limiter.Run(ctx, limiterCmds) })
 	g.Go(func() error { return c.tick(ctx) })
 	g.Go(func() error { return start(ctx) })
@@ -316,9 +383,8 @@ func (c *companion) run(start func(ctx context.Context) error) error {
 
 // tick advances the engine's clock when no observation does (sensors
 // closed, nobody there), so timers such as "goodbye after leaving" fire.
-func (c *companion) tick(ctx context.Context) error {
-	period := time.Duration(float64(100*time.Millisecond) / c.clock.speed)
-	t := time.NewTicker(period)
+func (c *Companion) tick(ctx context.Context) error {
+	t := c.clock.scale.NewTicker(100 * time.Millisecond)
 	defer t.Stop()
 	for {
 		select {
@@ -334,7 +400,8 @@ func (c *companion) tick(ctx context.Context) error {
 }
 
 // route carries one engine decision to the stages and the record.
-func (c *companion) route(ctx context.Context, o behavior.Output, mimic, speak chan<- behavior.Intent) {
+func (c *Companion) route(ctx context.Context, o behavior.Output, mimic chan<- behavior.Intent,
+	mimicSettings chan<- behavior.MirrorChange, speak chan<- behavior.Intent) {
 	switch {
 	case o.Session != nil:
 		c.stats.mu.Lock()
@@ -348,7 +415,7 @@ func (c *companion) route(ctx context.Context, o behavior.Output, mimic, speak c
 		c.stats.transitions++
 		c.stats.mu.Unlock()
 		c.noteState(t.To)
-		c.records.Record(journal.Transition{At: t.At, From: string(t.From), To: string(t.To), Reason: t.Reason, Source: string(t.Source)})
+		c.records.Record(journal.TransitionOf(*t))
 	case o.Intent != nil:
 		for _, ch := range []chan<- behavior.Intent{mimic, speak} {
 			select {
@@ -360,10 +427,9 @@ func (c *companion) route(ctx context.Context, o behavior.Output, mimic, speak c
 	case o.Mirror != nil:
 		chosen := o.Mirror.Chosen
 		c.chosen.Store(&chosen)
-		// New mirror settings between intents: mimicry takes them from an
-		// intent that asks for nothing else.
+		// New mirror settings between intents go on their own channel.
 		select {
-		case mimic <- behavior.Intent{At: o.Mirror.At, Kind: behavior.IntentNone, Mirror: o.Mirror.Settings}:
+		case mimicSettings <- *o.Mirror:
 		case <-ctx.Done():
 		}
 	case o.Alert != nil:
@@ -374,8 +440,7 @@ func (c *companion) route(ctx context.Context, o behavior.Output, mimic, speak c
 			c.stats.mu.Unlock()
 		}
 		fmt.Fprintf(c.log, "kindred: alert (%s) %s: %s\n", a.Level, a.Person, a.Reason)
-		// The two vocabularies spell levels alike; journal.Level is the wire form.
-		c.records.Record(journal.Alert{At: a.At, Person: a.Person, Level: journal.Level(a.Level), Score: a.Score, Reason: a.Reason})
+		c.records.Record(journal.AlertOf(*a))
 	case o.Proposal != nil:
 		p := o.Proposal
 		text := ""
@@ -402,18 +467,14 @@ func (c *companion) route(ctx context.Context, o behavior.Output, mimic, speak c
 		}
 	case o.Acknowledged != nil:
 		k := o.Acknowledged
-		r := journal.Acknowledgement{At: k.At, By: k.By}
-		if a := k.Alert; a != nil {
-			r.Person, r.AlertLevel, r.Score, r.Reason = a.Person, journal.Level(a.Level), a.Score, a.Reason
-		}
 		fmt.Fprintf(c.log, "kindred: alert acknowledged by %s (via %s)\n", k.By, k.Source)
-		c.records.Record(r)
+		c.records.Record(journal.AcknowledgementOf(*k))
 	case o.Rejected != nil:
 		fmt.Fprintf(c.log, "kindred: %s not acted on: %s\n", o.Rejected.What, o.Rejected.Reason)
 	}
 }
 
-func (c *companion) noteState(s behavior.State) {
+func (c *Companion) noteState(s behavior.State) {
 	c.state.Store(s)
 	c.stats.mu.Lock()
 	defer c.stats.mu.Unlock()
@@ -423,7 +484,7 @@ func (c *companion) noteState(s behavior.State) {
 	}
 }
 
-func (c *companion) noteAssessment(a perception.PainAssessment) {
+func (c *Companion) noteAssessment(a perception.PainAssessment) {
 	c.stats.mu.Lock()
 	c.stats.maxPain = max(c.stats.maxPain, a.Score)
 	c.stats.mu.Unlock()
@@ -432,7 +493,7 @@ func (c *companion) noteAssessment(a perception.PainAssessment) {
 	c.records.Record(r)
 }
 
-func (c *companion) noteSpoken(s voices.Spoken) {
+func (c *Companion) noteSpoken(s voices.Spoken) {
 	if s.Failed != "" {
 		c.noteFault("voice", errors.New(s.Failed))
 	}
@@ -447,7 +508,7 @@ func (c *companion) noteSpoken(s voices.Spoken) {
 }
 
 // noteFault records a hardware or device fault; the run goes on.
-func (c *companion) noteFault(component string, err error) {
+func (c *Companion) noteFault(component string, err error) {
 	c.stats.mu.Lock()
 	c.stats.faults++
 	c.stats.mu.Unlock()
@@ -461,7 +522,7 @@ func (c *companion) noteFault(component string, err error) {
 // A deliberately configured delay (mimicry's human-like lag, in session
 // time) is not processing latency, so the observation instant is moved
 // forward by its wall-clock share before the limiter measures latency.
-func mergeCommands(ctx context.Context, speed float64, out chan<- robot.Command, ins ...<-chan robot.Command) error {
+func mergeCommands(ctx context.Context, clock *sessiontime.Clock, out chan<- robot.Command, ins ...<-chan robot.Command) error {
 	defer close(out)
 	var wg sync.WaitGroup
 	for _, in := range ins {
@@ -470,7 +531,7 @@ func mergeCommands(ctx context.Context, speed float64, out chan<- robot.Command,
 			defer wg.Done()
 			for cmd := range in {
 				if !cmd.Observed.IsZero() && cmd.Delay > 0 {
-					cmd.Observed = cmd.Observed.Add(time.Duration(float64(cmd.Delay) / speed))
+					cmd.Observed = cmd.Observed.Add(clock.Wall(cmd.Delay))
 				}
 				select {
 				case out <- cmd:
@@ -484,16 +545,13 @@ func mergeCommands(ctx context.Context, speed float64, out chan<- robot.Command,
 	return nil
 }
 
-// annotationOf turns the console's annotate command into a journal record.
+// annotationOf turns the console's annotate command into a journal record:
+// the annotation the door decoded, at the engine's time when it has none.
 func annotationOf(cmd *behavior.Command) (journal.Annotation, error) {
-	ctl, err := journal.ParseControl(cmd.Raw)
-	if err != nil {
-		return journal.Annotation{}, err
-	}
-	if ctl.Annotation == nil {
+	a, ok := journal.AnnotationOf(*cmd)
+	if !ok {
 		return journal.Annotation{}, errors.New("annotate: no annotation")
 	}
-	a := *ctl.Annotation
 	if a.At == 0 {
 		a.At = cmd.At
 	}
@@ -504,16 +562,17 @@ func annotationOf(cmd *behavior.Command) (journal.Annotation, error) {
 // (ticks, poses, faults). Observations carry their own time; the clock
 // follows the newest of them and runs on from it at the run's speed, so a
 // tick is never ahead of the media by more than the gap since the last
-// observation, however long start-up took.
+// observation, however long start-up took. The run's session clock scales
+// the time since.
 type sessionClock struct {
-	speed float64
+	scale *sessiontime.Clock
 	mu    sync.Mutex
 	at    time.Duration
 	wall  time.Time
 }
 
-func newSessionClock(speed float64) *sessionClock {
-	return &sessionClock{speed: speed, wall: time.Now()}
+func newSessionClock(scale *sessiontime.Clock) *sessionClock {
+	return &sessionClock{scale: scale, wall: time.Now()}
 }
 
 // observe moves the clock to an observation's time.
@@ -528,5 +587,5 @@ func (s *sessionClock) observe(at time.Duration) {
 func (s *sessionClock) Now() time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.at + time.Duration(float64(time.Since(s.wall))*s.speed)
+	return s.at + s.scale.Since(s.wall)
 }

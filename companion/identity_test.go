@@ -1,4 +1,4 @@
-package main
+package companion
 
 import (
 	"errors"
@@ -14,7 +14,7 @@ import (
 func TestIdentitiesAssumeTheResidentWithoutRecognisingFaces(t *testing.T) {
 	arrive := func(p string) perception.Event { return perception.Event{Kind: perception.EventArrived, Person: p} }
 	leave := func(p string) perception.Event { return perception.Event{Kind: perception.EventLeft, Person: p} }
-	id := newIdentities("ada", "Ada")
+	id := NewIdentities("ada", "Ada")
 
 	a := id.resolve(arrive("face-1"))
 	if a.Person != "ada" || a.Text != "Ada" {
@@ -41,7 +41,7 @@ func TestIdentitiesAssumeTheResidentWithoutRecognisingFaces(t *testing.T) {
 		t.Errorf("scenario person rewritten: %+v", s)
 	}
 	// Nobody assumed: every face is a stranger, never spoken to by an id.
-	none := newIdentities("", "")
+	none := NewIdentities("", "")
 	if n := none.resolve(arrive("face-1")); !strings.HasPrefix(n.Person, "visitor-") || n.Text != "" {
 		t.Errorf("no resident configured: %+v", n)
 	}
@@ -52,7 +52,7 @@ func TestIdentitiesAssumeTheResidentWithoutRecognisingFaces(t *testing.T) {
 func TestIdentitiesHandTheResidentToTheOneFaceLeft(t *testing.T) {
 	arrive := func(p string) perception.Event { return perception.Event{Kind: perception.EventArrived, Person: p} }
 	leave := func(p string) perception.Event { return perception.Event{Kind: perception.EventLeft, Person: p} }
-	id := newIdentities("ada", "Ada")
+	id := NewIdentities("ada", "Ada")
 	id.resolveAll(arrive("face-1"))
 	v := id.resolveAll(arrive("face-2"))[0].Person
 	got := id.resolveAll(leave("face-1"))
@@ -63,7 +63,7 @@ func TestIdentitiesHandTheResidentToTheOneFaceLeft(t *testing.T) {
 		t.Errorf("the face handed to Ada left as %+v (it arrived as %s)", l, v)
 	}
 	// Two strangers left: the robot cannot tell, nobody is promoted.
-	id = newIdentities("ada", "Ada")
+	id = NewIdentities("ada", "Ada")
 	id.resolveAll(arrive("face-1"))
 	id.resolveAll(arrive("face-2"))
 	id.resolveAll(arrive("face-3"))
@@ -84,8 +84,8 @@ func TestIdentitiesFollowTheCarersWord(t *testing.T) {
 	leave := func(p string, s int) perception.Event {
 		return perception.Event{At: at(s), Kind: perception.EventLeft, Person: p}
 	}
-	id := newIdentities("ada", "Ada")
-	id.addResident("bob", "Bob", true)
+	id := NewIdentities("ada", "Ada")
+	id.AddResident("bob", "Bob", true)
 	if _, _, err := id.identify(behavior.Visitor); !errors.Is(err, errNobodyInView) {
 		t.Errorf("visitor with nobody in view: %v", err)
 	}
@@ -98,7 +98,7 @@ func TestIdentitiesFollowTheCarersWord(t *testing.T) {
 		t.Fatalf("this is a visitor: %+v, %v, %v", ev, inView, err)
 	}
 	v := ev.Person
-	if p, ok := id.present(); !ok || p.person != v || p.resident || p.assumed || p.name != "" {
+	if p, ok := id.present(); !ok || p.Person != v || p.Resident || p.Assumed || p.Name != "" {
 		t.Errorf("present after the correction: %+v", p)
 	}
 	if l := id.resolveAll(leave("face-1", 1)); l[0].Person != v {
@@ -117,7 +117,7 @@ func TestIdentitiesFollowTheCarersWord(t *testing.T) {
 	if a := id.resolveAll(arrive("face-4", 7+10+1)); a[0].Person != "ada" || a[0].Text != "Ada" {
 		t.Errorf("after 11 s with nobody in view: %+v, want Ada", a[0])
 	}
-	if p, _ := id.present(); !p.assumed || !p.resident {
+	if p, _ := id.present(); !p.Assumed || !p.Resident {
 		t.Errorf("present: %+v, want Ada, assumed", p)
 	}
 	// "This is Bob" on the face in view: Bob from now on, and assumed.
@@ -125,7 +125,7 @@ func TestIdentitiesFollowTheCarersWord(t *testing.T) {
 	if err != nil || !inView || ev.Person != "bob" || ev.Text != "Bob" {
 		t.Fatalf("this is Bob: %+v, %v, %v", ev, inView, err)
 	}
-	if p, _ := id.present(); p.person != "bob" || p.assumed || !p.calibrated {
+	if p, _ := id.present(); p.Person != "bob" || p.Assumed || !p.Calibrated {
 		t.Errorf("present: %+v, want Bob, named by a carer, calibrated", p)
 	}
 	// A session with Ada started while nobody is in view: the next face.
@@ -142,7 +142,7 @@ func TestIdentitiesFollowTheCarersWord(t *testing.T) {
 // to no one else in view.
 func TestCalibratedFaceOnlyForTheResidentsTrack(t *testing.T) {
 	ada := &face.Baseline{}
-	c := &companion{ids: newIdentities("ada", "Ada"), faceBaselines: map[string]*face.Baseline{"ada": ada}}
+	c := &Companion{ids: NewIdentities("ada", "Ada"), faceBaselines: map[string]*face.Baseline{"ada": ada}}
 	c.ids.resolveAll(perception.Event{Kind: perception.EventArrived, Person: "face-1"})
 	c.ids.resolveAll(perception.Event{Kind: perception.EventArrived, Person: "face-2"})
 	if got := c.faceBaselineFor(1); got != ada {

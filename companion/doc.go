@@ -1,0 +1,12 @@
+// Package companion runs one session of the robot: it wires the stages it
+// is given (fusion, behaviour, mimicry, voice, the limiter) with typed
+// channels in one errgroup, from sources to body, and records everything.
+//
+// It declares the small interfaces it needs and holds no device: the
+// command (cmd/kindred) opens the camera, microphone, face libraries,
+// speech synthesis and body, and hands them in, so the companion builds and
+// is tested without cgo. A run is built in steps: New (the stages), Bind
+// (the run's context), AddService and AddFinisher (journal, console,
+// fleet), then Run with a start function (StartLive or PlayScenario).
+// Time is the one session clock (package sessiontime) passed in Parts.
+package companion

@@ -1,0 +1,281 @@
+package companion
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/face"
+	"github.com/kindred-hri/kindred/perception/posture"
+	"github.com/kindred-hri/kindred/perception/voice"
+	"github.com/kindred-hri/kindred/sessiontime"
+)
+
+// FaceStage finds faces in frames (face.Pipeline): out gets the faces of
+// each frame, attended first, on the goroutine that called Next.
+type FaceStage interface {
+	Run(ctx context.Context, src face.FrameSource, out func([]perception.FaceObs), events chan<- perception.Event) error
+}
+
+// VoiceStage analyses audio hops (voice.Analyzer).
+type VoiceStage interface {
+	Run(ctx context.Context, src voice.AudioSource, out func(perception.VoiceObs), events chan<- perception.Event) error
+}
+
+// Live is what a live run watches and listens to, opened by the caller
+// (cmd/kindred holds the camera, microphone and face libraries). A file
+// and a device of the same modality are not both given; nil means none.
+type Live struct {
+	// VideoFile is a recording's frames, played on the session clock;
+	// CloseVideo (may be nil) is called when it has played.
+	VideoFile  face.FrameSource
+	CloseVideo func()
+	// Camera opens the camera (again after the person opts back in); its
+	// events are the device's own (lost, back).
+	Camera func(events chan<- perception.Event) (src face.FrameSource, close func(), err error)
+	// AudioFile is a recording's audio, already paced on the session clock.
+	AudioFile voice.AudioSource
+	// Mic opens the microphone (again after the person opts back in).
+	Mic func() (src voice.AudioSource, close func(), err error)
+	// Faces builds the face stage, scoring each face against the calibrated
+	// face baseline gives for its track (nil: learn one per face).
+	Faces func(baseline func(track int) *face.Baseline) (stage FaceStage, close func(), err error)
+	// Voice builds the voice stage; live is true for a microphone.
+	Voice func(live bool) (stage VoiceStage, close func(), err error)
+}
+
+// StartLive returns a start function that feeds the companion from the
+// live sources. Each modality runs on its own: a camera that is missing or
+// lost leaves voice running, and the other way round. Files are played at
+// the session's speed; when every file has ended and no device is open
+// the run stops.
+func (c *Companion) StartLive(in Live) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		events := make(chan perception.Event, 32)
+		g, ctx := errgroup.WithContext(ctx)
+		g.Go(func() error {
+			for {
+				select {
+				case <-ctx.Done():
+					return nil
+				case e := <-events:
+					c.Event(e)
+				}
+			}
+		})
+		gate := newSensorGate()
+		c.onSensors = append(c.onSensors, gate.set)
+
+		var files sync.WaitGroup
+		switch {
+		case in.VideoFile != nil:
+			files.Add(1)
+			g.Go(func() error {
+				defer files.Done()
+				if in.CloseVideo != nil {
+					defer in.CloseVideo()
+				}
+				return c.watchVideo(ctx, in, paced(in.VideoFile, c.clock.scale), events)
+			})
+		case in.Camera != nil:
+			g.Go(func() error {
+				// The camera is closed while the person has opted out.
+				return gate.whileOn(ctx, func(ctx context.Context) error {
+					cam, closeCam, err := in.Camera(events)
+					if err != nil {
+						c.noteFault("camera", err)
+						return nil // voice and posture go on; a later opt-in tries again
+					}
+					defer closeCam()
+					return c.watchVideo(ctx, in, cam, events)
+				})
+			})
+		}
+		switch {
+		case in.AudioFile != nil:
+			files.Add(1)
+			g.Go(func() error {
+				defer files.Done()
+				return c.listen(ctx, in, in.AudioFile, false, events)
+			})
+		case in.Mic != nil:
+			g.Go(func() error {
+				return gate.whileOn(ctx, func(ctx context.Context) error {
+					mic, closeMic, err := in.Mic()
+					if err != nil {
+						c.noteFault("microphone", err)
+						return nil
+					}
+					defer closeMic()
+					return c.listen(ctx, in, mic, true, events)
+				})
+			})
+		}
+		if in.VideoFile != nil || in.AudioFile != nil {
+			g.Go(func() error {
+				files.Wait()
+				if (in.Camera == nil || in.VideoFile != nil) && (in.Mic == nil || in.AudioFile != nil) {
+					c.Stop() // only files: the session ends with them
+				}
+				return nil
+			})
+		}
+		return g.Wait()
+	}
+}
+
+// watchVideo runs the face pipeline and movement analysis on frames.
+func (c *Companion) watchVideo(ctx context.Context, in Live, src face.FrameSource, events chan<- perception.Event) error {
+	pipe, closeFace, err := in.Faces(c.faceBaselineFor)
+	if err != nil {
+		c.noteFault("face", err)
+		return nil
+	}
+	defer closeFace()
+	moves, err := posture.New(posture.DefaultOpts())
+	if err != nil {
+		return err
+	}
+	tee := &lastFrame{src: src}
+	err = pipe.Run(ctx, tee, func(faces []perception.FaceObs) {
+		var attended *perception.FaceObs
+		if len(faces) > 0 {
+			attended = &faces[0]
+			c.Face(faces[0])
+		}
+		c.Posture(moves.Update(tee.frame, attended))
+	}, events)
+	if err != nil && ctx.Err() == nil {
+		c.noteFault("video", err)
+	}
+	return nil
+}
+
+// listen runs voice analysis (and keyword spotting, when the stage has it)
+// on an audio source.
+func (c *Companion) listen(ctx context.Context, in Live, src voice.AudioSource, live bool, events chan<- perception.Event) error {
+	an, closeVoice, err := in.Voice(live)
+	if err != nil {
+		return err
+	}
+	defer closeVoice()
+	if err := an.Run(ctx, src, c.Voice, events); err != nil && ctx.Err() == nil {
+		c.noteFault("audio", err)
+	}
+	return nil
+}
+
+// lastFrame remembers the frame the pipeline is working on, so movement
+// analysis sees the same frame as the face it is anchored to. Pipeline.Run
+// calls Next and then out on one goroutine.
+type lastFrame struct {
+	src   face.FrameSource
+	frame perception.Frame
+}
+
+func (l *lastFrame) Next(ctx context.Context) (perception.Frame, error) {
+	f, err := l.src.Next(ctx)
+	l.frame = f
+	return f, err
+}
+
+// pacedVideo releases a file's frames at their media time on the session
+// clock, as a camera would deliver them.
+type pacedVideo struct {
+	src   face.FrameSource
+	clock *sessiontime.Clock
+	start time.Time
+}
+
+func paced(src face.FrameSource, clock *sessiontime.Clock) *pacedVideo {
+	return &pacedVideo{src: src, clock: clock}
+}
+
+func (p *pacedVideo) Next(ctx context.Context) (perception.Frame, error) {
+	f, err := p.src.Next(ctx)
+	if err != nil {
+		return f, err
+	}
+	if p.start.IsZero() {
+		p.start = time.Now()
+	}
+	if err := sessiontime.WaitUntil(ctx, p.clock.WallAt(p.start, f.At)); err != nil {
+		return f, err
+	}
+	f.Wall = time.Now()
+	return f, nil
+}
+
+// sensorGate closes the camera and microphone while the person has opted
+// out and reopens them when they opt back in.
+type sensorGate struct {
+	mu      sync.Mutex
+	on      bool
+	changed chan struct{}
+}
+
+func newSensorGate() *sensorGate { return &sensorGate{on: true, changed: make(chan struct{})} }
+
+func (s *sensorGate) set(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.on == on {
+		return
+	}
+	s.on = on
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+func (s *sensorGate) state() (bool, <-chan struct{}) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.on, s.changed
+}
+
+// whileOn runs use while the gate is on, cancelling it when the gate turns
+// off and starting it again when it turns back on, until ctx ends.
+func (s *sensorGate) whileOn(ctx context.Context, use func(ctx context.Context) error) error {
+	for {
+		on, changed := s.state()
+		if !on {
+			select {
+			case <-changed:
+				continue
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		uctx, cancel := context.WithCancel(ctx)
+		finished := make(chan error, 1)
+		go func() { finished <- use(uctx) }()
+		select {
+		case <-changed:
+			cancel()
+			if err := <-finished; err != nil && !errors.Is(err, context.Canceled) {
+				return err
+			}
+		case err := <-finished:
+			cancel()
+			if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, io.EOF) {
+				return err
+			}
+			// The device gave up by itself (reported as a fault); wait for
+			// the next change rather than spin.
+			select {
+			case <-changed:
+			case <-ctx.Done():
+				return nil
+			}
+		case <-ctx.Done():
+			cancel()
+			<-finished
+			return nil
+		}
+	}
+}
