@@ -61,7 +61,10 @@ const (
 )
 
 // Model names a shipped model and its licence, for summaries and doctor.
-type Model struct{ Name, Licence string }
+type Model struct {
+	Name    string `json:"name"`
+	Licence string `json:"licence"`
+}
 
 // FaceModels are the face models the mesh backend runs.
 var FaceModels = []Model{

@@ -292,7 +292,7 @@ func benchFacePipeline(ctx context.Context, tmp string, n int) (*benchFace, *ben
 	if err != nil {
 		return nil, nil, err
 	}
-	pipe, closeFace, err := openFacePipeline(4)
+	pipe, closeFace, err := openFacePipeline(4, defaultFaceBackend)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -482,7 +482,7 @@ func benchAnalyzeVideo(ctx context.Context) (*benchAnalyze, error) {
 	}
 	var res analysis
 	start := time.Now()
-	if err := analyzeVideo(ctx, path, 4, nil, hooks, &res, io.Discard); err != nil {
+	if err := analyzeVideo(ctx, path, 4, defaultFaceBackend, nil, hooks, &res, io.Discard); err != nil {
 		return nil, err
 	}
 	elapsed := time.Since(start).Seconds()

@@ -54,7 +54,7 @@ func startLive(ctx context.Context, comp *companion, f runFlags, cfg runConfig, 
 		g.Go(func() error {
 			defer files.Done()
 			defer src.Close()
-			return watchVideo(ctx, paced(src, cfg.Speed), comp, events)
+			return watchVideo(ctx, paced(src, cfg.Speed), faceBackend(cfg.FaceBackend), comp, events)
 		})
 	case f.camera >= 0:
 		g.Go(func() error {
@@ -66,7 +66,7 @@ func startLive(ctx context.Context, comp *companion, f runFlags, cfg runConfig, 
 					return nil // voice and posture go on; a later opt-in tries again
 				}
 				defer cam.Close()
-				return watchVideo(ctx, cam, comp, events)
+				return watchVideo(ctx, cam, faceBackend(cfg.FaceBackend), comp, events)
 			})
 		})
 	}
@@ -113,8 +113,8 @@ func startLive(ctx context.Context, comp *companion, f runFlags, cfg runConfig, 
 }
 
 // watchVideo runs the face pipeline and movement analysis on frames.
-func watchVideo(ctx context.Context, src face.FrameSource, comp *companion, events chan<- perception.Event) error {
-	pipe, closeFace, err := openFacePipelineWith(face.DefaultOpts.DetectEvery, comp.faceBaselineFor)
+func watchVideo(ctx context.Context, src face.FrameSource, backend faceBackend, comp *companion, events chan<- perception.Event) error {
+	pipe, closeFace, err := openFacePipelineWith(face.DefaultOpts.DetectEvery, backend, comp.faceBaselineFor)
 	if err != nil {
 		comp.noteFault("face", err)
 		return nil
