@@ -352,7 +352,7 @@ func BenchmarkMesh(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer f.Close()
-	box := image.Rect(177, 81, 268, 194)
+	box := image.Rect(177, 49, 268, 162)
 	cpuPerOp(b, func() {
 		if _, err := f.FitMesh(perception.Frame{Gray: g}, box, [2]perception.Point{}, nil); err != nil {
 			b.Fatal(err)
@@ -363,7 +363,7 @@ func BenchmarkMesh(b *testing.B) {
 func BenchmarkBlendshapes(b *testing.B) {
 	g := benchFrame(b)
 	f := fitter(b)
-	fit, err := f.FitMesh(perception.Frame{Gray: g}, image.Rect(177, 81, 268, 194), [2]perception.Point{}, nil)
+	fit, err := f.FitMesh(perception.Frame{Gray: g}, image.Rect(177, 49, 268, 162), [2]perception.Point{}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
