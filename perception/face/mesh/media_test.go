@@ -221,6 +221,21 @@ func TestMeshMapsOntoDlibsPoints(t *testing.T) {
 					t.Errorf("%s: %.1f%% of the inter-ocular distance from dlib's, want at most %.0f%%", c.name, 100*d, 100*maxMappingError)
 				}
 			}
+			// Every point but the jaw, one by one: the brows' upper edge is
+			// vaguer (dlib's own fits wander on it), so it gets more room.
+			var worst float64
+			for i := 17; i < 68; i++ {
+				d := math.Hypot(lm[i].X-ref[i].X, lm[i].Y-ref[i].Y) / iod
+				worst = max(worst, d)
+				limit := maxPointError
+				if i <= 26 {
+					limit = maxBrowError
+				}
+				if d > limit {
+					t.Errorf("point %d: %.1f%% of the inter-ocular distance from dlib's, want at most %.0f%%", i, 100*d, 100*limit)
+				}
+			}
+			t.Logf("largest single-point distance (17..67): %.1f%%", 100*worst)
 		})
 	}
 }
@@ -228,6 +243,12 @@ func TestMeshMapsOntoDlibsPoints(t *testing.T) {
 // maxMappingError bounds a mapped point's distance from dlib's, in
 // inter-ocular distances.
 const maxMappingError = 0.08
+
+// maxPointError and maxBrowError bound single points 27..67 and 17..26.
+const (
+	maxPointError = 0.14
+	maxBrowError  = 0.16
+)
 
 // Tracking: the mesh fitted from its own previous fit follows the face when
 // the image moves, with no box at all.
