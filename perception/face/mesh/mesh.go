@@ -167,15 +167,34 @@ func (f *Fitter) FitMesh(fr perception.Frame, box image.Rectangle, eyes [2]perce
 	if fr.Gray == nil || fr.Gray.Rect.Empty() {
 		return out, errors.New("mesh: empty image")
 	}
-	var c crop
-	if prev != nil && len(prev.Mesh) == meshPoints {
-		c = f.cropFromMesh(prev.Mesh)
-	} else {
-		if box.Empty() {
-			return out, errors.New("mesh: empty face box")
-		}
-		c = f.cropFromBox(box, eyes)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.open {
+		return out, ErrClosed
 	}
+	if prev != nil && len(prev.Mesh) == meshPoints {
+		return f.fit(fr, f.cropFromMesh(prev.Mesh))
+	}
+	if box.Empty() {
+		return out, errors.New("mesh: empty face box")
+	}
+	// A new face: the detector's eye keypoints level the first crop only
+	// roughly (they lean towards upright on a tilted head), so the mesh
+	// fitted there levels a second crop, as tracking would on the next
+	// frame.
+	first, err := f.fit(fr, f.cropFromBox(box, eyes))
+	if err != nil {
+		return first, err
+	}
+	if second, err := f.fit(fr, f.cropFromMesh(first.Mesh)); err == nil {
+		return second, nil
+	}
+	return first, nil
+}
+
+// fit runs the mesh (and the blendshapes) in one crop; f.mu is held.
+func (f *Fitter) fit(fr perception.Frame, c crop) (face.MeshFit, error) {
+	var out face.MeshFit
 	if !(c.side >= 8) || math.IsNaN(c.cx) || math.IsNaN(c.cy) {
 		return out, errors.New("mesh: degenerate crop")
 	}
@@ -184,11 +203,6 @@ func (f *Fitter) FitMesh(fr perception.Frame, box image.Rectangle, eyes [2]perce
 		return out, err
 	}
 	defer blob.Close()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if !f.open {
-		return out, ErrClosed
-	}
 	f.mesh.SetInput(blob, "")
 	outs := f.mesh.ForwardLayers([]string{meshOut, presenceOut})
 	defer func() {
