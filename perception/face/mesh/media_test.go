@@ -366,6 +366,7 @@ func BenchmarkDetect640x480(b *testing.B) {
 	}
 }
 
+// BenchmarkMesh is the mesh alone (no blendshapes).
 func BenchmarkMesh(b *testing.B) {
 	g := benchFrame(b)
 	f, err := NewFitter(FitterOpts{Scale: 1.5, MinPresence: 0.5})
@@ -374,10 +375,23 @@ func BenchmarkMesh(b *testing.B) {
 	}
 	defer f.Close()
 	box := image.Rect(177, 49, 268, 162)
-	cpuPerOp(b, func() {
-		if _, err := f.FitMesh(perception.Frame{Gray: g}, box, [2]perception.Point{}, nil); err != nil {
+	b.Run("new-face", func(b *testing.B) { // two passes: box, then levelled on the first mesh
+		cpuPerOp(b, func() {
+			if _, err := f.FitMesh(perception.Frame{Gray: g}, box, [2]perception.Point{}, nil); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+	b.Run("tracked", func(b *testing.B) { // one pass from the previous frame's mesh
+		prev, err := f.FitMesh(perception.Frame{Gray: g}, box, [2]perception.Point{}, nil)
+		if err != nil {
 			b.Fatal(err)
 		}
+		cpuPerOp(b, func() {
+			if _, err := f.FitMesh(perception.Frame{Gray: g}, image.Rectangle{}, [2]perception.Point{}, &prev); err != nil {
+				b.Fatal(err)
+			}
+		})
 	})
 }
 
