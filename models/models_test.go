@@ -22,6 +22,11 @@ func TestEmbeddedFilesMatchNotice(t *testing.T) {
 	}{
 		{"yamnet.onnx", YAMNet, YAMNetSHA256},
 		{"yamnet_class_map.csv", YAMNetClassMap, YAMNetClassMapSHA256},
+		{"face_detection_yunet_2023mar.onnx", YuNet, YuNetSHA256},
+		{"face_landmarks_478.onnx", FaceMesh, FaceMeshSHA256},
+		{"face_blendshapes_52.onnx", FaceBlendshapes, FaceBlendshapesSHA256},
+		{"blendshape_names.txt", BlendshapeNames, BlendshapeNamesSHA256},
+		{"blendshape_landmark_subset.txt", BlendshapeSubset, BlendshapeSubsetSHA256},
 	} {
 		sum := sha256.Sum256(tc.data)
 		if got := hex.EncodeToString(sum[:]); got != tc.want {

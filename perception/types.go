@@ -51,6 +51,30 @@ type FaceObs struct {
 	PSPI         float64 // 0..16
 	Expression   Expression
 	Wall         time.Time // when the frame entered the pipeline (latency accounting)
+	// Blendshapes are the face mesh's 52 blendshape scores (0..1, in
+	// BlendshapeNames order); zero when HasBlendshapes is false (the dlib
+	// backend gives none).
+	Blendshapes    Blendshapes
+	HasBlendshapes bool
+}
+
+// Blendshapes are MediaPipe's 52 ARKit-style blendshape coefficients, each
+// 0..1, indexed as BlendshapeNames (index 0 is "_neutral").
+type Blendshapes [52]float32
+
+// BlendshapeNames names the blendshape scores in model order (the
+// MediaPipe Face Landmarker v2 blendshape model's output order).
+var BlendshapeNames = [52]string{
+	"_neutral", "browDownLeft", "browDownRight", "browInnerUp", "browOuterUpLeft", "browOuterUpRight",
+	"cheekPuff", "cheekSquintLeft", "cheekSquintRight", "eyeBlinkLeft", "eyeBlinkRight",
+	"eyeLookDownLeft", "eyeLookDownRight", "eyeLookInLeft", "eyeLookInRight", "eyeLookOutLeft",
+	"eyeLookOutRight", "eyeLookUpLeft", "eyeLookUpRight", "eyeSquintLeft", "eyeSquintRight",
+	"eyeWideLeft", "eyeWideRight", "jawForward", "jawLeft", "jawOpen", "jawRight", "mouthClose",
+	"mouthDimpleLeft", "mouthDimpleRight", "mouthFrownLeft", "mouthFrownRight", "mouthFunnel",
+	"mouthLeft", "mouthLowerDownLeft", "mouthLowerDownRight", "mouthPressLeft", "mouthPressRight",
+	"mouthPucker", "mouthRight", "mouthRollLower", "mouthRollUpper", "mouthShrugLower",
+	"mouthShrugUpper", "mouthSmileLeft", "mouthSmileRight", "mouthStretchLeft", "mouthStretchRight",
+	"mouthUpperUpLeft", "mouthUpperUpRight", "noseSneerLeft", "noseSneerRight",
 }
 
 // VocalClass names a kind of vocalisation.
@@ -190,5 +214,20 @@ type Frame struct {
 	At   time.Duration // media or session time
 	Seq  int           // frame number from the start
 	Gray *image.Gray
-	Wall time.Time // when it entered the pipeline
+	// Color is the same frame in colour when the source has it (nil: gray
+	// only); learned face models read colour, everything else reads Gray.
+	Color *BGR
+	Wall  time.Time // when it entered the pipeline
+}
+
+// BGR is an 8-bit colour image in OpenCV's byte order: three bytes (blue,
+// green, red) a pixel, rows packed (3*W bytes a row), origin at 0,0.
+type BGR struct {
+	Pix  []byte
+	W, H int
+}
+
+// Valid reports whether Pix holds W*H pixels.
+func (b *BGR) Valid() bool {
+	return b != nil && b.W > 0 && b.H > 0 && len(b.Pix) == 3*b.W*b.H
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kindred-hri/kindred/models"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/camera"
 	"github.com/kindred-hri/kindred/perception/face"
@@ -49,7 +50,9 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 	report := fs.String("report", "", "plot PSPI, key AUs and the pain score over time: FILE.png or FILE.html")
 	detectEvery := fs.Int("detect-every", 6, "run the face detector every N frames, track landmarks in between")
 	outDir := fs.String("out-dir", "", "batch: analyse every video of --video DIR (or a quoted glob) into DIR/NAME.csv and DIR/NAME.summary.json")
-	jobs := fs.Int("jobs", 1, "batch: recordings analysed at once (each loads the face model, about 100 MB)")
+	jobs := fs.Int("jobs", 1, "batch: recordings analysed at once (each loads the face models)")
+	backend := defaultFaceBackend
+	fs.Var(&backend, "face-backend", faceBackendUsage)
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -80,7 +83,7 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 		case *audio != "" || *out != "" || *report != "" || *summary:
 			return badInput("--out-dir analyses videos only, one CSV and summary file each: drop --audio, --out, --report and --summary")
 		}
-		return analyzeBatch(ctx, e, *video, *outDir, *jobs, *detectEvery)
+		return analyzeBatch(ctx, e, *video, *outDir, *jobs, *detectEvery, backend)
 	}
 	if strings.ContainsAny(*video, "*?[") {
 		if _, err := os.Stat(*video); err != nil { // a real name may hold these characters
@@ -123,7 +126,7 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("posture and fusion: %w", err)
 	}
 	if *video != "" {
-		if err := analyzeVideo(ctx, *video, *detectEvery, csv, hooks, &res, e.stderr); err != nil {
+		if err := analyzeVideo(ctx, *video, *detectEvery, backend, csv, hooks, &res, e.stderr); err != nil {
 			return err
 		}
 		if v := res.Video; v.FramesWithFace == 0 {
@@ -175,6 +178,8 @@ type videoSummary struct {
 	FramesWithFace int          `json:"frames_with_face"`
 	ElapsedS       float64      `json:"elapsed_s"`
 	PSPI           meanMaxBlock `json:"pspi"`
+	// Models are the face models that read the video, with their licences.
+	Models []models.Model `json:"models"`
 }
 
 type meanMaxBlock struct {
@@ -206,7 +211,7 @@ type frameRow struct {
 	Pain    *float64
 }
 
-func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.Writer, hooks *frameHooks, res *analysis, stderr io.Writer) error {
+func analyzeVideo(ctx context.Context, path string, detectEvery int, backend faceBackend, csv *bufio.Writer, hooks *frameHooks, res *analysis, stderr io.Writer) error {
 	start := time.Now()
 	src, err := camera.OpenFile(path, 0)
 	if why := mediaProblem(err); why != "" {
@@ -233,12 +238,12 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, csv *bufio.
 			closeFace()
 		}
 	}()
-	pipe, closeFace, err := openFacePipeline(detectEvery)
+	pipe, closeFace, err := openFacePipeline(detectEvery, backend)
 	if err != nil {
 		return err
 	}
 	frames = detectAhead(ctx, frames, pipe.Ahead(), 32)
-	v := &videoSummary{File: path, FPS: src.FPS()}
+	v := &videoSummary{File: path, FPS: src.FPS(), Models: faceModels(backend)}
 	progress := newProgress(stderr, "analyze "+filepath.Base(path), frameCount(src), time.Now)
 	defer progress.finish()
 	if csv != nil {
@@ -326,8 +331,12 @@ func prefetch(ctx context.Context, src face.FrameSource, budget int64) <-chan de
 			f, err := src.Next(ctx)
 			n := int64(0)
 			if f.Gray != nil {
-				n = min(int64(len(f.Gray.Pix)), budget)
+				n = int64(len(f.Gray.Pix))
 			}
+			if f.Color != nil {
+				n += int64(len(f.Color.Pix))
+			}
+			n = min(n, budget)
 			if err := held.Acquire(ctx, n); err != nil {
 				return
 			}

@@ -102,7 +102,7 @@ func batchJobs(files []string, outDir string) ([]batchJob, error) {
 // command fails (exit 1) when any did. Each recording's files are staged
 // and committed on their own, so a failed one leaves nothing behind and
 // does not take the others' with it.
-func analyzeBatch(ctx context.Context, e env, video, outDir string, jobs, detectEvery int) error {
+func analyzeBatch(ctx context.Context, e env, video, outDir string, jobs, detectEvery int, backend faceBackend) error {
 	start := time.Now()
 	files, skipped, err := batchInputs(video)
 	if err != nil {
@@ -134,7 +134,7 @@ func analyzeBatch(ctx context.Context, e env, video, outDir string, jobs, detect
 			break
 		}
 		g.Go(func() error {
-			res, err := analyzeOneVideo(ctx, j, detectEvery, progress)
+			res, err := analyzeOneVideo(ctx, j, detectEvery, backend, progress)
 			mu.Lock()
 			defer mu.Unlock()
 			done++
@@ -173,7 +173,7 @@ func analyzeBatch(ctx context.Context, e env, video, outDir string, jobs, detect
 }
 
 // analyzeOneVideo writes one recording's CSV and summary, both or neither.
-func analyzeOneVideo(ctx context.Context, j batchJob, detectEvery int, progress io.Writer) (*analysis, error) {
+func analyzeOneVideo(ctx context.Context, j batchJob, detectEvery int, backend faceBackend, progress io.Writer) (*analysis, error) {
 	outs := &outputs{}
 	defer outs.discard()
 	f, err := outs.create(j.csv)
@@ -186,7 +186,7 @@ func analyzeOneVideo(ctx context.Context, j batchJob, detectEvery int, progress 
 		return nil, fmt.Errorf("posture and fusion: %w", err)
 	}
 	var res analysis
-	if err := analyzeVideo(ctx, j.in, detectEvery, csv, hooks, &res, progress); err != nil {
+	if err := analyzeVideo(ctx, j.in, detectEvery, backend, csv, hooks, &res, progress); err != nil {
 		return nil, err
 	}
 	if err := csv.Flush(); err != nil {

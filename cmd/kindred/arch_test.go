@@ -14,6 +14,7 @@ var cgoLeaves = map[string]bool{
 	"cmd/kindred":                   true, // the only place that wires leaves to the core
 	"perception/camera":             true,
 	"perception/face/dlib":          true,
+	"perception/face/mesh":          true,
 	"perception/face/pose":          true,
 	"perception/microphone":         true,
 	"perception/keywords":           true,

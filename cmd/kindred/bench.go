@@ -88,7 +88,7 @@ func benchDeps(kindred []string, devset string) (bench.Deps, func(), error) {
 				return 0, 0, err
 			}
 			var res analysis
-			if err := analyzeVideo(ctx, path, face.DefaultOpts.DetectEvery, nil, hooks, &res, io.Discard); err != nil {
+			if err := analyzeVideo(ctx, path, face.DefaultOpts.DetectEvery, defaultFaceBackend, nil, hooks, &res, io.Discard); err != nil {
 				return 0, 0, err
 			}
 			return res.Video.Frames, res.Video.FPS, nil

@@ -32,6 +32,8 @@ func calibratePerson(ctx context.Context, e env, args []string) error {
 	cam := fl.Int("camera", -1, "observe camera N")
 	audio := fl.String("audio", "", "observe a WAV file of the person's voice")
 	scen := fl.String("scenario", "", "observe a scripted person: a built-in scenario's calm start, or a scenario file")
+	backend := defaultFaceBackend
+	fl.Var(&backend, "face-backend", faceBackendUsage)
 	dir := fl.String("dir", "", "where person profiles are stored (default: the user config dir, kindred/persons)")
 	if err := fl.parse(args); err != nil {
 		return err
@@ -70,7 +72,7 @@ func calibratePerson(ctx context.Context, e env, args []string) error {
 	}
 	span := time.Duration(*seconds * float64(time.Second))
 
-	obs := &personObservations{}
+	obs := &personObservations{backend: backend}
 	var what []string
 	switch {
 	case *scen != "":
@@ -153,6 +155,7 @@ type personObservations struct {
 	faces    []perception.FaceObs
 	voices   []perception.VoiceObs
 	postures []perception.PostureObs
+	backend  faceBackend // the face models that watch
 }
 
 func (o *personObservations) Face(f perception.FaceObs)       { o.faces = append(o.faces, f) }
@@ -164,7 +167,7 @@ func (o *personObservations) Event(perception.Event)          {}
 // frames. The first posture window is left out: it has not seen enough
 // movement yet to say anything.
 func (o *personObservations) watch(ctx context.Context, src face.FrameSource, span time.Duration) error {
-	pipe, closeFace, err := openFacePipeline(face.DefaultOpts.DetectEvery)
+	pipe, closeFace, err := openFacePipeline(face.DefaultOpts.DetectEvery, o.backend)
 	if err != nil {
 		return fmt.Errorf("calibrate person: %w", err)
 	}

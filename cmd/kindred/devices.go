@@ -2,11 +2,14 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"slices"
 
+	"github.com/kindred-hri/kindred/models"
 	"github.com/kindred-hri/kindred/perception/face"
 	"github.com/kindred-hri/kindred/perception/face/dlib"
+	"github.com/kindred-hri/kindred/perception/face/mesh"
 	"github.com/kindred-hri/kindred/perception/face/pose"
-	"io"
 
 	"github.com/kindred-hri/kindred/voices"
 	"github.com/kindred-hri/kindred/voices/espeak"
@@ -32,19 +35,93 @@ func openVoice(log io.Writer) (voices.Synthesizer, voices.Player, error) {
 // shrinks frames to (half of 640x480).
 const firstScanWidth = 320
 
-// openFacePipeline builds the face stack every command shares: dlib's HOG
-// detector (a half-size scan first, the full-size scan only when it finds
-// nothing, so a small, far face is still found at a quarter of the cost),
-// its 68-point landmarks, and solvePnP head pose. The 100 MB shape model
-// loads (about 1 s) while the detector is built (about 0.4 s).
-func openFacePipeline(detectEvery int) (*face.Pipeline, func(), error) {
-	return openFacePipelineWith(detectEvery, nil)
+// faceBackend names the face stack: the licence-clean learned models
+// (YuNet, MediaPipe's mesh and blendshapes; the default) or dlib's HOG
+// detector and 68-point model (opt-in: its model's training data excludes
+// commercial use).
+type faceBackend string
+
+const (
+	faceMesh faceBackend = "mesh"
+	faceDlib faceBackend = "dlib"
+)
+
+// defaultFaceBackend is the backend every command uses unless told.
+const defaultFaceBackend = faceMesh
+
+// String and Set make a faceBackend a flag.Value that refuses other names.
+func (b *faceBackend) String() string { return string(*b) }
+func (b *faceBackend) Set(s string) error {
+	switch faceBackend(s) {
+	case faceMesh, faceDlib:
+		*b = faceBackend(s)
+		return nil
+	}
+	return fmt.Errorf("want mesh or dlib, got %q", s)
+}
+
+// faceBackendUsage is the --face-backend flag's help.
+const faceBackendUsage = "face models: mesh (YuNet + MediaPipe face mesh and blendshapes, licence-clean) or dlib (HOG + 68-point model, non-commercial training data)"
+
+// faceModels names the models a backend runs, with their licences, for the
+// analyze summary and kindred doctor.
+func faceModels(b faceBackend) []models.Model {
+	if b == faceDlib {
+		return []models.Model{
+			{Name: "dlib HOG frontal face detector", Licence: "Boost Software License 1.0 (dlib)"},
+			{Name: "dlib 68-point shape predictor (" + dlib.DefaultModel + ")", Licence: "trained on iBUG 300-W: non-commercial research use only"},
+			{Name: "solvePnP head pose (OpenCV)", Licence: "Apache-2.0 (OpenCV)"},
+		}
+	}
+	return slices.Clone(models.FaceModels)
+}
+
+// openFacePipeline builds the face stack every command shares (see
+// openFacePipelineWith).
+func openFacePipeline(detectEvery int, backend faceBackend) (*face.Pipeline, func(), error) {
+	return openFacePipelineWith(detectEvery, backend, nil)
 }
 
 // openFacePipelineWith scores each face against the calibrated neutral
 // face baseline gives for its track, when it gives one (baseline may be
 // nil), instead of learning one per face.
-func openFacePipelineWith(detectEvery int, baseline func(track int) *face.Baseline) (*face.Pipeline, func(), error) {
+//
+// The mesh backend: YuNet scanning a 320-wide copy first and the full frame
+// only when that finds nothing, MediaPipe's 478-point mesh tracked from
+// frame to frame (68 iBUG points mapped from it) with its blendshapes, and
+// solvePnP head pose on the mapped points. The models are embedded.
+//
+// The dlib backend: dlib's HOG detector (a half-size scan first, the
+// full-size scan only when it finds nothing, so a small, far face is still
+// found at a quarter of the cost), its 68-point landmarks, and solvePnP
+// head pose. The 100 MB shape model loads (about 1 s) while the detector is
+// built (about 0.4 s).
+func openFacePipelineWith(detectEvery int, backend faceBackend, baseline func(track int) *face.Baseline) (*face.Pipeline, func(), error) {
+	o := face.DefaultOpts
+	o.DetectEvery = detectEvery
+	o.BaselineFor = baseline
+	if backend == faceDlib {
+		return openDlibPipeline(o)
+	}
+	det, err := mesh.NewDetector(mesh.DefaultDetectorOpts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("face: %w", err)
+	}
+	fit, err := mesh.NewFitter(mesh.DefaultFitterOpts)
+	if err != nil {
+		det.Close()
+		return nil, nil, fmt.Errorf("face: %w", err)
+	}
+	pipe, err := face.NewPipeline(face.Fallback{First: det.Shrunk(320), Then: det}, fit, pose.New(), o)
+	if err != nil {
+		det.Close()
+		fit.Close()
+		return nil, nil, fmt.Errorf("face pipeline: %w", err)
+	}
+	return pipe, func() { det.Close(); fit.Close() }, nil
+}
+
+func openDlibPipeline(o face.Opts) (*face.Pipeline, func(), error) {
 	type loaded struct {
 		lm  *dlib.Landmarker
 		err error
@@ -60,9 +137,6 @@ func openFacePipelineWith(detectEvery int, baseline func(track int) *face.Baseli
 		fine.Close()
 		return nil, nil, fmt.Errorf("face: %w (apt-get install libdlib-data)", m.err)
 	}
-	o := face.DefaultOpts
-	o.DetectEvery = detectEvery
-	o.BaselineFor = baseline
 	pipe, err := face.NewPipeline(face.Fallback{First: fine.Shrunk(firstScanWidth), Then: fine}, m.lm, pose.New(), o)
 	if err != nil {
 		fine.Close()

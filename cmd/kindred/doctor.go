@@ -16,6 +16,7 @@ import (
 
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/perception/face/dlib"
+	"github.com/kindred-hri/kindred/perception/face/mesh"
 	"github.com/kindred-hri/kindred/perception/keywords"
 	"github.com/kindred-hri/kindred/perception/microphone"
 	"github.com/kindred-hri/kindred/robot"
@@ -45,6 +46,7 @@ type doctorNeeds struct {
 	camera, mic, speaker bool
 	journal              string // "" or "off": not used
 	broker               string
+	face                 faceBackend // the face models the run will load
 }
 
 func cmdDoctor(ctx context.Context, e env, args []string) error {
@@ -54,6 +56,8 @@ func cmdDoctor(ctx context.Context, e env, args []string) error {
 	mqtt := fs.String("mqtt", "", "also check this MQTT broker, tcp://HOST:PORT (default: the config's)")
 	jpath := fs.String("journal", "", "check this journal file (default: the config's, else the default path; off: none)")
 	live := fs.Bool("live", false, "this robot runs live: camera, microphone and speaker are required")
+	var backend faceBackend
+	fs.Var(&backend, "face-backend", faceBackendUsage+" (default: the config's, else mesh)")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -82,7 +86,10 @@ func cmdDoctor(ctx context.Context, e env, args []string) error {
 		}
 		return err
 	}
-	needs := doctorNeeds{camera: *live, mic: *live, speaker: *live, journal: *jpath, broker: *mqtt}
+	if backend == "" {
+		backend = faceBackend(cfg.FaceBackend)
+	}
+	needs := doctorNeeds{camera: *live, mic: *live, speaker: *live, journal: *jpath, broker: *mqtt, face: backend}
 	checks := doctorChecks(p, needs)
 	results, failed := runChecks(ctx, checks)
 	printDoctor(e.stdout, results)
@@ -134,19 +141,11 @@ func doctorChecks(p *robot.Profile, needs doctorNeeds) []check {
 				if !strings.HasPrefix(v, "4.") {
 					return "", fmt.Errorf("OpenCV %s; Kindred is built for 4.6", v)
 				}
-				// The face stack is dlib's HOG detector and landmarks
-				// (checked next); no cascade file is used at run time.
+				// The face stack's models are checked next; no cascade
+				// file is used at run time.
 				return "OpenCV " + v, nil
 			}},
-		{name: "face model", required: true, fix: fmt.Sprintf(aptFix, "libdlib-data"),
-			run: func(context.Context) (string, error) {
-				lm, err := dlib.OpenLandmarker(dlib.DefaultModel)
-				if err != nil {
-					return "", err
-				}
-				lm.Close()
-				return "dlib 68-point landmarks " + dlib.DefaultModel, nil
-			}},
+		faceModelCheck(needs.face),
 		{name: "speech", required: true, fix: fmt.Sprintf(aptFix, "espeak-ng libespeak-ng1"),
 			run: func(ctx context.Context) (string, error) {
 				eng, err := espeak.Open()
@@ -329,4 +328,41 @@ func journalCheck(ctx context.Context, path string) (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// faceModelCheck loads the chosen backend's face models and names them with
+// their licences. dlib's model is needed only when dlib is chosen.
+func faceModelCheck(b faceBackend) check {
+	names := func() string {
+		var parts []string
+		for _, m := range faceModels(b) {
+			parts = append(parts, m.Name+" ["+m.Licence+"]")
+		}
+		return strings.Join(parts, "; ")
+	}
+	if b == faceDlib {
+		return check{name: "face model", required: true, fix: fmt.Sprintf(aptFix, "libdlib-data"),
+			run: func(context.Context) (string, error) {
+				lm, err := dlib.OpenLandmarker(dlib.DefaultModel)
+				if err != nil {
+					return "", err
+				}
+				lm.Close()
+				return names(), nil
+			}}
+	}
+	return check{name: "face model", required: true, fix: "rebuild kindred: the mesh models are embedded (models/)",
+		run: func(context.Context) (string, error) {
+			det, err := mesh.NewDetector(mesh.DefaultDetectorOpts)
+			if err != nil {
+				return "", err
+			}
+			det.Close()
+			fit, err := mesh.NewFitter(mesh.DefaultFitterOpts)
+			if err != nil {
+				return "", err
+			}
+			fit.Close()
+			return names(), nil
+		}}
 }

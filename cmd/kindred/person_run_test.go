@@ -23,13 +23,18 @@ func TestCalibratedPersonIsRecognisedInALiveRun(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, "config"))
 	t.Setenv("HOME", home)
-	if code, _, stderr := runKindred(t, "calibrate", "person", "--name", "Mega Mind", "--video", video, "--seconds", "8"); code != 0 {
+	// Pinned to the dlib backend: a calibrated baseline moves only the
+	// landmark-geometry AU columns, and under the mesh backend most columns
+	// come from blendshapes, which no baseline holds yet (open work in
+	// perception/face/baseline.go), so the PSPI difference this test looks
+	// for is not there with the mesh.
+	if code, _, stderr := runKindred(t, "calibrate", "person", "--name", "Mega Mind", "--video", video, "--seconds", "8", "--face-backend", "dlib"); code != 0 {
 		t.Fatalf("calibrate: exit %d: %s", code, stderr)
 	}
 	run := func(extra ...string) (person string, meanPSPI float64, stderr string) {
 		t.Helper()
 		jpath := filepath.Join(home, "j"+strings.Join(extra, "")+".db")
-		args := append([]string{"run", "--video", video, "--speed", "4", "--console", "off", "--journal", jpath}, extra...)
+		args := append([]string{"run", "--video", video, "--speed", "4", "--console", "off", "--journal", jpath, "--face-backend", "dlib"}, extra...)
 		code, _, stderr := runKindred(t, args...)
 		if code != 0 {
 			t.Fatalf("run %v: exit %d: %s", extra, code, stderr)

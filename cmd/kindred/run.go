@@ -44,6 +44,7 @@ type runFlags struct {
 	person                      string
 	tlsCert, tlsKey             string
 	insecureHTTP                bool
+	faceBackend                 string
 	consoleTLS                  *tls.Config // loaded from tlsCert and tlsKey
 }
 
@@ -70,6 +71,7 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	fs.BoolVar(&f.printFSM, "print-fsm", false, "print the behaviour state machine as a Mermaid diagram and exit")
 	fs.StringVar(&f.lang, "lang", "", "language of speech: en, de, fr, es, zh")
 	fs.StringVar(&f.persona, "persona", "", "voice persona name or YAML file")
+	fs.StringVar(&f.faceBackend, "face-backend", "", faceBackendUsage+" (default mesh)")
 	fs.StringVar(&f.person, "person", "", "the person this session is with (a calibrated person's id): the face the camera sees is taken to be them")
 	if err := fs.parse(args); err != nil {
 		return err
@@ -79,6 +81,12 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	}
 	if f.person != "" && calibration.PersonID(f.person) != f.person {
 		return badInput("--person %q is not a person id; kindred calibrate person prints the id (e.g. ada-lovelace)", f.person)
+	}
+	if f.faceBackend != "" {
+		var fb faceBackend
+		if err := fb.Set(f.faceBackend); err != nil {
+			return badInput("--face-backend: %v", err)
+		}
 	}
 	cfg, err := loadRunConfig(f.config)
 	if err != nil {
@@ -119,6 +127,7 @@ func overrideConfig(cfg *runConfig, f *runFlags) {
 	set(&cfg.Lang, f.lang)
 	set(&cfg.Persona, f.persona)
 	set(&cfg.Primary, f.person)
+	set(&cfg.FaceBackend, f.faceBackend)
 	if f.speed != 0 {
 		cfg.Speed = f.speed
 	}
@@ -214,7 +223,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 		loop := cfg.Scenario == "" || f.forDur.d > 0
 		start = comp.PlayScenario(scen.Name, scenario.NewPlayer(scen), scenario.PlayOpts{Loop: loop, For: f.forDur.d})
 	} else {
-		in, err := openLive(comp, f, scale)
+		in, err := openLive(comp, f, faceBackend(cfg.FaceBackend), scale)
 		if err != nil {
 			return err
 		}

@@ -23,10 +23,10 @@ import (
 // now (a bad file is bad input), the camera and microphone each time the
 // companion asks (at start and after the person opts back in), and the
 // face and voice stages. Files are paced on the session clock.
-func openLive(comp *companion.Companion, f runFlags, scale *sessiontime.Clock) (companion.Live, error) {
+func openLive(comp *companion.Companion, f runFlags, backend faceBackend, scale *sessiontime.Clock) (companion.Live, error) {
 	in := companion.Live{
 		Faces: func(baseline func(track int) *face.Baseline) (companion.FaceStage, func(), error) {
-			return openFacePipelineWith(face.DefaultOpts.DetectEvery, baseline)
+			return openFacePipelineWith(face.DefaultOpts.DetectEvery, backend, baseline)
 		},
 		Voice: func(live bool) (companion.VoiceStage, func(), error) { return openListener(comp, live) },
 	}

@@ -44,6 +44,9 @@ type runConfig struct {
 	// MQTTControl takes commands from kindred/<robot>/control; off by
 	// default, and refused at start unless the broker connection is secured.
 	MQTTControl bool `yaml:"mqtt_control"`
+
+	// FaceBackend names the face models: mesh (default) or dlib.
+	FaceBackend string `yaml:"face_backend"`
 }
 
 func defaultRunConfig() runConfig {
@@ -55,6 +58,7 @@ func defaultRunConfig() runConfig {
 	c.Speed = 1
 	c.Console = "127.0.0.1:8080"
 	c.Behavior = behavior.DefaultConfig()
+	c.FaceBackend = string(defaultFaceBackend)
 	return c
 }
 
@@ -96,6 +100,10 @@ func (c runConfig) validate() error {
 	}
 	if c.Primary != "" && calibration.PersonID(c.Primary) != c.Primary {
 		return fmt.Errorf("primary: %q is not a person id (lower-case letters, digits and dashes)", c.Primary)
+	}
+	var fb faceBackend
+	if err := fb.Set(c.FaceBackend); err != nil {
+		return fmt.Errorf("face_backend: %v", err)
 	}
 	if c.Retain < 0 {
 		return fmt.Errorf("retain_days: %d is negative", c.Retain)

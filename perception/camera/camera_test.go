@@ -157,16 +157,16 @@ func (f *flaky) opener() (device, error) {
 	return f, nil
 }
 
-func (f *flaky) read() (*image.Gray, error) {
+func (f *flaky) read() (picture, error) {
 	if !f.open {
 		f.t.Fatal("read from a closed camera")
 	}
 	if f.delivered == f.framesOK {
 		f.delivered++ // fail once
-		return nil, errors.New("select timeout")
+		return picture{}, errors.New("select timeout")
 	}
 	f.delivered++
-	return image.NewGray(image.Rect(0, 0, 4, 4)), nil
+	return picture{gray: image.NewGray(image.Rect(0, 0, 4, 4))}, nil
 }
 
 func (f *flaky) close() error {

@@ -6,7 +6,41 @@ import (
 	"image"
 
 	"gocv.io/x/gocv"
+
+	"github.com/kindred-hri/kindred/perception"
 )
+
+// picture is one decoded frame: gray always, colour when the source has it.
+type picture struct {
+	gray  *image.Gray
+	color *perception.BGR
+}
+
+// pictureOf copies a decoded Mat (BGR, BGRA or gray, 8 bit) into Go
+// values: its gray image and, for a colour Mat, its BGR pixels.
+func pictureOf(m gocv.Mat) (picture, error) {
+	g, err := grayOf(m)
+	if err != nil || m.Channels() == 1 {
+		return picture{gray: g}, err
+	}
+	c := m
+	if m.Channels() == 4 {
+		c = gocv.NewMat()
+		defer c.Close()
+		gocv.CvtColor(m, &c, gocv.ColorBGRAToBGR)
+	}
+	w, h := c.Cols(), c.Rows()
+	data, err := c.DataPtrUint8()
+	if err != nil {
+		return picture{}, fmt.Errorf("frame pixels: %w", err)
+	}
+	bgr := &perception.BGR{Pix: make([]byte, 3*w*h), W: w, H: h}
+	step := c.Step()
+	for y := range h {
+		copy(bgr.Pix[y*3*w:(y+1)*3*w], data[y*step:y*step+3*w])
+	}
+	return picture{gray: g, color: bgr}, nil
+}
 
 // grayOf copies a decoded Mat (BGR, BGRA or gray, 8 bit) into a Go gray image.
 func grayOf(m gocv.Mat) (*image.Gray, error) {

@@ -56,7 +56,7 @@ type Video struct {
 	fps    float64
 	count  int
 	seq    int
-	first  *image.Gray // read at open to prove the file decodes
+	first  *picture // read at open to prove the file decodes
 	closed bool
 }
 
@@ -86,13 +86,17 @@ func OpenVideo(path string) (*Video, error) {
 	return v, nil
 }
 
-func (v *Video) read() (*image.Gray, error) {
+func (v *Video) read() (*picture, error) {
 	m := gocv.NewMat()
 	defer m.Close()
 	if !v.vc.Read(&m) || m.Empty() {
 		return nil, io.EOF
 	}
-	return grayOf(m)
+	p, err := pictureOf(m)
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
 }
 
 // Next returns the next frame, io.EOF after the last.
@@ -114,7 +118,7 @@ func (v *Video) Next(ctx context.Context) (perception.Frame, error) {
 			return perception.Frame{}, fmt.Errorf("camera: %s frame %d: %w", v.path, v.seq, err)
 		}
 	}
-	f := perception.Frame{At: mediaTime(v.seq, v.fps), Seq: v.seq, Gray: g, Wall: time.Now()}
+	f := perception.Frame{At: mediaTime(v.seq, v.fps), Seq: v.seq, Gray: g.gray, Color: g.color, Wall: time.Now()}
 	v.seq++
 	return f, nil
 }
@@ -188,17 +192,17 @@ func OpenImages(path string, fps float64) (*Images, error) {
 
 // decodeImage decodes PNG and JPEG in Go (libpng would print warnings about
 // colour profiles on stderr, mid-CLI output) and anything else through OpenCV.
-func decodeImage(path string) (*image.Gray, error) {
+func decodeImage(path string) (picture, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".png", ".jpg", ".jpeg":
 		return decodeGo(path)
 	}
-	m := gocv.IMRead(path, gocv.IMReadGrayScale)
+	m := gocv.IMRead(path, gocv.IMReadColor)
 	defer m.Close()
 	if m.Empty() {
-		return nil, fmt.Errorf("camera: %s: %w", path, ErrNotMedia)
+		return picture{}, fmt.Errorf("camera: %s: %w", path, ErrNotMedia)
 	}
-	return grayOf(m)
+	return pictureOf(m)
 }
 
 // Next decodes the next image, io.EOF after the last.
@@ -213,7 +217,7 @@ func (s *Images) Next(ctx context.Context) (perception.Frame, error) {
 	if err != nil {
 		return perception.Frame{}, err
 	}
-	f := perception.Frame{At: mediaTime(s.seq, s.fps), Seq: s.seq, Gray: g, Wall: time.Now()}
+	f := perception.Frame{At: mediaTime(s.seq, s.fps), Seq: s.seq, Gray: g.gray, Color: g.color, Wall: time.Now()}
 	s.seq++
 	return f, nil
 }
@@ -227,20 +231,27 @@ func (s *Images) Len() int { return len(s.paths) }
 // Close does nothing: images are read one at a time.
 func (s *Images) Close() error { return nil }
 
-func decodeGo(path string) (*image.Gray, error) {
+func decodeGo(path string) (picture, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("camera: %w", err)
+		return picture{}, fmt.Errorf("camera: %w", err)
 	}
 	defer f.Close()
 	img, _, err := image.Decode(f)
 	if err != nil {
-		return nil, fmt.Errorf("camera: %s: %w (%v)", path, ErrNotMedia, err)
+		return picture{}, fmt.Errorf("camera: %s: %w (%v)", path, ErrNotMedia, err)
 	}
 	if g, ok := img.(*image.Gray); ok {
-		return g, nil
+		return picture{gray: g}, nil
 	}
-	g := image.NewGray(img.Bounds())
-	draw.Draw(g, g.Bounds(), img, img.Bounds().Min, draw.Src)
-	return g, nil
+	b := img.Bounds()
+	g := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(g, g.Bounds(), img, b.Min, draw.Src)
+	rgba := image.NewRGBA(g.Bounds())
+	draw.Draw(rgba, rgba.Bounds(), img, b.Min, draw.Src)
+	bgr := &perception.BGR{Pix: make([]byte, 3*b.Dx()*b.Dy()), W: b.Dx(), H: b.Dy()}
+	for i := range b.Dx() * b.Dy() {
+		bgr.Pix[3*i], bgr.Pix[3*i+1], bgr.Pix[3*i+2] = rgba.Pix[4*i+2], rgba.Pix[4*i+1], rgba.Pix[4*i]
+	}
+	return picture{gray: g, color: bgr}, nil
 }

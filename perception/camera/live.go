@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"time"
 
 	"gocv.io/x/gocv"
@@ -14,7 +13,7 @@ import (
 
 // device is an opened camera: the seam between the retry logic and gocv.
 type device interface {
-	read() (*image.Gray, error)
+	read() (picture, error)
 	close() error
 }
 
@@ -100,7 +99,7 @@ func (c *Camera) Next(ctx context.Context) (perception.Frame, error) {
 			}
 			c.dev = dev
 		}
-		g, err := c.dev.read()
+		pic, err := c.dev.read()
 		if err != nil {
 			if cerr := c.dev.close(); cerr != nil {
 				err = fmt.Errorf("%w (closing it: %v)", err, cerr)
@@ -124,7 +123,7 @@ func (c *Camera) Next(ctx context.Context) (perception.Frame, error) {
 				return perception.Frame{}, err
 			}
 		}
-		f := perception.Frame{At: now.Sub(c.start), Seq: c.seq, Gray: g, Wall: now}
+		f := perception.Frame{At: now.Sub(c.start), Seq: c.seq, Gray: pic.gray, Color: pic.color, Wall: now}
 		c.seq++
 		return f, nil
 	}
@@ -170,13 +169,13 @@ func (c *Camera) Close() error {
 // capture is a gocv camera.
 type capture struct{ vc *gocv.VideoCapture }
 
-func (c *capture) read() (*image.Gray, error) {
+func (c *capture) read() (picture, error) {
 	m := gocv.NewMat()
 	defer m.Close()
 	if !c.vc.Read(&m) || m.Empty() {
-		return nil, errors.New("camera delivered no frame")
+		return picture{}, errors.New("camera delivered no frame")
 	}
-	return grayOf(m)
+	return pictureOf(m)
 }
 
 func (c *capture) close() error { return c.vc.Close() }

@@ -4,8 +4,12 @@
 //
 // It is pure Go. The image work that needs native libraries sits behind three
 // small interfaces declared here and implemented by cgo leaves: Detector
-// (face/dlib's HOG), Landmarker (face/dlib's shape predictor) and PoseEstimator (face/pose, OpenCV's solvePnP against
-// GenericFace). Tests drive the pipeline with fakes of those.
+// (face/mesh's YuNet, face/dlib's HOG),
+// Landmarker (face/mesh's MediaPipe face mesh, a MeshFitter that also tracks
+// mesh to mesh and gives blendshapes; face/dlib's shape predictor) and
+// PoseEstimator (face/pose, OpenCV's solvePnP against GenericFace). Tests
+// drive the pipeline with fakes of those. With blendshapes, BlendAUs reads
+// most AU columns from them (blend.go).
 //
 // Action units are measured relative to the same person's neutral face
 // (Baseline: from calibration, or learnt online as a median over calm

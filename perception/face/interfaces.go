@@ -11,6 +11,9 @@ import (
 type Detection struct {
 	Box   image.Rectangle
 	Score float64 // 0..1
+	// Eyes are the eye centres, image-left first, when the detector finds
+	// them (zero otherwise): a mesh fit levels its crop on them.
+	Eyes [2]perception.Point
 }
 
 // Detector finds faces in a gray image. Boxes are in the image's coordinates.

@@ -110,6 +110,7 @@ type track struct {
 	missed int
 	learn  learner
 	eyes   eyeState
+	mesh   *MeshFit // the last mesh fit, when the Landmarker is a MeshFitter
 }
 
 // NewPipeline wires the leaves. pose may be nil: faces are then taken as frontal.
@@ -146,9 +147,9 @@ func (p *Pipeline) Process(f perception.Frame) []perception.FaceObs {
 	p.frames++
 	p.force = false
 	if detect {
-		p.detectAndMatch(img, f.At)
+		p.detectAndMatch(f)
 	} else {
-		p.trackAll(img, f.At)
+		p.trackAll(f)
 	}
 	p.dedupe(f.At)
 	slices.SortStableFunc(p.tracks, func(a, b *track) int { return area(b.box) - area(a.box) })
@@ -291,13 +292,13 @@ func suppress(dets []Detection) []Detection {
 
 // trackAll refits every track's landmarks in the box its last landmarks
 // predict, dropping tracks whose new fit is implausible.
-func (p *Pipeline) trackAll(img *image.Gray, at time.Duration) {
+func (p *Pipeline) trackAll(f perception.Frame) {
 	kept := p.tracks[:0]
 	for _, t := range p.tracks {
-		if p.refit(img, t, t.predictBox()) {
+		if p.refit(f, t, t.predictBox(), [2]perception.Point{}) {
 			kept = append(kept, t)
 		} else {
-			p.lose(t, at)
+			p.lose(t, f.At)
 			p.force = true
 		}
 	}
@@ -306,21 +307,21 @@ func (p *Pipeline) trackAll(img *image.Gray, at time.Duration) {
 
 // refit fits landmarks in box and accepts them if they are plausible next to
 // the track's last ones.
-func (p *Pipeline) refit(img *image.Gray, t *track, box image.Rectangle) bool {
-	if !textured(img, box) {
+func (p *Pipeline) refit(f perception.Frame, t *track, box image.Rectangle, eyes [2]perception.Point) bool {
+	if !textured(f.Gray, box) {
 		return false
 	}
-	lm, err := p.lm.Landmarks(img, box)
-	p.stats.LandmarkFits++
+	lm, mesh, err := p.fit(f, box, eyes, t.mesh)
 	if err != nil || !plausible(&lm, box, &t.lm) {
 		return false
 	}
-	t.lm = lm
+	t.lm, t.mesh = lm, mesh
 	t.box = box
 	return true
 }
 
-func (p *Pipeline) detectAndMatch(img *image.Gray, at time.Duration) {
+func (p *Pipeline) detectAndMatch(f perception.Frame) {
+	img, at := f.Gray, f.At
 	boxes := make([]image.Rectangle, len(p.tracks))
 	for i, t := range p.tracks {
 		boxes[i] = t.box
@@ -347,7 +348,7 @@ func (p *Pipeline) detectAndMatch(img *image.Gray, at time.Duration) {
 		}
 		if best >= 0 {
 			t := p.tracks[best]
-			if p.refit(img, t, d.Box) {
+			if p.refit(f, t, d.Box, d.Eyes) {
 				matched[best] = true
 				t.missed, t.score = 0, d.Score
 				t.rel = relation(d.Box, &t.lm)
@@ -357,8 +358,7 @@ func (p *Pipeline) detectAndMatch(img *image.Gray, at time.Duration) {
 		if len(p.tracks) >= p.opts.MaxFaces*2 {
 			continue
 		}
-		lm, err := p.lm.Landmarks(img, d.Box)
-		p.stats.LandmarkFits++
+		lm, mesh, err := p.fit(f, d.Box, d.Eyes, nil)
 		if err != nil || !plausible(&lm, d.Box, nil) {
 			continue
 		}
@@ -367,7 +367,7 @@ func (p *Pipeline) detectAndMatch(img *image.Gray, at time.Duration) {
 			t = &track{id: p.nextID}
 			p.nextID++
 		}
-		t.box, t.lm, t.score, t.missed = d.Box, lm, d.Score, 0
+		t.box, t.lm, t.mesh, t.score, t.missed = d.Box, lm, mesh, d.Score, 0
 		t.rel = relation(d.Box, &lm)
 		p.tracks = append(p.tracks, t)
 		matched = append(matched, true)
@@ -376,7 +376,7 @@ func (p *Pipeline) detectAndMatch(img *image.Gray, at time.Duration) {
 	for i, t := range p.tracks {
 		if !matched[i] {
 			t.missed++
-			if t.missed > p.opts.LoseAfter || !p.refit(img, t, t.predictBox()) {
+			if t.missed > p.opts.LoseAfter || !p.refit(f, t, t.predictBox(), [2]perception.Point{}) {
 				p.lose(t, at)
 				continue
 			}
@@ -418,6 +418,10 @@ func (p *Pipeline) observe(f perception.Frame, t *track) perception.FaceObs {
 	}
 	closed := eyesClosed(feat, base.Neutral, o.Pose, &p.opts)
 	aus, ev := scoreAUs(feat, base.Neutral, closed)
+	if t.mesh != nil && t.mesh.HasBlendshapes {
+		o.Blendshapes, o.HasBlendshapes = t.mesh.Blendshapes, true
+		aus = BlendAUs(&o.Blendshapes, aus)
+	}
 	aus.AU43 = t.eyes.update(f.At, closed, p.opts.MinEyesClosed)
 	o.AU = aus
 	o.PSPI = aus.PSPI()

@@ -1,0 +1,99 @@
+package face
+
+import (
+	"errors"
+	"image"
+	"testing"
+
+	"github.com/kindred-hri/kindred/perception"
+)
+
+// meshFake is a recording fake MeshFitter over scripted: it answers as the
+// scripted landmarker does, records the prev mesh and eyes each call got,
+// and says "no face" once told the face is gone.
+type meshFake struct {
+	*scripted
+	gone  bool
+	calls []meshCall
+	blend perception.Blendshapes
+}
+
+type meshCall struct {
+	hadPrev bool
+	eyes    [2]perception.Point
+	colour  bool
+}
+
+var errFakeNoFace = errors.New("fake mesh: no face in the crop")
+
+func (m *meshFake) FitMesh(f perception.Frame, box image.Rectangle, eyes [2]perception.Point, prev *MeshFit) (MeshFit, error) {
+	m.calls = append(m.calls, meshCall{hadPrev: prev != nil, eyes: eyes, colour: f.Color != nil})
+	if m.gone {
+		return MeshFit{}, errFakeNoFace
+	}
+	if prev != nil {
+		box = faceBox(&prev.Landmarks)
+	}
+	lm, err := m.Landmarks(f.Gray, box)
+	if err != nil {
+		return MeshFit{}, err
+	}
+	return MeshFit{Landmarks: lm, Mesh: make([]Point3, 478), Blendshapes: m.blend, HasBlendshapes: true, Presence: 0.9}, nil
+}
+
+// The pipeline hands a MeshFitter the detector's eyes on a new face and the
+// track's last mesh afterwards (tracking), the frame's colour, puts the
+// blendshapes on the observation and reads the AUs from them, and drops the
+// track the moment the mesh says the face has gone.
+func TestPipelineTracksThroughAMeshFitter(t *testing.T) {
+	s := &scripted{t: t, poses: []perception.HeadPose{{}}}
+	eyes := [2]perception.Point{{X: 300, Y: 230}, {X: 340, Y: 230}}
+	det := detectorFunc(func(g *image.Gray) ([]Detection, error) {
+		d, err := s.Detect(g)
+		for i := range d {
+			d[i].Eyes = eyes
+		}
+		return d, err
+	})
+	m := &meshFake{scripted: s}
+	m.blend[bsBrowDownLeft], m.blend[bsBrowDownRight] = 0.8, 0.8
+	p, err := NewPipeline(det, m, s, DefaultOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.show(perspectiveFace(neutralFace, perception.HeadPose{}))
+	colour := &perception.BGR{Pix: make([]byte, 3*640*480), W: 640, H: 480}
+	for i := range 3 {
+		f := frameAt(i, 30)
+		f.Color = colour
+		obs := p.Process(f)
+		if len(obs) != 1 {
+			t.Fatalf("frame %d: %d faces, want 1", i, len(obs))
+		}
+		if !obs[0].HasBlendshapes || obs[0].Blendshapes[bsBrowDownLeft] != 0.8 {
+			t.Errorf("frame %d: blendshapes %v not on the observation", i, obs[0].Blendshapes[:4])
+		}
+		if obs[0].AU.AU04 < 4.99 {
+			t.Errorf("frame %d: AU04 %.2f, want 5 from browDown 0.8", i, obs[0].AU.AU04)
+		}
+	}
+	if len(m.calls) != 3 {
+		t.Fatalf("%d mesh fits for 3 frames: %+v", len(m.calls), m.calls)
+	}
+	if c := m.calls[0]; c.hadPrev || c.eyes != eyes || !c.colour {
+		t.Errorf("first fit %+v: want no previous mesh, the detector's eyes, colour", c)
+	}
+	for i, c := range m.calls[1:] {
+		if !c.hadPrev || !c.colour {
+			t.Errorf("fit %d %+v: want the previous mesh and colour", i+1, c)
+		}
+	}
+	m.gone = true
+	if obs := p.Process(frameAt(3, 30)); len(obs) != 0 {
+		t.Errorf("the mesh said the face had gone, yet %d faces", len(obs))
+	}
+}
+
+type detectorFunc func(*image.Gray) ([]Detection, error)
+
+func (f detectorFunc) Detect(g *image.Gray) ([]Detection, error) { return f(g) }
