@@ -25,6 +25,14 @@ type AudioSource interface {
 // to reopen it.
 var ErrSourceLost = errors.New("audio source lost")
 
+// LaughHoldsWords is how long after the labeller last named laughter a
+// spotted keyword is taken to be part of the laugh and sent on no events
+// channel: on the dev set's 129 s of laughter, pocketsphinx's keyword
+// search heard 14 "ouch", 4 "stop", 2 "it hurts" and 1 "help", and a
+// "stop" would opt the person out. The labeller judges 0.975 s windows
+// every 0.48 s, so its latest answer is at most about a second old.
+const LaughHoldsWords = 1500 * time.Millisecond
+
 // Keyword is one spotted phrase and the media time it ended.
 type Keyword struct {
 	Text string
@@ -65,11 +73,15 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 		utts = newUtterances(a.opts.OnUtterance)
 		utts.origin = a.start
 	}
+	var laughAt time.Duration = -1 // media time the labeller last named laughter
 	emit := func(chunk []float32, at time.Duration, obs []perception.VoiceObs, wall time.Time) {
 		if a.opts.Labeller != nil {
 			if v, ok := a.opts.Labeller.Label(chunk, at, a.Hops()); ok {
 				for i := range obs {
 					obs[i].Vocalisation = v
+				}
+				if v.Class == perception.VocalLaugh {
+					laughAt = at
 				}
 			}
 		}
@@ -123,6 +135,12 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 				}
 				for _, k := range kws {
 					pending = append(pending, k.Text)
+					if laughAt >= 0 && k.At-laughAt <= LaughHoldsWords {
+						// Heard in laughter: the word stays on its hop (the
+						// record shows it) but is no command: the spotter
+						// hears "stop" and "ouch" in laughs.
+						continue
+					}
 					if err := send(perception.Event{At: k.At, Kind: perception.EventKeyword, Text: k.Text, Modality: perception.ModVoice}); err != nil {
 						return nil
 					}

@@ -280,3 +280,49 @@ func TestRunLetsTheLabellerNameHops(t *testing.T) {
 		})
 	}
 }
+
+// A keyword the spotter hears while the labeller says the person is
+// laughing is no command: it stays on its hop but no event goes out, so a
+// "stop" in a laugh does not opt anyone out. The same word in speech does.
+func TestRunHoldsWordsHeardInLaughter(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		class     perception.VocalClass
+		wantEvent bool
+	}{
+		{"laughing", perception.VocalLaugh, false},
+		{"speaking", perception.VocalSpeech, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := DefaultOpts()
+			o.Keywords = &fakeSpotter{t: t, at: 600 * time.Millisecond}
+			o.Labeller = &recordingLabeller{ok: true, says: perception.Vocalisation{Class: tc.class}}
+			a, err := NewAnalyzer(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			events := make(chan perception.Event, 8)
+			var onHop int
+			if err := a.Run(t.Context(), NewSliceSource(tone(180, 1, 0.3)), func(ob perception.VoiceObs) {
+				if ob.Keyword != "" {
+					onHop++
+				}
+			}, events); err != nil {
+				t.Fatal(err)
+			}
+			close(events)
+			var words int
+			for ev := range events {
+				if ev.Kind == perception.EventKeyword {
+					words++
+				}
+			}
+			if got := words == 1; got != tc.wantEvent {
+				t.Errorf("%d keyword events while %s, want event %v", words, tc.class, tc.wantEvent)
+			}
+			if onHop != 1 {
+				t.Errorf("the word is on %d hops, want 1 (the record keeps it)", onHop)
+			}
+		})
+	}
+}
