@@ -35,6 +35,9 @@ const analyzeHeader = "frame,face_id,time_s,face,confidence,x,y,w,h,yaw_deg,pitc
 	"AU01,AU02,AU04,AU06,AU07,AU09,AU10,AU12,AU15,AU25,AU26,AU43,pspi,expression," +
 	"posture_amplitude,posture_speed,posture_jerk,pain_score"
 
+// defaultDetectEvery is analyze's (and eval's) --detect-every.
+const defaultDetectEvery = 6
+
 // cmdAnalyze analyses a video (or image, or folder of images) and/or an
 // audio file offline, in media time, as fast as the machine allows. Its
 // files describe a person: they are written mode 0600, and only when the
@@ -47,7 +50,7 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 	out := fs.String("out", "", "per-frame CSV to write (with --audio also OUT.voice.csv, and only that with --audio alone)")
 	summary := fs.Bool("summary", false, "print the summary JSON object on stdout (printed anyway without --out)")
 	report := fs.String("report", "", "plot PSPI, key AUs and the pain score over time: FILE.png or FILE.html")
-	detectEvery := fs.Int("detect-every", 6, "run the face detector every N frames, track landmarks in between")
+	detectEvery := fs.Int("detect-every", defaultDetectEvery, "run the face detector every N frames, track landmarks in between")
 	outDir := fs.String("out-dir", "", "batch: analyse every video of --video DIR (or a quoted glob) into DIR/NAME.csv and DIR/NAME.summary.json")
 	jobs := fs.Int("jobs", 1, "batch: recordings analysed at once (each loads the face model, about 100 MB)")
 	if err := fs.parse(args); err != nil {

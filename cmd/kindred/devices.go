@@ -28,6 +28,10 @@ func openVoice(log io.Writer) (voices.Synthesizer, voices.Player, error) {
 	return synth, pl, nil
 }
 
+// faceBackend names the face models openFacePipeline runs, for reports
+// (kindred eval prints it beside its face figures).
+const faceBackend = "dlib HOG detector + 68-point shape predictor"
+
 // openFacePipeline builds the face stack every command shares: dlib's HOG
 // detector (a half-size scan first, the full-size scan only when it finds
 // nothing, so a small, far face is still found at a quarter of the cost),
