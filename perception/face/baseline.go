@@ -82,6 +82,16 @@ func painEnergy(cur, base Features, o *Opts) float64 {
 	return e
 }
 
+// readsPain reports whether cur is labelled pain against base.
+func readsPain(cur, base Features, o *Opts) bool {
+	closed := eyesClosed(cur, base, perception.HeadPose{}, o)
+	a, ev := scoreAUs(cur, base, closed)
+	if closed {
+		a.AU43 = 1
+	}
+	return Classify(a, ev) == perception.ExprPain
+}
+
 // Neutral-from-frames settings: the share of a recording's frames taken as
 // its neutral (the least expressive ones), and the fewest frames a neutral
 // is estimated from at all (a still or a blink of video is scored against
@@ -132,8 +142,9 @@ func NeutralOf(frames []Features, o *Opts) (b Baseline, ok bool) {
 // nothing is assumed calm, so a grimace shown from the first frame reads as
 // one. A sample is calm when the face is still (its features moved little
 // since the last sample), the voice is not distressed, and the face is
-// close to the neutral face known so far: the population's until warm,
-// then its own. The neutral is NeutralOf the calm samples of the last
+// close to the neutral face known so far: until warm, not read as pain
+// against the population's neutral face and within calmPopulation of it;
+// then within calmOwn of its own. The neutral is NeutralOf the calm samples of the last
 // learnSpan, so a lasting grimace (never calm) cannot leak into it, and a
 // few odd calm samples are outvoted.
 type learner struct {
@@ -182,7 +193,7 @@ func (l *learner) offer(at time.Duration, f Features, distressed bool, o *Opts) 
 		if Energy(f, b.Neutral, o) > calmOwn {
 			return
 		}
-	} else if painEnergy(f, populationBaseline.Neutral, o) > calmPopulation {
+	} else if painEnergy(f, populationBaseline.Neutral, o) > calmPopulation || readsPain(f, populationBaseline.Neutral, o) {
 		return
 	}
 	l.dirty = true
