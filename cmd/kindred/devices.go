@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/kindred-hri/kindred/perception/face"
 	"github.com/kindred-hri/kindred/perception/face/dlib"
@@ -38,13 +39,14 @@ const faceBackend = "dlib HOG detector + 68-point shape predictor"
 // its 68-point landmarks, and solvePnP head pose. The 100 MB shape model
 // loads (about 1 s) while the detector is built (about 0.4 s).
 func openFacePipeline(detectEvery int) (*face.Pipeline, func(), error) {
-	return openFacePipelineWith(detectEvery, nil)
+	return openFacePipelineWith(detectEvery, nil, nil)
 }
 
 // openFacePipelineWith scores each face against the calibrated neutral
 // face baseline gives for its track, when it gives one (baseline may be
-// nil), instead of learning one per face.
-func openFacePipelineWith(detectEvery int, baseline func(track int) *face.Baseline) (*face.Pipeline, func(), error) {
+// nil), instead of learning one per face; distressed (may be nil) says when
+// the voice sounded distressed, so the face is not learnt as calm then.
+func openFacePipelineWith(detectEvery int, baseline func(track int) *face.Baseline, distressed func(at time.Duration) bool) (*face.Pipeline, func(), error) {
 	type loaded struct {
 		lm  *dlib.Landmarker
 		err error
@@ -63,6 +65,7 @@ func openFacePipelineWith(detectEvery int, baseline func(track int) *face.Baseli
 	o := face.DefaultOpts
 	o.DetectEvery = detectEvery
 	o.BaselineFor = baseline
+	o.Distressed = distressed
 	pipe, err := face.NewPipeline(face.Fallback{First: fine.Shrunk(320), Then: fine}, m.lm, pose.New(), o)
 	if err != nil {
 		fine.Close()

@@ -114,7 +114,7 @@ func startLive(ctx context.Context, comp *companion, f runFlags, cfg runConfig, 
 
 // watchVideo runs the face pipeline and movement analysis on frames.
 func watchVideo(ctx context.Context, src face.FrameSource, comp *companion, events chan<- perception.Event) error {
-	pipe, closeFace, err := openFacePipelineWith(face.DefaultOpts.DetectEvery, comp.faceBaselineFor)
+	pipe, closeFace, err := openFacePipelineWith(face.DefaultOpts.DetectEvery, comp.faceBaselineFor, comp.voiceDistressed)
 	if err != nil {
 		comp.noteFault("face", err)
 		return nil
