@@ -174,9 +174,12 @@ func Classify(a perception.AUs, ev Evidence) perception.Expression {
 		smile = max(smile, 5*c.Smile)
 		upturned = upturned || c.Smile >= 0.4 && c.Frown < 0.2
 	}
-	// Laughter: a smile's mouth with the eyes crinkled but open.
+	// Laughter: a smile's mouth with the eyes crinkled but open. The inner
+	// brows raised above the outer ones (AU1 without AU2, the brows of
+	// grief; Ekman & Friesen 1978) belong to crying, not to a laugh.
 	open := max(a.AU25, a.AU26)
-	laughShape := upturned && smile >= 1.5 && squeeze == 0 && !ev.EyesClosed
+	grief := a.AU01 >= 1.5 && a.AU01 >= a.AU02+1
+	laughShape := upturned && smile >= 1.5 && squeeze == 0 && !ev.EyesClosed && !grief
 	// Pain is the brows lowered with at least two of the other parts of
 	// the pain face (Prkachin 1992, Pain 51): the orbit tightened with the
 	// cheeks raised, the nose or upper lip raised, the eyes squeezed shut
@@ -202,11 +205,11 @@ func Classify(a perception.AUs, ev Evidence) perception.Expression {
 	switch {
 	case painGated && !(laughShape && bursting):
 		return perception.ExprPain
-	case laugh || (smile >= 1.5 && upturned && brows < furrowed):
+	case laugh || (smile >= 1.5 && upturned && brows < furrowed && !grief):
 		return perception.ExprHappy
 	case a.AU01 >= 1.5 && a.AU02 >= 1 && (a.AU25 >= 1 || a.AU26 >= 1) && a.AU04 < 1:
 		return perception.ExprSurprise
-	case a.AU01 >= 1 && (a.AU15 >= 1 || a.AU04 >= 1 || (smile >= 1 && !upturned)) && !(smile >= 1 && upturned):
+	case grief || a.AU01 >= 1 && (a.AU15 >= 1 || a.AU04 >= 1 || (smile >= 1 && !upturned)) && !(smile >= 1 && upturned):
 		return perception.ExprSad
 	default:
 		return perception.ExprNeutral

@@ -193,3 +193,41 @@ func TestLearnerWaitsForCalmVoiceAndStillFace(t *testing.T) {
 		t.Errorf("neutral learnt after %v of calm, want about 2 s", at-start)
 	}
 }
+
+// crying is a crying face with the eyes open: the inner brows raised (the
+// brows of grief), the mouth pulled wide and open, the corners lifted with
+// the raised upper lip.
+func crying(m *[68]Point3) {
+	for _, i := range []int{20, 21, 22, 23} {
+		m[i].Y -= 7
+	}
+	for _, i := range []int{48, 60} {
+		m[i].X -= 6
+		m[i].Y -= 4
+	}
+	for _, i := range []int{54, 64} {
+		m[i].X += 6
+		m[i].Y -= 4
+	}
+	for _, i := range []int{49, 50, 51, 52, 53, 61, 62, 63} {
+		m[i].Y -= 4
+	}
+	for _, i := range []int{55, 56, 57, 58, 59, 65, 66, 67} {
+		m[i].Y += 4
+	}
+}
+
+// A crying mouth with pulled corners must not read happy: the corners rise
+// (AU12) as in a smile, but the inner brows raised above the outer ones say
+// grief. (With the grief cue off it reads happy and this test fails.)
+func TestCryingMouthIsNotHappy(t *testing.T) {
+	a, ev := score(t, crying, perception.HeadPose{})
+	got := Classify(a, ev)
+	t.Logf("crying: AU1 %.1f AU2 %.1f AU12 %.1f curve %+.3f: %s", a.AU01, a.AU02, a.AU12, ev.Curve, got)
+	if a.AU12 < 1.5 {
+		t.Fatalf("AU12 %.1f: the crying mouth must lift the corners for this test to mean anything", a.AU12)
+	}
+	if got == perception.ExprHappy {
+		t.Errorf("a crying face reads %s", got)
+	}
+}
