@@ -124,7 +124,9 @@ func scoreAUs(cur, base Features, closed bool) (perception.AUs, Evidence) {
 	lidUp := base.LowerLid - cur.LowerLid
 	a.AU06 = 5 * min(1, 0.75*level(lidUp, 0.008, 0.06)+0.25*level(narrow, 0.1, 0.5))
 	if !closed {
-		a.AU07 = 5 * min(1, 0.8*level(narrow, 0.08, 0.45)+0.2*level(lidUp, 0.008, 0.06))
+		// Narrowing from the upper lid alone is lids lowered (looking down,
+		// drowsiness), not the lid tightener, which raises the lower lid.
+		a.AU07 = 5 * min(1, 0.8*level(narrow, 0.08, 0.45)*lowerLidShare(cur, base)+0.2*level(lidUp, 0.008, 0.06))
 	}
 	// Nose wrinkler lifts the wings and creases the nasal root.
 	a.AU09 = 5 * min(1, 0.7*level(base.NoseWing-cur.NoseWing, 0.01, 0.07)+0.5*level(ratioUp(cur.NasalRoot, base.NasalRoot), 0.2, 1.0))
@@ -150,6 +152,23 @@ const (
 	// or rounded -0.03 to -0.2.
 	upturn = -0.02
 )
+
+// eyeWidth is an eye's width in inter-ocular distances on the generic
+// face, to turn the eye aspect ratio into a lid gap.
+const eyeWidth = 0.47
+
+// lowerLidShare is how much of the eyes' narrowing since neutral the lower
+// lid's rise accounts for, 0.3..1: 1 when the lower lid rose as far as the
+// eye narrowed, 0.3 when the upper lid came down alone.
+func lowerLidShare(cur, base Features) float64 {
+	lidUp := max(0, base.LowerLid-cur.LowerLid)
+	upper := func(f Features) float64 { return eyeWidth*f.EyeOpen - f.LowerLid }
+	drop := max(0, upper(base)-upper(cur))
+	if lidUp+drop <= 0 {
+		return 1
+	}
+	return 0.3 + 0.7*lidUp/(lidUp+drop)
+}
 
 // Classify labels an expression from several independent cues, never one
 // threshold. Pain needs the brows lowered on their reliable cues (the smile
