@@ -231,3 +231,35 @@ func TestCryingMouthIsNotHappy(t *testing.T) {
 		t.Errorf("a crying face reads %s", got)
 	}
 }
+
+// NeutralOf over a minute of 30 fps video (analyze's second pass, per
+// person) and the learner's refresh over its full ring.
+func BenchmarkNeutralOf(b *testing.B) {
+	calm, pain := Features{}, Features{}
+	for _, e := range []struct {
+		f *Features
+		x expression
+	}{{&calm, neutralFace}, {&pain, grimace}} {
+		lm := perspectiveFace(e.x, perception.HeadPose{})
+		*e.f, _ = Measure(blank, &lm, perception.HeadPose{})
+	}
+	frames := make([]Features, 1800)
+	for i := range frames {
+		frames[i] = calm
+		if i%3 == 0 {
+			frames[i] = pain
+		}
+		frames[i].EyeOpen += float64(i%7) * 0.001
+	}
+	o := DefaultOpts
+	b.Run("minute", func(b *testing.B) {
+		for b.Loop() {
+			NeutralOf(frames, &o)
+		}
+	})
+	b.Run("learner-ring", func(b *testing.B) {
+		for b.Loop() {
+			robustMedian(frames[:learnSamples], &o)
+		}
+	})
+}
