@@ -106,14 +106,25 @@ const (
 // show anything, calm or not: it ranks the frames by expression Energy,
 // first against PopulationBaseline and then against the first estimate,
 // and takes the per-feature median of the least expressive neutralShare of
-// them. A grimace held for most of a recording is not learnt as neutral
-// as long as a few calm frames are in it. ok is false with fewer than
-// minNeutralFrames frames.
+// them, leaving out frames that read as pain against the population. A
+// grimace held for most of a recording is not learnt as neutral as long as
+// a few calm frames are in it, nor one held throughout. ok is false with
+// fewer than minNeutralFrames frames, or fewer than minNeutralPicked that
+// can be calm.
 func NeutralOf(frames []Features, o *Opts) (b Baseline, ok bool) {
 	if len(frames) < minNeutralFrames {
 		return Baseline{}, false
 	}
 	ref := populationBaseline.Neutral
+	// A frame that reads pain against the population's neutral face is
+	// never a candidate: a recording that is a grimace from end to end
+	// has no neutral in it, and stays scored against the population.
+	frames = slices.DeleteFunc(slices.Clone(frames), func(f Features) bool {
+		return painEnergy(f, ref, o) > calmPopulation || readsPain(f, ref, o)
+	})
+	if len(frames) < minNeutralPicked {
+		return Baseline{}, false
+	}
 	e := make([]float64, len(frames))
 	var picked []Features
 	for range 2 {

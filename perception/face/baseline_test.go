@@ -76,6 +76,13 @@ func TestNeutralOfIgnoresALongGrimace(t *testing.T) {
 	if e := painEnergy(pain, b.Neutral, &o); e < 6 {
 		t.Errorf("the grimace reads PSPI-like %.2f against the neutral found; want at least 6", e)
 	}
+	all := make([]Features, 100)
+	for i := range all {
+		all[i] = pain
+	}
+	if b, ok := NeutralOf(all, &o); ok {
+		t.Errorf("a grimace held throughout became the neutral face %+v; want none (the population's)", b.Neutral)
+	}
 	if _, ok := NeutralOf(frames[:minNeutralFrames-1], &o); ok {
 		t.Errorf("a neutral from %d frames; a still or a blink of video must keep the population's", minNeutralFrames-1)
 	}
