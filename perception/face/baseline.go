@@ -112,8 +112,22 @@ const (
 // fewer than minNeutralFrames frames, or fewer than minNeutralPicked that
 // can be calm.
 func NeutralOf(frames []Features, o *Opts) (b Baseline, ok bool) {
-	if len(frames) < minNeutralFrames {
+	picked := LeastExpressive(frames, neutralShare, o)
+	if len(picked) == 0 {
 		return Baseline{}, false
+	}
+	b = Baseline{Neutral: medianFeatures(picked), Frames: len(picked)}
+	return b, b.Validate() == nil
+}
+
+// LeastExpressive returns the share (0..1] of frames that are least
+// expressive, as NeutralOf ranks them (at least minNeutralPicked), for a
+// calibration to keep as the person's calm face; none when there are fewer
+// than minNeutralFrames frames or fewer than minNeutralPicked that can be
+// calm.
+func LeastExpressive(frames []Features, share float64, o *Opts) []Features {
+	if len(frames) < minNeutralFrames {
+		return nil
 	}
 	ref := populationBaseline.Neutral
 	// A frame that reads pain against the population's neutral face is
@@ -123,7 +137,7 @@ func NeutralOf(frames []Features, o *Opts) (b Baseline, ok bool) {
 		return painEnergy(f, ref, o) > calmPopulation || readsPain(f, ref, o)
 	})
 	if len(frames) < minNeutralPicked {
-		return Baseline{}, false
+		return nil
 	}
 	e := make([]float64, len(frames))
 	var picked []Features
@@ -133,7 +147,7 @@ func NeutralOf(frames []Features, o *Opts) (b Baseline, ok bool) {
 		}
 		sorted := slices.Clone(e)
 		slices.Sort(sorted)
-		k := max(minNeutralPicked, int(neutralShare*float64(len(frames))))
+		k := max(minNeutralPicked, int(share*float64(len(frames))))
 		limit := sorted[min(k, len(sorted))-1]
 		picked = picked[:0]
 		for i := range frames {
@@ -143,8 +157,7 @@ func NeutralOf(frames []Features, o *Opts) (b Baseline, ok bool) {
 		}
 		ref = medianFeatures(picked)
 	}
-	b = Baseline{Neutral: ref, Frames: len(picked)}
-	return b, b.Validate() == nil
+	return picked
 }
 
 // learner keeps a rolling neutral face for one tracked face when no
