@@ -153,7 +153,7 @@ func TestEvalOnDevset(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(devsetDir, "vocalisations", "labels.csv")); err != nil {
 		t.Skipf("dev set absent: %v", err)
 	}
-	code, stdout, stderr := runEval(t, "--devset", devsetDir, "--json")
+	code, stdout, stderr := runEval(t, "--devset", devsetDir, "--only", "vocalisations", "--json") // faces: TestEvalFacesOnDevset
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
