@@ -109,6 +109,9 @@ type Companion struct {
 	// sensorsOn is false while the person has opted out: observations are
 	// discarded at the door and devices are closed by their owners.
 	sensorsOn atomic.Bool
+	// distressedAt is the observation time of the last distressed voice
+	// hop, plus 1 ns (0: none yet).
+	distressedAt atomic.Int64
 	// onSensors lets live sources close and reopen their devices.
 	onSensors []func(on bool)
 	// onComfort tells the scenario player that comfort began, so its
@@ -214,8 +217,27 @@ func (c *Companion) Voice(o perception.VoiceObs) {
 		o.Wall = time.Now()
 	}
 	c.clock.observe(o.At)
+	if v := o.Vocalisation; v.Distress >= 0.5 || v.Class == perception.VocalMoan || v.Class == perception.VocalCry || v.Class == perception.VocalScream {
+		c.distressedAt.Store(int64(o.At) + 1)
+	}
 	c.fusionVoices.Put(o)
 	c.speaker.Hear(o)
+}
+
+// distressMemory is how long after a distressed voice hop a face is not
+// learnt as calm.
+const distressMemory = 3 * time.Second
+
+// VoiceDistressed reports whether the voice sounded distressed within
+// distressMemory of observation time at: the face pipeline then learns
+// nothing of the face as calm (face.Opts.Distressed).
+func (c *Companion) VoiceDistressed(at time.Duration) bool {
+	d := c.distressedAt.Load()
+	if d == 0 {
+		return false
+	}
+	last := time.Duration(d - 1)
+	return at-last < distressMemory && last-at < distressMemory
 }
 
 // Posture takes movement qualities from a source.

@@ -36,6 +36,9 @@ const analyzeHeader = "frame,face_id,time_s,face,confidence,x,y,w,h,yaw_deg,pitc
 	"AU01,AU02,AU04,AU06,AU07,AU09,AU10,AU12,AU15,AU25,AU26,AU43,pspi,expression," +
 	"posture_amplitude,posture_speed,posture_jerk,pain_score"
 
+// defaultDetectEvery is analyze's (and eval's) --detect-every.
+const defaultDetectEvery = 6
+
 // cmdAnalyze analyses a video (or image, or folder of images) and/or an
 // audio file offline, in media time, as fast as the machine allows. Its
 // files describe a person: they are written mode 0600, and only when the
@@ -48,7 +51,7 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 	out := fs.String("out", "", "per-frame CSV to write (with --audio also OUT.voice.csv, and only that with --audio alone)")
 	summary := fs.Bool("summary", false, "print the summary JSON object on stdout (printed anyway without --out)")
 	report := fs.String("report", "", "plot PSPI, key AUs and the pain score over time: FILE.png or FILE.html")
-	detectEvery := fs.Int("detect-every", 6, "run the face detector every N frames, track landmarks in between")
+	detectEvery := fs.Int("detect-every", defaultDetectEvery, "run the face detector every N frames, track landmarks in between")
 	outDir := fs.String("out-dir", "", "batch: analyse every video of --video DIR (or a quoted glob) into DIR/NAME.csv and DIR/NAME.summary.json")
 	jobs := fs.Int("jobs", 1, "batch: recordings analysed at once (each loads the face models)")
 	backend := defaultFaceBackend
@@ -246,10 +249,9 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, backend fac
 	v := &videoSummary{File: path, FPS: src.FPS(), Models: faceModels(backend)}
 	progress := newProgress(stderr, "analyze "+filepath.Base(path), frameCount(src), time.Now)
 	defer progress.finish()
-	if csv != nil {
-		fmt.Fprintln(csv, analyzeHeader)
-	}
-	var pspiSum float64
+	// First pass: find and measure the faces in every frame (and the
+	// movement, which needs the frame itself).
+	var feats []face.Features // per row, for the attended face
 	for {
 		d, ok := <-frames
 		if !ok {
@@ -270,21 +272,36 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, backend fac
 		}
 		row := frameRow{Frame: v.Frames, At: f.At}
 		faces := pipe.Process(f)
+		var feat face.Features
 		d.release()
 		if len(faces) > 0 {
 			row.Face = &faces[0] // the largest face: the person the robot attends to
-			v.FramesWithFace++
-			pspiSum += faces[0].PSPI
-			v.PSPI.Max = max(v.PSPI.Max, faces[0].PSPI)
+			feat = pipe.Features()[0]
 		}
 		row.Posture = hooks.postureFor(f, row.Face)
-		row.Pain = hooks.painFor(f.At, row.Face, row.Posture)
-		if csv != nil {
-			writeRow(csv, &row)
-		}
 		res.series = append(res.series, row)
+		feats = append(feats, feat)
 		v.Frames++
 		progress.update(v.Frames)
+	}
+	// Second pass: score every face against its person's neutral face,
+	// found over the whole recording, then fuse in time order.
+	rescoreAgainstNeutral(res.series, feats, face.DefaultOpts)
+	if csv != nil {
+		fmt.Fprintln(csv, analyzeHeader)
+	}
+	var pspiSum float64
+	for i := range res.series {
+		row := &res.series[i]
+		if row.Face != nil {
+			v.FramesWithFace++
+			pspiSum += row.Face.PSPI
+			v.PSPI.Max = max(v.PSPI.Max, row.Face.PSPI)
+		}
+		row.Pain = hooks.painFor(row.At, row.Face, row.Posture)
+		if csv != nil {
+			writeRow(csv, row)
+		}
 	}
 	if v.FramesWithFace > 0 {
 		v.PSPI.Mean = roundMilli(pspiSum / float64(v.FramesWithFace))
@@ -294,6 +311,45 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, backend fac
 	v.ElapsedS = roundMilli(time.Since(start).Seconds())
 	res.Video = v
 	return nil
+}
+
+// rescoreAgainstNeutral is analyze's second pass: each tracked person's
+// neutral face is taken from their least expressive frames over the whole
+// recording (face.NeutralOf, in the spirit of OpenFace's per-video
+// normalisation), and each of their frames is scored again against it, in
+// order. A person seen in too few frames for that (a still image) keeps the
+// first pass's scores, which are against the population's neutral face
+// until the person was seen calm.
+func rescoreAgainstNeutral(rows []frameRow, feats []face.Features, o face.Opts) {
+	byTrack := map[int][]face.Features{}
+	for i := range rows {
+		if f := rows[i].Face; f != nil && f.Expression != perception.ExprUnknown {
+			byTrack[f.Track] = append(byTrack[f.Track], feats[i])
+		}
+	}
+	neutral := map[int]face.Baseline{}
+	for id, fs := range byTrack {
+		if b, ok := face.NeutralOf(fs, &o); ok {
+			neutral[id] = b
+		}
+	}
+	scorers := map[int]*face.Scorer{}
+	for i := range rows {
+		f := rows[i].Face
+		if f == nil || f.Expression == perception.ExprUnknown {
+			continue
+		}
+		b, ok := neutral[f.Track]
+		if !ok {
+			continue
+		}
+		s := scorers[f.Track]
+		if s == nil {
+			s = face.NewScorer(o)
+			scorers[f.Track] = s
+		}
+		s.Score(f, feats[i], b, nil)
+	}
 }
 
 // frameCount is how many frames src will give, or 0 when it does not say.

@@ -128,8 +128,12 @@ func calibratePerson(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(obs.geometry) > 0 {
-		if err := p.SetFaceGeometry(obs.geometry); err != nil {
+	// The calm half of the frames, as analyze ranks them (face.NeutralOf):
+	// the live labels are read against the population's face until the
+	// person was seen calm, and cannot pick the calm frames themselves.
+	fo := face.DefaultOpts
+	if calm := face.LeastExpressive(obs.geometry, 0.5, &fo); len(obs.geometry) > 0 {
+		if err := p.SetFaceGeometry(calm); err != nil {
 			fmt.Fprintf(e.stderr, "kindred calibrate person: no neutral face geometry stored: %v\n", err)
 		}
 	}
@@ -151,7 +155,7 @@ func calibratePerson(ctx context.Context, e env, args []string) error {
 
 // personObservations collects what a source shows of the person, as plain values.
 type personObservations struct {
-	geometry []face.Features // neutral-looking faces with landmarks, measured
+	geometry []face.Features // faces with landmarks, measured
 	faces    []perception.FaceObs
 	voices   []perception.VoiceObs
 	postures []perception.PostureObs
@@ -196,8 +200,7 @@ func (o *personObservations) watch(ctx context.Context, src face.FrameSource, sp
 		if faces := pipe.Process(f); len(faces) > 0 {
 			attended = &faces[0] // the largest face: the person in front of the robot
 			o.faces = append(o.faces, faces[0])
-			if a := attended; a.HasLandmarks && a.Confidence >= 0.5 &&
-				(a.Expression == perception.ExprNeutral || a.Expression == perception.ExprUnknown) {
+			if a := attended; a.HasLandmarks && a.Confidence >= 0.5 {
 				if g, ok := face.Measure(f.Gray, &a.Landmarks, a.Pose); ok {
 					o.geometry = append(o.geometry, g)
 				}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"time"
 
 	"github.com/kindred-hri/kindred/models"
 	"github.com/kindred-hri/kindred/perception/face"
@@ -79,12 +80,13 @@ func faceModels(b faceBackend) []models.Model {
 // openFacePipeline builds the face stack every command shares (see
 // openFacePipelineWith).
 func openFacePipeline(detectEvery int, backend faceBackend) (*face.Pipeline, func(), error) {
-	return openFacePipelineWith(detectEvery, backend, nil)
+	return openFacePipelineWith(detectEvery, backend, nil, nil)
 }
 
 // openFacePipelineWith scores each face against the calibrated neutral
 // face baseline gives for its track, when it gives one (baseline may be
-// nil), instead of learning one per face.
+// nil), instead of learning one per face; distressed (may be nil) says when
+// the voice sounded distressed, so the face is not learnt as calm then.
 //
 // The mesh backend: YuNet scanning a 320-wide copy first and the full frame
 // only when that finds nothing, MediaPipe's 478-point mesh tracked from
@@ -96,10 +98,11 @@ func openFacePipeline(detectEvery int, backend faceBackend) (*face.Pipeline, fun
 // found at a quarter of the cost), its 68-point landmarks, and solvePnP
 // head pose. The 100 MB shape model loads (about 1 s) while the detector is
 // built (about 0.4 s).
-func openFacePipelineWith(detectEvery int, backend faceBackend, baseline func(track int) *face.Baseline) (*face.Pipeline, func(), error) {
+func openFacePipelineWith(detectEvery int, backend faceBackend, baseline func(track int) *face.Baseline, distressed func(at time.Duration) bool) (*face.Pipeline, func(), error) {
 	o := face.DefaultOpts
 	o.DetectEvery = detectEvery
 	o.BaselineFor = baseline
+	o.Distressed = distressed
 	if backend == faceDlib {
 		return openDlibPipeline(o)
 	}

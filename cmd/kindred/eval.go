@@ -30,7 +30,16 @@ and optionally speech/labels.csv with file,source) and prints a confusion
 matrix (labelled class against ours), per-class recall and precision where a
 labelled class maps to one of ours, the share of clips called distress
 (distress >= 0.5) per class, and distress false alarms on the negatives
-(speech, laughing, coughing, sneezing, throat-clearing).`
+(speech, laughing, coughing, sneezing, throat-clearing).
+
+With faces/labels.csv (file,start_s,end_s,label) it also analyses every
+labelled image and video as kindred analyze --video does (same face
+backend, same two-pass baseline, same fusion) and prints per labelled
+class: frames, frames with a face, mean PSPI, the share read pain, read
+happy, read happy with a fused score below 2, and with PSPI below 2; and
+for each synthetic identity how many of its pain images score above its
+own neutral image on PSPI. --only faces or --only vocalisations runs one
+part.`
 
 func cmdEval(ctx context.Context, e env, args []string) error {
 	fs := newFlags("eval", e.stderr)
@@ -40,6 +49,9 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 	out := fs.String("out", "vocalisation-combiner.json", "parameter file --fit writes")
 	data := fs.String("data", "", "what the clips are, for the model card (default: the folder)")
 	licence := fs.String("licence", "", "the clips' licence, for the model card")
+	only := fs.String("only", "", "run one part: faces or vocalisations (default both, each where its labels exist)")
+	backend := defaultFaceBackend
+	fs.Var(&backend, "face-backend", faceBackendUsage)
 	if err := fs.parse(args); err != nil {
 		if errors.Is(err, errHelpShown) {
 			fmt.Fprintln(e.stderr, evalHelp)
@@ -48,6 +60,40 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 	}
 	if fs.NArg() > 0 {
 		return badInput("unexpected argument %q", fs.Arg(0))
+	}
+	switch *only {
+	case "", "faces", "vocalisations":
+	default:
+		return badInput("--only %q: want faces or vocalisations", *only)
+	}
+	if *fit && *only == "faces" {
+		return badInput("--fit refits the vocalisation combiner: drop --only faces")
+	}
+	var faces *faceReport
+	if *only != "vocalisations" {
+		labels, err := eval.ReadFaceLabels(*dir)
+		switch {
+		case errors.Is(err, eval.ErrNoDevset) && *only == "faces":
+			return badInput("%s: no faces/labels.csv (pass --devset DIR)", *dir)
+		case errors.Is(err, eval.ErrNoDevset):
+		case err != nil:
+			return badInput("%v", err)
+		default:
+			if faces, err = evalFaces(ctx, *dir, labels, backend); err != nil {
+				return err
+			}
+		}
+	}
+	if *only == "faces" {
+		if *asJSON {
+			enc := json.NewEncoder(e.stdout)
+			enc.SetIndent("", " ")
+			return enc.Encode(struct {
+				Faces *faceReport `json:"faces"`
+			}{faces})
+		}
+		faces.print(e.stdout)
+		return nil
 	}
 	clips, err := eval.ReadDevset(*dir)
 	switch {
@@ -76,6 +122,7 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 		hop.Add(eval.Result{Truth: c.Class, Pred: r.Hops.Class, Distress: r.Hops.Distress})
 	}
 	rep := newEvalReport(*dir, "kindred analyze --audio (shipped combiner)", conf)
+	rep.Faces = faces
 	hf := figureOf(hop)
 	rep.HopClassifier = &hf
 	rep.ZeroShot = zeroShot(recs)
@@ -216,6 +263,8 @@ type evalReport struct {
 	// ZeroShot is, per labelled class, the share of clips where YAMNet's
 	// largest moan/cry/scream group reaches 0.2.
 	ZeroShot map[string]float64 `json:"yamnet_zero_shot"`
+	// Faces are the face figures, when the folder has face labels.
+	Faces *faceReport `json:"faces,omitempty"`
 }
 
 type evalClass struct {
@@ -319,6 +368,10 @@ func (r *evalReport) print(w io.Writer) {
 	fmt.Fprintf(w, "\nYAMNet zero-shot: share of clips whose largest moan/cry/scream group reaches %.1f\n", zeroShotLevel)
 	for _, c := range r.Classes {
 		fmt.Fprintf(w, "  %-16s %5.0f %%\n", c.Class, 100*r.ZeroShot[c.Class])
+	}
+	if r.Faces != nil {
+		fmt.Fprintln(w)
+		r.Faces.print(w)
 	}
 }
 

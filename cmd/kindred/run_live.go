@@ -26,7 +26,7 @@ import (
 func openLive(comp *companion.Companion, f runFlags, backend faceBackend, scale *sessiontime.Clock) (companion.Live, error) {
 	in := companion.Live{
 		Faces: func(baseline func(track int) *face.Baseline) (companion.FaceStage, func(), error) {
-			return openFacePipelineWith(face.DefaultOpts.DetectEvery, backend, baseline)
+			return openFacePipelineWith(face.DefaultOpts.DetectEvery, backend, baseline, comp.VoiceDistressed)
 		},
 		Voice: func(live bool) (companion.VoiceStage, func(), error) { return openListener(comp, live) },
 	}

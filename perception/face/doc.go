@@ -11,10 +11,18 @@
 // drive the pipeline with fakes of those. With blendshapes, BlendAUs reads
 // most AU columns from them (blend.go).
 //
-// Action units are measured relative to the same person's neutral face
-// (Baseline: from calibration, or learnt online as a median over calm
-// frames), normalised by inter-ocular distance and corrected for head pose by
-// frontalising the landmarks against GenericFace. AU43 needs the eyes shut
+// Action units are measured relative to the same person's neutral face,
+// normalised by inter-ocular distance and corrected for head pose by
+// frontalising the landmarks against GenericFace. Nothing assumes a face is
+// calm: a calibrated Baseline wins; otherwise the pipeline scores a face
+// against PopulationBaseline until it has been seen calm (still, not read as
+// pain, the voice not distressed) for about 2 s, and then against a rolling
+// neutral of its calm samples only, so a lasting grimace cannot leak in.
+// Offline, NeutralOf takes a person's neutral from their least expressive
+// frames over a whole recording and a Scorer scores every frame again
+// against it (kindred analyze's two passes). Classify weighs several cues
+// (brows, eyes, upper lip, mouth shape, the mouth's bursts, optional backend
+// Cues) to tell pain from laughter and crying from smiling. AU43 needs the eyes shut
 // for longer than a blink (MinEyesClosed, observation time), and eyes looking
 // down are not eyes closed. PSPI is perception.AUs.PSPI(), faithful to the
 // formula; the expression label, not PSPI, separates pain from laughter.

@@ -8,15 +8,19 @@ import (
 )
 
 // A laugh raises PSPI through the cheeks, lids and upper lip, but without
-// the brow lowerer's evidence it is labelled happy, not pain.
+// the brow lowerer's evidence and with the corners leading the upper lip up
+// it is labelled happy, not pain. The same lifted corners on a mouth pulled
+// square (the upper lip rising as far: a crying mouth) are not a smile.
 func ExampleClassify() {
 	laugh := perception.AUs{AU06: 3.5, AU07: 2, AU10: 2.5, AU12: 4.5, AU25: 3.5}
-	fmt.Printf("laugh: PSPI %.1f, %s\n", laugh.PSPI(), face.Classify(laugh, face.Evidence{}))
+	fmt.Printf("laugh: PSPI %.1f, %s\n", laugh.PSPI(), face.Classify(laugh, face.Evidence{Curve: 0.04}))
+	fmt.Printf("crying mouth: %s\n", face.Classify(laugh, face.Evidence{Curve: -0.08}))
 
-	grimace := perception.AUs{AU04: 3, AU07: 2.5, AU10: 2, AU25: 1}
+	grimace := perception.AUs{AU04: 3, AU06: 2, AU07: 2.5, AU10: 2, AU25: 1}
 	fmt.Printf("grimace: PSPI %.1f, %s\n", grimace.PSPI(), face.Classify(grimace, face.Evidence{AU4: 0.7}))
 	// Output:
 	// laugh: PSPI 6.0, happy
+	// crying mouth: neutral
 	// grimace: PSPI 7.5, pain
 }
 

@@ -42,6 +42,9 @@ type Opts struct {
 	// fraction of the neutral one; ClosedRatioLookingDown applies instead when
 	// the head is pitched down more than LookDownPitch degrees.
 	ClosedRatio, ClosedRatioLookingDown, LookDownPitch float64
+	// Distressed, when set, says whether the person sounded distressed at
+	// observation time at: a face is not learnt as calm meanwhile.
+	Distressed func(at time.Duration) bool
 }
 
 // DefaultOpts detect every 4th frame and track up to 4 faces.
@@ -92,7 +95,8 @@ type Pipeline struct {
 	thumb  []uint8 // the last frame, shrunk, for cut detection
 	thumbN []uint8
 	stats  Stats
-	ahead  *Ahead // detection run ahead on another goroutine, or nil
+	ahead  *Ahead     // detection run ahead on another goroutine, or nil
+	feats  []Features // measured for the last Process's faces, in order
 }
 
 // Stats counts what the pipeline did, for benchmarks and the run summary.
@@ -111,6 +115,7 @@ type track struct {
 	learn  learner
 	eyes   eyeState
 	mesh   *MeshFit // the last mesh fit, when the Landmarker is a MeshFitter
+	scorer *Scorer
 }
 
 // NewPipeline wires the leaves. pose may be nil: faces are then taken as frontal.
@@ -157,11 +162,21 @@ func (p *Pipeline) Process(f perception.Frame) []perception.FaceObs {
 		p.tracks = p.tracks[:p.opts.MaxFaces]
 	}
 	obs := make([]perception.FaceObs, 0, len(p.tracks))
+	p.feats = p.feats[:0]
 	for _, t := range p.tracks {
-		obs = append(obs, p.observe(f, t))
+		o, feat := p.observe(f, t)
+		obs = append(obs, o)
+		p.feats = append(p.feats, feat)
 	}
 	return obs
 }
+
+// Features returns what was measured on each face of the last Process, in
+// the order of its result (zero Features for a face whose landmarks could
+// not be measured: its Expression is ExprUnknown). `kindred analyze`
+// keeps them to score the whole recording again against the neutral face
+// found over all of it (NeutralOf). The slice is reused by the next call.
+func (p *Pipeline) Features() []Features { return p.feats }
 
 func area(r image.Rectangle) int { return r.Dx() * r.Dy() }
 
@@ -386,8 +401,9 @@ func (p *Pipeline) detectAndMatch(f perception.Frame) {
 	p.tracks = kept
 }
 
-// observe turns a track's landmarks into an observation.
-func (p *Pipeline) observe(f perception.Frame, t *track) perception.FaceObs {
+// observe turns a track's landmarks into an observation, and returns the
+// features it was read from.
+func (p *Pipeline) observe(f perception.Frame, t *track) (perception.FaceObs, Features) {
 	o := perception.FaceObs{At: f.At, Track: t.id, Box: t.box, Landmarks: t.lm, HasLandmarks: true, Wall: f.Wall}
 	if p.pose != nil {
 		if hp, err := p.pose.Pose(&t.lm, f.Gray.Bounds().Size()); err == nil {
@@ -398,39 +414,34 @@ func (p *Pipeline) observe(f perception.Frame, t *track) perception.FaceObs {
 	if !ok {
 		o.Confidence = 0
 		o.Expression = perception.ExprUnknown
-		return o
+		return o, Features{}
 	}
 	o.Confidence = t.score * shapeQuality(&t.lm, o.Pose)
-	var base Baseline
 	calibrated := p.opts.Baseline
 	if p.opts.BaselineFor != nil {
 		calibrated = p.opts.BaselineFor(t.id)
 	}
+	base := populationBaseline
 	switch {
 	case calibrated != nil:
 		base = *calibrated
 	default:
-		b, has := t.learn.baseline()
-		if !has {
-			b = populationBaseline
+		if b, has := t.learn.baseline(&p.opts); has {
+			base = b
 		}
-		base = b
 	}
-	closed := eyesClosed(feat, base.Neutral, o.Pose, &p.opts)
-	aus, ev := scoreAUs(feat, base.Neutral, closed)
 	if t.mesh != nil && t.mesh.HasBlendshapes {
 		o.Blendshapes, o.HasBlendshapes = t.mesh.Blendshapes, true
-		aus = BlendAUs(&o.Blendshapes, aus)
 	}
-	aus.AU43 = t.eyes.update(f.At, closed, p.opts.MinEyesClosed)
-	o.AU = aus
-	o.PSPI = aus.PSPI()
-	o.Expression = Classify(aus, ev)
+	if t.scorer == nil {
+		t.scorer = NewScorer(p.opts)
+	}
+	t.scorer.Score(&o, feat, base, nil)
 	if calibrated == nil {
-		calm := !closed && aus.PSPI() < 2 && aus.AU12 < 2 && aus.AU01 < 2 && aus.AU02 < 2 && aus.AU15 < 2 && aus.AU25 < 2
-		t.learn.offer(f.At, feat, calm)
+		distressed := p.opts.Distressed != nil && p.opts.Distressed(f.At)
+		t.learn.offer(f.At, feat, distressed, &p.opts)
 	}
-	return o
+	return o, feat
 }
 
 // shapeQuality is 1 for landmarks that frontalise onto the generic face's

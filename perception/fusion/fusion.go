@@ -450,6 +450,14 @@ func (f *Fuser) faceItem(at time.Duration) (itemEvidence, float64, []string) {
 	meanAU4 := sumAU4 / nf
 	// 1.5 above neutral begins to count; ~4 is a frown (1), ~7 a grimace (2).
 	value := clamp((ev-orDefault(f.profile.Thresholds.FaceOnset, 1))/3, 0, 2)
+	// PAINAD's facial item is 2 only for grimacing; a face not labelled
+	// pain in most of the window (a frown, a wince, a laugh) is at most a
+	// frown's 1 (Warden, Hurley & Volicer 2003, JAMDA 4). This also lets
+	// go: once the grimace is over the item drops to 1 at once, not by
+	// the smoothing alone.
+	if painful*2 < n {
+		value = min(value, 1)
+	}
 	conf := sumConf / nf * math.Min(1, nf/(faceWindow.Seconds()*5)) // a few frames are not a face
 	var cues []string
 	browsShut := meanAU4 >= 1.5 && closed*2 >= n
@@ -467,7 +475,11 @@ func (f *Fuser) faceItem(at time.Duration) (itemEvidence, float64, []string) {
 	case meanAU4 >= 1.5:
 		cues = append(cues, "brows lowered")
 	}
-	if happy*2 >= n && sumPSPI/nf >= 3 {
+	switch {
+	case happy*2 >= n && meanAU4 >= 1.5:
+		// A laugh with lowered brows is read as a laugh, and said so.
+		cues = append(cues, fmt.Sprintf("laughing or smiling with brows lowered (PSPI %.1f, read as a laugh, not pain)", sumPSPI/nf))
+	case happy*2 >= n && sumPSPI/nf >= 3:
 		cues = append(cues, fmt.Sprintf("smiling or laughing (PSPI %.1f is not pain here)", sumPSPI/nf))
 	}
 	// A head held well below the person's usual pitch is body language.

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/kindred-hri/kindred/perception/eval"
+)
+
+// faceReport is the faces part of `kindred eval`.
+type faceReport struct {
+	Backend string           `json:"backend"`
+	Files   int              `json:"files"`
+	Classes []eval.FaceClass `json:"classes"`
+	// Identities: each synthetic identity's pain images against its own
+	// neutral image on PSPI.
+	Identities []eval.Identity `json:"identities"`
+	// The issue's headline shares (of frames with a face).
+	GrimacePain     float64 `json:"grimace_read_pain"`
+	SmileHappyCalm  float64 `json:"smiling_laughing_happy_fused_below_2"`
+	NeutralCalm     float64 `json:"neutral_pspi_below_2"`
+	IdentitiesAbove int     `json:"pain_images_above_neutral"`
+	IdentityImages  int     `json:"pain_images_compared"`
+}
+
+// evalFaces analyses every labelled face file as `kindred analyze
+// --video` does (the same face pipeline, baseline and fusion), and tallies
+// each frame under the label covering its time.
+func evalFaces(ctx context.Context, dir string, labels []eval.FaceLabel, backend faceBackend) (*faceReport, error) {
+	var frames []eval.FaceFrame
+	files := eval.Files(labels)
+	for _, file := range files {
+		path := filepath.Join(dir, filepath.FromSlash(file))
+		hooks, err := newFrameHooks(nil)
+		if err != nil {
+			return nil, fmt.Errorf("eval: %w", err)
+		}
+		var res analysis
+		if err := analyzeVideo(ctx, path, defaultDetectEvery, backend, nil, hooks, &res, io.Discard); err != nil {
+			return nil, err
+		}
+		for i := range res.series {
+			r := &res.series[i]
+			label := eval.LabelAt(labels, file, r.At)
+			if label == "" {
+				continue
+			}
+			f := eval.FaceFrame{Label: label, File: file}
+			if r.Face != nil {
+				f.Face, f.Expr, f.PSPI = true, r.Face.Expression, r.Face.PSPI
+			}
+			if r.Pain != nil {
+				f.Fused, f.HasFused = *r.Pain, true
+			}
+			frames = append(frames, f)
+		}
+	}
+	rep := &faceReport{Backend: string(backend), Files: len(files), Classes: eval.FaceFigures(frames), Identities: eval.Identities(frames)}
+	var smile, smileN float64
+	for _, c := range rep.Classes {
+		switch c.Label {
+		case "pain-grimace":
+			rep.GrimacePain = c.Pain
+		case "neutral":
+			rep.NeutralCalm = c.PSPIBelow
+		case "smiling", "laughing":
+			smile += c.HappyCalm * float64(c.WithFace)
+			smileN += float64(c.WithFace)
+		}
+	}
+	if smileN > 0 {
+		rep.SmileHappyCalm = smile / smileN
+	}
+	for _, id := range rep.Identities {
+		rep.IdentitiesAbove += id.Above
+		rep.IdentityImages += len(id.Pain)
+	}
+	return rep, nil
+}
+
+func (r *faceReport) print(w io.Writer) {
+	fmt.Fprintf(w, "faces: %d labelled files, backend %s (shares are of frames with a face)\n", r.Files, r.Backend)
+	fmt.Fprintf(w, "%-13s %6s %5s %6s %6s %6s %7s %7s %7s\n", "label", "frames", "face", "PSPI", "pain%", "happy%", "happy&", "PSPI<2%", "fused<2%")
+	fmt.Fprintf(w, "%-13s %6s %5s %6s %6s %6s %7s %7s %7s\n", "", "", "", "mean", "", "", "fused<2%", "", "")
+	for _, c := range r.Classes {
+		fmt.Fprintf(w, "%-13s %6d %5d %6.2f %6.0f %6.0f %7.0f %7.0f %7.0f\n", c.Label, c.Frames, c.WithFace, c.MeanPSPI,
+			100*c.Pain, 100*c.Happy, 100*c.HappyCalm, 100*c.PSPIBelow, 100*c.FusedBelow)
+	}
+	fmt.Fprintf(w, "pain-grimace frames read pain: %.0f %% (target >= 60 %%)\n", 100*r.GrimacePain)
+	fmt.Fprintf(w, "smiling+laughing frames read happy with fused < 2: %.0f %% (target >= 80 %% happy, >= 90 %% fused < 2)\n", 100*r.SmileHappyCalm)
+	fmt.Fprintf(w, "neutral frames with PSPI < 2: %.0f %%\n", 100*r.NeutralCalm)
+	fmt.Fprintf(w, "synthetic identities, pain images above their own neutral on PSPI: %d of %d\n", r.IdentitiesAbove, r.IdentityImages)
+	for _, id := range r.Identities {
+		miss := ""
+		if id.Missing > 0 {
+			miss = fmt.Sprintf(", %d without a face", id.Missing)
+		}
+		fmt.Fprintf(w, "  %-4s neutral %5.2f, pain %v: %d above%s\n", id.ID, id.Neutral, id.Pain, id.Above, miss)
+	}
+}
