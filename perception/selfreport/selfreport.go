@@ -235,4 +235,3 @@ func tokens(text string) []string {
 		return !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '\'')
 	})
 }
-

@@ -119,4 +119,3 @@ func TestGrammarCoversParser(t *testing.T) {
 		t.Errorf("yes/no grammar has numbers:\n%s", g)
 	}
 }
-
