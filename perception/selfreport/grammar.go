@@ -3,6 +3,7 @@ package selfreport
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -14,54 +15,139 @@ const (
 )
 
 // Garbage is the out-of-grammar alternative of a grammar: a loop over
-// Words (for pocketsphinx, one pseudo-word per phone) with a relative
-// Weight against the answers' 1. Speech that is no answer is explained
-// better by the loop than by any answer, and the reply is unclear.
+// Words (for pocketsphinx, one pseudo-word per phone). Entry is its
+// probability against 1 for an answer, Step the probability of each word
+// of the loop. Speech that is no answer is explained better by the loop
+// than by any answer, and the reply is unclear; lower Entry and Step
+// reject less.
+//
+// Frame is the probability of each word around an answer ("about", "I
+// think"), against 1 for leaving it out, so that the recogniser does not
+// explain other speech as framing words; 0 means 0.1.
 type Garbage struct {
-	Words  []string
-	Weight float64
+	Words              []string
+	Entry, Step, Frame float64
 }
 
-// Grammar is the JSGF grammar (W3C JSGF 1.0) of answers to a question of
-// kind k, with g as the rejection alternative (none when g has no words).
-func Grammar(k Kind, g Garbage) string {
-	var b strings.Builder
-	b.WriteString("#JSGF V1.0;\ngrammar kindred;\n")
-	var cores []string
+// FSG is the finite-state grammar of answers to a question of kind k, with
+// g as the rejection alternative (none when g has no words), in the text
+// format of CMU Sphinx ("FSG_BEGIN … FSG_END": TRANSITION from to
+// probability [word], no word for an empty move). It is written out
+// rather than compiled from JSGF because the garbage loop needs a price
+// per phone, which JSGF's weights on alternatives cannot give.
+func FSG(k Kind, g Garbage) string {
+	b := &fsgBuilder{n: 2} // 0 start, 1 final
+	frameProb := g.Frame
+	if frameProb == 0 {
+		frameProb = 0.1
+	}
+	// Lead words, each optional.
+	at := b.state()
+	b.null(0, at, 1)
+	for range maxLead {
+		next := b.state()
+		b.null(at, next, 1)
+		for _, w := range leadWords {
+			b.word(at, next, frameProb, w)
+		}
+		at = next
+	}
+	core := b.state()
 	if k == Any || k == RatingQuestion {
-		nums := numberWords()
-		num := "(" + strings.Join(nums, " | ") + ")"
-		cores = append(cores, fmt.Sprintf("%s [(%s) %s] [out of ten]", num, strings.Join(joins, " | "), num), "no pain [at all]")
+		// One number: "six or seven" is heard as unclear and asked again,
+		// as a join let ordinary speech pass as "eight or eight".
+		one := b.state()
+		for _, w := range numberWords() {
+			b.word(at, one, 1, w)
+		}
+		b.null(one, core, 1)
+		b.phrase(one, core, 1, "out of ten")
+		b.phrase(at, core, 1, "no pain")
+		b.phrase(at, core, 1, "no pain at all")
 	}
 	if k == Any || k == YesNoQuestion {
-		cores = append(cores, yesWords...)
-		cores = append(cores, noWords...)
+		var answers []string
+		answers = append(answers, yesWords...)
+		answers = append(answers, noWords...)
 		for _, p := range phrases {
 			if p.to == "yes" || p.to == "no" || p.to == "alright" {
-				cores = append(cores, p.from)
+				answers = append(answers, p.from)
 			}
+		}
+		slices.Sort(answers)
+		for _, a := range slices.Compact(answers) {
+			b.phrase(at, core, 1, a)
 		}
 	}
 	if k == Any || k == WhereQuestion {
+		var ps []string
 		for w := range places {
-			cores = append(cores, w)
+			ps = append(ps, w)
+		}
+		slices.Sort(ps)
+		for _, w := range ps {
+			b.word(at, core, 1, w)
 		}
 	}
-	slices.Sort(cores)
-	cores = slices.Compact(cores)
-	lead := "[<lead>]"
-	fmt.Fprintf(&b, "<core> = %s;\n", strings.Join(cores, " | "))
-	fmt.Fprintf(&b, "<lead> = %s;\n", strings.Join(leadWords, " | "))
-	fmt.Fprintf(&b, "<tail> = %s | thank you;\n", strings.Join(tailWords, " | "))
-	fmt.Fprintf(&b, "<reply> = %s <core> %s;\n", strings.Repeat(lead+" ", maxLead), strings.TrimSpace(strings.Repeat("[<tail>] ", maxTail)))
-	if len(g.Words) == 0 {
-		b.WriteString("public <answer> = <reply>;\n")
-		return b.String()
+	at = core
+	for range maxTail {
+		next := b.state()
+		b.null(at, next, 1)
+		for _, w := range tailWords {
+			b.word(at, next, frameProb, w)
+		}
+		b.phrase(at, next, frameProb, "thank you")
+		at = next
 	}
-	fmt.Fprintf(&b, "<garbage> = %s;\n", strings.Join(g.Words, " | "))
-	b.WriteString("<other> = <garbage> <garbage>*;\n")
-	fmt.Fprintf(&b, "public <answer> = /1/ <reply> | /%g/ <other>;\n", g.Weight)
-	return b.String()
+	b.null(at, 1, 1)
+	if len(g.Words) > 0 {
+		loop, step := b.state(), b.state()
+		b.null(0, loop, g.Entry)
+		for _, w := range g.Words {
+			b.word(loop, step, g.Step, w)
+		}
+		b.null(step, loop, 1)
+		b.null(step, 1, 1)
+	}
+	var s strings.Builder
+	fmt.Fprintf(&s, "FSG_BEGIN kindred_%s\nNUM_STATES %d\nSTART_STATE 0\nFINAL_STATE 1\n", k, b.n)
+	for _, l := range b.lines {
+		s.WriteString(l)
+		s.WriteByte('\n')
+	}
+	s.WriteString("FSG_END\n")
+	return s.String()
+}
+
+type fsgBuilder struct {
+	n     int
+	lines []string
+}
+
+func (b *fsgBuilder) state() int { b.n++; return b.n - 1 }
+
+func prob(p float64) string { return strconv.FormatFloat(p, 'g', -1, 64) }
+
+func (b *fsgBuilder) null(from, to int, p float64) {
+	b.lines = append(b.lines, fmt.Sprintf("TRANSITION %d %d %s", from, to, prob(p)))
+}
+
+func (b *fsgBuilder) word(from, to int, p float64, w string) {
+	b.lines = append(b.lines, fmt.Sprintf("TRANSITION %d %d %s %s", from, to, prob(p), w))
+}
+
+// phrase moves from one state to another through the words of text, the
+// first word carrying p.
+func (b *fsgBuilder) phrase(from, to int, p float64, text string) {
+	ws := strings.Fields(text)
+	for i, w := range ws {
+		next := to
+		if i < len(ws)-1 {
+			next = b.state()
+		}
+		b.word(from, next, p, w)
+		from, p = next, 1
+	}
 }
 
 // Words lists every word a grammar of kind k can contain, garbage aside,
@@ -81,7 +167,6 @@ func Words(k Kind) []string {
 	for _, p := range phrases {
 		add(p.from)
 	}
-	add(strings.Join(joins, " "))
 	add("thank you out of ten no pain at all")
 	slices.Sort(ws)
 	return slices.Compact(ws)

@@ -154,6 +154,14 @@ var (
 // question of kind k. Words outside the vocabulary make it unclear: the
 // parser never guesses.
 func Parse(k Kind, text string) Reply {
+	r, _ := parse(k, text, false)
+	return r
+}
+
+// parse reads text; lenient, it passes over words outside the vocabulary
+// and counts them instead of giving up.
+func parse(k Kind, text string, lenient bool) (Reply, int) {
+	strangers := 0
 	r := Reply{Kind: k, Rating: NoRating, Confidence: 1}
 	words := tokens(text)
 	r.Heard = strings.Join(words, " ")
@@ -185,8 +193,10 @@ func Parse(k Kind, text string) Reply {
 		case slices.Contains(joins, w) && len(nums) == 1:
 			join = true
 		case slices.Contains(leadWords, w) || slices.Contains(tailWords, w):
+		case lenient:
+			strangers++
 		default:
-			return unclear(r)
+			return unclear(r), 1
 		}
 	}
 	if please && !no && len(nums) == 0 && len(r.Places) == 0 {
@@ -198,7 +208,7 @@ func Parse(k Kind, text string) Reply {
 	switch {
 	case len(nums) == 1:
 		r.Rating = nums[0]
-	case len(nums) == 2 && join && absDiff(nums[0], nums[1]) <= 2:
+	case len(nums) == 2 && join && nums[0] != nums[1] && absDiff(nums[0], nums[1]) <= 2:
 		// "six or seven": the higher, as the behaviour acts on the higher
 		// of two pain estimates.
 		r.Rating = max(nums[0], nums[1])
@@ -208,12 +218,12 @@ func Parse(k Kind, text string) Reply {
 		r.Answer, r.Places = NoAnswer, nil
 	case YesNoQuestion:
 		if len(nums) > 0 || len(r.Places) > 0 {
-			return unclear(r)
+			return unclear(r), strangers
 		}
 	case WhereQuestion:
 		r.Rating, r.Answer = NoRating, NoAnswer
 	}
-	return r
+	return r, strangers
 }
 
 func unclear(r Reply) Reply {
@@ -234,4 +244,35 @@ func tokens(text string) []string {
 	return strings.FieldsFunc(strings.ToLower(text), func(c rune) bool {
 		return !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '\'')
 	})
+}
+
+// maxStrangers is how many words outside the answers' vocabulary a
+// confirming transcript may hold ("it's like a seven, you know").
+const maxStrangers = 2
+
+// Confirms reports whether a free transcript of the same sound (from a
+// large-vocabulary recogniser) bears out reply: read with the words the
+// answers do not know left out, it must say the same rating, yes/no and
+// places, and it may hold at most maxStrangers such words. A grammar
+// forces any speech into some answer; free transcription of ordinary
+// speech ("he was not an ill disposed young man") does not say one. A bare
+// one-word answer is also borne out by a one-word transcript that is no
+// answer word, as a free recogniser hears a lone "two" as "true".
+func Confirms(reply Reply, transcript string) bool {
+	if !reply.Clear() {
+		return false
+	}
+	if ws := tokens(transcript); len(ws) == 1 && !isKnown(ws[0]) && len(tokens(reply.Heard)) == 1 {
+		// A bare one-word answer ("two") that the free recogniser, with no
+		// context to favour a number, heard as one other word ("true").
+		return true
+	}
+	p, strangers := parse(reply.Kind, transcript, true)
+	return strangers <= maxStrangers && p.Rating == reply.Rating && p.Answer == reply.Answer && slices.Equal(p.Places, reply.Places)
+}
+
+// isKnown reports whether w is in the answers' vocabulary.
+func isKnown(w string) bool {
+	_, isNum := numbers[w]
+	return isNum || slices.Contains(Words(Any), w)
 }

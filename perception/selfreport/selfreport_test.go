@@ -1,9 +1,11 @@
 package selfreport
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParse(t *testing.T) {
@@ -30,6 +32,7 @@ func TestParse(t *testing.T) {
 		{RatingQuestion, "six or seven", 7, NoAnswer, nil},
 		{RatingQuestion, "two to three", 3, NoAnswer, nil},
 		{RatingQuestion, "two or nine", NoRating, NoAnswer, nil},
+		{RatingQuestion, "eight or eight", NoRating, NoAnswer, nil},
 		{RatingQuestion, "one zero zero zero one", NoRating, NoAnswer, nil},
 		{RatingQuestion, "three four", NoRating, NoAnswer, nil},
 		// out of the vocabulary: unclear, never a guess
@@ -98,24 +101,97 @@ func TestGrammarCoversParser(t *testing.T) {
 			t.Errorf("word %q heard as %q", w, r.Heard)
 		}
 	}
-	g := Grammar(RatingQuestion, Garbage{})
-	for _, want := range []string{" seven ", "out of ten", "no pain"} {
+	g := FSG(RatingQuestion, Garbage{})
+	for _, want := range []string{" seven\n", " out\n", " pain\n", "FSG_BEGIN kindred_rating\n", "FSG_END\n"} {
 		if !strings.Contains(g, want) {
 			t.Errorf("rating grammar lacks %q:\n%s", want, g)
 		}
 	}
-	for _, not := range []string{"yes", "knee", "<garbage>"} {
+	for _, not := range []string{" yes\n", " knee\n", "ph_"} {
 		if strings.Contains(g, not) {
 			t.Errorf("rating grammar has %q:\n%s", not, g)
 		}
 	}
-	g = Grammar(YesNoQuestion, Garbage{Words: []string{"ph_aa", "ph_b"}, Weight: 1e-20})
-	for _, want := range []string{"yes", "no thanks", "<garbage> = ph_aa | ph_b;", "/1e-20/ <other>"} {
+	g = FSG(YesNoQuestion, Garbage{Words: []string{"ph_aa", "ph_b"}, Entry: 0.5, Step: 1e-3})
+	for _, want := range []string{" yes\n", " thanks\n", " 0.001 ph_aa\n", " 0.001 ph_b\n", "TRANSITION 0 "} {
 		if !strings.Contains(g, want) {
 			t.Errorf("yes/no grammar lacks %q:\n%s", want, g)
 		}
 	}
-	if strings.Contains(g, "seven") {
+	if strings.Contains(g, " seven\n") {
 		t.Errorf("yes/no grammar has numbers:\n%s", g)
+	}
+}
+
+func TestStretches(t *testing.T) {
+	const rate = 1000 // 10 samples a frame
+	tone := func(ms int) []float32 {
+		x := make([]float32, ms)
+		for i := range x {
+			x[i] = 0.3 * float32(math.Sin(float64(i)))
+		}
+		return x
+	}
+	quiet := func(ms int) []float32 {
+		x := make([]float32, ms)
+		for i := range x {
+			x[i] = 0.001 * float32(math.Sin(float64(i)))
+		}
+		return x
+	}
+	cat := func(parts ...[]float32) []float32 { return slices.Concat(parts...) }
+	tests := []struct {
+		name string
+		x    []float32
+		want []Stretch
+	}{
+		{"silence", quiet(2000), nil},
+		{"one word", cat(quiet(1000), tone(500), quiet(1000)), []Stretch{{900, 1600}}},
+		{"short pause joins", cat(quiet(1000), tone(300), quiet(200), tone(300), quiet(1000)), []Stretch{{900, 1900}}},
+		{"long pause splits", cat(quiet(1000), tone(300), quiet(1000), tone(300), quiet(1000)), []Stretch{{900, 1400}, {2200, 2700}}},
+		{"too long is left out", cat(quiet(1000), tone(5000), quiet(1000), tone(300), quiet(1000)), []Stretch{{6900, 7400}}},
+	}
+	for _, tc := range tests {
+		got := Stretches(tc.x, rate, 500*time.Millisecond, 100*time.Millisecond, 3*time.Second)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestConfirms(t *testing.T) {
+	seven := Parse(RatingQuestion, "about a seven")
+	yes := Parse(YesNoQuestion, "yes please")
+	knee := Parse(WhereQuestion, "my knee")
+	tests := []struct {
+		reply      Reply
+		transcript string
+		want       bool
+	}{
+		{seven, "about a seven", true},
+		{seven, "seven", true},
+		{seven, "it's like a seven you know", true},
+		{seven, "about eleven", false},
+		{seven, "about a six", false},
+		{seven, "he was not an ill disposed young man", false},
+		{seven, "seven years ago the council met", false},
+		{seven, "", false},
+		{seven, "sadly", false}, // one word, but the answer had three
+		{Parse(RatingQuestion, "two"), "true", true},
+		{Parse(RatingQuestion, "two"), "", false},
+		{Parse(RatingQuestion, "two"), "true love", false},
+		{Parse(RatingQuestion, "two"), "three", false},
+		{yes, "yes", true},
+		{yes, "yeah sure", true},
+		{yes, "no", false},
+		{yes, "yes and no", false},
+		{knee, "my knee", true},
+		{knee, "my knee and my hip", false},
+		{Parse(RatingQuestion, "pardon"), "pardon", false},
+	}
+	for _, tc := range tests {
+		if got := Confirms(tc.reply, tc.transcript); got != tc.want {
+			t.Errorf("Confirms(%q, %q) = %v", tc.reply.Heard, tc.transcript, got)
+		}
 	}
 }

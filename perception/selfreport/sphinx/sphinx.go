@@ -7,11 +7,23 @@ package sphinx
 #include <sphinxbase/err.h>
 #include <sphinxbase/cmd_ln.h>
 #include <sphinxbase/logmath.h>
+#include <sphinxbase/fsg_model.h>
 
 static cmd_ln_t *kindred_sr_parse(int argc, char **argv) {
 	return cmd_ln_parse_r(NULL, ps_args(), argc, argv, TRUE);
 }
 static void kindred_sr_quiet(void) { err_set_logfp(NULL); }
+
+// kindred_sr_set_fsg loads a grammar in Sphinx's FSG text format as the
+// search called name; 0 on success.
+static int kindred_sr_set_fsg(ps_decoder_t *ps, const char *name, const char *path) {
+	float32 lw = cmd_ln_float32_r(ps_get_config(ps), "-lw");
+	fsg_model_t *fsg = fsg_model_readfile(path, ps_get_logmath(ps), lw);
+	if (fsg == NULL) return -1;
+	int rc = ps_set_fsg(ps, name, fsg);
+	fsg_model_free(fsg);
+	return rc;
+}
 
 */
 import "C"
@@ -22,6 +34,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -39,16 +52,32 @@ var ErrNoModel = errors.New("answer model not installed")
 // Opts configure a Recogniser.
 type Opts struct {
 	HMM  string // acoustic model directory
-	Dict string // pronunciation dictionary with every grammar word
+	Dict string // pronunciation dictionary with every grammar word (and every LM word)
+	// LM is a large-vocabulary language model whose free transcript of an
+	// answer must confirm it (selfreport.Confirms); empty skips that check.
+	LM string
 	// Phones are the acoustic model's phones, one garbage pseudo-word each.
 	Phones []string
-	// GarbageWeight is the garbage loop's weight against an answer's 1, the
-	// threshold of the likelihood-ratio test between "an answer" and "some
-	// other speech": higher rejects more.
-	GarbageWeight float64
-	// MaxAnswer is the longest stretch one answer may span; longer input
-	// is cut and only its last MaxAnswer is decoded.
+	// GarbageEntry and GarbageStep price the garbage loop against an
+	// answer: the probability of entering it (an answer's is 1) and of each
+	// phone in it. Together they are the threshold of a likelihood-ratio
+	// test between "an answer" and "some other speech": higher rejects
+	// more.
+	GarbageEntry, GarbageStep float64
+	// FrameProb is the probability of each word around an answer (see
+	// selfreport.Garbage.Frame).
+	FrameProb float64
+	// MaxWord is the longest a recognised word may last: a word stretched
+	// over more is the grammar forcing other speech into an answer.
+	MaxWord time.Duration
+	// MaxAnswer is the longest one answer may last: Feed ignores what
+	// comes after it, and RecogniseRecording skips longer stretches of
+	// speech.
 	MaxAnswer time.Duration
+	// WordPenalty is pocketsphinx's word insertion penalty (-wip), paid by
+	// every word, so by every phone of the garbage loop: lower makes the
+	// loop dearer against an answer's few words.
+	WordPenalty float64
 }
 
 // englishPhones are the 39 phones of CMUdict, as in the en-us model.
@@ -60,9 +89,14 @@ func DefaultOpts() Opts {
 	return Opts{
 		HMM:           "/usr/share/pocketsphinx/model/en-us/en-us",
 		Dict:          "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict",
+		LM:            "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin",
 		Phones:        englishPhones,
-		GarbageWeight: 1e-3,
-		MaxAnswer:     8 * time.Second,
+		GarbageEntry:  1,
+		GarbageStep:   1,
+		FrameProb:     0.1,
+		MaxWord:       time.Second,
+		MaxAnswer:     5 * time.Second,
+		WordPenalty:   0.65,
 	}
 }
 
@@ -71,13 +105,25 @@ func (o Opts) Validate() error {
 	if len(o.Phones) == 0 {
 		return errors.New("answers: no phones for the garbage model")
 	}
-	if !(o.GarbageWeight >= 0 && o.GarbageWeight < 1e6) {
-		return fmt.Errorf("answers: garbage weight %g: want 0 or more, below 1e6", o.GarbageWeight)
+	if !(o.GarbageEntry > 0 && o.GarbageEntry <= 1 && o.GarbageStep > 0 && o.GarbageStep <= 1) {
+		return fmt.Errorf("answers: garbage entry %g, step %g: want each above 0, at most 1", o.GarbageEntry, o.GarbageStep)
+	}
+	if !(o.WordPenalty > 0 && o.WordPenalty <= 1) {
+		return fmt.Errorf("answers: word penalty %g: want above 0, at most 1", o.WordPenalty)
+	}
+	if !(o.FrameProb > 0 && o.FrameProb <= 1) {
+		return fmt.Errorf("answers: frame probability %g: want above 0, at most 1", o.FrameProb)
+	}
+	if o.MaxWord < 300*time.Millisecond {
+		return fmt.Errorf("answers: max word %v: want at least 300ms", o.MaxWord)
 	}
 	if o.MaxAnswer < time.Second {
 		return fmt.Errorf("answers: max answer %v: want at least 1 s", o.MaxAnswer)
 	}
-	for _, p := range []string{o.HMM, o.Dict} {
+	for _, p := range []string{o.HMM, o.Dict, o.LM} {
+		if p == "" {
+			continue
+		}
 		if _, err := os.Stat(p); err != nil {
 			return fmt.Errorf("answers: %w: %v", ErrNoModel, err)
 		}
@@ -137,6 +183,7 @@ type Recogniser struct {
 	kind    selfreport.Kind
 	started bool
 	pending []int16
+	audio   []int16 // the answer so far, for the confirming transcript
 	fed     int64
 	maxLen  int64
 }
@@ -150,6 +197,14 @@ func New(o Opts) (*Recogniser, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.LM != "" {
+		// The free transcript needs every word of the language model.
+		full, err := os.ReadFile(o.Dict)
+		if err != nil {
+			return nil, fmt.Errorf("answers: %w: %v", ErrNoModel, err)
+		}
+		lines = append(strings.Split(strings.TrimSpace(string(full)), "\n"), lines[len(lines)-len(o.Phones):]...)
+	}
 	dict, err := os.CreateTemp("", "kindred-answers-*.dict")
 	if err != nil {
 		return nil, fmt.Errorf("answers: %w", err)
@@ -160,7 +215,7 @@ func New(o Opts) (*Recogniser, error) {
 		return nil, fmt.Errorf("answers: %w", err)
 	}
 	C.kindred_sr_quiet()
-	args := []string{"kindred", "-hmm", o.HMM, "-dict", dict.Name(), "-logfn", "/dev/null", "-bestpath", "yes"}
+	args := []string{"kindred", "-hmm", o.HMM, "-dict", dict.Name(), "-logfn", "/dev/null", "-wip", strconv.FormatFloat(o.WordPenalty, 'g', -1, 64)}
 	argv := make([]*C.char, len(args))
 	for i, a := range args {
 		argv[i] = C.CString(a)
@@ -180,22 +235,50 @@ func New(o Opts) (*Recogniser, error) {
 		return nil, fmt.Errorf("answers: loading %s: pocketsphinx failed", o.HMM)
 	}
 	r := &Recogniser{ps: ps, o: o, kind: -1, maxLen: int64(o.MaxAnswer.Seconds() * Rate)}
-	g := selfreport.Garbage{Weight: o.GarbageWeight}
+	g := selfreport.Garbage{Entry: o.GarbageEntry, Step: o.GarbageStep, Frame: o.FrameProb}
 	for _, p := range o.Phones {
 		g.Words = append(g.Words, garbageWord(p))
 	}
 	for _, k := range []selfreport.Kind{selfreport.Any, selfreport.RatingQuestion, selfreport.YesNoQuestion, selfreport.WhereQuestion} {
-		name := C.CString(k.String())
-		text := C.CString(selfreport.Grammar(k, g))
-		rc := C.ps_set_jsgf_string(ps, name, text)
+		if err := r.setGrammar(k, selfreport.FSG(k, g)); err != nil {
+			C.ps_free(ps)
+			return nil, err
+		}
+	}
+	if o.LM != "" {
+		name, path := C.CString(lvcsr), C.CString(o.LM)
+		rc := C.ps_set_lm_file(ps, name, path)
 		C.free(unsafe.Pointer(name))
-		C.free(unsafe.Pointer(text))
+		C.free(unsafe.Pointer(path))
 		if rc != 0 {
 			C.ps_free(ps)
-			return nil, fmt.Errorf("answers: pocketsphinx rejected the %s grammar", k)
+			return nil, fmt.Errorf("answers: pocketsphinx rejected the language model %s", o.LM)
 		}
 	}
 	return r, nil
+}
+
+// lvcsr names the free-transcription search.
+const lvcsr = "lvcsr"
+
+func (r *Recogniser) setGrammar(k selfreport.Kind, fsg string) error {
+	f, err := os.CreateTemp("", "kindred-answers-*.fsg")
+	if err != nil {
+		return fmt.Errorf("answers: %w", err)
+	}
+	defer os.Remove(f.Name())
+	_, err = f.WriteString(fsg)
+	if err = errors.Join(err, f.Close()); err != nil {
+		return fmt.Errorf("answers: %w", err)
+	}
+	name := C.CString(k.String())
+	defer C.free(unsafe.Pointer(name))
+	path := C.CString(f.Name())
+	defer C.free(unsafe.Pointer(path))
+	if C.kindred_sr_set_fsg(r.ps, name, path) != 0 {
+		return fmt.Errorf("answers: pocketsphinx rejected the %s grammar", k)
+	}
+	return nil
 }
 
 // Listen starts a new answer to a question of kind k, discarding any
@@ -221,7 +304,7 @@ func (r *Recogniser) Listen(k selfreport.Kind) error {
 	if C.ps_start_utt(r.ps) < 0 {
 		return errors.New("answers: starting an utterance failed")
 	}
-	r.started, r.fed, r.pending = true, 0, r.pending[:0]
+	r.started, r.fed, r.pending, r.audio = true, 0, r.pending[:0], r.audio[:0]
 	return nil
 }
 
@@ -257,6 +340,7 @@ func (r *Recogniser) feed() error {
 		return errors.New("answers: decoding failed")
 	}
 	r.fed += int64(len(r.pending))
+	r.audio = append(r.audio, r.pending...)
 	r.pending = r.pending[:0]
 	return nil
 }
@@ -296,9 +380,66 @@ func (r *Recogniser) End() (selfreport.Reply, error) {
 			return none, nil
 		}
 	}
+	if d := r.longestWord(); d > r.o.MaxWord {
+		none.Heard = text
+		return none, nil
+	}
 	reply := selfreport.Parse(r.kind, text)
 	reply.Confidence = selfreport.Unestimated
+	if reply.Clear() && r.o.LM != "" {
+		transcript, err := r.transcribe()
+		if err != nil {
+			return none, err
+		}
+		if !selfreport.Confirms(reply, transcript) {
+			none.Heard = text + " (free transcript: " + transcript + ")"
+			return none, nil
+		}
+	}
 	return reply, nil
+}
+
+// transcribe decodes the answer's audio again with the language model and
+// returns what it heard; the next Listen selects the grammar again.
+func (r *Recogniser) transcribe() (string, error) {
+	name := C.CString(lvcsr)
+	defer C.free(unsafe.Pointer(name))
+	r.kind = -1
+	if C.ps_set_search(r.ps, name) != 0 {
+		return "", errors.New("answers: cannot select the language model")
+	}
+	if C.ps_start_utt(r.ps) < 0 {
+		return "", errors.New("answers: starting an utterance failed")
+	}
+	if len(r.audio) > 0 && C.ps_process_raw(r.ps, (*C.int16)(unsafe.Pointer(&r.audio[0])), C.size_t(len(r.audio)), 0, 1) < 0 {
+		C.ps_end_utt(r.ps)
+		return "", errors.New("answers: decoding failed")
+	}
+	if C.ps_end_utt(r.ps) < 0 {
+		return "", errors.New("answers: ending an utterance failed")
+	}
+	var score C.int32
+	hyp := C.ps_get_hyp(r.ps, &score)
+	if hyp == nil {
+		return "", nil
+	}
+	return C.GoString(hyp), nil
+}
+
+// longestWord is how long the longest word of the hypothesis lasts,
+// silence and noise aside.
+func (r *Recogniser) longestWord() time.Duration {
+	var longest time.Duration
+	for seg := C.ps_seg_iter(r.ps); seg != nil; seg = C.ps_seg_next(seg) {
+		w := C.GoString(C.ps_seg_word(seg))
+		if w == "" || w[0] == '<' || w[0] == '[' || w == "(NULL)" {
+			continue
+		}
+		var sf, ef C.int
+		C.ps_seg_frames(seg, &sf, &ef)
+		longest = max(longest, time.Duration(ef-sf+1)*10*time.Millisecond)
+	}
+	return longest
 }
 
 // Recognise decodes one recorded answer to a question of kind k.
@@ -338,4 +479,37 @@ func (r *Recogniser) Close() error {
 	C.ps_free(r.ps)
 	r.ps = nil
 	return nil
+}
+
+// Stretch bounds used to find answers in a recording: pauses shorter than
+// answerGap belong to one answer ("about… a seven"), answerPad keeps the
+// soft edges of words.
+const (
+	answerGap = 600 * time.Millisecond
+	answerPad = 200 * time.Millisecond
+)
+
+// RecogniseRecording looks for an answer to a question of kind k in a
+// recording that may hold more than one stretch of speech: each short
+// stretch (selfreport.Stretches, at most Opts.MaxAnswer) is decoded on its
+// own, and the last clear reply is the answer, as people correct
+// themselves ("five… no, six"). Without a clear one the reply is unclear,
+// with the last words heard.
+func (r *Recogniser) RecogniseRecording(k selfreport.Kind, samples []float32) (selfreport.Reply, error) {
+	last := selfreport.Reply{Kind: k, Rating: selfreport.NoRating}
+	var clear *selfreport.Reply
+	for _, s := range selfreport.Stretches(samples, Rate, answerGap, answerPad, r.o.MaxAnswer) {
+		rep, err := r.Recognise(k, samples[s.Start:s.End])
+		if err != nil {
+			return last, err
+		}
+		last = rep
+		if rep.Clear() {
+			clear = &rep
+		}
+	}
+	if clear != nil {
+		return *clear, nil
+	}
+	return last, nil
 }
