@@ -87,16 +87,16 @@ var englishPhones = strings.Fields("AA AE AH AO AW AY B CH D DH EH ER EY F G HH 
 // pocketsphinx-en-us installs.
 func DefaultOpts() Opts {
 	return Opts{
-		HMM:           "/usr/share/pocketsphinx/model/en-us/en-us",
-		Dict:          "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict",
-		LM:            "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin",
-		Phones:        englishPhones,
-		GarbageEntry:  1,
-		GarbageStep:   1,
-		FrameProb:     0.1,
-		MaxWord:       time.Second,
-		MaxAnswer:     5 * time.Second,
-		WordPenalty:   0.65,
+		HMM:          "/usr/share/pocketsphinx/model/en-us/en-us",
+		Dict:         "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict",
+		LM:           "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin",
+		Phones:       englishPhones,
+		GarbageEntry: 1,
+		GarbageStep:  1,
+		FrameProb:    0.1,
+		MaxWord:      time.Second,
+		MaxAnswer:    5 * time.Second,
+		WordPenalty:  0.65,
 	}
 }
 
