@@ -185,7 +185,7 @@ func TestAnswerSweep(t *testing.T) {
 	}
 	voices, sp, carriers := devVoices[:2], speeds[1:], ratingCarriers[:3]
 	if os.Getenv("KINDRED_ANSWER_SWEEP") == "heldout" {
-		voices, sp, carriers = heldOutVoices, speeds, ratingCarriers
+		voices, sp, carriers = heldOutVoices, []int{150}, ratingCarriers[:2]
 	}
 	takes := ratingTakes(t, voices, sp, carriers)
 	speech := ordinarySpeech(t)

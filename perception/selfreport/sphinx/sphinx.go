@@ -92,7 +92,7 @@ func DefaultOpts() Opts {
 		LM:           "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin",
 		Phones:       englishPhones,
 		GarbageEntry: 1,
-		GarbageStep:  1,
+		GarbageStep:  0.1,
 		FrameProb:    0.1,
 		MaxWord:      time.Second,
 		MaxAnswer:    5 * time.Second,
