@@ -178,17 +178,18 @@ func (o Opts) dictionary(words []string) ([]string, error) {
 // kind. It is used from one goroutine at a time; Close frees it.
 type Recogniser struct {
 	mu      sync.Mutex
-	ps      *C.ps_decoder_t
+	ps      *C.ps_decoder_t // the grammar
+	lv      *C.ps_decoder_t // the free transcript, nil without Opts.LM
 	o       Opts
 	kind    selfreport.Kind
 	started bool
 	pending []int16
-	audio   []int16 // the answer so far, for the confirming transcript
 	fed     int64
 	maxLen  int64
 }
 
-// New loads the model and the four grammars (about 0.1 s).
+// New loads the model, the four grammars and, with Opts.LM, a second
+// decoder for the confirming transcript (about 1 s with it).
 func New(o Opts) (*Recogniser, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
@@ -196,14 +197,6 @@ func New(o Opts) (*Recogniser, error) {
 	lines, err := o.dictionary(selfreport.Words(selfreport.Any))
 	if err != nil {
 		return nil, err
-	}
-	if o.LM != "" {
-		// The free transcript needs every word of the language model.
-		full, err := os.ReadFile(o.Dict)
-		if err != nil {
-			return nil, fmt.Errorf("answers: %w: %v", ErrNoModel, err)
-		}
-		lines = append(strings.Split(strings.TrimSpace(string(full)), "\n"), lines[len(lines)-len(o.Phones):]...)
 	}
 	dict, err := os.CreateTemp("", "kindred-answers-*.dict")
 	if err != nil {
@@ -215,7 +208,38 @@ func New(o Opts) (*Recogniser, error) {
 		return nil, fmt.Errorf("answers: %w", err)
 	}
 	C.kindred_sr_quiet()
-	args := []string{"kindred", "-hmm", o.HMM, "-dict", dict.Name(), "-logfn", "/dev/null", "-wip", strconv.FormatFloat(o.WordPenalty, 'g', -1, 64)}
+	ps, err := initDecoder("-hmm", o.HMM, "-dict", dict.Name(), "-wip", strconv.FormatFloat(o.WordPenalty, 'g', -1, 64))
+	if err != nil {
+		return nil, err
+	}
+	r := &Recogniser{ps: ps, o: o, kind: -1, maxLen: int64(o.MaxAnswer.Seconds() * Rate)}
+	g := selfreport.Garbage{Entry: o.GarbageEntry, Step: o.GarbageStep, Frame: o.FrameProb}
+	for _, p := range o.Phones {
+		g.Words = append(g.Words, garbageWord(p))
+	}
+	for _, k := range []selfreport.Kind{selfreport.Any, selfreport.RatingQuestion, selfreport.YesNoQuestion, selfreport.WhereQuestion} {
+		if err := r.setGrammar(k, selfreport.FSG(k, g)); err != nil {
+			C.ps_free(ps)
+			return nil, err
+		}
+	}
+	if o.LM != "" {
+		// The free transcript runs alongside the grammar on a decoder of
+		// its own, so that it is nearly done when the answer ends. Its
+		// second passes (fwdflat, bestpath) are off: they would all run
+		// after the answer ended.
+		r.lv, err = initDecoder("-hmm", o.HMM, "-dict", o.Dict, "-lm", o.LM, "-fwdflat", "no", "-bestpath", "no")
+		if err != nil {
+			C.ps_free(ps)
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// initDecoder starts a pocketsphinx decoder with args, logging nowhere.
+func initDecoder(args ...string) (*C.ps_decoder_t, error) {
+	args = append([]string{"kindred", "-logfn", "/dev/null"}, args...)
 	argv := make([]*C.char, len(args))
 	for i, a := range args {
 		argv[i] = C.CString(a)
@@ -232,34 +256,10 @@ func New(o Opts) (*Recogniser, error) {
 	ps := C.ps_init(cfg)
 	C.cmd_ln_free_r(cfg)
 	if ps == nil {
-		return nil, fmt.Errorf("answers: loading %s: pocketsphinx failed", o.HMM)
+		return nil, errors.New("answers: loading the model: pocketsphinx failed")
 	}
-	r := &Recogniser{ps: ps, o: o, kind: -1, maxLen: int64(o.MaxAnswer.Seconds() * Rate)}
-	g := selfreport.Garbage{Entry: o.GarbageEntry, Step: o.GarbageStep, Frame: o.FrameProb}
-	for _, p := range o.Phones {
-		g.Words = append(g.Words, garbageWord(p))
-	}
-	for _, k := range []selfreport.Kind{selfreport.Any, selfreport.RatingQuestion, selfreport.YesNoQuestion, selfreport.WhereQuestion} {
-		if err := r.setGrammar(k, selfreport.FSG(k, g)); err != nil {
-			C.ps_free(ps)
-			return nil, err
-		}
-	}
-	if o.LM != "" {
-		name, path := C.CString(lvcsr), C.CString(o.LM)
-		rc := C.ps_set_lm_file(ps, name, path)
-		C.free(unsafe.Pointer(name))
-		C.free(unsafe.Pointer(path))
-		if rc != 0 {
-			C.ps_free(ps)
-			return nil, fmt.Errorf("answers: pocketsphinx rejected the language model %s", o.LM)
-		}
-	}
-	return r, nil
+	return ps, nil
 }
-
-// lvcsr names the free-transcription search.
-const lvcsr = "lvcsr"
 
 func (r *Recogniser) setGrammar(k selfreport.Kind, fsg string) error {
 	f, err := os.CreateTemp("", "kindred-answers-*.fsg")
@@ -291,6 +291,9 @@ func (r *Recogniser) Listen(k selfreport.Kind) error {
 	}
 	if r.started {
 		C.ps_end_utt(r.ps)
+		if r.lv != nil {
+			C.ps_end_utt(r.lv)
+		}
 		r.started = false
 	}
 	if k != r.kind {
@@ -304,7 +307,10 @@ func (r *Recogniser) Listen(k selfreport.Kind) error {
 	if C.ps_start_utt(r.ps) < 0 {
 		return errors.New("answers: starting an utterance failed")
 	}
-	r.started, r.fed, r.pending, r.audio = true, 0, r.pending[:0], r.audio[:0]
+	if r.lv != nil && C.ps_start_utt(r.lv) < 0 {
+		return errors.New("answers: starting an utterance failed")
+	}
+	r.started, r.fed, r.pending = true, 0, r.pending[:0]
 	return nil
 }
 
@@ -339,8 +345,10 @@ func (r *Recogniser) feed() error {
 	if C.ps_process_raw(r.ps, (*C.int16)(unsafe.Pointer(&r.pending[0])), C.size_t(len(r.pending)), 0, 0) < 0 {
 		return errors.New("answers: decoding failed")
 	}
+	if r.lv != nil && C.ps_process_raw(r.lv, (*C.int16)(unsafe.Pointer(&r.pending[0])), C.size_t(len(r.pending)), 0, 0) < 0 {
+		return errors.New("answers: decoding failed")
+	}
 	r.fed += int64(len(r.pending))
-	r.audio = append(r.audio, r.pending...)
 	r.pending = r.pending[:0]
 	return nil
 }
@@ -364,6 +372,9 @@ func (r *Recogniser) End() (selfreport.Reply, error) {
 	}
 	r.started = false
 	if C.ps_end_utt(r.ps) < 0 {
+		return none, errors.New("answers: ending an utterance failed")
+	}
+	if r.lv != nil && C.ps_end_utt(r.lv) < 0 {
 		return none, errors.New("answers: ending an utterance failed")
 	}
 	var score C.int32
@@ -399,27 +410,13 @@ func (r *Recogniser) End() (selfreport.Reply, error) {
 	return reply, nil
 }
 
-// transcribe decodes the answer's audio again with the language model and
-// returns what it heard; the next Listen selects the grammar again.
+// transcribe returns the free transcript of the last answer.
 func (r *Recogniser) transcribe() (string, error) {
-	name := C.CString(lvcsr)
-	defer C.free(unsafe.Pointer(name))
-	r.kind = -1
-	if C.ps_set_search(r.ps, name) != 0 {
-		return "", errors.New("answers: cannot select the language model")
-	}
-	if C.ps_start_utt(r.ps) < 0 {
-		return "", errors.New("answers: starting an utterance failed")
-	}
-	if len(r.audio) > 0 && C.ps_process_raw(r.ps, (*C.int16)(unsafe.Pointer(&r.audio[0])), C.size_t(len(r.audio)), 0, 1) < 0 {
-		C.ps_end_utt(r.ps)
-		return "", errors.New("answers: decoding failed")
-	}
-	if C.ps_end_utt(r.ps) < 0 {
-		return "", errors.New("answers: ending an utterance failed")
+	if r.lv == nil {
+		return "", errors.New("answers: no language model")
 	}
 	var score C.int32
-	hyp := C.ps_get_hyp(r.ps, &score)
+	hyp := C.ps_get_hyp(r.lv, &score)
 	if hyp == nil {
 		return "", nil
 	}
@@ -475,9 +472,15 @@ func (r *Recogniser) Close() error {
 	}
 	if r.started {
 		C.ps_end_utt(r.ps)
+		if r.lv != nil {
+			C.ps_end_utt(r.lv)
+		}
 	}
 	C.ps_free(r.ps)
-	r.ps = nil
+	if r.lv != nil {
+		C.ps_free(r.lv)
+	}
+	r.ps, r.lv = nil, nil
 	return nil
 }
 
