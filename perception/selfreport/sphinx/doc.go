@@ -8,7 +8,12 @@
 // model, as in Rose & Paul, ICASSP 1990, "A hidden Markov model based
 // keyword recognition system"), weighted so that an answer must explain the
 // sound clearly better than free phones do: a likelihood-ratio test whose
-// threshold is Opts.GarbageWeight. Other languages come from configuration
+// threshold is Opts.GarbageEntry and Opts.GarbageStep. A grammar still
+// forces much ordinary speech into some answer ("it oh four hurts it" for
+// "go forward ten meters"), so an answer also needs the agreement of a free
+// transcript of the same sound by the large-vocabulary en-us model, decoded
+// alongside on a second decoder (selfreport.Confirms), and no recognised
+// word may last longer than Opts.MaxWord. Other languages come from configuration
 // (Opts.HMM, Opts.Dict and Opts.Phones); without a model New fails with
 // ErrNoModel and the caller asks for a nod or a head-shake instead.
 package sphinx
