@@ -12,8 +12,7 @@
 // forces much ordinary speech into some answer ("it oh four hurts it" for
 // "go forward ten meters"), so an answer also needs the agreement of a free
 // transcript of the same sound by the large-vocabulary en-us model, decoded
-// alongside on a second decoder (selfreport.Confirms), and no recognised
-// word may last longer than Opts.MaxWord. Other languages come from configuration
+// alongside on a second decoder (selfreport.Confirms). Other languages come from configuration
 // (Opts.HMM, Opts.Dict and Opts.Phones); without a model New fails with
 // ErrNoModel and the caller asks for a nod or a head-shake instead.
 package sphinx

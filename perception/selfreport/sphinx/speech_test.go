@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/kindred-hri/kindred/perception/selfreport"
 	"github.com/kindred-hri/kindred/perception/voice/wav"
@@ -189,14 +188,14 @@ func TestAnswerSweep(t *testing.T) {
 	}
 	takes := ratingTakes(t, voices, sp, carriers)
 	speech := ordinarySpeech(t)
-	// Each configuration is "entry,step,frame,maxword-seconds".
-	cfgs := "1,0.1,0.1,0.8"
+	// Each configuration is "entry,step,frame".
+	cfgs := "1,0.1,0.1"
 	if c := os.Getenv("KINDRED_ANSWER_CFG"); c != "" {
 		cfgs = c
 	}
 	for _, cfg := range strings.Split(cfgs, ";") {
-		var v [4]float64
-		for i, f := range strings.SplitN(cfg, ",", 4) {
+		var v [3]float64
+		for i, f := range strings.SplitN(cfg, ",", 3) {
 			x, err := strconv.ParseFloat(f, 64)
 			if err != nil {
 				t.Fatalf("KINDRED_ANSWER_CFG %q: %v", cfg, err)
@@ -205,7 +204,6 @@ func TestAnswerSweep(t *testing.T) {
 		}
 		o := DefaultOpts()
 		o.GarbageEntry, o.GarbageStep, o.FrameProb = v[0], v[1], v[2]
-		o.MaxWord = time.Duration(v[3] * float64(time.Second))
 		r := newRecogniser(t, o)
 		right, wrong := understood(t, r, selfreport.RatingQuestion, takes)
 		fr, hours := falseReports(t, r, speech)

@@ -67,9 +67,6 @@ type Opts struct {
 	// FrameProb is the probability of each word around an answer (see
 	// selfreport.Garbage.Frame).
 	FrameProb float64
-	// MaxWord is the longest a recognised word may last: a word stretched
-	// over more is the grammar forcing other speech into an answer.
-	MaxWord time.Duration
 	// MaxAnswer is the longest one answer may last: Feed ignores what
 	// comes after it, and RecogniseRecording skips longer stretches of
 	// speech.
@@ -98,7 +95,6 @@ func DefaultOpts() Opts {
 		GarbageEntry: 1,
 		GarbageStep:  0.1,
 		FrameProb:    0.1,
-		MaxWord:      time.Second,
 		MaxAnswer:    5 * time.Second,
 		WordPenalty:  0.65,
 	}
@@ -117,9 +113,6 @@ func (o Opts) Validate() error {
 	}
 	if !(o.FrameProb > 0 && o.FrameProb <= 1) {
 		return fmt.Errorf("answers: frame probability %g: want above 0, at most 1", o.FrameProb)
-	}
-	if o.MaxWord < 300*time.Millisecond {
-		return fmt.Errorf("answers: max word %v: want at least 300ms", o.MaxWord)
 	}
 	if o.MaxAnswer < time.Second {
 		return fmt.Errorf("answers: max answer %v: want at least 1 s", o.MaxAnswer)
@@ -395,10 +388,6 @@ func (r *Recogniser) End() (selfreport.Reply, error) {
 			return none, nil
 		}
 	}
-	if d := r.longestWord(); d > r.o.MaxWord {
-		none.Heard = text
-		return none, nil
-	}
 	reply := selfreport.Parse(r.kind, text)
 	reply.Confidence = selfreport.Unestimated
 	if reply.Clear() && r.o.LM != "" {
@@ -425,22 +414,6 @@ func (r *Recogniser) transcribe() (string, error) {
 		return "", nil
 	}
 	return C.GoString(hyp), nil
-}
-
-// longestWord is how long the longest word of the hypothesis lasts,
-// silence and noise aside.
-func (r *Recogniser) longestWord() time.Duration {
-	var longest time.Duration
-	for seg := C.ps_seg_iter(r.ps); seg != nil; seg = C.ps_seg_next(seg) {
-		w := C.GoString(C.ps_seg_word(seg))
-		if w == "" || w[0] == '<' || w[0] == '[' || w == "(NULL)" {
-			continue
-		}
-		var sf, ef C.int
-		C.ps_seg_frames(seg, &sf, &ef)
-		longest = max(longest, time.Duration(ef-sf+1)*10*time.Millisecond)
-	}
-	return longest
 }
 
 // Recognise decodes one recorded answer to a question of kind k.

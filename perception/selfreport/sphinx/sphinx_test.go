@@ -15,7 +15,6 @@ func TestOptsValidate(t *testing.T) {
 		"zero entry":      func(o *Opts) { o.GarbageEntry = 0 },
 		"step above one":  func(o *Opts) { o.GarbageStep = 2 },
 		"zero frame":      func(o *Opts) { o.FrameProb = 0 },
-		"short max word":  func(o *Opts) { o.MaxWord = time.Millisecond },
 		"short answer":    func(o *Opts) { o.MaxAnswer = time.Millisecond },
 		"missing model":   func(o *Opts) { o.HMM = "/nonexistent" },
 		"missing lm":      func(o *Opts) { o.LM = "/nonexistent" },
