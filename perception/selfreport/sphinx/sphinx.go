@@ -84,8 +84,9 @@ var englishPhones = strings.Fields("AA AE AH AO AW AY B CH D DH EH ER EY F G HH 
 // pocketsphinx-en-us installs. The garbage prices were chosen on two
 // development espeak-ng voices (TestAnswerSweep): without the confirming
 // transcript, the grammar heard 6 false answers in 94 s of real ordinary
-// speech; with it, none, at the price of many answers left unclear
-// (synthetic voices match the en-us model poorly).
+// speech; with it, none, at the price of many answers left unclear:
+// 11 of 110 ratings said by five held-out espeak-ng voices were understood,
+// none wrongly (synthetic voices match the en-us model poorly).
 func DefaultOpts() Opts {
 	return Opts{
 		HMM:          "/usr/share/pocketsphinx/model/en-us/en-us",

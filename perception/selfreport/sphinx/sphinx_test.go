@@ -52,7 +52,7 @@ func TestNotListening(t *testing.T) {
 // TestUnderstandsAnswers hears a few answers of each kind said by a voice
 // the robot never uses and that was not used in development. A wrong
 // value fails at once. The floor is low on purpose and says so: with the
-// en-us model, espeak-ng voices are understood poorly (17 of 110 held-out
+// en-us model, espeak-ng voices are understood poorly (11 of 110 held-out
 // rating takes, TestAnswerSweep with KINDRED_ANSWER_SWEEP=heldout), far
 // from issue 16's 90 %; this test holds the recogniser to understanding
 // some answers, never to the target.
