@@ -14,6 +14,8 @@ import (
 
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/keywords"
+	"github.com/kindred-hri/kindred/perception/selfreport"
+	"github.com/kindred-hri/kindred/perception/selfreport/sphinx"
 	"github.com/kindred-hri/kindred/perception/voice"
 	"github.com/kindred-hri/kindred/perception/voice/wav"
 )
@@ -64,6 +66,9 @@ func analyzeAudio(ctx context.Context, path string, limit time.Duration) (*audio
 		for c, p := range scores {
 			sum.Vocalisation.Scores[string(c)] = round3(p)
 		}
+	}
+	if err := addSelfReport(sum, samples); err != nil {
+		return nil, nil, fmt.Errorf("audio: %s: %w", path, err)
 	}
 	sum.ElapsedS = round3(time.Since(start).Seconds())
 	return sum, res.Obs, nil
@@ -158,6 +163,33 @@ type audioSummary struct {
 	IntensityMeanDB float64           `json:"intensity_mean_db"`
 	Vocalisation    vocalisationBlock `json:"vocalisation"`
 	Keywords        []string          `json:"keywords"`
+	SelfReport      *int              `json:"self_report"` // spoken 0–10 rating, null when none
+	Answer          *string           `json:"answer"`      // spoken "yes" or "no", null when none
+}
+
+// addSelfReport fills the spoken rating and yes/no heard in the samples;
+// both stay null without the English model.
+func addSelfReport(sum *audioSummary, samples []float32) error {
+	rec, err := sphinx.New(sphinx.DefaultOpts())
+	if errors.Is(err, sphinx.ErrNoModel) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	defer rec.Close()
+	rep, err := rec.RecogniseRecording(selfreport.Any, samples)
+	if err != nil {
+		return err
+	}
+	if rep.Rating.Valid() {
+		v := int(rep.Rating)
+		sum.SelfReport = &v
+	}
+	if rep.Answer != selfreport.NoAnswer {
+		a := string(rep.Answer)
+		sum.Answer = &a
+	}
+	return nil
 }
 
 type vocalisationBlock struct {

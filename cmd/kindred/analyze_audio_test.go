@@ -96,3 +96,29 @@ func TestAnalyzeAudioBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzeAudioSelfReportOnlyFromAnswers: real speech that answers no
+// question, even full of numbers (the dev set's spoken digit strings and
+// "go forward ten meters"), gives a null self_report and answer.
+func TestAnalyzeAudioSelfReportOnlyFromAnswers(t *testing.T) {
+	for _, f := range []string{"vosk__test.wav", "pocketsphinx__goforward.wav"} {
+		p := filepath.Join("../../../shared/devset/speech", f)
+		if _, err := os.Stat(p); err != nil {
+			t.Skip("dev set absent")
+		}
+		sum, _, err := analyzeAudio(t.Context(), p, wav.DefaultMaxDuration)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.SelfReport != nil || sum.Answer != nil {
+			t.Errorf("%s: self_report %v, answer %v; want both null", f, deref(sum.SelfReport), deref(sum.Answer))
+		}
+	}
+}
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}

@@ -18,6 +18,7 @@ var cgoLeaves = map[string]bool{
 	"perception/face/pose":          true,
 	"perception/microphone":         true,
 	"perception/keywords":           true,
+	"perception/selfreport/sphinx":  true,
 	"perception/soundevents/yamnet": true,
 	"voices/espeak":                 true,
 	"voices/playback":               true,

@@ -1,0 +1,197 @@
+package selfreport
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		kind   Kind
+		text   string
+		rating Rating
+		answer Answer
+		places []Place
+	}{
+		// ratings alone and in sentences
+		{RatingQuestion, "seven", 7, NoAnswer, nil},
+		{RatingQuestion, "About a seven.", 7, NoAnswer, nil},
+		{RatingQuestion, "maybe three", 3, NoAnswer, nil},
+		{RatingQuestion, "It's a six", 6, NoAnswer, nil},
+		{RatingQuestion, "I'd say eight out of ten", 8, NoAnswer, nil},
+		{RatingQuestion, "zero", 0, NoAnswer, nil},
+		{RatingQuestion, "none", 0, NoAnswer, nil},
+		{RatingQuestion, "no pain at all", 0, NoAnswer, nil},
+		{RatingQuestion, "ten", 10, NoAnswer, nil},
+		{RatingQuestion, "um, four I think", 4, NoAnswer, nil},
+		{RatingQuestion, "6", 6, NoAnswer, nil},
+		// two neighbouring numbers: the higher; far apart or a string: unclear
+		{RatingQuestion, "six or seven", 7, NoAnswer, nil},
+		{RatingQuestion, "two to three", 3, NoAnswer, nil},
+		{RatingQuestion, "two or nine", NoRating, NoAnswer, nil},
+		{RatingQuestion, "eight or eight", NoRating, NoAnswer, nil},
+		{RatingQuestion, "one zero zero zero one", NoRating, NoAnswer, nil},
+		{RatingQuestion, "three four", NoRating, NoAnswer, nil},
+		// out of the vocabulary: unclear, never a guess
+		{RatingQuestion, "go forward ten meters", NoRating, NoAnswer, nil},
+		{RatingQuestion, "I don't know", NoRating, NoAnswer, nil},
+		{RatingQuestion, "", NoRating, NoAnswer, nil},
+		{RatingQuestion, "yes", NoRating, NoAnswer, nil},
+		// yes and no in their common forms
+		{YesNoQuestion, "yes", NoRating, Yes, nil},
+		{YesNoQuestion, "Yeah.", NoRating, Yes, nil},
+		{YesNoQuestion, "yep", NoRating, Yes, nil},
+		{YesNoQuestion, "please", NoRating, Yes, nil},
+		{YesNoQuestion, "yes please", NoRating, Yes, nil},
+		{YesNoQuestion, "sure", NoRating, Yes, nil},
+		{YesNoQuestion, "okay", NoRating, Yes, nil},
+		{YesNoQuestion, "all right", NoRating, Yes, nil},
+		{YesNoQuestion, "oh, yes please do", NoRating, Yes, nil},
+		{YesNoQuestion, "no", NoRating, No, nil},
+		{YesNoQuestion, "nope", NoRating, No, nil},
+		{YesNoQuestion, "No thanks.", NoRating, No, nil},
+		{YesNoQuestion, "no thank you", NoRating, No, nil},
+		{YesNoQuestion, "not now", NoRating, No, nil},
+		{YesNoQuestion, "please don't", NoRating, No, nil},
+		{YesNoQuestion, "no, please", NoRating, No, nil},
+		{YesNoQuestion, "yes no", NoRating, NoAnswer, nil},
+		{YesNoQuestion, "yes, seven", NoRating, NoAnswer, nil},
+		{YesNoQuestion, "call my daughter", NoRating, NoAnswer, nil},
+		// places
+		{WhereQuestion, "my knee", NoRating, NoAnswer, []Place{Knee}},
+		{WhereQuestion, "it's my stomach", NoRating, NoAnswer, []Place{Belly}},
+		{WhereQuestion, "here in my back", NoRating, NoAnswer, []Place{Back}},
+		{WhereQuestion, "my head hurts", NoRating, NoAnswer, []Place{Head}},
+		{WhereQuestion, "my shoulders", NoRating, NoAnswer, []Place{Shoulder}},
+		{WhereQuestion, "hip", NoRating, NoAnswer, []Place{Hip}},
+		{WhereQuestion, "tummy", NoRating, NoAnswer, []Place{Belly}},
+		{WhereQuestion, "my toe", NoRating, NoAnswer, nil},
+		// any question: whatever is there
+		{Any, "about a five", 5, NoAnswer, nil},
+		{Any, "yes", NoRating, Yes, nil},
+		{Any, "no", NoRating, No, nil},
+		{Any, "no pain", 0, NoAnswer, nil},
+		{Any, "and so my fellow americans", NoRating, NoAnswer, nil},
+	}
+	for _, tc := range tests {
+		r := Parse(tc.kind, tc.text)
+		if r.Rating != tc.rating || r.Answer != tc.answer || !slices.Equal(r.Places, tc.places) {
+			t.Errorf("Parse(%v, %q) = rating %d answer %q places %v, want %d %q %v",
+				tc.kind, tc.text, r.Rating, r.Answer, r.Places, tc.rating, tc.answer, tc.places)
+		}
+		if r.Kind != tc.kind || r.Confidence != 1 {
+			t.Errorf("Parse(%v, %q): kind %v confidence %g", tc.kind, tc.text, r.Kind, r.Confidence)
+		}
+		want := tc.rating.Valid() || tc.answer != NoAnswer || len(tc.places) > 0
+		if r.Clear() != want {
+			t.Errorf("Parse(%v, %q).Clear() = %v", tc.kind, tc.text, r.Clear())
+		}
+	}
+}
+
+// TestGrammarCoversParser checks that every word the grammar can produce
+// is one the parser knows, and that each question's grammar offers its
+// answers and only them.
+func TestGrammarCoversParser(t *testing.T) {
+	for _, w := range Words(Any) {
+		if r := Parse(Any, w); r.Heard != w {
+			t.Errorf("word %q heard as %q", w, r.Heard)
+		}
+	}
+	g := FSG(RatingQuestion, Garbage{})
+	for _, want := range []string{" seven\n", " out\n", " pain\n", "FSG_BEGIN kindred_rating\n", "FSG_END\n"} {
+		if !strings.Contains(g, want) {
+			t.Errorf("rating grammar lacks %q:\n%s", want, g)
+		}
+	}
+	for _, not := range []string{" yes\n", " knee\n", "ph_"} {
+		if strings.Contains(g, not) {
+			t.Errorf("rating grammar has %q:\n%s", not, g)
+		}
+	}
+	g = FSG(YesNoQuestion, Garbage{Words: []string{"ph_aa", "ph_b"}, Entry: 0.5, Step: 1e-3})
+	for _, want := range []string{" yes\n", " thanks\n", " 0.001 ph_aa\n", " 0.001 ph_b\n", "TRANSITION 0 "} {
+		if !strings.Contains(g, want) {
+			t.Errorf("yes/no grammar lacks %q:\n%s", want, g)
+		}
+	}
+	if strings.Contains(g, " seven\n") {
+		t.Errorf("yes/no grammar has numbers:\n%s", g)
+	}
+}
+
+func TestStretches(t *testing.T) {
+	const rate = 1000 // 10 samples a frame
+	tone := func(ms int) []float32 {
+		x := make([]float32, ms)
+		for i := range x {
+			x[i] = 0.3 * float32(math.Sin(float64(i)))
+		}
+		return x
+	}
+	quiet := func(ms int) []float32 {
+		x := make([]float32, ms)
+		for i := range x {
+			x[i] = 0.001 * float32(math.Sin(float64(i)))
+		}
+		return x
+	}
+	cat := func(parts ...[]float32) []float32 { return slices.Concat(parts...) }
+	tests := []struct {
+		name string
+		x    []float32
+		want []Stretch
+	}{
+		{"silence", quiet(2000), nil},
+		{"one word", cat(quiet(1000), tone(500), quiet(1000)), []Stretch{{900, 1600}}},
+		{"short pause joins", cat(quiet(1000), tone(300), quiet(200), tone(300), quiet(1000)), []Stretch{{900, 1900}}},
+		{"long pause splits", cat(quiet(1000), tone(300), quiet(1000), tone(300), quiet(1000)), []Stretch{{900, 1400}, {2200, 2700}}},
+		{"too long is left out", cat(quiet(1000), tone(5000), quiet(1000), tone(300), quiet(1000)), []Stretch{{6900, 7400}}},
+	}
+	for _, tc := range tests {
+		got := Stretches(tc.x, rate, 500*time.Millisecond, 100*time.Millisecond, 3*time.Second)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestConfirms(t *testing.T) {
+	seven := Parse(RatingQuestion, "about a seven")
+	yes := Parse(YesNoQuestion, "yes please")
+	knee := Parse(WhereQuestion, "my knee")
+	tests := []struct {
+		reply      Reply
+		transcript string
+		want       bool
+	}{
+		{seven, "about a seven", true},
+		{seven, "seven", true},
+		{seven, "it's like a seven you know", true},
+		{seven, "about eleven", false},
+		{seven, "about a six", false},
+		{seven, "he was not an ill disposed young man", false},
+		{seven, "seven years ago the council met", false},
+		{seven, "", false},
+		{seven, "sadly", false}, // one word, but the answer had three
+		{Parse(RatingQuestion, "two"), "true", true},
+		{Parse(RatingQuestion, "two"), "", false},
+		{Parse(RatingQuestion, "two"), "true love", false},
+		{Parse(RatingQuestion, "two"), "three", false},
+		{yes, "yes", true},
+		{yes, "yeah sure", true},
+		{yes, "no", false},
+		{yes, "yes and no", false},
+		{knee, "my knee", true},
+		{knee, "my knee and my hip", false},
+		{Parse(RatingQuestion, "pardon"), "pardon", false},
+	}
+	for _, tc := range tests {
+		if got := Confirms(tc.reply, tc.transcript); got != tc.want {
+			t.Errorf("Confirms(%q, %q) = %v", tc.reply.Heard, tc.transcript, got)
+		}
+	}
+}

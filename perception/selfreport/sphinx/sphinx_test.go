@@ -1,0 +1,159 @@
+package sphinx
+
+import (
+	"errors"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception/selfreport"
+)
+
+func TestOptsValidate(t *testing.T) {
+	tests := map[string]func(*Opts){
+		"no phones":       func(o *Opts) { o.Phones = nil },
+		"zero entry":      func(o *Opts) { o.GarbageEntry = 0 },
+		"step above one":  func(o *Opts) { o.GarbageStep = 2 },
+		"zero frame":      func(o *Opts) { o.FrameProb = 0 },
+		"short answer":    func(o *Opts) { o.MaxAnswer = time.Millisecond },
+		"missing model":   func(o *Opts) { o.HMM = "/nonexistent" },
+		"missing lm":      func(o *Opts) { o.LM = "/nonexistent" },
+		"word penalty 0":  func(o *Opts) { o.WordPenalty = 0 },
+		"word penalty 10": func(o *Opts) { o.WordPenalty = 10 },
+	}
+	for name, mutate := range tests {
+		o := DefaultOpts()
+		mutate(&o)
+		if err := o.Validate(); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	o := DefaultOpts()
+	o.HMM = "/nonexistent"
+	if _, err := New(o); !errors.Is(err, ErrNoModel) {
+		t.Errorf("New with no model = %v, want ErrNoModel", err)
+	}
+}
+
+func TestNotListening(t *testing.T) {
+	r := newRecogniser(t, DefaultOpts())
+	if err := r.Feed(make([]float32, 100)); err == nil {
+		t.Error("Feed before Listen: no error")
+	}
+	if _, err := r.End(); err == nil {
+		t.Error("End before Listen: no error")
+	}
+	r.Close()
+	if err := r.Listen(selfreport.Any); err == nil {
+		t.Error("Listen after Close: no error")
+	}
+}
+
+// TestUnderstandsAnswers hears a few answers of each kind said by a voice
+// the robot never uses and that was not used in development. A wrong
+// value fails at once. The floor is low on purpose and says so: with the
+// en-us model, espeak-ng voices are understood poorly (11 of 110 held-out
+// rating takes, TestAnswerSweep with KINDRED_ANSWER_SWEEP=heldout), far
+// from issue 16's 90 %; this test holds the recogniser to understanding
+// some answers, never to the target.
+func TestUnderstandsAnswers(t *testing.T) {
+	r := newRecogniser(t, DefaultOpts())
+	dir := t.TempDir()
+	tests := []struct {
+		kind   selfreport.Kind
+		text   string
+		rating selfreport.Rating
+		answer selfreport.Answer
+		place  selfreport.Place
+	}{
+		{selfreport.YesNoQuestion, "Yes.", selfreport.NoRating, selfreport.Yes, ""},
+		{selfreport.YesNoQuestion, "No.", selfreport.NoRating, selfreport.No, ""},
+		{selfreport.YesNoQuestion, "No thank you.", selfreport.NoRating, selfreport.No, ""},
+		{selfreport.WhereQuestion, "My knee.", selfreport.NoRating, selfreport.NoAnswer, selfreport.Knee},
+		{selfreport.RatingQuestion, "Seven.", 7, selfreport.NoAnswer, ""},
+		{selfreport.RatingQuestion, "Maybe three.", 3, selfreport.NoAnswer, ""},
+	}
+	right := 0
+	for _, tc := range tests {
+		rep, err := r.RecogniseRecording(tc.kind, say(t, dir, "en-gb-x-rp+f4", 140, tc.text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ok := rep.Rating == tc.rating && rep.Answer == tc.answer && (tc.place == "" || len(rep.Places) == 1 && rep.Places[0] == tc.place)
+		if ok && rep.Clear() {
+			right++
+			continue
+		}
+		if rep.Clear() {
+			t.Errorf("%q understood wrongly: %+v", tc.text, rep)
+		} else {
+			t.Logf("%q not understood (heard %q)", tc.text, rep.Heard)
+		}
+	}
+	t.Logf("understood %d of %d answers", right, len(tests))
+	if right < 1 {
+		t.Errorf("understood none of %d answers", len(tests))
+	}
+}
+
+// TestOrdinarySpeechNeverReports holds the recogniser to its target on
+// real read speech: LibriVox and the dev set's speech (its spoken digit
+// strings and "go forward ten meters" included), about 100 s, must give no
+// rating, yes/no or place.
+func TestOrdinarySpeechNeverReports(t *testing.T) {
+	if testing.Short() {
+		t.Skip("decodes 100 s of speech")
+	}
+	r := newRecogniser(t, DefaultOpts())
+	n, hours := falseReports(t, r, ordinarySpeech(t))
+	t.Logf("%d false reports in %.0f s of ordinary speech", n, hours*3600)
+	if n > 0 {
+		t.Errorf("%d false reports in %.0f s of ordinary speech, want none", n, hours*3600)
+	}
+}
+
+// BenchmarkEndOfAnswer measures the time from the end of an answer (the
+// last samples fed) to its value: End, which decodes the last 20 ms, reads
+// the grammar's hypothesis and, for a clear one, transcribes the answer
+// again to confirm it. Issue 16's target is at most 1 s.
+func BenchmarkEndOfAnswer(b *testing.B) {
+	r := newRecogniser(b, DefaultOpts())
+	x := say(b, b.TempDir(), "en-us+f2", 150, "About a seven.")
+	var worst, cpu time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		if err := r.Listen(selfreport.RatingQuestion); err != nil {
+			b.Fatal(err)
+		}
+		if err := r.Feed(x); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		t0, c0 := time.Now(), cpuTime()
+		rep, err := r.End()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !rep.Clear() {
+			// Time the confirming transcript all the same: the worst case.
+			if _, err := r.transcribe(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		worst = max(worst, time.Since(t0))
+		cpu += cpuTime() - c0
+	}
+	// On a shared machine the wall-clock time grows with the load; the
+	// process's CPU time per answer is what an idle robot would wait.
+	b.ReportMetric(worst.Seconds()*1000, "worst_ms")
+	b.ReportMetric(cpu.Seconds()*1000/float64(b.N), "cpu_ms/op")
+}
+
+// cpuTime is the process's user and system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
