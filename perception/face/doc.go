@@ -8,8 +8,10 @@
 // Landmarker (face/mesh's MediaPipe face mesh, a MeshFitter that also tracks
 // mesh to mesh and gives blendshapes; face/dlib's shape predictor) and
 // PoseEstimator (face/pose, OpenCV's solvePnP against GenericFace). Tests
-// drive the pipeline with fakes of those. With blendshapes, BlendAUs reads
-// most AU columns from them (blend.go).
+// drive the pipeline with fakes of those. With blendshapes, the AU columns
+// keep their geometric reading against the person's neutral face, AU9 is
+// held to what the blendshapes allow, and the blendshapes are cues for the
+// expression label (blend.go).
 //
 // Action units are measured relative to the same person's neutral face,
 // normalised by inter-ocular distance and corrected for head pose by

@@ -43,7 +43,7 @@ func (m *meshFake) FitMesh(f perception.Frame, box image.Rectangle, eyes [2]perc
 
 // The pipeline hands a MeshFitter the detector's eyes on a new face and the
 // track's last mesh afterwards (tracking), the frame's colour, puts the
-// blendshapes on the observation and reads the AUs from them, and drops the
+// blendshapes on the observation and holds AU9 to them, and drops the
 // track the moment the mesh says the face has gone.
 func TestPipelineTracksThroughAMeshFitter(t *testing.T) {
 	s := &scripted{t: t, poses: []perception.HeadPose{{}}}
@@ -56,7 +56,7 @@ func TestPipelineTracksThroughAMeshFitter(t *testing.T) {
 		return d, err
 	})
 	m := &meshFake{scripted: s}
-	m.blend[bsBrowDownLeft], m.blend[bsBrowDownRight] = 0.8, 0.8
+	m.blend[bsBrowDownLeft], m.blend[bsBrowDownRight] = 0.05, 0.05 // brows at rest: no AU9
 	p, err := NewPipeline(det, m, s, DefaultOpts)
 	if err != nil {
 		t.Fatal(err)
@@ -70,11 +70,11 @@ func TestPipelineTracksThroughAMeshFitter(t *testing.T) {
 		if len(obs) != 1 {
 			t.Fatalf("frame %d: %d faces, want 1", i, len(obs))
 		}
-		if !obs[0].HasBlendshapes || obs[0].Blendshapes[bsBrowDownLeft] != 0.8 {
+		if !obs[0].HasBlendshapes || obs[0].Blendshapes[bsBrowDownLeft] != 0.05 {
 			t.Errorf("frame %d: blendshapes %v not on the observation", i, obs[0].Blendshapes[:4])
 		}
-		if obs[0].AU.AU04 < 4.99 {
-			t.Errorf("frame %d: AU04 %.2f, want 5 from browDown 0.8", i, obs[0].AU.AU04)
+		if obs[0].AU.AU09 != 0 {
+			t.Errorf("frame %d: AU09 %.2f with the upper lip and brows at rest in the blendshapes, want 0", i, obs[0].AU.AU09)
 		}
 	}
 	if len(m.calls) != 3 {

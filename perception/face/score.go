@@ -24,12 +24,17 @@ func NewScorer(o Opts) *Scorer { return &Scorer{o: o} }
 // Score fills obs's AU, PSPI and Expression from feat (measured on obs's
 // frame) against base; cues are optional extra evidence from the backend
 // (nil: none). obs.At and obs.Pose must be set; when obs carries
-// blendshapes (the mesh backend) the columns BlendAUs reads come from them.
+// blendshapes (the mesh backend) they cap AU9 and are the cues.
 func (s *Scorer) Score(obs *perception.FaceObs, feat Features, base Baseline, cues *Cues) {
 	closed := eyesClosed(feat, base.Neutral, obs.Pose, &s.o)
 	aus, ev := scoreAUs(feat, base.Neutral, closed)
 	if obs.HasBlendshapes {
-		aus = BlendAUs(&obs.Blendshapes, aus) // the mesh backend's columns (blend.go)
+		// The mesh backend: AU9 held to its blendshapes, and the
+		// blendshapes as the label's cues (blend.go says why not as AUs).
+		aus = BlendAUs(&obs.Blendshapes, aus)
+		if cues == nil {
+			cues = CuesOf(&obs.Blendshapes)
+		}
 	}
 	aus.AU43 = s.eyes.update(obs.At, closed, s.o.MinEyesClosed)
 	ev.Burst = s.burst.update(obs.At, aus.AU25+aus.AU26)
