@@ -35,6 +35,14 @@ type Reviver interface {
 	Revived() <-chan []JointID
 }
 
+// LossReporter is an actuator that notices on its own when its link is
+// lost, also while nothing is being written (a board's reader fails). Lost
+// delivers the cause once per loss; the limiter then lets every joint still
+// driven go, with one fault each, as a failed write would.
+type LossReporter interface {
+	Lost() <-chan error
+}
+
 // JointError says which joint an actuator failed to move.
 type JointError struct {
 	ID  JointID

@@ -263,6 +263,10 @@ func (l *Limiter) Run(ctx context.Context, cmds <-chan Command) (err error) {
 	if r, ok := l.act.(Reviver); ok {
 		revived = r.Revived()
 	}
+	var lost <-chan error // nil: never ready
+	if r, ok := l.act.(LossReporter); ok {
+		lost = r.Lost()
+	}
 	last := l.start
 	for {
 		select {
@@ -270,6 +274,14 @@ func (l *Limiter) Run(ctx context.Context, cmds <-chan Command) (err error) {
 			return nil
 		case <-l.haltReq:
 			return nil
+		case err := <-lost:
+			// The link went while the body rested: no write failed to say
+			// so, so each joint still driven is let go here, one fault each.
+			for i := range l.specs {
+				if !l.limp[i] {
+					l.goLimp(i, err)
+				}
+			}
 		case ids := <-revived:
 			l.revive(ids)
 			now := time.Now()

@@ -152,3 +152,62 @@ func TestLimiterRevivesFromSafePose(t *testing.T) {
 		}
 	})
 }
+
+// losing is relink that also reports a loss by itself (robot.LossReporter).
+type losing struct {
+	relink
+	lost chan error
+}
+
+func (l *losing) Lost() <-chan error { return l.lost }
+
+// The link goes while the body rests, so no write fails: the board's own
+// report lets every joint go with exactly one fault, and a command after it
+// adds none.
+func TestLimiterLetsGoWhenTheLinkIsLostAtRest(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p, err := robot.LoadProfile("sim")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := &losing{relink: relink{revived: make(chan []robot.JointID, 1)}, lost: make(chan error, 1)}
+		faults := map[robot.JointID]int{}
+		o := robot.DefaultOpts()
+		o.Watchdog, o.Stale = time.Hour, time.Hour
+		o.OnFault = func(id robot.JointID, err error) { faults[id]++ }
+		lim, err := robot.NewLimiter(p.Specs(), body, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmds := make(chan robot.Command)
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() { done <- lim.Run(ctx, cmds) }()
+		sleep(5 * time.Second) // at rest in the safe pose
+
+		body.mu.Lock()
+		body.down = true
+		body.mu.Unlock()
+		body.lost <- errors.New("link lost: read: EIO")
+		sleep(time.Second)
+		specs := lim.Joints()
+		if n := len(lim.Stats().Limp); n != len(specs) {
+			t.Fatalf("%d of %d joints let go after the link was lost at rest", n, len(specs))
+		}
+		target := robot.Pose{}
+		for _, s := range specs {
+			target[s.ID] = s.Min + (s.Max-s.Min)/4
+		}
+		cmds <- robot.Command{Pose: target, Source: robot.SourceGesture}
+		sleep(time.Second)
+		for _, s := range specs {
+			if faults[s.ID] != 1 {
+				t.Errorf("%s: %d faults, want exactly 1", s.ID, faults[s.ID])
+			}
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	})
+}

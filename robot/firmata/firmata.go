@@ -52,6 +52,7 @@ type Board struct {
 	lost       error        // why the link was lost; nil while it is up
 	configured map[int]bool // pins sent SERVO_CONFIG on this link
 	revived    chan []robot.JointID
+	lostCh     chan error // a loss, for the limiter (nil on a board made by New)
 	reconnects int
 	life       context.Context    // the board's, until Halt
 	stop       context.CancelFunc // ends life

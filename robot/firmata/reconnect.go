@@ -94,6 +94,7 @@ func open(p *robot.Profile, dial dialer, bo Backoff) (*Board, error) {
 	b := newBoard(p)
 	b.dial, b.backoff = dial, bo
 	b.revived = make(chan []robot.JointID, 1)
+	b.lostCh = make(chan error, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	b.life, b.stop = ctx, cancel
 	w, err := dial(ctx, b.onLost(0))
@@ -115,6 +116,11 @@ func open(p *robot.Profile, dial dialer, bo Backoff) (*Board, error) {
 // Revived delivers the board's joints each time a lost link is back, for
 // the limiter (robot.Reviver). A board made by New never reconnects.
 func (b *Board) Revived() <-chan []robot.JointID { return b.revived }
+
+// Lost delivers the cause each time the link is lost, for the limiter
+// (robot.LossReporter): a loss seen by the reader while the body rests
+// lets every joint go with one fault each, as a failed write does.
+func (b *Board) Lost() <-chan error { return b.lostCh }
 
 // Reconnects is how many times the board got its link back.
 func (b *Board) Reconnects() int {
@@ -144,6 +150,10 @@ func (b *Board) fail(err error) {
 		return
 	}
 	b.lost = fmt.Errorf("firmata: link lost: %w", err)
+	select {
+	case b.lostCh <- b.lost:
+	default: // an earlier loss is still unread: the limiter lets go once
+	}
 	for _, j := range b.order {
 		b.limp[j.Channel] = true
 	}
