@@ -16,7 +16,6 @@ static void kindred_quiet(void) { err_set_logfp(NULL); }
 import "C"
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"math"
@@ -27,6 +26,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/kindred-hri/kindred/internal/cmudict"
 	"github.com/kindred-hri/kindred/perception/voice"
 )
 
@@ -131,38 +131,18 @@ func (o Opts) Validate() error {
 // these few lines instead of the whole 130 000-word dictionary saves most
 // of its start-up (about 0.2 s of a 10 s file's analysis).
 func (o Opts) phraseDictionary() ([]string, error) {
-	need := map[string]bool{}
+	var words []string
 	for _, p := range o.Phrases {
-		for _, w := range strings.Fields(strings.ToLower(p.Text)) {
-			need[w] = false
-		}
+		words = append(words, strings.Fields(strings.ToLower(p.Text))...)
 	}
 	f, err := os.Open(o.Dict)
 	if err != nil {
 		return nil, fmt.Errorf("keywords: %w: %v", ErrNoModel, err)
 	}
 	defer f.Close()
-	var lines []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		i := strings.IndexAny(line, " \t")
-		if i <= 0 {
-			continue
-		}
-		word, _, _ := strings.Cut(line[:i], "(")
-		if _, ok := need[word]; ok {
-			need[word] = true
-			lines = append(lines, line)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("keywords: reading %s: %w", o.Dict, err)
-	}
-	for w, found := range need {
-		if !found {
-			return nil, fmt.Errorf("keywords: %q is not in the dictionary %s", w, o.Dict)
-		}
+	lines, err := cmudict.Entries(f, words)
+	if err != nil {
+		return nil, fmt.Errorf("keywords: %s: %w", o.Dict, err)
 	}
 	return lines, nil
 }

@@ -29,7 +29,6 @@ static int kindred_sr_set_fsg(ps_decoder_t *ps, const char *name, const char *pa
 import "C"
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"math"
@@ -40,6 +39,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/kindred-hri/kindred/internal/cmudict"
 	"github.com/kindred-hri/kindred/perception/selfreport"
 )
 
@@ -135,36 +135,14 @@ func garbageWord(phone string) string { return "ph_" + strings.ToLower(phone) }
 // pronunciations included) and one entry per garbage phone, and fails
 // naming a word the dictionary lacks.
 func (o Opts) dictionary(words []string) ([]string, error) {
-	need := map[string]bool{}
-	for _, w := range words {
-		need[w] = false
-	}
 	f, err := os.Open(o.Dict)
 	if err != nil {
 		return nil, fmt.Errorf("answers: %w: %v", ErrNoModel, err)
 	}
 	defer f.Close()
-	var lines []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		i := strings.IndexAny(line, " \t")
-		if i <= 0 {
-			continue
-		}
-		word, _, _ := strings.Cut(line[:i], "(")
-		if _, ok := need[word]; ok {
-			need[word] = true
-			lines = append(lines, line)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("answers: reading %s: %w", o.Dict, err)
-	}
-	for w, found := range need {
-		if !found {
-			return nil, fmt.Errorf("answers: %q is not in the dictionary %s", w, o.Dict)
-		}
+	lines, err := cmudict.Entries(f, words)
+	if err != nil {
+		return nil, fmt.Errorf("answers: %s: %w", o.Dict, err)
 	}
 	for _, p := range o.Phones {
 		lines = append(lines, garbageWord(p)+" "+p)

@@ -1,0 +1,22 @@
+package cmudict
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestEntries(t *testing.T) {
+	dict := "hello HH AH L OW\nhelp HH EH L P\nhelp(2) HH EH L P AH\nstop S T AA P\n\nbadline\n"
+	got, err := Entries(strings.NewReader(dict), []string{"help", "stop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"help HH EH L P", "help(2) HH EH L P AH", "stop S T AA P"}
+	if !slices.Equal(got, want) {
+		t.Errorf("entries %q, want %q", got, want)
+	}
+	if _, err := Entries(strings.NewReader(dict), []string{"ouch"}); err == nil || !strings.Contains(err.Error(), `"ouch"`) {
+		t.Errorf("missing word: %v", err)
+	}
+}
