@@ -14,10 +14,7 @@ import (
 // as the person's neutral (none reads calm against the population), so
 // every frame stays pain. (Letting NeutralOf take the least expressive of
 // these frames, the population check off, made the grimace the neutral:
-// PSPI 0 and "neutral" on every frame, and this test failed.) It runs the
-// dlib backend: the test is of the baseline, and the default mesh backend
-// does not yet read this grimace as pain at all (its mapped brows show AU4
-// 0.96 where dlib's show 4.29; TestEvalFacesOnDevset records the gap).
+// PSPI 0 and "neutral" on every frame, and this test failed.)
 func TestAnalyzeGrimaceFromFirstFrameIsPain(t *testing.T) {
 	src, err := filepath.Abs(filepath.Join(devsetDir, "faces", "pexels-via-max__angry.jpg"))
 	if err != nil {
@@ -33,7 +30,7 @@ func TestAnalyzeGrimaceFromFirstFrameIsPain(t *testing.T) {
 		}
 	}
 	out := filepath.Join(t.TempDir(), "grimace.csv")
-	if code, _, stderr := runKindred(t, "analyze", "--video", dir, "--out", out, "--face-backend", "dlib"); code != 0 {
+	if code, _, stderr := runKindred(t, "analyze", "--video", dir, "--out", out); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	f, err := os.Open(out)

@@ -233,6 +233,9 @@ func (f *Fitter) fit(fr perception.Frame, c crop) (face.MeshFit, error) {
 	}
 	for i, m := range ibug68 {
 		out.Landmarks[i] = perception.Point{X: out.Mesh[m].X, Y: out.Mesh[m].Y}
+		if lo := browLower[i]; lo > 0 {
+			out.Landmarks[i] = perception.Point{X: (out.Mesh[m].X + out.Mesh[lo].X) / 2, Y: (out.Mesh[m].Y + out.Mesh[lo].Y) / 2}
+		}
 	}
 	if f.opts.Blendshapes {
 		bs, err := f.blendshapes(out.Mesh)
