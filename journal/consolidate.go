@@ -18,8 +18,10 @@ type Pair struct {
 // a carer rates what they watched over the last few seconds.
 type PairWindow struct{ Before, After time.Duration }
 
-// DefaultPairWindow: 5 s before the annotation to 1 s after.
-var DefaultPairWindow = PairWindow{Before: 5 * time.Second, After: time.Second}
+// DefaultPairWindow is 5 s before the annotation to 1 s after.
+func DefaultPairWindow() PairWindow {
+	return PairWindow{Before: 5 * time.Second, After: time.Second}
+}
 
 // PairsOf matches a session's annotations with its assessments of the same
 // person; it returns the pairs and how many annotations had no assessment

@@ -38,7 +38,7 @@ func synthetic(seed uint64, n int) []Record {
 // Annotations pair with the assessments of the same person in their
 // window; one with nothing observed near it is counted, not paired.
 func TestPairsOf(t *testing.T) {
-	pairs, unmatched := PairsOf("s1", synthetic(1, 60), DefaultPairWindow)
+	pairs, unmatched := PairsOf("s1", synthetic(1, 60), DefaultPairWindow())
 	if len(pairs) != 60 || unmatched != 1 {
 		t.Fatalf("%d pairs, %d unmatched", len(pairs), unmatched)
 	}

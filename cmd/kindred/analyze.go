@@ -286,7 +286,7 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, backend fac
 	}
 	// Second pass: score every face against its person's neutral face,
 	// found over the whole recording, then fuse in time order.
-	rescoreAgainstNeutral(res.series, feats, face.DefaultOpts)
+	rescoreAgainstNeutral(res.series, feats, face.DefaultOpts())
 	if csv != nil {
 		fmt.Fprintln(csv, analyzeHeader)
 	}

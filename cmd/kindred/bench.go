@@ -64,7 +64,7 @@ func benchDeps(kindred []string, devset string) (bench.Deps, func(), error) {
 	if err != nil {
 		return bench.Deps{}, nil, fmt.Errorf("face: %w (apt-get install libdlib-data)", err)
 	}
-	det := dlib.NewDetector(dlib.DefaultDetectorOpts)
+	det := dlib.NewDetector(dlib.DefaultDetectorOpts())
 	// The narrowest face box the full-size scan finds (dlib's 80 px window
 	// with a margin); the reference is held to the same.
 	minFace := 80
@@ -88,7 +88,7 @@ func benchDeps(kindred []string, devset string) (bench.Deps, func(), error) {
 				return 0, 0, err
 			}
 			var res analysis
-			if err := analyzeVideo(ctx, path, face.DefaultOpts.DetectEvery, defaultFaceBackend, nil, hooks, &res, io.Discard); err != nil {
+			if err := analyzeVideo(ctx, path, face.DefaultOpts().DetectEvery, defaultFaceBackend, nil, hooks, &res, io.Discard); err != nil {
 				return 0, 0, err
 			}
 			return res.Video.Frames, res.Video.FPS, nil

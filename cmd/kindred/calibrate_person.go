@@ -100,7 +100,7 @@ func calibratePerson(ctx context.Context, e env, args []string) error {
 		}
 		what = append(what, "video "+*video)
 	case *cam >= 0:
-		src, err := camera.OpenCamera(*cam, camera.DefaultCameraOpts, nil)
+		src, err := camera.OpenCamera(*cam, camera.DefaultCameraOpts(), nil)
 		if err != nil {
 			return fmt.Errorf("calibrate person: camera %d: %w", *cam, err)
 		}
@@ -131,7 +131,7 @@ func calibratePerson(ctx context.Context, e env, args []string) error {
 	// The calm half of the frames, as analyze ranks them (face.NeutralOf):
 	// the live labels are read against the population's face until the
 	// person was seen calm, and cannot pick the calm frames themselves.
-	fo := face.DefaultOpts
+	fo := face.DefaultOpts()
 	if calm := face.LeastExpressive(obs.geometry, 0.5, &fo); len(obs.geometry) > 0 {
 		if err := p.SetFaceGeometry(calm); err != nil {
 			fmt.Fprintf(e.stderr, "kindred calibrate person: no neutral face geometry stored: %v\n", err)
@@ -171,7 +171,7 @@ func (o *personObservations) Event(perception.Event)          {}
 // frames. The first posture window is left out: it has not seen enough
 // movement yet to say anything.
 func (o *personObservations) watch(ctx context.Context, src face.FrameSource, span time.Duration) error {
-	pipe, closeFace, err := openFacePipeline(face.DefaultOpts.DetectEvery, o.backend)
+	pipe, closeFace, err := openFacePipeline(face.DefaultOpts().DetectEvery, o.backend)
 	if err != nil {
 		return fmt.Errorf("calibrate person: %w", err)
 	}

@@ -99,18 +99,18 @@ func openFacePipeline(detectEvery int, backend faceBackend) (*face.Pipeline, fun
 // head pose. The 100 MB shape model loads (about 1 s) while the detector is
 // built (about 0.4 s).
 func openFacePipelineWith(detectEvery int, backend faceBackend, baseline func(track int) *face.Baseline, distressed func(at time.Duration) bool) (*face.Pipeline, func(), error) {
-	o := face.DefaultOpts
+	o := face.DefaultOpts()
 	o.DetectEvery = detectEvery
 	o.BaselineFor = baseline
 	o.Distressed = distressed
 	if backend == faceDlib {
 		return openDlibPipeline(o)
 	}
-	det, err := mesh.NewDetector(mesh.DefaultDetectorOpts)
+	det, err := mesh.NewDetector(mesh.DefaultDetectorOpts())
 	if err != nil {
 		return nil, nil, fmt.Errorf("face: %w", err)
 	}
-	fit, err := mesh.NewFitter(mesh.DefaultFitterOpts)
+	fit, err := mesh.NewFitter(mesh.DefaultFitterOpts())
 	if err != nil {
 		det.Close()
 		return nil, nil, fmt.Errorf("face: %w", err)
@@ -134,7 +134,7 @@ func openDlibPipeline(o face.Opts) (*face.Pipeline, func(), error) {
 		lm, err := dlib.OpenLandmarker(dlib.DefaultModel)
 		model <- loaded{lm, err}
 	}()
-	fine := dlib.NewDetector(dlib.DefaultDetectorOpts)
+	fine := dlib.NewDetector(dlib.DefaultDetectorOpts())
 	m := <-model
 	if m.err != nil {
 		fine.Close()

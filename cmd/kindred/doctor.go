@@ -353,12 +353,12 @@ func faceModelCheck(b faceBackend) check {
 	}
 	return check{name: "face model", required: true, fix: "rebuild kindred: the mesh models are embedded (models/)",
 		run: func(context.Context) (string, error) {
-			det, err := mesh.NewDetector(mesh.DefaultDetectorOpts)
+			det, err := mesh.NewDetector(mesh.DefaultDetectorOpts())
 			if err != nil {
 				return "", err
 			}
 			det.Close()
-			fit, err := mesh.NewFitter(mesh.DefaultFitterOpts)
+			fit, err := mesh.NewFitter(mesh.DefaultFitterOpts())
 			if err != nil {
 				return "", err
 			}

@@ -83,7 +83,7 @@ func cmdReplay(ctx context.Context, e env, args []string) error {
 				stored[a.Person] = append(stored[a.Person], a)
 			}
 		}
-		pairs, miss := journal.PairsOf(id, recs, journal.DefaultPairWindow)
+		pairs, miss := journal.PairsOf(id, recs, journal.DefaultPairWindow())
 		unmatched += miss
 		for _, p := range pairs {
 			byPerson[p.Person] = append(byPerson[p.Person], p)

@@ -26,7 +26,7 @@ import (
 func openLive(comp *companion.Companion, f runFlags, backend faceBackend, scale *sessiontime.Clock) (companion.Live, error) {
 	in := companion.Live{
 		Faces: func(baseline func(track int) *face.Baseline) (companion.FaceStage, func(), error) {
-			return openFacePipelineWith(face.DefaultOpts.DetectEvery, backend, baseline, comp.VoiceDistressed)
+			return openFacePipelineWith(face.DefaultOpts().DetectEvery, backend, baseline, comp.VoiceDistressed)
 		},
 		Voice: func(live bool) (companion.VoiceStage, func(), error) { return openListener(comp, live) },
 	}
@@ -39,7 +39,7 @@ func openLive(comp *companion.Companion, f runFlags, backend faceBackend, scale 
 		in.VideoFile, in.CloseVideo = src, func() { src.Close() }
 	case f.camera >= 0:
 		in.Camera = func(events chan<- perception.Event) (face.FrameSource, func(), error) {
-			cam, err := camera.OpenCamera(f.camera, camera.DefaultCameraOpts, events)
+			cam, err := camera.OpenCamera(f.camera, camera.DefaultCameraOpts(), events)
 			if err != nil {
 				return nil, nil, err
 			}

@@ -146,9 +146,9 @@ func benchFace(ctx context.Context, d Deps, tmp string, n int, findPython func(c
 		return nil, nil, err
 	}
 	b := d.Face
-	runSched := Schedule{DetectEvery: face.DefaultOpts.DetectEvery, ScanWidth: b.RunScanWidth,
+	runSched := Schedule{DetectEvery: face.DefaultOpts().DetectEvery, ScanWidth: b.RunScanWidth,
 		FullScanWhenNone: b.RunScanWidth > 0, MinFacePx: b.MinFace}
-	o := face.DefaultOpts
+	o := face.DefaultOpts()
 	pipe, err := face.NewPipeline(b.runDetector(), b.Landmarker, b.Pose, o)
 	if err != nil {
 		return nil, nil, err

@@ -99,13 +99,13 @@ func TestFaceRowsCompareLikeForLike(t *testing.T) {
 	}
 	// The pipeline's own count of detection rounds: at least its schedule,
 	// at most every frame.
-	if every := face.DefaultOpts.DetectEvery; res.DetectionRounds < (frames+every-1)/every || res.DetectionRounds > frames {
+	if every := face.DefaultOpts().DetectEvery; res.DetectionRounds < (frames+every-1)/every || res.DetectionRounds > frames {
 		t.Errorf("pipeline ran its detector on %d of %d frames", res.DetectionRounds, frames)
 	}
 	if len(rows) != 4 {
 		t.Fatalf("%d rows, want 4", len(rows))
 	}
-	every := face.DefaultOpts.DetectEvery
+	every := face.DefaultOpts().DetectEvery
 	want := []Schedule{
 		{DetectEvery: 1, MinFacePx: 88},
 		{DetectEvery: 1, ScanWidth: 320, MinFacePx: 88},
@@ -147,7 +147,7 @@ func TestRunScheduleScansLikeTheRun(t *testing.T) {
 	for i := range fs {
 		fs[i] = perception.Frame{Seq: i, Gray: image.NewGray(image.Rect(0, 0, FrameW, FrameH))}
 	}
-	every := face.DefaultOpts.DetectEvery
+	every := face.DefaultOpts().DetectEvery
 	det := b.runDetector()
 	got := timeFrames(fs, func(f perception.Frame) (bool, error) {
 		if f.Seq%every != 0 {

@@ -26,8 +26,10 @@ type CameraOpts struct {
 	RetryEvery    time.Duration // how often to try to reopen a lost camera
 }
 
-// DefaultCameraOpts ask for 640x480 and retry every second.
-var DefaultCameraOpts = CameraOpts{Width: 640, Height: 480, RetryEvery: time.Second}
+// DefaultCameraOpts asks for 640x480 and retry every second.
+func DefaultCameraOpts() CameraOpts {
+	return CameraOpts{Width: 640, Height: 480, RetryEvery: time.Second}
+}
 
 // Camera is a live camera that survives being unplugged.
 type Camera struct {

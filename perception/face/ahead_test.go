@@ -117,7 +117,7 @@ func TestAheadLeavesTheOutputUnchanged(t *testing.T) {
 				if c.fallback {
 					det = Fallback{First: sizedScene{first}, Then: then}
 				}
-				o := DefaultOpts
+				o := DefaultOpts()
 				o.DetectEvery = c.every
 				p, err := NewPipeline(det, then, nil, o)
 				if err != nil {
@@ -176,7 +176,7 @@ func TestAheadLeavesTheOutputUnchanged(t *testing.T) {
 
 func TestAheadIsNilForATrackAwareDetector(t *testing.T) {
 	s := &scripted{t: t}
-	p, err := NewPipeline(awareDetector{s}, s, s, DefaultOpts)
+	p, err := NewPipeline(awareDetector{s}, s, s, DefaultOpts())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func measure(t *testing.T, e expression) Features {
 // off, this test fails.)
 func TestGrimaceFromFirstFrameReadsPain(t *testing.T) {
 	s := &scripted{t: t, poses: []perception.HeadPose{{}}}
-	p, err := NewPipeline(s, s, s, DefaultOpts)
+	p, err := NewPipeline(s, s, s, DefaultOpts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestNeutralOfIgnoresALongGrimace(t *testing.T) {
 		}
 		frames = append(frames, f)
 	}
-	o := DefaultOpts
+	o := DefaultOpts()
 	b, ok := NeutralOf(frames, &o)
 	if !ok {
 		t.Fatal("no neutral from 100 frames")
@@ -119,7 +119,7 @@ func TestLaughWithFurrowedBrowIsNotSilentlyPain(t *testing.T) {
 	base := Baseline{Neutral: neutral, Frames: 1}
 	const fps = 30
 	run := func(jaw func(i int) float64) (happy, pain, n int) {
-		s := NewScorer(DefaultOpts)
+		s := NewScorer(DefaultOpts())
 		for i := range 3 * fps {
 			lm := perspectiveFace(laughing(jaw(i)), perception.HeadPose{})
 			f, ok := Measure(blank, &lm, perception.HeadPose{})
@@ -160,7 +160,7 @@ func TestLaughWithFurrowedBrowIsNotSilentlyPain(t *testing.T) {
 // ignored the learner warms during the moan and this test fails.)
 func TestLearnerWaitsForCalmVoiceAndStillFace(t *testing.T) {
 	calm := measure(t, neutralFace)
-	o := DefaultOpts
+	o := DefaultOpts()
 	var l learner
 	at := time.Duration(0)
 	for range 5 * 30 { // 5 s at 30 fps, the voice distressed
@@ -258,7 +258,7 @@ func BenchmarkNeutralOf(b *testing.B) {
 		}
 		frames[i].EyeOpen += float64(i%7) * 0.001
 	}
-	o := DefaultOpts
+	o := DefaultOpts()
 	b.Run("minute", func(b *testing.B) {
 		for b.Loop() {
 			NeutralOf(frames, &o)

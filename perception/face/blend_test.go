@@ -83,7 +83,7 @@ func TestScorerTakesBlendshapeCues(t *testing.T) {
 		if tc.b != nil {
 			obs.Blendshapes, obs.HasBlendshapes = *tc.b, true
 		}
-		NewScorer(DefaultOpts).Score(&obs, feat, *base, nil)
+		NewScorer(DefaultOpts()).Score(&obs, feat, *base, nil)
 		if obs.Expression != tc.want {
 			t.Errorf("%s: %s, want %s", tc.name, obs.Expression, tc.want)
 		}

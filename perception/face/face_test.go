@@ -44,7 +44,7 @@ func score(t *testing.T, e expression, p perception.HeadPose) (perception.AUs, E
 	if !ok {
 		t.Fatal("synthetic face not measurable")
 	}
-	return scoreAUs(f, base.Neutral, eyesClosed(f, base.Neutral, p, &DefaultOpts))
+	return scoreAUs(f, base.Neutral, eyesClosed(f, base.Neutral, p, defaultOptsPtr()))
 }
 
 func TestActionUnitsFromGeometry(t *testing.T) {
@@ -110,7 +110,7 @@ func TestAU43NeedsEyesShutLongerThanABlink(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s := &scripted{t: t}
-			o := DefaultOpts
+			o := DefaultOpts()
 			o.Baseline = calibrated(t)
 			p, err := NewPipeline(s, s, s, o)
 			if err != nil {
@@ -173,7 +173,7 @@ func TestLookingDownIsNotEyesClosed(t *testing.T) {
 		pose := perception.HeadPose{Pitch: c.pitch}
 		lm := perspectiveFace(lowered, pose)
 		f, _ := Measure(blank, &lm, pose)
-		if got := eyesClosed(f, base.Neutral, pose, &DefaultOpts); got != c.want {
+		if got := eyesClosed(f, base.Neutral, pose, defaultOptsPtr()); got != c.want {
 			t.Errorf("lids 2/3 down at pitch %v: closed = %v, want %v", c.pitch, got, c.want)
 		}
 	}
@@ -181,7 +181,7 @@ func TestLookingDownIsNotEyesClosed(t *testing.T) {
 
 func TestOnlineBaselineLearnsNeutralAndKeepsGrimaceOut(t *testing.T) {
 	s := &scripted{t: t, poses: []perception.HeadPose{{}}}
-	p, err := NewPipeline(s, s, s, DefaultOpts)
+	p, err := NewPipeline(s, s, s, DefaultOpts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +210,7 @@ func TestOnlineBaselineLearnsNeutralAndKeepsGrimaceOut(t *testing.T) {
 
 func TestTracksStayStableAndLargestComesFirst(t *testing.T) {
 	s := &scripted{t: t}
-	p, err := NewPipeline(s, s, s, DefaultOpts)
+	p, err := NewPipeline(s, s, s, DefaultOpts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +283,7 @@ func TestOptsValidate(t *testing.T) {
 		func(o *Opts) { o.Baseline = &Baseline{} },
 	}
 	for i, edit := range bad {
-		o := DefaultOpts
+		o := DefaultOpts()
 		edit(&o)
 		if _, err := NewPipeline(&scripted{t: t}, &scripted{t: t}, nil, o); err == nil {
 			t.Errorf("case %d: bad options accepted", i)
@@ -311,7 +311,7 @@ func (f *frames) Next(ctx context.Context) (perception.Frame, error) {
 func TestRunReportsArrivalsAndLeaving(t *testing.T) {
 	s := &scripted{t: t, poses: []perception.HeadPose{{}}}
 	p, err := NewPipeline(s, s, s, Opts{DetectEvery: 1, MaxFaces: 2, MinFace: 10, LoseAfter: 0,
-		MinEyesClosed: DefaultOpts.MinEyesClosed, ClosedRatio: 0.45, ClosedRatioLookingDown: 0.25, LookDownPitch: 15})
+		MinEyesClosed: DefaultOpts().MinEyesClosed, ClosedRatio: 0.45, ClosedRatioLookingDown: 0.25, LookDownPitch: 15})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,7 +352,7 @@ func equalInts(a, b []int) bool {
 
 func TestProcessWithoutImageReportsNothing(t *testing.T) {
 	s := &scripted{t: t}
-	p, _ := NewPipeline(s, s, s, DefaultOpts)
+	p, _ := NewPipeline(s, s, s, DefaultOpts())
 	if obs := p.Process(perception.Frame{}); obs != nil {
 		t.Errorf("frame without pixels gave %v", obs)
 	}
@@ -364,7 +364,7 @@ func TestProcessWithoutImageReportsNothing(t *testing.T) {
 
 func TestTrackOnABlankRegionIsDropped(t *testing.T) {
 	s := &scripted{t: t, poses: []perception.HeadPose{{}}}
-	p, _ := NewPipeline(s, s, s, DefaultOpts)
+	p, _ := NewPipeline(s, s, s, DefaultOpts())
 	s.show(perspectiveFace(neutralFace, perception.HeadPose{}))
 	if obs := p.Process(frameAt(0, 30)); len(obs) != 1 {
 		t.Fatalf("%d faces, want 1", len(obs))
@@ -389,7 +389,7 @@ func TestTrackOnABlankRegionIsDropped(t *testing.T) {
 
 func TestSceneCutStartsNewTracks(t *testing.T) {
 	s := &scripted{t: t, poses: []perception.HeadPose{{}}}
-	p, _ := NewPipeline(s, s, s, DefaultOpts)
+	p, _ := NewPipeline(s, s, s, DefaultOpts())
 	s.show(perspectiveFace(neutralFace, perception.HeadPose{}))
 	dark := image.NewGray(blank.Bounds())
 	for i := range dark.Pix {
@@ -420,7 +420,14 @@ func BenchmarkAUs(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		f, _ := Measure(blank, &lm, pose)
-		a, ev := scoreAUs(f, base.Neutral, eyesClosed(f, base.Neutral, pose, &DefaultOpts))
+		a, ev := scoreAUs(f, base.Neutral, eyesClosed(f, base.Neutral, pose, defaultOptsPtr()))
 		Classify(a, ev)
 	}
+}
+
+// defaultOptsPtr is a fresh DefaultOpts for the functions that take options
+// by pointer.
+func defaultOptsPtr() *Opts {
+	o := DefaultOpts()
+	return &o
 }

@@ -87,7 +87,7 @@ func TestPipelineTellsTheDetectorWhatItTracks(t *testing.T) {
 	coarse := &sizedDetector{minFace: 100}
 	// Fine is the scripted scene; coarse sees nothing. Once the face is
 	// tracked (it is about 180 px wide), only coarse is asked.
-	p, err := NewPipeline(Fallback{First: coarse, Then: s}, s, s, DefaultOpts)
+	p, err := NewPipeline(Fallback{First: coarse, Then: s}, s, s, DefaultOpts())
 	if err != nil {
 		t.Fatal(err)
 	}

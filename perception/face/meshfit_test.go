@@ -57,7 +57,7 @@ func TestPipelineTracksThroughAMeshFitter(t *testing.T) {
 	})
 	m := &meshFake{scripted: s}
 	m.blend[bsBrowDownLeft], m.blend[bsBrowDownRight] = 0.05, 0.05 // brows at rest: no AU9
-	p, err := NewPipeline(det, m, s, DefaultOpts)
+	p, err := NewPipeline(det, m, s, DefaultOpts())
 	if err != nil {
 		t.Fatal(err)
 	}

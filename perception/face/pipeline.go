@@ -13,7 +13,7 @@ import (
 	"github.com/kindred-hri/kindred/perception"
 )
 
-// Opts tunes the pipeline. Start from DefaultOpts.
+// Opts tunes the pipeline. Start from DefaultOpts().
 type Opts struct {
 	// DetectEvery runs the detector on every Nth frame and tracks faces by
 	// their landmarks in between (1 detects on every frame).
@@ -47,17 +47,19 @@ type Opts struct {
 	Distressed func(at time.Duration) bool
 }
 
-// DefaultOpts detect every 4th frame and track up to 4 faces.
-var DefaultOpts = Opts{
-	DetectEvery:            4,
-	MaxFaces:               4,
-	MinFace:                40,
-	LoseAfter:              2,
-	ReidentifyWithin:       2 * time.Second,
-	MinEyesClosed:          300 * time.Millisecond,
-	ClosedRatio:            0.45,
-	ClosedRatioLookingDown: 0.3,
-	LookDownPitch:          15,
+// DefaultOpts detects every 4th frame and track up to 4 faces.
+func DefaultOpts() Opts {
+	return Opts{
+		DetectEvery:            4,
+		MaxFaces:               4,
+		MinFace:                40,
+		LoseAfter:              2,
+		ReidentifyWithin:       2 * time.Second,
+		MinEyesClosed:          300 * time.Millisecond,
+		ClosedRatio:            0.45,
+		ClosedRatioLookingDown: 0.3,
+		LookDownPitch:          15,
+	}
 }
 
 // Validate reports an option that cannot work.

@@ -72,19 +72,21 @@ type Backoff struct {
 // device takes a few hundred ms to come back after it is plugged in) and
 // then every second, which costs next to nothing while the board is away
 // (a failed open) and brings it back within a second of its return.
-var DefaultBackoff = Backoff{First: 250 * time.Millisecond, Max: time.Second}
+func DefaultBackoff() Backoff {
+	return Backoff{First: 250 * time.Millisecond, Max: time.Second}
+}
 
 // Open connects to the board a profile names (serial device or TCP
 // address) and configures its servo pins (see New). When the link is lost
 // later (the cable is pulled, the board resets), the board lets every
-// joint go and reopens the same port with DefaultBackoff until the board
+// joint go and reopens the same port with DefaultBackoff() until the board
 // answers again, then hands its joints back to the limiter (see Revived).
 // Halt stops the retries.
 func Open(p *robot.Profile) (*Board, error) {
 	if p.Board.Kind != robot.BoardFirmata {
 		return nil, fmt.Errorf("firmata: profile %s is for a %s board", p.Name, p.Board.Kind)
 	}
-	return open(p, portDialer(p.Board.Transport, p.Board.Port), DefaultBackoff)
+	return open(p, portDialer(p.Board.Transport, p.Board.Port), DefaultBackoff())
 }
 
 func open(p *robot.Profile, dial dialer, bo Backoff) (*Board, error) {

@@ -107,7 +107,9 @@ type DetectorOpts struct {
 // DefaultDetectorOpts scans at the native size and reports up to 8 faces,
 // 0.2 above the SVM threshold: that drops a marginal false face (margin
 // 0.02) on astronaut.png and keeps a face in 96% of Megamind.avi's frames.
-var DefaultDetectorOpts = DetectorOpts{Upsample: 0, Threshold: 0.2, MaxFaces: 8}
+func DefaultDetectorOpts() DetectorOpts {
+	return DetectorOpts{Upsample: 0, Threshold: 0.2, MaxFaces: 8}
+}
 
 // Detector is dlib's HOG + linear SVM frontal face detector.
 type Detector struct {
@@ -125,7 +127,7 @@ var _ face.Detector = (*Detector)(nil)
 // NewDetector builds the detector (its weights are compiled into libdlib).
 func NewDetector(opts DetectorOpts) *Detector {
 	if opts.MaxFaces <= 0 {
-		opts.MaxFaces = DefaultDetectorOpts.MaxFaces
+		opts.MaxFaces = DefaultDetectorOpts().MaxFaces
 	}
 	return &Detector{d: C.kd_detector_new(), opts: opts}
 }

@@ -86,7 +86,7 @@ func TestDetectorFindsNoFaceInBlankOrNoise(t *testing.T) {
 func TestLandmarksLandOnTheFace(t *testing.T) {
 	lm := landmarker(t)
 	g := testmedia.Gray(t, testmedia.Path(t, "astronaut.png"))
-	d := NewDetector(DefaultDetectorOpts)
+	d := NewDetector(DefaultDetectorOpts())
 	defer d.Close()
 	dets, err := d.Detect(g)
 	if err != nil || len(dets) != 1 {
@@ -126,13 +126,13 @@ func TestBadModelAndClosedUse(t *testing.T) {
 	if _, err := OpenLandmarker(filepath.Join(t.TempDir(), "missing.dat")); err == nil {
 		t.Error("loading a missing model: want an error")
 	}
-	d := NewDetector(DefaultDetectorOpts)
+	d := NewDetector(DefaultDetectorOpts())
 	d.Close()
 	d.Close()
 	if _, err := d.Detect(image.NewGray(image.Rect(0, 0, 10, 10))); err != ErrClosed {
 		t.Errorf("detect after close: %v, want ErrClosed", err)
 	}
-	if _, err := NewDetector(DefaultDetectorOpts).Detect(&image.Gray{}); err == nil {
+	if _, err := NewDetector(DefaultDetectorOpts()).Detect(&image.Gray{}); err == nil {
 		t.Error("detect on an empty image: want an error")
 	}
 }
@@ -172,7 +172,7 @@ func BenchmarkLandmarks(b *testing.B) {
 }
 
 func TestShrunkScanNeedsFacesTwiceTheWindow(t *testing.T) {
-	d := NewDetector(DefaultDetectorOpts)
+	d := NewDetector(DefaultDetectorOpts())
 	defer d.Close()
 	astro := testmedia.Gray(t, testmedia.Path(t, "astronaut.png")) // 512 px wide, an 88 px face
 	for _, c := range []struct {

@@ -36,9 +36,9 @@ func pipeline(t testing.TB, det face.Detector, o face.Opts) *face.Pipeline {
 
 func TestAstronautSmilesIsHappyNotPain(t *testing.T) {
 	g := testmedia.Gray(t, testmedia.Path(t, "astronaut.png"))
-	d := dlib.NewDetector(dlib.DefaultDetectorOpts)
+	d := dlib.NewDetector(dlib.DefaultDetectorOpts())
 	defer d.Close()
-	p := pipeline(t, d, face.DefaultOpts)
+	p := pipeline(t, d, face.DefaultOpts())
 	obs := p.Process(perception.Frame{Gray: g})
 	if len(obs) != 1 {
 		t.Fatalf("%d faces, want 1", len(obs))
@@ -77,7 +77,7 @@ func TestNoFacesInBlankOrNoise(t *testing.T) {
 	}
 	d := dlib.NewDetector(dlib.DetectorOpts{Upsample: 1})
 	defer d.Close()
-	p := pipeline(t, d, face.DefaultOpts)
+	p := pipeline(t, d, face.DefaultOpts())
 	for i, g := range []*image.Gray{blank, noise, blank, noise} {
 		if obs := p.Process(perception.Frame{At: time.Duration(i) * time.Second / 30, Seq: i, Gray: g}); len(obs) != 0 {
 			t.Errorf("frame %d: %d faces in a frame without any", i, len(obs))
@@ -98,9 +98,9 @@ func TestMegamindTracksStayStable(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer v.Close()
-	d := dlib.NewDetector(dlib.DefaultDetectorOpts)
+	d := dlib.NewDetector(dlib.DefaultDetectorOpts())
 	defer d.Close()
-	p := pipeline(t, d, face.DefaultOpts)
+	p := pipeline(t, d, face.DefaultOpts())
 	frames, withFace, switches, last := 0, 0, 0, 0
 	ids := map[int]int{}
 	for {
@@ -152,7 +152,7 @@ func BenchmarkDetectorsOnMegamind(b *testing.B) {
 	v.Close()
 	dets := map[string]func() (face.Detector, func()){
 		"hog": func() (face.Detector, func()) {
-			d := dlib.NewDetector(dlib.DefaultDetectorOpts)
+			d := dlib.NewDetector(dlib.DefaultDetectorOpts())
 			return d, func() { d.Close() }
 		},
 		"hog-half": func() (face.Detector, func()) {
@@ -218,7 +218,7 @@ func megamind640x480(b *testing.B) []*image.Gray {
 // taskset -c 0 go test -bench LivePipeline -cpu 1 -benchtime 540x
 func BenchmarkLivePipeline(b *testing.B) {
 	frames := megamind640x480(b)
-	d := dlib.NewDetector(dlib.DefaultDetectorOpts)
+	d := dlib.NewDetector(dlib.DefaultDetectorOpts())
 	defer d.Close()
 	for _, c := range []struct {
 		name string
@@ -228,7 +228,7 @@ func BenchmarkLivePipeline(b *testing.B) {
 		{"fallback", face.Fallback{First: d.Shrunk(320), Then: d}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			p := pipeline(b, c.det, face.DefaultOpts)
+			p := pipeline(b, c.det, face.DefaultOpts())
 			lat := make([]time.Duration, 0, b.N)
 			n, found := 0, 0
 			b.ReportAllocs()

@@ -62,7 +62,7 @@ func TestBlendshapesMatchMediaPipeGolden(t *testing.T) {
 	for i := range m {
 		m[i] = face.Point3{X: xs[i] * goldenW, Y: ys[i] * goldenH}
 	}
-	f, err := NewFitter(DefaultFitterOpts)
+	f, err := NewFitter(DefaultFitterOpts())
 	if err != nil {
 		t.Fatal(err)
 	}

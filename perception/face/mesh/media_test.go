@@ -23,8 +23,8 @@ import (
 
 // Loaded once for all tests (calls are serialised inside).
 var (
-	sharedDetector = sync.OnceValues(func() (*Detector, error) { return NewDetector(DefaultDetectorOpts) })
-	sharedFitter   = sync.OnceValues(func() (*Fitter, error) { return NewFitter(DefaultFitterOpts) })
+	sharedDetector = sync.OnceValues(func() (*Detector, error) { return NewDetector(DefaultDetectorOpts()) })
+	sharedFitter   = sync.OnceValues(func() (*Fitter, error) { return NewFitter(DefaultFitterOpts()) })
 )
 
 func detector(t testing.TB) *Detector {
@@ -305,11 +305,11 @@ func TestColourAndGrayAgree(t *testing.T) {
 }
 
 func TestClosedUse(t *testing.T) {
-	d, err := NewDetector(DefaultDetectorOpts)
+	d, err := NewDetector(DefaultDetectorOpts())
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := NewFitter(DefaultFitterOpts)
+	f, err := NewFitter(DefaultFitterOpts())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,7 +40,9 @@ type FitterOpts struct {
 }
 
 // DefaultFitterOpts are MediaPipe's face landmarker defaults.
-var DefaultFitterOpts = FitterOpts{Scale: 1.5, MinPresence: 0.5, Blendshapes: true}
+func DefaultFitterOpts() FitterOpts {
+	return FitterOpts{Scale: 1.5, MinPresence: 0.5, Blendshapes: true}
+}
 
 // ErrNoFace is returned when the mesh model says the crop holds no face.
 var ErrNoFace = errors.New("mesh: no face in the crop")
@@ -60,7 +62,7 @@ var _ face.MeshFitter = (*Fitter)(nil)
 // NewFitter loads the embedded mesh and blendshape models.
 func NewFitter(opts FitterOpts) (*Fitter, error) {
 	if !(opts.Scale > 0) {
-		opts.Scale = DefaultFitterOpts.Scale
+		opts.Scale = DefaultFitterOpts().Scale
 	}
 	subset, err := parseSubset(models.BlendshapeSubset)
 	if err != nil {

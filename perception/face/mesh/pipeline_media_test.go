@@ -17,7 +17,7 @@ import (
 func pipeline(t testing.TB) *face.Pipeline {
 	t.Helper()
 	d := detector(t)
-	p, err := face.NewPipeline(face.Fallback{First: d.Shrunk(320), Then: d}, fitter(t), pose.New(), face.DefaultOpts)
+	p, err := face.NewPipeline(face.Fallback{First: d.Shrunk(320), Then: d}, fitter(t), pose.New(), face.DefaultOpts())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,9 @@ type DetectorOpts struct {
 // DefaultDetectorOpts: OpenCV's YuNet sample uses score 0.9 and NMS 0.3;
 // 0.6 keeps turned and partly lit faces (the mesh's presence score then
 // rejects a false box).
-var DefaultDetectorOpts = DetectorOpts{MaxWidth: 0, Threshold: 0.6, NMS: 0.3, MaxFaces: 8}
+func DefaultDetectorOpts() DetectorOpts {
+	return DetectorOpts{MaxWidth: 0, Threshold: 0.6, NMS: 0.3, MaxFaces: 8}
+}
 
 // Detector is YuNet. Calls are serialised (an OpenCV Net keeps its blobs).
 type Detector struct {
@@ -54,10 +56,10 @@ var yunetOutputs = []string{"cls_8", "cls_16", "cls_32", "obj_8", "obj_16", "obj
 // NewDetector loads the embedded YuNet model.
 func NewDetector(opts DetectorOpts) (*Detector, error) {
 	if opts.MaxFaces <= 0 {
-		opts.MaxFaces = DefaultDetectorOpts.MaxFaces
+		opts.MaxFaces = DefaultDetectorOpts().MaxFaces
 	}
 	if opts.NMS <= 0 {
-		opts.NMS = DefaultDetectorOpts.NMS
+		opts.NMS = DefaultDetectorOpts().NMS
 	}
 	n, err := readNet(models.YuNet, "YuNet")
 	if err != nil {
