@@ -371,66 +371,37 @@ func Decode(data []byte) (Record, error) {
 	if err := json.Unmarshal(data, &st); err != nil {
 		return nil, fmt.Errorf("journal: decode: %w", err)
 	}
-	var r Record
-	var err error
-	switch st.Type {
-	case KindAssessment:
-		var v Assessment
-		err, r = json.Unmarshal(data, &v), &v
-	case KindTransition:
-		var v Transition
-		err, r = json.Unmarshal(data, &v), &v
-	case KindUtterance:
-		var v Utterance
-		err, r = json.Unmarshal(data, &v), &v
-	case KindPose:
-		var v PoseSample
-		err, r = json.Unmarshal(data, &v), &v
-	case KindAlert:
-		var v Alert
-		err, r = json.Unmarshal(data, &v), &v
-	case KindFault:
-		var v Fault
-		err, r = json.Unmarshal(data, &v), &v
-	case KindAnnotation:
-		var v Annotation
-		err, r = json.Unmarshal(data, &v), &v
-	case KindAcknowledgement:
-		var v Acknowledgement
-		err, r = json.Unmarshal(data, &v), &v
-	case KindIdentification:
-		var v Identification
-		err, r = json.Unmarshal(data, &v), &v
-	default:
+	decode, ok := decoders[st.Type]
+	if !ok {
 		return nil, fmt.Errorf("journal: decode: unknown type %q", st.Type)
 	}
-	if err != nil {
+	return decode(data)
+}
+
+// decoders reads each kind of record from its JSON event.
+var decoders = map[Kind]func([]byte) (Record, error){
+	KindAssessment:      decodeAs[Assessment],
+	KindTransition:      decodeAs[Transition],
+	KindUtterance:       decodeAs[Utterance],
+	KindPose:            decodeAs[PoseSample],
+	KindAlert:           decodeAs[Alert],
+	KindFault:           decodeAs[Fault],
+	KindAnnotation:      decodeAs[Annotation],
+	KindAcknowledgement: decodeAs[Acknowledgement],
+	KindIdentification:  decodeAs[Identification],
+}
+
+// decodeAs reads one R through its pointer's UnmarshalJSON and returns the
+// value, as records are passed.
+func decodeAs[R Record, P interface {
+	*R
+	Record
+}](data []byte) (Record, error) {
+	var v R
+	if err := json.Unmarshal(data, P(&v)); err != nil {
 		return nil, err
 	}
-	return deref(r), nil
+	return v, nil
 }
 
 // deref turns the pointer Decode filled into the value type callers switch on.
-func deref(r Record) Record {
-	switch v := r.(type) {
-	case *Assessment:
-		return *v
-	case *Transition:
-		return *v
-	case *Utterance:
-		return *v
-	case *PoseSample:
-		return *v
-	case *Alert:
-		return *v
-	case *Fault:
-		return *v
-	case *Annotation:
-		return *v
-	case *Acknowledgement:
-		return *v
-	case *Identification:
-		return *v
-	}
-	return r
-}
