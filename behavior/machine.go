@@ -164,17 +164,28 @@ func (m *machine) fire(t trigger) (from, to State, ok bool, err error) {
 
 // Mermaid renders the machine as a Mermaid stateDiagram-v2, generated from
 // the same transition table the engine runs, with guards labelled from cfg.
+// Each arrow lists the guards that apply from its source state.
 func Mermaid(cfg Config) string {
 	var b strings.Builder
 	b.WriteString("stateDiagram-v2\n")
 	fmt.Fprintf(&b, "    [*] --> %s\n", initialState)
 	for _, e := range transitions() {
-		text := string(e.on) + " [" + label(e.guards, cfg) + "]"
 		for _, from := range e.from {
-			fmt.Fprintf(&b, "    %s --> %s: %s\n", from, e.to, text)
+			fmt.Fprintf(&b, "    %s --> %s: %s [%s]\n", from, e.to, e.on, label(e.guardsFrom(from), cfg))
 		}
 	}
 	return b.String()
+}
+
+// guardsFrom is the edge's guards that apply from state s.
+func (e edge) guardsFrom(s State) []guard {
+	var gs []guard
+	for _, g := range e.guards {
+		if g.appliesIn(s) {
+			gs = append(gs, g)
+		}
+	}
+	return gs
 }
 
 const initialState = StateIdle
