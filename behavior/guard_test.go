@@ -3,6 +3,7 @@ package behavior
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -200,6 +201,40 @@ func TestGuardOrderPerState(t *testing.T) {
 		}
 		if !slices.Equal(got, want[s]) {
 			t.Errorf("%s tries %q, want %q", s, got, want[s])
+		}
+	}
+}
+
+// The diagram and the engine agree arrow by arrow: every condition the
+// engine tests in a state is in the label of that state's arrow for the
+// trigger, and every tested condition a label names is one the engine
+// tests from that state.
+func TestDiagramNamesWhatTheEngineTests(t *testing.T) {
+	cfg := distinctConfig(t)
+	diagram := Mermaid(cfg)
+	timed := newMachine(initialState).timed
+	for _, e := range transitions() {
+		for _, from := range e.from {
+			prefix := "    " + string(from) + " --> " + string(e.to) + ": " + string(e.on) + " ["
+			line := ""
+			for _, l := range strings.Split(diagram, "\n") {
+				if strings.HasPrefix(l, prefix) {
+					line = l
+				}
+			}
+			if line == "" {
+				t.Errorf("no arrow %q", prefix)
+				continue
+			}
+			for _, g := range e.guards {
+				if g.holds == nil {
+					continue
+				}
+				tested := slices.ContainsFunc(timed[from], func(tg timedGuard) bool { return tg.name == g.name && tg.on == e.on })
+				if named := strings.Contains(line, g.when(cfg)); named != tested {
+					t.Errorf("%s from %s: the diagram names %q: %v; the engine tests it: %v", e.on, from, g.name, named, tested)
+				}
+			}
 		}
 	}
 }
