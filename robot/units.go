@@ -18,6 +18,9 @@ import (
 // Degrees returns an angle of x degrees.
 func Degrees(x float64) Angle { return Angle(x) }
 
+// Scale returns the angle times f: a fraction of a joint's travel, say.
+func (a Angle) Scale(f float64) Angle { return Angle(f * float64(a)) }
+
 // AngularSpeed is how fast a joint turns, in degrees per second.
 type AngularSpeed float64
 
