@@ -18,7 +18,7 @@ import (
 // body exactly as a real-time run would.
 type LimiterOpts struct {
 	// Rate is the control rate in steps per second of body time.
-	Rate float64
+	Rate Frequency
 	// Clock is the session clock; nil is real time. The tick period on the
 	// wall clock is its wall time for 1/Rate (20 ms / speed at 50 Hz).
 	Clock *sessiontime.Clock
@@ -61,7 +61,7 @@ func DefaultOpts() LimiterOpts {
 func (o LimiterOpts) Validate() error {
 	switch {
 	case !(o.Rate >= 1 && o.Rate <= 1000):
-		return fmt.Errorf("robot: limiter: rate %g Hz out of range 1..1000", o.Rate)
+		return fmt.Errorf("robot: limiter: rate %g Hz out of range 1..1000", o.Rate.Hertz())
 	case o.Stale <= 0:
 		return fmt.Errorf("robot: limiter: stale %v must be positive", o.Stale)
 	case o.Watchdog < o.Stale:
@@ -76,7 +76,7 @@ func (o LimiterOpts) Validate() error {
 
 // Period is the tick period on the wall clock.
 func (o LimiterOpts) Period() time.Duration {
-	return sessiontime.Or(o.Clock).Wall(time.Duration(float64(time.Second) / o.Rate))
+	return sessiontime.Or(o.Clock).Wall(o.Rate.Interval())
 }
 
 // LatencyMS summarises observation-to-joint-command latency in
@@ -180,8 +180,8 @@ func NewLimiter(joints []JointSpec, act Actuator, o LimiterOpts) (*Limiter, erro
 		o:        o,
 		clock:    sessiontime.Or(o.Clock),
 		period:   o.Period(),
-		dt:       1 / o.Rate,
-		h:        1 / o.Rate / substeps,
+		dt:       1 / o.Rate.Hertz(),
+		h:        1 / o.Rate.Hertz() / substeps,
 		pos:      make([]float64, n),
 		vel:      make([]float64, n),
 		target:   make([]float64, n),
