@@ -57,8 +57,9 @@ const (
 )
 
 // view is what the guards may read of the engine at one evaluation. It is
-// filled afresh each time (Engine.view) and holds copies, so a guard can
-// look but not change anything.
+// filled afresh each time (Engine.view) with copies of the trackers, so a
+// guard cannot change the engine's state; the configuration it points to
+// is only read.
 type view struct {
 	cfg     *Config
 	state   State
