@@ -540,8 +540,8 @@ func (e *Engine) evaluate() bool {
 		return true
 	}
 	v := e.view()
-	for _, g := range e.m.timed[v.state] {
-		reason, ok := g.holds(&v)
+	for _, g := range e.m.leaving {
+		reason, ok := g.holds(v)
 		if !ok {
 			continue
 		}

@@ -22,7 +22,7 @@ type guard struct {
 	when func(Config) string
 	// holds reports whether the condition is met now and, if so, the
 	// reason the transition records; nil for a condition only an input meets.
-	holds func(*view) (reason string, ok bool)
+	holds func(view) (reason string, ok bool)
 	// rank orders the tests the engine runs in one state: the lowest rank
 	// that holds wins. Ranks are global, so a state's order follows from
 	// the edges that leave it.
@@ -88,7 +88,7 @@ func onInput(name, words string) guard {
 func presentFor() guard {
 	return guard{name: "present", rank: rankPresent,
 		when: func(c Config) string { return fmt.Sprintf("present for %v", c.Presence.ArriveAfter) },
-		holds: func(v *view) (string, bool) {
+		holds: func(v view) (string, bool) {
 			d := v.cfg.Presence.ArriveAfter
 			if !v.present.held(v.now, d) {
 				return "", false
@@ -100,7 +100,7 @@ func presentFor() guard {
 func greetedAfter() guard {
 	return guard{name: "greeted", rank: rankGreeted,
 		when: func(c Config) string { return fmt.Sprintf("after %v", c.Presence.GreetFor) },
-		holds: func(v *view) (string, bool) {
+		holds: func(v view) (string, bool) {
 			return "greeted", v.now-v.entered >= v.cfg.Presence.GreetFor
 		}}
 }
@@ -108,7 +108,7 @@ func greetedAfter() guard {
 func absentFor() guard {
 	return guard{name: "absent", rank: rankAbsent,
 		when: func(c Config) string { return fmt.Sprintf("absent for %v", c.Presence.LeaveAfter) },
-		holds: func(v *view) (string, bool) {
+		holds: func(v view) (string, bool) {
 			d := v.cfg.Presence.LeaveAfter
 			if !v.absent.held(v.now, d) {
 				return "", false
@@ -120,7 +120,7 @@ func absentFor() guard {
 func nobodyFor() guard {
 	return guard{name: "nobody", rank: rankNobody,
 		when: func(c Config) string { return fmt.Sprintf("nobody for %v", c.Presence.RestAfter) },
-		holds: func(v *view) (string, bool) {
+		holds: func(v view) (string, bool) {
 			d := v.cfg.Presence.RestAfter
 			if v.now-v.entered < d {
 				return "", false
@@ -132,7 +132,7 @@ func nobodyFor() guard {
 func painRising() guard {
 	return guard{name: "pain rising", rank: rankRising,
 		when: func(c Config) string { return fmt.Sprintf("pain ≥ %g for %v", c.Pain.Concern, c.Pain.ConcernDwell) },
-		holds: func(v *view) (string, bool) {
+		holds: func(v view) (string, bool) {
 			p := v.cfg.Pain
 			if !v.fresh || !v.concern.held(v.now, p.ConcernDwell) {
 				return "", false
@@ -144,7 +144,7 @@ func painRising() guard {
 func painPersistsHigh() guard {
 	return guard{name: "pain persists high", rank: rankPersistsHigh,
 		when: func(c Config) string { return fmt.Sprintf("pain ≥ %g for %v", c.Pain.Comfort, c.Pain.ComfortDwell) },
-		holds: func(v *view) (string, bool) {
+		holds: func(v view) (string, bool) {
 			p := v.cfg.Pain
 			if !v.fresh || !v.comfort.held(v.now, p.ComfortDwell) {
 				return "", false
@@ -156,7 +156,7 @@ func painPersistsHigh() guard {
 func painPersistsLong() guard {
 	return guard{name: "pain persists long", rank: rankPersistsLong,
 		when: func(c Config) string { return fmt.Sprintf("≥ %g for %v", c.Pain.Concern, c.Pain.PersistFor) },
-		holds: func(v *view) (string, bool) {
+		holds: func(v view) (string, bool) {
 			p := v.cfg.Pain
 			if !v.fresh || !v.concern.held(v.now, p.PersistFor) {
 				return "", false
@@ -172,7 +172,7 @@ func painPersistsLong() guard {
 func painEased() guard {
 	return guard{name: "pain eased", rank: rankEased,
 		when: func(c Config) string { return fmt.Sprintf("pain < %g for %v", c.Pain.Clear, c.Pain.EaseDwell) },
-		holds: func(v *view) (string, bool) {
+		holds: func(v view) (string, bool) {
 			p := v.cfg.Pain
 			d := p.EaseDwell
 			if v.state == StateAlerting && v.helpAlert {
@@ -188,7 +188,7 @@ func painEased() guard {
 func severePain() guard {
 	return guard{name: "severe pain", rank: rankSevere, alert: AlertUrgent,
 		when: func(c Config) string { return fmt.Sprintf("pain ≥ %g for %v", c.Pain.Severe, c.Pain.SevereDwell) },
-		holds: func(v *view) (string, bool) {
+		holds: func(v view) (string, bool) {
 			p := v.cfg.Pain
 			if !v.severeHeld() {
 				return "", false
@@ -199,14 +199,14 @@ func severePain() guard {
 
 // severeHeld is severe pain for Pain.SevereDwell on fresh evidence; the
 // states without an escalate edge (paused, faulty, alerting) read it too.
-func (v *view) severeHeld() bool { return v.fresh && v.severe.held(v.now, v.cfg.Pain.SevereDwell) }
+func (v view) severeHeld() bool { return v.fresh && v.severe.held(v.now, v.cfg.Pain.SevereDwell) }
 
 // noRelief holds when comfort has been given for Alert.ReliefTimeout and
 // the pain is still there; only comforting gives comfort that can fail.
 func noRelief() guard {
 	return guard{name: "no relief", rank: rankNoRelief, alert: AlertWarning, in: []State{StateComforting},
 		when: func(c Config) string { return fmt.Sprintf("no relief in %v", c.Alert.ReliefTimeout) },
-		holds: func(v *view) (string, bool) {
+		holds: func(v view) (string, bool) {
 			d := v.cfg.Alert.ReliefTimeout
 			if !v.fresh || v.now-v.comfortSince < d {
 				return "", false

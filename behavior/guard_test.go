@@ -137,7 +137,7 @@ func TestGuardsFlipAtTheDiagramsDuration(t *testing.T) {
 			t.Helper()
 			v := view{cfg: &cfg, state: tt.state, now: now, fresh: fresh, score: 5, entered: now, comfortSince: now}
 			tt.since(&v, since)
-			if _, got := g.holds(&v); got != want {
+			if _, got := g.holds(v); got != want {
 				t.Errorf("%s (%q) held for %v (fresh %v): holds %v, want %v", tt.guard, words, now-since, fresh, got, want)
 			}
 		}
@@ -174,7 +174,7 @@ func TestPainEasedAfterACallForHelp(t *testing.T) {
 	} {
 		v := view{cfg: &cfg, state: tt.state, now: now, fresh: true, helpAlert: tt.helpAlert,
 			eased: dwell{on: true, since: now - tt.held}}
-		if _, got := g.holds(&v); got != tt.want {
+		if _, got := g.holds(v); got != tt.want {
 			t.Errorf("%s, help alert %v, eased for %v: holds %v, want %v", tt.state, tt.helpAlert, tt.held, got, tt.want)
 		}
 	}

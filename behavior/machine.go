@@ -124,8 +124,9 @@ type machine struct {
 	f     *fsm.FSM
 	state State // the fsm's current state, cached: its getter takes a lock
 	// timed is, per state, the tested guards of the edges leaving it, in
-	// the order the engine tries them.
-	timed map[State][]timedGuard
+	// the order the engine tries them; leaving is the current state's.
+	timed   map[State][]timedGuard
+	leaving []timedGuard
 }
 
 func newMachine(initial State) *machine {
@@ -138,7 +139,9 @@ func newMachine(initial State) *machine {
 		}
 		events = append(events, fsm.EventDesc{Name: string(e.on), Src: src, Dst: string(e.to)})
 	}
-	return &machine{f: fsm.NewFSM(string(initial), events, nil), state: initial, timed: timedFrom(edges)}
+	m := &machine{f: fsm.NewFSM(string(initial), events, nil), state: initial, timed: timedFrom(edges)}
+	m.leaving = m.timed[initial]
+	return m
 }
 
 func (m *machine) current() State { return m.state }
@@ -159,6 +162,7 @@ func (m *machine) fire(t trigger) (from, to State, ok bool, err error) {
 		return from, from, false, fmt.Errorf("behavior: fsm %s from %s: %w", t, from, err)
 	}
 	m.state = State(m.f.Current())
+	m.leaving = m.timed[m.state]
 	return from, m.state, true, nil
 }
 
