@@ -20,19 +20,20 @@ type Angle float64
 // Degree is one degree, for constants: 3 * perception.Degree.
 const Degree Angle = 1
 
-// degree is one degree in radians.
-const degree = math.Pi / 180
+// radiansPerDegree is π/180, the factor head pose has always been converted
+// with, so typed poses are bit-identical to the float64 ones before them.
+const radiansPerDegree = math.Pi / 180
 
 // Degrees returns an angle of x degrees.
 func Degrees(x float64) Angle { return Angle(x) }
 
 // Radians returns an angle of x radians.
-func Radians(x float64) Angle { return Angle(x / degree) }
+func Radians(x float64) Angle { return Angle(x / radiansPerDegree) }
 
 // Degrees returns the angle as a plain number of degrees.
 func (a Angle) Degrees() float64 { return float64(a) }
 
 // Radians returns the angle as a plain number of radians.
-func (a Angle) Radians() float64 { return float64(a) * degree }
+func (a Angle) Radians() float64 { return float64(a) * radiansPerDegree }
 
 func (a Angle) String() string { return fmt.Sprintf("%.1f°", float64(a)) }
