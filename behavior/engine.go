@@ -532,33 +532,31 @@ func (e *Engine) onCommand(c Command) {
 // --- decisions on time and pain ---
 
 // evaluate fires at most one trigger that time or pain calls for, and runs
-// the comforting schedule. It reports whether the state changed.
+// the comforting schedule. It reports whether the state changed. The
+// conditions it tests are the guards on the edges leaving the current
+// state (transitions), tried in rank order.
 func (e *Engine) evaluate() bool {
-	now, p := e.now, e.cfg.Pain
-	fresh := e.pain.fresh(now, p.StaleAfter)
-	severe := fresh && e.severe.held(now, p.SevereDwell)
-	eased := fresh && e.eased.held(now, p.EaseDwell)
 	if e.State() != StateOptedOut && e.settleHelp() {
 		return true
 	}
-	switch state := e.State(); state {
+	v := e.view()
+	for _, g := range e.m.leaving {
+		reason, ok := g.holds(v)
+		if !ok {
+			continue
+		}
+		if g.on == trEscalate {
+			return e.escalate(g.alert, reason)
+		}
+		return e.fire(g.on, reason)
+	}
+	// No edge's condition holds: what the state does meanwhile.
+	now, p, s := v.now, e.cfg.Pain, v.score
+	switch v.state {
 	case StateOptedOut:
 		if e.stillIsDue && now >= e.stillDue {
 			e.stillIsDue = false
 			e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
-		}
-		return false
-	case StateAsleep, StateIdle:
-		if e.present.held(now, e.cfg.Presence.ArriveAfter) {
-			return e.fire(trArrive, fmt.Sprintf("present for %v", e.cfg.Presence.ArriveAfter))
-		}
-		if state == StateIdle && now-e.entered >= e.cfg.Presence.RestAfter {
-			return e.fire(trRest, fmt.Sprintf("nobody for %v", e.cfg.Presence.RestAfter))
-		}
-		return false
-	case StateEngaging, StateAttending, StateConcerned, StateComforting, StateAlerting:
-		if e.absent.held(now, e.cfg.Presence.LeaveAfter) {
-			return e.fire(trLeave, fmt.Sprintf("absent for %v", e.cfg.Presence.LeaveAfter))
 		}
 	case StatePaused, StateFault:
 		// A supervisor has the robot, or it is broken: it does not act, but
@@ -566,74 +564,26 @@ func (e *Engine) evaluate() bool {
 		// the robot's behaviour, never the alerts; only an opt-out stops
 		// sensing.
 		why := "the robot is paused"
-		if state == StateFault {
+		if v.state == StateFault {
 			why = "the robot is faulty"
 		}
-		s := e.pain.score
 		switch {
-		case severe:
+		case v.severeHeld():
 			e.escalate(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v while %s", s, p.SevereDwell, why))
-		case fresh && e.comfort.held(now, e.cfg.Alert.ReliefTimeout):
+		case v.fresh && v.comfort.held(now, e.cfg.Alert.ReliefTimeout):
 			// Nobody is comforting: lasting pain is a carer's business.
 			e.escalate(AlertWarning, fmt.Sprintf("pain %.1f ≥ %g for %v while %s", s, p.Comfort,
 				e.cfg.Alert.ReliefTimeout, why))
 		}
-		return false
-	default:
-		return false
-	}
-	s := e.pain.score
-	switch e.State() {
-	case StateEngaging, StateAttending:
-		if severe {
-			return e.escalate(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v", s, p.SevereDwell))
-		}
-		if fresh && e.concern.held(now, p.ConcernDwell) {
-			return e.fire(trPainRising, fmt.Sprintf("pain %.1f ≥ %g for %v", s, p.Concern, p.ConcernDwell))
-		}
-		if e.State() == StateEngaging && now-e.entered >= e.cfg.Presence.GreetFor {
-			return e.fire(trGreeted, "greeted")
-		}
-	case StateConcerned:
-		if severe {
-			return e.escalate(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v", s, p.SevereDwell))
-		}
-		if eased {
-			return e.fire(trPainEased, fmt.Sprintf("pain %.1f < %g for %v", s, p.Clear, p.EaseDwell))
-		}
-		if fresh && e.comfort.held(now, p.ComfortDwell) {
-			return e.fire(trPainPersists, fmt.Sprintf("pain %.1f ≥ %g for %v", s, p.Comfort, p.ComfortDwell))
-		}
-		if fresh && e.concern.held(now, p.PersistFor) {
-			return e.fire(trPainPersists, fmt.Sprintf("pain %.1f ≥ %g for %v", s, p.Concern, p.PersistFor))
-		}
 	case StateComforting:
-		if severe {
-			return e.escalate(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v", s, p.SevereDwell))
-		}
-		if eased {
-			return e.fire(trPainEased, fmt.Sprintf("pain %.1f < %g for %v", s, p.Clear, p.EaseDwell))
-		}
-		if fresh && now-e.comfortSince >= e.cfg.Alert.ReliefTimeout {
-			return e.escalate(AlertWarning, fmt.Sprintf("pain %.1f not eased after %v of comfort", s,
-				e.cfg.Alert.ReliefTimeout))
-		}
 		e.comfortSchedule()
 	case StateAlerting:
-		// Someone who asked for help is not answered by a low pain score
-		// alone: calm must last as long as comfort is given a chance to work.
-		if e.helpAlert {
-			eased = fresh && e.eased.held(now, max(p.EaseDwell, e.cfg.Alert.ReliefTimeout))
-		}
-		if eased {
-			return e.fire(trPainEased, fmt.Sprintf("pain %.1f < %g for %v", s, p.Clear, p.EaseDwell))
-		}
-		if severe && AlertUrgent.rank() > e.alertLevel.rank() {
+		if v.severeHeld() && AlertUrgent.rank() > e.alertLevel.rank() {
 			e.escalate(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v", s, p.SevereDwell))
 		}
 		// An alert nobody answered is raised again once its cooldown has
 		// passed, as long as the pain is still there.
-		if r := e.alertLevel.rank(); r > 0 && fresh && e.concern.on && now-e.lastAlert[r] >= e.cfg.Alert.Cooldown {
+		if r := e.alertLevel.rank(); r > 0 && v.fresh && e.concern.on && now-e.lastAlert[r] >= e.cfg.Alert.Cooldown {
 			e.raiseAlert(e.alertLevel, fmt.Sprintf("pain %.1f persists %v after the alert", s, now-e.lastAlert[r]), true)
 		}
 		e.comfortSchedule()

@@ -52,13 +52,14 @@ const (
 )
 
 // edge is one row of the transition table: the single source of truth for
-// both the fsm and the Mermaid diagram.
+// the fsm, the Mermaid diagram and the conditions the engine tests.
 type edge struct {
 	on   trigger
 	from []State
 	to   State
-	// guard describes, for the diagram, when the engine fires the trigger.
-	guard func(Config) string
+	// guards are the conditions that fire the trigger, any one of them;
+	// the diagram's label lists them in this order (see guard).
+	guards []guard
 }
 
 var (
@@ -84,47 +85,33 @@ func allBut(skip ...State) []State {
 // transitions is the machine. Order matters only for the diagram.
 func transitions() []edge {
 	return []edge{
-		{trArrive, []State{StateAsleep, StateIdle}, StateEngaging, func(c Config) string {
-			return fmt.Sprintf("arrived, present for %v, or a pain word or call for help heard", c.Presence.ArriveAfter)
-		}},
-		{trGreeted, []State{StateEngaging}, StateAttending, func(c Config) string {
-			return fmt.Sprintf("after %v", c.Presence.GreetFor)
-		}},
-		{trPainRising, []State{StateEngaging, StateAttending}, StateConcerned, func(c Config) string {
-			return fmt.Sprintf("pain ≥ %g for %v, or a pain word", c.Pain.Concern, c.Pain.ConcernDwell)
-		}},
-		{trPainPersists, []State{StateConcerned}, StateComforting, func(c Config) string {
-			return fmt.Sprintf("pain ≥ %g for %v, or ≥ %g for %v", c.Pain.Comfort, c.Pain.ComfortDwell,
-				c.Pain.Concern, c.Pain.PersistFor)
-		}},
-		{trPainEased, []State{StateConcerned, StateComforting, StateAlerting}, StateAttending, func(c Config) string {
-			return fmt.Sprintf("pain < %g for %v", c.Pain.Clear, c.Pain.EaseDwell)
-		}},
-		{trEscalate, []State{StateEngaging, StateAttending, StateConcerned, StateComforting}, StateAlerting,
-			func(c Config) string {
-				return fmt.Sprintf("pain ≥ %g for %v, no relief in %v, or a help word", c.Pain.Severe,
-					c.Pain.SevereDwell, c.Alert.ReliefTimeout)
-			}},
-		{trLeave, withPerson, StateIdle, func(c Config) string {
-			return fmt.Sprintf("left, or absent for %v", c.Presence.LeaveAfter)
-		}},
-		{trRest, []State{StateIdle}, StateAsleep, func(c Config) string {
-			return fmt.Sprintf("nobody for %v", c.Presence.RestAfter)
-		}},
-		{trPause, active, StatePaused, func(Config) string { return "console pause" }},
-		{trResumeWithPerson, []State{StatePaused}, StateAttending, func(Config) string { return "console resume, person present" }},
-		{trResumeAlone, []State{StatePaused}, StateIdle, func(Config) string { return "console resume, nobody present" }},
-		{trOptOut, allBut(StateOptedOut), StateOptedOut, func(c Config) string {
-			return "stop word, opt-out touch, or console opt_out"
-		}},
-		{trOptIn, []State{StateOptedOut}, StateIdle, func(c Config) string {
+		{trArrive, []State{StateAsleep, StateIdle}, StateEngaging, []guard{
+			onInput("arrived", "arrived"), presentFor(),
+			onInput("heard", "a pain word or call for help heard")}},
+		{trGreeted, []State{StateEngaging}, StateAttending, []guard{greetedAfter()}},
+		{trPainRising, []State{StateEngaging, StateAttending}, StateConcerned, []guard{
+			painRising(), onInput("pain word", "a pain word")}},
+		{trPainPersists, []State{StateConcerned}, StateComforting, []guard{painPersistsHigh(), painPersistsLong()}},
+		{trPainEased, []State{StateConcerned, StateComforting, StateAlerting}, StateAttending, []guard{painEased()}},
+		{trEscalate, []State{StateEngaging, StateAttending, StateConcerned, StateComforting}, StateAlerting, []guard{
+			severePain(), noRelief(), onInput("help word", "a help word")}},
+		{trLeave, withPerson, StateIdle, []guard{onInput("left", "left"), absentFor()}},
+		{trRest, []State{StateIdle}, StateAsleep, []guard{nobodyFor()}},
+		{trPause, active, StatePaused, []guard{onInput("pause", "console pause")}},
+		{trResumeWithPerson, []State{StatePaused}, StateAttending, []guard{
+			onInput("resume with person", "console resume, person present")}},
+		{trResumeAlone, []State{StatePaused}, StateIdle, []guard{onInput("resume alone", "console resume, nobody present")}},
+		{trOptOut, allBut(StateOptedOut), StateOptedOut, []guard{
+			onInput("stop word", "stop word"), onInput("opt-out touch", "opt-out touch"),
+			onInput("console opt_out", "console opt_out")}},
+		{trOptIn, []State{StateOptedOut}, StateIdle, []guard{{name: "opt in", when: func(c Config) string {
 			if len(c.OptOut.OptInTouch) > 0 {
 				return "console opt_in or opt-in touch"
 			}
 			return "console opt_in"
-		}},
-		{trFault, allBut(StateOptedOut, StateFault), StateFault, func(Config) string { return "robot fault" }},
-		{trFaultCleared, []State{StateFault}, StateIdle, func(Config) string { return "robot fault cleared" }},
+		}}}},
+		{trFault, allBut(StateOptedOut, StateFault), StateFault, []guard{onInput("fault", "robot fault")}},
+		{trFaultCleared, []State{StateFault}, StateIdle, []guard{onInput("fault cleared", "robot fault cleared")}},
 	}
 }
 
@@ -136,18 +123,25 @@ func transitions() []edge {
 type machine struct {
 	f     *fsm.FSM
 	state State // the fsm's current state, cached: its getter takes a lock
+	// timed is, per state, the tested guards of the edges leaving it, in
+	// the order the engine tries them; leaving is the current state's.
+	timed   map[State][]timedGuard
+	leaving []timedGuard
 }
 
 func newMachine(initial State) *machine {
 	var events fsm.Events
-	for _, e := range transitions() {
+	edges := transitions()
+	for _, e := range edges {
 		src := make([]string, len(e.from))
 		for i, s := range e.from {
 			src[i] = string(s)
 		}
 		events = append(events, fsm.EventDesc{Name: string(e.on), Src: src, Dst: string(e.to)})
 	}
-	return &machine{f: fsm.NewFSM(string(initial), events, nil), state: initial}
+	m := &machine{f: fsm.NewFSM(string(initial), events, nil), state: initial, timed: timedFrom(edges)}
+	m.leaving = m.timed[initial]
+	return m
 }
 
 func (m *machine) current() State { return m.state }
@@ -168,22 +162,34 @@ func (m *machine) fire(t trigger) (from, to State, ok bool, err error) {
 		return from, from, false, fmt.Errorf("behavior: fsm %s from %s: %w", t, from, err)
 	}
 	m.state = State(m.f.Current())
+	m.leaving = m.timed[m.state]
 	return from, m.state, true, nil
 }
 
 // Mermaid renders the machine as a Mermaid stateDiagram-v2, generated from
 // the same transition table the engine runs, with guards labelled from cfg.
+// Each arrow lists the guards that apply from its source state.
 func Mermaid(cfg Config) string {
 	var b strings.Builder
 	b.WriteString("stateDiagram-v2\n")
 	fmt.Fprintf(&b, "    [*] --> %s\n", initialState)
 	for _, e := range transitions() {
-		label := string(e.on) + " [" + e.guard(cfg) + "]"
 		for _, from := range e.from {
-			fmt.Fprintf(&b, "    %s --> %s: %s\n", from, e.to, label)
+			fmt.Fprintf(&b, "    %s --> %s: %s [%s]\n", from, e.to, e.on, label(e.guardsFrom(from), cfg))
 		}
 	}
 	return b.String()
+}
+
+// guardsFrom is the edge's guards that apply from state s.
+func (e edge) guardsFrom(s State) []guard {
+	var gs []guard
+	for _, g := range e.guards {
+		if g.appliesIn(s) {
+			gs = append(gs, g)
+		}
+	}
+	return gs
 }
 
 const initialState = StateIdle

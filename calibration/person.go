@@ -204,7 +204,7 @@ func faceBaseline(fs []perception.FaceObs) fusion.FaceBaseline {
 	return fusion.FaceBaseline{
 		Frames: len(fs), AU: a,
 		PSPI:  col(func(f perception.FaceObs) float64 { return f.PSPI }),
-		Pitch: col(func(f perception.FaceObs) float64 { return f.Pose.Pitch }),
+		Pitch: col(func(f perception.FaceObs) float64 { return f.Pose.Pitch.Degrees() }),
 	}
 }
 

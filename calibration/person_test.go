@@ -142,8 +142,8 @@ func TestFaceGeometryRoundTrip(t *testing.T) {
 	// Measure the generic face, projected frontally, as a calm person's frames.
 	var calm []face.Features
 	for i := range 40 {
-		lm := face.Project(&face.GenericFace, perception.HeadPose{Yaw: float64(i%5) - 2}, 3, perception.Point{X: 320, Y: 240})
-		f, ok := face.Measure(nil, &lm, perception.HeadPose{Yaw: float64(i%5) - 2})
+		lm := face.Project(&face.GenericFace, perception.HeadPose{Yaw: perception.Degrees(float64(i%5) - 2)}, 3, perception.Point{X: 320, Y: 240})
+		f, ok := face.Measure(nil, &lm, perception.HeadPose{Yaw: perception.Degrees(float64(i%5) - 2)})
 		if !ok {
 			t.Fatal("generic face not measurable")
 		}

@@ -18,15 +18,15 @@ import (
 // it because it runs before the pulses of the profile can be trusted, so
 // it cannot go through angles and the limiter.
 type PulseWriter interface {
-	WritePulse(ctx context.Context, id robot.JointID, us float64) error
+	WritePulse(ctx context.Context, id robot.JointID, w robot.PulseWidth) error
 }
 
 // ActionKind is what the operator asks for at one prompt.
 type ActionKind int
 
 const (
-	Nudge       ActionKind = iota // move the pulse by Action.US
-	SetPulse                      // set the pulse to Action.US
+	Nudge       ActionKind = iota // move the pulse by Action.Pulse
+	SetPulse                      // set the pulse to Action.Pulse
 	MarkMin                       // the joint is at its min_deg now
 	MarkNeutral                   // the joint is at its neutral_deg now
 	MarkMax                       // the joint is at its max_deg now
@@ -36,18 +36,18 @@ const (
 
 // Action is one operator input.
 type Action struct {
-	Kind ActionKind
-	US   float64
+	Kind  ActionKind
+	Pulse robot.PulseWidth // the nudge (signed) or the pulse to set
 }
 
 // Prompt is what the operator sees before each action.
 type Prompt struct {
-	Joint   robot.JointConfig // as it was before calibration
-	Index   int               // joint number, from 0
-	Total   int
-	PulseUS float64 // what the servo is being sent now
-	Marked  [3]bool // min, neutral, max
-	Marks   robot.Pulses
+	Joint  robot.JointConfig // as it was before calibration
+	Index  int               // joint number, from 0
+	Total  int
+	Pulse  robot.PulseWidth // what the servo is being sent now
+	Marked [3]bool          // min, neutral, max
+	Marks  robot.Pulses
 }
 
 // Operator chooses actions: a person at a keyboard (LineOperator) or, with
@@ -79,7 +79,7 @@ var ErrQuit = errors.New("calibration quit by operator")
 // and mark the pulses at min_deg, neutral_deg and max_deg (in any order,
 // re-marking allowed); when all three are marked the joint is done and
 // returned to its new neutral. Pulses are kept within the hardware window
-// robot.MinPulseUS..MaxPulseUS. The result is a copy of p with the new
+// robot.MinPulse..MaxPulse. The result is a copy of p with the new
 // pulses (and invert set when the pulse falls as the angle rises),
 // validated as a profile.
 func CalibrateServos(ctx context.Context, p *robot.Profile, body PulseWriter, op Operator, o ServoOpts) (*robot.Profile, error) {
@@ -92,9 +92,9 @@ func CalibrateServos(ctx context.Context, p *robot.Profile, body PulseWriter, op
 	if log == nil {
 		log = io.Discard
 	}
-	lo, hi := robot.MinPulseUS, robot.MaxPulseUS
+	lo, hi := robot.MinPulse, robot.MaxPulse
 	if p.Board.Kind == robot.BoardFirmata {
-		lo = robot.FirmataMinPulseUS
+		lo = robot.FirmataMinPulse
 	}
 	walk := make([]int, 0, len(p.Joints))
 	for i, j := range p.Joints {
@@ -109,8 +109,8 @@ func CalibrateServos(ctx context.Context, p *robot.Profile, body PulseWriter, op
 	}
 	for n, i := range walk {
 		j := p.Joints[i]
-		pr := Prompt{Joint: j, Index: n, Total: len(walk), PulseUS: j.Pulse.Neutral}
-		if err := body.WritePulse(ctx, j.ID, pr.PulseUS); err != nil {
+		pr := Prompt{Joint: j, Index: n, Total: len(walk), Pulse: j.Pulse.Neutral}
+		if err := body.WritePulse(ctx, j.ID, pr.Pulse); err != nil {
 			return &out, fmt.Errorf("calibration: joint %s: %w", j.ID, err)
 		}
 		done := false
@@ -124,24 +124,24 @@ func CalibrateServos(ctx context.Context, p *robot.Profile, body PulseWriter, op
 			}
 			switch a.Kind {
 			case Nudge, SetPulse:
-				us := a.US
+				w := a.Pulse
 				if a.Kind == Nudge {
-					us += pr.PulseUS
+					w += pr.Pulse
 				}
-				if math.IsNaN(us) {
+				if math.IsNaN(w.Microseconds()) {
 					continue
 				}
-				us = math.Max(lo, math.Min(hi, us))
-				if err := body.WritePulse(ctx, j.ID, us); err != nil {
+				w = robot.Microseconds(math.Max(lo.Microseconds(), math.Min(hi.Microseconds(), w.Microseconds())))
+				if err := body.WritePulse(ctx, j.ID, w); err != nil {
 					return &out, fmt.Errorf("calibration: joint %s: %w", j.ID, err)
 				}
-				pr.PulseUS = us
+				pr.Pulse = w
 			case MarkMin:
-				pr.Marks.Min, pr.Marked[0] = pr.PulseUS, true
+				pr.Marks.Min, pr.Marked[0] = pr.Pulse, true
 			case MarkNeutral:
-				pr.Marks.Neutral, pr.Marked[1] = pr.PulseUS, true
+				pr.Marks.Neutral, pr.Marked[1] = pr.Pulse, true
 			case MarkMax:
-				pr.Marks.Max, pr.Marked[2] = pr.PulseUS, true
+				pr.Marks.Max, pr.Marked[2] = pr.Pulse, true
 			case Skip:
 				fmt.Fprintf(log, "%s: skipped, calibration kept\n", j.ID)
 				done = true
@@ -159,7 +159,7 @@ func CalibrateServos(ctx context.Context, p *robot.Profile, body PulseWriter, op
 				if err := body.WritePulse(ctx, j.ID, nj.Pulse.Neutral); err != nil {
 					return &out, fmt.Errorf("calibration: joint %s: %w", j.ID, err)
 				}
-				fmt.Fprintf(log, "%s: min %gµs neutral %gµs max %gµs\n", j.ID, nj.Pulse.Min, nj.Pulse.Neutral, nj.Pulse.Max)
+				fmt.Fprintf(log, "%s: min %v neutral %v max %v\n", j.ID, nj.Pulse.Min, nj.Pulse.Neutral, nj.Pulse.Max)
 				done = true
 			}
 		}
@@ -205,11 +205,11 @@ func (l *LineOperator) Next(ctx context.Context, p Prompt) (Action, error) {
 		marks := ""
 		for k, name := range []string{"min", "neutral", "max"} {
 			if p.Marked[k] {
-				marks += fmt.Sprintf(" %s=%g", name, []float64{p.Marks.Min, p.Marks.Neutral, p.Marks.Max}[k])
+				marks += fmt.Sprintf(" %s=%g", name, []float64{p.Marks.Min.Microseconds(), p.Marks.Neutral.Microseconds(), p.Marks.Max.Microseconds()}[k])
 			}
 		}
 		fmt.Fprintf(l.out, "[%d/%d] %s (%g°..%g°, neutral %g°) at %gµs%s > ",
-			p.Index+1, p.Total, p.Joint.ID, p.Joint.MinDeg, p.Joint.MaxDeg, p.Joint.NeutralDeg, p.PulseUS, marks)
+			p.Index+1, p.Total, p.Joint.ID, p.Joint.Min.Degrees(), p.Joint.Max.Degrees(), p.Joint.Neutral.Degrees(), p.Pulse.Microseconds(), marks)
 		if !l.in.Scan() {
 			if err := l.in.Err(); err != nil {
 				return Action{}, fmt.Errorf("read command: %w", err)
@@ -230,13 +230,13 @@ func ParseAction(s string) (Action, error) {
 	s = strings.TrimSpace(strings.ToLower(s))
 	switch s {
 	case "+":
-		return Action{Kind: Nudge, US: 10}, nil
+		return Action{Kind: Nudge, Pulse: robot.Microseconds(10)}, nil
 	case "-":
-		return Action{Kind: Nudge, US: -10}, nil
+		return Action{Kind: Nudge, Pulse: robot.Microseconds(-10)}, nil
 	case "++":
-		return Action{Kind: Nudge, US: 50}, nil
+		return Action{Kind: Nudge, Pulse: robot.Microseconds(50)}, nil
 	case "--":
-		return Action{Kind: Nudge, US: -50}, nil
+		return Action{Kind: Nudge, Pulse: robot.Microseconds(-50)}, nil
 	case "min":
 		return Action{Kind: MarkMin}, nil
 	case "neutral", "n":
@@ -250,14 +250,14 @@ func ParseAction(s string) (Action, error) {
 	}
 	if len(s) > 1 && (s[0] == '+' || s[0] == '-' || s[0] == '=') {
 		v, err := strconv.ParseFloat(s[1:], 64)
-		if err == nil && v >= 0 && v <= robot.MaxPulseUS {
+		if err == nil && v >= 0 && v <= robot.MaxPulse.Microseconds() {
 			if s[0] == '=' {
-				return Action{Kind: SetPulse, US: v}, nil
+				return Action{Kind: SetPulse, Pulse: robot.Microseconds(v)}, nil
 			}
 			if s[0] == '-' {
 				v = -v
 			}
-			return Action{Kind: Nudge, US: v}, nil
+			return Action{Kind: Nudge, Pulse: robot.Microseconds(v)}, nil
 		}
 	}
 	return Action{}, fmt.Errorf("unknown command %q: use + - ++ -- +N -N =N min neutral max skip quit", s)
@@ -278,7 +278,7 @@ type SimOperator struct {
 	Coarse     float64 // µs; default 10
 	Fine       float64 // µs; default 1
 	slope      float64 // degrees per µs, learnt
-	lastPulse  float64
+	lastPulse  float64 // µs
 	lastAngle  float64
 	lastJoint  robot.JointID
 	havePrevMv bool
@@ -298,18 +298,19 @@ func (s *SimOperator) Next(ctx context.Context, p Prompt) (Action, error) {
 		fine = 1
 	}
 	j := p.Joint
-	angle := float64(s.Body.Snapshot()[j.ID])
+	angle := s.Body.Snapshot()[j.ID].Degrees()
+	us := p.Pulse.Microseconds()
 	if j.ID != s.lastJoint {
 		s.lastJoint, s.slope, s.havePrevMv, s.dir = j.ID, 0, false, 1
-	} else if s.havePrevMv && p.PulseUS != s.lastPulse && angle != s.lastAngle {
-		s.slope = (angle - s.lastAngle) / (p.PulseUS - s.lastPulse)
+	} else if s.havePrevMv && us != s.lastPulse && angle != s.lastAngle {
+		s.slope = (angle - s.lastAngle) / (us - s.lastPulse)
 	}
-	s.lastPulse, s.lastAngle, s.havePrevMv = p.PulseUS, angle, true
+	s.lastPulse, s.lastAngle, s.havePrevMv = us, angle, true
 
 	goals := []struct {
 		deg  float64
 		kind ActionKind
-	}{{j.MinDeg, MarkMin}, {j.NeutralDeg, MarkNeutral}, {j.MaxDeg, MarkMax}}
+	}{{j.Min.Degrees(), MarkMin}, {j.Neutral.Degrees(), MarkNeutral}, {j.Max.Degrees(), MarkMax}}
 	for k, g := range goals {
 		if p.Marked[k] {
 			continue
@@ -318,10 +319,10 @@ func (s *SimOperator) Next(ctx context.Context, p Prompt) (Action, error) {
 			// Learn the direction first by sweeping coarse steps until
 			// the joint moves (it may start pressed against a stop),
 			// turning round at the ends of the hardware window.
-			if next := p.PulseUS + s.dir*coarse; next > robot.MaxPulseUS || next < robot.MinPulseUS {
+			if next := us + s.dir*coarse; next > robot.MaxPulse.Microseconds() || next < robot.MinPulse.Microseconds() {
 				s.dir = -s.dir
 			}
-			return Action{Kind: Nudge, US: s.dir * coarse}, nil
+			return Action{Kind: Nudge, Pulse: robot.Microseconds(s.dir * coarse)}, nil
 		}
 		errDeg := g.deg - angle
 		tol := math.Abs(s.slope) * fine / 2
@@ -332,7 +333,7 @@ func (s *SimOperator) Next(ctx context.Context, p Prompt) (Action, error) {
 		if math.Abs(errDeg) > math.Abs(s.slope)*coarse {
 			step = coarse
 		}
-		return Action{Kind: Nudge, US: math.Copysign(step, errDeg/s.slope)}, nil
+		return Action{Kind: Nudge, Pulse: robot.Microseconds(math.Copysign(step, errDeg/s.slope))}, nil
 	}
 	return Action{Kind: Skip}, nil
 }

@@ -22,7 +22,7 @@ func TestCalibrateServosFindsTruth(t *testing.T) {
 	}
 	body := sim.New(truth)
 	start, _ := robot.LoadProfile("sim")
-	offsets := []float64{120, -80, 45, -300}
+	offsets := []robot.PulseWidth{120, -80, 45, -300}
 	for i := range start.Joints {
 		d := offsets[i%len(offsets)]
 		start.Joints[i].Pulse = robot.Pulses{Min: 1400 + d, Neutral: 1500 + d, Max: 1600 + d}
@@ -36,8 +36,8 @@ func TestCalibrateServosFindsTruth(t *testing.T) {
 	}
 	for i, want := range truth.Joints {
 		g := got.Joints[i]
-		if math.Abs(g.Pulse.Min-want.Pulse.Min) > 1 || math.Abs(g.Pulse.Neutral-want.Pulse.Neutral) > 1 ||
-			math.Abs(g.Pulse.Max-want.Pulse.Max) > 1 || g.Invert != want.Invert {
+		if math.Abs((g.Pulse.Min-want.Pulse.Min).Microseconds()) > 1 || math.Abs((g.Pulse.Neutral-want.Pulse.Neutral).Microseconds()) > 1 ||
+			math.Abs((g.Pulse.Max-want.Pulse.Max).Microseconds()) > 1 || g.Invert != want.Invert {
 			t.Errorf("%s: got %+v invert %v, want %+v invert %v", want.ID, g.Pulse, g.Invert, want.Pulse, want.Invert)
 		}
 	}
@@ -46,8 +46,8 @@ func TestCalibrateServosFindsTruth(t *testing.T) {
 	}
 	// Each joint is left at its new neutral.
 	for _, j := range got.Joints {
-		if a := float64(body.Snapshot()[j.ID]); math.Abs(a-j.NeutralDeg) > 0.2 {
-			t.Errorf("%s left at %g°, want neutral %g°", j.ID, a, j.NeutralDeg)
+		if a := body.Snapshot()[j.ID].Degrees(); math.Abs(a-j.Neutral.Degrees()) > 0.2 {
+			t.Errorf("%s left at %g°, want neutral %g°", j.ID, a, j.Neutral.Degrees())
 		}
 	}
 }
@@ -56,10 +56,10 @@ func TestCalibrateServosFindsTruth(t *testing.T) {
 type recorder struct {
 	t      *testing.T
 	joints map[robot.JointID]bool
-	pulses []float64
+	pulses []robot.PulseWidth
 }
 
-func (r *recorder) WritePulse(_ context.Context, id robot.JointID, us float64) error {
+func (r *recorder) WritePulse(_ context.Context, id robot.JointID, us robot.PulseWidth) error {
 	if !r.joints[id] {
 		r.t.Fatalf("pulse for unexpected joint %s", id)
 	}
@@ -91,7 +91,7 @@ func TestLineOperatorScript(t *testing.T) {
 	if tilt.Pulse != (robot.Pulses{Min: 1900, Neutral: 1500, Max: 1330}) || !tilt.Invert {
 		t.Errorf("head_tilt %+v invert %v, want an inverted joint", tilt.Pulse, tilt.Invert)
 	}
-	want := []float64{1500, 1450, 1440, 1000, 1490, 1990, 2000, 1490, 1500, 1900, 1500, 1450, 1400, 1330, 1500}
+	want := []robot.PulseWidth{1500, 1450, 1440, 1000, 1490, 1990, 2000, 1490, 1500, 1900, 1500, 1450, 1400, 1330, 1500}
 	if len(rec.pulses) != len(want) {
 		t.Fatalf("pulses %v, want %v", rec.pulses, want)
 	}
@@ -130,10 +130,10 @@ func TestParseAction(t *testing.T) {
 		want calibration.Action
 		ok   bool
 	}{
-		{"+", calibration.Action{Kind: calibration.Nudge, US: 10}, true},
-		{" -- ", calibration.Action{Kind: calibration.Nudge, US: -50}, true},
-		{"+7.5", calibration.Action{Kind: calibration.Nudge, US: 7.5}, true},
-		{"=1500", calibration.Action{Kind: calibration.SetPulse, US: 1500}, true},
+		{"+", calibration.Action{Kind: calibration.Nudge, Pulse: 10}, true},
+		{" -- ", calibration.Action{Kind: calibration.Nudge, Pulse: -50}, true},
+		{"+7.5", calibration.Action{Kind: calibration.Nudge, Pulse: 7.5}, true},
+		{"=1500", calibration.Action{Kind: calibration.SetPulse, Pulse: 1500}, true},
 		{"MAX", calibration.Action{Kind: calibration.MarkMax}, true},
 		{"=9999", calibration.Action{}, false},
 		{"-x", calibration.Action{}, false},

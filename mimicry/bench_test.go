@@ -20,7 +20,7 @@ func benchFace(i int) perception.FaceObs {
 	// moves by less than the 0.01° otherwise not worth sending.
 	f := perception.FaceObs{At: at, Wall: wallBase.Add(at), Track: 1, Confidence: 0.9, Expression: perception.ExprHappy,
 		AU:   perception.AUs{AU06: 2, AU12: 2 + 2*math.Sin(ph), AU25: 1},
-		Pose: perception.HeadPose{Yaw: 15 * math.Sin(ph/3), Pitch: 5 * math.Sin(ph), Roll: 3}}
+		Pose: perception.HeadPose{Yaw: perception.Degrees(15 * math.Sin(ph/3)), Pitch: perception.Degrees(5 * math.Sin(ph)), Roll: 3}}
 	f.Landmarks, f.HasLandmarks = eyes(i%90 != 0, i%90 != 0), true
 	f.PSPI = f.AU.PSPI()
 	return f

@@ -102,7 +102,7 @@ func newBody(joints []robot.JointSpec) (body, error) {
 
 func checkSpec(j robot.JointSpec) error {
 	for _, a := range []robot.Angle{j.Min, j.Max, j.Neutral} {
-		if math.IsNaN(float64(a)) || math.IsInf(float64(a), 0) {
+		if math.IsNaN(a.Degrees()) || math.IsInf(a.Degrees(), 0) {
 			return fmt.Errorf("range %v..%v neutral %v is not finite", j.Min, j.Max, j.Neutral)
 		}
 	}
@@ -120,14 +120,15 @@ func checkSpec(j robot.JointSpec) error {
 // Max and -1 reaches Min whatever the body's asymmetry.
 func (b *body) angle(s slot, v float64) robot.Angle {
 	j := &b.spec[s]
+	neutral := j.Neutral.Degrees()
 	var a float64
 	switch {
 	case s.inDegrees():
-		a = float64(j.Neutral) + v
+		a = neutral + v
 	case v >= 0:
-		a = float64(j.Neutral) + v*float64(j.Max-j.Neutral)
+		a = neutral + v*(j.Max-j.Neutral).Degrees()
 	default:
-		a = float64(j.Neutral) + v*float64(j.Neutral-j.Min)
+		a = neutral + v*(j.Neutral-j.Min).Degrees()
 	}
-	return robot.Angle(min(max(a, float64(j.Min)), float64(j.Max)))
+	return robot.Degrees(min(max(a, j.Min.Degrees()), j.Max.Degrees()))
 }

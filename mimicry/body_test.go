@@ -194,7 +194,7 @@ func TestBadFacesNeverPanic(t *testing.T) {
 		Mirror: behavior.MirrorSettings{Enabled: true, Gain: 50, Delay: time.Hour, Concern: nan}})
 	faces := []perception.FaceObs{
 		{At: secs(0.1), Track: 1, AU: perception.AUs{AU12: nan}},
-		{At: secs(0.2), Track: 1, Pose: perception.HeadPose{Yaw: inf}},
+		{At: secs(0.2), Track: 1, Pose: perception.HeadPose{Yaw: perception.Degrees(inf)}},
 		{At: secs(0.3), Track: 1, AU: perception.AUs{AU01: 99, AU04: -7, AU43: 3}, Pose: perception.HeadPose{Yaw: 170, Pitch: -90, Roll: 400}},
 		{At: secs(0.25), Track: 1},                                   // older than the last
 		{At: secs(0.4), Track: 2, Expression: perception.ExprPain},   // someone else

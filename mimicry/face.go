@@ -28,7 +28,7 @@ type sample struct {
 // dropped rather than mirrored.
 func newSample(o perception.FaceObs) (sample, bool) {
 	p := o.Pose
-	if !finite(p.Yaw) || !finite(p.Pitch) || !finite(p.Roll) || !finite(o.PSPI) {
+	if !finite(p.Yaw.Degrees()) || !finite(p.Pitch.Degrees()) || !finite(p.Roll.Degrees()) || !finite(o.PSPI) {
 		return sample{}, false
 	}
 	au := o.AU
@@ -169,10 +169,12 @@ func mirrorFace(s *sample, open [2]float64, gain float64, painful bool) targets 
 	t[sMouthL], t[sMouthR] = corner, corner
 	t[sJaw] = jaw
 	// The robot faces the person: their turn to their left is the
-	// robot's turn to its right, and likewise for roll.
-	t[sHeadPan] = -gain * s.pose.Yaw
-	t[sHeadTilt] = gain * s.pose.Pitch
-	t[sHeadRoll] = -gain * s.pose.Roll
+	// robot's turn to its right, and likewise for roll. The person's head
+	// angles become the head slots' degrees from neutral here and nowhere
+	// else (body.angle adds the joint's neutral).
+	t[sHeadPan] = -gain * s.pose.Yaw.Degrees()
+	t[sHeadTilt] = gain * s.pose.Pitch.Degrees()
+	t[sHeadRoll] = -gain * s.pose.Roll.Degrees()
 	return t
 }
 

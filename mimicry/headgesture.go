@@ -3,6 +3,8 @@ package mimicry
 import (
 	"math"
 	"time"
+
+	"github.com/kindred-hri/kindred/perception"
 )
 
 // Head gestures are found from the head-pose history: a nod is a quick
@@ -11,30 +13,30 @@ import (
 // (a turning point counts only once the head has come back by swingMin),
 // which keeps landmark jitter from looking like motion.
 const (
-	swingMin      = 3.0                    // degrees a swing must cover to count
-	swingMaxDur   = 700 * time.Millisecond // a slower swing is looking, not nodding
-	swingStill    = 600 * time.Millisecond // no new extreme for this long ends a swing
-	crossAxisFrac = 0.5                    // the other axis may move at most this fraction
-	gestureRest   = time.Second            // refractory time after a detection
-	boutGap       = 500 * time.Millisecond // stillness that ends a bout of nodding
-	historyLen    = 128                    // pose samples kept for the cross-axis check
-	restBand      = 0.75                   // degrees of jitter around a resting level
+	swingMin      = 3 * perception.Degree    // how far a swing must go to count
+	swingMaxDur   = 700 * time.Millisecond   // a slower swing is looking, not nodding
+	swingStill    = 600 * time.Millisecond   // no new extreme for this long ends a swing
+	crossAxisFrac = 0.5                      // the other axis may move at most this fraction
+	gestureRest   = time.Second              // refractory time after a detection
+	boutGap       = 500 * time.Millisecond   // stillness that ends a bout of nodding
+	historyLen    = 128                      // pose samples kept for the cross-axis check
+	restBand      = 0.75 * perception.Degree // jitter around a resting level
 )
 
 // swing is one monotonic excursion of an angle.
 type swing struct {
 	from, to time.Duration
-	amp      float64 // signed: positive when the angle rose
+	amp      perception.Angle // signed: positive when the angle rose
 }
 
 // swingTracker follows one angle and reports swings as they complete.
 type swingTracker struct {
 	dir         int // +1 rising, -1 falling, 0 not moving
-	start       float64
+	start       perception.Angle
 	startAt     time.Duration
-	ext         float64
+	ext         perception.Angle
 	extAt       time.Duration
-	lo, hi      float64 // while not moving: the range since the anchor
+	lo, hi      perception.Angle // while not moving: the range since the anchor
 	loAt, hiAt  time.Duration
 	prev        swing // the last completed swing
 	hasPrev     bool
@@ -43,7 +45,7 @@ type swingTracker struct {
 
 // update feeds one value and returns the swing in progress (from its start
 // to the newest extreme) and whether one is in progress.
-func (w *swingTracker) update(at time.Duration, v float64) (swing, bool) {
+func (w *swingTracker) update(at time.Duration, v perception.Angle) (swing, bool) {
 	if !w.initialised {
 		w.initialised = true
 		w.anchor(at, v)
@@ -80,9 +82,9 @@ func (w *swingTracker) update(at time.Duration, v float64) (swing, bool) {
 	default:
 		d := float64(w.dir)
 		switch {
-		case (v-w.ext)*d > 0:
+		case (v-w.ext).Degrees()*d > 0:
 			w.ext, w.extAt = v, at
-		case (w.ext-v)*d >= swingMin:
+		case (w.ext-v).Degrees()*d >= swingMin.Degrees():
 			// Turned: the swing up to the extreme is complete and the
 			// next one starts there.
 			w.prev, w.hasPrev = w.current(), true
@@ -97,7 +99,7 @@ func (w *swingTracker) update(at time.Duration, v float64) (swing, bool) {
 	return w.current(), true
 }
 
-func (w *swingTracker) anchor(at time.Duration, v float64) {
+func (w *swingTracker) anchor(at time.Duration, v perception.Angle) {
 	w.dir = 0
 	w.lo, w.hi, w.loAt, w.hiAt = v, v, at, at
 }
@@ -118,19 +120,20 @@ const (
 // poseHistory keeps recent head angles for the cross-axis check.
 type poseHistory struct {
 	at         [historyLen]time.Duration
-	pitch, yaw [historyLen]float64
+	pitch, yaw [historyLen]perception.Angle
 	next, n    int
 }
 
-func (h *poseHistory) add(at time.Duration, pitch, yaw float64) {
+func (h *poseHistory) add(at time.Duration, pitch, yaw perception.Angle) {
 	h.at[h.next], h.pitch[h.next], h.yaw[h.next] = at, pitch, yaw
 	h.next = (h.next + 1) % historyLen
 	h.n = min(h.n+1, historyLen)
 }
 
 // ranges returns the spread of pitch and yaw since from.
-func (h *poseHistory) ranges(from time.Duration) (pitch, yaw float64) {
-	pLo, pHi, yLo, yHi := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+func (h *poseHistory) ranges(from time.Duration) (pitch, yaw perception.Angle) {
+	inf := perception.Degrees(math.Inf(1))
+	pLo, pHi, yLo, yHi := inf, -inf, inf, -inf
 	for i := range h.n {
 		k := (h.next - 1 - i + historyLen) % historyLen
 		if h.at[k] < from {
@@ -158,7 +161,7 @@ func (g *headGestures) reset() { *g = headGestures{} }
 
 // observe feeds one head pose (observation time) and reports a gesture at
 // the moment its return swing is big enough to be sure of it.
-func (g *headGestures) observe(at time.Duration, track int, pitch, yaw float64) gestureKind {
+func (g *headGestures) observe(at time.Duration, track int, pitch, yaw perception.Angle) gestureKind {
 	if g.active && track != g.track {
 		g.reset()
 	}
@@ -198,10 +201,11 @@ func (g *headGestures) there(w *swingTracker, cur swing) bool {
 		return false
 	}
 	prev := w.prev
+	pa, ca := prev.amp.Degrees(), cur.amp.Degrees()
 	return prev.to == cur.from &&
-		prev.amp*cur.amp < 0 &&
-		math.Abs(prev.amp) >= swingMin+1 &&
-		math.Abs(cur.amp) >= max(swingMin, 0.5*math.Abs(prev.amp)) &&
+		pa*ca < 0 &&
+		math.Abs(pa) >= (swingMin+perception.Degree).Degrees() &&
+		math.Abs(ca) >= max(swingMin.Degrees(), 0.5*math.Abs(pa)) &&
 		prev.to-prev.from <= swingMaxDur &&
 		cur.to-cur.from <= swingMaxDur
 }

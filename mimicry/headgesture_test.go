@@ -12,20 +12,20 @@ import (
 
 // dip is a smooth excursion of depth degrees starting at from and lasting
 // dur (down and back up for a negative depth), 0 outside it.
-func dip(t, from, dur time.Duration, depth float64) float64 {
+func dip(t, from, dur time.Duration, depth float64) perception.Angle {
 	if t < from || t >= from+dur {
 		return 0
 	}
-	return depth * math.Sin(math.Pi*float64(t-from)/float64(dur))
+	return perception.Degrees(depth * math.Sin(math.Pi*float64(t-from)/float64(dur)))
 }
 
 // wave is n full oscillations of amplitude amp starting at from, each
 // lasting period.
-func wave(t, from, period time.Duration, n int, amp float64) float64 {
+func wave(t, from, period time.Duration, n int, amp float64) perception.Angle {
 	if t < from || t >= from+time.Duration(n)*period {
 		return 0
 	}
-	return amp * math.Sin(2*math.Pi*float64(t-from)/float64(period))
+	return perception.Degrees(amp * math.Sin(2*math.Pi*float64(t-from)/float64(period)))
 }
 
 func TestHeadGestures(t *testing.T) {
@@ -52,14 +52,14 @@ func TestHeadGestures(t *testing.T) {
 			return perception.HeadPose{Pitch: dip(t, secs(1), 4*time.Second, -20)}
 		}, 0, 0},
 		{"looking around", func(t time.Duration) perception.HeadPose {
-			return perception.HeadPose{Yaw: 25 * math.Sin(2*math.Pi*t.Seconds()/5)}
+			return perception.HeadPose{Yaw: perception.Degrees(25 * math.Sin(2*math.Pi*t.Seconds()/5))}
 		}, 0, 0},
 		{"landmark jitter", func(t time.Duration) perception.HeadPose {
-			return perception.HeadPose{Pitch: 2 * (noise.Float64() - 0.5) * 2, Yaw: 2 * (noise.Float64() - 0.5) * 2}
+			return perception.HeadPose{Pitch: perception.Degrees(2 * (noise.Float64() - 0.5) * 2), Yaw: perception.Degrees(2 * (noise.Float64() - 0.5) * 2)}
 		}, 0, 0},
 		{"head rolling in a circle", func(t time.Duration) perception.HeadPose {
 			ph := 2 * math.Pi * t.Seconds() / 0.8
-			return perception.HeadPose{Pitch: 8 * math.Sin(ph), Yaw: 8 * math.Cos(ph)}
+			return perception.HeadPose{Pitch: perception.Degrees(8 * math.Sin(ph)), Yaw: perception.Degrees(8 * math.Cos(ph))}
 		}, 0, 0},
 	}
 	for _, c := range cases {

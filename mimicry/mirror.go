@@ -454,7 +454,7 @@ func (m *Mirror) emit(cmd robot.Command, out *targets) (robot.Command, bool) {
 	for _, s := range m.body.present {
 		a := m.body.angle(s, out[s])
 		angles[s] = a
-		if math.Abs(float64(a-m.last[s])) >= stillEps {
+		if math.Abs((a - m.last[s]).Degrees()) >= stillEps {
 			changed = true
 		}
 	}

@@ -24,7 +24,7 @@ func TestBuiltinProfiles(t *testing.T) {
 			m := newMirror(t, specs, DefaultOpts())
 			faces := script(30, secs(20), func(t time.Duration) perception.FaceObs {
 				f := perception.FaceObs{Expression: perception.ExprNeutral, Pose: perception.HeadPose{
-					Yaw: 40 * math.Sin(t.Seconds()), Pitch: dip(t, secs(3), 500*time.Millisecond, -12), Roll: 20}}
+					Yaw: perception.Degrees(40 * math.Sin(t.Seconds())), Pitch: dip(t, secs(3), 500*time.Millisecond, -12), Roll: 20}}
 				switch s := int(t.Seconds()) % 8; {
 				case s < 2:
 					f.Expression, f.AU = perception.ExprHappy, perception.AUs{AU06: 5, AU07: 5, AU12: 5, AU25: 5, AU26: 5}

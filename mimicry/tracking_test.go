@@ -71,7 +71,7 @@ func TestDelayHoldsEveryFace(t *testing.T) {
 	o.Settings = settings(0.6, o.MaxDelay)
 	m := newMirror(t, fullBody(), o)
 	faces := script(60, secs(5), func(t time.Duration) perception.FaceObs {
-		return perception.FaceObs{Pose: perception.HeadPose{Yaw: 10 * float64(t) / float64(secs(5))}}
+		return perception.FaceObs{Pose: perception.HeadPose{Yaw: perception.Degrees(10 * float64(t) / float64(secs(5)))}}
 	})
 	steps := drive(t, m, faces, 40*time.Millisecond, secs(6))
 	if st := m.Stats(); st.Overflow != 0 || st.Faces != int64(len(faces)) {
@@ -113,7 +113,7 @@ func TestDelayLineOverflow(t *testing.T) {
 	o.Settings = settings(1, o.MaxDelay)
 	m := newMirror(t, fullBody(), o)
 	faces := script(200, secs(3), func(t time.Duration) perception.FaceObs {
-		return perception.FaceObs{Pose: perception.HeadPose{Yaw: 10 * t.Seconds()}}
+		return perception.FaceObs{Pose: perception.HeadPose{Yaw: perception.Degrees(10 * t.Seconds())}}
 	})
 	steps := drive(t, m, faces, 40*time.Millisecond, secs(5))
 	st := m.Stats()

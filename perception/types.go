@@ -8,10 +8,10 @@ import (
 // Point is an image position in pixels.
 type Point struct{ X, Y float64 }
 
-// HeadPose is the head's orientation in degrees, camera frame:
+// HeadPose is the head's orientation, camera frame:
 // yaw positive to the person's left as the camera sees it (turning to image right),
 // pitch positive looking up, roll positive tilting clockwise in the image.
-type HeadPose struct{ Yaw, Pitch, Roll float64 }
+type HeadPose struct{ Yaw, Pitch, Roll Angle }
 
 // AUs holds facial action unit intensities on the FACS 0..5 scale
 // (0 absent, 1..5 for A..E). AU43 (eyes closed) is 0 or 1.

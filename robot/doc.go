@@ -3,6 +3,10 @@
 // passes through. robot/sim is the simulated body; the hardware leaves drive
 // PCA9685 and Firmata servo boards through gobot.
 //
+// Physical quantities have unit types (Angle, AngularSpeed, AngularAccel,
+// PulseWidth, Frequency) that go in and out through named methods, so a
+// speed cannot be handed over as an acceleration, nor a pulse as an angle.
+//
 // Profiles (LoadProfile) come from YAML with unknown fields rejected; the
 // built-ins "sim", "tabletop-pca9685" and "humanoid-firmata" are embedded.
 // Any problem with a profile is one line naming file, line and field, and

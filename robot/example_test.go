@@ -61,7 +61,7 @@ func ExampleLoadProfile() {
 	}
 	pan, _ := p.Joint(robot.HeadPan)
 	fmt.Printf("%s on %s bus %d address %#x, %d joints\n", p.Name, p.Board.Kind, p.Board.Bus, p.Board.Address, len(p.Joints))
-	fmt.Printf("head_pan channel %d: 30° is %gµs\n", pan.Channel, pan.PulseUS(30))
+	fmt.Printf("head_pan channel %d: 30° is %v\n", pan.Channel, pan.PulseAt(robot.Degrees(30)))
 
 	_, err = robot.ParseProfile("head.yaml", []byte("name: head\nboard: {kind: sim}\njoints:\n  - id: head_pan\n    colour: red\n"))
 	fmt.Println(err)

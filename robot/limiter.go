@@ -18,7 +18,7 @@ import (
 // body exactly as a real-time run would.
 type LimiterOpts struct {
 	// Rate is the control rate in steps per second of body time.
-	Rate float64
+	Rate Frequency
 	// Clock is the session clock; nil is real time. The tick period on the
 	// wall clock is its wall time for 1/Rate (20 ms / speed at 50 Hz).
 	Clock *sessiontime.Clock
@@ -61,7 +61,7 @@ func DefaultOpts() LimiterOpts {
 func (o LimiterOpts) Validate() error {
 	switch {
 	case !(o.Rate >= 1 && o.Rate <= 1000):
-		return fmt.Errorf("robot: limiter: rate %g Hz out of range 1..1000", o.Rate)
+		return fmt.Errorf("robot: limiter: rate %g Hz out of range 1..1000", o.Rate.Hertz())
 	case o.Stale <= 0:
 		return fmt.Errorf("robot: limiter: stale %v must be positive", o.Stale)
 	case o.Watchdog < o.Stale:
@@ -76,7 +76,7 @@ func (o LimiterOpts) Validate() error {
 
 // Period is the tick period on the wall clock.
 func (o LimiterOpts) Period() time.Duration {
-	return sessiontime.Or(o.Clock).Wall(time.Duration(float64(time.Second) / o.Rate))
+	return sessiontime.Or(o.Clock).Wall(o.Rate.Interval())
 }
 
 // LatencyMS summarises observation-to-joint-command latency in
@@ -180,8 +180,8 @@ func NewLimiter(joints []JointSpec, act Actuator, o LimiterOpts) (*Limiter, erro
 		o:        o,
 		clock:    sessiontime.Or(o.Clock),
 		period:   o.Period(),
-		dt:       1 / o.Rate,
-		h:        1 / o.Rate / substeps,
+		dt:       1 / o.Rate.Hertz(),
+		h:        1 / o.Rate.Hertz() / substeps,
 		pos:      make([]float64, n),
 		vel:      make([]float64, n),
 		target:   make([]float64, n),
@@ -201,27 +201,27 @@ func NewLimiter(joints []JointSpec, act Actuator, o LimiterOpts) (*Limiter, erro
 			return nil, fmt.Errorf("robot: limiter: joint %s declared twice", s.ID)
 		}
 		l.index[s.ID] = i
-		l.pos[i] = float64(s.Safe)
-		l.target[i] = float64(s.Safe)
+		l.pos[i] = s.Safe.Degrees()
+		l.target[i] = s.Safe.Degrees()
 		l.written[i] = math.NaN()
 	}
 	return l, nil
 }
 
 func checkSpec(s JointSpec) error {
-	mn, mx := float64(s.Min), float64(s.Max)
+	mn, mx := s.Min.Degrees(), s.Max.Degrees()
 	switch {
 	case s.ID == "":
 		return errors.New("empty id")
 	case !finite(mn) || !finite(mx) || mn >= mx:
 		return fmt.Errorf("range [%v, %v] is empty or not finite", s.Min, s.Max)
-	case !(float64(s.Safe) >= mn && float64(s.Safe) <= mx):
+	case !(s.Safe.Degrees() >= mn && s.Safe.Degrees() <= mx):
 		return fmt.Errorf("safe %v outside range", s.Safe)
-	case !(float64(s.Neutral) >= mn && float64(s.Neutral) <= mx):
+	case !(s.Neutral.Degrees() >= mn && s.Neutral.Degrees() <= mx):
 		return fmt.Errorf("neutral %v outside range", s.Neutral)
-	case !(s.MaxSpeed > 0) || math.IsInf(s.MaxSpeed, 0):
+	case !(s.MaxSpeed > 0) || math.IsInf(s.MaxSpeed.DegreesPerSecond(), 0):
 		return fmt.Errorf("max speed %g must be positive and finite", s.MaxSpeed)
-	case !(s.MaxAccel > 0) || math.IsInf(s.MaxAccel, 0):
+	case !(s.MaxAccel > 0) || math.IsInf(s.MaxAccel.DegreesPerSecondSquared(), 0):
 		return fmt.Errorf("max accel %g must be positive and finite", s.MaxAccel)
 	}
 	return nil
@@ -346,13 +346,13 @@ func (l *Limiter) apply(cmd Command, now time.Duration) {
 	} else {
 		for id, a := range cmd.Pose {
 			i, ok := l.index[id]
-			x := float64(a)
+			x := a.Degrees()
 			if !ok || !finite(x) {
 				rejected++
 				continue
 			}
 			s := l.specs[i]
-			x = math.Max(float64(s.Min), math.Min(float64(s.Max), x))
+			x = math.Max(s.Min.Degrees(), math.Min(s.Max.Degrees(), x))
 			l.claims[i][cmd.Source] = claim{angle: x, at: now, ok: true}
 		}
 		l.lastCmd = now
@@ -388,7 +388,7 @@ func (l *Limiter) arbitrate(now time.Duration) {
 		}
 		for i := range l.claims {
 			l.claims[i] = [numSources]claim{}
-			l.target[i] = float64(l.specs[i].Safe)
+			l.target[i] = l.specs[i].Safe.Degrees()
 		}
 		return
 	}
@@ -451,7 +451,7 @@ func (l *Limiter) flush(ctx context.Context, all bool) error {
 			continue
 		}
 		if all || !(math.Abs(l.pos[i]-l.written[i]) < 1e-9) {
-			l.out[s.ID] = Angle(l.pos[i])
+			l.out[s.ID] = Degrees(l.pos[i])
 		}
 	}
 	var werr error
@@ -509,7 +509,7 @@ func (l *Limiter) accepted(now time.Time) error {
 		p := make(Pose, len(l.specs))
 		for i, s := range l.specs {
 			if !l.limp[i] {
-				p[s.ID] = Angle(l.pos[i])
+				p[s.ID] = Degrees(l.pos[i])
 			}
 		}
 		l.o.OnWrite(p)
@@ -549,7 +549,7 @@ func (l *Limiter) revive(ids []JointID) {
 		}
 		if l.limp[i] {
 			l.limp[i] = false
-			l.pos[i], l.vel[i] = float64(l.specs[i].Safe), 0
+			l.pos[i], l.vel[i] = l.specs[i].Safe.Degrees(), 0
 			l.stats.Limp = slices.DeleteFunc(l.stats.Limp, func(x JointID) bool { return x == id })
 			l.stats.Revived++
 		}
@@ -579,7 +579,7 @@ func (l *Limiter) writeAll(ctx context.Context) error {
 func (l *Limiter) finish(ctx context.Context) error {
 	ctx = context.WithoutCancel(ctx)
 	for i, s := range l.specs {
-		l.target[i] = float64(s.Safe)
+		l.target[i] = s.Safe.Degrees()
 		l.claims[i] = [numSources]claim{}
 	}
 	var err error
@@ -595,7 +595,7 @@ func (l *Limiter) finish(ctx context.Context) error {
 	t.Stop()
 	if !l.atSafe() || err != nil {
 		for i, s := range l.specs {
-			l.pos[i], l.vel[i] = float64(s.Safe), 0
+			l.pos[i], l.vel[i] = s.Safe.Degrees(), 0
 		}
 		err = l.flush(ctx, true)
 	}
@@ -614,7 +614,7 @@ func (l *Limiter) finish(ctx context.Context) error {
 
 func (l *Limiter) atSafe() bool {
 	for i, s := range l.specs {
-		if !l.limp[i] && (math.Abs(l.pos[i]-float64(s.Safe)) > 1e-9 || l.vel[i] != 0 || math.Abs(l.written[i]-l.pos[i]) > 1e-9) {
+		if !l.limp[i] && (math.Abs(l.pos[i]-s.Safe.Degrees()) > 1e-9 || l.vel[i] != 0 || math.Abs(l.written[i]-l.pos[i]) > 1e-9) {
 			return false
 		}
 	}
@@ -633,7 +633,7 @@ func (l *Limiter) Halt() error {
 		l.finished = true
 		l.mu.Unlock()
 		for i, s := range l.specs {
-			l.pos[i], l.vel[i] = float64(s.Safe), 0
+			l.pos[i], l.vel[i] = s.Safe.Degrees(), 0
 		}
 		err := l.flush(context.Background(), true)
 		err = errors.Join(err, l.act.Halt())
@@ -669,7 +669,7 @@ func (l *Limiter) Stats() LimiterStats {
 // target in whole substeps, so it never overshoots a target, and as
 // targets are clamped to the range it never reaches past the range.
 func limitStep(pos, vel, target float64, s JointSpec, dt float64) (float64, float64) {
-	vmax, amax := s.MaxSpeed, s.MaxAccel
+	vmax, amax := s.MaxSpeed.DegreesPerSecond(), s.MaxAccel.DegreesPerSecondSquared()
 	e := target - pos
 	d := math.Abs(e)
 	var want float64
@@ -687,7 +687,7 @@ func limitStep(pos, vel, target float64, s JointSpec, dt float64) (float64, floa
 	v := math.Max(vel-dv, math.Min(vel+dv, want))
 	v = math.Max(-vmax, math.Min(vmax, v))
 	p := pos + v*dt
-	mn, mx := float64(s.Min), float64(s.Max)
+	mn, mx := s.Min.Degrees(), s.Max.Degrees()
 	if p > mx || p < mn {
 		p = math.Max(mn, math.Min(mx, p))
 		v = (p - pos) / dt

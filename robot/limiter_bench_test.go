@@ -28,8 +28,8 @@ func BenchmarkLimiterTick(b *testing.B) {
 	// Two far-apart poses so every joint keeps moving.
 	lo, hi := robot.Pose{}, robot.Pose{}
 	for _, j := range p.Joints {
-		lo[j.ID] = robot.Angle(j.MinDeg)
-		hi[j.ID] = robot.Angle(j.MaxDeg)
+		lo[j.ID] = j.Min
+		hi[j.ID] = j.Max
 	}
 	ctx := context.Background()
 	wall := time.Unix(1e9, 0)

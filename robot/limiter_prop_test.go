@@ -95,12 +95,13 @@ func checkSubsteps(t testing.TB, l *Limiter) {
 		v := (p - prevPos[i]) / h
 		// Velocities derived from positions carry about one ulp of the
 		// position divided by h.
-		slack := 8 * math.Abs(float64(s.Max)-float64(s.Min)) * 1e-15 / h
-		if math.Abs(v) > s.MaxSpeed+slack {
-			t.Fatalf("%s speed %g > %g", s.ID, v, s.MaxSpeed)
+		slack := 8 * math.Abs(s.Max.Degrees()-s.Min.Degrees()) * 1e-15 / h
+		vmax, amax := s.MaxSpeed.DegreesPerSecond(), s.MaxAccel.DegreesPerSecondSquared()
+		if math.Abs(v) > vmax+slack {
+			t.Fatalf("%s speed %g > %g", s.ID, v, vmax)
 		}
-		if acc := math.Abs(v-prevVel[i]) / h; acc > s.MaxAccel*(1+1e-9)+slack/h {
-			t.Fatalf("%s accel %g > %g (v %g -> %g, pos %g -> %g, target %g)", s.ID, acc, s.MaxAccel, prevVel[i], v, prevPos[i], p, l.target[i])
+		if acc := math.Abs(v-prevVel[i]) / h; acc > amax*(1+1e-9)+slack/h {
+			t.Fatalf("%s accel %g > %g (v %g -> %g, pos %g -> %g, target %g)", s.ID, acc, amax, prevVel[i], v, prevPos[i], p, l.target[i])
 		}
 		prevPos[i], prevVel[i] = p, v
 	}

@@ -60,20 +60,20 @@ const (
 // Hardware pulse window every hobby servo tolerates. Calibration may only
 // narrow it.
 const (
-	MinPulseUS = 500.0
-	MaxPulseUS = 2500.0
-	// FirmataMinPulseUS: Arduino's Servo.write treats values below 544 as
+	MinPulse PulseWidth = 500
+	MaxPulse PulseWidth = 2500
+	// FirmataMinPulse: Arduino's Servo.write treats values below 544 as
 	// degrees, so a Firmata body must keep its pulses at or above it.
-	FirmataMinPulseUS = 544.0
+	FirmataMinPulse PulseWidth = 544
 )
 
 // Board is the controller a profile's joints hang off.
 type Board struct {
 	Kind BoardKind `yaml:"kind"`
 	// PCA9685: Linux I²C bus number (/dev/i2c-N), 7-bit address, PWM rate.
-	Bus     int     `yaml:"bus,omitempty"`
-	Address int     `yaml:"address,omitempty"`
-	PWMHz   float64 `yaml:"pwm_hz,omitempty"`
+	Bus     int       `yaml:"bus,omitempty"`
+	Address int       `yaml:"address,omitempty"`
+	PWMRate Frequency `yaml:"pwm_hz,omitempty"`
 	// Firmata: "serial" (Port is a device such as /dev/ttyACM0) or "tcp"
 	// (Port is HOST:PORT, e.g. an ESP8266 running StandardFirmataWiFi).
 	Transport string `yaml:"transport,omitempty"`
@@ -85,64 +85,64 @@ type Board struct {
 // the angle, piece by piece, so a servo whose neutral is off-centre is
 // still exact at all three marks.
 type Pulses struct {
-	Min     float64 `yaml:"min"`
-	Neutral float64 `yaml:"neutral"`
-	Max     float64 `yaml:"max"`
+	Min     PulseWidth `yaml:"min"`
+	Neutral PulseWidth `yaml:"neutral"`
+	Max     PulseWidth `yaml:"max"`
 }
 
 // JointConfig is one joint of a profile with its calibration.
 type JointConfig struct {
 	ID JointID `yaml:"id"`
 	// Channel is the PCA9685 channel (0–15) or the Firmata pin.
-	Channel    int     `yaml:"channel"`
-	MinDeg     float64 `yaml:"min_deg"`
-	MaxDeg     float64 `yaml:"max_deg"`
-	NeutralDeg float64 `yaml:"neutral_deg"`
-	// SafeDeg is where Halt leaves the joint; nil means NeutralDeg.
-	SafeDeg *float64 `yaml:"safe_deg,omitempty"`
-	Pulse   Pulses   `yaml:"pulse_us"`
+	Channel int   `yaml:"channel"`
+	Min     Angle `yaml:"min_deg"`
+	Max     Angle `yaml:"max_deg"`
+	Neutral Angle `yaml:"neutral_deg"`
+	// SafeAt is where Halt leaves the joint; nil means Neutral.
+	SafeAt *Angle `yaml:"safe_deg,omitempty"`
+	Pulse  Pulses `yaml:"pulse_us"`
 	// Invert says the horn turns the other way: the pulse falls as the
 	// angle rises, so Pulse.Min > Pulse.Neutral > Pulse.Max.
-	Invert       bool    `yaml:"invert,omitempty"`
-	MaxSpeedDPS  float64 `yaml:"max_speed_dps"`
-	MaxAccelDPS2 float64 `yaml:"max_accel_dps2"`
+	Invert   bool         `yaml:"invert,omitempty"`
+	MaxSpeed AngularSpeed `yaml:"max_speed_dps"`
+	MaxAccel AngularAccel `yaml:"max_accel_dps2"`
 }
 
 // Safe returns where Halt leaves the joint.
-func (j JointConfig) Safe() float64 {
-	if j.SafeDeg != nil {
-		return *j.SafeDeg
+func (j JointConfig) Safe() Angle {
+	if j.SafeAt != nil {
+		return *j.SafeAt
 	}
-	return j.NeutralDeg
+	return j.Neutral
 }
 
 // Spec is what the limiter and the stages may know about the joint.
 func (j JointConfig) Spec() JointSpec {
 	return JointSpec{
-		ID: j.ID, Min: Angle(j.MinDeg), Max: Angle(j.MaxDeg),
-		Neutral: Angle(j.NeutralDeg), Safe: Angle(j.Safe()),
-		MaxSpeed: j.MaxSpeedDPS, MaxAccel: j.MaxAccelDPS2,
+		ID: j.ID, Min: j.Min, Max: j.Max, Neutral: j.Neutral, Safe: j.Safe(),
+		MaxSpeed: j.MaxSpeed, MaxAccel: j.MaxAccel,
 	}
 }
 
-// PulseUS converts an angle to the pulse width that puts the servo there.
+// PulseAt converts an angle to the pulse width that puts the servo there.
 // The angle is clamped to the joint's range first, so no angle yields a
 // pulse outside the calibrated window.
-func (j JointConfig) PulseUS(a Angle) float64 {
-	x := float64(a)
+func (j JointConfig) PulseAt(a Angle) PulseWidth {
+	x, lo, mid, hi := a.Degrees(), j.Min.Degrees(), j.Neutral.Degrees(), j.Max.Degrees()
+	pLo, pMid, pHi := j.Pulse.Min.Microseconds(), j.Pulse.Neutral.Microseconds(), j.Pulse.Max.Microseconds()
 	if math.IsNaN(x) {
-		x = j.NeutralDeg
+		x = mid
 	}
-	x = math.Max(j.MinDeg, math.Min(j.MaxDeg, x))
-	if x <= j.NeutralDeg {
-		if j.NeutralDeg == j.MinDeg {
+	x = math.Max(lo, math.Min(hi, x))
+	if x <= mid {
+		if mid == lo {
 			return j.Pulse.Neutral
 		}
-		f := (x - j.MinDeg) / (j.NeutralDeg - j.MinDeg)
-		return j.Pulse.Min + f*(j.Pulse.Neutral-j.Pulse.Min)
+		f := (x - lo) / (mid - lo)
+		return Microseconds(pLo + f*(pMid-pLo))
 	}
-	f := (x - j.NeutralDeg) / (j.MaxDeg - j.NeutralDeg)
-	return j.Pulse.Neutral + f*(j.Pulse.Max-j.Pulse.Neutral)
+	f := (x - mid) / (hi - mid)
+	return Microseconds(pMid + f*(pHi-pMid))
 }
 
 // SensorKind is what a robot-side sensor measures.
@@ -169,8 +169,8 @@ type SensorConfig struct {
 	Signal Signal     `yaml:"signal"`
 	// Pin is the Firmata pin number (analog pins by their analog index,
 	// A0 = 0, as Firmata reports them).
-	Pin    int     `yaml:"pin"`
-	RateHz float64 `yaml:"rate_hz,omitempty"`
+	Pin  int       `yaml:"pin"`
+	Rate Frequency `yaml:"rate_hz,omitempty"`
 	// Threshold (0–1 of full scale) turns an analog touch reading into
 	// touched / not touched.
 	Threshold float64 `yaml:"threshold,omitempty"`
@@ -211,7 +211,7 @@ func (p *Profile) Joint(id JointID) (JointConfig, bool) {
 func (p *Profile) SafePose() Pose {
 	pose := make(Pose, len(p.Joints))
 	for _, j := range p.Joints {
-		pose[j.ID] = Angle(j.Safe())
+		pose[j.ID] = j.Safe()
 	}
 	return pose
 }
@@ -277,7 +277,10 @@ func LoadProfile(nameOrPath string) (*Profile, error) {
 	return ParseProfile(nameOrPath, data)
 }
 
-var yamlLineRE = regexp.MustCompile(`line (\d+): (.*)`)
+var (
+	yamlLineRE = regexp.MustCompile(`line (\d+): (.*)`)
+	unitTypeRE = regexp.MustCompile(`into robot\.(Angle|AngularSpeed|AngularAccel|PulseWidth|Frequency)\b`)
+)
 
 // ParseProfile decodes and validates a profile; file names it in errors.
 func ParseProfile(file string, data []byte) (*Profile, error) {
@@ -299,13 +302,13 @@ func ParseProfile(file string, data []byte) (*Profile, error) {
 		if p.Board.Address == 0 {
 			p.Board.Address = 0x40
 		}
-		if p.Board.PWMHz == 0 {
-			p.Board.PWMHz = 50
+		if p.Board.PWMRate == 0 {
+			p.Board.PWMRate = Hertz(50)
 		}
 	}
 	for i := range p.Sensors {
-		if p.Sensors[i].RateHz == 0 {
-			p.Sensors[i].RateHz = 20
+		if p.Sensors[i].Rate == 0 {
+			p.Sensors[i].Rate = Hertz(20)
 		}
 		if p.Sensors[i].Threshold == 0 && p.Sensors[i].Signal == SignalAnalog && p.Sensors[i].Kind == SensorTouch {
 			p.Sensors[i].Threshold = 0.5
@@ -339,6 +342,8 @@ func yamlError(file string, err error) error {
 		msg = m[2]
 	}
 	msg = strings.ReplaceAll(msg, " in type robot.", " in ")
+	// A unit type is a number in the file: say so, as for a plain float.
+	msg = unitTypeRE.ReplaceAllString(msg, "into float64")
 	if strings.HasPrefix(msg, "field ") && strings.Contains(msg, " not found") {
 		// "field foo not found in JointConfig" -> unknown field "foo"
 		f := strings.Fields(msg)
@@ -433,8 +438,8 @@ func (p *Profile) validate() error {
 		if b.Address < 0x03 || b.Address > 0x77 {
 			return bad(fmt.Sprintf("address %#x out of the 7-bit range 0x03..0x77", b.Address), "board", "address")
 		}
-		if !(b.PWMHz >= 24 && b.PWMHz <= 1526) {
-			return bad(fmt.Sprintf("pwm_hz %g out of the PCA9685 range 24..1526", b.PWMHz), "board", "pwm_hz")
+		if hz := b.PWMRate.Hertz(); !(hz >= 24 && hz <= 1526) {
+			return bad(fmt.Sprintf("pwm_hz %g out of the PCA9685 range 24..1526", hz), "board", "pwm_hz")
 		}
 	case BoardFirmata:
 		if b.Transport != "serial" && b.Transport != "tcp" {
@@ -448,7 +453,7 @@ func (p *Profile) validate() error {
 	default:
 		return bad(fmt.Sprintf("unknown board %q (want sim, pca9685 or firmata)", b.Kind), "board", "kind")
 	}
-	if b.Kind != BoardPCA9685 && (b.Bus != 0 || b.Address != 0 || b.PWMHz != 0) {
+	if b.Kind != BoardPCA9685 && (b.Bus != 0 || b.Address != 0 || b.PWMRate != 0) {
 		return bad("only a pca9685 board has bus, address and pwm_hz", "board")
 	}
 	if b.Kind != BoardFirmata && (b.Transport != "" || b.Port != "") {
@@ -457,13 +462,13 @@ func (p *Profile) validate() error {
 	if len(p.Joints) == 0 {
 		return bad("a body needs at least one joint", "joints")
 	}
-	period := math.Inf(1)
+	period := Microseconds(math.Inf(1))
 	if b.Kind == BoardPCA9685 {
-		period = 1e6 / b.PWMHz
+		period = b.PWMRate.Period()
 	}
-	minPulse := MinPulseUS
+	minPulse := MinPulse
 	if b.Kind == BoardFirmata {
-		minPulse = FirmataMinPulseUS
+		minPulse = FirmataMinPulse
 	}
 	ids := map[JointID]int{}
 	channels := map[int]string{}
@@ -523,8 +528,8 @@ func (p *Profile) validate() error {
 			}
 			channels[s.Pin] = s.ID
 		}
-		if !(s.RateHz > 0 && s.RateHz <= 1000) {
-			return bad(fmt.Sprintf("rate_hz %g out of range (0, 1000]", s.RateHz), "sensors", i, "rate_hz")
+		if hz := s.Rate.Hertz(); !(hz > 0 && hz <= 1000) {
+			return bad(fmt.Sprintf("rate_hz %g out of range (0, 1000]", hz), "sensors", i, "rate_hz")
 		}
 		if !(s.Threshold >= 0 && s.Threshold <= 1) {
 			return bad(fmt.Sprintf("threshold %g out of range 0..1", s.Threshold), "sensors", i, "threshold")
@@ -533,7 +538,7 @@ func (p *Profile) validate() error {
 	return nil
 }
 
-func (j JointConfig) validate(kind BoardKind, minPulse, periodUS float64, i int) error {
+func (j JointConfig) validate(kind BoardKind, minPulse, period PulseWidth, i int) error {
 	maxCh := 127
 	if kind == BoardPCA9685 {
 		maxCh = 15
@@ -544,30 +549,31 @@ func (j JointConfig) validate(kind BoardKind, minPulse, periodUS float64, i int)
 	for _, f := range []struct {
 		name string
 		v    float64
-	}{{"min_deg", j.MinDeg}, {"max_deg", j.MaxDeg}, {"neutral_deg", j.NeutralDeg}, {"safe_deg", j.Safe()}} {
+	}{{"min_deg", j.Min.Degrees()}, {"max_deg", j.Max.Degrees()}, {"neutral_deg", j.Neutral.Degrees()}, {"safe_deg", j.Safe().Degrees()}} {
 		if !finite(f.v) || math.Abs(f.v) > 360 {
 			return bad(fmt.Sprintf("%g is not an angle within ±360°", f.v), "joints", i, f.name)
 		}
 	}
-	if j.MinDeg >= j.MaxDeg {
-		return bad(fmt.Sprintf("min %g° must be below max %g°", j.MinDeg, j.MaxDeg), "joints", i, "min_deg")
+	lo, mid, hi := j.Min.Degrees(), j.Neutral.Degrees(), j.Max.Degrees()
+	if lo >= hi {
+		return bad(fmt.Sprintf("min %g° must be below max %g°", lo, hi), "joints", i, "min_deg")
 	}
-	if j.NeutralDeg < j.MinDeg || j.NeutralDeg > j.MaxDeg {
-		return bad(fmt.Sprintf("neutral %g° outside range [%g°, %g°]", j.NeutralDeg, j.MinDeg, j.MaxDeg), "joints", i, "neutral_deg")
+	if mid < lo || mid > hi {
+		return bad(fmt.Sprintf("neutral %g° outside range [%g°, %g°]", mid, lo, hi), "joints", i, "neutral_deg")
 	}
-	if s := j.Safe(); s < j.MinDeg || s > j.MaxDeg {
-		return bad(fmt.Sprintf("safe %g° outside range [%g°, %g°]", s, j.MinDeg, j.MaxDeg), "joints", i, "safe_deg")
+	if s := j.Safe().Degrees(); s < lo || s > hi {
+		return bad(fmt.Sprintf("safe %g° outside range [%g°, %g°]", s, lo, hi), "joints", i, "safe_deg")
 	}
-	maxPulse := math.Min(MaxPulseUS, periodUS)
+	minUS, maxUS := minPulse.Microseconds(), math.Min(MaxPulse.Microseconds(), period.Microseconds())
 	for _, f := range []struct {
 		name string
 		v    float64
-	}{{"min", j.Pulse.Min}, {"neutral", j.Pulse.Neutral}, {"max", j.Pulse.Max}} {
-		if !finite(f.v) || f.v < minPulse || f.v > maxPulse {
-			return bad(fmt.Sprintf("pulse %gµs out of range %g..%gµs", f.v, minPulse, maxPulse), "joints", i, "pulse_us", f.name)
+	}{{"min", j.Pulse.Min.Microseconds()}, {"neutral", j.Pulse.Neutral.Microseconds()}, {"max", j.Pulse.Max.Microseconds()}} {
+		if !finite(f.v) || f.v < minUS || f.v > maxUS {
+			return bad(fmt.Sprintf("pulse %gµs out of range %g..%gµs", f.v, minUS, maxUS), "joints", i, "pulse_us", f.name)
 		}
 	}
-	lo, mid, hi := j.Pulse.Min, j.Pulse.Neutral, j.Pulse.Max
+	lo, mid, hi = j.Pulse.Min.Microseconds(), j.Pulse.Neutral.Microseconds(), j.Pulse.Max.Microseconds()
 	if j.Invert {
 		if !(lo > hi) || mid > lo || mid < hi {
 			return bad(fmt.Sprintf("inverted joint needs min ≥ neutral ≥ max pulses with min > max, got %g, %g, %g", lo, mid, hi), "joints", i, "pulse_us")
@@ -575,11 +581,11 @@ func (j JointConfig) validate(kind BoardKind, minPulse, periodUS float64, i int)
 	} else if !(lo < hi) || mid < lo || mid > hi {
 		return bad(fmt.Sprintf("need min ≤ neutral ≤ max pulses with min < max (or invert: true), got %g, %g, %g", lo, mid, hi), "joints", i, "pulse_us")
 	}
-	if !(j.MaxSpeedDPS > 0 && j.MaxSpeedDPS <= 2000) {
-		return bad(fmt.Sprintf("%g out of range (0, 2000] °/s", j.MaxSpeedDPS), "joints", i, "max_speed_dps")
+	if v := j.MaxSpeed.DegreesPerSecond(); !(v > 0 && v <= 2000) {
+		return bad(fmt.Sprintf("%g out of range (0, 2000] °/s", v), "joints", i, "max_speed_dps")
 	}
-	if !(j.MaxAccelDPS2 > 0 && j.MaxAccelDPS2 <= 50000) {
-		return bad(fmt.Sprintf("%g out of range (0, 50000] °/s²", j.MaxAccelDPS2), "joints", i, "max_accel_dps2")
+	if a := j.MaxAccel.DegreesPerSecondSquared(); !(a > 0 && a <= 50000) {
+		return bad(fmt.Sprintf("%g out of range (0, 50000] °/s²", a), "joints", i, "max_accel_dps2")
 	}
 	return nil
 }

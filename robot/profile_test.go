@@ -151,7 +151,7 @@ func TestLoadProfileFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Board.Address != 0x40 || p.Board.PWMHz != 50 || p.Source != path {
+	if p.Board.Address != 0x40 || p.Board.PWMRate != Hertz(50) || p.Source != path {
 		t.Errorf("defaults not applied: %+v source %q", p.Board, p.Source)
 	}
 	for _, bad := range []string{filepath.Join(dir, "missing.yaml"), "nonesuch", dir} {
@@ -162,7 +162,7 @@ func TestLoadProfileFile(t *testing.T) {
 	}
 }
 
-func TestPulseUS(t *testing.T) {
+func TestPulseAt(t *testing.T) {
 	p, err := ParseProfile("p.yaml", []byte(goodProfile))
 	if err != nil {
 		t.Fatal(err)
@@ -172,15 +172,15 @@ func TestPulseUS(t *testing.T) {
 	tests := []struct {
 		j    JointConfig
 		a    Angle
-		want float64
+		want PulseWidth
 	}{
 		{pan, 0, 1500}, {pan, -60, 900}, {pan, 60, 2100}, {pan, 30, 1800}, {pan, -30, 1200},
 		{pan, 90, 2100}, {pan, -1e9, 900}, {pan, Angle(math.NaN()), 1500}, {pan, Angle(math.Inf(1)), 2100},
 		{jaw, 0, 1600}, {jaw, 30, 1300}, {jaw, 15, 1450}, {jaw, -5, 1600},
 	}
 	for _, tt := range tests {
-		if got := tt.j.PulseUS(tt.a); math.Abs(got-tt.want) > 1e-9 {
-			t.Errorf("%s.PulseUS(%v) = %g, want %g", tt.j.ID, tt.a, got, tt.want)
+		if got := tt.j.PulseAt(tt.a); math.Abs((got - tt.want).Microseconds()) > 1e-9 {
+			t.Errorf("%s.PulseAt(%v) = %v, want %v", tt.j.ID, tt.a, got, tt.want)
 		}
 	}
 }

@@ -128,8 +128,9 @@ func TestLimiterRevivesFromSafePose(t *testing.T) {
 		for k, w := range writes[1:] {
 			for id, a := range w {
 				// One write per tick (20 ms), or an early one within it.
-				if step := math.Abs(float64(a - last[id])); step > specs[id].MaxSpeed/o.Rate+1e-9 {
-					t.Errorf("%s: write %d moves %.3f°, more than %.3f° a tick", id, k+1, step, specs[id].MaxSpeed/o.Rate)
+				perTick := specs[id].MaxSpeed.DegreesPerSecond() / o.Rate.Hertz()
+				if step := math.Abs((a - last[id]).Degrees()); step > perTick+1e-9 {
+					t.Errorf("%s: write %d moves %.3f°, more than %.3f° a tick", id, k+1, step, perTick)
 				}
 				last[id] = a
 			}

@@ -76,11 +76,11 @@ type Command struct {
 // details (channels, pulse widths) stay in the profile's calibration.
 type JointSpec struct {
 	ID       JointID
-	Min, Max Angle   // mechanical range after calibration
-	Neutral  Angle   // relaxed, expressionless
-	Safe     Angle   // where Halt leaves it (usually Neutral)
-	MaxSpeed float64 // degrees per second
-	MaxAccel float64 // degrees per second squared
+	Min, Max Angle // mechanical range after calibration
+	Neutral  Angle // relaxed, expressionless
+	Safe     Angle // where Halt leaves it (usually Neutral)
+	MaxSpeed AngularSpeed
+	MaxAccel AngularAccel
 }
 
 // Standard joint names. A body profile may carry any subset; stages skip

@@ -88,7 +88,7 @@ func NewMouthTrack(a Audio, o MouthOpts, smile float64) MouthTrack {
 	}
 	t := MouthTrack{Step: mouthStep, Frames: make([]MouthFrame, len(env)), Rest: rest}
 	ph := 0
-	smileAngle := robot.Angle(smile) * o.CornerSpread
+	smileAngle := o.CornerSpread.Scale(smile)
 	for i := range t.Frames {
 		at := time.Duration(i) * mouthStep
 		for ph+1 < len(a.Phonemes) && a.Phonemes[ph+1].At <= at {
@@ -98,11 +98,11 @@ func NewMouthTrack(a Audio, o MouthOpts, smile float64) MouthTrack {
 		if ph < len(a.Phonemes) && a.Phonemes[ph].At <= at {
 			vis = visemeOf(a.Phonemes[ph].Name)
 		}
-		jaw := o.JawClosed + robot.Angle(open[i]*vis.open)*(o.JawOpen-o.JawClosed)
+		jaw := o.JawClosed + (o.JawOpen - o.JawClosed).Scale(open[i]*vis.open)
 		corner := o.CornerRest + smileAngle
 		if open[i] > 0.05 {
-			corner += robot.Angle(vis.spread) * o.CornerSpread
-			corner += robot.Angle(vis.round) * o.CornerRound
+			corner += o.CornerSpread.Scale(vis.spread)
+			corner += o.CornerRound.Scale(vis.round)
 		}
 		t.Frames[i] = MouthFrame{Jaw: jaw, CornerLeft: corner, CornerRight: corner}
 	}

@@ -476,11 +476,11 @@ func writeRow(w *bufio.Writer, r *frameRow) {
 		b = append(b, ",1,"...)
 		num(f.Confidence, 2)
 		b = fmt.Appendf(b, ",%d,%d,%d,%d,", f.Box.Min.X, f.Box.Min.Y, f.Box.Dx(), f.Box.Dy())
-		num(f.Pose.Yaw, 1)
+		num(f.Pose.Yaw.Degrees(), 1)
 		b = append(b, ',')
-		num(f.Pose.Pitch, 1)
+		num(f.Pose.Pitch.Degrees(), 1)
 		b = append(b, ',')
-		num(f.Pose.Roll, 1)
+		num(f.Pose.Roll.Degrees(), 1)
 		a := f.AU
 		for _, v := range []float64{a.AU01, a.AU02, a.AU04, a.AU06, a.AU07, a.AU09, a.AU10, a.AU12, a.AU15, a.AU25, a.AU26} {
 			b = append(b, ',')

@@ -270,7 +270,7 @@ func benchLimiter(ctx context.Context, n int) (*Limiter, error) {
 	}
 	lo, hi := robot.Pose{}, robot.Pose{}
 	for _, j := range prof.Joints {
-		lo[j.ID], hi[j.ID] = robot.Angle(j.MinDeg), robot.Angle(j.MaxDeg)
+		lo[j.ID], hi[j.ID] = j.Min, j.Max
 	}
 	cmds := make(chan robot.Command)
 	runCtx, cancel := context.WithCancel(ctx)

@@ -97,7 +97,7 @@ func eyesClosed(cur, base Features, pose perception.HeadPose, o *Opts) bool {
 	}
 	r := cur.EyeOpen / base.EyeOpen
 	limit := o.ClosedRatio
-	if pose.Pitch < -o.LookDownPitch {
+	if pose.Pitch.Degrees() < -o.LookDownPitch {
 		limit = o.ClosedRatioLookingDown
 	}
 	return r < limit

@@ -15,7 +15,7 @@ import (
 func TestRotationRoundTrip(t *testing.T) {
 	for _, p := range []perception.HeadPose{{}, {Yaw: 30}, {Pitch: -20}, {Roll: 12}, {Yaw: -40, Pitch: 15, Roll: -8}} {
 		got := PoseFromRotation(RotationFromPose(p))
-		if math.Abs(got.Yaw-p.Yaw)+math.Abs(got.Pitch-p.Pitch)+math.Abs(got.Roll-p.Roll) > 1e-9 {
+		if math.Abs((got.Yaw-p.Yaw).Degrees())+math.Abs((got.Pitch-p.Pitch).Degrees())+math.Abs((got.Roll-p.Roll).Degrees()) > 1e-9 {
 			t.Errorf("round trip of %+v = %+v", p, got)
 		}
 	}
@@ -100,7 +100,7 @@ func TestAU43NeedsEyesShutLongerThanABlink(t *testing.T) {
 	cases := []struct {
 		name     string
 		shut     time.Duration
-		pitch    float64
+		pitch    perception.Angle
 		wantAU43 bool
 	}{
 		{"blink 0.15 s", 150 * time.Millisecond, 0, false},
@@ -167,7 +167,7 @@ func TestLookingDownIsNotEyesClosed(t *testing.T) {
 	}
 	base := calibrated(t)
 	for _, c := range []struct {
-		pitch float64
+		pitch perception.Angle
 		want  bool
 	}{{0, true}, {-25, false}} {
 		pose := perception.HeadPose{Pitch: c.pitch}

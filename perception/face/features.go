@@ -86,7 +86,7 @@ func Measure(img *image.Gray, lm *[68]perception.Point, pose perception.HeadPose
 	ft.LipGap = dist(62, 66) / iod
 	ft.JawDrop = (y(8) - y(33)) / iod
 	if img != nil {
-		ft.Glabella, ft.NasalRoot = texture(img, lm, pose.Roll*deg)
+		ft.Glabella, ft.NasalRoot = texture(img, lm, pose.Roll.Radians())
 	}
 	return ft, true
 }

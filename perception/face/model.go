@@ -85,14 +85,12 @@ func (r Mat3) T() Mat3 {
 	return t
 }
 
-const deg = math.Pi / 180
-
 // RotationFromPose is the rotation taking GenericFace to the camera frame for
 // a head pose: R = Rz(roll)·Rx(-pitch)·Ry(-yaw), so that positive yaw moves
 // the nose tip to the image right, positive pitch moves it up and positive
 // roll turns the face clockwise in the image (perception.HeadPose).
 func RotationFromPose(p perception.HeadPose) Mat3 {
-	a, b, c := -p.Yaw*deg, -p.Pitch*deg, p.Roll*deg
+	a, b, c := -p.Yaw.Radians(), -p.Pitch.Radians(), p.Roll.Radians()
 	ca, sa := math.Cos(a), math.Sin(a)
 	cb, sb := math.Cos(b), math.Sin(b)
 	cc, sc := math.Cos(c), math.Sin(c)
@@ -107,7 +105,7 @@ func PoseFromRotation(r Mat3) perception.HeadPose {
 	b := math.Asin(max(-1, min(1, r[2][1])))
 	a := math.Atan2(-r[2][0], r[2][2])
 	c := math.Atan2(-r[0][1], r[1][1])
-	return perception.HeadPose{Yaw: -a / deg, Pitch: -b / deg, Roll: c / deg}
+	return perception.HeadPose{Yaw: perception.Radians(-a), Pitch: perception.Radians(-b), Roll: perception.Radians(c)}
 }
 
 func mul(x, y Mat3) Mat3 {

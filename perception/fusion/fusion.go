@@ -143,7 +143,7 @@ func (f *Fuser) see(at time.Duration) {
 // Face records one face observation.
 func (f *Fuser) Face(o perception.FaceObs) {
 	a := o.AU
-	if !finite(o.PSPI, o.Confidence, o.Pose.Pitch, a.AU01, a.AU02, a.AU04, a.AU06, a.AU07, a.AU09, a.AU10, a.AU12, a.AU15, a.AU25, a.AU26, a.AU43) {
+	if !finite(o.PSPI, o.Confidence, o.Pose.Pitch.Degrees(), a.AU01, a.AU02, a.AU04, a.AU06, a.AU07, a.AU09, a.AU10, a.AU12, a.AU15, a.AU25, a.AU26, a.AU43) {
 		f.rejected++
 		return
 	}
@@ -153,7 +153,7 @@ func (f *Fuser) Face(o perception.FaceObs) {
 	c := func(x float64) float64 { return clamp(x, 0, 5) }
 	au := perception.AUs{AU01: c(a.AU01), AU02: c(a.AU02), AU04: c(a.AU04), AU06: c(a.AU06), AU07: c(a.AU07), AU09: c(a.AU09),
 		AU10: c(a.AU10), AU12: c(a.AU12), AU15: c(a.AU15), AU25: c(a.AU25), AU26: c(a.AU26), AU43: clamp(a.AU43, 0, 1)}
-	f.faces = append(f.faces, faceRec{o.At, au, clamp(o.PSPI, 0, 16), o.Expression, clamp(o.Confidence, 0, 1), clamp(o.Pose.Pitch, -90, 90)})
+	f.faces = append(f.faces, faceRec{o.At, au, clamp(o.PSPI, 0, 16), o.Expression, clamp(o.Confidence, 0, 1), clamp(o.Pose.Pitch.Degrees(), -90, 90)})
 	if len(f.faces) > 64 && f.faces[0].at < o.At-history {
 		f.faces = dropBefore(f.faces, o.At-history, func(r faceRec) time.Duration { return r.at })
 	}

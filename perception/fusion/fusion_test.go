@@ -469,7 +469,7 @@ func TestRandomObservationsStayInRange(t *testing.T) {
 		case 0:
 			a := perception.AUs{AU04: wild(), AU06: wild(), AU07: wild(), AU10: wild(), AU43: wild()}
 			f.Face(perception.FaceObs{At: at, AU: a, PSPI: wild(), Confidence: wild(), Expression: perception.ExprPain,
-				Pose: perception.HeadPose{Pitch: wild()}})
+				Pose: perception.HeadPose{Pitch: perception.Degrees(wild())}})
 		case 1:
 			f.Voice(perception.VoiceObs{At: at, F0: wild(), Vocalisation: perception.Vocalisation{Class: perception.VocalCry, Distress: wild()}})
 		case 2:

@@ -143,7 +143,7 @@ func (a *Analyzer) Update(f perception.Frame, face *perception.FaceObs) percepti
 	a.samples = append(a.samples, s)
 	a.samples = trim(a.samples, f.At-a.o.BreathingWindow, func(s sample) time.Duration { return s.at })
 	if face != nil {
-		a.heads = append(a.heads, headSample{face.At, face.Pose.Yaw, face.Pose.Pitch, face.Pose.Roll})
+		a.heads = append(a.heads, headSample{face.At, face.Pose.Yaw.Degrees(), face.Pose.Pitch.Degrees(), face.Pose.Roll.Degrees()})
 	}
 	a.heads = trim(a.heads, f.At-headWindow, func(h headSample) time.Duration { return h.at })
 	a.last = a.measure(f, face != nil)

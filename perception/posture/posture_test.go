@@ -208,12 +208,16 @@ func TestHeadDynamics(t *testing.T) {
 		pose func(t float64) perception.HeadPose
 		want func(HeadDynamics) bool
 	}{
-		{"nodding", func(t float64) perception.HeadPose { return perception.HeadPose{Pitch: 6 * math.Sin(2*math.Pi*2*t)} },
+		{"nodding", func(t float64) perception.HeadPose {
+			return perception.HeadPose{Pitch: perception.Degrees(6 * math.Sin(2*math.Pi*2*t))}
+		},
 			func(d HeadDynamics) bool { return d.Nodding > 0.5 && d.Shaking < 0.2 && d.Hanging == 0 }},
-		{"shaking", func(t float64) perception.HeadPose { return perception.HeadPose{Yaw: 10 * math.Sin(2*math.Pi*1.5*t)} },
+		{"shaking", func(t float64) perception.HeadPose {
+			return perception.HeadPose{Yaw: perception.Degrees(10 * math.Sin(2*math.Pi*1.5*t))}
+		},
 			func(d HeadDynamics) bool { return d.Shaking > 0.5 && d.Nodding < 0.2 }},
 		{"rocking", func(t float64) perception.HeadPose {
-			return perception.HeadPose{Pitch: 4 * math.Sin(2*math.Pi*0.5*t), Roll: 3 * math.Sin(2*math.Pi*0.5*t)}
+			return perception.HeadPose{Pitch: perception.Degrees(4 * math.Sin(2*math.Pi*0.5*t)), Roll: perception.Degrees(3 * math.Sin(2*math.Pi*0.5*t))}
 		}, func(d HeadDynamics) bool { return d.Rocking > 0.5 && d.Nodding < 0.2 }},
 		{"hanging", func(float64) perception.HeadPose { return perception.HeadPose{Pitch: -32} },
 			func(d HeadDynamics) bool { return d.Hanging > 0.9 && d.Rocking == 0 }},
@@ -303,7 +307,7 @@ func TestRandomInputsStayInRange(t *testing.T) {
 		if rng.IntN(3) > 0 {
 			x, y := rng.IntN(400)-100, rng.IntN(300)-100
 			face = &perception.FaceObs{At: at, Box: image.Rect(x, y, x+rng.IntN(120), y+rng.IntN(120)),
-				Pose: perception.HeadPose{Yaw: rng.NormFloat64() * 20, Pitch: rng.NormFloat64() * 20}}
+				Pose: perception.HeadPose{Yaw: perception.Degrees(rng.NormFloat64() * 20), Pitch: perception.Degrees(rng.NormFloat64() * 20)}}
 		}
 		o := a.Update(perception.Frame{At: at, Seq: i, Gray: g}, face)
 		for _, v := range []float64{o.Amplitude, o.Speed, o.Jerk, o.Rocking, o.Restlessness, o.Guarding} {

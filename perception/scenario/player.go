@@ -367,12 +367,13 @@ func (p *Player) emitFace(t time.Duration, sink Sink) {
 	}
 	s := p.stateAt(t)
 	sec := t.Seconds()
-	pose := perception.HeadPose{Yaw: s.pose.Yaw, Pitch: s.pose.Pitch, Roll: s.pose.Roll}
+	pose := perception.HeadPose{Yaw: perception.Degrees(s.pose.Yaw), Pitch: perception.Degrees(s.pose.Pitch),
+		Roll: perception.Degrees(s.pose.Roll)}
 	if s.sway.Period > 0 {
 		w := math.Sin(2 * math.Pi * sec / s.sway.Period.Seconds())
-		pose.Yaw += s.sway.Yaw * w
-		pose.Pitch += s.sway.Pitch * w
-		pose.Roll += s.sway.Roll * w
+		pose.Yaw += perception.Degrees(s.sway.Yaw * w)
+		pose.Pitch += perception.Degrees(s.sway.Pitch * w)
+		pose.Roll += perception.Degrees(s.sway.Roll * w)
 	}
 	if p.sounding(t) { // the mouth moves with the voice
 		open := 0.5 + 0.5*math.Abs(math.Sin(2*math.Pi*3*sec))
@@ -392,12 +393,12 @@ func (p *Player) emitFace(t time.Duration, sink Sink) {
 		a.AU01, a.AU02, a.AU04, a.AU06 = jitter(a.AU01), jitter(a.AU02), jitter(a.AU04), jitter(a.AU06)
 		a.AU07, a.AU09, a.AU10, a.AU12 = jitter(a.AU07), jitter(a.AU09), jitter(a.AU10), jitter(a.AU12)
 		a.AU15, a.AU25, a.AU26 = jitter(a.AU15), jitter(a.AU25), jitter(a.AU26)
-		pose.Yaw += 3 * n * p.rng.NormFloat64()
-		pose.Pitch += 3 * n * p.rng.NormFloat64()
-		pose.Roll += 3 * n * p.rng.NormFloat64()
+		pose.Yaw += perception.Degrees(3 * n * p.rng.NormFloat64())
+		pose.Pitch += perception.Degrees(3 * n * p.rng.NormFloat64())
+		pose.Roll += perception.Degrees(3 * n * p.rng.NormFloat64())
 	}
-	cx := 320 + int(4*pose.Yaw)
-	cy := 200 - int(3*pose.Pitch)
+	cx := 320 + int(4*pose.Yaw.Degrees())
+	cy := 200 - int(3*pose.Pitch.Degrees())
 	obs := perception.FaceObs{
 		At: t, Track: p.track, Box: image.Rect(cx-90, cy-90, cx+90, cy+90),
 		Confidence: s.conf, Pose: pose, AU: s.au, PSPI: s.au.PSPI(), Expression: s.expr,

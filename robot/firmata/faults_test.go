@@ -76,7 +76,7 @@ func TestFirmataUnpluggedMidRun(t *testing.T) {
 	// Moving normally first.
 	pose := robot.Pose{}
 	for _, j := range p.Joints {
-		pose[j.ID] = robot.Angle(j.MaxDeg / 2)
+		pose[j.ID] = j.Max / 2
 	}
 	cmds <- robot.Command{Pose: pose, Source: robot.SourceGesture}
 	waitUntil(t, func() bool { return lim.Stats().JointCommands > 3 }, "the body never moved")
@@ -86,7 +86,7 @@ func TestFirmataUnpluggedMidRun(t *testing.T) {
 
 	c.pulled.Store(true)
 	for _, j := range p.Joints {
-		pose[j.ID] = robot.Angle(j.MinDeg / 2)
+		pose[j.ID] = j.Min / 2
 	}
 	cmds <- robot.Command{Pose: pose, Source: robot.SourceGesture}
 	waitUntil(t, func() bool { return len(lim.Stats().Limp) == len(p.Joints) }, "not every joint was let go")

@@ -142,11 +142,11 @@ func (b *Board) servoConfig(j robot.JointConfig) error {
 	return nil
 }
 
-// window is the joint's calibrated pulse range in whole µs; writes are
-// clamped to it here.
+// window is the joint's calibrated pulse range in whole µs, Firmata's unit
+// on the wire; writes are clamped to it here.
 func window(j robot.JointConfig) (lo, hi int) {
 	p := j.Pulse
-	return int(math.Floor(min(p.Min, p.Max))), int(math.Ceil(max(p.Min, p.Max)))
+	return int(math.Floor(min(p.Min, p.Max).Microseconds())), int(math.Ceil(max(p.Min, p.Max).Microseconds()))
 }
 
 // The AVR Servo library (1.3.0, Servo::attach) keeps a servo's min and
@@ -191,7 +191,7 @@ func (b *Board) Write(ctx context.Context, p robot.Pose) error {
 			errs = append(errs, &robot.JointError{ID: j.ID, Err: b.lost})
 			continue
 		}
-		if err := b.send(j, j.PulseUS(a)); err != nil {
+		if err := b.send(j, j.PulseAt(a)); err != nil {
 			errs = append(errs, &robot.JointError{ID: j.ID, Err: err})
 		}
 	}
@@ -203,7 +203,7 @@ func (b *Board) Write(ctx context.Context, p robot.Pose) error {
 // right before its first pulse, so the servo is never driven at the
 // Servo library's default 1500 µs for longer than the message takes.
 // A failed write loses the link (see fail).
-func (b *Board) send(j robot.JointConfig, us float64) error {
+func (b *Board) send(j robot.JointConfig, w robot.PulseWidth) error {
 	pin := j.Channel
 	if b.limp[pin] {
 		return nil
@@ -212,7 +212,7 @@ func (b *Board) send(j robot.JointConfig, us float64) error {
 		return b.lost
 	}
 	lo, hi := window(j)
-	v := max(lo, min(hi, int(math.Round(us))))
+	v := max(lo, min(hi, int(math.Round(w.Microseconds()))))
 	if old, ok := b.last[pin]; ok && old == v {
 		return nil
 	}
@@ -241,7 +241,7 @@ func (b *Board) send(j robot.JointConfig, us float64) error {
 // WritePulse drives one joint with a raw pulse (calibration). The pin is
 // first opened to the whole hardware window, since calibration is there to
 // find the joint's real one.
-func (b *Board) WritePulse(ctx context.Context, id robot.JointID, us float64) error {
+func (b *Board) WritePulse(ctx context.Context, id robot.JointID, w robot.PulseWidth) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("firmata: pulse: %w", err)
 	}
@@ -251,16 +251,19 @@ func (b *Board) WritePulse(ctx context.Context, id robot.JointID, us float64) er
 	if !ok {
 		return fmt.Errorf("firmata: pulse: joint %s not in profile", id)
 	}
-	if !(us >= robot.FirmataMinPulseUS && us <= robot.MaxPulseUS) {
-		return fmt.Errorf("firmata: pulse %s: %gµs outside %g..%gµs", id, us, robot.FirmataMinPulseUS, robot.MaxPulseUS)
+	if !(w >= robot.FirmataMinPulse && w <= robot.MaxPulse) {
+		return fmt.Errorf("firmata: pulse %s: %gµs outside %g..%gµs", id, w.Microseconds(),
+			robot.FirmataMinPulse.Microseconds(), robot.MaxPulse.Microseconds())
 	}
 	if b.lost != nil {
 		return fmt.Errorf("firmata: pulse %s: %w", id, b.lost)
 	}
 	wide := j
-	wide.Pulse = robot.Pulses{Min: robot.FirmataMinPulseUS, Neutral: j.Pulse.Neutral, Max: robot.MaxPulseUS}
-	if lo, hi := window(j); lo != int(robot.FirmataMinPulseUS) || hi != int(robot.MaxPulseUS) {
-		if err := b.w.ServoConfig(j.Channel, int(robot.MaxPulseUS), int(robot.FirmataMinPulseUS)); err != nil {
+	// The hardware window in whole µs, as calibration opens a pin to it.
+	wideLo, wideHi := int(robot.FirmataMinPulse.Microseconds()), int(robot.MaxPulse.Microseconds())
+	wide.Pulse = robot.Pulses{Min: robot.FirmataMinPulse, Neutral: j.Pulse.Neutral, Max: robot.MaxPulse}
+	if lo, hi := window(j); lo != wideLo || hi != wideHi {
+		if err := b.w.ServoConfig(j.Channel, wideHi, wideLo); err != nil {
 			b.fail(err)
 			return fmt.Errorf("firmata: pulse %s: servo config: %w", id, err)
 		}
@@ -271,7 +274,7 @@ func (b *Board) WritePulse(ctx context.Context, id robot.JointID, us float64) er
 			}
 		}
 	}
-	return b.send(wide, us)
+	return b.send(wide, w)
 }
 
 // Release detaches a joint's servo and drives its pin low so it goes

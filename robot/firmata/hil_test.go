@@ -299,15 +299,15 @@ func hilProfile(t *testing.T, port string) *robot.Profile {
 		t.Fatal(err)
 	}
 	p.Board.Port = port
-	p.Sensors = append(p.Sensors, robot.SensorConfig{ID: "arm_touch", Kind: robot.SensorTouch, Signal: robot.SignalAnalog, Pin: 2, RateHz: 50, Threshold: 0.5})
+	p.Sensors = append(p.Sensors, robot.SensorConfig{ID: "arm_touch", Kind: robot.SensorTouch, Signal: robot.SignalAnalog, Pin: 2, Rate: robot.Hertz(50), Threshold: 0.5})
 	return p
 }
 
 // expectedUS is the pulse the calibration asks for: what Board.Write
 // sends (whole µs inside the joint's window).
 func expectedUS(j robot.JointConfig, a robot.Angle) float64 {
-	lo, hi := math.Floor(min(j.Pulse.Min, j.Pulse.Max)), math.Ceil(max(j.Pulse.Min, j.Pulse.Max))
-	return max(lo, min(hi, math.Round(j.PulseUS(a))))
+	lo, hi := math.Floor(min(j.Pulse.Min, j.Pulse.Max).Microseconds()), math.Ceil(max(j.Pulse.Min, j.Pulse.Max).Microseconds())
+	return max(lo, min(hi, math.Round(j.PulseAt(a).Microseconds())))
 }
 
 // poseTracker records the limiter's last written pose.
@@ -326,7 +326,7 @@ func (p *poseTracker) at(want robot.Pose) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for id, a := range want {
-		if math.Abs(float64(p.last[id]-a)) > 1e-9 {
+		if math.Abs((p.last[id] - a).Degrees()) > 1e-9 {
 			return false
 		}
 	}
@@ -427,7 +427,7 @@ func TestHILServosThroughLimiter(t *testing.T) {
 		pose := robot.Pose{}
 		var widths []float64
 		for _, j := range p.Joints {
-			pose[j.ID] = robot.Angle(j.MinDeg + frac*(j.MaxDeg-j.MinDeg))
+			pose[j.ID] = j.Min + robot.Degrees(frac*(j.Max-j.Min).Degrees())
 			widths = append(widths, expectedUS(j, pose[j.ID]))
 		}
 		cmds <- robot.Command{Pose: pose, Source: robot.SourceGesture}
@@ -463,12 +463,12 @@ func TestHILServosThroughLimiter(t *testing.T) {
 		}
 		// A detach that lands inside a pulse ends it there (the release
 		// clears the pin): the very last pulse may be short, never long.
-		want := expectedUS(j, robot.Angle(j.Safe()))
+		want := expectedUS(j, j.Safe())
 		if last := ps[len(ps)-1]; last.width() < want-jitterUS {
 			t.Logf("%s: the detach cut the last pulse to %.1f µs", j.ID, last.width())
 			ps = ps[:len(ps)-1]
 		}
-		table = append(table, checkPulses(t, "halt", j, robot.Angle(j.Safe()), ps[len(ps)-3:], 0))
+		table = append(table, checkPulses(t, "halt", j, j.Safe(), ps[len(ps)-3:], 0))
 		if late := between(all[j.Channel], quiet, end); len(late) > 0 {
 			t.Errorf("%s: %d pulses after halt detached the servos", j.ID, len(late))
 		}
@@ -494,7 +494,7 @@ func TestHILReleaseLeavesPinsLow(t *testing.T) {
 	defer a.Finalize()
 	pose := robot.Pose{}
 	for _, j := range p.Joints {
-		pose[j.ID] = robot.Angle(j.MaxDeg)
+		pose[j.ID] = j.Max
 	}
 	const rounds = 8
 	for r := range rounds {
@@ -540,7 +540,7 @@ func writeTable(t *testing.T, rows []row) {
 		}
 		d := r.measured - r.expected
 		maxd, maxj = max(maxd, math.Abs(d)), max(maxj, r.jitter)
-		fmt.Fprintf(&sb, "%-5s %-19s %3d %8.2f %11.0f %11.1f %+7.1f %9.1f %9s %7s\n", r.step, r.joint, r.pin, float64(r.angle), r.expected, r.measured, d, r.jitter, per, hz)
+		fmt.Fprintf(&sb, "%-5s %-19s %3d %8.2f %11.0f %11.1f %+7.1f %9.1f %9s %7s\n", r.step, r.joint, r.pin, r.angle.Degrees(), r.expected, r.measured, d, r.jitter, per, hz)
 	}
 	fmt.Fprintf(&sb, "measured = median pulse; largest |measured - expected| %.1f µs (allowed %.1f), largest single-pulse error %.1f µs (allowed %.1f)\n", maxd, resUS, maxj, jitterUS)
 	t.Log("\n" + sb.String())
@@ -593,7 +593,7 @@ func TestHILUnplugFaultsAndReconnect(t *testing.T) {
 	go func() { done <- lim.Run(ctx, cmds) }()
 	pose := robot.Pose{}
 	for _, j := range p.Joints {
-		pose[j.ID] = robot.Angle(j.MinDeg + 0.25*(j.MaxDeg-j.MinDeg))
+		pose[j.ID] = j.Min + robot.Degrees(0.25*(j.Max-j.Min).Degrees())
 	}
 	cmds <- robot.Command{Pose: pose, Source: robot.SourceGesture}
 	waitWall(t, 20*time.Second, func() bool { return tr.at(pose) }, "the limiter never reached the first pose")
@@ -603,7 +603,7 @@ func TestHILUnplugFaultsAndReconnect(t *testing.T) {
 	h.do("unplug", "ok unplug")
 	waitWall(t, 20*time.Second, func() bool { return len(lim.Stats().Limp) == len(p.Joints) }, "not every joint was let go after the unplug at rest")
 	for _, j := range p.Joints {
-		pose[j.ID] = robot.Angle(j.MinDeg + 0.75*(j.MaxDeg-j.MinDeg))
+		pose[j.ID] = j.Min + robot.Degrees(0.75*(j.Max-j.Min).Degrees())
 	}
 	cmds <- robot.Command{Pose: pose, Source: robot.SourceGesture}
 	mu.Lock()
@@ -661,7 +661,7 @@ func TestHILUnplugFaultsAndReconnect(t *testing.T) {
 		checkPulses(t, "replug", j, pose[j.ID], between(all[j.Channel], from, to), expectedFrame(widths))
 		// Never a jump: from the plug on, every pulse lies between the
 		// safe pose's and the commanded one's.
-		safe, want := expectedUS(j, robot.Angle(j.Safe())), expectedUS(j, pose[j.ID])
+		safe, want := expectedUS(j, j.Safe()), expectedUS(j, pose[j.ID])
 		lo, hi := min(safe, want)-jitterUS, max(safe, want)+jitterUS
 		back := between(all[j.Channel], plugAt, to)
 		for len(back) > 0 && j.Channel == versionBlinkPin && math.Abs(back[0].width()-versionBlinkUS) < 1000 {
@@ -865,7 +865,7 @@ func TestHILBoardClampsStrayWrites(t *testing.T) {
 			if len(ps) < 3 {
 				t.Fatalf("%s: %d pulses", j.ID, len(ps))
 			}
-			want := tc.want(min(j.Pulse.Min, j.Pulse.Max), max(j.Pulse.Min, j.Pulse.Max))
+			want := tc.want(min(j.Pulse.Min, j.Pulse.Max).Microseconds(), max(j.Pulse.Min, j.Pulse.Max).Microseconds())
 			if got := median(ps); math.Abs(got-want) > resUS {
 				t.Errorf("%s: a stray %d µs came out as %.1f µs, want the board to clamp it to %.0f", j.ID, tc.write, got, want)
 			}

@@ -16,23 +16,24 @@ import (
 	"github.com/kindred-hri/kindred/robot"
 )
 
-// OscillatorHz is the PCA9685's internal clock.
-const OscillatorHz = 25e6
+// Oscillator is the PCA9685's internal clock.
+const Oscillator robot.Frequency = 25e6
 
 // Prescale returns the PRESCALE register value for a PWM frequency, as
 // the data sheet (7.3.5) and gobot's driver compute it.
-func Prescale(hz float64) byte {
-	return byte(OscillatorHz/4096/hz - 1 + 0.5)
+func Prescale(pwm robot.Frequency) byte {
+	return byte(Oscillator.Hertz()/4096/pwm.Hertz() - 1 + 0.5)
 }
 
-// ActualHz is the frequency the chip runs at with a given prescale.
-func ActualHz(prescale byte) float64 {
-	return OscillatorHz / 4096 / (float64(prescale) + 1)
+// ActualRate is the frequency the chip runs at with a given prescale.
+func ActualRate(prescale byte) robot.Frequency {
+	return robot.Hertz(Oscillator.Hertz() / 4096 / (float64(prescale) + 1))
 }
 
-// Counts converts a pulse width to the 12-bit OFF count at frequency hz.
-func Counts(us, hz float64) uint16 {
-	c := math.Round(us * 1e-6 * hz * 4096)
+// Counts converts a pulse width to the 12-bit OFF count at PWM frequency
+// pwm: the pulse's share of the period, in 4096ths.
+func Counts(w robot.PulseWidth, pwm robot.Frequency) uint16 {
+	c := math.Round(w.Microseconds() * 1e-6 * pwm.Hertz() * 4096)
 	return uint16(math.Max(0, math.Min(4095, c)))
 }
 
@@ -43,7 +44,7 @@ type Board struct {
 	drv    *i2c.PCA9685Driver
 	joints map[robot.JointID]robot.JointConfig
 	order  []robot.JointConfig // by channel: register writes in a stable order
-	hz     float64             // actual PWM frequency
+	pwm    robot.Frequency     // actual PWM frequency
 	last   map[int]uint16      // OFF count last written per channel
 	limp   map[int]bool
 	halted bool
@@ -90,13 +91,13 @@ func New(p *robot.Profile, c i2c.Connector) (*Board, error) {
 	if err := drv.Start(); err != nil {
 		return nil, fmt.Errorf("pca9685: start at bus %d address %#x: %w", p.Board.Bus, p.Board.Address, oneLine{err})
 	}
-	if err := drv.SetPWMFreq(float32(p.Board.PWMHz)); err != nil {
-		return nil, fmt.Errorf("pca9685: set %g Hz: %w", p.Board.PWMHz, err)
+	if err := drv.SetPWMFreq(float32(p.Board.PWMRate.Hertz())); err != nil {
+		return nil, fmt.Errorf("pca9685: set %g Hz: %w", p.Board.PWMRate.Hertz(), err)
 	}
 	b := &Board{
 		drv:    drv,
 		joints: make(map[robot.JointID]robot.JointConfig, len(p.Joints)),
-		hz:     ActualHz(Prescale(p.Board.PWMHz)),
+		pwm:    ActualRate(Prescale(p.Board.PWMRate)),
 		last:   map[int]uint16{},
 		limp:   map[int]bool{},
 	}
@@ -130,7 +131,7 @@ func (b *Board) Write(ctx context.Context, p robot.Pose) error {
 		if !ok {
 			continue
 		}
-		if err := b.set(j.Channel, j.PulseUS(a)); err != nil {
+		if err := b.set(j.Channel, j.PulseAt(a)); err != nil {
 			errs = append(errs, &robot.JointError{ID: j.ID, Err: err})
 		}
 	}
@@ -138,11 +139,11 @@ func (b *Board) Write(ctx context.Context, p robot.Pose) error {
 }
 
 // set writes one channel's pulse unless it is unchanged or limp.
-func (b *Board) set(ch int, us float64) error {
+func (b *Board) set(ch int, w robot.PulseWidth) error {
 	if b.limp[ch] {
 		return nil
 	}
-	c := Counts(us, b.hz)
+	c := Counts(w, b.pwm)
 	if old, ok := b.last[ch]; ok && old == c {
 		return nil
 	}
@@ -155,7 +156,7 @@ func (b *Board) set(ch int, us float64) error {
 }
 
 // WritePulse drives one joint's channel with a raw pulse (calibration).
-func (b *Board) WritePulse(ctx context.Context, id robot.JointID, us float64) error {
+func (b *Board) WritePulse(ctx context.Context, id robot.JointID, w robot.PulseWidth) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("pca9685: pulse: %w", err)
 	}
@@ -165,10 +166,10 @@ func (b *Board) WritePulse(ctx context.Context, id robot.JointID, us float64) er
 	if !ok {
 		return fmt.Errorf("pca9685: pulse: joint %s not in profile", id)
 	}
-	if !(us >= robot.MinPulseUS && us <= robot.MaxPulseUS) {
-		return fmt.Errorf("pca9685: pulse %s: %gµs outside %g..%gµs", id, us, robot.MinPulseUS, robot.MaxPulseUS)
+	if !(w >= robot.MinPulse && w <= robot.MaxPulse) {
+		return fmt.Errorf("pca9685: pulse %s: %gµs outside %g..%gµs", id, w.Microseconds(), robot.MinPulse.Microseconds(), robot.MaxPulse.Microseconds())
 	}
-	return b.set(j.Channel, us)
+	return b.set(j.Channel, w)
 }
 
 // Release switches a joint's output off so its servo goes limp.

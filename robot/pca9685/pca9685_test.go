@@ -213,9 +213,9 @@ func TestReleaseAndHalt(t *testing.T) {
 
 func TestCounts(t *testing.T) {
 	tests := []struct {
-		hz    float64
+		hz    robot.Frequency
 		pre   byte
-		us    float64
+		us    robot.PulseWidth
 		count uint16
 	}{
 		{50, 121, 1500, 307}, {50, 121, 500, 102}, {50, 121, 2500, 512},
@@ -223,7 +223,7 @@ func TestCounts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		pre := pca9685.Prescale(tt.hz)
-		if got := pca9685.Counts(tt.us, pca9685.ActualHz(pre)); pre != tt.pre || got != tt.count {
+		if got := pca9685.Counts(tt.us, pca9685.ActualRate(pre)); pre != tt.pre || got != tt.count {
 			t.Errorf("%g Hz %g µs: prescale %d counts %d, want %d %d", tt.hz, tt.us, pre, got, tt.pre, tt.count)
 		}
 	}

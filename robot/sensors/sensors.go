@@ -77,11 +77,11 @@ func New(p *robot.Profile, pins PinReader, opts ...Option) (*Reader, error) {
 // not wanted). Run closes neither channel.
 func (r *Reader) Run(ctx context.Context, events chan<- perception.Event, readings chan<- Reading) error {
 	start := time.Now()
-	fastest := 0.0
+	fastest := robot.Hertz(0)
 	for _, s := range r.sensors {
-		fastest = math.Max(fastest, s.RateHz)
+		fastest = max(fastest, s.Rate)
 	}
-	tick := time.NewTicker(time.Duration(float64(time.Second) / fastest))
+	tick := time.NewTicker(fastest.Interval())
 	defer tick.Stop()
 	next := make([]time.Duration, len(r.sensors))
 	touched := make([]bool, len(r.sensors))
@@ -95,7 +95,7 @@ func (r *Reader) Run(ctx context.Context, events chan<- perception.Event, readin
 				if at < next[i] {
 					continue
 				}
-				next[i] = at + time.Duration(float64(time.Second)/s.RateHz) - time.Millisecond/2
+				next[i] = at + s.Rate.Interval() - time.Millisecond/2
 				stamp := at
 				if r.now != nil {
 					stamp = r.now()

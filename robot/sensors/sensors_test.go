@@ -79,7 +79,7 @@ func TestTouchEventsAndReadings(t *testing.T) {
 func TestAnalogTouchHysteresis(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := simProfile(t)
-		p.Sensors = []robot.SensorConfig{{ID: "cheek", Kind: robot.SensorTouch, Signal: robot.SignalAnalog, Pin: 3, RateHz: 10, Threshold: 0.5}}
+		p.Sensors = []robot.SensorConfig{{ID: "cheek", Kind: robot.SensorTouch, Signal: robot.SignalAnalog, Pin: 3, Rate: robot.Hertz(10), Threshold: 0.5}}
 		body := sim.New(p)
 		r, _ := sensors.New(p, body)
 		events := make(chan perception.Event, 10)

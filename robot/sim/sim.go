@@ -25,7 +25,7 @@ type Body struct {
 
 	mu     sync.RWMutex
 	angle  robot.Pose
-	pulse  map[robot.JointID]float64
+	pulse  map[robot.JointID]robot.PulseWidth
 	fail   map[robot.JointID]error
 	limp   map[robot.JointID]bool
 	halted bool
@@ -50,7 +50,7 @@ func New(p *robot.Profile) *Body {
 		name:   p.Name,
 		joints: make(map[robot.JointID]robot.JointConfig, len(p.Joints)),
 		angle:  p.SafePose(),
-		pulse:  make(map[robot.JointID]float64, len(p.Joints)),
+		pulse:  make(map[robot.JointID]robot.PulseWidth, len(p.Joints)),
 		fail:   map[robot.JointID]error{},
 		limp:   map[robot.JointID]bool{},
 
@@ -63,7 +63,7 @@ func New(p *robot.Profile) *Body {
 	}
 	for _, j := range p.Joints {
 		b.joints[j.ID] = j
-		b.pulse[j.ID] = j.PulseUS(robot.Angle(j.Safe()))
+		b.pulse[j.ID] = j.PulseAt(j.Safe())
 	}
 	return b
 }
@@ -90,14 +90,14 @@ func (b *Body) Write(ctx context.Context, p robot.Pose) error {
 		case b.limp[id]:
 			continue
 		}
-		if f := float64(a); math.IsNaN(f) || f < j.MinDeg || f > j.MaxDeg {
+		if f := a.Degrees(); math.IsNaN(f) || f < j.Min.Degrees() || f > j.Max.Degrees() {
 			// The limiter never sends this; a real servo would strain
 			// against its stop, so the sim refuses it loudly.
-			errs = append(errs, &robot.JointError{ID: id, Err: fmt.Errorf("angle %v outside [%g, %g]", a, j.MinDeg, j.MaxDeg)})
+			errs = append(errs, &robot.JointError{ID: id, Err: fmt.Errorf("angle %v outside [%g, %g]", a, j.Min.Degrees(), j.Max.Degrees())})
 			continue
 		}
 		b.angle[id] = a
-		b.pulse[id] = j.PulseUS(a)
+		b.pulse[id] = j.PulseAt(a)
 		moved = true
 	}
 	if moved {
@@ -145,11 +145,11 @@ func (b *Body) Snapshot() robot.Pose {
 	return b.angle.Clone()
 }
 
-// Pulses returns a copy of every joint's current pulse width in µs.
-func (b *Body) Pulses() map[robot.JointID]float64 {
+// Pulses returns a copy of every joint's current pulse width.
+func (b *Body) Pulses() map[robot.JointID]robot.PulseWidth {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
-	c := make(map[robot.JointID]float64, len(b.pulse))
+	c := make(map[robot.JointID]robot.PulseWidth, len(b.pulse))
 	for k, v := range b.pulse {
 		c[k] = v
 	}
@@ -182,7 +182,7 @@ func (b *Body) Limp(id robot.JointID) bool {
 // before any calibration can be trusted. The joint follows the true
 // pulse-to-angle line of its servo and stops at its mechanical range, as
 // a real horn does against its stop.
-func (b *Body) WritePulse(ctx context.Context, id robot.JointID, us float64) error {
+func (b *Body) WritePulse(ctx context.Context, id robot.JointID, us robot.PulseWidth) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sim: pulse: %w", err)
 	}
@@ -195,11 +195,11 @@ func (b *Body) WritePulse(ctx context.Context, id robot.JointID, us float64) err
 	if err := b.fail[id]; err != nil {
 		return &robot.JointError{ID: id, Err: err}
 	}
-	if !(us >= robot.MinPulseUS && us <= robot.MaxPulseUS) {
-		return fmt.Errorf("sim: pulse %s: %gµs outside %g..%gµs", id, us, robot.MinPulseUS, robot.MaxPulseUS)
+	if !(us >= robot.MinPulse && us <= robot.MaxPulse) {
+		return fmt.Errorf("sim: pulse %s: %gµs outside %g..%gµs", id, us.Microseconds(), robot.MinPulse.Microseconds(), robot.MaxPulse.Microseconds())
 	}
 	b.pulse[id] = us
-	b.angle[id] = robot.Angle(angleOf(j, us))
+	b.angle[id] = angleOf(j, us)
 	b.halted = false
 	b.writes++
 	return nil
@@ -215,32 +215,35 @@ func (b *Body) Stalled(id robot.JointID) bool {
 	if !ok {
 		return false
 	}
-	return unclampedAngle(j, b.pulse[id]) < j.MinDeg-1e-9 || unclampedAngle(j, b.pulse[id]) > j.MaxDeg+1e-9
+	a := unclampedAngle(j, b.pulse[id])
+	return a < j.Min.Degrees()-1e-9 || a > j.Max.Degrees()+1e-9
 }
 
 // unclampedAngle inverts the servo's pulse line, extending its end
 // segments beyond the range.
-func unclampedAngle(j robot.JointConfig, us float64) float64 {
-	p := j.Pulse
-	lo := (p.Neutral - p.Min) / (j.NeutralDeg - j.MinDeg) // µs per degree below neutral
-	hi := (p.Max - p.Neutral) / (j.MaxDeg - j.NeutralDeg) // and above
+func unclampedAngle(j robot.JointConfig, pulse robot.PulseWidth) float64 {
+	us := pulse.Microseconds()
+	pMin, pMid, pMax := j.Pulse.Min.Microseconds(), j.Pulse.Neutral.Microseconds(), j.Pulse.Max.Microseconds()
+	aMin, aMid, aMax := j.Min.Degrees(), j.Neutral.Degrees(), j.Max.Degrees()
+	lo := (pMid - pMin) / (aMid - aMin) // µs per degree below neutral
+	hi := (pMax - pMid) / (aMax - aMid) // and above
 	if !finite(lo) || lo == 0 {
 		lo = hi
 	}
 	if !finite(hi) || hi == 0 {
 		hi = lo
 	}
-	a := j.NeutralDeg + (us-p.Neutral)/hi
-	if a < j.NeutralDeg {
-		a = j.NeutralDeg + (us-p.Neutral)/lo
+	a := aMid + (us-pMid)/hi
+	if a < aMid {
+		a = aMid + (us-pMid)/lo
 	}
 	return a
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
-func angleOf(j robot.JointConfig, us float64) float64 {
-	return math.Max(j.MinDeg, math.Min(j.MaxDeg, unclampedAngle(j, us)))
+func angleOf(j robot.JointConfig, us robot.PulseWidth) robot.Angle {
+	return robot.Degrees(math.Max(j.Min.Degrees(), math.Min(j.Max.Degrees(), unclampedAngle(j, us))))
 }
 
 // Touch presses (on) or releases a simulated touch sensor by its profile

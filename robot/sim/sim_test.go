@@ -66,7 +66,7 @@ func TestWritePulseStops(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		id      robot.JointID
-		us      float64
+		us      robot.PulseWidth
 		angle   float64
 		stalled bool
 	}{
@@ -85,7 +85,7 @@ func TestWritePulseStops(t *testing.T) {
 		if err := b.WritePulse(ctx, tt.id, tt.us); err != nil {
 			t.Fatal(err)
 		}
-		if a := float64(b.Snapshot()[tt.id]); math.Abs(a-tt.angle) > 1e-9 || b.Stalled(tt.id) != tt.stalled {
+		if a := b.Snapshot()[tt.id].Degrees(); math.Abs(a-tt.angle) > 1e-9 || b.Stalled(tt.id) != tt.stalled {
 			t.Errorf("%s at %gµs: angle %g stalled %v, want %g %v", tt.id, tt.us, a, b.Stalled(tt.id), tt.angle, tt.stalled)
 		}
 	}

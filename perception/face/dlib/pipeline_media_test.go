@@ -60,7 +60,7 @@ func TestAstronautSmilesIsHappyNotPain(t *testing.T) {
 	if o.Confidence < 0.5 {
 		t.Errorf("confidence %.2f on a clear frontal face", o.Confidence)
 	}
-	if abs(o.Pose.Yaw) > 20 || abs(o.Pose.Pitch) > 20 || abs(o.Pose.Roll) > 15 {
+	if abs(o.Pose.Yaw.Degrees()) > 20 || abs(o.Pose.Pitch.Degrees()) > 20 || abs(o.Pose.Roll.Degrees()) > 15 {
 		t.Errorf("pose %+v of a near-frontal portrait", o.Pose)
 	}
 }

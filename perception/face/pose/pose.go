@@ -73,7 +73,7 @@ func (e Estimator) Pose(lm *[68]perception.Point, size image.Point) (perception.
 		}
 	}
 	p := face.PoseFromRotation(r)
-	if math.IsNaN(p.Yaw) || math.IsNaN(p.Pitch) || math.IsNaN(p.Roll) {
+	if math.IsNaN(p.Yaw.Degrees()) || math.IsNaN(p.Pitch.Degrees()) || math.IsNaN(p.Roll.Degrees()) {
 		return perception.HeadPose{}, errors.New("pose: solvePnP gave no rotation")
 	}
 	return p, nil

@@ -33,7 +33,7 @@ func TestPoseRecoversKnownTurns(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%+v: %v", want, err)
 		}
-		if math.Abs(got.Yaw-want.Yaw) > 2 || math.Abs(got.Pitch-want.Pitch) > 2 || math.Abs(got.Roll-want.Roll) > 2 {
+		if math.Abs((got.Yaw-want.Yaw).Degrees()) > 2 || math.Abs((got.Pitch-want.Pitch).Degrees()) > 2 || math.Abs((got.Roll-want.Roll).Degrees()) > 2 {
 			t.Errorf("pose of %+v = %+v, want within 2 degrees", want, got)
 		}
 	}
