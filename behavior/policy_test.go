@@ -179,7 +179,7 @@ func TestPainHysteresisAndDwell(t *testing.T) {
 }
 
 func TestCheckInCooldown(t *testing.T) {
-	cfg := DefaultConfig() // check-in cooldown 1 min
+	cfg := DefaultConfig()     // check-in cooldown 1 min
 	cfg.SelfReport.Ask = false // the plain check-in, without the rating question
 	h := newHarness(t, cfg)
 	h.arrive(6)
