@@ -52,7 +52,8 @@ type Listen struct {
 	Kind     selfreport.Kind
 	By       AnswerMode
 	Window   time.Duration
-	Attempt  int // 1 for the first asking, 2 for the repeat
+	Attempt  int        // 1 for the first asking, 2 for the repeat
+	Intent   IntentKind // the question's intent: its speech ending opens the window
 }
 
 // Answered is the answer to a question, as an input: the Reply the wiring's
@@ -180,13 +181,15 @@ func (e *Engine) ask(q Question, attempt int, reason string) {
 	if !e.cfg.answersByVoice() {
 		by = ByNod
 	}
-	e.speech.record(e.now)
-	e.act(e.intent(questionIntent(q, by), ToneGentle, true), reason)
 	p := e.cfg.SelfReport
 	e.dlg.open, e.dlg.q, e.dlg.by, e.dlg.attempt = true, q, by, attempt
 	e.dlg.askedAt, e.dlg.deadline = e.now, e.now+p.Wait
+	// Listen goes first, so the wiring knows the question before the voice
+	// reports it said.
 	e.emit(Output{Listen: &Listen{At: e.now, Question: q, Kind: questionKind(q, by), By: by, Window: p.Window,
-		Attempt: attempt}})
+		Attempt: attempt, Intent: questionIntent(q, by)}})
+	e.speech.record(e.now)
+	e.act(e.intent(questionIntent(q, by), ToneGentle, true), reason)
 	e.emit(Output{Reported: &Reported{At: e.now, Question: q, By: by, Attempt: attempt, Outcome: OutcomeAsked,
 		Person: e.person, Reply: selfreport.Reply{Kind: questionKind(q, by), Rating: selfreport.NoRating}}})
 }
