@@ -65,9 +65,9 @@ type headObs struct {
 // window; the sources hand it audio and head poses without blocking, and
 // only while it listens.
 type answerDesk struct {
-	c        *Companion
-	rec      AnswerRecogniser // nil: no voice answers (the engine lets them lapse)
-	mode     atomic.Int32
+	c    *Companion
+	rec  AnswerRecogniser // nil: no voice answers (the engine lets them lapse)
+	mode atomic.Int32
 	// inbox carries the engine's questions and the voice's reports of
 	// what it said, in one queue: a question is always queued before the
 	// report that it was said.
