@@ -60,7 +60,7 @@ type Listen struct {
 // recogniser understood (Reply.Clear false when nothing was), or for a nod
 // a Reply whose Answer is yes (nod) or no (head-shake).
 type Answered struct {
-	At       time.Duration
+	At       time.Duration // when the answer was given (its end), not when it was understood
 	Question Question
 	By       AnswerMode
 	Reply    selfreport.Reply
@@ -122,6 +122,12 @@ type dialogue struct {
 
 	rated     bool          // a rating question was ever put
 	lastRated time.Duration // when the last rating question was first put
+
+	// The question last let be, and until when its answer was awaited: a
+	// recogniser that finishes after the wait (a slow machine, a run
+	// faster than real time) still delivers an answer given in time.
+	lapsed      Question
+	lapsedUntil time.Duration
 }
 
 // answersByVoice says whether the persona's language has an answer model.
@@ -191,7 +197,7 @@ func (e *Engine) ask(q Question, attempt int, reason string) {
 	e.speech.record(e.now)
 	e.act(e.intent(questionIntent(q, by), ToneGentle, true), reason)
 	e.emit(Output{Reported: &Reported{At: e.now, Question: q, By: by, Attempt: attempt, Outcome: OutcomeAsked,
-		Person: e.person, Reply: selfreport.Reply{Kind: questionKind(q, by), Rating: selfreport.NoRating}}})
+		Person: e.person, Reply: selfreport.Reply{Kind: questionKind(q, by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}}})
 }
 
 func questionIntent(q Question, by AnswerMode) IntentKind {
@@ -217,7 +223,7 @@ func questionKind(q Question, by AnswerMode) selfreport.Kind {
 
 // closeDialogue drops the open question: the person left, opted out, or the
 // robot was paused. An answer that still comes is recorded as late.
-func (e *Engine) closeDialogue() { e.dlg.open = false }
+func (e *Engine) closeDialogue() { e.dlg.open, e.dlg.lapsed = false, "" }
 
 // onAnswer handles an answer from the wiring.
 func (e *Engine) onAnswer(a *Answered) {
@@ -226,6 +232,10 @@ func (e *Engine) onAnswer(a *Answered) {
 		return // sensing is off; nothing heard is looked at
 	}
 	rep := Reported{At: e.now, Question: a.Question, By: a.By, Person: e.person, Reply: a.Reply, Err: a.Err}
+	if !e.dlg.open && a.Question == e.dlg.lapsed && a.At <= e.dlg.lapsedUntil && a.Err == "" && a.Reply.Clear() {
+		// Given within the wait, understood after it: the answer stands.
+		e.dlg.open, e.dlg.q, e.dlg.lapsed = true, a.Question, ""
+	}
 	if !e.dlg.open || a.Question != e.dlg.q {
 		rep.Outcome = OutcomeLate
 		e.emit(Output{Reported: &rep})
@@ -264,7 +274,7 @@ func (e *Engine) dialogueDue() {
 		}
 		e.emit(Output{Reported: &Reported{At: e.now, Question: e.dlg.q, By: e.dlg.by, Attempt: e.dlg.attempt,
 			Outcome: OutcomeNone, Person: e.person,
-			Reply: selfreport.Reply{Kind: questionKind(e.dlg.q, e.dlg.by), Rating: selfreport.NoRating}}})
+			Reply: selfreport.Reply{Kind: questionKind(e.dlg.q, e.dlg.by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}}})
 		e.askAgain()
 		return
 	}
@@ -286,9 +296,10 @@ func (e *Engine) askAgain() {
 	d := e.dlg
 	if d.attempt >= 2 || !e.mayRepeat() {
 		e.dlg.open = false
+		e.dlg.lapsed, e.dlg.lapsedUntil = d.q, d.deadline
 		e.emit(Output{Reported: &Reported{At: e.now, Question: d.q, By: d.by, Attempt: d.attempt,
 			Outcome: OutcomeLetBe, Person: e.person,
-			Reply: selfreport.Reply{Kind: questionKind(d.q, d.by), Rating: selfreport.NoRating}}})
+			Reply: selfreport.Reply{Kind: questionKind(d.q, d.by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}}})
 		return
 	}
 	e.ask(d.q, d.attempt+1, "no clear answer: asking once more")

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/selfreport"
@@ -295,5 +296,40 @@ func TestLateAnswerIsRecordedNotActedOn(t *testing.T) {
 	got := h.answer(8, QuestionCall, "yes")
 	if r := reports(got); !slices.Equal(r, []Outcome{OutcomeLate}) || len(alerts(got)) != 0 {
 		t.Errorf("late yes: reports %v alerts %v, want late and no alert", r, alerts(got))
+	}
+}
+
+// An answer given within the wait but understood after the question was
+// let be still stands; one given after the wait is late.
+func TestAnswerGivenInTimeUnderstoodLate(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		given float64 // seconds after the repeat's wait ended
+		want  Outcome
+	}{
+		{"given in time", -2, OutcomeAnswered},
+		{"given after the wait", 1, OutcomeLate},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, DefaultConfig())
+			h.arrive(6)
+			concernRises(h, 6)
+			var repeatAt time.Duration
+			for at := 13.0; at < 60; at += 0.1 {
+				h.assess(at, 3.5)
+				if h.e.dlg.open && h.e.dlg.attempt == 2 && repeatAt == 0 {
+					repeatAt = h.e.dlg.askedAt
+				}
+			}
+			if got := reports(h.outs); !slices.Contains(got, OutcomeLetBe) || repeatAt == 0 {
+				t.Fatalf("outcomes %v, want the question repeated, then let be", got)
+			}
+			until := repeatAt + DefaultConfig().SelfReport.Wait
+			got := h.feed(AnswerInput(Answered{At: until + sec(tc.given), Question: QuestionRating, By: ByVoice,
+				Reply: selfreport.Parse(selfreport.RatingQuestion, "three")}))
+			if r := reports(got); !slices.Equal(r, []Outcome{tc.want}) {
+				t.Errorf("outcomes %v, want %v\n%s", r, tc.want, describe(got))
+			}
+		})
 	}
 }

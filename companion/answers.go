@@ -167,12 +167,14 @@ func (d *answerDesk) run(ctx context.Context) error {
 		w = nil
 		stopTimer()
 	}
-	deliver := func(rep selfreport.Reply, err error) {
+	// deliver hands the engine the answer given at session time at (its
+	// end: recognising it takes a moment more).
+	deliver := func(at time.Duration, rep selfreport.Reply, err error) {
 		l := w.l
 		d.mode.Store(listenNone)
 		w = nil
 		stopTimer()
-		a := behavior.Answered{At: d.c.clock.Now(), Question: l.Question, By: l.By, Reply: rep}
+		a := behavior.Answered{At: at, Question: l.Question, By: l.By, Reply: rep}
 		if err != nil {
 			a.Err = err.Error()
 			d.c.noteFault("answers", err)
@@ -183,13 +185,14 @@ func (d *answerDesk) run(ctx context.Context) error {
 		return selfreport.Reply{Kind: w.l.Kind, Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}
 	}
 	finish := func() {
+		at := d.c.clock.Now()
 		if w.l.By == behavior.ByNod || !w.started {
-			deliver(none(), nil)
+			deliver(at, none(), nil)
 			return
 		}
 		rep, err := d.rec.End()
 		w.started = false
-		deliver(rep, err)
+		deliver(at, rep, err)
 	}
 	open := func() {
 		w.open = true
@@ -200,8 +203,10 @@ func (d *answerDesk) run(ctx context.Context) error {
 			return
 		}
 		if a, ok := takeRecorded(&recorded, w.l.Question); ok {
-			rep, err := d.playRecorded(a, w.l.Kind)
-			deliver(rep, err)
+			// Played from the window's start: the answer ends its length later.
+			at := d.c.clock.Now()
+			rep, length, err := d.playRecorded(a, w.l.Kind)
+			deliver(at+length, rep, err)
 			return
 		}
 		if d.rec == nil {
@@ -212,7 +217,7 @@ func (d *answerDesk) run(ctx context.Context) error {
 			return
 		}
 		if err := d.rec.Listen(w.l.Kind); err != nil {
-			deliver(none(), fmt.Errorf("listening for the %s answer: %w", w.l.Question, err))
+			deliver(d.c.clock.Now(), none(), fmt.Errorf("listening for the %s answer: %w", w.l.Question, err))
 			return
 		}
 		w.started = true
@@ -249,7 +254,7 @@ func (d *answerDesk) run(ctx context.Context) error {
 			}
 			if err := d.rec.Feed(s); err != nil {
 				w.started = false
-				deliver(none(), fmt.Errorf("hearing the %s answer: %w", w.l.Question, err))
+				deliver(d.c.clock.Now(), none(), fmt.Errorf("hearing the %s answer: %w", w.l.Question, err))
 				continue
 			}
 			if w.heardEnough(s) {
@@ -261,7 +266,7 @@ func (d *answerDesk) run(ctx context.Context) error {
 			}
 			if ans := heads.Observe(h.at, h.track, h.pose); ans != selfreport.NoAnswer {
 				gesture := map[selfreport.Answer]string{selfreport.Yes: "nod", selfreport.No: "head-shake"}[ans]
-				deliver(selfreport.Reply{Kind: w.l.Kind, Heard: gesture, Rating: selfreport.NoRating, Answer: ans, Confidence: 1}, nil)
+				deliver(h.at, selfreport.Reply{Kind: w.l.Kind, Heard: gesture, Rating: selfreport.NoRating, Answer: ans, Confidence: 1}, nil)
 			}
 		}
 	}
@@ -311,24 +316,27 @@ func takeRecorded(list *[]scenario.Answer, q behavior.Question) (scenario.Answer
 	return scenario.Answer{}, false
 }
 
-// playRecorded decodes a scenario's recorded answer and hears it.
-func (d *answerDesk) playRecorded(a scenario.Answer, k selfreport.Kind) (selfreport.Reply, error) {
+// playRecorded decodes a scenario's recorded answer and hears it; it
+// returns the reply and how long the recording lasts.
+func (d *answerDesk) playRecorded(a scenario.Answer, k selfreport.Kind) (selfreport.Reply, time.Duration, error) {
 	none := selfreport.Reply{Kind: k, Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}
 	if d.rec == nil {
-		return none, fmt.Errorf("recorded answer %s: no answer recogniser", a.Audio)
+		return none, 0, fmt.Errorf("recorded answer %s: no answer recogniser", a.Audio)
 	}
 	au, err := wav.DefaultOpts().DecodeFileMono16k(a.Audio)
 	if err != nil {
-		return none, fmt.Errorf("recorded answer: %w", err)
+		return none, 0, fmt.Errorf("recorded answer: %w", err)
 	}
+	length := time.Duration(float64(len(au.Samples)) / 16000 * float64(time.Second))
 	if err := d.rec.Listen(k); err != nil {
-		return none, err
+		return none, length, err
 	}
 	if err := d.rec.Feed(au.Samples); err != nil {
 		_, _ = d.rec.End()
-		return none, err
+		return none, length, err
 	}
-	return d.rec.End()
+	rep, err := d.rec.End()
+	return rep, length, err
 }
 
 // teeAudio hands what the voice stage reads to the answer desk too.
