@@ -183,6 +183,9 @@ func (e *Engine) askRating(reason string) bool {
 
 // ask puts a question (first time or repeat) and tells the wiring to listen.
 func (e *Engine) ask(q Question, attempt int, reason string) {
+	if e.now < e.hushUntil {
+		return // asked for quiet: nothing is asked, so nothing is listened for
+	}
 	by := ByVoice
 	if !e.cfg.answersByVoice() {
 		by = ByNod

@@ -40,8 +40,11 @@ const (
 	// report: muted, skipped, a fake).
 	openFallback = 6 * time.Second
 	// answerQuiet ends a spoken answer early: speech was heard, then this
-	// much quiet. People answer a rating in a breath or two.
-	answerQuiet = 900 * time.Millisecond
+	// much quiet. It is longer than the pauses inside one answer ("about…
+	// a seven"; the recogniser's stretches join pauses under 600 ms) and,
+	// with the recogniser's end of answer (sphinx BenchmarkEndOfAnswer,
+	// about 0.1 s), keeps the value under a second from the answer's end.
+	answerQuiet = 700 * time.Millisecond
 	// answerSpeech is how much loud audio counts as having answered.
 	answerSpeech = 200 * time.Millisecond
 	answerChunk  = 320 // 20 ms at 16 kHz
