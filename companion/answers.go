@@ -48,6 +48,9 @@ const (
 	// answerSpeech is how much loud audio counts as having answered.
 	answerSpeech = 200 * time.Millisecond
 	answerChunk  = 320 // 20 ms at 16 kHz
+	// quietFloor is the loudest a quiet room is taken to be (about -52
+	// dBFS RMS) until a quieter chunk is heard.
+	quietFloor = 0.0025
 )
 
 // deskMsg is a question to listen for, or the report that an utterance
@@ -278,8 +281,10 @@ func (d *answerDesk) run(ctx context.Context) error {
 // heardEnough follows the loudness of the answer in 20 ms chunks: once
 // speech has been heard and answerQuiet of quiet follows, the answer is
 // over and need not wait for the end of the window. Loud is 4 times the
-// quietest chunk of the window (at least -46 dBFS), so a room's hum is not
-// speech.
+// quietest chunk of the window, taken as no louder than quietFloor (an
+// answer may start at once, before any quiet was heard), and at least
+// -46 dBFS. In a room louder than that no quiet is found, and the answer
+// ends with the window.
 func (w *window) heardEnough(s []float32) bool {
 	w.fed += int64(len(s))
 	for _, v := range s {
@@ -293,9 +298,10 @@ func (w *window) heardEnough(s []float32) bool {
 		}
 		rms := math.Sqrt(sum / float64(len(w.chunk)))
 		w.chunk = w.chunk[:0]
-		if w.floor == 0 || rms < w.floor {
-			w.floor = max(rms, 1e-5)
+		if w.floor == 0 {
+			w.floor = quietFloor
 		}
+		w.floor = max(min(w.floor, rms), 1e-5)
 		if rms >= max(4*w.floor, 0.005) {
 			w.speech += answerChunk
 			w.quiet = 0

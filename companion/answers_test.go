@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -166,6 +167,20 @@ func tone(n int, amp float32) []float32 {
 // The question said, the microphone's audio goes to the recogniser until
 // the answer is over; the reply reaches the engine, the journal and fusion.
 func TestAnswerHeardFromTheMicrophone(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		audio [][]float32
+	}{
+		// A little room noise, the answer (0.6 s), then quiet.
+		{"after a pause", [][]float32{tone(3200, 0.001), tone(9600, 0.3), tone(24000, 0.001)}},
+		// The answer at once, before any quiet was heard.
+		{"at once", [][]float32{tone(9600, 0.3), tone(24000, 0.001)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { answerHeardFromTheMicrophone(t, tc.audio) })
+	}
+}
+
+func answerHeardFromTheMicrophone(t *testing.T, audio [][]float32) {
 	synctest.Test(t, func(t *testing.T) {
 		fr := &fakeRecogniser{reply: "about a seven"}
 		r, fu := answerRig(t, fr, askingEngine(behavior.ByVoice, 8*time.Second))
@@ -176,8 +191,7 @@ func TestAnswerHeardFromTheMicrophone(t *testing.T) {
 			synctest.Wait()
 			src := teeAudio{src: mic, desk: r.comp.answers}
 			buf := make([]float32, 1600)
-			// A little room noise, the answer (0.6 s), then quiet.
-			for _, chunk := range [][]float32{tone(3200, 0.001), tone(9600, 0.3), tone(24000, 0.001)} {
+			for _, chunk := range audio {
 				mic.next = chunk
 				for len(mic.next) > 0 {
 					if _, err := src.Read(ctx, buf); err != nil {
@@ -198,7 +212,7 @@ func TestAnswerHeardFromTheMicrophone(t *testing.T) {
 		if len(calls) != 2 || calls[0] != "listen rating" || calls[1] != "end" {
 			t.Errorf("recogniser calls %v, want listen rating then end", calls)
 		}
-		if fed < 9600 || fed >= 3200+9600+24000 {
+		if total := len(slices.Concat(audio...)); fed < 9600 || fed >= total {
 			t.Errorf("fed %d samples: want the answer, ended early by the quiet after it", fed)
 		}
 		got := r.engine.answers()
@@ -349,5 +363,60 @@ func writeWAV(t *testing.T, path string, s []float32) {
 	}
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// BenchmarkAnswerToRecord is the companion's share of "from the end of the
+// answer to the recorded value": from the audio that completes the quiet
+// after an answer to the rating reaching the journal's sink, through the
+// desk, the recogniser (a fake here; sphinx's BenchmarkEndOfAnswer is the
+// real one's), the engine and the router. The quiet itself (answerQuiet)
+// is the answer's length of silence, not processing.
+func BenchmarkAnswerToRecord(b *testing.B) {
+	fr := &fakeRecogniser{reply: "seven"}
+	clock, err := sessiontime.New(1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec := &recorder{}
+	engine := &fakeEngine{respond: askingEngine(behavior.ByVoice, 30*time.Second)}
+	comp, err := New(Parts{Clock: clock, Fuser: &reportingFuser{}, Engine: engine, Mirror: fakeMirror{},
+		Speaker: fakeSpeaker{}, Actuator: &fakeActuator{}, Records: rec, Answers: fr})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	comp.Bind(ctx)
+	loud := tone(4800, 0.3)
+	quiet := tone(int(samplesOf(answerQuiet))-answerChunk, 0.001)
+	last := tone(2*answerChunk, 0.001)
+	done := make(chan error, 1)
+	go func() {
+		done <- comp.Run(func(ctx context.Context) error {
+			for i := range b.N {
+				before := len(rec.selfReports())
+				comp.Event(perception.Event{At: time.Duration(i+1) * time.Minute, Kind: perception.EventArrived, Person: "ada"})
+				for comp.answers.mode.Load() != listenVoice {
+					time.Sleep(50 * time.Microsecond)
+				}
+				comp.answers.hear(loud)
+				comp.answers.hear(quiet)
+				time.Sleep(2 * time.Millisecond) // the desk takes the answer in
+				b.StartTimer()
+				comp.answers.hear(last)
+				for len(rec.selfReports()) == before {
+					time.Sleep(20 * time.Microsecond)
+				}
+				b.StopTimer()
+			}
+			comp.Stop()
+			return nil
+		})
+	}()
+	b.StopTimer()
+	b.ResetTimer()
+	if err := <-done; err != nil {
+		b.Fatal(err)
 	}
 }
