@@ -2,6 +2,7 @@ package companion
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sync/atomic"
@@ -25,6 +26,11 @@ type AnswerRecogniser interface {
 	Feed(samples []float32) error
 	End() (selfreport.Reply, error)
 }
+
+// ErrNoRecogniser is what an AnswerRecogniser's Listen says when there is
+// none to listen with (its model is not installed): the question lapses
+// unanswered, as with no recogniser at all, and it is no fault.
+var ErrNoRecogniser = errors.New("no answer recogniser")
 
 // Listening modes of the answer desk, read by the sources without a lock.
 const (
@@ -222,7 +228,11 @@ func (d *answerDesk) run(ctx context.Context) error {
 			stopTimer()
 			return
 		}
-		if err := d.rec.Listen(w.l.Kind); err != nil {
+		if err := d.rec.Listen(w.l.Kind); errors.Is(err, ErrNoRecogniser) {
+			w = nil
+			stopTimer()
+			return
+		} else if err != nil {
 			deliver(d.c.clock.Now(), none(), fmt.Errorf("listening for the %s answer: %w", w.l.Question, err))
 			return
 		}

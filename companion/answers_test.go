@@ -3,6 +3,7 @@ package companion
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -24,12 +25,13 @@ import (
 // fakeRecogniser records what the desk asks of it and answers with reply
 // (or fails with endErr).
 type fakeRecogniser struct {
-	mu      sync.Mutex
-	calls   []string
-	fed     int
-	reply   string
-	endErr  error
-	current selfreport.Kind
+	mu        sync.Mutex
+	calls     []string
+	fed       int
+	reply     string
+	endErr    error
+	listenErr error
+	current   selfreport.Kind
 }
 
 func (f *fakeRecogniser) Listen(k selfreport.Kind) error {
@@ -37,7 +39,7 @@ func (f *fakeRecogniser) Listen(k selfreport.Kind) error {
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, "listen "+k.String())
 	f.current, f.fed = k, 0
-	return nil
+	return f.listenErr
 }
 
 func (f *fakeRecogniser) Feed(s []float32) error {
@@ -419,4 +421,30 @@ func BenchmarkAnswerToRecord(b *testing.B) {
 	if err := <-done; err != nil {
 		b.Fatal(err)
 	}
+}
+
+// A recogniser without its model is no fault: the question lapses, as with
+// no recogniser at all, and the engine's wait records it unanswered.
+func TestNoAnswerModelIsNoFault(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		fr := &fakeRecogniser{listenErr: fmt.Errorf("%w: model not installed", ErrNoRecogniser)}
+		r, _ := answerRig(t, fr, askingEngine(behavior.ByVoice, 3*time.Second))
+		r.comp.Bind(t.Context())
+		err := r.comp.Run(func(ctx context.Context) error {
+			r.comp.Event(perception.Event{At: time.Second, Kind: perception.EventArrived, Person: "ada"})
+			time.Sleep(10 * time.Second)
+			synctest.Wait()
+			r.comp.Stop()
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.engine.answers(); len(got) != 0 {
+			t.Errorf("engine got %+v, want no answer (the engine's wait lets it lapse)", got)
+		}
+		if st := r.comp.Stats(); st.Faults != 0 {
+			t.Errorf("%d faults, want none", st.Faults)
+		}
+	})
 }
