@@ -141,6 +141,35 @@ type OptOutPolicy struct {
 	Hush time.Duration `yaml:"hush"`
 }
 
+// SelfReportPolicy configures the self-report dialogue (dialogue.go).
+type SelfReportPolicy struct {
+	// Ask puts "How much does it hurt, from zero to ten?" when concern
+	// rises (instead of the check-in) and when CheckIn is due.
+	Ask bool `yaml:"ask"`
+	// MinInterval is the least time between two rating questions (a
+	// repeat of an unanswered one is part of the same asking): the robot
+	// never nags.
+	MinInterval time.Duration `yaml:"min_interval"`
+	// CheckIn is the care plan's check-in: ask for a rating this long
+	// after the person came, and this long after the last rating
+	// question; 0 asks only when concern rises.
+	CheckIn time.Duration `yaml:"check_in"`
+	// Window is how long the wiring listens for an answer after the
+	// question has been said.
+	Window time.Duration `yaml:"window"`
+	// Wait is how long after asking the engine waits for the wiring's
+	// answer (the question's speech, Window, the recogniser) before it
+	// counts as none; it must be longer than Window.
+	Wait time.Duration `yaml:"wait"`
+	// VoiceLangs are the languages with an answer model (pocketsphinx's
+	// en-us for English). In any other language the robot asks for a nod
+	// or a head-shake instead.
+	VoiceLangs []string `yaml:"voice_langs"`
+	// Lang is the persona's language, set by the wiring when
+	// speech.lang is empty; empty means English.
+	Lang string `yaml:"-"`
+}
+
 // SupervisionPolicy configures the human in the loop.
 type SupervisionPolicy struct {
 	// Wizard turns on Wizard-of-Oz mode: every action is a Proposal that a
@@ -164,6 +193,7 @@ type Config struct {
 	Alert       AlertPolicy       `yaml:"alert"`
 	OptOut      OptOutPolicy      `yaml:"opt_out"`
 	Supervision SupervisionPolicy `yaml:"supervision"`
+	SelfReport  SelfReportPolicy  `yaml:"self_report"`
 	// Names maps person ids (as perception reports them) to the names the
 	// robot says; intents carry the name, alerts the id.
 	Names map[string]string `yaml:"names"`
@@ -198,6 +228,8 @@ func PresetConfig(p Preset) (Config, error) {
 		OptOut: OptOutPolicy{Words: []string{"stop", "go away"}, Touch: []string{"head"},
 			AckGrace: 6 * time.Second, Hush: 2 * time.Minute},
 		Supervision: SupervisionPolicy{ProposalTTL: 30 * time.Second},
+		SelfReport: SelfReportPolicy{Ask: true, MinInterval: 5 * time.Minute, Window: 8 * time.Second,
+			Wait: 20 * time.Second, VoiceLangs: []string{"en"}},
 	}
 	switch p {
 	case PresetElderCare, "":
@@ -405,6 +437,20 @@ func (c Config) Validate() error {
 		bad("opt_out.ack_grace", "%v is outside 0..30s", c.OptOut.AckGrace)
 	}
 	positive("supervision.proposal_ttl", c.Supervision.ProposalTTL)
+	sr := c.SelfReport
+	if sr.MinInterval < time.Minute {
+		bad("self_report.min_interval", "%v is under 1m; the robot must not nag", sr.MinInterval)
+	}
+	notNegative("self_report.check_in", sr.CheckIn)
+	if sr.CheckIn > 0 && sr.CheckIn < sr.MinInterval {
+		bad("self_report.check_in", "%v is shorter than self_report.min_interval %v", sr.CheckIn, sr.MinInterval)
+	}
+	if sr.Window < 2*time.Second || sr.Window > 30*time.Second {
+		bad("self_report.window", "%v is outside 2s..30s", sr.Window)
+	}
+	if sr.Wait <= sr.Window || sr.Wait > 2*time.Minute {
+		bad("self_report.wait", "%v must be longer than self_report.window %v and at most 2m", sr.Wait, sr.Window)
+	}
 	if len(errs) > 0 {
 		return errs[0] // one line for the CLI; fix and run again
 	}

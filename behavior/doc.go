@@ -23,4 +23,9 @@
 //     time, so the wiring must keep sending Ticks). Only an explicit opt-in
 //     (console, or a configured touch) turns sensing back on.
 //   - Carer alerts go out in every experiment condition.
+//   - The self-report dialogue (dialogue.go) asks for a 0–10 rating when
+//     concern rises or a check-in is due, and "Shall I call someone?" after
+//     a lone call for help: a Listen output asks the wiring for the answer,
+//     which comes back as an Answered input; none or an unclear one is asked
+//     once more, then let be. Every step is a Reported output.
 package behavior

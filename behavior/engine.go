@@ -79,6 +79,8 @@ type Engine struct {
 	helpAlert    bool          // the episode's alert answers a call for help, not a pain score
 	distressAt   time.Duration // last assessment showing distress
 	distressSeen bool
+
+	dlg dialogue // the self-report question open, if any (dialogue.go)
 }
 
 type mirrorOverride struct {
@@ -98,6 +100,7 @@ func New(cfg Config) (*Engine, error) {
 	cfg.OptOut.Words = slices.Clone(cfg.OptOut.Words)
 	cfg.OptOut.Touch = slices.Clone(cfg.OptOut.Touch)
 	cfg.OptOut.OptInTouch = slices.Clone(cfg.OptOut.OptInTouch)
+	cfg.SelfReport.VoiceLangs = slices.Clone(cfg.SelfReport.VoiceLangs)
 	cfg.Names = maps.Clone(cfg.Names)
 	e := &Engine{
 		cfg:     cfg,
@@ -196,6 +199,12 @@ func (e *Engine) step(in Input) []Output {
 			return e.buf
 		}
 		e.onFault(x)
+	case *Answered:
+		if x == nil {
+			e.reject("input", "no answer")
+			return e.buf
+		}
+		e.onAnswer(x)
 	case *Tick:
 		if x == nil {
 			e.reject("input", "no tick")
@@ -348,6 +357,9 @@ func (e *Engine) callForHelp(word string) {
 	if cue := e.secondCue(); cue != "" {
 		e.help = false
 		e.helpAlert = true
+		if e.dlg.open && e.dlg.q == QuestionCall {
+			e.closeDialogue() // the second cue answers "Shall I call someone?"
+		}
 		e.escalate(AlertUrgent, fmt.Sprintf("asked for help (%q), %s", word, cue))
 		return
 	}
@@ -367,8 +379,7 @@ func (e *Engine) callForHelp(word string) {
 // askToCall asks "Shall I call someone?". A call for help is answered even
 // when the nagging limits say quiet; the answer, or a repeat, settles it.
 func (e *Engine) askToCall() {
-	e.speech.record(e.now)
-	e.act(e.intent(IntentOfferCall, ToneGentle, true), "asked for help once")
+	e.ask(QuestionCall, 1, "asked for help once")
 }
 
 // secondCue names what corroborates a call for help now, or "".
@@ -539,6 +550,9 @@ func (e *Engine) evaluate() bool {
 	if e.State() != StateOptedOut && e.settleHelp() {
 		return true
 	}
+	if e.State() != StateOptedOut {
+		e.dialogueDue()
+	}
 	v := e.view()
 	for _, g := range e.m.leaving {
 		reason, ok := g.holds(v)
@@ -702,6 +716,7 @@ func (e *Engine) enter(t trigger, from, to State) {
 		switch t {
 		case trLeave:
 			e.dropProposals() // nothing meant for the person should follow them out
+			e.closeDialogue()
 			e.act(e.intent(IntentGoodbye, ToneGentle, e.mayTalk()), "the person left")
 			e.endEpisode()
 			e.resetPain() // the next visit starts from its own evidence
@@ -746,6 +761,9 @@ func (e *Engine) enter(t trigger, from, to State) {
 		if e.cfg.Condition.PresenceOnly {
 			return
 		}
+		if e.askRating("concern rose") {
+			return // the rating question is the check-in
+		}
 		aloud := (!e.checkedIn || e.now-e.lastCheckIn >= e.cfg.Speech.CheckInCooldown) && e.mayComfortAloud()
 		if aloud {
 			e.checkedIn, e.lastCheckIn = true, e.now
@@ -766,9 +784,11 @@ func (e *Engine) enter(t trigger, from, to State) {
 			e.startComfort()
 		}
 	case StatePaused:
+		e.closeDialogue()
 		e.dropProposals()
 		e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
 	case StateOptedOut:
+		e.closeDialogue()
 		e.dropProposals()
 		e.help = false // the person asked to be left alone; that answers it
 		e.endEpisode()
@@ -785,6 +805,7 @@ func (e *Engine) enter(t trigger, from, to State) {
 		e.speech.record(e.now)
 		e.stillDue, e.stillIsDue = e.now+e.cfg.OptOut.AckGrace, true
 	case StateFault:
+		e.closeDialogue()
 		e.dropProposals()
 		e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
 	}
@@ -849,6 +870,7 @@ func (e *Engine) inDistress() bool {
 // out at any time, and the same word said once calm opts out as always.
 func (e *Engine) hush(word string) {
 	e.hushUntil = e.now + e.cfg.OptOut.Hush
+	e.closeDialogue()
 	e.dropProposals()
 	e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
 	e.escalate(AlertWarning, fmt.Sprintf("said %q while in distress: the robot is still and quiet for %v, and still watching",

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/selfreport"
 )
 
 // decodeInputs turns fuzz bytes into a sequence of inputs: every kind of
@@ -44,7 +45,18 @@ func decodeInputs(data []byte) []Input {
 		case 4:
 			ins = append(ins, FaultInput(Fault{At: at, Err: "x", Cleared: b%2 == 0}))
 		case 5:
-			ins = append(ins, TickInput(at))
+			if a%3 != 1 {
+				ins = append(ins, TickInput(at))
+				break
+			}
+			// An answer, to the open question or another, clear or not.
+			answers := []string{"seven", "yes", "no", "about a two", "he was not", ""}
+			q, k := QuestionRating, selfreport.RatingQuestion
+			if b%2 == 0 {
+				q, k = QuestionCall, selfreport.YesNoQuestion
+			}
+			ins = append(ins, AnswerInput(Answered{At: at, Question: q, By: ByVoice,
+				Reply: selfreport.Parse(k, answers[int(b)%len(answers)])}))
 		}
 	}
 	return ins
@@ -73,7 +85,7 @@ func FuzzStep(f *testing.F) {
 					n := 0
 					for _, set := range []bool{o.Session != nil, o.Transition != nil, o.Intent != nil, o.Alert != nil,
 						o.Proposal != nil, o.Sensors != nil, o.Comforted != nil, o.Mirror != nil,
-						o.Annotation != nil, o.Acknowledged != nil, o.Rejected != nil} {
+						o.Annotation != nil, o.Acknowledged != nil, o.Rejected != nil, o.Listen != nil, o.Reported != nil} {
 						if set {
 							n++
 						}
@@ -89,6 +101,9 @@ func FuzzStep(f *testing.F) {
 					}
 					if before == StateOptedOut && !optingIn && o.Intent != nil && o.Intent.Kind != IntentStill {
 						t.Fatalf("opted out, yet %s", o.Intent.Kind)
+					}
+					if before == StateOptedOut && !optingIn && o.Listen != nil {
+						t.Fatalf("opted out, yet listening for an answer to %s", o.Listen.Question)
 					}
 					if o.Sensors != nil && o.Sensors.On && before != StateOptedOut {
 						t.Fatalf("sensors turned on from %s", before)

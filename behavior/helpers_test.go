@@ -159,6 +159,11 @@ func describe(outs []Output) string {
 			b.WriteByte('\n')
 		case o.Rejected != nil:
 			fmt.Fprintf(&b, "%8.1fs   rejected %s: %s\n", o.Rejected.At.Seconds(), o.Rejected.What, o.Rejected.Reason)
+		case o.Listen != nil:
+			fmt.Fprintf(&b, "%8.1fs   listen %s by %s for %v (attempt %d)\n", o.Listen.At.Seconds(), o.Listen.Question, o.Listen.By, o.Listen.Window, o.Listen.Attempt)
+		case o.Reported != nil:
+			r := o.Reported
+			fmt.Fprintf(&b, "%8.1fs   self-report %s %s attempt %d heard=%q rating=%d answer=%q\n", r.At.Seconds(), r.Question, r.Outcome, r.Attempt, r.Reply.Heard, r.Reply.Rating, r.Reply.Answer)
 		}
 	}
 	return b.String()

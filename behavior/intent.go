@@ -10,7 +10,10 @@ const (
 	IntentNone           IntentKind = ""
 	IntentGreet          IntentKind = "greet"
 	IntentCheckIn        IntentKind = "check_in"
-	IntentOfferCall      IntentKind = "offer_call" // "Shall I call someone?" after a lone call for help
+	IntentOfferCall      IntentKind = "offer_call"     // "Shall I call someone?" after a lone call for help
+	IntentOfferCallNod   IntentKind = "offer_call_nod" // the same, to be answered with a nod or a head-shake
+	IntentAskRating      IntentKind = "ask_rating"     // "How much does it hurt, from zero to ten?"
+	IntentAskPainNod     IntentKind = "ask_pain_nod"   // "Does it hurt? Nod or shake your head." (no answer model)
 	IntentComfort        IntentKind = "comfort"
 	IntentBreathingGuide IntentKind = "breathing_guide"
 	IntentReassure       IntentKind = "reassure"
@@ -24,7 +27,8 @@ const (
 
 // IntentKinds lists every kind that has a phrase bank.
 var IntentKinds = []IntentKind{IntentGreet, IntentCheckIn, IntentComfort, IntentBreathingGuide,
-	IntentReassure, IntentAlertNotice, IntentOptOutAck, IntentOptInAck, IntentGoodbye, IntentOfferCall}
+	IntentReassure, IntentAlertNotice, IntentOptOutAck, IntentOptInAck, IntentGoodbye, IntentOfferCall,
+	IntentOfferCallNod, IntentAskRating, IntentAskPainNod}
 
 // Tone shapes how something is said and how the body moves while saying it.
 type Tone string

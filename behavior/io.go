@@ -15,7 +15,7 @@ import (
 )
 
 // Input is one thing that happened: an *Assessed, *Observed, *Command,
-// *Fault or *Tick, built with the constructors. The interface is sealed (its
+// *Fault, *Tick or *Answered, built with the constructors. The interface is sealed (its
 // method is unexported), so an input is exactly one of them by
 // construction. All times are observation (session or media) time.
 type Input interface{ input() }
@@ -311,6 +311,8 @@ type Output struct {
 	Annotation   *Command       // a supervisor's annotation, untouched
 	Acknowledged *Acknowledged  // a carer acknowledged the alert
 	Rejected     *Rejected      // an input the engine could not act on
+	Listen       *Listen        // listen for the answer to a question (dialogue.go)
+	Reported     *Reported      // a question put or an answer heard, for the record
 }
 
 // Session reports what makes a run reproducible.

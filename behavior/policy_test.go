@@ -35,7 +35,9 @@ func TestPainEpisode(t *testing.T) {
 				t.Errorf("alerts %v, want %v", got, tc.alerts)
 			}
 			said := spoken(h.outs)
-			for _, k := range []IntentKind{IntentGreet, IntentCheckIn, IntentComfort, IntentBreathingGuide} {
+			// Entering concerned asks for a rating, the check-in of the
+			// self-report dialogue (dialogue.go).
+			for _, k := range []IntentKind{IntentGreet, IntentAskRating, IntentComfort, IntentBreathingGuide} {
 				if !slices.Contains(said, k) {
 					t.Errorf("never said %s; said %v", k, said)
 				}
@@ -177,7 +179,9 @@ func TestPainHysteresisAndDwell(t *testing.T) {
 }
 
 func TestCheckInCooldown(t *testing.T) {
-	h := newHarness(t, DefaultConfig()) // check-in cooldown 1 min
+	cfg := DefaultConfig()     // check-in cooldown 1 min
+	cfg.SelfReport.Ask = false // the plain check-in, without the rating question
+	h := newHarness(t, cfg)
 	h.arrive(6)
 	h.event(10, perception.EventKeyword, "ouch")
 	h.hold(10, 30, 0) // eases back to attending
@@ -536,7 +540,7 @@ func TestCallsHeardInAnyState(t *testing.T) {
 		{"help once while idle: ask first", func(h *harness) {}, "help",
 			[]State{StateEngaging, StateConcerned}, nil, []IntentKind{IntentOfferCall}},
 		{"ouch while asleep", func(h *harness) { h.tick(200) }, "ouch",
-			[]State{StateEngaging, StateConcerned}, nil, []IntentKind{IntentCheckIn}},
+			[]State{StateEngaging, StateConcerned}, nil, []IntentKind{IntentAskRating}},
 		{"help twice while paused", func(h *harness) { h.arrive(6); h.command(7, Command{Cmd: CmdPause}) }, "help help",
 			nil, []AlertLevel{AlertUrgent}, nil},
 		{"help twice while faulty", func(h *harness) { h.feed(FaultInput(Fault{At: sec(1), Err: "stall"})) }, "help help",

@@ -77,6 +77,9 @@ type Parts struct {
 	// named); FaceBaselines are the residents' calibrated faces, by id.
 	Identities    *Identities
 	FaceBaselines map[string]*face.Baseline
+	// Answers hears spoken answers to the robot's questions (nil: none are
+	// heard by voice; a question then lapses unanswered).
+	Answers AnswerRecogniser
 }
 
 // Companion wires the stages of one run, in the one-way order of the
@@ -105,6 +108,12 @@ type Companion struct {
 	// Discrete events are never dropped.
 	fusionEvents chan perception.Event
 	behIn        chan behavior.Input
+	// fusionReports carries the ratings the person gave to fusion.
+	fusionReports chan perception.SelfReport
+	// answers listens for the answers to the engine's questions.
+	answers *answerDesk
+	// lastReport is the person's latest answered rating, for the console.
+	lastReport atomic.Pointer[journal.SelfReport]
 
 	// sensorsOn is false while the person has opted out: observations are
 	// discarded at the door and devices are closed by their owners.
@@ -186,7 +195,9 @@ func New(p Parts) (*Companion, error) {
 		fusionPostures: perception.NewLatest[perception.PostureObs](),
 		fusionEvents:   make(chan perception.Event, 64),
 		behIn:          make(chan behavior.Input, 64),
+		fusionReports:  make(chan perception.SelfReport, 8),
 	}
+	c.answers = newAnswerDesk(c, p.Answers)
 	c.sensorsOn.Store(true)
 	c.stats.seen = map[string]bool{}
 	c.state.Store(behavior.State(""))
@@ -206,6 +217,7 @@ func (c *Companion) Face(o perception.FaceObs) {
 	c.clock.observe(o.At)
 	c.fusionFaces.Put(o)
 	c.mimicFaces.Put(o)
+	c.answers.see(o)
 }
 
 // Voice takes one voice hop from a source.
@@ -361,7 +373,7 @@ func (c *Companion) runStages(start func(ctx context.Context) error) error {
 	g.Go(func() error {
 		return c.fuser.Run(ctx, fusion.Inputs{
 			Faces: c.fusionFaces.C(), Voices: c.fusionVoices.C(),
-			Postures: c.fusionPostures.C(), Events: c.fusionEvents,
+			Postures: c.fusionPostures.C(), Events: c.fusionEvents, Reports: c.fusionReports,
 		}, assessments)
 	})
 	g.Go(func() error {
@@ -392,6 +404,7 @@ func (c *Companion) runStages(start func(ctx context.Context) error) error {
 	g.Go(func() error { return mergeCommands(ctx, c.clock.scale, limiterCmds, mimicCmds, mouthCmds) })
 	g.Go(func() error { return c.limiter.Run(ctx, limiterCmds) })
 	g.Go(func() error { return c.tick(ctx) })
+	g.Go(func() error { return c.answers.run(ctx) })
 	g.Go(func() error { return start(ctx) })
 
 	err := g.Wait()
@@ -493,6 +506,10 @@ func (c *Companion) route(ctx context.Context, o behavior.Output, mimic chan<- b
 		c.records.Record(journal.AcknowledgementOf(*k))
 	case o.Rejected != nil:
 		fmt.Fprintf(c.log, "kindred: %s not acted on: %s\n", o.Rejected.What, o.Rejected.Reason)
+	case o.Listen != nil:
+		c.answers.listen(ctx, *o.Listen)
+	case o.Reported != nil:
+		c.noteReported(ctx, *o.Reported)
 	}
 }
 
@@ -516,6 +533,7 @@ func (c *Companion) noteAssessment(a perception.PainAssessment) {
 }
 
 func (c *Companion) noteSpoken(s voices.Spoken) {
+	c.answers.said(s.Intent) // a question said (or not): its answer window opens
 	if s.Failed != "" {
 		c.noteFault("voice", errors.New(s.Failed))
 	}
@@ -527,6 +545,25 @@ func (c *Companion) noteSpoken(s voices.Spoken) {
 	c.stats.mu.Unlock()
 	c.records.Record(journal.Utterance{At: s.At, Person: s.Person, Intent: string(s.Intent), Text: s.Text,
 		Lang: s.Lang, Tone: string(s.Tone)})
+}
+
+// noteReported records a step of the self-report dialogue and hands a
+// rating the person gave to fusion, where it is the strongest cue.
+func (c *Companion) noteReported(ctx context.Context, r behavior.Reported) {
+	rec := journal.SelfReportOf(r)
+	c.records.Record(rec)
+	if r.Outcome != behavior.OutcomeAsked {
+		fmt.Fprintf(c.log, "kindred: self-report (%s, attempt %d): %s %q\n", r.Question, r.Attempt, r.Outcome, r.Reply.Heard)
+	}
+	rating, ok := r.Rating()
+	if !ok {
+		return
+	}
+	c.lastReport.Store(&rec)
+	select {
+	case c.fusionReports <- perception.SelfReport{At: r.At, Rating: int(rating), Heard: r.Reply.Heard}:
+	case <-ctx.Done():
+	}
 }
 
 // noteFault records a hardware or device fault; the run goes on.

@@ -9,4 +9,9 @@
 // (the run's context), AddService and AddFinisher (journal, console,
 // fleet), then Run with a start function (StartLive or PlayScenario).
 // Time is the one session clock (package sessiontime) passed in Parts.
+//
+// The answer desk (answers.go) hears the answers to the engine's questions:
+// the microphone audio the voice stage reads goes to an AnswerRecogniser
+// for the listening window, or a nod is read from the head pose; a
+// scenario may play recorded answers instead.
 package companion

@@ -164,6 +164,7 @@ func (c *Companion) listen(ctx context.Context, in Live, src voice.AudioSource, 
 		return err
 	}
 	defer closeVoice()
+	src = teeAudio{src: src, desk: c.answers} // the answers to questions are heard in the same audio
 	if err := an.Run(ctx, src, c.Voice, events); err != nil && ctx.Err() == nil {
 		c.noteFault("audio", err)
 	}

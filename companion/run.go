@@ -88,6 +88,9 @@ func (c *Companion) State() behavior.State {
 	return s
 }
 
+// LastSelfReport is the person's latest answered rating, or nil.
+func (c *Companion) LastSelfReport() *journal.SelfReport { return c.lastReport.Load() }
+
 // LastAssessment is the newest pain assessment, or nil before the first.
 func (c *Companion) LastAssessment() *journal.Assessment { return c.last.Load() }
 
@@ -219,6 +222,12 @@ type Scenario interface {
 func (c *Companion) PlayScenario(name string, player Scenario, o scenario.PlayOpts) func(ctx context.Context) error {
 	c.onComfort = append(c.onComfort, player.Comforted)
 	o.Clock = c.clock.scale
+	if r, ok := player.(interface{ Answers() []scenario.Answer }); ok {
+		select {
+		case c.answers.recorded <- r.Answers():
+		default: // a second scenario in one run: the first's answers stand
+		}
+	}
 	return func(ctx context.Context) error {
 		if err := player.Play(ctx, o, c); err != nil {
 			return fmt.Errorf("scenario %s: %w", name, err)

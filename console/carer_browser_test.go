@@ -72,8 +72,10 @@ var urgent = journal.Alert{At: 40 * time.Second, Person: "p-ana", Level: journal
 // fusion gave it, "moderate"), and an urgent alert is out.
 func carerConsole(t *testing.T) (*Console, *httptest.Server, *carerStatus) {
 	t.Helper()
+	says, looks := 2, 7.1 // Ana said 2 a minute ago; she looks in severe pain
 	a := journal.Assessment{At: 39 * time.Second, Person: "p-ana", Score: 7.1, Band: "moderate", Confidence: 0.8,
-		Present: true, Items: journal.Items{Breathing: 1.5, Vocalisation: 1.8, Face: 2, Body: 1.8}, Cues: []string{"moaning"}}
+		Present: true, Items: journal.Items{Breathing: 1.5, Vocalisation: 1.8, Face: 2, Body: 1.8}, Cues: []string{"moaning"},
+		Says: &says, Looks: &looks}
 	pose := robot.Pose{robot.BrowInnerLeft: 10, robot.BrowInnerRight: 10, robot.HeadTilt: -5, robot.Jaw: 2,
 		robot.LidLeft: 5, robot.LidRight: 5, robot.MouthCornerLeft: -6, robot.MouthCornerRight: -6, robot.HeadPan: 1,
 		robot.HeadRoll: 3, robot.BrowOuterLeft: 2, robot.BrowOuterRight: 2}
@@ -196,6 +198,10 @@ func TestBrowserCarerSeesAlertAndStateAtEveryWidth(t *testing.T) {
 			// 7.1 is severe on PAINAD, whatever band the record came with.
 			if band := text(t, b, `document.getElementById("gauge").dataset.band + " " + document.getElementById("gauge-band").textContent`); band != "severe severe" {
 				t.Errorf("score 7.1 shown as %q, want severe", band)
+			}
+			// Beside the gauge: what Ana says and what is seen, both.
+			if v := text(t, b, `document.getElementById("self-report").textContent`); v != "says 2, looks 7" {
+				t.Errorf("self-report beside the gauge %q, want \"says 2, looks 7\"", v)
 			}
 			if h := text(t, b, `document.querySelector("h1").innerText.trim()`); h != "Kindred" {
 				t.Errorf("header %q, want Kindred (the robot is called kindred)", h)

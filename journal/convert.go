@@ -32,6 +32,21 @@ func TransitionOf(t behavior.Transition) Transition {
 	return Transition{At: t.At, From: string(t.From), To: string(t.To), Reason: t.Reason, Source: string(t.Source)}
 }
 
+// SelfReportOf records one step of the self-report dialogue.
+func SelfReportOf(r behavior.Reported) SelfReport {
+	s := SelfReport{At: r.At, Person: r.Person, Question: string(r.Question), Outcome: string(r.Outcome),
+		AnswerBy: string(r.By), Attempt: r.Attempt, Heard: r.Reply.Heard, Answer: string(r.Reply.Answer),
+		Confidence: r.Reply.Confidence, Error: r.Err}
+	if r.Reply.Rating.Valid() {
+		v := int(r.Reply.Rating)
+		s.Rating = &v
+	}
+	for _, p := range r.Reply.Places {
+		s.Places = append(s.Places, string(p))
+	}
+	return s
+}
+
 // AcknowledgementOf records a carer's acknowledgement, with the alert it
 // answered when one was open.
 func AcknowledgementOf(k behavior.Acknowledged) Acknowledgement {

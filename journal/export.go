@@ -36,7 +36,8 @@ func ParseFormat(s string) (Format, error) {
 var CSVHeader = []string{"session", "type", "at_s", "person", "score", "breathing", "vocalisation", "face",
 	"body", "consolability", "pspi", "band", "confidence", "cues", "present", "from", "to", "reason", "intent",
 	"text", "lang", "tone", "id", "pending", "joints", "level", "message", "component", "annotator", "scale",
-	"rating", "note", "source", "by", "alert_level"}
+	"rating", "note", "source", "by", "alert_level", "says", "looks", "question", "outcome", "answer_by", "attempt",
+	"heard", "answer", "places", "error"}
 
 var column = func() map[string]int {
 	m := make(map[string]int, len(CSVHeader))
@@ -192,6 +193,10 @@ func csvRow(session string, r Record) []string {
 		set("confidence", num(v.Confidence))
 		set("cues", jsonCell(nonNil(v.Cues)))
 		set("present", boolCell(v.Present))
+		if v.Says != nil && v.Looks != nil {
+			set("says", strconv.Itoa(*v.Says))
+			set("looks", num(*v.Looks))
+		}
 	case Transition:
 		set("from", v.From)
 		set("to", v.To)
@@ -235,6 +240,22 @@ func csvRow(session string, r Record) []string {
 	case Identification:
 		set("person", v.Person)
 		set("source", v.Source)
+	case SelfReport:
+		set("person", v.Person)
+		set("question", v.Question)
+		set("outcome", v.Outcome)
+		set("answer_by", v.AnswerBy)
+		set("attempt", strconv.Itoa(v.Attempt))
+		set("heard", v.Heard)
+		if v.Rating != nil {
+			set("rating", strconv.Itoa(*v.Rating))
+		}
+		set("answer", v.Answer)
+		if len(v.Places) > 0 {
+			set("places", jsonCell(v.Places))
+		}
+		set("confidence", num(v.Confidence))
+		set("error", v.Error)
 	}
 	return row
 }
@@ -342,6 +363,10 @@ func parseRow(row []string) (Record, error) {
 		a := Assessment{At: at, Person: p.s("person"), Score: p.f("score"), Items: p.items(), PSPI: p.f("pspi"),
 			Band: perception.Band(p.s("band")), Confidence: p.f("confidence"), Present: p.b("present")}
 		p.json("cues", &a.Cues)
+		if p.raw("says") != "" {
+			says, looks := int(p.f("says")), p.f("looks")
+			a.Says, a.Looks = &says, &looks
+		}
 		r = a
 	case KindTransition:
 		r = Transition{At: at, From: p.s("from"), To: p.s("to"), Reason: p.s("reason"), Person: p.s("person"), Source: p.s("source")}
@@ -369,6 +394,18 @@ func parseRow(row []string) (Record, error) {
 			Score: p.f("score"), Reason: p.s("reason")}
 	case KindIdentification:
 		r = Identification{At: at, Person: p.s("person"), Source: p.s("source")}
+	case KindSelfReport:
+		s := SelfReport{At: at, Person: p.s("person"), Question: p.s("question"), Outcome: p.s("outcome"),
+			AnswerBy: p.s("answer_by"), Attempt: int(p.f("attempt")), Heard: p.s("heard"), Answer: p.s("answer"),
+			Confidence: p.f("confidence"), Error: p.s("error")}
+		if p.raw("rating") != "" {
+			v := int(p.f("rating"))
+			s.Rating = &v
+		}
+		if p.raw("places") != "" {
+			p.json("places", &s.Places)
+		}
+		r = s
 	default:
 		return nil, fmt.Errorf("type: unknown %q", p.s("type"))
 	}

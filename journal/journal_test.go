@@ -39,6 +39,7 @@ func fixedNow() func() time.Time {
 // sample is one of every record kind, as a session would produce them.
 func sample(person string) []Record {
 	it := Items{Breathing: 1, Vocalisation: 2, Face: 1.5, Body: 0.5, Consolability: 0}
+	seven, looks := 7, 5.0
 	return []Record{
 		Transition{At: 0, From: "idle", To: "engaged", Reason: "person_arrived", Person: person, Source: "sensing"},
 		Assessment{At: 500 * time.Millisecond, Person: person, Score: 5, Items: it, PSPI: 6.25,
@@ -53,6 +54,15 @@ func sample(person string) []Record {
 		Annotation{At: 3 * time.Second, Person: person, Scale: ScaleNRS, Rating: 4},
 		Acknowledgement{At: 3500 * time.Millisecond, By: "Mary, nurse", Person: person, AlertLevel: LevelWarning,
 			Score: 5, Reason: "moderate pain for 60 s"},
+		SelfReport{At: 4 * time.Second, Person: person, Question: "rating", Outcome: "asked", AnswerBy: "voice",
+			Attempt: 1, Confidence: -1},
+		SelfReport{At: 4500 * time.Millisecond, Person: person, Question: "rating", Outcome: "answered",
+			AnswerBy: "voice", Attempt: 1, Heard: "about a seven", Rating: &seven, Confidence: -1},
+		Assessment{At: 4600 * time.Millisecond, Person: person, Score: 7, Items: it, PSPI: 6.25,
+			Band: perception.BandSevere, Confidence: 1, Cues: []string{"says 7 out of 10"}, Present: true,
+			Says: &seven, Looks: &looks},
+		SelfReport{At: 5 * time.Second, Person: person, Question: "call", Outcome: "answered", AnswerBy: "nod",
+			Attempt: 2, Heard: "nod", Answer: "yes", Places: []string{"knee", "back"}, Confidence: 1},
 	}
 }
 
@@ -510,13 +520,18 @@ func TestOpenMigratesVersion2(t *testing.T) {
 		defer db.Close()
 		for _, s := range schema {
 			switch {
-			case s == acknowledgementsTable, s == identificationsTable:
+			case s == acknowledgementsTable, s == identificationsTable, s == selfReportsTable:
 				continue // not in version 2
 			case strings.HasPrefix(s, "PRAGMA user_version"):
 				s = fmt.Sprintf("PRAGMA user_version = %d", version)
 			}
 			if _, err := db.Exec(s); err != nil {
 				t.Fatalf("%s: %v", s, err)
+			}
+		}
+		for _, q := range []string{`ALTER TABLE assessments DROP COLUMN says`, `ALTER TABLE assessments DROP COLUMN looks`} {
+			if _, err := db.Exec(q); err != nil {
+				t.Fatalf("%s: %v", q, err)
 			}
 		}
 		if _, err := db.Exec(`INSERT INTO sessions VALUES('s1','kiri','mirror',1,1,'p-bob',1,NULL,'complete')`); err != nil {

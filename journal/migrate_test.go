@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"reflect"
 	"testing"
+	"time"
 )
 
 // A journal written by the first schema (no transition source, no
@@ -23,7 +24,8 @@ func TestOpenMigratesAnOlderJournal(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, q := range []string{`ALTER TABLE transitions DROP COLUMN source`, `DROP TABLE acknowledgements`,
-		`DROP TABLE identifications`, `PRAGMA user_version = 1`} {
+		`DROP TABLE identifications`, `DROP TABLE self_reports`, `ALTER TABLE assessments DROP COLUMN says`,
+		`ALTER TABLE assessments DROP COLUMN looks`, `PRAGMA user_version = 1`} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
@@ -51,5 +53,71 @@ func TestOpenMigratesAnOlderJournal(t *testing.T) {
 	var v int
 	if err := j.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil || v != schemaVersion {
 		t.Errorf("user_version %d, %v; want %d", v, err, schemaVersion)
+	}
+}
+
+// A version-4 journal (before the self-report dialogue) is migrated to 5:
+// its assessments read back as they were, without a rating, and questions,
+// answers and ratings beside assessments are stored from then on.
+func TestMigrate4To5SelfReports(t *testing.T) {
+	ctx := context.Background()
+	j, path := openTemp(t)
+	seven, looks := 7, 2.5
+	old := record(t, j, WriterOpts{}, Session{ID: "s-v4", Robot: "kiri", Person: "p-ana"},
+		[]Record{Assessment{At: time.Second, Person: "p-ana", Score: 2.5, Band: "mild", Confidence: 0.8, Cues: []string{}, Present: true}})
+	j.Close()
+
+	db, err := sql.Open("sqlite", dsn(path, "rw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`DROP TABLE self_reports`, `ALTER TABLE assessments DROP COLUMN says`,
+		`ALTER TABLE assessments DROP COLUMN looks`, `PRAGMA user_version = 4`} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+
+	j, err = Open(ctx, path)
+	if err != nil {
+		t.Fatalf("open a version-4 journal: %v", err)
+	}
+	defer j.Close()
+	got, err := j.Records(ctx, old.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Record{Assessment{At: time.Second, Person: "p-ana", Score: 2.5, Band: "mild", Confidence: 0.8, Cues: []string{}, Present: true}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("old assessment after migration: %#v", got)
+	}
+	fresh := []Record{
+		SelfReport{At: 2 * time.Second, Person: "p-ana", Question: "rating", Outcome: "asked", AnswerBy: "voice", Attempt: 1, Confidence: -1},
+		SelfReport{At: 9 * time.Second, Person: "p-ana", Question: "rating", Outcome: "answered", AnswerBy: "voice", Attempt: 1,
+			Heard: "about a seven", Rating: &seven, Confidence: -1},
+		SelfReport{At: 12 * time.Second, Person: "p-ana", Question: "call", Outcome: "answered", AnswerBy: "nod", Attempt: 2,
+			Heard: "nod", Answer: "yes", Places: []string{"knee"}, Confidence: 1},
+		Assessment{At: 10 * time.Second, Person: "p-ana", Score: 7, Band: "severe", Confidence: 1, Cues: []string{"says 7 out of 10"},
+			Present: true, Says: &seven, Looks: &looks},
+	}
+	s := record(t, j, WriterOpts{}, Session{ID: "s-v5", Robot: "kiri", Person: "p-ana"}, fresh)
+	got, err = j.Records(ctx, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byKind := func(rs []Record) map[Kind][]Record {
+		m := map[Kind][]Record{}
+		for _, r := range rs {
+			m[r.Kind()] = append(m[r.Kind()], r)
+		}
+		return m
+	}
+	if g, w := byKind(got), byKind(fresh); !reflect.DeepEqual(g, w) {
+		t.Errorf("after migration to 5:\n got %#v\nwant %#v", g, w)
+	}
+	var v int
+	if err := j.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil || v != 5 {
+		t.Errorf("user_version %d, %v; want 5", v, err)
 	}
 }

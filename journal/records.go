@@ -28,11 +28,14 @@ const (
 	KindAcknowledgement Kind = "acknowledgement"
 	// KindIdentification is a carer saying who the face the robot sees is.
 	KindIdentification Kind = "identification"
+	// KindSelfReport is a question the robot asked the person, or their
+	// answer (issue 16).
+	KindSelfReport Kind = "self_report"
 )
 
 // Kinds lists every record kind in export order.
 var Kinds = []Kind{KindAssessment, KindTransition, KindUtterance, KindPose, KindFault, KindAnnotation, KindAlert,
-	KindAcknowledgement, KindIdentification}
+	KindAcknowledgement, KindIdentification, KindSelfReport}
 
 // Record is one timestamped thing that happened in a session. At is session
 // (observation) time, never the wall clock.
@@ -77,12 +80,31 @@ type Assessment struct {
 	Confidence float64         `json:"confidence"`
 	Cues       []string        `json:"cues"`
 	Present    bool            `json:"present"`
+	// Says is the person's own rating while it still counts, and Looks
+	// the observed score beside it ("says 2, looks 6"); both nil when the
+	// person gave none. Score is the higher of the two.
+	Says  *int     `json:"says,omitempty"`
+	Looks *float64 `json:"looks,omitempty"`
 }
 
 // AssessmentOf converts what fusion emits.
 func AssessmentOf(a perception.PainAssessment) Assessment {
-	return Assessment{At: a.At, Person: a.Person, Score: a.Score, Items: ItemsOf(a.Items), PSPI: a.PSPI,
+	r := Assessment{At: a.At, Person: a.Person, Score: a.Score, Items: ItemsOf(a.Items), PSPI: a.PSPI,
 		Band: a.Band, Confidence: a.Confidence, Cues: append([]string(nil), a.Cues...), Present: a.Present}
+	if a.Says != nil {
+		says, looks := a.Says.Rating, a.Looks
+		r.Says, r.Looks = &says, &looks
+	}
+	return r
+}
+
+// Shown is the score as a carer reads it beside the gauge: "says 2, looks
+// 6" while the person's rating counts, else "".
+func (a Assessment) Shown() string {
+	if a.Says == nil || a.Looks == nil {
+		return ""
+	}
+	return fmt.Sprintf("says %d, looks %.0f", *a.Says, *a.Looks)
 }
 
 // Transition is a change of the behaviour engine's state.
@@ -159,6 +181,25 @@ type Identification struct {
 	Source string        `json:"source"`
 }
 
+// SelfReport is one step of the self-report dialogue: a question the robot
+// put (Outcome "asked") or what became of it (answered, unclear,
+// no_answer, let_be, late), with what was heard and understood.
+type SelfReport struct {
+	At       time.Duration `json:"-"`
+	Person   string        `json:"person,omitempty"`
+	Question string        `json:"question"`  // rating, call
+	Outcome  string        `json:"outcome"`   // a behavior.Outcome
+	AnswerBy string        `json:"answer_by"` // voice, nod
+	Attempt  int           `json:"attempt"`   // 1, or 2 for the repeat
+	Heard    string        `json:"heard,omitempty"`
+	Rating   *int          `json:"rating,omitempty"` // 0..10 when one was understood
+	Answer   string        `json:"answer,omitempty"` // yes, no
+	Places   []string      `json:"places,omitempty"`
+	// Confidence is the recogniser's, 0..1, or -1 when it gives none.
+	Confidence float64 `json:"confidence"`
+	Error      string  `json:"error,omitempty"` // the recogniser failed
+}
+
 // Fault is a component failing or degrading.
 type Fault struct {
 	At        time.Duration `json:"-"`
@@ -225,6 +266,7 @@ func (Fault) Kind() Kind           { return KindFault }
 func (Annotation) Kind() Kind      { return KindAnnotation }
 func (Acknowledgement) Kind() Kind { return KindAcknowledgement }
 func (Identification) Kind() Kind  { return KindIdentification }
+func (SelfReport) Kind() Kind      { return KindSelfReport }
 
 func (r Assessment) Time() time.Duration      { return r.At }
 func (r Transition) Time() time.Duration      { return r.At }
@@ -235,6 +277,7 @@ func (r Fault) Time() time.Duration           { return r.At }
 func (r Annotation) Time() time.Duration      { return r.At }
 func (r Acknowledgement) Time() time.Duration { return r.At }
 func (r Identification) Time() time.Duration  { return r.At }
+func (r SelfReport) Time() time.Duration      { return r.At }
 
 // envelope marshals plain (a record's own fields) behind "type", "at" and
 // any extra members.
@@ -299,6 +342,7 @@ func (r Alert) MarshalJSON() ([]byte, error)          { return marshalRecord(r) 
 func (r Fault) MarshalJSON() ([]byte, error)          { return marshalRecord(r) }
 func (r Annotation) MarshalJSON() ([]byte, error)     { return marshalRecord(r) }
 func (r Identification) MarshalJSON() ([]byte, error) { return marshalRecord(r) }
+func (r SelfReport) MarshalJSON() ([]byte, error)     { return marshalRecord(r) }
 
 // MarshalJSON adds "level":"acknowledged": on the fleet's alerts topic it
 // tells a carers' station someone is on the way.
@@ -315,6 +359,7 @@ func (r *Fault) UnmarshalJSON(b []byte) error           { return unmarshalRecord
 func (r *Annotation) UnmarshalJSON(b []byte) error      { return unmarshalRecord(b, r) }
 func (r *Acknowledgement) UnmarshalJSON(b []byte) error { return unmarshalRecord(b, r) }
 func (r *Identification) UnmarshalJSON(b []byte) error  { return unmarshalRecord(b, r) }
+func (r *SelfReport) UnmarshalJSON(b []byte) error      { return unmarshalRecord(b, r) }
 
 // plainTypes maps each record type to a struct type with the same fields
 // and tags and no methods, so encoding/json handles a record's fields
@@ -323,7 +368,7 @@ func (r *Identification) UnmarshalJSON(b []byte) error  { return unmarshalRecord
 var plainTypes = func() map[reflect.Type]reflect.Type {
 	m := map[reflect.Type]reflect.Type{}
 	for _, r := range []Record{Assessment{}, Transition{}, Utterance{}, PoseSample{}, Alert{}, Fault{},
-		Annotation{}, Acknowledgement{}, Identification{}} {
+		Annotation{}, Acknowledgement{}, Identification{}, SelfReport{}} {
 		t := reflect.TypeOf(r)
 		fields := make([]reflect.StructField, t.NumField())
 		for i := range fields {
@@ -389,6 +434,7 @@ var decoders = map[Kind]func([]byte) (Record, error){
 	KindAnnotation:      decodeAs[Annotation],
 	KindAcknowledgement: decodeAs[Acknowledgement],
 	KindIdentification:  decodeAs[Identification],
+	KindSelfReport:      decodeAs[SelfReport],
 }
 
 // decodeAs reads one R through its pointer's UnmarshalJSON and returns the

@@ -22,7 +22,7 @@ import (
 const applicationID = 0x4B4E4452
 
 // schemaVersion is bumped with a migration whenever the tables change.
-const schemaVersion = 4
+const schemaVersion = 5
 
 // migrations[v] takes a journal from schema version v to v+1. Each runs in
 // one transaction, so a journal is never left between two versions.
@@ -33,7 +33,16 @@ var migrations = map[int][]string{
 	2: {acknowledgementsTable},
 	// 3 → 4: carers saying who the face the robot sees is.
 	3: {identificationsTable},
+	// 4 → 5: the self-report dialogue's questions and answers, and the
+	// person's rating beside the observed score on assessments.
+	4: {selfReportsTable, `ALTER TABLE assessments ADD COLUMN says INTEGER`,
+		`ALTER TABLE assessments ADD COLUMN looks REAL`},
 }
+
+const selfReportsTable = `CREATE TABLE self_reports(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+		at_ns INTEGER NOT NULL, person TEXT NOT NULL, question TEXT NOT NULL, outcome TEXT NOT NULL,
+		answer_by TEXT NOT NULL, attempt INTEGER NOT NULL, heard TEXT NOT NULL, rating INTEGER,
+		answer TEXT NOT NULL, places TEXT NOT NULL, confidence REAL NOT NULL, error TEXT NOT NULL)`
 
 const acknowledgementsTable = `CREATE TABLE acknowledgements(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
 		at_ns INTEGER NOT NULL, by_name TEXT NOT NULL, person TEXT NOT NULL, alert_level TEXT NOT NULL,
@@ -270,7 +279,8 @@ var schema = []string{
 	`CREATE TABLE assessments(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
 		at_ns INTEGER NOT NULL, person TEXT NOT NULL, score REAL NOT NULL, breathing REAL NOT NULL,
 		vocalisation REAL NOT NULL, face REAL NOT NULL, body REAL NOT NULL, consolability REAL NOT NULL,
-		pspi REAL NOT NULL, band TEXT NOT NULL, confidence REAL NOT NULL, cues TEXT NOT NULL, present INTEGER NOT NULL)`,
+		pspi REAL NOT NULL, band TEXT NOT NULL, confidence REAL NOT NULL, cues TEXT NOT NULL, present INTEGER NOT NULL,
+		says INTEGER, looks REAL)`,
 	`CREATE TABLE transitions(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
 		at_ns INTEGER NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL, reason TEXT NOT NULL, person TEXT NOT NULL,
 		source TEXT NOT NULL DEFAULT '')`,
@@ -288,6 +298,7 @@ var schema = []string{
 		items TEXT NOT NULL, rating REAL NOT NULL, note TEXT NOT NULL)`,
 	acknowledgementsTable,
 	identificationsTable,
+	selfReportsTable,
 	`CREATE INDEX assessments_at ON assessments(session, at_ns)`,
 	`CREATE INDEX assessments_person ON assessments(person)`,
 	`CREATE INDEX poses_at ON poses(session, at_ns)`,
@@ -298,11 +309,11 @@ var schema = []string{
 
 // personTables are the tables whose rows name a person.
 var personTables = []string{"assessments", "transitions", "utterances", "alerts", "annotations", "acknowledgements",
-	"identifications"}
+	"identifications", "self_reports"}
 
 // recordTables are the tables holding session records, in Kinds order.
 var recordTables = []string{"assessments", "transitions", "utterances", "poses", "faults", "annotations", "alerts",
-	"acknowledgements", "identifications"}
+	"acknowledgements", "identifications", "self_reports"}
 
 func (j *Journal) create(ctx context.Context) error {
 	tx, err := j.db.BeginTx(ctx, nil)
@@ -424,7 +435,7 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 	var q string
 	switch k {
 	case KindAssessment:
-		q = `SELECT at_ns, person, score, breathing, vocalisation, face, body, consolability, pspi, band, confidence, cues, present FROM assessments`
+		q = `SELECT at_ns, person, score, breathing, vocalisation, face, body, consolability, pspi, band, confidence, cues, present, says, looks FROM assessments`
 	case KindTransition:
 		q = `SELECT at_ns, from_state, to_state, reason, person, source FROM transitions`
 	case KindUtterance:
@@ -441,6 +452,8 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 		q = `SELECT at_ns, by_name, person, alert_level, score, reason FROM acknowledgements`
 	case KindIdentification:
 		q = `SELECT at_ns, person, source FROM identifications`
+	case KindSelfReport:
+		q = `SELECT at_ns, person, question, outcome, answer_by, attempt, heard, rating, answer, places, confidence, error FROM self_reports`
 	default:
 		return nil, fmt.Errorf("unknown kind %q", k)
 	}
@@ -457,10 +470,16 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 		case KindAssessment:
 			var a Assessment
 			var cues string
+			var says sql.NullInt64
+			var looks sql.NullFloat64
 			err = rows.Scan(&at, &a.Person, &a.Score, &a.Items.Breathing, &a.Items.Vocalisation, &a.Items.Face,
-				&a.Items.Body, &a.Items.Consolability, &a.PSPI, &a.Band, &a.Confidence, &cues, &a.Present)
+				&a.Items.Body, &a.Items.Consolability, &a.PSPI, &a.Band, &a.Confidence, &cues, &a.Present, &says, &looks)
 			if err == nil {
 				err = json.Unmarshal([]byte(cues), &a.Cues)
+			}
+			if says.Valid && looks.Valid {
+				s, l := int(says.Int64), looks.Float64
+				a.Says, a.Looks = &s, &l
 			}
 			a.At = time.Duration(at)
 			r = a
@@ -513,6 +532,21 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 			err = rows.Scan(&at, &d.Person, &d.Source)
 			d.At = time.Duration(at)
 			r = d
+		case KindSelfReport:
+			var s SelfReport
+			var rating sql.NullInt64
+			var places string
+			err = rows.Scan(&at, &s.Person, &s.Question, &s.Outcome, &s.AnswerBy, &s.Attempt, &s.Heard, &rating,
+				&s.Answer, &places, &s.Confidence, &s.Error)
+			if err == nil && rating.Valid {
+				v := int(rating.Int64)
+				s.Rating = &v
+			}
+			if err == nil && places != "" {
+				err = json.Unmarshal([]byte(places), &s.Places)
+			}
+			s.At = time.Duration(at)
+			r = s
 		}
 		if err != nil {
 			return nil, err
@@ -569,9 +603,15 @@ func insertRecord(ctx context.Context, x execer, session string, r Record) error
 	switch v := r.(type) {
 	case Assessment:
 		cues, _ := json.Marshal(nonNil(v.Cues))
-		_, err = x.ExecContext(ctx, `INSERT INTO assessments VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, session, at,
+		var says, looks any
+		if v.Says != nil && v.Looks != nil {
+			says, looks = *v.Says, *v.Looks
+		}
+		_, err = x.ExecContext(ctx, `INSERT INTO assessments(session, at_ns, person, score, breathing, vocalisation,
+			face, body, consolability, pspi, band, confidence, cues, present, says, looks)
+			VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, session, at,
 			v.Person, v.Score, v.Items.Breathing, v.Items.Vocalisation, v.Items.Face, v.Items.Body,
-			v.Items.Consolability, v.PSPI, v.Band, v.Confidence, string(cues), v.Present)
+			v.Items.Consolability, v.PSPI, v.Band, v.Confidence, string(cues), v.Present, says, looks)
 	case Transition:
 		_, err = x.ExecContext(ctx, `INSERT INTO transitions VALUES(?,?,?,?,?,?,?)`, session, at, v.From, v.To, v.Reason, v.Person,
 			v.Source)
@@ -602,6 +642,18 @@ func insertRecord(ctx context.Context, x execer, session string, r Record) error
 			v.Person, v.AlertLevel, v.Score, v.Reason)
 	case Identification:
 		_, err = x.ExecContext(ctx, `INSERT INTO identifications VALUES(?,?,?,?)`, session, at, v.Person, v.Source)
+	case SelfReport:
+		var rating any
+		if v.Rating != nil {
+			rating = *v.Rating
+		}
+		places := ""
+		if len(v.Places) > 0 {
+			b, _ := json.Marshal(v.Places)
+			places = string(b)
+		}
+		_, err = x.ExecContext(ctx, `INSERT INTO self_reports VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)`, session, at,
+			v.Person, v.Question, v.Outcome, v.AnswerBy, v.Attempt, v.Heard, rating, v.Answer, places, v.Confidence, v.Error)
 	default:
 		return fmt.Errorf("unknown record %T", r)
 	}

@@ -411,6 +411,8 @@ func personOf(r Record) string {
 		return v.Person
 	case Identification:
 		return v.Person
+	case SelfReport:
+		return v.Person
 	}
 	return ""
 }

@@ -1,6 +1,7 @@
 package perception
 
 import (
+	"fmt"
 	"image"
 	"time"
 )
@@ -206,6 +207,34 @@ type PainAssessment struct {
 	// Observed is the wall-clock instant the newest observation behind this
 	// assessment entered the pipeline; the run summary's latency starts here.
 	Observed time.Time
+	// Looks is the score observed (the PAINAD items); Score is the higher
+	// of it and what the person said (Says), never an average of the two.
+	Looks float64
+	// Says is the person's own latest 0–10 rating while it still counts
+	// (nil when none), with how much it still weighs.
+	Says *SelfReport
+}
+
+// SelfReport is a 0–10 rating the person gave when asked (the numeric
+// rating scale), as evidence: Weight is 1 when it was given and halves
+// every half-life after, so what it still says is Rating × Weight.
+type SelfReport struct {
+	At     time.Duration // when it was said
+	Rating int           // 0..10
+	Heard  string        // the words recognised
+	Weight float64       // 0..1, set by fusion
+}
+
+// Score is what the rating still says, 0..10.
+func (s SelfReport) Score() float64 { return float64(s.Rating) * s.Weight }
+
+// Shown is the assessment as a carer reads it: the score, or, when the
+// person gave a rating that still counts, both sides, e.g. "says 2, looks 6".
+func (a PainAssessment) Shown() string {
+	if a.Says == nil {
+		return fmt.Sprintf("looks %.0f", a.Looks)
+	}
+	return fmt.Sprintf("says %d, looks %.0f", a.Says.Rating, a.Looks)
 }
 
 // Frame is one camera or video frame as a plain Go value: the device leaf

@@ -323,6 +323,7 @@ func buildStages(e env, cfg runConfig, profile *robot.Profile, act robot.Actuato
 	if err != nil {
 		return nil, err
 	}
+	cfg.Behavior.SelfReport.Lang = persona.Language // which questions are answered by voice, which by nod
 	engine, err := behavior.New(cfg.Behavior)
 	if err != nil {
 		return nil, &usageError{fmt.Errorf("behavior: %w", err)}
@@ -351,12 +352,14 @@ func buildStages(e env, cfg runConfig, profile *robot.Profile, act robot.Actuato
 	}
 
 	ids, faces := assumePerson(cfg, persons, e.stderr)
+	answers, closeAnswers := openAnswers(e.stderr)
 	st.comp, err = companion.New(companion.Parts{Clock: scale, Fuser: fu, Engine: engine, Mirror: mirror,
 		Speaker: speaker, Actuator: limiter, Records: st.records, Log: e.stderr,
-		Condition: cfg.Behavior.Condition.Mirror(), Identities: ids, FaceBaselines: faces})
+		Condition: cfg.Behavior.Condition.Mirror(), Identities: ids, FaceBaselines: faces, Answers: answers})
 	if err != nil {
 		return nil, err
 	}
+	st.comp.AddFinisher(closeAnswers)
 	return st, nil
 }
 

@@ -18,6 +18,7 @@
     person: "",
     proposals: new Map(),
     alert: null, // the alert on the banner: {level, reason, person, score, at}
+    lastReport: null, // the last rating the person gave: {rating, at}
     muted: localStorage.getItem("kindred-muted") === "1",
     mirror: null, // the condition in force, from the status: {enabled, gain, delay_ms}
     mirrorTouched: new Set(), // sliders a person moved since the last Apply
@@ -125,6 +126,18 @@
       cues.appendChild(li);
     }
     if (a.person) setPerson(a.person);
+    showSelfReport(a);
+  }
+
+  // The person's own rating beside what is seen, never averaged: the
+  // robot acts on the higher ("says 2, looks 6").
+  function showSelfReport(a) {
+    const el = $("self-report");
+    if (typeof a.says === "number" && typeof a.looks === "number") {
+      el.textContent = "says " + a.says + ", looks " + Math.round(a.looks);
+    } else if (state.lastReport) {
+      el.textContent = "said " + state.lastReport.rating + " at " + state.lastReport.at.toFixed(0) + " s (no longer counted)";
+    }
   }
 
   // state.person is the id annotations are filed under; what the page
@@ -476,6 +489,19 @@
         break;
       case "fault":
         log("fault in " + ev.component + ": " + ev.message, "fault", ev.at);
+        break;
+      case "self_report":
+        if (ev.outcome === "asked") {
+          log("asked" + (ev.question === "call" ? " whether to call someone" : " how much it hurts") +
+            (ev.attempt > 1 ? " (again)" : ""), "utterance", ev.at);
+        } else {
+          const what = typeof ev.rating === "number" ? ev.rating + " of 10" : (ev.answer || ev.outcome.replace("_", " "));
+          log("self-report: " + what + (ev.heard ? " (heard \"" + ev.heard + "\")" : ""), "utterance", ev.at);
+          if (ev.outcome === "answered" && typeof ev.rating === "number") {
+            state.lastReport = { rating: ev.rating, at: ev.at };
+            $("self-report").textContent = "says " + ev.rating;
+          }
+        }
         break;
       case "annotation":
         state.annotations.push({ at: ev.at, rating: ev.rating });

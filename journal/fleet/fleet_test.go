@@ -344,3 +344,22 @@ func TestAcknowledgementReachesTheCaregiverStation(t *testing.T) {
 		t.Fatalf("acknowledgement payload %s: %v", m.Payload(), err)
 	}
 }
+
+// The pain message carries the person's own rating beside what is seen
+// (issue 16), so a carers' station shows "says 2, looks 6".
+func TestPainMessageCarriesTheSelfReport(t *testing.T) {
+	b := startBroker(t)
+	pain := station(t, b.url(), "kindred/kiri/humans/persons/+/pain")
+	status := station(t, b.url(), "kindred/kiri/status")
+	c, _ := runClient(t, Opts{Broker: b.url(), Robot: "kiri"})
+	waitFor(t, status, func(m mqtt.Message) bool { return strings.Contains(string(m.Payload()), `"status":"online"`) })
+	says, looks := 2, 6.0
+	c.Publish(journal.Assessment{At: time.Second, Person: "p-ana", Score: 6, Band: perception.BandModerate,
+		Says: &says, Looks: &looks})
+	m := waitFor(t, pain, func(mqtt.Message) bool { return true })
+	rec, err := journal.Decode(m.Payload())
+	a, ok := rec.(journal.Assessment)
+	if err != nil || !ok || a.Says == nil || *a.Says != 2 || a.Looks == nil || *a.Looks != 6 || a.Shown() != "says 2, looks 6" {
+		t.Errorf("pain payload %s: %v", m.Payload(), err)
+	}
+}

@@ -17,6 +17,11 @@
 // comforts (perception.EventComforted), a score that falls is consoled, one
 // that does not is not.
 //
+// A 0–10 rating the person gave when asked (Report, Inputs.Reports) is the
+// strongest cue: the Score is the higher of it (fading with a half-life,
+// Opts.SelfReportHalfLife) and what is seen (Looks), never their average,
+// and the assessment carries both (Says, Looks) for the carer.
+//
 // Everything is relative to the person's Profile (neutral face, voice and
 // movement baselines, per-person trust weights, item gains and thresholds)
 // when one is known; Learn refits the gains to carers' PAINAD ratings. The

@@ -16,6 +16,9 @@ type Opts struct {
 	Fall     time.Duration // ... and while it falls (slower: pain does not vanish in a frame)
 	Profile  Profile       // the person's profile when known in advance
 	Profiles Profiles      // looked up on EventArrived; may be nil
+	// SelfReportHalfLife is how fast a rating the person gave fades as
+	// evidence (selfreport.go); 0 is DefaultSelfReportHalfLife.
+	SelfReportHalfLife time.Duration
 }
 
 // DefaultOpts: 10 Hz, rise 1.5 s, fall 4 s.
@@ -27,6 +30,9 @@ func DefaultOpts() Opts {
 func (o Opts) Validate() error {
 	if o.Interval < 10*time.Millisecond || o.Interval > 5*time.Second {
 		return fmt.Errorf("fusion: interval %v outside 10ms..5s", o.Interval)
+	}
+	if o.SelfReportHalfLife < 0 || o.SelfReportHalfLife > 24*time.Hour {
+		return fmt.Errorf("fusion: self-report half-life %v outside 0..24h", o.SelfReportHalfLife)
 	}
 	if o.Rise <= 0 || o.Fall <= 0 {
 		return fmt.Errorf("fusion: smoothing times must be positive (rise %v, fall %v)", o.Rise, o.Fall)
@@ -115,6 +121,8 @@ type Fuser struct {
 	assessed   bool
 	rejected   int
 	smooth     [nItems]float64
+
+	says *perception.SelfReport // the person's latest rating (selfreport.go)
 }
 
 // New returns a Fuser.
@@ -210,6 +218,7 @@ func (f *Fuser) Event(e perception.Event) {
 		f.present = true
 		if e.Person != "" && e.Person != f.person {
 			f.person = e.Person
+			f.says = nil
 			if f.o.Profiles != nil {
 				// Someone without a profile (a visitor) is scored against
 				// the population, never against the person before them.
@@ -221,6 +230,7 @@ func (f *Fuser) Event(e perception.Event) {
 		}
 	case perception.EventLeft:
 		f.present = false
+		f.says = nil // a rating is the person's own; it leaves with them
 		f.comforts, f.preLevel, f.judged = nil, nil, -1
 	case perception.EventKeyword:
 		f.keyword(e.At, e.Text)
@@ -386,10 +396,12 @@ func (f *Fuser) snapshot(at time.Duration, pspi, confidence float64, cues []stri
 	// reads 7.1 must read severe. The score is smoothed already; decisions
 	// that need hysteresis keep their own (behavior's enter and leave
 	// thresholds with dwell times).
-	return perception.PainAssessment{
+	a := perception.PainAssessment{
 		At: at, Person: f.person, Score: score, Items: items, PSPI: pspi, Band: perception.BandOf(score),
 		Confidence: round2(confidence), Cues: cues, Present: f.present, Observed: f.observed,
 	}
+	f.withSelfReport(&a)
+	return a
 }
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
@@ -711,6 +723,7 @@ type Inputs struct {
 	Voices   <-chan perception.VoiceObs
 	Postures <-chan perception.PostureObs
 	Events   <-chan perception.Event
+	Reports  <-chan perception.SelfReport // ratings the person gave when asked
 }
 
 // Run feeds the Fuser from in and sends an assessment on out each time
@@ -736,8 +749,8 @@ func (f *Fuser) Run(ctx context.Context, in Inputs, out chan<- perception.PainAs
 		}
 		return true
 	}
-	faces, voices, postures, events := in.Faces, in.Voices, in.Postures, in.Events
-	for faces != nil || voices != nil || postures != nil || events != nil {
+	faces, voices, postures, events, reports := in.Faces, in.Voices, in.Postures, in.Events, in.Reports
+	for faces != nil || voices != nil || postures != nil || events != nil || reports != nil {
 		select {
 		case <-ctx.Done():
 			return nil
@@ -765,6 +778,12 @@ func (f *Fuser) Run(ctx context.Context, in Inputs, out chan<- perception.PainAs
 				continue
 			}
 			f.Event(e)
+		case r, ok := <-reports:
+			if !ok {
+				reports = nil
+				continue
+			}
+			f.Report(r)
 		}
 		if !emit() {
 			return nil

@@ -45,7 +45,7 @@ func TestPlayIntoRun(t *testing.T) {
 		out := make(chan perception.PainAssessment, 16)
 		var wg sync.WaitGroup
 		wg.Go(func() {
-			if err := f.Run(context.Background(), Inputs{sink.faces, sink.voices, sink.postures, sink.events}, out); err != nil {
+			if err := f.Run(context.Background(), Inputs{Faces: sink.faces, Voices: sink.voices, Postures: sink.postures, Events: sink.events}, out); err != nil {
 				t.Error(err)
 			}
 		})

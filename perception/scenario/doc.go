@@ -47,4 +47,6 @@
 //	    posture: {amplitude: 0.45, speed: 0.35, jerk: 0.6, rocking: 0.7, restlessness: 0.6, guarding: 0.6, breathing: 26}
 //	    events:
 //	      - {at: 5s, kind: keyword, text: ouch}   # keyword, touch, left, arrived
+//	answers:                      # recorded answers to the robot's questions, in order
+//	  - {question: rating, audio: seven.wav}  # rating, call or any; a path beside the file
 package scenario

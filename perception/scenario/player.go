@@ -5,6 +5,7 @@ import (
 	"image"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -84,6 +85,9 @@ func NewPlayer(s *Scenario) *Player {
 	p.queue = append([]perception.Event{{At: 0, Kind: perception.EventArrived, Person: s.Person.ID, Text: s.Person.Name}}, p.queue...)
 	return p
 }
+
+// Answers are the scenario's recorded answers to the robot's questions.
+func (p *Player) Answers() []Answer { return slices.Clone(p.s.Answers) }
 
 // Comforted tells the player that the robot began comforting the person at
 // scenario time at. A phase marked `until: comfort` ends its reaction time

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -36,7 +37,23 @@ type Scenario struct {
 	VoiceHop    time.Duration // voice analysis hop
 	Noise       float64       // SD of the noise on present AUs' intensities (×3, in degrees, on head pose)
 	Phases      []Phase
+	// Answers are recorded answers the person gives to the robot's
+	// questions, in order: the first question asked gets the first.
+	Answers []Answer
 }
+
+// Answer is a recording of a spoken answer (a WAV file) to a question the
+// robot asks: "rating" ("How much does it hurt?"), "call" ("Shall I call
+// someone?") or "any" (whichever comes next).
+type Answer struct {
+	Question string `yaml:"question"`
+	// Audio is the WAV file's path; a relative path is read from the
+	// scenario file's folder.
+	Audio string `yaml:"audio"`
+}
+
+// AnswerQuestions are the values Answer.Question takes.
+var AnswerQuestions = []string{"rating", "call", "any"}
 
 // Person is who the scenario plays.
 type Person struct {
@@ -147,6 +164,7 @@ type file struct {
 	VoiceHop    time.Duration `yaml:"voice_hop"`
 	Noise       float64       `yaml:"noise"`
 	Phases      []Phase       `yaml:"phases"`
+	Answers     []Answer      `yaml:"answers"`
 }
 
 // Names lists the built-in scenarios.
@@ -204,7 +222,12 @@ func Parse(source string, data []byte) (*Scenario, error) {
 	s := &Scenario{
 		Name: f.Name, Description: f.Description, Person: f.Person,
 		FaceRate: f.FaceRate, PostureRate: f.PostureRate, VoiceHop: f.VoiceHop, Noise: f.Noise,
-		Phases: f.Phases,
+		Phases: f.Phases, Answers: f.Answers,
+	}
+	for i := range s.Answers {
+		if a := &s.Answers[i]; !filepath.IsAbs(a.Audio) {
+			a.Audio = filepath.Join(filepath.Dir(source), a.Audio)
+		}
 	}
 	if s.Name == "" {
 		s.Name = strings.TrimSuffix(filepath.Base(source), ".yaml")
@@ -296,6 +319,15 @@ func (f *file) validate() error {
 	}
 	if len(f.Phases) == 0 {
 		return bad("at least one phase is needed", "phases")
+	}
+	for i, a := range f.Answers {
+		if !slices.Contains(AnswerQuestions, a.Question) {
+			return bad(fmt.Sprintf("%q is not one of %s", a.Question, strings.Join(AnswerQuestions, ", ")),
+				"answers", fmt.Sprint(i), "question")
+		}
+		if strings.TrimSpace(a.Audio) == "" {
+			return bad("names no WAV file", "answers", fmt.Sprint(i), "audio")
+		}
 	}
 	for i, p := range f.Phases {
 		at := func(field ...string) []string { return append([]string{"phases", fmt.Sprint(i)}, field...) }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -376,4 +377,28 @@ func speed(t *testing.T, x float64) *sessiontime.Clock {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// Recorded answers are read in order, their paths beside the file, and a
+// bad one names its line.
+func TestScenarioAnswers(t *testing.T) {
+	const doc = `
+phases:
+  - {name: calm, duration: 10s}
+answers:
+  - {question: rating, audio: seven.wav}
+  - {question: call, audio: /abs/yes.wav}
+`
+	s, err := Parse("/data/run/ask.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Answer{{Question: "rating", Audio: "/data/run/seven.wav"}, {Question: "call", Audio: "/abs/yes.wav"}}
+	if got := NewPlayer(s).Answers(); !reflect.DeepEqual(got, want) {
+		t.Errorf("answers %+v, want %+v", got, want)
+	}
+	_, err = Parse("ask.yaml", []byte(doc+"  - {question: where, audio: knee.wav}\n"))
+	if err == nil || !strings.Contains(err.Error(), "line 7: answers.2.question") {
+		t.Errorf("a question the robot does not ask: %v", err)
+	}
 }

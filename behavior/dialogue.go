@@ -1,0 +1,353 @@
+package behavior
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception/selfreport"
+)
+
+// The self-report dialogue. Self-report is the reference standard of pain
+// assessment, and clinicians ask for a number from 0 to 10 (Hjermstad et
+// al., J Pain Symptom Manage 2011); so when concern rises, or the care
+// plan's check-in is due, the robot asks "How much does it hurt, from zero
+// to ten?" and listens. After a lone call for help it asks "Shall I call
+// someone?" and acts on the answer. A question that gets no answer, or an
+// unclear one, is asked once more and then let be: the robot never nags.
+//
+// The engine does not hear: it emits a Listen output, the wiring feeds the
+// microphone (or the head-gesture detector) to a recogniser for the window,
+// and the answer comes back as an Answered input. Without wiring the
+// question times out (SelfReportPolicy.Wait) and is let be all the same.
+
+// Question is what the robot asked.
+type Question string
+
+const (
+	// QuestionRating asks for a 0–10 rating ("How much does it hurt?").
+	QuestionRating Question = "rating"
+	// QuestionCall asks "Shall I call someone?" after a lone call for help.
+	QuestionCall Question = "call"
+)
+
+// AnswerMode is how an answer is given.
+type AnswerMode string
+
+const (
+	ByVoice AnswerMode = "voice" // spoken, heard by a grammar recogniser
+	ByNod   AnswerMode = "nod"   // a nod for yes, a head-shake for no
+)
+
+// callQuestion is the question's words in the alert's reason.
+const callQuestion = "Shall I call someone?"
+
+// Listen tells the wiring to listen for the answer to a question: from the
+// end of the question's speech, for Window, by voice (a recogniser listening
+// for Kind) or by nod. The wiring answers with exactly one Answered input,
+// unclear when nothing was understood.
+type Listen struct {
+	At       time.Duration
+	Question Question
+	Kind     selfreport.Kind
+	By       AnswerMode
+	Window   time.Duration
+	Attempt  int        // 1 for the first asking, 2 for the repeat
+	Intent   IntentKind // the question's intent: its speech ending opens the window
+}
+
+// Answered is the answer to a question, as an input: the Reply the wiring's
+// recogniser understood (Reply.Clear false when nothing was), or for a nod
+// a Reply whose Answer is yes (nod) or no (head-shake).
+type Answered struct {
+	At       time.Duration // when the answer was given (its end), not when it was understood
+	Question Question
+	By       AnswerMode
+	Reply    selfreport.Reply
+	// Err says why the recogniser failed, if it did; the answer then
+	// counts as unclear.
+	Err string
+}
+
+func (*Answered) input() {}
+
+// AnswerInput wraps an answer.
+func AnswerInput(a Answered) Input { return &a }
+
+// Outcome is what became of one question or answer.
+type Outcome string
+
+const (
+	OutcomeAsked    Outcome = "asked"     // the question was put
+	OutcomeAnswered Outcome = "answered"  // a clear answer, acted on
+	OutcomeUnclear  Outcome = "unclear"   // something heard, not understood
+	OutcomeNone     Outcome = "no_answer" // nothing heard within the wait
+	OutcomeLetBe    Outcome = "let_be"    // asked twice, no clear answer: the robot stops asking
+	OutcomeLate     Outcome = "late"      // an answer when no question was open
+)
+
+// Reported is the record of one step of the dialogue: a question put, or an
+// answer (clear or not), for the journal, the console and fusion (a clear
+// rating is the strongest pain cue).
+type Reported struct {
+	At       time.Duration
+	Question Question
+	By       AnswerMode
+	Attempt  int
+	Outcome  Outcome
+	Person   string
+	// Reply is what was understood (Heard, Rating, Answer, Places,
+	// Confidence); for OutcomeAsked it is empty with Rating NoRating.
+	Reply selfreport.Reply
+	Err   string
+}
+
+// Rating returns the 0–10 rating the person gave, if this is one.
+func (r Reported) Rating() (selfreport.Rating, bool) {
+	if r.Outcome == OutcomeAnswered && r.Question == QuestionRating && r.Reply.Rating.Valid() {
+		return r.Reply.Rating, true
+	}
+	return selfreport.NoRating, false
+}
+
+// dialogue is the engine's one open question, and when ratings were asked.
+// The engine owns it; only its step goroutine touches it.
+type dialogue struct {
+	open     bool
+	q        Question
+	by       AnswerMode
+	attempt  int
+	askedAt  time.Duration
+	deadline time.Duration // the wiring's answer is overdue after this
+
+	rated     bool          // a rating question was ever put
+	lastRated time.Duration // when the last rating question was first put
+
+	// The question last let be, and until when its answer was awaited: a
+	// recogniser that finishes after the wait (a slow machine, a run
+	// faster than real time) still delivers an answer given in time.
+	lapsed      Question
+	lapsedUntil time.Duration
+}
+
+// answersByVoice says whether the persona's language has an answer model.
+func (c Config) answersByVoice() bool {
+	lang := c.Speech.Lang
+	if lang == "" {
+		lang = c.SelfReport.Lang
+	}
+	if lang == "" {
+		lang = "en"
+	}
+	base, _, _ := strings.Cut(strings.ToLower(lang), "-")
+	for _, l := range c.SelfReport.VoiceLangs {
+		if strings.EqualFold(l, base) || strings.EqualFold(l, lang) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayAskRating says whether a rating question may be put now: asking is on,
+// nobody has opted out, paused, hushed or been told of an urgent alert,
+// no question is open and the last rating question is MinInterval ago.
+func (e *Engine) mayAskRating() bool {
+	p := e.cfg.SelfReport
+	if !p.Ask || e.cfg.Condition.PresenceOnly || !e.cfg.Condition.ComfortSpeech {
+		return false
+	}
+	switch e.State() {
+	case StateEngaging, StateAttending, StateConcerned, StateComforting:
+	case StateAlerting:
+		if e.alertLevel == AlertUrgent {
+			return false // help is on the way; questions wait for the carer
+		}
+	default:
+		return false // asleep, idle, paused, opted out, faulty
+	}
+	if e.now < e.hushUntil || e.dlg.open {
+		return false
+	}
+	return !e.dlg.rated || e.now-e.dlg.lastRated >= p.MinInterval
+}
+
+// askRating puts the rating question if it may; it reports whether it did.
+func (e *Engine) askRating(reason string) bool {
+	if !e.mayAskRating() || !e.speech.allow(e.now) {
+		return false
+	}
+	e.dlg.rated, e.dlg.lastRated = true, e.now
+	e.ask(QuestionRating, 1, reason)
+	return true
+}
+
+// ask puts a question (first time or repeat) and tells the wiring to listen.
+func (e *Engine) ask(q Question, attempt int, reason string) {
+	if e.now < e.hushUntil {
+		return // asked for quiet: nothing is asked, so nothing is listened for
+	}
+	by := ByVoice
+	if !e.cfg.answersByVoice() {
+		by = ByNod
+	}
+	p := e.cfg.SelfReport
+	e.dlg.open, e.dlg.q, e.dlg.by, e.dlg.attempt = true, q, by, attempt
+	e.dlg.askedAt, e.dlg.deadline = e.now, e.now+p.Wait
+	// Listen goes first, so the wiring knows the question before the voice
+	// reports it said.
+	e.emit(Output{Listen: &Listen{At: e.now, Question: q, Kind: questionKind(q, by), By: by, Window: p.Window,
+		Attempt: attempt, Intent: questionIntent(q, by)}})
+	e.speech.record(e.now)
+	e.act(e.intent(questionIntent(q, by), ToneGentle, true), reason)
+	e.emit(Output{Reported: &Reported{At: e.now, Question: q, By: by, Attempt: attempt, Outcome: OutcomeAsked,
+		Person: e.person, Reply: selfreport.Reply{Kind: questionKind(q, by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}}})
+}
+
+func questionIntent(q Question, by AnswerMode) IntentKind {
+	switch {
+	case q == QuestionCall && by == ByNod:
+		return IntentOfferCallNod
+	case q == QuestionCall:
+		return IntentOfferCall
+	case by == ByNod:
+		return IntentAskPainNod
+	}
+	return IntentAskRating
+}
+
+// questionKind is the grammar the recogniser listens with. By nod, the
+// rating question becomes "does it hurt?": a yes or a no.
+func questionKind(q Question, by AnswerMode) selfreport.Kind {
+	if q == QuestionRating && by == ByVoice {
+		return selfreport.RatingQuestion
+	}
+	return selfreport.YesNoQuestion
+}
+
+// closeDialogue drops the open question: the person left, opted out, or the
+// robot was paused. An answer that still comes is recorded as late.
+func (e *Engine) closeDialogue() { e.dlg.open, e.dlg.lapsed = false, "" }
+
+// onAnswer handles an answer from the wiring.
+func (e *Engine) onAnswer(a *Answered) {
+	e.advance(a.At)
+	if e.State() == StateOptedOut {
+		return // sensing is off; nothing heard is looked at
+	}
+	rep := Reported{At: e.now, Question: a.Question, By: a.By, Person: e.person, Reply: a.Reply, Err: a.Err}
+	if !e.dlg.open && a.Question == e.dlg.lapsed && a.At <= e.dlg.lapsedUntil && a.Err == "" && a.Reply.Clear() {
+		// Given within the wait, understood after it: the answer stands.
+		e.dlg.open, e.dlg.q, e.dlg.lapsed = true, a.Question, ""
+	}
+	if !e.dlg.open || a.Question != e.dlg.q {
+		rep.Outcome = OutcomeLate
+		e.emit(Output{Reported: &rep})
+		return
+	}
+	rep.Attempt = e.dlg.attempt
+	rep.Reply.Kind = questionKind(e.dlg.q, e.dlg.by)
+	if a.Err != "" || !rep.Reply.Clear() {
+		rep.Outcome = OutcomeUnclear
+		if strings.TrimSpace(rep.Reply.Heard) == "" && a.Err == "" {
+			rep.Outcome = OutcomeNone
+		}
+		e.emit(Output{Reported: &rep})
+		e.askAgain()
+		return
+	}
+	e.dlg.open = false
+	rep.Outcome = OutcomeAnswered
+	e.emit(Output{Reported: &rep})
+	switch a.Question {
+	case QuestionCall:
+		e.answerCall(a.Reply)
+	case QuestionRating:
+		// The rating reaches behaviour through fusion (the wiring hands the
+		// Reported to it), which acts on the higher of what the person says
+		// and what is seen; a "yes, it hurts" nod carries no number.
+	}
+}
+
+// dialogueDue runs the dialogue's timers: an overdue answer counts as none,
+// and the care plan's check-in asks for a rating when it is due.
+func (e *Engine) dialogueDue() {
+	if e.dlg.open && e.now >= e.dlg.deadline {
+		if e.dlg.attempt < 2 && e.mayRepeat() && !e.speech.allow(e.now) {
+			return // the repeat waits for a gap in the robot's speech
+		}
+		e.emit(Output{Reported: &Reported{At: e.now, Question: e.dlg.q, By: e.dlg.by, Attempt: e.dlg.attempt,
+			Outcome: OutcomeNone, Person: e.person,
+			Reply: selfreport.Reply{Kind: questionKind(e.dlg.q, e.dlg.by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}}})
+		e.askAgain()
+		return
+	}
+	if ci := e.cfg.SelfReport.CheckIn; ci > 0 && e.present.on {
+		// The first check-in is due CheckIn after the person came; then
+		// CheckIn after the last rating question, however it was put.
+		from := e.present.since
+		if e.dlg.rated && e.dlg.lastRated > from {
+			from = e.dlg.lastRated
+		}
+		if e.now-from >= ci {
+			e.askRating(fmt.Sprintf("check-in due every %v", ci))
+		}
+	}
+}
+
+// askAgain repeats the open question once; after the repeat it lets it be.
+func (e *Engine) askAgain() {
+	d := e.dlg
+	if d.attempt >= 2 || !e.mayRepeat() {
+		e.dlg.open = false
+		e.dlg.lapsed, e.dlg.lapsedUntil = d.q, d.deadline
+		e.emit(Output{Reported: &Reported{At: e.now, Question: d.q, By: d.by, Attempt: d.attempt,
+			Outcome: OutcomeLetBe, Person: e.person,
+			Reply: selfreport.Reply{Kind: questionKind(d.q, d.by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}}})
+		return
+	}
+	e.ask(d.q, d.attempt+1, "no clear answer: asking once more")
+}
+
+// mayRepeat says whether the open question may still be put again: the
+// state still has a person to ask and nobody asked for quiet.
+func (e *Engine) mayRepeat() bool {
+	switch e.State() {
+	case StateEngaging, StateAttending, StateConcerned, StateComforting, StateAlerting:
+	default:
+		return false
+	}
+	if e.dlg.q == QuestionRating && e.State() == StateAlerting && e.alertLevel == AlertUrgent {
+		return false
+	}
+	return e.now >= e.hushUntil
+}
+
+// answerCall acts on the answer to "Shall I call someone?". Yes is the
+// second cue a lone call for help waits for: the carer is paged urgently,
+// and the alert says what was asked and answered. No settles the call as
+// today's path without a second cue does, at warning level: a carer is
+// still told, because only an explicit opt-out silences an alert.
+func (e *Engine) answerCall(r selfreport.Reply) {
+	word := e.helpWord
+	if word == "" {
+		word = "help"
+	}
+	said := fmt.Sprintf("answered %q to %q", r.Answer, callQuestion)
+	if r.Heard != "" && r.Heard != string(r.Answer) {
+		said = fmt.Sprintf("answered %q (%q) to %q", r.Answer, r.Heard, callQuestion)
+	}
+	if e.dlg.by == ByNod {
+		gesture := map[selfreport.Answer]string{selfreport.Yes: "nodded", selfreport.No: "shook their head"}[r.Answer]
+		said = fmt.Sprintf("%s (%s) to %q", gesture, r.Answer, callQuestion)
+	}
+	e.help, e.helpAlert = false, true
+	switch r.Answer {
+	case selfreport.Yes:
+		e.escalate(AlertUrgent, fmt.Sprintf("asked for help (%q), %s", word, said))
+	case selfreport.No:
+		if e.alertLevel.rank() >= AlertWarning.rank() {
+			return // the carer has been told already
+		}
+		e.escalate(AlertWarning, fmt.Sprintf("asked for help (%q) once, %s", word, said))
+	}
+}
