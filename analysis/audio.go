@@ -1,4 +1,4 @@
-package main
+package analysis
 
 import (
 	"bufio"
@@ -47,21 +47,21 @@ func analyzeAudio(ctx context.Context, path string, limit time.Duration) (*audio
 		opts.Keywords = spotter
 	}
 	samples := audio.Samples
-	clf, err := openClipClassifier()
+	clf, err := OpenClipClassifier()
 	if err != nil {
 		return nil, nil, fmt.Errorf("audio: %w", err)
 	}
 	defer clf.Close()
-	events := clf.start(ctx, samples)
+	events := clf.Start(ctx, samples)
 	res, err := voice.AnalyzeSamples(ctx, samples, opts)
 	ws, ev, everr := events()
 	if err = errors.Join(err, everr); err != nil {
 		return nil, nil, fmt.Errorf("audio: %s: %w", path, err)
 	}
-	clf.labelHops(res, ws)
+	clf.LabelHops(res, ws)
 	sum := summarizeAudio(path, audio.Duration(), res)
 	if sum.Vocalisation.Class != string(perception.VocalSilence) {
-		v, scores := clf.classify(res.Hops, ev)
+		v, scores := clf.Classify(res.Hops, ev)
 		sum.Vocalisation = vocalisationBlock{Class: string(v.Class), Distress: round3(v.Distress), Scores: map[string]float64{}}
 		for c, p := range scores {
 			sum.Vocalisation.Scores[string(c)] = round3(p)
@@ -74,14 +74,14 @@ func analyzeAudio(ctx context.Context, path string, limit time.Duration) (*audio
 	return sum, res.Obs, nil
 }
 
-// voiceCSVHeader is the contract's per-hop voice CSV header.
-const voiceCSVHeader = "time_s,voiced,f0_hz,intensity_db,hnr_db,vocalisation,distress,keyword"
+// VoiceCSVHeader is the contract's per-hop voice CSV header.
+const VoiceCSVHeader = "time_s,voiced,f0_hz,intensity_db,hnr_db,vocalisation,distress,keyword"
 
 // writeVoiceCSV writes one row per 10 ms hop; F0 and HNR are empty when the
 // hop is unvoiced.
 func writeVoiceCSV(out io.Writer, obs []perception.VoiceObs) error {
 	w := bufio.NewWriter(out)
-	fmt.Fprintln(w, voiceCSVHeader)
+	fmt.Fprintln(w, VoiceCSVHeader)
 	for _, o := range obs {
 		voiced, f0, hnr := "0", "", ""
 		if o.Voiced {
@@ -96,7 +96,7 @@ func writeVoiceCSV(out io.Writer, obs []perception.VoiceObs) error {
 }
 
 // summarizeAudio fills the contract's audio block from the per-hop
-// analysis (hop classes from the running classifier, see labelHops). The
+// analysis (hop classes from the running classifier, see LabelHops). The
 // file's vocalisation here is its most frequent non-silent hop class, with the 90th percentile of their distress (so a short scream
 // in a long file still shows while one odd hop does not); analyzeAudio
 // then replaces it by the whole-clip combiner's answer unless the file is

@@ -1,4 +1,4 @@
-package main
+package analysis
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kindred-hri/kindred/internal/badinput"
 	"github.com/kindred-hri/kindred/perception/voice/wav"
 )
 
@@ -27,7 +28,7 @@ func updateGolden() bool {
 	return f != nil && f.Value.String() == "true"
 }
 
-const voiceGoldenDir = "../../testdata/voice"
+const voiceGoldenDir = "../testdata/voice"
 
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
@@ -60,7 +61,7 @@ func TestAnalyzeAudioGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	csv := buf.Bytes()
-	if first, _, _ := strings.Cut(string(csv), "\n"); first != voiceCSVHeader {
+	if first, _, _ := strings.Cut(string(csv), "\n"); first != VoiceCSVHeader {
 		t.Fatalf("header %q", first)
 	}
 	if rows := strings.Count(string(csv), "\n") - 1; rows != len(obs) || rows != int(sum.DurationS*100) {
@@ -86,7 +87,7 @@ func TestAnalyzeAudioBadInput(t *testing.T) {
 	}
 	for _, path := range []string{corrupt, filepath.Join(dir, "missing.wav")} {
 		_, _, err := analyzeAudio(t.Context(), path, wav.DefaultMaxDuration)
-		var ue *usageError
+		var ue *badinput.Error
 		if !errors.As(err, &ue) {
 			t.Errorf("%s: %v, want a usage error (exit 2)", path, err)
 			continue
@@ -102,7 +103,7 @@ func TestAnalyzeAudioBadInput(t *testing.T) {
 // "go forward ten meters"), gives a null self_report and answer.
 func TestAnalyzeAudioSelfReportOnlyFromAnswers(t *testing.T) {
 	for _, f := range []string{"vosk__test.wav", "pocketsphinx__goforward.wav"} {
-		p := filepath.Join("../../../shared/devset/speech", f)
+		p := filepath.Join("../../shared/devset/speech", f)
 		if _, err := os.Stat(p); err != nil {
 			t.Skip("dev set absent")
 		}

@@ -17,6 +17,8 @@ import (
 
 	"github.com/kindred-hri/kindred/perception/face/dlib"
 	"github.com/kindred-hri/kindred/perception/face/testmedia"
+
+	"github.com/kindred-hri/kindred/analysis"
 )
 
 // The face goldens live in the repository's testdata/face; regenerate them
@@ -100,7 +102,7 @@ func TestAnalyzeVideoCSVGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(got)), "\n")
-	if lines[0] != analyzeHeader {
+	if lines[0] != analysis.FrameCSVHeader {
 		t.Fatalf("header %q, want the contract's", lines[0])
 	}
 	if len(lines) != 3 {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/kindred-hri/kindred/analysis"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/eval"
 	"github.com/kindred-hri/kindred/perception/soundevents"
@@ -102,7 +103,7 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 	case err != nil:
 		return badInput("%v", err)
 	}
-	clf, err := openClipClassifier()
+	clf, err := analysis.OpenClipClassifier()
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}
@@ -174,7 +175,7 @@ type clipRecord struct {
 
 // measureClip decodes one clip and analyses it as `kindred analyze
 // --audio` does (without keywords, which do not change the class).
-func measureClip(ctx context.Context, clf *clipClassifier, c eval.Clip, path string) (clipRecord, error) {
+func measureClip(ctx context.Context, clf *analysis.ClipClassifier, c eval.Clip, path string) (clipRecord, error) {
 	r := clipRecord{Clip: c}
 	audio, err := wav.DecodeFile(path)
 	switch {
@@ -184,18 +185,17 @@ func measureClip(ctx context.Context, clf *clipClassifier, c eval.Clip, path str
 		return r, fmt.Errorf("eval: %w", err)
 	}
 	samples := audio.Mono16k()
-	events := clf.start(ctx, samples)
+	events := clf.Start(ctx, samples)
 	res, err := voice.AnalyzeSamples(ctx, samples, voice.DefaultOpts())
 	ws, ev, everr := events()
 	if err = errors.Join(err, everr); err != nil {
 		return r, fmt.Errorf("eval: %s: %w", path, err)
 	}
-	clf.labelHops(res, ws)
-	sum := summarizeAudio(path, audio.Duration(), res)
-	r.Hops = perception.Vocalisation{Class: perception.VocalClass(sum.Vocalisation.Class), Distress: meanSoundingDistress(res.Obs)}
+	clf.LabelHops(res, ws)
+	r.Hops = perception.Vocalisation{Class: analysis.HopsClass(res), Distress: meanSoundingDistress(res.Obs)}
 	r.Analyze = r.Hops
 	if r.Hops.Class != perception.VocalSilence {
-		r.Analyze, _ = clf.classify(res.Hops, ev)
+		r.Analyze, _ = clf.Classify(res.Hops, ev)
 	}
 	r.Acoustic = voice.ClipFeatures(res.Hops)
 	r.Events = ev
@@ -456,7 +456,7 @@ func samplesOf(recs []clipRecord) []vocalisation.Sample {
 // per fold, the combiner fitted on the other folds' clips judges the
 // held-out clips window by window (vocalisation.LabelHops), each clip
 // summarised as its most frequent sounding class and mean distress.
-func crossValidate(recs []clipRecord, dir string, clf *clipClassifier) (*vocalisation.Card, error) {
+func crossValidate(recs []clipRecord, dir string, clf *analysis.ClipClassifier) (*vocalisation.Card, error) {
 	samples := samplesOf(recs)
 	card := &vocalisation.Card{Data: dir, Clips: map[string]int{}, Folds: combinerFolds, Figures: map[string]vocalisation.Figure{}}
 	for _, r := range recs {
@@ -481,7 +481,7 @@ func crossValidate(recs []clipRecord, dir string, clf *clipClassifier) (*vocalis
 	return card, nil
 }
 
-func crossValidateRunning(recs []clipRecord, samples []vocalisation.Sample, clf *clipClassifier) (*eval.Confusion, error) {
+func crossValidateRunning(recs []clipRecord, samples []vocalisation.Sample, clf *analysis.ClipClassifier) (*eval.Confusion, error) {
 	speakers := make([]string, len(samples))
 	for i, s := range samples {
 		speakers[i] = s.Speaker
@@ -503,7 +503,7 @@ func crossValidateRunning(recs []clipRecord, samples []vocalisation.Sample, clf 
 			if fold[r.Speaker] != f {
 				continue
 			}
-			labels := vocalisation.LabelHops(m, clf.cm, r.hops, r.windows)
+			labels := vocalisation.LabelHops(m, clf.ClassMap(), r.hops, r.windows)
 			obs := make([]perception.VoiceObs, len(labels))
 			counts := map[perception.VocalClass]int{}
 			for i, l := range labels {

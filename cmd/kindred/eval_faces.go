@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/kindred-hri/kindred/analysis"
 	"github.com/kindred-hri/kindred/perception/eval"
 )
 
@@ -33,16 +34,12 @@ func evalFaces(ctx context.Context, dir string, labels []eval.FaceLabel, backend
 	files := eval.Files(labels)
 	for _, file := range files {
 		path := filepath.Join(dir, filepath.FromSlash(file))
-		hooks, err := newFrameHooks(nil)
+		rows, _, err := analysis.AnalyzeVideo(ctx, path, analysis.DefaultDetectEvery, backend)
 		if err != nil {
-			return nil, fmt.Errorf("eval: %w", err)
-		}
-		var res analysis
-		if err := analyzeVideo(ctx, path, defaultDetectEvery, backend, nil, hooks, &res, io.Discard); err != nil {
 			return nil, err
 		}
-		for i := range res.series {
-			r := &res.series[i]
+		for i := range rows {
+			r := &rows[i]
 			label := eval.LabelAt(labels, file, r.At)
 			if label == "" {
 				continue

@@ -16,6 +16,7 @@ import (
 	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/companion"
 	"github.com/kindred-hri/kindred/console"
+	"github.com/kindred-hri/kindred/internal/staged"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/journal/fleet"
 	"github.com/kindred-hri/kindred/mimicry"
@@ -559,9 +560,9 @@ func writeSummary(path string, comp *companion.Companion, lim *robot.Limiter, sc
 		return err
 	}
 	// The summary holds a person's pain figures: for the user alone.
-	var out outputs
-	defer out.discard()
-	if err := errors.Join(out.writeFile(path, append(data, '\n')), out.commit()); err != nil {
+	var out staged.Outputs
+	defer out.Discard()
+	if err := errors.Join(out.WriteFile(path, append(data, '\n')), out.Commit()); err != nil {
 		return fmt.Errorf("summary: %s: %w", path, err)
 	}
 	return nil

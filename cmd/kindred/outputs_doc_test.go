@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/kindred-hri/kindred/analysis"
+
 	"fmt"
 	"os"
 	"reflect"
@@ -139,8 +141,8 @@ func readOutputsDoc(t *testing.T) map[string][]string {
 func TestOutputsDocMatchesCSVHeaders(t *testing.T) {
 	tables := readOutputsDoc(t)
 	for _, c := range []struct{ section, header string }{
-		{"Per-frame CSV", analyzeHeader},
-		{"Voice CSV", voiceCSVHeader},
+		{"Per-frame CSV", analysis.FrameCSVHeader},
+		{"Voice CSV", analysis.VoiceCSVHeader},
 	} {
 		if err := sameColumns(docSection(t, tables, c.section), strings.Split(c.header, ",")); err != nil {
 			t.Errorf("%s, %q table: %v", outputsDoc, c.section, err)
@@ -150,8 +152,7 @@ func TestOutputsDocMatchesCSVHeaders(t *testing.T) {
 
 func TestOutputsDocMatchesSummaryFields(t *testing.T) {
 	tables := readOutputsDoc(t)
-	var a analysis
-	analyzeFields := jsonFields(reflect.TypeOf(a.summary()), "")
+	analyzeFields := jsonFields(reflect.TypeFor[analysis.Summary](), "")
 	for _, c := range []struct {
 		section string
 		written []string
@@ -168,7 +169,7 @@ func TestOutputsDocMatchesSummaryFields(t *testing.T) {
 // The comparisons above must catch a column or field added without a row,
 // one documented out of place, and a row left behind.
 func TestOutputsDocCheckCatchesDrift(t *testing.T) {
-	doc := strings.Split(analyzeHeader, ",")
+	doc := strings.Split(analysis.FrameCSVHeader, ",")
 	type withExtra struct {
 		runSummary
 		Extra int `json:"new_field"`
