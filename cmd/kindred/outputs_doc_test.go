@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kindred-hri/kindred/companion"
 )
 
 // docs/OUTPUTS.md describes every column and summary field; these tests keep
@@ -158,7 +160,7 @@ func TestOutputsDocMatchesSummaryFields(t *testing.T) {
 		written []string
 	}{
 		{"`kindred analyze --summary`", analyzeFields},
-		{"`kindred run --summary", jsonFields(reflect.TypeFor[runSummary](), "")},
+		{"`kindred run --summary", jsonFields(reflect.TypeFor[companion.Summary](), "")},
 	} {
 		if err := sameFields(docSection(t, tables, c.section), c.written); err != nil {
 			t.Errorf("%s, %q table: %v", outputsDoc, c.section, err)
@@ -171,7 +173,7 @@ func TestOutputsDocMatchesSummaryFields(t *testing.T) {
 func TestOutputsDocCheckCatchesDrift(t *testing.T) {
 	doc := strings.Split(analysis.FrameCSVHeader, ",")
 	type withExtra struct {
-		runSummary
+		companion.Summary
 		Extra int `json:"new_field"`
 	}
 	swapped := slices.Clone(doc)
@@ -184,7 +186,7 @@ func TestOutputsDocCheckCatchesDrift(t *testing.T) {
 		{"csv column added", sameColumns(doc, append(slices.Clone(doc), "new_col")), "new_col"},
 		{"csv column order", sameColumns(swapped, doc), "face_id"},
 		{"csv column removed", sameColumns(append(slices.Clone(doc), "old_col"), doc), "old_col"},
-		{"summary field added", sameFields(jsonFields(reflect.TypeFor[runSummary](), ""), jsonFields(reflect.TypeFor[withExtra](), "")), "new_field"},
+		{"summary field added", sameFields(jsonFields(reflect.TypeFor[companion.Summary](), ""), jsonFields(reflect.TypeFor[withExtra](), "")), "new_field"},
 		{"summary field removed", sameFields([]string{"a", "gone"}, []string{"a"}), "gone"},
 	}
 	for _, c := range cases {
