@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kindred-hri/kindred/companion"
 	"github.com/kindred-hri/kindred/devices"
 	"github.com/kindred-hri/kindred/internal/staged"
 	"github.com/kindred-hri/kindred/models"
@@ -22,7 +23,6 @@ import (
 	"github.com/kindred-hri/kindred/perception/camera"
 	"github.com/kindred-hri/kindred/perception/face"
 	"github.com/kindred-hri/kindred/perception/fusion"
-	"github.com/kindred-hri/kindred/perception/posture"
 	"golang.org/x/sync/semaphore"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -258,11 +258,12 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, backend dev
 		faces := pipe.Process(f)
 		var feat face.Features
 		d.release()
-		if len(faces) > 0 {
-			row.Face = &faces[0] // the largest face: the person the robot attends to
+		attended, moved := hooks.attend.Read(f, faces) // as the live robot reads a frame
+		if attended != nil {
+			row.Face = attended
 			feat = pipe.Features()[0]
 		}
-		row.Posture = hooks.postureFor(f, row.Face)
+		row.Posture = &moved
 		res.series = append(res.series, row)
 		feats = append(feats, feat)
 		v.Frames++
@@ -499,11 +500,18 @@ func writeRow(w *bufio.Writer, r *FrameRow) {
 }
 
 // frameHooks is the seam between the face analysis and the other stages that
-// fill a frame's row: movement (perception/posture) and the fused
+// fill a frame's row: the attended face and its movement
+// (companion.Attention, as the live robot reads a frame) and the fused
 // PAINAD-aligned score (perception/fusion, fed the face, the movement and the
 // audio's voice hops up to the frame's time).
+//
+// The fuser is the companion's own stage, driven differently: the live run
+// feeds it through channels and it assesses on the session clock's ticks;
+// here each row needs the score at its own frame's media time, with no
+// clock to tick on, so the fuser is fed and asked synchronously, frame by
+// frame. Two drivers of one stage, not two fusions.
 type frameHooks struct {
-	moves  *posture.Analyzer
+	attend *companion.Attention
 	fuser  *fusion.Fuser
 	voices []perception.VoiceObs
 	next   int // first voice hop not yet fed
@@ -513,7 +521,7 @@ type frameHooks struct {
 }
 
 func newFrameHooks(voices []perception.VoiceObs) (*frameHooks, error) {
-	moves, err := posture.New(posture.DefaultOpts())
+	attend, err := companion.NewAttention()
 	if err != nil {
 		return nil, err
 	}
@@ -521,13 +529,7 @@ func newFrameHooks(voices []perception.VoiceObs) (*frameHooks, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &frameHooks{moves: moves, fuser: fuser, voices: voices}, nil
-}
-
-// postureFor measures movement on the frame, anchored on the attended face.
-func (h *frameHooks) postureFor(f perception.Frame, attended *perception.FaceObs) *perception.PostureObs {
-	p := h.moves.Update(f, attended)
-	return &p
+	return &frameHooks{attend: attend, fuser: fuser, voices: voices}, nil
 }
 
 // painFor feeds fusion what was observed up to at and returns its score, or
