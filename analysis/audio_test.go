@@ -4,47 +4,23 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/kindred-hri/kindred/internal/badinput"
+	"github.com/kindred-hri/kindred/internal/goldenfile"
 	"github.com/kindred-hri/kindred/perception/voice/wav"
 )
 
 // The golden files live in the repository's testdata/voice; regenerate
-// them with `go test ./cmd/kindred -run AnalyzeAudio -update`. The flag is
-// shared with any other golden test of this package.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
-
-func updateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
+// them with `go test ./analysis -run AnalyzeAudio -update`.
 const voiceGoldenDir = "../testdata/voice"
 
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	p := filepath.Join(voiceGoldenDir, name)
-	if updateGolden() {
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; diff it or rerun with -update if the change is intended", name)
-	}
+	goldenfile.Check(t, filepath.Join(voiceGoldenDir, name), got)
 }
 
 func TestAnalyzeAudioGolden(t *testing.T) {

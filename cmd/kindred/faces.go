@@ -22,4 +22,6 @@ func openFacePipelineWith(detectEvery int, b faceBackend, baseline func(track in
 	return devices.OpenFacePipelineWith(detectEvery, b, baseline, distressed)
 }
 
-func openVoice(log io.Writer) (voices.Synthesizer, voices.Player, error) { return devices.OpenVoice(log) }
+func openVoice(log io.Writer) (voices.Synthesizer, voices.Player, error) {
+	return devices.OpenVoice(log)
+}
