@@ -26,7 +26,7 @@ run: build
 
 # The core packages, built and tested without cgo: the runtime must not
 # need a native library (companion/nocgo_test.go guards its imports).
-CORE := ./companion ./sessiontime ./behavior ./mimicry ./journal ./perception/fusion ./perception/scenario ./robot
+CORE := ./companion ./sessiontime ./behavior ./mimicry ./journal ./journal/replay ./perception/fusion ./perception/scenario ./robot ./internal/badinput ./internal/staged
 
 # Tests run with a private PulseAudio null sink so audio loopback tests are
 # real; the sink is stopped afterwards.

@@ -137,23 +137,50 @@ func (c *Companion) watchVideo(ctx context.Context, in Live, src face.FrameSourc
 		return nil
 	}
 	defer closeFace()
-	moves, err := posture.New(posture.DefaultOpts())
+	attend, err := NewAttention()
 	if err != nil {
 		return err
 	}
 	tee := &lastFrame{src: src}
 	err = pipe.Run(ctx, tee, func(faces []perception.FaceObs) {
-		var attended *perception.FaceObs
-		if len(faces) > 0 {
-			attended = &faces[0]
-			c.Face(faces[0])
+		attended, moved := attend.Read(tee.frame, faces)
+		if attended != nil {
+			c.Face(*attended)
 		}
-		c.Posture(moves.Update(tee.frame, attended))
+		c.Posture(moved)
 	}, events)
 	if err != nil && ctx.Err() == nil {
 		c.noteFault("video", err)
 	}
 	return nil
+}
+
+// Attention reads one frame's faces as the companion attends to them: the
+// first face (the face pipeline puts the largest first) is the person in
+// front of the robot, and movement is measured on the frame anchored on
+// that face. The live run and `kindred analyze` both read frames through
+// it, one paced by the session clock and one as fast as the file decodes.
+type Attention struct {
+	moves *posture.Analyzer
+}
+
+// NewAttention starts a recording's or a run's movement analysis.
+func NewAttention() (*Attention, error) {
+	moves, err := posture.New(posture.DefaultOpts())
+	if err != nil {
+		return nil, err
+	}
+	return &Attention{moves: moves}, nil
+}
+
+// Read returns the attended face among faces (nil when there is none; it
+// points into faces) and the movement on f anchored on it.
+func (a *Attention) Read(f perception.Frame, faces []perception.FaceObs) (*perception.FaceObs, perception.PostureObs) {
+	var attended *perception.FaceObs
+	if len(faces) > 0 {
+		attended = &faces[0]
+	}
+	return attended, a.moves.Update(f, attended)
 }
 
 // listen runs voice analysis (and keyword spotting, when the stage has it)

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -17,11 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kindred-hri/kindred/internal/goldenfile"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/robot"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var t0 = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 
@@ -241,21 +239,9 @@ func TestExportRoundTripAndGolden(t *testing.T) {
 		if err := j.Export(context.Background(), s.ID, f, &buf); err != nil {
 			t.Fatal(err)
 		}
-		golden := filepath.Join("testdata", "export."+string(f))
-		if *update {
-			os.MkdirAll("testdata", 0o755)
-			if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatalf("%v (run go test -update)", err)
-		}
-		if !bytes.Equal(buf.Bytes(), want) {
-			t.Errorf("%s export differs from %s:\n%s", f, golden, buf.Bytes())
-		}
+		goldenfile.Check(t, filepath.Join("testdata", "export."+string(f)), buf.Bytes())
 		var back []Record
+		var err error
 		if f == FormatCSV {
 			back, err = ReadCSV(&buf)
 		} else {

@@ -1,10 +1,7 @@
 package mimicry
 
 import (
-	"bytes"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,9 +10,9 @@ import (
 	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/robot"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+	"github.com/kindred-hri/kindred/internal/goldenfile"
+)
 
 // fullBody is a body with every joint mimicry drives, with deliberately
 // asymmetric ranges so fraction-of-travel mapping is exercised.
@@ -145,26 +142,7 @@ func btoi(b bool) int {
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(want, []byte(got)) {
-		wl, gl := strings.Split(string(want), "\n"), strings.Split(got, "\n")
-		for i := range min(len(wl), len(gl)) {
-			if wl[i] != gl[i] {
-				t.Fatalf("%s differs at line %d:\nwant %s\ngot  %s\n(run go test -update if the change is intended)", path, i+1, wl[i], gl[i])
-			}
-		}
-		t.Fatalf("%s differs in length: want %d lines, got %d", path, len(wl), len(gl))
-	}
+	goldenfile.Check(t, filepath.Join("testdata", name+".golden"), []byte(got))
 }
 
 // poseAt returns the last sent pose at or before at.

@@ -10,6 +10,10 @@ import (
 	"testing"
 
 	"github.com/kindred-hri/kindred/internal/bench"
+
+	"github.com/kindred-hri/kindred/analysis"
+
+	"github.com/kindred-hri/kindred/internal/staged"
 )
 
 // batchFolder is a lab's folder: two real recordings (the same clip under
@@ -65,7 +69,7 @@ func TestAnalyzeBatchFolderGoesOnPastAFailure(t *testing.T) {
 		t.Errorf("a.csv and b.csv differ for the same clip analysed by two jobs")
 	}
 	lines := strings.Split(strings.TrimSpace(string(a)), "\n")
-	if lines[0] != analyzeHeader {
+	if lines[0] != analysis.FrameCSVHeader {
 		t.Errorf("header %q, want the contract's", lines[0])
 	}
 	var sum struct {
@@ -86,8 +90,8 @@ func TestAnalyzeBatchFolderGoesOnPastAFailure(t *testing.T) {
 		t.Errorf("summary %+v: want a.avi, one frame per CSV row (%d), faces found", sum.Video, len(lines)-1)
 	}
 	for _, name := range listDir(t, out) {
-		if st, err := os.Stat(filepath.Join(out, name)); err != nil || st.Mode().Perm() != outputMode {
-			t.Errorf("%s: mode %v (%v), want %v", name, st.Mode().Perm(), err, os.FileMode(outputMode))
+		if st, err := os.Stat(filepath.Join(out, name)); err != nil || st.Mode().Perm() != staged.Mode {
+			t.Errorf("%s: mode %v (%v), want %v", name, st.Mode().Perm(), err, os.FileMode(staged.Mode))
 		}
 	}
 }

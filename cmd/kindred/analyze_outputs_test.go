@@ -427,19 +427,19 @@ func TestProgressLine(t *testing.T) {
 	for _, s := range steps {
 		b.Reset()
 		now = start.Add(s.at)
-		p.update(s.done)
+		p.Update(s.done)
 		if b.String() != s.want {
 			t.Errorf("at %v frame %d: drew %q, want %q", s.at, s.done, b.String(), s.want)
 		}
 	}
 	b.Reset()
-	p.finish()
+	p.Finish()
 	if b.String() != "\r\x1b[K" {
 		t.Errorf("finish drew %q, want the line cleared", b.String())
 	}
 	var unknown bytes.Buffer
 	q := &progressLine{w: &unknown, what: "analyze cam", now: func() time.Time { return start.Add(2 * time.Second) }, start: start}
-	q.update(50)
+	q.Update(50)
 	if want := "\ranalyze cam: frame 50, 25.0 fps\x1b[K"; unknown.String() != want {
 		t.Errorf("unknown length: drew %q, want %q", unknown.String(), want)
 	}

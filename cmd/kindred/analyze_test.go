@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"image"
 	"image/png"
 	"os"
@@ -17,33 +16,18 @@ import (
 
 	"github.com/kindred-hri/kindred/perception/face/dlib"
 	"github.com/kindred-hri/kindred/perception/face/testmedia"
+
+	"github.com/kindred-hri/kindred/analysis"
+	"github.com/kindred-hri/kindred/internal/goldenfile"
 )
 
 // The face goldens live in the repository's testdata/face; regenerate them
 // with `go test ./cmd/kindred -run AnalyzeVideo -update`.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
-
 const faceGoldenDir = "../../testdata/face"
 
 func faceGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	p := filepath.Join(faceGoldenDir, name)
-	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file:\n got:\n%s\nwant:\n%s", name, got, want)
-	}
+	goldenfile.Check(t, filepath.Join(faceGoldenDir, name), got)
 }
 
 func analyze(t testing.TB, args ...string) (code int, stdout, stderr string) {
@@ -100,7 +84,7 @@ func TestAnalyzeVideoCSVGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(got)), "\n")
-	if lines[0] != analyzeHeader {
+	if lines[0] != analysis.FrameCSVHeader {
 		t.Fatalf("header %q, want the contract's", lines[0])
 	}
 	if len(lines) != 3 {

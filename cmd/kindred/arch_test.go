@@ -11,7 +11,12 @@ import (
 // else is core and must build with CGO_ENABLED=0, so that the logic of the
 // robot can be tested, fuzzed and reasoned about without native code.
 var cgoLeaves = map[string]bool{
-	"cmd/kindred":                   true, // the only place that wires leaves to the core
+	"cmd/kindred":                   true, // wires leaves to the core, with the packages below
+	"analysis":                      true, // offline pipeline: opens the camera, face and sound models
+	"devices":                       true, // opens the face stack and the speech devices
+	"evaluate":                      true, // drives analysis over labelled recordings
+	"doctor":                        true, // opens each device to see that it works
+	"calibration/observe":           true, // watches a person through the camera and face stack
 	"perception/camera":             true,
 	"perception/face/dlib":          true,
 	"perception/face/mesh":          true,

@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/kindred-hri/kindred/analysis"
+	"github.com/kindred-hri/kindred/devices"
 	"github.com/kindred-hri/kindred/internal/bench"
 	"github.com/kindred-hri/kindred/perception/camera"
 	"github.com/kindred-hri/kindred/perception/face"
@@ -76,22 +78,15 @@ func benchDeps(kindred []string, devset string) (bench.Deps, func(), error) {
 			Name:         "dlib HOG + 68 landmarks",
 			Detector:     det,
 			Shrunk:       det.Shrunk,
-			RunScanWidth: firstScanWidth,
+			RunScanWidth: devices.FirstScanWidth,
 			MinFace:      minFace,
 			Landmarker:   lm,
 			Pose:         pose.New(),
 		},
 		OpenVideo: func(path string) (bench.VideoSource, error) { return camera.OpenFile(path, 0) },
 		AnalyzeVideo: func(ctx context.Context, path string) (int, float64, error) {
-			hooks, err := newFrameHooks(nil)
-			if err != nil {
-				return 0, 0, err
-			}
-			var res analysis
-			if err := analyzeVideo(ctx, path, face.DefaultOpts().DetectEvery, defaultFaceBackend, nil, hooks, &res, io.Discard); err != nil {
-				return 0, 0, err
-			}
-			return res.Video.Frames, res.Video.FPS, nil
+			rows, fps, err := analysis.AnalyzeVideo(ctx, path, face.DefaultOpts().DetectEvery, defaultFaceBackend)
+			return len(rows), fps, err
 		},
 		Run:     runInProcess,
 		Kindred: kindred,

@@ -9,9 +9,7 @@ import (
 
 	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/robot"
-	"github.com/kindred-hri/kindred/robot/firmata"
-	"github.com/kindred-hri/kindred/robot/pca9685"
-	"github.com/kindred-hri/kindred/robot/sim"
+	"github.com/kindred-hri/kindred/robot/body"
 )
 
 // cmdCalibrate dispatches: kindred calibrate servos|person|mic [...].
@@ -57,23 +55,22 @@ func calibrateServos(ctx context.Context, e env, args []string) error {
 		}
 		return err
 	}
-	var (
-		body  calibration.PulseWriter
-		op    calibration.Operator
-		close func() error
-	)
-	if prof.Board.Kind == robot.BoardSim {
+	b, err := body.Open(prof)
+	if err != nil {
+		return fmt.Errorf("calibrate servos: %w", err)
+	}
+	pulses, ok := b.Actuator.(calibration.PulseWriter)
+	if !ok {
+		return errors.Join(fmt.Errorf("calibrate servos: %s boards cannot be driven pulse by pulse", prof.Board.Kind), b.Actuator.Halt())
+	}
+	var op calibration.Operator
+	if b.Sim != nil {
 		// The simulated servos follow the profile's own pulses, so the
 		// unattended run finds them again: a check of the procedure.
-		s := sim.New(prof)
-		body, op, close = s, &calibration.SimOperator{Body: s}, s.Halt
+		op = &calibration.SimOperator{Body: b.Sim}
 	} else {
-		hw, err := openServoBoard(ctx, prof)
-		if err != nil {
-			return err
-		}
 		fmt.Fprintln(e.stderr, "Nudge each servo with + - ++ -- (+N -N =N µs); type min, neutral or max when the joint is there; skip keeps a joint; quit stops.")
-		body, op, close = hw, calibration.NewLineOperator(e.stdin, e.stderr), hw.Halt
+		op = calibration.NewLineOperator(e.stdin, e.stderr)
 	}
 	o := calibration.DefaultServoOpts()
 	o.Log = e.stderr
@@ -86,8 +83,8 @@ func calibrateServos(ctx context.Context, e env, args []string) error {
 			o.Joints = append(o.Joints, id)
 		}
 	}
-	cal, err := calibration.CalibrateServos(ctx, prof, body, op, o)
-	if herr := close(); herr != nil {
+	cal, err := calibration.CalibrateServos(ctx, prof, pulses, op, o)
+	if herr := b.Actuator.Halt(); herr != nil {
 		err = errors.Join(err, fmt.Errorf("calibrate servos: halt board: %w", herr))
 	}
 	if err != nil {
@@ -112,32 +109,4 @@ func calibrateServos(ctx context.Context, e env, args []string) error {
 	}
 	fmt.Fprintf(e.stderr, "wrote %s\n", *out)
 	return nil
-}
-
-// servoBoard is a hardware body that calibration can drive pulse by pulse.
-type servoBoard interface {
-	calibration.PulseWriter
-	Halt() error
-}
-
-// openServoBoard connects to the board a hardware profile names.
-func openServoBoard(ctx context.Context, p *robot.Profile) (servoBoard, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	switch p.Board.Kind {
-	case robot.BoardPCA9685:
-		b, err := pca9685.Open(p)
-		if err != nil {
-			return nil, fmt.Errorf("calibrate servos: %w", err)
-		}
-		return b, nil
-	case robot.BoardFirmata:
-		b, err := firmata.Open(p)
-		if err != nil {
-			return nil, fmt.Errorf("calibrate servos: %w", err)
-		}
-		return b, nil
-	}
-	return nil, fmt.Errorf("calibrate servos: no driver for %s boards", p.Board.Kind)
 }

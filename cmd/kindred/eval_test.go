@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/kindred-hri/kindred/perception/vocalisation"
+
+	"github.com/kindred-hri/kindred/evaluate"
 )
 
 func runEval(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -70,7 +72,7 @@ func TestEvalReportsEveryClip(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var rep evalReport
+	var rep evaluate.Report
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("%v in %s", err, stdout)
 	}
@@ -157,7 +159,7 @@ func TestEvalOnDevset(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var rep evalReport
+	var rep evaluate.Report
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +238,7 @@ func TestEvalFacesOnDevset(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
-			var rep struct{ Faces faceReport }
+			var rep struct{ Faces evaluate.FaceReport }
 			if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 				t.Fatal(err)
 			}

@@ -9,6 +9,8 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	"github.com/kindred-hri/kindred/internal/badinput"
 )
 
 // env is what a subcommand may touch of the process: its streams. Keeping it
@@ -73,7 +75,7 @@ func dispatch(ctx context.Context, e env, args []string) int {
 	}
 	fmt.Fprintf(e.stderr, "kindred %s: %v\n", args[0], err)
 	var ue *usageError
-	if errors.As(err, &ue) {
+	if errors.As(err, &ue) || badinput.Is(err) {
 		return 2
 	}
 	return 1
@@ -101,7 +103,8 @@ exit codes:
 `)
 }
 
-// usageError marks bad usage or bad input: exit code 2.
+// usageError marks bad usage or bad input: exit code 2. The packages the
+// commands call mark theirs with badinput.Errorf, which dispatch maps alike.
 type usageError struct{ err error }
 
 func (u *usageError) Error() string { return u.err.Error() }

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"github.com/kindred-hri/kindred/analysis"
+
 	"fmt"
 	"os"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kindred-hri/kindred/companion"
 )
 
 // docs/OUTPUTS.md describes every column and summary field; these tests keep
@@ -139,8 +143,8 @@ func readOutputsDoc(t *testing.T) map[string][]string {
 func TestOutputsDocMatchesCSVHeaders(t *testing.T) {
 	tables := readOutputsDoc(t)
 	for _, c := range []struct{ section, header string }{
-		{"Per-frame CSV", analyzeHeader},
-		{"Voice CSV", voiceCSVHeader},
+		{"Per-frame CSV", analysis.FrameCSVHeader},
+		{"Voice CSV", analysis.VoiceCSVHeader},
 	} {
 		if err := sameColumns(docSection(t, tables, c.section), strings.Split(c.header, ",")); err != nil {
 			t.Errorf("%s, %q table: %v", outputsDoc, c.section, err)
@@ -150,14 +154,13 @@ func TestOutputsDocMatchesCSVHeaders(t *testing.T) {
 
 func TestOutputsDocMatchesSummaryFields(t *testing.T) {
 	tables := readOutputsDoc(t)
-	var a analysis
-	analyzeFields := jsonFields(reflect.TypeOf(a.summary()), "")
+	analyzeFields := jsonFields(reflect.TypeFor[analysis.Summary](), "")
 	for _, c := range []struct {
 		section string
 		written []string
 	}{
 		{"`kindred analyze --summary`", analyzeFields},
-		{"`kindred run --summary", jsonFields(reflect.TypeFor[runSummary](), "")},
+		{"`kindred run --summary", jsonFields(reflect.TypeFor[companion.Summary](), "")},
 	} {
 		if err := sameFields(docSection(t, tables, c.section), c.written); err != nil {
 			t.Errorf("%s, %q table: %v", outputsDoc, c.section, err)
@@ -168,9 +171,9 @@ func TestOutputsDocMatchesSummaryFields(t *testing.T) {
 // The comparisons above must catch a column or field added without a row,
 // one documented out of place, and a row left behind.
 func TestOutputsDocCheckCatchesDrift(t *testing.T) {
-	doc := strings.Split(analyzeHeader, ",")
+	doc := strings.Split(analysis.FrameCSVHeader, ",")
 	type withExtra struct {
-		runSummary
+		companion.Summary
 		Extra int `json:"new_field"`
 	}
 	swapped := slices.Clone(doc)
@@ -183,7 +186,7 @@ func TestOutputsDocCheckCatchesDrift(t *testing.T) {
 		{"csv column added", sameColumns(doc, append(slices.Clone(doc), "new_col")), "new_col"},
 		{"csv column order", sameColumns(swapped, doc), "face_id"},
 		{"csv column removed", sameColumns(append(slices.Clone(doc), "old_col"), doc), "old_col"},
-		{"summary field added", sameFields(jsonFields(reflect.TypeFor[runSummary](), ""), jsonFields(reflect.TypeFor[withExtra](), "")), "new_field"},
+		{"summary field added", sameFields(jsonFields(reflect.TypeFor[companion.Summary](), ""), jsonFields(reflect.TypeFor[withExtra](), "")), "new_field"},
 		{"summary field removed", sameFields([]string{"a", "gone"}, []string{"a"}), "gone"},
 	}
 	for _, c := range cases {

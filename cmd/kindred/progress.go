@@ -41,8 +41,8 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// update notes that done frames are finished.
-func (p *progressLine) update(done int) {
+// Update notes that done frames are finished.
+func (p *progressLine) Update(done int) {
 	if p == nil {
 		return
 	}
@@ -69,8 +69,8 @@ func (p *progressLine) update(done int) {
 	fmt.Fprintf(p.w, "\r%s\x1b[K", line)
 }
 
-// finish clears the line.
-func (p *progressLine) finish() {
+// Finish clears the line.
+func (p *progressLine) Finish() {
 	if p == nil || !p.drawn {
 		return
 	}

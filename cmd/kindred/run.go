@@ -16,6 +16,7 @@ import (
 	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/companion"
 	"github.com/kindred-hri/kindred/console"
+	"github.com/kindred-hri/kindred/internal/staged"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/journal/fleet"
 	"github.com/kindred-hri/kindred/mimicry"
@@ -499,72 +500,18 @@ func pickPersona(cfg runConfig) (voices.Persona, error) {
 	return p, nil
 }
 
-// runSummary is the contract's `kindred run --summary` object, plus what
-// makes the run reproducible.
-type runSummary struct {
-	DurationS     float64           `json:"duration_s"`
-	StatesVisited []string          `json:"states_visited"`
-	Transitions   int               `json:"transitions"`
-	Utterances    int               `json:"utterances"`
-	JointCommands int64             `json:"joint_commands"`
-	Alerts        int               `json:"alerts"`
-	MaxPain       float64           `json:"max_pain"`
-	DroppedFrames int64             `json:"dropped_frames"`
-	LatencyMS     latencySummary    `json:"latency_ms"`
-	Faults        int               `json:"faults"`
-	SensorsOn     bool              `json:"sensors_on"` // false when the run ended opted out, camera and microphone closed
-	Speed         float64           `json:"speed"`
-	Condition     *conditionSummary `json:"condition,omitempty"`
-	Seed          uint64            `json:"seed"`
-}
-
-// conditionSummary is the experiment condition, so a run can be reproduced.
-type conditionSummary struct {
-	Name          string  `json:"name"`
-	Mimicry       string  `json:"mimicry"`
-	Gain          float64 `json:"gain"`
-	DelayMS       int64   `json:"delay_ms"`
-	ComfortSpeech bool    `json:"comfort_speech"`
-	PresenceOnly  bool    `json:"presence_only"`
-}
-
-type latencySummary struct {
-	P50 float64 `json:"p50"`
-	P95 float64 `json:"p95"`
-	Max float64 `json:"max"`
-}
-
+// writeSummary writes the run's summary (companion.Summary) to path, for
+// the user alone.
 func writeSummary(path string, comp *companion.Companion, lim *robot.Limiter, scale *sessiontime.Clock) error {
-	ls := lim.Stats()
-	st := comp.Stats()
-	s := runSummary{
-		DurationS:     comp.Now().Seconds(),
-		StatesVisited: st.Visited,
-		Transitions:   st.Transitions,
-		Utterances:    st.Utterances,
-		JointCommands: ls.JointCommands,
-		Alerts:        st.Alerts,
-		MaxPain:       st.MaxPain,
-		DroppedFrames: st.DroppedFaces, // stale faces replaced before a stage took them
-		LatencyMS:     latencySummary{P50: ls.Latency.P50, P95: ls.Latency.P95, Max: ls.Latency.Max},
-		Faults:        st.Faults,
-		SensorsOn:     st.SensorsOn,
-		Speed:         scale.Speed(),
-	}
-	if st.Session != nil {
-		c := st.Session.Condition
-		s.Condition = &conditionSummary{Name: c.Name, Mimicry: string(c.Mimicry), Gain: c.Gain,
-			DelayMS: c.Delay.Milliseconds(), ComfortSpeech: c.ComfortSpeech, PresenceOnly: c.PresenceOnly}
-		s.Seed = st.Session.Seed
-	}
+	s := comp.Summary(lim.Stats(), scale.Speed())
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err
 	}
 	// The summary holds a person's pain figures: for the user alone.
-	var out outputs
-	defer out.discard()
-	if err := errors.Join(out.writeFile(path, append(data, '\n')), out.commit()); err != nil {
+	var out staged.Outputs
+	defer out.Discard()
+	if err := errors.Join(out.WriteFile(path, append(data, '\n')), out.Commit()); err != nil {
 		return fmt.Errorf("summary: %s: %w", path, err)
 	}
 	return nil

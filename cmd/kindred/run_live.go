@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/kindred-hri/kindred/analysis"
 	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/companion"
 	"github.com/kindred-hri/kindred/perception"
@@ -89,7 +90,7 @@ func openListener(comp *companion.Companion, live bool) (companion.VoiceStage, f
 	}
 	// The live scorer stops when the listener is closed (Live.Close).
 	closeVocal := func() {}
-	if lv, stop, err := startLiveVocal(context.Background(), func(err error) { comp.NoteFault("sound events", err) }); err != nil {
+	if lv, stop, err := analysis.StartLiveVocal(context.Background(), func(err error) { comp.NoteFault("sound events", err) }); err != nil {
 		comp.NoteFault("sound events", err) // the per-hop classifier stands in
 	} else {
 		closeVocal = stop

@@ -15,6 +15,8 @@ import (
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/scenario"
+
+	"github.com/kindred-hri/kindred/companion"
 )
 
 // runKindred runs one CLI command in-process and returns its exit code and
@@ -28,13 +30,13 @@ func runKindred(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
-func readSummary(t *testing.T, path string) runSummary {
+func readSummary(t *testing.T, path string) companion.Summary {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatalf("summary: %v", err)
 	}
-	var s runSummary
+	var s companion.Summary
 	if err := json.Unmarshal(data, &s); err != nil {
 		t.Fatalf("summary %s: %v", data, err)
 	}

@@ -15,6 +15,8 @@ import (
 
 	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/journal"
+
+	"github.com/kindred-hri/kindred/journal/replay"
 )
 
 // syntheticJournal records two sessions: in "s-ana" a carer annotates 40
@@ -244,7 +246,7 @@ func TestReplayLearnsFromAnnotations(t *testing.T) {
 
 	fresh := t.TempDir()
 	code, out, _ = run(t, "replay", "--journal", path, "--session", "s-ana", "--dir", fresh, "--json")
-	var rep replayReport
+	var rep replay.Report
 	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || len(rep.Persons) != 1 {
 		t.Fatalf("replay --json: %d %s", code, out)
 	}
@@ -255,7 +257,7 @@ func TestReplayLearnsFromAnnotations(t *testing.T) {
 	}
 	// A second replay of the same sessions teaches nothing twice.
 	code, out, errs = run(t, "replay", "--journal", path, "--dir", dir, "--json")
-	var again replayReport
+	var again replay.Report
 	if code != 0 || json.Unmarshal([]byte(out), &again) != nil || len(again.Persons) != 0 || again.Annotated != 1 ||
 		!strings.Contains(errs, "no ratings newer") {
 		t.Errorf("second replay: %d %s %s", code, out, errs)

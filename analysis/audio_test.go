@@ -1,49 +1,26 @@
-package main
+package analysis
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/kindred-hri/kindred/internal/badinput"
+	"github.com/kindred-hri/kindred/internal/goldenfile"
 	"github.com/kindred-hri/kindred/perception/voice/wav"
 )
 
 // The golden files live in the repository's testdata/voice; regenerate
-// them with `go test ./cmd/kindred -run AnalyzeAudio -update`. The flag is
-// shared with any other golden test of this package.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
-
-func updateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-const voiceGoldenDir = "../../testdata/voice"
+// them with `go test ./analysis -run AnalyzeAudio -update`.
+const voiceGoldenDir = "../testdata/voice"
 
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	p := filepath.Join(voiceGoldenDir, name)
-	if updateGolden() {
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; diff it or rerun with -update if the change is intended", name)
-	}
+	goldenfile.Check(t, filepath.Join(voiceGoldenDir, name), got)
 }
 
 func TestAnalyzeAudioGolden(t *testing.T) {
@@ -60,7 +37,7 @@ func TestAnalyzeAudioGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	csv := buf.Bytes()
-	if first, _, _ := strings.Cut(string(csv), "\n"); first != voiceCSVHeader {
+	if first, _, _ := strings.Cut(string(csv), "\n"); first != VoiceCSVHeader {
 		t.Fatalf("header %q", first)
 	}
 	if rows := strings.Count(string(csv), "\n") - 1; rows != len(obs) || rows != int(sum.DurationS*100) {
@@ -86,7 +63,7 @@ func TestAnalyzeAudioBadInput(t *testing.T) {
 	}
 	for _, path := range []string{corrupt, filepath.Join(dir, "missing.wav")} {
 		_, _, err := analyzeAudio(t.Context(), path, wav.DefaultMaxDuration)
-		var ue *usageError
+		var ue *badinput.Error
 		if !errors.As(err, &ue) {
 			t.Errorf("%s: %v, want a usage error (exit 2)", path, err)
 			continue
@@ -102,7 +79,7 @@ func TestAnalyzeAudioBadInput(t *testing.T) {
 // "go forward ten meters"), gives a null self_report and answer.
 func TestAnalyzeAudioSelfReportOnlyFromAnswers(t *testing.T) {
 	for _, f := range []string{"vosk__test.wav", "pocketsphinx__goforward.wav"} {
-		p := filepath.Join("../../../shared/devset/speech", f)
+		p := filepath.Join("../../shared/devset/speech", f)
 		if _, err := os.Stat(p); err != nil {
 			t.Skip("dev set absent")
 		}

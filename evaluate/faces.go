@@ -1,4 +1,4 @@
-package main
+package evaluate
 
 import (
 	"context"
@@ -6,11 +6,14 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/kindred-hri/kindred/analysis"
 	"github.com/kindred-hri/kindred/perception/eval"
+
+	"github.com/kindred-hri/kindred/devices"
 )
 
-// faceReport is the faces part of `kindred eval`.
-type faceReport struct {
+// FaceReport is the faces part of `kindred eval`.
+type FaceReport struct {
 	Backend string           `json:"backend"`
 	Files   int              `json:"files"`
 	Classes []eval.FaceClass `json:"classes"`
@@ -28,21 +31,17 @@ type faceReport struct {
 // evalFaces analyses every labelled face file as `kindred analyze
 // --video` does (the same face pipeline, baseline and fusion), and tallies
 // each frame under the label covering its time.
-func evalFaces(ctx context.Context, dir string, labels []eval.FaceLabel, backend faceBackend) (*faceReport, error) {
+func evalFaces(ctx context.Context, dir string, labels []eval.FaceLabel, backend devices.FaceBackend) (*FaceReport, error) {
 	var frames []eval.FaceFrame
 	files := eval.Files(labels)
 	for _, file := range files {
 		path := filepath.Join(dir, filepath.FromSlash(file))
-		hooks, err := newFrameHooks(nil)
+		rows, _, err := analysis.AnalyzeVideo(ctx, path, analysis.DefaultDetectEvery, backend)
 		if err != nil {
-			return nil, fmt.Errorf("eval: %w", err)
-		}
-		var res analysis
-		if err := analyzeVideo(ctx, path, defaultDetectEvery, backend, nil, hooks, &res, io.Discard); err != nil {
 			return nil, err
 		}
-		for i := range res.series {
-			r := &res.series[i]
+		for i := range rows {
+			r := &rows[i]
 			label := eval.LabelAt(labels, file, r.At)
 			if label == "" {
 				continue
@@ -57,7 +56,7 @@ func evalFaces(ctx context.Context, dir string, labels []eval.FaceLabel, backend
 			frames = append(frames, f)
 		}
 	}
-	rep := &faceReport{Backend: string(backend), Files: len(files), Classes: eval.FaceFigures(frames), Identities: eval.Identities(frames)}
+	rep := &FaceReport{Backend: string(backend), Files: len(files), Classes: eval.FaceFigures(frames), Identities: eval.Identities(frames)}
 	var smile, smileN float64
 	for _, c := range rep.Classes {
 		switch c.Label {
@@ -80,7 +79,7 @@ func evalFaces(ctx context.Context, dir string, labels []eval.FaceLabel, backend
 	return rep, nil
 }
 
-func (r *faceReport) print(w io.Writer) {
+func (r *FaceReport) print(w io.Writer) {
 	fmt.Fprintf(w, "faces: %d labelled files, backend %s (shares are of frames with a face)\n", r.Files, r.Backend)
 	fmt.Fprintf(w, "%-13s %6s %5s %6s %6s %6s %7s %7s %7s\n", "label", "frames", "face", "PSPI", "pain%", "happy%", "happy&", "PSPI<2%", "fused<2%")
 	fmt.Fprintf(w, "%-13s %6s %5s %6s %6s %6s %7s %7s %7s\n", "", "", "", "mean", "", "", "fused<2%", "", "")

@@ -1,4 +1,4 @@
-package main
+package evaluate
 
 import (
 	"context"
@@ -12,97 +12,76 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/kindred-hri/kindred/analysis"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/eval"
 	"github.com/kindred-hri/kindred/perception/soundevents"
 	"github.com/kindred-hri/kindred/perception/vocalisation"
 	"github.com/kindred-hri/kindred/perception/voice"
 	"github.com/kindred-hri/kindred/perception/voice/wav"
+
+	"github.com/kindred-hri/kindred/devices"
 )
 
-// defaultDevset is where the project's development set sits next to a
-// checkout (read at evaluation time only; it is never copied in).
-const defaultDevset = "../shared/devset"
+// Options say what one evaluation is asked to do; the kindred command
+// fills them from its flags.
+type Options struct {
+	Devset      string // labelled folder (dev set layout)
+	JSON        bool   // one JSON object instead of tables
+	Fit         bool   // refit the vocalisation combiner on all clips and write it to Out
+	Out         string // the parameter file Fit writes
+	Data        string // what the clips are, for the model card (default: Devset)
+	Licence     string // the clips' licence, for the model card
+	Only        string // "faces", "vocalisations", or "" for both where their labels exist
+	FaceBackend devices.FaceBackend
+}
 
-const evalHelp = `kindred eval runs the vocalisation classifier on every clip of a labelled
-folder (the dev set's layout: vocalisations/labels.csv with file,class,speaker
-and optionally speech/labels.csv with file,source) and prints a confusion
-matrix (labelled class against ours), per-class recall and precision where a
-labelled class maps to one of ours, the share of clips called distress
-(distress >= 0.5) per class, and distress false alarms on the negatives
-(speech, laughing, coughing, sneezing, throat-clearing).
-
-With faces/labels.csv (file,start_s,end_s,label) it also analyses every
-labelled image and video as kindred analyze --video does (same face
-backend, same two-pass baseline, same fusion) and prints per labelled
-class: frames, frames with a face, mean PSPI, the share read pain, read
-happy, read happy with a fused score below 2, and with PSPI below 2; and
-for each synthetic identity how many of its pain images score above its
-own neutral image on PSPI. --only faces or --only vocalisations runs one
-part.`
-
-func cmdEval(ctx context.Context, e env, args []string) error {
-	fs := newFlags("eval", e.stderr)
-	dir := fs.String("devset", defaultDevset, "labelled folder (dev set layout)")
-	asJSON := fs.Bool("json", false, "print one JSON object instead of tables")
-	fit := fs.Bool("fit", false, "refit the vocalisation combiner on all clips and write it to --out")
-	out := fs.String("out", "vocalisation-combiner.json", "parameter file --fit writes")
-	data := fs.String("data", "", "what the clips are, for the model card (default: the folder)")
-	licence := fs.String("licence", "", "the clips' licence, for the model card")
-	only := fs.String("only", "", "run one part: faces or vocalisations (default both, each where its labels exist)")
-	backend := defaultFaceBackend
-	fs.Var(&backend, "face-backend", faceBackendUsage)
-	if err := fs.parse(args); err != nil {
-		if errors.Is(err, errHelpShown) {
-			fmt.Fprintln(e.stderr, evalHelp)
-		}
-		return err
-	}
-	if fs.NArg() > 0 {
-		return badInput("unexpected argument %q", fs.Arg(0))
-	}
-	switch *only {
+// Run measures the classifiers on o.Devset and prints the report on
+// stdout. Bad input (an unknown part, a folder without labels) is a
+// badinput error.
+func Run(ctx context.Context, o Options, stdout io.Writer) error {
+	switch o.Only {
 	case "", "faces", "vocalisations":
 	default:
-		return badInput("--only %q: want faces or vocalisations", *only)
+		return badInput("--only %q: want faces or vocalisations", o.Only)
 	}
-	if *fit && *only == "faces" {
+	if o.Fit && o.Only == "faces" {
 		return badInput("--fit refits the vocalisation combiner: drop --only faces")
 	}
-	var faces *faceReport
-	if *only != "vocalisations" {
-		labels, err := eval.ReadFaceLabels(*dir)
+	var faces *FaceReport
+	if o.Only != "vocalisations" {
+		labels, err := eval.ReadFaceLabels(o.Devset)
 		switch {
-		case errors.Is(err, eval.ErrNoDevset) && *only == "faces":
-			return badInput("%s: no faces/labels.csv (pass --devset DIR)", *dir)
+		case errors.Is(err, eval.ErrNoDevset) && o.Only == "faces":
+			return badInput("%s: no faces/labels.csv (pass --devset DIR)", o.Devset)
 		case errors.Is(err, eval.ErrNoDevset):
 		case err != nil:
 			return badInput("%v", err)
 		default:
-			if faces, err = evalFaces(ctx, *dir, labels, backend); err != nil {
+			if faces, err = evalFaces(ctx, o.Devset, labels, o.FaceBackend); err != nil {
 				return err
 			}
 		}
 	}
-	if *only == "faces" {
-		if *asJSON {
-			enc := json.NewEncoder(e.stdout)
+	if o.Only == "faces" {
+		if o.JSON {
+			enc := json.NewEncoder(stdout)
 			enc.SetIndent("", " ")
 			return enc.Encode(struct {
-				Faces *faceReport `json:"faces"`
+				Faces *FaceReport `json:"faces"`
 			}{faces})
 		}
-		faces.print(e.stdout)
+		faces.print(stdout)
 		return nil
 	}
-	clips, err := eval.ReadDevset(*dir)
+	clips, err := eval.ReadDevset(o.Devset)
 	switch {
 	case errors.Is(err, eval.ErrNoDevset):
-		return badInput("%s: no vocalisations/labels.csv (pass --devset DIR)", *dir)
+		return badInput("%s: no vocalisations/labels.csv (pass --devset DIR)", o.Devset)
 	case err != nil:
 		return badInput("%v", err)
 	}
-	clf, err := openClipClassifier()
+	clf, err := analysis.OpenClipClassifier()
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}
@@ -113,7 +92,7 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		r, err := measureClip(ctx, clf, c, filepath.Join(*dir, filepath.FromSlash(c.File)))
+		r, err := measureClip(ctx, clf, c, filepath.Join(o.Devset, filepath.FromSlash(c.File)))
 		if err != nil {
 			return err
 		}
@@ -121,15 +100,15 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 		conf.Add(eval.Result{Truth: c.Class, Pred: r.Analyze.Class, Distress: r.Analyze.Distress})
 		hop.Add(eval.Result{Truth: c.Class, Pred: r.Hops.Class, Distress: r.Hops.Distress})
 	}
-	rep := newEvalReport(*dir, "kindred analyze --audio (shipped combiner)", conf)
+	rep := newReport(o.Devset, "kindred analyze --audio (shipped combiner)", conf)
 	rep.Faces = faces
 	hf := figureOf(hop)
 	rep.HopClassifier = &hf
 	rep.ZeroShot = zeroShot(recs)
-	card, err := crossValidate(recs, *dir, clf)
+	card, err := crossValidate(recs, o.Devset, clf)
 	switch {
-	case errors.Is(err, vocalisation.ErrTooFew) && *fit:
-		return badInput("eval: %s: cannot fit the combiner: %v", *dir, err)
+	case errors.Is(err, vocalisation.ErrTooFew) && o.Fit:
+		return badInput("eval: %s: cannot fit the combiner: %v", o.Devset, err)
 	case errors.Is(err, vocalisation.ErrTooFew):
 		rep.CombinerNote = fmt.Sprintf("not cross-validated: %v", err)
 	case err != nil:
@@ -137,22 +116,22 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 	default:
 		rep.Combiners = card.Figures
 	}
-	if *fit {
-		if *data != "" {
-			card.Data = *data
+	if o.Fit {
+		if o.Data != "" {
+			card.Data = o.Data
 		}
-		card.Licence = *licence
-		if err := fitCombiner(recs, card, *out); err != nil {
+		card.Licence = o.Licence
+		if err := fitCombiner(recs, card, o.Out); err != nil {
 			return err
 		}
-		rep.Wrote = *out
+		rep.Wrote = o.Out
 	}
-	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
+	if o.JSON {
+		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", " ")
 		return enc.Encode(rep)
 	}
-	rep.print(e.stdout)
+	rep.print(stdout)
 	return nil
 }
 
@@ -174,7 +153,7 @@ type clipRecord struct {
 
 // measureClip decodes one clip and analyses it as `kindred analyze
 // --audio` does (without keywords, which do not change the class).
-func measureClip(ctx context.Context, clf *clipClassifier, c eval.Clip, path string) (clipRecord, error) {
+func measureClip(ctx context.Context, clf *analysis.ClipClassifier, c eval.Clip, path string) (clipRecord, error) {
 	r := clipRecord{Clip: c}
 	audio, err := wav.DecodeFile(path)
 	switch {
@@ -184,18 +163,17 @@ func measureClip(ctx context.Context, clf *clipClassifier, c eval.Clip, path str
 		return r, fmt.Errorf("eval: %w", err)
 	}
 	samples := audio.Mono16k()
-	events := clf.start(ctx, samples)
+	events := clf.Start(ctx, samples)
 	res, err := voice.AnalyzeSamples(ctx, samples, voice.DefaultOpts())
 	ws, ev, everr := events()
 	if err = errors.Join(err, everr); err != nil {
 		return r, fmt.Errorf("eval: %s: %w", path, err)
 	}
-	clf.labelHops(res, ws)
-	sum := summarizeAudio(path, audio.Duration(), res)
-	r.Hops = perception.Vocalisation{Class: perception.VocalClass(sum.Vocalisation.Class), Distress: meanSoundingDistress(res.Obs)}
+	clf.LabelHops(res, ws)
+	r.Hops = perception.Vocalisation{Class: analysis.HopsClass(res), Distress: meanSoundingDistress(res.Obs)}
 	r.Analyze = r.Hops
 	if r.Hops.Class != perception.VocalSilence {
-		r.Analyze, _ = clf.classify(res.Hops, ev)
+		r.Analyze, _ = clf.Classify(res.Hops, ev)
 	}
 	r.Acoustic = voice.ClipFeatures(res.Hops)
 	r.Events = ev
@@ -243,8 +221,8 @@ func zeroShot(recs []clipRecord) map[string]float64 {
 	return out
 }
 
-// evalReport is `kindred eval --json`.
-type evalReport struct {
+// Report is `kindred eval --json`.
+type Report struct {
 	Devset     string                    `json:"devset"`
 	Classifier string                    `json:"classifier"`
 	Clips      int                       `json:"clips"`
@@ -264,7 +242,7 @@ type evalReport struct {
 	// largest moan/cry/scream group reaches 0.2.
 	ZeroShot map[string]float64 `json:"yamnet_zero_shot"`
 	// Faces are the face figures, when the folder has face labels.
-	Faces *faceReport `json:"faces,omitempty"`
+	Faces *FaceReport `json:"faces,omitempty"`
 }
 
 type evalClass struct {
@@ -285,8 +263,8 @@ type evalDistress struct {
 	NegativeClips int      `json:"negative_clips"`
 }
 
-func newEvalReport(dir, classifier string, c *eval.Confusion) *evalReport {
-	r := &evalReport{Devset: dir, Classifier: classifier, Confusion: map[string]map[string]int{}, Precision: map[string]float64{}}
+func newReport(dir, classifier string, c *eval.Confusion) *Report {
+	r := &Report{Devset: dir, Classifier: classifier, Confusion: map[string]map[string]int{}, Precision: map[string]float64{}}
 	for _, t := range c.Truths() {
 		r.Clips += c.Clips(t)
 		row := map[string]int{}
@@ -321,7 +299,7 @@ var allVocalClasses = []perception.VocalClass{
 	perception.VocalPant, perception.VocalOther,
 }
 
-func (r *evalReport) print(w io.Writer) {
+func (r *Report) print(w io.Writer) {
 	fmt.Fprintf(w, "%d clips from %s, classifier %s\n\nconfusion (rows: labelled class, columns: ours)\n", r.Clips, r.Devset, r.Classifier)
 	fmt.Fprintf(w, "%-16s %4s", "", "n")
 	for _, p := range allVocalClasses {
@@ -375,7 +353,7 @@ func (r *evalReport) print(w io.Writer) {
 	}
 }
 
-func (r *evalReport) printCombiners(w io.Writer) {
+func (r *Report) printCombiners(w io.Writer) {
 	fmt.Fprintf(w, "\ncombiner, %d speaker-disjoint folds (each clip judged by a fit that never heard its speaker)\n", combinerFolds)
 	fmt.Fprintf(w, "%-9s %6s %6s %6s", "features", "macro", "recog%", "false%")
 	for _, c := range r.Classes {
@@ -456,7 +434,7 @@ func samplesOf(recs []clipRecord) []vocalisation.Sample {
 // per fold, the combiner fitted on the other folds' clips judges the
 // held-out clips window by window (vocalisation.LabelHops), each clip
 // summarised as its most frequent sounding class and mean distress.
-func crossValidate(recs []clipRecord, dir string, clf *clipClassifier) (*vocalisation.Card, error) {
+func crossValidate(recs []clipRecord, dir string, clf *analysis.ClipClassifier) (*vocalisation.Card, error) {
 	samples := samplesOf(recs)
 	card := &vocalisation.Card{Data: dir, Clips: map[string]int{}, Folds: combinerFolds, Figures: map[string]vocalisation.Figure{}}
 	for _, r := range recs {
@@ -481,7 +459,7 @@ func crossValidate(recs []clipRecord, dir string, clf *clipClassifier) (*vocalis
 	return card, nil
 }
 
-func crossValidateRunning(recs []clipRecord, samples []vocalisation.Sample, clf *clipClassifier) (*eval.Confusion, error) {
+func crossValidateRunning(recs []clipRecord, samples []vocalisation.Sample, clf *analysis.ClipClassifier) (*eval.Confusion, error) {
 	speakers := make([]string, len(samples))
 	for i, s := range samples {
 		speakers[i] = s.Speaker
@@ -503,7 +481,7 @@ func crossValidateRunning(recs []clipRecord, samples []vocalisation.Sample, clf 
 			if fold[r.Speaker] != f {
 				continue
 			}
-			labels := vocalisation.LabelHops(m, clf.cm, r.hops, r.windows)
+			labels := vocalisation.LabelHops(m, clf.ClassMap(), r.hops, r.windows)
 			obs := make([]perception.VoiceObs, len(labels))
 			counts := map[perception.VocalClass]int{}
 			for i, l := range labels {

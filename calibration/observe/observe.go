@@ -1,4 +1,4 @@
-package main
+package observe
 
 import (
 	"context"
@@ -17,52 +17,29 @@ import (
 	"github.com/kindred-hri/kindred/perception/scenario"
 	"github.com/kindred-hri/kindred/perception/voice"
 	"github.com/kindred-hri/kindred/perception/voice/wav"
+
+	"github.com/kindred-hri/kindred/devices"
 )
 
-// calibratePerson observes a person at rest for about 20 s and stores their
-// baselines (numbers only, never images or sound):
-//
-//	kindred calibrate person --name NAME [--seconds 20]
-//	    [--video FILE | --camera N | --scenario NAME|FILE] [--audio FILE] [--dir DIR]
-func calibratePerson(ctx context.Context, e env, args []string) error {
-	fl := newFlags("calibrate person", e.stdout)
-	name := fl.String("name", "", "the person's display name (the id is derived from it)")
-	seconds := fl.Float64("seconds", 20, "how long to observe the person at rest")
-	video := fl.String("video", "", "observe a video file of the person")
-	cam := fl.Int("camera", -1, "observe camera N")
-	audio := fl.String("audio", "", "observe a WAV file of the person's voice")
-	scen := fl.String("scenario", "", "observe a scripted person: a built-in scenario's calm start, or a scenario file")
-	backend := defaultFaceBackend
-	fl.Var(&backend, "face-backend", faceBackendUsage)
-	dir := fl.String("dir", "", "where person profiles are stored (default: the user config dir, kindred/persons)")
-	if err := fl.parse(args); err != nil {
-		return err
-	}
-	if fl.NArg() > 0 {
-		return badInput("calibrate person: unexpected argument %q", fl.Arg(0))
-	}
-	if calibration.PersonID(*name) == "" {
-		return badInput("calibrate person: --name is required and needs letters or digits")
-	}
-	if !(*seconds >= 2 && *seconds <= 600) {
-		return badInput("calibrate person: --seconds %v outside 2..600", *seconds)
-	}
-	sources := 0
-	for _, set := range []bool{*video != "", *cam >= 0, *scen != ""} {
-		if set {
-			sources++
-		}
-	}
-	if sources > 1 {
-		return badInput("calibrate person: use only one of --video, --camera and --scenario")
-	}
-	if *scen != "" && *audio != "" {
-		return badInput("calibrate person: --scenario brings its own voice; drop --audio")
-	}
-	if sources == 0 && *audio == "" {
-		return badInput("calibrate person: say what to observe: --camera N, --video FILE, --audio FILE or --scenario NAME")
-	}
-	storeDir := *dir
+// Options say whom to observe, and from what; the kindred command fills
+// them from its flags and checks that exactly one source is named.
+type Options struct {
+	Name        string        // the person's display name (the id is derived from it)
+	Span        time.Duration // how long to observe the person at rest
+	Video       string        // a video file of the person
+	Camera      int           // camera N, or -1 for none
+	Audio       string        // a WAV file of the person's voice
+	Scenario    string        // a built-in scenario's calm start, or a scenario file
+	FaceBackend devices.FaceBackend
+	Dir         string // where person profiles are stored ("": the user config dir's)
+}
+
+// Person observes a person at rest for o.Span and stores their baselines
+// (numbers only, never images or sound) in o.Dir, saying what it stored on
+// stdout and asking the person to sit calmly on stderr. Bad input (an
+// unreadable file, a person who was not calm) is a badinput error.
+func Person(ctx context.Context, o Options, stdout, stderr io.Writer) error {
+	storeDir := o.Dir
 	if storeDir == "" {
 		d, err := calibration.DefaultPersonDir()
 		if err != nil {
@@ -70,13 +47,13 @@ func calibratePerson(ctx context.Context, e env, args []string) error {
 		}
 		storeDir = d
 	}
-	span := time.Duration(*seconds * float64(time.Second))
+	span := o.Span
 
-	obs := &personObservations{backend: backend}
+	obs := &personObservations{backend: o.FaceBackend}
 	var what []string
 	switch {
-	case *scen != "":
-		s, err := scenario.Load(*scen)
+	case o.Scenario != "":
+		s, err := scenario.Load(o.Scenario)
 		if errors.Is(err, scenario.ErrBadScenario) {
 			return badInput("%w", err)
 		}
@@ -86,10 +63,10 @@ func calibratePerson(ctx context.Context, e env, args []string) error {
 		// A scripted person need not be waited for: step, do not pace.
 		scenario.NewPlayer(s).Step(span, obs, false)
 		what = append(what, "scenario "+s.Name)
-	case *video != "":
-		src, err := camera.OpenVideo(*video)
+	case o.Video != "":
+		src, err := camera.OpenVideo(o.Video)
 		if errors.Is(err, camera.ErrNotMedia) || errors.Is(err, fs.ErrNotExist) {
-			return badInput("calibrate person: --video %s: %w", *video, err)
+			return badInput("calibrate person: --video %s: %w", o.Video, err)
 		}
 		if err != nil {
 			return err
@@ -98,30 +75,30 @@ func calibratePerson(ctx context.Context, e env, args []string) error {
 		if err := obs.watch(ctx, src, span); err != nil {
 			return err
 		}
-		what = append(what, "video "+*video)
-	case *cam >= 0:
-		src, err := camera.OpenCamera(*cam, camera.DefaultCameraOpts(), nil)
+		what = append(what, "video "+o.Video)
+	case o.Camera >= 0:
+		src, err := camera.OpenCamera(o.Camera, camera.DefaultCameraOpts(), nil)
 		if err != nil {
-			return fmt.Errorf("calibrate person: camera %d: %w", *cam, err)
+			return fmt.Errorf("calibrate person: camera %d: %w", o.Camera, err)
 		}
 		defer src.Close()
-		fmt.Fprintf(e.stderr, "observing camera %d for %v: please sit calmly, look at the robot and chat normally\n", *cam, span)
+		fmt.Fprintf(stderr, "observing camera %d for %v: please sit calmly, look at the robot and chat normally\n", o.Camera, span)
 		if err := obs.watch(ctx, src, span); err != nil {
 			return err
 		}
-		what = append(what, fmt.Sprintf("camera %d", *cam))
+		what = append(what, fmt.Sprintf("camera %d", o.Camera))
 	}
-	if *audio != "" {
-		if err := obs.listen(ctx, *audio, span); err != nil {
+	if o.Audio != "" {
+		if err := obs.listen(ctx, o.Audio, span); err != nil {
 			return err
 		}
-		what = append(what, "audio "+*audio)
+		what = append(what, "audio "+o.Audio)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 
-	p, err := calibration.BuildPerson(*name, obs.faces, obs.voices, obs.postures)
+	p, err := calibration.BuildPerson(o.Name, obs.faces, obs.voices, obs.postures)
 	if errors.Is(err, calibration.ErrNotCalm) || errors.Is(err, calibration.ErrNoObservations) {
 		return badInput("calibrate person: %s: %w", strings.Join(what, " + "), err)
 	}
@@ -134,7 +111,7 @@ func calibratePerson(ctx context.Context, e env, args []string) error {
 	fo := face.DefaultOpts()
 	if calm := face.LeastExpressive(obs.geometry, 0.5, &fo); len(obs.geometry) > 0 {
 		if err := p.SetFaceGeometry(calm); err != nil {
-			fmt.Fprintf(e.stderr, "kindred calibrate person: no neutral face geometry stored: %v\n", err)
+			fmt.Fprintf(stderr, "kindred calibrate person: no neutral face geometry stored: %v\n", err)
 		}
 	}
 	p.Created = time.Now().UTC().Truncate(time.Second)
@@ -147,7 +124,7 @@ func calibratePerson(ctx context.Context, e env, args []string) error {
 	if p.FaceGeometry != nil {
 		geometry = p.FaceGeometry.Frames
 	}
-	fmt.Fprintf(e.stdout, "saved %s (%s) in %s: %.0f s observed; face %d frames (%d with neutral geometry), resting PSPI %.1f; voice %d voiced hops, F0 %.0f±%.0f Hz; movement %d samples, breathing %.0f/min\n",
+	fmt.Fprintf(stdout, "saved %s (%s) in %s: %.0f s observed; face %d frames (%d with neutral geometry), resting PSPI %.1f; voice %d voiced hops, F0 %.0f±%.0f Hz; movement %d samples, breathing %.0f/min\n",
 		p.Name, p.ID, store.Dir(), p.Seconds, p.Face.Frames, geometry, p.Face.PSPI, p.Voice.Hops, p.Voice.F0Mean, p.Voice.F0SD,
 		p.Movement.Samples, p.Movement.BreathingRate)
 	return nil
@@ -159,7 +136,7 @@ type personObservations struct {
 	faces    []perception.FaceObs
 	voices   []perception.VoiceObs
 	postures []perception.PostureObs
-	backend  faceBackend // the face models that watch
+	backend  devices.FaceBackend // the face models that watch
 }
 
 func (o *personObservations) Face(f perception.FaceObs)       { o.faces = append(o.faces, f) }
@@ -171,7 +148,7 @@ func (o *personObservations) Event(perception.Event)          {}
 // frames. The first posture window is left out: it has not seen enough
 // movement yet to say anything.
 func (o *personObservations) watch(ctx context.Context, src face.FrameSource, span time.Duration) error {
-	pipe, closeFace, err := openFacePipeline(face.DefaultOpts().DetectEvery, o.backend)
+	pipe, closeFace, err := devices.OpenFacePipeline(face.DefaultOpts().DetectEvery, o.backend)
 	if err != nil {
 		return fmt.Errorf("calibrate person: %w", err)
 	}

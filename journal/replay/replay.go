@@ -1,4 +1,4 @@
-package main
+package replay
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,46 +19,29 @@ import (
 	"github.com/kindred-hri/kindred/perception/fusion"
 )
 
-// cmdReplay is the robot's "consolidate while resting" loop: it learns each
+// Options say what to replay and where the residents' calibrations are.
+type Options struct {
+	Journal *journal.Journal
+	Store   *calibration.PersonStore // read, and updated with what the ratings taught
+	Session string                   // replay only this session ("": all)
+	JSON    bool                     // print the report as JSON
+}
+
+// Run is the robot's "consolidate while resting" loop: it learns each
 // resident's fusion gains from the carers' ratings in recorded sessions
 // (fusion.Learn, the one learner), stores them in the resident's
 // calibration (the file `kindred run` reads, so the next run uses them),
-// and reports the agreement with the ratings before and after and what the
-// new gains change in the recorded assessments.
-func cmdReplay(ctx context.Context, e env, args []string) error {
-	fs := newFlags("replay", e.stdout)
-	path := journalPathFlag(fs)
-	session := fs.String("session", "", "replay only this session (default: all)")
-	dir := fs.String("dir", "", "person calibration folder to read and update (default: the one kindred run reads, ~/.config/kindred/persons)")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
-	if err := fs.parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return badInput("replay: unexpected argument %q", fs.Arg(0))
-	}
-	storeDir := *dir
-	if storeDir == "" {
-		d, err := calibration.DefaultPersonDir()
-		if err != nil {
-			return fmt.Errorf("replay: %w", err)
-		}
-		storeDir = d
-	} else if st, err := os.Stat(storeDir); err == nil && !st.IsDir() {
-		return badInput("replay: --dir %s: not a folder", storeDir)
-	}
-	store := calibration.NewPersonStore(storeDir)
-	j, err := openJournalFile(ctx, *path)
-	if err != nil {
-		return err
-	}
-	defer j.Close()
+// and reports on stdout the agreement with the ratings before and after and
+// what the new gains change in the recorded assessments. A session not in
+// the journal is a badinput error.
+func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
+	j, store := o.Journal, o.Store
 	var ids []string
-	if *session != "" {
-		if _, err := j.Session(ctx, *session); err != nil {
-			return badInput("replay: --session %s: not in %s", *session, j.Path())
+	if o.Session != "" {
+		if _, err := j.Session(ctx, o.Session); err != nil {
+			return badInput("replay: --session %s: not in %s", o.Session, j.Path())
 		}
-		ids = []string{*session}
+		ids = []string{o.Session}
 	} else {
 		list, err := j.Sessions(ctx)
 		if err != nil {
@@ -89,9 +71,9 @@ func cmdReplay(ctx context.Context, e env, args []string) error {
 			byPerson[p.Person] = append(byPerson[p.Person], p)
 		}
 	}
-	report := replayReport{Sessions: len(ids), Unmatched: unmatched, Annotated: len(byPerson), Persons: []personReplay{}}
+	report := Report{Sessions: len(ids), Unmatched: unmatched, Annotated: len(byPerson), Persons: []personReplay{}}
 	for _, person := range slices.Sorted(maps.Keys(byPerson)) {
-		pr, err := teachPerson(store, person, byPerson[person], stored[person], e.stderr)
+		pr, err := teachPerson(store, person, byPerson[person], stored[person], stderr)
 		if err != nil {
 			return err
 		}
@@ -99,16 +81,16 @@ func cmdReplay(ctx context.Context, e env, args []string) error {
 			report.Persons = append(report.Persons, *pr)
 		}
 	}
-	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
+	if o.JSON {
+		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(report)
 	}
-	printReplay(e.stdout, report)
+	printReplay(stdout, report)
 	return nil
 }
 
-type replayReport struct {
+type Report struct {
 	Sessions  int `json:"sessions"`
 	Unmatched int `json:"unmatched_annotations"`
 	// Annotated is how many people had annotated moments; Persons holds
@@ -224,14 +206,14 @@ func teachPerson(store *calibration.PersonStore, person string, pairs []journal.
 	}
 	g := p.Gains
 	fmt.Fprintf(log, "replay: %s: calibration updated in %s from %d carer rating(s): gains face %.2f -> %.2f, voice %.2f -> %.2f, body %.2f -> %.2f\n",
-		person, store.Dir(), len(ratings), orOne(was.Face), g.Face, orOne(was.Voice), g.Voice, orOne(was.Body), g.Body)
+		person, store.Dir(), len(ratings), OrOne(was.Face), g.Face, OrOne(was.Voice), g.Voice, OrOne(was.Body), g.Body)
 	return &personReplay{Person: person, Calibration: filepath.Join(store.Dir(), person+".yaml"), Ratings: len(ratings),
 		GainsBefore: was, GainsAfter: g, Before: c.Before, After: c.After, LeaveOneOut: c.LeaveOneOut,
 		Rescored: rescore(stored, was, g)}, nil
 }
 
-// orOne reads a zero gain as the 1 it means.
-func orOne(g float64) float64 {
+// OrOne reads a zero gain (one not learnt yet) as the 1 it means.
+func OrOne(g float64) float64 {
 	if g == 0 {
 		return 1
 	}
@@ -245,7 +227,7 @@ func fmtPearson(r *float64) string {
 	return fmt.Sprintf("%.2f", *r)
 }
 
-func printReplay(w io.Writer, r replayReport) {
+func printReplay(w io.Writer, r Report) {
 	fmt.Fprintf(w, "replayed %d session(s)", r.Sessions)
 	if r.Unmatched > 0 {
 		fmt.Fprintf(w, "; %d annotation(s) had no assessment nearby and were skipped", r.Unmatched)
@@ -272,6 +254,6 @@ func printReplay(w io.Writer, r replayReport) {
 		}
 		b, a := c.GainsBefore, c.GainsAfter
 		fmt.Fprintf(w, "  gains: face %.2f -> %.2f  voice %.2f -> %.2f  body %.2f -> %.2f (in %s, which kindred run reads)\n",
-			orOne(b.Face), a.Face, orOne(b.Voice), a.Voice, orOne(b.Body), a.Body, c.Calibration)
+			OrOne(b.Face), a.Face, OrOne(b.Voice), a.Voice, OrOne(b.Body), a.Body, c.Calibration)
 	}
 }

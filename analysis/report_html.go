@@ -1,4 +1,4 @@
-package main
+package analysis
 
 import (
 	_ "embed"
@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/kindred-hri/kindred/internal/staged"
 )
 
 // reportPage is the interactive report: one self-contained HTML file whose
@@ -95,7 +97,7 @@ func newReportData(res *analysis) *reportData {
 
 // writeHTMLReport writes the interactive page with the analysis's series
 // and its summary.
-func writeHTMLReport(outs *outputs, path string, res *analysis) error {
+func writeHTMLReport(outs *staged.Outputs, path string, res *analysis) error {
 	// encoding/json escapes <, > and &, so the data cannot close its script
 	// element.
 	data, err := json.Marshal(newReportData(res))
@@ -111,5 +113,5 @@ func writeHTMLReport(outs *outputs, path string, res *analysis) error {
 		"{{SUMMARY}}", htmlEscape(string(sum)),
 		"{{DATA}}", string(data),
 	).Replace(reportPage)
-	return outs.writeFile(path, []byte(page))
+	return outs.WriteFile(path, []byte(page))
 }

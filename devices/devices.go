@@ -1,4 +1,4 @@
-package main
+package devices
 
 import (
 	"fmt"
@@ -17,9 +17,9 @@ import (
 	"github.com/kindred-hri/kindred/voices/playback"
 )
 
-// openVoice opens speech synthesis and the speaker. Without an audio output
+// OpenVoice opens speech synthesis and the speaker. Without an audio output
 // the robot speaks silently (the mouth still moves) and says so once.
-func openVoice(log io.Writer) (voices.Synthesizer, voices.Player, error) {
+func OpenVoice(log io.Writer) (voices.Synthesizer, voices.Player, error) {
 	synth, err := espeak.Open()
 	if err != nil {
 		return nil, nil, fmt.Errorf("speech synthesis: %w (run kindred doctor)", err)
@@ -32,42 +32,42 @@ func openVoice(log io.Writer) (voices.Synthesizer, voices.Player, error) {
 	return synth, pl, nil
 }
 
-// firstScanWidth is the width the face detector's first, cheap scan
+// FirstScanWidth is the width the face detector's first, cheap scan
 // shrinks frames to (half of 640x480).
-const firstScanWidth = 320
+const FirstScanWidth = 320
 
-// faceBackend names the face stack: the licence-clean learned models
+// FaceBackend names the face stack: the licence-clean learned models
 // (YuNet, MediaPipe's mesh and blendshapes; the default) or dlib's HOG
 // detector and 68-point model (opt-in: its model's training data excludes
 // commercial use).
-type faceBackend string
+type FaceBackend string
 
 const (
-	faceMesh faceBackend = "mesh"
-	faceDlib faceBackend = "dlib"
+	FaceMesh FaceBackend = "mesh"
+	FaceDlib FaceBackend = "dlib"
 )
 
-// defaultFaceBackend is the backend every command uses unless told.
-const defaultFaceBackend = faceMesh
+// DefaultFaceBackend is the backend every command uses unless told.
+const DefaultFaceBackend = FaceMesh
 
-// String and Set make a faceBackend a flag.Value that refuses other names.
-func (b *faceBackend) String() string { return string(*b) }
-func (b *faceBackend) Set(s string) error {
-	switch faceBackend(s) {
-	case faceMesh, faceDlib:
-		*b = faceBackend(s)
+// String and Set make a FaceBackend a flag.Value that refuses other names.
+func (b *FaceBackend) String() string { return string(*b) }
+func (b *FaceBackend) Set(s string) error {
+	switch FaceBackend(s) {
+	case FaceMesh, FaceDlib:
+		*b = FaceBackend(s)
 		return nil
 	}
 	return fmt.Errorf("want mesh or dlib, got %q", s)
 }
 
-// faceBackendUsage is the --face-backend flag's help.
-const faceBackendUsage = "face models: mesh (YuNet + MediaPipe face mesh and blendshapes, licence-clean) or dlib (HOG + 68-point model, non-commercial training data)"
+// FaceBackendUsage is the --face-backend flag's help.
+const FaceBackendUsage = "face models: mesh (YuNet + MediaPipe face mesh and blendshapes, licence-clean) or dlib (HOG + 68-point model, non-commercial training data)"
 
-// faceModels names the models a backend runs, with their licences, for the
+// FaceModels names the models a backend runs, with their licences, for the
 // analyze summary and kindred doctor.
-func faceModels(b faceBackend) []models.Model {
-	if b == faceDlib {
+func FaceModels(b FaceBackend) []models.Model {
+	if b == FaceDlib {
 		return []models.Model{
 			{Name: "dlib HOG frontal face detector", Licence: "Boost Software License 1.0 (dlib)"},
 			{Name: "dlib 68-point shape predictor (" + dlib.DefaultModel + ")", Licence: "trained on iBUG 300-W: non-commercial research use only"},
@@ -77,13 +77,13 @@ func faceModels(b faceBackend) []models.Model {
 	return slices.Clone(models.FaceModels)
 }
 
-// openFacePipeline builds the face stack every command shares (see
-// openFacePipelineWith).
-func openFacePipeline(detectEvery int, backend faceBackend) (*face.Pipeline, func(), error) {
-	return openFacePipelineWith(detectEvery, backend, nil, nil)
+// OpenFacePipeline builds the face stack every command shares (see
+// OpenFacePipelineWith).
+func OpenFacePipeline(detectEvery int, backend FaceBackend) (*face.Pipeline, func(), error) {
+	return OpenFacePipelineWith(detectEvery, backend, nil, nil)
 }
 
-// openFacePipelineWith scores each face against the calibrated neutral
+// OpenFacePipelineWith scores each face against the calibrated neutral
 // face baseline gives for its track, when it gives one (baseline may be
 // nil), instead of learning one per face; distressed (may be nil) says when
 // the voice sounded distressed, so the face is not learnt as calm then.
@@ -98,12 +98,12 @@ func openFacePipeline(detectEvery int, backend faceBackend) (*face.Pipeline, fun
 // found at a quarter of the cost), its 68-point landmarks, and solvePnP
 // head pose. The 100 MB shape model loads (about 1 s) while the detector is
 // built (about 0.4 s).
-func openFacePipelineWith(detectEvery int, backend faceBackend, baseline func(track int) *face.Baseline, distressed func(at time.Duration) bool) (*face.Pipeline, func(), error) {
+func OpenFacePipelineWith(detectEvery int, backend FaceBackend, baseline func(track int) *face.Baseline, distressed func(at time.Duration) bool) (*face.Pipeline, func(), error) {
 	o := face.DefaultOpts()
 	o.DetectEvery = detectEvery
 	o.BaselineFor = baseline
 	o.Distressed = distressed
-	if backend == faceDlib {
+	if backend == FaceDlib {
 		return openDlibPipeline(o)
 	}
 	det, err := mesh.NewDetector(mesh.DefaultDetectorOpts())
@@ -140,7 +140,7 @@ func openDlibPipeline(o face.Opts) (*face.Pipeline, func(), error) {
 		fine.Close()
 		return nil, nil, fmt.Errorf("face: %w (apt-get install libdlib-data)", m.err)
 	}
-	pipe, err := face.NewPipeline(face.Fallback{First: fine.Shrunk(firstScanWidth), Then: fine}, m.lm, pose.New(), o)
+	pipe, err := face.NewPipeline(face.Fallback{First: fine.Shrunk(FirstScanWidth), Then: fine}, m.lm, pose.New(), o)
 	if err != nil {
 		fine.Close()
 		m.lm.Close()

@@ -1,4 +1,4 @@
-package main
+package analysis
 
 import (
 	"context"
@@ -12,16 +12,16 @@ import (
 	"github.com/kindred-hri/kindred/perception/voice"
 )
 
-// clipClassifier names a whole recording's vocalisation: YAMNet runs on
+// ClipClassifier names a whole recording's vocalisation: YAMNet runs on
 // its own goroutine while the voice analysis runs on the caller's, and the
 // shipped combiner weighs both (perception/vocalisation, MODEL_CARD.md).
-type clipClassifier struct {
+type ClipClassifier struct {
 	net   *yamnet.Net
 	cm    *soundevents.ClassMap
 	model *vocalisation.Model
 }
 
-func openClipClassifier() (*clipClassifier, error) {
+func OpenClipClassifier() (*ClipClassifier, error) {
 	cm, err := soundevents.ParseClassMap(models.YAMNetClassMap)
 	if err != nil {
 		return nil, err
@@ -34,14 +34,14 @@ func openClipClassifier() (*clipClassifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &clipClassifier{net: net, cm: cm, model: model}, nil
+	return &ClipClassifier{net: net, cm: cm, model: model}, nil
 }
 
-func (c *clipClassifier) Close() error { return c.net.Close() }
+func (c *ClipClassifier) Close() error { return c.net.Close() }
 
-// start scores samples on another goroutine; the returned function waits
+// Start scores samples on another goroutine; the returned function waits
 // for the windows and the clip's group scores.
-func (c *clipClassifier) start(ctx context.Context, samples []float32) func() ([]soundevents.Window, soundevents.ClipScores, error) {
+func (c *ClipClassifier) Start(ctx context.Context, samples []float32) func() ([]soundevents.Window, soundevents.ClipScores, error) {
 	wait := soundevents.ScoreAll(ctx, c.net, samples)
 	return func() ([]soundevents.Window, soundevents.ClipScores, error) {
 		ws, err := wait()
@@ -52,10 +52,10 @@ func (c *clipClassifier) start(ctx context.Context, samples []float32) func() ([
 	}
 }
 
-// labelHops gives each hop of a recording the running classifier's class
+// LabelHops gives each hop of a recording the running classifier's class
 // and distress (the window centred nearest it, judged with the windows
 // before it), as the voice CSV and the live robot see it.
-func (c *clipClassifier) labelHops(res *voice.Analysis, ws []soundevents.Window) {
+func (c *ClipClassifier) LabelHops(res *voice.Analysis, ws []soundevents.Window) {
 	labels := vocalisation.LabelHops(c.model, c.cm, res.Hops, ws)
 	for i := range res.Obs {
 		if i < len(labels) {
@@ -64,10 +64,10 @@ func (c *clipClassifier) labelHops(res *voice.Analysis, ws []soundevents.Window)
 	}
 }
 
-// classify gives the whole recording's class, distress and per-class
+// Classify gives the whole recording's class, distress and per-class
 // scores. A recording without voice activity stays silence: the combiner
 // was never shown silence.
-func (c *clipClassifier) classify(hops []voice.HopFeatures, events soundevents.ClipScores) (perception.Vocalisation, map[perception.VocalClass]float64) {
+func (c *ClipClassifier) Classify(hops []voice.HopFeatures, events soundevents.ClipScores) (perception.Vocalisation, map[perception.VocalClass]float64) {
 	a := voice.ClipFeatures(hops)
 	if a.ActiveFraction == 0 {
 		return perception.Vocalisation{Class: perception.VocalSilence}, nil
@@ -76,12 +76,12 @@ func (c *clipClassifier) classify(hops []voice.HopFeatures, events soundevents.C
 	return c.model.Classify(f), c.model.Scores(f)
 }
 
-// startLiveVocal starts the running classifier of `kindred run`: YAMNet on
+// StartLiveVocal starts the running classifier of `kindred run`: YAMNet on
 // its own goroutine and the combiner over its last windows, labelling the
 // voice hops in place of the old per-hop classifier. A scorer failure is a
 // fault and the hops fall back to that classifier; the run goes on.
-func startLiveVocal(ctx context.Context, onFault func(error)) (*vocalisation.Live, func(), error) {
-	c, err := openClipClassifier()
+func StartLiveVocal(ctx context.Context, onFault func(error)) (*vocalisation.Live, func(), error) {
+	c, err := OpenClipClassifier()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -90,3 +90,6 @@ func startLiveVocal(ctx context.Context, onFault func(error)) (*vocalisation.Liv
 	// network frees C memory and cannot fail in a way the run could mend.
 	return live, func() { _ = live.Close(); _ = c.Close() }, nil
 }
+
+// ClassMap is how YAMNet's classes group into the combiner's features.
+func (c *ClipClassifier) ClassMap() *soundevents.ClassMap { return c.cm }

@@ -1,4 +1,4 @@
-package main
+package analysis
 
 import (
 	"bufio"
@@ -10,103 +10,83 @@ import (
 	"io"
 	"io/fs"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/kindred-hri/kindred/companion"
+	"github.com/kindred-hri/kindred/devices"
+	"github.com/kindred-hri/kindred/internal/staged"
 	"github.com/kindred-hri/kindred/models"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/camera"
 	"github.com/kindred-hri/kindred/perception/face"
 	"github.com/kindred-hri/kindred/perception/fusion"
-	"github.com/kindred-hri/kindred/perception/posture"
-	"github.com/kindred-hri/kindred/perception/voice/wav"
 	"golang.org/x/sync/semaphore"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 )
 
-// analyzeHeader is the per-frame CSV header of the CLI contract. frame and
+// FrameCSVHeader is the per-frame CSV header of the CLI contract. frame and
 // face_id come first, as in OpenFace's FeatureExtraction output, so scripts
 // written for it find them; docs/OUTPUTS.md describes every column.
-const analyzeHeader = "frame,face_id,time_s,face,confidence,x,y,w,h,yaw_deg,pitch_deg,roll_deg," +
+const FrameCSVHeader = "frame,face_id,time_s,face,confidence,x,y,w,h,yaw_deg,pitch_deg,roll_deg," +
 	"AU01,AU02,AU04,AU06,AU07,AU09,AU10,AU12,AU15,AU25,AU26,AU43,pspi,expression," +
 	"posture_amplitude,posture_speed,posture_jerk,pain_score"
 
-// defaultDetectEvery is analyze's (and eval's) --detect-every.
-const defaultDetectEvery = 6
+// DefaultDetectEvery is analyze's (and eval's) --detect-every.
+const DefaultDetectEvery = 6
 
-// cmdAnalyze analyses a video (or image, or folder of images) and/or an
-// audio file offline, in media time, as fast as the machine allows. Its
-// files describe a person: they are written mode 0600, and only when the
-// whole run succeeds (outputs).
-func cmdAnalyze(ctx context.Context, e env, args []string) error {
-	fs := newFlags("analyze", e.stdout)
-	video := fs.String("video", "", "video file, image, or folder of images to analyse")
-	audio := fs.String("audio", "", "audio file (WAV) to analyse; a pipe such as /dev/stdin is read as a stream")
-	audioLimit := fs.Duration("audio-limit", wav.DefaultMaxDuration, "longest audio read; a longer file or stream is refused (exit 2)")
-	out := fs.String("out", "", "per-frame CSV to write (with --audio also OUT.voice.csv, and only that with --audio alone)")
-	summary := fs.Bool("summary", false, "print the summary JSON object on stdout (printed anyway without --out)")
-	report := fs.String("report", "", "plot PSPI, key AUs and the pain score over time: FILE.png or FILE.html")
-	detectEvery := fs.Int("detect-every", defaultDetectEvery, "run the face detector every N frames, track landmarks in between")
-	outDir := fs.String("out-dir", "", "batch: analyse every video of --video DIR (or a quoted glob) into DIR/NAME.csv and DIR/NAME.summary.json")
-	jobs := fs.Int("jobs", 1, "batch: recordings analysed at once (each loads the face models)")
-	backend := defaultFaceBackend
-	fs.Var(&backend, "face-backend", faceBackendUsage)
-	if err := fs.parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return badInput("unexpected argument %q", fs.Arg(0))
-	}
-	if *video == "" && *audio == "" {
-		return badInput("give --video FILE and/or --audio FILE")
-	}
-	if *report != "" {
-		if ext := strings.ToLower(filepath.Ext(*report)); ext != ".png" && ext != ".html" {
-			return badInput("--report %s: must end in .png or .html", *report)
-		}
-	}
-	if *detectEvery < 1 {
-		return badInput("--detect-every %d: must be at least 1", *detectEvery)
-	}
-	if *audioLimit <= 0 {
-		return badInput("--audio-limit %v: must be positive", *audioLimit)
-	}
-	if *jobs < 1 {
-		return badInput("--jobs %d: must be at least 1", *jobs)
-	}
-	if *outDir != "" {
-		switch {
-		case *video == "":
-			return badInput("--out-dir needs --video DIR or a glob")
-		case *audio != "" || *out != "" || *report != "" || *summary:
-			return badInput("--out-dir analyses videos only, one CSV and summary file each: drop --audio, --out, --report and --summary")
-		}
-		return analyzeBatch(ctx, e, *video, *outDir, *jobs, *detectEvery, backend)
-	}
-	if strings.ContainsAny(*video, "*?[") {
-		if _, err := os.Stat(*video); err != nil { // a real name may hold these characters
-			return badInput("--video %s: a glob analyses many recordings: give --out-dir DIR", *video)
-		}
+// Options say what one analysis is asked to do; the kindred command fills
+// them from its flags and checks them.
+type Options struct {
+	Video       string        // video file, image, or folder of images; with OutDir a folder or glob
+	Audio       string        // audio file (WAV), or a pipe read as a stream
+	AudioLimit  time.Duration // longest audio read
+	Out         string        // per-frame CSV (and Out.voice.csv with Audio)
+	Summary     bool          // print the summary JSON on stdout even with Out
+	Report      string        // FILE.png or FILE.html
+	DetectEvery int
+	FaceBackend devices.FaceBackend
+	OutDir      string // batch: one CSV and summary per video of Video
+	Jobs        int    // batch: recordings analysed at once
+	// Progress, when set, draws the progress of a file of total frames
+	// (0 when unknown) on w.
+	Progress func(w io.Writer, what string, total int) Progress
+}
+
+// Progress is told how many frames are done, and when the file is.
+type Progress interface {
+	Update(done int)
+	Finish()
+}
+
+// Run analyses a video (or image, or folder of images) and/or an audio
+// file offline, in media time, as fast as the machine allows, writing the
+// summary to stdout and warnings and progress to stderr. Its files describe
+// a person: they are written mode 0600, and only when the whole run
+// succeeds (outputs). Bad input is a badinput error.
+func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
+	e := env{stdout, stderr, o.Progress}
+	if o.OutDir != "" {
+		return analyzeBatch(ctx, e, o.Video, o.OutDir, o.Jobs, o.DetectEvery, o.FaceBackend)
 	}
 
-	outs := &outputs{}
-	defer outs.discard() // whatever was not committed
+	outs := &staged.Outputs{}
+	defer outs.Discard() // whatever was not committed
 	var res analysis
 	var voices []perception.VoiceObs
-	if *audio != "" {
-		a, obs, err := analyzeAudio(ctx, *audio, *audioLimit)
+	if o.Audio != "" {
+		a, obs, err := analyzeAudio(ctx, o.Audio, o.AudioLimit)
 		if err != nil {
 			return err
 		}
 		res.Audio, voices = a, obs
-		if *out != "" {
-			path := *out + ".voice.csv"
-			f, err := outs.create(path)
+		if o.Out != "" {
+			path := o.Out + ".voice.csv"
+			f, err := outs.Create(path)
 			if err != nil {
 				return badInput("--out %s: %v", path, err)
 			}
@@ -117,10 +97,10 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 	}
 
 	var csv *bufio.Writer
-	if *out != "" && *video != "" { // audio alone has no frames to write
-		f, err := outs.create(*out)
+	if o.Out != "" && o.Video != "" { // audio alone has no frames to write
+		f, err := outs.Create(o.Out)
 		if err != nil {
-			return badInput("--out %s: %v", *out, err)
+			return badInput("--out %s: %v", o.Out, err)
 		}
 		csv = bufio.NewWriter(f)
 	}
@@ -128,36 +108,36 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("posture and fusion: %w", err)
 	}
-	if *video != "" {
-		if err := analyzeVideo(ctx, *video, *detectEvery, backend, csv, hooks, &res, e.stderr); err != nil {
+	if o.Video != "" {
+		if err := analyzeVideo(ctx, o.Video, o.DetectEvery, o.FaceBackend, csv, hooks, &res, e.progressOn(e.stderr)); err != nil {
 			return err
 		}
 		if v := res.Video; v.FramesWithFace == 0 {
-			fmt.Fprintf(e.stderr, "kindred analyze: warning: no face found in the %d frames of %s\n", v.Frames, *video)
+			fmt.Fprintf(e.stderr, "kindred analyze: warning: no face found in the %d frames of %s\n", v.Frames, o.Video)
 		}
 	} else {
 		hooks.voiceOnly(&res)
 	}
 	if csv != nil {
 		if err := csv.Flush(); err != nil {
-			return fmt.Errorf("write %s: %w", *out, err)
+			return fmt.Errorf("write %s: %w", o.Out, err)
 		}
 	}
 	res.Pain = hooks.painSummary()
-	if *report != "" {
+	if o.Report != "" {
 		if !res.plottable() {
-			fmt.Fprintf(e.stderr, "kindred analyze: warning: %s not written: no face and no pain score to plot\n", *report)
-		} else if err := writeReport(outs, *report, &res); err != nil {
-			return fmt.Errorf("report %s: %w", *report, err)
+			fmt.Fprintf(e.stderr, "kindred analyze: warning: %s not written: no face and no pain score to plot\n", o.Report)
+		} else if err := writeReport(outs, o.Report, &res); err != nil {
+			return fmt.Errorf("report %s: %w", o.Report, err)
 		}
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := outs.commit(); err != nil {
+	if err := outs.Commit(); err != nil {
 		return fmt.Errorf("write %w", err)
 	}
-	if *summary || *out == "" { // with no CSV, the summary is the result
+	if o.Summary || o.Out == "" { // with no CSV, the summary is the result
 		enc := json.NewEncoder(e.stdout)
 		if err := enc.Encode(res.summary()); err != nil {
 			return fmt.Errorf("summary: %w", err)
@@ -171,7 +151,7 @@ type analysis struct {
 	Video  *videoSummary
 	Audio  *audioSummary
 	Pain   *painSummary
-	series []frameRow // one per frame, for the report
+	series []FrameRow // one per frame, for the report
 }
 
 type videoSummary struct {
@@ -196,17 +176,21 @@ type painSummary struct {
 	Band perception.Band `json:"band"`
 }
 
-func (a *analysis) summary() any {
-	return struct {
-		Video *videoSummary `json:"video,omitempty"`
-		Audio *audioSummary `json:"audio,omitempty"`
-		Pain  *painSummary  `json:"pain,omitempty"`
-	}{a.Video, a.Audio, a.Pain}
+// Summary is the JSON object of `kindred analyze --summary` (contract:
+// docs/OUTPUTS.md names every field).
+type Summary struct {
+	Video *videoSummary `json:"video,omitempty"`
+	Audio *audioSummary `json:"audio,omitempty"`
+	Pain  *painSummary  `json:"pain,omitempty"`
 }
 
-// frameRow is one CSV row: the attended face (if any), the movement and the
+func (a *analysis) summary() Summary {
+	return Summary{a.Video, a.Audio, a.Pain}
+}
+
+// FrameRow is one CSV row: the attended face (if any), the movement and the
 // fused pain score at that frame.
-type frameRow struct {
+type FrameRow struct {
 	Frame   int // from 0, in decoding order
 	At      time.Duration
 	Face    *perception.FaceObs
@@ -214,7 +198,7 @@ type frameRow struct {
 	Pain    *float64
 }
 
-func analyzeVideo(ctx context.Context, path string, detectEvery int, backend faceBackend, csv *bufio.Writer, hooks *frameHooks, res *analysis, stderr io.Writer) error {
+func analyzeVideo(ctx context.Context, path string, detectEvery int, backend devices.FaceBackend, csv *bufio.Writer, hooks *frameHooks, res *analysis, newProgress progressFunc) error {
 	start := time.Now()
 	src, err := camera.OpenFile(path, 0)
 	if why := mediaProblem(err); why != "" {
@@ -241,14 +225,14 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, backend fac
 			closeFace()
 		}
 	}()
-	pipe, closeFace, err := openFacePipeline(detectEvery, backend)
+	pipe, closeFace, err := devices.OpenFacePipeline(detectEvery, backend)
 	if err != nil {
 		return err
 	}
 	frames = detectAhead(ctx, frames, pipe.Ahead(), 32)
-	v := &videoSummary{File: path, FPS: src.FPS(), Models: faceModels(backend)}
-	progress := newProgress(stderr, "analyze "+filepath.Base(path), frameCount(src), time.Now)
-	defer progress.finish()
+	v := &videoSummary{File: path, FPS: src.FPS(), Models: devices.FaceModels(backend)}
+	progress := newProgress.start("analyze "+filepath.Base(path), frameCount(src))
+	defer progress.Finish()
 	// First pass: find and measure the faces in every frame (and the
 	// movement, which needs the frame itself).
 	var feats []face.Features // per row, for the attended face
@@ -270,25 +254,26 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, backend fac
 			}
 			return fmt.Errorf("--video %s: %w", path, err)
 		}
-		row := frameRow{Frame: v.Frames, At: f.At}
+		row := FrameRow{Frame: v.Frames, At: f.At}
 		faces := pipe.Process(f)
 		var feat face.Features
 		d.release()
-		if len(faces) > 0 {
-			row.Face = &faces[0] // the largest face: the person the robot attends to
+		attended, moved := hooks.attend.Read(f, faces) // as the live robot reads a frame
+		if attended != nil {
+			row.Face = attended
 			feat = pipe.Features()[0]
 		}
-		row.Posture = hooks.postureFor(f, row.Face)
+		row.Posture = &moved
 		res.series = append(res.series, row)
 		feats = append(feats, feat)
 		v.Frames++
-		progress.update(v.Frames)
+		progress.Update(v.Frames)
 	}
 	// Second pass: score every face against its person's neutral face,
 	// found over the whole recording, then fuse in time order.
 	rescoreAgainstNeutral(res.series, feats, face.DefaultOpts())
 	if csv != nil {
-		fmt.Fprintln(csv, analyzeHeader)
+		fmt.Fprintln(csv, FrameCSVHeader)
 	}
 	var pspiSum float64
 	for i := range res.series {
@@ -320,7 +305,7 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, backend fac
 // order. A person seen in too few frames for that (a still image) keeps the
 // first pass's scores, which are against the population's neutral face
 // until the person was seen calm.
-func rescoreAgainstNeutral(rows []frameRow, feats []face.Features, o face.Opts) {
+func rescoreAgainstNeutral(rows []FrameRow, feats []face.Features, o face.Opts) {
 	byTrack := map[int][]face.Features{}
 	for i := range rows {
 		if f := rows[i].Face; f != nil && f.Expression != perception.ExprUnknown {
@@ -462,7 +447,7 @@ func roundMilli(x float64) float64 {
 
 // writeRow writes one CSV row; face columns stay empty when no face was seen,
 // posture and pain columns when they have no value.
-func writeRow(w *bufio.Writer, r *frameRow) {
+func writeRow(w *bufio.Writer, r *FrameRow) {
 	b := make([]byte, 0, 256)
 	num := func(x float64, prec int) { b = strconv.AppendFloat(b, x, 'f', prec, 64) }
 	b = strconv.AppendInt(b, int64(r.Frame), 10)
@@ -515,11 +500,18 @@ func writeRow(w *bufio.Writer, r *frameRow) {
 }
 
 // frameHooks is the seam between the face analysis and the other stages that
-// fill a frame's row: movement (perception/posture) and the fused
+// fill a frame's row: the attended face and its movement
+// (companion.Attention, as the live robot reads a frame) and the fused
 // PAINAD-aligned score (perception/fusion, fed the face, the movement and the
 // audio's voice hops up to the frame's time).
+//
+// The fuser is the companion's own stage, driven differently: the live run
+// feeds it through channels and it assesses on the session clock's ticks;
+// here each row needs the score at its own frame's media time, with no
+// clock to tick on, so the fuser is fed and asked synchronously, frame by
+// frame. Two drivers of one stage, not two fusions.
 type frameHooks struct {
-	moves  *posture.Analyzer
+	attend *companion.Attention
 	fuser  *fusion.Fuser
 	voices []perception.VoiceObs
 	next   int // first voice hop not yet fed
@@ -529,7 +521,7 @@ type frameHooks struct {
 }
 
 func newFrameHooks(voices []perception.VoiceObs) (*frameHooks, error) {
-	moves, err := posture.New(posture.DefaultOpts())
+	attend, err := companion.NewAttention()
 	if err != nil {
 		return nil, err
 	}
@@ -537,13 +529,7 @@ func newFrameHooks(voices []perception.VoiceObs) (*frameHooks, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &frameHooks{moves: moves, fuser: fuser, voices: voices}, nil
-}
-
-// postureFor measures movement on the frame, anchored on the attended face.
-func (h *frameHooks) postureFor(f perception.Frame, attended *perception.FaceObs) *perception.PostureObs {
-	p := h.moves.Update(f, attended)
-	return &p
+	return &frameHooks{attend: attend, fuser: fuser, voices: voices}, nil
 }
 
 // painFor feeds fusion what was observed up to at and returns its score, or
@@ -586,7 +572,7 @@ func (h *frameHooks) voiceOnly(res *analysis) {
 	end := h.voices[len(h.voices)-1].At
 	for at := time.Duration(0); at <= end; at += 100 * time.Millisecond {
 		h.feedVoices(at)
-		res.series = append(res.series, frameRow{At: at, Pain: h.assess(at)})
+		res.series = append(res.series, FrameRow{At: at, Pain: h.assess(at)})
 	}
 }
 
@@ -604,27 +590,27 @@ var reportSeries = []struct {
 	id, panel string // for the HTML report's script
 	name      string
 	color     color.RGBA
-	value     func(r *frameRow) (float64, bool)
+	value     func(r *FrameRow) (float64, bool)
 }{
-	{"pspi", "pspi", "PSPI (0-16)", color.RGBA{200, 30, 30, 255}, func(r *frameRow) (float64, bool) {
+	{"pspi", "pspi", "PSPI (0-16)", color.RGBA{200, 30, 30, 255}, func(r *FrameRow) (float64, bool) {
 		return faceValue(r, func(f *perception.FaceObs) float64 { return f.PSPI })
 	}},
-	{"au4", "au", "AU4 brow lowerer", color.RGBA{120, 60, 160, 255}, func(r *frameRow) (float64, bool) {
+	{"au4", "au", "AU4 brow lowerer", color.RGBA{120, 60, 160, 255}, func(r *FrameRow) (float64, bool) {
 		return faceValue(r, func(f *perception.FaceObs) float64 { return f.AU.AU04 })
 	}},
-	{"au6_7", "au", "max(AU6, AU7) orbit", color.RGBA{230, 140, 20, 255}, func(r *frameRow) (float64, bool) {
+	{"au6_7", "au", "max(AU6, AU7) orbit", color.RGBA{230, 140, 20, 255}, func(r *FrameRow) (float64, bool) {
 		return faceValue(r, func(f *perception.FaceObs) float64 { return max(f.AU.AU06, f.AU.AU07) })
 	}},
-	{"au9_10", "au", "max(AU9, AU10) levator", color.RGBA{40, 140, 140, 255}, func(r *frameRow) (float64, bool) {
+	{"au9_10", "au", "max(AU9, AU10) levator", color.RGBA{40, 140, 140, 255}, func(r *FrameRow) (float64, bool) {
 		return faceValue(r, func(f *perception.FaceObs) float64 { return max(f.AU.AU09, f.AU.AU10) })
 	}},
-	{"au12", "au", "AU12 smile", color.RGBA{40, 160, 40, 255}, func(r *frameRow) (float64, bool) {
+	{"au12", "au", "AU12 smile", color.RGBA{40, 160, 40, 255}, func(r *FrameRow) (float64, bool) {
 		return faceValue(r, func(f *perception.FaceObs) float64 { return f.AU.AU12 })
 	}},
-	{"au43", "au", "AU43 eyes closed", color.RGBA{90, 90, 90, 255}, func(r *frameRow) (float64, bool) {
+	{"au43", "au", "AU43 eyes closed", color.RGBA{90, 90, 90, 255}, func(r *FrameRow) (float64, bool) {
 		return faceValue(r, func(f *perception.FaceObs) float64 { return f.AU.AU43 })
 	}},
-	{"pain", "pain", "pain score (0-10)", color.RGBA{20, 60, 200, 255}, func(r *frameRow) (float64, bool) {
+	{"pain", "pain", "pain score (0-10)", color.RGBA{20, 60, 200, 255}, func(r *FrameRow) (float64, bool) {
 		if r.Pain == nil {
 			return 0, false
 		}
@@ -632,7 +618,7 @@ var reportSeries = []struct {
 	}},
 }
 
-func faceValue(r *frameRow, get func(*perception.FaceObs) float64) (float64, bool) {
+func faceValue(r *FrameRow, get func(*perception.FaceObs) float64) (float64, bool) {
 	if r.Face == nil {
 		return 0, false
 	}
@@ -653,7 +639,7 @@ func (a *analysis) plottable() bool {
 
 // writeReport plots the series over time into a PNG, or an interactive HTML
 // page (writeHTMLReport), staged in outs.
-func writeReport(outs *outputs, path string, res *analysis) error {
+func writeReport(outs *staged.Outputs, path string, res *analysis) error {
 	if strings.EqualFold(filepath.Ext(path), ".html") {
 		return writeHTMLReport(outs, path, res)
 	}
@@ -687,7 +673,7 @@ func writeReport(outs *outputs, path string, res *analysis) error {
 	if _, err := wt.WriteTo(&png); err != nil {
 		return err
 	}
-	return outs.writeFile(path, []byte(png.String()))
+	return outs.WriteFile(path, []byte(png.String()))
 }
 
 func reportTitle(res *analysis) string {
@@ -707,7 +693,7 @@ func htmlEscape(s string) string {
 
 // segments splits a series where it has no value, so gaps (no face) show
 // as gaps rather than as lines drawn across them.
-func segments(rows []frameRow, value func(*frameRow) (float64, bool)) []plotter.XYs {
+func segments(rows []FrameRow, value func(*FrameRow) (float64, bool)) []plotter.XYs {
 	var out []plotter.XYs
 	var cur plotter.XYs
 	for i := range rows {

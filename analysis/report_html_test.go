@@ -1,4 +1,4 @@
-package main
+package analysis
 
 import (
 	"encoding/json"
@@ -14,6 +14,8 @@ import (
 
 	"github.com/kindred-hri/kindred/console/consoletest"
 	"github.com/kindred-hri/kindred/perception"
+
+	"github.com/kindred-hri/kindred/internal/staged"
 )
 
 // episode is a made-up 30 s analysis at 10 fps: PSPI rises to 8 at 20 s and
@@ -22,7 +24,7 @@ import (
 func episode() *analysis {
 	res := &analysis{Video: &videoSummary{File: "episode.mp4", Frames: 300, FPS: 10}}
 	for i := range 300 {
-		r := frameRow{Frame: i, At: time.Duration(i) * 100 * time.Millisecond}
+		r := FrameRow{Frame: i, At: time.Duration(i) * 100 * time.Millisecond}
 		if i < 100 || i >= 120 {
 			pspi := math.Round(max(0, 8-math.Abs(float64(i-200))/10)*100) / 100
 			f := &perception.FaceObs{Track: 1, PSPI: pspi, Expression: perception.ExprNeutral}
@@ -40,7 +42,7 @@ func episode() *analysis {
 }
 
 func TestReportDataLeavesOutEmptyPanels(t *testing.T) {
-	voiceOnly := &analysis{series: []frameRow{{At: 0, Pain: new(2.0)}, {At: 100 * time.Millisecond}}}
+	voiceOnly := &analysis{series: []FrameRow{{At: 0, Pain: new(2.0)}, {At: 100 * time.Millisecond}}}
 	cases := []struct {
 		name   string
 		res    *analysis
@@ -72,11 +74,11 @@ func TestReportHTMLInteractive(t *testing.T) {
 	res := episode()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "report.html")
-	outs := &outputs{}
+	outs := &staged.Outputs{}
 	if err := writeReport(outs, path, res); err != nil {
 		t.Fatal(err)
 	}
-	if err := outs.commit(); err != nil {
+	if err := outs.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	page, err := os.ReadFile(path)

@@ -1,4 +1,4 @@
-package main
+package staged
 
 import (
 	"errors"
@@ -8,12 +8,12 @@ import (
 	"path/filepath"
 )
 
-// outputs stages the files a command writes about a person: each is written
+// Outputs stages the files a command writes about a person: each is written
 // to a temporary file next to its destination, mode 0600 whatever the umask,
-// and takes its real name only in commit, once the whole run has succeeded.
-// A run that fails or is interrupted leaves nothing behind (discard), and an
+// and takes its real name only in Commit, once the whole run has succeeded.
+// A run that fails or is interrupted leaves nothing behind (Discard), and an
 // earlier file of the same name stays as it was.
-type outputs struct {
+type Outputs struct {
 	staged []staged
 }
 
@@ -22,38 +22,38 @@ type staged struct {
 	tmp, final string // tmp is "" when writing straight to a device or pipe
 }
 
-// outputMode is for files that describe a person (their face, voice and
+// Mode is for files that describe a person (their face, voice and
 // pain): readable by the user who made them only.
-const outputMode = 0o600
+const Mode = 0o600
 
-// create opens a staged file for path. A destination that exists and is not
+// Create opens a staged file for path. A destination that exists and is not
 // a regular file (/dev/stdout, a FIFO) cannot be renamed over, so it is
 // written directly. Errors name no temporary file: the caller names path.
-func (o *outputs) create(path string) (*os.File, error) {
+func (o *Outputs) Create(path string) (*os.File, error) {
 	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
 		f, err := os.OpenFile(path, os.O_WRONLY, 0)
 		if err != nil {
-			return nil, pathless(err)
+			return nil, Pathless(err)
 		}
 		o.staged = append(o.staged, staged{f: f, final: path})
 		return f, nil
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return nil, pathless(err)
+		return nil, Pathless(err)
 	}
 	o.staged = append(o.staged, staged{f: f, tmp: f.Name(), final: path})
 	// CreateTemp asks for 0600 but the umask may take more away; Chmod is
 	// not masked.
-	if err := f.Chmod(outputMode); err != nil {
+	if err := f.Chmod(Mode); err != nil {
 		return nil, err
 	}
 	return f, nil
 }
 
-// writeFile stages a whole file.
-func (o *outputs) writeFile(path string, data []byte) error {
-	f, err := o.create(path)
+// WriteFile stages a whole file.
+func (o *Outputs) WriteFile(path string, data []byte) error {
+	f, err := o.Create(path)
 	if err != nil {
 		return err
 	}
@@ -61,8 +61,8 @@ func (o *outputs) writeFile(path string, data []byte) error {
 	return err
 }
 
-// commit makes every staged file durable and gives it its name.
-func (o *outputs) commit() error {
+// Commit makes every staged file durable and gives it its name.
+func (o *Outputs) Commit() error {
 	for _, s := range o.staged {
 		if s.tmp == "" {
 			if err := s.f.Close(); err != nil {
@@ -76,15 +76,15 @@ func (o *outputs) commit() error {
 			return fmt.Errorf("%s: %w", s.final, err)
 		}
 		if err := os.Rename(s.tmp, s.final); err != nil {
-			return fmt.Errorf("%s: %w", s.final, pathless(err))
+			return fmt.Errorf("%s: %w", s.final, Pathless(err))
 		}
 	}
 	o.staged = nil
 	return nil
 }
 
-// discard removes whatever was staged and not committed; safe after commit.
-func (o *outputs) discard() {
+// Discard removes whatever was staged and not committed; safe after Commit.
+func (o *Outputs) Discard() {
 	for _, s := range o.staged {
 		s.f.Close()
 		if s.tmp != "" {
@@ -94,9 +94,9 @@ func (o *outputs) discard() {
 	o.staged = nil
 }
 
-// pathless keeps the reason of a path error and drops the path, which for a
+// Pathless keeps the reason of a path error and drops the path, which for a
 // temporary file means nothing to the user.
-func pathless(err error) error {
+func Pathless(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err

@@ -1,8 +1,7 @@
-package main
+package doctor
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -23,6 +22,8 @@ import (
 	"github.com/kindred-hri/kindred/voices"
 	"github.com/kindred-hri/kindred/voices/espeak"
 	"github.com/kindred-hri/kindred/voices/playback"
+
+	"github.com/kindred-hri/kindred/devices"
 )
 
 // check is one thing `kindred doctor` looks at.
@@ -46,53 +47,28 @@ type doctorNeeds struct {
 	camera, mic, speaker bool
 	journal              string // "" or "off": not used
 	broker               string
-	face                 faceBackend // the face models the run will load
+	face                 devices.FaceBackend // the face models the run will load
 }
 
-func cmdDoctor(ctx context.Context, e env, args []string) error {
-	fs := newFlags("doctor", e.stdout)
-	config := fs.String("config", "", "the run's config file: check the board, broker and journal it names")
-	profile := fs.String("robot", "", "body profile whose board to check (default: the config's, else sim)")
-	mqtt := fs.String("mqtt", "", "also check this MQTT broker, tcp://HOST:PORT (default: the config's)")
-	jpath := fs.String("journal", "", "check this journal file (default: the config's, else the default path; off: none)")
-	live := fs.Bool("live", false, "this robot runs live: camera, microphone and speaker are required")
-	var backend faceBackend
-	fs.Var(&backend, "face-backend", faceBackendUsage+" (default: the config's, else mesh)")
-	if err := fs.parse(args); err != nil {
-		return err
-	}
-	cfg, err := loadRunConfig(*config)
-	if err != nil {
-		return err
-	}
-	if *profile == "" {
-		*profile = cfg.Robot.Profile
-	}
-	if *mqtt == "" {
-		*mqtt = cfg.MQTT
-	}
-	if *jpath == "" {
-		*jpath = cfg.Journal
-	}
-	if *jpath == "" {
-		if *jpath, err = journal.DefaultPath(); err != nil {
-			return err
-		}
-	}
-	p, err := robot.LoadProfile(*profile)
-	if err != nil {
-		if errors.Is(err, robot.ErrBadProfile) {
-			return &usageError{err}
-		}
-		return err
-	}
-	if backend == "" {
-		backend = faceBackend(cfg.FaceBackend)
-	}
-	needs := doctorNeeds{camera: *live, mic: *live, speaker: *live, journal: *jpath, broker: *mqtt, face: backend}
-	checks := doctorChecks(p, needs)
+// Options say what the robot will use: its body profile, whether it runs
+// live (camera, microphone and speaker required), and the journal, broker
+// and face models it names.
+type Options struct {
+	Profile              *robot.Profile
+	Camera, Mic, Speaker bool
+	Journal              string // "" or "off": not used
+	Broker               string // tcp://HOST:PORT, or "" for none
+	Face                 devices.FaceBackend
+}
+
+// Run checks each thing the robot will use and prints one line per check,
+// with the fix for what is missing, on w; it fails when a required check
+// does.
+func Run(ctx context.Context, o Options, w io.Writer) error {
+	needs := doctorNeeds{camera: o.Camera, mic: o.Mic, speaker: o.Speaker, journal: o.Journal, broker: o.Broker, face: o.Face}
+	checks := doctorChecks(o.Profile, needs)
 	results, failed := runChecks(ctx, checks)
-	printDoctor(e.stdout, results)
+	printDoctor(w, results)
 	if failed > 0 {
 		return fmt.Errorf("%d required check(s) failed; see the fixes above", failed)
 	}
@@ -332,15 +308,15 @@ func journalCheck(ctx context.Context, path string) (string, error) {
 
 // faceModelCheck loads the chosen backend's face models and names them with
 // their licences. dlib's model is needed only when dlib is chosen.
-func faceModelCheck(b faceBackend) check {
+func faceModelCheck(b devices.FaceBackend) check {
 	names := func() string {
 		var parts []string
-		for _, m := range faceModels(b) {
+		for _, m := range devices.FaceModels(b) {
 			parts = append(parts, m.Name+" ["+m.Licence+"]")
 		}
 		return strings.Join(parts, "; ")
 	}
-	if b == faceDlib {
+	if b == devices.FaceDlib {
 		return check{name: "face model", required: true, fix: fmt.Sprintf(aptFix, "libdlib-data"),
 			run: func(context.Context) (string, error) {
 				lm, err := dlib.OpenLandmarker(dlib.DefaultModel)

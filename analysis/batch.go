@@ -1,11 +1,10 @@
-package main
+package analysis
 
 import (
 	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -14,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kindred-hri/kindred/devices"
+	"github.com/kindred-hri/kindred/internal/staged"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -60,7 +61,7 @@ func batchInputs(video string) (files []string, skipped int, err error) {
 	}
 	entries, err := os.ReadDir(video)
 	if err != nil {
-		return nil, 0, badInput("--video %s: %v", video, pathless(err))
+		return nil, 0, badInput("--video %s: %v", video, staged.Pathless(err))
 	}
 	for _, d := range entries {
 		if strings.HasPrefix(d.Name(), ".") || d.IsDir() {
@@ -102,7 +103,7 @@ func batchJobs(files []string, outDir string) ([]batchJob, error) {
 // command fails (exit 1) when any did. Each recording's files are staged
 // and committed on their own, so a failed one leaves nothing behind and
 // does not take the others' with it.
-func analyzeBatch(ctx context.Context, e env, video, outDir string, jobs, detectEvery int, backend faceBackend) error {
+func analyzeBatch(ctx context.Context, e env, video, outDir string, jobs, detectEvery int, backend devices.FaceBackend) error {
 	start := time.Now()
 	files, skipped, err := batchInputs(video)
 	if err != nil {
@@ -117,13 +118,13 @@ func analyzeBatch(ctx context.Context, e env, video, outDir string, jobs, detect
 	}
 	// The folder holds people's data: the user's alone when Kindred makes it.
 	if err := os.MkdirAll(outDir, 0o700); err != nil {
-		return badInput("--out-dir %s: %v", outDir, pathless(err))
+		return badInput("--out-dir %s: %v", outDir, staged.Pathless(err))
 	}
 
 	// With one job at a time its progress bar has the terminal to itself.
-	progress := io.Discard
+	var progress progressFunc
 	if jobs == 1 {
-		progress = e.stderr
+		progress = e.progressOn(e.stderr)
 	}
 	var mu sync.Mutex // one line at a time on stderr
 	failed, done := 0, 0
@@ -173,10 +174,10 @@ func analyzeBatch(ctx context.Context, e env, video, outDir string, jobs, detect
 }
 
 // analyzeOneVideo writes one recording's CSV and summary, both or neither.
-func analyzeOneVideo(ctx context.Context, j batchJob, detectEvery int, backend faceBackend, progress io.Writer) (*analysis, error) {
-	outs := &outputs{}
-	defer outs.discard()
-	f, err := outs.create(j.csv)
+func analyzeOneVideo(ctx context.Context, j batchJob, detectEvery int, backend devices.FaceBackend, progress progressFunc) (*analysis, error) {
+	outs := &staged.Outputs{}
+	defer outs.Discard()
+	f, err := outs.Create(j.csv)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", j.csv, err)
 	}
@@ -197,13 +198,13 @@ func analyzeOneVideo(ctx context.Context, j batchJob, detectEvery int, backend f
 	if err != nil {
 		return nil, fmt.Errorf("summary: %w", err)
 	}
-	if err := outs.writeFile(j.summary, append(sum, '\n')); err != nil {
+	if err := outs.WriteFile(j.summary, append(sum, '\n')); err != nil {
 		return nil, fmt.Errorf("%s: %w", j.summary, err)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := outs.commit(); err != nil {
+	if err := outs.Commit(); err != nil {
 		return nil, fmt.Errorf("write %w", err)
 	}
 	return &res, nil

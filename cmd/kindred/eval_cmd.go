@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/kindred-hri/kindred/evaluate"
+)
+
+// defaultDevset is where the project's development set sits next to a
+// checkout (read at evaluation time only; it is never copied in).
+const defaultDevset = "../shared/devset"
+
+const evalHelp = `kindred eval runs the vocalisation classifier on every clip of a labelled
+folder (the dev set's layout: vocalisations/labels.csv with file,class,speaker
+and optionally speech/labels.csv with file,source) and prints a confusion
+matrix (labelled class against ours), per-class recall and precision where a
+labelled class maps to one of ours, the share of clips called distress
+(distress >= 0.5) per class, and distress false alarms on the negatives
+(speech, laughing, coughing, sneezing, throat-clearing).
+
+With faces/labels.csv (file,start_s,end_s,label) it also analyses every
+labelled image and video as kindred analyze --video does (same face
+backend, same two-pass baseline, same fusion) and prints per labelled
+class: frames, frames with a face, mean PSPI, the share read pain, read
+happy, read happy with a fused score below 2, and with PSPI below 2; and
+for each synthetic identity how many of its pain images score above its
+own neutral image on PSPI. --only faces or --only vocalisations runs one
+part.`
+
+// cmdEval measures the classifiers on labelled recordings (package
+// evaluate); here are its flags.
+func cmdEval(ctx context.Context, e env, args []string) error {
+	o := evaluate.Options{FaceBackend: defaultFaceBackend}
+	fs := newFlags("eval", e.stderr)
+	fs.StringVar(&o.Devset, "devset", defaultDevset, "labelled folder (dev set layout)")
+	fs.BoolVar(&o.JSON, "json", false, "print one JSON object instead of tables")
+	fs.BoolVar(&o.Fit, "fit", false, "refit the vocalisation combiner on all clips and write it to --out")
+	fs.StringVar(&o.Out, "out", "vocalisation-combiner.json", "parameter file --fit writes")
+	fs.StringVar(&o.Data, "data", "", "what the clips are, for the model card (default: the folder)")
+	fs.StringVar(&o.Licence, "licence", "", "the clips' licence, for the model card")
+	fs.StringVar(&o.Only, "only", "", "run one part: faces or vocalisations (default both, each where its labels exist)")
+	fs.Var(&o.FaceBackend, "face-backend", faceBackendUsage)
+	if err := fs.parse(args); err != nil {
+		if errors.Is(err, errHelpShown) {
+			fmt.Fprintln(e.stderr, evalHelp)
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return badInput("unexpected argument %q", fs.Arg(0))
+	}
+	return evaluate.Run(ctx, o, e.stdout)
+}

@@ -1,0 +1,66 @@
+package companion
+
+import "github.com/kindred-hri/kindred/robot"
+
+// Summary is the contract's `kindred run --summary` object
+// (docs/OUTPUTS.md), plus what makes the run reproducible.
+type Summary struct {
+	DurationS     float64           `json:"duration_s"`
+	StatesVisited []string          `json:"states_visited"`
+	Transitions   int               `json:"transitions"`
+	Utterances    int               `json:"utterances"`
+	JointCommands int64             `json:"joint_commands"`
+	Alerts        int               `json:"alerts"`
+	MaxPain       float64           `json:"max_pain"`
+	DroppedFrames int64             `json:"dropped_frames"`
+	LatencyMS     LatencySummary    `json:"latency_ms"`
+	Faults        int               `json:"faults"`
+	SensorsOn     bool              `json:"sensors_on"` // false when the run ended opted out, camera and microphone closed
+	Speed         float64           `json:"speed"`
+	Condition     *ConditionSummary `json:"condition,omitempty"`
+	Seed          uint64            `json:"seed"`
+}
+
+// ConditionSummary is the experiment condition, so a run can be reproduced.
+type ConditionSummary struct {
+	Name          string  `json:"name"`
+	Mimicry       string  `json:"mimicry"`
+	Gain          float64 `json:"gain"`
+	DelayMS       int64   `json:"delay_ms"`
+	ComfortSpeech bool    `json:"comfort_speech"`
+	PresenceOnly  bool    `json:"presence_only"`
+}
+
+// LatencySummary is the limiter's command latency, in milliseconds.
+type LatencySummary struct {
+	P50 float64 `json:"p50"`
+	P95 float64 `json:"p95"`
+	Max float64 `json:"max"`
+}
+
+// Summary sums up the run so far: the companion's own figures, the body's
+// from its limiter (ls), and the session clock's speed.
+func (c *Companion) Summary(ls robot.LimiterStats, speed float64) Summary {
+	st := c.Stats()
+	s := Summary{
+		DurationS:     c.Now().Seconds(),
+		StatesVisited: st.Visited,
+		Transitions:   st.Transitions,
+		Utterances:    st.Utterances,
+		JointCommands: ls.JointCommands,
+		Alerts:        st.Alerts,
+		MaxPain:       st.MaxPain,
+		DroppedFrames: st.DroppedFaces, // stale faces replaced before a stage took them
+		LatencyMS:     LatencySummary{P50: ls.Latency.P50, P95: ls.Latency.P95, Max: ls.Latency.Max},
+		Faults:        st.Faults,
+		SensorsOn:     st.SensorsOn,
+		Speed:         speed,
+	}
+	if st.Session != nil {
+		cond := st.Session.Condition
+		s.Condition = &ConditionSummary{Name: cond.Name, Mimicry: string(cond.Mimicry), Gain: cond.Gain,
+			DelayMS: cond.Delay.Milliseconds(), ComfortSpeech: cond.ComfortSpeech, PresenceOnly: cond.PresenceOnly}
+		s.Seed = st.Session.Seed
+	}
+	return s
+}

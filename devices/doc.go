@@ -1,0 +1,8 @@
+// Package devices opens the native parts every command shares: the face
+// stack of a chosen backend (mesh or dlib) with the models it names, and
+// the speech synthesizer and speaker.
+//
+// It is wiring, not a stage: it imports the cgo leaves (perception/face/mesh,
+// perception/face/dlib, perception/face/pose, voices/espeak,
+// voices/playback) and hands plain values to the core.
+package devices
