@@ -24,9 +24,19 @@ const (
 // Frame is the probability of each word around an answer ("about", "I
 // think"), against 1 for leaving it out, so that the recogniser does not
 // explain other speech as framing words; 0 means 0.1.
+//
+// Decoys are real words that answer nothing (Decoys()), a loop of them
+// entered with probability 1 like an answer, each word priced Frame like a
+// framing word: ordinary speech is then explained as ordinary words, and
+// an answer wins only where its number, yes or place fits the sound better
+// than any decoy does. None means no decoy loop.
+//
+// DecoyProb is the probability of each decoy word; 0 means Frame.
 type Garbage struct {
 	Words              []string
+	Decoys             []string
 	Entry, Step, Frame float64
+	DecoyProb          float64
 }
 
 // FSG is the finite-state grammar of answers to a question of kind k, with
@@ -105,6 +115,19 @@ func FSG(k Kind, g Garbage) string {
 		b.null(0, loop, g.Entry)
 		for _, w := range g.Words {
 			b.word(loop, step, g.Step, w)
+		}
+		b.null(step, loop, 1)
+		b.null(step, 1, 1)
+	}
+	if len(g.Decoys) > 0 {
+		loop, step := b.state(), b.state()
+		b.null(0, loop, 1)
+		p := g.DecoyProb
+		if p == 0 {
+			p = frameProb
+		}
+		for _, w := range g.Decoys {
+			b.word(loop, step, p, w)
 		}
 		b.null(step, loop, 1)
 		b.null(step, 1, 1)
