@@ -268,3 +268,12 @@ func (s *Spotter) Close() error {
 	s.dec = nil
 	return err
 }
+
+// Describe names the model and the phrases, for `kindred doctor`.
+func (o Opts) Describe() string {
+	var ps []string
+	for _, p := range o.Phrases {
+		ps = append(ps, fmt.Sprintf("%q %g", p.Text, p.Threshold))
+	}
+	return fmt.Sprintf("acoustic model %s, keyword search for %s", o.HMM, strings.Join(ps, ", "))
+}
