@@ -23,7 +23,7 @@ var (
 	leadPhrases = []string{"oh", "well", "um", "uh", "hmm", "i think", "i guess", "i'd say", "i would say",
 		"i'd say it's", "it's", "it is", "it's about", "it'd be", "about", "around", "maybe", "perhaps", "probably",
 		"roughly", "like", "a", "an", "about a", "maybe a", "like a", "it's a", "just a", "only a", "my",
-		"the pain is", "my pain is", "the pain is a", "my pain is a", "in my", "it's my", "my right", "now", "right now", "so", "it's in my"}
+		"the pain is", "my pain is", "the pain is a", "my pain is a", "in my", "it's my", "my right", "so", "it's in my"}
 	tailPhrases = []string{"i think", "i guess", "maybe", "or so", "please", "thanks", "thank you", "now", "right now",
 		"today", "it hurts", "really", "at the moment"}
 )

@@ -4,11 +4,6 @@
 // no cgo of its own): audio goes in as 16 kHz float32, a selfreport.Reply
 // comes out.
 //
-// An answer is decoded whole when it ends, so that cepstral mean
-// normalisation uses the answer's own mean: decoded live, pocketsphinx
-// starts from the model's stored mean and takes seconds to leave it, and
-// voices unlike its training data were heard as silence and a few phones.
-//
 // Out-of-grammar speech is rejected by the grammar itself, which offers two
 // alternatives to every answer: a loop of single-phone pseudo-words (a
 // garbage model, as in Rose & Paul, ICASSP 1990, "A hidden Markov model

@@ -51,10 +51,10 @@ func TestNotListening(t *testing.T) {
 }
 
 // TestUnderstandsAnswers hears answers of each kind said by a voice the
-// robot never uses (flite's slt, a development voice) and fails at once on
-// a wrong value. It must understand at least minUnderstood of them: decoded
-// live instead of whole, with the model's stored cepstral mean, the same
-// answers were heard as silence and a few phones.
+// robot never uses (flite's slt, a development voice), at its own level
+// and 26 dB quieter (a person across the room), and fails at once on a
+// wrong value. It must understand at least minUnderstood of them at each
+// level (8 and 9 of 10 when written).
 func TestUnderstandsAnswers(t *testing.T) {
 	if _, err := exec.LookPath("flite"); err != nil {
 		t.Skip("flite not installed (make deps)")
@@ -80,26 +80,32 @@ func TestUnderstandsAnswers(t *testing.T) {
 		{selfreport.RatingQuestion, "Eight out of ten.", 8, selfreport.NoAnswer, ""},
 	}
 	const minUnderstood = 7
-	right := 0
-	for _, tc := range tests {
-		rep, err := r.RecogniseRecording(tc.kind, say(t, dir, "flite:slt", 175, tc.text))
-		if err != nil {
-			t.Fatal(err)
+	for _, gain := range []float32{1, 0.05} {
+		right := 0
+		for _, tc := range tests {
+			x := say(t, dir, "flite:slt", 175, tc.text)
+			for i := range x {
+				x[i] *= gain
+			}
+			rep, err := r.RecogniseRecording(tc.kind, x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ok := rep.Rating == tc.rating && rep.Answer == tc.answer && (tc.place == "" || len(rep.Places) == 1 && rep.Places[0] == tc.place)
+			if ok && rep.Clear() {
+				right++
+				continue
+			}
+			if rep.Clear() {
+				t.Errorf("%q understood wrongly: %+v", tc.text, rep)
+			} else {
+				t.Logf("%q not understood (heard %q)", tc.text, rep.Heard)
+			}
 		}
-		ok := rep.Rating == tc.rating && rep.Answer == tc.answer && (tc.place == "" || len(rep.Places) == 1 && rep.Places[0] == tc.place)
-		if ok && rep.Clear() {
-			right++
-			continue
+		t.Logf("gain %g: understood %d of %d answers", gain, right, len(tests))
+		if right < minUnderstood {
+			t.Errorf("gain %g: understood %d of %d answers, want at least %d", gain, right, len(tests), minUnderstood)
 		}
-		if rep.Clear() {
-			t.Errorf("%q understood wrongly: %+v", tc.text, rep)
-		} else {
-			t.Logf("%q not understood (heard %q)", tc.text, rep.Heard)
-		}
-	}
-	t.Logf("understood %d of %d answers", right, len(tests))
-	if right < minUnderstood {
-		t.Errorf("understood %d of %d answers, want at least %d", right, len(tests), minUnderstood)
 	}
 }
 
@@ -120,9 +126,8 @@ func TestOrdinarySpeechNeverReports(t *testing.T) {
 }
 
 // BenchmarkEndOfAnswer measures the time from the end of an answer (the
-// last samples fed) to its value: End, which decodes the whole answer at
-// once (for its own cepstral mean) and reads the grammar's hypothesis.
-// Issue 16's target is at most 1 s.
+// last samples fed) to its value: End, which decodes the last 20 ms and
+// reads the grammar's hypothesis. Issue 16's target is at most 1 s.
 func BenchmarkEndOfAnswer(b *testing.B) {
 	r := newRecogniser(b, DefaultOpts())
 	x := say(b, b.TempDir(), "en-us+f2", 150, "About a seven.")
