@@ -4,6 +4,10 @@
 // no cgo of its own): audio goes in as 16 kHz float32, a selfreport.Reply
 // comes out.
 //
+// An answer is decoded whole when it ends, so that cepstral mean
+// normalisation uses the answer's own mean, not a running estimate carried
+// over from earlier sound (Recogniser.Feed gives the measurements).
+//
 // Out-of-grammar speech is rejected by the grammar itself, which offers two
 // alternatives to every answer: a loop of single-phone pseudo-words (a
 // garbage model, as in Rose & Paul, ICASSP 1990, "A hidden Markov model

@@ -137,8 +137,7 @@ type Recogniser struct {
 	o       Opts
 	kind    selfreport.Kind
 	started bool
-	pending []float32 // samples not yet decoded, less than a chunk
-	fed     int64
+	pending []float32 // the answer so far, decoded at End
 	maxLen  int64
 	decoy   map[string]bool
 	garbage selfreport.Garbage
@@ -201,28 +200,19 @@ func (r *Recogniser) Listen(k selfreport.Kind) error {
 		}
 		r.kind = k
 	}
-	if err := r.ps.Start(); err != nil {
-		return fmt.Errorf("answers: %w", err)
-	}
-	if r.lv != nil {
-		if err := r.lv.Start(); err != nil {
-			return fmt.Errorf("answers: %w", err)
-		}
-	}
-	r.started, r.pending, r.fed = true, r.pending[:0], 0
+	r.started, r.pending = true, r.pending[:0]
 	return nil
 }
 
-// chunk is 20 ms, the decoder's feeding size.
-const chunk = Rate / 50
-
-// Feed adds samples (16 kHz mono, −1…1) of the answer. They are decoded
-// as they come, so that End has only the last 20 ms left to decode. Live
-// decoding normalises the cepstral mean with a running estimate that
-// carries from one answer to the next; decoding each answer whole, with its
-// own mean (silence included), understood fewer synthetic answers (14 of 44
-// against 25 of 44, espeak-ng en-us+f2 and en-gb+m1, 0–10 bare and "about
-// a").
+// Feed adds samples (16 kHz mono, −1…1) of the answer. They are kept
+// until End, which decodes the whole answer at once.
+//
+// Measured both ways (TestAnswerSweep, held-out voices): decoded whole,
+// with the answer's own cepstral mean, flite's awb and rms were understood
+// in 39 of 44 takes and ordinary speech gave no false report; decoded live,
+// with a running mean carried over from earlier answers, 33 of 44 and 2
+// false reports (espeak-ng voices did a little better live, 19 of 110
+// against 14, but they match the model badly either way).
 func (r *Recogniser) Feed(samples []float32) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -230,31 +220,31 @@ func (r *Recogniser) Feed(samples []float32) error {
 		return errors.New("answers: not listening")
 	}
 	for _, v := range samples {
-		if r.fed >= r.maxLen {
+		if int64(len(r.pending)) >= r.maxLen {
 			return nil // the rest is no short answer; End decides on what came
 		}
 		r.pending = append(r.pending, v)
-		r.fed++
-		if len(r.pending) == chunk {
-			if err := r.feed(); err != nil {
-				return err
-			}
-		}
 	}
 	return nil
 }
 
-func (r *Recogniser) feed() error {
-	if err := r.ps.Process(r.pending, false); err != nil {
-		return fmt.Errorf("answers: %w", err)
+// decode runs the whole answer through d as one utterance. Whole, so that
+// cepstral mean normalisation uses this answer's own mean (batch CMN):
+// decoded live, pocketsphinx starts from the model's stored mean and moves
+// from it over about 5 s, far longer than an answer.
+func decode(d *sphinx.Decoder, x []float32) (sphinx.Hyp, bool, error) {
+	if err := d.Start(); err != nil {
+		return sphinx.Hyp{}, false, fmt.Errorf("answers: %w", err)
 	}
-	if r.lv != nil {
-		if err := r.lv.Process(r.pending, false); err != nil {
-			return fmt.Errorf("answers: %w", err)
-		}
+	if err := d.Process(x, true); err != nil {
+		d.End()
+		return sphinx.Hyp{}, false, fmt.Errorf("answers: %w", err)
 	}
-	r.pending = r.pending[:0]
-	return nil
+	if err := d.End(); err != nil {
+		return sphinx.Hyp{}, false, fmt.Errorf("answers: %w", err)
+	}
+	h, ok := d.Hyp()
+	return h, ok, nil
 }
 
 // End closes the answer and returns what was understood of it. An answer
@@ -272,20 +262,9 @@ func (r *Recogniser) End() (selfreport.Reply, error) {
 		return none, errors.New("answers: not listening")
 	}
 	r.started = false
-	if err := r.feed(); err != nil {
+	h, ok, err := decode(r.ps, r.pending)
+	if err != nil || !ok {
 		return none, err
-	}
-	if err := r.ps.End(); err != nil {
-		return none, fmt.Errorf("answers: %w", err)
-	}
-	if r.lv != nil {
-		if err := r.lv.End(); err != nil {
-			return none, fmt.Errorf("answers: %w", err)
-		}
-	}
-	h, ok := r.ps.Hyp()
-	if !ok {
-		return none, nil
 	}
 	text := h.Text
 	words := strings.Fields(text)
@@ -299,7 +278,10 @@ func (r *Recogniser) End() (selfreport.Reply, error) {
 	reply := selfreport.Parse(r.kind, text)
 	reply.Confidence = selfreport.Unestimated
 	if reply.Clear() && r.lv != nil {
-		lh, _ := r.lv.Hyp()
+		lh, _, err := decode(r.lv, r.pending)
+		if err != nil {
+			return none, err
+		}
 		if !selfreport.Confirms(reply, lh.Text) {
 			none.Heard = text + " (free transcript: " + lh.Text + ")"
 			return none, nil
