@@ -147,38 +147,6 @@ func (d *Decoder) SetKeywords(name string, lines []string) error {
 	return nil
 }
 
-// SetAllphone installs a phone search called name: free phone decoding
-// weighted by the phonetic language model in the file lm (en-us ships
-// en-us-phone.lm.bin). Its score is what the sound is worth as any speech
-// at all, the yardstick a grammar's score is measured against.
-func (d *Decoder) SetAllphone(name, lm string) error {
-	if d.ps == nil {
-		return errClosed
-	}
-	cname, cpath := C.CString(name), C.CString(lm)
-	defer C.free(unsafe.Pointer(cname))
-	defer C.free(unsafe.Pointer(cpath))
-	if C.ps_set_allphone_file(d.ps, cname, cpath) != 0 {
-		return fmt.Errorf("sphinx: phone search %s from %s failed", name, lm)
-	}
-	return nil
-}
-
-// SetLM installs an n-gram language model search called name from the
-// file lm.
-func (d *Decoder) SetLM(name, lm string) error {
-	if d.ps == nil {
-		return errClosed
-	}
-	cname, cpath := C.CString(name), C.CString(lm)
-	defer C.free(unsafe.Pointer(cname))
-	defer C.free(unsafe.Pointer(cpath))
-	if C.ps_set_lm_file(d.ps, cname, cpath) != 0 {
-		return fmt.Errorf("sphinx: language model search %s from %s failed", name, lm)
-	}
-	return nil
-}
-
 func tempFile(pattern, text string) (string, func(), error) {
 	f, err := os.CreateTemp("", pattern)
 	if err != nil {
