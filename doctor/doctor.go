@@ -18,6 +18,7 @@ import (
 	"github.com/kindred-hri/kindred/perception/face/mesh"
 	"github.com/kindred-hri/kindred/perception/keywords"
 	"github.com/kindred-hri/kindred/perception/microphone"
+	answers "github.com/kindred-hri/kindred/perception/selfreport/sphinx"
 	"github.com/kindred-hri/kindred/robot"
 	"github.com/kindred-hri/kindred/voices"
 	"github.com/kindred-hri/kindred/voices/espeak"
@@ -149,7 +150,16 @@ func doctorChecks(p *robot.Profile, needs doctorNeeds) []check {
 					return "", err
 				}
 				sp.Close()
-				return "pocketsphinx en-US model loads", nil
+				return "pocketsphinx loads " + keywords.DefaultOpts().Describe(), nil
+			}},
+		{name: "answers", fix: fmt.Sprintf(aptFix, "pocketsphinx-en-us libpocketsphinx3") + "; without it the robot asks for a nod or a head-shake",
+			run: func(context.Context) (string, error) {
+				rec, err := answers.New(answers.DefaultOpts())
+				if err != nil {
+					return "", err
+				}
+				rec.Close()
+				return "pocketsphinx loads " + answers.DefaultOpts().Describe(), nil
 			}},
 		{name: "speaker", required: needs.speaker, fix: "start PulseAudio (pulseaudio --start) or connect a speaker; the robot speaks silently until then",
 			run: func(context.Context) (string, error) {

@@ -10,8 +10,10 @@ runtime=(pkg-config g++ libopencv-dev libdlib-dev libdlib-data
   libespeak-ng-dev espeak-ng pulseaudio pulseaudio-utils
   libpocketsphinx-dev pocketsphinx-en-us mosquitto mosquitto-clients
   chromium praat sox)
-# Real media that Debian ships, used by tests (nobody here recorded it).
-media=(opencv-doc pocketsphinx-testdata alsa-utils)
+# Real media that Debian ships, used by tests (nobody here recorded it), and
+# flite, whose voices (slt, kal, awb, rms) say test answers in voices more
+# natural than espeak-ng's.
+media=(opencv-doc pocketsphinx-testdata alsa-utils flite)
 
 # `kindred bench` also times the python3-opencv Haar pipeline a user would
 # otherwise pick, with opencv-data's cascade (without them the bench reports

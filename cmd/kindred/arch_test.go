@@ -22,8 +22,9 @@ var cgoLeaves = map[string]bool{
 	"perception/face/mesh":          true,
 	"perception/face/pose":          true,
 	"perception/microphone":         true,
-	"perception/keywords":           true,
-	"perception/selfreport/sphinx":  true,
+	"perception/keywords":           true, // no cgo of its own; uses perception/sphinx
+	"perception/selfreport/sphinx":  true, // no cgo of its own; uses perception/sphinx
+	"perception/sphinx":             true,
 	"perception/soundevents/yamnet": true,
 	"voices/espeak":                 true,
 	"voices/playback":               true,

@@ -12,7 +12,7 @@ import (
 // microphone) depend on the machine and only have to be reported.
 func TestDoctorReportsEveryCheck(t *testing.T) {
 	_, out, stderr := runKindred(t, "doctor")
-	for _, name := range []string{"opencv", "face model", "speech", "keywords"} {
+	for _, name := range []string{"opencv", "face model", "speech", "keywords", "answers"} {
 		line := lineStarting(out, name)
 		if !strings.HasPrefix(line, "ok") {
 			t.Errorf("%s: %q, want ok (stderr %s)", name, line, stderr)

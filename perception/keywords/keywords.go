@@ -1,32 +1,16 @@
 package keywords
 
-/*
-#cgo pkg-config: pocketsphinx
-#include <stdlib.h>
-#include <stdio.h>
-#include <pocketsphinx.h>
-#include <sphinxbase/err.h>
-#include <sphinxbase/cmd_ln.h>
-
-static cmd_ln_t *kindred_parse(int argc, char **argv) {
-	return cmd_ln_parse_r(NULL, ps_args(), argc, argv, TRUE);
-}
-static void kindred_quiet(void) { err_set_logfp(NULL); }
-*/
-import "C"
-
 import (
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
-	"unsafe"
 
 	"github.com/kindred-hri/kindred/internal/cmudict"
+	"github.com/kindred-hri/kindred/perception/sphinx"
 	"github.com/kindred-hri/kindred/perception/voice"
 )
 
@@ -153,9 +137,9 @@ const chunk = voice.Rate / 50
 // Spotter wraps one pocketsphinx decoder in keyword-search mode.
 type Spotter struct {
 	mu       sync.Mutex
-	ps       *C.ps_decoder_t
+	dec      *sphinx.Decoder
 	restart  int64 // samples per utterance
-	pending  []int16
+	pending  []float32
 	uttStart time.Duration // media time of the utterance's first sample
 	uttLen   int64         // samples fed in this utterance
 	started  bool
@@ -179,64 +163,28 @@ func New(o Opts) (*Spotter, error) {
 	if err != nil {
 		return nil, err
 	}
-	dict, err := os.CreateTemp("", "kindred-kws-*.dict")
+	dec, err := sphinx.New(o.HMM, words, "-ds", strconv.Itoa(o.Downsample))
 	if err != nil {
 		return nil, fmt.Errorf("keywords: %w", err)
 	}
-	defer os.Remove(dict.Name())
-	_, err = dict.WriteString(strings.Join(words, "\n") + "\n")
-	if err = errors.Join(err, dict.Close()); err != nil {
-		return nil, fmt.Errorf("keywords: %w", err)
-	}
-	C.kindred_quiet()
-	args := []string{"kindred", "-hmm", o.HMM, "-dict", dict.Name(), "-logfn", "/dev/null", "-ds", strconv.Itoa(o.Downsample)}
-	argv := make([]*C.char, len(args))
-	for i, a := range args {
-		argv[i] = C.CString(a)
-	}
-	defer func() {
-		for _, p := range argv {
-			C.free(unsafe.Pointer(p))
-		}
-	}()
-	cfg := C.kindred_parse(C.int(len(argv)), &argv[0])
-	if cfg == nil {
-		return nil, errors.New("keywords: pocketsphinx rejected its configuration")
-	}
-	ps := C.ps_init(cfg)
-	C.cmd_ln_free_r(cfg)
-	if ps == nil {
-		return nil, fmt.Errorf("keywords: loading %s: pocketsphinx failed", o.HMM)
-	}
-	s := &Spotter{ps: ps, restart: int64(o.Restart.Seconds() * voice.Rate), seen: map[seenKey]bool{}}
+	s := &Spotter{dec: dec, restart: int64(o.Restart.Seconds() * voice.Rate), seen: map[seenKey]bool{}}
 	if err := s.setPhrases(o.Phrases); err != nil {
-		C.ps_free(ps)
+		dec.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
 func (s *Spotter) setPhrases(phrases []Phrase) error {
-	f, err := os.CreateTemp("", "kindred-kws-*.txt")
-	if err != nil {
-		return fmt.Errorf("keywords: %w", err)
-	}
-	defer os.Remove(f.Name())
+	var lines []string
 	for _, p := range phrases {
-		fmt.Fprintf(f, "%s /%g/\n", strings.ToLower(strings.TrimSpace(p.Text)), p.Threshold)
+		lines = append(lines, fmt.Sprintf("%s /%g/", strings.ToLower(strings.TrimSpace(p.Text)), p.Threshold))
 	}
-	if err := f.Close(); err != nil {
+	if err := s.dec.SetKeywords("kindred", lines); err != nil {
+		return fmt.Errorf("keywords: %w (%v)", err, phrases)
+	}
+	if err := s.dec.Use("kindred"); err != nil {
 		return fmt.Errorf("keywords: %w", err)
-	}
-	name := C.CString("kindred")
-	defer C.free(unsafe.Pointer(name))
-	file := C.CString(f.Name())
-	defer C.free(unsafe.Pointer(file))
-	if C.ps_set_kws(s.ps, name, file) != 0 {
-		return fmt.Errorf("keywords: a phrase has a word missing from the dictionary (%v)", phrases)
-	}
-	if C.ps_set_search(s.ps, name) != 0 {
-		return errors.New("keywords: cannot select the keyword search")
 	}
 	return nil
 }
@@ -246,7 +194,7 @@ func (s *Spotter) setPhrases(phrases []Phrase) error {
 func (s *Spotter) Spot(samples []float32, at time.Duration) ([]voice.Keyword, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.ps == nil {
+	if s.dec == nil {
 		return nil, errors.New("keywords: spotter closed")
 	}
 	s.out = s.out[:0]
@@ -256,7 +204,7 @@ func (s *Spotter) Spot(samples []float32, at time.Duration) ([]voice.Keyword, er
 		}
 	}
 	for _, v := range samples {
-		s.pending = append(s.pending, toInt16(v))
+		s.pending = append(s.pending, v)
 		if len(s.pending) == chunk {
 			if err := s.feed(); err != nil {
 				return nil, err
@@ -267,8 +215,8 @@ func (s *Spotter) Spot(samples []float32, at time.Duration) ([]voice.Keyword, er
 	// pocketsphinx's keyword hypothesis only grows within one, and its
 	// segments can move, which would report the same phrase twice.
 	if len(s.out) > 0 || s.uttLen >= s.restart {
-		if C.ps_end_utt(s.ps) < 0 {
-			return nil, errors.New("keywords: ending an utterance failed")
+		if err := s.dec.End(); err != nil {
+			return nil, fmt.Errorf("keywords: %w", err)
 		}
 		s.started = false
 		s.pending = s.pending[:0]
@@ -278,30 +226,24 @@ func (s *Spotter) Spot(samples []float32, at time.Duration) ([]voice.Keyword, er
 }
 
 func (s *Spotter) startUtt(at time.Duration) error {
-	if C.ps_start_utt(s.ps) < 0 {
-		return errors.New("keywords: starting an utterance failed")
+	if err := s.dec.Start(); err != nil {
+		return fmt.Errorf("keywords: %w", err)
 	}
 	s.started, s.uttStart, s.uttLen = true, at, 0
 	return nil
 }
 
 func (s *Spotter) feed() error {
-	n := C.ps_process_raw(s.ps, (*C.int16)(unsafe.Pointer(&s.pending[0])), C.size_t(len(s.pending)), 0, 0)
-	if n < 0 {
-		return errors.New("keywords: decoding failed")
+	if err := s.dec.Process(s.pending, false); err != nil {
+		return fmt.Errorf("keywords: %w", err)
 	}
 	s.uttLen += int64(len(s.pending))
 	s.pending = s.pending[:0]
-	var score C.int32
-	if C.ps_get_hyp(s.ps, &score) == nil {
+	if _, ok := s.dec.Hyp(); !ok {
 		return nil
 	}
-	for seg := C.ps_seg_iter(s.ps); seg != nil; seg = C.ps_seg_next(seg) {
-		var sf, ef C.int
-		C.ps_seg_frames(seg, &sf, &ef)
-		_ = ef
-		word := strings.TrimSpace(C.GoString(C.ps_seg_word(seg)))
-		k := seenKey{word, int(sf)}
+	for _, seg := range s.dec.Segments() {
+		k := seenKey{seg.Word, seg.Start}
 		if s.seen[k] {
 			continue
 		}
@@ -310,36 +252,28 @@ func (s *Spotter) feed() error {
 		// tens of milliseconds after it ended: stamp it with the end of the
 		// audio fed so far (the decoder's frame numbers do not restart with
 		// each utterance, so they cannot be trusted as times).
-		s.out = append(s.out, voice.Keyword{Text: word, At: s.uttStart + time.Duration(s.uttLen)*time.Second/voice.Rate})
+		s.out = append(s.out, voice.Keyword{Text: seg.Word, At: s.uttStart + time.Duration(s.uttLen)*time.Second/voice.Rate})
 	}
 	return nil
-}
-
-func toInt16(v float32) int16 {
-	x := math.Round(float64(v) * 32767)
-	switch {
-	case x > 32767:
-		return 32767
-	case x < -32768 || x != x:
-		if x != x {
-			return 0
-		}
-		return -32768
-	}
-	return int16(x)
 }
 
 // Close frees the decoder; later Spot calls fail.
 func (s *Spotter) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.ps == nil {
+	if s.dec == nil {
 		return nil
 	}
-	if s.started {
-		C.ps_end_utt(s.ps)
+	err := s.dec.Close()
+	s.dec = nil
+	return err
+}
+
+// Describe names the model and the phrases, for `kindred doctor`.
+func (o Opts) Describe() string {
+	var ps []string
+	for _, p := range o.Phrases {
+		ps = append(ps, fmt.Sprintf("%q %g", p.Text, p.Threshold))
 	}
-	C.ps_free(s.ps)
-	s.ps = nil
-	return nil
+	return fmt.Sprintf("acoustic model %s, keyword search for %s", o.HMM, strings.Join(ps, ", "))
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -157,6 +158,8 @@ func BenchmarkSpot(b *testing.B) {
 	defer s.Close()
 	b.ResetTimer()
 	var at time.Duration
+	var ru0 syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
 	for i := 0; i < b.N; i++ {
 		for j := 0; j < len(x); j += 2 * voice.HopSamples {
 			if _, err := s.Spot(x[j:min(j+2*voice.HopSamples, len(x))], at); err != nil {
@@ -166,4 +169,10 @@ func BenchmarkSpot(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(x))/voice.Rate*float64(b.N)/b.Elapsed().Seconds(), "x_realtime")
+	// The process's CPU time per second of audio: what an idle machine
+	// would spend, whatever else a shared one runs.
+	var ru1 syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru1)
+	cpu := time.Duration(ru1.Utime.Nano() + ru1.Stime.Nano() - ru0.Utime.Nano() - ru0.Stime.Nano())
+	b.ReportMetric(cpu.Seconds()*1000/(float64(len(x))/voice.Rate*float64(b.N)), "cpu_ms/audio_s")
 }

@@ -7,11 +7,25 @@ import (
 	"strings"
 )
 
-// maxLead and maxTail bound the words around an answer: a closed, short
+// maxLead and maxTail bound the phrases around an answer: a closed, short
 // frame keeps ordinary speech from being read as an answer.
 const (
-	maxLead = 4
+	maxLead = 2
 	maxTail = 2
+)
+
+// leadPhrases may come before an answer ("I'd say | about a | seven"),
+// tailPhrases after it. They are the set phrases people frame an answer
+// with, not free words: with any of leadWords in any order, short words
+// ("i", "in", "really") took the first sound of a number and left a wrong
+// one ("really eight" for "three", "i in eight" for "five").
+var (
+	leadPhrases = []string{"oh", "well", "um", "uh", "hmm", "i think", "i guess", "i'd say", "i would say",
+		"i'd say it's", "it's", "it is", "it's about", "it'd be", "about", "around", "maybe", "perhaps", "probably",
+		"roughly", "like", "a", "an", "about a", "maybe a", "like a", "it's a", "just a", "only a", "my",
+		"the pain is", "my pain is", "the pain is a", "my pain is a", "in my", "it's my", "my right", "so", "it's in my"}
+	tailPhrases = []string{"i think", "i guess", "maybe", "or so", "please", "thanks", "thank you", "now", "right now",
+		"today", "it hurts", "really", "at the moment"}
 )
 
 // Garbage is the out-of-grammar alternative of a grammar: a loop over
@@ -24,9 +38,19 @@ const (
 // Frame is the probability of each word around an answer ("about", "I
 // think"), against 1 for leaving it out, so that the recogniser does not
 // explain other speech as framing words; 0 means 0.1.
+//
+// Decoys are real words that answer nothing (Decoys()), a loop of them
+// entered with probability 1 like an answer, each word priced Frame like a
+// framing word: ordinary speech is then explained as ordinary words, and
+// an answer wins only where its number, yes or place fits the sound better
+// than any decoy does. None means no decoy loop.
+//
+// DecoyProb is the probability of each decoy word; 0 means Frame.
 type Garbage struct {
 	Words              []string
+	Decoys             []string
 	Entry, Step, Frame float64
+	DecoyProb          float64
 }
 
 // FSG is the finite-state grammar of answers to a question of kind k, with
@@ -41,14 +65,14 @@ func FSG(k Kind, g Garbage) string {
 	if frameProb == 0 {
 		frameProb = 0.1
 	}
-	// Lead words, each optional.
+	// Lead phrases, each optional.
 	at := b.state()
 	b.null(0, at, 1)
 	for range maxLead {
 		next := b.state()
 		b.null(at, next, 1)
-		for _, w := range leadWords {
-			b.word(at, next, frameProb, w)
+		for _, p := range leadPhrases {
+			b.phrase(at, next, frameProb, p)
 		}
 		at = next
 	}
@@ -93,10 +117,9 @@ func FSG(k Kind, g Garbage) string {
 	for range maxTail {
 		next := b.state()
 		b.null(at, next, 1)
-		for _, w := range tailWords {
-			b.word(at, next, frameProb, w)
+		for _, p := range tailPhrases {
+			b.phrase(at, next, frameProb, p)
 		}
-		b.phrase(at, next, frameProb, "thank you")
 		at = next
 	}
 	b.null(at, 1, 1)
@@ -105,6 +128,19 @@ func FSG(k Kind, g Garbage) string {
 		b.null(0, loop, g.Entry)
 		for _, w := range g.Words {
 			b.word(loop, step, g.Step, w)
+		}
+		b.null(step, loop, 1)
+		b.null(step, 1, 1)
+	}
+	if len(g.Decoys) > 0 {
+		loop, step := b.state(), b.state()
+		b.null(0, loop, 1)
+		p := g.DecoyProb
+		if p == 0 {
+			p = frameProb
+		}
+		for _, w := range g.Decoys {
+			b.word(loop, step, p, w)
 		}
 		b.null(step, loop, 1)
 		b.null(step, 1, 1)
@@ -158,7 +194,7 @@ func Words(k Kind) []string {
 	for _, w := range numberWords() {
 		add(w)
 	}
-	for _, w := range append(append(append(append([]string(nil), yesWords...), noWords...), leadWords...), tailWords...) {
+	for _, w := range append(append(append(append([]string(nil), yesWords...), noWords...), leadPhrases...), tailPhrases...) {
 		add(w)
 	}
 	for w := range places {
@@ -172,10 +208,13 @@ func Words(k Kind) []string {
 	return slices.Compact(ws)
 }
 
+// numberWords are the ratings the grammar offers: the parser's number
+// words without "none", which took the end of "one" and "seven" ("well
+// none", "in none") and is rare as an answer to "how much".
 func numberWords() []string {
 	var ws []string
 	for w := range numbers {
-		if w[0] < '0' || w[0] > '9' {
+		if (w[0] < '0' || w[0] > '9') && w != "none" {
 			ws = append(ws, w)
 		}
 	}

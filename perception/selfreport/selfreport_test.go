@@ -123,6 +123,44 @@ func TestGrammarCoversParser(t *testing.T) {
 	}
 }
 
+// TestDecoys checks that no decoy is a word an answer is made of (a decoy
+// "seven" would reject every seven), that homophones of answers are left
+// out, and that the grammar offers the decoys as a loop of their own,
+// priced Frame unless DecoyProb says otherwise.
+func TestDecoys(t *testing.T) {
+	ds := Decoys()
+	if len(ds) < 100 {
+		t.Fatalf("%d decoys, want a few hundred", len(ds))
+	}
+	answer := map[string]bool{}
+	for _, w := range Words(Any) {
+		answer[w] = true
+	}
+	for _, w := range append(slices.Clone(ds), "won", "to", "too", "for", "ate", "know") {
+		if answer[w] {
+			t.Errorf("decoy %q is an answer word", w)
+		}
+	}
+	for _, w := range []string{"won", "to", "too", "for", "ate", "know"} {
+		if slices.Contains(ds, w) {
+			t.Errorf("decoy %q sounds like an answer", w)
+		}
+	}
+	g := FSG(RatingQuestion, Garbage{Decoys: []string{"table", "water"}, Frame: 0.2})
+	for _, want := range []string{" 0.2 table\n", " 0.2 water\n", " seven\n"} {
+		if !strings.Contains(g, want) {
+			t.Errorf("grammar lacks %q:\n%s", want, g)
+		}
+	}
+	g = FSG(RatingQuestion, Garbage{Decoys: []string{"table"}, Frame: 0.2, DecoyProb: 0.01})
+	if !strings.Contains(g, " 0.01 table\n") {
+		t.Errorf("decoy not priced 0.01:\n%s", g)
+	}
+	if g := FSG(RatingQuestion, Garbage{}); strings.Contains(g, "table") {
+		t.Errorf("grammar without decoys has one:\n%s", g)
+	}
+}
+
 func TestStretches(t *testing.T) {
 	const rate = 1000 // 10 samples a frame
 	tone := func(ms int) []float32 {

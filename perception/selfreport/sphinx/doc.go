@@ -1,18 +1,26 @@
 // Package sphinx recognises a spoken answer to one of the robot's questions
 // (a 0–10 pain rating, a yes or a no, a place on the body) with pocketsphinx
-// 0.8 in grammar mode (JSGF). It is a cgo leaf: audio goes in as 16 kHz
-// float32, a selfreport.Reply comes out, and nothing of pocketsphinx escapes.
+// in grammar mode, through the cgo leaf perception/sphinx (this package has
+// no cgo of its own): audio goes in as 16 kHz float32, a selfreport.Reply
+// comes out.
 //
-// Out-of-grammar speech is rejected by the grammar itself: it offers a loop
-// of single-phone pseudo-words as the alternative to every answer (a garbage
-// model, as in Rose & Paul, ICASSP 1990, "A hidden Markov model based
-// keyword recognition system"), weighted so that an answer must explain the
-// sound clearly better than free phones do: a likelihood-ratio test whose
-// threshold is Opts.GarbageEntry and Opts.GarbageStep. A grammar still
-// forces much ordinary speech into some answer ("it oh four hurts it" for
-// "go forward ten meters"), so an answer also needs the agreement of a free
-// transcript of the same sound by the large-vocabulary en-us model, decoded
-// alongside on a second decoder (selfreport.Confirms). Other languages come from configuration
-// (Opts.HMM, Opts.Dict and Opts.Phones); without a model New fails with
-// ErrNoModel and the caller asks for a nod or a head-shake instead.
+// An answer is decoded whole when it ends, so that cepstral mean
+// normalisation uses the answer's own mean, not a running estimate carried
+// over from earlier sound (Recogniser.Feed gives the measurements).
+//
+// Out-of-grammar speech is rejected by the grammar itself, which offers two
+// alternatives to every answer: a loop of single-phone pseudo-words (a
+// garbage model, as in Rose & Paul, ICASSP 1990, "A hidden Markov model
+// based keyword recognition system"), priced by Opts.GarbageEntry and
+// Opts.GarbageStep, and a loop of a few hundred common English words that
+// answer nothing (Opts.Decoys, selfreport.Decoys), each priced like a
+// framing word. Ordinary speech is then explained as ordinary words instead
+// of being forced into an answer; an answer wins only where its number, yes
+// or place fits the sound better than any decoy. Answers are framed only by
+// set phrases ("I'd say", "about a", "out of ten"), at most two either side.
+// A free transcript by the large-vocabulary en-us model (Opts.LM) can be
+// required to agree as well; it costs about 1 s to load and is off by
+// default. Other languages come from configuration (Opts.HMM, Opts.Dict,
+// Opts.Phones, Opts.Decoys); without a model New fails with ErrNoModel and
+// the caller asks for a nod or a head-shake instead.
 package sphinx
