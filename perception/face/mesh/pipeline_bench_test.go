@@ -9,6 +9,8 @@ import (
 
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/camera"
+	"github.com/kindred-hri/kindred/perception/face"
+	"github.com/kindred-hri/kindred/perception/face/pose"
 )
 
 // webcamFrames decodes up to n frames of a dev set clip and places each,
@@ -60,9 +62,10 @@ func toWebcam(f perception.Frame) perception.Frame {
 
 // BenchmarkPipeline640x480 is the live face pipeline as `kindred run`
 // builds it (YuNet at 320 wide first, the tracked mesh, blendshapes, pose,
-// AUs and expression) on 640x480 colour frames of a real clip, one
-// operation a frame. The clip plays forwards then backwards so that the
-// loop has no cut. Run on one core:
+// AUs and expression; detection every 4th frame) on 640x480 colour frames
+// of a real clip, one operation a frame; the variants detect every 12th
+// frame, or leave the blendshapes out. The clip plays forwards then
+// backwards so that the loop has no cut. Run on one core:
 //
 //	taskset -c 0 go test -run '^$' -bench Pipeline640x480 -cpu 1 -benchmem ./perception/face/mesh
 func BenchmarkPipeline640x480(b *testing.B) {
@@ -74,14 +77,40 @@ func BenchmarkPipeline640x480(b *testing.B) {
 	for i := len(frames) - 1; i >= 0; i-- {
 		order = append(order, i)
 	}
-	p := pipeline(b)
-	i, with := 0, 0
-	cpuPerOp(b, func() {
-		f := frames[order[i%len(order)]]
-		i++
-		if len(p.Process(f)) > 0 {
-			with++
-		}
-	})
-	b.ReportMetric(float64(with)/float64(i), "faces/frame")
+	variants := []struct {
+		name        string
+		detectEvery int
+		blend       bool
+	}{
+		{"run", face.DefaultOpts().DetectEvery, true},
+		{"detect-every-12", 12, true},
+		{"no-blendshapes", face.DefaultOpts().DetectEvery, false},
+	}
+	for _, v := range variants {
+		b.Run(v.name, func(b *testing.B) {
+			fo := DefaultFitterOpts()
+			fo.Blendshapes = v.blend
+			fit, err := NewFitter(fo)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer fit.Close()
+			o := face.DefaultOpts()
+			o.DetectEvery = v.detectEvery
+			d := detector(b)
+			p, err := face.NewPipeline(face.Fallback{First: d.Shrunk(320), Then: d}, fit, pose.New(), o)
+			if err != nil {
+				b.Fatal(err)
+			}
+			i, with := 0, 0
+			cpuPerOp(b, func() {
+				f := frames[order[i%len(order)]]
+				i++
+				if len(p.Process(f)) > 0 {
+					with++
+				}
+			})
+			b.ReportMetric(float64(with)/float64(i), "faces/frame")
+		})
+	}
 }
