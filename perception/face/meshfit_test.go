@@ -97,3 +97,48 @@ func TestPipelineTracksThroughAMeshFitter(t *testing.T) {
 type detectorFunc func(*image.Gray) ([]Detection, error)
 
 func (f detectorFunc) Detect(g *image.Gray) ([]Detection, error) { return f(g) }
+
+// While a mesh tracks a face, the detector only looks for newcomers, every
+// DetectEveryTracked frames (rounded up to a multiple of DetectEvery);
+// with nobody tracked, or tracking by 68 points alone, every DetectEvery.
+func TestDetectionPeriodWhileAMeshTracks(t *testing.T) {
+	cases := []struct {
+		name          string
+		tracked, mesh bool
+		every         int // DetectEveryTracked
+		want          int // detector calls over 24 frames
+	}{
+		{"mesh tracking", true, true, 12, 2},            // frames 0, 12
+		{"rounded up to a multiple", true, true, 10, 2}, // 12 again
+		{"off", true, true, 0, 6},                       // every 4th
+		{"nobody in view", false, true, 12, 6},
+		{"68-point landmarker", true, false, 12, 6},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := &scripted{t: t, poses: []perception.HeadPose{{}}}
+			if c.tracked {
+				s.show(perspectiveFace(neutralFace, perception.HeadPose{}))
+			}
+			var lm Landmarker = s
+			if c.mesh {
+				lm = &meshFake{scripted: s}
+			}
+			o := DefaultOpts()
+			o.DetectEveryTracked = c.every
+			p, err := NewPipeline(s, lm, s, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range 24 {
+				obs := p.Process(frameAt(i, 30))
+				if c.tracked && len(obs) != 1 {
+					t.Fatalf("frame %d: %d faces, want 1", i, len(obs))
+				}
+			}
+			if s.calls.detect != c.want {
+				t.Errorf("detector ran %d times over 24 frames, want %d", s.calls.detect, c.want)
+			}
+		})
+	}
+}

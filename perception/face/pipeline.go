@@ -18,6 +18,13 @@ type Opts struct {
 	// DetectEvery runs the detector on every Nth frame and tracks faces by
 	// their landmarks in between (1 detects on every frame).
 	DetectEvery int
+	// DetectEveryTracked, when larger, replaces DetectEvery while faces are
+	// tracked by a dense mesh (a MeshFitter), which finds its next crop in
+	// its own last fit as MediaPipe's face landmarker does: detection then
+	// only looks for newcomers. It is rounded up to a multiple of
+	// DetectEvery (so scans run Ahead stay in step); 0 keeps DetectEvery.
+	// Tracking by 68 landmarks alone re-anchors on every DetectEvery.
+	DetectEveryTracked int
 	// MaxFaces bounds how many faces are tracked; the largest win.
 	MaxFaces int
 	// MinFace drops detections narrower than this many pixels (landmarks on
@@ -47,10 +54,12 @@ type Opts struct {
 	Distressed func(at time.Duration) bool
 }
 
-// DefaultOpts detects every 4th frame and track up to 4 faces.
+// DefaultOpts detects every 4th frame (every 12th while a mesh tracks a
+// face) and tracks up to 4 faces.
 func DefaultOpts() Opts {
 	return Opts{
 		DetectEvery:            4,
+		DetectEveryTracked:     12,
 		MaxFaces:               4,
 		MinFace:                40,
 		LoseAfter:              2,
@@ -67,6 +76,8 @@ func (o Opts) Validate() error {
 	switch {
 	case o.DetectEvery < 1:
 		return fmt.Errorf("face: detect_every %d must be at least 1", o.DetectEvery)
+	case o.DetectEveryTracked < 0:
+		return fmt.Errorf("face: detect_every_tracked %d must not be negative", o.DetectEveryTracked)
 	case o.MaxFaces < 1:
 		return fmt.Errorf("face: max_faces %d must be at least 1", o.MaxFaces)
 	case o.MinEyesClosed < 0:
@@ -150,7 +161,7 @@ func (p *Pipeline) Process(f perception.Frame) []perception.FaceObs {
 		p.tracks, p.lost = p.tracks[:0], p.lost[:0]
 		p.force = true
 	}
-	detect := p.force || p.frames%p.opts.DetectEvery == 0
+	detect := p.force || p.frames%p.detectEvery() == 0
 	p.frames++
 	p.force = false
 	if detect {
@@ -171,6 +182,19 @@ func (p *Pipeline) Process(f perception.Frame) []perception.FaceObs {
 		p.feats = append(p.feats, feat)
 	}
 	return obs
+}
+
+// detectEvery is the detection period for the next frame (see
+// Opts.DetectEveryTracked).
+func (p *Pipeline) detectEvery() int {
+	every := p.opts.DetectEvery
+	if len(p.tracks) == 0 || p.opts.DetectEveryTracked <= every {
+		return every
+	}
+	if _, mesh := p.lm.(MeshFitter); !mesh {
+		return every
+	}
+	return (p.opts.DetectEveryTracked + every - 1) / every * every
 }
 
 // Features returns what was measured on each face of the last Process, in
