@@ -54,6 +54,7 @@ type Report struct {
 // Sizes are how much of each input a suite uses.
 type Sizes struct {
 	FaceFrames int
+	RealClips  int // how many of RealClips analyze's path is timed on
 	VoiceFiles int // 0: every file found
 	VoiceRuns  int // each process timed this many times, the fastest kept
 	Assess     int
@@ -67,10 +68,10 @@ type Sizes struct {
 // SizesFor is the full suite, or with quick a check that it runs.
 func SizesFor(quick bool) Sizes {
 	if quick {
-		return Sizes{FaceFrames: 48, VoiceFiles: 2, VoiceRuns: 1, Assess: 600, Events: 300, Updates: 3000,
+		return Sizes{FaceFrames: 48, RealClips: 1, VoiceFiles: 2, VoiceRuns: 1, Assess: 600, Events: 300, Updates: 3000,
 			Ticks: 5000, Session: 2 * time.Minute, Speed: 100}
 	}
-	return Sizes{FaceFrames: 300, VoiceRuns: 3, Assess: 6000, Events: 3000, Updates: 30000,
+	return Sizes{FaceFrames: 300, RealClips: len(RealClips), VoiceRuns: 3, Assess: 6000, Events: 3000, Updates: 30000,
 		Ticks: 50000, Session: 10 * time.Minute, Speed: 60}
 }
 
@@ -139,7 +140,7 @@ func Run(ctx context.Context, d Deps, o Options) (*Report, error) {
 		}},
 		{"kindred analyze --video", func() (err error) { rep.Analyze, err = benchAnalyzeVideo(ctx, d); return err }},
 		{"kindred analyze --video on the dev set's real clips", func() (err error) {
-			rep.AnalyzeReal, err = benchAnalyzeReal(ctx, d)
+			rep.AnalyzeReal, err = benchAnalyzeReal(ctx, d, sz.RealClips)
 			return err
 		}},
 		{"voice analyser", func() (err error) { rep.Voice, err = benchVoice(ctx); return err }},

@@ -137,14 +137,15 @@ func CPUTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// benchAnalyzeReal times the code path of `kindred analyze --video` on each
-// of the dev set's real clips (model loading included, as for a user).
-func benchAnalyzeReal(ctx context.Context, d Deps) ([]Analyze, error) {
+// benchAnalyzeReal times the code path of `kindred analyze --video` on the
+// first n of the dev set's real clips (model loading included, as for a
+// user).
+func benchAnalyzeReal(ctx context.Context, d Deps, n int) ([]Analyze, error) {
 	if d.Devset == "" {
 		return nil, nil
 	}
 	var out []Analyze
-	for _, c := range RealClips {
+	for _, c := range RealClips[:min(n, len(RealClips))] {
 		path := filepath.Join(d.Devset, "faces", c)
 		a, err := timeAnalyze(ctx, d, path)
 		if err != nil {

@@ -38,7 +38,8 @@ missing ("available": false and a "missing" reason), never estimated.
            it was not measured: no dev set)
   analyze: file, frames, media_s, elapsed_s, x_realtime (kindred analyze --video's
            path on Megamind.avi, model loading included)
-  analyze_real: the same fields for each of the dev set's real clips
+  analyze_real: the same fields for each of the dev set's real clips (--quick: the
+           first, liveportrait__d0.mp4)
   voice:   files, audio_s, process_x_realtime (Analyzer.Process per 10 ms hop),
            ns_per_hop, allocs_per_hop, analysis_x_realtime (decode + pitch, HNR,
            jitter, shimmer, functionals of whole files); no reference
