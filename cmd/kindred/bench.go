@@ -16,6 +16,7 @@ import (
 	"github.com/kindred-hri/kindred/perception/camera"
 	"github.com/kindred-hri/kindred/perception/face"
 	"github.com/kindred-hri/kindred/perception/face/dlib"
+	"github.com/kindred-hri/kindred/perception/face/mesh"
 	"github.com/kindred-hri/kindred/perception/face/pose"
 )
 
@@ -94,7 +95,24 @@ func benchDeps(kindred []string, devset string) (bench.Deps, func(), error) {
 	if st, err := os.Stat(devset); err == nil && st.IsDir() {
 		d.Devset = devset
 	}
-	return d, func() { det.Close(); lm.Close() }, nil
+	// The default (mesh) stack as openFacePipelineWith builds it, timed on
+	// real people.
+	yn, err := mesh.NewDetector(mesh.DefaultDetectorOpts())
+	if err != nil {
+		det.Close()
+		lm.Close()
+		return bench.Deps{}, nil, fmt.Errorf("face: %w", err)
+	}
+	fit, err := mesh.NewFitter(mesh.DefaultFitterOpts())
+	if err != nil {
+		det.Close()
+		lm.Close()
+		yn.Close()
+		return bench.Deps{}, nil, fmt.Errorf("face: %w", err)
+	}
+	d.Mesh = &bench.FaceBackend{Name: "YuNet + MediaPipe mesh and blendshapes", Detector: yn, Shrunk: yn.Shrunk,
+		RunScanWidth: 320, MinFace: face.DefaultOpts().MinFace, Landmarker: fit, Pose: pose.New()}
+	return d, func() { det.Close(); lm.Close(); yn.Close(); fit.Close() }, nil
 }
 
 func lastLine(s string) string {

@@ -84,6 +84,16 @@ func TestBenchQuickJSON(t *testing.T) {
 			t.Logf("%s: reference missing: %s", c.Name, ref.Missing)
 		}
 	}
+	if m := r.MeshFace; m == nil {
+		t.Error("mesh_face missing: the default face stack was not timed")
+	} else if m.Missing == "" && (m.Frames != sz.FaceFrames || m.FramesWithFace < m.Frames*95/100 || !(m.CPUMSPerFrame > 0) || !(m.FPS > 0)) {
+		t.Errorf("mesh_face on real people: %+v", m)
+	}
+	for _, a := range r.AnalyzeReal {
+		if a.Frames < 50 || !(a.XRealtime > 0) {
+			t.Errorf("analyze_real: %+v", a)
+		}
+	}
 	if r.Analyze.Frames < 100 || r.Voice.Files < 1 || r.Voice.AudioS < 5 {
 		t.Errorf("analyze %+v, voice %+v: not the Debian media", r.Analyze, r.Voice)
 	}

@@ -33,8 +33,14 @@ type Report struct {
 	// FaceComparisons put Kindred's face backend and python3-opencv's Haar
 	// cascade side by side, each row saying what both sides do.
 	FaceComparisons []FaceComparison `json:"face_comparisons"`
-	Analyze         *Analyze         `json:"analyze"`
-	Voice           *Voice           `json:"voice"`
+	// MeshFace is the run's default (mesh) face pipeline on the dev set's
+	// real clips; nil when no mesh backend was given.
+	MeshFace *MeshFace `json:"mesh_face,omitempty"`
+	Analyze  *Analyze  `json:"analyze"`
+	// AnalyzeReal is analyze's path on each of the dev set's real clips
+	// (empty without the dev set).
+	AnalyzeReal []Analyze `json:"analyze_real"`
+	Voice       *Voice    `json:"voice"`
 	// VoiceCLI is `kindred analyze --audio` against Praat's voice report,
 	// whole processes, file by file.
 	VoiceCLI *VoiceCLI `json:"voice_cli"`
@@ -48,6 +54,7 @@ type Report struct {
 // Sizes are how much of each input a suite uses.
 type Sizes struct {
 	FaceFrames int
+	RealClips  int // how many of RealClips analyze's path is timed on
 	VoiceFiles int // 0: every file found
 	VoiceRuns  int // each process timed this many times, the fastest kept
 	Assess     int
@@ -61,10 +68,10 @@ type Sizes struct {
 // SizesFor is the full suite, or with quick a check that it runs.
 func SizesFor(quick bool) Sizes {
 	if quick {
-		return Sizes{FaceFrames: 48, VoiceFiles: 2, VoiceRuns: 1, Assess: 600, Events: 300, Updates: 3000,
+		return Sizes{FaceFrames: 48, RealClips: 1, VoiceFiles: 2, VoiceRuns: 1, Assess: 600, Events: 300, Updates: 3000,
 			Ticks: 5000, Session: 2 * time.Minute, Speed: 100}
 	}
-	return Sizes{FaceFrames: 300, VoiceRuns: 3, Assess: 6000, Events: 3000, Updates: 30000,
+	return Sizes{FaceFrames: 300, RealClips: len(RealClips), VoiceRuns: 3, Assess: 6000, Events: 3000, Updates: 30000,
 		Ticks: 50000, Session: 10 * time.Minute, Speed: 60}
 }
 
@@ -77,8 +84,11 @@ type VideoSource interface {
 // Deps are the parts only the command can wire: native leaves and the
 // command's own paths.
 type Deps struct {
-	// Face is the face backend under test.
+	// Face is the face backend compared with the Haar reference.
 	Face FaceBackend
+	// Mesh, when set, is the run's default face stack (YuNet, the tracked
+	// mesh and blendshapes), timed on real people from the dev set.
+	Mesh *FaceBackend
 	// OpenVideo opens a video file as gray frames.
 	OpenVideo func(path string) (VideoSource, error)
 	// AnalyzeVideo runs `kindred analyze --video path`'s code path in this
@@ -121,7 +131,18 @@ func Run(ctx context.Context, d Deps, o Options) (*Report, error) {
 			rep.Face, rep.FaceComparisons, err = benchFace(ctx, d, tmp, sz.FaceFrames, pythonWithOpenCV)
 			return err
 		}},
+		{"face: the mesh pipeline on the dev set's real clips", func() (err error) {
+			if d.Mesh == nil {
+				return nil
+			}
+			rep.MeshFace, err = benchMesh(ctx, d, sz.FaceFrames)
+			return err
+		}},
 		{"kindred analyze --video", func() (err error) { rep.Analyze, err = benchAnalyzeVideo(ctx, d); return err }},
+		{"kindred analyze --video on the dev set's real clips", func() (err error) {
+			rep.AnalyzeReal, err = benchAnalyzeReal(ctx, d, sz.RealClips)
+			return err
+		}},
 		{"voice analyser", func() (err error) { rep.Voice, err = benchVoice(ctx); return err }},
 		{"kindred analyze --audio and praat voice report", func() (err error) {
 			rep.VoiceCLI, err = benchVoiceCLI(ctx, d, tmp, sz.VoiceFiles, sz.VoiceRuns)
@@ -154,6 +175,11 @@ func (d Deps) validate() error {
 	var errs []error
 	if err := d.Face.validate(); err != nil {
 		errs = append(errs, err)
+	}
+	if d.Mesh != nil {
+		if err := d.Mesh.validate(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if d.OpenVideo == nil || d.AnalyzeVideo == nil || d.Run == nil {
 		errs = append(errs, errors.New("bench: OpenVideo, AnalyzeVideo and Run are needed"))

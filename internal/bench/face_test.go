@@ -4,6 +4,8 @@ import (
 	"context"
 	"image"
 	"io"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -200,4 +202,38 @@ func newGrayRamp(w, h int) *image.Gray {
 		}
 	}
 	return g
+}
+
+// The mesh stack is timed on the dev set's real clips only, in 640x480
+// frames, as many as asked across the clips; without a dev set it says so.
+func TestMeshTimedOnRealClipsOnly(t *testing.T) {
+	det := &recordingDetector{found: func(int) bool { return true }}
+	var opened []string
+	d := Deps{
+		Mesh: &FaceBackend{Name: "fake mesh", Detector: det, MinFace: 40, Landmarker: fakeLandmarker{}},
+		OpenVideo: func(path string) (VideoSource, error) {
+			opened = append(opened, filepath.Base(path))
+			return &fakeVideo{n: 10}, nil
+		},
+	}
+	res, err := benchMesh(context.Background(), d, 15)
+	if err != nil || res.Missing == "" || res.Frames != 0 || len(opened) != 0 {
+		t.Errorf("without a dev set: %+v, %v, opened %v; want it said missing", res, err, opened)
+	}
+	d.Devset = "devset"
+	res, err = benchMesh(context.Background(), d, 15)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Missing != "" || res.Frames != 15 || res.Width != FrameW || res.Height != FrameH || !(res.CPUMSPerFrame >= 0) {
+		t.Errorf("with the dev set: %+v", res)
+	}
+	if want := RealClips[:2]; !slices.Equal(opened, want) {
+		t.Errorf("opened %v, want %v", opened, want)
+	}
+	for _, w := range det.widths {
+		if w != FrameW {
+			t.Fatalf("scanned a %d px wide frame, want %d", w, FrameW)
+		}
+	}
 }

@@ -31,7 +31,15 @@ missing ("available": false and a "missing" reason), never estimated.
            the run's own schedule; then each side's default (Kindred's whole
            pipeline against a Haar loop with OpenCV's defaults: different
            work, like_for_like false)
-  analyze: file, frames, media_s, elapsed_s, x_realtime (kindred analyze --video's path)
+  mesh_face: the run's default face pipeline (YuNet, the tracked mesh,
+           blendshapes, pose, AUs) on up to 300 frames of the dev set's real
+           clips placed in 640x480 colour frames: the face fields above plus
+           cpu_ms_per_frame (process CPU time, all threads) and missing (why
+           it was not measured: no dev set)
+  analyze: file, frames, media_s, elapsed_s, x_realtime (kindred analyze --video's
+           path on Megamind.avi, model loading included)
+  analyze_real: the same fields for each of the dev set's real clips (--quick: the
+           first, liveportrait__d0.mp4)
   voice:   files, audio_s, process_x_realtime (Analyzer.Process per 10 ms hop),
            ns_per_hop, allocs_per_hop, analysis_x_realtime (decode + pitch, HNR,
            jitter, shimmer, functionals of whole files); no reference
@@ -73,9 +81,19 @@ func Print(w io.Writer, r *Report) {
 			fmt.Fprintf(w, "  ours/theirs %.2fx\n", c.OursVsReference)
 		}
 	}
-	a := r.Analyze
-	fmt.Fprintf(w, "kindred analyze   %s: %d frames, %.1f s of video in %.2f s: %.2fx real time\n",
-		filepath.Base(a.File), a.Frames, a.MediaS, a.ElapsedS, a.XRealtime)
+	if m := r.MeshFace; m != nil {
+		if m.Missing != "" {
+			fmt.Fprintf(w, "mesh pipeline     %s: not measured (%s)\n", m.Backend, m.Missing)
+		} else {
+			fmt.Fprintf(w, "mesh pipeline     %s, %d frames %dx%d (colour) of %s, %s\n", m.Backend, m.Frames, m.Width, m.Height, m.Source, describeSchedule(m.Schedule))
+			fmt.Fprintf(w, "                  %.1f fps, p50 %.1f ms, p95 %.1f ms, %.1f CPU ms a frame, face in %d frames, detector ran on %d\n",
+				m.FPS, m.P50MS, m.P95MS, m.CPUMSPerFrame, m.FramesWithFace, m.DetectionRounds)
+		}
+	}
+	for _, a := range append([]Analyze{*r.Analyze}, r.AnalyzeReal...) {
+		fmt.Fprintf(w, "kindred analyze   %s: %d frames, %.1f s of video in %.2f s: %.2fx real time\n",
+			filepath.Base(a.File), a.Frames, a.MediaS, a.ElapsedS, a.XRealtime)
+	}
 	v := r.Voice
 	fmt.Fprintf(w, "voice             %d LibriVox files, %.1f s: per hop %.0fx real time (%.0f ns, %.1f allocs); whole-file analysis %.0fx (in process, no reference)\n",
 		v.Files, v.AudioS, v.ProcessXRealtime, v.NsPerHop, v.AllocsPerHop, v.AnalysisXRealtime)

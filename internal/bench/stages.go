@@ -78,7 +78,11 @@ type Session struct {
 // benchAnalyzeVideo times the code path of `kindred analyze --video` on
 // Megamind.avi (every frame, face, movement and fused pain).
 func benchAnalyzeVideo(ctx context.Context, d Deps) (*Analyze, error) {
-	path := filepath.Join(VideoDir, "Megamind.avi")
+	return timeAnalyze(ctx, d, filepath.Join(VideoDir, "Megamind.avi"))
+}
+
+// timeAnalyze times analyze's code path on one video.
+func timeAnalyze(ctx context.Context, d Deps, path string) (*Analyze, error) {
 	start := time.Now()
 	frames, fps, err := d.AnalyzeVideo(ctx, path)
 	if err != nil {

@@ -279,6 +279,7 @@ func TestOptsValidate(t *testing.T) {
 	bad := []func(o *Opts){
 		func(o *Opts) { o.DetectEvery = 0 },
 		func(o *Opts) { o.MaxFaces = 0 },
+		func(o *Opts) { o.DetectEveryTracked = -1 },
 		func(o *Opts) { o.ClosedRatio = 1.5 },
 		func(o *Opts) { o.Baseline = &Baseline{} },
 	}

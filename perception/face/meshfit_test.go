@@ -4,6 +4,7 @@ import (
 	"errors"
 	"image"
 	"testing"
+	"testing/synctest"
 
 	"github.com/kindred-hri/kindred/perception"
 )
@@ -97,3 +98,135 @@ func TestPipelineTracksThroughAMeshFitter(t *testing.T) {
 type detectorFunc func(*image.Gray) ([]Detection, error)
 
 func (f detectorFunc) Detect(g *image.Gray) ([]Detection, error) { return f(g) }
+
+// While a mesh tracks a face, the detector only looks for newcomers, every
+// DetectEveryTracked frames (rounded up to a multiple of DetectEvery);
+// with nobody tracked, or tracking by 68 points alone, every DetectEvery.
+func TestDetectionPeriodWhileAMeshTracks(t *testing.T) {
+	cases := []struct {
+		name          string
+		tracked, mesh bool
+		every         int // DetectEveryTracked
+		want          int // detector calls over 24 frames
+	}{
+		{"mesh tracking", true, true, 12, 2},            // frames 0, 12
+		{"rounded up to a multiple", true, true, 10, 2}, // 12 again
+		{"off", true, true, 0, 6},                       // every 4th
+		{"nobody in view", false, true, 12, 6},
+		{"68-point landmarker", true, false, 12, 6},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := &scripted{t: t, poses: []perception.HeadPose{{}}}
+			if c.tracked {
+				s.show(perspectiveFace(neutralFace, perception.HeadPose{}))
+			}
+			var lm Landmarker = s
+			if c.mesh {
+				lm = &meshFake{scripted: s}
+			}
+			o := DefaultOpts()
+			o.DetectEveryTracked = c.every
+			o.DetectBehind = false // scans in step, counted as they happen
+			p, err := NewPipeline(s, lm, s, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range 24 {
+				obs := p.Process(frameAt(i, 30))
+				if c.tracked && len(obs) != 1 {
+					t.Fatalf("frame %d: %d faces, want 1", i, len(obs))
+				}
+			}
+			if s.calls.detect != c.want {
+				t.Errorf("detector ran %d times over 24 frames, want %d", s.calls.detect, c.want)
+			}
+		})
+	}
+}
+
+// answering is a detector fake that blocks each scan until the test hands
+// it the answer, and records how many scans it began.
+type answering struct {
+	answers chan []Detection
+	began   int
+}
+
+func (a *answering) Detect(*image.Gray) ([]Detection, error) {
+	a.began++
+	return <-a.answers, nil
+}
+
+// While a mesh tracks a face, a newcomer scan runs behind: the frame that
+// starts it returns without waiting for the detector, and the first frame
+// after the scan has finished takes its detections (a newcomer is found).
+// With DetectBehind off the frame waits for the scan.
+func TestDetectionRunsBehindTheMesh(t *testing.T) {
+	for _, behind := range []bool{true, false} {
+		t.Run(map[bool]string{true: "behind", false: "in step"}[behind], func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s := &scripted{t: t, poses: []perception.HeadPose{{}, {}}}
+				big := perspectiveFace(neutralFace, perception.HeadPose{})
+				var small [68]perception.Point
+				for i := range small {
+					small[i] = perception.Point{X: 560 + (big[i].X-320)*0.5, Y: 200 + (big[i].Y-240)*0.5}
+				}
+				s.show(big)
+				det := &answering{answers: make(chan []Detection)}
+				o := DefaultOpts()
+				o.DetectBehind = behind
+				p, err := NewPipeline(det, &meshFake{scripted: s}, s, o)
+				if err != nil {
+					t.Fatal(err)
+				}
+				process := func(i int) <-chan []perception.FaceObs {
+					done := make(chan []perception.FaceObs, 1)
+					go func() { done <- p.Process(frameAt(i, 30)) }()
+					return done
+				}
+				box := func(lm [68]perception.Point) Detection { return Detection{Box: faceBox(&lm), Score: 0.9} }
+				// Frame 0: nobody tracked yet, so the scan is waited for.
+				done := process(0)
+				det.answers <- []Detection{box(big)}
+				if obs := <-done; len(obs) != 1 {
+					t.Fatalf("frame 0: %d faces, want 1", len(obs))
+				}
+				for i := 1; i < 12; i++ {
+					if obs := <-process(i); len(obs) != 1 {
+						t.Fatalf("frame %d: %d faces, want 1", i, len(obs))
+					}
+				}
+				// Frame 12 is a newcomer scan; someone has come into view.
+				s.show(big, small)
+				done = process(12)
+				synctest.Wait()
+				var obs []perception.FaceObs
+				select {
+				case obs = <-done:
+					if !behind {
+						t.Errorf("frame 12 was done before its scan was")
+					}
+				default:
+					if behind {
+						t.Errorf("frame 12 waited for the detector")
+					}
+				}
+				if det.began != 2 {
+					t.Fatalf("%d scans begun, want 2", det.began)
+				}
+				det.answers <- []Detection{box(big), box(small)}
+				if obs == nil {
+					obs = <-done
+				}
+				want := map[bool]int{true: 1, false: 2}[behind] // behind: found on the next frame
+				if len(obs) != want {
+					t.Errorf("frame 12: %d faces, want %d", len(obs), want)
+				}
+				synctest.Wait()
+				if obs := <-process(13); len(obs) != 2 {
+					t.Errorf("frame 13: %d faces, want 2 (the newcomer from the scan)", len(obs))
+				}
+			})
+		})
+	}
+}

@@ -18,6 +18,20 @@ type Opts struct {
 	// DetectEvery runs the detector on every Nth frame and tracks faces by
 	// their landmarks in between (1 detects on every frame).
 	DetectEvery int
+	// DetectEveryTracked, when larger, replaces DetectEvery while faces are
+	// tracked by a dense mesh (a MeshFitter), which finds its next crop in
+	// its own last fit as MediaPipe's face landmarker does: detection then
+	// only looks for newcomers. It is rounded up to a multiple of
+	// DetectEvery (so scans run Ahead stay in step); 0 keeps DetectEvery.
+	// Tracking by 68 landmarks alone re-anchors on every DetectEvery.
+	DetectEveryTracked int
+	// DetectBehind runs those newcomer scans (while a mesh tracks faces and
+	// nothing runs Ahead) on another goroutine, and the first frame after
+	// the scan has finished takes its detections: a frame's latency is then
+	// its mesh fits, not a scan as well. A face that comes into view is
+	// found a frame or two later, where the scan's box gives the mesh its
+	// first crop.
+	DetectBehind bool
 	// MaxFaces bounds how many faces are tracked; the largest win.
 	MaxFaces int
 	// MinFace drops detections narrower than this many pixels (landmarks on
@@ -47,10 +61,13 @@ type Opts struct {
 	Distressed func(at time.Duration) bool
 }
 
-// DefaultOpts detects every 4th frame and track up to 4 faces.
+// DefaultOpts detects every 4th frame (every 12th while a mesh tracks a
+// face) and tracks up to 4 faces.
 func DefaultOpts() Opts {
 	return Opts{
 		DetectEvery:            4,
+		DetectEveryTracked:     12,
+		DetectBehind:           true,
 		MaxFaces:               4,
 		MinFace:                40,
 		LoseAfter:              2,
@@ -67,6 +84,8 @@ func (o Opts) Validate() error {
 	switch {
 	case o.DetectEvery < 1:
 		return fmt.Errorf("face: detect_every %d must be at least 1", o.DetectEvery)
+	case o.DetectEveryTracked < 0:
+		return fmt.Errorf("face: detect_every_tracked %d must not be negative", o.DetectEveryTracked)
 	case o.MaxFaces < 1:
 		return fmt.Errorf("face: max_faces %d must be at least 1", o.MaxFaces)
 	case o.MinEyesClosed < 0:
@@ -99,6 +118,15 @@ type Pipeline struct {
 	stats  Stats
 	ahead  *Ahead     // detection run ahead on another goroutine, or nil
 	feats  []Features // measured for the last Process's faces, in order
+	// scanning, while not nil, delivers the detections of a scan started on
+	// another goroutine while a mesh tracked faces (see Opts.DetectBehind).
+	scanning chan scanResult
+}
+
+// scanResult is one detector scan's answer.
+type scanResult struct {
+	dets []Detection
+	err  error
 }
 
 // Stats counts what the pipeline did, for benchmarks and the run summary.
@@ -150,13 +178,24 @@ func (p *Pipeline) Process(f perception.Frame) []perception.FaceObs {
 		p.tracks, p.lost = p.tracks[:0], p.lost[:0]
 		p.force = true
 	}
-	detect := p.force || p.frames%p.opts.DetectEvery == 0
+	detect := p.force || p.frames%p.detectEvery() == 0
 	p.frames++
 	p.force = false
-	if detect {
-		p.detectAndMatch(f)
-	} else {
+	switch {
+	case detect && p.behind():
 		p.trackAll(f)
+		p.scanBehind(f.Gray)
+	case detect:
+		p.finishScan()
+		p.detectAndMatch(f, nil)
+	default:
+		select {
+		case r := <-p.scanning: // a scan started on an earlier frame is done
+			p.scanning = nil
+			p.detectAndMatch(f, &r)
+		default:
+			p.trackAll(f)
+		}
 	}
 	p.dedupe(f.At)
 	slices.SortStableFunc(p.tracks, func(a, b *track) int { return area(b.box) - area(a.box) })
@@ -171,6 +210,19 @@ func (p *Pipeline) Process(f perception.Frame) []perception.FaceObs {
 		p.feats = append(p.feats, feat)
 	}
 	return obs
+}
+
+// detectEvery is the detection period for the next frame (see
+// Opts.DetectEveryTracked).
+func (p *Pipeline) detectEvery() int {
+	every := p.opts.DetectEvery
+	if len(p.tracks) == 0 || p.opts.DetectEveryTracked <= every {
+		return every
+	}
+	if _, mesh := p.lm.(MeshFitter); !mesh {
+		return every
+	}
+	return (p.opts.DetectEveryTracked + every - 1) / every * every
 }
 
 // Features returns what was measured on each face of the last Process, in
@@ -337,14 +389,71 @@ func (p *Pipeline) refit(f perception.Frame, t *track, box image.Rectangle, eyes
 	return true
 }
 
-func (p *Pipeline) detectAndMatch(f perception.Frame) {
-	img, at := f.Gray, f.At
+// behind reports whether this frame's scan may run behind (see
+// Opts.DetectBehind): a mesh tracks every face, nothing runs Ahead, and no
+// scan is already under way.
+func (p *Pipeline) behind() bool {
+	if !p.opts.DetectBehind || p.ahead != nil || len(p.tracks) == 0 || p.scanning != nil {
+		return false
+	}
+	_, mesh := p.lm.(MeshFitter)
+	return mesh
+}
+
+// scanBehind starts the detector on img on another goroutine.
+func (p *Pipeline) scanBehind(img *image.Gray) {
+	boxes := p.trackedBoxes()
+	ch := make(chan scanResult, 1)
+	p.scanning = ch
+	p.stats.Detections++
+	go func() {
+		dets, err := p.scan(img, boxes)
+		ch <- scanResult{dets, err}
+	}()
+}
+
+// finishScan waits for a scan under way, if any, and drops it: the frame
+// about to be scanned supersedes it (and the detector is not asked twice
+// at once).
+func (p *Pipeline) finishScan() {
+	if p.scanning != nil {
+		<-p.scanning
+		p.scanning = nil
+	}
+}
+
+// scan is the detector's answer for img, given the tracked boxes.
+func (p *Pipeline) scan(img *image.Gray, tracked []image.Rectangle) ([]Detection, error) {
+	if fb, ok := p.det.(Fallback); ok {
+		return fb.DetectTracked(img, tracked)
+	}
+	if ta, ok := p.det.(trackAware); ok {
+		return ta.DetectTracked(img, tracked)
+	}
+	return p.det.Detect(img)
+}
+
+func (p *Pipeline) trackedBoxes() []image.Rectangle {
 	boxes := make([]image.Rectangle, len(p.tracks))
 	for i, t := range p.tracks {
 		boxes[i] = t.box
 	}
-	dets, err := p.detect(p.frames-1, img, boxes)
-	p.stats.Detections++
+	return boxes
+}
+
+// detectAndMatch matches detections to the tracks and starts new ones:
+// this frame's scan, or (done not nil) a scan of an earlier frame that ran
+// behind.
+func (p *Pipeline) detectAndMatch(f perception.Frame, done *scanResult) {
+	img, at := f.Gray, f.At
+	var dets []Detection
+	var err error
+	if done != nil {
+		dets, err = done.dets, done.err
+	} else {
+		dets, err = p.detect(p.frames-1, img, p.trackedBoxes())
+		p.stats.Detections++
+	}
 	if err != nil {
 		dets = nil // this frame goes on with tracking alone
 	}

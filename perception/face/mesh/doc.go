@@ -5,6 +5,7 @@
 // (models.FaceMesh, face.MeshFitter; the 68 iBUG points are mapped from the
 // mesh so all 68-point geometry keeps working), and MediaPipe's 52
 // blendshapes (models.FaceBlendshapes). Images cross the boundary as Go
-// pixels copied into Mats this package makes and closes; results come back
+// pixels copied into Mats each Detector and Fitter makes once, reuses and
+// closes (a fit copies only the pixels under its crop); results come back
 // as plain Go values.
 package mesh

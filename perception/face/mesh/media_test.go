@@ -423,3 +423,52 @@ func colourOf(t *testing.T, path string) *perception.BGR {
 	}
 	return f.Color
 }
+
+// A fit reads only the frame's pixels under its crop, copied into a buffer
+// that keeps earlier frames' pixels elsewhere: what a fitter saw before must
+// not change the fit. One fitter has seen noise, the other black; both then
+// fit the same face, also with the image's origin moved (a sub-image).
+func TestFitDependsOnTheFrameAlone(t *testing.T) {
+	astro := testmedia.Webcam(testmedia.Gray(t, testmedia.Path(t, "astronaut.png")), image.Pt(0, 16))
+	noise := image.NewGray(astro.Rect)
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range noise.Pix {
+		noise.Pix[i] = uint8(r.IntN(256))
+	}
+	black := image.NewGray(astro.Rect)
+	box := image.Rect(177, 49, 268, 162)
+	fits := make([]face.MeshFit, 0, 2)
+	for _, before := range []*image.Gray{noise, black} {
+		f, err := NewFitter(DefaultFitterOpts())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		// A wide crop first, so that what it copied lies all round the face's.
+		if _, err := f.FitMesh(perception.Frame{Gray: before}, box.Inset(-60), [2]perception.Point{}, nil); err != nil && !errors.Is(err, ErrNoFace) {
+			t.Fatal(err)
+		}
+		fit, err := f.FitMesh(perception.Frame{Gray: astro}, box, [2]perception.Point{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fits = append(fits, fit)
+	}
+	sub := astro.SubImage(image.Rect(100, 20, 400, 300)).(*image.Gray)
+	fit, err := fitter(t).FitMesh(perception.Frame{Gray: sub}, box, [2]perception.Point{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fits = append(fits, fit)
+	for k := 1; k < len(fits); k++ {
+		var worst float64
+		for i := range fits[0].Mesh {
+			a, b := fits[0].Mesh[i], fits[k].Mesh[i]
+			worst = max(worst, math.Hypot(a.X-b.X, a.Y-b.Y))
+		}
+		t.Logf("fit %d: worst %.4f px", k, worst)
+		if worst > 0.01 {
+			t.Errorf("fit %d: a mesh point moved %.3f px with what the fitter saw before or the image's origin", k, worst)
+		}
+	}
+}

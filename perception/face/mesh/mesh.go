@@ -55,6 +55,45 @@ type Fitter struct {
 	open   bool
 	opts   FitterOpts
 	subset [blendPoints]int
+	buf    fitBuffers
+}
+
+// fitBuffers are the Mats one fit works in, made once and reused (f.mu
+// held): a fit copies only the part of the frame its crop covers, and
+// allocates nothing in C++ but the networks' outputs.
+type fitBuffers struct {
+	frame     gocv.Mat // the frame's pixels, only those under the last crop current
+	affine    gocv.Mat // 2x3, image -> crop
+	warped    gocv.Mat // the crop, 256x256
+	blob      gocv.Mat // [1,3,256,256] RGB 0..1
+	blendIn   gocv.Mat // [1,1,146,2]
+	frameSize image.Point
+	frameType gocv.MatType
+}
+
+func newFitBuffers() fitBuffers {
+	return fitBuffers{
+		frame:   gocv.NewMat(),
+		affine:  gocv.NewMatWithSize(2, 3, gocv.MatTypeCV64F),
+		warped:  gocv.NewMat(),
+		blob:    gocv.NewMatWithSizes([]int{1, 3, cropSide, cropSide}, gocv.MatTypeCV32F),
+		blendIn: gocv.NewMatWithSizes([]int{1, 1, blendPoints, 2}, gocv.MatTypeCV32F),
+	}
+}
+
+func (b *fitBuffers) close() error {
+	return errors.Join(b.frame.Close(), b.affine.Close(), b.warped.Close(), b.blob.Close(), b.blendIn.Close())
+}
+
+// frameMat returns the frame buffer sized and typed for an image of size
+// and channels, remaking it only when those change.
+func (b *fitBuffers) frameMat(size image.Point, t gocv.MatType) gocv.Mat {
+	if b.frameSize != size || b.frameType != t || b.frame.Empty() {
+		b.frame.Close()
+		b.frame = gocv.NewMatWithSize(size.Y, size.X, t)
+		b.frameSize, b.frameType = size, t
+	}
+	return b.frame
 }
 
 var _ face.MeshFitter = (*Fitter)(nil)
@@ -77,7 +116,7 @@ func NewFitter(opts FitterOpts) (*Fitter, error) {
 		m.Close()
 		return nil, err
 	}
-	return &Fitter{mesh: m, blend: b, open: true, opts: opts, subset: subset}, nil
+	return &Fitter{mesh: m, blend: b, open: true, opts: opts, subset: subset, buf: newFitBuffers()}, nil
 }
 
 func parseSubset(b []byte) ([blendPoints]int, error) {
@@ -110,7 +149,7 @@ func (f *Fitter) Close() error {
 		return nil
 	}
 	f.open = false
-	return errors.Join(f.mesh.Close(), f.blend.Close())
+	return errors.Join(f.mesh.Close(), f.blend.Close(), f.buf.close())
 }
 
 // crop is a square region of the image, turned by angle (radians, the eye
@@ -200,12 +239,10 @@ func (f *Fitter) fit(fr perception.Frame, c crop) (face.MeshFit, error) {
 	if !(c.side >= 8) || math.IsNaN(c.cx) || math.IsNaN(c.cy) {
 		return out, errors.New("mesh: degenerate crop")
 	}
-	blob, err := cropBlob(fr, c)
-	if err != nil {
+	if err := f.buf.cropBlob(fr, c); err != nil {
 		return out, err
 	}
-	defer blob.Close()
-	f.mesh.SetInput(blob, "")
+	f.mesh.SetInput(f.buf.blob, "")
 	outs := f.mesh.ForwardLayers([]string{meshOut, presenceOut})
 	defer func() {
 		for i := range outs {
@@ -283,8 +320,7 @@ func (f *Fitter) blendshapes(m []face.Point3) (perception.Blendshapes, error) {
 	if !(md > 0) {
 		return bs, errors.New("mesh: degenerate mesh for blendshapes")
 	}
-	in := gocv.NewMatWithSizes([]int{1, 1, blendPoints, 2}, gocv.MatTypeCV32F)
-	defer in.Close()
+	in := f.buf.blendIn
 	dst, err := in.DataPtrFloat32()
 	if err != nil {
 		return bs, fmt.Errorf("mesh: blendshape input: %w", err)
@@ -307,53 +343,66 @@ func (f *Fitter) blendshapes(m []face.Point3) (perception.Blendshapes, error) {
 }
 
 // cropBlob cuts the crop out of the frame (colour when the frame has it,
-// else gray in all three channels) as the mesh model's [1,3,256,256] RGB
-// input in 0..1.
-func cropBlob(fr perception.Frame, c crop) (gocv.Mat, error) {
-	var src gocv.Mat
-	var err error
+// else gray in all three channels) into b.blob, the mesh model's
+// [1,3,256,256] RGB input in 0..1. Only the frame's pixels under the crop
+// (its turned square's bounds, with a margin for the interpolation) are
+// copied into b.frame: the warp reads no others.
+func (b *fitBuffers) cropBlob(fr perception.Frame, c crop) error {
 	g := fr.Gray.Bounds()
-	if fr.Color.Valid() && fr.Color.W == g.Dx() && fr.Color.H == g.Dy() {
-		src = gocv.NewMatWithSize(fr.Color.H, fr.Color.W, gocv.MatTypeCV8UC3)
-		dst, derr := src.DataPtrUint8()
-		if derr != nil {
-			src.Close()
-			return src, fmt.Errorf("mesh: colour image: %w", derr)
-		}
-		copy(dst, fr.Color.Pix)
-	} else if src, err = grayMat(fr.Gray); err != nil {
-		return src, err
+	size := g.Size()
+	colour := fr.Color.Valid() && fr.Color.W == size.X && fr.Color.H == size.Y
+	roi := c.bounds().Inset(-2).Intersect(g).Sub(g.Min)
+	if roi.Empty() {
+		return errors.New("mesh: the crop lies outside the frame")
 	}
-	defer src.Close()
+	var src gocv.Mat
+	if colour {
+		src = b.frameMat(size, gocv.MatTypeCV8UC3)
+		dst, err := src.DataPtrUint8()
+		if err != nil {
+			return fmt.Errorf("mesh: colour image: %w", err)
+		}
+		row := 3 * size.X
+		for y := roi.Min.Y; y < roi.Max.Y; y++ {
+			o := y*row + 3*roi.Min.X
+			copy(dst[o:o+3*roi.Dx()], fr.Color.Pix[o:o+3*roi.Dx()])
+		}
+	} else {
+		src = b.frameMat(size, gocv.MatTypeCV8UC1)
+		dst, err := src.DataPtrUint8()
+		if err != nil {
+			return fmt.Errorf("mesh: image: %w", err)
+		}
+		for y := roi.Min.Y; y < roi.Max.Y; y++ {
+			o := fr.Gray.PixOffset(g.Min.X+roi.Min.X, g.Min.Y+y)
+			d := y*size.X + roi.Min.X
+			copy(dst[d:d+roi.Dx()], fr.Gray.Pix[o:o+roi.Dx()])
+		}
+	}
 	// The affine map from the image into the crop: turn by -angle about the
 	// centre, scale to cropSide, centre. Origin offsets of Gray apply.
 	k := cropSide / c.side
 	cs, sn := math.Cos(c.angle), math.Sin(c.angle)
 	cx, cy := c.cx-float64(g.Min.X), c.cy-float64(g.Min.Y)
-	am := gocv.NewMatWithSize(2, 3, gocv.MatTypeCV64F)
-	defer am.Close()
+	am := b.affine
 	am.SetDoubleAt(0, 0, k*cs)
 	am.SetDoubleAt(0, 1, k*sn)
 	am.SetDoubleAt(0, 2, cropSide/2-k*(cs*cx+sn*cy))
 	am.SetDoubleAt(1, 0, -k*sn)
 	am.SetDoubleAt(1, 1, k*cs)
 	am.SetDoubleAt(1, 2, cropSide/2-k*(-sn*cx+cs*cy))
-	warped := gocv.NewMat()
-	defer warped.Close()
-	gocv.WarpAffineWithParams(src, &warped, am, image.Pt(cropSide, cropSide), gocv.InterpolationLinear, gocv.BorderConstant, colorBlack)
-	pix, err := warped.DataPtrUint8()
+	gocv.WarpAffineWithParams(src, &b.warped, am, image.Pt(cropSide, cropSide), gocv.InterpolationLinear, gocv.BorderConstant, colorBlack)
+	pix, err := b.warped.DataPtrUint8()
 	if err != nil {
-		return gocv.Mat{}, fmt.Errorf("mesh: crop: %w", err)
+		return fmt.Errorf("mesh: crop: %w", err)
 	}
-	blob := gocv.NewMatWithSizes([]int{1, 3, cropSide, cropSide}, gocv.MatTypeCV32F)
-	dst, err := blob.DataPtrFloat32()
+	dst, err := b.blob.DataPtrFloat32()
 	if err != nil {
-		blob.Close()
-		return blob, fmt.Errorf("mesh: crop input: %w", err)
+		return fmt.Errorf("mesh: crop input: %w", err)
 	}
 	const plane = cropSide * cropSide
 	const inv = 1.0 / 255
-	if warped.Channels() == 3 {
+	if b.warped.Channels() == 3 {
 		for i := range plane {
 			dst[i] = float32(pix[3*i+2]) * inv // R
 			dst[plane+i] = float32(pix[3*i+1]) * inv
@@ -365,5 +414,14 @@ func cropBlob(fr perception.Frame, c crop) (gocv.Mat, error) {
 			dst[i], dst[plane+i], dst[2*plane+i] = v, v, v
 		}
 	}
-	return blob, nil
+	return nil
+}
+
+// bounds is the pixel rectangle (image coordinates) the turned crop square
+// covers.
+func (c crop) bounds() image.Rectangle {
+	h := c.side / 2
+	cs, sn := math.Abs(math.Cos(c.angle)), math.Abs(math.Sin(c.angle))
+	e := h * (cs + sn) // half the turned square's extent on each axis
+	return image.Rect(int(math.Floor(c.cx-e)), int(math.Floor(c.cy-e)), int(math.Ceil(c.cx+e))+1, int(math.Ceil(c.cy+e))+1)
 }

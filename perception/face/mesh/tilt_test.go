@@ -14,11 +14,11 @@ import (
 // rotated turns g by deg degrees (counter-clockwise on screen) about c.
 func rotated(t *testing.T, g *image.Gray, c image.Point, deg float64) *image.Gray {
 	t.Helper()
-	src, err := grayMat(g)
-	if err != nil {
+	src := gocv.NewMat()
+	defer src.Close()
+	if err := intoMat(&src, g); err != nil {
 		t.Fatal(err)
 	}
-	defer src.Close()
 	rm := gocv.GetRotationMatrix2D(c, deg, 1)
 	defer rm.Close()
 	dst := gocv.NewMat()

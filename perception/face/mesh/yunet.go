@@ -41,12 +41,18 @@ func DefaultDetectorOpts() DetectorOpts {
 	return DetectorOpts{MaxWidth: 0, Threshold: 0.6, NMS: 0.3, MaxFaces: 8}
 }
 
-// Detector is YuNet. Calls are serialised (an OpenCV Net keeps its blobs).
+// Detector is YuNet. Calls are serialised (an OpenCV Net keeps its blobs,
+// and a scan reuses the Detector's buffers).
 type Detector struct {
-	mu   sync.Mutex
-	net  gocv.Net
-	open bool
-	opts DetectorOpts
+	mu    sync.Mutex
+	net   gocv.Net
+	open  bool
+	opts  DetectorOpts
+	full  gocv.Mat // the frame, 8-bit gray
+	small gocv.Mat // the frame shrunk for a scan
+	blob  gocv.Mat // [1,3,ph,pw] input
+	blobW int      // blob's padded size
+	blobH int
 }
 
 var _ face.Detector = (*Detector)(nil)
@@ -65,7 +71,7 @@ func NewDetector(opts DetectorOpts) (*Detector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Detector{net: n, open: true, opts: opts}, nil
+	return &Detector{net: n, open: true, opts: opts, full: gocv.NewMat(), small: gocv.NewMat(), blob: gocv.NewMat()}, nil
 }
 
 func readNet(b []byte, name string) (gocv.Net, error) {
@@ -88,7 +94,7 @@ func (d *Detector) Close() error {
 		return nil
 	}
 	d.open = false
-	return d.net.Close()
+	return errors.Join(d.net.Close(), d.full.Close(), d.small.Close(), d.blob.Close())
 }
 
 // Shrunk is the same network (calls serialised with it) scanning images
@@ -129,12 +135,16 @@ func (d *Detector) detect(img *image.Gray, maxWidth int) ([]face.Detection, erro
 	if img == nil || img.Rect.Empty() || len(img.Pix) == 0 {
 		return nil, errors.New("mesh: empty image")
 	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.open {
+		return nil, ErrClosed
+	}
 	b := img.Bounds()
-	src, err := grayMat(img)
-	if err != nil {
+	if err := intoMat(&d.full, img); err != nil {
 		return nil, err
 	}
-	defer src.Close()
+	src := d.full
 	scale := scaleFor(b.Dx(), maxWidth)
 	w, h := b.Dx(), b.Dy()
 	if scale > 1 {
@@ -142,15 +152,16 @@ func (d *Detector) detect(img *image.Gray, maxWidth int) ([]face.Detection, erro
 		if w < 32 || h < 32 {
 			return nil, nil
 		}
-		small := gocv.NewMat()
-		defer small.Close()
-		gocv.Resize(src, &small, image.Pt(w, h), 0, 0, gocv.InterpolationArea)
-		src.Close()
-		src = small.Clone()
+		gocv.Resize(d.full, &d.small, image.Pt(w, h), 0, 0, gocv.InterpolationArea)
+		src = d.small
 	}
 	pw, ph := (w+31)/32*32, (h+31)/32*32
-	blob := gocv.NewMatWithSizes([]int{1, 3, ph, pw}, gocv.MatTypeCV32F)
-	defer blob.Close()
+	if d.blobW != pw || d.blobH != ph || d.blob.Empty() {
+		d.blob.Close()
+		d.blob = gocv.NewMatWithSizes([]int{1, 3, ph, pw}, gocv.MatTypeCV32F)
+		d.blobW, d.blobH = pw, ph
+	}
+	blob := d.blob
 	dst, err := blob.DataPtrFloat32()
 	if err != nil {
 		return nil, fmt.Errorf("mesh: detector input: %w", err)
@@ -171,11 +182,6 @@ func (d *Detector) detect(img *image.Gray, maxWidth int) ([]face.Detection, erro
 			dst[plane+o+x] = f
 			dst[2*plane+o+x] = f
 		}
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if !d.open {
-		return nil, ErrClosed
 	}
 	d.net.SetInput(blob, "")
 	outs := d.net.ForwardLayers(yunetOutputs)
@@ -211,21 +217,24 @@ func (d *Detector) detect(img *image.Gray, maxWidth int) ([]face.Detection, erro
 	return dets, nil
 }
 
-// grayMat copies a Go gray image into a new 8-bit Mat.
-func grayMat(img *image.Gray) (gocv.Mat, error) {
+// intoMat copies a Go gray image into m, remade as an 8-bit Mat of the
+// image's size only when its size differs.
+func intoMat(m *gocv.Mat, img *image.Gray) error {
 	b := img.Bounds()
-	m := gocv.NewMatWithSize(b.Dy(), b.Dx(), gocv.MatTypeCV8UC1)
+	if m.Empty() || m.Rows() != b.Dy() || m.Cols() != b.Dx() || m.Type() != gocv.MatTypeCV8UC1 {
+		m.Close()
+		*m = gocv.NewMatWithSize(b.Dy(), b.Dx(), gocv.MatTypeCV8UC1)
+	}
 	dst, err := m.DataPtrUint8()
 	if err != nil {
-		m.Close()
-		return m, fmt.Errorf("mesh: image: %w", err)
+		return fmt.Errorf("mesh: image: %w", err)
 	}
 	w := b.Dx()
 	for y := range b.Dy() {
 		o := img.PixOffset(b.Min.X, b.Min.Y+y)
 		copy(dst[y*w:(y+1)*w], img.Pix[o:o+w])
 	}
-	return m, nil
+	return nil
 }
 
 // candidate is one decoded YuNet box in scanned-image pixels.

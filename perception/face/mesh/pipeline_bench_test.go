@@ -1,0 +1,129 @@
+package mesh
+
+import (
+	"context"
+	"errors"
+	"image"
+	"io"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/camera"
+	"github.com/kindred-hri/kindred/perception/face"
+	"github.com/kindred-hri/kindred/perception/face/pose"
+)
+
+// webcamFrames decodes up to n frames of a dev set clip and places each,
+// gray and colour, in the top-left of a 640x480 frame (cropping or padding
+// with black): a webcam-sized frame with one real, moving face.
+func webcamFrames(b testing.TB, clip string, n int) []perception.Frame {
+	b.Helper()
+	v, err := camera.OpenVideo(devsetFaces(b, clip))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer v.Close()
+	var out []perception.Frame
+	for len(out) < n {
+		f, err := v.Next(context.Background())
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		out = append(out, toWebcam(f))
+	}
+	if len(out) == 0 {
+		b.Fatalf("%s: no frames", clip)
+	}
+	return out
+}
+
+func toWebcam(f perception.Frame) perception.Frame {
+	const w, h = 640, 480
+	g := image.NewGray(image.Rect(0, 0, w, h))
+	sb := f.Gray.Bounds()
+	for y := 0; y < min(h, sb.Dy()); y++ {
+		o := f.Gray.PixOffset(sb.Min.X, sb.Min.Y+y)
+		copy(g.Pix[y*w:y*w+min(w, sb.Dx())], f.Gray.Pix[o:o+min(w, sb.Dx())])
+	}
+	out := perception.Frame{At: f.At, Seq: f.Seq, Gray: g}
+	if f.Color.Valid() {
+		c := &perception.BGR{Pix: make([]byte, 3*w*h), W: w, H: h}
+		cw := min(w, f.Color.W)
+		for y := 0; y < min(h, f.Color.H); y++ {
+			copy(c.Pix[3*y*w:3*y*w+3*cw], f.Color.Pix[3*y*f.Color.W:3*y*f.Color.W+3*cw])
+		}
+		out.Color = c
+	}
+	return out
+}
+
+// BenchmarkPipeline640x480 is the live face pipeline as `kindred run`
+// builds it (YuNet at 320 wide first, the tracked mesh, blendshapes, pose,
+// AUs and expression; detection every 4th frame, every 12th while the mesh
+// tracks, that scan behind on another goroutine) on 640x480 colour frames
+// of a real clip, one operation a frame; the variants detect every 4th
+// frame in step (the schedule before), or leave the blendshapes out. The clip plays forwards then
+// backwards so that the loop has no cut. Run on one core:
+//
+//	taskset -c 0 go test -run '^$' -bench Pipeline640x480 -cpu 1 -benchmem ./perception/face/mesh
+func BenchmarkPipeline640x480(b *testing.B) {
+	frames := webcamFrames(b, "liveportrait__d3.mp4", 120)
+	order := make([]int, 0, 2*len(frames))
+	for i := range frames {
+		order = append(order, i)
+	}
+	for i := len(frames) - 1; i >= 0; i-- {
+		order = append(order, i)
+	}
+	variants := []struct {
+		name   string
+		inStep bool
+		blend  bool
+	}{
+		{"run", false, true},
+		{"detect-every-4-in-step", true, true},
+		{"no-blendshapes", false, false},
+	}
+	for _, v := range variants {
+		b.Run(v.name, func(b *testing.B) {
+			fo := DefaultFitterOpts()
+			fo.Blendshapes = v.blend
+			fit, err := NewFitter(fo)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer fit.Close()
+			o := face.DefaultOpts()
+			if v.inStep {
+				o.DetectEveryTracked, o.DetectBehind = 0, false
+			}
+			d := detector(b)
+			p, err := face.NewPipeline(face.Fallback{First: d.Shrunk(320), Then: d}, fit, pose.New(), o)
+			if err != nil {
+				b.Fatal(err)
+			}
+			i, with := 0, 0
+			var lat []time.Duration
+			cpuPerOp(b, func() {
+				f := frames[order[i%len(order)]]
+				i++
+				start := time.Now()
+				if len(p.Process(f)) > 0 {
+					with++
+				}
+				lat = append(lat, time.Since(start))
+			})
+			b.ReportMetric(float64(with)/float64(i), "faces/frame")
+			// The frame's share of the run's frame-to-joint latency: Process's
+			// wall time, its 95th percentile (on a shared machine it measures
+			// the neighbours too).
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[(len(lat)*95+99)/100-1])/float64(time.Millisecond), "p95-ms")
+		})
+	}
+}
