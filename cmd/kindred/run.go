@@ -16,6 +16,7 @@ import (
 	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/companion"
 	"github.com/kindred-hri/kindred/console"
+	"github.com/kindred-hri/kindred/devices"
 	"github.com/kindred-hri/kindred/internal/staged"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/journal/fleet"
@@ -353,7 +354,7 @@ func buildStages(e env, cfg runConfig, profile *robot.Profile, act robot.Actuato
 	}
 
 	ids, faces := assumePerson(cfg, persons, e.stderr)
-	answers, closeAnswers := openAnswers(e.stderr)
+	answers, closeAnswers := devices.OpenAnswers(e.stderr)
 	st.comp, err = companion.New(companion.Parts{Clock: scale, Fuser: fu, Engine: engine, Mirror: mirror,
 		Speaker: speaker, Actuator: limiter, Records: st.records, Log: e.stderr,
 		Condition: cfg.Behavior.Condition.Mirror(), Identities: ids, FaceBaselines: faces, Answers: answers})

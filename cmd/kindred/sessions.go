@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/kindred-hri/kindred/calibration"
@@ -92,27 +91,7 @@ func sessionsList(ctx context.Context, e env, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(list)
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	// SESSION TIME is what the session covered (at --speed 20, the minutes
-	// simulated); WALL is how long the run took.
-	fmt.Fprintln(tw, "SESSION\tROBOT\tCONDITION\tPERSON\tSTARTED\tSESSION TIME\tWALL\tSTATUS")
-	for _, s := range list {
-		wall := "-"
-		if !s.Ended.IsZero() {
-			wall = s.Ended.Sub(s.Started).Round(time.Second).String()
-		}
-		st := time.Duration(s.SessionTime * float64(time.Second)).Round(time.Second).String()
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, orDash(s.Robot), orDash(s.Condition), orDash(s.Person),
-			s.Started.Local().Format("2006-01-02 15:04:05"), st, wall, s.Status)
-	}
-	return tw.Flush()
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
+	return journal.WriteSessionTable(e.stdout, list)
 }
 
 func sessionsExport(ctx context.Context, e env, args []string) error {

@@ -1,4 +1,4 @@
-package main
+package devices
 
 import (
 	"context"
@@ -11,14 +11,14 @@ import (
 	"github.com/kindred-hri/kindred/perception/selfreport/sphinx"
 )
 
-// openAnswers starts loading the recogniser that hears answers to the
+// OpenAnswers starts loading the recogniser that hears answers to the
 // robot's questions (pocketsphinx's en-us model in grammar mode, about a
 // second with its language model) beside the run, so the session does not
 // wait for it; a question asked before it is ready waits for it. Without
 // the model the run goes on and says so once: questions then lapse
 // unanswered, or are answered with a nod where the persona's language asks
 // for one. The returned finisher closes it.
-func openAnswers(stderr io.Writer) (companion.AnswerRecogniser, func(context.Context) error) {
+func OpenAnswers(stderr io.Writer) (companion.AnswerRecogniser, func(context.Context) error) {
 	l := &loadingAnswers{done: make(chan struct{})}
 	go func() {
 		defer close(l.done)
