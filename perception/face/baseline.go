@@ -274,5 +274,36 @@ func medianFeatures(fs []Features) Features {
 		JawDrop:      med(func(f *Features) float64 { return f.JawDrop }),
 		Glabella:     med(func(f *Features) float64 { return f.Glabella }),
 		NasalRoot:    med(func(f *Features) float64 { return f.NasalRoot }),
+		Blend:        medianBlend(fs),
 	}
+}
+
+// medianBlend is the per-coefficient median of the frames' blendshapes,
+// or nil when fewer than half of the frames carry any (a dlib baseline, or
+// an old calibration file: the cues are then read as absolute).
+func medianBlend(fs []Features) *perception.Blendshapes {
+	var with []*perception.Blendshapes
+	for i := range fs {
+		if fs[i].Blend != nil {
+			with = append(with, fs[i].Blend)
+		}
+	}
+	if len(with) == 0 || 2*len(with) < len(fs) {
+		return nil
+	}
+	var out perception.Blendshapes
+	col := make([]float32, len(with))
+	for k := range out {
+		for i, b := range with {
+			col[i] = b[k]
+		}
+		slices.Sort(col)
+		n := len(col)
+		if n%2 == 1 {
+			out[k] = col[n/2]
+		} else {
+			out[k] = (col[n/2-1] + col[n/2]) / 2
+		}
+	}
+	return &out
 }

@@ -26,6 +26,10 @@ type Features struct {
 	JawDrop      float64 `json:"jaw_drop"`       // chin (8) below the nose base
 	Glabella     float64 `json:"glabella"`       // vertical furrows between the brows
 	NasalRoot    float64 `json:"nasal_root"`     // horizontal wrinkles on the nasal root
+	// Blend is the face mesh's blendshapes on the same frame (nil from a
+	// backend without them): a baseline's median of them is the person's
+	// neutral blendshapes, which Classify's cues are measured against.
+	Blend *perception.Blendshapes `json:"blendshapes,omitempty" yaml:"blendshapes,omitempty"`
 }
 
 // iodOf is the distance between the eye centres of raw landmarks, in pixels.
