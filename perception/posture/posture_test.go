@@ -326,7 +326,9 @@ func TestRandomInputsStayInRange(t *testing.T) {
 // and this test fails.)
 func TestCloseUpFaceIsNotBodyMovement(t *testing.T) {
 	s := newScene(5)
-	fidget := func(tt float64) (float64, float64) { return 6 * math.Sin(2*math.Pi*2*tt), 15 + 4*math.Sin(2*math.Pi*3*tt) }
+	fidget := func(tt float64) (float64, float64) {
+		return 6 * math.Sin(2*math.Pi*2*tt), 15 + 4*math.Sin(2*math.Pi*3*tt)
+	}
 	closeUp := newAnalyzer(t)
 	face := &perception.FaceObs{Box: image.Rect(40, 10, 120, 115)}
 	obs := runWith(t, closeUp, s, 0, 6, fidget, face)
