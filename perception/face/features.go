@@ -95,6 +95,18 @@ func Measure(img *image.Gray, lm *[68]perception.Point, pose perception.HeadPose
 	return ft, true
 }
 
+// MeasureObs is Measure on an observation's landmarks and pose, with its
+// blendshapes kept beside the geometry when it has them (the mesh
+// backend): what a calibration's baseline is the median of.
+func MeasureObs(img *image.Gray, o *perception.FaceObs) (Features, bool) {
+	f, ok := Measure(img, &o.Landmarks, o.Pose)
+	if ok && o.HasBlendshapes {
+		b := o.Blendshapes
+		f.Blend = &b
+	}
+	return f, ok
+}
+
 // texture measures wrinkle energy in the glabella (vertical furrows: gradient
 // across the face) and on the nasal root (horizontal wrinkles: gradient along
 // it), on the gray frame, with gradients turned by the head's roll.
