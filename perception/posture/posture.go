@@ -189,11 +189,12 @@ func (a *Analyzer) chooseRegion(f perception.Frame, face *perception.FaceObs) im
 	b := face.Box
 	w, h := b.Dx(), b.Dy()
 	r := image.Rect(b.Min.X-w/2, b.Max.Y, b.Max.X+w/2, b.Max.Y+3*h/2).Intersect(bounds)
-	if r.Dy() < 16 || r.Dx() < 16 {
-		// No room below the face: no body in view (a region that took in
-		// the face would read talking and expressions as restlessness;
-		// on the dev set's close-up talking heads it held restlessness at
-		// 0.3-1 and the fused score at 2-3 with a calm face).
+	if r.Dy() < max(16, h/4) || r.Dx() < 16 {
+		// No room below the face for a body: a strip under the chin is
+		// neck and jaw, which talking moves, and a region that took in
+		// the face read talking and expressions as restlessness (on the
+		// dev set's close-up talking heads restlessness 0.3-1 and a fused
+		// score of 2-3 with a calm face).
 		return image.Rectangle{}
 	}
 	if old := a.region; !old.Empty() && old != bounds {
