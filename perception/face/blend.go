@@ -42,7 +42,7 @@ const (
 // on the dev set (mesh backend): neutral frames with PSPI below 2 were 22 %
 // with eight columns read from blendshapes (browInnerUp, browOuterUp,
 // browDown, eyeSquint, mouthUpperUp, mouthSmile, mouthFrown, jawOpen) and
-// 88 % with geometry; the blendshapes serve Classify as cues instead
+// 90 % with geometry; the blendshapes serve Classify as cues instead
 // (CuesOf). AU9: FACS describes the nose wrinkler as pulling the inner brows
 // down and raising the upper lip, so browDown or mouthUpperUp must rise
 // with it (au9Ceiling); on the dev set's four synthetic neutral faces,
