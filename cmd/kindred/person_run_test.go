@@ -93,10 +93,20 @@ func TestCalibratedPersonIsRecognisedInALiveRun(t *testing.T) {
 	// 3.97 online, 2.48 apart time by time). Compare time by time: means
 	// alone can coincide. The clip is 7 s: played at its own speed, so
 	// that enough frames are seen.
+	// Assessments fall at slightly different media times from run to
+	// run (frames are dropped under load): each calibrated one is matched
+	// with the online one nearest in time, within a quarter second.
 	var diff float64
 	var matched int
 	for at, c := range calSeries {
-		if p, ok := popSeries[at]; ok {
+		best, found := time.Duration(math.MaxInt64), false
+		var p float64
+		for pat, v := range popSeries {
+			if d := (pat - at).Abs(); d <= 250*time.Millisecond && d < best {
+				best, p, found = d, v, true
+			}
+		}
+		if found {
 			diff += math.Abs(c - p)
 			matched++
 		}
