@@ -147,6 +147,11 @@ func TestFaceGeometryRoundTrip(t *testing.T) {
 		if !ok {
 			t.Fatal("generic face not measurable")
 		}
+		// The mesh's blendshapes on the same frames: the person's neutral
+		// eyeSquint is 0.4 to 0.44, their median 0.42.
+		var bs perception.Blendshapes
+		bs[19], bs[20] = 0.4+0.02*float32(i%3), 0.4+0.02*float32(i%3)
+		f.Blend = &bs
 		calm = append(calm, f)
 	}
 	c := observe(t, "visit", 0, 20*time.Second)
@@ -165,8 +170,58 @@ func TestFaceGeometryRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, ok := s.FaceBaseline("ida")
-	if !ok || *b != *p.FaceGeometry || b.Frames != 40 {
-		t.Errorf("FaceBaseline = %+v, %v; want %+v", b, ok, p.FaceGeometry)
+	if !ok || b.Neutral.Blend == nil || p.FaceGeometry.Neutral.Blend == nil {
+		t.Fatalf("FaceBaseline = %+v, %v; want the neutral blendshapes kept", b, ok)
+	}
+	if *b.Neutral.Blend != *p.FaceGeometry.Neutral.Blend || math.Abs(float64(b.Neutral.Blend[19])-0.42) > 1e-6 {
+		t.Errorf("neutral blendshapes %v, want %v (eyeSquint 0.42)", *b.Neutral.Blend, *p.FaceGeometry.Neutral.Blend)
+	}
+	got, want := *b, *p.FaceGeometry
+	got.Neutral.Blend, want.Neutral.Blend = nil, nil
+	if got != want || b.Frames != 40 {
+		t.Errorf("FaceBaseline = %+v, want %+v", got, want)
+	}
+}
+
+// A calibration file written before the neutral blendshapes were kept
+// (face_geometry without them) still loads: its geometry serves, and the
+// cues stay absolute. A file whose blendshapes are out of range is refused,
+// naming the file.
+func TestFaceGeometryWithoutBlendshapesLoads(t *testing.T) {
+	dir := t.TempDir()
+	s := NewPersonStore(dir)
+	c := observe(t, "visit", 0, 20*time.Second)
+	p, err := BuildPerson("Ida", c.faces, c.voices, c.postures)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lm := face.Project(&face.GenericFace, perception.HeadPose{}, 3, perception.Point{X: 320, Y: 240})
+	f, _ := face.Measure(nil, &lm, perception.HeadPose{})
+	p.FaceGeometry = &face.Baseline{Neutral: f, Frames: 40}
+	if err := s.Save(p); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "ida.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "blendshapes") {
+		t.Fatalf("a baseline without blendshapes wrote them:\n%s", data)
+	}
+	b, ok := s.FaceBaseline("ida")
+	if !ok || b.Neutral.Blend != nil || b.Neutral.EyeOpen != f.EyeOpen {
+		t.Errorf("old-style baseline: %+v, %v", b, ok)
+	}
+	row := "[1.5" + strings.Repeat(", 0", 51) + "]"
+	bad := strings.Replace(string(data), "face_geometry:\n    neutral:\n", "face_geometry:\n    neutral:\n        blendshapes: "+row+"\n", 1)
+	if bad == string(data) {
+		t.Fatalf("no face_geometry.neutral in:\n%s", data)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "ida.yaml"), []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Load("ida"); err == nil || !strings.Contains(err.Error(), "ida.yaml") || !strings.Contains(err.Error(), "blendshape") {
+		t.Errorf("out-of-range blendshape: %v, want refused", err)
 	}
 }
 

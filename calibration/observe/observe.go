@@ -178,7 +178,7 @@ func (o *personObservations) watch(ctx context.Context, src face.FrameSource, sp
 			attended = &faces[0] // the largest face: the person in front of the robot
 			o.faces = append(o.faces, faces[0])
 			if a := attended; a.HasLandmarks && a.Confidence >= 0.5 {
-				if g, ok := face.Measure(f.Gray, &a.Landmarks, a.Pose); ok {
+				if g, ok := face.MeasureObs(f.Gray, a); ok {
 					o.geometry = append(o.geometry, g)
 				}
 			}

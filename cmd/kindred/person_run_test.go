@@ -12,31 +12,32 @@ import (
 	"github.com/kindred-hri/kindred/journal"
 )
 
-// Issue 18's first test, on real media Debian ships: calibrate a person
-// from a recording, then watch it live with --person. The journal files
+// Issue 18's first test, on a real recording of a person (the dev set's
+// LivePortrait clip d18: a man at rest, opening his mouth twice): calibrate
+// the person from it, then watch it live with --person. The journal files
 // the session under that person's id and the calibrated face is what the
 // face is scored against (the readings move); without --person the face is
 // a stranger under a pseudonym, scored against a neutral learnt online.
+// Under the default (mesh) backend the calibration keeps the neutral
+// face's geometry and its blendshapes. (It ran on OpenCV's Megamind.avi
+// under dlib before; that clip is an animation, which the mesh's tracks
+// break up into strangers and which no face backend should take for a
+// person.)
 func TestCalibratedPersonIsRecognisedInALiveRun(t *testing.T) {
-	const video = "/usr/share/doc/opencv-doc/examples/data/Megamind.avi"
+	video := filepath.Join(devsetDir, "faces", "liveportrait__d18.mp4")
 	if _, err := os.Stat(video); err != nil {
-		t.Fatalf("%s missing: run make test-deps", video)
+		t.Skipf("dev set absent: %v", err)
 	}
 	home := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, "config"))
 	t.Setenv("HOME", home)
-	// Pinned to the dlib backend: a calibrated baseline moves only the
-	// landmark-geometry AU columns, and under the mesh backend most columns
-	// come from blendshapes, which no baseline holds yet (open work in
-	// perception/face/baseline.go), so the PSPI difference this test looks
-	// for is not there with the mesh.
-	if code, _, stderr := runKindred(t, "calibrate", "person", "--name", "Mega Mind", "--video", video, "--seconds", "8", "--face-backend", "dlib"); code != 0 {
+	if code, _, stderr := runKindred(t, "calibrate", "person", "--name", "Dee", "--video", video, "--seconds", "7"); code != 0 {
 		t.Fatalf("calibrate: exit %d: %s", code, stderr)
 	}
 	run := func(extra ...string) (person string, meanPSPI float64, series map[time.Duration]float64, stderr string) {
 		t.Helper()
 		jpath := filepath.Join(home, "j"+strings.Join(extra, "")+".db")
-		args := append([]string{"run", "--video", video, "--speed", "4", "--console", "off", "--journal", jpath, "--face-backend", "dlib"}, extra...)
+		args := append([]string{"run", "--video", video, "--speed", "1", "--console", "off", "--journal", jpath}, extra...)
 		code, _, stderr := runKindred(t, args...)
 		if code != 0 {
 			t.Fatalf("run %v: exit %d: %s", extra, code, stderr)
@@ -67,18 +68,18 @@ func TestCalibratedPersonIsRecognisedInALiveRun(t *testing.T) {
 				}
 			}
 		}
-		if n < 20 {
+		if n < 10 {
 			t.Fatalf("%d assessments with a face present", n)
 		}
-		// The film cuts between shots: a new track may start before the
-		// old one ends, and is a stranger until then (15 of 23 here).
+		// A new track (a lost face found again) is a stranger until the
+		// old one ends: most assessments, not all, are the person's.
 		if strings.HasPrefix(ss[0].Person, "visitor-") == false && 2*theirs <= n {
 			t.Errorf("%d of %d assessments are the session person %s's", theirs, n, ss[0].Person)
 		}
 		return ss[0].Person, meanPSPI / float64(n), series, stderr
 	}
-	calPerson, calPSPI, calSeries, calLog := run("--person", "mega-mind")
-	if calPerson != "mega-mind" || !strings.Contains(calLog, "calibrated profile and face") {
+	calPerson, calPSPI, calSeries, calLog := run("--person", "dee")
+	if calPerson != "dee" || !strings.Contains(calLog, "calibrated profile and face") {
 		t.Errorf("with --person: session person %q; log:\n%s", calPerson, calLog)
 	}
 	popPerson, popPSPI, popSeries, _ := run()
@@ -86,18 +87,31 @@ func TestCalibratedPersonIsRecognisedInALiveRun(t *testing.T) {
 		t.Errorf("without --person: session person %q, want a pseudonym", popPerson)
 	}
 	// The readings move: at the same media times the PSPI against the
-	// calibrated face differs from the one against the population's face
-	// (an animated face never looks calm to the online learner). The means
-	// alone can coincide (4.45 and 4.44 here), so compare time by time.
+	// calibrated face differs from the one against the population's face,
+	// which the online learner scores against until it has seen the face
+	// calm and still for long enough (measured: mean PSPI 1.40 calibrated,
+	// 3.97 online, 2.48 apart time by time). Compare time by time: means
+	// alone can coincide. The clip is 7 s: played at its own speed, so
+	// that enough frames are seen.
+	// Assessments fall at slightly different media times from run to
+	// run (frames are dropped under load): each calibrated one is matched
+	// with the online one nearest in time, within a quarter second.
 	var diff float64
 	var matched int
 	for at, c := range calSeries {
-		if p, ok := popSeries[at]; ok {
+		best, found := time.Duration(math.MaxInt64), false
+		var p float64
+		for pat, v := range popSeries {
+			if d := (pat - at).Abs(); d <= 250*time.Millisecond && d < best {
+				best, p, found = d, v, true
+			}
+		}
+		if found {
 			diff += math.Abs(c - p)
 			matched++
 		}
 	}
-	if matched < 10 {
+	if matched < 8 {
 		t.Fatalf("only %d assessments at matching times", matched)
 	}
 	diff /= float64(matched)

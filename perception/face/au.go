@@ -65,6 +65,16 @@ type Cues struct {
 	Frown         float64 `json:"frown"`
 	MouthStretch  float64 `json:"mouth_stretch"`
 	JawOpen       float64 `json:"jaw_open"`
+	// LookDown is the gaze lowered (absolute): lids that follow the eyes
+	// down are not squeezed shut.
+	LookDown float64 `json:"look_down"`
+	// Wink is how much more one eye is closed than the other (absolute
+	// eyeBlink difference, 0..1): pain tightens both orbits.
+	Wink float64 `json:"wink"`
+	// Relative says the cues are rises above the person's own neutral
+	// blendshapes (CuesAgainst); absolute cues (a still, a dlib
+	// calibration) are weaker evidence, as faces at rest differ.
+	Relative bool `json:"relative"`
 }
 
 // eyeState turns per-frame eye closure into AU43: closed for at least
@@ -170,61 +180,115 @@ func lowerLidShare(cur, base Features) float64 {
 	return 0.3 + 0.7*lidUp/(lidUp+drop)
 }
 
+// Thresholds of Classify's backend cues (blendshape scores, 0..1).
+const (
+	// cueBrows: browDown at which the brows count as lowered.
+	cueBrows = 0.3
+	// cueShut: eyeBlink at which the lids count as closed, beyond the
+	// crinkle of a smile (on the dev set's broad smiles 0.1 to 0.25).
+	cueShut = 0.35
+	// cueSquint: a rise of eyeSquint over the person's own neutral that
+	// counts as the orbit tightened (relative cues only: at rest the
+	// absolute score is 0.1 to 0.75).
+	cueSquint = 0.3
+	// cueLevator: mouthUpperUp that must agree with a geometric AU9/AU10
+	// for the upper lip to count as raised (the geometry alone also moves
+	// with a lowered brow's skin and with head pitch).
+	cueLevator = 0.1
+	// cueLookDown: eyeLookDown from which closing lids follow the gaze
+	// rather than squeeze.
+	cueLookDown = 0.3
+	// cueWink: the eyeBlink difference between the eyes from which the
+	// eyes count as winking, not squeezed or tightened.
+	cueWink = 0.3
+	// cueSmile: mouthSmile at which the corners count as pulled up.
+	cueSmile = 0.4
+)
+
 // Classify labels an expression from several independent cues, never one
-// threshold. Pain needs the brows lowered on their reliable cues (the smile
-// trap: a laugh raises AU6, AU7 and AU10 as much as pain does, but not the
-// inner-brow furrow) with the eyes squeezed or the nose or lip raised. A
-// smile needs the lip corners up and leading the upper lip (curve): a
-// crying mouth pulled wide lifts the corners too, with the upper lip. A
-// laugh (upturned corners, eyes crinkled but open, the mouth opening in
-// bursts) stays a laugh even with lowered brows: it is not silently pain,
-// and fusion names the lowered brows beside it. Backend cues, when given,
-// add their evidence to each side.
+// threshold. The pain face is parts of four regions (Prkachin 1992, Pain
+// 51; Prkachin & Solomon 2008, Pain 139): the brows lowered, the orbit
+// tightened (cheeks raised, lids narrowed, or squeezed shut), the nose or
+// upper lip raised, and the mouth opened or stretched and held. Pain is
+// the orbit tightened with the brows lowered and at least one more part
+// (shut lids, the levator, a held open mouth), or without the brows with
+// both the levator and a held open mouth and no smile. A frown (brows and
+// narrowed eyes, lips pressed) is not pain, nor are lids that close to
+// follow the gaze down. The smile trap: a laugh raises the cheeks, narrows
+// the eyes, raises the upper lip and opens the mouth as pain does; it
+// keeps the eyes crinkled but open and the corners up, leading the upper
+// lip (curve; a crying mouth pulled wide lifts the corners with the upper
+// lip). When a face shows both a laugh's shape and pain's parts, the time
+// course decides (laughter comes in bursts), then the stronger of the
+// smile and the lowered brows: a laugh with a furrowed brow is not
+// silently pain, and fusion names the lowered brows beside it. Backend
+// cues, when given, add evidence to each part.
 func Classify(a perception.AUs, ev Evidence) perception.Expression {
-	orbit := max(a.AU06, a.AU07)
-	levator := max(a.AU09, a.AU10)
-	brows, squeeze, smile := ev.AU4, a.AU43, a.AU12
+	c := ev.Cues
+	smile := a.AU12
 	upturned := ev.Curve >= upturn
-	if c := ev.Cues; c != nil {
-		brows = max(brows, c.BrowDown)
-		squeeze = max(squeeze, c.EyesShut)
-		orbit = max(orbit, 5*max(c.EyeSquint, c.CheekRaise))
-		levator = max(levator, 5*c.NoseWrinkle)
-		smile = max(smile, 5*c.Smile)
-		upturned = upturned || c.Smile >= 0.4 && c.Frown < 0.2
+	browEv := ev.AU4
+	brows := ev.AU4 >= furrowed && a.AU04 >= 1.5
+	cheeks := a.AU06 >= 1.5
+	orbit := cheeks && max(a.AU06, a.AU07) >= 1.5
+	shut := a.AU43 > 0
+	levator := max(a.AU09, a.AU10) >= 1.5
+	lookingDown := false
+	if c != nil {
+		// The mesh's own smile score, not the corners' geometry: against
+		// the population's face a calm mouth reads AU12 up to 3, and a
+		// lowered head lifts the corners' frontalised height.
+		smile = 5 * c.Smile
+		if c.Relative {
+			orbit = orbit || c.EyeSquint >= cueSquint
+		}
+		upturned = upturned || c.Smile >= cueSmile && c.Frown < 0.2
+		browEv = max(browEv, c.BrowDown)
+		brows = brows || c.BrowDown >= cueBrows
+		shut = shut || c.EyesShut >= cueShut
+		levator = levator && c.UpperLipRaise >= cueLevator || c.NoseWrinkle >= cueBrows
+		lookingDown = c.LookDown >= cueLookDown
 	}
+	// Shut with the cheeks raised or the orbit tightened is squeezed;
+	// lids lowered to look down are not.
+	squeezed := shut && !lookingDown && (cheeks || orbit || c != nil && c.EyeSquint >= cueSquint)
+	eyes := orbit || squeezed
+	if c != nil && c.Wink >= cueWink {
+		// A wink: one eye closed, the other open. Pain tightens both.
+		eyes, squeezed = false, false
+	}
+	bursting := ev.Burst >= 0.6
+	open := max(a.AU25, a.AU26)
+	mouth := open >= 1 && !bursting
+	if c != nil {
+		mouth = mouth || c.MouthStretch >= cueSmile
+	}
+	smiling := smile >= 1.5 && upturned
 	// Laughter: a smile's mouth with the eyes crinkled but open. The inner
 	// brows raised above the outer ones (AU1 without AU2, the brows of
 	// grief; Ekman & Friesen 1978) belong to crying, not to a laugh.
-	open := max(a.AU25, a.AU26)
 	grief := a.AU01 >= 1.5 && a.AU01 >= a.AU02+1
-	laughShape := upturned && smile >= 1.5 && squeeze == 0 && !ev.EyesClosed && !grief
-	// Pain is the brows lowered with at least two of the other parts of
-	// the pain face (Prkachin 1992, Pain 51): the orbit tightened with the
-	// cheeks raised, the nose or upper lip raised, the eyes squeezed shut
-	// (shut with the cheeks raised; lids lowered to look down are not).
-	// A frown is the brows with at most one of them.
-	cheeks := a.AU06 >= 1.5
+	laughShape := smiling && !shut && !ev.EyesClosed && !grief
 	parts := 0
-	if orbit >= 1.5 && cheeks {
-		parts++
+	for _, p := range []bool{levator, mouth, squeezed} {
+		if p {
+			parts++
+		}
 	}
-	if levator >= 1.5 {
-		parts++
-	}
-	if squeeze > 0 && (cheeks || ev.Cues != nil && ev.Cues.EyeSquint >= 0.3) {
-		parts++
-	}
-	painGated := brows >= furrowed && a.AU04 >= 1.5 && parts >= 2
-	// With the brows lowered a laugh's shape is not enough (a pain face
-	// opens the mouth and raises the cheeks too): its time course must
-	// show, the mouth opening and closing in bursts. A held grimace does not.
-	bursting := ev.Burst >= 0.6
-	laugh := laughShape && (bursting || !painGated && open >= 1.5 && a.AU06 >= 1)
+	// Without the brows, the levator must have the mesh's agreement: the
+	// geometry alone reads it at rest up to 3 (blend.go).
+	painFace := eyes && (brows && parts >= 1 || levator && c != nil && mouth && !smiling)
+	// Both: the time course decides. Without it (a still, a held face) and
+	// without the person's own neutral, the brows' lowering is only
+	// measured against the population's face, where a broad smile's
+	// raised cheeks read as lowered brows too (on the dev set's two smiling
+	// portraits browDown 0.69 and 0.89): there the stronger display wins.
+	absolute := c != nil && !c.Relative
+	laughWins := laughShape && (bursting || absolute && smile/5 > browEv)
 	switch {
-	case painGated && !(laughShape && bursting):
+	case painFace && !laughWins:
 		return perception.ExprPain
-	case laugh || (smile >= 1.5 && upturned && brows < furrowed && !grief):
+	case laughShape && (bursting || painFace || open >= 1.5 && a.AU06 >= 1) || smiling && browEv < furrowed && !grief:
 		return perception.ExprHappy
 	case a.AU01 >= 1.5 && a.AU02 >= 1 && (a.AU25 >= 1 || a.AU26 >= 1) && a.AU04 < 1:
 		return perception.ExprSurprise

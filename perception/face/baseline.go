@@ -11,6 +11,10 @@ import (
 
 // Baseline is a person's neutral face as plain numbers: store it with the
 // person's calibration (it marshals to JSON as is) and pass it back in Opts.
+// Under the mesh backend it holds the neutral face's blendshapes too
+// (Neutral.Blend), which Classify's cues are measured against; a baseline
+// without them (measured with dlib, or stored before they were kept) still
+// serves: its geometry scores the AU columns and the cues stay absolute.
 type Baseline struct {
 	Neutral Features `json:"neutral"`
 	Frames  int      `json:"frames"` // how many frames it was measured over
@@ -28,6 +32,13 @@ func (b Baseline) Validate() error {
 		return fmt.Errorf("face baseline: mouth_width %g must be positive", n.MouthWidth)
 	case !(n.BrowEye > 0):
 		return fmt.Errorf("face baseline: brow_eye %g must be positive", n.BrowEye)
+	}
+	if n.Blend != nil {
+		for i, v := range n.Blend {
+			if !(v >= 0 && v <= 1) {
+				return fmt.Errorf("face baseline: blendshape %s %g is not in 0..1", perception.BlendshapeNames[i], v)
+			}
+		}
 	}
 	return nil
 }
@@ -274,5 +285,36 @@ func medianFeatures(fs []Features) Features {
 		JawDrop:      med(func(f *Features) float64 { return f.JawDrop }),
 		Glabella:     med(func(f *Features) float64 { return f.Glabella }),
 		NasalRoot:    med(func(f *Features) float64 { return f.NasalRoot }),
+		Blend:        medianBlend(fs),
 	}
+}
+
+// medianBlend is the per-coefficient median of the frames' blendshapes,
+// or nil when fewer than half of the frames carry any (a dlib baseline, or
+// an old calibration file: the cues are then read as absolute).
+func medianBlend(fs []Features) *perception.Blendshapes {
+	var with []*perception.Blendshapes
+	for i := range fs {
+		if fs[i].Blend != nil {
+			with = append(with, fs[i].Blend)
+		}
+	}
+	if len(with) == 0 || 2*len(with) < len(fs) {
+		return nil
+	}
+	var out perception.Blendshapes
+	col := make([]float32, len(with))
+	for k := range out {
+		for i, b := range with {
+			col[i] = b[k]
+		}
+		slices.Sort(col)
+		n := len(col)
+		if n%2 == 1 {
+			out[k] = col[n/2]
+		} else {
+			out[k] = (col[n/2-1] + col[n/2]) / 2
+		}
+	}
+	return &out
 }

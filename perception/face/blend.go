@@ -1,6 +1,10 @@
 package face
 
-import "github.com/kindred-hri/kindred/perception"
+import (
+	"math"
+
+	"github.com/kindred-hri/kindred/perception"
+)
 
 // Indices of the blendshapes the AU columns read (perception.BlendshapeNames).
 const (
@@ -22,6 +26,8 @@ const (
 	bsCheekSquintRight  = 8
 	bsEyeBlinkLeft      = 9
 	bsEyeBlinkRight     = 10
+	bsEyeLookDownLeft   = 11
+	bsEyeLookDownRight  = 12
 	bsMouthStretchLeft  = 46
 	bsMouthStretchRight = 47
 	bsNoseSneerLeft     = 50
@@ -36,7 +42,7 @@ const (
 // on the dev set (mesh backend): neutral frames with PSPI below 2 were 22 %
 // with eight columns read from blendshapes (browInnerUp, browOuterUp,
 // browDown, eyeSquint, mouthUpperUp, mouthSmile, mouthFrown, jawOpen) and
-// 88 % with geometry; the blendshapes serve Classify as cues instead
+// 90 % with geometry; the blendshapes serve Classify as cues instead
 // (CuesOf). AU9: FACS describes the nose wrinkler as pulling the inner brows
 // down and raising the upper lip, so browDown or mouthUpperUp must rise
 // with it (au9Ceiling); on the dev set's four synthetic neutral faces,
@@ -58,21 +64,45 @@ func au9Ceiling(b *perception.Blendshapes) float64 {
 }
 
 // CuesOf turns blendshapes into Classify's backend cues, each side pair
-// averaged, 0..1 as the model gives them. They add evidence to the label
-// only: blendshapes are absolute (not measured against the person's
-// neutral face), so they do not set AU columns or PSPI (see Scorer.Score).
-func CuesOf(b *perception.Blendshapes) *Cues {
-	pair := func(l, r int) float64 { return (float64(b[l]) + float64(b[r])) / 2 }
+// averaged, 0..1 as the model gives them (absolute: no neutral face to
+// measure them against). They add evidence to the label only: they do not
+// set AU columns or PSPI (see Scorer.Score).
+func CuesOf(b *perception.Blendshapes) *Cues { return CuesAgainst(b, nil) }
+
+// CuesAgainst is CuesOf measured against the person's neutral blendshapes
+// (nil: none known, the cues stay absolute): each cue is its rise above
+// the neutral value, over the room the neutral value leaves (so 1 is still
+// the model's maximum). Faces at rest differ in their blendshapes as much
+// as in their geometry: on the dev set's calm frames eyeSquint reads 0.1
+// to 0.75 and browDown up to 0.5, so only a rise says the face moved.
+// LookDown (the gaze lowered, which closes the lids without a squeeze)
+// stays absolute: it explains eye closure whatever the neutral.
+func CuesAgainst(b, neutral *perception.Blendshapes) *Cues {
+	pair := func(l, r int) float64 {
+		v := (float64(b[l]) + float64(b[r])) / 2
+		if neutral == nil {
+			return v
+		}
+		n := (float64(neutral[l]) + float64(neutral[r])) / 2
+		return max(0, v-n) / max(1-n, 0.05)
+	}
+	one := func(k int) float64 { return pair(k, k) }
+	// The eyes: the less closed or squinted eye of the two. Pain tightens
+	// both orbits; a wink closes one.
+	both := func(l, r int) float64 { return min(one(l), one(r)) }
 	return &Cues{
 		BrowDown:      pair(bsBrowDownLeft, bsBrowDownRight),
-		EyesShut:      pair(bsEyeBlinkLeft, bsEyeBlinkRight),
-		EyeSquint:     pair(bsEyeSquintLeft, bsEyeSquintRight),
+		EyesShut:      both(bsEyeBlinkLeft, bsEyeBlinkRight),
+		EyeSquint:     both(bsEyeSquintLeft, bsEyeSquintRight),
 		CheekRaise:    pair(bsCheekSquintLeft, bsCheekSquintRight),
 		UpperLipRaise: pair(bsMouthUpperUpLeft, bsMouthUpperUpRight),
 		NoseWrinkle:   pair(bsNoseSneerLeft, bsNoseSneerRight),
 		Smile:         pair(bsMouthSmileLeft, bsMouthSmileRight),
 		Frown:         pair(bsMouthFrownLeft, bsMouthFrownRight),
 		MouthStretch:  pair(bsMouthStretchLeft, bsMouthStretchRight),
-		JawOpen:       float64(b[bsJawOpen]),
+		JawOpen:       one(bsJawOpen),
+		LookDown:      (float64(b[bsEyeLookDownLeft]) + float64(b[bsEyeLookDownRight])) / 2,
+		Wink:          math.Abs(float64(b[bsEyeBlinkLeft]) - float64(b[bsEyeBlinkRight])),
+		Relative:      neutral != nil,
 	}
 }

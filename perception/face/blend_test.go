@@ -50,14 +50,17 @@ func TestBlendAUs(t *testing.T) {
 	}
 }
 
-// Each cue is its blendshape pair's mean: a one-sided smile is half a smile.
+// Each cue is its blendshape pair's mean (a one-sided smile is half a
+// smile), but the eyes are the less closed one, and their difference is the
+// wink.
 func TestCuesOf(t *testing.T) {
 	c := CuesOf(blend(map[int]float32{bsMouthSmileLeft: 0.8, bsEyeBlinkLeft: 0.9, bsEyeBlinkRight: 0.7,
 		bsBrowDownLeft: 0.4, bsBrowDownRight: 0.6, bsJawOpen: 0.3, bsMouthUpperUpRight: 0.2}))
-	want := Cues{Smile: 0.4, EyesShut: 0.8, BrowDown: 0.5, JawOpen: 0.3, UpperLipRaise: 0.1}
+	want := Cues{Smile: 0.4, EyesShut: 0.7, BrowDown: 0.5, JawOpen: 0.3, UpperLipRaise: 0.1, Wink: 0.2}
 	near := func(a, b float64) bool { return a-b < 1e-6 && b-a < 1e-6 }
 	if !near(c.Smile, want.Smile) || !near(c.EyesShut, want.EyesShut) || !near(c.BrowDown, want.BrowDown) ||
-		!near(c.JawOpen, want.JawOpen) || !near(c.UpperLipRaise, want.UpperLipRaise) || c.Frown != 0 {
+		!near(c.JawOpen, want.JawOpen) || !near(c.UpperLipRaise, want.UpperLipRaise) || c.Frown != 0 ||
+		!near(c.Wink, want.Wink) || c.Relative {
 		t.Errorf("cues %+v, want %+v", *c, want)
 	}
 }

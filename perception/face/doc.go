@@ -22,9 +22,13 @@
 // neutral of its calm samples only, so a lasting grimace cannot leak in.
 // Offline, NeutralOf takes a person's neutral from their least expressive
 // frames over a whole recording and a Scorer scores every frame again
-// against it (kindred analyze's two passes). Classify weighs several cues
-// (brows, eyes, upper lip, mouth shape, the mouth's bursts, optional backend
-// Cues) to tell pain from laughter and crying from smiling. AU43 needs the eyes shut
+// against it (kindred analyze's two passes). Every baseline keeps the
+// neutral face's blendshapes beside its geometry (Features.Blend), and the
+// mesh's cues are measured against them (CuesAgainst). Classify weighs the
+// pain face's regions (brows, orbit, upper lip, a held open mouth) against
+// a laugh's (corners up, eyes crinkled but open, the mouth in bursts), with
+// the backend's Cues when it has them, to tell pain from laughter, a frown
+// or a wink, and crying from smiling. AU43 needs the eyes shut
 // for longer than a blink (MinEyesClosed, observation time), and eyes looking
 // down are not eyes closed. PSPI is perception.AUs.PSPI(), faithful to the
 // formula; the expression label, not PSPI, separates pain from laughter.

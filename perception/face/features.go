@@ -26,6 +26,10 @@ type Features struct {
 	JawDrop      float64 `json:"jaw_drop"`       // chin (8) below the nose base
 	Glabella     float64 `json:"glabella"`       // vertical furrows between the brows
 	NasalRoot    float64 `json:"nasal_root"`     // horizontal wrinkles on the nasal root
+	// Blend is the face mesh's blendshapes on the same frame (nil from a
+	// backend without them): a baseline's median of them is the person's
+	// neutral blendshapes, which Classify's cues are measured against.
+	Blend *perception.Blendshapes `json:"blendshapes,omitempty" yaml:"blendshapes,omitempty"`
 }
 
 // iodOf is the distance between the eye centres of raw landmarks, in pixels.
@@ -89,6 +93,18 @@ func Measure(img *image.Gray, lm *[68]perception.Point, pose perception.HeadPose
 		ft.Glabella, ft.NasalRoot = texture(img, lm, pose.Roll.Radians())
 	}
 	return ft, true
+}
+
+// MeasureObs is Measure on an observation's landmarks and pose, with its
+// blendshapes kept beside the geometry when it has them (the mesh
+// backend): what a calibration's baseline is the median of.
+func MeasureObs(img *image.Gray, o *perception.FaceObs) (Features, bool) {
+	f, ok := Measure(img, &o.Landmarks, o.Pose)
+	if ok && o.HasBlendshapes {
+		b := o.Blendshapes
+		f.Blend = &b
+	}
+	return f, ok
 }
 
 // texture measures wrinkle energy in the glabella (vertical furrows: gradient

@@ -543,6 +543,8 @@ func (p *Pipeline) observe(f perception.Frame, t *track) (perception.FaceObs, Fe
 	}
 	if t.mesh != nil && t.mesh.HasBlendshapes {
 		o.Blendshapes, o.HasBlendshapes = t.mesh.Blendshapes, true
+		bs := t.mesh.Blendshapes
+		feat.Blend = &bs
 	}
 	if t.scorer == nil {
 		t.scorer = NewScorer(p.opts)

@@ -33,7 +33,7 @@ func (s *Scorer) Score(obs *perception.FaceObs, feat Features, base Baseline, cu
 		// blendshapes as the label's cues (blend.go says why not as AUs).
 		aus = BlendAUs(&obs.Blendshapes, aus)
 		if cues == nil {
-			cues = CuesOf(&obs.Blendshapes)
+			cues = CuesAgainst(&obs.Blendshapes, base.Neutral.Blend)
 		}
 	}
 	aus.AU43 = s.eyes.update(obs.At, closed, s.o.MinEyesClosed)

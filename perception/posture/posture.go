@@ -118,6 +118,18 @@ func (a *Analyzer) Update(f perception.Frame, face *perception.FaceObs) percepti
 		return a.last // out of order or repeated
 	}
 	region := a.chooseRegion(f, face).Intersect(f.Gray.Rect)
+	if region.Empty() && face != nil {
+		// A close-up: the face fills the frame down to its bottom edge and
+		// no body is in view. The face's own movement (talking, an
+		// expression) is not body movement: no sample is taken, and the
+		// next region starts afresh.
+		a.region, a.prev = image.Rectangle{}, nil
+		a.lastAt = f.At
+		a.heads = append(a.heads, headSample{face.At, face.Pose.Yaw, face.Pose.Pitch, face.Pose.Roll})
+		a.heads = trim(a.heads, f.At-headWindow, func(h headSample) time.Duration { return h.at })
+		a.last = perception.PostureObs{At: f.At, Wall: f.Wall}
+		return a.last
+	}
 	if region.Dx() < 8 || region.Dy() < 8 { // a face off the edge, a frame that shrank
 		region = f.Gray.Rect
 	}
@@ -177,8 +189,13 @@ func (a *Analyzer) chooseRegion(f perception.Frame, face *perception.FaceObs) im
 	b := face.Box
 	w, h := b.Dx(), b.Dy()
 	r := image.Rect(b.Min.X-w/2, b.Max.Y, b.Max.X+w/2, b.Max.Y+3*h/2).Intersect(bounds)
-	if r.Dy() < 16 || r.Dx() < 16 {
-		r = image.Rect(b.Min.X-w/2, b.Min.Y, b.Max.X+w/2, b.Max.Y+3*h/2).Intersect(bounds)
+	if r.Dy() < max(16, h/4) || r.Dx() < 16 {
+		// No room below the face for a body: a strip under the chin is
+		// neck and jaw, which talking moves, and a region that took in
+		// the face read talking and expressions as restlessness (on the
+		// dev set's close-up talking heads restlessness 0.3-1 and a fused
+		// score of 2-3 with a calm face).
+		return image.Rectangle{}
 	}
 	if old := a.region; !old.Empty() && old != bounds {
 		d := r.Min.Sub(old.Min)

@@ -320,3 +320,32 @@ func TestRandomInputsStayInRange(t *testing.T) {
 		}
 	}
 }
+
+// A close-up of a talking head: the face box reaches the frame's bottom
+// edge, so no body is in view, and the face's own movement (here the
+// textured patch moving inside the face box, as a talking, grimacing face
+// does) must not read as a restless body. The same movement below a face
+// that leaves room for the body does read as movement. (With the old
+// fallback, a region that took in the face, the close-up reads restless
+// and this test fails.)
+func TestCloseUpFaceIsNotBodyMovement(t *testing.T) {
+	s := newScene(5)
+	fidget := func(tt float64) (float64, float64) {
+		return 6 * math.Sin(2*math.Pi*2*tt), 15 + 4*math.Sin(2*math.Pi*3*tt)
+	}
+	for _, box := range []image.Rectangle{
+		image.Rect(40, 10, 120, 115), // down to the frame's edge
+		image.Rect(40, 10, 120, 100), // a strip of chin and neck below (a tighter detector's box)
+	} {
+		closeUp := newAnalyzer(t)
+		obs := runWith(t, closeUp, s, 0, 6, fidget, &perception.FaceObs{Box: box})
+		if obs.Restlessness > 0 || obs.Amplitude > 0 || obs.Speed > 0 {
+			t.Errorf("close-up face %v moving: restlessness %.2f, amplitude %.2f, speed %.2f; want no body movement", box, obs.Restlessness, obs.Amplitude, obs.Speed)
+		}
+	}
+	withBody := newAnalyzer(t)
+	obs := runWith(t, withBody, s, 0, 6, fidget, &perception.FaceObs{Box: image.Rect(60, 0, 100, 38)})
+	if obs.Amplitude < 0.1 {
+		t.Errorf("the same movement below a face: amplitude %.2f, want it seen", obs.Amplitude)
+	}
+}
