@@ -125,7 +125,7 @@ func (a *Analyzer) Update(f perception.Frame, face *perception.FaceObs) percepti
 		// next region starts afresh.
 		a.region, a.prev = image.Rectangle{}, nil
 		a.lastAt = f.At
-		a.heads = append(a.heads, headSample{face.At, face.Pose.Yaw, face.Pose.Pitch, face.Pose.Roll})
+		a.heads = append(a.heads, headSample{face.At, face.Pose.Yaw.Degrees(), face.Pose.Pitch.Degrees(), face.Pose.Roll.Degrees()})
 		a.heads = trim(a.heads, f.At-headWindow, func(h headSample) time.Duration { return h.at })
 		a.last = perception.PostureObs{At: f.At, Wall: f.Wall}
 		return a.last
