@@ -38,6 +38,7 @@ import (
 	"math"
 	"os"
 	"strings"
+	"sync"
 	"unsafe"
 )
 
@@ -80,7 +81,11 @@ func NewWithDictFile(hmm, dictPath string, args ...string) (*Decoder, error) {
 	if len(args)%2 != 0 {
 		return nil, fmt.Errorf("sphinx: arguments %q: want name and value pairs", args)
 	}
-	all := append([]string{"kindred", "-hmm", hmm, "-dict", dictPath, "-logfn", "/dev/null"}, args...)
+	// No -logfn: pocketsphinx 0.8 opens and closes that file through
+	// sphinxbase's one global log stream (err_set_logfile), so two decoders
+	// started at once close each other's stream and corrupt the heap.
+	// Logging is turned off once, globally, instead.
+	all := append([]string{"kindred", "-hmm", hmm, "-dict", dictPath}, args...)
 	argv := make([]*C.char, len(all))
 	for i, a := range all {
 		argv[i] = C.CString(a)
@@ -90,7 +95,9 @@ func NewWithDictFile(hmm, dictPath string, args ...string) (*Decoder, error) {
 			C.free(unsafe.Pointer(p))
 		}
 	}()
-	C.kindred_ps_quiet()
+	lifecycle.Lock()
+	defer lifecycle.Unlock()
+	quiet.Do(func() { C.kindred_ps_quiet() })
 	cfg := C.kindred_ps_parse(C.int(len(argv)), &argv[0])
 	if cfg == nil {
 		return nil, fmt.Errorf("sphinx: pocketsphinx rejected its configuration %q", args)
@@ -104,6 +111,14 @@ func NewWithDictFile(hmm, dictPath string, args ...string) (*Decoder, error) {
 }
 
 var errClosed = errors.New("sphinx: decoder closed")
+
+// lifecycle serialises starting and freeing decoders: sphinxbase keeps
+// process-wide state (its log stream, its error handlers) that ps_init and
+// ps_free touch without a lock. Decoding on separate decoders needs none.
+var lifecycle sync.Mutex
+
+// quiet turns sphinxbase's logging off for the process, once.
+var quiet sync.Once
 
 // SetFSG installs a grammar in Sphinx's FSG text format as the search
 // called name.
@@ -290,6 +305,8 @@ func (d *Decoder) Close() error {
 		return nil
 	}
 	d.abandon()
+	lifecycle.Lock()
+	defer lifecycle.Unlock()
 	C.ps_free(d.ps)
 	d.ps = nil
 	return nil

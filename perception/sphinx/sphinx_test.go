@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -158,5 +159,37 @@ func TestMisuse(t *testing.T) {
 	}
 	if err := d.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
+	}
+}
+
+// TestDecodersStartAndStopAtOnce starts and frees decoders from several
+// goroutines at once, as analyze does (keyword spotter and answer
+// recogniser side by side). sphinxbase's process-wide log stream made
+// concurrent starts close each other's stream and corrupt the heap.
+func TestDecodersStartAndStopAtOnce(t *testing.T) {
+	if _, err := os.Stat(hmm); err != nil {
+		t.Skip("pocketsphinx-en-us not installed")
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for range 4 {
+		wg.Go(func() {
+			for range 4 {
+				d, err := New(hmm, turtleDict)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if err := d.SetFSG("turtle", turtleFSG); err != nil {
+					errs <- err
+				}
+				d.Close()
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
