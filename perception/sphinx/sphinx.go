@@ -123,21 +123,8 @@ var quiet sync.Once
 // SetFSG installs a grammar in Sphinx's FSG text format as the search
 // called name.
 func (d *Decoder) SetFSG(name, fsg string) error {
-	if d.ps == nil {
-		return errClosed
-	}
-	path, done, err := tempFile("kindred-sphinx-*.fsg", fsg)
-	if err != nil {
-		return err
-	}
-	defer done()
-	cname, cpath := C.CString(name), C.CString(path)
-	defer C.free(unsafe.Pointer(cname))
-	defer C.free(unsafe.Pointer(cpath))
-	if C.kindred_ps_set_fsg(d.ps, cname, cpath) != 0 {
-		return fmt.Errorf("sphinx: pocketsphinx rejected the grammar %s", name)
-	}
-	return nil
+	return d.setSearch("grammar", name, "kindred-sphinx-*.fsg", fsg,
+		func(cname, cpath *C.char) C.int { return C.kindred_ps_set_fsg(d.ps, cname, cpath) })
 }
 
 // SetKeywords installs a keyword search called name: one phrase a line,
@@ -145,10 +132,17 @@ func (d *Decoder) SetFSG(name, fsg string) error {
 // about a word missing from the dictionary and never spots its phrase, so
 // the caller checks its words first.
 func (d *Decoder) SetKeywords(name string, lines []string) error {
+	return d.setSearch("keyword search", name, "kindred-sphinx-*.kws", strings.Join(lines, "\n")+"\n",
+		func(cname, cpath *C.char) C.int { return C.ps_set_kws(d.ps, cname, cpath) })
+}
+
+// setSearch writes text to a temporary file, which pocketsphinx reads a
+// search from, and installs it with set as the search called name.
+func (d *Decoder) setSearch(what, name, pattern, text string, set func(cname, cpath *C.char) C.int) error {
 	if d.ps == nil {
 		return errClosed
 	}
-	path, done, err := tempFile("kindred-sphinx-*.kws", strings.Join(lines, "\n")+"\n")
+	path, done, err := tempFile(pattern, text)
 	if err != nil {
 		return err
 	}
@@ -156,8 +150,8 @@ func (d *Decoder) SetKeywords(name string, lines []string) error {
 	cname, cpath := C.CString(name), C.CString(path)
 	defer C.free(unsafe.Pointer(cname))
 	defer C.free(unsafe.Pointer(cpath))
-	if C.ps_set_kws(d.ps, cname, cpath) != 0 {
-		return fmt.Errorf("sphinx: pocketsphinx rejected the keyword search %s", name)
+	if set(cname, cpath) != 0 {
+		return fmt.Errorf("sphinx: pocketsphinx rejected the %s %s", what, name)
 	}
 	return nil
 }
