@@ -300,41 +300,60 @@ func navigated(err error) bool {
 }
 
 // Click clicks the element the CSS selector finds as a person would: it is
-// scrolled into view if need be, and the mouse is pressed and released at
-// its centre. An element that is missing, disabled or covered there is an
-// error.
+// scrolled into view if need be, waited for until its box stops moving
+// (the live status re-lays the page out), and the mouse is pressed and
+// released at its centre. An element that is missing, disabled or covered
+// there is an error. A press the element did not receive (the page moved
+// between aiming and pressing) is aimed again, up to three times, and is
+// an error after that.
 func (b *Browser) Click(selector string) error {
 	sel, err := json.Marshal(selector)
 	if err != nil {
 		return fmt.Errorf("click %s: %w", selector, err)
 	}
-	at, err := b.Eval(fmt.Sprintf(`(() => {
+	for range 3 {
+		at, err := b.Eval(fmt.Sprintf(`(async () => {
 	const sel = %s, e = document.querySelector(sel);
 	if (!e) throw new Error("no element " + sel);
 	if (e.disabled) throw new Error(sel + " is disabled");
 	e.scrollIntoView({block: "nearest", inline: "nearest"});
-	const r = e.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+	let r = e.getBoundingClientRect();
+	for (let i = 0; i < 30; i++) {
+		await new Promise(done => requestAnimationFrame(() => done()));
+		const n = e.getBoundingClientRect();
+		if (n.left === r.left && n.top === r.top && n.width === r.width && n.height === r.height) break;
+		r = n;
+	}
+	const x = r.left + r.width / 2, y = r.top + r.height / 2;
 	const hit = document.elementFromPoint(x, y);
 	if (!hit || !(hit === e || e.contains(hit))) throw new Error(sel + " is covered by " + (hit ? hit.outerHTML.slice(0, 80) : "nothing"));
+	window.__kindredClicked = false;
+	e.addEventListener("click", () => { window.__kindredClicked = true; }, {once: true, capture: true});
 	return JSON.stringify({x, y});
 })()`, sel))
-	if err != nil {
-		return fmt.Errorf("click %s: %w", selector, err)
-	}
-	var p struct{ X, Y float64 }
-	if err := json.Unmarshal([]byte(at), &p); err != nil {
-		return fmt.Errorf("click %s: %w", selector, err)
-	}
-	for _, ev := range []map[string]any{
-		{"type": "mouseMoved", "x": p.X, "y": p.Y},
-		{"type": "mousePressed", "x": p.X, "y": p.Y, "button": "left", "buttons": 1, "clickCount": 1},
-		{"type": "mouseReleased", "x": p.X, "y": p.Y, "button": "left", "buttons": 0, "clickCount": 1},
-	} {
-		if _, err := b.Call("Input.dispatchMouseEvent", ev); err != nil {
+		if err != nil {
 			return fmt.Errorf("click %s: %w", selector, err)
 		}
+		var p struct{ X, Y float64 }
+		if err := json.Unmarshal([]byte(at), &p); err != nil {
+			return fmt.Errorf("click %s: %w", selector, err)
+		}
+		for _, ev := range []map[string]any{
+			{"type": "mouseMoved", "x": p.X, "y": p.Y},
+			{"type": "mousePressed", "x": p.X, "y": p.Y, "button": "left", "buttons": 1, "clickCount": 1},
+			{"type": "mouseReleased", "x": p.X, "y": p.Y, "button": "left", "buttons": 0, "clickCount": 1},
+		} {
+			if _, err := b.Call("Input.dispatchMouseEvent", ev); err != nil {
+				return fmt.Errorf("click %s: %w", selector, err)
+			}
+		}
+		if got, err := b.Eval(`window.__kindredClicked === true`); err != nil {
+			return fmt.Errorf("click %s: %w", selector, err)
+		} else if got == "true" {
+			return nil
+		}
 	}
-	return nil
+	return fmt.Errorf("click %s: three presses at its centre never reached it (the page kept moving)", selector)
 }
 
 // SetViewport makes the page's window width × height CSS pixels, as a
