@@ -1,8 +1,8 @@
 package keywords
 
 import (
-	"encoding/csv"
 	"fmt"
+	"github.com/kindred-hri/kindred/internal/speechcorpus"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,21 +19,11 @@ import (
 // (../shared/devset from its root). It is read in place, never copied.
 const devsetDir = "../../../shared/devset"
 
-// librivoxGlob is the read speech Debian's pocketsphinx-testdata ships;
-// alsaGlob the spoken channel names of alsa-utils' speaker test (a real
-// voice, short phrases).
-const (
-	librivoxGlob = "/usr/share/pocketsphinx/test/data/librivox/*.wav"
-	alsaGlob     = "/usr/share/sounds/alsa/[FRS]*_*.wav"
-)
-
 // clip is one recording to spot in.
-type clip struct {
-	name string
-	x    []float32
-}
+type clip = speechcorpus.Clip
 
-func (c clip) seconds() float64 { return float64(len(c.x)) / voice.Rate }
+// seconds is how long c lasts.
+func seconds(c clip) float64 { return float64(len(c.X)) / voice.Rate }
 
 // realSpeech loads ordinary read speech: the LibriVox recordings and the
 // dev set's speech clips (labels.csv names them; none says any of the
@@ -41,31 +31,7 @@ func (c clip) seconds() float64 { return float64(len(c.x)) / voice.Rate }
 // neither is installed.
 func realSpeech(t testing.TB) []clip {
 	t.Helper()
-	var clips []clip
-	files, _ := filepath.Glob(librivoxGlob)
-	alsa, _ := filepath.Glob(alsaGlob)
-	files = append(files, alsa...)
-	if f, err := os.Open(filepath.Join(devsetDir, "speech", "labels.csv")); err == nil {
-		rows, err := csv.NewReader(f).ReadAll()
-		f.Close()
-		if err != nil {
-			t.Fatalf("dev set speech labels: %v", err)
-		}
-		for _, r := range rows[1:] {
-			files = append(files, filepath.Join(devsetDir, r[0]))
-		}
-	}
-	if len(files) == 0 {
-		t.Skip("no real speech: install pocketsphinx-testdata or put the dev set beside the repository")
-	}
-	for _, f := range files {
-		a, err := wav.DecodeFile(f)
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		clips = append(clips, clip{filepath.Base(f), a.Mono16k()})
-	}
-	return clips
+	return speechcorpus.Ordinary(t, devsetDir, nil)
 }
 
 // strangeVoices are espeak-ng voices and speeds the robot never speaks
@@ -99,7 +65,7 @@ func spokenPhrase(t testing.TB, phrase string) []clip {
 				}
 				pad := make([]float32, voice.Rate/2)
 				x := append(append(append([]float32(nil), pad...), a.Mono16k()...), pad...)
-				clips = append(clips, clip{fmt.Sprintf("%s -s %d %q", v, sp, text), x})
+				clips = append(clips, clip{Name: fmt.Sprintf("%s -s %d %q", v, sp, text), X: x})
 			}
 		}
 	}
@@ -134,13 +100,13 @@ func falseAlarms(t testing.TB, o Opts, clips []clip) (map[string]int, float64) {
 	total := map[string]int{}
 	var secs float64
 	for _, c := range clips {
-		for w, n := range spotCounts(t, o, c.x) {
+		for w, n := range spotCounts(t, o, c.X) {
 			total[w] += n
 			if testing.Verbose() {
-				t.Logf("%s: %d false %q", c.name, n, w)
+				t.Logf("%s: %d false %q", c.Name, n, w)
 			}
 		}
-		secs += c.seconds()
+		secs += seconds(c)
 	}
 	return total, secs / 3600
 }
@@ -149,7 +115,7 @@ func falseAlarms(t testing.TB, o Opts, clips []clip) (map[string]int, float64) {
 func hits(t testing.TB, o Opts, phrase string, clips []clip) int {
 	n := 0
 	for _, c := range clips {
-		if spotCounts(t, o, c.x)[phrase] > 0 {
+		if spotCounts(t, o, c.X)[phrase] > 0 {
 			n++
 		}
 	}
@@ -312,7 +278,7 @@ func TestKeywordsInVocalisations(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			clips = append(clips, clip{filepath.Base(f), a.Mono16k()})
+			clips = append(clips, clip{Name: filepath.Base(f), X: a.Mono16k()})
 		}
 		fa, hours := falseAlarms(t, DefaultOpts(), clips)
 		t.Logf("%-16s %2d clips, %4.0f s: %v", cls, len(clips), hours*3600, fa)

@@ -20,13 +20,7 @@ import (
 // wire is the part of gobot's Firmata client a Board uses, with Close
 // ending the connection. Its methods are gobot's own (client.Client).
 type wire interface {
-	Pins() []client.Pin
-	ServoConfig(pin, maximum, minimum int) error
-	SetPinMode(pin, mode int) error
-	AnalogWrite(pin, value int) error
-	WriteSysex(data []byte) error
-	ReportDigital(port, state int) error
-	ReportAnalog(pin, state int) error
+	gobotClient
 	Subscribe() eventChannel
 	Unsubscribe(eventChannel)
 	Close() error

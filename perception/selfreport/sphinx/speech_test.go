@@ -1,9 +1,9 @@
 package sphinx
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/kindred-hri/kindred/internal/speechcorpus"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,20 +21,10 @@ import (
 // (../shared/devset from its root). It is read in place, never copied.
 const devsetDir = "../../../../shared/devset"
 
-// librivoxGlob is the read speech Debian's pocketsphinx-testdata ships;
-// alsaGlob the spoken channel names of alsa-utils' speaker test ("front
-// left"), a real voice.
-const (
-	librivoxGlob = "/usr/share/pocketsphinx/test/data/librivox/*.wav"
-	alsaGlob     = "/usr/share/sounds/alsa/[FRS]*_*.wav"
-)
+type clip = speechcorpus.Clip
 
-type clip struct {
-	name string
-	x    []float32
-}
-
-func (c clip) seconds() float64 { return float64(len(c.x)) / Rate }
+// seconds is how long c lasts.
+func seconds(c clip) float64 { return float64(len(c.X)) / Rate }
 
 func newRecogniser(t testing.TB, o Opts) *Recogniser {
 	t.Helper()
@@ -55,33 +45,7 @@ func newRecogniser(t testing.TB, o Opts) *Recogniser {
 // the test when neither is installed.
 func ordinarySpeech(t testing.TB) []clip {
 	t.Helper()
-	files, _ := filepath.Glob(librivoxGlob)
-	alsa, _ := filepath.Glob(alsaGlob)
-	files = append(files, alsa...)
-	if f, err := os.Open(filepath.Join(devsetDir, "speech", "labels.csv")); err == nil {
-		rows, err := csv.NewReader(f).ReadAll()
-		f.Close()
-		if err != nil {
-			t.Fatalf("dev set speech labels: %v", err)
-		}
-		for _, r := range rows[1:] {
-			if !strings.Contains(r[0], "numbers") {
-				files = append(files, filepath.Join(devsetDir, r[0]))
-			}
-		}
-	}
-	if len(files) == 0 {
-		t.Skip("no real speech: install pocketsphinx-testdata or put the dev set beside the repository")
-	}
-	var clips []clip
-	for _, f := range files {
-		a, err := wav.DecodeFile(f)
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		clips = append(clips, clip{filepath.Base(f), a.Mono16k()})
-	}
-	return clips
+	return speechcorpus.Ordinary(t, devsetDir, func(name string) bool { return strings.Contains(name, "numbers") })
 }
 
 // say synthesises text into dir, with half a second of room either side.
@@ -238,22 +202,22 @@ func falseReports(t testing.TB, r *Recogniser, clips []clip) (n int, seconds flo
 	}
 	w := int(listenWindow.Seconds() * Rate)
 	for _, c := range clips {
-		rep, err := r.RecogniseRecording(selfreport.Any, c.x)
+		rep, err := r.RecogniseRecording(selfreport.Any, c.X)
 		if err != nil {
 			t.Fatal(err)
 		}
-		report(c.name, rep)
-		for _, s := range selfreport.Stretches(c.x, Rate, answerGap, answerPad, time.Hour) {
+		report(c.Name, rep)
+		for _, s := range selfreport.Stretches(c.X, Rate, answerGap, answerPad, time.Hour) {
 			for a := s.Start; a < s.End; a += w {
 				b := min(s.End, a+w)
 				if b-a < Rate/4 {
 					continue
 				}
-				rep, err := r.Recognise(selfreport.Any, c.x[a:b])
+				rep, err := r.Recognise(selfreport.Any, c.X[a:b])
 				if err != nil {
 					t.Fatal(err)
 				}
-				report(fmt.Sprintf("%s %.1f-%.1f s", c.name, float64(a)/Rate, float64(b)/Rate), rep)
+				report(fmt.Sprintf("%s %.1f-%.1f s", c.Name, float64(a)/Rate, float64(b)/Rate), rep)
 				seconds += float64(b-a) / Rate
 			}
 		}
