@@ -116,7 +116,7 @@ type ComfortPolicy struct {
 // AlertPolicy says when a carer is told.
 type AlertPolicy struct {
 	ReliefTimeout time.Duration `yaml:"relief_timeout"` // comforting this long without relief alerts
-	Cooldown      time.Duration `yaml:"cooldown"`       // same-level alerts at most this often; unanswered ones repeat after it
+	Cooldown      time.Duration `yaml:"cooldown"`       // one episode pages a level at most this often; unanswered ones repeat after it; a new episode pages at once
 	Words         []string      `yaml:"words"`          // spoken words that call a carer ("help")
 	// Corroborate is how long a second cue may come before or after a word
 	// from Words for the alert to be urgent: the word again, or distress in

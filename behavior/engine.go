@@ -46,11 +46,12 @@ type Engine struct {
 	nextComfort   time.Duration
 	comfortActive bool
 
-	alertLevel   AlertLevel // highest level raised in this episode
-	lastAlert    [3]time.Duration
-	alertSent    [3]bool
-	pendingAlert *Alert // the alert escalate is about to raise
-	openAlert    *Alert // the latest alert raised in this episode, for acknowledgements
+	alertLevel   AlertLevel       // highest level raised in this episode
+	lastAlert    [3]time.Duration // when each level last went out, in any episode
+	alertSent    [3]bool          // each level went out in this episode
+	everSent     [3]bool          // each level went out at some time in the run
+	pendingAlert *Alert           // the alert escalate is about to raise
+	openAlert    *Alert           // the latest alert raised in this episode, for acknowledgements
 
 	faulted bool // the body reported a fault that has not cleared
 
@@ -627,14 +628,21 @@ func (e *Engine) escalate(level AlertLevel, reason string) bool {
 	return false
 }
 
-// raiseAlert tells a carer unless the same level went out within the
-// cooldown; it reports whether it did.
+// raiseAlert tells a carer unless the same level already went out in this
+// episode within the cooldown; it reports whether it did. The cooldown only
+// keeps one episode from repeating itself: once the carer has been told an
+// episode ended, a new one is news and goes out at once, saying how soon it
+// came back.
 func (e *Engine) raiseAlert(level AlertLevel, reason string, notice bool) bool {
 	r := level.rank()
-	if e.alertSent[r] && e.now-e.lastAlert[r] < e.cfg.Alert.Cooldown {
+	since := e.now - e.lastAlert[r]
+	if e.alertSent[r] && since < e.cfg.Alert.Cooldown {
 		return false // the carer heard this within the cooldown; not again
 	}
-	e.alertSent[r], e.lastAlert[r] = true, e.now
+	if !e.alertSent[r] && e.everSent[r] && since < e.cfg.Alert.Cooldown {
+		reason = fmt.Sprintf("%s (again: the last %s alert went out %v ago)", reason, level, since.Round(time.Second))
+	}
+	e.alertSent[r], e.everSent[r], e.lastAlert[r] = true, true, e.now
 	e.alertLevel = level
 	a := Alert{At: e.now, Level: level, Reason: reason, Person: e.person, Score: e.pain.score}
 	e.openAlert = &a
@@ -845,6 +853,7 @@ func (e *Engine) endEpisode() {
 	e.pendingAlert = nil
 	e.helpAlert = false
 	e.openAlert = nil
+	e.alertSent = [3]bool{} // the next episode's alerts are news
 }
 
 func (e *Engine) optOut(reason string) bool { return e.fire(trOptOut, reason) }

@@ -264,22 +264,40 @@ func TestSeverePainAlertsAndEscalates(t *testing.T) {
 	}
 }
 
+// The cooldown keeps one episode from paging the carer again and again; it
+// never silences a new episode. A call for help after the carer was told
+// the last one resolved is news, however soon it comes.
 func TestAlertCooldown(t *testing.T) {
 	h := newHarness(t, DefaultConfig()) // cooldown 10 min
 	h.arrive(6)
 	h.callForHelp(10)
 	h.hold(11, 140, 0) // eased, for as long as a call for help asks
+	if got := alerts(h.outs); !slices.Equal(got, []AlertLevel{AlertUrgent, AlertResolved}) {
+		t.Fatalf("first call: alerts %v, want urgent then resolved", got)
+	}
+	before := len(h.outs)
 	h.callForHelp(150)
 	if s := h.e.State(); s != StateAlerting {
 		t.Fatalf("second call: state %s", s)
 	}
-	if got := alerts(h.outs); !slices.Equal(got, []AlertLevel{AlertUrgent, AlertResolved}) {
-		t.Errorf("within the cooldown: alerts %v, want the first urgent and its resolution only", got)
+	var again []Alert
+	for _, o := range h.outs[before:] {
+		if o.Alert != nil {
+			again = append(again, *o.Alert)
+		}
 	}
-	h.hold(151, 160, 0)
-	h.callForHelp(700)
-	if got := alerts(h.outs); len(got) != 3 || got[2] != AlertUrgent {
-		t.Errorf("after the cooldown: alerts %v", got)
+	if len(again) != 1 || again[0].Level != AlertUrgent {
+		t.Fatalf("a new call within the cooldown of a resolved one: alerts %+v, want one urgent", again)
+	}
+	if !strings.Contains(again[0].Reason, "again") || !strings.Contains(again[0].Reason, "2m20s ago") {
+		t.Errorf("reason %q should say the last urgent alert went out 2m20s before", again[0].Reason)
+	}
+	// Within that episode, more calls page nobody again: the carer is coming.
+	before = len(h.outs)
+	h.callForHelp(160)
+	h.hold(162, 170, 8)
+	if got := alerts(h.outs[before:]); len(got) != 0 {
+		t.Errorf("the same episode repeated its alert within the cooldown: %v", got)
 	}
 }
 
