@@ -195,12 +195,12 @@ func (e *Engine) ask(q Question, attempt int, reason string) {
 	e.dlg.askedAt, e.dlg.deadline = e.now, e.now+p.Wait
 	// Listen goes first, so the wiring knows the question before the voice
 	// reports it said.
-	e.emit(Output{Listen: &Listen{At: e.now, Question: q, Kind: questionKind(q, by), By: by, Window: p.Window,
-		Attempt: attempt, Intent: questionIntent(q, by)}})
+	e.emit(Listen{At: e.now, Question: q, Kind: questionKind(q, by), By: by, Window: p.Window,
+		Attempt: attempt, Intent: questionIntent(q, by)})
 	e.speech.record(e.now)
 	e.act(e.intent(questionIntent(q, by), ToneGentle, true), reason)
-	e.emit(Output{Reported: &Reported{At: e.now, Question: q, By: by, Attempt: attempt, Outcome: OutcomeAsked,
-		Person: e.person, Reply: selfreport.Reply{Kind: questionKind(q, by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}}})
+	e.emit(Reported{At: e.now, Question: q, By: by, Attempt: attempt, Outcome: OutcomeAsked,
+		Person: e.person, Reply: selfreport.Reply{Kind: questionKind(q, by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}})
 }
 
 func questionIntent(q Question, by AnswerMode) IntentKind {
@@ -241,7 +241,7 @@ func (e *Engine) onAnswer(a *Answered) {
 	}
 	if !e.dlg.open || a.Question != e.dlg.q {
 		rep.Outcome = OutcomeLate
-		e.emit(Output{Reported: &rep})
+		e.emit(rep)
 		return
 	}
 	rep.Attempt = e.dlg.attempt
@@ -251,13 +251,13 @@ func (e *Engine) onAnswer(a *Answered) {
 		if strings.TrimSpace(rep.Reply.Heard) == "" && a.Err == "" {
 			rep.Outcome = OutcomeNone
 		}
-		e.emit(Output{Reported: &rep})
+		e.emit(rep)
 		e.askAgain()
 		return
 	}
 	e.dlg.open = false
 	rep.Outcome = OutcomeAnswered
-	e.emit(Output{Reported: &rep})
+	e.emit(rep)
 	switch a.Question {
 	case QuestionCall:
 		e.answerCall(a.Reply)
@@ -275,9 +275,9 @@ func (e *Engine) dialogueDue() {
 		if e.dlg.attempt < 2 && e.mayRepeat() && !e.speech.allow(e.now) {
 			return // the repeat waits for a gap in the robot's speech
 		}
-		e.emit(Output{Reported: &Reported{At: e.now, Question: e.dlg.q, By: e.dlg.by, Attempt: e.dlg.attempt,
+		e.emit(Reported{At: e.now, Question: e.dlg.q, By: e.dlg.by, Attempt: e.dlg.attempt,
 			Outcome: OutcomeNone, Person: e.person,
-			Reply: selfreport.Reply{Kind: questionKind(e.dlg.q, e.dlg.by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}}})
+			Reply: selfreport.Reply{Kind: questionKind(e.dlg.q, e.dlg.by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}})
 		e.askAgain()
 		return
 	}
@@ -300,9 +300,9 @@ func (e *Engine) askAgain() {
 	if d.attempt >= 2 || !e.mayRepeat() {
 		e.dlg.open = false
 		e.dlg.lapsed, e.dlg.lapsedUntil = d.q, d.deadline
-		e.emit(Output{Reported: &Reported{At: e.now, Question: d.q, By: d.by, Attempt: d.attempt,
+		e.emit(Reported{At: e.now, Question: d.q, By: d.by, Attempt: d.attempt,
 			Outcome: OutcomeLetBe, Person: e.person,
-			Reply: selfreport.Reply{Kind: questionKind(d.q, d.by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}}})
+			Reply: selfreport.Reply{Kind: questionKind(d.q, d.by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}})
 		return
 	}
 	e.ask(d.q, d.attempt+1, "no clear answer: asking once more")

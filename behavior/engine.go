@@ -141,7 +141,7 @@ func (e *Engine) Run(ctx context.Context, in <-chan Input, out chan<- Output) er
 			return false
 		}
 	}
-	if !send(Output{Session: e.session()}) {
+	if !send(e.session()) {
 		return nil
 	}
 	for {
@@ -164,8 +164,8 @@ func (e *Engine) Run(ctx context.Context, in <-chan Input, out chan<- Output) er
 	}
 }
 
-func (e *Engine) session() *Session {
-	return &Session{Preset: e.cfg.Preset, Condition: e.cfg.Condition, Seed: e.cfg.Seed,
+func (e *Engine) session() Session {
+	return Session{Preset: e.cfg.Preset, Condition: e.cfg.Condition, Seed: e.cfg.Seed,
 		Wizard: e.cfg.Supervision.Wizard, Initial: initialState}
 }
 
@@ -252,7 +252,7 @@ func sourceOf(in Input) Source {
 func (e *Engine) emit(o Output) { e.buf = append(e.buf, o) }
 
 func (e *Engine) reject(what, reason string) {
-	e.emit(Output{Rejected: &Rejected{At: e.now, What: what, Reason: reason}})
+	e.emit(Rejected{At: e.now, What: what, Reason: reason})
 }
 
 // --- inputs ---
@@ -486,7 +486,7 @@ func (e *Engine) onCommand(c Command) {
 			it.Say.Text = c.Text
 			e.speech.record(e.now)
 		}
-		e.emit(Output{Intent: &it})
+		e.emit(it)
 	case CmdMimicry:
 		if c.Gain != nil {
 			g := *c.Gain
@@ -501,16 +501,16 @@ func (e *Engine) onCommand(c Command) {
 			e.override.enabled = &on
 		}
 		e.lastMirror = e.mirror()
-		e.emit(Output{Mirror: &MirrorChange{At: e.now, Settings: e.lastMirror, Chosen: e.chosenMirror()}})
+		e.emit(MirrorChange{At: e.now, Settings: e.lastMirror, Chosen: e.chosenMirror()})
 	case CmdAnnotate:
-		e.emit(Output{Annotation: &c})
+		e.emit(Annotated{c})
 	case CmdAcknowledge:
 		ack := Acknowledged{At: e.now, By: strings.TrimSpace(c.By), Source: c.Source}
 		if e.openAlert != nil {
 			a := *e.openAlert
 			ack.Alert = &a
 		}
-		e.emit(Output{Acknowledged: &ack})
+		e.emit(ack)
 	case CmdIdentify:
 		// Who a face is belongs to the wiring that names faces; the
 		// arrival it sends is what the engine acts on.
@@ -536,7 +536,7 @@ func (e *Engine) onCommand(c Command) {
 		if it.Say != nil {
 			e.speech.record(e.now)
 		}
-		e.emit(Output{Intent: &it})
+		e.emit(it)
 	}
 }
 
@@ -570,7 +570,7 @@ func (e *Engine) evaluate() bool {
 	case StateOptedOut:
 		if e.stillIsDue && now >= e.stillDue {
 			e.stillIsDue = false
-			e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
+			e.emit(e.intent(IntentStill, ToneNeutral, false))
 		}
 	case StatePaused, StateFault:
 		// A supervisor has the robot, or it is broken: it does not act, but
@@ -638,7 +638,7 @@ func (e *Engine) raiseAlert(level AlertLevel, reason string, notice bool) bool {
 	e.alertLevel = level
 	a := Alert{At: e.now, Level: level, Reason: reason, Person: e.person, Score: e.pain.score}
 	e.openAlert = &a
-	e.emit(Output{Alert: &a})
+	e.emit(a)
 	if notice {
 		e.speech.record(e.now)
 		e.act(e.intent(IntentAlertNotice, ToneGentle, true), "told a carer")
@@ -696,11 +696,11 @@ func (e *Engine) fire(t trigger, reason string) bool {
 		return false
 	}
 	e.entered = e.now
-	e.emit(Output{Transition: &Transition{At: e.now, From: from, To: to, Reason: reason, Source: e.src}})
+	e.emit(Transition{At: e.now, From: from, To: to, Reason: reason, Source: e.src})
 	e.enter(t, from, to)
 	if m := e.mirror(); m != e.lastMirror {
 		e.lastMirror = m
-		e.emit(Output{Mirror: &MirrorChange{At: e.now, Settings: m, Chosen: e.chosenMirror()}})
+		e.emit(MirrorChange{At: e.now, Settings: m, Chosen: e.chosenMirror()})
 	}
 	return true
 }
@@ -711,7 +711,7 @@ func (e *Engine) enter(t trigger, from, to State) {
 	}
 	switch to {
 	case StateAsleep:
-		e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
+		e.emit(e.intent(IntentStill, ToneNeutral, false))
 	case StateIdle:
 		switch t {
 		case trLeave:
@@ -723,8 +723,8 @@ func (e *Engine) enter(t trigger, from, to State) {
 			e.person = ""
 		case trOptIn:
 			e.stillIsDue = false
-			e.emit(Output{Sensors: &SensorsChange{At: e.now, On: true, Reason: "opted back in"}})
-			e.emit(Output{Intent: ptr(e.intent(IntentOptInAck, ToneNeutral, true))})
+			e.emit(SensorsChange{At: e.now, On: true, Reason: "opted back in"})
+			e.emit(e.intent(IntentOptInAck, ToneNeutral, true))
 			e.speech.record(e.now)
 		}
 	case StateEngaging:
@@ -745,8 +745,8 @@ func (e *Engine) enter(t trigger, from, to State) {
 		}
 		if t == trPainEased {
 			if e.alertLevel != "" {
-				e.emit(Output{Alert: &Alert{At: e.now, Level: AlertResolved, Person: e.person, Score: e.pain.score,
-					Reason: fmt.Sprintf("pain eased to %.1f", e.pain.score)}})
+				e.emit(Alert{At: e.now, Level: AlertResolved, Person: e.person, Score: e.pain.score,
+					Reason: fmt.Sprintf("pain eased to %.1f", e.pain.score)})
 			}
 			if !e.cfg.Condition.PresenceOnly {
 				e.act(e.intent(IntentReassure, ToneGentle, e.mayComfortAloud()), "pain eased")
@@ -786,7 +786,7 @@ func (e *Engine) enter(t trigger, from, to State) {
 	case StatePaused:
 		e.closeDialogue()
 		e.dropProposals()
-		e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
+		e.emit(e.intent(IntentStill, ToneNeutral, false))
 	case StateOptedOut:
 		e.closeDialogue()
 		e.dropProposals()
@@ -796,18 +796,18 @@ func (e *Engine) enter(t trigger, from, to State) {
 		e.present.reset()
 		e.absent.reset()
 		e.person = ""
-		e.emit(Output{Sensors: &SensorsChange{At: e.now, On: false, Reason: "opted out"}})
+		e.emit(SensorsChange{At: e.now, On: false, Reason: "opted out"})
 		// Still first: stop talking and moving at once. Then say so, once;
 		// the final still waits until the acknowledgement has been said,
 		// because voices cuts speech short on IntentStill.
-		e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
-		e.emit(Output{Intent: ptr(e.intent(IntentOptOutAck, ToneNeutral, true))})
+		e.emit(e.intent(IntentStill, ToneNeutral, false))
+		e.emit(e.intent(IntentOptOutAck, ToneNeutral, true))
 		e.speech.record(e.now)
 		e.stillDue, e.stillIsDue = e.now+e.cfg.OptOut.AckGrace, true
 	case StateFault:
 		e.closeDialogue()
 		e.dropProposals()
-		e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
+		e.emit(e.intent(IntentStill, ToneNeutral, false))
 	}
 }
 
@@ -816,7 +816,7 @@ func (e *Engine) startComfort() {
 		return // asked to stop: no comfort starts while hushed (alerts go on)
 	}
 	e.comfortSince = e.now
-	e.emit(Output{Comforted: &Comforted{At: e.now, Person: e.person}})
+	e.emit(Comforted{At: e.now, Person: e.person})
 	if e.cfg.Condition.PresenceOnly {
 		return // social buffering: being there is the intervention
 	}
@@ -872,7 +872,7 @@ func (e *Engine) hush(word string) {
 	e.hushUntil = e.now + e.cfg.OptOut.Hush
 	e.closeDialogue()
 	e.dropProposals()
-	e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
+	e.emit(e.intent(IntentStill, ToneNeutral, false))
 	e.escalate(AlertWarning, fmt.Sprintf("said %q while in distress: the robot is still and quiet for %v, and still watching",
 		word, e.cfg.OptOut.Hush))
 }
@@ -924,14 +924,14 @@ func (e *Engine) act(it Intent, reason string) {
 		return
 	}
 	if !e.cfg.Supervision.Wizard {
-		e.emit(Output{Intent: &it})
+		e.emit(it)
 		return
 	}
 	e.prune()
 	e.nextID++
 	p := Proposal{ID: e.nextID, At: e.now, Intent: it, Reason: reason}
 	e.pending = append(e.pending, p)
-	e.emit(Output{Proposal: &p})
+	e.emit(p)
 }
 
 const maxPending = 32
@@ -1003,5 +1003,3 @@ func toneFor(kind IntentKind, cfg Config) Tone {
 	}
 	return ToneGentle
 }
-
-func ptr[T any](v T) *T { return &v }
