@@ -380,7 +380,7 @@ func TestInvalidInputsAreRejectedNotPanics(t *testing.T) {
 	}
 }
 
-func (h *harness) pain() float64 { return h.e.pain.score }
+func (h *harness) pain() float64 { return h.e.pain.score() }
 
 // Dwell times count only unbroken evidence: after a gap in assessments, or
 // a new visit, pain must hold again for its dwell.
@@ -408,8 +408,8 @@ func TestDwellRestartsAfterGapsAndVisits(t *testing.T) {
 			if got := visited(tc.feed(h)); slices.Contains(got, StateConcerned) {
 				t.Fatalf("concerned without fresh evidence for the dwell:\n%s", describe(h.outs))
 			}
-			if !h.e.concern.on || h.e.concern.since < sec(9.5) {
-				t.Errorf("dwell since %v, want restarted", h.e.concern.since)
+			if !h.e.pain.concern.on || h.e.pain.concern.since < sec(9.5) {
+				t.Errorf("dwell since %v, want restarted", h.e.pain.concern.since)
 			}
 		})
 	}
