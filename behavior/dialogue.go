@@ -159,13 +159,13 @@ func (e *Engine) mayAskRating() bool {
 	switch e.State() {
 	case StateEngaging, StateAttending, StateConcerned, StateComforting:
 	case StateAlerting:
-		if e.alertLevel == AlertUrgent {
+		if e.alert.level == AlertUrgent {
 			return false // help is on the way; questions wait for the carer
 		}
 	default:
 		return false // asleep, idle, paused, opted out, faulty
 	}
-	if e.now < e.hushUntil || e.dlg.open {
+	if e.consent.hushed(e.now) || e.dlg.open {
 		return false
 	}
 	return !e.dlg.rated || e.now-e.dlg.lastRated >= p.MinInterval
@@ -183,7 +183,7 @@ func (e *Engine) askRating(reason string) bool {
 
 // ask puts a question (first time or repeat) and tells the wiring to listen.
 func (e *Engine) ask(q Question, attempt int, reason string) {
-	if e.now < e.hushUntil {
+	if e.consent.hushed(e.now) {
 		return // asked for quiet: nothing is asked, so nothing is listened for
 	}
 	by := ByVoice
@@ -195,12 +195,12 @@ func (e *Engine) ask(q Question, attempt int, reason string) {
 	e.dlg.askedAt, e.dlg.deadline = e.now, e.now+p.Wait
 	// Listen goes first, so the wiring knows the question before the voice
 	// reports it said.
-	e.emit(Output{Listen: &Listen{At: e.now, Question: q, Kind: questionKind(q, by), By: by, Window: p.Window,
-		Attempt: attempt, Intent: questionIntent(q, by)}})
+	e.emit(Listen{At: e.now, Question: q, Kind: questionKind(q, by), By: by, Window: p.Window,
+		Attempt: attempt, Intent: questionIntent(q, by)})
 	e.speech.record(e.now)
 	e.act(e.intent(questionIntent(q, by), ToneGentle, true), reason)
-	e.emit(Output{Reported: &Reported{At: e.now, Question: q, By: by, Attempt: attempt, Outcome: OutcomeAsked,
-		Person: e.person, Reply: selfreport.Reply{Kind: questionKind(q, by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}}})
+	e.emit(Reported{At: e.now, Question: q, By: by, Attempt: attempt, Outcome: OutcomeAsked,
+		Person: e.presence.person, Reply: selfreport.Reply{Kind: questionKind(q, by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}})
 }
 
 func questionIntent(q Question, by AnswerMode) IntentKind {
@@ -234,14 +234,14 @@ func (e *Engine) onAnswer(a *Answered) {
 	if e.State() == StateOptedOut {
 		return // sensing is off; nothing heard is looked at
 	}
-	rep := Reported{At: e.now, Question: a.Question, By: a.By, Person: e.person, Reply: a.Reply, Err: a.Err}
+	rep := Reported{At: e.now, Question: a.Question, By: a.By, Person: e.presence.person, Reply: a.Reply, Err: a.Err}
 	if !e.dlg.open && a.Question == e.dlg.lapsed && a.At <= e.dlg.lapsedUntil && a.Err == "" && a.Reply.Clear() {
 		// Given within the wait, understood after it: the answer stands.
 		e.dlg.open, e.dlg.q, e.dlg.lapsed = true, a.Question, ""
 	}
 	if !e.dlg.open || a.Question != e.dlg.q {
 		rep.Outcome = OutcomeLate
-		e.emit(Output{Reported: &rep})
+		e.emit(rep)
 		return
 	}
 	rep.Attempt = e.dlg.attempt
@@ -251,13 +251,13 @@ func (e *Engine) onAnswer(a *Answered) {
 		if strings.TrimSpace(rep.Reply.Heard) == "" && a.Err == "" {
 			rep.Outcome = OutcomeNone
 		}
-		e.emit(Output{Reported: &rep})
+		e.emit(rep)
 		e.askAgain()
 		return
 	}
 	e.dlg.open = false
 	rep.Outcome = OutcomeAnswered
-	e.emit(Output{Reported: &rep})
+	e.emit(rep)
 	switch a.Question {
 	case QuestionCall:
 		e.answerCall(a.Reply)
@@ -275,16 +275,16 @@ func (e *Engine) dialogueDue() {
 		if e.dlg.attempt < 2 && e.mayRepeat() && !e.speech.allow(e.now) {
 			return // the repeat waits for a gap in the robot's speech
 		}
-		e.emit(Output{Reported: &Reported{At: e.now, Question: e.dlg.q, By: e.dlg.by, Attempt: e.dlg.attempt,
-			Outcome: OutcomeNone, Person: e.person,
-			Reply: selfreport.Reply{Kind: questionKind(e.dlg.q, e.dlg.by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}}})
+		e.emit(Reported{At: e.now, Question: e.dlg.q, By: e.dlg.by, Attempt: e.dlg.attempt,
+			Outcome: OutcomeNone, Person: e.presence.person,
+			Reply: selfreport.Reply{Kind: questionKind(e.dlg.q, e.dlg.by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}})
 		e.askAgain()
 		return
 	}
-	if ci := e.cfg.SelfReport.CheckIn; ci > 0 && e.present.on {
+	if ci := e.cfg.SelfReport.CheckIn; ci > 0 && e.presence.present.on {
 		// The first check-in is due CheckIn after the person came; then
 		// CheckIn after the last rating question, however it was put.
-		from := e.present.since
+		from := e.presence.present.since
 		if e.dlg.rated && e.dlg.lastRated > from {
 			from = e.dlg.lastRated
 		}
@@ -300,9 +300,9 @@ func (e *Engine) askAgain() {
 	if d.attempt >= 2 || !e.mayRepeat() {
 		e.dlg.open = false
 		e.dlg.lapsed, e.dlg.lapsedUntil = d.q, d.deadline
-		e.emit(Output{Reported: &Reported{At: e.now, Question: d.q, By: d.by, Attempt: d.attempt,
-			Outcome: OutcomeLetBe, Person: e.person,
-			Reply: selfreport.Reply{Kind: questionKind(d.q, d.by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}}})
+		e.emit(Reported{At: e.now, Question: d.q, By: d.by, Attempt: d.attempt,
+			Outcome: OutcomeLetBe, Person: e.presence.person,
+			Reply: selfreport.Reply{Kind: questionKind(d.q, d.by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}})
 		return
 	}
 	e.ask(d.q, d.attempt+1, "no clear answer: asking once more")
@@ -316,10 +316,10 @@ func (e *Engine) mayRepeat() bool {
 	default:
 		return false
 	}
-	if e.dlg.q == QuestionRating && e.State() == StateAlerting && e.alertLevel == AlertUrgent {
+	if e.dlg.q == QuestionRating && e.State() == StateAlerting && e.alert.level == AlertUrgent {
 		return false
 	}
-	return e.now >= e.hushUntil
+	return !e.consent.hushed(e.now)
 }
 
 // answerCall acts on the answer to "Shall I call someone?". Yes is the
@@ -328,7 +328,7 @@ func (e *Engine) mayRepeat() bool {
 // today's path without a second cue does, at warning level: a carer is
 // still told, because only an explicit opt-out silences an alert.
 func (e *Engine) answerCall(r selfreport.Reply) {
-	word := e.helpWord
+	word := e.alert.helpWord
 	if word == "" {
 		word = "help"
 	}
@@ -340,12 +340,12 @@ func (e *Engine) answerCall(r selfreport.Reply) {
 		gesture := map[selfreport.Answer]string{selfreport.Yes: "nodded", selfreport.No: "shook their head"}[r.Answer]
 		said = fmt.Sprintf("%s (%s) to %q", gesture, r.Answer, callQuestion)
 	}
-	e.help, e.helpAlert = false, true
+	e.alert.answeredHelp()
 	switch r.Answer {
 	case selfreport.Yes:
 		e.escalate(AlertUrgent, fmt.Sprintf("asked for help (%q), %s", word, said))
 	case selfreport.No:
-		if e.alertLevel.rank() >= AlertWarning.rank() {
+		if e.alert.level.rank() >= AlertWarning.rank() {
 			return // the carer has been told already
 		}
 		e.escalate(AlertWarning, fmt.Sprintf("asked for help (%q) once, %s", word, said))

@@ -22,8 +22,8 @@ func (h *harness) answer(at float64, q Question, text string) []Output {
 func reports(outs []Output) []Outcome {
 	var r []Outcome
 	for _, o := range outs {
-		if o.Reported != nil {
-			r = append(r, o.Reported.Outcome)
+		if rep := of[Reported](o); rep != nil {
+			r = append(r, rep.Outcome)
 		}
 	}
 	return r
@@ -32,8 +32,8 @@ func reports(outs []Output) []Outcome {
 func listens(outs []Output) []Listen {
 	var l []Listen
 	for _, o := range outs {
-		if o.Listen != nil {
-			l = append(l, *o.Listen)
+		if of[Listen](o) != nil {
+			l = append(l, *of[Listen](o))
 		}
 	}
 	return l
@@ -73,7 +73,7 @@ func TestAsksForARatingWhenConcernRises(t *testing.T) {
 	if r := reports(got); !slices.Equal(r, []Outcome{OutcomeAnswered}) {
 		t.Fatalf("reports %v, want answered\n%s", r, describe(got))
 	}
-	rep := got[0].Reported
+	rep := of[Reported](got[0])
 	if v, ok := rep.Rating(); !ok || v != 7 || rep.Reply.Heard != "about a seven" || rep.Person != "ada" {
 		t.Errorf("reported %+v, want rating 7 heard \"about a seven\" for ada", rep)
 	}
@@ -166,8 +166,8 @@ func TestYesToCallRaisesUrgentAlertWithTheAnswer(t *testing.T) {
 	}
 	var reason string
 	for _, o := range got {
-		if o.Alert != nil {
-			reason = o.Alert.Reason
+		if a := of[Alert](o); a != nil {
+			reason = a.Reason
 		}
 	}
 	want := `asked for help ("help"), answered "yes" ("yes please") to "Shall I call someone?"`
@@ -191,8 +191,8 @@ func TestNoToCallStillWarnsACarer(t *testing.T) {
 		t.Fatalf("alerts %v, want warning\n%s", a, describe(got))
 	}
 	for _, o := range got {
-		if o.Alert != nil && !strings.Contains(o.Alert.Reason, `answered "no"`) {
-			t.Errorf("reason %q does not carry the answer", o.Alert.Reason)
+		if a := of[Alert](o); a != nil && !strings.Contains(a.Reason, `answered "no"`) {
+			t.Errorf("reason %q does not carry the answer", a.Reason)
 		}
 	}
 	h.hold(15, 60, 0)
@@ -277,8 +277,8 @@ func TestNodFallback(t *testing.T) {
 		Reply: selfreport.Reply{Kind: selfreport.YesNoQuestion, Answer: selfreport.Yes, Rating: selfreport.NoRating, Heard: "nod", Confidence: 1}}))
 	var reason string
 	for _, o := range got {
-		if o.Alert != nil {
-			reason = o.Alert.Reason
+		if a := of[Alert](o); a != nil {
+			reason = a.Reason
 		}
 	}
 	if want := `asked for help ("help"), nodded (yes) to "Shall I call someone?"`; reason != want {

@@ -17,7 +17,7 @@
 //     a run at --speed 20 decides exactly as one in real time, and the same
 //     inputs with the same Config (seed included) give the same outputs.
 //   - A stop word, an opt-out touch or the console opts out from any state
-//     within that one input: Sensors{On: false}, IntentStill (stop talking
+//     within that one input: SensorsChange{On: false}, IntentStill (stop talking
 //     and moving at once), one IntentOptOutAck; a final IntentStill follows
 //     once the acknowledgement has been said (OptOut.AckGrace of observation
 //     time, so the wiring must keep sending Ticks). Only an explicit opt-in

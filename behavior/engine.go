@@ -16,6 +16,8 @@ import (
 
 // Engine is the companion's behaviour. It owns all of its state; inputs reach
 // it only through Run, one at a time, so the fsm is never entered twice.
+// What it remembers is split into trackers (trackers.go, dialogue.go), each
+// the one owner of its fields.
 type Engine struct {
 	cfg     Config
 	m       *machine
@@ -25,63 +27,21 @@ type Engine struct {
 	now      time.Duration // newest observation time seen; never goes back
 	observed time.Time     // wall time of the assessment being handled, else zero
 	buf      []Output
+	src      Source        // who caused the input being handled
+	entered  time.Duration // when the current state was entered
+	faulted  bool          // the body reported a fault that has not cleared
 
-	entered time.Duration // when the current state was entered
-
-	person   string
-	present  dwell // assessments say someone is there
-	absent   dwell // assessments say nobody is there
-	faceLost bool  // absence cannot be seen while the camera is lost
-
-	pain                            painTrack
-	concern, comfort, severe, eased dwell
-
-	speech        speechLimiter
-	checkedIn     bool
-	lastCheckIn   time.Duration
-	greeted       map[string]time.Duration
-	comfortSince  time.Duration
-	breathsLeft   int
-	nextBreath    time.Duration
-	nextComfort   time.Duration
-	comfortActive bool
-
-	alertLevel   AlertLevel       // highest level raised in this episode
-	lastAlert    [3]time.Duration // when each level last went out, in any episode
-	alertSent    [3]bool          // each level went out in this episode
-	everSent     [3]bool          // each level went out at some time in the run
-	pendingAlert *Alert           // the alert escalate is about to raise
-	openAlert    *Alert           // the latest alert raised in this episode, for acknowledgements
-
-	faulted bool // the body reported a fault that has not cleared
-
-	quietGreeting bool // arriving because of a call: greet without words
-
-	stillDue   time.Duration // when the final still after an opt-out acknowledgement is due
-	stillIsDue bool
-
-	hushUntil time.Duration // an opt-out word heard in distress: still and silent until then, sensing on
+	presence presenceTracker // who is there, greeted and named
+	pain     painTracker     // the smoothed score and its dwells
+	comfort  comfortTracker  // check-ins and the comforting schedule
+	alert    alertTracker    // what the carer was told; a call for help waiting
+	wizard   wizardTracker   // Wizard-of-Oz proposals awaiting a supervisor
+	consent  consentTracker  // quiet asked for; the still owed after an opt-out
+	dlg      dialogue        // the self-report question open, if any (dialogue.go)
+	speech   speechLimiter   // unprompted speech's gap and rate
 
 	override   mirrorOverride
 	lastMirror MirrorSettings
-
-	nextID  uint64
-	pending []Proposal
-
-	src Source // who caused the input being handled
-
-	announced map[string]string // person id → the name their arrival gave
-
-	// A call for help heard once, waiting for a second cue.
-	help         bool
-	helpAt       time.Duration
-	helpWord     string
-	offerCall    bool          // entering concerned because of a lone call for help
-	helpAlert    bool          // the episode's alert answers a call for help, not a pain score
-	distressAt   time.Duration // last assessment showing distress
-	distressSeen bool
-
-	dlg dialogue // the self-report question open, if any (dialogue.go)
 }
 
 type mirrorOverride struct {
@@ -104,12 +64,12 @@ func New(cfg Config) (*Engine, error) {
 	cfg.SelfReport.VoiceLangs = slices.Clone(cfg.SelfReport.VoiceLangs)
 	cfg.Names = maps.Clone(cfg.Names)
 	e := &Engine{
-		cfg:     cfg,
-		m:       newMachine(initialState),
-		rng:     rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x6b696e64726564)), // "kindred"
-		pain:    painTrack{smoothing: cfg.Pain.Smoothing},
-		speech:  speechLimiter{minGap: cfg.Speech.MinGap, perMinute: cfg.Speech.PerMinute},
-		greeted: make(map[string]time.Duration),
+		cfg:      cfg,
+		m:        newMachine(initialState),
+		rng:      rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x6b696e64726564)), // "kindred"
+		pain:     painTracker{smoothed: painTrack{smoothing: cfg.Pain.Smoothing}},
+		speech:   speechLimiter{minGap: cfg.Speech.MinGap, perMinute: cfg.Speech.PerMinute},
+		presence: presenceTracker{greeted: make(map[string]time.Duration)},
 	}
 	e.lastMirror = e.mirror()
 	return e, nil
@@ -142,7 +102,7 @@ func (e *Engine) Run(ctx context.Context, in <-chan Input, out chan<- Output) er
 			return false
 		}
 	}
-	if !send(Output{Session: e.session()}) {
+	if !send(e.session()) {
 		return nil
 	}
 	for {
@@ -165,8 +125,8 @@ func (e *Engine) Run(ctx context.Context, in <-chan Input, out chan<- Output) er
 	}
 }
 
-func (e *Engine) session() *Session {
-	return &Session{Preset: e.cfg.Preset, Condition: e.cfg.Condition, Seed: e.cfg.Seed,
+func (e *Engine) session() Session {
+	return Session{Preset: e.cfg.Preset, Condition: e.cfg.Condition, Seed: e.cfg.Seed,
 		Wizard: e.cfg.Supervision.Wizard, Initial: initialState}
 }
 
@@ -253,7 +213,7 @@ func sourceOf(in Input) Source {
 func (e *Engine) emit(o Output) { e.buf = append(e.buf, o) }
 
 func (e *Engine) reject(what, reason string) {
-	e.emit(Output{Rejected: &Rejected{At: e.now, What: what, Reason: reason}})
+	e.emit(Rejected{At: e.now, What: what, Reason: reason})
 }
 
 // --- inputs ---
@@ -264,33 +224,11 @@ func (e *Engine) onAssessment(a *perception.PainAssessment) {
 		return // sensing is off; whatever still arrives is not looked at
 	}
 	e.observed = a.Observed
-	if a.Person != "" {
-		e.person = a.Person
-	}
-	if a.Present {
-		e.present.update(true, a.At)
-		e.absent.update(false, a.At)
-	} else if !e.faceLost {
-		e.present.update(false, a.At)
-		e.absent.update(true, a.At)
-	}
+	e.presence.assessed(a)
 	if !a.Present || !finite(a.Score) || !(a.Confidence >= e.cfg.Pain.MinConfidence) {
 		return
 	}
-	if e.pain.have && a.At-e.pain.last > e.cfg.Pain.StaleAfter {
-		e.resetPain() // after a gap, dwell times start again from fresh evidence
-	}
-	e.pain.add(a.Score, a.At)
-	p, s := e.cfg.Pain, e.pain.score
-	// PAINAD: 1 on vocalisation is an occasional moan or groan, 1 on the
-	// face a frown; either, or a score of concern, corroborates a call for help.
-	if s >= p.Concern || a.Items.Vocalisation >= 1 || a.Items.Face >= 1 {
-		e.distressAt, e.distressSeen = a.At, true
-	}
-	e.concern.update(s >= p.Concern, a.At)
-	e.comfort.update(s >= p.Comfort, a.At)
-	e.severe.update(s >= p.Severe, a.At)
-	e.eased.update(s < p.Clear, a.At)
+	e.pain.add(a, e.cfg.Pain)
 }
 
 func (e *Engine) onEvent(ev *perception.Event) {
@@ -303,21 +241,10 @@ func (e *Engine) onEvent(ev *perception.Event) {
 	}
 	switch ev.Kind {
 	case perception.EventArrived:
-		if ev.Person != "" {
-			e.person = ev.Person
-			if name := strings.TrimSpace(ev.Text); name != "" {
-				if e.announced == nil {
-					e.announced = map[string]string{}
-				}
-				e.announced[ev.Person] = name
-			}
-		}
-		e.present.update(true, e.now-e.cfg.Presence.ArriveAfter)
-		e.absent.reset()
+		e.presence.arrived(ev.Person, ev.Text, e.now-e.cfg.Presence.ArriveAfter)
 		e.fire(trArrive, "arrived")
 	case perception.EventLeft:
-		e.present.reset()
-		e.absent.update(true, e.now-e.cfg.Presence.LeaveAfter)
+		e.presence.left(e.now - e.cfg.Presence.LeaveAfter)
 		e.fire(trLeave, "left")
 	case perception.EventKeyword:
 		switch {
@@ -340,12 +267,11 @@ func (e *Engine) onEvent(ev *perception.Event) {
 		}
 	case perception.EventModalityLost:
 		if ev.Modality == perception.ModFace {
-			e.faceLost = true
-			e.absent.reset()
+			e.presence.face(true)
 		}
 	case perception.EventModalityBack:
 		if ev.Modality == perception.ModFace {
-			e.faceLost = false
+			e.presence.face(false)
 		}
 	}
 }
@@ -356,21 +282,20 @@ func (e *Engine) onEvent(ev *perception.Event) {
 // (settleHelp decides when the wait is over).
 func (e *Engine) callForHelp(word string) {
 	if cue := e.secondCue(); cue != "" {
-		e.help = false
-		e.helpAlert = true
+		e.alert.answeredHelp()
 		if e.dlg.open && e.dlg.q == QuestionCall {
 			e.closeDialogue() // the second cue answers "Shall I call someone?"
 		}
 		e.escalate(AlertUrgent, fmt.Sprintf("asked for help (%q), %s", word, cue))
 		return
 	}
-	e.help, e.helpAt, e.helpWord = true, e.now, word
+	e.alert.heardHelp(word, e.now)
 	switch e.State() {
 	case StateEngaging, StateAttending, StateConcerned, StateComforting, StateAlerting:
 		// Entering concerned asks instead of checking in (see enter).
-		e.offerCall = true
+		e.alert.offerCall = true
 		moved := e.fire(trPainRising, fmt.Sprintf("said %q", word))
-		e.offerCall = false
+		e.alert.offerCall = false
 		if !moved {
 			e.askToCall()
 		}
@@ -387,10 +312,10 @@ func (e *Engine) askToCall() {
 func (e *Engine) secondCue() string {
 	w := e.cfg.Alert.Corroborate
 	switch {
-	case e.help && e.now-e.helpAt <= w:
+	case e.alert.help && e.now-e.alert.helpAt <= w:
 		return "said twice"
-	case e.distressSeen && e.now-e.distressAt <= w:
-		return fmt.Sprintf("with distress seen (pain %.1f)", e.pain.score)
+	case e.pain.distressSeen && e.now-e.pain.distressAt <= w:
+		return fmt.Sprintf("with distress seen (pain %.1f)", e.pain.score())
 	}
 	return ""
 }
@@ -399,19 +324,20 @@ func (e *Engine) secondCue() string {
 // makes it urgent; none within Alert.Corroborate makes it a warning. The
 // carer is told either way. It reports whether the state changed.
 func (e *Engine) settleHelp() bool {
-	if !e.help {
+	a, p := &e.alert, &e.pain
+	if !a.help {
 		return false
 	}
 	w := e.cfg.Alert.Corroborate
-	if e.distressSeen && e.distressAt >= e.helpAt && e.distressAt-e.helpAt <= w {
-		e.help, e.helpAlert = false, true
+	if p.distressSeen && p.distressAt >= a.helpAt && p.distressAt-a.helpAt <= w {
+		a.answeredHelp()
 		return e.escalate(AlertUrgent, fmt.Sprintf("asked for help (%q), then distress seen (pain %.1f)",
-			e.helpWord, e.pain.score))
+			a.helpWord, p.score()))
 	}
-	if e.now-e.helpAt > w {
-		e.help, e.helpAlert = false, true
+	if e.now-a.helpAt > w {
+		a.answeredHelp()
 		return e.escalate(AlertWarning, fmt.Sprintf("asked for help (%q) once, with no other sign of distress within %v",
-			e.helpWord, w))
+			a.helpWord, w))
 	}
 	return false
 }
@@ -421,9 +347,9 @@ func (e *Engine) settleHelp() bool {
 // said next answers the call.
 func (e *Engine) heardSomeone(word string) {
 	if s := e.State(); s == StateAsleep || s == StateIdle {
-		e.quietGreeting = true
+		e.presence.quiet = true
 		e.fire(trArrive, fmt.Sprintf("heard %q", normalise(word)))
-		e.quietGreeting = false
+		e.presence.quiet = false
 	}
 }
 
@@ -460,7 +386,7 @@ func (e *Engine) onCommand(c Command) {
 			refuse("not paused")
 			return
 		}
-		if e.present.on {
+		if e.presence.present.on {
 			e.fire(trResumeWithPerson, "console resume")
 		} else {
 			e.fire(trResumeAlone, "console resume")
@@ -487,7 +413,7 @@ func (e *Engine) onCommand(c Command) {
 			it.Say.Text = c.Text
 			e.speech.record(e.now)
 		}
-		e.emit(Output{Intent: &it})
+		e.emit(it)
 	case CmdMimicry:
 		if c.Gain != nil {
 			g := *c.Gain
@@ -502,16 +428,16 @@ func (e *Engine) onCommand(c Command) {
 			e.override.enabled = &on
 		}
 		e.lastMirror = e.mirror()
-		e.emit(Output{Mirror: &MirrorChange{At: e.now, Settings: e.lastMirror, Chosen: e.chosenMirror()}})
+		e.emit(MirrorChange{At: e.now, Settings: e.lastMirror, Chosen: e.chosenMirror()})
 	case CmdAnnotate:
-		e.emit(Output{Annotation: &c})
+		e.emit(Annotated{c})
 	case CmdAcknowledge:
 		ack := Acknowledged{At: e.now, By: strings.TrimSpace(c.By), Source: c.Source}
-		if e.openAlert != nil {
-			a := *e.openAlert
+		if e.alert.open != nil {
+			a := *e.alert.open
 			ack.Alert = &a
 		}
-		e.emit(Output{Acknowledged: &ack})
+		e.emit(ack)
 	case CmdIdentify:
 		// Who a face is belongs to the wiring that names faces; the
 		// arrival it sends is what the engine acts on.
@@ -520,7 +446,7 @@ func (e *Engine) onCommand(c Command) {
 			refuse("the person opted out")
 			return
 		}
-		p, ok := e.takeProposal(c.ID)
+		p, ok := e.wizard.take(c.ID, e.now, e.cfg.Supervision.ProposalTTL)
 		if !ok {
 			refuse(fmt.Sprintf("no open proposal %d", c.ID))
 			return
@@ -537,7 +463,7 @@ func (e *Engine) onCommand(c Command) {
 		if it.Say != nil {
 			e.speech.record(e.now)
 		}
-		e.emit(Output{Intent: &it})
+		e.emit(it)
 	}
 }
 
@@ -569,9 +495,8 @@ func (e *Engine) evaluate() bool {
 	now, p, s := v.now, e.cfg.Pain, v.score
 	switch v.state {
 	case StateOptedOut:
-		if e.stillIsDue && now >= e.stillDue {
-			e.stillIsDue = false
-			e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
+		if e.consent.stillOwed(now) {
+			e.emit(e.intent(IntentStill, ToneNeutral, false))
 		}
 	case StatePaused, StateFault:
 		// A supervisor has the robot, or it is broken: it does not act, but
@@ -593,13 +518,13 @@ func (e *Engine) evaluate() bool {
 	case StateComforting:
 		e.comfortSchedule()
 	case StateAlerting:
-		if v.severeHeld() && AlertUrgent.rank() > e.alertLevel.rank() {
+		if v.severeHeld() && AlertUrgent.rank() > e.alert.level.rank() {
 			e.escalate(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v", s, p.SevereDwell))
 		}
 		// An alert nobody answered is raised again once its cooldown has
 		// passed, as long as the pain is still there.
-		if r := e.alertLevel.rank(); r > 0 && v.fresh && e.concern.on && now-e.lastAlert[r] >= e.cfg.Alert.Cooldown {
-			e.raiseAlert(e.alertLevel, fmt.Sprintf("pain %.1f persists %v after the alert", s, now-e.lastAlert[r]), true)
+		if r := e.alert.level.rank(); r > 0 && v.fresh && e.pain.concern.on && now-e.alert.last[r] >= e.cfg.Alert.Cooldown {
+			e.raiseAlert(e.alert.level, fmt.Sprintf("pain %.1f persists %v after the alert", s, now-e.alert.last[r]), true)
 		}
 		e.comfortSchedule()
 	}
@@ -611,12 +536,12 @@ func (e *Engine) evaluate() bool {
 func (e *Engine) escalate(level AlertLevel, reason string) bool {
 	switch e.State() {
 	case StateAlerting:
-		if level.rank() > e.alertLevel.rank() {
+		if level.rank() > e.alert.level.rank() {
 			e.raiseAlert(level, reason, true)
 		}
 		return false
 	case StateEngaging, StateAttending, StateConcerned, StateComforting:
-		e.pendingAlert = &Alert{Level: level, Reason: reason}
+		e.alert.pending = &Alert{Level: level, Reason: reason}
 		return e.fire(trEscalate, reason)
 	case StatePaused, StateFault, StateIdle, StateAsleep:
 		// No state to move to: a supervisor has the robot, it is broken, or
@@ -634,19 +559,15 @@ func (e *Engine) escalate(level AlertLevel, reason string) bool {
 // episode ended, a new one is news and goes out at once, saying how soon it
 // came back.
 func (e *Engine) raiseAlert(level AlertLevel, reason string, notice bool) bool {
-	r := level.rank()
-	since := e.now - e.lastAlert[r]
-	if e.alertSent[r] && since < e.cfg.Alert.Cooldown {
+	if !e.alert.mayRaise(level, e.now, e.cfg.Alert.Cooldown) {
 		return false // the carer heard this within the cooldown; not again
 	}
-	if !e.alertSent[r] && e.everSent[r] && since < e.cfg.Alert.Cooldown {
+	if since, ok := e.alert.recurred(level, e.now, e.cfg.Alert.Cooldown); ok {
 		reason = fmt.Sprintf("%s (again: the last %s alert went out %v ago)", reason, level, since.Round(time.Second))
 	}
-	e.alertSent[r], e.everSent[r], e.lastAlert[r] = true, true, e.now
-	e.alertLevel = level
-	a := Alert{At: e.now, Level: level, Reason: reason, Person: e.person, Score: e.pain.score}
-	e.openAlert = &a
-	e.emit(Output{Alert: &a})
+	a := Alert{At: e.now, Level: level, Reason: reason, Person: e.presence.person, Score: e.pain.score()}
+	e.alert.raised(a)
+	e.emit(a)
 	if notice {
 		e.speech.record(e.now)
 		e.act(e.intent(IntentAlertNotice, ToneGentle, true), "told a carer")
@@ -657,26 +578,13 @@ func (e *Engine) raiseAlert(level AlertLevel, reason string, notice bool) bool {
 // comfortSchedule paces the breathing exercise, then comforts again now and
 // then while the pain lasts.
 func (e *Engine) comfortSchedule() {
-	if !e.comfortActive {
-		return
-	}
-	now := e.now
-	if e.breathsLeft > 0 {
-		if now >= e.nextBreath {
-			e.breathsLeft--
-			e.nextBreath = now + e.cfg.Comfort.BreathingCycle
-			// A paced cue is part of an exercise already offered, so the
-			// nagging limits do not apply to it; comfort speech off mutes it.
-			it := e.intent(IntentBreathingGuide, ToneGentle, e.cfg.Condition.ComfortSpeech)
-			e.act(it, "breathing cue")
-			if e.breathsLeft == 0 {
-				e.nextComfort = now + e.jitter(e.cfg.Comfort.Repeat)
-			}
-		}
-		return
-	}
-	if now >= e.nextComfort {
-		e.nextComfort = now + e.jitter(e.cfg.Comfort.Repeat)
+	breath, again := e.comfort.due(e.now, e.cfg.Comfort.BreathingCycle, e.repeatComfort)
+	switch {
+	case breath:
+		// A paced cue is part of an exercise already offered, so the
+		// nagging limits do not apply to it; comfort speech off mutes it.
+		e.act(e.intent(IntentBreathingGuide, ToneGentle, e.cfg.Condition.ComfortSpeech), "breathing cue")
+	case again:
 		kind := IntentComfort
 		if e.rng.IntN(3) == 0 {
 			kind = IntentReassure
@@ -684,6 +592,9 @@ func (e *Engine) comfortSchedule() {
 		e.act(e.intent(kind, ToneGentle, e.mayComfortAloud()), "pain persists")
 	}
 }
+
+// repeatComfort is the gap before comforting again, jittered.
+func (e *Engine) repeatComfort() time.Duration { return e.jitter(e.cfg.Comfort.Repeat) }
 
 func (e *Engine) jitter(d time.Duration) time.Duration {
 	f := 1 + e.cfg.Comfort.Jitter*(2*e.rng.Float64()-1)
@@ -704,45 +615,42 @@ func (e *Engine) fire(t trigger, reason string) bool {
 		return false
 	}
 	e.entered = e.now
-	e.emit(Output{Transition: &Transition{At: e.now, From: from, To: to, Reason: reason, Source: e.src}})
+	e.emit(Transition{At: e.now, From: from, To: to, Reason: reason, Source: e.src})
 	e.enter(t, from, to)
 	if m := e.mirror(); m != e.lastMirror {
 		e.lastMirror = m
-		e.emit(Output{Mirror: &MirrorChange{At: e.now, Settings: m, Chosen: e.chosenMirror()}})
+		e.emit(MirrorChange{At: e.now, Settings: m, Chosen: e.chosenMirror()})
 	}
 	return true
 }
 
 func (e *Engine) enter(t trigger, from, to State) {
 	if to != StateComforting && to != StateAlerting {
-		e.comfortActive = false
+		e.comfort.stop()
 	}
 	switch to {
 	case StateAsleep:
-		e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
+		e.emit(e.intent(IntentStill, ToneNeutral, false))
 	case StateIdle:
 		switch t {
 		case trLeave:
-			e.dropProposals() // nothing meant for the person should follow them out
+			e.wizard.drop() // nothing meant for the person should follow them out
 			e.closeDialogue()
 			e.act(e.intent(IntentGoodbye, ToneGentle, e.mayTalk()), "the person left")
 			e.endEpisode()
-			e.resetPain() // the next visit starts from its own evidence
-			e.person = ""
+			e.pain.reset() // the next visit starts from its own evidence
+			e.presence.person = ""
 		case trOptIn:
-			e.stillIsDue = false
-			e.emit(Output{Sensors: &SensorsChange{At: e.now, On: true, Reason: "opted back in"}})
-			e.emit(Output{Intent: ptr(e.intent(IntentOptInAck, ToneNeutral, true))})
+			e.consent.settle()
+			e.emit(SensorsChange{At: e.now, On: true, Reason: "opted back in"})
+			e.emit(e.intent(IntentOptInAck, ToneNeutral, true))
 			e.speech.record(e.now)
 		}
 	case StateEngaging:
-		last, seen := e.greeted[e.person]
-		aloud := !e.quietGreeting && (!seen || e.now-last >= e.cfg.Presence.GreetCooldown) && e.mayTalk()
+		cooldown := e.cfg.Presence.GreetCooldown
+		aloud := e.presence.greetAloudDue(e.now, cooldown) && e.mayTalk()
 		if aloud {
-			maps.DeleteFunc(e.greeted, func(_ string, at time.Duration) bool {
-				return e.now-at >= e.cfg.Presence.GreetCooldown
-			})
-			e.greeted[e.person] = e.now
+			e.presence.greetedAloud(e.now, cooldown)
 		}
 		e.act(e.intent(IntentGreet, e.cfg.Speech.GreetTone, aloud), "greeting")
 	case StateAttending:
@@ -752,9 +660,9 @@ func (e *Engine) enter(t trigger, from, to State) {
 			e.act(e.intent(IntentGreet, e.cfg.Speech.GreetTone, false), "resumed")
 		}
 		if t == trPainEased {
-			if e.alertLevel != "" {
-				e.emit(Output{Alert: &Alert{At: e.now, Level: AlertResolved, Person: e.person, Score: e.pain.score,
-					Reason: fmt.Sprintf("pain eased to %.1f", e.pain.score)}})
+			if e.alert.level != "" {
+				e.emit(Alert{At: e.now, Level: AlertResolved, Person: e.presence.person, Score: e.pain.score(),
+					Reason: fmt.Sprintf("pain eased to %.1f", e.pain.score())})
 			}
 			if !e.cfg.Condition.PresenceOnly {
 				e.act(e.intent(IntentReassure, ToneGentle, e.mayComfortAloud()), "pain eased")
@@ -762,7 +670,7 @@ func (e *Engine) enter(t trigger, from, to State) {
 			e.endEpisode()
 		}
 	case StateConcerned:
-		if e.offerCall {
+		if e.alert.offerCall {
 			e.askToCall()
 			return
 		}
@@ -772,9 +680,9 @@ func (e *Engine) enter(t trigger, from, to State) {
 		if e.askRating("concern rose") {
 			return // the rating question is the check-in
 		}
-		aloud := (!e.checkedIn || e.now-e.lastCheckIn >= e.cfg.Speech.CheckInCooldown) && e.mayComfortAloud()
+		aloud := e.comfort.checkInDue(e.now, e.cfg.Speech.CheckInCooldown) && e.mayComfortAloud()
 		if aloud {
-			e.checkedIn, e.lastCheckIn = true, e.now
+			e.comfort.checkedInAt(e.now)
 		}
 		e.act(e.intent(IntentCheckIn, ToneGentle, aloud), "checking in")
 	case StateComforting:
@@ -782,9 +690,9 @@ func (e *Engine) enter(t trigger, from, to State) {
 	case StateAlerting:
 		// Easing counts from the alert on: an alert is never resolved in the
 		// instant it is raised.
-		e.eased.reset()
-		a := e.pendingAlert
-		e.pendingAlert = nil
+		e.pain.eased.reset()
+		a := e.alert.pending
+		e.alert.pending = nil
 		if a != nil {
 			e.raiseAlert(a.Level, a.Reason, true)
 		}
@@ -793,67 +701,48 @@ func (e *Engine) enter(t trigger, from, to State) {
 		}
 	case StatePaused:
 		e.closeDialogue()
-		e.dropProposals()
-		e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
+		e.wizard.drop()
+		e.emit(e.intent(IntentStill, ToneNeutral, false))
 	case StateOptedOut:
 		e.closeDialogue()
-		e.dropProposals()
-		e.help = false // the person asked to be left alone; that answers it
+		e.wizard.drop()
+		e.alert.help = false // the person asked to be left alone; that answers it
 		e.endEpisode()
-		e.resetPain()
-		e.present.reset()
-		e.absent.reset()
-		e.person = ""
-		e.emit(Output{Sensors: &SensorsChange{At: e.now, On: false, Reason: "opted out"}})
+		e.pain.reset()
+		e.presence.forget()
+		e.emit(SensorsChange{At: e.now, On: false, Reason: "opted out"})
 		// Still first: stop talking and moving at once. Then say so, once;
 		// the final still waits until the acknowledgement has been said,
 		// because voices cuts speech short on IntentStill.
-		e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
-		e.emit(Output{Intent: ptr(e.intent(IntentOptOutAck, ToneNeutral, true))})
+		e.emit(e.intent(IntentStill, ToneNeutral, false))
+		e.emit(e.intent(IntentOptOutAck, ToneNeutral, true))
 		e.speech.record(e.now)
-		e.stillDue, e.stillIsDue = e.now+e.cfg.OptOut.AckGrace, true
+		e.consent.owe(e.now + e.cfg.OptOut.AckGrace)
 	case StateFault:
 		e.closeDialogue()
-		e.dropProposals()
-		e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
+		e.wizard.drop()
+		e.emit(e.intent(IntentStill, ToneNeutral, false))
 	}
 }
 
 func (e *Engine) startComfort() {
-	if e.now < e.hushUntil {
+	if e.consent.hushed(e.now) {
 		return // asked to stop: no comfort starts while hushed (alerts go on)
 	}
-	e.comfortSince = e.now
-	e.emit(Output{Comforted: &Comforted{At: e.now, Person: e.person}})
+	e.comfort.started(e.now)
+	e.emit(Comforted{At: e.now, Person: e.presence.person})
 	if e.cfg.Condition.PresenceOnly {
 		return // social buffering: being there is the intervention
 	}
-	e.comfortActive = true
 	e.act(e.intent(IntentComfort, ToneGentle, e.mayComfortAloud()), "comforting")
-	e.breathsLeft = e.cfg.Comfort.BreathingCycles
-	e.nextBreath = e.now + e.cfg.Comfort.BreathingCycle
-	if e.breathsLeft == 0 {
-		e.nextComfort = e.now + e.jitter(e.cfg.Comfort.Repeat)
-	}
-}
-
-func (e *Engine) resetPain() {
-	e.pain.reset()
-	e.concern.reset()
-	e.comfort.reset()
-	e.severe.reset()
-	e.eased.reset()
+	c := e.cfg.Comfort
+	e.comfort.schedule(e.now, c.BreathingCycles, c.BreathingCycle, e.repeatComfort)
 }
 
 // endEpisode forgets what belonged to one bout of pain.
 func (e *Engine) endEpisode() {
-	e.comfortActive = false
-	e.breathsLeft = 0
-	e.alertLevel = ""
-	e.pendingAlert = nil
-	e.helpAlert = false
-	e.openAlert = nil
-	e.alertSent = [3]bool{} // the next episode's alerts are news
+	e.comfort.end()
+	e.alert.end()
 }
 
 func (e *Engine) optOut(reason string) bool { return e.fire(trOptOut, reason) }
@@ -867,7 +756,7 @@ func (e *Engine) inDistress() bool {
 	case StateConcerned, StateComforting, StateAlerting:
 		return true
 	}
-	return e.help || (e.pain.have && e.pain.score >= e.cfg.Pain.Concern)
+	return e.alert.help || (e.pain.known() && e.pain.score() >= e.cfg.Pain.Concern)
 }
 
 // hush answers an opt-out word heard while the person is in distress. "Stop!"
@@ -878,10 +767,10 @@ func (e *Engine) inDistress() bool {
 // but keeps sensing, and a carer is told. A touch or the console still opts
 // out at any time, and the same word said once calm opts out as always.
 func (e *Engine) hush(word string) {
-	e.hushUntil = e.now + e.cfg.OptOut.Hush
+	e.consent.hush(e.now + e.cfg.OptOut.Hush)
 	e.closeDialogue()
-	e.dropProposals()
-	e.emit(Output{Intent: ptr(e.intent(IntentStill, ToneNeutral, false))})
+	e.wizard.drop()
+	e.emit(e.intent(IntentStill, ToneNeutral, false))
 	e.escalate(AlertWarning, fmt.Sprintf("said %q while in distress: the robot is still and quiet for %v, and still watching",
 		word, e.cfg.OptOut.Hush))
 }
@@ -914,11 +803,8 @@ func (e *Engine) intent(kind IntentKind, tone Tone, speak bool) Intent {
 	// the source that announced them (a scenario, a session started for
 	// them). Never by an id such as "face-1": someone the robot does not
 	// know is spoken to without a name.
-	name, ok := e.cfg.Names[e.person]
-	if !ok {
-		name = e.announced[e.person]
-	}
-	it := Intent{At: e.now, Kind: kind, Tone: tone, Mirror: e.mirror(), Person: name, Observed: e.observed}
+	it := Intent{At: e.now, Kind: kind, Tone: tone, Mirror: e.mirror(), Person: e.presence.name(e.cfg.Names),
+		Observed: e.observed}
 	if speak {
 		it.Say = &Utterance{Lang: e.cfg.Speech.Lang}
 	}
@@ -929,42 +815,15 @@ func (e *Engine) intent(kind IntentKind, tone Tone, speak bool) Intent {
 // the robot does nothing of its own accord; a supervisor's commands and
 // alerts to carers go on.
 func (e *Engine) act(it Intent, reason string) {
-	if e.now < e.hushUntil {
+	if e.consent.hushed(e.now) {
 		return
 	}
 	if !e.cfg.Supervision.Wizard {
-		e.emit(Output{Intent: &it})
+		e.emit(it)
 		return
 	}
-	e.prune()
-	e.nextID++
-	p := Proposal{ID: e.nextID, At: e.now, Intent: it, Reason: reason}
-	e.pending = append(e.pending, p)
-	e.emit(Output{Proposal: &p})
+	e.emit(e.wizard.propose(it, reason, e.now, e.cfg.Supervision.ProposalTTL))
 }
-
-const maxPending = 32
-
-func (e *Engine) prune() {
-	i := 0
-	for i < len(e.pending) && (e.now-e.pending[i].At > e.cfg.Supervision.ProposalTTL || len(e.pending)-i >= maxPending) {
-		i++
-	}
-	e.pending = append(e.pending[:0], e.pending[i:]...)
-}
-
-func (e *Engine) takeProposal(id uint64) (Proposal, bool) {
-	e.prune()
-	for i, p := range e.pending {
-		if p.ID == id {
-			e.pending = append(e.pending[:i], e.pending[i+1:]...)
-			return p, true
-		}
-	}
-	return Proposal{}, false
-}
-
-func (e *Engine) dropProposals() { e.pending = e.pending[:0] }
 
 // chosenMirror is the condition with the supervisor's overrides: what the
 // researcher has asked for, whatever the state allows now.
@@ -1012,5 +871,3 @@ func toneFor(kind IntentKind, cfg Config) Tone {
 	}
 	return ToneGentle
 }
-
-func ptr[T any](v T) *T { return &v }

@@ -32,13 +32,13 @@ func Example() {
 		fmt.Println(err)
 	}
 	for o := range out {
-		switch {
-		case o.Transition != nil:
-			fmt.Printf("%v %s -> %s: %s\n", o.Transition.At, o.Transition.From, o.Transition.To, o.Transition.Reason)
-		case o.Intent != nil:
-			fmt.Printf("%v   %s (spoken %v)\n", o.Intent.At, o.Intent.Kind, o.Intent.Say != nil)
-		case o.Sensors != nil:
-			fmt.Printf("%v   sensors on: %v\n", o.Sensors.At, o.Sensors.On)
+		switch o := o.(type) {
+		case behavior.Transition:
+			fmt.Printf("%v %s -> %s: %s\n", o.At, o.From, o.To, o.Reason)
+		case behavior.Intent:
+			fmt.Printf("%v   %s (spoken %v)\n", o.At, o.Kind, o.Say != nil)
+		case behavior.SensorsChange:
+			fmt.Printf("%v   sensors on: %v\n", o.At, o.On)
 		}
 	}
 	// Output:

@@ -264,9 +264,9 @@ func timedFrom(edges []edge) map[State][]timedGuard {
 func (e *Engine) view() view {
 	return view{
 		cfg: &e.cfg, state: e.State(), now: e.now, entered: e.entered,
-		present: e.present, absent: e.absent,
-		fresh: e.pain.fresh(e.now, e.cfg.Pain.StaleAfter), score: e.pain.score,
-		concern: e.concern, comfort: e.comfort, severe: e.severe, eased: e.eased,
-		comfortSince: e.comfortSince, helpAlert: e.helpAlert,
+		present: e.presence.present, absent: e.presence.absent,
+		fresh: e.pain.fresh(e.now, e.cfg.Pain.StaleAfter), score: e.pain.score(),
+		concern: e.pain.concern, comfort: e.pain.comfort, severe: e.pain.severe, eased: e.pain.eased,
+		comfortSince: e.comfort.since, helpAlert: e.alert.helpAlert,
 	}
 }

@@ -84,8 +84,8 @@ func assessment(at, score float64) perception.PainAssessment {
 func visited(outs []Output) []State {
 	var s []State
 	for _, o := range outs {
-		if o.Transition != nil {
-			s = append(s, o.Transition.To)
+		if t, ok := o.(Transition); ok {
+			s = append(s, t.To)
 		}
 	}
 	return s
@@ -94,8 +94,8 @@ func visited(outs []Output) []State {
 func intents(outs []Output) []IntentKind {
 	var k []IntentKind
 	for _, o := range outs {
-		if o.Intent != nil {
-			k = append(k, o.Intent.Kind)
+		if it, ok := o.(Intent); ok {
+			k = append(k, it.Kind)
 		}
 	}
 	return k
@@ -104,8 +104,8 @@ func intents(outs []Output) []IntentKind {
 func spoken(outs []Output) []IntentKind {
 	var k []IntentKind
 	for _, o := range outs {
-		if o.Intent != nil && o.Intent.Say != nil {
-			k = append(k, o.Intent.Kind)
+		if it, ok := o.(Intent); ok && it.Say != nil {
+			k = append(k, it.Kind)
 		}
 	}
 	return k
@@ -114,8 +114,8 @@ func spoken(outs []Output) []IntentKind {
 func alerts(outs []Output) []AlertLevel {
 	var l []AlertLevel
 	for _, o := range outs {
-		if o.Alert != nil {
-			l = append(l, o.Alert.Level)
+		if a, ok := o.(Alert); ok {
+			l = append(l, a.Level)
 		}
 	}
 	return l
@@ -125,48 +125,55 @@ func alerts(outs []Output) []AlertLevel {
 func describe(outs []Output) string {
 	var b strings.Builder
 	for _, o := range outs {
-		switch {
-		case o.Session != nil:
-			fmt.Fprintf(&b, "session preset=%s condition=%s seed=%d\n", o.Session.Preset, o.Session.Condition.Name, o.Session.Seed)
-		case o.Transition != nil:
-			fmt.Fprintf(&b, "%8.1fs %s -> %s (%s)\n", o.Transition.At.Seconds(), o.Transition.From, o.Transition.To, o.Transition.Reason)
-		case o.Intent != nil:
+		switch o := o.(type) {
+		case Session:
+			fmt.Fprintf(&b, "session preset=%s condition=%s seed=%d\n", o.Preset, o.Condition.Name, o.Seed)
+		case Transition:
+			fmt.Fprintf(&b, "%8.1fs %s -> %s (%s)\n", o.At.Seconds(), o.From, o.To, o.Reason)
+		case Intent:
 			say := ""
-			if o.Intent.Say != nil {
+			if o.Say != nil {
 				say = " say"
-				if o.Intent.Say.Text != "" {
-					say += fmt.Sprintf(" %q", o.Intent.Say.Text)
+				if o.Say.Text != "" {
+					say += fmt.Sprintf(" %q", o.Say.Text)
 				}
 			}
-			fmt.Fprintf(&b, "%8.1fs   intent %s%s tone=%s concern=%.1f mirror=%v\n", o.Intent.At.Seconds(), o.Intent.Kind, say, o.Intent.Tone, o.Intent.Mirror.Concern, o.Intent.Mirror.Enabled)
-		case o.Alert != nil:
-			fmt.Fprintf(&b, "%8.1fs   alert %s (%s)\n", o.Alert.At.Seconds(), o.Alert.Level, o.Alert.Reason)
-		case o.Proposal != nil:
-			fmt.Fprintf(&b, "%8.1fs   proposal %d %s\n", o.Proposal.At.Seconds(), o.Proposal.ID, o.Proposal.Intent.Kind)
-		case o.Sensors != nil:
-			fmt.Fprintf(&b, "%8.1fs   sensors on=%v\n", o.Sensors.At.Seconds(), o.Sensors.On)
-		case o.Comforted != nil:
-			fmt.Fprintf(&b, "%8.1fs   comforted\n", o.Comforted.At.Seconds())
-		case o.Mirror != nil:
-			fmt.Fprintf(&b, "%8.1fs   mirror enabled=%v gain=%.2f delay=%v concern=%.1f\n", o.Mirror.At.Seconds(), o.Mirror.Settings.Enabled, o.Mirror.Settings.Gain, o.Mirror.Settings.Delay, o.Mirror.Settings.Concern)
-		case o.Annotation != nil:
-			fmt.Fprintf(&b, "%8.1fs   annotation %s\n", o.Annotation.At.Seconds(), o.Annotation.Raw)
-		case o.Acknowledged != nil:
-			fmt.Fprintf(&b, "%8.1fs   acknowledged by %s", o.Acknowledged.At.Seconds(), o.Acknowledged.By)
-			if a := o.Acknowledged.Alert; a != nil {
+			fmt.Fprintf(&b, "%8.1fs   intent %s%s tone=%s concern=%.1f mirror=%v\n", o.At.Seconds(), o.Kind, say, o.Tone, o.Mirror.Concern, o.Mirror.Enabled)
+		case Alert:
+			fmt.Fprintf(&b, "%8.1fs   alert %s (%s)\n", o.At.Seconds(), o.Level, o.Reason)
+		case Proposal:
+			fmt.Fprintf(&b, "%8.1fs   proposal %d %s\n", o.At.Seconds(), o.ID, o.Intent.Kind)
+		case SensorsChange:
+			fmt.Fprintf(&b, "%8.1fs   sensors on=%v\n", o.At.Seconds(), o.On)
+		case Comforted:
+			fmt.Fprintf(&b, "%8.1fs   comforted\n", o.At.Seconds())
+		case MirrorChange:
+			fmt.Fprintf(&b, "%8.1fs   mirror enabled=%v gain=%.2f delay=%v concern=%.1f\n", o.At.Seconds(), o.Settings.Enabled, o.Settings.Gain, o.Settings.Delay, o.Settings.Concern)
+		case Annotated:
+			fmt.Fprintf(&b, "%8.1fs   annotation %s\n", o.At.Seconds(), o.Raw)
+		case Acknowledged:
+			fmt.Fprintf(&b, "%8.1fs   acknowledged by %s", o.At.Seconds(), o.By)
+			if a := o.Alert; a != nil {
 				fmt.Fprintf(&b, " (%s: %s)", a.Level, a.Reason)
 			}
 			b.WriteByte('\n')
-		case o.Rejected != nil:
-			fmt.Fprintf(&b, "%8.1fs   rejected %s: %s\n", o.Rejected.At.Seconds(), o.Rejected.What, o.Rejected.Reason)
-		case o.Listen != nil:
-			fmt.Fprintf(&b, "%8.1fs   listen %s by %s for %v (attempt %d)\n", o.Listen.At.Seconds(), o.Listen.Question, o.Listen.By, o.Listen.Window, o.Listen.Attempt)
-		case o.Reported != nil:
-			r := o.Reported
-			fmt.Fprintf(&b, "%8.1fs   self-report %s %s attempt %d heard=%q rating=%d answer=%q\n", r.At.Seconds(), r.Question, r.Outcome, r.Attempt, r.Reply.Heard, r.Reply.Rating, r.Reply.Answer)
+		case Rejected:
+			fmt.Fprintf(&b, "%8.1fs   rejected %s: %s\n", o.At.Seconds(), o.What, o.Reason)
+		case Listen:
+			fmt.Fprintf(&b, "%8.1fs   listen %s by %s for %v (attempt %d)\n", o.At.Seconds(), o.Question, o.By, o.Window, o.Attempt)
+		case Reported:
+			fmt.Fprintf(&b, "%8.1fs   self-report %s %s attempt %d heard=%q rating=%d answer=%q\n", o.At.Seconds(), o.Question, o.Outcome, o.Attempt, o.Reply.Heard, o.Reply.Rating, o.Reply.Answer)
 		}
 	}
 	return b.String()
+}
+
+// of returns o as a *T (a copy) when it is a T, else nil.
+func of[T Output](o Output) *T {
+	if t, ok := o.(T); ok {
+		return &t
+	}
+	return nil
 }
 
 // painEpisode is the pain-episode scenario: a calm person, pain rising to

@@ -7,7 +7,6 @@ import "time"
 type IntentKind string
 
 const (
-	IntentNone           IntentKind = ""
 	IntentGreet          IntentKind = "greet"
 	IntentCheckIn        IntentKind = "check_in"
 	IntentOfferCall      IntentKind = "offer_call"     // "Shall I call someone?" after a lone call for help

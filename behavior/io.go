@@ -298,22 +298,30 @@ func knownIntent(k IntentKind) bool {
 	return false
 }
 
-// Output is one thing the engine decided. Exactly one field is set.
-type Output struct {
-	Session      *Session       // first output of every run
-	Transition   *Transition    // the state changed
-	Intent       *Intent        // something for body and voice to do
-	Alert        *Alert         // tell a carer
-	Proposal     *Proposal      // Wizard-of-Oz: an action awaiting approval
-	Sensors      *SensorsChange // turn camera and microphone off or on
-	Comforted    *Comforted     // the robot began to comfort: consolability starts watching
-	Mirror       *MirrorChange  // the supervisor changed mirroring
-	Annotation   *Command       // a supervisor's annotation, untouched
-	Acknowledged *Acknowledged  // a carer acknowledged the alert
-	Rejected     *Rejected      // an input the engine could not act on
-	Listen       *Listen        // listen for the answer to a question (dialogue.go)
-	Reported     *Reported      // a question put or an answer heard, for the record
-}
+// Output is one thing the engine decided: a Session, Transition, Intent,
+// Alert, Proposal, SensorsChange, Comforted, MirrorChange, Annotated,
+// Acknowledged, Rejected, Listen or Reported, each a value. The interface is
+// sealed (its method is unexported), so an output is exactly one of them by
+// construction; consumers switch on its type.
+type Output interface{ output() }
+
+func (Session) output()       {} // first output of every run
+func (Transition) output()    {} // the state changed
+func (Intent) output()        {} // something for body and voice to do
+func (Alert) output()         {} // tell a carer
+func (Proposal) output()      {} // Wizard-of-Oz: an action awaiting approval
+func (SensorsChange) output() {} // turn camera and microphone off or on
+func (Comforted) output()     {} // the robot began to comfort: consolability starts watching
+func (MirrorChange) output()  {} // the mirror settings changed (their own channel to mimicry)
+func (Annotated) output()     {} // a supervisor's annotation, untouched
+func (Acknowledged) output()  {} // a carer acknowledged the alert
+func (Rejected) output()      {} // an input the engine could not act on
+func (Listen) output()        {} // listen for the answer to a question (dialogue.go)
+func (Reported) output()      {} // a question put or an answer heard, for the record
+
+// Annotated is a supervisor's annotate command, passed on untouched for the
+// record.
+type Annotated struct{ Command }
 
 // Session reports what makes a run reproducible.
 type Session struct {

@@ -27,10 +27,10 @@ func TestSpeaksToPeopleByNameNeverByID(t *testing.T) {
 			h.feed(EventInput(perception.Event{At: sec(1), Kind: perception.EventArrived, Person: tc.person, Text: tc.announce}))
 			var said int
 			for _, o := range h.outs {
-				if o.Intent != nil && o.Intent.Say != nil {
+				if it := of[Intent](o); it != nil && it.Say != nil {
 					said++
-					if o.Intent.Person != tc.want {
-						t.Errorf("%s spoken to as %q, want %q", o.Intent.Kind, o.Intent.Person, tc.want)
+					if it.Person != tc.want {
+						t.Errorf("%s spoken to as %q, want %q", it.Kind, it.Person, tc.want)
 					}
 				}
 			}

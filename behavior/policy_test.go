@@ -44,9 +44,9 @@ func TestPainEpisode(t *testing.T) {
 			}
 			var comforted int
 			for _, o := range h.outs {
-				if o.Comforted != nil {
+				if c := of[Comforted](o); c != nil {
 					comforted++
-					if ev := o.Comforted.Event(); ev.Kind != perception.EventComforted || ev.Person != "ada" {
+					if ev := c.Event(); ev.Kind != perception.EventComforted || ev.Person != "ada" {
 						t.Errorf("comforted event %+v", ev)
 					}
 				}
@@ -282,8 +282,8 @@ func TestAlertCooldown(t *testing.T) {
 	}
 	var again []Alert
 	for _, o := range h.outs[before:] {
-		if o.Alert != nil {
-			again = append(again, *o.Alert)
+		if a, ok := o.(Alert); ok {
+			again = append(again, a)
 		}
 	}
 	if len(again) != 1 || again[0].Level != AlertUrgent {
@@ -324,8 +324,8 @@ func TestBreathingPace(t *testing.T) {
 	h.hold(6, 100, 5.5)
 	var cues []time.Duration
 	for _, o := range h.outs {
-		if o.Intent != nil && o.Intent.Kind == IntentBreathingGuide {
-			cues = append(cues, o.Intent.At)
+		if it := of[Intent](o); it != nil && it.Kind == IntentBreathingGuide {
+			cues = append(cues, it.At)
 		}
 	}
 	if len(cues) != 4 {
@@ -349,8 +349,8 @@ func TestComfortRepeatIsRateLimited(t *testing.T) {
 	h.hold(6, 600, 5)
 	var at []time.Duration
 	for _, o := range h.outs {
-		if o.Intent != nil && (o.Intent.Kind == IntentComfort || o.Intent.Kind == IntentReassure) {
-			at = append(at, o.Intent.At)
+		if it := of[Intent](o); it != nil && (it.Kind == IntentComfort || it.Kind == IntentReassure) {
+			at = append(at, it.At)
 		}
 	}
 	if len(at) < 10 {
@@ -374,7 +374,7 @@ func TestInvalidInputsAreRejectedNotPanics(t *testing.T) {
 	for name, in := range map[string]Input{"empty": nil, "nil assessment": (*Assessed)(nil),
 		"nil event": (*Observed)(nil), "nil command": (*Command)(nil), "nil fault": (*Fault)(nil), "nil tick": (*Tick)(nil)} {
 		got := h.feed(in)
-		if len(got) != 1 || got[0].Rejected == nil {
+		if len(got) != 1 || of[Rejected](got[0]) == nil {
 			t.Fatalf("%s input: %s", name, describe(got))
 		}
 	}
@@ -393,12 +393,12 @@ func TestInvalidInputsAreRejectedNotPanics(t *testing.T) {
 		t.Errorf("now %v after a late input", h.e.now)
 	}
 	got := h.command(10, Command{Cmd: "dance"})
-	if len(got) == 0 || got[0].Rejected == nil {
+	if len(got) == 0 || of[Rejected](got[0]) == nil {
 		t.Errorf("unknown command: %s", describe(got))
 	}
 }
 
-func (h *harness) pain() float64 { return h.e.pain.score }
+func (h *harness) pain() float64 { return h.e.pain.score() }
 
 // Dwell times count only unbroken evidence: after a gap in assessments, or
 // a new visit, pain must hold again for its dwell.
@@ -426,8 +426,8 @@ func TestDwellRestartsAfterGapsAndVisits(t *testing.T) {
 			if got := visited(tc.feed(h)); slices.Contains(got, StateConcerned) {
 				t.Fatalf("concerned without fresh evidence for the dwell:\n%s", describe(h.outs))
 			}
-			if !h.e.concern.on || h.e.concern.since < sec(9.5) {
-				t.Errorf("dwell since %v, want restarted", h.e.concern.since)
+			if !h.e.pain.concern.on || h.e.pain.concern.since < sec(9.5) {
+				t.Errorf("dwell since %v, want restarted", h.e.pain.concern.since)
 			}
 		})
 	}
@@ -478,12 +478,12 @@ func TestIntentObserved(t *testing.T) {
 		a := assessment(float64(i)/10, 0)
 		a.Observed = wall.Add(a.At)
 		for _, o := range h.feed(AssessmentInput(a)) {
-			if o.Intent == nil {
+			if of[Intent](o) == nil {
 				continue
 			}
 			greeted++
-			if !o.Intent.Observed.Equal(a.Observed) {
-				t.Errorf("greeting observed at %v, want %v", o.Intent.Observed, a.Observed)
+			if !of[Intent](o).Observed.Equal(a.Observed) {
+				t.Errorf("greeting observed at %v, want %v", of[Intent](o).Observed, a.Observed)
 			}
 		}
 	}
@@ -491,8 +491,8 @@ func TestIntentObserved(t *testing.T) {
 		t.Fatalf("%d greetings, want 1", greeted)
 	}
 	got := h.command(2, Command{Cmd: CmdIntent, Kind: IntentReassure})
-	if got[0].Intent == nil || !got[0].Intent.Observed.IsZero() {
-		t.Errorf("a command's intent carries Observed %v", got[0].Intent)
+	if of[Intent](got[0]) == nil || !of[Intent](got[0]).Observed.IsZero() {
+		t.Errorf("a command's intent carries Observed %v", of[Intent](got[0]))
 	}
 }
 
@@ -503,11 +503,11 @@ func TestNames(t *testing.T) {
 	got := h.event(0, perception.EventArrived, "")
 	got = append(got, h.event(1, perception.EventKeyword, "help")...)
 	for _, o := range got {
-		if o.Intent != nil && o.Intent.Person != "Ada" {
-			t.Errorf("%s for %q, want the name Ada", o.Intent.Kind, o.Intent.Person)
+		if it := of[Intent](o); it != nil && it.Person != "Ada" {
+			t.Errorf("%s for %q, want the name Ada", it.Kind, it.Person)
 		}
-		if o.Alert != nil && o.Alert.Person != "ada" {
-			t.Errorf("alert for %q, want the id ada", o.Alert.Person)
+		if a := of[Alert](o); a != nil && a.Person != "ada" {
+			t.Errorf("alert for %q, want the id ada", a.Person)
 		}
 	}
 	cfg.Names["ada"] = "changed"
@@ -529,10 +529,10 @@ func TestUnansweredAlertRepeats(t *testing.T) {
 	h.hold(6, 900, 5)
 	var at []time.Duration
 	for _, o := range h.outs {
-		if o.Alert != nil {
-			at = append(at, o.Alert.At)
-			if o.Alert.Level != AlertWarning {
-				t.Errorf("alert level %s", o.Alert.Level)
+		if a := of[Alert](o); a != nil {
+			at = append(at, a.At)
+			if a.Level != AlertWarning {
+				t.Errorf("alert level %s", a.Level)
 			}
 		}
 	}
@@ -683,7 +683,7 @@ func TestStopCriedInPainStillsButKeepsWatching(t *testing.T) {
 		t.Errorf("the robot did not go still when asked: %s", describe(got))
 	}
 	for _, o := range got {
-		if o.Sensors != nil && !o.Sensors.On {
+		if sc := of[SensorsChange](o); sc != nil && !sc.On {
 			t.Errorf("sensing switched off: %s", describe(got))
 		}
 	}

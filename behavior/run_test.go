@@ -37,7 +37,7 @@ func TestRunEndsWithItsInput(t *testing.T) {
 		for o := range out { // closed by Run
 			got = append(got, o)
 		}
-		if len(got) == 0 || got[0].Session == nil || got[0].Session.Seed != 1 || got[0].Session.Preset != PresetElderCare {
+		if len(got) == 0 || of[Session](got[0]) == nil || of[Session](got[0]).Seed != 1 || of[Session](got[0]).Preset != PresetElderCare {
 			t.Fatalf("first output is not the session: %s", describe(got))
 		}
 		if want := []State{StateEngaging}; !slices.Equal(visited(got), want) {

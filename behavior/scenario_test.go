@@ -55,7 +55,7 @@ func closedLoop(t *testing.T, name string, cfg behavior.Config, listens bool, le
 			select {
 			case o := <-out:
 				got = append(got, o)
-				if c := o.Comforted; c != nil {
+				if c := of[behavior.Comforted](o); c != nil {
 					f.Event(c.Event())
 					if listens {
 						p.Comforted(c.At)
@@ -88,8 +88,8 @@ func closedLoop(t *testing.T, name string, cfg behavior.Config, listens bool, le
 func statesOf(outs []behavior.Output) []behavior.State {
 	var s []behavior.State
 	for _, o := range outs {
-		if o.Transition != nil {
-			s = append(s, o.Transition.To)
+		if t, ok := o.(behavior.Transition); ok {
+			s = append(s, t.To)
 		}
 	}
 	return s
@@ -109,16 +109,24 @@ func inOrder(got, want []behavior.State) bool {
 func journal(outs []behavior.Output) string {
 	var b strings.Builder
 	for _, o := range outs {
-		switch {
-		case o.Transition != nil:
-			b.WriteString(o.Transition.At.String() + " " + string(o.Transition.From) + " -> " + string(o.Transition.To) + " (" + o.Transition.Reason + ")\n")
-		case o.Intent != nil:
-			b.WriteString(o.Intent.At.String() + "   " + string(o.Intent.Kind) + "\n")
-		case o.Alert != nil:
-			b.WriteString(o.Alert.At.String() + "   alert " + string(o.Alert.Level) + " (" + o.Alert.Reason + ")\n")
+		switch o := o.(type) {
+		case behavior.Transition:
+			b.WriteString(o.At.String() + " " + string(o.From) + " -> " + string(o.To) + " (" + o.Reason + ")\n")
+		case behavior.Intent:
+			b.WriteString(o.At.String() + "   " + string(o.Kind) + "\n")
+		case behavior.Alert:
+			b.WriteString(o.At.String() + "   alert " + string(o.Level) + " (" + o.Reason + ")\n")
 		}
 	}
 	return b.String()
+}
+
+// of returns o as a *T (a copy) when it is a T, else nil.
+func of[T behavior.Output](o behavior.Output) *T {
+	if t, ok := o.(T); ok {
+		return &t
+	}
+	return nil
 }
 
 // The built-in pain-episode scenario, through the real fusion: engaging,
@@ -146,11 +154,11 @@ func TestBuiltinPainEpisode(t *testing.T) {
 			var said []behavior.IntentKind
 			var alerts []behavior.AlertLevel
 			for _, o := range outs {
-				if o.Intent != nil && o.Intent.Say != nil {
-					said = append(said, o.Intent.Kind)
+				if it, ok := o.(behavior.Intent); ok && it.Say != nil {
+					said = append(said, it.Kind)
 				}
-				if o.Alert != nil {
-					alerts = append(alerts, o.Alert.Level)
+				if a, ok := o.(behavior.Alert); ok {
+					alerts = append(alerts, a.Level)
 				}
 			}
 			for _, k := range []behavior.IntentKind{behavior.IntentGreet, behavior.IntentComfort} {
@@ -173,8 +181,8 @@ func TestBuiltinOptOut(t *testing.T) {
 		t.Fatalf("visited %v, want to end opted out\n%s", got, journal(outs))
 	}
 	for _, o := range outs {
-		if o.Transition != nil && o.Transition.To == behavior.StateOptedOut && !strings.Contains(o.Transition.Reason, "stop") {
-			t.Errorf("opted out for %q", o.Transition.Reason)
+		if tr, ok := o.(behavior.Transition); ok && tr.To == behavior.StateOptedOut && !strings.Contains(tr.Reason, "stop") {
+			t.Errorf("opted out for %q", tr.Reason)
 		}
 	}
 }

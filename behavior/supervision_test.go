@@ -23,7 +23,7 @@ func TestPauseAndResume(t *testing.T) {
 		t.Fatalf("paused engine acted:\n%s", describe(h.outs[before:]))
 	}
 	got = h.command(60, Command{Cmd: CmdSay, Text: "I am here, Ada."})
-	if len(got) != 1 || got[0].Intent == nil || got[0].Intent.Kind != IntentSay || got[0].Intent.Say.Text != "I am here, Ada." {
+	if len(got) != 1 || of[Intent](got[0]) == nil || of[Intent](got[0]).Kind != IntentSay || of[Intent](got[0]).Say.Text != "I am here, Ada." {
 		t.Fatalf("say while paused: %s", describe(got))
 	}
 	// The person is there and the pain seen while paused counts at once.
@@ -34,7 +34,7 @@ func TestPauseAndResume(t *testing.T) {
 	if k := intents(got); len(k) == 0 || k[0] != IntentGreet || slices.Contains(spoken(got), IntentGreet) {
 		t.Errorf("resume should end stillness with a silent greeting first: %s", describe(got))
 	}
-	if got := h.command(71, Command{Cmd: CmdResume}); len(got) == 0 || got[0].Rejected == nil {
+	if got := h.command(71, Command{Cmd: CmdResume}); len(got) == 0 || of[Rejected](got[0]) == nil {
 		t.Errorf("resume when not paused: %s", describe(got))
 	}
 }
@@ -47,40 +47,40 @@ func TestSupervisorCommands(t *testing.T) {
 		check func(t *testing.T, got []Output)
 	}{
 		{"intent", Command{Cmd: CmdIntent, Kind: IntentBreathingGuide}, func(t *testing.T, got []Output) {
-			if len(got) != 1 || got[0].Intent == nil || got[0].Intent.Kind != IntentBreathingGuide ||
-				got[0].Intent.Say == nil || got[0].Intent.Tone != ToneGentle {
+			if len(got) != 1 || of[Intent](got[0]) == nil || of[Intent](got[0]).Kind != IntentBreathingGuide ||
+				of[Intent](got[0]).Say == nil || of[Intent](got[0]).Tone != ToneGentle {
 				t.Errorf("got %s", describe(got))
 			}
 		}},
 		{"intent still says nothing", Command{Cmd: CmdIntent, Kind: IntentStill}, func(t *testing.T, got []Output) {
-			if len(got) != 1 || got[0].Intent == nil || got[0].Intent.Say != nil {
+			if len(got) != 1 || of[Intent](got[0]) == nil || of[Intent](got[0]).Say != nil {
 				t.Errorf("got %s", describe(got))
 			}
 		}},
 		{"mimicry", Command{Cmd: CmdMimicry, Gain: &gain, DelayMS: &delay}, func(t *testing.T, got []Output) {
-			if len(got) != 1 || got[0].Mirror == nil {
+			if len(got) != 1 || of[MirrorChange](got[0]) == nil {
 				t.Fatalf("got %s", describe(got))
 			}
-			m := got[0].Mirror.Settings
+			m := of[MirrorChange](got[0]).Settings
 			if m.Gain != 0.25 || m.Delay != 400*time.Millisecond || !m.Enabled || m.Concern != 0.1 {
 				t.Errorf("settings %+v", m)
 			}
 		}},
 		{"mimicry off", Command{Cmd: CmdMimicry, Enabled: &off}, func(t *testing.T, got []Output) {
-			if len(got) != 1 || got[0].Mirror == nil || got[0].Mirror.Settings.Enabled {
+			if len(got) != 1 || of[MirrorChange](got[0]) == nil || of[MirrorChange](got[0]).Settings.Enabled {
 				t.Errorf("got %s", describe(got))
 			}
 		}},
 		{"annotate passes through", Command{Cmd: CmdAnnotate, Text: "grimace at 12s",
 			Raw: json.RawMessage(`{"cmd":"annotate","text":"grimace at 12s","rating":6}`)},
 			func(t *testing.T, got []Output) {
-				if len(got) != 1 || got[0].Annotation == nil || string(got[0].Annotation.Raw) !=
-					`{"cmd":"annotate","text":"grimace at 12s","rating":6}` || got[0].Annotation.At != sec(7) {
+				if len(got) != 1 || of[Annotated](got[0]) == nil || string(of[Annotated](got[0]).Raw) !=
+					`{"cmd":"annotate","text":"grimace at 12s","rating":6}` || of[Annotated](got[0]).At != sec(7) {
 					t.Errorf("got %s", describe(got))
 				}
 			}},
 		{"opt_in when not opted out is refused", Command{Cmd: CmdOptIn}, func(t *testing.T, got []Output) {
-			if len(got) != 1 || got[0].Rejected == nil {
+			if len(got) != 1 || of[Rejected](got[0]) == nil {
 				t.Errorf("got %s", describe(got))
 			}
 		}},
@@ -116,8 +116,8 @@ func TestConditions(t *testing.T) {
 			painEpisode(h, false)
 			var comfortMirror *MirrorSettings
 			for _, o := range h.outs {
-				if o.Mirror != nil && o.Mirror.At > 0 && h.stateAt(o.Mirror.At) == StateComforting {
-					comfortMirror = &o.Mirror.Settings
+				if mc := of[MirrorChange](o); mc != nil && mc.At > 0 && h.stateAt(mc.At) == StateComforting {
+					comfortMirror = &mc.Settings
 				}
 			}
 			if tc.cond.PresenceOnly {
@@ -136,8 +136,8 @@ func TestConditions(t *testing.T) {
 				t.Errorf("mirror while comforting %+v, want %+v\n%s", comfortMirror, tc.want, describe(h.outs))
 			}
 			for _, o := range h.outs {
-				if o.Intent != nil && o.Intent.Kind == IntentComfort && o.Intent.Mirror != tc.want {
-					t.Errorf("comfort intent mirror %+v, want %+v", o.Intent.Mirror, tc.want)
+				if it := of[Intent](o); it != nil && it.Kind == IntentComfort && it.Mirror != tc.want {
+					t.Errorf("comfort intent mirror %+v, want %+v", it.Mirror, tc.want)
 				}
 			}
 		})
@@ -149,8 +149,8 @@ func TestConditions(t *testing.T) {
 func (h *harness) stateAt(at time.Duration) State {
 	s := initialState
 	for _, o := range h.outs {
-		if o.Transition != nil && o.Transition.At <= at {
-			s = o.Transition.To
+		if tr := of[Transition](o); tr != nil && tr.At <= at {
+			s = tr.To
 		}
 	}
 	return s
@@ -182,37 +182,37 @@ func TestWizardOfOz(t *testing.T) {
 	got := h.event(0, perception.EventArrived, "")
 	var greet *Proposal
 	for _, o := range got {
-		if o.Intent != nil {
+		if it := of[Intent](o); it != nil {
 			t.Fatalf("wizard mode acted without approval: %s", describe(got))
 		}
-		if o.Proposal != nil {
-			greet = o.Proposal
+		if p := of[Proposal](o); p != nil {
+			greet = p
 		}
 	}
 	if greet == nil || greet.Intent.Kind != IntentGreet || greet.ID == 0 {
 		t.Fatalf("no greeting proposal: %s", describe(got))
 	}
 	got = h.command(2, Command{Cmd: CmdApprove, ID: greet.ID})
-	if len(got) != 1 || got[0].Intent == nil || got[0].Intent.Kind != IntentGreet || got[0].Intent.At != sec(2) {
+	if len(got) != 1 || of[Intent](got[0]) == nil || of[Intent](got[0]).Kind != IntentGreet || of[Intent](got[0]).At != sec(2) {
 		t.Fatalf("approve: %s", describe(got))
 	}
-	if got := h.command(3, Command{Cmd: CmdApprove, ID: greet.ID}); len(got) != 1 || got[0].Rejected == nil {
+	if got := h.command(3, Command{Cmd: CmdApprove, ID: greet.ID}); len(got) != 1 || of[Rejected](got[0]) == nil {
 		t.Fatalf("approving twice: %s", describe(got))
 	}
 
 	got = h.event(5, perception.EventKeyword, "ouch")
 	var checkIn *Proposal
 	for _, o := range got {
-		if o.Proposal != nil {
-			checkIn = o.Proposal
+		if p := of[Proposal](o); p != nil {
+			checkIn = p
 		}
 	}
 	if checkIn == nil || checkIn.Intent.Kind != IntentCheckIn {
 		t.Fatalf("no check-in proposal: %s", describe(got))
 	}
 	got = h.command(6, Command{Cmd: CmdReplace, ID: checkIn.ID, Intent: IntentSay, Text: "Shall I fetch Tom?"})
-	if len(got) != 1 || got[0].Intent == nil || got[0].Intent.Kind != IntentSay ||
-		got[0].Intent.Say.Text != "Shall I fetch Tom?" || got[0].Intent.Tone != ToneGentle {
+	if len(got) != 1 || of[Intent](got[0]) == nil || of[Intent](got[0]).Kind != IntentSay ||
+		of[Intent](got[0]).Say.Text != "Shall I fetch Tom?" || of[Intent](got[0]).Tone != ToneGentle {
 		t.Fatalf("replace: %s", describe(got))
 	}
 
@@ -220,14 +220,14 @@ func TestWizardOfOz(t *testing.T) {
 	got = h.callForHelp(10)
 	var notice *Proposal
 	for _, o := range got {
-		if o.Proposal != nil && o.Proposal.Intent.Kind == IntentAlertNotice {
-			notice = o.Proposal
+		if p := of[Proposal](o); p != nil && p.Intent.Kind == IntentAlertNotice {
+			notice = p
 		}
 	}
 	if notice == nil || len(alerts(got)) != 1 {
 		t.Fatalf("help: alert not sent at once or notice not proposed: %s", describe(got))
 	}
-	if got := h.command(60, Command{Cmd: CmdApprove, ID: notice.ID}); len(got) == 0 || got[0].Rejected == nil {
+	if got := h.command(60, Command{Cmd: CmdApprove, ID: notice.ID}); len(got) == 0 || of[Rejected](got[0]) == nil {
 		t.Fatalf("approving a lapsed proposal: %s", describe(got))
 	}
 
@@ -236,15 +236,15 @@ func TestWizardOfOz(t *testing.T) {
 	got = h.event(62, perception.EventArrived, "")
 	var greet2 *Proposal
 	for _, o := range got {
-		if o.Proposal != nil {
-			greet2 = o.Proposal
+		if p := of[Proposal](o); p != nil {
+			greet2 = p
 		}
 	}
 	if greet2 == nil {
 		t.Fatalf("no greeting proposed on return: %s", describe(got))
 	}
 	h.event(63, perception.EventLeft, "")
-	if got := h.command(64, Command{Cmd: CmdApprove, ID: greet2.ID}); len(got) == 0 || got[0].Rejected == nil {
+	if got := h.command(64, Command{Cmd: CmdApprove, ID: greet2.ID}); len(got) == 0 || of[Rejected](got[0]) == nil {
 		t.Fatalf("approving a greeting after the person left: %s", describe(got))
 	}
 
@@ -346,13 +346,13 @@ func TestPauseNeverSilencesAnAlert(t *testing.T) {
 				t.Fatalf("alerts %v, want %v\n%s", a, tc.want, describe(got))
 			}
 			for _, o := range got {
-				if o.Alert != nil && !strings.Contains(o.Alert.Reason, tc.reason) {
-					t.Errorf("alert reason %q does not say %q", o.Alert.Reason, tc.reason)
+				if a := of[Alert](o); a != nil && !strings.Contains(a.Reason, tc.reason) {
+					t.Errorf("alert reason %q does not say %q", a.Reason, tc.reason)
 				}
-				if o.Alert != nil && o.Alert.Person != "ada" {
-					t.Errorf("alert names %q, want ada", o.Alert.Person)
+				if a := of[Alert](o); a != nil && a.Person != "ada" {
+					t.Errorf("alert names %q, want ada", a.Person)
 				}
-				if o.Intent != nil && o.Intent.Kind == IntentAlertNotice {
+				if it := of[Intent](o); it != nil && it.Kind == IntentAlertNotice {
 					t.Error("a paused robot announced the alert aloud")
 				}
 			}
@@ -372,16 +372,16 @@ func TestTransitionsSayWhoCausedThem(t *testing.T) {
 	got = append(got, h.event(9, perception.EventKeyword, "stop")...)
 	var srcs []Source
 	for _, o := range got {
-		if o.Transition != nil {
-			srcs = append(srcs, o.Transition.Source)
+		if tr := of[Transition](o); tr != nil {
+			srcs = append(srcs, tr.Source)
 		}
 	}
 	if want := []Source{SourceMQTT, SourceConsole, SourceVoice}; !slices.Equal(srcs, want) {
 		t.Errorf("sources %v, want %v\n%s", srcs, want, describe(got))
 	}
 	for _, o := range h.outs[:arrival] {
-		if o.Transition != nil && o.Transition.Source != SourceSensing {
-			t.Errorf("arrival caused by %q, want sensing", o.Transition.Source)
+		if tr := of[Transition](o); tr != nil && tr.Source != SourceSensing {
+			t.Errorf("arrival caused by %q, want sensing", tr.Source)
 		}
 	}
 }
@@ -405,10 +405,10 @@ func TestAcknowledgeRecordsTheOpenAlert(t *testing.T) {
 			state := h.e.State()
 			at := h.e.now.Seconds() + 0.1
 			got := h.command(at, Command{Cmd: CmdAcknowledge, By: " Mary ", Source: SourceConsole})
-			if len(got) != 1 || got[0].Acknowledged == nil {
+			if len(got) != 1 || of[Acknowledged](got[0]) == nil {
 				t.Fatalf("got %s", describe(got))
 			}
-			ack := got[0].Acknowledged
+			ack := of[Acknowledged](got[0])
 			if ack.By != "Mary" || ack.Source != SourceConsole || ack.At != h.e.now {
 				t.Errorf("acknowledged %+v", ack)
 			}
@@ -437,10 +437,10 @@ func TestMirrorChangeCarriesTheChosenSettings(t *testing.T) {
 	h := newHarness(t, cfg)
 	gain := 0.4
 	got := h.command(1, Command{Cmd: CmdMimicry, Gain: &gain}) // idle: mirroring is off for now
-	if len(got) != 1 || got[0].Mirror == nil {
+	if len(got) != 1 || of[MirrorChange](got[0]) == nil {
 		t.Fatalf("got %s", describe(got))
 	}
-	m := got[0].Mirror
+	m := of[MirrorChange](got[0])
 	if m.Settings.Enabled {
 		t.Errorf("idle robot mirrors: %+v", m.Settings)
 	}

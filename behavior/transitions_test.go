@@ -102,8 +102,8 @@ func TestEveryTransition(t *testing.T) {
 				do(h, at)
 				var first *Transition
 				for _, o := range h.outs[before:] {
-					if o.Transition != nil {
-						first = o.Transition
+					if tr := of[Transition](o); tr != nil {
+						first = tr
 						break
 					}
 				}
@@ -172,7 +172,7 @@ func checkOptedOut(t *testing.T, got []Output) {
 	t.Helper()
 	var sensorsOff bool
 	for _, o := range got {
-		if o.Sensors != nil && !o.Sensors.On {
+		if sc := of[SensorsChange](o); sc != nil && !sc.On {
 			sensorsOff = true
 		}
 	}
@@ -207,7 +207,7 @@ func TestOptedOutIgnoresSensingAndNeedsExplicitOptIn(t *testing.T) {
 	}
 	var rejected int
 	for _, o := range h.outs[before:] {
-		if o.Rejected != nil {
+		if r := of[Rejected](o); r != nil {
 			rejected++
 		}
 	}
@@ -220,7 +220,7 @@ func TestOptedOutIgnoresSensingAndNeedsExplicitOptIn(t *testing.T) {
 	}
 	var on bool
 	for _, o := range got {
-		on = on || (o.Sensors != nil && o.Sensors.On)
+		on = on || (of[SensorsChange](o) != nil && of[SensorsChange](o).On)
 	}
 	if !on || !slices.Equal(spoken(got), []IntentKind{IntentOptInAck}) {
 		t.Errorf("opt-in outputs:\n%s", describe(got))
@@ -243,7 +243,7 @@ func TestOptInWithoutConfiguredTouchNeedsConsole(t *testing.T) {
 	if got := h.command(4, Command{Cmd: CmdOptIn}); h.e.State() != StateIdle {
 		t.Fatalf("console opt_in: state %s\n%s", h.e.State(), describe(got))
 	}
-	if got := h.command(5, Command{Cmd: CmdOptIn}); len(got) != 1 || got[0].Rejected == nil {
+	if got := h.command(5, Command{Cmd: CmdOptIn}); len(got) != 1 || of[Rejected](got[0]) == nil {
 		t.Errorf("second opt_in: %s", describe(got))
 	}
 }

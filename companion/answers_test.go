@@ -103,17 +103,17 @@ func askingEngine(by behavior.AnswerMode, window time.Duration) func(behavior.In
 				kind, intent = selfreport.YesNoQuestion, behavior.IntentAskPainNod
 			}
 			return []behavior.Output{
-				{Listen: &behavior.Listen{At: x.At, Question: behavior.QuestionRating, Kind: kind, By: by,
-					Window: window, Attempt: 1, Intent: intent}},
-				{Intent: &behavior.Intent{At: x.At, Kind: intent, Say: &behavior.Utterance{}}},
+				behavior.Listen{At: x.At, Question: behavior.QuestionRating, Kind: kind, By: by,
+					Window: window, Attempt: 1, Intent: intent},
+				behavior.Intent{At: x.At, Kind: intent, Say: &behavior.Utterance{}},
 			}
 		case *behavior.Answered:
 			out := behavior.OutcomeAnswered
 			if !x.Reply.Clear() {
 				out = behavior.OutcomeUnclear
 			}
-			return []behavior.Output{{Reported: &behavior.Reported{At: x.At, Question: x.Question, By: x.By,
-				Attempt: 1, Outcome: out, Person: "ada", Reply: x.Reply, Err: x.Err}}}
+			return []behavior.Output{behavior.Reported{At: x.At, Question: x.Question, By: x.By,
+				Attempt: 1, Outcome: out, Person: "ada", Reply: x.Reply, Err: x.Err}}
 		}
 		return nil
 	}

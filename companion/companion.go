@@ -437,79 +437,74 @@ func (c *Companion) tick(ctx context.Context) error {
 // route carries one engine decision to the stages and the record.
 func (c *Companion) route(ctx context.Context, o behavior.Output, mimic chan<- behavior.Intent,
 	mimicSettings chan<- behavior.MirrorChange, speak chan<- behavior.Intent) {
-	switch {
-	case o.Session != nil:
+	switch o := o.(type) {
+	case behavior.Session:
 		c.stats.mu.Lock()
-		s := *o.Session
-		c.stats.session = &s
+		c.stats.session = &o
 		c.stats.mu.Unlock()
-		c.noteState(o.Session.Initial)
-	case o.Transition != nil:
-		t := o.Transition
+		c.noteState(o.Initial)
+	case behavior.Transition:
 		c.stats.mu.Lock()
 		c.stats.transitions++
 		c.stats.mu.Unlock()
-		c.noteState(t.To)
-		c.records.Record(journal.TransitionOf(*t))
-	case o.Intent != nil:
+		c.noteState(o.To)
+		c.records.Record(journal.TransitionOf(o))
+	case behavior.Intent:
 		for _, ch := range []chan<- behavior.Intent{mimic, speak} {
 			select {
-			case ch <- *o.Intent:
+			case ch <- o:
 			case <-ctx.Done():
 				return
 			}
 		}
-	case o.Mirror != nil:
-		chosen := o.Mirror.Chosen
+	case behavior.MirrorChange:
+		chosen := o.Chosen
 		c.chosen.Store(&chosen)
 		// New mirror settings between intents go on their own channel.
 		select {
-		case mimicSettings <- *o.Mirror:
+		case mimicSettings <- o:
 		case <-ctx.Done():
 		}
-	case o.Alert != nil:
-		a := o.Alert
-		if a.Level != behavior.AlertResolved {
+	case behavior.Alert:
+		if o.Level != behavior.AlertResolved {
 			c.stats.mu.Lock()
 			c.stats.alerts++
 			c.stats.mu.Unlock()
 		}
-		fmt.Fprintf(c.log, "kindred: alert (%s) %s: %s\n", a.Level, a.Person, a.Reason)
-		c.records.Record(journal.AlertOf(*a))
-	case o.Proposal != nil:
-		p := o.Proposal
+		fmt.Fprintf(c.log, "kindred: alert (%s) %s: %s\n", o.Level, o.Person, o.Reason)
+		c.records.Record(journal.AlertOf(o))
+	case behavior.Proposal:
 		text := ""
-		if p.Intent.Say != nil {
-			text = p.Intent.Say.Text
+		if o.Intent.Say != nil {
+			text = o.Intent.Say.Text
 		}
-		c.records.Record(journal.Utterance{At: p.At, Person: p.Intent.Person, Intent: string(p.Intent.Kind),
-			Text: text, Tone: string(p.Intent.Tone), ID: fmt.Sprint(p.ID), Pending: true})
-	case o.Sensors != nil:
-		c.sensorsOn.Store(o.Sensors.On)
+		c.records.Record(journal.Utterance{At: o.At, Person: o.Intent.Person, Intent: string(o.Intent.Kind),
+			Text: text, Tone: string(o.Intent.Tone), ID: fmt.Sprint(o.ID), Pending: true})
+	case behavior.SensorsChange:
+		c.sensorsOn.Store(o.On)
 		for _, f := range c.onSensors {
-			f(o.Sensors.On)
+			f(o.On)
 		}
-	case o.Comforted != nil:
-		c.send(c.fusionEvents, o.Comforted.Event())
+	case behavior.Comforted:
+		c.send(c.fusionEvents, o.Event())
 		for _, f := range c.onComfort {
-			f(o.Comforted.At)
+			f(o.At)
 		}
-	case o.Annotation != nil:
-		if a, err := annotationOf(o.Annotation); err == nil {
+	case behavior.Annotated:
+		if a, err := annotationOf(o.Command); err == nil {
 			c.records.Record(a)
 		} else {
 			fmt.Fprintf(c.log, "kindred: annotation not recorded: %v\n", err)
 		}
-	case o.Acknowledged != nil:
-		k := o.Acknowledged
-		fmt.Fprintf(c.log, "kindred: alert acknowledged by %s (via %s)\n", k.By, k.Source)
-		c.records.Record(journal.AcknowledgementOf(*k))
-	case o.Rejected != nil:
-		fmt.Fprintf(c.log, "kindred: %s not acted on: %s\n", o.Rejected.What, o.Rejected.Reason)
-	case o.Listen != nil:
-		c.answers.listen(ctx, *o.Listen)
-	case o.Reported != nil:
-		c.noteReported(ctx, *o.Reported)
+	case behavior.Acknowledged:
+		fmt.Fprintf(c.log, "kindred: alert acknowledged by %s (via %s)\n", o.By, o.Source)
+		c.records.Record(journal.AcknowledgementOf(o))
+	case behavior.Rejected:
+		fmt.Fprintf(c.log, "kindred: %s not acted on: %s\n", o.What, o.Reason)
+	case behavior.Listen:
+		c.answers.listen(ctx, o)
+	case behavior.Reported:
+		c.noteReported(ctx, o)
 	}
 }
 
@@ -606,8 +601,8 @@ func mergeCommands(ctx context.Context, clock *sessiontime.Clock, out chan<- rob
 
 // annotationOf turns the console's annotate command into a journal record:
 // the annotation the door decoded, at the engine's time when it has none.
-func annotationOf(cmd *behavior.Command) (journal.Annotation, error) {
-	a, ok := journal.AnnotationOf(*cmd)
+func annotationOf(cmd behavior.Command) (journal.Annotation, error) {
+	a, ok := journal.AnnotationOf(cmd)
 	if !ok {
 		return journal.Annotation{}, errors.New("annotate: no annotation")
 	}

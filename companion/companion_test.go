@@ -254,9 +254,9 @@ func TestRunRoutesAndShutsDown(t *testing.T) {
 			}
 			at := ev.At
 			return []behavior.Output{
-				{Transition: &behavior.Transition{At: at, From: "idle", To: "engaged", Reason: "arrived"}},
-				{Intent: &behavior.Intent{At: at, Kind: behavior.IntentComfort, Person: "ada", Say: &behavior.Utterance{Text: "hello"}}},
-				{Alert: &behavior.Alert{At: at, Person: "ada", Level: behavior.AlertWarning, Reason: "test"}},
+				behavior.Transition{At: at, From: "idle", To: "engaged", Reason: "arrived"},
+				behavior.Intent{At: at, Kind: behavior.IntentComfort, Person: "ada", Say: &behavior.Utterance{Text: "hello"}},
+				behavior.Alert{At: at, Person: "ada", Level: behavior.AlertWarning, Reason: "test"},
 			}
 		})
 		ctx, cancel := context.WithCancel(t.Context())
@@ -341,7 +341,7 @@ func TestClosedSensorsDropObservations(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := newRig(t, 1, func(in behavior.Input) []behavior.Output {
 			if ev, ok := in.(*behavior.Observed); ok && ev.Kind == perception.EventArrived {
-				return []behavior.Output{{Sensors: &behavior.SensorsChange{On: false}}}
+				return []behavior.Output{behavior.SensorsChange{On: false}}
 			}
 			return nil
 		})

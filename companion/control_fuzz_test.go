@@ -33,7 +33,7 @@ func FuzzControlChain(f *testing.F) {
 			t.Fatalf("the console/MQTT door accepts %q, the engine refuses it: %v", data, err)
 		}
 		if cmd.Cmd == behavior.CmdAnnotate {
-			if _, err := annotationOf(&cmd); err != nil {
+			if _, err := annotationOf(cmd); err != nil {
 				t.Fatalf("annotation accepted at the door is lost: %v", err)
 			}
 		}

@@ -179,12 +179,11 @@ func (m *Mirror) Face(obs perception.FaceObs) {
 // SetIntent applies what behaviour asks: the mirror settings it carries
 // (out-of-range values are clamped), the gesture for its kind, and
 // IntentStill, which stops all motion and drops buffered faces until
-// another intent comes. An intent of kind IntentNone changes the settings
-// only.
+// another intent comes. Settings alone, between intents, change through
+// SetMirror (behavior's MirrorChange, on Run's settings channel).
 func (m *Mirror) SetIntent(in behavior.Intent) {
 	m.SetMirror(in.Mirror)
-	switch {
-	case in.Kind == behavior.IntentStill:
+	if in.Kind == behavior.IntentStill {
 		if !m.still {
 			m.still, m.restSent = true, false
 			m.forgetFaces()
@@ -192,8 +191,6 @@ func (m *Mirror) SetIntent(in behavior.Intent) {
 			m.answering = false
 		}
 		m.intent = in
-		return
-	case in.Kind == behavior.IntentNone:
 		return
 	}
 	if m.still {

@@ -7,9 +7,8 @@ import (
 	"image"
 	"io"
 	"path/filepath"
-	"syscall"
-	"time"
 
+	"github.com/kindred-hri/kindred/internal/cputime"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/face"
 )
@@ -59,9 +58,9 @@ func benchMesh(ctx context.Context, d Deps, n int) (*MeshFace, error) {
 	if err != nil {
 		return nil, err
 	}
-	cpu0 := CPUTime()
+	cpu0 := cputime.Process()
 	t := timeFrames(frames, func(f perception.Frame) (bool, error) { return len(pipe.Process(f)) > 0, nil })
-	cpu := CPUTime() - cpu0
+	cpu := cputime.Process() - cpu0
 	if t.err != nil {
 		return nil, t.err
 	}
@@ -125,16 +124,6 @@ func padGray(src *image.Gray) *image.Gray {
 		copy(g.Pix[y*FrameW:y*FrameW+w], src.Pix[o:o+w])
 	}
 	return g
-}
-
-// CPUTime is the CPU time this process has used (user + system, all
-// threads).
-func CPUTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // benchAnalyzeReal times the code path of `kindred analyze --video` on the

@@ -179,7 +179,7 @@ func benchBehavior(ctx context.Context, n int) (*Latency, error) {
 				if !ok {
 					return errors.New("engine stopped")
 				}
-				if o.Intent != nil && o.Intent.Kind == kind {
+				if it, ok := o.(behavior.Intent); ok && it.Kind == kind {
 					return nil
 				}
 			case <-ctx.Done():

@@ -9,9 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/kindred-hri/kindred/internal/cputime"
 )
 
 // OpenCVData is where opencv-doc installs its sample media.
@@ -74,13 +75,6 @@ func Webcam(src *image.Gray, offset image.Point) *image.Gray {
 	return g
 }
 
-// CPUTime is the CPU time this process has used (user + system, all
-// threads). Benchmarks report CPU per operation next to wall time: on a
-// shared machine the wall clock measures the neighbours too.
-func CPUTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+// CPUTime is the CPU time this process has used (cputime.Process), for the
+// face tests' benchmarks.
+func CPUTime() time.Duration { return cputime.Process() }

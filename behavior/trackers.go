@@ -1,0 +1,351 @@
+package behavior
+
+import (
+	"maps"
+	"strings"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception"
+)
+
+// The engine's state, split by what it is about. Each tracker owns its
+// fields: the engine changes them only through the tracker's methods and
+// reads them to decide. Decisions (what to say, which trigger to fire) stay
+// with the engine; the trackers remember.
+
+// presenceTracker is who is there: the person, whether the assessments see
+// someone, and whom the robot has greeted and by what name.
+type presenceTracker struct {
+	person   string
+	present  dwell // assessments say someone is there
+	absent   dwell // assessments say nobody is there
+	faceLost bool  // absence cannot be seen while the camera is lost
+
+	greeted   map[string]time.Duration // person id → when last greeted aloud
+	quiet     bool                     // arriving because of a call: greet without words
+	announced map[string]string        // person id → the name their arrival gave
+}
+
+// assessed takes what an assessment says about presence.
+func (p *presenceTracker) assessed(a *perception.PainAssessment) {
+	if a.Person != "" {
+		p.person = a.Person
+	}
+	if a.Present {
+		p.present.update(true, a.At)
+		p.absent.update(false, a.At)
+	} else if !p.faceLost {
+		p.present.update(false, a.At)
+		p.absent.update(true, a.At)
+	}
+}
+
+// arrived records an arrival event: the person (and the name it gave, if
+// any) is there, counted as present since at.
+func (p *presenceTracker) arrived(person, name string, at time.Duration) {
+	if person != "" {
+		p.person = person
+		if name := strings.TrimSpace(name); name != "" {
+			if p.announced == nil {
+				p.announced = map[string]string{}
+			}
+			p.announced[person] = name
+		}
+	}
+	p.present.update(true, at)
+	p.absent.reset()
+}
+
+// left records a departure event: nobody there, counted as absent since at.
+func (p *presenceTracker) left(at time.Duration) {
+	p.present.reset()
+	p.absent.update(true, at)
+}
+
+// face records the camera losing (or regaining) the face: while it is
+// lost, nobody can be seen to be absent.
+func (p *presenceTracker) face(lost bool) {
+	p.faceLost = lost
+	if lost {
+		p.absent.reset()
+	}
+}
+
+// forget drops the person and what was seen of them (an opt-out).
+func (p *presenceTracker) forget() {
+	p.present.reset()
+	p.absent.reset()
+	p.person = ""
+}
+
+// greetAloudDue says whether the person may be greeted aloud: not when
+// arriving because of a call, nor twice within cooldown.
+func (p *presenceTracker) greetAloudDue(now, cooldown time.Duration) bool {
+	if p.quiet {
+		return false
+	}
+	last, seen := p.greeted[p.person]
+	return !seen || now-last >= cooldown
+}
+
+// greetedAloud records a greeting said aloud, forgetting those older than
+// cooldown.
+func (p *presenceTracker) greetedAloud(now, cooldown time.Duration) {
+	maps.DeleteFunc(p.greeted, func(_ string, at time.Duration) bool { return now-at >= cooldown })
+	p.greeted[p.person] = now
+}
+
+// name is how the person is spoken to: the name the configuration gives,
+// else the one their arrival announced, else none.
+func (p *presenceTracker) name(names map[string]string) string {
+	if name, ok := names[p.person]; ok {
+		return name
+	}
+	return p.announced[p.person]
+}
+
+// painTracker is the pain evidence: the smoothed score, since when it has
+// stood at each of the policy's thresholds, and when distress was last seen.
+// The thresholds are applied here, once per assessment, because a dwell
+// needs the history of the score; the guards (guard.go) read the dwells
+// against the same PainPolicy fields their descriptions name.
+type painTracker struct {
+	smoothed                        painTrack
+	concern, comfort, severe, eased dwell
+
+	distressAt   time.Duration // last assessment showing distress
+	distressSeen bool
+}
+
+// add takes a trustworthy assessment (present, finite, confident enough).
+func (p *painTracker) add(a *perception.PainAssessment, c PainPolicy) {
+	if p.smoothed.have && a.At-p.smoothed.last > c.StaleAfter {
+		p.reset() // after a gap, dwell times start again from fresh evidence
+	}
+	p.smoothed.add(a.Score, a.At)
+	s := p.smoothed.score
+	// PAINAD: 1 on vocalisation is an occasional moan or groan, 1 on the
+	// face a frown; either, or a score of concern, corroborates a call for help.
+	if s >= c.Concern || a.Items.Vocalisation >= 1 || a.Items.Face >= 1 {
+		p.distressAt, p.distressSeen = a.At, true
+	}
+	p.concern.update(s >= c.Concern, a.At)
+	p.comfort.update(s >= c.Comfort, a.At)
+	p.severe.update(s >= c.Severe, a.At)
+	p.eased.update(s < c.Clear, a.At)
+}
+
+// score is the smoothed pain score (0 before any evidence).
+func (p *painTracker) score() float64 { return p.smoothed.score }
+
+// known says whether any evidence has been taken since the last reset.
+func (p *painTracker) known() bool { return p.smoothed.have }
+
+// fresh says whether the score is recent enough to act on.
+func (p *painTracker) fresh(now, staleAfter time.Duration) bool {
+	return p.smoothed.fresh(now, staleAfter)
+}
+
+// reset forgets the score and the dwells; the next visit, or the evidence
+// after a gap, starts afresh. When distress was last seen is kept.
+func (p *painTracker) reset() {
+	p.smoothed.reset()
+	p.concern.reset()
+	p.comfort.reset()
+	p.severe.reset()
+	p.eased.reset()
+}
+
+// comfortTracker is what the robot does about pain: the check-in's
+// cadence, and the comforting schedule (breathing cues, then comfort again
+// now and then).
+type comfortTracker struct {
+	checkedIn   bool
+	lastCheckIn time.Duration
+
+	since       time.Duration // when comforting last started
+	active      bool          // the schedule runs
+	breathsLeft int
+	nextBreath  time.Duration
+	nextComfort time.Duration
+}
+
+// checkInDue says whether a check-in may be said aloud: the first, or one
+// cooldown after the last.
+func (c *comfortTracker) checkInDue(now, cooldown time.Duration) bool {
+	return !c.checkedIn || now-c.lastCheckIn >= cooldown
+}
+
+func (c *comfortTracker) checkedInAt(now time.Duration) { c.checkedIn, c.lastCheckIn = true, now }
+
+// started marks the start of comforting.
+func (c *comfortTracker) started(now time.Duration) { c.since = now }
+
+// schedule starts the comforting schedule: breaths breathing cues a cycle
+// apart, then (or at once, with none) comfort again after repeat().
+func (c *comfortTracker) schedule(now time.Duration, breaths int, cycle time.Duration, repeat func() time.Duration) {
+	c.active = true
+	c.breathsLeft = breaths
+	c.nextBreath = now + cycle
+	if c.breathsLeft == 0 {
+		c.nextComfort = now + repeat()
+	}
+}
+
+// due says what the schedule calls for now: a breathing cue, comfort
+// again, or nothing; it counts the cue or sets the next comfort as it says
+// so. repeat is asked for the gap only when the next comfort is scheduled.
+func (c *comfortTracker) due(now, cycle time.Duration, repeat func() time.Duration) (breath, again bool) {
+	if !c.active {
+		return false, false
+	}
+	if c.breathsLeft > 0 {
+		if now < c.nextBreath {
+			return false, false
+		}
+		c.breathsLeft--
+		c.nextBreath = now + cycle
+		if c.breathsLeft == 0 {
+			c.nextComfort = now + repeat()
+		}
+		return true, false
+	}
+	if now < c.nextComfort {
+		return false, false
+	}
+	c.nextComfort = now + repeat()
+	return false, true
+}
+
+// stop halts the schedule on entering a state that does not comfort.
+func (c *comfortTracker) stop() { c.active = false }
+
+// end forgets the episode's schedule, breaths left included.
+func (c *comfortTracker) end() { c.active, c.breathsLeft = false, 0 }
+
+// alertTracker is what the carer has been told in this episode, and a call
+// for help waiting for its second cue.
+type alertTracker struct {
+	level   AlertLevel       // highest level raised in this episode
+	last    [3]time.Duration // by level rank: when last raised, in any episode
+	sent    [3]bool          // by level rank: raised in this episode
+	ever    [3]bool          // by level rank: raised at some time in the run
+	pending *Alert           // the alert escalate is about to raise
+	open    *Alert           // the latest alert raised in this episode, for acknowledgements
+
+	// A call for help heard once, waiting for a second cue.
+	help      bool
+	helpAt    time.Duration
+	helpWord  string
+	offerCall bool // entering concerned because of a lone call for help
+	helpAlert bool // the episode's alert answers a call for help, not a pain score
+}
+
+// mayRaise says whether an alert of level may go out now: not when the
+// same level went out in this episode within cooldown. The cooldown keeps
+// one episode from paging again and again; it never holds back a new one.
+func (a *alertTracker) mayRaise(level AlertLevel, now, cooldown time.Duration) bool {
+	r := level.rank()
+	return !a.sent[r] || now-a.last[r] >= cooldown
+}
+
+// recurred says how long ago the same level went out in an earlier
+// episode, when that was within cooldown: the carer is told it came back.
+func (a *alertTracker) recurred(level AlertLevel, now, cooldown time.Duration) (time.Duration, bool) {
+	r := level.rank()
+	since := now - a.last[r]
+	return since, !a.sent[r] && a.ever[r] && since < cooldown
+}
+
+// raised records an alert that went out.
+func (a *alertTracker) raised(al Alert) {
+	r := al.Level.rank()
+	a.sent[r], a.ever[r], a.last[r] = true, true, al.At
+	a.level = al.Level
+	a.open = &al
+}
+
+// heardHelp records a lone call for help.
+func (a *alertTracker) heardHelp(word string, at time.Duration) {
+	a.help, a.helpAt, a.helpWord = true, at, word
+}
+
+// answeredHelp settles the call for help: the episode's alert answers it.
+func (a *alertTracker) answeredHelp() { a.help, a.helpAlert = false, true }
+
+// end forgets the episode.
+func (a *alertTracker) end() {
+	a.level = ""
+	a.pending = nil
+	a.helpAlert = false
+	a.open = nil
+	a.sent = [3]bool{} // the next episode's alerts are news
+}
+
+// wizardTracker holds the Wizard-of-Oz proposals awaiting a supervisor.
+type wizardTracker struct {
+	nextID  uint64
+	pending []Proposal
+}
+
+const maxPending = 32
+
+// propose holds an intent for approval and returns the proposal.
+func (w *wizardTracker) propose(it Intent, reason string, now, ttl time.Duration) Proposal {
+	w.prune(now, ttl)
+	w.nextID++
+	p := Proposal{ID: w.nextID, At: now, Intent: it, Reason: reason}
+	w.pending = append(w.pending, p)
+	return p
+}
+
+// prune drops proposals older than ttl, and the oldest beyond maxPending.
+func (w *wizardTracker) prune(now, ttl time.Duration) {
+	i := 0
+	for i < len(w.pending) && (now-w.pending[i].At > ttl || len(w.pending)-i >= maxPending) {
+		i++
+	}
+	w.pending = append(w.pending[:0], w.pending[i:]...)
+}
+
+// take removes and returns the open proposal id.
+func (w *wizardTracker) take(id uint64, now, ttl time.Duration) (Proposal, bool) {
+	w.prune(now, ttl)
+	for i, p := range w.pending {
+		if p.ID == id {
+			w.pending = append(w.pending[:i], w.pending[i+1:]...)
+			return p, true
+		}
+	}
+	return Proposal{}, false
+}
+
+// drop forgets every open proposal.
+func (w *wizardTracker) drop() { w.pending = w.pending[:0] }
+
+// consentTracker is what the person asked of the robot: quiet for a while
+// (an opt-out word said in distress), and the final still owed after an
+// opt-out's acknowledgement.
+type consentTracker struct {
+	hushUntil  time.Duration
+	stillDue   time.Duration
+	stillIsDue bool
+}
+
+// hushed says whether the robot was asked for quiet and it has not passed.
+func (c *consentTracker) hushed(now time.Duration) bool { return now < c.hushUntil }
+
+func (c *consentTracker) hush(until time.Duration) { c.hushUntil = until }
+
+// owe schedules the final still at due; settle cancels it.
+func (c *consentTracker) owe(due time.Duration) { c.stillDue, c.stillIsDue = due, true }
+func (c *consentTracker) settle()               { c.stillIsDue = false }
+
+// stillOwed says whether the final still is due now, and if so settles it.
+func (c *consentTracker) stillOwed(now time.Duration) bool {
+	if !c.stillIsDue || now < c.stillDue {
+		return false
+	}
+	c.stillIsDue = false
+	return true
+}
