@@ -29,12 +29,13 @@ import (
 //
 // Its three stages run side by side, each on its own goroutine: the voice
 // measures with keyword spotting beside them (voice.AnalyzeSamples),
-// YAMNet's sound events, and the self-report recogniser. Each loads its
-// model while the file decodes (the recogniser's language model alone takes
-// about a second) and starts on the samples as soon as both are ready, so
-// on two cores the file takes about as long as the slowest stage rather
-// than the sum of them all. Each stage's result is the same as when they
-// ran one after another.
+// YAMNet's sound events, and the self-report recogniser. The first two load
+// their models while the file decodes and start on the samples as soon as
+// both are ready, so on two cores the file takes about as long as the
+// slowest stage rather than the sum of them all. The recogniser waits for
+// the samples and runs only on a recording short enough to be an answer
+// (answerSized). Each stage's result is the same as when they ran one after
+// another.
 func analyzeAudio(ctx context.Context, path string, limit time.Duration) (*audioSummary, []perception.VoiceObs, error) {
 	start := time.Now()
 	ctx, cancel := context.WithCancel(ctx)
@@ -90,6 +91,11 @@ func analyzeAudio(ctx context.Context, path string, limit time.Duration) (*audio
 		return nil
 	})
 	g.Go(func() error {
+		// Only a recording that could be an answer is decoded as one, and
+		// the recogniser's model is loaded only then.
+		if !decoded() || !answerSized(samples) {
+			return nil
+		}
 		// The spoken rating and yes/no stay null without the English model.
 		rec, err := sphinx.New(sphinx.DefaultOpts())
 		switch {
@@ -99,9 +105,6 @@ func analyzeAudio(ctx context.Context, path string, limit time.Duration) (*audio
 			return fmt.Errorf("audio: %s: %w", path, err)
 		}
 		defer rec.Close()
-		if !decoded() {
-			return nil
-		}
 		if rep, err = rec.RecogniseRecording(selfreport.Any, samples); err != nil {
 			return fmt.Errorf("audio: %s: %w", path, err)
 		}
@@ -145,6 +148,29 @@ func analyzeAudio(ctx context.Context, path string, limit time.Duration) (*audio
 	addSelfReport(sum, rep)
 	sum.ElapsedS = round3(time.Since(start).Seconds())
 	return sum, res.Obs, nil
+}
+
+// answerWindow is the longest speech a recording may hold and still be
+// heard as an answer: the robot listens this long after asking "How much
+// does it hurt?" (behavior.self_report.window, 8 s by default, README), and
+// an answer with its hesitations and corrections ("about… a five, no, six")
+// fits in it. A longer recording is talk, not an answer to a question, and
+// the answer search is not run on it: on an 11 s speech it costs about 2 s
+// of CPU (BenchmarkAnalyzeRecording), several times all the rest of
+// analyze.
+const answerWindow = 8 * time.Second
+
+// answerSized reports whether the sound in samples (16 kHz mono), from the
+// first loud 10 ms to the last, lasts at most answerWindow; silence before
+// and after does not count.
+func answerSized(samples []float32) bool {
+	// Pauses do not split the sound here (gap answerWindow), and no stretch
+	// is left out for being long.
+	s := selfreport.Stretches(samples, voice.Rate, answerWindow, 0, time.Duration(math.MaxInt64))
+	if len(s) == 0 {
+		return false
+	}
+	return time.Duration(s[len(s)-1].End-s[0].Start)*time.Second/voice.Rate <= answerWindow
 }
 
 // VoiceCSVHeader is the contract's per-hop voice CSV header.

@@ -45,7 +45,7 @@ func TestBenchQuickJSON(t *testing.T) {
 		"analyze.media_s": r.Analyze.MediaS, "analyze.elapsed_s": r.Analyze.ElapsedS, "analyze.x_realtime": r.Analyze.XRealtime,
 		"voice.audio_s": r.Voice.AudioS, "voice.process_x_realtime": r.Voice.ProcessXRealtime,
 		"voice.ns_per_hop": r.Voice.NsPerHop, "voice.analysis_x_realtime": r.Voice.AnalysisXRealtime,
-		"voice_cli.audio_s": r.VoiceCLI.AudioS, "voice_cli.kindred_s": r.VoiceCLI.KindredS,
+		"voice_cli.audio_s": r.VoiceCLI.AudioS, "voice_cli.kindred_s": r.VoiceCLI.KindredS, "voice_cli.kindred_cpu_s": r.VoiceCLI.KindredCPUS,
 		"fusion.ns_per_assessment": r.Fusion.NsPerAssessment,
 		"behavior.p50_us":          r.Behavior.P50US, "behavior.p95_us": r.Behavior.P95US, "behavior.max_us": r.Behavior.MaxUS,
 		"mimicry.ns_per_update": r.Mimicry.NsPerUpdate, "mimicry.p50_us": r.Mimicry.P50US, "mimicry.p95_us": r.Mimicry.P95US,

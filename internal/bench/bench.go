@@ -56,7 +56,7 @@ type Sizes struct {
 	FaceFrames int
 	RealClips  int // how many of RealClips analyze's path is timed on
 	VoiceFiles int // 0: every file found
-	VoiceRuns  int // each process timed this many times, the fastest kept
+	VoiceRuns  int // each process timed this many times, the median kept
 	Assess     int
 	Events     int
 	Updates    int
@@ -71,7 +71,7 @@ func SizesFor(quick bool) Sizes {
 		return Sizes{FaceFrames: 48, RealClips: 1, VoiceFiles: 2, VoiceRuns: 1, Assess: 600, Events: 300, Updates: 3000,
 			Ticks: 5000, Session: 2 * time.Minute, Speed: 100}
 	}
-	return Sizes{FaceFrames: 300, RealClips: len(RealClips), VoiceRuns: 3, Assess: 6000, Events: 3000, Updates: 30000,
+	return Sizes{FaceFrames: 300, RealClips: len(RealClips), VoiceRuns: 5, Assess: 6000, Events: 3000, Updates: 30000,
 		Ticks: 50000, Session: 10 * time.Minute, Speed: 60}
 }
 

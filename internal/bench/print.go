@@ -47,9 +47,11 @@ missing ("available": false and a "missing" reason), never estimated.
            files (file, audio_s, kindred_s, praat_s, ours_vs_reference,
            kindred_measures and praat_measures: f0_mean_hz, jitter_local_pct,
            shimmer_local_pct, hnr_db), audio_s, kindred_s, praat_s,
-           ours_vs_reference (Praat's total time / Kindred's): the whole
-           kindred analyze --audio FILE --summary process against the whole
-           praat --run voice report process, start to exit, fastest of runs
+           ours_vs_reference (Praat's total time / Kindred's), kindred_cpu_s
+           and praat_cpu_s (each process's user and system CPU time, all
+           threads; per file and in total): the whole kindred analyze --audio
+           FILE --summary process against the whole praat --run voice report
+           process, start to exit, the two alternating, median of runs
   fusion:   assessments, ns_per_assessment, allocs_per_assessment
   behavior: events, p50_us, p95_us, max_us (input sent to Engine.Run until
            its answer comes out)
@@ -98,23 +100,23 @@ func Print(w io.Writer, r *Report) {
 	fmt.Fprintf(w, "voice             %d LibriVox files, %.1f s: per hop %.0fx real time (%.0f ns, %.1f allocs); whole-file analysis %.0fx (in process, no reference)\n",
 		v.Files, v.AudioS, v.ProcessXRealtime, v.NsPerHop, v.AllocsPerHop, v.AnalysisXRealtime)
 	if vc := r.VoiceCLI; vc != nil {
-		fmt.Fprintf(w, "voice, whole CLI: %s vs %s, start to exit, fastest of %d\n", vc.Kindred, vc.Praat, vc.Runs)
+		fmt.Fprintf(w, "voice, whole CLI: %s vs %s, start to exit, alternating, median of %d (wall, and CPU time)\n", vc.Kindred, vc.Praat, vc.Runs)
 		if !vc.PraatAvailable {
 			fmt.Fprintf(w, "  praat missing (%s)\n", vc.PraatMissing)
 		}
 		for _, fl := range vc.Files {
 			k := fl.KindredMeasures
-			fmt.Fprintf(w, "  %-48s %5.1f s audio: kindred %.2f s (F0 %.1f Hz, jitter %.2f%%, shimmer %.2f%%, HNR %.1f dB)",
-				filepath.Base(fl.File), fl.AudioS, fl.KindredS, k.F0MeanHz, k.JitterLocalPct, k.ShimmerLocalPct, k.HNRdB)
+			fmt.Fprintf(w, "  %-48s %5.1f s audio: kindred %.2f s, CPU %.2f s (F0 %.1f Hz, jitter %.2f%%, shimmer %.2f%%, HNR %.1f dB)",
+				filepath.Base(fl.File), fl.AudioS, fl.KindredS, fl.KindredCPUS, k.F0MeanHz, k.JitterLocalPct, k.ShimmerLocalPct, k.HNRdB)
 			if p := fl.PraatMeasures; p != nil {
-				fmt.Fprintf(w, "; praat %.2f s (F0 %.1f Hz, jitter %.2f%%, shimmer %.2f%%, HNR %.1f dB); ours/theirs %.2fx",
-					fl.PraatS, p.F0MeanHz, p.JitterLocalPct, p.ShimmerLocalPct, p.HNRdB, fl.OursVsReference)
+				fmt.Fprintf(w, "; praat %.2f s, CPU %.2f s (F0 %.1f Hz, jitter %.2f%%, shimmer %.2f%%, HNR %.1f dB); ours/theirs %.2fx",
+					fl.PraatS, fl.PraatCPUS, p.F0MeanHz, p.JitterLocalPct, p.ShimmerLocalPct, p.HNRdB, fl.OursVsReference)
 			}
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "  total %.1f s audio: kindred %.2f s", vc.AudioS, vc.KindredS)
+		fmt.Fprintf(w, "  total %.1f s audio: kindred %.2f s (CPU %.2f s)", vc.AudioS, vc.KindredS, vc.KindredCPUS)
 		if vc.PraatAvailable {
-			fmt.Fprintf(w, ", praat %.2f s; ours/theirs %.2fx", vc.PraatS, vc.OursVsReference)
+			fmt.Fprintf(w, ", praat %.2f s (CPU %.2f s); ours/theirs %.2fx", vc.PraatS, vc.PraatCPUS, vc.OursVsReference)
 		}
 		fmt.Fprintln(w)
 	}

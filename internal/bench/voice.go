@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -32,20 +33,26 @@ type Voice struct {
 
 // VoiceCLI is the whole `kindred analyze --audio FILE --summary` process
 // against the whole `praat --run` voice report process on the same files,
-// each timed from process start to exit.
+// each timed from process start to exit. The two alternate, run by run, so
+// both see the same load, and each figure is the median of the runs: on a
+// shared machine the fastest run says more about the neighbours than about
+// the tool. CPU time (user and system, all threads) is reported beside the
+// wall time, as it moves far less with the load.
 type VoiceCLI struct {
 	Kindred  string `json:"kindred"`
 	Praat    string `json:"praat"`
 	Compares string `json:"compares"`
-	// Runs is how often each process ran per file; the fastest counts.
+	// Runs is how often each process ran per file; the median counts.
 	Runs           int         `json:"runs"`
 	PraatAvailable bool        `json:"praat_available"`
 	PraatMissing   string      `json:"praat_missing,omitempty"`
 	Files          []VoiceFile `json:"files"`
 	// The totals over Files.
-	AudioS   float64 `json:"audio_s"`
-	KindredS float64 `json:"kindred_s"`
-	PraatS   float64 `json:"praat_s,omitempty"`
+	AudioS      float64 `json:"audio_s"`
+	KindredS    float64 `json:"kindred_s"`
+	KindredCPUS float64 `json:"kindred_cpu_s"`
+	PraatS      float64 `json:"praat_s,omitempty"`
+	PraatCPUS   float64 `json:"praat_cpu_s,omitempty"`
 	// OursVsReference is Praat's total time over Kindred's (> 1: Kindred is
 	// faster); 0 when Praat is missing.
 	OursVsReference float64 `json:"ours_vs_reference,omitempty"`
@@ -56,7 +63,9 @@ type VoiceFile struct {
 	File            string         `json:"file"`
 	AudioS          float64        `json:"audio_s"`
 	KindredS        float64        `json:"kindred_s"`
+	KindredCPUS     float64        `json:"kindred_cpu_s"`
 	PraatS          float64        `json:"praat_s,omitempty"`
+	PraatCPUS       float64        `json:"praat_cpu_s,omitempty"`
 	OursVsReference float64        `json:"ours_vs_reference,omitempty"`
 	KindredMeasures VoiceMeasures  `json:"kindred_measures"`
 	PraatMeasures   *VoiceMeasures `json:"praat_measures,omitempty"`
@@ -188,7 +197,8 @@ report$ = Voice report: 0, 0, 75, 600, 1.3, 1.6, 0.03, 0.45
 writeInfoLine: report$
 `
 
-// benchVoiceCLI times both whole commands on each file, fastest of runs.
+// benchVoiceCLI times both whole commands on each file, alternating,
+// median of runs.
 func benchVoiceCLI(ctx context.Context, d Deps, tmp string, n, runs int) (*VoiceCLI, error) {
 	files, err := voiceFiles(d.Devset, n)
 	if err != nil {
@@ -210,56 +220,80 @@ func benchVoiceCLI(ctx context.Context, d Deps, tmp string, n, runs int) (*Voice
 	res.PraatAvailable = res.PraatMissing == ""
 	for _, f := range files {
 		row := VoiceFile{File: f}
-		best, out, err := fastest(ctx, runs, d.Kindred[0], append(slices.Clone(d.Kindred[1:]), "analyze", "--audio", f, "--summary")...)
-		if err != nil {
-			return nil, fmt.Errorf("kindred analyze --audio %s: %w", f, err)
+		var ours, theirs []timedRun
+		for range runs {
+			r, err := timeProcess(ctx, d.Kindred[0], append(slices.Clone(d.Kindred[1:]), "analyze", "--audio", f, "--summary")...)
+			if err != nil {
+				return nil, fmt.Errorf("kindred analyze --audio %s: %w", f, err)
+			}
+			ours = append(ours, r)
+			if res.PraatAvailable {
+				r, err := timeProcess(ctx, "praat", "--run", script, f)
+				if err != nil {
+					return nil, fmt.Errorf("praat voice report on %s: %w", f, err)
+				}
+				theirs = append(theirs, r)
+			}
 		}
-		row.KindredS = round3(best.Seconds())
+		var out []byte
+		row.KindredS, row.KindredCPUS, out = medianRun(ours)
 		if row.AudioS, row.KindredMeasures, err = parseKindredSummary(out); err != nil {
 			return nil, fmt.Errorf("kindred analyze --audio %s: %w", f, err)
 		}
 		if res.PraatAvailable {
-			best, out, err := fastest(ctx, runs, "praat", "--run", script, f)
-			if err != nil {
-				return nil, fmt.Errorf("praat voice report on %s: %w", f, err)
-			}
-			row.PraatS = round3(best.Seconds())
+			row.PraatS, row.PraatCPUS, out = medianRun(theirs)
 			m := parseVoiceReport(out)
 			row.PraatMeasures = &m
 			row.OursVsReference = round3(row.PraatS / row.KindredS)
 			res.PraatS += row.PraatS
+			res.PraatCPUS += row.PraatCPUS
 		}
 		res.AudioS += row.AudioS
 		res.KindredS += row.KindredS
+		res.KindredCPUS += row.KindredCPUS
 		res.Files = append(res.Files, row)
 	}
 	res.AudioS, res.KindredS, res.PraatS = round3(res.AudioS), round3(res.KindredS), round3(res.PraatS)
+	res.KindredCPUS, res.PraatCPUS = round3(res.KindredCPUS), round3(res.PraatCPUS)
 	if res.PraatAvailable && res.KindredS > 0 {
 		res.OursVsReference = round3(res.PraatS / res.KindredS)
 	}
 	return res, nil
 }
 
-// fastest runs name args runs times and keeps the shortest wall time,
-// from process start to exit, and that run's standard output.
-func fastest(ctx context.Context, runs int, name string, args ...string) (time.Duration, []byte, error) {
-	var best time.Duration
-	var bestOut []byte
-	for range runs {
-		cmd := exec.CommandContext(ctx, name, args...)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		t := time.Now()
-		out, err := cmd.Output()
-		d := time.Since(t)
-		if err != nil {
-			return 0, nil, fmt.Errorf("%v: %s", err, lastLine(stderr.Bytes()))
-		}
-		if best == 0 || d < best {
-			best, bestOut = d, out
-		}
+// timedRun is one process's wall and CPU time and its standard output.
+type timedRun struct {
+	wall, cpu time.Duration
+	out       []byte
+}
+
+// timeProcess runs name args once, timing it from start to exit.
+func timeProcess(ctx context.Context, name string, args ...string) (timedRun, error) {
+	cmd := exec.CommandContext(ctx, name, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	t := time.Now()
+	out, err := cmd.Output()
+	wall := time.Since(t)
+	if err != nil {
+		return timedRun{}, fmt.Errorf("%v: %s", err, lastLine(stderr.Bytes()))
 	}
-	return best, bestOut, nil
+	return timedRun{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), out: out}, nil
+}
+
+// medianRun gives the median wall time and median CPU time of runs (the
+// lower middle one of an even count), in seconds, and the output of the
+// run with the median wall time.
+func medianRun(runs []timedRun) (wallS, cpuS float64, out []byte) {
+	byWall := slices.Clone(runs)
+	slices.SortStableFunc(byWall, func(a, b timedRun) int { return cmp.Compare(a.wall, b.wall) })
+	mid := byWall[(len(byWall)-1)/2]
+	cpus := make([]time.Duration, len(runs))
+	for i, r := range runs {
+		cpus[i] = r.cpu
+	}
+	slices.Sort(cpus)
+	return round3(mid.wall.Seconds()), round3(cpus[(len(cpus)-1)/2].Seconds()), mid.out
 }
 
 func parseKindredSummary(out []byte) (float64, VoiceMeasures, error) {

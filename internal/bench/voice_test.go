@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A voice report as Praat 6 prints it (trimmed to the lines around the
@@ -98,6 +99,30 @@ func TestVoiceFiles(t *testing.T) {
 	for _, f := range rel {
 		if !filepath.IsAbs(f) {
 			t.Errorf("%s is relative", f)
+		}
+	}
+}
+
+// TestMedianRun: the median run's wall time and output, and the median
+// CPU time on its own, not the fastest run's.
+func TestMedianRun(t *testing.T) {
+	run := func(wall, cpu time.Duration, out string) timedRun {
+		return timedRun{wall: wall, cpu: cpu, out: []byte(out)}
+	}
+	tests := []struct {
+		name      string
+		runs      []timedRun
+		wall, cpu float64
+		out       string
+	}{
+		{"one", []timedRun{run(time.Second, 500*time.Millisecond, "a")}, 1, 0.5, "a"},
+		{"three", []timedRun{run(3*time.Second, 100*time.Millisecond, "a"), run(time.Second, 300*time.Millisecond, "b"), run(2*time.Second, 200*time.Millisecond, "c")}, 2, 0.2, "c"},
+		{"four: the lower middle", []timedRun{run(4*time.Second, 4*time.Millisecond, "a"), run(time.Second, time.Millisecond, "b"), run(3*time.Second, 3*time.Millisecond, "c"), run(2*time.Second, 2*time.Millisecond, "d")}, 2, 0.002, "d"},
+	}
+	for _, tc := range tests {
+		wall, cpu, out := medianRun(tc.runs)
+		if wall != tc.wall || cpu != tc.cpu || string(out) != tc.out {
+			t.Errorf("%s: %g s, CPU %g s, %q; want %g, %g, %q", tc.name, wall, cpu, out, tc.wall, tc.cpu, tc.out)
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package cmudict
 
 import (
+	"bytes"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -18,5 +20,22 @@ func TestEntries(t *testing.T) {
 	}
 	if _, err := Entries(strings.NewReader(dict), []string{"ouch"}); err == nil || !strings.Contains(err.Error(), `"ouch"`) {
 		t.Errorf("missing word: %v", err)
+	}
+}
+
+// BenchmarkEntries reads pocketsphinx's English dictionary for the keyword
+// spotter's words, as every decoder's start-up does.
+func BenchmarkEntries(b *testing.B) {
+	const dict = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict"
+	data, err := os.ReadFile(dict)
+	if err != nil {
+		b.Skip("pocketsphinx-en-us not installed")
+	}
+	words := []string{"stop", "go", "away", "ouch", "it", "hurts", "help"}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Entries(bytes.NewReader(data), words); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

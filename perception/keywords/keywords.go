@@ -81,6 +81,16 @@ func DefaultOpts() Opts {
 
 // Validate reports the first bad field.
 func (o Opts) Validate() error {
+	if err := o.validateFields(); err != nil {
+		return err
+	}
+	_, err := o.phraseDictionary()
+	return err
+}
+
+// validateFields is Validate short of reading the dictionary, which New
+// reads once for both.
+func (o Opts) validateFields() error {
 	if len(o.Phrases) == 0 {
 		return errors.New("keywords: no phrases")
 	}
@@ -104,8 +114,7 @@ func (o Opts) Validate() error {
 			return fmt.Errorf("keywords: %w: %v", ErrNoModel, err)
 		}
 	}
-	_, err := o.phraseDictionary()
-	return err
+	return nil
 }
 
 // phraseDictionary returns the dictionary's entries for the words of the
@@ -156,7 +165,7 @@ var _ voice.KeywordSpotter = (*Spotter)(nil)
 
 // New loads the model (about 75 ms) and starts listening.
 func New(o Opts) (*Spotter, error) {
-	if err := o.Validate(); err != nil {
+	if err := o.validateFields(); err != nil {
 		return nil, err
 	}
 	words, err := o.phraseDictionary()

@@ -97,3 +97,21 @@ func BenchmarkAnalyzeFile(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(x))/Rate*float64(b.N)/b.Elapsed().Seconds(), "x_realtime")
 }
+
+// BenchmarkClipFeatures measures a whole recording's features, which the
+// clip classifier computes once a file and the running classifier once a
+// sound-event window, on a 10 s LibriVox file's hops.
+func BenchmarkClipFeatures(b *testing.B) {
+	a, err := wav.DecodeFile("/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0870.wav")
+	if err != nil {
+		b.Skip("LibriVox test data not installed")
+	}
+	res, err := AnalyzeSamples(context.Background(), a.Mono16k(), DefaultOpts())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		ClipFeatures(res.Hops)
+	}
+}

@@ -99,6 +99,22 @@ func newVocalTrackerLen(n int) *vocalTracker {
 func (v *vocalTracker) ring() int64 { return int64(len(v.hist)) }
 
 func (v *vocalTracker) push(h *HopFeatures) perception.Vocalisation {
+	i := v.record(h)
+	switch {
+	case v.segFrom < 0 || i-v.lastAct > segmentGap:
+		v.segFrom = -1
+		v.current = perception.Vocalisation{Class: perception.VocalSilence}
+	case h.Active && i%classifyEvery == 0 && v.lastAct-v.segFrom+1 >= minSegment:
+		from := max(v.segFrom, v.lastAct-v.ring()+1)
+		v.feat = v.features(from, v.lastAct)
+		v.current = Classify(&v.feat)
+	}
+	return v.current
+}
+
+// record adds a hop to the history and follows the segment it belongs to;
+// it returns the hop's index.
+func (v *vocalTracker) record(h *HopFeatures) int64 {
 	i := v.n
 	v.hist[i%v.ring()] = hopLite{active: h.Active, voiced: h.Voiced && h.Active, f0: h.F0,
 		loud: h.SNRDB >= vadOnDB && h.IntensityDB >= vadMinDB, intensity: h.IntensityDB,
@@ -110,16 +126,7 @@ func (v *vocalTracker) push(h *HopFeatures) perception.Vocalisation {
 		}
 		v.lastAct = i
 	}
-	switch {
-	case v.segFrom < 0 || i-v.lastAct > segmentGap:
-		v.segFrom = -1
-		v.current = perception.Vocalisation{Class: perception.VocalSilence}
-	case h.Active && i%classifyEvery == 0 && v.lastAct-v.segFrom+1 >= minSegment:
-		from := max(v.segFrom, v.lastAct-v.ring()+1)
-		v.feat = v.features(from, v.lastAct)
-		v.current = Classify(&v.feat)
-	}
-	return v.current
+	return i
 }
 
 // features summarises hops from..to (inclusive, within the history).
@@ -417,10 +424,13 @@ func Classify(f *SegmentFeatures) perception.Vocalisation {
 // last active hop, however long it is (the live tracker sees at most the
 // last 3 s). A recording without activity gives zero features.
 func ClipFeatures(hops []HopFeatures) SegmentFeatures {
+	// The hops are only recorded: classifying the growing segment every
+	// few hops, as the live tracker does, would cost time that grows with
+	// the square of the recording's length and is thrown away here.
 	v := newVocalTrackerLen(max(len(hops), 1))
 	first := int64(-1)
 	for i := range hops {
-		v.push(&hops[i])
+		v.record(&hops[i])
 		if hops[i].Active && first < 0 {
 			first = int64(i)
 		}
