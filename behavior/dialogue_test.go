@@ -124,7 +124,9 @@ func TestAsksOnceMoreThenLetsBe(t *testing.T) {
 			[]Outcome{OutcomeAsked, OutcomeNone, OutcomeAsked, OutcomeNone, OutcomeLetBe}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newHarness(t, DefaultConfig())
+			cfg := DefaultConfig()
+			cfg.Comfort.Breathing = BreathingAlways // the rating question alone
+			h := newHarness(t, cfg)
 			h.arrive(6)
 			concernRises(h, 6)
 			for at := 13.0; at < 120; at += 0.1 {

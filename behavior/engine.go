@@ -636,7 +636,7 @@ func (e *Engine) raiseAlert(level AlertLevel, reason string, notice bool) bool {
 	}
 	e.alertSent[r], e.lastAlert[r] = true, e.now
 	e.alertLevel = level
-	a := Alert{At: e.now, Level: level, Reason: reason, Person: e.person, Score: e.pain.score}
+	a := Alert{At: e.now, Level: level, Reason: e.alertReason(reason), Person: e.person, Score: e.pain.score}
 	e.openAlert = &a
 	e.emit(Output{Alert: &a})
 	if notice {
@@ -652,6 +652,7 @@ func (e *Engine) comfortSchedule() {
 	if !e.comfortActive {
 		return
 	}
+	e.offerBreathing()
 	now := e.now
 	if e.breathsLeft > 0 {
 		if now >= e.nextBreath {
@@ -667,13 +668,13 @@ func (e *Engine) comfortSchedule() {
 		}
 		return
 	}
-	if now >= e.nextComfort {
+	if now >= e.nextComfort && !e.dlg.open { // an answer's window is not talked over
 		e.nextComfort = now + e.jitter(e.cfg.Comfort.Repeat)
 		kind := IntentComfort
 		if e.rng.IntN(3) == 0 {
 			kind = IntentReassure
 		}
-		e.act(e.intent(kind, ToneGentle, e.mayComfortAloud()), "pain persists")
+		e.act(e.intent(kind, ToneGentle, !e.comfortsQuietly() && e.mayComfortAloud()), "pain persists")
 	}
 }
 
@@ -822,11 +823,7 @@ func (e *Engine) startComfort() {
 	}
 	e.comfortActive = true
 	e.act(e.intent(IntentComfort, ToneGentle, e.mayComfortAloud()), "comforting")
-	e.breathsLeft = e.cfg.Comfort.BreathingCycles
-	e.nextBreath = e.now + e.cfg.Comfort.BreathingCycle
-	if e.breathsLeft == 0 {
-		e.nextComfort = e.now + e.jitter(e.cfg.Comfort.Repeat)
-	}
+	e.planBreathing() // started, or offered first (breathing.go)
 }
 
 func (e *Engine) resetPain() {
@@ -845,6 +842,7 @@ func (e *Engine) endEpisode() {
 	e.pendingAlert = nil
 	e.helpAlert = false
 	e.openAlert = nil
+	e.forgetSaid()
 }
 
 func (e *Engine) optOut(reason string) bool { return e.fire(trOptOut, reason) }
