@@ -12,10 +12,7 @@ import (
 
 // answer hands the engine what the wiring understood of an answer.
 func (h *harness) answer(at float64, q Question, text string) []Output {
-	k := selfreport.RatingQuestion
-	if q == QuestionCall {
-		k = selfreport.YesNoQuestion
-	}
+	k := questionKind(q, ByVoice)
 	return h.feed(AnswerInput(Answered{At: sec(at), Question: q, By: ByVoice, Reply: selfreport.Parse(k, text)}))
 }
 
