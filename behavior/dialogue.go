@@ -119,6 +119,15 @@ func (r Reported) Rating() (selfreport.Rating, bool) {
 	return selfreport.NoRating, false
 }
 
+// Places returns where it hurts, if this is the answer to "Where does it
+// hurt?".
+func (r Reported) Places() []selfreport.Place {
+	if r.Outcome == OutcomeAnswered && r.Question == QuestionPlace {
+		return r.Reply.Places
+	}
+	return nil
+}
+
 // dialogue is the engine's one open question, and when ratings were asked.
 // The engine owns it; only its step goroutine touches it.
 type dialogue struct {
