@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/selfreport"
 )
 
@@ -205,5 +206,28 @@ func TestBreathingOfferRateLimit(t *testing.T) {
 				t.Errorf("not offered again after min_interval\n%s", describe(h.outs[from:]))
 			}
 		})
+	}
+}
+
+// A call for help while the offer is open puts "Shall I call someone?"
+// instead; the offer counts as unanswered, so no exercise starts later
+// from a stale offer and the robot stays quietly.
+func TestCallForHelpSupersedesTheOffer(t *testing.T) {
+	cfg := breathingConfig()
+	cfg.Alert.ReliefTimeout = 10 * 60e9
+	h := newHarness(t, cfg)
+	at := offered(h)
+	h.e.distressSeen = false // no second cue at hand (the face lost, say): the robot asks
+	h.event(at+1, perception.EventKeyword, "help")
+	if n := asked(h.outs, QuestionCall); n != 1 {
+		t.Fatalf("call question asked %d times, want 1\n%s", n, describe(h.outs))
+	}
+	h.answer(at+3, QuestionBreathe, "yes") // too late: the open question is the call
+	h.hold(at+3, at+200, 5.5)
+	if n := count(intents(h.outs), IntentBreathingGuide); n != 0 {
+		t.Errorf("%d breathing cues after the offer was superseded, want none", n)
+	}
+	if !h.e.comfortsQuietly() {
+		t.Error("the superseded offer did not count as unanswered")
 	}
 }

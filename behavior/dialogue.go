@@ -273,6 +273,9 @@ func (e *Engine) ask(q Question, attempt int, reason string) {
 	if !e.cfg.answersByVoice() {
 		by = ByNod
 	}
+	if e.dlg.open && e.dlg.q == QuestionBreathe && q != QuestionBreathe {
+		e.declineBreathing() // a call for help came first: the offer went unanswered
+	}
 	p := e.cfg.SelfReport
 	e.dlg.open, e.dlg.q, e.dlg.by, e.dlg.attempt = true, q, by, attempt
 	e.dlg.askedAt, e.dlg.deadline = e.now, e.now+p.Wait
