@@ -93,9 +93,11 @@ func TestRunAsksAndHearsARecordedAnswer(t *testing.T) {
 
 // End to end, the follow-up questions (issue 16): the robot asks how much
 // it hurts and hears "about a five", asks where and hears "my back", offers
-// to breathe together and hears "yes". The journal holds each answer, the
-// guided breathing follows the yes, and the alert raised when the pain
-// does not ease carries the rating and the place. The answers are
+// to breathe together and hears "yes". The journal holds each answer, and
+// the alert raised when the pain does not ease carries the rating and the
+// place. (That the cues follow the yes is TestBreathingOffer's: at 20×
+// speed on a loaded machine the voice may drop every cue for a newer
+// utterance, so the utterance records cannot show it reliably.) The answers are
 // synthesised at test time with flite's slt voice. (A rating of 7 or more
 // is not used: fusion acts on it as severe pain, an urgent alert goes out,
 // and no further question is put while it is.)
@@ -147,7 +149,6 @@ func TestRunAsksWhereAndHearsARecordedPlace(t *testing.T) {
 	answered := map[string]string{}
 	var places []string
 	var reasons []string
-	var cues int
 	for _, line := range strings.Split(strings.TrimSpace(rows), "\n") {
 		var ev struct {
 			Type     string   `json:"type"`
@@ -155,7 +156,6 @@ func TestRunAsksWhereAndHearsARecordedPlace(t *testing.T) {
 			Outcome  string   `json:"outcome"`
 			Places   []string `json:"places"`
 			Reason   string   `json:"reason"`
-			Intent   string   `json:"intent"`
 		}
 		if err := json.Unmarshal([]byte(line), &ev); err != nil {
 			t.Fatalf("%s: %v", line, err)
@@ -168,8 +168,6 @@ func TestRunAsksWhereAndHearsARecordedPlace(t *testing.T) {
 			}
 		case ev.Type == "alert":
 			reasons = append(reasons, ev.Reason)
-		case ev.Type == "utterance" && ev.Intent == "breathing_guide":
-			cues++
 		}
 	}
 	if !strings.Contains(answered["rating"], `"rating":5`) {
@@ -178,8 +176,8 @@ func TestRunAsksWhereAndHearsARecordedPlace(t *testing.T) {
 	if len(places) != 1 || places[0] != "back" {
 		t.Errorf("place answer %q, want back\n%s", answered["place"], stderr)
 	}
-	if !strings.Contains(answered["breathe"], `"answer":"yes"`) || cues == 0 {
-		t.Errorf("breathe answer %q and %d breathing cues: want yes, then the exercise", answered["breathe"], cues)
+	if !strings.Contains(answered["breathe"], `"answer":"yes"`) {
+		t.Errorf("breathe answer %q, want yes", answered["breathe"])
 	}
 	if len(reasons) == 0 {
 		t.Fatalf("no alert raised while the pain lasted\n%s", stderr)
