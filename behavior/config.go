@@ -105,7 +105,11 @@ type ComfortPolicy struct {
 	BreathingCycle  time.Duration `yaml:"breathing_cycle"`  // one paced breath, in and out
 	BreathingCycles int           `yaml:"breathing_cycles"` // cues in one exercise
 	Repeat          time.Duration `yaml:"repeat"`           // comfort again this often while pain lasts
-	Jitter          float64       `yaml:"jitter"`           // 0..0.5, fraction of Repeat varied by the seed
+	// Breathing says whether the robot asks "Would you like to breathe
+	// with me?" before guided breathing (BreathingOffer) or starts it
+	// unasked (BreathingAlways). See breathing.go.
+	Breathing BreathingMode `yaml:"breathing"`
+	Jitter    float64       `yaml:"jitter"` // 0..0.5, fraction of Repeat varied by the seed
 	// Concern is how much concern mimicry shows (0..1) while attending,
 	// concerned and comforting or alerting.
 	AttendingConcern  float64 `yaml:"attending_concern"`
@@ -165,6 +169,10 @@ type SelfReportPolicy struct {
 	// en-us for English). In any other language the robot asks for a nod
 	// or a head-shake instead.
 	VoiceLangs []string `yaml:"voice_langs"`
+	// PlaceFrom is the rating at or above which "Where does it hurt?"
+	// follows a spoken rating; 0 never asks where. A nod cannot say where,
+	// so the robot never asks it of someone who answers by nod.
+	PlaceFrom int `yaml:"place_from"`
 	// Lang is the persona's language, set by the wiring when
 	// speech.lang is empty; empty means English.
 	Lang string `yaml:"-"`
@@ -222,14 +230,14 @@ func PresetConfig(p Preset) (Config, error) {
 		Speech: SpeechPolicy{MinGap: 8 * time.Second, PerMinute: 4, CheckInCooldown: time.Minute,
 			GreetTone: ToneCheerful},
 		Comfort: ComfortPolicy{BreathingCycle: 10 * time.Second, BreathingCycles: 6, Repeat: 40 * time.Second,
-			Jitter: 0.15, AttendingConcern: 0.1, ConcernedConcern: 0.4, ComfortingConcern: 0.7},
+			Breathing: BreathingOffer, Jitter: 0.15, AttendingConcern: 0.1, ConcernedConcern: 0.4, ComfortingConcern: 0.7},
 		Alert: AlertPolicy{ReliefTimeout: 2 * time.Minute, Cooldown: 10 * time.Minute, Words: []string{"help"},
 			Corroborate: 30 * time.Second},
 		OptOut: OptOutPolicy{Words: []string{"stop", "go away"}, Touch: []string{"head"},
 			AckGrace: 6 * time.Second, Hush: 2 * time.Minute},
 		Supervision: SupervisionPolicy{ProposalTTL: 30 * time.Second},
 		SelfReport: SelfReportPolicy{Ask: true, MinInterval: 5 * time.Minute, Window: 8 * time.Second,
-			Wait: 20 * time.Second, VoiceLangs: []string{"en"}},
+			Wait: 20 * time.Second, VoiceLangs: []string{"en"}, PlaceFrom: 4},
 	}
 	switch p {
 	case PresetElderCare, "":
@@ -411,6 +419,9 @@ func (c Config) Validate() error {
 	if c.Comfort.Repeat < c.Speech.MinGap {
 		bad("comfort.repeat", "%v must not be shorter than speech.min_gap %v", c.Comfort.Repeat, c.Speech.MinGap)
 	}
+	if c.Comfort.Breathing != BreathingOffer && c.Comfort.Breathing != BreathingAlways {
+		bad("comfort.breathing", "%q is neither %q nor %q", c.Comfort.Breathing, BreathingOffer, BreathingAlways)
+	}
 	if !(c.Comfort.Jitter >= 0 && c.Comfort.Jitter <= 0.5) {
 		bad("comfort.jitter", "%g is outside 0..0.5", c.Comfort.Jitter)
 	}
@@ -450,6 +461,9 @@ func (c Config) Validate() error {
 	}
 	if sr.Wait <= sr.Window || sr.Wait > 2*time.Minute {
 		bad("self_report.wait", "%v must be longer than self_report.window %v and at most 2m", sr.Wait, sr.Window)
+	}
+	if sr.PlaceFrom < 0 || sr.PlaceFrom > 10 {
+		bad("self_report.place_from", "%d is outside 0..10 (0 never asks where it hurts)", sr.PlaceFrom)
 	}
 	if len(errs) > 0 {
 		return errs[0] // one line for the CLI; fix and run again

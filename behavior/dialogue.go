@@ -13,7 +13,10 @@ import (
 // al., J Pain Symptom Manage 2011); so when concern rises, or the care
 // plan's check-in is due, the robot asks "How much does it hurt, from zero
 // to ten?" and listens. After a lone call for help it asks "Shall I call
-// someone?" and acts on the answer. A question that gets no answer, or an
+// someone?" and acts on the answer. A rating of SelfReportPolicy.PlaceFrom
+// or more is followed by "Where does it hurt?", and before guided
+// breathing the robot asks "Would you like to breathe with me?"
+// (breathing.go). A question that gets no answer, or an
 // unclear one, is asked once more and then let be: the robot never nags.
 //
 // The engine does not hear: it emits a Listen output, the wiring feeds the
@@ -29,6 +32,12 @@ const (
 	QuestionRating Question = "rating"
 	// QuestionCall asks "Shall I call someone?" after a lone call for help.
 	QuestionCall Question = "call"
+	// QuestionPlace asks "Where does it hurt?" after a spoken rating of
+	// SelfReportPolicy.PlaceFrom or more. It is never asked by nod.
+	QuestionPlace Question = "place"
+	// QuestionBreathe asks "Would you like to breathe with me?" before
+	// guided breathing (ComfortPolicy.Breathing offer).
+	QuestionBreathe Question = "breathe"
 )
 
 // AnswerMode is how an answer is given.
@@ -110,6 +119,15 @@ func (r Reported) Rating() (selfreport.Rating, bool) {
 	return selfreport.NoRating, false
 }
 
+// Places returns where it hurts, if this is the answer to "Where does it
+// hurt?".
+func (r Reported) Places() []selfreport.Place {
+	if r.Outcome == OutcomeAnswered && r.Question == QuestionPlace {
+		return r.Reply.Places
+	}
+	return nil
+}
+
 // dialogue is the engine's one open question, and when ratings were asked.
 // The engine owns it; only its step goroutine touches it.
 type dialogue struct {
@@ -128,7 +146,64 @@ type dialogue struct {
 	// faster than real time) still delivers an answer given in time.
 	lapsed      Question
 	lapsedUntil time.Duration
+
+	// A rating of PlaceFrom or more: "Where does it hurt?" is put once the
+	// robot's speech allows, until placeUntil, then let go.
+	placeDue   bool
+	placeUntil time.Duration
+
+	// said is what the person told in this episode, for the alert's reason;
+	// alertBase is the reason of the open alert without it.
+	said      said
+	alertBase string
+
+	breath breathOffer // the breathing offer (breathing.go)
 }
+
+// said is what the person answered in one episode: a spoken rating and
+// where it hurts, or a nod or head-shake to "Does it hurt?".
+type said struct {
+	have   bool
+	rating selfreport.Rating // NoRating for an answer by nod
+	answer selfreport.Answer // a nod's yes or no
+	places []selfreport.Place
+}
+
+// String is the answer as a carer reads it in an alert: "says 7 · back",
+// "nodded yes to \"Does it hurt?\"".
+func (s said) String() string {
+	var b strings.Builder
+	switch {
+	case s.rating.Valid():
+		fmt.Fprintf(&b, "says %d", s.rating)
+	case s.answer == selfreport.Yes:
+		b.WriteString(`nodded yes to "Does it hurt?"`)
+	case s.answer == selfreport.No:
+		b.WriteString(`shook their head to "Does it hurt?"`)
+	}
+	for i, p := range s.places {
+		if i == 0 {
+			b.WriteString(" · ")
+		} else {
+			b.WriteString(", ")
+		}
+		b.WriteString(string(p))
+	}
+	return b.String()
+}
+
+// alertReason is the reason an alert is raised with: what was seen or
+// heard, then what the person said in this episode, if anything.
+func (e *Engine) alertReason(reason string) string {
+	e.dlg.alertBase = reason
+	if !e.dlg.said.have {
+		return reason
+	}
+	return reason + " · " + e.dlg.said.String()
+}
+
+// forgetSaid drops what the person said when their episode ends.
+func (e *Engine) forgetSaid() { e.dlg.said, e.dlg.alertBase, e.dlg.placeDue = said{}, "", false }
 
 // answersByVoice says whether the persona's language has an answer model.
 func (c Config) answersByVoice() bool {
@@ -148,10 +223,21 @@ func (c Config) answersByVoice() bool {
 	return false
 }
 
-// mayAskRating says whether a rating question may be put now: asking is on,
-// nobody has opted out, paused, hushed or been told of an urgent alert,
-// no question is open and the last rating question is MinInterval ago.
+// mayAskRating says whether a rating question may be put now: a question
+// may be asked (mayAsk) and the last rating question is MinInterval ago.
 func (e *Engine) mayAskRating() bool {
+	p := e.cfg.SelfReport
+	if !e.mayAsk() {
+		return false
+	}
+	return !e.dlg.rated || e.now-e.dlg.lastRated >= p.MinInterval
+}
+
+// mayAsk says whether the robot may put a question of its own now (the
+// call question answers a call and is not ruled by it): asking is on,
+// nobody has opted out, paused, hushed or been told of an urgent alert,
+// and no question is open.
+func (e *Engine) mayAsk() bool {
 	p := e.cfg.SelfReport
 	if !p.Ask || e.cfg.Condition.PresenceOnly || !e.cfg.Condition.ComfortSpeech {
 		return false
@@ -165,10 +251,7 @@ func (e *Engine) mayAskRating() bool {
 	default:
 		return false // asleep, idle, paused, opted out, faulty
 	}
-	if e.consent.hushed(e.now) || e.dlg.open {
-		return false
-	}
-	return !e.dlg.rated || e.now-e.dlg.lastRated >= p.MinInterval
+	return !e.consent.hushed(e.now) && !e.dlg.open
 }
 
 // askRating puts the rating question if it may; it reports whether it did.
@@ -190,6 +273,9 @@ func (e *Engine) ask(q Question, attempt int, reason string) {
 	if !e.cfg.answersByVoice() {
 		by = ByNod
 	}
+	if e.dlg.open && e.dlg.q == QuestionBreathe && q != QuestionBreathe {
+		e.declineBreathing() // a call for help came first: the offer went unanswered
+	}
 	p := e.cfg.SelfReport
 	e.dlg.open, e.dlg.q, e.dlg.by, e.dlg.attempt = true, q, by, attempt
 	e.dlg.askedAt, e.dlg.deadline = e.now, e.now+p.Wait
@@ -205,6 +291,12 @@ func (e *Engine) ask(q Question, attempt int, reason string) {
 
 func questionIntent(q Question, by AnswerMode) IntentKind {
 	switch {
+	case q == QuestionPlace:
+		return IntentAskPlace
+	case q == QuestionBreathe && by == ByNod:
+		return IntentOfferBreathingNod
+	case q == QuestionBreathe:
+		return IntentOfferBreathing
 	case q == QuestionCall && by == ByNod:
 		return IntentOfferCallNod
 	case q == QuestionCall:
@@ -218,15 +310,24 @@ func questionIntent(q Question, by AnswerMode) IntentKind {
 // questionKind is the grammar the recogniser listens with. By nod, the
 // rating question becomes "does it hurt?": a yes or a no.
 func questionKind(q Question, by AnswerMode) selfreport.Kind {
-	if q == QuestionRating && by == ByVoice {
+	switch {
+	case q == QuestionRating && by == ByVoice:
 		return selfreport.RatingQuestion
+	case q == QuestionPlace:
+		return selfreport.WhereQuestion
 	}
 	return selfreport.YesNoQuestion
 }
 
-// closeDialogue drops the open question: the person left, opted out, or the
-// robot was paused. An answer that still comes is recorded as late.
-func (e *Engine) closeDialogue() { e.dlg.open, e.dlg.lapsed = false, "" }
+// closeDialogue drops the open question: the person left, opted out, the
+// robot was paused or hushed. An answer that still comes is recorded as
+// late; a breathing offer left open counts as declined.
+func (e *Engine) closeDialogue() {
+	if e.dlg.open && e.dlg.q == QuestionBreathe {
+		e.declineBreathing()
+	}
+	e.dlg.open, e.dlg.lapsed = false, ""
+}
 
 // onAnswer handles an answer from the wiring.
 func (e *Engine) onAnswer(a *Answered) {
@@ -264,8 +365,55 @@ func (e *Engine) onAnswer(a *Answered) {
 	case QuestionRating:
 		// The rating reaches behaviour through fusion (the wiring hands the
 		// Reported to it), which acts on the higher of what the person says
-		// and what is seen; a "yes, it hurts" nod carries no number.
+		// and what is seen. A "yes, it hurts" nod carries no number, and
+		// none is made up for it: fusion goes on with what is seen, and
+		// the nod is kept for the carer (the journal, the alert's reason).
+		e.dlg.said = said{have: true, rating: a.Reply.Rating, answer: a.Reply.Answer}
+		if a.By == ByNod {
+			e.dlg.said.rating = selfreport.NoRating
+			break
+		}
+		e.dlg.said.answer = selfreport.NoAnswer
+		if from := e.cfg.SelfReport.PlaceFrom; from > 0 && int(a.Reply.Rating) >= from {
+			e.dlg.placeDue, e.dlg.placeUntil = true, e.now+e.cfg.SelfReport.Wait
+			e.askPlace()
+		}
+	case QuestionPlace:
+		e.dlg.said.places = a.Reply.Places
+		e.amendAlert()
+	case QuestionBreathe:
+		e.answerBreathing(a.Reply.Answer)
 	}
+}
+
+// askPlace puts "Where does it hurt?" when one is due and it may: the
+// rules of mayAsk, and a gap in the robot's speech. It is due until
+// placeUntil, then let go unasked.
+func (e *Engine) askPlace() {
+	if !e.dlg.placeDue {
+		return
+	}
+	if e.now > e.dlg.placeUntil {
+		e.dlg.placeDue = false
+		return
+	}
+	if !e.mayAsk() || !e.speech.allow(e.now) {
+		return
+	}
+	e.dlg.placeDue = false
+	e.ask(QuestionPlace, 1, fmt.Sprintf("rated %d, at least %d", e.dlg.said.rating, e.cfg.SelfReport.PlaceFrom))
+}
+
+// amendAlert puts where it hurts into the open alert's reason, as the
+// carer's acknowledgement records it. The alert is not raised again for
+// it: the carer has been told, and the answer is in the journal.
+func (e *Engine) amendAlert() {
+	if e.alert.open == nil || e.dlg.alertBase == "" {
+		return
+	}
+	a := *e.alert.open // the emitted alert is the consumer's; amend a copy
+	a.Reason = e.dlg.alertBase + " · " + e.dlg.said.String()
+	e.alert.open = &a
 }
 
 // dialogueDue runs the dialogue's timers: an overdue answer counts as none,
@@ -281,6 +429,7 @@ func (e *Engine) dialogueDue() {
 		e.askAgain()
 		return
 	}
+	e.askPlace()
 	if ci := e.cfg.SelfReport.CheckIn; ci > 0 && e.presence.present.on {
 		// The first check-in is due CheckIn after the person came; then
 		// CheckIn after the last rating question, however it was put.
@@ -298,6 +447,9 @@ func (e *Engine) dialogueDue() {
 func (e *Engine) askAgain() {
 	d := e.dlg
 	if d.attempt >= 2 || !e.mayRepeat() {
+		if d.q == QuestionBreathe {
+			e.declineBreathing() // no answer is no: the robot stays quietly
+		}
 		e.dlg.open = false
 		e.dlg.lapsed, e.dlg.lapsedUntil = d.q, d.deadline
 		e.emit(Reported{At: e.now, Question: d.q, By: d.by, Attempt: d.attempt,
@@ -316,7 +468,7 @@ func (e *Engine) mayRepeat() bool {
 	default:
 		return false
 	}
-	if e.dlg.q == QuestionRating && e.State() == StateAlerting && e.alert.level == AlertUrgent {
+	if e.dlg.q != QuestionCall && e.State() == StateAlerting && e.alert.level == AlertUrgent {
 		return false
 	}
 	return !e.consent.hushed(e.now)

@@ -12,10 +12,7 @@ import (
 
 // answer hands the engine what the wiring understood of an answer.
 func (h *harness) answer(at float64, q Question, text string) []Output {
-	k := selfreport.RatingQuestion
-	if q == QuestionCall {
-		k = selfreport.YesNoQuestion
-	}
+	k := questionKind(q, ByVoice)
 	return h.feed(AnswerInput(Answered{At: sec(at), Question: q, By: ByVoice, Reply: selfreport.Parse(k, text)}))
 }
 
@@ -124,7 +121,9 @@ func TestAsksOnceMoreThenLetsBe(t *testing.T) {
 			[]Outcome{OutcomeAsked, OutcomeNone, OutcomeAsked, OutcomeNone, OutcomeLetBe}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newHarness(t, DefaultConfig())
+			cfg := DefaultConfig()
+			cfg.Comfort.Breathing = BreathingAlways // the rating question alone
+			h := newHarness(t, cfg)
 			h.arrive(6)
 			concernRises(h, 6)
 			for at := 13.0; at < 120; at += 0.1 {

@@ -24,8 +24,10 @@
 //     (console, or a configured touch) turns sensing back on.
 //   - Carer alerts go out in every experiment condition.
 //   - The self-report dialogue (dialogue.go) asks for a 0–10 rating when
-//     concern rises or a check-in is due, and "Shall I call someone?" after
-//     a lone call for help: a Listen output asks the wiring for the answer,
+//     concern rises or a check-in is due, "Where does it hurt?" after a
+//     spoken rating of SelfReport.PlaceFrom or more, "Shall I call someone?"
+//     after a lone call for help, and "Would you like to breathe with me?"
+//     before guided breathing (breathing.go): a Listen output asks the wiring for the answer,
 //     which comes back as an Answered input; none or an unclear one is asked
 //     once more, then let be. Every step is a Reported output.
 package behavior

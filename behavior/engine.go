@@ -565,7 +565,7 @@ func (e *Engine) raiseAlert(level AlertLevel, reason string, notice bool) bool {
 	if since, ok := e.alert.recurred(level, e.now, e.cfg.Alert.Cooldown); ok {
 		reason = fmt.Sprintf("%s (again: the last %s alert went out %v ago)", reason, level, since.Round(time.Second))
 	}
-	a := Alert{At: e.now, Level: level, Reason: reason, Person: e.presence.person, Score: e.pain.score()}
+	a := Alert{At: e.now, Level: level, Reason: e.alertReason(reason), Person: e.presence.person, Score: e.pain.score()}
 	e.alert.raised(a)
 	e.emit(a)
 	if notice {
@@ -578,7 +578,12 @@ func (e *Engine) raiseAlert(level AlertLevel, reason string, notice bool) bool {
 // comfortSchedule paces the breathing exercise, then comforts again now and
 // then while the pain lasts.
 func (e *Engine) comfortSchedule() {
-	breath, again := e.comfort.due(e.now, e.cfg.Comfort.BreathingCycle, e.repeatComfort)
+	if !e.comfort.active {
+		return
+	}
+	e.offerBreathing()
+	// An answer's window is not talked over: comfort waits for it.
+	breath, again := e.comfort.due(e.now, e.cfg.Comfort.BreathingCycle, e.repeatComfort, e.dlg.open)
 	switch {
 	case breath:
 		// A paced cue is part of an exercise already offered, so the
@@ -589,7 +594,7 @@ func (e *Engine) comfortSchedule() {
 		if e.rng.IntN(3) == 0 {
 			kind = IntentReassure
 		}
-		e.act(e.intent(kind, ToneGentle, e.mayComfortAloud()), "pain persists")
+		e.act(e.intent(kind, ToneGentle, !e.comfortsQuietly() && e.mayComfortAloud()), "pain persists")
 	}
 }
 
@@ -735,14 +740,15 @@ func (e *Engine) startComfort() {
 		return // social buffering: being there is the intervention
 	}
 	e.act(e.intent(IntentComfort, ToneGentle, e.mayComfortAloud()), "comforting")
-	c := e.cfg.Comfort
-	e.comfort.schedule(e.now, c.BreathingCycles, c.BreathingCycle, e.repeatComfort)
+	e.comfort.begin()
+	e.planBreathing() // started, or offered first (breathing.go)
 }
 
 // endEpisode forgets what belonged to one bout of pain.
 func (e *Engine) endEpisode() {
 	e.comfort.end()
 	e.alert.end()
+	e.forgetSaid()
 }
 
 func (e *Engine) optOut(reason string) bool { return e.fire(trOptOut, reason) }

@@ -50,11 +50,10 @@ func decodeInputs(data []byte) []Input {
 				break
 			}
 			// An answer, to the open question or another, clear or not.
-			answers := []string{"seven", "yes", "no", "about a two", "he was not", ""}
-			q, k := QuestionRating, selfreport.RatingQuestion
-			if b%2 == 0 {
-				q, k = QuestionCall, selfreport.YesNoQuestion
-			}
+			answers := []string{"seven", "yes", "no", "about a two", "he was not", "", "my back"}
+			qs := []Question{QuestionRating, QuestionCall, QuestionPlace, QuestionBreathe}
+			q := qs[int(b/7)%len(qs)]
+			k := questionKind(q, ByVoice)
 			ins = append(ins, AnswerInput(Answered{At: at, Question: q, By: ByVoice,
 				Reply: selfreport.Parse(k, answers[int(b)%len(answers)])}))
 		}

@@ -9,25 +9,29 @@ type IntentKind string
 const (
 	IntentGreet          IntentKind = "greet"
 	IntentCheckIn        IntentKind = "check_in"
-	IntentOfferCall      IntentKind = "offer_call"     // "Shall I call someone?" after a lone call for help
-	IntentOfferCallNod   IntentKind = "offer_call_nod" // the same, to be answered with a nod or a head-shake
-	IntentAskRating      IntentKind = "ask_rating"     // "How much does it hurt, from zero to ten?"
-	IntentAskPainNod     IntentKind = "ask_pain_nod"   // "Does it hurt? Nod or shake your head." (no answer model)
-	IntentComfort        IntentKind = "comfort"
-	IntentBreathingGuide IntentKind = "breathing_guide"
-	IntentReassure       IntentKind = "reassure"
-	IntentAlertNotice    IntentKind = "alert_notice"
-	IntentOptOutAck      IntentKind = "opt_out_ack"
-	IntentOptInAck       IntentKind = "opt_in_ack"
-	IntentGoodbye        IntentKind = "goodbye"
-	IntentSay            IntentKind = "say"   // a supervisor's own words
-	IntentStill          IntentKind = "still" // stop moving (paused, opted out)
+	IntentOfferCall      IntentKind = "offer_call"      // "Shall I call someone?" after a lone call for help
+	IntentOfferCallNod   IntentKind = "offer_call_nod"  // the same, to be answered with a nod or a head-shake
+	IntentAskRating      IntentKind = "ask_rating"      // "How much does it hurt, from zero to ten?"
+	IntentAskPainNod     IntentKind = "ask_pain_nod"    // "Does it hurt? Nod or shake your head." (no answer model)
+	IntentAskPlace       IntentKind = "ask_place"       // "Where does it hurt?" after a rating of pain (by voice only)
+	IntentOfferBreathing IntentKind = "offer_breathing" // "Would you like to breathe with me?" before guided breathing
+	// IntentOfferBreathingNod is the same, to be answered with a nod or a head-shake.
+	IntentOfferBreathingNod IntentKind = "offer_breathing_nod"
+	IntentComfort           IntentKind = "comfort"
+	IntentBreathingGuide    IntentKind = "breathing_guide"
+	IntentReassure          IntentKind = "reassure"
+	IntentAlertNotice       IntentKind = "alert_notice"
+	IntentOptOutAck         IntentKind = "opt_out_ack"
+	IntentOptInAck          IntentKind = "opt_in_ack"
+	IntentGoodbye           IntentKind = "goodbye"
+	IntentSay               IntentKind = "say"   // a supervisor's own words
+	IntentStill             IntentKind = "still" // stop moving (paused, opted out)
 )
 
 // IntentKinds lists every kind that has a phrase bank.
 var IntentKinds = []IntentKind{IntentGreet, IntentCheckIn, IntentComfort, IntentBreathingGuide,
 	IntentReassure, IntentAlertNotice, IntentOptOutAck, IntentOptInAck, IntentGoodbye, IntentOfferCall,
-	IntentOfferCallNod, IntentAskRating, IntentAskPainNod}
+	IntentOfferCallNod, IntentAskRating, IntentAskPainNod, IntentAskPlace, IntentOfferBreathing, IntentOfferBreathingNod}
 
 // Tone shapes how something is said and how the body moves while saying it.
 type Tone string

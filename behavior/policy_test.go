@@ -36,8 +36,9 @@ func TestPainEpisode(t *testing.T) {
 			}
 			said := spoken(h.outs)
 			// Entering concerned asks for a rating, the check-in of the
-			// self-report dialogue (dialogue.go).
-			for _, k := range []IntentKind{IntentGreet, IntentAskRating, IntentComfort, IntentBreathingGuide} {
+			// self-report dialogue (dialogue.go); comforting offers to
+			// breathe together (breathing.go), and nobody answers here.
+			for _, k := range []IntentKind{IntentGreet, IntentAskRating, IntentComfort, IntentOfferBreathing} {
 				if !slices.Contains(said, k) {
 					t.Errorf("never said %s; said %v", k, said)
 				}
@@ -319,6 +320,7 @@ func TestBreathingPace(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Comfort.BreathingCycle = 6 * time.Second
 	cfg.Comfort.BreathingCycles = 4
+	cfg.Comfort.Breathing = BreathingAlways // the pace, not the offer (breathing_test.go)
 	h := newHarness(t, cfg)
 	h.arrive(6)
 	h.hold(6, 100, 5.5)

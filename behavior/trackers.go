@@ -181,21 +181,15 @@ func (c *comfortTracker) checkedInAt(now time.Duration) { c.checkedIn, c.lastChe
 // started marks the start of comforting.
 func (c *comfortTracker) started(now time.Duration) { c.since = now }
 
-// schedule starts the comforting schedule: breaths breathing cues a cycle
-// apart, then (or at once, with none) comfort again after repeat().
-func (c *comfortTracker) schedule(now time.Duration, breaths int, cycle time.Duration, repeat func() time.Duration) {
-	c.active = true
-	c.breathsLeft = breaths
-	c.nextBreath = now + cycle
-	if c.breathsLeft == 0 {
-		c.nextComfort = now + repeat()
-	}
-}
+// begin starts the comforting schedule; breathe or comfortAt says what
+// comes first.
+func (c *comfortTracker) begin() { c.active = true }
 
 // due says what the schedule calls for now: a breathing cue, comfort
 // again, or nothing; it counts the cue or sets the next comfort as it says
 // so. repeat is asked for the gap only when the next comfort is scheduled.
-func (c *comfortTracker) due(now, cycle time.Duration, repeat func() time.Duration) (breath, again bool) {
+// While hold is set comfort again waits (its time stays due).
+func (c *comfortTracker) due(now, cycle time.Duration, repeat func() time.Duration, hold bool) (breath, again bool) {
 	if !c.active {
 		return false, false
 	}
@@ -210,12 +204,18 @@ func (c *comfortTracker) due(now, cycle time.Duration, repeat func() time.Durati
 		}
 		return true, false
 	}
-	if now < c.nextComfort {
+	if now < c.nextComfort || hold {
 		return false, false
 	}
 	c.nextComfort = now + repeat()
 	return false, true
 }
+
+// breathe starts n paced breathing cues, the first at at.
+func (c *comfortTracker) breathe(n int, at time.Duration) { c.breathsLeft, c.nextBreath = n, at }
+
+// comfortAt sets when comfort comes again.
+func (c *comfortTracker) comfortAt(at time.Duration) { c.nextComfort = at }
 
 // stop halts the schedule on entering a state that does not comfort.
 func (c *comfortTracker) stop() { c.active = false }

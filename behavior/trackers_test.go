@@ -11,21 +11,30 @@ func TestComfortScheduleDue(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		breaths int
+		hold    time.Duration // comfort again waits until then (an answer awaited)
 		at      []time.Duration
 		want    []string // "breath", "again" or "" per at
 	}{
-		{"two breaths, then comfort again a minute on", 2,
+		{"two breaths, then comfort again a minute on", 2, 0,
 			[]time.Duration{5 * time.Second, 10 * time.Second, 15 * time.Second, 20 * time.Second, 79 * time.Second, 80 * time.Second},
 			[]string{"", "breath", "", "breath", "", "again"}},
-		{"no breaths: comfort again a minute after the start", 0,
+		{"no breaths: comfort again a minute after the start", 0, 0,
 			[]time.Duration{10 * time.Second, 59 * time.Second, 60 * time.Second, 61 * time.Second},
 			[]string{"", "", "again", ""}},
+		{"an awaited answer holds comfort again, not the breaths", 1, 90 * time.Second,
+			[]time.Duration{10 * time.Second, 70 * time.Second, 85 * time.Second, 90 * time.Second},
+			[]string{"breath", "", "", "again"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var c comfortTracker
-			c.schedule(0, tc.breaths, cycle, repeat)
+			c.begin()
+			if tc.breaths > 0 {
+				c.breathe(tc.breaths, cycle)
+			} else {
+				c.comfortAt(repeat())
+			}
 			for i, at := range tc.at {
-				breath, again := c.due(at, cycle, repeat)
+				breath, again := c.due(at, cycle, repeat, at < tc.hold)
 				got := ""
 				switch {
 				case breath:
@@ -38,7 +47,7 @@ func TestComfortScheduleDue(t *testing.T) {
 				}
 			}
 			c.stop()
-			if breath, again := c.due(time.Hour, cycle, repeat); breath || again {
+			if breath, again := c.due(time.Hour, cycle, repeat, false); breath || again {
 				t.Error("a stopped schedule is still due")
 			}
 		})
@@ -58,10 +67,15 @@ func TestAlertTrackerCooldown(t *testing.T) {
 		{"same level within the cooldown", []Alert{{At: time.Minute, Level: AlertWarning}}, AlertWarning, 5*time.Minute + time.Second, false},
 		{"same level after the cooldown", []Alert{{At: time.Minute, Level: AlertWarning}}, AlertWarning, 6 * time.Minute, true},
 		{"another level within the cooldown", []Alert{{At: time.Minute, Level: AlertWarning}}, AlertUrgent, 2 * time.Minute, true},
+		{"same level in a new episode within the cooldown", []Alert{{At: time.Minute, Level: AlertUrgent}, {}}, AlertUrgent, 2 * time.Minute, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var a alertTracker
 			for _, al := range tc.raise {
+				if al.Level == "" {
+					a.end() // the episode ended: the carer was told
+					continue
+				}
 				a.raised(al)
 			}
 			if got := a.mayRaise(tc.level, tc.at, cooldown); got != tc.want {

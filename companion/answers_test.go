@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -447,4 +448,61 @@ func TestNoAnswerModelIsNoFault(t *testing.T) {
 			t.Errorf("%d faults, want none", st.Faults)
 		}
 	})
+}
+
+// Where it hurts joins the rating it followed in fusion, keeping the
+// rating's age, so the console and the fleet show "says 6, looks … ·
+// back"; a place with no rating before it reaches only the journal.
+func TestPlaceAnswerJoinsTheRating(t *testing.T) {
+	rating := behavior.Reported{At: 2 * time.Second, Question: behavior.QuestionRating, By: behavior.ByVoice, Attempt: 1,
+		Outcome: behavior.OutcomeAnswered, Person: "ada",
+		Reply: selfreport.Reply{Kind: selfreport.RatingQuestion, Heard: "six", Rating: 6, Confidence: 1}}
+	place := behavior.Reported{At: 5 * time.Second, Question: behavior.QuestionPlace, By: behavior.ByVoice, Attempt: 1,
+		Outcome: behavior.OutcomeAnswered, Person: "ada",
+		Reply: selfreport.Reply{Kind: selfreport.WhereQuestion, Heard: "my back", Rating: selfreport.NoRating,
+			Places: []selfreport.Place{selfreport.Back}, Confidence: 1}}
+	for _, tc := range []struct {
+		name string
+		outs []behavior.Reported
+		want []perception.SelfReport
+	}{
+		{"after a rating", []behavior.Reported{rating, place}, []perception.SelfReport{
+			{At: 2 * time.Second, Rating: 6, Heard: "six"},
+			{At: 2 * time.Second, Rating: 6, Heard: "six", Places: []string{"back"}}}},
+		{"alone", []behavior.Reported{place}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				r, fu := answerRig(t, nil, func(in behavior.Input) []behavior.Output {
+					if o, ok := in.(*behavior.Observed); !ok || o.Kind != perception.EventArrived {
+						return nil
+					}
+					var outs []behavior.Output
+					for _, rep := range tc.outs {
+						outs = append(outs, rep)
+					}
+					return outs
+				})
+				r.comp.Bind(t.Context())
+				err := r.comp.Run(func(ctx context.Context) error {
+					r.comp.Event(perception.Event{At: time.Second, Kind: perception.EventArrived, Person: "ada"})
+					synctest.Wait()
+					r.comp.Stop()
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(fu.reports, tc.want) {
+					t.Errorf("fusion got %+v, want %+v", fu.reports, tc.want)
+				}
+				if sr := r.rec.selfReports(); len(sr) != len(tc.outs) {
+					t.Errorf("journal has %d self-reports, want %d", len(sr), len(tc.outs))
+				}
+				if l := r.comp.LastSelfReport(); len(tc.want) > 0 && (l == nil || !slices.Equal(l.Places, []string{"back"})) {
+					t.Errorf("last self-report %+v, want the rating with the place", l)
+				}
+			})
+		})
+	}
 }

@@ -543,20 +543,34 @@ func (c *Companion) noteSpoken(s voices.Spoken) {
 }
 
 // noteReported records a step of the self-report dialogue and hands a
-// rating the person gave to fusion, where it is the strongest cue.
+// rating the person gave to fusion, where it is the strongest cue; where
+// it hurts, answered after the rating, joins that rating there, so the
+// carer reads "says 7, looks 5 · back".
 func (c *Companion) noteReported(ctx context.Context, r behavior.Reported) {
 	rec := journal.SelfReportOf(r)
 	c.records.Record(rec)
 	if r.Outcome != behavior.OutcomeAsked {
 		fmt.Fprintf(c.log, "kindred: self-report (%s, attempt %d): %s %q\n", r.Question, r.Attempt, r.Outcome, r.Reply.Heard)
 	}
-	rating, ok := r.Rating()
-	if !ok {
+	var says perception.SelfReport
+	if rating, ok := r.Rating(); ok {
+		c.lastReport.Store(&rec)
+		says = perception.SelfReport{At: r.At, Rating: int(rating), Heard: r.Reply.Heard}
+	} else if places := r.Places(); len(places) > 0 {
+		last := c.lastReport.Load()
+		if last == nil || last.Rating == nil {
+			return // no rating to join: the journal has the answer
+		}
+		joined := *last
+		joined.Places = rec.Places
+		c.lastReport.Store(&joined)
+		// The rating as it was given, now with where: it keeps its age.
+		says = perception.SelfReport{At: last.At, Rating: *last.Rating, Heard: last.Heard, Places: rec.Places}
+	} else {
 		return
 	}
-	c.lastReport.Store(&rec)
 	select {
-	case c.fusionReports <- perception.SelfReport{At: r.At, Rating: int(rating), Heard: r.Reply.Heard}:
+	case c.fusionReports <- says:
 	case <-ctx.Done():
 	}
 }

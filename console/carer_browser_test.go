@@ -75,7 +75,7 @@ func carerConsole(t *testing.T) (*Console, *httptest.Server, *carerStatus) {
 	says, looks := 2, 7.1 // Ana said 2 a minute ago; she looks in severe pain
 	a := journal.Assessment{At: 39 * time.Second, Person: "p-ana", Score: 7.1, Band: "moderate", Confidence: 0.8,
 		Present: true, Items: journal.Items{Breathing: 1.5, Vocalisation: 1.8, Face: 2, Body: 1.8}, Cues: []string{"moaning"},
-		Says: &says, Looks: &looks}
+		Says: &says, Looks: &looks, Places: []string{"back"}}
 	pose := robot.Pose{robot.BrowInnerLeft: 10, robot.BrowInnerRight: 10, robot.HeadTilt: -5, robot.Jaw: 2,
 		robot.LidLeft: 5, robot.LidRight: 5, robot.MouthCornerLeft: -6, robot.MouthCornerRight: -6, robot.HeadPan: 1,
 		robot.HeadRoll: 3, robot.BrowOuterLeft: 2, robot.BrowOuterRight: 2}
@@ -199,9 +199,9 @@ func TestBrowserCarerSeesAlertAndStateAtEveryWidth(t *testing.T) {
 			if band := text(t, b, `document.getElementById("gauge").dataset.band + " " + document.getElementById("gauge-band").textContent`); band != "severe severe" {
 				t.Errorf("score 7.1 shown as %q, want severe", band)
 			}
-			// Beside the gauge: what Ana says and what is seen, both.
-			if v := text(t, b, `document.getElementById("self-report").textContent`); v != "says 2, looks 7" {
-				t.Errorf("self-report beside the gauge %q, want \"says 2, looks 7\"", v)
+			// Beside the gauge: what Ana says and what is seen, both, and where it hurts.
+			if v := text(t, b, `document.getElementById("self-report").textContent`); v != "says 2, looks 7 · back" {
+				t.Errorf("self-report beside the gauge %q, want \"says 2, looks 7 · back\"", v)
 			}
 			if h := text(t, b, `document.querySelector("h1").innerText.trim()`); h != "Kindred" {
 				t.Errorf("header %q, want Kindred (the robot is called kindred)", h)

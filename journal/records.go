@@ -7,6 +7,7 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kindred-hri/kindred/perception"
@@ -85,6 +86,11 @@ type Assessment struct {
 	// person gave none. Score is the higher of the two.
 	Says  *int     `json:"says,omitempty"`
 	Looks *float64 `json:"looks,omitempty"`
+	// Places is where it hurts, as the person said after the rating
+	// ("Where does it hurt?"), while the rating counts. It goes to the
+	// console and the fleet; the journal file keeps it in the self_report
+	// record that answered the question, not on each assessment.
+	Places []string `json:"places,omitempty"`
 }
 
 // AssessmentOf converts what fusion emits.
@@ -94,17 +100,23 @@ func AssessmentOf(a perception.PainAssessment) Assessment {
 	if a.Says != nil {
 		says, looks := a.Says.Rating, a.Looks
 		r.Says, r.Looks = &says, &looks
+		r.Places = append([]string(nil), a.Says.Places...)
 	}
 	return r
 }
 
 // Shown is the score as a carer reads it beside the gauge: "says 2, looks
-// 6" while the person's rating counts, else "".
+// 6", or "says 7, looks 5 · back" with where it hurts, while the person's
+// rating counts, else "".
 func (a Assessment) Shown() string {
 	if a.Says == nil || a.Looks == nil {
 		return ""
 	}
-	return fmt.Sprintf("says %d, looks %.0f", *a.Says, *a.Looks)
+	s := fmt.Sprintf("says %d, looks %.0f", *a.Says, *a.Looks)
+	if len(a.Places) > 0 {
+		s += " · " + strings.Join(a.Places, ", ")
+	}
+	return s
 }
 
 // Transition is a change of the behaviour engine's state.
@@ -187,7 +199,7 @@ type Identification struct {
 type SelfReport struct {
 	At       time.Duration `json:"-"`
 	Person   string        `json:"person,omitempty"`
-	Question string        `json:"question"`  // rating, call
+	Question string        `json:"question"`  // rating, place, call, breathe
 	Outcome  string        `json:"outcome"`   // a behavior.Outcome
 	AnswerBy string        `json:"answer_by"` // voice, nod
 	Attempt  int           `json:"attempt"`   // 1, or 2 for the repeat

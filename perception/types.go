@@ -3,6 +3,7 @@ package perception
 import (
 	"fmt"
 	"image"
+	"strings"
 	"time"
 )
 
@@ -223,18 +224,26 @@ type SelfReport struct {
 	Rating int           // 0..10
 	Heard  string        // the words recognised
 	Weight float64       // 0..1, set by fusion
+	// Places is where it hurts, when the person said so after the rating
+	// ("Where does it hurt?"): selfreport place names such as "back".
+	Places []string
 }
 
 // Score is what the rating still says, 0..10.
 func (s SelfReport) Score() float64 { return float64(s.Rating) * s.Weight }
 
 // Shown is the assessment as a carer reads it: the score, or, when the
-// person gave a rating that still counts, both sides, e.g. "says 2, looks 6".
+// person gave a rating that still counts, both sides and where it hurts,
+// e.g. "says 2, looks 6" or "says 7, looks 5 · back".
 func (a PainAssessment) Shown() string {
 	if a.Says == nil {
 		return fmt.Sprintf("looks %.0f", a.Looks)
 	}
-	return fmt.Sprintf("says %d, looks %.0f", a.Says.Rating, a.Looks)
+	s := fmt.Sprintf("says %d, looks %.0f", a.Says.Rating, a.Looks)
+	if len(a.Says.Places) > 0 {
+		s += " · " + strings.Join(a.Says.Places, ", ")
+	}
+	return s
 }
 
 // Frame is one camera or video frame as a plain Go value: the device leaf

@@ -134,7 +134,9 @@
   function showSelfReport(a) {
     const el = $("self-report");
     if (typeof a.says === "number" && typeof a.looks === "number") {
-      el.textContent = "says " + a.says + ", looks " + Math.round(a.looks);
+      // Where it hurts, when the person said: "says 7, looks 5 · back".
+      const where = Array.isArray(a.places) && a.places.length ? " · " + a.places.join(", ") : "";
+      el.textContent = "says " + a.says + ", looks " + Math.round(a.looks) + where;
     } else if (state.lastReport) {
       el.textContent = "said " + state.lastReport.rating + " at " + state.lastReport.at.toFixed(0) + " s (no longer counted)";
     }
@@ -492,10 +494,15 @@
         break;
       case "self_report":
         if (ev.outcome === "asked") {
-          log("asked" + (ev.question === "call" ? " whether to call someone" : " how much it hurts") +
-            (ev.attempt > 1 ? " (again)" : ""), "utterance", ev.at);
+          const asked = {
+            call: " whether to call someone",
+            place: " where it hurts",
+            breathe: " whether to breathe together",
+          }[ev.question] || " how much it hurts";
+          log("asked" + asked + (ev.attempt > 1 ? " (again)" : ""), "utterance", ev.at);
         } else {
-          const what = typeof ev.rating === "number" ? ev.rating + " of 10" : (ev.answer || ev.outcome.replace("_", " "));
+          const where = Array.isArray(ev.places) && ev.places.length ? ev.places.join(", ") : "";
+          const what = typeof ev.rating === "number" ? ev.rating + " of 10" : (where || ev.answer || ev.outcome.replace("_", " "));
           log("self-report: " + what + (ev.heard ? " (heard \"" + ev.heard + "\")" : ""), "utterance", ev.at);
           if (ev.outcome === "answered" && typeof ev.rating === "number") {
             state.lastReport = { rating: ev.rating, at: ev.at };

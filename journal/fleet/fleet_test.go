@@ -346,7 +346,8 @@ func TestAcknowledgementReachesTheCaregiverStation(t *testing.T) {
 }
 
 // The pain message carries the person's own rating beside what is seen
-// (issue 16), so a carers' station shows "says 2, looks 6".
+// and where it hurts (issue 16), so a carers' station shows "says 2,
+// looks 6 · back".
 func TestPainMessageCarriesTheSelfReport(t *testing.T) {
 	b := startBroker(t)
 	pain := station(t, b.url(), "kindred/kiri/humans/persons/+/pain")
@@ -355,11 +356,11 @@ func TestPainMessageCarriesTheSelfReport(t *testing.T) {
 	waitFor(t, status, func(m mqtt.Message) bool { return strings.Contains(string(m.Payload()), `"status":"online"`) })
 	says, looks := 2, 6.0
 	c.Publish(journal.Assessment{At: time.Second, Person: "p-ana", Score: 6, Band: perception.BandModerate,
-		Says: &says, Looks: &looks})
+		Says: &says, Looks: &looks, Places: []string{"back"}})
 	m := waitFor(t, pain, func(mqtt.Message) bool { return true })
 	rec, err := journal.Decode(m.Payload())
 	a, ok := rec.(journal.Assessment)
-	if err != nil || !ok || a.Says == nil || *a.Says != 2 || a.Looks == nil || *a.Looks != 6 || a.Shown() != "says 2, looks 6" {
+	if err != nil || !ok || a.Says == nil || *a.Says != 2 || a.Looks == nil || *a.Looks != 6 || a.Shown() != "says 2, looks 6 · back" {
 		t.Errorf("pain payload %s: %v", m.Payload(), err)
 	}
 }

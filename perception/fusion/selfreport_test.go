@@ -117,3 +117,20 @@ func TestSelfReportBelongsToThePerson(t *testing.T) {
 		t.Errorf("rating 11: says %+v, rejected %d; want rejected", a.Says, f.Rejected())
 	}
 }
+
+// Where it hurts, answered after the rating, joins the rating: it is shown
+// beside it and fades with it, the rating keeping its age.
+func TestSelfReportCarriesWhereItHurts(t *testing.T) {
+	f, calm := steady(t, "visit", 20*time.Second)
+	at := calm.At + 100*time.Millisecond
+	f.Report(perception.SelfReport{At: at, Rating: 6, Heard: "six"})
+	later := at + time.Minute
+	f.Report(perception.SelfReport{At: at, Rating: 6, Heard: "six", Places: []string{"back", "hip"}})
+	a := f.Assess(later)
+	if a.Says == nil || a.Says.Rating != 6 || a.Says.Weight >= 1 {
+		t.Fatalf("says %+v, want the rating 6, a minute old", a.Says)
+	}
+	if want := "says 6, looks " + fmt0(a.Looks) + " · back, hip"; a.Shown() != want {
+		t.Errorf("shown %q, want %q", a.Shown(), want)
+	}
+}

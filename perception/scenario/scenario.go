@@ -43,8 +43,9 @@ type Scenario struct {
 }
 
 // Answer is a recording of a spoken answer (a WAV file) to a question the
-// robot asks: "rating" ("How much does it hurt?"), "call" ("Shall I call
-// someone?") or "any" (whichever comes next).
+// robot asks: "rating" ("How much does it hurt?"), "place" ("Where does it
+// hurt?"), "call" ("Shall I call someone?"), "breathe" ("Would you like to
+// breathe with me?") or "any" (whichever comes next).
 type Answer struct {
 	Question string `yaml:"question"`
 	// Audio is the WAV file's path; a relative path is read from the
@@ -53,7 +54,7 @@ type Answer struct {
 }
 
 // AnswerQuestions are the values Answer.Question takes.
-var AnswerQuestions = []string{"rating", "call", "any"}
+var AnswerQuestions = []string{"rating", "place", "call", "breathe", "any"}
 
 // Person is who the scenario plays.
 type Person struct {

@@ -397,6 +397,11 @@ answers:
 	if got := NewPlayer(s).Answers(); !reflect.DeepEqual(got, want) {
 		t.Errorf("answers %+v, want %+v", got, want)
 	}
+	for _, q := range []string{"place", "breathe", "any"} {
+		if _, err := Parse("ask.yaml", []byte(doc+"  - {question: "+q+", audio: knee.wav}\n")); err != nil {
+			t.Errorf("question %s: %v", q, err)
+		}
+	}
 	_, err = Parse("ask.yaml", []byte(doc+"  - {question: where, audio: knee.wav}\n"))
 	if err == nil || !strings.Contains(err.Error(), "line 7: answers.2.question") {
 		t.Errorf("a question the robot does not ask: %v", err)
