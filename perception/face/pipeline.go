@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/kindred-hri/kindred/perception"
@@ -126,8 +127,12 @@ type Pipeline struct {
 	thumb  []uint8 // the last frame, shrunk, for cut detection
 	thumbN []uint8
 	stats  Stats
-	ahead  *Ahead     // detection run ahead on another goroutine, or nil
-	feats  []Features // measured for the last Process's faces, in order
+	ahead  *Ahead // detection run ahead on another goroutine, or nil
+	// meshTracked is set after each Track while faces are tracked by a mesh
+	// (detection every DetectEveryTracked): read by Ahead's goroutine,
+	// which then leaves out the scans this schedule would not use.
+	meshTracked atomic.Bool
+	feats       []Features // measured for the last Process's faces, in order
 	// scanning, while not nil, delivers the detections of a scan started on
 	// another goroutine while a mesh tracked faces (see Opts.DetectBehind).
 	scanning chan scanResult
@@ -243,6 +248,7 @@ func (p *Pipeline) Track(f perception.Frame) Tracked {
 	if len(p.tracks) > p.opts.MaxFaces {
 		p.tracks = p.tracks[:p.opts.MaxFaces]
 	}
+	p.meshTracked.Store(p.detectEvery() > p.opts.DetectEvery)
 	tr := Tracked{frame: f, faces: make([]seen, len(p.tracks))}
 	for i, t := range p.tracks {
 		tr.faces[i] = seen{t: t, id: t.id, box: t.box, lm: t.lm, score: t.score, mesh: t.mesh}
