@@ -113,7 +113,8 @@ func (o Opts) Validate() error {
 }
 
 // Pipeline turns frames into face observations. It owns the tracks and each
-// tracked face's baseline and eye state; use it from one goroutine.
+// tracked face's baseline and eye state; use it from one goroutine, or call
+// Track from one and Observe from another (see Track).
 type Pipeline struct {
 	det    Detector
 	lm     Landmarker
