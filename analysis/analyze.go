@@ -109,7 +109,7 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 		return fmt.Errorf("posture and fusion: %w", err)
 	}
 	if o.Video != "" {
-		if err := analyzeVideo(ctx, o.Video, o.DetectEvery, o.FaceBackend, csv, hooks, &res, e.progressOn(e.stderr)); err != nil {
+		if err := analyzeVideo(ctx, o.Video, o.DetectEvery, o.FaceBackend, false, csv, hooks, &res, e.progressOn(e.stderr)); err != nil {
 			return err
 		}
 		if v := res.Video; v.FramesWithFace == 0 {
@@ -198,7 +198,13 @@ type FrameRow struct {
 	Pain    *float64
 }
 
-func analyzeVideo(ctx context.Context, path string, detectEvery int, backend devices.FaceBackend, csv *bufio.Writer, hooks *frameHooks, res *analysis, newProgress progressFunc) error {
+// analyzeVideo analyses a video's frames in order. Unless serial, the
+// tracking half of the face pipeline (detection and mesh fits, each frame's
+// fit starting from the last's) runs on its own goroutine up to trackDepth
+// frames ahead of the rest (blendshapes, AUs, pose, attention, movement),
+// which the loop here does in frame order: the output is the same either
+// way, byte for byte (TestAnalyzePipelinedIsSerial).
+func analyzeVideo(ctx context.Context, path string, detectEvery int, backend devices.FaceBackend, serial bool, csv *bufio.Writer, hooks *frameHooks, res *analysis, newProgress progressFunc) error {
 	start := time.Now()
 	src, err := camera.OpenFile(path, 0)
 	if why := mediaProblem(err); why != "" {
@@ -230,6 +236,9 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, backend dev
 		return err
 	}
 	frames = detectAhead(ctx, frames, pipe.Ahead(), 32)
+	if !serial {
+		frames = trackAhead(ctx, frames, pipe, trackDepth)
+	}
 	v := &videoSummary{File: path, FPS: src.FPS(), Models: devices.FaceModels(backend)}
 	progress := newProgress.start("analyze "+filepath.Base(path), frameCount(src))
 	defer progress.Finish()
@@ -255,7 +264,10 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, backend dev
 			return fmt.Errorf("--video %s: %w", path, err)
 		}
 		row := FrameRow{Frame: v.Frames, At: f.At}
-		faces := pipe.Process(f)
+		if !d.isTracked {
+			d.tracked = pipe.Track(f)
+		}
+		faces := pipe.Observe(d.tracked)
 		var feat face.Features
 		d.release()
 		attended, moved := hooks.attend.Read(f, faces) // as the live robot reads a frame
@@ -352,6 +364,42 @@ type decoded struct {
 	frame   perception.Frame
 	err     error
 	release func() // gives the frame's bytes back to the decoder's budget
+	// tracked is the frame's faces as the pipeline's Track found them, when
+	// isTracked (trackAhead ran it).
+	tracked   face.Tracked
+	isTracked bool
+}
+
+// trackDepth is how many tracked frames may wait for the rest of the
+// analysis: enough to ride over a slow frame (a detection, a new face's
+// two mesh fits) without holding many frames.
+const trackDepth = 4
+
+// trackAhead runs the face pipeline's Track on each decoded frame, in
+// order, on its own goroutine, and passes the frames on in a channel of
+// depth frames for the caller to Observe in the same order. Like
+// detectAhead it drains its input before closing its output, so the
+// decoder and the face models are done with when the output closes.
+func trackAhead(ctx context.Context, in <-chan decoded, pipe *face.Pipeline, depth int) <-chan decoded {
+	out := make(chan decoded, depth)
+	go func() {
+		defer close(out)
+		defer func() {
+			for range in {
+			}
+		}()
+		for d := range in {
+			if d.err == nil {
+				d.tracked, d.isTracked = pipe.Track(d.frame), true
+			}
+			select {
+			case out <- d:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
 }
 
 // prefetchBytes bounds the decoded frames waiting for the analysis: 32 MB
@@ -381,7 +429,7 @@ func prefetch(ctx context.Context, src face.FrameSource, budget int64) <-chan de
 			if err := held.Acquire(ctx, n); err != nil {
 				return
 			}
-			d := decoded{f, err, func() { held.Release(n) }}
+			d := decoded{frame: f, err: err, release: func() { held.Release(n) }}
 			select {
 			case out <- d:
 			case <-ctx.Done():

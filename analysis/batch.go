@@ -187,7 +187,7 @@ func analyzeOneVideo(ctx context.Context, j batchJob, detectEvery int, backend d
 		return nil, fmt.Errorf("posture and fusion: %w", err)
 	}
 	var res analysis
-	if err := analyzeVideo(ctx, j.in, detectEvery, backend, csv, hooks, &res, progress); err != nil {
+	if err := analyzeVideo(ctx, j.in, detectEvery, backend, false, csv, hooks, &res, progress); err != nil {
 		return nil, err
 	}
 	if err := csv.Flush(); err != nil {

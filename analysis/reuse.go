@@ -19,7 +19,7 @@ func AnalyzeVideo(ctx context.Context, path string, detectEvery int, backend dev
 		return nil, 0, fmt.Errorf("posture and fusion: %w", err)
 	}
 	var res analysis
-	if err := analyzeVideo(ctx, path, detectEvery, backend, nil, hooks, &res, nil); err != nil {
+	if err := analyzeVideo(ctx, path, detectEvery, backend, false, nil, hooks, &res, nil); err != nil {
 		return nil, 0, err
 	}
 	return res.series, res.Video.FPS, nil

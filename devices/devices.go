@@ -110,11 +110,17 @@ func OpenFacePipelineWith(detectEvery int, backend FaceBackend, baseline func(tr
 	if err != nil {
 		return nil, nil, fmt.Errorf("face: %w", err)
 	}
-	fit, err := mesh.NewFitter(mesh.DefaultFitterOpts())
+	// The blendshapes are scored in the pipeline's Observe, not inside the
+	// mesh fit: a caller that tracks and observes on two goroutines
+	// (analyze) runs them beside the next frame's mesh.
+	fo := mesh.DefaultFitterOpts()
+	fo.Blendshapes = false
+	fit, err := mesh.NewFitter(fo)
 	if err != nil {
 		det.Close()
 		return nil, nil, fmt.Errorf("face: %w", err)
 	}
+	o.Blender = fit
 	pipe, err := face.NewPipeline(face.Fallback{First: det.Shrunk(320), Then: det}, fit, pose.New(), o)
 	if err != nil {
 		det.Close()

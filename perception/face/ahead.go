@@ -3,6 +3,7 @@ package face
 import (
 	"image"
 	"sync"
+	"sync/atomic"
 
 	"github.com/kindred-hri/kindred/perception"
 )
@@ -21,7 +22,14 @@ import (
 type Ahead struct {
 	det   Detector
 	every int
-	n     int // non-empty frames offered so far; only the feeding goroutine uses it
+	// everyTracked is the detection period while a mesh tracks faces, and
+	// tracked says whether one did after the pipeline's last Track: frames
+	// that schedule skips are not scanned then. The guess is made a few
+	// frames ahead; when it is wrong (a face was lost meanwhile) the
+	// pipeline scans the frame itself, with the same result.
+	everyTracked int
+	tracked      *atomic.Bool
+	n            int // non-empty frames offered so far; only the feeding goroutine uses it
 
 	mu    sync.Mutex
 	queue []*scan // scanned (or being scanned) and not yet taken by Process, in frame order
@@ -47,7 +55,11 @@ func (p *Pipeline) Ahead() *Ahead {
 			return nil
 		}
 	}
-	p.ahead = &Ahead{det: p.det, every: p.opts.DetectEvery, n: p.frames}
+	p.ahead = &Ahead{det: p.det, every: p.opts.DetectEvery, n: p.frames, tracked: &p.meshTracked}
+	if _, mesh := p.lm.(MeshFitter); mesh && p.opts.DetectEveryTracked > p.opts.DetectEvery {
+		every := p.opts.DetectEvery
+		p.ahead.everyTracked = (p.opts.DetectEveryTracked + every - 1) / every * every
+	}
 	return p.ahead
 }
 
@@ -62,7 +74,11 @@ func (a *Ahead) Offer(f perception.Frame) {
 	}
 	i := a.n
 	a.n++
-	if i%a.every != 0 {
+	every := a.every
+	if a.everyTracked > 0 && a.tracked.Load() {
+		every = a.everyTracked
+	}
+	if i%every != 0 {
 		return
 	}
 	s := &scan{index: i, img: img, done: make(chan struct{})}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/kindred-hri/kindred/perception"
@@ -59,6 +60,16 @@ type Opts struct {
 	// Distressed, when set, says whether the person sounded distressed at
 	// observation time at: a face is not learnt as calm meanwhile.
 	Distressed func(at time.Duration) bool
+	// Blender, when set, scores the blendshapes of mesh fits that come
+	// without them, in Observe rather than in Track: the blendshape model
+	// then runs beside the next frame's mesh fit when the two run on
+	// different goroutines (see Track).
+	Blender Blender
+}
+
+// Blender scores the 52 blendshapes of a dense mesh (a mesh.Fitter does).
+type Blender interface {
+	Blendshapes(m []Point3) (perception.Blendshapes, error)
 }
 
 // DefaultOpts detects every 4th frame (every 12th while a mesh tracks a
@@ -102,7 +113,8 @@ func (o Opts) Validate() error {
 }
 
 // Pipeline turns frames into face observations. It owns the tracks and each
-// tracked face's baseline and eye state; use it from one goroutine.
+// tracked face's baseline and eye state; use it from one goroutine, or call
+// Track from one and Observe from another (see Track).
 type Pipeline struct {
 	det    Detector
 	lm     Landmarker
@@ -116,8 +128,12 @@ type Pipeline struct {
 	thumb  []uint8 // the last frame, shrunk, for cut detection
 	thumbN []uint8
 	stats  Stats
-	ahead  *Ahead     // detection run ahead on another goroutine, or nil
-	feats  []Features // measured for the last Process's faces, in order
+	ahead  *Ahead // detection run ahead on another goroutine, or nil
+	// meshTracked is set after each Track while faces are tracked by a mesh
+	// (detection every DetectEveryTracked): read by Ahead's goroutine,
+	// which then leaves out the scans this schedule would not use.
+	meshTracked atomic.Bool
+	feats       []Features // measured for the last Process's faces, in order
 	// scanning, while not nil, delivers the detections of a scan started on
 	// another goroutine while a mesh tracked faces (see Opts.DetectBehind).
 	scanning chan scanResult
@@ -134,6 +150,8 @@ type Stats struct {
 	Frames, Detections, LandmarkFits, TracksLost, Cuts int
 }
 
+// track is one tracked face. Track alone changes its fields but learn,
+// eyes and scorer, which Observe alone uses (see Pipeline.Track).
 type track struct {
 	lostAt time.Duration // when it was lost (in p.lost)
 	id     int
@@ -164,12 +182,41 @@ func (p *Pipeline) Stats() Stats { return p.stats }
 
 // Process analyses one frame and returns the faces in it, the largest
 // (closest, attended) first. Errors from a leaf on one frame drop the faces
-// it concerned rather than the run.
+// it concerned rather than the run. It is Observe(Track(f)).
 func (p *Pipeline) Process(f perception.Frame) []perception.FaceObs {
+	return p.Observe(p.Track(f))
+}
+
+// Tracked is one frame's faces as Track found and fitted them, waiting for
+// Observe to measure and score them.
+type Tracked struct {
+	frame perception.Frame
+	faces []seen
+	empty bool // no image: Observe returns nil
+}
+
+// seen is one tracked face as Track left it, copied: the next frame's
+// Track moves the track on while this frame is observed.
+type seen struct {
+	t     *track // for its observing state only (learn, scorer)
+	id    int
+	box   image.Rectangle
+	lm    [68]perception.Point
+	score float64
+	mesh  *MeshFit
+}
+
+// Track finds, fits and tracks the faces of one frame: the first half of
+// Process, whose cost is the detector and the landmark (mesh) fits. Each
+// frame's fit starts from the last frame's, so frames are tracked in order,
+// one at a time. Observe may then run on another goroutine while Track
+// goes on to the next frame, as long as each of the two is called from one
+// goroutine and Observe gets every Tracked in frame order.
+func (p *Pipeline) Track(f perception.Frame) Tracked {
 	p.stats.Frames++
 	img := f.Gray
 	if img == nil || img.Rect.Empty() {
-		return nil
+		return Tracked{empty: true}
 	}
 	if p.cut(img) {
 		// A new shot (or the camera was swung round): the faces now in view
@@ -202,10 +249,26 @@ func (p *Pipeline) Process(f perception.Frame) []perception.FaceObs {
 	if len(p.tracks) > p.opts.MaxFaces {
 		p.tracks = p.tracks[:p.opts.MaxFaces]
 	}
-	obs := make([]perception.FaceObs, 0, len(p.tracks))
+	p.meshTracked.Store(p.detectEvery() > p.opts.DetectEvery)
+	tr := Tracked{frame: f, faces: make([]seen, len(p.tracks))}
+	for i, t := range p.tracks {
+		tr.faces[i] = seen{t: t, id: t.id, box: t.box, lm: t.lm, score: t.score, mesh: t.mesh}
+	}
+	return tr
+}
+
+// Observe measures, scores and returns the faces Track found in a frame,
+// the largest (closest, attended) first: the second half of Process (head
+// pose, the AUs, blendshapes left to it by Opts.Blender, expression, and
+// each face's baseline learning).
+func (p *Pipeline) Observe(tr Tracked) []perception.FaceObs {
+	if tr.empty {
+		return nil
+	}
+	obs := make([]perception.FaceObs, 0, len(tr.faces))
 	p.feats = p.feats[:0]
-	for _, t := range p.tracks {
-		o, feat := p.observe(f, t)
+	for i := range tr.faces {
+		o, feat := p.observe(tr.frame, &tr.faces[i])
 		obs = append(obs, o)
 		p.feats = append(p.feats, feat)
 	}
@@ -514,23 +577,24 @@ func (p *Pipeline) detectAndMatch(f perception.Frame, done *scanResult) {
 
 // observe turns a track's landmarks into an observation, and returns the
 // features it was read from.
-func (p *Pipeline) observe(f perception.Frame, t *track) (perception.FaceObs, Features) {
-	o := perception.FaceObs{At: f.At, Track: t.id, Box: t.box, Landmarks: t.lm, HasLandmarks: true, Wall: f.Wall}
+func (p *Pipeline) observe(f perception.Frame, s *seen) (perception.FaceObs, Features) {
+	t := s.t
+	o := perception.FaceObs{At: f.At, Track: s.id, Box: s.box, Landmarks: s.lm, HasLandmarks: true, Wall: f.Wall}
 	if p.pose != nil {
-		if hp, err := p.pose.Pose(&t.lm, f.Gray.Bounds().Size()); err == nil {
+		if hp, err := p.pose.Pose(&s.lm, f.Gray.Bounds().Size()); err == nil {
 			o.Pose = hp
 		}
 	}
-	feat, ok := Measure(f.Gray, &t.lm, o.Pose)
+	feat, ok := Measure(f.Gray, &s.lm, o.Pose)
 	if !ok {
 		o.Confidence = 0
 		o.Expression = perception.ExprUnknown
 		return o, Features{}
 	}
-	o.Confidence = t.score * shapeQuality(&t.lm, o.Pose)
+	o.Confidence = s.score * shapeQuality(&s.lm, o.Pose)
 	calibrated := p.opts.Baseline
 	if p.opts.BaselineFor != nil {
-		calibrated = p.opts.BaselineFor(t.id)
+		calibrated = p.opts.BaselineFor(s.id)
 	}
 	base := populationBaseline
 	switch {
@@ -541,10 +605,17 @@ func (p *Pipeline) observe(f perception.Frame, t *track) (perception.FaceObs, Fe
 			base = b
 		}
 	}
-	if t.mesh != nil && t.mesh.HasBlendshapes {
-		o.Blendshapes, o.HasBlendshapes = t.mesh.Blendshapes, true
-		bs := t.mesh.Blendshapes
-		feat.Blend = &bs
+	if m := s.mesh; m != nil {
+		bs, has := m.Blendshapes, m.HasBlendshapes
+		if !has && p.opts.Blender != nil && len(m.Mesh) > 0 {
+			var err error
+			bs, err = p.opts.Blender.Blendshapes(m.Mesh)
+			has = err == nil
+		}
+		if has {
+			o.Blendshapes, o.HasBlendshapes = bs, true
+			feat.Blend = &bs
+		}
 	}
 	if t.scorer == nil {
 		t.scorer = NewScorer(p.opts)

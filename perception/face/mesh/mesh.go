@@ -47,12 +47,16 @@ func DefaultFitterOpts() FitterOpts {
 // ErrNoFace is returned when the mesh model says the crop holds no face.
 var ErrNoFace = errors.New("mesh: no face in the crop")
 
-// Fitter runs the face mesh and the blendshape model. Calls are serialised.
+// Fitter runs the face mesh and the blendshape model. Calls to each model
+// are serialised; a Blendshapes call may run beside a FitMesh call (the
+// two networks and their buffers are separate), so a pipeline can score
+// one frame's blendshapes while the next frame's mesh is fitted.
 type Fitter struct {
-	mu     sync.Mutex
+	mu     sync.Mutex // the mesh network, buf but blendIn, and open
+	bmu    sync.Mutex // the blendshape network and buf.blendIn; taken after mu
 	mesh   gocv.Net
 	blend  gocv.Net
-	open   bool
+	open   bool // changed with both locks held
 	opts   FitterOpts
 	subset [blendPoints]int
 	buf    fitBuffers
@@ -145,6 +149,8 @@ func parseSubset(b []byte) ([blendPoints]int, error) {
 func (f *Fitter) Close() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.bmu.Lock()
+	defer f.bmu.Unlock()
 	if !f.open {
 		return nil
 	}
@@ -277,7 +283,9 @@ func (f *Fitter) fit(fr perception.Frame, c crop) (face.MeshFit, error) {
 		}
 	}
 	if f.opts.Blendshapes {
+		f.bmu.Lock()
 		bs, err := f.blendshapes(out.Mesh)
+		f.bmu.Unlock()
 		if err != nil {
 			return out, err
 		}
@@ -292,15 +300,15 @@ func (f *Fitter) Blendshapes(m []face.Point3) (perception.Blendshapes, error) {
 	if len(m) != meshPoints {
 		return perception.Blendshapes{}, fmt.Errorf("mesh: %d mesh points, want %d", len(m), meshPoints)
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	f.bmu.Lock()
+	defer f.bmu.Unlock()
 	if !f.open {
 		return perception.Blendshapes{}, ErrClosed
 	}
 	return f.blendshapes(m)
 }
 
-// blendshapes runs the blendshape model (f.mu held). Its input is the
+// blendshapes runs the blendshape model (f.bmu held). Its input is the
 // subset's x, y with their mean taken off, divided by their mean distance
 // from it (MediaPipe's blendshape calculator's normalisation).
 func (f *Fitter) blendshapes(m []face.Point3) (perception.Blendshapes, error) {

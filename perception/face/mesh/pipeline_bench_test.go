@@ -92,13 +92,16 @@ func BenchmarkPipeline640x480(b *testing.B) {
 	for _, v := range variants {
 		b.Run(v.name, func(b *testing.B) {
 			fo := DefaultFitterOpts()
-			fo.Blendshapes = v.blend
+			fo.Blendshapes = false // Observe scores them, as devices.OpenFacePipeline has it
 			fit, err := NewFitter(fo)
 			if err != nil {
 				b.Fatal(err)
 			}
 			defer fit.Close()
 			o := face.DefaultOpts()
+			if v.blend {
+				o.Blender = fit
+			}
 			if v.inStep {
 				o.DetectEveryTracked, o.DetectBehind = 0, false
 			}
