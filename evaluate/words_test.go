@@ -87,3 +87,32 @@ func TestWordsSliceDoesNotCryWolf(t *testing.T) {
 		}
 	}
 }
+
+func TestWordEventString(t *testing.T) {
+	for _, tc := range []struct {
+		e    WordEvent
+		want string
+	}{
+		{WordEvent{Clip: "a.wav", At: 1.25, Heard: "help"}, `real      "help" in a.wav at 1.2 s`},
+		{WordEvent{Synthetic: true, Clip: "synthetic-2", At: 30, Part: "0012.wav (flite:awb x1.00)", Text: "A fine day.", Heard: "stop"},
+			`synthetic "stop" in synthetic-2 at 30.0 s (0012.wav (flite:awb x1.00)): "A fine day."`},
+		{WordEvent{Clip: "asterisk-3", At: 12, Part: "vm-press.wav", Heard: "press one", Answer: "rating 1"},
+			`real      rating 1 (heard "press one") in asterisk-3 at 12.0 s (vm-press.wav)`},
+	} {
+		if got := tc.e.String(); got != tc.want {
+			t.Errorf("got  %s\nwant %s", got, tc.want)
+		}
+	}
+}
+
+func TestPerHour(t *testing.T) {
+	for _, tc := range []struct {
+		n     int
+		hours float64
+		want  float64
+	}{{0, 0, 0}, {3, 0.5, 6}, {1, 2, 0.5}} {
+		if got := perHour(tc.n, tc.hours); got != tc.want {
+			t.Errorf("perHour(%d, %g) = %g, want %g", tc.n, tc.hours, got, tc.want)
+		}
+	}
+}

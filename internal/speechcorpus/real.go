@@ -51,12 +51,13 @@ const (
 
 // asteriskSkip are the Asterisk folders and prompts that are not ordinary
 // speech: single digits, letters and spelling-alphabet words (each one
-// token, and digits are answers), silences, tones, and the one prompt whose
-// name says it speaks of help.
+// token, and digits are answers), silences, tones, monkeys screeching
+// (tt-monkeys.wav, where the spotter heard "ouch" six times in 10 s), and
+// the one prompt whose name says it speaks of help.
 var asteriskSkip = []string{
 	"digits/", "letters/", "phonetic/", "silence/",
 	"beep.wav", "beeperr.wav", "ascending-2tone.wav", "descending-2tone.wav",
-	"vm-helpexit.wav",
+	"tt-monkeys.wav", "vm-helpexit.wav",
 }
 
 // codec2Speech are the codec2 samples that are recordings of speech as
