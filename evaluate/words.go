@@ -278,10 +278,22 @@ func listenClips(ctx context.Context, clips []speechcorpus.Clip, o answers.Opts,
 				continue
 			}
 			x := c.X[p.Start:end]
+			// One answer heard both in the whole recording and in a window
+			// of it at the same place counts once.
+			type heard struct {
+				at     int
+				answer string
+			}
+			seen := map[heard]bool{}
 			note := func(rep2 selfreport.Reply, at int) {
 				if !rep2.Clear() {
 					return
 				}
+				k := heard{at, fmt.Sprint(rep2.Rating, rep2.Answer, rep2.Places)}
+				if seen[k] {
+					return
+				}
+				seen[k] = true
 				var what []string
 				if rep2.Rating.Valid() {
 					fig.SelfReports++

@@ -52,12 +52,14 @@ const (
 // asteriskSkip are the Asterisk folders and prompts that are not ordinary
 // speech: single digits, letters and spelling-alphabet words (each one
 // token, and digits are answers), silences, tones, monkeys screeching
-// (tt-monkeys.wav, where the spotter heard "ouch" six times in 10 s), and
-// the one prompt whose name says it speaks of help.
+// (tt-monkeys.wav, where the spotter heard "ouch" six times in 10 s), the
+// prompt that says "no" alone (an answer), and the prompts whose names say
+// they speak of help (forhelp, play_help, vm-helpexit: a "help" heard there
+// may be said).
 var asteriskSkip = []string{
 	"digits/", "letters/", "phonetic/", "silence/",
 	"beep.wav", "beeperr.wav", "ascending-2tone.wav", "descending-2tone.wav",
-	"tt-monkeys.wav", "vm-helpexit.wav",
+	"tt-monkeys.wav", "vm-no.wav",
 }
 
 // codec2Speech are the codec2 samples that are recordings of speech as
@@ -169,6 +171,9 @@ func asteriskPrompts() ([]string, error) {
 			if rel == s || strings.HasPrefix(rel, s) {
 				return nil
 			}
+		}
+		if strings.Contains(rel, "help") {
+			return nil
 		}
 		out = append(out, p)
 		return nil

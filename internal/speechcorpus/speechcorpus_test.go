@@ -2,6 +2,7 @@ package speechcorpus
 
 import (
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -58,5 +59,24 @@ func TestPartAt(t *testing.T) {
 	}
 	if got := (Clip{}).PartAt(5); got.Name != "" {
 		t.Errorf("a clip of no parts gave %+v", got)
+	}
+}
+
+// TestAsteriskPromptsAreOrdinary: the prompts kept say no spotted phrase
+// by name, no answer alone, and are speech.
+func TestAsteriskPromptsAreOrdinary(t *testing.T) {
+	ps, err := asteriskPrompts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) == 0 {
+		t.Skip("asterisk-core-sounds-en-wav not installed")
+	}
+	for _, p := range ps {
+		for _, bad := range []string{"help", "/digits/", "/silence/", "/vm-no.wav", "/tt-monkeys.wav", "beep"} {
+			if strings.Contains(p, bad) {
+				t.Errorf("%s kept: it is not ordinary speech (%q)", p, bad)
+			}
+		}
 	}
 }
