@@ -153,6 +153,9 @@ func measureWords(ctx context.Context, clips []speechcorpus.Clip, takes map[stri
 	if progress != nil {
 		progress.Finish()
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // both passes stopped for it: say so once
+	}
 	if err := errors.Join(kwErr, ansErr); err != nil {
 		return nil, err
 	}
