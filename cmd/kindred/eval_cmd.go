@@ -39,7 +39,7 @@ into --cache). It prints, per spotted phrase, false alarms per hour on real
 and on synthetic speech and how many synthetic takes of the phrase were
 heard; and the ratings (false self-reports), yes/no and places the answer
 recogniser understood, per hour, real and synthetic apart, each with the
-file and time. It takes about as long as the hour of audio on one core.`
+file and time. It takes about 15 minutes of CPU time, on two cores at once.`
 
 // cmdEval measures the classifiers on labelled recordings (package
 // evaluate); here are its flags.
