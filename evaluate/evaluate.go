@@ -32,8 +32,14 @@ type Options struct {
 	Out         string // the parameter file Fit writes
 	Data        string // what the clips are, for the model card (default: Devset)
 	Licence     string // the clips' licence, for the model card
-	Only        string // "faces", "vocalisations", or "" for both where their labels exist
+	Only        string // "faces", "vocalisations", "words", or "" for faces and vocalisations where their labels exist
 	FaceBackend devices.FaceBackend
+	// Cache is where "words" renders its synthetic speech (testdata/hour
+	// in a checkout).
+	Cache string
+	// WordsProgress, when not nil, gives a progress line for a step of
+	// "words" (total 0 when unknown); it may return nil.
+	WordsProgress func(what string, total int) analysis.Progress
 }
 
 // Run measures the classifiers on o.Devset and prints the report on
@@ -42,8 +48,10 @@ type Options struct {
 func Run(ctx context.Context, o Options, stdout io.Writer) error {
 	switch o.Only {
 	case "", "faces", "vocalisations":
+	case "words":
+		return runWords(ctx, o, stdout)
 	default:
-		return badInput("--only %q: want faces or vocalisations", o.Only)
+		return badInput("--only %q: want faces, vocalisations or words", o.Only)
 	}
 	if o.Fit && o.Only == "faces" {
 		return badInput("--fit refits the vocalisation combiner: drop --only faces")

@@ -13,7 +13,15 @@ runtime=(pkg-config g++ libopencv-dev libdlib-dev libdlib-data
 # Real media that Debian ships, used by tests (nobody here recorded it), and
 # flite, whose voices (slt, kal, awb, rms) say test answers in voices more
 # natural than espeak-ng's.
-media=(opencv-doc pocketsphinx-testdata alsa-utils flite)
+#
+# An hour of ordinary speech for the word and answer spotters (`kindred eval
+# --only words`): real recordings in asterisk-core-sounds-en-wav (Allison
+# Smith's prompts, CC-BY-SA-3.0) and codec2-examples (codec2's speech
+# samples, LGPL-2.1); fortunes-min's sentences (BSD-licensed text) said by
+# festival's voices made from real speakers (slt HTS, kal and ked diphones).
+media=(opencv-doc pocketsphinx-testdata alsa-utils flite
+  asterisk-core-sounds-en-wav codec2-examples fortunes-min
+  festival festvox-us-slt-hts festvox-kallpc16k festvox-kdlpc16k)
 
 # `kindred bench` also times the python3-opencv Haar pipeline a user would
 # otherwise pick, with opencv-data's cascade (without them the bench reports

@@ -1,5 +1,6 @@
-// Package speechcorpus loads, for tests, the real ordinary speech this
-// machine has: the LibriVox recordings of pocketsphinx-testdata,
-// alsa-utils' spoken test sounds and the dev set's speech clips. Words and
-// answers heard in them are false alarms.
+// Package speechcorpus loads ordinary speech, in which every word or
+// answer heard is a false alarm: the real recordings this machine has
+// (LibriVox from pocketsphinx-testdata, alsa-utils' voice, the dev set's
+// speech clips, Asterisk's prompts, codec2's samples) and, to make up an
+// hour, sentences said by synthetic voices, rendered into a cache.
 package speechcorpus

@@ -14,10 +14,16 @@ const (
 	alsaGlob     = "/usr/share/sounds/alsa/[FRS]*_*.wav"
 )
 
-// Clip is one recording, mono at 16 kHz.
+// Clip is one recording, mono at 16 kHz, or several joined.
 type Clip struct {
 	Name string
 	X    []float32
+	// Synthetic marks speech a synthesiser made; figures on it are kept
+	// apart from those on real speech.
+	Synthetic bool
+	// Parts are the recordings or utterances the clip joins, in order
+	// (none when it is one recording).
+	Parts []Part
 }
 
 // Ordinary loads the LibriVox recordings, alsa-utils' voice and the clips
@@ -49,7 +55,7 @@ func Ordinary(t testing.TB, devset string, leaveOut func(name string) bool) []Cl
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
-		clips = append(clips, Clip{filepath.Base(f), a.Mono16k()})
+		clips = append(clips, Clip{Name: filepath.Base(f), X: a.Mono16k()})
 	}
 	return clips
 }

@@ -1,6 +1,7 @@
 package keywords
 
 import (
+	"cmp"
 	"fmt"
 	"github.com/kindred-hri/kindred/internal/speechcorpus"
 	"os"
@@ -282,5 +283,90 @@ func TestKeywordsInVocalisations(t *testing.T) {
 		}
 		fa, hours := falseAlarms(t, DefaultOpts(), clips)
 		t.Logf("%-16s %2d clips, %4.0f s: %v", cls, len(clips), hours*3600, fa)
+	}
+}
+
+// hourCache is where the hour's synthetic speech is rendered (the
+// repository's ignored testdata/hour, shared with `kindred eval --only
+// words`).
+const hourCache = "../../testdata/hour"
+
+// TestHourSweep measures "help" at each threshold of
+// KINDRED_KWS_HOUR_SWEEP (comma-separated), searched with the other
+// shipped phrases, on the hour of ordinary speech (speechcorpus.Hour:
+// false alarms per hour, real and synthetic apart) and on the synthetic
+// takes of "help" (speechcorpus.Takes). About as long as the hour of audio
+// for each threshold:
+//
+//	KINDRED_KWS_HOUR_SWEEP=1e-20,1e-10,1 go test ./perception/keywords -run HourSweep -v -count=1 -timeout 3h
+func TestHourSweep(t *testing.T) {
+	set := os.Getenv("KINDRED_KWS_HOUR_SWEEP")
+	if set == "" {
+		t.Skip("set KINDRED_KWS_HOUR_SWEEP=threshold,… to measure")
+	}
+	phrase := cmp.Or(os.Getenv("KINDRED_KWS_HOUR_PHRASE"), "help")
+	clips, err := speechcorpus.Hour(t.Context(), devsetDir, hourCache, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var real, synth []clip
+	for _, c := range clips {
+		if c.Synthetic {
+			synth = append(synth, c)
+		} else {
+			real = append(real, c)
+		}
+	}
+	takes, err := speechcorpus.Takes(t.Context(), hourCache, phrase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range strings.Split(set, ",") {
+		th, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil {
+			t.Fatalf("KINDRED_KWS_HOUR_SWEEP %q: %v", v, err)
+		}
+		o := DefaultOpts()
+		var ps []Phrase
+		for _, p := range o.Phrases {
+			if p.Text != phrase {
+				ps = append(ps, p)
+			}
+		}
+		o.Phrases = append(ps, Phrase{phrase, th})
+		// A threshold that hears none of the takes is not worth an hour of
+		// decoding: it is as deaf as the shipped one.
+		h := hits(t, o, phrase, takes)
+		if h == 0 {
+			t.Logf("%q threshold %g: hits 0/%d synthetic takes; not measured on the hour", phrase, th, len(takes))
+			continue
+		}
+		rf, rh := falseAlarms(t, o, real)
+		sf, sh := falseAlarms(t, o, synth)
+		t.Logf("%q threshold %g: hits %d/%d synthetic takes; false %d in %.0f s real = %.1f per hour, %d in %.0f s synthetic = %.1f per hour",
+			phrase, th, h, len(takes), rf[phrase], rh*3600, float64(rf[phrase])/rh, sf[phrase], sh*3600, float64(sf[phrase])/sh)
+	}
+}
+
+// minHelpTakes is the floor of synthetic takes of "help" the shipped
+// threshold hears: 9 of 99 when it was chosen (TestHourSweep); fewer than
+// 5 means the spotter has gone deaf to the word.
+const minHelpTakes = 5
+
+// TestHelpHeardInSomeTakes holds "help", made strict enough to stay within
+// its false-alarm budget, to a floor of hits on the 99 synthetic takes of
+// it (flite, festival and espeak-ng voices the robot never uses).
+func TestHelpHeardInSomeTakes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spots 99 synthetic takes")
+	}
+	takes, err := speechcorpus.Takes(t.Context(), hourCache, "help")
+	if err != nil {
+		t.Skip(err)
+	}
+	got := hits(t, DefaultOpts(), "help", takes)
+	t.Logf("\"help\" heard in %d of %d takes", got, len(takes))
+	if got < minHelpTakes {
+		t.Errorf("\"help\" heard in %d of %d takes, want at least %d", got, len(takes), minHelpTakes)
 	}
 }
