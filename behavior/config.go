@@ -143,6 +143,12 @@ type OptOutPolicy struct {
 	// still alerting, when an opt-out word is heard while the person is in
 	// distress (see Engine.hush): a cry of "stop" does not switch care off.
 	Hush time.Duration `yaml:"hush"`
+	// Confirm is how long a lone opt-out word, said while calm, stills and
+	// quiets the robot, still sensing; the word again within it opts out
+	// (see Engine.quieten). 0 opts out on the first word. A keyword
+	// spotter hears "stop" in ordinary speech now and then, and an opt-out
+	// switches sensing, and so every alert, off.
+	Confirm time.Duration `yaml:"confirm"`
 }
 
 // SelfReportPolicy configures the self-report dialogue (dialogue.go).
@@ -234,7 +240,7 @@ func PresetConfig(p Preset) (Config, error) {
 		Alert: AlertPolicy{ReliefTimeout: 2 * time.Minute, Cooldown: 10 * time.Minute, Words: []string{"help"},
 			Corroborate: 30 * time.Second},
 		OptOut: OptOutPolicy{Words: []string{"stop", "go away"}, Touch: []string{"head"},
-			AckGrace: 6 * time.Second, Hush: 2 * time.Minute},
+			AckGrace: 6 * time.Second, Hush: 2 * time.Minute, Confirm: 2 * time.Minute},
 		Supervision: SupervisionPolicy{ProposalTTL: 30 * time.Second},
 		SelfReport: SelfReportPolicy{Ask: true, MinInterval: 5 * time.Minute, Window: 8 * time.Second,
 			Wait: 20 * time.Second, VoiceLangs: []string{"en"}, PlaceFrom: 4},
@@ -443,6 +449,9 @@ func (c Config) Validate() error {
 	}
 	if c.OptOut.Hush < 0 || c.OptOut.Hush > 30*time.Minute {
 		bad("opt_out.hush", "%v is outside 0..30m", c.OptOut.Hush)
+	}
+	if c.OptOut.Confirm < 0 || c.OptOut.Confirm > 30*time.Minute {
+		bad("opt_out.confirm", "%v is outside 0..30m", c.OptOut.Confirm)
 	}
 	if c.OptOut.AckGrace < 0 || c.OptOut.AckGrace > 30*time.Second {
 		bad("opt_out.ack_grace", "%v is outside 0..30s", c.OptOut.AckGrace)

@@ -108,6 +108,7 @@ func TestValidateNamesTheField(t *testing.T) {
 		{"alert.relief_timeout", func(c *Config) { c.Alert.ReliefTimeout = 0 }},
 		{"opt_out.words", func(c *Config) { c.OptOut.Words = []string{" "} }},
 		{"opt_out.ack_grace", func(c *Config) { c.OptOut.AckGrace = -time.Second }},
+		{"opt_out.confirm", func(c *Config) { c.OptOut.Confirm = time.Hour }},
 		{"supervision.proposal_ttl", func(c *Config) { c.Supervision.ProposalTTL = 0 }},
 	} {
 		c := DefaultConfig()

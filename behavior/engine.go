@@ -249,11 +249,15 @@ func (e *Engine) onEvent(ev *perception.Event) {
 	case perception.EventKeyword:
 		switch {
 		case matchesAny(ev.Text, e.cfg.OptOut.Words):
-			if e.inDistress() {
-				e.hush(normalise(ev.Text))
-				break
+			w := normalise(ev.Text)
+			switch {
+			case e.inDistress():
+				e.hush(w)
+			case e.cfg.OptOut.Confirm > 0 && !e.consent.stopAgain(e.now):
+				e.quieten(w)
+			default:
+				e.optOut(fmt.Sprintf("said %q", w))
 			}
-			e.optOut(fmt.Sprintf("said %q", normalise(ev.Text)))
 		case matchesAny(ev.Text, e.cfg.Alert.Words):
 			e.heardSomeone(ev.Text)
 			e.callForHelp(normalise(ev.Text))
@@ -779,6 +783,24 @@ func (e *Engine) hush(word string) {
 	e.emit(e.intent(IntentStill, ToneNeutral, false))
 	e.escalate(AlertWarning, fmt.Sprintf("said %q while in distress: the robot is still and quiet for %v, and still watching",
 		word, e.cfg.OptOut.Hush))
+}
+
+// quieten answers a lone opt-out word said while calm. Opting out
+// switches sensing off, and with it every alert, until someone opts back
+// in; a keyword spotter hears "stop" in ordinary speech now and then (on
+// the hour of speech `kindred eval --only words` uses, "stop" was heard
+// falsely several times an hour). So one word does what was asked of the
+// robot, which stops moving and talking at once, for OptOut.Confirm, still
+// sensing; the word again within that time, a touch or the console opts
+// out. Like a lone call for help, one spotted word is not enough to act on
+// alone.
+func (e *Engine) quieten(word string) {
+	c := e.cfg.OptOut.Confirm
+	e.consent.hush(e.now + c)
+	e.consent.heardStop(e.now + c)
+	e.closeDialogue()
+	e.wizard.drop()
+	e.emit(e.intent(IntentStill, ToneNeutral, false))
 }
 
 func (e *Engine) optIn(reason string) bool {

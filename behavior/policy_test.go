@@ -706,7 +706,64 @@ func TestStopCriedInPainStillsButKeepsWatching(t *testing.T) {
 	calm := newHarness(t, DefaultConfig())
 	calm.arrive(6)
 	calm.event(8, perception.EventKeyword, "stop")
+	calm.event(9, perception.EventKeyword, "stop")
 	if s := calm.e.State(); s != StateOptedOut {
-		t.Errorf("stop said calmly: state %s, want opted_out", s)
+		t.Errorf("stop said twice calmly: state %s, want opted_out", s)
+	}
+}
+
+// A lone "stop" said while calm stills and quiets the robot at once, but
+// does not switch sensing off: a keyword spotter hears "stop" in ordinary
+// speech now and then, and an opt-out silences every alert. The word again
+// within opt_out.confirm opts out; after it, one word only stills again.
+func TestLoneStopStillsAndKeepsWatching(t *testing.T) {
+	h := newHarness(t, DefaultConfig()) // confirm 2 min
+	h.arrive(6)
+	got := h.event(8, perception.EventKeyword, "stop")
+	if s := h.e.State(); s == StateOptedOut {
+		t.Fatalf("one stop opted out:\n%s", describe(got))
+	}
+	if k := intents(got); !slices.Equal(k, []IntentKind{IntentStill}) {
+		t.Errorf("one stop: intents %v, want still at once", k)
+	}
+	for _, o := range got {
+		if sc := of[SensorsChange](o); sc != nil && !sc.On {
+			t.Errorf("one stop switched sensing off")
+		}
+	}
+	before := len(h.outs)
+	h.hold(9, 40, 8.5) // severe pain while quiet: still paged, nothing said
+	if a := alerts(h.outs[before:]); !slices.Contains(a, AlertUrgent) {
+		t.Errorf("severe pain after one stop raised %v, want urgent", a)
+	}
+	if s := spoken(h.outs[before:]); len(s) != 0 {
+		t.Errorf("the robot spoke after being told to stop: %v", s)
+	}
+
+	twice := newHarness(t, DefaultConfig())
+	twice.arrive(6)
+	twice.event(8, perception.EventKeyword, "stop")
+	twice.hold(8, 60, 0)
+	twice.event(60, perception.EventKeyword, "go away")
+	if s := twice.e.State(); s != StateOptedOut {
+		t.Errorf("an opt-out word again within the confirm time: state %s, want opted_out", s)
+	}
+
+	late := newHarness(t, DefaultConfig())
+	late.arrive(6)
+	late.event(8, perception.EventKeyword, "stop")
+	late.hold(8, 130, 0)
+	late.event(130, perception.EventKeyword, "stop")
+	if s := late.e.State(); s == StateOptedOut {
+		t.Errorf("two stops 122 s apart (confirm 2 min) opted out")
+	}
+
+	once := DefaultConfig()
+	once.OptOut.Confirm = 0
+	h0 := newHarness(t, once)
+	h0.arrive(6)
+	h0.event(8, perception.EventKeyword, "stop")
+	if s := h0.e.State(); s != StateOptedOut {
+		t.Errorf("confirm 0: one stop left state %s, want opted_out", s)
 	}
 }

@@ -249,7 +249,8 @@ func TestWizardOfOz(t *testing.T) {
 	}
 
 	// Opting out is never held for approval.
-	got = h.event(65, perception.EventKeyword, "stop")
+	h.event(65, perception.EventKeyword, "stop") // stills the robot at once, unasked
+	got = h.event(66, perception.EventKeyword, "stop")
 	checkOptedOut(t, got)
 }
 
@@ -370,6 +371,7 @@ func TestTransitionsSayWhoCausedThem(t *testing.T) {
 	got := h.command(7, Command{Cmd: CmdPause, Source: SourceMQTT})
 	got = append(got, h.command(8, Command{Cmd: CmdResume})...)
 	got = append(got, h.event(9, perception.EventKeyword, "stop")...)
+	got = append(got, h.event(10, perception.EventKeyword, "stop")...)
 	var srcs []Source
 	for _, o := range got {
 		if tr := of[Transition](o); tr != nil {

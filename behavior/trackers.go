@@ -328,6 +328,7 @@ func (w *wizardTracker) drop() { w.pending = w.pending[:0] }
 // opt-out's acknowledgement.
 type consentTracker struct {
 	hushUntil  time.Duration
+	stopUntil  time.Duration // a lone opt-out word was heard; said again before this, it opts out
 	stillDue   time.Duration
 	stillIsDue bool
 }
@@ -336,6 +337,12 @@ type consentTracker struct {
 func (c *consentTracker) hushed(now time.Duration) bool { return now < c.hushUntil }
 
 func (c *consentTracker) hush(until time.Duration) { c.hushUntil = until }
+
+// heardStop records a lone opt-out word: said again before until, it opts out.
+func (c *consentTracker) heardStop(until time.Duration) { c.stopUntil = until }
+
+// stopAgain says whether an opt-out word now repeats a lone one.
+func (c *consentTracker) stopAgain(now time.Duration) bool { return now < c.stopUntil }
 
 // owe schedules the final still at due; settle cancels it.
 func (c *consentTracker) owe(due time.Duration) { c.stillDue, c.stillIsDue = due, true }

@@ -41,6 +41,7 @@ func reach(t *testing.T, h *harness, s State) float64 {
 		at = 6
 	case StateOptedOut:
 		h.event(0, perception.EventKeyword, "stop")
+		h.event(0.1, perception.EventKeyword, "stop") // once stills; twice opts out
 	case StateFault:
 		h.feed(FaultInput(Fault{Err: "servo 3 overheated"}))
 	default:
@@ -118,8 +119,10 @@ func TestEveryTransition(t *testing.T) {
 	}
 }
 
-// Opting out works from every state, by every means, within one input;
-// only a word said while in distress stills the robot instead.
+// Opting out works from every state, by every means: a touch or the
+// console within one input, a word said twice (said once it stills the
+// robot: TestLoneStopStillsAndKeepsWatching); only a word said while in
+// distress stills the robot instead, however often.
 func TestOptOutFromEveryState(t *testing.T) {
 	means := []struct {
 		name string
@@ -141,14 +144,17 @@ func TestOptOutFromEveryState(t *testing.T) {
 			t.Run(string(s)+"/"+m.name, func(t *testing.T) {
 				h := newHarness(t, DefaultConfig())
 				at := reach(t, h, s)
+				spoken := m.name == "stop" || m.name == "go away"
 				got := h.feed(m.in(at + 0.5))
+				if spoken && s != StateOptedOut {
+					got = h.feed(m.in(at + 1)) // the first stilled the robot
+				}
 				if s == StateOptedOut {
 					if slices.Contains(intents(got), IntentOptOutAck) || len(visited(got)) > 0 {
 						t.Fatalf("opting out twice acknowledged again:\n%s", describe(got))
 					}
 					return
 				}
-				spoken := m.name == "stop" || m.name == "go away"
 				if distressed := s == StateConcerned || s == StateComforting || s == StateAlerting; spoken && distressed {
 					// A cry of "stop" in pain stills the robot but leaves it
 					// watching (TestStopCriedInPainStillsButKeepsWatching).
@@ -193,6 +199,7 @@ func TestOptedOutIgnoresSensingAndNeedsExplicitOptIn(t *testing.T) {
 	h := newHarness(t, cfg)
 	h.arrive(6)
 	h.event(7, perception.EventKeyword, "go away")
+	h.event(7.5, perception.EventKeyword, "go away")
 	before := len(h.outs)
 	h.hold(8, 60, 9)                                          // severe pain still arriving: not looked at
 	h.event(60, perception.EventKeyword, "help")              // microphone should be off; ignored
@@ -235,6 +242,7 @@ func TestOptedOutIgnoresSensingAndNeedsExplicitOptIn(t *testing.T) {
 func TestOptInWithoutConfiguredTouchNeedsConsole(t *testing.T) {
 	h := newHarness(t, DefaultConfig())
 	h.event(1, perception.EventKeyword, "stop")
+	h.event(1.5, perception.EventKeyword, "stop")
 	h.event(2, perception.EventTouch, "hand")
 	h.event(3, perception.EventTouch, "head")
 	if h.e.State() != StateOptedOut {
@@ -252,6 +260,7 @@ func TestOptInWithoutConfiguredTouchNeedsConsole(t *testing.T) {
 func TestFaultWhileOptedOut(t *testing.T) {
 	h := newHarness(t, DefaultConfig())
 	h.event(1, perception.EventKeyword, "stop")
+	h.event(1.5, perception.EventKeyword, "stop")
 	h.feed(FaultInput(Fault{At: sec(2), Err: "servo stalled"}))
 	if h.e.State() != StateOptedOut {
 		t.Fatalf("fault moved an opted-out engine to %s", h.e.State())
@@ -271,6 +280,7 @@ func TestFaultWhileOptedOut(t *testing.T) {
 func TestFinalStillAfterAcknowledgement(t *testing.T) {
 	h := newHarness(t, DefaultConfig()) // ack grace 6 s
 	h.event(1, perception.EventKeyword, "stop")
+	h.event(1, perception.EventKeyword, "stop")
 	if got := h.tick(6.9); len(intents(got)) != 0 {
 		t.Fatalf("still before the grace: %s", describe(got))
 	}
@@ -282,6 +292,7 @@ func TestFinalStillAfterAcknowledgement(t *testing.T) {
 	}
 
 	h2 := newHarness(t, DefaultConfig())
+	h2.event(1, perception.EventKeyword, "stop")
 	h2.event(1, perception.EventKeyword, "stop")
 	h2.command(2, Command{Cmd: CmdOptIn})
 	if got := h2.tick(10); slices.Contains(intents(got), IntentStill) {

@@ -79,7 +79,8 @@ func TestRunPainEpisodeEscalatesInOrder(t *testing.T) {
 }
 
 // The opt-out scenario ends opted out within one second (session time) of
-// the spoken "stop", and the journal says so.
+// the second spoken "stop" (the first stills the robot), and the journal
+// says so.
 func TestRunOptOutStopsWithinASecond(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "j.db")
@@ -126,7 +127,7 @@ func TestRunOptOutStopsWithinASecond(t *testing.T) {
 	}
 }
 
-// keywordTime finds when a scenario's person says a keyword.
+// keywordTime finds when a scenario's person last says a keyword.
 func keywordTime(t *testing.T, name, word string) time.Duration {
 	t.Helper()
 	s, err := scenario.Load(name)
@@ -135,7 +136,7 @@ func keywordTime(t *testing.T, name, word string) time.Duration {
 	}
 	var rec eventRecorder
 	scenario.NewPlayer(s).Step(10*time.Minute, &rec, false)
-	for _, e := range rec.events {
+	for _, e := range slices.Backward(rec.events) {
 		if e.Kind == perception.EventKeyword && strings.Contains(e.Text, word) {
 			return e.At
 		}

@@ -33,5 +33,6 @@ func ExamplePlayer_Step() {
 	// Output:
 	// 0s arrived Ruth
 	// 21s keyword stop
+	// 22s keyword stop
 	// 901 faces, 3001 voice hops, 301 postures
 }
