@@ -381,6 +381,14 @@ const trackDepth = 4
 // detectAhead it drains its input before closing its output, so the
 // decoder and the face models are done with when the output closes.
 func trackAhead(ctx context.Context, in <-chan decoded, pipe *face.Pipeline, depth int) <-chan decoded {
+	return stage(ctx, in, depth, func(d *decoded) { d.tracked, d.isTracked = pipe.Track(d.frame), true })
+}
+
+// stage runs do on each good decoded frame, in order, on its own
+// goroutine, and passes the frames on in a channel of depth frames. It
+// drains its input before closing its output, so whatever feeds it is done
+// when the output closes.
+func stage(ctx context.Context, in <-chan decoded, depth int, do func(*decoded)) <-chan decoded {
 	out := make(chan decoded, depth)
 	go func() {
 		defer close(out)
@@ -390,7 +398,7 @@ func trackAhead(ctx context.Context, in <-chan decoded, pipe *face.Pipeline, dep
 		}()
 		for d := range in {
 			if d.err == nil {
-				d.tracked, d.isTracked = pipe.Track(d.frame), true
+				do(&d)
 			}
 			select {
 			case out <- d:
@@ -451,25 +459,7 @@ func detectAhead(ctx context.Context, in <-chan decoded, ahead *face.Ahead, dept
 	if ahead == nil {
 		return in
 	}
-	out := make(chan decoded, depth)
-	go func() {
-		defer close(out)
-		defer func() {
-			for range in {
-			}
-		}()
-		for d := range in {
-			if d.err == nil {
-				ahead.Offer(d.frame)
-			}
-			select {
-			case out <- d:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out
+	return stage(ctx, in, depth, func(d *decoded) { ahead.Offer(d.frame) })
 }
 
 // mediaProblem says in a few words why a file is bad input, or "" when err

@@ -36,22 +36,7 @@ func TestRunAsksAndHearsARecordedAnswer(t *testing.T) {
 	}
 	doc := strings.Replace(string(base), "name: pain-episode", "name: asked", 1) +
 		"answers:\n  - {question: rating, audio: three.wav}\n"
-	scen := filepath.Join(dir, "asked.yaml")
-	if err := os.WriteFile(scen, []byte(doc), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	jpath := filepath.Join(dir, "j.db")
-	code, _, stderr := runKindred(t, "run", "--scenario", scen, "--speed", "20", "--console", "off", "--journal", jpath)
-	if code != 0 {
-		t.Fatalf("run: exit %d: %s", code, stderr)
-	}
-	_, list, _ := runKindred(t, "sessions", "list", "--journal", jpath)
-	lines := strings.Split(strings.TrimSpace(list), "\n")
-	if len(lines) != 2 {
-		t.Fatalf("sessions: %q, want one", list)
-	}
-	session := strings.Fields(lines[1])[0]
-	_, rows, _ := runKindred(t, "sessions", "export", "--journal", jpath, "--session", session, "--format", "jsonl")
+	rows, stderr := runScenarioExport(t, dir, "asked.yaml", doc)
 	var asked, rated bool
 	var says []string
 	for _, line := range strings.Split(strings.TrimSpace(rows), "\n") {
@@ -130,22 +115,7 @@ func TestRunAsksWhereAndHearsARecordedPlace(t *testing.T) {
 	}
 	doc = lasting + "answers:\n  - {question: rating, audio: five.wav}\n  - {question: place, audio: back.wav}\n" +
 		"  - {question: breathe, audio: yes.wav}\n"
-	scen := filepath.Join(dir, "asked-where.yaml")
-	if err := os.WriteFile(scen, []byte(doc), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	jpath := filepath.Join(dir, "j.db")
-	code, _, stderr := runKindred(t, "run", "--scenario", scen, "--speed", "20", "--console", "off", "--journal", jpath)
-	if code != 0 {
-		t.Fatalf("run: exit %d: %s", code, stderr)
-	}
-	_, list, _ := runKindred(t, "sessions", "list", "--journal", jpath)
-	lines := strings.Split(strings.TrimSpace(list), "\n")
-	if len(lines) != 2 {
-		t.Fatalf("sessions: %q, want one", list)
-	}
-	session := strings.Fields(lines[1])[0]
-	_, rows, _ := runKindred(t, "sessions", "export", "--journal", jpath, "--session", session, "--format", "jsonl")
+	rows, stderr := runScenarioExport(t, dir, "asked-where.yaml", doc)
 	answered := map[string]string{}
 	var places []string
 	var reasons []string
@@ -187,4 +157,28 @@ func TestRunAsksWhereAndHearsARecordedPlace(t *testing.T) {
 			t.Errorf("alert reason %q does not carry \"says 5 · back\"", r)
 		}
 	}
+}
+
+// runScenarioExport writes doc as the scenario name in dir, runs it at
+// speed 20 into a journal and returns the one session's JSONL export and
+// the run's standard error, for failure messages.
+func runScenarioExport(t *testing.T, dir, name, doc string) (rows, stderr string) {
+	t.Helper()
+	scen := filepath.Join(dir, name)
+	if err := os.WriteFile(scen, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	jpath := filepath.Join(dir, "j.db")
+	code, _, stderr := runKindred(t, "run", "--scenario", scen, "--speed", "20", "--console", "off", "--journal", jpath)
+	if code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	_, list, _ := runKindred(t, "sessions", "list", "--journal", jpath)
+	lines := strings.Split(strings.TrimSpace(list), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("sessions: %q, want one", list)
+	}
+	session := strings.Fields(lines[1])[0]
+	_, rows, _ = runKindred(t, "sessions", "export", "--journal", jpath, "--session", session, "--format", "jsonl")
+	return rows, stderr
 }
