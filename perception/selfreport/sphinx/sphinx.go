@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -45,14 +46,27 @@ type Opts struct {
 	// FrameProb is the probability of each word around an answer (see
 	// selfreport.Garbage.Frame).
 	FrameProb float64
-	// MaxAnswer is the longest one answer may last: Feed ignores what
-	// comes after it, and RecogniseRecording skips longer stretches of
-	// speech.
+	// DecoyProb is the probability of each decoy word; 0 means FrameProb
+	// (see selfreport.Garbage.DecoyProb).
+	DecoyProb float64
+	// MaxAnswer is the longest one answer may last: End decodes at most
+	// this much from the start of speech, Feed keeps twice as much (room
+	// for the quiet before the person speaks) and ignores the rest, and
+	// RecogniseRecording skips longer stretches of speech.
 	MaxAnswer time.Duration
 	// WordPenalty is pocketsphinx's word insertion penalty (-wip), paid by
 	// every word, so by every phone of the garbage loop: lower makes the
 	// loop dearer against an answer's few words.
 	WordPenalty float64
+
+	// args are further pocketsphinx arguments in pairs, for measurements.
+	args []string
+	// nearNumbers, above 0, leaves out the decoys whose pronunciation is
+	// within that many phone edits of a number's: for measurements.
+	nearNumbers int
+	// wholeWindow decodes all that was fed, silence before and after the
+	// answer included, as before speechOf: for measurements.
+	wholeWindow bool
 }
 
 // englishPhones are the 39 phones of CMUdict, as in the en-us model.
@@ -96,6 +110,9 @@ func (o Opts) Validate() error {
 	if !(o.FrameProb > 0 && o.FrameProb <= 1) {
 		return fmt.Errorf("answers: frame probability %g: want above 0, at most 1", o.FrameProb)
 	}
+	if !(o.DecoyProb >= 0 && o.DecoyProb <= 1) {
+		return fmt.Errorf("answers: decoy probability %g: want 0 (the frame probability) to 1", o.DecoyProb)
+	}
 	if o.MaxAnswer < time.Second {
 		return fmt.Errorf("answers: max answer %v: want at least 1 s", o.MaxAnswer)
 	}
@@ -108,6 +125,56 @@ func (o Opts) Validate() error {
 		}
 	}
 	return nil
+}
+
+// nearWords returns the words of dictionary lines whose pronunciation is
+// within d phone edits (insertions, deletions, substitutions) of one of
+// numbers' that are rating numbers.
+func nearWords(lines []string, _ []string, d int) map[string]bool {
+	prons := map[string][][]string{}
+	for _, l := range lines {
+		f := strings.Fields(l)
+		if len(f) < 2 {
+			continue
+		}
+		w, _, _ := strings.Cut(f[0], "(")
+		prons[w] = append(prons[w], f[1:])
+	}
+	var nums [][]string
+	for _, n := range []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"} {
+		nums = append(nums, prons[n]...)
+	}
+	near := map[string]bool{}
+	for w, ps := range prons {
+		for _, p := range ps {
+			for _, q := range nums {
+				if editDistance(p, q) <= d {
+					near[w] = true
+				}
+			}
+		}
+	}
+	return near
+}
+
+func editDistance(a, b []string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			sub := prev[j-1]
+			if a[i-1] != b[j-1] {
+				sub++
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, sub)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 func garbageWord(phone string) string { return "ph_" + strings.ToLower(phone) }
@@ -158,15 +225,19 @@ func New(o Opts) (*Recogniser, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps, err := sphinx.New(o.HMM, lines, "-wip", strconv.FormatFloat(o.WordPenalty, 'g', -1, 64))
+	if o.nearNumbers > 0 {
+		near := nearWords(lines, selfreport.Words(selfreport.RatingQuestion), o.nearNumbers)
+		o.Decoys = slices.DeleteFunc(slices.Clone(o.Decoys), func(w string) bool { return near[w] })
+	}
+	ps, err := sphinx.New(o.HMM, lines, append([]string{"-wip", strconv.FormatFloat(o.WordPenalty, 'g', -1, 64)}, o.args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("answers: %w", err)
 	}
-	r := &Recogniser{ps: ps, o: o, kind: -1, maxLen: int64(o.MaxAnswer.Seconds() * Rate), decoy: map[string]bool{}, loaded: map[selfreport.Kind]bool{}}
+	r := &Recogniser{ps: ps, o: o, kind: -1, maxLen: 2 * int64(o.MaxAnswer.Seconds()*Rate), decoy: map[string]bool{}, loaded: map[selfreport.Kind]bool{}}
 	for _, w := range o.Decoys {
 		r.decoy[w] = true
 	}
-	r.garbage = selfreport.Garbage{Entry: o.GarbageEntry, Step: o.GarbageStep, Frame: o.FrameProb, Decoys: o.Decoys}
+	r.garbage = selfreport.Garbage{Entry: o.GarbageEntry, Step: o.GarbageStep, Frame: o.FrameProb, Decoys: o.Decoys, DecoyProb: o.DecoyProb}
 	for _, p := range o.Phones {
 		r.garbage.Words = append(r.garbage.Words, garbageWord(p))
 	}
@@ -250,6 +321,29 @@ func decode(d *sphinx.Decoder, x []float32) (sphinx.Hyp, bool, error) {
 	return h, ok, nil
 }
 
+// speechOf returns the part of a listening window x that holds the
+// answer: from the start of its first stretch of speech
+// (selfreport.Stretches, with answerPad of room) to the end of the last
+// that begins within longest of it, at most longest in all. The quiet
+// before a person starts to speak, however long, then neither dilutes the
+// answer's own cepstral mean nor uses up the answer's length. Without a
+// stretch of speech (no frame 15 dB above the window's quiet, as when
+// speech fills all of it) x is returned whole.
+func speechOf(x []float32, longest time.Duration) []float32 {
+	ss := selfreport.Stretches(x, Rate, answerGap, answerPad, time.Duration(1<<62))
+	if len(ss) == 0 {
+		return x
+	}
+	n := int(longest.Seconds() * Rate)
+	start, end := ss[0].Start, ss[0].End
+	for _, s := range ss[1:] {
+		if s.Start-start < n {
+			end = s.End
+		}
+	}
+	return x[start:min(end, start+n)]
+}
+
 // End closes the answer and returns what was understood of it. An answer
 // the grammar does not cover, or one heard with too little confidence, is
 // an unclear Reply (Reply.Clear is false) with what was heard in it. The
@@ -265,7 +359,11 @@ func (r *Recogniser) End() (selfreport.Reply, error) {
 		return none, errors.New("answers: not listening")
 	}
 	r.started = false
-	h, ok, err := decode(r.ps, r.pending)
+	x := r.pending
+	if !r.o.wholeWindow {
+		x = speechOf(x, r.o.MaxAnswer)
+	}
+	h, ok, err := decode(r.ps, x)
 	if err != nil || !ok {
 		return none, err
 	}
@@ -281,7 +379,7 @@ func (r *Recogniser) End() (selfreport.Reply, error) {
 	reply := selfreport.Parse(r.kind, text)
 	reply.Confidence = selfreport.Unestimated
 	if reply.Clear() && r.lv != nil {
-		lh, _, err := decode(r.lv, r.pending)
+		lh, _, err := decode(r.lv, x)
 		if err != nil {
 			return none, err
 		}
