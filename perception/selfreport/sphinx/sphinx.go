@@ -177,6 +177,10 @@ func editDistance(a, b []string) int {
 	return prev[len(b)]
 }
 
+// noNewStream keeps the decoder's noise estimate from one answer to the
+// next, as before each answer was decoded on its own: for measurements.
+var noNewStream = false
+
 func garbageWord(phone string) string { return "ph_" + strings.ToLower(phone) }
 
 // dictionary returns the entries of Dict for words (alternative
@@ -307,6 +311,11 @@ func (r *Recogniser) Feed(samples []float32) error {
 // decoded live, pocketsphinx starts from the model's stored mean and moves
 // from it over about 5 s, far longer than an answer.
 func decode(d *sphinx.Decoder, x []float32) (sphinx.Hyp, bool, error) {
+	if !noNewStream {
+		if err := d.NewStream(); err != nil {
+			return sphinx.Hyp{}, false, fmt.Errorf("answers: %w", err)
+		}
+	}
 	if err := d.Start(); err != nil {
 		return sphinx.Hyp{}, false, fmt.Errorf("answers: %w", err)
 	}

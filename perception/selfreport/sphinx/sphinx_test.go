@@ -143,6 +143,35 @@ func TestLateAnswer(t *testing.T) {
 	}
 }
 
+// TestAnswerOnItsOwn decodes one answer, then loud noise, then the same
+// answer again: its path score, and so what is heard in it, must not
+// depend on what came before (pocketsphinx keeps its noise estimate from
+// one utterance to the next unless told to start a new stream).
+func TestAnswerOnItsOwn(t *testing.T) {
+	if _, err := exec.LookPath("flite"); err != nil {
+		t.Skip("flite not installed (make deps)")
+	}
+	r := newRecogniser(t, DefaultOpts())
+	if err := r.Listen(selfreport.RatingQuestion); err != nil {
+		t.Fatal(err)
+	}
+	answer := say(t, t.TempDir(), "flite:rms", 150, "About a six.")
+	first, _, err := decode(r.ps, answer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := decode(r.ps, roomNoise(3*Rate, 0.3)); err != nil {
+		t.Fatal(err)
+	}
+	again, _, err := decode(r.ps, answer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again != first {
+		t.Errorf("the same answer decoded as %+v, then after noise as %+v", first, again)
+	}
+}
+
 // roomNoise is n samples of white noise of the given amplitude (a quiet
 // room is about -60 dBFS), the same on every call.
 func roomNoise(n int, amp float32) []float32 {
