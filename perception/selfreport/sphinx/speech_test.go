@@ -383,7 +383,6 @@ func TestAnswerSweep(t *testing.T) {
 			o.args = strings.Fields(a)
 		}
 		o.wholeWindow = os.Getenv("KINDRED_ANSWER_WHOLE") != ""
-		o.nearNumbers, _ = strconv.Atoi(os.Getenv("KINDRED_ANSWER_NEAR"))
 		r := newRecogniser(t, o)
 		c := understood(t, r, selfreport.RatingQuestion, takes)
 		var real, synth []clip

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -61,9 +60,6 @@ type Opts struct {
 
 	// args are further pocketsphinx arguments in pairs, for measurements.
 	args []string
-	// nearNumbers, above 0, leaves out the decoys whose pronunciation is
-	// within that many phone edits of a number's: for measurements.
-	nearNumbers int
 	// wholeWindow decodes all that was fed, silence before and after the
 	// answer included, as before speechOf: for measurements.
 	wholeWindow bool
@@ -127,56 +123,6 @@ func (o Opts) Validate() error {
 	return nil
 }
 
-// nearWords returns the words of dictionary lines whose pronunciation is
-// within d phone edits (insertions, deletions, substitutions) of one of
-// numbers' that are rating numbers.
-func nearWords(lines []string, _ []string, d int) map[string]bool {
-	prons := map[string][][]string{}
-	for _, l := range lines {
-		f := strings.Fields(l)
-		if len(f) < 2 {
-			continue
-		}
-		w, _, _ := strings.Cut(f[0], "(")
-		prons[w] = append(prons[w], f[1:])
-	}
-	var nums [][]string
-	for _, n := range []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"} {
-		nums = append(nums, prons[n]...)
-	}
-	near := map[string]bool{}
-	for w, ps := range prons {
-		for _, p := range ps {
-			for _, q := range nums {
-				if editDistance(p, q) <= d {
-					near[w] = true
-				}
-			}
-		}
-	}
-	return near
-}
-
-func editDistance(a, b []string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			sub := prev[j-1]
-			if a[i-1] != b[j-1] {
-				sub++
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, sub)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
-}
-
 // noNewStream keeps the decoder's noise estimate from one answer to the
 // next, as before each answer was decoded on its own: for measurements.
 var noNewStream = false
@@ -228,10 +174,6 @@ func New(o Opts) (*Recogniser, error) {
 	lines, err := o.dictionary(append(selfreport.Words(selfreport.Any), o.Decoys...))
 	if err != nil {
 		return nil, err
-	}
-	if o.nearNumbers > 0 {
-		near := nearWords(lines, selfreport.Words(selfreport.RatingQuestion), o.nearNumbers)
-		o.Decoys = slices.DeleteFunc(slices.Clone(o.Decoys), func(w string) bool { return near[w] })
 	}
 	ps, err := sphinx.New(o.HMM, lines, append([]string{"-wip", strconv.FormatFloat(o.WordPenalty, 'g', -1, 64)}, o.args...)...)
 	if err != nil {
