@@ -8,10 +8,13 @@ import (
 )
 
 // maxLead and maxTail bound the phrases around an answer: a closed, short
-// frame keeps ordinary speech from being read as an answer.
+// frame keeps ordinary speech from being read as an answer. One phrase
+// after it, and not "really": with two, Asterisk's prompt "to re-record
+// it" passed as "two really I think", with one as "two really"; people
+// seldom close an answer twice, or with "really".
 const (
 	maxLead = 2
-	maxTail = 2
+	maxTail = 1
 )
 
 // leadPhrases may come before an answer ("I'd say | about a | seven"),
@@ -25,7 +28,7 @@ var (
 		"roughly", "like", "a", "an", "about a", "maybe a", "like a", "it's a", "just a", "only a", "my",
 		"the pain is", "my pain is", "the pain is a", "my pain is a", "in my", "it's my", "my right", "so", "it's in my"}
 	tailPhrases = []string{"i think", "i guess", "maybe", "or so", "please", "thanks", "thank you", "now", "right now",
-		"today", "it hurts", "really", "at the moment"}
+		"today", "it hurts", "at the moment"}
 )
 
 // Garbage is the out-of-grammar alternative of a grammar: a loop over

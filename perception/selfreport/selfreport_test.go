@@ -1,6 +1,8 @@
 package selfreport
 
 import (
+	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -158,6 +160,88 @@ func TestDecoys(t *testing.T) {
 	}
 	if g := FSG(RatingQuestion, Garbage{}); strings.Contains(g, "table") {
 		t.Errorf("grammar without decoys has one:\n%s", g)
+	}
+}
+
+// accepts reports whether the FSG text g has a path that says words,
+// empty moves included.
+func accepts(g string, words []string) bool {
+	type arc struct {
+		to   int
+		word string
+	}
+	arcs := map[int][]arc{}
+	for _, l := range strings.Split(g, "\n") {
+		f := strings.Fields(l)
+		if len(f) < 4 || f[0] != "TRANSITION" {
+			continue
+		}
+		var from, to int
+		fmt.Sscan(f[1], &from)
+		fmt.Sscan(f[2], &to)
+		a := arc{to: to}
+		if len(f) == 5 {
+			a.word = f[4]
+		}
+		arcs[from] = append(arcs[from], a)
+	}
+	// closure adds the states reached from at by empty moves.
+	closure := func(at map[int]bool) map[int]bool {
+		stack := slices.Collect(maps.Keys(at))
+		for len(stack) > 0 {
+			s := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			for _, a := range arcs[s] {
+				if a.word == "" && !at[a.to] {
+					at[a.to] = true
+					stack = append(stack, a.to)
+				}
+			}
+		}
+		return at
+	}
+	at := closure(map[int]bool{0: true})
+	for _, w := range words {
+		next := map[int]bool{}
+		for s := range at {
+			for _, a := range arcs[s] {
+				if a.word == w {
+					next[a.to] = true
+				}
+			}
+		}
+		at = closure(next)
+	}
+	return at[1]
+}
+
+// TestGrammarFrame checks the frame around a rating: set phrases, at most
+// two before it and one after it, so that ordinary speech ("to re-record
+// it", heard as "two really i think", then "two really") is not an answer.
+func TestGrammarFrame(t *testing.T) {
+	g := FSG(RatingQuestion, Garbage{})
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"seven", true},
+		{"about a seven", true},
+		{"i'd say about a seven", true},
+		{"seven i think", true},
+		{"two really", false},
+		{"two today", true},
+		{"eight out of ten", true},
+		{"eight out of ten i think", true},
+		{"two really i think", false},
+		{"seven i think really", false},
+		{"well i think about a seven", false},
+		{"seven seven", false},
+		{"yes", false},
+	}
+	for _, tc := range tests {
+		if got := accepts(g, strings.Fields(tc.text)); got != tc.want {
+			t.Errorf("rating grammar says %q: %v, want %v", tc.text, got, tc.want)
+		}
 	}
 }
 

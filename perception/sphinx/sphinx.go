@@ -184,6 +184,21 @@ func (d *Decoder) Use(name string) error {
 	return nil
 }
 
+// NewStream forgets what the decoder learnt of the channel from earlier
+// utterances (the noise level its spectral subtraction removes, kept from
+// one utterance to the next): the next utterance is decoded as if it were
+// the first, whatever came before. It ends an utterance in progress.
+func (d *Decoder) NewStream() error {
+	if d.ps == nil {
+		return errClosed
+	}
+	d.abandon()
+	if C.ps_start_stream(d.ps) < 0 {
+		return errors.New("sphinx: starting a stream failed")
+	}
+	return nil
+}
+
 // Start begins an utterance, ending one in progress.
 func (d *Decoder) Start() error {
 	if d.ps == nil {

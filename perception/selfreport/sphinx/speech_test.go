@@ -45,19 +45,28 @@ func newRecogniser(t testing.TB, o Opts) *Recogniser {
 // the test when neither is installed.
 func ordinarySpeech(t testing.TB) []clip {
 	t.Helper()
-	return speechcorpus.Ordinary(t, devsetDir, func(name string) bool { return strings.Contains(name, "numbers") })
+	return speechcorpus.Ordinary(t, devsetDir, leaveOutNumbers)
 }
 
+// leaveOutNumbers leaves out the dev set's recording of spoken numbers,
+// which is an answer, not ordinary speech.
+func leaveOutNumbers(name string) bool { return strings.Contains(name, "numbers") }
+
 // say synthesises text into dir, with half a second of room either side.
-// voice is an espeak-ng voice ("en-gb+m1") or a flite one ("flite:slt");
-// speed is espeak-ng's words a minute, for flite a duration stretch of
-// 175/speed.
+// voice is an espeak-ng voice ("en-gb+m1"), a flite one ("flite:slt") or a
+// Festival one ("festival:ked_diphone"); speed is espeak-ng's words a
+// minute, for flite and Festival a duration stretch of 175/speed.
 func say(t testing.TB, dir, voice string, speed int, text string) []float32 {
 	t.Helper()
 	p := filepath.Join(dir, "say.wav")
 	cmd := exec.Command("espeak-ng", "-v", voice, "-s", fmt.Sprint(speed), "-w", p, text)
 	if v, ok := strings.CutPrefix(voice, "flite:"); ok {
 		cmd = exec.Command("flite", "-voice", v, "--setf", fmt.Sprintf("duration_stretch=%.2f", 175/float64(speed)), "-t", text, "-o", p)
+	}
+	if v, ok := strings.CutPrefix(voice, "festival:"); ok {
+		cmd = exec.Command("text2wave", "-eval", "(voice_"+v+")",
+			"-eval", fmt.Sprintf("(Parameter.set 'Duration_Stretch %.2f)", 175/float64(speed)), "-o", p)
+		cmd.Stdin = strings.NewReader(text)
 	}
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Skipf("%s: %v: %s (make deps installs it)", cmd.Args[0], err, out)
@@ -71,15 +80,22 @@ func say(t testing.TB, dir, voice string, speed int, text string) []float32 {
 }
 
 // The robot speaks with espeak-ng's f3 and m3 variants; these voices are
-// others. devVoices were listened to while the grammar, decoys and
-// thresholds were chosen; heldOutVoices were not, and give the reported
-// figures. flite's kal and kal16 are one speaker, so both are on the
-// development side; awb (Scottish male) and rms (US male) are held out.
+// others, split by speaker. devVoices were listened to while the grammar,
+// decoys and thresholds were chosen; heldOutVoices were not, and give the
+// reported figures. flite's kal and kal16 and Festival's kal_diphone are
+// one speaker, flite's slt and Festival's HTS slt another, so all are on
+// the development side. Held out are voices made from recordings of other
+// people (flite's awb, Scottish male, and rms, US male; Festival's
+// ked_diphone, US male) and espeak-ng's formant voices, which sound far
+// less human and are reported apart (heldOutFormant).
 var (
-	devVoices     = []string{"en-us+f2", "en-gb+m1", "en-us+m7", "flite:slt", "flite:kal", "flite:kal16"}
-	heldOutVoices = []string{"en-gb-x-rp+f4", "en-gb-scotland+m2", "en-029+f1", "en-us-nyc+m4", "en-gb-x-gbclan+f5", "flite:awb", "flite:rms"}
-	speeds        = []int{120, 175}
-	numberNames   = []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+	devVoices = []string{"en-us+f2", "en-gb+m1", "en-us+m7", "flite:slt", "flite:kal", "flite:kal16",
+		"festival:kal_diphone", "festival:cmu_us_slt_arctic_hts"}
+	heldOutRecorded = []string{"flite:awb", "flite:rms", "festival:ked_diphone"}
+	heldOutFormant  = []string{"en-gb-x-rp+f4", "en-gb-scotland+m2", "en-029+f1", "en-us-nyc+m4", "en-gb-x-gbclan+f5"}
+	heldOutVoices   = append(append([]string(nil), heldOutRecorded...), heldOutFormant...)
+	speeds          = []int{120, 175}
+	numberNames     = []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
 	// ratingCarriers put a rating alone and in the sentences people use.
 	ratingCarriers = []string{"%s.", "About a %s.", "Maybe %s.", "It's a %s.", "I'd say %s out of ten."}
 )
@@ -107,6 +123,69 @@ func ratingTakes(t testing.TB, voices []string, speeds []int, carriers []string)
 		}
 	}
 	return takes
+}
+
+// otherAnswers are the yes/no answers and body places the sweep says, each
+// with what it means.
+var otherAnswers = func() []otherAnswer {
+	as := []otherAnswer{
+		{selfreport.YesNoQuestion, "Yes.", selfreport.Yes, ""},
+		{selfreport.YesNoQuestion, "Yeah.", selfreport.Yes, ""},
+		{selfreport.YesNoQuestion, "Yes please.", selfreport.Yes, ""},
+		{selfreport.YesNoQuestion, "Okay.", selfreport.Yes, ""},
+		{selfreport.YesNoQuestion, "Sure.", selfreport.Yes, ""},
+		{selfreport.YesNoQuestion, "No.", selfreport.No, ""},
+		{selfreport.YesNoQuestion, "Nope.", selfreport.No, ""},
+		{selfreport.YesNoQuestion, "No thank you.", selfreport.No, ""},
+		{selfreport.YesNoQuestion, "Not now.", selfreport.No, ""},
+	}
+	for _, p := range []selfreport.Place{selfreport.Head, selfreport.Back, selfreport.Chest, selfreport.Belly,
+		selfreport.Arm, selfreport.Leg, selfreport.Hip, selfreport.Knee, selfreport.Shoulder} {
+		as = append(as, otherAnswer{selfreport.WhereQuestion, string(p) + ".", "", p},
+			otherAnswer{selfreport.WhereQuestion, "My " + string(p) + ".", "", p})
+	}
+	return as
+}()
+
+type otherAnswer struct {
+	kind   selfreport.Kind
+	text   string
+	answer selfreport.Answer
+	place  selfreport.Place
+}
+
+// otherUnderstood says otherAnswers in each voice at speed sp and counts,
+// per kind of question and voice, the answers r understood rightly
+// (right), wrongly (wrong) and all (n).
+func otherUnderstood(t testing.TB, r *Recogniser, voices []string, sp int) map[selfreport.Kind]map[string]*[3]int {
+	t.Helper()
+	dir := t.TempDir()
+	out := map[selfreport.Kind]map[string]*[3]int{selfreport.YesNoQuestion: {}, selfreport.WhereQuestion: {}}
+	for _, v := range voices {
+		for _, a := range otherAnswers {
+			rep, err := r.Recognise(a.kind, say(t, dir, v, sp, a.text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := out[a.kind][v]
+			if c == nil {
+				c = new([3]int)
+				out[a.kind][v] = c
+			}
+			c[2]++
+			right := rep.Answer == a.answer && (a.place == "" || len(rep.Places) == 1 && rep.Places[0] == a.place)
+			switch {
+			case right && rep.Clear():
+				c[0]++
+			case rep.Clear():
+				c[1]++
+				t.Logf("%s %q: heard %q = %+v", v, a.text, rep.Heard, rep)
+			case testing.Verbose():
+				t.Logf("%s %q: unclear, heard %q", v, a.text, rep.Heard)
+			}
+		}
+	}
+	return out
 }
 
 // tally is what a recogniser made of some takes: right, wrong (a wrong
@@ -142,6 +221,16 @@ func (c tally) String() string {
 		fmt.Fprintf(&b, " %d->%d:%d", k[0], k[1], n)
 	}
 	return b.String()
+}
+
+// of adds up the takes of the given voices: right, wrong, takes.
+func (c tally) of(voices []string) (right, wrong, n int) {
+	for _, v := range voices {
+		if a := c.voices[v]; a != nil {
+			right, wrong, n = right+a[0], wrong+a[1], n+a[2]
+		}
+	}
+	return right, wrong, n
 }
 
 // understood tallies the takes whose rating r recognised.
@@ -229,21 +318,45 @@ func falseReports(t testing.TB, r *Recogniser, clips []clip) (n int, seconds flo
 //
 //	KINDRED_ANSWER_SWEEP=1 go test ./perception/selfreport/sphinx -run Sweep -v -count=1 -timeout 30m
 //
-// reports ratings understood from the development voices, per voice, with
-// the ratings missed and confused, and false reports on ordinary speech,
-// for each configuration in KINDRED_ANSWER_CFG ("entry,step,frame,decoy;…",
-// decoy 0 leaving the decoys out). KINDRED_ANSWER_SWEEP=heldout gives the
-// same for the held-out voices, the reported figure.
+// reports ratings understood from the development voices (three carriers
+// at 175 words a minute), per voice, with the ratings missed and confused,
+// and false reports on ordinary speech, for each configuration in
+// KINDRED_ANSWER_CFG ("entry,step,frame,decoy;…", decoy 0 leaving the
+// decoys out, 1 pricing them as framing words, any other value their
+// probability). KINDRED_ANSWER_SWEEP=heldout gives the same for the
+// held-out voices (all five carriers at 150 words a minute), the reported
+// figure. KINDRED_ANSWER_OTHER=1 adds the yes/no and body-place answers;
+// KINDRED_ANSWER_ARGS passes further pocketsphinx arguments ("-dither
+// yes -seed 1") and KINDRED_ANSWER_WHOLE=1 decodes the whole take,
+// silence and all, instead of its speech. KINDRED_ANSWER_SPEECH=real
+// takes false reports on all the real ordinary speech speechcorpus.Real
+// finds (about 30 min), =hour on speechcorpus.Hour (real, then synthetic
+// to make up an hour); KINDRED_ANSWER_SWEEP=speech measures only those.
 func TestAnswerSweep(t *testing.T) {
 	if os.Getenv("KINDRED_ANSWER_SWEEP") == "" {
 		t.Skip("set KINDRED_ANSWER_SWEEP=1 to measure")
 	}
 	voices, sp, carriers := devVoices, []int{175}, ratingCarriers[:3]
-	if os.Getenv("KINDRED_ANSWER_SWEEP") == "heldout" {
-		voices, sp, carriers = heldOutVoices, []int{150}, ratingCarriers[:2]
+	switch os.Getenv("KINDRED_ANSWER_SWEEP") {
+	case "heldout":
+		voices, sp, carriers = heldOutVoices, []int{150}, ratingCarriers
+	case "speech":
+		voices = nil // ordinary speech only
 	}
 	takes := ratingTakes(t, voices, sp, carriers)
 	speech := ordinarySpeech(t)
+	switch os.Getenv("KINDRED_ANSWER_SPEECH") {
+	case "real":
+		var err error
+		if speech, err = speechcorpus.Real(devsetDir, leaveOutNumbers); err != nil {
+			t.Fatal(err)
+		}
+	case "hour":
+		var err error
+		if speech, err = speechcorpus.Hour(t.Context(), devsetDir, "../../../testdata/hour", leaveOutNumbers, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
 	cfgs := "1,0.1,0.1,1"
 	if c := os.Getenv("KINDRED_ANSWER_CFG"); c != "" {
 		cfgs = c
@@ -259,13 +372,58 @@ func TestAnswerSweep(t *testing.T) {
 		}
 		o := DefaultOpts()
 		o.GarbageEntry, o.GarbageStep, o.FrameProb = v[0], v[1], v[2]
-		if v[3] == 0 {
+		switch v[3] {
+		case 0:
 			o.Decoys = nil
+		case 1:
+		default:
+			o.DecoyProb = v[3]
 		}
+		if a := os.Getenv("KINDRED_ANSWER_ARGS"); a != "" {
+			o.args = strings.Fields(a)
+		}
+		o.wholeWindow = os.Getenv("KINDRED_ANSWER_WHOLE") != ""
 		r := newRecogniser(t, o)
 		c := understood(t, r, selfreport.RatingQuestion, takes)
-		fr, secs := falseReports(t, r, speech)
-		t.Logf("%s: rating question %v\nfalse reports %d in %.0f s of ordinary speech", cfg, c, fr, secs)
+		var real, synth []clip
+		for _, c := range speech {
+			if c.Synthetic {
+				synth = append(synth, c)
+			} else {
+				real = append(real, c)
+			}
+		}
+		fr, secs := falseReports(t, r, real)
+		t.Logf("%s: rating question %v\nfalse reports %d in %.0f s of real ordinary speech", cfg, c, fr, secs)
+		if len(synth) > 0 {
+			fr, secs := falseReports(t, r, synth)
+			t.Logf("%s: false reports %d in %.0f s of synthetic ordinary speech", cfg, fr, secs)
+		}
+		groups := []struct {
+			name   string
+			voices []string
+		}{{"development voices", devVoices}, {"held-out voices made from recordings", heldOutRecorded}, {"held-out espeak-ng formant voices", heldOutFormant}}
+		for _, g := range groups {
+			if right, wrong, n := c.of(g.voices); n > 0 {
+				t.Logf("%s: ratings, %s: %d/%d right (%.0f %%), %d wrong", cfg, g.name, right, n, 100*float64(right)/float64(n), wrong)
+			}
+		}
+		if os.Getenv("KINDRED_ANSWER_OTHER") != "" {
+			other := otherUnderstood(t, r, voices, sp[0])
+			for _, k := range []selfreport.Kind{selfreport.YesNoQuestion, selfreport.WhereQuestion} {
+				for _, g := range groups {
+					var right, wrong, n int
+					for _, v := range g.voices {
+						if a := other[k][v]; a != nil {
+							right, wrong, n = right+a[0], wrong+a[1], n+a[2]
+						}
+					}
+					if n > 0 {
+						t.Logf("%s: %s answers, %s: %d/%d right (%.0f %%), %d wrong", cfg, k, g.name, right, n, 100*float64(right)/float64(n), wrong)
+					}
+				}
+			}
+		}
 		r.Close()
 	}
 }

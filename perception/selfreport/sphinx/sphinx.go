@@ -45,14 +45,24 @@ type Opts struct {
 	// FrameProb is the probability of each word around an answer (see
 	// selfreport.Garbage.Frame).
 	FrameProb float64
-	// MaxAnswer is the longest one answer may last: Feed ignores what
-	// comes after it, and RecogniseRecording skips longer stretches of
-	// speech.
+	// DecoyProb is the probability of each decoy word; 0 means FrameProb
+	// (see selfreport.Garbage.DecoyProb).
+	DecoyProb float64
+	// MaxAnswer is the longest one answer may last: End decodes at most
+	// this much from the start of speech, Feed keeps twice as much (room
+	// for the quiet before the person speaks) and ignores the rest, and
+	// RecogniseRecording skips longer stretches of speech.
 	MaxAnswer time.Duration
 	// WordPenalty is pocketsphinx's word insertion penalty (-wip), paid by
 	// every word, so by every phone of the garbage loop: lower makes the
 	// loop dearer against an answer's few words.
 	WordPenalty float64
+
+	// args are further pocketsphinx arguments in pairs, for measurements.
+	args []string
+	// wholeWindow decodes all that was fed, silence before and after the
+	// answer included, as before speechOf: for measurements.
+	wholeWindow bool
 }
 
 // englishPhones are the 39 phones of CMUdict, as in the en-us model.
@@ -60,14 +70,13 @@ var englishPhones = strings.Fields("AA AE AH AO AW AY B CH D DH EH ER EY F G HH 
 
 // DefaultOpts recognise US English answers with the model Debian's
 // pocketsphinx-en-us installs, with the decoys and without the full
-// language model. Measured with TestAnswerSweep (KINDRED_ANSWER_SWEEP=heldout):
-// 54 of 154 ratings said by seven held-out voices were understood and none
-// wrongly: flite's awb and rms 39 of 44, the five espeak-ng voices 15 of
-// 110 (espeak-ng's formant voices match the en-us model badly); no false
-// report in 96 s of real ordinary speech cut into 4 s windows. With the
-// full-LM transcript check instead of the decoys it was 11 of 110 of the
-// espeak-ng voices; without either check, ordinary speech gave false
-// reports in 13 of 31 windows.
+// language model. What they understand, measured with TestAnswerSweep, is
+// in the README's self-report section: of ratings said by held-out voices
+// made from recordings of people (flite's awb and rms, Festival's ked),
+// 93 %, none wrong; of espeak-ng's formant voices, which match the en-us
+// model badly, 15 %. With the full-LM transcript check instead of the
+// decoys it was 11 of 110 takes of the espeak-ng voices; without either
+// check, ordinary speech gave false reports in 13 of 31 windows.
 func DefaultOpts() Opts {
 	return Opts{
 		HMM:          "/usr/share/pocketsphinx/model/en-us/en-us",
@@ -96,6 +105,9 @@ func (o Opts) Validate() error {
 	if !(o.FrameProb > 0 && o.FrameProb <= 1) {
 		return fmt.Errorf("answers: frame probability %g: want above 0, at most 1", o.FrameProb)
 	}
+	if !(o.DecoyProb >= 0 && o.DecoyProb <= 1) {
+		return fmt.Errorf("answers: decoy probability %g: want 0 (the frame probability) to 1", o.DecoyProb)
+	}
 	if o.MaxAnswer < time.Second {
 		return fmt.Errorf("answers: max answer %v: want at least 1 s", o.MaxAnswer)
 	}
@@ -109,6 +121,10 @@ func (o Opts) Validate() error {
 	}
 	return nil
 }
+
+// noNewStream keeps the decoder's noise estimate from one answer to the
+// next, as before each answer was decoded on its own: for measurements.
+var noNewStream = false
 
 func garbageWord(phone string) string { return "ph_" + strings.ToLower(phone) }
 
@@ -158,15 +174,15 @@ func New(o Opts) (*Recogniser, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps, err := sphinx.New(o.HMM, lines, "-wip", strconv.FormatFloat(o.WordPenalty, 'g', -1, 64))
+	ps, err := sphinx.New(o.HMM, lines, append([]string{"-wip", strconv.FormatFloat(o.WordPenalty, 'g', -1, 64)}, o.args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("answers: %w", err)
 	}
-	r := &Recogniser{ps: ps, o: o, kind: -1, maxLen: int64(o.MaxAnswer.Seconds() * Rate), decoy: map[string]bool{}, loaded: map[selfreport.Kind]bool{}}
+	r := &Recogniser{ps: ps, o: o, kind: -1, maxLen: 2 * int64(o.MaxAnswer.Seconds()*Rate), decoy: map[string]bool{}, loaded: map[selfreport.Kind]bool{}}
 	for _, w := range o.Decoys {
 		r.decoy[w] = true
 	}
-	r.garbage = selfreport.Garbage{Entry: o.GarbageEntry, Step: o.GarbageStep, Frame: o.FrameProb, Decoys: o.Decoys}
+	r.garbage = selfreport.Garbage{Entry: o.GarbageEntry, Step: o.GarbageStep, Frame: o.FrameProb, Decoys: o.Decoys, DecoyProb: o.DecoyProb}
 	for _, p := range o.Phones {
 		r.garbage.Words = append(r.garbage.Words, garbageWord(p))
 	}
@@ -236,6 +252,11 @@ func (r *Recogniser) Feed(samples []float32) error {
 // decoded live, pocketsphinx starts from the model's stored mean and moves
 // from it over about 5 s, far longer than an answer.
 func decode(d *sphinx.Decoder, x []float32) (sphinx.Hyp, bool, error) {
+	if !noNewStream {
+		if err := d.NewStream(); err != nil {
+			return sphinx.Hyp{}, false, fmt.Errorf("answers: %w", err)
+		}
+	}
 	if err := d.Start(); err != nil {
 		return sphinx.Hyp{}, false, fmt.Errorf("answers: %w", err)
 	}
@@ -248,6 +269,29 @@ func decode(d *sphinx.Decoder, x []float32) (sphinx.Hyp, bool, error) {
 	}
 	h, ok := d.Hyp()
 	return h, ok, nil
+}
+
+// speechOf returns the part of a listening window x that holds the
+// answer: from the start of its first stretch of speech
+// (selfreport.Stretches, with answerPad of room) to the end of the last
+// that begins within longest of it, at most longest in all. The quiet
+// before a person starts to speak, however long, then neither dilutes the
+// answer's own cepstral mean nor uses up the answer's length. Without a
+// stretch of speech (no frame 15 dB above the window's quiet, as when
+// speech fills all of it) x is returned whole.
+func speechOf(x []float32, longest time.Duration) []float32 {
+	ss := selfreport.Stretches(x, Rate, answerGap, answerPad, time.Duration(1<<62))
+	if len(ss) == 0 {
+		return x
+	}
+	n := int(longest.Seconds() * Rate)
+	start, end := ss[0].Start, ss[0].End
+	for _, s := range ss[1:] {
+		if s.Start-start < n {
+			end = s.End
+		}
+	}
+	return x[start:min(end, start+n)]
 }
 
 // End closes the answer and returns what was understood of it. An answer
@@ -265,7 +309,11 @@ func (r *Recogniser) End() (selfreport.Reply, error) {
 		return none, errors.New("answers: not listening")
 	}
 	r.started = false
-	h, ok, err := decode(r.ps, r.pending)
+	x := r.pending
+	if !r.o.wholeWindow {
+		x = speechOf(x, r.o.MaxAnswer)
+	}
+	h, ok, err := decode(r.ps, x)
 	if err != nil || !ok {
 		return none, err
 	}
@@ -281,7 +329,7 @@ func (r *Recogniser) End() (selfreport.Reply, error) {
 	reply := selfreport.Parse(r.kind, text)
 	reply.Confidence = selfreport.Unestimated
 	if reply.Clear() && r.lv != nil {
-		lh, _, err := decode(r.lv, r.pending)
+		lh, _, err := decode(r.lv, x)
 		if err != nil {
 			return none, err
 		}

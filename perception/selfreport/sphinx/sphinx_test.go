@@ -17,6 +17,7 @@ func TestOptsValidate(t *testing.T) {
 		"zero entry":      func(o *Opts) { o.GarbageEntry = 0 },
 		"step above one":  func(o *Opts) { o.GarbageStep = 2 },
 		"zero frame":      func(o *Opts) { o.FrameProb = 0 },
+		"decoy above one": func(o *Opts) { o.DecoyProb = 1.5 },
 		"short answer":    func(o *Opts) { o.MaxAnswer = time.Millisecond },
 		"missing model":   func(o *Opts) { o.HMM = "/nonexistent" },
 		"missing lm":      func(o *Opts) { o.LM = "/nonexistent" },
@@ -108,6 +109,79 @@ func TestUnderstandsAnswers(t *testing.T) {
 			t.Errorf("gain %g: understood %d of %d answers, want at least %d", gain, right, len(tests), minUnderstood)
 		}
 	}
+}
+
+// TestLateAnswer hears an answer that starts after 6 s of a quiet room,
+// longer than the longest answer (Opts.MaxAnswer, 5 s), fed in 20 ms
+// chunks as the robot feeds it: the answer's length counts from the start
+// of speech, so the quiet before it neither cuts it off nor is decoded
+// with it.
+func TestLateAnswer(t *testing.T) {
+	if _, err := exec.LookPath("flite"); err != nil {
+		t.Skip("flite not installed (make deps)")
+	}
+	r := newRecogniser(t, DefaultOpts())
+	answer := say(t, t.TempDir(), "flite:slt", 175, "About a five.")
+	x := roomNoise(7*Rate+len(answer), 0.001)
+	for i := range answer {
+		x[6*Rate+i] += answer[i]
+	}
+	if err := r.Listen(selfreport.RatingQuestion); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < len(x); i += Rate / 50 {
+		if err := r.Feed(x[i:min(len(x), i+Rate/50)]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := r.End()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Rating != 5 {
+		t.Errorf("answer after 6 s of quiet: %+v, want 5", rep)
+	}
+}
+
+// TestAnswerOnItsOwn decodes one answer, then loud noise, then the same
+// answer again: its path score, and so what is heard in it, must not
+// depend on what came before (pocketsphinx keeps its noise estimate from
+// one utterance to the next unless told to start a new stream).
+func TestAnswerOnItsOwn(t *testing.T) {
+	if _, err := exec.LookPath("flite"); err != nil {
+		t.Skip("flite not installed (make deps)")
+	}
+	r := newRecogniser(t, DefaultOpts())
+	if err := r.Listen(selfreport.RatingQuestion); err != nil {
+		t.Fatal(err)
+	}
+	answer := say(t, t.TempDir(), "flite:rms", 150, "About a six.")
+	first, _, err := decode(r.ps, answer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := decode(r.ps, roomNoise(3*Rate, 0.3)); err != nil {
+		t.Fatal(err)
+	}
+	again, _, err := decode(r.ps, answer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again != first {
+		t.Errorf("the same answer decoded as %+v, then after noise as %+v", first, again)
+	}
+}
+
+// roomNoise is n samples of white noise of the given amplitude (a quiet
+// room is about -60 dBFS), the same on every call.
+func roomNoise(n int, amp float32) []float32 {
+	x := make([]float32, n)
+	seed := uint32(1)
+	for i := range x {
+		seed = seed*1664525 + 1013904223
+		x[i] = amp * (float32(seed>>8)/float32(1<<24)*2 - 1)
+	}
+	return x
 }
 
 // TestOrdinarySpeechNeverReports holds the recogniser to its target on
