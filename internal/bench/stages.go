@@ -162,7 +162,11 @@ func benchFusion(n int) (*Fusion, error) {
 // Run's channels: a spoken "stop" until the stillness intent comes out, and
 // the opt-in until its acknowledgement does.
 func benchBehavior(ctx context.Context, n int) (*Latency, error) {
-	e, err := behavior.New(behavior.DefaultConfig())
+	cfg := behavior.DefaultConfig()
+	// One "stop" opts out at once, so that each word and opt-in is one
+	// round trip (by default a lone word only stills the robot).
+	cfg.OptOut.Confirm = 0
+	e, err := behavior.New(cfg)
 	if err != nil {
 		return nil, err
 	}
