@@ -1,0 +1,9 @@
+// Package analysis is `kindred analyze`: it runs the companion's perception
+// stages over recorded video and audio files, offline and in order, and
+// writes the per-frame and per-hop CSVs and the summary JSON that
+// docs/OUTPUTS.md describes.
+//
+// It is one of the packages that wire native leaves (camera, face models,
+// sound models, speech) to the pure-Go core for the command; the core never
+// imports it.
+package analysis
