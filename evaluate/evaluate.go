@@ -72,15 +72,9 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 		}
 	}
 	if o.Only == "faces" {
-		if o.JSON {
-			enc := json.NewEncoder(stdout)
-			enc.SetIndent("", " ")
-			return enc.Encode(struct {
-				Faces *FaceReport `json:"faces"`
-			}{faces})
-		}
-		faces.print(stdout)
-		return nil
+		return report(stdout, o.JSON, struct {
+			Faces *FaceReport `json:"faces"`
+		}{faces}, faces.print)
 	}
 	clips, err := eval.ReadDevset(o.Devset)
 	switch {
@@ -134,12 +128,18 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 		}
 		rep.Wrote = o.Out
 	}
-	if o.JSON {
-		enc := json.NewEncoder(stdout)
+	return report(stdout, o.JSON, rep, rep.print)
+}
+
+// report writes a report to w: as indented JSON (v) when asJSON, else as
+// the text print writes.
+func report(w io.Writer, asJSON bool, v any, print func(io.Writer)) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
 		enc.SetIndent("", " ")
-		return enc.Encode(rep)
+		return enc.Encode(v)
 	}
-	rep.print(stdout)
+	print(w)
 	return nil
 }
 

@@ -2,7 +2,6 @@ package evaluate
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -427,13 +426,7 @@ func runWords(ctx context.Context, o Options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if o.JSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", " ")
-		return enc.Encode(struct {
-			Words *WordsReport `json:"words"`
-		}{rep})
-	}
-	rep.print(stdout)
-	return nil
+	return report(stdout, o.JSON, struct {
+		Words *WordsReport `json:"words"`
+	}{rep}, rep.print)
 }
