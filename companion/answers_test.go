@@ -120,6 +120,22 @@ func askingEngine(by behavior.AnswerMode, window time.Duration) func(behavior.In
 	}
 }
 
+// arriveAndStop runs the rig's companion in the synctest bubble until Ada
+// has arrived and everything that follows has settled, then stops it.
+func arriveAndStop(t *testing.T, r *rig) {
+	t.Helper()
+	r.comp.Bind(t.Context())
+	err := r.comp.Run(func(ctx context.Context) error {
+		r.comp.Event(perception.Event{At: time.Second, Kind: perception.EventArrived, Person: "ada"})
+		synctest.Wait()
+		r.comp.Stop()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func answerRig(t *testing.T, rec AnswerRecogniser, respond func(behavior.Input) []behavior.Output) (*rig, *reportingFuser) {
 	t.Helper()
 	clock, err := sessiontime.New(1)
@@ -320,16 +336,7 @@ func TestScenarioRecordedAnswer(t *testing.T) {
 		fr := &fakeRecogniser{reply: "three"}
 		r, fu := answerRig(t, fr, askingEngine(behavior.ByVoice, 8*time.Second))
 		r.comp.answers.recorded <- []scenario.Answer{{Question: "call", Audio: "/nowhere.wav"}, {Question: "rating", Audio: path}}
-		r.comp.Bind(t.Context())
-		err := r.comp.Run(func(ctx context.Context) error {
-			r.comp.Event(perception.Event{At: time.Second, Kind: perception.EventArrived, Person: "ada"})
-			synctest.Wait()
-			r.comp.Stop()
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		arriveAndStop(t, r)
 		if _, fed := fr.log(); fed != 8000 {
 			t.Errorf("recogniser fed %d samples, want the recording's 8000", fed)
 		}
@@ -483,16 +490,7 @@ func TestPlaceAnswerJoinsTheRating(t *testing.T) {
 					}
 					return outs
 				})
-				r.comp.Bind(t.Context())
-				err := r.comp.Run(func(ctx context.Context) error {
-					r.comp.Event(perception.Event{At: time.Second, Kind: perception.EventArrived, Person: "ada"})
-					synctest.Wait()
-					r.comp.Stop()
-					return nil
-				})
-				if err != nil {
-					t.Fatal(err)
-				}
+				arriveAndStop(t, r)
 				if !reflect.DeepEqual(fu.reports, tc.want) {
 					t.Errorf("fusion got %+v, want %+v", fu.reports, tc.want)
 				}
