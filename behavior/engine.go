@@ -777,10 +777,7 @@ func (e *Engine) inDistress() bool {
 // but keeps sensing, and a carer is told. A touch or the console still opts
 // out at any time, and the same word said once calm opts out as always.
 func (e *Engine) hush(word string) {
-	e.consent.hush(e.now + e.cfg.OptOut.Hush)
-	e.closeDialogue()
-	e.wizard.drop()
-	e.emit(e.intent(IntentStill, ToneNeutral, false))
+	e.goQuiet(e.now + e.cfg.OptOut.Hush)
 	e.escalate(AlertWarning, fmt.Sprintf("said %q while in distress: the robot is still and quiet for %v, and still watching",
 		word, e.cfg.OptOut.Hush))
 }
@@ -795,9 +792,16 @@ func (e *Engine) hush(word string) {
 // out. Like a lone call for help, one spotted word is not enough to act on
 // alone.
 func (e *Engine) quieten(word string) {
-	c := e.cfg.OptOut.Confirm
-	e.consent.hush(e.now + c)
-	e.consent.heardStop(e.now + c)
+	until := e.now + e.cfg.OptOut.Confirm
+	e.consent.heardStop(until)
+	e.goQuiet(until)
+}
+
+// goQuiet stills the robot at once and keeps it from acting of its own
+// accord until until: no question open, no proposal waiting. Sensing and
+// alerts go on.
+func (e *Engine) goQuiet(until time.Duration) {
+	e.consent.hush(until)
 	e.closeDialogue()
 	e.wizard.drop()
 	e.emit(e.intent(IntentStill, ToneNeutral, false))
