@@ -461,13 +461,22 @@ func TestHILServosThroughLimiter(t *testing.T) {
 			t.Errorf("%s: %d pulses between the halt and the detach", j.ID, len(ps))
 			continue
 		}
-		// A detach that lands inside a pulse ends it there (the release
-		// clears the pin): the very last pulse may be short, never long.
+		// The last pulse is the release's, not the servo library's, to
+		// end, so it is never judged. StandardFirmata's setPinModeCallback
+		// first detaches the servo (from then on the Timer1 interrupt no
+		// longer lowers the pin) and only about 180 cycles (11 µs) later,
+		// in pinMode(INPUT), clears it (counted in the built firmware's
+		// disassembly). A release early in a pulse cuts it short; one in
+		// its last few µs makes it long by those 11 µs plus the
+		// interrupts that run in between, the Timer1 one that found the
+		// servo detached among them: CI saw the jaw's 17.4 µs long. The
+		// three pulses before it ended a frame before the release and
+		// show the pose the servo was left in.
 		want := expectedUS(j, j.Safe())
-		if last := ps[len(ps)-1]; last.width() < want-jitterUS {
-			t.Logf("%s: the detach cut the last pulse to %.1f µs", j.ID, last.width())
-			ps = ps[:len(ps)-1]
+		if last := ps[len(ps)-1]; math.Abs(last.width()-want) > jitterUS {
+			t.Logf("%s: the release ended the last pulse at %.1f µs", j.ID, last.width())
 		}
+		ps = ps[:len(ps)-1]
 		table = append(table, checkPulses(t, "halt", j, j.Safe(), ps[len(ps)-3:], 0))
 		if late := between(all[j.Channel], quiet, end); len(late) > 0 {
 			t.Errorf("%s: %d pulses after halt detached the servos", j.ID, len(late))
