@@ -31,11 +31,15 @@ type ConditionSummary struct {
 	PresenceOnly  bool    `json:"presence_only"`
 }
 
-// LatencySummary is the limiter's command latency, in milliseconds.
+// LatencySummary is the limiter's command latency, in milliseconds, and
+// how many commands it was measured on: with N 0 nothing was measured (no
+// command was caused by an observation), which zeros alone cannot tell
+// from instant commands.
 type LatencySummary struct {
 	P50 float64 `json:"p50"`
 	P95 float64 `json:"p95"`
 	Max float64 `json:"max"`
+	N   int     `json:"n"`
 }
 
 // Summary sums up the run so far: the companion's own figures, the body's
@@ -51,7 +55,7 @@ func (c *Companion) Summary(ls robot.LimiterStats, speed float64) Summary {
 		Alerts:        st.Alerts,
 		MaxPain:       st.MaxPain,
 		DroppedFrames: st.DroppedFaces, // stale faces replaced before a stage took them
-		LatencyMS:     LatencySummary{P50: ls.Latency.P50, P95: ls.Latency.P95, Max: ls.Latency.Max},
+		LatencyMS:     LatencySummary{P50: ls.Latency.P50, P95: ls.Latency.P95, Max: ls.Latency.Max, N: ls.Latency.N},
 		Faults:        st.Faults,
 		SensorsOn:     st.SensorsOn,
 		Speed:         speed,

@@ -44,7 +44,7 @@ func TestSummary(t *testing.T) {
 			)
 		}
 	}
-	ls := robot.LimiterStats{JointCommands: 17, Latency: robot.LatencyMS{P50: 1.5, P95: 4, Max: 9}}
+	ls := robot.LimiterStats{JointCommands: 17, Latency: robot.LatencyMS{P50: 1.5, P95: 4, Max: 9, N: 12}}
 	for _, tc := range []struct {
 		name    string
 		session bool
@@ -83,7 +83,7 @@ func TestSummary(t *testing.T) {
 					t.Errorf("transitions %d, utterances %d, alerts %d, faults %d, max pain %g; want 3, 1, 1, 1, 0.7",
 						s.Transitions, s.Utterances, s.Alerts, s.Faults, s.MaxPain)
 				}
-				if s.JointCommands != 17 || s.LatencyMS != (LatencySummary{P50: 1.5, P95: 4, Max: 9}) || s.Speed != 20 {
+				if s.JointCommands != 17 || s.LatencyMS != (LatencySummary{P50: 1.5, P95: 4, Max: 9, N: 12}) || s.Speed != 20 {
 					t.Errorf("joint commands %d, latency %+v, speed %g: not the limiter's and the clock's",
 						s.JointCommands, s.LatencyMS, s.Speed)
 				}

@@ -445,6 +445,9 @@ func TestOpenExistingRejects(t *testing.T) {
 	}
 }
 
+// With the disk gone, Submit still never blocks (the full queue drops), the
+// failure is reported once, and every record the writer took counts as
+// failed, or as without a session when it came before Begin.
 func TestWriteFailureReportedOnceAndNeverBlocks(t *testing.T) {
 	j, _ := openTemp(t)
 	var reports []error
@@ -471,8 +474,17 @@ func TestWriteFailureReportedOnceAndNeverBlocks(t *testing.T) {
 	if _, err := w.Begin(ctx, Session{ID: "s"}); err != nil {
 		t.Fatal(err)
 	}
+	// Begin returns once the session is queued, behind up to seven of the
+	// eight records above: the queue can still be full. Flushing waits until
+	// Run has taken all of them (and fails: the session cannot be written),
+	// so every Submit below finds room and each record must count as failed.
+	if err := w.Flush(ctx); err == nil {
+		t.Fatal("flush to a closed database succeeded")
+	}
 	for i := range 5 {
-		w.Submit(Fault{At: time.Duration(i), Component: "x"})
+		if !w.Submit(Fault{At: time.Duration(i), Component: "x"}) {
+			t.Fatalf("submit %d dropped with the queue drained: stats %+v", i, w.Stats())
+		}
 		if err := w.Flush(ctx); err == nil {
 			t.Fatal("flush to a closed database succeeded")
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -39,7 +40,7 @@ func DefaultWriterOpts() WriterOpts {
 // WriterStats counts what happened to submitted records.
 type WriterStats struct {
 	Written    uint64 `json:"written"`     // committed to disk
-	Dropped    uint64 `json:"dropped"`     // queue full: never reached the writer
+	Dropped    uint64 `json:"dropped"`     // queue full or writer stopped: never reached the writer
 	Downsample uint64 `json:"downsampled"` // skipped by design (rate limits)
 	Failed     uint64 `json:"failed"`      // lost to a write failure
 	NoSession  uint64 `json:"no_session"`  // arrived when no session was open
@@ -62,6 +63,15 @@ type Writer struct {
 	j     *Journal
 	opts  WriterOpts
 	queue chan op
+
+	// stopping is closed when Run stops taking ops; stopped is then set
+	// under the write lock. Putting an op on the queue holds the read
+	// lock, so once Run has the write lock no op can arrive behind its
+	// last drain of the queue, uncounted and never written.
+	stopping chan struct{}
+	stopOnce sync.Once
+	mu       sync.RWMutex
+	stopped  bool
 
 	written, dropped, downsampled, failed, noSession atomic.Uint64
 }
@@ -92,7 +102,7 @@ func (j *Journal) NewWriter(opts WriterOpts) *Writer {
 		s.Status, s.Ended = StatusOpen, time.Time{}
 		opts.Session = &s
 	}
-	return &Writer{j: j, opts: opts, queue: make(chan op, opts.Queue)}
+	return &Writer{j: j, opts: opts, queue: make(chan op, opts.Queue), stopping: make(chan struct{})}
 }
 
 // SessionID is the ID of WriterOpts.Session ("" when none was given).
@@ -107,24 +117,50 @@ func (w *Writer) SessionID() string {
 func (w *Writer) Journal() *Journal { return w.j }
 
 // Submit queues a record for the current session without blocking; it
-// returns false (and counts a drop) when the queue is full.
+// returns false (and counts a drop) when the queue is full or Run has
+// stopped.
 func (w *Writer) Submit(r Record) bool {
-	select {
-	case w.queue <- op{rec: r}:
-		return true
-	default:
-		w.dropped.Add(1)
-		return false
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	if !w.stopped {
+		select {
+		case w.queue <- op{rec: r}:
+			return true
+		default:
+		}
 	}
+	w.dropped.Add(1)
+	return false
 }
 
+// ErrWriterStopped is returned by calls that need the writer after its Run
+// has ended.
+var ErrWriterStopped = errors.New("journal: writer stopped")
+
 func (w *Writer) send(ctx context.Context, o op) error {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	if w.stopped {
+		return ErrWriterStopped
+	}
 	select {
 	case w.queue <- o:
 		return nil
+	case <-w.stopping:
+		return ErrWriterStopped
 	case <-ctx.Done():
 		return fmt.Errorf("journal: %w", ctx.Err())
 	}
+}
+
+// stop makes the writer take no more ops; Run calls it once ctx ends, then
+// drains the queue. A send waiting for room gives up on stopping, so the
+// write lock is never held up by a full queue.
+func (w *Writer) stop() {
+	w.stopOnce.Do(func() { close(w.stopping) })
+	w.mu.Lock()
+	w.stopped = true
+	w.mu.Unlock()
 }
 
 // Begin starts a session; records submitted after it belong to it. An ID,
@@ -221,6 +257,7 @@ func (w *Writer) Run(ctx context.Context) error {
 		case <-tick.C:
 			w.commit(bg, st)
 		case <-ctx.Done():
+			w.stop()
 			for {
 				select {
 				case o := <-w.queue:

@@ -22,6 +22,16 @@ import (
 // observation time wins over the ticker. Without a delay a face is
 // answered at once rather than at the next tick.
 //
+// The clock runs from Run's start, observation time from the media's first
+// frame, which can reach Run much later (models loading, a camera
+// opening). The first face therefore sets a base, the session time it
+// arrived at less its own time, that is added to every observation time
+// from then on (intents and settings too: the companion's clock follows
+// the faces), so a face's delay runs from its own arrival. Without it each
+// face fell due early by that gap, its command looked to the limiter as
+// if sent before its observation (latency clamped to 0), and with a gap
+// over Delay plus FaceTimeout no face was ever mirrored.
+//
 // Run returns nil when ctx is done or when faces and intents are both
 // closed (a nil channel counts as never closing; settings may be nil). Sending blocks until the limiter takes
 // the command or ctx is done: commands are never dropped, because the last
@@ -34,6 +44,8 @@ func (m *Mirror) Run(ctx context.Context, faces <-chan perception.FaceObs,
 	defer ticker.Stop()
 
 	clock := sessionClock{scale: sc, wall: time.Now(), session: m.now, anchor: m.now}
+	var base time.Duration // see above; set by the first face
+	faceSeen := false
 	step := func() error {
 		cmd, ok := m.Step(clock.session)
 		if !ok {
@@ -57,8 +69,15 @@ func (m *Mirror) Run(ctx context.Context, faces <-chan perception.FaceObs,
 				faces, facesClosed = nil, true
 				break
 			}
+			now := time.Now()
+			if !faceSeen {
+				faceSeen = true
+				clock.tick(now)
+				base = max(0, clock.session-f.At)
+			}
+			f.At += base
 			m.Face(f)
-			clock.observe(f.At, time.Now())
+			clock.observe(f.At, now)
 			if m.settings.Delay == 0 {
 				err = step()
 			}
@@ -67,6 +86,7 @@ func (m *Mirror) Run(ctx context.Context, faces <-chan perception.FaceObs,
 				intents, intentsClosed = nil, true
 				break
 			}
+			in.At += base
 			m.SetIntent(in)
 			clock.observe(in.At, time.Now())
 			err = step()
@@ -76,7 +96,7 @@ func (m *Mirror) Run(ctx context.Context, faces <-chan perception.FaceObs,
 				break
 			}
 			m.SetMirror(ch.Settings)
-			clock.observe(ch.At, time.Now())
+			clock.observe(ch.At+base, time.Now())
 			err = step()
 		case now := <-ticker.C:
 			clock.tick(now)

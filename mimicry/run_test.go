@@ -167,3 +167,63 @@ func TestRunSettingsChannel(t *testing.T) {
 		}
 	})
 }
+
+// TestRunDelayCountsFromTheFaceWhenFacesStartLate: the video's first frame
+// (media time 0) can reach the mirror well after Run started (models
+// loading, a camera opening). The mirror's delay still runs from each
+// face's own arrival: every command mirroring a face goes out within a
+// tick after its Observed plus the delay, never before (the limiter would
+// count a negative latency, shown as 0), and faces are mirrored at all
+// however late they start.
+func TestRunDelayCountsFromTheFaceWhenFacesStartLate(t *testing.T) {
+	for _, late := range []time.Duration{0, 200 * time.Millisecond, 600 * time.Millisecond, 3 * time.Second} {
+		t.Run(late.String(), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				o := testOpts()
+				o.Settings = settings(1, 400*time.Millisecond)
+				faces, _, out, stop := runMirror(t, o)
+				type sent struct {
+					at  time.Time
+					cmd robot.Command
+				}
+				var got []sent
+				collected := make(chan struct{})
+				go func() {
+					defer close(collected)
+					for c := range out {
+						got = append(got, sent{time.Now(), c})
+					}
+				}()
+				time.Sleep(late)
+				for i := range 50 { // 2 s of 25 fps video
+					at := time.Duration(i) * 40 * time.Millisecond
+					faces <- perception.FaceObs{At: at, Wall: time.Now(), Track: 1, Pose: perception.HeadPose{Yaw: perception.Angle(i % 20)}}
+					time.Sleep(40 * time.Millisecond)
+				}
+				if err := stop(); err != nil {
+					t.Fatal(err)
+				}
+				<-collected
+				mirrored := 0
+				for _, s := range got {
+					if s.cmd.Observed.IsZero() {
+						continue
+					}
+					mirrored++
+					due := s.cmd.Observed.Add(s.cmd.Delay)
+					if s.at.Before(due) {
+						t.Fatalf("the face of %v was mirrored %v before its %v delay had passed",
+							s.cmd.Observed.Format("15:04:05.000"), due.Sub(s.at), s.cmd.Delay)
+					}
+					if d := s.at.Sub(due); d > o.Tick {
+						t.Fatalf("the face of %v was mirrored %v after its %v delay, more than a tick",
+							s.cmd.Observed.Format("15:04:05.000"), d, s.cmd.Delay)
+					}
+				}
+				if mirrored < 40 {
+					t.Fatalf("%d of 50 faces mirrored", mirrored)
+				}
+			})
+		})
+	}
+}

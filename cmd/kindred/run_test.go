@@ -70,7 +70,7 @@ func TestRunPainEpisodeEscalatesInOrder(t *testing.T) {
 		}
 		last = i
 	}
-	if s.LatencyMS.Max <= 0 || s.LatencyMS.P95 < s.LatencyMS.P50 {
+	if s.LatencyMS.N == 0 || s.LatencyMS.Max <= 0 || s.LatencyMS.P95 < s.LatencyMS.P50 {
 		t.Errorf("latency %+v is not a measurement", s.LatencyMS)
 	}
 	if s.Transitions < len(order) {

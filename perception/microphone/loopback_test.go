@@ -16,12 +16,15 @@ import (
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/voice"
 	"github.com/kindred-hri/kindred/perception/voice/wav"
+	"github.com/kindred-hri/kindred/voices/playback/playbacktest"
 )
 
-// TestLoopback plays espeak-ng speech with oto into PulseAudio's null sink
-// "robot" and captures it back from robot.monitor through malgo: the
-// capture must be detected as speech with the file's F0 within 10 %.
-// `make test` sets KINDRED_TEST_AUDIO=1 after starting that sound server.
+// TestLoopback plays espeak-ng speech with oto into a PulseAudio null sink
+// and captures it back from the sink's monitor through malgo: the capture
+// must be detected as speech with the file's F0 within 10 %. `make test`
+// sets KINDRED_TEST_AUDIO=1 after starting that sound server; the sink is
+// this test binary's own (see playbacktest), so no other test's sound or
+// sink changes reach it.
 func TestLoopback(t *testing.T) {
 	if os.Getenv("KINDRED_TEST_AUDIO") == "" {
 		t.Skip("KINDRED_TEST_AUDIO not set (needs PulseAudio with the null sink robot)")
@@ -40,7 +43,10 @@ func TestLoopback(t *testing.T) {
 	}
 
 	o := DefaultOpts()
-	o.Name = os.Getenv("KINDRED_TEST_MIC") // default source is robot.monitor
+	o.Name = os.Getenv("KINDRED_TEST_MIC")
+	if o.Name == "" {
+		o.Name = playbacktest.MonitorDevice() // oto plays into its sink (PULSE_SINK)
+	}
 	mic, err := Open(o)
 	if err != nil {
 		t.Fatalf("open capture: %v", err)

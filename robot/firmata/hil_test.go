@@ -129,7 +129,30 @@ func startHarness(t *testing.T) *harness {
 		}
 	})
 	h.expect("pty ")
+	h.booted()
 	return h
+}
+
+// booted waits until the firmware is through setup(). StandardFirmata
+// blinks its version on pin 13 (Firmata 2.5.9's blinkVersion: 2, then 5
+// flashes) before it reads the serial line, some 2 s of simulated time,
+// and gobot allows a handshake 15 s of wall-clock time. On a loaded host
+// the simulation runs at a fraction of real time (3.3 s simulated in 12 s
+// with a load average of 11 on 2 cores), so the blink alone could use up
+// the handshake's time: 8 of 22 runs there failed to connect. A board
+// that is already running when the host opens its port is what the tests
+// are about; the wait is in simulated time, so it costs nothing when the
+// host keeps up. (The handshake's own round trips still reach a lagging
+// simulation up to MAX_GAP, 0.5 s simulated, late each: see hil/harness.c.)
+func (h *harness) booted() {
+	h.t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for len(h.pulses()[versionBlinkPin]) < versionBlinks {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("the firmware never finished blinking its version (pin %d: %s)", versionBlinkPin, h.lastEdges(versionBlinkPin, 4))
+		}
+		time.Sleep(5 * time.Millisecond) // simulated time runs at most as fast as the wall clock
+	}
 }
 
 // lockedBuffer collects the harness's stderr, written by exec's copier.
@@ -461,13 +484,22 @@ func TestHILServosThroughLimiter(t *testing.T) {
 			t.Errorf("%s: %d pulses between the halt and the detach", j.ID, len(ps))
 			continue
 		}
-		// A detach that lands inside a pulse ends it there (the release
-		// clears the pin): the very last pulse may be short, never long.
+		// The last pulse is the release's, not the servo library's, to
+		// end, so it is never judged. StandardFirmata's setPinModeCallback
+		// first detaches the servo (from then on the Timer1 interrupt no
+		// longer lowers the pin) and only about 180 cycles (11 µs) later,
+		// in pinMode(INPUT), clears it (counted in the built firmware's
+		// disassembly). A release early in a pulse cuts it short; one in
+		// its last few µs makes it long by those 11 µs plus the
+		// interrupts that run in between, the Timer1 one that found the
+		// servo detached among them: CI saw the jaw's 17.4 µs long. The
+		// three pulses before it ended a frame before the release and
+		// show the pose the servo was left in.
 		want := expectedUS(j, j.Safe())
-		if last := ps[len(ps)-1]; last.width() < want-jitterUS {
-			t.Logf("%s: the detach cut the last pulse to %.1f µs", j.ID, last.width())
-			ps = ps[:len(ps)-1]
+		if last := ps[len(ps)-1]; math.Abs(last.width()-want) > jitterUS {
+			t.Logf("%s: the release ended the last pulse at %.1f µs", j.ID, last.width())
 		}
+		ps = ps[:len(ps)-1]
 		table = append(table, checkPulses(t, "halt", j, j.Safe(), ps[len(ps)-3:], 0))
 		if late := between(all[j.Channel], quiet, end); len(late) > 0 {
 			t.Errorf("%s: %d pulses after halt detached the servos", j.ID, len(late))
@@ -712,6 +744,7 @@ func TestHILUnplugFaultsAndReconnect(t *testing.T) {
 const (
 	versionBlinkPin = 13
 	versionBlinkUS  = 40000.0
+	versionBlinks   = 2 + 5 // FIRMATA_FIRMWARE_MAJOR_VERSION, then MINOR
 )
 
 // maxIdleLoad is the share of one core the test process may use while

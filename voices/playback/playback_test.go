@@ -24,10 +24,11 @@ func melody() voices.Audio {
 	return a
 }
 
-// TestLoopback plays through oto into PulseAudio's null sink "robot" and
-// records robot.monitor with parec: the sound that comes back must be the
-// sound that went out, and Position/Done must track it. `make test` starts
-// that PulseAudio and sets KINDRED_TEST_AUDIO=1.
+// TestLoopback plays through oto into a PulseAudio null sink, this test
+// binary's own (see playbacktest), and records its monitor with parec: the
+// sound that comes back must be the sound that went out, and Position/Done
+// must track it. `make test` starts that PulseAudio and sets
+// KINDRED_TEST_AUDIO=1.
 func TestLoopback(t *testing.T) {
 	if os.Getenv("KINDRED_TEST_AUDIO") == "" {
 		t.Skip("KINDRED_TEST_AUDIO is not set (needs PulseAudio with a null sink \"robot\"; see DEPENDENCIES.md)")

@@ -13,6 +13,7 @@ import (
 	"github.com/kindred-hri/kindred/robot"
 	"github.com/kindred-hri/kindred/voices"
 	"github.com/kindred-hri/kindred/voices/espeak"
+	"github.com/kindred-hri/kindred/voices/playback/playbacktest"
 )
 
 // wallRecorder runs parec and keeps, with the audio, an estimate of the
@@ -31,7 +32,7 @@ type wallRecorder struct {
 func startRecorder(t *testing.T, ctx context.Context) *wallRecorder {
 	t.Helper()
 	r := &wallRecorder{done: make(chan struct{})}
-	r.cmd = exec.CommandContext(ctx, "parec", "--device=robot.monitor", "--format=s16le", "--rate=22050", "--channels=1", "--raw", "--latency-msec=10")
+	r.cmd = exec.CommandContext(ctx, "parec", "--device="+playbacktest.Monitor(), "--format=s16le", "--rate=22050", "--channels=1", "--raw", "--latency-msec=10")
 	out, err := r.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

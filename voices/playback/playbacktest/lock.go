@@ -8,9 +8,10 @@ import (
 	"testing"
 )
 
-// Main runs the package's tests holding the sound-server lock, when
-// `make test` has started a server for tests (KINDRED_TEST_AUDIO set);
-// otherwise it simply runs them.
+// Main runs the package's tests holding the sound-server lock, with a
+// null sink of their own as the default output and its monitor as the
+// default input (see Sink), when `make test` has started a server for
+// tests (KINDRED_TEST_AUDIO set); otherwise it simply runs them.
 func Main(m *testing.M) {
 	if os.Getenv("KINDRED_TEST_AUDIO") == "" {
 		os.Exit(m.Run())
@@ -20,7 +21,13 @@ func Main(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "playbacktest: %v\n", err)
 		os.Exit(1)
 	}
+	if err := openSink(); err != nil {
+		fmt.Fprintf(os.Stderr, "playbacktest: %v\n", err)
+		unlock()
+		os.Exit(1)
+	}
 	code := m.Run()
+	closeSink()
 	unlock()
 	os.Exit(code)
 }
