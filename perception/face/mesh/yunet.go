@@ -126,7 +126,13 @@ func scaleFor(width, maxWidth int) float64 {
 }
 
 // Detect finds faces in a gray image (the three input channels get the same
-// gray: YuNet finds faces in gray images as it does in colour).
+// gray: YuNet finds faces in gray images as it does in colour). Measured
+// (TestMeasureGrayAgainstColour): on every real face at hand (the dev
+// set's photos and clips, astronaut.png, messi5.jpg; 351 frames) gray and
+// colour found a face in the same frames, while colour found more boxes in
+// an animation (Megamind.avi: 213 against 183 in 135 frames), one face in
+// 22 opencv-doc images without any, and faces in 50 of 100 frames of a
+// street scene where gray found 1.
 func (d *Detector) Detect(img *image.Gray) ([]face.Detection, error) {
 	return d.detect(img, d.opts.MaxWidth)
 }
