@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kindred-hri/kindred/internal/cvthreads"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/camera"
 	"github.com/kindred-hri/kindred/perception/face"
@@ -71,7 +72,11 @@ func toWebcam(f perception.Frame) perception.Frame {
 // backwards so that the loop has no cut. Run on one core:
 //
 //	taskset -c 0 go test -run '^$' -bench Pipeline640x480 -cpu 1 -benchmem ./perception/face/mesh
+//
+// OpenCV's threads are matched to -cpu first, as `kindred` matches them to
+// GOMAXPROCS at start; cv-threads reports the count.
 func BenchmarkPipeline640x480(b *testing.B) {
+	threads := cvthreads.Match()
 	frames := webcamFrames(b, "liveportrait__d3.mp4", 120)
 	order := make([]int, 0, 2*len(frames))
 	for i := range frames {
@@ -122,6 +127,7 @@ func BenchmarkPipeline640x480(b *testing.B) {
 				lat = append(lat, time.Since(start))
 			})
 			b.ReportMetric(float64(with)/float64(i), "faces/frame")
+			b.ReportMetric(float64(threads), "cv-threads")
 			// The frame's share of the run's frame-to-joint latency: Process's
 			// wall time, its 95th percentile (on a shared machine it measures
 			// the neighbours too).
