@@ -77,7 +77,9 @@ func toWebcam(f perception.Frame) perception.Frame {
 // OpenCV's threads are matched to -cpu, as `kindred` matches them to
 // GOMAXPROCS at start; the variant run-opencv-every-cpu gives OpenCV one
 // thread per CPU it sees instead (its own default, what kindred did
-// before). cv-threads reports the count.
+// before). cv-threads reports the count: it shows when Go's testing runs a
+// count at a GOMAXPROCS other than its -cpu label, as it did for the first
+// count of the first -cpu value.
 func BenchmarkPipeline640x480(b *testing.B) {
 	frames := webcamFrames(b, "liveportrait__d3.mp4", 120)
 	order := make([]int, 0, 2*len(frames))
