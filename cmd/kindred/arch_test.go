@@ -17,6 +17,7 @@ var cgoLeaves = map[string]bool{
 	"evaluate":                      true, // drives analysis over labelled recordings
 	"doctor":                        true, // opens each device to see that it works
 	"calibration/observe":           true, // watches a person through the camera and face stack
+	"internal/cvthreads":            true, // sets OpenCV's thread count
 	"perception/camera":             true,
 	"perception/face/dlib":          true,
 	"perception/face/mesh":          true,

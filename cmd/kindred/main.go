@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/kindred-hri/kindred/internal/badinput"
+	"github.com/kindred-hri/kindred/internal/cvthreads"
 )
 
 // env is what a subcommand may touch of the process: its streams. Keeping it
@@ -42,6 +43,10 @@ func commands() map[string]command {
 }
 
 func main() {
+	// Before any OpenCV work: its loops get as many threads as Go has
+	// processors, not one per core of a machine the process is held to
+	// part of (internal/cvthreads).
+	cvthreads.Match()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := dispatch(ctx, env{os.Stdin, os.Stdout, os.Stderr}, os.Args[1:])
 	stop()
