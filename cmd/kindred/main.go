@@ -14,8 +14,7 @@ import (
 	"github.com/kindred-hri/kindred/internal/cvthreads"
 )
 
-// env is what a subcommand may touch of the process: its streams. Keeping it
-// explicit lets tests run commands in-process.
+// env is the process's streams, all a subcommand may touch: tests run commands in-process.
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
@@ -35,7 +34,7 @@ func commands() map[string]command {
 		"replay":     {"re-score recorded sessions with what annotations taught", cmdReplay},
 		"sessions":   {"list, export or delete recorded sessions; attach a visitor's records to a person", cmdSessions},
 		"bench":      {"run the benchmark suite", cmdBench},
-		"eval":       {"measure the vocalisation classifier on labelled real recordings", cmdEval},
+		"eval":       {"measure faces, vocalisations and spoken words on labelled real recordings", cmdEval},
 		"doctor":     {"check cameras, audio, models and boards, and say what to fix", cmdDoctor},
 		"fleet":      {"sign a command for a robot's MQTT control topic", cmdFleet},
 		"completion": {"print a shell completion script: source <(kindred completion bash)", cmdCompletion},
@@ -43,10 +42,7 @@ func commands() map[string]command {
 }
 
 func main() {
-	// Before any OpenCV work: its loops get as many threads as Go has
-	// processors, not one per core of a machine the process is held to
-	// part of (internal/cvthreads).
-	cvthreads.Match()
+	cvthreads.Match() // first, before any OpenCV work: OpenCV's threads follow GOMAXPROCS
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := dispatch(ctx, env{os.Stdin, os.Stdout, os.Stderr}, os.Args[1:])
 	stop()
