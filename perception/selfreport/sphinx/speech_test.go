@@ -233,6 +233,10 @@ func (c tally) of(voices []string) (right, wrong, n int) {
 	return right, wrong, n
 }
 
+// eachTake logs every take, the right ones too, so that sweeps can be
+// compared take by take (KINDRED_ANSWER_EACH=1).
+var eachTake = os.Getenv("KINDRED_ANSWER_EACH") != ""
+
 // understood tallies the takes whose rating r recognised.
 func understood(t testing.TB, r *Recogniser, k selfreport.Kind, takes []take) tally {
 	t.Helper()
@@ -253,6 +257,9 @@ func understood(t testing.TB, r *Recogniser, k selfreport.Kind, takes []take) ta
 		case rep.Rating == tk.want:
 			c.right++
 			v[0]++
+			if eachTake {
+				t.Logf("%s: right, heard %q", tk.name, rep.Heard)
+			}
 		case rep.Rating.Valid():
 			c.wrong++
 			v[1]++
@@ -331,7 +338,17 @@ func falseReports(t testing.TB, r *Recogniser, clips []clip) (n int, seconds flo
 // silence and all, instead of its speech. KINDRED_ANSWER_SPEECH=real
 // takes false reports on all the real ordinary speech speechcorpus.Real
 // finds (about 30 min), =hour on speechcorpus.Hour (real, then synthetic
-// to make up an hour); KINDRED_ANSWER_SWEEP=speech measures only those.
+// to make up an hour), =none leaves ordinary speech out;
+// KINDRED_ANSWER_SWEEP=speech measures only those. For exploring on a
+// subset, KINDRED_ANSWER_VOICES ("en-gb+m1,flite:slt") replaces the
+// voices, KINDRED_ANSWER_ARGS may hold several argument sets separated
+// by "|" (" |-warp_type inverse_linear -warp_params 1.2": each one
+// measured in turn, a blank one the default), KINDRED_ANSWER_WARPS
+// ("1.2,1.4") sets Opts.warps, and KINDRED_ANSWER_EACH=1 logs every
+// take, the right ones too, so that two settings can be compared take by
+// take. Arguments the model's feat.params also sets (-lowerf, -upperf,
+// -varnorm, -cmn, …) are overridden by it: pass "-featparams FILE" with
+// an edited copy to change them.
 func TestAnswerSweep(t *testing.T) {
 	if os.Getenv("KINDRED_ANSWER_SWEEP") == "" {
 		t.Skip("set KINDRED_ANSWER_SWEEP=1 to measure")
@@ -343,9 +360,15 @@ func TestAnswerSweep(t *testing.T) {
 	case "speech":
 		voices = nil // ordinary speech only
 	}
+	if v := os.Getenv("KINDRED_ANSWER_VOICES"); v != "" {
+		voices = strings.Split(v, ",")
+	}
 	takes := ratingTakes(t, voices, sp, carriers)
-	speech := ordinarySpeech(t)
+	var speech []clip
 	switch os.Getenv("KINDRED_ANSWER_SPEECH") {
+	case "none":
+	default:
+		speech = ordinarySpeech(t)
 	case "real":
 		var err error
 		if speech, err = speechcorpus.Real(devsetDir, leaveOutNumbers); err != nil {
@@ -361,69 +384,94 @@ func TestAnswerSweep(t *testing.T) {
 	if c := os.Getenv("KINDRED_ANSWER_CFG"); c != "" {
 		cfgs = c
 	}
+	argSets := []string{os.Getenv("KINDRED_ANSWER_ARGS")}
+	if a := argSets[0]; strings.Contains(a, "|") {
+		argSets = strings.Split(a, "|")
+	}
 	for _, cfg := range strings.Split(cfgs, ";") {
-		var v [4]float64
-		for i, f := range strings.SplitN(cfg, ",", 4) {
+		for _, args := range argSets {
+			sweepOne(t, cfg, args, takes, speech, voices, sp)
+		}
+	}
+}
+
+// sweepOne measures one configuration of TestAnswerSweep: cfg is one item
+// of KINDRED_ANSWER_CFG, args one set of further pocketsphinx arguments.
+func sweepOne(t *testing.T, cfg, args string, takes []take, speech []clip, voices []string, sp []int) {
+	var v [4]float64
+	for i, f := range strings.SplitN(cfg, ",", 4) {
+		x, err := strconv.ParseFloat(f, 64)
+		if err != nil {
+			t.Fatalf("KINDRED_ANSWER_CFG %q: %v", cfg, err)
+		}
+		v[i] = x
+	}
+	o := DefaultOpts()
+	o.GarbageEntry, o.GarbageStep, o.FrameProb = v[0], v[1], v[2]
+	switch v[3] {
+	case 0:
+		o.Decoys = nil
+	case 1:
+	default:
+		o.DecoyProb = v[3]
+	}
+	o.args = strings.Fields(args)
+	cfg += " " + strings.TrimSpace(args)
+	if w, ok := os.LookupEnv("KINDRED_ANSWER_WARPS"); ok {
+		o.warps = nil
+		for _, f := range strings.FieldsFunc(w, func(r rune) bool { return r == ',' }) {
 			x, err := strconv.ParseFloat(f, 64)
 			if err != nil {
-				t.Fatalf("KINDRED_ANSWER_CFG %q: %v", cfg, err)
+				t.Fatalf("KINDRED_ANSWER_WARPS %q: %v", w, err)
 			}
-			v[i] = x
+			o.warps = append(o.warps, x)
 		}
-		o := DefaultOpts()
-		o.GarbageEntry, o.GarbageStep, o.FrameProb = v[0], v[1], v[2]
-		switch v[3] {
-		case 0:
-			o.Decoys = nil
-		case 1:
-		default:
-			o.DecoyProb = v[3]
+		cfg += fmt.Sprintf(" warps %v", o.warps)
+	}
+	o.wholeWindow = os.Getenv("KINDRED_ANSWER_WHOLE") != ""
+	r := newRecogniser(t, o)
+	c := understood(t, r, selfreport.RatingQuestion, takes)
+	var real, synth []clip
+	for _, c := range speech {
+		if c.Synthetic {
+			synth = append(synth, c)
+		} else {
+			real = append(real, c)
 		}
-		if a := os.Getenv("KINDRED_ANSWER_ARGS"); a != "" {
-			o.args = strings.Fields(a)
-		}
-		o.wholeWindow = os.Getenv("KINDRED_ANSWER_WHOLE") != ""
-		r := newRecogniser(t, o)
-		c := understood(t, r, selfreport.RatingQuestion, takes)
-		var real, synth []clip
-		for _, c := range speech {
-			if c.Synthetic {
-				synth = append(synth, c)
-			} else {
-				real = append(real, c)
-			}
-		}
+	}
+	t.Logf("%s: rating question %v", cfg, c)
+	if len(real) > 0 {
 		fr, secs := falseReports(t, r, real)
-		t.Logf("%s: rating question %v\nfalse reports %d in %.0f s of real ordinary speech", cfg, c, fr, secs)
-		if len(synth) > 0 {
-			fr, secs := falseReports(t, r, synth)
-			t.Logf("%s: false reports %d in %.0f s of synthetic ordinary speech", cfg, fr, secs)
+		t.Logf("%s: false reports %d in %.0f s of real ordinary speech", cfg, fr, secs)
+	}
+	if len(synth) > 0 {
+		fr, secs := falseReports(t, r, synth)
+		t.Logf("%s: false reports %d in %.0f s of synthetic ordinary speech", cfg, fr, secs)
+	}
+	groups := []struct {
+		name   string
+		voices []string
+	}{{"development voices", devVoices}, {"held-out voices made from recordings", heldOutRecorded}, {"held-out espeak-ng formant voices", heldOutFormant}}
+	for _, g := range groups {
+		if right, wrong, n := c.of(g.voices); n > 0 {
+			t.Logf("%s: ratings, %s: %d/%d right (%.0f %%), %d wrong", cfg, g.name, right, n, 100*float64(right)/float64(n), wrong)
 		}
-		groups := []struct {
-			name   string
-			voices []string
-		}{{"development voices", devVoices}, {"held-out voices made from recordings", heldOutRecorded}, {"held-out espeak-ng formant voices", heldOutFormant}}
-		for _, g := range groups {
-			if right, wrong, n := c.of(g.voices); n > 0 {
-				t.Logf("%s: ratings, %s: %d/%d right (%.0f %%), %d wrong", cfg, g.name, right, n, 100*float64(right)/float64(n), wrong)
-			}
-		}
-		if os.Getenv("KINDRED_ANSWER_OTHER") != "" {
-			other := otherUnderstood(t, r, voices, sp[0])
-			for _, k := range []selfreport.Kind{selfreport.YesNoQuestion, selfreport.WhereQuestion} {
-				for _, g := range groups {
-					var right, wrong, n int
-					for _, v := range g.voices {
-						if a := other[k][v]; a != nil {
-							right, wrong, n = right+a[0], wrong+a[1], n+a[2]
-						}
+	}
+	if os.Getenv("KINDRED_ANSWER_OTHER") != "" {
+		other := otherUnderstood(t, r, voices, sp[0])
+		for _, k := range []selfreport.Kind{selfreport.YesNoQuestion, selfreport.WhereQuestion} {
+			for _, g := range groups {
+				var right, wrong, n int
+				for _, v := range g.voices {
+					if a := other[k][v]; a != nil {
+						right, wrong, n = right+a[0], wrong+a[1], n+a[2]
 					}
-					if n > 0 {
-						t.Logf("%s: %s answers, %s: %d/%d right (%.0f %%), %d wrong", cfg, k, g.name, right, n, 100*float64(right)/float64(n), wrong)
-					}
+				}
+				if n > 0 {
+					t.Logf("%s: %s answers, %s: %d/%d right (%.0f %%), %d wrong", cfg, k, g.name, right, n, 100*float64(right)/float64(n), wrong)
 				}
 			}
 		}
-		r.Close()
 	}
+	r.Close()
 }

@@ -23,6 +23,8 @@ func TestOptsValidate(t *testing.T) {
 		"missing lm":      func(o *Opts) { o.LM = "/nonexistent" },
 		"word penalty 0":  func(o *Opts) { o.WordPenalty = 0 },
 		"word penalty 10": func(o *Opts) { o.WordPenalty = 10 },
+		"warp of one":     func(o *Opts) { o.warps = []float64{1} },
+		"warp of three":   func(o *Opts) { o.warps = []float64{1.2, 3} },
 	}
 	for name, mutate := range tests {
 		o := DefaultOpts()
@@ -275,4 +277,43 @@ func BenchmarkAnalyzeRecording(b *testing.B) {
 		r.Close()
 	}
 	b.ReportMetric((cpuTime()-c0).Seconds()*1000/float64(b.N), "cpu_ms/op")
+}
+
+// TestWarpFallback: with further frequency warps (Opts.warps, a
+// measurement knob), an answer the unwarped decoder rejects is decoded
+// again warped, and the first warp that hears an answer gives it. The takes
+// are ones the sweep found rejected unwarped and heard at a warp of 1.2.
+func TestWarpFallback(t *testing.T) {
+	if _, err := exec.LookPath("espeak-ng"); err != nil {
+		t.Skip("espeak-ng not installed (make deps)")
+	}
+	plain := newRecogniser(t, DefaultOpts())
+	o := DefaultOpts()
+	o.warps = []float64{1.2}
+	warped := newRecogniser(t, o)
+	dir := t.TempDir()
+	tests := []struct {
+		voice, text string
+		want        selfreport.Rating
+	}{
+		{"en-gb+m1", "four.", 4},
+		{"en-gb+m1", "Maybe three.", 3},
+	}
+	for _, tc := range tests {
+		x := say(t, dir, tc.voice, 175, tc.text)
+		rep, err := plain.Recognise(selfreport.RatingQuestion, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Clear() {
+			t.Fatalf("%s %q: heard unwarped (%+v); the take no longer tests the fallback", tc.voice, tc.text, rep)
+		}
+		rep, err = warped.Recognise(selfreport.RatingQuestion, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Rating != tc.want {
+			t.Errorf("%s %q with a warp of 1.2: %+v, want %d", tc.voice, tc.text, rep, tc.want)
+		}
+	}
 }
