@@ -253,8 +253,12 @@ func (e *Engine) onEvent(ev *perception.Event) {
 			switch {
 			case e.inDistress():
 				e.hush(w)
+			case e.askingOptOut():
+				e.stopAgainWhenAsked(w)
 			case e.cfg.OptOut.Confirm > 0 && !e.consent.stopAgain(e.now):
 				e.quieten(w)
+			case e.cfg.OptOut.Confirm > 0 && e.cfg.OptOut.Ask:
+				e.askOptOut(w)
 			default:
 				e.optOut(fmt.Sprintf("said %q", w))
 			}
@@ -788,12 +792,13 @@ func (e *Engine) hush(word string) {
 // the hour of speech `kindred eval --only words` uses, "stop" was heard
 // falsely several times an hour). So one word does what was asked of the
 // robot, which stops moving and talking at once, for OptOut.Confirm, still
-// sensing; the word again within that time, a touch or the console opts
-// out. Like a lone call for help, one spotted word is not enough to act on
-// alone.
+// sensing; the word again within that time asks whether to stop
+// (askOptOut, or opts out with OptOut.Ask off), and a touch or the console
+// opts out. Like a lone call for help, one spotted word is not enough to
+// act on alone.
 func (e *Engine) quieten(word string) {
 	until := e.now + e.cfg.OptOut.Confirm
-	e.consent.heardStop(until)
+	e.consent.heardStop(word, until)
 	e.goQuiet(until)
 }
 
