@@ -41,7 +41,7 @@ func TestOptOutQuestion(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name   string
-		lang   string // the persona's; "de" has no answer model: by nod
+		lang   string           // the persona's; "de" has no answer model: by nod
 		then   func(h *harness) // from 10 s, the question asked at 10 s
 		reason string           // of the opt-out; "" for none
 		quiet  bool             // still and quiet for the rest of the window, care on
