@@ -779,7 +779,8 @@ func (e *Engine) inDistress() bool {
 // alerts are silenced only by an explicit opt-out). So the robot does what
 // was asked of it, stops moving and talking at once and for OptOut.Hush,
 // but keeps sensing, and a carer is told. A touch or the console still opts
-// out at any time, and the same word said once calm opts out as always.
+// out at any time, and the same word said calmly stills the robot
+// (quieten) and, said again, asks whether to stop (optout.go).
 func (e *Engine) hush(word string) {
 	e.goQuiet(e.now + e.cfg.OptOut.Hush)
 	e.escalate(AlertWarning, fmt.Sprintf("said %q while in distress: the robot is still and quiet for %v, and still watching",
