@@ -474,6 +474,9 @@ func (e *Engine) askAgain() {
 		e.emit(Reported{At: e.now, Question: d.q, By: d.by, Attempt: d.attempt,
 			Outcome: OutcomeLetBe, Person: e.presence.person,
 			Reply: selfreport.Reply{Kind: questionKind(d.q, d.by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}})
+		if d.q == QuestionOptOut {
+			e.stillAfterAsking() // no answer leaves care on, and the robot still
+		}
 		return
 	}
 	e.ask(d.q, d.attempt+1, "no clear answer: asking once more")

@@ -45,6 +45,7 @@ func (e *Engine) askOptOut(word string) {
 // no keeps care on, and the robot keeps the quiet it was asked for.
 func (e *Engine) answerOptOut(r selfreport.Reply) {
 	if r.Answer != selfreport.Yes {
+		e.stillAfterAsking()
 		return
 	}
 	answer := fmt.Sprintf("%q", r.Answer)
@@ -68,4 +69,13 @@ func (e *Engine) stopAgainWhenAsked(word string) {
 		Reply: selfreport.Reply{Kind: selfreport.YesNoQuestion, Heard: word, Rating: selfreport.NoRating,
 			Answer: selfreport.Yes, Confidence: selfreport.Unestimated}})
 	e.optOut(fmt.Sprintf("%s and %q again when asked %q", e.consent.said, word, optOutQuestion))
+}
+
+// stillAfterAsking stills the robot again once the opt-out question has
+// closed without an opt-out: asking woke its face and voice, and the quiet
+// the first word asked for lasts the rest of the window.
+func (e *Engine) stillAfterAsking() {
+	if e.consent.hushed(e.now) {
+		e.emit(e.intent(IntentStill, ToneNeutral, false))
+	}
 }

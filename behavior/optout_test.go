@@ -104,6 +104,9 @@ func TestOptOutQuestion(t *testing.T) {
 			if !tc.quiet {
 				return
 			}
+			if k := intents(after); len(k) == 0 || k[len(k)-1] != IntentStill {
+				t.Errorf("after the question the robot was left moving: intents %v, want still last\n%s", k, describe(after))
+			}
 			// Care goes on: severe pain is still paged, and the robot says
 			// nothing of its own until the window (from the first word) ends.
 			before = len(h.outs)
