@@ -150,9 +150,9 @@ type OptOutPolicy struct {
 	// switches sensing, and so every alert, off.
 	Confirm time.Duration `yaml:"confirm"`
 	// Ask puts "Shall I stop watching over you for now?" when the word
-	// comes again within Confirm, and opts out on a yes (spoken, nodded,
-	// or the word a third time); a no, or no answer, leaves care on. False
-	// opts out on the second word. See Engine.askOptOut.
+	// comes again within Confirm, and opts out on a yes, spoken or nodded;
+	// a no, or no answer, leaves care on. False opts out on the second
+	// word. See optout.go.
 	Ask bool `yaml:"ask"`
 }
 

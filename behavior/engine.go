@@ -254,7 +254,7 @@ func (e *Engine) onEvent(ev *perception.Event) {
 			case e.inDistress():
 				e.hush(w)
 			case e.askingOptOut():
-				e.stopAgainWhenAsked(w)
+				e.stopAgainWhenAsked()
 			case e.cfg.OptOut.Confirm > 0 && !e.consent.stopAgain(e.now):
 				e.quieten(w)
 			case e.cfg.OptOut.Confirm > 0 && e.cfg.OptOut.Ask:

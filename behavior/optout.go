@@ -18,10 +18,14 @@ import (
 // voice, or by nod where the language has no answer model, once more when
 // unclear.
 //
-// A yes, spoken or nodded, opts out, and so does the word said a third
-// time while the question is open: said again when asked, it is as
-// explicit as a yes. A no leaves care on, the robot still and quiet for
-// the rest of the window. No answer leaves care on as well (a mishearing
+// A yes, spoken or nodded, opts out. The word said a third time while the
+// question is open does not: the spotter's false words come in bursts (on
+// the hour of `kindred eval --only words`, two clips of synthetic speech
+// gave a third within the question's time, and counting it as a yes made
+// both false opt-outs), so it is no more explicit than the second. It
+// keeps the robot quiet for OptOut.Confirm from then, and the question
+// goes on waiting for its answer. A no leaves care on, the robot still and
+// quiet for the rest of the window. No answer leaves care on as well (a mishearing
 // followed by silence must not switch the alerts off); the robot stays
 // still and quiet, and the let_be record shows a carer that the question
 // went unanswered. A touch on an opt-out sensor or the console opts out at
@@ -61,14 +65,11 @@ func (e *Engine) answerOptOut(r selfreport.Reply) {
 }
 
 // stopAgainWhenAsked takes an opt-out word heard while the opt-out
-// question is open as its yes, and records it as the answer.
-func (e *Engine) stopAgainWhenAsked(word string) {
-	e.dlg.open = false
-	e.emit(Reported{At: e.now, Question: QuestionOptOut, By: ByVoice, Attempt: e.dlg.attempt,
-		Outcome: OutcomeAnswered, Person: e.presence.person,
-		Reply: selfreport.Reply{Kind: selfreport.YesNoQuestion, Heard: word, Rating: selfreport.NoRating,
-			Answer: selfreport.Yes, Confidence: selfreport.Unestimated}})
-	e.optOut(fmt.Sprintf("%s and %q again when asked %q", e.consent.said, word, optOutQuestion))
+// question is open: not its answer, but a wish for quiet, kept for
+// OptOut.Confirm from now. Nothing is stilled, so the question, which may
+// still be being said, is not cut short.
+func (e *Engine) stopAgainWhenAsked() {
+	e.consent.hushAtLeast(e.now + e.cfg.OptOut.Confirm)
 }
 
 // stillAfterAsking stills the robot again once the opt-out question has

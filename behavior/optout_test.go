@@ -30,9 +30,10 @@ func sensorsOff(outs []Output) bool {
 // An opt-out word said twice, calmly, within opt_out.confirm asks "Shall I
 // stop watching over you for now?" instead of opting out: two spotted
 // words are not yet an explicit choice, and an opt-out switches every
-// alert off. Only a yes (spoken, nodded, or the word a third time), a
-// touch or the console opts out; a no or no answer leaves care on, the
-// robot still and quiet for the rest of the window.
+// alert off. Only a yes (spoken or nodded), a touch or the console opts
+// out; the word a third time is no answer (the spotter's false words come
+// in bursts), and a no or no answer leaves care on, the robot still and
+// quiet for the rest of the window.
 func TestOptOutQuestion(t *testing.T) {
 	const q = `"Shall I stop watching over you for now?"`
 	nod := func(h *harness, at float64, a selfreport.Answer) []Output {
@@ -52,8 +53,11 @@ func TestOptOutQuestion(t *testing.T) {
 			reason: `said "stop" twice and "yes" ("yes please") to ` + q},
 		{name: "nodded yes", lang: "de", then: func(h *harness) { nod(h, 14, selfreport.Yes) },
 			reason: `said "stop" twice and nodded yes to ` + q},
-		{name: "the word a third time", then: func(h *harness) { h.event(13, perception.EventKeyword, "go away") },
-			reason: `said "stop" twice and "go away" again when asked ` + q},
+		{name: "the word a third time is no answer", then: func(h *harness) { h.event(13, perception.EventKeyword, "go away") }},
+		{name: "the word a third time, then yes", then: func(h *harness) {
+			h.event(13, perception.EventKeyword, "go away")
+			h.answer(16, QuestionOptOut, "yes")
+		}, reason: `said "stop" twice and "yes" to ` + q},
 		{name: "unclear, then yes", then: func(h *harness) {
 			h.answer(14, QuestionOptOut, "hmm")
 			h.answer(20, QuestionOptOut, "yes")
@@ -191,4 +195,28 @@ func TestOptOutQuestionWhenNotAsked(t *testing.T) {
 		t.Errorf("ask off: opted out for %q, want %q", r, `said "stop"`)
 	}
 	checkOptedOut(t, got)
+}
+
+// The word said again while the question is open is a wish for quiet: the
+// robot keeps quiet for opt_out.confirm from then, past the first word's
+// window, still sensing and still paging.
+func TestStopWhileAskedKeepsTheRobotQuiet(t *testing.T) {
+	h := newHarness(t, DefaultConfig()) // confirm 2 min
+	h.arrive(6)
+	h.event(8, perception.EventKeyword, "stop") // quiet until 128 s
+	h.event(10, perception.EventKeyword, "stop")
+	h.hold(10, 40, 0)
+	h.event(40, perception.EventKeyword, "stop") // the question is open: quiet until 160 s
+	h.hold(40, 130, 0)
+	before := len(h.outs)
+	h.hold(130, 159.9, 8.5)
+	if s := spoken(h.outs[before:]); len(s) != 0 {
+		t.Errorf("the robot spoke within the quiet the third word asked for: %v\n%s", s, describe(h.outs[before:]))
+	}
+	if a := alerts(h.outs[before:]); !slices.Contains(a, AlertUrgent) {
+		t.Errorf("severe pain while quiet raised %v, want urgent", a)
+	}
+	if h.e.State() == StateOptedOut {
+		t.Error("the word a third time opted out")
+	}
 }

@@ -342,6 +342,9 @@ func (c *consentTracker) hushed(now time.Duration) bool { return now < c.hushUnt
 
 func (c *consentTracker) hush(until time.Duration) { c.hushUntil = until }
 
+// hushAtLeast keeps the quiet until at least until.
+func (c *consentTracker) hushAtLeast(until time.Duration) { c.hushUntil = max(c.hushUntil, until) }
+
 // heardStop records a lone opt-out word: said again before until, it opts
 // out or asks.
 func (c *consentTracker) heardStop(word string, until time.Duration) {
