@@ -149,6 +149,11 @@ type OptOutPolicy struct {
 	// spotter hears "stop" in ordinary speech now and then, and an opt-out
 	// switches sensing, and so every alert, off.
 	Confirm time.Duration `yaml:"confirm"`
+	// Ask puts "Shall I stop watching over you for now?" when the word
+	// comes again within Confirm, and opts out on a yes, spoken or nodded;
+	// a no, or no answer, leaves care on. False opts out on the second
+	// word. See optout.go.
+	Ask bool `yaml:"ask"`
 }
 
 // SelfReportPolicy configures the self-report dialogue (dialogue.go).
@@ -240,7 +245,7 @@ func PresetConfig(p Preset) (Config, error) {
 		Alert: AlertPolicy{ReliefTimeout: 2 * time.Minute, Cooldown: 10 * time.Minute, Words: []string{"help"},
 			Corroborate: 30 * time.Second},
 		OptOut: OptOutPolicy{Words: []string{"stop", "go away"}, Touch: []string{"head"},
-			AckGrace: 6 * time.Second, Hush: 2 * time.Minute, Confirm: 2 * time.Minute},
+			AckGrace: 6 * time.Second, Hush: 2 * time.Minute, Confirm: 2 * time.Minute, Ask: true},
 		Supervision: SupervisionPolicy{ProposalTTL: 30 * time.Second},
 		SelfReport: SelfReportPolicy{Ask: true, MinInterval: 5 * time.Minute, Window: 8 * time.Second,
 			Wait: 20 * time.Second, VoiceLangs: []string{"en"}, PlaceFrom: 4},

@@ -62,6 +62,13 @@ supervision: {wizard: true}
 		{name: "bad duration", yaml: "presence: {leave_after: soon}", err: "soon"},
 		{name: "invalid value", yaml: "pain: {clear: 5}", err: "config pain: thresholds must rise"},
 		{name: "no way to stop", yaml: "opt_out: {words: [], touch: []}", err: "opt_out"},
+		{name: "asks before an opt-out by default", yaml: "opt_out: {confirm: 1m}", check: func(c Config) bool {
+			return c.OptOut.Ask && c.OptOut.Confirm == time.Minute
+		}},
+		{name: "opt-out question off", yaml: "opt_out: {ask: false}", check: func(c Config) bool {
+			return !c.OptOut.Ask && c.OptOut.Confirm == 2*time.Minute
+		}},
+		{name: "opt-out question neither on nor off", yaml: "opt_out: {ask: sometimes}", err: "sometimes"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := loadConfig(strings.NewReader(tc.yaml))

@@ -16,8 +16,10 @@ import (
 // someone?" and acts on the answer. A rating of SelfReportPolicy.PlaceFrom
 // or more is followed by "Where does it hurt?", and before guided
 // breathing the robot asks "Would you like to breathe with me?"
-// (breathing.go). A question that gets no answer, or an
-// unclear one, is asked once more and then let be: the robot never nags.
+// (breathing.go). When an opt-out word comes twice it asks "Shall I stop
+// watching over you for now?" (optout.go). A question that gets no answer,
+// or an unclear one, is asked once more and then let be: the robot never
+// nags.
 //
 // The engine does not hear: it emits a Listen output, the wiring feeds the
 // microphone (or the head-gesture detector) to a recogniser for the window,
@@ -38,6 +40,9 @@ const (
 	// QuestionBreathe asks "Would you like to breathe with me?" before
 	// guided breathing (ComfortPolicy.Breathing offer).
 	QuestionBreathe Question = "breathe"
+	// QuestionOptOut asks "Shall I stop watching over you for now?" when an
+	// opt-out word comes twice within OptOutPolicy.Confirm (optout.go).
+	QuestionOptOut Question = "opt_out"
 )
 
 // AnswerMode is how an answer is given.
@@ -265,8 +270,10 @@ func (e *Engine) askRating(reason string) bool {
 }
 
 // ask puts a question (first time or repeat) and tells the wiring to listen.
+// The opt-out question is the one put while hushed: the quiet was asked for
+// by the words it confirms.
 func (e *Engine) ask(q Question, attempt int, reason string) {
-	if e.consent.hushed(e.now) {
+	if e.consent.hushed(e.now) && q != QuestionOptOut {
 		return // asked for quiet: nothing is asked, so nothing is listened for
 	}
 	by := ByVoice
@@ -284,7 +291,13 @@ func (e *Engine) ask(q Question, attempt int, reason string) {
 	e.emit(Listen{At: e.now, Question: q, Kind: questionKind(q, by), By: by, Window: p.Window,
 		Attempt: attempt, Intent: questionIntent(q, by)})
 	e.speech.record(e.now)
-	e.act(e.intent(questionIntent(q, by), ToneGentle, true), reason)
+	if q == QuestionOptOut {
+		// Like the opt-out's acknowledgement, never held back for a
+		// supervisor: the person's way out does not wait on anyone.
+		e.emit(e.intent(questionIntent(q, by), ToneNeutral, true))
+	} else {
+		e.act(e.intent(questionIntent(q, by), ToneGentle, true), reason)
+	}
 	e.emit(Reported{At: e.now, Question: q, By: by, Attempt: attempt, Outcome: OutcomeAsked,
 		Person: e.presence.person, Reply: selfreport.Reply{Kind: questionKind(q, by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}})
 }
@@ -293,6 +306,10 @@ func questionIntent(q Question, by AnswerMode) IntentKind {
 	switch {
 	case q == QuestionPlace:
 		return IntentAskPlace
+	case q == QuestionOptOut && by == ByNod:
+		return IntentAskOptOutNod
+	case q == QuestionOptOut:
+		return IntentAskOptOut
 	case q == QuestionBreathe && by == ByNod:
 		return IntentOfferBreathingNod
 	case q == QuestionBreathe:
@@ -383,6 +400,8 @@ func (e *Engine) onAnswer(a *Answered) {
 		e.amendAlert()
 	case QuestionBreathe:
 		e.answerBreathing(a.Reply.Answer)
+	case QuestionOptOut:
+		e.answerOptOut(a.Reply)
 	}
 }
 
@@ -455,14 +474,22 @@ func (e *Engine) askAgain() {
 		e.emit(Reported{At: e.now, Question: d.q, By: d.by, Attempt: d.attempt,
 			Outcome: OutcomeLetBe, Person: e.presence.person,
 			Reply: selfreport.Reply{Kind: questionKind(d.q, d.by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}})
+		if d.q == QuestionOptOut {
+			e.stillAfterAsking() // no answer leaves care on, and the robot still
+		}
 		return
 	}
 	e.ask(d.q, d.attempt+1, "no clear answer: asking once more")
 }
 
 // mayRepeat says whether the open question may still be put again: the
-// state still has a person to ask and nobody asked for quiet.
+// state still has a person to ask and nobody asked for quiet. The opt-out
+// question is put again in any state it was asked in: the quiet is its
+// own, and the person who asked to stop may be out of the camera's view.
 func (e *Engine) mayRepeat() bool {
+	if e.dlg.q == QuestionOptOut {
+		return e.State() != StateOptedOut
+	}
 	switch e.State() {
 	case StateEngaging, StateAttending, StateConcerned, StateComforting, StateAlerting:
 	default:

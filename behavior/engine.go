@@ -253,8 +253,12 @@ func (e *Engine) onEvent(ev *perception.Event) {
 			switch {
 			case e.inDistress():
 				e.hush(w)
+			case e.askingOptOut():
+				e.stopAgainWhenAsked()
 			case e.cfg.OptOut.Confirm > 0 && !e.consent.stopAgain(e.now):
 				e.quieten(w)
+			case e.cfg.OptOut.Confirm > 0 && e.cfg.OptOut.Ask:
+				e.askOptOut(w)
 			default:
 				e.optOut(fmt.Sprintf("said %q", w))
 			}
@@ -775,7 +779,8 @@ func (e *Engine) inDistress() bool {
 // alerts are silenced only by an explicit opt-out). So the robot does what
 // was asked of it, stops moving and talking at once and for OptOut.Hush,
 // but keeps sensing, and a carer is told. A touch or the console still opts
-// out at any time, and the same word said once calm opts out as always.
+// out at any time, and the same word said calmly stills the robot
+// (quieten) and, said again, asks whether to stop (optout.go).
 func (e *Engine) hush(word string) {
 	e.goQuiet(e.now + e.cfg.OptOut.Hush)
 	e.escalate(AlertWarning, fmt.Sprintf("said %q while in distress: the robot is still and quiet for %v, and still watching",
@@ -788,12 +793,13 @@ func (e *Engine) hush(word string) {
 // the hour of speech `kindred eval --only words` uses, "stop" was heard
 // falsely several times an hour). So one word does what was asked of the
 // robot, which stops moving and talking at once, for OptOut.Confirm, still
-// sensing; the word again within that time, a touch or the console opts
-// out. Like a lone call for help, one spotted word is not enough to act on
-// alone.
+// sensing; the word again within that time asks whether to stop
+// (askOptOut, or opts out with OptOut.Ask off), and a touch or the console
+// opts out. Like a lone call for help, one spotted word is not enough to
+// act on alone.
 func (e *Engine) quieten(word string) {
 	until := e.now + e.cfg.OptOut.Confirm
-	e.consent.heardStop(until)
+	e.consent.heardStop(word, until)
 	e.goQuiet(until)
 }
 

@@ -51,7 +51,7 @@ func decodeInputs(data []byte) []Input {
 			}
 			// An answer, to the open question or another, clear or not.
 			answers := []string{"seven", "yes", "no", "about a two", "he was not", "", "my back"}
-			qs := []Question{QuestionRating, QuestionCall, QuestionPlace, QuestionBreathe}
+			qs := []Question{QuestionRating, QuestionCall, QuestionPlace, QuestionBreathe, QuestionOptOut}
 			q := qs[int(b/7)%len(qs)]
 			k := questionKind(q, ByVoice)
 			ins = append(ins, AnswerInput(Answered{At: at, Question: q, By: ByVoice,
@@ -95,6 +95,11 @@ func FuzzStep(f *testing.F) {
 					}
 					if before == StateOptedOut && !optingIn && of[Listen](o) != nil {
 						t.Fatalf("opted out, yet listening for an answer to %s", of[Listen](o).Question)
+					}
+					if tr := of[Transition](o); tr != nil && tr.To == StateOptedOut && isEvent && ev.Kind == perception.EventKeyword {
+						// Words alone never switch care off: a yes to the
+						// opt-out question, a touch or the console does.
+						t.Fatalf("a spoken word opted out unasked: %s", tr.Reason)
 					}
 					if sc := of[SensorsChange](o); sc != nil && sc.On && before != StateOptedOut {
 						t.Fatalf("sensors turned on from %s", before)

@@ -203,3 +203,12 @@ func nanValue() float64 { var z float64; return z / z }
 func stopWord(at float64) perception.Event {
 	return perception.Event{At: sec(at), Kind: perception.EventKeyword, Text: "stop"}
 }
+
+// optOutAloud opts out by voice as a calm person does: word, the word
+// again (the robot asks whether to stop) and "yes", at at. It stands for
+// the spoken opt-out in tests about what follows it (optout.go).
+func (h *harness) optOutAloud(at float64, word string) []Output {
+	got := h.event(at, perception.EventKeyword, word)
+	got = append(got, h.event(at, perception.EventKeyword, word)...)
+	return append(got, h.answer(at, QuestionOptOut, "yes")...)
+}

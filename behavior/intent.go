@@ -17,21 +17,27 @@ const (
 	IntentOfferBreathing IntentKind = "offer_breathing" // "Would you like to breathe with me?" before guided breathing
 	// IntentOfferBreathingNod is the same, to be answered with a nod or a head-shake.
 	IntentOfferBreathingNod IntentKind = "offer_breathing_nod"
-	IntentComfort           IntentKind = "comfort"
-	IntentBreathingGuide    IntentKind = "breathing_guide"
-	IntentReassure          IntentKind = "reassure"
-	IntentAlertNotice       IntentKind = "alert_notice"
-	IntentOptOutAck         IntentKind = "opt_out_ack"
-	IntentOptInAck          IntentKind = "opt_in_ack"
-	IntentGoodbye           IntentKind = "goodbye"
-	IntentSay               IntentKind = "say"   // a supervisor's own words
-	IntentStill             IntentKind = "still" // stop moving (paused, opted out)
+	// IntentAskOptOut is "Shall I stop watching over you for now?", asked
+	// when an opt-out word comes twice (OptOutPolicy.Ask).
+	IntentAskOptOut IntentKind = "ask_opt_out"
+	// IntentAskOptOutNod is the same, to be answered with a nod or a head-shake.
+	IntentAskOptOutNod   IntentKind = "ask_opt_out_nod"
+	IntentComfort        IntentKind = "comfort"
+	IntentBreathingGuide IntentKind = "breathing_guide"
+	IntentReassure       IntentKind = "reassure"
+	IntentAlertNotice    IntentKind = "alert_notice"
+	IntentOptOutAck      IntentKind = "opt_out_ack"
+	IntentOptInAck       IntentKind = "opt_in_ack"
+	IntentGoodbye        IntentKind = "goodbye"
+	IntentSay            IntentKind = "say"   // a supervisor's own words
+	IntentStill          IntentKind = "still" // stop moving (paused, opted out)
 )
 
 // IntentKinds lists every kind that has a phrase bank.
 var IntentKinds = []IntentKind{IntentGreet, IntentCheckIn, IntentComfort, IntentBreathingGuide,
 	IntentReassure, IntentAlertNotice, IntentOptOutAck, IntentOptInAck, IntentGoodbye, IntentOfferCall,
-	IntentOfferCallNod, IntentAskRating, IntentAskPainNod, IntentAskPlace, IntentOfferBreathing, IntentOfferBreathingNod}
+	IntentOfferCallNod, IntentAskRating, IntentAskPainNod, IntentAskPlace, IntentOfferBreathing, IntentOfferBreathingNod,
+	IntentAskOptOut, IntentAskOptOutNod}
 
 // Tone shapes how something is said and how the body moves while saying it.
 type Tone string

@@ -707,15 +707,17 @@ func TestStopCriedInPainStillsButKeepsWatching(t *testing.T) {
 	calm.arrive(6)
 	calm.event(8, perception.EventKeyword, "stop")
 	calm.event(9, perception.EventKeyword, "stop")
+	calm.answer(12, QuestionOptOut, "yes")
 	if s := calm.e.State(); s != StateOptedOut {
-		t.Errorf("stop said twice calmly: state %s, want opted_out", s)
+		t.Errorf("stop said twice calmly, then yes: state %s, want opted_out", s)
 	}
 }
 
 // A lone "stop" said while calm stills and quiets the robot at once, but
 // does not switch sensing off: a keyword spotter hears "stop" in ordinary
 // speech now and then, and an opt-out silences every alert. The word again
-// within opt_out.confirm opts out; after it, one word only stills again.
+// within opt_out.confirm asks whether to stop (TestOptOutQuestion), and a
+// yes opts out; after it, one word only stills again.
 func TestLoneStopStillsAndKeepsWatching(t *testing.T) {
 	h := newHarness(t, DefaultConfig()) // confirm 2 min
 	h.arrive(6)
@@ -745,8 +747,9 @@ func TestLoneStopStillsAndKeepsWatching(t *testing.T) {
 	twice.event(8, perception.EventKeyword, "stop")
 	twice.hold(8, 60, 0)
 	twice.event(60, perception.EventKeyword, "go away")
+	twice.answer(63, QuestionOptOut, "yes")
 	if s := twice.e.State(); s != StateOptedOut {
-		t.Errorf("an opt-out word again within the confirm time: state %s, want opted_out", s)
+		t.Errorf("an opt-out word again within the confirm time, then yes: state %s, want opted_out", s)
 	}
 
 	late := newHarness(t, DefaultConfig())

@@ -1,6 +1,7 @@
 package behavior_test
 
 import (
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/fusion"
 	"github.com/kindred-hri/kindred/perception/scenario"
+	"github.com/kindred-hri/kindred/perception/selfreport"
 )
 
 // loopSink hands the player's observations to fusion and keeps its events
@@ -27,9 +29,19 @@ func (s *loopSink) Event(e perception.Event) {
 	s.events = append(s.events, e)
 }
 
+// recordingWords are what the built-in scenarios' recorded answers say:
+// hearing them is the wiring's (cmd/kindred's TestRunOptOutStopsWithinASecond
+// plays them to the answer recogniser), so here they are taken as heard.
+var recordingWords = map[string]string{"yes.wav": "yes"}
+
+// answerDelay is when a recorded answer ends after its question is asked:
+// the question said, then the answer.
+const answerDelay = 4 * time.Second
+
 // closedLoop plays a built-in scenario through fusion into the engine at
 // 10 Hz, feeding the engine's comfort back to the person (when listens) and
-// to fusion's consolability, and returns everything the engine decided.
+// to fusion's consolability, and the scenario's recorded answers to the
+// questions they answer, and returns everything the engine decided.
 func closedLoop(t *testing.T, name string, cfg behavior.Config, listens bool, length time.Duration) []behavior.Output {
 	t.Helper()
 	s, err := scenario.Load(name)
@@ -46,6 +58,8 @@ func closedLoop(t *testing.T, name string, cfg behavior.Config, listens bool, le
 		t.Fatal(err)
 	}
 	sink := &loopSink{f: f}
+	recorded := p.Answers()
+	var answers []behavior.Answered // due to be given
 	in, out := make(chan behavior.Input), make(chan behavior.Output, 64)
 	done := make(chan error, 1)
 	go func() { done <- e.Run(t.Context(), in, out) }()
@@ -61,12 +75,31 @@ func closedLoop(t *testing.T, name string, cfg behavior.Config, listens bool, le
 						p.Comforted(c.At)
 					}
 				}
+				if l := of[behavior.Listen](o); l != nil {
+					for i, a := range recorded {
+						if a.Question != string(l.Question) && a.Question != "any" {
+							continue
+						}
+						recorded = slices.Delete(recorded, i, i+1)
+						words, ok := recordingWords[filepath.Base(a.Audio)]
+						if !ok {
+							t.Fatalf("scenario %s: what does %s say?", name, a.Audio)
+						}
+						answers = append(answers, behavior.Answered{At: l.At + answerDelay, Question: l.Question,
+							By: l.By, Reply: selfreport.Parse(l.Kind, words)})
+						break
+					}
+				}
 			default:
 				return
 			}
 		}
 	}
 	for at := 100 * time.Millisecond; at <= length; at += 100 * time.Millisecond {
+		for len(answers) > 0 && answers[0].At <= at {
+			in <- behavior.AnswerInput(answers[0])
+			answers = answers[1:]
+		}
 		p.Step(at, sink, false)
 		for _, ev := range sink.events {
 			in <- behavior.EventInput(ev)
@@ -173,7 +206,8 @@ func TestBuiltinPainEpisode(t *testing.T) {
 	}
 }
 
-// The built-in opt-out scenario: "stop" opts out within that one input.
+// The built-in opt-out scenario: the first "stop" stills the robot, the
+// second asks whether to stop, and the recorded "yes" opts out.
 func TestBuiltinOptOut(t *testing.T) {
 	outs := closedLoop(t, "opt-out", behavior.DefaultConfig(), true, 40*time.Second)
 	got := statesOf(outs)
@@ -181,7 +215,8 @@ func TestBuiltinOptOut(t *testing.T) {
 		t.Fatalf("visited %v, want to end opted out\n%s", got, journal(outs))
 	}
 	for _, o := range outs {
-		if tr, ok := o.(behavior.Transition); ok && tr.To == behavior.StateOptedOut && !strings.Contains(tr.Reason, "stop") {
+		if tr, ok := o.(behavior.Transition); ok && tr.To == behavior.StateOptedOut &&
+			tr.Reason != `said "stop" twice and "yes" to "Shall I stop watching over you for now?"` {
 			t.Errorf("opted out for %q", tr.Reason)
 		}
 	}

@@ -248,9 +248,14 @@ func TestWizardOfOz(t *testing.T) {
 		t.Fatalf("approving a greeting after the person left: %s", describe(got))
 	}
 
-	// Opting out is never held for approval.
+	// Opting out is never held for approval, nor is the question that
+	// confirms it.
 	h.event(65, perception.EventKeyword, "stop") // stills the robot at once, unasked
 	got = h.event(66, perception.EventKeyword, "stop")
+	if k := spoken(got); !slices.Equal(k, []IntentKind{IntentAskOptOut}) {
+		t.Errorf("the opt-out question: said %v, want ask_opt_out at once, not proposed\n%s", k, describe(got))
+	}
+	got = h.answer(67, QuestionOptOut, "yes")
 	checkOptedOut(t, got)
 }
 
@@ -372,6 +377,7 @@ func TestTransitionsSayWhoCausedThem(t *testing.T) {
 	got = append(got, h.command(8, Command{Cmd: CmdResume})...)
 	got = append(got, h.event(9, perception.EventKeyword, "stop")...)
 	got = append(got, h.event(10, perception.EventKeyword, "stop")...)
+	got = append(got, h.answer(11, QuestionOptOut, "yes")...)
 	var srcs []Source
 	for _, o := range got {
 		if tr := of[Transition](o); tr != nil {

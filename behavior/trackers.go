@@ -1,6 +1,7 @@
 package behavior
 
 import (
+	"fmt"
 	"maps"
 	"strings"
 	"time"
@@ -324,11 +325,14 @@ func (w *wizardTracker) take(id uint64, now, ttl time.Duration) (Proposal, bool)
 func (w *wizardTracker) drop() { w.pending = w.pending[:0] }
 
 // consentTracker is what the person asked of the robot: quiet for a while
-// (an opt-out word said in distress), and the final still owed after an
+// (an opt-out word said in distress, or a lone one said calmly), the words
+// an opt-out question confirms, and the final still owed after an
 // opt-out's acknowledgement.
 type consentTracker struct {
 	hushUntil  time.Duration
-	stopUntil  time.Duration // a lone opt-out word was heard; said again before this, it opts out
+	stopUntil  time.Duration // a lone opt-out word was heard; said again before this, it opts out or asks
+	stopWord   string        // that lone word
+	said       string        // what the open opt-out question confirms: `said "stop" twice`
 	stillDue   time.Duration
 	stillIsDue bool
 }
@@ -338,8 +342,25 @@ func (c *consentTracker) hushed(now time.Duration) bool { return now < c.hushUnt
 
 func (c *consentTracker) hush(until time.Duration) { c.hushUntil = until }
 
-// heardStop records a lone opt-out word: said again before until, it opts out.
-func (c *consentTracker) heardStop(until time.Duration) { c.stopUntil = until }
+// hushAtLeast keeps the quiet until at least until.
+func (c *consentTracker) hushAtLeast(until time.Duration) { c.hushUntil = max(c.hushUntil, until) }
+
+// heardStop records a lone opt-out word: said again before until, it opts
+// out or asks.
+func (c *consentTracker) heardStop(word string, until time.Duration) {
+	c.stopWord, c.stopUntil = word, until
+}
+
+// secondStop takes the lone word's pair: what was said, for the question's
+// record and the opt-out's reason. The next word is a lone one again.
+func (c *consentTracker) secondStop(word string) string {
+	c.said = fmt.Sprintf("said %q twice", word)
+	if c.stopWord != word {
+		c.said = fmt.Sprintf("said %q, then %q", c.stopWord, word)
+	}
+	c.stopUntil = 0
+	return c.said
+}
 
 // stopAgain says whether an opt-out word now repeats a lone one.
 func (c *consentTracker) stopAgain(now time.Duration) bool { return now < c.stopUntil }

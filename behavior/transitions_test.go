@@ -40,8 +40,7 @@ func reach(t *testing.T, h *harness, s State) float64 {
 		h.command(6, Command{Cmd: CmdPause})
 		at = 6
 	case StateOptedOut:
-		h.event(0, perception.EventKeyword, "stop")
-		h.event(0.1, perception.EventKeyword, "stop") // once stills; twice opts out
+		h.optOutAloud(0, "stop")
 	case StateFault:
 		h.feed(FaultInput(Fault{Err: "servo 3 overheated"}))
 	default:
@@ -120,9 +119,11 @@ func TestEveryTransition(t *testing.T) {
 }
 
 // Opting out works from every state, by every means: a touch or the
-// console within one input, a word said twice (said once it stills the
-// robot: TestLoneStopStillsAndKeepsWatching); only a word said while in
-// distress stills the robot instead, however often.
+// console within one input, a word said twice and a yes to the question
+// it asks (said once it stills the robot:
+// TestLoneStopStillsAndKeepsWatching; the question: TestOptOutQuestion);
+// only a word said while in distress stills the robot instead, however
+// often.
 func TestOptOutFromEveryState(t *testing.T) {
 	means := []struct {
 		name string
@@ -144,10 +145,17 @@ func TestOptOutFromEveryState(t *testing.T) {
 			t.Run(string(s)+"/"+m.name, func(t *testing.T) {
 				h := newHarness(t, DefaultConfig())
 				at := reach(t, h, s)
-				spoken := m.name == "stop" || m.name == "go away"
+				aloud := m.name == "stop" || m.name == "go away"
+				distressed := s == StateConcerned || s == StateComforting || s == StateAlerting
 				got := h.feed(m.in(at + 0.5))
-				if spoken && s != StateOptedOut {
+				if aloud && s != StateOptedOut {
 					got = h.feed(m.in(at + 1)) // the first stilled the robot
+				}
+				if aloud && s != StateOptedOut && !distressed {
+					if h.e.State() == StateOptedOut || !slices.Contains(spoken(got), IntentAskOptOut) {
+						t.Fatalf("state %s after %s twice, want the opt-out question asked\n%s", h.e.State(), m.name, describe(got))
+					}
+					got = h.answer(at+1.5, QuestionOptOut, "yes")
 				}
 				if s == StateOptedOut {
 					if slices.Contains(intents(got), IntentOptOutAck) || len(visited(got)) > 0 {
@@ -155,7 +163,7 @@ func TestOptOutFromEveryState(t *testing.T) {
 					}
 					return
 				}
-				if distressed := s == StateConcerned || s == StateComforting || s == StateAlerting; spoken && distressed {
+				if aloud && distressed {
 					// A cry of "stop" in pain stills the robot but leaves it
 					// watching (TestStopCriedInPainStillsButKeepsWatching).
 					if h.e.State() == StateOptedOut || !slices.Contains(intents(got), IntentStill) {
@@ -198,8 +206,7 @@ func TestOptedOutIgnoresSensingAndNeedsExplicitOptIn(t *testing.T) {
 	cfg.OptOut.OptInTouch = []string{"hand"}
 	h := newHarness(t, cfg)
 	h.arrive(6)
-	h.event(7, perception.EventKeyword, "go away")
-	h.event(7.5, perception.EventKeyword, "go away")
+	h.optOutAloud(7, "go away")
 	before := len(h.outs)
 	h.hold(8, 60, 9)                                          // severe pain still arriving: not looked at
 	h.event(60, perception.EventKeyword, "help")              // microphone should be off; ignored
@@ -241,8 +248,7 @@ func TestOptedOutIgnoresSensingAndNeedsExplicitOptIn(t *testing.T) {
 
 func TestOptInWithoutConfiguredTouchNeedsConsole(t *testing.T) {
 	h := newHarness(t, DefaultConfig())
-	h.event(1, perception.EventKeyword, "stop")
-	h.event(1.5, perception.EventKeyword, "stop")
+	h.optOutAloud(1, "stop")
 	h.event(2, perception.EventTouch, "hand")
 	h.event(3, perception.EventTouch, "head")
 	if h.e.State() != StateOptedOut {
@@ -259,8 +265,7 @@ func TestOptInWithoutConfiguredTouchNeedsConsole(t *testing.T) {
 // A fault that arrives while opted out is not forgotten on opting in.
 func TestFaultWhileOptedOut(t *testing.T) {
 	h := newHarness(t, DefaultConfig())
-	h.event(1, perception.EventKeyword, "stop")
-	h.event(1.5, perception.EventKeyword, "stop")
+	h.optOutAloud(1, "stop")
 	h.feed(FaultInput(Fault{At: sec(2), Err: "servo stalled"}))
 	if h.e.State() != StateOptedOut {
 		t.Fatalf("fault moved an opted-out engine to %s", h.e.State())
@@ -279,8 +284,7 @@ func TestFaultWhileOptedOut(t *testing.T) {
 // on observation time, and not at all if the person opts back in first.
 func TestFinalStillAfterAcknowledgement(t *testing.T) {
 	h := newHarness(t, DefaultConfig()) // ack grace 6 s
-	h.event(1, perception.EventKeyword, "stop")
-	h.event(1, perception.EventKeyword, "stop")
+	h.optOutAloud(1, "stop")
 	if got := h.tick(6.9); len(intents(got)) != 0 {
 		t.Fatalf("still before the grace: %s", describe(got))
 	}
@@ -292,8 +296,7 @@ func TestFinalStillAfterAcknowledgement(t *testing.T) {
 	}
 
 	h2 := newHarness(t, DefaultConfig())
-	h2.event(1, perception.EventKeyword, "stop")
-	h2.event(1, perception.EventKeyword, "stop")
+	h2.optOutAloud(1, "stop")
 	h2.command(2, Command{Cmd: CmdOptIn})
 	if got := h2.tick(10); slices.Contains(intents(got), IntentStill) {
 		t.Fatalf("still after opting back in: %s", describe(got))

@@ -342,9 +342,14 @@ func (d *answerDesk) playRecorded(a scenario.Answer, k selfreport.Kind) (selfrep
 	if d.rec == nil {
 		return none, 0, fmt.Errorf("recorded answer %s: no answer recogniser", a.Audio)
 	}
-	au, err := wav.DefaultOpts().DecodeFileMono16k(a.Audio)
+	f, err := a.Open() // a built-in scenario's answers are in the binary
 	if err != nil {
 		return none, 0, fmt.Errorf("recorded answer: %w", err)
+	}
+	au, err := wav.DefaultOpts().DecodeMono16k(f)
+	f.Close()
+	if err != nil {
+		return none, 0, fmt.Errorf("recorded answer %s: %w", a.Audio, err)
 	}
 	length := time.Duration(float64(len(au.Samples)) / 16000 * float64(time.Second))
 	if err := d.rec.Listen(k); err != nil {

@@ -42,6 +42,9 @@ type WordsReport struct {
 	} `json:"answers"`
 	// AnswerFalse are the answers understood in ordinary speech.
 	AnswerFalse []WordEvent `json:"answer_false_reports"`
+	// OptOuts are the false opt-outs the spotted words would make under
+	// each opt-out policy (optout.go).
+	OptOuts []OptOutFigure `json:"false_opt_outs"`
 }
 
 // CorpusPart is one side of the corpus.
@@ -156,6 +159,10 @@ func measureWords(ctx context.Context, clips []speechcorpus.Clip, takes map[stri
 		return nil, err // both passes stopped for it: say so once
 	}
 	if err := errors.Join(kwErr, ansErr); err != nil {
+		return nil, err
+	}
+	var err error
+	if rep.OptOuts, err = measureOptOuts(ctx, clips, rep.KeywordFalse, ans); err != nil {
 		return nil, err
 	}
 	return rep, nil
@@ -393,6 +400,14 @@ func (r *WordsReport) print(w io.Writer) {
 	}
 	for _, e := range r.AnswerFalse {
 		fmt.Fprintf(w, "  %s\n", e)
+	}
+	fmt.Fprintf(w, "\nfalse opt-outs: clips ending opted out, a calm person hearing the spotted words (and answering the opt-out question with what the recogniser hears)\n")
+	fmt.Fprintf(w, "%-36s %5s %10s %10s\n", "policy", "real", "synthetic", "questions")
+	for _, f := range r.OptOuts {
+		fmt.Fprintf(w, "%-36s %5d %10d %10d\n", f.Policy, f.Real, f.Synthetic, f.Questions)
+		for _, c := range f.Clips {
+			fmt.Fprintf(w, "  %s\n", c)
+		}
 	}
 }
 

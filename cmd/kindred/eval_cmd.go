@@ -37,9 +37,9 @@ prompts, codec2's samples) and the dev set's speech, then sentences from
 fortunes-min said by synthetic voices to make up the hour (rendered once
 into --cache). It prints, per spotted phrase, false alarms per hour on real
 and on synthetic speech and how many synthetic takes of the phrase were
-heard; and the ratings (false self-reports), yes/no and places the answer
-recogniser understood, per hour, real and synthetic apart, each with the
-file and time. It takes about 15 minutes of CPU time, on two cores at once.`
+heard; false self-reports (ratings), yes/no and places the answer recogniser
+understood, per hour, real and synthetic apart, each with file and time; and
+false opt-outs per opt-out policy. About 15 minutes of CPU, on two cores.`
 
 // cmdEval measures the classifiers on labelled recordings (package
 // evaluate); here are its flags.

@@ -15,6 +15,7 @@ import (
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/scenario"
+	"github.com/kindred-hri/kindred/perception/selfreport/sphinx"
 
 	"github.com/kindred-hri/kindred/companion"
 )
@@ -79,9 +80,12 @@ func TestRunPainEpisodeEscalatesInOrder(t *testing.T) {
 }
 
 // The opt-out scenario ends opted out within one second (session time) of
-// the second spoken "stop" (the first stills the robot), and the journal
-// says so.
+// Ruth's recorded "yes" to the question her second spoken "stop" asks
+// (the first stills the robot), and the journal says so.
 func TestRunOptOutStopsWithinASecond(t *testing.T) {
+	if err := sphinx.DefaultOpts().Validate(); err != nil {
+		t.Skipf("answer model: %v (scripts/deps.sh installs pocketsphinx-en-us); without it the yes is not heard and care goes on", err)
+	}
 	dir := t.TempDir()
 	db := filepath.Join(dir, "j.db")
 	sum := filepath.Join(dir, "s.json")
@@ -112,18 +116,27 @@ func TestRunOptOutStopsWithinASecond(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var optedAt time.Duration = -1
+	var optedAt, yesAt time.Duration = -1, -1
+	var reason string
 	for _, r := range recs {
-		if tr, ok := r.(journal.Transition); ok && tr.To == string(behavior.StateOptedOut) {
-			optedAt = tr.At
-			break
+		if sr, ok := r.(journal.SelfReport); ok && sr.Question == string(behavior.QuestionOptOut) && sr.Outcome == string(behavior.OutcomeAnswered) {
+			if sr.Answer != "yes" {
+				t.Errorf("the opt-out question was answered %q (heard %q), want yes", sr.Answer, sr.Heard)
+			}
+			yesAt = sr.At
+		}
+		if tr, ok := r.(journal.Transition); ok && tr.To == string(behavior.StateOptedOut) && optedAt < 0 {
+			optedAt, reason = tr.At, tr.Reason
 		}
 	}
-	if optedAt < 0 {
-		t.Fatalf("no transition to opted_out in the journal")
+	if optedAt < 0 || yesAt < 0 {
+		t.Fatalf("opted out at %v after a yes at %v: want both in the journal", optedAt, yesAt)
 	}
-	if d := optedAt - stopAt; d < 0 || d > time.Second {
-		t.Errorf("opted out %v after the spoken stop, want within 1s", d)
+	if d := optedAt - yesAt; yesAt < stopAt || d < 0 || d > time.Second {
+		t.Errorf("opted out %v after the yes (%v after the second stop), want within 1s", d, yesAt-stopAt)
+	}
+	if want := `said "stop" twice and "yes"`; !strings.Contains(reason, want) {
+		t.Errorf("opted out for %q, want it to say %s", reason, want)
 	}
 }
 

@@ -498,6 +498,7 @@
             call: " whether to call someone",
             place: " where it hurts",
             breathe: " whether to breathe together",
+            opt_out: " whether to stop watching over them",
           }[ev.question] || " how much it hurts";
           log("asked" + asked + (ev.attempt > 1 ? " (again)" : ""), "utterance", ev.at);
         } else {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -23,7 +24,10 @@ import (
 // CLI maps it to exit code 2.
 var ErrBadScenario = errors.New("bad scenario")
 
-//go:embed builtin/*.yaml
+// The built-in scenarios, and the recorded answers they give (synthesised
+// speech, flite's slt voice).
+//
+//go:embed builtin/*.yaml builtin/*.wav
 var builtins embed.FS
 
 // Scenario is a parsed, validated timeline. It is immutable once loaded; a
@@ -45,16 +49,27 @@ type Scenario struct {
 // Answer is a recording of a spoken answer (a WAV file) to a question the
 // robot asks: "rating" ("How much does it hurt?"), "place" ("Where does it
 // hurt?"), "call" ("Shall I call someone?"), "breathe" ("Would you like to
-// breathe with me?") or "any" (whichever comes next).
+// breathe with me?"), "opt_out" ("Shall I stop watching over you for
+// now?") or "any" (whichever comes next).
 type Answer struct {
 	Question string `yaml:"question"`
 	// Audio is the WAV file's path; a relative path is read from the
-	// scenario file's folder.
+	// scenario file's folder (a built-in scenario's from the binary).
 	Audio string `yaml:"audio"`
+
+	builtin bool // Audio is in builtins
+}
+
+// Open opens the answer's recording.
+func (a Answer) Open() (io.ReadCloser, error) {
+	if a.builtin {
+		return builtins.Open(a.Audio)
+	}
+	return os.Open(a.Audio)
 }
 
 // AnswerQuestions are the values Answer.Question takes.
-var AnswerQuestions = []string{"rating", "place", "call", "breathe", "any"}
+var AnswerQuestions = []string{"rating", "place", "call", "breathe", "opt_out", "any"}
 
 // Person is who the scenario plays.
 type Person struct {
@@ -176,7 +191,9 @@ func Names() []string {
 	}
 	names := make([]string, 0, len(entries))
 	for _, e := range entries {
-		names = append(names, strings.TrimSuffix(e.Name(), ".yaml"))
+		if name, ok := strings.CutSuffix(e.Name(), ".yaml"); ok {
+			names = append(names, name)
+		}
 	}
 	sort.Strings(names)
 	return names
@@ -186,7 +203,15 @@ func Names() []string {
 // nameOrPath is not a built-in name.
 func Load(nameOrPath string) (*Scenario, error) {
 	if data, err := builtins.ReadFile("builtin/" + nameOrPath + ".yaml"); err == nil {
-		return Parse(nameOrPath, data)
+		s, err := Parse(nameOrPath, data)
+		if err != nil {
+			return nil, err
+		}
+		for i := range s.Answers {
+			a := &s.Answers[i]
+			a.Audio, a.builtin = path.Join("builtin", filepath.Base(a.Audio)), true
+		}
+		return s, nil
 	}
 	if !strings.ContainsAny(nameOrPath, "/\\.") {
 		return nil, fmt.Errorf("scenario: %q is neither a built-in (%s) nor a file: %w",

@@ -3,6 +3,7 @@ package scenario
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -397,7 +398,7 @@ answers:
 	if got := NewPlayer(s).Answers(); !reflect.DeepEqual(got, want) {
 		t.Errorf("answers %+v, want %+v", got, want)
 	}
-	for _, q := range []string{"place", "breathe", "any"} {
+	for _, q := range []string{"place", "breathe", "opt_out", "any"} {
 		if _, err := Parse("ask.yaml", []byte(doc+"  - {question: "+q+", audio: knee.wav}\n")); err != nil {
 			t.Errorf("question %s: %v", q, err)
 		}
@@ -405,5 +406,33 @@ answers:
 	_, err = Parse("ask.yaml", []byte(doc+"  - {question: where, audio: knee.wav}\n"))
 	if err == nil || !strings.Contains(err.Error(), "line 7: answers.2.question") {
 		t.Errorf("a question the robot does not ask: %v", err)
+	}
+}
+
+// A built-in scenario's recorded answers are in the binary: they open
+// wherever kindred runs, and are WAV files.
+func TestBuiltinAnswersOpen(t *testing.T) {
+	var n int
+	for _, name := range Names() {
+		s, err := Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range NewPlayer(s).Answers() {
+			n++
+			f, err := a.Open()
+			if err != nil {
+				t.Fatalf("%s: answer %s: %v", name, a.Audio, err)
+			}
+			head := make([]byte, 12)
+			_, err = io.ReadFull(f, head)
+			f.Close()
+			if err != nil || string(head[:4]) != "RIFF" || string(head[8:]) != "WAVE" {
+				t.Errorf("%s: answer %s is not a WAV file (%q, %v)", name, a.Audio, head, err)
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no built-in scenario gives a recorded answer; the opt-out scenario answers its question")
 	}
 }
