@@ -199,7 +199,7 @@ type Identification struct {
 type SelfReport struct {
 	At       time.Duration `json:"-"`
 	Person   string        `json:"person,omitempty"`
-	Question string        `json:"question"`  // rating, place, call, breathe
+	Question string        `json:"question"`  // rating, place, call, breathe, opt_out
 	Outcome  string        `json:"outcome"`   // a behavior.Outcome
 	AnswerBy string        `json:"answer_by"` // voice, nod
 	Attempt  int           `json:"attempt"`   // 1, or 2 for the repeat
