@@ -51,13 +51,7 @@ func TestRunHearsLaughterAsNotPain(t *testing.T) {
 		"--journal", journal); code != 0 {
 		t.Fatalf("run: exit %d: %s", code, stderr)
 	}
-	_, list, _ := run(t, "sessions", "list", "--journal", journal)
-	lines := strings.Split(strings.TrimSpace(list), "\n")
-	if len(lines) != 2 {
-		t.Fatalf("sessions: %q, want one", list)
-	}
-	session := strings.Fields(lines[1])[0]
-	_, rows, _ := run(t, "sessions", "export", "--journal", journal, "--session", session, "--format", "jsonl")
+	rows := onlySessionJSONL(t, journal)
 	if n := strings.Count(rows, "laughing (not pain)"); n < 3 {
 		t.Errorf("%d assessments name the laughter, want several over %.0f s of laughing", n, float64(len(joined))/voice.Rate)
 	}

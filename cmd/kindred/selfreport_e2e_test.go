@@ -173,12 +173,19 @@ func runScenarioExport(t *testing.T, dir, name, doc string) (rows, stderr string
 	if code != 0 {
 		t.Fatalf("run: exit %d: %s", code, stderr)
 	}
+	return onlySessionJSONL(t, jpath), stderr
+}
+
+// onlySessionJSONL returns the JSONL export of the one session the journal
+// at jpath holds, failing the test when it holds another number.
+func onlySessionJSONL(t *testing.T, jpath string) string {
+	t.Helper()
 	_, list, _ := runKindred(t, "sessions", "list", "--journal", jpath)
 	lines := strings.Split(strings.TrimSpace(list), "\n")
 	if len(lines) != 2 {
 		t.Fatalf("sessions: %q, want one", list)
 	}
 	session := strings.Fields(lines[1])[0]
-	_, rows, _ = runKindred(t, "sessions", "export", "--journal", jpath, "--session", session, "--format", "jsonl")
-	return rows, stderr
+	_, rows, _ := runKindred(t, "sessions", "export", "--journal", jpath, "--session", session, "--format", "jsonl")
+	return rows
 }
