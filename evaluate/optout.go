@@ -1,6 +1,7 @@
 package evaluate
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -55,9 +56,12 @@ const afterClip = time.Minute
 // measureOptOuts plays each clip with false keywords through the engine
 // under each policy.
 func measureOptOuts(ctx context.Context, clips []speechcorpus.Clip, heard []WordEvent, o answers.Opts) ([]OptOutFigure, error) {
-	byClip := map[string][]WordEvent{}
+	byClip := map[string][]WordEvent{} // each clip's words, in time order
 	for _, e := range heard {
 		byClip[e.Clip] = append(byClip[e.Clip], e)
+	}
+	for _, ws := range byClip {
+		slices.SortFunc(ws, func(a, b WordEvent) int { return cmp.Compare(a.At, b.At) })
 	}
 	var r *answers.Recogniser // started for the first question only
 	defer func() {
@@ -116,10 +120,10 @@ func measureOptOuts(ctx context.Context, clips []speechcorpus.Clip, heard []Word
 }
 
 // playOptOut runs the engine over one clip: a calm person present from
-// the start, the spotted words at their times, and for each question the
-// reply hear gives for its answer window (samples a to b). It returns the
-// reason of the opt-out ("" for none) and how many opt-out questions were
-// put.
+// the start, the spotted words (in time order) at their times, and for
+// each question the reply hear gives for its answer window (samples a to
+// b). It returns the reason of the opt-out ("" for none) and how many
+// opt-out questions were put.
 func playOptOut(ctx context.Context, cfg behavior.Config, c speechcorpus.Clip, words []WordEvent,
 	hear func(a, b int) (selfreport.Reply, error)) (reason string, asked int, err error) {
 	e, err := behavior.New(cfg)
@@ -174,7 +178,6 @@ func playOptOut(ctx context.Context, cfg behavior.Config, c speechcorpus.Clip, w
 		}
 	}
 	length := time.Duration(float64(len(c.X)) / answers.Rate * float64(time.Second))
-	slices.SortFunc(words, func(a, b WordEvent) int { return int((a.At - b.At) * 1e6) })
 	for at := 100 * time.Millisecond; at <= length+afterClip; at += 100 * time.Millisecond {
 		for len(due) > 0 && due[0].At <= at {
 			if err := send(behavior.AnswerInput(due[0])); err != nil {
