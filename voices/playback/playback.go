@@ -161,6 +161,7 @@ func (p *Player) Play(ctx context.Context, a voices.Audio) (voices.Playing, erro
 		length: time.Duration(len(samples)) * time.Second / SampleRate,
 		done:   make(chan struct{}),
 	}
+	pl.started = time.Now()
 	pl.player.Play()
 	go pl.watch(ctx)
 	return pl, nil
@@ -192,6 +193,9 @@ type playing struct {
 	mu      sync.Mutex
 	stopped time.Duration
 	done    chan struct{}
+
+	started time.Time    // when oto was told to play
+	shown   atomic.Int64 // the furthest position reported, in ns (see position)
 }
 
 // Position is what oto has taken from the clip minus what it still holds
@@ -208,9 +212,25 @@ func (p *playing) Position() time.Duration {
 	return p.position()
 }
 
+// position is taken from two counters oto does not update together: the
+// source counts a chunk when oto reads it, and oto's buffer holds it only
+// once oto has appended it, outside the source's Read. Caught between the
+// two, the difference runs a chunk ahead (seen at a clip's start: 453 ms,
+// then 3 ms). Sound cannot play faster than it is played, so a position
+// is held to the time since playing began, and it never goes back: the
+// furthest position reported is the floor of the next.
 func (p *playing) position() time.Duration {
 	played := p.src.read.Load() - int64(p.player.BufferedSize())
-	return max(0, min(p.length, time.Duration(played/2)*time.Second/SampleRate))
+	d := max(0, min(p.length, time.Since(p.started), time.Duration(played/2)*time.Second/SampleRate))
+	for {
+		shown := p.shown.Load()
+		if int64(d) <= shown {
+			return time.Duration(shown)
+		}
+		if p.shown.CompareAndSwap(shown, int64(d)) {
+			return d
+		}
+	}
 }
 
 func (p *playing) Done() <-chan struct{} { return p.done }
