@@ -63,4 +63,3 @@ func TestOpenRefusesWhatIsNotAFileAndChangesNoMode(t *testing.T) {
 		})
 	}
 }
-
