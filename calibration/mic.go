@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/kindred-hri/kindred/internal/inputfile"
 )
 
 // MicNoise is a measured microphone noise floor: the mean power per
@@ -90,7 +92,7 @@ func SaveMicNoise(path string, n MicNoise) error {
 // fs.ErrNotExist (run without calibration: the analyser learns the floor).
 func LoadMicNoise(path string) (MicNoise, error) {
 	var n MicNoise
-	data, err := os.ReadFile(path)
+	data, err := inputfile.ReadFile(path, inputfile.MaxConfig)
 	if err != nil {
 		return n, fmt.Errorf("calibration: microphone noise: %w", err)
 	}

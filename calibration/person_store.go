@@ -12,6 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/kindred-hri/kindred/internal/inputfile"
 	"github.com/kindred-hri/kindred/perception/face"
 	"github.com/kindred-hri/kindred/perception/fusion"
 )
@@ -86,7 +87,7 @@ func (s *PersonStore) Load(id string) (Person, error) {
 	if err != nil {
 		return Person{}, err
 	}
-	data, err := os.ReadFile(path)
+	data, err := inputfile.ReadFile(path, inputfile.MaxConfig)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Person{}, fmt.Errorf("calibration: person %s: %w", id, ErrNoPerson)
 	}

@@ -500,7 +500,9 @@ func (c *Companion) route(ctx context.Context, o behavior.Output, mimic chan<- b
 		fmt.Fprintf(c.log, "kindred: alert acknowledged by %s (via %s)\n", o.By, o.Source)
 		c.records.Record(journal.AcknowledgementOf(o))
 	case behavior.Rejected:
-		fmt.Fprintf(c.log, "kindred: %s not acted on: %s\n", o.What, o.Reason)
+		// A refused command is a recorded fault (journal, console, summary),
+		// never the end of the run.
+		c.noteFault("behaviour", fmt.Errorf("%s not acted on: %s", o.What, o.Reason))
 	case behavior.Listen:
 		c.answers.listen(ctx, o)
 	case behavior.Reported:

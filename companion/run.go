@@ -158,7 +158,7 @@ func (f *Fanout) Record(r journal.Record) {
 
 // ForwardControls is a service that passes the commands from one route
 // (console, fleet) to the engine until ctx ends or ctls closes; a refused
-// command is logged and the run goes on.
+// command is a recorded fault and the run goes on.
 func (c *Companion) ForwardControls(ctls <-chan behavior.Command, from behavior.Source) func(ctx context.Context) error {
 	return func(ctx context.Context) error {
 		for {
@@ -170,7 +170,7 @@ func (c *Companion) ForwardControls(ctls <-chan behavior.Command, from behavior.
 					return nil
 				}
 				if err := c.Control(ctl, from); err != nil {
-					fmt.Fprintf(c.log, "kindred: console command refused: %v\n", err)
+					c.noteFault(string(from)+" command", fmt.Errorf("refused: %w", err))
 				}
 			}
 		}

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+
+	"github.com/kindred-hri/kindred/internal/badinput"
 )
 
 // applicationID marks a SQLite file as a Kindred journal ("KNDR").
@@ -124,11 +126,11 @@ func dsn(path string, mode string) string {
 // Use it once per recording process; readers use OpenExisting.
 func Open(ctx context.Context, path string) (*Journal, error) {
 	if err := createPrivate(path); err != nil {
-		return nil, fmt.Errorf("journal: %w", err)
+		return nil, notJournalIsBadInput(fmt.Errorf("journal: %w", err))
 	}
 	j, err := open(ctx, path, true)
 	if err != nil {
-		return nil, err
+		return nil, notJournalIsBadInput(err)
 	}
 	if _, err := j.db.ExecContext(ctx, `UPDATE sessions SET status = ? WHERE status = ?`,
 		StatusIncomplete, StatusOpen); err != nil {
@@ -164,6 +166,12 @@ func createPrivate(path string) error {
 		if err != nil {
 			return err
 		}
+		// Only a journal's own files are made private: a path naming a
+		// folder or a device (/tmp, /dev/zero) is a mistake, and chmod
+		// on it, as root, would lock others out of it.
+		if !st.Mode().IsRegular() {
+			return fmt.Errorf("%s: %w (%s)", p, ErrNotJournal, notRegular(st.Mode()))
+		}
 		if st.Mode().Perm()&0o077 != 0 {
 			if err := os.Chmod(p, st.Mode().Perm()&0o700); err != nil {
 				return err
@@ -181,10 +189,33 @@ func OpenExisting(ctx context.Context, path string) (*Journal, error) {
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
-	if st.IsDir() {
-		return nil, fmt.Errorf("journal: %s: %w (a directory)", path, ErrNotJournal)
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("journal: %s: %w (%s)", path, ErrNotJournal, notRegular(st.Mode()))
 	}
 	return open(ctx, path, false)
+}
+
+// notRegular names what a path that is not a regular file is.
+func notRegular(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&(fs.ModeDevice|fs.ModeCharDevice) != 0:
+		return "a device"
+	}
+	return "not a regular file"
+}
+
+// notJournalIsBadInput marks ErrNotJournal as bad input (exit 2 from the
+// command): a --journal path that names something else is the user's
+// mistake, not a failing disk.
+func notJournalIsBadInput(err error) error {
+	if errors.Is(err, ErrNotJournal) {
+		return badinput.Errorf("%w", err)
+	}
+	return err
 }
 
 func open(ctx context.Context, path string, create bool) (*Journal, error) {

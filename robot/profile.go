@@ -15,6 +15,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/kindred-hri/kindred/internal/inputfile"
 )
 
 // ErrBadProfile marks a profile that cannot be used as written: unreadable,
@@ -262,7 +264,7 @@ func LoadProfile(nameOrPath string) (*Profile, error) {
 	if data, err := builtinFS.ReadFile("profiles/" + nameOrPath + ".yaml"); err == nil && !strings.ContainsAny(nameOrPath, "/\\") {
 		return ParseProfile("builtin:"+nameOrPath, data)
 	}
-	data, err := os.ReadFile(nameOrPath)
+	data, err := inputfile.ReadFile(nameOrPath, inputfile.MaxConfig)
 	if err != nil {
 		msg := err.Error()
 		var pe *os.PathError

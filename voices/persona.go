@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/kindred-hri/kindred/internal/inputfile"
 )
 
 // Persona is a character's voice: which language it speaks by default,
@@ -68,7 +70,7 @@ func ParsePersona(r io.Reader) (Persona, error) {
 
 // LoadPersona reads a persona file.
 func LoadPersona(file string) (Persona, error) {
-	data, err := os.ReadFile(file)
+	data, err := inputfile.ReadFile(file, inputfile.MaxConfig)
 	if err != nil {
 		return Persona{}, fmt.Errorf("persona: %w", err)
 	}

@@ -186,9 +186,10 @@ func TestFaultRunCarriesOn(t *testing.T) {
 		ulimit string // bash ulimit -f, in 1 KiB blocks; "" for none
 		env    []string
 		notice string // the one line that must say what happened
+		faults int    // the summary's count at least: a failed journal is a fault of the run
 	}{
-		{"sound server gone", "", []string{"PULSE_SERVER=unix:/nonexistent/pulse/native"}, "speaks silently"},
-		{"journal disk full", "128", nil, "the robot keeps caring"}, // above a new journal (15 pages), well below a session
+		{"sound server gone", "", []string{"PULSE_SERVER=unix:/nonexistent/pulse/native"}, "speaks silently", 0},
+		{"journal disk full", "128", nil, "the robot keeps caring", 1}, // above a new journal (15 pages), well below a session
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -221,6 +222,9 @@ func TestFaultRunCarriesOn(t *testing.T) {
 			s := readSummary(t, sum)
 			if s.Utterances == 0 || s.JointCommands == 0 || s.MaxPain < 4 || s.Alerts == 0 {
 				t.Errorf("the robot stopped caring: %+v", s)
+			}
+			if s.Faults < tt.faults {
+				t.Errorf("summary counts %d faults, want at least %d", s.Faults, tt.faults)
 			}
 		})
 	}

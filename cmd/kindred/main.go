@@ -6,12 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"sort"
-	"syscall"
 
 	"github.com/kindred-hri/kindred/internal/badinput"
 	"github.com/kindred-hri/kindred/internal/cvthreads"
+	"github.com/kindred-hri/kindred/internal/interrupt"
 )
 
 // env is the process's streams, all a subcommand may touch: tests run commands in-process.
@@ -43,7 +42,7 @@ func commands() map[string]command {
 
 func main() {
 	cvthreads.Match() // first, before any OpenCV work: OpenCV's threads follow GOMAXPROCS
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interrupt.NotifyContext(context.Background(), "kindred", os.Stderr)
 	code := dispatch(ctx, env{os.Stdin, os.Stdout, os.Stderr}, os.Args[1:])
 	stop()
 	os.Exit(code)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -13,6 +12,7 @@ import (
 	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/companion"
+	"github.com/kindred-hri/kindred/internal/inputfile"
 	"github.com/kindred-hri/kindred/internal/yamlerr"
 )
 
@@ -68,7 +68,7 @@ func loadRunConfig(path string) (runConfig, error) {
 	if path == "" {
 		return c, nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := inputfile.ReadFile(path, inputfile.MaxConfig)
 	if err != nil {
 		return c, badInput("config %s: %v", path, errors.Unwrap(err))
 	}

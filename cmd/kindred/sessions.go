@@ -13,6 +13,7 @@ import (
 
 	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/companion"
+	"github.com/kindred-hri/kindred/internal/staged"
 	"github.com/kindred-hri/kindred/journal"
 )
 
@@ -124,14 +125,8 @@ func sessionsExport(ctx context.Context, e env, args []string) error {
 	var w io.Writer = e.stdout
 	var file *os.File
 	if *out != "" {
-		file, err = os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600) // health data: not for other users
-		if err != nil {
-			return badInput("sessions export: --out %s: %v", *out, err)
-		}
-		// OpenFile's mode applies only to a new file: an existing one that
-		// others could read is made private before any data goes in.
-		if err := file.Chmod(0o600); err != nil {
-			file.Close()
+		// Health data: a file others could read is made private first.
+		if file, err = staged.OpenPrivate(*out); err != nil {
 			return badInput("sessions export: --out %s: %v", *out, err)
 		}
 		w = file

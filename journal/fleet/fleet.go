@@ -20,6 +20,7 @@ import (
 	"github.com/eclipse/paho.mqtt.golang/packets"
 
 	"github.com/kindred-hri/kindred/behavior"
+	"github.com/kindred-hri/kindred/internal/inputfile"
 	"github.com/kindred-hri/kindred/journal"
 )
 
@@ -124,7 +125,7 @@ func (o Opts) tlsConfig() (*tls.Config, error) {
 	if o.CAFile == "" {
 		return cfg, nil
 	}
-	pem, err := os.ReadFile(o.CAFile)
+	pem, err := inputfile.ReadFile(o.CAFile, inputfile.MaxConfig) // a bundle of every public root is about 200 KB
 	if err != nil {
 		return nil, fmt.Errorf("fleet: %s: %w", CAEnv, err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/kindred-hri/kindred/internal/inputfile"
 	"github.com/kindred-hri/kindred/perception"
 )
 
@@ -217,7 +218,7 @@ func Load(nameOrPath string) (*Scenario, error) {
 		return nil, fmt.Errorf("scenario: %q is neither a built-in (%s) nor a file: %w",
 			nameOrPath, strings.Join(Names(), ", "), ErrBadScenario)
 	}
-	data, err := os.ReadFile(nameOrPath)
+	data, err := inputfile.ReadFile(nameOrPath, inputfile.MaxConfig)
 	if err != nil {
 		return nil, fmt.Errorf("scenario: %w: %w", ErrBadScenario, err)
 	}

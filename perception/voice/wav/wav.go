@@ -319,6 +319,11 @@ func decodeFile(path string, decode func(io.Reader) (*Audio, error)) (*Audio, er
 		return nil, err
 	}
 	defer fh.Close()
+	// A folder opens but cannot be read: say so as a bad file (bad input),
+	// not as a read failure, which a caller takes for a failing device.
+	if st, err := fh.Stat(); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s: is a directory: %w", path, ErrInvalid)
+	}
 	a, err := decode(&bufReader{r: fh})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

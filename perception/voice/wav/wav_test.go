@@ -225,3 +225,24 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// A folder given as a sound is a bad file (ErrInvalid, bad input), not a
+// read failure: `kindred analyze --audio DIR` exited 1 as if a device failed.
+func TestDecodeFileRefusesAFolder(t *testing.T) {
+	dir := t.TempDir()
+	opens := []struct {
+		name string
+		open func(string) (*Audio, error)
+	}{
+		{"DecodeFile", DecodeFile},
+		{"DecodeFileMono16k", DefaultOpts().DecodeFileMono16k},
+	}
+	for _, o := range opens {
+		t.Run(o.name, func(t *testing.T) {
+			_, err := o.open(dir)
+			if !errors.Is(err, ErrInvalid) || !bytes.Contains([]byte(err.Error()), []byte("is a directory")) {
+				t.Fatalf("%s(folder) = %v, want ErrInvalid saying it is a directory", o.name, err)
+			}
+		})
+	}
+}
