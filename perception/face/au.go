@@ -47,6 +47,12 @@ type Evidence struct {
 	Burst float64
 	// Cues are the backend's own expression strengths, when it has any.
 	Cues *Cues
+	// Levator is the nose and upper-lip raisers' reading (the larger of
+	// AU9 and AU10) before AU9 was held to AU10 against the population's
+	// face (au9BackedByLip), 0 when it was not: Classify's levator part,
+	// which the mesh's mouthUpperUp must back anyway, keeps it, so the
+	// hold lowers a still's PSPI without changing its label.
+	Levator float64
 }
 
 // Cues are expression strengths a backend may measure directly, each 0..1
@@ -232,7 +238,7 @@ func Classify(a perception.AUs, ev Evidence) perception.Expression {
 	cheeks := a.AU06 >= 1.5
 	orbit := cheeks && max(a.AU06, a.AU07) >= 1.5
 	shut := a.AU43 > 0
-	levator := max(a.AU09, a.AU10) >= 1.5
+	levator := max(a.AU09, a.AU10, ev.Levator) >= 1.5
 	lookingDown := false
 	if c != nil {
 		// The mesh's own smile score, not the corners' geometry: against

@@ -18,6 +18,10 @@ import (
 type Baseline struct {
 	Neutral Features `json:"neutral"`
 	Frames  int      `json:"frames"` // how many frames it was measured over
+	// population marks the population's neutral face (the generic face's
+	// measurements), which scores a face whose own neutral is unknown: a
+	// still, the first seconds of a run. It is never stored.
+	population bool
 }
 
 // Validate reports a baseline that cannot be a face (zero eye width, etc.).
@@ -56,7 +60,7 @@ func BaselineOf(frames []Features) (Baseline, error) {
 var populationBaseline = func() Baseline {
 	lm := Project(&GenericFace, perception.HeadPose{}, 2, perception.Point{X: 320, Y: 240})
 	f, _ := Measure(nil, &lm, perception.HeadPose{})
-	return Baseline{Neutral: f, Frames: 1}
+	return Baseline{Neutral: f, Frames: 1, population: true}
 }()
 
 // Energy is how expressive cur looks against base: the sum of the action

@@ -55,6 +55,32 @@ func BlendAUs(b *perception.Blendshapes, geo perception.AUs) perception.AUs {
 	return a
 }
 
+// au9BackedByLip holds AU9 to AU10, for a face scored against the
+// population's neutral face (a still, the first seconds of a run). There
+// AU9's geometry, the nose wings' height below the inner eye corners, reads
+// the person's proportions and not a wrinkle: on the dev set's stills it
+// is 0.58 to 0.72 IOD (the infants 0.63 and 0.65, the generic face 0.72),
+// and clips' own neutrals reach 0.76, while the wrinkler moves it 0.01 to
+// 0.07 (au.go); the nasal root's texture has no baseline there. Nor does
+// the mesh's ceiling help: a smile raises mouthUpperUp (0.6 to 0.8 on the
+// smiling portraits and the laughing infant) and browDown (0.4 to 0.9) as
+// a wrinkler would, and noseSneer stays at 0. So on those stills AU9 read
+// 3.5, its geometric ceiling, whatever the face did: PSPI 3.5 for the
+// crying and the laughing infant alike, 9.8 and 9.9 for two smiling
+// portraits. FACS's nose wrinkler raises the upper lip with the nose
+// (Ekman, Friesen & Hager 2002, FACS Manual, AU9), so AU9 without a
+// raised upper lip is not a nose wrinkle: against the population, AU9
+// counts only as far as AU10 shows, and max(AU9, AU10) in PSPI
+// (Prkachin & Solomon 2008) becomes AU10. Measured with `kindred eval
+// --only faces` (mesh backend): crying infant PSPI 3.5 -> 2.8, laughing
+// infant 3.5 -> 0.15; the smiling portraits 9.8 -> 6.3 and 9.9 -> 6.4;
+// the posed grimace 9.1 -> 7.4. Once the person's own neutral is known,
+// the wings' rise is measured against it and AU9 stands on its own.
+func au9BackedByLip(a perception.AUs) perception.AUs {
+	a.AU09 = min(a.AU09, a.AU10)
+	return a
+}
+
 // au9Ceiling is the most AU9 the blendshapes allow: 0 while neither the
 // brows are down nor the upper lip raised, 5 once either clearly is.
 func au9Ceiling(b *perception.Blendshapes) float64 {

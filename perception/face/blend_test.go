@@ -1,6 +1,7 @@
 package face
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -90,5 +91,42 @@ func TestScorerTakesBlendshapeCues(t *testing.T) {
 		if obs.Expression != tc.want {
 			t.Errorf("%s: %s, want %s", tc.name, obs.Expression, tc.want)
 		}
+	}
+}
+
+// Against the population's neutral face AU9 counts only as far as AU10
+// shows (au9BackedByLip): the nose wings' height there reads the person's
+// proportions. Against the person's own neutral the wings' rise stands.
+// The face: the wings 0.08 IOD above the baseline's (geometric AU9 at its
+// 3.5 ceiling), the mesh's upper lip raised and the mouth smiling, as on
+// the dev set's smiling portraits.
+func TestAU9BackedByLipAgainstPopulation(t *testing.T) {
+	pop := populationBaseline
+	own := Baseline{Neutral: pop.Neutral, Frames: 30}
+	smile := blend(map[int]float32{bsMouthUpperUpLeft: 0.7, bsMouthUpperUpRight: 0.7, bsMouthSmileLeft: 0.9, bsMouthSmileRight: 0.9})
+	wings := pop.Neutral
+	wings.NoseWing -= 0.08
+	lip := wings
+	lip.NoseLip -= 0.05 // AU10 about 2.5
+	for _, c := range []struct {
+		name string
+		base Baseline
+		feat Features
+		au9  float64 // within 0.01
+	}{
+		{"population, wings up, upper lip at rest: no AU9", pop, wings, 0},
+		{"population, wings and upper lip up: AU9 as far as AU10", pop, lip, 5 * level(0.05, 0.012, 0.09)},
+		{"own neutral, wings up: AU9 stands", own, wings, 3.5},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			obs := perception.FaceObs{Blendshapes: *smile, HasBlendshapes: true}
+			NewScorer(DefaultOpts()).Score(&obs, c.feat, c.base, nil)
+			if math.Abs(obs.AU.AU09-c.au9) > 0.01 {
+				t.Errorf("AU09 %.2f (AU10 %.2f), want %.2f", obs.AU.AU09, obs.AU.AU10, c.au9)
+			}
+			if obs.AU.AU09 > obs.AU.AU10+1e-9 && c.base.population {
+				t.Errorf("AU09 %.2f above AU10 %.2f against the population", obs.AU.AU09, obs.AU.AU10)
+			}
+		})
 	}
 }

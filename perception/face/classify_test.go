@@ -129,3 +129,27 @@ func TestNeutralKeepsBlendshapes(t *testing.T) {
 		t.Errorf("two thirds of the frames without blendshapes: neutral %v, want none", *b.Neutral.Blend)
 	}
 }
+
+// The levator part of the label reads Evidence.Levator, the nose and lip
+// raisers before AU9 was held to AU10 against the population
+// (au9BackedByLip): holding AU9 lowers a still's PSPI but leaves its label.
+// The face: the dev set's synthetic grimace with a wrinkled nose
+// (pain3d idA_pain2, mesh, rounded), brows not lowered, orbit tightened,
+// mouth open, the mesh's upper lip raised.
+func TestClassifyLevatorEvidence(t *testing.T) {
+	held := perception.AUs{AU06: 3.5, AU07: 3.3, AU10: 1.36, AU25: 1.3}
+	cues := Cues{EyeSquint: 0.47, UpperLipRaise: 0.39, Smile: 0.27, JawOpen: 0.17}
+	for _, c := range []struct {
+		name    string
+		levator float64
+		want    perception.Expression
+	}{
+		{"the raisers' reading before the hold", 3.5, perception.ExprPain},
+		{"AU10 alone", 0, perception.ExprNeutral},
+	} {
+		ev := Evidence{Curve: -0.01, Cues: &cues, Levator: c.levator}
+		if got := Classify(held, ev); got != c.want {
+			t.Errorf("%s: %s, want %s", c.name, got, c.want)
+		}
+	}
+}

@@ -10,8 +10,8 @@
 // PoseEstimator (face/pose, OpenCV's solvePnP against GenericFace). Tests
 // drive the pipeline with fakes of those. With blendshapes, the AU columns
 // keep their geometric reading against the person's neutral face, AU9 is
-// held to what the blendshapes allow, and the blendshapes are cues for the
-// expression label (blend.go).
+// held to what the blendshapes allow (and, against PopulationBaseline, to
+// AU10), and the blendshapes are cues for the expression label (blend.go).
 //
 // Action units are measured relative to the same person's neutral face,
 // normalised by inter-ocular distance and corrected for head pose by

@@ -24,7 +24,8 @@ func NewScorer(o Opts) *Scorer { return &Scorer{o: o} }
 // Score fills obs's AU, PSPI and Expression from feat (measured on obs's
 // frame) against base; cues are optional extra evidence from the backend
 // (nil: none). obs.At and obs.Pose must be set; when obs carries
-// blendshapes (the mesh backend) they cap AU9 and are the cues.
+// blendshapes (the mesh backend) they cap AU9 and are the cues; against
+// the population's neutral face AU9 is also held to AU10 (au9BackedByLip).
 func (s *Scorer) Score(obs *perception.FaceObs, feat Features, base Baseline, cues *Cues) {
 	closed := eyesClosed(feat, base.Neutral, obs.Pose, &s.o)
 	aus, ev := scoreAUs(feat, base.Neutral, closed)
@@ -32,6 +33,10 @@ func (s *Scorer) Score(obs *perception.FaceObs, feat Features, base Baseline, cu
 		// The mesh backend: AU9 held to its blendshapes, and the
 		// blendshapes as the label's cues (blend.go says why not as AUs).
 		aus = BlendAUs(&obs.Blendshapes, aus)
+		ev.Levator = max(aus.AU09, aus.AU10)
+		if base.population {
+			aus = au9BackedByLip(aus)
+		}
 		if cues == nil {
 			cues = CuesAgainst(&obs.Blendshapes, base.Neutral.Blend)
 		}
