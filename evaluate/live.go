@@ -20,12 +20,13 @@ import (
 	"github.com/kindred-hri/kindred/voices"
 )
 
-// LiveSpeed is the session speed the hour is played to `kindred run` at.
-// The robot's own speech (a silent player without a speaker) takes wall
-// time, so a question of about 3 s opens its answer window 3 s times the
-// speed after it was asked; at 2 that is 6 s, and window (8 s) and
-// recognition still end within the engine's wait (20 s), as at speed 1.
-const LiveSpeed = 2
+// LiveSpeed is the session speed the hour is played to `kindred run` at:
+// real time. Faster, the robot's own speech (a silent player without a
+// speaker) still takes wall time and the answer window opens later in the
+// audio; and on a loaded machine a run at speed 2 fell behind its audio
+// (25 min of wall time for 30 min of audio) and its keyword spotter heard
+// 2 of the 26 calls of pain it heard at speed 1.
+const LiveSpeed = 1
 
 // liveGap is the quiet between two recordings of the hour as they are
 // played one after another.
@@ -48,6 +49,7 @@ type LivePart struct {
 	Synthetic bool        `json:"synthetic"`
 	Seconds   float64     `json:"seconds"`   // audio played
 	Session   float64     `json:"session_s"` // session time the run covered
+	Wall      float64     `json:"wall_s"`    // wall time it took
 	Asked     Counts      `json:"asked"`     // questions put for the first time, per question
 	Repeats   int         `json:"repeats"`   // questions put again after no clear answer
 	Why       Counts      `json:"why"`       // why first questions were put
@@ -147,7 +149,7 @@ func playLive(ctx context.Context, x []float32, synthetic bool, lo LiveOpts) (Li
 		return part, fmt.Errorf("eval: kindred run %s: %w", strings.Join(args, " "), err)
 	}
 	var buf bytes.Buffer
-	if part.Session, err = exportOnly(ctx, db, &buf); err != nil {
+	if part.Session, part.Wall, err = exportOnly(ctx, db, &buf); err != nil {
 		return part, err
 	}
 	return part, part.count(&buf)
@@ -168,22 +170,27 @@ func writeWAV(path string, x []float32) error {
 
 // exportOnly writes the journal's one session as JSONL, the shape of
 // `kindred sessions export --format jsonl`, and returns the session time
-// it covered, in seconds.
-func exportOnly(ctx context.Context, path string, w io.Writer) (float64, error) {
+// it covered and the wall time it took, in seconds.
+func exportOnly(ctx context.Context, path string, w io.Writer) (session, wall float64, err error) {
 	jr, err := journal.OpenExisting(ctx, path)
 	if err != nil {
-		return 0, fmt.Errorf("eval: %w", err)
+		return 0, 0, fmt.Errorf("eval: %w", err)
 	}
 	defer jr.Close()
 	ss, err := jr.Sessions(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("eval: %w", err)
+		return 0, 0, fmt.Errorf("eval: %w", err)
 	}
 	if len(ss) != 1 {
-		return 0, fmt.Errorf("eval: %s: %d sessions, want 1", path, len(ss))
+		return 0, 0, fmt.Errorf("eval: %s: %d sessions, want 1", path, len(ss))
 	}
-	return ss[0].SessionTime, jr.Export(ctx, ss[0].ID, journal.FormatJSONL, w)
+	return ss[0].SessionTime, ss[0].Ended.Sub(ss[0].Started).Seconds(), jr.Export(ctx, ss[0].ID, journal.FormatJSONL, w)
 }
+
+// Behind reports whether the run fell behind its audio: it took a tenth
+// longer than the audio at LiveSpeed, so what it heard and when it asked
+// are not what the robot would have done.
+func (p LivePart) Behind() bool { return p.Wall > 1.1*p.Seconds/LiveSpeed+30 }
 
 // liveRecord is the part of a journal event the count reads.
 type liveRecord struct {
@@ -208,7 +215,7 @@ const whyWindow = 1.0
 // count reads a run's events (JSONL) into p.
 func (p *LivePart) count(r io.Reader) error {
 	p.Asked, p.Why, p.Alerts = Counts{}, Counts{}, Counts{}
-	var last *liveRecord // the latest transition
+	var last, cause *liveRecord // the latest transition, and the latest on something heard
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 1<<24)
 	for sc.Scan() {
@@ -219,17 +226,24 @@ func (p *LivePart) count(r io.Reader) error {
 		switch e.Type {
 		case "transition":
 			last = &e
+			if strings.HasPrefix(e.Reason, "said ") || strings.HasPrefix(e.Reason, "heard ") {
+				cause = &e
+			}
 		case "alert":
 			p.Alerts[e.Level]++
 			p.AlertList = append(p.AlertList, LiveEvent{At: e.At, What: e.Level, Reason: e.Reason})
 		case "self_report":
-			p.countReport(e, last)
+			p.countReport(e, last, cause)
 		}
 	}
 	return sc.Err()
 }
 
-func (p *LivePart) countReport(e liveRecord, last *liveRecord) {
+// countReport counts one self-report event. A first question is put
+// because of the word heard just before it (a transition on something
+// said), else the transition just before it, else, for a rating, the
+// care plan's check-in.
+func (p *LivePart) countReport(e liveRecord, last, cause *liveRecord) {
 	switch e.Outcome {
 	case "asked":
 		if e.Attempt > 1 {
@@ -239,6 +253,8 @@ func (p *LivePart) countReport(e liveRecord, last *liveRecord) {
 		p.Asked[e.Question]++
 		why := "no transition: " + e.Question
 		switch {
+		case cause != nil && e.At-cause.At <= whyWindow:
+			why = cause.Reason
 		case last != nil && e.At-last.At <= whyWindow:
 			why = last.Reason
 		case e.Question == "rating":
@@ -270,13 +286,16 @@ func (p *LivePart) countReport(e liveRecord, last *liveRecord) {
 }
 
 func (r *LiveReport) print(w io.Writer) {
-	fmt.Fprintf(w, "the hour of ordinary speech played to kindred run --audio at speed %g, a relaxed face in view, shipped configuration\n", r.Speed)
+	fmt.Fprintf(w, "the hour of ordinary speech played to kindred run --audio in real time (speed %g), a relaxed face in view, shipped configuration\n", r.Speed)
 	for _, p := range r.Parts {
 		side := "real"
 		if p.Synthetic {
 			side = "synthetic"
 		}
-		fmt.Fprintf(w, "\n%s: %.0f s of audio, %.0f s of session\n", side, p.Seconds, p.Session)
+		fmt.Fprintf(w, "\n%s: %.0f s of audio, %.0f s of session in %.0f s\n", side, p.Seconds, p.Session, p.Wall)
+		if p.Behind() {
+			fmt.Fprintf(w, "  the run fell behind its audio (a loaded machine?): its figures are not the robot's\n")
+		}
 		fmt.Fprintf(w, "  questions put: %s; repeats %d\n", p.Asked, p.Repeats)
 		fmt.Fprintf(w, "  why: %s\n", p.Why)
 		fmt.Fprintf(w, "  answers: unclear %d, nothing heard %d, late %d\n", p.Unclear, p.NoAnswer, p.Late)

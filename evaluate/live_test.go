@@ -12,6 +12,7 @@ import (
 func TestLiveCount(t *testing.T) {
 	events := strings.Join([]string{
 		`{"type":"transition","at":82.3,"from":"attending","to":"concerned","reason":"said \"it hurts\""}`,
+		`{"type":"transition","at":82.3,"from":"concerned","to":"attending","reason":"pain 0.1 < 2 for 10s"}`,
 		`{"type":"self_report","at":82.3,"question":"rating","outcome":"asked","attempt":1}`,
 		`{"type":"self_report","at":98.4,"question":"rating","outcome":"unclear","attempt":1,"heard":"(sun her)"}`,
 		`{"type":"self_report","at":98.4,"question":"rating","outcome":"asked","attempt":2}`,
@@ -48,6 +49,23 @@ func TestLiveCount(t *testing.T) {
 	} {
 		if tc.got != tc.want {
 			t.Errorf("%s: %v, want %v", tc.what, tc.got, tc.want)
+		}
+	}
+}
+
+// TestLiveBehind tells a run that kept up with its audio from one that
+// fell behind it.
+func TestLiveBehind(t *testing.T) {
+	for _, tc := range []struct {
+		seconds, wall float64
+		want          bool
+	}{
+		{1822, 1825, false}, // the real half in real time
+		{1822, 1855, false}, // start-up
+		{1822, 2200, true},
+	} {
+		if got := (LivePart{Seconds: tc.seconds, Wall: tc.wall}).Behind(); got != tc.want {
+			t.Errorf("%.0f s of audio in %.0f s: behind %v, want %v", tc.seconds, tc.wall, got, tc.want)
 		}
 	}
 }

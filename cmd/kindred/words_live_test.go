@@ -22,7 +22,7 @@ import (
 // It must ask, and must understand no rating, yes/no or place.
 func TestWordsLiveSlice(t *testing.T) {
 	if testing.Short() {
-		t.Skip("plays half a minute to kindred run at speed 2")
+		t.Skip("plays half a minute to kindred run in real time")
 	}
 	if _, err := exec.LookPath("flite"); err != nil {
 		t.Skip("flite missing (scripts/deps.sh installs it)")
