@@ -25,7 +25,7 @@
 // the caller asks for a nod or a head-shake instead.
 //
 // An answer must also be an utterance of its own (endpoint.go): words the
-// grammar matched in speech that was under way when listening began, that
-// the end of listening cut off, or that more speech runs on after are
-// part of other talk, and the reply is unclear.
+// grammar matched in speech that the end of listening cut off, or that
+// more speech runs on after, are part of other talk, and the reply is
+// unclear.
 package sphinx

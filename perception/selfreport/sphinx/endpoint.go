@@ -10,14 +10,15 @@ import (
 	"github.com/kindred-hri/kindred/perception/sphinx"
 )
 
-// An answer is an utterance of its own: the person starts it after the
-// robot has asked and ends it in a pause, as every spoken dialogue system
-// takes a turn to end (endpointing: Raux and Eskenazi, "Optimizing
-// endpointing thresholds using dialogue features in a spoken dialogue
-// system", SIGdial 2008). Words the grammar matched inside speech that
-// was under way when listening began, that runs on after them, or that
-// the listening window cut off are not an answer but part of other talk.
-// These bounds say how much of that is tolerated.
+// An answer is an utterance of its own: it ends in a pause, as every
+// spoken dialogue system takes a turn to end (endpointing: Raux and
+// Eskenazi, "Optimizing endpointing thresholds using dialogue features in
+// a spoken dialogue system", SIGdial 2008). Words the grammar matched in
+// speech that runs on after them, or that the end of listening cut off,
+// are not an answer but part of other talk. (Speech already under way when
+// listening began is not rejected: a recorded answer, trimmed to its
+// first sound and played from the window's start, looks the same.) These
+// bounds say how much of that is tolerated.
 const (
 	// runOnSpeech is the most speech the decoder may leave unexplained
 	// after the answer's last word (put into silence or a filler): more
@@ -28,15 +29,10 @@ const (
 	// last vowel the decoder put into silence); half a second leaves room
 	// for that and a breath, and a phrase that runs on is longer.
 	runOnSpeech = 500 * time.Millisecond
-	// cutEdge is how close to either edge of what was heard the answer's
-	// words may come: a word that starts within it began before listening
-	// did (the person was already talking), one that ends within it was
-	// cut off by the end of the window.
+	// cutEdge is how close to the end of what was decoded the answer's
+	// last word may come when speech is heard there: closer, the end of
+	// listening (or of the answer's longest length) cut it off.
 	cutEdge = 30 * time.Millisecond
-	// minPause is the shortest quiet that ends one utterance before the
-	// next: speech at the start of listening followed by a pause (the
-	// robot's own voice dying away, a cough) is not the answer's start.
-	minPause = 100 * time.Millisecond
 )
 
 // frameRate is the decoder's frames a second (pocketsphinx's -frate).
@@ -61,35 +57,25 @@ func speechSpan(x []float32, longest time.Duration) (start, end int) {
 
 // notOwnUtterance says why the words segs heard in heard[off:off+n]
 // (segment frames counted from off) are not an answer of their own, or ""
-// when they are: speech was under way when listening began and ran into
-// them without a pause, speech at the end of what was decoded cut them
-// off, or more than runOnSpeech of speech follows them. Speech is a 10 ms
-// frame 15 dB above the quiet of all that was heard, as
-// selfreport.Stretches takes it; the decoder's word edges are trusted only
-// to within cutEdge.
+// when they are: speech at the end of what was decoded cut them off, or
+// more than runOnSpeech of speech follows them. Speech is a 10 ms frame
+// 15 dB above the quiet of all that was heard, as selfreport.Stretches
+// takes it; the decoder's word edges are trusted only to within cutEdge.
 func notOwnUtterance(heard []float32, off, n int, segs []sphinx.Segment) string {
-	first, last := -1, -1
+	last := -1
 	for _, s := range segs {
-		if !isWord(s.Word) {
-			continue
+		if isWord(s.Word) {
+			last = s.End
 		}
-		if first < 0 {
-			first = s.Start
-		}
-		last = s.End
 	}
 	loud := loudFrames(heard)
-	if first < 0 || len(loud) == 0 {
+	if last < 0 || len(loud) == 0 {
 		return ""
 	}
 	perFrame := Rate / frameRate
 	edge := int(cutEdge.Seconds() * frameRate)
-	first += off / perFrame
 	last += off / perFrame
 	end := min((off+n)/perFrame, len(loud)) // the first frame after what was decoded
-	if slices.Contains(loud[:min(edge+1, len(loud))], true) && !hasPause(loud[:min(first+edge, len(loud))]) {
-		return "speech under way when listening began"
-	}
 	if end-(last+1) <= edge && slices.Contains(loud[max(end-edge-1, 0):end], true) {
 		return "cut off by the end of listening"
 	}
@@ -103,22 +89,6 @@ func notOwnUtterance(heard []float32, off, n int, segs []sphinx.Segment) string 
 		return "speech runs on after it"
 	}
 	return ""
-}
-
-// hasPause reports whether frames hold a pause between utterances: at
-// least minPause of frames that are not speech in a row.
-func hasPause(loud []bool) bool {
-	run := 0
-	for _, l := range loud {
-		if l {
-			run = 0
-			continue
-		}
-		if run++; run >= int(minPause.Seconds()*frameRate) {
-			return true
-		}
-	}
-	return false
 }
 
 // isWord reports whether a segment is a word of the grammar, not silence,
