@@ -32,7 +32,7 @@ type Options struct {
 	Out         string // the parameter file Fit writes
 	Data        string // what the clips are, for the model card (default: Devset)
 	Licence     string // the clips' licence, for the model card
-	Only        string // "faces", "vocalisations", "words", or "" for faces and vocalisations where their labels exist
+	Only        string // "faces", "vocalisations", "words", "words-live", or "" for faces and vocalisations where their labels exist
 	FaceBackend devices.FaceBackend
 	// Cache is where "words" renders its synthetic speech (testdata/hour
 	// in a checkout).
@@ -40,6 +40,9 @@ type Options struct {
 	// WordsProgress, when not nil, gives a progress line for a step of
 	// "words" (total 0 when unknown); it may return nil.
 	WordsProgress func(what string, total int) analysis.Progress
+	// Run is `kindred run` with its arguments, which "words-live" plays
+	// the hour to.
+	Run func(ctx context.Context, args []string) error
 }
 
 // Run measures the classifiers on o.Devset and prints the report on
@@ -50,8 +53,10 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 	case "", "faces", "vocalisations":
 	case "words":
 		return runWords(ctx, o, stdout)
+	case "words-live":
+		return runWordsLive(ctx, o, stdout)
 	default:
-		return badInput("--only %q: want faces, vocalisations or words", o.Only)
+		return badInput("--only %q: want faces, vocalisations, words or words-live", o.Only)
 	}
 	if o.Fit && o.Only == "faces" {
 		return badInput("--fit refits the vocalisation combiner: drop --only faces")

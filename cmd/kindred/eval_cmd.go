@@ -44,7 +44,7 @@ false opt-outs per opt-out policy. About 15 minutes of CPU, on two cores.`
 // cmdEval measures the classifiers on labelled recordings (package
 // evaluate); here are its flags.
 func cmdEval(ctx context.Context, e env, args []string) error {
-	o := evaluate.Options{FaceBackend: defaultFaceBackend}
+	o := evaluate.Options{FaceBackend: defaultFaceBackend, Run: func(ctx context.Context, args []string) error { return cmdRun(ctx, e, args) }}
 	fs := newFlags("eval", e.stderr)
 	fs.StringVar(&o.Devset, "devset", defaultDevset, "labelled folder (dev set layout)")
 	fs.BoolVar(&o.JSON, "json", false, "print one JSON object instead of tables")
@@ -52,7 +52,7 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&o.Out, "out", "vocalisation-combiner.json", "parameter file --fit writes")
 	fs.StringVar(&o.Data, "data", "", "what the clips are, for the model card (default: the folder)")
 	fs.StringVar(&o.Licence, "licence", "", "the clips' licence, for the model card")
-	fs.StringVar(&o.Only, "only", "", "run one part: faces, vocalisations or words (default faces and vocalisations, each where its labels exist)")
+	fs.StringVar(&o.Only, "only", "", "run one part: faces, vocalisations, words or words-live (default faces and vocalisations, each where its labels exist)")
 	fs.StringVar(&o.Cache, "cache", "testdata/hour", "folder for --only words' synthetic speech")
 	fs.Var(&o.FaceBackend, "face-backend", faceBackendUsage)
 	if err := fs.parse(args); err != nil {

@@ -56,7 +56,7 @@ func TestEvalBadInput(t *testing.T) {
 		{"bad label row", []string{"--devset", tinyDevset(t, "file,class,speaker\n../../etc/passwd,moaning,A\n")}, "line 2: file"},
 		{"missing clip", []string{"--devset", tinyDevset(t, good+"vocalisations/x.wav,crying,B\n")}, "x.wav"},
 		{"stray argument", []string{"--devset", tinyDevset(t, good), "extra"}, "unexpected argument"},
-		{"unknown part", []string{"--only", "smells"}, "want faces, vocalisations or words"},
+		{"unknown part", []string{"--only", "smells"}, "want faces, vocalisations, words or words-live"},
 		{"words with fit", []string{"--only", "words", "--fit"}, "drop --only words"},
 		{"words without cache", []string{"--only", "words", "--cache", ""}, "--cache"},
 	} {

@@ -23,4 +23,9 @@
 // default. Other languages come from configuration (Opts.HMM, Opts.Dict,
 // Opts.Phones, Opts.Decoys); without a model New fails with ErrNoModel and
 // the caller asks for a nod or a head-shake instead.
+//
+// An answer must also be an utterance of its own (endpoint.go): words the
+// grammar matched in speech that the end of listening cut off, or that
+// more speech runs on after, are part of other talk, and the reply is
+// unclear.
 package sphinx

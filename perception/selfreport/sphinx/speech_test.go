@@ -346,7 +346,8 @@ func falseReports(t testing.TB, r *Recogniser, clips []clip) (n int, seconds flo
 // measured in turn, a blank one the default), KINDRED_ANSWER_WARPS
 // ("1.2,1.4") sets Opts.warps, and KINDRED_ANSWER_EACH=1 logs every
 // take, the right ones too, so that two settings can be compared take by
-// take. Arguments the model's feat.params also sets (-lowerf, -upperf,
+// take; KINDRED_ANSWER_ANY_UTTERANCE=1 takes words that are not an
+// utterance of their own (Opts.anyUtterance) as answers, as before. Arguments the model's feat.params also sets (-lowerf, -upperf,
 // -varnorm, -cmn, …) are overridden by it: pass "-featparams FILE" with
 // an edited copy to change them.
 func TestAnswerSweep(t *testing.T) {
@@ -429,6 +430,10 @@ func sweepOne(t *testing.T, cfg, args string, takes []take, speech []clip, voice
 		cfg += fmt.Sprintf(" warps %v", o.warps)
 	}
 	o.wholeWindow = os.Getenv("KINDRED_ANSWER_WHOLE") != ""
+	if os.Getenv("KINDRED_ANSWER_ANY_UTTERANCE") != "" {
+		o.anyUtterance = true
+		cfg += " any utterance"
+	}
 	r := newRecogniser(t, o)
 	c := understood(t, r, selfreport.RatingQuestion, takes)
 	var real, synth []clip

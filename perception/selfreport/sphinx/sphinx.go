@@ -62,6 +62,9 @@ type Opts struct {
 	// wholeWindow decodes all that was fed, silence before and after the
 	// answer included, as before speechOf: for measurements.
 	wholeWindow bool
+	// anyUtterance takes words the grammar matched even when they are not
+	// an utterance of their own (notOwnUtterance): for measurements.
+	anyUtterance bool
 	// warps are frequency warps (inverse linear: the mel filters moved
 	// up by the factor, as in vocal tract length normalisation, Lee and
 	// Rose, ICASSP 1996, "Speaker normalization using efficient frequency
@@ -322,18 +325,8 @@ func decode(d *sphinx.Decoder, x []float32) (sphinx.Hyp, bool, error) {
 // stretch of speech (no frame 15 dB above the window's quiet, as when
 // speech fills all of it) x is returned whole.
 func speechOf(x []float32, longest time.Duration) []float32 {
-	ss := selfreport.Stretches(x, Rate, answerGap, answerPad, time.Duration(1<<62))
-	if len(ss) == 0 {
-		return x
-	}
-	n := int(longest.Seconds() * Rate)
-	start, end := ss[0].Start, ss[0].End
-	for _, s := range ss[1:] {
-		if s.Start-start < n {
-			end = s.End
-		}
-	}
-	return x[start:min(end, start+n)]
+	start, end := speechSpan(x, longest)
+	return x[start:end]
 }
 
 // End closes the answer and returns what was understood of it. An answer
@@ -351,9 +344,11 @@ func (r *Recogniser) End() (selfreport.Reply, error) {
 		return none, errors.New("answers: not listening")
 	}
 	r.started = false
-	x := r.pending
+	x, off := r.pending, 0
 	if !r.o.wholeWindow {
-		x = speechOf(x, r.o.MaxAnswer)
+		var end int
+		off, end = speechSpan(x, r.o.MaxAnswer)
+		x = x[off:end]
 	}
 	var reply selfreport.Reply
 	found := false
@@ -365,6 +360,12 @@ func (r *Recogniser) End() (selfreport.Reply, error) {
 		text, answer := r.answerIn(h, ok)
 		if i == 0 {
 			none.Heard = text
+		}
+		if answer && !r.o.anyUtterance {
+			if why := notOwnUtterance(r.pending, off, len(x), d.Segments()); why != "" {
+				none.Heard = text + " (" + why + ")"
+				break
+			}
 		}
 		if answer {
 			reply, found = selfreport.Parse(r.kind, text), true

@@ -1,0 +1,130 @@
+package sphinx
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception/selfreport"
+	"github.com/kindred-hri/kindred/perception/sphinx"
+)
+
+// An answer is an utterance of its own: it ends in a pause, as every
+// spoken dialogue system takes a turn to end (endpointing: Raux and
+// Eskenazi, "Optimizing endpointing thresholds using dialogue features in
+// a spoken dialogue system", SIGdial 2008). Words the grammar matched in
+// speech that runs on after them, or that the end of listening cut off,
+// are not an answer but part of other talk. (Speech already under way when
+// listening began is not rejected: a recorded answer, trimmed to its
+// first sound and played from the window's start, looks the same.) These
+// bounds say how much of that is tolerated.
+const (
+	// runOnSpeech is the most speech the decoder may leave unexplained
+	// after the answer's last word (put into silence or a filler): more
+	// is talk running on past the answer. Word ends are not exact: of the
+	// 182 development takes heard as a rating (TestAnswerSweep's voices,
+	// three carriers), the median left 40 ms, 95 % at most 180 ms, and
+	// the most 320 ms (Festival's kal_diphone drawing out "three", whose
+	// last vowel the decoder put into silence); half a second leaves room
+	// for that and a breath, and a phrase that runs on is longer.
+	runOnSpeech = 500 * time.Millisecond
+	// cutEdge is how close to the end of what was decoded the answer's
+	// last word may come when speech is heard there: closer, the end of
+	// listening (or of the answer's longest length) cut it off.
+	cutEdge = 30 * time.Millisecond
+)
+
+// frameRate is the decoder's frames a second (pocketsphinx's -frate).
+const frameRate = 100
+
+// speechSpan is where speechOf finds the answer in a listening window x:
+// x[start:end].
+func speechSpan(x []float32, longest time.Duration) (start, end int) {
+	ss := selfreport.Stretches(x, Rate, answerGap, answerPad, time.Duration(1<<62))
+	if len(ss) == 0 {
+		return 0, len(x)
+	}
+	n := int(longest.Seconds() * Rate)
+	start, end = ss[0].Start, ss[0].End
+	for _, s := range ss[1:] {
+		if s.Start-start < n {
+			end = s.End
+		}
+	}
+	return start, min(end, start+n)
+}
+
+// notOwnUtterance says why the words segs heard in heard[off:off+n]
+// (segment frames counted from off) are not an answer of their own, or ""
+// when they are: speech at the end of what was decoded cut them off, or
+// more than runOnSpeech of speech follows them. Speech is a 10 ms frame
+// 15 dB above the quiet of all that was heard, as selfreport.Stretches
+// takes it; the decoder's word edges are trusted only to within cutEdge.
+func notOwnUtterance(heard []float32, off, n int, segs []sphinx.Segment) string {
+	last := -1
+	for _, s := range segs {
+		if isWord(s.Word) {
+			last = s.End
+		}
+	}
+	loud := loudFrames(heard)
+	if last < 0 || len(loud) == 0 {
+		return ""
+	}
+	perFrame := Rate / frameRate
+	edge := int(cutEdge.Seconds() * frameRate)
+	last += off / perFrame
+	end := min((off+n)/perFrame, len(loud)) // the first frame after what was decoded
+	if end-(last+1) <= edge && slices.Contains(loud[max(end-edge-1, 0):end], true) {
+		return "cut off by the end of listening"
+	}
+	var after int
+	for f := last + 1; f < end; f++ {
+		if loud[f] {
+			after++
+		}
+	}
+	if after > int(runOnSpeech.Seconds()*frameRate) {
+		return "speech runs on after it"
+	}
+	return ""
+}
+
+// isWord reports whether a segment is a word of the grammar, not silence,
+// a filler or an empty move.
+func isWord(w string) bool {
+	switch {
+	case w == "" || w == "(NULL)" || w == "<sil>" || w == "<s>" || w == "</s>":
+		return false
+	case strings.HasPrefix(w, "[") || strings.HasPrefix(w, "++"):
+		return false
+	}
+	return true
+}
+
+// loudFrames marks the 10 ms frames of x that are speech: 15 dB above its
+// 10th-percentile frame energy, as selfreport.Stretches decides.
+func loudFrames(x []float32) []bool {
+	frame := Rate / frameRate
+	n := len(x) / frame
+	if n == 0 {
+		return nil
+	}
+	db := make([]float64, n)
+	for i := range n {
+		var e float64
+		for _, v := range x[i*frame : (i+1)*frame] {
+			e += float64(v) * float64(v)
+		}
+		db[i] = 10 * math.Log10(e/float64(frame)+1e-12)
+	}
+	sorted := slices.Clone(db)
+	slices.Sort(sorted)
+	floor := max(sorted[n/10], -75)
+	out := make([]bool, n)
+	for i, v := range db {
+		out[i] = v >= floor+15
+	}
+	return out
+}
