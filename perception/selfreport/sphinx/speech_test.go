@@ -346,9 +346,11 @@ func falseReports(t testing.TB, r *Recogniser, clips []clip) (n int, seconds flo
 // measured in turn, a blank one the default), KINDRED_ANSWER_WARPS
 // ("1.2,1.4") sets Opts.warps, and KINDRED_ANSWER_EACH=1 logs every
 // take, the right ones too, so that two settings can be compared take by
-// take. Arguments the model's feat.params also sets (-lowerf, -upperf,
-// -varnorm, -cmn, …) are overridden by it: pass "-featparams FILE" with
-// an edited copy to change them.
+// take; KINDRED_ANSWER_DITHER sets Opts.dither (0: none) and
+// KINDRED_ANSWER_DITHER_SEED its generator's seed. Arguments the
+// model's feat.params also sets (-lowerf, -upperf, -varnorm, -cmn, …)
+// are overridden by it: pass "-featparams FILE" with an edited copy to
+// change them.
 func TestAnswerSweep(t *testing.T) {
 	if os.Getenv("KINDRED_ANSWER_SWEEP") == "" {
 		t.Skip("set KINDRED_ANSWER_SWEEP=1 to measure")
@@ -429,6 +431,20 @@ func sweepOne(t *testing.T, cfg, args string, takes []take, speech []clip, voice
 		cfg += fmt.Sprintf(" warps %v", o.warps)
 	}
 	o.wholeWindow = os.Getenv("KINDRED_ANSWER_WHOLE") != ""
+	if d := os.Getenv("KINDRED_ANSWER_DITHER"); d != "" {
+		x, err := strconv.ParseFloat(d, 64)
+		if err != nil {
+			t.Fatalf("KINDRED_ANSWER_DITHER %q: %v", d, err)
+		}
+		o.dither = x
+		if s := os.Getenv("KINDRED_ANSWER_DITHER_SEED"); s != "" {
+			if ditherSeed, err = strconv.ParseUint(s, 10, 64); err != nil {
+				t.Fatalf("KINDRED_ANSWER_DITHER_SEED %q: %v", s, err)
+			}
+			cfg += " seed " + s
+		}
+		cfg += fmt.Sprintf(" dither %g", x)
+	}
 	r := newRecogniser(t, o)
 	c := understood(t, r, selfreport.RatingQuestion, takes)
 	var real, synth []clip
