@@ -285,13 +285,25 @@ func (d *Decoder) Hyp() (h Hyp, ok bool) {
 	if hyp == nil {
 		return h, false
 	}
-	return Hyp{Text: C.GoString(hyp), Score: float64(C.kindred_ps_ln(d.ps, C.int(score))) * (1 << senscrShift)}, true
+	return Hyp{Text: C.GoString(hyp), Score: d.ln(score)}, true
+}
+
+// ln converts a search score (the decoder's log base, shifted right by
+// SENSCR_SHIFT) to natural log.
+func (d *Decoder) ln(score C.int32) float64 {
+	return float64(C.kindred_ps_ln(d.ps, C.int(score))) * (1 << senscrShift)
 }
 
 // Segment is one word of the best hypothesis, in frames of the utterance.
+// Acoustic is its acoustic log likelihood (natural log, relative as
+// Hyp.Score is: each frame's best computed senone score is subtracted, so
+// two searches' scores over the same frames compare only when every
+// senone is computed, pocketsphinx's -compallsen yes); Language is the
+// grammar's weighted log probability of the word.
 type Segment struct {
-	Word       string
-	Start, End int
+	Word               string
+	Start, End         int
+	Acoustic, Language float64
 }
 
 // Segments returns the words of the best hypothesis, fillers included.
@@ -302,8 +314,11 @@ func (d *Decoder) Segments() []Segment {
 	var out []Segment
 	for seg := C.ps_seg_iter(d.ps); seg != nil; seg = C.ps_seg_next(seg) {
 		var sf, ef C.int
+		var ascr, lscr, lback C.int32
 		C.ps_seg_frames(seg, &sf, &ef)
-		out = append(out, Segment{Word: strings.TrimSpace(C.GoString(C.ps_seg_word(seg))), Start: int(sf), End: int(ef)})
+		C.ps_seg_prob(seg, &ascr, &lscr, &lback)
+		out = append(out, Segment{Word: strings.TrimSpace(C.GoString(C.ps_seg_word(seg))), Start: int(sf), End: int(ef),
+			Acoustic: d.ln(ascr), Language: d.ln(lscr)})
 	}
 	return out
 }

@@ -110,10 +110,20 @@ func TestDecodesGrammar(t *testing.T) {
 			t.Errorf("whole %v: score %g, want below 0", whole, h.Score)
 		}
 		var words []string
+		var sum float64
 		for _, s := range d.Segments() {
 			if !strings.HasPrefix(s.Word, "<") && !strings.HasPrefix(s.Word, "[") {
 				words = append(words, s.Word)
+				if s.Acoustic >= 0 {
+					t.Errorf("whole %v: %s's acoustic score %g, want below 0", whole, s.Word, s.Acoustic)
+				}
 			}
+			sum += s.Acoustic + s.Language
+		}
+		// The segments' scores make up the path's, up to rounding in
+		// pocketsphinx's log base.
+		if math.Abs(sum-h.Score) > 0.01*math.Abs(h.Score) {
+			t.Errorf("whole %v: segments' scores add to %g, hypothesis %g", whole, sum, h.Score)
 		}
 		if strings.Join(words, " ") != "go forward ten meters" {
 			t.Errorf("whole %v: segments %v", whole, d.Segments())

@@ -347,9 +347,12 @@ func falseReports(t testing.TB, r *Recogniser, clips []clip) (n int, seconds flo
 // ("1.2,1.4") sets Opts.warps, and KINDRED_ANSWER_EACH=1 logs every
 // take, the right ones too, so that two settings can be compared take by
 // take; KINDRED_ANSWER_ANY_UTTERANCE=1 takes words that are not an
-// utterance of their own (Opts.anyUtterance) as answers, as before. Arguments the model's feat.params also sets (-lowerf, -upperf,
-// -varnorm, -cmn, …) are overridden by it: pass "-featparams FILE" with
-// an edited copy to change them.
+// utterance of their own (Opts.anyUtterance) as answers, as before;
+// KINDRED_ANSWER_DITHER sets Opts.dither (0: none) and
+// KINDRED_ANSWER_DITHER_SEED its generator's seed. Arguments the
+// model's feat.params also sets (-lowerf, -upperf, -varnorm, -cmn, …)
+// are overridden by it: pass "-featparams FILE" with an edited copy to
+// change them.
 func TestAnswerSweep(t *testing.T) {
 	if os.Getenv("KINDRED_ANSWER_SWEEP") == "" {
 		t.Skip("set KINDRED_ANSWER_SWEEP=1 to measure")
@@ -433,6 +436,20 @@ func sweepOne(t *testing.T, cfg, args string, takes []take, speech []clip, voice
 	if os.Getenv("KINDRED_ANSWER_ANY_UTTERANCE") != "" {
 		o.anyUtterance = true
 		cfg += " any utterance"
+	}
+	if d := os.Getenv("KINDRED_ANSWER_DITHER"); d != "" {
+		x, err := strconv.ParseFloat(d, 64)
+		if err != nil {
+			t.Fatalf("KINDRED_ANSWER_DITHER %q: %v", d, err)
+		}
+		o.dither = x
+		if s := os.Getenv("KINDRED_ANSWER_DITHER_SEED"); s != "" {
+			if ditherSeed, err = strconv.ParseUint(s, 10, 64); err != nil {
+				t.Fatalf("KINDRED_ANSWER_DITHER_SEED %q: %v", s, err)
+			}
+			cfg += " seed " + s
+		}
+		cfg += fmt.Sprintf(" dither %g", x)
 	}
 	r := newRecogniser(t, o)
 	c := understood(t, r, selfreport.RatingQuestion, takes)

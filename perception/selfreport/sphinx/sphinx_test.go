@@ -25,6 +25,7 @@ func TestOptsValidate(t *testing.T) {
 		"word penalty 10": func(o *Opts) { o.WordPenalty = 10 },
 		"warp of one":     func(o *Opts) { o.warps = []float64{1} },
 		"warp of three":   func(o *Opts) { o.warps = []float64{1.2, 3} },
+		"negative dither": func(o *Opts) { o.dither = -1 },
 	}
 	for name, mutate := range tests {
 		o := DefaultOpts()
