@@ -69,7 +69,9 @@ func toWebcam(f perception.Frame) perception.Frame {
 // AUs and expression; detection every 4th frame, every 12th while the mesh
 // tracks, that scan behind on another goroutine) on 640x480 colour frames
 // of a real clip, one operation a frame; the variants detect every 4th
-// frame in step (the schedule before), or leave the blendshapes out. The clip plays forwards then
+// frame in step (the schedule before), leave the blendshapes out, or scan
+// every 24th or 48th frame while the mesh tracks (what a longer re-detect
+// period would save; it finds a newcomer later). The clip plays forwards then
 // backwards so that the loop has no cut. Run on one core:
 //
 //	taskset -c 0 go test -run '^$' -bench Pipeline640x480 -cpu 1 -benchmem ./perception/face/mesh
@@ -90,15 +92,18 @@ func BenchmarkPipeline640x480(b *testing.B) {
 		order = append(order, i)
 	}
 	variants := []struct {
-		name     string
-		inStep   bool
-		blend    bool
-		everyCPU bool
+		name         string
+		inStep       bool
+		blend        bool
+		everyCPU     bool
+		everyTracked int // Opts.DetectEveryTracked; 0 keeps the default
 	}{
-		{"run", false, true, false},
-		{"detect-every-4-in-step", true, true, false},
-		{"no-blendshapes", false, false, false},
-		{"run-opencv-every-cpu", false, true, true},
+		{"run", false, true, false, 0},
+		{"detect-every-4-in-step", true, true, false, 0},
+		{"no-blendshapes", false, false, false, 0},
+		{"run-opencv-every-cpu", false, true, true, 0},
+		{"detect-every-24-tracked", false, true, false, 24},
+		{"detect-every-48-tracked", false, true, false, 48},
 	}
 	for _, v := range variants {
 		b.Run(v.name, func(b *testing.B) {
@@ -122,6 +127,9 @@ func BenchmarkPipeline640x480(b *testing.B) {
 			if v.inStep {
 				o.DetectEveryTracked, o.DetectBehind = 0, false
 			}
+			if v.everyTracked > 0 {
+				o.DetectEveryTracked = v.everyTracked
+			}
 			p, err := face.NewPipeline(face.Fallback{First: d.Shrunk(320), Then: d}, fit, pose.New(), o)
 			if err != nil {
 				b.Fatal(err)
@@ -138,6 +146,10 @@ func BenchmarkPipeline640x480(b *testing.B) {
 				lat = append(lat, time.Since(start))
 			})
 			b.ReportMetric(float64(with)/float64(i), "faces/frame")
+			// The detector's share: scans a frame (each about a 320-wide
+			// BenchmarkDetect640x480 pass), the part of cpu-ms/op a longer
+			// re-detect period would save.
+			b.ReportMetric(float64(p.Stats().Detections)/float64(i), "scans/frame")
 			b.ReportMetric(float64(threads), "cv-threads")
 			// The frame's share of the run's frame-to-joint latency: Process's
 			// wall time, its 95th percentile (on a shared machine it measures
