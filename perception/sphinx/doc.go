@@ -1,4 +1,4 @@
-// Package sphinx is Kindred's one cgo leaf over pocketsphinx 0.8: it starts
+// Package sphinx is Kindred's one cgo leaf over pocketsphinx 0.8 (Debian 12 ships 0.8+5prealpha): it starts
 // a decoder (model paths, a pronunciation dictionary given as lines, logging
 // off), installs searches (a keyword list, Sphinx FSG grammars), feeds it
 // 16 kHz float32 audio as int16, and returns hypotheses, segments and scores
