@@ -9,8 +9,11 @@
 // Contract:
 //   - New(cfg) validates; (*Engine).Run(ctx, in, out) is the only way in.
 //     Inputs are handled one at a time on Run's goroutine, the fsm registers
-//     no callbacks, and Run returns promptly when ctx is done even if out is
-//     blocked. Run closes out.
+//     no callbacks. When ctx is done Run takes no more input but hands over
+//     the outputs of the step it was in (an alert raised as the run stops
+//     still reaches the consumer), waiting at most StopGrace for a consumer
+//     that has stopped reading; an alert it then drops is Run's error. Run
+//     closes out.
 //   - Every timer (dwell, cooldown, rate limit, relief timeout, breathing
 //     pace) runs on observation time, the At of the inputs; a Tick input
 //     advances it when nothing is observed. The wall clock is never read, so

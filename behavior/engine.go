@@ -87,22 +87,23 @@ func (e *Engine) Config() Config { return e.cfg }
 
 // Run handles inputs until in is closed or ctx is done, writing decisions to
 // out, which it closes when it returns. The first output is the Session.
-// It returns nil on either ending; a blocked out cannot keep it from
-// returning once ctx is done. An engine runs once.
+//
+// Once ctx is done Run takes no new input, but it still hands over the rest
+// of the outputs of the step it was in: that step has happened (the engine
+// counts its alert as sent, its state has moved on), and dropping them would
+// leave the carer untold of an alert raised as the run stopped. A consumer
+// that drains out until it is closed therefore gets every output of every
+// step Run made; one that has stopped reading keeps Run at most StopGrace.
+// Run returns nil on either ending, or an error when an alert of its last
+// step was not taken within StopGrace. An engine runs once.
 func (e *Engine) Run(ctx context.Context, in <-chan Input, out chan<- Output) error {
 	if !e.running.CompareAndSwap(false, true) {
 		return errors.New("behavior: engine already ran")
 	}
 	defer close(out)
-	send := func(o Output) bool {
-		select {
-		case out <- o:
-			return true
-		case <-ctx.Done():
-			return false
-		}
-	}
-	if !send(e.session()) {
+	select { // before any step there is nothing to hand over
+	case out <- e.session():
+	case <-ctx.Done():
 		return nil
 	}
 	for {
@@ -116,13 +117,52 @@ func (e *Engine) Run(ctx context.Context, in <-chan Input, out chan<- Output) er
 			if !ok {
 				return nil
 			}
-			for _, o := range e.step(x) {
-				if !send(o) {
-					return nil
+			outs := e.step(x)
+			for i, o := range outs {
+				select {
+				case out <- o:
+					continue
+				case <-ctx.Done():
 				}
+				// Stopped while handing over: a select with both cases
+				// ready picks either, so without this the alert went
+				// missing in most runs stopped at the step that raised it.
+				return handOver(out, outs[i:])
 			}
 		}
 	}
+}
+
+// StopGrace bounds how long Run, once its context is done, waits for the
+// consumer to take the outputs of its last step. It is wall time, the only
+// wall time the engine keeps, and it decides nothing: a consumer that reads
+// takes them at once, so it only bounds a consumer that has stopped reading.
+const StopGrace = 500 * time.Millisecond
+
+// handOver gives the consumer rest, the outputs of the step Run was in when
+// its context ended, waiting at most StopGrace in all. It reports the alerts
+// it had to drop, so that an alert is never lost in silence.
+func handOver(out chan<- Output, rest []Output) error {
+	grace := time.NewTimer(StopGrace)
+	defer grace.Stop()
+	for i, o := range rest {
+		select {
+		case out <- o:
+			continue
+		case <-grace.C:
+		}
+		dropped := 0
+		for _, o := range rest[i:] {
+			if _, ok := o.(Alert); ok {
+				dropped++
+			}
+		}
+		if dropped == 0 {
+			return nil
+		}
+		return fmt.Errorf("behavior: stopped with %d alert(s) of the last step not taken within %v", dropped, StopGrace)
+	}
+	return nil
 }
 
 func (e *Engine) session() Session {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/kindred-hri/kindred/perception"
 )
 
 func startRun(t *testing.T, ctx context.Context, cfg Config, out chan Output) (chan<- Input, <-chan error) {
@@ -102,8 +104,89 @@ func TestRunReturnsWhenCancelled(t *testing.T) {
 				t.Error("out not closed")
 			}
 		}},
+		{"output blocked at an alert", func(t *testing.T) {
+			// The consumer stops reading at the step that raises the
+			// alert: Run waits StopGrace for it, then returns and says so.
+			ctx, cancel := context.WithCancel(t.Context())
+			out := make(chan Output)
+			in, done := startRun(t, ctx, DefaultConfig(), out)
+			go func() {
+				for o := range out {
+					if tr, ok := o.(Transition); ok && tr.To == StateAlerting {
+						return // and reads no more
+					}
+				}
+			}()
+			for at := 0.0; at < 6; at += 0.1 {
+				in <- AssessmentInput(assessment(at, 0))
+			}
+			in <- EventInput(perception.Event{At: sec(10), Kind: perception.EventKeyword, Text: "help", Person: "ada"})
+			in <- EventInput(perception.Event{At: sec(25), Kind: perception.EventKeyword, Text: "help", Person: "ada"})
+			synctest.Wait()
+			cancel()
+			time.Sleep(StopGrace)
+			synctest.Wait()
+			select {
+			case err := <-done:
+				if err == nil || !strings.Contains(err.Error(), "1 alert(s)") {
+					t.Errorf("Run: %v, want the dropped alert reported", err)
+				}
+			default:
+				t.Fatal("Run still blocked StopGrace after cancel")
+			}
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) { synctest.Test(t, tc.run) })
+	}
+}
+
+// The step that raises an alert may be a run's last: its input comes in as
+// the run is stopped. The carer must still be told, so Run hands over the
+// outputs of the step it is in before it returns (engine.go, handOver).
+// Each trial stops the run just as the engine takes the input that raises an
+// urgent alert (a second "help"), with a consumer that is ready or still busy
+// with the step before (0 to 3 ms an output) and 0 to 2 slots of channel
+// between them; every trial must deliver the alert. Without the handover
+// (Run gives up its step's outputs once ctx is done) about 180 of the 200
+// trials lose it.
+func TestRunHandsOverTheAlertOfItsLastStep(t *testing.T) {
+	const trials = 200
+	help := func(at float64) Input {
+		return EventInput(perception.Event{At: sec(at), Kind: perception.EventKeyword, Text: "help", Person: "ada"})
+	}
+	var lost []int
+	for trial := range trials {
+		synctest.Test(t, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			out := make(chan Output, trial%3)
+			in, done := startRun(t, ctx, DefaultConfig(), out)
+			pace := time.Duration(trial%4) * time.Millisecond
+			got := make(chan []Output, 1)
+			go func() {
+				var outs []Output
+				for o := range out {
+					outs = append(outs, o)
+					time.Sleep(pace)
+				}
+				got <- outs
+			}()
+			for at := 0.0; at < 6; at += 0.1 {
+				in <- AssessmentInput(assessment(at, 0))
+			}
+			in <- help(10)
+			in <- help(25) // the engine has it: it steps into alerting now
+			cancel()
+			if err := <-done; err != nil {
+				t.Fatalf("Run: %v", err)
+			}
+			if outs := <-got; !slices.Contains(alerts(outs), AlertUrgent) {
+				lost = append(lost, trial)
+			}
+		})
+	}
+	if len(lost) > 0 {
+		t.Errorf("%d of %d runs stopped at the alerting step lost the alert (first: trials %v)", len(lost), trials, lost[:min(len(lost), 8)])
 	}
 }
 

@@ -133,6 +133,15 @@ func (c *Companion) Stats() Stats {
 // NoteFault records a hardware or device fault; the run goes on.
 func (c *Companion) NoteFault(component string, err error) { c.noteFault(component, err) }
 
+// CountFaults adds n faults to the run's count that their component has
+// logged itself and that come too late for the journal: the fleet's alerts
+// the broker had not acknowledged when the services stopped.
+func (c *Companion) CountFaults(n int) {
+	c.stats.mu.Lock()
+	c.stats.faults += n
+	c.stats.mu.Unlock()
+}
+
 // Fanout hands each record to every consumer (journal, console, fleet);
 // each consumer must not block.
 type Fanout struct {

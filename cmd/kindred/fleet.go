@@ -33,7 +33,7 @@ func fleetOpts(cfg runConfig) fleet.Opts {
 // person→pseudonym mapping published in names' place.
 func openFleet(ctx context.Context, cfg runConfig, pseudonyms fleet.Pseudonyms, comp *companion.Companion, log io.Writer) (*fleetLink, error) {
 	o := fleetOpts(cfg)
-	o.Pseudonyms = pseudonyms
+	o.Pseudonyms, o.Undelivered = pseudonyms, comp.CountFaults // undelivered alerts are faults too
 	o.Report = func(err error) { fmt.Fprintf(log, "kindred: mqtt: %v\n", err) }
 	c, err := fleet.Connect(ctx, o)
 	if err != nil {

@@ -6,9 +6,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -197,5 +199,34 @@ func TestRetainedOptOutDoesNotSilenceARun(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "retained") {
 		t.Errorf("stderr does not report the ignored retained message: %s", stderr)
+	}
+}
+
+// Alerts a run raises while its broker is unreachable are never handed
+// over: at the end the run says how many, naming the broker, and counts
+// them among the summary's faults.
+func TestRunCountsAlertsTheBrokerNeverTookAsFaults(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "tcp://" + ln.Addr().String()
+	ln.Close() // nobody listens there now
+	sum := filepath.Join(t.TempDir(), "s.json")
+	code, _, stderr := runKindred(t, "run", "--scenario", "pain-episode", "--speed", "40", "--console", "off",
+		"--journal", "off", "--mqtt", url, "--summary", sum)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	s := readSummary(t, sum)
+	var n int
+	line := regexp.MustCompile(`(?m)^kindred: mqtt: fleet: (\d+) alert\(s\) not handed to ` + regexp.QuoteMeta(url) + ` before shutdown$`)
+	m := line.FindAllStringSubmatch(stderr, -1)
+	if len(m) != 1 {
+		t.Fatalf("want one line saying how many alerts the broker never took; stderr:\n%s", stderr)
+	}
+	fmt.Sscan(m[0][1], &n)
+	if n < s.Alerts || s.Faults < n {
+		t.Errorf("%d alert(s) reported undelivered, %d raised, %d faults counted: every alert is undelivered and a fault", n, s.Alerts, s.Faults)
 	}
 }

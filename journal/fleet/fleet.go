@@ -64,6 +64,12 @@ type Opts struct {
 	// Pseudonyms gives each person the pseudonym published in their place
 	// (default: random ones kept in memory for this run).
 	Pseudonyms Pseudonyms
+	// Undelivered is told how many messages of the alerts topic (alerts,
+	// and carers' acknowledgements of them) the broker had not acknowledged
+	// when Run stopped, or that came after: they are lost, and the run
+	// counts them as faults. Report gets the line saying so first. Never
+	// called with 0.
+	Undelivered func(n int)
 }
 
 // Pseudonyms maps a person to their pseudonym; *journal.Journal is one.
@@ -167,7 +173,10 @@ type Client struct {
 	controlsIn, controlsBad, controlsDropped      atomic.Uint64
 	controlsRetained                              atomic.Uint64
 	pending                                       atomic.Int64
-	reportOnce                                    sync.Map // error text → reported
+	undelivered                                   atomic.Uint64
+	stopMu                                        sync.Mutex // orders queue against Run's stop
+	stopped                                       bool       // Run has stopped: the outbox is gone (under stopMu)
+	reportOnce                                    sync.Map   // error text → reported
 	reported                                      atomic.Int64
 }
 
@@ -446,6 +455,12 @@ func (c *Client) queue(v any) error {
 	if err != nil {
 		return fmt.Errorf("fleet: %w", err)
 	}
+	c.stopMu.Lock()
+	defer c.stopMu.Unlock()
+	if c.stopped {
+		c.lose(1) // Run has stopped: nothing would ever send it
+		return nil
+	}
 	select {
 	case c.alerts <- b:
 		c.pending.Add(1)
@@ -454,6 +469,19 @@ func (c *Client) queue(v any) error {
 		c.report(errors.New("fleet: alert outbox full; alerts are being lost"))
 	}
 	return nil
+}
+
+// lose reports n alerts the broker never acknowledged and never will: the
+// run is over, so a carers' station may not have heard of them.
+func (c *Client) lose(n int) {
+	if n == 0 {
+		return
+	}
+	c.undelivered.Add(uint64(n))
+	c.say(fmt.Errorf("fleet: %d alert(s) not handed to %s before shutdown", n, c.opts.Broker))
+	if c.opts.Undelivered != nil {
+		c.opts.Undelivered(n)
+	}
 }
 
 // PublishStatus replaces the retained status.
@@ -529,7 +557,7 @@ func (c *Client) Run(ctx context.Context) error {
 				inflight, done = nil, nil
 			}
 		case <-ctx.Done():
-			c.drain(outbox, inflight)
+			c.lose(c.drain(outbox, inflight))
 			tok := c.mc.Publish(c.prefix+"status", 1, true, Offline)
 			tok.WaitTimeout(time.Second)
 			c.mc.Disconnect(250)
@@ -541,9 +569,12 @@ func (c *Client) Run(ctx context.Context) error {
 // shutdownGrace bounds how long stopping waits to hand pending alerts over.
 const shutdownGrace = 2 * time.Second
 
-// drain tries, within shutdownGrace, to deliver what is still pending.
-func (c *Client) drain(outbox [][]byte, inflight mqtt.Token) {
-	deadline := time.Now().Add(shutdownGrace)
+// drain tries, within shutdownGrace, to deliver what is still pending,
+// and returns how many the broker has not acknowledged. From its start,
+// queue no longer fills the outbox but reports each new alert lost.
+func (c *Client) drain(outbox [][]byte, inflight mqtt.Token) (left int) {
+	c.stopMu.Lock()
+	c.stopped = true
 	for {
 		select {
 		case b := <-c.alerts:
@@ -553,19 +584,22 @@ func (c *Client) drain(outbox [][]byte, inflight mqtt.Token) {
 		}
 		break
 	}
+	c.stopMu.Unlock()
+	deadline := time.Now().Add(shutdownGrace)
 	for len(outbox) > 0 {
-		left := time.Until(deadline)
-		if left <= 0 || !c.mc.IsConnectionOpen() {
-			return
+		wait := time.Until(deadline)
+		if wait <= 0 || !c.mc.IsConnectionOpen() {
+			return len(outbox)
 		}
 		if inflight == nil {
 			inflight = c.mc.Publish(c.prefix+"alerts", 1, false, outbox[0])
 		}
-		if !inflight.WaitTimeout(left) || inflight.Error() != nil {
-			return
+		if !inflight.WaitTimeout(wait) || inflight.Error() != nil {
+			return len(outbox)
 		}
 		outbox, inflight = outbox[1:], nil
 		c.pending.Add(-1)
 		c.alertsSent.Add(1)
 	}
+	return 0
 }

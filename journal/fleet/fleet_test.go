@@ -16,6 +16,7 @@ import (
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
+	"github.com/eclipse/paho.mqtt.golang/packets"
 
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/perception"
@@ -362,5 +363,136 @@ func TestPainMessageCarriesTheSelfReport(t *testing.T) {
 	a, ok := rec.(journal.Assessment)
 	if err != nil || !ok || a.Says == nil || *a.Says != 2 || a.Looks == nil || *a.Looks != 6 || a.Shown() != "says 2, looks 6 · back" {
 		t.Errorf("pain payload %s: %v", m.Payload(), err)
+	}
+}
+
+// deafBroker accepts MQTT connections and answers CONNECT, SUBSCRIBE and
+// PINGREQ, but never acknowledges a QoS 1 publish: a broker that has
+// stopped working, or a network that swallows the robot's packets.
+func deafBroker(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, conn)
+			mu.Unlock()
+			go func() {
+				for {
+					p, err := packets.ReadPacket(conn)
+					if err != nil {
+						return
+					}
+					var reply packets.ControlPacket
+					switch p := p.(type) {
+					case *packets.ConnectPacket:
+						reply = packets.NewControlPacket(packets.Connack)
+					case *packets.SubscribePacket:
+						ack := packets.NewControlPacket(packets.Suback).(*packets.SubackPacket)
+						ack.MessageID, ack.ReturnCodes = p.MessageID, []byte{1}
+						reply = ack
+					case *packets.PingreqPacket:
+						reply = packets.NewControlPacket(packets.Pingresp)
+					default: // PUBLISH: never a PUBACK
+						continue
+					}
+					if reply.Write(conn) != nil {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	return "tcp://" + ln.Addr().String()
+}
+
+// Alerts the broker has not acknowledged when the run ends are lost to the
+// carers' stations: the robot says how many, in one line naming the
+// broker, and counts them (Undelivered), whether the broker is down or
+// takes them without ever acknowledging. An alert published after Run has
+// stopped is reported too. Without the report (lose doing nothing) every
+// case fails.
+func TestUndeliveredAlertsAtShutdownAreReported(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		broker func(t *testing.T) (url string, fail func())
+		alerts int
+		want   int // alerts not handed over
+	}{
+		{"broker acknowledges", func(t *testing.T) (string, func()) { return startBroker(t).url(), func() {} }, 3, 0},
+		{"broker down", func(t *testing.T) (string, func()) { b := startBroker(t); return b.url(), b.stop }, 3, 3},
+		{"broker never acknowledges", func(t *testing.T) (string, func()) { return deafBroker(t), func() {} }, 2, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			url, fail := tc.broker(t)
+			var mu sync.Mutex
+			var lines []string
+			counted := 0
+			c, stop := runClient(t, Opts{Broker: url, Robot: "kiri", ConnectTimeout: time.Second,
+				Report: func(err error) {
+					mu.Lock()
+					defer mu.Unlock()
+					lines = append(lines, err.Error())
+				},
+				Undelivered: func(n int) {
+					mu.Lock()
+					defer mu.Unlock()
+					counted += n
+				}})
+			fail()
+			for i := range tc.alerts {
+				c.Publish(journal.Alert{At: time.Duration(i) * time.Second, Level: journal.LevelUrgent, Reason: "severe pain"})
+			}
+			if tc.want == 0 { // delivered before the stop
+				deadline := time.Now().Add(10 * time.Second)
+				for c.Stats().AlertsSent < uint64(tc.alerts) && time.Now().Before(deadline) {
+					time.Sleep(10 * time.Millisecond) // waiting for the broker, not logic
+				}
+			}
+			stop()
+			want := fmt.Sprintf("fleet: %d alert(s) not handed to %s before shutdown", tc.want, url)
+			mu.Lock()
+			defer mu.Unlock()
+			var said []string
+			for _, l := range lines {
+				if strings.Contains(l, "before shutdown") {
+					said = append(said, l)
+				}
+			}
+			switch {
+			case tc.want == 0 && (len(said) > 0 || counted != 0):
+				t.Errorf("every alert delivered, yet reported %q, counted %d", said, counted)
+			case tc.want > 0 && (len(said) != 1 || said[0] != want):
+				t.Errorf("reported %q, want one line %q", said, want)
+			case counted != tc.want:
+				t.Errorf("counted %d undelivered alerts, want %d", counted, tc.want)
+			}
+			if st := c.Stats(); st.AlertsUndelivered != uint64(tc.want) {
+				t.Errorf("stats %+v", st)
+			}
+			mu.Unlock()
+			c.Publish(journal.Alert{At: time.Minute, Level: journal.LevelUrgent, Reason: "after the end"})
+			mu.Lock()
+			if counted != tc.want+1 || !strings.Contains(lines[len(lines)-1], "1 alert(s) not handed to") {
+				t.Errorf("an alert after Run stopped: counted %d (want %d), last line %q", counted, tc.want+1, lines[len(lines)-1])
+			}
+		})
 	}
 }
