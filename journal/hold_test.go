@@ -215,3 +215,33 @@ func TestHeldUrgentRecordsAreBounded(t *testing.T) {
 		}
 	})
 }
+
+// Urgent records still held when the run ends are written before the
+// session is closed, like those in the queue. (With 16 queued, Run's
+// select takes the end of the run before it has emptied the queue itself
+// but once in 65536.)
+func TestHeldUrgentRecordsAreWrittenAtStop(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const queue = 16
+		r := newHeldRig(t, WriterOpts{Queue: queue, CommitEvery: 500 * time.Millisecond})
+		release := r.block(t)
+		r.fill(t, queue)
+		if !r.w.Submit(urgentRecords["alert"]) {
+			t.Fatal("the alert was not taken")
+		}
+		r.cancel()
+		release()
+		if err := <-r.done; err != nil {
+			t.Fatal(err)
+		}
+		if got := r.strings(t, `SELECT session, level FROM alerts`); !reflect.DeepEqual(got, []string{"s urgent"}) {
+			t.Errorf("alerts committed %q, want the held one", got)
+		}
+		if got := r.strings(t, `SELECT id, status FROM sessions`); !reflect.DeepEqual(got, []string{"s " + string(StatusComplete)}) {
+			t.Errorf("sessions %q, want s ended normally", got)
+		}
+		if st := r.w.Stats(); st.Written != queue+1 || st.Held != 1 {
+			t.Errorf("stats %+v", st)
+		}
+	})
+}
