@@ -23,6 +23,9 @@ func TestMain(m *testing.M) {
 	if path := os.Getenv(urgentChildEnv); path != "" {
 		urgentChild(path, os.Getenv(urgentKindEnv)) // never returns: it kills itself
 	}
+	if dir := os.Getenv(readOnlyChildEnv); dir != "" {
+		readOnlyChild(dir) // never returns
+	}
 	os.Exit(m.Run())
 }
 

@@ -11,9 +11,13 @@
 // A Writer is the only goroutine that writes: stages Submit records without
 // ever blocking (a bounded queue, drops counted), the Writer commits batches
 // at least every 500 ms, so a crash loses at most the last second. Alerts and
-// opt-outs (a transition to behavior.StateOptedOut) do not wait for the
-// batch: the Writer commits each, with whatever was queued before it, as
-// soon as it takes it from the queue. Submit itself never waits for the
+// opt-outs (a transition to behavior.StateOptedOut) are not dropped when the
+// queue is full: they are held aside (up to 1024; beyond that they are
+// dropped, counted in WriterStats and reported once) and taken in order
+// once the Writer has taken what was queued before them; while any is held,
+// ordinary records are dropped, so none overtakes them. Nor do they wait for
+// the batch: the Writer commits each, with whatever was queued before it, as
+// soon as it takes it. Submit itself never waits for the
 // disk, so a kill -9 in the moment between Submit and that commit (well
 // under a millisecond on an idle writer) can still lose one; a commit
 // survives a killed process, and with synchronous=NORMAL a power cut may

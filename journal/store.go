@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"syscall"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
@@ -123,14 +124,19 @@ func dsn(path string, mode string) string {
 
 // Open opens or creates the journal at path for recording: it creates the
 // tables, turns on WAL and marks sessions a crash left open as incomplete.
-// Use it once per recording process; readers use OpenExisting.
+// Use it once per recording process; readers use OpenExisting. A path that
+// is not a journal, or that this user cannot write, fails with an error
+// marked bad input (internal/badinput) naming the path.
 func Open(ctx context.Context, path string) (*Journal, error) {
 	if err := createPrivate(path); err != nil {
-		return nil, notJournalIsBadInput(fmt.Errorf("journal: %w", err))
+		return nil, openIsBadInput(fmt.Errorf("journal: %w", err))
+	}
+	if err := writable(path); err != nil {
+		return nil, openIsBadInput(fmt.Errorf("journal: %w", err))
 	}
 	j, err := open(ctx, path, true)
 	if err != nil {
-		return nil, notJournalIsBadInput(err)
+		return nil, openIsBadInput(err)
 	}
 	if _, err := j.db.ExecContext(ctx, `UPDATE sessions SET status = ? WHERE status = ?`,
 		StatusIncomplete, StatusOpen); err != nil {
@@ -208,12 +214,32 @@ func notRegular(m fs.FileMode) string {
 	return "not a regular file"
 }
 
-// notJournalIsBadInput marks ErrNotJournal as bad input (exit 2 from the
-// command): a --journal path that names something else is the user's
-// mistake, not a failing disk.
-func notJournalIsBadInput(err error) error {
-	if errors.Is(err, ErrNotJournal) {
-		return badinput.Errorf("%w", err)
+// writable checks, once the journal file exists, that this user may write
+// it and its folder: SQLite makes the -wal and -shm files there, and an
+// existing journal on a read-only file system would otherwise open and fail
+// at its first write. (access(2); root passes it on a read-only folder but
+// not on a read-only file system.)
+func writable(path string) error {
+	const rOK, wOK, xOK = 0x4, 0x2, 0x1 // POSIX unistd.h
+	if err := syscall.Access(filepath.Dir(path), wOK|xOK); err != nil {
+		return &fs.PathError{Op: "write", Path: filepath.Dir(path), Err: err}
+	}
+	if err := syscall.Access(path, rOK|wOK); err != nil {
+		return &fs.PathError{Op: "write", Path: path, Err: err}
+	}
+	return nil
+}
+
+// openIsBadInput marks as bad input (exit 2 from the command) what the user
+// gave wrong: a --journal path that names something other than a journal
+// (ErrNotJournal), or one this user cannot write: permission denied, a
+// read-only file system, a path below a regular file. A full disk or an I/O
+// error stays a runtime failure.
+func openIsBadInput(err error) error {
+	for _, bad := range []error{ErrNotJournal, fs.ErrPermission, syscall.EROFS, syscall.ENOTDIR} {
+		if errors.Is(err, bad) {
+			return badinput.Errorf("%w", err)
+		}
 	}
 	return err
 }

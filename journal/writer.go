@@ -14,7 +14,11 @@ import (
 
 // WriterOpts tune a Writer.
 type WriterOpts struct {
-	Queue           int           // bounded queue length; Submit drops when full
+	Queue int // bounded queue length; Submit drops when full
+	// Hold bounds the urgent records (alerts, opt-outs) kept aside when
+	// the queue is full, to be written in order once the writer drains;
+	// beyond it they are dropped too (counted, and reported once).
+	Hold            int
 	CommitEvery     time.Duration // a batch is committed at least this often (wall clock)
 	BatchMax        int           // ... or as soon as it holds this many records
 	AssessmentEvery time.Duration // downsampling by observation time, per person; 0 keeps all
@@ -22,6 +26,9 @@ type WriterOpts struct {
 	RetainDays      int           // when > 0, sessions older than this are deleted at start
 	// Report is told about the first write failure (disk full, I/O error);
 	// later ones are only counted, so a full disk does not flood the log.
+	// It is also told, once, when an urgent record is lost because the
+	// holding list was full. Run's goroutine calls it, holding no lock, so
+	// it may Submit.
 	Report func(error)
 	// Now gives the wall-clock time for session start and end stamps.
 	Now func() time.Time
@@ -31,19 +38,30 @@ type WriterOpts struct {
 	Session *Session
 }
 
-// DefaultWriterOpts: 2 Hz assessments, 5 Hz poses, commits every 500 ms.
+// DefaultWriterOpts: 2 Hz assessments, 5 Hz poses, commits every 500 ms,
+// up to 1024 urgent records held beyond a full queue.
 func DefaultWriterOpts() WriterOpts {
-	return WriterOpts{Queue: 4096, CommitEvery: 500 * time.Millisecond, BatchMax: 512,
+	return WriterOpts{Queue: 4096, Hold: 1024, CommitEvery: 500 * time.Millisecond, BatchMax: 512,
 		AssessmentEvery: 500 * time.Millisecond, PoseEvery: 200 * time.Millisecond, Now: time.Now}
 }
 
-// WriterStats counts what happened to submitted records.
+// WriterStats counts what happened to submitted records. Every submitted
+// record is counted once in Written, Dropped, Downsample, Failed or
+// NoSession; Held and UrgentDropped count some of them again.
 type WriterStats struct {
 	Written    uint64 `json:"written"`     // committed to disk
-	Dropped    uint64 `json:"dropped"`     // queue full or writer stopped: never reached the writer
+	Dropped    uint64 `json:"dropped"`     // queue full (or urgent records held behind it), or writer stopped: never reached the writer
 	Downsample uint64 `json:"downsampled"` // skipped by design (rate limits)
 	Failed     uint64 `json:"failed"`      // lost to a write failure
 	NoSession  uint64 `json:"no_session"`  // arrived when no session was open
+	// Held: urgent records (alerts, opt-outs) that found the queue full and
+	// were held, then taken in order; each also counts where it ended
+	// (written, failed, no session).
+	Held uint64 `json:"held"`
+	// UrgentDropped: urgent records dropped all the same, because the
+	// holding list was full or the writer had stopped; each also counts in
+	// Dropped.
+	UrgentDropped uint64 `json:"urgent_dropped"`
 }
 
 // op is one item on the writer's queue.
@@ -73,7 +91,18 @@ type Writer struct {
 	mu       sync.RWMutex
 	stopped  bool
 
+	// holding keeps, in order, what came while the queue was full: urgent
+	// records and the ops of Begin, End, Person, Flush and DeletePerson.
+	// While it is not empty nothing is put on the queue, so once Run has
+	// emptied the queue, holding is next in order (see takeHeld). taken is
+	// closed, and replaced, each time Run takes it; kick wakes Run.
+	holdMu  sync.Mutex
+	holding []op
+	taken   chan struct{}
+	kick    chan struct{}
+
 	written, dropped, downsampled, failed, noSession atomic.Uint64
+	held, urgentDropped                              atomic.Uint64
 }
 
 // NewWriter makes a writer; start it with Run.
@@ -87,6 +116,9 @@ func (j *Journal) NewWriter(opts WriterOpts) *Writer {
 	}
 	if opts.BatchMax <= 0 {
 		opts.BatchMax = d.BatchMax
+	}
+	if opts.Hold <= 0 {
+		opts.Hold = d.Hold
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -102,7 +134,8 @@ func (j *Journal) NewWriter(opts WriterOpts) *Writer {
 		s.Status, s.Ended = StatusOpen, time.Time{}
 		opts.Session = &s
 	}
-	return &Writer{j: j, opts: opts, queue: make(chan op, opts.Queue), stopping: make(chan struct{})}
+	return &Writer{j: j, opts: opts, queue: make(chan op, opts.Queue), stopping: make(chan struct{}),
+		taken: make(chan struct{}), kick: make(chan struct{}, 1)}
 }
 
 // SessionID is the ID of WriterOpts.Session ("" when none was given).
@@ -118,19 +151,67 @@ func (w *Writer) Journal() *Journal { return w.j }
 
 // Submit queues a record for the current session without blocking; it
 // returns false (and counts a drop) when the queue is full or Run has
-// stopped.
+// stopped. An urgent record (an alert, an opt-out) that finds the queue
+// full is held instead, up to WriterOpts.Hold, and written in order once
+// the writer has taken what was queued before it; while any is held,
+// ordinary records are dropped, so none overtakes it.
 func (w *Writer) Submit(r Record) bool {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
+	urgent := committedAtOnce(r)
 	if !w.stopped {
-		select {
-		case w.queue <- op{rec: r}:
+		switch res, _ := w.put(op{rec: r}, urgent); res {
+		case queued:
 			return true
-		default:
+		case held:
+			w.held.Add(1)
+			return true
 		}
 	}
 	w.dropped.Add(1)
+	if urgent {
+		w.urgentDropped.Add(1)
+		w.wake() // Run reports the loss
+	}
 	return false
+}
+
+type putResult int
+
+const (
+	queued putResult = iota
+	held
+	full
+)
+
+// put queues o, or holds it when the queue is full (or others are held)
+// and mayHold, while the holding list has room. When it returns full, taken
+// is closed once Run has taken the holding list. The caller holds w.mu's
+// read lock and has seen that the writer has not stopped.
+func (w *Writer) put(o op, mayHold bool) (res putResult, taken <-chan struct{}) {
+	w.holdMu.Lock()
+	defer w.holdMu.Unlock()
+	if len(w.holding) == 0 {
+		select {
+		case w.queue <- o:
+			return queued, nil
+		default:
+		}
+	}
+	if !mayHold || len(w.holding) >= w.opts.Hold {
+		return full, w.taken
+	}
+	w.holding = append(w.holding, o)
+	w.wake()
+	return held, nil
+}
+
+// wake tells Run to look at the holding list (and at losses to report).
+func (w *Writer) wake() {
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
 }
 
 // ErrWriterStopped is returned by calls that need the writer after its Run
@@ -143,19 +224,26 @@ func (w *Writer) send(ctx context.Context, o op) error {
 	if w.stopped {
 		return ErrWriterStopped
 	}
-	select {
-	case w.queue <- o:
-		return nil
-	case <-w.stopping:
-		return ErrWriterStopped
-	case <-ctx.Done():
-		return fmt.Errorf("journal: %w", ctx.Err())
+	for {
+		// Held when the queue is full, so it stays in order with urgent
+		// records held before it (an End must not overtake an alert).
+		res, taken := w.put(o, true)
+		if res != full {
+			return nil
+		}
+		select {
+		case <-taken:
+		case <-w.stopping:
+			return ErrWriterStopped
+		case <-ctx.Done():
+			return fmt.Errorf("journal: %w", ctx.Err())
+		}
 	}
 }
 
 // stop makes the writer take no more ops; Run calls it once ctx ends, then
-// drains the queue. A send waiting for room gives up on stopping, so the
-// write lock is never held up by a full queue.
+// drains the queue and the holding list. A send waiting for room gives up
+// on stopping, so the write lock is never held up by a full queue.
 func (w *Writer) stop() {
 	w.stopOnce.Do(func() { close(w.stopping) })
 	w.mu.Lock()
@@ -164,8 +252,9 @@ func (w *Writer) stop() {
 }
 
 // Begin starts a session; records submitted after it belong to it. An ID,
-// start time and status are filled in when empty. It waits for queue room,
-// not for the disk.
+// start time and status are filled in when empty. It waits for room (in
+// the queue, or in the holding list when the queue is full), not for the
+// disk.
 func (w *Writer) Begin(ctx context.Context, s Session) (Session, error) {
 	if s.Started.IsZero() {
 		s.Started = w.opts.Now()
@@ -215,7 +304,8 @@ func (w *Writer) Flush(ctx context.Context) error {
 // Stats reports the counters; safe from any goroutine.
 func (w *Writer) Stats() WriterStats {
 	return WriterStats{Written: w.written.Load(), Dropped: w.dropped.Load(),
-		Downsample: w.downsampled.Load(), Failed: w.failed.Load(), NoSession: w.noSession.Load()}
+		Downsample: w.downsampled.Load(), Failed: w.failed.Load(), NoSession: w.noSession.Load(),
+		Held: w.held.Load(), UrgentDropped: w.urgentDropped.Load()}
 }
 
 // runState is owned by Run's goroutine.
@@ -228,6 +318,7 @@ type runState struct {
 	lastPose time.Duration
 	havePose bool
 	reported bool
+	lostTold bool // the loss of an urgent record has been reported
 }
 
 type assessMark struct {
@@ -254,6 +345,7 @@ func (w *Writer) Run(ctx context.Context) error {
 		select {
 		case o := <-w.queue:
 			w.take(bg, st, o)
+		case <-w.kick:
 		case <-tick.C:
 			w.commit(bg, st)
 		case <-ctx.Done():
@@ -265,15 +357,53 @@ func (w *Writer) Run(ctx context.Context) error {
 					continue
 				default:
 				}
-				break
+				if !w.takeHeld(bg, st) {
+					break
+				}
 			}
 			if st.session != "" {
 				w.take(bg, st, op{end: true})
 			}
 			w.commit(bg, st)
+			w.reportLoss(st)
 			return nil
 		}
+		w.takeHeld(bg, st)
+		w.reportLoss(st)
 	}
+}
+
+// takeHeld takes the holding list once the queue is empty: nothing is put
+// on the queue while the list is not empty, so the ops in it come next.
+// It reports whether it took any.
+func (w *Writer) takeHeld(ctx context.Context, st *runState) bool {
+	if len(w.queue) > 0 {
+		return false
+	}
+	w.holdMu.Lock()
+	if len(w.queue) > 0 || len(w.holding) == 0 {
+		w.holdMu.Unlock()
+		return false
+	}
+	ops := w.holding
+	w.holding = nil
+	close(w.taken)
+	w.taken = make(chan struct{})
+	w.holdMu.Unlock()
+	for _, o := range ops {
+		w.take(ctx, st, o)
+	}
+	return true
+}
+
+// reportLoss tells Report, once, that urgent records were lost.
+func (w *Writer) reportLoss(st *runState) {
+	n := w.urgentDropped.Load()
+	if n == 0 || st.lostTold || w.opts.Report == nil {
+		return
+	}
+	st.lostTold = true
+	w.opts.Report(fmt.Errorf("journal: %s: %d alert or opt-out records lost: the queue was full and %d urgent records were already held", w.j.path, n, w.opts.Hold))
 }
 
 func (w *Writer) take(ctx context.Context, st *runState, o op) {

@@ -103,6 +103,7 @@ func TestBadInputExitsTwoWithoutPanic(t *testing.T) {
 		{"run missing config", []string{"run", "--config", filepath.Join(m.dir, "none.yaml")}, "none.yaml"},
 		{"run unknown scenario", append([]string{"run", "--scenario", "tea-party"}, quiet...), "tea-party"},
 		{"run garbage scenario file", append([]string{"run", "--scenario", m.garbageScript}, quiet...), "garbage.yaml"},
+		{"run journal below a file", []string{"run", "--console", "off", "--journal", filepath.Join(m.garbageAVI, "journal.db")}, filepath.Join(m.garbageAVI, "journal.db")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
