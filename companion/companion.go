@@ -148,6 +148,8 @@ type Companion struct {
 	// ended, before the services stop (see Run).
 	services  []func(ctx context.Context) error
 	finishers []func(ctx context.Context) error
+	// flushers report what the doors have not yet, before the finishers.
+	flushers []func()
 }
 
 // Bind ties the companion to the run's context. Call it once, before the
@@ -578,9 +580,13 @@ func (c *Companion) noteReported(ctx context.Context, r behavior.Reported) {
 }
 
 // noteFault records a hardware or device fault; the run goes on.
-func (c *Companion) noteFault(component string, err error) {
+func (c *Companion) noteFault(component string, err error) { c.noteFaults(component, 1, err) }
+
+// noteFaults records n faults of one kind in one record and one line (a
+// door's coalesced refusals); the summary counts n.
+func (c *Companion) noteFaults(component string, n int, err error) {
 	c.stats.mu.Lock()
-	c.stats.faults++
+	c.stats.faults += n
 	c.stats.mu.Unlock()
 	fmt.Fprintf(c.log, "kindred: fault: %s: %v\n", component, err)
 	c.records.Record(journal.Fault{At: c.clock.Now(), Component: component, Message: err.Error()})

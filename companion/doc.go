@@ -6,8 +6,10 @@
 // command (cmd/kindred) opens the camera, microphone, face libraries,
 // speech synthesis and body, and hands them in, so the companion builds and
 // is tested without cgo. A run is built in steps: New (the stages), Bind
-// (the run's context), AddService and AddFinisher (journal, console,
-// fleet), then Run with a start function (StartLive or PlayScenario).
+// (the run's context), AddService, AddFinisher and AddDoor (journal,
+// console, fleet), then Run with a start function (StartLive or
+// PlayScenario). A command refused, by the engine, the wiring or a door
+// (DoorRefusals, coalesced), is a recorded fault, never the end of a run.
 // Time is the one session clock (package sessiontime) passed in Parts.
 //
 // The answer desk (answers.go) hears the answers to the engine's questions:

@@ -38,7 +38,9 @@ func (c *Companion) Stop() { c.cancel() }
 // Run runs the session: the services, then every stage, with the sources
 // that start starts, until the context given to Bind ends, Stop is called,
 // or a stage or service fails. The stages, the services and the finishers
-// are joined in one errgroup; the services stop last. Run returns once the
+// are joined in one errgroup; once the stages have ended the doors'
+// unreported refusals are flushed (AddDoor), then the finishers run; the
+// services stop last. Run returns once the
 // body is in its safe pose, with every error joined.
 func (c *Companion) Run(start func(ctx context.Context) error) error {
 	if c.ctx == nil {
@@ -67,6 +69,9 @@ func (c *Companion) Run(start func(ctx context.Context) error) error {
 		defer stopServices()
 		if err := c.runStages(start); err != nil {
 			fail(err)
+		}
+		for _, f := range c.flushers {
+			f()
 		}
 		for _, f := range c.finishers {
 			if err := f(svcCtx); err != nil {
@@ -183,6 +188,38 @@ func (c *Companion) ForwardControls(ctls <-chan behavior.Command, from behavior.
 				}
 			}
 		}
+	}
+}
+
+// Door is a way commands come in from outside (console.Console) that
+// refuses malformed requests itself and reports them coalesced, through
+// the function DoorRefusals gives; FlushRefusals reports what it has not
+// yet.
+type Door interface {
+	Controls() <-chan behavior.Command
+	FlushRefusals()
+}
+
+// AddDoor forwards a door's commands to the engine (ForwardControls) and,
+// once the stages have ended, before the finishers (the journal's end of
+// session), flushes the refusals the door has not yet reported, so the
+// session's record counts every one. Call it before Run.
+func (c *Companion) AddDoor(d Door, from behavior.Source) {
+	c.AddService(c.ForwardControls(d.Controls(), from))
+	c.flushers = append(c.flushers, d.FlushRefusals)
+}
+
+// DoorRefusals records what a door reports it refused before a request
+// was a command (malformed, or not taken): each report is one fault record
+// and one line, "refused n control request(s) at the door (latest: …)",
+// and counts n faults in the summary. A door coalesces its reports, so a
+// flood of bad requests is a few records, not a flooded journal.
+func (c *Companion) DoorRefusals(from behavior.Source) func(n int, latest string) {
+	return func(n int, latest string) {
+		if n <= 0 {
+			return
+		}
+		c.noteFaults(string(from)+" command", n, fmt.Errorf("refused %d control request(s) at the door (latest: %q)", n, latest))
 	}
 }
 

@@ -144,6 +144,16 @@ type Opts struct {
 	// MaxConnsPerClient and MaxConns cap the open connections from one
 	// remote address and in all (defaults 32 and 256); more are closed at once.
 	MaxConnsPerClient, MaxConns int
+
+	// ReportRefusals, when set, is told of the control requests the console
+	// refused after the guard let them through: malformed (not a command,
+	// too large, not JSON) or not taken (the robot was not reading). The
+	// first is reported at once; while more come, at most one call per
+	// RefusalEvery (default DefaultRefusalEvery) carries the count since the
+	// last call and the latest reason; FlushRefusals reports the rest. Calls
+	// come one at a time, from the console's goroutines; it must not block.
+	ReportRefusals func(n int, latest string)
+	RefusalEvery   time.Duration
 }
 
 // Console serves the page and the API.
@@ -157,6 +167,7 @@ type Console struct {
 	newToken bool          // created by this New: Serve shows it once, on loopback only
 	hosts    map[string]bool
 	conns    connStats
+	refusals *refusals
 }
 
 // New makes a console; it fails when no token can be had.
@@ -200,6 +211,9 @@ func New(o Opts) (*Console, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.RefusalEvery <= 0 {
+		o.RefusalEvery = DefaultRefusalEvery
+	}
 	setServerDefaults(&o)
 	return &Console{
 		opts:     o,
@@ -209,6 +223,7 @@ func New(o Opts) (*Console, error) {
 		controls: make(chan behavior.Command, o.Controls),
 		hub:      newHub(o.Backlog, o.ClientBuffer),
 		limiter:  newLimiter(o.Rate, o.Burst, o.Now),
+		refusals: &refusals{every: o.RefusalEvery, report: o.ReportRefusals},
 	}, nil
 }
 
@@ -281,17 +296,22 @@ const maxControlBody = 8 << 10
 
 func (c *Console) control(w http.ResponseWriter, r *http.Request) {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		writeError(w, http.StatusUnsupportedMediaType, "control: Content-Type must be application/json")
+		c.refuse(w, http.StatusUnsupportedMediaType, "control: Content-Type must be application/json")
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxControlBody))
 	if err != nil {
-		writeError(w, http.StatusRequestEntityTooLarge, "control: body too large")
+		if _, big := errors.AsType[*http.MaxBytesError](err); big {
+			c.refuse(w, http.StatusRequestEntityTooLarge, "control: body too large")
+			return
+		}
+		// The client stopped sending, or took too long: not too large.
+		c.refuse(w, http.StatusBadRequest, "control: cannot read the body")
 		return
 	}
 	ctl, err := journal.ParseControl(body)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+		c.refuse(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	select {
@@ -299,8 +319,16 @@ func (c *Console) control(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusAccepted, map[string]string{"accepted": string(ctl.Cmd)})
 	default:
 		c.rejected.Add(1)
-		writeError(w, http.StatusServiceUnavailable, "control: the robot is not taking commands right now")
+		c.refuse(w, http.StatusServiceUnavailable, "control: the robot is not taking commands right now")
 	}
+}
+
+// refuse answers a control request the robot will not act on and counts
+// it for Opts.ReportRefusals: every refused command is a recorded fault,
+// coalesced so a flood cannot flood the record.
+func (c *Console) refuse(w http.ResponseWriter, code int, reason string) {
+	c.refusals.note(reason)
+	writeError(w, code, reason)
 }
 
 func (c *Console) sessions(w http.ResponseWriter, r *http.Request) {

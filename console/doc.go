@@ -19,6 +19,10 @@
 // rate-limited per client, except safety commands (pause, opt_out, resume)
 // with the token; connections are capped per client and time out (the
 // stream excepted). Beyond loopback Serve needs TLS or an explicit
-// InsecureHTTP. The token is shown once when created, on loopback only, and
-// never logged. Everything the page needs is embedded; nothing comes from a CDN.
+// InsecureHTTP. A control request refused past the guard (malformed: 400,
+// 413, 415; or not taken: 503) is reported through Opts.ReportRefusals,
+// coalesced (the first at once, then at most one report per RefusalEvery
+// with the count and the latest reason; FlushRefusals reports the rest).
+// The token is shown once when created, on loopback only, and never
+// logged. Everything the page needs is embedded; nothing comes from a CDN.
 package console

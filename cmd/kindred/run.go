@@ -413,7 +413,8 @@ func addJournal(ctx context.Context, e env, cfg runConfig, st *stages) (*journal
 // it streams, and the commands it sends.
 func addConsole(e env, cfg runConfig, f runFlags, st *stages, profile *robot.Profile, writer *journal.Writer) error {
 	comp := st.comp
-	copts := console.Opts{Robot: cfg.Robot.Name, Notice: e.stderr, TLS: f.consoleTLS, InsecureHTTP: f.insecureHTTP}
+	copts := console.Opts{Robot: cfg.Robot.Name, Notice: e.stderr, TLS: f.consoleTLS, InsecureHTTP: f.insecureHTTP,
+		ReportRefusals: comp.DoorRefusals(behavior.SourceConsole)} // coalesced faults; AddDoor flushes them
 	ranges := console.RangesOf(profile.Specs()) // the page draws this body to scale
 	copts.Status = func() console.Status {
 		s := console.Status{Robot: cfg.Robot.Name, Ranges: ranges}
@@ -442,7 +443,7 @@ func addConsole(e env, cfg runConfig, f runFlags, st *stages, profile *robot.Pro
 		return err
 	}
 	st.records.Add(func(r journal.Record) { _ = con.Publish(r) }) // never blocks; drops are counted by the console
-	comp.AddService(comp.ForwardControls(con.Controls(), behavior.SourceConsole))
+	comp.AddDoor(con, behavior.SourceConsole)
 	comp.AddService(func(ctx context.Context) error {
 		if err := con.Serve(ctx, cfg.Console); err != nil {
 			return fmt.Errorf("console %s: %w", cfg.Console, err)

@@ -1,0 +1,194 @@
+package console
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+	"unicode/utf8"
+)
+
+// report is one call of Opts.ReportRefusals.
+type report struct {
+	n      int
+	latest string
+}
+
+// reports collects the calls of Opts.ReportRefusals.
+type reports struct {
+	mu  sync.Mutex
+	got []report
+}
+
+func (r *reports) add(n int, latest string) {
+	r.mu.Lock()
+	r.got = append(r.got, report{n, latest})
+	r.mu.Unlock()
+}
+
+func (r *reports) all() []report {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]report(nil), r.got...)
+}
+
+// postControl sends a control request straight to the handler (no network,
+// so it runs inside a synctest bubble) and returns the status code.
+func postControl(t *testing.T, h http.Handler, body io.Reader, ctype string) int {
+	t.Helper()
+	req := httptest.NewRequest("POST", "/api/v1/control", body)
+	req.Host = "localhost"
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Code
+}
+
+// failingBody is a body the client stops sending halfway.
+type failingBody struct{}
+
+func (failingBody) Read([]byte) (int, error) { return 0, io.ErrUnexpectedEOF }
+
+// Every control request the console answers without passing it on is
+// reported, with why; a command passed on is not.
+func TestControlRefusalsAreReported(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		body   io.Reader
+		ctype  string
+		code   int
+		reason string // in the report; "" for none
+	}{
+		{"a command", strings.NewReader(`{"cmd":"opt_in"}`), "application/json", http.StatusAccepted, ""},
+		{"not JSON", strings.NewReader(`not json`), "application/json", http.StatusBadRequest, "not a JSON object"},
+		{"not a command", strings.NewReader(`{"cmd":"dance"}`), "application/json", http.StatusBadRequest, `unknown cmd "dance"`},
+		{"too large", strings.NewReader(`{"cmd":"say","text":"` + strings.Repeat("x", maxControlBody) + `"}`), "application/json",
+			http.StatusRequestEntityTooLarge, "body too large"},
+		{"cut short", failingBody{}, "application/json", http.StatusBadRequest, "cannot read the body"},
+		{"not JSON's type", strings.NewReader(`{"cmd":"opt_in"}`), "text/plain", http.StatusUnsupportedMediaType, "Content-Type"},
+		{"not taken", strings.NewReader(`{"cmd":"opt_in"}`), "application/json", http.StatusServiceUnavailable, "not taking commands"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got reports
+			c, err := New(Opts{Token: testToken, Controls: 1, ReportRefusals: got.add})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := c.Handler()
+			if tc.code == http.StatusServiceUnavailable {
+				postControl(t, h, strings.NewReader(`{"cmd":"opt_in"}`), "application/json") // fills Controls
+			}
+			if code := postControl(t, h, tc.body, tc.ctype); code != tc.code {
+				t.Fatalf("answered %d, want %d", code, tc.code)
+			}
+			rs := got.all()
+			if tc.reason == "" {
+				if len(rs) != 0 {
+					t.Fatalf("reported %+v for a command passed on", rs)
+				}
+				return
+			}
+			if len(rs) != 1 || rs[0].n != 1 || !strings.Contains(rs[0].latest, tc.reason) {
+				t.Fatalf("reported %+v; want one refusal saying %q", rs, tc.reason)
+			}
+		})
+	}
+}
+
+// A flood of malformed control requests is reported coalesced: the first
+// at once, then at most one report per RefusalEvery with the count since
+// the last and the latest reason; a quiet spell ends the window (the next
+// is reported at once again); FlushRefusals reports what is pending, so
+// every refusal is counted exactly once. Fails with every refusal
+// reported on its own, and with none reported.
+func TestRefusedControlsAreReportedCoalesced(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var got reports
+		c, err := New(Opts{Token: testToken, ReportRefusals: got.add, RefusalEvery: 10 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := c.Handler()
+		bad := func(n int, cmd string) {
+			t.Helper()
+			for range n {
+				if code := postControl(t, h, strings.NewReader(`{"cmd":"`+cmd+`"}`), "application/json"); code != http.StatusBadRequest {
+					t.Fatalf("%s: answered %d, want 400", cmd, code)
+				}
+			}
+		}
+		check := func(when string, want ...report) {
+			t.Helper()
+			synctest.Wait()
+			rs := got.all()
+			if len(rs) != len(want) {
+				t.Fatalf("%s: %d reports %+v, want %d", when, len(rs), rs, len(want))
+			}
+			for i, w := range want {
+				if rs[i].n != w.n || !strings.Contains(rs[i].latest, w.latest) {
+					t.Fatalf("%s: report %d is %+v, want %d refusals, the latest saying %q", when, i, rs[i], w.n, w.latest)
+				}
+			}
+		}
+		first := report{1, `unknown cmd "first"`}
+		bad(1, "first")
+		check("the first, at once", first)
+		bad(4, "burst")
+		bad(1, "last")
+		check("a burst in the window", first)
+		time.Sleep(10 * time.Second)
+		burst := report{5, `unknown cmd "last"`}
+		check("the window's end", first, burst)
+		time.Sleep(2 * time.Second)
+		bad(3, "later")
+		check("during the next window", first, burst)
+		time.Sleep(8 * time.Second)
+		later := report{3, `unknown cmd "later"`}
+		check("the next window's end", first, burst, later)
+		time.Sleep(25 * time.Second) // a window with nothing: quiet again
+		check("a quiet spell", first, burst, later)
+		bad(1, "again")
+		again := report{1, `unknown cmd "again"`}
+		check("after a quiet spell, at once", first, burst, later, again)
+		bad(2, "pending")
+		c.FlushRefusals()
+		flushed := report{2, `unknown cmd "pending"`}
+		check("the flush", first, burst, later, again, flushed)
+		time.Sleep(time.Minute)
+		check("after the flush", first, burst, later, again, flushed)
+		total := 0
+		for _, r := range got.all() {
+			total += r.n
+		}
+		if total != 12 {
+			t.Errorf("reports count %d refusals, 12 were sent", total)
+		}
+	})
+}
+
+// The latest reason is the client's words in part (an unknown cmd): it is
+// bounded, whole runes, so a client cannot write a long line into the
+// fault log.
+func TestRefusalReasonIsBounded(t *testing.T) {
+	var got reports
+	c, err := New(Opts{Token: testToken, ReportRefusals: got.add})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := strings.Repeat("é", 3000)
+	if code := postControl(t, c.Handler(), strings.NewReader(fmt.Sprintf(`{"cmd":%q}`, cmd)), ""); code != http.StatusBadRequest {
+		t.Fatalf("answered %d, want 400", code)
+	}
+	rs := got.all()
+	if len(rs) != 1 || len(rs[0].latest) > maxReason+len("…") || !utf8.ValidString(rs[0].latest) || !strings.HasSuffix(rs[0].latest, "…") {
+		t.Fatalf("reported %+v; want one reason of at most %d bytes, valid UTF-8, marked as cut", rs, maxReason)
+	}
+}
