@@ -22,7 +22,8 @@ import (
 )
 
 // A caregiver station subscribed to kindred/+/alerts on a real Mosquitto
-// broker receives the alert a pain episode raises.
+// broker receives the alert a pain episode raises: help-call's, which
+// does not hinge on perception keeping up under load.
 func TestRunPublishesAlertsToTheFleet(t *testing.T) {
 	url := startMosquitto(t, nil)
 
@@ -39,33 +40,47 @@ func TestRunPublishesAlertsToTheFleet(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	code, _, stderr := runKindred(t, "run", "--scenario", "pain-episode", "--speed", "40", "--console", "off",
+	code, _, stderr := runKindred(t, "run", "--scenario", helpCall, "--speed", "40", "--console", "off",
 		"--journal", filepath.Join(dir, "j.db"), "--mqtt", url)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	select {
-	case m := <-alerts:
-		if m.Topic() != "kindred/kindred/alerts" {
-			t.Errorf("topic %s", m.Topic())
+	// Every alert the run reported reaches the station (resolved and
+	// acknowledged notices share the topic and are not counted).
+	want := stderrAlerts(stderr)
+	if want == 0 {
+		t.Fatalf("the run raised no alert:\n%s", kindredLines(stderr))
+	}
+	got := 0
+	deadline := time.After(10 * time.Second)
+	for got < want {
+		select {
+		case m := <-alerts:
+			if m.Topic() != "kindred/kindred/alerts" {
+				t.Errorf("topic %s", m.Topic())
+			}
+			var a struct {
+				Type   string  `json:"type"`
+				Level  string  `json:"level"`
+				Score  float64 `json:"score"`
+				Reason string  `json:"reason"`
+			}
+			if err := json.Unmarshal(m.Payload(), &a); err != nil {
+				t.Fatalf("alert %s: %v", m.Payload(), err)
+			}
+			if strings.Contains(strings.ToLower(string(m.Payload())), "margaret") {
+				t.Errorf("the alert names the person: %s", m.Payload())
+			}
+			if a.Level == "resolved" || a.Level == "acknowledged" {
+				continue
+			}
+			got++
+			if a.Type != "alert" || a.Reason == "" || (a.Level != "urgent" && a.Level != "warning") {
+				t.Errorf("alert %s", m.Payload())
+			}
+		case <-deadline:
+			t.Fatalf("%d of the run's %d alerts reached the caregiver station:\n%s", got, want, kindredLines(stderr))
 		}
-		var a struct {
-			Type   string  `json:"type"`
-			Level  string  `json:"level"`
-			Score  float64 `json:"score"`
-			Reason string  `json:"reason"`
-		}
-		if err := json.Unmarshal(m.Payload(), &a); err != nil {
-			t.Fatalf("alert %s: %v", m.Payload(), err)
-		}
-		if a.Type != "alert" || a.Reason == "" || (a.Level != "urgent" && a.Level != "warning") {
-			t.Errorf("alert %s", m.Payload())
-		}
-		if strings.Contains(strings.ToLower(string(m.Payload())), "margaret") {
-			t.Errorf("the alert names the person: %s", m.Payload())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("no alert reached the caregiver station")
 	}
 }
 
@@ -143,7 +158,9 @@ func TestFleetSignPrintsAVerifiableEnvelope(t *testing.T) {
 }
 
 // A retained opt_out left on the broker does not opt the person out when
-// the robot starts with control on: the pain episode is watched throughout.
+// the robot starts with control on: the pain episode is watched throughout,
+// and her calls for help (help-call, so an alert is due however loaded the
+// machine) reach a carer.
 func TestRetainedOptOutDoesNotSilenceARun(t *testing.T) {
 	for _, tool := range []string{"mosquitto", "mosquitto_passwd"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -188,7 +205,7 @@ func TestRetainedOptOutDoesNotSilenceARun(t *testing.T) {
 	t.Setenv(fleet.PasswordEnv, "robot-secret")
 	t.Setenv(fleet.KeyEnv, key)
 	sum := filepath.Join(dir, "s.json")
-	code, _, stderr := runKindred(t, "run", "--scenario", "pain-episode", "--speed", "40", "--console", "off",
+	code, _, stderr := runKindred(t, "run", "--scenario", helpCall, "--speed", "40", "--console", "off",
 		"--journal", "off", "--mqtt", url, "--mqtt-control", "--summary", sum)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)

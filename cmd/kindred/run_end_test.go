@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // A run says at its end which session it was and whether a carer was
@@ -55,7 +56,32 @@ func TestRunEndsWithOneLineAndListsSessionTime(t *testing.T) {
 			row = l
 		}
 	}
-	if !strings.Contains(out, "SESSION TIME") || !regexp.MustCompile(`\s(59s|1m0s|1m1s)\s`).MatchString(row) {
-		t.Errorf("sessions list does not show about a minute of session time:\n%s", out)
+	// The column is session time, the time of the last record, not wall
+	// time (2 s here). The run's records reach the minute (a shorter time
+	// would mean records lost at the end), and the pose samples the
+	// session clock stamps while the run stops go a little past it: how
+	// far is the machine's speed, not correctness, since every wall
+	// millisecond of stopping is 40 of session. Measured at 40x: 60.1 to
+	// 61.3 s beside 4 busy loops, 60.5 to 62.3 s beside 12, shown as 1m2s
+	// in 4 runs of 6, which the old bound of 59s to 1m1s failed. Up to
+	// 70 s is still a minute of session and nowhere near the wall time.
+	if !strings.Contains(out, "SESSION TIME") {
+		t.Fatalf("sessions list has no SESSION TIME column:\n%s", out)
 	}
+	if st, ok := sessionTimeColumn(row); !ok || st < 59*time.Second || st > 70*time.Second {
+		t.Errorf("sessions list shows %v (%v), not about a minute of session time:\n%s", st, ok, out)
+	}
+}
+
+// sessionTimeColumn is the first duration in a `sessions list` row, which
+// is its SESSION TIME (WALL follows it).
+func sessionTimeColumn(row string) (time.Duration, bool) {
+	for _, f := range strings.Fields(row) {
+		if !regexp.MustCompile(`^(\d+m)?\d+s$`).MatchString(f) {
+			continue
+		}
+		d, err := time.ParseDuration(f)
+		return d, err == nil
+	}
+	return 0, false
 }

@@ -62,21 +62,51 @@ func TestRunPainEpisodeEscalatesInOrder(t *testing.T) {
 	if s.MaxPain < 4 {
 		t.Errorf("max_pain = %.2f, want a moderate or severe episode", s.MaxPain)
 	}
-	order := []string{"engaging", "concerned", "comforting"}
-	last := -1
-	for _, st := range order {
-		i := slices.Index(s.StatesVisited, st)
-		if i < 0 || i < last {
-			t.Fatalf("states visited %v, want %v in that order", s.StatesVisited, order)
-		}
-		last = i
+	// After the check-in (concerned) the robot comforts pain that
+	// persists, or, when the pain is severe for the dwell before it has
+	// persisted long enough to comfort, escalates to a carer at once: the
+	// machine's concerned→alerting edge. Which comes first depends on how
+	// the frames land, and a loaded machine drops frames, so either is
+	// the escalation this test wants.
+	engaging, concerned := slices.Index(s.StatesVisited, "engaging"), slices.Index(s.StatesVisited, "concerned")
+	if engaging < 0 || concerned < engaging {
+		t.Fatalf("states visited %v, want engaging, then concerned", s.StatesVisited)
+	}
+	if !escalatedFromConcerned(t, filepath.Join(dir, "j.db")) {
+		t.Fatalf("no transition from concerned to comforting or alerting; states visited %v", s.StatesVisited)
 	}
 	if s.LatencyMS.N == 0 || s.LatencyMS.Max <= 0 || s.LatencyMS.P95 < s.LatencyMS.P50 {
 		t.Errorf("latency %+v is not a measurement", s.LatencyMS)
 	}
-	if s.Transitions < len(order) {
+	if s.Transitions < 3 {
 		t.Errorf("transitions = %d", s.Transitions)
 	}
+}
+
+// escalatedFromConcerned says whether the journal's one session moved from
+// concerned to comforting or alerting.
+func escalatedFromConcerned(t *testing.T, db string) bool {
+	t.Helper()
+	list := listSessions(t, db)
+	if len(list) != 1 {
+		t.Fatalf("%d sessions in the journal, want 1", len(list))
+	}
+	ctx := context.Background()
+	j, err := journal.OpenExisting(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	recs, err := j.Records(ctx, list[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		if tr, ok := r.(journal.Transition); ok && tr.From == "concerned" && (tr.To == "comforting" || tr.To == "alerting") {
+			return true
+		}
+	}
+	return false
 }
 
 // The opt-out scenario ends opted out within one second (session time) of
