@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kindred-hri/kindred/perception/selfreport"
+	"github.com/kindred-hri/kindred/perception/selfreport/sphinx"
 	"github.com/kindred-hri/kindred/perception/voice"
 	"github.com/kindred-hri/kindred/perception/voice/wav"
 )
@@ -120,5 +122,64 @@ func writeWAV16k(t *testing.T, path string, x []float32) {
 	}
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// answerModelSpy stands for the answer model and counts its loads.
+type answerModelSpy struct{ loads, closes int }
+
+func (s *answerModelSpy) open(sphinx.Opts) (answerRecogniser, error) {
+	s.loads++
+	return s, nil
+}
+
+func (s *answerModelSpy) RecogniseRecording(k selfreport.Kind, _ []float32) (selfreport.Reply, error) {
+	return selfreport.Reply{Kind: k, Rating: 7}, nil
+}
+
+func (s *answerModelSpy) Close() error { s.closes++; return nil }
+
+// TestAnswerModelOnlyForAnAnswer: the answer model is loaded only for a
+// recording that holds an utterance of an answer's length
+// (sphinx.Opts.AnswerStretches) within an answer's window, and what it
+// hears is then the reply; without one the reply is none and nothing is
+// loaded.
+func TestAnswerModelOnlyForAnAnswer(t *testing.T) {
+	tone := func(d time.Duration) []float32 {
+		x := make([]float32, int(d.Seconds()*voice.Rate))
+		for i := range x {
+			x[i] = 0.3 * float32(math.Sin(2*math.Pi*220*float64(i)/voice.Rate))
+		}
+		return x
+	}
+	quiet := func(d time.Duration) []float32 { return make([]float32, int(d.Seconds()*voice.Rate)) }
+	o := sphinx.DefaultOpts()
+	tests := []struct {
+		name string
+		x    []float32
+		load bool
+	}{
+		{"silence", quiet(10 * time.Second), false},
+		{"one word amid silence", slices.Concat(quiet(3*time.Second), tone(time.Second), quiet(3*time.Second)), true},
+		{"words with a pause", slices.Concat(quiet(time.Second), tone(time.Second), quiet(2*time.Second), tone(time.Second), quiet(time.Second)), true},
+		{"an utterance as long as an answer may be", slices.Concat(quiet(time.Second), tone(o.MaxAnswer-500*time.Millisecond), quiet(time.Second)), true},
+		{"one utterance longer than an answer, within the window", slices.Concat(quiet(time.Second), tone(o.MaxAnswer+time.Second), quiet(time.Second)), false},
+		{"sound longer than the window", slices.Concat(quiet(time.Second), tone(answerWindow+time.Second), quiet(time.Second)), false},
+	}
+	for _, tc := range tests {
+		var spy answerModelSpy
+		rep, err := heardAnswer(tc.x, o, spy.open)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got := spy.loads > 0; got != tc.load {
+			t.Errorf("%s: model loaded %d times, want loaded %v", tc.name, spy.loads, tc.load)
+		}
+		if spy.closes != spy.loads {
+			t.Errorf("%s: model loaded %d times, closed %d", tc.name, spy.loads, spy.closes)
+		}
+		if want := map[bool]selfreport.Rating{true: 7, false: selfreport.NoRating}[tc.load]; rep.Rating != want {
+			t.Errorf("%s: rating %v, want %v", tc.name, rep.Rating, want)
+		}
 	}
 }

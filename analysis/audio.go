@@ -33,8 +33,8 @@ import (
 // their models while the file decodes and start on the samples as soon as
 // both are ready, so on two cores the file takes about as long as the
 // slowest stage rather than the sum of them all. The recogniser waits for
-// the samples and runs only on a recording short enough to be an answer
-// (answerSized). Each stage's result is the same as when they ran one after
+// the samples and runs only on a recording that holds an answer-sized
+// utterance (heardAnswer). Each stage's result is the same as when they ran one after
 // another.
 func analyzeAudio(ctx context.Context, path string, limit time.Duration) (*audioSummary, []perception.VoiceObs, error) {
 	start := time.Now()
@@ -90,22 +90,11 @@ func analyzeAudio(ctx context.Context, path string, limit time.Duration) (*audio
 		}
 		return nil
 	})
-	g.Go(func() error {
-		// Only a recording that could be an answer is decoded as one, and
-		// the recogniser's model is loaded only then.
-		if !decoded() || !answerSized(samples) {
+	g.Go(func() (err error) {
+		if !decoded() {
 			return nil
 		}
-		// The spoken rating and yes/no stay null without the English model.
-		rec, err := sphinx.New(sphinx.DefaultOpts())
-		switch {
-		case errors.Is(err, sphinx.ErrNoModel):
-			return nil
-		case err != nil:
-			return fmt.Errorf("audio: %s: %w", path, err)
-		}
-		defer rec.Close()
-		if rep, err = rec.RecogniseRecording(selfreport.Any, samples); err != nil {
+		if rep, err = heardAnswer(samples, sphinx.DefaultOpts(), openAnswerModel); err != nil {
 			return fmt.Errorf("audio: %s: %w", path, err)
 		}
 		return nil
@@ -148,6 +137,40 @@ func analyzeAudio(ctx context.Context, path string, limit time.Duration) (*audio
 	addSelfReport(sum, rep)
 	sum.ElapsedS = round3(time.Since(start).Seconds())
 	return sum, res.Obs, nil
+}
+
+// answerRecogniser is what analyze needs of the answer model
+// (*sphinx.Recogniser).
+type answerRecogniser interface {
+	RecogniseRecording(k selfreport.Kind, samples []float32) (selfreport.Reply, error)
+	Close() error
+}
+
+func openAnswerModel(o sphinx.Opts) (answerRecogniser, error) { return sphinx.New(o) }
+
+// heardAnswer is the spoken rating or yes/no in a recording (16 kHz mono),
+// none when there is none or without the English model. Only a recording
+// that could be an answer is decoded as one (answerSized), and the model,
+// opened with open, is loaded only when it holds an utterance of an
+// answer's length (o.AnswerStretches): loading it costs about 55 ms of
+// CPU (sphinx.BenchmarkNewAndListen), and a recording of talk or of a cry
+// that runs on without a pause holds none. The reply is the same as when the
+// model was always loaded, since RecogniseRecording decodes only those
+// stretches.
+func heardAnswer(samples []float32, o sphinx.Opts, open func(sphinx.Opts) (answerRecogniser, error)) (selfreport.Reply, error) {
+	none := selfreport.Reply{Rating: selfreport.NoRating}
+	if !answerSized(samples) || len(o.AnswerStretches(samples)) == 0 {
+		return none, nil
+	}
+	rec, err := open(o)
+	switch {
+	case errors.Is(err, sphinx.ErrNoModel):
+		return none, nil // the spoken rating and yes/no stay null
+	case err != nil:
+		return none, err
+	}
+	defer rec.Close()
+	return rec.RecogniseRecording(selfreport.Any, samples)
 }
 
 // answerWindow is the longest speech a recording may hold and still be

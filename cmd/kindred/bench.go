@@ -25,6 +25,7 @@ func cmdBench(ctx context.Context, e env, args []string) error {
 	asJSON := fs.Bool("json", false, "print one JSON object (fields: see kindred bench -h)")
 	devset := fs.String("devset", defaultDevset, "dev set folder whose speech/*.wav join the voice comparison when it is there")
 	quick := fs.Bool("quick", false, "fewer frames and files, a 2-minute session: a check that the suite runs, not a measurement")
+	only := fs.String("only", "", bench.OnlyUsage())
 	if err := fs.parse(args); err != nil {
 		if errors.Is(err, errHelpShown) {
 			fmt.Fprint(e.stdout, "\n"+bench.Help)
@@ -33,6 +34,10 @@ func cmdBench(ctx context.Context, e env, args []string) error {
 	}
 	if fs.NArg() > 0 {
 		return badInput("unexpected argument %q", fs.Arg(0))
+	}
+	o, err := bench.ParseOptions(*quick, *only)
+	if err != nil {
+		return err
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -43,7 +48,6 @@ func cmdBench(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer closeFace()
-	o := bench.Options{Quick: *quick}
 	if !*asJSON {
 		o.Progress = func(step string) { fmt.Fprintf(e.stderr, "bench: %s...\n", step) }
 	}
@@ -115,17 +119,13 @@ func benchDeps(kindred []string, devset string) (bench.Deps, func(), error) {
 	return d, func() { det.Close(); lm.Close(); yn.Close(); fit.Close() }, nil
 }
 
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return lines[len(lines)-1]
-}
-
 // runInProcess runs `kindred run args` in this process, its output
 // discarded but for the last line of a failure.
 func runInProcess(ctx context.Context, args []string) error {
 	var stderr strings.Builder
 	if err := cmdRun(ctx, env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr}, args); err != nil {
-		return fmt.Errorf("%w: %s", err, lastLine(stderr.String()))
+		s := strings.TrimSpace(stderr.String())
+		return fmt.Errorf("%w: %s", err, s[strings.LastIndex(s, "\n")+1:])
 	}
 	return nil
 }

@@ -171,3 +171,47 @@ func checkFields(t *testing.T, prefix string, typ reflect.Type, obj map[string]j
 		}
 	}
 }
+
+// TestBenchOnly: --only runs the parts asked for, the others null in
+// --json and left out of the table; an unknown part is bad usage, one line
+// naming the valid parts.
+func TestBenchOnly(t *testing.T) {
+	code, stdout, stderr := runKindred(t, "bench", "--quick", "--json", "--only", "fusion,limiter")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(stdout), &raw); err != nil {
+		t.Fatalf("not one JSON object: %v\n%s", err, stdout)
+	}
+	for _, p := range append(bench.Parts(), "face_comparisons") {
+		asked := p == "fusion" || p == "limiter"
+		if got := string(raw[p]); (got == "null") == asked {
+			t.Errorf("%s: %.60s (asked %v)", p, got, asked)
+		}
+	}
+	var r bench.Report
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Fusion.Assessments < 1 || r.Limiter.Ticks < 1 || !(r.Limiter.NsPerTick > 0) {
+		t.Errorf("fusion %+v, limiter %+v: not measured", r.Fusion, r.Limiter)
+	}
+
+	code, stdout, stderr = runKindred(t, "bench", "--quick", "--only", "limiter")
+	if code != 0 {
+		t.Fatalf("table: exit %d: %s", code, stderr)
+	}
+	if lines := strings.Split(strings.TrimSpace(stdout), "\n"); len(lines) != 3 || !strings.HasPrefix(lines[2], "limiter ") {
+		t.Errorf("table of limiter alone:\n%s", stdout)
+	}
+	if strings.TrimSpace(stderr) != "bench: limiter..." {
+		t.Errorf("progress %q, want the limiter's step alone", stderr)
+	}
+
+	code, stdout, stderr = runKindred(t, "bench", "--only", "voice,praat")
+	want := `kindred bench: --only: unknown part "praat"; the parts are ` + strings.Join(bench.Parts(), ", ") + "\n"
+	if code != 2 || stderr != want || stdout != "" {
+		t.Errorf("unknown part: exit %d, stderr %q, stdout %q; want exit 2 and %q", code, stderr, stdout, want)
+	}
+}

@@ -35,7 +35,7 @@ type Report struct {
 	FaceComparisons []FaceComparison `json:"face_comparisons"`
 	// MeshFace is the run's default (mesh) face pipeline on the dev set's
 	// real clips; nil when no mesh backend was given.
-	MeshFace *MeshFace `json:"mesh_face,omitempty"`
+	MeshFace *MeshFace `json:"mesh_face"`
 	Analyze  *Analyze  `json:"analyze"`
 	// AnalyzeReal is analyze's path on each of the dev set's real clips
 	// (empty without the dev set).
@@ -107,6 +107,9 @@ type Deps struct {
 // Options choose the suite.
 type Options struct {
 	Quick bool
+	// Only are the parts to run (see Parts; ParseParts reads them); the
+	// others stay nil in the Report, null in --json. Nil runs them all.
+	Only map[string]bool
 	// Progress, when set, is told each step's name as it starts.
 	Progress func(step string)
 }
@@ -124,40 +127,43 @@ func Run(ctx context.Context, d Deps, o Options) (*Report, error) {
 	}
 	defer os.RemoveAll(tmp)
 	steps := []struct {
-		name string
-		run  func() error
+		part, name string
+		run        func() error
 	}{
-		{"face: " + d.Face.Name + " and python3-opencv Haar", func() (err error) {
+		{PartFace, "face: " + d.Face.Name + " and python3-opencv Haar", func() (err error) {
 			rep.Face, rep.FaceComparisons, err = benchFace(ctx, d, tmp, sz.FaceFrames, pythonWithOpenCV)
 			return err
 		}},
-		{"face: the mesh pipeline on the dev set's real clips", func() (err error) {
+		{PartMeshFace, "face: the mesh pipeline on the dev set's real clips", func() (err error) {
 			if d.Mesh == nil {
 				return nil
 			}
 			rep.MeshFace, err = benchMesh(ctx, d, sz.FaceFrames)
 			return err
 		}},
-		{"kindred analyze --video", func() (err error) { rep.Analyze, err = benchAnalyzeVideo(ctx, d); return err }},
-		{"kindred analyze --video on the dev set's real clips", func() (err error) {
+		{PartAnalyze, "kindred analyze --video", func() (err error) { rep.Analyze, err = benchAnalyzeVideo(ctx, d); return err }},
+		{PartAnalyzeReal, "kindred analyze --video on the dev set's real clips", func() (err error) {
 			rep.AnalyzeReal, err = benchAnalyzeReal(ctx, d, sz.RealClips)
 			return err
 		}},
-		{"voice analyser", func() (err error) { rep.Voice, err = benchVoice(ctx); return err }},
-		{"kindred analyze --audio and praat voice report", func() (err error) {
+		{PartVoice, "voice analyser", func() (err error) { rep.Voice, err = benchVoice(ctx); return err }},
+		{PartVoiceCLI, "kindred analyze --audio and praat voice report", func() (err error) {
 			rep.VoiceCLI, err = benchVoiceCLI(ctx, d, tmp, sz.VoiceFiles, sz.VoiceRuns)
 			return err
 		}},
-		{"fusion", func() (err error) { rep.Fusion, err = benchFusion(sz.Assess); return err }},
-		{"behaviour", func() (err error) { rep.Behavior, err = benchBehavior(ctx, sz.Events); return err }},
-		{"mimicry", func() (err error) { rep.Mimicry, err = benchMimicry(sz.Updates); return err }},
-		{"limiter", func() (err error) { rep.Limiter, err = benchLimiter(ctx, sz.Ticks); return err }},
-		{"simulated session", func() (err error) {
+		{PartFusion, "fusion", func() (err error) { rep.Fusion, err = benchFusion(sz.Assess); return err }},
+		{PartBehavior, "behaviour", func() (err error) { rep.Behavior, err = benchBehavior(ctx, sz.Events); return err }},
+		{PartMimicry, "mimicry", func() (err error) { rep.Mimicry, err = benchMimicry(sz.Updates); return err }},
+		{PartLimiter, "limiter", func() (err error) { rep.Limiter, err = benchLimiter(ctx, sz.Ticks); return err }},
+		{PartSession, "simulated session", func() (err error) {
 			rep.Session, err = benchSession(ctx, d, tmp, "visit", sz.Session, sz.Speed)
 			return err
 		}},
 	}
 	for _, s := range steps {
+		if o.Only != nil && !o.Only[s.part] {
+			continue
+		}
 		if o.Progress != nil {
 			o.Progress(s.name)
 		}

@@ -15,6 +15,11 @@ Every ratio is ours over theirs on the same input (> 1: Kindred is faster)
 and says what both sides did. A missing reference tool is reported as
 missing ("available": false and a "missing" reason), never estimated.
 
+--only PART,... runs only those parts (face, mesh_face, analyze, analyze_real,
+voice, voice_cli, fusion, behavior, mimicry, limiter, session: each the field
+of its name below, face also face_comparisons); the others are null in --json
+and left out of the table. An unknown part is bad usage (exit 2).
+
 --json prints one object with these fields (times in the unit the name says):
   quick, go_version, cpus
   face:    backend, source, frames, width, height, schedule, fps, p50_ms,
@@ -71,10 +76,11 @@ func Print(w io.Writer, r *Report) {
 		quick = ", quick"
 	}
 	fmt.Fprintf(w, "kindred bench (%s, %d CPUs%s)\n\n", r.GoVersion, r.CPUs, quick)
-	f := r.Face
-	fmt.Fprintf(w, "face pipeline     %s, %d frames %dx%d of %s, %s\n", f.Backend, f.Frames, f.Width, f.Height,
-		filepath.Base(f.Source), describeSchedule(f.Schedule))
-	fmt.Fprintf(w, "                  %.1f fps, p50 %.1f ms, p95 %.1f ms, face in %d frames, detector ran on %d\n", f.FPS, f.P50MS, f.P95MS, f.FramesWithFace, f.DetectionRounds)
+	if f := r.Face; f != nil {
+		fmt.Fprintf(w, "face pipeline     %s, %d frames %dx%d of %s, %s\n", f.Backend, f.Frames, f.Width, f.Height,
+			filepath.Base(f.Source), describeSchedule(f.Schedule))
+		fmt.Fprintf(w, "                  %.1f fps, p50 %.1f ms, p95 %.1f ms, face in %d frames, detector ran on %d\n", f.FPS, f.P50MS, f.P95MS, f.FramesWithFace, f.DetectionRounds)
+	}
 	for _, c := range r.FaceComparisons {
 		fmt.Fprintf(w, "face: %s\n", c.Name)
 		printSide(w, "ours", c.Ours)
@@ -92,13 +98,18 @@ func Print(w io.Writer, r *Report) {
 				m.FPS, m.P50MS, m.P95MS, m.CPUMSPerFrame, m.FramesWithFace, m.DetectionRounds)
 		}
 	}
-	for _, a := range append([]Analyze{*r.Analyze}, r.AnalyzeReal...) {
+	analyzed := r.AnalyzeReal
+	if r.Analyze != nil {
+		analyzed = append([]Analyze{*r.Analyze}, analyzed...)
+	}
+	for _, a := range analyzed {
 		fmt.Fprintf(w, "kindred analyze   %s: %d frames, %.1f s of video in %.2f s: %.2fx real time\n",
 			filepath.Base(a.File), a.Frames, a.MediaS, a.ElapsedS, a.XRealtime)
 	}
-	v := r.Voice
-	fmt.Fprintf(w, "voice             %d LibriVox files, %.1f s: per hop %.0fx real time (%.0f ns, %.1f allocs); whole-file analysis %.0fx (in process, no reference)\n",
-		v.Files, v.AudioS, v.ProcessXRealtime, v.NsPerHop, v.AllocsPerHop, v.AnalysisXRealtime)
+	if v := r.Voice; v != nil {
+		fmt.Fprintf(w, "voice             %d LibriVox files, %.1f s: per hop %.0fx real time (%.0f ns, %.1f allocs); whole-file analysis %.0fx (in process, no reference)\n",
+			v.Files, v.AudioS, v.ProcessXRealtime, v.NsPerHop, v.AllocsPerHop, v.AnalysisXRealtime)
+	}
 	if vc := r.VoiceCLI; vc != nil {
 		fmt.Fprintf(w, "voice, whole CLI: %s vs %s, start to exit, alternating, median of %d (wall, and CPU time)\n", vc.Kindred, vc.Praat, vc.Runs)
 		if !vc.PraatAvailable {
@@ -120,15 +131,22 @@ func Print(w io.Writer, r *Report) {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "fusion            %.0f ns and %.1f allocs per assessment (%d)\n", r.Fusion.NsPerAssessment, r.Fusion.AllocsPerAssessment, r.Fusion.Assessments)
-	b := r.Behavior
-	fmt.Fprintf(w, "behaviour         event to intent p50 %.1f µs, p95 %.1f µs, max %.1f µs (%d)\n", b.P50US, b.P95US, b.MaxUS, b.Events)
-	m := r.Mimicry
-	fmt.Fprintf(w, "mimicry           %.0f ns per update, p50 %.1f µs, p95 %.1f µs (%d)\n", m.NsPerUpdate, m.P50US, m.P95US, m.Updates)
-	fmt.Fprintf(w, "limiter           %.0f ns per tick (%d ticks)\n", r.Limiter.NsPerTick, r.Limiter.Ticks)
-	s := r.Session
-	fmt.Fprintf(w, "session           %s, %.0f s at %gx in %.1f s: RSS peak %.1f MB, heap %.1f -> %.1f MB, goroutines %.0f -> %.0f (max %d)\n",
-		s.Scenario, s.SessionS, s.Speed, s.WallS, s.RSSMBPeak, s.HeapMBEarly, s.HeapMBLate, s.GoroutinesEarly, s.GoroutinesLate, s.GoroutinesMax)
+	if f := r.Fusion; f != nil {
+		fmt.Fprintf(w, "fusion            %.0f ns and %.1f allocs per assessment (%d)\n", f.NsPerAssessment, f.AllocsPerAssessment, f.Assessments)
+	}
+	if b := r.Behavior; b != nil {
+		fmt.Fprintf(w, "behaviour         event to intent p50 %.1f µs, p95 %.1f µs, max %.1f µs (%d)\n", b.P50US, b.P95US, b.MaxUS, b.Events)
+	}
+	if m := r.Mimicry; m != nil {
+		fmt.Fprintf(w, "mimicry           %.0f ns per update, p50 %.1f µs, p95 %.1f µs (%d)\n", m.NsPerUpdate, m.P50US, m.P95US, m.Updates)
+	}
+	if l := r.Limiter; l != nil {
+		fmt.Fprintf(w, "limiter           %.0f ns per tick (%d ticks)\n", l.NsPerTick, l.Ticks)
+	}
+	if s := r.Session; s != nil {
+		fmt.Fprintf(w, "session           %s, %.0f s at %gx in %.1f s: RSS peak %.1f MB, heap %.1f -> %.1f MB, goroutines %.0f -> %.0f (max %d)\n",
+			s.Scenario, s.SessionS, s.Speed, s.WallS, s.RSSMBPeak, s.HeapMBEarly, s.HeapMBLate, s.GoroutinesEarly, s.GoroutinesLate, s.GoroutinesMax)
+	}
 }
 
 func printSide(w io.Writer, who string, s FaceSide) {

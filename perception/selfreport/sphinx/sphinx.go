@@ -456,16 +456,25 @@ const (
 	answerPad = 200 * time.Millisecond
 )
 
+// AnswerStretches are the stretches of a recording (Rate samples a second)
+// that RecogniseRecording decodes: utterances of speech, joined across
+// pauses shorter than answerGap, that last at most MaxAnswer. A recording
+// without one holds no answer, so a caller need not load the model for
+// it: RecogniseRecording would give it an unclear reply with nothing
+// heard.
+func (o Opts) AnswerStretches(samples []float32) []selfreport.Stretch {
+	return selfreport.Stretches(samples, Rate, answerGap, answerPad, o.MaxAnswer)
+}
+
 // RecogniseRecording looks for an answer to a question of kind k in a
 // recording that may hold more than one stretch of speech: each short
-// stretch (selfreport.Stretches, at most Opts.MaxAnswer) is decoded on its
-// own, and the last clear reply is the answer, as people correct
-// themselves ("five… no, six"). Without a clear one the reply is unclear,
-// with the last words heard.
+// stretch (Opts.AnswerStretches) is decoded on its own, and the last clear
+// reply is the answer, as people correct themselves ("five… no, six").
+// Without a clear one the reply is unclear, with the last words heard.
 func (r *Recogniser) RecogniseRecording(k selfreport.Kind, samples []float32) (selfreport.Reply, error) {
 	last := selfreport.Reply{Kind: k, Rating: selfreport.NoRating}
 	var clear *selfreport.Reply
-	for _, s := range selfreport.Stretches(samples, Rate, answerGap, answerPad, r.o.MaxAnswer) {
+	for _, s := range r.o.AnswerStretches(samples) {
 		rep, err := r.Recognise(k, samples[s.Start:s.End])
 		if err != nil {
 			return last, err
