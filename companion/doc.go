@@ -9,7 +9,8 @@
 // (the run's context), AddService, AddFinisher and AddDoor (journal,
 // console, fleet), then Run with a start function (StartLive or
 // PlayScenario). A command refused, by the engine, the wiring or a door
-// (DoorRefusals, coalesced), is a recorded fault, never the end of a run.
+// (DoorRefusals and DoorUnauthorised, coalesced), is a recorded fault,
+// never the end of a run.
 // Time is the one session clock (package sessiontime) passed in Parts.
 //
 // The answer desk (answers.go) hears the answers to the engine's questions:

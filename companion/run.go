@@ -191,10 +191,10 @@ func (c *Companion) ForwardControls(ctls <-chan behavior.Command, from behavior.
 	}
 }
 
-// Door is a way commands come in from outside (console.Console) that
-// refuses malformed requests itself and reports them coalesced, through
-// the function DoorRefusals gives; FlushRefusals reports what it has not
-// yet.
+// Door is a way commands come in from outside (console.Console,
+// fleet.Client) that refuses malformed requests itself and reports them
+// coalesced, through the functions DoorRefusals and DoorUnauthorised give;
+// FlushRefusals reports what it has not yet.
 type Door interface {
 	Controls() <-chan behavior.Command
 	FlushRefusals()
@@ -211,15 +211,33 @@ func (c *Companion) AddDoor(d Door, from behavior.Source) {
 
 // DoorRefusals records what a door reports it refused before a request
 // was a command (malformed, or not taken): each report is one fault record
-// and one line, "refused n control request(s) at the door (latest: …)",
-// and counts n faults in the summary. A door coalesces its reports, so a
-// flood of bad requests is a few records, not a flooded journal.
+// and one line, "refused n control request(s) at the door (latest: …)" (from
+// the fleet, behavior.SourceMQTT: "refused n control message(s) from the
+// fleet (latest: …)"), component "<from> command", and counts n faults in
+// the summary. A door coalesces its reports, so a flood of bad requests is
+// a few records, not a flooded journal.
 func (c *Companion) DoorRefusals(from behavior.Source) func(n int, latest string) {
+	what := "control request(s) at the door"
+	if from == behavior.SourceMQTT {
+		what = "control message(s) from the fleet"
+	}
+	return c.doorReports(string(from)+" command", what)
+}
+
+// DoorUnauthorised records what a door reports it refused before it read
+// the request (no token or a wrong one, cross-origin, a foreign Host, rate
+// limited): the audit trail of refused access, "refused n unauthorised
+// control request(s) (latest: …)", component "<from> access", n faults.
+func (c *Companion) DoorUnauthorised(from behavior.Source) func(n int, latest string) {
+	return c.doorReports(string(from)+" access", "unauthorised control request(s)")
+}
+
+func (c *Companion) doorReports(component, what string) func(n int, latest string) {
 	return func(n int, latest string) {
 		if n <= 0 {
 			return
 		}
-		c.noteFaults(string(from)+" command", n, fmt.Errorf("refused %d control request(s) at the door (latest: %q)", n, latest))
+		c.noteFaults(component, n, fmt.Errorf("refused %d %s (latest: %q)", n, what, latest))
 	}
 }
 

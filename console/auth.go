@@ -161,13 +161,13 @@ func stateChanging(method string) bool {
 func (c *Console) guard(next http.Handler, bind map[string]bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !c.hostAllowed(r, bind) {
-			writeError(w, http.StatusMisdirectedRequest, "console: this console does not answer to that Host name; "+
-				"use localhost, its address, or a name configured for it")
+			c.deny(w, r, http.StatusMisdirectedRequest, "console: this console does not answer to that Host name; "+
+				"use localhost, its address, or a name configured for it", fmt.Sprintf("Host %q", r.Host))
 			return
 		}
 		if !c.safetyCommand(w, r) && !c.limiter.allow(hostOnly(r.RemoteAddr)) {
 			w.Header().Set("Retry-After", "1")
-			writeError(w, http.StatusTooManyRequests, "too many requests")
+			c.deny(w, r, http.StatusTooManyRequests, "too many requests", "rate limited")
 			return
 		}
 		h := w.Header()
@@ -190,12 +190,12 @@ func (c *Console) guard(next http.Handler, bind map[string]bool) http.Handler {
 		switch {
 		case stateChanging(r.Method):
 			if !sameOrigin(r) {
-				writeError(w, http.StatusForbidden, "cross-origin request refused")
+				c.deny(w, r, http.StatusForbidden, "cross-origin request refused", "cross-origin")
 				return
 			}
 			if !c.authorized(r) {
 				h.Set("WWW-Authenticate", `Bearer realm="kindred"`)
-				writeError(w, http.StatusUnauthorized, "a bearer token is required")
+				c.deny(w, r, http.StatusUnauthorized, "a bearer token is required", tokenProblem(r))
 				return
 			}
 		case r.URL.Path == "/api/v1/session-token":
@@ -207,11 +207,36 @@ func (c *Console) guard(next http.Handler, bind map[string]bool) http.Handler {
 			// even on loopback: the console's own page fetched it from
 			// session-token; any other program on this machine must be given it.
 			h.Set("WWW-Authenticate", `Bearer realm="kindred"`)
-			writeError(w, http.StatusUnauthorized, "a bearer token is required")
+			c.deny(w, r, http.StatusUnauthorized, "a bearer token is required", tokenProblem(r))
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// controlPath is the endpoint whose refused requests are an audit trail.
+const controlPath = "/api/v1/control"
+
+// deny answers a request the guard refuses with code and msg. One to the
+// control endpoint is also counted for Opts.ReportUnauthorised, as the
+// code, why (never the token, never the body: neither is read here) and
+// the client's address: who tried to command the robot and was refused
+// (NIST SP 800-53 AU-2, event logging of failed access).
+func (c *Console) deny(w http.ResponseWriter, r *http.Request, code int, msg, why string) {
+	if r.URL.Path == controlPath {
+		c.unauthorised.Note(fmt.Sprintf("%d %s, %s %s from %s", code, why, r.Method, controlPath, hostOnly(r.RemoteAddr)))
+	}
+	writeError(w, code, msg)
+}
+
+// tokenProblem says what was wrong with an unauthorised request's token:
+// none given, or a wrong one. It never says what was given.
+func tokenProblem(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); strings.TrimSpace(strings.TrimPrefix(h, "Bearer ")) != "" ||
+		strings.Contains(r.Header.Get("Sec-WebSocket-Protocol"), wsTokenPrefix) {
+		return "wrong bearer token"
+	}
+	return "no bearer token"
 }
 
 // safetyCmds bypass the shared rate limit when an authorised client sends
@@ -226,7 +251,7 @@ var safetyCmds = map[behavior.CommandKind]bool{behavior.CmdPause: true, behavior
 // safetyCommand says whether r is an authorised, same-origin safety
 // command. It reads the control body and puts it back for the handler.
 func (c *Console) safetyCommand(w http.ResponseWriter, r *http.Request) bool {
-	if r.Method != http.MethodPost || r.URL.Path != "/api/v1/control" || !c.authorized(r) || !sameOrigin(r) {
+	if r.Method != http.MethodPost || r.URL.Path != controlPath || !c.authorized(r) || !sameOrigin(r) {
 		return false
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxControlBody))

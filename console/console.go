@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/kindred-hri/kindred/behavior"
+	"github.com/kindred-hri/kindred/internal/refusals"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/robot"
 )
@@ -154,6 +155,14 @@ type Opts struct {
 	// come one at a time, from the console's goroutines; it must not block.
 	ReportRefusals func(n int, latest string)
 	RefusalEvery   time.Duration
+	// ReportUnauthorised, when set, is told in the same way, in a stream of
+	// its own, of the requests to the control endpoint the guard refused
+	// before the handler: 421 (a Host it does not answer to), 429 (rate
+	// limited), 403 (cross-origin), 401 (no token, or a wrong one). The
+	// reason is the status, why, and the client's address; never the token
+	// or the body. An audit trail of refused access that a scan cannot use
+	// to hide a malformed command's report.
+	ReportUnauthorised func(n int, latest string)
 }
 
 // Console serves the page and the API.
@@ -167,7 +176,9 @@ type Console struct {
 	newToken bool          // created by this New: Serve shows it once, on loopback only
 	hosts    map[string]bool
 	conns    connStats
-	refusals *refusals
+	refusals *refusals.Coalescer // the control handler's refusals
+	// unauthorised are the guard's refusals at the control endpoint.
+	unauthorised *refusals.Coalescer
 }
 
 // New makes a console; it fails when no token can be had.
@@ -211,9 +222,6 @@ func New(o Opts) (*Console, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.RefusalEvery <= 0 {
-		o.RefusalEvery = DefaultRefusalEvery
-	}
 	setServerDefaults(&o)
 	return &Console{
 		opts:     o,
@@ -223,7 +231,9 @@ func New(o Opts) (*Console, error) {
 		controls: make(chan behavior.Command, o.Controls),
 		hub:      newHub(o.Backlog, o.ClientBuffer),
 		limiter:  newLimiter(o.Rate, o.Burst, o.Now),
-		refusals: &refusals{every: o.RefusalEvery, report: o.ReportRefusals},
+		refusals: refusals.New(o.RefusalEvery, o.ReportRefusals),
+
+		unauthorised: refusals.New(o.RefusalEvery, o.ReportUnauthorised),
 	}, nil
 }
 
@@ -327,7 +337,7 @@ func (c *Console) control(w http.ResponseWriter, r *http.Request) {
 // it for Opts.ReportRefusals: every refused command is a recorded fault,
 // coalesced so a flood cannot flood the record.
 func (c *Console) refuse(w http.ResponseWriter, code int, reason string) {
-	c.refusals.note(reason)
+	c.refusals.Note(reason)
 	writeError(w, code, reason)
 }
 

@@ -11,6 +11,8 @@ import (
 	"testing/synctest"
 	"time"
 	"unicode/utf8"
+
+	"github.com/kindred-hri/kindred/internal/refusals"
 )
 
 // report is one call of Opts.ReportRefusals.
@@ -188,7 +190,7 @@ func TestRefusalReasonIsBounded(t *testing.T) {
 		t.Fatalf("answered %d, want 400", code)
 	}
 	rs := got.all()
-	if len(rs) != 1 || len(rs[0].latest) > maxReason+len("…") || !utf8.ValidString(rs[0].latest) || !strings.HasSuffix(rs[0].latest, "…") {
-		t.Fatalf("reported %+v; want one reason of at most %d bytes, valid UTF-8, marked as cut", rs, maxReason)
+	if len(rs) != 1 || len(rs[0].latest) > refusals.MaxReason+len("…") || !utf8.ValidString(rs[0].latest) || !strings.HasSuffix(rs[0].latest, "…") {
+		t.Fatalf("reported %+v; want one reason of at most %d bytes, valid UTF-8, marked as cut", rs, refusals.MaxReason)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/companion"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/journal/fleet"
@@ -18,7 +19,6 @@ type fleetLink struct {
 	client *fleet.Client
 	robot  string
 	comp   *companion.Companion
-	log    io.Writer
 }
 
 // fleetOpts is the fleet connection a run config asks for, credentials and
@@ -33,13 +33,13 @@ func fleetOpts(cfg runConfig) fleet.Opts {
 // person→pseudonym mapping published in names' place.
 func openFleet(ctx context.Context, cfg runConfig, pseudonyms fleet.Pseudonyms, comp *companion.Companion, log io.Writer) (*fleetLink, error) {
 	o := fleetOpts(cfg)
-	o.Pseudonyms, o.Undelivered = pseudonyms, comp.CountFaults // undelivered alerts are faults too
+	o.Pseudonyms, o.Undelivered, o.ReportRefusals = pseudonyms, comp.CountFaults, comp.DoorRefusals(behavior.SourceMQTT) // faults too
 	o.Report = func(err error) { fmt.Fprintf(log, "kindred: mqtt: %v\n", err) }
 	c, err := fleet.Connect(ctx, o)
 	if err != nil {
 		return nil, fmt.Errorf("mqtt %s: %w", cfg.MQTT, err)
 	}
-	return &fleetLink{client: c, robot: cfg.Robot.Name, comp: comp, log: log}, nil
+	return &fleetLink{client: c, robot: cfg.Robot.Name, comp: comp}, nil
 }
 
 // Record publishes what the fleet cares about (assessments, alerts) and

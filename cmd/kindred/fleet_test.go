@@ -214,8 +214,9 @@ func TestRetainedOptOutDoesNotSilenceARun(t *testing.T) {
 	if slices.Contains(s.StatesVisited, "opted_out") || !s.SensorsOn || s.Alerts == 0 {
 		t.Errorf("the retained opt_out was obeyed: %+v", s)
 	}
-	if !strings.Contains(stderr, "retained") {
-		t.Errorf("stderr does not report the ignored retained message: %s", stderr)
+	// The retained command is a refused one: a fault, told once.
+	if n := strings.Count(stderr, "refused 1 control message(s) from the fleet (latest: \"ignoring retained"); n != 1 || s.Faults < 1 {
+		t.Errorf("the ignored retained message is told %d times, %d faults; want one fault: %s", n, s.Faults, stderr)
 	}
 }
 

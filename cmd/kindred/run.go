@@ -206,7 +206,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 			return err
 		}
 		st.records.Add(fl.Record)
-		comp.AddService(comp.ForwardControls(fl.client.Controls(), behavior.SourceMQTT))
+		comp.AddDoor(fl.client, behavior.SourceMQTT)
 		comp.AddService(fl.client.Run)
 	}
 	if bod.Pins != nil && len(profile.Sensors) > 0 {
@@ -414,7 +414,8 @@ func addJournal(ctx context.Context, e env, cfg runConfig, st *stages) (*journal
 func addConsole(e env, cfg runConfig, f runFlags, st *stages, profile *robot.Profile, writer *journal.Writer) error {
 	comp := st.comp
 	copts := console.Opts{Robot: cfg.Robot.Name, Notice: e.stderr, TLS: f.consoleTLS, InsecureHTTP: f.insecureHTTP,
-		ReportRefusals: comp.DoorRefusals(behavior.SourceConsole)} // coalesced faults; AddDoor flushes them
+		ReportRefusals:     comp.DoorRefusals(behavior.SourceConsole), // coalesced faults; AddDoor flushes them
+		ReportUnauthorised: comp.DoorUnauthorised(behavior.SourceConsole)}
 	ranges := console.RangesOf(profile.Specs()) // the page draws this body to scale
 	copts.Status = func() console.Status {
 		s := console.Status{Robot: cfg.Robot.Name, Ranges: ranges}

@@ -17,7 +17,10 @@
 // and either TLS (ssl://) or a per-robot key. With a key every command is
 // a signed envelope (Sign documents the bytes signed) checked for its MAC,
 // a ±30 s timestamp window and a nonce not seen in that window. Retained
-// control messages are never obeyed.
+// control messages are never obeyed. A control message refused (malformed,
+// badly signed, retained, or not taken in time) is reported through
+// Opts.ReportRefusals, coalesced like the console's (the first at once,
+// then at most one report per RefusalEvery; FlushRefusals reports the rest).
 //
 // The client ID is kindred-<robot>-<random>, new at every start, so no
 // other client can silently take the robot's connection over; each loss

@@ -21,6 +21,7 @@ import (
 
 	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/internal/inputfile"
+	"github.com/kindred-hri/kindred/internal/refusals"
 	"github.com/kindred-hri/kindred/journal"
 )
 
@@ -45,10 +46,19 @@ type Opts struct {
 	AlertBuffer    int           // alerts held while the broker is away (default 1000)
 	Controls       int           // capacity of the Controls channel (default 32)
 	ConnectTimeout time.Duration // first connection (default 10 s)
-	// Report is told about failures worth a log line (bad control messages,
-	// a full outbox), about connecting anonymously, and about each loss and
-	// return of the broker; never about credentials.
+	// Report is told about failures worth a log line (bad control messages
+	// when ReportRefusals is not set, a full outbox), about connecting
+	// anonymously, and about each loss and return of the broker; never
+	// about credentials.
 	Report func(error)
+	// ReportRefusals, when set, is told of the control messages refused
+	// instead of Report: malformed or badly signed, retained (ignored), or
+	// not taken (the robot was not reading). The first is reported at once;
+	// while more come, at most one call per RefusalEvery (default 10 s)
+	// carries the count since the last call and the latest reason;
+	// FlushRefusals reports the rest. It must not block.
+	ReportRefusals func(n int, latest string)
+	RefusalEvery   time.Duration
 
 	// Control turns on commands from kindred/<robot>/control. Off, the robot
 	// does not even subscribe. On, Validate requires credentials and TLS or Key.
@@ -178,6 +188,7 @@ type Client struct {
 	stopped                                       bool       // Run has stopped: the outbox is gone (under stopMu)
 	reportOnce                                    sync.Map   // error text → reported
 	reported                                      atomic.Int64
+	refusals                                      *refusals.Coalescer // refused control messages, for ReportRefusals
 }
 
 // Connect validates opts and connects, waiting for the first connection
@@ -213,6 +224,7 @@ func Connect(ctx context.Context, o Opts) (*Client, error) {
 		subbed:   make(chan error, 1),
 		controls: make(chan behavior.Command, o.Controls),
 		pseud:    pseudonymCache{store: o.Pseudonyms},
+		refusals: refusals.New(o.RefusalEvery, o.ReportRefusals),
 	}
 	if len(o.Key) > 0 {
 		c.verify = newVerifier(o.Key, o.Robot, o.Window, o.Now)
@@ -353,13 +365,13 @@ func (c *Client) onControl(_ mqtt.Client, m mqtt.Message) {
 		// A retained command would be obeyed again at every start (an
 		// opt_out left on the broker silences pain monitoring for good).
 		c.controlsRetained.Add(1)
-		c.report(fmt.Errorf("fleet: %s: ignoring retained control messages; clear them with an empty retained publish", m.Topic()))
+		c.refuse(m.Topic(), errors.New("ignoring retained control messages; clear them with an empty retained publish"))
 		return
 	}
 	ctl, err := c.openControl(m.Payload())
 	if err != nil {
 		c.controlsBad.Add(1)
-		c.reportControl(fmt.Errorf("fleet: %s: %w", m.Topic(), err))
+		c.refuse(m.Topic(), err)
 		return
 	}
 	c.controlsIn.Add(1)
@@ -367,8 +379,25 @@ func (c *Client) onControl(_ mqtt.Client, m mqtt.Message) {
 	case c.controls <- ctl:
 	default:
 		c.controlsDropped.Add(1)
+		c.refuse(m.Topic(), errors.New("the robot is not taking commands right now"))
 	}
 }
+
+// refuse tells of a control message not passed on: to ReportRefusals,
+// coalesced, when set (every refused command is a recorded fault); else
+// a log line through Report, each distinct problem once (reportControl).
+func (c *Client) refuse(topic string, err error) {
+	if c.opts.ReportRefusals != nil {
+		c.refusals.Note(err.Error())
+		return
+	}
+	c.reportControl(fmt.Errorf("fleet: %s: %w", topic, err))
+}
+
+// FlushRefusals reports, through Opts.ReportRefusals, the refused control
+// messages not yet reported, at once. Call it before the session's record
+// ends so the last of a flood is counted too.
+func (c *Client) FlushRefusals() { c.refusals.Flush() }
 
 // openControl reads one control message: a signed envelope when the robot
 // has a key, else the console's schema as it is (TLS and the broker's
