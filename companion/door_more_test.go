@@ -1,7 +1,6 @@
 package companion
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
@@ -15,7 +14,6 @@ import (
 	"github.com/kindred-hri/kindred/console"
 	"github.com/kindred-hri/kindred/internal/refusals"
 	"github.com/kindred-hri/kindred/journal"
-	"github.com/kindred-hri/kindred/sessiontime"
 )
 
 // fleetDoor is a door like fleet.Client without a broker: it refuses what
@@ -40,25 +38,7 @@ func TestRefusedAccessAndFleetMessagesAreFaults(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
-		j, err := journal.Open(ctx, path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer j.Close()
-		w := j.NewWriter(journal.WriterOpts{Session: &journal.Session{ID: "s", Consent: true}})
-		var fan Fanout
-		fan.Add(func(r journal.Record) { w.Submit(r) })
-		clock, err := sessiontime.New(1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		log := &bytes.Buffer{}
-		comp, err := New(Parts{Clock: clock, Fuser: &fakeFuser{}, Engine: &fakeEngine{}, Mirror: fakeMirror{},
-			Speaker: fakeSpeaker{}, Actuator: &fakeActuator{}, Records: &fan, Log: log})
-		if err != nil {
-			t.Fatal(err)
-		}
-		comp.Bind(ctx)
+		j, comp, log := journalledCompanion(t, ctx, path)
 		con, err := console.New(console.Opts{Token: token, Rate: 1000, Burst: 1000,
 			ReportRefusals:     comp.DoorRefusals(behavior.SourceConsole),
 			ReportUnauthorised: comp.DoorUnauthorised(behavior.SourceConsole)})
@@ -66,8 +46,6 @@ func TestRefusedAccessAndFleetMessagesAreFaults(t *testing.T) {
 			t.Fatal(err)
 		}
 		fl := &fleetDoor{ctls: make(chan behavior.Command), refused: refusals.New(time.Hour, comp.DoorRefusals(behavior.SourceMQTT))}
-		comp.AddService(w.Run)
-		comp.AddFinisher(w.End)
 		comp.AddDoor(con, behavior.SourceConsole)
 		comp.AddDoor(fl, behavior.SourceMQTT)
 

@@ -30,32 +30,12 @@ func TestConsoleMalformedControlsAreCoalescedFaults(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
-		j, err := journal.Open(ctx, path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer j.Close()
-		w := j.NewWriter(journal.WriterOpts{Session: &journal.Session{ID: "s", Consent: true}})
-		var fan Fanout
-		fan.Add(func(r journal.Record) { w.Submit(r) })
-		clock, err := sessiontime.New(1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		log := &bytes.Buffer{}
-		comp, err := New(Parts{Clock: clock, Fuser: &fakeFuser{}, Engine: &fakeEngine{}, Mirror: fakeMirror{},
-			Speaker: fakeSpeaker{}, Actuator: &fakeActuator{}, Records: &fan, Log: log})
-		if err != nil {
-			t.Fatal(err)
-		}
-		comp.Bind(ctx)
+		j, comp, log := journalledCompanion(t, ctx, path)
 		con, err := console.New(console.Opts{Token: token, Rate: 1000, Burst: 1000,
 			ReportRefusals: comp.DoorRefusals(behavior.SourceConsole)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		comp.AddService(w.Run)
-		comp.AddFinisher(w.End)
 		comp.AddDoor(con, behavior.SourceConsole)
 
 		door := con.Handler()
@@ -122,4 +102,34 @@ func TestConsoleMalformedControlsAreCoalescedFaults(t *testing.T) {
 			t.Errorf("%d log lines about the door, want 3:\n%s", n, log.String())
 		}
 	})
+}
+
+// journalledCompanion opens a journal at path and binds a companion of
+// fakes whose records go to session "s" there, through a writer the
+// companion runs and whose End is its finisher, as kindred run wires it.
+// Its log is returned for the lines the run prints.
+func journalledCompanion(t *testing.T, ctx context.Context, path string) (*journal.Journal, *Companion, *bytes.Buffer) {
+	t.Helper()
+	j, err := journal.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { j.Close() })
+	w := j.NewWriter(journal.WriterOpts{Session: &journal.Session{ID: "s", Consent: true}})
+	var fan Fanout
+	fan.Add(func(r journal.Record) { w.Submit(r) })
+	clock, err := sessiontime.New(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := &bytes.Buffer{}
+	comp, err := New(Parts{Clock: clock, Fuser: &fakeFuser{}, Engine: &fakeEngine{}, Mirror: fakeMirror{},
+		Speaker: fakeSpeaker{}, Actuator: &fakeActuator{}, Records: &fan, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	comp.Bind(ctx)
+	comp.AddService(w.Run)
+	comp.AddFinisher(w.End)
+	return j, comp, log
 }
