@@ -17,21 +17,10 @@ type Stretch struct{ Start, End int }
 // long stretch of talk is not one.
 func Stretches(x []float32, rate int, gap, pad, longest time.Duration) []Stretch {
 	frame := rate / 100
-	if frame <= 0 || len(x) < frame {
+	loud := LoudFrames(x, rate)
+	if loud == nil {
 		return nil
 	}
-	n := len(x) / frame
-	db := make([]float64, n)
-	for i := range n {
-		var e float64
-		for _, v := range x[i*frame : (i+1)*frame] {
-			e += float64(v) * float64(v)
-		}
-		db[i] = 10 * math.Log10(e/float64(frame)+1e-12)
-	}
-	sorted := slices.Clone(db)
-	slices.Sort(sorted)
-	floor := max(sorted[n/10], -75) // digital silence: a floor of −75 dBFS
 	toFrames := func(d time.Duration) int { return int(d.Seconds() * 100) }
 	var out []Stretch
 	start, last := -1, -1
@@ -46,8 +35,8 @@ func Stretches(x []float32, rate int, gap, pad, longest time.Duration) []Stretch
 		}
 		start = -1
 	}
-	for i, v := range db {
-		if v < floor+15 {
+	for i, l := range loud {
+		if !l {
 			continue
 		}
 		if start >= 0 && i-last > toFrames(gap) {
@@ -59,5 +48,33 @@ func Stretches(x []float32, rate int, gap, pad, longest time.Duration) []Stretch
 		last = i
 	}
 	flush()
+	return out
+}
+
+// LoudFrames marks the 10 ms frames of x (rate samples a second) that are
+// speech by Stretches' rule: louder than the recording's quiet (its
+// 10th-percentile frame energy, never below -75 dBFS, digital silence) by
+// 15 dB or more. Nil when x is shorter than a frame.
+func LoudFrames(x []float32, rate int) []bool {
+	frame := rate / 100
+	if frame <= 0 || len(x) < frame {
+		return nil
+	}
+	n := len(x) / frame
+	db := make([]float64, n)
+	for i := range n {
+		var e float64
+		for _, v := range x[i*frame : (i+1)*frame] {
+			e += float64(v) * float64(v)
+		}
+		db[i] = 10 * math.Log10(e/float64(frame)+1e-12)
+	}
+	sorted := slices.Clone(db)
+	slices.Sort(sorted)
+	floor := max(sorted[n/10], -75)
+	out := make([]bool, n)
+	for i, v := range db {
+		out[i] = v >= floor+15
+	}
 	return out
 }

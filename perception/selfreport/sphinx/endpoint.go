@@ -1,7 +1,6 @@
 package sphinx
 
 import (
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -103,28 +102,6 @@ func isWord(w string) bool {
 	return true
 }
 
-// loudFrames marks the 10 ms frames of x that are speech: 15 dB above its
-// 10th-percentile frame energy, as selfreport.Stretches decides.
-func loudFrames(x []float32) []bool {
-	frame := Rate / frameRate
-	n := len(x) / frame
-	if n == 0 {
-		return nil
-	}
-	db := make([]float64, n)
-	for i := range n {
-		var e float64
-		for _, v := range x[i*frame : (i+1)*frame] {
-			e += float64(v) * float64(v)
-		}
-		db[i] = 10 * math.Log10(e/float64(frame)+1e-12)
-	}
-	sorted := slices.Clone(db)
-	slices.Sort(sorted)
-	floor := max(sorted[n/10], -75)
-	out := make([]bool, n)
-	for i, v := range db {
-		out[i] = v >= floor+15
-	}
-	return out
-}
+// loudFrames marks the 10 ms frames of x that are speech, as
+// selfreport.Stretches decides.
+func loudFrames(x []float32) []bool { return selfreport.LoudFrames(x, Rate) }
