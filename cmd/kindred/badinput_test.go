@@ -222,6 +222,27 @@ func listSessions(t *testing.T, db string) []journal.Session {
 	return list
 }
 
+// onlySession reads the journal at db, which must hold one session, and
+// returns that session (as sessions list --json gives it) and its records.
+func onlySession(t *testing.T, db string) (journal.Session, []journal.Record) {
+	t.Helper()
+	list := listSessions(t, db)
+	if len(list) != 1 {
+		t.Fatalf("%d sessions in the journal, want 1: %+v", len(list), list)
+	}
+	ctx := context.Background()
+	j, err := journal.OpenExisting(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	recs, err := j.Records(ctx, list[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list[0], recs
+}
+
 // journalHasSession reports whether another process has begun a session.
 func journalHasSession(path string) bool {
 	if _, err := os.Stat(path); err != nil {

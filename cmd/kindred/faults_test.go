@@ -276,20 +276,7 @@ func stderrAlerts(stderr string) int {
 // session in the journal at db.
 func journalAlerts(t *testing.T, db string) int {
 	t.Helper()
-	list := listSessions(t, db)
-	if len(list) != 1 {
-		t.Fatalf("%d sessions in the journal, want 1: %+v", len(list), list)
-	}
-	ctx := context.Background()
-	j, err := journal.OpenExisting(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
-	recs, err := j.Records(ctx, list[0].ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, recs := onlySession(t, db)
 	n := 0
 	for _, r := range recs {
 		if a, ok := r.(journal.Alert); ok && a.Level != journal.LevelResolved {

@@ -87,20 +87,7 @@ func TestRunPainEpisodeEscalatesInOrder(t *testing.T) {
 // concerned to comforting or alerting.
 func escalatedFromConcerned(t *testing.T, db string) bool {
 	t.Helper()
-	list := listSessions(t, db)
-	if len(list) != 1 {
-		t.Fatalf("%d sessions in the journal, want 1", len(list))
-	}
-	ctx := context.Background()
-	j, err := journal.OpenExisting(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
-	recs, err := j.Records(ctx, list[0].ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, recs := onlySession(t, db)
 	for _, r := range recs {
 		if tr, ok := r.(journal.Transition); ok && tr.From == "concerned" && (tr.To == "comforting" || tr.To == "alerting") {
 			return true
