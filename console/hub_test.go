@@ -226,3 +226,15 @@ func TestStreamResyncsASlowPageForAnAlert(t *testing.T) {
 		}
 	}
 }
+
+// closeStreams closes every page's stream as publish does for an urgent
+// event that does not fit a page's queue.
+func (h *hub) closeStreams() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for c := range h.clients {
+		delete(h.clients, c)
+		close(c.resync)
+		h.resynced.Add(1)
+	}
+}
