@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -161,4 +162,43 @@ func TestBrowserPauseButtonPostsControl(t *testing.T) {
 	if fb, err := b.WaitFor(approved, 30*time.Second); err != nil || fb != "approve sent" {
 		t.Errorf("after approving: feedback %q, %v", fb, err)
 	}
+}
+
+// When the console closes the page's stream (as it does rather than drop an
+// alert the page is too slow for), the page reconnects, redraws from what
+// the console sends first (here the alert, pinned though it has left the
+// ring of 8), shows nothing twice, and says the view was resynced.
+func TestBrowserResyncsWhenTheStreamCloses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	consoletest.NeedChromium(t)
+	c, srv := newTestConsole(t, Opts{Robot: "kiri", Backlog: 8})
+	c.Publish(journal.Transition{At: 30 * time.Second, From: "concerned", To: "comforting", Reason: "pain persists"})
+	c.Publish(hubAlert)
+	b := consoletest.Open(t, srv.URL+"/")
+	banner := `!document.getElementById("alert-banner").classList.contains("hidden")`
+	alerts := `[...document.querySelectorAll("#log li")].filter((li) => li.textContent.includes("ALERT urgent")).length`
+	ready := `document.getElementById("conn").textContent === "live" && ` + banner + ` && ` + alerts + ` === 1 && "ready"`
+	if v, err := b.WaitFor(ready, 30*time.Second); err != nil || v != "ready" {
+		t.Fatalf("page not ready: %q %v", v, err)
+	}
+	for i := range 20 { // the alert leaves the ring
+		c.Publish(assessmentAt(410 + i))
+	}
+	c.hub.closeStreams()
+	resynced := `document.body.dataset.resyncs === "1" && document.getElementById("conn").textContent.startsWith("live · resynced") && "resynced"`
+	if v, err := b.WaitFor(resynced, 30*time.Second); err != nil || v != "resynced" {
+		t.Fatalf("page did not resync: %q %v", v, err)
+	}
+	got := `[` + banner + `, ` + alerts + `, document.getElementById("feedback").textContent].join("|")`
+	var v string
+	var err error
+	for range 50 { // the backlog follows the reconnection
+		if v, err = b.Eval(got); err == nil && strings.HasPrefix(v, "true|1|view resynced") {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("after the resync: banner shown|urgent alerts in the log|feedback = %q, %v; want true|1|view resynced…", v, err)
 }

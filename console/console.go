@@ -118,9 +118,13 @@ type Opts struct {
 	// Controls is the capacity of the Controls channel (default 64).
 	Controls int
 	// Backlog is how many recent events a newly connected page receives
-	// (default 600, plus the latest pose).
+	// (default 600, plus the latest pose); before them it receives the
+	// unresolved alerts and an opt-out in force, however old.
 	Backlog int
-	// ClientBuffer is each stream client's queue; a slow client drops (default 256).
+	// ClientBuffer is each stream client's queue (default 256); a slow
+	// client misses ordinary events, but an urgent one (an alert, an
+	// acknowledgement, an opt-out) that does not fit closes its stream so
+	// the page resyncs from the backlog.
 	ClientBuffer int
 	// Rate and Burst limit requests per client address (defaults 20/s, 40).
 	Rate  float64
@@ -241,13 +245,17 @@ func New(o Opts) (*Console, error) {
 // does not take in time are refused with 503, never queued without bound.
 func (c *Console) Controls() <-chan behavior.Command { return c.controls }
 
-// Publish sends a record to every connected page without blocking.
+// Publish sends a record to every connected page without blocking. An
+// alert, an acknowledgement or an opt-out is never dropped for a page: a
+// page too slow to take it loses its stream and, reconnecting, reads it
+// from the backlog, where an unresolved alert and an opt-out in force stay
+// however many events follow.
 func (c *Console) Publish(r journal.Record) error {
 	b, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("console: publish: %w", err)
 	}
-	c.hub.publish(b, r.Kind() == journal.KindPose)
+	c.hub.publish(classify(r, b))
 	return nil
 }
 

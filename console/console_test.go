@@ -271,7 +271,7 @@ func TestSlowClientDropsAreCounted(t *testing.T) {
 	fast, _ := h.subscribe()
 	var got int
 	for i := range 10 {
-		h.publish([]byte{byte(i)}, false)
+		h.publish(event{msg: []byte{byte(i)}})
 		for len(fast.ch) > 0 {
 			<-fast.ch
 			got++

@@ -10,6 +10,13 @@
 //	DELETE /api/v1/persons/{id}                every row about a person
 //	GET    /api/v1/session-token               the token, for a same-origin loopback page only
 //
+// The stream never waits for a page: a slow page misses ordinary events
+// (counted), but an urgent one (an alert of any level, its resolution or
+// acknowledgement, an opt-out) that does not fit its queue closes its
+// stream (1013, try again later) and the page reconnects. A page that
+// connects receives the alerts not yet resolved and an opt-out in force,
+// however old, then the ring of recent events, then the latest pose.
+//
 // Every request must name, in its Host header, a loopback name, the address
 // it arrived on, or a configured name (421 otherwise: DNS rebinding).
 // State-changing requests always need "Authorization: Bearer TOKEN" and a

@@ -7,6 +7,7 @@ package console
 type Stats struct {
 	Clients      int    `json:"clients"`
 	Dropped      uint64 `json:"dropped"`      // stream events a slow client missed
+	Resynced     uint64 `json:"resynced"`     // streams closed so a slow client would not miss an urgent event
 	RateLimited  uint64 `json:"rate_limited"` // requests answered 429
 	ControlsBusy uint64 `json:"controls_busy"`
 	ConnsRefused uint64 `json:"conns_refused"` // connections closed at once: a client or the console was at its cap
@@ -15,7 +16,7 @@ type Stats struct {
 // Stats reports the counters.
 func (c *Console) Stats() Stats {
 	clients, dropped := c.hub.stats()
-	return Stats{Clients: clients, Dropped: dropped, RateLimited: c.limiter.refused.Load(),
+	return Stats{Clients: clients, Dropped: dropped, Resynced: c.hub.resynced.Load(), RateLimited: c.limiter.refused.Load(),
 		ControlsBusy: c.rejected.Load(), ConnsRefused: c.conns.refused.Load()}
 }
 

@@ -1,72 +1,193 @@
 package console
 
 import (
+	"cmp"
 	"context"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/kindred-hri/kindred/behavior"
+	"github.com/kindred-hri/kindred/journal"
 )
 
-// hub fans events out to stream clients. Each client has a bounded queue; a
-// client that cannot keep up misses events (counted) rather than slowing
-// the robot down. It keeps a backlog so a page opened mid-session can draw
-// the recent past at once.
+// hub fans events out to stream clients. Each client has a bounded queue,
+// and publish never waits for one: the robot must never wait for a browser.
+// An ordinary event that does not fit a page's queue is dropped for that
+// page (counted). An urgent event (see classify) is never dropped: when it
+// does not fit, the hub closes that page's stream instead (counted), and
+// the page, reconnecting, redraws from the backlog, which holds it.
+//
+// The backlog is a ring of recent events, so a page opened mid-session can
+// draw the recent past at once; besides it, the hub pins the state a carer
+// must see however long ago it began (the alerts not yet resolved, their
+// acknowledgement, an opt-out in force), and a page that subscribes gets
+// the pinned events that have left the ring before the ring itself. This
+// is the alarm-system rule that an alarm condition stays presented until it
+// ends, not until later events push it out of view (IEC 60601-1-8, latching
+// alarm signals); the hub is the one owner of that state.
 type hub struct {
 	bufSize int
 
 	mu       sync.Mutex
 	clients  map[*streamClient]struct{}
-	backlog  [][]byte // ring of recent events (not poses)
+	backlog  []entry // ring of recent events (not poses)
 	next     int
 	full     bool
+	seq      uint64 // of the latest non-pose event
 	lastPose []byte
+	// alerts are the pinned alert events of the open episode, by slot
+	// (an alert's level, or "ack"): the latest of each. optOut is the
+	// transition into opted-out while it is in force.
+	alerts map[string]entry
+	optOut *entry
 
-	dropped atomic.Uint64
+	dropped  atomic.Uint64 // ordinary events a slow page missed
+	resynced atomic.Uint64 // streams closed because an urgent event did not fit
+}
+
+// entry is an event and its place in the order of publication.
+type entry struct {
+	seq uint64
+	msg []byte
 }
 
 type streamClient struct {
 	ch      chan []byte
 	dropped atomic.Uint64
+	// resync is closed when an urgent event did not fit ch: the stream
+	// must close so the page reconnects and reads the backlog.
+	resync chan struct{}
 }
 
 func newHub(backlog, buf int) *hub {
-	return &hub{bufSize: buf, clients: map[*streamClient]struct{}{}, backlog: make([][]byte, backlog)}
+	return &hub{bufSize: buf, clients: map[*streamClient]struct{}{}, backlog: make([]entry, backlog),
+		alerts: map[string]entry{}}
 }
 
-func (h *hub) publish(msg []byte, pose bool) {
+// pin says what an event does to the state the hub keeps outside the ring.
+type pin int
+
+const (
+	pinNone     pin = iota
+	pinAlert        // an alert of the open episode (any level but resolved), or its acknowledgement
+	unpinAlerts     // resolved: the episode's alerts are no longer pinned
+	pinOptOut       // into opted-out
+	unpinOptOut     // out of opted-out
+)
+
+// event is a published message as the hub sees it.
+type event struct {
+	msg  []byte
+	pose bool // only the latest pose is kept, outside the ring
+	// urgent events are delivered to every page or its stream is closed.
+	urgent bool
+	pin    pin
+	slot   string // pinAlert: the latest event of each slot is kept
+}
+
+// classify says how the hub treats a record. Urgent: alerts of every level
+// (resolved included), acknowledgements, and the transition into opted-out.
+// The engine has one alert episode at a time (raised, maybe escalated,
+// then resolved), so a resolved alert ends every pinned alert.
+func classify(r journal.Record, msg []byte) event {
+	ev := event{msg: msg}
+	switch v := r.(type) {
+	case journal.PoseSample:
+		ev.pose = true
+	case journal.Alert:
+		ev.urgent, ev.pin, ev.slot = true, pinAlert, string(v.Level)
+		if v.Level == journal.LevelResolved {
+			ev.pin, ev.slot = unpinAlerts, ""
+		}
+	case journal.Acknowledgement:
+		ev.urgent, ev.pin, ev.slot = true, pinAlert, "ack"
+	case journal.Transition:
+		switch {
+		case v.To == string(behavior.StateOptedOut):
+			ev.urgent, ev.pin = true, pinOptOut
+		case v.From == string(behavior.StateOptedOut):
+			ev.pin = unpinOptOut
+		}
+	}
+	return ev
+}
+
+func (h *hub) publish(ev event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if pose {
-		h.lastPose = msg
+	if ev.pose {
+		h.lastPose = ev.msg
 	} else {
-		h.backlog[h.next] = msg
+		h.seq++
+		e := entry{seq: h.seq, msg: ev.msg}
+		h.backlog[h.next] = e
 		h.next = (h.next + 1) % len(h.backlog)
 		h.full = h.full || h.next == 0
+		switch ev.pin {
+		case pinAlert:
+			h.alerts[ev.slot] = e
+		case unpinAlerts:
+			clear(h.alerts)
+		case pinOptOut:
+			h.optOut = &e
+		case unpinOptOut:
+			h.optOut = nil
+		}
 	}
 	for c := range h.clients {
 		select {
-		case c.ch <- msg:
+		case c.ch <- ev.msg:
 		default:
+			if ev.urgent {
+				// Not dropped: the page loses its stream and reads
+				// the event again from the backlog when it returns.
+				delete(h.clients, c)
+				close(c.resync)
+				h.resynced.Add(1)
+				continue
+			}
 			c.dropped.Add(1)
 			h.dropped.Add(1)
 		}
 	}
 }
 
-// subscribe registers a client and returns the backlog to send it first.
+// subscribe registers a client and returns what to send it first: the
+// pinned events the ring no longer holds, in the order they were
+// published, then the ring, then the latest pose.
 func (h *hub) subscribe() (*streamClient, [][]byte) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	c := &streamClient{ch: make(chan []byte, h.bufSize)}
+	c := &streamClient{ch: make(chan []byte, h.bufSize), resync: make(chan struct{})}
 	h.clients[c] = struct{}{}
-	var past [][]byte
+	var ring []entry
 	if h.full {
-		past = append(past, h.backlog[h.next:]...)
+		ring = append(ring, h.backlog[h.next:]...)
 	}
-	past = append(past, h.backlog[:h.next]...)
+	ring = append(ring, h.backlog[:h.next]...)
+	oldest := h.seq + 1 // the ring holds every event from oldest on
+	if len(ring) > 0 {
+		oldest = ring[0].seq
+	}
+	var pinned []entry
+	for _, e := range h.alerts {
+		if e.seq < oldest {
+			pinned = append(pinned, e)
+		}
+	}
+	if h.optOut != nil && h.optOut.seq < oldest {
+		pinned = append(pinned, *h.optOut)
+	}
+	slices.SortFunc(pinned, func(a, b entry) int { return cmp.Compare(a.seq, b.seq) })
+	past := make([][]byte, 0, len(pinned)+len(ring)+1)
+	for _, e := range append(pinned, ring...) {
+		past = append(past, e.msg)
+	}
 	if h.lastPose != nil {
 		past = append(past, h.lastPose)
 	}
@@ -81,6 +202,10 @@ func (h *hub) unsubscribe(c *streamClient) {
 
 // writeTimeout drops a client whose socket stays blocked this long.
 const writeTimeout = 5 * time.Second
+
+// resyncReason is the close reason a page reads when its stream was closed
+// so that an urgent event is not lost: it reconnects and redraws.
+const resyncReason = "resync: an alert did not fit this page's queue"
 
 func (c *Console) stream(w http.ResponseWriter, r *http.Request) {
 	protos := []string{"kindred.v1"}
@@ -108,6 +233,9 @@ func (c *Console) stream(w http.ResponseWriter, r *http.Request) {
 			if !send(msg) {
 				return
 			}
+		case <-client.resync:
+			conn.Close(websocket.StatusTryAgainLater, resyncReason)
+			return
 		case <-ctx.Done():
 			conn.Close(websocket.StatusGoingAway, "console stopping")
 			return

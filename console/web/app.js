@@ -528,20 +528,54 @@
     setTimeout(() => { drawPending = false; drawTimeline(); }, 50);
   }
 
-  let socket = null;
+  // ---- the stream ----
+  // The console closes a page's stream rather than drop an alert the page
+  // is too slow to take; the console also restarts, and networks fail. The
+  // page reconnects at once and then backs off (0.25 s, doubling to 4 s),
+  // and on every reconnection redraws from what the console sends first:
+  // the unresolved alerts, an opt-out in force, the recent events and the
+  // latest pose. It forgets what it drew from the stream before, so nothing
+  // is shown twice, and tells the carer the view was resynced.
+  const RETRY_MIN = 250, RETRY_MAX = 4000;
+  let socket = null, opened = false, retry = RETRY_MIN, resyncs = 0;
+
+  function resetView() {
+    state.scores = [];
+    state.annotations = [];
+    state.marks = [];
+    state.lastReport = null;
+    state.proposals.clear();
+    showProposals();
+    $("log").replaceChildren();
+    clearAlert();
+  }
+
   function connect() {
     if (socket && socket.readyState <= 1) return;
     const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/api/v1/stream";
     const protocols = ["kindred.v1"];
     if (state.token) protocols.push("bearer." + state.token);
     socket = new WebSocket(url, protocols);
-    socket.onopen = () => { $("conn").textContent = "live"; $("conn").className = "pill good"; };
+    socket.onopen = () => {
+      retry = RETRY_MIN;
+      const c = $("conn");
+      c.className = "pill good";
+      if (!opened) { opened = true; c.textContent = "live"; return; }
+      resetView();
+      resyncs++;
+      document.body.dataset.resyncs = String(resyncs);
+      const at = new Date().toLocaleTimeString();
+      c.textContent = "live · resynced " + at;
+      c.title = "the live stream was interrupted; the view was redrawn from the robot's recent events at " + at;
+      feedback("view resynced at " + at + ": the live stream was interrupted, so the page redrew from the robot's recent events and open alerts", false);
+    };
     socket.onmessage = (m) => {
       try { onEvent(JSON.parse(m.data)); } catch (e) { /* a malformed event must not stop the page */ }
     };
     socket.onclose = () => {
       $("conn").textContent = "offline"; $("conn").className = "pill bad";
-      setTimeout(connect, 2000);
+      setTimeout(connect, retry);
+      retry = Math.min(retry * 2, RETRY_MAX);
     };
   }
 
