@@ -2,11 +2,11 @@ package console
 
 import (
 	"fmt"
+	"github.com/kindred-hri/kindred/internal/refusals/refusalstest"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -14,30 +14,6 @@ import (
 
 	"github.com/kindred-hri/kindred/internal/refusals"
 )
-
-// report is one call of Opts.ReportRefusals.
-type report struct {
-	n      int
-	latest string
-}
-
-// reports collects the calls of Opts.ReportRefusals.
-type reports struct {
-	mu  sync.Mutex
-	got []report
-}
-
-func (r *reports) add(n int, latest string) {
-	r.mu.Lock()
-	r.got = append(r.got, report{n, latest})
-	r.mu.Unlock()
-}
-
-func (r *reports) all() []report {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]report(nil), r.got...)
-}
 
 // postControl sends a control request straight to the handler (no network,
 // so it runs inside a synctest bubble) and returns the status code.
@@ -79,8 +55,8 @@ func TestControlRefusalsAreReported(t *testing.T) {
 		{"not taken", strings.NewReader(`{"cmd":"opt_in"}`), "application/json", http.StatusServiceUnavailable, "not taking commands"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var got reports
-			c, err := New(Opts{Token: testToken, Controls: 1, ReportRefusals: got.add})
+			var got refusalstest.Recorder
+			c, err := New(Opts{Token: testToken, Controls: 1, ReportRefusals: got.Add})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -91,14 +67,14 @@ func TestControlRefusalsAreReported(t *testing.T) {
 			if code := postControl(t, h, tc.body, tc.ctype); code != tc.code {
 				t.Fatalf("answered %d, want %d", code, tc.code)
 			}
-			rs := got.all()
+			rs := got.All()
 			if tc.reason == "" {
 				if len(rs) != 0 {
 					t.Fatalf("reported %+v for a command passed on", rs)
 				}
 				return
 			}
-			if len(rs) != 1 || rs[0].n != 1 || !strings.Contains(rs[0].latest, tc.reason) {
+			if len(rs) != 1 || rs[0].N != 1 || !strings.Contains(rs[0].Latest, tc.reason) {
 				t.Fatalf("reported %+v; want one refusal saying %q", rs, tc.reason)
 			}
 		})
@@ -113,8 +89,8 @@ func TestControlRefusalsAreReported(t *testing.T) {
 // reported on its own, and with none reported.
 func TestRefusedControlsAreReportedCoalesced(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var got reports
-		c, err := New(Opts{Token: testToken, ReportRefusals: got.add, RefusalEvery: 10 * time.Second})
+		var got refusalstest.Recorder
+		c, err := New(Opts{Token: testToken, ReportRefusals: got.Add, RefusalEvery: 10 * time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,51 +103,51 @@ func TestRefusedControlsAreReportedCoalesced(t *testing.T) {
 				}
 			}
 		}
-		check := func(when string, want ...report) {
+		check := func(when string, want ...refusalstest.Report) {
 			t.Helper()
 			synctest.Wait()
-			rs := got.all()
+			rs := got.All()
 			if len(rs) != len(want) {
-				t.Fatalf("%s: %d reports %+v, want %d", when, len(rs), rs, len(want))
+				t.Fatalf("%s: %d refusalstest.Recorder %+v, want %d", when, len(rs), rs, len(want))
 			}
 			for i, w := range want {
-				if rs[i].n != w.n || !strings.Contains(rs[i].latest, w.latest) {
-					t.Fatalf("%s: report %d is %+v, want %d refusals, the latest saying %q", when, i, rs[i], w.n, w.latest)
+				if rs[i].N != w.N || !strings.Contains(rs[i].Latest, w.Latest) {
+					t.Fatalf("%s: report %d is %+v, want %d refusals, the latest saying %q", when, i, rs[i], w.N, w.Latest)
 				}
 			}
 		}
-		first := report{1, `unknown cmd "first"`}
+		first := refusalstest.Report{N: 1, Latest: `unknown cmd "first"`}
 		bad(1, "first")
 		check("the first, at once", first)
 		bad(4, "burst")
 		bad(1, "last")
 		check("a burst in the window", first)
 		time.Sleep(10 * time.Second)
-		burst := report{5, `unknown cmd "last"`}
+		burst := refusalstest.Report{N: 5, Latest: `unknown cmd "last"`}
 		check("the window's end", first, burst)
 		time.Sleep(2 * time.Second)
 		bad(3, "later")
 		check("during the next window", first, burst)
 		time.Sleep(8 * time.Second)
-		later := report{3, `unknown cmd "later"`}
+		later := refusalstest.Report{N: 3, Latest: `unknown cmd "later"`}
 		check("the next window's end", first, burst, later)
 		time.Sleep(25 * time.Second) // a window with nothing: quiet again
 		check("a quiet spell", first, burst, later)
 		bad(1, "again")
-		again := report{1, `unknown cmd "again"`}
+		again := refusalstest.Report{N: 1, Latest: `unknown cmd "again"`}
 		check("after a quiet spell, at once", first, burst, later, again)
 		bad(2, "pending")
 		c.FlushRefusals()
-		flushed := report{2, `unknown cmd "pending"`}
+		flushed := refusalstest.Report{N: 2, Latest: `unknown cmd "pending"`}
 		check("the flush", first, burst, later, again, flushed)
 		time.Sleep(time.Minute)
 		check("after the flush", first, burst, later, again, flushed)
 		total := 0
-		for _, r := range got.all() {
-			total += r.n
+		for _, r := range got.All() {
+			total += r.N
 		}
 		if total != 12 {
-			t.Errorf("reports count %d refusals, 12 were sent", total)
+			t.Errorf("refusalstest.Recorder count %d refusals, 12 were sent", total)
 		}
 	})
 }
@@ -180,8 +156,8 @@ func TestRefusedControlsAreReportedCoalesced(t *testing.T) {
 // bounded, whole runes, so a client cannot write a long line into the
 // fault log.
 func TestRefusalReasonIsBounded(t *testing.T) {
-	var got reports
-	c, err := New(Opts{Token: testToken, ReportRefusals: got.add})
+	var got refusalstest.Recorder
+	c, err := New(Opts{Token: testToken, ReportRefusals: got.Add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,8 +165,8 @@ func TestRefusalReasonIsBounded(t *testing.T) {
 	if code := postControl(t, c.Handler(), strings.NewReader(fmt.Sprintf(`{"cmd":%q}`, cmd)), ""); code != http.StatusBadRequest {
 		t.Fatalf("answered %d, want 400", code)
 	}
-	rs := got.all()
-	if len(rs) != 1 || len(rs[0].latest) > refusals.MaxReason+len("…") || !utf8.ValidString(rs[0].latest) || !strings.HasSuffix(rs[0].latest, "…") {
+	rs := got.All()
+	if len(rs) != 1 || len(rs[0].Latest) > refusals.MaxReason+len("…") || !utf8.ValidString(rs[0].Latest) || !strings.HasSuffix(rs[0].Latest, "…") {
 		t.Fatalf("reported %+v; want one reason of at most %d bytes, valid UTF-8, marked as cut", rs, refusals.MaxReason)
 	}
 }

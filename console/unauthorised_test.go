@@ -1,6 +1,7 @@
 package console
 
 import (
+	"github.com/kindred-hri/kindred/internal/refusals/refusalstest"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -57,28 +58,28 @@ func TestGuardRefusalsAtTheControlEndpointAreReported(t *testing.T) {
 			http.StatusUnauthorized, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var bad, unauth reports
-			c, err := New(Opts{Token: testToken, ReportRefusals: bad.add, ReportUnauthorised: unauth.add})
+			var bad, unauth refusalstest.Recorder
+			c, err := New(Opts{Token: testToken, ReportRefusals: bad.Add, ReportUnauthorised: unauth.Add})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if code := guarded(t, c.Handler(), tc.method, tc.path, body, tc.set); code != tc.code {
 				t.Fatalf("answered %d, want %d", code, tc.code)
 			}
-			if rs := bad.all(); len(rs) != 0 {
+			if rs := bad.All(); len(rs) != 0 {
 				t.Errorf("reported %+v as malformed commands; want the guard's refusals apart", rs)
 			}
-			rs := unauth.all()
+			rs := unauth.All()
 			if tc.reason == "" {
 				if len(rs) != 0 {
 					t.Fatalf("reported %+v; want nothing", rs)
 				}
 				return
 			}
-			if len(rs) != 1 || rs[0].n != 1 || !strings.Contains(rs[0].latest, tc.reason) {
+			if len(rs) != 1 || rs[0].N != 1 || !strings.Contains(rs[0].Latest, tc.reason) {
 				t.Fatalf("reported %+v; want one refusal saying %q", rs, tc.reason)
 			}
-			if l := rs[0].latest; strings.Contains(l, secret) || strings.Contains(l, wrongToken) || strings.Contains(l, testToken) {
+			if l := rs[0].Latest; strings.Contains(l, secret) || strings.Contains(l, wrongToken) || strings.Contains(l, testToken) {
 				t.Errorf("the reason %q carries the body or a token", l)
 			}
 		})
@@ -91,8 +92,8 @@ func TestGuardRefusalsAtTheControlEndpointAreReported(t *testing.T) {
 // reported at once in its own. The flush reports what both have pending.
 func TestGuardRefusalsAreCoalescedApart(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var bad, unauth reports
-		c, err := New(Opts{Token: testToken, Rate: 1, Burst: 3, ReportRefusals: bad.add, ReportUnauthorised: unauth.add,
+		var bad, unauth refusalstest.Recorder
+		c, err := New(Opts{Token: testToken, Rate: 1, Burst: 3, ReportRefusals: bad.Add, ReportUnauthorised: unauth.Add,
 			RefusalEvery: 10 * time.Second})
 		if err != nil {
 			t.Fatal(err)
@@ -110,15 +111,15 @@ func TestGuardRefusalsAreCoalescedApart(t *testing.T) {
 			}
 		}
 		synctest.Wait()
-		if rs := bad.all(); len(rs) != 1 || rs[0].n != 1 || !strings.Contains(rs[0].latest, `unknown cmd "dance"`) {
+		if rs := bad.All(); len(rs) != 1 || rs[0].N != 1 || !strings.Contains(rs[0].Latest, `unknown cmd "dance"`) {
 			t.Fatalf("malformed commands reported %+v; want the one, at once", rs)
 		}
-		if rs := unauth.all(); len(rs) != 1 || rs[0].n != 1 || !strings.HasPrefix(rs[0].latest, "401 ") {
+		if rs := unauth.All(); len(rs) != 1 || rs[0].N != 1 || !strings.HasPrefix(rs[0].Latest, "401 ") {
 			t.Fatalf("refused access reported %+v; want the first 401 at once", rs)
 		}
 		c.FlushRefusals()
-		rs := unauth.all()
-		if len(rs) != 2 || rs[1].n != 6 || !strings.HasPrefix(rs[1].latest, "429 rate limited") {
+		rs := unauth.All()
+		if len(rs) != 2 || rs[1].N != 6 || !strings.HasPrefix(rs[1].Latest, "429 rate limited") {
 			t.Fatalf("refused access reported %+v; want the other 6 flushed, the latest a 429", rs)
 		}
 	})

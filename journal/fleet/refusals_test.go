@@ -1,34 +1,11 @@
 package fleet
 
 import (
+	"github.com/kindred-hri/kindred/internal/refusals/refusalstest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
-
-// refusalReports collects the calls of Opts.ReportRefusals.
-type refusalReports struct {
-	mu  sync.Mutex
-	got []refusalReport
-}
-
-type refusalReport struct {
-	n      int
-	latest string
-}
-
-func (r *refusalReports) add(n int, latest string) {
-	r.mu.Lock()
-	r.got = append(r.got, refusalReport{n, latest})
-	r.mu.Unlock()
-}
-
-func (r *refusalReports) all() []refusalReport {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]refusalReport(nil), r.got...)
-}
 
 // Refused control messages (unsigned, signed with another key, stale) go
 // to ReportRefusals coalesced, not to the log: the first at once, the rest
@@ -39,9 +16,9 @@ func (r *refusalReports) all() []refusalReport {
 func TestRefusedControlMessagesAreReportedCoalesced(t *testing.T) {
 	b := careHome(t, "")
 	rep := make(reports, 100)
-	var got refusalReports
+	var got refusalstest.Recorder
 	o := robotOpts(b.url(), rep)
-	o.ReportRefusals, o.RefusalEvery = got.add, time.Hour
+	o.ReportRefusals, o.RefusalEvery = got.Add, time.Hour
 	c, _ := runClient(t, o)
 	sup := dial(t, b.url(), "supervisor-1", supervisorAccount)
 	now := time.Now()
@@ -54,12 +31,12 @@ func TestRefusedControlMessagesAreReportedCoalesced(t *testing.T) {
 	if ctl := nextControl(t, c); ctl.Cmd != "resume" { // the messages keep their order: the bad ones were refused
 		t.Fatalf("%s reached the robot, want resume", ctl.Cmd)
 	}
-	if rs := got.all(); len(rs) != 1 || rs[0].n != 1 || !strings.Contains(rs[0].latest, ErrBadEnvelope.Error()) {
+	if rs := got.All(); len(rs) != 1 || rs[0].N != 1 || !strings.Contains(rs[0].Latest, ErrBadEnvelope.Error()) {
 		t.Fatalf("reported %+v before the flush; want the first refusal, at once", rs)
 	}
 	c.FlushRefusals()
-	rs := got.all()
-	if len(rs) != 2 || rs[1].n != 4 || !strings.Contains(rs[1].latest, ErrStale.Error()) {
+	rs := got.All()
+	if len(rs) != 2 || rs[1].N != 4 || !strings.Contains(rs[1].Latest, ErrStale.Error()) {
 		t.Fatalf("reported %+v; want the other 4 flushed, the latest stale", rs)
 	}
 	for _, l := range rep.drain() {
@@ -79,9 +56,9 @@ func TestControlsNotTakenAndRetainedAreRefusals(t *testing.T) {
 	sup := dial(t, b.url(), "supervisor-1", supervisorAccount)
 	publish(t, sup, "kindred/kiri/control", true, sign(t, testKey, `{"cmd":"opt_out"}`, time.Now()))
 	t.Cleanup(func() { publish(t, sup, "kindred/kiri/control", true, nil) })
-	var got refusalReports
+	var got refusalstest.Recorder
 	o := robotOpts(b.url(), make(reports, 100))
-	o.ReportRefusals, o.RefusalEvery, o.Controls = got.add, time.Hour, 1
+	o.ReportRefusals, o.RefusalEvery, o.Controls = got.Add, time.Hour, 1
 	c, _ := runClient(t, o)
 	for range 3 {
 		publish(t, sup, "kindred/kiri/control", false, sign(t, testKey, `{"cmd":"pause"}`, time.Now()))
@@ -94,13 +71,13 @@ func TestControlsNotTakenAndRetainedAreRefusals(t *testing.T) {
 		time.Sleep(20 * time.Millisecond) // waiting for the broker, not logic
 	}
 	c.FlushRefusals()
-	rs := got.all()
+	rs := got.All()
 	total := 0
 	for _, r := range rs {
-		total += r.n
+		total += r.N
 	}
-	if len(rs) != 2 || total != 3 || !strings.Contains(rs[0].latest, "retained") ||
-		!strings.Contains(rs[1].latest, "not taking commands") {
+	if len(rs) != 2 || total != 3 || !strings.Contains(rs[0].Latest, "retained") ||
+		!strings.Contains(rs[1].Latest, "not taking commands") {
 		t.Fatalf("reported %+v; want the retained one at once, then the 2 not taken", rs)
 	}
 }
