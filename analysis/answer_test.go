@@ -16,18 +16,23 @@ import (
 	"github.com/kindred-hri/kindred/perception/voice/wav"
 )
 
+// tone is d of a 220 Hz tone at amplitude 0.3, at voice.Rate: sound as
+// loud as speech, for the answer-sizing rules.
+func tone(d time.Duration) []float32 {
+	x := make([]float32, int(d.Seconds()*voice.Rate))
+	for i := range x {
+		x[i] = 0.3 * float32(math.Sin(2*math.Pi*220*float64(i)/voice.Rate))
+	}
+	return x
+}
+
+// quiet is d of digital silence at voice.Rate.
+func quiet(d time.Duration) []float32 { return make([]float32, int(d.Seconds()*voice.Rate)) }
+
 // TestAnswerSized holds the bound on what analyze searches for an answer:
 // the sound from its first loud 10 ms to its last, silence around it not
 // counted, lasts at most answerWindow.
 func TestAnswerSized(t *testing.T) {
-	tone := func(d time.Duration) []float32 {
-		x := make([]float32, int(d.Seconds()*voice.Rate))
-		for i := range x {
-			x[i] = 0.3 * float32(math.Sin(2*math.Pi*220*float64(i)/voice.Rate))
-		}
-		return x
-	}
-	quiet := func(d time.Duration) []float32 { return make([]float32, int(d.Seconds()*voice.Rate)) }
 	tests := []struct {
 		name string
 		x    []float32
@@ -59,7 +64,6 @@ func TestAnalyzeAudioHearsARecordedAnswer(t *testing.T) {
 		t.Skip("pocketsphinx-en-us not installed")
 	}
 	dir := t.TempDir()
-	quiet := func(d time.Duration) []float32 { return make([]float32, int(d.Seconds()*voice.Rate)) }
 	seven, yes := flite(t, dir, "Seven out of ten."), flite(t, dir, "Yes please.")
 	tests := []struct {
 		name   string
@@ -145,14 +149,6 @@ func (s *answerModelSpy) Close() error { s.closes++; return nil }
 // hears is then the reply; without one the reply is none and nothing is
 // loaded.
 func TestAnswerModelOnlyForAnAnswer(t *testing.T) {
-	tone := func(d time.Duration) []float32 {
-		x := make([]float32, int(d.Seconds()*voice.Rate))
-		for i := range x {
-			x[i] = 0.3 * float32(math.Sin(2*math.Pi*220*float64(i)/voice.Rate))
-		}
-		return x
-	}
-	quiet := func(d time.Duration) []float32 { return make([]float32, int(d.Seconds()*voice.Rate)) }
 	o := sphinx.DefaultOpts()
 	tests := []struct {
 		name string
