@@ -359,7 +359,7 @@ func (c *Companion) engineStopped(loss *behavior.StopLoss) {
 		alerts = loss.Alerts
 	}
 	if n > 0 {
-		c.noteFaults("behaviour", n, fmt.Errorf("%d input(s) not handled: queued as the run stopped, past the engine's %v to finish",
+		c.noteFaults("behaviour", n, fmt.Errorf("%d input(s) not handled: they came as the run stopped, and the engine, which takes what is queued within %v, had finished",
 			n, behavior.StopGrace))
 	}
 	if alerts > 0 {
