@@ -15,7 +15,9 @@
 // acknowledgement, an opt-out) that does not fit its queue closes its
 // stream (1013, try again later) and the page reconnects. A page that
 // connects receives the alerts not yet resolved and an opt-out in force,
-// however old, then the ring of recent events, then the latest pose.
+// however old, then the ring of recent events, then the latest pose. An
+// alert is pinned until resolved or until the person opts out, which ends
+// its episode: the opt-out is then pinned in its place.
 //
 // Every request must name, in its Host header, a loopback name, the address
 // it arrived on, or a configured name (421 otherwise: DNS rebinding).

@@ -473,6 +473,13 @@
         setState(ev.to);
         state.marks.push({ at: ev.at, label: ev.to });
         log(ev.from + " → " + ev.to + (ev.reason ? " (" + ev.reason + ")" : ""), "transition", ev.at);
+        // The person's explicit opt-out ends the alert's episode: the robot
+        // no longer watches, so the page shows OPTED OUT, not an alarm
+        // nothing can resolve (the console unpins it alike).
+        if (ev.to === "opted_out" && state.alert) {
+          log("the " + state.alert.level + " alert ended: the person opted out", "alert", ev.at);
+          clearAlert();
+        }
         break;
       case "utterance":
         if (ev.pending && ev.id) { state.proposals.set(ev.id, ev); showProposals(); break; }
