@@ -62,9 +62,7 @@
     state.token = $("token-input").value.trim();
     sessionStorage.setItem("kindred-token", state.token);
     $("token-box").classList.add("hidden");
-    refreshStatus();
-    refreshSessions();
-    connect();
+    begin();
   });
 
   async function control(body) {
@@ -744,10 +742,18 @@
     drawTimeline();
     drawFace();
     await getToken();
+    // Without the token every API request is refused, and each refusal is
+    // a recorded fault (the console's audit of refused access): a page on
+    // another machine waits for a carer to give it instead.
+    if (state.token) begin();
+  }
+
+  let polling = null;
+  function begin() {
     connect();
     refreshStatus();
     refreshSessions();
-    setInterval(refreshStatus, 2000);
+    if (!polling) polling = setInterval(refreshStatus, 2000);
   }
   start();
 })();
