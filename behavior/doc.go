@@ -9,10 +9,11 @@
 // Contract:
 //   - New(cfg) validates; (*Engine).Run(ctx, in, out) is the only way in.
 //     Inputs are handled one at a time on Run's goroutine, the fsm registers
-//     no callbacks. When ctx is done Run takes no more input but hands over
-//     the outputs of the step it was in (an alert raised as the run stops
-//     still reaches the consumer), waiting at most StopGrace for a consumer
-//     that has stopped reading; an alert it then drops is Run's error. Run
+//     no callbacks. When ctx is done Run waits for no new input, but hands
+//     over the outputs of the step it was in and handles the inputs already
+//     queued (a "help" heard as the run stops still reaches the carer), all
+//     within StopGrace; what it then gives up (alerts not taken, queued
+//     inputs not handled) is counted in Run's error, a *StopLoss. Run
 //     closes out.
 //   - Every timer (dwell, cooldown, rate limit, relief timeout, breathing
 //     pace) runs on observation time, the At of the inputs; a Tick input

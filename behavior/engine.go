@@ -88,31 +88,38 @@ func (e *Engine) Config() Config { return e.cfg }
 // Run handles inputs until in is closed or ctx is done, writing decisions to
 // out, which it closes when it returns. The first output is the Session.
 //
-// Once ctx is done Run takes no new input, but it still hands over the rest
-// of the outputs of the step it was in: that step has happened (the engine
-// counts its alert as sent, its state has moved on), and dropping them would
-// leave the carer untold of an alert raised as the run stopped. A consumer
-// that drains out until it is closed therefore gets every output of every
-// step Run made; one that has stopped reading keeps Run at most StopGrace.
-// Run returns nil on either ending, or an error when an alert of its last
-// step was not taken within StopGrace. An engine runs once.
+// Once ctx is done Run waits for no new input, but it finishes what is
+// already under way (finish): it hands over the rest of the outputs of the
+// step it was in, then handles the inputs already queued in in, one step at
+// a time as ever, and hands over theirs. A step has happened (the engine
+// counts its alert as sent, its state has moved on), and an input queued
+// has been seen or heard: a "help" spotted, or pain assessed, as the run
+// was stopped must still reach the carer. A consumer that drains out until
+// it is closed therefore gets every output of every input queued before
+// the stop; all of it is bounded by StopGrace, so one that has stopped
+// reading, or a queue that keeps filling, keeps Run no longer. Run returns
+// nil on either ending, or a *StopLoss counting the alerts not taken and
+// the queued inputs not handled within StopGrace. An engine runs once.
 func (e *Engine) Run(ctx context.Context, in <-chan Input, out chan<- Output) error {
 	if !e.running.CompareAndSwap(false, true) {
 		return errors.New("behavior: engine already ran")
 	}
 	defer close(out)
-	select { // before any step there is nothing to hand over
+	select {
 	case out <- e.session():
 	case <-ctx.Done():
-		return nil
+		if len(in) == 0 {
+			return nil // before any step, with nothing queued: nothing to hand over
+		}
+		return e.finish(in, out, []Output{e.session()})
 	}
 	for {
 		if ctx.Err() != nil {
-			return nil
+			return e.finish(in, out, nil)
 		}
 		select {
 		case <-ctx.Done():
-			return nil
+			return e.finish(in, out, nil)
 		case x, ok := <-in:
 			if !ok {
 				return nil
@@ -127,42 +134,122 @@ func (e *Engine) Run(ctx context.Context, in <-chan Input, out chan<- Output) er
 				// Stopped while handing over: a select with both cases
 				// ready picks either, so without this the alert went
 				// missing in most runs stopped at the step that raised it.
-				return handOver(out, outs[i:])
+				return e.finish(in, out, outs[i:])
 			}
 		}
 	}
 }
 
-// StopGrace bounds how long Run, once its context is done, waits for the
-// consumer to take the outputs of its last step. It is wall time, the only
-// wall time the engine keeps, and it decides nothing: a consumer that reads
-// takes them at once, so it only bounds a consumer that has stopped reading.
+// StopGrace bounds how long Run, once its context is done, takes to finish:
+// to hand over the outputs of its last step and to handle the inputs
+// already queued. It is wall time, the only wall time the engine keeps, and
+// it decides nothing: a consumer that reads takes the outputs at once and a
+// step takes microseconds, so it only bounds a consumer that has stopped
+// reading.
 const StopGrace = 500 * time.Millisecond
 
-// handOver gives the consumer rest, the outputs of the step Run was in when
-// its context ended, waiting at most StopGrace in all. It reports the alerts
-// it had to drop, so that an alert is never lost in silence.
-func handOver(out chan<- Output, rest []Output) error {
+// StopLoss is Run's error when it could not finish within StopGrace: what
+// it had to give up, so that nothing is lost in silence.
+type StopLoss struct {
+	// Alerts raised (resolutions included) that the consumer did not take.
+	Alerts int
+	// Inputs queued when the run stopped that were not handled; ticks,
+	// which only advance time, are not counted.
+	Inputs int
+}
+
+func (l *StopLoss) Error() string {
+	var what []string
+	if l.Alerts > 0 {
+		what = append(what, fmt.Sprintf("%d alert(s) not taken", l.Alerts))
+	}
+	if l.Inputs > 0 {
+		what = append(what, fmt.Sprintf("%d queued input(s) not handled", l.Inputs))
+	}
+	return fmt.Sprintf("behavior: stopped with %s within %v", strings.Join(what, " and "), StopGrace)
+}
+
+// finish is Run's end once ctx is done. It gives the consumer rest, the
+// outputs of the step Run was in, then steps through the inputs queued in
+// in without waiting for any (a receive that would wait ends it): at most
+// cap(in) of them, so a producer that keeps the queue full cannot keep it
+// going, and all within StopGrace. What it gives up is counted in a
+// *StopLoss: the alerts among the outputs not taken, and the inputs still
+// queued, which it takes off the queue to count.
+func (e *Engine) finish(in <-chan Input, out chan<- Output, rest []Output) error {
 	grace := time.NewTimer(StopGrace)
 	defer grace.Stop()
-	for i, o := range rest {
-		select {
-		case out <- o:
-			continue
-		case <-grace.C:
-		}
-		dropped := 0
-		for _, o := range rest[i:] {
-			if _, ok := o.(Alert); ok {
-				dropped++
+	var loss StopLoss
+	give := func(outs []Output) bool {
+		for i, o := range outs {
+			select {
+			case out <- o:
+				continue
+			case <-grace.C:
 			}
+			for _, o := range outs[i:] {
+				if _, ok := o.(Alert); ok {
+					loss.Alerts++
+				}
+			}
+			return false
 		}
-		if dropped == 0 {
+		return true
+	}
+	done := func() error {
+		loss.Inputs += countQueued(in)
+		if loss == (StopLoss{}) {
 			return nil
 		}
-		return fmt.Errorf("behavior: stopped with %d alert(s) of the last step not taken within %v", dropped, StopGrace)
+		return &loss
 	}
-	return nil
+	if !give(rest) {
+		return done()
+	}
+	for range cap(in) {
+		var x Input
+		select {
+		case v, ok := <-in:
+			if !ok {
+				return nil
+			}
+			x = v
+		default:
+			return nil // nothing queued: never wait for new input
+		}
+		select {
+		case <-grace.C:
+			if _, tick := x.(*Tick); !tick {
+				loss.Inputs++ // x itself, taken but not handled
+			}
+			return done()
+		default:
+		}
+		if !give(e.step(x)) {
+			return done()
+		}
+	}
+	return done()
+}
+
+// countQueued takes what is queued in in without waiting and counts it,
+// ticks aside.
+func countQueued(in <-chan Input) int {
+	n := 0
+	for range len(in) {
+		select {
+		case x, ok := <-in:
+			if !ok {
+				return n
+			}
+			if _, tick := x.(*Tick); !tick {
+				n++
+			}
+		default:
+			return n
+		}
+	}
+	return n
 }
 
 func (e *Engine) session() Session {

@@ -260,3 +260,132 @@ func TestNoCgoDependencies(t *testing.T) {
 		}
 	}
 }
+
+// An input queued when the run is stopped has been seen or heard: a "help"
+// spotted just before Ctrl-C must still page a carer. Run handles what is
+// queued (finish) within StopGrace, without waiting for more, and counts
+// what it cannot. Each case queues the inputs of a call for help behind an
+// engine busy handing over, then stops the run. Without the drain (Run
+// hands over its last step and returns) the first two cases lose the
+// alert and the third reports no lost inputs.
+func TestRunHandlesWhatIsQueuedWhenStopped(t *testing.T) {
+	help := func(at float64) Input {
+		return EventInput(perception.Event{At: sec(at), Kind: perception.EventKeyword, Text: "help", Person: "ada"})
+	}
+	arrive := EventInput(perception.Event{At: 0, Kind: perception.EventArrived, Person: "ada"})
+	call := []Input{help(10), help(11), TickInput(sec(12))}
+	for _, tc := range []struct {
+		name string
+		// busy is what the engine has taken before the call is queued;
+		// the consumer reads this many outputs, then nothing until the run
+		// is stopped.
+		busy  []Input
+		reads int
+		// stalled: the consumer never reads again.
+		stalled   bool
+		wantAlert bool
+		wantLoss  StopLoss
+	}{
+		{name: "queued before the session went out", reads: 0, wantAlert: true},
+		{name: "queued behind a step being handed over", busy: []Input{arrive}, reads: 1, wantAlert: true},
+		{name: "consumer gone: counted, never silent", busy: []Input{arrive}, reads: 1, stalled: true,
+			wantLoss: StopLoss{Inputs: 2}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				ctx, cancel := context.WithCancel(t.Context())
+				defer cancel()
+				e, err := New(DefaultConfig())
+				if err != nil {
+					t.Fatal(err)
+				}
+				in, out := make(chan Input, 8), make(chan Output)
+				done := make(chan error, 1)
+				for _, x := range tc.busy {
+					in <- x
+				}
+				go func() { done <- e.Run(ctx, in, out) }()
+				var got []Output
+				for range tc.reads {
+					got = append(got, <-out)
+				}
+				synctest.Wait() // the engine is stuck handing over
+				for _, x := range call {
+					in <- x
+				}
+				cancel()
+				synctest.Wait()
+				if !tc.stalled {
+					for o := range out {
+						got = append(got, o)
+					}
+				}
+				time.Sleep(StopGrace)
+				synctest.Wait()
+				var runErr error
+				select {
+				case runErr = <-done:
+				default:
+					t.Fatal("Run still running StopGrace after cancel")
+				}
+				if sent := slices.Contains(alerts(got), AlertUrgent); sent != tc.wantAlert {
+					t.Errorf("urgent alert handed over: %v, want %v\n%s", sent, tc.wantAlert, describe(got))
+				}
+				var loss StopLoss
+				if l, ok := runErr.(*StopLoss); ok {
+					loss = *l
+				} else if runErr != nil {
+					t.Fatalf("Run: %v", runErr)
+				}
+				if loss != tc.wantLoss {
+					t.Errorf("Run lost %+v (%v), want %+v", loss, runErr, tc.wantLoss)
+				}
+			})
+		})
+	}
+}
+
+// A producer that keeps the queue from emptying cannot keep a stopping Run
+// going: it handles at most the queue's capacity, then counts what is
+// left. Here the consumer queues two annotations for every output it takes
+// and each annotation has an output, so the queue never empties. Without
+// the bound Run never returns (the test times out: under synctest the
+// grace's clock stands still while the two keep each other busy).
+func TestRunStopsDrainingAQueueThatRefills(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		in, out := make(chan Input, 8), make(chan Output)
+		e, err := New(DefaultConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		note := func() Input { return CommandInput(Command{Cmd: CmdAnnotate}) }
+		for range 3 {
+			in <- note()
+		}
+		done := make(chan error, 1)
+		go func() { done <- e.Run(ctx, in, out) }()
+		synctest.Wait()
+		cancel()
+		steps := 0
+		go func() {
+			for range out {
+				steps++
+				for range 2 {
+					select {
+					case in <- note():
+					default: // full
+					}
+				}
+			}
+		}()
+		err = <-done
+		if l, ok := err.(*StopLoss); !ok || l.Alerts != 0 || l.Inputs == 0 {
+			t.Errorf("Run: %v, want the queued inputs left counted", err)
+		}
+		synctest.Wait()
+		if want := 1 + cap(in); steps != want {
+			t.Errorf("%d outputs handed over, want the session and one for each of %d inputs", steps, cap(in))
+		}
+	})
+}

@@ -108,6 +108,9 @@ type Companion struct {
 	// Discrete events are never dropped.
 	fusionEvents chan perception.Event
 	behIn        chan behavior.Input
+	// late counts the inputs that came as the run stopped and could not be
+	// queued for the engine, until the engine has stopped (see lateInput).
+	late lateInputs
 	// fusionReports carries the ratings the person gave to fusion.
 	fusionReports chan perception.SelfReport
 	// answers listens for the answers to the engine's questions.
@@ -292,6 +295,76 @@ func (c *Companion) sendInput(in behavior.Input) {
 	select {
 	case c.behIn <- in:
 	case <-c.ctx.Done():
+		c.lateInput(in)
+	}
+}
+
+// lateInputs are the inputs that came as the run stopped. The engine, once
+// its context is done, still handles what is queued for it within its
+// grace (behavior.StopGrace) but waits for nothing more; mu orders the
+// queueing of a late input against the engine's end (stopped), so every
+// input is either queued before the companion counts the queue's leftovers
+// or counted here.
+type lateInputs struct {
+	mu      sync.Mutex
+	stopped bool // the engine has returned and its leftovers were counted
+	lost    int  // not queued: the queue was full
+}
+
+// lateInput offers an input that came as the run stopped to the engine's
+// queue without waiting, for the engine to handle while it stops. One that
+// finds the queue full is counted, and reported with the engine's
+// leftovers; one that comes after the engine has returned is reported at
+// once. Never silently: a "help" heard as the run ends is a carer's
+// business. Ticks only advance time and are let go.
+func (c *Companion) lateInput(in behavior.Input) {
+	if _, tick := in.(*behavior.Tick); tick {
+		return
+	}
+	l := &c.late
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.stopped {
+		select {
+		case c.behIn <- in:
+		default:
+			l.lost++
+		}
+		return
+	}
+	c.noteFault("behaviour", errors.New("1 input not handled: it came after the engine stopped"))
+}
+
+// engineStopped settles the inputs of a run that has stopped, once the
+// engine has returned with err: the queued inputs it left (loss, and any
+// queued since), and the late ones that found the queue full, are one
+// fault record and one line, counted one fault each; alerts it could not
+// hand over are another.
+func (c *Companion) engineStopped(loss *behavior.StopLoss) {
+	l := &c.late
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.stopped = true
+	n := l.lost
+	for range len(c.behIn) {
+		if x := <-c.behIn; x != nil {
+			if _, tick := x.(*behavior.Tick); !tick {
+				n++
+			}
+		}
+	}
+	alerts := 0
+	if loss != nil {
+		n += loss.Inputs
+		alerts = loss.Alerts
+	}
+	if n > 0 {
+		c.noteFaults("behaviour", n, fmt.Errorf("%d input(s) not handled: they came as the run stopped, and the engine, which takes what is queued within %v, had finished",
+			n, behavior.StopGrace))
+	}
+	if alerts > 0 {
+		c.noteFaults("behaviour", alerts, fmt.Errorf("%d alert(s) not handed on: the run stopped and they were not taken within %v",
+			alerts, behavior.StopGrace))
 	}
 }
 
@@ -385,7 +458,14 @@ func (c *Companion) runStages(start func(ctx context.Context) error) error {
 		}
 		return nil
 	})
-	g.Go(func() error { return c.engine.Run(ctx, c.behIn, behOut) })
+	var loss *behavior.StopLoss
+	g.Go(func() error {
+		err := c.engine.Run(ctx, c.behIn, behOut)
+		if errors.As(err, &loss) && loss.Alerts == 0 {
+			return nil // queued inputs not handled: a recorded fault (engineStopped), not the run's error
+		}
+		return err // an alert lost stays the run's error too
+	})
 	g.Go(func() error {
 		defer close(mimicIntents)
 		defer close(mimicSettings)
@@ -413,6 +493,7 @@ func (c *Companion) runStages(start func(ctx context.Context) error) error {
 	if errors.Is(err, context.Canceled) {
 		err = nil
 	}
+	c.engineStopped(loss)
 	// The limiter returns to the safe pose when its context ends; Halt makes
 	// sure of it even if the limiter stopped early, and is idempotent.
 	return errors.Join(err, c.limiter.Halt())

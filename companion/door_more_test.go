@@ -89,10 +89,10 @@ func TestRefusedAccessAndFleetMessagesAreFaults(t *testing.T) {
 			}
 		}
 		want := []string{
-			`console access: refused 1 unauthorised control request(s) (latest: "401 no bearer token`,
+			`console access: refused 1 unauthorised request(s) (latest: "401 no bearer token`,
 			`console command: refused 1 control request(s) at the door (latest: "control: unknown cmd`,
 			`mqtt command: refused 1 control message(s) from the fleet (latest: "bad signature")`,
-			`console access: refused 4 unauthorised control request(s) (latest: "401 wrong bearer token`,
+			`console access: refused 4 unauthorised request(s) (latest: "401 wrong bearer token`,
 			`mqtt command: refused 1 control message(s) from the fleet (latest: "timestamp outside the window")`,
 		}
 		if len(got) != len(want) {

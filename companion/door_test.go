@@ -110,6 +110,12 @@ func TestConsoleMalformedControlsAreCoalescedFaults(t *testing.T) {
 // Its log is returned for the lines the run prints.
 func journalledCompanion(t *testing.T, ctx context.Context, path string) (*journal.Journal, *Companion, *bytes.Buffer) {
 	t.Helper()
+	return journalledWith(t, ctx, path, &fakeEngine{})
+}
+
+// journalledWith is journalledCompanion with the engine given.
+func journalledWith(t *testing.T, ctx context.Context, path string, engine Engine) (*journal.Journal, *Companion, *bytes.Buffer) {
+	t.Helper()
 	j, err := journal.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +129,7 @@ func journalledCompanion(t *testing.T, ctx context.Context, path string) (*journ
 		t.Fatal(err)
 	}
 	log := &bytes.Buffer{}
-	comp, err := New(Parts{Clock: clock, Fuser: &fakeFuser{}, Engine: &fakeEngine{}, Mirror: fakeMirror{},
+	comp, err := New(Parts{Clock: clock, Fuser: &fakeFuser{}, Engine: engine, Mirror: fakeMirror{},
 		Speaker: fakeSpeaker{}, Actuator: &fakeActuator{}, Records: &fan, Log: log})
 	if err != nil {
 		t.Fatal(err)

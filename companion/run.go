@@ -224,12 +224,13 @@ func (c *Companion) DoorRefusals(from behavior.Source) func(n int, latest string
 	return c.doorReports(string(from)+" command", what)
 }
 
-// DoorUnauthorised records what a door reports it refused before it read
-// the request (no token or a wrong one, cross-origin, a foreign Host, rate
-// limited): the audit trail of refused access, "refused n unauthorised
-// control request(s) (latest: …)", component "<from> access", n faults.
+// DoorUnauthorised records what a door reports it refused for want of
+// access, at any of its endpoints (no token or a wrong one, cross-origin, a
+// foreign Host, rate limited): the audit trail of refused access, "refused
+// n unauthorised request(s) (latest: …)", component "<from> access", n
+// faults.
 func (c *Companion) DoorUnauthorised(from behavior.Source) func(n int, latest string) {
-	return c.doorReports(string(from)+" access", "unauthorised control request(s)")
+	return c.doorReports(string(from)+" access", "unauthorised request(s)")
 }
 
 func (c *Companion) doorReports(component, what string) func(n int, latest string) {

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -214,19 +215,36 @@ func (c *Console) guard(next http.Handler, bind map[string]bool) http.Handler {
 	})
 }
 
-// controlPath is the endpoint whose refused requests are an audit trail.
+// controlPath is the endpoint that takes commands.
 const controlPath = "/api/v1/control"
 
-// deny answers a request the guard refuses with code and msg. One to the
-// control endpoint is also counted for Opts.ReportUnauthorised, as the
-// code, why (never the token, never the body: neither is read here) and
-// the client's address: who tried to command the robot and was refused
-// (NIST SP 800-53 AU-2, event logging of failed access).
+// deny answers a request refused for want of access with code and msg, and
+// counts it for Opts.ReportUnauthorised, as the code, why (never the token,
+// never the body: neither is read here), the method and path, and the
+// client's address: who tried to command the robot, delete or read a
+// person's records, or take the token, and was refused (NIST SP 800-53
+// AU-2, event logging of failed access). Every endpoint's refusals are
+// recorded alike: one left out (a refused DELETE of a person, say) would be
+// the one a prober is not seen at.
 func (c *Console) deny(w http.ResponseWriter, r *http.Request, code int, msg, why string) {
-	if r.URL.Path == controlPath {
-		c.unauthorised.Note(fmt.Sprintf("%d %s, %s %s from %s", code, why, r.Method, controlPath, hostOnly(r.RemoteAddr)))
-	}
+	c.unauthorised.Note(fmt.Sprintf("%d %s, %s %s from %s", code, why, r.Method, reportedPath(r.URL.Path), hostOnly(r.RemoteAddr)))
 	writeError(w, code, msg)
+}
+
+// maxReportedPath bounds the path a refusal's report quotes: the path is the
+// client's, so it is cut short and quoted where it is not plain.
+const maxReportedPath = 80
+
+func reportedPath(p string) string {
+	if len(p) > maxReportedPath {
+		p = strings.ToValidUTF8(p[:maxReportedPath], "") + "…"
+	}
+	for _, r := range p {
+		if r <= ' ' || r == 0x7f || r == '"' || r == '\\' {
+			return strconv.Quote(p)
+		}
+	}
+	return p
 }
 
 // tokenProblem says what was wrong with an unauthorised request's token:
@@ -278,7 +296,8 @@ func (e errReader) Read([]byte) (int, error) {
 // name (a DNS-rebinding page has a foreign Host).
 func (c *Console) sessionToken(w http.ResponseWriter, r *http.Request) {
 	if !viaLoopback(r) || !isLoopbackHost(normHost(r.Host)) || r.Header.Get("Sec-Fetch-Site") != "same-origin" || !sameOrigin(r) {
-		writeError(w, http.StatusForbidden, "the token is only given to the console page on this machine")
+		c.deny(w, r, http.StatusForbidden, "the token is only given to the console page on this machine",
+			"token asked for by other than the console page on this machine")
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"token": c.token})

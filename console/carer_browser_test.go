@@ -245,6 +245,23 @@ func TestBrowserCarerSeesAlertAndStateAtEveryWidth(t *testing.T) {
 			}
 			mustSee(t, b, "opted out", "#state-strip", "#opt-out", "#opt-in")
 			shot(t, b, fmt.Sprintf("console-opted-out-%d.png", size.width))
+			// The opt-out ended the alert's episode: no alarm is left on
+			// the page, live or opened again, only the opted-out state.
+			hidden := `document.getElementById("alert-banner").classList.contains("hidden") &&
+				document.body.dataset.sounding === "" && document.getElementById("mode").textContent`
+			if v, err := b.WaitFor(hidden, 10*time.Second); err != nil || v != "OPTED OUT" {
+				t.Errorf("after the opt-out: %q, %v; want the banner gone, silent, OPTED OUT", v, err)
+			}
+			if _, err := b.Eval(`window.beforeReload = true; location.reload()`); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.WaitFor(`!window.beforeReload && document.readyState === "complete" &&
+				document.getElementById("conn").textContent === "live" && document.getElementById("log").children.length > 0`, 30*time.Second); err != nil {
+				t.Fatal(err)
+			}
+			if v, err := b.WaitFor(hidden, 10*time.Second); err != nil || v != "OPTED OUT" {
+				t.Errorf("page opened after the opt-out: %q, %v; want no banner, OPTED OUT", v, err)
+			}
 		})
 	}
 }

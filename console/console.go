@@ -160,12 +160,14 @@ type Opts struct {
 	ReportRefusals func(n int, latest string)
 	RefusalEvery   time.Duration
 	// ReportUnauthorised, when set, is told in the same way, in a stream of
-	// its own, of the requests to the control endpoint the guard refused
-	// before the handler: 421 (a Host it does not answer to), 429 (rate
-	// limited), 403 (cross-origin), 401 (no token, or a wrong one). The
-	// reason is the status, why, and the client's address; never the token
-	// or the body. An audit trail of refused access that a scan cannot use
-	// to hide a malformed command's report.
+	// its own, of the requests to any endpoint refused for want of access:
+	// by the guard, before the handler, 421 (a Host it does not answer to),
+	// 429 (rate limited), 403 (cross-origin), 401 (no token, or a wrong
+	// one); and 403 when the token is asked for by other than the console
+	// page on this machine. The reason is the status, why, the method and
+	// path, and the client's address; never the token or the body. An audit
+	// trail of refused access that a scan cannot use to hide a malformed
+	// command's report.
 	ReportUnauthorised func(n int, latest string)
 }
 

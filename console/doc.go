@@ -15,7 +15,9 @@
 // acknowledgement, an opt-out) that does not fit its queue closes its
 // stream (1013, try again later) and the page reconnects. A page that
 // connects receives the alerts not yet resolved and an opt-out in force,
-// however old, then the ring of recent events, then the latest pose.
+// however old, then the ring of recent events, then the latest pose. An
+// alert is pinned until resolved or until the person opts out, which ends
+// its episode: the opt-out is then pinned in its place.
 //
 // Every request must name, in its Host header, a loopback name, the address
 // it arrived on, or a configured name (421 otherwise: DNS rebinding).
@@ -30,10 +32,11 @@
 // 413, 415; or not taken: 503) is reported through Opts.ReportRefusals,
 // coalesced (the first at once, then at most one report per RefusalEvery
 // with the count and the latest reason; FlushRefusals reports the rest).
-// A request to the control endpoint the guard refuses (421, 429, 403, 401)
+// A request to any endpoint refused for want of access (the guard's 421,
+// 429, 403, 401; the token refused to other than the page on this machine)
 // is reported likewise, in a stream of its own, through
-// Opts.ReportUnauthorised: the status, why and the client's address, never
-// the token or the body.
+// Opts.ReportUnauthorised: the status, why, method, path and the client's
+// address, never the token or the body.
 // The token is shown once when created, on loopback only, and never
 // logged. Everything the page needs is embedded; nothing comes from a CDN.
 package console

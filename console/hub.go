@@ -30,6 +30,16 @@ import (
 // is the alarm-system rule that an alarm condition stays presented until it
 // ends, not until later events push it out of view (IEC 60601-1-8, latching
 // alarm signals); the hub is the one owner of that state.
+//
+// An alarm condition ends when it is resolved (acknowledging it silences
+// the page, but the alert stays pinned until then), or when the person
+// opts out: an explicit choice to be left alone, which ends the episode in
+// the robot too (it stops sensing and raises nothing more). The opt-out is
+// then what is presented, pinned in the alerts' place, so a page opened
+// later shows "opted out", not an alarm the robot can no longer resolve.
+// Nothing else unpins an alert: not the person leaving the camera's view
+// (who may have fallen), not a pause or a fault. A console serves one run,
+// so a new session starts with nothing pinned.
 type hub struct {
 	bufSize int
 
@@ -76,7 +86,7 @@ const (
 	pinNone     pin = iota
 	pinAlert        // an alert of the open episode (any level but resolved), or its acknowledgement
 	unpinAlerts     // resolved: the episode's alerts are no longer pinned
-	pinOptOut       // into opted-out
+	pinOptOut       // into opted-out: it ends the episode, its alerts are no longer pinned
 	unpinOptOut     // out of opted-out
 )
 
@@ -134,6 +144,7 @@ func (h *hub) publish(ev event) {
 		case unpinAlerts:
 			clear(h.alerts)
 		case pinOptOut:
+			clear(h.alerts)
 			h.optOut = &e
 		case unpinOptOut:
 			h.optOut = nil

@@ -110,8 +110,10 @@ func TestSlowPageNeverMissesAnUrgentEvent(t *testing.T) {
 
 // A page that subscribes after more events than the ring holds still
 // receives the unresolved alerts (and their acknowledgement) and an opt-out
-// in force, first and in the order they came; a resolved alert, and an
-// ended opt-out, are no longer pinned.
+// in force, first and in the order they came; a resolved alert, an alert
+// the person opted out of, and an ended opt-out, are no longer pinned.
+// With the opt-out not unpinning, "alert, then opt-out" and "acknowledged,
+// then opt-out" fail (the alert stays on a new page's banner).
 func TestUnresolvedAlertOutlivesTheRing(t *testing.T) {
 	const ring = 4
 	for _, tc := range []struct {
@@ -126,7 +128,19 @@ func TestUnresolvedAlertOutlivesTheRing(t *testing.T) {
 		{"resolved", []journal.Record{hubWarning, hubAlert, hubAck, hubEased}, nil},
 		{"opt-out in force", []journal.Record{hubAlert, hubEased, hubOptOut}, []journal.Record{hubOptOut}},
 		{"opt-out ended", []journal.Record{hubOptOut, hubOptIn}, nil},
-		{"alert, then opt-out", []journal.Record{hubAlert, hubOptOut}, []journal.Record{hubAlert, hubOptOut}},
+		// The person's explicit opt-out ends the episode: it is what a page
+		// opened later shows, not the alert.
+		{"alert, then opt-out", []journal.Record{hubAlert, hubOptOut}, []journal.Record{hubOptOut}},
+		{"acknowledged, then opt-out", []journal.Record{hubWarning, hubAlert, hubAck, hubOptOut}, []journal.Record{hubOptOut}},
+		{"opt-out, then back in", []journal.Record{hubAlert, hubOptOut, hubOptIn}, nil},
+		{"a new episode after the opt-out", []journal.Record{hubWarning, hubOptOut, hubOptIn, hubAlert}, []journal.Record{hubAlert}},
+		// Nothing else ends it: not the person leaving, a pause or a fault.
+		{"alert, then the person left", []journal.Record{hubAlert,
+			journal.Transition{At: 60 * time.Second, From: "alerting", To: "idle", Reason: "left"}}, []journal.Record{hubAlert}},
+		{"alert, then paused", []journal.Record{hubAlert,
+			journal.Transition{At: 60 * time.Second, From: "alerting", To: "paused", Reason: "console pause"}}, []journal.Record{hubAlert}},
+		{"alert, then a fault", []journal.Record{hubAlert,
+			journal.Transition{At: 60 * time.Second, From: "alerting", To: "fault", Reason: "servo"}}, []journal.Record{hubAlert}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHub(ring, 2)

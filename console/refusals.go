@@ -7,7 +7,7 @@ import "github.com/kindred-hri/kindred/internal/refusals"
 const DefaultRefusalEvery = refusals.DefaultEvery
 
 // FlushRefusals reports, through Opts.ReportRefusals and
-// Opts.ReportUnauthorised, the refused control requests not yet reported,
+// Opts.ReportUnauthorised, the refused requests not yet reported,
 // at once. Call it before the session's record ends so the last of a flood
 // is counted too; refusals after it are reported as after a quiet spell
 // (the first at once).

@@ -27,62 +27,119 @@ func guarded(t *testing.T, h http.Handler, method, path, body string, set func(*
 	return rec.Code
 }
 
-// Every request to the control endpoint the guard refuses is reported in a
-// stream of its own, with the status, why and who, never the token given
-// or the body; refusals elsewhere, and commands let through, are not.
-// Fails with the guard's reports switched off (deny not noting).
-func TestGuardRefusalsAtTheControlEndpointAreReported(t *testing.T) {
+// Every request refused for want of access, at every endpoint, is
+// reported in a stream of its own, with the status, why, the method and
+// path and who, never the token given or the body; requests let through
+// (whatever their handler answers) are not. Before, only the control
+// endpoint's refusals were reported: with deny noting that endpoint alone
+// again, every row but the control endpoint's fails (a refused DELETE of a
+// person's records, a read of them without the token, a request for the
+// token from another machine went unrecorded).
+func TestRefusedAccessIsReportedAtEveryEndpoint(t *testing.T) {
 	const secret = "the-body-says-nothing-to-the-log"
 	const wrongToken = "wrong-token-0123456789abcdef"
-	body := `{"cmd":"say","text":"` + secret + `"}`
-	for _, tc := range []struct {
-		name   string
-		method string
-		path   string
-		set    func(*http.Request)
-		code   int
-		reason string // in the report; "" for none
-	}{
-		{"a command", "POST", "/api/v1/control", nil, http.StatusAccepted, ""},
-		{"no token", "POST", "/api/v1/control", func(r *http.Request) { r.Header.Del("Authorization") },
-			http.StatusUnauthorized, "401 no bearer token, POST /api/v1/control from 192.0.2.7"},
-		{"a wrong token", "POST", "/api/v1/control", func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+wrongToken) },
-			http.StatusUnauthorized, "401 wrong bearer token"},
-		{"cross-origin", "POST", "/api/v1/control", func(r *http.Request) { r.Header.Set("Origin", "https://evil.example") },
-			http.StatusForbidden, "403 cross-origin"},
-		{"a foreign Host", "POST", "/api/v1/control", func(r *http.Request) { r.Host = "rebound.example" },
-			http.StatusMisdirectedRequest, `421 Host "rebound.example"`},
-		{"not the control endpoint", "DELETE", "/api/v1/persons/ada", func(r *http.Request) { r.Header.Del("Authorization") },
-			http.StatusUnauthorized, ""},
-		{"reading without a token", "GET", "/api/v1/sessions", func(r *http.Request) { r.Header.Del("Authorization") },
-			http.StatusUnauthorized, ""},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var bad, unauth refusalstest.Recorder
-			c, err := New(Opts{Token: testToken, ReportRefusals: bad.Add, ReportUnauthorised: unauth.Add})
-			if err != nil {
-				t.Fatal(err)
+	endpoints := []struct{ method, path string }{
+		{"GET", "/"},
+		{"GET", "/api/v1/status"},
+		{"GET", "/api/v1/stream"},
+		{"POST", "/api/v1/control"},
+		{"GET", "/api/v1/sessions"},
+		{"GET", "/api/v1/sessions/s-1/export?format=csv"},
+		{"DELETE", "/api/v1/persons/ada"},
+		{"GET", "/api/v1/session-token"},
+		{"POST", "/api/v1/no-such-endpoint"},
+	}
+	type refusal struct {
+		name string
+		set  func(*http.Request)
+		code int
+		why  string
+		// applies says whether the refusal is one this endpoint makes.
+		applies func(method, path string) bool
+	}
+	api := func(_, path string) bool { return strings.HasPrefix(path, "/api/") }
+	always := func(string, string) bool { return true }
+	refusals := []refusal{
+		{"no token", func(r *http.Request) { r.Header.Del("Authorization") }, http.StatusUnauthorized, "401 no bearer token",
+			func(m, p string) bool { return api(m, p) && p != "/api/v1/session-token" }},
+		{"a wrong token", func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+wrongToken) }, http.StatusUnauthorized,
+			"401 wrong bearer token", func(m, p string) bool { return api(m, p) && p != "/api/v1/session-token" }},
+		{"cross-origin", func(r *http.Request) { r.Header.Set("Origin", "https://evil.example") }, http.StatusForbidden,
+			"403 cross-origin", func(m, p string) bool { return api(m, p) && stateChanging(m) }},
+		{"a foreign Host", func(r *http.Request) { r.Host = "rebound.example" }, http.StatusMisdirectedRequest,
+			`421 Host "rebound.example"`, always},
+		{"the token from another machine", nil, http.StatusForbidden, "403 token asked for by other than the console page",
+			func(_, p string) bool { return p == "/api/v1/session-token" }},
+		{"rate limited", nil, http.StatusTooManyRequests, "429 rate limited",
+			func(_, p string) bool { return p != "/api/v1/session-token" }}, // its burst would be refused already
+	}
+	for _, ep := range endpoints {
+		path, _, _ := strings.Cut(ep.path, "?")
+		for _, rf := range refusals {
+			if !rf.applies(ep.method, path) {
+				continue
 			}
-			if code := guarded(t, c.Handler(), tc.method, tc.path, body, tc.set); code != tc.code {
-				t.Fatalf("answered %d, want %d", code, tc.code)
-			}
-			if rs := bad.All(); len(rs) != 0 {
-				t.Errorf("reported %+v as malformed commands; want the guard's refusals apart", rs)
-			}
-			rs := unauth.All()
-			if tc.reason == "" {
-				if len(rs) != 0 {
-					t.Fatalf("reported %+v; want nothing", rs)
+			t.Run(ep.method+" "+path+": "+rf.name, func(t *testing.T) {
+				var bad, unauth refusalstest.Recorder
+				o := Opts{Token: testToken, ReportRefusals: bad.Add, ReportUnauthorised: unauth.Add}
+				if rf.code == http.StatusTooManyRequests {
+					o.Rate, o.Burst = 0.001, 1
 				}
-				return
-			}
-			if len(rs) != 1 || rs[0].N != 1 || !strings.Contains(rs[0].Latest, tc.reason) {
-				t.Fatalf("reported %+v; want one refusal saying %q", rs, tc.reason)
-			}
-			if l := rs[0].Latest; strings.Contains(l, secret) || strings.Contains(l, wrongToken) || strings.Contains(l, testToken) {
-				t.Errorf("the reason %q carries the body or a token", l)
-			}
-		})
+				c, err := New(o)
+				if err != nil {
+					t.Fatal(err)
+				}
+				h := c.Handler()
+				body := `{"cmd":"say","text":"` + secret + `"}`
+				if rf.code == http.StatusTooManyRequests {
+					guarded(t, h, ep.method, ep.path, body, nil) // the burst, let through
+				}
+				if code := guarded(t, h, ep.method, ep.path, body, rf.set); code != rf.code {
+					t.Fatalf("answered %d, want %d", code, rf.code)
+				}
+				if rs := bad.All(); len(rs) != 0 {
+					t.Errorf("reported %+v as malformed commands; want refused access apart", rs)
+				}
+				rs := unauth.All()
+				want := rf.why
+				if len(rs) != 1 || rs[0].N != 1 || !strings.HasPrefix(rs[0].Latest, want) ||
+					!strings.HasSuffix(rs[0].Latest, ", "+ep.method+" "+path+" from 192.0.2.7") {
+					t.Fatalf("reported %+v; want one refusal saying %q, %s %s from 192.0.2.7", rs, want, ep.method, path)
+				}
+				if l := rs[0].Latest; strings.Contains(l, secret) || strings.Contains(l, wrongToken) || strings.Contains(l, testToken) {
+					t.Errorf("the reason %q carries the body or a token", l)
+				}
+			})
+		}
+	}
+	// Let through: nothing reported, whatever the handler then answers.
+	for _, ep := range endpoints {
+		if ep.path == "/api/v1/session-token" {
+			continue // refused from another machine, with the token or not
+		}
+		var unauth refusalstest.Recorder
+		c, err := New(Opts{Token: testToken, ReportUnauthorised: unauth.Add})
+		if err != nil {
+			t.Fatal(err)
+		}
+		guarded(t, c.Handler(), ep.method, ep.path, `{"cmd":"pause"}`, nil)
+		if rs := unauth.All(); len(rs) != 0 {
+			t.Errorf("%s %s with the token: reported %+v; want nothing", ep.method, ep.path, rs)
+		}
+	}
+}
+
+// A path is the client's: the report cuts it short and quotes it when it
+// is not plain, so a path cannot forge a line of the log.
+func TestRefusalReportQuotesAStrangePath(t *testing.T) {
+	for _, tc := range []struct{ path, want string }{
+		{"/api/v1/sessions", "/api/v1/sessions"},
+		{"/api/v1/x\nkindred: fault", `"/api/v1/x\nkindred: fault"`},
+		{"/api/" + strings.Repeat("a", 200), "/api/" + strings.Repeat("a", maxReportedPath-5) + "…"},
+	} {
+		if got := reportedPath(tc.path); got != tc.want {
+			t.Errorf("reportedPath(%q) = %s, want %s", tc.path, got, tc.want)
+		}
 	}
 }
 

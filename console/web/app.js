@@ -62,9 +62,7 @@
     state.token = $("token-input").value.trim();
     sessionStorage.setItem("kindred-token", state.token);
     $("token-box").classList.add("hidden");
-    refreshStatus();
-    refreshSessions();
-    connect();
+    begin();
   });
 
   async function control(body) {
@@ -473,6 +471,13 @@
         setState(ev.to);
         state.marks.push({ at: ev.at, label: ev.to });
         log(ev.from + " → " + ev.to + (ev.reason ? " (" + ev.reason + ")" : ""), "transition", ev.at);
+        // The person's explicit opt-out ends the alert's episode: the robot
+        // no longer watches, so the page shows OPTED OUT, not an alarm
+        // nothing can resolve (the console unpins it alike).
+        if (ev.to === "opted_out" && state.alert) {
+          log("the " + state.alert.level + " alert ended: the person opted out", "alert", ev.at);
+          clearAlert();
+        }
         break;
       case "utterance":
         if (ev.pending && ev.id) { state.proposals.set(ev.id, ev); showProposals(); break; }
@@ -737,10 +742,18 @@
     drawTimeline();
     drawFace();
     await getToken();
+    // Without the token every API request is refused, and each refusal is
+    // a recorded fault (the console's audit of refused access): a page on
+    // another machine waits for a carer to give it instead.
+    if (state.token) begin();
+  }
+
+  let polling = null;
+  function begin() {
     connect();
     refreshStatus();
     refreshSessions();
-    setInterval(refreshStatus, 2000);
+    if (!polling) polling = setInterval(refreshStatus, 2000);
   }
   start();
 })();

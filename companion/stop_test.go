@@ -1,0 +1,117 @@
+package companion
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/kindred-hri/kindred/behavior"
+	"github.com/kindred-hri/kindred/journal"
+	"github.com/kindred-hri/kindred/perception"
+)
+
+// gatedEngine is the real engine, started only once gate is closed: what
+// the run sends it meanwhile waits in its queue, as inputs do behind a
+// busy engine.
+type gatedEngine struct {
+	gate chan struct{}
+	e    *behavior.Engine
+}
+
+func sec(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+func (g *gatedEngine) Run(ctx context.Context, in <-chan behavior.Input, out chan<- behavior.Output) error {
+	<-g.gate
+	return g.e.Run(ctx, in, out)
+}
+
+// A call for help heard just before the run is stopped (Ctrl-C, the end of
+// --for) is queued for the engine when the stop comes. The engine handles
+// it as it stops, so the urgent alert is journalled and logged like any
+// other, and the summary's alert count is the journal's. Inputs that
+// find the queue full as the run stops are one fault record saying how
+// many. Without the engine's drain the alert case fails (no alert in the
+// journal); without the companion's count the overflow case does.
+func TestQueuedInputsAreHandledWhenTheRunStops(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		late      int // further events sent after the stop
+		wantLost  int
+		wantAlert bool
+	}{
+		{name: "a call for help queued at the stop", wantAlert: true},
+		{name: "more than the queue holds", late: 70, wantLost: 70 + 2 - 64, wantAlert: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "journal.db")
+			synctest.Test(t, func(t *testing.T) {
+				ctx, cancel := context.WithCancel(t.Context())
+				defer cancel()
+				e, err := behavior.New(behavior.DefaultConfig())
+				if err != nil {
+					t.Fatal(err)
+				}
+				gated := &gatedEngine{gate: make(chan struct{}), e: e}
+				j, comp, log := journalledWith(t, ctx, path, gated)
+				help := func(at float64) perception.Event {
+					return perception.Event{At: sec(at), Kind: perception.EventKeyword, Text: "help", Person: "ada"}
+				}
+				err = comp.Run(func(ctx context.Context) error {
+					comp.Event(help(10))
+					comp.Event(help(11)) // said twice: urgent
+					comp.Stop()
+					for i := range tc.late {
+						comp.Event(perception.Event{At: sec(12 + float64(i)), Kind: perception.EventKeyword, Text: "hello"})
+					}
+					close(gated.gate)
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				recs, err := j.Records(ctx, "s")
+				if err != nil {
+					t.Fatal(err)
+				}
+				alerts, urgent := 0, false
+				var faults []string
+				for _, r := range recs {
+					switch r := r.(type) {
+					case journal.Alert:
+						if r.Level != journal.LevelResolved {
+							alerts++
+						}
+						urgent = urgent || r.Level == journal.LevelUrgent
+					case journal.Fault:
+						faults = append(faults, r.Component+": "+r.Message)
+					}
+				}
+				if urgent != tc.wantAlert {
+					t.Errorf("urgent alert journalled: %v, want %v; log:\n%s", urgent, tc.wantAlert, log)
+				}
+				if st := comp.Stats(); st.Alerts != alerts {
+					t.Errorf("the summary counts %d alerts, the journal holds %d", st.Alerts, alerts)
+				}
+				var lost []string
+				for _, f := range faults {
+					if strings.Contains(f, "not handled") {
+						lost = append(lost, f)
+					}
+				}
+				switch {
+				case tc.wantLost == 0 && len(lost) > 0:
+					t.Errorf("faults %q, want no input lost", lost)
+				case tc.wantLost > 0 && (len(lost) != 1 || !strings.HasPrefix(lost[0], fmt.Sprintf("behaviour: %d input(s) not handled", tc.wantLost))):
+					t.Errorf("faults %q, want one saying %d input(s) not handled", faults, tc.wantLost)
+				}
+				if tc.wantLost > 0 && !strings.Contains(log.String(), fmt.Sprintf("fault: behaviour: %d input(s) not handled", tc.wantLost)) {
+					t.Errorf("no line on the log says %d inputs were not handled:\n%s", tc.wantLost, log)
+				}
+			})
+		})
+	}
+}
