@@ -135,6 +135,10 @@ func TestCropBlobRefusesBadInput(t *testing.T) {
 	if err := buf.cropBlob(perception.Frame{Gray: gray}, crop{cx: 500, cy: 500, side: 40}); err == nil {
 		t.Error("a crop off the frame: no error")
 	}
+	short := &image.Gray{Pix: make([]byte, 64*47), Stride: 64, Rect: image.Rect(0, 0, 64, 48)}
+	if err := buf.cropBlob(perception.Frame{Gray: short}, crop{cx: 32, cy: 24, side: 40}); err == nil {
+		t.Error("a gray image with fewer pixels than its bounds: no error")
+	}
 	am := [6]float64{1, 0, 0, 0, 1, 0}
 	for name, v := range map[string]frameView{
 		"short pixels": {pix: make([]byte, 64*48-1), w: 64, h: 48, stride: 64, channels: 1},

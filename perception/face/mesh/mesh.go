@@ -362,7 +362,11 @@ func (b *fitBuffers) cropBlob(fr perception.Frame, c crop) error {
 		img.pix, img.stride, img.channels = fr.Color.Pix[:3*size.X*size.Y], 3*size.X, 3
 	} else {
 		o := fr.Gray.PixOffset(g.Min.X, g.Min.Y)
-		img.pix, img.stride, img.channels = fr.Gray.Pix[o:o+(size.Y-1)*fr.Gray.Stride+size.X], fr.Gray.Stride, 1
+		end := o + (size.Y-1)*fr.Gray.Stride + size.X
+		if o < 0 || fr.Gray.Stride < size.X || end > len(fr.Gray.Pix) {
+			return errors.New("mesh: gray image pixels shorter than its bounds")
+		}
+		img.pix, img.stride, img.channels = fr.Gray.Pix[o:end], fr.Gray.Stride, 1
 	}
 	return b.cropInto(img, &b.affine)
 }
