@@ -7,7 +7,8 @@ random input of the model's size, and prints the median of each layer's
 time (Net::getPerfProfile) summed by layer type, then the slowest layers
 with their input and output shapes. Medians, because on a shared machine a
 pass now and then is preempted; the median of the per-pass totals and the
-fastest pass are printed too. Pin it to one core as the benchmarks are:
+fastest pass are printed too, and the process's CPU time a pass, the figure
+the Go benchmarks' cpu-ms/op compares with. Pin it to one core as the benchmarks are:
 
   taskset -c 0 /usr/bin/python3 scripts/dnn_layer_profile.py mesh
   taskset -c 0 /usr/bin/python3 scripts/dnn_layer_profile.py blendshapes
@@ -17,6 +18,7 @@ fastest pass are printed too. Pin it to one core as the benchmarks are:
 import collections
 import os
 import sys
+import time
 
 import cv2
 import numpy as np
@@ -51,19 +53,22 @@ def main():
     for _ in range(10):
         forward()
     per, totals = collections.defaultdict(list), []
+    cpu0 = time.process_time()
     for _ in range(passes):
         forward()
         total, timings = net.getPerfProfile()
         totals.append(total)
         for i, t in enumerate(timings.flatten()):
             per[i + 1].append(t)
+    cpu_ms = (time.process_time() - cpu0) * 1000 / passes
     ms = cv2.getTickFrequency() / 1000
     med = {i: float(np.median(v)) / ms for i, v in per.items()}
     ids, ins, outsh = net.getLayersShapes(shape)
     shapes = {int(i): ([list(s.flatten()) for s in ins[j]], [list(s.flatten()) for s in outsh[j]])
               for j, i in enumerate(ids.flatten())}
-    print("%s %s, %d passes: median pass %.3f ms, fastest %.3f ms, sum of layer medians %.3f ms"
-          % (name, shape, passes, np.median(totals) / ms, min(totals) / ms, sum(med.values())))
+    print("%s %s, %d passes: median pass %.3f ms, fastest %.3f ms, sum of layer medians %.3f ms, "
+          "%.3f CPU ms a pass" % (name, shape, passes, np.median(totals) / ms, min(totals) / ms,
+                                  sum(med.values()), cpu_ms))
     by_type = collections.Counter()
     for i, t in med.items():
         by_type[net.getLayer(i).type] += t

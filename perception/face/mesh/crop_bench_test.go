@@ -8,8 +8,8 @@ import (
 )
 
 // BenchmarkCropBlob is the part of a mesh fit that is not the network: the
-// frame's pixels under the crop into OpenCV, the turned crop warped to
-// 256x256 and the model's RGB 0..1 NCHW input filled, on 640x480 frames of
+// turned crop warped to 256x256 from the frame's pixels where they lie and
+// the model's RGB 0..1 NCHW input filled, on 640x480 frames of
 // a real clip (each a fresh buffer, as a camera gives them), in colour as
 // `kindred run` fits them and in gray. The crop is the tracked one, from
 // the first frame's mesh. Run on one core:

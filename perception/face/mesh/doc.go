@@ -5,7 +5,8 @@
 // (models.FaceMesh, face.MeshFitter; the 68 iBUG points are mapped from the
 // mesh so all 68-point geometry keeps working), and MediaPipe's 52
 // blendshapes (models.FaceBlendshapes). Images cross the boundary as Go
-// pixels copied into Mats each Detector and Fitter makes once, reuses and
-// closes (a fit copies only the pixels under its crop); results come back
-// as plain Go values.
+// pixels: the Detector copies a frame into a Mat it makes once, reuses and
+// closes; a fit's warp reads the frame in place for the length of one cgo
+// call (crop.cpp) into buffers made the same way. Results come back as
+// plain Go values.
 package mesh

@@ -63,41 +63,27 @@ type Fitter struct {
 }
 
 // fitBuffers are the Mats one fit works in, made once and reused (f.mu
-// held): a fit copies only the part of the frame its crop covers, and
-// allocates nothing in C++ but the networks' outputs.
+// held): a fit reads the frame in place and allocates nothing in C++ but
+// the networks' outputs.
 type fitBuffers struct {
-	frame     gocv.Mat // the frame's pixels, only those under the last crop current
-	affine    gocv.Mat // 2x3, image -> crop
-	warped    gocv.Mat // the crop, 256x256
-	blob      gocv.Mat // [1,3,256,256] RGB 0..1
-	blendIn   gocv.Mat // [1,1,146,2]
-	frameSize image.Point
-	frameType gocv.MatType
+	warped  gocv.Mat   // the crop, 256x256, 3 channels (a gray crop uses the first third)
+	planes  gocv.Mat   // the colour crop split into B, G, R planes
+	blob    gocv.Mat   // [1,3,256,256] RGB 0..1
+	blendIn gocv.Mat   // [1,1,146,2]
+	affine  [6]float64 // image -> crop, 2x3 row-major: here, not on the heap each fit
 }
 
 func newFitBuffers() fitBuffers {
 	return fitBuffers{
-		frame:   gocv.NewMat(),
-		affine:  gocv.NewMatWithSize(2, 3, gocv.MatTypeCV64F),
-		warped:  gocv.NewMat(),
+		warped:  gocv.NewMatWithSize(cropSide, cropSide, gocv.MatTypeCV8UC3),
+		planes:  gocv.NewMatWithSize(3*cropSide, cropSide, gocv.MatTypeCV8UC1),
 		blob:    gocv.NewMatWithSizes([]int{1, 3, cropSide, cropSide}, gocv.MatTypeCV32F),
 		blendIn: gocv.NewMatWithSizes([]int{1, 1, blendPoints, 2}, gocv.MatTypeCV32F),
 	}
 }
 
 func (b *fitBuffers) close() error {
-	return errors.Join(b.frame.Close(), b.affine.Close(), b.warped.Close(), b.blob.Close(), b.blendIn.Close())
-}
-
-// frameMat returns the frame buffer sized and typed for an image of size
-// and channels, remaking it only when those change.
-func (b *fitBuffers) frameMat(size image.Point, t gocv.MatType) gocv.Mat {
-	if b.frameSize != size || b.frameType != t || b.frame.Empty() {
-		b.frame.Close()
-		b.frame = gocv.NewMatWithSize(size.Y, size.X, t)
-		b.frameSize, b.frameType = size, t
-	}
-	return b.frame
+	return errors.Join(b.warped.Close(), b.planes.Close(), b.blob.Close(), b.blendIn.Close())
 }
 
 var _ face.MeshFitter = (*Fitter)(nil)
@@ -352,77 +338,37 @@ func (f *Fitter) blendshapes(m []face.Point3) (perception.Blendshapes, error) {
 
 // cropBlob cuts the crop out of the frame (colour when the frame has it,
 // else gray in all three channels) into b.blob, the mesh model's
-// [1,3,256,256] RGB input in 0..1. Only the frame's pixels under the crop
-// (its turned square's bounds, with a margin for the interpolation) are
-// copied into b.frame: the warp reads no others.
+// [1,3,256,256] RGB input in 0..1. OpenCV reads the frame's pixels where
+// they lie, during the one cgo call (cropInto): the warp reads only those
+// under the crop, and nothing is copied first.
 func (b *fitBuffers) cropBlob(fr perception.Frame, c crop) error {
 	g := fr.Gray.Bounds()
 	size := g.Size()
 	colour := fr.Color.Valid() && fr.Color.W == size.X && fr.Color.H == size.Y
-	roi := c.bounds().Inset(-2).Intersect(g).Sub(g.Min)
-	if roi.Empty() {
+	if c.bounds().Inset(-2).Intersect(g).Empty() {
 		return errors.New("mesh: the crop lies outside the frame")
-	}
-	var src gocv.Mat
-	if colour {
-		src = b.frameMat(size, gocv.MatTypeCV8UC3)
-		dst, err := src.DataPtrUint8()
-		if err != nil {
-			return fmt.Errorf("mesh: colour image: %w", err)
-		}
-		row := 3 * size.X
-		for y := roi.Min.Y; y < roi.Max.Y; y++ {
-			o := y*row + 3*roi.Min.X
-			copy(dst[o:o+3*roi.Dx()], fr.Color.Pix[o:o+3*roi.Dx()])
-		}
-	} else {
-		src = b.frameMat(size, gocv.MatTypeCV8UC1)
-		dst, err := src.DataPtrUint8()
-		if err != nil {
-			return fmt.Errorf("mesh: image: %w", err)
-		}
-		for y := roi.Min.Y; y < roi.Max.Y; y++ {
-			o := fr.Gray.PixOffset(g.Min.X+roi.Min.X, g.Min.Y+y)
-			d := y*size.X + roi.Min.X
-			copy(dst[d:d+roi.Dx()], fr.Gray.Pix[o:o+roi.Dx()])
-		}
 	}
 	// The affine map from the image into the crop: turn by -angle about the
 	// centre, scale to cropSide, centre. Origin offsets of Gray apply.
 	k := cropSide / c.side
 	cs, sn := math.Cos(c.angle), math.Sin(c.angle)
 	cx, cy := c.cx-float64(g.Min.X), c.cy-float64(g.Min.Y)
-	am := b.affine
-	am.SetDoubleAt(0, 0, k*cs)
-	am.SetDoubleAt(0, 1, k*sn)
-	am.SetDoubleAt(0, 2, cropSide/2-k*(cs*cx+sn*cy))
-	am.SetDoubleAt(1, 0, -k*sn)
-	am.SetDoubleAt(1, 1, k*cs)
-	am.SetDoubleAt(1, 2, cropSide/2-k*(-sn*cx+cs*cy))
-	gocv.WarpAffineWithParams(src, &b.warped, am, image.Pt(cropSide, cropSide), gocv.InterpolationLinear, gocv.BorderConstant, colorBlack)
-	pix, err := b.warped.DataPtrUint8()
-	if err != nil {
-		return fmt.Errorf("mesh: crop: %w", err)
+	b.affine = [6]float64{
+		k * cs, k * sn, cropSide/2 - k*(cs*cx+sn*cy),
+		-k * sn, k * cs, cropSide/2 - k*(-sn*cx+cs*cy),
 	}
-	dst, err := b.blob.DataPtrFloat32()
-	if err != nil {
-		return fmt.Errorf("mesh: crop input: %w", err)
-	}
-	const plane = cropSide * cropSide
-	const inv = 1.0 / 255
-	if b.warped.Channels() == 3 {
-		for i := range plane {
-			dst[i] = float32(pix[3*i+2]) * inv // R
-			dst[plane+i] = float32(pix[3*i+1]) * inv
-			dst[2*plane+i] = float32(pix[3*i]) * inv // B
-		}
+	img := frameView{w: size.X, h: size.Y}
+	if colour {
+		img.pix, img.stride, img.channels = fr.Color.Pix[:3*size.X*size.Y], 3*size.X, 3
 	} else {
-		for i := range plane {
-			v := float32(pix[i]) * inv
-			dst[i], dst[plane+i], dst[2*plane+i] = v, v, v
+		o := fr.Gray.PixOffset(g.Min.X, g.Min.Y)
+		end := o + (size.Y-1)*fr.Gray.Stride + size.X
+		if o < 0 || fr.Gray.Stride < size.X || end > len(fr.Gray.Pix) {
+			return errors.New("mesh: gray image pixels shorter than its bounds")
 		}
+		img.pix, img.stride, img.channels = fr.Gray.Pix[o:end], fr.Gray.Stride, 1
 	}
-	return nil
+	return b.cropInto(img, &b.affine)
 }
 
 // bounds is the pixel rectangle (image coordinates) the turned crop square

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/color"
 	"math"
 	"slices"
 	"sync"
@@ -338,5 +337,3 @@ func iouF(a, b candidate) float64 {
 	in := iw * ih
 	return in / ((a.x1-a.x0)*(a.y1-a.y0) + (b.x1-b.x0)*(b.y1-b.y0) - in)
 }
-
-var colorBlack = color.RGBA{}
