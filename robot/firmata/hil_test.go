@@ -133,7 +133,8 @@ func startHarness(t *testing.T) *harness {
 	return h
 }
 
-// booted waits until the firmware is through setup(). StandardFirmata
+// booted waits until the firmware is all but through setup(): its pin
+// reset follows within some 120 ms simulated. StandardFirmata
 // blinks its version on pin 13 (Firmata 2.5.9's blinkVersion: 2, then 5
 // flashes) before it reads the serial line, some 2 s of simulated time,
 // and gobot allows a handshake 15 s of wall-clock time. On a loaded host
@@ -142,8 +143,9 @@ func startHarness(t *testing.T) *harness {
 // the handshake's time: 8 of 22 runs there failed to connect. A board
 // that is already running when the host opens its port is what the tests
 // are about; the wait is in simulated time, so it costs nothing when the
-// host keeps up. (The handshake's own round trips still reach a lagging
-// simulation up to MAX_GAP, 0.5 s simulated, late each: see hil/harness.c.)
+// host keeps up. (The handshake's own round trips reach a lagging
+// simulation as late as gobot answered, not up to MAX_GAP late each: see
+// hil/harness.c.)
 func (h *harness) booted() {
 	h.t.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
