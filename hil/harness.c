@@ -42,7 +42,7 @@
  * previous write alone, a lagging simulation's own slowness (the wait for
  * that write's instant, the reply computed at a fraction of real time)
  * was added to every round trip, up to MAX_GAP each, and gobot's
- * handshake (4 round trips) outlasted its 15 s on a loaded host: 11 of 12
+ * handshake (4 round trips) outlasted its 15 s on a loaded host: 12 of 12
  * runs of TestHILSensors failed to connect beside 4 busy loops and a load
  * average of 8 from other work. "mark" names the instant of the host's
  * last byte, so a client can ask what the pins did after its last write.
