@@ -34,8 +34,18 @@
  * the host's timing as it was, however fast the simulation runs. Only a
  * silence of the host longer than MAX_GAP, with nothing left to deliver,
  * is shortened to MAX_GAP, so that a slow simulation catches up while the
- * host waits. "mark" names the instant of the host's last byte, so a
- * client can ask what the pins did after its last write.
+ * host waits, and its first bytes after a plug are delivered at once
+ * (they had waited MAX_GAP: 12 s of wall time at the 4% of real time seen
+ * under load). The host may also be answering the firmware, so a byte
+ * comes no later after the firmware's last bytes than it was written
+ * after they reached the host, in wall time. Counted from the host's
+ * previous write alone, a lagging simulation's own slowness (the wait for
+ * that write's instant, the reply computed at a fraction of real time)
+ * was added to every round trip, up to MAX_GAP each, and gobot's
+ * handshake (4 round trips) outlasted its 15 s on a loaded host: 12 of 12
+ * runs of TestHILSensors failed to connect beside 4 busy loops and a load
+ * average of 8 from other work. "mark" names the instant of the host's
+ * last byte, so a client can ask what the pins did after its last write.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -86,6 +96,9 @@ static pthread_t reader;
 static volatile int reading;
 static int64_t offset;   /* delivery time - wall time of the host's bytes */
 static uint64_t last_at; /* delivery time of the host's last byte */
+static int host_seen;              /* the host has written since the plug */
+static int out_seen;               /* the host has been sent bytes since the plug */
+static uint64_t out_at, out_wall;  /* simulated and wall time they were last sent */
 static size_t outlen;
 
 static uint64_t now_ns(void) { return (cycle_base + avr->cycle) * 1000000000ULL / F_CPU; }
@@ -107,11 +120,21 @@ static void take_host(int fd) {
 	ssize_t n;
 	while ((n = read(fd, buf, sizeof buf)) > 0) {
 		uint64_t sim = now_ns(); /* a racy read of avr->cycle: a hint only */
-		uint64_t at = (uint64_t)((int64_t)wall_ns() + offset);
-		if (inhead == intail && at > sim + MAX_GAP) {
-			offset -= (int64_t)(at - (sim + MAX_GAP));
-			at = sim + MAX_GAP;
+		uint64_t wall = wall_ns();
+		uint64_t at = (uint64_t)((int64_t)wall + offset);
+		uint64_t latest = at;
+		if (out_seen && wall >= out_wall && out_at + (wall - out_wall) < latest)
+			latest = out_at + (wall - out_wall); /* an answer to the firmware's last bytes */
+		if (inhead == intail && sim + MAX_GAP < latest)
+			latest = sim + MAX_GAP;
+		if (!host_seen && sim < latest)
+			latest = sim; /* no earlier byte to keep the timing to */
+		host_seen = 1;
+		if (at > latest) {
+			offset -= (int64_t)(at - latest);
+			at = latest;
 		}
+		if (inhead != intail && at < last_at) at = last_at; /* behind the bytes still queued */
 		if (at < sim) at = sim; /* delivered at the next slice */
 		last_at = at;
 		for (ssize_t i = 0; i < n && (intail + 1) % INQ != inhead; i++) {
@@ -202,6 +225,7 @@ static int open_pty(void) {
 	inhead = intail = 0;
 	offset = 0;
 	last_at = now_ns();
+	host_seen = out_seen = 0;
 	pthread_mutex_unlock(&inmu);
 	reading = 1;
 	if (pthread_create(&reader, NULL, read_host, (void *)(intptr_t)m) != 0) {
@@ -226,9 +250,12 @@ static void unplug(void) {
 	unlink(link_path);
 }
 
+static void apply_external(char port);
 static int plug(void) {
 	cycle_base += avr->cycle;
 	avr_reset(avr);
+	for (const char *port = "BCD"; *port; port++)
+		apply_external(*port); /* the reset cleared PINx; the sensors are still wired */
 	avr->cycle = 0;
 	xon = 1;
 	return open_pty();
@@ -237,8 +264,52 @@ static int plug(void) {
 /* drive_pin holds an input pin at a level, as a sensor wired to it does.
  * Raising the pin's IRQ alone would not last: simavr re-raises the IRQs
  * of a port's pins on every write of that port (the servo pulses on the
- * same port), so the level is also set as the port's external state. */
+ * same port), so the level is also set as the port's external state.
+ *
+ * Nor does that last by itself across a spell as an output (simavr 1.6,
+ * sim/avr_ioport.c, https://github.com/buserror/simavr): a read of PINx
+ * stores what it returns back into PINx, which for an output pin is its
+ * PORTx latch, while the pin's IRQ keeps the driven level. The IRQ is
+ * IRQ_FLAG_FILTERED, so when the pin turns input again the port re-raises
+ * the external level into an IRQ that already holds it: no notify, and
+ * PINx keeps the latch's level for good. StandardFirmata (2.5.9) reads
+ * PIND on every pass of loop() once port 0 reports, and pins start as
+ * outputs after its reset; a level driven before the host turned the pin
+ * input was lost unless a servo pulse rewrote PORTD in between (the
+ * sensor test lost "pin 2 1" in 2-4 of 6 runs beside 4 busy loops, when
+ * the command overtook the host's SET_PIN_MODE still queued in the
+ * harness). hold_inputs makes each driven input pin's IRQ agree with PINx
+ * before the port re-raises the external level, so any difference reaches
+ * PINx, as the sensor's level reaches a real pin. */
 static uint8_t ext_mask[3], ext_value[3]; /* ports B, C, D */
+static void hold_inputs(char port, uint8_t ddr) {
+	int k = port - 'B';
+	avr_ioport_state_t st;
+	if (avr_ioctl(avr, AVR_IOCTL_IOPORT_GETSTATE(port), &st) != 0) return;
+	for (int bit = 0; bit < 8; bit++) {
+		if (!(ext_mask[k] & ~ddr & (1 << bit))) continue;
+		avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(port), bit)->value = ((uint32_t)st.pin >> bit) & 1;
+	}
+}
+
+/* on_ddr sees every write of a DDR register, before simavr stores it and
+ * re-raises the port's pins. */
+static void on_ddr(struct avr_irq_t *irq, uint32_t value, void *param) {
+	(void)irq;
+	hold_inputs((char)(intptr_t)param, (uint8_t)value);
+}
+
+/* apply_external puts every driven level of a port on its pins now. */
+static void apply_external(char port) {
+	int k = port - 'B';
+	avr_ioport_state_t st;
+	if (avr_ioctl(avr, AVR_IOCTL_IOPORT_GETSTATE(port), &st) == 0)
+		hold_inputs(port, (uint8_t)st.ddr);
+	for (int bit = 0; bit < 8; bit++)
+		if (ext_mask[k] & (1 << bit))
+			avr_raise_irq(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(port), bit), (ext_value[k] >> bit) & 1);
+}
+
 static void drive_pin(int pin, int v) {
 	char port;
 	int bit;
@@ -251,8 +322,7 @@ static void drive_pin(int pin, int v) {
 	ext_value[k] = (uint8_t)((ext_value[k] & ~(1 << bit)) | ((v ? 1 : 0) << bit));
 	avr_ioport_external_t ext = {.name = (unsigned long)port, .mask = ext_mask[k], .value = ext_value[k]};
 	avr_ioctl(avr, AVR_IOCTL_IOPORT_SET_EXTERNAL(port), &ext);
-	avr_irq_t *irq = avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(port), bit);
-	avr_raise_irq(irq, v ? 1 : 0);
+	apply_external(port);
 	fprintf(answers, "ok pin %d %d\n", pin, v ? 1 : 0);
 }
 
@@ -340,6 +410,11 @@ static int service(void) {
 		if (w > 0) {
 			memmove(outbuf, outbuf + w, outlen - (size_t)w);
 			outlen -= (size_t)w;
+			pthread_mutex_lock(&inmu);
+			out_seen = 1;
+			out_at = now_ns();
+			out_wall = wall_ns();
+			pthread_mutex_unlock(&inmu);
 		} else if (w < 0 && errno != EAGAIN) {
 			outlen = 0;
 		}
@@ -429,8 +504,10 @@ int main(int argc, char **argv) {
 		watched[pin] = 1;
 		p = *end == ',' ? end + 1 : end;
 	}
-	for (const char *port = "BCD"; *port; port++)
+	for (const char *port = "BCD"; *port; port++) {
 		avr_irq_register_notify(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(*port), IOPORT_IRQ_REG_PORT), on_port, (void *)(intptr_t)*port);
+		avr_irq_register_notify(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(*port), IOPORT_IRQ_DIRECTION_ALL), on_ddr, (void *)(intptr_t)*port);
+	}
 
 	clock_gettime(CLOCK_MONOTONIC, &wall0);
 	if (open_pty() < 0) return 1;

@@ -133,7 +133,8 @@ func startHarness(t *testing.T) *harness {
 	return h
 }
 
-// booted waits until the firmware is through setup(). StandardFirmata
+// booted waits until the firmware is all but through setup(): its pin
+// reset follows within some 120 ms simulated. StandardFirmata
 // blinks its version on pin 13 (Firmata 2.5.9's blinkVersion: 2, then 5
 // flashes) before it reads the serial line, some 2 s of simulated time,
 // and gobot allows a handshake 15 s of wall-clock time. On a loaded host
@@ -142,8 +143,9 @@ func startHarness(t *testing.T) *harness {
 // the handshake's time: 8 of 22 runs there failed to connect. A board
 // that is already running when the host opens its port is what the tests
 // are about; the wait is in simulated time, so it costs nothing when the
-// host keeps up. (The handshake's own round trips still reach a lagging
-// simulation up to MAX_GAP, 0.5 s simulated, late each: see hil/harness.c.)
+// host keeps up. (The handshake's own round trips reach a lagging
+// simulation as late as gobot answered, not up to MAX_GAP late each: see
+// hil/harness.c.)
 func (h *harness) booted() {
 	h.t.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
@@ -801,6 +803,82 @@ func cpuTime(t *testing.T) time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// sensorRig is robot/sensors reading the simulated Uno through Board.
+type sensorRig struct {
+	t        *testing.T
+	events   chan perception.Event
+	readings chan sensors.Reading
+}
+
+// openBoard opens the profile's board; it is halted when the test ends.
+func openBoard(t *testing.T, p *robot.Profile) *firmata.Board {
+	t.Helper()
+	b, err := firmata.Open(p)
+	if err != nil {
+		t.Fatalf("handshake with the simulated Uno: %v", err)
+	}
+	t.Cleanup(func() { b.Halt() })
+	return b
+}
+
+// readSensors runs a sensor reader for the profile on the board until
+// the test ends.
+func readSensors(t *testing.T, p *robot.Profile, b *firmata.Board) *sensorRig {
+	t.Helper()
+	r, err := sensors.New(p, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &sensorRig{t: t, events: make(chan perception.Event, 100), readings: make(chan sensors.Reading, 4096)}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx, s.events, s.readings) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	return s
+}
+
+// settle waits until a sensor has reported raw (±tol) twice in a row, so
+// any event of that sample is already sent.
+func (s *sensorRig) settle(sensor string, raw, tol int) {
+	s.t.Helper()
+	deadline := time.After(60 * time.Second)
+	seen := 0
+	for seen < 2 {
+		select {
+		case rd := <-s.readings:
+			if rd.Sensor != sensor {
+				continue
+			}
+			if rd.Raw >= raw-tol && rd.Raw <= raw+tol {
+				seen++
+			} else {
+				seen = 0
+			}
+		case <-deadline:
+			s.t.Fatalf("%s never read %d±%d", sensor, raw, tol)
+		}
+	}
+}
+
+// touches drains the touch events sent so far.
+func (s *sensorRig) touches() []string {
+	var got []string
+	for {
+		select {
+		case ev := <-s.events:
+			if ev.Kind != perception.EventTouch || ev.Modality != perception.ModSensors {
+				s.t.Errorf("event %+v", ev)
+			}
+			got = append(got, ev.Text)
+		default:
+			return got
+		}
+	}
+}
+
 // TestHILSensors drives the touch pad and analog inputs of the simulated
 // Uno and checks what robot/sensors makes of StandardFirmata's reports: a
 // digital touch per rising edge, and an analog pad (threshold 0.5) that
@@ -809,61 +887,7 @@ func cpuTime(t *testing.T) time.Duration {
 func TestHILSensors(t *testing.T) {
 	h := startHarness(t)
 	p := hilProfile(t, h.link)
-	b, err := firmata.Open(p)
-	if err != nil {
-		t.Fatalf("handshake with the simulated Uno: %v", err)
-	}
-	defer b.Halt()
-	r, err := sensors.New(p, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	events := make(chan perception.Event, 100)
-	readings := make(chan sensors.Reading, 4096)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- r.Run(ctx, events, readings) }()
-	defer func() {
-		cancel()
-		<-done
-	}()
-
-	// settle waits until a sensor has reported raw (±tol) twice in a row,
-	// so any event of that sample is already sent.
-	settle := func(sensor string, raw, tol int) {
-		t.Helper()
-		deadline := time.After(60 * time.Second)
-		seen := 0
-		for seen < 2 {
-			select {
-			case rd := <-readings:
-				if rd.Sensor != sensor {
-					continue
-				}
-				if rd.Raw >= raw-tol && rd.Raw <= raw+tol {
-					seen++
-				} else {
-					seen = 0
-				}
-			case <-deadline:
-				t.Fatalf("%s never read %d±%d", sensor, raw, tol)
-			}
-		}
-	}
-	touches := func() []string {
-		var got []string
-		for {
-			select {
-			case ev := <-events:
-				if ev.Kind != perception.EventTouch || ev.Modality != perception.ModSensors {
-					t.Errorf("event %+v", ev)
-				}
-				got = append(got, ev.Text)
-			default:
-				return got
-			}
-		}
-	}
+	s := readSensors(t, p, openBoard(t, p))
 	// mV on a 5 V reference to Arduino's 10-bit reading.
 	raw := func(mv int) int { return mv * 1023 / 5000 }
 
@@ -893,10 +917,32 @@ func TestHILSensors(t *testing.T) {
 		if f[0] == "pin" {
 			tol = 0 // a digital pin reads 0 or 1: any tolerance would take the old level for the new
 		}
-		settle(tc.sensor, tc.raw, tol)
-		if got := touches(); fmt.Sprint(got) != fmt.Sprint(tc.want) {
+		s.settle(tc.sensor, tc.raw, tol)
+		if got := s.touches(); fmt.Sprint(got) != fmt.Sprint(tc.want) {
 			t.Errorf("after %q: touches %v, want %v", tc.cmd, got, tc.want)
 		}
+	}
+}
+
+// TestHILTouchHeldAtConnect touches the head pad between the handshake
+// and the sensor reader's start. StandardFirmata's reset left the pin an
+// output, and since gobot's handshake turned port 0's reports on, the
+// firmware reads PIND on every pass of its loop until the reader turns
+// the pin input: what it then reads must be the pad's level, one touch.
+// With no servo on the profile nothing rewrites port D in between, so
+// every run takes the order in which TestHILSensors lost its first
+// "pin 2 1" on a loaded host when no servo pulse fell between the drive
+// and SET_PIN_MODE (see drive_pin in hil/harness.c).
+func TestHILTouchHeldAtConnect(t *testing.T) {
+	h := startHarness(t)
+	p := hilProfile(t, h.link)
+	p.Joints = nil
+	b := openBoard(t, p)
+	h.do("pin 2 1", "ok pin")
+	s := readSensors(t, p, b)
+	s.settle("head_touch", 1, 0)
+	if got := s.touches(); fmt.Sprint(got) != "[head_touch]" {
+		t.Errorf("touches %v, want [head_touch]", got)
 	}
 }
 
