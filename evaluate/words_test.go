@@ -109,9 +109,10 @@ func TestWordsSliceDoesNotCryWolf(t *testing.T) {
 // so that any other false self-report fails at once. Remove an entry when
 // the recogniser stops hearing a rating there.
 //
-// Empty since the grammar allows at most one phrase after a rating: Asterisk's
-// dir-welcome.wav ("well ten today thank you") and lowercase.wav ("like
-// eight") were heard as ratings before.
+// Empty since the grammar allows at most one phrase after a rating (Asterisk's
+// dir-welcome.wav, "well ten today thank you") and a rating's phrase must
+// carry its number (selfreport.Uncarried: lowercase.wav, "like eight", and
+// on the whole hour a fortune's "an three").
 var knownFalseSelfReports = map[string]bool{}
 
 func TestWordEventString(t *testing.T) {

@@ -102,6 +102,22 @@ func isWord(w string) bool {
 	return true
 }
 
+// timedWords are the words of segs (frames of 1/frameRate s), without
+// silences, fillers and the numbers of alternative pronunciations
+// ("a(2)").
+func timedWords(segs []sphinx.Segment) []selfreport.TimedWord {
+	var ws []selfreport.TimedWord
+	frame := time.Second / frameRate
+	for _, s := range segs {
+		if !isWord(s.Word) {
+			continue
+		}
+		w, _, _ := strings.Cut(s.Word, "(")
+		ws = append(ws, selfreport.TimedWord{Text: w, Start: time.Duration(s.Start) * frame, End: time.Duration(s.End+1) * frame})
+	}
+	return ws
+}
+
 // loudFrames marks the 10 ms frames of x that are speech, as
 // selfreport.Stretches decides.
 func loudFrames(x []float32) []bool { return selfreport.LoudFrames(x, Rate) }

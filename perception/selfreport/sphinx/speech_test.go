@@ -348,6 +348,8 @@ func falseReports(t testing.TB, r *Recogniser, clips []clip) (n int, seconds flo
 // take, the right ones too, so that two settings can be compared take by
 // take; KINDRED_ANSWER_ANY_UTTERANCE=1 takes words that are not an
 // utterance of their own (Opts.anyUtterance) as answers, as before;
+// KINDRED_ANSWER_ANY_CARRIER=1 takes a rating whatever words carry its
+// number (Opts.anyCarrier), as before selfreport.Uncarried;
 // KINDRED_ANSWER_DITHER sets Opts.dither (0: none) and
 // KINDRED_ANSWER_DITHER_SEED its generator's seed. Arguments the
 // model's feat.params also sets (-lowerf, -upperf, -varnorm, -cmn, …)
@@ -436,6 +438,10 @@ func sweepOne(t *testing.T, cfg, args string, takes []take, speech []clip, voice
 	if os.Getenv("KINDRED_ANSWER_ANY_UTTERANCE") != "" {
 		o.anyUtterance = true
 		cfg += " any utterance"
+	}
+	if os.Getenv("KINDRED_ANSWER_ANY_CARRIER") != "" {
+		o.anyCarrier = true
+		cfg += " any carrier"
 	}
 	if d := os.Getenv("KINDRED_ANSWER_DITHER"); d != "" {
 		x, err := strconv.ParseFloat(d, 64)

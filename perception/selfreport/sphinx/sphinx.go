@@ -65,6 +65,9 @@ type Opts struct {
 	// anyUtterance takes words the grammar matched even when they are not
 	// an utterance of their own (notOwnUtterance): for measurements.
 	anyUtterance bool
+	// anyCarrier takes a rating whatever words carry its number, as
+	// before selfreport.Uncarried: for measurements.
+	anyCarrier bool
 	// warps are frequency warps (inverse linear: the mel filters moved
 	// up by the factor, as in vocal tract length normalisation, Lee and
 	// Rose, ICASSP 1996, "Speaker normalization using efficient frequency
@@ -385,6 +388,10 @@ func (r *Recogniser) End() (selfreport.Reply, error) {
 		}
 		if answer {
 			reply, found = selfreport.Parse(r.kind, text), true
+			if why := r.uncarried(reply, d.Segments()); why != "" {
+				none.Heard = text + " (" + why + ")"
+				found = false
+			}
 			break
 		}
 	}
@@ -403,6 +410,15 @@ func (r *Recogniser) End() (selfreport.Reply, error) {
 		}
 	}
 	return reply, nil
+}
+
+// uncarried says why a rating's number is not carried by the words heard
+// with it (selfreport.Uncarried), or "".
+func (r *Recogniser) uncarried(reply selfreport.Reply, segs []sphinx.Segment) string {
+	if r.o.anyCarrier || !reply.Rating.Valid() {
+		return ""
+	}
+	return selfreport.Uncarried(timedWords(segs))
 }
 
 // answerIn says what a hypothesis heard and whether it is an answer: not
