@@ -13,7 +13,6 @@ import (
 	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/console"
 	"github.com/kindred-hri/kindred/internal/refusals"
-	"github.com/kindred-hri/kindred/journal"
 )
 
 // fleetDoor is a door like fleet.Client without a broker: it refuses what
@@ -78,15 +77,9 @@ func TestRefusedAccessAndFleetMessagesAreFaults(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		recs, err := j.Records(ctx, "s")
-		if err != nil {
-			t.Fatal(err)
-		}
 		var got []string
-		for _, r := range recs {
-			if f, ok := r.(journal.Fault); ok {
-				got = append(got, f.Component+": "+f.Message)
-			}
+		for _, f := range faultsIn(sessionRecords(t, ctx, j)) {
+			got = append(got, f.Component+": "+f.Message)
 		}
 		want := []string{
 			`console access: refused 1 unauthorised request(s) (latest: "401 no bearer token`,

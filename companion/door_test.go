@@ -68,16 +68,7 @@ func TestConsoleMalformedControlsAreCoalescedFaults(t *testing.T) {
 		if sess, err := j.Session(ctx, "s"); err != nil || sess.Status == journal.StatusOpen {
 			t.Fatalf("session %+v, %v: want it ended", sess, err)
 		}
-		recs, err := j.Records(ctx, "s")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var faults []journal.Fault
-		for _, r := range recs {
-			if f, ok := r.(journal.Fault); ok {
-				faults = append(faults, f)
-			}
-		}
+		faults := faultsIn(sessionRecords(t, ctx, j))
 		want := []struct {
 			n      string
 			latest string
@@ -102,6 +93,27 @@ func TestConsoleMalformedControlsAreCoalescedFaults(t *testing.T) {
 			t.Errorf("%d log lines about the door, want 3:\n%s", n, log.String())
 		}
 	})
+}
+
+// sessionRecords reads back every record of session "s", in order.
+func sessionRecords(t *testing.T, ctx context.Context, j *journal.Journal) []journal.Record {
+	t.Helper()
+	recs, err := j.Records(ctx, "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+// faultsIn keeps the fault records of recs, in order.
+func faultsIn(recs []journal.Record) []journal.Fault {
+	var faults []journal.Fault
+	for _, r := range recs {
+		if f, ok := r.(journal.Fault); ok {
+			faults = append(faults, f)
+		}
+	}
+	return faults
 }
 
 // journalledCompanion opens a journal at path and binds a companion of

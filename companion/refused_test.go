@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/kindred-hri/kindred/behavior"
-	"github.com/kindred-hri/kindred/journal"
 )
 
 // A command the robot does not act on, refused by the engine (pause while
@@ -50,13 +49,8 @@ func TestRefusedCommandIsARecordedFault(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var faults []journal.Fault
 				r.rec.mu.Lock()
-				for _, rec := range r.rec.records {
-					if f, ok := rec.(journal.Fault); ok {
-						faults = append(faults, f)
-					}
-				}
+				faults := faultsIn(r.rec.records)
 				r.rec.mu.Unlock()
 				if len(faults) != 1 || !strings.Contains(faults[0].Message, c.words) || !strings.Contains(faults[0].Component, c.compWant) {
 					t.Fatalf("fault records %+v; want one from %q saying %q", faults, c.compWant, c.words)

@@ -73,22 +73,17 @@ func TestQueuedInputsAreHandledWhenTheRunStops(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				recs, err := j.Records(ctx, "s")
-				if err != nil {
-					t.Fatal(err)
-				}
+				recs := sessionRecords(t, ctx, j)
 				alerts, urgent := 0, false
-				var faults []string
 				for _, r := range recs {
-					switch r := r.(type) {
-					case journal.Alert:
-						if r.Level != journal.LevelResolved {
-							alerts++
-						}
+					if r, ok := r.(journal.Alert); ok && r.Level != journal.LevelResolved {
+						alerts++
 						urgent = urgent || r.Level == journal.LevelUrgent
-					case journal.Fault:
-						faults = append(faults, r.Component+": "+r.Message)
 					}
+				}
+				var faults []string
+				for _, f := range faultsIn(recs) {
+					faults = append(faults, f.Component+": "+f.Message)
 				}
 				if urgent != tc.wantAlert {
 					t.Errorf("urgent alert journalled: %v, want %v; log:\n%s", urgent, tc.wantAlert, log)
