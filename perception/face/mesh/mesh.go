@@ -357,16 +357,11 @@ func (b *fitBuffers) cropBlob(fr perception.Frame, c crop) error {
 		k * cs, k * sn, cropSide/2 - k*(cs*cx+sn*cy),
 		-k * sn, k * cs, cropSide/2 - k*(-sn*cx+cs*cy),
 	}
-	img := frameView{w: size.X, h: size.Y}
+	// Gray's first pixel, at its bounds' Min, is Pix[0] (image.Gray.PixOffset);
+	// cropInto refuses pixels shorter than the size and stride say.
+	img := frameView{pix: fr.Gray.Pix, w: size.X, h: size.Y, stride: fr.Gray.Stride, channels: 1}
 	if colour {
-		img.pix, img.stride, img.channels = fr.Color.Pix[:3*size.X*size.Y], 3*size.X, 3
-	} else {
-		o := fr.Gray.PixOffset(g.Min.X, g.Min.Y)
-		end := o + (size.Y-1)*fr.Gray.Stride + size.X
-		if o < 0 || fr.Gray.Stride < size.X || end > len(fr.Gray.Pix) {
-			return errors.New("mesh: gray image pixels shorter than its bounds")
-		}
-		img.pix, img.stride, img.channels = fr.Gray.Pix[o:end], fr.Gray.Stride, 1
+		img.pix, img.stride, img.channels = fr.Color.Pix, 3*size.X, 3
 	}
 	return b.cropInto(img, &b.affine)
 }
