@@ -197,7 +197,7 @@ func (e *Engine) finish(in <-chan Input, out chan<- Output, rest []Output) error
 		return true
 	}
 	done := func() error {
-		loss.Inputs += countQueued(in)
+		loss.Inputs += CountQueued(in)
 		if loss == (StopLoss{}) {
 			return nil
 		}
@@ -232,9 +232,10 @@ func (e *Engine) finish(in <-chan Input, out chan<- Output, rest []Output) error
 	return done()
 }
 
-// countQueued takes what is queued in in without waiting and counts it,
-// ticks aside.
-func countQueued(in <-chan Input) int {
+// CountQueued takes what is queued in in without waiting and counts it,
+// ticks aside (they only advance time): the inputs a stopped run leaves
+// unhandled.
+func CountQueued(in <-chan Input) int {
 	n := 0
 	for range len(in) {
 		select {

@@ -345,14 +345,7 @@ func (c *Companion) engineStopped(loss *behavior.StopLoss) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.stopped = true
-	n := l.lost
-	for range len(c.behIn) {
-		if x := <-c.behIn; x != nil {
-			if _, tick := x.(*behavior.Tick); !tick {
-				n++
-			}
-		}
-	}
+	n := l.lost + behavior.CountQueued(c.behIn)
 	alerts := 0
 	if loss != nil {
 		n += loss.Inputs
