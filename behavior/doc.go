@@ -12,9 +12,10 @@
 //     no callbacks. When ctx is done Run waits for no new input, but hands
 //     over the outputs of the step it was in and handles the inputs already
 //     queued (a "help" heard as the run stops still reaches the carer), all
-//     within StopGrace; what it then gives up (alerts not taken, queued
-//     inputs not handled) is counted in Run's error, a *StopLoss. Run
-//     closes out.
+//     within StopGrace; a lone call for help still waiting for its second
+//     cue is then a warning (stopping), as at the end of its input; what it
+//     then gives up (alerts not taken, queued inputs not handled) is
+//     counted in Run's error, a *StopLoss. Run closes out.
 //   - Every timer (dwell, cooldown, rate limit, relief timeout, breathing
 //     pace) runs on observation time, the At of the inputs; a Tick input
 //     advances it when nothing is observed. The wall clock is never read, so

@@ -122,6 +122,16 @@ func (e *Engine) Run(ctx context.Context, in <-chan Input, out chan<- Output) er
 			return e.finish(in, out, nil)
 		case x, ok := <-in:
 			if !ok {
+				// The input has ended: the run has, as on a stop.
+				outs := e.stopping()
+				for i, o := range outs {
+					select {
+					case out <- o:
+						continue
+					case <-ctx.Done():
+					}
+					return e.finish(in, out, outs[i:])
+				}
 				return nil
 			}
 			outs := e.step(x)
@@ -180,23 +190,34 @@ func (e *Engine) finish(in <-chan Input, out chan<- Output, rest []Output) error
 	grace := time.NewTimer(StopGrace)
 	defer grace.Stop()
 	var loss StopLoss
+	expired := false // the grace is over: nothing more is handed over
+	lost := func(outs []Output) {
+		for _, o := range outs {
+			if _, ok := o.(Alert); ok {
+				loss.Alerts++
+			}
+		}
+	}
 	give := func(outs []Output) bool {
 		for i, o := range outs {
+			if expired {
+				lost(outs[i:])
+				return false
+			}
 			select {
 			case out <- o:
 				continue
 			case <-grace.C:
+				expired = true
 			}
-			for _, o := range outs[i:] {
-				if _, ok := o.(Alert); ok {
-					loss.Alerts++
-				}
-			}
+			lost(outs[i:])
 			return false
 		}
 		return true
 	}
+	// done settles what the stop cuts short, then counts what is left.
 	done := func() error {
+		give(e.stopping())
 		loss.Inputs += CountQueued(in)
 		if loss == (StopLoss{}) {
 			return nil
@@ -211,14 +232,15 @@ func (e *Engine) finish(in <-chan Input, out chan<- Output, rest []Output) error
 		select {
 		case v, ok := <-in:
 			if !ok {
-				return nil
+				return done()
 			}
 			x = v
 		default:
-			return nil // nothing queued: never wait for new input
+			return done() // nothing queued: never wait for new input
 		}
 		select {
 		case <-grace.C:
+			expired = true
 			if _, tick := x.(*Tick); !tick {
 				loss.Inputs++ // x itself, taken but not handled
 			}
@@ -230,6 +252,28 @@ func (e *Engine) finish(in <-chan Input, out chan<- Output, rest []Output) error
 		}
 	}
 	return done()
+}
+
+// stopping settles, as the run ends, what the end cuts short. A lone call
+// for help waits for its second cue (settleHelp), and every way that wait
+// ends tells a carer, at warning level at least, but an opt-out, which
+// clears it. A run that stops during the wait would tell nobody: it tells
+// the carer now, at warning, saying the run stopped. The robot does not
+// move or speak for it. Called again, it has nothing more to settle.
+func (e *Engine) stopping() []Output {
+	e.buf = e.buf[:0]
+	a := &e.alert
+	if !a.help || e.State() == StateOptedOut {
+		return e.buf
+	}
+	word, since := a.helpWord, e.now-a.helpAt
+	a.answeredHelp()
+	if e.State() == StateAlerting && a.level.rank() >= AlertWarning.rank() {
+		return e.buf // the carer has been told already (as escalate would find)
+	}
+	e.raiseAlert(AlertWarning, fmt.Sprintf("asked for help (%q) once; the run stopped %v later, before a second cue or an answer",
+		word, since.Round(time.Second)), false)
+	return e.buf
 }
 
 // CountQueued takes what is queued in in without waiting and counts it,

@@ -66,6 +66,7 @@ func FuzzStep(f *testing.F) {
 	f.Add([]byte{2, 0, 0, 2, 1, 2, 3, 0, 3, 5, 255, 0, 4, 1, 1, 4, 1, 0, 0, 5, 255})
 	f.Add([]byte{0, 20, 140, 0, 20, 140, 0, 20, 140, 0, 255, 140, 5, 255, 0, 5, 255, 0, 0, 10, 0})
 	f.Add([]byte{3, 0, 11, 3, 1, 8, 3, 2, 9, 131, 40, 1, 0, 30, 160, 2, 3, 2})
+	f.Add([]byte{2, 10, 0, 0, 10, 20, 0, 10, 20, 0, 10, 20, 2, 2, 2}) // arrives, says "help" once: the stop settles it
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, wizard := range []bool{false, true} {
 			cfg := DefaultConfig()
@@ -111,6 +112,17 @@ func FuzzStep(f *testing.F) {
 				if e.now < now {
 					t.Fatalf("time went back from %v to %v", now, e.now)
 				}
+			}
+			// The stop settles a call for help still waiting, and moves
+			// nothing: it only tells a carer.
+			state := e.State()
+			for _, o := range e.stopping() {
+				if of[Transition](o) != nil || of[Intent](o) != nil {
+					t.Fatalf("the stop moved the robot: %s", describe([]Output{o}))
+				}
+			}
+			if e.alert.help || e.State() != state {
+				t.Fatalf("after the stop: a call for help pending %v, state %s (was %s)", e.alert.help, e.State(), state)
 			}
 		}
 	})

@@ -389,3 +389,115 @@ func TestRunStopsDrainingAQueueThatRefills(t *testing.T) {
 		}
 	})
 }
+
+// A lone call for help waits for a second cue, and every way the wait ends
+// tells a carer, but an opt-out. A run that stops during the wait (Ctrl-C,
+// the end of --for or of a scenario, the input ending) used to tell
+// nobody: the "help" was handled, the robot asked "Shall I call
+// someone?", and the run ended with no alert. It now raises the warning
+// the wait would have, saying the run stopped. Without stopping the first
+// two rows fail (no alert); the others pin that nothing is raised twice,
+// and that an opt-out still answers the call.
+func TestRunTellsACarerOfACallForHelpTheStopCutShort(t *testing.T) {
+	help := func(at float64) Input {
+		return EventInput(perception.Event{At: sec(at), Kind: perception.EventKeyword, Text: "help", Person: "ada"})
+	}
+	for _, tc := range []struct {
+		name       string
+		after      []Input // after arriving, before the end
+		closeInput bool    // the input ends rather than the run being stopped
+		want       []AlertLevel
+		wantReason string
+	}{
+		{name: "stopped during the wait", after: []Input{help(6), TickInput(sec(8))},
+			want: []AlertLevel{AlertWarning}, wantReason: `asked for help ("help") once; the run stopped 2s later`},
+		{name: "the input ended during the wait", after: []Input{help(6), TickInput(sec(8))}, closeInput: true,
+			want: []AlertLevel{AlertWarning}, wantReason: `asked for help ("help") once; the run stopped 2s later`},
+		{name: "said twice: urgent at once, nothing more", after: []Input{help(6), help(7)}, want: []AlertLevel{AlertUrgent}},
+		{name: "the wait ran out before the stop", after: []Input{help(6), TickInput(sec(40))}, want: []AlertLevel{AlertWarning},
+			wantReason: "with no other sign of distress"},
+		{name: "opted out after the call", after: []Input{help(6), CommandInput(Command{At: sec(7), Cmd: CmdOptOut})}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				ctx, cancel := context.WithCancel(t.Context())
+				defer cancel()
+				e, err := New(DefaultConfig())
+				if err != nil {
+					t.Fatal(err)
+				}
+				in, out := make(chan Input, 128), make(chan Output, 1024)
+				for at := 0.0; at < 5; at += 0.1 {
+					in <- AssessmentInput(assessment(at, 0))
+				}
+				for _, x := range tc.after {
+					in <- x
+				}
+				done := make(chan error, 1)
+				go func() { done <- e.Run(ctx, in, out) }()
+				synctest.Wait() // everything handled
+				if tc.closeInput {
+					close(in)
+				} else {
+					cancel()
+				}
+				if err := <-done; err != nil {
+					t.Fatalf("Run: %v", err)
+				}
+				var got []Output
+				for o := range out {
+					got = append(got, o)
+				}
+				if a := alerts(got); !slices.Equal(a, tc.want) {
+					t.Fatalf("alerts %v, want %v\n%s", a, tc.want, describe(got))
+				}
+				if tc.wantReason == "" {
+					return
+				}
+				for _, o := range got {
+					if a, ok := o.(Alert); ok && !strings.Contains(a.Reason, tc.wantReason) {
+						t.Errorf("alert reason %q, want it to say %q", a.Reason, tc.wantReason)
+					}
+				}
+			})
+		})
+	}
+}
+
+// The warning a stop raises for a call for help cut short is counted, like
+// any alert, when nobody takes it within StopGrace: never silent. Without
+// the count the Run returns nil.
+func TestRunCountsTheStopsWarningWhenNobodyTakesIt(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		e, err := New(DefaultConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, out := make(chan Input, 64), make(chan Output)
+		in <- AssessmentInput(assessment(0, 0))
+		in <- EventInput(perception.Event{At: sec(6), Kind: perception.EventKeyword, Text: "help", Person: "ada"})
+		done := make(chan error, 1)
+		go func() { done <- e.Run(ctx, in, out) }()
+		reading := make(chan struct{})
+		go func() {
+			for {
+				select {
+				case <-out:
+				case <-reading:
+					return
+				}
+			}
+		}()
+		synctest.Wait() // the call handled, its outputs taken
+		close(reading)  // the consumer is gone
+		cancel()
+		time.Sleep(StopGrace)
+		synctest.Wait()
+		err = <-done
+		if l, ok := err.(*StopLoss); !ok || *l != (StopLoss{Alerts: 1}) {
+			t.Errorf("Run: %v, want the warning counted as not taken", err)
+		}
+	})
+}

@@ -128,6 +128,12 @@ func journalledCompanion(t *testing.T, ctx context.Context, path string) (*journ
 // journalledWith is journalledCompanion with the engine given.
 func journalledWith(t *testing.T, ctx context.Context, path string, engine Engine) (*journal.Journal, *Companion, *bytes.Buffer) {
 	t.Helper()
+	return journalledWithFuser(t, ctx, path, &fakeFuser{}, engine)
+}
+
+// journalledWithFuser is journalledWith with the fuser given too.
+func journalledWithFuser(t *testing.T, ctx context.Context, path string, fuser Fuser, engine Engine) (*journal.Journal, *Companion, *bytes.Buffer) {
+	t.Helper()
 	j, err := journal.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
@@ -141,7 +147,7 @@ func journalledWith(t *testing.T, ctx context.Context, path string, engine Engin
 		t.Fatal(err)
 	}
 	log := &bytes.Buffer{}
-	comp, err := New(Parts{Clock: clock, Fuser: &fakeFuser{}, Engine: engine, Mirror: fakeMirror{},
+	comp, err := New(Parts{Clock: clock, Fuser: fuser, Engine: engine, Mirror: fakeMirror{},
 		Speaker: fakeSpeaker{}, Actuator: &fakeActuator{}, Records: &fan, Log: log})
 	if err != nil {
 		t.Fatal(err)

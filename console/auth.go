@@ -179,17 +179,21 @@ func (c *Console) guard(next http.Handler, bind map[string]bool) http.Handler {
 		// needs nothing from the request (the Host header is the client's).
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
 			"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
-		if !strings.HasPrefix(r.URL.Path, "/api/") {
-			if stateChanging(r.Method) {
-				writeError(w, http.StatusMethodNotAllowed, "method not allowed")
-				return
-			}
+		page := !strings.HasPrefix(r.URL.Path, "/api/")
+		if page && !stateChanging(r.Method) {
 			next.ServeHTTP(w, r)
 			return
 		}
-		h.Set("Cache-Control", "no-store")
+		if !page {
+			h.Set("Cache-Control", "no-store")
+		}
 		switch {
-		case stateChanging(r.Method):
+		case stateChanging(r.Method), r.URL.Path == streamPath:
+			// An attempt to change something, at any path, and the stream's
+			// handshake are checked for access first: a browser applies no
+			// same-origin policy to a WebSocket, so its Origin is the check
+			// (RFC 6455 §10.2), and an audit trail of refused access records
+			// who tried, whatever they tried it on (NIST SP 800-53 AU-2).
 			if !sameOrigin(r) {
 				c.deny(w, r, http.StatusForbidden, "cross-origin request refused", "cross-origin")
 				return
@@ -197,6 +201,12 @@ func (c *Console) guard(next http.Handler, bind map[string]bool) http.Handler {
 			if !c.authorized(r) {
 				h.Set("WWW-Authenticate", `Bearer realm="kindred"`)
 				c.deny(w, r, http.StatusUnauthorized, "a bearer token is required", tokenProblem(r))
+				return
+			}
+			if page {
+				// Authorised and same-origin, but the page takes no
+				// writes: a malformed request, not a refusal of access.
+				writeError(w, http.StatusMethodNotAllowed, "method not allowed")
 				return
 			}
 		case r.URL.Path == "/api/v1/session-token":
@@ -215,8 +225,12 @@ func (c *Console) guard(next http.Handler, bind map[string]bool) http.Handler {
 	})
 }
 
-// controlPath is the endpoint that takes commands.
-const controlPath = "/api/v1/control"
+// controlPath is the endpoint that takes commands; streamPath is the live
+// stream's WebSocket.
+const (
+	controlPath = "/api/v1/control"
+	streamPath  = "/api/v1/stream"
+)
 
 // deny answers a request refused for want of access with code and msg, and
 // counts it for Opts.ReportUnauthorised, as the code, why (never the token,

@@ -272,7 +272,7 @@ func (c *Console) handler(bind map[string]bool) http.Handler {
 	web, _ := fs.Sub(webFS, "web")
 	mux.Handle("GET /", http.FileServerFS(web))
 	mux.HandleFunc("GET /api/v1/status", c.status)
-	mux.HandleFunc("GET /api/v1/stream", c.stream)
+	mux.HandleFunc("GET "+streamPath, c.stream)
 	mux.HandleFunc("POST /api/v1/control", c.control)
 	mux.HandleFunc("GET /api/v1/sessions", c.sessions)
 	mux.HandleFunc("GET /api/v1/sessions/{id}/export", c.export)

@@ -1,13 +1,16 @@
 package console
 
 import (
-	"github.com/kindred-hri/kindred/internal/refusals/refusalstest"
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/coder/websocket"
+	"github.com/kindred-hri/kindred/internal/refusals/refusalstest"
 )
 
 // guarded sends a request through the whole handler, guard included, from
@@ -35,6 +38,13 @@ func guarded(t *testing.T, h http.Handler, method, path, body string, set func(*
 // again, every row but the control endpoint's fails (a refused DELETE of a
 // person's records, a read of them without the token, a request for the
 // token from another machine went unrecorded).
+// An attempt to change something on the page's paths (POST /, DELETE
+// /app.js) and the stream's handshake are asked for the token and a same
+// Origin too: before, the first got a 405 and the cross-origin handshake
+// was let through to the WebSocket library, which refused it itself, both
+// unrecorded (their rows fail without the guard's check). With the token
+// and from the page's origin, a POST / is a plain 405, malformed, and
+// not reported.
 func TestRefusedAccessIsReportedAtEveryEndpoint(t *testing.T) {
 	const secret = "the-body-says-nothing-to-the-log"
 	const wrongToken = "wrong-token-0123456789abcdef"
@@ -48,6 +58,8 @@ func TestRefusedAccessIsReportedAtEveryEndpoint(t *testing.T) {
 		{"DELETE", "/api/v1/persons/ada"},
 		{"GET", "/api/v1/session-token"},
 		{"POST", "/api/v1/no-such-endpoint"},
+		{"POST", "/"},
+		{"DELETE", "/app.js"},
 	}
 	type refusal struct {
 		name string
@@ -58,14 +70,17 @@ func TestRefusedAccessIsReportedAtEveryEndpoint(t *testing.T) {
 		applies func(method, path string) bool
 	}
 	api := func(_, path string) bool { return strings.HasPrefix(path, "/api/") }
+	// checked: what the token and the Origin are asked of (every attempt
+	// to change something, wherever it is sent, and the stream).
+	checked := func(m, p string) bool { return api(m, p) || stateChanging(m) }
 	always := func(string, string) bool { return true }
 	refusals := []refusal{
 		{"no token", func(r *http.Request) { r.Header.Del("Authorization") }, http.StatusUnauthorized, "401 no bearer token",
-			func(m, p string) bool { return api(m, p) && p != "/api/v1/session-token" }},
+			func(m, p string) bool { return checked(m, p) && p != "/api/v1/session-token" }},
 		{"a wrong token", func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+wrongToken) }, http.StatusUnauthorized,
-			"401 wrong bearer token", func(m, p string) bool { return api(m, p) && p != "/api/v1/session-token" }},
+			"401 wrong bearer token", func(m, p string) bool { return checked(m, p) && p != "/api/v1/session-token" }},
 		{"cross-origin", func(r *http.Request) { r.Header.Set("Origin", "https://evil.example") }, http.StatusForbidden,
-			"403 cross-origin", func(m, p string) bool { return api(m, p) && stateChanging(m) }},
+			"403 cross-origin", func(m, p string) bool { return stateChanging(m) || p == "/api/v1/stream" }},
 		{"a foreign Host", func(r *http.Request) { r.Host = "rebound.example" }, http.StatusMisdirectedRequest,
 			`421 Host "rebound.example"`, always},
 		{"the token from another machine", nil, http.StatusForbidden, "403 token asked for by other than the console page",
@@ -180,4 +195,66 @@ func TestGuardRefusalsAreCoalescedApart(t *testing.T) {
 			t.Fatalf("refused access reported %+v; want the other 6 flushed, the latest a 429", rs)
 		}
 	})
+}
+
+// The stream's WebSocket handshake is checked by the guard like any other
+// request: one from another site's page, carrying the token, is refused
+// and recorded as refused access (a browser lets any page open a
+// WebSocket anywhere; only the Origin tells). Before, the guard let it
+// through and the WebSocket library refused it (403) unrecorded, so the
+// cross-origin row fails without the guard's check. A handshake that is
+// merely malformed (no Upgrade) from a client with the token is answered
+// by the library (426) and recorded nowhere: it is not a refusal of
+// access, and the stream takes no commands.
+func TestStreamHandshakeRefusals(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		origin   string
+		upgrade  bool
+		wantCode int
+		wantWhy  string // "" for nothing reported
+	}{
+		{name: "same origin", origin: "", upgrade: true, wantCode: http.StatusSwitchingProtocols},
+		{name: "another site's page", origin: "https://evil.example", upgrade: true, wantCode: http.StatusForbidden,
+			wantWhy: "403 cross-origin, GET /api/v1/stream from 127.0.0.1"},
+		{name: "not an upgrade", upgrade: false, wantCode: http.StatusUpgradeRequired},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var bad, unauth refusalstest.Recorder
+			_, srv := newTestConsole(t, Opts{ReportRefusals: bad.Add, ReportUnauthorised: unauth.Add})
+			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+			defer cancel()
+			var code int
+			if tc.upgrade {
+				hdr := http.Header{}
+				if tc.origin != "" {
+					hdr.Set("Origin", tc.origin)
+				}
+				conn, resp, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/api/v1/stream",
+					&websocket.DialOptions{HTTPHeader: hdr, Subprotocols: []string{"kindred.v1", "bearer." + testToken}})
+				if err == nil {
+					conn.CloseNow()
+				}
+				if resp == nil {
+					t.Fatalf("dial: %v", err)
+				}
+				code = resp.StatusCode
+			} else {
+				code, _ = do(t, "GET", srv.URL+"/api/v1/stream", "", auth)
+			}
+			if code != tc.wantCode {
+				t.Fatalf("answered %d, want %d", code, tc.wantCode)
+			}
+			if rs := bad.All(); len(rs) != 0 {
+				t.Errorf("reported %+v as malformed commands", rs)
+			}
+			rs := unauth.All()
+			switch {
+			case tc.wantWhy == "" && len(rs) != 0:
+				t.Errorf("reported %+v as refused access; want nothing", rs)
+			case tc.wantWhy != "" && (len(rs) != 1 || rs[0].Latest != tc.wantWhy):
+				t.Errorf("reported %+v; want one refusal %q", rs, tc.wantWhy)
+			}
+		})
+	}
 }

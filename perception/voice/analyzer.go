@@ -139,6 +139,15 @@ func NewAnalyzer(o Opts) (*Analyzer, error) {
 	return a, nil
 }
 
+// maxSample is the largest magnitude Process takes as a sample, 240 dB
+// over full scale (1); a float WAV can hold any finite number, and one of
+// 5.7e26 made the spectral flatness +Inf (FuzzProcess). Below it, every
+// measure stays finite: a bin's power is at most (fftN·maxSample)², under
+// 1e32 for any fftN up to 8192, and the flatness multiplies eight bins
+// before it renormalises (spectral.go), under 1e256, far from MaxFloat64
+// (1.8e308).
+const maxSample = 1e12
+
 // Process analyses samples (16 kHz mono, media time at for samples[0]) and
 // returns the observations that became final. The slice is reused by the
 // next call. A jump in at of more than a hop (dropped audio) moves the clock
@@ -162,9 +171,10 @@ func (a *Analyzer) Process(samples []float32, at time.Duration) []perception.Voi
 		start := len(a.hist)
 		a.hist = append(a.hist, samples[:n]...)
 		// A broken device or file must not poison the state: non-finite
-		// samples become silence.
+		// samples, and finite ones no audio holds (maxSample), become
+		// silence.
 		for i, v := range a.hist[start:] {
-			if v != v || v > math.MaxFloat32/2 || v < -math.MaxFloat32/2 {
+			if v != v || v > maxSample || v < -maxSample {
 				a.hist[start+i] = 0
 			}
 		}
