@@ -161,6 +161,9 @@ type videoSummary struct {
 	FramesWithFace int          `json:"frames_with_face"`
 	ElapsedS       float64      `json:"elapsed_s"`
 	PSPI           meanMaxBlock `json:"pspi"`
+	// HeldS, for a still image, is how long it was held before the robot
+	// (stillHold); absent for a video.
+	HeldS float64 `json:"held_s,omitempty"`
 	// Models are the face models that read the video, with their licences.
 	Models []models.Model `json:"models"`
 }
@@ -240,6 +243,11 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, backend dev
 		frames = trackAhead(ctx, frames, pipe, trackDepth)
 	}
 	v := &videoSummary{File: path, FPS: src.FPS(), Models: devices.FaceModels(backend)}
+	var hold time.Duration
+	if im, ok := src.(*camera.Images); ok && im.Len() == 1 {
+		hold = hooks.stillHold()
+		v.HeldS = roundMilli(hold.Seconds())
+	}
 	progress := newProgress.start("analyze "+filepath.Base(path), frameCount(src))
 	defer progress.Finish()
 	// First pass: find and measure the faces in every frame (and the
@@ -295,7 +303,11 @@ func analyzeVideo(ctx context.Context, path string, detectEvery int, backend dev
 			pspiSum += row.Face.PSPI
 			v.PSPI.Max = max(v.PSPI.Max, row.Face.PSPI)
 		}
-		row.Pain = hooks.painFor(row.At, row.Face, row.Posture)
+		if hold > 0 {
+			row.Pain = hooks.holdStill(hold, row.Face, row.Posture)
+		} else {
+			row.Pain = hooks.painFor(row.At, row.Face, row.Posture)
+		}
 		if csv != nil {
 			writeRow(csv, row)
 		}
@@ -551,6 +563,7 @@ func writeRow(w *bufio.Writer, r *FrameRow) {
 type frameHooks struct {
 	attend *companion.Attention
 	fuser  *fusion.Fuser
+	fusion fusion.Opts // the fuser's
 	voices []perception.VoiceObs
 	next   int // first voice hop not yet fed
 	// pain statistics over assessments with a person present
@@ -563,11 +576,12 @@ func newFrameHooks(voices []perception.VoiceObs) (*frameHooks, error) {
 	if err != nil {
 		return nil, err
 	}
-	fuser, err := fusion.New(fusion.DefaultOpts())
+	o := fusion.DefaultOpts()
+	fuser, err := fusion.New(o)
 	if err != nil {
 		return nil, err
 	}
-	return &frameHooks{attend: attend, fuser: fuser, voices: voices}, nil
+	return &frameHooks{attend: attend, fuser: fuser, fusion: o, voices: voices}, nil
 }
 
 // painFor feeds fusion what was observed up to at and returns its score, or
@@ -581,6 +595,47 @@ func (h *frameHooks) painFor(at time.Duration, attended *perception.FaceObs, p *
 		h.fuser.Posture(*p)
 	}
 	return h.assess(at)
+}
+
+// stillHold is how long a still image is held before the robot: fusion's
+// settle time (fusion.Opts.Settle), so its score is the one the face
+// settles at, not a single frame's first step up from nothing; with audio,
+// as long as the audio if that is longer, so the face is seen while the
+// whole sound is heard.
+func (h *frameHooks) stillHold() time.Duration {
+	hold := h.fusion.Settle()
+	if n := len(h.voices); n > 0 {
+		hold = max(hold, h.voices[n-1].At)
+	}
+	return hold
+}
+
+// holdStill fuses a still image as a face held still before the robot for
+// hold: the same face and movement, fed at the frame rate of a video
+// (camera.DefaultVideoFPS) from time 0 to hold, and returns the last
+// score. The pain summary's mean and max are over the hold's assessments.
+func (h *frameHooks) holdStill(hold time.Duration, attended *perception.FaceObs, p *perception.PostureObs) *float64 {
+	var pain *float64
+	step := time.Duration(float64(time.Second) / camera.DefaultVideoFPS)
+	for i := 0; ; i++ {
+		at := min(time.Duration(i)*step, hold)
+		var face *perception.FaceObs
+		if attended != nil {
+			f := *attended
+			f.At = at
+			face = &f
+		}
+		var moved *perception.PostureObs
+		if p != nil {
+			m := *p
+			m.At = at
+			moved = &m
+		}
+		pain = h.painFor(at, face, moved)
+		if at == hold {
+			return pain
+		}
+	}
 }
 
 func (h *frameHooks) feedVoices(until time.Duration) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 
 	"github.com/kindred-hri/kindred/analysis"
@@ -26,6 +27,45 @@ type FaceReport struct {
 	NeutralCalm     float64 `json:"neutral_pspi_below_2"`
 	IdentitiesAbove int     `json:"pain_images_above_neutral"`
 	IdentityImages  int     `json:"pain_images_compared"`
+	// The issue's target "crying grimace at least 2x laughter", on PSPI
+	// and on the fused score: the pain-grimace frames' mean against the
+	// smiling and laughing frames' (pooled, frame by frame).
+	GrimaceVsSmilePSPI  Ratio `json:"grimace_vs_smiling_laughing_pspi"`
+	GrimaceVsSmileFused Ratio `json:"grimace_vs_smiling_laughing_fused"`
+}
+
+// Ratio is one mean against another, and whether it meets the issue's
+// eval.GrimaceOverLaughter.
+type Ratio struct {
+	Grimace float64 `json:"grimace_mean"`
+	Smile   float64 `json:"smiling_laughing_mean"`
+	// Ratio is Grimace over Smile; null when Smile is 0 (any grimace
+	// above 0 then meets the target).
+	Ratio *float64 `json:"ratio"`
+	Met   bool     `json:"meets_target"`
+}
+
+func ratioOf(grimace, smile float64) Ratio {
+	r := Ratio{Grimace: round3(grimace), Smile: round3(smile)}
+	if r.Smile > 0 {
+		x := round3(grimace / smile)
+		r.Ratio = &x
+	}
+	r.Met = r.Grimace > 0 && r.Grimace >= eval.GrimaceOverLaughter*r.Smile
+	return r
+}
+
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+func (r Ratio) String() string {
+	verdict := "below the target"
+	if r.Met {
+		verdict = "meets the target"
+	}
+	if r.Ratio == nil {
+		return fmt.Sprintf("%.2f against %.2f: %s", r.Grimace, r.Smile, verdict)
+	}
+	return fmt.Sprintf("%.2f against %.2f = %.2fx: %s", r.Grimace, r.Smile, *r.Ratio, verdict)
 }
 
 // evalFaces analyses every labelled face file as `kindred analyze
@@ -57,21 +97,29 @@ func evalFaces(ctx context.Context, dir string, labels []eval.FaceLabel, backend
 		}
 	}
 	rep := &FaceReport{Backend: string(backend), Files: len(files), Classes: eval.FaceFigures(frames), Identities: eval.Identities(frames)}
-	var smile, smileN float64
+	var smile, smileN, smilePSPI, smileFused, grimacePSPI, grimaceFused float64
 	for _, c := range rep.Classes {
 		switch c.Label {
 		case "pain-grimace":
 			rep.GrimacePain = c.Pain
+			grimacePSPI, grimaceFused = c.MeanPSPI, c.MeanFused
 		case "neutral":
 			rep.NeutralCalm = c.PSPIBelow
 		case "smiling", "laughing":
-			smile += c.HappyCalm * float64(c.WithFace)
-			smileN += float64(c.WithFace)
+			n := float64(c.WithFace)
+			smile += c.HappyCalm * n
+			smilePSPI += c.MeanPSPI * n
+			smileFused += c.MeanFused * n
+			smileN += n
 		}
 	}
 	if smileN > 0 {
 		rep.SmileHappyCalm = smile / smileN
+		smilePSPI /= smileN
+		smileFused /= smileN
 	}
+	rep.GrimaceVsSmilePSPI = ratioOf(grimacePSPI, smilePSPI)
+	rep.GrimaceVsSmileFused = ratioOf(grimaceFused, smileFused)
 	for _, id := range rep.Identities {
 		rep.IdentitiesAbove += id.Above
 		rep.IdentityImages += len(id.Pain)
@@ -81,14 +129,16 @@ func evalFaces(ctx context.Context, dir string, labels []eval.FaceLabel, backend
 
 func (r *FaceReport) print(w io.Writer) {
 	fmt.Fprintf(w, "faces: %d labelled files, backend %s (shares are of frames with a face)\n", r.Files, r.Backend)
-	fmt.Fprintf(w, "%-13s %6s %5s %6s %6s %6s %7s %7s %7s\n", "label", "frames", "face", "PSPI", "pain%", "happy%", "happy&", "PSPI<2%", "fused<2%")
-	fmt.Fprintf(w, "%-13s %6s %5s %6s %6s %6s %7s %7s %7s\n", "", "", "", "mean", "", "", "fused<2%", "", "")
+	fmt.Fprintf(w, "%-13s %6s %5s %6s %6s %6s %6s %7s %7s %7s\n", "label", "frames", "face", "PSPI", "fused", "pain%", "happy%", "happy&", "PSPI<2%", "fused<2%")
+	fmt.Fprintf(w, "%-13s %6s %5s %6s %6s %6s %6s %7s %7s %7s\n", "", "", "", "mean", "mean", "", "", "fused<2%", "", "")
 	for _, c := range r.Classes {
-		fmt.Fprintf(w, "%-13s %6d %5d %6.2f %6.0f %6.0f %7.0f %7.0f %7.0f\n", c.Label, c.Frames, c.WithFace, c.MeanPSPI,
+		fmt.Fprintf(w, "%-13s %6d %5d %6.2f %6.2f %6.0f %6.0f %7.0f %7.0f %7.0f\n", c.Label, c.Frames, c.WithFace, c.MeanPSPI, c.MeanFused,
 			100*c.Pain, 100*c.Happy, 100*c.HappyCalm, 100*c.PSPIBelow, 100*c.FusedBelow)
 	}
 	fmt.Fprintf(w, "pain-grimace frames read pain: %.0f %% (target >= 60 %%)\n", 100*r.GrimacePain)
 	fmt.Fprintf(w, "smiling+laughing frames read happy with fused < 2: %.0f %% (target >= 80 %% happy, >= 90 %% fused < 2)\n", 100*r.SmileHappyCalm)
+	fmt.Fprintf(w, "pain-grimace against smiling+laughing frames (target >= %gx), mean PSPI: %s\n", eval.GrimaceOverLaughter, r.GrimaceVsSmilePSPI)
+	fmt.Fprintf(w, "pain-grimace against smiling+laughing frames (target >= %gx), mean fused: %s\n", eval.GrimaceOverLaughter, r.GrimaceVsSmileFused)
 	fmt.Fprintf(w, "neutral frames with PSPI < 2: %.0f %%\n", 100*r.NeutralCalm)
 	fmt.Fprintf(w, "synthetic identities, pain images above their own neutral on PSPI: %d of %d\n", r.IdentitiesAbove, r.IdentityImages)
 	for _, id := range r.Identities {

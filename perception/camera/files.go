@@ -49,6 +49,10 @@ func OpenFile(path string, fps float64) (Source, error) {
 	return OpenVideo(path)
 }
 
+// DefaultVideoFPS is the rate given to a video whose container names
+// none: the common PAL rate.
+const DefaultVideoFPS = 25
+
 // Video reads a video file frame by frame.
 type Video struct {
 	vc     *gocv.VideoCapture
@@ -75,7 +79,7 @@ func OpenVideo(path string) (*Video, error) {
 	}
 	v := &Video{vc: vc, path: path, fps: vc.Get(gocv.VideoCaptureFPS), count: int(vc.Get(gocv.VideoCaptureFrameCount))}
 	if !(v.fps > 0 && v.fps < 1000) {
-		v.fps = 25 // containers without a rate: the common PAL default
+		v.fps = DefaultVideoFPS
 	}
 	first, err := v.read()
 	if err != nil {

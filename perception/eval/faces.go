@@ -187,6 +187,10 @@ type FaceFrame struct {
 // counts as not pain (the issue's target: below 2).
 const FusedCalm = 2
 
+// GrimaceOverLaughter is the issue's target for a grimace against
+// laughter, on PSPI and on the fused score: at least twice.
+const GrimaceOverLaughter = 2.0
+
 // PSPICalm is the PSPI below which a neutral frame counts as calm.
 const PSPICalm = 2
 
@@ -201,7 +205,7 @@ type FaceClass struct {
 	Happy     float64 `json:"read_happy"`
 	PSPIBelow float64 `json:"pspi_below_2"`
 	// HappyCalm is the share read happy with a fused score below 2 (or
-	// none yet: a still has too few frames for fusion to speak).
+	// none: fusion had no one to score).
 	HappyCalm  float64 `json:"happy_fused_below_2"`
 	FusedBelow float64 `json:"fused_below_2"`
 	MeanFused  float64 `json:"mean_fused"`

@@ -26,6 +26,15 @@ func DefaultOpts() Opts {
 	return Opts{Interval: 100 * time.Millisecond, Rise: 1500 * time.Millisecond, Fall: 4 * time.Second}
 }
 
+// Settle is how long a constant input takes to bring every item within
+// 5 % of where it settles: the face window (faceWindow) filling with the
+// input, then three rise time constants of the smoothing (e^-3 < 5 %).
+// With DefaultOpts it is 2 s + 3 x 1.5 s = 6.5 s. A still image analysed
+// as a face held before the robot is held this long (analysis).
+func (o Opts) Settle() time.Duration {
+	return faceWindow + 3*o.Rise
+}
+
 // Validate reports the first unusable option.
 func (o Opts) Validate() error {
 	if o.Interval < 10*time.Millisecond || o.Interval > 5*time.Second {
