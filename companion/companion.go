@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/kindred-hri/kindred/behavior"
+	"github.com/kindred-hri/kindred/internal/refusals"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/face"
@@ -113,6 +114,11 @@ type Companion struct {
 	late lateInputs
 	// fusionReports carries the ratings the person gave to fusion.
 	fusionReports chan perception.SelfReport
+	// rejected coalesces the observations fusion rejects as invalid (NaN
+	// numbers, a rating outside 0–10) into fault records, component
+	// "fusion": "rejected n observation(s) (latest: …)", as the doors'
+	// refusals are; flushed once the stages have ended.
+	rejected *refusals.Coalescer
 	// answers listens for the answers to the engine's questions.
 	answers *answerDesk
 	// lastReport is the person's latest answered rating, for the console.
@@ -203,6 +209,7 @@ func New(p Parts) (*Companion, error) {
 		fusionReports:  make(chan perception.SelfReport, 8),
 	}
 	c.answers = newAnswerDesk(c, p.Answers)
+	c.rejected = refusals.New(0, c.coalesced("fusion", "rejected", "observation(s)"))
 	c.sensorsOn.Store(true)
 	c.stats.seen = map[string]bool{}
 	c.state.Store(behavior.State(""))
@@ -442,6 +449,7 @@ func (c *Companion) runStages(start func(ctx context.Context) error) error {
 		return c.fuser.Run(ctx, fusion.Inputs{
 			Faces: c.fusionFaces.C(), Voices: c.fusionVoices.C(),
 			Postures: c.fusionPostures.C(), Events: c.fusionEvents, Reports: c.fusionReports,
+			Rejected: c.rejected.Note,
 		}, assessments)
 	})
 	g.Go(func() error {
@@ -486,6 +494,7 @@ func (c *Companion) runStages(start func(ctx context.Context) error) error {
 	if errors.Is(err, context.Canceled) {
 		err = nil
 	}
+	c.rejected.Flush() // fusion has returned: it rejects nothing more
 	c.engineStopped(loss)
 	// The limiter returns to the safe pose when its context ends; Halt makes
 	// sure of it even if the limiter stopped early, and is idempotent.
@@ -650,6 +659,10 @@ func (c *Companion) noteReported(ctx context.Context, r behavior.Reported) {
 	select {
 	case c.fusionReports <- says:
 	case <-ctx.Done():
+		// Dropped at the stop, no alert is lost: fusion is returning, what
+		// it might still assess reaches the engine only by a race with the
+		// stop, and the stop's alerts come from the engine's own queue
+		// (behavior.Engine.Run); the journal has the rating (rec above).
 	}
 }
 

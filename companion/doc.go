@@ -10,7 +10,9 @@
 // console, fleet), then Run with a start function (StartLive or
 // PlayScenario). A command refused, by the engine, the wiring or a door
 // (DoorRefusals and DoorUnauthorised, coalesced), is a recorded fault,
-// never the end of a run. When the run stops, the engine still handles the
+// never the end of a run; so is an observation fusion rejects as invalid
+// (NaN numbers, a rating outside 0–10), coalesced the same way, component
+// "fusion". When the run stops, the engine still handles the
 // inputs already queued for it (behavior.StopGrace); what it cannot, and
 // what comes too late to queue, is one fault record saying how many.
 // Time is the one session clock (package sessiontime) passed in Parts.

@@ -221,7 +221,7 @@ func (c *Companion) DoorRefusals(from behavior.Source) func(n int, latest string
 	if from == behavior.SourceMQTT {
 		what = "control message(s) from the fleet"
 	}
-	return c.doorReports(string(from)+" command", what)
+	return c.coalesced(string(from)+" command", "refused", what)
 }
 
 // DoorUnauthorised records what a door reports it refused for want of
@@ -230,15 +230,18 @@ func (c *Companion) DoorRefusals(from behavior.Source) func(n int, latest string
 // n unauthorised request(s) (latest: …)", component "<from> access", n
 // faults.
 func (c *Companion) DoorUnauthorised(from behavior.Source) func(n int, latest string) {
-	return c.doorReports(string(from)+" access", "unauthorised request(s)")
+	return c.coalesced(string(from)+" access", "refused", "unauthorised request(s)")
 }
 
-func (c *Companion) doorReports(component, what string) func(n int, latest string) {
+// coalesced is the report function of a refusals.Coalescer: each report of
+// n is one fault record and one line, "<verb> n <what> (latest: …)", of
+// component, counting n faults.
+func (c *Companion) coalesced(component, verb, what string) func(n int, latest string) {
 	return func(n int, latest string) {
 		if n <= 0 {
 			return
 		}
-		c.noteFaults(component, n, fmt.Errorf("refused %d %s (latest: %q)", n, what, latest))
+		c.noteFaults(component, n, fmt.Errorf("%s %d %s (latest: %q)", verb, n, what, latest))
 	}
 }
 

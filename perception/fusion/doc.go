@@ -22,6 +22,11 @@
 // Opts.SelfReportHalfLife) and what is seen (Looks), never their average,
 // and the assessment carries both (Says, Looks) for the carer.
 //
+// Observations are outside input, checked before they count: a face,
+// voice hop or posture carrying NaN or infinite numbers, or a rating
+// outside 0–10, is dropped, counted (Rejected) and, under Run, told to
+// Inputs.Rejected with why ("face: NaN PSPI"), for the caller to record.
+//
 // Everything is relative to the person's Profile (neutral face, voice and
 // movement baselines, per-person trust weights, item gains and thresholds)
 // when one is known; Learn refits the gains to carers' PAINAD ratings. The

@@ -129,6 +129,7 @@ type Fuser struct {
 	lastAt     time.Duration
 	assessed   bool
 	rejected   int
+	onReject   func(why string) // Inputs.Rejected while Run runs
 	smooth     [nItems]float64
 
 	says *perception.SelfReport // the person's latest rating (selfreport.go)
@@ -160,8 +161,11 @@ func (f *Fuser) see(at time.Duration) {
 // Face records one face observation.
 func (f *Fuser) Face(o perception.FaceObs) {
 	a := o.AU
-	if !finite(o.PSPI, o.Confidence, o.Pose.Pitch.Degrees(), a.AU01, a.AU02, a.AU04, a.AU06, a.AU07, a.AU09, a.AU10, a.AU12, a.AU15, a.AU25, a.AU26, a.AU43) {
-		f.rejected++
+	if bad := nonFinite(num{"PSPI", o.PSPI}, num{"confidence", o.Confidence}, num{"head pitch", o.Pose.Pitch.Degrees()},
+		num{"AU01", a.AU01}, num{"AU02", a.AU02}, num{"AU04", a.AU04}, num{"AU06", a.AU06}, num{"AU07", a.AU07},
+		num{"AU09", a.AU09}, num{"AU10", a.AU10}, num{"AU12", a.AU12}, num{"AU15", a.AU15}, num{"AU25", a.AU25},
+		num{"AU26", a.AU26}, num{"AU43", a.AU43}); bad != "" {
+		f.reject("face: " + bad)
 		return
 	}
 	f.see(o.At)
@@ -178,8 +182,8 @@ func (f *Fuser) Face(o perception.FaceObs) {
 
 // Voice records one voice hop.
 func (f *Fuser) Voice(o perception.VoiceObs) {
-	if !finite(o.F0, o.Vocalisation.Distress) {
-		f.rejected++
+	if bad := nonFinite(num{"F0", o.F0}, num{"distress", o.Vocalisation.Distress}); bad != "" {
+		f.reject("voice: " + bad)
 		return
 	}
 	f.see(o.At)
@@ -208,8 +212,9 @@ func (f *Fuser) keyword(at time.Duration, w string) {
 
 // Posture records the newest movement qualities.
 func (f *Fuser) Posture(o perception.PostureObs) {
-	if !finite(o.Amplitude, o.Speed, o.Jerk, o.Rocking, o.Restlessness, o.Guarding, o.BreathingRate) {
-		f.rejected++
+	if bad := nonFinite(num{"amplitude", o.Amplitude}, num{"speed", o.Speed}, num{"jerk", o.Jerk}, num{"rocking", o.Rocking},
+		num{"restlessness", o.Restlessness}, num{"guarding", o.Guarding}, num{"breathing rate", o.BreathingRate}); bad != "" {
+		f.reject("posture: " + bad)
 		return
 	}
 	f.see(o.At)
@@ -263,16 +268,34 @@ func (f *Fuser) Event(e perception.Event) {
 	}
 }
 
-// Rejected counts observations dropped for carrying NaN or infinite numbers.
+// Rejected counts observations dropped as invalid: faces, voice hops and
+// postures carrying NaN or infinite numbers, ratings outside 0–10.
 func (f *Fuser) Rejected() int { return f.rejected }
 
-func finite(xs ...float64) bool {
-	for _, x := range xs {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return false
+// reject drops one observation, saying why ("face: NaN PSPI"): it is
+// counted, and told to Inputs.Rejected while Run runs.
+func (f *Fuser) reject(why string) {
+	f.rejected++
+	if f.onReject != nil {
+		f.onReject(why)
+	}
+}
+
+// num is a named number of an observation, for nonFinite.
+type num struct {
+	name string
+	x    float64
+}
+
+// nonFinite names the first of ns that is NaN or infinite ("NaN PSPI",
+// "+Inf F0"), or is "" when all are finite.
+func nonFinite(ns ...num) string {
+	for _, n := range ns {
+		if math.IsNaN(n.x) || math.IsInf(n.x, 0) {
+			return fmt.Sprintf("%v %s", n.x, n.name)
 		}
 	}
-	return true
+	return ""
 }
 
 func dropBefore[T any](xs []T, t time.Duration, at func(T) time.Duration) []T {
@@ -733,6 +756,13 @@ type Inputs struct {
 	Postures <-chan perception.PostureObs
 	Events   <-chan perception.Event
 	Reports  <-chan perception.SelfReport // ratings the person gave when asked
+	// Rejected, when set, is told of each observation Run drops as invalid
+	// (counted in Fuser.Rejected), with why: "face: NaN PSPI", "voice: +Inf
+	// F0", "self-report: rating 11 outside 0–10". Outside input is not
+	// trusted until checked, and what fails the check is for the caller to
+	// record, not dropped in silence. It is called on Run's goroutine and
+	// must not block.
+	Rejected func(why string)
 }
 
 // Run feeds the Fuser from in and sends an assessment on out each time
@@ -740,6 +770,8 @@ type Inputs struct {
 // it returns nil when the inputs end or ctx is cancelled.
 func (f *Fuser) Run(ctx context.Context, in Inputs, out chan<- perception.PainAssessment) error {
 	defer close(out)
+	f.onReject = in.Rejected
+	defer func() { f.onReject = nil }()
 	next := time.Duration(-1)
 	emit := func() bool {
 		if next < 0 || f.newest-next > maxCatchUp {

@@ -1,6 +1,7 @@
 package fusion
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"time"
@@ -34,7 +35,7 @@ const selfReportGone = 1.0 / 16
 // rejected (counted in Rejected).
 func (f *Fuser) Report(r perception.SelfReport) {
 	if r.Rating < 0 || r.Rating > 10 {
-		f.rejected++
+		f.reject(fmt.Sprintf("self-report: rating %d outside 0–10", r.Rating))
 		return
 	}
 	f.see(r.At)
