@@ -123,31 +123,30 @@ func (e *Engine) Run(ctx context.Context, in <-chan Input, out chan<- Output) er
 		case x, ok := <-in:
 			if !ok {
 				// The input has ended: the run has, as on a stop.
-				outs := e.stopping()
-				for i, o := range outs {
-					select {
-					case out <- o:
-						continue
-					case <-ctx.Done():
-					}
-					return e.finish(in, out, outs[i:])
-				}
-				return nil
+				_, err := e.handOver(ctx, in, out, e.stopping())
+				return err
 			}
-			outs := e.step(x)
-			for i, o := range outs {
-				select {
-				case out <- o:
-					continue
-				case <-ctx.Done():
-				}
-				// Stopped while handing over: a select with both cases
-				// ready picks either, so without this the alert went
-				// missing in most runs stopped at the step that raised it.
-				return e.finish(in, out, outs[i:])
+			if stopped, err := e.handOver(ctx, in, out, e.step(x)); stopped {
+				return err
 			}
 		}
 	}
+}
+
+// handOver gives outs to out in order. Stopped while handing over, it
+// finishes the run with what is left and says so: a select with both cases
+// ready picks either, so without this the alert went missing in most runs
+// stopped at the step that raised it.
+func (e *Engine) handOver(ctx context.Context, in <-chan Input, out chan<- Output, outs []Output) (stopped bool, err error) {
+	for i, o := range outs {
+		select {
+		case out <- o:
+			continue
+		case <-ctx.Done():
+		}
+		return true, e.finish(in, out, outs[i:])
+	}
+	return false, nil
 }
 
 // StopGrace bounds how long Run, once its context is done, takes to finish:
