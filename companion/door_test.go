@@ -65,10 +65,7 @@ func TestConsoleMalformedControlsAreCoalescedFaults(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		if sess, err := j.Session(ctx, "s"); err != nil || sess.Status == journal.StatusOpen {
-			t.Fatalf("session %+v, %v: want it ended", sess, err)
-		}
-		faults := faultsIn(sessionRecords(t, ctx, j))
+		faults := endedSessionFaults(t, ctx, j)
 		want := []struct {
 			n      string
 			latest string
@@ -103,6 +100,16 @@ func sessionRecords(t *testing.T, ctx context.Context, j *journal.Journal) []jou
 		t.Fatal(err)
 	}
 	return recs
+}
+
+// endedSessionFaults checks that session "s" has ended and returns its
+// fault records, in order.
+func endedSessionFaults(t *testing.T, ctx context.Context, j *journal.Journal) []journal.Fault {
+	t.Helper()
+	if sess, err := j.Session(ctx, "s"); err != nil || sess.Status == journal.StatusOpen {
+		t.Fatalf("session %+v, %v: want it ended", sess, err)
+	}
+	return faultsIn(sessionRecords(t, ctx, j))
 }
 
 // faultsIn keeps the fault records of recs, in order.
