@@ -27,5 +27,8 @@
 // An answer must also be an utterance of its own (endpoint.go): words the
 // grammar matched in speech that the end of listening cut off, or that
 // more speech runs on after, are part of other talk, and the reply is
-// unclear.
+// unclear. So are words not phrased as answers are said: a rating whose
+// number its phrase does not carry (selfreport.Uncarried), a yes/no or a
+// place opened by fillers that run into it (selfreport.RunIn), and an
+// answer whose closing phrase a pause breaks (selfreport.BrokenTail).
 package sphinx

@@ -350,6 +350,9 @@ func falseReports(t testing.TB, r *Recogniser, clips []clip) (n int, seconds flo
 // utterance of their own (Opts.anyUtterance) as answers, as before;
 // KINDRED_ANSWER_ANY_CARRIER=1 takes a rating whatever words carry its
 // number (Opts.anyCarrier), as before selfreport.Uncarried;
+// KINDRED_ANSWER_ANY_PHRASE=1 takes a yes/no or place whatever fillers
+// run into it and any answer whatever pauses break its closing phrase
+// (Opts.anyPhrase), as before selfreport.RunIn and BrokenTail;
 // KINDRED_ANSWER_DITHER sets Opts.dither (0: none) and
 // KINDRED_ANSWER_DITHER_SEED its generator's seed. Arguments the
 // model's feat.params also sets (-lowerf, -upperf, -varnorm, -cmn, …)
@@ -442,6 +445,10 @@ func sweepOne(t *testing.T, cfg, args string, takes []take, speech []clip, voice
 	if os.Getenv("KINDRED_ANSWER_ANY_CARRIER") != "" {
 		o.anyCarrier = true
 		cfg += " any carrier"
+	}
+	if os.Getenv("KINDRED_ANSWER_ANY_PHRASE") != "" {
+		o.anyPhrase = true
+		cfg += " any phrase"
 	}
 	if d := os.Getenv("KINDRED_ANSWER_DITHER"); d != "" {
 		x, err := strconv.ParseFloat(d, 64)

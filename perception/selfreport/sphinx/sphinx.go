@@ -68,6 +68,11 @@ type Opts struct {
 	// anyCarrier takes a rating whatever words carry its number, as
 	// before selfreport.Uncarried: for measurements.
 	anyCarrier bool
+	// anyPhrase takes a yes/no or a place whatever fillers run into it
+	// (selfreport.RunIn) and any answer whatever pauses break the phrase
+	// after it (selfreport.BrokenTail), as before those rules: for
+	// measurements.
+	anyPhrase bool
 	// warps are frequency warps (inverse linear: the mel filters moved
 	// up by the factor, as in vocal tract length normalisation, Lee and
 	// Rose, ICASSP 1996, "Speaker normalization using efficient frequency
@@ -388,7 +393,7 @@ func (r *Recogniser) End() (selfreport.Reply, error) {
 		}
 		if answer {
 			reply, found = selfreport.Parse(r.kind, text), true
-			if why := r.uncarried(reply, d.Segments()); why != "" {
+			if why := r.unframed(reply, d.Segments()); why != "" {
 				none.Heard = text + " (" + why + ")"
 				found = false
 			}
@@ -412,13 +417,27 @@ func (r *Recogniser) End() (selfreport.Reply, error) {
 	return reply, nil
 }
 
-// uncarried says why a rating's number is not carried by the words heard
-// with it (selfreport.Uncarried), or "".
-func (r *Recogniser) uncarried(reply selfreport.Reply, segs []sphinx.Segment) string {
-	if r.o.anyCarrier || !reply.Rating.Valid() {
+// unframed says why the words heard with an answer are no phrase it is
+// said in, or "": a rating's number must be carried by its phrase
+// (selfreport.Uncarried), a yes/no or a place must not open with fillers
+// run into it (selfreport.RunIn), and the phrase that closes any answer
+// must not be broken by a pause (selfreport.BrokenTail).
+func (r *Recogniser) unframed(reply selfreport.Reply, segs []sphinx.Segment) string {
+	ws := timedWords(segs)
+	if reply.Rating.Valid() && !r.o.anyCarrier {
+		if why := selfreport.Uncarried(ws); why != "" {
+			return why
+		}
+	}
+	if r.o.anyPhrase {
 		return ""
 	}
-	return selfreport.Uncarried(timedWords(segs))
+	if !reply.Rating.Valid() {
+		if why := selfreport.RunIn(ws); why != "" {
+			return why
+		}
+	}
+	return selfreport.BrokenTail(ws)
 }
 
 // answerIn says what a hypothesis heard and whether it is an answer: not
