@@ -287,22 +287,11 @@ func listenClips(ctx context.Context, clips []speechcorpus.Clip, o answers.Opts,
 				continue
 			}
 			x := c.X[p.Start:end]
-			// One answer heard both in the whole recording and in a window
-			// of it at the same place counts once.
-			type heard struct {
-				at     int
-				answer string
-			}
-			seen := map[heard]bool{}
-			note := func(rep2 selfreport.Reply, at int) {
-				if !rep2.Clear() {
+			h := newHearings()
+			note := func(rep2 selfreport.Reply, at int, first func(string) bool) {
+				if !rep2.Clear() || !first(fmt.Sprint(rep2.Rating, rep2.Answer, rep2.Places)) {
 					return
 				}
-				k := heard{at, fmt.Sprint(rep2.Rating, rep2.Answer, rep2.Places)}
-				if seen[k] {
-					return
-				}
-				seen[k] = true
 				var what []string
 				if rep2.Rating.Valid() {
 					fig.SelfReports++
@@ -323,7 +312,6 @@ func listenClips(ctx context.Context, clips []speechcorpus.Clip, o answers.Opts,
 				return fmt.Errorf("eval: %s: %w", p.Name, err)
 			}
 			fig.Recordings++
-			note(whole, 0)
 			for _, s := range selfreport.Stretches(x, rate, 600*time.Millisecond, 200*time.Millisecond, time.Hour) {
 				for a := s.Start; a < s.End; a += w {
 					b := min(s.End, a+w)
@@ -335,9 +323,10 @@ func listenClips(ctx context.Context, clips []speechcorpus.Clip, o answers.Opts,
 						return fmt.Errorf("eval: %s: %w", p.Name, err)
 					}
 					fig.Windows++
-					note(got, a)
+					note(got, a, func(k string) bool { return h.window(a, k) })
 				}
 			}
+			note(whole, 0, h.whole)
 			fig.Seconds += float64(len(x)) / rate
 			advance(end - p.Start)
 		}
@@ -444,4 +433,43 @@ func runWords(ctx context.Context, o Options, stdout io.Writer) error {
 	return report(stdout, o.JSON, struct {
 		Words *WordsReport `json:"words"`
 	}{rep}, rep.print)
+}
+
+// hearings counts each false answer of one recording once. A window's
+// answer is keyed by its place. The whole recording's answer has no place
+// in it, so it is the same hearing as any window's that heard the same
+// answer, wherever that window lies.
+type hearings struct {
+	at      map[hearingAt]bool
+	answers map[string]bool
+}
+
+type hearingAt struct {
+	at     int
+	answer string
+}
+
+func newHearings() *hearings {
+	return &hearings{at: map[hearingAt]bool{}, answers: map[string]bool{}}
+}
+
+// window reports whether answer, heard in the window at sample at, is a
+// new hearing.
+func (h *hearings) window(at int, answer string) bool {
+	k := hearingAt{at, answer}
+	if h.at[k] {
+		return false
+	}
+	h.at[k], h.answers[answer] = true, true
+	return true
+}
+
+// whole reports whether answer, heard in the whole recording (asked after
+// its windows), is a new hearing: no window heard it.
+func (h *hearings) whole(answer string) bool {
+	if h.answers[answer] {
+		return false
+	}
+	h.answers[answer] = true
+	return true
 }

@@ -143,3 +143,36 @@ func TestPerHour(t *testing.T) {
 		}
 	}
 }
+
+// One false answer heard in the whole recording and in one of its windows
+// is one hearing, wherever the window lies; heard in two windows it is two.
+// Without whole's check "so uh arm" of the synthetic half counted twice.
+func TestHearingsCountsEachOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		windows []hearingAt
+		whole   string
+		want    int
+	}{
+		{name: "whole and a later window", windows: []hearingAt{{48000, "arm"}}, whole: "arm", want: 1},
+		{name: "whole alone", whole: "no", want: 1},
+		{name: "whole differs from the window", windows: []hearingAt{{16000, "hip"}}, whole: "no", want: 2},
+		{name: "two windows, same answer", windows: []hearingAt{{0, "back"}, {64000, "back"}}, whole: "back", want: 2},
+		{name: "one window decoded twice", windows: []hearingAt{{0, "yes"}, {0, "yes"}}, want: 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, n := newHearings(), 0
+			for _, w := range tc.windows {
+				if h.window(w.at, w.answer) {
+					n++
+				}
+			}
+			if tc.whole != "" && h.whole(tc.whole) {
+				n++
+			}
+			if n != tc.want {
+				t.Errorf("%d hearings, want %d", n, tc.want)
+			}
+		})
+	}
+}
