@@ -66,7 +66,7 @@ const corroborate = 30 * time.Second
 // per hour on every other real recording of ordinary speech (about
 // 15 min), each degraded in memory. A false "help" said twice within
 // corroborate in one clip is a second cue, an urgent page on its own; the
-// test lists them. About 5 CPU minutes a condition:
+// test lists them. About 6 minutes a condition on a loaded 2-core machine:
 //
 //	KINDRED_KWS_ROOM=clean,pink10,tv10,reverb50,far go test ./perception/keywords -run InRoom -v -count=1 -timeout 2h
 //

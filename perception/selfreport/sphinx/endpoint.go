@@ -51,6 +51,11 @@ const (
 	slowestDecay = 60.0 / 2 / frameRate // dB a frame
 )
 
+// countRinging counts a room's ringing after the answer as speech running
+// on, as before onsetRise: for measurements (TestAnswerSweep's
+// KINDRED_ANSWER_RINGING).
+var countRinging = false
+
 // frameRate is the decoder's frames a second (pocketsphinx's -frate).
 const frameRate = 100
 
@@ -102,7 +107,7 @@ func notOwnUtterance(heard []float32, off, n int, segs []sphinx.Segment) string 
 	ringing, quietest := true, math.Inf(1) // the room's tail after the word, and its lowest frame
 	for f := last + 1; f < end; f++ {
 		decayed := db[last] + onsetRise - slowestDecay*float64(f-last)
-		if ringing && db[f] < quietest+onsetRise && db[f] < decayed {
+		if ringing && !countRinging && db[f] < quietest+onsetRise && db[f] < decayed {
 			quietest = min(quietest, db[f])
 			continue
 		}

@@ -15,8 +15,9 @@ import (
 // KINDRED_ANSWER_ROOM (comma-separated speechcorpus conditions: clean,
 // reverb50, reverb90, far, pink20, pink10, tv20, tv10), each take
 // degraded in memory. KINDRED_ANSWER_VOICES replaces the voices;
-// KINDRED_ANSWER_ARGS and KINDRED_ANSWER_WHOLE are TestAnswerSweep's. A few
-// CPU minutes a condition:
+// KINDRED_ANSWER_ARGS, KINDRED_ANSWER_WHOLE and KINDRED_ANSWER_RINGING
+// (the figures before countRinging) are TestAnswerSweep's. A few CPU
+// minutes a condition:
 //
 //	KINDRED_ANSWER_ROOM=clean,pink10,tv10,reverb50,far go test ./perception/selfreport/sphinx -run RatingsInRoom -v -count=1 -timeout 1h
 func TestRatingsInRoom(t *testing.T) {
@@ -36,6 +37,10 @@ func TestRatingsInRoom(t *testing.T) {
 	o := DefaultOpts()
 	o.args = strings.Fields(os.Getenv("KINDRED_ANSWER_ARGS"))
 	o.wholeWindow = os.Getenv("KINDRED_ANSWER_WHOLE") != ""
+	if os.Getenv("KINDRED_ANSWER_RINGING") != "" {
+		countRinging = true
+		defer func() { countRinging = false }()
+	}
 	r := newRecogniser(t, o)
 	for _, c := range conds {
 		room, err := speechcorpus.NewRoom(c)
