@@ -3,6 +3,7 @@ package keywords
 import (
 	"cmp"
 	"os"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -70,7 +71,9 @@ const corroborate = 30 * time.Second
 //
 //	KINDRED_KWS_ROOM=clean,pink10,tv10,reverb50,far go test ./perception/keywords -run InRoom -v -count=1 -timeout 2h
 //
-// KINDRED_KWS_ROOM_FALSE=0 leaves out the false alarms (hits only).
+// KINDRED_KWS_ROOM_FALSE=0 leaves out the false alarms (hits only),
+// KINDRED_KWS_ROOM_PHRASE=help spots only that phrase's takes, and
+// KINDRED_KWS_ROOM_HELP=1e20 sets the threshold of "help".
 func TestKeywordsInRoom(t *testing.T) {
 	set := os.Getenv("KINDRED_KWS_ROOM")
 	if set == "" {
@@ -82,6 +85,19 @@ func TestKeywordsInRoom(t *testing.T) {
 	}
 	cache := cmp.Or(os.Getenv("KINDRED_KWS_ROOM_CACHE"), hourCache)
 	o := DefaultOpts()
+	if v := os.Getenv("KINDRED_KWS_ROOM_HELP"); v != "" {
+		th, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			t.Fatalf("KINDRED_KWS_ROOM_HELP %q: %v", v, err)
+		}
+		o.Phrases = slices.Clone(o.Phrases)
+		for i := range o.Phrases {
+			if o.Phrases[i].Text == "help" {
+				o.Phrases[i].Threshold = th
+			}
+		}
+	}
+	only := os.Getenv("KINDRED_KWS_ROOM_PHRASE")
 	takes := map[string][]clip{}
 	for _, p := range o.Phrases {
 		if takes[p.Text], err = speechcorpus.Takes(t.Context(), cache, p.Text); err != nil {
@@ -98,6 +114,9 @@ func TestKeywordsInRoom(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, p := range o.Phrases {
+			if only != "" && p.Text != only {
+				continue
+			}
 			n := 0
 			for i, tk := range takes[p.Text] {
 				x, err := room.Hear(t.Context(), tk.X, i)
