@@ -63,7 +63,10 @@ type Opts struct {
 // 1e25 raised 1 (in Asterisk's demo-nogo prompt) and heard 9 of 99. So
 // "help" listens at 1e25: within the budget on the hour, and a spoken
 // "help" is heard now and then; a call for help rests mostly on the voice
-// and face (and, through the behaviour engine, on a second cue).
+// and face (and, through the behaviour engine, on a second cue). Across a
+// room it is heard less still (TestKeywordsInRoom: 3 of the 99 takes with
+// a fan at 10 dB SNR, 1 beside a television, none in sox's reverb 50),
+// and raised no false alarm there in 929 s of real speech per condition.
 //
 // Other ways of calling for help were swept on the 110 s
 // (TestHelpPhrasingSweep, 24 espeak-ng takes each): "help me" raised no

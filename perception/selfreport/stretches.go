@@ -55,7 +55,11 @@ func Stretches(x []float32, rate int, gap, pad, longest time.Duration) []Stretch
 // speech by Stretches' rule: louder than the recording's quiet (its
 // 10th-percentile frame energy, never below -75 dBFS, digital silence) by
 // 15 dB or more. Nil when x is shorter than a frame.
-func LoudFrames(x []float32, rate int) []bool {
+func LoudFrames(x []float32, rate int) []bool { return LoudLevels(FrameLevels(x, rate)) }
+
+// FrameLevels are the energies of x's 10 ms frames (rate samples a
+// second) in dBFS. Nil when x is shorter than a frame.
+func FrameLevels(x []float32, rate int) []float64 {
 	frame := rate / 100
 	if frame <= 0 || len(x) < frame {
 		return nil
@@ -68,6 +72,16 @@ func LoudFrames(x []float32, rate int) []bool {
 			e += float64(v) * float64(v)
 		}
 		db[i] = 10 * math.Log10(e/float64(frame)+1e-12)
+	}
+	return db
+}
+
+// LoudLevels marks the frames of FrameLevels that LoudFrames takes for
+// speech.
+func LoudLevels(db []float64) []bool {
+	n := len(db)
+	if n == 0 {
+		return nil
 	}
 	sorted := slices.Clone(db)
 	slices.Sort(sorted)

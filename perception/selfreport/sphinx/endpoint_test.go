@@ -1,6 +1,7 @@
 package sphinx
 
 import (
+	"math"
 	"os/exec"
 	"slices"
 	"testing"
@@ -22,6 +23,15 @@ func TestNotOwnUtterance(t *testing.T) {
 		loud := roomNoise(n*frame, 0.2)
 		for _, s := range spans {
 			copy(x[s[0]*frame:s[1]*frame], loud[s[0]*frame:s[1]*frame])
+		}
+		return x
+	}
+	// ringing adds a room's reverberant tail to x from frame from: the
+	// speech's level falling dbPerFrame each frame.
+	ringing := func(x []float32, from int, dbPerFrame float64) []float32 {
+		tail := roomNoise(len(x)-from*frame, 0.2)
+		for i := range tail {
+			x[from*frame+i] += tail[i] * float32(math.Pow(10, -dbPerFrame*float64(i/frame)/20))
 		}
 		return x
 	}
@@ -55,6 +65,14 @@ func TestNotOwnUtterance(t *testing.T) {
 		{name: "cut off where the decoded part ends", heard: window(300, [2]int{100, 300}), n: 200 * frame,
 			segs: seven(100, 200)[:2], want: "cut off by the end of listening"},
 		{name: "speech runs on, put into silence", heard: window(300, [2]int{100, 260}), n: 300 * frame,
+			segs: seven(100, 160), want: "speech runs on after it"},
+		// A strong room (a reverberation time of 1.2 s) keeps the tail 15
+		// dB above the quiet for 62 frames, more than runOnSpeech.
+		{name: "a room rings on after it", heard: ringing(window(300, [2]int{100, 160}), 160, 0.5), n: 300 * frame,
+			segs: seven(100, 160), wantClear: true},
+		{name: "speech runs on after the room's ringing", heard: ringing(window(300, [2]int{100, 160}, [2]int{200, 260}), 160, 0.5), n: 300 * frame,
+			segs: seven(100, 160), want: "speech runs on after it"},
+		{name: "a steady sound runs on", heard: window(300, [2]int{100, 300}), n: 300 * frame,
 			segs: seven(100, 160), want: "speech runs on after it"},
 	} {
 		got := notOwnUtterance(tc.heard, tc.off, tc.n, tc.segs)

@@ -348,6 +348,8 @@ func falseReports(t testing.TB, r *Recogniser, clips []clip) (n int, seconds flo
 // take, the right ones too, so that two settings can be compared take by
 // take; KINDRED_ANSWER_ANY_UTTERANCE=1 takes words that are not an
 // utterance of their own (Opts.anyUtterance) as answers, as before;
+// KINDRED_ANSWER_RINGING=1 counts a room's ringing after an answer as
+// speech running on (countRinging), as before;
 // KINDRED_ANSWER_ANY_CARRIER=1 takes a rating whatever words carry its
 // number (Opts.anyCarrier), as before selfreport.Uncarried;
 // KINDRED_ANSWER_ANY_PHRASE=1 takes a yes/no or place whatever fillers
@@ -438,6 +440,11 @@ func sweepOne(t *testing.T, cfg, args string, takes []take, speech []clip, voice
 		cfg += fmt.Sprintf(" warps %v", o.warps)
 	}
 	o.wholeWindow = os.Getenv("KINDRED_ANSWER_WHOLE") != ""
+	if os.Getenv("KINDRED_ANSWER_RINGING") != "" {
+		countRinging = true
+		defer func() { countRinging = false }()
+		cfg += " ringing counted"
+	}
 	if os.Getenv("KINDRED_ANSWER_ANY_UTTERANCE") != "" {
 		o.anyUtterance = true
 		cfg += " any utterance"
