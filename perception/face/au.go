@@ -282,8 +282,19 @@ func Classify(a perception.AUs, ev Evidence) perception.Expression {
 		}
 	}
 	// Without the brows, the levator must have the mesh's agreement: the
-	// geometry alone reads it at rest up to 3 (blend.go).
-	painFace := eyes && (brows && parts >= 1 || levator && c != nil && mouth && !smiling)
+	// geometry alone reads it at rest up to 3 (blend.go). A smile's
+	// corners rule that face out only while the eyes stay open: a laugh
+	// keeps them crinkled open (the Duchenne smile, AU6+AU12; Ekman,
+	// Davidson & Friesen 1990, J Pers Soc Psychol 58), while eyes
+	// squeezed shut (AU43 with the cheeks raised, AU6: the orbit's
+	// tightening; a blink or lids following the gaze leave the cheeks
+	// down) with the upper lip raised and the mouth held open are the
+	// pain face's orbit, levator and mouth parts (Prkachin 1992, Pain 51;
+	// Prkachin & Solomon 2008), whose corners are pulled up and out too
+	// (AU12 and AU20 occur in pain; Prkachin 1992). Laughter that shuts
+	// the eyes comes in bursts, which keep mouth false.
+	squeezedShut := (ev.EyesClosed || shut) && cheeks
+	painFace := eyes && (brows && parts >= 1 || levator && c != nil && mouth && (!smiling || squeezedShut))
 	// Both: the time course decides. Without it (a still, a held face) and
 	// without the person's own neutral, the brows' lowering is only
 	// measured against the population's face, where a broad smile's

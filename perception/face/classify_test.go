@@ -39,6 +39,16 @@ func TestClassifyGuards(t *testing.T) {
 	crying := perception.AUs{AU02: 1.8, AU04: 0.4, AU06: 4, AU09: 3, AU10: 5, AU12: 3.7, AU25: 4.8, AU26: 1.4}
 	cryingCues := Cues{BrowDown: 0.53, EyesShut: 0.47, EyeSquint: 0.72, UpperLipRaise: 0.77, Smile: 0.67, JawOpen: 0.1, LookDown: 0.53}
 
+	// A grimace whose corners are pulled up and out (synthetic idC_pain3,
+	// a still: no brows lowered, the mesh's smile 0.82) and a grin's blink
+	// (LivePortrait d0 at 2.6 s, against its own neutral): both with the
+	// eyes closed, the upper lip raised and the mouth open; the grimace
+	// raises the cheeks (a squeeze), the blink does not.
+	pulled := perception.AUs{AU02: 2.5, AU06: 3.3, AU09: 1, AU10: 3.7, AU12: 4.6, AU25: 1.7}
+	pulledCues := Cues{BrowDown: 0.06, EyesShut: 0.34, EyeSquint: 0.57, UpperLipRaise: 0.18, Smile: 0.82, JawOpen: 0.07, LookDown: 0.41, Wink: 0.22}
+	blink := perception.AUs{AU02: 2.9, AU06: 1.25, AU09: 1.5, AU10: 5, AU12: 5, AU25: 4.7}
+	blinkCues := Cues{EyesShut: 0.63, EyeSquint: 0.4, UpperLipRaise: 0.5, Smile: 0.69, JawOpen: 0.11, LookDown: 0.77, Relative: true}
+
 	for _, tc := range []struct {
 		name string
 		a    perception.AUs
@@ -67,6 +77,11 @@ func TestClassifyGuards(t *testing.T) {
 		// blendshape says of closed lids, and a crying mouth pulled wide
 		// is not a smile.
 		{"eyes squeezed shut, mouth pulled wide", crying, Evidence{Curve: 0.1, Cues: &cryingCues}, perception.ExprPain},
+		// A smile's corners rule out the pain face without the brows only
+		// while the eyes are open; squeezed shut (cheeks raised) they do
+		// not, and a blink (cheeks down) is still a grin.
+		{"corners pulled up, eyes squeezed shut", pulled, Evidence{Curve: 0.11, EyesClosed: true, Cues: &pulledCues}, perception.ExprPain},
+		{"a grin's blink", blink, Evidence{Curve: 0.13, EyesClosed: true, Burst: 0.33, Cues: &blinkCues}, perception.ExprHappy},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := Classify(tc.a, tc.ev); got != tc.want {

@@ -26,7 +26,8 @@
 // neutral face's blendshapes beside its geometry (Features.Blend), and the
 // mesh's cues are measured against them (CuesAgainst). Classify weighs the
 // pain face's regions (brows, orbit, upper lip, a held open mouth) against
-// a laugh's (corners up, eyes crinkled but open, the mouth in bursts), with
+// a laugh's (corners up, eyes crinkled but open, the mouth in bursts; corners
+// up with the eyes squeezed shut are a grimace's), with
 // the backend's Cues when it has them, to tell pain from laughter, a frown
 // or a wink, and crying from smiling. AU43 needs the eyes shut
 // for longer than a blink (MinEyesClosed, observation time), and eyes looking
