@@ -1,33 +1,12 @@
 package selfreport
 
-import (
-	"strings"
-	"testing"
-	"time"
-)
+import "testing"
 
 // TestUncarried reads hypotheses as the answer recogniser gave them, with
 // their word times, among them those it heard in ordinary speech and in
 // answers it got wrong (`kindred eval --only words`, TestAnswerSweep):
 // each rejected row fails with its rule switched off.
 func TestUncarried(t *testing.T) {
-	// words spells "like:130-600 eight:610-900": word:start-end in ms.
-	words := func(s string) []TimedWord {
-		var ws []TimedWord
-		for _, f := range strings.Fields(s) {
-			w, span, _ := strings.Cut(f, ":")
-			a, b, _ := strings.Cut(span, "-")
-			ms := func(v string) time.Duration {
-				d, err := time.ParseDuration(v + "ms")
-				if err != nil {
-					t.Fatal(err)
-				}
-				return d
-			}
-			ws = append(ws, TimedWord{Text: w, Start: ms(a), End: ms(b)})
-		}
-		return ws
-	}
 	for _, tc := range []struct {
 		name, words string
 		want        string
@@ -57,7 +36,7 @@ func TestUncarried(t *testing.T) {
 		{"an one", "an:0-170 one:170-330", "an before one"},
 		{"an before a digit", "about:0-300 an:300-400 3:400-700", "an before 3"},
 	} {
-		if got := Uncarried(words(tc.words)); got != tc.want {
+		if got := Uncarried(timed(t, tc.words)); got != tc.want {
 			t.Errorf("%s: Uncarried(%s) = %q, want %q", tc.name, tc.words, got, tc.want)
 		}
 	}
