@@ -61,13 +61,25 @@ func Uncarried(words []TimedWord) string {
 	if before.Text == "an" && !startsWithVowel(num.Text) {
 		return "an before " + num.Text
 	}
+	return runsInto(words, at, markers)
+}
+
+// runsInto says why the answer word words[at] is not set off from what
+// comes before it, or "": the words before it are all of lead (markers,
+// fillers), and the last of them runs into it with less than markerPause
+// between them.
+func runsInto(words []TimedWord, at int, lead []string) string {
+	if at <= 0 {
+		return ""
+	}
 	for _, w := range words[:at] {
-		if !slices.Contains(markers, w.Text) {
+		if !slices.Contains(lead, w.Text) {
 			return ""
 		}
 	}
-	if num.Start-before.End < markerPause {
-		return "no pause between " + before.Text + " and " + num.Text
+	before, w := words[at-1], words[at]
+	if w.Start-before.End < markerPause {
+		return "no pause between " + before.Text + " and " + w.Text
 	}
 	return ""
 }

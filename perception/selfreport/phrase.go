@@ -21,14 +21,7 @@ var fillers = []string{"um", "uh", "hmm"}
 // are held to Uncarried instead, which leaves fillers out (see markers).
 func RunIn(words []TimedWord) string {
 	at := slices.IndexFunc(words, func(w TimedWord) bool { return !slices.Contains(fillers, w.Text) })
-	if at <= 0 {
-		return ""
-	}
-	before, next := words[at-1], words[at]
-	if next.Start-before.End < markerPause {
-		return "no pause between " + before.Text + " and " + next.Text
-	}
-	return ""
+	return runsInto(words, at, fillers)
 }
 
 // BrokenTail says why the phrase that closes an answer ("at the moment",

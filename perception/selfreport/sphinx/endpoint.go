@@ -149,7 +149,3 @@ func timedWords(segs []sphinx.Segment) []selfreport.TimedWord {
 	}
 	return ws
 }
-
-// loudFrames marks the 10 ms frames of x that are speech, as
-// selfreport.Stretches decides.
-func loudFrames(x []float32) []bool { return selfreport.LoudFrames(x, Rate) }

@@ -95,7 +95,7 @@ func TestAnswerUnderWay(t *testing.T) {
 	answer := say(t, t.TempDir(), "flite:slt", 175, "About a five.")
 	// The onset is the first of 5 frames of speech in a row (flite's
 	// takes may click before the words).
-	loud := loudFrames(answer)
+	loud := selfreport.LoudFrames(answer, Rate)
 	onset := 0
 	for onset+5 < len(loud) && slices.Contains(loud[onset:onset+5], false) {
 		onset++
