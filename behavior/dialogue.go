@@ -19,7 +19,8 @@ import (
 // (breathing.go). When an opt-out word comes twice it asks "Shall I stop
 // watching over you for now?" (optout.go). A question that gets no answer,
 // or an unclear one, is asked once more and then let be: the robot never
-// nags.
+// nags. An unclear spoken answer, the face in view, is asked again by nod
+// (nodAfterUnclear).
 //
 // The engine does not hear: it emits a Listen output, the wiring feeds the
 // microphone (or the head-gesture detector) to a recogniser for the window,
