@@ -345,8 +345,6 @@ func nodAfterUnclearIntent(q Question) IntentKind {
 		return IntentOfferCallNodUnclear
 	case QuestionBreathe:
 		return IntentOfferBreathingNodUnclear
-	case QuestionOptOut:
-		return IntentAskOptOutNodUnclear
 	}
 	return IntentAskPainNodUnclear
 }
@@ -361,10 +359,14 @@ func nodAfterUnclearIntent(q Question) IntentKind {
 // not have heard the question, and it is asked again as it was. A nod is
 // read from head poses, so only when the person's face was seen as they
 // answered; and only where a yes or a no answers the question ("Where
-// does it hurt?" needs words).
+// does it hurt?" needs words). Never the opt-out question: its yes turns
+// care off, which only the person's explicit word may do, and a rocking
+// head or a jittery pose reads as a nod nobody gave (mimicry's
+// TestNodFalseYesMeasured: a yes in 19 of 20 eight-second windows of a
+// head rocking 4 degrees every 2 s).
 func (e *Engine) nodAfterUnclear(o Outcome, face bool) bool {
 	return o == OutcomeUnclear && face && e.cfg.SelfReport.NodAfterUnclear &&
-		e.dlg.by == ByVoice && e.dlg.q != QuestionPlace
+		e.dlg.by == ByVoice && e.dlg.q != QuestionPlace && e.dlg.q != QuestionOptOut
 }
 
 // questionKind is the grammar the recogniser listens with. By nod, the

@@ -29,7 +29,6 @@ const (
 	IntentAskPainNodUnclear        IntentKind = "ask_pain_nod_unclear"
 	IntentOfferCallNodUnclear      IntentKind = "offer_call_nod_unclear"
 	IntentOfferBreathingNodUnclear IntentKind = "offer_breathing_nod_unclear"
-	IntentAskOptOutNodUnclear      IntentKind = "ask_opt_out_nod_unclear"
 
 	IntentComfort        IntentKind = "comfort"
 	IntentBreathingGuide IntentKind = "breathing_guide"
@@ -47,7 +46,7 @@ var IntentKinds = []IntentKind{IntentGreet, IntentCheckIn, IntentComfort, Intent
 	IntentReassure, IntentAlertNotice, IntentOptOutAck, IntentOptInAck, IntentGoodbye, IntentOfferCall,
 	IntentOfferCallNod, IntentAskRating, IntentAskPainNod, IntentAskPlace, IntentOfferBreathing, IntentOfferBreathingNod,
 	IntentAskOptOut, IntentAskOptOutNod, IntentAskPainNodUnclear, IntentOfferCallNodUnclear,
-	IntentOfferBreathingNodUnclear, IntentAskOptOutNodUnclear}
+	IntentOfferBreathingNodUnclear}
 
 // Tone shapes how something is said and how the body moves while saying it.
 type Tone string

@@ -94,7 +94,7 @@ func TestUnclearAnswerAskedAgainByNod(t *testing.T) {
 		{name: "call unclear, face seen", q: QuestionCall, text: "hmm", face: true, by: ByNod, intent: IntentOfferCallNodUnclear},
 		{name: "call silent", q: QuestionCall, face: true, by: ByVoice, intent: IntentOfferCall},
 		{name: "breathe unclear, face seen", q: QuestionBreathe, text: "hmm", face: true, by: ByNod, intent: IntentOfferBreathingNodUnclear},
-		{name: "opt-out unclear, face seen", q: QuestionOptOut, text: "hmm", face: true, by: ByNod, intent: IntentAskOptOutNodUnclear},
+		{name: "opt-out never by nod", q: QuestionOptOut, text: "hmm", face: true, by: ByVoice, intent: IntentAskOptOut},
 		{name: "place never by nod", q: QuestionPlace, text: "hmm", face: true, by: ByVoice, intent: IntentAskPlace},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
