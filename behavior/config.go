@@ -184,6 +184,12 @@ type SelfReportPolicy struct {
 	// follows a spoken rating; 0 never asks where. A nod cannot say where,
 	// so the robot never asks it of someone who answers by nod.
 	PlaceFrom int `yaml:"place_from"`
+	// NodAfterUnclear asks the one repeat of a yes/no question (the
+	// rating question becoming "Does it hurt?") for a nod or a
+	// head-shake when the spoken answer was heard but not understood and
+	// the person's face was seen: in noise the voice fails where a nod
+	// does not. "Where does it hurt?" is always asked by voice.
+	NodAfterUnclear bool `yaml:"nod_after_unclear"`
 	// Lang is the persona's language, set by the wiring when
 	// speech.lang is empty; empty means English.
 	Lang string `yaml:"-"`
@@ -248,7 +254,8 @@ func PresetConfig(p Preset) (Config, error) {
 			AckGrace: 6 * time.Second, Hush: 2 * time.Minute, Confirm: 2 * time.Minute, Ask: true},
 		Supervision: SupervisionPolicy{ProposalTTL: 30 * time.Second},
 		SelfReport: SelfReportPolicy{Ask: true, MinInterval: 5 * time.Minute, Window: 8 * time.Second,
-			Wait: 20 * time.Second, VoiceLangs: []string{"en"}, PlaceFrom: 4},
+			Wait: 20 * time.Second, VoiceLangs: []string{"en"}, PlaceFrom: 4,
+			NodAfterUnclear: true},
 	}
 	switch p {
 	case PresetElderCare, "":

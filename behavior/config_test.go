@@ -69,6 +69,14 @@ supervision: {wizard: true}
 			return !c.OptOut.Ask && c.OptOut.Confirm == 2*time.Minute
 		}},
 		{name: "opt-out question neither on nor off", yaml: "opt_out: {ask: sometimes}", err: "sometimes"},
+		{name: "an unclear answer is asked again by nod by default", yaml: "self_report: {ask: true}", check: func(c Config) bool {
+			return c.SelfReport.NodAfterUnclear
+		}},
+		{name: "nod after unclear off", yaml: "self_report: {nod_after_unclear: false}", check: func(c Config) bool {
+			return !c.SelfReport.NodAfterUnclear && c.SelfReport.Ask
+		}},
+		{name: "nod after unclear neither on nor off", yaml: "self_report: {nod_after_unclear: maybe}", err: "maybe"},
+		{name: "nod after unclear misspelt", yaml: "self_report: {nod_after_unclears: false}", err: "nod_after_unclears"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := loadConfig(strings.NewReader(tc.yaml))

@@ -19,7 +19,8 @@ import (
 // (breathing.go). When an opt-out word comes twice it asks "Shall I stop
 // watching over you for now?" (optout.go). A question that gets no answer,
 // or an unclear one, is asked once more and then let be: the robot never
-// nags.
+// nags. An unclear spoken answer, the face in view, is asked again by nod
+// (nodAfterUnclear).
 //
 // The engine does not hear: it emits a Listen output, the wiring feeds the
 // microphone (or the head-gesture detector) to a recogniser for the window,
@@ -81,6 +82,10 @@ type Answered struct {
 	// Err says why the recogniser failed, if it did; the answer then
 	// counts as unclear.
 	Err string
+	// Face says the person's face was seen as they answered (the wiring
+	// had their head poses, which a nod is read from): an unclear spoken
+	// answer is then asked again by nod (SelfReportPolicy.NodAfterUnclear).
+	Face bool
 }
 
 func (*Answered) input() {}
@@ -269,16 +274,22 @@ func (e *Engine) askRating(reason string) bool {
 	return true
 }
 
-// ask puts a question (first time or repeat) and tells the wiring to listen.
-// The opt-out question is the one put while hushed: the quiet was asked for
-// by the words it confirms.
+// ask puts a question (first time or repeat) by voice, or by nod where
+// the persona's language has no answer model.
 func (e *Engine) ask(q Question, attempt int, reason string) {
-	if e.consent.hushed(e.now) && q != QuestionOptOut {
-		return // asked for quiet: nothing is asked, so nothing is listened for
-	}
 	by := ByVoice
 	if !e.cfg.answersByVoice() {
 		by = ByNod
+	}
+	e.put(q, attempt, by, questionIntent(q, by), reason)
+}
+
+// put asks q, to be answered by, in the words of intent, and tells the
+// wiring to listen. The opt-out question is the one put while hushed: the
+// quiet was asked for by the words it confirms.
+func (e *Engine) put(q Question, attempt int, by AnswerMode, intent IntentKind, reason string) {
+	if e.consent.hushed(e.now) && q != QuestionOptOut {
+		return // asked for quiet: nothing is asked, so nothing is listened for
 	}
 	if e.dlg.open && e.dlg.q == QuestionBreathe && q != QuestionBreathe {
 		e.declineBreathing() // a call for help came first: the offer went unanswered
@@ -289,14 +300,14 @@ func (e *Engine) ask(q Question, attempt int, reason string) {
 	// Listen goes first, so the wiring knows the question before the voice
 	// reports it said.
 	e.emit(Listen{At: e.now, Question: q, Kind: questionKind(q, by), By: by, Window: p.Window,
-		Attempt: attempt, Intent: questionIntent(q, by)})
+		Attempt: attempt, Intent: intent})
 	e.speech.record(e.now)
 	if q == QuestionOptOut {
 		// Like the opt-out's acknowledgement, never held back for a
 		// supervisor: the person's way out does not wait on anyone.
-		e.emit(e.intent(questionIntent(q, by), ToneNeutral, true))
+		e.emit(e.intent(intent, ToneNeutral, true))
 	} else {
-		e.act(e.intent(questionIntent(q, by), ToneGentle, true), reason)
+		e.act(e.intent(intent, ToneGentle, true), reason)
 	}
 	e.emit(Reported{At: e.now, Question: q, By: by, Attempt: attempt, Outcome: OutcomeAsked,
 		Person: e.presence.person, Reply: selfreport.Reply{Kind: questionKind(q, by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}})
@@ -322,6 +333,40 @@ func questionIntent(q Question, by AnswerMode) IntentKind {
 		return IntentAskPainNod
 	}
 	return IntentAskRating
+}
+
+// nodAfterUnclearIntent is the words of a question asked again by nod
+// because its spoken answer was unclear: they say why the robot asks for
+// a nod now ("Sorry, I couldn't hear you. Does it hurt? You can nod or
+// shake your head.").
+func nodAfterUnclearIntent(q Question) IntentKind {
+	switch q {
+	case QuestionCall:
+		return IntentOfferCallNodUnclear
+	case QuestionBreathe:
+		return IntentOfferBreathingNodUnclear
+	}
+	return IntentAskPainNodUnclear
+}
+
+// nodAfterUnclear says whether the repeat of the open question is put by
+// nod. A spoken answer that was heard but not understood (or that the
+// recogniser failed on) says the voice channel is failing, in a noisy
+// room or beside a TV, and people resolve recognition errors by switching
+// input modality rather than saying the same again (Oviatt and VanGent,
+// "Error resolution during multimodal human-computer interaction", ICSLP
+// 1996); so the robot offers the other way. Silence is not such a sign: the person may
+// not have heard the question, and it is asked again as it was. A nod is
+// read from head poses, so only when the person's face was seen as they
+// answered; and only where a yes or a no answers the question ("Where
+// does it hurt?" needs words). Never the opt-out question: its yes turns
+// care off, which only the person's explicit word may do, and a rocking
+// head or a jittery pose reads as a nod nobody gave (mimicry's
+// TestNodFalseYesMeasured: a yes in 19 of 20 eight-second windows of a
+// head rocking 4 degrees every 2 s).
+func (e *Engine) nodAfterUnclear(o Outcome, face bool) bool {
+	return o == OutcomeUnclear && face && e.cfg.SelfReport.NodAfterUnclear &&
+		e.dlg.by == ByVoice && e.dlg.q != QuestionPlace && e.dlg.q != QuestionOptOut
 }
 
 // questionKind is the grammar the recogniser listens with. By nod, the
@@ -370,7 +415,7 @@ func (e *Engine) onAnswer(a *Answered) {
 			rep.Outcome = OutcomeNone
 		}
 		e.emit(rep)
-		e.askAgain()
+		e.askAgain(e.nodAfterUnclear(rep.Outcome, a.Face))
 		return
 	}
 	e.dlg.open = false
@@ -445,7 +490,7 @@ func (e *Engine) dialogueDue() {
 		e.emit(Reported{At: e.now, Question: e.dlg.q, By: e.dlg.by, Attempt: e.dlg.attempt,
 			Outcome: OutcomeNone, Person: e.presence.person,
 			Reply: selfreport.Reply{Kind: questionKind(e.dlg.q, e.dlg.by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}})
-		e.askAgain()
+		e.askAgain(false) // silence: asked again as it was
 		return
 	}
 	e.askPlace()
@@ -462,8 +507,9 @@ func (e *Engine) dialogueDue() {
 	}
 }
 
-// askAgain repeats the open question once; after the repeat it lets it be.
-func (e *Engine) askAgain() {
+// askAgain repeats the open question once, by nod when byNod (see
+// nodAfterUnclear); after the repeat it lets it be.
+func (e *Engine) askAgain(byNod bool) {
 	d := e.dlg
 	if d.attempt >= 2 || !e.mayRepeat() {
 		if d.q == QuestionBreathe {
@@ -477,6 +523,10 @@ func (e *Engine) askAgain() {
 		if d.q == QuestionOptOut {
 			e.stillAfterAsking() // no answer leaves care on, and the robot still
 		}
+		return
+	}
+	if byNod {
+		e.put(d.q, d.attempt+1, ByNod, nodAfterUnclearIntent(d.q), "spoken answer unclear, face seen: asking once more, for a nod")
 		return
 	}
 	e.ask(d.q, d.attempt+1, "no clear answer: asking once more")

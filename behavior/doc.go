@@ -34,5 +34,7 @@
 //     after a lone call for help, and "Would you like to breathe with me?"
 //     before guided breathing (breathing.go): a Listen output asks the wiring for the answer,
 //     which comes back as an Answered input; none or an unclear one is asked
-//     once more, then let be. Every step is a Reported output.
+//     once more (an unclear spoken one by nod when Answered.Face says the
+//     face was in view, SelfReport.NodAfterUnclear), then let be. Every
+//     step is a Reported output.
 package behavior

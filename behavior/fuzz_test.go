@@ -55,7 +55,7 @@ func decodeInputs(data []byte) []Input {
 			q := qs[int(b/7)%len(qs)]
 			k := questionKind(q, ByVoice)
 			ins = append(ins, AnswerInput(Answered{At: at, Question: q, By: ByVoice,
-				Reply: selfreport.Parse(k, answers[int(b)%len(answers)])}))
+				Reply: selfreport.Parse(k, answers[int(b)%len(answers)]), Face: a%2 == 1}))
 		}
 	}
 	return ins

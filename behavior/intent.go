@@ -21,7 +21,15 @@ const (
 	// when an opt-out word comes twice (OptOutPolicy.Ask).
 	IntentAskOptOut IntentKind = "ask_opt_out"
 	// IntentAskOptOutNod is the same, to be answered with a nod or a head-shake.
-	IntentAskOptOutNod   IntentKind = "ask_opt_out_nod"
+	IntentAskOptOutNod IntentKind = "ask_opt_out_nod"
+	// The questions asked once more by nod because the spoken answer was
+	// heard but not understood (SelfReportPolicy.NodAfterUnclear): the
+	// words say why ("Sorry, I couldn't hear you. Does it hurt? You can
+	// nod or shake your head.").
+	IntentAskPainNodUnclear        IntentKind = "ask_pain_nod_unclear"
+	IntentOfferCallNodUnclear      IntentKind = "offer_call_nod_unclear"
+	IntentOfferBreathingNodUnclear IntentKind = "offer_breathing_nod_unclear"
+
 	IntentComfort        IntentKind = "comfort"
 	IntentBreathingGuide IntentKind = "breathing_guide"
 	IntentReassure       IntentKind = "reassure"
@@ -37,7 +45,8 @@ const (
 var IntentKinds = []IntentKind{IntentGreet, IntentCheckIn, IntentComfort, IntentBreathingGuide,
 	IntentReassure, IntentAlertNotice, IntentOptOutAck, IntentOptInAck, IntentGoodbye, IntentOfferCall,
 	IntentOfferCallNod, IntentAskRating, IntentAskPainNod, IntentAskPlace, IntentOfferBreathing, IntentOfferBreathingNod,
-	IntentAskOptOut, IntentAskOptOutNod}
+	IntentAskOptOut, IntentAskOptOutNod, IntentAskPainNodUnclear, IntentOfferCallNodUnclear,
+	IntentOfferBreathingNodUnclear}
 
 // Tone shapes how something is said and how the body moves while saying it.
 type Tone string

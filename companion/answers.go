@@ -57,6 +57,11 @@ const (
 	// quietFloor is the loudest a quiet room is taken to be (about -52
 	// dBFS RMS) until a quieter chunk is heard.
 	quietFloor = 0.0025
+	// faceFresh is how recently a face must have been seen when an answer
+	// is taken for the person to count as in view (Answered.Face), so that
+	// a nod could be read. Face observations come at the camera's rate (30
+	// a second); a gap this long is the face gone, not a missed frame.
+	faceFresh = 2 * time.Second
 )
 
 // deskMsg is a question to listen for, or the report that an utterance
@@ -80,6 +85,9 @@ type answerDesk struct {
 	c    *Companion
 	rec  AnswerRecogniser // nil: no voice answers (the engine lets them lapse)
 	mode atomic.Int32
+	// lastFace is the session time of the newest face observation, plus
+	// one (0: none yet); written by the face source, read by run.
+	lastFace atomic.Int64
 	// inbox carries the engine's questions and the voice's reports of
 	// what it said, in one queue: a question is always queued before the
 	// report that it was said.
@@ -122,8 +130,10 @@ func (d *answerDesk) hear(samples []float32) {
 	}
 }
 
-// see takes the attended face's head pose while the desk waits for a nod.
+// see notes that the attended face is in view, and takes its head pose
+// while the desk waits for a nod.
 func (d *answerDesk) see(o perception.FaceObs) {
+	d.lastFace.Store(int64(o.At) + 1)
 	if d.mode.Load() != listenNod {
 		return
 	}
@@ -131,6 +141,13 @@ func (d *answerDesk) see(o perception.FaceObs) {
 	case d.heads <- headObs{at: o.At, track: o.Track, pose: o.Pose}:
 	default:
 	}
+}
+
+// faceSeen says whether a face was seen within faceFresh of session time
+// at: the person answered in view, and a nod could be read.
+func (d *answerDesk) faceSeen(at time.Duration) bool {
+	last := d.lastFace.Load()
+	return last != 0 && at-time.Duration(last-1) <= faceFresh
 }
 
 // window is one open question.
@@ -186,7 +203,9 @@ func (d *answerDesk) run(ctx context.Context) error {
 		d.mode.Store(listenNone)
 		w = nil
 		stopTimer()
-		a := behavior.Answered{At: at, Question: l.Question, By: l.By, Reply: rep}
+		// A recorded answer ends after now: the face is judged as it is now.
+		a := behavior.Answered{At: at, Question: l.Question, By: l.By, Reply: rep,
+			Face: d.faceSeen(min(at, d.c.clock.Now()))}
 		if err != nil {
 			a.Err = err.Error()
 			d.c.noteFault("answers", err)

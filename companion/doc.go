@@ -20,5 +20,8 @@
 // The answer desk (answers.go) hears the answers to the engine's questions:
 // the microphone audio the voice stage reads goes to an AnswerRecogniser
 // for the listening window, or a nod is read from the head pose; a
-// scenario may play recorded answers instead.
+// scenario may play recorded answers instead. Each answer says whether the
+// person's face was in view as they answered (a face within 2 s), so that
+// the engine asks an unclear spoken answer again by nod only when a nod
+// can be read.
 package companion

@@ -66,6 +66,7 @@ func (e *episode) play(c *Console) {
 		e.status.Ranges = RangesOf([]robot.JointSpec{{ID: robot.LidLeft, Min: -10, Max: 30, Neutral: 20}})
 		e.mu.Unlock()
 	}
+	c.Publish(journal.SelfReport{At: 39 * time.Second, Question: "call", Outcome: "asked", AnswerBy: "nod", Attempt: 2})
 	c.Publish(journal.Utterance{At: 40 * time.Second, Intent: "comfort", Text: "I can see this hurts. I'm staying with you.", ID: "7", Pending: true})
 	c.Publish(journal.Alert{At: 40 * time.Second, Person: "p-ana", Level: journal.LevelUrgent, Score: 8, Reason: "severe pain for 10 s"})
 }
@@ -100,6 +101,8 @@ func TestBrowserShowsStateAndGauge(t *testing.T) {
 		regexp.MustCompile(`data-person="p-ana">This is Ana<`),
 		regexp.MustCompile(`ALERT urgent: severe pain for 10 s`),
 		regexp.MustCompile(`I can see this hurts`),
+		// A repeat put by nod says so (issue 16).
+		regexp.MustCompile(`asked whether to call someone \(again, by nod\)`),
 		regexp.MustCompile(`id="conn" class="pill good">live<`),
 		regexp.MustCompile(`id="lid-left"[^>]*height="26\.0"`),  // shut: at the bottom of its range
 		regexp.MustCompile(`id="lid-right"[^>]*height="10\.8"`), // no range: -10° from three quarters open

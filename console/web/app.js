@@ -505,7 +505,9 @@
             breathe: " whether to breathe together",
             opt_out: " whether to stop watching over them",
           }[ev.question] || " how much it hurts";
-          log("asked" + asked + (ev.attempt > 1 ? " (again)" : ""), "utterance", ev.at);
+          // A repeat may ask for a nod where the spoken answer was unclear.
+          const how = [ev.attempt > 1 ? "again" : "", ev.answer_by === "nod" ? "by nod" : ""].filter(Boolean).join(", ");
+          log("asked" + asked + (how ? " (" + how + ")" : ""), "utterance", ev.at);
         } else {
           const where = Array.isArray(ev.places) && ev.places.length ? ev.places.join(", ") : "";
           const what = typeof ev.rating === "number" ? ev.rating + " of 10" : (where || ev.answer || ev.outcome.replace("_", " "));
