@@ -49,9 +49,11 @@ type Evidence struct {
 	Cues *Cues
 	// Levator is the nose and upper-lip raisers' reading (the larger of
 	// AU9 and AU10) before AU9 was held to AU10 against the population's
-	// face (au9BackedByLip), 0 when it was not: Classify's levator part,
-	// which the mesh's mouthUpperUp must back anyway, keeps it, so the
-	// hold lowers a still's PSPI without changing its label.
+	// face (au9BackedByLip) and before AU10 was held to the upper lip's
+	// rise beyond the corners' (upperLipRaiser), 0 when Score did not set
+	// it: Classify's levator part, which the mesh's mouthUpperUp must back
+	// and whose smile trap weighs the corners itself (Curve), keeps it, so
+	// the holds lower PSPI without changing the label.
 	Levator float64
 }
 
@@ -154,6 +156,31 @@ func scoreAUs(cur, base Features, closed bool) (perception.AUs, Evidence) {
 	a.AU25 = 5 * level(cur.LipGap-base.LipGap, 0.03, 0.25)
 	a.AU26 = 5 * level(cur.JawDrop-base.JawDrop, 0.05, 0.3)
 	return a, Evidence{AU4: ev4, EyesClosed: closed, Curve: curve(cur, base)}
+}
+
+// upperLipRaiser reads AU10 against the person's own neutral face: the
+// centre of the upper lip drawn up beyond the mouth corners, the angular
+// bend FACS scores the upper lip raiser by. A centre that rises only as
+// far as the corners do is the lip stretched up by the lip corner puller,
+// which FACS does not score as 10: "you can see the center of the upper
+// lip raised and it is not due to 6, 9, 11, or 12, you can score 10", and
+// 10's sign is the "center of upper lip raised ..., causing an angular
+// bend in the shape of the upper lip" (Ekman, Friesen & Hager 2002, FACS
+// Manual, AU10). The corners' rise is taken as measured, not corrected
+// for an opening jaw as curve does (that correction credits passive
+// corners with the upper lip's own rise), so an upper lip raised over a
+// dropped jaw with the corners stretched out (AU10+20+26, the pain mouth)
+// keeps its AU10. Only against the person's own neutral: against the
+// population's face the corners' height below the nose reads the person's
+// proportions, not a movement (the dev set's neutral stills read AU12 up
+// to 3.2 there), and cannot say what the lip's rise was due to. Measured
+// with `kindred eval --only faces` (mesh backend): liveportrait d0's grin,
+// corners up 0.10-0.11 IOD and the upper lip's centre 0.08-0.09, read
+// AU10 3.9 on average before, 0 now; the grimaces, all stills, keep theirs.
+func upperLipRaiser(cur, base Features) float64 {
+	lipUp := base.NoseLip - cur.NoseLip
+	cornersUp := max(0, base.CornerDrop-cur.CornerDrop)
+	return 5 * level(lipUp-cornersUp, 0.012, 0.09)
 }
 
 // Thresholds of Classify's cues.

@@ -12,6 +12,9 @@
 // keep their geometric reading against the person's neutral face, AU9 is
 // held to what the blendshapes allow (and, against PopulationBaseline, to
 // AU10), and the blendshapes are cues for the expression label (blend.go).
+// With either backend, against the person's own neutral, AU10 is the upper
+// lip's centre raised beyond the mouth corners (upperLipRaiser): FACS does
+// not score the lip a smile's corners carry up as AU10.
 //
 // Action units are measured relative to the same person's neutral face,
 // normalised by inter-ocular distance and corrected for head pose by

@@ -25,7 +25,10 @@ func NewScorer(o Opts) *Scorer { return &Scorer{o: o} }
 // frame) against base; cues are optional extra evidence from the backend
 // (nil: none). obs.At and obs.Pose must be set; when obs carries
 // blendshapes (the mesh backend) they cap AU9 and are the cues; against
-// the population's neutral face AU9 is also held to AU10 (au9BackedByLip).
+// the population's neutral face AU9 is also held to AU10 (au9BackedByLip),
+// and against the person's own AU10 counts the upper lip's rise beyond
+// the corners' (upperLipRaiser). Both holds lower PSPI, not the label:
+// Evidence.Levator keeps the reading from before them.
 func (s *Scorer) Score(obs *perception.FaceObs, feat Features, base Baseline, cues *Cues) {
 	closed := eyesClosed(feat, base.Neutral, obs.Pose, &s.o)
 	aus, ev := scoreAUs(feat, base.Neutral, closed)
@@ -33,13 +36,16 @@ func (s *Scorer) Score(obs *perception.FaceObs, feat Features, base Baseline, cu
 		// The mesh backend: AU9 held to its blendshapes, and the
 		// blendshapes as the label's cues (blend.go says why not as AUs).
 		aus = BlendAUs(&obs.Blendshapes, aus)
-		ev.Levator = max(aus.AU09, aus.AU10)
-		if base.population {
-			aus = au9BackedByLip(aus)
-		}
 		if cues == nil {
 			cues = CuesAgainst(&obs.Blendshapes, base.Neutral.Blend)
 		}
+	}
+	ev.Levator = max(aus.AU09, aus.AU10)
+	switch {
+	case base.population && obs.HasBlendshapes:
+		aus = au9BackedByLip(aus)
+	case !base.population:
+		aus.AU10 = upperLipRaiser(feat, base.Neutral)
 	}
 	aus.AU43 = s.eyes.update(obs.At, closed, s.o.MinEyesClosed)
 	ev.Burst = s.burst.update(obs.At, aus.AU25+aus.AU26)
