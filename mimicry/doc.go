@@ -8,7 +8,11 @@
 // concern (inner brows up, a slight head tilt, slower motion) and never as
 // a grimace: no brow lowering, no lid squeeze, no mouth pulled from a pain
 // face. Nods and head shakes are detected from the head-pose history and
-// answered with a small nod; bodies with arms add open palms and a gentle
+// answered with a small nod (one swing and its return is enough there).
+// HeadAnswers reads a yes or a no for the self-report dialogue from the
+// same history, but only from a cyclic gesture, two down-up cycles at a
+// steady tempo, each stroke well clear of the pose's own jitter: on real faces one swing and its return also comes from an
+// expression change. Bodies with arms add open palms and a gentle
 // reach during comfort. When nothing is to be mirrored the robot blinks,
 // breathes and shifts its gaze (seeded, so runs reproduce), unless the
 // intent is IntentStill.

@@ -2,6 +2,7 @@ package mimicry
 
 import (
 	"math"
+	"slices"
 	"time"
 
 	"github.com/kindred-hri/kindred/perception"
@@ -21,6 +22,8 @@ const (
 	boutGap       = 500 * time.Millisecond   // stillness that ends a bout of nodding
 	historyLen    = 128                      // pose samples kept for the cross-axis check
 	restBand      = 0.75 * perception.Degree // jitter around a resting level
+	tempoRatio    = 2.5                      // how unlike two strokes of one cyclic gesture may last
+	noiseStrokes  = 5.0                      // a cyclic gesture's least stroke, in SDs of the pose's own jitter
 )
 
 // swing is one monotonic excursion of an angle.
@@ -40,6 +43,8 @@ type swingTracker struct {
 	loAt, hiAt  time.Duration
 	prev        swing // the last completed swing
 	hasPrev     bool
+	chain       int              // quick swings back to back, each turning the last, ending with prev
+	least       perception.Angle // the smallest of them
 	initialised bool
 }
 
@@ -87,16 +92,39 @@ func (w *swingTracker) update(at time.Duration, v perception.Angle) (swing, bool
 		case (w.ext-v).Degrees()*d >= swingMin.Degrees():
 			// Turned: the swing up to the extreme is complete and the
 			// next one starts there.
-			w.prev, w.hasPrev = w.current(), true
+			w.complete(w.current())
 			w.dir, w.start, w.startAt = -w.dir, w.ext, w.extAt
 			w.ext, w.extAt = v, at
 		case at-w.extAt > swingStill:
-			w.prev, w.hasPrev = w.current(), true
+			w.complete(w.current())
 			w.anchor(at, v)
 			return swing{}, false
 		}
 	}
 	return w.current(), true
+}
+
+// complete records a finished swing, and how many quick swings, each
+// reversing the one before without a pause at a like tempo, it ends.
+func (w *swingTracker) complete(s swing) {
+	switch quick := s.to-s.from <= swingMaxDur; {
+	case !quick:
+		w.chain = 0
+	case w.hasPrev && w.chain > 0 && w.prev.to == s.from && w.prev.amp.Degrees()*s.amp.Degrees() < 0 &&
+		steadyTempo(w.prev.to-w.prev.from, s.to-s.from):
+		w.chain++
+		w.least = min(w.least, perception.Degrees(math.Abs(s.amp.Degrees())))
+	default:
+		w.chain, w.least = 1, perception.Degrees(math.Abs(s.amp.Degrees()))
+	}
+	w.prev, w.hasPrev = s, true
+}
+
+// steadyTempo reports whether two back-to-back swings last alike, as the
+// strokes of one cyclic movement do: neither more than tempoRatio times
+// the other.
+func steadyTempo(a, b time.Duration) bool {
+	return float64(max(a, b)) <= tempoRatio*float64(max(min(a, b), 1))
 }
 
 func (w *swingTracker) anchor(at time.Duration, v perception.Angle) {
@@ -148,8 +176,39 @@ func (h *poseHistory) ranges(from time.Duration) (pitch, yaw perception.Angle) {
 	return pHi - pLo, yHi - yLo
 }
 
+// noise estimates the SD of the pose's frame-to-frame jitter in pitch and
+// yaw from the median absolute step between the samples kept: for white
+// noise of SD s a step has SD s·√2 and its median magnitude is 0.674 of
+// that, and the median ignores the few large steps of real movement.
+func (h *poseHistory) noise() (pitch, yaw perception.Angle) {
+	var dp, dy [historyLen]float64
+	n := 0
+	for i := 1; i < h.n; i++ {
+		k, j := (h.next-i+historyLen)%historyLen, (h.next-i-1+historyLen)%historyLen
+		dp[n], dy[n] = math.Abs((h.pitch[k] - h.pitch[j]).Degrees()), math.Abs((h.yaw[k] - h.yaw[j]).Degrees())
+		n++
+	}
+	if n == 0 {
+		return 0, 0
+	}
+	const scale = 0.6745 * math.Sqrt2
+	return perception.Degrees(median(dp[:n]) / scale), perception.Degrees(median(dy[:n]) / scale)
+}
+
+func median(xs []float64) float64 {
+	slices.Sort(xs)
+	if len(xs)%2 == 1 {
+		return xs[len(xs)/2]
+	}
+	return (xs[len(xs)/2-1] + xs[len(xs)/2]) / 2
+}
+
 // headGestures detects nods and shakes in one person's head pose.
 type headGestures struct {
+	// swings is how many quick back-to-back swings, the last one in
+	// progress, make a gesture; below 2 (the zero value) it is 2: one
+	// swing and its return.
+	swings     int
 	pitch, yaw swingTracker
 	hist       poseHistory
 	quietUntil time.Duration
@@ -157,7 +216,7 @@ type headGestures struct {
 	active     bool
 }
 
-func (g *headGestures) reset() { *g = headGestures{} }
+func (g *headGestures) reset() { *g = headGestures{swings: g.swings} }
 
 // observe feeds one head pose (observation time) and reports a gesture at
 // the moment its return swing is big enough to be sure of it.
@@ -177,14 +236,14 @@ func (g *headGestures) observe(at time.Duration, track int, pitch, yaw perceptio
 		}
 		return gestureNone
 	}
-	if pOK && g.there(&g.pitch, p) {
+	if pOK && g.there(&g.pitch, p) && g.clearOfJitter(&g.pitch, p, 0) {
 		pr, yr := g.hist.ranges(g.pitch.prev.from)
 		if yr <= crossAxisFrac*pr {
 			g.fired(at)
 			return gestureNod
 		}
 	}
-	if yOK && g.there(&g.yaw, y) {
+	if yOK && g.there(&g.yaw, y) && g.clearOfJitter(&g.yaw, y, 1) {
 		pr, yr := g.hist.ranges(g.yaw.prev.from)
 		if pr <= crossAxisFrac*yr {
 			g.fired(at)
@@ -195,14 +254,16 @@ func (g *headGestures) observe(at time.Duration, track int, pitch, yaw perceptio
 }
 
 // there reports whether the swing in progress answers the previous one:
-// both quick, opposite, back-to-back, the return at least half as big.
+// both quick, opposite, back-to-back, the return at least half as big,
+// and with it the chain of such swings is g.swings long.
 func (g *headGestures) there(w *swingTracker, cur swing) bool {
 	if !w.hasPrev {
 		return false
 	}
 	prev := w.prev
 	pa, ca := prev.amp.Degrees(), cur.amp.Degrees()
-	return prev.to == cur.from &&
+	return w.chain+1 >= g.swings &&
+		prev.to == cur.from &&
 		pa*ca < 0 &&
 		math.Abs(pa) >= (swingMin+perception.Degree).Degrees() &&
 		math.Abs(ca) >= max(swingMin.Degrees(), 0.5*math.Abs(pa)) &&
@@ -210,7 +271,22 @@ func (g *headGestures) there(w *swingTracker, cur swing) bool {
 		cur.to-cur.from <= swingMaxDur
 }
 
+// clearOfJitter reports, for a gesture of more than one swing and its
+// return, whether none of its swings is under noiseStrokes times the
+// angle's own jitter (axis 0 pitch, 1 yaw): chance swings of a noisy fit
+// (a dim room, a small face) must not chain into a gesture.
+func (g *headGestures) clearOfJitter(w *swingTracker, cur swing, axis int) bool {
+	if g.swings <= 2 {
+		return true
+	}
+	pitch, yaw := g.hist.noise()
+	noise := []perception.Angle{pitch, yaw}[axis]
+	least := min(w.least.Degrees(), math.Abs(cur.amp.Degrees()))
+	return least >= noiseStrokes*noise.Degrees()
+}
+
 func (g *headGestures) fired(at time.Duration) {
 	g.quietUntil = at + gestureRest
 	g.pitch.hasPrev, g.yaw.hasPrev = false, false
+	g.pitch.chain, g.yaw.chain = 0, 0
 }
