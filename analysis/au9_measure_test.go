@@ -1,22 +1,16 @@
 package analysis
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"image"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/kindred-hri/kindred/devices"
 	"github.com/kindred-hri/kindred/perception"
-	"github.com/kindred-hri/kindred/perception/camera"
 	"github.com/kindred-hri/kindred/perception/eval"
-	"github.com/kindred-hri/kindred/perception/face"
 )
 
 // TestMeasureAU9 is a measurement, not a check: for every frame with a
@@ -52,49 +46,13 @@ func TestMeasureAU9(t *testing.T) {
 			items = append(items, item{p, ""})
 		}
 	}
-	o := face.DefaultOpts()
 	fmt.Printf("%-34s %5s %-12s %6s %6s %6s %6s %6s %5s %6s %6s %6s %6s %5s %5s %5s %5s %5s %5s %5s %5s %s\n",
 		"file", "t", "label", "wing", "wingB", "noseL", "wingL", "root", "rootB", "rAlong", "rAcross", "fore", "cheek", "brow", "lipUp", "sneer", "AU9", "AU10", "AU4", "AU67", "PSPI", "expr")
 	for _, it := range items {
-		rows, _, err := AnalyzeVideo(context.Background(), it.path, DefaultDetectEvery, devices.FaceMesh)
-		if err != nil {
-			t.Fatal(err)
-		}
-		src, err := camera.OpenFile(it.path, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var feats []face.Features
-		var textures [][4]float64
-		for i := 0; ; i++ {
-			f, err := src.Next(context.Background())
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			var ft face.Features
-			var tx [4]float64
-			if i < len(rows) && rows[i].Face != nil {
-				ft, _ = face.MeasureObs(f.Gray, rows[i].Face)
-				tx = regionTextures(f.Gray, &rows[i].Face.Landmarks, rows[i].Face.Pose.Roll.Radians())
-			}
-			feats = append(feats, ft)
-			textures = append(textures, tx)
-		}
-		src.Close()
-		var calm []face.Features
-		for i := range rows {
-			if rows[i].Face != nil {
-				calm = append(calm, feats[i])
-			}
-		}
-		lm := face.Project(&face.GenericFace, perception.HeadPose{}, 2, perception.Point{X: 320, Y: 240})
-		base, _ := face.Measure(nil, &lm, perception.HeadPose{})
-		if b, ok := face.NeutralOf(calm, &o); ok {
-			base = b.Neutral
-		}
+		textures := map[int][4]float64{}
+		rows, feats, base := measuredFrames(t, it.path, func(i int, f perception.Frame, r *FrameRow) {
+			textures[i] = regionTextures(f.Gray, &r.Face.Landmarks, r.Face.Pose.Roll.Radians())
+		})
 		name := filepath.Base(it.path)
 		name = name[strings.Index(name, "__")+2:]
 		for i := range rows {

@@ -1,20 +1,13 @@
 package analysis
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/kindred-hri/kindred/devices"
-	"github.com/kindred-hri/kindred/perception"
-	"github.com/kindred-hri/kindred/perception/camera"
 	"github.com/kindred-hri/kindred/perception/eval"
-	"github.com/kindred-hri/kindred/perception/face"
 )
 
 // TestMeasureSmilePSPI is a measurement, not a check: for every frame with
@@ -36,39 +29,8 @@ func TestMeasureSmilePSPI(t *testing.T) {
 	if err != nil {
 		t.Skipf("dev set absent: %v", err)
 	}
-	o := face.DefaultOpts()
 	for _, file := range eval.Files(labels) {
-		path := filepath.Join(dir, filepath.FromSlash(file))
-		rows, _, err := AnalyzeVideo(context.Background(), path, DefaultDetectEvery, devices.FaceMesh)
-		if err != nil {
-			t.Fatal(err)
-		}
-		src, err := camera.OpenFile(path, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var feats, calm []face.Features
-		for i := 0; ; i++ {
-			f, err := src.Next(context.Background())
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			var ft face.Features
-			if i < len(rows) && rows[i].Face != nil {
-				ft, _ = face.MeasureObs(f.Gray, rows[i].Face)
-				calm = append(calm, ft)
-			}
-			feats = append(feats, ft)
-		}
-		src.Close()
-		lm := face.Project(&face.GenericFace, perception.HeadPose{}, 2, perception.Point{X: 320, Y: 240})
-		base, _ := face.Measure(nil, &lm, perception.HeadPose{})
-		if b, ok := face.NeutralOf(calm, &o); ok {
-			base = b.Neutral
-		}
+		rows, feats, base := measuredFrames(t, filepath.Join(dir, filepath.FromSlash(file)), nil)
 		name := filepath.Base(file)
 		name = name[strings.Index(name, "__")+2:]
 		for i := range rows {
