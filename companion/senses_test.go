@@ -1,0 +1,217 @@
+package companion
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/kindred-hri/kindred/behavior"
+	"github.com/kindred-hri/kindred/journal"
+	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/face"
+	"github.com/kindred-hri/kindred/perception/voice"
+	"github.com/kindred-hri/kindred/sessiontime"
+)
+
+// hangingCamera gives a frame every 100 ms, except between stall and
+// resume (wall time since its first frame; resume 0: never again), when
+// its read hangs, as a driver's may, saying nothing.
+type hangingCamera struct {
+	start         time.Time
+	stall, resume time.Duration
+	seq           int
+}
+
+func (c *hangingCamera) Next(ctx context.Context) (perception.Frame, error) {
+	if c.start.IsZero() {
+		c.start = time.Now()
+	}
+	wait := 100 * time.Millisecond
+	if el := time.Since(c.start) + wait; el >= c.stall && (c.resume == 0 || el < c.resume) {
+		if c.resume == 0 {
+			<-ctx.Done()
+			return perception.Frame{}, ctx.Err()
+		}
+		wait = c.resume - time.Since(c.start)
+	}
+	select {
+	case <-ctx.Done():
+		return perception.Frame{}, ctx.Err()
+	case <-time.After(wait):
+	}
+	c.seq++
+	return perception.Frame{At: time.Since(c.start), Seq: c.seq, Wall: time.Now()}, nil
+}
+
+// steadyMic gives 20 ms of quiet every 20 ms.
+type steadyMic struct{}
+
+func (steadyMic) Read(ctx context.Context, buf []float32) (int, error) {
+	select {
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	case <-time.After(20 * time.Millisecond):
+	}
+	n := min(len(buf), 320)
+	clear(buf[:n])
+	return n, nil
+}
+
+// readingFaces reads frames and sees no face in them.
+type readingFaces struct{}
+
+func (readingFaces) Run(ctx context.Context, src face.FrameSource, _ func([]perception.FaceObs), _ chan<- perception.Event) error {
+	for {
+		if _, err := src.Next(ctx); err != nil {
+			return nil
+		}
+	}
+}
+
+// countingVoice reads audio and counts the reads, the care that goes on by
+// ear while the camera is away.
+type countingVoice struct{ reads *int }
+
+func (v countingVoice) Run(ctx context.Context, src voice.AudioSource, _ func(perception.VoiceObs), _ chan<- perception.Event) error {
+	buf := make([]float32, 320)
+	for {
+		if _, err := src.Read(ctx, buf); err != nil {
+			return nil
+		}
+		*v.reads++
+	}
+}
+
+// A live camera that hangs for minutes while the microphone goes on: the
+// loss is a fault (journal, stderr, summary) after ten seconds, the carer
+// is told at warning level once alert.sense_lost (2m) has passed since the
+// last frame, and told again when frames come back; listening never stops.
+// Without the watch (StartLive handing the camera on unwatched) no fault is
+// recorded and nobody is told: the test fails.
+func TestHangingCameraTellsTheCarer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cam := &hangingCamera{stall: 10 * time.Second, resume: 4 * time.Minute}
+		reads := 0
+		r := runLive(t, Live{
+			Camera: func(chan<- perception.Event) (face.FrameSource, func(), error) { return cam, func() {}, nil },
+			Mic:    func() (voice.AudioSource, func(), error) { return steadyMic{}, func() {}, nil },
+			Faces: func(func(int) *face.Baseline) (FaceStage, func(), error) {
+				return readingFaces{}, func() {}, nil
+			},
+			Voice: func(bool) (VoiceStage, func(), error) { return countingVoice{&reads}, func() {}, nil },
+		}, 5*time.Minute)
+		if len(r.faults) != 1 || r.faults[0].Component != "camera" || r.faults[0].Message != "no frame for 10s" {
+			t.Errorf("faults %+v, want one: camera, no frame for 10s", r.faults)
+		}
+		if a := r.alerts; len(a) != 2 || a[0].Level != journal.LevelWarning ||
+			a[0].Reason != "camera lost for 2m0s: the robot cannot see" ||
+			a[0].At < 2*time.Minute+5*time.Second || a[0].At > 2*time.Minute+20*time.Second ||
+			a[1].Level != journal.LevelResolved || !strings.HasPrefix(a[1].Reason, "camera back after 3m5") {
+			t.Errorf("alerts %+v, want the camera lost at ~2m10s, then back", a)
+		}
+		if r.stats.Alerts != 1 || r.stats.Faults != 1 {
+			t.Errorf("stats: %d alerts, %d faults; want 1 and 1", r.stats.Alerts, r.stats.Faults)
+		}
+		for _, want := range []string{"kindred: fault: camera: no frame for 10s\n",
+			"kindred: alert (warning) : camera lost for 2m0s: the robot cannot see\n"} {
+			if !strings.Contains(r.log, want) {
+				t.Errorf("stderr lacks %q:\n%s", want, r.log)
+			}
+		}
+		if reads < 14000 { // 5 min of 20 ms reads
+			t.Errorf("%d audio reads in 5 min: listening stopped with the camera", reads)
+		}
+	})
+}
+
+// lostMic gives audio for its first 5 s, then says it is lost, as the
+// microphone package's watchdog does, and never comes back.
+type lostMic struct{ start time.Time }
+
+func (m *lostMic) Read(ctx context.Context, buf []float32) (int, error) {
+	if m.start.IsZero() {
+		m.start = time.Now()
+	}
+	if time.Since(m.start) >= 5*time.Second {
+		return 0, fmt.Errorf("microphone \"usb\": no audio for 2s: %w", voice.ErrSourceLost)
+	}
+	return steadyMic{}.Read(ctx, buf)
+}
+
+// A microphone that reports itself lost, heard through the real voice
+// stage: one fault saying what the device said, at once, and after
+// alert.sense_lost the carer is told the robot cannot hear, with the
+// device's reason. Without deviceLost taking the device's report the fault
+// is only the stall's, ten seconds later, and the reason is bare.
+func TestLostMicrophoneTellsTheCarer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := runLive(t, Live{
+			Mic: func() (voice.AudioSource, func(), error) { return &lostMic{}, func() {}, nil },
+			Voice: func(bool) (VoiceStage, func(), error) {
+				an, err := voice.NewAnalyzer(voice.DefaultOpts())
+				return an, func() {}, err
+			},
+		}, 3*time.Minute)
+		why := `microphone "usb": no audio for 2s: audio source lost`
+		if len(r.faults) != 1 || r.faults[0].Component != "microphone" || r.faults[0].Message != why ||
+			r.faults[0].At > 6*time.Second {
+			t.Errorf("faults %+v, want one at ~5s: microphone, %s", r.faults, why)
+		}
+		if a := r.alerts; len(a) != 1 || a[0].Level != journal.LevelWarning ||
+			a[0].Reason != "microphone lost for 2m0s: the robot cannot hear ("+why+")" {
+			t.Errorf("alerts %+v, want the microphone lost", a)
+		}
+	})
+}
+
+// liveRun is what a live run left behind.
+type liveRun struct {
+	alerts []journal.Alert
+	faults []journal.Fault
+	log    string
+	stats  Stats
+}
+
+// runLive runs a companion with the real engine on live for d, in the
+// caller's synctest bubble.
+func runLive(t *testing.T, live Live, d time.Duration) liveRun {
+	t.Helper()
+	clock, err := sessiontime.New(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := behavior.New(behavior.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, log := &recorder{}, &bytes.Buffer{}
+	comp, err := New(Parts{Clock: clock, Fuser: &fakeFuser{}, Engine: engine, Mirror: fakeMirror{},
+		Speaker: fakeSpeaker{}, Actuator: &fakeActuator{}, Records: rec, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	comp.Bind(t.Context())
+	go func() {
+		time.Sleep(d)
+		comp.Stop()
+	}()
+	if err := comp.Run(comp.StartLive(live)); err != nil {
+		t.Fatal(err)
+	}
+	r := liveRun{log: log.String(), stats: comp.Stats()}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	for _, x := range rec.records {
+		switch x := x.(type) {
+		case journal.Alert:
+			r.alerts = append(r.alerts, x)
+		case journal.Fault:
+			r.faults = append(r.faults, x)
+		}
+	}
+	return r
+}
