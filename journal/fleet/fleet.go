@@ -43,7 +43,7 @@ type Opts struct {
 	Robot          string // the robot's name from the config; a topic segment
 	User, Password string
 	ClientID       string        // default "kindred-<robot>-<random>", new on every start
-	AlertBuffer    int           // alerts held while the broker is away (default 1000)
+	AlertBuffer    int           // alerts held while the broker is away, in all (default 1000); more are lost, and counted
 	Controls       int           // capacity of the Controls channel (default 32)
 	ConnectTimeout time.Duration // first connection (default 10 s)
 	// Report is told about failures worth a log line (bad control messages
@@ -76,9 +76,11 @@ type Opts struct {
 	Pseudonyms Pseudonyms
 	// Undelivered is told how many messages of the alerts topic (alerts,
 	// and carers' acknowledgements of them) the broker had not acknowledged
-	// when Run stopped, or that came after: they are lost, and the run
-	// counts them as faults. Report gets the line saying so first. Never
-	// called with 0.
+	// when Run stopped, or that came after, and of each that found the
+	// outbox full (AlertBuffer held while the broker is away): they are
+	// lost, and the run counts them as faults. Report gets a line saying so
+	// first (the outbox full once, and the count as Run ends). Never called
+	// with 0.
 	Undelivered func(n int)
 }
 
@@ -490,12 +492,22 @@ func (c *Client) queue(v any) error {
 		c.lose(1) // Run has stopped: nothing would ever send it
 		return nil
 	}
-	select {
-	case c.alerts <- b:
-		c.pending.Add(1)
-	default:
-		c.alertsLost.Add(1)
-		c.report(errors.New("fleet: alert outbox full; alerts are being lost"))
+	// The outbox holds AlertBuffer in all: Run moves alerts from the
+	// channel to its own list, so the channel alone would bound nothing
+	// while Run keeps up, and the list would grow for as long as the broker
+	// is away.
+	if c.pending.Load() < int64(c.opts.AlertBuffer) {
+		select {
+		case c.alerts <- b:
+			c.pending.Add(1)
+			return nil
+		default:
+		}
+	}
+	c.alertsLost.Add(1)
+	c.report(errors.New("fleet: alert outbox full; alerts are being lost"))
+	if c.opts.Undelivered != nil {
+		c.opts.Undelivered(1) // a fault of the run, as one undelivered at shutdown is
 	}
 	return nil
 }
@@ -587,6 +599,9 @@ func (c *Client) Run(ctx context.Context) error {
 			}
 		case <-ctx.Done():
 			c.lose(c.drain(outbox, inflight))
+			if n := c.alertsLost.Load(); n > 0 {
+				c.say(fmt.Errorf("fleet: %d alert(s) lost to a full outbox (%d held) while %s was away", n, c.opts.AlertBuffer, c.opts.Broker))
+			}
 			tok := c.mc.Publish(c.prefix+"status", 1, true, Offline)
 			tok.WaitTimeout(time.Second)
 			c.mc.Disconnect(250)
