@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -328,6 +329,12 @@ type assessMark struct {
 	band string
 }
 
+// maxAssessMarks bounds the downsampling marks kept: one per person, and
+// in a run of days every visitor's face is a new person. Past it, the
+// marks of people not assessed within AssessmentEvery go; forgetting one
+// changes nothing, since their next assessment would be kept anyway.
+const maxAssessMarks = 256
+
 // Run writes until ctx ends, then commits what is queued and, when a session
 // is still open, ends it normally. Write failures do not stop it.
 func (w *Writer) Run(ctx context.Context) error {
@@ -516,6 +523,11 @@ func (w *Writer) keep(st *runState, r Record) bool {
 		last, ok := st.lastAsmt[v.Person]
 		if ok && v.At >= last.at && v.At-last.at < w.opts.AssessmentEvery && string(v.Band) == last.band {
 			return false
+		}
+		if !ok && len(st.lastAsmt) >= maxAssessMarks {
+			maps.DeleteFunc(st.lastAsmt, func(_ string, m assessMark) bool {
+				return v.At < m.at || v.At-m.at >= w.opts.AssessmentEvery
+			})
 		}
 		st.lastAsmt[v.Person] = assessMark{v.At, string(v.Band)}
 	case PoseSample:
