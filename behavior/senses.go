@@ -91,7 +91,7 @@ func (e *Engine) onSense(s *Sense) {
 	}
 	if l.on && l.told {
 		device, _, can := senseWords(s.Modality)
-		e.emit(Alert{At: e.now, Level: AlertResolved, Person: e.presence.person, Score: e.pain.score(),
+		e.emit(Alert{At: e.now, Level: AlertResolved, Person: e.presence.person, Score: e.pain.score(), Sense: device,
 			Reason: fmt.Sprintf("%s back after %v: %s", device, (e.now - l.since).Round(time.Second), can)})
 	}
 	*l = senseLoss{}
@@ -113,6 +113,7 @@ func (e *Engine) senseAlerts() {
 		if l.why != "" {
 			reason += fmt.Sprintf(" (%s)", l.why)
 		}
-		e.emit(Alert{At: e.now, Level: AlertWarning, Person: e.presence.person, Score: e.pain.score(), Reason: reason})
+		e.emit(Alert{At: e.now, Level: AlertWarning, Person: e.presence.person, Score: e.pain.score(), Reason: reason,
+			Sense: device})
 	}
 }
