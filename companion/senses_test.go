@@ -180,6 +180,12 @@ type liveRun struct {
 // caller's synctest bubble.
 func runLive(t *testing.T, live Live, d time.Duration) liveRun {
 	t.Helper()
+	return runLiveWith(t, live, d, func(*Companion) {})
+}
+
+// runLiveWith is runLive with during run beside the stages as they start.
+func runLiveWith(t *testing.T, live Live, d time.Duration, during func(*Companion)) liveRun {
+	t.Helper()
 	clock, err := sessiontime.New(1)
 	if err != nil {
 		t.Fatal(err)
@@ -199,6 +205,7 @@ func runLive(t *testing.T, live Live, d time.Duration) liveRun {
 		time.Sleep(d)
 		comp.Stop()
 	}()
+	go during(comp)
 	if err := comp.Run(comp.StartLive(live)); err != nil {
 		t.Fatal(err)
 	}
@@ -214,4 +221,28 @@ func runLive(t *testing.T, live Live, d time.Duration) liveRun {
 		}
 	}
 	return r
+}
+
+// The person's opt-out closes the camera, and a closed camera is not lost:
+// no fault, no alert, however long the opt-out lasts. Without the watch
+// standing down while sensors are off, the closed camera is a fault after
+// ten seconds.
+func TestOptedOutCameraIsNotLost(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cam := &hangingCamera{stall: time.Hour}
+		r := runLiveWith(t, Live{
+			Camera: func(chan<- perception.Event) (face.FrameSource, func(), error) { return cam, func() {}, nil },
+			Faces: func(func(int) *face.Baseline) (FaceStage, func(), error) {
+				return readingFaces{}, func() {}, nil
+			},
+		}, 5*time.Minute, func(comp *Companion) {
+			time.Sleep(2 * time.Second)
+			if err := comp.Control(behavior.Command{Cmd: behavior.CmdOptOut}, behavior.SourceConsole); err != nil {
+				t.Error(err)
+			}
+		})
+		if len(r.faults) != 0 || len(r.alerts) != 0 || r.stats.SensorsOn {
+			t.Errorf("opted out: faults %+v, alerts %+v, sensors on %v; want none, none, off", r.faults, r.alerts, r.stats.SensorsOn)
+		}
+	})
 }
