@@ -152,6 +152,9 @@ func (c *Companion) watchVideo(ctx context.Context, in Live, src face.FrameSourc
 		return nil
 	}
 	defer closeFace()
+	if c.ids != nil {
+		defer c.ids.pipelineEnded() // its tracks end with it
+	}
 	attend, err := NewAttention()
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -243,6 +244,85 @@ func TestOptedOutCameraIsNotLost(t *testing.T) {
 		})
 		if len(r.faults) != 0 || len(r.alerts) != 0 || r.stats.SensorsOn {
 			t.Errorf("opted out: faults %+v, alerts %+v, sensors on %v; want none, none, off", r.faults, r.alerts, r.stats.SensorsOn)
+		}
+	})
+}
+
+// scriptedFaces is a face stage whose n-th run (a new pipeline each time
+// the camera opens) sends scripts[n]'s events, then reads frames.
+type scriptedFaces struct {
+	mu      sync.Mutex
+	runs    int
+	scripts [][]perception.Event
+}
+
+func (s *scriptedFaces) Run(ctx context.Context, src face.FrameSource, _ func([]perception.FaceObs), events chan<- perception.Event) error {
+	s.mu.Lock()
+	script := s.scripts[min(s.runs, len(s.scripts)-1)]
+	s.runs++
+	s.mu.Unlock()
+	for _, e := range script {
+		events <- e
+	}
+	return readingFaces{}.Run(ctx, src, nil, nil)
+}
+
+// The camera closed for an opt-out and opened again is a new face
+// pipeline, whose tracks are numbered from face-1 again: the resident, its
+// first face, is the resident, not the person an old track of that number
+// was. Without watchVideo telling the Identities the pipeline ended, she is
+// given a visitor's pseudonym.
+func TestReopenedCameraStartsItsTracksAfresh(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ev := func(kind perception.EventKind, p string, s int) perception.Event {
+			return perception.Event{Kind: kind, Person: p, At: time.Duration(s) * time.Second, Modality: perception.ModFace}
+		}
+		faces := &scriptedFaces{scripts: [][]perception.Event{
+			{ev(perception.EventArrived, "face-1", 1), ev(perception.EventLeft, "face-1", 2),
+				ev(perception.EventArrived, "face-2", 3), ev(perception.EventArrived, "face-3", 4)},
+			{ev(perception.EventArrived, "face-1", 100)},
+		}}
+		clock, err := sessiontime.New(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		engine := &fakeEngine{respond: func(in behavior.Input) []behavior.Output {
+			if c, ok := in.(*behavior.Command); ok {
+				return []behavior.Output{behavior.SensorsChange{On: c.Cmd == behavior.CmdOptIn}}
+			}
+			return nil
+		}}
+		comp, err := New(Parts{Clock: clock, Fuser: &fakeFuser{}, Engine: engine, Mirror: fakeMirror{},
+			Speaker: fakeSpeaker{}, Actuator: &fakeActuator{}, Records: &recorder{}, Identities: NewIdentities("ada", "Ada")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		comp.Bind(t.Context())
+		go func() {
+			time.Sleep(10 * time.Second)
+			comp.Control(behavior.Command{Cmd: behavior.CmdOptOut}, behavior.SourceConsole)
+			time.Sleep(10 * time.Second)
+			comp.Control(behavior.Command{Cmd: behavior.CmdOptIn}, behavior.SourceConsole)
+			time.Sleep(10 * time.Second)
+			comp.Stop()
+		}()
+		err = comp.Run(comp.StartLive(Live{
+			Camera: func(chan<- perception.Event) (face.FrameSource, func(), error) {
+				return &hangingCamera{stall: time.Hour}, func() {}, nil
+			},
+			Faces: func(func(int) *face.Baseline) (FaceStage, func(), error) { return faces, func() {}, nil },
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var arrivals []string
+		for _, in := range engine.got() {
+			if o, ok := in.(*behavior.Observed); ok && o.Kind == perception.EventArrived {
+				arrivals = append(arrivals, o.Person)
+			}
+		}
+		if len(arrivals) != 4 || arrivals[3] != "ada" {
+			t.Errorf("arrivals %q: want the reopened camera's first face to be ada", arrivals)
 		}
 	})
 }
