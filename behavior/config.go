@@ -129,6 +129,11 @@ type AlertPolicy struct {
 	// someone?" and, with no second cue within this time, tells the carer
 	// at warning level: never silenced, but not an emergency page.
 	Corroborate time.Duration `yaml:"corroborate"`
+	// SenseLost is how long the camera or the microphone may deliver
+	// nothing before a carer is told, at warning level, that the robot
+	// cannot see or hear (a technical alarm in IEC 60601-1-8's terms), and
+	// told again when it can. Only the person's opt-out holds it back.
+	SenseLost time.Duration `yaml:"sense_lost"`
 }
 
 // OptOutPolicy names what lets a person stop the robot, and start it again.
@@ -249,7 +254,7 @@ func PresetConfig(p Preset) (Config, error) {
 		Comfort: ComfortPolicy{BreathingCycle: 10 * time.Second, BreathingCycles: 6, Repeat: 40 * time.Second,
 			Breathing: BreathingOffer, Jitter: 0.15, AttendingConcern: 0.1, ConcernedConcern: 0.4, ComfortingConcern: 0.7},
 		Alert: AlertPolicy{ReliefTimeout: 2 * time.Minute, Cooldown: 10 * time.Minute, Words: []string{"help"},
-			Corroborate: 30 * time.Second},
+			Corroborate: 30 * time.Second, SenseLost: 2 * time.Minute},
 		OptOut: OptOutPolicy{Words: []string{"stop", "go away"}, Touch: []string{"head"},
 			AckGrace: 6 * time.Second, Hush: 2 * time.Minute, Confirm: 2 * time.Minute, Ask: true},
 		Supervision: SupervisionPolicy{ProposalTTL: 30 * time.Second},
@@ -448,6 +453,7 @@ func (c Config) Validate() error {
 	unit("comfort.comforting_concern", c.Comfort.ComfortingConcern)
 	positive("alert.relief_timeout", c.Alert.ReliefTimeout)
 	positive("alert.corroborate", c.Alert.Corroborate)
+	positive("alert.sense_lost", c.Alert.SenseLost)
 	if c.Alert.Cooldown < time.Minute {
 		bad("alert.cooldown", "%v is under 1m; carers are not paged more often for the same alert", c.Alert.Cooldown)
 	}

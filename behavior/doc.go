@@ -28,6 +28,10 @@
 //     time, so the wiring must keep sending Ticks). Only an explicit opt-in
 //     (console, or a configured touch) turns sensing back on.
 //   - Carer alerts go out in every experiment condition.
+//   - A Sense input says the wiring's camera or microphone has delivered
+//     nothing since Since, or delivers again (senses.go): lost for
+//     Alert.SenseLost, a carer is told at warning level, once per loss, in
+//     every state but opted out, and told again (resolved) when it is back.
 //   - The self-report dialogue (dialogue.go) asks for a 0–10 rating when
 //     concern rises or a check-in is due, "Where does it hurt?" after a
 //     spoken rating of SelfReport.PlaceFrom or more, "Shall I call someone?"

@@ -39,6 +39,7 @@ type Engine struct {
 	consent  consentTracker  // quiet asked for; the still owed after an opt-out
 	dlg      dialogue        // the self-report question open, if any (dialogue.go)
 	speech   speechLimiter   // unprompted speech's gap and rate
+	senses   senseTracker    // the camera or microphone lost, and whether the carer was told (senses.go)
 
 	override   mirrorOverride
 	lastMirror MirrorSettings
@@ -343,6 +344,12 @@ func (e *Engine) step(in Input) []Output {
 			return e.buf
 		}
 		e.advance(x.At)
+	case *Sense:
+		if x == nil {
+			e.reject("input", "no sense")
+			return e.buf
+		}
+		e.onSense(x)
 	default: // nil
 		e.reject("input", "empty input")
 		return e.buf
@@ -357,6 +364,7 @@ func (e *Engine) step(in Input) []Output {
 			break
 		}
 	}
+	e.senseAlerts() // in every state but opted out, whatever the pain
 	return e.buf
 }
 
@@ -894,6 +902,7 @@ func (e *Engine) enter(t trigger, from, to State) {
 		e.endEpisode()
 		e.pain.reset()
 		e.presence.forget()
+		e.senses.forget() // the devices are closed: no loss of them is news
 		e.emit(SensorsChange{At: e.now, On: false, Reason: "opted out"})
 		// Still first: stop talking and moving at once. Then say so, once;
 		// the final still waits until the acknowledgement has been said,

@@ -15,7 +15,7 @@ import (
 )
 
 // Input is one thing that happened: an *Assessed, *Observed, *Command,
-// *Fault, *Tick or *Answered, built with the constructors. The interface is sealed (its
+// *Fault, *Tick, *Answered or *Sense, built with the constructors. The interface is sealed (its
 // method is unexported), so an input is exactly one of them by
 // construction. All times are observation (session or media) time.
 type Input interface{ input() }
@@ -346,7 +346,7 @@ type AlertLevel string
 const (
 	AlertWarning  AlertLevel = "warning"  // pain is not easing
 	AlertUrgent   AlertLevel = "urgent"   // severe pain, or a call for help
-	AlertResolved AlertLevel = "resolved" // the pain behind an earlier alert eased
+	AlertResolved AlertLevel = "resolved" // the pain behind an earlier alert eased, or a lost sense came back
 )
 
 func (l AlertLevel) rank() int {
@@ -366,6 +366,11 @@ type Alert struct {
 	Reason string
 	Person string
 	Score  float64 // smoothed pain score when raised
+	// Sense names the device a technical alert is about, "camera" or
+	// "microphone" (senses.go): the robot cannot see or hear. It is apart
+	// from the pain episode: its resolution says the device is back and
+	// ends no pain alert, nor a pain alert's resolution it. "" for pain.
+	Sense string
 }
 
 // Proposal is an action the engine would take, held for a supervisor in

@@ -15,6 +15,10 @@
 // "fusion". When the run stops, the engine still handles the
 // inputs already queued for it (behavior.StopGrace); what it cannot, and
 // what comes too late to queue, is one fault record saying how many.
+// A live camera or microphone that reports itself lost, will not open, or
+// delivers nothing for ten seconds is a fault record (component "camera" or
+// "microphone") once per loss, and the engine is told (behavior.Sense),
+// which tells a carer if it lasts (senses.go).
 // Time is the one session clock (package sessiontime) passed in Parts.
 //
 // The answer desk (answers.go) hears the answers to the engine's questions:

@@ -275,6 +275,20 @@ func (id *Identities) resolve(e perception.Event) perception.Event {
 	return e
 }
 
+// pipelineEnded forgets the camera tracks: the face pipeline that numbered
+// them has ended (its camera closed for an opt-out, or reopened after a
+// loss) without saying who left, and the next one numbers its own tracks
+// from face-1 again, who are not the old tracks' people. A carer's doubt
+// about the face in view goes with them.
+func (id *Identities) pipelineEnded() {
+	id.mu.Lock()
+	defer id.mu.Unlock()
+	clear(id.tracks)
+	clear(id.confirmed)
+	id.attached, id.current, id.doubted = "", "", false
+	id.gone.person = ""
+}
+
 // pseudonym is a random id for someone the robot does not know: their
 // records can be kept, attached to a person later, or deleted, and nothing
 // in it says who they are.

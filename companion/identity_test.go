@@ -159,3 +159,34 @@ func TestCalibratedFaceOnlyForTheResidentsTrack(t *testing.T) {
 		t.Error("after the carer named face-2 Ada, her calibrated face did not follow")
 	}
 }
+
+// A face pipeline that ends (the camera closed for an opt-out, or lost
+// and reopened) says nobody left, and the next one numbers its tracks from
+// face-1 again: its faces are new, not the old tracks' people. Before the
+// old tracks were forgotten, the resident, the new pipeline's first face,
+// got a visitor's pseudonym (the stale track she was on still held the
+// assumption), and the visitor was taken for her.
+func TestIdentitiesForgetTracksOfAPipelineThatEnded(t *testing.T) {
+	at := func(kind perception.EventKind, p string, s int) perception.Event {
+		return perception.Event{Kind: kind, Person: p, At: time.Duration(s) * time.Second}
+	}
+	id := NewIdentities("ada", "Ada")
+	id.resolve(at(perception.EventArrived, "face-1", 1))
+	id.resolve(at(perception.EventLeft, "face-1", 2)) // lost a moment,
+	if a := id.resolve(at(perception.EventArrived, "face-2", 3)); a.Person != "ada" {
+		t.Fatalf("back within the return gap: %+v, want Ada", a) // ...and back as face-2
+	}
+	v := id.resolve(at(perception.EventArrived, "face-3", 4)).Person // a visitor
+	id.pipelineEnded()                                               // the camera closes: no one "leaves"
+	if a := id.resolve(at(perception.EventArrived, "face-1", 100)); a.Person != "ada" || a.Text != "Ada" {
+		t.Errorf("the new pipeline's first face %+v, want Ada", a)
+	}
+	if w := id.resolve(at(perception.EventArrived, "face-2", 101)); w.Person == "ada" || w.Person == v {
+		t.Errorf("the new pipeline's second face is %s, want a new visitor", w.Person)
+	}
+	id.mu.Lock()
+	defer id.mu.Unlock()
+	if len(id.tracks) != 2 {
+		t.Errorf("%d tracks kept, want the new pipeline's 2: %v", len(id.tracks), id.tracks)
+	}
+}

@@ -58,12 +58,27 @@ func (c *Companion) StartLive(in Live) func(ctx context.Context) error {
 	return func(ctx context.Context) error {
 		events := make(chan perception.Event, 32)
 		g, ctx := errgroup.WithContext(ctx)
+		// A live device that delivers nothing is watched (senses.go): a
+		// fault, and a carer told if it lasts. Files end; they are not lost.
+		watches := map[perception.Modality]*senseWatch{}
+		if in.Camera != nil && in.VideoFile == nil {
+			watches[perception.ModFace] = newSenseWatch(c, perception.ModFace)
+		}
+		if in.Mic != nil && in.AudioFile == nil {
+			watches[perception.ModVoice] = newSenseWatch(c, perception.ModVoice)
+		}
+		for _, w := range watches {
+			g.Go(func() error { return w.run(ctx) })
+		}
 		g.Go(func() error {
 			for {
 				select {
 				case <-ctx.Done():
 					return nil
 				case e := <-events:
+					if w := watches[e.Modality]; w != nil && e.Kind == perception.EventModalityLost {
+						w.deviceLost(e.Text)
+					}
 					c.Event(e)
 				}
 			}
@@ -88,11 +103,11 @@ func (c *Companion) StartLive(in Live) func(ctx context.Context) error {
 				return gate.whileOn(ctx, func(ctx context.Context) error {
 					cam, closeCam, err := in.Camera(events)
 					if err != nil {
-						c.noteFault("camera", err)
+						watches[perception.ModFace].deviceLost(err.Error())
 						return nil // voice and posture go on; a later opt-in tries again
 					}
 					defer closeCam()
-					return c.watchVideo(ctx, in, cam, events)
+					return c.watchVideo(ctx, in, watchedFrames{src: cam, w: watches[perception.ModFace]}, events)
 				})
 			})
 		}
@@ -108,11 +123,11 @@ func (c *Companion) StartLive(in Live) func(ctx context.Context) error {
 				return gate.whileOn(ctx, func(ctx context.Context) error {
 					mic, closeMic, err := in.Mic()
 					if err != nil {
-						c.noteFault("microphone", err)
+						watches[perception.ModVoice].deviceLost(err.Error())
 						return nil
 					}
 					defer closeMic()
-					return c.listen(ctx, in, mic, true, events)
+					return c.listen(ctx, in, watchedAudio{src: mic, w: watches[perception.ModVoice]}, true, events)
 				})
 			})
 		}
@@ -137,6 +152,9 @@ func (c *Companion) watchVideo(ctx context.Context, in Live, src face.FrameSourc
 		return nil
 	}
 	defer closeFace()
+	if c.ids != nil {
+		defer c.ids.pipelineEnded() // its tracks end with it
+	}
 	attend, err := NewAttention()
 	if err != nil {
 		return err

@@ -408,3 +408,60 @@ func TestBrowserSlidersShowTheCondition(t *testing.T) {
 		t.Fatal("Apply posted nothing")
 	}
 }
+
+// The robot telling the carer it cannot see is apart from the pain alert
+// on the banner: the camera lost does not take an urgent alert's place,
+// the camera back does not clear it, and pain eased does not clear the
+// camera's warning, which shows no pain figure. Without the sense check in
+// showAlert the urgent banner is cleared by the camera coming back.
+func TestBrowserCameraAlertLeavesThePainAlert(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	consoletest.NeedChromium(t)
+	c, srv, _ := carerConsole(t)
+	b := consoletest.Open(t, srv.URL+"/")
+	if _, err := b.WaitFor(`!document.getElementById("alert-banner").classList.contains("hidden") &&
+		document.getElementById("conn").textContent === "live" && "ready"`, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	blind := journal.Alert{At: 50 * time.Second, Level: journal.LevelWarning, Reason: "camera lost for 2m0s: the robot cannot see", Sense: "camera"}
+	sees := journal.Alert{At: 60 * time.Second, Level: journal.LevelResolved, Reason: "camera back after 2m10s: the robot can see again", Sense: "camera"}
+	eased := journal.Alert{At: 70 * time.Second, Person: "p-ana", Level: journal.LevelResolved, Reason: "pain eased to 2.0"}
+	// Each record its own words, so the page's log tells when it has come.
+	blind2, eased2, sees2 := blind, eased, sees
+	blind2.At, blind2.Reason = 80*time.Second, "camera lost for 2m1s: the robot cannot see"
+	eased2.At, eased2.Reason = 90*time.Second, "pain eased to 1.0"
+	sees2.At, sees2.Reason = 100*time.Second, "camera back after 20s: the robot can see again"
+	// after publishes r and waits until the page has logged it, then
+	// returns the banner: hidden, or its words.
+	after := func(r journal.Alert) string {
+		t.Helper()
+		c.Publish(r)
+		logged := fmt.Sprintf(`document.getElementById("log").textContent.includes(%q) && "logged"`, r.Reason)
+		if _, err := b.WaitFor(logged, 10*time.Second); err != nil {
+			t.Fatalf("%s: %v", r.Reason, err)
+		}
+		return text(t, b, `(() => { const e = document.getElementById("alert-banner");
+			return e.classList.contains("hidden") ? "hidden" : e.textContent.replace(/\s+/g, " "); })()`)
+	}
+	for _, step := range []struct {
+		rec  journal.Alert
+		want string // in the banner, or "hidden"
+	}{
+		{blind, urgent.Reason},
+		{sees, urgent.Reason},
+		{eased, "hidden"},
+		{blind2, "WARNING camera lost for 2m1s: the robot cannot see at 80 s"},
+		{eased2, "camera lost"},
+		{sees2, "hidden"},
+	} {
+		got := after(step.rec)
+		if (step.want == "hidden") != (got == "hidden") || !strings.Contains(got, step.want) {
+			t.Errorf("after %q the banner is %q, want %q", step.rec.Reason, got, step.want)
+		}
+		if strings.Contains(got, "camera") && strings.Contains(got, "pain 0.0") {
+			t.Errorf("the camera's banner shows a pain figure: %q", got)
+		}
+	}
+}

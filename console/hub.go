@@ -3,8 +3,10 @@ package console
 import (
 	"cmp"
 	"context"
+	"maps"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -51,7 +53,8 @@ type hub struct {
 	seq      uint64 // of the latest non-pose event
 	lastPose []byte
 	// alerts are the pinned alert events of the open episode, by slot
-	// (an alert's level, or "ack"): the latest of each. optOut is the
+	// (an alert's level, "ack", or a technical alert's "sense DEVICE"): the
+	// latest of each. optOut is the
 	// transition into opted-out while it is in force.
 	alerts map[string]entry
 	optOut *entry
@@ -73,6 +76,9 @@ type streamClient struct {
 	// must close so the page reconnects and reads the backlog.
 	resync chan struct{}
 }
+
+// senseSlot starts the slot of a technical alert, then the device.
+const senseSlot = "sense "
 
 func newHub(backlog, buf int) *hub {
 	return &hub{bufSize: buf, clients: map[*streamClient]struct{}{}, backlog: make([]entry, backlog),
@@ -102,8 +108,11 @@ type event struct {
 
 // classify says how the hub treats a record. Urgent: alerts of every level
 // (resolved included), acknowledgements, and the transition into opted-out.
-// The engine has one alert episode at a time (raised, maybe escalated,
-// then resolved), so a resolved alert ends every pinned alert.
+// The engine has one pain episode at a time (raised, maybe escalated, then
+// resolved), so a pain alert's resolution ends every pinned pain alert. A
+// technical alert (Sense: the camera or microphone lost) has its own slot,
+// which only its own resolution ends: the camera back ends no pain alert,
+// and pain eased leaves the robot blind all the same.
 func classify(r journal.Record, msg []byte) event {
 	ev := event{msg: msg}
 	switch v := r.(type) {
@@ -111,8 +120,14 @@ func classify(r journal.Record, msg []byte) event {
 		ev.pose = true
 	case journal.Alert:
 		ev.urgent, ev.pin, ev.slot = true, pinAlert, string(v.Level)
+		if v.Sense != "" {
+			ev.slot = senseSlot + v.Sense
+		}
 		if v.Level == journal.LevelResolved {
-			ev.pin, ev.slot = unpinAlerts, ""
+			ev.pin = unpinAlerts
+			if v.Sense == "" {
+				ev.slot = ""
+			}
 		}
 	case journal.Acknowledgement:
 		ev.urgent, ev.pin, ev.slot = true, pinAlert, "ack"
@@ -142,7 +157,11 @@ func (h *hub) publish(ev event) {
 		case pinAlert:
 			h.alerts[ev.slot] = e
 		case unpinAlerts:
-			clear(h.alerts)
+			// A pain resolution (slot "") ends the pain alerts; a
+			// technical one, its own slot.
+			maps.DeleteFunc(h.alerts, func(slot string, _ entry) bool {
+				return slot == ev.slot || (ev.slot == "" && !strings.HasPrefix(slot, senseSlot))
+			})
 		case pinOptOut:
 			clear(h.alerts)
 			h.optOut = &e

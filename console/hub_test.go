@@ -21,6 +21,8 @@ var (
 	hubEased   = journal.Alert{At: 90 * time.Second, Person: "p-ana", Level: journal.LevelResolved, Score: 2, Reason: "pain eased to 2.0"}
 	hubOptOut  = journal.Transition{At: 50 * time.Second, From: "attending", To: "opted_out", Reason: "said stop"}
 	hubOptIn   = journal.Transition{At: 95 * time.Second, From: "opted_out", To: "idle", Reason: "opted in"}
+	hubBlind   = journal.Alert{At: 35 * time.Second, Level: journal.LevelWarning, Reason: "camera lost for 2m0s: the robot cannot see", Sense: "camera"}
+	hubSees    = journal.Alert{At: 80 * time.Second, Level: journal.LevelResolved, Reason: "camera back after 3m0s: the robot can see again", Sense: "camera"}
 )
 
 // pub publishes r on h as Console.Publish does and returns its JSON.
@@ -139,6 +141,14 @@ func TestUnresolvedAlertOutlivesTheRing(t *testing.T) {
 			journal.Transition{At: 60 * time.Second, From: "alerting", To: "idle", Reason: "left"}}, []journal.Record{hubAlert}},
 		{"alert, then paused", []journal.Record{hubAlert,
 			journal.Transition{At: 60 * time.Second, From: "alerting", To: "paused", Reason: "console pause"}}, []journal.Record{hubAlert}},
+		// A technical alert (the camera lost) is apart from the pain
+		// episode: neither's resolution ends the other, and a warning of
+		// one does not replace the other's. Without its own slot each of
+		// these fails.
+		{"camera lost beside a pain warning", []journal.Record{hubWarning, hubBlind}, []journal.Record{hubWarning, hubBlind}},
+		{"camera back, pain goes on", []journal.Record{hubAlert, hubBlind, hubSees}, []journal.Record{hubAlert}},
+		{"pain eased, camera still lost", []journal.Record{hubBlind, hubAlert, hubEased}, []journal.Record{hubBlind}},
+		{"camera lost, then opt-out", []journal.Record{hubBlind, hubOptOut}, []journal.Record{hubOptOut}},
 		{"alert, then a fault", []journal.Record{hubAlert,
 			journal.Transition{At: 60 * time.Second, From: "alerting", To: "fault", Reason: "servo"}}, []journal.Record{hubAlert}},
 	} {

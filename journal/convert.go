@@ -24,7 +24,7 @@ func LevelOf(l behavior.AlertLevel) Level {
 
 // AlertOf records an engine alert.
 func AlertOf(a behavior.Alert) Alert {
-	return Alert{At: a.At, Person: a.Person, Level: LevelOf(a.Level), Score: a.Score, Reason: a.Reason}
+	return Alert{At: a.At, Person: a.Person, Level: LevelOf(a.Level), Score: a.Score, Reason: a.Reason, Sense: a.Sense}
 }
 
 // TransitionOf records an engine state change.

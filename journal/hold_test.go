@@ -162,8 +162,9 @@ func TestFullQueueNeverDropsUrgentRecords(t *testing.T) {
 		if st != want {
 			t.Errorf("stats %+v, want %+v", st, want)
 		}
-		if len(r.reports) != 0 {
-			t.Errorf("reported %v; nothing was lost", r.reports)
+		if len(r.reports) != 1 || !strings.HasSuffix(r.reports[0].Error(),
+			": 2 record(s) not written this run (2 dropped: the queue was full or the writer had stopped)") {
+			t.Errorf("reported %v; want only the 2 ordinary records dropped counted, as the run ends", r.reports)
 		}
 	})
 }
@@ -210,8 +211,9 @@ func TestHeldUrgentRecordsAreBounded(t *testing.T) {
 		if st != want {
 			t.Errorf("stats %+v, want %+v", st, want)
 		}
-		if len(r.reports) != 1 || !strings.Contains(r.reports[0].Error(), "2 alert or opt-out records lost") {
-			t.Errorf("reports %v, want one naming the 2 lost", r.reports)
+		if len(r.reports) != 2 || !strings.Contains(r.reports[0].Error(), "2 alert or opt-out records lost") ||
+			!strings.Contains(r.reports[1].Error(), ": 3 record(s) not written this run (3 dropped") {
+			t.Errorf("reports %v, want one naming the 2 lost, then the count of all 3 not written", r.reports)
 		}
 	})
 }

@@ -169,6 +169,11 @@ type Alert struct {
 	Level  Level         `json:"level"`
 	Score  float64       `json:"score"`
 	Reason string        `json:"reason"`
+	// Sense is set on a technical alert, the robot telling a carer it
+	// cannot see ("camera") or hear ("microphone"), and on its resolution
+	// (behavior.Alert.Sense); live only, to the console and the fleet: the
+	// journal keeps the reason, which names the device.
+	Sense string `json:"sense,omitempty"`
 }
 
 // Acknowledgement records that a carer has seen an alert and is dealing

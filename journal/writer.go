@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,7 +29,8 @@ type WriterOpts struct {
 	// Report is told about the first write failure (disk full, I/O error);
 	// later ones are only counted, so a full disk does not flood the log.
 	// It is also told, once, when an urgent record is lost because the
-	// holding list was full. Run's goroutine calls it, holding no lock, so
+	// holding list was full, and, as Run ends, how many records were not
+	// written (failed, dropped, no session) when any were not. Run's goroutine calls it, holding no lock, so
 	// it may Submit.
 	Report func(error)
 	// Now gives the wall-clock time for session start and end stamps.
@@ -326,6 +329,12 @@ type assessMark struct {
 	band string
 }
 
+// maxAssessMarks bounds the downsampling marks kept: one per person, and
+// in a run of days every visitor's face is a new person. Past it, the
+// marks of people not assessed within AssessmentEvery go; forgetting one
+// changes nothing, since their next assessment would be kept anyway.
+const maxAssessMarks = 256
+
 // Run writes until ctx ends, then commits what is queued and, when a session
 // is still open, ends it normally. Write failures do not stop it.
 func (w *Writer) Run(ctx context.Context) error {
@@ -366,6 +375,7 @@ func (w *Writer) Run(ctx context.Context) error {
 			}
 			w.commit(bg, st)
 			w.reportLoss(st)
+			w.reportUnwritten()
 			return nil
 		}
 		w.takeHeld(bg, st)
@@ -404,6 +414,30 @@ func (w *Writer) reportLoss(st *runState) {
 	}
 	st.lostTold = true
 	w.opts.Report(fmt.Errorf("journal: %s: %d alert or opt-out records lost: the queue was full and %d urgent records were already held", w.j.path, n, w.opts.Hold))
+}
+
+// reportUnwritten tells Report, as Run ends, how many of the run's records
+// were not written: lost to write failures, dropped (the queue was full, or
+// they came after the writer stopped), or come with no session open. The
+// first failure was told as it happened; this is the count, so no record
+// is lost in silence. Downsampled records are left out by design.
+func (w *Writer) reportUnwritten() {
+	failed, dropped, none := w.failed.Load(), w.dropped.Load(), w.noSession.Load()
+	if failed+dropped+none == 0 || w.opts.Report == nil {
+		return
+	}
+	var why []string
+	for _, c := range []struct {
+		n    uint64
+		what string
+	}{{failed, "lost to write failures"}, {dropped, "dropped: the queue was full or the writer had stopped"},
+		{none, "with no session open"}} {
+		if c.n > 0 {
+			why = append(why, fmt.Sprintf("%d %s", c.n, c.what))
+		}
+	}
+	w.opts.Report(fmt.Errorf("journal: %s: %d record(s) not written this run (%s)", w.j.path, failed+dropped+none,
+		strings.Join(why, "; ")))
 }
 
 func (w *Writer) take(ctx context.Context, st *runState, o op) {
@@ -490,6 +524,11 @@ func (w *Writer) keep(st *runState, r Record) bool {
 		if ok && v.At >= last.at && v.At-last.at < w.opts.AssessmentEvery && string(v.Band) == last.band {
 			return false
 		}
+		if !ok && len(st.lastAsmt) >= maxAssessMarks {
+			maps.DeleteFunc(st.lastAsmt, func(_ string, m assessMark) bool {
+				return v.At < m.at || v.At-m.at >= w.opts.AssessmentEvery
+			})
+		}
 		st.lastAsmt[v.Person] = assessMark{v.At, string(v.Band)}
 	case PoseSample:
 		if st.havePose && v.At >= st.lastPose && v.At-st.lastPose < w.opts.PoseEvery {
@@ -549,7 +588,7 @@ func (w *Writer) fail(st *runState, err error, lost int) {
 	w.failed.Add(uint64(lost))
 	if !st.reported && w.opts.Report != nil && !errors.Is(err, context.Canceled) {
 		st.reported = true
-		w.opts.Report(err)
+		w.opts.Report(fmt.Errorf("%w (the robot keeps caring; records are being lost, and counted as the run ends)", err))
 	}
 }
 

@@ -393,7 +393,7 @@ func addJournal(ctx context.Context, e env, cfg runConfig, st *stages) (*journal
 	wo.Session = &journal.Session{Robot: cfg.Robot.Name, Condition: cond,
 		Seed: int64(cfg.Behavior.Seed), Consent: true}
 	wo.Report = func(err error) {
-		st.comp.NoteFault("journal", fmt.Errorf("%s: %w (the robot keeps caring; records are being lost)", path, err)) // counted in the summary
+		st.comp.NoteFault("journal", err) // counted in the summary; the writer's reports name the path
 	}
 	writer := jr.NewWriter(wo)
 	st.records.Add(func(r journal.Record) { writer.Submit(r) })

@@ -17,7 +17,7 @@
     shown: {}, // drawn joint angles, easing towards pose
     person: "",
     proposals: new Map(),
-    alert: null, // the alert on the banner: {level, reason, person, score, at}
+    alert: null, // the alert on the banner: {level, reason, person, score, at, sense}
     lastReport: null, // the last rating the person gave: {rating, at}
     muted: localStorage.getItem("kindred-muted") === "1",
     mirror: null, // the condition in force, from the status: {enabled, gain, delay_ms}
@@ -199,16 +199,26 @@
   }
 
   // ---- the alert banner and its sound ----
+  // A technical alert (ev.sense: the camera or microphone lost) is apart
+  // from the pain episode: its resolution ends only its own banner, a pain
+  // resolution ends no device's, and it never takes a pain alert's place
+  // on the banner (the log has it).
   function showAlert(ev) {
-    if (ev.level === "resolved") { clearAlert(); return; }
+    const sense = ev.sense || "";
+    if (ev.level === "resolved") {
+      if (!state.alert || state.alert.sense === sense) clearAlert();
+      return;
+    }
     if (ev.level !== "warning" && ev.level !== "urgent") return;
-    state.alert = { level: ev.level, reason: ev.reason || "", person: ev.person || "", score: ev.score || 0, at: ev.at };
+    if (sense && state.alert && !state.alert.sense) return;
+    state.alert = { level: ev.level, reason: ev.reason || "", person: ev.person || "", score: ev.score || 0, at: ev.at, sense: sense };
     const b = $("alert-banner");
     b.dataset.level = ev.level;
     $("alert-level").textContent = ev.level === "urgent" ? "URGENT" : "WARNING";
     const who = ev.person ? ev.person + ": " : "";
     const score = typeof ev.score === "number" ? ev.score : 0;
-    $("alert-text").textContent = who + (ev.reason || "pain") + " — pain " + score.toFixed(1) + " of 10 (" + bandOf(score) + ")" +
+    const pain = sense ? "" : " — pain " + score.toFixed(1) + " of 10 (" + bandOf(score) + ")";
+    $("alert-text").textContent = who + (ev.reason || "pain") + pain +
       (typeof ev.at === "number" ? " at " + ev.at.toFixed(0) + " s" : "");
     b.classList.remove("hidden");
     sound();

@@ -5,9 +5,10 @@
 //	status                            retained; JSON {"status":"online",...} while up,
 //	                                  the plain payload "offline" as last will and at shutdown
 //	humans/persons/<pseudonym>/pain   assessments, QoS 0 (the next one supersedes a lost one)
-//	alerts                            QoS 1; held in a bounded outbox while the broker is
-//	                                  unreachable and delivered when it is back; those still
-//	                                  unacknowledged at shutdown are reported (Opts.Undelivered)
+//	alerts                            QoS 1; held in a bounded outbox (Opts.AlertBuffer in all)
+//	                                  while the broker is unreachable and delivered when it is
+//	                                  back; those beyond the bound, and those still
+//	                                  unacknowledged at shutdown, are reported (Opts.Undelivered)
 //	control                           commands in (Opts.Control; not subscribed otherwise)
 //
 // Persons appear only as random pseudonyms (Opts.Pseudonyms, normally the

@@ -43,7 +43,7 @@ type Opts struct {
 	Robot          string // the robot's name from the config; a topic segment
 	User, Password string
 	ClientID       string        // default "kindred-<robot>-<random>", new on every start
-	AlertBuffer    int           // alerts held while the broker is away (default 1000)
+	AlertBuffer    int           // alerts held while the broker is away, in all (default 1000); more are lost, and counted
 	Controls       int           // capacity of the Controls channel (default 32)
 	ConnectTimeout time.Duration // first connection (default 10 s)
 	// Report is told about failures worth a log line (bad control messages
@@ -76,9 +76,11 @@ type Opts struct {
 	Pseudonyms Pseudonyms
 	// Undelivered is told how many messages of the alerts topic (alerts,
 	// and carers' acknowledgements of them) the broker had not acknowledged
-	// when Run stopped, or that came after: they are lost, and the run
-	// counts them as faults. Report gets the line saying so first. Never
-	// called with 0.
+	// when Run stopped, or that came after, and of each that found the
+	// outbox full (AlertBuffer held while the broker is away): they are
+	// lost, and the run counts them as faults. Report gets a line saying so
+	// first (the outbox full once, and the count as Run ends). Never called
+	// with 0.
 	Undelivered func(n int)
 }
 
@@ -165,17 +167,23 @@ type Status struct {
 
 // Client is a robot's connection to the fleet broker.
 type Client struct {
-	opts     Opts
-	mc       mqtt.Client
-	prefix   string
-	alerts   chan []byte
-	connects chan struct{}
-	controls chan behavior.Command
-	subbed   chan error             // the first subscription's outcome
-	status   atomic.Pointer[[]byte] // the retained status, re-sent on every connection
-	verify   *verifier              // nil unless Key is set
-	pseud    pseudonymCache
-	connectN atomic.Int64 // connections so far: every one after the first is logged as the broker's return
+	opts   Opts
+	mc     mqtt.Client
+	prefix string
+	alerts chan []byte
+	// pains and statusKick hand assessments and the new status to Run,
+	// which alone calls the broker: paho's Publish can wait up to its
+	// 30 s write timeout when the connection dies under it, and the
+	// callers are the companion's record fan-out, which must not block.
+	pains      chan pain
+	statusKick chan struct{}
+	connects   chan struct{}
+	controls   chan behavior.Command
+	subbed     chan error             // the first subscription's outcome
+	status     atomic.Pointer[[]byte] // the retained status, re-sent on every connection
+	verify     *verifier              // nil unless Key is set
+	pseud      pseudonymCache
+	connectN   atomic.Int64 // connections so far: every one after the first is logged as the broker's return
 
 	needConnect bool // the first connection failed: Run retries it (owned by Run after Connect)
 
@@ -190,6 +198,36 @@ type Client struct {
 	reported                                      atomic.Int64
 	refusals                                      *refusals.Coalescer // refused control messages, for ReportRefusals
 }
+
+// newClient is a client of o, defaults filled in, not yet connected.
+func newClient(o Opts) *Client {
+	c := &Client{
+		opts:       o,
+		prefix:     "kindred/" + o.Robot + "/",
+		alerts:     make(chan []byte, o.AlertBuffer),
+		pains:      make(chan pain, painBuffer),
+		statusKick: make(chan struct{}, 1),
+		connects:   make(chan struct{}, 1),
+		subbed:     make(chan error, 1),
+		controls:   make(chan behavior.Command, o.Controls),
+		pseud:      pseudonymCache{store: o.Pseudonyms},
+		refusals:   refusals.New(o.RefusalEvery, o.ReportRefusals),
+	}
+	if len(o.Key) > 0 {
+		c.verify = newVerifier(o.Key, o.Robot, o.Window, o.Now)
+	}
+	return c
+}
+
+// pain is an assessment to publish, QoS 0, on its person's topic.
+type pain struct {
+	topic string
+	b     []byte
+}
+
+// painBuffer bounds the assessments waiting for Run; more are dropped
+// (counted): the next one supersedes them.
+const painBuffer = 64
 
 // Connect validates opts and connects, waiting for the first connection
 // until ctx ends or ConnectTimeout passes. Later outages reconnect by
@@ -216,19 +254,7 @@ func Connect(ctx context.Context, o Opts) (*Client, error) {
 	if o.ConnectTimeout <= 0 {
 		o.ConnectTimeout = 10 * time.Second
 	}
-	c := &Client{
-		opts:     o,
-		prefix:   "kindred/" + o.Robot + "/",
-		alerts:   make(chan []byte, o.AlertBuffer),
-		connects: make(chan struct{}, 1),
-		subbed:   make(chan error, 1),
-		controls: make(chan behavior.Command, o.Controls),
-		pseud:    pseudonymCache{store: o.Pseudonyms},
-		refusals: refusals.New(o.RefusalEvery, o.ReportRefusals),
-	}
-	if len(o.Key) > 0 {
-		c.verify = newVerifier(o.Key, o.Robot, o.Window, o.Now)
-	}
+	c := newClient(o)
 	mo := mqtt.NewClientOptions().AddBroker(o.Broker).SetClientID(o.ClientID).
 		SetUsername(o.User).SetPassword(o.Password).
 		SetWill(c.prefix+"status", Offline, 1, true).
@@ -453,7 +479,9 @@ func (c *Client) Controls() <-chan behavior.Command { return c.controls }
 // through the outbox (QoS 1, never dropped unless the outbox is full).
 // Other kinds are not fleet business. The person's ID is replaced by their
 // pseudonym in topic and payload. It never blocks, except for the first
-// record about a person, when the pseudonym store is asked once.
+// record about a person, when the pseudonym store is asked once: Run alone
+// calls the broker, assessments reaching it through a queue of painBuffer
+// (more are dropped and counted while Run is held up).
 func (c *Client) Publish(r journal.Record) error {
 	switch v := r.(type) {
 	case journal.Assessment:
@@ -466,8 +494,11 @@ func (c *Client) Publish(r journal.Record) error {
 			c.painDropped.Add(1)
 			return nil
 		}
-		c.mc.Publish(c.prefix+"humans/persons/"+segment(v.Person)+"/pain", 0, false, b)
-		c.painSent.Add(1)
+		select {
+		case c.pains <- pain{topic: c.prefix + "humans/persons/" + segment(v.Person) + "/pain", b: b}:
+		default:
+			c.painDropped.Add(1) // Run is held up by the broker; the next one supersedes it
+		}
 	case journal.Alert:
 		v.Person = c.pseudonym(v.Person)
 		return c.queue(v)
@@ -490,12 +521,22 @@ func (c *Client) queue(v any) error {
 		c.lose(1) // Run has stopped: nothing would ever send it
 		return nil
 	}
-	select {
-	case c.alerts <- b:
-		c.pending.Add(1)
-	default:
-		c.alertsLost.Add(1)
-		c.report(errors.New("fleet: alert outbox full; alerts are being lost"))
+	// The outbox holds AlertBuffer in all: Run moves alerts from the
+	// channel to its own list, so the channel alone would bound nothing
+	// while Run keeps up, and the list would grow for as long as the broker
+	// is away.
+	if c.pending.Load() < int64(c.opts.AlertBuffer) {
+		select {
+		case c.alerts <- b:
+			c.pending.Add(1)
+			return nil
+		default:
+		}
+	}
+	c.alertsLost.Add(1)
+	c.report(errors.New("fleet: alert outbox full; alerts are being lost"))
+	if c.opts.Undelivered != nil {
+		c.opts.Undelivered(1) // a fault of the run, as one undelivered at shutdown is
 	}
 	return nil
 }
@@ -513,7 +554,8 @@ func (c *Client) lose(n int) {
 	}
 }
 
-// PublishStatus replaces the retained status.
+// PublishStatus replaces the retained status; Run sends it. It never
+// blocks, except for the first record about a person, as Publish.
 func (c *Client) PublishStatus(s Status) error {
 	s.Status, s.Robot = "online", c.opts.Robot
 	s.Person = c.pseudonym(s.Person)
@@ -522,9 +564,10 @@ func (c *Client) PublishStatus(s Status) error {
 		return fmt.Errorf("fleet: %w", err)
 	}
 	c.status.Store(&b)
-	if c.mc.IsConnectionOpen() {
-		c.mc.Publish(c.prefix+"status", 1, true, b)
-	} // else onConnect sends it
+	select {
+	case c.statusKick <- struct{}{}: // Run sends the latest; onConnect on every connection
+	default:
+	}
 	return nil
 }
 
@@ -538,8 +581,10 @@ const abandonAfter = 30 * time.Second
 // Run delivers alerts one at a time, in order, until the broker
 // acknowledges each; on ctx end it marks the robot offline and disconnects.
 func (c *Client) Run(ctx context.Context) error {
-	if err := c.PublishStatus(Status{}); err != nil {
-		return err
+	if c.status.Load() == nil { // a status published before Run is newer news
+		if err := c.PublishStatus(Status{}); err != nil {
+			return err
+		}
 	}
 	var outbox [][]byte // owned here; the channel is its bounded front
 	var inflight mqtt.Token
@@ -563,6 +608,17 @@ func (c *Client) Run(ctx context.Context) error {
 		select {
 		case b := <-c.alerts:
 			outbox = append(outbox, b)
+		case p := <-c.pains:
+			if c.mc.IsConnectionOpen() {
+				c.mc.Publish(p.topic, 0, false, p.b)
+				c.painSent.Add(1)
+			} else {
+				c.painDropped.Add(1)
+			}
+		case <-c.statusKick:
+			if s := c.status.Load(); s != nil && c.mc.IsConnectionOpen() {
+				c.mc.Publish(c.prefix+"status", 1, true, *s)
+			}
 		case <-done:
 			if inflight.Error() == nil {
 				outbox = outbox[1:]
@@ -587,6 +643,9 @@ func (c *Client) Run(ctx context.Context) error {
 			}
 		case <-ctx.Done():
 			c.lose(c.drain(outbox, inflight))
+			if n := c.alertsLost.Load(); n > 0 {
+				c.say(fmt.Errorf("fleet: %d alert(s) lost to a full outbox (%d held) while %s was away", n, c.opts.AlertBuffer, c.opts.Broker))
+			}
 			tok := c.mc.Publish(c.prefix+"status", 1, true, Offline)
 			tok.WaitTimeout(time.Second)
 			c.mc.Disconnect(250)

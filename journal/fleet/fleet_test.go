@@ -496,3 +496,57 @@ func TestUndeliveredAlertsAtShutdownAreReported(t *testing.T) {
 		})
 	}
 }
+
+// A long broker outage fills the outbox (AlertBuffer), and no more: what
+// comes beyond it is lost, said once on the log, counted one fault each
+// (Undelivered) as it happens, and counted again in one line as Run ends;
+// what the outbox held is undelivered at shutdown as before. Before, Run
+// moved every alert from the channel into a slice that grew without bound
+// for as long as the broker was away, and the outbox was never full: with
+// the bound in queue switched off this test fails.
+func TestFullOutboxLosesAlertsCounted(t *testing.T) {
+	b := startBroker(t)
+	var mu sync.Mutex
+	var lines []string
+	counted := 0
+	c, stop := runClient(t, Opts{Broker: b.url(), Robot: "kiri", ConnectTimeout: time.Second, AlertBuffer: 4,
+		Report: func(err error) {
+			mu.Lock()
+			defer mu.Unlock()
+			lines = append(lines, err.Error())
+		},
+		Undelivered: func(n int) {
+			mu.Lock()
+			defer mu.Unlock()
+			counted += n
+		}})
+	b.stop()
+	for i := range 10 {
+		c.Publish(journal.Alert{At: time.Duration(i) * time.Second, Level: journal.LevelUrgent, Reason: "severe pain"})
+		time.Sleep(5 * time.Millisecond) // Run takes each from the channel meanwhile, as in a long outage
+	}
+	mu.Lock()
+	if st := c.Stats(); st.AlertsLost != 6 || st.AlertsPending != 4 || counted != 6 {
+		t.Errorf("outbox of 4, 10 alerts, broker away: stats %+v, %d counted; want 6 lost and counted, 4 pending", st, counted)
+	}
+	mu.Unlock()
+	stop()
+	mu.Lock()
+	defer mu.Unlock()
+	if counted != 10 {
+		t.Errorf("counted %d faults, want 10: 6 lost to the full outbox, 4 undelivered at shutdown", counted)
+	}
+	full, end := 0, ""
+	for _, l := range lines {
+		if strings.Contains(l, "alert outbox full") {
+			full++
+		}
+		if strings.Contains(l, "lost to a full outbox") {
+			end = l
+		}
+	}
+	want := fmt.Sprintf("fleet: 6 alert(s) lost to a full outbox (4 held) while %s was away", b.url())
+	if full != 1 || end != want {
+		t.Errorf("log %q: want the outbox full said once, and %q as Run ends", lines, want)
+	}
+}

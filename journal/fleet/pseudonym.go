@@ -16,12 +16,26 @@ const pseudonymLookup = 2 * time.Second
 // store, so only a person's first record waits for it. Without a store (no
 // journal), or when the store fails, the person gets a random pseudonym for
 // this run: never their name.
+//
+// A run lasts days and every visitor's face is a new person id, so it keeps
+// at most maxPseudonyms, forgetting the one used longest ago: with a store
+// that costs one more lookup; without one, a person not seen among the
+// last maxPseudonyms people seen is published under a new pseudonym.
 type pseudonymCache struct {
 	store Pseudonyms
 
 	mu    sync.Mutex
-	known map[string]string
+	known map[string]*cachedPseudonym
+	uses  uint64 // a clock of uses, for forgetting the least recently used
 }
+
+type cachedPseudonym struct {
+	s    string
+	used uint64
+}
+
+// maxPseudonyms bounds the pseudonyms a client keeps in memory.
+const maxPseudonyms = 1024
 
 // pseudonym returns the person's pseudonym ("" stays "": no person).
 func (c *Client) pseudonym(person string) string {
@@ -31,8 +45,10 @@ func (c *Client) pseudonym(person string) string {
 	p := &c.pseud
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if s, ok := p.known[person]; ok {
-		return s
+	p.uses++
+	if e, ok := p.known[person]; ok {
+		e.used = p.uses
+		return e.s
 	}
 	s := journal.NewPseudonym()
 	if p.store != nil {
@@ -41,9 +57,18 @@ func (c *Client) pseudonym(person string) string {
 		cancel()
 	}
 	if p.known == nil {
-		p.known = map[string]string{}
+		p.known = map[string]*cachedPseudonym{}
 	}
-	p.known[person] = s
+	if len(p.known) >= maxPseudonyms {
+		oldest, at := "", p.uses
+		for k, e := range p.known {
+			if e.used < at {
+				oldest, at = k, e.used
+			}
+		}
+		delete(p.known, oldest)
+	}
+	p.known[person] = &cachedPseudonym{s: s, used: p.uses}
 	return s
 }
 

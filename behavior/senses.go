@@ -1,0 +1,119 @@
+package behavior
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception"
+)
+
+// Sense is the wiring's word that a live sense, the camera (ModFace) or the
+// microphone (ModVoice), has delivered nothing for a while (Lost), or
+// delivers again. The engine decides what the carer is told: a robot that
+// cannot see or hear someone in pain cannot alert for them, and IEC
+// 60601-1-8 calls that a technical alarm, the equipment telling staff it can
+// no longer do its job.
+type Sense struct {
+	At       time.Duration
+	Modality perception.Modality
+	Lost     bool
+	// Since is, for a loss, the observation time of the sense's last frame
+	// or audio (or of its opening, when none came): the loss is counted
+	// from it.
+	Since time.Duration
+	// Why is what the device last said went wrong, if it said anything.
+	Why string
+}
+
+func (*Sense) input() {}
+
+// SenseInput wraps the wiring's report on a live sense.
+func SenseInput(s Sense) Input { return &s }
+
+// senseTracker is what the engine knows of the senses it was told about:
+// the one owner of the technical alerts, as alertTracker is of the pain
+// alerts. Two senses at most, so it never grows.
+type senseTracker struct {
+	camera, microphone senseLoss
+}
+
+// senseLoss is one sense lost: since when, and whether the carer was told.
+type senseLoss struct {
+	on    bool
+	since time.Duration
+	why   string
+	told  bool
+}
+
+// of is the loss kept for modality m, or nil for a modality that is not a
+// device the robot watches or listens with.
+func (s *senseTracker) of(m perception.Modality) *senseLoss {
+	switch m {
+	case perception.ModFace:
+		return &s.camera
+	case perception.ModVoice:
+		return &s.microphone
+	}
+	return nil
+}
+
+// forget drops both losses: the person opted out, and the wiring closes the
+// devices.
+func (s *senseTracker) forget() { *s = senseTracker{} }
+
+// senseWords names a modality's device and what the robot cannot do
+// without it.
+func senseWords(m perception.Modality) (device, cannot, can string) {
+	if m == perception.ModVoice {
+		return "microphone", "the robot cannot hear", "the robot can hear again"
+	}
+	return "camera", "the robot cannot see", "the robot can see again"
+}
+
+// onSense takes the wiring's report on a sense. Only the person's opt-out
+// sets it aside (the devices are closed then); paused, hushed or faulty,
+// the robot still tells the carer (senseAlerts).
+func (e *Engine) onSense(s *Sense) {
+	e.advance(s.At)
+	l := e.senses.of(s.Modality)
+	if l == nil {
+		e.reject("sense", fmt.Sprintf("modality %q is not a sense the robot watches", s.Modality))
+		return
+	}
+	if e.State() == StateOptedOut {
+		return
+	}
+	if s.Lost {
+		if !l.on {
+			*l = senseLoss{on: true, since: min(s.Since, e.now), why: s.Why}
+		}
+		return
+	}
+	if l.on && l.told {
+		device, _, can := senseWords(s.Modality)
+		e.emit(Alert{At: e.now, Level: AlertResolved, Person: e.presence.person, Score: e.pain.score(), Sense: device,
+			Reason: fmt.Sprintf("%s back after %v: %s", device, (e.now - l.since).Round(time.Second), can)})
+	}
+	*l = senseLoss{}
+}
+
+// senseAlerts tells the carer, once per loss, of a sense lost for
+// Alert.SenseLost: at warning level, in every state (opted out, no loss is
+// kept: onSense and forget), and apart from the pain episode's alerts (it
+// neither raises nor resets their level or cooldown).
+func (e *Engine) senseAlerts() {
+	for _, m := range []perception.Modality{perception.ModFace, perception.ModVoice} {
+		l := e.senses.of(m)
+		if !l.on || l.told || e.now-l.since < e.cfg.Alert.SenseLost {
+			continue
+		}
+		l.told = true
+		device, cannot, _ := senseWords(m)
+		reason := fmt.Sprintf("%s lost for %v: %s", device, (e.now - l.since).Round(time.Second), cannot)
+		if l.why != "" {
+			reason += fmt.Sprintf(" (%s)", l.why)
+		}
+		e.emit(Alert{At: e.now, Level: AlertWarning, Person: e.presence.person, Score: e.pain.score(), Reason: reason,
+			Sense: device})
+	}
+}

@@ -1,0 +1,113 @@
+package behavior
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/kindred-hri/kindred/perception"
+)
+
+// senseAlerts are the alerts among outs that speak of a sense.
+func senseAlerts(outs []Output) []Alert {
+	var got []Alert
+	for _, o := range outs {
+		if a, ok := o.(Alert); ok && (strings.Contains(a.Reason, "camera") || strings.Contains(a.Reason, "microphone")) {
+			got = append(got, a)
+		}
+	}
+	return got
+}
+
+// A camera or microphone that delivers nothing for Alert.SenseLost is a
+// carer's business at warning level, once per loss, in every state but
+// opted out: paused, hushed or faulty, the robot still tells. When the
+// sense comes back the carer is told that too. Without senseAlerts in step
+// no case gets its warning; without the opt-out check in onSense the
+// opted-out case gets one.
+func TestLostSenseTellsTheCarer(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		mod   perception.Modality
+		setup func(h *harness) // up to t=10 s
+		tells bool
+		want  string
+	}{
+		{"camera, nobody there", perception.ModFace, func(h *harness) { h.tick(10) }, true,
+			"camera lost for 2m0s: the robot cannot see (camera delivered no frame)"},
+		{"microphone, attending", perception.ModVoice, func(h *harness) { h.arrive(10) }, true,
+			"microphone lost for 2m0s: the robot cannot hear (camera delivered no frame)"},
+		{"camera, paused", perception.ModFace, func(h *harness) {
+			h.arrive(9)
+			h.command(10, Command{Cmd: CmdPause})
+		}, true, "camera lost for 2m0s"},
+		{"camera, hushed", perception.ModFace, func(h *harness) {
+			h.arrive(9)
+			h.event(10, perception.EventKeyword, "stop")
+		}, true, "camera lost for 2m0s"},
+		{"camera, faulty", perception.ModFace, func(h *harness) {
+			h.arrive(9)
+			h.feed(&Fault{At: sec(10), Err: "servo"})
+		}, true, "camera lost for 2m0s"},
+		{"camera, opted out", perception.ModFace, func(h *harness) {
+			h.arrive(9)
+			h.command(10, Command{Cmd: CmdOptOut})
+		}, false, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, DefaultConfig())
+			tc.setup(h)
+			state := h.e.State()
+			h.feed(SenseInput(Sense{At: sec(20), Modality: tc.mod, Lost: true, Since: sec(10), Why: "camera delivered no frame"}))
+			for at := 20.0; at < 129.9; at += 1 {
+				h.tick(at)
+			}
+			if got := senseAlerts(h.outs); len(got) != 0 {
+				t.Fatalf("told before 2m of loss: %+v", got)
+			}
+			for at := 130.0; at < 300; at += 1 {
+				h.tick(at)
+			}
+			got := senseAlerts(h.outs)
+			if !tc.tells {
+				if len(got) != 0 {
+					t.Fatalf("opted out, yet told: %+v", got)
+				}
+				return
+			}
+			if len(got) != 1 || got[0].Level != AlertWarning || !strings.HasPrefix(got[0].Reason, tc.want) || got[0].At != sec(130) {
+				t.Fatalf("in %s: sense alerts %+v, want one warning %q at 130 s", state, got, tc.want)
+			}
+			h.feed(SenseInput(Sense{At: sec(301), Modality: tc.mod}))
+			got = senseAlerts(h.outs)
+			if len(got) != 2 || got[1].Level != AlertResolved || !strings.Contains(got[1].Reason, "back after 4m51s") {
+				t.Fatalf("back: sense alerts %+v, want the warning then a resolution", got)
+			}
+			// A new loss is news again.
+			h.feed(SenseInput(Sense{At: sec(310), Modality: tc.mod, Lost: true, Since: sec(302)}))
+			h.tick(423)
+			if got = senseAlerts(h.outs); len(got) != 3 || got[2].Level != AlertWarning {
+				t.Fatalf("second loss: sense alerts %+v", got)
+			}
+		})
+	}
+}
+
+// A sense back before Alert.SenseLost told nobody, and is no news; an
+// unknown modality is refused, not kept.
+func TestShortLossIsNoNews(t *testing.T) {
+	h := newHarness(t, DefaultConfig())
+	h.feed(SenseInput(Sense{At: sec(20), Modality: perception.ModFace, Lost: true, Since: sec(10)}))
+	h.tick(60)
+	h.feed(SenseInput(Sense{At: sec(61), Modality: perception.ModFace}))
+	h.tick(400)
+	if got := senseAlerts(h.outs); len(got) != 0 {
+		t.Fatalf("short loss told: %+v", got)
+	}
+	outs := h.feed(SenseInput(Sense{At: sec(401), Modality: perception.ModPosture, Lost: true}))
+	if len(outs) != 1 {
+		t.Fatalf("unknown modality: %s", describe(outs))
+	}
+	if _, ok := outs[0].(Rejected); !ok {
+		t.Fatalf("unknown modality: %s", describe(outs))
+	}
+}
