@@ -8,17 +8,17 @@ import (
 	"testing"
 )
 
-// The smile trap on real video: a person's broad grin raises PSPI (the
-// pulled lip corners and narrowed eyes look like AU6/7/10), so fusion must
-// not read it as pain. On the dev set's posed grin (liveportrait d0,
-// 0.45-2.45 s, labelled smiling) the fused score stays under 1 (0.00
-// measured, mean PSPI 4.9 against the two-pass neutral) and at least 80 %
-// of its frames read happy (43 of 50); with fusion's smile gate switched
-// off (happy frames weighed like a grimace's) it reaches 1.16 and this
-// test fails. It guards analyze's robust neutral too: the grin fills 64 %
-// of the clip, and with the plain median of all frames as the neutral the
-// grin became "neutral" (0 of 50 frames happy, mean PSPI 0.3) and this
-// test failed.
+// The smile trap on real video: a person's broad grin must not be read as
+// pain. On the dev set's posed grin (liveportrait d0, 0.45-2.45 s,
+// labelled smiling) the fused score stays under 1 (0.00 measured) and at
+// least 80 % of its frames read happy (43 of 50). It guards analyze's
+// robust neutral: the grin fills 64 % of the clip, and with the plain
+// median of all frames as the neutral the grin became "neutral" (0 of 50
+// frames happy) and this test failed. Since AU10 counts only the upper
+// lip's centre raised beyond the corners (FACS: not when due to AU12), the
+// grin's mean PSPI is 1.8 (4.9 before), so the fused bound here no longer
+// exercises fusion's smile gate; analysis's TestStillIsHeldBeforeTheRobot does, on
+// the dev set's smiling portraits (PSPI above 5).
 func TestAnalyzeGrinOnRealVideoIsNotPain(t *testing.T) {
 	video := filepath.Join(devsetDir, "faces", "liveportrait__d0.mp4")
 	if _, err := os.Stat(devsetDir); err != nil {
@@ -60,13 +60,10 @@ func TestAnalyzeGrinOnRealVideoIsNotPain(t *testing.T) {
 		t.Fatalf("%d frames with a face in the grin", frames)
 	}
 	t.Logf("grin: %d frames, %d read happy, mean PSPI %.1f, max fused score %.2f", frames, happy, sumPSPI/float64(frames), maxScore)
-	if sumPSPI/float64(frames) < 3 {
-		t.Fatalf("mean PSPI %.1f: the grin must raise PSPI against the person's neutral face (was the grin learnt as neutral?)", sumPSPI/float64(frames))
-	}
 	if maxScore >= 1 {
 		t.Errorf("a grin was fused to %.2f, want under 1 (none)", maxScore)
 	}
 	if happy*10 < frames*8 {
-		t.Errorf("%d of %d grin frames read happy, want at least 80 %%", happy, frames)
+		t.Errorf("%d of %d grin frames read happy, want at least 80 %% (was the grin learnt as neutral?)", happy, frames)
 	}
 }
