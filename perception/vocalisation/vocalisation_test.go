@@ -212,3 +212,44 @@ func TestShippedCombinerVerdictDoesNotFollowTheRoomsNoise(t *testing.T) {
 		})
 	}
 }
+
+// A sample of weight 2 counts as two copies of it: the contexts of a
+// clip share its weight (TrainingSamples), so a long clip's many slices
+// do not outweigh a short clip.
+func TestFitCountsASampleByItsWeight(t *testing.T) {
+	feats := []string{"y_moan", "y_laugh"}
+	weighted := separable()
+	weighted[0].Weight = 2
+	doubled := append(separable(), separable()[0])
+	a, err := Fit(weighted, feats, DefaultFitOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Fit(doubled, feats, DefaultFitOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := Fit(separable(), feats, DefaultFitOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	differ := func(x, y *Model) (d float64) {
+		for c := range x.Weights {
+			for j := range x.Weights[c] {
+				d = max(d, math.Abs(x.Weights[c][j]-y.Weights[c][j]))
+			}
+		}
+		return d
+	}
+	// The features are standardised over the samples as listed, so the
+	// two fits differ a little; weight 2 must land near two copies, far
+	// nearer than weight 1 does.
+	if d := differ(a, plain); d < 1e-3 {
+		t.Errorf("weight 2 changed the fit by %g: the weight is ignored", d)
+	}
+	pa, pb := a.Probabilities(weighted[0].Features), b.Probabilities(weighted[0].Features)
+	pp := plain.Probabilities(weighted[0].Features)
+	if math.Abs(pa[1]-pb[1]) > math.Abs(pp[1]-pb[1])/2 {
+		t.Errorf("P(moan) of the heavy sample: weighted %.4f, doubled %.4f, unweighted %.4f: weight 2 should fit like two copies", pa[1], pb[1], pp[1])
+	}
+}
