@@ -112,7 +112,8 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 	hf := figureOf(hop)
 	rep.HopClassifier = &hf
 	rep.ZeroShot = zeroShot(recs)
-	card, err := crossValidate(recs, o.Devset, clf)
+	samples := trainingSamples(recs, clf.ClassMap())
+	card, err := crossValidate(recs, samples, o.Devset, clf)
 	switch {
 	case errors.Is(err, vocalisation.ErrTooFew) && o.Fit:
 		return badInput("eval: %s: cannot fit the combiner: %v", o.Devset, err)
@@ -128,7 +129,7 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 			card.Data = o.Data
 		}
 		card.Licence = o.Licence
-		if err := fitCombiner(recs, card, o.Out); err != nil {
+		if err := fitCombiner(samples, card, o.Out); err != nil {
 			return err
 		}
 		rep.Wrote = o.Out
@@ -429,15 +430,21 @@ var featureSets = []struct {
 	{"combined", vocalisation.AllFeatures},
 }
 
-func samplesOf(recs []clipRecord) []vocalisation.Sample {
+// trainingSamples are what the combiner is fitted on
+// (vocalisation.TrainingSamples): every clip whole, in the order of recs,
+// then the running classifier's contexts of each clip.
+func trainingSamples(recs []clipRecord, cm *soundevents.ClassMap) []vocalisation.Sample {
 	out := make([]vocalisation.Sample, len(recs))
+	var contexts []vocalisation.Sample
 	for i, r := range recs {
 		// Unmapped classes (yawning, sneezing, …) are fitted as one
 		// "other": split into their own labels they pulled moans away
 		// (cross-validated moans called distress 69 % against 71 %).
-		out[i] = vocalisation.Sample{Features: vocalisation.Extract(r.Acoustic, r.Events), Label: string(eval.Target(r.Class)), Speaker: r.Speaker}
+		s := vocalisation.TrainingSamples(cm, r.hops, r.windows, string(eval.Target(r.Class)), r.Speaker)
+		out[i] = s[0]
+		contexts = append(contexts, s[1:]...)
 	}
-	return out
+	return append(out, contexts...)
 }
 
 // crossValidate measures the combiner on each feature set with
@@ -447,8 +454,9 @@ func samplesOf(recs []clipRecord) []vocalisation.Sample {
 // per fold, the combiner fitted on the other folds' clips judges the
 // held-out clips window by window (vocalisation.LabelHops), each clip
 // summarised as its most frequent sounding class and mean distress.
-func crossValidate(recs []clipRecord, dir string, clf *analysis.ClipClassifier) (*vocalisation.Card, error) {
-	samples := samplesOf(recs)
+// samples are trainingSamples(recs): each fold is fitted on the other
+// folds' clips and contexts, and judges its own clips whole.
+func crossValidate(recs []clipRecord, samples []vocalisation.Sample, dir string, clf *analysis.ClipClassifier) (*vocalisation.Card, error) {
 	card := &vocalisation.Card{Data: dir, Clips: map[string]int{}, Folds: combinerFolds, Figures: map[string]vocalisation.Figure{}}
 	for _, r := range recs {
 		card.Clips[r.Class]++
@@ -528,10 +536,11 @@ func figureOf(c *eval.Confusion) vocalisation.Figure {
 	return f
 }
 
-// fitCombiner fits the combiner on every clip with all features and writes
-// it, with its card, to path.
-func fitCombiner(recs []clipRecord, card *vocalisation.Card, path string) error {
-	m, err := vocalisation.Fit(samplesOf(recs), vocalisation.AllFeatures, vocalisation.DefaultFitOpts())
+// fitCombiner fits the combiner on every clip and its contexts
+// (trainingSamples) with all features and writes it, with its card, to
+// path.
+func fitCombiner(samples []vocalisation.Sample, card *vocalisation.Card, path string) error {
+	m, err := vocalisation.Fit(samples, vocalisation.AllFeatures, vocalisation.DefaultFitOpts())
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}

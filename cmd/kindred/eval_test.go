@@ -185,9 +185,10 @@ func TestEvalOnDevset(t *testing.T) {
 		t.Errorf("running classifier: %+v, want macro recall ≥ 0.6, distress on moans, cries, screams ≥ 0.85, false alarms ≤ 0.08", h)
 	}
 	// The same on unseen speakers: the live classifier with the combiner
-	// of the other folds (cross-validated 85.6 % and 6.0 % when shipped).
-	if r, ok := rep.Combiners["running"]; !ok || r.Recognised < 0.85 || r.FalseAlarms > 0.06 {
-		t.Errorf("running classifier, cross-validated: %+v, want distress on moans, cries, screams ≥ 0.85, false alarms ≤ 0.06", r)
+	// of the other folds, fitted on their clips and the contexts it judges
+	// (87.4 % and 4.8 %; 85.6 % and 6.0 % fitted on whole clips only).
+	if r, ok := rep.Combiners["running"]; !ok || r.Recognised < 0.85 || r.FalseAlarms > 0.05 {
+		t.Errorf("running classifier, cross-validated: %+v, want distress on moans, cries, screams ≥ 0.85, false alarms ≤ 0.05", r)
 	}
 	if rep.Distress.Recognised < 0.85 || rep.Distress.FalseAlarms > 0.05 {
 		t.Errorf("shipped: distress on moans, cries, screams %.3f (want ≥ 0.85), false alarms %.3f (want ≤ 0.05)", rep.Distress.Recognised, rep.Distress.FalseAlarms)

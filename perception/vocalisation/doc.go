@@ -9,8 +9,11 @@
 //
 // The parameters are data, not code: combiner.json ships with a model card
 // (MODEL_CARD.md) naming what it was fitted on, and Fit refits it on any
-// labelled folder. Fitting uses folds that keep each speaker on one side
-// (CrossValidate), so the figures it reports are for unseen speakers.
+// labelled folder: each clip whole and each context the running
+// classifier judges in it (TrainingSamples), so one parameter set serves
+// whole clips and the live stream. Fitting uses folds that keep each
+// speaker on one side (CrossValidate), so the figures it reports are for
+// unseen speakers.
 //
 // Stream and Live run the same combiner on a stream: each YAMNet window
 // is judged with the windows before it (ContextWindows) and the voice hops

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/soundevents"
+	"github.com/kindred-hri/kindred/perception/voice"
 )
 
 // Sample is one labelled clip's features.
@@ -16,6 +18,38 @@ type Sample struct {
 	Features map[string]float64
 	Label    string // one of Classes, or other/NAME (see Model)
 	Speaker  string
+	Weight   float64 // its say in the fit; 0 counts as 1
+}
+
+func (s Sample) weight() float64 {
+	if s.Weight > 0 {
+		return s.Weight
+	}
+	return 1
+}
+
+// TrainingSamples are what the combiner is fitted on for one labelled
+// recording: the whole recording, as `kindred analyze --audio` judges it,
+// then every context the running classifier judges in it (Stream: each
+// YAMNet window with the ones before it). One parameter set serves both,
+// and a fit on whole clips alone never saw the 1.9 s slices the robot
+// judges live, where a throat-clearing's tail or a moan's onset looks
+// like neither whole sound. The contexts share one clip's weight between
+// them, so the whole clip and its slices count the same and a long
+// recording does not outweigh a short one.
+func TrainingSamples(cm *soundevents.ClassMap, hops []voice.HopFeatures, ws []soundevents.Window, label, speaker string) []Sample {
+	out := []Sample{{Features: Extract(voice.ClipFeatures(hops), cm.Clip(ws)), Label: label, Speaker: speaker, Weight: 1}}
+	st := NewStream(nil, cm)
+	feedWindows(st, hops, ws, func(_ int, w soundevents.Window) {
+		st.add(w)
+		if f, ok := st.features(); ok {
+			out = append(out, Sample{Features: f, Label: label, Speaker: speaker})
+		}
+	})
+	for i := 1; i < len(out); i++ {
+		out[i].Weight = 1 / float64(len(out)-1)
+	}
+	return out
 }
 
 // ErrTooFew reports too few clips or classes to fit (in some fold).
@@ -72,7 +106,7 @@ func Fit(samples []Sample, features []string, o FitOpts) (*Model, error) {
 	count := make([]float64, nc)
 	for i, s := range samples {
 		y[i] = slices.Index(m.Classes, s.Label)
-		count[y[i]]++
+		count[y[i]] += s.weight()
 		x[i] = make([]float64, nf)
 		for j, f := range features {
 			x[i][j] = s.Features[f]
@@ -99,13 +133,15 @@ func Fit(samples []Sample, features []string, o FitOpts) (*Model, error) {
 	for _, l := range m.Classes {
 		labelsOf[classOf(l)]++
 	}
-	weight := make([]float64, nc)
-	var wsum float64
+	perClass := make([]float64, nc)
 	for c, k := range count {
-		weight[c] = 1 / (k * labelsOf[classOf(m.Classes[c])])
+		perClass[c] = 1 / (k * labelsOf[classOf(m.Classes[c])])
 	}
-	for i := range y {
-		wsum += weight[y[i]]
+	weight := make([]float64, n)
+	var wsum float64
+	for i, s := range samples {
+		weight[i] = s.weight() * perClass[y[i]]
+		wsum += weight[i]
 	}
 	m.Weights = make([][]float64, nc)
 	for c := range m.Weights {
@@ -126,7 +162,7 @@ func Fit(samples []Sample, features []string, o FitOpts) (*Model, error) {
 				if c == y[i] {
 					g--
 				}
-				g *= weight[y[i]] / wsum
+				g *= weight[i] / wsum
 				grad[c][0] += g
 				for j, v := range x[i] {
 					grad[c][j+1] += g * v

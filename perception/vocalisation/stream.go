@@ -47,13 +47,18 @@ func (s *Stream) Hops(hops []voice.HopFeatures) {
 // Window adds a scored window and judges the context it closes. A context
 // without voice activity is silence: the combiner was never shown silence.
 func (s *Stream) Window(w soundevents.Window) perception.Vocalisation {
+	s.add(w)
+	s.current = s.judge()
+	return s.current
+}
+
+// add makes w the newest window of the context.
+func (s *Stream) add(w soundevents.Window) {
 	s.wins = append(s.wins, w)
 	if len(s.wins) > ContextWindows {
 		s.wins = append(s.wins[:0], s.wins[len(s.wins)-ContextWindows:]...)
 	}
 	s.trim()
-	s.current = s.judge()
-	return s.current
 }
 
 // Current is the judgement of the latest window, silence before the first.
@@ -82,8 +87,18 @@ func (s *Stream) trim() {
 var contextSpan = time.Duration(ContextWindows-1)*time.Duration(soundevents.HopSamples)*time.Second/soundevents.Rate + windowSpan
 
 func (s *Stream) judge() perception.Vocalisation {
-	if len(s.wins) == 0 {
+	f, ok := s.features()
+	if !ok {
 		return perception.Vocalisation{Class: perception.VocalSilence}
+	}
+	return s.model.Classify(f)
+}
+
+// features are the combiner's inputs for the context held; false when it
+// has no window yet or no voice activity.
+func (s *Stream) features() (map[string]float64, bool) {
+	if len(s.wins) == 0 {
+		return nil, false
 	}
 	end := s.wins[len(s.wins)-1].At + windowSpan
 	n := 0
@@ -92,9 +107,25 @@ func (s *Stream) judge() perception.Vocalisation {
 	}
 	a := voice.ClipFeatures(s.hops[:n])
 	if a.ActiveFraction == 0 {
-		return perception.Vocalisation{Class: perception.VocalSilence}
+		return nil, false
 	}
-	return s.model.Classify(Extract(a, s.cm.Clip(s.wins)))
+	return Extract(a, s.cm.Clip(s.wins)), true
+}
+
+// feedWindows hands a whole recording's hops to a stream as Live does, those a
+// window covers before the window, and calls window with each window in
+// turn to add it.
+func feedWindows(st *Stream, hops []voice.HopFeatures, ws []soundevents.Window, window func(j int, w soundevents.Window)) {
+	h := 0
+	for j, w := range ws {
+		end := w.At + windowSpan
+		from := h
+		for h < len(hops) && hops[h].At < end {
+			h++
+		}
+		st.Hops(hops[from:h])
+		window(j, w)
+	}
 }
 
 // LabelHops gives every hop of a whole recording the class of the window
@@ -111,16 +142,7 @@ func LabelHops(m *Model, cm *soundevents.ClassMap, hops []voice.HopFeatures, ws 
 	}
 	judged := make([]perception.Vocalisation, len(ws))
 	st := NewStream(m, cm)
-	h := 0
-	for j, w := range ws {
-		end := w.At + windowSpan
-		from := h
-		for h < len(hops) && hops[h].At < end {
-			h++
-		}
-		st.Hops(hops[from:h])
-		judged[j] = st.Window(w)
-	}
+	feedWindows(st, hops, ws, func(j int, w soundevents.Window) { judged[j] = st.Window(w) })
 	j := 0
 	for i, hop := range hops {
 		for j+1 < len(ws) && absDur(ws[j+1].At+windowSpan/2-hop.At) <= absDur(ws[j].At+windowSpan/2-hop.At) {
