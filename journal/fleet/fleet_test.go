@@ -442,20 +442,8 @@ func TestUndeliveredAlertsAtShutdownAreReported(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			url, fail := tc.broker(t)
-			var mu sync.Mutex
-			var lines []string
-			counted := 0
-			c, stop := runClient(t, Opts{Broker: url, Robot: "kiri", ConnectTimeout: time.Second,
-				Report: func(err error) {
-					mu.Lock()
-					defer mu.Unlock()
-					lines = append(lines, err.Error())
-				},
-				Undelivered: func(n int) {
-					mu.Lock()
-					defer mu.Unlock()
-					counted += n
-				}})
+			var got tally
+			c, stop := runClient(t, got.into(Opts{Broker: url, Robot: "kiri", ConnectTimeout: time.Second}))
 			fail()
 			for i := range tc.alerts {
 				c.Publish(journal.Alert{At: time.Duration(i) * time.Second, Level: journal.LevelUrgent, Reason: "severe pain"})
@@ -468,30 +456,30 @@ func TestUndeliveredAlertsAtShutdownAreReported(t *testing.T) {
 			}
 			stop()
 			want := fmt.Sprintf("fleet: %d alert(s) not handed to %s before shutdown", tc.want, url)
-			mu.Lock()
-			defer mu.Unlock()
+			got.mu.Lock()
+			defer got.mu.Unlock()
 			var said []string
-			for _, l := range lines {
+			for _, l := range got.lines {
 				if strings.Contains(l, "before shutdown") {
 					said = append(said, l)
 				}
 			}
 			switch {
-			case tc.want == 0 && (len(said) > 0 || counted != 0):
-				t.Errorf("every alert delivered, yet reported %q, counted %d", said, counted)
+			case tc.want == 0 && (len(said) > 0 || got.counted != 0):
+				t.Errorf("every alert delivered, yet reported %q, counted %d", said, got.counted)
 			case tc.want > 0 && (len(said) != 1 || said[0] != want):
 				t.Errorf("reported %q, want one line %q", said, want)
-			case counted != tc.want:
-				t.Errorf("counted %d undelivered alerts, want %d", counted, tc.want)
+			case got.counted != tc.want:
+				t.Errorf("counted %d undelivered alerts, want %d", got.counted, tc.want)
 			}
 			if st := c.Stats(); st.AlertsUndelivered != uint64(tc.want) {
 				t.Errorf("stats %+v", st)
 			}
-			mu.Unlock()
+			got.mu.Unlock()
 			c.Publish(journal.Alert{At: time.Minute, Level: journal.LevelUrgent, Reason: "after the end"})
-			mu.Lock()
-			if counted != tc.want+1 || !strings.Contains(lines[len(lines)-1], "1 alert(s) not handed to") {
-				t.Errorf("an alert after Run stopped: counted %d (want %d), last line %q", counted, tc.want+1, lines[len(lines)-1])
+			got.mu.Lock()
+			if got.counted != tc.want+1 || !strings.Contains(got.lines[len(got.lines)-1], "1 alert(s) not handed to") {
+				t.Errorf("an alert after Run stopped: counted %d (want %d), last line %q", got.counted, tc.want+1, got.lines[len(got.lines)-1])
 			}
 		})
 	}
@@ -506,38 +494,26 @@ func TestUndeliveredAlertsAtShutdownAreReported(t *testing.T) {
 // the bound in queue switched off this test fails.
 func TestFullOutboxLosesAlertsCounted(t *testing.T) {
 	b := startBroker(t)
-	var mu sync.Mutex
-	var lines []string
-	counted := 0
-	c, stop := runClient(t, Opts{Broker: b.url(), Robot: "kiri", ConnectTimeout: time.Second, AlertBuffer: 4,
-		Report: func(err error) {
-			mu.Lock()
-			defer mu.Unlock()
-			lines = append(lines, err.Error())
-		},
-		Undelivered: func(n int) {
-			mu.Lock()
-			defer mu.Unlock()
-			counted += n
-		}})
+	var got tally
+	c, stop := runClient(t, got.into(Opts{Broker: b.url(), Robot: "kiri", ConnectTimeout: time.Second, AlertBuffer: 4}))
 	b.stop()
 	for i := range 10 {
 		c.Publish(journal.Alert{At: time.Duration(i) * time.Second, Level: journal.LevelUrgent, Reason: "severe pain"})
 		time.Sleep(5 * time.Millisecond) // Run takes each from the channel meanwhile, as in a long outage
 	}
-	mu.Lock()
-	if st := c.Stats(); st.AlertsLost != 6 || st.AlertsPending != 4 || counted != 6 {
-		t.Errorf("outbox of 4, 10 alerts, broker away: stats %+v, %d counted; want 6 lost and counted, 4 pending", st, counted)
+	got.mu.Lock()
+	if st := c.Stats(); st.AlertsLost != 6 || st.AlertsPending != 4 || got.counted != 6 {
+		t.Errorf("outbox of 4, 10 alerts, broker away: stats %+v, %d counted; want 6 lost and counted, 4 pending", st, got.counted)
 	}
-	mu.Unlock()
+	got.mu.Unlock()
 	stop()
-	mu.Lock()
-	defer mu.Unlock()
-	if counted != 10 {
-		t.Errorf("counted %d faults, want 10: 6 lost to the full outbox, 4 undelivered at shutdown", counted)
+	got.mu.Lock()
+	defer got.mu.Unlock()
+	if got.counted != 10 {
+		t.Errorf("counted %d faults, want 10: 6 lost to the full outbox, 4 undelivered at shutdown", got.counted)
 	}
 	full, end := 0, ""
-	for _, l := range lines {
+	for _, l := range got.lines {
 		if strings.Contains(l, "alert outbox full") {
 			full++
 		}
@@ -547,6 +523,29 @@ func TestFullOutboxLosesAlertsCounted(t *testing.T) {
 	}
 	want := fmt.Sprintf("fleet: 6 alert(s) lost to a full outbox (4 held) while %s was away", b.url())
 	if full != 1 || end != want {
-		t.Errorf("log %q: want the outbox full said once, and %q as Run ends", lines, want)
+		t.Errorf("log %q: want the outbox full said once, and %q as Run ends", got.lines, want)
 	}
+}
+
+// tally records what a client reports (Opts.Report) and counts as not
+// handed over (Opts.Undelivered); tests read both under mu.
+type tally struct {
+	mu      sync.Mutex
+	lines   []string
+	counted int
+}
+
+// into returns o recording into t.
+func (t *tally) into(o Opts) Opts {
+	o.Report = func(err error) {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		t.lines = append(t.lines, err.Error())
+	}
+	o.Undelivered = func(n int) {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		t.counted += n
+	}
+	return o
 }
