@@ -94,14 +94,16 @@ const (
 	// softCoda is the furthest the span reaches on from the answer's last
 	// strong frame, through weaker sound without a dip longer than
 	// codaGap: a nasal or a voice fading out (Festival's ked draws out the
-	// "n" of "one" for half a second some 25 dB below the vowel). A final
-	// stop's closure and release need no more: answerPad (200 ms) is added
-	// beyond the coda anyway. A background talker's next syllable comes
-	// after a dip, so the span stops short of it (with dips of up to
-	// 100 ms allowed here too, 36 held-out ratings beside the talker were
-	// understood, 1 wrong, against 37 and none).
+	// "n" of "one" for half a second some 25 dB below the vowel), a final
+	// stop's release or a breath after a short closure. A background
+	// talker's next syllable comes after a longer dip, or further on, so
+	// the span stops short of it. With dips of up to 20 ms followed, a
+	// short stretch of Asterisk's prompts lost a weak sound 60 ms after its
+	// coda and was heard as "leg today", a place; with 100 ms, one
+	// held-out rating beside the talker was heard wrong ("maybe a it's
+	// two" for "maybe eight").
 	softCoda = 600 * time.Millisecond
-	codaGap  = 20 * time.Millisecond
+	codaGap  = 80 * time.Millisecond
 )
 
 // backgroundBelow is how far below the window's loudest speech (its

@@ -135,9 +135,9 @@ func TestBackgroundTalker(t *testing.T) {
 		{name: "an answer beside a talker 20 dB down", x: window(400, 0.02, [2]int{0, 400}, [2]int{150, 210}),
 			answer: [2]int{150, 210}, wantSpan: near(150, 210), offFails: true},
 		// The talker's first syllable runs on from the answer; a dip of
-		// 50 ms, then the next.
+		// 100 ms, then the next.
 		{name: "the talker's syllables after the answer", x: syllables(window(400, 0, [2]int{}, [2]int{150, 210}),
-			[2]int{210, 240}, [2]int{245, 275}, [2]int{280, 310}, [2]int{315, 345}),
+			[2]int{210, 240}, [2]int{250, 280}, [2]int{290, 320}, [2]int{330, 360}),
 			answer: [2]int{150, 210}, wantSpan: [2]int{150 - pad, 240 + pad}, offFails: true},
 		{name: "the same speaker runs on beside the talker", x: window(400, 0.02, [2]int{0, 400}, [2]int{150, 210}, [2]int{230, 330}),
 			answer: [2]int{150, 210}, want: "speech runs on after it"},
