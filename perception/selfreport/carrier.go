@@ -44,6 +44,11 @@ var markers = []string{"oh", "well", "like"}
 //     "eight" is the one number of the scale that begins with one (the
 //     form of the English indefinite article is set by the sound that
 //     follows it);
+//   - an article that does not take the number: "a" and "an" take the
+//     word right after them (the article is the first word of its noun
+//     phrase), so one followed by another phrase before the number
+//     ("maybe a it's two", heard for Festival ked's "Maybe eight." beside
+//     a television) is no phrase anyone says;
 //   - a discourse marker (markers) is all that comes before the number
 //     and runs into it without a pause: a marker opens the turn, and is
 //     then no part of the answer's phrase, so the number would stand alone
@@ -60,6 +65,11 @@ func Uncarried(words []TimedWord) string {
 	num, before := words[at], words[at-1]
 	if before.Text == "an" && !startsWithVowel(num.Text) {
 		return "an before " + num.Text
+	}
+	for i, w := range words[:at-1] {
+		if w.Text == "a" || w.Text == "an" {
+			return w.Text + " before " + words[i+1].Text
+		}
 	}
 	return runsInto(words, at, markers)
 }

@@ -35,6 +35,11 @@ func TestUncarried(t *testing.T) {
 		// en-gb+m1 saying "seven."
 		{"an one", "an:0-170 one:170-330", "an before one"},
 		{"an before a digit", "about:0-300 an:300-400 3:400-700", "an before 3"},
+		// Festival's ked saying "Maybe eight." beside a television.
+		{"a before another phrase", "maybe:0-300 a:300-400 it's:400-600 two:600-900", "a before it's"},
+		{"an before another phrase", "an:0-100 about:100-400 eight:400-700", "an before about"},
+		{"a right before the number", "maybe:0-300 a:300-400 two:400-700", ""},
+		{"a phrase before a", "i'd:0-200 say:200-400 about:400-700 a:700-800 two:800-1100", ""},
 	} {
 		if got := Uncarried(timed(t, tc.words)); got != tc.want {
 			t.Errorf("%s: Uncarried(%s) = %q, want %q", tc.name, tc.words, got, tc.want)
