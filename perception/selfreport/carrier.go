@@ -44,13 +44,6 @@ var markers = []string{"oh", "well", "like"}
 //     "eight" is the one number of the scale that begins with one (the
 //     form of the English indefinite article is set by the sound that
 //     follows it);
-//   - an article that does not take the number: "a" and "an" take the
-//     word right after them (the article is the first word of its noun
-//     phrase), so one that follows a lead word and is followed by another
-//     phrase before the number ("maybe a it's two", heard for Festival
-//     ked's "Maybe eight." beside a television) is no phrase anyone says.
-//     One that opens the turn may be a hesitation, "uh", and passes ("a
-//     about a seven", heard for ked's "About a seven." there);
 //   - a discourse marker (markers) is all that comes before the number
 //     and runs into it without a pause: a marker opens the turn, and is
 //     then no part of the answer's phrase, so the number would stand alone
@@ -67,11 +60,6 @@ func Uncarried(words []TimedWord) string {
 	num, before := words[at], words[at-1]
 	if before.Text == "an" && !startsWithVowel(num.Text) {
 		return "an before " + num.Text
-	}
-	for i := 1; i < at-1; i++ {
-		if w := words[i].Text; w == "a" || w == "an" {
-			return w + " before " + words[i+1].Text
-		}
 	}
 	return runsInto(words, at, markers)
 }
