@@ -99,9 +99,9 @@ const (
 	// talker's next syllable comes after a longer dip, or further on, so
 	// the span stops short of it. With dips of up to 20 ms followed, a
 	// short stretch of Asterisk's prompts lost a weak sound 60 ms after its
-	// coda and was heard as "leg today", a place; with 100 ms, one
-	// held-out rating beside the talker was heard wrong ("maybe a it's
-	// two" for "maybe eight").
+	// coda and was heard as "leg today", a place (80 ms keeps the old
+	// span there); with 80 ms, as with 100, one held-out rating beside the
+	// talker is heard wrong ("maybe a it's two" for "Maybe eight.").
 	softCoda = 600 * time.Millisecond
 	codaGap  = 80 * time.Millisecond
 )
@@ -116,8 +116,8 @@ const (
 // answer's stressed syllables, which bound its strong frames, lie within
 // a few dB of its peak (unstressed vowels are some 10 dB weaker than
 // stressed ones: Lehiste, Suprasegmentals, 1970). 15 dB keeps a margin
-// on both sides (20 dB: 32 held-out ratings beside the talker, 1 wrong;
-// 15: 36). A variable for measurements (TestRatingsInRoom's
+// on both sides (codas followed through dips of 100 ms, 20 dB: 32
+// held-out ratings beside the talker, 1 wrong; 15 dB: 36, 1 wrong). A variable for measurements (TestRatingsInRoom's
 // KINDRED_ANSWER_BACKGROUND_DB).
 var backgroundBelow = 15.0 // dB
 
