@@ -82,6 +82,103 @@ func TestNotOwnUtterance(t *testing.T) {
 	}
 }
 
+// TestBackgroundTalker hears an answer beside a background talker (a
+// television) 20 dB below it, on made-up windows: quiet room noise, the
+// talker's syllables (250 ms of noise, 100 ms of pause) and the answer, as
+// End finds and checks it (speechSpan, then notOwnUtterance on the words
+// a decoder could have put on the span). The talker's words around the
+// answer are background, not the answer's speech running on; the same
+// speaker talking on after the answer still is. The rows marked so fail
+// with judgeBackground off.
+func TestBackgroundTalker(t *testing.T) {
+	const frame = Rate / frameRate
+	// window is n frames of quiet, the talker at tvAmp over the frames
+	// [tv[0], tv[1]), and speech at 0.2 in the frames of spans.
+	window := func(n int, tvAmp float32, tv [2]int, spans ...[2]int) []float32 {
+		x := roomNoise(n*frame, 0.001)
+		talker := roomNoise(n*frame, tvAmp)
+		for f := tv[0]; f < tv[1]; f++ {
+			if (f-tv[0])%35 < 25 {
+				copy(x[f*frame:(f+1)*frame], talker[f*frame:(f+1)*frame])
+			}
+		}
+		loud := roomNoise(n*frame, 0.2)
+		for _, s := range spans {
+			copy(x[s[0]*frame:s[1]*frame], loud[s[0]*frame:s[1]*frame])
+		}
+		return x
+	}
+	// near is how far the span may reach beyond the answer's frames: its
+	// soft onset or coda (here the talker's syllable that adjoins it) and
+	// the pad.
+	// syllables adds the talker's syllables at 0.02 to x in the frames of
+	// spans.
+	syllables := func(x []float32, spans ...[2]int) []float32 {
+		talker := roomNoise(len(x), 0.02)
+		for _, s := range spans {
+			copy(x[s[0]*frame:s[1]*frame], talker[s[0]*frame:s[1]*frame])
+		}
+		return x
+	}
+	pad := int(answerPad.Seconds() * frameRate)
+	near := func(from, to int) [2]int {
+		return [2]int{from - pad - int(softOnset.Seconds()*frameRate), to + pad + int(softCoda.Seconds()*frameRate)}
+	}
+	for _, tc := range []struct {
+		name     string
+		x        []float32
+		answer   [2]int // the answer's frames
+		want     string
+		wantSpan [2]int // the frames the span End decodes must lie in; zero: not checked
+		offFails bool
+	}{
+		{name: "an answer beside a talker 20 dB down", x: window(400, 0.02, [2]int{0, 400}, [2]int{150, 210}),
+			answer: [2]int{150, 210}, wantSpan: near(150, 210), offFails: true},
+		// The talker's first syllable runs on from the answer; a dip of
+		// 100 ms, then the next.
+		{name: "the talker's syllables after the answer", x: syllables(window(400, 0, [2]int{}, [2]int{150, 210}),
+			[2]int{210, 240}, [2]int{250, 280}, [2]int{290, 320}, [2]int{330, 360}),
+			answer: [2]int{150, 210}, wantSpan: [2]int{150 - pad, 240 + pad}, offFails: true},
+		{name: "the same speaker runs on beside the talker", x: window(400, 0.02, [2]int{0, 400}, [2]int{150, 210}, [2]int{230, 330}),
+			answer: [2]int{150, 210}, want: "speech runs on after it"},
+		{name: "the same speaker runs on, no talker", x: window(400, 0, [2]int{}, [2]int{150, 210}, [2]int{230, 330}),
+			answer: [2]int{150, 210}, want: "speech runs on after it"},
+		{name: "an answer alone", x: window(400, 0, [2]int{}, [2]int{150, 210}),
+			answer: [2]int{150, 210}, wantSpan: [2]int{150 - pad, 210 + pad}},
+		// Feed keeps 10 s: the talker's first words, then a pause, then
+		// the answer more than MaxAnswer after them.
+		{name: "an answer long after the talker's words", x: window(1000, 0.02, [2]int{0, 100}, [2]int{600, 660}),
+			answer: [2]int{600, 660}, wantSpan: near(600, 660), offFails: true},
+		{name: "a talker as loud as the answer runs on", x: window(400, 0.2, [2]int{0, 400}, [2]int{150, 210}),
+			answer: [2]int{150, 210}, want: "speech runs on after it"},
+	} {
+		for _, judge := range []bool{true, false} {
+			judgeBackground = judge
+			off, end := speechSpan(tc.x, DefaultOpts().MaxAnswer)
+			judgeBackground = true
+			from := off / frame
+			segs := []sphinx.Segment{{Word: "<sil>", Start: 0, End: tc.answer[0] - from - 1},
+				{Word: "seven", Start: tc.answer[0] - from, End: tc.answer[1] - from - 1}, {Word: "<sil>", Start: tc.answer[1] - from, End: end/frame - from}}
+			if tc.answer[0] < from || tc.answer[1]*frame > end {
+				segs = nil // the span misses the answer: nothing to hear
+			}
+			why := "the span misses the answer"
+			if segs != nil {
+				why = notOwnUtterance(tc.x, off, end-off, segs)
+			}
+			ok := why == tc.want && (tc.wantSpan == [2]int{} || tc.wantSpan[0] <= off/frame && end/frame <= tc.wantSpan[1])
+			switch {
+			case judge && !ok:
+				t.Errorf("%s: %q, span %d-%d, want %q, span %v", tc.name, why, off/frame, end/frame, tc.want, tc.wantSpan)
+			case !judge && ok && tc.offFails:
+				t.Errorf("%s: passes with judgeBackground off", tc.name)
+			case !judge && !ok && !tc.offFails:
+				t.Errorf("%s: fails with judgeBackground off: %q, span %d-%d", tc.name, why, off/frame, end/frame)
+			}
+		}
+	}
+}
+
 // TestAnswerUnderWay hears an answer that fills the window from its first
 // frame, as a recorded answer trimmed to its first sound and played from
 // the window's start does (a scenario's, or a file kindred analyze

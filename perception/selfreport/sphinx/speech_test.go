@@ -350,6 +350,8 @@ func falseReports(t testing.TB, r *Recogniser, clips []clip) (n int, seconds flo
 // utterance of their own (Opts.anyUtterance) as answers, as before;
 // KINDRED_ANSWER_RINGING=1 counts a room's ringing after an answer as
 // speech running on (countRinging), as before;
+// KINDRED_ANSWER_ANY_LEVEL=1 takes the first stretch of speech as the
+// answer's span whatever its level (judgeBackground off), as before;
 // KINDRED_ANSWER_ANY_CARRIER=1 takes a rating whatever words carry its
 // number (Opts.anyCarrier), as before selfreport.Uncarried;
 // KINDRED_ANSWER_ANY_PHRASE=1 takes a yes/no or place whatever fillers
@@ -444,6 +446,11 @@ func sweepOne(t *testing.T, cfg, args string, takes []take, speech []clip, voice
 		countRinging = true
 		defer func() { countRinging = false }()
 		cfg += " ringing counted"
+	}
+	if os.Getenv("KINDRED_ANSWER_ANY_LEVEL") != "" {
+		judgeBackground = false
+		defer func() { judgeBackground = true }()
+		cfg += " any level"
 	}
 	if os.Getenv("KINDRED_ANSWER_ANY_UTTERANCE") != "" {
 		o.anyUtterance = true
