@@ -372,9 +372,12 @@ func nodAfterUnclearIntent(q Question) IntentKind {
 // answered; and only where a yes or a no answers the question ("Where
 // does it hurt?" needs words). Never the opt-out question: its yes turns
 // care off, which only the person's explicit word may do, and a rocking
-// head or a jittery pose reads as a nod nobody gave (mimicry's
+// head or a jittery pose can read as a nod nobody gave (mimicry's
 // TestNodFalseYesMeasured: a yes in 19 of 20 eight-second windows of a
-// head rocking 4 degrees every 2 s).
+// head rocking 4 degrees every 2 s when one swing was a nod; none with
+// two down-up cycles, but real faces were checked in 21 windows only).
+// Where the opt-out question is asked by nod, for want of an answer
+// model, a nodded yes is confirmed by a second one (optout.go).
 func (e *Engine) nodAfterUnclear(o Outcome, face bool) bool {
 	return o == OutcomeUnclear && face && e.cfg.SelfReport.NodAfterUnclear &&
 		e.dlg.by == ByVoice && e.dlg.q != QuestionPlace && !e.dlg.q.optingOut()
