@@ -294,8 +294,9 @@ func (e *Engine) ask(q Question, attempt int, reason string) {
 }
 
 // put asks q, to be answered by, in the words of intent, and tells the
-// wiring to listen. The opt-out question is the one put while hushed: the
-// quiet was asked for by the words it confirms.
+// wiring to listen. The opt-out question and its confirmation are the
+// ones put while hushed: the quiet was asked for by the words they
+// confirm.
 func (e *Engine) put(q Question, attempt int, by AnswerMode, intent IntentKind, reason string) {
 	if e.consent.hushed(e.now) && !q.optingOut() {
 		return // asked for quiet: nothing is asked, so nothing is listened for
