@@ -44,7 +44,16 @@ const (
 	// QuestionOptOut asks "Shall I stop watching over you for now?" when an
 	// opt-out word comes twice within OptOutPolicy.Confirm (optout.go).
 	QuestionOptOut Question = "opt_out"
+	// QuestionOptOutConfirm asks once more, to be sure, after a nodded yes
+	// to the opt-out question: "To be sure: I will stop watching over you,
+	// and no one will be alerted. Nod again for yes." Only a second nodded
+	// yes opts out (optout.go). It is only ever asked by nod, and never
+	// repeated.
+	QuestionOptOutConfirm Question = "opt_out_confirm"
 )
+
+// optingOut says whether q is the opt-out question or its confirmation.
+func (q Question) optingOut() bool { return q == QuestionOptOut || q == QuestionOptOutConfirm }
 
 // AnswerMode is how an answer is given.
 type AnswerMode string
@@ -285,10 +294,11 @@ func (e *Engine) ask(q Question, attempt int, reason string) {
 }
 
 // put asks q, to be answered by, in the words of intent, and tells the
-// wiring to listen. The opt-out question is the one put while hushed: the
-// quiet was asked for by the words it confirms.
+// wiring to listen. The opt-out question and its confirmation are the
+// ones put while hushed: the quiet was asked for by the words they
+// confirm.
 func (e *Engine) put(q Question, attempt int, by AnswerMode, intent IntentKind, reason string) {
-	if e.consent.hushed(e.now) && q != QuestionOptOut {
+	if e.consent.hushed(e.now) && !q.optingOut() {
 		return // asked for quiet: nothing is asked, so nothing is listened for
 	}
 	if e.dlg.open && e.dlg.q == QuestionBreathe && q != QuestionBreathe {
@@ -302,7 +312,7 @@ func (e *Engine) put(q Question, attempt int, by AnswerMode, intent IntentKind, 
 	e.emit(Listen{At: e.now, Question: q, Kind: questionKind(q, by), By: by, Window: p.Window,
 		Attempt: attempt, Intent: intent})
 	e.speech.record(e.now)
-	if q == QuestionOptOut {
+	if q.optingOut() {
 		// Like the opt-out's acknowledgement, never held back for a
 		// supervisor: the person's way out does not wait on anyone.
 		e.emit(e.intent(intent, ToneNeutral, true))
@@ -317,6 +327,8 @@ func questionIntent(q Question, by AnswerMode) IntentKind {
 	switch {
 	case q == QuestionPlace:
 		return IntentAskPlace
+	case q == QuestionOptOutConfirm:
+		return IntentConfirmOptOutNod
 	case q == QuestionOptOut && by == ByNod:
 		return IntentAskOptOutNod
 	case q == QuestionOptOut:
@@ -361,12 +373,15 @@ func nodAfterUnclearIntent(q Question) IntentKind {
 // answered; and only where a yes or a no answers the question ("Where
 // does it hurt?" needs words). Never the opt-out question: its yes turns
 // care off, which only the person's explicit word may do, and a rocking
-// head or a jittery pose reads as a nod nobody gave (mimicry's
+// head or a jittery pose can read as a nod nobody gave (mimicry's
 // TestNodFalseYesMeasured: a yes in 19 of 20 eight-second windows of a
-// head rocking 4 degrees every 2 s).
+// head rocking 4 degrees every 2 s when one swing was a nod; none with
+// two down-up cycles, but real faces were checked in 21 windows only).
+// Where the opt-out question is asked by nod, for want of an answer
+// model, a nodded yes is confirmed by a second one (optout.go).
 func (e *Engine) nodAfterUnclear(o Outcome, face bool) bool {
 	return o == OutcomeUnclear && face && e.cfg.SelfReport.NodAfterUnclear &&
-		e.dlg.by == ByVoice && e.dlg.q != QuestionPlace && e.dlg.q != QuestionOptOut
+		e.dlg.by == ByVoice && e.dlg.q != QuestionPlace && !e.dlg.q.optingOut()
 }
 
 // questionKind is the grammar the recogniser listens with. By nod, the
@@ -447,6 +462,8 @@ func (e *Engine) onAnswer(a *Answered) {
 		e.answerBreathing(a.Reply.Answer)
 	case QuestionOptOut:
 		e.answerOptOut(a.Reply)
+	case QuestionOptOutConfirm:
+		e.answerOptOutConfirm(a.Reply)
 	}
 }
 
@@ -484,7 +501,7 @@ func (e *Engine) amendAlert() {
 // and the care plan's check-in asks for a rating when it is due.
 func (e *Engine) dialogueDue() {
 	if e.dlg.open && e.now >= e.dlg.deadline {
-		if e.dlg.attempt < 2 && e.mayRepeat() && !e.speech.allow(e.now) {
+		if e.mayAskAgain() && !e.speech.allow(e.now) {
 			return // the repeat waits for a gap in the robot's speech
 		}
 		e.emit(Reported{At: e.now, Question: e.dlg.q, By: e.dlg.by, Attempt: e.dlg.attempt,
@@ -511,7 +528,7 @@ func (e *Engine) dialogueDue() {
 // nodAfterUnclear); after the repeat it lets it be.
 func (e *Engine) askAgain(byNod bool) {
 	d := e.dlg
-	if d.attempt >= 2 || !e.mayRepeat() {
+	if !e.mayAskAgain() {
 		if d.q == QuestionBreathe {
 			e.declineBreathing() // no answer is no: the robot stays quietly
 		}
@@ -520,7 +537,7 @@ func (e *Engine) askAgain(byNod bool) {
 		e.emit(Reported{At: e.now, Question: d.q, By: d.by, Attempt: d.attempt,
 			Outcome: OutcomeLetBe, Person: e.presence.person,
 			Reply: selfreport.Reply{Kind: questionKind(d.q, d.by), Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}})
-		if d.q == QuestionOptOut {
+		if d.q.optingOut() {
 			e.stillAfterAsking() // no answer leaves care on, and the robot still
 		}
 		return
@@ -532,12 +549,20 @@ func (e *Engine) askAgain(byNod bool) {
 	e.ask(d.q, d.attempt+1, "no clear answer: asking once more")
 }
 
+// mayAskAgain says whether the open question is put once more when its
+// answer is unclear or none: it was asked once, it is not the opt-out's
+// confirmation (asked once only: anything but a second nod keeps care
+// on), and it may be repeated now (mayRepeat).
+func (e *Engine) mayAskAgain() bool {
+	return e.dlg.attempt < 2 && e.dlg.q != QuestionOptOutConfirm && e.mayRepeat()
+}
+
 // mayRepeat says whether the open question may still be put again: the
 // state still has a person to ask and nobody asked for quiet. The opt-out
 // question is put again in any state it was asked in: the quiet is its
 // own, and the person who asked to stop may be out of the camera's view.
 func (e *Engine) mayRepeat() bool {
-	if e.dlg.q == QuestionOptOut {
+	if e.dlg.q.optingOut() {
 		return e.State() != StateOptedOut
 	}
 	switch e.State() {

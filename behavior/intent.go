@@ -22,6 +22,11 @@ const (
 	IntentAskOptOut IntentKind = "ask_opt_out"
 	// IntentAskOptOutNod is the same, to be answered with a nod or a head-shake.
 	IntentAskOptOutNod IntentKind = "ask_opt_out_nod"
+	// IntentConfirmOptOutNod asks again, to be sure, after a nodded yes to
+	// the opt-out question, and says what a yes will do: "To be sure: I
+	// will stop watching over you, and no one will be alerted. Nod again
+	// for yes."
+	IntentConfirmOptOutNod IntentKind = "confirm_opt_out_nod"
 	// The questions asked once more by nod because the spoken answer was
 	// heard but not understood (SelfReportPolicy.NodAfterUnclear): the
 	// words say why ("Sorry, I couldn't hear you. Does it hurt? You can
@@ -45,7 +50,7 @@ const (
 var IntentKinds = []IntentKind{IntentGreet, IntentCheckIn, IntentComfort, IntentBreathingGuide,
 	IntentReassure, IntentAlertNotice, IntentOptOutAck, IntentOptInAck, IntentGoodbye, IntentOfferCall,
 	IntentOfferCallNod, IntentAskRating, IntentAskPainNod, IntentAskPlace, IntentOfferBreathing, IntentOfferBreathingNod,
-	IntentAskOptOut, IntentAskOptOutNod, IntentAskPainNodUnclear, IntentOfferCallNodUnclear,
+	IntentAskOptOut, IntentAskOptOutNod, IntentConfirmOptOutNod, IntentAskPainNodUnclear, IntentOfferCallNodUnclear,
 	IntentOfferBreathingNodUnclear}
 
 // Tone shapes how something is said and how the body moves while saying it.

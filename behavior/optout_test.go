@@ -30,8 +30,8 @@ func sensorsOff(outs []Output) bool {
 // An opt-out word said twice, calmly, within opt_out.confirm asks "Shall I
 // stop watching over you for now?" instead of opting out: two spotted
 // words are not yet an explicit choice, and an opt-out switches every
-// alert off. Only a yes (spoken or nodded), a touch or the console opts
-// out; the word a third time is no answer (the spotter's false words come
+// alert off. Only a yes (spoken, or nodded and nodded again to be sure:
+// TestOptOutByNodIsConfirmed), a touch or the console opts out; the word a third time is no answer (the spotter's false words come
 // in bursts), and a no or no answer leaves care on, the robot still and
 // quiet for the rest of the window.
 func TestOptOutQuestion(t *testing.T) {
@@ -51,8 +51,11 @@ func TestOptOutQuestion(t *testing.T) {
 			reason: `said "stop" twice and "yes" to ` + q},
 		{name: "yes in other words", then: func(h *harness) { h.answer(14, QuestionOptOut, "yes please") },
 			reason: `said "stop" twice and "yes" ("yes please") to ` + q},
-		{name: "nodded yes", lang: "de", then: func(h *harness) { nod(h, 14, selfreport.Yes) },
-			reason: `said "stop" twice and nodded yes to ` + q},
+		{name: "nodded yes, and again to be sure", lang: "de", then: func(h *harness) {
+			nod(h, 14, selfreport.Yes)
+			h.feed(AnswerInput(Answered{At: sec(20), Question: QuestionOptOutConfirm, By: ByNod,
+				Reply: selfreport.Reply{Kind: selfreport.YesNoQuestion, Heard: "nod", Rating: selfreport.NoRating, Answer: selfreport.Yes, Confidence: 1}}))
+		}, reason: `said "stop" twice and nodded yes twice to ` + q},
 		{name: "the word a third time is no answer", then: func(h *harness) { h.event(13, perception.EventKeyword, "go away") }},
 		{name: "the word a third time, then yes", then: func(h *harness) {
 			h.event(13, perception.EventKeyword, "go away")

@@ -514,6 +514,7 @@
             place: " where it hurts",
             breathe: " whether to breathe together",
             opt_out: " whether to stop watching over them",
+            opt_out_confirm: " to be sure it should stop watching over them",
           }[ev.question] || " how much it hurts";
           // A repeat may ask for a nod where the spoken answer was unclear.
           const how = [ev.attempt > 1 ? "again" : "", ev.answer_by === "nod" ? "by nod" : ""].filter(Boolean).join(", ");

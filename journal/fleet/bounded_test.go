@@ -3,6 +3,8 @@ package fleet
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -88,4 +90,61 @@ func TestPublishNeverWaitsForTheBroker(t *testing.T) {
 			t.Errorf("Run: %v", err)
 		}
 	})
+}
+
+// A broker whose error texts differ on every retry (a port, a time in
+// them) over days of a run: the client remembers at most maxReportTexts
+// texts, reports each once, says with the last that later ones are only
+// counted, and says how many as Run ends. The alert outbox's line is kept
+// apart and still said after the bound. Without the bound the set holds
+// all 10,000 texts and as many lines are logged; with the outbox line in
+// the bounded set it is never said.
+func TestReportedTextsAreBounded(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var lines []string
+		c := newClient(Opts{Robot: "kiri", Broker: "tcp://b:1883", AlertBuffer: 1, Controls: 1,
+			Report: func(err error) { lines = append(lines, err.Error()) }})
+		const n = 10000
+		text := func(i int) error {
+			return fmt.Errorf("fleet: tcp://b:1883 unreachable (dial tcp 10.0.0.7:%d: i/o timeout); retrying, alerts are held", 40000+i)
+		}
+		for i := range n {
+			c.report(text(i))
+		}
+		c.report(text(0)) // reported already
+		if kept := len(c.reportOnce.seen); kept > maxReportTexts {
+			t.Fatalf("%d texts kept, want at most %d", kept, maxReportTexts)
+		}
+		if len(lines) != maxReportTexts || !strings.Contains(lines[len(lines)-1], "later ones are only counted") {
+			t.Fatalf("%d lines, the last %q: want %d, the last saying later ones are only counted",
+				len(lines), lines[len(lines)-1], maxReportTexts)
+		}
+		if got := c.Stats().ProblemsUnreported; got != n-maxReportTexts {
+			t.Errorf("%d texts counted unreported, want %d", got, n-maxReportTexts)
+		}
+		lines = nil
+		c.Publish(journal.Alert{At: time.Second, Level: journal.LevelUrgent, Reason: "pain"})
+		c.Publish(journal.Alert{At: 2 * time.Second, Level: journal.LevelUrgent, Reason: "pain"}) // the outbox holds 1
+		c.Publish(journal.Alert{At: 3 * time.Second, Level: journal.LevelUrgent, Reason: "pain"})
+		if len(lines) != 1 || !strings.Contains(lines[0], "alert outbox full") {
+			t.Errorf("after the bound, a full outbox logged %q, want its line once", lines)
+		}
+		lines = nil
+		c.mc = &stuckBroker{release: closed()}
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		if err := c.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("fleet: %d more distinct problem(s) were not reported (the first %d were)", n-maxReportTexts, maxReportTexts)
+		if !slices.Contains(lines, want) {
+			t.Errorf("as Run ended the log said %q, want %q", lines, want)
+		}
+	})
+}
+
+func closed() chan struct{} {
+	ch := make(chan struct{})
+	close(ch)
+	return ch
 }

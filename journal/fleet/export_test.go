@@ -12,6 +12,7 @@ type Stats struct {
 	ControlsIn, ControlsBad uint64
 	ControlsDropped         uint64 // the engine was not reading
 	ControlsRetained        uint64 // retained control messages, ignored
+	ProblemsUnreported      uint64 // new problem texts beyond maxReportTexts, not reported
 }
 
 // Stats reports the counters.
@@ -20,5 +21,5 @@ func (c *Client) Stats() Stats {
 		AlertsLost: c.alertsLost.Load(), AlertsPending: int(c.pending.Load()),
 		AlertsUndelivered: c.undelivered.Load(), ControlsIn: c.controlsIn.Load(),
 		ControlsBad: c.controlsBad.Load(), ControlsDropped: c.controlsDropped.Load(),
-		ControlsRetained: c.controlsRetained.Load()}
+		ControlsRetained: c.controlsRetained.Load(), ProblemsUnreported: c.reportOnce.unreported.Load()}
 }

@@ -194,7 +194,8 @@ type Client struct {
 	undelivered                                   atomic.Uint64
 	stopMu                                        sync.Mutex // orders queue against Run's stop
 	stopped                                       bool       // Run has stopped: the outbox is gone (under stopMu)
-	reportOnce                                    sync.Map   // error text → reported
+	reportOnce                                    onceTexts  // the problem texts reported
+	outboxFullSaid                                atomic.Bool
 	reported                                      atomic.Int64
 	refusals                                      *refusals.Coalescer // refused control messages, for ReportRefusals
 }
@@ -447,9 +448,64 @@ func (c *Client) report(err error) {
 	if c.opts.Report == nil {
 		return
 	}
-	if _, seen := c.reportOnce.LoadOrStore(err.Error(), true); !seen {
+	switch c.reportOnce.first(err.Error()) {
+	case textNew:
 		c.opts.Report(err)
+	case textLast:
+		c.opts.Report(fmt.Errorf("%w (the last new fleet problem reported; later ones are only counted)", err))
 	}
+}
+
+// maxReportTexts bounds the distinct problem texts a client remembers, so
+// as to report each once. A broker whose errors carry a port, a time or a
+// counter gives a new text on every retry, and a run lasts days: beyond
+// this many, new texts are counted (Stats.ProblemsUnreported), not
+// reported or kept.
+const maxReportTexts = 256
+
+// onceTexts is the set of problem texts reported, at most maxReportTexts
+// of them. Its zero value is empty.
+type onceTexts struct {
+	mu         sync.Mutex
+	seen       map[string]struct{}
+	unreported atomic.Uint64 // new texts beyond the bound
+}
+
+type textVerdict int
+
+const (
+	textSeen textVerdict = iota // reported before, or beyond the bound
+	textNew                     // report it
+	textLast                    // report it, and say later ones are only counted
+)
+
+// first says whether text is new, and remembers it while there is room.
+func (o *onceTexts) first(text string) textVerdict {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if _, ok := o.seen[text]; ok {
+		return textSeen
+	}
+	if len(o.seen) >= maxReportTexts {
+		o.unreported.Add(1)
+		return textSeen
+	}
+	if o.seen == nil {
+		o.seen = map[string]struct{}{}
+	}
+	o.seen[text] = struct{}{}
+	if len(o.seen) == maxReportTexts {
+		return textLast
+	}
+	return textNew
+}
+
+// has says whether text was reported.
+func (o *onceTexts) has(text string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	_, ok := o.seen[text]
+	return ok
 }
 
 // reportControl reports a refused control message, each distinct problem
@@ -459,7 +515,7 @@ func (c *Client) reportControl(err error) {
 	if c.reported.Load() >= maxReports {
 		return
 	}
-	if _, seen := c.reportOnce.Load(err.Error()); seen {
+	if c.reportOnce.has(err.Error()) {
 		return
 	}
 	if c.reported.Add(1) == maxReports {
@@ -534,7 +590,11 @@ func (c *Client) queue(v any) error {
 		}
 	}
 	c.alertsLost.Add(1)
-	c.report(errors.New("fleet: alert outbox full; alerts are being lost"))
+	// Said once, and apart from the bounded set of problem texts: a
+	// broker's many error texts must not keep this line from the log.
+	if c.opts.Report != nil && c.outboxFullSaid.CompareAndSwap(false, true) {
+		c.opts.Report(errors.New("fleet: alert outbox full; alerts are being lost"))
+	}
 	if c.opts.Undelivered != nil {
 		c.opts.Undelivered(1) // a fault of the run, as one undelivered at shutdown is
 	}
@@ -645,6 +705,9 @@ func (c *Client) Run(ctx context.Context) error {
 			c.lose(c.drain(outbox, inflight))
 			if n := c.alertsLost.Load(); n > 0 {
 				c.say(fmt.Errorf("fleet: %d alert(s) lost to a full outbox (%d held) while %s was away", n, c.opts.AlertBuffer, c.opts.Broker))
+			}
+			if n := c.reportOnce.unreported.Load(); n > 0 {
+				c.say(fmt.Errorf("fleet: %d more distinct problem(s) were not reported (the first %d were)", n, maxReportTexts))
 			}
 			tok := c.mc.Publish(c.prefix+"status", 1, true, Offline)
 			tok.WaitTimeout(time.Second)

@@ -1,0 +1,151 @@
+package behavior
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/selfreport"
+)
+
+// nodTo answers q by head at at: a nod (yes), a head-shake (no), or, for
+// NoAnswer, nothing read in the window.
+func nodTo(h *harness, at float64, q Question, a selfreport.Answer) []Output {
+	heard := map[selfreport.Answer]string{selfreport.Yes: "nod", selfreport.No: "head-shake"}[a]
+	conf := 1.0
+	if a == selfreport.NoAnswer {
+		conf = selfreport.Unestimated
+	}
+	return h.feed(AnswerInput(Answered{At: sec(at), Question: q, By: ByNod, Face: true,
+		Reply: selfreport.Reply{Kind: selfreport.YesNoQuestion, Heard: heard, Rating: selfreport.NoRating, Answer: a, Confidence: conf}}))
+}
+
+// A nodded yes to "Shall I stop watching over you for now?" is not yet an
+// opt-out: the nod reader's 0 false yes in 21 windows of real faces is
+// thin, and a person nodding along to talk, or a head bobbing with
+// laughter, must not switch every alert off. The robot asks once more, by
+// nod, saying what a yes will do, and only a second nodded yes opts out.
+// A shake, nothing or anything unclear keeps care on: the robot still and
+// quiet for the rest of the window, the confirmation's records saying it
+// was not given, and a severe pain afterwards paged urgently. A spoken
+// yes is explicit, and opts out at once as before.
+//
+// Each rule was switched off in turn to see this fail: answerOptOut
+// opting out on the first nod fails every by-nod case (and
+// TestOptOutQuestion's); opt_out_confirm left out of askingOptOut fails
+// "the word a third time"; the confirmation asked again (mayAskAgain)
+// fails the no-answer and unclear cases on their records; no still after
+// a shake fails "shook their head", none after a let-be the no-answer and
+// unclear cases; the confirmation not put while hushed fails them all.
+func TestOptOutByNodIsConfirmed(t *testing.T) {
+	const q = `"Shall I stop watching over you for now?"`
+	for _, tc := range []struct {
+		name    string
+		then    func(h *harness) // from 14 s, the confirmation asked at 14 s; ends by 45 s
+		reason  string           // of the opt-out; "" for care on
+		records []Outcome        // the opt_out_confirm self-reports, from the asking
+	}{
+		{name: "nodded again", then: func(h *harness) { nodTo(h, 20, QuestionOptOutConfirm, selfreport.Yes) },
+			reason:  `said "stop" twice and nodded yes twice to ` + q,
+			records: []Outcome{OutcomeAsked, OutcomeAnswered}},
+		{name: "shook their head", then: func(h *harness) { nodTo(h, 20, QuestionOptOutConfirm, selfreport.No) },
+			records: []Outcome{OutcomeAsked, OutcomeAnswered}},
+		{name: "nothing read in the window", then: func(h *harness) { nodTo(h, 23, QuestionOptOutConfirm, selfreport.NoAnswer) },
+			records: []Outcome{OutcomeAsked, OutcomeNone, OutcomeLetBe}},
+		{name: "no answer from the wiring", then: func(h *harness) { h.hold(14.1, 45, 0) },
+			records: []Outcome{OutcomeAsked, OutcomeNone, OutcomeLetBe}},
+		{name: "unclear", then: func(h *harness) {
+			h.feed(AnswerInput(Answered{At: sec(20), Question: QuestionOptOutConfirm, By: ByNod, Err: "head poses lost",
+				Reply: selfreport.Reply{Kind: selfreport.YesNoQuestion, Rating: selfreport.NoRating, Confidence: selfreport.Unestimated}}))
+		}, records: []Outcome{OutcomeAsked, OutcomeUnclear, OutcomeLetBe}},
+		{name: "a nod after the wait", then: func(h *harness) {
+			h.hold(14.1, 40, 0)
+			nodTo(h, 40, QuestionOptOutConfirm, selfreport.Yes)
+		}, records: []Outcome{OutcomeAsked, OutcomeNone, OutcomeLetBe, OutcomeLate}},
+		{name: "the word a third time is no answer, then a nod", then: func(h *harness) {
+			h.event(17, perception.EventKeyword, "stop")
+			nodTo(h, 20, QuestionOptOutConfirm, selfreport.Yes)
+		}, reason: `said "stop" twice and nodded yes twice to ` + q,
+			records: []Outcome{OutcomeAsked, OutcomeAnswered}},
+		{name: "a second nod to the first question is not the confirmation", then: func(h *harness) {
+			nodTo(h, 16, QuestionOptOut, selfreport.Yes)
+			h.hold(16.1, 45, 0)
+		}, records: []Outcome{OutcomeAsked, OutcomeNone, OutcomeLetBe}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := DefaultConfig() // confirm 2 min, ask on
+			cfg.Speech.Lang = "de" // no answer model: asked by nod
+			h := newHarness(t, cfg)
+			h.arrive(6)
+			h.event(8, perception.EventKeyword, "stop")
+			h.event(10, perception.EventKeyword, "stop")
+			got := nodTo(h, 14, QuestionOptOut, selfreport.Yes)
+			if h.e.State() == StateOptedOut || sensorsOff(got) {
+				t.Fatalf("one nodded yes opted out:\n%s", describe(got))
+			}
+			if k := spoken(got); !slices.Equal(k, []IntentKind{IntentConfirmOptOutNod}) {
+				t.Fatalf("after one nod: said %v, want %s\n%s", k, IntentConfirmOptOutNod, describe(got))
+			}
+			if l := listens(got); len(l) != 1 || l[0].Question != QuestionOptOutConfirm || l[0].By != ByNod ||
+				l[0].Kind != selfreport.YesNoQuestion || l[0].Intent != IntentConfirmOptOutNod {
+				t.Fatalf("after one nod: listen %+v, want one for opt_out_confirm by nod", l)
+			}
+			before := len(h.outs)
+			tc.then(h)
+			after := h.outs[before:]
+			if r := reportsOf(h.outs, QuestionOptOutConfirm); !slices.Equal(r, tc.records) {
+				t.Errorf("opt_out_confirm records %v, want %v\n%s", r, tc.records, describe(after))
+			}
+			if tc.reason != "" {
+				if h.e.State() != StateOptedOut {
+					t.Fatalf("state %s, want opted_out\n%s", h.e.State(), describe(after))
+				}
+				if r := optOutReason(after); r != tc.reason {
+					t.Errorf("opted out for %q, want %q", r, tc.reason)
+				}
+				return
+			}
+			if h.e.State() == StateOptedOut || sensorsOff(after) {
+				t.Fatalf("opted out without a second nod:\n%s", describe(after))
+			}
+			if n := len(listens(after)); n != 0 {
+				t.Errorf("the confirmation was put again (%d listens): it is asked once\n%s", n, describe(after))
+			}
+			if k := intents(after); len(k) == 0 || k[len(k)-1] != IntentStill {
+				t.Errorf("after the confirmation the robot was left moving: intents %v, want still last\n%s", k, describe(after))
+			}
+			// Care goes on: severe pain is paged, and the robot says nothing
+			// of its own until the window (from the first word) ends.
+			h.hold(45, 60, 0)
+			before = len(h.outs)
+			h.hold(60, 80, 8.5)
+			if a := alerts(h.outs[before:]); !slices.Contains(a, AlertUrgent) {
+				t.Errorf("severe pain after the confirmation raised %v, want urgent", a)
+			}
+			h.hold(80, 127.9, 0)
+			if s := spoken(h.outs[before:]); len(s) != 0 {
+				t.Errorf("the robot spoke within the window it was asked to be quiet: %v\n%s", s, describe(h.outs[before:]))
+			}
+		})
+	}
+}
+
+// A spoken yes is explicit: it opts out at once, nothing is asked to be
+// sure, as before the confirmation by nod.
+func TestOptOutSpokenYesIsNotConfirmed(t *testing.T) {
+	h := newHarness(t, DefaultConfig()) // English: answered by voice
+	h.arrive(6)
+	h.event(8, perception.EventKeyword, "stop")
+	h.event(10, perception.EventKeyword, "stop")
+	got := h.answer(14, QuestionOptOut, "yes")
+	if h.e.State() != StateOptedOut {
+		t.Fatalf("a spoken yes left state %s, want opted_out\n%s", h.e.State(), describe(got))
+	}
+	if l := listens(got); len(l) != 0 {
+		t.Errorf("a spoken yes was asked again: %+v", l)
+	}
+	if r := optOutReason(got); r != `said "stop" twice and "yes" to "Shall I stop watching over you for now?"` {
+		t.Errorf("opted out for %q", r)
+	}
+	checkOptedOut(t, got)
+}

@@ -1,0 +1,136 @@
+package companion
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+
+	"github.com/kindred-hri/kindred/behavior"
+	"github.com/kindred-hri/kindred/journal"
+	"github.com/kindred-hri/kindred/perception/fusion"
+	"github.com/kindred-hri/kindred/perception/scenario"
+	"github.com/kindred-hri/kindred/sessiontime"
+)
+
+// optOutByNod is a scenario: a calm person in view says "stop" twice, and
+// the robot, whose persona speaks German (no answer model), asks by nod
+// whether to stop; %s is the phases after the first nods.
+const optOutByNod = `
+name: opt-out-by-nod
+noise: 0.15
+person: {id: ruth, name: Ruth}
+phases:
+  - name: calm
+    duration: 8s
+    face: {expression: neutral, au: {AU12: 0.5}}
+    posture: {amplitude: 0.2, speed: 0.2, jerk: 0.1, restlessness: 0.1, breathing: 14}
+    events:
+      - {at: 6s, kind: keyword, text: stop}
+      - {at: 7s, kind: keyword, text: stop}
+  - name: nods
+    duration: 1500ms
+    face: {expression: neutral, au: {AU12: 0.5}, sway: {pitch: 8, period: 600ms}}
+    posture: {amplitude: 0.2, speed: 0.2, jerk: 0.1, restlessness: 0.1, breathing: 14}
+  - name: still
+    duration: 3s
+    face: {expression: neutral, au: {AU12: 0.5}}
+    posture: {amplitude: 0.2, speed: 0.2, jerk: 0.1, restlessness: 0.1, breathing: 14}
+%s  - name: after
+    duration: 20s
+    face: {expression: neutral, au: {AU12: 0.5}}
+    posture: {amplitude: 0.2, speed: 0.2, jerk: 0.1, restlessness: 0.1, breathing: 14}
+`
+
+// End to end, the answer desk listens for a second nod: the real fusion,
+// engine and desk, a fake speaker (each question's window opens as it is
+// decided). One bout of nodding to "Shall I stop watching over you for
+// now?" asks to be sure, by nod, and does not opt out; a second bout, to
+// the confirmation, does, the reason naming both nods. With the engine's
+// rule off (the first nod opts out) "one bout" fails.
+func TestScenarioOptOutByNodIsConfirmed(t *testing.T) {
+	const twice = `"Shall I stop watching over you for now?"`
+	for _, tc := range []struct {
+		name    string
+		more    string // phases after the still
+		steps   []string
+		optedTo string // the opt-out's reason; "" for none
+	}{
+		{name: "one bout of nodding", steps: []string{"opt_out asked", "opt_out answered nod yes",
+			"opt_out_confirm asked", "opt_out_confirm no_answer", "opt_out_confirm let_be"}},
+		{name: "nodded again to the confirmation", more: `  - name: nods again
+    duration: 1500ms
+    face: {expression: neutral, au: {AU12: 0.5}, sway: {pitch: 8, period: 600ms}}
+    posture: {amplitude: 0.2, speed: 0.2, jerk: 0.1, restlessness: 0.1, breathing: 14}
+`, steps: []string{"opt_out asked", "opt_out answered nod yes", "opt_out_confirm asked", "opt_out_confirm answered nod yes"},
+			optedTo: `said "stop" twice and nodded yes twice to ` + twice},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := scenario.Parse("opt-out-by-nod", []byte(strings.Replace(optOutByNod, "%s", tc.more, 1)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			synctest.Test(t, func(t *testing.T) {
+				var (
+					mu      sync.Mutex
+					steps   []string
+					said    []string
+					optedTo []string
+				)
+				var fan Fanout
+				fan.Add(func(r journal.Record) {
+					mu.Lock()
+					defer mu.Unlock()
+					switch r := r.(type) {
+					case journal.SelfReport:
+						steps = append(steps, strings.TrimSpace(r.Question+" "+r.Outcome+" "+
+							map[bool]string{true: r.AnswerBy + " " + r.Answer}[r.Outcome == "answered"]))
+					case journal.Utterance:
+						said = append(said, r.Intent)
+					case journal.Transition:
+						if r.To == string(behavior.StateOptedOut) {
+							optedTo = append(optedTo, r.Reason)
+						}
+					}
+				})
+				clock, err := sessiontime.New(1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fu, err := fusion.New(fusion.DefaultOpts())
+				if err != nil {
+					t.Fatal(err)
+				}
+				cfg := behavior.DefaultConfig()
+				cfg.Speech.Lang = "de"
+				e, err := behavior.New(cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				comp, err := New(Parts{Clock: clock, Fuser: fu, Engine: e, Mirror: fakeMirror{}, Speaker: fakeSpeaker{},
+					Actuator: &fakeActuator{}, Records: &fan})
+				if err != nil {
+					t.Fatal(err)
+				}
+				comp.Bind(t.Context())
+				if err := comp.Run(comp.PlayScenario(s.Name, scenario.NewPlayer(s), scenario.PlayOpts{})); err != nil {
+					t.Fatal(err)
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				if strings.Join(steps, "|") != strings.Join(tc.steps, "|") {
+					t.Errorf("self_report records %q, want %q", steps, tc.steps)
+				}
+				if !strings.Contains(strings.Join(said, " "), string(behavior.IntentConfirmOptOutNod)) {
+					t.Errorf("said %v, want %s", said, behavior.IntentConfirmOptOutNod)
+				}
+				switch {
+				case tc.optedTo == "" && len(optedTo) != 0:
+					t.Errorf("opted out (%q) after one bout of nodding", optedTo)
+				case tc.optedTo != "" && (len(optedTo) != 1 || optedTo[0] != tc.optedTo):
+					t.Errorf("opted out %q, want once for %q", optedTo, tc.optedTo)
+				}
+			})
+		})
+	}
+}
