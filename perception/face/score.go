@@ -46,6 +46,7 @@ func (s *Scorer) Score(obs *perception.FaceObs, feat Features, base Baseline, cu
 		aus = au9BackedByLip(aus)
 	case !base.population:
 		aus.AU10 = upperLipRaiser(feat, base.Neutral)
+		aus.AU09 = min(aus.AU09, noseWrinkler(feat, base.Neutral))
 	}
 	aus.AU43 = s.eyes.update(obs.At, closed, s.o.MinEyesClosed)
 	ev.Burst = s.burst.update(obs.At, aus.AU25+aus.AU26)
