@@ -16,7 +16,8 @@ import (
 // height (IOD below neutral), inner-brow gap narrowed (IOD), glabella
 // furrows' rise and the reliable part (Evidence.AU4); AU9's nose-wing rise
 // (IOD), nasal-root texture rise, the upper lip's rise and the corners',
-// and the mesh's mouthUpperUp, noseSneer and browDown.
+// the mesh's mouthUpperUp, noseSneer and browDown; and the glabella's
+// texture energy, the frame's and the baseline's (0 for the population's).
 func TestMeasurePSPITerms(t *testing.T) {
 	if os.Getenv("KINDRED_MEASURE") == "" {
 		t.Skip("a measurement: set KINDRED_MEASURE=1")
@@ -26,7 +27,7 @@ func TestMeasurePSPITerms(t *testing.T) {
 	if err != nil {
 		t.Skipf("dev set absent: %v", err)
 	}
-	fmt.Println("file\tt\tlabel\tAU4\tbrowDown\tgapNarrow\tfurrows\tAU9\twingUp\trootUp\tAU10\tlipUp\tcornersUp\tupperUp\tsneer\tbsBrowDown\tAU67\tAU43\tPSPI\tfused\texpr")
+	fmt.Println("file\tt\tlabel\tAU4\tbrowDown\tgapNarrow\tfurrows\tAU9\twingUp\trootUp\tAU10\tlipUp\tcornersUp\tupperUp\tsneer\tbsBrowDown\tAU67\tAU43\tPSPI\tfused\texpr\tglabella\tglabellaB")
 	for _, file := range eval.Files(labels) {
 		rows, feats, base := measuredFrames(t, filepath.Join(dir, filepath.FromSlash(file)), nil)
 		name := filepath.Base(file)
@@ -52,12 +53,12 @@ func TestMeasurePSPITerms(t *testing.T) {
 			if rows[i].Pain != nil {
 				fused = *rows[i].Pain
 			}
-			fmt.Printf("%s\t%.2f\t%s\t%.2f\t%.3f\t%.3f\t%.2f\t%.2f\t%.3f\t%.2f\t%.2f\t%.3f\t%.3f\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t%.2f\t%.2f\t%s\n",
+			fmt.Printf("%s\t%.2f\t%s\t%.2f\t%.3f\t%.3f\t%.2f\t%.2f\t%.3f\t%.2f\t%.2f\t%.3f\t%.3f\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t%.2f\t%.2f\t%s\t%.3f\t%.3f\n",
 				name, rows[i].At.Seconds(), label,
 				r.AU.AU04, base.BrowEye-ft.BrowEye, base.InnerBrowGap-ft.InnerBrowGap, furrows,
 				r.AU.AU09, base.NoseWing-ft.NoseWing, root, r.AU.AU10, base.NoseLip-ft.NoseLip, base.CornerDrop-ft.CornerDrop,
 				pair(48, 49), pair(50, 51), pair(1, 2),
-				max(r.AU.AU06, r.AU.AU07), r.AU.AU43, r.PSPI, fused, r.Expression)
+				max(r.AU.AU06, r.AU.AU07), r.AU.AU43, r.PSPI, fused, r.Expression, ft.Glabella, base.Glabella)
 		}
 	}
 }

@@ -49,11 +49,12 @@ type Evidence struct {
 	Cues *Cues
 	// Levator is the nose and upper-lip raisers' reading (the larger of
 	// AU9 and AU10) before AU9 was held to AU10 against the population's
-	// face (au9BackedByLip) and before AU10 was held to the upper lip's
-	// rise beyond the corners' (upperLipRaiser), 0 when Score did not set
-	// it: Classify's levator part, which the mesh's mouthUpperUp must back
-	// and whose smile trap weighs the corners itself (Curve), keeps it, so
-	// the holds lower PSPI without changing the label.
+	// face (au9BackedByLip) and before AU10 and AU9 were held to the upper
+	// lip's and the nose wings' rise beyond the corners' (upperLipRaiser,
+	// noseWrinkler), 0 when Score did not set it: Classify's levator
+	// part, which the mesh's mouthUpperUp must back and whose smile trap
+	// weighs the corners itself (Curve), keeps it, so the holds lower PSPI
+	// without changing the label.
 	Levator float64
 }
 
