@@ -49,11 +49,12 @@ type Evidence struct {
 	Cues *Cues
 	// Levator is the nose and upper-lip raisers' reading (the larger of
 	// AU9 and AU10) before AU9 was held to AU10 against the population's
-	// face (au9BackedByLip) and before AU10 was held to the upper lip's
-	// rise beyond the corners' (upperLipRaiser), 0 when Score did not set
-	// it: Classify's levator part, which the mesh's mouthUpperUp must back
-	// and whose smile trap weighs the corners itself (Curve), keeps it, so
-	// the holds lower PSPI without changing the label.
+	// face (au9BackedByLip) and before AU10 and AU9 were held to the upper
+	// lip's and the nose wings' rise beyond the corners' (upperLipRaiser,
+	// noseWrinkler), 0 when Score did not set it: Classify's levator
+	// part, which the mesh's mouthUpperUp must back and whose smile trap
+	// weighs the corners itself (Curve), keeps it, so the holds lower PSPI
+	// without changing the label.
 	Levator float64
 }
 
@@ -147,7 +148,7 @@ func scoreAUs(cur, base Features, closed bool) (perception.AUs, Evidence) {
 		a.AU07 = 5 * min(1, 0.8*level(narrow, 0.08, 0.45)*lowerLidShare(cur, base)+0.2*level(lidUp, 0.008, 0.06))
 	}
 	// Nose wrinkler lifts the wings and creases the nasal root.
-	a.AU09 = 5 * min(1, 0.7*level(base.NoseWing-cur.NoseWing, 0.01, 0.07)+0.5*level(ratioUp(cur.NasalRoot, base.NasalRoot), 0.2, 1.0))
+	a.AU09 = noseWrinkle(base.NoseWing-cur.NoseWing, cur, base)
 	a.AU10 = 5 * level(base.NoseLip-cur.NoseLip, 0.012, 0.09)
 	// Lip corners: up and out for AU12, down for AU15.
 	lift := base.CornerDrop - cur.CornerDrop
@@ -181,6 +182,34 @@ func upperLipRaiser(cur, base Features) float64 {
 	lipUp := base.NoseLip - cur.NoseLip
 	cornersUp := max(0, base.CornerDrop-cur.CornerDrop)
 	return 5 * level(lipUp-cornersUp, 0.012, 0.09)
+}
+
+// noseWrinkle is AU9 from the nose wings' rise wingUp (IOD) and the
+// nasal root's wrinkles (its texture's rise from base to cur).
+func noseWrinkle(wingUp float64, cur, base Features) float64 {
+	return 5 * min(1, 0.7*level(wingUp, 0.01, 0.07)+0.5*level(ratioUp(cur.NasalRoot, base.NasalRoot), 0.2, 1.0))
+}
+
+// noseWrinkler reads AU9 against the person's own neutral face: the nose
+// wings' rise beyond the mouth corners', beside the nasal root's
+// wrinkles. FACS scores the nose wrinkler by the skin wrinkled along the
+// sides and across the root of the nose, with the infraorbital triangle
+// and the nostril wings pulled up (Ekman, Friesen & Hager 2002, FACS
+// Manual, AU9); the lip corner puller and the cheek raiser also lift the
+// infraorbital triangle and, in a broad smile, the nostril wings with it,
+// which FACS scores as 12 and 6, not 9. The wings are nearer the eyes
+// than the corners are, so a smile lifts them less than the corners: a
+// rise no larger than the corners' is the smile's. As with
+// upperLipRaiser, the corners' rise is taken as measured, and only
+// against the person's own neutral (against the population's face AU9
+// is held to AU10, au9BackedByLip). Measured with `kindred eval --only
+// faces` (mesh backend): liveportrait d0's grin lifts the wings 0.035 to
+// 0.056 IOD while its corners rise 0.10 to 0.12, with no wrinkles at the
+// nasal root (texture rise under 0.07, noseSneer 0), and read AU9 1.64 on
+// average before, 0 now.
+func noseWrinkler(cur, base Features) float64 {
+	cornersUp := max(0, base.CornerDrop-cur.CornerDrop)
+	return noseWrinkle(base.NoseWing-cur.NoseWing-cornersUp, cur, base)
 }
 
 // Thresholds of Classify's cues.

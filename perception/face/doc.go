@@ -13,8 +13,10 @@
 // held to what the blendshapes allow (and, against PopulationBaseline, to
 // AU10), and the blendshapes are cues for the expression label (blend.go).
 // With either backend, against the person's own neutral, AU10 is the upper
-// lip's centre raised beyond the mouth corners (upperLipRaiser): FACS does
-// not score the lip a smile's corners carry up as AU10.
+// lip's centre raised beyond the mouth corners (upperLipRaiser), and AU9
+// counts the nose wings only as far as they rise beyond the corners
+// (noseWrinkler): FACS does not score the lip or the wings a smile's
+// corners carry up as AU10 or AU9.
 //
 // Action units are measured relative to the same person's neutral face,
 // normalised by inter-ocular distance and corrected for head pose by

@@ -142,3 +142,57 @@ func TestNarrowedSmilingEyesAreNotClosed(t *testing.T) {
 		})
 	}
 }
+
+// liftWings raises the nose wings and nostrils (31, 32, 34, 35; not the
+// nose base, 33, which the mouth is measured from) by up, in generic-face
+// units.
+func liftWings(up float64, e expression) expression {
+	return func(m *[68]Point3) {
+		e(m)
+		for _, i := range []int{31, 32, 34, 35} {
+			m[i].Y -= up
+		}
+	}
+}
+
+// AU9 against the person's own neutral is the nose wings' rise beyond the
+// mouth corners' (noseWrinkler): a broad grin that drags the wings up
+// less than its corners has none, as FACS scores that rise as 12 and 6,
+// while a nose wrinkle, the wings and upper lip up with the corners
+// still, keeps its AU9. Against the population's face AU9 stays held to
+// AU10 (au9BackedByLip), not to the corners. The label sees the wings'
+// whole rise either way (Evidence.Levator).
+func TestAU9IsTheWingsAboveTheCorners(t *testing.T) {
+	own := calibrated(t)
+	cases := []struct {
+		name   string
+		face   expression
+		lo, hi float64 // AU9 within
+	}{
+		{"broad grin dragging the wings half the corners' way", liftWings(4, moveMouth(8, 6, 6, 6)), 0, 0},
+		{"closed grin, wings a third of the way", liftWings(2.5, moveMouth(7, 5, 3, 0)), 0, 0},
+		{"nose wrinkle (9+10), corners still", liftWings(3, moveMouth(0, 0, 3, 0)), 1.5, 5},
+		{"nose wrinkle with the corners a little up: the part above them", liftWings(4, moveMouth(2, 0, 4, 0)), 1, 2.5},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			lm := perspectiveFace(c.face, perception.HeadPose{})
+			f, ok := Measure(blank, &lm, perception.HeadPose{})
+			if !ok {
+				t.Fatal("synthetic face not measurable")
+			}
+			obs := perception.FaceObs{}
+			NewScorer(DefaultOpts()).Score(&obs, f, *own, nil)
+			wingUp := own.Neutral.NoseWing - f.NoseWing
+			whole := noseWrinkle(wingUp, f, own.Neutral)
+			if a := obs.AU.AU09; a < c.lo-1e-9 || a > c.hi+1e-9 {
+				t.Errorf("AU9 %.2f, want %.1f..%.1f (the wings' whole rise %.3f IOD reads %.2f; corners up %.3f)",
+					a, c.lo, c.hi, wingUp, whole, own.Neutral.CornerDrop-f.CornerDrop)
+			}
+			if whole < 1.5 {
+				t.Errorf("the wings' whole rise reads AU9 %.2f: the face does not test the hold", whole)
+			}
+			t.Logf("AU9 %.2f (whole rise %.2f), AU10 %.2f, AU12 %.2f, PSPI %.2f, %s", obs.AU.AU09, whole, obs.AU.AU10, obs.AU.AU12, obs.PSPI, obs.Expression)
+		})
+	}
+}

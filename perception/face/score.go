@@ -27,8 +27,9 @@ func NewScorer(o Opts) *Scorer { return &Scorer{o: o} }
 // blendshapes (the mesh backend) they cap AU9 and are the cues; against
 // the population's neutral face AU9 is also held to AU10 (au9BackedByLip),
 // and against the person's own AU10 counts the upper lip's rise beyond
-// the corners' (upperLipRaiser). Both holds lower PSPI, not the label:
-// Evidence.Levator keeps the reading from before them.
+// the corners' (upperLipRaiser) and AU9 the nose wings' (noseWrinkler).
+// The holds lower PSPI, not the label: Evidence.Levator keeps the reading
+// from before them.
 func (s *Scorer) Score(obs *perception.FaceObs, feat Features, base Baseline, cues *Cues) {
 	closed := eyesClosed(feat, base.Neutral, obs.Pose, &s.o)
 	aus, ev := scoreAUs(feat, base.Neutral, closed)
@@ -46,6 +47,7 @@ func (s *Scorer) Score(obs *perception.FaceObs, feat Features, base Baseline, cu
 		aus = au9BackedByLip(aus)
 	case !base.population:
 		aus.AU10 = upperLipRaiser(feat, base.Neutral)
+		aus.AU09 = min(aus.AU09, noseWrinkler(feat, base.Neutral))
 	}
 	aus.AU43 = s.eyes.update(obs.At, closed, s.o.MinEyesClosed)
 	ev.Burst = s.burst.update(obs.At, aus.AU25+aus.AU26)
