@@ -64,15 +64,18 @@ const answerGap = 500 * time.Millisecond
 func (h *HeadAnswers) Asked(at time.Duration) { h.asked, h.deliberate = at, true }
 
 // fromStill reports whether the nod just read began after Asked's moment,
-// from a head seen still for the settle time before it.
+// from a head seen still for the settle time before it. The nod began
+// with its bout: the quick pitch swings back to back, at any tempo, that
+// end with it (a nod's first stroke may be quicker than the rest, and
+// chain on with them only from the second).
 func (h *HeadAnswers) fromStill() bool {
 	settle := h.settle
 	if settle == 0 {
 		settle = AnswerSettle
 	}
 	p := &h.g.pitch
-	return p.chainFrom >= h.asked && p.chainFrom-h.seenFrom >= settle &&
-		(!p.quickBefore || p.quietBefore >= settle)
+	return p.boutFrom >= h.asked && p.boutFrom-h.seenFrom >= settle &&
+		(!p.quickBefore || p.boutQuiet >= settle)
 }
 
 // Observe feeds one head pose (observation time, the face's track) and

@@ -46,6 +46,12 @@ func TestHeadAnswersAskedWantAHeadStillFirst(t *testing.T) {
 			pitch: func(at time.Duration) perception.Angle {
 				return nodding(at, asked+300*time.Millisecond, 600*time.Millisecond, 2, 10)
 			}},
+		{name: "still, then nods whose first stroke is quicker than the rest", want: selfreport.Yes,
+			// Down 8° in 100 ms, then strokes of 300 ms: the first is
+			// too quick to chain with the rest, but begins their bout.
+			pitch: func(at time.Duration) perception.Angle {
+				return polyline(at-asked-500*time.Millisecond, 0, 0, 100, -8, 400, 0, 700, -8, 1000, 0, 1300, -8, 1600, 0)
+			}},
 		{name: "still, then two nods late in the window", want: selfreport.Yes,
 			pitch: func(at time.Duration) perception.Angle {
 				return nodding(at, asked+5*time.Second, 600*time.Millisecond, 2, 10)

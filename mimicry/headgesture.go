@@ -46,13 +46,13 @@ type swingTracker struct {
 	chain       int              // quick swings back to back, each turning the last, ending with prev
 	least       perception.Angle // the smallest of them
 	initialised bool
-	// chainFrom is when the chain's first swing began; quietBefore how
-	// long before it the last quick swing outside the chain ended (from
-	// lastQuick, the end of the newest quick swing), or hadQuick false
-	// when there was none.
-	chainFrom, quietBefore time.Duration
-	lastQuick              time.Duration
-	hadQuick, quickBefore  bool
+	// A bout is quick swings back to back at any tempo, the newest
+	// ending at lastQuick (hadQuick: there was one). boutFrom is when the
+	// newest bout began, and boutQuiet how long before it the quick
+	// swing before it ended (quickBefore: there was one).
+	boutFrom, boutQuiet   time.Duration
+	lastQuick             time.Duration
+	hadQuick, quickBefore bool
 }
 
 // update feeds one value and returns the swing in progress (from its start
@@ -123,9 +123,11 @@ func (w *swingTracker) complete(s swing) {
 		w.least = min(w.least, perception.Degrees(math.Abs(s.amp.Degrees())))
 	default:
 		w.chain, w.least = 1, perception.Degrees(math.Abs(s.amp.Degrees()))
-		w.chainFrom, w.quickBefore, w.quietBefore = s.from, w.hadQuick, s.from-w.lastQuick
 	}
 	if s.to-s.from <= swingMaxDur {
+		if !w.hadQuick || s.from != w.lastQuick {
+			w.boutFrom, w.quickBefore, w.boutQuiet = s.from, w.hadQuick, s.from-w.lastQuick
+		}
 		w.lastQuick, w.hadQuick = s.to, true
 	}
 	w.prev, w.hasPrev = s, true
