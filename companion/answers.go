@@ -69,7 +69,7 @@ const (
 	headLead = mimicry.AnswerSettle + time.Second
 	// headKept bounds the poses kept, at any frame rate (headLead at 60 a
 	// second).
-	headKept = 150
+	headKept = 180
 )
 
 // deskMsg is a question to listen for, or the report that an utterance

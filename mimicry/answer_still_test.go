@@ -67,9 +67,9 @@ func TestHeadAnswersAskedWantAHeadStillFirst(t *testing.T) {
 			pitch: func(at time.Duration) perception.Angle {
 				return bob(at, time.Second, asked) + nodding(at, asked+800*time.Millisecond, 600*time.Millisecond, 2, 10)
 			}},
-		{name: "bobbing with the words, still 2 s, then nods", want: selfreport.Yes,
+		{name: "bobbing with the words, still 3 s, then nods", want: selfreport.Yes,
 			pitch: func(at time.Duration) perception.Angle {
-				return bob(at, time.Second, asked) + nodding(at, asked+2*time.Second, 600*time.Millisecond, 2, 10)
+				return bob(at, time.Second, asked) + nodding(at, asked+3*time.Second, 600*time.Millisecond, 2, 10)
 			}},
 		{name: "nodding from before the words end", want: selfreport.NoAnswer,
 			pitch: func(at time.Duration) perception.Angle {
@@ -79,9 +79,9 @@ func TestHeadAnswersAskedWantAHeadStillFirst(t *testing.T) {
 			pitch: func(at time.Duration) perception.Angle {
 				return nodding(at, asked+300*time.Millisecond, 600*time.Millisecond, 2, 10)
 			}},
-		{name: "first seen as the window opens, still, nods 2 s later", firstSeen: asked, want: selfreport.Yes,
+		{name: "first seen as the window opens, still, nods 2.5 s later", firstSeen: asked, want: selfreport.Yes,
 			pitch: func(at time.Duration) perception.Angle {
-				return nodding(at, asked+2*time.Second, 600*time.Millisecond, 2, 10)
+				return nodding(at, asked+2500*time.Millisecond, 600*time.Millisecond, 2, 10)
 			}},
 		{name: "bobbing, then shaking no", want: selfreport.No,
 			pitch: func(at time.Duration) perception.Angle { return bob(at, 0, asked) },
