@@ -61,9 +61,9 @@ const AnswerSettle = 2 * time.Second
 const answerGap = 500 * time.Millisecond
 
 // Asked says the question's words ended at session time at (its answer
-// window opened): from then on a nod answers yes only if it began at or
-// after at, and the head was seen, with no quick swing in pitch, for
-// AnswerSettle before it began. A nod that fails this answers nothing; a
+// window opened): from then on a nod answers yes only if its first swing
+// was found (had gone 3°) after at, and the head was seen, with no quick
+// swing in pitch, for AnswerSettle before that swing began. A nod that fails this answers nothing; a
 // head-shake still answers no. Feed the poses from before the question
 // (its words, and the AnswerSettle before them) so that a head already
 // nodding is known to be; until Asked, Observe reads answers as ever.
