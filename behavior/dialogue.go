@@ -78,6 +78,17 @@ type Listen struct {
 	Window   time.Duration
 	Attempt  int        // 1 for the first asking, 2 for the repeat
 	Intent   IntentKind // the question's intent: its speech ending opens the window
+	// FromStill asks that a nodded yes count only from a head that was
+	// still before it (mimicry.HeadAnswers.Asked): the nod begins after
+	// the question's words end, with no nod-like swing in the moments
+	// before. It is set for the opt-out question and its confirmation,
+	// whose yes switches care off, so that a head nodding along, rocking
+	// or bobbing with laughter through both does not opt out. Other
+	// questions go without it: their yes raises an alert or offers
+	// comfort, and a person whose head cannot keep still, rocking in pain
+	// or with a tremor, must still be able to nod yes to "Shall I call
+	// someone?".
+	FromStill bool
 }
 
 // Answered is the answer to a question, as an input: the Reply the wiring's
@@ -310,7 +321,7 @@ func (e *Engine) put(q Question, attempt int, by AnswerMode, intent IntentKind, 
 	// Listen goes first, so the wiring knows the question before the voice
 	// reports it said.
 	e.emit(Listen{At: e.now, Question: q, Kind: questionKind(q, by), By: by, Window: p.Window,
-		Attempt: attempt, Intent: intent})
+		Attempt: attempt, Intent: intent, FromStill: q.optingOut()})
 	e.speech.record(e.now)
 	if q.optingOut() {
 		// Like the opt-out's acknowledgement, never held back for a

@@ -27,7 +27,10 @@ import (
 // with laughter, reading as a yes once; and a choice that switches every
 // alert off, made through an input that can misfire, is confirmed before
 // it is acted on (two-step confirmation of a hazardous action, IEC 62366-1
-// use-error analysis). A shake, no nod, or anything unclear to the
+// use-error analysis). Confirming stops a single misread, not a head that
+// keeps bobbing through both questions, so for both the wiring is told
+// (Listen.FromStill) to take a nod only if it begins after the words end
+// from a head still before it (mimicry.HeadAnswers.Asked). A shake, no nod, or anything unclear to the
 // confirmation keeps care on, as a no does, and it is not asked again: its
 // self_report records (question opt_out_confirm) show a carer that the
 // confirmation was not given. The word said a third time while either

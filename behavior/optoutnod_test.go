@@ -149,3 +149,55 @@ func TestOptOutSpokenYesIsNotConfirmed(t *testing.T) {
 	}
 	checkOptedOut(t, got)
 }
+
+// The wiring is told to take a nodded yes only from a head still before
+// it (Listen.FromStill) for the opt-out question and its confirmation,
+// whose yes switches care off, and for no other question: a false yes to
+// "Shall I call someone?" or "Does it hurt?" reaches a carer, and a head
+// that cannot keep still must go on being able to nod yes to them. With
+// FromStill set for every question the call and rating cases fail; with
+// it set for none, the opt-out's.
+func TestListenFromStillOnlyForTheOptOut(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ask  func(h *harness) []Output
+		q    Question
+		want bool
+	}{
+		{name: "opt-out", q: QuestionOptOut, want: true, ask: func(h *harness) []Output {
+			h.event(8, perception.EventKeyword, "stop")
+			return h.event(10, perception.EventKeyword, "stop")
+		}},
+		{name: "opt-out's confirmation", q: QuestionOptOutConfirm, want: true, ask: func(h *harness) []Output {
+			h.event(8, perception.EventKeyword, "stop")
+			h.event(10, perception.EventKeyword, "stop")
+			return nodTo(h, 14, QuestionOptOut, selfreport.Yes)
+		}},
+		{name: "call", q: QuestionCall, ask: func(h *harness) []Output {
+			return h.event(8, perception.EventKeyword, "help")
+		}},
+		{name: "rating", q: QuestionRating, ask: func(h *harness) []Output {
+			concernRises(h, 6)
+			return h.outs
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.Speech.Lang = "de" // no answer model: asked by nod
+			h := newHarness(t, cfg)
+			h.arrive(6)
+			var l *Listen
+			for _, x := range listens(tc.ask(h)) {
+				if x.Question == tc.q {
+					l = &x
+				}
+			}
+			if l == nil || l.By != ByNod {
+				t.Fatalf("no listen for %s by nod: %+v", tc.q, listens(h.outs))
+			}
+			if l.FromStill != tc.want {
+				t.Errorf("%s: FromStill %v, want %v", tc.q, l.FromStill, tc.want)
+			}
+		})
+	}
+}

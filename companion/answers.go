@@ -32,11 +32,11 @@ type AnswerRecogniser interface {
 // unanswered, as with no recogniser at all, and it is no fault.
 var ErrNoRecogniser = errors.New("no answer recogniser")
 
-// Listening modes of the answer desk, read by the sources without a lock.
+// Listening modes of the answer desk, read by the audio source without a
+// lock.
 const (
 	listenNone int32 = iota
 	listenVoice
-	listenNod
 )
 
 // Answer windows in session time.
@@ -62,6 +62,14 @@ const (
 	// a nod could be read. Face observations come at the camera's rate (30
 	// a second); a gap this long is the face gone, not a missed frame.
 	faceFresh = 2 * time.Second
+	// headLead is how much of the head's poses before a question the desk
+	// keeps, for a reader that must know whether the head was still before
+	// the question was put (Listen.FromStill): the stillness a nod needs
+	// before it (mimicry.AnswerSettle), and a second more.
+	headLead = mimicry.AnswerSettle + time.Second
+	// headKept bounds the poses kept, at any frame rate (headLead at 60 a
+	// second).
+	headKept = 180
 )
 
 // deskMsg is a question to listen for, or the report that an utterance
@@ -79,8 +87,10 @@ type headObs struct {
 
 // answerDesk listens for the answers to the engine's questions. One
 // goroutine (run) owns the recogniser, the head-gesture reader and the
-// window; the sources hand it audio and head poses without blocking, and
-// only while it listens.
+// window; the sources hand it audio without blocking, only while it
+// listens by voice, and head poses without blocking, always: a question
+// whose nodded yes must come from a still head is read with the poses
+// from before it.
 type answerDesk struct {
 	c    *Companion
 	rec  AnswerRecogniser // nil: no voice answers (the engine lets them lapse)
@@ -130,13 +140,9 @@ func (d *answerDesk) hear(samples []float32) {
 	}
 }
 
-// see notes that the attended face is in view, and takes its head pose
-// while the desk waits for a nod.
+// see notes that the attended face is in view, and takes its head pose.
 func (d *answerDesk) see(o perception.FaceObs) {
 	d.lastFace.Store(int64(o.At) + 1)
-	if d.mode.Load() != listenNod {
-		return
-	}
 	select {
 	case d.heads <- headObs{at: o.At, track: o.Track, pose: o.Pose}:
 	default:
@@ -168,6 +174,7 @@ func (d *answerDesk) run(ctx context.Context) error {
 	var (
 		w        *window
 		heads    mimicry.HeadAnswers
+		recent   []headObs // the head's poses of the last headLead
 		recorded []scenario.Answer
 		timer    *time.Timer
 		timeout  <-chan time.Time
@@ -228,8 +235,14 @@ func (d *answerDesk) run(ctx context.Context) error {
 	open := func() {
 		w.open = true
 		if w.l.By == behavior.ByNod {
-			heads.Reset()
-			d.mode.Store(listenNod)
+			if w.l.FromStill {
+				// The reader has had the poses from before the question
+				// and while it was said: only a nod from a still head
+				// that begins from now on is a yes.
+				heads.Asked(d.c.clock.Now())
+			} else {
+				heads.Reset()
+			}
 			after(w.l.Window)
 			return
 		}
@@ -272,6 +285,12 @@ func (d *answerDesk) run(ctx context.Context) error {
 				abandon()
 				w = &window{l: *m.listen}
 				after(openFallback)
+				if w.l.By == behavior.ByNod && w.l.FromStill {
+					heads.Reset()
+					for _, h := range recent {
+						heads.Observe(h.at, h.track, h.pose) // before the question: no answer
+					}
+				}
 			case w != nil && !w.open && m.said == w.l.Intent:
 				open()
 			}
@@ -296,7 +315,14 @@ func (d *answerDesk) run(ctx context.Context) error {
 				finish()
 			}
 		case h := <-d.heads:
-			if w == nil || !w.open || w.l.By != behavior.ByNod {
+			recent = keepRecent(recent, h)
+			if w == nil || w.l.By != behavior.ByNod {
+				continue
+			}
+			if !w.open {
+				if w.l.FromStill {
+					heads.Observe(h.at, h.track, h.pose) // while the question is said: no answer
+				}
 				continue
 			}
 			if ans := heads.Observe(h.at, h.track, h.pose); ans != selfreport.NoAnswer {
@@ -305,6 +331,20 @@ func (d *answerDesk) run(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// keepRecent adds h to the poses kept and forgets those more than
+// headLead older than it, and the oldest past headKept.
+func keepRecent(recent []headObs, h headObs) []headObs {
+	recent = append(recent, h)
+	drop := 0
+	for drop < len(recent) && (recent[drop].at < h.at-headLead || len(recent)-drop > headKept) {
+		drop++
+	}
+	if drop > 0 {
+		recent = append(recent[:0], recent[drop:]...)
+	}
+	return recent
 }
 
 // heardEnough follows the loudness of the answer in 20 ms chunks: once

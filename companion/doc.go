@@ -27,5 +27,8 @@
 // scenario may play recorded answers instead. Each answer says whether the
 // person's face was in view as they answered (a face within 2 s), so that
 // the engine asks an unclear spoken answer again by nod only when a nod
-// can be read.
+// can be read. For a question whose nodded yes must come from a still
+// head (behavior.Listen.FromStill: the opt-out and its confirmation) the
+// reader also has the head's poses from before the question and while it
+// is said.
 package companion

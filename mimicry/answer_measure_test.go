@@ -54,6 +54,79 @@ func TestNodFalseYesMeasured(t *testing.T) {
 		}
 		t.Logf("%-24s false yes in %2d of %d windows", tc.name, yes, seeds)
 	}
+
+	// A head moving through a question: 4 s of poses before the window
+	// opens (the words, and the moments before them), then the 8 s
+	// window. Read as the answer desk did before Asked (a fresh reader
+	// from the window's opening) and as it does for the opt-out and its
+	// confirmation (the reader fed from 4 s before, Asked at the opening),
+	// with AnswerSettle and, beside it, other settle times.
+	type mover func(rng *rand.Rand) func(at time.Duration) float64
+	bouts := func(amp float64, cycle time.Duration, cycles int, gapLo, gapHi time.Duration) mover {
+		return func(rng *rand.Rand) func(at time.Duration) float64 {
+			// bout starts, each after a pause drawn from gapLo..gapHi
+			var starts []time.Duration
+			for at := -time.Duration(rng.Int64N(int64(3 * time.Second))); at < 14*time.Second; {
+				starts = append(starts, at)
+				at += time.Duration(cycles)*cycle + gapLo + time.Duration(rng.Int64N(int64(gapHi-gapLo)+1))
+			}
+			return func(at time.Duration) float64 {
+				for _, s := range starts {
+					if at >= s && at < s+time.Duration(cycles)*cycle {
+						return amp * math.Sin(2*math.Pi*float64(at-s)/float64(cycle))
+					}
+				}
+				return 0
+			}
+		}
+	}
+	steady := func(amp float64, cycle time.Duration) mover {
+		return func(rng *rand.Rand) func(at time.Duration) float64 {
+			phase := rng.Float64() * 2 * math.Pi
+			return func(at time.Duration) float64 { return amp * math.Sin(2*math.Pi*float64(at)/float64(cycle)+phase) }
+		}
+	}
+	const lead, window, seedsQ = 4 * time.Second, 8 * time.Second, 100
+	for _, tc := range []struct {
+		name string
+		move mover
+	}{
+		{"nodding along, 6° every 700 ms", steady(6, 700*time.Millisecond)},
+		{"nodding along, 4° every 1 s", steady(4, time.Second)},
+		{"tremor, 2.5° at 5 Hz", steady(2.5, 200*time.Millisecond)},
+		{"bouts of 2 nods (6°, 700 ms), pauses 0.5-1.5 s", bouts(6, 700*time.Millisecond, 2, 500*time.Millisecond, 1500*time.Millisecond)},
+		{"bouts of 2 nods (6°, 700 ms), pauses 0.5-3 s", bouts(6, 700*time.Millisecond, 2, 500*time.Millisecond, 3*time.Second)},
+		{"laughing, 4° every 400 ms for 1.2 s, pauses 0.5-2 s", bouts(4, 400*time.Millisecond, 3, 500*time.Millisecond, 2*time.Second)},
+	} {
+		settles := []time.Duration{0, AnswerSettle, time.Second, 1500 * time.Millisecond, 3 * time.Second}
+		yes := make([]int, len(settles))
+		for seed := range seedsQ {
+			for i, settle := range settles {
+				withAsked := i > 0
+				rng := rand.New(rand.NewPCG(uint64(seed), 2))
+				pitch := tc.move(rng)
+				h := HeadAnswers{settle: settle}
+				got := selfreport.NoAnswer
+				for at := time.Duration(0); at < lead+window && got == selfreport.NoAnswer; at += 33 * time.Millisecond {
+					if at < lead && !withAsked {
+						continue
+					}
+					if withAsked && at >= lead && !h.deliberate {
+						h.Asked(lead)
+					}
+					pose := perception.HeadPose{Pitch: perception.Degrees(pitch(at) + 0.45*rng.NormFloat64()), Yaw: perception.Degrees(0.45 * rng.NormFloat64())}
+					if a := h.Observe(at, 1, pose); at >= lead {
+						got = a
+					}
+				}
+				if got == selfreport.Yes {
+					yes[i]++
+				}
+			}
+		}
+		t.Logf("through a question: %-52s false yes in %d windows: read afresh %3d; after Asked %3d (settle 1 s %3d, 1.5 s %3d, 3 s %3d)",
+			tc.name, seedsQ, yes[0], yes[1], yes[2], yes[3], yes[4])
+	}
 }
 
 // How often HeadAnswers reads true nods, and how often it read them when

@@ -80,26 +80,37 @@ func TestHeadAnswers(t *testing.T) {
 // True nods of realistic depth (5-15°) and pace (two or three cycles of
 // 0.4-1 s) read yes in at least 19 of 20 tries with 0.45° of pose jitter,
 // above what the live face stack showed on the dev set's real faces (a
-// frame-to-frame step of 0.2-0.75° RMS with the head at rest).
+// frame-to-frame step of 0.2-0.75° RMS with the head at rest). So they do
+// after Asked, the head still for 3 s (the words, and the poses the desk
+// keeps from before them) and the nod begun 200 ms after the words end.
 func TestHeadAnswersReadTrueNods(t *testing.T) {
-	for _, depth := range []float64{5, 10, 15} {
-		for _, period := range []time.Duration{400 * time.Millisecond, 600 * time.Millisecond, time.Second} {
-			for _, n := range []int{2, 3} {
-				yes := 0
-				for seed := range 20 {
-					rng := rand.New(rand.NewPCG(uint64(seed), 3))
-					var h HeadAnswers
-					got := selfreport.NoAnswer
-					for at := time.Duration(0); at < 6*time.Second && got == selfreport.NoAnswer; at += 33 * time.Millisecond {
-						pitch := nodding(at, time.Second, period, n, depth) + perception.Degrees(0.45*rng.NormFloat64())
-						got = h.Observe(at, 1, perception.HeadPose{Pitch: pitch, Yaw: perception.Degrees(0.45 * rng.NormFloat64())})
+	for _, asked := range []bool{false, true} {
+		from, end := time.Second, 6*time.Second // the nod's start, the poses' end
+		if asked {
+			from, end = 3200*time.Millisecond, 9*time.Second
+		}
+		for _, depth := range []float64{5, 10, 15} {
+			for _, period := range []time.Duration{400 * time.Millisecond, 600 * time.Millisecond, time.Second} {
+				for _, n := range []int{2, 3} {
+					yes := 0
+					for seed := range 20 {
+						rng := rand.New(rand.NewPCG(uint64(seed), 3))
+						var h HeadAnswers
+						got := selfreport.NoAnswer
+						for at := time.Duration(0); at < end && got == selfreport.NoAnswer; at += 33 * time.Millisecond {
+							if asked && at >= 3*time.Second && !h.deliberate {
+								h.Asked(3 * time.Second)
+							}
+							pitch := nodding(at, from, period, n, depth) + perception.Degrees(0.45*rng.NormFloat64())
+							got = h.Observe(at, 1, perception.HeadPose{Pitch: pitch, Yaw: perception.Degrees(0.45 * rng.NormFloat64())})
+						}
+						if got == selfreport.Yes {
+							yes++
+						}
 					}
-					if got == selfreport.Yes {
-						yes++
+					if yes < 19 {
+						t.Errorf("asked %v: %d cycles of %v, %.0f° deep: yes in %d of 20, want at least 19", asked, n, period, depth, yes)
 					}
-				}
-				if yes < 19 {
-					t.Errorf("%d cycles of %v, %.0f° deep: yes in %d of 20, want at least 19", n, period, depth, yes)
 				}
 			}
 		}

@@ -12,7 +12,9 @@
 // HeadAnswers reads a yes or a no for the self-report dialogue from the
 // same history, but only from a cyclic gesture, two down-up cycles at a
 // steady tempo, each stroke well clear of the pose's own jitter: on real faces one swing and its return also comes from an
-// expression change. Bodies with arms add open palms and a gentle
+// expression change. After Asked, a nod answers only if it begins after the
+// question's words end from a head seen still for AnswerSettle before it.
+// Bodies with arms add open palms and a gentle
 // reach during comfort. When nothing is to be mirrored the robot blinks,
 // breathes and shifts its gaze (seeded, so runs reproduce), unless the
 // intent is IntentStill.

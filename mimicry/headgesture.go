@@ -30,6 +30,7 @@ const (
 type swing struct {
 	from, to time.Duration
 	amp      perception.Angle // signed: positive when the angle rose
+	seen     time.Duration    // when it had gone swingMin from its start, or turned
 }
 
 // swingTracker follows one angle and reports swings as they complete.
@@ -37,6 +38,7 @@ type swingTracker struct {
 	dir         int // +1 rising, -1 falling, 0 not moving
 	start       perception.Angle
 	startAt     time.Duration
+	startSeen   time.Duration // when the swing in progress was found
 	ext         perception.Angle
 	extAt       time.Duration
 	lo, hi      perception.Angle // while not moving: the range since the anchor
@@ -46,6 +48,16 @@ type swingTracker struct {
 	chain       int              // quick swings back to back, each turning the last, ending with prev
 	least       perception.Angle // the smallest of them
 	initialised bool
+	// A bout is quick swings back to back at any tempo, the newest
+	// ending at lastQuick (hadQuick: there was one). boutFrom is when the
+	// newest bout began (the last moment at rest, which jitter may put a
+	// few frames early), boutSeen when its first swing had gone swingMin,
+	// and boutQuiet how long before boutFrom the quick swing before it
+	// ended (quickBefore: there was one).
+	boutFrom, boutSeen    time.Duration
+	boutQuiet             time.Duration
+	lastQuick             time.Duration
+	hadQuick, quickBefore bool
 }
 
 // update feeds one value and returns the swing in progress (from its start
@@ -77,9 +89,9 @@ func (w *swingTracker) update(at time.Duration, v perception.Angle) (swing, bool
 		}
 		switch {
 		case v-w.lo >= swingMin:
-			w.dir, w.start, w.startAt = 1, w.lo, w.loAt
+			w.dir, w.start, w.startAt, w.startSeen = 1, w.lo, w.loAt, at
 		case w.hi-v >= swingMin:
-			w.dir, w.start, w.startAt = -1, w.hi, w.hiAt
+			w.dir, w.start, w.startAt, w.startSeen = -1, w.hi, w.hiAt, at
 		default:
 			return swing{}, false
 		}
@@ -93,7 +105,7 @@ func (w *swingTracker) update(at time.Duration, v perception.Angle) (swing, bool
 			// Turned: the swing up to the extreme is complete and the
 			// next one starts there.
 			w.complete(w.current())
-			w.dir, w.start, w.startAt = -w.dir, w.ext, w.extAt
+			w.dir, w.start, w.startAt, w.startSeen = -w.dir, w.ext, w.extAt, at
 			w.ext, w.extAt = v, at
 		case at-w.extAt > swingStill:
 			w.complete(w.current())
@@ -117,6 +129,12 @@ func (w *swingTracker) complete(s swing) {
 	default:
 		w.chain, w.least = 1, perception.Degrees(math.Abs(s.amp.Degrees()))
 	}
+	if s.to-s.from <= swingMaxDur {
+		if !w.hadQuick || s.from != w.lastQuick {
+			w.boutFrom, w.boutSeen, w.quickBefore, w.boutQuiet = s.from, s.seen, w.hadQuick, s.from-w.lastQuick
+		}
+		w.lastQuick, w.hadQuick = s.to, true
+	}
 	w.prev, w.hasPrev = s, true
 }
 
@@ -133,7 +151,7 @@ func (w *swingTracker) anchor(at time.Duration, v perception.Angle) {
 }
 
 func (w *swingTracker) current() swing {
-	return swing{from: w.startAt, to: w.extAt, amp: w.ext - w.start}
+	return swing{from: w.startAt, to: w.extAt, amp: w.ext - w.start, seen: w.startSeen}
 }
 
 // gestureKind is a detected head gesture.
