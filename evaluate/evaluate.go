@@ -187,7 +187,7 @@ func measureClip(ctx context.Context, clf *analysis.ClipClassifier, c eval.Clip,
 	r.Hops = perception.Vocalisation{Class: analysis.HopsClass(res), Distress: meanSoundingDistress(res.Obs)}
 	r.Analyze = r.Hops
 	if r.Hops.Class != perception.VocalSilence {
-		r.Analyze, _ = clf.Classify(res.Hops, ev)
+		r.Analyze, _ = clf.Classify(res.Hops, ws)
 	}
 	r.Acoustic = voice.ClipFeatures(res.Hops)
 	r.Events = ev
