@@ -46,7 +46,6 @@ func analyzeAudio(ctx context.Context, path string, limit time.Duration) (*audio
 		res     *voice.Analysis
 		clf     *ClipClassifier
 		ws      []soundevents.Window
-		ev      soundevents.ClipScores
 		rep     = selfreport.Reply{Rating: selfreport.NoRating} // none heard until the recogniser says
 	)
 	g, gctx := errgroup.WithContext(ctx)
@@ -85,7 +84,7 @@ func analyzeAudio(ctx context.Context, path string, limit time.Duration) (*audio
 		if !decoded() {
 			return nil
 		}
-		if ws, ev, err = clf.Start(gctx, samples)(); err != nil {
+		if ws, _, err = clf.Start(gctx, samples)(); err != nil {
 			return fmt.Errorf("audio: %s: %w", path, err)
 		}
 		return nil
@@ -128,7 +127,7 @@ func analyzeAudio(ctx context.Context, path string, limit time.Duration) (*audio
 	clf.LabelHops(res, ws)
 	sum := summarizeAudio(path, audio.Duration(), res)
 	if sum.Vocalisation.Class != string(perception.VocalSilence) {
-		v, scores := clf.Classify(res.Hops, ev)
+		v, scores := clf.Classify(res.Hops, ws)
 		sum.Vocalisation = vocalisationBlock{Class: string(v.Class), Distress: round3(v.Distress), Scores: map[string]float64{}}
 		for c, p := range scores {
 			sum.Vocalisation.Scores[string(c)] = round3(p)

@@ -65,14 +65,14 @@ func (c *ClipClassifier) LabelHops(res *voice.Analysis, ws []soundevents.Window)
 }
 
 // Classify gives the whole recording's class, distress and per-class
-// scores. A recording without voice activity stays silence: the combiner
-// was never shown silence.
-func (c *ClipClassifier) Classify(hops []voice.HopFeatures, events soundevents.ClipScores) (perception.Vocalisation, map[perception.VocalClass]float64) {
-	a := voice.ClipFeatures(hops)
-	if a.ActiveFraction == 0 {
+// scores from its foreground (vocalisation.ClipFeatures). A recording
+// without voice activity stays silence: the combiner was never shown
+// silence.
+func (c *ClipClassifier) Classify(hops []voice.HopFeatures, ws []soundevents.Window) (perception.Vocalisation, map[perception.VocalClass]float64) {
+	f, ok := vocalisation.ClipFeatures(c.cm, hops, ws)
+	if !ok {
 		return perception.Vocalisation{Class: perception.VocalSilence}, nil
 	}
-	f := vocalisation.Extract(a, events)
 	return c.model.Classify(f), c.model.Scores(f)
 }
 

@@ -187,7 +187,7 @@ func measureClip(ctx context.Context, clf *analysis.ClipClassifier, c eval.Clip,
 	r.Hops = perception.Vocalisation{Class: analysis.HopsClass(res), Distress: meanSoundingDistress(res.Obs)}
 	r.Analyze = r.Hops
 	if r.Hops.Class != perception.VocalSilence {
-		r.Analyze, _ = clf.Classify(res.Hops, ev)
+		r.Analyze, _ = clf.Classify(res.Hops, ws)
 	}
 	r.Acoustic = voice.ClipFeatures(res.Hops)
 	r.Events = ev
@@ -499,28 +499,34 @@ func crossValidateRunning(recs []clipRecord, samples []vocalisation.Sample, clf 
 			return nil, fmt.Errorf("vocalisation: fold %d: %w", f, err)
 		}
 		for _, r := range recs {
-			if fold[r.Speaker] != f {
-				continue
+			if fold[r.Speaker] == f {
+				conf.Add(judgeRunning(m, clf.ClassMap(), r))
 			}
-			labels := vocalisation.LabelHops(m, clf.ClassMap(), r.hops, r.windows)
-			obs := make([]perception.VoiceObs, len(labels))
-			counts := map[perception.VocalClass]int{}
-			for i, l := range labels {
-				obs[i].Vocalisation = l
-				if l.Class != perception.VocalSilence {
-					counts[l.Class]++
-				}
-			}
-			class, best := perception.VocalSilence, 0
-			for _, c := range allVocalClasses {
-				if counts[c] > best {
-					class, best = c, counts[c]
-				}
-			}
-			conf.Add(eval.Result{Truth: r.Class, Pred: class, Distress: meanSoundingDistress(obs)})
 		}
 	}
 	return conf, nil
+}
+
+// judgeRunning is a clip as the running classifier judges it with m:
+// its most frequent sounding class and the mean distress of its sounding
+// hops.
+func judgeRunning(m *vocalisation.Model, cm *soundevents.ClassMap, r clipRecord) eval.Result {
+	labels := vocalisation.LabelHops(m, cm, r.hops, r.windows)
+	obs := make([]perception.VoiceObs, len(labels))
+	counts := map[perception.VocalClass]int{}
+	for i, l := range labels {
+		obs[i].Vocalisation = l
+		if l.Class != perception.VocalSilence {
+			counts[l.Class]++
+		}
+	}
+	class, best := perception.VocalSilence, 0
+	for _, c := range allVocalClasses {
+		if counts[c] > best {
+			class, best = c, counts[c]
+		}
+	}
+	return eval.Result{Truth: r.Class, Pred: class, Distress: meanSoundingDistress(obs)}
 }
 
 func figureOf(c *eval.Confusion) vocalisation.Figure {

@@ -7,6 +7,11 @@
 // perception/soundevents (speech-, moan-, cry-, scream-, laugh-, cough-,
 // breath-like, animal).
 //
+// Every clip or context is judged on its foreground (ClipFeatures): the
+// hops within 12 dB of its loudest sounding stretch and the YAMNet windows
+// that hear them, so a television 20 dB below the person beside the robot,
+// or a room's reverberant tail, is judged as a pause.
+//
 // The parameters are data, not code: combiner.json ships with a model card
 // (MODEL_CARD.md) naming what it was fitted on, and Fit refits it on any
 // labelled folder: each clip whole and each context the running

@@ -38,7 +38,11 @@ func (s Sample) weight() float64 {
 // them, so the whole clip and its slices count the same and a long
 // recording does not outweigh a short one.
 func TrainingSamples(cm *soundevents.ClassMap, hops []voice.HopFeatures, ws []soundevents.Window, label, speaker string) []Sample {
-	out := []Sample{{Features: Extract(voice.ClipFeatures(hops), cm.Clip(ws)), Label: label, Speaker: speaker, Weight: 1}}
+	f, ok := ClipFeatures(cm, hops, ws)
+	if !ok {
+		f = Extract(voice.SegmentFeatures{}, cm.Clip(ws))
+	}
+	out := []Sample{{Features: f, Label: label, Speaker: speaker, Weight: 1}}
 	st := NewStream(nil, cm)
 	feedWindows(st, hops, ws, func(_ int, w soundevents.Window) {
 		st.add(w)

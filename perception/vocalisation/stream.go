@@ -94,8 +94,9 @@ func (s *Stream) judge() perception.Vocalisation {
 	return s.model.Classify(f)
 }
 
-// features are the combiner's inputs for the context held; false when it
-// has no window yet or no voice activity.
+// features are the combiner's inputs for the context held, judged on
+// its foreground as a whole clip is (ClipFeatures); false when it has no
+// window yet or no voice activity.
 func (s *Stream) features() (map[string]float64, bool) {
 	if len(s.wins) == 0 {
 		return nil, false
@@ -105,11 +106,7 @@ func (s *Stream) features() (map[string]float64, bool) {
 	for n < len(s.hops) && s.hops[n].At < end {
 		n++
 	}
-	a := voice.ClipFeatures(s.hops[:n])
-	if a.ActiveFraction == 0 {
-		return nil, false
-	}
-	return Extract(a, s.cm.Clip(s.wins)), true
+	return ClipFeatures(s.cm, s.hops[:n], s.wins)
 }
 
 // feedWindows hands a whole recording's hops to a stream as Live does, those a

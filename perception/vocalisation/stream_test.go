@@ -250,7 +250,10 @@ func TestTrainingSamplesAreTheClipAndTheContextsJudged(t *testing.T) {
 			if len(got) != 1+tc.contexts {
 				t.Fatalf("%d samples, want the clip and %d contexts", len(got), tc.contexts)
 			}
-			whole := Extract(voice.ClipFeatures(hops), cm.Clip(ws))
+			whole, ok := ClipFeatures(cm, hops, ws)
+			if !ok {
+				whole = Extract(voice.SegmentFeatures{}, cm.Clip(ws))
+			}
 			if !maps.Equal(got[0].Features, whole) || got[0].Weight != 1 {
 				t.Errorf("first sample %v weight %g, want the whole clip's features at weight 1", got[0].Features, got[0].Weight)
 			}

@@ -1,0 +1,115 @@
+package evaluate
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kindred-hri/kindred/analysis"
+	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/eval"
+	"github.com/kindred-hri/kindred/perception/soundevents"
+	"github.com/kindred-hri/kindred/perception/vocalisation"
+)
+
+// TestVocalisationsInRoom measures the combiner on an unseen speaker in an
+// unseen room (MODEL_CARD.md, "Judging the foreground"): each fold's
+// combiner is fitted on the other speakers' clean clips, as `kindred eval`
+// fits it, and judges its own speakers' clips in each degraded copy of
+// the dev set written by scripts/degrade-devset.sh to
+// /tmp/devset-CONDITION, whole and window by window. It also prints the
+// combiner fitted on every clean clip (as shipped) on each copy. Opt in
+// with KINDRED_VOCAL_ROOM (comma-separated conditions; "clean" is
+// KINDRED_DEVSET, default ../../shared/devset); a few CPU minutes a
+// condition:
+//
+//	KINDRED_VOCAL_ROOM=clean,tv20,tv10,reverb50,far,pink10 go test ./evaluate -run VocalisationsInRoom -v -count=1 -timeout 2h
+func TestVocalisationsInRoom(t *testing.T) {
+	set := os.Getenv("KINDRED_VOCAL_ROOM")
+	if set == "" {
+		t.Skip("set KINDRED_VOCAL_ROOM=clean,tv20,… to measure")
+	}
+	devset := os.Getenv("KINDRED_DEVSET")
+	if devset == "" {
+		devset = "../../shared/devset"
+	}
+	clf, err := analysis.OpenClipClassifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer clf.Close()
+	cm := clf.ClassMap()
+	clean := measureFolder(t, clf, devset)
+	samples := trainingSamples(clean, cm)
+	speakers := make([]string, len(samples))
+	for i, s := range samples {
+		speakers[i] = s.Speaker
+	}
+	fold := vocalisation.Folds(speakers, combinerFolds)
+	folds := make([]*vocalisation.Model, combinerFolds)
+	for f := range folds {
+		var train []vocalisation.Sample
+		for _, s := range samples {
+			if fold[s.Speaker] != f {
+				train = append(train, s)
+			}
+		}
+		if folds[f], err = vocalisation.Fit(train, vocalisation.AllFeatures, vocalisation.DefaultFitOpts()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := vocalisation.Fit(samples, vocalisation.AllFeatures, vocalisation.DefaultFitOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cond := range strings.Split(set, ",") {
+		recs := clean
+		if cond != "clean" {
+			recs = measureFolder(t, clf, "/tmp/devset-"+cond)
+		}
+		var uw, ur, sw, sr = eval.NewConfusion(), eval.NewConfusion(), eval.NewConfusion(), eval.NewConfusion()
+		for _, r := range recs {
+			m := folds[fold[r.Speaker]]
+			uw.Add(judgeWhole(m, cm, r))
+			ur.Add(judgeRunning(m, cm, r))
+			sw.Add(judgeWhole(all, cm, r))
+			sr.Add(judgeRunning(all, cm, r))
+		}
+		t.Logf("%-9s unseen speaker and room: whole %s, running %s; fitted on every clean clip: whole %s, running %s",
+			cond, figureLine(uw), figureLine(ur), figureLine(sw), figureLine(sr))
+	}
+}
+
+func measureFolder(t *testing.T, clf *analysis.ClipClassifier, dir string) []clipRecord {
+	t.Helper()
+	clips, err := eval.ReadDevset(dir)
+	if err != nil {
+		t.Fatalf("%s: %v (write it with scripts/degrade-devset.sh)", dir, err)
+	}
+	recs := make([]clipRecord, 0, len(clips))
+	for _, c := range clips {
+		r, err := measureClip(context.Background(), clf, c, filepath.Join(dir, filepath.FromSlash(c.File)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, r)
+	}
+	return recs
+}
+
+// judgeWhole is a clip as `kindred analyze --audio` judges it with m.
+func judgeWhole(m *vocalisation.Model, cm *soundevents.ClassMap, r clipRecord) eval.Result {
+	v := perception.Vocalisation{Class: perception.VocalSilence}
+	if f, ok := vocalisation.ClipFeatures(cm, r.hops, r.windows); ok {
+		v = m.Classify(f)
+	}
+	return eval.Result{Truth: r.Class, Pred: v.Class, Distress: v.Distress}
+}
+
+func figureLine(c *eval.Confusion) string {
+	f := figureOf(c)
+	return fmt.Sprintf("%.1f %% / %.1f %% (macro recall %.2f)", 100*f.Recognised, 100*f.FalseAlarms, f.MacroRecall)
+}
