@@ -1,0 +1,221 @@
+package sphinx
+
+import (
+	"fmt"
+	"math"
+	"math/cmplx"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception/selfreport"
+)
+
+// setDenoise sets the noise subtraction's settings from
+// KINDRED_ANSWER_DENOISE_BELOW (dB; 0 turns it off, as before it),
+// KINDRED_ANSWER_DENOISE_ALPHA and KINDRED_ANSWER_DENOISE_FLOOR for the
+// rest of t, and describes what it set.
+func setDenoise(t *testing.T) string {
+	t.Helper()
+	cfg := ""
+	for _, v := range []struct {
+		env string
+		to  *float64
+	}{
+		{"KINDRED_ANSWER_DENOISE_BELOW", &denoiseBelow},
+		{"KINDRED_ANSWER_DENOISE_ALPHA", &overSubtract},
+		{"KINDRED_ANSWER_DENOISE_FLOOR", &spectralFloor},
+	} {
+		s := os.Getenv(v.env)
+		if s == "" {
+			continue
+		}
+		x, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatalf("%s %q: %v", v.env, s, err)
+		}
+		was := *v.to
+		t.Cleanup(func() { *v.to = was })
+		*v.to = x
+		cfg += " " + v.env + "=" + s
+	}
+	if os.Getenv("KINDRED_ANSWER_DENOISE_WIENER") != "" {
+		t.Cleanup(func() { wienerGain = false })
+		wienerGain = true
+		cfg += " KINDRED_ANSWER_DENOISE_WIENER=1"
+	}
+	return cfg
+}
+
+// withDenoiseBelow sets denoiseBelow to db for the rest of t.
+func withDenoiseBelow(t *testing.T, db float64) {
+	was := denoiseBelow
+	t.Cleanup(func() { denoiseBelow = was })
+	denoiseBelow = db
+}
+
+// TestFFT checks the transform against the DFT's definition, summed
+// directly, and the inverse against n times the input.
+func TestFFT(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{1, 2, 8, 512} {
+		x := make([]complex128, n)
+		for i := range x {
+			x[i] = complex(rng.NormFloat64(), rng.NormFloat64())
+		}
+		got := slices.Clone(x)
+		fft(got, false)
+		for k := range n {
+			var want complex128
+			for j, v := range x {
+				want += v * cmplx.Rect(1, -2*math.Pi*float64(j*k)/float64(n))
+			}
+			if cmplx.Abs(got[k]-want) > 1e-9*float64(n) {
+				t.Fatalf("n %d: bin %d = %v, want %v", n, k, got[k], want)
+			}
+		}
+		fft(got, true)
+		for j, v := range x {
+			if cmplx.Abs(got[j]/complex(float64(n), 0)-v) > 1e-9 {
+				t.Fatalf("n %d: inverse sample %d = %v, want %v", n, j, got[j], v)
+			}
+		}
+	}
+}
+
+// noisyTone is half a second of white noise of RMS noise, then a second
+// of a 1 kHz tone of amplitude amp (bin 32 of the 512-point frames) with
+// the noise going on, and the tone alone, where it is in the window.
+func noisyTone(noise, amp float64) (window, tone []float32, start int) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	start = Rate / 2
+	window = make([]float32, start+Rate)
+	tone = make([]float32, Rate)
+	for i := range window {
+		window[i] = float32(noise * rng.NormFloat64())
+		if i >= start {
+			tone[i-start] = float32(amp * math.Sin(2*math.Pi*1000*float64(i-start)/Rate))
+			window[i] += tone[i-start]
+		}
+	}
+	return window, tone, start
+}
+
+// TestDenoisedRemovesSteadyNoise subtracts the white noise measured
+// before a tone from the tone in that noise and compares the result with
+// the tone alone. A bin of white Gaussian noise's periodogram has an
+// exponentially distributed power of mean N, so Berouti's rule, which
+// keeps max(P-αN, βN), leaves on average N(e^-α + β(1-e^-α)) in the
+// bins without the tone; the tone's bins, far above the noise, keep the
+// tone. So the error (what is left of the noise, and what the tone lost)
+// must lie within 1 dB of that below the noise. Without the subtraction
+// it is the noise, 0 dB.
+func TestDenoisedRemovesSteadyNoise(t *testing.T) {
+	withDenoiseBelow(t, 30)
+	for _, amp := range []float64{0.02, 0.1} { // frame SNRs of 3 and 17 dB
+		window, tone, start := noisyTone(0.01, amp)
+		y := denoised(window, start, len(window))
+		var errPow, noisePow, toneGain, tonePow float64
+		for i, v := range y {
+			e := float64(v - tone[i])
+			errPow += e * e
+			n := float64(window[start+i] - tone[i])
+			noisePow += n * n
+			toneGain += float64(v) * float64(tone[i])
+			tonePow += float64(tone[i]) * float64(tone[i])
+		}
+		a := overSubtract - 10*math.Log10(amp*amp/2/0.0001)*3/20
+		want := -10 * math.Log10(math.Exp(-a)+spectralFloor*(1-math.Exp(-a)))
+		drop := 10 * math.Log10(noisePow/errPow)
+		t.Logf("tone %g: error %.1f dB below the noise (expected %.1f); tone kept at %.2f", amp, drop, want, toneGain/tonePow)
+		if math.Abs(drop-want) > 1 {
+			t.Errorf("tone %g: error %.1f dB below the noise, want %.1f ± 1", amp, drop, want)
+		}
+		if g := toneGain / tonePow; g < 0.95 || g > 1.05 {
+			t.Errorf("tone %g: kept at %.2f of its amplitude, want 0.95 to 1.05", amp, g)
+		}
+	}
+}
+
+// TestDenoisedLeavesQuietAnswers checks that an answer is decoded as
+// heard when there is no noise to subtract: digital silence before it,
+// too little quiet before it, or an SNR above denoiseBelow; and that the
+// frames' overlap-add gives back the signal when nothing is subtracted.
+func TestDenoisedLeavesQuietAnswers(t *testing.T) {
+	withDenoiseBelow(t, 30)
+	noisy, _, start := noisyTone(0.01, 0.1)
+	quiet, _, _ := noisyTone(0.0001, 0.1) // 57 dB SNR
+	silent, _, _ := noisyTone(0, 0.1)
+	tests := []struct {
+		name   string
+		window []float32
+		start  int
+	}{
+		{"digital silence before", silent, start},
+		{"noise 57 dB down", quiet, start},
+		{"100 ms before", noisy[start-Rate/10:], Rate / 10},
+	}
+	for _, tc := range tests {
+		y := denoised(tc.window, tc.start, len(tc.window))
+		if &y[0] != &tc.window[tc.start] {
+			t.Errorf("%s: the span was changed", tc.name)
+		}
+	}
+	y := subtract(noisy, make([]float64, denoiseFrame/2+1), hann(denoiseFrame))
+	for i, v := range y {
+		if math.Abs(float64(v-noisy[i])) > 1e-6 {
+			t.Fatalf("nothing subtracted: sample %d = %g, want %g", i, v, noisy[i])
+		}
+	}
+}
+
+// spanSNRs describes the SNRs spanSNR measures in the answers' spans of
+// takes: how many it cannot measure (no noise, too little quiet before),
+// their range and quartiles, and how many lie below denoiseBelow.
+func spanSNRs(takes []take, longest time.Duration) string {
+	var snrs []float64
+	for _, tk := range takes {
+		start, end := speechSpan(tk.x, longest)
+		if _, snr, ok := spanSNR(tk.x, start, end); ok {
+			snrs = append(snrs, snr)
+		}
+	}
+	if len(snrs) == 0 {
+		return fmt.Sprintf("span SNR: none measured of %d", len(takes))
+	}
+	slices.Sort(snrs)
+	below := 0
+	for _, v := range snrs {
+		if v < denoiseBelow {
+			below++
+		}
+	}
+	q := func(p int) float64 { return snrs[(len(snrs)-1)*p/100] }
+	return fmt.Sprintf("span SNR of %d measured (of %d): %.1f, %.1f, %.1f, %.1f, %.1f dB (min, quartiles, max); %d below %g dB",
+		len(snrs), len(takes), q(0), q(25), q(50), q(75), q(100), below, denoiseBelow)
+}
+
+// windowSNRs describes, as spanSNRs does, the SNRs of the answers' spans
+// in the windows falseReports decodes from clips: each recording's
+// answer stretches (Opts.AnswerStretches) and its listenWindow windows.
+func windowSNRs(clips []clip) string {
+	var takes []take
+	w := int(listenWindow.Seconds() * Rate)
+	o := DefaultOpts()
+	for _, c := range clips {
+		for _, s := range o.AnswerStretches(c.X) {
+			takes = append(takes, take{x: c.X[s.Start:s.End]})
+		}
+		for _, s := range selfreport.Stretches(c.X, Rate, answerGap, answerPad, time.Hour) {
+			for a := s.Start; a < s.End; a += w {
+				if b := min(s.End, a+w); b-a >= Rate/4 {
+					takes = append(takes, take{x: c.X[a:b]})
+				}
+			}
+		}
+	}
+	return spanSNRs(takes, o.MaxAnswer)
+}
