@@ -394,7 +394,11 @@ func TestAnswerSweep(t *testing.T) {
 		}
 	}
 	if os.Getenv("KINDRED_ANSWER_SNR") != "" {
-		t.Logf("ordinary speech: %s", windowSNRs(speech))
+		var r *Recogniser
+		if os.Getenv("KINDRED_ANSWER_SNR") == "decode" {
+			r = newRecogniser(t, DefaultOpts())
+		}
+		t.Logf("ordinary speech: %s", windowSNRs(t, r, speech))
 		t.Logf("ratings: %s", spanSNRs(takes, DefaultOpts().MaxAnswer))
 		return
 	}
