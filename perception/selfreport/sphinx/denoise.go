@@ -135,8 +135,9 @@ func spanSNR(window []float32, start, end int) (noise []float64, snr float64, ok
 }
 
 // subtract removes noise (a power spectrum of denoiseFrame-point frames
-// windowed by win) from x by Berouti's rule, frame by frame, and
-// resynthesises it by overlap-add. x is padded with zeros by a frame on
+// windowed by win) from x, frame by frame, by the decision-directed Wiener
+// gain (wienerGain) or Berouti's rule, and resynthesises it by
+// overlap-add. x is padded with zeros by a frame on
 // each side so that every sample is covered by two frames.
 func subtract(x []float32, noise, win []float64) []float32 {
 	padded := make([]float32, len(x)+2*denoiseFrame)
