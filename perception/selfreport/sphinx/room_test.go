@@ -21,7 +21,9 @@ import (
 // KINDRED_ANSWER_ARGS, KINDRED_ANSWER_WHOLE and KINDRED_ANSWER_RINGING
 // (the figures before countRinging) are TestAnswerSweep's;
 // KINDRED_ANSWER_ANY_LEVEL gives the figures before judgeBackground, and
-// KINDRED_ANSWER_WHY tallies where the takes were lost (whyLost). A few CPU
+// KINDRED_ANSWER_WHY tallies where the takes were lost (whyLost);
+// KINDRED_ANSWER_SNR=1 only measures the answers' SNRs (spanSNRs), and
+// KINDRED_ANSWER_DENOISE_* set the noise subtraction (setDenoise). A few CPU
 // minutes a condition:
 //
 //	KINDRED_ANSWER_ROOM=clean,pink10,tv10,reverb50,far go test ./perception/selfreport/sphinx -run RatingsInRoom -v -count=1 -timeout 1h
@@ -58,6 +60,9 @@ func TestRatingsInRoom(t *testing.T) {
 		defer func(was float64) { backgroundBelow = was }(backgroundBelow)
 		backgroundBelow = db
 	}
+	if cfg := setDenoise(t); cfg != "" {
+		t.Log(cfg)
+	}
 	r := newRecogniser(t, o)
 	for _, c := range conds {
 		room, err := speechcorpus.NewRoom(c)
@@ -70,6 +75,10 @@ func TestRatingsInRoom(t *testing.T) {
 			if takes[i].x, err = room.Hear(t.Context(), tk.x, i); err != nil {
 				t.Fatal(err)
 			}
+		}
+		if os.Getenv("KINDRED_ANSWER_SNR") != "" {
+			t.Logf("%-8s %s", c, spanSNRs(takes, o.MaxAnswer))
+			continue
 		}
 		t.Logf("%-8s ratings: %v", c, understood(t, r, selfreport.RatingQuestion, takes))
 		if os.Getenv("KINDRED_ANSWER_WHY") != "" {

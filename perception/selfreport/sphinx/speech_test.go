@@ -393,6 +393,15 @@ func TestAnswerSweep(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if os.Getenv("KINDRED_ANSWER_SNR") != "" {
+		var r *Recogniser
+		if os.Getenv("KINDRED_ANSWER_SNR") == "decode" {
+			r = newRecogniser(t, DefaultOpts())
+		}
+		t.Logf("ordinary speech: %s", windowSNRs(t, r, speech))
+		t.Logf("ratings: %s", spanSNRs(takes, DefaultOpts().MaxAnswer))
+		return
+	}
 	cfgs := "1,0.1,0.1,1"
 	if c := os.Getenv("KINDRED_ANSWER_CFG"); c != "" {
 		cfgs = c
@@ -478,6 +487,7 @@ func sweepOne(t *testing.T, cfg, args string, takes []take, speech []clip, voice
 		}
 		cfg += fmt.Sprintf(" dither %g", x)
 	}
+	cfg += setDenoise(t)
 	r := newRecogniser(t, o)
 	c := understood(t, r, selfreport.RatingQuestion, takes)
 	var real, synth []clip

@@ -371,7 +371,7 @@ func (r *Recogniser) End() (selfreport.Reply, error) {
 	if !r.o.wholeWindow {
 		var end int
 		off, end = speechSpan(x, r.o.MaxAnswer)
-		x = x[off:end]
+		x = denoised(x, off, end)
 	}
 	var reply selfreport.Reply
 	found := false

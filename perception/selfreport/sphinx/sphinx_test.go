@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kindred-hri/kindred/internal/speechcorpus"
 	"github.com/kindred-hri/kindred/perception/selfreport"
 	"github.com/kindred-hri/kindred/perception/voice/wav"
 )
@@ -205,32 +206,49 @@ func TestOrdinarySpeechNeverReports(t *testing.T) {
 
 // BenchmarkEndOfAnswer measures the time from the end of an answer (the
 // last samples fed) to its value: End, which decodes the whole answer at
-// once (for its own cepstral mean) and reads the grammar's hypothesis.
-// Issue 16's target is at most 1 s.
+// once (for its own cepstral mean) and reads the grammar's hypothesis;
+// in a quiet room, and with a fan's pink noise at 10 dB SNR, which the
+// noise subtraction (denoised) removes first and in which the garbage
+// loop has more to explore. Issue 16's target is at most 1 s.
 func BenchmarkEndOfAnswer(b *testing.B) {
 	r := newRecogniser(b, DefaultOpts())
-	x := say(b, b.TempDir(), "en-us+f2", 150, "About a seven.")
-	var worst, cpu time.Duration
-	for b.Loop() {
-		b.StopTimer()
-		if err := r.Listen(selfreport.RatingQuestion); err != nil {
-			b.Fatal(err)
-		}
-		if err := r.Feed(x); err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		t0, c0 := time.Now(), cpuTime()
-		if _, err := r.End(); err != nil {
-			b.Fatal(err)
-		}
-		worst = max(worst, time.Since(t0))
-		cpu += cpuTime() - c0
+	quiet := say(b, b.TempDir(), "en-us+f2", 150, "About a seven.")
+	fan, err := speechcorpus.NewRoom(speechcorpus.Pink10)
+	if err != nil {
+		b.Fatal(err)
 	}
-	// On a shared machine the wall-clock time grows with the load; the
-	// process's CPU time per answer is what an idle robot would wait.
-	b.ReportMetric(worst.Seconds()*1000, "worst_ms")
-	b.ReportMetric(cpu.Seconds()*1000/float64(b.N), "cpu_ms/op")
+	noisy, err := fan.Hear(b.Context(), quiet, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct {
+		name string
+		x    []float32
+	}{{"quiet", quiet}, {"pink10", noisy}} {
+		b.Run(bc.name, func(b *testing.B) {
+			var worst, cpu time.Duration
+			for b.Loop() {
+				b.StopTimer()
+				if err := r.Listen(selfreport.RatingQuestion); err != nil {
+					b.Fatal(err)
+				}
+				if err := r.Feed(bc.x); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				t0, c0 := time.Now(), cpuTime()
+				if _, err := r.End(); err != nil {
+					b.Fatal(err)
+				}
+				worst = max(worst, time.Since(t0))
+				cpu += cpuTime() - c0
+			}
+			// On a shared machine the wall-clock time grows with the load; the
+			// process's CPU time per answer is what an idle robot would wait.
+			b.ReportMetric(worst.Seconds()*1000, "worst_ms")
+			b.ReportMetric(cpu.Seconds()*1000/float64(b.N), "cpu_ms/op")
+		})
+	}
 }
 
 // cpuTime is the process's user and system CPU time.
