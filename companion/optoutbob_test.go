@@ -12,10 +12,8 @@ import (
 	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/perception"
-	"github.com/kindred-hri/kindred/perception/fusion"
 	"github.com/kindred-hri/kindred/perception/scenario"
 	"github.com/kindred-hri/kindred/robot"
-	"github.com/kindred-hri/kindred/sessiontime"
 	"github.com/kindred-hri/kindred/voices"
 )
 
@@ -146,26 +144,7 @@ func TestScenarioBobbingHeadNeverOptsOut(t *testing.T) {
 						}
 					}
 				})
-				clock, err := sessiontime.New(1)
-				if err != nil {
-					t.Fatal(err)
-				}
-				fu, err := fusion.New(fusion.DefaultOpts())
-				if err != nil {
-					t.Fatal(err)
-				}
-				cfg := behavior.DefaultConfig()
-				cfg.Speech.Lang = "de"
-				e, err := behavior.New(cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				comp, err := New(Parts{Clock: clock, Fuser: fu, Engine: e, Mirror: fakeMirror{}, Speaker: wordySpeaker{2 * time.Second},
-					Actuator: &fakeActuator{}, Records: &fan})
-				if err != nil {
-					t.Fatal(err)
-				}
-				comp.Bind(t.Context())
+				comp := germanCompanion(t, wordySpeaker{2 * time.Second}, &fan)
 				if err := comp.Run(comp.PlayScenario(s.Name, scenario.NewPlayer(s), scenario.PlayOpts{})); err != nil {
 					t.Fatal(err)
 				}

@@ -1,6 +1,7 @@
 package companion
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"testing"
@@ -8,9 +9,12 @@ import (
 
 	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/journal"
+	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/fusion"
 	"github.com/kindred-hri/kindred/perception/scenario"
+	"github.com/kindred-hri/kindred/robot"
 	"github.com/kindred-hri/kindred/sessiontime"
+	"github.com/kindred-hri/kindred/voices"
 )
 
 // optOutByNod is a scenario: a calm person in view says "stop" twice, and
@@ -93,26 +97,7 @@ func TestScenarioOptOutByNodIsConfirmed(t *testing.T) {
 						}
 					}
 				})
-				clock, err := sessiontime.New(1)
-				if err != nil {
-					t.Fatal(err)
-				}
-				fu, err := fusion.New(fusion.DefaultOpts())
-				if err != nil {
-					t.Fatal(err)
-				}
-				cfg := behavior.DefaultConfig()
-				cfg.Speech.Lang = "de"
-				e, err := behavior.New(cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				comp, err := New(Parts{Clock: clock, Fuser: fu, Engine: e, Mirror: fakeMirror{}, Speaker: fakeSpeaker{},
-					Actuator: &fakeActuator{}, Records: &fan})
-				if err != nil {
-					t.Fatal(err)
-				}
-				comp.Bind(t.Context())
+				comp := germanCompanion(t, fakeSpeaker{}, &fan)
 				if err := comp.Run(comp.PlayScenario(s.Name, scenario.NewPlayer(s), scenario.PlayOpts{})); err != nil {
 					t.Fatal(err)
 				}
@@ -133,4 +118,38 @@ func TestScenarioOptOutByNodIsConfirmed(t *testing.T) {
 			})
 		})
 	}
+}
+
+// speaker is what Parts.Speaker holds.
+type speaker = interface {
+	Run(ctx context.Context, intents <-chan behavior.Intent, mouth chan<- robot.Command, spoken chan<- voices.Spoken) error
+	Hear(perception.VoiceObs)
+}
+
+// germanCompanion is a companion with real fusion and a real engine whose
+// persona speaks German, a language without an answer model, so every
+// question is put by nod; records go to fan.
+func germanCompanion(t *testing.T, sp speaker, fan *Fanout) *Companion {
+	t.Helper()
+	clock, err := sessiontime.New(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fu, err := fusion.New(fusion.DefaultOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := behavior.DefaultConfig()
+	cfg.Speech.Lang = "de"
+	e, err := behavior.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	comp, err := New(Parts{Clock: clock, Fuser: fu, Engine: e, Mirror: fakeMirror{}, Speaker: sp,
+		Actuator: &fakeActuator{}, Records: fan})
+	if err != nil {
+		t.Fatal(err)
+	}
+	comp.Bind(t.Context())
+	return comp
 }
