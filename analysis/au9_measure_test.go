@@ -28,14 +28,7 @@ import (
 //
 //	KINDRED_MEASURE=1 go test -run TestMeasureAU9 -v ./analysis
 func TestMeasureAU9(t *testing.T) {
-	if os.Getenv("KINDRED_MEASURE") == "" {
-		t.Skip("a measurement: set KINDRED_MEASURE=1")
-	}
-	dir := filepath.Join("..", "..", "shared", "devset")
-	labels, err := eval.ReadFaceLabels(dir)
-	if err != nil {
-		t.Skipf("dev set absent: %v", err)
-	}
+	dir, labels := measuredFaceLabels(t)
 	type item struct{ path, file string }
 	var items []item
 	for _, f := range eval.Files(labels) {

@@ -4,13 +4,32 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/kindred-hri/kindred/devices"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/camera"
+	"github.com/kindred-hri/kindred/perception/eval"
 	"github.com/kindred-hri/kindred/perception/face"
 )
+
+// measuredFaceLabels opens a face measurement: it skips unless
+// KINDRED_MEASURE is set or when the dev set is absent, and returns the dev
+// set's folder and its face labels.
+func measuredFaceLabels(t *testing.T) (string, []eval.FaceLabel) {
+	t.Helper()
+	if os.Getenv("KINDRED_MEASURE") == "" {
+		t.Skip("a measurement: set KINDRED_MEASURE=1")
+	}
+	dir := filepath.Join("..", "..", "shared", "devset")
+	labels, err := eval.ReadFaceLabels(dir)
+	if err != nil {
+		t.Skipf("dev set absent: %v", err)
+	}
+	return dir, labels
+}
 
 // measuredFrames is the common ground of the face measurements (issue
 // 20's TestMeasureSmilePSPI and TestMeasureAU9): it analyses path as

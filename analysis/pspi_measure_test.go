@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,14 +20,7 @@ import (
 //
 //	KINDRED_MEASURE=1 go test -run TestMeasureSmilePSPI -v ./analysis
 func TestMeasureSmilePSPI(t *testing.T) {
-	if os.Getenv("KINDRED_MEASURE") == "" {
-		t.Skip("a measurement: set KINDRED_MEASURE=1")
-	}
-	dir := filepath.Join("..", "..", "shared", "devset")
-	labels, err := eval.ReadFaceLabels(dir)
-	if err != nil {
-		t.Skipf("dev set absent: %v", err)
-	}
+	dir, labels := measuredFaceLabels(t)
 	for _, file := range eval.Files(labels) {
 		rows, feats, base := measuredFrames(t, filepath.Join(dir, filepath.FromSlash(file)), nil)
 		name := filepath.Base(file)

@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,14 +18,7 @@ import (
 // the mesh's mouthUpperUp, noseSneer and browDown; and the glabella's
 // texture energy, the frame's and the baseline's (0 for the population's).
 func TestMeasurePSPITerms(t *testing.T) {
-	if os.Getenv("KINDRED_MEASURE") == "" {
-		t.Skip("a measurement: set KINDRED_MEASURE=1")
-	}
-	dir := filepath.Join("..", "..", "shared", "devset")
-	labels, err := eval.ReadFaceLabels(dir)
-	if err != nil {
-		t.Skipf("dev set absent: %v", err)
-	}
+	dir, labels := measuredFaceLabels(t)
 	fmt.Println("file\tt\tlabel\tAU4\tbrowDown\tgapNarrow\tfurrows\tAU9\twingUp\trootUp\tAU10\tlipUp\tcornersUp\tupperUp\tsneer\tbsBrowDown\tAU67\tAU43\tPSPI\tfused\texpr\tglabella\tglabellaB")
 	for _, file := range eval.Files(labels) {
 		rows, feats, base := measuredFrames(t, filepath.Join(dir, filepath.FromSlash(file)), nil)
