@@ -55,13 +55,7 @@ func TestAU10IsTheLipAboveTheCorners(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			lm := perspectiveFace(c.face, perception.HeadPose{})
-			f, ok := Measure(blank, &lm, perception.HeadPose{})
-			if !ok {
-				t.Fatal("synthetic face not measurable")
-			}
-			obs := perception.FaceObs{}
-			NewScorer(DefaultOpts()).Score(&obs, f, c.base, nil)
+			obs, f := scoreFacing(t, c.face, c.base)
 			lipUp := c.base.Neutral.NoseLip - f.NoseLip
 			whole := 5 * level(lipUp, 0.012, 0.09)
 			if a := obs.AU.AU10; a < c.lo-1e-9 || a > c.hi+1e-9 {
@@ -176,13 +170,7 @@ func TestAU9IsTheWingsAboveTheCorners(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			lm := perspectiveFace(c.face, perception.HeadPose{})
-			f, ok := Measure(blank, &lm, perception.HeadPose{})
-			if !ok {
-				t.Fatal("synthetic face not measurable")
-			}
-			obs := perception.FaceObs{}
-			NewScorer(DefaultOpts()).Score(&obs, f, *own, nil)
+			obs, f := scoreFacing(t, c.face, *own)
 			wingUp := own.Neutral.NoseWing - f.NoseWing
 			whole := noseWrinkle(wingUp, f, own.Neutral)
 			if a := obs.AU.AU09; a < c.lo-1e-9 || a > c.hi+1e-9 {
@@ -195,4 +183,18 @@ func TestAU9IsTheWingsAboveTheCorners(t *testing.T) {
 			t.Logf("AU9 %.2f (whole rise %.2f), AU10 %.2f, AU12 %.2f, PSPI %.2f, %s", obs.AU.AU09, whole, obs.AU.AU10, obs.AU.AU12, obs.PSPI, obs.Expression)
 		})
 	}
+}
+
+// scoreFacing measures a synthetic face seen from the front and scores it
+// against base.
+func scoreFacing(t *testing.T, face expression, base Baseline) (perception.FaceObs, Features) {
+	t.Helper()
+	lm := perspectiveFace(face, perception.HeadPose{})
+	f, ok := Measure(blank, &lm, perception.HeadPose{})
+	if !ok {
+		t.Fatal("synthetic face not measurable")
+	}
+	obs := perception.FaceObs{}
+	NewScorer(DefaultOpts()).Score(&obs, f, base, nil)
+	return obs, f
 }
