@@ -97,12 +97,7 @@ func TestOptOutQuestion(t *testing.T) {
 			tc.then(h)
 			after := h.outs[before:]
 			if tc.reason != "" {
-				if h.e.State() != StateOptedOut {
-					t.Fatalf("state %s, want opted_out\n%s", h.e.State(), describe(after))
-				}
-				if r := optOutReason(after); r != tc.reason {
-					t.Errorf("opted out for %q, want %q", r, tc.reason)
-				}
+				wantOptedOut(t, h, after, tc.reason)
 				return
 			}
 			if h.e.State() == StateOptedOut || sensorsOff(after) {
@@ -221,5 +216,17 @@ func TestStopWhileAskedKeepsTheRobotQuiet(t *testing.T) {
 	}
 	if h.e.State() == StateOptedOut {
 		t.Error("the word a third time opted out")
+	}
+}
+
+// wantOptedOut checks that the engine opted out, for reason, in the
+// outputs after.
+func wantOptedOut(t *testing.T, h *harness, after []Output, reason string) {
+	t.Helper()
+	if h.e.State() != StateOptedOut {
+		t.Fatalf("state %s, want opted_out\n%s", h.e.State(), describe(after))
+	}
+	if r := optOutReason(after); r != reason {
+		t.Errorf("opted out for %q, want %q", r, reason)
 	}
 }

@@ -97,12 +97,7 @@ func TestOptOutByNodIsConfirmed(t *testing.T) {
 				t.Errorf("opt_out_confirm records %v, want %v\n%s", r, tc.records, describe(after))
 			}
 			if tc.reason != "" {
-				if h.e.State() != StateOptedOut {
-					t.Fatalf("state %s, want opted_out\n%s", h.e.State(), describe(after))
-				}
-				if r := optOutReason(after); r != tc.reason {
-					t.Errorf("opted out for %q, want %q", r, tc.reason)
-				}
+				wantOptedOut(t, h, after, tc.reason)
 				return
 			}
 			if h.e.State() == StateOptedOut || sensorsOff(after) {
