@@ -95,7 +95,11 @@ type Opts struct {
 // a call by VerifyAfter (0.8 s, the pause that shows it ended). It hears
 // the takes of flite's and Festival's voices, made from recordings of
 // people, far better than espeak-ng's formant voices, as the answer
-// recogniser does.
+// recogniser does. Across a room it is heard less (TestKeywordsInRoom: 5
+// of the 99 takes in sox's reverb 50, 0 at 1e25; 12 at 4x the distance,
+// 6 at 1e25), and raised no false alarm there, nor clean, in 929 s of
+// real speech per condition. The evaluate slice (TestWordsSliceDoesNotCryWolf)
+// raised 75 false "help" in its 454 s with the verifier off, none with it.
 //
 // Other ways of calling for help were swept on the 110 s
 // (TestHelpPhrasingSweep, 24 espeak-ng takes each): "help me" raised no
