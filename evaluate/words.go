@@ -184,7 +184,11 @@ func spot(o keywords.Opts, x []float32) ([]voice.Keyword, error) {
 		}
 		out = append(out, kws...)
 	}
-	return out, nil
+	kws, err := s.Flush()
+	if err != nil {
+		return nil, fmt.Errorf("eval: %w", err)
+	}
+	return append(out, kws...), nil
 }
 
 func spotClips(ctx context.Context, clips []speechcorpus.Clip, takes map[string][]speechcorpus.Clip, o keywords.Opts, rep *WordsReport, advance func(int)) error {

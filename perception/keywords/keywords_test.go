@@ -2,6 +2,7 @@ package keywords
 
 import (
 	"errors"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"syscall"
@@ -101,9 +102,9 @@ func TestOrdinarySentencesDoNotStop(t *testing.T) {
 func TestOptsValidate(t *testing.T) {
 	tests := map[string]func(*Opts){
 		"no phrases":     func(o *Opts) { o.Phrases = nil },
-		"zero threshold": func(o *Opts) { o.Phrases = []Phrase{{"stop", 0}} },
-		"huge threshold": func(o *Opts) { o.Phrases = []Phrase{{"stop", 1e31}} },
-		"slash":          func(o *Opts) { o.Phrases = []Phrase{{"st/op", 1e-5}} },
+		"zero threshold": func(o *Opts) { o.Phrases = []Phrase{{Text: "stop", Threshold: 0}} },
+		"huge threshold": func(o *Opts) { o.Phrases = []Phrase{{Text: "stop", Threshold: 1e31}} },
+		"slash":          func(o *Opts) { o.Phrases = []Phrase{{Text: "st/op", Threshold: 1e-5}} },
 		"missing model":  func(o *Opts) { o.HMM = "/nonexistent" },
 		"short restart":  func(o *Opts) { o.Restart = time.Millisecond },
 	}
@@ -123,7 +124,7 @@ func TestOptsValidate(t *testing.T) {
 
 func TestUnknownWordIsAnError(t *testing.T) {
 	o := DefaultOpts()
-	o.Phrases = []Phrase{{"zzqxv", 1e-5}}
+	o.Phrases = []Phrase{{Text: "zzqxv", Threshold: 1e-5}}
 	if _, err := New(o); err == nil {
 		t.Fatal("no error for a word missing from the dictionary")
 	}
@@ -175,4 +176,94 @@ func BenchmarkSpot(b *testing.B) {
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru1)
 	cpu := time.Duration(ru1.Utime.Nano() + ru1.Stime.Nano() - ru0.Utime.Nano() - ru0.Stime.Nano())
 	b.ReportMetric(cpu.Seconds()*1000/(float64(len(x))/voice.Rate*float64(b.N)), "cpu_ms/audio_s")
+}
+
+// fixedVerifier accepts every spot or none, and records what it was given.
+type fixedVerifier struct {
+	accept bool
+	asked  *[]int // each window's length
+	closed *bool
+}
+
+func (f fixedVerifier) Verify(x []float32, at int) (bool, error) {
+	if at < 0 || at > len(x) {
+		return false, fmt.Errorf("spot at %d outside the window of %d", at, len(x))
+	}
+	*f.asked = append(*f.asked, len(x))
+	return f.accept, nil
+}
+
+func (f fixedVerifier) Close() error { *f.closed = true; return nil }
+
+// TestVerifiedPhraseWaitsForItsVerdict: a spot of a phrase marked Verify
+// is reported only if the verifier accepts it, after the audio that
+// follows it (or at Flush), and the verifier is closed with the spotter.
+func TestVerifiedPhraseWaitsForItsVerdict(t *testing.T) {
+	x := speak(t, "Help!")
+	x = append(x, make([]float32, voice.Rate)...) // a second of quiet after it
+	for _, accept := range []bool{true, false} {
+		var asked []int
+		closed := false
+		o := DefaultOpts()
+		o.Phrases = []Phrase{{Text: "stop", Threshold: 1e-10}, {Text: "help", Threshold: 1e-20, Verify: true}}
+		o.NewVerifier = func() (Verifier, error) { return fixedVerifier{accept, &asked, &closed}, nil }
+		s, err := New(o)
+		if errors.Is(err, ErrNoModel) {
+			t.Skip("pocketsphinx-en-us not installed")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		kws := spot(t, s, x)
+		if len(asked) != 1 {
+			t.Fatalf("accept %v: verifier asked %d times, want once", accept, len(asked))
+		}
+		// The stream began less than VerifyBefore before the spot: the
+		// window is filled out with the quiet before it.
+		if want := int((o.VerifyBefore + o.VerifyAfter).Seconds() * voice.Rate); asked[0] != want {
+			t.Errorf("accept %v: window of %d samples, want %d (the audio before and after the spot)", accept, asked[0], want)
+		}
+		if got := len(kws) == 1 && kws[0].Text == "help"; got != accept {
+			t.Errorf("accept %v: reported %v", accept, kws)
+		}
+		if len(kws) == 1 && (kws[0].At < 400*time.Millisecond || kws[0].At > time.Duration(len(x)-voice.Rate)*time.Second/voice.Rate) {
+			t.Errorf("help stamped %v, outside the spoken word", kws[0].At)
+		}
+		s.Close()
+		if !closed {
+			t.Errorf("accept %v: verifier not closed", accept)
+		}
+	}
+	// Cut short after the word, the spot waits for Flush.
+	var asked []int
+	closed := false
+	o := DefaultOpts()
+	o.Phrases = []Phrase{{Text: "help", Threshold: 1e-20, Verify: true}}
+	o.NewVerifier = func() (Verifier, error) { return fixedVerifier{true, &asked, &closed}, nil }
+	s, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	short := speak(t, "Help!")
+	if kws := spot(t, s, short); len(kws) != 0 {
+		t.Fatalf("reported %v before the audio after it came", kws)
+	}
+	kws, err := s.Flush()
+	if err != nil || len(kws) != 1 {
+		t.Fatalf("Flush = %v, %v; want the held help", kws, err)
+	}
+	// The end of the recording ends the call: the window after it is
+	// filled out with quiet too.
+	if want := int((o.VerifyBefore + o.VerifyAfter).Seconds() * voice.Rate); len(asked) != 1 || asked[0] != want {
+		t.Errorf("Flush gave the verifier windows %v, want one of %d samples", asked, want)
+	}
+}
+
+func TestVerifiedPhraseNeedsVerifier(t *testing.T) {
+	o := DefaultOpts()
+	o.NewVerifier = nil
+	if err := o.Validate(); err == nil {
+		t.Fatal("no error for a phrase to be verified without a verifier")
+	}
 }

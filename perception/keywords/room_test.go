@@ -29,7 +29,11 @@ func spotAll(t testing.TB, o Opts, x []float32) []voice.Keyword {
 		}
 		out = append(out, kws...)
 	}
-	return out
+	kws, err := s.Flush()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(out, kws...)
 }
 
 // roomSample is every other recording of the real ordinary speech

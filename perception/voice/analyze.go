@@ -94,7 +94,8 @@ func AnalyzeSamples(ctx context.Context, samples []float32, opts Opts) (*Analysi
 }
 
 // spotAll feeds a whole recording to the spotter in the 20 ms pieces Run
-// uses, so it hears the file as a live run would.
+// uses, so it hears the file as a live run would, and flushes it at the
+// end.
 func spotAll(ctx context.Context, sp KeywordSpotter, samples []float32) ([]Keyword, error) {
 	var all []Keyword
 	const piece = 2 * HopSamples
@@ -108,7 +109,21 @@ func spotAll(ctx context.Context, sp KeywordSpotter, samples []float32) ([]Keywo
 		}
 		all = append(all, kws...)
 	}
+	if f, ok := sp.(keywordFlusher); ok {
+		kws, err := f.Flush()
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, kws...)
+	}
 	return all, nil
+}
+
+// keywordFlusher is a KeywordSpotter that holds some phrases back until
+// it has heard the audio after them (to verify them), and can be told the
+// recording has ended.
+type keywordFlusher interface {
+	Flush() ([]Keyword, error)
 }
 
 // attachKeywords marks each keyword on the first hop at or after the 20 ms

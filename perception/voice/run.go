@@ -110,6 +110,22 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 			return ctx.Err()
 		}
 	}
+	// heard passes spotted phrases on; its error means ctx is done.
+	heard := func(kws []Keyword) error {
+		for _, k := range kws {
+			pending = append(pending, k.Text)
+			if laughAt >= 0 && k.At-laughAt <= LaughHoldsWords {
+				// Heard in laughter: the word stays on its hop (the
+				// record shows it) but is no command: the spotter
+				// hears "stop" and "ouch" in laughs.
+				continue
+			}
+			if err := send(perception.Event{At: k.At, Kind: perception.EventKeyword, Text: k.Text, Modality: perception.ModVoice}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	for {
 		n, err := src.Read(ctx, buf)
 		at := a.start + samplesToDuration(read)
@@ -133,17 +149,8 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 				if kerr != nil {
 					return fmt.Errorf("voice: keywords: %w", kerr)
 				}
-				for _, k := range kws {
-					pending = append(pending, k.Text)
-					if laughAt >= 0 && k.At-laughAt <= LaughHoldsWords {
-						// Heard in laughter: the word stays on its hop (the
-						// record shows it) but is no command: the spotter
-						// hears "stop" and "ouch" in laughs.
-						continue
-					}
-					if err := send(perception.Event{At: k.At, Kind: perception.EventKeyword, Text: k.Text, Modality: perception.ModVoice}); err != nil {
-						return nil
-					}
+				if heard(kws) != nil {
+					return nil
 				}
 			}
 			read += int64(n)
@@ -155,6 +162,17 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 		switch {
 		case err == nil:
 		case errors.Is(err, io.EOF):
+			// Phrases held back to be verified on the audio after them
+			// are judged on what came.
+			if f, ok := a.opts.Keywords.(keywordFlusher); ok {
+				kws, kerr := f.Flush()
+				if kerr != nil {
+					return fmt.Errorf("voice: keywords: %w", kerr)
+				}
+				if heard(kws) != nil {
+					return nil
+				}
+			}
 			emit(nil, at, a.Flush(), time.Now())
 			if utts != nil {
 				utts.finish()

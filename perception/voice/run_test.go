@@ -326,3 +326,55 @@ func TestRunHoldsWordsHeardInLaughter(t *testing.T) {
 		})
 	}
 }
+
+// heldSpotter holds its one word until it is flushed, as a spotter that
+// verifies a phrase on the audio after it does when a recording ends
+// within that audio.
+type heldSpotter struct{ flushed int }
+
+func (*heldSpotter) Spot([]float32, time.Duration) ([]Keyword, error) { return nil, nil }
+
+func (h *heldSpotter) Flush() ([]Keyword, error) {
+	h.flushed++
+	return []Keyword{{Text: "help", At: 800 * time.Millisecond}}, nil
+}
+
+// A word held back to the end of the stream is still reported, by Run
+// (an event and a hop) and by AnalyzeSamples (on the hop it was heard in).
+func TestHeldKeywordsAreFlushedAtTheEnd(t *testing.T) {
+	x := tone(150, 1, 0.2)
+	o := DefaultOpts()
+	sp := &heldSpotter{}
+	o.Keywords = sp
+	a, _ := NewAnalyzer(o)
+	events := make(chan perception.Event, 4)
+	var marked []string
+	if err := a.Run(t.Context(), NewSliceSource(x), func(ob perception.VoiceObs) {
+		if ob.Keyword != "" {
+			marked = append(marked, ob.Keyword)
+		}
+	}, events); err != nil {
+		t.Fatal(err)
+	}
+	if sp.flushed != 1 || len(marked) != 1 || marked[0] != "help" {
+		t.Fatalf("Run: flushed %d times, hops with a keyword %q", sp.flushed, marked)
+	}
+	if ev := <-events; ev.Kind != perception.EventKeyword || ev.Text != "help" || ev.At != 800*time.Millisecond {
+		t.Errorf("Run: event %+v", ev)
+	}
+	sp = &heldSpotter{}
+	o.Keywords = sp
+	res, err := AnalyzeSamples(t.Context(), x, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hops []time.Duration
+	for _, ob := range res.Obs {
+		if ob.Keyword == "help" {
+			hops = append(hops, ob.At)
+		}
+	}
+	if sp.flushed != 1 || len(hops) != 1 || hops[0] < 800*time.Millisecond-2*Hop || hops[0] > 800*time.Millisecond+3*Hop {
+		t.Errorf("AnalyzeSamples: flushed %d times, help on the hops at %v; want once, at 0.8 s", sp.flushed, hops)
+	}
+}
