@@ -201,6 +201,10 @@ func (a *Attention) Read(f perception.Frame, faces []perception.FaceObs) (*perce
 	return attended, a.moves.Update(f, attended)
 }
 
+// keywordFaults is a voice stage that can report a keyword spotter's
+// failure and listen on (voice.Analyzer).
+type keywordFaults interface{ OnKeywordFault(func(error)) }
+
 // listen runs voice analysis (and keyword spotting, when the stage has it)
 // on an audio source.
 func (c *Companion) listen(ctx context.Context, in Live, src voice.AudioSource, live bool, events chan<- perception.Event) error {
@@ -210,6 +214,10 @@ func (c *Companion) listen(ctx context.Context, in Live, src voice.AudioSource, 
 	}
 	defer closeVoice()
 	src = teeAudio{src: src, desk: c.answers} // the answers to questions are heard in the same audio
+	if kf, ok := an.(keywordFaults); ok {
+		// One failed chunk or call for help is a fault, not the end of hearing.
+		kf.OnKeywordFault(func(err error) { c.noteFault("audio", err) })
+	}
 	if err := an.Run(ctx, src, c.Voice, events); err != nil && ctx.Err() == nil {
 		c.noteFault("audio", err)
 	}

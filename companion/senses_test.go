@@ -3,6 +3,7 @@ package companion
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -323,6 +324,39 @@ func TestReopenedCameraStartsItsTracksAfresh(t *testing.T) {
 		}
 		if len(arrivals) != 4 || arrivals[3] != "ada" {
 			t.Errorf("arrivals %q: want the reopened camera's first face to be ada", arrivals)
+		}
+	})
+}
+
+// brokenSpotter fails on every chunk, as a keyword decoder that has gone
+// wrong would.
+type brokenSpotter struct{}
+
+func (brokenSpotter) Spot([]float32, time.Duration) ([]voice.Keyword, error) {
+	return nil, errors.New("decoder gone")
+}
+
+// A keyword spotter that fails is one recorded fault, and the robot goes on
+// hearing: the microphone is still read, so it is never lost and no carer
+// is told the robot cannot hear. Without the wiring's fault handler the
+// spotter's first failure ended the voice stage, and with it everything
+// the microphone feeds.
+func TestBrokenSpotterIsAFaultNotDeafness(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := runLive(t, Live{
+			Mic: func() (voice.AudioSource, func(), error) { return steadyMic{}, func() {}, nil },
+			Voice: func(bool) (VoiceStage, func(), error) {
+				o := voice.DefaultOpts()
+				o.Keywords = brokenSpotter{}
+				an, err := voice.NewAnalyzer(o)
+				return an, func() {}, err
+			},
+		}, 3*time.Minute)
+		if len(r.faults) != 1 || r.faults[0].Component != "audio" || !strings.Contains(r.faults[0].Message, "decoder gone") {
+			t.Errorf("faults %+v, want one: audio, the spotter's failure", r.faults)
+		}
+		if len(r.alerts) != 0 {
+			t.Errorf("alerts %+v, want none: the microphone was heard throughout", r.alerts)
 		}
 	})
 }

@@ -93,6 +93,10 @@ type Analyzer struct {
 	hops     []HopFeatures
 }
 
+// OnKeywordFault sets Opts.OnKeywordFault for the next Run: a live run's
+// wiring records a spotter's failure as a fault and listens on.
+func (a *Analyzer) OnKeywordFault(f func(error)) { a.opts.OnKeywordFault = f }
+
 // NewAnalyzer builds an Analyzer; it fails only on invalid options.
 func NewAnalyzer(o Opts) (*Analyzer, error) {
 	if err := o.Validate(); err != nil {

@@ -52,6 +52,13 @@ type Opts struct {
 	// Labeller, when set, names the vocalisation of the hops Run emits in
 	// place of the built-in per-hop classifier, for as long as it can.
 	Labeller Labeller
+	// OnKeywordFault, when set, takes a keyword spotting error in Run (one
+	// call for each run of failures), and Run listens on: the voice's
+	// measures, its distress and the answers heard in the same audio do not
+	// stop because the spotter failed on one chunk (a call for help's
+	// verifier decodes each candidate anew). Unset, Run returns the error,
+	// as an offline analysis wants.
+	OnKeywordFault func(error)
 	// OnUtterance, when set, is called by Run (on its goroutine) with each
 	// stretch of voice activity once it has ended: jitter, shimmer, HNR and
 	// functionals per utterance.

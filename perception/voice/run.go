@@ -126,6 +126,22 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 		}
 		return nil
 	}
+	// spotFault takes a spotting error: returned to end Run, or, with
+	// Opts.OnKeywordFault, reported once for each run of failures while
+	// listening goes on.
+	failing := false
+	spotFault := func(kerr error) error {
+		switch {
+		case kerr == nil:
+			failing = false
+		case a.opts.OnKeywordFault == nil:
+			return fmt.Errorf("voice: keywords: %w", kerr)
+		case !failing:
+			failing = true
+			a.opts.OnKeywordFault(fmt.Errorf("voice: keywords: %w (listening goes on)", kerr))
+		}
+		return nil
+	}
 	for {
 		n, err := src.Read(ctx, buf)
 		at := a.start + samplesToDuration(read)
@@ -146,8 +162,8 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 			chunk := buf[:n]
 			if a.opts.Keywords != nil {
 				kws, kerr := a.opts.Keywords.Spot(chunk, at)
-				if kerr != nil {
-					return fmt.Errorf("voice: keywords: %w", kerr)
+				if err := spotFault(kerr); err != nil {
+					return err
 				}
 				if heard(kws) != nil {
 					return nil
@@ -166,8 +182,8 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 			// are judged on what came.
 			if f, ok := a.opts.Keywords.(keywordFlusher); ok {
 				kws, kerr := f.Flush()
-				if kerr != nil {
-					return fmt.Errorf("voice: keywords: %w", kerr)
+				if err := spotFault(kerr); err != nil {
+					return err
 				}
 				if heard(kws) != nil {
 					return nil

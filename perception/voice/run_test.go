@@ -378,3 +378,71 @@ func TestHeldKeywordsAreFlushedAtTheEnd(t *testing.T) {
 		t.Errorf("AnalyzeSamples: flushed %d times, help on the hops at %v; want once, at 0.8 s", sp.flushed, hops)
 	}
 }
+
+// flakySpotter fails on the chunks from fail to heal (media time) and
+// hears "help" once after them.
+type flakySpotter struct {
+	fail, heal, at time.Duration
+	heard          bool
+}
+
+func (f *flakySpotter) Spot(samples []float32, at time.Duration) ([]Keyword, error) {
+	if at >= f.fail && at < f.heal {
+		return nil, errors.New("decoder gone")
+	}
+	if !f.heard && at >= f.at {
+		f.heard = true
+		return []Keyword{{Text: "help", At: at}}, nil
+	}
+	return nil, nil
+}
+
+// A live run listens on through a spotter's failure: each run of failures
+// is one fault, the voice keeps being measured, and a word spotted after
+// the spotter recovers is heard. Without OnKeywordFault the failure ends
+// Run, as an offline analysis wants.
+func TestRunListensOnThroughSpotterFaults(t *testing.T) {
+	x := tone(150, 1.5, 0.2)
+	whole, err := AnalyzeSamples(t.Context(), x, DefaultOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		report bool
+	}{{"faults reported, listening goes on", true}, {"no fault handler: Run ends", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := DefaultOpts()
+			o.Keywords = &flakySpotter{fail: 200 * time.Millisecond, heal: 600 * time.Millisecond, at: time.Second}
+			var faults []error
+			if tc.report {
+				o.OnKeywordFault = func(err error) { faults = append(faults, err) }
+			}
+			a, _ := NewAnalyzer(o)
+			events := make(chan perception.Event, 8)
+			hops := 0
+			err := a.Run(t.Context(), NewSliceSource(x), func(perception.VoiceObs) { hops++ }, events)
+			if !tc.report {
+				if err == nil || !strings.Contains(err.Error(), "decoder gone") {
+					t.Fatalf("err = %v, want the spotter's", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Run ended on a spotter's failure: %v", err)
+			}
+			if len(faults) != 1 || !strings.Contains(faults[0].Error(), "decoder gone") {
+				t.Errorf("faults %v, want one for the run of failures", faults)
+			}
+			if hops != len(whole.Obs) {
+				t.Errorf("%d hops measured, want all %d", hops, len(whole.Obs))
+			}
+			if len(events) != 1 {
+				t.Fatalf("%d events, want the \"help\" spotted after the spotter recovered", len(events))
+			}
+			if ev := <-events; ev.Kind != perception.EventKeyword || ev.Text != "help" {
+				t.Errorf("event %+v", ev)
+			}
+		})
+	}
+}
