@@ -1,7 +1,6 @@
 package selfreport
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 )
@@ -52,10 +51,7 @@ func CallDecoys() []string {
 // answer's framing words. g.Decoys must not hold a call word (CallDecoys).
 func CallFSG(g Garbage) string {
 	b := &fsgBuilder{n: 2} // 0 start, 1 final
-	frameProb := g.Frame
-	if frameProb == 0 {
-		frameProb = 0.1
-	}
+	frameProb := g.frame()
 	lead, core, tail := b.state(), b.state(), b.state()
 	b.null(0, lead, 1)
 	for _, p := range callLead {
@@ -69,36 +65,7 @@ func CallFSG(g Garbage) string {
 		b.phrase(core, tail, frameProb, p)
 	}
 	b.null(tail, 1, 1)
-	if len(g.Words) > 0 {
-		loop, step := b.state(), b.state()
-		b.null(0, loop, g.Entry)
-		for _, w := range g.Words {
-			b.word(loop, step, g.Step, w)
-		}
-		b.null(step, loop, 1)
-		b.null(step, 1, 1)
-	}
-	if len(g.Decoys) > 0 {
-		loop, step := b.state(), b.state()
-		b.null(0, loop, 1)
-		p := g.DecoyProb
-		if p == 0 {
-			p = frameProb
-		}
-		for _, w := range g.Decoys {
-			b.word(loop, step, p, w)
-		}
-		b.null(step, loop, 1)
-		b.null(step, 1, 1)
-	}
-	var s strings.Builder
-	fmt.Fprintf(&s, "FSG_BEGIN kindred_call\nNUM_STATES %d\nSTART_STATE 0\nFINAL_STATE 1\n", b.n)
-	for _, l := range b.lines {
-		s.WriteString(l)
-		s.WriteByte('\n')
-	}
-	s.WriteString("FSG_END\n")
-	return s.String()
+	return b.fsg(g, "call")
 }
 
 // IsCall reports whether words, a hypothesis of the call grammar, are a

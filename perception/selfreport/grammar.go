@@ -64,10 +64,7 @@ type Garbage struct {
 // per phone, which JSGF's weights on alternatives cannot give.
 func FSG(k Kind, g Garbage) string {
 	b := &fsgBuilder{n: 2} // 0 start, 1 final
-	frameProb := g.Frame
-	if frameProb == 0 {
-		frameProb = 0.1
-	}
+	frameProb := g.frame()
 	// Lead phrases, each optional.
 	at := b.state()
 	b.null(0, at, 1)
@@ -126,6 +123,23 @@ func FSG(k Kind, g Garbage) string {
 		at = next
 	}
 	b.null(at, 1, 1)
+	return b.fsg(g, k.String())
+}
+
+// frame is the probability of a phrase that only frames the answer
+// (Garbage.Frame, 0.1 when unset).
+func (g Garbage) frame() float64 {
+	if g.Frame == 0 {
+		return 0.1
+	}
+	return g.Frame
+}
+
+// fsg adds g's rejection paths from the start state 0 to the final state 1
+// (the garbage phone loop and the decoy words, each entered alongside the
+// grammar's own paths) and writes the finite-state grammar named
+// kindred_name in pocketsphinx's FSG format.
+func (b *fsgBuilder) fsg(g Garbage, name string) string {
 	if len(g.Words) > 0 {
 		loop, step := b.state(), b.state()
 		b.null(0, loop, g.Entry)
@@ -140,7 +154,7 @@ func FSG(k Kind, g Garbage) string {
 		b.null(0, loop, 1)
 		p := g.DecoyProb
 		if p == 0 {
-			p = frameProb
+			p = g.frame()
 		}
 		for _, w := range g.Decoys {
 			b.word(loop, step, p, w)
@@ -149,7 +163,7 @@ func FSG(k Kind, g Garbage) string {
 		b.null(step, 1, 1)
 	}
 	var s strings.Builder
-	fmt.Fprintf(&s, "FSG_BEGIN kindred_%s\nNUM_STATES %d\nSTART_STATE 0\nFINAL_STATE 1\n", k, b.n)
+	fmt.Fprintf(&s, "FSG_BEGIN kindred_%s\nNUM_STATES %d\nSTART_STATE 0\nFINAL_STATE 1\n", name, b.n)
 	for _, l := range b.lines {
 		s.WriteString(l)
 		s.WriteByte('\n')
