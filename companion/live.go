@@ -156,6 +156,10 @@ func (c *Companion) watchVideo(ctx context.Context, in Live, src face.FrameSourc
 	if c.ids != nil {
 		defer c.ids.pipelineEnded() // its tracks end with it
 	}
+	if lf, ok := pipe.(leafFaults); ok {
+		// A detector failing frame after frame is a robot gone blind.
+		lf.OnLeafFault(func(err error) { c.noteFault("face", err) })
+	}
 	attend, err := NewAttention()
 	if err != nil {
 		return err
@@ -202,6 +206,10 @@ func (a *Attention) Read(f perception.Frame, faces []perception.FaceObs) (*perce
 	}
 	return attended, a.moves.Update(f, attended)
 }
+
+// leafFaults is a face stage that can report its detector's failures,
+// which it otherwise drops with the frame's detections (face.Pipeline).
+type leafFaults interface{ OnLeafFault(func(error)) }
 
 // keywordFaults is a voice stage that can report a keyword spotter's
 // failure and listen on (voice.Analyzer).

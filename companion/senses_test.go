@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"io"
 	"strings"
 	"sync"
@@ -367,6 +368,7 @@ func TestBrokenSpotterIsAFaultNotDeafness(t *testing.T) {
 type flakyVideo struct {
 	n, seq int
 	bad    func(seq int) bool
+	gray   *image.Gray // each frame's picture (nil: none)
 }
 
 func (v *flakyVideo) Next(ctx context.Context) (perception.Frame, error) {
@@ -377,7 +379,7 @@ func (v *flakyVideo) Next(ctx context.Context) (perception.Frame, error) {
 	if v.bad(v.seq) {
 		return perception.Frame{}, fmt.Errorf("camera: video frame %d: frame pixels: bad", v.seq)
 	}
-	return perception.Frame{At: time.Duration(v.seq) * 40 * time.Millisecond, Seq: v.seq}, nil
+	return perception.Frame{At: time.Duration(v.seq) * 40 * time.Millisecond, Seq: v.seq, Gray: v.gray}, nil
 }
 
 // countingFaces is the face stage's contract (face.Pipeline.Run): it ends
@@ -437,4 +439,38 @@ func TestBadFrameIsAFaultNotBlindness(t *testing.T) {
 			})
 		})
 	}
+}
+
+// deadDetector fails on every frame, as a face model whose forward pass
+// has gone wrong would.
+type deadDetector struct{}
+
+func (deadDetector) Detect(*image.Gray) ([]face.Detection, error) {
+	return nil, errors.New("forward failed")
+}
+
+func (deadDetector) Landmarks(*image.Gray, image.Rectangle) ([68]perception.Point, error) {
+	return [68]perception.Point{}, errors.New("no face")
+}
+
+// A face detector that fails on every frame is one recorded fault: the
+// face stage drops the frame's detections and goes on, as it did, but the
+// blindness is no longer silent. Without the wiring the run recorded
+// nothing.
+func TestDeadFaceDetectorIsAFault(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		gray := image.NewGray(image.Rect(0, 0, 64, 48))
+		video := &flakyVideo{n: 3 * 60 * 25, bad: func(int) bool { return false }, gray: gray}
+		r := runLive(t, Live{
+			VideoFile: video,
+			Faces: func(func(int) *face.Baseline) (FaceStage, func(), error) {
+				p, err := face.NewPipeline(deadDetector{}, deadDetector{}, nil, face.DefaultOpts())
+				return p, func() {}, err
+			},
+		}, 4*time.Minute)
+		time.Sleep(4 * time.Minute) // the recording ended the run: let runLive's timer go
+		if len(r.faults) != 1 || r.faults[0].Component != "face" || !strings.Contains(r.faults[0].Message, "face: detector: forward failed") {
+			t.Errorf("faults %+v, want one: face, the detector's failure", r.faults)
+		}
+	})
 }
