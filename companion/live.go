@@ -3,6 +3,7 @@ package companion
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"sync"
 	"time"
@@ -155,11 +156,16 @@ func (c *Companion) watchVideo(ctx context.Context, in Live, src face.FrameSourc
 	if c.ids != nil {
 		defer c.ids.pipelineEnded() // its tracks end with it
 	}
+	if lf, ok := pipe.(leafFaults); ok {
+		// A detector failing frame after frame is a robot gone blind.
+		lf.OnLeafFault(func(err error) { c.noteFault("face", err) })
+	}
 	attend, err := NewAttention()
 	if err != nil {
 		return err
 	}
-	tee := &lastFrame{src: src}
+	// One frame that cannot be decoded is a fault, not the end of sight.
+	tee := &lastFrame{src: &skippingFrames{src: src, fault: func(err error) { c.noteFault("video", err) }}}
 	err = pipe.Run(ctx, tee, func(faces []perception.FaceObs) {
 		attended, moved := attend.Read(tee.frame, faces)
 		if attended != nil {
@@ -201,6 +207,10 @@ func (a *Attention) Read(f perception.Frame, faces []perception.FaceObs) (*perce
 	return attended, a.moves.Update(f, attended)
 }
 
+// leafFaults is a face stage that can report its detector's failures,
+// which it otherwise drops with the frame's detections (face.Pipeline).
+type leafFaults interface{ OnLeafFault(func(error)) }
+
 // keywordFaults is a voice stage that can report a keyword spotter's
 // failure and listen on (voice.Analyzer).
 type keywordFaults interface{ OnKeywordFault(func(error)) }
@@ -236,6 +246,40 @@ func (l *lastFrame) Next(ctx context.Context) (perception.Frame, error) {
 	f, err := l.src.Next(ctx)
 	l.frame = f
 	return f, err
+}
+
+// maxBadFrames is how many frames in a row may fail before the source is
+// taken as broken rather than a frame as bad: a second of video at 30 fps.
+const maxBadFrames = 30
+
+// skippingFrames skips a frame its source fails on (one that cannot be
+// decoded, say): fault hears the first of each run of failures, and the
+// next frame is read. A run longer than maxBadFrames is returned as the
+// source's error. The end of a file and a context done are passed on.
+type skippingFrames struct {
+	src   face.FrameSource
+	fault func(error)
+	bad   int // frames failed in a row
+}
+
+func (s *skippingFrames) Next(ctx context.Context) (perception.Frame, error) {
+	for {
+		f, err := s.src.Next(ctx)
+		switch {
+		case err == nil:
+			s.bad = 0
+			return f, nil
+		case errors.Is(err, io.EOF) || ctx.Err() != nil:
+			return f, err
+		}
+		s.bad++
+		if s.bad > maxBadFrames {
+			return f, fmt.Errorf("%d frames in a row failed: %w", s.bad, err)
+		}
+		if s.bad == 1 {
+			s.fault(fmt.Errorf("%w (the frame is skipped; watching goes on)", err))
+		}
+	}
 }
 
 // pacedVideo releases a file's frames at their media time on the session

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -357,6 +359,118 @@ func TestBrokenSpotterIsAFaultNotDeafness(t *testing.T) {
 		}
 		if len(r.alerts) != 0 {
 			t.Errorf("alerts %+v, want none: the microphone was heard throughout", r.alerts)
+		}
+	})
+}
+
+// flakyVideo is a recording of n frames, 40 ms apart, whose frames bad
+// names cannot be decoded (the frame is read and lost, as a video's is).
+type flakyVideo struct {
+	n, seq int
+	bad    func(seq int) bool
+	gray   *image.Gray // each frame's picture (nil: none)
+}
+
+func (v *flakyVideo) Next(ctx context.Context) (perception.Frame, error) {
+	if v.seq >= v.n {
+		return perception.Frame{}, io.EOF
+	}
+	v.seq++
+	if v.bad(v.seq) {
+		return perception.Frame{}, fmt.Errorf("camera: video frame %d: frame pixels: bad", v.seq)
+	}
+	return perception.Frame{At: time.Duration(v.seq) * 40 * time.Millisecond, Seq: v.seq, Gray: v.gray}, nil
+}
+
+// countingFaces is the face stage's contract (face.Pipeline.Run): it ends
+// with the source's error, nil at the end, and counts the frames it saw.
+type countingFaces struct{ frames *int }
+
+func (s countingFaces) Run(ctx context.Context, src face.FrameSource, _ func([]perception.FaceObs), _ chan<- perception.Event) error {
+	for {
+		_, err := src.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("face: frame source: %w", err)
+		}
+		*s.frames++
+	}
+}
+
+// A frame that cannot be decoded is skipped, one fault for each run of
+// them, and the face stage watches on; a source failing frame after frame
+// is broken, not one frame bad, and ends the stage after a second's worth.
+// Before, the first bad frame ended the face stage: no faces, no movement,
+// for the rest of the recording.
+func TestBadFrameIsAFaultNotBlindness(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		bad        func(seq int) bool
+		wantFrames int
+		wantFaults int
+	}{
+		{"one bad frame", func(seq int) bool { return seq == 10 }, 99, 1},
+		{"two runs of bad frames", func(seq int) bool { return seq == 10 || seq >= 50 && seq < 53 }, 96, 2},
+		{"every frame from the 10th bad", func(seq int) bool { return seq >= 10 }, 9, 2}, // the run of failures, then the end
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				frames := 0
+				r := runLive(t, Live{
+					VideoFile: &flakyVideo{n: 100, bad: tc.bad},
+					Faces: func(func(int) *face.Baseline) (FaceStage, func(), error) {
+						return countingFaces{frames: &frames}, func() {}, nil
+					},
+				}, time.Minute)
+				time.Sleep(time.Minute) // the recording ended the run: let runLive's timer go
+				if frames != tc.wantFrames {
+					t.Errorf("the face stage saw %d frames, want %d", frames, tc.wantFrames)
+				}
+				if len(r.faults) != tc.wantFaults {
+					t.Errorf("faults %+v, want %d", r.faults, tc.wantFaults)
+				}
+				for _, f := range r.faults {
+					if f.Component != "video" || !strings.Contains(f.Message, "frame pixels: bad") {
+						t.Errorf("fault %+v, want the video's bad frame", f)
+					}
+				}
+			})
+		})
+	}
+}
+
+// deadDetector fails on every frame, as a face model whose forward pass
+// has gone wrong would.
+type deadDetector struct{}
+
+func (deadDetector) Detect(*image.Gray) ([]face.Detection, error) {
+	return nil, errors.New("forward failed")
+}
+
+func (deadDetector) Landmarks(*image.Gray, image.Rectangle) ([68]perception.Point, error) {
+	return [68]perception.Point{}, errors.New("no face")
+}
+
+// A face detector that fails on every frame is one recorded fault: the
+// face stage drops the frame's detections and goes on, as it did, but the
+// blindness is no longer silent. Without the wiring the run recorded
+// nothing.
+func TestDeadFaceDetectorIsAFault(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		gray := image.NewGray(image.Rect(0, 0, 64, 48))
+		video := &flakyVideo{n: 3 * 60 * 25, bad: func(int) bool { return false }, gray: gray}
+		r := runLive(t, Live{
+			VideoFile: video,
+			Faces: func(func(int) *face.Baseline) (FaceStage, func(), error) {
+				p, err := face.NewPipeline(deadDetector{}, deadDetector{}, nil, face.DefaultOpts())
+				return p, func() {}, err
+			},
+		}, 4*time.Minute)
+		time.Sleep(4 * time.Minute) // the recording ended the run: let runLive's timer go
+		if len(r.faults) != 1 || r.faults[0].Component != "face" || !strings.Contains(r.faults[0].Message, "face: detector: forward failed") {
+			t.Errorf("faults %+v, want one: face, the detector's failure", r.faults)
 		}
 	})
 }

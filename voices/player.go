@@ -25,7 +25,8 @@ type Playing interface {
 }
 
 // ErrNoAudioOutput marks a player that cannot make sound. The Speaker goes
-// on silently (mouth moving in time) when its Player returns it.
+// on silently (mouth moving in time) when its Player returns it; any other
+// error of Play silences only the clip it refused.
 var ErrNoAudioOutput = errors.New("voices: no audio output")
 
 // SilentPlayer plays nothing but keeps time with the clock, so a robot with

@@ -244,6 +244,7 @@ type speaking struct {
 	pending *utterance
 	ticker  *time.Ticker
 	silent  bool
+	refused bool // the output refused the last clip it was given
 	warned  map[string]bool
 }
 
@@ -345,18 +346,28 @@ func (st *speaking) start(ctx context.Context, u *utterance) error {
 	u.silent = st.silent
 	if !st.silent {
 		p, err := st.out.Play(ctx, audio)
-		if err == nil {
+		switch {
+		case err == nil:
 			u.playing = p
-		} else {
+			st.refused = false
+		case errors.Is(err, ErrNoAudioOutput):
 			// No sound, but the run goes on: the mouth still moves in
 			// time and the journal still records what was said.
 			st.warn("playback", fmt.Errorf("voices: playback failed, speaking silently from now on: %w", err))
 			st.silent, u.silent = true, true
 			st.out = SilentPlayer{}
+		default:
+			// The output refused this clip, not every clip: it is said
+			// silently and the next is tried aloud. One warning for each
+			// run of refusals.
+			if !st.refused && st.s.o.Warn != nil {
+				st.s.o.Warn(fmt.Errorf("voices: playback refused %q, said silently: %w", u.text, err))
+			}
+			st.refused, u.silent = true, true
 		}
 	}
 	if u.playing == nil {
-		if u.playing, err = st.out.Play(ctx, audio); err != nil {
+		if u.playing, err = (SilentPlayer{}).Play(ctx, audio); err != nil {
 			return st.fail(ctx, u, fmt.Errorf("voices: silent playback: %w", err))
 		}
 	}

@@ -15,17 +15,22 @@ import (
 )
 
 // recordingPlayer plays silently in bubble time and records each clip; with
-// fail set it refuses like a machine with no sound server.
+// fail set it refuses like a machine with no sound server, or, with refuse
+// set, only the calls refuse marks (by the call's index).
 type recordingPlayer struct {
-	mu    sync.Mutex
-	clips []Audio
-	fail  error
+	mu     sync.Mutex
+	clips  []Audio
+	fail   error
+	refuse []bool
+	calls  int
 }
 
 func (p *recordingPlayer) Play(ctx context.Context, a Audio) (Playing, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.fail != nil {
+	call := p.calls
+	p.calls++
+	if p.fail != nil && (p.refuse == nil || call < len(p.refuse) && p.refuse[call]) {
 		return nil, p.fail
 	}
 	p.clips = append(p.clips, a)
@@ -286,6 +291,50 @@ func TestSpeakerGoesOnSilentlyWithoutAudio(t *testing.T) {
 			t.Errorf("%d mouth commands: the mouth should move without sound", len(h.mouth))
 		}
 	})
+}
+
+// A clip the output refuses (here one with a sample rate it cannot play) is
+// spoken silently, the mouth moving in time, and the next line is tried
+// aloud again: only a missing output (ErrNoAudioOutput) silences the robot
+// for the run. One warning for each run of refusals. Before, one refused
+// clip muted the robot for the rest of the run.
+func TestSpeakerSpeaksAloudAgainAfterARefusedClip(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		refuse       []bool
+		wantSilent   []bool
+		wantWarnings int
+	}{
+		{"one refused", []bool{true}, []bool{true, false, false}, 1},
+		{"a run of two refused", []bool{true, true}, []bool{true, true, false}, 1},
+		{"refused, played, refused", []bool{true, false, true}, []bool{true, false, true}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var warnings []error
+				o := DefaultOpts()
+				o.Warn = func(err error) { warnings = append(warnings, err) }
+				p := &recordingPlayer{fail: errors.New("playback: sample rate 0"), refuse: tc.refuse}
+				h := newHarness(t, p, o)
+				for _, line := range []string{"one", "two", "three"} {
+					h.intents <- say(behavior.IntentSay, line, "")
+					time.Sleep(time.Second) // said in full before the next
+				}
+				h.finish()
+				if len(h.spoken) != len(tc.wantSilent) {
+					t.Fatalf("spoken %+v, want %d lines", h.spoken, len(tc.wantSilent))
+				}
+				for i, want := range tc.wantSilent {
+					if s := h.spoken[i]; s.Silent != want || s.Skipped || s.Duration == 0 {
+						t.Errorf("line %d: %+v, want spoken with Silent %v", i+1, s, want)
+					}
+				}
+				if len(warnings) != tc.wantWarnings {
+					t.Errorf("warnings %v, want %d", warnings, tc.wantWarnings)
+				}
+			})
+		})
+	}
 }
 
 // One line the synthesiser cannot say is a recorded failure; the speaker

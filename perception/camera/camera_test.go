@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -267,3 +269,42 @@ var (
 	_ Source           = (*Video)(nil)
 	_ Source           = (*Images)(nil)
 )
+
+// A bad image in a folder fails at its turn and is passed: the next call
+// reads the image after it, at its own time. Before, the folder stuck on
+// the bad image, failing every call, so a reader that skips a bad frame
+// (the live run) could never get past it.
+func TestFolderPassesABadImage(t *testing.T) {
+	data, err := os.ReadFile(testmedia.Path(t, "messi5.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for n, b := range map[string][]byte{"a.jpg": data, "b.jpg": []byte("not a jpeg"), "c.jpg": data} {
+		if err := os.WriteFile(filepath.Join(dir, n), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	folder, err := OpenImages(dir, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for range 4 {
+		f, err := folder.Next(context.Background())
+		switch {
+		case errors.Is(err, io.EOF):
+			got = append(got, "EOF")
+		case err != nil:
+			got = append(got, "error")
+			if !strings.Contains(err.Error(), "b.jpg") {
+				t.Errorf("error %v does not name the bad image", err)
+			}
+		default:
+			got = append(got, f.At.String())
+		}
+	}
+	if want := []string{"0s", "error", "1s", "EOF"}; !slices.Equal(got, want) {
+		t.Errorf("reads %v, want %v", got, want)
+	}
+}

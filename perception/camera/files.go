@@ -209,7 +209,8 @@ func decodeImage(path string) (picture, error) {
 	return pictureOf(m)
 }
 
-// Next decodes the next image, io.EOF after the last.
+// Next decodes the next image, io.EOF after the last. An image that does
+// not decode is an error at its turn, and the next call reads on.
 func (s *Images) Next(ctx context.Context) (perception.Frame, error) {
 	if err := ctx.Err(); err != nil {
 		return perception.Frame{}, err
@@ -219,6 +220,7 @@ func (s *Images) Next(ctx context.Context) (perception.Frame, error) {
 	}
 	g, err := decodeImage(s.paths[s.seq])
 	if err != nil {
+		s.seq++ // the next call reads the image after it, at its own time
 		return perception.Frame{}, err
 	}
 	f := perception.Frame{At: mediaTime(s.seq, s.fps), Seq: s.seq, Gray: g.gray, Color: g.color, Wall: time.Now()}

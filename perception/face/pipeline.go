@@ -137,6 +137,9 @@ type Pipeline struct {
 	// scanning, while not nil, delivers the detections of a scan started on
 	// another goroutine while a mesh tracked faces (see Opts.DetectBehind).
 	scanning chan scanResult
+	// onLeafFault hears the detector's failures (OnLeafFault).
+	onLeafFault   func(error)
+	detectorFault leafFault
 }
 
 // scanResult is one detector scan's answer.
@@ -175,6 +178,43 @@ func NewPipeline(det Detector, lm Landmarker, pose PoseEstimator, o Opts) (*Pipe
 		return nil, err
 	}
 	return &Pipeline{det: det, lm: lm, pose: pose, opts: o, nextID: 1}, nil
+}
+
+// leafFaultEvery is the least media time between two reports of a leaf's
+// failures (OnLeafFault): a model failing on every other scan is a fault a
+// minute, not one a frame.
+const leafFaultEvery = time.Minute
+
+// leafFault is what OnLeafFault has been told of one leaf.
+type leafFault struct {
+	failing bool          // its last call failed
+	told    bool          // a failure has been reported
+	at      time.Duration // media time of the last report
+}
+
+// OnLeafFault sets what hears the detector's failure on a frame, for a
+// live run to record: Process drops the frame's detections and tracks on
+// either way, but a detector that fails on every frame is a robot gone
+// blind. One call for each run of failed scans, and no more than one per
+// leafFaultEvery of media time. Call it before the first frame.
+func (p *Pipeline) OnLeafFault(f func(error)) { p.onLeafFault = f }
+
+// detectorResult books a scan's outcome for OnLeafFault.
+func (p *Pipeline) detectorResult(at time.Duration, err error) {
+	lf := &p.detectorFault
+	if err == nil {
+		lf.failing = false
+		return
+	}
+	if lf.failing {
+		return
+	}
+	lf.failing = true
+	if p.onLeafFault == nil || lf.told && at-lf.at < leafFaultEvery {
+		return
+	}
+	lf.told, lf.at = true, at
+	p.onLeafFault(fmt.Errorf("face: detector: %w (the frame goes on with tracking alone)", err))
 }
 
 // Stats returns the counters so far.
@@ -517,6 +557,7 @@ func (p *Pipeline) detectAndMatch(f perception.Frame, done *scanResult) {
 		dets, err = p.detect(p.frames-1, img, p.trackedBoxes())
 		p.stats.Detections++
 	}
+	p.detectorResult(at, err)
 	if err != nil {
 		dets = nil // this frame goes on with tracking alone
 	}

@@ -61,7 +61,7 @@ func TestClipScores(t *testing.T) {
 	var a, b Scores
 	a[groan], a[wail] = 0.2, 0.6 // group takes the larger member
 	b[groan] = 0.4
-	c := m.Clip([]Window{{0, &a}, {480 * time.Millisecond, &b}})
+	c := m.Clip([]Window{{At: 0, Scores: &a}, {At: 480 * time.Millisecond, Scores: &b}})
 	if c.Max[GroupMoan] < 0.6-1e-6 || c.Max[GroupMoan] > 0.6+1e-6 {
 		t.Errorf("max moan = %v, want 0.6", c.Max[GroupMoan])
 	}

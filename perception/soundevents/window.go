@@ -30,6 +30,9 @@ type Scorer interface {
 type Window struct {
 	At     time.Duration
 	Scores *Scores
+	// Err, from RunLive only, is why the scorer failed on this window;
+	// Scores is nil then.
+	Err error
 }
 
 // FrameInto lays a window out as the model's [96,400] input: frame i is
@@ -46,18 +49,33 @@ func FrameInto(dst, window []float32) {
 // scored in one last window padded with silence, as YAMNet pads a
 // waveform, so a clip shorter than a window still gets one.
 func Run(ctx context.Context, s Scorer, in <-chan []float32, out chan<- Window) error {
+	return run(ctx, s, in, out, false)
+}
+
+// RunLive is Run for a live stream, where one window the scorer fails on
+// (an inference gone wrong once) must not end the labels of the rest: the
+// window is sent with Err set and no Scores, and the next is scored.
+func RunLive(ctx context.Context, s Scorer, in <-chan []float32, out chan<- Window) error {
+	return run(ctx, s, in, out, true)
+}
+
+func run(ctx context.Context, s Scorer, in <-chan []float32, out chan<- Window, live bool) error {
 	defer close(out)
 	var buf []float32  // samples from start on
 	var start int64    // stream index of buf[0]
 	var covered int64  // samples covered by windows sent so far
 	var received int64 // samples received
 	emit := func(w []float32) error {
-		sc, err := s.Score(w)
-		if err != nil {
-			return fmt.Errorf("soundevents: window at %.2f s: %w", float64(start)/Rate, err)
+		win := Window{At: time.Duration(start) * time.Second / Rate}
+		win.Scores, win.Err = s.Score(w)
+		if win.Err != nil {
+			win.Scores, win.Err = nil, fmt.Errorf("soundevents: window at %.2f s: %w", float64(start)/Rate, win.Err)
+			if !live {
+				return win.Err
+			}
 		}
 		select {
-		case out <- Window{At: time.Duration(start) * time.Second / Rate, Scores: sc}:
+		case out <- win:
 		case <-ctx.Done():
 			return ctx.Err()
 		}

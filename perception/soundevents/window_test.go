@@ -102,3 +102,28 @@ func TestFrameInto(t *testing.T) {
 		}
 	}
 }
+
+// Live, a window the scorer fails on is sent with its error and the
+// windows after it are still scored; Run, for a whole recording, stops.
+func TestRunLiveScoresOnPastAFailedWindow(t *testing.T) {
+	rec := &recordingScorer{fail: 2}
+	in := make(chan []float32, 1)
+	out := make(chan Window, 8)
+	in <- counting(40000) // windows at 0, 0.48, 0.96, 1.44 s and a padded last
+	close(in)
+	if err := RunLive(context.Background(), rec, in, out); err != nil {
+		t.Fatalf("RunLive = %v, want nil: one failed window is no end", err)
+	}
+	var got []Window
+	for w := range out {
+		got = append(got, w)
+	}
+	if len(got) != 5 {
+		t.Fatalf("%d windows, want 5", len(got))
+	}
+	for i, w := range got {
+		if failed := w.Err != nil; failed != (i == 1) || failed != (w.Scores == nil) {
+			t.Errorf("window %d: err %v, scores %v; want only window 2 failed, without scores", i+1, w.Err, w.Scores != nil)
+		}
+	}
+}

@@ -162,16 +162,18 @@ func absDur(d time.Duration) time.Duration {
 // the voice goroutine, which owns the Stream, picks the scored windows up
 // as it labels its hops. It implements voice.Labeller.
 type Live struct {
-	stream  *Stream
-	in      chan []float32
-	out     chan soundevents.Window
-	done    chan struct{}
-	err     error // the scorer's, read after done
-	cancel  context.CancelFunc
-	failed  bool
-	onFault func(error)
-	sent    int64  // samples handed to the scorer
-	marks   []mark // where chunks began, to put windows on the media clock
+	stream *Stream
+	in     chan []float32
+	out    chan soundevents.Window
+	done   chan struct{}
+	err    error // the scorer's, read after done
+	cancel context.CancelFunc
+	failed bool
+	// skipping is set while the scorer fails on the windows it is given.
+	skipping bool
+	onFault  func(error)
+	sent     int64  // samples handed to the scorer
+	marks    []mark // where chunks began, to put windows on the media clock
 }
 
 // mark is the media time of the sample with index idx in the scorer's
@@ -189,15 +191,18 @@ var _ voice.Labeller = (*Live)(nil)
 const liveBacklog = 200
 
 // StartLive starts the scorer's goroutine; Close stops it. onFault (may be
-// nil) hears a scorer failure once, on the scorer's goroutine; from then
-// on Label reports false and the caller keeps its own classifier.
+// nil) hears a scorer's failure: on a window, once for each run of failed
+// windows, on the goroutine calling Label, which reports false until a
+// window is scored again; of the scorer as a whole, once, on the scorer's
+// goroutine, and from then on Label reports false. While Label reports
+// false the caller keeps its own classifier.
 func StartLive(ctx context.Context, s soundevents.Scorer, m *Model, cm *soundevents.ClassMap, onFault func(error)) *Live {
 	ctx, cancel := context.WithCancel(ctx)
 	l := &Live{stream: NewStream(m, cm), in: make(chan []float32, liveBacklog), out: make(chan soundevents.Window, 16),
 		done: make(chan struct{}), cancel: cancel, onFault: onFault}
 	go func() {
 		defer close(l.done)
-		err := soundevents.Run(ctx, s, l.in, l.out)
+		err := soundevents.RunLive(ctx, s, l.in, l.out)
 		if err != nil && !errors.Is(err, context.Canceled) && ctx.Err() == nil {
 			l.err = fmt.Errorf("vocalisation: sound events: %w", err)
 			if onFault != nil {
@@ -235,10 +240,22 @@ func (l *Live) Label(chunk []float32, at time.Duration, hops []voice.HopFeatures
 				l.failed = true
 				return perception.Vocalisation{}, false
 			}
+			if w.Err != nil {
+				// One window lost: the hops keep the caller's class until a
+				// window is scored again, and the context restarts after
+				// the gap. One fault for each run of failures.
+				if !l.skipping && l.onFault != nil {
+					l.onFault(fmt.Errorf("vocalisation: sound events: %w (the per-hop classifier stands in until a window is scored)", w.Err))
+				}
+				l.skipping = true
+				l.stream.wins = l.stream.wins[:0]
+				continue
+			}
+			l.skipping = false
 			w.At = l.mediaTime(int64(w.At * soundevents.Rate / time.Second))
 			l.stream.Window(w)
 		default:
-			return l.stream.Current(), true
+			return l.stream.Current(), !l.skipping
 		}
 	}
 }

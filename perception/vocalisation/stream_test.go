@@ -5,6 +5,8 @@ import (
 	"errors"
 	"maps"
 	"math"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -19,10 +21,11 @@ import (
 // loudnessScorer hears "Groan" in a loud window and "Laughter" in a quiet
 // one, and records how many windows it scored; fail makes call n fail.
 type loudnessScorer struct {
-	cm     *soundevents.ClassMap
-	mu     sync.Mutex
-	scored int
-	fail   int
+	cm      *soundevents.ClassMap
+	mu      sync.Mutex
+	scored  int
+	fail    int
+	failAll bool
 }
 
 func (s *loudnessScorer) Score(w []float32) (*soundevents.Scores, error) {
@@ -30,7 +33,7 @@ func (s *loudnessScorer) Score(w []float32) (*soundevents.Scores, error) {
 	s.scored++
 	n := s.scored
 	s.mu.Unlock()
-	if n == s.fail {
+	if n == s.fail || s.failAll {
 		return nil, errors.New("boom")
 	}
 	var peak float32
@@ -169,33 +172,76 @@ func TestLiveLabelsAcrossAnOutage(t *testing.T) {
 	}
 }
 
-func TestLiveScorerFailureIsAFaultAndHandsBack(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		cm := classMap(t)
-		x, hops := recording(3, 3, always)
-		var faults []error
-		var mu sync.Mutex
-		l := StartLive(context.Background(), &loudnessScorer{cm: cm, fail: 2}, tinyModel(), cm, func(err error) {
-			mu.Lock()
-			faults = append(faults, err)
-			mu.Unlock()
+// A window the scorer fails on (an inference that went wrong once) is one
+// fault, and the labeller hands the hops back to the per-hop classifier
+// only until a window is scored again; a scorer that fails on every window
+// is one fault, not one a window. Before, the first failed window ended
+// the scorer, and YAMNet's labels, for the rest of the run.
+func TestLiveScorerFailureIsAFaultAndLabelsOn(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		fail      int  // the call that fails
+		failAll   bool // every call fails
+		wantLast  bool // the last chunk is labelled
+		wantAnyNo bool // some chunk is handed back
+	}{
+		{"one window fails", 2, false, true, true},
+		{"every window fails", 0, true, false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				cm := classMap(t)
+				x, hops := recording(3, 3, always)
+				var faults []error
+				var mu sync.Mutex
+				sc := &loudnessScorer{cm: cm, fail: tc.fail, failAll: tc.failAll}
+				l := StartLive(context.Background(), sc, tinyModel(), cm, func(err error) {
+					mu.Lock()
+					faults = append(faults, err)
+					mu.Unlock()
+				})
+				labels, oks := feedAll(l, x, hops)
+				if err := l.Close(); err != nil {
+					t.Errorf("Close: %v, want nil: a failed window does not end the scorer", err)
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				if len(faults) != 1 || !strings.Contains(faults[0].Error(), "boom") {
+					t.Errorf("faults %v, want one with the scorer's error", faults)
+				}
+				if got := oks[len(oks)-1]; got != tc.wantLast {
+					t.Errorf("last chunk labelled %v, want %v", got, tc.wantLast)
+				}
+				if tc.wantLast && labels[len(labels)-1].Class != perception.VocalMoan {
+					t.Errorf("at the end: %s, want moan", labels[len(labels)-1].Class)
+				}
+				if got := slices.Contains(oks, false); got != tc.wantAnyNo {
+					t.Errorf("some chunk handed back: %v, want %v", got, tc.wantAnyNo)
+				}
+			})
 		})
-		got := feed(l, x, hops, 0)
-		if len(got) >= len(x)/(2*voice.HopSamples) {
-			t.Errorf("labelled all %d chunks after the scorer failed", len(got))
+	}
+}
+
+// feedAll labels every chunk of x as a voice stage would, and says which
+// chunks the labeller labelled.
+func feedAll(l *Live, x []float32, hops []voice.HopFeatures) ([]perception.Vocalisation, []bool) {
+	var labels []perception.Vocalisation
+	var oks []bool
+	const chunk = 2 * voice.HopSamples
+	h := 0
+	for i := 0; i < len(x); i += chunk {
+		at := time.Duration(i) * time.Second / soundevents.Rate
+		var hs []voice.HopFeatures
+		for h < len(hops) && hops[h].At < at+chunk*time.Second/soundevents.Rate {
+			hs = append(hs, hops[h])
+			h++
 		}
-		if err := l.Close(); err == nil {
-			t.Error("Close: no error after the scorer failed")
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		if len(faults) != 1 {
-			t.Errorf("%d faults, want 1", len(faults))
-		}
-		if _, ok := l.Label(x[:320], 0, nil); ok {
-			t.Error("Label answered after the scorer failed")
-		}
-	})
+		v, ok := l.Label(x[i:min(i+chunk, len(x))], at, hs)
+		labels, oks = append(labels, v), append(oks, ok)
+		synctest.Wait() // let the scorer catch up, as a second core would
+	}
+	return labels, oks
 }
 
 // BenchmarkStreamWindow is the voice goroutine's share of the running
