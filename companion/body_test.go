@@ -54,7 +54,7 @@ func (b *brokenBody) Halt() error {
 }
 
 // chattyMirror sends a head command every 100 ms, as mimicry does while
-// it follows a face, waiting for room as the real mirror does: a body
+// it follows a face (5° and -5° in turn, so the body keeps moving), waiting for room as the real mirror does: a body
 // that stops reading stops it, and with it the intents it takes.
 type chattyMirror struct{ sent *atomic.Int64 }
 
@@ -73,7 +73,7 @@ func (m chattyMirror) Run(ctx context.Context, _ <-chan perception.FaceObs, inte
 			}
 		case <-t.C:
 			select {
-			case out <- robot.Command{Source: robot.SourceMimicry, Pose: robot.Pose{robot.HeadPan: 5}}:
+			case out <- robot.Command{Source: robot.SourceMimicry, Pose: robot.Pose{robot.HeadPan: robot.Degrees(float64(5 - 10*(m.sent.Load()%2)))}}:
 				m.sent.Add(1)
 			case <-ctx.Done():
 				return nil
@@ -158,6 +158,91 @@ func TestALostBodyDoesNotStopCare(t *testing.T) {
 		}
 		if body.halts != 1 {
 			t.Errorf("Halt called %d times, want 1", body.halts)
+		}
+	})
+}
+
+// deadBus is a body whose whole bus fails from 3 s on (a cable pulled):
+// every write fails, not joint by joint, and it never comes back.
+type deadBus struct {
+	start  time.Time
+	mu     sync.Mutex
+	writes int
+	halts  int
+}
+
+func (b *deadBus) Write(context.Context, robot.Pose) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.start.IsZero() {
+		b.start = time.Now()
+	}
+	if time.Since(b.start) >= 3*time.Second {
+		return errors.New("serial /dev/ttyUSB0: input/output error")
+	}
+	b.writes++
+	return nil
+}
+
+func (b *deadBus) Halt() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.halts++
+	return nil
+}
+
+// The real limiter over a bus that dies: its Run ends with "write failed",
+// the run goes on (one fault, one warning) until stopped, and the Halt at
+// the end neither hangs nor panics with the bus gone; it returns the
+// limiter's halt error, the safe pose that could not be written, which is
+// the run's error (exit 1) once the run has been stopped.
+func TestARealLimiterOnADeadBusHaltsAtTheEnd(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clock, err := sessiontime.New(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := robot.LoadProfile("sim")
+		if err != nil {
+			t.Fatal(err)
+		}
+		bus := &deadBus{}
+		o := robot.DefaultOpts()
+		o.Clock = clock
+		lim, err := robot.NewLimiter(p.Specs(), bus, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		engine, err := behavior.New(behavior.DefaultConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, log, sent := &recorder{}, &bytes.Buffer{}, &atomic.Int64{}
+		comp, err := New(Parts{Clock: clock, Fuser: &fakeFuser{}, Engine: engine, Mirror: chattyMirror{sent},
+			Speaker: fakeSpeaker{}, Actuator: lim, Records: rec, Log: log})
+		if err != nil {
+			t.Fatal(err)
+		}
+		comp.Bind(t.Context())
+		err = comp.Run(func(ctx context.Context) error {
+			time.Sleep(20 * time.Second)
+			comp.Stop()
+			return nil
+		})
+		if err == nil || !strings.Contains(err.Error(), "robot: limiter: halt:") {
+			t.Errorf("the run ended with %v, want the limiter's halt error once stopped", err)
+		}
+		if st := comp.Stats(); st.Faults != 1 || st.Alerts != 1 {
+			t.Errorf("stats: %d faults, %d alerts; want 1 and 1\n%s", st.Faults, st.Alerts, log)
+		}
+		if !strings.Contains(log.String(), "kindred: fault: body: robot: limiter: write failed 4 times: serial /dev/ttyUSB0: input/output error\n") {
+			t.Errorf("stderr lacks the body's fault:\n%s", log)
+		}
+		if n := sent.Load(); n < 190 {
+			t.Errorf("mimicry sent %d commands in 20 s", n)
+		}
+		if bus.halts < 1 {
+			t.Error("the actuator was never halted")
 		}
 	})
 }
