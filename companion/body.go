@@ -8,7 +8,7 @@ import (
 )
 
 // runBody runs the limiter. When it ends with an error while the run goes
-// on (the body's bus failed more times in a row than robot.Opts.Retries),
+// on (the body's bus failed more times in a row than robot.LimiterOpts.Retries),
 // the body is lost, not the run: the robot can no longer move, but it can
 // still see, hear, speak and alert, and an elder left alone needs that. So
 // the loss is one fault (component "body") and a warning to the carer
