@@ -32,6 +32,9 @@
 //     nothing since Since, or delivers again (senses.go): lost for
 //     Alert.SenseLost, a carer is told at warning level, once per loss, in
 //     every state but opted out, and told again (resolved) when it is back.
+//     A BodyLost input says the body stopped answering: a carer is told at
+//     once, at warning level, once per run, in every state; the engine
+//     goes on (not StateFault), since the robot still sees, hears and speaks.
 //   - The self-report dialogue (dialogue.go) asks for a 0–10 rating when
 //     concern rises or a check-in is due, "Where does it hurt?" after a
 //     spoken rating of SelfReport.PlaceFrom or more, "Shall I call someone?"

@@ -350,6 +350,12 @@ func (e *Engine) step(in Input) []Output {
 			return e.buf
 		}
 		e.onSense(x)
+	case *BodyLost:
+		if x == nil {
+			e.reject("input", "no body report")
+			return e.buf
+		}
+		e.onBodyLost(x)
 	default: // nil
 		e.reject("input", "empty input")
 		return e.buf

@@ -366,8 +366,8 @@ type Alert struct {
 	Reason string
 	Person string
 	Score  float64 // smoothed pain score when raised
-	// Sense names the device a technical alert is about, "camera" or
-	// "microphone" (senses.go): the robot cannot see or hear. It is apart
+	// Sense names the device a technical alert is about, "camera",
+	// "microphone" or "body" (senses.go): the robot cannot see, hear or move. It is apart
 	// from the pain episode: its resolution says the device is back and
 	// ends no pain alert, nor a pain alert's resolution it. "" for pain.
 	Sense string

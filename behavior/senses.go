@@ -35,6 +35,8 @@ func SenseInput(s Sense) Input { return &s }
 // alerts. Two senses at most, so it never grows.
 type senseTracker struct {
 	camera, microphone senseLoss
+	// bodyLost is set once the carer was told the body is lost (BodyLost).
+	bodyLost bool
 }
 
 // senseLoss is one sense lost: since when, and whether the carer was told.
@@ -59,7 +61,8 @@ func (s *senseTracker) of(m perception.Modality) *senseLoss {
 
 // forget drops both losses: the person opted out, and the wiring closes the
 // devices.
-func (s *senseTracker) forget() { *s = senseTracker{} }
+// The body is no sense and stays closed to nobody: its loss is kept.
+func (s *senseTracker) forget() { *s = senseTracker{bodyLost: s.bodyLost} }
 
 // senseWords names a modality's device and what the robot cannot do
 // without it.
@@ -116,4 +119,39 @@ func (e *Engine) senseAlerts() {
 		e.emit(Alert{At: e.now, Level: AlertWarning, Person: e.presence.person, Score: e.pain.score(), Reason: reason,
 			Sense: device})
 	}
+}
+
+// BodyLost is the wiring's word that the body stopped answering: its bus
+// failed more times in a row than the limiter retries (a serial cable
+// pulled, a servo board browned out). The robot can no longer move, but it
+// still sees, hears, speaks and alerts, so the engine goes on as it was; it
+// does not enter StateFault, where the robot falls silent too.
+type BodyLost struct {
+	At  time.Duration
+	Why string // the limiter's error
+}
+
+func (*BodyLost) input() {}
+
+// BodyLostInput wraps the wiring's report that the body is lost.
+func BodyLostInput(b BodyLost) Input { return &b }
+
+// onBodyLost tells the carer at once, at warning level and in every state:
+// unlike a silent camera, whose stall may be a hiccup and so waits
+// Alert.SenseLost, the loss is certain when it is reported (the limiter has
+// already retried), and a robot that cannot move cannot turn to, nod at or
+// reach a person, which a carer needs to know now (a technical alarm, IEC
+// 60601-1-8). Told once per run: the body is not brought back (yet).
+func (e *Engine) onBodyLost(b *BodyLost) {
+	e.advance(b.At)
+	if e.senses.bodyLost {
+		return
+	}
+	e.senses.bodyLost = true
+	reason := "body lost: the robot cannot move"
+	if b.Why != "" {
+		reason += fmt.Sprintf(" (%s)", b.Why)
+	}
+	e.emit(Alert{At: e.now, Level: AlertWarning, Person: e.presence.person, Score: e.pain.score(), Reason: reason,
+		Sense: "body"})
 }

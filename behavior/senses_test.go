@@ -111,3 +111,50 @@ func TestShortLossIsNoNews(t *testing.T) {
 		t.Fatalf("unknown modality: %s", describe(outs))
 	}
 }
+
+// A body lost is told at once, at warning level, in every state, opted out
+// too (the body is no sense the opt-out closes), and once per run: a second
+// report, after an opt-out and back, tells nobody again. The engine stays
+// in its state (StateFault would silence the voice). Checked with each
+// guard off: without the once check every case tells again; with forget
+// dropping the loss the three cases that opt out after it tell again; with
+// onBodyLost not called no case gets its warning.
+func TestBodyLostTellsTheCarerOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		setup func(h *harness) // up to t=10 s
+	}{
+		{"nobody there", func(h *harness) { h.tick(10) }},
+		{"attending", func(h *harness) { h.arrive(10) }},
+		{"paused", func(h *harness) { h.arrive(9); h.command(10, Command{Cmd: CmdPause}) }},
+		{"opted out", func(h *harness) { h.arrive(9); h.command(10, Command{Cmd: CmdOptOut}) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, DefaultConfig())
+			tc.setup(h)
+			state := h.e.State()
+			got := h.feed(BodyLostInput(BodyLost{At: sec(20), Why: "write failed 4 times"}))
+			want := Alert{At: sec(20), Level: AlertWarning, Reason: "body lost: the robot cannot move (write failed 4 times)", Sense: "body"}
+			var told []Alert
+			for _, o := range got {
+				if a, ok := o.(Alert); ok {
+					a.Person, a.Score = "", 0
+					told = append(told, a)
+				}
+			}
+			if len(told) != 1 || told[0] != want {
+				t.Fatalf("alerts %+v, want %+v", told, want)
+			}
+			if s := h.e.State(); s != state {
+				t.Errorf("state %s after the body was lost, want %s", s, state)
+			}
+			if state != StateOptedOut {
+				h.command(30, Command{Cmd: CmdOptOut})
+			}
+			h.command(31, Command{Cmd: CmdOptIn})
+			if again := alerts(h.feed(BodyLostInput(BodyLost{At: sec(40)}))); len(again) != 0 {
+				t.Errorf("told again: %v", again)
+			}
+		})
+	}
+}

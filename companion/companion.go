@@ -485,7 +485,7 @@ func (c *Companion) runStages(start func(ctx context.Context) error) error {
 		return nil
 	})
 	g.Go(func() error { return mergeCommands(ctx, c.clock.scale, limiterCmds, mimicCmds, mouthCmds) })
-	g.Go(func() error { return c.limiter.Run(ctx, limiterCmds) })
+	g.Go(func() error { return c.runBody(ctx, limiterCmds) })
 	g.Go(func() error { return c.tick(ctx) })
 	g.Go(func() error { return c.answers.run(ctx) })
 	g.Go(func() error { return start(ctx) })

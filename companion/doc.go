@@ -18,7 +18,10 @@
 // A live camera or microphone that reports itself lost, will not open, or
 // delivers nothing for ten seconds is a fault record (component "camera" or
 // "microphone") once per loss, and the engine is told (behavior.Sense),
-// which tells a carer if it lasts (senses.go).
+// which tells a carer if it lasts (senses.go). A limiter that ends with an
+// error (the body's bus failing as a whole) loses the body, not the run: one
+// fault (component "body"), the engine told (behavior.BodyLost), and the
+// commands drained until the run stops (body.go).
 // Time is the one session clock (package sessiontime) passed in Parts.
 //
 // The answer desk (answers.go) hears the answers to the engine's questions:

@@ -110,7 +110,7 @@ type event struct {
 // (resolved included), acknowledgements, and the transition into opted-out.
 // The engine has one pain episode at a time (raised, maybe escalated, then
 // resolved), so a pain alert's resolution ends every pinned pain alert. A
-// technical alert (Sense: the camera or microphone lost) has its own slot,
+// technical alert (Sense: the camera, microphone or body lost) has its own slot,
 // which only its own resolution ends: the camera back ends no pain alert,
 // and pain eased leaves the robot blind all the same.
 func classify(r journal.Record, msg []byte) event {

@@ -170,8 +170,8 @@ type Alert struct {
 	Score  float64       `json:"score"`
 	Reason string        `json:"reason"`
 	// Sense is set on a technical alert, the robot telling a carer it
-	// cannot see ("camera") or hear ("microphone"), and on its resolution
-	// (behavior.Alert.Sense); live only, to the console and the fleet: the
+	// cannot see ("camera"), hear ("microphone") or move ("body"), and on
+	// its resolution (behavior.Alert.Sense); live only, to the console and the fleet: the
 	// journal keeps the reason, which names the device.
 	Sense string `json:"sense,omitempty"`
 }

@@ -199,7 +199,7 @@
   }
 
   // ---- the alert banner and its sound ----
-  // A technical alert (ev.sense: the camera or microphone lost) is apart
+  // A technical alert (ev.sense: the camera, microphone or body lost) is apart
   // from the pain episode: its resolution ends only its own banner, a pain
   // resolution ends no device's, and it never takes a pain alert's place
   // on the banner (the log has it).
