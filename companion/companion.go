@@ -159,6 +159,12 @@ type Companion struct {
 	finishers []func(ctx context.Context) error
 	// flushers report what the doors have not yet, before the finishers.
 	flushers []func()
+	// early holds the faults noted before Run, until the sinks are complete.
+	early struct {
+		mu      sync.Mutex
+		running bool
+		faults  []journal.Fault
+	}
 }
 
 // Bind ties the companion to the run's context. Call it once, before the
@@ -676,7 +682,27 @@ func (c *Companion) noteFaults(component string, n int, err error) {
 	c.stats.faults += n
 	c.stats.mu.Unlock()
 	fmt.Fprintf(c.log, "kindred: fault: %s: %v\n", component, err)
-	c.records.Record(journal.Fault{At: c.clock.Now(), Component: component, Message: err.Error()})
+	f := journal.Fault{At: c.clock.Now(), Component: component, Message: err.Error()}
+	c.early.mu.Lock()
+	defer c.early.mu.Unlock()
+	if !c.early.running {
+		// The journal, console and fleet are added to the sinks after New:
+		// a fault found while the run is built waits for them (Run).
+		c.early.faults = append(c.early.faults, f)
+		return
+	}
+	c.records.Record(f)
+}
+
+// startRecording hands the faults noted before Run to the sinks, in order,
+// and lets later ones through at once.
+func (c *Companion) startRecording() {
+	c.early.mu.Lock()
+	defer c.early.mu.Unlock()
+	for _, f := range c.early.faults {
+		c.records.Record(f)
+	}
+	c.early.faults, c.early.running = nil, true
 }
 
 // mergeCommands forwards mimicry's and the mouth's commands to the limiter

@@ -22,6 +22,11 @@
 // error (the body's bus failing as a whole) loses the body, not the run: one
 // fault (component "body"), the engine told (behavior.BodyLost), and the
 // commands drained until the run stops (body.go).
+// AssumePerson (residents.go) reads the household's calibrations for the
+// identities; one stored but unreadable is a fault (component
+// "calibration"), never a silent fall back to the population baseline.
+// A fault noted before Run is said at once and recorded when Run starts, so
+// the journal, console and fleet added after New take it.
 // Time is the one session clock (package sessiontime) passed in Parts.
 //
 // The answer desk (answers.go) hears the answers to the engine's questions:
