@@ -341,8 +341,8 @@ func buildStages(e env, cfg runConfig, profile *robot.Profile, act robot.Actuato
 	vopts := voices.DefaultOpts()
 	vopts.Persona = persona
 	vopts.Seed = cfg.Behavior.Seed
-	vopts.Warn = func(err error) { fmt.Fprintf(e.stderr, "kindred: %v\n", err) }
-	synth, player, err := openVoice(e.stderr)
+	vopts.Warn = func(err error) { st.comp.NoteFault("voice", err) } // the speaker runs only once st.comp is set
+	synth, player, err := openVoice()
 	if err != nil {
 		return nil, err
 	}
