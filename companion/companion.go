@@ -159,6 +159,8 @@ type Companion struct {
 	finishers []func(ctx context.Context) error
 	// flushers report what the doors have not yet, before the finishers.
 	flushers []func()
+	// body carries the limiter's word on the body to the engine (body.go).
+	body *bodyNews
 	// early holds the faults noted before Run, until the sinks are complete.
 	early struct {
 		mu      sync.Mutex
@@ -214,6 +216,7 @@ func New(p Parts) (*Companion, error) {
 		behIn:          make(chan behavior.Input, 64),
 		fusionReports:  make(chan perception.SelfReport, 8),
 	}
+	c.body = newBodyNews()
 	c.answers = newAnswerDesk(c, p.Answers)
 	c.rejected = refusals.New(0, c.coalesced("fusion", "rejected", "observation(s)"))
 	c.sensorsOn.Store(true)

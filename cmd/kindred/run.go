@@ -305,6 +305,8 @@ func buildStages(e env, cfg runConfig, profile *robot.Profile, act robot.Actuato
 	limOpts.OnRevive = func(ids []robot.JointID) {
 		st.comp.NoteFault("body", fmt.Errorf("reconnected: %d joints back", len(ids)))
 	}
+	// A body whose bus fails for good is retried, not given up (companion.BodyLost).
+	limOpts.OnBusLost, limOpts.OnBusBack = func(err error) { st.comp.BodyLost(err) }, func(time.Duration) { st.comp.BodyBack() }
 	limiter, err := robot.NewLimiter(profile.Specs(), act, limOpts)
 	if err != nil {
 		return nil, err
