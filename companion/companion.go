@@ -1,6 +1,7 @@
 package companion
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -81,6 +82,10 @@ type Parts struct {
 	// Answers hears spoken answers to the robot's questions (nil: none are
 	// heard by voice; a question then lapses unanswered).
 	Answers AnswerRecogniser
+	// SenseStall is how long a live camera or microphone may deliver
+	// nothing before it is lost (0: DefaultSenseStall; else within
+	// MinSenseStall and MaxSenseStall).
+	SenseStall time.Duration
 }
 
 // Companion wires the stages of one run, in the one-way order of the
@@ -140,6 +145,8 @@ type Companion struct {
 	// residents' calibrated faces (others' are learnt per face).
 	ids           *Identities
 	faceBaselines map[string]*face.Baseline
+	// senseStall is Parts.SenseStall (senses.go).
+	senseStall time.Duration
 
 	stats runStats
 	state atomic.Value // behavior.State, for the console's status
@@ -199,6 +206,8 @@ func New(p Parts) (*Companion, error) {
 		return nil, errors.New("companion: a stage is missing (fuser, engine, mirror, speaker and actuator are all needed)")
 	case p.Records == nil:
 		return nil, errors.New("companion: no record sink")
+	case p.SenseStall != 0 && (p.SenseStall < MinSenseStall || p.SenseStall > MaxSenseStall):
+		return nil, fmt.Errorf("companion: sense stall %v is out of range [%v, %v]", p.SenseStall, MinSenseStall, MaxSenseStall)
 	}
 	log := p.Log
 	if log == nil {
@@ -207,7 +216,7 @@ func New(p Parts) (*Companion, error) {
 	c := &Companion{
 		clock: newSessionClock(p.Clock), limiter: p.Actuator, fuser: p.Fuser, engine: p.Engine,
 		mirror: p.Mirror, speaker: p.Speaker, records: p.Records, log: log,
-		ids: p.Identities, faceBaselines: p.FaceBaselines,
+		ids: p.Identities, faceBaselines: p.FaceBaselines, senseStall: cmp.Or(p.SenseStall, DefaultSenseStall),
 		fusionFaces:    perception.NewLatest[perception.FaceObs](),
 		mimicFaces:     perception.NewLatest[perception.FaceObs](),
 		fusionVoices:   perception.NewLatest[perception.VoiceObs](),

@@ -16,7 +16,7 @@
 // inputs already queued for it (behavior.StopGrace); what it cannot, and
 // what comes too late to queue, is one fault record saying how many.
 // A live camera or microphone that reports itself lost, will not open, or
-// delivers nothing for ten seconds is a fault record (component "camera" or
+// delivers nothing for Parts.SenseStall (10 s) is a fault record (component "camera" or
 // "microphone") once per loss, and the engine is told (behavior.Sense),
 // which tells a carer if it lasts (senses.go). The body's bus failing as a
 // whole loses the body, not the run: one fault (component "body") and the

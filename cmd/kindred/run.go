@@ -358,7 +358,7 @@ func buildStages(e env, cfg runConfig, profile *robot.Profile, act robot.Actuato
 	answers, closeAnswers := devices.OpenAnswers(e.stderr)
 	st.comp, err = companion.New(companion.Parts{Clock: scale, Fuser: fu, Engine: engine, Mirror: mirror,
 		Speaker: speaker, Actuator: limiter, Records: st.records, Log: e.stderr,
-		Condition: cfg.Behavior.Condition.Mirror(), Identities: home.Identities, FaceBaselines: home.Faces, Answers: answers})
+		Condition: cfg.Behavior.Condition.Mirror(), Identities: home.Identities, FaceBaselines: home.Faces, Answers: answers, SenseStall: cfg.SenseStall})
 	if err != nil {
 		return nil, err
 	}
