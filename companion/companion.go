@@ -696,14 +696,15 @@ func (c *Companion) noteFaults(component string, n int, err error) {
 	fmt.Fprintf(c.log, "kindred: fault: %s: %v\n", component, err)
 	f := journal.Fault{At: c.clock.Now(), Component: component, Message: err.Error()}
 	c.early.mu.Lock()
-	defer c.early.mu.Unlock()
 	if !c.early.running {
 		// The journal, console and fleet are added to the sinks after New:
 		// a fault found while the run is built waits for them (Run).
 		c.early.faults = append(c.early.faults, f)
+		c.early.mu.Unlock()
 		return
 	}
-	c.records.Record(f)
+	c.early.mu.Unlock()
+	c.records.Record(f) // after the early ones: startRecording held the lock while it sent them
 }
 
 // startRecording hands the faults noted before Run to the sinks, in order,

@@ -376,6 +376,9 @@ func (l *Limiter) stopRetry() {
 // meanwhile hold their claims, so once it is back the joints move on from
 // there within their limits.
 func (l *Limiter) retryBus(ctx context.Context, now time.Time) {
+	if !slices.Contains(l.limp, false) {
+		return // every joint was let go (LossReporter): no write can say the body is back
+	}
 	for i, s := range l.specs {
 		l.pos[i], l.vel[i], l.written[i] = s.Safe.Degrees(), 0, math.NaN()
 	}

@@ -559,3 +559,43 @@ func TestLimiterBusLostAndBack(t *testing.T) {
 		})
 	}
 }
+
+// lossyBus is a flakyBus that also reports its link lost as a whole.
+type lossyBus struct {
+	flakyBus
+	lost chan error
+}
+
+func (b *lossyBus) Lost() <-chan error { return b.lost }
+
+// A lost body whose joints were all let go (the link reported lost) is not
+// back when the bus answers: no joint was written, so nothing says it moves.
+func TestLimiterBusNotBackWithEveryJointLetGo(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		bus := &lossyBus{lost: make(chan error, 1)}
+		lost, back := 0, 0
+		o := robot.DefaultOpts()
+		o.OnBusLost = func(error) { lost++ }
+		o.OnBusBack = func(time.Duration) { back++ }
+		l, err := robot.NewLimiter([]robot.JointSpec{{ID: robot.Jaw, Min: 0, Max: 30, MaxSpeed: 100, MaxAccel: 1000}}, bus, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		errc, cmds := make(chan error, 1), make(chan robot.Command)
+		go func() { errc <- l.Run(ctx, cmds) }()
+		synctest.Wait()
+		bus.set(true)
+		cmds <- robot.Command{Pose: robot.Pose{robot.Jaw: 20}, Source: robot.SourceSpeech}
+		sleep(time.Second)
+		bus.lost <- errors.New("firmata: link lost")
+		synctest.Wait()
+		bus.set(false)
+		sleep(5 * time.Second)
+		if lost != 1 || back != 0 {
+			t.Errorf("lost %d, back %d; want lost once and not back", lost, back)
+		}
+		cancel()
+		<-errc
+	})
+}
