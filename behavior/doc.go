@@ -33,8 +33,10 @@
 //     Alert.SenseLost, a carer is told at warning level, once per loss, in
 //     every state but opted out, and told again (resolved) when it is back.
 //     A BodyLost input says the body stopped answering: a carer is told at
-//     once, at warning level, once per run, in every state; the engine
+//     once, at warning level, once per loss, in every state; the engine
 //     goes on (not StateFault), since the robot still sees, hears and speaks.
+//     A BodyBack input says it answers again: the loss is resolved for the
+//     carer (resolved alert, Sense "body").
 //   - The self-report dialogue (dialogue.go) asks for a 0–10 rating when
 //     concern rises or a check-in is due, "Where does it hurt?" after a
 //     spoken rating of SelfReport.PlaceFrom or more, "Shall I call someone?"

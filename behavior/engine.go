@@ -356,6 +356,12 @@ func (e *Engine) step(in Input) []Output {
 			return e.buf
 		}
 		e.onBodyLost(x)
+	case *BodyBack:
+		if x == nil {
+			e.reject("input", "no body report")
+			return e.buf
+		}
+		e.onBodyBack(x)
 	default: // nil
 		e.reject("input", "empty input")
 		return e.buf

@@ -35,8 +35,10 @@ func SenseInput(s Sense) Input { return &s }
 // alerts. Two senses at most, so it never grows.
 type senseTracker struct {
 	camera, microphone senseLoss
-	// bodyLost is set once the carer was told the body is lost (BodyLost).
-	bodyLost bool
+	// bodyLost is set once the carer was told the body is lost (BodyLost),
+	// at bodySince, until it is back (BodyBack).
+	bodyLost  bool
+	bodySince time.Duration
 }
 
 // senseLoss is one sense lost: since when, and whether the carer was told.
@@ -62,7 +64,9 @@ func (s *senseTracker) of(m perception.Modality) *senseLoss {
 // forget drops both losses: the person opted out, and the wiring closes the
 // devices.
 // The body is no sense and stays closed to nobody: its loss is kept.
-func (s *senseTracker) forget() { *s = senseTracker{bodyLost: s.bodyLost} }
+func (s *senseTracker) forget() {
+	*s = senseTracker{bodyLost: s.bodyLost, bodySince: s.bodySince}
+}
 
 // senseWords names a modality's device and what the robot cannot do
 // without it.
@@ -141,17 +145,42 @@ func BodyLostInput(b BodyLost) Input { return &b }
 // Alert.SenseLost, the loss is certain when it is reported (the limiter has
 // already retried), and a robot that cannot move cannot turn to, nod at or
 // reach a person, which a carer needs to know now (a technical alarm, IEC
-// 60601-1-8). Told once per run: the body is not brought back (yet).
+// 60601-1-8). Told once per loss: a loss reported again before the body is
+// back (BodyBack) is the same loss.
 func (e *Engine) onBodyLost(b *BodyLost) {
 	e.advance(b.At)
 	if e.senses.bodyLost {
 		return
 	}
-	e.senses.bodyLost = true
+	e.senses.bodyLost, e.senses.bodySince = true, e.now
 	reason := "body lost: the robot cannot move"
 	if b.Why != "" {
 		reason += fmt.Sprintf(" (%s)", b.Why)
 	}
 	e.emit(Alert{At: e.now, Level: AlertWarning, Person: e.presence.person, Score: e.pain.score(), Reason: reason,
 		Sense: "body"})
+}
+
+// BodyBack is the wiring's word that the lost body answers again: a retry
+// of its safe pose through the limiter was written, and it moves again.
+type BodyBack struct {
+	At time.Duration
+}
+
+func (*BodyBack) input() {}
+
+// BodyBackInput wraps the wiring's report that the body is back.
+func BodyBackInput(b BodyBack) Input { return &b }
+
+// onBodyBack resolves the body's loss for the carer, in every state, as a
+// sense's return does (onSense); a body back that was never reported lost
+// says nothing.
+func (e *Engine) onBodyBack(b *BodyBack) {
+	e.advance(b.At)
+	if !e.senses.bodyLost {
+		return
+	}
+	e.senses.bodyLost = false
+	e.emit(Alert{At: e.now, Level: AlertResolved, Person: e.presence.person, Score: e.pain.score(), Sense: "body",
+		Reason: fmt.Sprintf("body back after %v: the robot can move again", (e.now - e.senses.bodySince).Round(time.Second))})
 }

@@ -158,3 +158,41 @@ func TestBodyLostTellsTheCarerOnce(t *testing.T) {
 		})
 	}
 }
+
+// A body back resolves its loss for the carer, in every state, opted out
+// too, with how long it was lost; a later loss is a new one and is told
+// again, and a body back that was never lost says nothing.
+func TestBodyBackResolvesTheLoss(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		setup func(h *harness) // up to t=10 s
+	}{
+		{"nobody there", func(h *harness) { h.tick(10) }},
+		{"attending", func(h *harness) { h.arrive(10) }},
+		{"paused", func(h *harness) { h.arrive(9); h.command(10, Command{Cmd: CmdPause}) }},
+		{"opted out", func(h *harness) { h.arrive(9); h.command(10, Command{Cmd: CmdOptOut}) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, DefaultConfig())
+			tc.setup(h)
+			if early := alerts(h.feed(BodyBackInput(BodyBack{At: sec(15)}))); len(early) != 0 {
+				t.Errorf("a body never lost came back: %v", early)
+			}
+			h.feed(BodyLostInput(BodyLost{At: sec(20), Why: "write failed 4 times"}))
+			var told []Alert
+			for _, o := range h.feed(BodyBackInput(BodyBack{At: sec(50)})) {
+				if a, ok := o.(Alert); ok {
+					a.Person, a.Score = "", 0
+					told = append(told, a)
+				}
+			}
+			want := Alert{At: sec(50), Level: AlertResolved, Reason: "body back after 30s: the robot can move again", Sense: "body"}
+			if len(told) != 1 || told[0] != want {
+				t.Fatalf("alerts %+v, want %+v", told, want)
+			}
+			if again := alerts(h.feed(BodyLostInput(BodyLost{At: sec(60)}))); len(again) != 1 {
+				t.Errorf("a second loss told %d times, want once: %v", len(again), again)
+			}
+		})
+	}
+}

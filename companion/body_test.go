@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -243,6 +244,102 @@ func TestARealLimiterOnADeadBusHaltsAtTheEnd(t *testing.T) {
 		}
 		if bus.halts < 1 {
 			t.Error("the actuator was never halted")
+		}
+	})
+}
+
+// flickerBus fails as a whole between 3 s and 10 s of its first write, a
+// cable pulled and plugged back; it counts the writes it took after.
+type flickerBus struct {
+	mu           sync.Mutex
+	start        time.Time
+	after, halts int
+}
+
+func (b *flickerBus) Write(context.Context, robot.Pose) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.start.IsZero() {
+		b.start = time.Now()
+	}
+	switch since := time.Since(b.start); {
+	case since >= 10*time.Second:
+		b.after++
+	case since >= 3*time.Second:
+		return errors.New("serial /dev/ttyUSB0: input/output error")
+	}
+	return nil
+}
+
+func (b *flickerBus) Halt() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.halts++
+	return nil
+}
+
+// The real limiter, retrying a lost body (OnBusLost and OnBusBack wired to
+// the companion as kindred run wires them): the loss is one fault and one
+// warning, the body's return a resolved alert saying how long it was gone,
+// the body moves again (mimicry's commands reach the bus through the
+// limiter), and the run ends cleanly, the body back in its safe pose.
+func TestARealLimiterBringsTheBodyBack(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clock, err := sessiontime.New(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := robot.LoadProfile("sim")
+		if err != nil {
+			t.Fatal(err)
+		}
+		bus := &flickerBus{}
+		var comp *Companion
+		o := robot.DefaultOpts()
+		o.Clock = clock
+		o.OnBusLost = func(err error) { comp.BodyLost(err) }
+		o.OnBusBack = func(time.Duration) { comp.BodyBack() }
+		lim, err := robot.NewLimiter(p.Specs(), bus, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		engine, err := behavior.New(behavior.DefaultConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, log, sent := &recorder{}, &bytes.Buffer{}, &atomic.Int64{}
+		comp, err = New(Parts{Clock: clock, Fuser: &fakeFuser{}, Engine: engine, Mirror: chattyMirror{sent},
+			Speaker: fakeSpeaker{}, Actuator: lim, Records: rec, Log: log})
+		if err != nil {
+			t.Fatal(err)
+		}
+		comp.Bind(t.Context())
+		err = comp.Run(func(ctx context.Context) error {
+			time.Sleep(20 * time.Second)
+			comp.Stop()
+			return nil
+		})
+		if err != nil {
+			t.Errorf("the run ended with %v, want no error: the body was back", err)
+		}
+		if st := comp.Stats(); st.Faults != 1 || st.Alerts != 1 {
+			t.Errorf("stats: %d faults, %d alerts; want 1 and 1\n%s", st.Faults, st.Alerts, log)
+		}
+		var told []string
+		for _, r := range rec.records {
+			if a, ok := r.(journal.Alert); ok && a.Sense == "body" {
+				told = append(told, string(a.Level)+": "+a.Reason)
+			}
+		}
+		if len(told) != 2 || !strings.HasPrefix(told[0], "warning: body lost: the robot cannot move (robot: limiter: write failed 4 times") ||
+			!regexp.MustCompile(`^resolved: body back after [78]s: the robot can move again$`).MatchString(told[1]) {
+			t.Errorf("body alerts %q: want the loss, then the body back after 7 or 8 s", told)
+		}
+		bus.mu.Lock()
+		after, halts := bus.after, bus.halts
+		bus.mu.Unlock()
+		if after < 100 || halts != 1 {
+			t.Errorf("%d writes after the body came back, %d halts; want it moving again (mimicry sent %d) and one halt", after, halts, sent.Load())
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package companion
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -81,6 +82,10 @@ type Parts struct {
 	// Answers hears spoken answers to the robot's questions (nil: none are
 	// heard by voice; a question then lapses unanswered).
 	Answers AnswerRecogniser
+	// SenseStall is how long a live camera or microphone may deliver
+	// nothing before it is lost (0: DefaultSenseStall; else within
+	// MinSenseStall and MaxSenseStall).
+	SenseStall time.Duration
 }
 
 // Companion wires the stages of one run, in the one-way order of the
@@ -140,6 +145,8 @@ type Companion struct {
 	// residents' calibrated faces (others' are learnt per face).
 	ids           *Identities
 	faceBaselines map[string]*face.Baseline
+	// senseStall is Parts.SenseStall (senses.go).
+	senseStall time.Duration
 
 	stats runStats
 	state atomic.Value // behavior.State, for the console's status
@@ -159,6 +166,14 @@ type Companion struct {
 	finishers []func(ctx context.Context) error
 	// flushers report what the doors have not yet, before the finishers.
 	flushers []func()
+	// body carries the limiter's word on the body to the engine (body.go).
+	body *bodyNews
+	// early holds the faults noted before Run, until the sinks are complete.
+	early struct {
+		mu      sync.Mutex
+		running bool
+		faults  []journal.Fault
+	}
 }
 
 // Bind ties the companion to the run's context. Call it once, before the
@@ -191,6 +206,8 @@ func New(p Parts) (*Companion, error) {
 		return nil, errors.New("companion: a stage is missing (fuser, engine, mirror, speaker and actuator are all needed)")
 	case p.Records == nil:
 		return nil, errors.New("companion: no record sink")
+	case p.SenseStall != 0 && (p.SenseStall < MinSenseStall || p.SenseStall > MaxSenseStall):
+		return nil, fmt.Errorf("companion: sense stall %v is out of range [%v, %v]", p.SenseStall, MinSenseStall, MaxSenseStall)
 	}
 	log := p.Log
 	if log == nil {
@@ -199,7 +216,7 @@ func New(p Parts) (*Companion, error) {
 	c := &Companion{
 		clock: newSessionClock(p.Clock), limiter: p.Actuator, fuser: p.Fuser, engine: p.Engine,
 		mirror: p.Mirror, speaker: p.Speaker, records: p.Records, log: log,
-		ids: p.Identities, faceBaselines: p.FaceBaselines,
+		ids: p.Identities, faceBaselines: p.FaceBaselines, senseStall: cmp.Or(p.SenseStall, DefaultSenseStall),
 		fusionFaces:    perception.NewLatest[perception.FaceObs](),
 		mimicFaces:     perception.NewLatest[perception.FaceObs](),
 		fusionVoices:   perception.NewLatest[perception.VoiceObs](),
@@ -208,6 +225,7 @@ func New(p Parts) (*Companion, error) {
 		behIn:          make(chan behavior.Input, 64),
 		fusionReports:  make(chan perception.SelfReport, 8),
 	}
+	c.body = newBodyNews()
 	c.answers = newAnswerDesk(c, p.Answers)
 	c.rejected = refusals.New(0, c.coalesced("fusion", "rejected", "observation(s)"))
 	c.sensorsOn.Store(true)
@@ -676,7 +694,28 @@ func (c *Companion) noteFaults(component string, n int, err error) {
 	c.stats.faults += n
 	c.stats.mu.Unlock()
 	fmt.Fprintf(c.log, "kindred: fault: %s: %v\n", component, err)
-	c.records.Record(journal.Fault{At: c.clock.Now(), Component: component, Message: err.Error()})
+	f := journal.Fault{At: c.clock.Now(), Component: component, Message: err.Error()}
+	c.early.mu.Lock()
+	if !c.early.running {
+		// The journal, console and fleet are added to the sinks after New:
+		// a fault found while the run is built waits for them (Run).
+		c.early.faults = append(c.early.faults, f)
+		c.early.mu.Unlock()
+		return
+	}
+	c.early.mu.Unlock()
+	c.records.Record(f) // after the early ones: startRecording held the lock while it sent them
+}
+
+// startRecording hands the faults noted before Run to the sinks, in order,
+// and lets later ones through at once.
+func (c *Companion) startRecording() {
+	c.early.mu.Lock()
+	defer c.early.mu.Unlock()
+	for _, f := range c.early.faults {
+		c.records.Record(f)
+	}
+	c.early.faults, c.early.running = nil, true
 }
 
 // mergeCommands forwards mimicry's and the mouth's commands to the limiter

@@ -16,12 +16,18 @@
 // inputs already queued for it (behavior.StopGrace); what it cannot, and
 // what comes too late to queue, is one fault record saying how many.
 // A live camera or microphone that reports itself lost, will not open, or
-// delivers nothing for ten seconds is a fault record (component "camera" or
+// delivers nothing for Parts.SenseStall (10 s) is a fault record (component "camera" or
 // "microphone") once per loss, and the engine is told (behavior.Sense),
-// which tells a carer if it lasts (senses.go). A limiter that ends with an
-// error (the body's bus failing as a whole) loses the body, not the run: one
-// fault (component "body"), the engine told (behavior.BodyLost), and the
-// commands drained until the run stops (body.go).
+// which tells a carer if it lasts (senses.go). The body's bus failing as a
+// whole loses the body, not the run: one fault (component "body") and the
+// engine told (behavior.BodyLost); a limiter that retries the body reports
+// its return (BodyBack, behavior.BodyBack), and one that ends instead has
+// its commands drained until the run stops (body.go).
+// AssumePerson (residents.go) reads the household's calibrations for the
+// identities; one stored but unreadable is a fault (component
+// "calibration"), never a silent fall back to the population baseline.
+// A fault noted before Run is said at once and recorded when Run starts, so
+// the journal, console and fleet added after New take it.
 // Time is the one session clock (package sessiontime) passed in Parts.
 //
 // The answer desk (answers.go) hears the answers to the engine's questions:

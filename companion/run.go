@@ -46,6 +46,7 @@ func (c *Companion) Run(start func(ctx context.Context) error) error {
 	if c.ctx == nil {
 		return errors.New("companion: Run before Bind")
 	}
+	c.startRecording()
 	var all errgroup.Group
 	svcCtx, stopServices := context.WithCancel(context.WithoutCancel(c.ctx))
 	defer stopServices()
@@ -135,7 +136,9 @@ func (c *Companion) Stats() Stats {
 	return s
 }
 
-// NoteFault records a hardware or device fault; the run goes on.
+// NoteFault records a hardware or device fault; the run goes on. A fault
+// noted before Run is said on the log at once and its record waits for Run,
+// so that the journal, console and fleet added meanwhile take it.
 func (c *Companion) NoteFault(component string, err error) { c.noteFault(component, err) }
 
 // CountFaults adds n faults to the run's count that their component has

@@ -13,13 +13,22 @@ import (
 	"github.com/kindred-hri/kindred/perception/voice"
 )
 
-// senseStall is how long a live camera or microphone may deliver nothing
-// before the engine is told the sense is lost. A camera gives a frame every
-// 33 ms or so and the voice stage reads 20 ms at a time: ten seconds of
-// nothing is no hiccup. The device need not say anything (a driver that
-// hangs in a read does not); the engine waits behavior's Alert.SenseLost,
-// counted from the last frame or audio, before a carer is told.
-const senseStall = 10 * time.Second
+// DefaultSenseStall is how long a live camera or microphone may deliver
+// nothing before the engine is told the sense is lost (Parts.SenseStall). A
+// camera gives a frame every 33 ms or so and the voice stage reads 20 ms at
+// a time: ten seconds of nothing is no hiccup. The device need not say
+// anything (a driver that hangs in a read does not); the engine waits
+// behavior's Alert.SenseLost, counted from the last frame or audio, before
+// a carer is told.
+const DefaultSenseStall = 10 * time.Second
+
+// MinSenseStall and MaxSenseStall bound Parts.SenseStall: the watch looks
+// once a second, and a device silent for more than ten minutes unnoticed
+// is no watch at all.
+const (
+	MinSenseStall = time.Second
+	MaxSenseStall = 10 * time.Minute
+)
 
 // senseWatch watches one live device for what it delivers. The stage that
 // reads the device marks each delivery; the device's own loss reports come
@@ -72,7 +81,7 @@ func (w *senseWatch) deviceLost(why string) {
 }
 
 // run checks the device once a second until ctx ends: silent for
-// senseStall it is lost (a fault, when the device itself did not say so,
+// the companion's senseStall it is lost (a fault, when the device itself did not say so,
 // and a Sense for the engine); delivering again it is back. While the
 // person has opted out the devices are closed, and nothing is lost.
 func (w *senseWatch) run(ctx context.Context) error {
@@ -92,19 +101,20 @@ func (w *senseWatch) run(ctx context.Context) error {
 		}
 		w.mu.Lock()
 		silent, since, why, first := time.Since(w.last), w.lastAt, w.why, !w.faulted
-		if silent >= senseStall {
+		stall := w.c.senseStall
+		if silent >= stall {
 			w.faulted = true
 		}
 		w.mu.Unlock()
 		switch {
-		case !lost && silent >= senseStall:
+		case !lost && silent >= stall:
 			lost = true
 			if first {
-				w.c.noteFault(w.component, fmt.Errorf("%s for %v", w.nothing, senseStall))
+				w.c.noteFault(w.component, fmt.Errorf("%s for %v", w.nothing, stall))
 			}
 			w.c.sendInput(behavior.SenseInput(behavior.Sense{At: w.c.clock.Now(), Modality: w.mod, Lost: true,
 				Since: since, Why: why}))
-		case lost && silent < senseStall:
+		case lost && silent < stall:
 			lost = false
 			w.c.sendInput(behavior.SenseInput(behavior.Sense{At: w.c.clock.Now(), Modality: w.mod}))
 		}

@@ -190,6 +190,12 @@ func runLive(t *testing.T, live Live, d time.Duration) liveRun {
 // runLiveWith is runLive with during run beside the stages as they start.
 func runLiveWith(t *testing.T, live Live, d time.Duration, during func(*Companion)) liveRun {
 	t.Helper()
+	return runLiveStall(t, live, d, during, 0)
+}
+
+// runLiveStall is runLiveWith with Parts.SenseStall set to stall.
+func runLiveStall(t *testing.T, live Live, d time.Duration, during func(*Companion), stall time.Duration) liveRun {
+	t.Helper()
 	clock, err := sessiontime.New(1)
 	if err != nil {
 		t.Fatal(err)
@@ -200,7 +206,7 @@ func runLiveWith(t *testing.T, live Live, d time.Duration, during func(*Companio
 	}
 	rec, log := &recorder{}, &bytes.Buffer{}
 	comp, err := New(Parts{Clock: clock, Fuser: &fakeFuser{}, Engine: engine, Mirror: fakeMirror{},
-		Speaker: fakeSpeaker{}, Actuator: &fakeActuator{}, Records: rec, Log: log})
+		Speaker: fakeSpeaker{}, Actuator: &fakeActuator{}, Records: rec, Log: log, SenseStall: stall})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -473,4 +479,43 @@ func TestDeadFaceDetectorIsAFault(t *testing.T) {
 			t.Errorf("faults %+v, want one: face, the detector's failure", r.faults)
 		}
 	})
+}
+
+// Parts.SenseStall sets how long a silent camera waits to be lost: a 20 s
+// hang is a fault under the default 10 s, none under 30 s, and under 5 s the
+// fault says 5 s. Out of range, New refuses it.
+func TestSenseStallIsConfigured(t *testing.T) {
+	for _, tc := range []struct {
+		stall time.Duration
+		fault string // "": none
+	}{
+		{0, "no frame for 10s"},
+		{30 * time.Second, ""},
+		{5 * time.Second, "no frame for 5s"},
+	} {
+		t.Run(tc.stall.String(), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				cam := &hangingCamera{stall: 10 * time.Second, resume: 30 * time.Second}
+				r := runLiveStall(t, Live{
+					Camera: func(chan<- perception.Event) (face.FrameSource, func(), error) { return cam, func() {}, nil },
+					Faces: func(func(int) *face.Baseline) (FaceStage, func(), error) {
+						return readingFaces{}, func() {}, nil
+					},
+				}, time.Minute, func(*Companion) {}, tc.stall)
+				var got []string
+				for _, f := range r.faults {
+					got = append(got, f.Message)
+				}
+				if (tc.fault == "" && len(got) != 0) || (tc.fault != "" && (len(got) != 1 || got[0] != tc.fault)) {
+					t.Errorf("faults %q, want %q", got, tc.fault)
+				}
+			})
+		})
+	}
+	for _, bad := range []time.Duration{-time.Second, 500 * time.Millisecond, 11 * time.Minute} {
+		if _, err := New(Parts{Clock: sessiontime.RealTime(), Fuser: &fakeFuser{}, Engine: &fakeEngine{}, Mirror: fakeMirror{},
+			Speaker: fakeSpeaker{}, Actuator: &fakeActuator{}, Records: &recorder{}, SenseStall: bad}); err == nil {
+			t.Errorf("sense stall %v: no error", bad)
+		}
+	}
 }

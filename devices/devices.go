@@ -1,8 +1,9 @@
 package devices
 
 import (
+	"context"
+	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"time"
 
@@ -18,18 +19,29 @@ import (
 )
 
 // OpenVoice opens speech synthesis and the speaker. Without an audio output
-// the robot speaks silently (the mouth still moves) and says so once.
-func OpenVoice(log io.Writer) (voices.Synthesizer, voices.Player, error) {
+// the player answers every clip with voices.ErrNoAudioOutput, saying why:
+// the Speaker then speaks silently (the mouth still moves) and warns once,
+// which the run records as a fault rather than a line on stderr alone.
+func OpenVoice() (voices.Synthesizer, voices.Player, error) {
 	synth, err := espeak.Open()
 	if err != nil {
 		return nil, nil, fmt.Errorf("speech synthesis: %w (run kindred doctor)", err)
 	}
 	pl, err := playback.Open()
 	if err != nil {
-		fmt.Fprintf(log, "kindred: %v (kindred doctor explains more)\n", err)
-		return synth, voices.SilentPlayer{}, nil
+		return synth, noOutput{err}, nil
 	}
 	return synth, pl, nil
+}
+
+// noOutput is the player of a robot whose audio output would not open.
+type noOutput struct{ err error }
+
+func (p noOutput) Play(context.Context, voices.Audio) (voices.Playing, error) {
+	if errors.Is(p.err, voices.ErrNoAudioOutput) {
+		return nil, fmt.Errorf("%w (kindred doctor explains more)", p.err)
+	}
+	return nil, fmt.Errorf("%w: %w (kindred doctor explains more)", voices.ErrNoAudioOutput, p.err)
 }
 
 // FirstScanWidth is the width the face detector's first, cheap scan

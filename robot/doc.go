@@ -19,6 +19,9 @@
 // rate in body time (the session clock's, faster than real time at --speed), writes
 // one step at once when a command arrives, returns to the safe pose on Halt,
 // on shutdown and after a watchdog period without commands, and lets a
-// failing joint go limp while the others go on. This package builds without
-// cgo.
+// failing joint go limp while the others go on. A bus that fails as a whole
+// ends Run with an error, or, with LimiterOpts.OnBusLost, loses the body
+// while Run goes on: the safe pose is tried again every BusRetry through the
+// same write path, and the first try taken brings the body back
+// (OnBusBack). This package builds without cgo.
 package robot

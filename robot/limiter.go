@@ -44,6 +44,21 @@ type LimiterOpts struct {
 	// OnRevive, when set, is called from the limiter's goroutine once per
 	// recovery of a Reviver actuator, with the joints that came back.
 	OnRevive func([]JointID)
+	// OnBusLost, when set, keeps Run going when the actuator fails as a
+	// whole more than Retries times in a row (a pulled cable, a board that
+	// browned out): it is called once with the error, the body is lost, and
+	// every BusRetry of body time the safe pose is written again, whole,
+	// through the same path as every other write. The first retry the
+	// actuator takes calls OnBusBack with how long (body time) the body was
+	// lost, and the joints go on from the safe pose to their targets within
+	// their limits. Where the body is after a loss is unknown, so it is
+	// taken to be where Run also starts it: at rest in the safe pose.
+	// Without OnBusLost, Run returns the error. Both are called from Run's
+	// goroutine and must not block.
+	OnBusLost func(error)
+	OnBusBack func(lostFor time.Duration)
+	// BusRetry is how often a lost body is tried again, in body time.
+	BusRetry time.Duration
 }
 
 // DefaultOpts returns the options of a real-time 50 Hz limiter.
@@ -54,6 +69,7 @@ func DefaultOpts() LimiterOpts {
 		Stale:       300 * time.Millisecond,
 		Retries:     3,
 		HaltTimeout: 5 * time.Second,
+		BusRetry:    2 * time.Second,
 	}
 }
 
@@ -70,6 +86,8 @@ func (o LimiterOpts) Validate() error {
 		return fmt.Errorf("robot: limiter: retries %d must not be negative", o.Retries)
 	case o.HaltTimeout <= 0:
 		return fmt.Errorf("robot: limiter: halt timeout %v must be positive", o.HaltTimeout)
+	case o.OnBusLost != nil && o.BusRetry <= 0:
+		return fmt.Errorf("robot: limiter: bus retry %v must be positive", o.BusRetry)
 	}
 	return nil
 }
@@ -146,6 +164,10 @@ type Limiter struct {
 	pending   [64]time.Time
 	npending  int
 	anyCmdYet bool
+	// busLost is when (wall) the body was lost, zero while it answers
+	// (OnBusLost); retry ticks while it is lost.
+	busLost time.Time
+	retry   *time.Ticker
 
 	mu       sync.Mutex // guards what Stats and Halt read
 	stats    LimiterStats
@@ -254,9 +276,10 @@ func (l *Limiter) Run(ctx context.Context, cmds <-chan Command) (err error) {
 	}()
 
 	// Make the hardware match the model before anything moves.
-	if err := l.writeAll(ctx); err != nil {
+	if err := l.lose(l.writeAll(ctx)); err != nil {
 		return err
 	}
+	defer l.stopRetry()
 	ticker := time.NewTicker(l.period)
 	defer ticker.Stop()
 	var revived <-chan []JointID // nil: never ready
@@ -285,7 +308,7 @@ func (l *Limiter) Run(ctx context.Context, cmds <-chan Command) (err error) {
 		case ids := <-revived:
 			l.revive(ids)
 			now := time.Now()
-			if err := l.step(ctx, now, l.bodyDT(now.Sub(last)), false); err != nil {
+			if err := l.lose(l.step(ctx, now, l.bodyDT(now.Sub(last)), false)); err != nil {
 				return err
 			}
 			last = now
@@ -297,7 +320,7 @@ func (l *Limiter) Run(ctx context.Context, cmds <-chan Command) (err error) {
 			// outcome does not depend on which of the two select picked.
 			select {
 			case tnow := <-ticker.C:
-				if err := l.step(ctx, tnow, l.bodyDT(tnow.Sub(last)), false); err != nil {
+				if err := l.lose(l.step(ctx, tnow, l.bodyDT(tnow.Sub(last)), false)); err != nil {
 					return err
 				}
 				last = tnow
@@ -305,16 +328,69 @@ func (l *Limiter) Run(ctx context.Context, cmds <-chan Command) (err error) {
 			}
 			now := time.Now()
 			l.apply(cmd, l.bodyTime(now))
-			if err := l.step(ctx, now, l.bodyDT(now.Sub(last)), true); err != nil {
+			if err := l.lose(l.step(ctx, now, l.bodyDT(now.Sub(last)), true)); err != nil {
 				return err
 			}
 			last = now
 		case now := <-ticker.C:
-			if err := l.step(ctx, now, l.bodyDT(now.Sub(last)), false); err != nil {
+			if err := l.lose(l.step(ctx, now, l.bodyDT(now.Sub(last)), false)); err != nil {
 				return err
 			}
 			last = now
+		case now := <-l.retryC():
+			l.retryBus(ctx, now)
+			last = now
 		}
+	}
+}
+
+// lose takes a whole-bus failure from a step: with OnBusLost the body is
+// lost and retried (retryBus), and Run goes on; without it, Run ends.
+func (l *Limiter) lose(err error) error {
+	if err == nil || l.o.OnBusLost == nil {
+		return err
+	}
+	l.busLost = time.Now()
+	l.npending = 0 // no command of these reaches the body: no latency to book
+	l.retry = time.NewTicker(l.clock.Wall(l.o.BusRetry))
+	l.o.OnBusLost(err)
+	return nil
+}
+
+// retryC ticks while the body is lost; nil (never ready) while it answers.
+func (l *Limiter) retryC() <-chan time.Time {
+	if l.retry == nil {
+		return nil
+	}
+	return l.retry.C
+}
+
+func (l *Limiter) stopRetry() {
+	if l.retry != nil {
+		l.retry.Stop()
+		l.retry = nil
+	}
+}
+
+// retryBus writes the safe pose, whole, to a lost body. Commands that came
+// meanwhile hold their claims, so once it is back the joints move on from
+// there within their limits.
+func (l *Limiter) retryBus(ctx context.Context, now time.Time) {
+	if !slices.Contains(l.limp, false) {
+		return // every joint was let go (LossReporter): no write can say the body is back
+	}
+	for i, s := range l.specs {
+		l.pos[i], l.vel[i], l.written[i] = s.Safe.Degrees(), 0, math.NaN()
+	}
+	l.phase, l.busFails, l.npending = 0, 0, 0
+	if err := l.flush(ctx, true); err != nil || l.busFails > 0 {
+		return // still lost: flush counted this try
+	}
+	lostFor := l.clock.Session(now.Sub(l.busLost))
+	l.busLost = time.Time{}
+	l.stopRetry()
+	if l.o.OnBusBack != nil {
+		l.o.OnBusBack(lostFor)
 	}
 }
 
@@ -409,6 +485,9 @@ func (l *Limiter) arbitrate(now time.Duration) {
 // once; the body then runs at most one substep (period/4) ahead of the
 // clock, and a burst of commands borrows only once.
 func (l *Limiter) step(ctx context.Context, wall time.Time, dt float64, early bool) error {
+	if !l.busLost.IsZero() {
+		return nil // the body is lost: only retryBus writes to it
+	}
 	l.arbitrate(l.bodyTime(wall))
 	if early && l.phase >= 0 && l.phase+dt < l.h {
 		debt := l.h - (l.phase + dt)
@@ -584,8 +663,14 @@ func (l *Limiter) finish(ctx context.Context) error {
 	}
 	var err error
 	deadline := l.o.HaltTimeout.Seconds()
+	lost := !l.busLost.IsZero()
+	if lost {
+		// A lost body gets one more try at its safe pose, whole: one
+		// failure is the end, with the error.
+		l.busFails = l.o.Retries
+	}
 	t := time.NewTicker(l.period)
-	for elapsed := 0.0; elapsed < deadline && !l.atSafe(); elapsed += l.dt {
+	for elapsed := 0.0; !lost && elapsed < deadline && !l.atSafe(); elapsed += l.dt {
 		<-t.C
 		l.advance(l.dt)
 		if err = l.flush(ctx, false); err != nil {
@@ -593,7 +678,7 @@ func (l *Limiter) finish(ctx context.Context) error {
 		}
 	}
 	t.Stop()
-	if !l.atSafe() || err != nil {
+	if lost || !l.atSafe() || err != nil {
 		for i, s := range l.specs {
 			l.pos[i], l.vel[i] = s.Safe.Degrees(), 0
 		}

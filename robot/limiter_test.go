@@ -444,3 +444,158 @@ func TestLimiterSpeedInvariant(t *testing.T) {
 		}
 	}
 }
+
+// flakyBus is an actuator whose bus can be pulled and plugged back: while
+// down every write fails as a whole; it records the poses it took.
+type flakyBus struct {
+	mu     sync.Mutex
+	down   bool
+	tries  int // writes attempted while down
+	writes []robot.Pose
+	halts  int
+}
+
+func (b *flakyBus) Write(_ context.Context, p robot.Pose) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.down {
+		b.tries++
+		return errors.New("i2c: no ack")
+	}
+	b.writes = append(b.writes, maps(p))
+	return nil
+}
+
+func (b *flakyBus) Halt() error { b.mu.Lock(); b.halts++; b.mu.Unlock(); return nil }
+
+func (b *flakyBus) set(down bool) { b.mu.Lock(); b.down = down; b.tries = 0; b.mu.Unlock() }
+
+func (b *flakyBus) snapshot() (tries int, writes []robot.Pose) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.tries, append([]robot.Pose(nil), b.writes...)
+}
+
+// A body whose bus fails for good is lost, not the run, when OnBusLost is
+// set: it is told once, retried every BusRetry (not hammered at the control
+// rate), and when the bus answers again the safe pose is written whole
+// first, OnBusBack says how long it was lost, and the joints move on to
+// their targets within their limits. If the bus is still down at the end,
+// Run's halt error says so.
+func TestLimiterBusLostAndBack(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		comesUp bool
+	}{{"comes back", true}, {"stays lost", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				bus := &flakyBus{}
+				var lost []error
+				var back []time.Duration
+				o := robot.DefaultOpts()
+				o.OnBusLost = func(err error) { lost = append(lost, err) }
+				o.OnBusBack = func(d time.Duration) { back = append(back, d) }
+				jaw := robot.JointSpec{ID: robot.Jaw, Min: 0, Max: 30, MaxSpeed: 100, MaxAccel: 1000}
+				l, err := robot.NewLimiter([]robot.JointSpec{jaw}, bus, o)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ctx, cancel := context.WithCancel(t.Context())
+				cmds := make(chan robot.Command)
+				errc := make(chan error, 1)
+				go func() { errc <- l.Run(ctx, cmds) }()
+				send := func(a float64) {
+					cmds <- robot.Command{Pose: robot.Pose{robot.Jaw: robot.Degrees(a)}, Source: robot.SourceSpeech}
+					synctest.Wait()
+				}
+				send(20)
+				sleep(time.Second)
+				bus.set(true)
+				send(10)
+				sleep(100 * time.Millisecond)
+				if len(lost) != 1 {
+					t.Fatalf("lost told %d times, want once", len(lost))
+				}
+				failed, _ := bus.snapshot() // the first write and its retries
+				sleep(5 * time.Second)
+				tries, _ := bus.snapshot()
+				if tries -= failed; len(lost) != 1 || tries < 2 || tries > 3 {
+					t.Fatalf("lost told %d times, %d writes tried in 5 s; want once, and a try each 2 s", len(lost), tries)
+				}
+				if tc.comesUp {
+					_, before := bus.snapshot()
+					bus.set(false)
+					sleep(2 * time.Second)
+					_, after := bus.snapshot()
+					if len(back) != 1 || back[0] < 5*time.Second || back[0] > 8*time.Second {
+						t.Fatalf("back %v, want once, after the 5 to 8 s it was lost", back)
+					}
+					if first := after[len(before)]; len(first) != 1 || first[robot.Jaw] != jaw.Safe {
+						t.Errorf("first write after the loss %v, want the whole safe pose", first)
+					}
+					send(25)
+					sleep(time.Second)
+					_, moved := bus.snapshot()
+					prev := 0.0
+					for _, p := range moved[len(after):] {
+						if step := math.Abs(float64(p[robot.Jaw]) - prev); step > 100*0.02+1e-6 {
+							t.Errorf("jaw jumped %g° in one step: over its speed limit", step)
+						}
+						prev = float64(p[robot.Jaw])
+					}
+					if !near(prev, 25) {
+						t.Errorf("jaw at %g after the body came back, want 25", prev)
+					}
+				}
+				cancel()
+				err = <-errc
+				if tc.comesUp != (err == nil) {
+					t.Errorf("Run = %v; want an error only when the body is still lost at the end", err)
+				}
+				if bus.halts != 1 {
+					t.Errorf("%d halts, want 1", bus.halts)
+				}
+			})
+		})
+	}
+}
+
+// lossyBus is a flakyBus that also reports its link lost as a whole.
+type lossyBus struct {
+	flakyBus
+	lost chan error
+}
+
+func (b *lossyBus) Lost() <-chan error { return b.lost }
+
+// A lost body whose joints were all let go (the link reported lost) is not
+// back when the bus answers: no joint was written, so nothing says it moves.
+func TestLimiterBusNotBackWithEveryJointLetGo(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		bus := &lossyBus{lost: make(chan error, 1)}
+		lost, back := 0, 0
+		o := robot.DefaultOpts()
+		o.OnBusLost = func(error) { lost++ }
+		o.OnBusBack = func(time.Duration) { back++ }
+		l, err := robot.NewLimiter([]robot.JointSpec{{ID: robot.Jaw, Min: 0, Max: 30, MaxSpeed: 100, MaxAccel: 1000}}, bus, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		errc, cmds := make(chan error, 1), make(chan robot.Command)
+		go func() { errc <- l.Run(ctx, cmds) }()
+		synctest.Wait()
+		bus.set(true)
+		cmds <- robot.Command{Pose: robot.Pose{robot.Jaw: 20}, Source: robot.SourceSpeech}
+		sleep(time.Second)
+		bus.lost <- errors.New("firmata: link lost")
+		synctest.Wait()
+		bus.set(false)
+		sleep(5 * time.Second)
+		if lost != 1 || back != 0 {
+			t.Errorf("lost %d, back %d; want lost once and not back", lost, back)
+		}
+		cancel()
+		<-errc
+	})
+}

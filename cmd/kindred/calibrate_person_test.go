@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/kindred-hri/kindred/calibration"
+	"github.com/kindred-hri/kindred/journal"
 )
 
 func TestCalibratePersonFromScenario(t *testing.T) {
@@ -49,5 +50,42 @@ func TestCalibratePersonFromScenario(t *testing.T) {
 	p, err := calibration.NewPersonStore(dir).Load("harold-smith")
 	if err != nil || p.Source != "scenario visit" || p.Voice.Hops == 0 || p.Face.Frames == 0 {
 		t.Errorf("stored profile %+v, %v", p, err)
+	}
+}
+
+// A stored calibration that cannot be read is a recorded fault, not a
+// silent fall back: the run goes on with the population baseline, the status
+// line says the calibration is unreadable, and the journal's fault names
+// the person and the file.
+func TestRunUnreadablePersonCalibrationIsAFault(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", home)
+	persons := filepath.Join(home, "kindred", "persons")
+	if err := os.MkdirAll(persons, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(persons, "ada.yaml")
+	if err := os.WriteFile(file, []byte("id: ada\nprofile: {face: [\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(home, "j.db")
+	code, _, stderr := runKindred(t, "run", "--scenario", "pain-episode", "--speed", "40", "--for", "5s",
+		"--console", "off", "--journal", db, "--person", "ada")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "kindred: assuming ada is the person here: population baseline (calibration unreadable") {
+		t.Errorf("stderr does not say the calibration is unreadable:\n%s", stderr)
+	}
+	_, recs := onlySession(t, db)
+	var faults []string
+	for _, r := range recs {
+		if f, ok := r.(journal.Fault); ok && f.Component == "calibration" {
+			faults = append(faults, f.Message)
+		}
+	}
+	if len(faults) != 1 || !strings.HasPrefix(faults[0], "person ada: "+file+": ") ||
+		!strings.HasSuffix(faults[0], "; the population baseline stands in") {
+		t.Errorf("calibration faults %q: want one naming ada, %s and the population baseline", faults, file)
 	}
 }

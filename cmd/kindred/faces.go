@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"time"
 
 	"github.com/kindred-hri/kindred/devices"
@@ -22,6 +21,4 @@ func openFacePipelineWith(detectEvery int, b faceBackend, baseline func(track in
 	return devices.OpenFacePipelineWith(detectEvery, b, baseline, distressed)
 }
 
-func openVoice(log io.Writer) (voices.Synthesizer, voices.Player, error) {
-	return devices.OpenVoice(log)
-}
+func openVoice() (voices.Synthesizer, voices.Player, error) { return devices.OpenVoice() }

@@ -175,7 +175,7 @@ func TestFaultMicrophoneLostAndBackThroughFusion(t *testing.T) {
 const helpCall = "../../testdata/help-call.yaml"
 
 // The run itself goes on through faults of its environment: no sound server
-// (speech goes silent, the mouth still moves, one notice) and a journal
+// (speech goes silent, the mouth still moves, one recorded fault) and a journal
 // disk that fills up (one clear report, the robot keeps caring). Both run
 // the built binary, since a sound server and a file-size limit belong to
 // the process.
@@ -210,7 +210,7 @@ func TestFaultRunCarriesOn(t *testing.T) {
 		// lost); the first help comes at 38 s, about when 128 KiB fill.
 		journalFull bool
 	}{
-		{"sound server gone", "", []string{"PULSE_SERVER=unix:/nonexistent/pulse/native"}, "speaks silently", 0, false},
+		{"sound server gone", "", []string{"PULSE_SERVER=unix:/nonexistent/pulse/native"}, "kindred: fault: voice: voices: playback failed, speaking silently", 1, false},
 		{"journal disk full", "128", nil, "the robot keeps caring", 1, true}, // above a new journal (15 pages), well below a session
 	}
 	for _, tt := range tests {

@@ -42,6 +42,3 @@ func cmdReplay(ctx context.Context, e env, args []string) error {
 	defer j.Close()
 	return replay.Run(ctx, replay.Options{Journal: j, Store: store, Session: *session, JSON: *asJSON}, e.stdout, e.stderr)
 }
-
-// orOne reads a zero gain as the 1 it means (for run's greeting line).
-func orOne(g float64) float64 { return replay.OrOne(g) }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -21,7 +20,6 @@ import (
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/journal/fleet"
 	"github.com/kindred-hri/kindred/mimicry"
-	"github.com/kindred-hri/kindred/perception/face"
 	"github.com/kindred-hri/kindred/perception/fusion"
 	"github.com/kindred-hri/kindred/perception/scenario"
 	"github.com/kindred-hri/kindred/robot"
@@ -307,6 +305,8 @@ func buildStages(e env, cfg runConfig, profile *robot.Profile, act robot.Actuato
 	limOpts.OnRevive = func(ids []robot.JointID) {
 		st.comp.NoteFault("body", fmt.Errorf("reconnected: %d joints back", len(ids)))
 	}
+	// A body whose bus fails for good is retried, not given up (companion.BodyLost).
+	limOpts.OnBusLost, limOpts.OnBusBack = func(err error) { st.comp.BodyLost(err) }, func(time.Duration) { st.comp.BodyBack() }
 	limiter, err := robot.NewLimiter(profile.Specs(), act, limOpts)
 	if err != nil {
 		return nil, err
@@ -314,12 +314,12 @@ func buildStages(e env, cfg runConfig, profile *robot.Profile, act robot.Actuato
 	st.limiter = limiter
 
 	fopts := fusion.DefaultOpts()
-	var persons *calibration.PersonStore
+	var persons companion.PersonLoader
 	if dir, err := calibration.DefaultPersonDir(); err == nil {
 		// People calibrated with `kindred calibrate person` are scored
 		// against their own baselines when they arrive.
-		persons = calibration.NewPersonStore(dir)
-		fopts.Profiles = persons
+		store := calibration.NewPersonStore(dir)
+		persons, fopts.Profiles = store, store
 	}
 	fu, err := fusion.New(fopts)
 	if err != nil {
@@ -343,8 +343,8 @@ func buildStages(e env, cfg runConfig, profile *robot.Profile, act robot.Actuato
 	vopts := voices.DefaultOpts()
 	vopts.Persona = persona
 	vopts.Seed = cfg.Behavior.Seed
-	vopts.Warn = func(err error) { fmt.Fprintf(e.stderr, "kindred: %v\n", err) }
-	synth, player, err := openVoice(e.stderr)
+	vopts.Warn = func(err error) { st.comp.NoteFault("voice", err) } // the speaker runs only once st.comp is set
+	synth, player, err := openVoice()
 	if err != nil {
 		return nil, err
 	}
@@ -353,14 +353,16 @@ func buildStages(e env, cfg runConfig, profile *robot.Profile, act robot.Actuato
 		return nil, err
 	}
 
-	ids, faces := assumePerson(cfg, persons, e.stderr)
+	home := companion.AssumePerson(companion.Household{Assumed: cfg.assumedPerson(), Residents: cfg.Persons,
+		Names: cfg.Behavior.Names, ReturnGap: cfg.ReturnGap}, persons, e.stderr)
 	answers, closeAnswers := devices.OpenAnswers(e.stderr)
 	st.comp, err = companion.New(companion.Parts{Clock: scale, Fuser: fu, Engine: engine, Mirror: mirror,
 		Speaker: speaker, Actuator: limiter, Records: st.records, Log: e.stderr,
-		Condition: cfg.Behavior.Condition.Mirror(), Identities: ids, FaceBaselines: faces, Answers: answers})
+		Condition: cfg.Behavior.Condition.Mirror(), Identities: home.Identities, FaceBaselines: home.Faces, Answers: answers, SenseStall: cfg.SenseStall})
 	if err != nil {
 		return nil, err
 	}
+	home.NoteUnread(st.comp)
 	st.comp.AddFinisher(closeAnswers)
 	return st, nil
 }
@@ -518,64 +520,6 @@ func writeSummary(path string, comp *companion.Companion, lim *robot.Limiter, sc
 		return fmt.Errorf("summary: %s: %w", path, err)
 	}
 	return nil
-}
-
-// assumePerson is who the camera's faces are taken to be (--person, or the
-// config's primary or only resident), with the name to speak to them by;
-// every resident the config lists can be named by a carer at the console.
-// It returns the residents' calibrated faces, by id. Without anyone
-// assumed, every face is a stranger under a pseudonym.
-func assumePerson(cfg runConfig, store *calibration.PersonStore, log io.Writer) (*companion.Identities, map[string]*face.Baseline) {
-	faces := map[string]*face.Baseline{}
-	lookup := func(who string) (p calibration.Person, name string, calibrated bool) {
-		name = cfg.Behavior.Names[who]
-		if store != nil {
-			if p, err := store.Load(who); err == nil {
-				if name == "" {
-					name = p.Name
-				}
-				if p.FaceGeometry != nil {
-					faces[who] = p.FaceGeometry
-				}
-				return p, name, true
-			}
-		}
-		return p, name, false
-	}
-	who := cfg.assumedPerson()
-	var ids *companion.Identities
-	if who == "" {
-		ids = companion.NewIdentities("", "")
-	}
-	for _, r := range append([]string{who}, cfg.Persons...) {
-		if r == "" {
-			continue
-		}
-		p, name, calibrated := lookup(r)
-		if r != who {
-			ids.AddResident(r, name, calibrated)
-			continue
-		}
-		ids = companion.NewIdentities(who, name)
-		ids.AddResident(who, name, calibrated)
-		status := "population baseline (not calibrated)"
-		if calibrated {
-			status = "calibrated profile"
-			if faces[who] != nil {
-				status = "calibrated profile and face"
-			}
-			if p.Ratings > 0 {
-				// What carers taught through kindred replay.
-				status += fmt.Sprintf("; gains face %.2f, voice %.2f, body %.2f learnt from %d carer rating(s)",
-					orOne(p.Gains.Face), orOne(p.Gains.Voice), orOne(p.Gains.Body), p.Ratings)
-			}
-		}
-		fmt.Fprintf(log, "kindred: assuming %s is the person here: %s\n", who, status)
-	}
-	if cfg.ReturnGap > 0 {
-		ids.SetReturnGap(cfg.ReturnGap)
-	}
-	return ids, faces
 }
 
 // consolePresence is who the console shows as present, and whom a carer

@@ -40,6 +40,9 @@ type runConfig struct {
 	// same person when it comes back with nobody else in view.
 	ReturnGap time.Duration   `yaml:"return_gap"`
 	Behavior  behavior.Config `yaml:"behavior"`
+	// SenseStall is how long a live camera or microphone may deliver
+	// nothing before it is a fault and lost (companion.Parts.SenseStall).
+	SenseStall time.Duration `yaml:"sense_stall"`
 
 	// MQTTControl takes commands from kindred/<robot>/control; off by
 	// default, and refused at start unless the broker connection is secured.
@@ -54,6 +57,7 @@ func defaultRunConfig() runConfig {
 	c.Robot.Name = "kindred"
 	c.Robot.Profile = "sim"
 	c.ReturnGap = companion.DefaultReturnGap
+	c.SenseStall = companion.DefaultSenseStall
 	c.Persona = ""
 	c.Speed = 1
 	c.Console = "127.0.0.1:8080"
@@ -89,6 +93,9 @@ func (c runConfig) validate() error {
 	}
 	if c.ReturnGap < 0 || c.ReturnGap > 10*time.Minute {
 		return fmt.Errorf("return_gap: %v is out of range [0, 10m]", c.ReturnGap)
+	}
+	if c.SenseStall < companion.MinSenseStall || c.SenseStall > companion.MaxSenseStall {
+		return fmt.Errorf("sense_stall: %v is out of range [%v, %v]", c.SenseStall, companion.MinSenseStall, companion.MaxSenseStall)
 	}
 	if c.Speed <= 0 || c.Speed > 1000 {
 		return fmt.Errorf("speed: %v is out of range (0, 1000]", c.Speed)

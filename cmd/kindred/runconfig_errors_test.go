@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kindred-hri/kindred/companion"
 )
@@ -64,5 +65,45 @@ func TestConfigReturnGap(t *testing.T) {
 	}
 	if c, _ := loadRunConfig(""); c.ReturnGap != companion.DefaultReturnGap {
 		t.Errorf("default gap %v, want %v", c.ReturnGap, companion.DefaultReturnGap)
+	}
+}
+
+// sense_stall is how long a live camera or microphone may be silent before
+// it is lost: 10 s unless set, within [1s, 10m]; anything else is bad input,
+// exit 2 with one line naming the file and the key.
+func TestConfigSenseStall(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		yaml string
+		want time.Duration // 0: refused
+	}{
+		{"sense_stall: 30s\n", 30 * time.Second},
+		{"sense_stall: 1s\n", time.Second},
+		{"sense_stall: 10m\n", 10 * time.Minute},
+		{"sense_stall: 0s\n", 0},
+		{"sense_stall: -5s\n", 0},
+		{"sense_stall: 500ms\n", 0},
+		{"sense_stall: 11m\n", 0},
+		{"sense_stall: soon\n", 0},
+	} {
+		path := filepath.Join(dir, "c.yaml")
+		if err := os.WriteFile(path, []byte(tc.yaml), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c, err := loadRunConfig(path)
+		if (err == nil) != (tc.want != 0) || (err == nil && c.SenseStall != tc.want) {
+			t.Errorf("%q: stall %v, %v; want %v", tc.yaml, c.SenseStall, err, tc.want)
+		}
+		if tc.want != 0 {
+			continue
+		}
+		code, _, stderr := runKindred(t, "run", "--config", path, "--console", "off", "--journal", "off")
+		if lines := strings.Split(strings.TrimSpace(stderr), "\n"); code != 2 || len(lines) != 1 ||
+			!strings.Contains(lines[0], path) || !strings.Contains(lines[0], "sense_stall") {
+			t.Errorf("%q: exit %d, stderr %q; want exit 2 and one line naming the file and sense_stall", tc.yaml, code, stderr)
+		}
+	}
+	if c, _ := loadRunConfig(""); c.SenseStall != companion.DefaultSenseStall {
+		t.Errorf("default stall %v, want %v", c.SenseStall, companion.DefaultSenseStall)
 	}
 }
