@@ -121,7 +121,7 @@ func DefaultOpts() Opts {
 		Downsample:   1,
 		NewVerifier:  newCallVerifier,
 		VerifyBefore: 4 * time.Second,
-		VerifyAfter:  800 * time.Millisecond,
+		VerifyAfter:  1200 * time.Millisecond,
 	}
 }
 
