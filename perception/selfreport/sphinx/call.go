@@ -74,7 +74,8 @@ func ringsOut(db []float64, t int) bool {
 // CallVerifier checks a word the keyword spotter heard at a loose
 // threshold: it is a call for help only if the stretch of speech that
 // holds it is an utterance of its own (a pause before and after it, as an
-// answer's, and no longer than a few words) and the call grammar
+// answer's, a room's ringing after it counting as the pause: callEnd; and
+// no longer than a few words) and the call grammar
 // (selfreport.CallFSG: "help" framed by a few set phrases, against a
 // garbage loop and decoys) explains that stretch, decoded whole with its
 // own cepstral mean, better than any other words. It is used from one
