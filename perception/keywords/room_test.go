@@ -226,6 +226,9 @@ func (r reasonVerifier) Close() error { return r.v.Close() }
 // (CallVerifier.Check) for the take's spots. A diagnosis, not a guard:
 //
 //	KINDRED_KWS_STAGES=clean,reverb50,far go test ./perception/keywords -run HelpStages -v -count=1 -timeout 1h
+//
+// KINDRED_KWS_STAGES_HELP=1e-30 sets the first pass's threshold,
+// KINDRED_KWS_STAGES_AFTER=800ms the hold (Opts.VerifyAfter).
 func TestHelpStagesInRoom(t *testing.T) {
 	set := os.Getenv("KINDRED_KWS_STAGES")
 	if set == "" {
