@@ -3,6 +3,7 @@ package sphinx
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,10 +24,58 @@ const maxCall = 3 * time.Second
 // after it ends, and the stretch's end is padded by answerPad.
 const callNear = 300 * time.Millisecond
 
+// callTail is how long the sound at the end of the window must have rung
+// on, decaying without an onset (tailFrom), for the call to count as
+// ended there: a reverberant room keeps the stretch after a call "loud"
+// (15 dB above the quiet) for over half a second (sox's reverb 50), which
+// Stretches takes for talk running on to the window's end. Syllables come
+// four to five a second in ordinary speech (about 200 to 250 ms each), so
+// 400 ms without a new onset is a pause, not talk, however loud the room
+// keeps it.
+const callTail = 400 * time.Millisecond
+
+// judgeTail says whether Check lets a ringing tail end a call: off, as
+// before, only to check that the tests need it.
+var judgeTail = true
+
+// callEnd returns the frame of db at or after from where the sound began
+// to ring out to the end (tailFrom), and whether it rang on for callTail.
+func callEnd(db []float64, from int) (int, bool) {
+	t := tailFrom(db, from)
+	return t, len(db)-t >= int(callTail.Seconds()*frameRate)
+}
+
+// tailFrom returns the first frame of db at or after from from which the
+// sound only rings out to the end: no frame after it rises onsetRise above
+// the quietest since, and none stays above a decay from it at the
+// slowest a room allows (slowestDecay, onsetRise above its start). It is
+// len(db) when the end holds an onset.
+func tailFrom(db []float64, from int) int {
+	for t := max(from, 0); t < len(db); t++ {
+		if ringsOut(db, t) {
+			return t
+		}
+	}
+	return len(db)
+}
+
+// ringsOut reports whether db[t:] is a room's tail after frame t.
+func ringsOut(db []float64, t int) bool {
+	quietest := math.Inf(1)
+	for f := t + 1; f < len(db); f++ {
+		if db[f] >= quietest+onsetRise || db[f] >= db[t]+onsetRise-slowestDecay*float64(f-t) {
+			return false
+		}
+		quietest = min(quietest, db[f])
+	}
+	return true
+}
+
 // CallVerifier checks a word the keyword spotter heard at a loose
 // threshold: it is a call for help only if the stretch of speech that
 // holds it is an utterance of its own (a pause before and after it, as an
-// answer's, and no longer than a few words) and the call grammar
+// answer's, a room's ringing after it counting as the pause: callEnd; and
+// no longer than a few words) and the call grammar
 // (selfreport.CallFSG: "help" framed by a few set phrases, against a
 // garbage loop and decoys) explains that stretch, decoded whole with its
 // own cepstral mean, better than any other words. It is used from one
@@ -104,9 +153,16 @@ func (v *CallVerifier) Check(x []float32, at int) (string, error) {
 			s, found = c, true
 		}
 	}
-	switch {
-	case !found:
+	if !found {
 		return "(no speech around it)", nil
+	}
+	if s.End >= len(x)-frameLen && judgeTail {
+		// The room may be ringing on after the call, not the talk.
+		if t, ok := callEnd(selfreport.FrameLevels(x, Rate), at/frameLen); ok {
+			s.End = min(s.End, t*frameLen+int(answerPad.Seconds()*Rate))
+		}
+	}
+	switch {
 	case s.Start == 0:
 		return "(talk running on from before)", nil
 	case s.End >= len(x)-frameLen:
