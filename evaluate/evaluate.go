@@ -373,7 +373,11 @@ func (r *Report) print(w io.Writer) {
 		fmt.Fprintf(w, "fits also trained on the degraded copies in %s (same speakers, same folds; figures on the clean clips)\n", strings.Join(r.Augmented, ", "))
 	}
 	if r.Wrote != "" {
-		fmt.Fprintf(w, "wrote the combiner fitted on all %d clips to %s\n", r.Clips, r.Wrote)
+		also := ""
+		if len(r.Augmented) > 0 {
+			also = " and their degraded copies"
+		}
+		fmt.Fprintf(w, "wrote the combiner fitted on all %d clips%s to %s\n", r.Clips, also, r.Wrote)
 	}
 	fmt.Fprintf(w, "\nYAMNet zero-shot: share of clips whose largest moan/cry/scream group reaches %.1f\n", zeroShotLevel)
 	for _, c := range r.Classes {
