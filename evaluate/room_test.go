@@ -87,7 +87,7 @@ func TestVocalisationsInRoom(t *testing.T) {
 			sw.Add(judgeWhole(all, cm, r))
 			sr.Add(judgeRunning(all, cm, r))
 		}
-		t.Logf("%-9s unseen speaker and room: whole %s, running %s; fitted on every clean clip: whole %s, running %s",
+		t.Logf("%-9s unseen speaker and room: whole %s, running %s; fitted on every clip (and copy): whole %s, running %s",
 			cond, figureLine(uw), figureLine(ur), figureLine(sw), figureLine(sr))
 	}
 }
