@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -57,6 +58,7 @@ func TestEvalBadInput(t *testing.T) {
 		{"missing clip", []string{"--devset", tinyDevset(t, good+"vocalisations/x.wav,crying,B\n")}, "x.wav"},
 		{"stray argument", []string{"--devset", tinyDevset(t, good), "extra"}, "unexpected argument"},
 		{"unknown part", []string{"--only", "smells"}, "want faces, vocalisations, words or words-live"},
+		{"augment without labels", []string{"--devset", tinyDevset(t, good), "--augment", filepath.Join(t.TempDir(), "none")}, "scripts/degrade-devset.sh"},
 		{"words with fit", []string{"--only", "words", "--fit"}, "drop --only words"},
 		{"words without cache", []string{"--only", "words", "--cache", ""}, "--cache"},
 	} {
@@ -102,27 +104,7 @@ func TestEvalReportsEveryClip(t *testing.T) {
 // and carries its card. With one speaker per class it cannot, and --fit
 // says so (exit 2) instead of writing a half-fitted file.
 func TestEvalFit(t *testing.T) {
-	labels := "file,class,speaker\n"
-	dir := t.TempDir()
-	write := func(name string, body []byte) {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, body, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for i := range 8 {
-		class, n := "moaning", 24000+1600*i
-		if i%2 == 1 {
-			class, n = "laughing", 8000+800*i
-		}
-		name := fmt.Sprintf("vocalisations/%s/%d.wav", class, i)
-		write(name, validWAV(16000, n))
-		labels += fmt.Sprintf("%s,%s,S%d\n", name, class, i/2)
-	}
-	write("vocalisations/labels.csv", []byte(labels))
+	dir := fitFolder(t, 0)
 	out := filepath.Join(t.TempDir(), "c.json")
 	code, _, stderr := runEval(t, "--devset", dir, "--fit", "--out", out, "--licence", "mine")
 	if code != 0 {
@@ -140,11 +122,61 @@ func TestEvalFit(t *testing.T) {
 		t.Errorf("card = %+v", m.Card)
 	}
 
+	// A degraded copy (here: the same speakers' clips, longer) joins the
+	// fit: the card names it and the weights move.
+	copyDir := fitFolder(t, 4000)
+	augOut := filepath.Join(t.TempDir(), "c.json")
+	code, _, stderr = runEval(t, "--devset", dir, "--fit", "--out", augOut, "--augment", copyDir)
+	if code != 0 {
+		t.Fatalf("augmented: exit %d: %s", code, stderr)
+	}
+	if b, err = os.ReadFile(augOut); err != nil {
+		t.Fatal(err)
+	}
+	aug, err := vocalisation.Parse(b)
+	if err != nil {
+		t.Fatalf("augmented combiner: %v", err)
+	}
+	if aug.Card == nil || len(aug.Card.Augmented) != 1 || aug.Card.Augmented[0] != copyDir || aug.Card.Clips["moaning"] != 4 {
+		t.Errorf("augmented card = %+v; want the copy named and the clean clips counted", aug.Card)
+	}
+	if slices.Equal(aug.Mean, m.Mean) {
+		t.Errorf("augmented fit standardises as the clean one (mean %v): the copy's clips did not join it", aug.Mean)
+	}
+
 	one := tinyDevset(t, "file,class,speaker\nvocalisations/moaning/a.wav,moaning,A\n")
 	code, _, stderr = runEval(t, "--devset", one, "--fit", "--out", filepath.Join(t.TempDir(), "c.json"))
 	if code != 2 || !strings.Contains(stderr, "cannot fit") {
 		t.Errorf("one clip per class: exit %d, %q; want exit 2 saying it cannot fit", code, stderr)
 	}
+}
+
+// fitFolder is a labelled folder with clips of two classes from four
+// speakers each, every clip extra samples longer.
+func fitFolder(t *testing.T, extra int) string {
+	t.Helper()
+	labels := "file,class,speaker\n"
+	dir := t.TempDir()
+	write := func(name string, body []byte) {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 8 {
+		class, n := "moaning", 24000+1600*i
+		if i%2 == 1 {
+			class, n = "laughing", 8000+800*i
+		}
+		name := fmt.Sprintf("vocalisations/%s/%d.wav", class, i)
+		write(name, validWAV(16000, n+extra))
+		labels += fmt.Sprintf("%s,%s,S%d\n", name, class, i/2)
+	}
+	write("vocalisations/labels.csv", []byte(labels))
+	return dir
 }
 
 // devsetDir is the project's development set beside the repository

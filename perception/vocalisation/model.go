@@ -68,6 +68,10 @@ type Card struct {
 	Clips   map[string]int    `json:"clips"` // per labelled class
 	Folds   int               `json:"folds"`
 	Figures map[string]Figure `json:"figures"` // per feature set, cross-validated
+	// Augmented are the folders of degraded copies of the same clips
+	// (noise, reverberation) that joined the fit; the figures are the
+	// clean clips'.
+	Augmented []string `json:"augmented,omitempty"`
 }
 
 // Figure is one feature set's cross-validated result.
