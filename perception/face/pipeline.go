@@ -65,6 +65,11 @@ type Opts struct {
 	// then runs beside the next frame's mesh fit when the two run on
 	// different goroutines (see Track).
 	Blender Blender
+	// AcceptDrawn turns off the check that keeps drawn faces (cartoons,
+	// line drawings, characters of a colour no skin has) from becoming
+	// tracked faces (Looks.Drawn). Off by default: a robot watching a
+	// cartoon must not comfort its characters.
+	AcceptDrawn bool
 }
 
 // Blender scores the 52 blendshapes of a dense mesh (a mesh.Fitter does).
@@ -151,6 +156,10 @@ type scanResult struct {
 // Stats counts what the pipeline did, for benchmarks and the run summary.
 type Stats struct {
 	Frames, Detections, LandmarkFits, TracksLost, Cuts int
+	// DrawnFlat and DrawnColour count the detections not taken for a
+	// person because their skin was painted flat or of a colour no skin
+	// has (Looks.Drawn).
+	DrawnFlat, DrawnColour int
 }
 
 // track is one tracked face. Track alone changes its fields but learn,
@@ -589,7 +598,7 @@ func (p *Pipeline) detectAndMatch(f perception.Frame, done *scanResult) {
 			continue
 		}
 		lm, mesh, err := p.fit(f, d.Box, d.Eyes, nil)
-		if err != nil || !plausible(&lm, d.Box, nil) {
+		if err != nil || !plausible(&lm, d.Box, nil) || p.drawn(f, &lm) {
 			continue
 		}
 		t := p.revive(d.Box, at)
@@ -614,6 +623,23 @@ func (p *Pipeline) detectAndMatch(f perception.Frame, done *scanResult) {
 		kept = append(kept, t)
 	}
 	p.tracks = kept
+}
+
+// drawn reports (and counts) a new face whose skin shows it drawn, not
+// filmed (Looks.Drawn): it is no face, so no track, AUs or pain.
+func (p *Pipeline) drawn(f perception.Frame, lm *[68]perception.Point) bool {
+	if p.opts.AcceptDrawn {
+		return false
+	}
+	switch MeasureLooks(f, lm).Drawn() {
+	case DrawnFlat:
+		p.stats.DrawnFlat++
+	case DrawnColour:
+		p.stats.DrawnColour++
+	default:
+		return false
+	}
+	return true
 }
 
 // observe turns a track's landmarks into an observation, and returns the
