@@ -37,19 +37,22 @@ type Clip struct {
 	Frames []perception.Frame
 }
 
-// rgb is a colour, components 0..1.
-type rgb struct{ r, g, b float64 }
+// Colour is a colour, components 0..1 (RGB makes one).
+type Colour struct{ r, g, b float64 }
 
-func (c rgb) scale(k float64) rgb { return rgb{c.r * k, c.g * k, c.b * k} }
-func (c rgb) add(d rgb) rgb       { return rgb{c.r + d.r, c.g + d.g, c.b + d.b} }
-func mix(a, b rgb, t float64) rgb { return a.scale(1 - t).add(b.scale(t)) }
+// RGB is a colour from its red, green and blue, each 0..1.
+func RGB(r, g, b float64) Colour { return Colour{r, g, b} }
+
+func (c Colour) scale(k float64) Colour { return Colour{c.r * k, c.g * k, c.b * k} }
+func (c Colour) add(d Colour) Colour    { return Colour{c.r + d.r, c.g + d.g, c.b + d.b} }
+func mix(a, b Colour, t float64) Colour { return a.scale(1 - t).add(b.scale(t)) }
 
 // Character is what one drawn face looks like and does in one frame.
 type Character struct {
 	Style      Style
-	Skin, Hair rgb
-	Iris       rgb
-	Background rgb
+	Skin, Hair Colour
+	Iris       Colour
+	Background Colour
 	// Centre (pixels), half-width of the head (pixels) and roll (radians).
 	CX, CY, Size, Roll float64
 	// Yaw turns the features sideways (-1..1, a fraction of the head's
@@ -72,7 +75,7 @@ func Draw(c Character, w, h int, at time.Duration, seq int) perception.Frame {
 	const ss = 2 // supersampling per axis: drawings are anti-aliased
 	for y := range h {
 		for x := range w {
-			var acc rgb
+			var acc Colour
 			for sy := range ss {
 				for sx := range ss {
 					px := float64(x) + (float64(sx)+0.5)/ss - c.CX
@@ -99,16 +102,16 @@ func to8(v float64) uint8 { return uint8(math.Round(255 * min(1, max(0, v)))) }
 const headH = 1.25
 
 var (
-	black = rgb{0.05, 0.04, 0.04}
-	white = rgb{0.97, 0.97, 0.95}
-	paper = rgb{0.98, 0.98, 0.96}
-	lips  = rgb{0.72, 0.25, 0.25}
-	dark  = rgb{0.25, 0.05, 0.07}
+	black = Colour{0.05, 0.04, 0.04}
+	white = Colour{0.97, 0.97, 0.95}
+	paper = Colour{0.98, 0.98, 0.96}
+	lips  = Colour{0.72, 0.25, 0.25}
+	dark  = Colour{0.25, 0.05, 0.07}
 )
 
 // shade is the colour at face coordinates (u, v); px is the size of one
 // face unit in pixels (outline widths are in pixels).
-func (c Character) shade(u, v, px float64) rgb {
+func (c Character) shade(u, v, px float64) Colour {
 	lw := max(1.5, 0.025*px) / px // outline width in face units
 	if c.Style == Line {
 		lw = max(1.2, 0.015*px) / px
@@ -131,7 +134,7 @@ func (c Character) shade(u, v, px float64) rgb {
 		col = c.fill(c.Skin, u, v, 1)
 		if c.Style == Emoji {
 			// Emoji discs carry a soft radial gradient, darker at the rim.
-			col = mix(rgb{1, 0.86, 0.25}, rgb{0.96, 0.62, 0.1}, min(1, math.Hypot(u, v/headH+0.3)/1.3))
+			col = mix(Colour{1, 0.86, 0.25}, Colour{0.96, 0.62, 0.1}, min(1, math.Hypot(u, v/headH+0.3)/1.3))
 		}
 		if c.Style == Line {
 			col = paper
@@ -177,7 +180,7 @@ func (c Character) shade(u, v, px float64) rgb {
 		if c.Style == Emoji {
 			rx, ry = 0.09, 0.17*(1-0.9*c.Blink)
 			if math.Hypot(ex/rx, ey/ry) < 1 {
-				col = rgb{0.3, 0.18, 0.08}
+				col = Colour{0.3, 0.18, 0.08}
 			}
 			continue
 		}
@@ -214,7 +217,7 @@ func (c Character) shade(u, v, px float64) rgb {
 	switch c.Style {
 	case CGI:
 		if d := math.Hypot(nx/0.13, ny/0.11); d < 1 {
-			col = col.scale(0.9 + 0.15*(1-d)*(1-d)).add(rgb{0.03, 0.02, 0.02}.scale(1 - d))
+			col = col.scale(0.9 + 0.15*(1-d)*(1-d)).add(Colour{0.03, 0.02, 0.02}.scale(1 - d))
 		}
 	case Flat, Line:
 		if math.Abs(math.Hypot(nx, ny+0.02)-0.09) < lw*0.7 && ny > 0 {
@@ -237,7 +240,7 @@ func (c Character) shade(u, v, px float64) rgb {
 				col = paper
 			}
 		case Emoji:
-			col = rgb{0.35, 0.12, 0.05}
+			col = Colour{0.35, 0.12, 0.05}
 		default:
 			col = dark
 			if my < -mh*0.45 && c.Mouth > 0.2 {
@@ -258,7 +261,7 @@ func (c Character) shade(u, v, px float64) rgb {
 }
 
 // ink is the outline colour.
-func (c Character) ink() rgb {
+func (c Character) ink() Colour {
 	if c.Style == Flat {
 		return mix(black, c.Skin.scale(0.4), 0.3)
 	}
@@ -268,7 +271,7 @@ func (c Character) ink() rgb {
 // fill is a region's colour: flat for cartoons (with one cel-shading step
 // on the side away from the light), smooth Lambertian shading of the
 // head's ellipsoid with a highlight for CGI. k scales the surface's bulge.
-func (c Character) fill(base rgb, u, v, k float64) rgb {
+func (c Character) fill(base Colour, u, v, k float64) Colour {
 	switch c.Style {
 	case Flat:
 		if u*0.6+v*0.3 > 0.55 { // a hard-edged shadow on one side
@@ -283,7 +286,7 @@ func (c Character) fill(base rgb, u, v, k float64) rgb {
 		light := [3]float64{-0.4, -0.5, 0.77} // from the upper left
 		dot := max(0, (n[0]*light[0]+n[1]*light[1]+n[2]*light[2])/max(l, 1e-9))
 		spec := math.Pow(dot, 30) * 0.25
-		return base.scale(0.35 + 0.7*dot).add(rgb{spec, spec, spec})
+		return base.scale(0.35 + 0.7*dot).add(Colour{spec, spec, spec})
 	}
 	return base
 }
@@ -291,11 +294,11 @@ func (c Character) fill(base rgb, u, v, k float64) rgb {
 // Palette entries the set draws with: human skin tones from light to dark,
 // and colours no person's skin has.
 var (
-	skinTones = []rgb{{0.98, 0.82, 0.7}, {0.87, 0.66, 0.5}, {0.66, 0.45, 0.32}, {0.42, 0.27, 0.18}}
-	odd       = []rgb{{0.35, 0.55, 0.95}, {0.45, 0.8, 0.35}}
-	hairs     = []rgb{{0.2, 0.12, 0.06}, {0.9, 0.75, 0.3}, {0.1, 0.1, 0.12}, {0.65, 0.25, 0.1}}
-	irises    = []rgb{{0.25, 0.45, 0.75}, {0.35, 0.22, 0.1}, {0.2, 0.55, 0.3}}
-	grounds   = []rgb{{0.55, 0.78, 0.95}, {0.95, 0.92, 0.8}, {0.3, 0.35, 0.4}, {0.9, 0.6, 0.7}}
+	skinTones = []Colour{{0.98, 0.82, 0.7}, {0.87, 0.66, 0.5}, {0.66, 0.45, 0.32}, {0.42, 0.27, 0.18}}
+	odd       = []Colour{{0.35, 0.55, 0.95}, {0.45, 0.8, 0.35}}
+	hairs     = []Colour{{0.2, 0.12, 0.06}, {0.9, 0.75, 0.3}, {0.1, 0.1, 0.12}, {0.65, 0.25, 0.1}}
+	irises    = []Colour{{0.25, 0.45, 0.75}, {0.35, 0.22, 0.1}, {0.2, 0.55, 0.3}}
+	grounds   = []Colour{{0.55, 0.78, 0.95}, {0.95, 0.92, 0.8}, {0.3, 0.35, 0.4}, {0.9, 0.6, 0.7}}
 )
 
 // Width and Height are the frames' size.
@@ -313,7 +316,7 @@ func Set() []Clip {
 	var out []Clip
 	styles := []Style{Flat, CGI, Line, Emoji}
 	for si, st := range styles {
-		tones := append(append([]rgb{}, skinTones...), odd...)
+		tones := append(append([]Colour{}, skinTones...), odd...)
 		for i, skin := range tones {
 			if st == Line && i > 1 || st == Emoji && i > 1 {
 				break // the line drawing and the emoji have no skin colour to vary
