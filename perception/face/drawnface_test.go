@@ -33,6 +33,8 @@ func TestLooksDrawn(t *testing.T) {
 	skin.Skin, skin.Hair, skin.Background = drawn.RGB(0.87, 0.66, 0.5), drawn.RGB(0.2, 0.12, 0.06), drawn.RGB(0.55, 0.78, 0.95)
 	blue := skin
 	blue.Skin = drawn.RGB(0.35, 0.55, 0.95)
+	cgi := skin
+	cgi.Style = drawn.CGI
 	gray := skin
 	gray.Skin = drawn.RGB(0.6, 0.6, 0.6)
 	for _, tc := range []struct {
@@ -42,6 +44,8 @@ func TestLooksDrawn(t *testing.T) {
 	}{
 		{"flat cartoon", drawn.Draw(skin, 640, 480, 0, 0), DrawnFlat},
 		{"the cartoon filmed (sensor noise sd 3)", noisy(drawn.Draw(skin, 640, 480, 0, 0), 3, 1), ""},
+		{"smoothly shaded CGI", drawn.Draw(cgi, 640, 480, 0, 0), DrawnNoiseless},
+		{"the CGI filmed (sensor noise sd 1)", noisy(drawn.Draw(cgi, 640, 480, 0, 0), 1, 4), ""},
 		{"blue character filmed", noisy(drawn.Draw(blue, 640, 480, 0, 0), 3, 2), DrawnColour},
 		{"gray skin filmed (infrared, black and white)", noisy(drawn.Draw(gray, 640, 480, 0, 0), 3, 3), ""},
 	} {

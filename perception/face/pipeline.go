@@ -66,7 +66,8 @@ type Opts struct {
 	// different goroutines (see Track).
 	Blender Blender
 	// AcceptDrawn turns off the check that keeps drawn faces (cartoons,
-	// line drawings, characters of a colour no skin has) from becoming
+	// line drawings, noise-free renders, characters of a colour no skin
+	// has) from becoming
 	// tracked faces (Looks.Drawn). Off by default: a robot watching a
 	// cartoon must not comfort its characters.
 	AcceptDrawn bool
@@ -156,10 +157,10 @@ type scanResult struct {
 // Stats counts what the pipeline did, for benchmarks and the run summary.
 type Stats struct {
 	Frames, Detections, LandmarkFits, TracksLost, Cuts int
-	// DrawnFlat and DrawnColour count the detections not taken for a
-	// person because their skin was painted flat or of a colour no skin
-	// has (Looks.Drawn).
-	DrawnFlat, DrawnColour int
+	// DrawnFlat, DrawnNoiseless and DrawnColour count the detections not
+	// taken for a person because their skin was painted flat, rendered
+	// without noise, or of a colour no skin has (Looks.Drawn).
+	DrawnFlat, DrawnNoiseless, DrawnColour int
 }
 
 // track is one tracked face. Track alone changes its fields but learn,
@@ -175,6 +176,7 @@ type track struct {
 	learn  learner
 	eyes   eyeState
 	mesh   *MeshFit // the last mesh fit, when the Landmarker is a MeshFitter
+	drawn  bool     // the last detection round found it drawn (Looks.Drawn)
 	scorer *Scorer
 }
 
@@ -589,6 +591,10 @@ func (p *Pipeline) detectAndMatch(f perception.Frame, done *scanResult) {
 			t := p.tracks[best]
 			if p.refit(f, t, d.Box, d.Eyes) {
 				matched[best] = true
+				// Each detection round looks again: one frame where a
+				// feature's edge crossed the skin spots must not let a
+				// drawn face in for good.
+				t.drawn = p.drawn(f, &t.lm)
 				t.missed, t.score = 0, d.Score
 				t.rel = relation(d.Box, &t.lm)
 			}
@@ -613,6 +619,9 @@ func (p *Pipeline) detectAndMatch(f perception.Frame, done *scanResult) {
 	}
 	kept := p.tracks[:0]
 	for i, t := range p.tracks {
+		if t.drawn {
+			continue // not a person: dropped, not kept to be re-identified
+		}
 		if !matched[i] {
 			t.missed++
 			if t.missed > p.opts.LoseAfter || !p.refit(f, t, t.predictBox(), [2]perception.Point{}) {
@@ -634,6 +643,8 @@ func (p *Pipeline) drawn(f perception.Frame, lm *[68]perception.Point) bool {
 	switch MeasureLooks(f, lm).Drawn() {
 	case DrawnFlat:
 		p.stats.DrawnFlat++
+	case DrawnNoiseless:
+		p.stats.DrawnNoiseless++
 	case DrawnColour:
 		p.stats.DrawnColour++
 	default:

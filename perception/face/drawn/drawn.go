@@ -217,7 +217,7 @@ func (c Character) shade(u, v, px float64) Colour {
 	switch c.Style {
 	case CGI:
 		if d := math.Hypot(nx/0.13, ny/0.11); d < 1 {
-			col = col.scale(0.9 + 0.15*(1-d)*(1-d)).add(Colour{0.03, 0.02, 0.02}.scale(1 - d))
+			col = col.scale(1 + 0.12*(1-d)*(1-d)) // continuous at its rim
 		}
 	case Flat, Line:
 		if math.Abs(math.Hypot(nx, ny+0.02)-0.09) < lw*0.7 && ny > 0 {

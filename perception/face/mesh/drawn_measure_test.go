@@ -26,7 +26,7 @@ func TestMeasureDrawnFaces(t *testing.T) {
 	}
 	measure := func(name string, frames func(func(perception.Frame) bool)) {
 		p := pipeline(t)
-		var smooth, hue, chroma []float64
+		var smooth, rough, hue, chroma []float64
 		n, with := 0, 0
 		frames(func(f perception.Frame) bool {
 			n++
@@ -37,6 +37,7 @@ func TestMeasureDrawnFaces(t *testing.T) {
 			for _, o := range obs {
 				l := face.MeasureLooks(f, &o.Landmarks)
 				smooth = append(smooth, l.Smooth)
+				rough = append(rough, l.Rough)
 				if l.HasColour {
 					hue = append(hue, l.Hue)
 					chroma = append(chroma, l.Chroma)
@@ -44,7 +45,7 @@ func TestMeasureDrawnFaces(t *testing.T) {
 			}
 			return true
 		})
-		t.Logf("%-40s frames %4d with a face %4d | smooth %s | hue %s | chroma %s | %+v", name, n, with, spread(smooth), spread(hue), spread(chroma), p.Stats())
+		t.Logf("%-40s frames %4d with a face %4d | smooth %s | rough %s | hue %s | chroma %s | %+v", name, n, with, spread(smooth), spread(rough), spread(hue), spread(chroma), p.Stats())
 	}
 	for _, c := range drawn.Set() {
 		measure("drawn "+c.Name, func(yield func(perception.Frame) bool) {
