@@ -33,7 +33,12 @@ type Looks struct {
 	// or too little bright skin to read.
 	Hue, Chroma float64
 	HasColour   bool
-	Pixels      int // skin pixels read
+	// Cast is the whole frame's mean colour's chroma (rg, as Chroma): a
+	// room lit by a coloured light (a blue night light, a screen's glow,
+	// a camera balanced for lamplight seeing daylight) tints everything,
+	// the skin too.
+	Cast   float64
+	Pixels int // skin pixels read
 }
 
 // skinSpots are where the 68 iBUG landmarks put bare skin on any face: the
@@ -117,6 +122,9 @@ func MeasureLooks(f perception.Frame, lm *[68]perception.Point) Looks {
 	if n > 0 {
 		out.Smooth = float64(smooth) / float64(n)
 	}
+	if colour {
+		out.Cast = castOf(f.Color)
+	}
 	if nc >= 16 {
 		r, gg := rs/float64(nc), gs/float64(nc)
 		out.Chroma = math.Hypot(r-1.0/3, gg-1.0/3)
@@ -124,6 +132,26 @@ func MeasureLooks(f perception.Frame, lm *[68]perception.Point) Looks {
 		out.HasColour = true
 	}
 	return out
+}
+
+// castOf is the chroma of a colour frame's mean colour, from a sparse grid
+// of its pixels.
+func castOf(c *perception.BGR) float64 {
+	var b, g, r float64
+	const every = 16
+	for y := every / 2; y < c.H; y += every {
+		row := c.Pix[3*y*c.W:]
+		for x := every / 2; x < c.W; x += every {
+			b += float64(row[3*x])
+			g += float64(row[3*x+1])
+			r += float64(row[3*x+2])
+		}
+	}
+	s := r + g + b
+	if s <= 0 {
+		return 0
+	}
+	return math.Hypot(r/s-1.0/3, g/s-1.0/3)
 }
 
 // DrawnReason says why a face was taken for a drawn one ("" for none).
@@ -168,6 +196,13 @@ const (
 	// blue and green characters read -166 and +107 degrees.
 	minHueChroma           = 0.08
 	minSkinHue, maxSkinHue = -70.0, 60.0
+	// maxCast: colour is not judged in a frame whose mean colour has more
+	// chroma than this, for a tinted light makes real skin read blue
+	// (chroma 0.10, hue beyond +-157 degrees) or green under a light whose
+	// gain is 1.5 to 1.9 (blue) or 1.3 to 1.75 (green) against white
+	// (TestMeasureSkinUnderTintedLight), and such a light gives a white
+	// wall's chroma about 0.07 to 0.12.
+	maxCast = 0.05
 )
 
 // Drawn reports why the Looks are a drawn face's, or "" when they could
@@ -178,7 +213,7 @@ func (l Looks) Drawn() DrawnReason {
 	}
 	// Colour first: of the three it alone holds when the animation is
 	// filmed off a screen, with a camera's noise on it.
-	if l.HasColour && l.Chroma >= minHueChroma && (l.Hue < minSkinHue || l.Hue > maxSkinHue) {
+	if l.HasColour && l.Cast <= maxCast && l.Chroma >= minHueChroma && (l.Hue < minSkinHue || l.Hue > maxSkinHue) {
 		return DrawnColour
 	}
 	if l.Smooth > maxSmooth {

@@ -35,6 +35,7 @@ func TestLooksDrawn(t *testing.T) {
 	blue.Skin = drawn.RGB(0.35, 0.55, 0.95)
 	cgi := skin
 	cgi.Style = drawn.CGI
+	blue.Background = drawn.RGB(0.5, 0.5, 0.5)
 	gray := skin
 	gray.Skin = drawn.RGB(0.6, 0.6, 0.6)
 	for _, tc := range []struct {
@@ -47,6 +48,7 @@ func TestLooksDrawn(t *testing.T) {
 		{"smoothly shaded CGI", drawn.Draw(cgi, 640, 480, 0, 0), DrawnNoiseless},
 		{"the CGI filmed (sensor noise sd 1)", noisy(drawn.Draw(cgi, 640, 480, 0, 0), 1, 4), ""},
 		{"blue character filmed", noisy(drawn.Draw(blue, 640, 480, 0, 0), 3, 2), DrawnColour},
+		{"a person lit by a blue light, filmed", noisy(tint(drawn.Draw(skin, 640, 480, 0, 0), 1.7), 3, 5), ""},
 		{"gray skin filmed (infrared, black and white)", noisy(drawn.Draw(gray, 640, 480, 0, 0), 3, 3), ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -68,4 +70,16 @@ func BenchmarkMeasureLooks(b *testing.B) {
 	for b.Loop() {
 		MeasureLooks(f, &lm).Drawn()
 	}
+}
+
+// tint lights a frame with a blue light: blue gains k, red 1/k (the model
+// of TestMeasureSkinUnderTintedLight).
+func tint(f perception.Frame, k float64) perception.Frame {
+	c := f.Color
+	for i := 0; i+2 < len(c.Pix); i += 3 {
+		b, g, r := min(255, float64(c.Pix[i])*k), float64(c.Pix[i+1]), float64(c.Pix[i+2])/k
+		c.Pix[i], c.Pix[i+2] = uint8(b), uint8(r)
+		f.Gray.Pix[i/3] = uint8(0.299*r + 0.587*g + 0.114*b + 0.5)
+	}
+	return f
 }
