@@ -239,8 +239,8 @@ func TestEvalFacesBadInput(t *testing.T) {
 // this test failed (the ratio alone did not: the smiling frames, mostly
 // video, fuse near 0 either way). On the drawn set (package drawn), whose
 // faces the mesh found in 86 of its 88 frames before drawn faces were
-// rejected, the mesh finds none and dlib one CGI frame (its landmarks put a
-// skin spot across a drawn feature there).
+// rejected, the mesh finds none and dlib one CGI frame (why was not looked
+// into).
 func TestEvalFacesOnDevset(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(devsetDir, "faces", "labels.csv")); err != nil {
 		t.Skipf("dev set absent: %v", err)
