@@ -9,6 +9,7 @@ import (
 
 	"github.com/kindred-hri/kindred/analysis"
 	"github.com/kindred-hri/kindred/perception/eval"
+	"github.com/kindred-hri/kindred/perception/face/drawn"
 
 	"github.com/kindred-hri/kindred/devices"
 )
@@ -32,6 +33,68 @@ type FaceReport struct {
 	// smiling and laughing frames' (pooled, frame by frame).
 	GrimaceVsSmilePSPI  Ratio `json:"grimace_vs_smiling_laughing_pspi"`
 	GrimaceVsSmileFused Ratio `json:"grimace_vs_smiling_laughing_fused"`
+	// Real and Animation are the issue's "faces in at least 95 % of frames
+	// of real video, and none in an animation": frames with a face among
+	// the labelled frames, and on the drawn set (package drawn), made here
+	// at eval time, with what the face pipeline rejected as drawn.
+	Real      Share           `json:"real_frames_with_face"`
+	Animation AnimationReport `json:"animation"`
+}
+
+// Share is n of frames.
+type Share struct {
+	With   int `json:"with_face"`
+	Frames int `json:"frames"`
+}
+
+// AnimationReport is the face pipeline on the drawn set.
+type AnimationReport struct {
+	Share
+	Styles []StyleShare `json:"styles"`
+	// RejectedFlat, RejectedNoiseless and RejectedColour count the
+	// detections not taken for a person, by reason (face.Stats).
+	RejectedFlat      int `json:"rejected_flat"`
+	RejectedNoiseless int `json:"rejected_noiseless"`
+	RejectedColour    int `json:"rejected_colour"`
+}
+
+// StyleShare is one drawing style's frames with a face.
+type StyleShare struct {
+	Style string `json:"style"`
+	Share
+}
+
+// evalAnimation runs the face pipeline (the backend analyze uses) on every
+// clip of the drawn set, a fresh pipeline per clip.
+func evalAnimation(backend devices.FaceBackend) (AnimationReport, error) {
+	var r AnimationReport
+	index := map[drawn.Style]int{}
+	for _, c := range drawn.Set() {
+		pipe, closeFace, err := devices.OpenFacePipeline(analysis.DefaultDetectEvery, backend)
+		if err != nil {
+			return r, err
+		}
+		i, ok := index[c.Style]
+		if !ok {
+			i = len(r.Styles)
+			index[c.Style] = i
+			r.Styles = append(r.Styles, StyleShare{Style: string(c.Style)})
+		}
+		for _, f := range c.Frames {
+			r.Styles[i].Frames++
+			r.Frames++
+			if len(pipe.Process(f)) > 0 {
+				r.Styles[i].With++
+				r.With++
+			}
+		}
+		st := pipe.Stats()
+		r.RejectedFlat += st.DrawnFlat
+		r.RejectedNoiseless += st.DrawnNoiseless
+		r.RejectedColour += st.DrawnColour
+		closeFace()
+	}
+	return r, nil
 }
 
 // Ratio is one mean against another, and whether it meets the issue's
@@ -55,6 +118,13 @@ func ratioOf(grimace, smile float64) Ratio {
 	return r
 }
 
+func pct(s Share) float64 {
+	if s.Frames == 0 {
+		return 0
+	}
+	return 100 * float64(s.With) / float64(s.Frames)
+}
+
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 
 func (r Ratio) String() string {
@@ -73,6 +143,7 @@ func (r Ratio) String() string {
 // each frame under the label covering its time.
 func evalFaces(ctx context.Context, dir string, labels []eval.FaceLabel, backend devices.FaceBackend) (*FaceReport, error) {
 	var frames []eval.FaceFrame
+	var real Share
 	files := eval.Files(labels)
 	for _, file := range files {
 		path := filepath.Join(dir, filepath.FromSlash(file))
@@ -87,7 +158,9 @@ func evalFaces(ctx context.Context, dir string, labels []eval.FaceLabel, backend
 				continue
 			}
 			f := eval.FaceFrame{Label: label, File: file}
+			real.Frames++
 			if r.Face != nil {
+				real.With++
 				f.Face, f.Expr, f.PSPI = true, r.Face.Expression, r.Face.PSPI
 			}
 			if r.Pain != nil {
@@ -96,7 +169,12 @@ func evalFaces(ctx context.Context, dir string, labels []eval.FaceLabel, backend
 			frames = append(frames, f)
 		}
 	}
-	rep := &FaceReport{Backend: string(backend), Files: len(files), Classes: eval.FaceFigures(frames), Identities: eval.Identities(frames)}
+	anim, err := evalAnimation(backend)
+	if err != nil {
+		return nil, err
+	}
+	rep := &FaceReport{Backend: string(backend), Files: len(files), Classes: eval.FaceFigures(frames), Identities: eval.Identities(frames),
+		Real: real, Animation: anim}
 	var smile, smileN, smilePSPI, smileFused, grimacePSPI, grimaceFused float64
 	for _, c := range rep.Classes {
 		switch c.Label {
@@ -140,6 +218,13 @@ func (r *FaceReport) print(w io.Writer) {
 	fmt.Fprintf(w, "pain-grimace against smiling+laughing frames (target >= %gx), mean PSPI: %s\n", eval.GrimaceOverLaughter, r.GrimaceVsSmilePSPI)
 	fmt.Fprintf(w, "pain-grimace against smiling+laughing frames (target >= %gx), mean fused: %s\n", eval.GrimaceOverLaughter, r.GrimaceVsSmileFused)
 	fmt.Fprintf(w, "neutral frames with PSPI < 2: %.0f %%\n", 100*r.NeutralCalm)
+	fmt.Fprintf(w, "frames with a face: real %d of %d (%.1f %%, target >= 95 %%), animation %d of %d (%.1f %%, target 0)\n",
+		r.Real.With, r.Real.Frames, pct(r.Real), r.Animation.With, r.Animation.Frames, pct(r.Animation.Share))
+	fmt.Fprintf(w, "  animation (drawn here):")
+	for _, s := range r.Animation.Styles {
+		fmt.Fprintf(w, " %s %d of %d;", s.Style, s.With, s.Frames)
+	}
+	fmt.Fprintf(w, " rejected as drawn: flat %d, noiseless %d, colour %d\n", r.Animation.RejectedFlat, r.Animation.RejectedNoiseless, r.Animation.RejectedColour)
 	fmt.Fprintf(w, "synthetic identities, pain images above their own neutral on PSPI: %d of %d\n", r.IdentitiesAbove, r.IdentityImages)
 	for _, id := range r.Identities {
 		miss := ""

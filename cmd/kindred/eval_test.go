@@ -269,7 +269,11 @@ func TestEvalFacesBadInput(t *testing.T) {
 // and 0.12). Fused as one frame, as before the hold, every still stayed
 // under 0.6 and the grimaces' mean was 0.34 (mesh) and 0.38 (dlib), and
 // this test failed (the ratio alone did not: the smiling frames, mostly
-// video, fuse near 0 either way).
+// video, fuse near 0 either way). On the drawn set (package drawn), whose
+// faces the mesh found in 86 of its 88 frames before drawn faces were
+// rejected, the default options (colour alone; the texture reasons are
+// opt-in, face.Opts.DrawnTexture) leave the mesh 84 and dlib 41: the bounds
+// below are that snapshot, so a lost colour check fails it.
 func TestEvalFacesOnDevset(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(devsetDir, "faces", "labels.csv")); err != nil {
 		t.Skipf("dev set absent: %v", err)
@@ -280,9 +284,10 @@ func TestEvalFacesOnDevset(t *testing.T) {
 		identities                                     int
 		everyClassFaced                                bool
 		grimaceFused                                   float64
+		drawnFaces                                     int
 	}{
-		{"dlib", 0.6, 0.8, 0.9, 0.93, 0.05, 4, false, 2.8},
-		{"mesh", 0.6, 0.8, 0.88, 0.95, 0.05, 12, true, 2.5},
+		{"dlib", 0.6, 0.8, 0.9, 0.93, 0.05, 4, false, 2.8, 41},
+		{"mesh", 0.6, 0.8, 0.88, 0.95, 0.05, 12, true, 2.5, 84},
 	} {
 		t.Run(tc.backend, func(t *testing.T) {
 			code, stdout, stderr := runEval(t, "--devset", devsetDir, "--only", "faces", "--json", "--face-backend", tc.backend)
@@ -304,6 +309,16 @@ func TestEvalFacesOnDevset(t *testing.T) {
 			}
 			if r := f.GrimaceVsSmileFused; r.Grimace < tc.grimaceFused || !r.Met {
 				t.Errorf("grimaces fused to %.2f on average against smiles' %.2f, want at least %g and twice the smiles'", r.Grimace, r.Smile, tc.grimaceFused)
+			}
+			// Issue 20: faces in at least 95 % of real frames, none in an
+			// animation (the drawn set, made at eval time; not yet met by
+			// default, see above).
+			t.Logf("real frames with a face %+v, drawn %+v", f.Real, f.Animation)
+			if f.Animation.Frames == 0 || f.Animation.With > tc.drawnFaces {
+				t.Errorf("a face in %d of %d drawn frames, want at most %d", f.Animation.With, f.Animation.Frames, tc.drawnFaces)
+			}
+			if tc.everyClassFaced && float64(f.Real.With) < 0.95*float64(f.Real.Frames) {
+				t.Errorf("a face in %d of %d real frames, want at least 95 %%", f.Real.With, f.Real.Frames)
 			}
 			for _, c := range f.Classes {
 				t.Logf("%s: a face in %d of %d frames", c.Label, c.WithFace, c.Frames)

@@ -39,5 +39,13 @@
 // down are not eyes closed. PSPI is perception.AUs.PSPI(), faithful to the
 // formula; the expression label, not PSPI, separates pain from laughter.
 //
+// A drawn face is no face: where a detection would start a track, and at
+// each detection round while it is tracked, the skin the landmarks point
+// at is read (MeasureLooks) and a face of a colour no skin has is dropped
+// and counted by reason (Looks.Drawn, Stats), so a robot watching a cartoon
+// does not comfort its characters; with Opts.DrawnTexture, one painted
+// flat or rendered without any noise too (opt-in: a blurred real face reads
+// as smooth). Opts.AcceptDrawn turns the check off.
+//
 // All timing uses the frames' observation time (Frame.At), never the wall clock.
 package face

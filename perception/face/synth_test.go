@@ -3,6 +3,7 @@ package face
 import (
 	"errors"
 	"image"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -147,12 +148,15 @@ func (s *scripted) show(faces ...[68]perception.Point) { s.faces = faces }
 var errNoFace = errors.New("fake landmarker: no face in that box")
 
 // blank is the frame behind the synthetic faces: a plain ramp, textured
-// enough to hold a face (see textured) with no wrinkles anywhere.
+// enough to hold a face (see textured) with no wrinkles anywhere, and a
+// camera's noise on it (sd about 1.5 gray levels), without which the
+// pipeline takes the face for a drawn one (Looks.Drawn).
 var blank = func() *image.Gray {
 	g := image.NewGray(image.Rect(0, 0, 640, 480))
+	r := rand.New(rand.NewPCG(3, 5))
 	for y := range 480 {
 		for x := range 640 {
-			g.Pix[g.PixOffset(x, y)] = uint8((x + y) / 5)
+			g.Pix[g.PixOffset(x, y)] = uint8(max(0, float64((x+y)/5)+1.5*r.NormFloat64()+0.5))
 		}
 	}
 	return g
