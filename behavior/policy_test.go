@@ -708,8 +708,9 @@ func TestStopCriedInPainStillsButKeepsWatching(t *testing.T) {
 	calm.event(8, perception.EventKeyword, "stop")
 	calm.event(9, perception.EventKeyword, "stop")
 	calm.answer(12, QuestionOptOut, "yes")
+	calm.answer(14, QuestionOptOutConfirm, "yes")
 	if s := calm.e.State(); s != StateOptedOut {
-		t.Errorf("stop said twice calmly, then yes: state %s, want opted_out", s)
+		t.Errorf("stop said twice calmly, then yes twice: state %s, want opted_out", s)
 	}
 }
 
@@ -748,8 +749,9 @@ func TestLoneStopStillsAndKeepsWatching(t *testing.T) {
 	twice.hold(8, 60, 0)
 	twice.event(60, perception.EventKeyword, "go away")
 	twice.answer(63, QuestionOptOut, "yes")
+	twice.answer(65, QuestionOptOutConfirm, "yes")
 	if s := twice.e.State(); s != StateOptedOut {
-		t.Errorf("an opt-out word again within the confirm time, then yes: state %s, want opted_out", s)
+		t.Errorf("an opt-out word again within the confirm time, then yes twice: state %s, want opted_out", s)
 	}
 
 	late := newHarness(t, DefaultConfig())
