@@ -718,7 +718,7 @@ func TestStopCriedInPainStillsButKeepsWatching(t *testing.T) {
 // does not switch sensing off: a keyword spotter hears "stop" in ordinary
 // speech now and then, and an opt-out silences every alert. The word again
 // within opt_out.confirm asks whether to stop (TestOptOutQuestion), and a
-// yes opts out; after it, one word only stills again.
+// yes confirmed by a second opts out; after it, one word only stills again.
 func TestLoneStopStillsAndKeepsWatching(t *testing.T) {
 	h := newHarness(t, DefaultConfig()) // confirm 2 min
 	h.arrive(6)
