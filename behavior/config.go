@@ -155,9 +155,10 @@ type OptOutPolicy struct {
 	// switches sensing, and so every alert, off.
 	Confirm time.Duration `yaml:"confirm"`
 	// Ask puts "Shall I stop watching over you for now?" when the word
-	// comes again within Confirm, and opts out on a yes, spoken or nodded;
-	// a no, or no answer, leaves care on. False opts out on the second
-	// word. See optout.go.
+	// comes again within Confirm, and opts out on a yes, spoken or nodded,
+	// confirmed by a second yes given the same way (opt_out_confirm); a
+	// no, or no answer, to either leaves care on. False opts out on the
+	// second word. See optout.go.
 	Ask bool `yaml:"ask"`
 }
 

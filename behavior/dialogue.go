@@ -44,11 +44,12 @@ const (
 	// QuestionOptOut asks "Shall I stop watching over you for now?" when an
 	// opt-out word comes twice within OptOutPolicy.Confirm (optout.go).
 	QuestionOptOut Question = "opt_out"
-	// QuestionOptOutConfirm asks once more, to be sure, after a nodded yes
-	// to the opt-out question: "To be sure: I will stop watching over you,
-	// and no one will be alerted. Nod again for yes." Only a second nodded
-	// yes opts out (optout.go). It is only ever asked by nod, and never
-	// repeated.
+	// QuestionOptOutConfirm asks once more, to be sure, after a yes to the
+	// opt-out question, in the way the yes was given: "To be sure: I will
+	// stop watching over you, and no one will be alerted. Say yes to stop"
+	// (or "Nod again for yes"). Only a second yes opts out, by voice a
+	// plain one (optout.go). It is never repeated, and never asked again
+	// by nod.
 	QuestionOptOutConfirm Question = "opt_out_confirm"
 )
 
@@ -188,6 +189,10 @@ type dialogue struct {
 	alertBase string
 
 	breath breathOffer // the breathing offer (breathing.go)
+
+	// optOutYes is the yes to the opt-out question while its confirmation
+	// is open, as the opt-out's reason names it (optout.go).
+	optOutYes string
 }
 
 // said is what the person answered in one episode: a spoken rating and
@@ -338,8 +343,10 @@ func questionIntent(q Question, by AnswerMode) IntentKind {
 	switch {
 	case q == QuestionPlace:
 		return IntentAskPlace
-	case q == QuestionOptOutConfirm:
+	case q == QuestionOptOutConfirm && by == ByNod:
 		return IntentConfirmOptOutNod
+	case q == QuestionOptOutConfirm:
+		return IntentConfirmOptOut
 	case q == QuestionOptOut && by == ByNod:
 		return IntentAskOptOutNod
 	case q == QuestionOptOut:
@@ -435,6 +442,11 @@ func (e *Engine) onAnswer(a *Answered) {
 	}
 	rep.Attempt = e.dlg.attempt
 	rep.Reply.Kind = questionKind(e.dlg.q, e.dlg.by)
+	if e.dlg.q == QuestionOptOutConfirm && e.dlg.by == ByVoice && rep.Reply.Answer == selfreport.Yes && !rep.Reply.PlainYes() {
+		// Only a plain yes confirms an opt-out (optout.go): anything
+		// else is recorded as heard and not understood.
+		rep.Reply.Answer = selfreport.NoAnswer
+	}
 	if a.Err != "" || !rep.Reply.Clear() {
 		rep.Outcome = OutcomeUnclear
 		if strings.TrimSpace(rep.Reply.Heard) == "" && a.Err == "" {

@@ -205,10 +205,12 @@ func stopWord(at float64) perception.Event {
 }
 
 // optOutAloud opts out by voice as a calm person does: word, the word
-// again (the robot asks whether to stop) and "yes", at at. It stands for
-// the spoken opt-out in tests about what follows it (optout.go).
+// again (the robot asks whether to stop), "yes", and "yes" to be sure, at
+// at. It stands for the spoken opt-out in tests about what follows it
+// (optout.go).
 func (h *harness) optOutAloud(at float64, word string) []Output {
 	got := h.event(at, perception.EventKeyword, word)
 	got = append(got, h.event(at, perception.EventKeyword, word)...)
-	return append(got, h.answer(at, QuestionOptOut, "yes")...)
+	got = append(got, h.answer(at, QuestionOptOut, "yes")...)
+	return append(got, h.answer(at, QuestionOptOutConfirm, "yes")...)
 }

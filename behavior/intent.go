@@ -27,6 +27,11 @@ const (
 	// will stop watching over you, and no one will be alerted. Nod again
 	// for yes."
 	IntentConfirmOptOutNod IntentKind = "confirm_opt_out_nod"
+	// IntentConfirmOptOut is the same by voice, after a spoken yes to the
+	// opt-out question: "To be sure: I will stop watching over you, and no
+	// one will be alerted if you need help. Say yes to stop, or no to keep
+	// me watching."
+	IntentConfirmOptOut IntentKind = "confirm_opt_out"
 	// The questions asked once more by nod because the spoken answer was
 	// heard but not understood (SelfReportPolicy.NodAfterUnclear): the
 	// words say why ("Sorry, I couldn't hear you. Does it hurt? You can
@@ -50,7 +55,7 @@ const (
 var IntentKinds = []IntentKind{IntentGreet, IntentCheckIn, IntentComfort, IntentBreathingGuide,
 	IntentReassure, IntentAlertNotice, IntentOptOutAck, IntentOptInAck, IntentGoodbye, IntentOfferCall,
 	IntentOfferCallNod, IntentAskRating, IntentAskPainNod, IntentAskPlace, IntentOfferBreathing, IntentOfferBreathingNod,
-	IntentAskOptOut, IntentAskOptOutNod, IntentConfirmOptOutNod, IntentAskPainNodUnclear, IntentOfferCallNodUnclear,
+	IntentAskOptOut, IntentAskOptOutNod, IntentConfirmOptOut, IntentConfirmOptOutNod, IntentAskPainNodUnclear, IntentOfferCallNodUnclear,
 	IntentOfferBreathingNodUnclear}
 
 // Tone shapes how something is said and how the body moves while saying it.

@@ -30,10 +30,11 @@ func sensorsOff(outs []Output) bool {
 // An opt-out word said twice, calmly, within opt_out.confirm asks "Shall I
 // stop watching over you for now?" instead of opting out: two spotted
 // words are not yet an explicit choice, and an opt-out switches every
-// alert off. Only a yes (spoken, or nodded and nodded again to be sure:
-// TestOptOutByNodIsConfirmed), a touch or the console opts out; the word a third time is no answer (the spotter's false words come
-// in bursts), and a no or no answer leaves care on, the robot still and
-// quiet for the rest of the window.
+// alert off. Only a yes confirmed by a second yes, in the way it was given
+// (TestOptOutSpokenYesIsConfirmed, TestOptOutByNodIsConfirmed), a touch
+// or the console opts out; the word a third time is no answer (the
+// spotter's false words come in bursts), and a no or no answer leaves care
+// on, the robot still and quiet for the rest of the window.
 func TestOptOutQuestion(t *testing.T) {
 	const q = `"Shall I stop watching over you for now?"`
 	nod := func(h *harness, at float64, a selfreport.Answer) []Output {
@@ -47,10 +48,14 @@ func TestOptOutQuestion(t *testing.T) {
 		reason string           // of the opt-out; "" for none
 		quiet  bool             // still and quiet for the rest of the window, care on
 	}{
-		{name: "yes", then: func(h *harness) { h.answer(14, QuestionOptOut, "yes") },
-			reason: `said "stop" twice and "yes" to ` + q},
-		{name: "yes in other words", then: func(h *harness) { h.answer(14, QuestionOptOut, "yes please") },
-			reason: `said "stop" twice and "yes" ("yes please") to ` + q},
+		{name: "yes, and yes to be sure", then: func(h *harness) {
+			h.answer(14, QuestionOptOut, "yes")
+			h.answer(20, QuestionOptOutConfirm, "yes")
+		}, reason: `said "stop" twice and "yes" to ` + q + `, then "yes" to the confirmation`},
+		{name: "yes in other words", then: func(h *harness) {
+			h.answer(14, QuestionOptOut, "oh so alright")
+			h.answer(20, QuestionOptOutConfirm, "yes please")
+		}, reason: `said "stop" twice and "yes" ("oh so alright") to ` + q + `, then "yes" ("yes please") to the confirmation`},
 		{name: "nodded yes, and again to be sure", lang: "de", then: func(h *harness) {
 			nod(h, 14, selfreport.Yes)
 			h.feed(AnswerInput(Answered{At: sec(20), Question: QuestionOptOutConfirm, By: ByNod,
@@ -60,11 +65,13 @@ func TestOptOutQuestion(t *testing.T) {
 		{name: "the word a third time, then yes", then: func(h *harness) {
 			h.event(13, perception.EventKeyword, "go away")
 			h.answer(16, QuestionOptOut, "yes")
-		}, reason: `said "stop" twice and "yes" to ` + q},
+			h.answer(22, QuestionOptOutConfirm, "yes")
+		}, reason: `said "stop" twice and "yes" to ` + q + `, then "yes" to the confirmation`},
 		{name: "unclear, then yes", then: func(h *harness) {
 			h.answer(14, QuestionOptOut, "hmm")
 			h.answer(20, QuestionOptOut, "yes")
-		}, reason: `said "stop" twice and "yes" to ` + q},
+			h.answer(26, QuestionOptOutConfirm, "yeah")
+		}, reason: `said "stop" twice and "yes" to ` + q + `, then "yes" ("yeah") to the confirmation`},
 		{name: "touch", then: func(h *harness) { h.event(12, perception.EventTouch, "head") },
 			reason: `touch "head"`},
 		{name: "console", then: func(h *harness) { h.command(12, Command{Cmd: CmdOptOut}) },

@@ -28,7 +28,7 @@ func nodTo(h *harness, at float64, q Question, a selfreport.Answer) []Output {
 // A shake, nothing or anything unclear keeps care on: the robot still and
 // quiet for the rest of the window, the confirmation's records saying it
 // was not given, and a severe pain afterwards paged urgently. A spoken
-// yes is explicit, and opts out at once as before.
+// yes is confirmed by voice (TestOptOutSpokenYesIsConfirmed).
 //
 // Each rule was switched off in turn to see this fail: answerOptOut
 // opting out on the first nod fails every by-nod case (and
@@ -123,26 +123,6 @@ func TestOptOutByNodIsConfirmed(t *testing.T) {
 			}
 		})
 	}
-}
-
-// A spoken yes is explicit: it opts out at once, nothing is asked to be
-// sure, as before the confirmation by nod.
-func TestOptOutSpokenYesIsNotConfirmed(t *testing.T) {
-	h := newHarness(t, DefaultConfig()) // English: answered by voice
-	h.arrive(6)
-	h.event(8, perception.EventKeyword, "stop")
-	h.event(10, perception.EventKeyword, "stop")
-	got := h.answer(14, QuestionOptOut, "yes")
-	if h.e.State() != StateOptedOut {
-		t.Fatalf("a spoken yes left state %s, want opted_out\n%s", h.e.State(), describe(got))
-	}
-	if l := listens(got); len(l) != 0 {
-		t.Errorf("a spoken yes was asked again: %+v", l)
-	}
-	if r := optOutReason(got); r != `said "stop" twice and "yes" to "Shall I stop watching over you for now?"` {
-		t.Errorf("opted out for %q", r)
-	}
-	checkOptedOut(t, got)
 }
 
 // The wiring is told to take a nodded yes only from a head still before

@@ -708,8 +708,9 @@ func TestStopCriedInPainStillsButKeepsWatching(t *testing.T) {
 	calm.event(8, perception.EventKeyword, "stop")
 	calm.event(9, perception.EventKeyword, "stop")
 	calm.answer(12, QuestionOptOut, "yes")
+	calm.answer(14, QuestionOptOutConfirm, "yes")
 	if s := calm.e.State(); s != StateOptedOut {
-		t.Errorf("stop said twice calmly, then yes: state %s, want opted_out", s)
+		t.Errorf("stop said twice calmly, then yes twice: state %s, want opted_out", s)
 	}
 }
 
@@ -717,7 +718,7 @@ func TestStopCriedInPainStillsButKeepsWatching(t *testing.T) {
 // does not switch sensing off: a keyword spotter hears "stop" in ordinary
 // speech now and then, and an opt-out silences every alert. The word again
 // within opt_out.confirm asks whether to stop (TestOptOutQuestion), and a
-// yes opts out; after it, one word only stills again.
+// yes confirmed by a second opts out; after it, one word only stills again.
 func TestLoneStopStillsAndKeepsWatching(t *testing.T) {
 	h := newHarness(t, DefaultConfig()) // confirm 2 min
 	h.arrive(6)
@@ -748,8 +749,9 @@ func TestLoneStopStillsAndKeepsWatching(t *testing.T) {
 	twice.hold(8, 60, 0)
 	twice.event(60, perception.EventKeyword, "go away")
 	twice.answer(63, QuestionOptOut, "yes")
+	twice.answer(65, QuestionOptOutConfirm, "yes")
 	if s := twice.e.State(); s != StateOptedOut {
-		t.Errorf("an opt-out word again within the confirm time, then yes: state %s, want opted_out", s)
+		t.Errorf("an opt-out word again within the confirm time, then yes twice: state %s, want opted_out", s)
 	}
 
 	late := newHarness(t, DefaultConfig())

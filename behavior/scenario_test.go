@@ -207,7 +207,8 @@ func TestBuiltinPainEpisode(t *testing.T) {
 }
 
 // The built-in opt-out scenario: the first "stop" stills the robot, the
-// second asks whether to stop, and the recorded "yes" opts out.
+// second asks whether to stop, the recorded "yes" asks to be sure, and the
+// second "yes" opts out.
 func TestBuiltinOptOut(t *testing.T) {
 	outs := closedLoop(t, "opt-out", behavior.DefaultConfig(), true, 40*time.Second)
 	got := statesOf(outs)
@@ -216,7 +217,7 @@ func TestBuiltinOptOut(t *testing.T) {
 	}
 	for _, o := range outs {
 		if tr, ok := o.(behavior.Transition); ok && tr.To == behavior.StateOptedOut &&
-			tr.Reason != `said "stop" twice and "yes" to "Shall I stop watching over you for now?"` {
+			tr.Reason != `said "stop" twice and "yes" to "Shall I stop watching over you for now?", then "yes" to the confirmation` {
 			t.Errorf("opted out for %q", tr.Reason)
 		}
 	}

@@ -256,6 +256,10 @@ func TestWizardOfOz(t *testing.T) {
 		t.Errorf("the opt-out question: said %v, want ask_opt_out at once, not proposed\n%s", k, describe(got))
 	}
 	got = h.answer(67, QuestionOptOut, "yes")
+	if k := spoken(got); !slices.Equal(k, []IntentKind{IntentConfirmOptOut}) {
+		t.Errorf("the opt-out's confirmation: said %v, want confirm_opt_out at once, not proposed\n%s", k, describe(got))
+	}
+	got = h.answer(69, QuestionOptOutConfirm, "yes")
 	checkOptedOut(t, got)
 }
 
@@ -378,6 +382,7 @@ func TestTransitionsSayWhoCausedThem(t *testing.T) {
 	got = append(got, h.event(9, perception.EventKeyword, "stop")...)
 	got = append(got, h.event(10, perception.EventKeyword, "stop")...)
 	got = append(got, h.answer(11, QuestionOptOut, "yes")...)
+	got = append(got, h.answer(12, QuestionOptOutConfirm, "yes")...)
 	var srcs []Source
 	for _, o := range got {
 		if tr := of[Transition](o); tr != nil {

@@ -155,7 +155,8 @@ func TestOptOutFromEveryState(t *testing.T) {
 					if h.e.State() == StateOptedOut || !slices.Contains(spoken(got), IntentAskOptOut) {
 						t.Fatalf("state %s after %s twice, want the opt-out question asked\n%s", h.e.State(), m.name, describe(got))
 					}
-					got = h.answer(at+1.5, QuestionOptOut, "yes")
+					h.answer(at+1.5, QuestionOptOut, "yes")
+					got = h.answer(at+1.5, QuestionOptOutConfirm, "yes")
 				}
 				if s == StateOptedOut {
 					if slices.Contains(intents(got), IntentOptOutAck) || len(visited(got)) > 0 {

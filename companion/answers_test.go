@@ -23,12 +23,13 @@ import (
 	"github.com/kindred-hri/kindred/sessiontime"
 )
 
-// fakeRecogniser records what the desk asks of it and answers with reply
-// (or fails with endErr).
+// fakeRecogniser records what the desk asks of it and answers with the
+// next of replies, then reply (or fails with endErr).
 type fakeRecogniser struct {
 	mu        sync.Mutex
 	calls     []string
 	fed       int
+	replies   []string
 	reply     string
 	endErr    error
 	listenErr error
@@ -57,7 +58,11 @@ func (f *fakeRecogniser) End() (selfreport.Reply, error) {
 	if f.endErr != nil {
 		return selfreport.Reply{Kind: f.current, Rating: selfreport.NoRating}, f.endErr
 	}
-	return selfreport.Parse(f.current, f.reply), nil
+	reply := f.reply
+	if len(f.replies) > 0 {
+		reply, f.replies = f.replies[0], f.replies[1:]
+	}
+	return selfreport.Parse(f.current, reply), nil
 }
 
 func (f *fakeRecogniser) log() ([]string, int) {

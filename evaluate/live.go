@@ -96,18 +96,10 @@ type LiveOpts struct {
 func MeasureLive(ctx context.Context, clips []speechcorpus.Clip, lo LiveOpts) (*LiveReport, error) {
 	rep := &LiveReport{Speed: LiveSpeed}
 	for _, synthetic := range []bool{false, true} {
-		var x []float32
-		for _, c := range clips {
-			if c.Synthetic != synthetic || isAnswerRecording(c.Name) {
-				continue
-			}
-			x = append(x, make([]float32, liveGap)...)
-			x = append(x, c.X...)
-		}
+		x, _ := sideRecording(clips, synthetic)
 		if len(x) == 0 {
 			continue
 		}
-		x = append(x, make([]float32, liveGap)...)
 		part, err := playLive(ctx, x, synthetic, lo)
 		if err != nil {
 			return nil, err

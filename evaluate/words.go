@@ -394,10 +394,10 @@ func (r *WordsReport) print(w io.Writer) {
 	for _, e := range r.AnswerFalse {
 		fmt.Fprintf(w, "  %s\n", e)
 	}
-	fmt.Fprintf(w, "\nfalse opt-outs: clips ending opted out, a calm person hearing the spotted words (and answering the opt-out question with what the recogniser hears)\n")
-	fmt.Fprintf(w, "%-36s %5s %10s %10s\n", "policy", "real", "synthetic", "questions")
+	fmt.Fprintf(w, "\nfalse opt-outs: each side played as one recording (as words-live plays it), a calm person hearing the spotted words and the recogniser hearing what is said in each opt-out answer window; opted back in after each\n")
+	fmt.Fprintf(w, "%-56s %5s %6s %10s %6s %10s\n", "policy", "real", "per h", "synthetic", "per h", "questions")
 	for _, f := range r.OptOuts {
-		fmt.Fprintf(w, "%-36s %5d %10d %10d\n", f.Policy, f.Real, f.Synthetic, f.Questions)
+		fmt.Fprintf(w, "%-56s %5d %6.1f %10d %6.1f %10d\n", f.Policy, f.Real, f.RealPerHour, f.Synthetic, f.SynthPerHour, f.Questions)
 		for _, c := range f.Clips {
 			fmt.Fprintf(w, "  %s\n", c)
 		}

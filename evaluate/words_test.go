@@ -79,7 +79,7 @@ func TestWordsSliceDoesNotCryWolf(t *testing.T) {
 	for _, f := range rep.OptOuts {
 		t.Logf("false opt-outs, %s: real %d, synthetic %d (%d questions) %q", f.Policy, f.Real, f.Synthetic, f.Questions, f.Clips)
 		if f.Policy == shippedOptOut && f.Real+f.Synthetic > 0 {
-			t.Errorf("the shipped opt-out policy switched care off in %d clips of ordinary speech, want none: %q",
+			t.Errorf("the shipped opt-out policy switched care off %d times in ordinary speech, want never: %q",
 				f.Real+f.Synthetic, f.Clips)
 		}
 	}

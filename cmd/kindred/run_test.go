@@ -98,7 +98,8 @@ func escalatedFromConcerned(t *testing.T, db string) bool {
 
 // The opt-out scenario ends opted out within one second (session time) of
 // Ruth's recorded "yes" to the question her second spoken "stop" asks
-// (the first stills the robot), and the journal says so.
+// (the first stills the robot) asks to be sure, and her second "yes" opts
+// her out within a second; the journal says so.
 func TestRunOptOutStopsWithinASecond(t *testing.T) {
 	if err := sphinx.DefaultOpts().Validate(); err != nil {
 		t.Skipf("answer model: %v (scripts/deps.sh installs pocketsphinx-en-us); without it the yes is not heard and care goes on", err)
@@ -136,11 +137,12 @@ func TestRunOptOutStopsWithinASecond(t *testing.T) {
 	var optedAt, yesAt time.Duration = -1, -1
 	var reason string
 	for _, r := range recs {
-		if sr, ok := r.(journal.SelfReport); ok && sr.Question == string(behavior.QuestionOptOut) && sr.Outcome == string(behavior.OutcomeAnswered) {
+		if sr, ok := r.(journal.SelfReport); ok && (sr.Question == string(behavior.QuestionOptOut) ||
+			sr.Question == string(behavior.QuestionOptOutConfirm)) && sr.Outcome == string(behavior.OutcomeAnswered) {
 			if sr.Answer != "yes" {
-				t.Errorf("the opt-out question was answered %q (heard %q), want yes", sr.Answer, sr.Heard)
+				t.Errorf("%s was answered %q (heard %q), want yes", sr.Question, sr.Answer, sr.Heard)
 			}
-			yesAt = sr.At
+			yesAt = sr.At // the last: the confirmation's
 		}
 		if tr, ok := r.(journal.Transition); ok && tr.To == string(behavior.StateOptedOut) && optedAt < 0 {
 			optedAt, reason = tr.At, tr.Reason
@@ -152,8 +154,8 @@ func TestRunOptOutStopsWithinASecond(t *testing.T) {
 	if d := optedAt - yesAt; yesAt < stopAt || d < 0 || d > time.Second {
 		t.Errorf("opted out %v after the yes (%v after the second stop), want within 1s", d, yesAt-stopAt)
 	}
-	if want := `said "stop" twice and "yes"`; !strings.Contains(reason, want) {
-		t.Errorf("opted out for %q, want it to say %s", reason, want)
+	if want := `said "stop" twice and "yes" to "Shall I stop watching over you for now?", then "yes" to the confirmation`; reason != want {
+		t.Errorf("opted out for %q, want %q", reason, want)
 	}
 }
 

@@ -48,6 +48,6 @@
 //	    events:
 //	      - {at: 5s, kind: keyword, text: ouch}   # keyword, touch, left, arrived
 //	answers:                      # recorded answers to the robot's questions, in order
-//	  - {question: rating, audio: seven.wav}  # rating, place, call, breathe, opt_out or any; a path beside the file
+//	  - {question: rating, audio: seven.wav}  # rating, place, call, breathe, opt_out, opt_out_confirm or any; a path beside the file
 //	  - {question: place, audio: back.wav}    # "Where does it hurt?" follows a rating of 4 or more
 package scenario

@@ -51,7 +51,8 @@ type Scenario struct {
 // robot asks: "rating" ("How much does it hurt?"), "place" ("Where does it
 // hurt?"), "call" ("Shall I call someone?"), "breathe" ("Would you like to
 // breathe with me?"), "opt_out" ("Shall I stop watching over you for
-// now?") or "any" (whichever comes next).
+// now?"), "opt_out_confirm" (its "To be sure: … Say yes to stop") or "any"
+// (whichever comes next).
 type Answer struct {
 	Question string `yaml:"question"`
 	// Audio is the WAV file's path; a relative path is read from the
@@ -70,7 +71,7 @@ func (a Answer) Open() (io.ReadCloser, error) {
 }
 
 // AnswerQuestions are the values Answer.Question takes.
-var AnswerQuestions = []string{"rating", "place", "call", "breathe", "opt_out", "any"}
+var AnswerQuestions = []string{"rating", "place", "call", "breathe", "opt_out", "opt_out_confirm", "any"}
 
 // Person is who the scenario plays.
 type Person struct {

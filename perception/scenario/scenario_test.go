@@ -398,7 +398,7 @@ answers:
 	if got := NewPlayer(s).Answers(); !reflect.DeepEqual(got, want) {
 		t.Errorf("answers %+v, want %+v", got, want)
 	}
-	for _, q := range []string{"place", "breathe", "opt_out", "any"} {
+	for _, q := range []string{"place", "breathe", "opt_out", "opt_out_confirm", "any"} {
 		if _, err := Parse("ask.yaml", []byte(doc+"  - {question: "+q+", audio: knee.wav}\n")); err != nil {
 			t.Errorf("question %s: %v", q, err)
 		}

@@ -276,3 +276,18 @@ func isKnown(w string) bool {
 	_, isNum := numbers[w]
 	return isNum || slices.Contains(Words(Any), w)
 }
+
+// plainYes are the ways of saying yes and nothing else: no lead-in, no
+// closing words, none of the acknowledgements ("okay", "alright", "sure")
+// that take a turn in ordinary speech as often as they agree to anything.
+var plainYes = []string{"yes", "yeah", "yep", "yup", "yes please"}
+
+// PlainYes reports whether r is a yes said as nothing but a yes ("yes",
+// "yeah", "yes please"), the words heard holding nothing else. A question
+// that tells the person to "say yes" for something that cannot be undone
+// by a mishearing takes only such a yes: a grammar that admits lead-ins
+// and acknowledgements lets ordinary speech through as a yes (an hour of
+// it played to the robot heard "oh so alright" as one).
+func (r Reply) PlainYes() bool {
+	return r.Answer == Yes && slices.Contains(plainYes, strings.Join(tokens(r.Heard), " "))
+}

@@ -317,3 +317,35 @@ func TestConfirms(t *testing.T) {
 		}
 	}
 }
+
+// A plain yes is a yes-word alone, or "yes please": any lead-in, tail or
+// acknowledgement makes it an ordinary yes only, and a no or an unclear
+// reply is never one.
+func TestPlainYes(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"yes", true},
+		{"Yeah.", true},
+		{"yep", true},
+		{"yes please", true},
+		{"oh so alright", false},
+		{"alright", false},
+		{"okay", false},
+		{"sure", false},
+		{"oh yes", false},
+		{"yes I think", false},
+		{"well yeah", false},
+		{"no", false},
+		{"hmm", false},
+		{"", false},
+	} {
+		if got := Parse(YesNoQuestion, tc.text).PlainYes(); got != tc.want {
+			t.Errorf("PlainYes(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+	if (Reply{Kind: YesNoQuestion, Heard: "yes", Answer: No}).PlainYes() {
+		t.Error("a reply whose answer is no was taken for a plain yes")
+	}
+}

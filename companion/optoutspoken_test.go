@@ -1,0 +1,158 @@
+package companion
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+
+	"github.com/kindred-hri/kindred/behavior"
+	"github.com/kindred-hri/kindred/journal"
+	"github.com/kindred-hri/kindred/perception/fusion"
+	"github.com/kindred-hri/kindred/perception/scenario"
+	"github.com/kindred-hri/kindred/sessiontime"
+)
+
+// optOutSpoken is a scenario: a calm person in view says "stop" twice and
+// answers the robot's questions aloud (the recordings beside the file; the
+// recogniser says what they hold); %s is the answers. Her head is still,
+// then nods once a bout after the answers, so that a confirmation moved
+// to a nod would read a yes.
+const optOutSpoken = `
+name: opt-out-spoken
+noise: 0.15
+person: {id: ruth, name: Ruth}
+phases:
+  - name: calm
+    duration: 8s
+    face: {expression: neutral, au: {AU12: 0.5}}
+    posture: {amplitude: 0.2, speed: 0.2, jerk: 0.1, restlessness: 0.1, breathing: 14}
+    events:
+      - {at: 6s, kind: keyword, text: stop}
+      - {at: 7s, kind: keyword, text: stop}
+  - name: still
+    duration: 4500ms
+    face: {expression: neutral, au: {AU12: 0.5}}
+    posture: {amplitude: 0.2, speed: 0.2, jerk: 0.1, restlessness: 0.1, breathing: 14}
+  - name: nods
+    duration: 1500ms
+    face: {expression: neutral, au: {AU12: 0.5}, sway: {pitch: 8, period: 600ms}}
+    posture: {amplitude: 0.2, speed: 0.2, jerk: 0.1, restlessness: 0.1, breathing: 14}
+  - name: after
+    duration: 20s
+    face: {expression: neutral, au: {AU12: 0.5}}
+    posture: {amplitude: 0.2, speed: 0.2, jerk: 0.1, restlessness: 0.1, breathing: 14}
+answers:
+%s`
+
+// End to end, the spoken opt-out is confirmed by voice: the real fusion,
+// engine and answer desk, a fake speaker (each window opens as its
+// question is decided) and a recogniser that hears, in turn, what the
+// case says. A yes to "Shall I stop watching over you for now?" asks to
+// be sure, by voice; only a plain yes to that opts out, the reason naming
+// both answers. A no, the live hour's "oh so alright", or nothing keeps
+// care on, and the confirmation is not asked again, by voice or by nod,
+// though the face is in view and the head nods after it. With a spoken
+// yes opting out at once (behavior's answerOptOut) every case fails.
+func TestScenarioOptOutSpokenIsConfirmed(t *testing.T) {
+	const q = `"Shall I stop watching over you for now?"`
+	for _, tc := range []struct {
+		name    string
+		answers []string // the recordings' questions, in order
+		heard   []string // what the recogniser hears in each
+		steps   []string
+		optedTo string // the opt-out's reason; "" for none
+	}{
+		{name: "yes, then yes", answers: []string{"opt_out", "opt_out_confirm"}, heard: []string{"yes", "yes"},
+			steps:   []string{"opt_out asked", "opt_out answered voice yes", "opt_out_confirm asked", "opt_out_confirm answered voice yes"},
+			optedTo: `said "stop" twice and "yes" to ` + q + `, then "yes" to the confirmation`},
+		{name: "yes, then no", answers: []string{"opt_out", "opt_out_confirm"}, heard: []string{"yes", "no"},
+			steps: []string{"opt_out asked", "opt_out answered voice yes", "opt_out_confirm asked", "opt_out_confirm answered voice no"}},
+		{name: "oh so alright, twice", answers: []string{"opt_out", "opt_out_confirm"}, heard: []string{"oh so alright", "oh so alright"},
+			steps: []string{"opt_out asked", "opt_out answered voice yes", "opt_out_confirm asked", "opt_out_confirm unclear", "opt_out_confirm let_be"}},
+		{name: "yes, then nothing", answers: []string{"opt_out"}, heard: []string{"yes"},
+			steps: []string{"opt_out asked", "opt_out answered voice yes", "opt_out_confirm asked", "opt_out_confirm no_answer", "opt_out_confirm let_be"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			var answers strings.Builder
+			for _, q := range tc.answers {
+				name := filepath.Join(dir, q+".wav")
+				writeWAV(t, name, tone(12800, 0.3)) // 0.8 s of speech
+				answers.WriteString("  - {question: " + q + ", audio: " + filepath.Base(name) + "}\n")
+			}
+			path := filepath.Join(dir, "opt-out-spoken.yaml")
+			if err := os.WriteFile(path, []byte(strings.Replace(optOutSpoken, "%s", answers.String(), 1)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			s, err := scenario.Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			synctest.Test(t, func(t *testing.T) {
+				var (
+					mu      sync.Mutex
+					steps   []string
+					said    []string
+					optedTo []string
+				)
+				var fan Fanout
+				fan.Add(func(r journal.Record) {
+					mu.Lock()
+					defer mu.Unlock()
+					switch r := r.(type) {
+					case journal.SelfReport:
+						if strings.HasPrefix(r.Question, "opt_out") {
+							steps = append(steps, strings.TrimSpace(r.Question+" "+r.Outcome+" "+
+								map[bool]string{true: r.AnswerBy + " " + r.Answer}[r.Outcome == "answered"]))
+						}
+					case journal.Utterance:
+						said = append(said, r.Intent)
+					case journal.Transition:
+						if r.To == string(behavior.StateOptedOut) {
+							optedTo = append(optedTo, r.Reason)
+						}
+					}
+				})
+				clock, err := sessiontime.New(1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fu, err := fusion.New(fusion.DefaultOpts())
+				if err != nil {
+					t.Fatal(err)
+				}
+				e, err := behavior.New(behavior.DefaultConfig()) // English: answered by voice
+				if err != nil {
+					t.Fatal(err)
+				}
+				fr := &fakeRecogniser{replies: tc.heard}
+				comp, err := New(Parts{Clock: clock, Fuser: fu, Engine: e, Mirror: fakeMirror{}, Speaker: fakeSpeaker{},
+					Actuator: &fakeActuator{}, Records: &fan, Answers: fr})
+				if err != nil {
+					t.Fatal(err)
+				}
+				comp.Bind(t.Context())
+				if err := comp.Run(comp.PlayScenario(s.Name, scenario.NewPlayer(s), scenario.PlayOpts{})); err != nil {
+					t.Fatal(err)
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				if strings.Join(steps, "|") != strings.Join(tc.steps, "|") {
+					t.Errorf("self_report records %q, want %q", steps, tc.steps)
+				}
+				if !strings.Contains(strings.Join(said, " "), string(behavior.IntentConfirmOptOut)) {
+					t.Errorf("said %v, want %s", said, behavior.IntentConfirmOptOut)
+				}
+				switch {
+				case tc.optedTo == "" && len(optedTo) != 0:
+					t.Errorf("opted out (%q) without a plain second yes", optedTo)
+				case tc.optedTo != "" && (len(optedTo) != 1 || optedTo[0] != tc.optedTo):
+					t.Errorf("opted out %q, want once for %q", optedTo, tc.optedTo)
+				}
+			})
+		})
+	}
+}
