@@ -951,7 +951,17 @@ func (e *Engine) endEpisode() {
 	e.forgetSaid()
 }
 
-func (e *Engine) optOut(reason string) bool { return e.fire(trOptOut, reason) }
+// optOut switches sensing, and with it every alert, off. Whatever brought
+// it about (two words, a touch, the console), a lone opt-out word heard
+// before is spent: after an opt-in, one word must not opt out again as the
+// pair's second.
+func (e *Engine) optOut(reason string) bool {
+	if !e.fire(trOptOut, reason) {
+		return false
+	}
+	e.consent.forgetStop()
+	return true
+}
 
 // inDistress says whether the person is in pain now: the robot is
 // concerned, comforting or alerting, a call for help awaits its second cue,

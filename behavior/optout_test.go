@@ -200,6 +200,17 @@ func TestOptOutQuestionWhenNotAsked(t *testing.T) {
 		t.Errorf("ask off: opted out for %q, want %q", r, `said "stop"`)
 	}
 	checkOptedOut(t, got)
+
+	// The pair is spent: opted back in within opt_out.confirm of it, one
+	// word stills the robot and does not opt out again.
+	h.command(20, Command{Cmd: CmdOptIn})
+	if h.e.State() == StateOptedOut {
+		t.Fatalf("opt_in refused:\n%s", describe(h.outs))
+	}
+	got = h.event(30, perception.EventKeyword, "stop")
+	if h.e.State() == StateOptedOut {
+		t.Errorf("ask off: one word after opting back in opted out again\n%s", describe(got))
+	}
 }
 
 // The word said again while the question is open is a wish for quiet: the

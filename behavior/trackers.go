@@ -358,9 +358,12 @@ func (c *consentTracker) secondStop(word string) string {
 	if c.stopWord != word {
 		c.said = fmt.Sprintf("said %q, then %q", c.stopWord, word)
 	}
-	c.stopUntil = 0
+	c.forgetStop()
 	return c.said
 }
+
+// forgetStop spends a lone opt-out word: the next one is a lone one again.
+func (c *consentTracker) forgetStop() { c.stopUntil = 0 }
 
 // stopAgain says whether an opt-out word now repeats a lone one.
 func (c *consentTracker) stopAgain(now time.Duration) bool { return now < c.stopUntil }
