@@ -80,16 +80,7 @@ func TestOptOutByNodIsConfirmed(t *testing.T) {
 			h.event(8, perception.EventKeyword, "stop")
 			h.event(10, perception.EventKeyword, "stop")
 			got := nodTo(h, 14, QuestionOptOut, selfreport.Yes)
-			if h.e.State() == StateOptedOut || sensorsOff(got) {
-				t.Fatalf("one nodded yes opted out:\n%s", describe(got))
-			}
-			if k := spoken(got); !slices.Equal(k, []IntentKind{IntentConfirmOptOutNod}) {
-				t.Fatalf("after one nod: said %v, want %s\n%s", k, IntentConfirmOptOutNod, describe(got))
-			}
-			if l := listens(got); len(l) != 1 || l[0].Question != QuestionOptOutConfirm || l[0].By != ByNod ||
-				l[0].Kind != selfreport.YesNoQuestion || l[0].Intent != IntentConfirmOptOutNod {
-				t.Fatalf("after one nod: listen %+v, want one for opt_out_confirm by nod", l)
-			}
+			wantConfirmationAsked(t, h, got, ByNod, IntentConfirmOptOutNod)
 			before := len(h.outs)
 			tc.then(h)
 			after := h.outs[before:]
@@ -174,5 +165,22 @@ func TestListenFromStillOnlyForTheOptOut(t *testing.T) {
 				t.Errorf("%s: FromStill %v, want %v", tc.q, l.FromStill, tc.want)
 			}
 		})
+	}
+}
+
+// wantConfirmationAsked checks, in the outputs got of one yes (by voice or
+// by nod) to the opt-out question, that care is still on and that the
+// confirmation was said as intent and listened for, by the same mode.
+func wantConfirmationAsked(t *testing.T, h *harness, got []Output, by AnswerMode, intent IntentKind) {
+	t.Helper()
+	if h.e.State() == StateOptedOut || sensorsOff(got) {
+		t.Fatalf("one yes by %s opted out:\n%s", by, describe(got))
+	}
+	if k := spoken(got); !slices.Equal(k, []IntentKind{intent}) {
+		t.Fatalf("after one yes by %s: said %v, want %s\n%s", by, k, intent, describe(got))
+	}
+	if l := listens(got); len(l) != 1 || l[0].Question != QuestionOptOutConfirm || l[0].By != by ||
+		l[0].Kind != selfreport.YesNoQuestion || l[0].Intent != intent {
+		t.Fatalf("after one yes by %s: listen %+v, want one for opt_out_confirm by %s", by, l, by)
 	}
 }

@@ -85,16 +85,7 @@ func TestOptOutSpokenYesIsConfirmed(t *testing.T) {
 			h.event(8, perception.EventKeyword, "stop")
 			h.event(10, perception.EventKeyword, "stop")
 			got := h.answer(14, QuestionOptOut, "yes")
-			if h.e.State() == StateOptedOut || sensorsOff(got) {
-				t.Fatalf("one spoken yes opted out:\n%s", describe(got))
-			}
-			if k := spoken(got); !slices.Equal(k, []IntentKind{IntentConfirmOptOut}) {
-				t.Fatalf("after one yes: said %v, want %s\n%s", k, IntentConfirmOptOut, describe(got))
-			}
-			if l := listens(got); len(l) != 1 || l[0].Question != QuestionOptOutConfirm || l[0].By != ByVoice ||
-				l[0].Kind != selfreport.YesNoQuestion || l[0].Intent != IntentConfirmOptOut {
-				t.Fatalf("after one yes: listen %+v, want one for opt_out_confirm by voice", l)
-			}
+			wantConfirmationAsked(t, h, got, ByVoice, IntentConfirmOptOut)
 			before := len(h.outs)
 			tc.then(h)
 			after := h.outs[before:]

@@ -75,48 +75,62 @@ func TestScenarioOptOutByNodIsConfirmed(t *testing.T) {
 				t.Fatal(err)
 			}
 			synctest.Test(t, func(t *testing.T) {
-				var (
-					mu      sync.Mutex
-					steps   []string
-					said    []string
-					optedTo []string
-				)
+				var log optOutLog
 				var fan Fanout
-				fan.Add(func(r journal.Record) {
-					mu.Lock()
-					defer mu.Unlock()
-					switch r := r.(type) {
-					case journal.SelfReport:
-						steps = append(steps, strings.TrimSpace(r.Question+" "+r.Outcome+" "+
-							map[bool]string{true: r.AnswerBy + " " + r.Answer}[r.Outcome == "answered"]))
-					case journal.Utterance:
-						said = append(said, r.Intent)
-					case journal.Transition:
-						if r.To == string(behavior.StateOptedOut) {
-							optedTo = append(optedTo, r.Reason)
-						}
-					}
-				})
+				fan.Add(log.record)
 				comp := germanCompanion(t, fakeSpeaker{}, &fan)
 				if err := comp.Run(comp.PlayScenario(s.Name, scenario.NewPlayer(s), scenario.PlayOpts{})); err != nil {
 					t.Fatal(err)
 				}
-				mu.Lock()
-				defer mu.Unlock()
-				if strings.Join(steps, "|") != strings.Join(tc.steps, "|") {
-					t.Errorf("self_report records %q, want %q", steps, tc.steps)
-				}
-				if !strings.Contains(strings.Join(said, " "), string(behavior.IntentConfirmOptOutNod)) {
-					t.Errorf("said %v, want %s", said, behavior.IntentConfirmOptOutNod)
-				}
-				switch {
-				case tc.optedTo == "" && len(optedTo) != 0:
-					t.Errorf("opted out (%q) after one bout of nodding", optedTo)
-				case tc.optedTo != "" && (len(optedTo) != 1 || optedTo[0] != tc.optedTo):
-					t.Errorf("opted out %q, want once for %q", optedTo, tc.optedTo)
-				}
+				log.check(t, tc.steps, behavior.IntentConfirmOptOutNod, tc.optedTo, "after one bout of nodding")
 			})
 		})
+	}
+}
+
+// optOutLog records, from a companion's journal, the opt-out questions'
+// self_report records, the intents said and the opt-outs' reasons.
+type optOutLog struct {
+	mu                   sync.Mutex
+	steps, said, optedTo []string
+}
+
+func (l *optOutLog) record(r journal.Record) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch r := r.(type) {
+	case journal.SelfReport:
+		if strings.HasPrefix(r.Question, "opt_out") {
+			l.steps = append(l.steps, strings.TrimSpace(r.Question+" "+r.Outcome+" "+
+				map[bool]string{true: r.AnswerBy + " " + r.Answer}[r.Outcome == "answered"]))
+		}
+	case journal.Utterance:
+		l.said = append(l.said, r.Intent)
+	case journal.Transition:
+		if r.To == string(behavior.StateOptedOut) {
+			l.optedTo = append(l.optedTo, r.Reason)
+		}
+	}
+}
+
+// check wants the self_report records steps, the confirmation said as
+// confirm, and an opt-out once for optedTo ("" for none; unwanted says when
+// an opt-out came that should not have).
+func (l *optOutLog) check(t *testing.T, steps []string, confirm behavior.IntentKind, optedTo, unwanted string) {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if strings.Join(l.steps, "|") != strings.Join(steps, "|") {
+		t.Errorf("self_report records %q, want %q", l.steps, steps)
+	}
+	if !strings.Contains(strings.Join(l.said, " "), string(confirm)) {
+		t.Errorf("said %v, want %s", l.said, confirm)
+	}
+	switch {
+	case optedTo == "" && len(l.optedTo) != 0:
+		t.Errorf("opted out (%q) %s", l.optedTo, unwanted)
+	case optedTo != "" && (len(l.optedTo) != 1 || l.optedTo[0] != optedTo):
+		t.Errorf("opted out %q, want once for %q", l.optedTo, optedTo)
 	}
 }
 

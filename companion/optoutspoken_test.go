@@ -4,12 +4,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"testing/synctest"
 
 	"github.com/kindred-hri/kindred/behavior"
-	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/perception/fusion"
 	"github.com/kindred-hri/kindred/perception/scenario"
 	"github.com/kindred-hri/kindred/sessiontime"
@@ -92,30 +90,9 @@ func TestScenarioOptOutSpokenIsConfirmed(t *testing.T) {
 				t.Fatal(err)
 			}
 			synctest.Test(t, func(t *testing.T) {
-				var (
-					mu      sync.Mutex
-					steps   []string
-					said    []string
-					optedTo []string
-				)
+				var log optOutLog
 				var fan Fanout
-				fan.Add(func(r journal.Record) {
-					mu.Lock()
-					defer mu.Unlock()
-					switch r := r.(type) {
-					case journal.SelfReport:
-						if strings.HasPrefix(r.Question, "opt_out") {
-							steps = append(steps, strings.TrimSpace(r.Question+" "+r.Outcome+" "+
-								map[bool]string{true: r.AnswerBy + " " + r.Answer}[r.Outcome == "answered"]))
-						}
-					case journal.Utterance:
-						said = append(said, r.Intent)
-					case journal.Transition:
-						if r.To == string(behavior.StateOptedOut) {
-							optedTo = append(optedTo, r.Reason)
-						}
-					}
-				})
+				fan.Add(log.record)
 				clock, err := sessiontime.New(1)
 				if err != nil {
 					t.Fatal(err)
@@ -138,20 +115,7 @@ func TestScenarioOptOutSpokenIsConfirmed(t *testing.T) {
 				if err := comp.Run(comp.PlayScenario(s.Name, scenario.NewPlayer(s), scenario.PlayOpts{})); err != nil {
 					t.Fatal(err)
 				}
-				mu.Lock()
-				defer mu.Unlock()
-				if strings.Join(steps, "|") != strings.Join(tc.steps, "|") {
-					t.Errorf("self_report records %q, want %q", steps, tc.steps)
-				}
-				if !strings.Contains(strings.Join(said, " "), string(behavior.IntentConfirmOptOut)) {
-					t.Errorf("said %v, want %s", said, behavior.IntentConfirmOptOut)
-				}
-				switch {
-				case tc.optedTo == "" && len(optedTo) != 0:
-					t.Errorf("opted out (%q) without a plain second yes", optedTo)
-				case tc.optedTo != "" && (len(optedTo) != 1 || optedTo[0] != tc.optedTo):
-					t.Errorf("opted out %q, want once for %q", optedTo, tc.optedTo)
-				}
+				log.check(t, tc.steps, behavior.IntentConfirmOptOut, tc.optedTo, "without a plain second yes")
 			})
 		})
 	}
