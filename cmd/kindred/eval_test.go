@@ -271,9 +271,10 @@ func TestEvalFacesBadInput(t *testing.T) {
 // this test failed (the ratio alone did not: the smiling frames, mostly
 // video, fuse near 0 either way). On the drawn set (package drawn), whose
 // faces the mesh found in 86 of its 88 frames before drawn faces were
-// rejected, the default options (colour alone; the texture reasons are
-// opt-in, face.Opts.DrawnTexture) leave the mesh 84 and dlib 41: the bounds
-// below are that snapshot, so a lost colour check fails it.
+// rejected, the default options (the colour reason, and the texture
+// reasons where the face's edges are as crisp as a drawing's,
+// face.Looks.Sharp) leave the mesh 0 and dlib 1 (84 and 41 with the colour
+// reason alone): the bounds below are that snapshot, so a lost check fails it.
 func TestEvalFacesOnDevset(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(devsetDir, "faces", "labels.csv")); err != nil {
 		t.Skipf("dev set absent: %v", err)
@@ -286,8 +287,8 @@ func TestEvalFacesOnDevset(t *testing.T) {
 		grimaceFused                                   float64
 		drawnFaces                                     int
 	}{
-		{"dlib", 0.6, 0.8, 0.9, 0.93, 0.05, 4, false, 2.8, 41},
-		{"mesh", 0.6, 0.8, 0.88, 0.95, 0.05, 12, true, 2.5, 84},
+		{"dlib", 0.6, 0.8, 0.9, 0.93, 0.05, 4, false, 2.8, 1},
+		{"mesh", 0.6, 0.8, 0.88, 0.95, 0.05, 12, true, 2.5, 0},
 	} {
 		t.Run(tc.backend, func(t *testing.T) {
 			code, stdout, stderr := runEval(t, "--devset", devsetDir, "--only", "faces", "--json", "--face-backend", tc.backend)

@@ -43,9 +43,11 @@
 // each detection round while it is tracked, the skin the landmarks point
 // at is read (MeasureLooks) and a face of a colour no skin has is dropped
 // and counted by reason (Looks.Drawn, Stats), so a robot watching a cartoon
-// does not comfort its characters; with Opts.DrawnTexture, one painted
-// flat or rendered without any noise too (opt-in: a blurred real face reads
-// as smooth). Opts.AcceptDrawn turns the check off.
+// does not comfort its characters, and so is one painted flat or rendered
+// without any noise whose edges are as crisp as a drawing's (Looks.Sharp: a
+// blurred or denoised real face reads as smooth, but its edges are soft);
+// with Opts.DrawnTexture, a smooth one with soft edges too. Opts.AcceptDrawn
+// turns the check off.
 //
 // All timing uses the frames' observation time (Frame.At), never the wall clock.
 package face

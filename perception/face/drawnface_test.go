@@ -1,6 +1,8 @@
 package face
 
 import (
+	"image"
+	"image/color"
 	"math/rand/v2"
 	"testing"
 
@@ -82,4 +84,61 @@ func tint(f perception.Frame, k float64) perception.Frame {
 		f.Gray.Pix[i/3] = uint8(0.299*r + 0.587*g + 0.114*b + 0.5)
 	}
 	return f
+}
+
+// boxBlur softens a frame's gray image by a 3x3 box, passes times (twice is
+// about a Gaussian of 1.2 px), as a lens out of focus does.
+func boxBlur(f perception.Frame, passes int) perception.Frame {
+	g := f.Gray
+	for range passes {
+		out := image.NewGray(g.Rect)
+		copy(out.Pix, g.Pix)
+		for y := g.Rect.Min.Y + 1; y < g.Rect.Max.Y-1; y++ {
+			for x := g.Rect.Min.X + 1; x < g.Rect.Max.X-1; x++ {
+				s := 0
+				for dy := -1; dy <= 1; dy++ {
+					for dx := -1; dx <= 1; dx++ {
+						s += int(g.GrayAt(x+dx, y+dy).Y)
+					}
+				}
+				out.Pix[out.PixOffset(x, y)] = uint8((s + 4) / 9)
+			}
+		}
+		g = out
+	}
+	f.Gray = g
+	return f
+}
+
+// A drawing's edges are crisp; the same drawing out of focus, or a smooth
+// face with a lone sharp speck on it, is not Sharp.
+func TestLooksSharp(t *testing.T) {
+	c := drawn.Character{Style: drawn.Flat, CX: 320, CY: 240, Size: 110, EyeSize: 1}
+	c.Skin, c.Hair, c.Background = drawn.RGB(0.87, 0.66, 0.5), drawn.RGB(0.2, 0.12, 0.06), drawn.RGB(0.55, 0.78, 0.95)
+	lm := drawnLandmarks(c)
+	speck := drawn.Draw(c, 640, 480, 0, 0)
+	for i := range speck.Gray.Pix {
+		speck.Gray.Pix[i] = 150
+	}
+	for y := 238; y < 241; y++ {
+		for x := 318; x < 321; x++ {
+			speck.Gray.SetGray(x, y, color.Gray{Y: 20})
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		f    perception.Frame
+		want bool
+	}{
+		{"flat cartoon", drawn.Draw(c, 640, 480, 0, 0), true},
+		{"the cartoon out of focus", boxBlur(drawn.Draw(c, 640, 480, 0, 0), 2), false},
+		{"flat skin with one sharp speck", speck, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := MeasureLooks(tc.f, &lm)
+			if got := l.Sharp(); got != tc.want {
+				t.Errorf("Sharp() = %v, want %v (Crisp %.3f over %d edges)", got, tc.want, l.Crisp, l.Edges)
+			}
+		})
+	}
 }

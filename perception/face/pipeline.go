@@ -72,12 +72,13 @@ type Opts struct {
 	// cartoon must not comfort its characters.
 	AcceptDrawn bool
 	// DrawnTexture lets the texture reasons (DrawnFlat, DrawnNoiseless)
-	// reject a face too; by default only DrawnColour does. Off by default,
-	// since a real face out of focus or through a camera's noise reduction
-	// reads as smooth as paint: the dev set's LivePortrait frames, blurred
-	// with a Gaussian of 1.5 px, lost their face in 210 of 216 frames with
-	// them on, and in none with them off (TestBlurredRealFacesStayFaces).
-	// Turn it on only where the camera is known to be sharp and noisy.
+	// reject a face even when its edges are soft; by default they reject
+	// only a face whose edges are as crisp as a drawing's (Looks.Sharp).
+	// Off by default, since a real face out of focus or through a camera's
+	// noise reduction reads as smooth as paint: the dev set's LivePortrait
+	// frames, blurred with a Gaussian of 1.5 px, lost their face in 210 of
+	// 216 frames with it on (TestBlurredRealFacesStayFaces). Turn it on
+	// only where the camera is known to be sharp and noisy.
 	DrawnTexture bool
 }
 
@@ -648,14 +649,18 @@ func (p *Pipeline) drawn(f perception.Frame, lm *[68]perception.Point) bool {
 	if p.opts.AcceptDrawn {
 		return false
 	}
-	switch MeasureLooks(f, lm).Drawn() {
+	l := MeasureLooks(f, lm)
+	// Smooth skin is paint only with a drawing's crisp edges: a real face
+	// out of focus or denoised is smooth too, with soft edges.
+	texture := p.opts.DrawnTexture || l.Sharp()
+	switch l.Drawn() {
 	case DrawnFlat:
-		if !p.opts.DrawnTexture {
+		if !texture {
 			return false
 		}
 		p.stats.DrawnFlat++
 	case DrawnNoiseless:
-		if !p.opts.DrawnTexture {
+		if !texture {
 			return false
 		}
 		p.stats.DrawnNoiseless++
