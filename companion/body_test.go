@@ -163,33 +163,82 @@ func TestALostBodyDoesNotStopCare(t *testing.T) {
 	})
 }
 
-// deadBus is a body whose whole bus fails from 3 s on (a cable pulled):
-// every write fails, not joint by joint, and it never comes back.
-type deadBus struct {
-	start  time.Time
-	mu     sync.Mutex
-	writes int
-	halts  int
+// outageBus is a body whose whole bus fails from 3 s after its first
+// write, every write and not joint by joint (a cable pulled), until back
+// after that (plugged in again; zero: never). It counts the writes it took
+// once back, and its halts.
+type outageBus struct {
+	back         time.Duration
+	mu           sync.Mutex
+	start        time.Time
+	after, halts int
 }
 
-func (b *deadBus) Write(context.Context, robot.Pose) error {
+func (b *outageBus) Write(context.Context, robot.Pose) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.start.IsZero() {
 		b.start = time.Now()
 	}
-	if time.Since(b.start) >= 3*time.Second {
+	switch since := time.Since(b.start); {
+	case b.back > 0 && since >= b.back:
+		b.after++
+	case since >= 3*time.Second:
 		return errors.New("serial /dev/ttyUSB0: input/output error")
 	}
-	b.writes++
 	return nil
 }
 
-func (b *deadBus) Halt() error {
+func (b *outageBus) Halt() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.halts++
 	return nil
+}
+
+// limitedCompanion is a companion whose body is the real limiter over bus
+// (the sim profile), with a real engine and a mimicry that keeps sending;
+// with retry, the limiter retries a lost body, wired to the companion as
+// kindred run wires it. It runs for 20 s, then is stopped; it returns the
+// records, stderr, the count of commands sent and Run's error.
+func limitedCompanion(t *testing.T, bus robot.Actuator, retry bool) (*Companion, *recorder, *bytes.Buffer, *atomic.Int64, error) {
+	t.Helper()
+	clock, err := sessiontime.New(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := robot.LoadProfile("sim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var comp *Companion
+	o := robot.DefaultOpts()
+	o.Clock = clock
+	if retry {
+		o.OnBusLost = func(err error) { comp.BodyLost(err) }
+		o.OnBusBack = func(time.Duration) { comp.BodyBack() }
+	}
+	lim, err := robot.NewLimiter(p.Specs(), bus, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := behavior.New(behavior.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, log, sent := &recorder{}, &bytes.Buffer{}, &atomic.Int64{}
+	comp, err = New(Parts{Clock: clock, Fuser: &fakeFuser{}, Engine: engine, Mirror: chattyMirror{sent},
+		Speaker: fakeSpeaker{}, Actuator: lim, Records: rec, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	comp.Bind(t.Context())
+	err = comp.Run(func(ctx context.Context) error {
+		time.Sleep(20 * time.Second)
+		comp.Stop()
+		return nil
+	})
+	return comp, rec, log, sent, err
 }
 
 // The real limiter over a bus that dies: its Run ends with "write failed",
@@ -199,37 +248,8 @@ func (b *deadBus) Halt() error {
 // the run's error (exit 1) once the run has been stopped.
 func TestARealLimiterOnADeadBusHaltsAtTheEnd(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		clock, err := sessiontime.New(1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := robot.LoadProfile("sim")
-		if err != nil {
-			t.Fatal(err)
-		}
-		bus := &deadBus{}
-		o := robot.DefaultOpts()
-		o.Clock = clock
-		lim, err := robot.NewLimiter(p.Specs(), bus, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		engine, err := behavior.New(behavior.DefaultConfig())
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec, log, sent := &recorder{}, &bytes.Buffer{}, &atomic.Int64{}
-		comp, err := New(Parts{Clock: clock, Fuser: &fakeFuser{}, Engine: engine, Mirror: chattyMirror{sent},
-			Speaker: fakeSpeaker{}, Actuator: lim, Records: rec, Log: log})
-		if err != nil {
-			t.Fatal(err)
-		}
-		comp.Bind(t.Context())
-		err = comp.Run(func(ctx context.Context) error {
-			time.Sleep(20 * time.Second)
-			comp.Stop()
-			return nil
-		})
+		bus := &outageBus{}
+		comp, _, log, sent, err := limitedCompanion(t, bus, false)
 		if err == nil || !strings.Contains(err.Error(), "robot: limiter: halt:") {
 			t.Errorf("the run ended with %v, want the limiter's halt error once stopped", err)
 		}
@@ -248,36 +268,6 @@ func TestARealLimiterOnADeadBusHaltsAtTheEnd(t *testing.T) {
 	})
 }
 
-// flickerBus fails as a whole between 3 s and 10 s of its first write, a
-// cable pulled and plugged back; it counts the writes it took after.
-type flickerBus struct {
-	mu           sync.Mutex
-	start        time.Time
-	after, halts int
-}
-
-func (b *flickerBus) Write(context.Context, robot.Pose) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.start.IsZero() {
-		b.start = time.Now()
-	}
-	switch since := time.Since(b.start); {
-	case since >= 10*time.Second:
-		b.after++
-	case since >= 3*time.Second:
-		return errors.New("serial /dev/ttyUSB0: input/output error")
-	}
-	return nil
-}
-
-func (b *flickerBus) Halt() error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.halts++
-	return nil
-}
-
 // The real limiter, retrying a lost body (OnBusLost and OnBusBack wired to
 // the companion as kindred run wires them): the loss is one fault and one
 // warning, the body's return a resolved alert saying how long it was gone,
@@ -285,40 +275,8 @@ func (b *flickerBus) Halt() error {
 // limiter), and the run ends cleanly, the body back in its safe pose.
 func TestARealLimiterBringsTheBodyBack(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		clock, err := sessiontime.New(1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := robot.LoadProfile("sim")
-		if err != nil {
-			t.Fatal(err)
-		}
-		bus := &flickerBus{}
-		var comp *Companion
-		o := robot.DefaultOpts()
-		o.Clock = clock
-		o.OnBusLost = func(err error) { comp.BodyLost(err) }
-		o.OnBusBack = func(time.Duration) { comp.BodyBack() }
-		lim, err := robot.NewLimiter(p.Specs(), bus, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		engine, err := behavior.New(behavior.DefaultConfig())
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec, log, sent := &recorder{}, &bytes.Buffer{}, &atomic.Int64{}
-		comp, err = New(Parts{Clock: clock, Fuser: &fakeFuser{}, Engine: engine, Mirror: chattyMirror{sent},
-			Speaker: fakeSpeaker{}, Actuator: lim, Records: rec, Log: log})
-		if err != nil {
-			t.Fatal(err)
-		}
-		comp.Bind(t.Context())
-		err = comp.Run(func(ctx context.Context) error {
-			time.Sleep(20 * time.Second)
-			comp.Stop()
-			return nil
-		})
+		bus := &outageBus{back: 10 * time.Second}
+		comp, rec, log, sent, err := limitedCompanion(t, bus, true)
 		if err != nil {
 			t.Errorf("the run ended with %v, want no error: the body was back", err)
 		}
