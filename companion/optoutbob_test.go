@@ -49,6 +49,18 @@ func (wordySpeaker) Hear(perception.VoiceObs) {}
 
 // optOutPhase is one phase of optOutBob: still, or nodding (a pitch sway
 // of 8° every 600 ms), with events.
+// optOutScenario is a scenario named name, of a calm person, Ruth, in
+// view, in the given phases (optOutPhase).
+func optOutScenario(name string, phases ...string) string {
+	return "name: " + name + "\nnoise: 0.15\nperson: {id: ruth, name: Ruth}\nphases:\n" + strings.Join(phases, "")
+}
+
+// calmThenStopTwice is the calm phase, 8 s, in which the person says
+// "stop" at 6 and 7 s.
+func calmThenStopTwice() string {
+	return optOutPhase("calm", 8*time.Second, false, "{at: 6s, kind: keyword, text: stop}", "{at: 7s, kind: keyword, text: stop}")
+}
+
 func optOutPhase(name string, d time.Duration, nodding bool, events ...string) string {
 	sway := ""
 	if nodding {
@@ -115,8 +127,7 @@ func TestScenarioBobbingHeadNeverOptsOut(t *testing.T) {
 				optOutPhase("still", 23500*time.Millisecond, false)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			doc := "name: opt-out-bobbing\nnoise: 0.15\nperson: {id: ruth, name: Ruth}\nphases:\n" + tc.phases +
-				optOutPhase("after", 20*time.Second, false, help...)
+			doc := optOutScenario("opt-out-bobbing", tc.phases, optOutPhase("after", 20*time.Second, false, help...))
 			s, err := scenario.Parse("opt-out-bobbing", []byte(doc))
 			if err != nil {
 				t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/journal"
@@ -20,31 +21,10 @@ import (
 // optOutByNod is a scenario: a calm person in view says "stop" twice, and
 // the robot, whose persona speaks German (no answer model), asks by nod
 // whether to stop; %s is the phases after the first nods.
-const optOutByNod = `
-name: opt-out-by-nod
-noise: 0.15
-person: {id: ruth, name: Ruth}
-phases:
-  - name: calm
-    duration: 8s
-    face: {expression: neutral, au: {AU12: 0.5}}
-    posture: {amplitude: 0.2, speed: 0.2, jerk: 0.1, restlessness: 0.1, breathing: 14}
-    events:
-      - {at: 6s, kind: keyword, text: stop}
-      - {at: 7s, kind: keyword, text: stop}
-  - name: nods
-    duration: 1500ms
-    face: {expression: neutral, au: {AU12: 0.5}, sway: {pitch: 8, period: 600ms}}
-    posture: {amplitude: 0.2, speed: 0.2, jerk: 0.1, restlessness: 0.1, breathing: 14}
-  - name: still
-    duration: 3s
-    face: {expression: neutral, au: {AU12: 0.5}}
-    posture: {amplitude: 0.2, speed: 0.2, jerk: 0.1, restlessness: 0.1, breathing: 14}
-%s  - name: after
-    duration: 20s
-    face: {expression: neutral, au: {AU12: 0.5}}
-    posture: {amplitude: 0.2, speed: 0.2, jerk: 0.1, restlessness: 0.1, breathing: 14}
-`
+var optOutByNod = optOutScenario("opt-out-by-nod", calmThenStopTwice(),
+	optOutPhase("nods", 1500*time.Millisecond, true),
+	optOutPhase("still", 3*time.Second, false),
+	"%s", optOutPhase("after", 20*time.Second, false))
 
 // End to end, the answer desk listens for a second nod: the real fusion,
 // engine and desk, a fake speaker (each question's window opens as it is
@@ -62,11 +42,7 @@ func TestScenarioOptOutByNodIsConfirmed(t *testing.T) {
 	}{
 		{name: "one bout of nodding", steps: []string{"opt_out asked", "opt_out answered nod yes",
 			"opt_out_confirm asked", "opt_out_confirm no_answer", "opt_out_confirm let_be"}},
-		{name: "nodded again to the confirmation", more: `  - name: nods again
-    duration: 1500ms
-    face: {expression: neutral, au: {AU12: 0.5}, sway: {pitch: 8, period: 600ms}}
-    posture: {amplitude: 0.2, speed: 0.2, jerk: 0.1, restlessness: 0.1, breathing: 14}
-`, steps: []string{"opt_out asked", "opt_out answered nod yes", "opt_out_confirm asked", "opt_out_confirm answered nod yes"},
+		{name: "nodded again to the confirmation", more: optOutPhase("nods again", 1500*time.Millisecond, true), steps: []string{"opt_out asked", "opt_out answered nod yes", "opt_out_confirm asked", "opt_out_confirm answered nod yes"},
 			optedTo: `said "stop" twice and nodded yes twice to ` + twice},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/perception/fusion"
@@ -18,32 +19,10 @@ import (
 // recogniser says what they hold); %s is the answers. Her head is still,
 // then nods once a bout after the answers, so that a confirmation moved
 // to a nod would read a yes.
-const optOutSpoken = `
-name: opt-out-spoken
-noise: 0.15
-person: {id: ruth, name: Ruth}
-phases:
-  - name: calm
-    duration: 8s
-    face: {expression: neutral, au: {AU12: 0.5}}
-    posture: {amplitude: 0.2, speed: 0.2, jerk: 0.1, restlessness: 0.1, breathing: 14}
-    events:
-      - {at: 6s, kind: keyword, text: stop}
-      - {at: 7s, kind: keyword, text: stop}
-  - name: still
-    duration: 4500ms
-    face: {expression: neutral, au: {AU12: 0.5}}
-    posture: {amplitude: 0.2, speed: 0.2, jerk: 0.1, restlessness: 0.1, breathing: 14}
-  - name: nods
-    duration: 1500ms
-    face: {expression: neutral, au: {AU12: 0.5}, sway: {pitch: 8, period: 600ms}}
-    posture: {amplitude: 0.2, speed: 0.2, jerk: 0.1, restlessness: 0.1, breathing: 14}
-  - name: after
-    duration: 20s
-    face: {expression: neutral, au: {AU12: 0.5}}
-    posture: {amplitude: 0.2, speed: 0.2, jerk: 0.1, restlessness: 0.1, breathing: 14}
-answers:
-%s`
+var optOutSpoken = optOutScenario("opt-out-spoken", calmThenStopTwice(),
+	optOutPhase("still", 4500*time.Millisecond, false),
+	optOutPhase("nods", 1500*time.Millisecond, true),
+	optOutPhase("after", 20*time.Second, false)) + "answers:\n%s"
 
 // End to end, the spoken opt-out is confirmed by voice: the real fusion,
 // engine and answer desk, a fake speaker (each window opens as its
