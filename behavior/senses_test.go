@@ -112,6 +112,18 @@ func TestShortLossIsNoNews(t *testing.T) {
 	}
 }
 
+// bodyStates are the states a body report is checked in, each set up to
+// t=10 s: opted out too, since the body is no sense the opt-out closes.
+var bodyStates = []struct {
+	name  string
+	setup func(h *harness)
+}{
+	{"nobody there", func(h *harness) { h.tick(10) }},
+	{"attending", func(h *harness) { h.arrive(10) }},
+	{"paused", func(h *harness) { h.arrive(9); h.command(10, Command{Cmd: CmdPause}) }},
+	{"opted out", func(h *harness) { h.arrive(9); h.command(10, Command{Cmd: CmdOptOut}) }},
+}
+
 // A body lost is told at once, at warning level, in every state, opted out
 // too (the body is no sense the opt-out closes), and once per run: a second
 // report, after an opt-out and back, tells nobody again. The engine stays
@@ -120,15 +132,7 @@ func TestShortLossIsNoNews(t *testing.T) {
 // dropping the loss the three cases that opt out after it tell again; with
 // onBodyLost not called no case gets its warning.
 func TestBodyLostTellsTheCarerOnce(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		setup func(h *harness) // up to t=10 s
-	}{
-		{"nobody there", func(h *harness) { h.tick(10) }},
-		{"attending", func(h *harness) { h.arrive(10) }},
-		{"paused", func(h *harness) { h.arrive(9); h.command(10, Command{Cmd: CmdPause}) }},
-		{"opted out", func(h *harness) { h.arrive(9); h.command(10, Command{Cmd: CmdOptOut}) }},
-	} {
+	for _, tc := range bodyStates {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, DefaultConfig())
 			tc.setup(h)
@@ -163,15 +167,7 @@ func TestBodyLostTellsTheCarerOnce(t *testing.T) {
 // too, with how long it was lost; a later loss is a new one and is told
 // again, and a body back that was never lost says nothing.
 func TestBodyBackResolvesTheLoss(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		setup func(h *harness) // up to t=10 s
-	}{
-		{"nobody there", func(h *harness) { h.tick(10) }},
-		{"attending", func(h *harness) { h.arrive(10) }},
-		{"paused", func(h *harness) { h.arrive(9); h.command(10, Command{Cmd: CmdPause}) }},
-		{"opted out", func(h *harness) { h.arrive(9); h.command(10, Command{Cmd: CmdOptOut}) }},
-	} {
+	for _, tc := range bodyStates {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, DefaultConfig())
 			tc.setup(h)
