@@ -97,21 +97,7 @@ func TestOptOutByNodIsConfirmed(t *testing.T) {
 			if n := len(listens(after)); n != 0 {
 				t.Errorf("the confirmation was put again (%d listens): it is asked once\n%s", n, describe(after))
 			}
-			if k := intents(after); len(k) == 0 || k[len(k)-1] != IntentStill {
-				t.Errorf("after the confirmation the robot was left moving: intents %v, want still last\n%s", k, describe(after))
-			}
-			// Care goes on: severe pain is paged, and the robot says nothing
-			// of its own until the window (from the first word) ends.
-			h.hold(45, 60, 0)
-			before = len(h.outs)
-			h.hold(60, 80, 8.5)
-			if a := alerts(h.outs[before:]); !slices.Contains(a, AlertUrgent) {
-				t.Errorf("severe pain after the confirmation raised %v, want urgent", a)
-			}
-			h.hold(80, 127.9, 0)
-			if s := spoken(h.outs[before:]); len(s) != 0 {
-				t.Errorf("the robot spoke within the window it was asked to be quiet: %v\n%s", s, describe(h.outs[before:]))
-			}
+			wantStillAndCaring(t, h, after)
 		})
 	}
 }
@@ -182,5 +168,26 @@ func wantConfirmationAsked(t *testing.T, h *harness, got []Output, by AnswerMode
 	if l := listens(got); len(l) != 1 || l[0].Question != QuestionOptOutConfirm || l[0].By != by ||
 		l[0].Kind != selfreport.YesNoQuestion || l[0].Intent != intent {
 		t.Fatalf("after one yes by %s: listen %+v, want one for opt_out_confirm by %s", by, l, by)
+	}
+}
+
+// wantStillAndCaring checks, after an opt-out confirmation not given (the
+// outputs after), that the robot was left still, and that care goes on:
+// severe pain is paged, and the robot says nothing of its own until the
+// window (from the first word, at 8 s) ends.
+func wantStillAndCaring(t *testing.T, h *harness, after []Output) {
+	t.Helper()
+	if k := intents(after); len(k) == 0 || k[len(k)-1] != IntentStill {
+		t.Errorf("after the confirmation the robot was left moving: intents %v, want still last\n%s", k, describe(after))
+	}
+	h.hold(45, 60, 0)
+	before := len(h.outs)
+	h.hold(60, 80, 8.5)
+	if a := alerts(h.outs[before:]); !slices.Contains(a, AlertUrgent) {
+		t.Errorf("severe pain after the confirmation raised %v, want urgent", a)
+	}
+	h.hold(80, 127.9, 0)
+	if s := spoken(h.outs[before:]); len(s) != 0 {
+		t.Errorf("the robot spoke within the window it was asked to be quiet: %v\n%s", s, describe(h.outs[before:]))
 	}
 }

@@ -111,21 +111,7 @@ func TestOptOutSpokenYesIsConfirmed(t *testing.T) {
 			if tc.urgent {
 				return // the carer is on the way; the robot is no longer only quiet
 			}
-			if k := intents(after); len(k) == 0 || k[len(k)-1] != IntentStill {
-				t.Errorf("after the confirmation the robot was left moving: intents %v, want still last\n%s", k, describe(after))
-			}
-			// Care goes on: severe pain is paged, and the robot says nothing
-			// of its own until the window (from the first word) ends.
-			h.hold(45, 60, 0)
-			before = len(h.outs)
-			h.hold(60, 80, 8.5)
-			if a := alerts(h.outs[before:]); !slices.Contains(a, AlertUrgent) {
-				t.Errorf("severe pain after the confirmation raised %v, want urgent", a)
-			}
-			h.hold(80, 127.9, 0)
-			if s := spoken(h.outs[before:]); len(s) != 0 {
-				t.Errorf("the robot spoke within the window it was asked to be quiet: %v\n%s", s, describe(h.outs[before:]))
-			}
+			wantStillAndCaring(t, h, after)
 		})
 	}
 }

@@ -121,6 +121,14 @@ type speaker = interface {
 // question is put by nod; records go to fan.
 func germanCompanion(t *testing.T, sp speaker, fan *Fanout) *Companion {
 	t.Helper()
+	return realCompanion(t, "de", sp, fan, nil)
+}
+
+// realCompanion is a companion with real fusion and a real engine whose
+// persona speaks lang, spoken answers heard by answers (nil: none);
+// records go to fan.
+func realCompanion(t *testing.T, lang string, sp speaker, fan *Fanout, answers AnswerRecogniser) *Companion {
+	t.Helper()
 	clock, err := sessiontime.New(1)
 	if err != nil {
 		t.Fatal(err)
@@ -130,13 +138,13 @@ func germanCompanion(t *testing.T, sp speaker, fan *Fanout) *Companion {
 		t.Fatal(err)
 	}
 	cfg := behavior.DefaultConfig()
-	cfg.Speech.Lang = "de"
+	cfg.Speech.Lang = lang
 	e, err := behavior.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	comp, err := New(Parts{Clock: clock, Fuser: fu, Engine: e, Mirror: fakeMirror{}, Speaker: sp,
-		Actuator: &fakeActuator{}, Records: fan})
+		Actuator: &fakeActuator{}, Records: fan, Answers: answers})
 	if err != nil {
 		t.Fatal(err)
 	}

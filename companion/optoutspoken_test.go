@@ -9,9 +9,7 @@ import (
 	"time"
 
 	"github.com/kindred-hri/kindred/behavior"
-	"github.com/kindred-hri/kindred/perception/fusion"
 	"github.com/kindred-hri/kindred/perception/scenario"
-	"github.com/kindred-hri/kindred/sessiontime"
 )
 
 // optOutSpoken is a scenario: a calm person in view says "stop" twice and
@@ -72,25 +70,8 @@ func TestScenarioOptOutSpokenIsConfirmed(t *testing.T) {
 				var log optOutLog
 				var fan Fanout
 				fan.Add(log.record)
-				clock, err := sessiontime.New(1)
-				if err != nil {
-					t.Fatal(err)
-				}
-				fu, err := fusion.New(fusion.DefaultOpts())
-				if err != nil {
-					t.Fatal(err)
-				}
-				e, err := behavior.New(behavior.DefaultConfig()) // English: answered by voice
-				if err != nil {
-					t.Fatal(err)
-				}
-				fr := &fakeRecogniser{replies: tc.heard}
-				comp, err := New(Parts{Clock: clock, Fuser: fu, Engine: e, Mirror: fakeMirror{}, Speaker: fakeSpeaker{},
-					Actuator: &fakeActuator{}, Records: &fan, Answers: fr})
-				if err != nil {
-					t.Fatal(err)
-				}
-				comp.Bind(t.Context())
+				// The default language, English: answered by voice.
+				comp := realCompanion(t, "", fakeSpeaker{}, &fan, &fakeRecogniser{replies: tc.heard})
 				if err := comp.Run(comp.PlayScenario(s.Name, scenario.NewPlayer(s), scenario.PlayOpts{})); err != nil {
 					t.Fatal(err)
 				}
