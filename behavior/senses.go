@@ -35,10 +35,9 @@ func SenseInput(s Sense) Input { return &s }
 // alerts. Two senses at most, so it never grows.
 type senseTracker struct {
 	camera, microphone senseLoss
-	// bodyLost is set once the carer was told the body is lost (BodyLost),
-	// at bodySince, until it is back (BodyBack).
-	bodyLost  bool
-	bodySince time.Duration
+	// body is on once the carer was told the body is lost (BodyLost),
+	// since then, until it is back (BodyBack).
+	body senseLoss
 }
 
 // senseLoss is one sense lost: since when, and whether the carer was told.
@@ -61,12 +60,10 @@ func (s *senseTracker) of(m perception.Modality) *senseLoss {
 	return nil
 }
 
-// forget drops both losses: the person opted out, and the wiring closes the
-// devices.
-// The body is no sense and stays closed to nobody: its loss is kept.
-func (s *senseTracker) forget() {
-	*s = senseTracker{bodyLost: s.bodyLost, bodySince: s.bodySince}
-}
+// forget drops both senses' losses: the person opted out, and the wiring
+// closes the devices. The body is no sense an opt-out closes: its loss is
+// kept.
+func (s *senseTracker) forget() { *s = senseTracker{body: s.body} }
 
 // senseWords names a modality's device and what the robot cannot do
 // without it.
@@ -149,10 +146,10 @@ func BodyLostInput(b BodyLost) Input { return &b }
 // back (BodyBack) is the same loss.
 func (e *Engine) onBodyLost(b *BodyLost) {
 	e.advance(b.At)
-	if e.senses.bodyLost {
+	if e.senses.body.on {
 		return
 	}
-	e.senses.bodyLost, e.senses.bodySince = true, e.now
+	e.senses.body = senseLoss{on: true, since: e.now}
 	reason := "body lost: the robot cannot move"
 	if b.Why != "" {
 		reason += fmt.Sprintf(" (%s)", b.Why)
@@ -177,10 +174,10 @@ func BodyBackInput(b BodyBack) Input { return &b }
 // says nothing.
 func (e *Engine) onBodyBack(b *BodyBack) {
 	e.advance(b.At)
-	if !e.senses.bodyLost {
+	if !e.senses.body.on {
 		return
 	}
-	e.senses.bodyLost = false
+	e.senses.body.on = false
 	e.emit(Alert{At: e.now, Level: AlertResolved, Person: e.presence.person, Score: e.pain.score(), Sense: "body",
-		Reason: fmt.Sprintf("body back after %v: the robot can move again", (e.now - e.senses.bodySince).Round(time.Second))})
+		Reason: fmt.Sprintf("body back after %v: the robot can move again", (e.now - e.senses.body.since).Round(time.Second))})
 }
