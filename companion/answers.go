@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"sync/atomic"
 	"time"
 
@@ -45,18 +44,6 @@ const (
 	// decided when the voice stage never says it was spoken (no speaker
 	// report: muted, skipped, a fake).
 	openFallback = 6 * time.Second
-	// answerQuiet ends a spoken answer early: speech was heard, then this
-	// much quiet. It is longer than the pauses inside one answer ("about…
-	// a seven"; the recogniser's stretches join pauses under 600 ms) and,
-	// with the recogniser's end of answer (sphinx BenchmarkEndOfAnswer,
-	// about 0.1 s), keeps the value under a second from the answer's end.
-	answerQuiet = 700 * time.Millisecond
-	// answerSpeech is how much loud audio counts as having answered.
-	answerSpeech = 200 * time.Millisecond
-	answerChunk  = 320 // 20 ms at 16 kHz
-	// quietFloor is the loudest a quiet room is taken to be (about -52
-	// dBFS RMS) until a quieter chunk is heard.
-	quietFloor = 0.0025
 	// faceFresh is how recently a face must have been seen when an answer
 	// is taken for the person to count as in view (Answered.Face), so that
 	// a nod could be read. Face observations come at the camera's rate (30
@@ -161,11 +148,7 @@ type window struct {
 	l       behavior.Listen
 	open    bool
 	started bool // the recogniser is listening
-	fed     int64
-	speech  int64 // loud samples so far
-	quiet   int64 // quiet samples since the last loud chunk
-	floor   float64
-	chunk   []float32
+	end     selfreport.AnswerEnd
 }
 
 // run serves the engine's questions until ctx ends.
@@ -311,7 +294,7 @@ func (d *answerDesk) run(ctx context.Context) error {
 				deliver(d.c.clock.Now(), none(), fmt.Errorf("hearing the %s answer: %w", w.l.Question, err))
 				continue
 			}
-			if w.heardEnough(s) {
+			if w.end.Over(s) {
 				finish()
 			}
 		case h := <-d.heads:
@@ -346,42 +329,6 @@ func keepRecent(recent []headObs, h headObs) []headObs {
 	}
 	return recent
 }
-
-// heardEnough follows the loudness of the answer in 20 ms chunks: once
-// speech has been heard and answerQuiet of quiet follows, the answer is
-// over and need not wait for the end of the window. Loud is 4 times the
-// quietest chunk of the window, taken as no louder than quietFloor (an
-// answer may start at once, before any quiet was heard), and at least
-// -46 dBFS. In a room louder than that no quiet is found, and the answer
-// ends with the window.
-func (w *window) heardEnough(s []float32) bool {
-	w.fed += int64(len(s))
-	for _, v := range s {
-		w.chunk = append(w.chunk, v)
-		if len(w.chunk) < answerChunk {
-			continue
-		}
-		var sum float64
-		for _, x := range w.chunk {
-			sum += float64(x) * float64(x)
-		}
-		rms := math.Sqrt(sum / float64(len(w.chunk)))
-		w.chunk = w.chunk[:0]
-		if w.floor == 0 {
-			w.floor = quietFloor
-		}
-		w.floor = max(min(w.floor, rms), 1e-5)
-		if rms >= max(4*w.floor, 0.005) {
-			w.speech += answerChunk
-			w.quiet = 0
-		} else if w.speech > 0 {
-			w.quiet += answerChunk
-		}
-	}
-	return w.speech >= samplesOf(answerSpeech) && w.quiet >= samplesOf(answerQuiet)
-}
-
-func samplesOf(d time.Duration) int64 { return int64(d.Seconds() * 16000) }
 
 // takeRecorded takes the first recorded answer meant for question q.
 func takeRecorded(list *[]scenario.Answer, q behavior.Question) (scenario.Answer, bool) {

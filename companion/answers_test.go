@@ -385,7 +385,7 @@ func writeWAV(t *testing.T, path string, s []float32) {
 // answer to the recorded value": from the audio that completes the quiet
 // after an answer to the rating reaching the journal's sink, through the
 // desk, the recogniser (a fake here; sphinx's BenchmarkEndOfAnswer is the
-// real one's), the engine and the router. The quiet itself (answerQuiet)
+// real one's), the engine and the router. The quiet itself (selfreport.AnswerQuiet)
 // is the answer's length of silence, not processing.
 func BenchmarkAnswerToRecord(b *testing.B) {
 	fr := &fakeRecogniser{reply: "seven"}
@@ -404,8 +404,8 @@ func BenchmarkAnswerToRecord(b *testing.B) {
 	defer cancel()
 	comp.Bind(ctx)
 	loud := tone(4800, 0.3)
-	quiet := tone(int(samplesOf(answerQuiet))-answerChunk, 0.001)
-	last := tone(2*answerChunk, 0.001)
+	quiet := tone(int(selfreport.AnswerQuiet.Seconds()*16000)-selfreport.AnswerChunk, 0.001)
+	last := tone(2*selfreport.AnswerChunk, 0.001)
 	done := make(chan error, 1)
 	go func() {
 		done <- comp.Run(func(ctx context.Context) error {

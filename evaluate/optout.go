@@ -154,7 +154,9 @@ func measureOptOuts(ctx context.Context, clips []speechcorpus.Clip, heard []Word
 					return none, fmt.Errorf("eval: %w", err)
 				}
 			}
-			rep, err := r.Recognise(k, x[a:b])
+			// The live desk stops listening once the answer is over
+			// (speech, then 0.7 s of quiet): hear only what it would.
+			rep, err := r.Recognise(k, selfreport.Cut(x[a:b], selfreport.AnswerChunk))
 			if err != nil {
 				return none, fmt.Errorf("eval: %s: %w", clipAt(at, a), err)
 			}
