@@ -196,3 +196,52 @@ func TestScenarioWithAnUnreadableCalibrationCares(t *testing.T) {
 		}
 	})
 }
+
+// TestResidentWhoseCalibrationBreaksIsNoLongerShownCalibrated: ada's
+// calibration was read at start (the console shows her calibrated) and is
+// found corrupt when she arrives: the fault is recorded and the console's
+// list of residents no longer says her calibrated baseline is in use.
+// Fails without calibrationUnusable telling the identities.
+func TestResidentWhoseCalibrationBreaksIsNoLongerShownCalibrated(t *testing.T) {
+	store, _ := householdStore(t)
+	synctest.Test(t, func(t *testing.T) {
+		o := fusion.DefaultOpts()
+		o.Profiles = store
+		fu, err := fusion.New(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clock, err := sessiontime.New(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := NewIdentities("", "")
+		ids.AddResident("ada", "Ada", true) // as if her file broke after the start
+		ids.AddResident("cal", "Cal", true)
+		rec := &recorder{}
+		comp, err := New(Parts{Clock: clock, Fuser: fu, Engine: &fakeEngine{}, Mirror: fakeMirror{},
+			Speaker: fakeSpeaker{}, Actuator: &fakeActuator{}, Records: rec, Identities: ids})
+		if err != nil {
+			t.Fatal(err)
+		}
+		comp.Bind(t.Context())
+		err = comp.Run(func(context.Context) error {
+			comp.Event(perception.Event{At: time.Second, Kind: perception.EventArrived, Person: "ada", Text: "Ada"})
+			time.Sleep(time.Second)
+			comp.Stop()
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st := comp.Stats(); st.Faults != 1 {
+			t.Errorf("%d faults, want ada's calibration fault", st.Faults)
+		}
+		_, residents := comp.Presence()
+		for _, r := range residents {
+			if want := r.Person == "cal"; r.Calibrated != want {
+				t.Errorf("%s shown calibrated: %v, want %v", r.Person, r.Calibrated, want)
+			}
+		}
+	})
+}

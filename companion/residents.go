@@ -83,8 +83,9 @@ type unusableCalibrations struct {
 // calibrationUnusable records that person's stored calibration exists but
 // could not be used (err, naming the file), so that they are scored against
 // the population baseline: a fault, component "calibration", once per
-// person per run, not on every arrival. It does not block: fusion calls it
-// on its goroutine.
+// person per run, not on every arrival, and the console no longer shows a
+// resident's calibration in use. It does not block: fusion calls it on its
+// goroutine.
 func (c *Companion) calibrationUnusable(person string, err error) {
 	u := &c.unusable
 	u.mu.Lock()
@@ -94,6 +95,9 @@ func (c *Companion) calibrationUnusable(person string, err error) {
 	}
 	u.said[person] = true
 	u.mu.Unlock()
+	if c.ids != nil {
+		c.ids.uncalibrated(person)
+	}
 	if !said {
 		c.noteFault("calibration", UnreadCalibration{Person: person, Err: err})
 	}
