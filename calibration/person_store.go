@@ -150,23 +150,40 @@ func (s *PersonStore) List() ([]string, error) {
 }
 
 // Profile implements fusion.Profiles: the fusion stage asks for a person's
-// profile when they arrive. A missing or unreadable file means "not known".
-func (s *PersonStore) Profile(id string) (fusion.Profile, bool) {
-	p, err := s.Load(id)
+// profile when they arrive. Someone with no file (a visitor, someone never
+// calibrated, an id no file can have) is an error matching both
+// fusion.ErrNoProfile and ErrNoPerson; a file that exists but cannot be
+// read or is invalid is Load's error, naming the file, never "not known".
+func (s *PersonStore) Profile(id string) (fusion.Profile, error) {
+	p, err := s.load(id)
 	if err != nil {
-		return fusion.Profile{}, false
+		return fusion.Profile{}, err
 	}
-	return p.Profile, true
+	return p.Profile, nil
 }
 
 // FaceBaseline is the person's neutral face geometry for the face pipeline
-// (face.Opts.Baseline), when they were calibrated on camera.
-func (s *PersonStore) FaceBaseline(id string) (*face.Baseline, bool) {
-	p, err := s.Load(id)
-	if err != nil || p.FaceGeometry == nil {
-		return nil, false
+// (face.Opts.Baseline), when they were calibrated on camera: nil and no
+// error when they were calibrated without it. Errors are Profile's.
+func (s *PersonStore) FaceBaseline(id string) (*face.Baseline, error) {
+	p, err := s.load(id)
+	if err != nil {
+		return nil, err
 	}
-	return p.FaceGeometry, true
+	return p.FaceGeometry, nil
+}
+
+// load is Load for a lookup by someone's id as it arrives: an id that is
+// not a file name cannot have a file, and no file also means no profile.
+func (s *PersonStore) load(id string) (Person, error) {
+	if id == "" || PersonID(id) != id {
+		return Person{}, fmt.Errorf("calibration: person %q: %w (%w)", id, ErrNoPerson, fusion.ErrNoProfile)
+	}
+	p, err := s.Load(id)
+	if errors.Is(err, ErrNoPerson) {
+		return Person{}, fmt.Errorf("%w (%w)", err, fusion.ErrNoProfile)
+	}
+	return p, err
 }
 
 var _ fusion.Profiles = (*PersonStore)(nil)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/face"
+	"github.com/kindred-hri/kindred/perception/fusion"
 	"github.com/kindred-hri/kindred/perception/scenario"
 )
 
@@ -114,8 +115,8 @@ func TestPersonStoreRoundTripAndDelete(t *testing.T) {
 	if got.Name != "Harold" || got.Profile != p.Profile || !got.Created.Equal(p.Created) {
 		t.Errorf("round trip:\n got %+v\nwant %+v", got, p)
 	}
-	if prof, ok := s.Profile("harold"); !ok || prof != p.Profile {
-		t.Error("Profile(harold) did not return the stored profile")
+	if prof, err := s.Profile("harold"); err != nil || prof != p.Profile {
+		t.Errorf("Profile(harold) = %+v, %v; want the stored profile", prof, err)
 	}
 	ids, err := s.List()
 	if err != nil || strings.Join(ids, ",") != "harold" {
@@ -130,8 +131,8 @@ func TestPersonStoreRoundTripAndDelete(t *testing.T) {
 	if err := s.Delete("harold"); !errors.Is(err, ErrNoPerson) {
 		t.Errorf("second Delete: %v, want ErrNoPerson", err)
 	}
-	if _, ok := s.Profile("harold"); ok {
-		t.Error("Profile of a deleted person")
+	if _, err := s.Profile("harold"); !errors.Is(err, fusion.ErrNoProfile) || !errors.Is(err, ErrNoPerson) {
+		t.Errorf("Profile of a deleted person: %v, want fusion.ErrNoProfile and ErrNoPerson", err)
 	}
 	if err := s.Delete("../x"); err == nil || errors.Is(err, ErrNoPerson) {
 		t.Errorf("Delete(../x) = %v, want a bad-id error", err)
@@ -169,9 +170,9 @@ func TestFaceGeometryRoundTrip(t *testing.T) {
 	if err := s.Save(p); err != nil {
 		t.Fatal(err)
 	}
-	b, ok := s.FaceBaseline("ida")
-	if !ok || b.Neutral.Blend == nil || p.FaceGeometry.Neutral.Blend == nil {
-		t.Fatalf("FaceBaseline = %+v, %v; want the neutral blendshapes kept", b, ok)
+	b, err := s.FaceBaseline("ida")
+	if err != nil || b == nil || b.Neutral.Blend == nil || p.FaceGeometry.Neutral.Blend == nil {
+		t.Fatalf("FaceBaseline = %+v, %v; want the neutral blendshapes kept", b, err)
 	}
 	if *b.Neutral.Blend != *p.FaceGeometry.Neutral.Blend || math.Abs(float64(b.Neutral.Blend[19])-0.42) > 1e-6 {
 		t.Errorf("neutral blendshapes %v, want %v (eyeSquint 0.42)", *b.Neutral.Blend, *p.FaceGeometry.Neutral.Blend)
@@ -208,9 +209,9 @@ func TestFaceGeometryWithoutBlendshapesLoads(t *testing.T) {
 	if strings.Contains(string(data), "blendshapes") {
 		t.Fatalf("a baseline without blendshapes wrote them:\n%s", data)
 	}
-	b, ok := s.FaceBaseline("ida")
-	if !ok || b.Neutral.Blend != nil || b.Neutral.EyeOpen != f.EyeOpen {
-		t.Errorf("old-style baseline: %+v, %v", b, ok)
+	b, err := s.FaceBaseline("ida")
+	if err != nil || b == nil || b.Neutral.Blend != nil || b.Neutral.EyeOpen != f.EyeOpen {
+		t.Fatalf("old-style baseline: %+v, %v", b, err)
 	}
 	row := "[1.5" + strings.Repeat(", 0", 51) + "]"
 	bad := strings.Replace(string(data), "face_geometry:\n    neutral:\n", "face_geometry:\n    neutral:\n        blendshapes: "+row+"\n", 1)

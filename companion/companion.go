@@ -166,6 +166,9 @@ type Companion struct {
 	finishers []func(ctx context.Context) error
 	// flushers report what the doors have not yet, before the finishers.
 	flushers []func()
+	// unusable are the people whose calibration was found unusable, said
+	// once each (residents.go).
+	unusable unusableCalibrations
 	// body carries the limiter's word on the body to the engine (body.go).
 	body *bodyNews
 	// early holds the faults noted before Run, until the sinks are complete.
@@ -467,7 +470,7 @@ func (c *Companion) runStages(start func(ctx context.Context) error) error {
 		return c.fuser.Run(ctx, fusion.Inputs{
 			Faces: c.fusionFaces.C(), Voices: c.fusionVoices.C(),
 			Postures: c.fusionPostures.C(), Events: c.fusionEvents, Reports: c.fusionReports,
-			Rejected: c.rejected.Note,
+			Rejected: c.rejected.Note, ProfileFailed: c.calibrationUnusable,
 		}, assessments)
 	})
 	g.Go(func() error {

@@ -25,7 +25,9 @@
 // its commands drained until the run stops (body.go).
 // AssumePerson (residents.go) reads the household's calibrations for the
 // identities; one stored but unreadable is a fault (component
-// "calibration"), never a silent fall back to the population baseline.
+// "calibration"), never a silent fall back to the population baseline. So
+// is one fusion cannot use when the person arrives later
+// (fusion.Inputs.ProfileFailed); either is said once per person per run.
 // A fault noted before Run is said at once and recorded when Run starts, so
 // the journal, console and fleet added after New take it.
 // Time is the one session clock (package sessiontime) passed in Parts.

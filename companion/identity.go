@@ -116,6 +116,17 @@ func (id *Identities) AddResident(person, name string, calibrated bool) {
 	id.calibrated[person] = calibrated
 }
 
+// uncalibrated marks a resident whose stored calibration turned out
+// unusable as they arrived: the console no longer shows their calibrated
+// baseline in use, since fusion scores them against the population.
+func (id *Identities) uncalibrated(person string) {
+	id.mu.Lock()
+	defer id.mu.Unlock()
+	if id.calibrated[person] {
+		id.calibrated[person] = false
+	}
+}
+
 // errNobodyInView refuses "this is a visitor" when there is no face to name.
 var errNobodyInView = errors.New("identify: nobody is in view")
 

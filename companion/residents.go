@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kindred-hri/kindred/calibration"
@@ -39,17 +40,66 @@ type Household struct {
 type Residents struct {
 	Identities *Identities
 	Faces      map[string]*face.Baseline
-	// Unread has one error per unreadable calibration, naming the person,
-	// the file and that the population baseline stands in; each is for a
+	// Unread has one entry per unreadable calibration; each is for a
 	// fault record, component "calibration" (NoteUnread).
-	Unread []error
+	Unread []UnreadCalibration
 }
 
+// UnreadCalibration is a person's stored calibration that exists but could
+// not be read or is invalid, so the population baseline stands in for it.
+// Its message is the calibration fault's: the person, the store's error
+// (which names the file) and what stands in.
+type UnreadCalibration struct {
+	Person string
+	Err    error
+}
+
+func (u UnreadCalibration) Error() string {
+	// Load's errors name the file; the package prefix is the fault's component.
+	return fmt.Sprintf("person %s: %s; the population baseline stands in",
+		u.Person, strings.TrimPrefix(u.Err.Error(), "calibration: "))
+}
+
+func (u UnreadCalibration) Unwrap() error { return u.Err }
+
 // NoteUnread records each unreadable calibration as a fault (component
-// "calibration"); before Run the records wait for the run's sinks.
+// "calibration"), as calibrationUnusable does, so that the person's arrival
+// later in the run does not say it again; before Run the records wait for
+// the run's sinks.
 func (r Residents) NoteUnread(c *Companion) {
-	for _, err := range r.Unread {
-		c.NoteFault("calibration", err)
+	for _, u := range r.Unread {
+		c.calibrationUnusable(u.Person, u.Err)
+	}
+}
+
+// unusableCalibrations are the people whose stored calibration was found
+// unusable this run, at start (NoteUnread) or as they arrived (fusion's
+// Inputs.ProfileFailed), each said once.
+type unusableCalibrations struct {
+	mu   sync.Mutex
+	said map[string]bool
+}
+
+// calibrationUnusable records that person's stored calibration exists but
+// could not be used (err, naming the file), so that they are scored against
+// the population baseline: a fault, component "calibration", once per
+// person per run, not on every arrival, and the console no longer shows a
+// resident's calibration in use. It does not block: fusion calls it on its
+// goroutine.
+func (c *Companion) calibrationUnusable(person string, err error) {
+	u := &c.unusable
+	u.mu.Lock()
+	said := u.said[person]
+	if u.said == nil {
+		u.said = map[string]bool{}
+	}
+	u.said[person] = true
+	u.mu.Unlock()
+	if c.ids != nil {
+		c.ids.uncalibrated(person)
+	}
+	if !said {
+		c.noteFault("calibration", UnreadCalibration{Person: person, Err: err})
 	}
 }
 
@@ -79,7 +129,7 @@ func AssumePerson(h Household, store PersonLoader, log io.Writer) Residents {
 		res.Identities.AddResident(who, name, calibrated)
 		status := "population baseline (not calibrated)"
 		switch {
-		case unread != nil:
+		case unread:
 			status = "population baseline (calibration unreadable, see the calibration fault)"
 		case calibrated:
 			status = calibratedStatus(p, res.Faces[who] != nil)
@@ -95,21 +145,18 @@ func AssumePerson(h Household, store PersonLoader, log io.Writer) Residents {
 // lookup is who's calibration, if it was read, and the name to speak to
 // them by. A calibration that exists but could not be read is unread (also
 // added to Unread).
-func (r *Residents) lookup(h Household, store PersonLoader, who string) (p calibration.Person, name string, calibrated bool, unread error) {
+func (r *Residents) lookup(h Household, store PersonLoader, who string) (p calibration.Person, name string, calibrated, unread bool) {
 	name = h.Names[who]
 	if store == nil {
-		return p, name, false, nil
+		return p, name, false, false
 	}
 	p, err := store.Load(who)
 	switch {
 	case errors.Is(err, calibration.ErrNoPerson), errors.Is(err, fs.ErrNotExist):
-		return p, name, false, nil
+		return p, name, false, false
 	case err != nil:
-		// Load's errors name the file; the package prefix is the fault's component.
-		unread = fmt.Errorf("person %s: %s; the population baseline stands in",
-			who, strings.TrimPrefix(err.Error(), "calibration: "))
-		r.Unread = append(r.Unread, unread)
-		return calibration.Person{}, name, false, unread
+		r.Unread = append(r.Unread, UnreadCalibration{Person: who, Err: err})
+		return calibration.Person{}, name, false, true
 	}
 	if name == "" {
 		name = p.Name
@@ -117,7 +164,7 @@ func (r *Residents) lookup(h Household, store PersonLoader, who string) (p calib
 	if p.FaceGeometry != nil {
 		r.Faces[who] = p.FaceGeometry
 	}
-	return p, name, true, nil
+	return p, name, true, false
 }
 
 // calibratedStatus is what a calibrated person is scored against, for the

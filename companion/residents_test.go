@@ -103,8 +103,8 @@ func TestFaultBeforeRunReachesTheSinks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		Residents{Unread: []error{errors.New("person ada: /p/ada.yaml: broken")}}.NoteUnread(comp)
-		if !strings.Contains(log.String(), "kindred: fault: calibration: person ada: /p/ada.yaml: broken") {
+		Residents{Unread: []UnreadCalibration{{Person: "ada", Err: errors.New("calibration: /p/ada.yaml: broken")}}}.NoteUnread(comp)
+		if !strings.Contains(log.String(), "kindred: fault: calibration: person ada: /p/ada.yaml: broken; the population baseline stands in\n") {
 			t.Errorf("log %q: want the fault said at once", log.String())
 		}
 		jr := &recorder{}
@@ -119,7 +119,7 @@ func TestFaultBeforeRunReachesTheSinks(t *testing.T) {
 				faults = append(faults, f.Component+": "+f.Message)
 			}
 		}
-		if len(faults) != 1 || faults[0] != "calibration: person ada: /p/ada.yaml: broken" {
+		if len(faults) != 1 || faults[0] != "calibration: person ada: /p/ada.yaml: broken; the population baseline stands in" {
 			t.Errorf("faults %q reached the journal, want the calibration fault", faults)
 		}
 	})

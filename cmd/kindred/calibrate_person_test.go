@@ -89,3 +89,28 @@ func TestRunUnreadablePersonCalibrationIsAFault(t *testing.T) {
 		t.Errorf("calibration faults %q: want one naming ada, %s and the population baseline", faults, file)
 	}
 }
+
+// Without a config directory (no $HOME, as under a service manager) no
+// person's calibration can be read: the run goes on on the population
+// baseline, and says so as a calibration fault rather than passing it over.
+func TestRunWithoutAConfigDirectoryIsACalibrationFault(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", "")
+	t.Setenv("HOME", "")
+	db := filepath.Join(t.TempDir(), "j.db")
+	code, _, stderr := runKindred(t, "run", "--scenario", "pain-episode", "--speed", "40", "--for", "5s",
+		"--console", "off", "--journal", db)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	_, recs := onlySession(t, db)
+	var faults []string
+	for _, r := range recs {
+		if f, ok := r.(journal.Fault); ok && f.Component == "calibration" {
+			faults = append(faults, f.Message)
+		}
+	}
+	if len(faults) != 1 || !strings.HasPrefix(faults[0], "no config directory for person profiles: ") ||
+		!strings.HasSuffix(faults[0], "; the population baseline stands in for everyone") {
+		t.Errorf("calibration faults %q: want one saying no calibration can be read", faults)
+	}
+}

@@ -315,7 +315,8 @@ func buildStages(e env, cfg runConfig, profile *robot.Profile, act robot.Actuato
 
 	fopts := fusion.DefaultOpts()
 	var persons companion.PersonLoader
-	if dir, err := calibration.DefaultPersonDir(); err == nil {
+	dir, dirErr := calibration.DefaultPersonDir()
+	if dirErr == nil {
 		// People calibrated with `kindred calibrate person` are scored
 		// against their own baselines when they arrive.
 		store := calibration.NewPersonStore(dir)
@@ -363,6 +364,9 @@ func buildStages(e env, cfg runConfig, profile *robot.Profile, act robot.Actuato
 		return nil, err
 	}
 	home.NoteUnread(st.comp)
+	if dirErr != nil { // no $HOME: nobody's calibration is read, and a carer should know
+		st.comp.NoteFault("calibration", fmt.Errorf("%s; the population baseline stands in for everyone", strings.TrimPrefix(dirErr.Error(), "calibration: ")))
+	}
 	st.comp.AddFinisher(closeAnswers)
 	return st, nil
 }

@@ -29,7 +29,11 @@
 //
 // Everything is relative to the person's Profile (neutral face, voice and
 // movement baselines, per-person trust weights, item gains and thresholds)
-// when one is known; Learn refits the gains to carers' PAINAD ratings. The
+// when one is known, looked up as they arrive (Opts.Profiles); Learn
+// refits the gains to carers' PAINAD ratings. A stored profile that cannot
+// be used is not taken for "not known": the person is scored against the
+// population profile and, under Run, the error goes to
+// Inputs.ProfileFailed for the caller to record. The
 // package is pure Go; a Fuser is owned by one goroutine (Run, or a caller
 // feeding it). Feed it the attended person's observations only.
 package fusion

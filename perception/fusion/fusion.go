@@ -2,6 +2,7 @@ package fusion
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -130,7 +131,9 @@ type Fuser struct {
 	assessed   bool
 	rejected   int
 	onReject   func(why string) // Inputs.Rejected while Run runs
-	smooth     [nItems]float64
+	// onProfileFailed is Inputs.ProfileFailed while Run runs.
+	onProfileFailed func(person string, err error)
+	smooth          [nItems]float64
 
 	says *perception.SelfReport // the person's latest rating (selfreport.go)
 }
@@ -234,12 +237,7 @@ func (f *Fuser) Event(e perception.Event) {
 			f.person = e.Person
 			f.says = nil
 			if f.o.Profiles != nil {
-				// Someone without a profile (a visitor) is scored against
-				// the population, never against the person before them.
-				f.profile = f.o.Profile
-				if p, ok := f.o.Profiles.Profile(e.Person); ok && p.Validate() == nil {
-					f.profile = p
-				}
+				f.arrived(e.Person)
 			}
 		}
 	case perception.EventLeft:
@@ -265,6 +263,26 @@ func (f *Fuser) Event(e perception.Event) {
 		case perception.ModVoice:
 			f.lostVoice = false
 		}
+	}
+}
+
+// arrived scores the person who just arrived against their stored profile.
+// Someone without one (a visitor) is scored against the population, never
+// against the person before them; so is someone whose stored profile cannot
+// be used, but that is told to Inputs.ProfileFailed, not passed over.
+func (f *Fuser) arrived(person string) {
+	f.profile = f.o.Profile
+	p, err := f.o.Profiles.Profile(person)
+	if err == nil {
+		err = p.Validate()
+	}
+	switch {
+	case err == nil:
+		f.profile = p
+	case errors.Is(err, ErrNoProfile):
+		// A visitor, or someone never calibrated: nothing to tell.
+	case f.onProfileFailed != nil:
+		f.onProfileFailed(person, err)
 	}
 }
 
@@ -763,6 +781,15 @@ type Inputs struct {
 	// record, not dropped in silence. It is called on Run's goroutine and
 	// must not block.
 	Rejected func(why string)
+	// ProfileFailed, when set, is told of each arrival (EventArrived) of
+	// a person whose stored profile (Opts.Profiles) exists but cannot be
+	// used, with Profiles' error or why the profile is invalid; the person
+	// is scored against the population profile meanwhile. A person with no
+	// stored profile (ErrNoProfile) is not told: a visitor is normal. It is
+	// told on every such arrival of someone other than the person scored
+	// just before; saying it once is the caller's. It is called on Run's
+	// goroutine and must not block.
+	ProfileFailed func(person string, err error)
 }
 
 // Run feeds the Fuser from in and sends an assessment on out each time
@@ -770,8 +797,8 @@ type Inputs struct {
 // it returns nil when the inputs end or ctx is cancelled.
 func (f *Fuser) Run(ctx context.Context, in Inputs, out chan<- perception.PainAssessment) error {
 	defer close(out)
-	f.onReject = in.Rejected
-	defer func() { f.onReject = nil }()
+	f.onReject, f.onProfileFailed = in.Rejected, in.ProfileFailed
+	defer func() { f.onReject, f.onProfileFailed = nil, nil }()
 	next := time.Duration(-1)
 	emit := func() bool {
 		if next < 0 || f.newest-next > maxCatchUp {

@@ -391,7 +391,12 @@ func abs(x int) int { return max(x, -x) }
 
 type profileMap map[string]Profile
 
-func (m profileMap) Profile(id string) (Profile, bool) { p, ok := m[id]; return p, ok }
+func (m profileMap) Profile(id string) (Profile, error) {
+	if p, ok := m[id]; ok {
+		return p, nil
+	}
+	return Profile{}, ErrNoProfile
+}
 
 func BenchmarkAssess(b *testing.B) {
 	s, err := scenario.Load("pain-episode")

@@ -1,6 +1,7 @@
 package fusion
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -124,8 +125,14 @@ func (p Profile) Validate() error {
 	return nil
 }
 
+// ErrNoProfile means no profile is stored for the person: a visitor, or
+// someone never calibrated. It is normal, not a fault.
+var ErrNoProfile = errors.New("fusion: no profile stored for this person")
+
 // Profiles looks up a person's profile when they arrive; calibration's
-// person store implements it.
+// person store implements it. A person with no stored profile is an error
+// matching ErrNoProfile; any other error is a profile that is stored but
+// cannot be used (unreadable, corrupt, invalid), and names what failed.
 type Profiles interface {
-	Profile(person string) (Profile, bool)
+	Profile(person string) (Profile, error)
 }
