@@ -129,6 +129,20 @@ func (s *PersonStore) Delete(id string) error {
 	return nil
 }
 
+// Forget removes a person's calibration, if there is one, and says whether
+// there was: deleting a person removes it with their records. An id that
+// cannot name a stored person has none.
+func (s *PersonStore) Forget(id string) (bool, error) {
+	if id == "" || PersonID(id) != id {
+		return false, nil
+	}
+	err := s.Delete(id)
+	if errors.Is(err, ErrNoPerson) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // List returns the ids of everyone stored, sorted.
 func (s *PersonStore) List() ([]string, error) {
 	entries, err := os.ReadDir(s.dir)

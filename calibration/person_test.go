@@ -2,6 +2,7 @@ package calibration
 
 import (
 	"errors"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -234,5 +235,35 @@ func TestPersonStoreRejectsUnknownFields(t *testing.T) {
 	_, err := NewPersonStore(dir).Load("ann")
 	if err == nil || !strings.Contains(err.Error(), "ann.yaml") || !strings.Contains(err.Error(), "photo") {
 		t.Errorf("Load with an unknown field: %v", err)
+	}
+}
+
+// Forget deletes a stored calibration and says so; someone never
+// calibrated, or an id that names no file, has nothing to forget; a file
+// that cannot be removed is an error, never "nothing there".
+func TestPersonStoreForget(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "persons")
+	s := NewPersonStore(dir)
+	if err := s.Save(Person{ID: "ada", Name: "Ada"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		id   string
+		gone bool
+	}{{"ada", true}, {"ada", false}, {"bea", false}, {"", false}, {"../persons/ada", false}} {
+		if gone, err := s.Forget(tc.id); err != nil || gone != tc.gone {
+			t.Errorf("Forget(%q) = %v, %v; want %v", tc.id, gone, err, tc.gone)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ada.yaml")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("ada's calibration after Forget: %v", err)
+	}
+	// A calibration that cannot be removed (here a folder in its place,
+	// which no one, root included, removes while it holds a file).
+	if err := os.MkdirAll(filepath.Join(dir, "cal.yaml", "x"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if gone, err := s.Forget("cal"); err == nil || gone {
+		t.Errorf("Forget of an unremovable calibration = %v, %v; want an error", gone, err)
 	}
 }

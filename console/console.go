@@ -102,6 +102,13 @@ type SessionStore interface {
 	DeletePerson(ctx context.Context, id string) error
 }
 
+// Calibrations is the store of persons' calibrations (their voice and face
+// baselines); *calibration.PersonStore provides it. Forget removes a
+// person's calibration and says whether there was one.
+type Calibrations interface {
+	Forget(id string) (bool, error)
+}
+
 // Opts configure a Console.
 type Opts struct {
 	Robot string
@@ -115,6 +122,10 @@ type Opts struct {
 	Status func() Status
 	// Sessions serves the session list, exports and deletion; nil answers 503.
 	Sessions SessionStore
+	// Calibrations are deleted with the person (DELETE /api/v1/persons/ID),
+	// after their journal rows, so that deleting a person leaves no trace
+	// of them; nil: there are none to delete.
+	Calibrations Calibrations
 	// Controls is the capacity of the Controls channel (default 64).
 	Controls int
 	// Backlog is how many recent events a newly connected page receives
@@ -420,5 +431,14 @@ func (c *Console) deletePerson(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "delete failed")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"deleted": id})
+	calibrated := false
+	if c.opts.Calibrations != nil {
+		var err error
+		if calibrated, err = c.opts.Calibrations.Forget(id); err != nil {
+			c.opts.Logger.Warn("delete person's calibration", "err", err)
+			writeError(w, http.StatusInternalServerError, "records deleted; calibration delete failed")
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"deleted": id, "calibration_deleted": calibrated})
 }

@@ -3,12 +3,15 @@ package console
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -483,5 +486,53 @@ func TestServeStopsWithContext(t *testing.T) {
 	if !Loopback("127.0.0.1:8080") || !Loopback("localhost:1") || !Loopback("[::1]:80") ||
 		Loopback("0.0.0.0:8080") || Loopback(":8080") || Loopback("kiri.local:8080") {
 		t.Error("Loopback")
+	}
+}
+
+// forgetful is a Calibrations that records what it forgets, after which
+// journal deletion (order), or fails.
+type forgetful struct {
+	store  *fakeStore
+	fail   bool
+	forgot []string
+}
+
+func (f *forgetful) Forget(id string) (bool, error) {
+	if !slices.Contains(f.store.deleted, id) {
+		return false, fmt.Errorf("%s's calibration forgotten before their records", id)
+	}
+	if f.fail {
+		return false, errors.New("read-only file system")
+	}
+	f.forgot = append(f.forgot, id)
+	return id == "p-ana", nil
+}
+
+// Deleting a person from the console deletes their calibration too, after
+// their records; a calibration that cannot be deleted is a 500 that says
+// so. Fails if the console leaves the calibration behind.
+func TestDeletePersonDeletesTheirCalibration(t *testing.T) {
+	for _, tc := range []struct {
+		name, id string
+		fail     bool
+		code     int
+		body     string
+	}{
+		{"calibrated", "p-ana", false, http.StatusOK, `{"calibration_deleted":true,"deleted":"p-ana"}`},
+		{"never calibrated", "p-bo", false, http.StatusOK, `{"calibration_deleted":false,"deleted":"p-bo"}`},
+		{"calibration stuck", "p-ana", true, http.StatusInternalServerError, "calibration delete failed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			store := &fakeStore{t: t}
+			cal := &forgetful{store: store, fail: tc.fail}
+			_, srv := newTestConsole(t, Opts{Sessions: store, Calibrations: cal})
+			code, body := do(t, "DELETE", srv.URL+"/api/v1/persons/"+tc.id, "", auth)
+			if code != tc.code || !strings.Contains(body, tc.body) {
+				t.Errorf("delete: %d %s, want %d %s", code, body, tc.code, tc.body)
+			}
+			if !tc.fail && !slices.Equal(cal.forgot, []string{tc.id}) {
+				t.Errorf("calibrations forgotten %v, want %s's", cal.forgot, tc.id)
+			}
+		})
 	}
 }

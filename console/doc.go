@@ -7,7 +7,7 @@
 //	POST   /api/v1/control                     a command (journal.ParseControl); the behavior.Command goes out on Controls()
 //	GET    /api/v1/sessions                    the journal's sessions
 //	GET    /api/v1/sessions/{id}/export        ?format=csv|jsonl
-//	DELETE /api/v1/persons/{id}                every row about a person
+//	DELETE /api/v1/persons/{id}                every row about a person, and their calibration
 //	GET    /api/v1/session-token               the token, for a same-origin loopback page only
 //
 // The stream never waits for a page: a slow page misses ordinary events

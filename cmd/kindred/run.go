@@ -445,6 +445,9 @@ func addConsole(e env, cfg runConfig, f runFlags, st *stages, profile *robot.Pro
 	if writer != nil {
 		copts.Sessions = writer
 	}
+	if dir, err := calibration.DefaultPersonDir(); err == nil {
+		copts.Calibrations = calibration.NewPersonStore(dir) // deleted with the person
+	}
 	con, err := console.New(copts)
 	if err != nil {
 		return err

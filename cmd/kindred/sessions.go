@@ -189,6 +189,17 @@ func sessionsDelete(ctx context.Context, e env, args []string) error {
 			return fmt.Errorf("sessions delete: %w", err)
 		}
 		fmt.Fprintf(e.stdout, "deleted %d rows about %s\n", n, *person)
+		// Their calibration (voice and face baselines) goes with them.
+		dir, err := calibration.DefaultPersonDir()
+		if err != nil {
+			return fmt.Errorf("sessions delete: %w", err)
+		}
+		store := calibration.NewPersonStore(dir)
+		if gone, err := store.Forget(*person); err != nil {
+			return fmt.Errorf("sessions delete: %w", err)
+		} else if gone {
+			fmt.Fprintf(e.stdout, "deleted %s's calibration in %s\n", *person, store.Dir())
+		}
 	default:
 		n, err := j.DeleteOlderThan(ctx, time.Now(), *older)
 		if err != nil {

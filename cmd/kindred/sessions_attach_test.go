@@ -67,6 +67,7 @@ func TestSessionsDeleteAPseudonymLeavesNoTrace(t *testing.T) {
 	if _, csv, _ := run(t, "sessions", "export", "--journal", path, "--session", "s-1", "--format", "jsonl"); !strings.Contains(csv, "visitor grimacing") {
 		t.Fatal("the visitor's records are not in the journal to begin with")
 	}
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // deleting a person never reaches the developer's calibrations
 	if code, out, errs := run(t, "sessions", "delete", "--journal", path, "--person", testVisitor); code != 0 {
 		t.Fatalf("delete: %d %s %s", code, out, errs)
 	}

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -106,6 +107,7 @@ func TestSessionsListExportDelete(t *testing.T) {
 		t.Fatalf("export jsonl: %d %v %q", code, err, out)
 	}
 
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // deleting a person never reaches the developer's calibrations
 	code, out, _ = run(t, "sessions", "delete", "--journal", path, "--person", "p-bo")
 	if code != 0 || !strings.Contains(out, "p-bo") {
 		t.Fatalf("delete person: %d %q", code, out)
@@ -148,28 +150,40 @@ func TestSessionsExportIsPrivate(t *testing.T) {
 
 // After `sessions delete --person`, the person's ID is in none of the
 // journal's files (what `strings FILE | grep` would find), even while the
-// robot has the journal open.
+// robot has the journal open, and their calibration (voice and face
+// baselines) is gone with them, while another person's stays. Fails if
+// the calibration is left behind.
 func TestSessionsDeletePersonLeavesNoTraceInTheFiles(t *testing.T) {
 	path := syntheticJournal(t)
-	grep := func() []string {
-		entries, err := os.ReadDir(filepath.Dir(path))
-		if err != nil {
+	config := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", config)
+	store := calibration.NewPersonStore(filepath.Join(config, "kindred", "persons"))
+	for _, id := range []string{"p-ana", "p-bo"} {
+		if err := store.Save(calibration.Person{ID: id, Name: id}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	grep := func() []string {
 		var found []string
-		for _, e := range entries {
-			b, err := os.ReadFile(filepath.Join(filepath.Dir(path), e.Name()))
+		for _, dir := range []string{filepath.Dir(path), store.Dir()} {
+			entries, err := os.ReadDir(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if bytes.Contains(b, []byte("p-ana")) {
-				found = append(found, e.Name())
+			for _, e := range entries {
+				b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if bytes.Contains(b, []byte("p-ana")) || strings.Contains(e.Name(), "p-ana") {
+					found = append(found, e.Name())
+				}
 			}
 		}
 		return found
 	}
-	if len(grep()) == 0 {
-		t.Fatal("p-ana is in no file before deletion")
+	if f := grep(); !slices.Contains(f, "p-ana.yaml") || len(f) < 2 {
+		t.Fatalf("p-ana before deletion: in %v, want the journal and the calibration", f)
 	}
 	// The robot is running: its journal stays open while the carer deletes,
 	// so the CLI's close is not the last one and cannot tidy up the log.
@@ -181,11 +195,15 @@ func TestSessionsDeletePersonLeavesNoTraceInTheFiles(t *testing.T) {
 	if _, err := robot.Sessions(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if code, out, errs := run(t, "sessions", "delete", "--journal", path, "--person", "p-ana"); code != 0 {
+	code, out, errs := run(t, "sessions", "delete", "--journal", path, "--person", "p-ana")
+	if code != 0 || !strings.Contains(out, "deleted p-ana's calibration") {
 		t.Fatalf("delete: %d %s %s", code, out, errs)
 	}
 	if f := grep(); len(f) > 0 {
 		t.Errorf("after deletion p-ana is still in %v", f)
+	}
+	if ids, err := store.List(); err != nil || !slices.Equal(ids, []string{"p-bo"}) {
+		t.Errorf("calibrations left %v (%v), want p-bo's", ids, err)
 	}
 }
 
