@@ -26,6 +26,11 @@
 // AssumePerson (residents.go) reads the household's calibrations for the
 // identities; one stored but unreadable is a fault (component
 // "calibration"), never a silent fall back to the population baseline.
+// The router that carries the engine's decisions never waits for mimicry
+// or the voice: each has its own queue (handoff.go), so a stage stuck
+// behind a body whose writes hang holds back no alert; past 64 decisions
+// held the oldest is dropped, coalesced into fault records (component
+// "behaviour", "dropped n decision(s) a stage did not take").
 // A fault noted before Run is said at once and recorded when Run starts, so
 // the journal, console and fleet added after New take it.
 // Time is the one session clock (package sessiontime) passed in Parts.
