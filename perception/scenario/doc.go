@@ -18,7 +18,9 @@
 // and for offline use.
 //
 // Bad scenario files yield errors wrapping ErrBadScenario that name the file,
-// the line and the field.
+// the line and the field. Every number has a range and NaN is in none:
+// rates 1–120 (face) and 1–60 (posture) a second, head pose and sway
+// within ±90°, voice levels 0–130 dB, HNR −20–60 dB.
 //
 // The YAML format (unknown fields are rejected; durations are Go durations
 // such as 2s or 1500ms):

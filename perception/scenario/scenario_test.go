@@ -83,6 +83,24 @@ func TestParseErrors(t *testing.T) {
 		{"keyword without text", "phases:\n  - duration: 5s\n    events:\n      - {at: 1s, kind: keyword}\n",
 			[]string{"phases.0.events.0.text"}},
 		{"empty", "", []string{"empty"}},
+		// NaN passes a check written as "v < lo || v > hi", and a face or
+		// posture rate of NaN, or one so small its period overflows, put
+		// every observation at one instant: the player emitted them
+		// without end, deaf to --for and Ctrl-C.
+		{"NaN face rate", "face_rate: .nan\nphases:\n  - duration: 5s\n", []string{"line 1", "face_rate", "1 and 120"}},
+		{"tiny face rate", "face_rate: 1e-300\nphases:\n  - duration: 5s\n", []string{"line 1", "face_rate"}},
+		{"NaN posture rate", "posture_rate: .nan\nphases:\n  - duration: 5s\n", []string{"line 1", "posture_rate"}},
+		{"tiny posture rate", "posture_rate: 0.001\nphases:\n  - duration: 5s\n", []string{"line 1", "posture_rate"}},
+		{"NaN confidence", "phases:\n  - duration: 5s\n    face: {confidence: .nan}\n", []string{"line 3", "phases.0.face.confidence"}},
+		{"NaN distress", "phases:\n  - duration: 5s\n    voice: {class: moan, distress: .nan}\n", []string{"phases.0.voice.distress"}},
+		{"NaN F0", "phases:\n  - duration: 5s\n    voice: {f0: .nan}\n", []string{"phases.0.voice.f0"}},
+		{"NaN intensity", "phases:\n  - duration: 5s\n    voice: {intensity: .nan}\n", []string{"phases.0.voice.intensity"}},
+		{"NaN HNR", "phases:\n  - duration: 5s\n    voice: {hnr: .nan}\n", []string{"phases.0.voice.hnr"}},
+		{"infinite noise floor", "phases:\n  - duration: 5s\n    voice: {noise_floor: .inf}\n", []string{"phases.0.voice.noise_floor"}},
+		{"NaN posture", "phases:\n  - duration: 5s\n    posture: {amplitude: .nan}\n", []string{"phases.0.posture.amplitude"}},
+		{"NaN breathing", "phases:\n  - duration: 5s\n    posture: {breathing: .nan}\n", []string{"phases.0.posture.breathing"}},
+		{"infinite pose", "phases:\n  - duration: 5s\n    face: {pose: {yaw: .inf}}\n", []string{"line 3", "phases.0.face.pose.yaw", "-90..90"}},
+		{"NaN sway", "phases:\n  - duration: 5s\n    face: {sway: {pitch: .nan, period: 2s}}\n", []string{"phases.0.face.sway.pitch"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -358,6 +376,8 @@ func FuzzParse(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte("phases:\n  - duration: 1s\n    until: comfort\n"))
+	f.Add([]byte("face_rate: .nan\nphases:\n  - duration: 1s\n"))
+	f.Add([]byte("posture_rate: 1e-300\nphases:\n  - duration: 1s\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := Parse("fuzz.yaml", data)
 		if err != nil {
