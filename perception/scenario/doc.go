@@ -52,4 +52,9 @@
 //	answers:                      # recorded answers to the robot's questions, in order
 //	  - {question: rating, audio: seven.wav}  # rating, place, call, breathe, opt_out, opt_out_confirm or any; a path beside the file
 //	  - {question: place, audio: back.wav}    # "Where does it hurt?" follows a rating of 4 or more
+//
+// Load reads a file's recorded answers with it, as hostile input: a regular
+// file of at most MaxAnswerBytes, or the scenario is bad (naming the
+// answer's line), so a named pipe or a missing file stops nothing at run
+// time.
 package scenario

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -58,15 +57,31 @@ type Answer struct {
 	// scenario file's folder (a built-in scenario's from the binary).
 	Audio string `yaml:"audio"`
 
-	builtin bool // Audio is in builtins
+	builtin bool   // Audio is in builtins
+	data    []byte // the recording, read when its scenario file was loaded
 }
 
-// Open opens the answer's recording.
+// MaxAnswerBytes bounds a recorded answer's file: a spoken answer lasts
+// seconds, and this is a minute and a half of 48 kHz stereo.
+const MaxAnswerBytes = 16 << 20
+
+// Open opens the answer's recording: a built-in one from the binary, one
+// of a scenario file as it was read at Load. An answer of a scenario only
+// parsed is read now, as hostile input (inputfile): a named pipe is
+// refused at once rather than waited on for ever by the goroutine that
+// hears answers, which kept the run from ever stopping.
 func (a Answer) Open() (io.ReadCloser, error) {
-	if a.builtin {
+	switch {
+	case a.builtin:
 		return builtins.Open(a.Audio)
+	case a.data != nil:
+		return io.NopCloser(bytes.NewReader(a.data)), nil
 	}
-	return os.Open(a.Audio)
+	data, err := inputfile.ReadFile(a.Audio, MaxAnswerBytes)
+	if err != nil {
+		return nil, err
+	}
+	return io.NopCloser(bytes.NewReader(data)), nil
 }
 
 // AnswerQuestions are the values Answer.Question takes.
@@ -222,7 +237,32 @@ func Load(nameOrPath string) (*Scenario, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scenario: %w: %w", ErrBadScenario, err)
 	}
-	return Parse(nameOrPath, data)
+	s, err := Parse(nameOrPath, data)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.readAnswers(nameOrPath, data); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// readAnswers reads the recorded answers a scenario file names, as the
+// file itself is read: one that is missing, unreadable, not a regular file
+// or larger than MaxAnswerBytes is bad input at start, naming its line.
+func (s *Scenario) readAnswers(source string, doc []byte) error {
+	for i := range s.Answers {
+		a := &s.Answers[i]
+		b, err := inputfile.ReadFile(a.Audio, MaxAnswerBytes)
+		if err != nil {
+			var root yaml.Node
+			_ = yaml.Unmarshal(doc, &root) // it parsed: only used for the line
+			path := []string{"answers", fmt.Sprint(i), "audio"}
+			return fmt.Errorf("scenario %s: line %d: %s: %v: %w", source, lineOf(&root, path), strings.Join(path, "."), err, ErrBadScenario)
+		}
+		a.data = b
+	}
+	return nil
 }
 
 // Parse reads a scenario from YAML; source names the file in errors.

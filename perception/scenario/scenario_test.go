@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -454,5 +455,80 @@ func TestBuiltinAnswersOpen(t *testing.T) {
 	}
 	if n == 0 {
 		t.Error("no built-in scenario gives a recorded answer; the opt-out scenario answers its question")
+	}
+}
+
+// A scenario file's recorded answers are read with the file, as hostile
+// input: one that is missing, a named pipe, a directory or too large is
+// bad input at start (exit 2), naming its line and field, and one that is
+// read is kept, so it plays even if the file goes away. An answer of a
+// scenario only parsed that names a pipe fails at once when opened.
+// Checked against the change switched off (answers opened with os.Open when
+// asked for): every bad row loads, and the answer is gone with its file.
+// Opening the pipe then waits for ever; in kindred run that kept the
+// goroutine hearing answers, and with it the run, from ever stopping: the
+// end of --for and Ctrl-C were ignored until the forced exit, the body
+// never halted.
+func TestScenarioAnswersAreReadWithTheFile(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "yes.wav")
+	if err := os.WriteFile(good, []byte("RIFF....WAVE"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "pipe.wav")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	huge := filepath.Join(dir, "huge.wav")
+	if err := os.WriteFile(huge, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(huge, MaxAnswerBytes+1); err != nil {
+		t.Fatal(err)
+	}
+	load := func(audio string) (*Scenario, error) {
+		path := filepath.Join(dir, "ask.yaml")
+		doc := "phases:\n  - {name: calm, duration: 10s}\nanswers:\n  - {question: rating, audio: yes.wav}\n  - {question: call, audio: " + audio + "}\n"
+		if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return Load(path)
+	}
+	for _, tc := range []struct{ name, audio, want string }{
+		{"missing", "none.wav", "no such file"},
+		{"named pipe", "pipe.wav", "is a named pipe"},
+		{"directory", ".", "is a directory"},
+		{"too large", "huge.wav", "file too large"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := load(tc.audio)
+			if !errors.Is(err, ErrBadScenario) || !strings.Contains(err.Error(), "line 5: answers.1.audio") ||
+				!strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("got %v, want one line: bad scenario, line 5: answers.1.audio, %q", err, tc.want)
+			}
+		})
+	}
+	s, err := load("yes.wav")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(good); err != nil {
+		t.Fatal(err)
+	}
+	f, err := NewPlayer(s).Answers()[1].Open()
+	if err != nil {
+		t.Fatalf("an answer read at load: %v", err)
+	}
+	b, _ := io.ReadAll(f)
+	f.Close()
+	if string(b) != "RIFF....WAVE" {
+		t.Errorf("the answer read at load holds %q", b)
+	}
+	parsed, err := Parse(filepath.Join(dir, "ask.yaml"), []byte("phases:\n  - {name: calm, duration: 10s}\nanswers:\n  - {question: any, audio: pipe.wav}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := parsed.Answers[0].Open(); err == nil || !strings.Contains(err.Error(), "is a named pipe") {
+		t.Errorf("opening a named pipe: %v, want it refused at once", err)
 	}
 }
