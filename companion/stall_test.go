@@ -15,6 +15,7 @@ import (
 	"github.com/kindred-hri/kindred/perception/fusion"
 	"github.com/kindred-hri/kindred/robot"
 	"github.com/kindred-hri/kindred/sessiontime"
+	"github.com/kindred-hri/kindred/voices"
 )
 
 // stalledBus is a body whose writes hang, without an error, from stall
@@ -154,6 +155,74 @@ func TestAStalledBodyHoldsNoAlertBack(t *testing.T) {
 		}
 		if raised < 3 || resolved < 3 {
 			t.Errorf("%d alerts raised and %d resolved while the body hung; want an episode every 80 s", raised, resolved)
+		}
+	})
+}
+
+// stuckSpeaker takes no intent until the run ends: a speech engine or a
+// sound server that hangs in the middle of a line.
+type stuckSpeaker struct{}
+
+func (stuckSpeaker) Run(ctx context.Context, _ <-chan behavior.Intent, mouth chan<- robot.Command, spoken chan<- voices.Spoken) error {
+	defer close(mouth)
+	defer close(spoken)
+	<-ctx.Done()
+	return nil
+}
+func (stuckSpeaker) Hear(perception.VoiceObs) {}
+
+// A voice that hangs holds no alert back either: the engine decides a
+// hundred lines, then an alert, and the alert reaches the record at once;
+// the lines the voice could not take beyond the 64 held are coalesced
+// faults, each counted. Checked against the change switched off: the alert never reached
+// the record while the voice hung (route waited on the 17th line).
+func TestAStuckVoiceHoldsNoAlertBack(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clock, err := sessiontime.New(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		engine := &fakeEngine{respond: func(in behavior.Input) []behavior.Output {
+			var outs []behavior.Output
+			for range 100 {
+				outs = append(outs, behavior.Intent{Kind: behavior.IntentComfort, Say: &behavior.Utterance{}})
+			}
+			return append(outs, behavior.Alert{At: sec(1), Level: behavior.AlertUrgent, Person: "ada", Reason: "asked for help"})
+		}}
+		rec, log := &timedRecorder{start: time.Now()}, &bytes.Buffer{}
+		comp, err := New(Parts{Clock: clock, Fuser: &fakeFuser{}, Engine: engine, Mirror: fakeMirror{},
+			Speaker: stuckSpeaker{}, Actuator: &fakeActuator{}, Records: rec, Log: log})
+		if err != nil {
+			t.Fatal(err)
+		}
+		comp.Bind(t.Context())
+		var alerted bool
+		err = comp.Run(func(ctx context.Context) error {
+			comp.Event(perception.Event{At: sec(1), Kind: perception.EventKeyword, Text: "help"})
+			time.Sleep(10 * time.Second)
+			rec.mu.Lock()
+			for _, r := range rec.recs {
+				_, ok := r.(journal.Alert)
+				alerted = alerted || ok
+			}
+			rec.mu.Unlock()
+			comp.Stop()
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+		if !alerted {
+			t.Errorf("the alert did not reach the record while the voice hung\n%s", log)
+		}
+		// 100 lines: 16 wait in the voice's channel, one is on its way, 64
+		// are held, and the oldest of the rest are dropped.
+		want := `decision(s) a stage did not take (latest: "voice: intent comfort")`
+		if !bytes.Contains(log.Bytes(), []byte("kindred: fault: behaviour: dropped ")) || !bytes.Contains(log.Bytes(), []byte(want)) {
+			t.Errorf("stderr lacks the dropped lines (%q):\n%s", want, log)
+		}
+		if n := comp.Stats().Faults; n < 100-16-1-maxHeld {
+			t.Errorf("%d faults, want the %d lines dropped counted", n, 100-16-1-maxHeld)
 		}
 	})
 }
