@@ -125,8 +125,8 @@ type Companion struct {
 	// refusals are; flushed once the stages have ended.
 	rejected *refusals.Coalescer
 	// dropped coalesces the decisions dropped for a stage that stopped
-	// taking them (handOff) into fault records, component "mimicry" or
-	// "voice"; flushed once the stages have ended.
+	// taking them (handOff) into fault records, component "behaviour",
+	// the latest naming the stage; flushed once the stages have ended.
 	dropped *refusals.Coalescer
 	// answers listens for the answers to the engine's questions.
 	answers *answerDesk
