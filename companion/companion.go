@@ -124,6 +124,10 @@ type Companion struct {
 	// "fusion": "rejected n observation(s) (latest: …)", as the doors'
 	// refusals are; flushed once the stages have ended.
 	rejected *refusals.Coalescer
+	// dropped coalesces the decisions dropped for a stage that stopped
+	// taking them (handOff) into fault records, component "behaviour",
+	// the latest naming the stage; flushed once the stages have ended.
+	dropped *refusals.Coalescer
 	// answers listens for the answers to the engine's questions.
 	answers *answerDesk
 	// lastReport is the person's latest answered rating, for the console.
@@ -231,6 +235,7 @@ func New(p Parts) (*Companion, error) {
 	c.body = newBodyNews()
 	c.answers = newAnswerDesk(c, p.Answers)
 	c.rejected = refusals.New(0, c.coalesced("fusion", "rejected", "observation(s)"))
+	c.dropped = refusals.New(0, c.coalesced("behaviour", "dropped", "decision(s) a stage did not take"))
 	c.sensorsOn.Store(true)
 	c.stats.seen = map[string]bool{}
 	c.state.Store(behavior.State(""))
@@ -488,12 +493,19 @@ func (c *Companion) runStages(start func(ctx context.Context) error) error {
 		}
 		return err // an alert lost stays the run's error too
 	})
+	// The router never waits for mimicry or the voice (handOff): alerts
+	// follow the decisions before them through it.
+	toMimic, toSettings, toSpeak := newHandOff(c.untaken("mimicry")), newHandOff(c.untakenSettings),
+		newHandOff(c.untaken("voice"))
+	g.Go(func() error { toMimic.run(ctx, mimicIntents); return nil })
+	g.Go(func() error { toSettings.run(ctx, mimicSettings); return nil })
+	g.Go(func() error { toSpeak.run(ctx, speakIntents); return nil })
 	g.Go(func() error {
-		defer close(mimicIntents)
-		defer close(mimicSettings)
-		defer close(speakIntents)
+		defer toMimic.close()
+		defer toSettings.close()
+		defer toSpeak.close()
 		for o := range behOut {
-			c.route(ctx, o, mimicIntents, mimicSettings, speakIntents)
+			c.route(ctx, o, toMimic, toSettings, toSpeak)
 		}
 		return nil
 	})
@@ -516,6 +528,7 @@ func (c *Companion) runStages(start func(ctx context.Context) error) error {
 		err = nil
 	}
 	c.rejected.Flush() // fusion has returned: it rejects nothing more
+	c.dropped.Flush()  // the router has returned: nothing more is handed on
 	c.engineStopped(loss)
 	// The limiter returns to the safe pose when its context ends; Halt makes
 	// sure of it even if the limiter stopped early, and is idempotent.
@@ -540,9 +553,11 @@ func (c *Companion) tick(ctx context.Context) error {
 	}
 }
 
-// route carries one engine decision to the stages and the record.
-func (c *Companion) route(ctx context.Context, o behavior.Output, mimic chan<- behavior.Intent,
-	mimicSettings chan<- behavior.MirrorChange, speak chan<- behavior.Intent) {
+// route carries one engine decision to the stages and the record. It
+// never waits for mimicry or the voice (handOff), so that no stage, and no
+// body behind it, holds back an alert.
+func (c *Companion) route(ctx context.Context, o behavior.Output, mimic *handOff[behavior.Intent],
+	mimicSettings *handOff[behavior.MirrorChange], speak *handOff[behavior.Intent]) {
 	switch o := o.(type) {
 	case behavior.Session:
 		c.stats.mu.Lock()
@@ -556,21 +571,13 @@ func (c *Companion) route(ctx context.Context, o behavior.Output, mimic chan<- b
 		c.noteState(o.To)
 		c.records.Record(journal.TransitionOf(o))
 	case behavior.Intent:
-		for _, ch := range []chan<- behavior.Intent{mimic, speak} {
-			select {
-			case ch <- o:
-			case <-ctx.Done():
-				return
-			}
-		}
+		mimic.put(o)
+		speak.put(o)
 	case behavior.MirrorChange:
 		chosen := o.Chosen
 		c.chosen.Store(&chosen)
 		// New mirror settings between intents go on their own channel.
-		select {
-		case mimicSettings <- o:
-		case <-ctx.Done():
-		}
+		mimicSettings.put(o)
 	case behavior.Alert:
 		if o.Level != behavior.AlertResolved {
 			c.stats.mu.Lock()

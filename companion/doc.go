@@ -28,6 +28,11 @@
 // "calibration"), never a silent fall back to the population baseline. So
 // is one fusion cannot use when the person arrives later
 // (fusion.Inputs.ProfileFailed); either is said once per person per run.
+// The router that carries the engine's decisions never waits for mimicry
+// or the voice: each has its own queue (handoff.go), so a stage stuck
+// behind a body whose writes hang holds back no alert; past 64 decisions
+// held the oldest is dropped, coalesced into fault records (component
+// "behaviour", "dropped n decision(s) a stage did not take").
 // A fault noted before Run is said at once and recorded when Run starts, so
 // the journal, console and fleet added after New take it.
 // Time is the one session clock (package sessiontime) passed in Parts.

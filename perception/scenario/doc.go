@@ -18,7 +18,9 @@
 // and for offline use.
 //
 // Bad scenario files yield errors wrapping ErrBadScenario that name the file,
-// the line and the field.
+// the line and the field. Every number has a range and NaN is in none:
+// rates 1–120 (face) and 1–60 (posture) a second, head pose and sway
+// within ±90°, voice levels 0–130 dB, HNR −20–60 dB.
 //
 // The YAML format (unknown fields are rejected; durations are Go durations
 // such as 2s or 1500ms):
@@ -50,4 +52,9 @@
 //	answers:                      # recorded answers to the robot's questions, in order
 //	  - {question: rating, audio: seven.wav}  # rating, place, call, breathe, opt_out, opt_out_confirm or any; a path beside the file
 //	  - {question: place, audio: back.wav}    # "Where does it hurt?" follows a rating of 4 or more
+//
+// Load reads a file's recorded answers with it, as hostile input: a regular
+// file of at most MaxAnswerBytes, or the scenario is bad (naming the
+// answer's line), so a named pipe or a missing file stops nothing at run
+// time.
 package scenario

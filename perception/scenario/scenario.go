@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -59,15 +57,31 @@ type Answer struct {
 	// scenario file's folder (a built-in scenario's from the binary).
 	Audio string `yaml:"audio"`
 
-	builtin bool // Audio is in builtins
+	builtin bool   // Audio is in builtins
+	data    []byte // the recording, read when its scenario file was loaded
 }
 
-// Open opens the answer's recording.
+// MaxAnswerBytes bounds a recorded answer's file: a spoken answer lasts
+// seconds, and this is a minute and a half of 48 kHz stereo.
+const MaxAnswerBytes = 16 << 20
+
+// Open opens the answer's recording: a built-in one from the binary, one
+// of a scenario file as it was read at Load. An answer of a scenario only
+// parsed is read now, as hostile input (inputfile): a named pipe is
+// refused at once rather than waited on for ever by the goroutine that
+// hears answers, which kept the run from ever stopping.
 func (a Answer) Open() (io.ReadCloser, error) {
-	if a.builtin {
+	switch {
+	case a.builtin:
 		return builtins.Open(a.Audio)
+	case a.data != nil:
+		return io.NopCloser(bytes.NewReader(a.data)), nil
 	}
-	return os.Open(a.Audio)
+	data, err := inputfile.ReadFile(a.Audio, MaxAnswerBytes)
+	if err != nil {
+		return nil, err
+	}
+	return io.NopCloser(bytes.NewReader(data)), nil
 }
 
 // AnswerQuestions are the values Answer.Question takes.
@@ -223,7 +237,32 @@ func Load(nameOrPath string) (*Scenario, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scenario: %w: %w", ErrBadScenario, err)
 	}
-	return Parse(nameOrPath, data)
+	s, err := Parse(nameOrPath, data)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.readAnswers(nameOrPath, data); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// readAnswers reads the recorded answers a scenario file names, as the
+// file itself is read: one that is missing, unreadable, not a regular file
+// or larger than MaxAnswerBytes is bad input at start, naming its line.
+func (s *Scenario) readAnswers(source string, doc []byte) error {
+	for i := range s.Answers {
+		a := &s.Answers[i]
+		b, err := inputfile.ReadFile(a.Audio, MaxAnswerBytes)
+		if err != nil {
+			var root yaml.Node
+			_ = yaml.Unmarshal(doc, &root) // it parsed: only used for the line
+			path := []string{"answers", fmt.Sprint(i), "audio"}
+			return fmt.Errorf("scenario %s: line %d: %s: %v: %w", source, lineOf(&root, path), strings.Join(path, "."), err, ErrBadScenario)
+		}
+		a.data = b
+	}
+	return nil
 }
 
 // Parse reads a scenario from YAML; source names the file in errors.
@@ -333,16 +372,20 @@ var expressions = map[perception.Expression]bool{
 var eventKinds = map[string]bool{"keyword": true, "touch": true, "left": true, "arrived": true}
 
 func (f *file) validate() error {
-	if f.FaceRate < 0 || f.FaceRate > 120 {
+	// Every range is written so that NaN fails it: a rate of NaN, or one
+	// so small that its period overflows, put every observation at the
+	// same instant, and the player emitted them without end, deaf to
+	// --for and Ctrl-C.
+	if f.FaceRate != 0 && !within(f.FaceRate, 1, 120) {
 		return bad("must be between 1 and 120 per second", "face_rate")
 	}
-	if f.PostureRate < 0 || f.PostureRate > 60 {
+	if f.PostureRate != 0 && !within(f.PostureRate, 1, 60) {
 		return bad("must be between 1 and 60 per second", "posture_rate")
 	}
 	if f.VoiceHop < 0 || (f.VoiceHop > 0 && f.VoiceHop < time.Millisecond) || f.VoiceHop > time.Second {
 		return bad("must be between 1ms and 1s", "voice_hop")
 	}
-	if f.Noise < 0 || f.Noise > 1 || math.IsNaN(f.Noise) {
+	if !within(f.Noise, 0, 1) {
 		return bad("must be within 0..1 (AU intensity units)", "noise")
 	}
 	if len(f.Phases) == 0 {
@@ -380,7 +423,7 @@ func (f *file) validate() error {
 		if !expressions[p.Face.Expression] {
 			return bad(fmt.Sprintf("unknown expression %q", p.Face.Expression), at("face", "expression")...)
 		}
-		if p.Face.Confidence < 0 || p.Face.Confidence > 1 {
+		if !within(p.Face.Confidence, 0, 1) {
 			return bad("must be within 0..1", at("face", "confidence")...)
 		}
 		if err := checkAUs(p.Face.AU, at("face", "au")); err != nil {
@@ -393,14 +436,23 @@ func (f *file) validate() error {
 		if v.Class != "" && !vocalClasses[v.Class] {
 			return bad(fmt.Sprintf("unknown class %q", v.Class), at("voice", "class")...)
 		}
-		if v.Distress < 0 || v.Distress > 1 {
+		if !within(v.Distress, 0, 1) {
 			return bad("must be within 0..1", at("voice", "distress")...)
 		}
-		if v.F0 < 0 || v.F0 > 1200 {
+		if !within(v.F0, 0, 1200) {
 			return bad("must be within 0..1200 Hz", at("voice", "f0")...)
 		}
-		if v.Intensity < 0 || v.Intensity > 130 {
+		if !within(v.Intensity, 0, 130) {
 			return bad("must be within 0..130 dB", at("voice", "intensity")...)
+		}
+		if !within(v.HNR, -20, 60) {
+			return bad("must be within -20..60 dB", at("voice", "hnr")...)
+		}
+		if !within(v.NoiseFloor, 0, 130) {
+			return bad("must be within 0..130 dB", at("voice", "noise_floor")...)
+		}
+		if err := checkPose(p.Face.Pose, p.Face.Sway, at("face")); err != nil {
+			return err
 		}
 		if v.On < 0 || v.Off < 0 {
 			return bad("must not be negative", at("voice", "on")...)
@@ -424,6 +476,25 @@ func (f *file) validate() error {
 	return nil
 }
 
+// within says whether v lies in [lo, hi]; NaN never does.
+func within(v, lo, hi float64) bool { return v >= lo && v <= hi }
+
+// checkPose bounds a head pose and its sway to what a head can do, in
+// degrees.
+func checkPose(p PoseSpec, s SwaySpec, path []string) error {
+	vals := []struct {
+		name []string
+		v    float64
+	}{{[]string{"pose", "yaw"}, p.Yaw}, {[]string{"pose", "pitch"}, p.Pitch}, {[]string{"pose", "roll"}, p.Roll},
+		{[]string{"sway", "yaw"}, s.Yaw}, {[]string{"sway", "pitch"}, s.Pitch}, {[]string{"sway", "roll"}, s.Roll}}
+	for _, x := range vals {
+		if !within(x.v, -90, 90) {
+			return bad("must be within -90..90 degrees", append(slices.Clone(path), x.name...)...)
+		}
+	}
+	return nil
+}
+
 func checkAUs(a AUSpec, path []string) error {
 	vals := []struct {
 		name string
@@ -432,7 +503,7 @@ func checkAUs(a AUSpec, path []string) error {
 		{"AU09", a.AU09}, {"AU10", a.AU10}, {"AU12", a.AU12}, {"AU15", a.AU15}, {"AU25", a.AU25},
 		{"AU26", a.AU26}}
 	for _, x := range vals {
-		if x.v < 0 || x.v > 5 || math.IsNaN(x.v) {
+		if !within(x.v, 0, 5) {
 			return bad("must be within 0..5", append(path, x.name)...)
 		}
 	}
@@ -449,11 +520,11 @@ func checkPosture(p PostureState, path []string) error {
 	}{{"amplitude", p.Amplitude}, {"speed", p.Speed}, {"jerk", p.Jerk}, {"rocking", p.Rocking},
 		{"restlessness", p.Restlessness}, {"guarding", p.Guarding}}
 	for _, x := range vals {
-		if x.v < 0 || x.v > 1 {
+		if !within(x.v, 0, 1) {
 			return bad("must be within 0..1", append(path, x.name)...)
 		}
 	}
-	if p.Breathing < 0 || p.Breathing > 80 {
+	if !within(p.Breathing, 0, 80) {
 		return bad("must be within 0..80 breaths per minute", append(path, "breathing")...)
 	}
 	return nil

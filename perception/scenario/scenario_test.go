@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -83,6 +84,24 @@ func TestParseErrors(t *testing.T) {
 		{"keyword without text", "phases:\n  - duration: 5s\n    events:\n      - {at: 1s, kind: keyword}\n",
 			[]string{"phases.0.events.0.text"}},
 		{"empty", "", []string{"empty"}},
+		// NaN passes a check written as "v < lo || v > hi", and a face or
+		// posture rate of NaN, or one so small its period overflows, put
+		// every observation at one instant: the player emitted them
+		// without end, deaf to --for and Ctrl-C.
+		{"NaN face rate", "face_rate: .nan\nphases:\n  - duration: 5s\n", []string{"line 1", "face_rate", "1 and 120"}},
+		{"tiny face rate", "face_rate: 1e-300\nphases:\n  - duration: 5s\n", []string{"line 1", "face_rate"}},
+		{"NaN posture rate", "posture_rate: .nan\nphases:\n  - duration: 5s\n", []string{"line 1", "posture_rate"}},
+		{"tiny posture rate", "posture_rate: 0.001\nphases:\n  - duration: 5s\n", []string{"line 1", "posture_rate"}},
+		{"NaN confidence", "phases:\n  - duration: 5s\n    face: {confidence: .nan}\n", []string{"line 3", "phases.0.face.confidence"}},
+		{"NaN distress", "phases:\n  - duration: 5s\n    voice: {class: moan, distress: .nan}\n", []string{"phases.0.voice.distress"}},
+		{"NaN F0", "phases:\n  - duration: 5s\n    voice: {f0: .nan}\n", []string{"phases.0.voice.f0"}},
+		{"NaN intensity", "phases:\n  - duration: 5s\n    voice: {intensity: .nan}\n", []string{"phases.0.voice.intensity"}},
+		{"NaN HNR", "phases:\n  - duration: 5s\n    voice: {hnr: .nan}\n", []string{"phases.0.voice.hnr"}},
+		{"infinite noise floor", "phases:\n  - duration: 5s\n    voice: {noise_floor: .inf}\n", []string{"phases.0.voice.noise_floor"}},
+		{"NaN posture", "phases:\n  - duration: 5s\n    posture: {amplitude: .nan}\n", []string{"phases.0.posture.amplitude"}},
+		{"NaN breathing", "phases:\n  - duration: 5s\n    posture: {breathing: .nan}\n", []string{"phases.0.posture.breathing"}},
+		{"infinite pose", "phases:\n  - duration: 5s\n    face: {pose: {yaw: .inf}}\n", []string{"line 3", "phases.0.face.pose.yaw", "-90..90"}},
+		{"NaN sway", "phases:\n  - duration: 5s\n    face: {sway: {pitch: .nan, period: 2s}}\n", []string{"phases.0.face.sway.pitch"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -358,6 +377,8 @@ func FuzzParse(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte("phases:\n  - duration: 1s\n    until: comfort\n"))
+	f.Add([]byte("face_rate: .nan\nphases:\n  - duration: 1s\n"))
+	f.Add([]byte("posture_rate: 1e-300\nphases:\n  - duration: 1s\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := Parse("fuzz.yaml", data)
 		if err != nil {
@@ -434,5 +455,80 @@ func TestBuiltinAnswersOpen(t *testing.T) {
 	}
 	if n == 0 {
 		t.Error("no built-in scenario gives a recorded answer; the opt-out scenario answers its question")
+	}
+}
+
+// A scenario file's recorded answers are read with the file, as hostile
+// input: one that is missing, a named pipe, a directory or too large is
+// bad input at start (exit 2), naming its line and field, and one that is
+// read is kept, so it plays even if the file goes away. An answer of a
+// scenario only parsed that names a pipe fails at once when opened.
+// Checked against the change switched off (answers opened with os.Open when
+// asked for): every bad row loads, and the answer is gone with its file.
+// Opening the pipe then waits for ever; in kindred run that kept the
+// goroutine hearing answers, and with it the run, from ever stopping: the
+// end of --for and Ctrl-C were ignored until the forced exit, the body
+// never halted.
+func TestScenarioAnswersAreReadWithTheFile(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "yes.wav")
+	if err := os.WriteFile(good, []byte("RIFF....WAVE"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "pipe.wav")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	huge := filepath.Join(dir, "huge.wav")
+	if err := os.WriteFile(huge, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(huge, MaxAnswerBytes+1); err != nil {
+		t.Fatal(err)
+	}
+	load := func(audio string) (*Scenario, error) {
+		path := filepath.Join(dir, "ask.yaml")
+		doc := "phases:\n  - {name: calm, duration: 10s}\nanswers:\n  - {question: rating, audio: yes.wav}\n  - {question: call, audio: " + audio + "}\n"
+		if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return Load(path)
+	}
+	for _, tc := range []struct{ name, audio, want string }{
+		{"missing", "none.wav", "no such file"},
+		{"named pipe", "pipe.wav", "is a named pipe"},
+		{"directory", ".", "is a directory"},
+		{"too large", "huge.wav", "file too large"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := load(tc.audio)
+			if !errors.Is(err, ErrBadScenario) || !strings.Contains(err.Error(), "line 5: answers.1.audio") ||
+				!strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("got %v, want one line: bad scenario, line 5: answers.1.audio, %q", err, tc.want)
+			}
+		})
+	}
+	s, err := load("yes.wav")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(good); err != nil {
+		t.Fatal(err)
+	}
+	f, err := NewPlayer(s).Answers()[1].Open()
+	if err != nil {
+		t.Fatalf("an answer read at load: %v", err)
+	}
+	b, _ := io.ReadAll(f)
+	f.Close()
+	if string(b) != "RIFF....WAVE" {
+		t.Errorf("the answer read at load holds %q", b)
+	}
+	parsed, err := Parse(filepath.Join(dir, "ask.yaml"), []byte("phases:\n  - {name: calm, duration: 10s}\nanswers:\n  - {question: any, audio: pipe.wav}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := parsed.Answers[0].Open(); err == nil || !strings.Contains(err.Error(), "is a named pipe") {
+		t.Errorf("opening a named pipe: %v, want it refused at once", err)
 	}
 }
