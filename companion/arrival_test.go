@@ -37,6 +37,23 @@ func householdStore(t *testing.T) (*calibration.PersonStore, string) {
 	return store, dir
 }
 
+// storeFuser is a real fusion stage that looks people up in store as they
+// arrive, and a session clock at real time.
+func storeFuser(t *testing.T, store *calibration.PersonStore) (*fusion.Fuser, *sessiontime.Clock) {
+	t.Helper()
+	o := fusion.DefaultOpts()
+	o.Profiles = store
+	fu, err := fusion.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock, err := sessiontime.New(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fu, clock
+}
+
 // TestArrivalWithAnUnusableCalibrationIsAFault: a person recognised as
 // they arrive whose stored calibration exists but cannot be read (ada:
 // corrupt YAML) or holds an invalid profile (bea) is a fault, component
@@ -65,16 +82,7 @@ func TestArrivalWithAnUnusableCalibrationIsAFault(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			store, dir := householdStore(t)
 			synctest.Test(t, func(t *testing.T) {
-				o := fusion.DefaultOpts()
-				o.Profiles = store
-				fu, err := fusion.New(o)
-				if err != nil {
-					t.Fatal(err)
-				}
-				clock, err := sessiontime.New(1)
-				if err != nil {
-					t.Fatal(err)
-				}
+				fu, clock := storeFuser(t, store)
 				var log bytes.Buffer
 				rec := &recorder{}
 				comp, err := New(Parts{Clock: clock, Fuser: fu, Engine: &fakeEngine{}, Mirror: fakeMirror{},
@@ -205,16 +213,7 @@ func TestScenarioWithAnUnreadableCalibrationCares(t *testing.T) {
 func TestResidentWhoseCalibrationBreaksIsNoLongerShownCalibrated(t *testing.T) {
 	store, _ := householdStore(t)
 	synctest.Test(t, func(t *testing.T) {
-		o := fusion.DefaultOpts()
-		o.Profiles = store
-		fu, err := fusion.New(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		clock, err := sessiontime.New(1)
-		if err != nil {
-			t.Fatal(err)
-		}
+		fu, clock := storeFuser(t, store)
 		ids := NewIdentities("", "")
 		ids.AddResident("ada", "Ada", true) // as if her file broke after the start
 		ids.AddResident("cal", "Cal", true)
