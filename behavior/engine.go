@@ -485,6 +485,7 @@ func (e *Engine) callForHelp(word string) {
 		if e.dlg.open && e.dlg.q == QuestionCall {
 			e.closeDialogue() // the second cue answers "Shall I call someone?"
 		}
+		e.dlg.call.awaited = false // an answer after it is late: the carer has been paged
 		e.escalate(AlertUrgent, fmt.Sprintf("asked for help (%q), %s", word, cue))
 		return
 	}
@@ -910,7 +911,8 @@ func (e *Engine) enter(t trigger, from, to State) {
 	case StateOptedOut:
 		e.closeDialogue()
 		e.wizard.drop()
-		e.alert.help = false // the person asked to be left alone; that answers it
+		e.alert.help = false       // the person asked to be left alone; that answers it
+		e.dlg.call.awaited = false // and "Shall I call someone?" with it
 		e.endEpisode()
 		e.pain.reset()
 		e.presence.forget()
