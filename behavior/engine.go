@@ -707,13 +707,11 @@ func (e *Engine) evaluate() bool {
 		if v.state == StateFault {
 			why = "the robot is faulty"
 		}
-		switch {
-		case v.severeHeld():
+		if v.severeHeld() {
 			e.escalate(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v while %s", s, p.SevereDwell, why))
-		case v.fresh && v.comfort.held(now, e.cfg.Alert.ReliefTimeout):
+		} else if reason, ok := v.uncomforted(); ok {
 			// Nobody is comforting: lasting pain is a carer's business.
-			e.escalate(AlertWarning, fmt.Sprintf("pain %.1f ≥ %g for %v while %s", s, p.Comfort,
-				e.cfg.Alert.ReliefTimeout, why))
+			e.escalate(AlertWarning, fmt.Sprintf("%s while %s", reason, why))
 		}
 	case StateComforting:
 		e.comfortSchedule()

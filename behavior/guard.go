@@ -165,6 +165,10 @@ func painPersistsLong() guard {
 		}}
 }
 
+// comfortDue is the conditions on which pain calls for comfort: the guards
+// of the edge into comforting, and of lasting pain where nobody comforts.
+func comfortDue() []guard { return []guard{painPersistsHigh(), painPersistsLong()} }
+
 // painEased holds when the pain has stayed below Pain.Clear for
 // Pain.EaseDwell. Someone who asked for help is not answered by a low pain
 // score alone: after such an alert, calm must last as long as comfort is
@@ -213,6 +217,34 @@ func noRelief() guard {
 			}
 			return fmt.Sprintf("pain %.1f not eased after %v of comfort", v.score, d), true
 		}}
+}
+
+// uncomforted says whether pain has lasted Alert.ReliefTimeout with nobody
+// comforting: the states that give no comfort (paused, faulty) and
+// comforting entered while the robot was asked for quiet. A carer must hear
+// of it as soon as no relief would have told them had the robot comforted
+// (DOMAIN: only an explicit opt-out silences an alert), so it holds when
+// the pain has called for comfort (comfortDue) for ReliefTimeout, its
+// dwell unbroken since: the time comfort would have been given and failed.
+// Pain at Pain.Comfort for ReliefTimeout holds too, without the wait
+// comforting would have begun after (Pain.ComfortDwell): nobody is there
+// to be waited for. The reason says what was seen, not comfort given.
+func (v view) uncomforted() (string, bool) {
+	p, d := v.cfg.Pain, v.cfg.Alert.ReliefTimeout
+	if !v.fresh {
+		return "", false
+	}
+	if v.comfort.held(v.now, d) {
+		return fmt.Sprintf("pain %.1f ≥ %g for %v", v.score, p.Comfort, d), true
+	}
+	then := v // the view as it was ReliefTimeout ago, dwells unbroken since
+	then.now -= d
+	for _, g := range comfortDue() {
+		if reason, ok := g.holds(then); ok {
+			return fmt.Sprintf("%s, and %v more", reason, d), true
+		}
+	}
+	return "", false
 }
 
 // label joins an edge's guard descriptions the way the diagram reads them:

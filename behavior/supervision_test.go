@@ -461,3 +461,71 @@ func TestMirrorChangeCarriesTheChosenSettings(t *testing.T) {
 		t.Errorf("chosen %+v, want %+v", m.Chosen, want)
 	}
 }
+
+// Pain that lasts raises the same carer alert whether the robot is with
+// the person, paused by a supervisor or faulty: only an explicit opt-out
+// silences an alert. Moderate pain (3.6, between pain.concern and
+// pain.comfort) is the case that slipped through: paused, it raised
+// nothing in 20 minutes; unpaused, a warning at 2m29s. Paused or faulty,
+// the warning comes no later than with the robot comforting, and says
+// what was seen, not comfort that was never given; brief pain raises none.
+func TestLastingPainAlertsWhilePausedOrFaulty(t *testing.T) {
+	const minutes20 = 1200.0
+	firstWarning := func(h *harness, from int) (Alert, bool) {
+		for _, o := range h.outs[from:] {
+			if a := of[Alert](o); a != nil && a.Level == AlertWarning {
+				return *a, true
+			}
+		}
+		return Alert{}, false
+	}
+	states := []struct {
+		name  string
+		setup func(h *harness)
+		why   string
+	}{
+		{"with the person", func(h *harness) {}, ""},
+		{"paused", func(h *harness) { h.command(7, Command{Cmd: CmdPause}) }, "paused"},
+		{"faulty", func(h *harness) { h.feed(FaultInput(Fault{At: sec(7), Err: "servo stall"})) }, "faulty"},
+	}
+	for _, tc := range []struct {
+		name  string
+		score float64
+		for_  float64 // seconds of pain, from 8 s
+		alert bool
+	}{
+		{"moderate pain below pain.comfort, for 20 minutes", 3.6, minutes20, true},
+		{"pain at pain.comfort, for 20 minutes", 5, minutes20, true},
+		{"moderate pain for a minute", 3.6, 60, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var normal time.Duration
+			for _, st := range states {
+				h := newHarness(t, DefaultConfig())
+				h.arrive(6)
+				st.setup(h)
+				from := len(h.outs)
+				h.hold(8, 8+tc.for_, tc.score)
+				h.hold(8+tc.for_, 8+tc.for_+30, 0)
+				a, ok := firstWarning(h, from)
+				if ok != tc.alert {
+					t.Fatalf("%s: warned %v, want %v\n%s", st.name, ok, tc.alert, describe(h.outs[from:]))
+				}
+				if !ok {
+					continue
+				}
+				if st.why == "" {
+					normal = a.At
+					continue
+				}
+				if a.At > normal {
+					t.Errorf("%s: warned at %v, later than with the person (%v): %s", st.name, a.At, normal, a.Reason)
+				}
+				if !strings.Contains(a.Reason, st.why) || strings.Contains(a.Reason, "of comfort") {
+					t.Errorf("%s: reason %q, want one saying %q and no comfort given", st.name, a.Reason, st.why)
+				}
+				t.Logf("%s: warned at %v (with the person %v): %s", st.name, a.At, normal, a.Reason)
+			}
+		})
+	}
+}
