@@ -74,6 +74,7 @@ type view struct {
 	concern, comfort, severe, eased dwell
 
 	comfortSince time.Duration
+	comforted    bool // comfort was given since comforting began (not while asked for quiet)
 	helpAlert    bool // the episode's alert answers a call for help
 }
 
@@ -207,11 +208,18 @@ func (v view) severeHeld() bool { return v.fresh && v.severe.held(v.now, v.cfg.P
 
 // noRelief holds when comfort has been given for Alert.ReliefTimeout and
 // the pain is still there; only comforting gives comfort that can fail.
+// Comforting entered while the robot was asked for quiet gives none: there
+// lasting pain holds (uncomforted), as where nobody comforts, and the
+// reason says no comfort was given.
 func noRelief() guard {
 	return guard{name: "no relief", rank: rankNoRelief, alert: AlertWarning, in: []State{StateComforting},
 		when: func(c Config) string { return fmt.Sprintf("no relief in %v", c.Alert.ReliefTimeout) },
 		holds: func(v view) (string, bool) {
 			d := v.cfg.Alert.ReliefTimeout
+			if !v.comforted {
+				reason, ok := v.uncomforted()
+				return reason + ", with no comfort given (asked for quiet)", ok
+			}
 			if !v.fresh || v.now-v.comfortSince < d {
 				return "", false
 			}
@@ -299,6 +307,6 @@ func (e *Engine) view() view {
 		present: e.presence.present, absent: e.presence.absent,
 		fresh: e.pain.fresh(e.now, e.cfg.Pain.StaleAfter), score: e.pain.score(),
 		concern: e.pain.concern, comfort: e.pain.comfort, severe: e.pain.severe, eased: e.pain.eased,
-		comfortSince: e.comfort.since, helpAlert: e.alert.helpAlert,
+		comfortSince: e.comfort.since, comforted: e.comfort.given, helpAlert: e.alert.helpAlert,
 	}
 }

@@ -165,6 +165,7 @@ type comfortTracker struct {
 	lastCheckIn time.Duration
 
 	since       time.Duration // when comforting last started
+	given       bool          // comfort was given since the robot entered comforting
 	active      bool          // the schedule runs
 	breathsLeft int
 	nextBreath  time.Duration
@@ -179,8 +180,8 @@ func (c *comfortTracker) checkInDue(now, cooldown time.Duration) bool {
 
 func (c *comfortTracker) checkedInAt(now time.Duration) { c.checkedIn, c.lastCheckIn = true, now }
 
-// started marks the start of comforting.
-func (c *comfortTracker) started(now time.Duration) { c.since = now }
+// started marks the start of comforting: comfort given from now.
+func (c *comfortTracker) started(now time.Duration) { c.since, c.given = now, true }
 
 // begin starts the comforting schedule; breathe or comfortAt says what
 // comes first.
@@ -218,11 +219,12 @@ func (c *comfortTracker) breathe(n int, at time.Duration) { c.breathsLeft, c.nex
 // comfortAt sets when comfort comes again.
 func (c *comfortTracker) comfortAt(at time.Duration) { c.nextComfort = at }
 
-// stop halts the schedule on entering a state that does not comfort.
-func (c *comfortTracker) stop() { c.active = false }
+// stop halts the schedule on entering a state that does not comfort; the
+// comfort given is over.
+func (c *comfortTracker) stop() { c.active, c.given = false, false }
 
 // end forgets the episode's schedule, breaths left included.
-func (c *comfortTracker) end() { c.active, c.breathsLeft = false, 0 }
+func (c *comfortTracker) end() { c.active, c.given, c.breathsLeft = false, false, 0 }
 
 // alertTracker is what the carer has been told in this episode, and a call
 // for help waiting for its second cue.
