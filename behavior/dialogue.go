@@ -471,7 +471,7 @@ func (e *Engine) onAnswer(a *Answered) {
 			e.dlg.lapsed = "" // answered: a second answer is late
 		}
 		e.emit(rep)
-		e.answerCall(a.Reply, call.by)
+		e.answerCall(a.Reply, call.by, call.person)
 		return
 	}
 	if !e.dlg.open && a.Question == e.dlg.lapsed && a.At <= e.dlg.lapsedUntil && a.Err == "" && a.Reply.Clear() {
@@ -504,7 +504,7 @@ func (e *Engine) onAnswer(a *Answered) {
 	e.emit(rep)
 	switch a.Question {
 	case QuestionCall:
-		e.answerCall(a.Reply, e.dlg.by)
+		e.answerCall(a.Reply, e.dlg.by, e.presence.person)
 	case QuestionRating:
 		// The rating reaches behaviour through fusion (the wiring hands the
 		// Reported to it), which acts on the higher of what the person says
@@ -647,8 +647,9 @@ func (e *Engine) mayRepeat() bool {
 // and the alert says what was asked and answered. No settles the call as
 // today's path without a second cue does, at warning level: a carer is
 // still told, because only an explicit opt-out silences an alert. by is
-// how the question was put.
-func (e *Engine) answerCall(r selfreport.Reply, by AnswerMode) {
+// how the question was put, person whom it was put to: the alert names
+// them even when they have left the camera's view since.
+func (e *Engine) answerCall(r selfreport.Reply, by AnswerMode, person string) {
 	e.dlg.call.awaited = false
 	word := e.alert.helpWord
 	if word == "" {
@@ -665,11 +666,11 @@ func (e *Engine) answerCall(r selfreport.Reply, by AnswerMode) {
 	e.alert.answeredHelp()
 	switch r.Answer {
 	case selfreport.Yes:
-		e.escalate(AlertUrgent, fmt.Sprintf("asked for help (%q), %s", word, said))
+		e.escalateAbout(person, AlertUrgent, fmt.Sprintf("asked for help (%q), %s", word, said))
 	case selfreport.No:
 		if e.alert.level.rank() >= AlertWarning.rank() {
 			return // the carer has been told already
 		}
-		e.escalate(AlertWarning, fmt.Sprintf("asked for help (%q) once, %s", word, said))
+		e.escalateAbout(person, AlertWarning, fmt.Sprintf("asked for help (%q) once, %s", word, said))
 	}
 }

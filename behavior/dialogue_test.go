@@ -421,6 +421,11 @@ func TestAnswerToCallStandsWhateverBecameOfTheDialogue(t *testing.T) {
 			if reason != tc.reason {
 				t.Errorf("reason %q, want %q", reason, tc.reason)
 			}
+			for _, o := range h.outs[from:] {
+				if a := of[Alert](o); a != nil && tc.q == QuestionCall && tc.want == OutcomeAnswered && a.Person != "ada" {
+					t.Errorf("alert %q names %q, want ada, who was asked", a.Reason, a.Person)
+				}
+			}
 			if s := h.e.State(); s == StateOptedOut {
 				t.Errorf("opted out by a late yes\n%s", describe(h.outs[from:]))
 			}

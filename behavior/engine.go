@@ -732,21 +732,27 @@ func (e *Engine) evaluate() bool {
 // escalate raises an alert: from a state with a person it moves to alerting;
 // in alerting it raises the alert only when it is more urgent than the last.
 func (e *Engine) escalate(level AlertLevel, reason string) bool {
+	return e.escalateAbout(e.presence.person, level, reason)
+}
+
+// escalateAbout is escalate for an alert about person, who may have left
+// since what it answers (a yes to "Shall I call someone?").
+func (e *Engine) escalateAbout(person string, level AlertLevel, reason string) bool {
 	switch e.State() {
 	case StateAlerting:
 		if level.rank() > e.alert.level.rank() {
-			e.raiseAlert(level, reason, true)
+			e.raiseAlertAbout(person, level, reason, true)
 		}
 		return false
 	case StateEngaging, StateAttending, StateConcerned, StateComforting:
-		e.alert.pending = &Alert{Level: level, Reason: reason}
+		e.alert.pending = &Alert{Level: level, Reason: reason, Person: person}
 		return e.fire(trEscalate, reason)
 	case StatePaused, StateFault, StateIdle, StateAsleep:
 		// No state to move to: a supervisor has the robot, it is broken, or
 		// the person is out of view (someone who called for help and then
 		// left the camera's view may have fallen). The carer is told all
 		// the same; the robot says nothing.
-		e.raiseAlert(level, reason, false)
+		e.raiseAlertAbout(person, level, reason, false)
 	}
 	return false
 }
@@ -757,13 +763,18 @@ func (e *Engine) escalate(level AlertLevel, reason string) bool {
 // episode ended, a new one is news and goes out at once, saying how soon it
 // came back.
 func (e *Engine) raiseAlert(level AlertLevel, reason string, notice bool) bool {
+	return e.raiseAlertAbout(e.presence.person, level, reason, notice)
+}
+
+// raiseAlertAbout is raiseAlert for an alert about person.
+func (e *Engine) raiseAlertAbout(person string, level AlertLevel, reason string, notice bool) bool {
 	if !e.alert.mayRaise(level, e.now, e.cfg.Alert.Cooldown) {
 		return false // the carer heard this within the cooldown; not again
 	}
 	if since, ok := e.alert.recurred(level, e.now, e.cfg.Alert.Cooldown); ok {
 		reason = fmt.Sprintf("%s (again: the last %s alert went out %v ago)", reason, level, since.Round(time.Second))
 	}
-	a := Alert{At: e.now, Level: level, Reason: e.alertReason(reason), Person: e.presence.person, Score: e.pain.score()}
+	a := Alert{At: e.now, Level: level, Reason: e.alertReason(reason), Person: person, Score: e.pain.score()}
 	e.alert.raised(a)
 	e.emit(a)
 	if notice {
@@ -897,7 +908,7 @@ func (e *Engine) enter(t trigger, from, to State) {
 		a := e.alert.pending
 		e.alert.pending = nil
 		if a != nil {
-			e.raiseAlert(a.Level, a.Reason, true)
+			e.raiseAlertAbout(a.Person, a.Level, a.Reason, true)
 		}
 		if from != StateComforting {
 			e.startComfort()
