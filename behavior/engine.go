@@ -707,6 +707,7 @@ func (e *Engine) evaluate() bool {
 		if v.state == StateFault {
 			why = "the robot is faulty"
 		}
+		v = e.oweComfort(v)
 		if v.severeHeld() {
 			e.escalate(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v while %s", s, p.SevereDwell, why))
 		} else if reason, ok := v.uncomforted(); ok {
@@ -727,6 +728,24 @@ func (e *Engine) evaluate() bool {
 		e.comfortSchedule()
 	}
 	return false
+}
+
+// oweComfort keeps, where nobody comforts, since when pain has called for
+// comfort, as concerned and comforting would have: from when a guard of
+// comfortDue first holds (or comfort given before a pause or fault began)
+// until the pain eases (painEased) or the person has left (absentFor). It
+// returns v with it.
+func (e *Engine) oweComfort(v view) view {
+	_, eased := painEased().holds(v)
+	_, gone := absentFor().holds(v)
+	switch {
+	case eased || gone:
+		e.comfort.settle()
+	case v.called():
+		e.comfort.owe(v.now)
+	}
+	v.comfortSince, v.owed = e.comfort.since, e.comfort.owing()
+	return v
 }
 
 // escalate raises an alert: from a state with a person it moves to alerting;
@@ -839,7 +858,11 @@ func (e *Engine) fire(t trigger, reason string) bool {
 }
 
 func (e *Engine) enter(t trigger, from, to State) {
-	if to != StateComforting && to != StateAlerting {
+	switch to {
+	case StateComforting, StateAlerting:
+	case StatePaused, StateFault:
+		e.comfort.withhold() // the pain still calls for the comfort given (oweComfort)
+	default:
 		e.comfort.stop()
 	}
 	switch to {
@@ -943,7 +966,10 @@ func (e *Engine) enter(t trigger, from, to State) {
 
 func (e *Engine) startComfort() {
 	if e.consent.hushed(e.now) {
-		return // asked to stop: no comfort starts while hushed (alerts go on)
+		// Asked to stop: no comfort starts while hushed. It is owed from
+		// now, so lasting pain still reaches a carer (noRelief).
+		e.comfort.owe(e.now)
+		return
 	}
 	e.comfort.started(e.now)
 	e.emit(Comforted{At: e.now, Person: e.presence.person})

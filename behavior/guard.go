@@ -75,6 +75,7 @@ type view struct {
 
 	comfortSince time.Duration
 	comforted    bool // comfort was given since comforting began (not while asked for quiet)
+	owed         bool // comfort nobody gave has been called for since comfortSince
 	helpAlert    bool // the episode's alert answers a call for help
 }
 
@@ -233,10 +234,12 @@ func noRelief() guard {
 // of it as soon as no relief would have told them had the robot comforted
 // (DOMAIN: only an explicit opt-out silences an alert), so it holds when
 // the pain has called for comfort (comfortDue) for ReliefTimeout, its
-// dwell unbroken since: the time comfort would have been given and failed.
-// Pain at Pain.Comfort for ReliefTimeout holds too, without the wait
-// comforting would have begun after (Pain.ComfortDwell): nobody is there
-// to be waited for. The reason says what was seen, not comfort given.
+// dwell unbroken since: the time comfort would have been given and failed;
+// or, as comforting goes on through dips that are not easing, when comfort
+// has been owed (view.owed, kept by the engine) for ReliefTimeout. Pain at
+// Pain.Comfort for ReliefTimeout holds too, without the wait comforting
+// would have begun after (Pain.ComfortDwell): nobody is there to be
+// waited for. The reason says what was seen, not comfort given.
 func (v view) uncomforted() (string, bool) {
 	p, d := v.cfg.Pain, v.cfg.Alert.ReliefTimeout
 	if !v.fresh {
@@ -252,7 +255,20 @@ func (v view) uncomforted() (string, bool) {
 			return fmt.Sprintf("%s, and %v more", reason, d), true
 		}
 	}
+	if v.owed && v.now-v.comfortSince >= d {
+		return fmt.Sprintf("pain %.1f not eased %v after it called for comfort", v.score, d), true
+	}
 	return "", false
+}
+
+// called says whether pain calls for comfort now: a guard of comfortDue holds.
+func (v view) called() bool {
+	for _, g := range comfortDue() {
+		if _, ok := g.holds(v); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // label joins an edge's guard descriptions the way the diagram reads them:
@@ -307,6 +323,7 @@ func (e *Engine) view() view {
 		present: e.presence.present, absent: e.presence.absent,
 		fresh: e.pain.fresh(e.now, e.cfg.Pain.StaleAfter), score: e.pain.score(),
 		concern: e.pain.concern, comfort: e.pain.comfort, severe: e.pain.severe, eased: e.pain.eased,
-		comfortSince: e.comfort.since, comforted: e.comfort.given, helpAlert: e.alert.helpAlert,
+		comfortSince: e.comfort.since, comforted: e.comfort.given, owed: e.comfort.owing(),
+		helpAlert: e.alert.helpAlert,
 	}
 }
