@@ -178,6 +178,10 @@ type dialogue struct {
 	lapsed      Question
 	lapsedUntil time.Duration
 
+	// call is the call question last put, whose answer stands whatever
+	// became of the dialogue since (callAsked).
+	call callAsked
+
 	// A rating of PlaceFrom or more: "Where does it hurt?" is put once the
 	// robot's speech allows, until placeUntil, then let go.
 	placeDue   bool
@@ -193,6 +197,29 @@ type dialogue struct {
 	// optOutYes is the yes to the opt-out question while its confirmation
 	// is open, as the opt-out's reason names it (optout.go).
 	optOutYes string
+}
+
+// callAsked is "Shall I call someone?" as last put, awaiting its answer.
+// A yes to it asks for help, so the answer stands when it was given by
+// until, whatever became of the dialogue meanwhile: the person who said
+// yes and then left the camera's view (who may have fallen), or was
+// paused, hushed or seen by a faulty robot before the recogniser was done,
+// gets the urgent call they asked for, as if they had stayed. Only the
+// call question is kept so: a late yes to the others means nothing once
+// the robot has moved on, and a late yes to the opt-out question must
+// never switch care off.
+type callAsked struct {
+	awaited bool
+	by      AnswerMode
+	attempt int
+	until   time.Duration
+	person  string // who was asked, for the answer's record once they left
+}
+
+// stands says whether a is the awaited answer to the call question, given
+// within its wait and understood.
+func (c callAsked) stands(a *Answered) bool {
+	return c.awaited && a.Question == QuestionCall && a.At <= c.until && a.Err == "" && a.Reply.Clear()
 }
 
 // said is what the person answered in one episode: a spoken rating and
@@ -323,6 +350,9 @@ func (e *Engine) put(q Question, attempt int, by AnswerMode, intent IntentKind, 
 	p := e.cfg.SelfReport
 	e.dlg.open, e.dlg.q, e.dlg.by, e.dlg.attempt = true, q, by, attempt
 	e.dlg.askedAt, e.dlg.deadline = e.now, e.now+p.Wait
+	if q == QuestionCall {
+		e.dlg.call = callAsked{awaited: true, by: by, attempt: attempt, until: e.dlg.deadline, person: e.presence.person}
+	}
 	// Listen goes first, so the wiring knows the question before the voice
 	// reports it said.
 	e.emit(Listen{At: e.now, Question: q, Kind: questionKind(q, by), By: by, Window: p.Window,
@@ -415,8 +445,9 @@ func questionKind(q Question, by AnswerMode) selfreport.Kind {
 }
 
 // closeDialogue drops the open question: the person left, opted out, the
-// robot was paused or hushed. An answer that still comes is recorded as
-// late; a breathing offer left open counts as declined.
+// robot was paused, faulty or hushed. An answer that still comes is
+// recorded as late, but for the call question's given within its wait
+// (callAsked); a breathing offer left open counts as declined.
 func (e *Engine) closeDialogue() {
 	if e.dlg.open && e.dlg.q == QuestionBreathe {
 		e.declineBreathing()
@@ -431,6 +462,18 @@ func (e *Engine) onAnswer(a *Answered) {
 		return // sensing is off; nothing heard is looked at
 	}
 	rep := Reported{At: e.now, Question: a.Question, By: a.By, Person: e.presence.person, Reply: a.Reply, Err: a.Err}
+	if call := e.dlg.call; call.stands(a) && (!e.dlg.open || e.dlg.q != QuestionCall) {
+		// Given within the wait, after the dialogue moved on: the answer
+		// stands, and is acted on as the open question's would be.
+		rep.Attempt, rep.Reply.Kind, rep.Outcome = call.attempt, questionKind(QuestionCall, call.by), OutcomeAnswered
+		rep.Person = call.person
+		if e.dlg.lapsed == QuestionCall {
+			e.dlg.lapsed = "" // answered: a second answer is late
+		}
+		e.emit(rep)
+		e.answerCall(a.Reply, call.by, call.person)
+		return
+	}
 	if !e.dlg.open && a.Question == e.dlg.lapsed && a.At <= e.dlg.lapsedUntil && a.Err == "" && a.Reply.Clear() {
 		// Given within the wait, understood after it: the answer stands.
 		e.dlg.open, e.dlg.q, e.dlg.lapsed = true, a.Question, ""
@@ -461,7 +504,7 @@ func (e *Engine) onAnswer(a *Answered) {
 	e.emit(rep)
 	switch a.Question {
 	case QuestionCall:
-		e.answerCall(a.Reply)
+		e.answerCall(a.Reply, e.dlg.by, e.presence.person)
 	case QuestionRating:
 		// The rating reaches behaviour through fusion (the wiring hands the
 		// Reported to it), which acts on the higher of what the person says
@@ -603,8 +646,11 @@ func (e *Engine) mayRepeat() bool {
 // second cue a lone call for help waits for: the carer is paged urgently,
 // and the alert says what was asked and answered. No settles the call as
 // today's path without a second cue does, at warning level: a carer is
-// still told, because only an explicit opt-out silences an alert.
-func (e *Engine) answerCall(r selfreport.Reply) {
+// still told, because only an explicit opt-out silences an alert. by is
+// how the question was put, person whom it was put to: the alert names
+// them even when they have left the camera's view since.
+func (e *Engine) answerCall(r selfreport.Reply, by AnswerMode, person string) {
+	e.dlg.call.awaited = false
 	word := e.alert.helpWord
 	if word == "" {
 		word = "help"
@@ -613,18 +659,18 @@ func (e *Engine) answerCall(r selfreport.Reply) {
 	if r.Heard != "" && r.Heard != string(r.Answer) {
 		said = fmt.Sprintf("answered %q (%q) to %q", r.Answer, r.Heard, callQuestion)
 	}
-	if e.dlg.by == ByNod {
+	if by == ByNod {
 		gesture := map[selfreport.Answer]string{selfreport.Yes: "nodded", selfreport.No: "shook their head"}[r.Answer]
 		said = fmt.Sprintf("%s (%s) to %q", gesture, r.Answer, callQuestion)
 	}
 	e.alert.answeredHelp()
 	switch r.Answer {
 	case selfreport.Yes:
-		e.escalate(AlertUrgent, fmt.Sprintf("asked for help (%q), %s", word, said))
+		e.escalateAbout(person, AlertUrgent, fmt.Sprintf("asked for help (%q), %s", word, said))
 	case selfreport.No:
 		if e.alert.level.rank() >= AlertWarning.rank() {
 			return // the carer has been told already
 		}
-		e.escalate(AlertWarning, fmt.Sprintf("asked for help (%q) once, %s", word, said))
+		e.escalateAbout(person, AlertWarning, fmt.Sprintf("asked for help (%q) once, %s", word, said))
 	}
 }

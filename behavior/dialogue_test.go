@@ -337,3 +337,98 @@ func TestAnswerGivenInTimeUnderstoodLate(t *testing.T) {
 		})
 	}
 }
+
+// A yes to "Shall I call someone?" asks for help, and it stands when it was
+// given within the wait, whatever became of the dialogue before the
+// recogniser was done: a person who said yes and then left the camera's
+// view (who may have fallen) is paged urgently, with their answer, as if
+// they had stayed; so is one the robot was paused, faulty or hushed for.
+// A late yes to the opt-out question stays late: care is not switched off
+// by an answer to a question the robot has moved on from.
+func TestAnswerToCallStandsWhateverBecameOfTheDialogue(t *testing.T) {
+	const yes = `asked for help ("help"), answered "yes" to "Shall I call someone?"`
+	for _, tc := range []struct {
+		name   string
+		before func(h *harness) // between the question (10 s) and the answer being understood
+		q      Question
+		text   string
+		given  float64 // when the answer was given
+		want   Outcome
+		alerts []AlertLevel // from the question on, until 60 s
+		reason string       // the last alert's reason
+	}{
+		{"stayed", func(h *harness) { h.hold(10, 15, 0) }, QuestionCall, "yes", 14, OutcomeAnswered,
+			[]AlertLevel{AlertUrgent}, yes},
+		{"left view, absent for leave_after", func(h *harness) {
+			for at := 11.0; at < 20; at += 0.1 {
+				h.absent(at)
+			}
+			if s := h.e.State(); s != StateIdle {
+				h.t.Fatalf("state %s after 9 s absent, want idle\n%s", s, describe(h.outs))
+			}
+		}, QuestionCall, "yes", 14, OutcomeAnswered, []AlertLevel{AlertUrgent}, yes},
+		{"left view, told by an event", func(h *harness) { h.event(12, perception.EventLeft, "") },
+			QuestionCall, "yes", 14, OutcomeAnswered, []AlertLevel{AlertUrgent}, yes},
+		{"paused", func(h *harness) { h.command(12, Command{Cmd: CmdPause}) },
+			QuestionCall, "yes", 14, OutcomeAnswered, []AlertLevel{AlertUrgent}, yes},
+		{"faulty", func(h *harness) { h.feed(FaultInput(Fault{At: sec(12), Err: "stall"})) },
+			QuestionCall, "yes", 14, OutcomeAnswered, []AlertLevel{AlertUrgent}, yes},
+		{"hushed by a stop in distress", func(h *harness) { h.event(12, perception.EventKeyword, "stop") },
+			QuestionCall, "yes", 14, OutcomeAnswered, []AlertLevel{AlertWarning, AlertUrgent}, yes},
+		{"no, after leaving: the carer is told, with the answer", func(h *harness) { h.event(12, perception.EventLeft, "") },
+			QuestionCall, "no", 14, OutcomeAnswered, []AlertLevel{AlertWarning},
+			`asked for help ("help") once, answered "no" to "Shall I call someone?"`},
+		{"given after the wait: late, and the lone call still warns", func(h *harness) { h.event(12, perception.EventLeft, "") },
+			QuestionCall, "yes", 31, OutcomeLate, []AlertLevel{AlertWarning},
+			`asked for help ("help") once, with no other sign of distress within 30s`},
+		{"a late yes to the opt-out question stays late", func(h *harness) {
+			h.event(10, perception.EventKeyword, "stop")
+			h.event(10.5, perception.EventKeyword, "stop")
+			if n := asked(h.outs, QuestionOptOut); n != 1 {
+				h.t.Fatalf("opt-out question asked %d times, want 1\n%s", n, describe(h.outs))
+			}
+			h.event(12, perception.EventLeft, "")
+		}, QuestionOptOut, "yes", 14, OutcomeLate, nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, DefaultConfig())
+			if tc.q == QuestionCall {
+				callOnce(t, h)
+			} else {
+				h.arrive(6)
+			}
+			from := len(h.outs)
+			tc.before(h)
+			got := h.answer(tc.given, tc.q, tc.text)
+			if r := reportsOf(got, tc.q); !slices.Equal(r, []Outcome{tc.want}) {
+				t.Errorf("outcomes %v, want %v\n%s", r, tc.want, describe(h.outs[from:]))
+			}
+			for _, o := range got {
+				if r := of[Reported](o); r != nil && r.Outcome == OutcomeAnswered && r.Person != "ada" {
+					t.Errorf("the answer is recorded for %q, want ada", r.Person)
+				}
+			}
+			h.tick(60)
+			var reason string
+			for _, o := range h.outs[from:] {
+				if a := of[Alert](o); a != nil {
+					reason = a.Reason
+				}
+			}
+			if a := alerts(h.outs[from:]); !slices.Equal(a, tc.alerts) {
+				t.Fatalf("alerts %v, want %v\n%s", a, tc.alerts, describe(h.outs[from:]))
+			}
+			if reason != tc.reason {
+				t.Errorf("reason %q, want %q", reason, tc.reason)
+			}
+			for _, o := range h.outs[from:] {
+				if a := of[Alert](o); a != nil && tc.q == QuestionCall && tc.want == OutcomeAnswered && a.Person != "ada" {
+					t.Errorf("alert %q names %q, want ada, who was asked", a.Reason, a.Person)
+				}
+			}
+			if s := h.e.State(); s == StateOptedOut {
+				t.Errorf("opted out by a late yes\n%s", describe(h.outs[from:]))
+			}
+		})
+	}
+}

@@ -27,7 +27,10 @@
 //     once the acknowledgement has been said (OptOut.AckGrace of observation
 //     time, so the wiring must keep sending Ticks). Only an explicit opt-in
 //     (console, or a configured touch) turns sensing back on.
-//   - Carer alerts go out in every experiment condition.
+//   - Carer alerts go out in every experiment condition, and in every state
+//     but opted out: paused and faulty, where nobody comforts, lasting pain
+//     warns a carer no later than no relief would have (guard.go,
+//     uncomforted).
 //   - A Sense input says the wiring's camera or microphone has delivered
 //     nothing since Since, or delivers again (senses.go): lost for
 //     Alert.SenseLost, a carer is told at warning level, once per loss, in
@@ -44,6 +47,9 @@
 //     before guided breathing (breathing.go): a Listen output asks the wiring for the answer,
 //     which comes back as an Answered input; none or an unclear one is asked
 //     once more (an unclear spoken one by nod when Answered.Face says the
-//     face was in view, SelfReport.NodAfterUnclear), then let be. Every
-//     step is a Reported output.
+//     face was in view, SelfReport.NodAfterUnclear), then let be. An
+//     answer to "Shall I call someone?" given within its wait is acted on
+//     whatever became of the question meanwhile (the person left, a pause,
+//     a fault, a hush); any other answer to a question no longer open is
+//     late. Every step is a Reported output.
 package behavior

@@ -485,6 +485,7 @@ func (e *Engine) callForHelp(word string) {
 		if e.dlg.open && e.dlg.q == QuestionCall {
 			e.closeDialogue() // the second cue answers "Shall I call someone?"
 		}
+		e.dlg.call.awaited = false // an answer after it is late: the carer has been paged
 		e.escalate(AlertUrgent, fmt.Sprintf("asked for help (%q), %s", word, cue))
 		return
 	}
@@ -706,13 +707,12 @@ func (e *Engine) evaluate() bool {
 		if v.state == StateFault {
 			why = "the robot is faulty"
 		}
-		switch {
-		case v.severeHeld():
+		v = e.oweComfort(v)
+		if v.severeHeld() {
 			e.escalate(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v while %s", s, p.SevereDwell, why))
-		case v.fresh && v.comfort.held(now, e.cfg.Alert.ReliefTimeout):
+		} else if reason, ok := v.uncomforted(); ok {
 			// Nobody is comforting: lasting pain is a carer's business.
-			e.escalate(AlertWarning, fmt.Sprintf("pain %.1f ≥ %g for %v while %s", s, p.Comfort,
-				e.cfg.Alert.ReliefTimeout, why))
+			e.escalate(AlertWarning, fmt.Sprintf("%s while %s", reason, why))
 		}
 	case StateComforting:
 		e.comfortSchedule()
@@ -730,24 +730,48 @@ func (e *Engine) evaluate() bool {
 	return false
 }
 
+// oweComfort keeps, where nobody comforts, since when pain has called for
+// comfort, as concerned and comforting would have: from when a guard of
+// comfortDue first holds (or comfort given before a pause or fault began)
+// until the pain eases (painEased) or the person has left (absentFor). It
+// returns v with it.
+func (e *Engine) oweComfort(v view) view {
+	_, eased := painEased().holds(v)
+	_, gone := absentFor().holds(v)
+	switch {
+	case eased || gone:
+		e.comfort.settle()
+	case v.called():
+		e.comfort.owe(v.now)
+	}
+	v.comfortSince, v.owed = e.comfort.since, e.comfort.owing()
+	return v
+}
+
 // escalate raises an alert: from a state with a person it moves to alerting;
 // in alerting it raises the alert only when it is more urgent than the last.
 func (e *Engine) escalate(level AlertLevel, reason string) bool {
+	return e.escalateAbout(e.presence.person, level, reason)
+}
+
+// escalateAbout is escalate for an alert about person, who may have left
+// since what it answers (a yes to "Shall I call someone?").
+func (e *Engine) escalateAbout(person string, level AlertLevel, reason string) bool {
 	switch e.State() {
 	case StateAlerting:
 		if level.rank() > e.alert.level.rank() {
-			e.raiseAlert(level, reason, true)
+			e.raiseAlertAbout(person, level, reason, true)
 		}
 		return false
 	case StateEngaging, StateAttending, StateConcerned, StateComforting:
-		e.alert.pending = &Alert{Level: level, Reason: reason}
+		e.alert.pending = &Alert{Level: level, Reason: reason, Person: person}
 		return e.fire(trEscalate, reason)
 	case StatePaused, StateFault, StateIdle, StateAsleep:
 		// No state to move to: a supervisor has the robot, it is broken, or
 		// the person is out of view (someone who called for help and then
 		// left the camera's view may have fallen). The carer is told all
 		// the same; the robot says nothing.
-		e.raiseAlert(level, reason, false)
+		e.raiseAlertAbout(person, level, reason, false)
 	}
 	return false
 }
@@ -758,13 +782,18 @@ func (e *Engine) escalate(level AlertLevel, reason string) bool {
 // episode ended, a new one is news and goes out at once, saying how soon it
 // came back.
 func (e *Engine) raiseAlert(level AlertLevel, reason string, notice bool) bool {
+	return e.raiseAlertAbout(e.presence.person, level, reason, notice)
+}
+
+// raiseAlertAbout is raiseAlert for an alert about person.
+func (e *Engine) raiseAlertAbout(person string, level AlertLevel, reason string, notice bool) bool {
 	if !e.alert.mayRaise(level, e.now, e.cfg.Alert.Cooldown) {
 		return false // the carer heard this within the cooldown; not again
 	}
 	if since, ok := e.alert.recurred(level, e.now, e.cfg.Alert.Cooldown); ok {
 		reason = fmt.Sprintf("%s (again: the last %s alert went out %v ago)", reason, level, since.Round(time.Second))
 	}
-	a := Alert{At: e.now, Level: level, Reason: e.alertReason(reason), Person: e.presence.person, Score: e.pain.score()}
+	a := Alert{At: e.now, Level: level, Reason: e.alertReason(reason), Person: person, Score: e.pain.score()}
 	e.alert.raised(a)
 	e.emit(a)
 	if notice {
@@ -829,7 +858,11 @@ func (e *Engine) fire(t trigger, reason string) bool {
 }
 
 func (e *Engine) enter(t trigger, from, to State) {
-	if to != StateComforting && to != StateAlerting {
+	switch to {
+	case StateComforting, StateAlerting:
+	case StatePaused, StateFault:
+		e.comfort.withhold() // the pain still calls for the comfort given (oweComfort)
+	default:
 		e.comfort.stop()
 	}
 	switch to {
@@ -898,7 +931,7 @@ func (e *Engine) enter(t trigger, from, to State) {
 		a := e.alert.pending
 		e.alert.pending = nil
 		if a != nil {
-			e.raiseAlert(a.Level, a.Reason, true)
+			e.raiseAlertAbout(a.Person, a.Level, a.Reason, true)
 		}
 		if from != StateComforting {
 			e.startComfort()
@@ -910,7 +943,8 @@ func (e *Engine) enter(t trigger, from, to State) {
 	case StateOptedOut:
 		e.closeDialogue()
 		e.wizard.drop()
-		e.alert.help = false // the person asked to be left alone; that answers it
+		e.alert.help = false       // the person asked to be left alone; that answers it
+		e.dlg.call.awaited = false // and "Shall I call someone?" with it
 		e.endEpisode()
 		e.pain.reset()
 		e.presence.forget()
@@ -932,7 +966,10 @@ func (e *Engine) enter(t trigger, from, to State) {
 
 func (e *Engine) startComfort() {
 	if e.consent.hushed(e.now) {
-		return // asked to stop: no comfort starts while hushed (alerts go on)
+		// Asked to stop: no comfort starts while hushed. It is owed from
+		// now, so lasting pain still reaches a carer (noRelief).
+		e.comfort.owe(e.now)
+		return
 	}
 	e.comfort.started(e.now)
 	e.emit(Comforted{At: e.now, Person: e.presence.person})

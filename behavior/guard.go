@@ -74,6 +74,8 @@ type view struct {
 	concern, comfort, severe, eased dwell
 
 	comfortSince time.Duration
+	comforted    bool // comfort was given since comforting began (not while asked for quiet)
+	owed         bool // comfort nobody gave has been called for since comfortSince
 	helpAlert    bool // the episode's alert answers a call for help
 }
 
@@ -165,6 +167,10 @@ func painPersistsLong() guard {
 		}}
 }
 
+// comfortDue is the conditions on which pain calls for comfort: the guards
+// of the edge into comforting, and of lasting pain where nobody comforts.
+func comfortDue() []guard { return []guard{painPersistsHigh(), painPersistsLong()} }
+
 // painEased holds when the pain has stayed below Pain.Clear for
 // Pain.EaseDwell. Someone who asked for help is not answered by a low pain
 // score alone: after such an alert, calm must last as long as comfort is
@@ -203,16 +209,66 @@ func (v view) severeHeld() bool { return v.fresh && v.severe.held(v.now, v.cfg.P
 
 // noRelief holds when comfort has been given for Alert.ReliefTimeout and
 // the pain is still there; only comforting gives comfort that can fail.
+// Comforting entered while the robot was asked for quiet gives none: there
+// lasting pain holds (uncomforted), as where nobody comforts, and the
+// reason says no comfort was given.
 func noRelief() guard {
 	return guard{name: "no relief", rank: rankNoRelief, alert: AlertWarning, in: []State{StateComforting},
 		when: func(c Config) string { return fmt.Sprintf("no relief in %v", c.Alert.ReliefTimeout) },
 		holds: func(v view) (string, bool) {
 			d := v.cfg.Alert.ReliefTimeout
+			if !v.comforted {
+				reason, ok := v.uncomforted()
+				return reason + ", with no comfort given (asked for quiet)", ok
+			}
 			if !v.fresh || v.now-v.comfortSince < d {
 				return "", false
 			}
 			return fmt.Sprintf("pain %.1f not eased after %v of comfort", v.score, d), true
 		}}
+}
+
+// uncomforted says whether pain has lasted Alert.ReliefTimeout with nobody
+// comforting: the states that give no comfort (paused, faulty) and
+// comforting entered while the robot was asked for quiet. A carer must hear
+// of it as soon as no relief would have told them had the robot comforted
+// (DOMAIN: only an explicit opt-out silences an alert), so it holds when
+// the pain has called for comfort (comfortDue) for ReliefTimeout, its
+// dwell unbroken since: the time comfort would have been given and failed;
+// or, as comforting goes on through dips that are not easing, when comfort
+// has been owed (view.owed, kept by the engine) for ReliefTimeout. Pain at
+// Pain.Comfort for ReliefTimeout holds too, without the wait comforting
+// would have begun after (Pain.ComfortDwell): nobody is there to be
+// waited for. The reason says what was seen, not comfort given.
+func (v view) uncomforted() (string, bool) {
+	p, d := v.cfg.Pain, v.cfg.Alert.ReliefTimeout
+	if !v.fresh {
+		return "", false
+	}
+	if v.comfort.held(v.now, d) {
+		return fmt.Sprintf("pain %.1f ≥ %g for %v", v.score, p.Comfort, d), true
+	}
+	then := v // the view as it was ReliefTimeout ago, dwells unbroken since
+	then.now -= d
+	for _, g := range comfortDue() {
+		if reason, ok := g.holds(then); ok {
+			return fmt.Sprintf("%s, and %v more", reason, d), true
+		}
+	}
+	if v.owed && v.now-v.comfortSince >= d {
+		return fmt.Sprintf("pain %.1f not eased %v after it called for comfort", v.score, d), true
+	}
+	return "", false
+}
+
+// called says whether pain calls for comfort now: a guard of comfortDue holds.
+func (v view) called() bool {
+	for _, g := range comfortDue() {
+		if _, ok := g.holds(v); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // label joins an edge's guard descriptions the way the diagram reads them:
@@ -267,6 +323,7 @@ func (e *Engine) view() view {
 		present: e.presence.present, absent: e.presence.absent,
 		fresh: e.pain.fresh(e.now, e.cfg.Pain.StaleAfter), score: e.pain.score(),
 		concern: e.pain.concern, comfort: e.pain.comfort, severe: e.pain.severe, eased: e.pain.eased,
-		comfortSince: e.comfort.since, helpAlert: e.alert.helpAlert,
+		comfortSince: e.comfort.since, comforted: e.comfort.given, owed: e.comfort.owing(),
+		helpAlert: e.alert.helpAlert,
 	}
 }

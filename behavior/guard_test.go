@@ -111,7 +111,10 @@ func TestGuardsFlipAtTheDiagramsDuration(t *testing.T) {
 		{"pain persists long", StateConcerned, func(v *view, at time.Duration) { v.concern = on; v.concern.since = at }},
 		{"pain eased", StateConcerned, func(v *view, at time.Duration) { v.eased = on; v.eased.since = at }},
 		{"severe pain", StateConcerned, func(v *view, at time.Duration) { v.severe = on; v.severe.since = at }},
-		{"no relief", StateComforting, func(v *view, at time.Duration) { v.comfortSince = at }},
+		{"no relief", StateComforting, func(v *view, at time.Duration) { v.comfortSince, v.comforted = at, true }},
+		// Comforting entered while asked for quiet, no comfort given:
+		// pain at pain.comfort for as long.
+		{"no relief", StateComforting, func(v *view, at time.Duration) { v.comfort = on; v.comfort.since = at }},
 	}
 	guards := guardsByName(t)
 	tested := map[string]bool{}

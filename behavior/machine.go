@@ -91,7 +91,7 @@ func transitions() []edge {
 		{trGreeted, []State{StateEngaging}, StateAttending, []guard{greetedAfter()}},
 		{trPainRising, []State{StateEngaging, StateAttending}, StateConcerned, []guard{
 			painRising(), onInput("pain word", "a pain word")}},
-		{trPainPersists, []State{StateConcerned}, StateComforting, []guard{painPersistsHigh(), painPersistsLong()}},
+		{trPainPersists, []State{StateConcerned}, StateComforting, comfortDue()},
 		{trPainEased, []State{StateConcerned, StateComforting, StateAlerting}, StateAttending, []guard{painEased()}},
 		{trEscalate, []State{StateEngaging, StateAttending, StateConcerned, StateComforting}, StateAlerting, []guard{
 			severePain(), noRelief(), onInput("help word", "a help word")}},

@@ -772,3 +772,68 @@ func TestLoneStopStillsAndKeepsWatching(t *testing.T) {
 		t.Errorf("confirm 0: one stop left state %s, want opted_out", s)
 	}
 }
+
+// "Not eased after 2m0s of comfort" must be true: it counts comfort given.
+// A lone calm "stop" asks the robot for quiet (opt_out.confirm, 2 min);
+// pain that rises meanwhile takes it to comforting, where it gives no
+// comfort. The lasting pain must still reach a carer no later than it
+// would have with comfort given, saying none was; before, the warning came
+// 2m0s after the run's start, counting comfort from a start never made.
+func TestNoReliefCountsOnlyComfortGiven(t *testing.T) {
+	const rt = 2 * time.Minute // DefaultConfig's alert.relief_timeout
+	firstWarning := func(h *harness) (Alert, bool) {
+		for _, o := range h.outs {
+			if a := of[Alert](o); a != nil && a.Level == AlertWarning {
+				return *a, true
+			}
+		}
+		return Alert{}, false
+	}
+	for _, tc := range []struct {
+		name  string
+		score float64
+	}{
+		{"moderate pain below pain.comfort", 3.6},
+		{"pain at pain.comfort", 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var comforted time.Duration
+			for _, hushed := range []bool{false, true} {
+				h := newHarness(t, DefaultConfig())
+				h.arrive(6)
+				if hushed {
+					h.event(8, perception.EventKeyword, "stop")
+				}
+				h.hold(9, 300, tc.score)
+				a, ok := firstWarning(h)
+				if !ok {
+					t.Fatalf("hushed %v: no warning in 5 minutes of pain %g\n%s", hushed, tc.score, describe(h.outs))
+				}
+				var given []time.Duration
+				for _, o := range h.outs {
+					if c := of[Comforted](o); c != nil && c.At <= a.At {
+						given = append(given, c.At)
+					}
+				}
+				ofComfort := strings.Contains(a.Reason, "of comfort")
+				if ofComfort && (len(given) == 0 || a.At-given[len(given)-1] < rt) {
+					t.Errorf("hushed %v: warning at %v says %q; comfort given at %v", hushed, a.At, a.Reason, given)
+				}
+				if !hushed {
+					comforted = a.At
+					continue
+				}
+				if len(given) > 0 {
+					t.Errorf("hushed: comfort given at %v while asked for quiet", given)
+				}
+				if ofComfort || !strings.Contains(a.Reason, "no comfort given") {
+					t.Errorf("hushed: reason %q, want one saying no comfort was given", a.Reason)
+				}
+				if a.At > comforted {
+					t.Errorf("hushed: warned at %v, later than with comfort given (%v)", a.At, comforted)
+				}
+				t.Logf("hushed: warned at %v (comforted: %v): %s", a.At, comforted, a.Reason)
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package behavior
 
 import (
 	"encoding/json"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -459,5 +460,101 @@ func TestMirrorChangeCarriesTheChosenSettings(t *testing.T) {
 	}
 	if want := (MirrorSettings{Enabled: true, Gain: 0.4, Delay: 700 * time.Millisecond}); m.Chosen != want {
 		t.Errorf("chosen %+v, want %+v", m.Chosen, want)
+	}
+}
+
+// Pain that lasts raises the same carer alert whether the robot is with
+// the person, paused by a supervisor or faulty: only an explicit opt-out
+// silences an alert. Moderate pain (3.6, between pain.concern and
+// pain.comfort) is the case that slipped through: paused, it raised
+// nothing in 20 minutes; unpaused, a warning at 2m29s. Paused or faulty,
+// the warning comes no later than with the robot comforting, and says
+// what was seen, not comfort that was never given; brief pain raises none.
+func TestLastingPainAlertsWhilePausedOrFaulty(t *testing.T) {
+	const minutes20 = 1200.0
+	firstWarning := func(h *harness, from int) (Alert, bool) {
+		for _, o := range h.outs[from:] {
+			if a := of[Alert](o); a != nil && a.Level == AlertWarning {
+				return *a, true
+			}
+		}
+		return Alert{}, false
+	}
+	pause := func(at float64) Input { return CommandInput(Command{At: sec(at), Cmd: CmdPause}) }
+	fault := func(at float64) Input { return FaultInput(Fault{At: sec(at), Err: "servo stall"}) }
+	states := []struct {
+		name string
+		at   float64 // when the input comes; 0 for none
+		in   func(at float64) Input
+		why  string
+	}{
+		{"with the person", 0, nil, ""},
+		{"paused", 7, pause, "paused"},
+		{"faulty", 7, fault, "faulty"},
+		// Comforting began at about 29 s: a pause or fault after it does
+		// not start the wait for relief again.
+		{"paused while comforting", 60, pause, "paused"},
+		{"faulty while comforting", 60, fault, "faulty"},
+	}
+	steady := func(score float64) func(float64) float64 { return func(float64) float64 { return score } }
+	// Real scores are not steady: pain that dips below pain.concern for a
+	// second every 30 s (not long enough to count as eased) breaks the
+	// concern dwell, yet comforting, once begun, goes on through the dips.
+	dipping := func(at float64) float64 {
+		if math.Mod(at, 30) < 1 {
+			return 1.5
+		}
+		return 3.6
+	}
+	for _, tc := range []struct {
+		name  string
+		pain  func(at float64) float64
+		for_  float64 // seconds of pain, from 8 s
+		alert bool
+	}{
+		{"moderate pain below pain.comfort, for 20 minutes", steady(3.6), minutes20, true},
+		{"pain at pain.comfort, for 20 minutes", steady(5), minutes20, true},
+		{"moderate pain dipping now and then, for 20 minutes", dipping, minutes20, true},
+		{"moderate pain for a minute", steady(3.6), 60, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var normal time.Duration
+			for _, st := range states {
+				h := newHarness(t, DefaultConfig())
+				h.arrive(6)
+				from := len(h.outs)
+				if st.in != nil && st.at < 8 {
+					h.feed(st.in(st.at))
+				}
+				for at := 8.0; at < 8+tc.for_; at += 0.1 {
+					if st.in != nil && st.at >= 8 && at-st.at >= 0 && at-st.at < 0.1-1e-9 {
+						h.feed(st.in(st.at))
+					}
+					h.assess(at, tc.pain(at))
+				}
+				h.hold(8+tc.for_, 8+tc.for_+30, 0)
+				if s := h.e.State(); st.in != nil && s != StatePaused && s != StateFault {
+					t.Fatalf("%s: state %s at the end, want paused or faulty", st.name, s)
+				}
+				a, ok := firstWarning(h, from)
+				if ok != tc.alert {
+					t.Fatalf("%s: warned %v, want %v\n%s", st.name, ok, tc.alert, describe(h.outs[from:]))
+				}
+				if !ok {
+					continue
+				}
+				if st.why == "" {
+					normal = a.At
+					continue
+				}
+				if a.At > normal {
+					t.Errorf("%s: warned at %v, later than with the person (%v): %s", st.name, a.At, normal, a.Reason)
+				}
+				if !strings.Contains(a.Reason, st.why) || strings.Contains(a.Reason, "of comfort") {
+					t.Errorf("%s: reason %q, want one saying %q and no comfort given", st.name, a.Reason, st.why)
+				}
+				t.Logf("%s: warned at %v (with the person %v): %s", st.name, a.At, normal, a.Reason)
+			}
+		})
 	}
 }

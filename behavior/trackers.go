@@ -164,7 +164,9 @@ type comfortTracker struct {
 	checkedIn   bool
 	lastCheckIn time.Duration
 
-	since       time.Duration // when comforting last started
+	since       time.Duration // when comforting last started, or pain first called for comfort nobody gave
+	wanted      bool          // since is set: comfort is given, or owed where nobody gives it
+	given       bool          // comfort was given since the robot entered comforting
 	active      bool          // the schedule runs
 	breathsLeft int
 	nextBreath  time.Duration
@@ -179,8 +181,27 @@ func (c *comfortTracker) checkInDue(now, cooldown time.Duration) bool {
 
 func (c *comfortTracker) checkedInAt(now time.Duration) { c.checkedIn, c.lastCheckIn = true, now }
 
-// started marks the start of comforting.
-func (c *comfortTracker) started(now time.Duration) { c.since = now }
+// started marks the start of comforting: comfort given from now.
+func (c *comfortTracker) started(now time.Duration) { c.since, c.wanted, c.given = now, true, true }
+
+// owe records that pain calls for comfort nobody gives (paused, faulty,
+// asked for quiet): from now, unless it already did.
+func (c *comfortTracker) owe(now time.Duration) {
+	if !c.wanted {
+		c.since, c.wanted = now, true
+	}
+}
+
+// owing says whether comfort is owed: called for since since, and not given.
+func (c *comfortTracker) owing() bool { return c.wanted && !c.given }
+
+// settle forgets comfort owed: the pain eased, or the person left.
+func (c *comfortTracker) settle() { c.wanted = c.given }
+
+// withhold stops giving comfort on entering a state that gives none
+// (paused, faulty): what was given is owed from when it began, for the
+// pain has not eased.
+func (c *comfortTracker) withhold() { c.active, c.given = false, false }
 
 // begin starts the comforting schedule; breathe or comfortAt says what
 // comes first.
@@ -218,11 +239,12 @@ func (c *comfortTracker) breathe(n int, at time.Duration) { c.breathsLeft, c.nex
 // comfortAt sets when comfort comes again.
 func (c *comfortTracker) comfortAt(at time.Duration) { c.nextComfort = at }
 
-// stop halts the schedule on entering a state that does not comfort.
-func (c *comfortTracker) stop() { c.active = false }
+// stop halts the schedule on entering a state that does not comfort; the
+// comfort given is over.
+func (c *comfortTracker) stop() { c.active, c.given, c.wanted = false, false, false }
 
 // end forgets the episode's schedule, breaths left included.
-func (c *comfortTracker) end() { c.active, c.breathsLeft = false, 0 }
+func (c *comfortTracker) end() { c.active, c.given, c.wanted, c.breathsLeft = false, false, false, 0 }
 
 // alertTracker is what the carer has been told in this episode, and a call
 // for help waiting for its second cue.
