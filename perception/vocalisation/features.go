@@ -26,11 +26,12 @@ var (
 	EventFeatures = []string{"y_speech", "y_moan", "y_cry", "y_scream", "y_laugh", "y_cough",
 		"y_breath", "y_animal"}
 	AllFeatures = append(append([]string{}, AcousticFeatures...), EventFeatures...)
-	// candidates are every feature Extract gives, including those the
-	// shipped sets leave out.
+	// candidates are every feature Extract and ClipFeatures give,
+	// including those the shipped sets leave out.
 	candidates = append(append([]string{}, AllFeatures...), "a_log_duration",
 		"a_snr_db", "a_f0_swing_st", "a_tremor_st", "a_max_voiced_run", "y_throat", "y_sneeze", "y_sigh",
-		"y_mean_speech", "y_mean_moan", "y_mean_cry", "y_mean_scream", "y_mean_laugh")
+		"y_mean_speech", "y_mean_moan", "y_mean_cry", "y_mean_scream", "y_mean_laugh",
+		featF0Breaks, featStableRun)
 )
 
 // Extract gives every feature of AllFeatures for one clip. Logarithms keep
@@ -61,6 +62,10 @@ func Extract(a voice.SegmentFeatures, e soundevents.ClipScores) map[string]float
 	f["a_tremor_st"] = a.TremorST
 	f["a_max_voiced_run"] = a.MaxVoicedRun
 	f["a_flux"] = a.Flux
+	// Pitch continuity needs the hops themselves, which a summary does
+	// not keep: given here as for a clip without voicing, and filled in
+	// by ClipFeatures (continuity.go).
+	f[featF0Breaks], f[featStableRun] = 0, 0
 	m := e.Max
 	f["y_throat"] = m[soundevents.GroupThroat]
 	f["y_sneeze"] = m[soundevents.GroupSneeze]

@@ -95,7 +95,9 @@ func clipFeatures(cm *soundevents.ClassMap, hops []voice.HopFeatures, ws []sound
 	if margin > 0 {
 		ws = foregroundWindows(ws, fg)
 	}
-	return Extract(a, cm.Clip(ws)), true
+	f := Extract(a, cm.Clip(ws))
+	f[featF0Breaks], f[featStableRun] = continuity(fg)
+	return f, true
 }
 
 // ClipFeatures are the combiner's inputs for a whole recording: its
