@@ -117,7 +117,7 @@ func (c Config) validateAlerting(bad func(field, format string, args ...any)) {
 
 	p := c.Pain
 	if !(p.MinConfidence >= 0 && p.MinConfidence <= MaxMinConfidence) { // NaN fails too
-		bad("pain.min_confidence", "%g is outside 0..%g (the camera alone gives about 0.5)", p.MinConfidence, MaxMinConfidence)
+		bad("pain.min_confidence", "%g is outside 0..%g (above it a person seen but not heard is never assessed)", p.MinConfidence, MaxMinConfidence)
 	}
 	upTo("pain.smoothing", p.Smoothing, MaxSmoothing)
 	between("pain.stale_after", p.StaleAfter, MinStaleAfter, MaxStaleAfter)
