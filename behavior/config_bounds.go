@@ -19,10 +19,11 @@ import (
 const (
 	// MaxMinConfidence: the fused confidence is the confidently seen share
 	// of the four PAINAD channels' weight (perception/fusion). The camera
-	// alone, a person who is silent, gave 0.48 on every frame of the dev
-	// set's face videos once the face was found; above 0.4 a silent person
-	// seen a little less well (a turned head, dim light) would never be
-	// assessed, and so never alerted for. 1 would let nothing pass.
+	// alone, a person who is silent, gave 0.48 in every assessment of the
+	// dev set's three face videos once the face was found (kindred run
+	// --video, journal export); above 0.4 a silent person seen a little
+	// less well (a turned head, dim light) would never be assessed, and so
+	// never alerted for. 1 would let nothing pass but a self-report.
 	MaxMinConfidence = 0.4
 
 	// MaxSmoothing: the running mean crosses severe (8 at most) from calm

@@ -1,10 +1,15 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/kindred-hri/kindred/behavior"
 )
 
 // A config value that would hold alerts back is bad input: kindred run
@@ -36,6 +41,49 @@ func TestRunRefusesConfigThatWouldSilenceAlerts(t *testing.T) {
 		}
 		if stdout != "" {
 			t.Errorf("%q: stdout %q", tc.yaml, stdout)
+		}
+	}
+}
+
+// The README's table of the alerting keys gives each key's default and
+// range as the code has them.
+func TestREADMEListsAlertingRanges(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	short := func(d time.Duration) string { // 1m0s reads 1m
+		s := d.String()
+		if strings.HasSuffix(s, "m0s") {
+			s = strings.TrimSuffix(s, "0s")
+		}
+		return s
+	}
+	num := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	c := behavior.DefaultConfig()
+	p, a := c.Pain, c.Alert
+	for _, row := range [][3]string{
+		{"pain.min_confidence", num(p.MinConfidence), "0 to " + num(behavior.MaxMinConfidence)},
+		{"pain.smoothing", short(p.Smoothing), "over 0 to " + short(behavior.MaxSmoothing)},
+		{"pain.stale_after", short(p.StaleAfter), short(behavior.MinStaleAfter) + " to " + short(behavior.MaxStaleAfter)},
+		{"pain.concern", num(p.Concern), "over 0 to " + num(behavior.MaxConcern)},
+		{"pain.severe", num(p.Severe), "over 0 to " + num(behavior.MaxSevere)},
+		{"pain.concern_dwell", short(p.ConcernDwell), "0 to " + short(behavior.MaxConcernDwell)},
+		{"pain.comfort_dwell", short(p.ComfortDwell), "0 to " + short(behavior.MaxComfortDwell)},
+		{"pain.persist_for", short(p.PersistFor), "`comfort_dwell` to " + short(behavior.MaxPersistFor)},
+		{"pain.severe_dwell", short(p.SevereDwell), "0 to " + short(behavior.MaxSevereDwell)},
+		{"pain.ease_dwell", short(p.EaseDwell), "0 to " + short(behavior.MaxEaseDwell)},
+		{"presence.arrive_after", short(c.Presence.ArriveAfter), "0 to " + short(behavior.MaxArriveAfter)},
+		{"presence.leave_after", short(c.Presence.LeaveAfter), short(behavior.MinLeaveAfter) + " to " + short(behavior.MaxLeaveAfter)},
+		{"alert.relief_timeout", short(a.ReliefTimeout), "over 0 to " + short(behavior.MaxReliefTimeout)},
+		{"alert.cooldown", short(a.Cooldown), short(behavior.MinCooldown) + " to " + short(behavior.MaxCooldown)},
+		{"alert.corroborate", short(a.Corroborate), "over 0 to " + short(behavior.MaxCorroborate)},
+		{"alert.sense_lost", short(a.SenseLost), "over 0 to " + short(behavior.MaxSenseLost)},
+		{"alert.words", "`[" + strings.Join(a.Words, ", ") + "]`", "at least one word"},
+	} {
+		want := fmt.Sprintf("| `%s` | %s | %s |", row[0], row[1], row[2])
+		if !strings.Contains(string(readme), want) {
+			t.Errorf("README has no row %q", want)
 		}
 	}
 }
