@@ -2,7 +2,6 @@ package behavior
 
 import (
 	"fmt"
-	"math"
 	"reflect"
 	"strings"
 	"time"
@@ -395,32 +394,7 @@ func (c Config) Validate() error {
 	if c.Condition.Delay < 0 || c.Condition.Delay > 10*time.Second {
 		bad("condition.delay", "%v is outside 0..10s", c.Condition.Delay)
 	}
-	p := c.Pain
-	unit("pain.min_confidence", p.MinConfidence)
-	positive("pain.smoothing", p.Smoothing)
-	positive("pain.stale_after", p.StaleAfter)
-	score := func(field string, v float64) {
-		if math.IsNaN(v) || v <= 0 || v > 10 {
-			bad(field, "%g is outside 0 (exclusive)..10", v)
-		}
-	}
-	score("pain.clear", p.Clear)
-	score("pain.concern", p.Concern)
-	score("pain.comfort", p.Comfort)
-	score("pain.severe", p.Severe)
-	if !(p.Clear < p.Concern && p.Concern <= p.Comfort && p.Comfort < p.Severe) {
-		bad("pain", "thresholds must rise: clear %g < concern %g <= comfort %g < severe %g",
-			p.Clear, p.Concern, p.Comfort, p.Severe)
-	}
-	notNegative("pain.concern_dwell", p.ConcernDwell)
-	notNegative("pain.comfort_dwell", p.ComfortDwell)
-	notNegative("pain.severe_dwell", p.SevereDwell)
-	notNegative("pain.ease_dwell", p.EaseDwell)
-	if p.PersistFor < p.ComfortDwell {
-		bad("pain.persist_for", "%v must not be shorter than pain.comfort_dwell %v", p.PersistFor, p.ComfortDwell)
-	}
-	notNegative("presence.arrive_after", c.Presence.ArriveAfter)
-	positive("presence.leave_after", c.Presence.LeaveAfter)
+	c.validateAlerting(bad)
 	notNegative("presence.greet_for", c.Presence.GreetFor)
 	positive("presence.rest_after", c.Presence.RestAfter)
 	notNegative("presence.greet_cooldown", c.Presence.GreetCooldown)
@@ -452,12 +426,6 @@ func (c Config) Validate() error {
 	unit("comfort.attending_concern", c.Comfort.AttendingConcern)
 	unit("comfort.concerned_concern", c.Comfort.ConcernedConcern)
 	unit("comfort.comforting_concern", c.Comfort.ComfortingConcern)
-	positive("alert.relief_timeout", c.Alert.ReliefTimeout)
-	positive("alert.corroborate", c.Alert.Corroborate)
-	positive("alert.sense_lost", c.Alert.SenseLost)
-	if c.Alert.Cooldown < time.Minute {
-		bad("alert.cooldown", "%v is under 1m; carers are not paged more often for the same alert", c.Alert.Cooldown)
-	}
 	if len(c.OptOut.Words) == 0 && len(c.OptOut.Touch) == 0 {
 		bad("opt_out", "needs at least one word or touch sensor; a person must always be able to stop the robot")
 	}

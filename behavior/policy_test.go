@@ -345,7 +345,7 @@ func TestBreathingPace(t *testing.T) {
 func TestComfortRepeatIsRateLimited(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Comfort.BreathingCycles = 0
-	cfg.Alert.ReliefTimeout = time.Hour
+	cfg.Alert.ReliefTimeout = MaxReliefTimeout // comforting throughout the ten minutes
 	h := newHarness(t, cfg)
 	h.arrive(6)
 	h.hold(6, 600, 5)
