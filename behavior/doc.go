@@ -27,6 +27,14 @@
 //     once the acknowledgement has been said (OptOut.AckGrace of observation
 //     time, so the wiring must keep sending Ticks). Only an explicit opt-in
 //     (console, or a configured touch) turns sensing back on.
+//   - A lone opt-out word said calmly, or one said in distress, asks for
+//     quiet instead (OptOut.Confirm, OptOut.Hush): IntentStill, nothing of
+//     the robot's own until it ends, sensing and alerts going on. Comfort
+//     that fell due meanwhile starts when it ends, once, if the robot is
+//     still comforting or alerting and the pain calls for it then
+//     (resumeComfort): a Transition to the same state, reason "comfort
+//     resumes after the quiet asked for: …", then Comforted. Lasting pain
+//     warns a carer as if no comfort had been given, from when it fell due.
 //   - Carer alerts go out in every experiment condition, and in every state
 //     but opted out: paused and faulty, where nobody comforts, lasting pain
 //     warns a carer no later than no relief would have (guard.go,

@@ -715,6 +715,7 @@ func (e *Engine) evaluate() bool {
 			e.escalate(AlertWarning, fmt.Sprintf("%s while %s", reason, why))
 		}
 	case StateComforting:
+		e.resumeComfort(v)
 		e.comfortSchedule()
 	case StateAlerting:
 		if v.severeHeld() && AlertUrgent.rank() > e.alert.level.rank() {
@@ -725,6 +726,7 @@ func (e *Engine) evaluate() bool {
 		if r := e.alert.level.rank(); r > 0 && v.fresh && e.pain.concern.on && now-e.alert.last[r] >= e.cfg.Alert.Cooldown {
 			e.raiseAlert(e.alert.level, fmt.Sprintf("pain %.1f persists %v after the alert", s, now-e.alert.last[r]), true)
 		}
+		e.resumeComfort(v) // after the alerts: they never wait
 		e.comfortSchedule()
 	}
 	return false
@@ -979,6 +981,33 @@ func (e *Engine) startComfort() {
 	e.act(e.intent(IntentComfort, ToneGentle, e.mayComfortAloud()), "comforting")
 	e.comfort.begin()
 	e.planBreathing() // started, or offered first (breathing.go)
+}
+
+// resumeComfort starts the comfort a quiet held back. The quiet asked for
+// ("stop" cried in pain, hush; or said calmly, quieten) was for a while: a
+// person still in pain when it ends is comforted then, as if comfort had
+// just become due, rather than sat beside in silence for the rest of the
+// episode. It starts once, at the first evaluation after the quiet when
+// the robot is comforting or alerting, entered while quiet (so no comfort
+// started in the episode: startComfort only owed it), and the pain calls
+// for comfort now (comfortDue). The person leaving, the pain easing or an
+// opt-out leave those states and forget what was owed; a quiet asked for
+// again holds it back until that one ends. Comfort started before the
+// quiet needs none of this: its schedule goes on, and act stays silent
+// while hushed. The transition it records names no new state (there is
+// none; the robot stays where it is) but says why comfort began.
+func (e *Engine) resumeComfort(v view) {
+	if e.consent.hushed(e.now) || !e.comfort.owing() {
+		return
+	}
+	why, ok := v.calledFor()
+	if !ok {
+		return
+	}
+	e.emit(Transition{At: e.now, From: v.state, To: v.state, Source: SourceSensing,
+		Reason: "comfort resumes after the quiet asked for: " + why})
+	e.comfort.resume()
+	e.startComfort()
 }
 
 // endEpisode forgets what belonged to one bout of pain.

@@ -76,6 +76,8 @@ type view struct {
 	comfortSince time.Duration
 	comforted    bool // comfort was given since comforting began (not while asked for quiet)
 	owed         bool // comfort nobody gave has been called for since comfortSince
+	late         bool // comfort began only when the quiet asked for ended; owed since owedSince
+	owedSince    time.Duration
 	helpAlert    bool // the episode's alert answers a call for help
 }
 
@@ -211,7 +213,10 @@ func (v view) severeHeld() bool { return v.fresh && v.severe.held(v.now, v.cfg.P
 // the pain is still there; only comforting gives comfort that can fail.
 // Comforting entered while the robot was asked for quiet gives none: there
 // lasting pain holds (uncomforted), as where nobody comforts, and the
-// reason says no comfort was given.
+// reason says no comfort was given. When the quiet ends and comfort begins
+// late (Engine.resumeComfort), lasting pain still holds as if none had
+// been given, from when it was first owed, and the reason says for how
+// long comfort was given.
 func noRelief() guard {
 	return guard{name: "no relief", rank: rankNoRelief, alert: AlertWarning, in: []State{StateComforting},
 		when: func(c Config) string { return fmt.Sprintf("no relief in %v", c.Alert.ReliefTimeout) },
@@ -220,6 +225,16 @@ func noRelief() guard {
 			if !v.comforted {
 				reason, ok := v.uncomforted()
 				return reason + ", with no comfort given (asked for quiet)", ok
+			}
+			if v.late {
+				// Comfort began when the quiet ended: the carer hears no
+				// later than had none been given (alerts never wait).
+				then := v
+				then.owed, then.comfortSince = true, v.owedSince
+				if reason, ok := then.uncomforted(); ok {
+					return fmt.Sprintf("%s, with comfort given only for the last %v (asked for quiet before)",
+						reason, (v.now - v.comfortSince).Round(time.Second)), true
+				}
 			}
 			if !v.fresh || v.now-v.comfortSince < d {
 				return "", false
@@ -263,12 +278,19 @@ func (v view) uncomforted() (string, bool) {
 
 // called says whether pain calls for comfort now: a guard of comfortDue holds.
 func (v view) called() bool {
+	_, ok := v.calledFor()
+	return ok
+}
+
+// calledFor is called with the reason of the first guard of comfortDue
+// that holds.
+func (v view) calledFor() (string, bool) {
 	for _, g := range comfortDue() {
-		if _, ok := g.holds(v); ok {
-			return true
+		if reason, ok := g.holds(v); ok {
+			return reason, true
 		}
 	}
-	return false
+	return "", false
 }
 
 // label joins an edge's guard descriptions the way the diagram reads them:
@@ -324,6 +346,7 @@ func (e *Engine) view() view {
 		fresh: e.pain.fresh(e.now, e.cfg.Pain.StaleAfter), score: e.pain.score(),
 		concern: e.pain.concern, comfort: e.pain.comfort, severe: e.pain.severe, eased: e.pain.eased,
 		comfortSince: e.comfort.since, comforted: e.comfort.given, owed: e.comfort.owing(),
+		late: e.comfort.late, owedSince: e.comfort.owedSince,
 		helpAlert: e.alert.helpAlert,
 	}
 }

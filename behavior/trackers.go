@@ -167,6 +167,8 @@ type comfortTracker struct {
 	since       time.Duration // when comforting last started, or pain first called for comfort nobody gave
 	wanted      bool          // since is set: comfort is given, or owed where nobody gives it
 	given       bool          // comfort was given since the robot entered comforting
+	late        bool          // comfort given began only when the quiet asked for ended (resume)
+	owedSince   time.Duration // with late: when that comfort was first owed
 	active      bool          // the schedule runs
 	breathsLeft int
 	nextBreath  time.Duration
@@ -198,10 +200,20 @@ func (c *comfortTracker) owing() bool { return c.wanted && !c.given }
 // settle forgets comfort owed: the pain eased, or the person left.
 func (c *comfortTracker) settle() { c.wanted = c.given }
 
+// resume marks the comfort about to start (started) as comfort owed while
+// the robot was asked for quiet, and owed since since: lasting pain counts
+// from then, not from the comfort's late start.
+func (c *comfortTracker) resume() { c.late, c.owedSince = true, c.since }
+
 // withhold stops giving comfort on entering a state that gives none
 // (paused, faulty): what was given is owed from when it began, for the
-// pain has not eased.
-func (c *comfortTracker) withhold() { c.active, c.given = false, false }
+// pain has not eased, or from when it was owed, if it began late.
+func (c *comfortTracker) withhold() {
+	if c.late {
+		c.since = c.owedSince
+	}
+	c.active, c.given, c.late = false, false, false
+}
 
 // begin starts the comforting schedule; breathe or comfortAt says what
 // comes first.
@@ -241,10 +253,10 @@ func (c *comfortTracker) comfortAt(at time.Duration) { c.nextComfort = at }
 
 // stop halts the schedule on entering a state that does not comfort; the
 // comfort given is over.
-func (c *comfortTracker) stop() { c.active, c.given, c.wanted = false, false, false }
+func (c *comfortTracker) stop() { c.active, c.given, c.wanted, c.late = false, false, false, false }
 
 // end forgets the episode's schedule, breaths left included.
-func (c *comfortTracker) end() { c.active, c.given, c.wanted, c.breathsLeft = false, false, false, 0 }
+func (c *comfortTracker) end() { c.stop(); c.breathsLeft = 0 }
 
 // alertTracker is what the carer has been told in this episode, and a call
 // for help waiting for its second cue.
