@@ -184,14 +184,12 @@ func (e *Engine) giveUnseen() {
 // unseenAlerts raises, and resolves, the carer's alerts for distress heard
 // unseen: at warning once it has been heard for Alert.UnseenAfter, urgent
 // after Alert.ReliefTimeout more, resolved after unseenCalm of calm voice.
-// It runs in every state but opted out, after the normal path has decided;
+// It runs after the normal path has decided, in every state: opted out, no
+// assessment is heard (onAssessment) and the bout was forgotten (forget);
 // escalate keeps it quiet while the normal path's own alert for the episode
 // is at that level or higher (never two alerts for one episode).
 func (e *Engine) unseenAlerts() {
 	u := &e.unseen
-	if e.State() == StateOptedOut {
-		return
-	}
 	held := u.update(e.now)
 	if !u.on {
 		return

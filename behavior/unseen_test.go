@@ -115,6 +115,12 @@ func TestDistressHeardUnseen(t *testing.T) {
 			h.command(20, Command{Cmd: CmdOptOut})
 			h.moans(20, 400, false) // a wiring still sending assessments
 		}, nil},
+		{"opted out mid-bout, back in with a calm voice: nothing", nil, func(h *harness) {
+			h.moans(0, 25, false)
+			h.command(25, Command{Cmd: CmdOptOut})
+			h.command(26, Command{Cmd: CmdOptIn})
+			h.voice(26, 100, 0.2)
+		}, nil},
 		{"told unseen, then seen: the normal path takes the alert over", nil, func(h *harness) {
 			h.moans(0, 40, false)
 			// A spotted "it hurts" wakes the robot, which leaves again at
