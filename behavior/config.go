@@ -133,6 +133,11 @@ type AlertPolicy struct {
 	// cannot see or hear (a technical alarm in IEC 60601-1-8's terms), and
 	// told again when it can. Only the person's opt-out holds it back.
 	SenseLost time.Duration `yaml:"sense_lost"`
+	// UnseenAfter is how long distress must be heard in the voice (PAINAD
+	// vocalisation 1 or more for at least half of every 30 s) while the
+	// person is not seen well enough to assess, before a carer is told at
+	// warning level; ReliefTimeout more makes it urgent (unseen.go).
+	UnseenAfter time.Duration `yaml:"unseen_after"`
 }
 
 // OptOutPolicy names what lets a person stop the robot, and start it again.
@@ -254,7 +259,7 @@ func PresetConfig(p Preset) (Config, error) {
 		Comfort: ComfortPolicy{BreathingCycle: 10 * time.Second, BreathingCycles: 6, Repeat: 40 * time.Second,
 			Breathing: BreathingOffer, Jitter: 0.15, AttendingConcern: 0.1, ConcernedConcern: 0.4, ComfortingConcern: 0.7},
 		Alert: AlertPolicy{ReliefTimeout: 2 * time.Minute, Cooldown: 10 * time.Minute, Words: []string{"help"},
-			Corroborate: 30 * time.Second, SenseLost: 2 * time.Minute},
+			Corroborate: 30 * time.Second, SenseLost: 2 * time.Minute, UnseenAfter: 30 * time.Second},
 		OptOut: OptOutPolicy{Words: []string{"stop", "go away"}, Touch: []string{"head"},
 			AckGrace: 6 * time.Second, Hush: 2 * time.Minute, Confirm: 2 * time.Minute, Ask: true},
 		Supervision: SupervisionPolicy{ProposalTTL: 30 * time.Second},

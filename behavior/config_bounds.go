@@ -86,6 +86,15 @@ const (
 	// its carer must know within ten minutes.
 	MaxSenseLost = 10 * time.Minute
 
+	// MinUnseenAfter, MaxUnseenAfter: distress heard while nobody is seen
+	// well enough to assess (unseen.go) counts once it fills half of a 30 s
+	// window, so the warning cannot come before 15 s of it; a shorter
+	// value would promise what the window cannot give. PAINAD observes for
+	// about five minutes (Warden, Hurley & Volicer 2003): moaning longer
+	// than one observation period with nobody told is too long.
+	MinUnseenAfter = unseenWindow / 2
+	MaxUnseenAfter = 5 * time.Minute
+
 	// MaxArriveAfter: pain is acted on only once someone has arrived; a
 	// person in view for longer has come.
 	MaxArriveAfter = 10 * time.Second
@@ -147,6 +156,7 @@ func (c Config) validateAlerting(bad func(field, format string, args ...any)) {
 	between("alert.cooldown", a.Cooldown, MinCooldown, MaxCooldown)
 	upTo("alert.corroborate", a.Corroborate, MaxCorroborate)
 	upTo("alert.sense_lost", a.SenseLost, MaxSenseLost)
+	between("alert.unseen_after", a.UnseenAfter, MinUnseenAfter, MaxUnseenAfter)
 	if len(a.Words) == 0 {
 		bad("alert.words", "needs at least one word; without one a spoken call for help is never heard")
 	}

@@ -88,6 +88,11 @@ func TestAlertingKeysHaveRanges(t *testing.T) {
 		{"sense_lost at most", "", func(c *Config) { c.Alert.SenseLost = MaxSenseLost }},
 		{"sense_lost over", "alert.sense_lost", func(c *Config) { c.Alert.SenseLost = MaxSenseLost + ns }},
 
+		{"unseen_after at least", "", func(c *Config) { c.Alert.UnseenAfter = MinUnseenAfter }},
+		{"unseen_after under", "alert.unseen_after", func(c *Config) { c.Alert.UnseenAfter = MinUnseenAfter - ns }},
+		{"unseen_after at most", "", func(c *Config) { c.Alert.UnseenAfter = MaxUnseenAfter }},
+		{"unseen_after over", "alert.unseen_after", func(c *Config) { c.Alert.UnseenAfter = MaxUnseenAfter + ns }},
+
 		{"alert words none", "alert.words", func(c *Config) { c.Alert.Words = nil }},
 		{"alert words empty", "alert.words", func(c *Config) { c.Alert.Words = []string{"help", " ?"} }},
 	} {
@@ -141,6 +146,7 @@ func edgesConfig() Config {
 	c.Alert.Cooldown = MaxCooldown
 	c.Alert.Corroborate = MaxCorroborate
 	c.Alert.SenseLost = MaxSenseLost
+	c.Alert.UnseenAfter = MaxUnseenAfter
 	return c
 }
 

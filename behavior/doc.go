@@ -39,6 +39,12 @@
 //     but opted out: paused and faulty, where nobody comforts, lasting pain
 //     warns a carer no later than no relief would have (guard.go,
 //     uncomforted).
+//   - Distress heard but not seen (unseen.go): in the assessments the
+//     normal path sets aside (nobody present, or under Pain.MinConfidence),
+//     a PAINAD vocalisation item of 1 or more for half of every 30 s, for
+//     Alert.UnseenAfter, warns a carer; Alert.ReliefTimeout more, urgent;
+//     30 s of calm voice resolves it. Once the person is seen confidently
+//     the alert is the normal path's, so one episode pages once.
 //   - A Sense input says the wiring's camera or microphone has delivered
 //     nothing since Since, or delivers again (senses.go): lost for
 //     Alert.SenseLost, a carer is told at warning level, once per loss, in

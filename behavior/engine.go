@@ -40,6 +40,7 @@ type Engine struct {
 	dlg      dialogue        // the self-report question open, if any (dialogue.go)
 	speech   speechLimiter   // unprompted speech's gap and rate
 	senses   senseTracker    // the camera or microphone lost, and whether the carer was told (senses.go)
+	unseen   unseenTracker   // distress heard in assessments the normal path sets aside (unseen.go)
 
 	override   mirrorOverride
 	lastMirror MirrorSettings
@@ -376,7 +377,8 @@ func (e *Engine) step(in Input) []Output {
 			break
 		}
 	}
-	e.senseAlerts() // in every state but opted out, whatever the pain
+	e.unseenAlerts() // distress heard but not seen (unseen.go)
+	e.senseAlerts()  // in every state but opted out, whatever the pain
 	return e.buf
 }
 
@@ -416,7 +418,9 @@ func (e *Engine) onAssessment(a *perception.PainAssessment) {
 	}
 	e.observed = a.Observed
 	e.presence.assessed(a)
-	if !a.Present || !finite(a.Score) || !(a.Confidence >= e.cfg.Pain.MinConfidence) {
+	usable := a.Present && finite(a.Score) && a.Confidence >= e.cfg.Pain.MinConfidence
+	e.heardUnseen(a, usable)
+	if !usable {
 		return
 	}
 	e.pain.add(a, e.cfg.Pain)
@@ -951,6 +955,7 @@ func (e *Engine) enter(t trigger, from, to State) {
 		e.pain.reset()
 		e.presence.forget()
 		e.senses.forget() // the devices are closed: no loss of them is news
+		e.unseen.forget()
 		e.emit(SensorsChange{At: e.now, On: false, Reason: "opted out"})
 		// Still first: stop talking and moving at once. Then say so, once;
 		// the final still waits until the acknowledgement has been said,

@@ -79,6 +79,7 @@ func TestREADMEListsAlertingRanges(t *testing.T) {
 		{"alert.cooldown", short(a.Cooldown), short(behavior.MinCooldown) + " to " + short(behavior.MaxCooldown)},
 		{"alert.corroborate", short(a.Corroborate), "over 0 to " + short(behavior.MaxCorroborate)},
 		{"alert.sense_lost", short(a.SenseLost), "over 0 to " + short(behavior.MaxSenseLost)},
+		{"alert.unseen_after", short(a.UnseenAfter), short(behavior.MinUnseenAfter) + " to " + short(behavior.MaxUnseenAfter)},
 		{"alert.words", "`[" + strings.Join(a.Words, ", ") + "]`", "at least one word"},
 	} {
 		want := fmt.Sprintf("| `%s` | %s | %s |", row[0], row[1], row[2])

@@ -1,0 +1,270 @@
+package behavior
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception"
+)
+
+// Distress heard but not seen. The normal path acts only on assessments of
+// a person present and assessed with Pain.MinConfidence, and fusion's
+// confidence is the confidently seen share of all four PAINAD channels, so
+// a voice alone never reaches it (at most 0.85 of 3.8). Someone who fell
+// out of the camera's view, lies in the dark or turned away, and moans for
+// minutes, would raise nothing. The unseen tracker listens to exactly the
+// assessments the normal path sets aside: when their PAINAD vocalisation
+// item shows distress (1, "occasional moan or groan", or more; Warden,
+// Hurley & Volicer 2003, JAMDA 4) for long enough, a carer is told.
+
+const (
+	// unseenWindow and unseenShare make the listening tolerant of the gaps
+	// between moans: a moan lasts seconds and the breath between them is
+	// quiet, so distress is heard while at least half of the last 30 s
+	// showed it. A pause must then last more than 15 s to break a bout,
+	// while ordinary speech, in which a keyword spotter now and then
+	// mishears "ouch" (fusion holds such a word for 10 s), cannot fill half
+	// a window by itself.
+	unseenWindow = 30 * time.Second
+	unseenShare  = 0.5
+	// unseenMaxSample is the most one assessment counts for: they come at
+	// 10 Hz, and a long gap is not evidence of anything.
+	unseenMaxSample = time.Second
+	// unseenCalm is how long the voice must show no distress at all, seen
+	// or unseen, before a bout the carer was told of is resolved: one
+	// whole window of calm.
+	unseenCalm = unseenWindow
+)
+
+// unseenSample is one assessment the normal path set aside.
+type unseenSample struct {
+	at         time.Duration
+	distressed bool
+}
+
+// unseenTracker is the one owner of the unseen-distress bout: the samples
+// of the last window, since when distress has been heard, and what the
+// carer was told of it.
+type unseenTracker struct {
+	samples []unseenSample
+
+	on      bool          // a bout: distress heard for at least half the window
+	since   time.Duration // the bout's first distressed sample
+	loud    time.Duration // the voice last showed distress, seen or unseen
+	heard   []string      // what fusion named in the bout: "moaning", "crying", ...
+	present bool          // the last set-aside assessment saw a person (not confidently)
+	conf    float64       // and with what confidence
+
+	told    *Alert // the highest alert raised for the bout, if any
+	adopted bool   // the normal path took the bout over (see giveUnseen)
+}
+
+// distressCues are fusion's cues that name a distressed voice, most urgent
+// first.
+var distressCues = []string{"screaming", "crying", "moaning", "distressed speech"}
+
+// add takes one assessment; usable says the normal path takes it.
+func (u *unseenTracker) add(a *perception.PainAssessment, usable bool) {
+	distressed := finite(a.Items.Vocalisation) && a.Items.Vocalisation >= 1
+	if distressed {
+		u.loud = a.At
+	}
+	// What the normal path reads is not heard unseen: a person assessed
+	// confidently is the normal path's.
+	s := unseenSample{at: a.At, distressed: distressed && !usable}
+	if n := len(u.samples); n > 0 && a.At < u.samples[n-1].at {
+		return // time never goes back
+	}
+	u.samples = append(u.samples, s)
+	cut := 0
+	for cut < len(u.samples) && u.samples[cut].at <= a.At-unseenWindow {
+		cut++
+	}
+	u.samples = slices.Delete(u.samples, 0, cut)
+	if !usable {
+		u.present, u.conf = a.Present, a.Confidence
+	}
+	if s.distressed {
+		for _, c := range a.Cues {
+			if slices.Contains(distressCues, c) && !slices.Contains(u.heard, c) {
+				u.heard = append(u.heard, c)
+			}
+		}
+	}
+}
+
+// share is the part of the window up to now in which distress was heard
+// unseen; each sample counts until the next one, at most unseenMaxSample.
+func (u *unseenTracker) share(now time.Duration) float64 {
+	var heard time.Duration
+	for i, s := range u.samples {
+		if !s.distressed {
+			continue
+		}
+		end := now
+		if i+1 < len(u.samples) {
+			end = u.samples[i+1].at
+		}
+		heard += min(end-s.at, unseenMaxSample)
+	}
+	return heard.Seconds() / unseenWindow.Seconds()
+}
+
+// update starts a bout when distress fills half the window, and says
+// whether the bout is still heard now.
+func (u *unseenTracker) update(now time.Duration) bool {
+	share := u.share(now)
+	held := share >= unseenShare
+	if !u.on && share == 0 {
+		u.heard = u.heard[:0] // nothing heard in the window: no bout's cues
+	}
+	if held && !u.on {
+		u.on, u.since = true, now
+		for _, s := range u.samples {
+			if s.distressed {
+				u.since = s.at
+				break
+			}
+		}
+	}
+	return held
+}
+
+// what names what was heard: "moaning", "moaning and crying", or distress
+// in the voice when fusion named nothing.
+func (u *unseenTracker) what() string {
+	if len(u.heard) == 0 {
+		return "distress in the voice"
+	}
+	named := slices.Clone(u.heard)
+	slices.SortFunc(named, func(a, b string) int {
+		return slices.Index(distressCues, a) - slices.Index(distressCues, b)
+	})
+	if n := len(named); n > 1 {
+		return strings.Join(named[:n-1], ", ") + " and " + named[n-1]
+	}
+	return named[0]
+}
+
+// where says why the normal path could not assess the person.
+func (u *unseenTracker) where() string {
+	if u.present {
+		return fmt.Sprintf("with the person not seen well enough to assess (confidence %.2f)", u.conf)
+	}
+	return "with no one in view"
+}
+
+// forget ends the bout without a word: the person opted out.
+func (u *unseenTracker) forget() { *u = unseenTracker{samples: u.samples[:0]} }
+
+// heardUnseen feeds the unseen tracker an assessment that came in (not
+// opted out); usable says the normal path took it.
+func (e *Engine) heardUnseen(a *perception.PainAssessment, usable bool) {
+	u := &e.unseen
+	u.add(a, usable)
+	if usable && u.on && u.told != nil && !u.adopted {
+		e.giveUnseen()
+	}
+}
+
+// giveUnseen gives a bout the carer was told of to the normal path, once it
+// sees the person confidently: the alert counts as raised in its episode,
+// so the normal path does not page again for the same distress within the
+// cooldown, and resolves it when the pain it sees eases.
+func (e *Engine) giveUnseen() {
+	u := &e.unseen
+	u.adopted = true
+	if e.alert.level.rank() < u.told.Level.rank() {
+		e.alert.raised(*u.told)
+	}
+}
+
+// unseenAlerts raises, and resolves, the carer's alerts for distress heard
+// unseen: at warning once it has been heard for Alert.UnseenAfter, urgent
+// after Alert.ReliefTimeout more, resolved after unseenCalm of calm voice.
+// It runs after the normal path has decided, in every state: opted out, no
+// assessment is heard (onAssessment) and the bout was forgotten (forget);
+// escalate keeps it quiet while the normal path's own alert for the episode
+// is at that level or higher (never two alerts for one episode).
+func (e *Engine) unseenAlerts() {
+	u := &e.unseen
+	held := u.update(e.now)
+	if !u.on {
+		return
+	}
+	if !held && e.now-u.loud >= unseenCalm {
+		e.unseenCalmed()
+		return
+	}
+	if u.adopted && held && !e.toldOpen() {
+		// Heard unseen again after the normal path's episode ended (the
+		// person left its view, or the pain it saw eased): a new bout.
+		*u = unseenTracker{samples: u.samples, heard: u.heard, loud: u.loud}
+		held = u.update(e.now)
+	}
+	if !held || u.adopted {
+		return
+	}
+	dur := e.now - u.since
+	level := AlertLevel("")
+	switch {
+	case dur >= e.cfg.Alert.UnseenAfter+e.cfg.Alert.ReliefTimeout:
+		level = AlertUrgent
+	case dur >= e.cfg.Alert.UnseenAfter:
+		level = AlertWarning
+	}
+	if level == "" || (u.told != nil && u.told.Level.rank() >= level.rank()) {
+		return
+	}
+	// escalate raises nothing while the episode's alert is at this level or
+	// higher, nor within the cooldown: the normal path's alert covers it.
+	before := len(e.buf)
+	e.escalate(level, fmt.Sprintf("heard %s for %v %s", u.what(), dur.Round(time.Second), u.where()))
+	for _, o := range e.buf[before:] {
+		if a, ok := o.(Alert); ok && a.Level == level && a.Sense == "" {
+			u.told = &a
+		}
+	}
+}
+
+// unseenCalmed ends a bout once the voice has been calm for unseenCalm. A
+// bout the carer was told of is resolved, unless the normal path took it
+// over and has it in an episode of its own (it resolves it when the pain
+// eases) or resolved it already.
+func (e *Engine) unseenCalmed() {
+	u := &e.unseen
+	open := e.toldOpen()
+	told, adopted := u.told, u.adopted
+	*u = unseenTracker{samples: u.samples, heard: u.heard[:0]}
+	if told == nil {
+		return
+	}
+	if adopted && !open {
+		return // the normal path resolved it, or moved on to an alert of its own
+	}
+	switch e.State() {
+	case StateConcerned, StateComforting, StateAlerting:
+		if adopted {
+			return // the normal path's episode: it resolves it when the pain eases
+		}
+	}
+	reason := fmt.Sprintf("no distress heard for %v", unseenCalm)
+	e.emit(Alert{At: e.now, Level: AlertResolved, Person: told.Person, Score: e.pain.score(), Reason: reason})
+	if open {
+		e.alert.end()
+	}
+	if e.State() == StateAlerting {
+		// Raised with someone there, not seen well enough to assess: the
+		// robot stayed with them; the distress is over.
+		e.fire(trPainEased, reason)
+	}
+}
+
+// toldOpen says whether the alert raised for the bout is still the open
+// alert of the engine's episode.
+func (e *Engine) toldOpen() bool {
+	t, o := e.unseen.told, e.alert.open
+	return t != nil && o != nil && o.At == t.At && o.Level == t.Level
+}
