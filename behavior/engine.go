@@ -1037,13 +1037,16 @@ func (e *Engine) optOut(reason string) bool {
 // inDistress says whether the person is in pain now: the robot is
 // concerned, comforting or alerting, a call for help awaits its second cue,
 // or the pain score has reached Pain.Concern. A frown of irritation alone
-// (PAINAD face 1) is not distress here: an annoyed "stop" opts out.
+// (PAINAD face 1) is not distress here: an annoyed "stop" opts out. Nor is
+// only being heard: distress heard in the last unseenWindow while nobody
+// could be seen (unseen.go) is distress too.
 func (e *Engine) inDistress() bool {
 	switch e.State() {
 	case StateConcerned, StateComforting, StateAlerting:
 		return true
 	}
-	return e.alert.help || (e.pain.known() && e.pain.score() >= e.cfg.Pain.Concern)
+	return e.alert.help || (e.pain.known() && e.pain.score() >= e.cfg.Pain.Concern) ||
+		e.unseen.distressed(e.now) // moaning out of view: a "stop" is no calm choice either
 }
 
 // hush answers an opt-out word heard while the person is in distress. "Stop!"

@@ -112,6 +112,9 @@ func (u *unseenTracker) share(now time.Duration) float64 {
 	return heard.Seconds() / unseenWindow.Seconds()
 }
 
+// distressed says whether distress was heard unseen within the window.
+func (u *unseenTracker) distressed(now time.Duration) bool { return u.share(now) > 0 }
+
 // update starts a bout when distress fills half the window, and says
 // whether the bout is still heard now.
 func (u *unseenTracker) update(now time.Duration) bool {

@@ -2,6 +2,7 @@ package behavior
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -215,4 +216,41 @@ func tenHz(d float64) []unseenSample {
 		s = append(s, unseenSample{sec(at), true})
 	}
 	return append(s, unseenSample{sec(d), false})
+}
+
+// "Stop" heard while moaning is heard out of view is not a calm choice to
+// go unwatched: it hushes (still, a carer warned, sensing on), as a cry of
+// "stop" in pain seen does (TestStopCriedInPainStillsButKeepsWatching),
+// and said twice it never asks whether to stop watching. The same words
+// after the voice has been calm for a whole window are calm again. Fails
+// if heard distress does not count as distress.
+func TestStopWhileMoaningUnseenHushes(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		calmFor float64 // seconds of calm voice before the words
+		hushed  bool
+	}{
+		{"while moaning", 0, true},
+		{"after a few seconds' breath", 10, true},
+		{"after a whole window of calm", 31, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, DefaultConfig())
+			h.moans(0, 12, false) // not yet a bout: no unseen alert
+			h.voice(12, 12+tc.calmFor, 0.1)
+			at := 12 + tc.calmFor
+			got := h.event(at+0.1, perception.EventKeyword, "stop")
+			got = append(got, h.event(at+1, perception.EventKeyword, "stop")...)
+			asked := slices.Contains(spoken(got), IntentAskOptOut)
+			warned := slices.ContainsFunc(alertsAt(got), func(a gotAlert) bool {
+				return a.level == AlertWarning && strings.Contains(a.reason, `said "stop" while in distress`)
+			})
+			if asked == tc.hushed || warned != tc.hushed {
+				t.Errorf("asked to opt out %v, carer warned %v; want hushed %v\n%s", asked, warned, tc.hushed, describe(got))
+			}
+			if h.e.State() == StateOptedOut {
+				t.Errorf("opted out by two words")
+			}
+		})
+	}
 }
