@@ -10,7 +10,10 @@ import (
 
 // runBody runs the limiter. The body's bus failing for good loses the body,
 // not the run: the robot can no longer move, but it can still see, hear,
-// speak and alert, and an elder left alone needs that. A limiter that
+// speak and alert, and an elder left alone needs that. A bus whose writes
+// hang is the same loss (robot.ErrBusHung, a write not back within
+// robot.LimiterOpts.WriteTimeout): a robot frozen while the carer believes
+// it comforts is what the warning is for. A limiter that
 // retries a lost body (robot.LimiterOpts.OnBusLost, wired to BodyLost and
 // BodyBack) goes on running; one that does not ends with an error while the
 // run goes on, which is the same loss (one fault, component "body", and a
@@ -38,8 +41,8 @@ func (c *Companion) runBody(ctx context.Context, cmds <-chan robot.Command) erro
 	return nil
 }
 
-// BodyLost takes the limiter's word that the body's bus failed for good
-// (robot.LimiterOpts.OnBusLost): one fault, component "body", and the engine
+// BodyLost takes the limiter's word that the body's bus failed for good or
+// hangs (robot.LimiterOpts.OnBusLost): one fault, component "body", and the engine
 // told (behavior.BodyLost), which warns the carer at once. It never blocks:
 // it is called from the limiter's goroutine, which the engine's outputs may
 // be waiting on.
@@ -48,8 +51,9 @@ func (c *Companion) BodyLost(err error) {
 	c.body.push(behavior.BodyLostInput(behavior.BodyLost{At: c.clock.Now(), Why: err.Error()}))
 }
 
-// BodyBack takes the limiter's word that a lost body answers again
-// (robot.LimiterOpts.OnBusBack): the engine is told (behavior.BodyBack),
+// BodyBack takes the limiter's word that a lost body answers again, a
+// retry taken or a hung write returned (robot.LimiterOpts.OnBusBack): the
+// engine is told (behavior.BodyBack),
 // which resolves the carer's warning with how long the body was lost. It
 // never blocks.
 func (c *Companion) BodyBack() {

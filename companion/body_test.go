@@ -301,3 +301,41 @@ func TestARealLimiterBringsTheBodyBack(t *testing.T) {
 		}
 	})
 }
+
+// The real limiter on a bus whose writes hang from 3 s on, for an hour,
+// wired as kindred run wires it: the hang is the body lost (one fault,
+// one warning) while mimicry goes on sending, and the run stopped at 20 s
+// ends within two seconds, not when the bus answers, with the limiter's
+// halt error saying the bus hangs (exit 1, as for a body still lost).
+// Checked against the change switched off: with the limiter waiting for
+// the hung write without a deadline, no fault and no warning, and the run
+// ended only when the bus answered, an hour in.
+func TestARunEndsWhileTheBodyHangs(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		comp, rec, log, sent, err := limitedCompanion(t, &stalledBus{stall: 3 * time.Second, back: time.Hour}, true)
+		if took := time.Since(start); took > 22*time.Second {
+			t.Errorf("the run stopped at 20 s ended at %v", took)
+		}
+		if !errors.Is(err, robot.ErrBusHung) || !strings.Contains(err.Error(), "robot: limiter: halt: ") {
+			t.Errorf("the run ended with %v, want the limiter's halt error: the bus hangs", err)
+		}
+		if st := comp.Stats(); st.Faults != 1 || st.Alerts != 1 {
+			t.Errorf("stats: %d faults, %d alerts; want 1 and 1\n%s", st.Faults, st.Alerts, log)
+		}
+		const hung = "robot: limiter: write did not return within 1s: the bus hangs"
+		var told []string
+		for _, r := range rec.records {
+			if a, ok := r.(journal.Alert); ok && a.Sense == "body" {
+				told = append(told, string(a.Level)+": "+a.Reason)
+			}
+		}
+		if len(told) != 1 || told[0] != "warning: body lost: the robot cannot move ("+hung+")" {
+			t.Errorf("body alerts %q, want the loss alone", told)
+		}
+		if n := sent.Load(); n < 190 {
+			t.Errorf("mimicry sent %d commands in 20 s: it was blocked by the hung body", n)
+		}
+		time.Sleep(time.Hour) // the hung write returns, and the actuator's Halt queued behind it
+	})
+}

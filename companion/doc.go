@@ -19,7 +19,8 @@
 // delivers nothing for Parts.SenseStall (10 s) is a fault record (component "camera" or
 // "microphone") once per loss, and the engine is told (behavior.Sense),
 // which tells a carer if it lasts (senses.go). The body's bus failing as a
-// whole loses the body, not the run: one fault (component "body") and the
+// whole, or hanging (a write not back within the limiter's WriteTimeout,
+// 1 s), loses the body, not the run: one fault (component "body") and the
 // engine told (behavior.BodyLost); a limiter that retries the body reports
 // its return (BodyBack, behavior.BodyBack), and one that ends instead has
 // its commands drained until the run stops (body.go).
@@ -29,10 +30,10 @@
 // is one fusion cannot use when the person arrives later
 // (fusion.Inputs.ProfileFailed); either is said once per person per run.
 // The router that carries the engine's decisions never waits for mimicry
-// or the voice: each has its own queue (handoff.go), so a stage stuck
-// behind a body whose writes hang holds back no alert; past 64 decisions
-// held the oldest is dropped, coalesced into fault records (component
-// "behaviour", "dropped n decision(s) a stage did not take").
+// or the voice: each has its own queue (handoff.go), so a stage that stops
+// taking them (a speech engine hung mid-line) holds back no alert; past 64
+// decisions held the oldest is dropped, coalesced into fault records
+// (component "behaviour", "dropped n decision(s) a stage did not take").
 // A fault noted before Run is said at once and recorded when Run starts, so
 // the journal, console and fleet added after New take it.
 // Time is the one session clock (package sessiontime) passed in Parts.

@@ -3,6 +3,9 @@ package companion
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -89,15 +92,20 @@ func (r *timedRecorder) Record(rec journal.Record) {
 	r.recs = append(r.recs, rec)
 }
 
-// A body whose writes hang holds no alert back. The bus hangs 3 s into
-// the run for five minutes, the real limiter stuck in its write, mimicry
-// stuck behind it; meanwhile one pain episode follows another, and every
-// alert and its resolution reaches the record (journal, console, fleet,
-// stderr) within two seconds of being raised, not when the body answers
-// again. Checked against the change switched off (route handing intents
-// and mirror settings straight to mimicry, waiting for room): the first
-// episode's alert came in time, and every later one only after the bus
-// was back, 2 to 4 minutes late.
+// A body whose writes hang holds no alert back, and is itself told. The
+// bus hangs 3 s into the run for five minutes, the real limiter wired as
+// kindred run wires it (OnBusLost, OnBusBack); meanwhile one pain episode
+// follows another, and every alert and its resolution reaches the record
+// (journal, console, fleet, stderr) within two seconds of being raised,
+// not when the body answers again. The hang is the body lost, a second
+// after the write that hung: one fault (component body) and a warning
+// (sense body) at once; when the write returns, the body is back
+// (resolved, after the 4m56s it was lost). Checked against the change switched off (route
+// handing intents and mirror settings straight to mimicry, waiting for
+// room): the first episode's alert came in time, and every later one
+// only after the bus was back, 2 to 4 minutes late; and against the
+// limiter calling the actuator without a deadline: no fault, no warning,
+// no resolution, the carer never told the robot was frozen.
 func TestAStalledBodyHoldsNoAlertBack(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		clock, err := sessiontime.New(1)
@@ -108,8 +116,11 @@ func TestAStalledBodyHoldsNoAlertBack(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		var comp *Companion
 		o := robot.DefaultOpts()
 		o.Clock = clock
+		o.OnBusLost = func(err error) { comp.BodyLost(err) }
+		o.OnBusBack = func(time.Duration) { comp.BodyBack() }
 		const back = 5 * time.Minute
 		lim, err := robot.NewLimiter(p.Specs(), &stalledBus{stall: 3 * time.Second, back: back}, o)
 		if err != nil {
@@ -119,10 +130,10 @@ func TestAStalledBodyHoldsNoAlertBack(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rec := &timedRecorder{start: time.Now()}
+		rec, log := &timedRecorder{start: time.Now()}, &bytes.Buffer{}
 		sent := &atomic.Int64{}
-		comp, err := New(Parts{Clock: clock, Fuser: episodesFuser{}, Engine: engine, Mirror: chattyMirror{sent},
-			Speaker: fakeSpeaker{}, Actuator: lim, Records: rec, Log: &bytes.Buffer{}})
+		comp, err = New(Parts{Clock: clock, Fuser: episodesFuser{}, Engine: engine, Mirror: chattyMirror{sent},
+			Speaker: fakeSpeaker{}, Actuator: lim, Records: rec, Log: log})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,8 +150,17 @@ func TestAStalledBodyHoldsNoAlertBack(t *testing.T) {
 		rec.mu.Lock()
 		defer rec.mu.Unlock()
 		raised, resolved, worst := 0, 0, time.Duration(0)
+		var faults []journal.Fault
+		var body []string
 		for i, r := range rec.recs {
+			if f, ok := r.(journal.Fault); ok {
+				faults = append(faults, f)
+			}
 			a, ok := r.(journal.Alert)
+			if ok && a.Sense == "body" {
+				body = append(body, fmt.Sprintf("%v %s: %s", a.At.Round(100*time.Millisecond), a.Level, a.Reason))
+				continue
+			}
 			if !ok || a.At >= back {
 				continue
 			}
@@ -158,6 +178,21 @@ func TestAStalledBodyHoldsNoAlertBack(t *testing.T) {
 		t.Logf("%d alerts raised and %d resolved while the body hung; the slowest reached the record %v after it was raised", raised, resolved, worst)
 		if raised < 3 || resolved < 3 {
 			t.Errorf("%d alerts raised and %d resolved while the body hung; want an episode every 80 s", raised, resolved)
+		}
+		// Session time runs a second ahead of the bubble's clock (the
+		// arrival at 1 s sets it): the write that hung began at 4 s, the
+		// bus answered again at 5m1s.
+		const hung = "robot: limiter: write did not return within 1s: the bus hangs"
+		if len(faults) != 1 || faults[0].Component != "body" || faults[0].Message != hung || faults[0].At != sec(5) {
+			t.Errorf("faults %+v, want one at 5 s: body, %q", faults, hung)
+		}
+		want := []string{"5s warning: body lost: the robot cannot move (" + hung + ")",
+			"5m1s resolved: body back after 4m56s: the robot can move again"}
+		if !slices.Equal(body, want) {
+			t.Errorf("body alerts\n%q\nwant\n%q", body, want)
+		}
+		if !strings.Contains(log.String(), "kindred: fault: body: "+hung+"\n") {
+			t.Errorf("stderr lacks the body's fault:\n%s", log)
 		}
 	})
 }

@@ -7,7 +7,11 @@ import (
 )
 
 // Actuator is a body that can be told where its joints go. The limiter is
-// its only caller, so it need not be safe for concurrent use.
+// its only caller, from one goroutine of its own, one call at a time, so
+// it need not be safe for concurrent use. A call that takes longer than
+// LimiterOpts.WriteTimeout is taken for a hung bus and left to return in
+// its own time; until it does, no other call is made (the actuator's Halt
+// at the end waits behind it).
 //
 // Write moves the joints named in p (a subset of the body's joints) and
 // must not keep p after it returns. It applies every joint it can; for

@@ -23,5 +23,10 @@
 // ends Run with an error, or, with LimiterOpts.OnBusLost, loses the body
 // while Run goes on: the safe pose is tried again every BusRetry through the
 // same write path, and the first try taken brings the body back
-// (OnBusBack). This package builds without cgo.
+// (OnBusBack). A bus that hangs is the same loss: the actuator is called
+// from one goroutine of the limiter's, one call at a time, and a call not
+// back within WriteTimeout (1 s) fails the bus at once (ErrBusHung) while
+// it is left to return; no other call is made until it does, and its
+// return is tried as a retry. Halt and shutdown end even so. This package
+// builds without cgo.
 package robot

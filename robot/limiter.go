@@ -59,6 +59,15 @@ type LimiterOpts struct {
 	OnBusBack func(lostFor time.Duration)
 	// BusRetry is how often a lost body is tried again, in body time.
 	BusRetry time.Duration
+	// WriteTimeout is how long, on the wall clock, a call of the actuator
+	// (Write, Release, Halt) may take before the bus is taken to hang. A
+	// hung write loses the body as a failed one does, at once, without
+	// retries: with OnBusLost the body is lost and tried again every
+	// BusRetry, and the hung write returning, or a later try taken, brings
+	// it back; without, Run ends with the error. The call is left to
+	// return on its own, and until it does no other is made. Wall time,
+	// not body time: a hang is the bus's, whatever the session's speed.
+	WriteTimeout time.Duration
 }
 
 // DefaultOpts returns the options of a real-time 50 Hz limiter.
@@ -70,6 +79,13 @@ func DefaultOpts() LimiterOpts {
 		Retries:     3,
 		HaltTimeout: 5 * time.Second,
 		BusRetry:    2 * time.Second,
+		// A frame of every joint takes a few milliseconds on I²C or a
+		// serial link (16 PCA9685 channels at 100 kHz: about 8 ms; Firmata
+		// at 57,600 baud: about 10 ms with the servo configs of a reopened
+		// link), and the Firmata board's Halt holds the last pulses for
+		// 100 ms: a second is a hundred times the slowest of them, and at
+		// 50 Hz, 50 steps the body did not take.
+		WriteTimeout: time.Second,
 	}
 }
 
@@ -88,6 +104,8 @@ func (o LimiterOpts) Validate() error {
 		return fmt.Errorf("robot: limiter: halt timeout %v must be positive", o.HaltTimeout)
 	case o.OnBusLost != nil && o.BusRetry <= 0:
 		return fmt.Errorf("robot: limiter: bus retry %v must be positive", o.BusRetry)
+	case o.WriteTimeout <= 0:
+		return fmt.Errorf("robot: limiter: write timeout %v must be positive", o.WriteTimeout)
 	}
 	return nil
 }
@@ -142,6 +160,7 @@ type Limiter struct {
 	specs  []JointSpec
 	index  map[JointID]int
 	act    Actuator
+	bus    busLine // the only caller of act
 	o      LimiterOpts
 	clock  *sessiontime.Clock            // body time
 	period time.Duration                 // wall
@@ -199,6 +218,7 @@ func NewLimiter(joints []JointSpec, act Actuator, o LimiterOpts) (*Limiter, erro
 		specs:    append([]JointSpec(nil), joints...),
 		index:    make(map[JointID]int, n),
 		act:      act,
+		bus:      busLine{act: act, timeout: o.WriteTimeout},
 		o:        o,
 		clock:    sessiontime.Or(o.Clock),
 		period:   o.Period(),
@@ -258,7 +278,9 @@ func (l *Limiter) Joints() []JointSpec { return append([]JointSpec(nil), l.specs
 // limited step written straight away, so observation-to-joint latency is
 // processing time; between commands it steps at the control rate. Run
 // returns an error only when the actuator keeps failing as a whole (not
-// joint by joint); it may be called once.
+// joint by joint) or hangs, or, once stopped, when the body could not be
+// halted in its safe pose; it may be called once. A bus that hangs never
+// holds Run up for longer than WriteTimeout at a time.
 func (l *Limiter) Run(ctx context.Context, cmds <-chan Command) (err error) {
 	l.mu.Lock()
 	if l.running || l.finished {
@@ -340,6 +362,15 @@ func (l *Limiter) Run(ctx context.Context, cmds <-chan Command) (err error) {
 		case now := <-l.retryC():
 			l.retryBus(ctx, now)
 			last = now
+		case <-l.bus.late():
+			// The call that hung has returned, whatever it says: the
+			// body is tried at once, as at a retry, and answers or not.
+			l.bus.returned()
+			if !l.busLost.IsZero() {
+				now := time.Now()
+				l.retryBus(ctx, now)
+				last = now
+			}
 		}
 	}
 }
@@ -374,8 +405,12 @@ func (l *Limiter) stopRetry() {
 
 // retryBus writes the safe pose, whole, to a lost body. Commands that came
 // meanwhile hold their claims, so once it is back the joints move on from
-// there within their limits.
+// there within their limits. While a write that hung has not returned,
+// nothing is tried: another call would only queue behind it.
 func (l *Limiter) retryBus(ctx context.Context, now time.Time) {
+	if l.bus.out {
+		return
+	}
 	if !slices.Contains(l.limp, false) {
 		return // every joint was let go (LossReporter): no write can say the body is back
 	}
@@ -523,7 +558,12 @@ func (l *Limiter) advance(dt float64) {
 
 // flush writes the joints whose position differs from what the actuator
 // last accepted (all live joints when all is set) and handles failures.
+// A write that hangs, or one not made because an earlier call hangs, is
+// the whole bus failing at once: retrying it would only queue behind it.
 func (l *Limiter) flush(ctx context.Context, all bool) error {
+	if l.bus.out {
+		return l.bus.do(busCall{}) // not made: says since when the bus hangs
+	}
 	clear(l.out)
 	for i, s := range l.specs {
 		if l.limp[i] {
@@ -535,7 +575,13 @@ func (l *Limiter) flush(ctx context.Context, all bool) error {
 	}
 	var werr error
 	if len(l.out) > 0 {
-		werr = l.act.Write(ctx, l.out)
+		werr = l.bus.do(busCall{ctx: ctx, pose: l.out})
+	}
+	if l.bus.out {
+		// Hung: l.out stays the write's until it returns, as no flush
+		// touches it before then (above).
+		l.npending = 0
+		return werr
 	}
 	if werr == nil {
 		return l.accepted(time.Now())
@@ -603,8 +649,8 @@ func (l *Limiter) goLimp(i int, err error) {
 	l.stats.Limp = append(l.stats.Limp, id)
 	l.mu.Unlock()
 	l.vel[i] = 0
-	if r, ok := l.act.(Releaser); ok {
-		if rerr := r.Release(id); rerr != nil {
+	if _, ok := l.act.(Releaser); ok {
+		if rerr := l.bus.do(busCall{release: id}); rerr != nil {
 			err = errors.Join(err, fmt.Errorf("release: %w", rerr))
 		}
 	}
@@ -654,7 +700,10 @@ func (l *Limiter) writeAll(ctx context.Context) error {
 }
 
 // finish brings the body to its safe pose with limited steps, jumps there
-// if that takes longer than HaltTimeout, and halts the actuator.
+// if that takes longer than HaltTimeout, and halts the actuator. A write
+// that hung gets one more WriteTimeout to return; if it does not, nothing
+// more is written, the actuator's Halt is left to follow it, and finish
+// returns the hang: a hung bus never holds up the end of a run.
 func (l *Limiter) finish(ctx context.Context) error {
 	ctx = context.WithoutCancel(ctx)
 	for i, s := range l.specs {
@@ -663,11 +712,13 @@ func (l *Limiter) finish(ctx context.Context) error {
 	}
 	var err error
 	deadline := l.o.HaltTimeout.Seconds()
-	lost := !l.busLost.IsZero()
+	hung := l.bus.out
+	lost := !l.busLost.IsZero() || hung
 	if lost {
 		// A lost body gets one more try at its safe pose, whole: one
 		// failure is the end, with the error.
 		l.busFails = l.o.Retries
+		l.bus.wait(l.o.WriteTimeout)
 	}
 	t := time.NewTicker(l.period)
 	for elapsed := 0.0; !lost && elapsed < deadline && !l.atSafe(); elapsed += l.dt {
@@ -679,12 +730,9 @@ func (l *Limiter) finish(ctx context.Context) error {
 	}
 	t.Stop()
 	if lost || !l.atSafe() || err != nil {
-		for i, s := range l.specs {
-			l.pos[i], l.vel[i] = s.Safe.Degrees(), 0
-		}
-		err = l.flush(ctx, true)
+		err = l.jumpToSafe(ctx, err)
 	}
-	err = errors.Join(err, l.act.Halt())
+	err = errors.Join(err, l.bus.halt())
 	if err != nil {
 		err = fmt.Errorf("robot: limiter: halt: %w", err)
 	}
@@ -695,6 +743,19 @@ func (l *Limiter) finish(ctx context.Context) error {
 	l.haltOnce.Do(func() { close(l.haltReq) })
 	close(l.done)
 	return err
+}
+
+// jumpToSafe writes the safe pose, whole, as is, and returns the error
+// of that write; behind a hung write it writes nothing and returns prev,
+// if any, else the hang.
+func (l *Limiter) jumpToSafe(ctx context.Context, prev error) error {
+	for i, s := range l.specs {
+		l.pos[i], l.vel[i] = s.Safe.Degrees(), 0
+	}
+	if l.bus.out && prev != nil {
+		return prev
+	}
+	return l.flush(ctx, true)
 }
 
 func (l *Limiter) atSafe() bool {
@@ -717,11 +778,8 @@ func (l *Limiter) Halt() error {
 	if !l.running && !l.finished {
 		l.finished = true
 		l.mu.Unlock()
-		for i, s := range l.specs {
-			l.pos[i], l.vel[i] = s.Safe.Degrees(), 0
-		}
-		err := l.flush(context.Background(), true)
-		err = errors.Join(err, l.act.Halt())
+		err := l.jumpToSafe(context.Background(), nil)
+		err = errors.Join(err, l.bus.halt())
 		if err != nil {
 			err = fmt.Errorf("robot: limiter: halt: %w", err)
 		}

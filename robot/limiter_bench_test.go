@@ -12,7 +12,8 @@ import (
 
 // BenchmarkLimiterTick is the cost of one 50 Hz control tick of the whole
 // sim body (16 joints) with a fresh mimicry command every tick: arbitrate,
-// integrate 4 substeps per joint, write the moved joints to the sim.
+// integrate 4 substeps per joint, write the moved joints to the sim
+// through the limiter's bus goroutine.
 func BenchmarkLimiterTick(b *testing.B) {
 	p, err := robot.LoadProfile("sim")
 	if err != nil {
@@ -48,6 +49,9 @@ func BenchmarkLimiterTick(b *testing.B) {
 	b.StopTimer()
 	if body.Writes() == 0 {
 		b.Fatal("the body never moved")
+	}
+	if err := l.Halt(); err != nil { // ends the bus goroutine
+		b.Fatal(err)
 	}
 }
 

@@ -10,6 +10,7 @@ package firmata_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -987,5 +988,83 @@ func TestHILBoardClampsStrayWrites(t *testing.T) {
 				t.Errorf("%s: a stray %d µs came out as %.1f µs, want the board to clamp it to %.0f", j.ID, tc.write, got, want)
 			}
 		}
+	}
+}
+
+// TestHILBoardThatStopsReadingIsLostAndBack stops the simulated Uno
+// (SIGSTOP to the harness): nothing reads the pty any more, as with a USB
+// board whose firmware hangs, and once the kernel's buffers are full the
+// limiter's writes block without an error. The limiter says the body is
+// lost (robot.ErrBusHung) a second after the first write that blocks, and
+// makes no other call meanwhile; when the board reads again (SIGCONT) the
+// blocked write returns, the safe pose is taken and the body is back, and
+// Halt ends as usual.
+func TestHILBoardThatStopsReadingIsLostAndBack(t *testing.T) {
+	h := startHarness(t)
+	p := hilProfile(t, h.link)
+	b, err := firmata.Open(p)
+	if err != nil {
+		t.Fatalf("handshake with the simulated Uno: %v", err)
+	}
+	var mu sync.Mutex
+	var lost []error
+	var back []time.Duration
+	o := robot.DefaultOpts()
+	o.Watchdog, o.Stale = time.Hour, time.Hour
+	o.OnBusLost = func(err error) { mu.Lock(); lost = append(lost, err); mu.Unlock() }
+	o.OnBusBack = func(d time.Duration) { mu.Lock(); back = append(back, d); mu.Unlock() }
+	lim, err := robot.NewLimiter(p.Specs(), b, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmds := make(chan robot.Command)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- lim.Run(ctx, cmds) }()
+	// Every joint swings end to end and back, so every tick writes all of
+	// them, about 1.8 kB/s on the wire.
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		for i := 0; ctx.Err() == nil; i++ {
+			pose := robot.Pose{}
+			for _, j := range p.Joints {
+				pose[j.ID] = j.Min + robot.Degrees(float64(i/100%2)*(j.Max-j.Min).Degrees())
+			}
+			select {
+			case cmds <- robot.Command{Pose: pose, Source: robot.SourceMimicry}:
+			case <-ctx.Done():
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	time.Sleep(time.Second)
+	stopped := time.Now()
+	if err := h.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	waitWall(t, 3*time.Minute, func() bool { mu.Lock(); defer mu.Unlock(); return len(lost) > 0 },
+		"the limiter never said the body was lost with the board not reading")
+	t.Logf("lost %v after the board stopped reading: %v", time.Since(stopped).Round(100*time.Millisecond), lost[0])
+	if !errors.Is(lost[0], robot.ErrBusHung) {
+		t.Errorf("lost with %v, want the bus hanging", lost[0])
+	}
+	time.Sleep(3 * time.Second)
+	mu.Lock()
+	if len(lost) != 1 || len(back) != 0 {
+		t.Errorf("lost %d times, back %d times while the board did not read; want 1 and 0", len(lost), len(back))
+	}
+	mu.Unlock()
+	if err := h.cmd.Process.Signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	waitWall(t, time.Minute, func() bool { mu.Lock(); defer mu.Unlock(); return len(back) > 0 },
+		"the body never came back once the board read again")
+	t.Logf("back after %v", back[0])
+	cancel()
+	<-sent
+	if err := <-done; err != nil {
+		t.Errorf("run: %v, want nil: the body was back", err)
 	}
 }
