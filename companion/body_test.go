@@ -203,6 +203,19 @@ func (b *outageBus) Halt() error {
 // records, stderr, the count of commands sent and Run's error.
 func limitedCompanion(t *testing.T, bus robot.Actuator, retry bool) (*Companion, *recorder, *bytes.Buffer, *atomic.Int64, error) {
 	t.Helper()
+	rec := &recorder{}
+	comp, log, sent, err := runLimited(t, bus, retry, &fakeFuser{}, rec, func(*Companion) { time.Sleep(20 * time.Second) })
+	return comp, rec, log, sent, err
+}
+
+// runLimited runs a companion whose body is the real limiter over bus (the
+// sim profile; with retry, a lost body retried and wired to the companion
+// as kindred run wires it), with fuser, a real engine, a mimicry that keeps
+// sending and rec; during is what happens before it is stopped. It returns
+// the companion, stderr, the count of commands sent and Run's error.
+func runLimited(t *testing.T, bus robot.Actuator, retry bool, fuser Fuser, rec RecordSink,
+	during func(*Companion)) (*Companion, *bytes.Buffer, *atomic.Int64, error) {
+	t.Helper()
 	clock, err := sessiontime.New(1)
 	if err != nil {
 		t.Fatal(err)
@@ -226,19 +239,19 @@ func limitedCompanion(t *testing.T, bus robot.Actuator, retry bool) (*Companion,
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, log, sent := &recorder{}, &bytes.Buffer{}, &atomic.Int64{}
-	comp, err = New(Parts{Clock: clock, Fuser: &fakeFuser{}, Engine: engine, Mirror: chattyMirror{sent},
+	log, sent := &bytes.Buffer{}, &atomic.Int64{}
+	comp, err = New(Parts{Clock: clock, Fuser: fuser, Engine: engine, Mirror: chattyMirror{sent},
 		Speaker: fakeSpeaker{}, Actuator: lim, Records: rec, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
 	comp.Bind(t.Context())
 	err = comp.Run(func(ctx context.Context) error {
-		time.Sleep(20 * time.Second)
+		during(comp)
 		comp.Stop()
 		return nil
 	})
-	return comp, rec, log, sent, err
+	return comp, log, sent, err
 }
 
 // The real limiter over a bus that dies: its Run ends with "write failed",

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -108,42 +107,13 @@ func (r *timedRecorder) Record(rec journal.Record) {
 // no resolution, the carer never told the robot was frozen.
 func TestAStalledBodyHoldsNoAlertBack(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		clock, err := sessiontime.New(1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := robot.LoadProfile("sim")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var comp *Companion
-		o := robot.DefaultOpts()
-		o.Clock = clock
-		o.OnBusLost = func(err error) { comp.BodyLost(err) }
-		o.OnBusBack = func(time.Duration) { comp.BodyBack() }
 		const back = 5 * time.Minute
-		lim, err := robot.NewLimiter(p.Specs(), &stalledBus{stall: 3 * time.Second, back: back}, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		engine, err := behavior.New(behavior.DefaultConfig())
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec, log := &timedRecorder{start: time.Now()}, &bytes.Buffer{}
-		sent := &atomic.Int64{}
-		comp, err = New(Parts{Clock: clock, Fuser: episodesFuser{}, Engine: engine, Mirror: chattyMirror{sent},
-			Speaker: fakeSpeaker{}, Actuator: lim, Records: rec, Log: log})
-		if err != nil {
-			t.Fatal(err)
-		}
-		comp.Bind(t.Context())
-		err = comp.Run(func(ctx context.Context) error {
-			comp.Event(perception.Event{At: sec(1), Kind: perception.EventArrived, Person: "ada"})
-			time.Sleep(back + time.Minute)
-			comp.Stop()
-			return nil
-		})
+		rec := &timedRecorder{start: time.Now()}
+		_, log, _, err := runLimited(t, &stalledBus{stall: 3 * time.Second, back: back}, true, episodesFuser{}, rec,
+			func(comp *Companion) {
+				comp.Event(perception.Event{At: sec(1), Kind: perception.EventArrived, Person: "ada"})
+				time.Sleep(back + time.Minute)
+			})
 		if err != nil {
 			t.Fatalf("run: %v", err)
 		}
