@@ -30,10 +30,12 @@ import (
 // what the throat-clearings were named (issue 19's false alarms). With
 // KINDRED_VOCAL_AUGMENT (comma-separated conditions) the copies of those
 // conditions join every fit, as `kindred eval --augment` does.
-// KINDRED_VOCAL_EXTRA adds candidate features to every fit (the pitch
-// continuity measures a_f0_breaks,a_stable_f0_run, say),
-// KINDRED_VOCAL_OWN fits the labelled classes it names under their own
-// label instead of with the rest of "other" (throat-clearing), and
+// The folds are fitted as `kindred eval` fits them (throat-clearing under
+// its own label, vocalisation.FittedApart, and the pitch continuity
+// measures among the features). KINDRED_VOCAL_EXTRA adds candidate
+// features to every fit (a_max_voiced_run, say), KINDRED_VOCAL_OWN fits
+// more labelled classes under their own label instead of with the rest
+// of "other" (yawning, say), and
 // KINDRED_VOCAL_SHUFFLES=N also judges whole clips with N other speaker
 // shuffles and prints their mean (MODEL_CARD.md, "Pitch continuity"), with
 // seeds 1 to N, or from KINDRED_VOCAL_FIRST_SEED on: a decision taken on
@@ -153,14 +155,14 @@ func TestVocalisationsInRoom(t *testing.T) {
 }
 
 // roomSamples are trainingSamples, except that the labelled classes in
-// own are fitted under their own label (other/NAME) instead of with the
-// rest of "other": KINDRED_VOCAL_OWN=throat-clearing lets the fit set
-// throat-clearing apart from yawning and teeth-grinding.
+// own are also fitted under their own label (other/NAME) instead of with
+// the rest of "other": KINDRED_VOCAL_OWN=yawning lets the fit set yawning
+// apart from teeth-grinding, as throat-clearing already is.
 func roomSamples(recs []clipRecord, cm *soundevents.ClassMap, own []string) []vocalisation.Sample {
 	out := make([]vocalisation.Sample, len(recs))
 	var contexts []vocalisation.Sample
 	for i, r := range recs {
-		label := string(eval.Target(r.Class))
+		label := vocalisation.Label(eval.Target(r.Class), r.Class)
 		if label == string(perception.VocalOther) && slices.Contains(own, r.Class) {
 			label += "/" + r.Class
 		}
