@@ -462,7 +462,9 @@ func trainingSamples(recs []clipRecord, cm *soundevents.ClassMap) []vocalisation
 		// Unmapped classes (yawning, sneezing, …) are fitted as one
 		// "other": split into their own labels they pulled moans away
 		// (cross-validated moans called distress 69 % against 71 %).
-		s := vocalisation.TrainingSamples(cm, r.hops, r.windows, string(eval.Target(r.Class)), r.Speaker)
+		// Only those of vocalisation.FittedApart (throat-clearing) keep
+		// their own label.
+		s := vocalisation.TrainingSamples(cm, r.hops, r.windows, vocalisation.Label(eval.Target(r.Class), r.Class), r.Speaker)
 		out[i] = s[0]
 		contexts = append(contexts, s[1:]...)
 	}

@@ -6,9 +6,9 @@ import (
 	"github.com/kindred-hri/kindred/perception/voice"
 )
 
-// Pitch continuity: measured for issue 19 (throat-clearing called a moan
-// across a room), not in the shipped feature set (MODEL_CARD.md, "Pitch
-// continuity"). A moan or cry is sustained phonation whose F0 is steady or
+// Pitch continuity: added for issue 19 (throat-clearing called a moan
+// across a room) and in the shipped feature set since ten fresh speaker
+// shuffles confirmed it (MODEL_CARD.md, "Pitch continuity"). A moan or cry is sustained phonation whose F0 is steady or
 // glides; a throat-clearing or cough is a short burst whose voicing, when
 // there is any, is irregular (Korpáš et al. 1996, "Analysis of the cough
 // sound: an overview", Pulmonary Pharmacology 9). A larynx cannot move its

@@ -3,9 +3,12 @@
 // sounds, from a small fitted combiner: multinomial logistic regression
 // over a few named features — the voice measures of perception/voice
 // (voicing, pitch level and range, HNR, spectral flatness,
-// centroid and flux, syllable and burst rate, intensity slope, SNR) and YAMNet's sound-event groups of
-// perception/soundevents (speech-, moan-, cry-, scream-, laugh-, cough-,
-// breath-like, animal).
+// centroid and flux, syllable and burst rate, intensity slope), pitch
+// continuity over the voiced hops (continuity.go) and YAMNet's sound-event
+// groups of perception/soundevents (speech-, moan-, cry-, scream-, laugh-,
+// cough-, breath-like, animal). Throat-clearing is fitted as its own kind
+// of other (FittedApart), so a throat-clearing heard across a room is less
+// often taken for a short moan.
 //
 // Every clip or context is judged on its foreground (ClipFeatures): the
 // hops within 12 dB of its loudest sounding stretch and the YAMNet windows

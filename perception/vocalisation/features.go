@@ -2,6 +2,7 @@ package vocalisation
 
 import (
 	"math"
+	"slices"
 
 	"github.com/kindred-hri/kindred/perception/soundevents"
 	"github.com/kindred-hri/kindred/perception/voice"
@@ -25,16 +26,21 @@ var (
 		"a_intensity_slope"}
 	EventFeatures = []string{"y_speech", "y_moan", "y_cry", "y_scream", "y_laugh", "y_cough",
 		"y_breath", "y_animal"}
-	AllFeatures = append(append([]string{}, AcousticFeatures...), EventFeatures...)
+	// ContinuityFeatures are pitch continuity over the foreground
+	// (continuity.go): with throat-clearing fitted apart (FittedApart)
+	// they keep a throat-clearing's reverberant or noisy copy from
+	// passing for a moan (MODEL_CARD.md, "Pitch continuity").
+	ContinuityFeatures = []string{featF0Breaks, featStableRun}
+	AllFeatures        = slices.Concat(AcousticFeatures, EventFeatures, ContinuityFeatures)
 	// candidates are every feature Extract and ClipFeatures give,
 	// including those the shipped sets leave out.
 	candidates = append(append([]string{}, AllFeatures...), "a_log_duration",
 		"a_snr_db", "a_f0_swing_st", "a_tremor_st", "a_max_voiced_run", "y_throat", "y_sneeze", "y_sigh",
-		"y_mean_speech", "y_mean_moan", "y_mean_cry", "y_mean_scream", "y_mean_laugh",
-		featF0Breaks, featStableRun)
+		"y_mean_speech", "y_mean_moan", "y_mean_cry", "y_mean_scream", "y_mean_laugh")
 )
 
-// Extract gives every feature of AllFeatures for one clip. Logarithms keep
+// Extract gives every feature of AllFeatures for one clip (the
+// continuity measures at 0: ClipFeatures fills them in). Logarithms keep
 // pitch, duration and centroid on the scales they are heard on; a clip
 // without voicing has its pitch features at 0 and says so through the
 // voiced fraction.

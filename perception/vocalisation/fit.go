@@ -28,6 +28,26 @@ func (s Sample) weight() float64 {
 	return 1
 }
 
+// FittedApart are the labelled kinds of "other" the fit tells apart under
+// their own label (other/NAME) rather than with the rest of "other".
+// Throat-clearing is a short voiced "ahem" that the fit, lumped with yawns
+// and teeth-grinding, placed beside short moans; fitted apart, with the
+// pitch continuity measures (ContinuityFeatures), a throat-clearing heard
+// across a room or in noise is less often called a moan (MODEL_CARD.md,
+// "Pitch continuity"). Splitting every kind of other pulled moans away, so
+// only this one is set apart. A user's recordings without it fit as before.
+var FittedApart = []string{"throat-clearing"}
+
+// Label is the label a clip of the labelled class is fitted under, when
+// its output class is target: other/CLASS for a class of FittedApart that
+// counts as other, else target itself.
+func Label(target perception.VocalClass, class string) string {
+	if target == perception.VocalOther && slices.Contains(FittedApart, class) {
+		return otherPrefix + class
+	}
+	return string(target)
+}
+
 // TrainingSamples are what the combiner is fitted on for one labelled
 // recording: the whole recording, as `kindred analyze --audio` judges it,
 // then every context the running classifier judges in it (Stream: each

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"maps"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,8 +18,12 @@ func TestShippedCombinerLoadsWithItsCard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Classes) != len(Classes) || len(m.Features) != len(AllFeatures) {
-		t.Errorf("shipped combiner: %d classes over %d features, want %d over %d", len(m.Classes), len(m.Features), len(Classes), len(AllFeatures))
+	// Every class, plus throat-clearing fitted apart (FittedApart).
+	if want := len(Classes) + len(FittedApart); len(m.Classes) != want || !slices.Equal(m.Features, AllFeatures) {
+		t.Errorf("shipped combiner: labels %v over features %v, want %d labels over %v", m.Classes, m.Features, want, AllFeatures)
+	}
+	if !slices.Contains(m.Classes, "other/throat-clearing") {
+		t.Errorf("shipped combiner: labels %v, want throat-clearing fitted apart", m.Classes)
 	}
 	c := m.Card
 	if c == nil || c.Folds < 2 || !strings.Contains(c.Licence, "CC BY-NC-ND") || c.Figures["combined"].MacroRecall == 0 {
@@ -270,5 +275,44 @@ func TestShippedCardMeetsTheDistressTargets(t *testing.T) {
 			t.Errorf("%s: %.1f %% of moans, cries and screams called distress, %.1f %% of negatives (present %v); want >= 85 %% and <= 5 %%",
 				name, 100*f.Recognised, 100*f.FalseAlarms, ok)
 		}
+	}
+}
+
+// A clip is fitted under its output class, except a kind of other named
+// in FittedApart, which keeps its own label; recordings without it (a
+// user's own) still fit, the label simply absent.
+func TestLabelSetsThroatClearingApart(t *testing.T) {
+	for _, tc := range []struct {
+		target perception.VocalClass
+		class  string
+		want   string
+	}{
+		{perception.VocalOther, "throat-clearing", "other/throat-clearing"},
+		{perception.VocalOther, "yawning", "other"},
+		{perception.VocalOther, "teeth-grinding", "other"},
+		{perception.VocalMoan, "moaning", "moan"},
+		{perception.VocalCough, "coughing", "cough"},
+	} {
+		if got := Label(tc.target, tc.class); got != tc.want {
+			t.Errorf("Label(%s, %s) = %q, want %q", tc.target, tc.class, got, tc.want)
+		}
+	}
+	// Without a throat-clearing, the fit has the plain classes only.
+	var samples []Sample
+	for i, c := range []struct {
+		target perception.VocalClass
+		class  string
+		x      float64
+	}{{perception.VocalMoan, "moaning", 1}, {perception.VocalOther, "yawning", -1}} {
+		for k := range 4 {
+			samples = append(samples, Sample{Features: map[string]float64{"a_hnr_db": c.x + 0.1*float64(k)}, Label: Label(c.target, c.class), Speaker: string(rune('a' + i))})
+		}
+	}
+	m, err := Fit(samples, []string{"a_hnr_db"}, FitOpts{Lambda: 0.01, Iterations: 50, Step: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(m.Classes, []string{"moan", "other"}) {
+		t.Errorf("fitted without a throat-clearing: labels %v, want [moan other]", m.Classes)
 	}
 }
