@@ -267,6 +267,7 @@ type alertTracker struct {
 	ever    [3]bool          // by level rank: raised at some time in the run
 	pending *Alert           // the alert escalate is about to raise
 	open    *Alert           // the latest alert raised in this episode, for acknowledgements
+	acked   [3]bool          // by level rank: a carer acknowledged that level in this episode
 
 	// A call for help heard once, waiting for a second cue.
 	help      bool
@@ -292,6 +293,24 @@ func (a *alertTracker) recurred(level AlertLevel, now, cooldown time.Duration) (
 	return since, !a.sent[r] && a.ever[r] && since < cooldown
 }
 
+// due says whether the episode's alert of level, unanswered, is to go out
+// again, and how long ago it last went out: the cooldown has passed since,
+// and no carer acknowledged that level in this episode. An acknowledgement
+// answers the page (the carer is dealing with it); a worse level is a new
+// page, and a new episode is news.
+func (a *alertTracker) due(level AlertLevel, now, cooldown time.Duration) (time.Duration, bool) {
+	r := level.rank()
+	since := now - a.last[r]
+	return since, r > 0 && a.sent[r] && !a.acked[r] && since >= cooldown
+}
+
+// acknowledged records a carer's acknowledgement of the open alert.
+func (a *alertTracker) acknowledged() {
+	if a.open != nil {
+		a.acked[a.open.Level.rank()] = true
+	}
+}
+
 // raised records an alert that went out.
 func (a *alertTracker) raised(al Alert) {
 	r := al.Level.rank()
@@ -315,6 +334,7 @@ func (a *alertTracker) end() {
 	a.helpAlert = false
 	a.open = nil
 	a.sent = [3]bool{} // the next episode's alerts are news
+	a.acked = [3]bool{}
 }
 
 // wizardTracker holds the Wizard-of-Oz proposals awaiting a supervisor.
