@@ -548,8 +548,13 @@ func (e *Engine) settleHelp() bool {
 
 // heardSomeone wakes the robot for a call of pain or for help it hears
 // while it believes nobody is there; the greeting stays silent, so what is
-// said next answers the call.
+// said next answers the call. The voice is presence: whoever called is
+// there, seen or not, so the robot stays (concerned, able to ask and
+// comfort by voice) until Presence.LeaveAfter passes with nobody seen and
+// no distress heard (presenceTracker.assessed), rather than leaving in the
+// same instant because the camera has seen nobody for a while.
 func (e *Engine) heardSomeone(word string) {
+	e.presence.heard()
 	if s := e.State(); s == StateAsleep || s == StateIdle {
 		e.presence.quiet = true
 		e.fire(trArrive, fmt.Sprintf("heard %q", normalise(word)))

@@ -27,7 +27,12 @@ type presenceTracker struct {
 	announced map[string]string        // person id → the name their arrival gave
 }
 
-// assessed takes what an assessment says about presence.
+// assessed takes what an assessment says about presence. A voice in
+// distress (PAINAD vocalisation 1 or more) with nobody seen is someone
+// there all the same, out of view or in the dark: it is not absence, so a
+// robot a pain word woke stays while it hears them and leaves only after
+// Presence.LeaveAfter of silence and nobody seen. It never makes anyone
+// present: being heard moaning alone does not wake the robot.
 func (p *presenceTracker) assessed(a *perception.PainAssessment) {
 	if a.Person != "" {
 		p.person = a.Person
@@ -36,10 +41,15 @@ func (p *presenceTracker) assessed(a *perception.PainAssessment) {
 		p.present.update(true, a.At)
 		p.absent.update(false, a.At)
 	} else if !p.faceLost {
+		voiced := finite(a.Items.Vocalisation) && a.Items.Vocalisation >= 1
 		p.present.update(false, a.At)
-		p.absent.update(true, a.At)
+		p.absent.update(!voiced, a.At)
 	}
 }
+
+// heard records a pain word or a call for help: someone spoke, seen or
+// not, so nobody has been absent since.
+func (p *presenceTracker) heard() { p.absent.reset() }
 
 // arrived records an arrival event: the person (and the name it gave, if
 // any) is there, counted as present since at.

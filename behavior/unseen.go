@@ -201,10 +201,19 @@ func (e *Engine) unseenAlerts() {
 		e.unseenCalmed()
 		return
 	}
-	if u.adopted && held && !e.toldOpen() {
-		// Heard unseen again after the normal path's episode ended (the
-		// person left its view, or the pain it saw eased): a new bout.
-		*u = unseenTracker{samples: u.samples, heard: u.heard, loud: u.loud}
+	if seen := e.pain.fresh(e.now, e.cfg.Pain.StaleAfter); u.adopted && held && (!e.toldOpen() || !seen) {
+		// Heard unseen again after the normal path took the bout: its
+		// episode ended (the pain it saw eased, or the robot left), or it
+		// sees the person no more while the robot, hearing them, stays
+		// with them. A new bout; what the open episode told the carer
+		// counts as told for it, so its level is not told again within the
+		// cooldown, and repeats and escalates as the bout goes on.
+		var told *Alert
+		if o := e.alert.open; o != nil && !seen {
+			a := *o
+			told = &a
+		}
+		*u = unseenTracker{samples: u.samples, heard: u.heard, loud: u.loud, told: told}
 		held = u.update(e.now)
 	}
 	if !held || u.adopted {

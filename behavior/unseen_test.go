@@ -134,13 +134,26 @@ func TestDistressHeardUnseen(t *testing.T) {
 			{AlertWarning, 30, 31, "with no one in view"},
 			{AlertResolved, 300, 320, "pain eased"},
 		}},
-		{"told unseen, seen, then gone from view again: told again", nil, func(h *harness) {
+		{"told unseen, seen, then out of view but heard: the same episode goes on", nil, func(h *harness) {
 			h.moans(0, 40, false)
 			h.moans(40, 60, true)
-			h.moans(60, 120, false) // the person left the camera's view at 60 s
+			// The person left the camera's view at 60 s; the robot, hearing
+			// them, stays: the warning is not told again within the
+			// cooldown, and lasting distress pages urgently.
+			h.moans(60, 220, false)
 		}, []want{
 			{AlertWarning, 30, 31, "heard moaning for 30s"},
-			{AlertWarning, 90, 100, "heard moaning for 30s with no one in view (again"},
+			{AlertUrgent, 210, 211, "heard moaning for 2m30s with no one in view"},
+		}},
+		{"told unseen, seen, the robot gone, then heard again: told again", nil, func(h *harness) {
+			h.moans(0, 40, false)
+			h.moans(40, 60, true)
+			h.event(60, perception.EventLeft, "")
+			h.voice(60.1, 70, 0.2)  // quiet: nobody there
+			h.moans(70, 120, false) // heard again out of view
+		}, []want{
+			{AlertWarning, 30, 31, "heard moaning for 30s"},
+			{AlertWarning, 100, 110, "heard moaning for 30s with no one in view (again"},
 		}},
 		{"the normal path alerting, then seen too dimly: no second warning", nil, func(h *harness) {
 			h.arrive(6)
