@@ -548,8 +548,13 @@ func (e *Engine) settleHelp() bool {
 
 // heardSomeone wakes the robot for a call of pain or for help it hears
 // while it believes nobody is there; the greeting stays silent, so what is
-// said next answers the call.
+// said next answers the call. The voice is presence: whoever called is
+// there, seen or not, so the robot stays (concerned, able to ask and
+// comfort by voice) until Presence.LeaveAfter passes with nobody seen and
+// no distress heard (presenceTracker.assessed), rather than leaving in the
+// same instant because the camera has seen nobody for a while.
 func (e *Engine) heardSomeone(word string) {
+	e.presence.heard()
 	if s := e.State(); s == StateAsleep || s == StateIdle {
 		e.presence.quiet = true
 		e.fire(trArrive, fmt.Sprintf("heard %q", normalise(word)))
@@ -641,6 +646,7 @@ func (e *Engine) onCommand(c Command) {
 			a := *e.alert.open
 			ack.Alert = &a
 		}
+		e.alert.acknowledged() // answered: it is not repeated (alertTracker.due)
 		e.emit(ack)
 	case CmdIdentify:
 		// Who a face is belongs to the wiring that names faces; the
@@ -725,10 +731,11 @@ func (e *Engine) evaluate() bool {
 		if v.severeHeld() && AlertUrgent.rank() > e.alert.level.rank() {
 			e.escalate(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v", s, p.SevereDwell))
 		}
-		// An alert nobody answered is raised again once its cooldown has
-		// passed, as long as the pain is still there.
-		if r := e.alert.level.rank(); r > 0 && v.fresh && e.pain.concern.on && now-e.alert.last[r] >= e.cfg.Alert.Cooldown {
-			e.raiseAlert(e.alert.level, fmt.Sprintf("pain %.1f persists %v after the alert", s, now-e.alert.last[r]), true)
+		// An alert nobody answered (no carer acknowledged it) is raised
+		// again once its cooldown has passed, as long as the pain is still
+		// there.
+		if since, ok := e.alert.due(e.alert.level, now, e.cfg.Alert.Cooldown); ok && v.fresh && e.pain.concern.on {
+			e.raiseAlert(e.alert.level, fmt.Sprintf("pain %.1f persists %v after the alert", s, since), true)
 		}
 		e.resumeComfort(v) // after the alerts: they never wait
 		e.comfortSchedule()

@@ -544,6 +544,28 @@ func TestUnansweredAlertRepeats(t *testing.T) {
 	}
 }
 
+// An alert a carer acknowledged has been answered: the same level is not
+// raised again after the cooldown, though the pain lasts. Fails if an
+// acknowledgement does not count as an answer.
+func TestAcknowledgedAlertNotRepeated(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Comfort.BreathingCycles = 0
+	h := newHarness(t, cfg)
+	h.arrive(6)
+	h.hold(6, 200, 5)
+	h.command(200, Command{Cmd: CmdAcknowledge, By: "Mary", Source: SourceConsole})
+	h.hold(200.05, 900, 5)
+	n := 0
+	for _, o := range h.outs {
+		if a := of[Alert](o); a != nil {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d alerts, want the one warning (acknowledged, not repeated)", n)
+	}
+}
+
 // A call heard while the robot thinks nobody is there, or cannot act,
 // still reaches a carer or a check-in.
 func TestCallsHeardInAnyState(t *testing.T) {

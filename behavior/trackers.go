@@ -27,7 +27,12 @@ type presenceTracker struct {
 	announced map[string]string        // person id → the name their arrival gave
 }
 
-// assessed takes what an assessment says about presence.
+// assessed takes what an assessment says about presence. A voice in
+// distress (PAINAD vocalisation 1 or more) with nobody seen is someone
+// there all the same, out of view or in the dark: it is not absence, so a
+// robot a pain word woke stays while it hears them and leaves only after
+// Presence.LeaveAfter of silence and nobody seen. It never makes anyone
+// present: being heard moaning alone does not wake the robot.
 func (p *presenceTracker) assessed(a *perception.PainAssessment) {
 	if a.Person != "" {
 		p.person = a.Person
@@ -36,10 +41,15 @@ func (p *presenceTracker) assessed(a *perception.PainAssessment) {
 		p.present.update(true, a.At)
 		p.absent.update(false, a.At)
 	} else if !p.faceLost {
+		voiced := finite(a.Items.Vocalisation) && a.Items.Vocalisation >= 1
 		p.present.update(false, a.At)
-		p.absent.update(true, a.At)
+		p.absent.update(!voiced, a.At)
 	}
 }
+
+// heard records a pain word or a call for help: someone spoke, seen or
+// not, so nobody has been absent since.
+func (p *presenceTracker) heard() { p.absent.reset() }
 
 // arrived records an arrival event: the person (and the name it gave, if
 // any) is there, counted as present since at.
@@ -267,6 +277,7 @@ type alertTracker struct {
 	ever    [3]bool          // by level rank: raised at some time in the run
 	pending *Alert           // the alert escalate is about to raise
 	open    *Alert           // the latest alert raised in this episode, for acknowledgements
+	acked   [3]bool          // by level rank: a carer acknowledged that level in this episode
 
 	// A call for help heard once, waiting for a second cue.
 	help      bool
@@ -292,6 +303,24 @@ func (a *alertTracker) recurred(level AlertLevel, now, cooldown time.Duration) (
 	return since, !a.sent[r] && a.ever[r] && since < cooldown
 }
 
+// due says whether the episode's alert of level, unanswered, is to go out
+// again, and how long ago it last went out: the cooldown has passed since,
+// and no carer acknowledged that level in this episode. An acknowledgement
+// answers the page (the carer is dealing with it); a worse level is a new
+// page, and a new episode is news.
+func (a *alertTracker) due(level AlertLevel, now, cooldown time.Duration) (time.Duration, bool) {
+	r := level.rank()
+	since := now - a.last[r]
+	return since, r > 0 && a.sent[r] && !a.acked[r] && since >= cooldown
+}
+
+// acknowledged records a carer's acknowledgement of the open alert.
+func (a *alertTracker) acknowledged() {
+	if a.open != nil {
+		a.acked[a.open.Level.rank()] = true
+	}
+}
+
 // raised records an alert that went out.
 func (a *alertTracker) raised(al Alert) {
 	r := al.Level.rank()
@@ -315,6 +344,7 @@ func (a *alertTracker) end() {
 	a.helpAlert = false
 	a.open = nil
 	a.sent = [3]bool{} // the next episode's alerts are news
+	a.acked = [3]bool{}
 }
 
 // wizardTracker holds the Wizard-of-Oz proposals awaiting a supervisor.

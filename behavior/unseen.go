@@ -201,10 +201,19 @@ func (e *Engine) unseenAlerts() {
 		e.unseenCalmed()
 		return
 	}
-	if u.adopted && held && !e.toldOpen() {
-		// Heard unseen again after the normal path's episode ended (the
-		// person left its view, or the pain it saw eased): a new bout.
-		*u = unseenTracker{samples: u.samples, heard: u.heard, loud: u.loud}
+	if seen := e.pain.fresh(e.now, e.cfg.Pain.StaleAfter); u.adopted && held && (!e.toldOpen() || !seen) {
+		// Heard unseen again after the normal path took the bout: its
+		// episode ended (the pain it saw eased, or the robot left), or it
+		// sees the person no more while the robot, hearing them, stays
+		// with them. A new bout; what the open episode told the carer
+		// counts as told for it, so its level is not told again within the
+		// cooldown, and repeats and escalates as the bout goes on.
+		var told *Alert
+		if o := e.alert.open; o != nil && !seen {
+			a := *o
+			told = &a
+		}
+		*u = unseenTracker{samples: u.samples, heard: u.heard, loud: u.loud, told: told}
 		held = u.update(e.now)
 	}
 	if !held || u.adopted {
@@ -218,7 +227,11 @@ func (e *Engine) unseenAlerts() {
 	case dur >= e.cfg.Alert.UnseenAfter:
 		level = AlertWarning
 	}
-	if level == "" || (u.told != nil && u.told.Level.rank() >= level.rank()) {
+	if level == "" {
+		return
+	}
+	if u.told != nil && u.told.Level.rank() >= level.rank() {
+		e.unseenAgain(dur)
 		return
 	}
 	// escalate raises nothing while the episode's alert is at this level or
@@ -229,6 +242,31 @@ func (e *Engine) unseenAlerts() {
 		if a, ok := o.(Alert); ok && a.Level == level && a.Sense == "" {
 			u.told = &a
 		}
+	}
+}
+
+// unseenAgain raises the bout's alert again when nobody answered it, by
+// the normal path's rule (alertTracker.due): a cooldown after it last went
+// out, unless a carer acknowledged it, while the bout goes on and its alert
+// is still the episode's (the normal path took over none of it). A worse
+// level is told by unseenAlerts as ever.
+func (e *Engine) unseenAgain(dur time.Duration) {
+	u := &e.unseen
+	if !e.toldOpen() {
+		return
+	}
+	level := u.told.Level
+	since, ok := e.alert.due(level, e.now, e.cfg.Alert.Cooldown)
+	if !ok {
+		return
+	}
+	reason := fmt.Sprintf("heard %s for %v %s (again: the last %s alert went out %v ago)",
+		u.what(), dur.Round(time.Second), u.where(), level, since.Round(time.Second))
+	// With the robot beside the person (engaged by a voice it heard), it
+	// says it told a carer, as the normal path's repeat does.
+	if e.raiseAlert(level, reason, slices.Contains(withPerson, e.State())) {
+		a := *e.alert.open
+		u.told = &a
 	}
 }
 

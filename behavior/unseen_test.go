@@ -134,13 +134,26 @@ func TestDistressHeardUnseen(t *testing.T) {
 			{AlertWarning, 30, 31, "with no one in view"},
 			{AlertResolved, 300, 320, "pain eased"},
 		}},
-		{"told unseen, seen, then gone from view again: told again", nil, func(h *harness) {
+		{"told unseen, seen, then out of view but heard: the same episode goes on", nil, func(h *harness) {
 			h.moans(0, 40, false)
 			h.moans(40, 60, true)
-			h.moans(60, 120, false) // the person left the camera's view at 60 s
+			// The person left the camera's view at 60 s; the robot, hearing
+			// them, stays: the warning is not told again within the
+			// cooldown, and lasting distress pages urgently.
+			h.moans(60, 220, false)
 		}, []want{
 			{AlertWarning, 30, 31, "heard moaning for 30s"},
-			{AlertWarning, 90, 100, "heard moaning for 30s with no one in view (again"},
+			{AlertUrgent, 210, 211, "heard moaning for 2m30s with no one in view"},
+		}},
+		{"told unseen, seen, the robot gone, then heard again: told again", nil, func(h *harness) {
+			h.moans(0, 40, false)
+			h.moans(40, 60, true)
+			h.event(60, perception.EventLeft, "")
+			h.voice(60.1, 70, 0.2)  // quiet: nobody there
+			h.moans(70, 120, false) // heard again out of view
+		}, []want{
+			{AlertWarning, 30, 31, "heard moaning for 30s"},
+			{AlertWarning, 100, 110, "heard moaning for 30s with no one in view (again"},
 		}},
 		{"the normal path alerting, then seen too dimly: no second warning", nil, func(h *harness) {
 			h.arrive(6)
@@ -250,6 +263,61 @@ func TestStopWhileMoaningUnseenHushes(t *testing.T) {
 			}
 			if h.e.State() == StateOptedOut {
 				t.Errorf("opted out by two words")
+			}
+		})
+	}
+}
+
+// An unseen alert nobody answered is raised again, as the normal path's
+// is (TestUnansweredAlertRepeats): the highest level told, a cooldown
+// after it last went out, while the bout goes on; a carer's acknowledgement
+// of that level answers it. Fails if the unseen path never repeats, or
+// repeats what a carer acknowledged.
+func TestUnseenAlertRepeatsUnanswered(t *testing.T) {
+	const again = "heard moaning for 12m30s with no one in view (again: the last urgent alert went out 10m0s ago)"
+	type want struct {
+		level    AlertLevel
+		from, to float64
+		reason   string
+	}
+	for _, tc := range []struct {
+		name  string
+		ackAt float64 // seconds; 0: nobody acknowledges
+		want  []want
+	}{
+		{"unanswered: urgent again after the cooldown", 0, []want{
+			{AlertWarning, 30, 31, "heard moaning for 30s"},
+			{AlertUrgent, 150, 151, "heard moaning for 2m30s"},
+			{AlertUrgent, 750, 751, again},
+		}},
+		{"the urgent alert acknowledged: not again", 160, []want{
+			{AlertWarning, 30, 31, "heard moaning for 30s"},
+			{AlertUrgent, 150, 151, "heard moaning for 2m30s"},
+		}},
+		{"only the warning acknowledged: the urgent one repeats", 40, []want{
+			{AlertWarning, 30, 31, "heard moaning for 30s"},
+			{AlertUrgent, 150, 151, "heard moaning for 2m30s"},
+			{AlertUrgent, 750, 751, again},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, DefaultConfig()) // cooldown 10m
+			if tc.ackAt > 0 {
+				h.moans(0, tc.ackAt, false)
+				h.command(tc.ackAt, Command{Cmd: CmdAcknowledge, By: "Mary", Source: SourceConsole})
+				h.moans(tc.ackAt+0.05, 800, false)
+			} else {
+				h.moans(0, 800, false)
+			}
+			got := alertsAt(h.outs)
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %d alerts %v, want %d", len(got), got, len(tc.want))
+			}
+			for i, w := range tc.want {
+				g := got[i]
+				if g.level != w.level || g.at < sec(w.from) || g.at > sec(w.to) || !strings.Contains(g.reason, w.reason) {
+					t.Errorf("alert %d: got %v, want %s in %gs..%gs with %q", i, g, w.level, w.from, w.to, w.reason)
+				}
 			}
 		})
 	}
