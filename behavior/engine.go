@@ -646,7 +646,7 @@ func (e *Engine) onCommand(c Command) {
 			a := *e.alert.open
 			ack.Alert = &a
 		}
-		e.alert.acknowledged() // answered: it is not repeated (alertTracker.due)
+		e.alert.acknowledged(ack.By, e.now) // answered: not repeated for a cooldown (alertTracker.due)
 		e.emit(ack)
 	case CmdIdentify:
 		// Who a face is belongs to the wiring that names faces; the
@@ -735,7 +735,7 @@ func (e *Engine) evaluate() bool {
 		// again once its cooldown has passed, as long as the pain is still
 		// there.
 		if since, ok := e.alert.due(e.alert.level, now, e.cfg.Alert.Cooldown); ok && v.fresh && e.pain.concern.on {
-			e.raiseAlert(e.alert.level, fmt.Sprintf("pain %.1f persists %v after the alert", s, since), true)
+			e.raiseAlert(e.alert.level, fmt.Sprintf("pain %.1f persists %v after the alert%s", s, since, e.alert.ackNote(e.alert.level, now)), true)
 		}
 		e.resumeComfort(v) // after the alerts: they never wait
 		e.comfortSchedule()

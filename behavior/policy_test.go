@@ -544,25 +544,25 @@ func TestUnansweredAlertRepeats(t *testing.T) {
 	}
 }
 
-// An alert a carer acknowledged has been answered: the same level is not
-// raised again after the cooldown, though the pain lasts. Fails if an
-// acknowledgement does not count as an answer.
-func TestAcknowledgedAlertNotRepeated(t *testing.T) {
-	cfg := DefaultConfig()
+// An alert a carer acknowledged has been answered for one cooldown: the
+// same level is not raised again a cooldown after it went out, but is a
+// cooldown after the acknowledgement if the pain lasts, saying who
+// acknowledged it. Fails if an acknowledgement does not count as an
+// answer, or if it silences the rest of the episode.
+func TestAcknowledgedAlertWaitsACooldown(t *testing.T) {
+	cfg := DefaultConfig() // cooldown 10m
 	cfg.Comfort.BreathingCycles = 0
 	h := newHarness(t, cfg)
 	h.arrive(6)
 	h.hold(6, 200, 5)
 	h.command(200, Command{Cmd: CmdAcknowledge, By: "Mary", Source: SourceConsole})
-	h.hold(200.05, 900, 5)
-	n := 0
-	for _, o := range h.outs {
-		if a := of[Alert](o); a != nil {
-			n++
-		}
+	h.hold(200.05, 1000, 5)
+	got := alertsAt(h.outs)
+	if len(got) != 2 {
+		t.Fatalf("alerts %v, want the warning and one repeat a cooldown after the acknowledgement", got)
 	}
-	if n != 1 {
-		t.Fatalf("%d alerts, want the one warning (acknowledged, not repeated)", n)
+	if r := got[1]; r.at < sec(800) || r.at > sec(801) || !strings.Contains(r.reason, "after the alert, acknowledged by Mary 10m0s ago") {
+		t.Errorf("repeat %v, want at 800s..801s, saying Mary acknowledged it 10m0s ago", r)
 	}
 }
 

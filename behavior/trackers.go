@@ -278,6 +278,8 @@ type alertTracker struct {
 	pending *Alert           // the alert escalate is about to raise
 	open    *Alert           // the latest alert raised in this episode, for acknowledgements
 	acked   [3]bool          // by level rank: a carer acknowledged that level in this episode
+	ackedAt [3]time.Duration // by level rank: when, if acked
+	ackedBy [3]string        // by level rank: who, if they said
 
 	// A call for help heard once, waiting for a second cue.
 	help      bool
@@ -304,20 +306,41 @@ func (a *alertTracker) recurred(level AlertLevel, now, cooldown time.Duration) (
 }
 
 // due says whether the episode's alert of level, unanswered, is to go out
-// again, and how long ago it last went out: the cooldown has passed since,
-// and no carer acknowledged that level in this episode. An acknowledgement
-// answers the page (the carer is dealing with it); a worse level is a new
-// page, and a new episode is news.
+// again, and how long ago it last went out: a cooldown has passed since it
+// went out and since a carer last acknowledged it. An acknowledgement
+// answers the page for one cooldown (the carer is dealing with it), like
+// an alarm paused for a set time (IEC 60601-1-8), never for the rest of
+// the episode: pain still there a cooldown after the acknowledgement is
+// told again. A worse level is a new page, and a new episode is news.
 func (a *alertTracker) due(level AlertLevel, now, cooldown time.Duration) (time.Duration, bool) {
 	r := level.rank()
-	since := now - a.last[r]
-	return since, r > 0 && a.sent[r] && !a.acked[r] && since >= cooldown
+	since, quiet := now-a.last[r], now-a.last[r]
+	if a.acked[r] {
+		quiet = min(quiet, now-a.ackedAt[r])
+	}
+	return since, r > 0 && a.sent[r] && quiet >= cooldown
 }
 
-// acknowledged records a carer's acknowledgement of the open alert.
-func (a *alertTracker) acknowledged() {
+// ackNote tells, for a repeat of the episode's alert of level, that a
+// carer acknowledged it and how long ago: ", acknowledged by Mary 10m0s
+// ago", or "" when nobody did.
+func (a *alertTracker) ackNote(level AlertLevel, now time.Duration) string {
+	r := level.rank()
+	if !a.acked[r] {
+		return ""
+	}
+	by := ""
+	if a.ackedBy[r] != "" {
+		by = " by " + a.ackedBy[r]
+	}
+	return fmt.Sprintf(", acknowledged%s %v ago", by, (now - a.ackedAt[r]).Round(time.Second))
+}
+
+// acknowledged records a carer's acknowledgement of the open alert at now.
+func (a *alertTracker) acknowledged(by string, now time.Duration) {
 	if a.open != nil {
-		a.acked[a.open.Level.rank()] = true
+		r := a.open.Level.rank()
+		a.acked[r], a.ackedAt[r], a.ackedBy[r] = true, now, by
 	}
 }
 
@@ -344,7 +367,7 @@ func (a *alertTracker) end() {
 	a.helpAlert = false
 	a.open = nil
 	a.sent = [3]bool{} // the next episode's alerts are news
-	a.acked = [3]bool{}
+	a.acked, a.ackedBy = [3]bool{}, [3]string{}
 }
 
 // wizardTracker holds the Wizard-of-Oz proposals awaiting a supervisor.

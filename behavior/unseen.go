@@ -260,8 +260,8 @@ func (e *Engine) unseenAgain(dur time.Duration) {
 	if !ok {
 		return
 	}
-	reason := fmt.Sprintf("heard %s for %v %s (again: the last %s alert went out %v ago)",
-		u.what(), dur.Round(time.Second), u.where(), level, since.Round(time.Second))
+	reason := fmt.Sprintf("heard %s for %v %s (again: the last %s alert went out %v ago%s)",
+		u.what(), dur.Round(time.Second), u.where(), level, since.Round(time.Second), e.alert.ackNote(level, e.now))
 	// With the robot beside the person (engaged by a voice it heard), it
 	// says it told a carer, as the normal path's repeat does.
 	if e.raiseAlert(level, reason, slices.Contains(withPerson, e.State())) {

@@ -271,8 +271,10 @@ func TestStopWhileMoaningUnseenHushes(t *testing.T) {
 // An unseen alert nobody answered is raised again, as the normal path's
 // is (TestUnansweredAlertRepeats): the highest level told, a cooldown
 // after it last went out, while the bout goes on; a carer's acknowledgement
-// of that level answers it. Fails if the unseen path never repeats, or
-// repeats what a carer acknowledged.
+// of that level answers it for one cooldown, then it is told again, saying
+// who acknowledged it. Fails if the unseen path never repeats, repeats
+// what a carer has just acknowledged, or lets an acknowledgement silence
+// the rest of the bout.
 func TestUnseenAlertRepeatsUnanswered(t *testing.T) {
 	const again = "heard moaning for 12m30s with no one in view (again: the last urgent alert went out 10m0s ago)"
 	type want struct {
@@ -290,9 +292,10 @@ func TestUnseenAlertRepeatsUnanswered(t *testing.T) {
 			{AlertUrgent, 150, 151, "heard moaning for 2m30s"},
 			{AlertUrgent, 750, 751, again},
 		}},
-		{"the urgent alert acknowledged: not again", 160, []want{
+		{"the urgent alert acknowledged: again a cooldown after", 300, []want{
 			{AlertWarning, 30, 31, "heard moaning for 30s"},
 			{AlertUrgent, 150, 151, "heard moaning for 2m30s"},
+			{AlertUrgent, 900, 901, "heard moaning for 15m0s with no one in view (again: the last urgent alert went out 12m30s ago, acknowledged by Mary 10m0s ago)"},
 		}},
 		{"only the warning acknowledged: the urgent one repeats", 40, []want{
 			{AlertWarning, 30, 31, "heard moaning for 30s"},
@@ -305,9 +308,9 @@ func TestUnseenAlertRepeatsUnanswered(t *testing.T) {
 			if tc.ackAt > 0 {
 				h.moans(0, tc.ackAt, false)
 				h.command(tc.ackAt, Command{Cmd: CmdAcknowledge, By: "Mary", Source: SourceConsole})
-				h.moans(tc.ackAt+0.05, 800, false)
+				h.moans(tc.ackAt+0.05, 1000, false)
 			} else {
-				h.moans(0, 800, false)
+				h.moans(0, 1000, false)
 			}
 			got := alertsAt(h.outs)
 			if len(got) != len(tc.want) {
