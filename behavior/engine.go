@@ -735,7 +735,7 @@ func (e *Engine) evaluate() bool {
 		// again once its cooldown has passed, as long as the pain is still
 		// there.
 		if since, ok := e.alert.due(e.alert.level, now, e.cfg.Alert.Cooldown); ok && v.fresh && e.pain.concern.on {
-			e.raiseAlert(e.alert.level, fmt.Sprintf("pain %.1f persists %v after the alert%s", s, since, e.alert.ackNote(e.alert.level, now)), true)
+			e.raiseAlert(e.alert.level, fmt.Sprintf("pain %.1f persists %v after the alert%s", s, since.Round(time.Second), e.alert.ackNote(e.alert.level, now)), true)
 		}
 		e.resumeComfort(v) // after the alerts: they never wait
 		e.comfortSchedule()
