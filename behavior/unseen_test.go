@@ -68,11 +68,7 @@ func (g gotAlert) String() string { return fmt.Sprintf("%v %s %q", g.at, g.level
 // after 30 s of calm voice. Laughter, speech and a misheard word do not;
 // a person seen confidently is the normal path's alone; opted out, nothing.
 func TestDistressHeardUnseen(t *testing.T) {
-	type want struct {
-		level    AlertLevel
-		from, to float64 // seconds: when it must come
-		reason   string  // a part of its reason
-	}
+	type want = wantAlert
 	cfg := DefaultConfig() // unseen_after 30s, relief_timeout 2m
 	for _, tc := range []struct {
 		name string
@@ -172,16 +168,7 @@ func TestDistressHeardUnseen(t *testing.T) {
 			}
 			h := newHarness(t, c)
 			tc.run(h)
-			got := alertsAt(h.outs)
-			if len(got) != len(tc.want) {
-				t.Fatalf("got %d alerts %v, want %d", len(got), got, len(tc.want))
-			}
-			for i, w := range tc.want {
-				g := got[i]
-				if g.level != w.level || g.at < sec(w.from) || g.at > sec(w.to) || !strings.Contains(g.reason, w.reason) {
-					t.Errorf("alert %d: got %v, want %s in %gs..%gs with %q", i, g, w.level, w.from, w.to, w.reason)
-				}
-			}
+			checkAlerts(t, alertsAt(h.outs), tc.want)
 		})
 	}
 }
@@ -277,11 +264,7 @@ func TestStopWhileMoaningUnseenHushes(t *testing.T) {
 // the rest of the bout.
 func TestUnseenAlertRepeatsUnanswered(t *testing.T) {
 	const again = "heard moaning for 12m30s with no one in view (again: the last urgent alert went out 10m0s ago)"
-	type want struct {
-		level    AlertLevel
-		from, to float64
-		reason   string
-	}
+	type want = wantAlert
 	for _, tc := range []struct {
 		name  string
 		ackAt float64 // seconds; 0: nobody acknowledges
@@ -312,16 +295,29 @@ func TestUnseenAlertRepeatsUnanswered(t *testing.T) {
 			} else {
 				h.moans(0, 1000, false)
 			}
-			got := alertsAt(h.outs)
-			if len(got) != len(tc.want) {
-				t.Fatalf("got %d alerts %v, want %d", len(got), got, len(tc.want))
-			}
-			for i, w := range tc.want {
-				g := got[i]
-				if g.level != w.level || g.at < sec(w.from) || g.at > sec(w.to) || !strings.Contains(g.reason, w.reason) {
-					t.Errorf("alert %d: got %v, want %s in %gs..%gs with %q", i, g, w.level, w.from, w.to, w.reason)
-				}
-			}
+			checkAlerts(t, alertsAt(h.outs), tc.want)
 		})
+	}
+}
+
+// wantAlert is an alert a test expects: its level, a window of seconds in
+// which it goes out, and words its reason holds.
+type wantAlert struct {
+	level    AlertLevel
+	from, to float64 // seconds: when it must come
+	reason   string  // a part of its reason
+}
+
+// checkAlerts fails t unless got holds exactly the alerts of want, in order.
+func checkAlerts(t *testing.T, got []gotAlert, want []wantAlert) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("got %d alerts %v, want %d", len(got), got, len(want))
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.level != w.level || g.at < sec(w.from) || g.at > sec(w.to) || !strings.Contains(g.reason, w.reason) {
+			t.Errorf("alert %d: got %v, want %s in %gs..%gs with %q", i, g, w.level, w.from, w.to, w.reason)
+		}
 	}
 }
