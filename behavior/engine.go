@@ -762,7 +762,8 @@ func (e *Engine) oweComfort(v view) view {
 }
 
 // escalate raises an alert: from a state with a person it moves to alerting;
-// in alerting it raises the alert only when it is more urgent than the last.
+// in alerting it raises the alert when it is more urgent than the last, or
+// when the episode's alert, unanswered, is due again (alertTracker.due).
 func (e *Engine) escalate(level AlertLevel, reason string) bool {
 	return e.escalateAbout(e.presence.person, level, reason)
 }
@@ -774,6 +775,19 @@ func (e *Engine) escalateAbout(person string, level AlertLevel, reason string) b
 	case StateAlerting:
 		if level.rank() > e.alert.level.rank() {
 			e.raiseAlertAbout(person, level, reason, true)
+			return false
+		}
+		// Asked for help again (or distress heard again) a cooldown after
+		// the episode's page went out, with no carer's acknowledgement
+		// since: the page goes out again at the episode's level. The
+		// repeat of lasting pain (evaluate) needs a fresh pain score at
+		// concern; a person who keeps calling "help" while seen too dimly
+		// to score, or with a calm face, would otherwise be paged once
+		// and never again, however often and long they called.
+		episode := e.alert.level
+		if since, ok := e.alert.due(episode, e.now, e.cfg.Alert.Cooldown); ok {
+			e.raiseAlertAbout(person, episode, fmt.Sprintf("%s (again: the last %s alert went out %v ago%s)",
+				reason, episode, since.Round(time.Second), e.alert.ackNote(episode, e.now)), true)
 		}
 		return false
 	case StateEngaging, StateAttending, StateConcerned, StateComforting:
