@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/selfreport"
 )
 
 // Engine is the companion's behaviour. It owns all of its state; inputs reach
@@ -484,6 +485,20 @@ func (e *Engine) onEvent(ev *perception.Event) {
 // alert; alone, the robot asks whether to call someone and waits for one
 // (settleHelp decides when the wait is over).
 func (e *Engine) callForHelp(word string) {
+	if e.askingOptOut() {
+		// A call for help is no wish to go unwatched. The opt-out question
+		// (or its confirmation) open when it came is dropped, so that a
+		// yes after it is late: opting out clears a call for help still
+		// waiting for its second cue (enter, StateOptedOut), and "stop",
+		// "stop", "help", "yes", "yes" switched every alert off with the
+		// call never told to anyone. Its let_be record says it ended
+		// without an opt-out.
+		d := e.dlg
+		e.closeDialogue()
+		e.emit(Reported{At: e.now, Question: d.q, By: d.by, Attempt: d.attempt, Outcome: OutcomeLetBe,
+			Person: e.presence.person, Reply: selfreport.Reply{Kind: questionKind(d.q, d.by), Rating: selfreport.NoRating,
+				Confidence: selfreport.Unestimated}})
+	}
 	if cue := e.secondCue(); cue != "" {
 		e.alert.answeredHelp()
 		if e.dlg.open && e.dlg.q == QuestionCall {
