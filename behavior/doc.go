@@ -38,7 +38,9 @@
 //   - Carer alerts go out in every experiment condition, and in every state
 //     but opted out: paused and faulty, where nobody comforts, lasting pain
 //     warns a carer no later than no relief would have (guard.go,
-//     uncomforted).
+//     uncomforted). While alerting, a call for help or distress heard
+//     pages again at the episode's level once its alert is due
+//     (alertTracker.due), whatever the pain score.
 //   - Distress heard but not seen (unseen.go): in the assessments the
 //     normal path sets aside (nobody present, or under Pain.MinConfidence),
 //     a PAINAD vocalisation item of 1 or more for half of every 30 s, for

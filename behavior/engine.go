@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/selfreport"
 )
 
 // Engine is the companion's behaviour. It owns all of its state; inputs reach
@@ -484,6 +485,20 @@ func (e *Engine) onEvent(ev *perception.Event) {
 // alert; alone, the robot asks whether to call someone and waits for one
 // (settleHelp decides when the wait is over).
 func (e *Engine) callForHelp(word string) {
+	if e.askingOptOut() {
+		// A call for help is no wish to go unwatched. The opt-out question
+		// (or its confirmation) open when it came is dropped, so that a
+		// yes after it is late: opting out clears a call for help still
+		// waiting for its second cue (enter, StateOptedOut), and "stop",
+		// "stop", "help", "yes", "yes" switched every alert off with the
+		// call never told to anyone. Its let_be record says it ended
+		// without an opt-out.
+		d := e.dlg
+		e.closeDialogue()
+		e.emit(Reported{At: e.now, Question: d.q, By: d.by, Attempt: d.attempt, Outcome: OutcomeLetBe,
+			Person: e.presence.person, Reply: selfreport.Reply{Kind: questionKind(d.q, d.by), Rating: selfreport.NoRating,
+				Confidence: selfreport.Unestimated}})
+	}
 	if cue := e.secondCue(); cue != "" {
 		e.alert.answeredHelp()
 		if e.dlg.open && e.dlg.q == QuestionCall {
@@ -762,7 +777,8 @@ func (e *Engine) oweComfort(v view) view {
 }
 
 // escalate raises an alert: from a state with a person it moves to alerting;
-// in alerting it raises the alert only when it is more urgent than the last.
+// in alerting it raises the alert when it is more urgent than the last, or
+// when the episode's alert, unanswered, is due again (alertTracker.due).
 func (e *Engine) escalate(level AlertLevel, reason string) bool {
 	return e.escalateAbout(e.presence.person, level, reason)
 }
@@ -774,6 +790,19 @@ func (e *Engine) escalateAbout(person string, level AlertLevel, reason string) b
 	case StateAlerting:
 		if level.rank() > e.alert.level.rank() {
 			e.raiseAlertAbout(person, level, reason, true)
+			return false
+		}
+		// Asked for help again (or distress heard again) a cooldown after
+		// the episode's page went out, with no carer's acknowledgement
+		// since: the page goes out again at the episode's level. The
+		// repeat of lasting pain (evaluate) needs a fresh pain score at
+		// concern; a person who keeps calling "help" while seen too dimly
+		// to score, or with a calm face, would otherwise be paged once
+		// and never again, however often and long they called.
+		episode := e.alert.level
+		if since, ok := e.alert.due(episode, e.now, e.cfg.Alert.Cooldown); ok {
+			e.raiseAlertAbout(person, episode, fmt.Sprintf("%s (again: the last %s alert went out %v ago%s)",
+				reason, episode, since.Round(time.Second), e.alert.ackNote(episode, e.now)), true)
 		}
 		return false
 	case StateEngaging, StateAttending, StateConcerned, StateComforting:

@@ -55,7 +55,10 @@ import (
 // off); the robot stays still and quiet, and the let_be record shows a
 // carer that the question went unanswered. A touch on an opt-out sensor or the console opts out at
 // once, at any time, and a word said in distress hushes (Engine.hush) as
-// before. With OptOutPolicy.Ask off the second word opts out unasked.
+// before. A call for help heard while either question is open ends it
+// (let_be): calling for help is no wish to go unwatched, and opting out
+// would clear the call still waiting for its second cue. With
+// OptOutPolicy.Ask off the second word opts out unasked.
 
 // optOutQuestion is the question's words in the opt-out's reason.
 const optOutQuestion = "Shall I stop watching over you for now?"

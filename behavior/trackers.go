@@ -352,6 +352,18 @@ func (a *alertTracker) raised(al Alert) {
 	a.open = &al
 }
 
+// resumed makes al, raised in an episode that has since ended, an alert of
+// the episode now, as raised then: what it was raised for goes on (a bout
+// of distress heard unseen), so it repeats by due from when it went out.
+func (a *alertTracker) resumed(al Alert) {
+	r := al.Level.rank()
+	a.sent[r] = true
+	if a.level.rank() < r {
+		a.level = al.Level
+	}
+	a.open = &al
+}
+
 // heardHelp records a lone call for help.
 func (a *alertTracker) heardHelp(word string, at time.Duration) {
 	a.help, a.helpAt, a.helpWord = true, at, word

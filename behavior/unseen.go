@@ -247,15 +247,24 @@ func (e *Engine) unseenAlerts() {
 
 // unseenAgain raises the bout's alert again when nobody answered it, by
 // the normal path's rule (alertTracker.due): a cooldown after it last went
-// out, unless a carer acknowledged it, while the bout goes on and its alert
-// is still the episode's (the normal path took over none of it). A worse
+// out, unless a carer acknowledged it, while the bout goes on and no worse
+// alert is the episode's (the normal path took over none of it; a lesser
+// one raised since, such as a hush's warning, does not answer it). A worse
 // level is told by unseenAlerts as ever.
 func (e *Engine) unseenAgain(dur time.Duration) {
 	u := &e.unseen
-	if !e.toldOpen() {
-		return
-	}
 	level := u.told.Level
+	if e.alert.level.rank() > level.rank() {
+		return // a worse alert of the episode repeats by its own rule
+	}
+	if !e.alert.sent[level.rank()] {
+		// The episode the bout's alert went out in has ended while the
+		// bout goes on: a face seen to leave (the camera's tracker says so
+		// when a dim face flickers out of view) or the robot leaving ends
+		// the robot's episode, not the distress it hears. The bout keeps
+		// its alert, and the repeat it is owed.
+		e.alert.resumed(*u.told)
+	}
 	since, ok := e.alert.due(level, e.now, e.cfg.Alert.Cooldown)
 	if !ok {
 		return
