@@ -19,6 +19,7 @@ import (
 	"github.com/kindred-hri/kindred/perception/vocalisation"
 	"github.com/kindred-hri/kindred/perception/voice"
 	"github.com/kindred-hri/kindred/perception/voice/wav"
+	"github.com/kindred-hri/kindred/voices/espeak"
 
 	"github.com/kindred-hri/kindred/devices"
 )
@@ -37,9 +38,14 @@ type Options struct {
 	// and contexts join every fit, each under its speaker, so the folds
 	// stay speaker-disjoint; the figures are still those of the clean
 	// clips of Devset.
-	Augment     string
-	Only        string // "faces", "vocalisations", "words", "words-live", or "" for faces and vocalisations where their labels exist
-	FaceBackend devices.FaceBackend
+	Augment string
+	// MultiCondition also fits on copies of every clip degraded in
+	// process (trainingRooms: pink noise, two simulated rooms, a
+	// synthetic talker), each under its speaker; the figures are still
+	// those of the clean clips.
+	MultiCondition bool
+	Only           string // "faces", "vocalisations", "words", "words-live", or "" for faces and vocalisations where their labels exist
+	FaceBackend    devices.FaceBackend
 	// Cache is where "words" renders its synthetic speech (testdata/hour
 	// in a checkout).
 	Cache string
@@ -124,6 +130,18 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 		return err
 	}
 	samples = append(samples, augmented.samples...)
+	if o.MultiCondition {
+		talker, err := espeak.Open()
+		if err != nil {
+			return fmt.Errorf("eval: multi-condition fitting: %w", err)
+		}
+		multi, err := multiConditionSamples(ctx, clf, o.Devset, talker)
+		if err != nil {
+			return err
+		}
+		samples = append(samples, multi...)
+		augmented.dirs = append(augmented.dirs, multiConditionNote()...)
+	}
 	rep.Augmented = augmented.dirs
 	card, err := crossValidate(recs, samples, o.Devset, clf)
 	switch {
@@ -189,12 +207,18 @@ func measureClip(ctx context.Context, clf *analysis.ClipClassifier, c eval.Clip,
 	case err != nil:
 		return r, fmt.Errorf("eval: %w", err)
 	}
-	samples := audio.Mono16k()
+	return measureSamples(ctx, clf, c, audio.Mono16k(), path)
+}
+
+// measureSamples analyses one clip's 16 kHz samples as measureClip does;
+// name says which clip an error is of.
+func measureSamples(ctx context.Context, clf *analysis.ClipClassifier, c eval.Clip, samples []float32, name string) (clipRecord, error) {
+	r := clipRecord{Clip: c}
 	events := clf.Start(ctx, samples)
 	res, err := voice.AnalyzeSamples(ctx, samples, voice.DefaultOpts())
 	ws, ev, everr := events()
 	if err = errors.Join(err, everr); err != nil {
-		return r, fmt.Errorf("eval: %s: %w", path, err)
+		return r, fmt.Errorf("eval: %s: %w", name, err)
 	}
 	clf.LabelHops(res, ws)
 	r.Hops = perception.Vocalisation{Class: analysis.HopsClass(res), Distress: meanSoundingDistress(res.Obs)}

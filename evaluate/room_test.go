@@ -17,6 +17,7 @@ import (
 	"github.com/kindred-hri/kindred/perception/eval"
 	"github.com/kindred-hri/kindred/perception/soundevents"
 	"github.com/kindred-hri/kindred/perception/vocalisation"
+	"github.com/kindred-hri/kindred/voices/espeak"
 )
 
 // TestVocalisationsInRoom measures the combiner on an unseen speaker in an
@@ -35,7 +36,8 @@ import (
 // measures among the features). KINDRED_VOCAL_EXTRA adds candidate
 // features to every fit (a_max_voiced_run, say), KINDRED_VOCAL_OWN fits
 // more labelled classes under their own label instead of with the rest
-// of "other" (yawning, say), and
+// of "other" (yawning, say), KINDRED_VOCAL_MULTICOND=1 fits on the
+// in-process multi-condition copies too (multicond.go), and
 // KINDRED_VOCAL_SHUFFLES=N also judges whole clips with N other speaker
 // shuffles and prints their mean (MODEL_CARD.md, "Pitch continuity"), with
 // seeds 1 to N, or from KINDRED_VOCAL_FIRST_SEED on: a decision taken on
@@ -91,6 +93,50 @@ func TestVocalisationsInRoom(t *testing.T) {
 			samples = append(samples, roomSamples(measureFolder(t, clf, "/tmp/devset-"+cond), cm, own)...)
 		}
 	}
+	conds := strings.Split(set, ",")
+	recsOf := map[string][]clipRecord{}
+	for _, cond := range conds {
+		recsOf[cond] = clean
+		if cond != "clean" {
+			recsOf[cond] = measureFolder(t, clf, "/tmp/devset-"+cond)
+		}
+	}
+	// KINDRED_VOCAL_MULTICOND=1 fits the folds on each clip's copies in
+	// the in-process training rooms too, as `kindred eval
+	// --multi-condition` does; "compare" judges the same copies with the
+	// folds fitted without them first, then with them.
+	type variant struct {
+		name    string
+		samples []vocalisation.Sample
+	}
+	variants := []variant{{"fitted as set", samples}}
+	if mc := os.Getenv("KINDRED_VOCAL_MULTICOND"); mc == "1" || mc == "compare" {
+		talker, err := espeak.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		multi, err := multiConditionSamples(context.Background(), clf, devset, talker)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("multi-condition: %d more samples: %s", len(multi), strings.Join(multiConditionNote(), ", "))
+		v := variant{"multi-condition", append(slices.Clone(samples), multi...)}
+		if mc == "1" {
+			variants = nil
+		}
+		variants = append(variants, v)
+	}
+	for _, v := range variants {
+		t.Logf("== %s", v.name)
+		judgeRoomVariant(t, v.samples, recsOf, conds, cm, features, first, shuffles)
+	}
+}
+
+// judgeRoomVariant fits the documented folds, the combiner on every clip
+// and the shuffled folds on samples, and logs how they judge the clips of
+// each condition of recsOf.
+func judgeRoomVariant(t *testing.T, samples []vocalisation.Sample, recsOf map[string][]clipRecord, conds []string, cm *soundevents.ClassMap, features []string, first, shuffles int) {
+	t.Helper()
 	speakers := make([]string, len(samples))
 	for i, s := range samples {
 		speakers[i] = s.Speaker
@@ -101,16 +147,9 @@ func TestVocalisationsInRoom(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conds := strings.Split(set, ",")
-	recsOf := map[string][]clipRecord{}
 	for _, cond := range conds {
-		recs := clean
-		if cond != "clean" {
-			recs = measureFolder(t, clf, "/tmp/devset-"+cond)
-		}
-		recsOf[cond] = recs
 		var uw, ur, sw, sr = eval.NewConfusion(), eval.NewConfusion(), eval.NewConfusion(), eval.NewConfusion()
-		for _, r := range recs {
+		for _, r := range recsOf[cond] {
 			m := folds[fold[r.Speaker]]
 			uw.Add(judgeWhole(m, cm, r))
 			ur.Add(judgeRunning(m, cm, r))
@@ -119,6 +158,8 @@ func TestVocalisationsInRoom(t *testing.T) {
 		}
 		t.Logf("%-9s unseen speaker and room: whole %s, running %s; fitted on every clip (and copy): whole %s, running %s",
 			cond, figureLine(uw), figureLine(ur), figureLine(sw), figureLine(sr))
+		t.Logf("%-9s documented folds, unseen, whole: distress on moaning+crying+screaming %d / negatives %d clips",
+			cond, calledDistress(uw, eval.DistressPositives), calledDistress(uw, eval.DistressNegatives))
 		for _, j := range []struct {
 			name string
 			c    *eval.Confusion

@@ -53,6 +53,7 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&o.Data, "data", "", "what the clips are, for the model card (default: the folder)")
 	fs.StringVar(&o.Licence, "licence", "", "the clips' licence, for the model card")
 	fs.StringVar(&o.Augment, "augment", "", "comma-separated folders of degraded copies of the clips (scripts/degrade-devset.sh) that join every combiner fit")
+	fs.BoolVar(&o.MultiCondition, "multi-condition", false, "also fit the combiner on copies of every clip made in process: pink noise, two simulated rooms, a synthetic talker")
 	fs.StringVar(&o.Only, "only", "", "run one part: faces, vocalisations, words or words-live (default faces and vocalisations, each where its labels exist)")
 	fs.StringVar(&o.Cache, "cache", "testdata/hour", "folder for --only words' synthetic speech")
 	fs.Var(&o.FaceBackend, "face-backend", faceBackendUsage)

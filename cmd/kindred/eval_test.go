@@ -144,6 +144,27 @@ func TestEvalFit(t *testing.T) {
 		t.Errorf("augmented fit standardises as the clean one (mean %v): the copy's clips did not join it", aug.Mean)
 	}
 
+	// --multi-condition makes the copies in process: the card names its
+	// four conditions, counts the clean clips, and the weights move.
+	mcOut := filepath.Join(t.TempDir(), "c.json")
+	code, _, stderr = runEval(t, "--devset", dir, "--fit", "--out", mcOut, "--multi-condition")
+	if code != 0 {
+		t.Fatalf("multi-condition: exit %d: %s", code, stderr)
+	}
+	if b, err = os.ReadFile(mcOut); err != nil {
+		t.Fatal(err)
+	}
+	mc, err := vocalisation.Parse(b)
+	if err != nil {
+		t.Fatalf("multi-condition combiner: %v", err)
+	}
+	if mc.Card == nil || len(mc.Card.Augmented) != 4 || !strings.HasPrefix(mc.Card.Augmented[0], "in process: ") || mc.Card.Clips["moaning"] != 4 {
+		t.Errorf("multi-condition card = %+v; want the four in-process conditions named and the clean clips counted", mc.Card)
+	}
+	if slices.Equal(mc.Mean, m.Mean) {
+		t.Errorf("multi-condition fit standardises as the clean one (mean %v): the copies did not join it", mc.Mean)
+	}
+
 	one := tinyDevset(t, "file,class,speaker\nvocalisations/moaning/a.wav,moaning,A\n")
 	code, _, stderr = runEval(t, "--devset", one, "--fit", "--out", filepath.Join(t.TempDir(), "c.json"))
 	if code != 2 || !strings.Contains(stderr, "cannot fit") {
