@@ -142,7 +142,7 @@ func analyzeAudio(ctx context.Context, path string, limit time.Duration) (*audio
 // (the call grammar on a decoder of its own) loaded at the first spot it
 // is to judge rather than with the spotter: a recording without a spot of
 // "help" never needs it (8 of the 20 files of `kindred bench --only
-// voice_cli`), and loading it costs some 60 ms of CPU in a fresh process.
+// voice_cli`), and loading it took 30–60 ms of CPU (timed in process).
 // Each verification decodes its stretch afresh (sphinx.CallVerifier), so
 // when it is loaded changes nothing it says. The live run loads it up
 // front, so that a missing model shows at start and a call is not delayed.
