@@ -18,6 +18,7 @@ var cgoLeaves = map[string]bool{
 	"doctor":                        true, // opens each device to see that it works
 	"calibration/observe":           true, // watches a person through the camera and face stack
 	"internal/cvthreads":            true, // sets OpenCV's thread count
+	"internal/nativeheap":           true, // sets glibc malloc's heap up for a short run
 	"perception/camera":             true,
 	"perception/face/dlib":          true,
 	"perception/face/mesh":          true,

@@ -7,10 +7,12 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 
 	"github.com/kindred-hri/kindred/internal/badinput"
 	"github.com/kindred-hri/kindred/internal/cvthreads"
 	"github.com/kindred-hri/kindred/internal/interrupt"
+	"github.com/kindred-hri/kindred/internal/nativeheap"
 )
 
 // env is the process's streams, all a subcommand may touch: tests run commands in-process.
@@ -38,6 +40,27 @@ func commands() map[string]command {
 		"fleet":      {"sign a command for a robot's MQTT control topic", cmdFleet},
 		"completion": {"print a shell completion script: source <(kindred completion bash)", cmdCompletion},
 	}
+}
+
+// init sets the C heap up for `kindred analyze` of audio alone, a short
+// run of large model loads (package nativeheap), here because Go runs init
+// functions on the main thread, whose arena that needs.
+func init() {
+	if audioOnlyAnalyze(os.Args[1:]) {
+		if err := nativeheap.ForShortRun(nativeheap.DefaultReserve); err != nil {
+			fmt.Fprintf(os.Stderr, "kindred: %v (analysis goes on, slower)\n", err)
+		}
+	}
+}
+
+// audioOnlyAnalyze reports whether args are `analyze` without --video.
+func audioOnlyAnalyze(args []string) bool {
+	for _, a := range args[min(1, len(args)):] {
+		if name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "="); name == "video" && a[0] == '-' {
+			return false
+		}
+	}
+	return len(args) > 0 && args[0] == "analyze"
 }
 
 func main() {
