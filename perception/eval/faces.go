@@ -175,7 +175,8 @@ func LabelAt(labels []FaceLabel, file string, at time.Duration) string {
 type FaceFrame struct {
 	Label string
 	File  string
-	Face  bool // a face was found; the rest is meaningless without one
+	At    time.Duration // the frame's time in its file (0 for a still)
+	Face  bool          // a face was found; the rest is meaningless without one
 	Expr  perception.Expression
 	PSPI  float64
 	// Fused is the fused pain score (0..10) when HasFused.
@@ -283,6 +284,88 @@ func FaceFigures(frames []FaceFrame) []FaceClass {
 }
 
 func round3(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
+
+// ClipFigures are one file's frames of some labels: how many read happy
+// and fused below FusedCalm, and when the fused score was FusedCalm or
+// more, so a figure pooled over clips can be checked clip by clip.
+type ClipFigures struct {
+	File     string `json:"file"`
+	Frames   int    `json:"frames"`
+	WithFace int    `json:"with_face"`
+	// Shares of the frames with a face, as in FaceClass.
+	Happy      float64 `json:"read_happy"`
+	FusedBelow float64 `json:"fused_below_2"`
+	MeanPSPI   float64 `json:"mean_pspi"`
+	MaxFused   float64 `json:"max_fused"`
+	// Raised are the stretches of consecutive frames with a fused score
+	// of FusedCalm or more, in the file's time.
+	Raised []Span `json:"fused_2_or_more"`
+}
+
+// Span is a stretch of a file's time, in seconds.
+type Span struct {
+	From float64 `json:"from_s"`
+	To   float64 `json:"to_s"`
+}
+
+// Clips tallies, file by file in the order first seen, the frames whose
+// label is one of labels. Frames are taken in the order given, which is
+// each file's time order.
+func Clips(frames []FaceFrame, labels ...string) []ClipFigures {
+	var out []ClipFigures
+	index := map[string]int{}
+	sums := map[string]*[2]float64{} // PSPI; was the last frame raised
+	for _, f := range frames {
+		if !slices.Contains(labels, f.Label) {
+			continue
+		}
+		i, ok := index[f.File]
+		if !ok {
+			i = len(out)
+			index[f.File] = i
+			out = append(out, ClipFigures{File: f.File})
+			sums[f.File] = &[2]float64{}
+		}
+		c, s := &out[i], sums[f.File]
+		c.Frames++
+		raised := f.Face && f.HasFused && f.Fused >= FusedCalm
+		if raised {
+			at := f.At.Seconds()
+			if n := len(c.Raised); s[1] == 1 && n > 0 {
+				c.Raised[n-1].To = at
+			} else {
+				c.Raised = append(c.Raised, Span{From: at, To: at})
+			}
+		}
+		s[1] = 0
+		if raised {
+			s[1] = 1
+		}
+		if !f.Face {
+			continue
+		}
+		c.WithFace++
+		s[0] += f.PSPI
+		if f.Expr == perception.ExprHappy {
+			c.Happy++
+		}
+		if !raised {
+			c.FusedBelow++
+		}
+		if f.HasFused {
+			c.MaxFused = max(c.MaxFused, f.Fused)
+		}
+	}
+	for i := range out {
+		c := &out[i]
+		if n := float64(c.WithFace); n > 0 {
+			c.MeanPSPI = round3(sums[c.File][0] / n)
+			c.Happy, c.FusedBelow = round3(c.Happy/n), round3(c.FusedBelow/n)
+		}
+		c.MaxFused = round3(c.MaxFused)
+	}
+	return out
+}
 
 // identityFile matches the synthetic identities' images: NAME_idX_neutral
 // or NAME_idX_painN.

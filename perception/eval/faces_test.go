@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -95,5 +96,34 @@ func TestIdentities(t *testing.T) {
 	}
 	if a := got[0]; a.ID != "idA" || a.Above != 1 || a.Missing != 1 || len(a.Pain) != 2 {
 		t.Errorf("idA %+v", a)
+	}
+}
+
+// Clips keeps each file's frames apart, counts only the labels asked for,
+// and joins consecutive frames fused to 2 or more into one stretch (a
+// frame without a face ends a stretch as a calm one does).
+func TestClips(t *testing.T) {
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	frames := []FaceFrame{
+		{File: "v.mp4", Label: "neutral", At: 0, Face: true, Fused: 3, HasFused: true}, // not a label asked for
+		{File: "v.mp4", Label: "laughing", At: ms(40), Face: true, Expr: perception.ExprHappy, PSPI: 2, Fused: 2.5, HasFused: true},
+		{File: "v.mp4", Label: "laughing", At: ms(80), Face: true, Expr: perception.ExprHappy, PSPI: 4, Fused: 2, HasFused: true},
+		{File: "v.mp4", Label: "laughing", At: ms(120), Face: true, Expr: perception.ExprNeutral, Fused: 1.9, HasFused: true},
+		{File: "v.mp4", Label: "laughing", At: ms(160), Face: true, Expr: perception.ExprHappy, Fused: 2.2, HasFused: true},
+		{File: "v.mp4", Label: "laughing", At: ms(200)}, // no face
+		{File: "v.mp4", Label: "laughing", At: ms(240), Face: true, Expr: perception.ExprHappy, Fused: 2.1, HasFused: true},
+		{File: "a.jpg", Label: "smiling", Face: true, Expr: perception.ExprHappy, PSPI: 6, Fused: 1.3, HasFused: true},
+	}
+	got := Clips(frames, "smiling", "laughing")
+	if len(got) != 2 || got[0].File != "v.mp4" || got[1].File != "a.jpg" {
+		t.Fatalf("clips %+v, want v.mp4 then a.jpg", got)
+	}
+	v := got[0]
+	want := []Span{{0.04, 0.08}, {0.16, 0.16}, {0.24, 0.24}}
+	if v.Frames != 6 || v.WithFace != 5 || v.Happy != 0.8 || v.FusedBelow != 0.2 || v.MaxFused != 2.5 || v.MeanPSPI != 1.2 || !slices.Equal(v.Raised, want) {
+		t.Errorf("v.mp4 %+v, want 6 frames, 5 with a face, happy 0.8, fused below 2 0.2, max 2.5, mean PSPI 1.2, raised %v", v, want)
+	}
+	if a := got[1]; a.FusedBelow != 1 || a.Happy != 1 || len(a.Raised) != 0 || a.MaxFused != 1.3 {
+		t.Errorf("a.jpg %+v", a)
 	}
 }
