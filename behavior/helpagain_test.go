@@ -70,12 +70,7 @@ func TestHelpAgainWhileAlerting(t *testing.T) {
 					h.command(at, Command{Cmd: CmdAcknowledge, By: "Mary", Source: SourceConsole})
 				}
 			}
-			var got []gotAlert
-			for _, a := range alertsAt(h.outs) {
-				if a.level != AlertResolved {
-					got = append(got, a)
-				}
-			}
+			got := pagesAt(h.outs)
 			ok := len(got) == len(tc.want)
 			for i := 0; ok && i < len(got); i++ {
 				w := tc.want[i]

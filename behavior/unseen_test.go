@@ -61,6 +61,17 @@ func alertsAt(outs []Output) []gotAlert {
 	return got
 }
 
+// pagesAt is alertsAt without the resolutions: the pages a carer got.
+func pagesAt(outs []Output) []gotAlert {
+	var got []gotAlert
+	for _, a := range alertsAt(outs) {
+		if a.level != AlertResolved {
+			got = append(got, a)
+		}
+	}
+	return got
+}
+
 func (g gotAlert) String() string { return fmt.Sprintf("%v %s %q", g.at, g.level, g.reason) }
 
 // Distress heard while nobody can be seen reaches a carer: warning after

@@ -69,12 +69,7 @@ func TestUnseenRepeatOutlivesEpisode(t *testing.T) {
 			}
 			h := newHarness(t, cfg)
 			tc.run(h)
-			var got []gotAlert
-			for _, a := range alertsAt(h.outs) {
-				if a.level != AlertResolved {
-					got = append(got, a)
-				}
-			}
+			got := pagesAt(h.outs)
 			ok := len(got) == len(tc.want)
 			for i := 0; ok && i < len(got); i++ {
 				w := tc.want[i]
