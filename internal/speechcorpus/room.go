@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/kindred-hri/kindred/perception/voice/roomsim"
 )
 
 // Condition is one way a robot's microphone across a room hears speech:
@@ -100,14 +102,10 @@ func (r *Room) Hear(ctx context.Context, x []float32, i int) ([]float32, error) 
 	case Far:
 		return soxEffect(ctx, x, "gain", "-12", "reverb", "50")
 	case Pink20, Pink10:
-		return mixAt(x, pinkNoise(len(x), uint64(i)), snrOf(r.cond)), nil
+		return roomsim.Mix(x, pinkNoise(len(x), uint64(i)), 0, snrOf(r.cond)), nil
 	case TV20, TV10:
-		n := make([]float32, len(x))
 		start := int(math.Mod(float64(i)*7.31, float64(len(r.talker))/Rate-1) * Rate)
-		for j := range n {
-			n[j] = r.talker[(start+j)%len(r.talker)]
-		}
-		return mixAt(x, n, snrOf(r.cond)), nil
+		return roomsim.Mix(x, r.talker, start, snrOf(r.cond)), nil
 	}
 	return nil, fmt.Errorf("speechcorpus: condition %q", r.cond)
 }
@@ -117,29 +115,6 @@ func snrOf(c Condition) float64 {
 		return 20
 	}
 	return 10
-}
-
-func rms(x []float32) float64 {
-	var e float64
-	for _, v := range x {
-		e += float64(v) * float64(v)
-	}
-	return math.Sqrt(e / float64(max(len(x), 1)))
-}
-
-// mixAt adds noise to x, scaled so that x's RMS is snr dB above the
-// noise's. Silence stays silence.
-func mixAt(x, noise []float32, snr float64) []float32 {
-	out := make([]float32, len(x))
-	s, n := rms(x), rms(noise)
-	g := 0.0
-	if n > 0 {
-		g = s / n * math.Pow(10, -snr/20)
-	}
-	for i := range x {
-		out[i] = x[i] + float32(g*float64(noise[i]))
-	}
-	return out
 }
 
 // pinkNoise is n samples of 1/f noise: white noise through Paul Kellet's

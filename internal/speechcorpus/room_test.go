@@ -4,6 +4,8 @@ import (
 	"math"
 	"os/exec"
 	"testing"
+
+	"github.com/kindred-hri/kindred/perception/voice/roomsim"
 )
 
 // tone is a second of a 440 Hz tone with a second of silence after it.
@@ -30,11 +32,11 @@ func TestRoomNoiseIsAtItsSNR(t *testing.T) {
 		for i := range x {
 			n[i] = y[i] - x[i]
 		}
-		if got := 20 * math.Log10(rms(x)/rms(n)); math.Abs(got-snrOf(c)) > 0.01 {
+		if got := 20 * math.Log10(roomsim.RMS(x)/roomsim.RMS(n)); math.Abs(got-snrOf(c)) > 0.01 {
 			t.Errorf("%s: SNR %.2f dB, want %g", c, got, snrOf(c))
 		}
 		// The quiet second is no longer silent: the noise fills it.
-		if rms(y[Rate:]) == 0 {
+		if roomsim.RMS(y[Rate:]) == 0 {
 			t.Errorf("%s: the pause stayed silent", c)
 		}
 		again, _ := r.Hear(t.Context(), x, 3)
@@ -89,7 +91,7 @@ func TestRoomReverbKeepsLengthAndSpreads(t *testing.T) {
 			t.Fatalf("%s: %d samples out of %d", c, len(y), len(x))
 		}
 		// The room rings on after the tone stops.
-		if rms(y[Rate:Rate+Rate/10]) == 0 {
+		if roomsim.RMS(y[Rate:Rate+Rate/10]) == 0 {
 			t.Errorf("%s: no reverberation after the tone", c)
 		}
 	}

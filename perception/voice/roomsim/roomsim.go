@@ -11,6 +11,7 @@ package roomsim
 
 import (
 	"math"
+	"math/bits"
 	"math/rand/v2"
 )
 
@@ -44,7 +45,7 @@ func Pink(n int, r *rand.Rand) []float32 {
 		// The row whose bit flips from 0 to 1 at i is redrawn: row k
 		// once every 2^k samples.
 		if i > 0 {
-			k := trailingZeros(i)
+			k := bits.TrailingZeros(uint(i))
 			if k < rows {
 				sum -= held[k]
 				held[k] = r.Float64()*2 - 1
@@ -54,15 +55,6 @@ func Pink(n int, r *rand.Rand) []float32 {
 		out[i] = float32(sum + r.Float64()*2 - 1)
 	}
 	return scaleTo(out, 1)
-}
-
-func trailingZeros(i int) int {
-	k := 0
-	for i&1 == 0 {
-		i >>= 1
-		k++
-	}
-	return k
 }
 
 // Mix is clean with noise added at snrDB below it, both measured as the
