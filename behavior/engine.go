@@ -801,8 +801,7 @@ func (e *Engine) escalateAbout(person string, level AlertLevel, reason string) b
 		// and never again, however often and long they called.
 		episode := e.alert.level
 		if since, ok := e.alert.due(episode, e.now, e.cfg.Alert.Cooldown); ok {
-			e.raiseAlertAbout(person, episode, fmt.Sprintf("%s (again: the last %s alert went out %v ago%s)",
-				reason, episode, since.Round(time.Second), e.alert.ackNote(episode, e.now)), true)
+			e.raiseAlertAbout(person, episode, reason+e.again(episode, since), true)
 		}
 		return false
 	case StateEngaging, StateAttending, StateConcerned, StateComforting:
@@ -833,7 +832,7 @@ func (e *Engine) raiseAlertAbout(person string, level AlertLevel, reason string,
 		return false // the carer heard this within the cooldown; not again
 	}
 	if since, ok := e.alert.recurred(level, e.now, e.cfg.Alert.Cooldown); ok {
-		reason = fmt.Sprintf("%s (again: the last %s alert went out %v ago)", reason, level, since.Round(time.Second))
+		reason += e.again(level, since) // a new episode: no acknowledgement of it to name
 	}
 	a := Alert{At: e.now, Level: level, Reason: e.alertReason(reason), Person: person, Score: e.pain.score()}
 	e.alert.raised(a)
@@ -843,6 +842,14 @@ func (e *Engine) raiseAlertAbout(person string, level AlertLevel, reason string,
 		e.act(e.intent(IntentAlertNotice, ToneGentle, true), "told a carer")
 	}
 	return true
+}
+
+// again is what an alert told before ends with: " (again: the last
+// urgent alert went out 10m0s ago)", and ", acknowledged by Mary 10m0s
+// ago" inside the brackets when a carer acknowledged that level in this
+// episode (alertTracker.ackNote).
+func (e *Engine) again(level AlertLevel, since time.Duration) string {
+	return fmt.Sprintf(" (again: the last %s alert went out %v ago%s)", level, since.Round(time.Second), e.alert.ackNote(level, e.now))
 }
 
 // comfortSchedule paces the breathing exercise, then comforts again now and

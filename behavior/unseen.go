@@ -269,8 +269,7 @@ func (e *Engine) unseenAgain(dur time.Duration) {
 	if !ok {
 		return
 	}
-	reason := fmt.Sprintf("heard %s for %v %s (again: the last %s alert went out %v ago%s)",
-		u.what(), dur.Round(time.Second), u.where(), level, since.Round(time.Second), e.alert.ackNote(level, e.now))
+	reason := fmt.Sprintf("heard %s for %v %s", u.what(), dur.Round(time.Second), u.where()) + e.again(level, since)
 	// With the robot beside the person (engaged by a voice it heard), it
 	// says it told a carer, as the normal path's repeat does.
 	if e.raiseAlert(level, reason, slices.Contains(withPerson, e.State())) {
