@@ -199,15 +199,24 @@ type clipRecord struct {
 // measureClip decodes one clip and analyses it as `kindred analyze
 // --audio` does (without keywords, which do not change the class).
 func measureClip(ctx context.Context, clf *analysis.ClipClassifier, c eval.Clip, path string) (clipRecord, error) {
-	r := clipRecord{Clip: c}
+	x, err := decodeClip(path)
+	if err != nil {
+		return clipRecord{Clip: c}, err
+	}
+	return measureSamples(ctx, clf, c, x, path)
+}
+
+// decodeClip reads a clip's file as 16 kHz mono samples; a file that is
+// missing, unreadable or not audio is bad input.
+func decodeClip(path string) ([]float32, error) {
 	audio, err := wav.DecodeFile(path)
 	switch {
 	case errors.Is(err, wav.ErrInvalid), errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
-		return r, badInput("eval: %v", err)
+		return nil, badInput("eval: %v", err)
 	case err != nil:
-		return r, fmt.Errorf("eval: %w", err)
+		return nil, fmt.Errorf("eval: %w", err)
 	}
-	return measureSamples(ctx, clf, c, audio.Mono16k(), path)
+	return audio.Mono16k(), nil
 }
 
 // measureSamples analyses one clip's 16 kHz samples as measureClip does;

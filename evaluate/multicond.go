@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
 	"path/filepath"
 
@@ -129,14 +128,10 @@ func multiConditionSamples(ctx context.Context, clf *analysis.ClipClassifier, di
 	share := 1 / float64(len(trainingRooms))
 	for i, c := range clips {
 		path := filepath.Join(dir, filepath.FromSlash(c.File))
-		audio, err := wav.DecodeFile(path)
-		switch {
-		case errors.Is(err, wav.ErrInvalid), errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
-			return nil, badInput("eval: %v", err)
-		case err != nil:
-			return nil, fmt.Errorf("eval: %w", err)
+		clean, err := decodeClip(path)
+		if err != nil {
+			return nil, err
 		}
-		clean := audio.Mono16k()
 		for j, room := range trainingRooms {
 			if err := ctx.Err(); err != nil {
 				return nil, err
