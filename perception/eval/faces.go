@@ -314,7 +314,10 @@ type Span struct {
 func Clips(frames []FaceFrame, labels ...string) []ClipFigures {
 	var out []ClipFigures
 	index := map[string]int{}
-	sums := map[string]*[2]float64{} // PSPI; was the last frame raised
+	// Per clip, by out's index: the PSPI summed over frames with a face,
+	// and whether the clip's last frame was raised (its span goes on).
+	var pspi []float64
+	var lastRaised []bool
 	for _, f := range frames {
 		if !slices.Contains(labels, f.Label) {
 			continue
@@ -324,28 +327,25 @@ func Clips(frames []FaceFrame, labels ...string) []ClipFigures {
 			i = len(out)
 			index[f.File] = i
 			out = append(out, ClipFigures{File: f.File})
-			sums[f.File] = &[2]float64{}
+			pspi, lastRaised = append(pspi, 0), append(lastRaised, false)
 		}
-		c, s := &out[i], sums[f.File]
+		c := &out[i]
 		c.Frames++
 		raised := f.Face && f.HasFused && f.Fused >= FusedCalm
 		if raised {
 			at := f.At.Seconds()
-			if n := len(c.Raised); s[1] == 1 && n > 0 {
+			if n := len(c.Raised); lastRaised[i] && n > 0 {
 				c.Raised[n-1].To = at
 			} else {
 				c.Raised = append(c.Raised, Span{From: at, To: at})
 			}
 		}
-		s[1] = 0
-		if raised {
-			s[1] = 1
-		}
+		lastRaised[i] = raised
 		if !f.Face {
 			continue
 		}
 		c.WithFace++
-		s[0] += f.PSPI
+		pspi[i] += f.PSPI
 		if f.Expr == perception.ExprHappy {
 			c.Happy++
 		}
@@ -359,7 +359,7 @@ func Clips(frames []FaceFrame, labels ...string) []ClipFigures {
 	for i := range out {
 		c := &out[i]
 		if n := float64(c.WithFace); n > 0 {
-			c.MeanPSPI = round3(sums[c.File][0] / n)
+			c.MeanPSPI = round3(pspi[i] / n)
 			c.Happy, c.FusedBelow = round3(c.Happy/n), round3(c.FusedBelow/n)
 		}
 		c.MaxFused = round3(c.MaxFused)
