@@ -868,3 +868,31 @@ func TestNoReliefCountsOnlyComfortGiven(t *testing.T) {
 		})
 	}
 }
+
+// An episode's alert level is the highest it raised: a lesser alert raised
+// later in the episode (a warning while paused, after an urgent page) does
+// not lower what the episode's repeat says. Lasting pain after an urgent
+// page is told again as urgent.
+func TestEpisodeLevelIsItsHighest(t *testing.T) {
+	cfg := DefaultConfig() // cooldown 10m
+	cfg.Comfort.BreathingCycles = 0
+	h := newHarness(t, cfg)
+	h.arrive(6)
+	h.hold(6, 60, 9) // severe: urgent
+	h.command(60, Command{Cmd: CmdPause, Source: SourceConsole})
+	h.hold(60.05, 400, 5) // moderate, uncomforted while paused: a warning
+	h.command(400, Command{Cmd: CmdResume, Source: SourceConsole})
+	h.hold(400.05, 1000, 5)
+	got := pagesAt(h.outs)
+	levels := make([]AlertLevel, len(got))
+	for i, a := range got {
+		levels[i] = a.level
+	}
+	if want := []AlertLevel{AlertUrgent, AlertWarning, AlertUrgent}; !slices.Equal(levels, want) {
+		t.Fatalf("pages %v, want %v: the repeat at the episode's highest level", got, want)
+	}
+	t.Logf("pages %v", got)
+	if r := got[2]; r.at < got[0].at+10*time.Minute || !strings.Contains(r.reason, "persists") {
+		t.Errorf("repeat %v, want a cooldown after the urgent page, saying the pain persists", r)
+	}
+}

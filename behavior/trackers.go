@@ -344,11 +344,16 @@ func (a *alertTracker) acknowledged(by string, now time.Duration) {
 	}
 }
 
-// raised records an alert that went out.
+// raised records an alert that went out. The episode's level stays its
+// highest: a lesser alert raised later (a warning while paused, after an
+// urgent page) is told, but what the episode repeats is still the worst the
+// carer was told of.
 func (a *alertTracker) raised(al Alert) {
 	r := al.Level.rank()
 	a.sent[r], a.ever[r], a.last[r] = true, true, al.At
-	a.level = al.Level
+	if a.level.rank() < r {
+		a.level = al.Level
+	}
 	a.open = &al
 }
 
