@@ -189,7 +189,7 @@ func painEased() guard {
 			if !v.fresh || !v.eased.held(v.now, d) {
 				return "", false
 			}
-			return fmt.Sprintf("pain %.1f < %g for %v", v.score, p.Clear, p.EaseDwell), true
+			return fmt.Sprintf("pain %.1f < %g for %v", v.score, p.Clear, d), true
 		}}
 }
 

@@ -274,6 +274,7 @@ func TestAlertCooldown(t *testing.T) {
 	h.arrive(6)
 	h.callForHelp(10)
 	h.hold(11, 140, 0) // eased, for as long as a call for help asks
+	h.command(140, Command{Cmd: CmdAcknowledge, By: "Mary", Source: SourceConsole})
 	if got := alerts(h.outs); !slices.Equal(got, []AlertLevel{AlertUrgent, AlertResolved}) {
 		t.Fatalf("first call: alerts %v, want urgent then resolved", got)
 	}

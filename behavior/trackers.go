@@ -1,6 +1,7 @@
 package behavior
 
 import (
+	"slices"
 	"fmt"
 	"maps"
 	"strings"
@@ -287,6 +288,10 @@ type alertTracker struct {
 	helpWord  string
 	offerCall bool // entering concerned because of a lone call for help
 	helpAlert bool // the episode's alert answers a call for help, not a pain score
+
+	// A call for help whose episode ended in calm before any carer
+	// acknowledged it: it stands, unresolved, until one does (stand).
+	standing *Alert
 }
 
 // mayRaise says whether an alert of level may go out now: not when the
@@ -329,11 +334,15 @@ func (a *alertTracker) ackNote(level AlertLevel, now time.Duration) string {
 	if !a.acked[r] {
 		return ""
 	}
-	by := ""
-	if a.ackedBy[r] != "" {
-		by = " by " + a.ackedBy[r]
+	return fmt.Sprintf(", acknowledged%s %v ago", byName(a.ackedBy[r]), (now - a.ackedAt[r]).Round(time.Second))
+}
+
+// byName is " by Mary" for a carer who said who they are, else "".
+func byName(who string) string {
+	if who == "" {
+		return ""
 	}
-	return fmt.Sprintf(", acknowledged%s %v ago", by, (now - a.ackedAt[r]).Round(time.Second))
+	return " by " + who
 }
 
 // acknowledged records a carer's acknowledgement of the open alert at now.
@@ -351,6 +360,7 @@ func (a *alertTracker) acknowledged(by string, now time.Duration) {
 func (a *alertTracker) raised(al Alert) {
 	r := al.Level.rank()
 	a.sent[r], a.ever[r], a.last[r] = true, true, al.At
+	a.standing = nil // the carer is paged anew: that page is the one to answer
 	if a.level.rank() < r {
 		a.level = al.Level
 	}
@@ -367,6 +377,21 @@ func (a *alertTracker) resumed(al Alert) {
 		a.level = al.Level
 	}
 	a.open = &al
+}
+
+// answered says whether a carer acknowledged any alert of the episode.
+func (a *alertTracker) answered() bool { return slices.Contains(a.acked[:], true) }
+
+// stand keeps the episode's call for help open past the episode: a person
+// who asked for help is not answered by a calm face. Like a nurse call,
+// which is cancelled where the person is by whoever came, not by the
+// caller falling quiet, only a carer's acknowledgement (or a later alert,
+// or an opt-out) ends it.
+func (a *alertTracker) stand() {
+	if a.open != nil {
+		al := *a.open
+		a.standing = &al
+	}
 }
 
 // heardHelp records a lone call for help.
