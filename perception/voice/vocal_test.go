@@ -13,25 +13,28 @@ import (
 )
 
 // soundRecipes make reproducible test sounds with sox and espeak-ng: each
-// is a command line writing 16 kHz mono to OUT.
+// is a command line writing 16 kHz mono to OUT. sox's -R seeds its noise
+// and dither generators with a fixed number (sox(1), "repeatable mode"):
+// without it every run hears a different scream, and one CI run in many
+// read that scream's noise as a cry.
 var soundRecipes = map[string][]string{
 	// A sustained low voiced tone with slow pitch wobble and amplitude tremor.
-	"moan": {"sox", "-n", "-r", "16000", "-b", "16", "-c", "1", "OUT", "synth", "2.0", "sawtooth", "120", "gain", "-10",
+	"moan": {"sox", "-R", "-n", "-r", "16000", "-b", "16", "-c", "1", "OUT", "synth", "2.0", "sawtooth", "120", "gain", "-10",
 		"bend", "0.2,60,0.4", "0.2,-80,0.5", "0.2,50,0.4", "tremolo", "5", "30", "lowpass", "1200", "pad", "0.5", "0.5"},
 	// Two rising-falling wails.
-	"cry": {"sox", "-n", "-r", "16000", "-b", "16", "-c", "1", "OUT", "synth", "1.1", "sawtooth", "380", "gain", "-8",
+	"cry": {"sox", "-R", "-n", "-r", "16000", "-b", "16", "-c", "1", "OUT", "synth", "1.1", "sawtooth", "380", "gain", "-8",
 		"bend", "0.05,500,0.5", "0,-600,0.5", "lowpass", "3500", "pad", "0.5", "0.3", "repeat", "1"},
 	// A high, loud, harsh (noisy) voice.
-	"scream": {"sox", "-n", "-r", "16000", "-b", "16", "-c", "1", "OUT", "synth", "1.2", "sawtooth", "500", "synth", "1.2", "whitenoise", "mix",
+	"scream": {"sox", "-R", "-n", "-r", "16000", "-b", "16", "-c", "1", "OUT", "synth", "1.2", "sawtooth", "500", "synth", "1.2", "whitenoise", "mix",
 		"gain", "-4", "bend", "0.1,200,0.3", "0.2,-200,0.4", "lowpass", "6000", "pad", "0.5", "0.5"},
 	// One breathy burst fading out.
-	"sigh": {"sox", "-n", "-r", "16000", "-b", "16", "-c", "1", "OUT", "synth", "1.2", "pinknoise", "lowpass", "2500",
+	"sigh": {"sox", "-R", "-n", "-r", "16000", "-b", "16", "-c", "1", "OUT", "synth", "1.2", "pinknoise", "lowpass", "2500",
 		"fade", "q", "0.25", "1.2", "0.8", "gain", "-12", "pad", "0.5", "0.5"},
 	// Background only: hiss and rumble.
-	"hiss":   {"sox", "-n", "-r", "16000", "-b", "16", "-c", "1", "OUT", "synth", "4", "pinknoise", "gain", "-30"},
-	"rumble": {"sox", "-n", "-r", "16000", "-b", "16", "-c", "1", "OUT", "synth", "4", "brownnoise", "gain", "-20"},
+	"hiss":   {"sox", "-R", "-n", "-r", "16000", "-b", "16", "-c", "1", "OUT", "synth", "4", "pinknoise", "gain", "-30"},
+	"rumble": {"sox", "-R", "-n", "-r", "16000", "-b", "16", "-c", "1", "OUT", "synth", "4", "brownnoise", "gain", "-20"},
 	// Seven short breathy bursts, 2.4 a second.
-	"pant": {"sox", "-n", "-r", "16000", "-b", "16", "-c", "1", "OUT", "synth", "0.22", "pinknoise", "lowpass", "3000",
+	"pant": {"sox", "-R", "-n", "-r", "16000", "-b", "16", "-c", "1", "OUT", "synth", "0.22", "pinknoise", "lowpass", "3000",
 		"fade", "q", "0.04", "0.22", "0.1", "gain", "-10", "pad", "0", "0.2", "repeat", "6", "pad", "0.5", "0.5"},
 }
 
