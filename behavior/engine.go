@@ -662,9 +662,9 @@ func (e *Engine) onCommand(c Command) {
 			ack.Alert = &a
 		}
 		e.alert.acknowledged(ack.By, e.now) // answered: not repeated for a cooldown (alertTracker.due)
-		if st := e.alert.standing; ack.Alert == nil && st != nil {
+		if st := e.alert.openCall; ack.Alert == nil && st != nil {
 			// The call for help left open when the pain eased: answered now.
-			ack.Alert, e.alert.standing = st, nil
+			ack.Alert, e.alert.openCall = st, nil
 			e.emit(ack)
 			e.emit(Alert{At: e.now, Level: AlertResolved, Person: st.Person, Score: e.pain.score(),
 				Reason: "the call for help was answered: acknowledged" + byName(ack.By) + " after the pain had eased"})
@@ -958,8 +958,8 @@ func (e *Engine) enter(t trigger, from, to State) {
 			case e.alert.level == "":
 			case e.alert.helpAlert && !e.alert.answered():
 				// Calm is not an answer to a call for help: the call stays
-				// open until a carer acknowledges it (alertTracker.stand).
-				e.alert.stand()
+				// open until a carer acknowledges it (alertTracker.leaveCallOpen).
+				e.alert.leaveCallOpen()
 				e.emit(Transition{At: e.now, From: to, To: to, Source: SourceSensing,
 					Reason: fmt.Sprintf("pain eased to %.1f; the call for help stays open until a carer acknowledges it", e.pain.score())})
 			default:
@@ -1009,7 +1009,7 @@ func (e *Engine) enter(t trigger, from, to State) {
 		e.closeDialogue()
 		e.wizard.drop()
 		e.alert.help = false       // the person asked to be left alone; that answers it
-		e.alert.standing = nil     // and a call for help left open
+		e.alert.openCall = nil     // and a call for help left open
 		e.dlg.call.awaited = false // and "Shall I call someone?" with it
 		e.endEpisode()
 		e.pain.reset()

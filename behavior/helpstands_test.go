@@ -12,7 +12,9 @@ import (
 // whoever came. Pain alerts, and calls a carer already acknowledged, are
 // resolved by the pain easing as before.
 func TestCallForHelpStandsUntilAnswered(t *testing.T) {
-	ack := func(h *harness, at float64) { h.command(at, Command{Cmd: CmdAcknowledge, By: "Mary", Source: SourceConsole}) }
+	ack := func(h *harness, at float64) {
+		h.command(at, Command{Cmd: CmdAcknowledge, By: "Mary", Source: SourceConsole})
+	}
 	for _, tc := range []struct {
 		name   string
 		run    func(h *harness)

@@ -1,9 +1,9 @@
 package behavior
 
 import (
-	"slices"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -290,8 +290,8 @@ type alertTracker struct {
 	helpAlert bool // the episode's alert answers a call for help, not a pain score
 
 	// A call for help whose episode ended in calm before any carer
-	// acknowledged it: it stands, unresolved, until one does (stand).
-	standing *Alert
+	// acknowledged it: it stays open, unresolved, until one does (leaveCallOpen).
+	openCall *Alert
 }
 
 // mayRaise says whether an alert of level may go out now: not when the
@@ -360,7 +360,7 @@ func (a *alertTracker) acknowledged(by string, now time.Duration) {
 func (a *alertTracker) raised(al Alert) {
 	r := al.Level.rank()
 	a.sent[r], a.ever[r], a.last[r] = true, true, al.At
-	a.standing = nil // the carer is paged anew: that page is the one to answer
+	a.openCall = nil // the carer is paged anew: that page is the one to answer
 	if a.level.rank() < r {
 		a.level = al.Level
 	}
@@ -382,15 +382,16 @@ func (a *alertTracker) resumed(al Alert) {
 // answered says whether a carer acknowledged any alert of the episode.
 func (a *alertTracker) answered() bool { return slices.Contains(a.acked[:], true) }
 
-// stand keeps the episode's call for help open past the episode: a person
-// who asked for help is not answered by a calm face. Like a nurse call,
+// leaveCallOpen keeps the episode's call for help open past the episode:
+// a person who asked for help is not answered by a calm face. Like a nurse
+// call,
 // which is cancelled where the person is by whoever came, not by the
 // caller falling quiet, only a carer's acknowledgement (or a later alert,
 // or an opt-out) ends it.
-func (a *alertTracker) stand() {
+func (a *alertTracker) leaveCallOpen() {
 	if a.open != nil {
 		al := *a.open
-		a.standing = &al
+		a.openCall = &al
 	}
 }
 
