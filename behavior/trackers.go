@@ -275,7 +275,7 @@ type alertTracker struct {
 	last    [3]time.Duration // by level rank: when last raised, in any episode
 	sent    [3]bool          // by level rank: raised in this episode
 	ever    [3]bool          // by level rank: raised at some time in the run
-	pending *Alert           // the alert escalate is about to raise
+	pending *pendingAlert    // the alert escalate is about to raise
 	open    *Alert           // the latest alert raised in this episode, for acknowledgements
 	acked   [3]bool          // by level rank: a carer acknowledged that level in this episode
 	ackedAt [3]time.Duration // by level rank: when, if acked
@@ -287,6 +287,8 @@ type alertTracker struct {
 	helpWord  string
 	offerCall bool // entering concerned because of a lone call for help
 	helpAlert bool // the episode's alert answers a call for help, not a pain score
+
+	standing *standingAlert // an earlier episode's alert, not resolved (standing.go)
 }
 
 // mayRaise says whether an alert of level may go out now: not when the
@@ -350,6 +352,7 @@ func (a *alertTracker) raised(al Alert) {
 	a.sent[r], a.ever[r], a.last[r] = true, true, al.At
 	a.level = al.Level
 	a.open = &al
+	a.standing = nil // this episode's own alert tells the carer now
 }
 
 // resumed makes al, raised in an episode that has since ended, an alert of
