@@ -846,8 +846,12 @@ func (e *Engine) raiseAlertAbout(person string, level AlertLevel, reason string,
 // that the carer's standing alert already tells of is no page
 // (holdStanding): the standing alert becomes the episode's again.
 func (e *Engine) raiseAlertFor(cause alertCause, person string, level AlertLevel, reason string, notice bool) bool {
-	if cause == causePain && e.holdStanding(person, level) {
-		return false
+	if cause == causePain {
+		held, again := e.holdStanding(person, level)
+		if held {
+			return false
+		}
+		reason += again
 	}
 	if !e.alert.mayRaise(level, e.now, e.cfg.Alert.Cooldown) {
 		return false // the carer heard this within the cooldown; not again

@@ -113,23 +113,28 @@ func (a *alertTracker) standsNote(now time.Duration) string {
 
 // holdStanding decides whether an alert of level for pain seen in person
 // is one the carer's standing alert already tells of. When it is, the
-// standing alert becomes the episode's again, a Transition to the same
-// state records why no page went out, and it reports true.
-func (e *Engine) holdStanding(person string, level AlertLevel) bool {
+// standing alert becomes the episode's again and, unless it is due (then
+// it goes out as its repeat, and again says so), a Transition to the same
+// state records why no page went out, and held is true.
+func (e *Engine) holdStanding(person string, level AlertLevel) (held bool, again string) {
 	a := &e.alert
 	s := a.standing
 	if s == nil || a.level != "" {
-		return false // nothing stands, or the episode has an alert of its own
+		return false, "" // nothing stands, or the episode has an alert of its own
 	}
 	ep := &s.episode
 	away := s.away(e.now)
 	was := ep.open.Person
 	if level.rank() > ep.level.rank() || !samePerson(was, person) || away > standingReturn {
-		return false
+		return false, ""
 	}
 	since, due := ep.due(ep.level, e.now, e.cfg.Alert.Cooldown)
 	if due {
-		return false // told again as a page: it is due anyway
+		if level != ep.level {
+			return false, "" // a lesser alert than the one due: news of its own
+		}
+		a.resumeStanding()
+		return false, e.again(level, since) // the standing alert's repeat
 	}
 	a.resumeStanding()
 	who := ""
@@ -139,7 +144,7 @@ func (e *Engine) holdStanding(person string, level AlertLevel) bool {
 	e.emit(Transition{At: e.now, From: e.State(), To: e.State(), Source: SourceSensing,
 		Reason: fmt.Sprintf("pain seen again %v after leaving view%s: the %s alert of %v ago stands, so this %s one is no new page; told again when due",
 			away.Round(time.Second), who, ep.level, since.Round(time.Second), level)})
-	return true
+	return true, ""
 }
 
 // samePerson says whether pain in b may be the pain a standing alert about

@@ -352,7 +352,6 @@ func (a *alertTracker) raised(al Alert) {
 	a.sent[r], a.ever[r], a.last[r] = true, true, al.At
 	a.level = al.Level
 	a.open = &al
-	a.standing = nil // this episode's own alert tells the carer now
 }
 
 // resumed makes al, raised in an episode that has since ended, an alert of
