@@ -134,6 +134,15 @@ func pagesBefore(outs []Output, s float64) []gotAlert {
 // at 4 s in most rows; the face is lost at 30 s.
 func TestStandingAlertHolds(t *testing.T) {
 	severe := func(h *harness, id string) { h.seen(0, 30, 8, id) } // urgent at 4 s
+	// returns is severe pain in first, whom the tracker loses at 30 s for
+	// gap seconds and finds again as back, seen for 30 s with pain score.
+	returns := func(first, back string, gap, score float64) func(h *harness) {
+		return func(h *harness) {
+			severe(h, first)
+			h.away(30, gap, first, back)
+			h.seen(30+gap, 60+gap, score, back)
+		}
+	}
 	for _, tc := range []struct {
 		name string
 		cfg  func(*Config)
@@ -141,21 +150,9 @@ func TestStandingAlertHolds(t *testing.T) {
 		want []wantPage
 	}{
 		// Held: the standing alert tells of it.
-		{"the same person back, severe", nil, func(h *harness) {
-			severe(h, "ada")
-			h.away(30, 3, "ada", "ada")
-			h.seen(33, 60, 8, "ada")
-		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}}},
-		{"a renumbered track back, severe", nil, func(h *harness) {
-			severe(h, "face-1")
-			h.away(30, 3, "face-1", "face-2")
-			h.seen(33, 60, 8, "face-2")
-		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}}},
-		{"back after 2 minutes, severe", nil, func(h *harness) {
-			severe(h, "ada")
-			h.away(30, 120, "ada", "ada")
-			h.seen(150, 180, 8, "ada")
-		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}}},
+		{"the same person back, severe", nil, returns("ada", "ada", 3, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}}},
+		{"a renumbered track back, severe", nil, returns("face-1", "face-2", 3, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}}},
+		{"back after 2 minutes, severe", nil, returns("ada", "ada", 120, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}}},
 		{"back with pain not eased by comfort: a lower level", nil, func(h *harness) {
 			severe(h, "ada")
 			h.away(30, 3, "ada", "ada")
@@ -187,31 +184,11 @@ func TestStandingAlertHolds(t *testing.T) {
 			h.seen(40, 55, 1, "ada") // and eased
 			h.seen(55, 80, 8, "ada")
 		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 61, 62, "(again: "}}},
-		{"news: another named person", nil, func(h *harness) {
-			severe(h, "ada")
-			h.away(30, 3, "ada", "bob")
-			h.seen(33, 60, 8, "bob")
-		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 37, 38, "(again: "}}},
-		{"news: a named person after an unknown face", nil, func(h *harness) {
-			severe(h, "face-1")
-			h.away(30, 3, "face-1", "ada")
-			h.seen(33, 60, 8, "ada")
-		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 37, 38, "(again: "}}},
-		{"news: an unknown face after a named person", nil, func(h *harness) {
-			severe(h, "ada")
-			h.away(30, 3, "ada", "visitor-0a1b2c3d4e")
-			h.seen(33, 60, 8, "visitor-0a1b2c3d4e")
-		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 37, 38, "(again: "}}},
-		{"news: back after more than 2 minutes", nil, func(h *harness) {
-			severe(h, "ada")
-			h.away(30, 121, "ada", "ada")
-			h.seen(151, 180, 8, "ada")
-		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 155, 156, "(again: "}}},
-		{"news: the standing alert is due again", func(c *Config) { c.Alert.Cooldown = time.Minute }, func(h *harness) {
-			severe(h, "ada")
-			h.away(30, 50, "ada", "ada")
-			h.seen(80, 100, 8, "ada")
-		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 84, 85, "(again: the last urgent alert went out 1m20s ago)"}}},
+		{"news: another named person", nil, returns("ada", "bob", 3, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 37, 38, "(again: "}}},
+		{"news: a named person after an unknown face", nil, returns("face-1", "ada", 3, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 37, 38, "(again: "}}},
+		{"news: an unknown face after a named person", nil, returns("ada", "visitor-0a1b2c3d4e", 3, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 37, 38, "(again: "}}},
+		{"news: back after more than 2 minutes", nil, returns("ada", "ada", 121, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 155, 156, "(again: "}}},
+		{"news: the standing alert is due again", func(c *Config) { c.Alert.Cooldown = time.Minute }, returns("ada", "ada", 50, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 84, 85, "(again: the last urgent alert went out 1m20s ago)"}}},
 		{"news: a call for help", nil, func(h *harness) {
 			severe(h, "ada")
 			h.away(30, 3, "ada", "ada")
