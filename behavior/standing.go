@@ -20,17 +20,19 @@ import (
 // (alertTracker.due), and is resolved when the pain eases. Anything that
 // is news still pages at once: a worse level, anything but pain seen (a
 // call for help, a "stop" said in distress, distress heard unseen), another
-// person, a return after longer than standingReturn, an alert already due
-// again, and any episode after the carer was told the pain eased (a
-// resolved alert) or after an opt-out.
+// person, a return after longer than standingReturn, and any episode after
+// the carer was told the pain eased (a resolved alert), after the pain was
+// seen to ease, or after an opt-out. A standing alert due again as the
+// person comes back goes out as its repeat.
 
 // standingReturn bounds the absence after which pain seen is news again.
 // A tracker's flicker lasts a frame to a few seconds (the companion takes a
 // face back as the same person within 10 s), and a person who turns over
 // or leans out of frame is away for tens of seconds; two minutes covers
-// both. It is the default Alert.ReliefTimeout, and far shorter than any
-// preset's Alert.Cooldown (5 or 10 min), so someone who was away for a
-// while and comes back in pain is paged at once.
+// both. It is far shorter than any preset's Alert.Cooldown (5 or 10 min),
+// so someone who was away for a while and comes back in pain is paged at
+// once; with a shorter cooldown, the alert falling due bounds the hold
+// first.
 const standingReturn = 2 * time.Minute
 
 // alertCause is what an alert answers. Only pain seen (the pain guards,
