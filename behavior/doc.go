@@ -41,6 +41,12 @@
 //     uncomforted). While alerting, a call for help or distress heard
 //     pages again at the episode's level once its alert is due
 //     (alertTracker.due), whatever the pain score.
+//   - The person leaving view resolves nothing: an alert out stands
+//     (standing.go). Pain seen after at most 2 min out of view, at its level
+//     or lower, before it is due again, in the same person (or two ids that
+//     identify nobody), makes it the episode's alert again, not a new page:
+//     a face tracker that loses a face every few seconds does not page each
+//     time. Anything else pages as ever; only pain seen is held.
 //   - Distress heard but not seen (unseen.go): in the assessments the
 //     normal path sets aside (nobody present, or under Pain.MinConfidence),
 //     a PAINAD vocalisation item of 1 or more for half of every 30 s, for

@@ -720,7 +720,7 @@ func (e *Engine) evaluate() bool {
 			continue
 		}
 		if g.on == trEscalate {
-			return e.escalate(g.alert, reason)
+			return e.escalatePain(g.alert, reason)
 		}
 		return e.fire(g.on, reason)
 	}
@@ -742,17 +742,17 @@ func (e *Engine) evaluate() bool {
 		}
 		v = e.oweComfort(v)
 		if v.severeHeld() {
-			e.escalate(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v while %s", s, p.SevereDwell, why))
+			e.escalatePain(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v while %s", s, p.SevereDwell, why))
 		} else if reason, ok := v.uncomforted(); ok {
 			// Nobody is comforting: lasting pain is a carer's business.
-			e.escalate(AlertWarning, fmt.Sprintf("%s while %s", reason, why))
+			e.escalatePain(AlertWarning, fmt.Sprintf("%s while %s", reason, why))
 		}
 	case StateComforting:
 		e.resumeComfort(v)
 		e.comfortSchedule()
 	case StateAlerting:
 		if v.severeHeld() && AlertUrgent.rank() > e.alert.level.rank() {
-			e.escalate(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v", s, p.SevereDwell))
+			e.escalatePain(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v", s, p.SevereDwell))
 		}
 		// An alert nobody answered (no carer acknowledged it) is raised
 		// again once its cooldown has passed, as long as the pain is still
@@ -791,13 +791,24 @@ func (e *Engine) escalate(level AlertLevel, reason string) bool {
 	return e.escalateAbout(e.presence.person, level, reason)
 }
 
+// escalatePain is escalate for pain seen: the only alert a standing one
+// (standing.go) may stand in for.
+func (e *Engine) escalatePain(level AlertLevel, reason string) bool {
+	return e.escalateFor(causePain, e.presence.person, level, reason)
+}
+
 // escalateAbout is escalate for an alert about person, who may have left
 // since what it answers (a yes to "Shall I call someone?").
 func (e *Engine) escalateAbout(person string, level AlertLevel, reason string) bool {
+	return e.escalateFor(causeOther, person, level, reason)
+}
+
+// escalateFor is escalateAbout for an alert raised for cause.
+func (e *Engine) escalateFor(cause alertCause, person string, level AlertLevel, reason string) bool {
 	switch e.State() {
 	case StateAlerting:
 		if level.rank() > e.alert.level.rank() {
-			e.raiseAlertAbout(person, level, reason, true)
+			e.raiseAlertFor(cause, person, level, reason, true)
 			return false
 		}
 		// Asked for help again (or distress heard again) a cooldown after
@@ -813,14 +824,14 @@ func (e *Engine) escalateAbout(person string, level AlertLevel, reason string) b
 		}
 		return false
 	case StateEngaging, StateAttending, StateConcerned, StateComforting:
-		e.alert.pending = &Alert{Level: level, Reason: reason, Person: person}
+		e.alert.pending = &pendingAlert{Alert: Alert{Level: level, Reason: reason, Person: person}, cause: cause}
 		return e.fire(trEscalate, reason)
 	case StatePaused, StateFault, StateIdle, StateAsleep:
 		// No state to move to: a supervisor has the robot, it is broken, or
 		// the person is out of view (someone who called for help and then
 		// left the camera's view may have fallen). The carer is told all
 		// the same; the robot says nothing.
-		e.raiseAlertAbout(person, level, reason, false)
+		e.raiseAlertFor(cause, person, level, reason, false)
 	}
 	return false
 }
@@ -836,6 +847,20 @@ func (e *Engine) raiseAlert(level AlertLevel, reason string, notice bool) bool {
 
 // raiseAlertAbout is raiseAlert for an alert about person.
 func (e *Engine) raiseAlertAbout(person string, level AlertLevel, reason string, notice bool) bool {
+	return e.raiseAlertFor(causeOther, person, level, reason, notice)
+}
+
+// raiseAlertFor is raiseAlertAbout for an alert raised for cause. Pain seen
+// that the carer's standing alert already tells of is no page
+// (holdStanding): the standing alert becomes the episode's again.
+func (e *Engine) raiseAlertFor(cause alertCause, person string, level AlertLevel, reason string, notice bool) bool {
+	if cause == causePain {
+		held, again := e.holdStanding(person, level)
+		if held {
+			return false
+		}
+		reason += again
+	}
 	if !e.alert.mayRaise(level, e.now, e.cfg.Alert.Cooldown) {
 		return false // the carer heard this within the cooldown; not again
 	}
@@ -905,6 +930,9 @@ func (e *Engine) fire(t trigger, reason string) bool {
 		return false
 	}
 	e.entered = e.now
+	if t == trLeave {
+		reason += e.alert.standsNote(e.now) // the console and journal show it stood
+	}
 	e.emit(Transition{At: e.now, From: from, To: to, Reason: reason, Source: e.src})
 	e.enter(t, from, to)
 	if m := e.mirror(); m != e.lastMirror {
@@ -931,6 +959,7 @@ func (e *Engine) enter(t trigger, from, to State) {
 			e.wizard.drop() // nothing meant for the person should follow them out
 			e.closeDialogue()
 			e.act(e.intent(IntentGoodbye, ToneGentle, e.mayTalk()), "the person left")
+			e.alert.left(e.now) // an alert not resolved stands (standing.go)
 			e.endEpisode()
 			e.pain.reset() // the next visit starts from its own evidence
 			e.presence.person = ""
@@ -941,6 +970,7 @@ func (e *Engine) enter(t trigger, from, to State) {
 			e.speech.record(e.now)
 		}
 	case StateEngaging:
+		e.alert.cameBack(e.now)
 		cooldown := e.cfg.Presence.GreetCooldown
 		aloud := e.presence.greetAloudDue(e.now, cooldown) && e.mayTalk()
 		if aloud {
@@ -949,6 +979,7 @@ func (e *Engine) enter(t trigger, from, to State) {
 		e.act(e.intent(IntentGreet, e.cfg.Speech.GreetTone, aloud), "greeting")
 	case StateAttending:
 		if t == trResumeWithPerson {
+			e.alert.cameBack(e.now)
 			// Mimicry stays still until an intent other than still arrives; a
 			// silent greeting nod says the robot is back with the person.
 			e.act(e.intent(IntentGreet, e.cfg.Speech.GreetTone, false), "resumed")
@@ -969,6 +1000,7 @@ func (e *Engine) enter(t trigger, from, to State) {
 			if !e.cfg.Condition.PresenceOnly {
 				e.act(e.intent(IntentReassure, ToneGentle, e.mayComfortAloud()), "pain eased")
 			}
+			e.alert.forgetStanding() // seen to ease: pain after it is news
 			e.endEpisode()
 		}
 	case StateConcerned:
@@ -996,7 +1028,7 @@ func (e *Engine) enter(t trigger, from, to State) {
 		a := e.alert.pending
 		e.alert.pending = nil
 		if a != nil {
-			e.raiseAlertAbout(a.Person, a.Level, a.Reason, true)
+			e.raiseAlertFor(a.cause, a.Person, a.Level, a.Reason, true)
 		}
 		if from != StateComforting {
 			e.startComfort()
@@ -1012,6 +1044,7 @@ func (e *Engine) enter(t trigger, from, to State) {
 		e.alert.openCall = nil     // and a call for help left open
 		e.dlg.call.awaited = false // and "Shall I call someone?" with it
 		e.endEpisode()
+		e.alert.forgetStanding() // sensing stops: after an opt-in, pain is news
 		e.pain.reset()
 		e.presence.forget()
 		e.senses.forget() // the devices are closed: no loss of them is news

@@ -276,7 +276,7 @@ type alertTracker struct {
 	last    [3]time.Duration // by level rank: when last raised, in any episode
 	sent    [3]bool          // by level rank: raised in this episode
 	ever    [3]bool          // by level rank: raised at some time in the run
-	pending *Alert           // the alert escalate is about to raise
+	pending *pendingAlert    // the alert escalate is about to raise
 	open    *Alert           // the latest alert raised in this episode, for acknowledgements
 	acked   [3]bool          // by level rank: a carer acknowledged that level in this episode
 	ackedAt [3]time.Duration // by level rank: when, if acked
@@ -292,6 +292,8 @@ type alertTracker struct {
 	// A call for help whose episode ended in calm before any carer
 	// acknowledged it: it stays open, unresolved, until one does (leaveCallOpen).
 	openCall *Alert
+
+	standing *standingAlert // an earlier episode's alert, not resolved (standing.go)
 }
 
 // mayRaise says whether an alert of level may go out now: not when the

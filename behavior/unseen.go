@@ -301,6 +301,7 @@ func (e *Engine) unseenCalmed() {
 	}
 	reason := fmt.Sprintf("no distress heard for %v", unseenCalm)
 	e.emit(Alert{At: e.now, Level: AlertResolved, Person: told.Person, Score: e.pain.score(), Reason: reason})
+	e.alert.forgetStanding() // the carer was told the distress is over
 	if open {
 		e.alert.end()
 	}

@@ -1,0 +1,253 @@
+package behavior
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception"
+)
+
+// seen feeds, at 10 Hz over [from, to), id seen confidently with pain score.
+func (h *harness) seen(from, to, score float64, id string) {
+	for at := from; at < to-1e-9; at += 0.1 {
+		a := assessment(at, score)
+		a.Person = id
+		h.feed(AssessmentInput(a))
+	}
+}
+
+// away has the camera's tracker lose id at at and find a face again gap
+// seconds later, which it calls back: a left event, assessments of nobody
+// in view (0.1 s apart), then an arrival.
+func (h *harness) away(at, gap float64, id, back string) {
+	h.feed(EventInput(perception.Event{At: sec(at), Kind: perception.EventLeft, Person: id}))
+	for t := at; t < at+gap-1e-9; t += 0.1 {
+		h.feed(AssessmentInput(perception.PainAssessment{At: sec(t), Confidence: 0.9}))
+	}
+	h.feed(EventInput(perception.Event{At: sec(at + gap), Kind: perception.EventArrived, Person: back}))
+}
+
+// flickers feeds, over [from, to), a person seen with pain score whose face
+// the tracker loses every period seconds for gap seconds (away), calling
+// them id(i) the i-th time it finds them (0 the first).
+func (h *harness) flickers(from, to, period, gap, score float64, id func(i int) string) {
+	i := 0
+	for at := from; at < to-1e-9; at += period {
+		if at > from {
+			h.away(at, gap, id(i), id(i+1))
+			i++
+		}
+		h.seen(at+gap*float64(min(i, 1)), min(at+period, to), score, id(i))
+	}
+}
+
+func renumbered(prefix string) func(int) string {
+	return func(i int) string { return fmt.Sprintf("%s%d", prefix, i+1) }
+}
+
+func same(id string) func(int) string { return func(int) string { return id } }
+
+type wantPage struct {
+	level    AlertLevel
+	from, to float64 // seconds: the page goes out in [from, to)
+	reason   string  // a part of its reason
+}
+
+func checkPages(t *testing.T, h *harness, want []wantPage) {
+	t.Helper()
+	got := pagesAt(h.outs)
+	ok := len(got) == len(want)
+	for i := 0; ok && i < len(got); i++ {
+		w := want[i]
+		ok = got[i].level == w.level && got[i].at >= sec(w.from) && got[i].at < sec(w.to) &&
+			strings.Contains(got[i].reason, w.reason)
+	}
+	if !ok {
+		t.Errorf("pages:\n%v\nwant %v\n%s", got, want, describe(h.outs))
+	}
+}
+
+// Severe pain with a face the tracker loses every 30 s for 3 s: the carer
+// is paged once, then again only when the alert is due (a cooldown after
+// it, or after a carer's acknowledgement), and told when the pain eases.
+// Before, every return was a new episode paging at once: 20 urgent pages
+// in the first 10 minutes.
+func TestFlickerPagesOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		id   func(int) string
+		ack  float64 // a carer acknowledges then, if > 0
+		want []wantPage
+	}{
+		{"the same resident", same("ada"), 0, []wantPage{
+			{AlertUrgent, 4, 5, "severe pain"},
+			{AlertUrgent, 604, 608, "(again: the last urgent alert went out 10m3s ago)"},
+			{AlertUrgent, 1204, 1208, "(again: the last urgent alert went out 10m0s ago)"}}},
+		{"a camera track renumbered on each return", renumbered("face-"), 0, []wantPage{
+			{AlertUrgent, 4, 5, "severe pain"},
+			{AlertUrgent, 604, 608, "(again: "},
+			{AlertUrgent, 1204, 1208, "(again: "}}},
+		{"a new pseudonym on each return", renumbered("visitor-"), 0, []wantPage{
+			{AlertUrgent, 4, 5, "severe pain"},
+			{AlertUrgent, 604, 608, "(again: "},
+			{AlertUrgent, 1204, 1208, "(again: "}}},
+		{"acknowledged: due a cooldown after the acknowledgement", same("ada"), 100, []wantPage{
+			{AlertUrgent, 4, 5, "severe pain"},
+			{AlertUrgent, 700, 710, "acknowledged by Mary 10m"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, DefaultConfig()) // cooldown 10m
+			if tc.ack > 0 {
+				h.flickers(0, tc.ack, 30, 3, 8, tc.id)
+				h.command(tc.ack, Command{Cmd: CmdAcknowledge, By: "Mary"})
+				h.flickers(tc.ack, 1230, 30, 3, 8, func(i int) string { return tc.id(i + int(tc.ack/30)) })
+			} else {
+				h.flickers(0, 1230, 30, 3, 8, tc.id)
+			}
+			if n := len(pagesBefore(h.outs, 600)); n != 1 {
+				t.Errorf("%d pages in the first 10 minutes, want 1", n)
+			}
+			checkPages(t, h, tc.want)
+			h.seen(1230, 1260, 1, tc.id(41)) // the pain eases in view
+			if got := alertsAt(h.outs); got[len(got)-1].level != AlertResolved {
+				t.Errorf("pain eased: last alert %v, want resolved\n%s", got[len(got)-1], describe(h.outs))
+			}
+		})
+	}
+}
+
+func pagesBefore(outs []Output, s float64) []gotAlert {
+	var got []gotAlert
+	for _, p := range pagesAt(outs) {
+		if p.at < sec(s) {
+			got = append(got, p)
+		}
+	}
+	return got
+}
+
+// What the carer has not been told is news, and pages at once whatever
+// stands: the rows marked news each fail if the standing alert holds them
+// back, and the held rows fail if it does not. Severe pain pages (urgent)
+// at 4 s in most rows; the face is lost at 30 s.
+func TestStandingAlertHolds(t *testing.T) {
+	severe := func(h *harness, id string) { h.seen(0, 30, 8, id) } // urgent at 4 s
+	// returns is severe pain in first, whom the tracker loses at 30 s for
+	// gap seconds and finds again as back, seen for 30 s with pain score.
+	returns := func(first, back string, gap, score float64) func(h *harness) {
+		return func(h *harness) {
+			severe(h, first)
+			h.away(30, gap, first, back)
+			h.seen(30+gap, 60+gap, score, back)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		cfg  func(*Config)
+		run  func(h *harness)
+		want []wantPage
+	}{
+		// Held: the standing alert tells of it.
+		{"the same person back, severe", nil, returns("ada", "ada", 3, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}}},
+		{"a renumbered track back, severe", nil, returns("face-1", "face-2", 3, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}}},
+		{"back after 2 minutes, severe", nil, returns("ada", "ada", 120, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}}},
+		{"back with pain not eased by comfort: a lower level", nil, func(h *harness) {
+			severe(h, "ada")
+			h.away(30, 3, "ada", "ada")
+			h.seen(33, 200, 5, "ada") // no relief (warning) at 2m of comfort
+		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}}},
+		{"severe while paused, back", nil, func(h *harness) {
+			severe(h, "ada")
+			h.away(30, 3, "ada", "ada")
+			h.command(33.05, Command{Cmd: CmdPause})
+			h.seen(33.1, 60, 8, "ada")
+		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}}},
+
+		// News: each pages at once.
+		{"news: a worse level", nil, func(h *harness) {
+			h.seen(0, 150, 5, "ada") // no relief: warning at 2m17s
+			h.away(150, 3, "ada", "ada")
+			h.seen(153, 180, 8, "ada")
+		}, []wantPage{{AlertWarning, 128, 129, "not eased"}, {AlertUrgent, 157, 158, "severe pain"}}},
+		{"news: after the carer was told the pain eased", nil, func(h *harness) {
+			severe(h, "ada")
+			h.seen(30, 45, 1, "ada") // resolved
+			h.away(45, 3, "ada", "ada")
+			h.seen(48, 80, 8, "ada")
+		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 52, 53, "(again: the last urgent alert went out 48s ago)"}}},
+		{"news: pain seen to ease after the return, then again", nil, func(h *harness) {
+			severe(h, "ada")
+			h.away(30, 3, "ada", "ada")
+			h.seen(33, 40, 4, "ada") // concerned
+			h.seen(40, 55, 1, "ada") // and eased
+			h.seen(55, 80, 8, "ada")
+		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 61, 62, "(again: "}}},
+		{"news: another named person", nil, returns("ada", "bob", 3, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 37, 38, "(again: "}}},
+		{"news: a named person after an unknown face", nil, returns("face-1", "ada", 3, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 37, 38, "(again: "}}},
+		{"news: an unknown face after a named person", nil, returns("ada", "visitor-0a1b2c3d4e", 3, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 37, 38, "(again: "}}},
+		{"news: back after more than 2 minutes", nil, returns("ada", "ada", 121, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 155, 156, "(again: "}}},
+		{"news: the standing alert is due again", func(c *Config) { c.Alert.Cooldown = time.Minute }, returns("ada", "ada", 50, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 84, 85, "(again: the last urgent alert went out 1m20s ago)"}}},
+		{"news: a call for help", nil, func(h *harness) {
+			severe(h, "ada")
+			h.away(30, 3, "ada", "ada")
+			h.seen(33, 40, 0, "ada")
+			h.callForHelp(40)
+			h.seen(42, 60, 0, "ada")
+		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 40, 41, "asked for help"}}},
+		{`news: "stop" said in distress`, nil, func(h *harness) {
+			severe(h, "ada")
+			h.away(30, 3, "ada", "ada")
+			h.seen(33, 45, 4, "ada") // concerned: in distress
+			h.event(45, perception.EventKeyword, "stop")
+			h.seen(45, 50, 4, "ada")
+		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertWarning, 45, 46, `said "stop" while in distress`}}},
+		{"news: distress heard unseen", nil, func(h *harness) {
+			severe(h, "face-1")
+			h.feed(EventInput(perception.Event{At: sec(30), Kind: perception.EventLeft, Person: "face-1"}))
+			h.moans(30, 100, false)
+		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertWarning, 60, 61, "heard moaning"}}},
+		{"news: after distress heard unseen was resolved", nil, func(h *harness) {
+			severe(h, "ada")
+			h.feed(EventInput(perception.Event{At: sec(30), Kind: perception.EventLeft, Person: "ada"}))
+			h.moans(30, 70, false) // warning at 60 s
+			h.voice(70, 101, 0)    // calm: resolved at 100 s
+			h.feed(EventInput(perception.Event{At: sec(101), Kind: perception.EventArrived, Person: "ada"}))
+			h.seen(101, 120, 8, "ada")
+		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertWarning, 60, 61, "heard moaning"},
+			{AlertUrgent, 105, 106, "(again: "}}},
+		{"news: after an opt-out", nil, func(h *harness) {
+			severe(h, "ada")
+			h.feed(EventInput(perception.Event{At: sec(30), Kind: perception.EventLeft, Person: "ada"}))
+			h.command(31, Command{Cmd: CmdOptOut})
+			h.command(32, Command{Cmd: CmdOptIn})
+			h.feed(EventInput(perception.Event{At: sec(33), Kind: perception.EventArrived, Person: "ada"}))
+			h.seen(33, 60, 8, "ada")
+		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 37, 38, "(again: "}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := DefaultConfig() // cooldown 10m, relief timeout 2m
+			if tc.cfg != nil {
+				tc.cfg(&cfg)
+			}
+			h := newHarness(t, cfg)
+			tc.run(h)
+			checkPages(t, h, tc.want)
+			held := !strings.HasPrefix(tc.name, "news:")
+			if got := holds(h.outs); got != held {
+				t.Errorf("a hold recorded: %v, want %v\n%s", got, held, describe(h.outs))
+			}
+		})
+	}
+}
+
+// holds says whether a transition records an alert held for one standing.
+func holds(outs []Output) bool {
+	for _, o := range outs {
+		if tr, ok := o.(Transition); ok && tr.From == tr.To && strings.Contains(tr.Reason, "stands, so this") {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,173 @@
+package behavior
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// A standing alert. A person's leaving view ends the robot's episode
+// (enter, trLeave) but tells the carer nothing: pain nobody saw ease may
+// have a person lying out of view, so the alert stands, unresolved. A live
+// camera's tracker reports a dim or turned face as gone and back again
+// every few seconds; without this, each return was a new episode whose
+// first alert paged at once, and severe pain with a face flickering every
+// 30 s paged a carer twenty times in ten minutes, as alarm fatigue begins
+// (carers learn to ignore a pager that cries wolf; Cvach 2012, Biomed
+// Instrum Technol 46(4)). So pain seen after a short absence, at the level
+// of the standing alert or lower, within its cooldown, is not a page: the
+// standing alert becomes the episode's again and repeats when it is due
+// (alertTracker.due), and is resolved when the pain eases. Anything that
+// is news still pages at once: a worse level, anything but pain seen (a
+// call for help, a "stop" said in distress, distress heard unseen), another
+// person, a return after longer than standingReturn, and any episode after
+// the carer was told the pain eased (a resolved alert), after the pain was
+// seen to ease, or after an opt-out. A standing alert due again as the
+// person comes back goes out as its repeat.
+
+// standingReturn bounds the absence after which pain seen is news again.
+// A tracker's flicker lasts a frame to a few seconds (the companion takes a
+// face back as the same person within 10 s), and a person who turns over
+// or leans out of frame is away for tens of seconds; two minutes covers
+// both. It is far shorter than any preset's Alert.Cooldown (5 or 10 min),
+// so someone who was away for a while and comes back in pain is paged at
+// once; with a shorter cooldown, the alert falling due bounds the hold
+// first.
+const standingReturn = 2 * time.Minute
+
+// alertCause is what an alert answers. Only pain seen (the pain guards,
+// in any state) may find the carer already told by a standing alert; every
+// other cause is news whatever stands.
+type alertCause int
+
+const (
+	causeOther alertCause = iota // a call for help, a hush, distress heard unseen, ...
+	causePain                    // pain seen: severe, or not eased
+)
+
+// pendingAlert is the alert escalate is about to raise, and its cause.
+type pendingAlert struct {
+	Alert
+	cause alertCause
+}
+
+// standingAlert is what the carer was told in an episode the person's
+// leaving ended, unresolved, and when they left and came back.
+type standingAlert struct {
+	episode alertTracker // the episode's alerts as they were when the person left
+	leftAt  time.Duration
+	backAt  time.Duration
+	back    bool
+}
+
+// left records the person leaving view: an episode with an alert that was
+// never resolved leaves it standing. With none raised since the last one
+// stood, that one stands still, from this leaving.
+func (a *alertTracker) left(now time.Duration) {
+	switch {
+	case a.open != nil:
+		ep := *a
+		ep.standing, ep.pending = nil, nil
+		a.standing = &standingAlert{episode: ep, leftAt: now}
+	case a.standing != nil:
+		a.standing.leftAt, a.standing.back = now, false
+	}
+}
+
+// cameBack records the person back in view (first time only).
+func (a *alertTracker) cameBack(now time.Duration) {
+	if s := a.standing; s != nil && !s.back {
+		s.backAt, s.back = now, true
+	}
+}
+
+// away is how long the person was out of view after leaving a standing
+// alert: until they came back, or until now.
+func (s *standingAlert) away(now time.Duration) time.Duration {
+	if s.back {
+		return s.backAt - s.leftAt
+	}
+	return now - s.leftAt
+}
+
+// resumeStanding makes the standing alert the episode's, as it was when
+// the person left: its levels, acknowledgements and open alert.
+func (a *alertTracker) resumeStanding() {
+	ep := a.standing.episode
+	a.standing = nil
+	a.level, a.sent, a.open, a.helpAlert = ep.level, ep.sent, ep.open, ep.helpAlert
+	a.acked, a.ackedAt, a.ackedBy = ep.acked, ep.ackedAt, ep.ackedBy
+}
+
+// forgetStanding drops the standing alert: the carer was told the pain
+// eased, or the person opted out.
+func (a *alertTracker) forgetStanding() { a.standing = nil }
+
+// standsNote ends the reason of the person leaving view while the
+// episode's alert stands: "; the urgent alert of 30s ago stands, not
+// resolved", or "" when none does.
+func (a *alertTracker) standsNote(now time.Duration) string {
+	if a.open == nil {
+		return ""
+	}
+	return fmt.Sprintf("; the %s alert of %v ago stands, not resolved", a.level, (now - a.last[a.level.rank()]).Round(time.Second))
+}
+
+// holdStanding decides whether an alert of level for pain seen in person
+// is one the carer's standing alert already tells of. When it is, the
+// standing alert becomes the episode's again and, unless it is due (then
+// it goes out as its repeat, and again says so), a Transition to the same
+// state records why no page went out, and held is true.
+func (e *Engine) holdStanding(person string, level AlertLevel) (held bool, again string) {
+	a := &e.alert
+	s := a.standing
+	if s == nil || a.level != "" {
+		return false, "" // nothing stands, or the episode has an alert of its own
+	}
+	ep := &s.episode
+	away := s.away(e.now)
+	was := ep.open.Person
+	if level.rank() > ep.level.rank() || !samePerson(was, person) || away > standingReturn {
+		return false, ""
+	}
+	since, due := ep.due(ep.level, e.now, e.cfg.Alert.Cooldown)
+	if due {
+		if level != ep.level {
+			return false, "" // a lesser alert than the one due: news of its own
+		}
+		a.resumeStanding()
+		return false, e.again(level, since) // the standing alert's repeat
+	}
+	a.resumeStanding()
+	who := ""
+	if person != was {
+		who = fmt.Sprintf(" (as %s; %s before)", orUnknown(person), orUnknown(was))
+	}
+	e.emit(Transition{At: e.now, From: e.State(), To: e.State(), Source: SourceSensing,
+		Reason: fmt.Sprintf("pain seen again %v after leaving view%s: the %s alert of %v ago stands, so this %s one is no new page; told again when due",
+			away.Round(time.Second), who, ep.level, since.Round(time.Second), level)})
+	return true, ""
+}
+
+// samePerson says whether pain in b may be the pain a standing alert about
+// a told of: the same id, or two ids that identify nobody. A tracker gives
+// a face it lost a new number ("face-1", then "face-2"), and the companion
+// a new pseudonym ("visitor-…") to an unknown face lost for longer than its
+// return gap, so two such ids say nothing about whether they are one
+// person; the standing alert has already called a carer to this robot. A
+// named or recognised id is a claim about who it is: a different one, or
+// one where the other identifies nobody, is another person, and news.
+func samePerson(a, b string) bool { return a == b || anonymous(a) && anonymous(b) }
+
+// anonymous says whether id identifies nobody: none, a camera track, or an
+// unknown person's pseudonym.
+func anonymous(id string) bool {
+	return id == "" || strings.HasPrefix(id, "face-") || strings.HasPrefix(id, Visitor+"-")
+}
+
+func orUnknown(id string) string {
+	if id == "" {
+		return "no id"
+	}
+	return id
+}
