@@ -657,8 +657,8 @@ func (e *Engine) onCommand(c Command) {
 		e.emit(Annotated{c})
 	case CmdAcknowledge:
 		ack := Acknowledged{At: e.now, By: strings.TrimSpace(c.By), Source: c.Source}
-		if e.alert.open != nil {
-			a := *e.alert.open
+		if al := e.alert.answering(); al != nil {
+			a := *al
 			ack.Alert = &a
 		}
 		e.alert.acknowledged(ack.By, e.now) // answered: not repeated for a cooldown (alertTracker.due)

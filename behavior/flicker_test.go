@@ -251,3 +251,29 @@ func holds(outs []Output) bool {
 	}
 	return false
 }
+
+// A carer who acknowledges the page while the person is out of view has
+// answered the standing alert: back in pain, the person is told of again a
+// cooldown after the acknowledgement, not a cooldown after the page.
+func TestAcknowledgedWhileAway(t *testing.T) {
+	h := newHarness(t, DefaultConfig()) // cooldown 10m
+	h.seen(0, 60, 8, "ada")
+	h.feed(EventInput(perception.Event{At: sec(60), Kind: perception.EventLeft, Person: "ada"}))
+	for at := 60.0; at < 70; at += 0.1 {
+		h.feed(AssessmentInput(perception.PainAssessment{At: sec(at), Confidence: 0.9}))
+		if at == 60 {
+			h.command(65, Command{Cmd: CmdAcknowledge, By: "Mary"})
+		}
+	}
+	h.feed(EventInput(perception.Event{At: sec(70), Kind: perception.EventArrived, Person: "ada"}))
+	h.seen(70, 1300, 8, "ada")
+	checkPages(t, h, []wantPage{
+		{AlertUrgent, 4, 5, "severe pain"},
+		{AlertUrgent, 665, 675, "acknowledged by Mary 10m"},
+		{AlertUrgent, 1265, 1275, "acknowledged by Mary 20m"}})
+	for _, o := range h.outs {
+		if a, ok := o.(Acknowledged); ok && (a.Alert == nil || a.Alert.Level != AlertUrgent) {
+			t.Errorf("acknowledgement %+v, want it to name the urgent alert that stands", a)
+		}
+	}
+}

@@ -348,11 +348,29 @@ func byName(who string) string {
 }
 
 // acknowledged records a carer's acknowledgement of the open alert at now.
+// With no episode open, a carer acknowledging while the person is out of
+// view answers the alert that stands (standing.go): it is the episode's
+// again when they come back, with this acknowledgement.
 func (a *alertTracker) acknowledged(by string, now time.Duration) {
-	if a.open != nil {
+	switch {
+	case a.open != nil:
 		r := a.open.Level.rank()
 		a.acked[r], a.ackedAt[r], a.ackedBy[r] = true, now, by
+	case a.standing != nil:
+		a.standing.episode.acknowledged(by, now)
 	}
+}
+
+// answering is the alert a carer's acknowledgement now answers: the open
+// episode's latest, else the one standing, else nil.
+func (a *alertTracker) answering() *Alert {
+	switch {
+	case a.open != nil:
+		return a.open
+	case a.standing != nil:
+		return a.standing.episode.open
+	}
+	return nil
 }
 
 // raised records an alert that went out. The episode's level stays its
