@@ -737,33 +737,42 @@ var ErrScrubBusy = errors.New("rows deleted, but a reader kept the write-ahead l
 // sessions, every record naming them. Then it scrubs the files (see scrub),
 // so the person is not found in them. It returns how many rows went.
 func (j *Journal) DeletePerson(ctx context.Context, id string) (int64, error) {
-	n, err := deletePerson(ctx, j.db, id)
+	n, _, err := deletePerson(ctx, j.db, id, nil)
 	if err != nil {
 		return n, fmt.Errorf("journal: %s: %w", j.path, err)
 	}
 	return n, nil
 }
 
-func deletePerson(ctx context.Context, db *sql.DB, id string) (int64, error) {
+// deletePerson deletes person id's rows and scrubs the files. before, when
+// set, runs first in the same transaction (the writer's ops waiting to be
+// tried again). committed says whether the deletion, and before, were
+// written, even when the scrub after it failed.
+func deletePerson(ctx context.Context, db *sql.DB, id string, before func(*sql.Tx) error) (total int64, committed bool, err error) {
 	if id == "" {
-		return 0, errors.New("delete person: empty ID")
+		return 0, false, errors.New("delete person: empty ID")
 	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, fmt.Errorf("delete person %s: %w", id, err)
+		return 0, false, fmt.Errorf("delete person %s: %w", id, err)
 	}
 	defer tx.Rollback()
-	total, err := deletePersonRows(ctx, tx, id)
+	if before != nil {
+		if err := before(tx); err != nil {
+			return 0, false, fmt.Errorf("delete person %s: %w", id, err)
+		}
+	}
+	total, err = deletePersonRows(ctx, tx, id)
 	if err != nil {
-		return 0, fmt.Errorf("delete person %s: %w", id, err)
+		return 0, false, fmt.Errorf("delete person %s: %w", id, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("delete person %s: %w", id, err)
+		return 0, false, fmt.Errorf("delete person %s: %w", id, err)
 	}
 	if err := scrub(ctx, db); err != nil {
-		return total, fmt.Errorf("delete person %s: %w", id, err)
+		return total, true, fmt.Errorf("delete person %s: %w", id, err)
 	}
-	return total, nil
+	return total, true, nil
 }
 
 // deletePersonRows is the one place that knows which rows are about a
