@@ -73,6 +73,7 @@ func openLive(comp *companion.Companion, f runFlags, backend faceBackend, scale 
 // when there is one; otherwise the floor is learnt in silence.
 func openListener(comp *companion.Companion, live bool) (companion.VoiceStage, func(), error) {
 	o := voice.DefaultOpts()
+	o.RealTime = live // a microphone's time is the camera's: the wall clock
 	if live {
 		if path, err := calibration.DefaultMicNoisePath(); err == nil {
 			if err := micNoiseOpts(&o, path); err != nil && !errors.Is(err, fs.ErrNotExist) {

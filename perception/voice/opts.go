@@ -66,7 +66,19 @@ type Opts struct {
 	// RetryDelay is how long Run waits before reading again from a source
 	// that reported ErrSourceLost.
 	RetryDelay time.Duration
+	// RealTime marks a live source (a microphone): its media time is kept
+	// within MaxSkew of the monotonic clock Run started on, as the camera's
+	// frames are stamped, since counting samples alone drifts from it (see
+	// Run).
+	RealTime bool
 }
+
+// MaxSkew is how far Run lets a live source's sample count drift from the
+// wall clock before it moves the media time back into step. Fusion takes
+// the voice as missing once its newest hop is a second older than the
+// newest observation (and the face, a second newer), so the bound is well
+// under that, and over the 20 ms a read delivers.
+const MaxSkew = 250 * time.Millisecond
 
 // DefaultOpts are Praat's pitch defaults with a 75–600 Hz range (the
 // project's reference settings), learnt noise and 2× over-subtraction.

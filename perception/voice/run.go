@@ -142,9 +142,35 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 		}
 		return nil
 	}
+	// A live source's sample count is not the clock the camera's frames
+	// and the run's session time follow: chunks the device delivered while
+	// the reader was busy are dropped (counted) without advancing it, and
+	// a sound card's crystal runs some tens of ppm off the system's. Over a
+	// day that is seconds, and fusion then judges the voice missing (lagging
+	// by a second) or the face (the voice leading), so moaning no longer
+	// counts. With Opts.RealTime the media time is held within MaxSkew of
+	// the monotonic clock since the first audio: behind, it jumps over what
+	// was lost (as after an outage); ahead, a chunk is left out.
+	var origin time.Time
+	var originRead int64
+	skew := int64(MaxSkew.Seconds() * Rate)
 	for {
 		n, err := src.Read(ctx, buf)
 		at := a.start + samplesToDuration(read)
+		if n > 0 && a.opts.RealTime {
+			now := time.Now()
+			if origin.IsZero() {
+				origin, originRead = now, read
+			}
+			want := originRead + int64(now.Sub(origin).Seconds()*Rate)
+			switch {
+			case want-read > skew:
+				read = want
+				at = a.start + samplesToDuration(read)
+			case read-want > skew:
+				n = 0 // surplus audio: the clock waits for the wall
+			}
+		}
 		if n > 0 {
 			wall := time.Now()
 			if lost {
@@ -153,8 +179,10 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 				// passed for the person too, so the clock jumps over it
 				// (Process moves its clock on a jump) rather than leaving
 				// every later hop behind the camera by the outage.
-				read += int64(wall.Sub(lostAt).Seconds() * Rate)
-				at = a.start + samplesToDuration(read)
+				if !a.opts.RealTime { // else the clock above jumped already
+					read += int64(wall.Sub(lostAt).Seconds() * Rate)
+					at = a.start + samplesToDuration(read)
+				}
 				if err := send(perception.Event{At: at, Kind: perception.EventModalityBack, Modality: perception.ModVoice}); err != nil {
 					return nil
 				}

@@ -1,0 +1,78 @@
+package voice
+
+import (
+	"context"
+	"io"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception"
+)
+
+// clockedSource is a live device in a synctest bubble: each read gives 20 ms
+// of samples and takes per of (virtual) wall time, until total has passed.
+// per over 20 ms is a reader losing chunks (or a slow crystal), under it a
+// fast crystal.
+type clockedSource struct {
+	per, total time.Duration
+	start      time.Time
+}
+
+func (s *clockedSource) Read(ctx context.Context, buf []float32) (int, error) {
+	if s.start.IsZero() {
+		s.start = time.Now()
+	}
+	if time.Since(s.start) >= s.total {
+		return 0, io.EOF
+	}
+	time.Sleep(s.per)
+	n := min(len(buf), 2*HopSamples)
+	clear(buf[:n])
+	return n, nil
+}
+
+// A live microphone's hops keep the wall clock's time, as the camera's
+// frames do, however the device's sample count drifts from it: fusion takes
+// the voice as missing once it lags the camera by a second (and the face
+// once it leads), so moaning heard after a day of dropped chunks would
+// count for nothing. Without Opts.RealTime's correction the lagging and
+// leading cases fail; a file keeps its own media time.
+func TestLiveVoiceKeepsTheWallClock(t *testing.T) {
+	const total = 60 * time.Second
+	for _, c := range []struct {
+		name     string
+		per      time.Duration // wall time each 20 ms of audio takes
+		realTime bool
+		want     time.Duration // the last hop's time, roughly
+	}{
+		{name: "in step", per: 20 * time.Millisecond, realTime: true, want: total},
+		{name: "a third of the chunks lost", per: 30 * time.Millisecond, realTime: true, want: total},
+		{name: "a fast crystal", per: 19 * time.Millisecond, realTime: true, want: total},
+		{name: "a file keeps its sample count", per: 30 * time.Millisecond, want: total * 2 / 3},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				o := DefaultOpts()
+				o.RealTime = c.realTime
+				a, err := NewAnalyzer(o)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var last time.Duration
+				err = a.Run(t.Context(), &clockedSource{per: c.per, total: total}, func(v perception.VoiceObs) {
+					if v.At < last {
+						t.Fatalf("hop at %v after one at %v", v.At, last)
+					}
+					last = v.At
+				}, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d := last - c.want; d > MaxSkew+100*time.Millisecond || d < -MaxSkew-100*time.Millisecond {
+					t.Errorf("after %v of wall time the last hop is at %v, want %v ± %v", total, last, c.want, MaxSkew)
+				}
+			})
+		})
+	}
+}
