@@ -76,3 +76,53 @@ func TestLiveVoiceKeepsTheWallClock(t *testing.T) {
 		})
 	}
 }
+
+// outageSource delivers audio in step with the wall clock, reports itself
+// lost from lostFrom until backAt, then delivers again until total.
+type outageSource struct {
+	lostFrom, backAt, total time.Duration
+	start                   time.Time
+}
+
+func (s *outageSource) Read(ctx context.Context, buf []float32) (int, error) {
+	if s.start.IsZero() {
+		s.start = time.Now()
+	}
+	switch since := time.Since(s.start); {
+	case since >= s.total:
+		return 0, io.EOF
+	case since >= s.lostFrom && since < s.backAt:
+		return 0, ErrSourceLost
+	}
+	time.Sleep(20 * time.Millisecond)
+	n := min(len(buf), 2*HopSamples)
+	clear(buf[:n])
+	return n, nil
+}
+
+// An outage is jumped over once: the wall clock's correction and the
+// outage's own (which adds how long the device was gone) must not both
+// move the clock, or every hop after it would be ahead by the outage and
+// its audio dropped as surplus until the wall caught up.
+func TestLiveVoiceJumpsAnOutageOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		o := DefaultOpts()
+		o.RealTime, o.RetryDelay = true, 100*time.Millisecond
+		a, err := NewAnalyzer(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const total = 30 * time.Second
+		var last time.Duration
+		hops := 0
+		err = a.Run(t.Context(), &outageSource{lostFrom: 10 * time.Second, backAt: 20 * time.Second, total: total},
+			func(v perception.VoiceObs) { last, hops = v.At, hops+1 }, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 20 s of audio, 100 hops a second; the last 8 wait for the path.
+		if d := last - total; d > MaxSkew || d < -MaxSkew || hops < 1990 {
+			t.Errorf("after an outage of 10s in %v the last hop is at %v with %d hops, want about %v and 2000", total, last, hops, total)
+		}
+	})
+}
