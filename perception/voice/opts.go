@@ -66,11 +66,13 @@ type Opts struct {
 	// RetryDelay is how long Run waits before reading again from a source
 	// that reported ErrSourceLost.
 	RetryDelay time.Duration
-	// RealTime marks a live source (a microphone): its media time is kept
-	// within MaxSkew of the monotonic clock Run started on, as the camera's
-	// frames are stamped, since counting samples alone drifts from it (see
-	// Run).
-	RealTime bool
+	// Origin, for a live source (a microphone), is the wall instant its
+	// media time counts from (a run's session clock origin, as the
+	// camera's): hop times are held within MaxSkew of the time since it,
+	// since counting samples alone drifts from it (see Run), and a
+	// microphone reopened mid-run goes on in the run's time. Zero times
+	// hops by their sample count alone, as a file wants.
+	Origin time.Time
 }
 
 // MaxSkew is how far Run lets a live source's sample count drift from the

@@ -148,21 +148,16 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 	// a sound card's crystal runs some tens of ppm off the system's. Over a
 	// day that is seconds, and fusion then judges the voice missing (lagging
 	// by a second) or the face (the voice leading), so moaning no longer
-	// counts. With Opts.RealTime the media time is held within MaxSkew of
-	// the monotonic clock since the first audio: behind, it jumps over what
-	// was lost (as after an outage); ahead, a chunk is left out.
-	var origin time.Time
-	var originRead int64
+	// counts. With Opts.Origin the media time is held within MaxSkew of the
+	// monotonic clock since it: behind, it jumps over what was lost (as
+	// after an outage, or at once when a microphone is reopened mid-run);
+	// ahead, a chunk is left out.
 	skew := int64(MaxSkew.Seconds() * Rate)
 	for {
 		n, err := src.Read(ctx, buf)
 		at := a.start + samplesToDuration(read)
-		if n > 0 && a.opts.RealTime {
-			now := time.Now()
-			if origin.IsZero() {
-				origin, originRead = now, read
-			}
-			want := originRead + int64(now.Sub(origin).Seconds()*Rate)
+		if n > 0 && !a.opts.Origin.IsZero() {
+			want := int64((time.Since(a.opts.Origin) - a.start).Seconds() * Rate)
 			switch {
 			case want-read > skew:
 				read = want
@@ -179,7 +174,7 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 				// passed for the person too, so the clock jumps over it
 				// (Process moves its clock on a jump) rather than leaving
 				// every later hop behind the camera by the outage.
-				if !a.opts.RealTime { // else the clock above jumped already
+				if a.opts.Origin.IsZero() { // else the clock above jumped already
 					read += int64(wall.Sub(lostAt).Seconds() * Rate)
 					at = a.start + samplesToDuration(read)
 				}

@@ -36,25 +36,27 @@ func (s *clockedSource) Read(ctx context.Context, buf []float32) (int, error) {
 // frames do, however the device's sample count drifts from it: fusion takes
 // the voice as missing once it lags the camera by a second (and the face
 // once it leads), so moaning heard after a day of dropped chunks would
-// count for nothing. Without Opts.RealTime's correction the lagging and
+// count for nothing. Without Opts.Origin's correction the lagging and
 // leading cases fail; a file keeps its own media time.
 func TestLiveVoiceKeepsTheWallClock(t *testing.T) {
 	const total = 60 * time.Second
 	for _, c := range []struct {
-		name     string
-		per      time.Duration // wall time each 20 ms of audio takes
-		realTime bool
-		want     time.Duration // the last hop's time, roughly
+		name string
+		per  time.Duration // wall time each 20 ms of audio takes
+		live bool
+		want time.Duration // the last hop's time, roughly
 	}{
-		{name: "in step", per: 20 * time.Millisecond, realTime: true, want: total},
-		{name: "a third of the chunks lost", per: 30 * time.Millisecond, realTime: true, want: total},
-		{name: "a fast crystal", per: 19 * time.Millisecond, realTime: true, want: total},
+		{name: "in step", per: 20 * time.Millisecond, live: true, want: total},
+		{name: "a third of the chunks lost", per: 30 * time.Millisecond, live: true, want: total},
+		{name: "a fast crystal", per: 19 * time.Millisecond, live: true, want: total},
 		{name: "a file keeps its sample count", per: 30 * time.Millisecond, want: total * 2 / 3},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				o := DefaultOpts()
-				o.RealTime = c.realTime
+				if c.live {
+					o.Origin = time.Now()
+				}
 				a, err := NewAnalyzer(o)
 				if err != nil {
 					t.Fatal(err)
@@ -107,7 +109,7 @@ func (s *outageSource) Read(ctx context.Context, buf []float32) (int, error) {
 func TestLiveVoiceJumpsAnOutageOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		o := DefaultOpts()
-		o.RealTime, o.RetryDelay = true, 100*time.Millisecond
+		o.Origin, o.RetryDelay = time.Now(), 100*time.Millisecond
 		a, err := NewAnalyzer(o)
 		if err != nil {
 			t.Fatal(err)
@@ -123,6 +125,44 @@ func TestLiveVoiceJumpsAnOutageOnce(t *testing.T) {
 		// 20 s of audio, 100 hops a second; the last 8 wait for the path.
 		if d := last - total; d > MaxSkew || d < -MaxSkew || hops < 1990 {
 			t.Errorf("after an outage of 10s in %v the last hop is at %v with %d hops, want about %v and 2000", total, last, hops, total)
+		}
+	})
+}
+
+// A microphone closed for an opt-out and opened again, 10 s later, is a new
+// analyzer: with the run's origin its first hop is in the run's time, after
+// the last of the one before. Counting from its own first sample it began
+// at zero again, behind everything fusion had seen, which then took the
+// voice as missing for as long as the run had lasted.
+func TestReopenedMicrophoneGoesOnInTheRunsTime(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		o := DefaultOpts()
+		o.Origin = time.Now()
+		var first, last []time.Duration
+		for run := range 2 {
+			if run == 1 {
+				time.Sleep(10 * time.Second) // opted out
+			}
+			a, err := NewAnalyzer(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := false
+			err = a.Run(t.Context(), &clockedSource{per: 20 * time.Millisecond, total: 10 * time.Second}, func(v perception.VoiceObs) {
+				if !seen {
+					first, seen = append(first, v.At), true
+				}
+				if len(last) <= run {
+					last = append(last, 0)
+				}
+				last[run] = v.At
+			}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if d := first[1] - 20*time.Second; d < -MaxSkew || d > MaxSkew {
+			t.Errorf("the reopened microphone's first hop is at %v (the last before at %v), want about 20s", first[1], last[0])
 		}
 	})
 }
