@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/kindred-hri/kindred/internal/badinput"
 )
 
 const diskFullChildEnv = "KINDRED_JOURNAL_DISKFULL_CHILD"
@@ -50,6 +52,9 @@ func diskFullChild(dir, when string) {
 	}
 	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=2m"); err != nil {
 		fail(err)
+	}
+	if when == "reopen" {
+		reopenFullChild(dir)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	j, err := Open(ctx, filepath.Join(dir, "journal.db"))
@@ -115,6 +120,94 @@ func diskFullChild(dir, when string) {
 	os.Exit(0)
 }
 
+// reopenFullChild records with a child it kills mid-run (as a crash
+// leaves a journal: its log not checkpointed), fills the disk, opens the
+// journal again, and prints whether that failed, whether as ErrNotJournal,
+// whether as bad input, and the error.
+func reopenFullChild(dir string) {
+	path := filepath.Join(dir, "journal.db")
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), crashChildEnv+"="+path)
+	out, err := cmd.StdoutPipe()
+	if err == nil {
+		err = cmd.Start()
+	}
+	if err != nil {
+		fmt.Println("error", err)
+		os.Exit(1)
+	}
+	buf := make([]byte, 4096)
+	for n := 0; n < 2000; { // some records submitted, some committed
+		k, err := out.Read(buf)
+		if err != nil {
+			fmt.Println("error child:", err)
+			os.Exit(1)
+		}
+		n += k
+	}
+	time.Sleep(600 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	// Without its index (it is rebuilt from the log on the next open, which
+	// must then write it) the log cannot be read back on a full disk: SQLite
+	// answers with an I/O error, as it did for `kindred run` after a crash.
+	if err := os.Remove(path + "-shm"); err != nil {
+		fmt.Println("error", err)
+		os.Exit(1)
+	}
+	if _, err := fillDisk(dir); err != nil {
+		fmt.Println("error", err)
+		os.Exit(1)
+	}
+	j, err := Open(context.Background(), path)
+	if err == nil {
+		j.Close()
+	}
+	fmt.Printf("%v\t%v\t%v\t%v\n", err != nil, errors.Is(err, ErrNotJournal), badinput.Is(err), err)
+	os.Exit(0)
+}
+
+// A journal a crash left, opened again on a full disk, may not open (its
+// log cannot be recovered for want of space); the error must say so, not
+// call the file "not a kindred journal" (bad input, exit 2), which tells an
+// operator the months of care in it are rubbish to delete.
+func TestFullDiskIsNotABadJournal(t *testing.T) {
+	out := diskFullRun(t, "reopen")
+	f := strings.SplitN(strings.TrimSpace(out), "\t", 4)
+	if len(f) != 4 {
+		t.Fatalf("child said %q", out)
+	}
+	t.Logf("open failed %s, not a journal %s, bad input %s: %s", f[0], f[1], f[2], f[3])
+	if f[1] != "false" || f[2] != "false" {
+		t.Errorf("a crashed run's journal on a full disk: not a journal %s, bad input %s (%s); want neither", f[1], f[2], f[3])
+	}
+}
+
+// diskFullRun runs diskFullChild in its own mount namespace (skipping the
+// test where none can be had) and returns what it printed.
+func diskFullRun(t *testing.T, when string) string {
+	t.Helper()
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), diskFullChildEnv+"="+when+":"+dir)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS}
+	if os.Geteuid() != 0 {
+		cmd.SysProcAttr.Cloneflags = syscall.CLONE_NEWUSER
+		cmd.SysProcAttr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}}
+		cmd.SysProcAttr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}}
+	}
+	cmd.Stderr = io.Discard
+	out, err := cmd.Output()
+	if err != nil {
+		if errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EINVAL) ||
+			strings.HasPrefix(string(out), "error operation not permitted") {
+			t.Skipf("no tmpfs here: %v %s", err, out)
+		}
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	return string(out)
+}
+
 // A disk that fills up and is freed again (logs rotated, a carer's export
 // deleted) costs the journal only what came while it was full: once there
 // is room the run's records are written again and the session ends
@@ -125,24 +218,7 @@ func diskFullChild(dir, when string) {
 func TestJournalWritesAgainOnceTheDiskHasRoom(t *testing.T) {
 	for _, when := range []string{"begin", "mid"} {
 		t.Run(when, func(t *testing.T) {
-			dir := t.TempDir()
-			cmd := exec.Command(os.Args[0], "-test.run=^$")
-			cmd.Env = append(os.Environ(), diskFullChildEnv+"="+when+":"+dir)
-			cmd.SysProcAttr = &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS}
-			if os.Geteuid() != 0 {
-				cmd.SysProcAttr.Cloneflags = syscall.CLONE_NEWUSER
-				cmd.SysProcAttr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}}
-				cmd.SysProcAttr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}}
-			}
-			cmd.Stderr = io.Discard
-			out, err := cmd.Output()
-			if err != nil {
-				if errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EINVAL) ||
-					strings.HasPrefix(string(out), "error operation not permitted") {
-					t.Skipf("no tmpfs here: %v %s", err, out)
-				}
-				t.Fatalf("child: %v\n%s", err, out)
-			}
+			out := diskFullRun(t, when)
 			t.Logf("written after the disk had room, of sent; status; flush: %s", out)
 			var written, sent int
 			var status string

@@ -16,7 +16,8 @@ import (
 	"syscall"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+	"modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/kindred-hri/kindred/internal/badinput"
 )
@@ -265,13 +266,26 @@ func open(ctx context.Context, path string, create bool) (*Journal, error) {
 	return j, nil
 }
 
+// notJournal says why the file cannot be read as a journal: ErrNotJournal
+// when SQLite finds no database or a corrupt one in it, else err itself. A
+// full disk or an I/O error (a crashed run's log that cannot be recovered
+// for want of space) is the disk's, not the file's: called "not a kindred
+// journal", an operator might delete a good journal of months of care.
+func notJournal(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff != sqlite3.SQLITE_NOTADB && se.Code()&0xff != sqlite3.SQLITE_CORRUPT {
+		return err
+	}
+	return fmt.Errorf("%w: %v", ErrNotJournal, err)
+}
+
 func (j *Journal) init(ctx context.Context, create bool) error {
 	var appID, version int
 	if err := j.db.QueryRowContext(ctx, `PRAGMA application_id`).Scan(&appID); err != nil {
-		return fmt.Errorf("%w: %v", ErrNotJournal, err)
+		return notJournal(err)
 	}
 	if err := j.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
-		return fmt.Errorf("%w: %v", ErrNotJournal, err)
+		return notJournal(err)
 	}
 	switch {
 	case appID == applicationID && version == schemaVersion:
@@ -284,7 +298,7 @@ func (j *Journal) init(ctx context.Context, create bool) error {
 	case appID == 0 && create:
 		var tables int
 		if err := j.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master`).Scan(&tables); err != nil {
-			return fmt.Errorf("%w: %v", ErrNotJournal, err)
+			return notJournal(err)
 		}
 		if tables > 0 {
 			return ErrNotJournal
