@@ -151,7 +151,8 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 	// counts. With Opts.Origin the media time is held within MaxSkew of the
 	// monotonic clock since it: behind, it jumps over what was lost (as
 	// after an outage, or at once when a microphone is reopened mid-run);
-	// ahead, a chunk is left out.
+	// ahead, a chunk is left out. A stall shorter than the device's queue
+	// (the microphone's 50 chunks) loses no audio to it.
 	skew := int64(MaxSkew.Seconds() * Rate)
 	for {
 		n, err := src.Read(ctx, buf)
@@ -160,7 +161,10 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 			want := int64((time.Since(a.opts.Origin) - a.start).Seconds() * Rate)
 			switch {
 			case want-read > skew:
-				read = want
+				// To the edge of the band, not its middle: what the
+				// device queued while the reader was busy is still to
+				// come, and is not to be dropped as surplus once read.
+				read = want - skew
 				at = a.start + samplesToDuration(read)
 			case read-want > skew:
 				n = 0 // surplus audio: the clock waits for the wall
