@@ -187,15 +187,7 @@ func TestFullDiskIsNotABadJournal(t *testing.T) {
 // test where none can be had) and returns what it printed.
 func diskFullRun(t *testing.T, when string) string {
 	t.Helper()
-	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), diskFullChildEnv+"="+when+":"+dir)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS}
-	if os.Geteuid() != 0 {
-		cmd.SysProcAttr.Cloneflags = syscall.CLONE_NEWUSER
-		cmd.SysProcAttr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}}
-		cmd.SysProcAttr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}}
-	}
+	cmd := childInOwnMounts(diskFullChildEnv + "=" + when + ":" + t.TempDir())
 	cmd.Stderr = io.Discard
 	out, err := cmd.Output()
 	if err != nil {
