@@ -9,6 +9,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/kindred-hri/kindred/perception"
@@ -212,6 +213,12 @@ func (c Command) Validate() error {
 		}
 		if utf8.RuneCountInString(c.By) > maxByName {
 			return bad("by is longer than %d characters", maxByName)
+		}
+		// It is printed in the run's log line and in later alerts'
+		// reasons: a newline in it wrote a line of its own there
+		// ("kindred: alert (resolved) ...") that no alert sent.
+		if strings.ContainsFunc(c.By, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }) {
+			return bad("by is a name on one line: no newline, tab or other control character")
 		}
 	case CmdIdentify:
 		if !personID(c.Person) {

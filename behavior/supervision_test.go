@@ -285,6 +285,12 @@ func TestParseCommand(t *testing.T) {
 		{in: `{"cmd":"acknowledge","by":"  "}`, err: "by is empty"},
 		{in: `{"cmd":"acknowledge","by":"` + strings.Repeat("é", 81) + `"}`, err: "longer than 80"},
 		{in: `{"cmd":"acknowledge","by":"Mary","level":"urgent"}`, err: "unknown field"},
+		// A name is one line: a newline in it forged a log line of its own.
+		{in: `{"cmd":"acknowledge","by":"Mary\nkindred: alert (resolved) ada: pain eased to 0.5"}`, err: "a name on one line"},
+		{in: `{"cmd":"acknowledge","by":"Mary\tnurse"}`, err: "a name on one line"},
+		{in: `{"cmd":"acknowledge","by":"Mary\u0085x"}`, err: "a name on one line"},
+		{in: `{"cmd":"acknowledge","by":"Mary\u2028x"}`, err: "a name on one line"},
+		{in: `{"cmd":"acknowledge","by":"Zoë Ó'Brien-Łukasz 王"}`, check: func(c Command) bool { return c.By == "Zoë Ó'Brien-Łukasz 王" }},
 		{in: `{"cmd":"say"}`, err: "text is empty"},
 		{in: `{"cmd":"intent","kind":"dance"}`, err: `unknown intent kind "dance"`},
 		{in: `{"cmd":"mimicry"}`, err: "sets none"},

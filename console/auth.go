@@ -363,9 +363,19 @@ func (l *limiter) allow(key string) bool {
 }
 
 func (l *limiter) prune(now time.Time) {
+	var oldest *bucket
+	var oldestKey string
 	for k, b := range l.buckets {
 		if b.tokens+now.Sub(b.last).Seconds()*l.rate >= l.burst {
 			delete(l.buckets, k)
+		} else if oldest == nil || b.last.Before(oldest.last) {
+			oldest, oldestKey = b, k
 		}
+	}
+	// None idle enough to forget (a flood from more addresses than
+	// maxBuckets): the one heard from longest ago goes, so the map stays
+	// bounded. Its client starts again with a full burst, no more.
+	if len(l.buckets) >= maxBuckets {
+		delete(l.buckets, oldestKey)
 	}
 }

@@ -26,6 +26,10 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv(readOnlyChildEnv); dir != "" {
 		readOnlyChild(dir) // never returns
 	}
+	if v := os.Getenv(diskFullChildEnv); v != "" {
+		when, dir, _ := strings.Cut(v, ":")
+		diskFullChild(dir, when) // never returns
+	}
 	os.Exit(m.Run())
 }
 

@@ -22,7 +22,9 @@
 // under a millisecond on an idle writer) can still lose one; a commit
 // survives a killed process, and with synchronous=NORMAL a power cut may
 // lose the last commits before the next checkpoint. A write failure (disk
-// full) is reported once and the robot keeps caring; as the Writer's Run
+// full) is reported once and the robot keeps caring; the failed batch's
+// records are lost, but its session and person rows are tried again with
+// the next, so once there is room the run is recorded again; as the Writer's Run
 // ends, the records not written (failed, dropped, no session) are reported
 // in one count, never lost in silence. Sessions left open by
 // a crash are marked incomplete at the next Open.

@@ -16,7 +16,8 @@ import (
 	"syscall"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+	"modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/kindred-hri/kindred/internal/badinput"
 )
@@ -265,13 +266,26 @@ func open(ctx context.Context, path string, create bool) (*Journal, error) {
 	return j, nil
 }
 
+// notJournal says why the file cannot be read as a journal: ErrNotJournal
+// when SQLite finds no database or a corrupt one in it, else err itself. A
+// full disk or an I/O error (a crashed run's log that cannot be recovered
+// for want of space) is the disk's, not the file's: called "not a kindred
+// journal", an operator might delete a good journal of months of care.
+func notJournal(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff != sqlite3.SQLITE_NOTADB && se.Code()&0xff != sqlite3.SQLITE_CORRUPT {
+		return err
+	}
+	return fmt.Errorf("%w: %v", ErrNotJournal, err)
+}
+
 func (j *Journal) init(ctx context.Context, create bool) error {
 	var appID, version int
 	if err := j.db.QueryRowContext(ctx, `PRAGMA application_id`).Scan(&appID); err != nil {
-		return fmt.Errorf("%w: %v", ErrNotJournal, err)
+		return notJournal(err)
 	}
 	if err := j.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
-		return fmt.Errorf("%w: %v", ErrNotJournal, err)
+		return notJournal(err)
 	}
 	switch {
 	case appID == applicationID && version == schemaVersion:
@@ -284,7 +298,7 @@ func (j *Journal) init(ctx context.Context, create bool) error {
 	case appID == 0 && create:
 		var tables int
 		if err := j.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master`).Scan(&tables); err != nil {
-			return fmt.Errorf("%w: %v", ErrNotJournal, err)
+			return notJournal(err)
 		}
 		if tables > 0 {
 			return ErrNotJournal
@@ -737,33 +751,42 @@ var ErrScrubBusy = errors.New("rows deleted, but a reader kept the write-ahead l
 // sessions, every record naming them. Then it scrubs the files (see scrub),
 // so the person is not found in them. It returns how many rows went.
 func (j *Journal) DeletePerson(ctx context.Context, id string) (int64, error) {
-	n, err := deletePerson(ctx, j.db, id)
+	n, _, err := deletePerson(ctx, j.db, id, nil)
 	if err != nil {
 		return n, fmt.Errorf("journal: %s: %w", j.path, err)
 	}
 	return n, nil
 }
 
-func deletePerson(ctx context.Context, db *sql.DB, id string) (int64, error) {
+// deletePerson deletes person id's rows and scrubs the files. before, when
+// set, runs first in the same transaction (the writer's ops waiting to be
+// tried again). committed says whether the deletion, and before, were
+// written, even when the scrub after it failed.
+func deletePerson(ctx context.Context, db *sql.DB, id string, before func(*sql.Tx) error) (total int64, committed bool, err error) {
 	if id == "" {
-		return 0, errors.New("delete person: empty ID")
+		return 0, false, errors.New("delete person: empty ID")
 	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, fmt.Errorf("delete person %s: %w", id, err)
+		return 0, false, fmt.Errorf("delete person %s: %w", id, err)
 	}
 	defer tx.Rollback()
-	total, err := deletePersonRows(ctx, tx, id)
+	if before != nil {
+		if err := before(tx); err != nil {
+			return 0, false, fmt.Errorf("delete person %s: %w", id, err)
+		}
+	}
+	total, err = deletePersonRows(ctx, tx, id)
 	if err != nil {
-		return 0, fmt.Errorf("delete person %s: %w", id, err)
+		return 0, false, fmt.Errorf("delete person %s: %w", id, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("delete person %s: %w", id, err)
+		return 0, false, fmt.Errorf("delete person %s: %w", id, err)
 	}
 	if err := scrub(ctx, db); err != nil {
-		return total, fmt.Errorf("delete person %s: %w", id, err)
+		return total, true, fmt.Errorf("delete person %s: %w", id, err)
 	}
-	return total, nil
+	return total, true, nil
 }
 
 // deletePersonRows is the one place that knows which rows are about a

@@ -148,19 +148,26 @@ func readOnlyChild(dir string) {
 	os.Exit(0)
 }
 
-// A journal on a read-only file system, new or existing, is bad input and
-// the message says why. The child needs a mount namespace (root, or a user
-// namespace); the test is skipped where neither is allowed.
-func TestOpenOnAReadOnlyFileSystemIsBadInput(t *testing.T) {
-	dir := t.TempDir()
+// childInOwnMounts is this test binary run as a child with env set, in
+// its own mount namespace (in a user namespace too when not root), so the
+// file systems it mounts are seen by nothing else.
+func childInOwnMounts(env string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), readOnlyChildEnv+"="+dir)
+	cmd.Env = append(os.Environ(), env)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS}
 	if os.Geteuid() != 0 {
 		cmd.SysProcAttr.Cloneflags = syscall.CLONE_NEWUSER
 		cmd.SysProcAttr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}}
 		cmd.SysProcAttr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}}
 	}
+	return cmd
+}
+
+// A journal on a read-only file system, new or existing, is bad input and
+// the message says why. The child needs a mount namespace (root, or a user
+// namespace); the test is skipped where neither is allowed.
+func TestOpenOnAReadOnlyFileSystemIsBadInput(t *testing.T) {
+	cmd := childInOwnMounts(readOnlyChildEnv + "=" + t.TempDir())
 	out, err := cmd.Output()
 	if err != nil {
 		if strings.HasPrefix(string(out), "error") || errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EINVAL) {

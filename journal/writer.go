@@ -2,6 +2,7 @@ package journal
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -472,7 +473,14 @@ func (w *Writer) take(ctx context.Context, st *runState, o op) {
 		}
 	case o.delete != "":
 		w.commit(ctx, st)
-		_, err := deletePerson(ctx, w.j.db, o.delete)
+		// What a failed batch left to be tried again goes in the deletion's
+		// transaction, before it: written after it, it would bring back the
+		// row of a session about the person just deleted.
+		waiting := st.batch
+		_, committed, err := deletePerson(ctx, w.j.db, o.delete, func(tx *sql.Tx) error { return w.applyIn(ctx, tx, waiting) })
+		if committed {
+			st.batch = st.batch[:0:0]
+		}
 		if err != nil {
 			err = fmt.Errorf("journal: %w", err)
 		}
@@ -548,10 +556,28 @@ func (w *Writer) commit(ctx context.Context, st *runState) error {
 	err := w.apply(ctx, batch)
 	if err != nil {
 		w.fail(st, err, n)
+		st.batch = sessionOps(batch)
 		return err
 	}
 	w.written.Add(uint64(n))
 	return nil
+}
+
+// sessionOps keeps, in order, what a failed batch did to sessions and
+// persons (a begin, the session's subject, an end, a person), to be tried
+// again with the next batch; its records are lost and counted. The batch's
+// transaction was rolled back, so none of them was written, and without the
+// session's row every record after it would fail its reference to the
+// session: a disk full at the run's first commit would lose the whole run,
+// days of it, even once there was room again.
+func sessionOps(batch []op) []op {
+	var keep []op
+	for _, o := range batch {
+		if o.rec == nil {
+			keep = append(keep, o)
+		}
+	}
+	return keep
 }
 
 func (w *Writer) apply(ctx context.Context, batch []op) error {
@@ -560,6 +586,18 @@ func (w *Writer) apply(ctx context.Context, batch []op) error {
 		return fmt.Errorf("journal: %s: begin: %w", w.j.path, err)
 	}
 	defer tx.Rollback()
+	if err := w.applyIn(ctx, tx, batch); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("journal: %s: commit: %w", w.j.path, err)
+	}
+	return nil
+}
+
+// applyIn writes batch's ops in tx, in order.
+func (w *Writer) applyIn(ctx context.Context, tx *sql.Tx, batch []op) error {
+	var err error
 	now := w.opts.Now()
 	for _, o := range batch {
 		switch {
@@ -577,9 +615,6 @@ func (w *Writer) apply(ctx context.Context, batch []op) error {
 		if err != nil {
 			return fmt.Errorf("journal: %s: %w", w.j.path, err)
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("journal: %s: commit: %w", w.j.path, err)
 	}
 	return nil
 }

@@ -44,6 +44,12 @@ func Or(c *Clock) *Clock {
 	return c
 }
 
+// Origin is the wall instant session time 0 is (with its monotonic
+// reading). A live device stamps what it captures as the time since it, so
+// a camera or microphone reopened mid-run (after an opt-in) goes on in the
+// run's time instead of starting from zero again.
+func (c *Clock) Origin() time.Time { return c.start }
+
 // Speed is session seconds per wall second.
 func (c *Clock) Speed() float64 { return c.speed }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/kindred-hri/kindred/companion"
 	"github.com/kindred-hri/kindred/console"
 	"github.com/kindred-hri/kindred/devices"
+	"github.com/kindred-hri/kindred/internal/badinput"
 	"github.com/kindred-hri/kindred/internal/staged"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/journal/fleet"
@@ -386,7 +387,10 @@ func addJournal(ctx context.Context, e env, cfg runConfig, st *stages) (*journal
 		}
 	}
 	jr, err := journal.Open(ctx, path)
-	if err != nil {
+	if err != nil && !badinput.Is(err) { // a full disk (say) is no reason to leave a person without care
+		st.comp.NoteFault("journal", fmt.Errorf("%w (the robot cares without a record this run)", err))
+		return nil, nil, nil
+	} else if err != nil {
 		return nil, nil, fmt.Errorf("journal %s: %w", path, err)
 	}
 	wo := journal.DefaultWriterOpts()

@@ -29,7 +29,7 @@ func openLive(comp *companion.Companion, f runFlags, backend faceBackend, scale 
 		Faces: func(baseline func(track int) *face.Baseline) (companion.FaceStage, func(), error) {
 			return openFacePipelineWith(face.DefaultOpts().DetectEvery, backend, baseline, comp.VoiceDistressed)
 		},
-		Voice: func(live bool) (companion.VoiceStage, func(), error) { return openListener(comp, live) },
+		Voice: func(live bool) (companion.VoiceStage, func(), error) { return openListener(comp, live, scale) },
 	}
 	switch {
 	case f.video != "":
@@ -40,7 +40,9 @@ func openLive(comp *companion.Companion, f runFlags, backend faceBackend, scale 
 		in.VideoFile, in.CloseVideo = src, func() { src.Close() }
 	case f.camera >= 0:
 		in.Camera = func(events chan<- perception.Event) (face.FrameSource, func(), error) {
-			cam, err := camera.OpenCamera(f.camera, camera.DefaultCameraOpts(), events)
+			co := camera.DefaultCameraOpts()
+			co.Origin = scale.Origin() // a camera reopened after an opt-in goes on in the run's time
+			cam, err := camera.OpenCamera(f.camera, co, events)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -71,9 +73,10 @@ func openLive(comp *companion.Companion, f runFlags, backend faceBackend, scale 
 // openListener builds voice analysis with keyword spotting. A live
 // microphone starts from the noise floor `kindred calibrate mic` measured,
 // when there is one; otherwise the floor is learnt in silence.
-func openListener(comp *companion.Companion, live bool) (companion.VoiceStage, func(), error) {
+func openListener(comp *companion.Companion, live bool, scale *sessiontime.Clock) (companion.VoiceStage, func(), error) {
 	o := voice.DefaultOpts()
 	if live {
+		o.Origin = scale.Origin() // a microphone's time is the camera's and the run's
 		if path, err := calibration.DefaultMicNoisePath(); err == nil {
 			if err := micNoiseOpts(&o, path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				comp.NoteFault("microphone calibration", err)

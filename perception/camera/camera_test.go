@@ -183,7 +183,7 @@ func TestCameraLostAndBack(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		fake := &flaky{t: t, framesOK: 3, refusals: 2}
 		events := make(chan perception.Event, 4)
-		c, err := newCamera(fake.opener, CameraOpts{RetryEvery: time.Second}, events, time.Now())
+		c, err := newCamera(fake.opener, CameraOpts{RetryEvery: time.Second}, events)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -224,7 +224,7 @@ func TestCameraLostAndBack(t *testing.T) {
 func TestCameraStopsWithContext(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		fake := &flaky{t: t, framesOK: 0, refusals: 1 << 30}
-		c, err := newCamera(fake.opener, CameraOpts{RetryEvery: time.Second}, nil, time.Now())
+		c, err := newCamera(fake.opener, CameraOpts{RetryEvery: time.Second}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -307,4 +307,33 @@ func TestFolderPassesABadImage(t *testing.T) {
 	if want := []string{"0s", "error", "1s", "EOF"}; !slices.Equal(got, want) {
 		t.Errorf("reads %v, want %v", got, want)
 	}
+}
+
+// A camera closed for an opt-out and opened again 10 s later is a new
+// Camera: with the run's origin its first frame is in the run's time.
+// Counting from its own opening it began at zero again, behind everything
+// fusion had seen, which then assessed nothing for as long as the run had
+// lasted before the opt-out.
+func TestReopenedCameraGoesOnInTheRunsTime(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		o := CameraOpts{RetryEvery: time.Second, Origin: time.Now()}
+		var got []time.Duration
+		for range 2 {
+			time.Sleep(10 * time.Second)
+			fake := &flaky{t: t, framesOK: 10}
+			c, err := newCamera(fake.opener, o, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := c.Next(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, f.At)
+			c.Close()
+		}
+		if got[0] != 10*time.Second || got[1] != 20*time.Second {
+			t.Errorf("first frames at %v, want 10s and 20s: the run's time, not the camera's", got)
+		}
+	})
 }

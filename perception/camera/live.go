@@ -24,6 +24,13 @@ type opener func() (device, error)
 type CameraOpts struct {
 	Width, Height int           // requested capture size (0 keeps the driver's)
 	RetryEvery    time.Duration // how often to try to reopen a lost camera
+	// Origin is the wall instant a frame's media time counts from; zero
+	// counts from the opening. A run gives its session clock's origin: a
+	// camera reopened mid-run (after an opt-in) counting from zero again
+	// was behind everything fusion had seen, which then assessed nothing
+	// until the new camera's time caught up with the old, as long as the
+	// run had lasted.
+	Origin time.Time
 }
 
 // DefaultCameraOpts asks for 640x480 and retry every second.
@@ -64,7 +71,7 @@ func OpenCamera(index int, o CameraOpts, events chan<- perception.Event) (*Camer
 		fps = vc.Get(gocv.VideoCaptureFPS)
 		return &capture{vc: vc}, nil
 	}
-	c, err := newCamera(open, o, events, time.Now())
+	c, err := newCamera(open, o, events)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +79,11 @@ func OpenCamera(index int, o CameraOpts, events chan<- perception.Event) (*Camer
 	return c, nil
 }
 
-func newCamera(open opener, o CameraOpts, events chan<- perception.Event, start time.Time) (*Camera, error) {
+func newCamera(open opener, o CameraOpts, events chan<- perception.Event) (*Camera, error) {
+	start := o.Origin
+	if start.IsZero() {
+		start = time.Now()
+	}
 	if o.RetryEvery <= 0 {
 		return nil, errors.New("camera: retry interval must be positive")
 	}

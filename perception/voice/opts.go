@@ -66,7 +66,21 @@ type Opts struct {
 	// RetryDelay is how long Run waits before reading again from a source
 	// that reported ErrSourceLost.
 	RetryDelay time.Duration
+	// Origin, for a live source (a microphone), is the wall instant its
+	// media time counts from (a run's session clock origin, as the
+	// camera's): hop times are held within MaxSkew of the time since it,
+	// since counting samples alone drifts from it (see Run), and a
+	// microphone reopened mid-run goes on in the run's time. Zero times
+	// hops by their sample count alone, as a file wants.
+	Origin time.Time
 }
+
+// MaxSkew is how far Run lets a live source's sample count drift from the
+// wall clock before it moves the media time back into step. Fusion takes
+// the voice as missing once its newest hop is a second older than the
+// newest observation (and the face, a second newer), so the bound is well
+// under that, and over the 20 ms a read delivers.
+const MaxSkew = 250 * time.Millisecond
 
 // DefaultOpts are Praat's pitch defaults with a 75–600 Hz range (the
 // project's reference settings), learnt noise and 2× over-subtraction.

@@ -142,9 +142,34 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 		}
 		return nil
 	}
+	// A live source's sample count is not the clock the camera's frames
+	// and the run's session time follow: chunks the device delivered while
+	// the reader was busy are dropped (counted) without advancing it, and
+	// a sound card's crystal runs some tens of ppm off the system's. Over a
+	// day that is seconds, and fusion then judges the voice missing (lagging
+	// by a second) or the face (the voice leading), so moaning no longer
+	// counts. With Opts.Origin the media time is held within MaxSkew of the
+	// monotonic clock since it: behind, it jumps over what was lost (as
+	// after an outage, or at once when a microphone is reopened mid-run);
+	// ahead, a chunk is left out. A stall shorter than the device's queue
+	// (the microphone's 50 chunks) loses no audio to it.
+	skew := int64(MaxSkew.Seconds() * Rate)
 	for {
 		n, err := src.Read(ctx, buf)
 		at := a.start + samplesToDuration(read)
+		if n > 0 && !a.opts.Origin.IsZero() {
+			want := int64((time.Since(a.opts.Origin) - a.start).Seconds() * Rate)
+			switch {
+			case want-read > skew:
+				// To the edge of the band, not its middle: what the
+				// device queued while the reader was busy is still to
+				// come, and is not to be dropped as surplus once read.
+				read = want - skew
+				at = a.start + samplesToDuration(read)
+			case read-want > skew:
+				n = 0 // surplus audio: the clock waits for the wall
+			}
+		}
 		if n > 0 {
 			wall := time.Now()
 			if lost {
@@ -153,8 +178,10 @@ func (a *Analyzer) Run(ctx context.Context, src AudioSource, out func(perception
 				// passed for the person too, so the clock jumps over it
 				// (Process moves its clock on a jump) rather than leaving
 				// every later hop behind the camera by the outage.
-				read += int64(wall.Sub(lostAt).Seconds() * Rate)
-				at = a.start + samplesToDuration(read)
+				if a.opts.Origin.IsZero() { // else the clock above jumped already
+					read += int64(wall.Sub(lostAt).Seconds() * Rate)
+					at = a.start + samplesToDuration(read)
+				}
 				if err := send(perception.Event{At: at, Kind: perception.EventModalityBack, Modality: perception.ModVoice}); err != nil {
 					return nil
 				}
