@@ -61,9 +61,16 @@ func (h *harness) calmSeen(from, to float64) {
 //   - a bout taken over, heard again, is the voice's (off: only when out of
 //     view or the episode ended): "seen in pain first" loses every page
 //     after the first warning.
-//   - repeats share the episode's alertTracker.due (off: the bout times its
-//     repeat from its own alert): "pain now and then" pages twice within a
-//     cooldown.
+//   - a bout taken over keeps its start while the episode is open (off: its
+//     clock restarts): "seen in pain first" pages urgently at 4m12s, not
+//     2m30s, and "pain now and then" never urgently.
+//
+// Every row also checks that no level is paged twice within a cooldown
+// (checkOnePagePerCooldown): both paths raise through the one
+// alertTracker (due, mayRaise), so a repeat of either makes the other's
+// not due. In these rows the bout repeats first and the normal path then
+// finds nothing due, so switching those checks off does not fail them;
+// TestUnseenAlertRepeatsUnanswered and the pause tests do.
 func TestMoaningWithACalmFace(t *testing.T) {
 	type want = wantAlert
 	for _, tc := range []struct {
