@@ -48,11 +48,16 @@
 //     a face tracker that loses a face every few seconds does not page each
 //     time. Anything else pages as ever; only pain seen is held.
 //   - Distress heard but not seen (unseen.go): in the assessments the
-//     normal path sets aside (nobody present, or under Pain.MinConfidence),
-//     a PAINAD vocalisation item of 1 or more for half of every 30 s, for
-//     Alert.UnseenAfter, warns a carer; Alert.ReliefTimeout more, urgent;
-//     30 s of calm voice resolves it. Once the person is seen confidently
-//     the alert is the normal path's, so one episode pages once.
+//     normal path sets aside (nobody present, or under Pain.MinConfidence)
+//     or does not act on (seen confidently, the pain score under
+//     Pain.Concern: moaning with a calm face), a PAINAD vocalisation item
+//     of 1 or more for half of every 30 s, for Alert.UnseenAfter, warns a
+//     carer; Alert.ReliefTimeout more, urgent; the highest level told again
+//     when due (alertTracker.due) while it goes on; 30 s of calm voice
+//     resolves it, and until then the pain has not eased (painEased). Once
+//     the person is seen in pain the alert is the normal path's, so one
+//     episode pages once; heard again with the face calm or out of view,
+//     the bout is the voice's again, counted from its start.
 //   - A Sense input says the wiring's camera or microphone has delivered
 //     nothing since Since, or delivers again (senses.go): lost for
 //     Alert.SenseLost, a carer is told at warning level, once per loss, in

@@ -79,6 +79,7 @@ type view struct {
 	late         bool // comfort began only when the quiet asked for ended; owed since owedSince
 	owedSince    time.Duration
 	helpAlert    bool // the episode's alert answers a call for help
+	heard        bool // distress heard that the normal path does not act on goes on (unseenTracker.unsettled)
 }
 
 // onInput is a guard only an input meets.
@@ -176,17 +177,23 @@ func comfortDue() []guard { return []guard{painPersistsHigh(), painPersistsLong(
 // painEased holds when the pain has stayed below Pain.Clear for
 // Pain.EaseDwell. Someone who asked for help is not answered by a low pain
 // score alone: after such an alert, calm must last as long as comfort is
-// given a chance to work (Alert.ReliefTimeout), if that is longer.
+// given a chance to work (Alert.ReliefTimeout), if that is longer. Nor is
+// someone who still moans: a moan alone scores 1 or 2 of PAINAD's 10, so
+// with a calm face the score is under Pain.Clear while the voice shows
+// distress (unseen.go); the pain has eased once the voice has been calm too
+// (the bout ends, and its alert is resolved, after unseenCalm).
 func painEased() guard {
 	return guard{name: "pain eased", rank: rankEased,
-		when: func(c Config) string { return fmt.Sprintf("pain < %g for %v", c.Pain.Clear, c.Pain.EaseDwell) },
+		when: func(c Config) string {
+			return fmt.Sprintf("pain < %g for %v, voice calm", c.Pain.Clear, c.Pain.EaseDwell)
+		},
 		holds: func(v view) (string, bool) {
 			p := v.cfg.Pain
 			d := p.EaseDwell
 			if v.state == StateAlerting && v.helpAlert {
 				d = max(p.EaseDwell, v.cfg.Alert.ReliefTimeout)
 			}
-			if !v.fresh || !v.eased.held(v.now, d) {
+			if !v.fresh || v.heard || !v.eased.held(v.now, d) {
 				return "", false
 			}
 			return fmt.Sprintf("pain %.1f < %g for %v", v.score, p.Clear, d), true
@@ -347,6 +354,6 @@ func (e *Engine) view() view {
 		concern: e.pain.concern, comfort: e.pain.comfort, severe: e.pain.severe, eased: e.pain.eased,
 		comfortSince: e.comfort.since, comforted: e.comfort.given, owed: e.comfort.owing(),
 		late: e.comfort.late, owedSince: e.comfort.owedSince,
-		helpAlert: e.alert.helpAlert,
+		helpAlert: e.alert.helpAlert, heard: e.unseen.unsettled(e.now),
 	}
 }

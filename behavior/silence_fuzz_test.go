@@ -15,7 +15,8 @@ import (
 // alert's repeat lost to a face seen to leave, or to a lesser alert
 // raised since, was found (TestUnseenRepeatOutlivesEpisode), and it holds
 // the repeat of a call for help while alerting (TestHelpAgainWhileAlerting):
-// the seed corpus below fails with either switched off.
+// the seed corpus below fails with either switched off, and with moaning
+// seen with a calm face left to the normal path (TestMoaningWithACalmFace).
 //
 // Bytes: the first picks the pain that goes on, the second the
 // configuration; then each pair is a gap of 1 to 511 s and a step.
@@ -26,6 +27,7 @@ func FuzzCareNeverSilenced(f *testing.F) {
 	f.Add([]byte{0, 1, 50, 0, 50, 1, 50, 6, 50, 4})
 	f.Add([]byte{3, 2, 20, 10, 200, 11, 30, 5})
 	f.Add([]byte{4, 3, 10, 14, 10, 15, 100, 7})
+	f.Add([]byte{5, 0, 1, 6}) // moaning seen with a calm face, acknowledged (TestMoaningWithACalmFace)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) < 2 || len(data) > 2+2*8 {
 			return
@@ -93,6 +95,13 @@ var careGoesOn = []func(h *harness, at float64){
 			a = assessment(at, 5)
 			a.Items = perception.PainItems{Vocalisation: voc, Face: 1.5, Body: 1}
 		}
+		h.feed(AssessmentInput(a))
+	},
+	func(h *harness, at float64) { // moaning, seen clearly with a calm face (a score under pain.concern)
+		a := moanHeard(at)
+		voc, cues := a.Items.Vocalisation, a.Cues
+		a = assessment(at, voc+0.4)
+		a.Items, a.Cues = perception.PainItems{Vocalisation: voc, Body: 0.2, Breathing: 0.2}, cues
 		h.feed(AssessmentInput(a))
 	},
 }

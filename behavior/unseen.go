@@ -18,6 +18,17 @@ import (
 // assessments the normal path sets aside: when their PAINAD vocalisation
 // item shows distress (1, "occasional moan or groan", or more; Warden,
 // Hurley & Volicer 2003, JAMDA 4) for long enough, a carer is told.
+//
+// It listens too to the assessments the normal path takes but does not act
+// on: a person seen confidently whose pain score stays under Pain.Concern
+// while the voice shows distress. A moan alone scores 1 or 2 of PAINAD's 10,
+// so someone who moans with a calm face (dementia, the masked face of
+// Parkinson's disease, a stroke) never reaches concern, and PAINAD scores
+// face and voice as separate items for that reason (Warden et al. 2003). The
+// voice is the evidence in both cases, with the same classifier, so the same
+// rule tells the carer: warning, urgent, repeated when due, resolved once the
+// voice is calm. Measured on real recordings in README.md ("Moaning with a
+// calm face").
 
 const (
 	// unseenWindow and unseenShare make the listening tolerant of the gaps
@@ -54,8 +65,10 @@ type unseenTracker struct {
 	since   time.Duration // the bout's first distressed sample
 	loud    time.Duration // the voice last showed distress, seen or unseen
 	heard   []string      // what fusion named in the bout: "moaning", "crying", ...
-	present bool          // the last set-aside assessment saw a person (not confidently)
+	present bool          // the last assessment listened to saw a person
 	conf    float64       // and with what confidence
+	calm    bool          // seen confidently, with a pain score under Pain.Concern
+	score   float64       // and that score
 
 	told    *Alert // the highest alert raised for the bout, if any
 	adopted bool   // the normal path took the bout over (see giveUnseen)
@@ -65,15 +78,17 @@ type unseenTracker struct {
 // first.
 var distressCues = []string{"screaming", "crying", "moaning", "distressed speech"}
 
-// add takes one assessment; usable says the normal path takes it.
-func (u *unseenTracker) add(a *perception.PainAssessment, usable bool) {
+// add takes one assessment; usable says the normal path takes it, acts
+// that its pain score is also at Pain.Concern, so that the normal path acts
+// on it.
+func (u *unseenTracker) add(a *perception.PainAssessment, usable, acts bool) {
 	distressed := finite(a.Items.Vocalisation) && a.Items.Vocalisation >= 1
 	if distressed {
 		u.loud = a.At
 	}
-	// What the normal path reads is not heard unseen: a person assessed
-	// confidently is the normal path's.
-	s := unseenSample{at: a.At, distressed: distressed && !usable}
+	// What the normal path acts on is not heard here: a person seen in
+	// pain is the normal path's.
+	s := unseenSample{at: a.At, distressed: distressed && !acts}
 	if n := len(u.samples); n > 0 && a.At < u.samples[n-1].at {
 		return // time never goes back
 	}
@@ -83,8 +98,9 @@ func (u *unseenTracker) add(a *perception.PainAssessment, usable bool) {
 		cut++
 	}
 	u.samples = slices.Delete(u.samples, 0, cut)
-	if !usable {
+	if !acts {
 		u.present, u.conf = a.Present, a.Confidence
+		u.calm, u.score = usable, a.Score
 	}
 	if s.distressed {
 		for _, c := range a.Cues {
@@ -114,6 +130,14 @@ func (u *unseenTracker) share(now time.Duration) float64 {
 
 // distressed says whether distress was heard unseen within the window.
 func (u *unseenTracker) distressed(now time.Duration) bool { return u.share(now) > 0 }
+
+// unsettled says whether distress the normal path does not act on goes
+// on: a bout it did not take over, until its voice has been calm for
+// unseenCalm, or one it took over while such distress (the face calm, or
+// the person out of view) is heard within the window.
+func (u *unseenTracker) unsettled(now time.Duration) bool {
+	return u.on && (!u.adopted || u.distressed(now))
+}
 
 // update starts a bout when distress fills half the window, and says
 // whether the bout is still heard now.
@@ -151,8 +175,12 @@ func (u *unseenTracker) what() string {
 	return named[0]
 }
 
-// where says why the normal path could not assess the person.
+// where says why the normal path did not act: it could not assess the
+// person, or it saw them calm.
 func (u *unseenTracker) where() string {
+	if u.calm {
+		return fmt.Sprintf("with the person in view looking calm (pain score %.1f)", u.score)
+	}
 	if u.present {
 		return fmt.Sprintf("with the person not seen well enough to assess (confidence %.2f)", u.conf)
 	}
@@ -166,14 +194,16 @@ func (u *unseenTracker) forget() { *u = unseenTracker{samples: u.samples[:0]} }
 // opted out); usable says the normal path took it.
 func (e *Engine) heardUnseen(a *perception.PainAssessment, usable bool) {
 	u := &e.unseen
-	u.add(a, usable)
-	if usable && u.on && u.told != nil && !u.adopted {
+	acts := usable && a.Score >= e.cfg.Pain.Concern
+	u.add(a, usable, acts)
+	if acts && u.on && u.told != nil && !u.adopted {
 		e.giveUnseen()
 	}
 }
 
 // giveUnseen gives a bout the carer was told of to the normal path, once it
-// sees the person confidently: the alert counts as raised in its episode,
+// sees the person confidently and in pain (a calm face leaves the bout to
+// the voice, see unseenTracker): the alert counts as raised in its episode,
 // so the normal path does not page again for the same distress within the
 // cooldown, and resolves it when the pain it sees eases.
 func (e *Engine) giveUnseen() {
@@ -201,20 +231,25 @@ func (e *Engine) unseenAlerts() {
 		e.unseenCalmed()
 		return
 	}
-	if seen := e.pain.fresh(e.now, e.cfg.Pain.StaleAfter); u.adopted && held && (!e.toldOpen() || !seen) {
-		// Heard unseen again after the normal path took the bout: its
-		// episode ended (the pain it saw eased, or the robot left), or it
-		// sees the person no more while the robot, hearing them, stays
-		// with them. A new bout; what the open episode told the carer
-		// counts as told for it, so its level is not told again within the
-		// cooldown, and repeats and escalates as the bout goes on.
-		var told *Alert
-		if o := e.alert.open; o != nil && !seen {
+	if u.adopted && held {
+		// Heard again, in assessments the normal path does not act on,
+		// after it took the bout: it sees the person no more while the
+		// robot, hearing them, stays with them, or it sees them calm while
+		// they go on moaning. The bout is the voice's again, from its
+		// start: a face seen in pain for a while delays no page. What the
+		// episode told the carer (the bout's alert or one the normal path
+		// raised since) counts as told for it, so the episode does not page
+		// its level again within the cooldown, and the bout repeats and
+		// escalates it as it goes on. If the episode ended meanwhile (the
+		// pain it saw eased, or the robot left), it is a new bout.
+		if o := e.alert.open; o != nil {
 			a := *o
-			told = &a
+			u.told, u.adopted = &a, false
+		} else {
+			*u = unseenTracker{samples: u.samples, heard: u.heard, loud: u.loud,
+				present: u.present, conf: u.conf, calm: u.calm, score: u.score}
+			held = u.update(e.now)
 		}
-		*u = unseenTracker{samples: u.samples, heard: u.heard, loud: u.loud, told: told}
-		held = u.update(e.now)
 	}
 	if !held || u.adopted {
 		return
