@@ -126,19 +126,7 @@ type painTracker struct {
 
 	distressAt   time.Duration // last assessment showing distress
 	distressSeen bool
-
-	// onlyFresh: since the last reset (the person left, a gap in the evidence),
-	// concern is begun only on what the evidence since shows, not on a
-	// score still falling from before (a grimace before the face was lost,
-	// a smile after it is found). It lasts until the score holds nothing
-	// stale (PainAssessment.Stale) or an episode is under way (add).
-	onlyFresh bool
 }
-
-// staleSpent is how much of the score may be memory (PainAssessment.Stale)
-// with the score taken as fresh: the smoothing's own lag behind a steady
-// face, not a face from before a loss.
-const staleSpent = 0.25
 
 // add takes a trustworthy assessment (present, finite, confident enough);
 // episode says an episode is under way (concerned, comforting, alerting),
@@ -147,19 +135,13 @@ func (p *painTracker) add(a *perception.PainAssessment, c PainPolicy, episode bo
 	if p.smoothed.have && a.At-p.smoothed.last > c.StaleAfter {
 		p.reset() // after a gap, dwell times start again from fresh evidence
 	}
-	if episode {
-		p.onlyFresh = false
-	}
 	p.smoothed.add(a.Score, a.At)
 	s := p.smoothed.score
-	if p.onlyFresh && a.Stale <= staleSpent {
-		p.onlyFresh = false // nothing is remembered from before: the score is the evidence
-	}
 	concern := s >= c.Concern
-	if p.onlyFresh {
-		// After a reset only what has been seen or heard since counts
-		// towards beginning an episode: entering concern needs a pain cue
-		// of its own, not the fall of the score from before the loss.
+	if !episode {
+		// Beginning an episode needs a pain cue seen or heard since the
+		// face was last acquired, not the fall of a score that remembers
+		// a grimace from before it was lost (PainAssessment.Stale).
 		concern = concern && a.Score-a.Stale >= c.Concern
 	}
 	// PAINAD: 1 on vocalisation is an occasional moan or groan, 1 on the
@@ -187,7 +169,6 @@ func (p *painTracker) fresh(now, staleAfter time.Duration) bool {
 // reset forgets the score and the dwells; the next visit, or the evidence
 // after a gap, starts afresh. When distress was last seen is kept.
 func (p *painTracker) reset() {
-	p.onlyFresh = true
 	p.smoothed.reset()
 	p.concern.reset()
 	p.comfort.reset()

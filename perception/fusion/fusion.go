@@ -71,6 +71,7 @@ const laughOutweighs = 0.5
 
 type faceRec struct {
 	at    time.Duration
+	track int
 	au    perception.AUs
 	pspi  float64
 	expr  perception.Expression
@@ -125,9 +126,12 @@ type Fuser struct {
 	peakSince float64   // highest distress level since the comfort being judged began
 	judged    int       // index of that comfort in comforts, -1 for none
 
-	// acquired is when the face was last acquired: the person arrived, or
-	// a face came after none for faceStale.
+	// acquired is when the face was last acquired: the person arrived, a
+	// face came after none for faceStale, or on another track. fresh are
+	// the items smoothed as smooth is, but on what was seen and heard since
+	// then only (Stale).
 	acquired   time.Duration
+	fresh      [nItems]float64
 	browsSince time.Duration // AU4 and AU43 together since; -1 when not
 	hanging    float64       // 0..1 how low the head hangs, from the face item
 	lastAt     time.Duration
@@ -177,13 +181,13 @@ func (f *Fuser) Face(o perception.FaceObs) {
 	f.see(o.At)
 	f.present = true
 	f.lostFace = false
-	if !f.faceFresh(o.At) {
-		f.acquired = o.At
+	if !f.faceFresh(o.At) || f.faces[len(f.faces)-1].track != o.Track {
+		f.acquire(o.At)
 	}
 	c := func(x float64) float64 { return clamp(x, 0, 5) }
 	au := perception.AUs{AU01: c(a.AU01), AU02: c(a.AU02), AU04: c(a.AU04), AU06: c(a.AU06), AU07: c(a.AU07), AU09: c(a.AU09),
 		AU10: c(a.AU10), AU12: c(a.AU12), AU15: c(a.AU15), AU25: c(a.AU25), AU26: c(a.AU26), AU43: clamp(a.AU43, 0, 1)}
-	f.faces = append(f.faces, faceRec{o.At, au, clamp(o.PSPI, 0, 16), o.Expression, clamp(o.Confidence, 0, 1), clamp(o.Pose.Pitch.Degrees(), -90, 90)})
+	f.faces = append(f.faces, faceRec{o.At, o.Track, au, clamp(o.PSPI, 0, 16), o.Expression, clamp(o.Confidence, 0, 1), clamp(o.Pose.Pitch.Degrees(), -90, 90)})
 	if len(f.faces) > 64 && f.faces[0].at < o.At-history {
 		f.faces = dropBefore(f.faces, o.At-history, func(r faceRec) time.Duration { return r.at })
 	}
@@ -239,7 +243,7 @@ func (f *Fuser) Event(e perception.Event) {
 	switch e.Kind {
 	case perception.EventArrived:
 		f.present = true
-		f.acquired = e.At
+		f.acquire(e.At)
 		if e.Person != "" && e.Person != f.person {
 			f.person = e.Person
 			f.says = nil
@@ -371,10 +375,6 @@ func (f *Fuser) Assess(at time.Duration) perception.PainAssessment {
 		ev[iFace] = itemEvidence{}
 	}
 	freshRaw, _ := f.fuse(ev)
-	var fresh float64
-	for i := range iConsol {
-		fresh += freshRaw[i]
-	}
 
 	// Smooth in observation time: fast rise, slow fall.
 	dt := time.Duration(0)
@@ -384,8 +384,11 @@ func (f *Fuser) Assess(at time.Duration) perception.PainAssessment {
 	if f.assessed && dt < 0 {
 		return f.snapshot(f.lastAt, pspi, confidence, cues)
 	}
+	var fresh float64
 	for i := range iConsol {
 		f.smooth[i] = f.step(f.smooth[i], raw[i], dt)
+		f.fresh[i] = f.step(f.fresh[i], freshRaw[i], dt)
+		fresh += round2(f.fresh[i]) // as the items of Score are rounded
 	}
 	consol := f.consolabilityItem(at, cue)
 	f.smooth[iConsol] = f.step(f.smooth[iConsol], consol, dt)
@@ -449,14 +452,22 @@ func (f *Fuser) fuse(ev [nItems]itemEvidence) ([nItems]float64, float64) {
 	return raw, confidence
 }
 
+// acquire marks the face acquired at at: what is fresh is smoothed from
+// nothing again, as the score was when the first face came.
+func (f *Fuser) acquire(at time.Duration) {
+	f.acquired = at
+	f.fresh = [nItems]float64{}
+}
+
 // staleOf sets a.Stale: how much of the score the evidence since the face
-// was last acquired (fresh, the items before smoothing, and a rating said
-// since) does not show. A score that only remembers a face from before a
-// loss is not fresh evidence to begin an episode on (behavior reads it
-// after an arrival); the score itself, which an episode under way goes by,
-// is unchanged.
+// was last acquired (fresh: the items smoothed alike on it alone, and a
+// rating said since) does not show. With the face never lost the two are
+// smoothed alike on the same evidence, so Stale is 0. A score that only
+// remembers a face from before a loss is no pain cue to begin an episode
+// on (behavior); the score itself, which an episode under way goes by, is
+// unchanged.
 func (f *Fuser) staleOf(a *perception.PainAssessment, fresh float64) {
-	fresh += f.smooth[iConsol] // consolability is measured on comfort, not on the face
+	fresh += round2(f.smooth[iConsol]) // consolability is measured on comfort, not on the face
 	if a.Says != nil && a.Says.At >= f.acquired {
 		fresh = max(fresh, a.Says.Score())
 	}
