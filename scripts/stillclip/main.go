@@ -1,12 +1,16 @@
+//go:build ignore
+
 // Command stillclip joins still images into a video, each held for a
 // number of seconds, to try `kindred run --video` on a cut between two
 // faces (a grimace, then a smile) or on a face lost for a moment:
 //
-//	go run ./scripts/stillclip OUT.avi IMAGE:SECONDS [IMAGE:SECONDS ...]
+//	go run scripts/stillclip/main.go OUT.avi IMAGE:SECONDS [IMAGE:SECONDS ...]
 //
 // IMAGE "blank" is a grey frame with no face. Each image is scaled to fit
 // 640x480 and centred on grey; the video is MJPG at 25 fps. Write it
-// outside the repository: it is made of other people's faces.
+// outside the repository: it is made of other people's faces. It needs
+// gocv, so it is built only when named (the ignore tag keeps it out of
+// ./..., whose packages must build without cgo unless they are leaves).
 package main
 
 import (
