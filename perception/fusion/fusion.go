@@ -126,8 +126,8 @@ type Fuser struct {
 	peakSince float64   // highest distress level since the comfort being judged began
 	judged    int       // index of that comfort in comforts, -1 for none
 
-	// acquired is when the face was last acquired: the person arrived, a
-	// face came after none for faceStale, or on another track. fresh are
+	// acquired is when the face was last acquired: a face came after none
+	// for faceStale, or on another track. fresh are
 	// the items smoothed as smooth is, but on what was seen and heard since
 	// then only (Stale).
 	acquired   time.Duration
@@ -242,8 +242,10 @@ func (f *Fuser) Event(e perception.Event) {
 	f.see(e.At)
 	switch e.Kind {
 	case perception.EventArrived:
+		// Not an acquisition by itself: the face stream tells when the face
+		// was found again (a gap, a new track), and an arrival told for a
+		// face in view (a carer naming it) finds nothing again.
 		f.present = true
-		f.acquire(e.At)
 		if e.Person != "" && e.Person != f.person {
 			f.person = e.Person
 			f.says = nil
@@ -366,10 +368,10 @@ func (f *Fuser) Assess(at time.Duration) perception.PainAssessment {
 
 	ev := [nItems]itemEvidence{iBreathing: breathing, iVocal: vocal, iFace: face, iBody: body}
 	raw, confidence := f.fuse(ev)
-	// What the evidence since the face was last acquired shows, before
-	// smoothing: the smoothed items still remember the face from before a
-	// loss (a grimace before the person turned away), which is no fresh
-	// sign of pain in the face that came back (Stale).
+	// What the evidence since the face was last acquired shows: the
+	// smoothed items still remember the face from before a loss (a
+	// grimace before the person turned away), which is no fresh sign of
+	// pain in the face that came back (Stale).
 	ev[iFace] = f.faceEvidence(f.faceStats(at, max(at-faceWindow, f.acquired)))
 	if !f.faceFresh(at) {
 		ev[iFace] = itemEvidence{}
