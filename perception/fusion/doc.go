@@ -17,8 +17,9 @@
 // comforts (perception.EventComforted), a score that falls is consoled, one
 // that does not is not.
 //
-// A face lost and found (a new track, or a face after none for a second) starts a second smoothing of the items on what is seen and heard
-// from then on; PainAssessment.Stale is how much of the score only that
+// A face lost and found (a new track, or a face after none for a second)
+// starts a second smoothing of the items on what is seen and heard from
+// then on; PainAssessment.Stale is how much of the score only that
 // memory of the face before holds up (0 while the face was never lost).
 // The score is unchanged; behavior begins no episode on the stale part.
 //
