@@ -378,7 +378,10 @@ func TestAnswerToCallStandsWhateverBecameOfTheDialogue(t *testing.T) {
 		{"no, after leaving: the carer is told, with the answer", func(h *harness) { h.event(12, perception.EventLeft, "") },
 			QuestionCall, "no", 14, OutcomeAnswered, []AlertLevel{AlertWarning},
 			`asked for help ("help") once, answered "no" to "Shall I call someone?"`},
-		{"given after the wait: late, and the lone call still warns", func(h *harness) { h.event(12, perception.EventLeft, "") },
+		{"given after the wait: late, and the lone call still warns", func(h *harness) {
+			h.event(12, perception.EventLeft, "")
+			h.tick(12 + h.e.cfg.Presence.LeaveAfter.Seconds() + 0.1) // out of view that long: the visit ends
+		},
 			QuestionCall, "yes", 31, OutcomeLate, []AlertLevel{AlertWarning},
 			`asked for help ("help") once, with no other sign of distress within 30s`},
 		{"a late yes to the opt-out question stays late", func(h *harness) {

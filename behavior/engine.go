@@ -424,7 +424,7 @@ func (e *Engine) onAssessment(a *perception.PainAssessment) {
 	if !usable {
 		return
 	}
-	e.pain.add(a, e.cfg.Pain)
+	e.pain.add(a, e.cfg.Pain, e.inEpisode())
 }
 
 func (e *Engine) onEvent(ev *perception.Event) {
@@ -437,9 +437,22 @@ func (e *Engine) onEvent(ev *perception.Event) {
 	}
 	switch ev.Kind {
 	case perception.EventArrived:
+		if e.inEpisode() && e.presence.person != "" && ev.Person != "" && ev.Person != e.presence.person {
+			// Someone else came into view while the person in pain was out of
+			// it: the episode was theirs, and it ends with their visit.
+			e.fire(trLeave, "left")
+		}
 		e.presence.arrived(ev.Person, ev.Text, e.now-e.cfg.Presence.ArriveAfter)
 		e.fire(trArrive, "arrived")
 	case perception.EventLeft:
+		if e.inEpisode() {
+			// A face lost while the person is in pain (turned away, a hand
+			// over the face, the detector missing a frame or two) does not
+			// end the episode: it ends, as any visit does, once nobody has
+			// been seen nor distress heard for Presence.LeaveAfter (absentFor).
+			e.presence.left(e.now)
+			return
+		}
 		e.presence.left(e.now - e.cfg.Presence.LeaveAfter)
 		e.fire(trLeave, "left")
 	case perception.EventKeyword:
@@ -1127,6 +1140,16 @@ func (e *Engine) optOut(reason string) bool {
 	return true
 }
 
+// inEpisode says a pain episode is under way: concerned, comforting or
+// alerting.
+func (e *Engine) inEpisode() bool {
+	switch e.State() {
+	case StateConcerned, StateComforting, StateAlerting:
+		return true
+	}
+	return false
+}
+
 // inDistress says whether the person is in pain now: the robot is
 // concerned, comforting or alerting, a call for help awaits its second cue,
 // or the pain score has reached Pain.Concern. A frown of irritation alone
@@ -1134,11 +1157,7 @@ func (e *Engine) optOut(reason string) bool {
 // only being heard: distress heard in the last unseenWindow while nobody
 // could be seen (unseen.go) is distress too.
 func (e *Engine) inDistress() bool {
-	switch e.State() {
-	case StateConcerned, StateComforting, StateAlerting:
-		return true
-	}
-	return e.alert.help || (e.pain.known() && e.pain.score() >= e.cfg.Pain.Concern) ||
+	return e.inEpisode() || e.alert.help || (e.pain.known() && e.pain.score() >= e.cfg.Pain.Concern) ||
 		e.unseen.distressed(e.now) // moaning out of view: a "stop" is no calm choice either
 }
 

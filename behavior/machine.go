@@ -95,7 +95,9 @@ func transitions() []edge {
 		{trPainEased, []State{StateConcerned, StateComforting, StateAlerting}, StateAttending, []guard{painEased()}},
 		{trEscalate, []State{StateEngaging, StateAttending, StateConcerned, StateComforting}, StateAlerting, []guard{
 			severePain(), noRelief(), onInput("help word", "a help word")}},
-		{trLeave, withPerson, StateIdle, []guard{onInput("left", "left"), absentFor()}},
+		{trLeave, withPerson, StateIdle, []guard{
+			{name: "left", when: func(Config) string { return "left" }, in: []State{StateEngaging, StateAttending}},
+			absentFor()}},
 		{trRest, []State{StateIdle}, StateAsleep, []guard{nobodyFor()}},
 		{trPause, active, StatePaused, []guard{onInput("pause", "console pause")}},
 		{trResumeWithPerson, []State{StatePaused}, StateAttending, []guard{

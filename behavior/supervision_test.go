@@ -232,9 +232,11 @@ func TestWizardOfOz(t *testing.T) {
 		t.Fatalf("approving a lapsed proposal: %s", describe(got))
 	}
 
-	// What was proposed for a person lapses when they leave.
+	// What was proposed for a person lapses when they leave (in an
+	// episode, once they have been out of view for Presence.LeaveAfter).
 	h.event(61, perception.EventLeft, "")
-	got = h.event(62, perception.EventArrived, "")
+	h.tick(61 + h.e.cfg.Presence.LeaveAfter.Seconds() + 0.1)
+	got = h.event(70, perception.EventArrived, "")
 	var greet2 *Proposal
 	for _, o := range got {
 		if p := of[Proposal](o); p != nil {
@@ -244,8 +246,8 @@ func TestWizardOfOz(t *testing.T) {
 	if greet2 == nil {
 		t.Fatalf("no greeting proposed on return: %s", describe(got))
 	}
-	h.event(63, perception.EventLeft, "")
-	if got := h.command(64, Command{Cmd: CmdApprove, ID: greet2.ID}); len(got) == 0 || of[Rejected](got[0]) == nil {
+	h.event(71, perception.EventLeft, "")
+	if got := h.command(72, Command{Cmd: CmdApprove, ID: greet2.ID}); len(got) == 0 || of[Rejected](got[0]) == nil {
 		t.Fatalf("approving a greeting after the person left: %s", describe(got))
 	}
 

@@ -129,19 +129,28 @@ type painTracker struct {
 	distressSeen bool
 }
 
-// add takes a trustworthy assessment (present, finite, confident enough).
-func (p *painTracker) add(a *perception.PainAssessment, c PainPolicy) {
+// add takes a trustworthy assessment (present, finite, confident enough);
+// episode says an episode is under way (concerned, comforting, alerting),
+// which keeps its evidence, remembered or not.
+func (p *painTracker) add(a *perception.PainAssessment, c PainPolicy, episode bool) {
 	if p.smoothed.have && a.At-p.smoothed.last > c.StaleAfter {
 		p.reset() // after a gap, dwell times start again from fresh evidence
 	}
 	p.smoothed.add(a.Score, a.At)
 	s := p.smoothed.score
+	concern := s >= c.Concern
+	if !episode {
+		// Beginning an episode needs a pain cue seen or heard since the
+		// face was last acquired, not the fall of a score that remembers
+		// a grimace from before it was lost (PainAssessment.Stale).
+		concern = concern && a.Score-a.Stale >= c.Concern
+	}
 	// PAINAD: 1 on vocalisation is an occasional moan or groan, 1 on the
 	// face a frown; either, or a score of concern, corroborates a call for help.
 	if s >= c.Concern || a.Items.Vocalisation >= 1 || a.Items.Face >= 1 {
 		p.distressAt, p.distressSeen = a.At, true
 	}
-	p.concern.update(s >= c.Concern, a.At)
+	p.concern.update(concern, a.At)
 	p.comfort.update(s >= c.Comfort, a.At)
 	p.severe.update(s >= c.Severe, a.At)
 	p.eased.update(s < c.Clear, a.At)

@@ -70,7 +70,12 @@ var fireBy = map[trigger]func(h *harness, at float64){
 		h.feed(AssessmentInput(moaning))
 		h.event(at+0.1, perception.EventKeyword, "help")
 	},
-	trLeave: func(h *harness, at float64) { h.event(at+0.1, perception.EventLeft, "") },
+	trLeave: func(h *harness, at float64) {
+		// In an episode the face lost ends the visit only once nobody has
+		// been seen for Presence.LeaveAfter; before one, at once.
+		h.event(at+0.1, perception.EventLeft, "")
+		h.tick(at + 0.2 + h.e.cfg.Presence.LeaveAfter.Seconds())
+	},
 	trRest:  func(h *harness, at float64) { h.tick(at + h.e.cfg.Presence.RestAfter.Seconds()) },
 	trPause: func(h *harness, at float64) { h.command(at+0.1, Command{Cmd: CmdPause}) },
 	trResumeWithPerson: func(h *harness, at float64) {

@@ -214,6 +214,14 @@ type PainAssessment struct {
 	// Says is the person's own latest 0–10 rating while it still counts
 	// (nil when none), with how much it still weighs.
 	Says *SelfReport
+	// Stale is how much of Score (0..10) only the memory of what was seen
+	// before the face was last acquired holds up: the smoothed items still
+	// falling from a grimace the person showed before turning away, which
+	// the face that came back does not show. Score − Stale is what the
+	// evidence since then shows. 0 when all of it is fresh (and from a
+	// source that does not tell). A score that is only memory is no reason
+	// to begin an episode; an episode under way goes by Score.
+	Stale float64
 }
 
 // SelfReport is a 0–10 rating the person gave when asked (the numeric

@@ -17,6 +17,12 @@
 // comforts (perception.EventComforted), a score that falls is consoled, one
 // that does not is not.
 //
+// A face lost and found (a new track, or a face after none for a second)
+// starts a second smoothing of the items on what is seen and heard from
+// then on; PainAssessment.Stale is how much of the score only that
+// memory of the face before holds up (0 while the face was never lost).
+// The score is unchanged; behavior begins no episode on the stale part.
+//
 // A 0–10 rating the person gave when asked (Report, Inputs.Reports) is the
 // strongest cue: the Score is the higher of it (fading with a half-life,
 // Opts.SelfReportHalfLife) and what is seen (Looks), never their average,

@@ -71,6 +71,7 @@ const laughOutweighs = 0.5
 
 type faceRec struct {
 	at    time.Duration
+	track int
 	au    perception.AUs
 	pspi  float64
 	expr  perception.Expression
@@ -125,6 +126,12 @@ type Fuser struct {
 	peakSince float64   // highest distress level since the comfort being judged began
 	judged    int       // index of that comfort in comforts, -1 for none
 
+	// acquired is when the face was last acquired: a face came after none
+	// for faceStale, or on another track. fresh are
+	// the items smoothed as smooth is, but on what was seen and heard since
+	// then only (Stale).
+	acquired   time.Duration
+	fresh      [nItems]float64
 	browsSince time.Duration // AU4 and AU43 together since; -1 when not
 	hanging    float64       // 0..1 how low the head hangs, from the face item
 	lastAt     time.Duration
@@ -174,10 +181,13 @@ func (f *Fuser) Face(o perception.FaceObs) {
 	f.see(o.At)
 	f.present = true
 	f.lostFace = false
+	if !f.faceFresh(o.At) || f.faces[len(f.faces)-1].track != o.Track {
+		f.acquire(o.At)
+	}
 	c := func(x float64) float64 { return clamp(x, 0, 5) }
 	au := perception.AUs{AU01: c(a.AU01), AU02: c(a.AU02), AU04: c(a.AU04), AU06: c(a.AU06), AU07: c(a.AU07), AU09: c(a.AU09),
 		AU10: c(a.AU10), AU12: c(a.AU12), AU15: c(a.AU15), AU25: c(a.AU25), AU26: c(a.AU26), AU43: clamp(a.AU43, 0, 1)}
-	f.faces = append(f.faces, faceRec{o.At, au, clamp(o.PSPI, 0, 16), o.Expression, clamp(o.Confidence, 0, 1), clamp(o.Pose.Pitch.Degrees(), -90, 90)})
+	f.faces = append(f.faces, faceRec{o.At, o.Track, au, clamp(o.PSPI, 0, 16), o.Expression, clamp(o.Confidence, 0, 1), clamp(o.Pose.Pitch.Degrees(), -90, 90)})
 	if len(f.faces) > 64 && f.faces[0].at < o.At-history {
 		f.faces = dropBefore(f.faces, o.At-history, func(r faceRec) time.Duration { return r.at })
 	}
@@ -232,6 +242,9 @@ func (f *Fuser) Event(e perception.Event) {
 	f.see(e.At)
 	switch e.Kind {
 	case perception.EventArrived:
+		// Not an acquisition by itself: the face stream tells when the face
+		// was found again (a gap, a new track), and an arrival told for a
+		// face in view (a carer naming it) finds nothing again.
 		f.present = true
 		if e.Person != "" && e.Person != f.person {
 			f.person = e.Person
@@ -353,11 +366,61 @@ func (f *Fuser) Assess(at time.Duration) perception.PainAssessment {
 	body := f.bodyItem(at, cue)
 	breathing := f.breathingItem(at, cue)
 
-	// Confidence-weighted late fusion: a missing or unsure item leans on the
-	// level the others show, weighted by their confidence.
+	ev := [nItems]itemEvidence{iBreathing: breathing, iVocal: vocal, iFace: face, iBody: body}
+	raw, confidence := f.fuse(ev)
+	// What the evidence since the face was last acquired shows: the
+	// smoothed items still remember the face from before a loss (a
+	// grimace before the person turned away), which is no fresh sign of
+	// pain in the face that came back (Stale).
+	ev[iFace] = f.faceEvidence(f.faceStats(at, max(at-faceWindow, f.acquired)))
+	if !f.faceFresh(at) {
+		ev[iFace] = itemEvidence{}
+	}
+	freshRaw, _ := f.fuse(ev)
+
+	// Smooth in observation time: fast rise, slow fall.
+	dt := time.Duration(0)
+	if f.assessed {
+		dt = at - f.lastAt
+	}
+	if f.assessed && dt < 0 {
+		return f.snapshot(f.lastAt, pspi, confidence, cues)
+	}
+	var fresh float64
+	for i := range iConsol {
+		f.smooth[i] = f.step(f.smooth[i], raw[i], dt)
+		f.fresh[i] = f.step(f.fresh[i], freshRaw[i], dt)
+		fresh += round2(f.fresh[i]) // as the items of Score are rounded
+	}
+	consol := f.consolabilityItem(at, cue)
+	f.smooth[iConsol] = f.step(f.smooth[iConsol], consol, dt)
+	f.lastAt, f.assessed = at, true
+
+	if !f.present && at-f.newest > faceStale {
+		confidence = 0
+	}
+	if face.conf == 0 {
+		if f.lostFace {
+			cue("face turned away")
+		} else {
+			cue("face not visible")
+		}
+	}
+	if vocal.conf == 0 {
+		cue("no voice input")
+	}
+	a := f.snapshot(at, pspi, confidence, cues)
+	f.staleOf(&a, fresh)
+	return a
+}
+
+// fuse is the confidence-weighted late fusion of the items' evidence: a
+// missing or unsure item leans on the level the others show, weighted by
+// their confidence. It returns each item's value before smoothing and the
+// assessment's confidence.
+func (f *Fuser) fuse(ev [nItems]itemEvidence) ([nItems]float64, float64) {
 	w := [nItems]float64{iBreathing: or1(f.profile.Weights.Body) * 0.6, iVocal: or1(f.profile.Weights.Voice),
 		iFace: or1(f.profile.Weights.Face) * 1.2, iBody: or1(f.profile.Weights.Body)}
-	ev := [nItems]itemEvidence{iBreathing: breathing, iVocal: vocal, iFace: face, iBody: body}
 	g := f.profile.Gains
 	for i, gain := range [nItems]float64{iBreathing: or1(g.Body), iVocal: or1(g.Voice), iFace: or1(g.Face), iBody: or1(g.Body)} {
 		if i != iConsol {
@@ -388,36 +451,29 @@ func (f *Fuser) Assess(at time.Duration) perception.PainAssessment {
 		c := ev[i].conf
 		raw[i] = c*ev[i].value + (1-c)*prior
 	}
+	return raw, confidence
+}
 
-	// Smooth in observation time: fast rise, slow fall.
-	dt := time.Duration(0)
-	if f.assessed {
-		dt = at - f.lastAt
-	}
-	if f.assessed && dt < 0 {
-		return f.snapshot(f.lastAt, pspi, confidence, cues)
-	}
-	for i := range iConsol {
-		f.smooth[i] = f.step(f.smooth[i], raw[i], dt)
-	}
-	consol := f.consolabilityItem(at, cue)
-	f.smooth[iConsol] = f.step(f.smooth[iConsol], consol, dt)
-	f.lastAt, f.assessed = at, true
+// acquire marks the face acquired at at: what is fresh is smoothed from
+// nothing again, as the score was when the first face came.
+func (f *Fuser) acquire(at time.Duration) {
+	f.acquired = at
+	f.fresh = [nItems]float64{}
+}
 
-	if !f.present && at-f.newest > faceStale {
-		confidence = 0
+// staleOf sets a.Stale: how much of the score the evidence since the face
+// was last acquired (fresh: the items smoothed alike on it alone, and a
+// rating said since) does not show. With the face never lost the two are
+// smoothed alike on the same evidence, so Stale is 0. A score that only
+// remembers a face from before a loss is no pain cue to begin an episode
+// on (behavior); the score itself, which an episode under way goes by, is
+// unchanged.
+func (f *Fuser) staleOf(a *perception.PainAssessment, fresh float64) {
+	fresh += round2(f.smooth[iConsol]) // consolability is measured on comfort, not on the face
+	if a.Says != nil && a.Says.At >= f.acquired {
+		fresh = max(fresh, a.Says.Score())
 	}
-	if ev[iFace].conf == 0 {
-		if f.lostFace {
-			cue("face turned away")
-		} else {
-			cue("face not visible")
-		}
-	}
-	if ev[iVocal].conf == 0 {
-		cue("no voice input")
-	}
-	return f.snapshot(at, pspi, confidence, cues)
+	a.Stale = round2(clamp(a.Score-fresh, 0, 10))
 }
 
 func (f *Fuser) step(cur, target float64, dt time.Duration) float64 {
@@ -456,19 +512,25 @@ func (f *Fuser) snapshot(at time.Duration, pspi, confidence float64, cues []stri
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
 
-// faceItem scores the facial expression: PSPI above the person's neutral,
-// gated by the expression label and by AU4 so that a laugh is not a grimace.
-func (f *Fuser) faceItem(at time.Duration) (itemEvidence, float64, []string) {
-	var n int
-	var sumEv, sumConf, sumPSPI, sumAU4, sumPitch float64
-	var happy, painful, closed, sad int
+// faceStats is what the face records from from to at show, for faceItem.
+type faceStats struct {
+	n                           int
+	sumEv, sumConf, sumPSPI     float64
+	sumAU4, sumPitch            float64
+	happy, painful, closed, sad int
+}
+
+// faceStats sums the face records seen from from to at, both included: the
+// face window, or the part of it since the face was last acquired (Stale).
+func (f *Fuser) faceStats(at, from time.Duration) faceStats {
+	var s faceStats
 	base := f.profile.Face
 	for i := len(f.faces) - 1; i >= 0; i-- {
 		r := f.faces[i]
 		if r.at > at {
 			continue
 		}
-		if r.at < at-faceWindow {
+		if r.at < from {
 			break
 		}
 		rel := max(0, r.pspi-base.PSPI)
@@ -479,50 +541,72 @@ func (f *Fuser) faceItem(at time.Duration) (itemEvidence, float64, []string) {
 			gate = 1
 		case perception.ExprHappy:
 			gate = 0.1 + 0.4*clamp(au4/3, 0, 1) // the smile trap
-			happy++
+			s.happy++
 		default:
 			gate = 0.3 + 0.7*clamp(au4/1.5, 0, 1)
 		}
 		switch r.expr {
 		case perception.ExprPain:
-			painful++
+			s.painful++
 		case perception.ExprSad:
-			sad++
+			s.sad++
 		}
 		if r.au.AU43 >= 1 && base.AU.AU43 < 1 {
-			closed++
+			s.closed++
 		}
-		sumEv += rel * gate
-		sumConf += r.conf
-		sumPSPI += r.pspi
-		sumAU4 += au4
-		sumPitch += r.pitch
-		n++
+		s.sumEv += rel * gate
+		s.sumConf += r.conf
+		s.sumPSPI += r.pspi
+		s.sumAU4 += au4
+		s.sumPitch += r.pitch
+		s.n++
 	}
-	newest := time.Duration(-1)
-	if len(f.faces) > 0 {
-		newest = f.faces[len(f.faces)-1].at
+	return s
+}
+
+// faceEvidence is the facial item (0..2) and its confidence that s shows.
+func (f *Fuser) faceEvidence(s faceStats) itemEvidence {
+	if s.n == 0 {
+		return itemEvidence{}
 	}
-	if n == 0 || newest < at-faceStale {
-		f.browsSince, f.hanging = -1, 0
-		return itemEvidence{}, 0, nil
-	}
-	nf := float64(n)
-	ev := sumEv / nf
-	meanAU4 := sumAU4 / nf
+	nf := float64(s.n)
 	// 1.5 above neutral begins to count; ~4 is a frown (1), ~7 a grimace (2).
-	value := clamp((ev-orDefault(f.profile.Thresholds.FaceOnset, 1))/3, 0, 2)
+	value := clamp((s.sumEv/nf-orDefault(f.profile.Thresholds.FaceOnset, 1))/3, 0, 2)
 	// PAINAD's facial item is 2 only for grimacing; a face not labelled
 	// pain in most of the window (a frown, a wince, a laugh) is at most a
 	// frown's 1 (Warden, Hurley & Volicer 2003, JAMDA 4). This also lets
 	// go: once the grimace is over the item drops to 1 at once, not by
 	// the smoothing alone.
-	if painful*2 < n {
+	if s.painful*2 < s.n {
 		value = min(value, 1)
 	}
-	conf := sumConf / nf * math.Min(1, nf/(faceWindow.Seconds()*5)) // a few frames are not a face
+	// PAINAD scores a sad or frightened face 1 even without a grimace.
+	if s.sad*2 >= s.n {
+		value = max(value, 0.6)
+	}
+	conf := s.sumConf / nf * math.Min(1, nf/(faceWindow.Seconds()*5)) // a few frames are not a face
+	return itemEvidence{value, conf}
+}
+
+// faceFresh says whether a face has been seen recently enough at at to
+// count (faceStale).
+func (f *Fuser) faceFresh(at time.Duration) bool {
+	return len(f.faces) > 0 && f.faces[len(f.faces)-1].at >= at-faceStale
+}
+
+// faceItem scores the facial expression: PSPI above the person's neutral,
+// gated by the expression label and by AU4 so that a laugh is not a grimace.
+func (f *Fuser) faceItem(at time.Duration) (itemEvidence, float64, []string) {
+	s := f.faceStats(at, at-faceWindow)
+	if s.n == 0 || !f.faceFresh(at) {
+		f.browsSince, f.hanging = -1, 0
+		return itemEvidence{}, 0, nil
+	}
+	ev := f.faceEvidence(s)
+	nf := float64(s.n)
+	meanAU4 := s.sumAU4 / nf
 	var cues []string
-	browsShut := meanAU4 >= 1.5 && closed*2 >= n
+	browsShut := meanAU4 >= 1.5 && s.closed*2 >= s.n
 	switch {
 	case browsShut && f.browsSince < 0:
 		f.browsSince = at
@@ -532,26 +616,24 @@ func (f *Fuser) faceItem(at time.Duration) (itemEvidence, float64, []string) {
 	switch {
 	case f.browsSince >= 0 && at-f.browsSince >= time.Second:
 		cues = append(cues, fmt.Sprintf("brows lowered and eyes shut for %.0f s", (at-f.browsSince).Seconds()))
-	case meanAU4 >= 1.5 && painful*2 >= n:
+	case meanAU4 >= 1.5 && s.painful*2 >= s.n:
 		cues = append(cues, "brows lowered, grimacing")
 	case meanAU4 >= 1.5:
 		cues = append(cues, "brows lowered")
 	}
 	switch {
-	case happy*2 >= n && meanAU4 >= 1.5:
+	case s.happy*2 >= s.n && meanAU4 >= 1.5:
 		// A laugh with lowered brows is read as a laugh, and said so.
-		cues = append(cues, fmt.Sprintf("laughing or smiling with brows lowered (PSPI %.1f, read as a laugh, not pain)", sumPSPI/nf))
-	case happy*2 >= n && sumPSPI/nf >= 3:
-		cues = append(cues, fmt.Sprintf("smiling or laughing (PSPI %.1f is not pain here)", sumPSPI/nf))
+		cues = append(cues, fmt.Sprintf("laughing or smiling with brows lowered (PSPI %.1f, read as a laugh, not pain)", s.sumPSPI/nf))
+	case s.happy*2 >= s.n && s.sumPSPI/nf >= 3:
+		cues = append(cues, fmt.Sprintf("smiling or laughing (PSPI %.1f is not pain here)", s.sumPSPI/nf))
 	}
 	// A head held well below the person's usual pitch is body language.
-	f.hanging = clamp((base.Pitch-sumPitch/nf-15)/15, 0, 1)
-	// PAINAD scores a sad or frightened face 1 even without a grimace.
-	if sad*2 >= n {
-		value = max(value, 0.6)
+	f.hanging = clamp((f.profile.Face.Pitch-s.sumPitch/nf-15)/15, 0, 1)
+	if s.sad*2 >= s.n {
 		cues = append(cues, "looks sad")
 	}
-	return itemEvidence{value, conf}, round2(sumPSPI / nf), cues
+	return ev, round2(s.sumPSPI / nf), cues
 }
 
 // vocalItem scores negative vocalisation: how much of the last few seconds
