@@ -69,42 +69,53 @@ func checkPages(t *testing.T, h *harness, want []wantPage) {
 	}
 }
 
-// Severe pain with a face the tracker loses every 30 s for 3 s: the carer
-// is paged once, then again only when the alert is due (a cooldown after
-// it, or after a carer's acknowledgement), and told when the pain eases.
-// Before, every return was a new episode paging at once: 20 urgent pages
-// in the first 10 minutes.
+// Severe pain with a face the tracker loses every 30 s: the carer is paged
+// once, then again only when the alert is due (a cooldown after it, or
+// after a carer's acknowledgement), and told when the pain eases. Before,
+// every return was a new episode paging at once: 20 urgent pages in the
+// first 10 minutes. A face lost for 3 s does not end the episode (its
+// alert repeats as pain that persists); lost for 10 s, or found again
+// under another name, it ends the episode and the alert stands
+// (standing.go), repeating when due (again: ...).
 func TestFlickerPagesOnce(t *testing.T) {
 	for _, tc := range []struct {
 		name string
+		gap  float64 // seconds out of view, every 30 s
 		id   func(int) string
 		ack  float64 // a carer acknowledges then, if > 0
 		want []wantPage
 	}{
-		{"the same resident", same("ada"), 0, []wantPage{
+		{"the same resident, lost for 3 s", 3, same("ada"), 0, []wantPage{
 			{AlertUrgent, 4, 5, "severe pain"},
-			{AlertUrgent, 604, 608, "(again: the last urgent alert went out 10m3s ago)"},
-			{AlertUrgent, 1204, 1208, "(again: the last urgent alert went out 10m0s ago)"}}},
-		{"a camera track renumbered on each return", renumbered("face-"), 0, []wantPage{
+			{AlertUrgent, 604, 605, "pain 8.0 persists 10m0s after the alert"},
+			{AlertUrgent, 1204, 1205, "pain 8.0 persists 10m0s after the alert"}}},
+		{"the same resident, lost for 10 s", 10, same("ada"), 0, []wantPage{
+			{AlertUrgent, 4, 5, "severe pain"},
+			{AlertUrgent, 604, 615, "(again: the last urgent alert went out 10m"}, // due while away: told on the return
+			{AlertUrgent, 1204, 1215, "(again: the last urgent alert went out 10m"}}},
+		{"a camera track renumbered on each return", 3, renumbered("face-"), 0, []wantPage{
 			{AlertUrgent, 4, 5, "severe pain"},
 			{AlertUrgent, 604, 608, "(again: "},
 			{AlertUrgent, 1204, 1208, "(again: "}}},
-		{"a new pseudonym on each return", renumbered("visitor-"), 0, []wantPage{
+		{"a new pseudonym on each return", 3, renumbered("visitor-"), 0, []wantPage{
 			{AlertUrgent, 4, 5, "severe pain"},
 			{AlertUrgent, 604, 608, "(again: "},
 			{AlertUrgent, 1204, 1208, "(again: "}}},
-		{"acknowledged: due a cooldown after the acknowledgement", same("ada"), 100, []wantPage{
+		{"acknowledged: due a cooldown after the acknowledgement", 3, same("ada"), 100, []wantPage{
+			{AlertUrgent, 4, 5, "severe pain"},
+			{AlertUrgent, 700, 710, "acknowledged by Mary 10m"}}},
+		{"acknowledged, lost for 10 s", 10, same("ada"), 100, []wantPage{
 			{AlertUrgent, 4, 5, "severe pain"},
 			{AlertUrgent, 700, 710, "acknowledged by Mary 10m"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, DefaultConfig()) // cooldown 10m
 			if tc.ack > 0 {
-				h.flickers(0, tc.ack, 30, 3, 8, tc.id)
+				h.flickers(0, tc.ack, 30, tc.gap, 8, tc.id)
 				h.command(tc.ack, Command{Cmd: CmdAcknowledge, By: "Mary"})
-				h.flickers(tc.ack, 1230, 30, 3, 8, func(i int) string { return tc.id(i + int(tc.ack/30)) })
+				h.flickers(tc.ack, 1230, 30, tc.gap, 8, func(i int) string { return tc.id(i + int(tc.ack/30)) })
 			} else {
-				h.flickers(0, 1230, 30, 3, 8, tc.id)
+				h.flickers(0, 1230, 30, tc.gap, 8, tc.id)
 			}
 			if n := len(pagesBefore(h.outs, 600)); n != 1 {
 				t.Errorf("%d pages in the first 10 minutes, want 1", n)
@@ -131,7 +142,10 @@ func pagesBefore(outs []Output, s float64) []gotAlert {
 // What the carer has not been told is news, and pages at once whatever
 // stands: the rows marked news each fail if the standing alert holds them
 // back, and the held rows fail if it does not. Severe pain pages (urgent)
-// at 4 s in most rows; the face is lost at 30 s.
+// at 4 s in most rows; the face is lost at 30 s. The same person's face
+// lost in an episode ends it only after Presence.LeaveAfter (8 s) with
+// nobody seen and no distress heard, so their rows are away for 10 s (the
+// episode ends at 38 s); a different person found ends it at once.
 func TestStandingAlertHolds(t *testing.T) {
 	severe := func(h *harness, id string) { h.seen(0, 30, 8, id) } // urgent at 4 s
 	// returns is severe pain in first, whom the tracker loses at 30 s for
@@ -150,73 +164,75 @@ func TestStandingAlertHolds(t *testing.T) {
 		want []wantPage
 	}{
 		// Held: the standing alert tells of it.
-		{"the same person back, severe", nil, returns("ada", "ada", 3, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}}},
+		{"the same person back, severe", nil, returns("ada", "ada", 10, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}}},
 		{"a renumbered track back, severe", nil, returns("face-1", "face-2", 3, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}}},
-		{"back after 2 minutes, severe", nil, returns("ada", "ada", 120, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}}},
+		{"back 2 minutes after the episode ended, severe", nil, returns("ada", "ada", 128, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}}},
 		{"back with pain not eased by comfort: a lower level", nil, func(h *harness) {
 			severe(h, "ada")
-			h.away(30, 3, "ada", "ada")
-			h.seen(33, 200, 5, "ada") // no relief (warning) at 2m of comfort
+			h.away(30, 10, "ada", "ada")
+			h.seen(40, 200, 5, "ada") // no relief (warning) at 2m of comfort
 		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}}},
 		{"severe while paused, back", nil, func(h *harness) {
 			severe(h, "ada")
-			h.away(30, 3, "ada", "ada")
-			h.command(33.05, Command{Cmd: CmdPause})
-			h.seen(33.1, 60, 8, "ada")
+			h.away(30, 10, "ada", "ada")
+			h.command(40.05, Command{Cmd: CmdPause})
+			h.seen(40.1, 67, 8, "ada")
 		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}}},
 
 		// News: each pages at once.
 		{"news: a worse level", nil, func(h *harness) {
 			h.seen(0, 150, 5, "ada") // no relief: warning at 2m17s
-			h.away(150, 3, "ada", "ada")
-			h.seen(153, 180, 8, "ada")
-		}, []wantPage{{AlertWarning, 128, 129, "not eased"}, {AlertUrgent, 157, 158, "severe pain"}}},
+			h.away(150, 10, "ada", "ada")
+			h.seen(160, 190, 8, "ada")
+		}, []wantPage{{AlertWarning, 128, 129, "not eased"}, {AlertUrgent, 164, 165, "severe pain"}}},
 		{"news: after the carer was told the pain eased", nil, func(h *harness) {
 			severe(h, "ada")
 			h.seen(30, 45, 1, "ada") // resolved
-			h.away(45, 3, "ada", "ada")
-			h.seen(48, 80, 8, "ada")
-		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 52, 53, "(again: the last urgent alert went out 48s ago)"}}},
+			h.away(45, 10, "ada", "ada")
+			h.seen(55, 80, 8, "ada")
+		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 59, 60, "(again: the last urgent alert went out 55s ago)"}}},
 		{"news: pain seen to ease after the return, then again", nil, func(h *harness) {
 			severe(h, "ada")
-			h.away(30, 3, "ada", "ada")
-			h.seen(33, 40, 4, "ada") // concerned
-			h.seen(40, 55, 1, "ada") // and eased
-			h.seen(55, 80, 8, "ada")
-		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 61, 62, "(again: "}}},
+			h.away(30, 10, "ada", "ada")
+			h.seen(40, 47, 4, "ada") // concerned
+			h.seen(47, 62, 1, "ada") // and eased
+			h.seen(62, 87, 8, "ada")
+		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 68, 69, "(again: "}}},
 		{"news: another named person", nil, returns("ada", "bob", 3, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 37, 38, "(again: "}}},
 		{"news: a named person after an unknown face", nil, returns("face-1", "ada", 3, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 37, 38, "(again: "}}},
 		{"news: an unknown face after a named person", nil, returns("ada", "visitor-0a1b2c3d4e", 3, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 37, 38, "(again: "}}},
-		{"news: back after more than 2 minutes", nil, returns("ada", "ada", 121, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 155, 156, "(again: "}}},
+		{"news: back more than 2 minutes after the episode ended", nil, returns("ada", "ada", 129, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 163, 164, "(again: "}}},
 		{"news: the standing alert is due again", func(c *Config) { c.Alert.Cooldown = time.Minute }, returns("ada", "ada", 50, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 84, 85, "(again: the last urgent alert went out 1m20s ago)"}}},
 		{"news: a call for help", nil, func(h *harness) {
 			severe(h, "ada")
-			h.away(30, 3, "ada", "ada")
-			h.seen(33, 40, 0, "ada")
-			h.callForHelp(40)
-			h.seen(42, 60, 0, "ada")
-		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 40, 41, "asked for help"}}},
+			h.away(30, 10, "ada", "ada")
+			h.seen(40, 47, 0, "ada")
+			h.callForHelp(47)
+			h.seen(49, 67, 0, "ada")
+		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 47, 48, "asked for help"}}},
 		{`news: "stop" said in distress`, nil, func(h *harness) {
 			severe(h, "ada")
-			h.away(30, 3, "ada", "ada")
-			h.seen(33, 45, 4, "ada") // concerned: in distress
-			h.event(45, perception.EventKeyword, "stop")
-			h.seen(45, 50, 4, "ada")
-		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertWarning, 45, 46, `said "stop" while in distress`}}},
+			h.away(30, 10, "ada", "ada")
+			h.seen(40, 52, 4, "ada") // concerned: in distress
+			h.event(52, perception.EventKeyword, "stop")
+			h.seen(52, 57, 4, "ada")
+		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertWarning, 52, 53, `said "stop" while in distress`}}},
 		{"news: distress heard unseen", nil, func(h *harness) {
 			severe(h, "face-1")
 			h.feed(EventInput(perception.Event{At: sec(30), Kind: perception.EventLeft, Person: "face-1"}))
-			h.moans(30, 100, false)
-		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertWarning, 60, 61, "heard moaning"}}},
+			h.voice(30, 40, 0) // quiet: the episode ends at 38 s
+			h.moans(40, 110, false)
+		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertWarning, 72, 73, "heard moaning"}}},
 		{"news: after distress heard unseen was resolved", nil, func(h *harness) {
 			severe(h, "ada")
 			h.feed(EventInput(perception.Event{At: sec(30), Kind: perception.EventLeft, Person: "ada"}))
-			h.moans(30, 70, false) // warning at 60 s
-			h.voice(70, 101, 0)    // calm: resolved at 100 s
-			h.feed(EventInput(perception.Event{At: sec(101), Kind: perception.EventArrived, Person: "ada"}))
-			h.seen(101, 120, 8, "ada")
-		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertWarning, 60, 61, "heard moaning"},
-			{AlertUrgent, 105, 106, "(again: "}}},
+			h.voice(30, 40, 0)     // quiet: the episode ends at 38 s
+			h.moans(40, 80, false) // warning at 72 s
+			h.voice(80, 111, 0)    // calm: resolved at 110 s
+			h.feed(EventInput(perception.Event{At: sec(111), Kind: perception.EventArrived, Person: "ada"}))
+			h.seen(111, 130, 8, "ada")
+		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertWarning, 72, 73, "heard moaning"},
+			{AlertUrgent, 115, 116, "(again: "}}},
 		{"news: after an opt-out", nil, func(h *harness) {
 			severe(h, "ada")
 			h.feed(EventInput(perception.Event{At: sec(30), Kind: perception.EventLeft, Person: "ada"}))

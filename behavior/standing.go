@@ -8,11 +8,14 @@ import (
 
 // A standing alert. A person's leaving view ends the robot's episode
 // (enter, trLeave) but tells the carer nothing: pain nobody saw ease may
-// have a person lying out of view, so the alert stands, unresolved. A live
-// camera's tracker reports a dim or turned face as gone and back again
-// every few seconds; without this, each return was a new episode whose
-// first alert paged at once, and severe pain with a face flickering every
-// 30 s paged a carer twenty times in ten minutes, as alarm fatigue begins
+// have a person lying out of view, so the alert stands, unresolved. A face
+// lost in an episode ends it only after Presence.LeaveAfter with nobody
+// seen and no distress heard, or at once when a face under another name is
+// found (onEvent); a live camera's tracker does both, renumbering a dim or
+// turned face, and a person leans out of frame for tens of seconds.
+// Without this, each return was a new episode whose first alert paged at
+// once, and severe pain with a face flickering every 30 s paged a carer
+// twenty times in ten minutes, as alarm fatigue begins
 // (carers learn to ignore a pager that cries wolf; Cvach 2012, Biomed
 // Instrum Technol 46(4)). So pain seen after a short absence, at the level
 // of the standing alert or lower, within its cooldown, is not a page: the
