@@ -126,6 +126,13 @@ type verifier struct {
 
 	mu   sync.Mutex
 	seen map[string]int64 // nonce → ts, pruned once outside the window
+	// floor is the newest ts among the nonces forgotten: no message
+	// stamped at or before it is accepted again. A nonce is forgotten once
+	// its ts falls outside the window, when its message is stale; but a
+	// wall clock stepped forward (a bad time server, an RTC reset to a
+	// later date) and then back makes such a message fresh again, and
+	// without the floor a captured opt_out could be replayed then.
+	floor int64
 }
 
 func newVerifier(key []byte, robot string, window time.Duration, now func() time.Time) *verifier {
@@ -168,6 +175,9 @@ func (v *verifier) open(payload []byte) (behavior.Command, error) {
 	if _, dup := v.seen[e.Nonce]; dup {
 		return behavior.Command{}, ErrReplay
 	}
+	if e.TS <= v.floor {
+		return behavior.Command{}, fmt.Errorf("%w: ts %d is no later than a command already forgotten (ts %d); the robot's clock went back", ErrReplay, e.TS, v.floor)
+	}
 	if len(v.seen) >= maxSeen {
 		return behavior.Command{}, fmt.Errorf("%w: more than %d commands within the window", ErrReplay, maxSeen)
 	}
@@ -176,11 +186,12 @@ func (v *verifier) open(payload []byte) (behavior.Command, error) {
 }
 
 // prune forgets nonces whose ts is outside the window: a message carrying
-// one is refused as stale anyway.
+// one is refused as stale, or, should the clock go back, by the floor.
 func (v *verifier) prune(now time.Time) {
 	oldest := now.Add(-v.window).Unix()
 	for n, ts := range v.seen {
 		if ts < oldest {
+			v.floor = max(v.floor, ts)
 			delete(v.seen, n)
 		}
 	}

@@ -112,6 +112,30 @@ func TestVerifierForgetsOldNoncesButStillRefusesTheirMessages(t *testing.T) {
 	}
 }
 
+// A wall clock stepped forward, then back (a bad time server, an RTC
+// reset to a later date, then corrected), must not make a command accepted
+// before the step fresh again once its nonce was forgotten; a command
+// signed after the clock came back is accepted.
+func TestVerifierRefusesAReplayAfterTheClockWentBack(t *testing.T) {
+	now := testClock
+	v := newVerifier(testKey, "kiri", DefaultWindow, func() time.Time { return now })
+	optOut := mustSeal(t, testKey, "kiri", `{"cmd":"opt_out"}`, now.Unix(), "captured")
+	if _, err := v.open(optOut); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Hour) // stepped forward: a command then forgets the nonce
+	if _, err := v.open(mustSeal(t, testKey, "kiri", `{"cmd":"resume"}`, now.Unix(), "during")); err != nil {
+		t.Fatal(err)
+	}
+	now = testClock.Add(5 * time.Second) // and back
+	if _, err := v.open(optOut); !errors.Is(err, ErrReplay) {
+		t.Errorf("opt_out replayed after the clock went back: %v, want %v", err, ErrReplay)
+	}
+	if _, err := v.open(mustSeal(t, testKey, "kiri", `{"cmd":"pause"}`, now.Unix(), "fresh")); err != nil {
+		t.Errorf("a command signed after the clock came back: %v, want accepted", err)
+	}
+}
+
 // Sign's output verifies by the recipe the README gives, computed here
 // independently: HMAC-SHA256 over "kindred-control-v1\n<robot>\n<ts>\n<nonce>\n<cmd bytes>".
 func TestSignFollowsTheDocumentedRecipe(t *testing.T) {
