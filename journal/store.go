@@ -890,6 +890,47 @@ func deleteOlderThan(ctx context.Context, db *sql.DB, now time.Time, days int) (
 	return int(n), nil
 }
 
+// retainEvery is how often a running writer applies RetainDays. A robot
+// that cares for weeks without a restart would otherwise keep everything
+// of its one open session (about 280 MB a day at the default rates, most
+// of it poses and assessments) until the disk filled, and keep records of
+// people for longer than the care plan's retention allows.
+const retainEvery = time.Hour
+
+// trimOlderThan is retention while a run lasts: closed sessions started
+// before now minus days are deleted, and so are the records of the open
+// session, open (nothing when "") and started at started, whose time is
+// before that cut. It does not VACUUM, which would rewrite a file of
+// gigabytes and hold the writer for minutes: secure_delete (Open) zeroes
+// what is deleted, the pages freed are reused, so the file stops growing,
+// and a checkpoint moves the zeroed pages out of the log into the file.
+func trimOlderThan(ctx context.Context, db *sql.DB, now time.Time, days int, open string, started time.Time) error {
+	cut := now.Add(-time.Duration(days) * 24 * time.Hour)
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("retention: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE started_ns < ? AND status != ?`, nanos(cut), StatusOpen); err != nil {
+		return fmt.Errorf("retention: %w", err)
+	}
+	if open != "" && started.Before(cut) {
+		at := cut.Sub(started) // records' times are from their session's start
+		for _, t := range recordTables {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE session = ? AND at_ns < ?`, open, int64(at)); err != nil {
+				return fmt.Errorf("retention: %s: %w", t, err)
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("retention: %w", err)
+	}
+	if _, err := db.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+		return fmt.Errorf("retention: checkpoint: %w", err)
+	}
+	return nil
+}
+
 // DefaultPath is where the journal lives unless --journal says otherwise:
 // os.UserConfigDir()/kindred/journal.db.
 func DefaultPath() (string, error) {

@@ -26,7 +26,12 @@ type WriterOpts struct {
 	BatchMax        int           // ... or as soon as it holds this many records
 	AssessmentEvery time.Duration // downsampling by observation time, per person; 0 keeps all
 	PoseEvery       time.Duration // downsampling by observation time; 0 keeps all
-	RetainDays      int           // when > 0, sessions older than this are deleted at start
+	// RetainDays, when > 0, bounds how long records are kept: sessions
+	// older than this are deleted as Run starts (and the files scrubbed),
+	// and every retainEvery while it runs, closed sessions that have grown
+	// older since and the records of the open session older than this are
+	// deleted too (see trimOlderThan).
+	RetainDays int
 	// Report is told about the first write failure (disk full, I/O error);
 	// later ones are only counted, so a full disk does not flood the log.
 	// It is also told, once, when an urgent record is lost because the
@@ -315,7 +320,8 @@ func (w *Writer) Stats() WriterStats {
 // runState is owned by Run's goroutine.
 type runState struct {
 	session  string
-	subject  bool // the session's person is known
+	started  time.Time // the open session's start
+	subject  bool      // the session's person is known
 	batch    []op
 	records  int
 	lastAsmt map[string]assessMark
@@ -340,10 +346,14 @@ const maxAssessMarks = 256
 // is still open, ends it normally. Write failures do not stop it.
 func (w *Writer) Run(ctx context.Context) error {
 	st := &runState{lastAsmt: map[string]assessMark{}}
+	var retain <-chan time.Time
 	if w.opts.RetainDays > 0 {
 		if _, err := deleteOlderThan(context.WithoutCancel(ctx), w.j.db, w.opts.Now(), w.opts.RetainDays); err != nil {
 			w.fail(st, err, 0)
 		}
+		t := time.NewTicker(retainEvery)
+		defer t.Stop()
+		retain = t.C
 	}
 	tick := time.NewTicker(w.opts.CommitEvery)
 	defer tick.Stop()
@@ -358,6 +368,11 @@ func (w *Writer) Run(ctx context.Context) error {
 		case <-w.kick:
 		case <-tick.C:
 			w.commit(bg, st)
+		case <-retain:
+			w.commit(bg, st)
+			if err := trimOlderThan(bg, w.j.db, w.opts.Now(), w.opts.RetainDays, st.session, st.started); err != nil {
+				w.fail(st, err, 0)
+			}
 		case <-ctx.Done():
 			w.stop()
 			for {
@@ -463,7 +478,7 @@ func (w *Writer) take(ctx context.Context, st *runState, o op) {
 		if st.session != "" {
 			st.batch = append(st.batch, w.stamp(st, op{end: true}))
 		}
-		st.session = o.begin.ID
+		st.session, st.started = o.begin.ID, o.begin.Started
 		st.subject = o.begin.Person != ""
 		clear(st.lastAsmt)
 		st.havePose = false
