@@ -126,17 +126,20 @@ type verifier struct {
 
 	mu   sync.Mutex
 	seen map[string]int64 // nonce → ts, pruned once outside the window
-	// floor is the newest ts among the nonces forgotten: no message
-	// stamped at or before it is accepted again. A nonce is forgotten once
-	// its ts falls outside the window, when its message is stale; but a
-	// wall clock stepped forward (a bad time server, an RTC reset to a
-	// later date) and then back makes such a message fresh again, and
-	// without the floor a captured opt_out could be replayed then.
+	// floor: no message stamped at or before it is accepted. It starts a
+	// second before the verifier was made, since the nonces an earlier run
+	// accepted are not remembered: a robot restarted within the window of
+	// a captured command would accept it again. It rises to the newest ts
+	// among the nonces forgotten. A nonce is forgotten once its ts falls
+	// outside the window, when its message is stale; but a wall clock
+	// stepped forward (a bad time server, an RTC reset to a later date) and
+	// then back makes such a message fresh again, and without the floor a
+	// captured opt_out could be replayed then.
 	floor int64
 }
 
 func newVerifier(key []byte, robot string, window time.Duration, now func() time.Time) *verifier {
-	return &verifier{key: key, robot: robot, window: window, now: now, seen: map[string]int64{}}
+	return &verifier{key: key, robot: robot, window: window, now: now, seen: map[string]int64{}, floor: now().Unix() - 1}
 }
 
 // open checks an envelope and returns the command inside, parsed with the
@@ -176,7 +179,7 @@ func (v *verifier) open(payload []byte) (behavior.Command, error) {
 		return behavior.Command{}, ErrReplay
 	}
 	if e.TS <= v.floor {
-		return behavior.Command{}, fmt.Errorf("%w: ts %d is no later than a command already forgotten (ts %d); the robot's clock went back", ErrReplay, e.TS, v.floor)
+		return behavior.Command{}, fmt.Errorf("%w: ts %d is before %d, the earliest accepted now (the robot's start, or just after a command it has forgotten)", ErrReplay, e.TS, v.floor+1)
 	}
 	if len(v.seen) >= maxSeen {
 		return behavior.Command{}, fmt.Errorf("%w: more than %d commands within the window", ErrReplay, maxSeen)

@@ -63,7 +63,9 @@ func TestVerifierRefusesWhatIsNotFreshlySignedForThisRobot(t *testing.T) {
 		{"trailing data", nil, append(mustSeal(t, testKey, "kiri", pause, now, "n10"), ']'), ErrBadEnvelope},
 		{"not json", nil, []byte("pause"), ErrBadEnvelope},
 	} {
-		v := newVerifier(testKey, "kiri", DefaultWindow, func() time.Time { return testClock })
+		clock := testClock.Add(-time.Minute) // listening since a minute ago
+		v := newVerifier(testKey, "kiri", DefaultWindow, func() time.Time { return clock })
+		clock = testClock
 		if tc.before != nil {
 			if _, err := v.open(tc.before); err != nil {
 				t.Fatalf("%s: setup: %v", tc.name, err)
@@ -133,6 +135,21 @@ func TestVerifierRefusesAReplayAfterTheClockWentBack(t *testing.T) {
 	}
 	if _, err := v.open(mustSeal(t, testKey, "kiri", `{"cmd":"pause"}`, now.Unix(), "fresh")); err != nil {
 		t.Errorf("a command signed after the clock came back: %v, want accepted", err)
+	}
+}
+
+// The nonces an earlier run accepted are not remembered, so a command
+// signed before the robot started listening is refused: restarted within
+// the window of a captured opt_out, it would otherwise obey it again.
+func TestVerifierRefusesWhatWasSignedBeforeItStarted(t *testing.T) {
+	now := testClock
+	v := newVerifier(testKey, "kiri", DefaultWindow, func() time.Time { return now })
+	if _, err := v.open(mustSeal(t, testKey, "kiri", `{"cmd":"opt_out"}`, now.Unix()-5, "before-the-restart")); !errors.Is(err, ErrReplay) {
+		t.Errorf("signed 5 s before the start: %v, want %v", err, ErrReplay)
+	}
+	now = now.Add(2 * time.Second)
+	if _, err := v.open(mustSeal(t, testKey, "kiri", `{"cmd":"pause"}`, now.Unix()-1, "after")); err != nil {
+		t.Errorf("signed a second after the start: %v, want accepted", err)
 	}
 }
 
