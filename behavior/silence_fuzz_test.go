@@ -1,6 +1,7 @@
 package behavior
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/kindred-hri/kindred/perception"
@@ -64,6 +65,12 @@ func FuzzCareNeverSilenced(f *testing.F) {
 			return // the one state that silences alerts
 		}
 		for _, o := range h.outs[from:] {
+			if a, ok := o.(Alert); ok && a.Level == AlertResolved && a.Sense == "" {
+				t.Errorf("resolved while the pain goes on, after %v: %s\n%s", did, a.Reason, describe(h.outs[max(0, from-40):]))
+				return
+			}
+		}
+		for _, o := range h.outs[from:] {
 			if a, ok := o.(Alert); ok && a.Level != AlertResolved && a.Sense == "" {
 				return
 			}
@@ -104,6 +111,52 @@ var careGoesOn = []func(h *harness, at float64){
 		a.Items, a.Cues = perception.PainItems{Vocalisation: voc, Body: 0.2, Breathing: 0.2}, cues
 		h.feed(AssessmentInput(a))
 	},
+	func(h *harness, at float64) { // severe pain, the tracker losing the face every 30 s for 10 s, renumbered
+		flicker(h, at, 30, 10, func(id string) perception.PainAssessment {
+			a := assessment(at, 8)
+			a.Person = id
+			return a
+		})
+	},
+	func(h *harness, at float64) { // moaning with a calm face, the face lost every 40 s for 3 s
+		flicker(h, at, 40, 3, func(id string) perception.PainAssessment {
+			a := moanHeard(at)
+			voc, cues := a.Items.Vocalisation, a.Cues
+			a = assessment(at, voc+0.4)
+			a.Person = id
+			a.Items, a.Cues = perception.PainItems{Vocalisation: voc, Body: 0.2, Breathing: 0.2}, cues
+			return a
+		})
+	},
+	func(h *harness, at float64) { // moderate pain, part of its score remembered from before the face was found (Stale)
+		a := assessment(at, 6)
+		a.Stale = 2.5
+		h.feed(AssessmentInput(a))
+	},
+}
+
+// flicker feeds, at at, what a camera's tracker gives of a person seen as
+// seen returns (given the track's id) who is lost every period seconds for
+// gap seconds and found again under a new camera track id: a left event,
+// nothing but the voice meanwhile, an arrival.
+func flicker(h *harness, at, period, gap float64, seen func(id string) perception.PainAssessment) {
+	n := int(at / period)
+	id := fmt.Sprintf("face-%d", n)
+	in := at - period*float64(n)
+	switch {
+	case in < 0.1-1e-9 && n > 0:
+		h.feed(EventInput(perception.Event{At: sec(at), Kind: perception.EventLeft, Person: fmt.Sprintf("face-%d", n-1)}))
+		fallthrough
+	case in < gap-1e-9 && n > 0:
+		a := seen(id)
+		a.Present, a.Person, a.Confidence, a.Score, a.Stale = false, "", 0.29, 2.2*a.Items.Vocalisation, 0
+		h.feed(AssessmentInput(a))
+	case in < gap+0.1-1e-9 && n > 0:
+		h.feed(EventInput(perception.Event{At: sec(at), Kind: perception.EventArrived, Person: id}))
+		fallthrough
+	default:
+		h.feed(AssessmentInput(seen(id)))
+	}
 }
 
 // moanHeard is the voice alone at at, as in TestDistressHeardUnseen's
@@ -155,5 +208,22 @@ var careSteps = []struct {
 	{"camera back", func(h *harness, at float64) { h.feed(SenseInput(Sense{At: sec(at), Modality: perception.ModFace})) }},
 	{"face lost", func(h *harness, at float64) {
 		h.feed(EventInput(perception.Event{At: sec(at), Kind: perception.EventModalityLost, Modality: perception.ModFace}))
+	}},
+	{"bob arrives", func(h *harness, at float64) {
+		h.feed(EventInput(perception.Event{At: sec(at), Kind: perception.EventArrived, Person: "bob"}))
+	}},
+	{"bob leaves", func(h *harness, at float64) {
+		h.feed(EventInput(perception.Event{At: sec(at), Kind: perception.EventLeft, Person: "bob"}))
+	}},
+	{"a new track arrives", func(h *harness, at float64) {
+		h.feed(EventInput(perception.Event{At: sec(at), Kind: perception.EventArrived, Person: "face-99"}))
+	}},
+	{"acknowledge, nobody named", func(h *harness, at float64) { h.command(at, Command{Cmd: CmdAcknowledge}) }},
+	{"face back", func(h *harness, at float64) {
+		h.feed(EventInput(perception.Event{At: sec(at), Kind: perception.EventModalityBack, Modality: perception.ModFace}))
+	}},
+	{"fault and cleared", func(h *harness, at float64) {
+		h.feed(&Fault{At: sec(at), Err: "servo"})
+		h.feed(&Fault{At: sec(at + 0.05), Cleared: true})
 	}},
 }

@@ -132,11 +132,14 @@ func (u *unseenTracker) share(now time.Duration) float64 {
 func (u *unseenTracker) distressed(now time.Duration) bool { return u.share(now) > 0 }
 
 // unsettled says whether distress the normal path does not act on goes
-// on: a bout it did not take over, until its voice has been calm for
-// unseenCalm, or one it took over while such distress (the face calm, or
-// the person out of view) is heard within the window.
+// on: such distress (the face calm, or the person out of view) heard
+// within the window, bout or not yet, or a bout it did not take over,
+// until its voice has been calm for unseenCalm. Moaning that began as the
+// face calmed fills half a window only after 15 s; the pain eased in 10
+// (Pain.EaseDwell), and before, a "resolved" went out mid-moan
+// (TestNoEasingWhileMoaningBegins).
 func (u *unseenTracker) unsettled(now time.Duration) bool {
-	return u.on && (!u.adopted || u.distressed(now))
+	return u.distressed(now) || u.on && !u.adopted
 }
 
 // update starts a bout when distress fills half the window, and says
