@@ -437,10 +437,17 @@ func (e *Engine) onEvent(ev *perception.Event) {
 	}
 	switch ev.Kind {
 	case perception.EventArrived:
-		if e.inEpisode() && e.presence.person != "" && ev.Person != "" && ev.Person != e.presence.person {
+		if e.presence.person != "" && ev.Person != "" && ev.Person != e.presence.person {
 			// Someone else came into view while the person in pain was out of
 			// it: the episode was theirs, and it ends with their visit.
-			e.fire(trLeave, "left")
+			switch e.State() {
+			case StateConcerned, StateComforting, StateAlerting:
+				e.fire(trLeave, "left")
+			case StatePaused, StateFault:
+				// Paused or faulty, the robot has no visit to end, but the
+				// episode is no more this person's: their pain is news.
+				e.visitEnded(fmt.Sprintf("left: %s came into view", ev.Person))
+			}
 		}
 		e.presence.arrived(ev.Person, ev.Text, e.now-e.cfg.Presence.ArriveAfter)
 		e.fire(trArrive, "arrived")
@@ -943,7 +950,7 @@ func (e *Engine) fire(t trigger, reason string) bool {
 		return false
 	}
 	e.entered = e.now
-	if t == trLeave {
+	if to == StateIdle && t != trOptIn {
 		reason += e.alert.standsNote(e.now) // the console and journal show it stood
 	}
 	e.emit(Transition{At: e.now, From: from, To: to, Reason: reason, Source: e.src})
@@ -972,10 +979,12 @@ func (e *Engine) enter(t trigger, from, to State) {
 			e.wizard.drop() // nothing meant for the person should follow them out
 			e.closeDialogue()
 			e.act(e.intent(IntentGoodbye, ToneGentle, e.mayTalk()), "the person left")
-			e.alert.left(e.now) // an alert not resolved stands (standing.go)
-			e.endEpisode()
-			e.pain.reset() // the next visit starts from its own evidence
+			e.endVisit()
 			e.presence.person = ""
+		case trResumeAlone, trFaultCleared:
+			// Nobody there, or the robot starts over: whoever was in pain
+			// before the pause or fault left, as far as the robot knows.
+			e.endVisit()
 		case trOptIn:
 			e.consent.settle()
 			e.emit(SensorsChange{At: e.now, On: true, Reason: "opted back in"})

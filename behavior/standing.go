@@ -72,9 +72,34 @@ func (a *alertTracker) left(now time.Duration) {
 		ep := *a
 		ep.standing, ep.pending = nil, nil
 		a.standing = &standingAlert{episode: ep, leftAt: now}
-	case a.standing != nil:
+	case a.standing != nil && a.standing.back:
+		// Back since it stood (a resume or fault cleared with nobody
+		// there is no leaving of a person still away).
 		a.standing.leftAt, a.standing.back = now, false
 	}
+}
+
+// endVisit ends the episode of a person the robot no longer sees: an alert
+// not resolved stands, and the next visit starts from its own evidence. The
+// person leaving view does it (trLeave); so does someone else found while
+// the robot is paused or faulty, and a resume or a fault cleared with the
+// robot back in idle, since a pause or a fault ends no episode of its own
+// and the person in pain may leave meanwhile. Without it their episode's
+// alert, within its cooldown, held back the page for the next person's
+// pain (mayRaise) for up to a cooldown.
+func (e *Engine) endVisit() {
+	e.alert.left(e.now)
+	e.endEpisode()
+	e.pain.reset()
+}
+
+// visitEnded is endVisit in a state that stays (paused, faulty), recorded
+// as a Transition to the same state when an alert stands.
+func (e *Engine) visitEnded(reason string) {
+	if note := e.alert.standsNote(e.now); note != "" {
+		e.emit(Transition{At: e.now, From: e.State(), To: e.State(), Source: SourceSensing, Reason: reason + note})
+	}
+	e.endVisit()
 }
 
 // cameBack records the person back in view (first time only).
