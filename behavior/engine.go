@@ -378,8 +378,9 @@ func (e *Engine) step(in Input) []Output {
 			break
 		}
 	}
-	e.unseenAlerts() // distress heard but not seen (unseen.go)
-	e.senseAlerts()  // in every state but opted out, whatever the pain
+	e.standingEased() // the person back and calm: the standing alert holds nothing back (standing.go)
+	e.unseenAlerts()  // distress heard but not seen (unseen.go)
+	e.senseAlerts()   // in every state but opted out, whatever the pain
 	return e.buf
 }
 

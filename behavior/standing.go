@@ -127,6 +127,24 @@ func (a *alertTracker) resumeStanding() {
 	a.acked, a.ackedAt, a.ackedBy = ep.acked, ep.ackedAt, ep.ackedBy
 }
 
+// standingEased forgets the standing alert once the person back in view
+// is seen with the pain eased (painEased: under Pain.Clear for
+// Pain.EaseDwell, the voice calm) outside an episode: pain after it is
+// news, as after pain seen to ease in an episode. Before, the person back
+// and calm for minutes, then in severe pain, was held back as the standing
+// alert's until it fell due (4 minutes without a page, "pain seen again 2s
+// after leaving view"). The carer is not told it resolved: the calm face
+// may be someone else's that the ids cannot tell apart (samePerson).
+func (e *Engine) standingEased() {
+	s := e.alert.standing
+	if s == nil || !s.back || e.inEpisode() {
+		return
+	}
+	if _, ok := painEased().holds(e.view()); ok {
+		e.alert.forgetStanding()
+	}
+}
+
 // forgetStanding drops the standing alert: the carer was told the pain
 // eased, or the person opted out.
 func (a *alertTracker) forgetStanding() { a.standing = nil }
