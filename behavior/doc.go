@@ -21,8 +21,8 @@
 //     advances it when nothing is observed. The wall clock is never read, so
 //     a run at --speed 20 decides exactly as one in real time, and the same
 //     inputs with the same Config (seed included) give the same outputs.
-//   - Outside an episode (concerned, comforting, alerting) the concern dwell
-//     counts only while the score less its stale part (PainAssessment.Stale:
+//   - Outside an episode (concerned, comforting, alerting) the concern and
+//     severe dwells count only while the score less its stale part (PainAssessment.Stale:
 //     the memory of a face before it was lost and found) is at Pain.Concern;
 //     an episode goes by the score. A face lost in an episode ends the visit
 //     only after Presence.LeaveAfter unseen and unheard (absent), or when
