@@ -378,9 +378,10 @@ func (e *Engine) step(in Input) []Output {
 			break
 		}
 	}
-	e.standingEased() // the person back and calm: the standing alert holds nothing back (standing.go)
-	e.unseenAlerts()  // distress heard but not seen (unseen.go)
-	e.senseAlerts()   // in every state but opted out, whatever the pain
+	e.easedOutOfEpisode() // a pause or fault carried an episode's alert: eased, it ends
+	e.standingEased()     // the person back and calm: the standing alert holds nothing back (standing.go)
+	e.unseenAlerts()      // distress heard but not seen (unseen.go)
+	e.senseAlerts()       // in every state but opted out, whatever the pain
 	return e.buf
 }
 
@@ -1008,22 +1009,10 @@ func (e *Engine) enter(t trigger, from, to State) {
 			e.act(e.intent(IntentGreet, e.cfg.Speech.GreetTone, false), "resumed")
 		}
 		if t == trPainEased {
-			switch {
-			case e.alert.level == "":
-			case e.alert.helpAlert && !e.alert.answered():
-				// Calm is not an answer to a call for help: the call stays
-				// open until a carer acknowledges it (alertTracker.leaveCallOpen).
-				e.alert.leaveCallOpen()
-				e.emit(Transition{At: e.now, From: to, To: to, Source: SourceSensing,
-					Reason: fmt.Sprintf("pain eased to %.1f; the call for help stays open until a carer acknowledges it", e.pain.score())})
-			default:
-				e.emit(Alert{At: e.now, Level: AlertResolved, Person: e.presence.person, Score: e.pain.score(),
-					Reason: fmt.Sprintf("pain eased to %.1f", e.pain.score())})
-			}
+			e.easedAlert(to)
 			if !e.cfg.Condition.PresenceOnly {
 				e.act(e.intent(IntentReassure, ToneGentle, e.mayComfortAloud()), "pain eased")
 			}
-			e.alert.forgetStanding() // seen to ease: pain after it is news
 			e.endEpisode()
 		}
 	case StateConcerned:
@@ -1085,6 +1074,53 @@ func (e *Engine) enter(t trigger, from, to State) {
 		e.wizard.drop()
 		e.emit(e.intent(IntentStill, ToneNeutral, false))
 	}
+}
+
+// easedAlert tells the carer the pain was seen to ease, in state: the
+// episode's alert is resolved, or a call for help no carer acknowledged
+// stays open (calm is no answer to it; alertTracker.leaveCallOpen). Pain
+// after it is news.
+func (e *Engine) easedAlert(state State) {
+	switch {
+	case e.alert.level == "":
+	case e.alert.helpAlert && !e.alert.answered():
+		e.alert.leaveCallOpen()
+		e.emit(Transition{At: e.now, From: state, To: state, Source: SourceSensing,
+			Reason: fmt.Sprintf("pain eased to %.1f; the call for help stays open until a carer acknowledges it", e.pain.score())})
+	default:
+		e.emit(Alert{At: e.now, Level: AlertResolved, Person: e.presence.person, Score: e.pain.score(),
+			Reason: fmt.Sprintf("pain eased to %.1f", e.pain.score())})
+	}
+	e.alert.forgetStanding() // seen to ease: pain after it is news
+}
+
+// easedOutOfEpisode ends an episode's alert that a pause or a fault carried
+// out of its episode (paused, faulty, or resumed with the person there,
+// attending) once the pain is seen to ease (painEased, as alerting would
+// read it: a call for help's calm lasts Alert.ReliefTimeout), as the pain
+// easing in the episode does (easedAlert). Before, it was never resolved,
+// and within its cooldown it held back the page for the next pain
+// (mayRaise): severe pain 3 minutes after a resume went unpaged for 7. Seen
+// in someone else, the calm resolves nothing, but their pain is news.
+func (e *Engine) easedOutOfEpisode() {
+	o := e.alert.open
+	switch e.State() {
+	case StatePaused, StateFault, StateEngaging, StateAttending:
+	default:
+		return
+	}
+	if o == nil {
+		return
+	}
+	v := e.view()
+	v.state = StateAlerting
+	if _, ok := painEased().holds(v); !ok {
+		return
+	}
+	if o.Person == e.presence.person {
+		e.easedAlert(e.State())
+	}
+	e.endEpisode()
 }
 
 func (e *Engine) startComfort() {
