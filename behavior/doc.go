@@ -22,9 +22,9 @@
 //     a run at --speed 20 decides exactly as one in real time, and the same
 //     inputs with the same Config (seed included) give the same outputs.
 //   - Outside an episode (concerned, comforting, alerting) the concern and
-//     severe dwells count only while the score less its stale part (PainAssessment.Stale:
-//     the memory of a face before it was lost and found) is at Pain.Concern;
-//     an episode goes by the score. A face lost in an episode ends the visit
+//     severe dwells count only while the score less its stale part
+//     (PainAssessment.Stale: the memory of a face before it was lost and
+//     found) is at Pain.Concern; an episode goes by the score. A face lost in an episode ends the visit
 //     only after Presence.LeaveAfter unseen and unheard (absent), or when
 //     someone else comes into view; before one, at once (left).
 //   - A stop word, an opt-out touch or the console opts out from any state
@@ -52,7 +52,12 @@
 //     or lower, before it is due again, in the same person (or two ids that
 //     identify nobody), makes it the episode's alert again, not a new page:
 //     a face tracker that loses a face every few seconds does not page each
-//     time. Anything else pages as ever; only pain seen is held.
+//     time. Anything else pages as ever; only pain seen is held, and not
+//     once the person back in view was seen with the pain eased. A resume
+//     or a fault cleared into idle, and someone else found while paused or
+//     faulty, end the episode as the person leaving does; pain seen to ease
+//     while paused or faulty, or after a resume, ends the episode's alert
+//     as it does in the episode (easedOutOfEpisode).
 //   - Distress heard but not seen (unseen.go): in the assessments the
 //     normal path sets aside (nobody present, or under Pain.MinConfidence)
 //     or does not act on (seen confidently, the pain score under
