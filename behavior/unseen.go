@@ -194,7 +194,7 @@ func (u *unseenTracker) what() string {
 // It names who is in view when that is not whom the bout is about.
 func (u *unseenTracker) where() string {
 	who := "the person"
-	if u.whose != "" && u.seen != "" && u.seen != u.whose {
+	if u.whose != "" && u.seen != "" && !samePerson(u.whose, u.seen) { // not a renumbered track
 		who = u.seen
 	}
 	if u.calm {
