@@ -449,6 +449,10 @@ func (e *Engine) onEvent(ev *perception.Event) {
 				// Paused or faulty, the robot has no visit to end, but the
 				// episode is no more this person's: their pain is news.
 				e.visitEnded(fmt.Sprintf("left: %s came into view", ev.Person))
+			case StateEngaging, StateAttending:
+				if e.alert.open != nil { // an episode's alert a pause carried (easedOutOfEpisode)
+					e.visitEnded(fmt.Sprintf("left: %s came into view", ev.Person))
+				}
 			}
 		}
 		e.presence.arrived(ev.Person, ev.Text, e.now-e.cfg.Presence.ArriveAfter)

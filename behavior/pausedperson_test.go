@@ -68,6 +68,17 @@ func TestAnotherPersonAfterAPause(t *testing.T) {
 		// again when due.
 		{"ada back after a resume with nobody there", leaves(false, "ada", 120), []wantPage{
 			{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 604, 605, "persists"}}, "ada"},
+		// Resumed with ada there, her pain down but not eased, the episode's
+		// alert carried into attending: bob found then is news too.
+		{"bob arrives after a resume with ada there", func(h *harness) {
+			h.seen(0, 30, 8, "ada")
+			h.command(30, Command{Cmd: CmdPause})
+			h.seen(30, 60, 2.5, "ada")
+			h.command(60, Command{Cmd: CmdResume})
+			h.seen(60, 70, 2.5, "ada")
+			h.feed(EventInput(perception.Event{At: sec(70), Kind: perception.EventArrived, Person: "bob"}))
+			h.seen(70, 120, 8, "bob")
+		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 74, 75, "severe pain"}}, "bob"},
 		// News: ada left view (the episode ends at 38 s, the alert
 		// stands); a pause from idle and a resume with nobody there do not
 		// make her absence start again, so back after 2m10s she is paged.
