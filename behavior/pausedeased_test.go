@@ -13,20 +13,7 @@ import (
 // due: a carer came at the page, paused the robot, the pain eased, they
 // resumed and left, and severe pain 3 minutes later went unpaged for 7.
 func TestPainEasedWhilePaused(t *testing.T) {
-	pause := func(h *harness, fault bool, at float64) {
-		if fault {
-			h.feed(&Fault{At: sec(at), Err: "servo"})
-		} else {
-			h.command(at, Command{Cmd: CmdPause})
-		}
-	}
-	resume := func(h *harness, fault bool, at float64) {
-		if fault {
-			h.feed(&Fault{At: sec(at), Cleared: true})
-		} else {
-			h.command(at, Command{Cmd: CmdResume})
-		}
-	}
+	pause, resume := (*harness).stop, (*harness).resume
 	// episode: severe pain (urgent at 4 s), or a call for help (urgent at
 	// 1 s), paused (or faulty) at 30 s with the pain at after until 120 s,
 	// resumed with the person there, calm until 180 s, then severe pain.

@@ -6,6 +6,25 @@ import (
 	"github.com/kindred-hri/kindred/perception"
 )
 
+// stop pauses the robot from the console at at, or, with fault, reports a
+// fault of its body.
+func (h *harness) stop(fault bool, at float64) {
+	if fault {
+		h.feed(&Fault{At: sec(at), Err: "servo"})
+	} else {
+		h.command(at, Command{Cmd: CmdPause})
+	}
+}
+
+// resume ends what stop began: a console resume, or the fault cleared.
+func (h *harness) resume(fault bool, at float64) {
+	if fault {
+		h.feed(&Fault{At: sec(at), Cleared: true})
+	} else {
+		h.command(at, Command{Cmd: CmdResume})
+	}
+}
+
 // A pause or a fault ends no episode, and the person in pain may leave
 // meanwhile (a carer who came at the page takes them away, then resumes the
 // robot). Someone else in pain after it is news: before, the first
@@ -13,20 +32,7 @@ import (
 // cooldown, held back the other's (severe pain unpaged for 10 minutes).
 // The same person back soon is the standing alert's (standing.go).
 func TestAnotherPersonAfterAPause(t *testing.T) {
-	stop := func(h *harness, fault bool, at float64) {
-		if fault {
-			h.feed(&Fault{At: sec(at), Err: "servo"})
-		} else {
-			h.command(at, Command{Cmd: CmdPause})
-		}
-	}
-	resume := func(h *harness, fault bool, at float64) {
-		if fault {
-			h.feed(&Fault{At: sec(at), Cleared: true})
-		} else {
-			h.command(at, Command{Cmd: CmdResume})
-		}
-	}
+	stop, resume := (*harness).stop, (*harness).resume
 	// leaves: ada, in severe pain (urgent at 4 s), is lost from view at 31 s,
 	// while the robot is paused (or faulty) from 30 s; nobody is seen until
 	// back arrives at at, in severe pain; the robot resumes at 62 s.
