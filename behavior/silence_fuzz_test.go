@@ -3,6 +3,7 @@ package behavior
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/kindred-hri/kindred/perception"
 )
@@ -10,9 +11,12 @@ import (
 // FuzzCareNeverSilenced plays a run of legitimate commands, words, answers
 // and events (a console's, a person's, the wiring's) over one of a few
 // ways a person goes on being in pain, then lets the pain go on with no
-// more input for 14 minutes: alert.cooldown (10 min), relief_timeout
-// (2 min) and the dwells before them. Unless the run ended opted out, a
-// carer must be told something in that time. This is how an unseen
+// more input for 16 minutes: alert.cooldown (10 min), relief_timeout
+// (2 min), the dwells before them, and slack. Unless the run ended opted
+// out, a carer must be told something in that time, then again within a
+// cooldown and 2 minutes of each page and of the end, and nothing may be
+// resolved while the pain goes on (a "pain eased" mid-moan was found so,
+// TestNoEasingWhileMoaningBegins). This is how an unseen
 // alert's repeat lost to a face seen to leave, or to a lesser alert
 // raised since, was found (TestUnseenRepeatOutlivesEpisode), and it holds
 // the repeat of a call for help while alerting (TestHelpAgainWhileAlerting):
@@ -29,6 +33,7 @@ func FuzzCareNeverSilenced(f *testing.F) {
 	f.Add([]byte{3, 2, 20, 10, 200, 11, 30, 5})
 	f.Add([]byte{4, 3, 10, 14, 10, 15, 100, 7})
 	f.Add([]byte{5, 0, 1, 6}) // moaning seen with a calm face, acknowledged (TestMoaningWithACalmFace)
+	f.Add([]byte{0, 0, 1, 2}) // opted out and in: paged after it, then again a cooldown later
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) < 2 || len(data) > 2+2*8 {
 			return
@@ -58,7 +63,7 @@ func FuzzCareNeverSilenced(f *testing.F) {
 			last = at
 		}
 		from := len(h.outs)
-		for end := last + 14*60; at < end; at += 0.1 {
+		for end := last + 16*60; at < end; at += 0.1 {
 			goesOn(h, at)
 		}
 		if h.e.State() == StateOptedOut {
@@ -70,12 +75,24 @@ func FuzzCareNeverSilenced(f *testing.F) {
 				return
 			}
 		}
+		// Once told, told again within a cooldown and the slack of the
+		// dwells (alert.cooldown 10 min): never silent for the rest.
+		var pages []time.Duration
 		for _, o := range h.outs[from:] {
 			if a, ok := o.(Alert); ok && a.Level != AlertResolved && a.Sense == "" {
-				return
+				pages = append(pages, a.At)
 			}
 		}
-		t.Errorf("no carer told in 14 min of pain after %v (state %s)\n%s", did, h.e.State(), describe(h.outs[max(0, from-40):]))
+		if len(pages) > 0 {
+			pages = append(pages, sec(at))
+			for i := 1; i < len(pages); i++ {
+				if gap := pages[i] - pages[i-1]; gap > cfg.Alert.Cooldown+2*time.Minute {
+					t.Errorf("told at %v, then nothing for %v of pain, after %v (state %s)\n%s", pages[i-1], gap, did, h.e.State(), describe(h.outs[max(0, from-40):]))
+				}
+			}
+			return
+		}
+		t.Errorf("no carer told in 16 min of pain after %v (state %s)\n%s", did, h.e.State(), describe(h.outs[max(0, from-40):]))
 	})
 }
 
