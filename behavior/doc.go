@@ -65,7 +65,9 @@
 //     of 1 or more for half of every 30 s, for Alert.UnseenAfter, warns a
 //     carer; Alert.ReliefTimeout more, urgent; the highest level told again
 //     when due (alertTracker.due) while it goes on; 30 s of calm voice
-//     resolves it, and until then the pain has not eased (painEased). Once
+//     resolves it (unless an alert was out when it began, or the person
+//     was seen in pain in it, and nobody is seen calm: then it stands),
+//     and until then the pain has not eased (painEased). Once
 //     the person is seen in pain the alert is the normal path's, so one
 //     episode pages once; heard again with the face calm or out of view,
 //     the bout is the voice's again, counted from its start.

@@ -235,12 +235,12 @@ func TestStandingAlertHolds(t *testing.T) {
 			h.voice(30, 40, 0) // quiet: the episode ends at 38 s
 			h.moans(40, 110, false)
 		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertWarning, 72, 73, "heard moaning"}}},
-		{"news: after distress heard unseen was resolved", nil, func(h *harness) {
+		{"news: after distress heard unseen, the voice calm out of view", nil, func(h *harness) {
 			severe(h, "ada")
 			h.feed(EventInput(perception.Event{At: sec(30), Kind: perception.EventLeft, Person: "ada"}))
 			h.voice(30, 40, 0)     // quiet: the episode ends at 38 s
-			h.moans(40, 80, false) // warning at 72 s
-			h.voice(80, 111, 0)    // calm: resolved at 110 s
+			h.moans(40, 80, false) // warning at 72 s, its own alert
+			h.voice(80, 111, 0)    // calm out of view: not resolved (TestSilenceOutOfViewResolvesNoPainSeen)
 			h.feed(EventInput(perception.Event{At: sec(111), Kind: perception.EventArrived, Person: "ada"}))
 			h.seen(111, 130, 8, "ada")
 		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertWarning, 72, 73, "heard moaning"},

@@ -78,6 +78,12 @@ type unseenTracker struct {
 	// distress was heard ("" for none); seen: who the last assessment
 	// listened to saw, if anyone.
 	whose, seen string
+
+	// stands: an alert of the engine (the episode's, or one standing)
+	// was out when the bout began, or the normal path took the bout over:
+	// it tells of more than a voice, so a voice fallen calm with nobody
+	// seen calm does not resolve it (unseenCalmed).
+	stands bool
 }
 
 // distressCues are fusion's cues that name a distressed voice, most urgent
@@ -237,7 +243,7 @@ func (e *Engine) heardUnseen(a *perception.PainAssessment, usable bool) {
 // cooldown, and resolves it when the pain it sees eases.
 func (e *Engine) giveUnseen() {
 	u := &e.unseen
-	u.adopted = true
+	u.adopted, u.stands = true, true
 	if e.alert.level.rank() < u.told.Level.rank() {
 		e.alert.raised(*u.told)
 	}
@@ -252,9 +258,13 @@ func (e *Engine) giveUnseen() {
 // is at that level or higher (never two alerts for one episode).
 func (e *Engine) unseenAlerts() {
 	u := &e.unseen
+	was := u.on
 	held := u.update(e.now)
 	if !u.on {
 		return
+	}
+	if !was {
+		u.stands = e.alert.open != nil || e.alert.standing != nil
 	}
 	if !held && e.now-u.loud >= unseenCalm {
 		e.unseenCalmed()
@@ -278,6 +288,7 @@ func (e *Engine) unseenAlerts() {
 			*u = unseenTracker{samples: u.samples, heard: u.heard, loud: u.loud,
 				present: u.present, conf: u.conf, calm: u.calm, score: u.score, seen: u.seen}
 			held = u.update(e.now)
+			u.stands = e.alert.standing != nil
 		}
 	}
 	if !held || u.adopted {
@@ -350,8 +361,16 @@ func (e *Engine) unseenCalmed() {
 	u := &e.unseen
 	open := e.toldOpen()
 	told, adopted := u.told, u.adopted
+	unseen := u.stands && !u.calm
 	*u = unseenTracker{samples: u.samples, heard: u.heard[:0]}
 	if told == nil {
+		return
+	}
+	if unseen {
+		// Pain seen, or a call for help, before the voice was heard, and
+		// nobody seen calm now: silence out of view is no easing (the
+		// person may have fallen asleep, or unconscious). The alert stands
+		// (standing.go), and the episode ends as any visit does.
 		return
 	}
 	if adopted && !open {
