@@ -21,10 +21,10 @@
 //     advances it when nothing is observed. The wall clock is never read, so
 //     a run at --speed 20 decides exactly as one in real time, and the same
 //     inputs with the same Config (seed included) give the same outputs.
-//   - Outside an episode (concerned, comforting, alerting) the concern dwell
-//     counts only while the score less its stale part (PainAssessment.Stale:
-//     the memory of a face before it was lost and found) is at Pain.Concern;
-//     an episode goes by the score. A face lost in an episode ends the visit
+//   - Outside an episode (concerned, comforting, alerting) the concern and
+//     severe dwells count only while the score less its stale part
+//     (PainAssessment.Stale: the memory of a face before it was lost and
+//     found) is at Pain.Concern; an episode goes by the score. A face lost in an episode ends the visit
 //     only after Presence.LeaveAfter unseen and unheard (absent), or when
 //     someone else comes into view; before one, at once (left).
 //   - A stop word, an opt-out touch or the console opts out from any state
@@ -52,7 +52,12 @@
 //     or lower, before it is due again, in the same person (or two ids that
 //     identify nobody), makes it the episode's alert again, not a new page:
 //     a face tracker that loses a face every few seconds does not page each
-//     time. Anything else pages as ever; only pain seen is held.
+//     time. Anything else pages as ever; only pain seen is held, and not
+//     once the person back in view was seen with the pain eased. A resume
+//     or a fault cleared into idle, and someone else found while paused or
+//     faulty, end the episode as the person leaving does; pain seen to ease
+//     while paused or faulty, or after a resume, ends the episode's alert
+//     as it does in the episode (easedOutOfEpisode).
 //   - Distress heard but not seen (unseen.go): in the assessments the
 //     normal path sets aside (nobody present, or under Pain.MinConfidence)
 //     or does not act on (seen confidently, the pain score under
@@ -60,7 +65,9 @@
 //     of 1 or more for half of every 30 s, for Alert.UnseenAfter, warns a
 //     carer; Alert.ReliefTimeout more, urgent; the highest level told again
 //     when due (alertTracker.due) while it goes on; 30 s of calm voice
-//     resolves it, and until then the pain has not eased (painEased). Once
+//     resolves it (unless an alert was out when it began, or the person
+//     was seen in pain in it, and nobody is seen calm: then it stands),
+//     and until then the pain has not eased (painEased). Once
 //     the person is seen in pain the alert is the normal path's, so one
 //     episode pages once; heard again with the face calm or out of view,
 //     the bout is the voice's again, counted from its start.

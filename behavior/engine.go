@@ -378,8 +378,10 @@ func (e *Engine) step(in Input) []Output {
 			break
 		}
 	}
-	e.unseenAlerts() // distress heard but not seen (unseen.go)
-	e.senseAlerts()  // in every state but opted out, whatever the pain
+	e.easedOutOfEpisode() // a pause or fault carried an episode's alert: eased, it ends
+	e.standingEased()     // the person back and calm: the standing alert holds nothing back (standing.go)
+	e.unseenAlerts()      // distress heard but not seen (unseen.go)
+	e.senseAlerts()       // in every state but opted out, whatever the pain
 	return e.buf
 }
 
@@ -437,10 +439,21 @@ func (e *Engine) onEvent(ev *perception.Event) {
 	}
 	switch ev.Kind {
 	case perception.EventArrived:
-		if e.inEpisode() && e.presence.person != "" && ev.Person != "" && ev.Person != e.presence.person {
+		if e.presence.person != "" && ev.Person != "" && ev.Person != e.presence.person {
 			// Someone else came into view while the person in pain was out of
 			// it: the episode was theirs, and it ends with their visit.
-			e.fire(trLeave, "left")
+			switch e.State() {
+			case StateConcerned, StateComforting, StateAlerting:
+				e.fire(trLeave, "left")
+			case StatePaused, StateFault:
+				// Paused or faulty, the robot has no visit to end, but the
+				// episode is no more this person's: their pain is news.
+				e.visitEnded(fmt.Sprintf("left: %s came into view", ev.Person))
+			case StateEngaging, StateAttending:
+				if e.alert.open != nil { // an episode's alert a pause carried (easedOutOfEpisode)
+					e.visitEnded(fmt.Sprintf("left: %s came into view", ev.Person))
+				}
+			}
 		}
 		e.presence.arrived(ev.Person, ev.Text, e.now-e.cfg.Presence.ArriveAfter)
 		e.fire(trArrive, "arrived")
@@ -943,7 +956,7 @@ func (e *Engine) fire(t trigger, reason string) bool {
 		return false
 	}
 	e.entered = e.now
-	if t == trLeave {
+	if to == StateIdle && t != trOptIn {
 		reason += e.alert.standsNote(e.now) // the console and journal show it stood
 	}
 	e.emit(Transition{At: e.now, From: from, To: to, Reason: reason, Source: e.src})
@@ -972,10 +985,12 @@ func (e *Engine) enter(t trigger, from, to State) {
 			e.wizard.drop() // nothing meant for the person should follow them out
 			e.closeDialogue()
 			e.act(e.intent(IntentGoodbye, ToneGentle, e.mayTalk()), "the person left")
-			e.alert.left(e.now) // an alert not resolved stands (standing.go)
-			e.endEpisode()
-			e.pain.reset() // the next visit starts from its own evidence
+			e.endVisit()
 			e.presence.person = ""
+		case trResumeAlone, trFaultCleared:
+			// Nobody there, or the robot starts over: whoever was in pain
+			// before the pause or fault left, as far as the robot knows.
+			e.endVisit()
 		case trOptIn:
 			e.consent.settle()
 			e.emit(SensorsChange{At: e.now, On: true, Reason: "opted back in"})
@@ -998,22 +1013,10 @@ func (e *Engine) enter(t trigger, from, to State) {
 			e.act(e.intent(IntentGreet, e.cfg.Speech.GreetTone, false), "resumed")
 		}
 		if t == trPainEased {
-			switch {
-			case e.alert.level == "":
-			case e.alert.helpAlert && !e.alert.answered():
-				// Calm is not an answer to a call for help: the call stays
-				// open until a carer acknowledges it (alertTracker.leaveCallOpen).
-				e.alert.leaveCallOpen()
-				e.emit(Transition{At: e.now, From: to, To: to, Source: SourceSensing,
-					Reason: fmt.Sprintf("pain eased to %.1f; the call for help stays open until a carer acknowledges it", e.pain.score())})
-			default:
-				e.emit(Alert{At: e.now, Level: AlertResolved, Person: e.presence.person, Score: e.pain.score(),
-					Reason: fmt.Sprintf("pain eased to %.1f", e.pain.score())})
-			}
+			e.easedAlert(to)
 			if !e.cfg.Condition.PresenceOnly {
 				e.act(e.intent(IntentReassure, ToneGentle, e.mayComfortAloud()), "pain eased")
 			}
-			e.alert.forgetStanding() // seen to ease: pain after it is news
 			e.endEpisode()
 		}
 	case StateConcerned:
@@ -1075,6 +1078,53 @@ func (e *Engine) enter(t trigger, from, to State) {
 		e.wizard.drop()
 		e.emit(e.intent(IntentStill, ToneNeutral, false))
 	}
+}
+
+// easedAlert tells the carer the pain was seen to ease, in state: the
+// episode's alert is resolved, or a call for help no carer acknowledged
+// stays open (calm is no answer to it; alertTracker.leaveCallOpen). Pain
+// after it is news.
+func (e *Engine) easedAlert(state State) {
+	switch {
+	case e.alert.level == "":
+	case e.alert.helpAlert && !e.alert.answered():
+		e.alert.leaveCallOpen()
+		e.emit(Transition{At: e.now, From: state, To: state, Source: SourceSensing,
+			Reason: fmt.Sprintf("pain eased to %.1f; the call for help stays open until a carer acknowledges it", e.pain.score())})
+	default:
+		e.emit(Alert{At: e.now, Level: AlertResolved, Person: e.presence.person, Score: e.pain.score(),
+			Reason: fmt.Sprintf("pain eased to %.1f", e.pain.score())})
+	}
+	e.alert.forgetStanding() // seen to ease: pain after it is news
+}
+
+// easedOutOfEpisode ends an episode's alert that a pause or a fault carried
+// out of its episode (paused, faulty, or resumed with the person there,
+// attending) once the pain is seen to ease (painEased, as alerting would
+// read it: a call for help's calm lasts Alert.ReliefTimeout), as the pain
+// easing in the episode does (easedAlert). Before, it was never resolved,
+// and within its cooldown it held back the page for the next pain
+// (mayRaise): severe pain 3 minutes after a resume went unpaged for 7. Seen
+// in someone else, the calm resolves nothing, but their pain is news.
+func (e *Engine) easedOutOfEpisode() {
+	o := e.alert.open
+	switch e.State() {
+	case StatePaused, StateFault, StateEngaging, StateAttending:
+	default:
+		return
+	}
+	if o == nil {
+		return
+	}
+	v := e.view()
+	v.state = StateAlerting
+	if _, ok := painEased().holds(v); !ok {
+		return
+	}
+	if o.Person == e.presence.person {
+		e.easedAlert(e.State())
+	}
+	e.endEpisode()
 }
 
 func (e *Engine) startComfort() {

@@ -172,6 +172,12 @@ func TestStandingAlertHolds(t *testing.T) {
 			h.away(30, 10, "ada", "ada")
 			h.seen(40, 200, 5, "ada") // no relief (warning) at 2m of comfort
 		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}}},
+		{"back calm for 5 s, then severe", nil, func(h *harness) {
+			severe(h, "ada")
+			h.away(30, 10, "ada", "ada")
+			h.seen(40, 45, 0.5, "ada") // not yet eased (pain.ease_dwell 10 s)
+			h.seen(45, 75, 8, "ada")
+		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}}},
 		{"severe while paused, back", nil, func(h *harness) {
 			severe(h, "ada")
 			h.away(30, 10, "ada", "ada")
@@ -198,6 +204,12 @@ func TestStandingAlertHolds(t *testing.T) {
 			h.seen(47, 62, 1, "ada") // and eased
 			h.seen(62, 87, 8, "ada")
 		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 68, 69, "(again: "}}},
+		{"news: back and seen calm, then in pain again", nil, func(h *harness) {
+			severe(h, "ada")
+			h.away(30, 10, "ada", "ada")
+			h.seen(40, 340, 0.5, "ada") // 5 minutes calm in view: the pain was seen to ease
+			h.seen(340, 370, 8, "ada")
+		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 347, 348, "(again: "}}},
 		{"news: another named person", nil, returns("ada", "bob", 3, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 37, 38, "(again: "}}},
 		{"news: a named person after an unknown face", nil, returns("face-1", "ada", 3, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 37, 38, "(again: "}}},
 		{"news: an unknown face after a named person", nil, returns("ada", "visitor-0a1b2c3d4e", 3, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 37, 38, "(again: "}}},
@@ -223,12 +235,12 @@ func TestStandingAlertHolds(t *testing.T) {
 			h.voice(30, 40, 0) // quiet: the episode ends at 38 s
 			h.moans(40, 110, false)
 		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertWarning, 72, 73, "heard moaning"}}},
-		{"news: after distress heard unseen was resolved", nil, func(h *harness) {
+		{"news: after distress heard unseen, the voice calm out of view", nil, func(h *harness) {
 			severe(h, "ada")
 			h.feed(EventInput(perception.Event{At: sec(30), Kind: perception.EventLeft, Person: "ada"}))
 			h.voice(30, 40, 0)     // quiet: the episode ends at 38 s
-			h.moans(40, 80, false) // warning at 72 s
-			h.voice(80, 111, 0)    // calm: resolved at 110 s
+			h.moans(40, 80, false) // warning at 72 s, its own alert
+			h.voice(80, 111, 0)    // calm out of view: not resolved (TestSilenceOutOfViewResolvesNoPainSeen)
 			h.feed(EventInput(perception.Event{At: sec(111), Kind: perception.EventArrived, Person: "ada"}))
 			h.seen(111, 130, 8, "ada")
 		}, []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertWarning, 72, 73, "heard moaning"},

@@ -36,6 +36,12 @@ func TestFaceLostAndFound(t *testing.T) {
 				score := max(0, 4.5-0.4*s)
 				return reading{score, max(0, score-0.3)} // the smile itself reads 0.3
 			}},
+		{name: "a brief grimace, then a smile after the cut: its memory at severe pages nobody",
+			before: 9, away: 0, until: 12, want: StateAttending, never: StateAlerting,
+			after: func(s float64) reading {
+				score := max(0, 9-0.4*s)
+				return reading{score, max(0, score-0.3)}
+			}},
 		{name: "a smile, then a grimace after the cut: fresh, concerned as ever",
 			before: 0, away: 0, until: 8, want: StateConcerned,
 			after: func(s float64) reading { return reading{min(4.5, 1.5*s), 0} }},

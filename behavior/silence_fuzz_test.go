@@ -1,7 +1,9 @@
 package behavior
 
 import (
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/kindred-hri/kindred/perception"
 )
@@ -9,9 +11,12 @@ import (
 // FuzzCareNeverSilenced plays a run of legitimate commands, words, answers
 // and events (a console's, a person's, the wiring's) over one of a few
 // ways a person goes on being in pain, then lets the pain go on with no
-// more input for 14 minutes: alert.cooldown (10 min), relief_timeout
-// (2 min) and the dwells before them. Unless the run ended opted out, a
-// carer must be told something in that time. This is how an unseen
+// more input for 16 minutes: alert.cooldown (10 min), relief_timeout
+// (2 min), the dwells before them, and slack. Unless the run ended opted
+// out, a carer must be told something in that time, then again within a
+// cooldown and 2 minutes of each page and of the end, and nothing may be
+// resolved while the pain goes on (a "pain eased" mid-moan was found so,
+// TestNoEasingWhileMoaningBegins). This is how an unseen
 // alert's repeat lost to a face seen to leave, or to a lesser alert
 // raised since, was found (TestUnseenRepeatOutlivesEpisode), and it holds
 // the repeat of a call for help while alerting (TestHelpAgainWhileAlerting):
@@ -28,6 +33,7 @@ func FuzzCareNeverSilenced(f *testing.F) {
 	f.Add([]byte{3, 2, 20, 10, 200, 11, 30, 5})
 	f.Add([]byte{4, 3, 10, 14, 10, 15, 100, 7})
 	f.Add([]byte{5, 0, 1, 6}) // moaning seen with a calm face, acknowledged (TestMoaningWithACalmFace)
+	f.Add([]byte{0, 0, 1, 2}) // opted out and in: paged after it, then again a cooldown later
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) < 2 || len(data) > 2+2*8 {
 			return
@@ -57,18 +63,36 @@ func FuzzCareNeverSilenced(f *testing.F) {
 			last = at
 		}
 		from := len(h.outs)
-		for end := last + 14*60; at < end; at += 0.1 {
+		for end := last + 16*60; at < end; at += 0.1 {
 			goesOn(h, at)
 		}
 		if h.e.State() == StateOptedOut {
 			return // the one state that silences alerts
 		}
 		for _, o := range h.outs[from:] {
-			if a, ok := o.(Alert); ok && a.Level != AlertResolved && a.Sense == "" {
+			if a, ok := o.(Alert); ok && a.Level == AlertResolved && a.Sense == "" {
+				t.Errorf("resolved while the pain goes on, after %v: %s\n%s", did, a.Reason, describe(h.outs[max(0, from-40):]))
 				return
 			}
 		}
-		t.Errorf("no carer told in 14 min of pain after %v (state %s)\n%s", did, h.e.State(), describe(h.outs[max(0, from-40):]))
+		// Once told, told again within a cooldown and the slack of the
+		// dwells (alert.cooldown 10 min): never silent for the rest.
+		var pages []time.Duration
+		for _, o := range h.outs[from:] {
+			if a, ok := o.(Alert); ok && a.Level != AlertResolved && a.Sense == "" {
+				pages = append(pages, a.At)
+			}
+		}
+		if len(pages) > 0 {
+			pages = append(pages, sec(at))
+			for i := 1; i < len(pages); i++ {
+				if gap := pages[i] - pages[i-1]; gap > cfg.Alert.Cooldown+2*time.Minute {
+					t.Errorf("told at %v, then nothing for %v of pain, after %v (state %s)\n%s", pages[i-1], gap, did, h.e.State(), describe(h.outs[max(0, from-40):]))
+				}
+			}
+			return
+		}
+		t.Errorf("no carer told in 16 min of pain after %v (state %s)\n%s", did, h.e.State(), describe(h.outs[max(0, from-40):]))
 	})
 }
 
@@ -104,6 +128,52 @@ var careGoesOn = []func(h *harness, at float64){
 		a.Items, a.Cues = perception.PainItems{Vocalisation: voc, Body: 0.2, Breathing: 0.2}, cues
 		h.feed(AssessmentInput(a))
 	},
+	func(h *harness, at float64) { // severe pain, the tracker losing the face every 30 s for 10 s, renumbered
+		flicker(h, at, 30, 10, func(id string) perception.PainAssessment {
+			a := assessment(at, 8)
+			a.Person = id
+			return a
+		})
+	},
+	func(h *harness, at float64) { // moaning with a calm face, the face lost every 40 s for 3 s
+		flicker(h, at, 40, 3, func(id string) perception.PainAssessment {
+			a := moanHeard(at)
+			voc, cues := a.Items.Vocalisation, a.Cues
+			a = assessment(at, voc+0.4)
+			a.Person = id
+			a.Items, a.Cues = perception.PainItems{Vocalisation: voc, Body: 0.2, Breathing: 0.2}, cues
+			return a
+		})
+	},
+	func(h *harness, at float64) { // moderate pain, part of its score remembered from before the face was found (Stale)
+		a := assessment(at, 6)
+		a.Stale = 2.5
+		h.feed(AssessmentInput(a))
+	},
+}
+
+// flicker feeds, at at, what a camera's tracker gives of a person seen as
+// seen returns (given the track's id) who is lost every period seconds for
+// gap seconds and found again under a new camera track id: a left event,
+// nothing but the voice meanwhile, an arrival.
+func flicker(h *harness, at, period, gap float64, seen func(id string) perception.PainAssessment) {
+	n := int(at / period)
+	id := fmt.Sprintf("face-%d", n)
+	in := at - period*float64(n)
+	switch {
+	case in < 0.1-1e-9 && n > 0:
+		h.feed(EventInput(perception.Event{At: sec(at), Kind: perception.EventLeft, Person: fmt.Sprintf("face-%d", n-1)}))
+		fallthrough
+	case in < gap-1e-9 && n > 0:
+		a := seen(id)
+		a.Present, a.Person, a.Confidence, a.Score, a.Stale = false, "", 0.29, 2.2*a.Items.Vocalisation, 0
+		h.feed(AssessmentInput(a))
+	case in < gap+0.1-1e-9 && n > 0:
+		h.feed(EventInput(perception.Event{At: sec(at), Kind: perception.EventArrived, Person: id}))
+		fallthrough
+	default:
+		h.feed(AssessmentInput(seen(id)))
+	}
 }
 
 // moanHeard is the voice alone at at, as in TestDistressHeardUnseen's
@@ -155,5 +225,22 @@ var careSteps = []struct {
 	{"camera back", func(h *harness, at float64) { h.feed(SenseInput(Sense{At: sec(at), Modality: perception.ModFace})) }},
 	{"face lost", func(h *harness, at float64) {
 		h.feed(EventInput(perception.Event{At: sec(at), Kind: perception.EventModalityLost, Modality: perception.ModFace}))
+	}},
+	{"bob arrives", func(h *harness, at float64) {
+		h.feed(EventInput(perception.Event{At: sec(at), Kind: perception.EventArrived, Person: "bob"}))
+	}},
+	{"bob leaves", func(h *harness, at float64) {
+		h.feed(EventInput(perception.Event{At: sec(at), Kind: perception.EventLeft, Person: "bob"}))
+	}},
+	{"a new track arrives", func(h *harness, at float64) {
+		h.feed(EventInput(perception.Event{At: sec(at), Kind: perception.EventArrived, Person: "face-99"}))
+	}},
+	{"acknowledge, nobody named", func(h *harness, at float64) { h.command(at, Command{Cmd: CmdAcknowledge}) }},
+	{"face back", func(h *harness, at float64) {
+		h.feed(EventInput(perception.Event{At: sec(at), Kind: perception.EventModalityBack, Modality: perception.ModFace}))
+	}},
+	{"fault and cleared", func(h *harness, at float64) {
+		h.feed(&Fault{At: sec(at), Err: "servo"})
+		h.feed(&Fault{At: sec(at + 0.05), Cleared: true})
 	}},
 }

@@ -72,9 +72,34 @@ func (a *alertTracker) left(now time.Duration) {
 		ep := *a
 		ep.standing, ep.pending = nil, nil
 		a.standing = &standingAlert{episode: ep, leftAt: now}
-	case a.standing != nil:
+	case a.standing != nil && a.standing.back:
+		// Back since it stood (a resume or fault cleared with nobody
+		// there is no leaving of a person still away).
 		a.standing.leftAt, a.standing.back = now, false
 	}
+}
+
+// endVisit ends the episode of a person the robot no longer sees: an alert
+// not resolved stands, and the next visit starts from its own evidence. The
+// person leaving view does it (trLeave); so does someone else found while
+// the robot is paused or faulty, and a resume or a fault cleared with the
+// robot back in idle, since a pause or a fault ends no episode of its own
+// and the person in pain may leave meanwhile. Without it their episode's
+// alert, within its cooldown, held back the page for the next person's
+// pain (mayRaise) for up to a cooldown.
+func (e *Engine) endVisit() {
+	e.alert.left(e.now)
+	e.endEpisode()
+	e.pain.reset()
+}
+
+// visitEnded is endVisit in a state that stays (paused, faulty), recorded
+// as a Transition to the same state when an alert stands.
+func (e *Engine) visitEnded(reason string) {
+	if note := e.alert.standsNote(e.now); note != "" {
+		e.emit(Transition{At: e.now, From: e.State(), To: e.State(), Source: SourceSensing, Reason: reason + note})
+	}
+	e.endVisit()
 }
 
 // cameBack records the person back in view (first time only).
@@ -100,6 +125,24 @@ func (a *alertTracker) resumeStanding() {
 	a.standing = nil
 	a.level, a.sent, a.open, a.helpAlert = ep.level, ep.sent, ep.open, ep.helpAlert
 	a.acked, a.ackedAt, a.ackedBy = ep.acked, ep.ackedAt, ep.ackedBy
+}
+
+// standingEased forgets the standing alert once the person back in view
+// is seen with the pain eased (painEased: under Pain.Clear for
+// Pain.EaseDwell, the voice calm) outside an episode: pain after it is
+// news, as after pain seen to ease in an episode. Before, the person back
+// and calm for minutes, then in severe pain, was held back as the standing
+// alert's until it fell due (4 minutes without a page, "pain seen again 2s
+// after leaving view"). The carer is not told it resolved: the calm face
+// may be someone else's that the ids cannot tell apart (samePerson).
+func (e *Engine) standingEased() {
+	s := e.alert.standing
+	if s == nil || !s.back || e.inEpisode() {
+		return
+	}
+	if _, ok := painEased().holds(e.view()); ok {
+		e.alert.forgetStanding()
+	}
 }
 
 // forgetStanding drops the standing alert: the carer was told the pain

@@ -138,12 +138,15 @@ func (p *painTracker) add(a *perception.PainAssessment, c PainPolicy, episode bo
 	}
 	p.smoothed.add(a.Score, a.At)
 	s := p.smoothed.score
-	concern := s >= c.Concern
+	concern, severe := s >= c.Concern, s >= c.Severe
 	if !episode {
 		// Beginning an episode needs a pain cue seen or heard since the
 		// face was last acquired, not the fall of a score that remembers
-		// a grimace from before it was lost (PainAssessment.Stale).
-		concern = concern && a.Score-a.Stale >= c.Concern
+		// a grimace from before it was lost (PainAssessment.Stale); severe
+		// pain begins one too (escalate), so it needs the same cue: before,
+		// a memory of 7.6 in a score of 7.9 paged a carer urgently.
+		cue := a.Score-a.Stale >= c.Concern
+		concern, severe = concern && cue, severe && cue
 	}
 	// PAINAD: 1 on vocalisation is an occasional moan or groan, 1 on the
 	// face a frown; either, or a score of concern, corroborates a call for help.
@@ -152,7 +155,7 @@ func (p *painTracker) add(a *perception.PainAssessment, c PainPolicy, episode bo
 	}
 	p.concern.update(concern, a.At)
 	p.comfort.update(s >= c.Comfort, a.At)
-	p.severe.update(s >= c.Severe, a.At)
+	p.severe.update(severe, a.At)
 	p.eased.update(s < c.Clear, a.At)
 }
 

@@ -53,6 +53,7 @@ const (
 type unseenSample struct {
 	at         time.Duration
 	distressed bool
+	person     string // the person the engine knew of then ("" for none)
 }
 
 // unseenTracker is the one owner of the unseen-distress bout: the samples
@@ -72,6 +73,17 @@ type unseenTracker struct {
 
 	told    *Alert // the highest alert raised for the bout, if any
 	adopted bool   // the normal path took the bout over (see giveUnseen)
+
+	// whose: the person the engine knew of when the bout's first
+	// distress was heard ("" for none); seen: who the last assessment
+	// listened to saw, if anyone.
+	whose, seen string
+
+	// stands: an alert of the engine (the episode's, or one standing)
+	// was out when the bout began, or the normal path took the bout over:
+	// it tells of more than a voice, so a voice fallen calm with nobody
+	// seen calm does not resolve it (unseenCalmed).
+	stands bool
 }
 
 // distressCues are fusion's cues that name a distressed voice, most urgent
@@ -81,14 +93,15 @@ var distressCues = []string{"screaming", "crying", "moaning", "distressed speech
 // add takes one assessment; usable says the normal path takes it, acts
 // that its pain score is also at Pain.Concern, so that the normal path acts
 // on it.
-func (u *unseenTracker) add(a *perception.PainAssessment, usable, acts bool) {
+// person is the person the engine knows of now.
+func (u *unseenTracker) add(a *perception.PainAssessment, usable, acts bool, person string) {
 	distressed := finite(a.Items.Vocalisation) && a.Items.Vocalisation >= 1
 	if distressed {
 		u.loud = a.At
 	}
 	// What the normal path acts on is not heard here: a person seen in
 	// pain is the normal path's.
-	s := unseenSample{at: a.At, distressed: distressed && !acts}
+	s := unseenSample{at: a.At, distressed: distressed && !acts, person: person}
 	if n := len(u.samples); n > 0 && a.At < u.samples[n-1].at {
 		return // time never goes back
 	}
@@ -101,6 +114,10 @@ func (u *unseenTracker) add(a *perception.PainAssessment, usable, acts bool) {
 	if !acts {
 		u.present, u.conf = a.Present, a.Confidence
 		u.calm, u.score = usable, a.Score
+		u.seen = ""
+		if a.Present {
+			u.seen = a.Person
+		}
 	}
 	if s.distressed {
 		for _, c := range a.Cues {
@@ -132,11 +149,14 @@ func (u *unseenTracker) share(now time.Duration) float64 {
 func (u *unseenTracker) distressed(now time.Duration) bool { return u.share(now) > 0 }
 
 // unsettled says whether distress the normal path does not act on goes
-// on: a bout it did not take over, until its voice has been calm for
-// unseenCalm, or one it took over while such distress (the face calm, or
-// the person out of view) is heard within the window.
+// on: such distress (the face calm, or the person out of view) heard
+// within the window, bout or not yet, or a bout it did not take over,
+// until its voice has been calm for unseenCalm. Moaning that began as the
+// face calmed fills half a window only after 15 s; the pain eased in 10
+// (Pain.EaseDwell), and before, a "resolved" went out mid-moan
+// (TestNoEasingWhileMoaningBegins).
 func (u *unseenTracker) unsettled(now time.Duration) bool {
-	return u.on && (!u.adopted || u.distressed(now))
+	return u.distressed(now) || u.on && !u.adopted
 }
 
 // update starts a bout when distress fills half the window, and says
@@ -151,7 +171,7 @@ func (u *unseenTracker) update(now time.Duration) bool {
 		u.on, u.since = true, now
 		for _, s := range u.samples {
 			if s.distressed {
-				u.since = s.at
+				u.since, u.whose = s.at, s.person
 				break
 			}
 		}
@@ -177,14 +197,29 @@ func (u *unseenTracker) what() string {
 
 // where says why the normal path did not act: it could not assess the
 // person, or it saw them calm.
+// It names who is in view when that is not whom the bout is about.
 func (u *unseenTracker) where() string {
+	who := "the person"
+	if u.whose != "" && u.seen != "" && !samePerson(u.whose, u.seen) { // not a renumbered track
+		who = u.seen
+	}
 	if u.calm {
-		return fmt.Sprintf("with the person in view looking calm (pain score %.1f)", u.score)
+		return fmt.Sprintf("with %s in view looking calm (pain score %.1f)", who, u.score)
 	}
 	if u.present {
-		return fmt.Sprintf("with the person not seen well enough to assess (confidence %.2f)", u.conf)
+		return fmt.Sprintf("with %s not seen well enough to assess (confidence %.2f)", who, u.conf)
 	}
 	return "with no one in view"
+}
+
+// about is whom the bout's alerts name: the person known when its first
+// distress was heard, since a voice heard before someone else came into
+// view is not theirs; else (nobody known then) the person now.
+func (u *unseenTracker) about(now string) string {
+	if u.whose != "" {
+		return u.whose
+	}
+	return now
 }
 
 // forget ends the bout without a word: the person opted out.
@@ -195,7 +230,7 @@ func (u *unseenTracker) forget() { *u = unseenTracker{samples: u.samples[:0]} }
 func (e *Engine) heardUnseen(a *perception.PainAssessment, usable bool) {
 	u := &e.unseen
 	acts := usable && a.Score >= e.cfg.Pain.Concern
-	u.add(a, usable, acts)
+	u.add(a, usable, acts, e.presence.person)
 	if acts && u.on && u.told != nil && !u.adopted {
 		e.giveUnseen()
 	}
@@ -208,7 +243,7 @@ func (e *Engine) heardUnseen(a *perception.PainAssessment, usable bool) {
 // cooldown, and resolves it when the pain it sees eases.
 func (e *Engine) giveUnseen() {
 	u := &e.unseen
-	u.adopted = true
+	u.adopted, u.stands = true, true
 	if e.alert.level.rank() < u.told.Level.rank() {
 		e.alert.raised(*u.told)
 	}
@@ -223,9 +258,13 @@ func (e *Engine) giveUnseen() {
 // is at that level or higher (never two alerts for one episode).
 func (e *Engine) unseenAlerts() {
 	u := &e.unseen
+	was := u.on
 	held := u.update(e.now)
 	if !u.on {
 		return
+	}
+	if !was {
+		u.stands = e.alert.open != nil || e.alert.standing != nil
 	}
 	if !held && e.now-u.loud >= unseenCalm {
 		e.unseenCalmed()
@@ -247,8 +286,9 @@ func (e *Engine) unseenAlerts() {
 			u.told, u.adopted = &a, false
 		} else {
 			*u = unseenTracker{samples: u.samples, heard: u.heard, loud: u.loud,
-				present: u.present, conf: u.conf, calm: u.calm, score: u.score}
+				present: u.present, conf: u.conf, calm: u.calm, score: u.score, seen: u.seen}
 			held = u.update(e.now)
+			u.stands = e.alert.standing != nil
 		}
 	}
 	if !held || u.adopted {
@@ -272,7 +312,7 @@ func (e *Engine) unseenAlerts() {
 	// escalate raises nothing while the episode's alert is at this level or
 	// higher, nor within the cooldown: the normal path's alert covers it.
 	before := len(e.buf)
-	e.escalate(level, fmt.Sprintf("heard %s for %v %s", u.what(), dur.Round(time.Second), u.where()))
+	e.escalateAbout(u.about(e.presence.person), level, fmt.Sprintf("heard %s for %v %s", u.what(), dur.Round(time.Second), u.where()))
 	for _, o := range e.buf[before:] {
 		if a, ok := o.(Alert); ok && a.Level == level && a.Sense == "" {
 			u.told = &a
@@ -307,7 +347,7 @@ func (e *Engine) unseenAgain(dur time.Duration) {
 	reason := fmt.Sprintf("heard %s for %v %s", u.what(), dur.Round(time.Second), u.where()) + e.again(level, since)
 	// With the robot beside the person (engaged by a voice it heard), it
 	// says it told a carer, as the normal path's repeat does.
-	if e.raiseAlert(level, reason, slices.Contains(withPerson, e.State())) {
+	if e.raiseAlertAbout(u.about(e.presence.person), level, reason, slices.Contains(withPerson, e.State())) {
 		a := *e.alert.open
 		u.told = &a
 	}
@@ -321,8 +361,16 @@ func (e *Engine) unseenCalmed() {
 	u := &e.unseen
 	open := e.toldOpen()
 	told, adopted := u.told, u.adopted
+	unseen := u.stands && !u.calm
 	*u = unseenTracker{samples: u.samples, heard: u.heard[:0]}
 	if told == nil {
+		return
+	}
+	if unseen {
+		// Pain seen, or a call for help, before the voice was heard, and
+		// nobody seen calm now: silence out of view is no easing (the
+		// person may have fallen asleep, or unconscious). The alert stands
+		// (standing.go), and the episode ends as any visit does.
 		return
 	}
 	if adopted && !open {

@@ -208,9 +208,9 @@ func TestUnseenShare(t *testing.T) {
 	}{
 		{"none", nil, sec(10), 0},
 		{"15 s of 30 at 10 Hz", tenHz(15), sec(30), 0.5},
-		{"a gap counts a second", []unseenSample{{sec(0), true}, {sec(15), false}}, sec(30), 1.0 / 30},
-		{"a lone sample counts a second", []unseenSample{{sec(0), true}}, sec(30), 1.0 / 30},
-		{"calm samples count nothing", []unseenSample{{sec(0), false}, {sec(20), false}}, sec(30), 0},
+		{"a gap counts a second", []unseenSample{{sec(0), true, ""}, {sec(15), false, ""}}, sec(30), 1.0 / 30},
+		{"a lone sample counts a second", []unseenSample{{sec(0), true, ""}}, sec(30), 1.0 / 30},
+		{"calm samples count nothing", []unseenSample{{sec(0), false, ""}, {sec(20), false, ""}}, sec(30), 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			u := unseenTracker{samples: tc.samples}
@@ -225,9 +225,9 @@ func TestUnseenShare(t *testing.T) {
 func tenHz(d float64) []unseenSample {
 	var s []unseenSample
 	for at := 0.0; at < d-1e-9; at += 0.1 {
-		s = append(s, unseenSample{sec(at), true})
+		s = append(s, unseenSample{sec(at), true, ""})
 	}
-	return append(s, unseenSample{sec(d), false})
+	return append(s, unseenSample{sec(d), false, ""})
 }
 
 // "Stop" heard while moaning is heard out of view is not a calm choice to

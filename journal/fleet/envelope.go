@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -34,6 +35,10 @@ const DefaultWindow = 30 * time.Second
 const (
 	maxNonce = 64
 	maxSeen  = 10000
+	// maxGone bounds the nonces remembered after they left the window
+	// (verifier.gone): a fleet's few commands an hour stay there for
+	// months, so the floor only rises after thousands of them.
+	maxGone = 10000
 )
 
 // envelope is the signed control message on the wire.
@@ -126,20 +131,33 @@ type verifier struct {
 
 	mu   sync.Mutex
 	seen map[string]int64 // nonce → ts, pruned once outside the window
-	// floor: no message stamped at or before it is accepted. It starts a
-	// second before the verifier was made, since the nonces an earlier run
-	// accepted are not remembered: a robot restarted within the window of
-	// a captured command would accept it again. It rises to the newest ts
-	// among the nonces forgotten. A nonce is forgotten once its ts falls
-	// outside the window, when its message is stale; but a wall clock
-	// stepped forward (a bad time server, an RTC reset to a later date) and
-	// then back makes such a message fresh again, and without the floor a
-	// captured opt_out could be replayed then.
-	floor int64
+	// gone holds the nonces pruned from seen, up to maxGone, oldest
+	// first out (goneOrder), and floor is the newest ts among those that
+	// left gone: a message carrying a nonce in gone, or stamped at or
+	// before floor, is a replay. A nonce leaves the window when its
+	// message is stale; but a wall clock stepped forward (a bad time
+	// server, an RTC reset to a later date) and then back makes such a
+	// message fresh again, and a captured opt_out could be replayed then.
+	// A floor alone (the newest ts pruned) refused everything after such a
+	// step once the fleet's clock had been wrong too: a day ahead, no
+	// opt_out or acknowledgement was taken for a day.
+	gone      map[string]int64
+	goneOrder []string
+	maxGone   int
+	floor     int64
+	// started is the wall-clock second the verifier was made. The nonces
+	// an earlier run accepted are not remembered, so a robot restarted
+	// within the window of a captured command would accept it again: a
+	// ts before started is refused, while the clock reads started or
+	// later. A clock read before started means the start was stamped by
+	// a wrong clock since corrected, and the rule would refuse every
+	// command until the wrong time came round again; it lapses then.
+	started int64
 }
 
 func newVerifier(key []byte, robot string, window time.Duration, now func() time.Time) *verifier {
-	return &verifier{key: key, robot: robot, window: window, now: now, seen: map[string]int64{}, floor: now().Unix() - 1}
+	return &verifier{key: key, robot: robot, window: window, now: now, seen: map[string]int64{},
+		gone: map[string]int64{}, maxGone: maxGone, started: now().Unix()}
 }
 
 // open checks an envelope and returns the command inside, parsed with the
@@ -178,8 +196,14 @@ func (v *verifier) open(payload []byte) (behavior.Command, error) {
 	if _, dup := v.seen[e.Nonce]; dup {
 		return behavior.Command{}, ErrReplay
 	}
+	if _, dup := v.gone[e.Nonce]; dup {
+		return behavior.Command{}, fmt.Errorf("%w: the nonce of a command already forgotten; the robot's clock went back", ErrReplay)
+	}
+	if e.TS < v.started && now.Unix() >= v.started {
+		return behavior.Command{}, fmt.Errorf("%w: ts %d is before the robot started listening (%d), and an earlier run's nonces are not remembered", ErrReplay, e.TS, v.started)
+	}
 	if e.TS <= v.floor {
-		return behavior.Command{}, fmt.Errorf("%w: ts %d is before %d, the earliest accepted now (the robot's start, or just after a command it has forgotten)", ErrReplay, e.TS, v.floor+1)
+		return behavior.Command{}, fmt.Errorf("%w: ts %d is no later than a command already forgotten (ts %d); the robot's clock went back", ErrReplay, e.TS, v.floor)
 	}
 	if len(v.seen) >= maxSeen {
 		return behavior.Command{}, fmt.Errorf("%w: more than %d commands within the window", ErrReplay, maxSeen)
@@ -188,16 +212,24 @@ func (v *verifier) open(payload []byte) (behavior.Command, error) {
 	return ctl, nil
 }
 
-// prune forgets nonces whose ts is outside the window: a message carrying
-// one is refused as stale, or, should the clock go back, by the floor.
+// prune moves nonces whose ts is outside the window from seen to gone: a
+// message carrying one is refused as stale, or, should the clock go back,
+// as a replay (gone, or the floor once it has left gone).
 func (v *verifier) prune(now time.Time) {
 	oldest := now.Add(-v.window).Unix()
 	for n, ts := range v.seen {
 		if ts < oldest {
-			v.floor = max(v.floor, ts)
 			delete(v.seen, n)
+			v.gone[n] = ts
+			v.goneOrder = append(v.goneOrder, n)
 		}
 	}
+	drop := max(0, len(v.goneOrder)-v.maxGone)
+	for _, n := range v.goneOrder[:drop] {
+		v.floor = max(v.floor, v.gone[n])
+		delete(v.gone, n)
+	}
+	v.goneOrder = slices.Delete(v.goneOrder, 0, drop)
 }
 
 func printable(s string) bool {

@@ -153,6 +153,42 @@ func TestVerifierRefusesWhatWasSignedBeforeItStarted(t *testing.T) {
 	}
 }
 
+// A wall clock the whole fleet was told wrong (a bad time server a day
+// ahead), then corrected: commands signed after the correction are taken,
+// while those signed in the wrong day are still refused, forgotten or not.
+// Before, the first command forgotten in the wrong day set a floor a day
+// ahead, and every command (an opt_out, an acknowledgement) was refused as
+// a replay for a day. Past maxGone forgotten nonces the floor still
+// refuses what it no longer remembers by nonce (the row with maxGone 1).
+func TestVerifierAfterTheFleetClockWasWrong(t *testing.T) {
+	ahead := testClock.Add(24 * time.Hour)
+	for _, gone := range []int{maxGone, 1} {
+		now := ahead
+		v := newVerifier(testKey, "kiri", DefaultWindow, func() time.Time { return now })
+		v.maxGone = gone
+		wrong := [][]byte{mustSeal(t, testKey, "kiri", `{"cmd":"pause"}`, now.Unix(), "wrong-1"),
+			mustSeal(t, testKey, "kiri", `{"cmd":"resume"}`, now.Add(time.Minute).Unix(), "wrong-2")}
+		for i, w := range wrong {
+			now = ahead.Add(time.Duration(i) * time.Minute)
+			if _, err := v.open(w); err != nil {
+				t.Fatal(err)
+			}
+		}
+		now = testClock // corrected
+		for i, cmd := range []string{`{"cmd":"opt_out"}`, `{"cmd":"opt_in"}`, `{"cmd":"acknowledge","by":"Mary"}`} {
+			now = now.Add(time.Minute)
+			_, err := v.open(mustSeal(t, testKey, "kiri", cmd, now.Unix(), "right-"+strconv.Itoa(i)))
+			if gone > 1 && err != nil {
+				t.Errorf("%s signed after the correction: %v, want accepted", cmd, err)
+			}
+		}
+		now = ahead.Add(10 * time.Second) // the wrong day comes round: wrong-1, forgotten, is fresh again
+		if _, err := v.open(wrong[0]); !errors.Is(err, ErrReplay) {
+			t.Errorf("maxGone %d: a command of the wrong day replayed: %v, want %v", gone, err, ErrReplay)
+		}
+	}
+}
+
 // Sign's output verifies by the recipe the README gives, computed here
 // independently: HMAC-SHA256 over "kindred-control-v1\n<robot>\n<ts>\n<nonce>\n<cmd bytes>".
 func TestSignFollowsTheDocumentedRecipe(t *testing.T) {
