@@ -42,7 +42,7 @@ func calibrateServos(ctx context.Context, e env, args []string) error {
 	robotFlag := fs.String("robot", "sim", "body: a built-in profile name or a profile YAML file")
 	out := fs.String("out", "", "write the calibrated profile here (default: stdout)")
 	only := fs.String("joints", "", "comma-separated joints to calibrate (default: all)")
-	if err := fs.parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

@@ -20,7 +20,7 @@ func calibrateMic(ctx context.Context, e env, args []string) error {
 	name := fs.String("mic", "", "microphone by name (default: the system's default input)")
 	seconds := fs.Float64("seconds", 5, "how long to listen, in seconds (1..60)")
 	out := fs.String("out", "", "where to store the noise floor (default: the user's config dir, kindred/mic-noise.yaml)")
-	if err := fs.parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

@@ -24,7 +24,7 @@ func calibratePerson(ctx context.Context, e env, args []string) error {
 	fl.StringVar(&o.Scenario, "scenario", "", "observe a scripted person: a built-in scenario's calm start, or a scenario file")
 	fl.Var(&o.FaceBackend, "face-backend", faceBackendUsage)
 	fl.StringVar(&o.Dir, "dir", "", "where person profiles are stored (default: the user config dir, kindred/persons)")
-	if err := fl.parse(args); err != nil {
+	if err := fl.Parse(args); err != nil {
 		return err
 	}
 	if fl.NArg() > 0 {

@@ -17,7 +17,7 @@ import (
 // flags.
 func cmdCompletion(ctx context.Context, e env, args []string) error {
 	fs := newFlags("completion", e.stdout)
-	if err := fs.parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 || (fs.Arg(0) != "bash" && fs.Arg(0) != "zsh") {

@@ -57,7 +57,7 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&o.Only, "only", "", "run one part: faces, vocalisations, words or words-live (default faces and vocalisations, each where its labels exist)")
 	fs.StringVar(&o.Cache, "cache", "testdata/hour", "folder for --only words' synthetic speech")
 	fs.Var(&o.FaceBackend, "face-backend", faceBackendUsage)
-	if err := fs.parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, errHelpShown) {
 			fmt.Fprintln(e.stderr, evalHelp)
 		}

@@ -71,7 +71,7 @@ func cmdFleet(_ context.Context, e env, args []string) error {
 	var cmd []string
 	rest := args[1:]
 	for {
-		if err := fs.parse(rest); err != nil {
+		if err := fs.Parse(rest); err != nil {
 			return err
 		}
 		if fs.NArg() == 0 {

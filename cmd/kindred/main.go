@@ -138,4 +138,3 @@ func badInput(format string, a ...any) error {
 	return &usageError{fmt.Errorf(format, a...)}
 }
 
-var errHelpShown = errors.New("help shown")

@@ -74,7 +74,7 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&f.persona, "persona", "", "voice persona name or YAML file")
 	fs.StringVar(&f.faceBackend, "face-backend", "", faceBackendUsage+" (default mesh)")
 	fs.StringVar(&f.person, "person", "", "the person this session is with (a calibrated person's id): the face the camera sees is taken to be them")
-	if err := fs.parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

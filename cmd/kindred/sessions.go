@@ -69,7 +69,7 @@ func sessionsList(ctx context.Context, e env, args []string) error {
 	fs := newFlags("sessions list", e.stdout)
 	path := journalPathFlag(fs)
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
-	if err := fs.parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -101,7 +101,7 @@ func sessionsExport(ctx context.Context, e env, args []string) error {
 	id := fs.String("session", "", "session ID (see kindred sessions list)")
 	format := fs.String("format", "csv", "csv or jsonl")
 	out := fs.String("out", "", "output file (default: standard output)")
-	if err := fs.parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -151,7 +151,7 @@ func sessionsDelete(ctx context.Context, e env, args []string) error {
 	id := fs.String("session", "", "delete this session and everything recorded in it")
 	person := fs.String("person", "", "delete every row about this person, in every session")
 	older := fs.Int("older-than", 0, "retention: delete sessions that started more than this many days ago")
-	if err := fs.parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -217,7 +217,7 @@ func sessionsAttach(ctx context.Context, e env, args []string) error {
 	path := journalPathFlag(fs)
 	from := fs.String("from", "", "the unknown person's pseudonym (visitor-…), as the console or sessions list shows it")
 	to := fs.String("to", "", "the person they were (a person id, e.g. ada-lovelace)")
-	if err := fs.parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
