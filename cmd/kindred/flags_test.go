@@ -25,7 +25,8 @@ func TestSayFlagAfterTheText(t *testing.T) {
 
 func TestHelpAndVersionGoToStdout(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"help"}, {"--version"}, {"say", "--help"}, {"analyze", "-h"},
-		{"sessions", "--help"}, {"calibrate", "help"}, {"run", "--help"}} {
+		{"sessions", "--help"}, {"calibrate", "help"}, {"run", "--help"}, {"eval", "-h"}, {"fleet", "--help"},
+		{"fleet", "sign", "-h"}, {"help", "analyze"}, {"help", "calibrate", "mic"}} {
 		var out, errb bytes.Buffer
 		code := dispatch(context.Background(), env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb}, args)
 		if code != 0 || out.Len() == 0 || errb.Len() != 0 {
@@ -38,9 +39,19 @@ func TestHelpAndVersionGoToStdout(t *testing.T) {
 	if !strings.Contains(out.String(), "exit codes:") {
 		t.Errorf("top-level help does not document exit codes:\n%s", out.String())
 	}
+	// help X is X's own help, not the list of commands.
+	for _, args := range [][]string{{"help", "say"}, {"help", "calibrate", "mic"}} {
+		out.Reset()
+		dispatch(context.Background(), env{stdin: strings.NewReader(""), stdout: &out, stderr: &bytes.Buffer{}}, args)
+		if want := "usage of kindred " + strings.Join(args[1:], " ") + ":"; !strings.HasPrefix(out.String(), want) {
+			t.Errorf("%q printed %q, want %q first", args, firstLine(out.String()), want)
+		}
+	}
 	out.Reset()
 	dispatch(context.Background(), env{stdin: strings.NewReader(""), stdout: &out, stderr: &bytes.Buffer{}}, []string{"--version"})
 	if !strings.HasPrefix(out.String(), "kindred "+version+" (commit ") {
 		t.Errorf("version line %q", out.String())
 	}
 }
+
+func firstLine(s string) string { l, _, _ := strings.Cut(s, "\n"); return l }

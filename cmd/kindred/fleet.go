@@ -60,12 +60,12 @@ func (f *fleetLink) Record(r journal.Record) {
 func cmdFleet(_ context.Context, e env, args []string) error {
 	if len(args) == 0 || args[0] != "sign" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-			fmt.Fprintln(e.stderr, "usage: KINDRED_MQTT_KEY=... kindred fleet sign --robot NAME '{\"cmd\":\"pause\"}'")
+			fmt.Fprintln(e.stdout, "usage: KINDRED_MQTT_KEY=... kindred fleet sign --robot NAME '{\"cmd\":\"pause\"}'")
 			return errHelpShown
 		}
 		return badInput("fleet: want sign")
 	}
-	fs := newFlags("fleet sign", e.stderr)
+	fs := newFlags("fleet sign", e.stdout)
 	robotName := fs.String("robot", "", "the robot the command is for (its name in the config)")
 	// The key comes from the environment, never a flag: flags show in ps.
 	var cmd []string
