@@ -104,6 +104,16 @@ func TestBadInputExitsTwoWithoutPanic(t *testing.T) {
 		{"run unknown scenario", append([]string{"run", "--scenario", "tea-party"}, quiet...), "tea-party"},
 		{"run garbage scenario file", append([]string{"run", "--scenario", m.garbageScript}, quiet...), "garbage.yaml"},
 		{"run journal below a file", []string{"run", "--console", "off", "--journal", filepath.Join(m.garbageAVI, "journal.db")}, filepath.Join(m.garbageAVI, "journal.db")},
+		// Outputs are checked before the work that fills them, so a typo
+		// does not lose a run's summary or a person's calibration at its end.
+		{"run summary is a folder", append([]string{"run", "--for", "1s", "--speed", "100", "--summary", m.dir}, quiet...), "--summary"},
+		{"run summary in no folder", append([]string{"run", "--for", "1s", "--speed", "100", "--summary", filepath.Join(m.dir, "no", "s.json")}, quiet...), "--summary"},
+		{"run summary empty", append([]string{"run", "--for", "1s", "--speed", "100", "--summary", ""}, quiet...), "--summary: empty value"},
+		{"sessions journal empty", []string{"sessions", "list", "--journal="}, "--journal: empty value"},
+		{"calibrate servos out is a folder", []string{"calibrate", "servos", "--out", m.dir}, "--out"},
+		{"calibrate mic out in no folder", []string{"calibrate", "mic", "--out", filepath.Join(m.dir, "no", "mic.yaml")}, "--out"},
+		{"calibrate mic seconds NaN", []string{"calibrate", "mic", "--seconds", "NaN"}, "--seconds"},
+		{"calibrate person dir is a file", []string{"calibrate", "person", "--name", "Ada", "--scenario", "visit", "--dir", m.garbageAVI}, "--dir"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -116,13 +126,15 @@ func TestBadInputExitsTwoWithoutPanic(t *testing.T) {
 	}
 }
 
+// checkFewClearLines: the guide's shape for bad input, exactly one line
+// naming the file or flag, no panic trace, no unformatted value.
 func checkFewClearLines(t *testing.T, stderr, want string) {
 	t.Helper()
-	if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic") {
-		t.Fatalf("panic trace:\n%s", stderr)
+	if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic") || strings.Contains(stderr, "%!") {
+		t.Fatalf("panic trace or bad format:\n%s", stderr)
 	}
-	if lines := strings.Split(strings.TrimSpace(stderr), "\n"); len(lines) > 3 {
-		t.Errorf("%d lines, want at most 3:\n%s", len(lines), stderr)
+	if lines := strings.Split(strings.TrimSpace(stderr), "\n"); len(lines) != 1 {
+		t.Errorf("%d lines, want one:\n%s", len(lines), stderr)
 	}
 	if !strings.Contains(stderr, want) {
 		t.Errorf("stderr does not name %q:\n%s", want, stderr)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kindred-hri/kindred/calibration"
+	"github.com/kindred-hri/kindred/internal/staged"
 	"github.com/kindred-hri/kindred/robot"
 	"github.com/kindred-hri/kindred/robot/body"
 )
@@ -47,6 +48,11 @@ func calibrateServos(ctx context.Context, e env, args []string) error {
 	}
 	if fs.NArg() > 0 {
 		return badInput("calibrate servos: unexpected argument %q", fs.Arg(0))
+	}
+	if *out != "" { // before a person spends a quarter of an hour on the joints
+		if err := staged.Check(*out); err != nil {
+			return badInput("calibrate servos: --out %s: %v", *out, err)
+		}
 	}
 	prof, err := robot.LoadProfile(*robotFlag)
 	if err != nil {

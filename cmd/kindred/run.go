@@ -80,6 +80,11 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	if fs.NArg() > 0 {
 		return badInput("unexpected argument %q", fs.Arg(0))
 	}
+	if f.summary != "" { // before the run, whose summary a typo would lose at its end
+		if err := staged.Check(f.summary); err != nil {
+			return badInput("--summary %s: %v", f.summary, err)
+		}
+	}
 	if f.person != "" && calibration.PersonID(f.person) != f.person {
 		return badInput("--person %q is not a person id; kindred calibrate person prints the id (e.g. ada-lovelace)", f.person)
 	}
