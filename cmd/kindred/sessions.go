@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"strings"
 	"time"
 
@@ -123,24 +122,22 @@ func sessionsExport(ctx context.Context, e env, args []string) error {
 		return badInput("sessions export: --session %s: not in %s", *id, j.Path())
 	}
 	var w io.Writer = e.stdout
-	var file *os.File
+	// Health data: staged mode 0600 beside --out, named only once whole, so
+	// a failed export neither leaves half a file nor empties an earlier one.
+	var outs staged.Outputs
+	defer outs.Discard()
 	if *out != "" {
-		// Health data: a file others could read is made private first.
-		if file, err = staged.OpenPrivate(*out); err != nil {
+		file, err := outs.Create(*out)
+		if err != nil {
 			return badInput("sessions export: --out %s: %v", *out, err)
 		}
 		w = file
 	}
 	if err := j.Export(ctx, *id, f, w); err != nil {
-		if file != nil {
-			file.Close()
-		}
 		return fmt.Errorf("sessions export: %w", err)
 	}
-	if file != nil {
-		if err := file.Close(); err != nil {
-			return fmt.Errorf("sessions export: %s: %w", *out, err)
-		}
+	if err := outs.Commit(); err != nil {
+		return fmt.Errorf("sessions export: %w", err)
 	}
 	return nil
 }
