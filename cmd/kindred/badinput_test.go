@@ -104,6 +104,8 @@ func TestBadInputExitsTwoWithoutPanic(t *testing.T) {
 		{"run unknown scenario", append([]string{"run", "--scenario", "tea-party"}, quiet...), "tea-party"},
 		{"run garbage scenario file", append([]string{"run", "--scenario", m.garbageScript}, quiet...), "garbage.yaml"},
 		{"run journal below a file", []string{"run", "--console", "off", "--journal", filepath.Join(m.garbageAVI, "journal.db")}, filepath.Join(m.garbageAVI, "journal.db")},
+		{"run console port out of range", []string{"run", "--journal", "off", "--for", "1s", "--speed", "100", "--console", "127.0.0.1:99999"}, "127.0.0.1:99999"},
+		{"run console not an address", []string{"run", "--journal", "off", "--for", "1s", "--speed", "100", "--console", "nonsense"}, "want HOST:PORT"},
 		// Outputs are checked before the work that fills them, so a typo
 		// does not lose a run's summary or a person's calibration at its end.
 		{"run summary is a folder", append([]string{"run", "--for", "1s", "--speed", "100", "--summary", m.dir}, quiet...), "--summary"},
