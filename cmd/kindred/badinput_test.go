@@ -106,6 +106,11 @@ func TestBadInputExitsTwoWithoutPanic(t *testing.T) {
 		{"run journal below a file", []string{"run", "--console", "off", "--journal", filepath.Join(m.garbageAVI, "journal.db")}, filepath.Join(m.garbageAVI, "journal.db")},
 		{"run console port out of range", []string{"run", "--journal", "off", "--for", "1s", "--speed", "100", "--console", "127.0.0.1:99999"}, "127.0.0.1:99999"},
 		{"run console not an address", []string{"run", "--journal", "off", "--for", "1s", "--speed", "100", "--console", "nonsense"}, "want HOST:PORT"},
+		{"run camera below -1", append([]string{"run", "--for", "1s", "--camera", "-5"}, quiet...), "--camera -5"},
+		{"run speed 0", append([]string{"run", "--for", "1s", "--speed", "0"}, quiet...), "--speed 0"},
+		{"run for 0s, which ran without end", append([]string{"run", "--for", "0s", "--speed", "100"}, quiet...), "-for"},
+		{"calibrate person camera below -1", []string{"calibrate", "person", "--name", "Ada", "--camera", "-5"}, "--camera -5"},
+		{"doctor extra argument", []string{"doctor", "--journal", "off", "now"}, "now"},
 		// Outputs are checked before the work that fills them, so a typo
 		// does not lose a run's summary or a person's calibration at its end.
 		{"run summary is a folder", append([]string{"run", "--for", "1s", "--speed", "100", "--summary", m.dir}, quiet...), "--summary"},

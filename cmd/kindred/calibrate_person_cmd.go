@@ -30,6 +30,9 @@ func calibratePerson(ctx context.Context, e env, args []string) error {
 	if fl.NArg() > 0 {
 		return badInput("calibrate person: unexpected argument %q", fl.Arg(0))
 	}
+	if o.Camera < -1 {
+		return badInput("calibrate person: --camera %d: want a camera index of 0 or more", o.Camera)
+	}
 	if calibration.PersonID(o.Name) == "" {
 		return badInput("calibrate person: --name is required and needs letters or digits")
 	}

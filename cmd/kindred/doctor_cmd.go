@@ -24,6 +24,9 @@ func cmdDoctor(ctx context.Context, e env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return badInput("unexpected argument %q", fs.Arg(0))
+	}
 	cfg, err := loadRunConfig(*config)
 	if err != nil {
 		return err

@@ -80,6 +80,12 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	if fs.NArg() > 0 {
 		return badInput("unexpected argument %q", fs.Arg(0))
 	}
+	if f.camera < -1 { // -1 is "not given"
+		return badInput("--camera %d: want a camera index of 0 or more", f.camera)
+	}
+	if fs.Given("speed") && f.speed == 0 { // 0 is "not given", the config's speed
+		return badInput("--speed 0: want a speed above 0 (1 is real time)")
+	}
 	if f.summary != "" { // before the run, whose summary a typo would lose at its end
 		if err := staged.Check(f.summary); err != nil {
 			return badInput("--summary %s: %v", f.summary, err)

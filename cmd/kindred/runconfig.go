@@ -136,8 +136,8 @@ type durationFlag struct{ d time.Duration }
 func (f *durationFlag) String() string { return f.d.String() }
 func (f *durationFlag) Set(s string) error {
 	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return fmt.Errorf("want a duration such as 60s or 2m, got %q", s)
+	if err != nil || d <= 0 {
+		return fmt.Errorf("want a positive duration such as 60s or 2m, got %q", s)
 	}
 	f.d = d
 	return nil

@@ -73,6 +73,14 @@ func (fs *Set) refuseEmpty() error {
 	return err
 }
 
+// Given reports whether the flag name was on the command line, for a flag
+// whose zero value also stands for "not given".
+func (fs *Set) Given(name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
+}
+
 // ended reports whether flag parsing stopped at a "--" just before rest.
 func ended(args, rest []string) bool {
 	i := len(args) - len(rest) - 1

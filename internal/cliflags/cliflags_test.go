@@ -64,3 +64,15 @@ func TestHelpGoesToTheHelpWriter(t *testing.T) {
 		t.Errorf("help %q", help.String())
 	}
 }
+
+func TestGiven(t *testing.T) {
+	fs := New("test", &bytes.Buffer{})
+	fs.Float64("speed", 0, "")
+	fs.Float64("other", 0, "")
+	if err := fs.Parse([]string{"--speed", "0"}); err != nil {
+		t.Fatal(err)
+	}
+	if !fs.Given("speed") || fs.Given("other") {
+		t.Errorf("Given(speed) %v, Given(other) %v; want true, false", fs.Given("speed"), fs.Given("other"))
+	}
+}
