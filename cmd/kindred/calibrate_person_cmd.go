@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/calibration/observe"
@@ -32,6 +34,9 @@ func calibratePerson(ctx context.Context, e env, args []string) error {
 	}
 	if o.Camera < -1 {
 		return badInput("calibrate person: --camera %d: want a camera index of 0 or more", o.Camera)
+	}
+	if strings.ContainsFunc(o.Name, unicode.IsControl) { // it is shown on terminals and the console
+		return badInput("calibrate person: --name %q: control characters are not part of a name", o.Name)
 	}
 	if calibration.PersonID(o.Name) == "" {
 		return badInput("calibrate person: --name is required and needs letters or digits")

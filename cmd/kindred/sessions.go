@@ -119,7 +119,7 @@ func sessionsExport(ctx context.Context, e env, args []string) error {
 	}
 	defer j.Close()
 	if _, err := j.Session(ctx, *id); err != nil {
-		return badInput("sessions export: --session %s: not in %s", *id, j.Path())
+		return badInput("sessions export: --session %q: not in %s", *id, j.Path())
 	}
 	var w io.Writer = e.stdout
 	// Health data: staged mode 0600 beside --out, named only once whole, so
@@ -175,7 +175,7 @@ func sessionsDelete(ctx context.Context, e env, args []string) error {
 	case *id != "":
 		if err := j.DeleteSession(ctx, *id); err != nil {
 			if errors.Is(err, journal.ErrNoSession) {
-				return badInput("sessions delete: --session %s: not in %s", *id, j.Path())
+				return badInput("sessions delete: --session %q: not in %s", *id, j.Path())
 			}
 			return fmt.Errorf("sessions delete: %w", err)
 		}
@@ -185,7 +185,7 @@ func sessionsDelete(ctx context.Context, e env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("sessions delete: %w", err)
 		}
-		fmt.Fprintf(e.stdout, "deleted %d rows about %s\n", n, *person)
+		fmt.Fprintf(e.stdout, "deleted %d rows about %q\n", n, *person)
 		// Their calibration (voice and face baselines) goes with them.
 		dir, err := calibration.DefaultPersonDir()
 		if err != nil {
@@ -241,7 +241,7 @@ func sessionsAttach(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("sessions attach: %w", err)
 	}
 	if n == 0 {
-		return badInput("sessions attach: --from %s: no records in %s", *from, j.Path())
+		return badInput("sessions attach: --from %q: no records in %s", *from, j.Path())
 	}
 	fmt.Fprintf(e.stdout, "attached %d rows from %s to %s\n", n, *from, *to)
 	return nil
