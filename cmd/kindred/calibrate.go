@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kindred-hri/kindred/calibration"
+	"github.com/kindred-hri/kindred/internal/cliflags"
 	"github.com/kindred-hri/kindred/internal/staged"
 	"github.com/kindred-hri/kindred/robot"
 	"github.com/kindred-hri/kindred/robot/body"
@@ -15,7 +16,7 @@ import (
 
 // cmdCalibrate dispatches: kindred calibrate servos|person|mic [...].
 func cmdCalibrate(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 {
+	if args = cliflags.ActionFirst(args, "servos", "person", "mic"); len(args) == 0 {
 		return badInput("want servos, person or mic")
 	}
 	switch args[0] {

@@ -55,3 +55,16 @@ func TestHelpAndVersionGoToStdout(t *testing.T) {
 }
 
 func firstLine(s string) string { l, _, _ := strings.Cut(s, "\n"); return l }
+
+// Flags before a command's action word: "sessions --journal J list".
+func TestFlagsBeforeTheAction(t *testing.T) {
+	db := syntheticJournal(t)
+	code, out, errs := runKindred(t, "sessions", "--journal", db, "list", "--json")
+	if code != 0 || !strings.Contains(out, "s-ana") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want the sessions listed", code, out, errs)
+	}
+	code, out, errs = runKindred(t, "calibrate", "--robot", "sim", "servos", "--joints", "head_pan")
+	if code != 0 || !strings.Contains(out, "head_pan") {
+		t.Errorf("calibrate: exit %d, stdout %q, stderr %q; want the profile", code, out, errs)
+	}
+}

@@ -12,13 +12,14 @@ import (
 
 	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/companion"
+	"github.com/kindred-hri/kindred/internal/cliflags"
 	"github.com/kindred-hri/kindred/internal/staged"
 	"github.com/kindred-hri/kindred/journal"
 )
 
 // cmdSessions lists, exports or deletes recorded sessions.
 func cmdSessions(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 {
+	if args = cliflags.ActionFirst(args, "list", "export", "delete", "attach"); len(args) == 0 {
 		return badInput("sessions: want list, export, delete or attach")
 	}
 	switch args[0] {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/kindred-hri/kindred/internal/badinput"
 )
@@ -79,6 +80,25 @@ func (fs *Set) Given(name string) bool {
 	given := false
 	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
 	return given
+}
+
+// ActionFirst moves a command's action word (sessions list, calibrate mic)
+// to the front when flags came before it, so that flags may stand anywhere
+// there too: "--journal j.db list" is "list --journal j.db". The first
+// argument that is one of actions is taken, and nothing after a "--".
+func ActionFirst(args []string, actions ...string) []string {
+	if len(args) == 0 || len(args[0]) < 2 || args[0][0] != '-' {
+		return args
+	}
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		if slices.Contains(actions, a) {
+			return slices.Concat([]string{a}, args[:i], args[i+1:])
+		}
+	}
+	return args
 }
 
 // ended reports whether flag parsing stopped at a "--" just before rest.

@@ -76,3 +76,20 @@ func TestGiven(t *testing.T) {
 		t.Errorf("Given(speed) %v, Given(other) %v; want true, false", fs.Given("speed"), fs.Given("other"))
 	}
 }
+
+func TestActionFirst(t *testing.T) {
+	acts := []string{"list", "export"}
+	for _, c := range []struct{ in, want []string }{
+		{[]string{"list", "--json"}, []string{"list", "--json"}},
+		{[]string{"--journal", "j.db", "list", "--json"}, []string{"list", "--journal", "j.db", "--json"}},
+		{[]string{"--journal=j.db", "export", "--session", "s"}, []string{"export", "--journal=j.db", "--session", "s"}},
+		{[]string{"--journal", "j.db"}, []string{"--journal", "j.db"}},
+		{[]string{"--", "list"}, []string{"--", "list"}},
+		{[]string{"-h"}, []string{"-h"}},
+		{nil, nil},
+	} {
+		if got := ActionFirst(c.in, acts...); !slices.Equal(got, c.want) {
+			t.Errorf("ActionFirst(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
