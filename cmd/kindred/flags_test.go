@@ -67,4 +67,9 @@ func TestFlagsBeforeTheAction(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "head_pan") {
 		t.Errorf("calibrate: exit %d, stdout %q, stderr %q; want the profile", code, out, errs)
 	}
+	t.Setenv("KINDRED_MQTT_KEY", strings.Repeat("k", 32))
+	code, out, errs = runKindred(t, "fleet", "--robot", "kiri", "sign", `{"cmd":"pause"}`)
+	if code != 0 || !strings.Contains(out, `"mac"`) {
+		t.Errorf("fleet: exit %d, stdout %q, stderr %q; want a signed command", code, out, errs)
+	}
 }
