@@ -113,6 +113,7 @@ func TestBadInputExitsTwoWithoutPanic(t *testing.T) {
 		{"doctor extra argument", []string{"doctor", "--journal", "off", "now"}, "now"},
 		{"calibrate person name with an escape", []string{"calibrate", "person", "--name", "Ada\x1b[2J", "--scenario", "visit"}, `--name "Ada\x1b[2J"`},
 		{"sessions export id with an escape", []string{"sessions", "export", "--journal", syntheticJournal(t), "--session", "s\x1b[31m"}, `--session "s\x1b[31m"`},
+		{"sessions export out is a folder", []string{"sessions", "export", "--journal", syntheticJournal(t), "--session", "s-ana", "--out", m.dir}, "--out"},
 		// Outputs are checked before the work that fills them, so a typo
 		// does not lose a run's summary or a person's calibration at its end.
 		{"run summary is a folder", append([]string{"run", "--for", "1s", "--speed", "100", "--summary", m.dir}, quiet...), "--summary"},

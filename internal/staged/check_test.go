@@ -53,3 +53,13 @@ func TestCheckDir(t *testing.T) {
 		}
 	}
 }
+
+// Create refuses a folder at once: the rename at Commit would fail only
+// after the work that filled the file.
+func TestCreateRefusesAFolder(t *testing.T) {
+	var o Outputs
+	defer o.Discard()
+	if _, err := o.Create(t.TempDir()); !errors.Is(err, ErrIsDir) {
+		t.Errorf("Create(folder) = %v, want ErrIsDir", err)
+	}
+}
