@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kindred-hri/kindred/journal"
+	"github.com/kindred-hri/kindred/perception/face/testmedia"
 )
 
 // badMedia writes the bad files the table below feeds to the CLI.
@@ -21,6 +22,7 @@ type badMedia struct {
 	dir                                string
 	garbageAVI, garbageWAV, cutWAV     string
 	cutData, unknownKey, garbageScript string
+	okWAV                              string
 }
 
 func writeBadMedia(t *testing.T) badMedia {
@@ -51,6 +53,7 @@ func writeBadMedia(t *testing.T) badMedia {
 		cutData:       write("cut-data.wav", realWAV[:len(realWAV)/2]),
 		unknownKey:    write("unknown-key.yaml", []byte("robot:\n  name: kiri\nmimicry_gain: 0.5\n")),
 		garbageScript: write("garbage.yaml", noise(3000)),
+		okWAV:         write("ok.wav", realWAV),
 	}
 }
 
@@ -114,6 +117,8 @@ func TestBadInputExitsTwoWithoutPanic(t *testing.T) {
 		{"calibrate person name with an escape", []string{"calibrate", "person", "--name", "Ada\x1b[2J", "--scenario", "visit"}, `--name "Ada\x1b[2J"`},
 		{"sessions export id with an escape", []string{"sessions", "export", "--journal", syntheticJournal(t), "--session", "s\x1b[31m"}, `--session "s\x1b[31m"`},
 		{"sessions export out is a folder", []string{"sessions", "export", "--journal", syntheticJournal(t), "--session", "s-ana", "--out", m.dir}, "--out"},
+		{"analyze report in no folder", []string{"analyze", "--video", testmedia.Path(t, "Megamind.avi"), "--report", filepath.Join(m.dir, "no", "r.html")}, "--report"},
+		{"analyze voice csv in no folder", []string{"analyze", "--audio", m.okWAV, "--out", filepath.Join(m.dir, "no", "a.csv")}, "--out"},
 		// Outputs are checked before the work that fills them, so a typo
 		// does not lose a run's summary or a person's calibration at its end.
 		{"run summary is a folder", append([]string{"run", "--for", "1s", "--speed", "100", "--summary", m.dir}, quiet...), "--summary"},
