@@ -242,6 +242,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 		start = comp.StartLive(in)
 	}
 	runErr := comp.Run(start)
+	ended := comp.Now() // the session clock runs on while the summary is synced to disk
 
 	written := f.summary
 	if f.summary != "" {
@@ -250,7 +251,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 			written = "" // the last line names only a summary that exists
 		}
 	}
-	fmt.Fprintln(e.stderr, endLine(writer, comp, written))
+	fmt.Fprintln(e.stderr, endLine(writer, comp, ended, written))
 	return runErr
 }
 
@@ -481,13 +482,13 @@ func addConsole(e env, cfg runConfig, f runFlags, st *stages, profile *robot.Pro
 
 // endLine is the run's last word: which session it was, how much session
 // time it covered, whether a carer was alerted, and where the summary is.
-func endLine(w *journal.Writer, comp *companion.Companion, summary string) string {
+func endLine(w *journal.Writer, comp *companion.Companion, ended time.Duration, summary string) string {
 	var b strings.Builder
 	b.WriteString("kindred: run ended")
 	if w != nil {
 		fmt.Fprintf(&b, ", session %s", w.SessionID())
 	}
-	fmt.Fprintf(&b, " (%v of session time)", comp.Now().Round(time.Second))
+	fmt.Fprintf(&b, " (%v of session time)", ended.Round(time.Second))
 	switch alerts := comp.Stats().Alerts; alerts {
 	case 0:
 		b.WriteString("; no alerts went out")
