@@ -39,6 +39,11 @@ func TestHelpAndVersionGoToStdout(t *testing.T) {
 	if !strings.Contains(out.String(), "exit codes:") {
 		t.Errorf("top-level help does not document exit codes:\n%s", out.String())
 	}
+	out.Reset()
+	dispatch(context.Background(), env{stdin: strings.NewReader(""), stdout: &out, stderr: &bytes.Buffer{}}, []string{"completion", "-h"})
+	if !strings.Contains(out.String(), "completion bash|zsh") {
+		t.Errorf("completion -h does not say what it takes:\n%s", out.String())
+	}
 	// help X is X's own help, not the list of commands.
 	for _, args := range [][]string{{"help", "say"}, {"help", "calibrate", "mic"}} {
 		out.Reset()
