@@ -22,7 +22,7 @@ type badMedia struct {
 	dir                                string
 	garbageAVI, garbageWAV, cutWAV     string
 	cutData, unknownKey, garbageScript string
-	okWAV                              string
+	okWAV, nanSpeed                    string
 }
 
 func writeBadMedia(t *testing.T) badMedia {
@@ -54,6 +54,7 @@ func writeBadMedia(t *testing.T) badMedia {
 		unknownKey:    write("unknown-key.yaml", []byte("robot:\n  name: kiri\nmimicry_gain: 0.5\n")),
 		garbageScript: write("garbage.yaml", noise(3000)),
 		okWAV:         write("ok.wav", realWAV),
+		nanSpeed:      write("nan-speed.yaml", []byte("speed: .nan\n")),
 	}
 }
 
@@ -119,6 +120,9 @@ func TestBadInputExitsTwoWithoutPanic(t *testing.T) {
 		{"sessions export out is a folder", []string{"sessions", "export", "--journal", syntheticJournal(t), "--session", "s-ana", "--out", m.dir}, "--out"},
 		{"analyze report in no folder", []string{"analyze", "--video", testmedia.Path(t, "Megamind.avi"), "--report", filepath.Join(m.dir, "no", "r.html")}, "--report"},
 		{"analyze voice csv in no folder", []string{"analyze", "--audio", m.okWAV, "--out", filepath.Join(m.dir, "no", "a.csv")}, "--out"},
+		{"run broker port out of range", append([]string{"run", "--for", "1s", "--speed", "100", "--mqtt", "tcp://127.0.0.1:99999"}, quiet...), "port 99999"},
+		{"run config speed NaN", append([]string{"run", "--for", "1s", "--config", m.nanSpeed}, quiet...), "speed: NaN"},
+		{"run lang with an escape", append([]string{"run", "--for", "1s", "--lang", "\x1b[2J"}, quiet...), `lang "\x1b[2J"`},
 		// Outputs are checked before the work that fills them, so a typo
 		// does not lose a run's summary or a person's calibration at its end.
 		{"run summary is a folder", append([]string{"run", "--for", "1s", "--speed", "100", "--summary", m.dir}, quiet...), "--summary"},

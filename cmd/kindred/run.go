@@ -513,7 +513,7 @@ func pickPersona(cfg runConfig) (voices.Persona, error) {
 	if cfg.Persona != "" {
 		p, err := voices.FindPersona(cfg.Persona)
 		if err != nil {
-			return p, fmt.Errorf("persona %s: %w", cfg.Persona, err)
+			return p, fmt.Errorf("persona %q: %w", cfg.Persona, err)
 		}
 		return p, nil
 	}
@@ -523,7 +523,7 @@ func pickPersona(cfg runConfig) (voices.Persona, error) {
 	}
 	p, err := voices.DefaultPersona(lang)
 	if err != nil {
-		return p, fmt.Errorf("lang %s: %w", lang, err)
+		return p, fmt.Errorf("lang %q: %w", lang, err)
 	}
 	return p, nil
 }

@@ -97,7 +97,7 @@ func (c runConfig) validate() error {
 	if c.SenseStall < companion.MinSenseStall || c.SenseStall > companion.MaxSenseStall {
 		return fmt.Errorf("sense_stall: %v is out of range [%v, %v]", c.SenseStall, companion.MinSenseStall, companion.MaxSenseStall)
 	}
-	if c.Speed <= 0 || c.Speed > 1000 {
+	if !(c.Speed > 0 && c.Speed <= 1000) { // NaN too
 		return fmt.Errorf("speed: %v is out of range (0, 1000]", c.Speed)
 	}
 	for i, p := range c.Persons {
