@@ -57,6 +57,28 @@ type Options struct {
 	Progress func(w io.Writer, what string, total int) Progress
 }
 
+// checkOutputs: every file the run would write can be, before the work
+// (package staged): a report in a folder that does not exist would
+// otherwise fail after the whole video, and take the CSV down with it.
+func checkOutputs(o Options) error {
+	var files [][2]string // flag, path
+	if o.Out != "" && o.Video != "" {
+		files = append(files, [2]string{"--out", o.Out})
+	}
+	if o.Out != "" && o.Audio != "" {
+		files = append(files, [2]string{"--out", o.Out + ".voice.csv"})
+	}
+	if o.Report != "" {
+		files = append(files, [2]string{"--report", o.Report})
+	}
+	for _, f := range files {
+		if err := staged.Check(f[1]); err != nil {
+			return badInput("%s %s: %v", f[0], f[1], err)
+		}
+	}
+	return nil
+}
+
 // Progress is told how many frames are done, and when the file is.
 type Progress interface {
 	Update(done int)
@@ -74,6 +96,9 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 		return analyzeBatch(ctx, e, o.Video, o.OutDir, o.Jobs, o.DetectEvery, o.FaceBackend)
 	}
 
+	if err := checkOutputs(o); err != nil {
+		return err
+	}
 	outs := &staged.Outputs{}
 	defer outs.Discard() // whatever was not committed
 	var res analysis

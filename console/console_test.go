@@ -536,3 +536,18 @@ func TestDeletePersonDeletesTheirCalibration(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckAddr(t *testing.T) {
+	for _, c := range []struct {
+		addr string
+		ok   bool
+	}{
+		{"127.0.0.1:8080", true}, {"[::1]:0", true}, {":8080", true}, {"localhost:http", true},
+		{"127.0.0.1:99999", false}, {"127.0.0.1:-1", false}, {"nonsense", false}, {"127.0.0.1", false},
+		{"[::1:80", false}, {"127.0.0.1:80\x00", false},
+	} {
+		if err := CheckAddr(c.addr); (err == nil) != c.ok {
+			t.Errorf("CheckAddr(%q) = %v, want ok %v", c.addr, err, c.ok)
+		}
+	}
+}

@@ -32,6 +32,20 @@ func Loopback(addr string) bool {
 	return isLoopbackHost(strings.ToLower(host))
 }
 
+// CheckAddr reports whether addr is a listen address Serve could use,
+// HOST:PORT with a port of 0..65535 (or a service name), so a typo is bad
+// usage when the run starts, not a failure once the robot is moving.
+func CheckAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err == nil {
+		_, err = net.LookupPort("tcp", port)
+	}
+	if err != nil {
+		return fmt.Errorf("console address %q: want HOST:PORT, e.g. %s", addr, DefaultAddr)
+	}
+	return nil
+}
+
 // setServerDefaults fills the server's timeouts and caps.
 func setServerDefaults(o *Opts) {
 	def := func(d *time.Duration, v time.Duration) {

@@ -3,7 +3,9 @@ package journal
 import (
 	"context"
 	"errors"
+	"math"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -56,4 +58,50 @@ func TestRetentionWhileRunning(t *testing.T) {
 			t.Errorf("the long session: %+v, %v; want it kept, complete", s, err)
 		}
 	})
+}
+
+// A retention of more days than a time.Duration holds keeps everything:
+// multiplied out, the days overflowed to a cut in the future, and
+// `sessions delete --older-than 200000` or `retain_days: 200000` (a slip of
+// the keyboard) deleted every closed session and, in a run, the open
+// session's records too.
+func TestRetentionBeyondADurationKeepsEverything(t *testing.T) {
+	for _, days := range []int{106752, 200000, 999999999, math.MaxInt} {
+		t.Run(strconv.Itoa(days), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "journal.db")
+			synctest.Test(t, func(t *testing.T) {
+				ctx := context.Background()
+				j, err := Open(ctx, path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer j.Close()
+				run := func(id string, body func()) {
+					rctx, cancel := context.WithCancel(ctx)
+					w := j.NewWriter(WriterOpts{CommitEvery: time.Minute, RetainDays: days, Session: &Session{ID: id}})
+					done := make(chan error)
+					go func() { done <- w.Run(rctx) }()
+					w.Submit(Fault{At: time.Second, Component: "camera", Message: id})
+					body()
+					cancel()
+					if err := <-done; err != nil {
+						t.Fatal(err)
+					}
+				}
+				run("earlier", func() {})
+				run("long", func() {
+					time.Sleep(2*time.Hour + time.Second) // retention at the start, 1 h and 2 h
+					synctest.Wait()
+				})
+				if n, err := j.DeleteOlderThan(ctx, time.Now(), days); n != 0 || err != nil {
+					t.Errorf("DeleteOlderThan(%d days) deleted %d sessions (%v), want none", days, n, err)
+				}
+				for _, id := range []string{"earlier", "long"} {
+					if recs, err := j.Records(ctx, id); err != nil || len(recs) != 1 {
+						t.Errorf("session %s keeps %v (%v), want its one record", id, recs, err)
+					}
+				}
+			})
+		})
+	}
 }

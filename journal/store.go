@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -875,7 +876,10 @@ func deleteOlderThan(ctx context.Context, db *sql.DB, now time.Time, days int) (
 	if days <= 0 {
 		return 0, fmt.Errorf("retention: days must be positive, not %d", days)
 	}
-	cut := now.Add(-time.Duration(days) * 24 * time.Hour)
+	cut, ok := cutoff(now, days)
+	if !ok {
+		return 0, nil
+	}
 	res, err := db.ExecContext(ctx, `DELETE FROM sessions WHERE started_ns < ? AND status != ?`, nanos(cut), StatusOpen)
 	if err != nil {
 		return 0, fmt.Errorf("retention: %w", err)
@@ -888,6 +892,21 @@ func deleteOlderThan(ctx context.Context, db *sql.DB, now time.Time, days int) (
 		return int(n), fmt.Errorf("retention: %w", err)
 	}
 	return int(n), nil
+}
+
+// maxRetainDays is the most days a time.Duration holds (about 292 years).
+const maxRetainDays = math.MaxInt64 / int64(24*time.Hour)
+
+// cutoff is the time before which a record is more than days old, and
+// false when days reach back further than a time.Duration holds: nothing
+// recorded is that old. Multiplied out, such a count overflowed to a
+// negative duration, a cut in the future, and "--older-than 200000" or
+// "retain_days: 200000" deleted every session.
+func cutoff(now time.Time, days int) (time.Time, bool) {
+	if int64(days) > maxRetainDays {
+		return time.Time{}, false
+	}
+	return now.Add(-time.Duration(days) * 24 * time.Hour), true
 }
 
 // retainEvery is how often a running writer applies RetainDays. A robot
@@ -905,7 +924,10 @@ const retainEvery = time.Hour
 // what is deleted, the pages freed are reused, so the file stops growing,
 // and a checkpoint moves the zeroed pages out of the log into the file.
 func trimOlderThan(ctx context.Context, db *sql.DB, now time.Time, days int, open string, started time.Time) error {
-	cut := now.Add(-time.Duration(days) * 24 * time.Hour)
+	cut, ok := cutoff(now, days)
+	if !ok {
+		return nil
+	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("retention: %w", err)

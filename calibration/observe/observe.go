@@ -19,6 +19,7 @@ import (
 	"github.com/kindred-hri/kindred/perception/voice/wav"
 
 	"github.com/kindred-hri/kindred/devices"
+	"github.com/kindred-hri/kindred/internal/staged"
 )
 
 // Options say whom to observe, and from what; the kindred command fills
@@ -40,6 +41,9 @@ type Options struct {
 // unreadable file, a person who was not calm) is a badinput error.
 func Person(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	storeDir := o.Dir
+	if err := staged.CheckDir(storeDir); err != nil { // before the person sits for it
+		return badInput("calibrate person: --dir %s: %w", storeDir, err)
+	}
 	if storeDir == "" {
 		d, err := calibration.DefaultPersonDir()
 		if err != nil {

@@ -28,7 +28,7 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&o.OutDir, "out-dir", "", "batch: analyse every video of --video DIR (or a quoted glob) into DIR/NAME.csv and DIR/NAME.summary.json")
 	fs.IntVar(&o.Jobs, "jobs", 1, "batch: recordings analysed at once (each loads the face models)")
 	fs.Var(&o.FaceBackend, "face-backend", faceBackendUsage)
-	if err := fs.parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

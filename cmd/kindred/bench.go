@@ -26,7 +26,7 @@ func cmdBench(ctx context.Context, e env, args []string) error {
 	devset := fs.String("devset", defaultDevset, "dev set folder whose speech/*.wav join the voice comparison when it is there")
 	quick := fs.Bool("quick", false, "fewer frames and files, a 2-minute session: a check that the suite runs, not a measurement")
 	only := fs.String("only", "", bench.OnlyUsage())
-	if err := fs.parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, errHelpShown) {
 			fmt.Fprint(e.stdout, "\n"+bench.Help)
 		}

@@ -8,13 +8,15 @@ import (
 	"strings"
 
 	"github.com/kindred-hri/kindred/calibration"
+	"github.com/kindred-hri/kindred/internal/cliflags"
+	"github.com/kindred-hri/kindred/internal/staged"
 	"github.com/kindred-hri/kindred/robot"
 	"github.com/kindred-hri/kindred/robot/body"
 )
 
 // cmdCalibrate dispatches: kindred calibrate servos|person|mic [...].
 func cmdCalibrate(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 {
+	if args = cliflags.ActionFirst(args, "servos", "person", "mic"); len(args) == 0 {
 		return badInput("want servos, person or mic")
 	}
 	switch args[0] {
@@ -42,11 +44,16 @@ func calibrateServos(ctx context.Context, e env, args []string) error {
 	robotFlag := fs.String("robot", "sim", "body: a built-in profile name or a profile YAML file")
 	out := fs.String("out", "", "write the calibrated profile here (default: stdout)")
 	only := fs.String("joints", "", "comma-separated joints to calibrate (default: all)")
-	if err := fs.parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return badInput("calibrate servos: unexpected argument %q", fs.Arg(0))
+	}
+	if *out != "" { // before a person spends a quarter of an hour on the joints
+		if err := staged.Check(*out); err != nil {
+			return badInput("calibrate servos: --out %s: %v", *out, err)
+		}
 	}
 	prof, err := robot.LoadProfile(*robotFlag)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kindred-hri/kindred/calibration"
+	"github.com/kindred-hri/kindred/internal/staged"
 	"github.com/kindred-hri/kindred/perception/microphone"
 	"github.com/kindred-hri/kindred/perception/voice"
 )
@@ -20,14 +21,19 @@ func calibrateMic(ctx context.Context, e env, args []string) error {
 	name := fs.String("mic", "", "microphone by name (default: the system's default input)")
 	seconds := fs.Float64("seconds", 5, "how long to listen, in seconds (1..60)")
 	out := fs.String("out", "", "where to store the noise floor (default: the user's config dir, kindred/mic-noise.yaml)")
-	if err := fs.parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return badInput("calibrate mic: unexpected argument %q", fs.Arg(0))
 	}
-	if *seconds < 1 || *seconds > 60 {
+	if !(*seconds >= 1 && *seconds <= 60) { // NaN too
 		return badInput("calibrate mic: --seconds %g: want 1..60", *seconds)
+	}
+	if *out != "" {
+		if err := staged.Check(*out); err != nil {
+			return badInput("calibrate mic: --out %s: %v", *out, err)
+		}
 	}
 	path := *out
 	if path == "" {

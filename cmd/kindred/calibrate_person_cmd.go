@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/calibration/observe"
@@ -24,11 +26,17 @@ func calibratePerson(ctx context.Context, e env, args []string) error {
 	fl.StringVar(&o.Scenario, "scenario", "", "observe a scripted person: a built-in scenario's calm start, or a scenario file")
 	fl.Var(&o.FaceBackend, "face-backend", faceBackendUsage)
 	fl.StringVar(&o.Dir, "dir", "", "where person profiles are stored (default: the user config dir, kindred/persons)")
-	if err := fl.parse(args); err != nil {
+	if err := fl.Parse(args); err != nil {
 		return err
 	}
 	if fl.NArg() > 0 {
 		return badInput("calibrate person: unexpected argument %q", fl.Arg(0))
+	}
+	if o.Camera < -1 {
+		return badInput("calibrate person: --camera %d: want a camera index of 0 or more", o.Camera)
+	}
+	if strings.ContainsFunc(o.Name, unicode.IsControl) { // it is shown on terminals and the console
+		return badInput("calibrate person: --name %q: control characters are not part of a name", o.Name)
 	}
 	if calibration.PersonID(o.Name) == "" {
 		return badInput("calibrate person: --name is required and needs letters or digits")

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -17,7 +18,10 @@ import (
 // flags.
 func cmdCompletion(ctx context.Context, e env, args []string) error {
 	fs := newFlags("completion", e.stdout)
-	if err := fs.parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, errHelpShown) { // it has no flags to list
+			fmt.Fprintln(e.stdout, "kindred completion bash|zsh prints a completion script: source <(kindred completion bash)")
+		}
 		return err
 	}
 	if fs.NArg() != 1 || (fs.Arg(0) != "bash" && fs.Arg(0) != "zsh") {

@@ -21,8 +21,11 @@ func cmdDoctor(ctx context.Context, e env, args []string) error {
 	live := fs.Bool("live", false, "this robot runs live: camera, microphone and speaker are required")
 	var backend faceBackend
 	fs.Var(&backend, "face-backend", faceBackendUsage+" (default: the config's, else mesh)")
-	if err := fs.parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return badInput("unexpected argument %q", fs.Arg(0))
 	}
 	cfg, err := loadRunConfig(*config)
 	if err != nil {

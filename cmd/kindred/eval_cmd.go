@@ -45,7 +45,7 @@ false opt-outs per opt-out policy. About 15 minutes of CPU, on two cores.`
 // evaluate); here are its flags.
 func cmdEval(ctx context.Context, e env, args []string) error {
 	o := evaluate.Options{FaceBackend: defaultFaceBackend, Run: func(ctx context.Context, args []string) error { return cmdRun(ctx, e, args) }}
-	fs := newFlags("eval", e.stderr)
+	fs := newFlags("eval", e.stdout)
 	fs.StringVar(&o.Devset, "devset", defaultDevset, "labelled folder (dev set layout)")
 	fs.BoolVar(&o.JSON, "json", false, "print one JSON object instead of tables")
 	fs.BoolVar(&o.Fit, "fit", false, "refit the vocalisation combiner on all clips and write it to --out")
@@ -57,9 +57,9 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&o.Only, "only", "", "run one part: faces, vocalisations, words or words-live (default faces and vocalisations, each where its labels exist)")
 	fs.StringVar(&o.Cache, "cache", "testdata/hour", "folder for --only words' synthetic speech")
 	fs.Var(&o.FaceBackend, "face-backend", faceBackendUsage)
-	if err := fs.parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, errHelpShown) {
-			fmt.Fprintln(e.stderr, evalHelp)
+			fmt.Fprintln(e.stdout, evalHelp)
 		}
 		return err
 	}

@@ -3,49 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 )
-
-func TestFlagsAnywhere(t *testing.T) {
-	for _, tc := range []struct {
-		args     []string
-		out, tag string
-		pos      []string
-		err      string
-	}{
-		{args: []string{"--out", "a.wav", "hello"}, out: "a.wav", pos: []string{"hello"}},
-		{args: []string{"hello", "--out", "a.wav"}, out: "a.wav", pos: []string{"hello"}},
-		{args: []string{"hello", "--out", "a.wav", "world", "--tag=x"}, out: "a.wav", tag: "x", pos: []string{"hello", "world"}},
-		{args: []string{"--tag", "x", "--", "--out", "b"}, tag: "x", pos: []string{"--out", "b"}},
-		{args: []string{"hi", "--", "-1"}, pos: []string{"hi", "-1"}},
-		{args: []string{"hi", "--nope"}, err: "flag provided but not defined: -nope"},
-		{args: []string{"hi", "--out"}, err: "flag needs an argument"},
-	} {
-		fs := newFlags("test", &bytes.Buffer{})
-		out := fs.String("out", "", "")
-		tag := fs.String("tag", "", "")
-		err := fs.parse(tc.args)
-		if tc.err != "" {
-			var ue *usageError
-			if err == nil || !strings.Contains(err.Error(), tc.err) || !errors.As(err, &ue) {
-				t.Errorf("%q: error %v, want a usage error with %q", tc.args, err, tc.err)
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("%q: %v", tc.args, err)
-			continue
-		}
-		if *out != tc.out || *tag != tc.tag || !slices.Equal(fs.Args(), tc.pos) || fs.NArg() != len(tc.pos) {
-			t.Errorf("%q: out %q tag %q args %q, want %q %q %q", tc.args, *out, *tag, fs.Args(), tc.out, tc.tag, tc.pos)
-		}
-	}
-}
 
 // The issue's own transcript: the flag after the text was ignored.
 func TestSayFlagAfterTheText(t *testing.T) {
@@ -63,7 +25,8 @@ func TestSayFlagAfterTheText(t *testing.T) {
 
 func TestHelpAndVersionGoToStdout(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"help"}, {"--version"}, {"say", "--help"}, {"analyze", "-h"},
-		{"sessions", "--help"}, {"calibrate", "help"}, {"run", "--help"}} {
+		{"sessions", "--help"}, {"calibrate", "help"}, {"run", "--help"}, {"eval", "-h"}, {"fleet", "--help"},
+		{"fleet", "sign", "-h"}, {"help", "analyze"}, {"help", "calibrate", "mic"}} {
 		var out, errb bytes.Buffer
 		code := dispatch(context.Background(), env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb}, args)
 		if code != 0 || out.Len() == 0 || errb.Len() != 0 {
@@ -77,8 +40,41 @@ func TestHelpAndVersionGoToStdout(t *testing.T) {
 		t.Errorf("top-level help does not document exit codes:\n%s", out.String())
 	}
 	out.Reset()
+	dispatch(context.Background(), env{stdin: strings.NewReader(""), stdout: &out, stderr: &bytes.Buffer{}}, []string{"completion", "-h"})
+	if !strings.Contains(out.String(), "completion bash|zsh") {
+		t.Errorf("completion -h does not say what it takes:\n%s", out.String())
+	}
+	// help X is X's own help, not the list of commands.
+	for _, args := range [][]string{{"help", "say"}, {"help", "calibrate", "mic"}} {
+		out.Reset()
+		dispatch(context.Background(), env{stdin: strings.NewReader(""), stdout: &out, stderr: &bytes.Buffer{}}, args)
+		if want := "usage of kindred " + strings.Join(args[1:], " ") + ":"; !strings.HasPrefix(out.String(), want) {
+			t.Errorf("%q printed %q, want %q first", args, firstLine(out.String()), want)
+		}
+	}
+	out.Reset()
 	dispatch(context.Background(), env{stdin: strings.NewReader(""), stdout: &out, stderr: &bytes.Buffer{}}, []string{"--version"})
 	if !strings.HasPrefix(out.String(), "kindred "+version+" (commit ") {
 		t.Errorf("version line %q", out.String())
+	}
+}
+
+func firstLine(s string) string { l, _, _ := strings.Cut(s, "\n"); return l }
+
+// Flags before a command's action word: "sessions --journal J list".
+func TestFlagsBeforeTheAction(t *testing.T) {
+	db := syntheticJournal(t)
+	code, out, errs := runKindred(t, "sessions", "--journal", db, "list", "--json")
+	if code != 0 || !strings.Contains(out, "s-ana") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want the sessions listed", code, out, errs)
+	}
+	code, out, errs = runKindred(t, "calibrate", "--robot", "sim", "servos", "--joints", "head_pan")
+	if code != 0 || !strings.Contains(out, "head_pan") {
+		t.Errorf("calibrate: exit %d, stdout %q, stderr %q; want the profile", code, out, errs)
+	}
+	t.Setenv("KINDRED_MQTT_KEY", strings.Repeat("k", 32))
+	code, out, errs = runKindred(t, "fleet", "--robot", "kiri", "sign", `{"cmd":"pause"}`)
+	if code != 0 || !strings.Contains(out, `"mac"`) {
+		t.Errorf("fleet: exit %d, stdout %q, stderr %q; want a signed command", code, out, errs)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/companion"
+	"github.com/kindred-hri/kindred/internal/cliflags"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/journal/fleet"
 )
@@ -58,20 +59,20 @@ func (f *fleetLink) Record(r journal.Record) {
 // cmdFleet holds the fleet's tools; `kindred fleet sign` signs a console
 // command for a robot whose control topic needs signed commands.
 func cmdFleet(_ context.Context, e env, args []string) error {
-	if len(args) == 0 || args[0] != "sign" {
+	if args = cliflags.ActionFirst(args, "sign"); len(args) == 0 || args[0] != "sign" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-			fmt.Fprintln(e.stderr, "usage: KINDRED_MQTT_KEY=... kindred fleet sign --robot NAME '{\"cmd\":\"pause\"}'")
+			fmt.Fprintln(e.stdout, "usage: KINDRED_MQTT_KEY=... kindred fleet sign --robot NAME '{\"cmd\":\"pause\"}'")
 			return errHelpShown
 		}
 		return badInput("fleet: want sign")
 	}
-	fs := newFlags("fleet sign", e.stderr)
+	fs := newFlags("fleet sign", e.stdout)
 	robotName := fs.String("robot", "", "the robot the command is for (its name in the config)")
 	// The key comes from the environment, never a flag: flags show in ps.
 	var cmd []string
 	rest := args[1:]
 	for {
-		if err := fs.parse(rest); err != nil {
+		if err := fs.Parse(rest); err != nil {
 			return err
 		}
 		if fs.NArg() == 0 {

@@ -81,6 +81,9 @@ func dispatch(ctx context.Context, e env, args []string) int {
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
+		if len(args) > 1 && args[0] == "help" { // help X is X --help
+			return dispatch(ctx, e, append(args[1:], "--help"))
+		}
 		usage(e.stdout, cmds)
 		return 0
 	case "--version", "-version", "version":
@@ -137,5 +140,3 @@ func (u *usageError) Unwrap() error { return u.err }
 func badInput(format string, a ...any) error {
 	return &usageError{fmt.Errorf(format, a...)}
 }
-
-var errHelpShown = errors.New("help shown")

@@ -18,7 +18,7 @@ func cmdReplay(ctx context.Context, e env, args []string) error {
 	session := fs.String("session", "", "replay only this session (default: all)")
 	dir := fs.String("dir", "", "person calibration folder to read and update (default: the one kindred run reads, ~/.config/kindred/persons)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	if err := fs.parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

@@ -74,11 +74,22 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&f.persona, "persona", "", "voice persona name or YAML file")
 	fs.StringVar(&f.faceBackend, "face-backend", "", faceBackendUsage+" (default mesh)")
 	fs.StringVar(&f.person, "person", "", "the person this session is with (a calibrated person's id): the face the camera sees is taken to be them")
-	if err := fs.parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return badInput("unexpected argument %q", fs.Arg(0))
+	}
+	if f.camera < -1 { // -1 is "not given"
+		return badInput("--camera %d: want a camera index of 0 or more", f.camera)
+	}
+	if fs.Given("speed") && f.speed == 0 { // 0 is "not given", the config's speed
+		return badInput("--speed 0: want a speed above 0 (1 is real time)")
+	}
+	if f.summary != "" { // before the run, whose summary a typo would lose at its end
+		if err := staged.Check(f.summary); err != nil {
+			return badInput("--summary %s: %v", f.summary, err)
+		}
 	}
 	if f.person != "" && calibration.PersonID(f.person) != f.person {
 		return badInput("--person %q is not a person id; kindred calibrate person prints the id (e.g. ada-lovelace)", f.person)
@@ -231,6 +242,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 		start = comp.StartLive(in)
 	}
 	runErr := comp.Run(start)
+	ended := comp.Now() // the session clock runs on while the summary is synced to disk
 
 	written := f.summary
 	if f.summary != "" {
@@ -239,7 +251,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 			written = "" // the last line names only a summary that exists
 		}
 	}
-	fmt.Fprintln(e.stderr, endLine(writer, comp, written))
+	fmt.Fprintln(e.stderr, endLine(writer, comp, ended, written))
 	return runErr
 }
 
@@ -470,13 +482,13 @@ func addConsole(e env, cfg runConfig, f runFlags, st *stages, profile *robot.Pro
 
 // endLine is the run's last word: which session it was, how much session
 // time it covered, whether a carer was alerted, and where the summary is.
-func endLine(w *journal.Writer, comp *companion.Companion, summary string) string {
+func endLine(w *journal.Writer, comp *companion.Companion, ended time.Duration, summary string) string {
 	var b strings.Builder
 	b.WriteString("kindred: run ended")
 	if w != nil {
 		fmt.Fprintf(&b, ", session %s", w.SessionID())
 	}
-	fmt.Fprintf(&b, " (%v of session time)", comp.Now().Round(time.Second))
+	fmt.Fprintf(&b, " (%v of session time)", ended.Round(time.Second))
 	switch alerts := comp.Stats().Alerts; alerts {
 	case 0:
 		b.WriteString("; no alerts went out")
@@ -501,7 +513,7 @@ func pickPersona(cfg runConfig) (voices.Persona, error) {
 	if cfg.Persona != "" {
 		p, err := voices.FindPersona(cfg.Persona)
 		if err != nil {
-			return p, fmt.Errorf("persona %s: %w", cfg.Persona, err)
+			return p, fmt.Errorf("persona %q: %w", cfg.Persona, err)
 		}
 		return p, nil
 	}
@@ -511,7 +523,7 @@ func pickPersona(cfg runConfig) (voices.Persona, error) {
 	}
 	p, err := voices.DefaultPersona(lang)
 	if err != nil {
-		return p, fmt.Errorf("lang %s: %w", lang, err)
+		return p, fmt.Errorf("lang %q: %w", lang, err)
 	}
 	return p, nil
 }

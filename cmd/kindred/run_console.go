@@ -25,6 +25,9 @@ func consoleTransport(addr string, f runFlags) (*tls.Config, error) {
 	if addr == "" {
 		addr = console.DefaultAddr
 	}
+	if err := console.CheckAddr(addr); err != nil {
+		return nil, badInput("%v", err)
+	}
 	if f.tlsCert == "" {
 		if !console.Loopback(addr) && !f.insecureHTTP {
 			return nil, badInput("console address %s is reachable from other machines: give --tls-cert and --tls-key, or --insecure-http to serve plain HTTP anyway", addr)

@@ -97,7 +97,7 @@ func (c runConfig) validate() error {
 	if c.SenseStall < companion.MinSenseStall || c.SenseStall > companion.MaxSenseStall {
 		return fmt.Errorf("sense_stall: %v is out of range [%v, %v]", c.SenseStall, companion.MinSenseStall, companion.MaxSenseStall)
 	}
-	if c.Speed <= 0 || c.Speed > 1000 {
+	if !(c.Speed > 0 && c.Speed <= 1000) { // NaN too
 		return fmt.Errorf("speed: %v is out of range (0, 1000]", c.Speed)
 	}
 	for i, p := range c.Persons {
@@ -136,8 +136,8 @@ type durationFlag struct{ d time.Duration }
 func (f *durationFlag) String() string { return f.d.String() }
 func (f *durationFlag) Set(s string) error {
 	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return fmt.Errorf("want a duration such as 60s or 2m, got %q", s)
+	if err != nil || d <= 0 {
+		return fmt.Errorf("want a positive duration such as 60s or 2m, got %q", s)
 	}
 	f.d = d
 	return nil

@@ -22,7 +22,7 @@ func cmdSay(ctx context.Context, e env, args []string) error {
 	persona := fs.String("persona", "", "a built-in persona or a persona YAML file; default: the built-in persona for the language (companion for en)")
 	tone := fs.String("tone", string(behavior.ToneNeutral), "gentle, neutral or cheerful")
 	out := fs.String("out", "", "write the speech to this WAV file instead of playing it")
-	if err := fs.parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	text := strings.TrimSpace(strings.Join(fs.Args(), " "))

@@ -7,19 +7,19 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/companion"
+	"github.com/kindred-hri/kindred/internal/cliflags"
 	"github.com/kindred-hri/kindred/internal/staged"
 	"github.com/kindred-hri/kindred/journal"
 )
 
 // cmdSessions lists, exports or deletes recorded sessions.
 func cmdSessions(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 {
+	if args = cliflags.ActionFirst(args, "list", "export", "delete", "attach"); len(args) == 0 {
 		return badInput("sessions: want list, export, delete or attach")
 	}
 	switch args[0] {
@@ -69,7 +69,7 @@ func sessionsList(ctx context.Context, e env, args []string) error {
 	fs := newFlags("sessions list", e.stdout)
 	path := journalPathFlag(fs)
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
-	if err := fs.parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -101,7 +101,7 @@ func sessionsExport(ctx context.Context, e env, args []string) error {
 	id := fs.String("session", "", "session ID (see kindred sessions list)")
 	format := fs.String("format", "csv", "csv or jsonl")
 	out := fs.String("out", "", "output file (default: standard output)")
-	if err := fs.parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -120,27 +120,25 @@ func sessionsExport(ctx context.Context, e env, args []string) error {
 	}
 	defer j.Close()
 	if _, err := j.Session(ctx, *id); err != nil {
-		return badInput("sessions export: --session %s: not in %s", *id, j.Path())
+		return badInput("sessions export: --session %q: not in %s", *id, j.Path())
 	}
 	var w io.Writer = e.stdout
-	var file *os.File
+	// Health data: staged mode 0600 beside --out, named only once whole, so
+	// a failed export neither leaves half a file nor empties an earlier one.
+	var outs staged.Outputs
+	defer outs.Discard()
 	if *out != "" {
-		// Health data: a file others could read is made private first.
-		if file, err = staged.OpenPrivate(*out); err != nil {
+		file, err := outs.Create(*out)
+		if err != nil {
 			return badInput("sessions export: --out %s: %v", *out, err)
 		}
 		w = file
 	}
 	if err := j.Export(ctx, *id, f, w); err != nil {
-		if file != nil {
-			file.Close()
-		}
 		return fmt.Errorf("sessions export: %w", err)
 	}
-	if file != nil {
-		if err := file.Close(); err != nil {
-			return fmt.Errorf("sessions export: %s: %w", *out, err)
-		}
+	if err := outs.Commit(); err != nil {
+		return fmt.Errorf("sessions export: %w", err)
 	}
 	return nil
 }
@@ -151,7 +149,7 @@ func sessionsDelete(ctx context.Context, e env, args []string) error {
 	id := fs.String("session", "", "delete this session and everything recorded in it")
 	person := fs.String("person", "", "delete every row about this person, in every session")
 	older := fs.Int("older-than", 0, "retention: delete sessions that started more than this many days ago")
-	if err := fs.parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -178,7 +176,7 @@ func sessionsDelete(ctx context.Context, e env, args []string) error {
 	case *id != "":
 		if err := j.DeleteSession(ctx, *id); err != nil {
 			if errors.Is(err, journal.ErrNoSession) {
-				return badInput("sessions delete: --session %s: not in %s", *id, j.Path())
+				return badInput("sessions delete: --session %q: not in %s", *id, j.Path())
 			}
 			return fmt.Errorf("sessions delete: %w", err)
 		}
@@ -188,7 +186,7 @@ func sessionsDelete(ctx context.Context, e env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("sessions delete: %w", err)
 		}
-		fmt.Fprintf(e.stdout, "deleted %d rows about %s\n", n, *person)
+		fmt.Fprintf(e.stdout, "deleted %d rows about %q\n", n, *person)
 		// Their calibration (voice and face baselines) goes with them.
 		dir, err := calibration.DefaultPersonDir()
 		if err != nil {
@@ -217,7 +215,7 @@ func sessionsAttach(ctx context.Context, e env, args []string) error {
 	path := journalPathFlag(fs)
 	from := fs.String("from", "", "the unknown person's pseudonym (visitor-…), as the console or sessions list shows it")
 	to := fs.String("to", "", "the person they were (a person id, e.g. ada-lovelace)")
-	if err := fs.parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -244,7 +242,7 @@ func sessionsAttach(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("sessions attach: %w", err)
 	}
 	if n == 0 {
-		return badInput("sessions attach: --from %s: no records in %s", *from, j.Path())
+		return badInput("sessions attach: --from %q: no records in %s", *from, j.Path())
 	}
 	fmt.Fprintf(e.stdout, "attached %d rows from %s to %s\n", n, *from, *to)
 	return nil

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"math"
 	"math/rand/v2"
@@ -279,5 +280,38 @@ func TestReplayLearnsFromAnnotations(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &again) != nil || len(again.Persons) != 0 || again.Annotated != 1 ||
 		!strings.Contains(errs, "no ratings newer") {
 		t.Errorf("second replay: %d %s %s", code, out, errs)
+	}
+}
+
+// An export that fails once --out is open (here an assessment's cues
+// are not JSON, so reading the records fails) leaves the earlier export as it
+// was and no half-written or temporary file beside it.
+func TestSessionsExportThatFailsKeepsTheEarlierFile(t *testing.T) {
+	path := syntheticJournal(t)
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE assessments SET cues = 'not json'`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	dir := t.TempDir()
+	out := filepath.Join(dir, "s.csv")
+	if err := os.WriteFile(out, []byte("earlier export\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := run(t, "sessions", "export", "--journal", path, "--session", "s-ana", "--out", out)
+	if code == 0 {
+		t.Fatalf("export of a broken journal succeeded")
+	}
+	if !strings.Contains(errs, "assessment") {
+		t.Fatalf("failed before reading the records: %s", errs)
+	}
+	if data, _ := os.ReadFile(out); string(data) != "earlier export\n" {
+		t.Errorf("the earlier export now reads %q (stderr %s)", data, errs)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 1 {
+		t.Errorf("files beside the export: %v", left)
 	}
 }

@@ -30,7 +30,11 @@ const Mode = 0o600
 // a regular file (/dev/stdout, a FIFO) cannot be renamed over, so it is
 // written directly. Errors name no temporary file: the caller names path.
 func (o *Outputs) Create(path string) (*os.File, error) {
-	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
+	st, err := os.Stat(path)
+	if err == nil && st.IsDir() { // the rename at Commit would fail, after the work
+		return nil, ErrIsDir
+	}
+	if err == nil && !st.Mode().IsRegular() {
 		f, err := os.OpenFile(path, os.O_WRONLY, 0)
 		if err != nil {
 			return nil, Pathless(err)

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -110,6 +111,13 @@ func (o Opts) Validate() error {
 	u, err := url.Parse(o.Broker)
 	if err != nil || u.Host == "" || (u.Scheme != "tcp" && u.Scheme != "mqtt" && !tlsScheme(u.Scheme)) {
 		return fmt.Errorf("fleet: broker %q: want tcp://HOST:PORT or ssl://HOST:PORT", o.Broker)
+	}
+	// A port no broker can have is refused here: the client would retry it
+	// for the whole run with every alert held.
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("fleet: broker %q: port %s is not 1..65535", o.Broker, p)
+		}
 	}
 	if !validSegment(o.Robot) {
 		return fmt.Errorf("fleet: robot name %q cannot be an MQTT topic segment", o.Robot)

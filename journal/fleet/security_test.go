@@ -211,6 +211,9 @@ func TestControlNeedsCredentialsAndTLSOrAKey(t *testing.T) {
 		{"on, ssl", Opts{Broker: "ssl://b:8883", Robot: "kiri", Control: true, User: "kiri", Password: "p"}, ""},
 		{"short key", Opts{Broker: "tcp://b:1883", Robot: "kiri", Key: []byte("short")}, "shorter than 32"},
 		{"missing CA file", Opts{Broker: "ssl://b:8883", Robot: "kiri", CAFile: "/nonexistent/ca.pem"}, "KINDRED_MQTT_CA"},
+		// A port no broker has: retried for the whole run, every alert held.
+		{"port out of range", Opts{Broker: "tcp://b:99999", Robot: "kiri"}, "port 99999 is not 1..65535"},
+		{"port 0", Opts{Broker: "tcp://b:0", Robot: "kiri"}, "port 0 is not 1..65535"},
 	} {
 		err := tc.o.Validate()
 		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {

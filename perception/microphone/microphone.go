@@ -82,6 +82,7 @@ func backends(o Opts) []malgo.Backend {
 
 // Devices lists the capture devices' names.
 func Devices(o Opts) ([]string, error) {
+	quietALSA()
 	ctx, err := malgo.InitContext(backends(o), malgo.ContextConfig{}, nil)
 	if err != nil {
 		return nil, fmt.Errorf("microphone: audio system: %w", err)
@@ -103,6 +104,7 @@ func Open(o Opts) (*Mic, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
+	quietALSA()
 	ctx, err := malgo.InitContext(backends(o), malgo.ContextConfig{}, nil)
 	if err != nil {
 		return nil, fmt.Errorf("microphone: audio system: %w", err)
