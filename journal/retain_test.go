@@ -11,6 +11,21 @@ import (
 	"time"
 )
 
+// retaining runs a writer with RetainDays days over session id while body
+// runs, then stops it (the session ends complete).
+func retaining(t *testing.T, j *Journal, id string, days int, body func(w *Writer)) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	w := j.NewWriter(WriterOpts{CommitEvery: time.Minute, RetainDays: days, Session: &Session{ID: id}})
+	done := make(chan error)
+	go func() { done <- w.Run(ctx) }()
+	body(w)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
 // A run that lasts longer than RetainDays deletes, while it runs, what has
 // grown older than that: closed sessions, and its own open session's old
 // records. Before, retention ran only as a run started, and a robot that
@@ -24,17 +39,7 @@ func TestRetentionWhileRunning(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer j.Close()
-		run := func(id string, body func(w *Writer)) {
-			rctx, cancel := context.WithCancel(ctx)
-			w := j.NewWriter(WriterOpts{CommitEvery: time.Minute, RetainDays: 1, Session: &Session{ID: id}})
-			done := make(chan error)
-			go func() { done <- w.Run(rctx) }()
-			body(w)
-			cancel()
-			if err := <-done; err != nil {
-				t.Fatal(err)
-			}
-		}
+		run := func(id string, body func(w *Writer)) { retaining(t, j, id, 1, body) }
 		run("earlier", func(w *Writer) { w.Submit(Fault{At: time.Second, Component: "camera", Message: "gone"}) })
 		run("long", func(w *Writer) {
 			w.Submit(Fault{At: time.Second, Component: "camera", Message: "first day"})
@@ -77,16 +82,10 @@ func TestRetentionBeyondADurationKeepsEverything(t *testing.T) {
 				}
 				defer j.Close()
 				run := func(id string, body func()) {
-					rctx, cancel := context.WithCancel(ctx)
-					w := j.NewWriter(WriterOpts{CommitEvery: time.Minute, RetainDays: days, Session: &Session{ID: id}})
-					done := make(chan error)
-					go func() { done <- w.Run(rctx) }()
-					w.Submit(Fault{At: time.Second, Component: "camera", Message: id})
-					body()
-					cancel()
-					if err := <-done; err != nil {
-						t.Fatal(err)
-					}
+					retaining(t, j, id, days, func(w *Writer) {
+						w.Submit(Fault{At: time.Second, Component: "camera", Message: id})
+						body()
+					})
 				}
 				run("earlier", func() {})
 				run("long", func() {

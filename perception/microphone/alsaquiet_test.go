@@ -3,8 +3,9 @@ package microphone
 import (
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
+
+	"github.com/kindred-hri/kindred/internal/fdcapture"
 )
 
 // With no sound server to reach, opening the microphone fails with one
@@ -16,26 +17,14 @@ func TestNoSoundServerWritesNothingToStderr(t *testing.T) {
 	}
 	t.Setenv("PULSE_SERVER", "unix:"+filepath.Join(t.TempDir(), "none"))
 	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
-	capture, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	saved, err := syscall.Dup(2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Dup2(int(capture.Fd()), 2); err != nil {
-		t.Fatal(err)
-	}
-	m, openErr := Open(DefaultOpts())
-	syscall.Dup2(saved, 2)
-	syscall.Close(saved)
-	capture.Close()
+	var m *Mic
+	var openErr error
+	got := fdcapture.Stderr(t, func() { m, openErr = Open(DefaultOpts()) })
 	if openErr == nil {
 		m.Close()
 		t.Skip("a microphone opened without a sound server")
 	}
-	if got, _ := os.ReadFile(capture.Name()); len(got) > 0 {
+	if len(got) > 0 {
 		t.Errorf("standard error got %q", got)
 	}
 }
