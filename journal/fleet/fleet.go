@@ -189,9 +189,12 @@ type Client struct {
 	controls   chan behavior.Command
 	subbed     chan error             // the first subscription's outcome
 	status     atomic.Pointer[[]byte] // the retained status, re-sent on every connection
-	verify     *verifier              // nil unless Key is set
-	pseud      pseudonymCache
-	connectN   atomic.Int64 // connections so far: every one after the first is logged as the broker's return
+	// beforeBlank, for tests, runs as Run is about to set the bare status:
+	// where a status published at the same moment lands.
+	beforeBlank func()
+	verify      *verifier // nil unless Key is set
+	pseud       pseudonymCache
+	connectN    atomic.Int64 // connections so far: every one after the first is logged as the broker's return
 
 	needConnect bool // the first connection failed: Run retries it (owned by Run after Connect)
 
@@ -625,18 +628,31 @@ func (c *Client) lose(n int) {
 // PublishStatus replaces the retained status; Run sends it. It never
 // blocks, except for the first record about a person, as Publish.
 func (c *Client) PublishStatus(s Status) error {
+	b, err := c.statusMessage(s)
+	if err != nil {
+		return err
+	}
+	c.status.Store(&b)
+	c.kickStatus()
+	return nil
+}
+
+// statusMessage is the retained status message for s.
+func (c *Client) statusMessage(s Status) ([]byte, error) {
 	s.Status, s.Robot = "online", c.opts.Robot
 	s.Person = c.pseudonym(s.Person)
 	b, err := json.Marshal(s)
 	if err != nil {
-		return fmt.Errorf("fleet: %w", err)
+		return nil, fmt.Errorf("fleet: %w", err)
 	}
-	c.status.Store(&b)
+	return b, nil
+}
+
+func (c *Client) kickStatus() {
 	select {
 	case c.statusKick <- struct{}{}: // Run sends the latest; onConnect on every connection
 	default:
 	}
-	return nil
 }
 
 // retryEvery is how often a failed alert or connection is tried again.
@@ -649,10 +665,19 @@ const abandonAfter = 30 * time.Second
 // Run delivers alerts one at a time, in order, until the broker
 // acknowledges each; on ctx end it marks the robot offline and disconnects.
 func (c *Client) Run(ctx context.Context) error {
-	if c.status.Load() == nil { // a status published before Run is newer news
-		if err := c.PublishStatus(Status{}); err != nil {
-			return err
-		}
+	// A bare "online" unless a status was published before Run, which is
+	// newer news: swapped in only over none, since a status the engine
+	// publishes while Run starts (a check, then a Store) was overwritten
+	// by the bare one, and the fleet saw no state until the next change.
+	blank, err := c.statusMessage(Status{})
+	if err != nil {
+		return err
+	}
+	if c.beforeBlank != nil {
+		c.beforeBlank()
+	}
+	if c.status.CompareAndSwap(nil, &blank) {
+		c.kickStatus()
 	}
 	var outbox [][]byte // owned here; the channel is its bounded front
 	var inflight mqtt.Token
