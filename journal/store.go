@@ -880,11 +880,10 @@ func deleteOlderThan(ctx context.Context, db *sql.DB, now time.Time, days int) (
 	if !ok {
 		return 0, nil
 	}
-	res, err := db.ExecContext(ctx, `DELETE FROM sessions WHERE started_ns < ? AND status != ?`, nanos(cut), StatusOpen)
+	n, err := deleteClosedBefore(ctx, db, cut)
 	if err != nil {
 		return 0, fmt.Errorf("retention: %w", err)
 	}
-	n, _ := res.RowsAffected()
 	if n == 0 {
 		return 0, nil
 	}
@@ -892,6 +891,20 @@ func deleteOlderThan(ctx context.Context, db *sql.DB, now time.Time, days int) (
 		return int(n), fmt.Errorf("retention: %w", err)
 	}
 	return int(n), nil
+}
+
+// deleteClosedBefore deletes the sessions started before cut that are not
+// open (their records go with them, ON DELETE CASCADE), in db or a
+// transaction, and says how many.
+func deleteClosedBefore(ctx context.Context, db interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, cut time.Time) (int64, error) {
+	res, err := db.ExecContext(ctx, `DELETE FROM sessions WHERE started_ns < ? AND status != ?`, nanos(cut), StatusOpen)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
 }
 
 // maxRetainDays is the most days a time.Duration holds (about 292 years).
@@ -933,7 +946,7 @@ func trimOlderThan(ctx context.Context, db *sql.DB, now time.Time, days int, ope
 		return fmt.Errorf("retention: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE started_ns < ? AND status != ?`, nanos(cut), StatusOpen); err != nil {
+	if _, err := deleteClosedBefore(ctx, tx, cut); err != nil {
 		return fmt.Errorf("retention: %w", err)
 	}
 	if open != "" && started.Before(cut) {
