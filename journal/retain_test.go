@@ -104,3 +104,52 @@ func TestRetentionBeyondADurationKeepsEverything(t *testing.T) {
 		})
 	}
 }
+
+// Records carry session time, which a run at --speed S covers S times as
+// fast as the wall clock; retention is of wall time, a person's records
+// kept no longer than the care plan says. Taken as wall time, the cut kept
+// a run at --speed 20 twenty times too long, and a replay at half speed
+// deleted records younger than the retention.
+func TestRetentionWhileRunningAtSpeed(t *testing.T) {
+	for _, speed := range []float64{20, 0.5, 1} {
+		t.Run(strconv.FormatFloat(speed, 'g', -1, 64), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "journal.db")
+			synctest.Test(t, func(t *testing.T) {
+				ctx := context.Background()
+				j, err := Open(ctx, path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer j.Close()
+				session := func(wall time.Duration) time.Duration { return time.Duration(float64(wall) * speed) }
+				ctxRun, cancel := context.WithCancel(ctx)
+				w := j.NewWriter(WriterOpts{CommitEvery: time.Minute, RetainDays: 1, Speed: speed, Session: &Session{ID: "s"}})
+				done := make(chan error)
+				go func() { done <- w.Run(ctxRun) }()
+				// One record each 30 wall minutes, stamped in session time.
+				for wall := 30 * time.Minute; wall <= 23*time.Hour; wall += 30 * time.Minute {
+					time.Sleep(30 * time.Minute)
+					w.Submit(Fault{At: session(wall), Component: "camera", Message: wall.String()})
+				}
+				time.Sleep(2*time.Hour + time.Minute) // retention at 24 h and 25 h of wall time
+				synctest.Wait()
+				recs, err := j.Records(ctx, "s")
+				if err != nil {
+					t.Fatal(err)
+				}
+				// At 25 h, what was recorded before 1 h is over a day old.
+				var kept []string
+				for _, r := range recs {
+					kept = append(kept, r.(Fault).Message)
+				}
+				if len(kept) == 0 || kept[0] != "1h0m0s" {
+					t.Errorf("at speed %g, after retention the oldest record kept is %v; want the one of 1h0m0s (older gone, younger kept)", speed, kept[:min(len(kept), 3)])
+				}
+				cancel()
+				if err := <-done; err != nil {
+					t.Fatal(err)
+				}
+			})
+		})
+	}
+}

@@ -932,11 +932,12 @@ const retainEvery = time.Hour
 // trimOlderThan is retention while a run lasts: closed sessions started
 // before now minus days are deleted, and so are the records of the open
 // session, open (nothing when "") and started at started, whose time is
-// before that cut. It does not VACUUM, which would rewrite a file of
+// before that cut. Records' times are session time, which runs at speed
+// session seconds a wall second (0 is 1), so the cut is scaled to it. It does not VACUUM, which would rewrite a file of
 // gigabytes and hold the writer for minutes: secure_delete (Open) zeroes
 // what is deleted, the pages freed are reused, so the file stops growing,
 // and a checkpoint moves the zeroed pages out of the log into the file.
-func trimOlderThan(ctx context.Context, db *sql.DB, now time.Time, days int, open string, started time.Time) error {
+func trimOlderThan(ctx context.Context, db *sql.DB, now time.Time, days int, open string, started time.Time, speed float64) error {
 	cut, ok := cutoff(now, days)
 	if !ok {
 		return nil
@@ -950,7 +951,7 @@ func trimOlderThan(ctx context.Context, db *sql.DB, now time.Time, days int, ope
 		return fmt.Errorf("retention: %w", err)
 	}
 	if open != "" && started.Before(cut) {
-		at := cut.Sub(started) // records' times are from their session's start
+		at := sessionCut(cut.Sub(started), speed)
 		for _, t := range recordTables {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE session = ? AND at_ns < ?`, open, int64(at)); err != nil {
 				return fmt.Errorf("retention: %s: %w", t, err)
@@ -964,6 +965,20 @@ func trimOlderThan(ctx context.Context, db *sql.DB, now time.Time, days int, ope
 		return fmt.Errorf("retention: checkpoint: %w", err)
 	}
 	return nil
+}
+
+// sessionCut is the session time reached wall after a session's start at
+// speed (0 is 1), held within a Duration. Taken as wall time, it kept a
+// run at --speed 20 twenty times longer than its retention, and a slowed
+// replay deleted records younger than that.
+func sessionCut(wall time.Duration, speed float64) time.Duration {
+	if speed <= 0 || math.IsNaN(speed) {
+		speed = 1
+	}
+	if at := float64(wall) * speed; at < math.MaxInt64 {
+		return time.Duration(at)
+	}
+	return math.MaxInt64
 }
 
 // DefaultPath is where the journal lives unless --journal says otherwise:

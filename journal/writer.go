@@ -32,6 +32,10 @@ type WriterOpts struct {
 	// older since and the records of the open session older than this are
 	// deleted too (see trimOlderThan).
 	RetainDays int
+	// Speed is the session seconds a wall second holds: records carry
+	// session time, so at --speed 20 a record of a day ago is 20 session
+	// days into its session. 0 means 1 (real time).
+	Speed float64
 	// Report is told about the first write failure (disk full, I/O error);
 	// later ones are only counted, so a full disk does not flood the log.
 	// It is also told, once, when an urgent record is lost because the
@@ -370,7 +374,7 @@ func (w *Writer) Run(ctx context.Context) error {
 			w.commit(bg, st)
 		case <-retain:
 			w.commit(bg, st)
-			if err := trimOlderThan(bg, w.j.db, w.opts.Now(), w.opts.RetainDays, st.session, st.started); err != nil {
+			if err := trimOlderThan(bg, w.j.db, w.opts.Now(), w.opts.RetainDays, st.session, st.started, w.opts.Speed); err != nil {
 				w.fail(st, err, 0)
 			}
 		case <-ctx.Done():

@@ -406,7 +406,7 @@ func addJournal(ctx context.Context, e env, cfg runConfig, st *stages) (*journal
 		return nil, nil, fmt.Errorf("journal %s: %w", path, err)
 	}
 	wo := journal.DefaultWriterOpts()
-	wo.RetainDays = cfg.Retain
+	wo.RetainDays, wo.Speed = cfg.Retain, cfg.Speed
 	cond := cfg.Behavior.Condition.Name
 	if cond == "" {
 		cond = string(cfg.Behavior.Condition.Mimicry)
