@@ -58,6 +58,7 @@ type pendingAlert struct {
 // leaving ended, unresolved, and when they left and came back.
 type standingAlert struct {
 	episode alertTracker // the episode's alerts as they were when the person left
+	pain    painSeen     // the pain last seen before they left, if any
 	leftAt  time.Duration
 	backAt  time.Duration
 	back    bool
@@ -66,16 +67,23 @@ type standingAlert struct {
 // left records the person leaving view: an episode with an alert that was
 // never resolved leaves it standing. With none raised since the last one
 // stood, that one stands still, from this leaving.
-func (a *alertTracker) left(now time.Duration) {
+// seen is the pain last seen in the visit, if any.
+func (a *alertTracker) left(now time.Duration, seen painSeen) {
 	switch {
 	case a.open != nil:
 		ep := *a
 		ep.standing, ep.pending = nil, nil
-		a.standing = &standingAlert{episode: ep, leftAt: now}
+		if !seen.ok {
+			seen = a.before // the alert was a standing one, and nothing seen since
+		}
+		a.standing = &standingAlert{episode: ep, pain: seen, leftAt: now}
 	case a.standing != nil && a.standing.back:
 		// Back since it stood (a resume or fault cleared with nobody
 		// there is no leaving of a person still away).
 		a.standing.leftAt, a.standing.back = now, false
+		if seen.ok {
+			a.standing.pain = seen
+		}
 	}
 }
 
@@ -88,7 +96,11 @@ func (a *alertTracker) left(now time.Duration) {
 // alert, within its cooldown, held back the page for the next person's
 // pain (mayRaise) for up to a cooldown.
 func (e *Engine) endVisit() {
-	e.alert.left(e.now)
+	var seen painSeen
+	if e.pain.known() {
+		seen = painSeen{score: e.pain.score(), at: e.pain.seenAt(), ok: true}
+	}
+	e.alert.left(e.now, seen)
 	e.endEpisode()
 	e.pain.reset()
 }
@@ -122,6 +134,7 @@ func (s *standingAlert) away(now time.Duration) time.Duration {
 // the person left: its levels, acknowledgements and open alert.
 func (a *alertTracker) resumeStanding() {
 	ep := a.standing.episode
+	a.before = a.standing.pain
 	a.standing = nil
 	a.level, a.sent, a.open, a.helpAlert = ep.level, ep.sent, ep.open, ep.helpAlert
 	a.acked, a.ackedAt, a.ackedBy = ep.acked, ep.ackedAt, ep.ackedBy

@@ -353,6 +353,13 @@ func (e *Engine) unseenAgain(dur time.Duration) {
 	}
 }
 
+// repeats says whether the bout tells the carer of the episode's alert of
+// level and repeats it when due (unseenAgain): it was told at that level
+// or higher, and the normal path has not taken it over.
+func (u *unseenTracker) repeats(level AlertLevel) bool {
+	return u.on && !u.adopted && u.told != nil && u.told.Level.rank() >= level.rank()
+}
+
 // unseenCalmed ends a bout once the voice has been calm for unseenCalm. A
 // bout the carer was told of is resolved, unless the normal path took it
 // over and has it in an episode of its own (it resolves it when the pain
