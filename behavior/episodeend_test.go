@@ -55,6 +55,19 @@ func TestNoLesserPageAsTheEpisodeEnds(t *testing.T) {
 			{AlertWarning, 128, 129, "not eased"},
 			{AlertUrgent, 300, 301, "heard moaning for 2m30s with no one in view"},
 		}},
+		// The alert standing is ada's: it tells nothing of bob's moaning,
+		// which goes on to its own urgent page.
+		{"someone else's alert standing", func(h *harness) {
+			h.seen(0, 30, 8, "ada")
+			h.away(30, 10, "ada", "bob")
+			h.seen(40, 200, 5, "bob") // no relief: warning at 2m48s
+			h.feed(EventInput(perception.Event{At: sec(200), Kind: perception.EventLeft, Person: "bob"}))
+			h.moans(200, 400, false)
+		}, []wantAlert{
+			{AlertUrgent, 4, 5, "severe pain"},
+			{AlertWarning, 168, 169, "not eased"},
+			{AlertUrgent, 350, 351, "heard moaning for 2m30s with no one in view"},
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, DefaultConfig()) // cooldown 10m
