@@ -146,16 +146,36 @@ func (a *alertTracker) resumeStanding() {
 // news, as after pain seen to ease in an episode. Before, the person back
 // and calm for minutes, then in severe pain, was held back as the standing
 // alert's until it fell due (4 minutes without a page, "pain seen again 2s
-// after leaving view"). The carer is not told it resolved: the calm face
-// may be someone else's that the ids cannot tell apart (samePerson).
+// after leaving view"). What the carer is told depends on who is seen: a
+// known person (the same id, which identifies someone) is told resolved,
+// with the reason; a face that identifies nobody may be someone else's
+// that the ids cannot tell apart (samePerson), so the alert is not
+// resolved but recorded as unconfirmed (a Transition to the same state),
+// and stays open for a carer (the console pins it until resolved). Before,
+// both were forgotten in silence. Someone else seen calm tells nothing of
+// the person the alert is about: it stands.
 func (e *Engine) standingEased() {
 	s := e.alert.standing
 	if s == nil || !s.back || e.inEpisode() {
 		return
 	}
-	if _, ok := painEased().holds(e.view()); ok {
-		e.alert.forgetStanding()
+	was, now := s.episode.open.Person, e.presence.person
+	if !samePerson(was, now) {
+		return
 	}
+	if _, ok := painEased().holds(e.view()); !ok {
+		return
+	}
+	ago := (e.now - s.episode.last[s.episode.level.rank()]).Round(time.Second)
+	if was == now && !anonymous(was) {
+		e.emit(Alert{At: e.now, Level: AlertResolved, Person: was, Score: e.pain.score(),
+			Reason: fmt.Sprintf("pain eased to %.1f, back in view", e.pain.score())})
+	} else {
+		e.emit(Transition{At: e.now, From: e.State(), To: e.State(), Source: SourceSensing,
+			Reason: fmt.Sprintf("a calm face (%s, pain %.1f) seen back in view may not be %s: the %s alert of %v ago is unconfirmed, not resolved",
+				orUnknown(now), e.pain.score(), orUnknown(was), s.episode.level, ago)})
+	}
+	e.alert.forgetStanding()
 }
 
 // forgetStanding drops the standing alert: the carer was told the pain
