@@ -35,6 +35,13 @@ func TestStandingAlertBackCalm(t *testing.T) {
 		}, []wantAlert{
 			{AlertUrgent, 4, 5, "severe pain"},
 		}, true},
+		{"an unknown face back under the same track: unconfirmed all the same", func(h *harness) {
+			h.seen(0, 30, 8, "visitor-0a1b2c3d4e")
+			h.away(30, 10, "visitor-0a1b2c3d4e", "visitor-0a1b2c3d4e")
+			h.seen(40, 70, 0.5, "visitor-0a1b2c3d4e")
+		}, []wantAlert{
+			{AlertUrgent, 4, 5, "severe pain"},
+		}, true},
 		{"someone else seen calm: the alert stands, held on her return", func(h *harness) {
 			h.seen(0, 30, 8, "ada")
 			h.away(30, 3, "ada", "bob")
