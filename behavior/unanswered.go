@@ -31,6 +31,19 @@ import (
 // alert once it has lasted, and meanwhile no repeat goes out.
 func (v view) notEased() bool { return !v.fresh || v.score >= v.cfg.Pain.Clear }
 
+// mildAnswered says whether the pain seen now is under Pain.Concern and a
+// carer has acknowledged the alert of level (acked, by rank): the carer
+// has come, and the pain they came for is no longer at the level that
+// pages. Mild pain that lingers after an answered page would otherwise be
+// paged each cooldown, at the episode's level, "urgent" for a score of
+// 2.5, until it fell under Pain.Clear: alarm fatigue, which teaches
+// carers to ignore the pages that matter (Sendelbach and Funk, AACN
+// Advanced Critical Care 24(4), 2013). Pain back at concern, or a face
+// that cannot be seen, is told again as before.
+func (v view) mildAnswered(level AlertLevel, acked [3]bool) bool {
+	return v.fresh && v.score < v.cfg.Pain.Concern && acked[level.rank()]
+}
+
 // repeatUnanswered raises the episode's alert again, at its level, once it
 // is due and the pain has not been seen to ease (view.notEased). A bout of
 // distress heard that the normal path has not taken over tells the carer
@@ -39,7 +52,7 @@ func (v view) notEased() bool { return !v.fresh || v.score >= v.cfg.Pain.Clear }
 func (e *Engine) repeatUnanswered(v view) {
 	level := e.alert.level
 	since, ok := e.alert.due(level, v.now, e.cfg.Alert.Cooldown)
-	if !ok || !v.notEased() || e.unseen.on && !e.unseen.adopted {
+	if !ok || !v.notEased() || v.mildAnswered(level, e.alert.acked) || e.unseen.on && !e.unseen.adopted {
 		return
 	}
 	e.raiseAlert(level, e.stillReason(v, level, since), slices.Contains(withPerson, v.state))
@@ -99,7 +112,7 @@ func (e *Engine) standingDue() {
 	ep := &s.episode
 	since, due := ep.due(ep.level, e.now, e.cfg.Alert.Cooldown)
 	v := e.view()
-	if !due || !v.notEased() || !v.fresh && e.now-s.backAt < e.cfg.Pain.StaleAfter || e.unseen.on && !e.unseen.adopted {
+	if !due || !v.notEased() || v.mildAnswered(ep.level, ep.acked) || !v.fresh && e.now-s.backAt < e.cfg.Pain.StaleAfter || e.unseen.on && !e.unseen.adopted {
 		return
 	}
 	a.resumeStanding()

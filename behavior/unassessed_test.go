@@ -77,6 +77,17 @@ func TestUnansweredPainRepeats(t *testing.T) {
 			{AlertUrgent, 604, 605, "pain 2.5 persists 10m0s after the alert"},
 			{AlertUrgent, 1204, 1205, "pain 2.5 persists 10m0s after the alert"},
 		}},
+		// A carer came: mild pain that lingers is not paged "urgent" each
+		// cooldown; pain back at concern is.
+		{"mild pain after an acknowledgement, then concern again", nil, func(h *harness) {
+			severe(h)
+			h.command(30, Command{Cmd: CmdAcknowledge, By: "Mary"})
+			h.seen(30, 1300, 2.5, "ada")
+			h.seen(1300, 1400, 5, "ada")
+		}, []wantAlert{
+			{AlertUrgent, 4, 5, "severe pain"},
+			{AlertUrgent, 1300, 1302, "after the alert, acknowledged by Mary"},
+		}},
 		{"back in view at moderate pain, the alert standing", nil, func(h *harness) {
 			severe(h)
 			h.away(30, 10, "ada", "ada") // the episode ends at 38 s: the alert stands
