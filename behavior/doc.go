@@ -46,7 +46,10 @@
 //     warns a carer no later than no relief would have (guard.go,
 //     uncomforted). While alerting, a call for help or distress heard
 //     pages again at the episode's level once its alert is due
-//     (alertTracker.due), whatever the pain score.
+//     (alertTracker.due), whatever the pain score; and the episode's alert
+//     repeats when due while the pain is not seen to ease (unanswered.go):
+//     a score of Pain.Clear or more, or none (the person not assessed).
+//     The same pain is never paged at a lower level than its episode's.
 //   - The person leaving view resolves nothing: an alert out stands
 //     (standing.go). Pain seen after at most 2 min out of view, at its level
 //     or lower, before it is due again, in the same person (or two ids that
@@ -57,7 +60,10 @@
 //     or a fault cleared into idle, and someone else found while paused or
 //     faulty, end the episode as the person leaving does; pain seen to ease
 //     while paused or faulty, or after a resume, ends the episode's alert
-//     as it does in the episode (easedOutOfEpisode).
+//     as it does in the episode (easedOutOfEpisode). A standing alert due
+//     with its person back and the pain not seen to ease is repeated then
+//     (standingDue); its person back and seen eased resolves it for a
+//     known id, and leaves it unresolved (unconfirmed) for an anonymous one.
 //   - Distress heard but not seen (unseen.go): in the assessments the
 //     normal path sets aside (nobody present, or under Pain.MinConfidence)
 //     or does not act on (seen confidently, the pain score under

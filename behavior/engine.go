@@ -380,6 +380,8 @@ func (e *Engine) step(in Input) []Output {
 	}
 	e.easedOutOfEpisode() // a pause or fault carried an episode's alert: eased, it ends
 	e.standingEased()     // the person back and calm: the standing alert holds nothing back (standing.go)
+	e.standingDue()       // the person back, not eased: the standing alert due is told again (unanswered.go)
+	e.repeatCarried()     // and an episode's alert carried out of its episode
 	e.unseenAlerts()      // distress heard but not seen (unseen.go)
 	e.senseAlerts()       // in every state but opted out, whatever the pain
 	return e.buf
@@ -773,6 +775,9 @@ func (e *Engine) evaluate() bool {
 			// Nobody is comforting: lasting pain is a carer's business.
 			e.escalatePain(AlertWarning, fmt.Sprintf("%s while %s", reason, why))
 		}
+		if e.alert.open != nil {
+			e.repeatUnanswered(v) // an episode's alert the pause or fault carried
+		}
 	case StateComforting:
 		e.resumeComfort(v)
 		e.comfortSchedule()
@@ -780,12 +785,7 @@ func (e *Engine) evaluate() bool {
 		if v.severeHeld() && AlertUrgent.rank() > e.alert.level.rank() {
 			e.escalatePain(AlertUrgent, fmt.Sprintf("severe pain %.1f for %v", s, p.SevereDwell))
 		}
-		// An alert nobody answered (no carer acknowledged it) is raised
-		// again once its cooldown has passed, as long as the pain is still
-		// there.
-		if since, ok := e.alert.due(e.alert.level, now, e.cfg.Alert.Cooldown); ok && v.fresh && e.pain.concern.on {
-			e.raiseAlert(e.alert.level, fmt.Sprintf("pain %.1f persists %v after the alert%s", s, since.Round(time.Second), e.alert.ackNote(e.alert.level, now)), true)
-		}
+		e.repeatUnanswered(v)
 		e.resumeComfort(v) // after the alerts: they never wait
 		e.comfortSchedule()
 	}
@@ -881,6 +881,13 @@ func (e *Engine) raiseAlertAbout(person string, level AlertLevel, reason string,
 // (holdStanding): the standing alert becomes the episode's again.
 func (e *Engine) raiseAlertFor(cause alertCause, person string, level AlertLevel, reason string, notice bool) bool {
 	if cause == causePain {
+		if level.rank() < e.alert.level.rank() {
+			// The episode told the carer of worse (urgent), and repeats
+			// it when due (repeatUnanswered): the same pain at a lower
+			// level is no news, and paged, it would read as the pain
+			// lessening while nobody saw it ease.
+			return false
+		}
 		held, again := e.holdStanding(person, level)
 		if held {
 			return false

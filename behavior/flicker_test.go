@@ -214,7 +214,7 @@ func TestStandingAlertHolds(t *testing.T) {
 		{"news: a named person after an unknown face", nil, returns("face-1", "ada", 3, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 37, 38, "(again: "}}},
 		{"news: an unknown face after a named person", nil, returns("ada", "visitor-0a1b2c3d4e", 3, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 37, 38, "(again: "}}},
 		{"news: back more than 2 minutes after the episode ended", nil, returns("ada", "ada", 129, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 163, 164, "(again: "}}},
-		{"news: the standing alert is due again", func(c *Config) { c.Alert.Cooldown = time.Minute }, returns("ada", "ada", 50, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 84, 85, "(again: the last urgent alert went out 1m20s ago)"}}},
+		{"news: the standing alert is due again", func(c *Config) { c.Alert.Cooldown = time.Minute }, returns("ada", "ada", 50, 8), []wantPage{{AlertUrgent, 4, 5, "severe pain"}, {AlertUrgent, 80, 80.1, "pain 8.0 seen again after leaving view (again: the last urgent alert went out 1m16s ago)"}}},
 		{"news: a call for help", nil, func(h *harness) {
 			severe(h, "ada")
 			h.away(30, 10, "ada", "ada")

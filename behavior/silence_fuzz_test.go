@@ -2,6 +2,7 @@ package behavior
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -16,7 +17,9 @@ import (
 // out, a carer must be told something in that time, then again within a
 // cooldown and 2 minutes of each page and of the end, and nothing may be
 // resolved while the pain goes on (a "pain eased" mid-moan was found so,
-// TestNoEasingWhileMoaningBegins). This is how an unseen
+// TestNoEasingWhileMoaningBegins). Pain seen now and then, the person too
+// dim to assess or at a score under pain.concern between, must be told
+// again too (TestUnansweredPainRepeats). This is how an unseen
 // alert's repeat lost to a face seen to leave, or to a lesser alert
 // raised since, was found (TestUnseenRepeatOutlivesEpisode), and it holds
 // the repeat of a call for help while alerting (TestHelpAgainWhileAlerting):
@@ -32,8 +35,11 @@ func FuzzCareNeverSilenced(f *testing.F) {
 	f.Add([]byte{0, 1, 50, 0, 50, 1, 50, 6, 50, 4})
 	f.Add([]byte{3, 2, 20, 10, 200, 11, 30, 5})
 	f.Add([]byte{4, 3, 10, 14, 10, 15, 100, 7})
-	f.Add([]byte{5, 0, 1, 6}) // moaning seen with a calm face, acknowledged (TestMoaningWithACalmFace)
-	f.Add([]byte{0, 0, 1, 2}) // opted out and in: paged after it, then again a cooldown later
+	f.Add([]byte{5, 0, 1, 6})   // moaning seen with a calm face, acknowledged (TestMoaningWithACalmFace)
+	f.Add([]byte{0, 0, 1, 2})   // opted out and in: paged after it, then again a cooldown later
+	f.Add([]byte{9, 0, 1, 3})   // severe now and then, too dim to assess between (TestUnansweredPainRepeats)
+	f.Add([]byte{10, 0, 1, 3})  // severe now and then, 2.5 between
+	f.Add([]byte{9, 0, 30, 26}) // too dim between, bob comes into view and ada again: her alert stands
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) < 2 || len(data) > 2+2*8 {
 			return
@@ -85,8 +91,14 @@ func FuzzCareNeverSilenced(f *testing.F) {
 		}
 		if len(pages) > 0 {
 			pages = append(pages, sec(at))
+			most := cfg.Alert.Cooldown + 2*time.Minute
+			if mildBetween(data[0]) && slices.Contains(did, "acknowledge") {
+				// A carer came; the mild pain between is not paged again
+				// (view.mildAnswered), each severe spell that falls due is.
+				most = max(most, severePeriod+2*time.Minute)
+			}
 			for i := 1; i < len(pages); i++ {
-				if gap := pages[i] - pages[i-1]; gap > cfg.Alert.Cooldown+2*time.Minute {
+				if gap := pages[i] - pages[i-1]; gap > most {
 					t.Errorf("told at %v, then nothing for %v of pain, after %v (state %s)\n%s", pages[i-1], gap, did, h.e.State(), describe(h.outs[max(0, from-40):]))
 				}
 			}
@@ -150,6 +162,37 @@ var careGoesOn = []func(h *harness, at float64){
 		a.Stale = 2.5
 		h.feed(AssessmentInput(a))
 	},
+	func(h *harness, at float64) { // severe pain seen 10 s every 13 min, between them in view too dimly to assess, quiet
+		if severeNowAndThen(at) {
+			h.assess(at, 8)
+			return
+		}
+		h.feed(AssessmentInput(perception.PainAssessment{At: sec(at), Person: "ada", Present: true, Confidence: 0.2, Score: 1}))
+	},
+	func(h *harness, at float64) { // severe pain seen 10 s every 13 min, 2.5 between (over pain.clear, under pain.concern)
+		if severeNowAndThen(at) {
+			h.assess(at, 8)
+			return
+		}
+		h.assess(at, 2.5)
+	},
+}
+
+// mildBetween says whether the fuzzer's first byte chose the pain seen
+// severe now and then and mild (2.5) between: the last of careGoesOn.
+func mildBetween(b byte) bool { return int(b)%len(careGoesOn) == len(careGoesOn)-1 }
+
+// severePeriod is severeNowAndThen's period.
+const severePeriod = 13 * time.Minute
+
+// severeNowAndThen says whether at falls 20 to 30 s into a 13-minute
+// period: the pain is seen severe then (TestUnansweredPainRepeats). The
+// period is longer than alert.cooldown and its 2 minutes' slack, so a
+// repeat that waits for the pain to be seen again comes too late.
+func severeNowAndThen(at float64) bool {
+	p := severePeriod.Seconds()
+	in := at - p*float64(int(at/p))
+	return in >= 20 && in < 30
 }
 
 // flicker feeds, at at, what a camera's tracker gives of a person seen as

@@ -58,6 +58,7 @@ type pendingAlert struct {
 // leaving ended, unresolved, and when they left and came back.
 type standingAlert struct {
 	episode alertTracker // the episode's alerts as they were when the person left
+	pain    painSeen     // the pain last seen before they left, if any
 	leftAt  time.Duration
 	backAt  time.Duration
 	back    bool
@@ -66,16 +67,23 @@ type standingAlert struct {
 // left records the person leaving view: an episode with an alert that was
 // never resolved leaves it standing. With none raised since the last one
 // stood, that one stands still, from this leaving.
-func (a *alertTracker) left(now time.Duration) {
+// seen is the pain last seen in the visit, if any.
+func (a *alertTracker) left(now time.Duration, seen painSeen) {
 	switch {
 	case a.open != nil:
 		ep := *a
 		ep.standing, ep.pending = nil, nil
-		a.standing = &standingAlert{episode: ep, leftAt: now}
+		if !seen.ok {
+			seen = a.before // the alert was a standing one, and nothing seen since
+		}
+		a.standing = &standingAlert{episode: ep, pain: seen, leftAt: now}
 	case a.standing != nil && a.standing.back:
 		// Back since it stood (a resume or fault cleared with nobody
 		// there is no leaving of a person still away).
 		a.standing.leftAt, a.standing.back = now, false
+		if seen.ok {
+			a.standing.pain = seen
+		}
 	}
 }
 
@@ -88,7 +96,11 @@ func (a *alertTracker) left(now time.Duration) {
 // alert, within its cooldown, held back the page for the next person's
 // pain (mayRaise) for up to a cooldown.
 func (e *Engine) endVisit() {
-	e.alert.left(e.now)
+	var seen painSeen
+	if e.pain.known() {
+		seen = painSeen{score: e.pain.score(), at: e.pain.seenAt(), ok: true}
+	}
+	e.alert.left(e.now, seen)
 	e.endEpisode()
 	e.pain.reset()
 }
@@ -122,6 +134,7 @@ func (s *standingAlert) away(now time.Duration) time.Duration {
 // the person left: its levels, acknowledgements and open alert.
 func (a *alertTracker) resumeStanding() {
 	ep := a.standing.episode
+	a.before = a.standing.pain
 	a.standing = nil
 	a.level, a.sent, a.open, a.helpAlert = ep.level, ep.sent, ep.open, ep.helpAlert
 	a.acked, a.ackedAt, a.ackedBy = ep.acked, ep.ackedAt, ep.ackedBy
@@ -133,16 +146,36 @@ func (a *alertTracker) resumeStanding() {
 // news, as after pain seen to ease in an episode. Before, the person back
 // and calm for minutes, then in severe pain, was held back as the standing
 // alert's until it fell due (4 minutes without a page, "pain seen again 2s
-// after leaving view"). The carer is not told it resolved: the calm face
-// may be someone else's that the ids cannot tell apart (samePerson).
+// after leaving view"). What the carer is told depends on who is seen: a
+// known person (the same id, which identifies someone) is told resolved,
+// with the reason; a face that identifies nobody may be someone else's
+// that the ids cannot tell apart (samePerson), so the alert is not
+// resolved but recorded as unconfirmed (a Transition to the same state),
+// and stays open for a carer (the console pins it until resolved). Before,
+// both were forgotten in silence. Someone else seen calm tells nothing of
+// the person the alert is about: it stands.
 func (e *Engine) standingEased() {
 	s := e.alert.standing
 	if s == nil || !s.back || e.inEpisode() {
 		return
 	}
-	if _, ok := painEased().holds(e.view()); ok {
-		e.alert.forgetStanding()
+	was, now := s.episode.open.Person, e.presence.person
+	if !samePerson(was, now) {
+		return
 	}
+	if _, ok := painEased().holds(e.view()); !ok {
+		return
+	}
+	ago := (e.now - s.episode.last[s.episode.level.rank()]).Round(time.Second)
+	if was == now && !anonymous(was) {
+		e.emit(Alert{At: e.now, Level: AlertResolved, Person: was, Score: e.pain.score(),
+			Reason: fmt.Sprintf("pain eased to %.1f, back in view", e.pain.score())})
+	} else {
+		e.emit(Transition{At: e.now, From: e.State(), To: e.State(), Source: SourceSensing,
+			Reason: fmt.Sprintf("a calm face (%s, pain %.1f) seen back in view may not be %s: the %s alert of %v ago is unconfirmed, not resolved",
+				orUnknown(now), e.pain.score(), orUnknown(was), s.episode.level, ago)})
+	}
+	e.alert.forgetStanding()
 }
 
 // forgetStanding drops the standing alert: the carer was told the pain

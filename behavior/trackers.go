@@ -162,6 +162,9 @@ func (p *painTracker) add(a *perception.PainAssessment, c PainPolicy, episode bo
 // score is the smoothed pain score (0 before any evidence).
 func (p *painTracker) score() float64 { return p.smoothed.score }
 
+// seenAt is when the newest evidence was taken.
+func (p *painTracker) seenAt() time.Duration { return p.smoothed.last }
+
 // known says whether any evidence has been taken since the last reset.
 func (p *painTracker) known() bool { return p.smoothed.have }
 
@@ -306,6 +309,7 @@ type alertTracker struct {
 	openCall *Alert
 
 	standing *standingAlert // an earlier episode's alert, not resolved (standing.go)
+	before   painSeen       // with a standing alert made the episode's again: the pain seen before the person left
 }
 
 // mayRaise says whether an alert of level may go out now: not when the
@@ -441,6 +445,7 @@ func (a *alertTracker) end() {
 	a.pending = nil
 	a.helpAlert = false
 	a.open = nil
+	a.before = painSeen{}
 	a.sent = [3]bool{} // the next episode's alerts are news
 	a.acked, a.ackedBy = [3]bool{}, [3]string{}
 }

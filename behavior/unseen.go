@@ -84,6 +84,10 @@ type unseenTracker struct {
 	// it tells of more than a voice, so a voice fallen calm with nobody
 	// seen calm does not resolve it (unseenCalmed).
 	stands bool
+	// ofEpisode: the bout began while an episode's alert was open. Its
+	// distress is that episode's: once the episode ends, the alert
+	// standing from it tells of the bout too (unseenAlerts).
+	ofEpisode bool
 }
 
 // distressCues are fusion's cues that name a distressed voice, most urgent
@@ -265,6 +269,7 @@ func (e *Engine) unseenAlerts() {
 	}
 	if !was {
 		u.stands = e.alert.open != nil || e.alert.standing != nil
+		u.ofEpisode = e.alert.open != nil
 	}
 	if !held && e.now-u.loud >= unseenCalm {
 		e.unseenCalmed()
@@ -304,6 +309,16 @@ func (e *Engine) unseenAlerts() {
 	}
 	if level == "" {
 		return
+	}
+	if s := e.alert.standing; u.told == nil && u.ofEpisode && e.alert.level == "" && s != nil {
+		// The episode the bout began in paged the carer, and ended (the
+		// person out of view, then quiet): its alert stands and tells of
+		// this distress too. Paging the bout's lesser level now, seconds
+		// after the moaning stopped, told a second story; the standing
+		// alert is the bout's, repeated when due, and a worse level than
+		// it pages as ever (below).
+		a := *s.episode.open
+		u.told = &a
 	}
 	if u.told != nil && u.told.Level.rank() >= level.rank() {
 		e.unseenAgain(dur)
@@ -351,6 +366,13 @@ func (e *Engine) unseenAgain(dur time.Duration) {
 		a := *e.alert.open
 		u.told = &a
 	}
+}
+
+// repeats says whether the bout tells the carer of the episode's alert of
+// level and repeats it when due (unseenAgain): it was told at that level
+// or higher, and the normal path has not taken it over.
+func (u *unseenTracker) repeats(level AlertLevel) bool {
+	return u.on && !u.adopted && u.told != nil && u.told.Level.rank() >= level.rank()
 }
 
 // unseenCalmed ends a bout once the voice has been calm for unseenCalm. A
