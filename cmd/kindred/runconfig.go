@@ -13,9 +13,9 @@ import (
 	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/companion"
 	"github.com/kindred-hri/kindred/devices"
-	"github.com/kindred-hri/kindred/perception/face"
 	"github.com/kindred-hri/kindred/internal/inputfile"
 	"github.com/kindred-hri/kindred/internal/yamlerr"
+	"github.com/kindred-hri/kindred/perception/face"
 )
 
 // runConfig is the file given to `kindred run --config`. Flags override it.
