@@ -103,7 +103,7 @@ func batchJobs(files []string, outDir string) ([]batchJob, error) {
 // command fails (exit 1) when any did. Each recording's files are staged
 // and committed on their own, so a failed one leaves nothing behind and
 // does not take the others' with it.
-func analyzeBatch(ctx context.Context, e env, video, outDir string, jobs, detectEvery int, backend devices.FaceBackend) error {
+func analyzeBatch(ctx context.Context, e env, video, outDir string, jobs int, sched devices.FaceSchedule, backend devices.FaceBackend) error {
 	start := time.Now()
 	files, skipped, err := batchInputs(video)
 	if err != nil {
@@ -135,7 +135,7 @@ func analyzeBatch(ctx context.Context, e env, video, outDir string, jobs, detect
 			break
 		}
 		g.Go(func() error {
-			res, err := analyzeOneVideo(ctx, j, detectEvery, backend, progress)
+			res, err := analyzeOneVideo(ctx, j, sched, backend, progress)
 			mu.Lock()
 			defer mu.Unlock()
 			done++
@@ -174,7 +174,7 @@ func analyzeBatch(ctx context.Context, e env, video, outDir string, jobs, detect
 }
 
 // analyzeOneVideo writes one recording's CSV and summary, both or neither.
-func analyzeOneVideo(ctx context.Context, j batchJob, detectEvery int, backend devices.FaceBackend, progress progressFunc) (*analysis, error) {
+func analyzeOneVideo(ctx context.Context, j batchJob, sched devices.FaceSchedule, backend devices.FaceBackend, progress progressFunc) (*analysis, error) {
 	outs := &staged.Outputs{}
 	defer outs.Discard()
 	f, err := outs.Create(j.csv)
@@ -187,7 +187,7 @@ func analyzeOneVideo(ctx context.Context, j batchJob, detectEvery int, backend d
 		return nil, fmt.Errorf("posture and fusion: %w", err)
 	}
 	var res analysis
-	if err := analyzeVideo(ctx, j.in, detectEvery, backend, false, csv, hooks, &res, progress); err != nil {
+	if err := analyzeVideo(ctx, j.in, sched, backend, false, csv, hooks, &res, progress); err != nil {
 		return nil, err
 	}
 	if err := csv.Flush(); err != nil {

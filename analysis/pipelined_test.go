@@ -27,7 +27,7 @@ func TestAnalyzePipelinedIsSerial(t *testing.T) {
 		var buf bytes.Buffer
 		csv := bufio.NewWriter(&buf)
 		var res analysis
-		if err := analyzeVideo(t.Context(), clip, DefaultDetectEvery, devices.FaceMesh, serial, csv, hooks, &res, nil); err != nil {
+		if err := analyzeVideo(t.Context(), clip, devices.FaceSchedule{DetectEvery: DefaultDetectEvery, MeshEvery: DefaultMeshEvery}, devices.FaceMesh, serial, csv, hooks, &res, nil); err != nil {
 			t.Fatal(err)
 		}
 		if err := csv.Flush(); err != nil {

@@ -11,15 +11,22 @@ import (
 
 // AnalyzeVideo analyses one video as `kindred analyze --video` does (the
 // same face pipeline, neutral-face second pass, movement and fusion),
-// writing nothing, for the commands that measure it (eval, bench). It
+// writing nothing, for the commands that measure it (eval, bench), with
+// analyze's default --mesh-every (DefaultMeshEvery). It
 // returns one row per frame and the video's frame rate.
 func AnalyzeVideo(ctx context.Context, path string, detectEvery int, backend devices.FaceBackend) ([]FrameRow, float64, error) {
+	return AnalyzeVideoScheduled(ctx, path, devices.FaceSchedule{DetectEvery: detectEvery, MeshEvery: DefaultMeshEvery}, backend)
+}
+
+// AnalyzeVideoScheduled is AnalyzeVideo on the face schedule s (analyze's
+// --detect-every and --mesh-every).
+func AnalyzeVideoScheduled(ctx context.Context, path string, s devices.FaceSchedule, backend devices.FaceBackend) ([]FrameRow, float64, error) {
 	hooks, err := newFrameHooks(nil)
 	if err != nil {
 		return nil, 0, fmt.Errorf("posture and fusion: %w", err)
 	}
 	var res analysis
-	if err := analyzeVideo(ctx, path, detectEvery, backend, false, nil, hooks, &res, nil); err != nil {
+	if err := analyzeVideo(ctx, path, s, backend, false, nil, hooks, &res, nil); err != nil {
 		return nil, 0, err
 	}
 	return res.series, res.Video.FPS, nil

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -27,21 +28,29 @@ func devsetClip(tb testing.TB, name string) string {
 // shared machine measures the neighbours too. For the 2-core figure:
 //
 //	taskset -c 0,1 go test -run '^$' -bench AnalyzeVideo -benchtime 3x ./analysis
+//
+// The variants fit the face mesh on every frame (mesh-every-1, analyze's
+// default) or on every 2nd, 3rd or 4th (--mesh-every), the frames between
+// interpolated.
 func BenchmarkAnalyzeVideo(b *testing.B) {
 	clip := devsetClip(b, "liveportrait__d3.mp4")
-	var frames int
-	var media time.Duration
-	cpu0 := testmedia.CPUTime()
-	start := time.Now()
-	for b.Loop() {
-		rows, _, err := AnalyzeVideo(b.Context(), clip, DefaultDetectEvery, devices.FaceMesh)
-		if err != nil {
-			b.Fatal(err)
-		}
-		frames += len(rows)
-		media += rows[len(rows)-1].At
+	for _, every := range []int{1, 2, 3, 4} {
+		b.Run(fmt.Sprintf("mesh-every-%d", every), func(b *testing.B) {
+			var frames int
+			var media time.Duration
+			cpu0 := testmedia.CPUTime()
+			start := time.Now()
+			for b.Loop() {
+				rows, _, err := AnalyzeVideoScheduled(b.Context(), clip, devices.FaceSchedule{DetectEvery: DefaultDetectEvery, MeshEvery: every}, devices.FaceMesh)
+				if err != nil {
+					b.Fatal(err)
+				}
+				frames += len(rows)
+				media += rows[len(rows)-1].At
+			}
+			wall := time.Since(start)
+			b.ReportMetric(float64(testmedia.CPUTime()-cpu0)/float64(time.Millisecond)/float64(frames), "cpu-ms/frame")
+			b.ReportMetric(media.Seconds()/wall.Seconds(), "x-realtime")
+		})
 	}
-	wall := time.Since(start)
-	b.ReportMetric(float64(testmedia.CPUTime()-cpu0)/float64(time.Millisecond)/float64(frames), "cpu-ms/frame")
-	b.ReportMetric(media.Seconds()/wall.Seconds(), "x-realtime")
 }

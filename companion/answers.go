@@ -127,9 +127,13 @@ func (d *answerDesk) hear(samples []float32) {
 	}
 }
 
-// see notes that the attended face is in view, and takes its head pose.
+// see notes that the attended face is in view, and takes its head pose
+// when it was measured on this frame.
 func (d *answerDesk) see(o perception.FaceObs) {
 	d.lastFace.Store(int64(o.At) + 1)
+	if o.Carried {
+		return // an earlier frame's pose (face.Opts.MeshRate): no movement to read
+	}
 	select {
 	case d.heads <- headObs{at: o.At, track: o.Track, pose: o.Pose}:
 	default:

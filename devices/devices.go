@@ -92,7 +92,23 @@ func FaceModels(b FaceBackend) []models.Model {
 // OpenFacePipeline builds the face stack every command shares (see
 // OpenFacePipelineWith).
 func OpenFacePipeline(detectEvery int, backend FaceBackend) (*face.Pipeline, func(), error) {
-	return OpenFacePipelineWith(detectEvery, backend, nil, nil)
+	return OpenFacePipelineWith(FaceSchedule{DetectEvery: detectEvery}, backend, nil, nil)
+}
+
+// DefaultLiveMeshRate is `kindred run`'s face_mesh_rate: a 30 fps camera
+// is fitted on every frame, a 60 fps one on every other, which one core
+// keeps up with (the mesh and its blendshapes are some 25 CPU ms a frame).
+const DefaultLiveMeshRate = 30
+
+// FaceSchedule says on which frames the face stack runs its costly parts:
+// the detector every DetectEvery frames (face.Opts.DetectEvery), the
+// landmark fits of tracked faces on every MeshEvery-th frame or at most
+// MeshRate times a second (face.Opts.MeshEvery, MeshRate; 0 for every
+// frame).
+type FaceSchedule struct {
+	DetectEvery int
+	MeshEvery   int
+	MeshRate    float64
 }
 
 // OpenFacePipelineWith scores each face against the calibrated neutral
@@ -110,9 +126,9 @@ func OpenFacePipeline(detectEvery int, backend FaceBackend) (*face.Pipeline, fun
 // found at a quarter of the cost), its 68-point landmarks, and solvePnP
 // head pose. The 100 MB shape model loads (about 1 s) while the detector is
 // built (about 0.4 s).
-func OpenFacePipelineWith(detectEvery int, backend FaceBackend, baseline func(track int) *face.Baseline, distressed func(at time.Duration) bool) (*face.Pipeline, func(), error) {
+func OpenFacePipelineWith(s FaceSchedule, backend FaceBackend, baseline func(track int) *face.Baseline, distressed func(at time.Duration) bool) (*face.Pipeline, func(), error) {
 	o := face.DefaultOpts()
-	o.DetectEvery = detectEvery
+	o.DetectEvery, o.MeshEvery, o.MeshRate = s.DetectEvery, s.MeshEvery, s.MeshRate
 	o.BaselineFor = baseline
 	o.Distressed = distressed
 	if backend == FaceDlib {

@@ -35,7 +35,7 @@ type headSample struct {
 // the live run hands the answer reader nothing for them.
 func headTrace(t *testing.T, path string) (trace []headSample, frames int, length time.Duration) {
 	t.Helper()
-	pipe, closeFace, err := devices.OpenFacePipelineWith(face.DefaultOpts().DetectEvery, devices.FaceMesh, nil, nil)
+	pipe, closeFace, err := devices.OpenFacePipelineWith(devices.FaceSchedule{DetectEvery: face.DefaultOpts().DetectEvery}, devices.FaceMesh, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

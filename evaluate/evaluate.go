@@ -46,6 +46,7 @@ type Options struct {
 	MultiCondition bool
 	Only           string // "faces", "vocalisations", "words", "words-live", or "" for faces and vocalisations where their labels exist
 	FaceBackend    devices.FaceBackend
+	MeshEvery      int // faces: analyze's --mesh-every (0 or 1: every frame)
 	// Cache is where "words" renders its synthetic speech (testdata/hour
 	// in a checkout).
 	Cache string
@@ -83,7 +84,7 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 		case err != nil:
 			return badInput("%v", err)
 		default:
-			if faces, err = evalFaces(ctx, o.Devset, labels, o.FaceBackend); err != nil {
+			if faces, err = evalFaces(ctx, o.Devset, labels, o.FaceBackend, o.MeshEvery); err != nil {
 				return err
 			}
 		}

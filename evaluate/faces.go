@@ -75,11 +75,11 @@ type StyleShare struct {
 
 // evalAnimation runs the face pipeline (the backend analyze uses) on every
 // clip of the drawn set, a fresh pipeline per clip.
-func evalAnimation(backend devices.FaceBackend) (AnimationReport, error) {
+func evalAnimation(backend devices.FaceBackend, meshEvery int) (AnimationReport, error) {
 	var r AnimationReport
 	index := map[drawn.Style]int{}
 	for _, c := range drawn.Set() {
-		pipe, closeFace, err := devices.OpenFacePipeline(analysis.DefaultDetectEvery, backend)
+		pipe, closeFace, err := devices.OpenFacePipelineWith(devices.FaceSchedule{DetectEvery: analysis.DefaultDetectEvery, MeshEvery: meshEvery}, backend, nil, nil)
 		if err != nil {
 			return r, err
 		}
@@ -150,13 +150,13 @@ func (r Ratio) String() string {
 // evalFaces analyses every labelled face file as `kindred analyze
 // --video` does (the same face pipeline, baseline and fusion), and tallies
 // each frame under the label covering its time.
-func evalFaces(ctx context.Context, dir string, labels []eval.FaceLabel, backend devices.FaceBackend) (*FaceReport, error) {
+func evalFaces(ctx context.Context, dir string, labels []eval.FaceLabel, backend devices.FaceBackend, meshEvery int) (*FaceReport, error) {
 	var frames []eval.FaceFrame
 	var real Share
 	files := eval.Files(labels)
 	for _, file := range files {
 		path := filepath.Join(dir, filepath.FromSlash(file))
-		rows, _, err := analysis.AnalyzeVideo(ctx, path, analysis.DefaultDetectEvery, backend)
+		rows, _, err := analysis.AnalyzeVideoScheduled(ctx, path, devices.FaceSchedule{DetectEvery: analysis.DefaultDetectEvery, MeshEvery: meshEvery}, backend)
 		if err != nil {
 			return nil, err
 		}
@@ -178,7 +178,7 @@ func evalFaces(ctx context.Context, dir string, labels []eval.FaceLabel, backend
 			frames = append(frames, f)
 		}
 	}
-	anim, err := evalAnimation(backend)
+	anim, err := evalAnimation(backend, meshEvery)
 	if err != nil {
 		return nil, err
 	}

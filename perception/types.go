@@ -58,6 +58,13 @@ type FaceObs struct {
 	// backend gives none).
 	Blendshapes    Blendshapes
 	HasBlendshapes bool
+	// Carried is set when no landmark fit ran on this frame (the face
+	// pipeline's mesh schedule, face.Opts.MeshEvery and MeshRate): the
+	// face is still tracked and present, but its landmarks, AUs, PSPI and
+	// expression are those of its last fitted frame (or, offline,
+	// interpolated between the fitted frames around it). They are no new
+	// evidence: fusion counts the face as present and nothing more.
+	Carried bool
 }
 
 // Blendshapes are MediaPipe's 52 ARKit-style blendshape coefficients, each

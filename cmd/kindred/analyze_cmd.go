@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kindred-hri/kindred/analysis"
+	"github.com/kindred-hri/kindred/perception/face"
 	"github.com/kindred-hri/kindred/perception/voice/wav"
 )
 
@@ -25,6 +26,7 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 	fs.BoolVar(&o.Summary, "summary", false, "print the summary JSON object on stdout (printed anyway without --out)")
 	fs.StringVar(&o.Report, "report", "", "plot PSPI, key AUs and the pain score over time: FILE.png or FILE.html")
 	fs.IntVar(&o.DetectEvery, "detect-every", analysis.DefaultDetectEvery, "run the face detector every N frames, track landmarks in between")
+	fs.IntVar(&o.MeshEvery, "mesh-every", analysis.DefaultMeshEvery, "fit the face mesh on every Nth frame, interpolate the frames between (1: every frame)")
 	fs.StringVar(&o.OutDir, "out-dir", "", "batch: analyse every video of --video DIR (or a quoted glob) into DIR/NAME.csv and DIR/NAME.summary.json")
 	fs.IntVar(&o.Jobs, "jobs", 1, "batch: recordings analysed at once (each loads the face models)")
 	fs.Var(&o.FaceBackend, "face-backend", faceBackendUsage)
@@ -44,6 +46,9 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 	}
 	if o.DetectEvery < 1 {
 		return badInput("--detect-every %d: must be at least 1", o.DetectEvery)
+	}
+	if o.MeshEvery < 1 || o.MeshEvery > face.MaxMeshEvery {
+		return badInput("--mesh-every %d: must be in [1, %d]", o.MeshEvery, face.MaxMeshEvery)
 	}
 	if o.AudioLimit <= 0 {
 		return badInput("--audio-limit %v: must be positive", o.AudioLimit)

@@ -148,6 +148,8 @@ func TestAnalyzeBadInputExits2NamingTheFile(t *testing.T) {
 		{[]string{}, "--video"},
 		{[]string{"--video", text, "--report", filepath.Join(dir, "r.pdf")}, "r.pdf"},
 		{[]string{"--video", text, "--detect-every", "0"}, "--detect-every"},
+		{[]string{"--video", text, "--mesh-every", "0"}, "--mesh-every"},
+		{[]string{"--video", text, "--mesh-every", "16"}, "--mesh-every"},
 		{[]string{"--bogus"}, "bogus"},
 	}
 	for _, c := range cases {

@@ -57,6 +57,7 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&o.Only, "only", "", "run one part: faces, vocalisations, words or words-live (default faces and vocalisations, each where its labels exist)")
 	fs.StringVar(&o.Cache, "cache", "testdata/hour", "folder for --only words' synthetic speech")
 	fs.Var(&o.FaceBackend, "face-backend", faceBackendUsage)
+	fs.IntVar(&o.MeshEvery, "mesh-every", analysis.DefaultMeshEvery, "faces: fit the face mesh on every Nth frame, as analyze --mesh-every")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, errHelpShown) {
 			fmt.Fprintln(e.stdout, evalHelp)

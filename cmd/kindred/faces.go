@@ -17,8 +17,8 @@ const (
 	faceBackendUsage   = devices.FaceBackendUsage
 )
 
-func openFacePipelineWith(detectEvery int, b faceBackend, baseline func(track int) *face.Baseline, distressed func(at time.Duration) bool) (*face.Pipeline, func(), error) {
-	return devices.OpenFacePipelineWith(detectEvery, b, baseline, distressed)
+func openFacePipelineWith(s devices.FaceSchedule, b faceBackend, baseline func(track int) *face.Baseline, distressed func(at time.Duration) bool) (*face.Pipeline, func(), error) {
+	return devices.OpenFacePipelineWith(s, b, baseline, distressed)
 }
 
 func openVoice() (voices.Synthesizer, voices.Player, error) { return devices.OpenVoice() }

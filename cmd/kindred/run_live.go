@@ -10,6 +10,7 @@ import (
 	"github.com/kindred-hri/kindred/analysis"
 	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/companion"
+	"github.com/kindred-hri/kindred/devices"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/camera"
 	"github.com/kindred-hri/kindred/perception/face"
@@ -24,10 +25,11 @@ import (
 // now (a bad file is bad input), the camera and microphone each time the
 // companion asks (at start and after the person opts back in), and the
 // face and voice stages. Files are paced on the session clock.
-func openLive(comp *companion.Companion, f runFlags, backend faceBackend, scale *sessiontime.Clock) (companion.Live, error) {
+func openLive(comp *companion.Companion, f runFlags, backend faceBackend, meshRate float64, scale *sessiontime.Clock) (companion.Live, error) {
 	in := companion.Live{
 		Faces: func(baseline func(track int) *face.Baseline) (companion.FaceStage, func(), error) {
-			return openFacePipelineWith(face.DefaultOpts().DetectEvery, backend, baseline, comp.VoiceDistressed)
+			s := devices.FaceSchedule{DetectEvery: face.DefaultOpts().DetectEvery, MeshRate: meshRate}
+			return openFacePipelineWith(s, backend, baseline, comp.VoiceDistressed)
 		},
 		Voice: func(live bool) (companion.VoiceStage, func(), error) { return openListener(comp, live, scale) },
 	}

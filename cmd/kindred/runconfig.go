@@ -12,8 +12,10 @@ import (
 	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/calibration"
 	"github.com/kindred-hri/kindred/companion"
+	"github.com/kindred-hri/kindred/devices"
 	"github.com/kindred-hri/kindred/internal/inputfile"
 	"github.com/kindred-hri/kindred/internal/yamlerr"
+	"github.com/kindred-hri/kindred/perception/face"
 )
 
 // runConfig is the file given to `kindred run --config`. Flags override it.
@@ -50,6 +52,8 @@ type runConfig struct {
 
 	// FaceBackend names the face models: mesh (default) or dlib.
 	FaceBackend string `yaml:"face_backend"`
+	// FaceMeshRate bounds the face mesh's passes a second (0: every frame).
+	FaceMeshRate float64 `yaml:"face_mesh_rate"`
 }
 
 func defaultRunConfig() runConfig {
@@ -63,6 +67,7 @@ func defaultRunConfig() runConfig {
 	c.Console = "127.0.0.1:8080"
 	c.Behavior = behavior.DefaultConfig()
 	c.FaceBackend = string(defaultFaceBackend)
+	c.FaceMeshRate = devices.DefaultLiveMeshRate
 	return c
 }
 
@@ -111,6 +116,9 @@ func (c runConfig) validate() error {
 	var fb faceBackend
 	if err := fb.Set(c.FaceBackend); err != nil {
 		return fmt.Errorf("face_backend: %v", err)
+	}
+	if r := c.FaceMeshRate; !(r == 0 || r >= face.MinMeshRate && r <= 1000) {
+		return fmt.Errorf("face_mesh_rate: %v Hz must be 0 (every frame) or in [%d, 1000]", r, face.MinMeshRate)
 	}
 	if c.Retain < 0 {
 		return fmt.Errorf("retain_days: %d is negative", c.Retain)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kindred-hri/kindred/companion"
+	"github.com/kindred-hri/kindred/devices"
 )
 
 // A config mistake is told as file, line, field and what was expected;
@@ -105,5 +106,39 @@ func TestConfigSenseStall(t *testing.T) {
 	}
 	if c, _ := loadRunConfig(""); c.SenseStall != companion.DefaultSenseStall {
 		t.Errorf("default stall %v, want %v", c.SenseStall, companion.DefaultSenseStall)
+	}
+}
+
+// face_mesh_rate bounds the face mesh's passes a second in a live run: 30
+// unless set, 0 (every frame) or within [2, 1000]; anything else is bad
+// input naming the key.
+func TestConfigFaceMeshRate(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		yaml string
+		want float64
+		ok   bool
+	}{
+		{"face_mesh_rate: 15\n", 15, true},
+		{"face_mesh_rate: 0\n", 0, true},
+		{"face_mesh_rate: 1\n", 0, false},
+		{"face_mesh_rate: -30\n", 0, false},
+		{"face_mesh_rate: .nan\n", 0, false},
+		{"face_mesh_rate: 5000\n", 0, false},
+	} {
+		path := filepath.Join(dir, "c.yaml")
+		if err := os.WriteFile(path, []byte(tc.yaml), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c, err := loadRunConfig(path)
+		if (err == nil) != tc.ok || (tc.ok && c.FaceMeshRate != tc.want) {
+			t.Errorf("%q: rate %v, %v; want %v (ok %v)", tc.yaml, c.FaceMeshRate, err, tc.want, tc.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), "face_mesh_rate") {
+			t.Errorf("%q: %v does not name face_mesh_rate", tc.yaml, err)
+		}
+	}
+	if c, _ := loadRunConfig(""); c.FaceMeshRate != devices.DefaultLiveMeshRate {
+		t.Errorf("default rate %v, want %v", c.FaceMeshRate, devices.DefaultLiveMeshRate)
 	}
 }

@@ -49,5 +49,10 @@
 // with Opts.DrawnTexture, a smooth one with soft edges too. Opts.AcceptDrawn
 // turns the check off.
 //
+// The mesh is most of a frame's cost, so Opts.MeshEvery and MeshRate fit
+// tracked faces on fewer frames than they see: a frame between is carried,
+// each face handed back as last observed and marked FaceObs.Carried (no new
+// evidence; offline, kindred analyze interpolates it with Between).
+//
 // All timing uses the frames' observation time (Frame.At), never the wall clock.
 package face

@@ -80,6 +80,19 @@ type Opts struct {
 	// 216 frames with it on (TestBlurredRealFacesStayFaces). Turn it on
 	// only where the camera is known to be sharp and noisy.
 	DrawnTexture bool
+	// MeshEvery, above 1, runs the landmark (mesh) fits of tracked faces on
+	// every Nth frame only; MeshRate, above 0, at most that many times a
+	// second of observation time (on a grid, so a 60 fps camera at 30 Hz
+	// is fitted on every other frame, a 30 fps one on every frame). A frame
+	// between is carried: its faces keep their last fit and Observe hands
+	// back their last observation marked perception.FaceObs.Carried, for
+	// about 1 ms instead of a mesh pass and its blendshapes (some 25 ms on
+	// one core). Frames that detect, start a track or follow a cut are
+	// always fitted. The fits are the face stack's cost (py-feat's
+	// skip_frames and MediaPipe's live graph, dropping frames under load,
+	// do the same); 0 or 1 and 0 fit every frame.
+	MeshEvery int
+	MeshRate  float64
 }
 
 // Blender scores the 52 blendshapes of a dense mesh (a mesh.Fitter does).
@@ -120,12 +133,24 @@ func (o Opts) Validate() error {
 		return fmt.Errorf("face: closed_ratio %g must be in (0, 1)", o.ClosedRatio)
 	case !(o.ClosedRatioLookingDown > 0 && o.ClosedRatioLookingDown < 1):
 		return fmt.Errorf("face: closed_ratio_looking_down %g must be in (0, 1)", o.ClosedRatioLookingDown)
+	case o.MeshEvery < 0 || o.MeshEvery > MaxMeshEvery:
+		return fmt.Errorf("face: mesh_every %d must be in [0, %d]", o.MeshEvery, MaxMeshEvery)
+	case !(o.MeshRate == 0 || o.MeshRate >= MinMeshRate && o.MeshRate <= 1000):
+		return fmt.Errorf("face: mesh_rate %g Hz must be 0 (every frame) or in [%g, 1000]", o.MeshRate, float64(MinMeshRate))
 	}
 	if o.Baseline != nil {
 		return o.Baseline.Validate()
 	}
 	return nil
 }
+
+// MaxMeshEvery and MinMeshRate bound the mesh schedule: a face carried
+// for more than about half a second is no longer the face in view, and
+// fusion takes a face with no fresh observation for a second as gone.
+const (
+	MaxMeshEvery = 15
+	MinMeshRate  = 2
+)
 
 // Pipeline turns frames into face observations. It owns the tracks and each
 // tracked face's baseline and eye state; use it from one goroutine, or call
@@ -155,6 +180,12 @@ type Pipeline struct {
 	// onLeafFault hears the detector's failures (OnLeafFault).
 	onLeafFault   func(error)
 	detectorFault leafFault
+	// The mesh schedule (Opts.MeshEvery, MeshRate): frames carried since
+	// the last fitted one, and when the next fit is due.
+	sinceFit int
+	fitted   bool
+	lastFit  time.Duration
+	nextFit  time.Duration
 }
 
 // scanResult is one detector scan's answer.
@@ -173,7 +204,8 @@ type Stats struct {
 }
 
 // track is one tracked face. Track alone changes its fields but learn,
-// eyes and scorer, which Observe alone uses (see Pipeline.Track).
+// eyes, scorer, last, lastFeat and observed, which Observe alone uses (see
+// Pipeline.Track).
 type track struct {
 	lostAt time.Duration // when it was lost (in p.lost)
 	id     int
@@ -187,6 +219,11 @@ type track struct {
 	mesh   *MeshFit // the last mesh fit, when the Landmarker is a MeshFitter
 	drawn  bool     // the last detection round found it drawn (Looks.Drawn)
 	scorer *Scorer
+	// last is Observe's last observation of the face and lastFeat what it
+	// was read from, handed back on a carried frame (Opts.MeshEvery).
+	last     perception.FaceObs
+	lastFeat Features
+	observed bool
 }
 
 // NewPipeline wires the leaves. pose may be nil: faces are then taken as frontal.
@@ -253,7 +290,13 @@ type Tracked struct {
 	frame perception.Frame
 	faces []seen
 	empty bool // no image: Observe returns nil
+	// carried: no fit ran on this frame (Opts.MeshEvery, MeshRate), and
+	// Observe hands back each face's last observation, marked Carried.
+	carried bool
 }
+
+// Carried reports whether the frame's faces were carried, not fitted.
+func (t Tracked) Carried() bool { return t.carried }
 
 // seen is one tracked face as Track left it, copied: the next frame's
 // Track moves the track on while this frame is observed.
@@ -288,6 +331,12 @@ func (p *Pipeline) Track(f perception.Frame) Tracked {
 	detect := p.force || p.frames%p.detectEvery() == 0
 	p.frames++
 	p.force = false
+	if !detect && !p.fitDue(f.At) {
+		p.sinceFit++
+		return p.tracked(f, true)
+	}
+	p.sinceFit = 0
+	p.scheduleFit(f.At)
 	switch {
 	case detect && p.behind():
 		p.trackAll(f)
@@ -310,11 +359,54 @@ func (p *Pipeline) Track(f perception.Frame) Tracked {
 		p.tracks = p.tracks[:p.opts.MaxFaces]
 	}
 	p.meshTracked.Store(p.detectEvery() > p.opts.DetectEvery)
-	tr := Tracked{frame: f, faces: make([]seen, len(p.tracks))}
+	return p.tracked(f, false)
+}
+
+// tracked copies the tracks as they stand for Observe.
+func (p *Pipeline) tracked(f perception.Frame, carried bool) Tracked {
+	tr := Tracked{frame: f, faces: make([]seen, len(p.tracks)), carried: carried}
 	for i, t := range p.tracks {
 		tr.faces[i] = seen{t: t, id: t.id, box: t.box, lm: t.lm, score: t.score, mesh: t.mesh}
 	}
 	return tr
+}
+
+// fitDue reports whether a frame at observation time at gets its landmark
+// fits under Opts.MeshEvery and MeshRate; with no face tracked there is
+// nothing to carry.
+func (p *Pipeline) fitDue(at time.Duration) bool {
+	if len(p.tracks) == 0 || !p.fitted {
+		return true
+	}
+	if p.opts.MeshEvery > 1 && p.sinceFit+1 < p.opts.MeshEvery {
+		return false
+	}
+	if p.opts.MeshRate > 0 && at >= p.lastFit {
+		// A quarter period early still counts, so a frame a little early
+		// on the camera's clock is not put off to the next one.
+		period := p.meshPeriod()
+		return at >= p.nextFit-period/4
+	}
+	return true // time went back (a looped file): fit
+}
+
+// scheduleFit books a fitted frame at at: the next fit is due a period
+// later on the rate's grid, or a period after at once the grid has fallen
+// a period behind (after a gap), so fits never bunch up to catch up.
+func (p *Pipeline) scheduleFit(at time.Duration) {
+	p.fitted, p.lastFit = true, at
+	if p.opts.MeshRate <= 0 {
+		return
+	}
+	period := p.meshPeriod()
+	if at-p.nextFit >= period || at < p.nextFit-period {
+		p.nextFit = at
+	}
+	p.nextFit += period
+}
+
+func (p *Pipeline) meshPeriod() time.Duration {
+	return time.Duration(float64(time.Second) / p.opts.MeshRate)
 }
 
 // Observe measures, scores and returns the faces Track found in a frame,
@@ -328,7 +420,15 @@ func (p *Pipeline) Observe(tr Tracked) []perception.FaceObs {
 	obs := make([]perception.FaceObs, 0, len(tr.faces))
 	p.feats = p.feats[:0]
 	for i := range tr.faces {
-		o, feat := p.observe(tr.frame, &tr.faces[i])
+		var o perception.FaceObs
+		var feat Features
+		if t := tr.faces[i].t; tr.carried && t.observed {
+			o, feat = t.last, t.lastFeat
+			o.At, o.Wall, o.Carried = tr.frame.At, tr.frame.Wall, true
+		} else {
+			o, feat = p.observe(tr.frame, &tr.faces[i])
+			t.last, t.lastFeat, t.observed = o, feat, true
+		}
 		obs = append(obs, o)
 		p.feats = append(p.feats, feat)
 	}

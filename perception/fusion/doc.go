@@ -23,6 +23,10 @@
 // memory of the face before holds up (0 while the face was never lost).
 // The score is unchanged; behavior begins no episode on the stale part.
 //
+// A face marked Carried (the face pipeline fitted no landmarks on its
+// frame and repeats an earlier frame's values) keeps the person present
+// and is no evidence: the face item reads only fitted frames.
+//
 // A 0–10 rating the person gave when asked (Report, Inputs.Reports) is the
 // strongest cue: the Score is the higher of it (fading with a half-life,
 // Opts.SelfReportHalfLife) and what is seen (Looks), never their average,

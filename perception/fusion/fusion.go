@@ -181,6 +181,12 @@ func (f *Fuser) Face(o perception.FaceObs) {
 	f.see(o.At)
 	f.present = true
 	f.lostFace = false
+	if o.Carried {
+		// The face is still in view, but its values are an earlier frame's
+		// (face.Opts.MeshEvery): counted again they would weigh that frame
+		// more than the others in the window. Presence only.
+		return
+	}
 	if !f.faceFresh(o.At) || f.faces[len(f.faces)-1].track != o.Track {
 		f.acquire(o.At)
 	}
