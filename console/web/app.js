@@ -23,6 +23,10 @@
     mirror: null, // the condition in force, from the status: {enabled, gain, delay_ms}
     mirrorTouched: new Set(), // sliders a person moved since the last Apply
     tones: 0, // tones played, for tests and for the curious
+    robotState: "", // the state the robot last reported
+    heardAt: 0, // Date.now() when the robot was last heard from (stream or status)
+    lost: false, // no contact: what the page shows is from heardAt, not live
+    bandText: "no data", // what the gauge says under the score while live
   };
 
   // PAINAD bands (Warden et al. 2003): 0 none, 1–3 mild, 4–6 moderate,
@@ -32,6 +36,11 @@
     if (score < 4) return "mild";
     if (score < 7) return "moderate";
     return "severe";
+  }
+
+  // A time of day as the person reading the page says it.
+  function clockTime(ms) {
+    return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
   }
 
   function authHeaders(extra) {
@@ -101,7 +110,8 @@
     g.dataset.band = band;
     $("gauge-arc").setAttribute("d", arcPath(a.score / 10));
     $("gauge-score").textContent = a.score.toFixed(1);
-    $("gauge-band").textContent = present ? band : "nobody in view";
+    state.bandText = present ? band : "nobody in view";
+    showGaugeBand();
     for (const name of ITEMS) {
       const v = (a.items && a.items[name]) || 0;
       const row = document.querySelector('.item[data-item="' + name + '"]');
@@ -184,12 +194,26 @@
   };
 
   function setState(s) {
+    state.robotState = s || "";
     $("state").textContent = s || "unknown";
+    showMode();
+  }
+
+  function showMode() {
+    const s = state.robotState;
     const mode = !s || s === "unknown" ? "unknown" : (MODES[s] ? s : "active");
     const strip = $("state-strip");
-    strip.dataset.mode = mode;
-    $("mode").textContent = MODES[mode][0];
-    $("flags").textContent = MODES[mode][1];
+    if (state.lost) {
+      // The robot's state is not known now: say so where the state was.
+      strip.dataset.mode = "stale";
+      $("mode").textContent = "NO CONTACT";
+      $("flags").textContent = "lost contact with the robot at " + clockTime(state.heardAt) +
+        ": what this page shows is from then, not live; reconnecting…";
+    } else {
+      strip.dataset.mode = mode;
+      $("mode").textContent = MODES[mode][0];
+      $("flags").textContent = MODES[mode][1];
+    }
     $("pause").classList.toggle("hidden", mode === "paused" || mode === "opted_out");
     $("resume").classList.toggle("hidden", mode !== "paused");
     $("opt-in").classList.toggle("hidden", mode !== "opted_out");
@@ -546,6 +570,33 @@
     setTimeout(() => { drawPending = false; drawTimeline(); }, 50);
   }
 
+  // ---- contact with the robot ----
+  // A page that lost the robot must not look live: a calm gauge and ACTIVE
+  // from a run that died are worse than no page. The page counts as in
+  // contact while its stream is open and it has heard from the robot (an
+  // event, or an answer to the status it asks for every 2 s) within
+  // STALE_MS; otherwise the state strip says NO CONTACT and since when, and
+  // the gauge and the face are greyed as of then. Alerts stay up: losing
+  // contact resolves nothing.
+  const STALE_MS = 5000;
+  function heard() {
+    state.heardAt = Date.now();
+    checkContact();
+  }
+  function checkContact() {
+    const live = !!socket && socket.readyState === 1 && Date.now() - state.heardAt < STALE_MS;
+    const lost = !live && state.heardAt > 0;
+    document.body.dataset.stale = String(lost);
+    if (lost === state.lost) return;
+    state.lost = lost;
+    $("gauge").dataset.stale = String(lost);
+    showGaugeBand();
+    showMode();
+  }
+  function showGaugeBand() {
+    $("gauge-band").textContent = state.lost ? "as of " + clockTime(state.heardAt) : state.bandText;
+  }
+
   // ---- the stream ----
   // The console closes a page's stream rather than drop an alert the page
   // is too slow to take; the console also restarts, and networks fail. The
@@ -566,6 +617,22 @@
     showProposals();
     $("log").replaceChildren();
     clearAlert();
+    // The run may be a new one (the robot restarted): its clock and its
+    // gauge start again from what it sends, not from the last run's.
+    state.lastAt = 0;
+    seeTime();
+    showNoAssessment();
+  }
+
+  function showNoAssessment() {
+    const g = $("gauge");
+    g.dataset.score = "";
+    g.dataset.band = "none";
+    $("gauge-arc").setAttribute("d", arcPath(0));
+    $("gauge-score").textContent = "–";
+    state.bandText = "no data";
+    showGaugeBand();
+    $("self-report").textContent = "not asked yet";
   }
 
   function connect() {
@@ -576,6 +643,7 @@
     socket = new WebSocket(url, protocols);
     socket.onopen = () => {
       retry = RETRY_MIN;
+      refreshStatus(); // at once: a restarted robot's state, not the last run's
       const c = $("conn");
       c.className = "pill good";
       if (!opened) { opened = true; c.textContent = "live"; return; }
@@ -588,10 +656,12 @@
       feedback("view resynced at " + at + ": the live stream was interrupted, so the page redrew from the robot's recent events and open alerts", false);
     };
     socket.onmessage = (m) => {
+      heard();
       try { onEvent(JSON.parse(m.data)); } catch (e) { /* a malformed event must not stop the page */ }
     };
     socket.onclose = () => {
-      $("conn").textContent = "offline"; $("conn").className = "pill bad";
+      $("conn").textContent = "offline · reconnecting"; $("conn").className = "pill bad";
+      checkContact();
       setTimeout(connect, retry);
       retry = Math.min(retry * 2, RETRY_MAX);
     };
@@ -599,9 +669,11 @@
 
   async function refreshStatus() {
     try {
-      const r = await fetch("/api/v1/status", { headers: authHeaders() });
+      // A robot that stopped answering is no contact, not a wait forever.
+      const r = await fetch("/api/v1/status", { headers: authHeaders(), signal: AbortSignal.timeout(3000) });
       if (!r.ok) return;
       const s = await r.json();
+      heard();
       showRobot(s.robot);
       if (s.opted_out) setState("opted_out");
       else if (s.paused) setState("paused");
@@ -766,7 +838,10 @@
     connect();
     refreshStatus();
     refreshSessions();
-    if (!polling) polling = setInterval(refreshStatus, 2000);
+    if (!polling) {
+      polling = setInterval(refreshStatus, 2000);
+      setInterval(checkContact, 1000);
+    }
   }
   start();
 })();
