@@ -1,6 +1,7 @@
 package console
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/console/consoletest"
 	"github.com/kindred-hri/kindred/journal"
 )
@@ -138,5 +140,196 @@ func TestBrowserSaysWhenTheRobotIsGoneAndReconnects(t *testing.T) {
 		document.getElementById("gauge").dataset.stale, document.getElementById("gauge-score").textContent, document.getElementById("clock").textContent].join("|")`
 	if v, err := b.WaitFor(back, 15*time.Second); err != nil || v != "ACTIVE|false|1.0|2.0 s" {
 		t.Errorf("after the run restarted: %q %v, want ACTIVE|false|1.0|2.0 s (live, the new run's score and clock)", v, err)
+	}
+}
+
+// engineInbox stands in for the engine reading the console's commands.
+type engineInbox struct {
+	mu   sync.Mutex
+	cmds []behavior.Command
+}
+
+func readCommands(t *testing.T, c *Console) *engineInbox {
+	in := &engineInbox{}
+	done := make(chan struct{})
+	t.Cleanup(func() { close(done) })
+	go func() {
+		for {
+			select {
+			case ctl := <-c.Controls():
+				in.mu.Lock()
+				in.cmds = append(in.cmds, ctl)
+				in.mu.Unlock()
+			case <-done:
+				return
+			}
+		}
+	}()
+	return in
+}
+
+// count is how many commands of kind cmd with text have come.
+func (in *engineInbox) count(cmd behavior.CommandKind, text string) int {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	n := 0
+	for _, c := range in.cmds {
+		if c.Cmd == cmd && c.Text == text {
+			n++
+		}
+	}
+	return n
+}
+
+// waitFor polls until cond holds, for up to 10 s of wall time.
+func (in *engineInbox) waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for range 200 {
+		if cond() {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Errorf("the engine never got %s", what)
+}
+
+// Speaking through the robot: a double click says the line once, Enter
+// sends it, a line too long for the robot is refused on the page with its
+// length rather than cut short or sent to be refused, any script stays
+// text, and a refusal from the robot is shown in its own words.
+func TestBrowserSayThroughTheRobot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	consoletest.NeedChromium(t)
+	c, srv, _ := carerConsole(t)
+	b := consoletest.Open(t, srv.URL+"/")
+	if _, err := b.WaitFor(`document.getElementById("conn").textContent === "live" && "live"`, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	in := readCommands(t, c)
+	feedback := func(want string) string {
+		t.Helper()
+		v, _ := b.WaitFor(fmt.Sprintf(`document.getElementById("feedback").textContent.includes(%q) && document.getElementById("feedback").textContent`, want), 10*time.Second)
+		return v
+	}
+
+	// A double click, faster than the robot answers: one line said.
+	if err := b.Type("#say-text", "Hello Ana, I'm here."); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Eval(`(() => { const s = document.getElementById("say"); s.click(); s.click(); })()`); err != nil {
+		t.Fatal(err)
+	}
+	feedback("say sent")
+	// Enter in the field sends the line.
+	if err := b.Type("#say-text", "Breathe with me."); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Press("Enter"); err != nil {
+		t.Fatal(err)
+	}
+	in.waitFor(t, "the line sent with Enter", func() bool { return in.count(behavior.CmdSay, "Breathe with me.") == 1 })
+	if n := in.count(behavior.CmdSay, "Hello Ana, I'm here."); n != 1 {
+		t.Errorf("a double click said the line %d times, want once", n)
+	}
+
+	// 10 kB pasted: never cut to what fits and said; the page says why.
+	long := strings.Repeat("0123456789", 1024)
+	if err := b.Type("#say-text", long); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Click("#say"); err != nil {
+		t.Fatal(err)
+	}
+	if fb := feedback("too long"); !strings.Contains(fb, "10240") {
+		t.Errorf("10 kB line: feedback %q, want it refused as too long, with its length", fb)
+	}
+	// 300 letters of a script with two bytes a letter: 600 bytes, over the robot's 500.
+	if _, err := b.Eval(`document.getElementById("say-text").value = ""`); err != nil {
+		t.Fatal(err)
+	}
+	wide := strings.Repeat("é", 300)
+	if err := b.Type("#say-text", wide); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Click("#say"); err != nil {
+		t.Fatal(err)
+	}
+	if fb := feedback("too long"); !strings.Contains(fb, "600") {
+		t.Errorf("600-byte line: feedback %q, want it refused as too long, with its length", fb)
+	}
+	if v := text(t, b, `document.getElementById("say-text").value.length`); v != "300" {
+		t.Errorf("a refused line left %s characters in the field, want the 300 typed, to shorten", v)
+	}
+	in.mu.Lock()
+	for _, c := range in.cmds {
+		if c.Cmd == behavior.CmdSay && len(c.Text) > 100 {
+			t.Errorf("a line too long went to the robot: %d bytes", len(c.Text))
+		}
+	}
+	in.mu.Unlock()
+
+	// Any script is text: sent as typed, logged as typed, never run.
+	if _, err := b.Eval(`document.getElementById("say-text").value = ""`); err != nil {
+		t.Fatal(err)
+	}
+	inject := `<img src=x onerror="window.pwned=1">Grüße 你好 🙂`
+	if err := b.Type("#say-text", inject); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Click("#say"); err != nil {
+		t.Fatal(err)
+	}
+	in.waitFor(t, "the line with markup, as typed", func() bool { return in.count(behavior.CmdSay, inject) == 1 })
+	c.Publish(journal.Utterance{At: 45 * time.Second, Intent: "say", Text: inject})
+	if v, err := b.WaitFor(`document.getElementById("log").textContent.includes("said: <img") && String(window.pwned)`, 10*time.Second); err != nil || v != "undefined" {
+		t.Errorf("the line with markup: logged and pwned=%q, %v; want it logged as text and never run", v, err)
+	}
+}
+
+// A therapist's annotation and a carer's acknowledgement, at the speed of
+// a double click and from the keyboard: one record each, and Enter in the
+// name field acknowledges, as the button would.
+func TestBrowserAnnotateOnceAndAcknowledgeByKeyboard(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	consoletest.NeedChromium(t)
+	c, srv, _ := carerConsole(t)
+	b := consoletest.Open(t, srv.URL+"/")
+	if _, err := b.WaitFor(`document.getElementById("conn").textContent === "live" &&
+		!document.getElementById("alert-banner").classList.contains("hidden") && "live"`, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	in := readCommands(t, c)
+	kinds := func(cmd behavior.CommandKind) int {
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		n := 0
+		for _, c := range in.cmds {
+			if c.Cmd == cmd {
+				n++
+			}
+		}
+		return n
+	}
+	for _, id := range []string{"annotate-nrs", "annotate-painad", "intent"} {
+		if _, err := b.Eval(fmt.Sprintf(`(() => { const s = document.getElementById(%q); s.click(); s.click(); })()`, id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Type("#ack-by", "Mary"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Press("Enter"); err != nil {
+		t.Fatal(err)
+	}
+	in.waitFor(t, "the acknowledgement sent with Enter", func() bool { return kinds(behavior.CmdAcknowledge) == 1 })
+	if n, i := kinds(behavior.CmdAnnotate), kinds(behavior.CmdIntent); n != 2 || i != 1 {
+		t.Errorf("double clicks on the two annotations and Force intent sent %d annotations and %d intents, want 2 and 1", n, i)
+	}
+	if _, err := b.WaitFor(`document.getElementById("alert-banner").classList.contains("hidden") && "hidden"`, 10*time.Second); err != nil {
+		t.Errorf("the banner after acknowledging with Enter: %v", err)
 	}
 }

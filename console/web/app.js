@@ -94,6 +94,21 @@
     }
   }
 
+  // once runs work for a button, at most one at a time: a double click, or a
+  // click while the robot has not answered yet, does not send it twice (the
+  // robot would say a line twice, or file an annotation twice). The safety
+  // commands (pause, resume, stop) do not go through it: nothing held in
+  // the page may stop a carer stopping the robot.
+  async function once(button, work) {
+    if (button.getAttribute("aria-busy") === "true") return;
+    button.setAttribute("aria-busy", "true");
+    try {
+      await work();
+    } finally {
+      button.removeAttribute("aria-busy");
+    }
+  }
+
   // ---- pain gauge, items, cues ----
   function arcPath(fraction) {
     const f = Math.max(0, Math.min(1, fraction));
@@ -179,7 +194,7 @@
       // With nobody in view, naming a resident starts a session with
       // them: the next face is theirs.
       b.textContent = (p ? "This is " : "Start session with ") + (r.name || r.id);
-      b.addEventListener("click", async () => { if (await control({ cmd: "identify", person: r.id })) refreshStatus(); });
+      b.addEventListener("click", () => once(b, async () => { if (await control({ cmd: "identify", person: r.id })) refreshStatus(); }));
       box.appendChild(b);
     }
   }
@@ -321,7 +336,7 @@
     showAudio();
   });
   $("ack-by").value = localStorage.getItem("kindred-carer") || "";
-  $("ack").addEventListener("click", async () => {
+  $("ack").addEventListener("click", () => once($("ack"), async () => {
     const by = $("ack-by").value.trim();
     if (!by) {
       feedback("acknowledge: type your name first, so the record says who came", true);
@@ -330,7 +345,8 @@
     }
     localStorage.setItem("kindred-carer", by);
     if (await control({ cmd: "acknowledge", by })) clearAlert();
-  });
+  }));
+  $("ack-by").addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.isComposing) $("ack").click(); });
 
   function seeTime(at) {
     if (typeof at === "number" && at > state.lastAt) state.lastAt = at;
@@ -471,18 +487,18 @@
       text.textContent = "“" + (u.text || u.intent) + "” ";
       const ok = document.createElement("button");
       ok.type = "button"; ok.textContent = "Approve";
-      ok.addEventListener("click", async () => {
+      ok.addEventListener("click", () => once(ok, async () => {
         if (await control({ cmd: "approve", id: Number(id) })) { state.proposals.delete(id); showProposals(); }
-      });
+      }));
       const alt = document.createElement("input");
       alt.type = "text"; alt.placeholder = "say instead…"; alt.maxLength = 500;
       const rep = document.createElement("button");
       rep.type = "button"; rep.textContent = "Replace";
-      rep.addEventListener("click", async () => {
+      rep.addEventListener("click", () => once(rep, async () => {
         const t = alt.value.trim();
         if (!t) { feedback("replace: type what to say instead", true); return; }
         if (await control({ cmd: "replace", id: Number(id), intent: "say", text: t })) { state.proposals.delete(id); showProposals(); }
-      });
+      }));
       li.append(text, ok, alt, rep);
       ul.appendChild(li);
     }
@@ -759,12 +775,31 @@
   for (const b of document.querySelectorAll("button[data-cmd]")) {
     b.addEventListener("click", () => control({ cmd: b.dataset.cmd }));
   }
-  $("say").addEventListener("click", async () => {
+  // The robot says a line of at most SAY_MAX bytes (journal.ParseControl):
+  // the field is not cut at that (a paste cut short would be said cut
+  // short); the count shows it, and a longer line is refused here with its
+  // length, left in the field to shorten.
+  const SAY_MAX = 500;
+  const utf8 = new TextEncoder();
+  const sayBytes = () => utf8.encode($("say-text").value.trim()).length;
+  function showSayCount() {
+    const n = sayBytes();
+    $("say-count").textContent = n + " of " + SAY_MAX + " bytes";
+    $("say-count").className = n > SAY_MAX ? "small error" : "muted small";
+  }
+  $("say-text").addEventListener("input", showSayCount);
+  $("say").addEventListener("click", () => once($("say"), async () => {
     const text = $("say-text").value.trim();
     if (!text) { feedback("say: type a line first", true); return; }
-    if (await control({ cmd: "say", text })) $("say-text").value = "";
-  });
-  $("intent").addEventListener("click", () => control({ cmd: "intent", kind: $("intent-kind").value }));
+    const n = sayBytes();
+    if (n > SAY_MAX) {
+      feedback("say: too long, " + n + " bytes; the robot says at most " + SAY_MAX + ". Shorten it or split it in two.", true);
+      return;
+    }
+    if (await control({ cmd: "say", text })) { $("say-text").value = ""; showSayCount(); }
+  }));
+  $("say-text").addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.isComposing) $("say").click(); });
+  $("intent").addEventListener("click", () => once($("intent"), () => control({ cmd: "intent", kind: $("intent-kind").value })));
   for (const [input, out] of [["mimic-gain", "mimic-gain-out"], ["mimic-delay", "mimic-delay-out"], ["nrs", "nrs-out"]]) {
     $(input).addEventListener("input", () => { $(out).textContent = $(input).value; });
   }
@@ -774,7 +809,7 @@
       $("mimic-note").textContent = "changed here, not applied yet";
     });
   }
-  $("mimicry").addEventListener("click", async () => {
+  $("mimicry").addEventListener("click", () => once($("mimicry"), async () => {
     const body = { cmd: "mimicry" };
     if (state.mirrorTouched.has("enabled")) body.enabled = $("mimic-enabled").checked;
     if (state.mirrorTouched.has("gain")) body.gain = Number($("mimic-gain").value);
@@ -784,7 +819,7 @@
       state.mirrorTouched.clear();
       refreshStatus();
     }
-  });
+  }));
   function annotation(extra) {
     const a = Object.assign({ at: state.lastAt, annotator: "console" }, extra);
     if (state.person) a.person = state.person;
@@ -792,20 +827,20 @@
     if (note) a.note = note;
     return a;
   }
-  $("annotate-nrs").addEventListener("click", () =>
-    control({ cmd: "annotate", annotation: annotation({ scale: "nrs", rating: Number($("nrs").value) }) }));
-  $("annotate-painad").addEventListener("click", () => {
+  $("annotate-nrs").addEventListener("click", () => once($("annotate-nrs"), () =>
+    control({ cmd: "annotate", annotation: annotation({ scale: "nrs", rating: Number($("nrs").value) }) })));
+  $("annotate-painad").addEventListener("click", () => once($("annotate-painad"), () => {
     const items = {};
     let total = 0;
     for (const s of document.querySelectorAll("select[data-painad]")) {
       items[s.dataset.painad] = Number(s.value);
       total += Number(s.value);
     }
-    control({ cmd: "annotate", annotation: annotation({ scale: "painad", items, rating: total }) });
-  });
-  $("identify-visitor").addEventListener("click", async () => {
+    return control({ cmd: "annotate", annotation: annotation({ scale: "painad", items, rating: total }) });
+  }));
+  $("identify-visitor").addEventListener("click", () => once($("identify-visitor"), async () => {
     if (await control({ cmd: "identify", person: "visitor" })) refreshStatus();
-  });
+  }));
   $("refresh-sessions").addEventListener("click", refreshSessions);
   $("delete-person").addEventListener("click", async () => {
     const id = $("delete-person-id").value.trim();
