@@ -333,3 +333,40 @@ func TestBrowserAnnotateOnceAndAcknowledgeByKeyboard(t *testing.T) {
 		t.Errorf("the banner after acknowledging with Enter: %v", err)
 	}
 }
+
+// On a phone (390×844) and a tablet on its side (1024×768), the top that
+// stays on screen shows the pain score and band beside what the person
+// says, whatever is scrolled, leaves most of the screen to scroll, and
+// nothing runs off the side.
+func TestBrowserPainAtAGlanceOnPhoneAndTablet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	consoletest.NeedChromium(t)
+	for _, size := range []struct {
+		name          string
+		width, height int
+	}{{"phone", 390, 844}, {"tablet", 1024, 768}} {
+		t.Run(size.name, func(t *testing.T) {
+			_, srv, _ := carerConsole(t)
+			b := consoletest.Open(t, srv.URL+"/")
+			if err := b.SetViewport(size.width, size.height); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.WaitFor(`document.getElementById("conn").textContent === "live" &&
+				!document.getElementById("alert-banner").classList.contains("hidden") && "live"`, 30*time.Second); err != nil {
+				t.Fatal(err)
+			}
+			mustSee(t, b, "urgent alert", "#pain-now", "#state-strip", "#pause", "#opt-out", "#ack")
+			if v := text(t, b, `(document.getElementById("pain-now") || {}).textContent`); v != "7.1 severe · says 2" {
+				t.Errorf("pain at a glance %q, want \"7.1 severe · says 2\"", v)
+			}
+			if v := text(t, b, `JSON.stringify({page: document.documentElement.scrollWidth <= innerWidth,
+				top: document.getElementById("top").offsetHeight <= innerHeight / 2})`); v != `{"page":true,"top":true}` {
+				t.Errorf("%s, top %s px of %d: %s, want no sideways scroll and the top at most half the screen", size.name,
+					text(t, b, `String(document.getElementById("top").offsetHeight)`), size.height, v)
+			}
+			shot(t, b, fmt.Sprintf("console-urgent-%dx%d.png", size.width, size.height))
+		})
+	}
+}

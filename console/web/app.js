@@ -150,6 +150,10 @@
     }
     if (a.person) setPerson(a.person);
     showSelfReport(a);
+    // At a glance, in the top that never scrolls away: "7.1 severe · says 2".
+    const says = typeof a.says === "number" ? " · says " + a.says : "";
+    $("pain-now").textContent = a.score.toFixed(1) + " " + (present ? band : "(nobody in view)") + says;
+    $("pain-pill").dataset.band = band;
   }
 
   // The person's own rating beside what is seen, never averaged: the
@@ -649,6 +653,8 @@
     state.bandText = "no data";
     showGaugeBand();
     $("self-report").textContent = "not asked yet";
+    $("pain-now").textContent = "–";
+    $("pain-pill").dataset.band = "none";
   }
 
   function connect() {
