@@ -1,6 +1,7 @@
 package console
 
 import (
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -369,4 +370,42 @@ func TestBrowserPainAtAGlanceOnPhoneAndTablet(t *testing.T) {
 			shot(t, b, fmt.Sprintf("console-urgent-%dx%d.png", size.width, size.height))
 		})
 	}
+}
+
+// A control's answer is seen where the control is: the robot refusing
+// Stop, pressed in the top while the page is scrolled down to the log on a
+// phone, shows its reason on screen, not in the Controls card out of view.
+func TestBrowserRefusalIsSeenWhereverThePageIsScrolled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	consoletest.NeedChromium(t)
+	c, srv := newTestConsole(t, Opts{Robot: "kiri", Controls: 1})
+	c.Publish(journal.Transition{At: 30 * time.Second, From: "concerned", To: "comforting", Reason: "pain persists"})
+	c.controls <- behavior.Command{Cmd: behavior.CmdSay, Text: "the robot has not read this yet"} // full: the next is refused
+	b := consoletest.Open(t, srv.URL+"/")
+	if err := b.SetViewport(390, 844); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.WaitFor(`document.getElementById("conn").textContent === "live" && document.getElementById("mode").textContent === "ACTIVE"`, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Eval(`window.scrollTo(0, document.documentElement.scrollHeight)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Click("#opt-out"); err != nil {
+		t.Fatal(err)
+	}
+	if fb, err := b.WaitFor(`document.getElementById("feedback").textContent`, 10*time.Second); err != nil || !strings.Contains(fb, "not taking commands") {
+		t.Fatalf("refused Stop: feedback %q, %v; want the console's reason", fb, err)
+	}
+	list, _ := json.Marshal([]string{"#feedback"})
+	v, err := b.Eval(fmt.Sprintf(onScreen, list))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != `{"#feedback":"ok"}` {
+		t.Errorf("the refusal of Stop, scrolled to the bottom: %s", v)
+	}
+	shot(t, b, "console-stop-refused-390x844.png")
 }

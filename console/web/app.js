@@ -49,10 +49,15 @@
     return h;
   }
 
+  // A word of feedback stays up long enough to read (a refusal longer),
+  // then leaves the bottom of the screen free.
+  let feedbackTimer = null;
   function feedback(text, isError) {
     const f = $("feedback");
     f.textContent = text;
     f.className = isError ? "error" : "muted";
+    clearTimeout(feedbackTimer);
+    feedbackTimer = setTimeout(() => f.classList.add("hidden"), isError ? 15000 : 5000);
   }
 
   async function getToken() {
