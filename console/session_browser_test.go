@@ -409,3 +409,29 @@ func TestBrowserRefusalIsSeenWhereverThePageIsScrolled(t *testing.T) {
 	}
 	shot(t, b, "console-stop-refused-390x844.png")
 }
+
+// Beside the gauge, the person's own word: when the robot asked how much
+// it hurts and heard no answer, the page says so, not "not asked yet".
+func TestBrowserSelfReportUnansweredIsShown(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	consoletest.NeedChromium(t)
+	c, srv := newTestConsole(t, Opts{Robot: "kiri"})
+	c.Publish(journal.Assessment{At: 31 * time.Second, Person: "p-ana", Score: 6.4, Present: true})
+	for _, r := range []journal.SelfReport{
+		{At: 32 * time.Second, Question: "rating", Outcome: "asked", Attempt: 1},
+		{At: 40 * time.Second, Question: "rating", Outcome: "no_answer", Attempt: 1},
+		{At: 43 * time.Second, Question: "rating", Outcome: "asked", Attempt: 2},
+		{At: 51 * time.Second, Question: "rating", Outcome: "no_answer", Attempt: 2},
+		{At: 51 * time.Second, Question: "rating", Outcome: "let_be", Attempt: 2},
+	} {
+		c.Publish(r)
+	}
+	c.Publish(journal.Assessment{At: 52 * time.Second, Person: "p-ana", Score: 7.4, Present: true})
+	b := consoletest.Open(t, srv.URL+"/")
+	if v, err := b.WaitFor(`document.getElementById("gauge-score").textContent === "7.4" && document.getElementById("self-report").textContent`, 30*time.Second); err != nil ||
+		v != "asked twice at 43 s, no clear answer" {
+		t.Errorf("self-report beside the gauge %q, %v; want \"asked twice at 43 s, no clear answer\"", v, err)
+	}
+}

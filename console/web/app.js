@@ -19,6 +19,7 @@
     proposals: new Map(),
     alert: null, // the alert on the banner: {level, reason, person, score, at, sense}
     lastReport: null, // the last rating the person gave: {rating, at}
+    asking: "", // how the robot's asking for a rating stands, while no rating is counted
     muted: localStorage.getItem("kindred-muted") === "1",
     mirror: null, // the condition in force, from the status: {enabled, gain, delay_ms}
     mirrorTouched: new Set(), // sliders a person moved since the last Apply
@@ -169,6 +170,8 @@
       // Where it hurts, when the person said: "says 7, looks 5 · back".
       const where = Array.isArray(a.places) && a.places.length ? " · " + a.places.join(", ") : "";
       el.textContent = "says " + a.says + ", looks " + Math.round(a.looks) + where;
+    } else if (state.asking) {
+      el.textContent = state.asking;
     } else if (state.lastReport) {
       el.textContent = "said " + state.lastReport.rating + " at " + state.lastReport.at.toFixed(0) + " s (no longer counted)";
     }
@@ -568,13 +571,25 @@
           // A repeat may ask for a nod where the spoken answer was unclear.
           const how = [ev.attempt > 1 ? "again" : "", ev.answer_by === "nod" ? "by nod" : ""].filter(Boolean).join(", ");
           log("asked" + asked + (how ? " (" + how + ")" : ""), "utterance", ev.at);
+          if (!ev.question || ev.question === "rating") {
+            state.askedAt = ev.at;
+            state.asking = (ev.attempt > 1 ? "asked again" : "asked") + " at " + (ev.at || 0).toFixed(0) + " s, listening";
+            $("self-report").textContent = state.asking;
+          }
         } else {
           const where = Array.isArray(ev.places) && ev.places.length ? ev.places.join(", ") : "";
           const what = typeof ev.rating === "number" ? ev.rating + " of 10" : (where || ev.answer || ev.outcome.replace("_", " "));
           log("self-report: " + what + (ev.heard ? " (heard \"" + ev.heard + "\")" : ""), "utterance", ev.at);
           if (ev.outcome === "answered" && typeof ev.rating === "number") {
             state.lastReport = { rating: ev.rating, at: ev.at };
+            state.asking = "";
             $("self-report").textContent = "says " + ev.rating;
+          } else if ((!ev.question || ev.question === "rating") && ev.outcome !== "late") {
+            // No rating: the page says the robot asked and did not get one,
+            // rather than "not asked yet" beside a score of 7.
+            const at = (state.askedAt || ev.at || 0).toFixed(0) + " s";
+            state.asking = ev.outcome === "let_be" ? "asked twice at " + at + ", no clear answer" : "asked at " + at + ", no clear answer yet";
+            $("self-report").textContent = state.asking;
           }
         }
         break;
@@ -638,6 +653,7 @@
     state.annotations = [];
     state.marks = [];
     state.lastReport = null;
+    state.asking = "";
     state.proposals.clear();
     showProposals();
     $("log").replaceChildren();
