@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -231,6 +232,9 @@ func TestBrowserSayThroughTheRobot(t *testing.T) {
 		t.Fatal(err)
 	}
 	in.waitFor(t, "the line sent with Enter", func() bool { return in.count(behavior.CmdSay, "Breathe with me.") == 1 })
+	if _, err := b.WaitFor(`document.getElementById("say-text").value === "" && "sent"`, 10*time.Second); err != nil {
+		t.Fatalf("the field after the line was sent: %v", err)
+	}
 	if n := in.count(behavior.CmdSay, "Hello Ana, I'm here."); n != 1 {
 		t.Errorf("a double click said the line %d times, want once", n)
 	}
@@ -433,5 +437,90 @@ func TestBrowserSelfReportUnansweredIsShown(t *testing.T) {
 	if v, err := b.WaitFor(`document.getElementById("gauge-score").textContent === "7.4" && document.getElementById("self-report").textContent`, 30*time.Second); err != nil ||
 		v != "asked twice at 43 s, no clear answer" {
 		t.Errorf("self-report beside the gauge %q, %v; want \"asked twice at 43 s, no clear answer\"", v, err)
+	}
+}
+
+// Times a carer reads are times of day on the page's clock: the alert
+// "at 16:04:46", not "at 49 s", and the log's lines alike; how far into
+// the session stays in the session clock and each line's tooltip.
+func TestBrowserTimesAreTimesOfDay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	consoletest.NeedChromium(t)
+	when := time.Date(2026, 12, 4, 16, 4, 46, 0, time.UTC)
+	c, srv := newTestConsole(t, Opts{Robot: "kiri", Now: func() time.Time { return when }})
+	c.Publish(journal.Alert{At: 49 * time.Second, Person: "p-ana", Level: journal.LevelUrgent, Score: 7.4, Reason: "severe pain 7.4 for 4s"})
+	b := consoletest.Open(t, srv.URL+"/")
+	local := `new Date("2026-12-04T16:04:46Z").toLocaleTimeString([], {hour: "2-digit", minute: "2-digit", second: "2-digit"})`
+	got := `!document.getElementById("alert-banner").classList.contains("hidden") && JSON.stringify({
+		local: ` + local + `, banner: document.getElementById("alert-text").textContent,
+		log: document.querySelector("#log li").textContent, title: document.querySelector("#log li").title})`
+	v, err := b.WaitFor(got, 30*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page struct{ Local, Banner, Log, Title string }
+	if err := json.Unmarshal([]byte(v), &page); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(page.Banner, " at "+page.Local) || strings.Contains(page.Banner, "49 s") {
+		t.Errorf("banner %q, want it to end \"at %s\"", page.Banner, page.Local)
+	}
+	if !strings.HasPrefix(page.Log, page.Local+"  ALERT urgent") || page.Title != "49.0 s into the session" {
+		t.Errorf("log line %q (title %q), want it to start %q and the session time in its title", page.Log, page.Title, page.Local)
+	}
+}
+
+// A line typed while the last is still on its way is not wiped when the
+// robot's answer comes: only the line sent leaves the field.
+func TestBrowserSayKeepsWhatIsTypedMeanwhile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	consoletest.NeedChromium(t)
+	c, err := New(Opts{Token: testToken, Robot: "kiri"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gate := make(chan struct{})
+	h := c.Handler()
+	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/v1/control" {
+			<-gate // a slow network: the answer waits for the test
+		}
+		h.ServeHTTP(w, r)
+	})
+	srv := httptest.NewServer(slow)
+	defer srv.Close()
+	defer func() {
+		select {
+		case <-gate:
+		default:
+			close(gate)
+		}
+	}()
+	in := readCommands(t, c)
+	b := consoletest.Open(t, srv.URL+"/")
+	if _, err := b.WaitFor(`document.getElementById("conn").textContent === "live" && "live"`, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Type("#say-text", "How are you feeling?"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Press("Enter"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.WaitFor(`document.getElementById("say").getAttribute("aria-busy") === "true" && "sending"`, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Type("#say-text", " Shall we breathe?"); err != nil {
+		t.Fatal(err)
+	}
+	close(gate)
+	in.waitFor(t, "the first line", func() bool { return in.count(behavior.CmdSay, "How are you feeling?") == 1 })
+	if v, err := b.WaitFor(`document.getElementById("say").getAttribute("aria-busy") === null && document.getElementById("say-text").value`, 10*time.Second); err != nil ||
+		v != "How are you feeling? Shall we breathe?" {
+		t.Errorf("the field after the answer: %q, %v; want what was typed meanwhile kept", v, err)
 	}
 }

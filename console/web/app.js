@@ -269,8 +269,10 @@
     const who = ev.person ? ev.person + ": " : "";
     const score = typeof ev.score === "number" ? ev.score : 0;
     const pain = sense ? "" : " — pain " + score.toFixed(1) + " of 10 (" + bandOf(score) + ")";
+    // When, as a time of day (the console stamps it); session time if not.
+    const wall = Date.parse(ev.wall);
     $("alert-text").textContent = who + (ev.reason || "pain") + pain +
-      (typeof ev.at === "number" ? " at " + ev.at.toFixed(0) + " s" : "");
+      (wall ? " at " + clockTime(wall) : typeof ev.at === "number" ? " at " + ev.at.toFixed(0) + " s" : "");
     b.classList.remove("hidden");
     sound();
   }
@@ -481,9 +483,14 @@
   }
 
   // ---- log and proposals ----
-  function log(text, cls, at) {
+  // A line of the log starts with the time of day it happened; how far into
+  // the session is its tooltip.
+  function log(text, cls, ev) {
     const li = document.createElement("li");
-    li.textContent = (typeof at === "number" ? at.toFixed(1) + " s  " : "") + text;
+    const at = ev && typeof ev.at === "number" ? ev.at.toFixed(1) + " s" : "";
+    const wall = ev && Date.parse(ev.wall);
+    li.textContent = (wall ? clockTime(wall) + "  " : at ? at + "  " : "") + text;
+    if (wall && at) li.title = at + " into the session";
     if (cls) li.className = cls;
     const l = $("log");
     l.insertBefore(li, l.firstChild);
@@ -532,32 +539,32 @@
       case "transition":
         setState(ev.to);
         state.marks.push({ at: ev.at, label: ev.to });
-        log(ev.from + " → " + ev.to + (ev.reason ? " (" + ev.reason + ")" : ""), "transition", ev.at);
+        log(ev.from + " → " + ev.to + (ev.reason ? " (" + ev.reason + ")" : ""), "transition", ev);
         // The person's explicit opt-out ends the alert's episode: the robot
         // no longer watches, so the page shows OPTED OUT, not an alarm
         // nothing can resolve (the console unpins it alike).
         if (ev.to === "opted_out" && state.alert) {
-          log("the " + state.alert.level + " alert ended: the person opted out", "alert", ev.at);
+          log("the " + state.alert.level + " alert ended: the person opted out", "alert", ev);
           clearAlert();
         }
         break;
       case "utterance":
         if (ev.pending && ev.id) { state.proposals.set(ev.id, ev); showProposals(); break; }
-        log("said: " + ev.text, "utterance", ev.at);
+        log("said: " + ev.text, "utterance", ev);
         break;
       case "pose":
         setPose(ev.joints);
         break;
       case "alert":
-        log("ALERT " + ev.level + ": " + ev.reason, "alert", ev.at);
+        log("ALERT " + ev.level + ": " + ev.reason, "alert", ev);
         showAlert(ev);
         break;
       case "acknowledgement":
-        log("acknowledged by " + ev.by + (ev.alert_level ? " (" + ev.alert_level + " alert)" : ""), "acknowledgement", ev.at);
+        log("acknowledged by " + ev.by + (ev.alert_level ? " (" + ev.alert_level + " alert)" : ""), "acknowledgement", ev);
         clearAlert();
         break;
       case "fault":
-        log("fault in " + ev.component + ": " + ev.message, "fault", ev.at);
+        log("fault in " + ev.component + ": " + ev.message, "fault", ev);
         break;
       case "self_report":
         if (ev.outcome === "asked") {
@@ -570,7 +577,7 @@
           }[ev.question] || " how much it hurts";
           // A repeat may ask for a nod where the spoken answer was unclear.
           const how = [ev.attempt > 1 ? "again" : "", ev.answer_by === "nod" ? "by nod" : ""].filter(Boolean).join(", ");
-          log("asked" + asked + (how ? " (" + how + ")" : ""), "utterance", ev.at);
+          log("asked" + asked + (how ? " (" + how + ")" : ""), "utterance", ev);
           if (!ev.question || ev.question === "rating") {
             state.askedAt = ev.at;
             state.asking = (ev.attempt > 1 ? "asked again" : "asked") + " at " + (ev.at || 0).toFixed(0) + " s, listening";
@@ -579,7 +586,7 @@
         } else {
           const where = Array.isArray(ev.places) && ev.places.length ? ev.places.join(", ") : "";
           const what = typeof ev.rating === "number" ? ev.rating + " of 10" : (where || ev.answer || ev.outcome.replace("_", " "));
-          log("self-report: " + what + (ev.heard ? " (heard \"" + ev.heard + "\")" : ""), "utterance", ev.at);
+          log("self-report: " + what + (ev.heard ? " (heard \"" + ev.heard + "\")" : ""), "utterance", ev);
           if (ev.outcome === "answered" && typeof ev.rating === "number") {
             state.lastReport = { rating: ev.rating, at: ev.at };
             state.asking = "";
@@ -595,7 +602,7 @@
         break;
       case "annotation":
         state.annotations.push({ at: ev.at, rating: ev.rating });
-        log("annotation " + ev.scale + " " + ev.rating, "annotation", ev.at);
+        log("annotation " + ev.scale + " " + ev.rating, "annotation", ev);
         break;
     }
     const cut = state.lastAt - WINDOW_S - 5;
@@ -823,7 +830,9 @@
       feedback("say: too long, " + n + " bytes; the robot says at most " + SAY_MAX + ". Shorten it or split it in two.", true);
       return;
     }
-    if (await control({ cmd: "say", text })) { $("say-text").value = ""; showSayCount(); }
+    // Only the line sent leaves the field: what was typed while it was on
+    // its way stays.
+    if (await control({ cmd: "say", text }) && $("say-text").value.trim() === text) { $("say-text").value = ""; showSayCount(); }
   }));
   $("say-text").addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.isComposing) $("say").click(); });
   $("intent").addEventListener("click", () => once($("intent"), () => control({ cmd: "intent", kind: $("intent-kind").value })));
