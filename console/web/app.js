@@ -700,7 +700,7 @@
       resetView();
       resyncs++;
       document.body.dataset.resyncs = String(resyncs);
-      const at = new Date().toLocaleTimeString();
+      const at = clockTime(Date.now());
       c.textContent = "live · resynced " + at;
       c.title = "the live stream was interrupted; the view was redrawn from the robot's recent events at " + at;
       feedback("view resynced at " + at + ": the live stream was interrupted, so the page redrew from the robot's recent events and open alerts", false);
