@@ -415,15 +415,18 @@ func TestBrowserRefusalIsSeenWhereverThePageIsScrolled(t *testing.T) {
 }
 
 // Beside the gauge, the person's own word: when the robot asked how much
-// it hurts and heard no answer, the page says so, not "not asked yet".
+// it hurts and heard no answer, the page says so, not "not asked yet" (nor
+// a rating given long before the question).
 func TestBrowserSelfReportUnansweredIsShown(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser")
 	}
 	consoletest.NeedChromium(t)
 	c, srv := newTestConsole(t, Opts{Robot: "kiri"})
+	two := 2
 	c.Publish(journal.Assessment{At: 31 * time.Second, Person: "p-ana", Score: 6.4, Present: true})
 	for _, r := range []journal.SelfReport{
+		{At: 10 * time.Second, Question: "rating", Outcome: "answered", Attempt: 1, Rating: &two}, // long ago: no longer counted
 		{At: 32 * time.Second, Question: "rating", Outcome: "asked", Attempt: 1},
 		{At: 40 * time.Second, Question: "rating", Outcome: "no_answer", Attempt: 1},
 		{At: 43 * time.Second, Question: "rating", Outcome: "asked", Attempt: 2},
@@ -522,5 +525,51 @@ func TestBrowserSayKeepsWhatIsTypedMeanwhile(t *testing.T) {
 	if v, err := b.WaitFor(`document.getElementById("say").getAttribute("aria-busy") === null && document.getElementById("say-text").value`, 10*time.Second); err != nil ||
 		v != "How are you feeling? Shall we breathe?" {
 		t.Errorf("the field after the answer: %q, %v; want what was typed meanwhile kept", v, err)
+	}
+}
+
+// A quiet robot is not a lost one: with the stream open and nothing on
+// it, the status answering every 2 s keeps the page live. A robot whose
+// status stops answering, while the stream stays open (a network that
+// drops without closing it), is no contact within seconds.
+func TestBrowserQuietRobotIsLiveAndAMuteOneIsNot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	consoletest.NeedChromium(t)
+	c, err := New(Opts{Token: testToken, Robot: "kiri"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Publish(journal.Transition{At: time.Second, From: "idle", To: "engaging", Reason: "arrived"})
+	var mu sync.Mutex
+	mute := false
+	h := c.Handler()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		m := mute
+		mu.Unlock()
+		if m && r.URL.Path == "/api/v1/status" {
+			<-r.Context().Done() // never answers; the page gives up
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	b := consoletest.Open(t, srv.URL+"/")
+	if _, err := b.WaitFor(`document.getElementById("conn").textContent === "live" && document.getElementById("mode").textContent === "ACTIVE" && "live"`, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	// Eight quiet seconds, longer than the page waits to call contact lost.
+	quiet := `new Promise((done) => { let stale = false; const end = Date.now() + 8000;
+		const f = () => { stale = stale || document.body.dataset.stale === "true"; if (Date.now() > end) done(String(stale)); else setTimeout(f, 100); }; f(); })`
+	if v, err := b.Eval(quiet); err != nil || v != "false" {
+		t.Errorf("a quiet robot whose status answers: stale %q, %v; want live throughout", v, err)
+	}
+	mu.Lock()
+	mute = true
+	mu.Unlock()
+	if v, err := b.WaitFor(`document.body.dataset.stale === "true" && document.getElementById("mode").textContent`, 10*time.Second); err != nil || v != "NO CONTACT" {
+		t.Errorf("a robot whose status stopped answering: %q, %v; want NO CONTACT", v, err)
 	}
 }
