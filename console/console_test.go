@@ -243,12 +243,7 @@ func TestStreamDeliversAssessments(t *testing.T) {
 	c.Publish(journal.Transition{At: 0, From: "idle", To: "engaged"})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/api/v1/stream",
-		&websocket.DialOptions{Subprotocols: []string{"kindred.v1", "bearer." + testToken}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.CloseNow()
+	conn := dialStream(ctx, t, srv)
 	for i := range 3 {
 		c.Publish(journal.Assessment{At: time.Duration(i+1) * time.Second, Person: "p-1", Score: float64(2 * (i + 1)),
 			Items: journal.Items{Face: 1}, Band: perception.BandOf(float64(2 * (i + 1))), Cues: []string{"brow lowered"}})
@@ -567,12 +562,7 @@ func TestStreamEventsCarryTheWallTime(t *testing.T) {
 	mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/api/v1/stream",
-		&websocket.DialOptions{Subprotocols: []string{"kindred.v1", "bearer." + testToken}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.CloseNow()
+	conn := dialStream(ctx, t, srv)
 	c.Publish(journal.Transition{At: 50 * time.Second, From: "comforting", To: "alerting"})
 	for _, want := range []string{`"wall":"2026-12-04T16:04:46.123Z"`, `"wall":"2026-12-04T16:05:46.123Z"`} {
 		_, msg, err := conn.Read(ctx)
@@ -586,4 +576,17 @@ func TestStreamEventsCarryTheWallTime(t *testing.T) {
 			t.Errorf("%s does not decode: %v", msg, err)
 		}
 	}
+}
+
+// dialStream opens the live stream as the page does, with the token; it
+// is closed when the test ends.
+func dialStream(ctx context.Context, t *testing.T, srv *httptest.Server) *websocket.Conn {
+	t.Helper()
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/api/v1/stream",
+		&websocket.DialOptions{Subprotocols: []string{"kindred.v1", "bearer." + testToken}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.CloseNow() })
+	return conn
 }

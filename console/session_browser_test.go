@@ -77,6 +77,43 @@ func (rs *runServer) kill() {
 	rs.conns = nil
 }
 
+// openLive opens url in a browser, at width×height when width is not 0,
+// and waits until the page is live and also holds (a JavaScript condition;
+// empty: nothing more).
+func openLive(t *testing.T, url string, width, height int, also string) *consoletest.Browser {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	b := consoletest.Open(t, url)
+	if width != 0 {
+		if err := b.SetViewport(width, height); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cond := `document.getElementById("conn").textContent === "live"`
+	if also != "" {
+		cond += " && " + also
+	}
+	if _, err := b.WaitFor(cond+` && "live"`, 30*time.Second); err != nil {
+		t.Fatalf("page not live: %v", err)
+	}
+	return b
+}
+
+// serveHeld serves c with hold run before each request is handled: the
+// test's slow or silent network.
+func serveHeld(t *testing.T, c *Console, hold func(*http.Request)) *httptest.Server {
+	t.Helper()
+	h := c.Handler()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hold(r)
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 // When the run dies, the page must not go on showing the last gauge and
 // ACTIVE as if live: within seconds it says it has lost contact and since
 // when, marks the gauge stale, and keeps the alert up (nothing resolved
@@ -84,9 +121,6 @@ func (rs *runServer) kill() {
 // itself and shows that run: its state, its score and its session clock,
 // not the dead run's.
 func TestBrowserSaysWhenTheRobotIsGoneAndReconnects(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a browser")
-	}
 	consoletest.NeedChromium(t)
 	st := &carerStatus{}
 	c, err := New(Opts{Token: testToken, Robot: "kiri", Status: st.Status})
@@ -100,15 +134,8 @@ func TestBrowserSaysWhenTheRobotIsGoneAndReconnects(t *testing.T) {
 	c.Publish(urgent)
 	rs, addr := serveRun(t, c, "127.0.0.1:0")
 
-	b := consoletest.Open(t, "http://"+addr+"/")
-	if err := b.SetViewport(1024, 768); err != nil {
-		t.Fatal(err)
-	}
-	live := `document.getElementById("conn").textContent === "live" && document.getElementById("mode").textContent === "ACTIVE" &&
-		document.getElementById("gauge-score").textContent === "7.1" && document.body.dataset.stale !== "true" && "live"`
-	if v, err := b.WaitFor(live, 30*time.Second); err != nil || v != "live" {
-		t.Fatalf("page not live: %q %v", v, err)
-	}
+	b := openLive(t, "http://"+addr+"/", 1024, 768, `document.getElementById("mode").textContent === "ACTIVE" &&
+		document.getElementById("gauge-score").textContent === "7.1" && document.body.dataset.stale !== "true"`)
 
 	rs.kill()
 	// Within seconds (the page polls every 2 s), and said in words.
@@ -200,15 +227,9 @@ func (in *engineInbox) waitFor(t *testing.T, what string, cond func() bool) {
 // length rather than cut short or sent to be refused, any script stays
 // text, and a refusal from the robot is shown in its own words.
 func TestBrowserSayThroughTheRobot(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a browser")
-	}
 	consoletest.NeedChromium(t)
 	c, srv, _ := carerConsole(t)
-	b := consoletest.Open(t, srv.URL+"/")
-	if _, err := b.WaitFor(`document.getElementById("conn").textContent === "live" && "live"`, 30*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	b := openLive(t, srv.URL+"/", 0, 0, "")
 	in := readCommands(t, c)
 	feedback := func(want string) string {
 		t.Helper()
@@ -297,16 +318,9 @@ func TestBrowserSayThroughTheRobot(t *testing.T) {
 // a double click and from the keyboard: one record each, and Enter in the
 // name field acknowledges, as the button would.
 func TestBrowserAnnotateOnceAndAcknowledgeByKeyboard(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a browser")
-	}
 	consoletest.NeedChromium(t)
 	c, srv, _ := carerConsole(t)
-	b := consoletest.Open(t, srv.URL+"/")
-	if _, err := b.WaitFor(`document.getElementById("conn").textContent === "live" &&
-		!document.getElementById("alert-banner").classList.contains("hidden") && "live"`, 30*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	b := openLive(t, srv.URL+"/", 0, 0, `!document.getElementById("alert-banner").classList.contains("hidden")`)
 	in := readCommands(t, c)
 	kinds := func(cmd behavior.CommandKind) int {
 		in.mu.Lock()
@@ -344,9 +358,6 @@ func TestBrowserAnnotateOnceAndAcknowledgeByKeyboard(t *testing.T) {
 // says, whatever is scrolled, leaves most of the screen to scroll, and
 // nothing runs off the side.
 func TestBrowserPainAtAGlanceOnPhoneAndTablet(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a browser")
-	}
 	consoletest.NeedChromium(t)
 	for _, size := range []struct {
 		name          string
@@ -354,14 +365,7 @@ func TestBrowserPainAtAGlanceOnPhoneAndTablet(t *testing.T) {
 	}{{"phone", 390, 844}, {"tablet", 1024, 768}} {
 		t.Run(size.name, func(t *testing.T) {
 			_, srv, _ := carerConsole(t)
-			b := consoletest.Open(t, srv.URL+"/")
-			if err := b.SetViewport(size.width, size.height); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := b.WaitFor(`document.getElementById("conn").textContent === "live" &&
-				!document.getElementById("alert-banner").classList.contains("hidden") && "live"`, 30*time.Second); err != nil {
-				t.Fatal(err)
-			}
+			b := openLive(t, srv.URL+"/", size.width, size.height, `!document.getElementById("alert-banner").classList.contains("hidden")`)
 			mustSee(t, b, "urgent alert", "#pain-now", "#state-strip", "#pause", "#opt-out", "#ack")
 			if v := text(t, b, `(document.getElementById("pain-now") || {}).textContent`); v != "7.1 severe · says 2" {
 				t.Errorf("pain at a glance %q, want \"7.1 severe · says 2\"", v)
@@ -380,20 +384,11 @@ func TestBrowserPainAtAGlanceOnPhoneAndTablet(t *testing.T) {
 // Stop, pressed in the top while the page is scrolled down to the log on a
 // phone, shows its reason on screen, not in the Controls card out of view.
 func TestBrowserRefusalIsSeenWhereverThePageIsScrolled(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a browser")
-	}
 	consoletest.NeedChromium(t)
 	c, srv := newTestConsole(t, Opts{Robot: "kiri", Controls: 1})
 	c.Publish(journal.Transition{At: 30 * time.Second, From: "concerned", To: "comforting", Reason: "pain persists"})
 	c.controls <- behavior.Command{Cmd: behavior.CmdSay, Text: "the robot has not read this yet"} // full: the next is refused
-	b := consoletest.Open(t, srv.URL+"/")
-	if err := b.SetViewport(390, 844); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.WaitFor(`document.getElementById("conn").textContent === "live" && document.getElementById("mode").textContent === "ACTIVE"`, 30*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	b := openLive(t, srv.URL+"/", 390, 844, `document.getElementById("mode").textContent === "ACTIVE"`)
 	if _, err := b.Eval(`window.scrollTo(0, document.documentElement.scrollHeight)`); err != nil {
 		t.Fatal(err)
 	}
@@ -418,9 +413,6 @@ func TestBrowserRefusalIsSeenWhereverThePageIsScrolled(t *testing.T) {
 // it hurts and heard no answer, the page says so, not "not asked yet" (nor
 // a rating given long before the question).
 func TestBrowserSelfReportUnansweredIsShown(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a browser")
-	}
 	consoletest.NeedChromium(t)
 	c, srv := newTestConsole(t, Opts{Robot: "kiri"})
 	two := 2
@@ -436,7 +428,7 @@ func TestBrowserSelfReportUnansweredIsShown(t *testing.T) {
 		c.Publish(r)
 	}
 	c.Publish(journal.Assessment{At: 52 * time.Second, Person: "p-ana", Score: 7.4, Present: true})
-	b := consoletest.Open(t, srv.URL+"/")
+	b := openLive(t, srv.URL+"/", 0, 0, "")
 	if v, err := b.WaitFor(`document.getElementById("gauge-score").textContent === "7.4" && document.getElementById("self-report").textContent`, 30*time.Second); err != nil ||
 		v != "asked twice at 43 s, no clear answer" {
 		t.Errorf("self-report beside the gauge %q, %v; want \"asked twice at 43 s, no clear answer\"", v, err)
@@ -447,14 +439,11 @@ func TestBrowserSelfReportUnansweredIsShown(t *testing.T) {
 // "at 16:04:46", not "at 49 s", and the log's lines alike; how far into
 // the session stays in the session clock and each line's tooltip.
 func TestBrowserTimesAreTimesOfDay(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a browser")
-	}
 	consoletest.NeedChromium(t)
 	when := time.Date(2026, 12, 4, 16, 4, 46, 0, time.UTC)
 	c, srv := newTestConsole(t, Opts{Robot: "kiri", Now: func() time.Time { return when }})
 	c.Publish(journal.Alert{At: 49 * time.Second, Person: "p-ana", Level: journal.LevelUrgent, Score: 7.4, Reason: "severe pain 7.4 for 4s"})
-	b := consoletest.Open(t, srv.URL+"/")
+	b := openLive(t, srv.URL+"/", 0, 0, "")
 	local := `new Date("2026-12-04T16:04:46Z").toLocaleTimeString([], {hour: "2-digit", minute: "2-digit", second: "2-digit"})`
 	got := `!document.getElementById("alert-banner").classList.contains("hidden") && JSON.stringify({
 		local: ` + local + `, banner: document.getElementById("alert-text").textContent,
@@ -478,36 +467,22 @@ func TestBrowserTimesAreTimesOfDay(t *testing.T) {
 // A line typed while the last is still on its way is not wiped when the
 // robot's answer comes: only the line sent leaves the field.
 func TestBrowserSayKeepsWhatIsTypedMeanwhile(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a browser")
-	}
 	consoletest.NeedChromium(t)
 	c, err := New(Opts{Token: testToken, Robot: "kiri"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	gate := make(chan struct{})
-	h := c.Handler()
-	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	var opened sync.Once
+	open := func() { opened.Do(func() { close(gate) }) }
+	t.Cleanup(open)
+	srv := serveHeld(t, c, func(r *http.Request) {
 		if r.URL.Path == "/api/v1/control" {
 			<-gate // a slow network: the answer waits for the test
 		}
-		h.ServeHTTP(w, r)
 	})
-	srv := httptest.NewServer(slow)
-	defer srv.Close()
-	defer func() {
-		select {
-		case <-gate:
-		default:
-			close(gate)
-		}
-	}()
 	in := readCommands(t, c)
-	b := consoletest.Open(t, srv.URL+"/")
-	if _, err := b.WaitFor(`document.getElementById("conn").textContent === "live" && "live"`, 30*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	b := openLive(t, srv.URL+"/", 0, 0, "")
 	if err := b.Type("#say-text", "How are you feeling?"); err != nil {
 		t.Fatal(err)
 	}
@@ -520,7 +495,7 @@ func TestBrowserSayKeepsWhatIsTypedMeanwhile(t *testing.T) {
 	if err := b.Type("#say-text", " Shall we breathe?"); err != nil {
 		t.Fatal(err)
 	}
-	close(gate)
+	open()
 	in.waitFor(t, "the first line", func() bool { return in.count(behavior.CmdSay, "How are you feeling?") == 1 })
 	if v, err := b.WaitFor(`document.getElementById("say").getAttribute("aria-busy") === null && document.getElementById("say-text").value`, 10*time.Second); err != nil ||
 		v != "How are you feeling? Shall we breathe?" {
@@ -533,9 +508,6 @@ func TestBrowserSayKeepsWhatIsTypedMeanwhile(t *testing.T) {
 // status stops answering, while the stream stays open (a network that
 // drops without closing it), is no contact within seconds.
 func TestBrowserQuietRobotIsLiveAndAMuteOneIsNot(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a browser")
-	}
 	consoletest.NeedChromium(t)
 	c, err := New(Opts{Token: testToken, Robot: "kiri"})
 	if err != nil {
@@ -544,22 +516,15 @@ func TestBrowserQuietRobotIsLiveAndAMuteOneIsNot(t *testing.T) {
 	c.Publish(journal.Transition{At: time.Second, From: "idle", To: "engaging", Reason: "arrived"})
 	var mu sync.Mutex
 	mute := false
-	h := c.Handler()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := serveHeld(t, c, func(r *http.Request) {
 		mu.Lock()
 		m := mute
 		mu.Unlock()
 		if m && r.URL.Path == "/api/v1/status" {
 			<-r.Context().Done() // never answers; the page gives up
-			return
 		}
-		h.ServeHTTP(w, r)
-	}))
-	defer srv.Close()
-	b := consoletest.Open(t, srv.URL+"/")
-	if _, err := b.WaitFor(`document.getElementById("conn").textContent === "live" && document.getElementById("mode").textContent === "ACTIVE" && "live"`, 30*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	})
+	b := openLive(t, srv.URL+"/", 0, 0, `document.getElementById("mode").textContent === "ACTIVE"`)
 	// Eight quiet seconds, longer than the page waits to call contact lost.
 	quiet := `new Promise((done) => { let stale = false; const end = Date.now() + 8000;
 		const f = () => { stale = stale || document.body.dataset.stale === "true"; if (Date.now() > end) done(String(stale)); else setTimeout(f, 100); }; f(); })`
