@@ -538,3 +538,33 @@ func TestBrowserQuietRobotIsLiveAndAMuteOneIsNot(t *testing.T) {
 		t.Errorf("a robot whose status stopped answering: %q, %v; want NO CONTACT", v, err)
 	}
 }
+
+// A control the robot never answers (a network that swallows the request)
+// does not leave its button busy and the page silent: after 10 s the page
+// says there was no answer, and the line stays to send again.
+func TestBrowserUnansweredControlIsSaid(t *testing.T) {
+	consoletest.NeedChromium(t)
+	c, err := New(Opts{Token: testToken, Robot: "kiri"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ended := make(chan struct{})
+	srv := serveHeld(t, c, func(r *http.Request) {
+		if r.URL.Path == "/api/v1/control" {
+			<-ended // never answered while the test runs
+		}
+	})
+	t.Cleanup(func() { close(ended) }) // before the server closes: it waits for the held request
+	b := openLive(t, srv.URL+"/", 0, 0, "")
+	if err := b.Type("#say-text", "Are you comfortable?"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Press("Enter"); err != nil {
+		t.Fatal(err)
+	}
+	v, err := b.WaitFor(`document.getElementById("say").getAttribute("aria-busy") === null && document.getElementById("feedback").className === "error" &&
+		document.getElementById("feedback").textContent + "|" + document.getElementById("say-text").value`, 20*time.Second)
+	if err != nil || !strings.HasPrefix(v, "say: no answer from the robot in 10 s") || !strings.HasSuffix(v, "|Are you comfortable?") {
+		t.Errorf("an unanswered say: %q, %v; want the page to say there was no answer, the button free and the line kept", v, err)
+	}
+}

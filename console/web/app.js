@@ -80,12 +80,16 @@
     begin();
   });
 
+  // A command the robot has not answered in CONTROL_WAIT_S is reported as
+  // such, rather than leaving its button busy and the page silent.
+  const CONTROL_WAIT_S = 10;
   async function control(body) {
     try {
       const r = await fetch("/api/v1/control", {
         method: "POST",
         headers: authHeaders({ "Content-Type": "application/json" }),
         body: JSON.stringify(body),
+        signal: AbortSignal.timeout(CONTROL_WAIT_S * 1000),
       });
       const reply = await r.json().catch(() => ({}));
       if (!r.ok) {
@@ -95,7 +99,11 @@
       feedback(body.cmd + " sent", false);
       return true;
     } catch (e) {
-      feedback(body.cmd + ": " + e, true);
+      if (e.name === "TimeoutError") {
+        feedback(body.cmd + ": no answer from the robot in " + CONTROL_WAIT_S + " s; it may not have acted. Check the state, and try again.", true);
+      } else {
+        feedback(body.cmd + ": " + e, true);
+      }
       return false;
     }
   }
