@@ -568,3 +568,37 @@ func TestBrowserUnansweredControlIsSaid(t *testing.T) {
 		t.Errorf("an unanswered say: %q, %v; want the page to say there was no answer, the button free and the line kept", v, err)
 	}
 }
+
+// Replacing a proposal's words follows Say's rule: a line too long for the
+// robot, pasted, is refused with its length, never cut short and said.
+func TestBrowserReplaceRefusesALineTooLong(t *testing.T) {
+	consoletest.NeedChromium(t)
+	c, srv, _ := carerConsole(t)
+	c.Publish(journal.Utterance{At: 41 * time.Second, Intent: "comfort", Text: "I'm here with you.", ID: "9", Pending: true})
+	b := openLive(t, srv.URL+"/", 0, 0, `document.querySelectorAll("#proposals input").length === 1`)
+	in := readCommands(t, c)
+	if err := b.Type("#proposals input", strings.Repeat("0123456789", 1024)); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Click("#proposals button:last-of-type"); err != nil {
+		t.Fatal(err)
+	}
+	if fb, err := b.WaitFor(`document.getElementById("feedback").textContent`, 10*time.Second); err != nil || !strings.Contains(fb, "too long, 10240 bytes") {
+		t.Errorf("replace with 10 kB: feedback %q, %v; want it refused as too long, with its length", fb, err)
+	}
+	if err := b.Click("#proposals button"); err != nil { // approve: the sentinel
+		t.Fatal(err)
+	}
+	in.waitFor(t, "the approval", func() bool {
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		return len(in.cmds) > 0 && in.cmds[len(in.cmds)-1].Cmd == behavior.CmdApprove
+	})
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for _, c := range in.cmds {
+		if c.Cmd == behavior.CmdReplace {
+			t.Errorf("a replacement went to the robot: %d bytes", len(c.Text))
+		}
+	}
+}

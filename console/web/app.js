@@ -518,12 +518,13 @@
         if (await control({ cmd: "approve", id: Number(id) })) { state.proposals.delete(id); showProposals(); }
       }));
       const alt = document.createElement("input");
-      alt.type = "text"; alt.placeholder = "say instead…"; alt.maxLength = 500;
+      alt.type = "text"; alt.placeholder = "say instead…";
       const rep = document.createElement("button");
       rep.type = "button"; rep.textContent = "Replace";
       rep.addEventListener("click", () => once(rep, async () => {
         const t = alt.value.trim();
         if (!t) { feedback("replace: type what to say instead", true); return; }
+        if (!lineFits("replace", t)) return;
         if (await control({ cmd: "replace", id: Number(id), intent: "say", text: t })) { state.proposals.delete(id); showProposals(); }
       }));
       li.append(text, ok, alt, rep);
@@ -824,6 +825,13 @@
   const SAY_MAX = 500;
   const utf8 = new TextEncoder();
   const sayBytes = () => utf8.encode($("say-text").value.trim()).length;
+  // lineFits says whether the robot takes text as a line, and why not.
+  function lineFits(cmd, text) {
+    const n = utf8.encode(text).length;
+    if (n <= SAY_MAX) return true;
+    feedback(cmd + ": too long, " + n + " bytes; the robot says at most " + SAY_MAX + ". Shorten it or split it in two.", true);
+    return false;
+  }
   function showSayCount() {
     const n = sayBytes();
     $("say-count").textContent = n + " of " + SAY_MAX + " bytes";
@@ -833,11 +841,7 @@
   $("say").addEventListener("click", () => once($("say"), async () => {
     const text = $("say-text").value.trim();
     if (!text) { feedback("say: type a line first", true); return; }
-    const n = sayBytes();
-    if (n > SAY_MAX) {
-      feedback("say: too long, " + n + " bytes; the robot says at most " + SAY_MAX + ". Shorten it or split it in two.", true);
-      return;
-    }
+    if (!lineFits("say", text)) return;
     // Only the line sent leaves the field: what was typed while it was on
     // its way stays.
     if (await control({ cmd: "say", text }) && $("say-text").value.trim() === text) { $("say-text").value = ""; showSayCount(); }
