@@ -142,7 +142,8 @@ type Opts struct {
 	Burst float64
 	// Logger logs requests that fail; never secrets (default: discard).
 	Logger *slog.Logger
-	// Now is the rate limiter's clock (default time.Now).
+	// Now is the console's wall clock (default time.Now): the rate
+	// limiter's, and the "wall" time stamped on each streamed event.
 	Now func() time.Time
 
 	// Hosts are the names, besides loopback names and the address a
@@ -268,8 +269,31 @@ func (c *Console) Publish(r journal.Record) error {
 	if err != nil {
 		return fmt.Errorf("console: publish: %w", err)
 	}
-	c.hub.publish(classify(r, b))
+	c.hub.publish(classify(r, withWall(b, c.opts.Now())))
 	return nil
+}
+
+// wallLayout is the stream's "wall" field: UTC to the millisecond, which a
+// browser's Date parses.
+const wallLayout = "2006-01-02T15:04:05.000Z"
+
+// withWall adds "wall", the time the console had the event, to its JSON
+// object: a record's "at" is session time, which tells a carer nothing of
+// the time of day (and runs faster than the clock when a file is played
+// at --speed). An event sent later from the backlog keeps it.
+func withWall(obj []byte, t time.Time) []byte {
+	n := len(obj)
+	if n < 2 || obj[0] != '{' || obj[n-1] != '}' {
+		return obj
+	}
+	out := make([]byte, 0, n+32)
+	out = append(out, obj[:n-1]...)
+	if n > 2 {
+		out = append(out, ',')
+	}
+	out = append(out, `"wall":"`...)
+	out = t.UTC().AppendFormat(out, wallLayout)
+	return append(out, `"}`...)
 }
 
 // Handler is the whole console: page, assets and API. It answers to

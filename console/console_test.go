@@ -243,12 +243,7 @@ func TestStreamDeliversAssessments(t *testing.T) {
 	c.Publish(journal.Transition{At: 0, From: "idle", To: "engaged"})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/api/v1/stream",
-		&websocket.DialOptions{Subprotocols: []string{"kindred.v1", "bearer." + testToken}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.CloseNow()
+	conn := dialStream(ctx, t, srv)
 	for i := range 3 {
 		c.Publish(journal.Assessment{At: time.Duration(i+1) * time.Second, Person: "p-1", Score: float64(2 * (i + 1)),
 			Items: journal.Items{Face: 1}, Band: perception.BandOf(float64(2 * (i + 1))), Cues: []string{"brow lowered"}})
@@ -550,4 +545,48 @@ func TestCheckAddr(t *testing.T) {
 			t.Errorf("CheckAddr(%q) = %v, want ok %v", c.addr, err, c.ok)
 		}
 	}
+}
+
+// A streamed event says when the console had it, on the wall clock, so the
+// page can tell a carer "at 16:04:46", not only "49 s" into a session; an
+// event sent from the backlog keeps the time it happened, not the time the
+// page connected, and still decodes as the journal's record.
+func TestStreamEventsCarryTheWallTime(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2026, 12, 4, 16, 4, 46, 123e6, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	c, srv := newTestConsole(t, Opts{Now: clock})
+	c.Publish(journal.Alert{At: 49 * time.Second, Person: "p-1", Level: journal.LevelUrgent, Score: 7.4, Reason: "severe pain 7.4 for 4s"})
+	mu.Lock()
+	now = now.Add(time.Minute)
+	mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn := dialStream(ctx, t, srv)
+	c.Publish(journal.Transition{At: 50 * time.Second, From: "comforting", To: "alerting"})
+	for _, want := range []string{`"wall":"2026-12-04T16:04:46.123Z"`, `"wall":"2026-12-04T16:05:46.123Z"`} {
+		_, msg, err := conn.Read(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(msg), want) {
+			t.Errorf("streamed %s, want %s", msg, want)
+		}
+		if _, err := journal.Decode(msg); err != nil {
+			t.Errorf("%s does not decode: %v", msg, err)
+		}
+	}
+}
+
+// dialStream opens the live stream as the page does, with the token; it
+// is closed when the test ends.
+func dialStream(ctx context.Context, t *testing.T, srv *httptest.Server) *websocket.Conn {
+	t.Helper()
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/api/v1/stream",
+		&websocket.DialOptions{Subprotocols: []string{"kindred.v1", "bearer." + testToken}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.CloseNow() })
+	return conn
 }

@@ -413,3 +413,51 @@ func (l *tail) String() string {
 	defer l.mu.Unlock()
 	return string(l.buf)
 }
+
+// keys are the DevTools codes of the keys Press knows: what a person
+// types to move through a page and act on it.
+var keys = map[string]struct {
+	code string
+	vk   int
+	text string
+}{
+	"Enter": {"Enter", 13, "\r"},
+	"Tab":   {"Tab", 9, ""},
+	" ":     {"Space", 32, " "},
+}
+
+// Press presses and releases one key (Enter, Tab or " ") in the focused
+// element, as a keyboard does.
+func (b *Browser) Press(key string) error {
+	k, ok := keys[key]
+	if !ok {
+		return fmt.Errorf("press %q: not a key Press knows", key)
+	}
+	down := map[string]any{"type": "keyDown", "key": key, "code": k.code, "windowsVirtualKeyCode": k.vk}
+	if k.text != "" {
+		down["text"] = k.text
+	}
+	up := map[string]any{"type": "keyUp", "key": key, "code": k.code, "windowsVirtualKeyCode": k.vk}
+	for _, ev := range []map[string]any{down, up} {
+		if _, err := b.Call("Input.dispatchKeyEvent", ev); err != nil {
+			return fmt.Errorf("press %q: %w", key, err)
+		}
+	}
+	return nil
+}
+
+// Type puts text into the focused element as typing or pasting does (a
+// field's maxlength applies), after focusing the element selector finds.
+func (b *Browser) Type(selector, text string) error {
+	sel, err := json.Marshal(selector)
+	if err != nil {
+		return fmt.Errorf("type into %s: %w", selector, err)
+	}
+	if _, err := b.Eval(fmt.Sprintf(`(() => { const e = document.querySelector(%s); if (!e) throw new Error("no element"); e.focus(); })()`, sel)); err != nil {
+		return fmt.Errorf("type into %s: %w", selector, err)
+	}
+	if _, err := b.Call("Input.insertText", map[string]any{"text": text}); err != nil {
+		return fmt.Errorf("type into %s: %w", selector, err)
+	}
+	return nil
+}

@@ -19,10 +19,15 @@
     proposals: new Map(),
     alert: null, // the alert on the banner: {level, reason, person, score, at, sense}
     lastReport: null, // the last rating the person gave: {rating, at}
+    asking: "", // how the robot's asking for a rating stands, while no rating is counted
     muted: localStorage.getItem("kindred-muted") === "1",
     mirror: null, // the condition in force, from the status: {enabled, gain, delay_ms}
     mirrorTouched: new Set(), // sliders a person moved since the last Apply
     tones: 0, // tones played, for tests and for the curious
+    robotState: "", // the state the robot last reported
+    heardAt: 0, // Date.now() when the robot was last heard from (stream or status)
+    lost: false, // no contact: what the page shows is from heardAt, not live
+    bandText: "no data", // what the gauge says under the score while live
   };
 
   // PAINAD bands (Warden et al. 2003): 0 none, 1–3 mild, 4–6 moderate,
@@ -34,16 +39,26 @@
     return "severe";
   }
 
+  // A time of day as the person reading the page says it.
+  function clockTime(ms) {
+    return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  }
+
   function authHeaders(extra) {
     const h = Object.assign({}, extra || {});
     if (state.token) h["Authorization"] = "Bearer " + state.token;
     return h;
   }
 
+  // A word of feedback stays up long enough to read (a refusal longer),
+  // then leaves the bottom of the screen free.
+  let feedbackTimer = null;
   function feedback(text, isError) {
     const f = $("feedback");
     f.textContent = text;
     f.className = isError ? "error" : "muted";
+    clearTimeout(feedbackTimer);
+    feedbackTimer = setTimeout(() => f.classList.add("hidden"), isError ? 15000 : 5000);
   }
 
   async function getToken() {
@@ -65,12 +80,16 @@
     begin();
   });
 
+  // A command the robot has not answered in CONTROL_WAIT_S is reported as
+  // such, rather than leaving its button busy and the page silent.
+  const CONTROL_WAIT_S = 10;
   async function control(body) {
     try {
       const r = await fetch("/api/v1/control", {
         method: "POST",
         headers: authHeaders({ "Content-Type": "application/json" }),
         body: JSON.stringify(body),
+        signal: AbortSignal.timeout(CONTROL_WAIT_S * 1000),
       });
       const reply = await r.json().catch(() => ({}));
       if (!r.ok) {
@@ -80,8 +99,27 @@
       feedback(body.cmd + " sent", false);
       return true;
     } catch (e) {
-      feedback(body.cmd + ": " + e, true);
+      if (e.name === "TimeoutError") {
+        feedback(body.cmd + ": no answer from the robot in " + CONTROL_WAIT_S + " s; it may not have acted. Check the state, and try again.", true);
+      } else {
+        feedback(body.cmd + ": " + e, true);
+      }
       return false;
+    }
+  }
+
+  // once runs work for a button, at most one at a time: a double click, or a
+  // click while the robot has not answered yet, does not send it twice (the
+  // robot would say a line twice, or file an annotation twice). The safety
+  // commands (pause, resume, stop) do not go through it: nothing held in
+  // the page may stop a carer stopping the robot.
+  async function once(button, work) {
+    if (button.getAttribute("aria-busy") === "true") return;
+    button.setAttribute("aria-busy", "true");
+    try {
+      await work();
+    } finally {
+      button.removeAttribute("aria-busy");
     }
   }
 
@@ -101,7 +139,8 @@
     g.dataset.band = band;
     $("gauge-arc").setAttribute("d", arcPath(a.score / 10));
     $("gauge-score").textContent = a.score.toFixed(1);
-    $("gauge-band").textContent = present ? band : "nobody in view";
+    state.bandText = present ? band : "nobody in view";
+    showGaugeBand();
     for (const name of ITEMS) {
       const v = (a.items && a.items[name]) || 0;
       const row = document.querySelector('.item[data-item="' + name + '"]');
@@ -125,6 +164,10 @@
     }
     if (a.person) setPerson(a.person);
     showSelfReport(a);
+    // At a glance, in the top that never scrolls away: "7.1 severe · says 2".
+    const says = typeof a.says === "number" ? " · says " + a.says : "";
+    $("pain-now").textContent = a.score.toFixed(1) + " " + (present ? band : "(nobody in view)") + says;
+    $("pain-pill").dataset.band = band;
   }
 
   // The person's own rating beside what is seen, never averaged: the
@@ -135,6 +178,8 @@
       // Where it hurts, when the person said: "says 7, looks 5 · back".
       const where = Array.isArray(a.places) && a.places.length ? " · " + a.places.join(", ") : "";
       el.textContent = "says " + a.says + ", looks " + Math.round(a.looks) + where;
+    } else if (state.asking) {
+      el.textContent = state.asking;
     } else if (state.lastReport) {
       el.textContent = "said " + state.lastReport.rating + " at " + state.lastReport.at.toFixed(0) + " s (no longer counted)";
     }
@@ -169,7 +214,7 @@
       // With nobody in view, naming a resident starts a session with
       // them: the next face is theirs.
       b.textContent = (p ? "This is " : "Start session with ") + (r.name || r.id);
-      b.addEventListener("click", async () => { if (await control({ cmd: "identify", person: r.id })) refreshStatus(); });
+      b.addEventListener("click", () => once(b, async () => { if (await control({ cmd: "identify", person: r.id })) refreshStatus(); }));
       box.appendChild(b);
     }
   }
@@ -184,12 +229,26 @@
   };
 
   function setState(s) {
+    state.robotState = s || "";
     $("state").textContent = s || "unknown";
+    showMode();
+  }
+
+  function showMode() {
+    const s = state.robotState;
     const mode = !s || s === "unknown" ? "unknown" : (MODES[s] ? s : "active");
     const strip = $("state-strip");
-    strip.dataset.mode = mode;
-    $("mode").textContent = MODES[mode][0];
-    $("flags").textContent = MODES[mode][1];
+    if (state.lost) {
+      // The robot's state is not known now: say so where the state was.
+      strip.dataset.mode = "stale";
+      $("mode").textContent = "NO CONTACT";
+      $("flags").textContent = "lost contact with the robot at " + clockTime(state.heardAt) +
+        ": what this page shows is from then, not live; reconnecting…";
+    } else {
+      strip.dataset.mode = mode;
+      $("mode").textContent = MODES[mode][0];
+      $("flags").textContent = MODES[mode][1];
+    }
     $("pause").classList.toggle("hidden", mode === "paused" || mode === "opted_out");
     $("resume").classList.toggle("hidden", mode !== "paused");
     $("opt-in").classList.toggle("hidden", mode !== "opted_out");
@@ -218,8 +277,10 @@
     const who = ev.person ? ev.person + ": " : "";
     const score = typeof ev.score === "number" ? ev.score : 0;
     const pain = sense ? "" : " — pain " + score.toFixed(1) + " of 10 (" + bandOf(score) + ")";
+    // When, as a time of day (the console stamps it); session time if not.
+    const wall = Date.parse(ev.wall);
     $("alert-text").textContent = who + (ev.reason || "pain") + pain +
-      (typeof ev.at === "number" ? " at " + ev.at.toFixed(0) + " s" : "");
+      (wall ? " at " + clockTime(wall) : typeof ev.at === "number" ? " at " + ev.at.toFixed(0) + " s" : "");
     b.classList.remove("hidden");
     sound();
   }
@@ -297,7 +358,7 @@
     showAudio();
   });
   $("ack-by").value = localStorage.getItem("kindred-carer") || "";
-  $("ack").addEventListener("click", async () => {
+  $("ack").addEventListener("click", () => once($("ack"), async () => {
     const by = $("ack-by").value.trim();
     if (!by) {
       feedback("acknowledge: type your name first, so the record says who came", true);
@@ -306,7 +367,8 @@
     }
     localStorage.setItem("kindred-carer", by);
     if (await control({ cmd: "acknowledge", by })) clearAlert();
-  });
+  }));
+  $("ack-by").addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.isComposing) $("ack").click(); });
 
   function seeTime(at) {
     if (typeof at === "number" && at > state.lastAt) state.lastAt = at;
@@ -429,9 +491,14 @@
   }
 
   // ---- log and proposals ----
-  function log(text, cls, at) {
+  // A line of the log starts with the time of day it happened; how far into
+  // the session is its tooltip.
+  function log(text, cls, ev) {
     const li = document.createElement("li");
-    li.textContent = (typeof at === "number" ? at.toFixed(1) + " s  " : "") + text;
+    const at = ev && typeof ev.at === "number" ? ev.at.toFixed(1) + " s" : "";
+    const wall = ev && Date.parse(ev.wall);
+    li.textContent = (wall ? clockTime(wall) + "  " : at ? at + "  " : "") + text;
+    if (wall && at) li.title = at + " into the session";
     if (cls) li.className = cls;
     const l = $("log");
     l.insertBefore(li, l.firstChild);
@@ -447,18 +514,19 @@
       text.textContent = "“" + (u.text || u.intent) + "” ";
       const ok = document.createElement("button");
       ok.type = "button"; ok.textContent = "Approve";
-      ok.addEventListener("click", async () => {
+      ok.addEventListener("click", () => once(ok, async () => {
         if (await control({ cmd: "approve", id: Number(id) })) { state.proposals.delete(id); showProposals(); }
-      });
+      }));
       const alt = document.createElement("input");
-      alt.type = "text"; alt.placeholder = "say instead…"; alt.maxLength = 500;
+      alt.type = "text"; alt.placeholder = "say instead…";
       const rep = document.createElement("button");
       rep.type = "button"; rep.textContent = "Replace";
-      rep.addEventListener("click", async () => {
+      rep.addEventListener("click", () => once(rep, async () => {
         const t = alt.value.trim();
         if (!t) { feedback("replace: type what to say instead", true); return; }
+        if (!lineFits("replace", t)) return;
         if (await control({ cmd: "replace", id: Number(id), intent: "say", text: t })) { state.proposals.delete(id); showProposals(); }
-      });
+      }));
       li.append(text, ok, alt, rep);
       ul.appendChild(li);
     }
@@ -480,32 +548,32 @@
       case "transition":
         setState(ev.to);
         state.marks.push({ at: ev.at, label: ev.to });
-        log(ev.from + " → " + ev.to + (ev.reason ? " (" + ev.reason + ")" : ""), "transition", ev.at);
+        log(ev.from + " → " + ev.to + (ev.reason ? " (" + ev.reason + ")" : ""), "transition", ev);
         // The person's explicit opt-out ends the alert's episode: the robot
         // no longer watches, so the page shows OPTED OUT, not an alarm
         // nothing can resolve (the console unpins it alike).
         if (ev.to === "opted_out" && state.alert) {
-          log("the " + state.alert.level + " alert ended: the person opted out", "alert", ev.at);
+          log("the " + state.alert.level + " alert ended: the person opted out", "alert", ev);
           clearAlert();
         }
         break;
       case "utterance":
         if (ev.pending && ev.id) { state.proposals.set(ev.id, ev); showProposals(); break; }
-        log("said: " + ev.text, "utterance", ev.at);
+        log("said: " + ev.text, "utterance", ev);
         break;
       case "pose":
         setPose(ev.joints);
         break;
       case "alert":
-        log("ALERT " + ev.level + ": " + ev.reason, "alert", ev.at);
+        log("ALERT " + ev.level + ": " + ev.reason, "alert", ev);
         showAlert(ev);
         break;
       case "acknowledgement":
-        log("acknowledged by " + ev.by + (ev.alert_level ? " (" + ev.alert_level + " alert)" : ""), "acknowledgement", ev.at);
+        log("acknowledged by " + ev.by + (ev.alert_level ? " (" + ev.alert_level + " alert)" : ""), "acknowledgement", ev);
         clearAlert();
         break;
       case "fault":
-        log("fault in " + ev.component + ": " + ev.message, "fault", ev.at);
+        log("fault in " + ev.component + ": " + ev.message, "fault", ev);
         break;
       case "self_report":
         if (ev.outcome === "asked") {
@@ -518,20 +586,32 @@
           }[ev.question] || " how much it hurts";
           // A repeat may ask for a nod where the spoken answer was unclear.
           const how = [ev.attempt > 1 ? "again" : "", ev.answer_by === "nod" ? "by nod" : ""].filter(Boolean).join(", ");
-          log("asked" + asked + (how ? " (" + how + ")" : ""), "utterance", ev.at);
+          log("asked" + asked + (how ? " (" + how + ")" : ""), "utterance", ev);
+          if (!ev.question || ev.question === "rating") {
+            state.askedAt = ev.at;
+            state.asking = (ev.attempt > 1 ? "asked again" : "asked") + " at " + (ev.at || 0).toFixed(0) + " s, listening";
+            $("self-report").textContent = state.asking;
+          }
         } else {
           const where = Array.isArray(ev.places) && ev.places.length ? ev.places.join(", ") : "";
           const what = typeof ev.rating === "number" ? ev.rating + " of 10" : (where || ev.answer || ev.outcome.replace("_", " "));
-          log("self-report: " + what + (ev.heard ? " (heard \"" + ev.heard + "\")" : ""), "utterance", ev.at);
+          log("self-report: " + what + (ev.heard ? " (heard \"" + ev.heard + "\")" : ""), "utterance", ev);
           if (ev.outcome === "answered" && typeof ev.rating === "number") {
             state.lastReport = { rating: ev.rating, at: ev.at };
+            state.asking = "";
             $("self-report").textContent = "says " + ev.rating;
+          } else if ((!ev.question || ev.question === "rating") && ev.outcome !== "late") {
+            // No rating: the page says the robot asked and did not get one,
+            // rather than "not asked yet" beside a score of 7.
+            const at = (state.askedAt || ev.at || 0).toFixed(0) + " s";
+            state.asking = ev.outcome === "let_be" ? "asked twice at " + at + ", no clear answer" : "asked at " + at + ", no clear answer yet";
+            $("self-report").textContent = state.asking;
           }
         }
         break;
       case "annotation":
         state.annotations.push({ at: ev.at, rating: ev.rating });
-        log("annotation " + ev.scale + " " + ev.rating, "annotation", ev.at);
+        log("annotation " + ev.scale + " " + ev.rating, "annotation", ev);
         break;
     }
     const cut = state.lastAt - WINDOW_S - 5;
@@ -544,6 +624,33 @@
     if (drawPending) return;
     drawPending = true;
     setTimeout(() => { drawPending = false; drawTimeline(); }, 50);
+  }
+
+  // ---- contact with the robot ----
+  // A page that lost the robot must not look live: a calm gauge and ACTIVE
+  // from a run that died are worse than no page. The page counts as in
+  // contact while its stream is open and it has heard from the robot (an
+  // event, or an answer to the status it asks for every 2 s) within
+  // STALE_MS; otherwise the state strip says NO CONTACT and since when, and
+  // the gauge and the face are greyed as of then. Alerts stay up: losing
+  // contact resolves nothing.
+  const STALE_MS = 5000;
+  function heard() {
+    state.heardAt = Date.now();
+    checkContact();
+  }
+  function checkContact() {
+    const live = !!socket && socket.readyState === 1 && Date.now() - state.heardAt < STALE_MS;
+    const lost = !live && state.heardAt > 0;
+    document.body.dataset.stale = String(lost);
+    if (lost === state.lost) return;
+    state.lost = lost;
+    $("gauge").dataset.stale = String(lost);
+    showGaugeBand();
+    showMode();
+  }
+  function showGaugeBand() {
+    $("gauge-band").textContent = state.lost ? "as of " + clockTime(state.heardAt) : state.bandText;
   }
 
   // ---- the stream ----
@@ -562,10 +669,29 @@
     state.annotations = [];
     state.marks = [];
     state.lastReport = null;
+    state.asking = "";
     state.proposals.clear();
     showProposals();
     $("log").replaceChildren();
     clearAlert();
+    // The run may be a new one (the robot restarted): its clock and its
+    // gauge start again from what it sends, not from the last run's.
+    state.lastAt = 0;
+    seeTime();
+    showNoAssessment();
+  }
+
+  function showNoAssessment() {
+    const g = $("gauge");
+    g.dataset.score = "";
+    g.dataset.band = "none";
+    $("gauge-arc").setAttribute("d", arcPath(0));
+    $("gauge-score").textContent = "–";
+    state.bandText = "no data";
+    showGaugeBand();
+    $("self-report").textContent = "not asked yet";
+    $("pain-now").textContent = "–";
+    $("pain-pill").dataset.band = "none";
   }
 
   function connect() {
@@ -576,22 +702,25 @@
     socket = new WebSocket(url, protocols);
     socket.onopen = () => {
       retry = RETRY_MIN;
+      refreshStatus(); // at once: a restarted robot's state, not the last run's
       const c = $("conn");
       c.className = "pill good";
       if (!opened) { opened = true; c.textContent = "live"; return; }
       resetView();
       resyncs++;
       document.body.dataset.resyncs = String(resyncs);
-      const at = new Date().toLocaleTimeString();
+      const at = clockTime(Date.now());
       c.textContent = "live · resynced " + at;
       c.title = "the live stream was interrupted; the view was redrawn from the robot's recent events at " + at;
       feedback("view resynced at " + at + ": the live stream was interrupted, so the page redrew from the robot's recent events and open alerts", false);
     };
     socket.onmessage = (m) => {
+      heard();
       try { onEvent(JSON.parse(m.data)); } catch (e) { /* a malformed event must not stop the page */ }
     };
     socket.onclose = () => {
-      $("conn").textContent = "offline"; $("conn").className = "pill bad";
+      $("conn").textContent = "offline · reconnecting"; $("conn").className = "pill bad";
+      checkContact();
       setTimeout(connect, retry);
       retry = Math.min(retry * 2, RETRY_MAX);
     };
@@ -599,9 +728,11 @@
 
   async function refreshStatus() {
     try {
-      const r = await fetch("/api/v1/status", { headers: authHeaders() });
+      // A robot that stopped answering is no contact, not a wait forever.
+      const r = await fetch("/api/v1/status", { headers: authHeaders(), signal: AbortSignal.timeout(3000) });
       if (!r.ok) return;
       const s = await r.json();
+      heard();
       showRobot(s.robot);
       if (s.opted_out) setState("opted_out");
       else if (s.paused) setState("paused");
@@ -687,12 +818,36 @@
   for (const b of document.querySelectorAll("button[data-cmd]")) {
     b.addEventListener("click", () => control({ cmd: b.dataset.cmd }));
   }
-  $("say").addEventListener("click", async () => {
+  // The robot says a line of at most SAY_MAX bytes (journal.ParseControl):
+  // the field is not cut at that (a paste cut short would be said cut
+  // short); the count shows it, and a longer line is refused here with its
+  // length, left in the field to shorten.
+  const SAY_MAX = 500;
+  const utf8 = new TextEncoder();
+  const sayBytes = () => utf8.encode($("say-text").value.trim()).length;
+  // lineFits says whether the robot takes text as a line, and why not.
+  function lineFits(cmd, text) {
+    const n = utf8.encode(text).length;
+    if (n <= SAY_MAX) return true;
+    feedback(cmd + ": too long, " + n + " bytes; the robot says at most " + SAY_MAX + ". Shorten it or split it in two.", true);
+    return false;
+  }
+  function showSayCount() {
+    const n = sayBytes();
+    $("say-count").textContent = n + " of " + SAY_MAX + " bytes";
+    $("say-count").className = n > SAY_MAX ? "small error" : "muted small";
+  }
+  $("say-text").addEventListener("input", showSayCount);
+  $("say").addEventListener("click", () => once($("say"), async () => {
     const text = $("say-text").value.trim();
     if (!text) { feedback("say: type a line first", true); return; }
-    if (await control({ cmd: "say", text })) $("say-text").value = "";
-  });
-  $("intent").addEventListener("click", () => control({ cmd: "intent", kind: $("intent-kind").value }));
+    if (!lineFits("say", text)) return;
+    // Only the line sent leaves the field: what was typed while it was on
+    // its way stays.
+    if (await control({ cmd: "say", text }) && $("say-text").value.trim() === text) { $("say-text").value = ""; showSayCount(); }
+  }));
+  $("say-text").addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.isComposing) $("say").click(); });
+  $("intent").addEventListener("click", () => once($("intent"), () => control({ cmd: "intent", kind: $("intent-kind").value })));
   for (const [input, out] of [["mimic-gain", "mimic-gain-out"], ["mimic-delay", "mimic-delay-out"], ["nrs", "nrs-out"]]) {
     $(input).addEventListener("input", () => { $(out).textContent = $(input).value; });
   }
@@ -702,7 +857,7 @@
       $("mimic-note").textContent = "changed here, not applied yet";
     });
   }
-  $("mimicry").addEventListener("click", async () => {
+  $("mimicry").addEventListener("click", () => once($("mimicry"), async () => {
     const body = { cmd: "mimicry" };
     if (state.mirrorTouched.has("enabled")) body.enabled = $("mimic-enabled").checked;
     if (state.mirrorTouched.has("gain")) body.gain = Number($("mimic-gain").value);
@@ -712,7 +867,7 @@
       state.mirrorTouched.clear();
       refreshStatus();
     }
-  });
+  }));
   function annotation(extra) {
     const a = Object.assign({ at: state.lastAt, annotator: "console" }, extra);
     if (state.person) a.person = state.person;
@@ -720,20 +875,20 @@
     if (note) a.note = note;
     return a;
   }
-  $("annotate-nrs").addEventListener("click", () =>
-    control({ cmd: "annotate", annotation: annotation({ scale: "nrs", rating: Number($("nrs").value) }) }));
-  $("annotate-painad").addEventListener("click", () => {
+  $("annotate-nrs").addEventListener("click", () => once($("annotate-nrs"), () =>
+    control({ cmd: "annotate", annotation: annotation({ scale: "nrs", rating: Number($("nrs").value) }) })));
+  $("annotate-painad").addEventListener("click", () => once($("annotate-painad"), () => {
     const items = {};
     let total = 0;
     for (const s of document.querySelectorAll("select[data-painad]")) {
       items[s.dataset.painad] = Number(s.value);
       total += Number(s.value);
     }
-    control({ cmd: "annotate", annotation: annotation({ scale: "painad", items, rating: total }) });
-  });
-  $("identify-visitor").addEventListener("click", async () => {
+    return control({ cmd: "annotate", annotation: annotation({ scale: "painad", items, rating: total }) });
+  }));
+  $("identify-visitor").addEventListener("click", () => once($("identify-visitor"), async () => {
     if (await control({ cmd: "identify", person: "visitor" })) refreshStatus();
-  });
+  }));
   $("refresh-sessions").addEventListener("click", refreshSessions);
   $("delete-person").addEventListener("click", async () => {
     const id = $("delete-person-id").value.trim();
@@ -766,7 +921,10 @@
     connect();
     refreshStatus();
     refreshSessions();
-    if (!polling) polling = setInterval(refreshStatus, 2000);
+    if (!polling) {
+      polling = setInterval(refreshStatus, 2000);
+      setInterval(checkContact, 1000);
+    }
   }
   start();
 })();

@@ -1,0 +1,606 @@
+package console
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kindred-hri/kindred/behavior"
+	"github.com/kindred-hri/kindred/console/consoletest"
+	"github.com/kindred-hri/kindred/journal"
+)
+
+// A therapist's supervised session, played in Chromium: what the page says
+// when the run goes away and comes back. The waits are wall-clock polls of
+// the browser, never logic timing.
+
+// runServer serves a console as `kindred run` does, and can be killed as
+// the process dies: every connection, the stream's included, drops at once.
+type runServer struct {
+	srv   *http.Server
+	mu    sync.Mutex
+	conns []net.Conn
+}
+
+// trackingListener remembers every connection it accepts, so kill can
+// close the hijacked stream, which http.Server.Close leaves open.
+type trackingListener struct {
+	net.Listener
+	rs *runServer
+}
+
+func (l trackingListener) Accept() (net.Conn, error) {
+	conn, err := l.Listener.Accept()
+	if err == nil {
+		l.rs.mu.Lock()
+		l.rs.conns = append(l.rs.conns, conn)
+		l.rs.mu.Unlock()
+	}
+	return conn, err
+}
+
+// serveRun serves c on addr ("127.0.0.1:0" for any port) and returns the
+// server and the address it listens on.
+func serveRun(t *testing.T, c *Console, addr string) (*runServer, string) {
+	t.Helper()
+	var ln net.Listener
+	var err error
+	for range 50 { // a port just closed may take a moment to be free again
+		if ln, err = net.Listen("tcp", addr); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := &runServer{srv: &http.Server{Handler: c.Handler()}}
+	go rs.srv.Serve(trackingListener{Listener: ln, rs: rs})
+	t.Cleanup(rs.kill)
+	return rs, ln.Addr().String()
+}
+
+// kill drops the listener and every connection, as the process's death does.
+func (rs *runServer) kill() {
+	rs.srv.Close()
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	for _, c := range rs.conns {
+		c.Close()
+	}
+	rs.conns = nil
+}
+
+// openLive opens url in a browser, at width×height when width is not 0,
+// and waits until the page is live and also holds (a JavaScript condition;
+// empty: nothing more).
+func openLive(t *testing.T, url string, width, height int, also string) *consoletest.Browser {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	b := consoletest.Open(t, url)
+	if width != 0 {
+		if err := b.SetViewport(width, height); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cond := `document.getElementById("conn").textContent === "live"`
+	if also != "" {
+		cond += " && " + also
+	}
+	if _, err := b.WaitFor(cond+` && "live"`, 30*time.Second); err != nil {
+		t.Fatalf("page not live: %v", err)
+	}
+	return b
+}
+
+// serveHeld serves c with hold run before each request is handled: the
+// test's slow or silent network.
+func serveHeld(t *testing.T, c *Console, hold func(*http.Request)) *httptest.Server {
+	t.Helper()
+	h := c.Handler()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hold(r)
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// When the run dies, the page must not go on showing the last gauge and
+// ACTIVE as if live: within seconds it says it has lost contact and since
+// when, marks the gauge stale, and keeps the alert up (nothing resolved
+// it). When a new run starts on the same address the page reconnects by
+// itself and shows that run: its state, its score and its session clock,
+// not the dead run's.
+func TestBrowserSaysWhenTheRobotIsGoneAndReconnects(t *testing.T) {
+	consoletest.NeedChromium(t)
+	st := &carerStatus{}
+	c, err := New(Opts{Token: testToken, Robot: "kiri", Status: st.Status})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := journal.Assessment{At: 39 * time.Second, Person: "p-ana", Score: 7.1, Band: "severe", Confidence: 0.8, Present: true}
+	st.set(func(s *Status) { s.State, s.Person, s.Assessment = "comforting", "p-ana", &a })
+	c.Publish(journal.Transition{At: 30 * time.Second, From: "concerned", To: "comforting", Reason: "pain persists"})
+	c.Publish(a)
+	c.Publish(urgent)
+	rs, addr := serveRun(t, c, "127.0.0.1:0")
+
+	b := openLive(t, "http://"+addr+"/", 1024, 768, `document.getElementById("mode").textContent === "ACTIVE" &&
+		document.getElementById("gauge-score").textContent === "7.1" && document.body.dataset.stale !== "true"`)
+
+	rs.kill()
+	// Within seconds (the page polls every 2 s), and said in words.
+	gone := `document.body.dataset.stale === "true" && [document.getElementById("mode").textContent,
+		document.getElementById("state-strip").dataset.mode, document.getElementById("gauge").dataset.stale,
+		document.getElementById("flags").textContent].join("|")`
+	v, err := b.WaitFor(gone, 6*time.Second)
+	if err != nil {
+		t.Fatalf("the run is dead and the page still looks live: %v (mode %q)", err, text(t, b, `document.getElementById("mode").textContent`))
+	}
+	if !strings.HasPrefix(v, "NO CONTACT|stale|true|") || !strings.Contains(v, "lost contact with the robot at ") || !strings.Contains(v, "not live") {
+		t.Errorf("dead run shown as %q, want NO CONTACT, the gauge stale, and since when", v)
+	}
+	if v := text(t, b, `document.getElementById("alert-banner").classList.contains("hidden") ? "hidden" : "shown"`); v != "shown" {
+		t.Errorf("losing contact hid the urgent alert (%s)", v)
+	}
+	shot(t, b, "console-no-contact-1024.png")
+
+	// A new run on the same address: its own session, from 0 s.
+	st2 := &carerStatus{}
+	c2, err := New(Opts{Token: testToken, Robot: "kiri", Status: st2.Status})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a2 := journal.Assessment{At: 2 * time.Second, Person: "p-ana", Score: 1, Band: "mild", Confidence: 0.8, Present: true}
+	st2.set(func(s *Status) { s.State, s.Person, s.Assessment = "engaging", "p-ana", &a2 })
+	c2.Publish(journal.Transition{At: time.Second, From: "idle", To: "engaging", Reason: "arrived"})
+	c2.Publish(a2)
+	serveRun(t, c2, addr)
+	// The page draws the new run as its events come: wait for all of it.
+	shown := `[document.body.dataset.stale, document.getElementById("conn").textContent.slice(0, 4), document.getElementById("mode").textContent,
+		document.getElementById("gauge").dataset.stale, document.getElementById("gauge-score").textContent, document.getElementById("clock").textContent].join("|")`
+	want := "false|live|ACTIVE|false|1.0|2.0 s"
+	if _, err := b.WaitFor(shown+` === "`+want+`"`, 15*time.Second); err != nil {
+		t.Errorf("after the run restarted: %q, want %s (live, the new run's score and clock)", text(t, b, shown), want)
+	}
+}
+
+// engineInbox stands in for the engine reading the console's commands.
+type engineInbox struct {
+	mu   sync.Mutex
+	cmds []behavior.Command
+}
+
+func readCommands(t *testing.T, c *Console) *engineInbox {
+	in := &engineInbox{}
+	done := make(chan struct{})
+	t.Cleanup(func() { close(done) })
+	go func() {
+		for {
+			select {
+			case ctl := <-c.Controls():
+				in.mu.Lock()
+				in.cmds = append(in.cmds, ctl)
+				in.mu.Unlock()
+			case <-done:
+				return
+			}
+		}
+	}()
+	return in
+}
+
+// count is how many commands of kind cmd with text have come.
+func (in *engineInbox) count(cmd behavior.CommandKind, text string) int {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	n := 0
+	for _, c := range in.cmds {
+		if c.Cmd == cmd && c.Text == text {
+			n++
+		}
+	}
+	return n
+}
+
+// waitFor polls until cond holds, for up to 10 s of wall time.
+func (in *engineInbox) waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for range 200 {
+		if cond() {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Errorf("the engine never got %s", what)
+}
+
+// Speaking through the robot: a double click says the line once, Enter
+// sends it, a line too long for the robot is refused on the page with its
+// length rather than cut short or sent to be refused, any script stays
+// text, and a refusal from the robot is shown in its own words.
+func TestBrowserSayThroughTheRobot(t *testing.T) {
+	consoletest.NeedChromium(t)
+	c, srv, _ := carerConsole(t)
+	b := openLive(t, srv.URL+"/", 0, 0, "")
+	in := readCommands(t, c)
+	feedback := func(want string) string {
+		t.Helper()
+		v, _ := b.WaitFor(fmt.Sprintf(`document.getElementById("feedback").textContent.includes(%q) && document.getElementById("feedback").textContent`, want), 10*time.Second)
+		return v
+	}
+
+	// A double click, faster than the robot answers: one line said.
+	if err := b.Type("#say-text", "Hello Ana, I'm here."); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Eval(`(() => { const s = document.getElementById("say"); s.click(); s.click(); })()`); err != nil {
+		t.Fatal(err)
+	}
+	feedback("say sent")
+	// Enter in the field sends the line.
+	if err := b.Type("#say-text", "Breathe with me."); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Press("Enter"); err != nil {
+		t.Fatal(err)
+	}
+	in.waitFor(t, "the line sent with Enter", func() bool { return in.count(behavior.CmdSay, "Breathe with me.") == 1 })
+	if _, err := b.WaitFor(`document.getElementById("say-text").value === "" && "sent"`, 10*time.Second); err != nil {
+		t.Fatalf("the field after the line was sent: %v", err)
+	}
+	if n := in.count(behavior.CmdSay, "Hello Ana, I'm here."); n != 1 {
+		t.Errorf("a double click said the line %d times, want once", n)
+	}
+
+	// 10 kB pasted: never cut to what fits and said; the page says why.
+	long := strings.Repeat("0123456789", 1024)
+	if err := b.Type("#say-text", long); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Click("#say"); err != nil {
+		t.Fatal(err)
+	}
+	if fb := feedback("too long"); !strings.Contains(fb, "10240") {
+		t.Errorf("10 kB line: feedback %q, want it refused as too long, with its length", fb)
+	}
+	// 300 letters of a script with two bytes a letter: 600 bytes, over the robot's 500.
+	if _, err := b.Eval(`document.getElementById("say-text").value = ""`); err != nil {
+		t.Fatal(err)
+	}
+	wide := strings.Repeat("é", 300)
+	if err := b.Type("#say-text", wide); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Click("#say"); err != nil {
+		t.Fatal(err)
+	}
+	if fb := feedback("too long"); !strings.Contains(fb, "600") {
+		t.Errorf("600-byte line: feedback %q, want it refused as too long, with its length", fb)
+	}
+	if v := text(t, b, `document.getElementById("say-text").value.length`); v != "300" {
+		t.Errorf("a refused line left %s characters in the field, want the 300 typed, to shorten", v)
+	}
+	in.mu.Lock()
+	for _, c := range in.cmds {
+		if c.Cmd == behavior.CmdSay && len(c.Text) > 100 {
+			t.Errorf("a line too long went to the robot: %d bytes", len(c.Text))
+		}
+	}
+	in.mu.Unlock()
+
+	// Any script is text: sent as typed, logged as typed, never run.
+	if _, err := b.Eval(`document.getElementById("say-text").value = ""`); err != nil {
+		t.Fatal(err)
+	}
+	inject := `<img src=x onerror="window.pwned=1">Grüße 你好 🙂`
+	if err := b.Type("#say-text", inject); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Click("#say"); err != nil {
+		t.Fatal(err)
+	}
+	in.waitFor(t, "the line with markup, as typed", func() bool { return in.count(behavior.CmdSay, inject) == 1 })
+	c.Publish(journal.Utterance{At: 45 * time.Second, Intent: "say", Text: inject})
+	if v, err := b.WaitFor(`document.getElementById("log").textContent.includes("said: <img") && String(window.pwned)`, 10*time.Second); err != nil || v != "undefined" {
+		t.Errorf("the line with markup: logged and pwned=%q, %v; want it logged as text and never run", v, err)
+	}
+}
+
+// A therapist's annotation and a carer's acknowledgement, at the speed of
+// a double click and from the keyboard: one record each, and Enter in the
+// name field acknowledges, as the button would.
+func TestBrowserAnnotateOnceAndAcknowledgeByKeyboard(t *testing.T) {
+	consoletest.NeedChromium(t)
+	c, srv, _ := carerConsole(t)
+	b := openLive(t, srv.URL+"/", 0, 0, `!document.getElementById("alert-banner").classList.contains("hidden")`)
+	in := readCommands(t, c)
+	kinds := func(cmd behavior.CommandKind) int {
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		n := 0
+		for _, c := range in.cmds {
+			if c.Cmd == cmd {
+				n++
+			}
+		}
+		return n
+	}
+	for _, id := range []string{"annotate-nrs", "annotate-painad", "intent"} {
+		if _, err := b.Eval(fmt.Sprintf(`(() => { const s = document.getElementById(%q); s.click(); s.click(); })()`, id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Type("#ack-by", "Mary"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Press("Enter"); err != nil {
+		t.Fatal(err)
+	}
+	in.waitFor(t, "the acknowledgement sent with Enter", func() bool { return kinds(behavior.CmdAcknowledge) == 1 })
+	if n, i := kinds(behavior.CmdAnnotate), kinds(behavior.CmdIntent); n != 2 || i != 1 {
+		t.Errorf("double clicks on the two annotations and Force intent sent %d annotations and %d intents, want 2 and 1", n, i)
+	}
+	if _, err := b.WaitFor(`document.getElementById("alert-banner").classList.contains("hidden") && "hidden"`, 10*time.Second); err != nil {
+		t.Errorf("the banner after acknowledging with Enter: %v", err)
+	}
+}
+
+// On a phone (390×844) and a tablet on its side (1024×768), the top that
+// stays on screen shows the pain score and band beside what the person
+// says, whatever is scrolled, leaves most of the screen to scroll, and
+// nothing runs off the side.
+func TestBrowserPainAtAGlanceOnPhoneAndTablet(t *testing.T) {
+	consoletest.NeedChromium(t)
+	for _, size := range []struct {
+		name          string
+		width, height int
+	}{{"phone", 390, 844}, {"tablet", 1024, 768}} {
+		t.Run(size.name, func(t *testing.T) {
+			_, srv, _ := carerConsole(t)
+			b := openLive(t, srv.URL+"/", size.width, size.height, `!document.getElementById("alert-banner").classList.contains("hidden")`)
+			mustSee(t, b, "urgent alert", "#pain-now", "#state-strip", "#pause", "#opt-out", "#ack")
+			if v := text(t, b, `(document.getElementById("pain-now") || {}).textContent`); v != "7.1 severe · says 2" {
+				t.Errorf("pain at a glance %q, want \"7.1 severe · says 2\"", v)
+			}
+			if v := text(t, b, `JSON.stringify({page: document.documentElement.scrollWidth <= innerWidth,
+				top: document.getElementById("top").offsetHeight <= innerHeight / 2})`); v != `{"page":true,"top":true}` {
+				t.Errorf("%s, top %s px of %d: %s, want no sideways scroll and the top at most half the screen", size.name,
+					text(t, b, `String(document.getElementById("top").offsetHeight)`), size.height, v)
+			}
+			shot(t, b, fmt.Sprintf("console-urgent-%dx%d.png", size.width, size.height))
+		})
+	}
+}
+
+// A control's answer is seen where the control is: the robot refusing
+// Stop, pressed in the top while the page is scrolled down to the log on a
+// phone, shows its reason on screen, not in the Controls card out of view.
+func TestBrowserRefusalIsSeenWhereverThePageIsScrolled(t *testing.T) {
+	consoletest.NeedChromium(t)
+	c, srv := newTestConsole(t, Opts{Robot: "kiri", Controls: 1})
+	c.Publish(journal.Transition{At: 30 * time.Second, From: "concerned", To: "comforting", Reason: "pain persists"})
+	c.controls <- behavior.Command{Cmd: behavior.CmdSay, Text: "the robot has not read this yet"} // full: the next is refused
+	b := openLive(t, srv.URL+"/", 390, 844, `document.getElementById("mode").textContent === "ACTIVE"`)
+	if _, err := b.Eval(`window.scrollTo(0, document.documentElement.scrollHeight)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Click("#opt-out"); err != nil {
+		t.Fatal(err)
+	}
+	if fb, err := b.WaitFor(`document.getElementById("feedback").textContent`, 10*time.Second); err != nil || !strings.Contains(fb, "not taking commands") {
+		t.Fatalf("refused Stop: feedback %q, %v; want the console's reason", fb, err)
+	}
+	list, _ := json.Marshal([]string{"#feedback"})
+	v, err := b.Eval(fmt.Sprintf(onScreen, list))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != `{"#feedback":"ok"}` {
+		t.Errorf("the refusal of Stop, scrolled to the bottom: %s", v)
+	}
+	shot(t, b, "console-stop-refused-390x844.png")
+}
+
+// Beside the gauge, the person's own word: when the robot asked how much
+// it hurts and heard no answer, the page says so, not "not asked yet" (nor
+// a rating given long before the question).
+func TestBrowserSelfReportUnansweredIsShown(t *testing.T) {
+	consoletest.NeedChromium(t)
+	c, srv := newTestConsole(t, Opts{Robot: "kiri"})
+	two := 2
+	c.Publish(journal.Assessment{At: 31 * time.Second, Person: "p-ana", Score: 6.4, Present: true})
+	for _, r := range []journal.SelfReport{
+		{At: 10 * time.Second, Question: "rating", Outcome: "answered", Attempt: 1, Rating: &two}, // long ago: no longer counted
+		{At: 32 * time.Second, Question: "rating", Outcome: "asked", Attempt: 1},
+		{At: 40 * time.Second, Question: "rating", Outcome: "no_answer", Attempt: 1},
+		{At: 43 * time.Second, Question: "rating", Outcome: "asked", Attempt: 2},
+		{At: 51 * time.Second, Question: "rating", Outcome: "no_answer", Attempt: 2},
+		{At: 51 * time.Second, Question: "rating", Outcome: "let_be", Attempt: 2},
+	} {
+		c.Publish(r)
+	}
+	c.Publish(journal.Assessment{At: 52 * time.Second, Person: "p-ana", Score: 7.4, Present: true})
+	b := openLive(t, srv.URL+"/", 0, 0, "")
+	if v, err := b.WaitFor(`document.getElementById("gauge-score").textContent === "7.4" && document.getElementById("self-report").textContent`, 30*time.Second); err != nil ||
+		v != "asked twice at 43 s, no clear answer" {
+		t.Errorf("self-report beside the gauge %q, %v; want \"asked twice at 43 s, no clear answer\"", v, err)
+	}
+}
+
+// Times a carer reads are times of day on the page's clock: the alert
+// "at 16:04:46", not "at 49 s", and the log's lines alike; how far into
+// the session stays in the session clock and each line's tooltip.
+func TestBrowserTimesAreTimesOfDay(t *testing.T) {
+	consoletest.NeedChromium(t)
+	when := time.Date(2026, 12, 4, 16, 4, 46, 0, time.UTC)
+	c, srv := newTestConsole(t, Opts{Robot: "kiri", Now: func() time.Time { return when }})
+	c.Publish(journal.Alert{At: 49 * time.Second, Person: "p-ana", Level: journal.LevelUrgent, Score: 7.4, Reason: "severe pain 7.4 for 4s"})
+	b := openLive(t, srv.URL+"/", 0, 0, "")
+	local := `new Date("2026-12-04T16:04:46Z").toLocaleTimeString([], {hour: "2-digit", minute: "2-digit", second: "2-digit"})`
+	got := `!document.getElementById("alert-banner").classList.contains("hidden") && JSON.stringify({
+		local: ` + local + `, banner: document.getElementById("alert-text").textContent,
+		log: document.querySelector("#log li").textContent, title: document.querySelector("#log li").title})`
+	v, err := b.WaitFor(got, 30*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page struct{ Local, Banner, Log, Title string }
+	if err := json.Unmarshal([]byte(v), &page); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(page.Banner, " at "+page.Local) || strings.Contains(page.Banner, "49 s") {
+		t.Errorf("banner %q, want it to end \"at %s\"", page.Banner, page.Local)
+	}
+	if !strings.HasPrefix(page.Log, page.Local+"  ALERT urgent") || page.Title != "49.0 s into the session" {
+		t.Errorf("log line %q (title %q), want it to start %q and the session time in its title", page.Log, page.Title, page.Local)
+	}
+}
+
+// A line typed while the last is still on its way is not wiped when the
+// robot's answer comes: only the line sent leaves the field.
+func TestBrowserSayKeepsWhatIsTypedMeanwhile(t *testing.T) {
+	consoletest.NeedChromium(t)
+	c, err := New(Opts{Token: testToken, Robot: "kiri"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gate := make(chan struct{})
+	var opened sync.Once
+	open := func() { opened.Do(func() { close(gate) }) }
+	t.Cleanup(open)
+	srv := serveHeld(t, c, func(r *http.Request) {
+		if r.URL.Path == "/api/v1/control" {
+			<-gate // a slow network: the answer waits for the test
+		}
+	})
+	in := readCommands(t, c)
+	b := openLive(t, srv.URL+"/", 0, 0, "")
+	if err := b.Type("#say-text", "How are you feeling?"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Press("Enter"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.WaitFor(`document.getElementById("say").getAttribute("aria-busy") === "true" && "sending"`, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Type("#say-text", " Shall we breathe?"); err != nil {
+		t.Fatal(err)
+	}
+	open()
+	in.waitFor(t, "the first line", func() bool { return in.count(behavior.CmdSay, "How are you feeling?") == 1 })
+	if v, err := b.WaitFor(`document.getElementById("say").getAttribute("aria-busy") === null && document.getElementById("say-text").value`, 10*time.Second); err != nil ||
+		v != "How are you feeling? Shall we breathe?" {
+		t.Errorf("the field after the answer: %q, %v; want what was typed meanwhile kept", v, err)
+	}
+}
+
+// A quiet robot is not a lost one: with the stream open and nothing on
+// it, the status answering every 2 s keeps the page live. A robot whose
+// status stops answering, while the stream stays open (a network that
+// drops without closing it), is no contact within seconds.
+func TestBrowserQuietRobotIsLiveAndAMuteOneIsNot(t *testing.T) {
+	consoletest.NeedChromium(t)
+	c, err := New(Opts{Token: testToken, Robot: "kiri"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Publish(journal.Transition{At: time.Second, From: "idle", To: "engaging", Reason: "arrived"})
+	var mu sync.Mutex
+	mute := false
+	srv := serveHeld(t, c, func(r *http.Request) {
+		mu.Lock()
+		m := mute
+		mu.Unlock()
+		if m && r.URL.Path == "/api/v1/status" {
+			<-r.Context().Done() // never answers; the page gives up
+		}
+	})
+	b := openLive(t, srv.URL+"/", 0, 0, `document.getElementById("mode").textContent === "ACTIVE"`)
+	// Eight quiet seconds, longer than the page waits to call contact lost.
+	quiet := `new Promise((done) => { let stale = false; const end = Date.now() + 8000;
+		const f = () => { stale = stale || document.body.dataset.stale === "true"; if (Date.now() > end) done(String(stale)); else setTimeout(f, 100); }; f(); })`
+	if v, err := b.Eval(quiet); err != nil || v != "false" {
+		t.Errorf("a quiet robot whose status answers: stale %q, %v; want live throughout", v, err)
+	}
+	mu.Lock()
+	mute = true
+	mu.Unlock()
+	if v, err := b.WaitFor(`document.body.dataset.stale === "true" && document.getElementById("mode").textContent`, 10*time.Second); err != nil || v != "NO CONTACT" {
+		t.Errorf("a robot whose status stopped answering: %q, %v; want NO CONTACT", v, err)
+	}
+}
+
+// A control the robot never answers (a network that swallows the request)
+// does not leave its button busy and the page silent: after 10 s the page
+// says there was no answer, and the line stays to send again.
+func TestBrowserUnansweredControlIsSaid(t *testing.T) {
+	consoletest.NeedChromium(t)
+	c, err := New(Opts{Token: testToken, Robot: "kiri"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ended := make(chan struct{})
+	srv := serveHeld(t, c, func(r *http.Request) {
+		if r.URL.Path == "/api/v1/control" {
+			<-ended // never answered while the test runs
+		}
+	})
+	t.Cleanup(func() { close(ended) }) // before the server closes: it waits for the held request
+	b := openLive(t, srv.URL+"/", 0, 0, "")
+	if err := b.Type("#say-text", "Are you comfortable?"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Press("Enter"); err != nil {
+		t.Fatal(err)
+	}
+	v, err := b.WaitFor(`document.getElementById("say").getAttribute("aria-busy") === null && document.getElementById("feedback").className === "error" &&
+		document.getElementById("feedback").textContent + "|" + document.getElementById("say-text").value`, 20*time.Second)
+	if err != nil || !strings.HasPrefix(v, "say: no answer from the robot in 10 s") || !strings.HasSuffix(v, "|Are you comfortable?") {
+		t.Errorf("an unanswered say: %q, %v; want the page to say there was no answer, the button free and the line kept", v, err)
+	}
+}
+
+// Replacing a proposal's words follows Say's rule: a line too long for the
+// robot, pasted, is refused with its length, never cut short and said.
+func TestBrowserReplaceRefusesALineTooLong(t *testing.T) {
+	consoletest.NeedChromium(t)
+	c, srv, _ := carerConsole(t)
+	c.Publish(journal.Utterance{At: 41 * time.Second, Intent: "comfort", Text: "I'm here with you.", ID: "9", Pending: true})
+	b := openLive(t, srv.URL+"/", 0, 0, `document.querySelectorAll("#proposals input").length === 1`)
+	in := readCommands(t, c)
+	if err := b.Type("#proposals input", strings.Repeat("0123456789", 1024)); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Click("#proposals button:last-of-type"); err != nil {
+		t.Fatal(err)
+	}
+	if fb, err := b.WaitFor(`document.getElementById("feedback").textContent`, 10*time.Second); err != nil || !strings.Contains(fb, "too long, 10240 bytes") {
+		t.Errorf("replace with 10 kB: feedback %q, %v; want it refused as too long, with its length", fb, err)
+	}
+	if err := b.Click("#proposals button"); err != nil { // approve: the sentinel
+		t.Fatal(err)
+	}
+	in.waitFor(t, "the approval", func() bool {
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		return len(in.cmds) > 0 && in.cmds[len(in.cmds)-1].Cmd == behavior.CmdApprove
+	})
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for _, c := range in.cmds {
+		if c.Cmd == behavior.CmdReplace {
+			t.Errorf("a replacement went to the robot: %d bytes", len(c.Text))
+		}
+	}
+}
