@@ -604,3 +604,35 @@ func TestBrowserReplaceRefusesALineTooLong(t *testing.T) {
 		}
 	}
 }
+
+// A page that lost the robot sounds, alert or none: a carer away from the
+// screen hears that no alert can reach them now, and the tone stops when
+// contact is back. Before, losing contact with no alert up was silent.
+func TestBrowserLostContactIsHeard(t *testing.T) {
+	consoletest.NeedChromium(t)
+	st := &carerStatus{}
+	c, err := New(Opts{Token: testToken, Robot: "kiri", Status: st.Status})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := journal.Assessment{At: 3 * time.Second, Person: "p-ana", Score: 1, Band: "mild", Confidence: 0.8, Present: true}
+	st.set(func(s *Status) { s.State, s.Person, s.Assessment = "engaging", "p-ana", &a })
+	c.Publish(a)
+	rs, addr := serveRun(t, c, "127.0.0.1:0")
+	b := openLive(t, "http://"+addr+"/", 1024, 768, `document.body.dataset.stale !== "true"`)
+	sounding := `document.body.dataset.sounding || ""`
+	if v := text(t, b, sounding); v != "" {
+		t.Fatalf("a live page with no alert sounds %q", v)
+	}
+
+	rs.kill()
+	if _, err := b.WaitFor(`document.body.dataset.stale === "true" && document.body.dataset.sounding === "lost"`, 6*time.Second); err != nil {
+		t.Fatalf("the robot is gone and the page is silent: %v (stale %q, sounding %q)", err,
+			text(t, b, `document.body.dataset.stale`), text(t, b, sounding))
+	}
+
+	serveRun(t, c, addr)
+	if _, err := b.WaitFor(`document.body.dataset.stale === "false" && (document.body.dataset.sounding || "") === ""`, 15*time.Second); err != nil {
+		t.Errorf("contact is back and the page still sounds %q (stale %q)", text(t, b, sounding), text(t, b, `document.body.dataset.stale`))
+	}
+}

@@ -289,15 +289,24 @@
     state.alert = null;
     $("alert-banner").classList.add("hidden");
     $("alert-banner").dataset.level = "";
-    silence();
+    sound(); // silent, unless contact is lost
   }
 
   // Tones are made here, with WebAudio: no audio files to fetch. Urgent
   // repeats a high-low pair every 3 s, a warning a softer tone every 10 s,
-  // until acknowledged, resolved or muted.
+  // until acknowledged, resolved or muted. A page that lost the robot
+  // sounds two low tones every 10 s until contact is back: a carer away
+  // from the screen would otherwise not know that no alert can reach it
+  // (an alarm system's own failure is itself an alarm condition, IEC
+  // 60601-1-8). An alert up keeps its own sound, which says more.
   let audio = null, toneTimer = null;
+  function soundLevel() {
+    if (state.alert) return state.alert.level;
+    return state.lost ? "lost" : "";
+  }
   function tone() {
-    if (state.muted || !state.alert) return;
+    const level = soundLevel();
+    if (state.muted || !level) return;
     try {
       if (!audio) {
         audio = new (window.AudioContext || window.webkitAudioContext)();
@@ -307,8 +316,8 @@
       // Only a context still held back after a moment earns the note: a
       // banner that changes height under a finger makes it miss its button.
       setTimeout(showAudio, 1500);
-      const urgent = state.alert.level === "urgent";
-      const freqs = urgent ? [880, 660] : [520];
+      const urgent = level === "urgent";
+      const freqs = urgent ? [880, 660] : level === "lost" ? [330, 330] : [520];
       freqs.forEach((f, i) => {
         const o = audio.createOscillator(), g = audio.createGain();
         const t0 = audio.currentTime + i * 0.3;
@@ -325,10 +334,11 @@
   }
   function sound() {
     silence();
-    if (state.muted || !state.alert) return;
+    const level = soundLevel();
+    if (state.muted || !level) return;
     tone();
-    toneTimer = setInterval(tone, state.alert.level === "urgent" ? 3000 : 10000);
-    document.body.dataset.sounding = state.alert.level;
+    toneTimer = setInterval(tone, level === "urgent" ? 3000 : 10000);
+    document.body.dataset.sounding = level;
   }
   function silence() {
     if (toneTimer) clearInterval(toneTimer);
@@ -648,6 +658,7 @@
     $("gauge").dataset.stale = String(lost);
     showGaugeBand();
     showMode();
+    if (!state.alert) sound(); // the lost-contact tone starts or stops
   }
   function showGaugeBand() {
     $("gauge-band").textContent = state.lost ? "as of " + clockTime(state.heardAt) : state.bandText;
