@@ -636,3 +636,60 @@ func TestBrowserLostContactIsHeard(t *testing.T) {
 		t.Errorf("contact is back and the page still sounds %q (stale %q)", text(t, b, sounding), text(t, b, `document.body.dataset.stale`))
 	}
 }
+
+// A browser slows the timers of a tab out of sight, so a console left in a
+// background tab asks the robot's status rarely; that silence is not the
+// robot's. Here the page's thread is held for 8 s (as a throttled tab's
+// timers are), with the robot fine: hidden, the page must not turn NO
+// CONTACT (nor sound the lost-contact tone) for having not asked; in sight,
+// 8 s without a word from the robot is NO CONTACT until it answers again.
+func TestBrowserHiddenTabIsNotNoContact(t *testing.T) {
+	consoletest.NeedChromium(t)
+	for _, tc := range []struct {
+		name   string
+		hidden bool
+		stale  string // whether the page ever said NO CONTACT
+	}{{"hidden", true, "false"}, {"in sight", false, "true"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := &carerStatus{}
+			c, err := New(Opts{Token: testToken, Robot: "kiri", Status: st.Status})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := journal.Assessment{At: 3 * time.Second, Person: "p-ana", Score: 1, Band: "mild", Confidence: 0.8, Present: true}
+			st.set(func(s *Status) { s.State, s.Person, s.Assessment = "engaging", "p-ana", &a })
+			_, addr := serveRun(t, c, "127.0.0.1:0")
+			b := openLive(t, "http://"+addr+"/", 1024, 768, `document.body.dataset.stale === "false"`)
+			setup := fmt.Sprintf(`(() => {
+				if (%t) Object.defineProperty(document, "hidden", { get: () => true });
+				window.everStale = "false";
+				new MutationObserver(() => { if (document.body.dataset.stale === "true") window.everStale = "true"; })
+					.observe(document.body, { attributes: true, attributeFilter: ["data-stale"] });
+				window.pending = 0;
+				const f = window.fetch;
+				window.fetch = (...args) => { window.pending++; return f(...args).finally(() => window.pending--); };
+				return "ok";
+			})()`, tc.hidden)
+			if _, err := b.Eval(setup); err != nil {
+				t.Fatal(err)
+			}
+			// Between two status requests, hold the thread 8 s.
+			hold := `new Promise(done => { const i = setInterval(() => { if (window.pending === 0) {
+				clearInterval(i); const t0 = Date.now(); while (Date.now() - t0 < 8000) {} done("held"); } }, 5); })`
+			if _, err := b.Eval(hold); err != nil {
+				t.Fatal(err)
+			}
+			// The overdue timers run, and a status is asked and answered.
+			if _, err := b.Eval(`new Promise(done => setTimeout(done, 2500))`); err != nil {
+				t.Fatal(err)
+			}
+			v, err := b.WaitFor(`document.body.dataset.stale === "false" && window.everStale`, 10*time.Second)
+			if err != nil {
+				t.Fatalf("the page did not come back live: %v", err)
+			}
+			if v != tc.stale {
+				t.Errorf("%s, after 8 s without timers, the page said NO CONTACT: %s; want %s", tc.name, v, tc.stale)
+			}
+		})
+	}
+}

@@ -644,13 +644,25 @@
   // STALE_MS; otherwise the state strip says NO CONTACT and since when, and
   // the gauge and the face are greyed as of then. Alerts stay up: losing
   // contact resolves nothing.
-  const STALE_MS = 5000;
+  //
+  // A browser slows the timers of a tab out of sight (Chrome to one
+  // wake-up a minute after five minutes), so the status is asked rarely
+  // there and its silence says nothing of the robot: a hidden page counts
+  // contact lost when the stream closes or a status it asked is not
+  // answered within 3 s, not when it has merely not asked. Else a console
+  // left in a background tab would sound the lost-contact tone while the
+  // robot was fine.
+  const STALE_MS = 5000, ANSWER_MS = 3000;
+  let statusAskedAt = 0;
   function heard() {
     state.heardAt = Date.now();
     checkContact();
   }
   function checkContact() {
-    const live = !!socket && socket.readyState === 1 && Date.now() - state.heardAt < STALE_MS;
+    const now = Date.now();
+    const unanswered = statusAskedAt > state.heardAt && now - statusAskedAt > ANSWER_MS;
+    const silent = !document.hidden && now - state.heardAt >= STALE_MS;
+    const live = !!socket && socket.readyState === 1 && !unanswered && !silent;
     const lost = !live && state.heardAt > 0;
     document.body.dataset.stale = String(lost);
     if (lost === state.lost) return;
@@ -738,6 +750,7 @@
   }
 
   async function refreshStatus() {
+    statusAskedAt = Date.now();
     try {
       // A robot that stopped answering is no contact, not a wait forever.
       const r = await fetch("/api/v1/status", { headers: authHeaders(), signal: AbortSignal.timeout(3000) });
@@ -935,6 +948,8 @@
     if (!polling) {
       polling = setInterval(refreshStatus, 2000);
       setInterval(checkContact, 1000);
+      // Back in sight: ask at once, not at the slowed timer's next turn.
+      document.addEventListener("visibilitychange", () => { if (!document.hidden) refreshStatus(); });
     }
   }
   start();
