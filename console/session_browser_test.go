@@ -610,15 +610,7 @@ func TestBrowserReplaceRefusesALineTooLong(t *testing.T) {
 // contact is back. Before, losing contact with no alert up was silent.
 func TestBrowserLostContactIsHeard(t *testing.T) {
 	consoletest.NeedChromium(t)
-	st := &carerStatus{}
-	c, err := New(Opts{Token: testToken, Robot: "kiri", Status: st.Status})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := journal.Assessment{At: 3 * time.Second, Person: "p-ana", Score: 1, Band: "mild", Confidence: 0.8, Present: true}
-	st.set(func(s *Status) { s.State, s.Person, s.Assessment = "engaging", "p-ana", &a })
-	c.Publish(a)
-	rs, addr := serveRun(t, c, "127.0.0.1:0")
+	c, rs, addr := calmRun(t)
 	b := openLive(t, "http://"+addr+"/", 1024, 768, `document.body.dataset.stale !== "true"`)
 	sounding := `document.body.dataset.sounding || ""`
 	if v := text(t, b, sounding); v != "" {
@@ -651,14 +643,7 @@ func TestBrowserHiddenTabIsNotNoContact(t *testing.T) {
 		stale  string // whether the page ever said NO CONTACT
 	}{{"hidden", true, "false"}, {"in sight", false, "true"}} {
 		t.Run(tc.name, func(t *testing.T) {
-			st := &carerStatus{}
-			c, err := New(Opts{Token: testToken, Robot: "kiri", Status: st.Status})
-			if err != nil {
-				t.Fatal(err)
-			}
-			a := journal.Assessment{At: 3 * time.Second, Person: "p-ana", Score: 1, Band: "mild", Confidence: 0.8, Present: true}
-			st.set(func(s *Status) { s.State, s.Person, s.Assessment = "engaging", "p-ana", &a })
-			_, addr := serveRun(t, c, "127.0.0.1:0")
+			_, _, addr := calmRun(t)
 			b := openLive(t, "http://"+addr+"/", 1024, 768, `document.body.dataset.stale === "false"`)
 			setup := fmt.Sprintf(`(() => {
 				if (%t) Object.defineProperty(document, "hidden", { get: () => true });
@@ -692,4 +677,21 @@ func TestBrowserHiddenTabIsNotNoContact(t *testing.T) {
 			}
 		})
 	}
+}
+
+// calmRun serves a console whose robot is engaging a person at mild pain,
+// with nothing on the stream after that: a quiet robot, answering its
+// status.
+func calmRun(t *testing.T) (*Console, *runServer, string) {
+	t.Helper()
+	st := &carerStatus{}
+	c, err := New(Opts{Token: testToken, Robot: "kiri", Status: st.Status})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := journal.Assessment{At: 3 * time.Second, Person: "p-ana", Score: 1, Band: "mild", Confidence: 0.8, Present: true}
+	st.set(func(s *Status) { s.State, s.Person, s.Assessment = "engaging", "p-ana", &a })
+	c.Publish(a)
+	rs, addr := serveRun(t, c, "127.0.0.1:0")
+	return c, rs, addr
 }

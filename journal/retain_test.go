@@ -14,9 +14,14 @@ import (
 // retaining runs a writer with RetainDays days over session id while body
 // runs, then stops it (the session ends complete).
 func retaining(t *testing.T, j *Journal, id string, days int, body func(w *Writer)) {
+	retainingAt(t, j, id, days, 1, body)
+}
+
+// retainingAt is retaining in a run at speed session seconds a wall second.
+func retainingAt(t *testing.T, j *Journal, id string, days int, speed float64, body func(w *Writer)) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	w := j.NewWriter(WriterOpts{CommitEvery: time.Minute, RetainDays: days, Session: &Session{ID: id}})
+	w := j.NewWriter(WriterOpts{CommitEvery: time.Minute, RetainDays: days, Speed: speed, Session: &Session{ID: id}})
 	done := make(chan error)
 	go func() { done <- w.Run(ctx) }()
 	body(w)
@@ -122,33 +127,27 @@ func TestRetentionWhileRunningAtSpeed(t *testing.T) {
 				}
 				defer j.Close()
 				session := func(wall time.Duration) time.Duration { return time.Duration(float64(wall) * speed) }
-				ctxRun, cancel := context.WithCancel(ctx)
-				w := j.NewWriter(WriterOpts{CommitEvery: time.Minute, RetainDays: 1, Speed: speed, Session: &Session{ID: "s"}})
-				done := make(chan error)
-				go func() { done <- w.Run(ctxRun) }()
-				// One record each 30 wall minutes, stamped in session time.
-				for wall := 30 * time.Minute; wall <= 23*time.Hour; wall += 30 * time.Minute {
-					time.Sleep(30 * time.Minute)
-					w.Submit(Fault{At: session(wall), Component: "camera", Message: wall.String()})
-				}
-				time.Sleep(2*time.Hour + time.Minute) // retention at 24 h and 25 h of wall time
-				synctest.Wait()
-				recs, err := j.Records(ctx, "s")
-				if err != nil {
-					t.Fatal(err)
-				}
-				// At 25 h, what was recorded before 1 h is over a day old.
-				var kept []string
-				for _, r := range recs {
-					kept = append(kept, r.(Fault).Message)
-				}
-				if len(kept) == 0 || kept[0] != "1h0m0s" {
-					t.Errorf("at speed %g, after retention the oldest record kept is %v; want the one of 1h0m0s (older gone, younger kept)", speed, kept[:min(len(kept), 3)])
-				}
-				cancel()
-				if err := <-done; err != nil {
-					t.Fatal(err)
-				}
+				retainingAt(t, j, "s", 1, speed, func(w *Writer) {
+					// One record each 30 wall minutes, stamped in session time.
+					for wall := 30 * time.Minute; wall <= 23*time.Hour; wall += 30 * time.Minute {
+						time.Sleep(30 * time.Minute)
+						w.Submit(Fault{At: session(wall), Component: "camera", Message: wall.String()})
+					}
+					time.Sleep(2*time.Hour + time.Minute) // retention at 24 h and 25 h of wall time
+					synctest.Wait()
+					recs, err := j.Records(ctx, "s")
+					if err != nil {
+						t.Fatal(err)
+					}
+					// At 25 h, what was recorded before 1 h is over a day old.
+					var kept []string
+					for _, r := range recs {
+						kept = append(kept, r.(Fault).Message)
+					}
+					if len(kept) == 0 || kept[0] != "1h0m0s" {
+						t.Errorf("at speed %g, after retention the oldest record kept is %v; want the one of 1h0m0s (older gone, younger kept)", speed, kept[:min(len(kept), 3)])
+					}
+				})
 			})
 		})
 	}
