@@ -12,7 +12,8 @@ import (
 // predates him. Before, its pages (warning, urgent, again) named bob and
 // said "the person in view looking calm", sending a carer to the one
 // person who was not in distress. A bout that began with nobody known is
-// told of as the person in view's, as before.
+// told of as the person in view's, as before, saying that the voice may
+// be another's: a calm visitor and a calm-faced moaner look the same.
 func TestMoaningToldOfAsWhoseItWas(t *testing.T) {
 	// bobCalm feeds bob seen confidently with a calm face over [from, to)
 	// while moaning is heard (4 s of every 6 s).
@@ -40,7 +41,7 @@ func TestMoaningToldOfAsWhoseItWas(t *testing.T) {
 		}, "ada", "with bob in view looking calm"},
 		{"nobody known, moaning, when bob comes", func(h *harness) {
 			h.moans(0, 50, false) // moaning in the dark: warning at 30 s
-		}, "bob", "with the person in view looking calm"},
+		}, "bob", "with the person in view looking calm (pain score 1.0); the voice may be theirs or someone's out of view"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, DefaultConfig())

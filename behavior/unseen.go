@@ -208,6 +208,13 @@ func (u *unseenTracker) where() string {
 		who = u.seen
 	}
 	if u.calm {
+		if who == "the person" {
+			// Nothing tells a calm-faced moaner (dementia, Parkinson's
+			// masked face) from a calm visitor with the moaner out of
+			// view: the page is in their name, and says the voice may be
+			// another's, so a carer looks round the room too.
+			return fmt.Sprintf("with the person in view looking calm (pain score %.1f); the voice may be theirs or someone's out of view", u.score)
+		}
 		return fmt.Sprintf("with %s in view looking calm (pain score %.1f)", who, u.score)
 	}
 	if u.present {
