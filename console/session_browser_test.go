@@ -632,7 +632,8 @@ func TestBrowserLostContactIsHeard(t *testing.T) {
 // A browser slows the timers of a tab out of sight, so a console left in a
 // background tab asks the robot's status rarely; that silence is not the
 // robot's. Here the page's thread is held for 8 s (as a throttled tab's
-// timers are), with the robot fine: hidden, the page must not turn NO
+// timers are), with the robot fine, its answers then taking 1 s (so the
+// page's overdue contact check, not a quick answer, decides): hidden, the page must not turn NO
 // CONTACT (nor sound the lost-contact tone) for having not asked; in sight,
 // 8 s without a word from the robot is NO CONTACT until it answers again.
 func TestBrowserHiddenTabIsNotNoContact(t *testing.T) {
@@ -651,8 +652,11 @@ func TestBrowserHiddenTabIsNotNoContact(t *testing.T) {
 				new MutationObserver(() => { if (document.body.dataset.stale === "true") window.everStale = "true"; })
 					.observe(document.body, { attributes: true, attributeFilter: ["data-stale"] });
 				window.pending = 0;
+				window.slow = false; // after the hold, answers take 1 s, as on a busy network
 				const f = window.fetch;
-				window.fetch = (...args) => { window.pending++; return f(...args).finally(() => window.pending--); };
+				window.fetch = (...args) => { window.pending++; return f(...args)
+					.then(r => window.slow ? new Promise(ok => setTimeout(() => ok(r), 1000)) : r)
+					.finally(() => window.pending--); };
 				return "ok";
 			})()`, tc.hidden)
 			if _, err := b.Eval(setup); err != nil {
@@ -660,7 +664,7 @@ func TestBrowserHiddenTabIsNotNoContact(t *testing.T) {
 			}
 			// Between two status requests, hold the thread 8 s.
 			hold := `new Promise(done => { const i = setInterval(() => { if (window.pending === 0) {
-				clearInterval(i); const t0 = Date.now(); while (Date.now() - t0 < 8000) {} done("held"); } }, 5); })`
+				clearInterval(i); const t0 = Date.now(); while (Date.now() - t0 < 8000) {} window.slow = true; done("held"); } }, 5); })`
 			if _, err := b.Eval(hold); err != nil {
 				t.Fatal(err)
 			}
