@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"testing/synctest"
@@ -36,14 +35,9 @@ func retainingAt(t *testing.T, j *Journal, id string, days int, speed float64, b
 // records. Before, retention ran only as a run started, and a robot that
 // was never restarted kept everything until its disk filled.
 func TestRetentionWhileRunning(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "journal.db")
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
-		j, err := Open(ctx, path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer j.Close()
+		j, _ := openTemp(t)
 		run := func(id string, body func(w *Writer)) { retaining(t, j, id, 1, body) }
 		run("earlier", func(w *Writer) { w.Submit(Fault{At: time.Second, Component: "camera", Message: "gone"}) })
 		run("long", func(w *Writer) {
@@ -78,14 +72,9 @@ func TestRetentionWhileRunning(t *testing.T) {
 func TestRetentionBeyondADurationKeepsEverything(t *testing.T) {
 	for _, days := range []int{106752, 200000, 999999999, math.MaxInt} {
 		t.Run(strconv.Itoa(days), func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "journal.db")
 			synctest.Test(t, func(t *testing.T) {
 				ctx := context.Background()
-				j, err := Open(ctx, path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer j.Close()
+				j, _ := openTemp(t)
 				run := func(id string, body func()) {
 					retaining(t, j, id, days, func(w *Writer) {
 						w.Submit(Fault{At: time.Second, Component: "camera", Message: id})
@@ -118,14 +107,9 @@ func TestRetentionBeyondADurationKeepsEverything(t *testing.T) {
 func TestRetentionWhileRunningAtSpeed(t *testing.T) {
 	for _, speed := range []float64{20, 0.5, 1} {
 		t.Run(strconv.FormatFloat(speed, 'g', -1, 64), func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "journal.db")
 			synctest.Test(t, func(t *testing.T) {
 				ctx := context.Background()
-				j, err := Open(ctx, path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer j.Close()
+				j, _ := openTemp(t)
 				session := func(wall time.Duration) time.Duration { return time.Duration(float64(wall) * speed) }
 				retainingAt(t, j, "s", 1, speed, func(w *Writer) {
 					// One record each 30 wall minutes, stamped in session time.
