@@ -753,7 +753,7 @@
     statusAskedAt = Date.now();
     try {
       // A robot that stopped answering is no contact, not a wait forever.
-      const r = await fetch("/api/v1/status", { headers: authHeaders(), signal: AbortSignal.timeout(3000) });
+      const r = await fetch("/api/v1/status", { headers: authHeaders(), signal: AbortSignal.timeout(ANSWER_MS) });
       if (!r.ok) return;
       const s = await r.json();
       heard();
