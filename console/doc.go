@@ -3,7 +3,7 @@
 // annotation, sessions) and the HTTP/WebSocket API behind it:
 //
 //	GET    /api/v1/status                      robot, state, person, latest assessment, joints, mirror condition
-//	GET    /api/v1/stream                      WebSocket of journal records as JSON events, each with "wall": when the console had it (UTC)
+//	GET    /api/v1/stream                      WebSocket of journal records as JSON events, each with "wall": when it happened (UTC; Opts.Clock)
 //	POST   /api/v1/control                     a command (journal.ParseControl); the behavior.Command goes out on Controls()
 //	GET    /api/v1/sessions                    the journal's sessions
 //	GET    /api/v1/sessions/{id}/export        ?format=csv|jsonl
