@@ -211,8 +211,12 @@ func (c *Console) guard(next http.Handler, bind map[string]bool) http.Handler {
 			}
 		case r.URL.Path == "/api/v1/session-token":
 			// answered by sessionToken's own checks
-		case r.URL.Path == "/api/v1/status" && viaLoopback(r):
-			// status leaves out everything about the person without the token
+		case r.URL.Path == "/api/v1/status" && viaLoopback(r) && tokenProblem(r) == noToken:
+			// status leaves out everything about the person without the
+			// token. A wrong one is refused below, on loopback too: it is
+			// how the console's own page learns that the robot's token
+			// changed (a run started with another), instead of showing
+			// the robot's state and no stream for ever.
 		case !c.authorized(r):
 			// Person data (the stream, sessions, exports) needs the token
 			// even on loopback: the console's own page fetched it from
@@ -262,14 +266,16 @@ func reportedPath(p string) string {
 }
 
 // tokenProblem says what was wrong with an unauthorised request's token:
-// none given, or a wrong one. It never says what was given.
+// none given (noToken), or a wrong one. It never says what was given.
 func tokenProblem(r *http.Request) string {
 	if h := r.Header.Get("Authorization"); strings.TrimSpace(strings.TrimPrefix(h, "Bearer ")) != "" ||
 		strings.Contains(r.Header.Get("Sec-WebSocket-Protocol"), wsTokenPrefix) {
 		return "wrong bearer token"
 	}
-	return "no bearer token"
+	return noToken
 }
+
+const noToken = "no bearer token"
 
 // safetyCmds bypass the shared rate limit when an authorised client sends
 // them: stopping the robot, or letting it care again, must not wait behind

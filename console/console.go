@@ -20,6 +20,7 @@ import (
 	"github.com/kindred-hri/kindred/internal/refusals"
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/robot"
+	"github.com/kindred-hri/kindred/sessiontime"
 )
 
 //go:embed web
@@ -143,8 +144,14 @@ type Opts struct {
 	// Logger logs requests that fail; never secrets (default: discard).
 	Logger *slog.Logger
 	// Now is the console's wall clock (default time.Now): the rate
-	// limiter's, and the "wall" time stamped on each streamed event.
+	// limiter's, and the "wall" time stamped on a streamed event when
+	// Clock is not set.
 	Now func() time.Time
+	// Clock is the run's session clock. When set, each streamed event's
+	// "wall" is when it happened: the wall instant of its session time
+	// (the clock's origin plus its "at" over the clock's speed), never
+	// later than Now when the console had it. Nil: when the console had it.
+	Clock *sessiontime.Clock
 
 	// Hosts are the names, besides loopback names and the address a
 	// request arrived on, that the console answers to in the Host header
@@ -269,18 +276,43 @@ func (c *Console) Publish(r journal.Record) error {
 	if err != nil {
 		return fmt.Errorf("console: publish: %w", err)
 	}
-	c.hub.publish(classify(r, withWall(b, c.opts.Now())))
+	c.hub.publish(classify(r, withWall(b, c.wallOf(r))))
 	return nil
+}
+
+// wallOf is when r happened, on the wall clock: the instant of its session
+// time on the run's clock, so a line spoken at 41 s of a run played at
+// --speed 10 is stamped 4.1 s after the run began, not when the console
+// heard of it (after the line was spoken, or behind a busy stage). Without
+// the run's clock, a negative session time, or one the clock has not
+// reached when the console has it (an annotation's "at" is the client's
+// word), the console's own time stands: an event is never stamped later
+// than it was had.
+func (c *Console) wallOf(r journal.Record) time.Time {
+	had := c.opts.Now()
+	clock, at := c.opts.Clock, r.Time()
+	if clock == nil || at < 0 {
+		return had
+	}
+	// Compared in session time first, so a huge "at" is never converted
+	// to a wall duration (it would overflow).
+	if at > clock.Session(had.Sub(clock.Origin())) {
+		return had
+	}
+	if w := clock.WallAt(clock.Origin(), at); w.Before(had) {
+		return w
+	}
+	return had
 }
 
 // wallLayout is the stream's "wall" field: UTC to the millisecond, which a
 // browser's Date parses.
 const wallLayout = "2006-01-02T15:04:05.000Z"
 
-// withWall adds "wall", the time the console had the event, to its JSON
-// object: a record's "at" is session time, which tells a carer nothing of
-// the time of day (and runs faster than the clock when a file is played
-// at --speed). An event sent later from the backlog keeps it.
+// withWall adds "wall", the wall time t the event happened (wallOf), to
+// its JSON object: a record's "at" is session time, which tells a carer
+// nothing of the time of day (and runs faster than the clock when a file
+// is played at --speed). An event sent later from the backlog keeps it.
 func withWall(obj []byte, t time.Time) []byte {
 	n := len(obj)
 	if n < 2 || obj[0] != '{' || obj[n-1] != '}' {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/coder/websocket"
@@ -22,6 +24,7 @@ import (
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/robot"
+	"github.com/kindred-hri/kindred/sessiontime"
 )
 
 const testToken = "test-token-0123456789abcdef"
@@ -575,6 +578,71 @@ func TestStreamEventsCarryTheWallTime(t *testing.T) {
 		if _, err := journal.Decode(msg); err != nil {
 			t.Errorf("%s does not decode: %v", msg, err)
 		}
+	}
+}
+
+// With the run's clock, an event's "wall" is when it happened, not when the
+// console had it: in a run at --speed 10, events 10 s and 25 s of session
+// time apart are stamped 1 s and 2.5 s apart however late the console had
+// them (here all at once, 3 s of wall time in). An "at" the run has not
+// reached yet (an annotation's is the client's word, and may be huge), a
+// negative one, or no clock at all is stamped with when the console had
+// it. Before, every event was stamped when the console had it: the first
+// row fails; without the comparison in session time the longest "at" of
+// a slow run overflows into a wall time centuries ago.
+func TestStreamEventsAreStampedWhenTheyHappened(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		speed float64
+		clock bool
+		at    []time.Duration
+		want  []time.Duration // wall time after the run's start
+	}{
+		{"at --speed 10", 10, true, []time.Duration{0, 10 * time.Second, 25 * time.Second, 30 * time.Second},
+			[]time.Duration{0, time.Second, 2500 * time.Millisecond, 3 * time.Second}},
+		{"ahead of the run", 10, true, []time.Duration{31 * time.Second, time.Hour}, []time.Duration{3 * time.Second, 3 * time.Second}},
+		// 3 s in at half speed the run is at 1.5 s; the longest "at" is
+		// twice as long in wall time as a Duration holds.
+		{"ahead of a slow run", 0.5, true, []time.Duration{1500 * time.Millisecond, 2 * time.Second, math.MaxInt64},
+			[]time.Duration{3 * time.Second, 3 * time.Second, 3 * time.Second}},
+		{"before the run", 10, true, []time.Duration{-time.Second}, []time.Duration{3 * time.Second}},
+		{"no clock", 10, false, []time.Duration{0, 10 * time.Second}, []time.Duration{3 * time.Second, 3 * time.Second}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				clock, err := sessiontime.New(tc.speed)
+				if err != nil {
+					t.Fatal(err)
+				}
+				o := Opts{Token: testToken}
+				if tc.clock {
+					o.Clock = clock
+				}
+				c, err := New(o)
+				if err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(3 * time.Second) // the console has them all late, at once
+				for _, at := range tc.at {
+					c.Publish(journal.Utterance{At: at, Intent: "comfort", Text: "I am here."})
+				}
+				_, past := c.hub.subscribe()
+				if len(past) != len(tc.at) {
+					t.Fatalf("%d events in the backlog, want %d", len(past), len(tc.at))
+				}
+				for i, msg := range past {
+					var ev struct{ Wall time.Time }
+					if err := json.Unmarshal(msg, &ev); err != nil {
+						t.Fatalf("%s: %v", msg, err)
+					}
+					want := clock.Origin().Add(tc.want[i]).UTC().Truncate(time.Millisecond)
+					if !ev.Wall.Equal(want) {
+						t.Errorf("at %v: wall %s, want %s (%v after the run's start)", tc.at[i],
+							ev.Wall.Format(wallLayout), want.Format(wallLayout), tc.want[i])
+					}
+				}
+			})
+		})
 	}
 }
 

@@ -3,7 +3,7 @@
 // annotation, sessions) and the HTTP/WebSocket API behind it:
 //
 //	GET    /api/v1/status                      robot, state, person, latest assessment, joints, mirror condition
-//	GET    /api/v1/stream                      WebSocket of journal records as JSON events, each with "wall": when the console had it (UTC)
+//	GET    /api/v1/stream                      WebSocket of journal records as JSON events, each with "wall": when it happened (UTC; Opts.Clock)
 //	POST   /api/v1/control                     a command (journal.ParseControl); the behavior.Command goes out on Controls()
 //	GET    /api/v1/sessions                    the journal's sessions
 //	GET    /api/v1/sessions/{id}/export        ?format=csv|jsonl
@@ -24,7 +24,9 @@
 // State-changing requests always need "Authorization: Bearer TOKEN" and a
 // same-origin (or absent) Origin; person data (the stream, sessions,
 // exports, status beyond the robot's name and state) needs the token on
-// loopback too, and off loopback every API request does. Requests are
+// loopback too, and off loopback every API request does; a wrong token is
+// refused (401) wherever it is sent, status on loopback included, so a page
+// holding the token of an earlier run learns it. Requests are
 // rate-limited per client, except safety commands (pause, opt_out, resume)
 // with the token; connections are capped per client and time out (the
 // stream excepted). Beyond loopback Serve needs TLS or an explicit

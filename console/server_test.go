@@ -216,6 +216,9 @@ func TestPersonDataNeedsToken(t *testing.T) {
 			map[string]string{"Authorization": "Bearer " + strings.Repeat("x", 26)}, 401},
 		{"export with token", "/api/v1/sessions/s1/export?format=jsonl", bearer(), 200},
 		{"the page's own token fetch", "/api/v1/session-token", map[string]string{"Sec-Fetch-Site": "same-origin"}, 200},
+		// A page holding the last run's token is told so, not answered as
+		// if it had none.
+		{"status with a wrong token", "/api/v1/status", map[string]string{"Authorization": "Bearer " + strings.Repeat("x", 26)}, 401},
 	} {
 		code, body := get(t, addr, "", tc.path, tc.hdr)
 		if code != tc.want {

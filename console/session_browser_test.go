@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/console/consoletest"
+	"github.com/kindred-hri/kindred/internal/refusals/refusalstest"
 	"github.com/kindred-hri/kindred/journal"
 )
 
@@ -49,6 +51,12 @@ func (l trackingListener) Accept() (net.Conn, error) {
 // server and the address it listens on.
 func serveRun(t *testing.T, c *Console, addr string) (*runServer, string) {
 	t.Helper()
+	return serveRunHandler(t, c.Handler(), addr)
+}
+
+// serveRunHandler is serveRun serving h.
+func serveRunHandler(t *testing.T, h http.Handler, addr string) (*runServer, string) {
+	t.Helper()
 	var ln net.Listener
 	var err error
 	for range 50 { // a port just closed may take a moment to be free again
@@ -60,7 +68,7 @@ func serveRun(t *testing.T, c *Console, addr string) (*runServer, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs := &runServer{srv: &http.Server{Handler: c.Handler()}}
+	rs := &runServer{srv: &http.Server{Handler: h}}
 	go rs.srv.Serve(trackingListener{Listener: ln, rs: rs})
 	t.Cleanup(rs.kill)
 	return rs, ln.Addr().String()
@@ -698,4 +706,141 @@ func calmRun(t *testing.T) (*Console, *runServer, string) {
 	c.Publish(a)
 	rs, addr := serveRun(t, c, "127.0.0.1:0")
 	return c, rs, addr
+}
+
+// A run started again with another console token refuses the page's token.
+// Before, the page said NO CONTACT, "reconnecting…", for ever, and its
+// stream's handshake was refused, a recorded fault, every 4 s for as long
+// as it stayed open. Now the page says the token changed; on the robot
+// itself it takes the new one by itself and is live again; elsewhere (the
+// requests come from 192.0.2.7, so the console hands it no token) it asks
+// for the new one in the token box and asks the robot nothing meanwhile, so
+// the refusals recorded stay a few however long nobody comes.
+func TestBrowserTakesTheRobotsNewToken(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	consoletest.NeedChromium(t)
+	const newToken = "new-token-after-the-restart-0123"
+	for _, tc := range []struct {
+		name   string
+		remote bool
+	}{{"on the robot", false}, {"elsewhere", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			serve := func(c *Console, addr string) (*runServer, string) {
+				h := c.Handler()
+				if !tc.remote {
+					return serveRun(t, c, addr)
+				}
+				return serveRunHandler(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					r.RemoteAddr = "192.0.2.7:40000"
+					h.ServeHTTP(w, r)
+				}), addr)
+			}
+			st := &carerStatus{}
+			c, err := New(Opts{Token: testToken, Robot: "kiri", Status: st.Status})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st.set(func(s *Status) { s.State = "engaging" })
+			rs, addr := serve(c, "127.0.0.1:0")
+			b := consoletest.Open(t, "http://"+addr+"/")
+			if err := b.SetViewport(1024, 768); err != nil {
+				t.Fatal(err)
+			}
+			live := `document.getElementById("conn").textContent.startsWith("live") && document.body.dataset.stale !== "true" &&
+				document.getElementById("mode").textContent === "ACTIVE"`
+			if tc.remote {
+				giveToken(t, b, testToken)
+			}
+			if _, err := b.WaitFor(live, 30*time.Second); err != nil {
+				t.Fatalf("page not live: %v", err)
+			}
+
+			rs.kill()
+			var refusals refusalstest.Recorder
+			st2 := &carerStatus{}
+			c2, err := New(Opts{Token: newToken, Robot: "kiri", Status: st2.Status, ReportUnauthorised: refusals.Add})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st2.set(func(s *Status) { s.State = "engaging" })
+			serve(c2, addr)
+			refused := func() int {
+				c2.FlushRefusals()
+				n := 0
+				for _, r := range refusals.All() {
+					n += r.N
+				}
+				return n
+			}
+			said := `document.getElementById("flags").textContent.includes("the robot's console token changed")`
+			if tc.remote {
+				asked := said + ` && !document.getElementById("token-box").classList.contains("hidden") &&
+					document.getElementById("token-why").textContent.includes("token changed") && document.getElementById("mode").textContent`
+				v, err := b.WaitFor(asked, 15*time.Second)
+				if err != nil || v != "NO CONTACT" {
+					t.Fatalf("the page's token is refused and it says %q (%v), not that the token changed, nor asks for it",
+						text(t, b, `document.getElementById("flags").textContent`), err)
+				}
+				shot(t, b, "console-token-changed-1024.png")
+				n := refused()
+				// Longer than the stream's longest wait between tries and
+				// three of the status's ticks: nothing more is refused.
+				if _, err := b.Eval(`new Promise(done => setTimeout(done, 6000))`); err != nil {
+					t.Fatal(err)
+				}
+				if m := refused(); n > 3 || m != n {
+					t.Errorf("refused %d requests until the page asked for the token, then %d more while it waited; want a few, then none", n, m-n)
+				}
+				// A mistyped token is refused and asked for again, saying so.
+				giveToken(t, b, "mistyped-"+newToken)
+				again := `!document.getElementById("token-box").classList.contains("hidden") && document.getElementById("token-why").textContent`
+				if v, err := b.WaitFor(again, 15*time.Second); err != nil || !strings.HasPrefix(v, "That token was refused too") {
+					t.Errorf("after a mistyped token the page asks %q (%v), want it to say it was refused too", v, err)
+				}
+				giveToken(t, b, newToken)
+			} else {
+				// The page's word, before the new token: seen however fast it comes.
+				if _, err := b.Eval(`window.saidChanged = false; new MutationObserver(() => { if (` + said + `) window.saidChanged = true; })
+					.observe(document.getElementById("flags"), { childList: true, characterData: true, subtree: true }); "ok"`); err != nil {
+					t.Fatal(err)
+				}
+			}
+			renewed := live + ` && document.getElementById("conn").textContent.startsWith("live · new token") &&
+				document.getElementById("feedback").textContent.includes("took the new one") && "renewed"`
+			if _, err := b.WaitFor(renewed, 15*time.Second); err != nil {
+				t.Fatalf("after the restart with a new token the page is %q, %q (%v); want live again, with the new token",
+					text(t, b, `document.getElementById("mode").textContent`), text(t, b, `document.getElementById("flags").textContent`), err)
+			}
+			if !tc.remote {
+				if v := text(t, b, `String(window.saidChanged)`); v != "true" {
+					t.Errorf("the page took the new token without saying the robot's token changed")
+				}
+			}
+			// At most the stream's handshake and two status requests (the
+			// tick's, and the one asked when the handshake fails) are
+			// refused before the page stops; the mistyped token's are the
+			// status, the sessions, the stream and maybe that status again.
+			n, most := refused(), map[bool]int{false: 3, true: 7}[tc.remote]
+			if n > most {
+				t.Errorf("refused %d requests before the page was live again with the new token; want at most %d", n, most)
+			}
+			t.Logf("%d requests refused in all", n)
+		})
+	}
+}
+
+// giveToken types tok into the page's token box as a carer does.
+func giveToken(t *testing.T, b *consoletest.Browser, tok string) {
+	t.Helper()
+	if _, err := b.WaitFor(`!document.getElementById("token-box").classList.contains("hidden") && "asked"`, 15*time.Second); err != nil {
+		t.Fatalf("the page does not ask for the token: %v", err)
+	}
+	if _, err := b.Eval(`document.getElementById("token-input").value = ` + strconv.Quote(tok) + `; "ok"`); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Click("#token-save"); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -206,7 +206,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 		pseudonyms = jr
 	}
 	if cfg.Console != "off" {
-		if err := addConsole(e, cfg, f, st, profile, writer); err != nil {
+		if err := addConsole(e, cfg, f, st, profile, writer, scale); err != nil {
 			return err
 		}
 	}
@@ -433,11 +433,12 @@ func addJournal(ctx context.Context, e env, cfg runConfig, st *stages) (*journal
 
 // addConsole adds the carers' console: the status it shows, the records
 // it streams, and the commands it sends.
-func addConsole(e env, cfg runConfig, f runFlags, st *stages, profile *robot.Profile, writer *journal.Writer) error {
+func addConsole(e env, cfg runConfig, f runFlags, st *stages, profile *robot.Profile, writer *journal.Writer, scale *sessiontime.Clock) error {
 	comp := st.comp
 	copts := console.Opts{Robot: cfg.Robot.Name, Notice: e.stderr, TLS: f.consoleTLS, InsecureHTTP: f.insecureHTTP,
 		ReportRefusals:     comp.DoorRefusals(behavior.SourceConsole), // coalesced faults; AddDoor flushes them
-		ReportUnauthorised: comp.DoorUnauthorised(behavior.SourceConsole)}
+		ReportUnauthorised: comp.DoorUnauthorised(behavior.SourceConsole),
+		Clock:              scale} // events stamped with when they happened, at any --speed
 	ranges := console.RangesOf(profile.Specs()) // the page draws this body to scale
 	copts.Status = func() console.Status {
 		s := console.Status{Robot: cfg.Robot.Name, Ranges: ranges}

@@ -28,6 +28,9 @@
     heardAt: 0, // Date.now() when the robot was last heard from (stream or status)
     lost: false, // no contact: what the page shows is from heardAt, not live
     bandText: "no data", // what the gauge says under the score while live
+    local: null, // whether the console hands this page its token (on the robot itself); null: not asked yet
+    tokenRefusedAt: 0, // Date.now() when the robot refused this page's token; 0: it takes it
+    tokenRenewedAt: 0, // Date.now() when this page took the robot's new token, until the stream says so
   };
 
   // PAINAD bands (Warden et al. 2003): 0 none, 1–3 mild, 4–6 moderate,
@@ -65,6 +68,7 @@
     if (state.token) return;
     try {
       const r = await fetch("/api/v1/session-token", { credentials: "same-origin" });
+      state.local = r.ok;
       if (r.ok) {
         state.token = (await r.json()).token;
         return;
@@ -74,16 +78,96 @@
   }
 
   $("token-save").addEventListener("click", () => {
-    state.token = $("token-input").value.trim();
-    sessionStorage.setItem("kindred-token", state.token);
-    $("token-box").classList.add("hidden");
-    begin();
+    const tok = $("token-input").value.trim();
+    if (!tok) return;
+    $("token-input").value = "";
+    sessionStorage.setItem("kindred-token", tok);
+    useToken(tok);
   });
+
+  // ---- the robot's console token ----
+  // A run started again with another console token (KINDRED_CONSOLE_TOKEN,
+  // or a new console-token file) refuses this page's token: every request
+  // answers 401, and the stream's handshake fails. The page says so, and
+  // stops sending the token at once: each refusal is a recorded fault (the
+  // console's audit of refused access), so a page that went on asking
+  // would write one every 10 s for as long as it stayed open. It takes the
+  // new token as it took the first: on the robot itself from the console
+  // (asked at each status tick until the robot answers), elsewhere from a
+  // carer, in the token box, asking the robot nothing meanwhile.
+  function tokenRefused(sent) {
+    // A request still on its way with the old token, answered after the
+    // new one came, refuses nothing.
+    if (sent !== state.token || state.tokenRefusedAt) return;
+    state.tokenRefusedAt = Date.now();
+    state.token = "";
+    sessionStorage.removeItem("kindred-token");
+    $("conn").textContent = "offline · token refused";
+    $("conn").className = "pill bad";
+    if (socket && socket.readyState <= 1) socket.close();
+    checkContact();
+    showMode();
+    renewToken();
+  }
+
+  // refused says whether r is the robot refusing the token tok, and if so
+  // stops using it.
+  function refused(r, tok) {
+    if (r.status !== 401) return false;
+    tokenRefused(tok);
+    return true;
+  }
+
+  let renewing = false;
+  async function renewToken() {
+    if (state.local === false) { askToken(); return; }
+    if (renewing) return;
+    renewing = true;
+    try {
+      const r = await fetch("/api/v1/session-token", { credentials: "same-origin", signal: AbortSignal.timeout(ANSWER_MS) });
+      if (r.ok) {
+        state.local = true;
+        useToken((await r.json()).token);
+      } else if (r.status === 403) {
+        state.local = false; // not on the robot itself: a carer gives it
+        askToken();
+      }
+    } catch (e) { /* the robot is not answering: asked again at the next status tick */ }
+    renewing = false;
+  }
+
+  function askToken() {
+    // A token given since the first refusal (and not yet live) was refused too: mistyped, or old.
+    $("token-why").textContent = state.tokenRenewedAt ? "That token was refused too: paste the robot's current access token" :
+      "The robot's console token changed (it was started again with another), and this page's was refused: paste the new access token";
+    showMode();
+    const box = $("token-box");
+    if (!box.classList.contains("hidden")) return;
+    box.classList.remove("hidden");
+    $("token-input").focus();
+  }
+
+  function useToken(tok) {
+    if (state.tokenRefusedAt) state.tokenRenewedAt = Date.now();
+    state.token = tok;
+    state.tokenRefusedAt = 0;
+    $("token-box").classList.add("hidden");
+    retry = RETRY_MIN;
+    showMode();
+    begin();
+  }
 
   // A command the robot has not answered in CONTROL_WAIT_S is reported as
   // such, rather than leaving its button busy and the page silent.
   const CONTROL_WAIT_S = 10;
   async function control(body) {
+    const tok = state.token;
+    if (state.tokenRefusedAt) {
+      // Not sent: it would be refused (and recorded) like the token.
+      feedback(body.cmd + ": not sent: the robot's console token changed, and this page's is refused; " +
+        (state.local === false ? "paste the new token first" : "the page is taking the new one, try again in a moment"), true);
+      return false;
+    }
     try {
       const r = await fetch("/api/v1/control", {
         method: "POST",
@@ -93,7 +177,8 @@
       });
       const reply = await r.json().catch(() => ({}));
       if (!r.ok) {
-        feedback(body.cmd + ": " + (reply.error || r.status), true);
+        feedback(body.cmd + ": " + (refused(r, tok) ? "not sent: the robot's console token changed, and this page's was refused" :
+          (reply.error || r.status)), true);
         return false;
       }
       feedback(body.cmd + " sent", false);
@@ -238,7 +323,16 @@
     const s = state.robotState;
     const mode = !s || s === "unknown" ? "unknown" : (MODES[s] ? s : "active");
     const strip = $("state-strip");
-    if (state.lost) {
+    if (state.tokenRefusedAt) {
+      // Not live either, and why: said plainly, so nobody has to guess
+      // that a reload (or the new token) is what it takes.
+      strip.dataset.mode = "stale";
+      $("mode").textContent = "NO CONTACT";
+      $("flags").textContent = "the robot's console token changed at " + clockTime(state.tokenRefusedAt) +
+        " (it was started again with another), and it refuses this page's: " +
+        (state.local === false ? "paste the new token below" : "taking the new one…") +
+        (state.heardAt ? "; what this page shows is from " + clockTime(state.heardAt) + ", not live" : "");
+    } else if (state.lost) {
       // The robot's state is not known now: say so where the state was.
       strip.dataset.mode = "stale";
       $("mode").textContent = "NO CONTACT";
@@ -718,21 +812,31 @@
   }
 
   function connect() {
-    if (socket && socket.readyState <= 1) return;
+    if (state.tokenRefusedAt || (socket && socket.readyState <= 1)) return;
     const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/api/v1/stream";
     const protocols = ["kindred.v1"];
     if (state.token) protocols.push("bearer." + state.token);
     socket = new WebSocket(url, protocols);
+    let open = false; // this socket's: a handshake refused never opens
     socket.onopen = () => {
+      open = true;
       retry = RETRY_MIN;
       refreshStatus(); // at once: a restarted robot's state, not the last run's
       const c = $("conn");
       c.className = "pill good";
-      if (!opened) { opened = true; c.textContent = "live"; return; }
+      const renewed = state.tokenRenewedAt;
+      state.tokenRenewedAt = 0;
+      if (!opened) { opened = true; c.textContent = "live"; if (!renewed) return; }
       resetView();
       resyncs++;
       document.body.dataset.resyncs = String(resyncs);
       const at = clockTime(Date.now());
+      if (renewed) {
+        c.textContent = "live · new token " + at;
+        c.title = "the robot's console token changed; this page took the new one and redrew the view at " + at;
+        feedback("the robot's console token changed (it was started again with another): this page took the new one and redrew the view at " + at, false);
+        return;
+      }
       c.textContent = "live · resynced " + at;
       c.title = "the live stream was interrupted; the view was redrawn from the robot's recent events at " + at;
       feedback("view resynced at " + at + ": the live stream was interrupted, so the page redrew from the robot's recent events and open alerts", false);
@@ -742,19 +846,26 @@
       try { onEvent(JSON.parse(m.data)); } catch (e) { /* a malformed event must not stop the page */ }
     };
     socket.onclose = () => {
-      $("conn").textContent = "offline · reconnecting"; $("conn").className = "pill bad";
+      $("conn").textContent = state.tokenRefusedAt ? "offline · token refused" : "offline · reconnecting";
+      $("conn").className = "pill bad";
       checkContact();
+      // A handshake refused tells the page nothing of why (a browser hides
+      // the 401): the status, asked at once, does, before another try.
+      if (!open) refreshStatus();
       setTimeout(connect, retry);
       retry = Math.min(retry * 2, RETRY_MAX);
     };
   }
 
   async function refreshStatus() {
+    // While the robot refuses the page's token, nothing is asked with it.
+    if (state.tokenRefusedAt) { renewToken(); return; }
     statusAskedAt = Date.now();
+    const tok = state.token;
     try {
       // A robot that stopped answering is no contact, not a wait forever.
       const r = await fetch("/api/v1/status", { headers: authHeaders(), signal: AbortSignal.timeout(ANSWER_MS) });
-      if (!r.ok) return;
+      if (refused(r, tok) || !r.ok) return;
       const s = await r.json();
       heard();
       showRobot(s.robot);
@@ -803,8 +914,9 @@
   }
 
   async function download(id, format) {
+    const tok = state.token;
     const r = await fetch("/api/v1/sessions/" + encodeURIComponent(id) + "/export?format=" + format, { headers: authHeaders() });
-    if (!r.ok) { feedback("export failed: " + r.status, true); return; }
+    if (!r.ok) { feedback("export failed: " + (refused(r, tok) ? "the robot's console token changed" : r.status), true); return; }
     const url = URL.createObjectURL(await r.blob());
     const a = document.createElement("a");
     a.href = url; a.download = id + "." + format;
@@ -814,9 +926,11 @@
 
   async function refreshSessions() {
     const body = $("sessions").querySelector("tbody");
+    if (state.tokenRefusedAt) return;
+    const tok = state.token;
     try {
       const r = await fetch("/api/v1/sessions", { headers: authHeaders() });
-      if (!r.ok) return;
+      if (refused(r, tok) || !r.ok) return;
       const list = await r.json();
       body.replaceChildren();
       for (const s of list) {
@@ -917,8 +1031,9 @@
   $("delete-person").addEventListener("click", async () => {
     const id = $("delete-person-id").value.trim();
     if (!id || !confirm("Delete every record about " + id + "? This cannot be undone.")) return;
+    const tok = state.token;
     const r = await fetch("/api/v1/persons/" + encodeURIComponent(id), { method: "DELETE", headers: authHeaders() });
-    feedback(r.ok ? "deleted everything about " + id : "delete failed: " + r.status, !r.ok);
+    feedback(r.ok ? "deleted everything about " + id : "delete failed: " + (refused(r, tok) ? "the robot's console token changed" : r.status), !r.ok);
     refreshSessions();
   });
 
