@@ -37,7 +37,7 @@ var CSVHeader = []string{"session", "type", "at_s", "person", "score", "breathin
 	"body", "consolability", "pspi", "band", "confidence", "cues", "present", "from", "to", "reason", "intent",
 	"text", "lang", "tone", "id", "pending", "joints", "level", "message", "component", "annotator", "scale",
 	"rating", "note", "source", "by", "alert_level", "says", "looks", "question", "outcome", "answer_by", "attempt",
-	"heard", "answer", "places", "error"}
+	"heard", "answer", "places", "error", "key", "value"}
 
 var column = func() map[string]int {
 	m := make(map[string]int, len(CSVHeader))
@@ -240,6 +240,10 @@ func csvRow(session string, r Record) []string {
 	case Identification:
 		set("person", v.Person)
 		set("source", v.Source)
+	case Setting:
+		set("key", v.Key)
+		set("value", v.Value)
+		set("source", v.Source)
 	case SelfReport:
 		set("person", v.Person)
 		set("question", v.Question)
@@ -394,6 +398,8 @@ func parseRow(row []string) (Record, error) {
 			Score: p.f("score"), Reason: p.s("reason")}
 	case KindIdentification:
 		r = Identification{At: at, Person: p.s("person"), Source: p.s("source")}
+	case KindSetting:
+		r = Setting{At: at, Key: p.s("key"), Value: p.s("value"), Source: p.s("source")}
 	case KindSelfReport:
 		s := SelfReport{At: at, Person: p.s("person"), Question: p.s("question"), Outcome: p.s("outcome"),
 			AnswerBy: p.s("answer_by"), Attempt: int(p.f("attempt")), Heard: p.s("heard"), Answer: p.s("answer"),

@@ -39,6 +39,7 @@ func sample(person string) []Record {
 	it := Items{Breathing: 1, Vocalisation: 2, Face: 1.5, Body: 0.5, Consolability: 0}
 	seven, looks := 7, 5.0
 	return []Record{
+		Setting{At: 0, Key: "behavior.condition.delay", Value: "600ms", Source: "config"},
 		Transition{At: 0, From: "idle", To: "engaged", Reason: "person_arrived", Person: person, Source: "sensing"},
 		Assessment{At: 500 * time.Millisecond, Person: person, Score: 5, Items: it, PSPI: 6.25,
 			Band: perception.BandModerate, Confidence: 0.8, Cues: []string{"brow lowered", "moaning, loud"}, Present: true},
@@ -61,6 +62,7 @@ func sample(person string) []Record {
 			Says: &seven, Looks: &looks},
 		SelfReport{At: 5 * time.Second, Person: person, Question: "call", Outcome: "answered", AnswerBy: "nod",
 			Attempt: 2, Heard: "nod", Answer: "yes", Places: []string{"knee", "back"}, Confidence: 1},
+		Setting{At: 5500 * time.Millisecond, Key: "mimicry.gain", Value: "-0.9", Source: "console"},
 	}
 }
 
@@ -358,7 +360,7 @@ func TestDeletePersonLeavesNoRows(t *testing.T) {
 		t.Errorf("deleting Ana removed Bo's rows too (%d left)", n)
 	}
 	recs, err := j.Records(ctx, "s-both")
-	if err != nil || len(recs) != len(sample("p-bo"))+2 { // Bo's records, and the pose and fault from Ana's share (not about her)
+	if err != nil || len(recs) != len(sample("p-bo"))+4 { // Bo's records, and the pose, fault and two settings from Ana's share (not about her)
 		t.Errorf("s-both has %d records (%v)", len(recs), err)
 	}
 	cancel()
@@ -522,7 +524,7 @@ func TestOpenMigratesVersion2(t *testing.T) {
 		defer db.Close()
 		for _, s := range schema {
 			switch {
-			case s == acknowledgementsTable, s == identificationsTable, s == selfReportsTable:
+			case s == acknowledgementsTable, s == identificationsTable, s == selfReportsTable, s == settingsTable:
 				continue // not in version 2
 			case strings.HasPrefix(s, "PRAGMA user_version"):
 				s = fmt.Sprintf("PRAGMA user_version = %d", version)

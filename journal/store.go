@@ -27,7 +27,7 @@ import (
 const applicationID = 0x4B4E4452
 
 // schemaVersion is bumped with a migration whenever the tables change.
-const schemaVersion = 5
+const schemaVersion = 6
 
 // migrations[v] takes a journal from schema version v to v+1. Each runs in
 // one transaction, so a journal is never left between two versions.
@@ -42,7 +42,13 @@ var migrations = map[int][]string{
 	// person's rating beside the observed score on assessments.
 	4: {selfReportsTable, `ALTER TABLE assessments ADD COLUMN says INTEGER`,
 		`ALTER TABLE assessments ADD COLUMN looks REAL`},
+	// 5 → 6: the values that shaped a run (seed, condition, config, build,
+	// input and model hashes) and a supervisor's changes to them.
+	5: {settingsTable},
 }
+
+const settingsTable = `CREATE TABLE settings(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+		at_ns INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, source TEXT NOT NULL)`
 
 const selfReportsTable = `CREATE TABLE self_reports(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
 		at_ns INTEGER NOT NULL, person TEXT NOT NULL, question TEXT NOT NULL, outcome TEXT NOT NULL,
@@ -371,6 +377,7 @@ var schema = []string{
 	acknowledgementsTable,
 	identificationsTable,
 	selfReportsTable,
+	settingsTable,
 	`CREATE INDEX assessments_at ON assessments(session, at_ns)`,
 	`CREATE INDEX assessments_person ON assessments(person)`,
 	`CREATE INDEX poses_at ON poses(session, at_ns)`,
@@ -384,7 +391,7 @@ var personTables = []string{"assessments", "transitions", "utterances", "alerts"
 	"identifications", "self_reports"}
 
 // recordTables are the tables holding session records, in Kinds order.
-var recordTables = []string{"assessments", "transitions", "utterances", "poses", "faults", "annotations", "alerts",
+var recordTables = []string{"settings", "assessments", "transitions", "utterances", "poses", "faults", "annotations", "alerts",
 	"acknowledgements", "identifications", "self_reports"}
 
 func (j *Journal) create(ctx context.Context) error {
@@ -526,6 +533,8 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 		q = `SELECT at_ns, person, source FROM identifications`
 	case KindSelfReport:
 		q = `SELECT at_ns, person, question, outcome, answer_by, attempt, heard, rating, answer, places, confidence, error FROM self_reports`
+	case KindSetting:
+		q = `SELECT at_ns, key, value, source FROM settings`
 	default:
 		return nil, fmt.Errorf("unknown kind %q", k)
 	}
@@ -599,6 +608,11 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 			err = rows.Scan(&at, &a.By, &a.Person, &a.AlertLevel, &a.Score, &a.Reason)
 			a.At = time.Duration(at)
 			r = a
+		case KindSetting:
+			var v Setting
+			err = rows.Scan(&at, &v.Key, &v.Value, &v.Source)
+			v.At = time.Duration(at)
+			r = v
 		case KindIdentification:
 			var d Identification
 			err = rows.Scan(&at, &d.Person, &d.Source)
@@ -714,6 +728,8 @@ func insertRecord(ctx context.Context, x execer, session string, r Record) error
 			v.Person, v.AlertLevel, v.Score, v.Reason)
 	case Identification:
 		_, err = x.ExecContext(ctx, `INSERT INTO identifications VALUES(?,?,?,?)`, session, at, v.Person, v.Source)
+	case Setting:
+		_, err = x.ExecContext(ctx, `INSERT INTO settings VALUES(?,?,?,?,?)`, session, at, v.Key, v.Value, v.Source)
 	case SelfReport:
 		var rating any
 		if v.Rating != nil {
