@@ -204,6 +204,13 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	if jr != nil {
 		defer jr.Close()
 		pseudonyms = jr
+		sets, err := runSettings(cfg, f) // to the journal only: the console and fleet need none
+		for _, s := range sets {
+			writer.Submit(s)
+		}
+		if err != nil {
+			comp.NoteFault("journal", fmt.Errorf("settings: %w", err))
+		}
 	}
 	if cfg.Console != "off" {
 		if err := addConsole(e, cfg, f, st, profile, writer); err != nil {
