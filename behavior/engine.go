@@ -680,7 +680,7 @@ func (e *Engine) onCommand(c Command) {
 			e.override.enabled = &on
 		}
 		e.lastMirror = e.mirror()
-		e.emit(MirrorChange{At: e.now, Settings: e.lastMirror, Chosen: e.chosenMirror()})
+		e.emit(MirrorChange{At: e.now, Settings: e.lastMirror, Chosen: e.chosenMirror(), Source: c.Source})
 	case CmdAnnotate:
 		e.emit(Annotated{c})
 	case CmdAcknowledge:

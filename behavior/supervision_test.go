@@ -58,13 +58,17 @@ func TestSupervisorCommands(t *testing.T) {
 				t.Errorf("got %s", describe(got))
 			}
 		}},
-		{"mimicry", Command{Cmd: CmdMimicry, Gain: &gain, DelayMS: &delay}, func(t *testing.T, got []Output) {
+		{"mimicry", Command{Cmd: CmdMimicry, Gain: &gain, DelayMS: &delay, Source: SourceConsole}, func(t *testing.T, got []Output) {
 			if len(got) != 1 || of[MirrorChange](got[0]) == nil {
 				t.Fatalf("got %s", describe(got))
 			}
 			m := of[MirrorChange](got[0]).Settings
 			if m.Gain != 0.25 || m.Delay != 400*time.Millisecond || !m.Enabled || m.Concern != 0.1 {
 				t.Errorf("settings %+v", m)
+			}
+			// The route goes with the change, so the record says who changed the condition.
+			if src := of[MirrorChange](got[0]).Source; src != SourceConsole {
+				t.Errorf("source %q, want console", src)
 			}
 		}},
 		{"mimicry off", Command{Cmd: CmdMimicry, Enabled: &off}, func(t *testing.T, got []Output) {

@@ -576,6 +576,11 @@ func (c *Companion) route(ctx context.Context, o behavior.Output, mimic *handOff
 	case behavior.MirrorChange:
 		chosen := o.Chosen
 		c.chosen.Store(&chosen)
+		if o.Source != "" { // a supervisor changed the condition mid-run: the record must say so
+			for _, s := range journal.MirrorSettingsOf(o.At, chosen.Enabled, chosen.Gain, chosen.Delay, string(o.Source)) {
+				c.records.Record(s)
+			}
+		}
 		// New mirror settings between intents go on their own channel.
 		mimicSettings.put(o)
 	case behavior.Alert:
