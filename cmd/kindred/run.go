@@ -311,14 +311,13 @@ func buildStages(e env, cfg runConfig, profile *robot.Profile, act robot.Actuato
 	st := &stages{records: &companion.Fanout{}, joints: &atomic.Pointer[robot.Pose]{}}
 	limOpts := robot.DefaultOpts()
 	limOpts.Clock = scale
-	var lastPose time.Time
+	// The console draws the face at 20 frames a second of wall time; the
+	// journal keeps its own rate of session time, whatever the speed.
+	poses := companion.PoseSampler{WallEvery: 50 * time.Millisecond, SessionEvery: journal.DefaultWriterOpts().PoseEvery}
 	limOpts.OnWrite = func(p robot.Pose) {
 		st.joints.Store(&p)
-		// The console draws the face at 20 frames a second; the journal
-		// downsamples further by session time.
-		if now := time.Now(); now.Sub(lastPose) >= 50*time.Millisecond {
-			lastPose = now
-			st.records.Record(journal.PoseSample{At: st.comp.Now(), Joints: p})
+		if at := st.comp.Now(); poses.Take(time.Now(), at) {
+			st.records.Record(journal.PoseSample{At: at, Joints: p})
 		}
 	}
 	limOpts.OnFault = func(id robot.JointID, err error) { st.comp.NoteFault("joint "+string(id), err) }
