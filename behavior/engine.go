@@ -665,6 +665,7 @@ func (e *Engine) onCommand(c Command) {
 			it.Say.Text = c.Text
 			e.speech.record(e.now)
 		}
+		it.Source = c.Source
 		e.emit(it)
 	case CmdMimicry:
 		if c.Gain != nil {
@@ -720,7 +721,7 @@ func (e *Engine) onCommand(c Command) {
 				it.Say.Text = c.Text
 			}
 		}
-		it.At = e.now
+		it.At, it.Source = e.now, c.Source
 		if it.Say != nil {
 			e.speech.record(e.now)
 		}

@@ -659,7 +659,7 @@ func (c *Companion) noteSpoken(s voices.Spoken) {
 	c.stats.utterances++
 	c.stats.mu.Unlock()
 	c.records.Record(journal.Utterance{At: s.At, Person: s.Person, Intent: string(s.Intent), Text: s.Text,
-		Lang: s.Lang, Tone: string(s.Tone)})
+		Lang: s.Lang, Tone: string(s.Tone), Source: string(s.Source)})
 }
 
 // noteReported records a step of the self-report dialogue and hands a

@@ -70,3 +70,44 @@ func TestSupervisorMirrorChangeIsRecorded(t *testing.T) {
 		})
 	}
 }
+
+// A line a supervisor had said is recorded with its route; the robot's own
+// has none. Before, a wizard's "comfort" was recorded as the robot's.
+func TestSupervisorUtteranceIsRecordedWithItsRoute(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, 1, func(in behavior.Input) []behavior.Output {
+			if cmd, ok := in.(*behavior.Command); ok {
+				return []behavior.Output{
+					behavior.Intent{At: cmd.At, Kind: behavior.IntentComfort, Say: &behavior.Utterance{Text: "I'm here."}, Source: cmd.Source},
+					behavior.Intent{At: cmd.At, Kind: behavior.IntentComfort, Say: &behavior.Utterance{Text: "Breathe with me."}}}
+			}
+			return nil
+		})
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		r.comp.Bind(ctx)
+		ctls := make(chan behavior.Command, 1)
+		r.comp.AddService(r.comp.ForwardControls(ctls, behavior.SourceConsole))
+		err := r.comp.Run(func(ctx context.Context) error {
+			ctls <- behavior.Command{Cmd: behavior.CmdIntent, Kind: behavior.IntentComfort}
+			time.Sleep(time.Second)
+			synctest.Wait()
+			r.comp.Stop()
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.rec.mu.Lock()
+		defer r.rec.mu.Unlock()
+		var got []string
+		for _, rec := range r.rec.records {
+			if u, ok := rec.(journal.Utterance); ok {
+				got = append(got, u.Text+"|"+u.Source)
+			}
+		}
+		if want := []string{"I'm here.|console", "Breathe with me.|"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("utterances %q, want %q", got, want)
+		}
+	})
+}

@@ -211,6 +211,7 @@ func csvRow(session string, r Record) []string {
 		set("tone", v.Tone)
 		set("id", v.ID)
 		set("pending", boolCell(v.Pending))
+		set("source", v.Source)
 	case PoseSample:
 		set("joints", jsonCell(v.Joints))
 	case Fault:
@@ -376,7 +377,7 @@ func parseRow(row []string) (Record, error) {
 		r = Transition{At: at, From: p.s("from"), To: p.s("to"), Reason: p.s("reason"), Person: p.s("person"), Source: p.s("source")}
 	case KindUtterance:
 		r = Utterance{At: at, Person: p.s("person"), Intent: p.s("intent"), Text: p.s("text"), Lang: p.s("lang"),
-			Tone: p.s("tone"), ID: p.s("id"), Pending: p.b("pending")}
+			Tone: p.s("tone"), ID: p.s("id"), Pending: p.b("pending"), Source: p.s("source")}
 	case KindPose:
 		var j robot.Pose
 		p.json("joints", &j)

@@ -62,6 +62,8 @@ func sample(person string) []Record {
 			Says: &seven, Looks: &looks},
 		SelfReport{At: 5 * time.Second, Person: person, Question: "call", Outcome: "answered", AnswerBy: "nod",
 			Attempt: 2, Heard: "nod", Answer: "yes", Places: []string{"knee", "back"}, Confidence: 1},
+		Utterance{At: 5200 * time.Millisecond, Person: person, Intent: "say", Text: "I am with you.", Lang: "en",
+			Tone: "gentle", Source: "console"},
 		Setting{At: 5500 * time.Millisecond, Key: "mimicry.gain", Value: "-0.9", Source: "console"},
 	}
 }
@@ -533,7 +535,8 @@ func TestOpenMigratesVersion2(t *testing.T) {
 				t.Fatalf("%s: %v", s, err)
 			}
 		}
-		for _, q := range []string{`ALTER TABLE assessments DROP COLUMN says`, `ALTER TABLE assessments DROP COLUMN looks`} {
+		for _, q := range []string{`ALTER TABLE assessments DROP COLUMN says`, `ALTER TABLE assessments DROP COLUMN looks`,
+			`ALTER TABLE utterances DROP COLUMN source`} {
 			if _, err := db.Exec(q); err != nil {
 				t.Fatalf("%s: %v", q, err)
 			}

@@ -24,7 +24,7 @@ func TestOpenMigratesAnOlderJournal(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, q := range []string{`ALTER TABLE transitions DROP COLUMN source`, `DROP TABLE acknowledgements`,
-		`DROP TABLE identifications`, `DROP TABLE self_reports`, `DROP TABLE settings`, `ALTER TABLE assessments DROP COLUMN says`,
+		`DROP TABLE identifications`, `DROP TABLE self_reports`, `DROP TABLE settings`, `ALTER TABLE utterances DROP COLUMN source`, `ALTER TABLE assessments DROP COLUMN says`,
 		`ALTER TABLE assessments DROP COLUMN looks`, `PRAGMA user_version = 1`} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -71,7 +71,7 @@ func TestMigrate4To5SelfReports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{`DROP TABLE self_reports`, `DROP TABLE settings`, `ALTER TABLE assessments DROP COLUMN says`,
+	for _, q := range []string{`DROP TABLE self_reports`, `DROP TABLE settings`, `ALTER TABLE utterances DROP COLUMN source`, `ALTER TABLE assessments DROP COLUMN says`,
 		`ALTER TABLE assessments DROP COLUMN looks`, `PRAGMA user_version = 4`} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -123,19 +123,20 @@ func TestMigrate4To5SelfReports(t *testing.T) {
 }
 
 // A version-5 journal (before settings) is migrated to 6: its records read
-// back as they were, and the values that shaped a run are stored from then on.
+// back as they were, and the values that shaped a run, and who had an
+// utterance said, are stored from then on.
 func TestMigrate5To6Settings(t *testing.T) {
 	ctx := context.Background()
 	j, path := openTemp(t)
-	fault := Fault{At: time.Second, Component: "camera", Message: "gone"}
-	old := record(t, j, WriterOpts{}, Session{ID: "s-v5", Robot: "kiri"}, []Record{fault})
+	said := Utterance{At: time.Second, Intent: "comfort", Text: "I'm here.", Lang: "en", Tone: "gentle"}
+	old := record(t, j, WriterOpts{}, Session{ID: "s-v5", Robot: "kiri"}, []Record{said})
 	j.Close()
 
 	db, err := sql.Open("sqlite", dsn(path, "rw"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{`DROP TABLE settings`, `PRAGMA user_version = 5`} {
+	for _, q := range []string{`DROP TABLE settings`, `ALTER TABLE utterances DROP COLUMN source`, `PRAGMA user_version = 5`} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
@@ -147,11 +148,12 @@ func TestMigrate5To6Settings(t *testing.T) {
 		t.Fatalf("open a version-5 journal: %v", err)
 	}
 	defer j.Close()
-	if got, err := j.Records(ctx, old.ID); err != nil || !reflect.DeepEqual(got, []Record{fault}) {
+	if got, err := j.Records(ctx, old.ID); err != nil || !reflect.DeepEqual(got, []Record{said}) {
 		t.Errorf("old records after migration: %#v, %v", got, err)
 	}
 	fresh := []Record{Setting{At: 0, Key: "seed", Value: "42", Source: "config"},
-		Setting{At: 3 * time.Second, Key: "mimicry.gain", Value: "0.9", Source: "console"}}
+		Setting{At: 3 * time.Second, Key: "mimicry.gain", Value: "0.9", Source: "console"},
+		Utterance{At: 4 * time.Second, Intent: "say", Text: "Hello.", Lang: "en", Tone: "gentle", Source: "console"}}
 	s := record(t, j, WriterOpts{}, Session{ID: "s-v6", Robot: "kiri"}, fresh)
 	if got, err := j.Records(ctx, s.ID); err != nil || !reflect.DeepEqual(got, fresh) {
 		t.Errorf("settings after migration: %#v, %v", got, err)

@@ -146,6 +146,10 @@ type Utterance struct {
 	Tone    string        `json:"tone,omitempty"` // a behavior.Tone
 	ID      string        `json:"id,omitempty"`
 	Pending bool          `json:"pending,omitempty"`
+	// Source is who had it said: empty for the robot's own choice, or the
+	// route (console, mqtt, scenario) of a supervisor's say, intent,
+	// approval or replacement.
+	Source string `json:"source,omitempty"`
 }
 
 // PoseSample is where the body's joints were asked to be.

@@ -43,8 +43,9 @@ var migrations = map[int][]string{
 	4: {selfReportsTable, `ALTER TABLE assessments ADD COLUMN says INTEGER`,
 		`ALTER TABLE assessments ADD COLUMN looks REAL`},
 	// 5 → 6: the values that shaped a run (seed, condition, config, build,
-	// input and model hashes) and a supervisor's changes to them.
-	5: {settingsTable},
+	// input and model hashes) and a supervisor's changes to them; who had
+	// an utterance said.
+	5: {settingsTable, `ALTER TABLE utterances ADD COLUMN source TEXT NOT NULL DEFAULT ''`},
 }
 
 const settingsTable = `CREATE TABLE settings(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
@@ -364,7 +365,8 @@ var schema = []string{
 		source TEXT NOT NULL DEFAULT '')`,
 	`CREATE TABLE utterances(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
 		at_ns INTEGER NOT NULL, person TEXT NOT NULL, intent TEXT NOT NULL, text TEXT NOT NULL,
-		lang TEXT NOT NULL, tone TEXT NOT NULL, uid TEXT NOT NULL, pending INTEGER NOT NULL)`,
+		lang TEXT NOT NULL, tone TEXT NOT NULL, uid TEXT NOT NULL, pending INTEGER NOT NULL,
+		source TEXT NOT NULL DEFAULT '')`,
 	`CREATE TABLE poses(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
 		at_ns INTEGER NOT NULL, joints TEXT NOT NULL)`,
 	`CREATE TABLE alerts(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
@@ -518,7 +520,7 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 	case KindTransition:
 		q = `SELECT at_ns, from_state, to_state, reason, person, source FROM transitions`
 	case KindUtterance:
-		q = `SELECT at_ns, person, intent, text, lang, tone, uid, pending FROM utterances`
+		q = `SELECT at_ns, person, intent, text, lang, tone, uid, pending, source FROM utterances`
 	case KindPose:
 		q = `SELECT at_ns, joints FROM poses`
 	case KindFault:
@@ -571,7 +573,7 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 			r = t
 		case KindUtterance:
 			var u Utterance
-			err = rows.Scan(&at, &u.Person, &u.Intent, &u.Text, &u.Lang, &u.Tone, &u.ID, &u.Pending)
+			err = rows.Scan(&at, &u.Person, &u.Intent, &u.Text, &u.Lang, &u.Tone, &u.ID, &u.Pending, &u.Source)
 			u.At = time.Duration(at)
 			r = u
 		case KindPose:
@@ -702,8 +704,8 @@ func insertRecord(ctx context.Context, x execer, session string, r Record) error
 		_, err = x.ExecContext(ctx, `INSERT INTO transitions VALUES(?,?,?,?,?,?,?)`, session, at, v.From, v.To, v.Reason, v.Person,
 			v.Source)
 	case Utterance:
-		_, err = x.ExecContext(ctx, `INSERT INTO utterances VALUES(?,?,?,?,?,?,?,?,?)`, session, at, v.Person,
-			v.Intent, v.Text, v.Lang, v.Tone, v.ID, v.Pending)
+		_, err = x.ExecContext(ctx, `INSERT INTO utterances VALUES(?,?,?,?,?,?,?,?,?,?)`, session, at, v.Person,
+			v.Intent, v.Text, v.Lang, v.Tone, v.ID, v.Pending, v.Source)
 	case PoseSample:
 		joints, jerr := json.Marshal(v.Joints)
 		if jerr != nil {
