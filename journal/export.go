@@ -238,6 +238,7 @@ func csvRow(session string, r Record) []string {
 		set("reason", v.Reason)
 		set("by", v.By)
 		set("alert_level", string(v.AlertLevel))
+		set("source", v.Source)
 	case Identification:
 		set("person", v.Person)
 		set("source", v.Source)
@@ -396,7 +397,7 @@ func parseRow(row []string) (Record, error) {
 		r = Alert{At: at, Person: p.s("person"), Level: Level(p.s("level")), Score: p.f("score"), Reason: p.s("reason")}
 	case KindAcknowledgement:
 		r = Acknowledgement{At: at, By: p.s("by"), Person: p.s("person"), AlertLevel: Level(p.s("alert_level")),
-			Score: p.f("score"), Reason: p.s("reason")}
+			Score: p.f("score"), Reason: p.s("reason"), Source: p.s("source")}
 	case KindIdentification:
 		r = Identification{At: at, Person: p.s("person"), Source: p.s("source")}
 	case KindSetting:

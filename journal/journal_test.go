@@ -52,7 +52,7 @@ func sample(person string) []Record {
 			Items: &it, Rating: it.Total(), Note: "grimacing"},
 		Annotation{At: 3 * time.Second, Person: person, Scale: ScaleNRS, Rating: 4},
 		Acknowledgement{At: 3500 * time.Millisecond, By: "Mary, nurse", Person: person, AlertLevel: LevelWarning,
-			Score: 5, Reason: "moderate pain for 60 s"},
+			Score: 5, Reason: "moderate pain for 60 s", Source: "mqtt"},
 		SelfReport{At: 4 * time.Second, Person: person, Question: "rating", Outcome: "asked", AnswerBy: "voice",
 			Attempt: 1, Confidence: -1},
 		SelfReport{At: 4500 * time.Millisecond, Person: person, Question: "rating", Outcome: "answered",
@@ -526,7 +526,8 @@ func TestOpenMigratesVersion2(t *testing.T) {
 		defer db.Close()
 		for _, s := range schema {
 			switch {
-			case s == acknowledgementsTable, s == identificationsTable, s == selfReportsTable, s == settingsTable:
+			case s == acknowledgementsTable, s == acknowledgementSource, s == identificationsTable, s == selfReportsTable,
+				s == settingsTable:
 				continue // not in version 2
 			case strings.HasPrefix(s, "PRAGMA user_version"):
 				s = fmt.Sprintf("PRAGMA user_version = %d", version)

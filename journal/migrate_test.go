@@ -71,7 +71,8 @@ func TestMigrate4To5SelfReports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{`DROP TABLE self_reports`, `DROP TABLE settings`, `ALTER TABLE utterances DROP COLUMN source`, `ALTER TABLE assessments DROP COLUMN says`,
+	for _, q := range []string{`DROP TABLE self_reports`, `DROP TABLE settings`, `ALTER TABLE utterances DROP COLUMN source`,
+		`ALTER TABLE acknowledgements DROP COLUMN source`, `ALTER TABLE assessments DROP COLUMN says`,
 		`ALTER TABLE assessments DROP COLUMN looks`, `PRAGMA user_version = 4`} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -123,8 +124,8 @@ func TestMigrate4To5SelfReports(t *testing.T) {
 }
 
 // A version-5 journal (before settings) is migrated to 6: its records read
-// back as they were, and the values that shaped a run, and who had an
-// utterance said, are stored from then on.
+// back as they were, and the values that shaped a run, who had an
+// utterance said and the route of an acknowledgement are stored from then on.
 func TestMigrate5To6Settings(t *testing.T) {
 	ctx := context.Background()
 	j, path := openTemp(t)
@@ -136,7 +137,8 @@ func TestMigrate5To6Settings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{`DROP TABLE settings`, `ALTER TABLE utterances DROP COLUMN source`, `PRAGMA user_version = 5`} {
+	for _, q := range []string{`DROP TABLE settings`, `ALTER TABLE utterances DROP COLUMN source`,
+		`ALTER TABLE acknowledgements DROP COLUMN source`, `PRAGMA user_version = 5`} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
@@ -153,7 +155,8 @@ func TestMigrate5To6Settings(t *testing.T) {
 	}
 	fresh := []Record{Setting{At: 0, Key: "seed", Value: "42", Source: "config"},
 		Setting{At: 3 * time.Second, Key: "mimicry.gain", Value: "0.9", Source: "console"},
-		Utterance{At: 4 * time.Second, Intent: "say", Text: "Hello.", Lang: "en", Tone: "gentle", Source: "console"}}
+		Utterance{At: 4 * time.Second, Intent: "say", Text: "Hello.", Lang: "en", Tone: "gentle", Source: "console"},
+		Acknowledgement{At: 5 * time.Second, By: "Mary", Source: "mqtt"}}
 	s := record(t, j, WriterOpts{}, Session{ID: "s-v6", Robot: "kiri"}, fresh)
 	if got, err := j.Records(ctx, s.ID); err != nil || !reflect.DeepEqual(got, fresh) {
 		t.Errorf("settings after migration: %#v, %v", got, err)

@@ -195,6 +195,8 @@ type Acknowledgement struct {
 	AlertLevel Level         `json:"alert_level,omitempty"`
 	Score      float64       `json:"score"`
 	Reason     string        `json:"reason,omitempty"`
+	// Source is the route it came by: console or mqtt.
+	Source string `json:"source,omitempty"`
 }
 
 // Identification records who the face the robot sees was said to be from

@@ -44,8 +44,8 @@ var migrations = map[int][]string{
 		`ALTER TABLE assessments ADD COLUMN looks REAL`},
 	// 5 → 6: the values that shaped a run (seed, condition, config, build,
 	// input and model hashes) and a supervisor's changes to them; who had
-	// an utterance said.
-	5: {settingsTable, `ALTER TABLE utterances ADD COLUMN source TEXT NOT NULL DEFAULT ''`},
+	// an utterance said; the route an acknowledgement came by.
+	5: {settingsTable, `ALTER TABLE utterances ADD COLUMN source TEXT NOT NULL DEFAULT ''`, acknowledgementSource},
 }
 
 const settingsTable = `CREATE TABLE settings(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
@@ -59,6 +59,9 @@ const selfReportsTable = `CREATE TABLE self_reports(session TEXT NOT NULL REFERE
 const acknowledgementsTable = `CREATE TABLE acknowledgements(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
 		at_ns INTEGER NOT NULL, by_name TEXT NOT NULL, person TEXT NOT NULL, alert_level TEXT NOT NULL,
 		score REAL NOT NULL, reason TEXT NOT NULL)`
+
+// acknowledgementSource is schema 6's column of acknowledgementsTable.
+const acknowledgementSource = `ALTER TABLE acknowledgements ADD COLUMN source TEXT NOT NULL DEFAULT ''`
 
 const identificationsTable = `CREATE TABLE identifications(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
 		at_ns INTEGER NOT NULL, person TEXT NOT NULL, source TEXT NOT NULL)`
@@ -377,6 +380,7 @@ var schema = []string{
 		at_ns INTEGER NOT NULL, person TEXT NOT NULL, annotator TEXT NOT NULL, scale TEXT NOT NULL,
 		items TEXT NOT NULL, rating REAL NOT NULL, note TEXT NOT NULL)`,
 	acknowledgementsTable,
+	acknowledgementSource,
 	identificationsTable,
 	selfReportsTable,
 	settingsTable,
@@ -530,7 +534,7 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 	case KindAlert:
 		q = `SELECT at_ns, person, level, score, reason FROM alerts`
 	case KindAcknowledgement:
-		q = `SELECT at_ns, by_name, person, alert_level, score, reason FROM acknowledgements`
+		q = `SELECT at_ns, by_name, person, alert_level, score, reason, source FROM acknowledgements`
 	case KindIdentification:
 		q = `SELECT at_ns, person, source FROM identifications`
 	case KindSelfReport:
@@ -607,7 +611,7 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 			r = a
 		case KindAcknowledgement:
 			var a Acknowledgement
-			err = rows.Scan(&at, &a.By, &a.Person, &a.AlertLevel, &a.Score, &a.Reason)
+			err = rows.Scan(&at, &a.By, &a.Person, &a.AlertLevel, &a.Score, &a.Reason, &a.Source)
 			a.At = time.Duration(at)
 			r = a
 		case KindSetting:
@@ -726,8 +730,8 @@ func insertRecord(ctx context.Context, x execer, session string, r Record) error
 		_, err = x.ExecContext(ctx, `INSERT INTO alerts VALUES(?,?,?,?,?,?)`, session, at, v.Person, v.Level,
 			v.Score, v.Reason)
 	case Acknowledgement:
-		_, err = x.ExecContext(ctx, `INSERT INTO acknowledgements VALUES(?,?,?,?,?,?,?)`, session, at, v.By,
-			v.Person, v.AlertLevel, v.Score, v.Reason)
+		_, err = x.ExecContext(ctx, `INSERT INTO acknowledgements VALUES(?,?,?,?,?,?,?,?)`, session, at, v.By,
+			v.Person, v.AlertLevel, v.Score, v.Reason, v.Source)
 	case Identification:
 		_, err = x.ExecContext(ctx, `INSERT INTO identifications VALUES(?,?,?,?)`, session, at, v.Person, v.Source)
 	case Setting:
