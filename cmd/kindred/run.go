@@ -253,7 +253,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 
 	written := f.summary
 	if f.summary != "" {
-		if err := writeSummary(f.summary, comp, st.limiter, scale); err != nil {
+		if err := writeSummary(f.summary, comp, st.limiter, scale, writer); err != nil {
 			runErr = errors.Join(runErr, err)
 			written = "" // the last line names only a summary that exists
 		}
@@ -536,8 +536,11 @@ func pickPersona(cfg runConfig) (voices.Persona, error) {
 
 // writeSummary writes the run's summary (companion.Summary) to path, for
 // the user alone.
-func writeSummary(path string, comp *companion.Companion, lim *robot.Limiter, scale *sessiontime.Clock) error {
+func writeSummary(path string, comp *companion.Companion, lim *robot.Limiter, scale *sessiontime.Clock, w *journal.Writer) error {
 	s := comp.Summary(lim.Stats(), scale.Speed())
+	if s.Version = versionLine(); w != nil {
+		s.Session = w.SessionID() // joins the summary to its export
+	}
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err

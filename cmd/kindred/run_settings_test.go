@@ -38,12 +38,17 @@ behavior:
 `), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	sum := filepath.Join(dir, "s.json")
 	code, _, stderr := runKindred(t, "run", "--config", cfg, "--scenario", scenPath, "--for", "2s", "--speed", "20",
-		"--console", "off", "--journal", db)
+		"--console", "off", "--journal", db, "--summary", sum)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	_, recs := onlySession(t, db)
+	session, recs := onlySession(t, db)
+	// The summary names the build and the session whose export holds the rest.
+	if s := readSummary(t, sum); s.Session != session.ID || !strings.HasPrefix(s.Version, "kindred ") {
+		t.Errorf("summary session %q version %q; want %q and the build", s.Session, s.Version, session.ID)
+	}
 	got := map[string]journal.Setting{}
 	first := true
 	for _, r := range recs {
@@ -57,12 +62,12 @@ behavior:
 		}
 		got[s.Key] = s
 	}
-	sum := sha256.Sum256(scen)
+	hash := sha256.Sum256(scen)
 	for key, want := range map[string]string{
 		"behavior.seed": "42", "behavior.preset": "lab", "behavior.condition.name": "delayed-mirror",
 		"behavior.condition.mimicry": "delayed", "behavior.condition.delay": "600ms", "behavior.condition.gain": "0.4",
 		"behavior.pain.severe": "7", "speed": "20", "for": "2s", "robot.name": "pepper-lab-2",
-		"input.scenario": scenPath, "input.scenario.sha256": hex.EncodeToString(sum[:]),
+		"input.scenario": scenPath, "input.scenario.sha256": hex.EncodeToString(hash[:]),
 	} {
 		if got[key].Value != want {
 			t.Errorf("setting %s = %q, want %q", key, got[key].Value, want)
