@@ -665,6 +665,7 @@ func (e *Engine) onCommand(c Command) {
 			it.Say.Text = c.Text
 			e.speech.record(e.now)
 		}
+		it.Source = c.Source
 		e.emit(it)
 	case CmdMimicry:
 		if c.Gain != nil {
@@ -680,7 +681,7 @@ func (e *Engine) onCommand(c Command) {
 			e.override.enabled = &on
 		}
 		e.lastMirror = e.mirror()
-		e.emit(MirrorChange{At: e.now, Settings: e.lastMirror, Chosen: e.chosenMirror()})
+		e.emit(MirrorChange{At: e.now, Settings: e.lastMirror, Chosen: e.chosenMirror(), Source: c.Source})
 	case CmdAnnotate:
 		e.emit(Annotated{c})
 	case CmdAcknowledge:
@@ -720,7 +721,7 @@ func (e *Engine) onCommand(c Command) {
 				it.Say.Text = c.Text
 			}
 		}
-		it.At = e.now
+		it.At, it.Source = e.now, c.Source
 		if it.Say != nil {
 			e.speech.record(e.now)
 		}

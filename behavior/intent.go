@@ -92,4 +92,8 @@ type Intent struct {
 	Person string // display name when known, for phrases
 	// Observed carries the wall-clock instant of the observation that led here.
 	Observed time.Time
+	// Source is the route of a supervisor's say, intent, approval or
+	// replacement that asked for it (console, mqtt, scenario); empty for
+	// the engine's own choice, so the record tells the two apart.
+	Source Source
 }

@@ -416,6 +416,11 @@ type MirrorChange struct {
 	// Chosen is the condition with the supervisor's overrides, before the
 	// state switches mirroring off (idle, paused): what a console shows.
 	Chosen MirrorSettings
+	// Source is the route of a supervisor's mimicry command (console,
+	// mqtt) that changed Chosen; empty when the state alone changed
+	// Settings, so the record can tell a change of condition from the
+	// robot's own switching.
+	Source Source
 }
 
 // Acknowledged says a carer has seen the alert and is dealing with it. The

@@ -47,10 +47,19 @@ func TestSupervisorCommands(t *testing.T) {
 		cmd   Command
 		check func(t *testing.T, got []Output)
 	}{
-		{"intent", Command{Cmd: CmdIntent, Kind: IntentBreathingGuide}, func(t *testing.T, got []Output) {
+		{"intent", Command{Cmd: CmdIntent, Kind: IntentBreathingGuide, Source: SourceMQTT}, func(t *testing.T, got []Output) {
 			if len(got) != 1 || of[Intent](got[0]) == nil || of[Intent](got[0]).Kind != IntentBreathingGuide ||
 				of[Intent](got[0]).Say == nil || of[Intent](got[0]).Tone != ToneGentle {
 				t.Errorf("got %s", describe(got))
+			}
+			// A forced intent says who forced it: the record must not pass it off as the robot's choice.
+			if src := of[Intent](got[0]).Source; src != SourceMQTT {
+				t.Errorf("source %q, want mqtt", src)
+			}
+		}},
+		{"say", Command{Cmd: CmdSay, Text: "I am here.", Source: SourceConsole}, func(t *testing.T, got []Output) {
+			if len(got) != 1 || of[Intent](got[0]) == nil || of[Intent](got[0]).Source != SourceConsole {
+				t.Errorf("got %s, want the console's say", describe(got))
 			}
 		}},
 		{"intent still says nothing", Command{Cmd: CmdIntent, Kind: IntentStill}, func(t *testing.T, got []Output) {
@@ -58,13 +67,17 @@ func TestSupervisorCommands(t *testing.T) {
 				t.Errorf("got %s", describe(got))
 			}
 		}},
-		{"mimicry", Command{Cmd: CmdMimicry, Gain: &gain, DelayMS: &delay}, func(t *testing.T, got []Output) {
+		{"mimicry", Command{Cmd: CmdMimicry, Gain: &gain, DelayMS: &delay, Source: SourceConsole}, func(t *testing.T, got []Output) {
 			if len(got) != 1 || of[MirrorChange](got[0]) == nil {
 				t.Fatalf("got %s", describe(got))
 			}
 			m := of[MirrorChange](got[0]).Settings
 			if m.Gain != 0.25 || m.Delay != 400*time.Millisecond || !m.Enabled || m.Concern != 0.1 {
 				t.Errorf("settings %+v", m)
+			}
+			// The route goes with the change, so the record says who changed the condition.
+			if src := of[MirrorChange](got[0]).Source; src != SourceConsole {
+				t.Errorf("source %q, want console", src)
 			}
 		}},
 		{"mimicry off", Command{Cmd: CmdMimicry, Enabled: &off}, func(t *testing.T, got []Output) {

@@ -576,6 +576,11 @@ func (c *Companion) route(ctx context.Context, o behavior.Output, mimic *handOff
 	case behavior.MirrorChange:
 		chosen := o.Chosen
 		c.chosen.Store(&chosen)
+		if o.Source != "" { // a supervisor changed the condition mid-run: the record must say so
+			for _, s := range journal.MirrorSettingsOf(o.At, chosen.Enabled, chosen.Gain, chosen.Delay, string(o.Source)) {
+				c.records.Record(s)
+			}
+		}
 		// New mirror settings between intents go on their own channel.
 		mimicSettings.put(o)
 	case behavior.Alert:
@@ -654,7 +659,7 @@ func (c *Companion) noteSpoken(s voices.Spoken) {
 	c.stats.utterances++
 	c.stats.mu.Unlock()
 	c.records.Record(journal.Utterance{At: s.At, Person: s.Person, Intent: string(s.Intent), Text: s.Text,
-		Lang: s.Lang, Tone: string(s.Tone)})
+		Lang: s.Lang, Tone: string(s.Tone), Source: string(s.Source)})
 }
 
 // noteReported records a step of the self-report dialogue and hands a

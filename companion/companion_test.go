@@ -115,7 +115,7 @@ func (fakeSpeaker) Run(ctx context.Context, intents <-chan behavior.Intent, mout
 				return nil
 			}
 			if in.Say != nil {
-				spoken <- voices.Spoken{At: in.At, Person: in.Person, Intent: in.Kind, Text: in.Say.Text}
+				spoken <- voices.Spoken{At: in.At, Person: in.Person, Intent: in.Kind, Text: in.Say.Text, Source: in.Source}
 			}
 		}
 	}

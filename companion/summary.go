@@ -19,6 +19,11 @@ type Summary struct {
 	Speed         float64           `json:"speed"`
 	Condition     *ConditionSummary `json:"condition,omitempty"`
 	Seed          uint64            `json:"seed"`
+	// Version is the build that ran (kindred --version's line) and Session
+	// the journal's session id, which its export carries; the caller fills
+	// them in (empty Session: no journal).
+	Version string `json:"version,omitempty"`
+	Session string `json:"session,omitempty"`
 }
 
 // ConditionSummary is the experiment condition, so a run can be reproduced.

@@ -50,7 +50,7 @@ func SelfReportOf(r behavior.Reported) SelfReport {
 // AcknowledgementOf records a carer's acknowledgement, with the alert it
 // answered when one was open.
 func AcknowledgementOf(k behavior.Acknowledged) Acknowledgement {
-	r := Acknowledgement{At: k.At, By: k.By}
+	r := Acknowledgement{At: k.At, By: k.By, Source: string(k.Source)}
 	if a := k.Alert; a != nil {
 		r.Person, r.AlertLevel, r.Score, r.Reason = a.Person, LevelOf(a.Level), a.Score, a.Reason
 	}

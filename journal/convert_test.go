@@ -34,12 +34,12 @@ func TestRecordsOfEngineOutputs(t *testing.T) {
 		t.Errorf("TransitionOf = %+v, want %+v", got, want)
 	}
 	k := behavior.Acknowledged{At: 4 * time.Second, By: "Mary", Source: behavior.SourceConsole}
-	if got, want := AcknowledgementOf(k), (Acknowledgement{At: 4 * time.Second, By: "Mary"}); got != want {
+	if got, want := AcknowledgementOf(k), (Acknowledgement{At: 4 * time.Second, By: "Mary", Source: "console"}); got != want {
 		t.Errorf("AcknowledgementOf without an open alert = %+v, want %+v", got, want)
 	}
 	k.Alert = &a
 	if got, want := AcknowledgementOf(k), (Acknowledgement{At: 4 * time.Second, By: "Mary", Person: "ada", AlertLevel: LevelUrgent,
-		Score: 7.5, Reason: "call for help"}); got != want {
+		Score: 7.5, Reason: "call for help", Source: "console"}); got != want {
 		t.Errorf("AcknowledgementOf = %+v, want %+v", got, want)
 	}
 }

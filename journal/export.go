@@ -37,7 +37,7 @@ var CSVHeader = []string{"session", "type", "at_s", "person", "score", "breathin
 	"body", "consolability", "pspi", "band", "confidence", "cues", "present", "from", "to", "reason", "intent",
 	"text", "lang", "tone", "id", "pending", "joints", "level", "message", "component", "annotator", "scale",
 	"rating", "note", "source", "by", "alert_level", "says", "looks", "question", "outcome", "answer_by", "attempt",
-	"heard", "answer", "places", "error"}
+	"heard", "answer", "places", "error", "key", "value"}
 
 var column = func() map[string]int {
 	m := make(map[string]int, len(CSVHeader))
@@ -211,6 +211,7 @@ func csvRow(session string, r Record) []string {
 		set("tone", v.Tone)
 		set("id", v.ID)
 		set("pending", boolCell(v.Pending))
+		set("source", v.Source)
 	case PoseSample:
 		set("joints", jsonCell(v.Joints))
 	case Fault:
@@ -237,8 +238,13 @@ func csvRow(session string, r Record) []string {
 		set("reason", v.Reason)
 		set("by", v.By)
 		set("alert_level", string(v.AlertLevel))
+		set("source", v.Source)
 	case Identification:
 		set("person", v.Person)
+		set("source", v.Source)
+	case Setting:
+		set("key", v.Key)
+		set("value", v.Value)
 		set("source", v.Source)
 	case SelfReport:
 		set("person", v.Person)
@@ -372,7 +378,7 @@ func parseRow(row []string) (Record, error) {
 		r = Transition{At: at, From: p.s("from"), To: p.s("to"), Reason: p.s("reason"), Person: p.s("person"), Source: p.s("source")}
 	case KindUtterance:
 		r = Utterance{At: at, Person: p.s("person"), Intent: p.s("intent"), Text: p.s("text"), Lang: p.s("lang"),
-			Tone: p.s("tone"), ID: p.s("id"), Pending: p.b("pending")}
+			Tone: p.s("tone"), ID: p.s("id"), Pending: p.b("pending"), Source: p.s("source")}
 	case KindPose:
 		var j robot.Pose
 		p.json("joints", &j)
@@ -391,9 +397,11 @@ func parseRow(row []string) (Record, error) {
 		r = Alert{At: at, Person: p.s("person"), Level: Level(p.s("level")), Score: p.f("score"), Reason: p.s("reason")}
 	case KindAcknowledgement:
 		r = Acknowledgement{At: at, By: p.s("by"), Person: p.s("person"), AlertLevel: Level(p.s("alert_level")),
-			Score: p.f("score"), Reason: p.s("reason")}
+			Score: p.f("score"), Reason: p.s("reason"), Source: p.s("source")}
 	case KindIdentification:
 		r = Identification{At: at, Person: p.s("person"), Source: p.s("source")}
+	case KindSetting:
+		r = Setting{At: at, Key: p.s("key"), Value: p.s("value"), Source: p.s("source")}
 	case KindSelfReport:
 		s := SelfReport{At: at, Person: p.s("person"), Question: p.s("question"), Outcome: p.s("outcome"),
 			AnswerBy: p.s("answer_by"), Attempt: int(p.f("attempt")), Heard: p.s("heard"), Answer: p.s("answer"),

@@ -39,6 +39,7 @@ func sample(person string) []Record {
 	it := Items{Breathing: 1, Vocalisation: 2, Face: 1.5, Body: 0.5, Consolability: 0}
 	seven, looks := 7, 5.0
 	return []Record{
+		Setting{At: 0, Key: "behavior.condition.delay", Value: "600ms", Source: "config"},
 		Transition{At: 0, From: "idle", To: "engaged", Reason: "person_arrived", Person: person, Source: "sensing"},
 		Assessment{At: 500 * time.Millisecond, Person: person, Score: 5, Items: it, PSPI: 6.25,
 			Band: perception.BandModerate, Confidence: 0.8, Cues: []string{"brow lowered", "moaning, loud"}, Present: true},
@@ -51,7 +52,7 @@ func sample(person string) []Record {
 			Items: &it, Rating: it.Total(), Note: "grimacing"},
 		Annotation{At: 3 * time.Second, Person: person, Scale: ScaleNRS, Rating: 4},
 		Acknowledgement{At: 3500 * time.Millisecond, By: "Mary, nurse", Person: person, AlertLevel: LevelWarning,
-			Score: 5, Reason: "moderate pain for 60 s"},
+			Score: 5, Reason: "moderate pain for 60 s", Source: "mqtt"},
 		SelfReport{At: 4 * time.Second, Person: person, Question: "rating", Outcome: "asked", AnswerBy: "voice",
 			Attempt: 1, Confidence: -1},
 		SelfReport{At: 4500 * time.Millisecond, Person: person, Question: "rating", Outcome: "answered",
@@ -61,6 +62,9 @@ func sample(person string) []Record {
 			Says: &seven, Looks: &looks},
 		SelfReport{At: 5 * time.Second, Person: person, Question: "call", Outcome: "answered", AnswerBy: "nod",
 			Attempt: 2, Heard: "nod", Answer: "yes", Places: []string{"knee", "back"}, Confidence: 1},
+		Utterance{At: 5200 * time.Millisecond, Person: person, Intent: "say", Text: "I am with you.", Lang: "en",
+			Tone: "gentle", Source: "console"},
+		Setting{At: 5500 * time.Millisecond, Key: "mimicry.gain", Value: "-0.9", Source: "console"},
 	}
 }
 
@@ -358,7 +362,7 @@ func TestDeletePersonLeavesNoRows(t *testing.T) {
 		t.Errorf("deleting Ana removed Bo's rows too (%d left)", n)
 	}
 	recs, err := j.Records(ctx, "s-both")
-	if err != nil || len(recs) != len(sample("p-bo"))+2 { // Bo's records, and the pose and fault from Ana's share (not about her)
+	if err != nil || len(recs) != len(sample("p-bo"))+4 { // Bo's records, and the pose, fault and two settings from Ana's share (not about her)
 		t.Errorf("s-both has %d records (%v)", len(recs), err)
 	}
 	cancel()
@@ -522,7 +526,8 @@ func TestOpenMigratesVersion2(t *testing.T) {
 		defer db.Close()
 		for _, s := range schema {
 			switch {
-			case s == acknowledgementsTable, s == identificationsTable, s == selfReportsTable:
+			case s == acknowledgementsTable, s == acknowledgementSource, s == identificationsTable, s == selfReportsTable,
+				s == settingsTable:
 				continue // not in version 2
 			case strings.HasPrefix(s, "PRAGMA user_version"):
 				s = fmt.Sprintf("PRAGMA user_version = %d", version)
@@ -531,7 +536,8 @@ func TestOpenMigratesVersion2(t *testing.T) {
 				t.Fatalf("%s: %v", s, err)
 			}
 		}
-		for _, q := range []string{`ALTER TABLE assessments DROP COLUMN says`, `ALTER TABLE assessments DROP COLUMN looks`} {
+		for _, q := range []string{`ALTER TABLE assessments DROP COLUMN says`, `ALTER TABLE assessments DROP COLUMN looks`,
+			`ALTER TABLE utterances DROP COLUMN source`} {
 			if _, err := db.Exec(q); err != nil {
 				t.Fatalf("%s: %v", q, err)
 			}

@@ -24,7 +24,7 @@ func TestOpenMigratesAnOlderJournal(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, q := range []string{`ALTER TABLE transitions DROP COLUMN source`, `DROP TABLE acknowledgements`,
-		`DROP TABLE identifications`, `DROP TABLE self_reports`, `ALTER TABLE assessments DROP COLUMN says`,
+		`DROP TABLE identifications`, `DROP TABLE self_reports`, `DROP TABLE settings`, `ALTER TABLE utterances DROP COLUMN source`, `ALTER TABLE assessments DROP COLUMN says`,
 		`ALTER TABLE assessments DROP COLUMN looks`, `PRAGMA user_version = 1`} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -71,7 +71,8 @@ func TestMigrate4To5SelfReports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{`DROP TABLE self_reports`, `ALTER TABLE assessments DROP COLUMN says`,
+	for _, q := range []string{`DROP TABLE self_reports`, `DROP TABLE settings`, `ALTER TABLE utterances DROP COLUMN source`,
+		`ALTER TABLE acknowledgements DROP COLUMN source`, `ALTER TABLE assessments DROP COLUMN says`,
 		`ALTER TABLE assessments DROP COLUMN looks`, `PRAGMA user_version = 4`} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -117,7 +118,47 @@ func TestMigrate4To5SelfReports(t *testing.T) {
 		t.Errorf("after migration to 5:\n got %#v\nwant %#v", g, w)
 	}
 	var v int
-	if err := j.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil || v != 5 {
-		t.Errorf("user_version %d, %v; want 5", v, err)
+	if err := j.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil || v != schemaVersion {
+		t.Errorf("user_version %d, %v; want %d", v, err, schemaVersion)
+	}
+}
+
+// A version-5 journal (before settings) is migrated to 6: its records read
+// back as they were, and the values that shaped a run, who had an
+// utterance said and the route of an acknowledgement are stored from then on.
+func TestMigrate5To6Settings(t *testing.T) {
+	ctx := context.Background()
+	j, path := openTemp(t)
+	said := Utterance{At: time.Second, Intent: "comfort", Text: "I'm here.", Lang: "en", Tone: "gentle"}
+	old := record(t, j, WriterOpts{}, Session{ID: "s-v5", Robot: "kiri"}, []Record{said})
+	j.Close()
+
+	db, err := sql.Open("sqlite", dsn(path, "rw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`DROP TABLE settings`, `ALTER TABLE utterances DROP COLUMN source`,
+		`ALTER TABLE acknowledgements DROP COLUMN source`, `PRAGMA user_version = 5`} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+
+	j, err = Open(ctx, path)
+	if err != nil {
+		t.Fatalf("open a version-5 journal: %v", err)
+	}
+	defer j.Close()
+	if got, err := j.Records(ctx, old.ID); err != nil || !reflect.DeepEqual(got, []Record{said}) {
+		t.Errorf("old records after migration: %#v, %v", got, err)
+	}
+	fresh := []Record{Setting{At: 0, Key: "seed", Value: "42", Source: "config"},
+		Setting{At: 3 * time.Second, Key: "mimicry.gain", Value: "0.9", Source: "console"},
+		Utterance{At: 4 * time.Second, Intent: "say", Text: "Hello.", Lang: "en", Tone: "gentle", Source: "console"},
+		Acknowledgement{At: 5 * time.Second, By: "Mary", Source: "mqtt"}}
+	s := record(t, j, WriterOpts{}, Session{ID: "s-v6", Robot: "kiri"}, fresh)
+	if got, err := j.Records(ctx, s.ID); err != nil || !reflect.DeepEqual(got, fresh) {
+		t.Errorf("settings after migration: %#v, %v", got, err)
 	}
 }

@@ -32,10 +32,15 @@ const (
 	// KindSelfReport is a question the robot asked the person, or their
 	// answer (issue 16).
 	KindSelfReport Kind = "self_report"
+	// KindSetting is a value that shaped the run: the seed, the condition,
+	// a config key, the build, an input or model file's hash, or a
+	// supervisor's change of the mirror's settings mid-run.
+	KindSetting Kind = "setting"
 )
 
-// Kinds lists every record kind in export order.
-var Kinds = []Kind{KindAssessment, KindTransition, KindUtterance, KindPose, KindFault, KindAnnotation, KindAlert,
+// Kinds lists every record kind in export order. Settings come first, so
+// the values a run started with head its export, before its first record.
+var Kinds = []Kind{KindSetting, KindAssessment, KindTransition, KindUtterance, KindPose, KindFault, KindAnnotation, KindAlert,
 	KindAcknowledgement, KindIdentification, KindSelfReport}
 
 // Record is one timestamped thing that happened in a session. At is session
@@ -141,6 +146,10 @@ type Utterance struct {
 	Tone    string        `json:"tone,omitempty"` // a behavior.Tone
 	ID      string        `json:"id,omitempty"`
 	Pending bool          `json:"pending,omitempty"`
+	// Source is who had it said: empty for the robot's own choice, or the
+	// route (console, mqtt, scenario) of a supervisor's say, intent,
+	// approval or replacement.
+	Source string `json:"source,omitempty"`
 }
 
 // PoseSample is where the body's joints were asked to be.
@@ -186,6 +195,8 @@ type Acknowledgement struct {
 	AlertLevel Level         `json:"alert_level,omitempty"`
 	Score      float64       `json:"score"`
 	Reason     string        `json:"reason,omitempty"`
+	// Source is the route it came by: console or mqtt.
+	Source string `json:"source,omitempty"`
 }
 
 // Identification records who the face the robot sees was said to be from
@@ -215,6 +226,20 @@ type SelfReport struct {
 	// Confidence is the recogniser's, 0..1, or -1 when it gives none.
 	Confidence float64 `json:"confidence"`
 	Error      string  `json:"error,omitempty"` // the recogniser failed
+}
+
+// Setting is one value that shaped the run, so a lab can reconstruct and
+// report it from the record alone: written at the start (Source "config",
+// "build", "input" or "model") for the seed, the condition, every config
+// key, the version, and the input and model files with their SHA-256, and
+// again when a supervisor changes one mid-run (Source "console", "mqtt").
+// Value is text: numbers and flags as YAML writes them, durations as Go
+// writes them ("1.5s").
+type Setting struct {
+	At     time.Duration `json:"-"`
+	Key    string        `json:"key"`
+	Value  string        `json:"value"`
+	Source string        `json:"source"`
 }
 
 // Fault is a component failing or degrading.
@@ -284,6 +309,7 @@ func (Annotation) Kind() Kind      { return KindAnnotation }
 func (Acknowledgement) Kind() Kind { return KindAcknowledgement }
 func (Identification) Kind() Kind  { return KindIdentification }
 func (SelfReport) Kind() Kind      { return KindSelfReport }
+func (Setting) Kind() Kind         { return KindSetting }
 
 func (r Assessment) Time() time.Duration      { return r.At }
 func (r Transition) Time() time.Duration      { return r.At }
@@ -295,6 +321,7 @@ func (r Annotation) Time() time.Duration      { return r.At }
 func (r Acknowledgement) Time() time.Duration { return r.At }
 func (r Identification) Time() time.Duration  { return r.At }
 func (r SelfReport) Time() time.Duration      { return r.At }
+func (r Setting) Time() time.Duration         { return r.At }
 
 // envelope marshals plain (a record's own fields) behind "type", "at" and
 // any extra members.
@@ -360,6 +387,7 @@ func (r Fault) MarshalJSON() ([]byte, error)          { return marshalRecord(r) 
 func (r Annotation) MarshalJSON() ([]byte, error)     { return marshalRecord(r) }
 func (r Identification) MarshalJSON() ([]byte, error) { return marshalRecord(r) }
 func (r SelfReport) MarshalJSON() ([]byte, error)     { return marshalRecord(r) }
+func (r Setting) MarshalJSON() ([]byte, error)        { return marshalRecord(r) }
 
 // MarshalJSON adds "level":"acknowledged": on the fleet's alerts topic it
 // tells a carers' station someone is on the way.
@@ -377,6 +405,7 @@ func (r *Annotation) UnmarshalJSON(b []byte) error      { return unmarshalRecord
 func (r *Acknowledgement) UnmarshalJSON(b []byte) error { return unmarshalRecord(b, r) }
 func (r *Identification) UnmarshalJSON(b []byte) error  { return unmarshalRecord(b, r) }
 func (r *SelfReport) UnmarshalJSON(b []byte) error      { return unmarshalRecord(b, r) }
+func (r *Setting) UnmarshalJSON(b []byte) error         { return unmarshalRecord(b, r) }
 
 // plainTypes maps each record type to a struct type with the same fields
 // and tags and no methods, so encoding/json handles a record's fields
@@ -385,7 +414,7 @@ func (r *SelfReport) UnmarshalJSON(b []byte) error      { return unmarshalRecord
 var plainTypes = func() map[reflect.Type]reflect.Type {
 	m := map[reflect.Type]reflect.Type{}
 	for _, r := range []Record{Assessment{}, Transition{}, Utterance{}, PoseSample{}, Alert{}, Fault{},
-		Annotation{}, Acknowledgement{}, Identification{}, SelfReport{}} {
+		Annotation{}, Acknowledgement{}, Identification{}, SelfReport{}, Setting{}} {
 		t := reflect.TypeOf(r)
 		fields := make([]reflect.StructField, t.NumField())
 		for i := range fields {
@@ -452,6 +481,7 @@ var decoders = map[Kind]func([]byte) (Record, error){
 	KindAcknowledgement: decodeAs[Acknowledgement],
 	KindIdentification:  decodeAs[Identification],
 	KindSelfReport:      decodeAs[SelfReport],
+	KindSetting:         decodeAs[Setting],
 }
 
 // decodeAs reads one R through its pointer's UnmarshalJSON and returns the

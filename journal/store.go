@@ -27,7 +27,7 @@ import (
 const applicationID = 0x4B4E4452
 
 // schemaVersion is bumped with a migration whenever the tables change.
-const schemaVersion = 5
+const schemaVersion = 6
 
 // migrations[v] takes a journal from schema version v to v+1. Each runs in
 // one transaction, so a journal is never left between two versions.
@@ -42,7 +42,14 @@ var migrations = map[int][]string{
 	// person's rating beside the observed score on assessments.
 	4: {selfReportsTable, `ALTER TABLE assessments ADD COLUMN says INTEGER`,
 		`ALTER TABLE assessments ADD COLUMN looks REAL`},
+	// 5 → 6: the values that shaped a run (seed, condition, config, build,
+	// input and model hashes) and a supervisor's changes to them; who had
+	// an utterance said; the route an acknowledgement came by.
+	5: {settingsTable, `ALTER TABLE utterances ADD COLUMN source TEXT NOT NULL DEFAULT ''`, acknowledgementSource},
 }
+
+const settingsTable = `CREATE TABLE settings(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+		at_ns INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, source TEXT NOT NULL)`
 
 const selfReportsTable = `CREATE TABLE self_reports(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
 		at_ns INTEGER NOT NULL, person TEXT NOT NULL, question TEXT NOT NULL, outcome TEXT NOT NULL,
@@ -52,6 +59,9 @@ const selfReportsTable = `CREATE TABLE self_reports(session TEXT NOT NULL REFERE
 const acknowledgementsTable = `CREATE TABLE acknowledgements(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
 		at_ns INTEGER NOT NULL, by_name TEXT NOT NULL, person TEXT NOT NULL, alert_level TEXT NOT NULL,
 		score REAL NOT NULL, reason TEXT NOT NULL)`
+
+// acknowledgementSource is schema 6's column of acknowledgementsTable.
+const acknowledgementSource = `ALTER TABLE acknowledgements ADD COLUMN source TEXT NOT NULL DEFAULT ''`
 
 const identificationsTable = `CREATE TABLE identifications(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
 		at_ns INTEGER NOT NULL, person TEXT NOT NULL, source TEXT NOT NULL)`
@@ -358,7 +368,8 @@ var schema = []string{
 		source TEXT NOT NULL DEFAULT '')`,
 	`CREATE TABLE utterances(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
 		at_ns INTEGER NOT NULL, person TEXT NOT NULL, intent TEXT NOT NULL, text TEXT NOT NULL,
-		lang TEXT NOT NULL, tone TEXT NOT NULL, uid TEXT NOT NULL, pending INTEGER NOT NULL)`,
+		lang TEXT NOT NULL, tone TEXT NOT NULL, uid TEXT NOT NULL, pending INTEGER NOT NULL,
+		source TEXT NOT NULL DEFAULT '')`,
 	`CREATE TABLE poses(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
 		at_ns INTEGER NOT NULL, joints TEXT NOT NULL)`,
 	`CREATE TABLE alerts(session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
@@ -369,8 +380,10 @@ var schema = []string{
 		at_ns INTEGER NOT NULL, person TEXT NOT NULL, annotator TEXT NOT NULL, scale TEXT NOT NULL,
 		items TEXT NOT NULL, rating REAL NOT NULL, note TEXT NOT NULL)`,
 	acknowledgementsTable,
+	acknowledgementSource,
 	identificationsTable,
 	selfReportsTable,
+	settingsTable,
 	`CREATE INDEX assessments_at ON assessments(session, at_ns)`,
 	`CREATE INDEX assessments_person ON assessments(person)`,
 	`CREATE INDEX poses_at ON poses(session, at_ns)`,
@@ -384,7 +397,7 @@ var personTables = []string{"assessments", "transitions", "utterances", "alerts"
 	"identifications", "self_reports"}
 
 // recordTables are the tables holding session records, in Kinds order.
-var recordTables = []string{"assessments", "transitions", "utterances", "poses", "faults", "annotations", "alerts",
+var recordTables = []string{"settings", "assessments", "transitions", "utterances", "poses", "faults", "annotations", "alerts",
 	"acknowledgements", "identifications", "self_reports"}
 
 func (j *Journal) create(ctx context.Context) error {
@@ -511,7 +524,7 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 	case KindTransition:
 		q = `SELECT at_ns, from_state, to_state, reason, person, source FROM transitions`
 	case KindUtterance:
-		q = `SELECT at_ns, person, intent, text, lang, tone, uid, pending FROM utterances`
+		q = `SELECT at_ns, person, intent, text, lang, tone, uid, pending, source FROM utterances`
 	case KindPose:
 		q = `SELECT at_ns, joints FROM poses`
 	case KindFault:
@@ -521,11 +534,13 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 	case KindAlert:
 		q = `SELECT at_ns, person, level, score, reason FROM alerts`
 	case KindAcknowledgement:
-		q = `SELECT at_ns, by_name, person, alert_level, score, reason FROM acknowledgements`
+		q = `SELECT at_ns, by_name, person, alert_level, score, reason, source FROM acknowledgements`
 	case KindIdentification:
 		q = `SELECT at_ns, person, source FROM identifications`
 	case KindSelfReport:
 		q = `SELECT at_ns, person, question, outcome, answer_by, attempt, heard, rating, answer, places, confidence, error FROM self_reports`
+	case KindSetting:
+		q = `SELECT at_ns, key, value, source FROM settings`
 	default:
 		return nil, fmt.Errorf("unknown kind %q", k)
 	}
@@ -562,7 +577,7 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 			r = t
 		case KindUtterance:
 			var u Utterance
-			err = rows.Scan(&at, &u.Person, &u.Intent, &u.Text, &u.Lang, &u.Tone, &u.ID, &u.Pending)
+			err = rows.Scan(&at, &u.Person, &u.Intent, &u.Text, &u.Lang, &u.Tone, &u.ID, &u.Pending, &u.Source)
 			u.At = time.Duration(at)
 			r = u
 		case KindPose:
@@ -596,9 +611,14 @@ func (j *Journal) records(ctx context.Context, session string, k Kind) ([]Record
 			r = a
 		case KindAcknowledgement:
 			var a Acknowledgement
-			err = rows.Scan(&at, &a.By, &a.Person, &a.AlertLevel, &a.Score, &a.Reason)
+			err = rows.Scan(&at, &a.By, &a.Person, &a.AlertLevel, &a.Score, &a.Reason, &a.Source)
 			a.At = time.Duration(at)
 			r = a
+		case KindSetting:
+			var v Setting
+			err = rows.Scan(&at, &v.Key, &v.Value, &v.Source)
+			v.At = time.Duration(at)
+			r = v
 		case KindIdentification:
 			var d Identification
 			err = rows.Scan(&at, &d.Person, &d.Source)
@@ -688,8 +708,8 @@ func insertRecord(ctx context.Context, x execer, session string, r Record) error
 		_, err = x.ExecContext(ctx, `INSERT INTO transitions VALUES(?,?,?,?,?,?,?)`, session, at, v.From, v.To, v.Reason, v.Person,
 			v.Source)
 	case Utterance:
-		_, err = x.ExecContext(ctx, `INSERT INTO utterances VALUES(?,?,?,?,?,?,?,?,?)`, session, at, v.Person,
-			v.Intent, v.Text, v.Lang, v.Tone, v.ID, v.Pending)
+		_, err = x.ExecContext(ctx, `INSERT INTO utterances VALUES(?,?,?,?,?,?,?,?,?,?)`, session, at, v.Person,
+			v.Intent, v.Text, v.Lang, v.Tone, v.ID, v.Pending, v.Source)
 	case PoseSample:
 		joints, jerr := json.Marshal(v.Joints)
 		if jerr != nil {
@@ -710,10 +730,12 @@ func insertRecord(ctx context.Context, x execer, session string, r Record) error
 		_, err = x.ExecContext(ctx, `INSERT INTO alerts VALUES(?,?,?,?,?,?)`, session, at, v.Person, v.Level,
 			v.Score, v.Reason)
 	case Acknowledgement:
-		_, err = x.ExecContext(ctx, `INSERT INTO acknowledgements VALUES(?,?,?,?,?,?,?)`, session, at, v.By,
-			v.Person, v.AlertLevel, v.Score, v.Reason)
+		_, err = x.ExecContext(ctx, `INSERT INTO acknowledgements VALUES(?,?,?,?,?,?,?,?)`, session, at, v.By,
+			v.Person, v.AlertLevel, v.Score, v.Reason, v.Source)
 	case Identification:
 		_, err = x.ExecContext(ctx, `INSERT INTO identifications VALUES(?,?,?,?)`, session, at, v.Person, v.Source)
+	case Setting:
+		_, err = x.ExecContext(ctx, `INSERT INTO settings VALUES(?,?,?,?,?)`, session, at, v.Key, v.Value, v.Source)
 	case SelfReport:
 		var rating any
 		if v.Rating != nil {

@@ -72,3 +72,15 @@ var FaceModels = []Model{
 	{"MediaPipe Face Landmarker v2 mesh, 478 points (face_landmarks_478.onnx)", "Apache-2.0"},
 	{"MediaPipe face blendshapes, 52 (face_blendshapes_52.onnx)", "Apache-2.0"},
 }
+
+// File is an embedded model file and its SHA-256, for a run's record.
+type File struct{ Name, SHA256 string }
+
+// FaceFiles are the files the mesh face backend loads; AudioFiles those
+// the vocalisation classifier's sound events load.
+var (
+	FaceFiles = []File{{"face_detection_yunet_2023mar.onnx", YuNetSHA256}, {"face_landmarks_478.onnx", FaceMeshSHA256},
+		{"face_blendshapes_52.onnx", FaceBlendshapesSHA256}, {"blendshape_names.txt", BlendshapeNamesSHA256},
+		{"blendshape_landmark_subset.txt", BlendshapeSubsetSHA256}}
+	AudioFiles = []File{{"yamnet.onnx", YAMNetSHA256}, {"yamnet_class_map.csv", YAMNetClassMapSHA256}}
+)

@@ -82,10 +82,11 @@ type Spoken struct {
 	Lang        string
 	Tone        behavior.Tone
 	Person      string
-	Duration    time.Duration // how much of it was played
-	Interrupted bool          // cut short: the person spoke, or behaviour asked for stillness
-	Skipped     bool          // never started: superseded, stale, or nothing speakable
-	Silent      bool          // played with no audio output (mouth only)
+	Source      behavior.Source // a supervisor's route that had it said; empty for the robot's own choice
+	Duration    time.Duration   // how much of it was played
+	Interrupted bool            // cut short: the person spoke, or behaviour asked for stillness
+	Skipped     bool            // never started: superseded, stale, or nothing speakable
+	Silent      bool            // played with no audio output (mouth only)
 	// Failed says why this utterance could not be spoken (synthesis or
 	// playback failed); it is also Skipped. The speaker goes on with the
 	// next one: one bad line never ends the run.
@@ -440,6 +441,7 @@ func (st *speaking) report(ctx context.Context, u *utterance, sp Spoken) error {
 		sp.Tone = behavior.ToneNeutral
 	}
 	sp.Person = u.intent.Person
+	sp.Source = u.intent.Source
 	select {
 	case st.events <- sp:
 	case <-ctx.Done():

@@ -415,3 +415,19 @@ func TestEchoGateIgnoresTheRobotsOwnVoice(t *testing.T) {
 		h.finish()
 	})
 }
+
+// Who had a line said goes with what was said, so the journal tells a
+// supervisor's line from the robot's own.
+func TestSpokenCarriesTheSupervisorsRoute(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := newHarness(t, &recordingPlayer{}, DefaultOpts())
+		in := say(behavior.IntentSay, "I am here.", behavior.ToneGentle)
+		in.Source = behavior.SourceConsole
+		h.intents <- in
+		h.intents <- say(behavior.IntentComfort, "You are not alone.", behavior.ToneGentle)
+		h.finish()
+		if len(h.spoken) != 2 || h.spoken[0].Source != behavior.SourceConsole || h.spoken[1].Source != "" {
+			t.Errorf("spoken %+v; want the console's line, then the robot's own", h.spoken)
+		}
+	})
+}

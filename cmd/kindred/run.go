@@ -204,6 +204,13 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	if jr != nil {
 		defer jr.Close()
 		pseudonyms = jr
+		sets, err := runSettings(cfg, f) // to the journal only: the console and fleet need none
+		for _, s := range sets {
+			writer.Submit(s)
+		}
+		if err != nil {
+			comp.NoteFault("journal", fmt.Errorf("settings: %w", err))
+		}
 	}
 	if cfg.Console != "off" {
 		if err := addConsole(e, cfg, f, st, profile, writer, scale); err != nil {
@@ -246,7 +253,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 
 	written := f.summary
 	if f.summary != "" {
-		if err := writeSummary(f.summary, comp, st.limiter, scale); err != nil {
+		if err := writeSummary(f.summary, comp, st.limiter, scale, writer); err != nil {
 			runErr = errors.Join(runErr, err)
 			written = "" // the last line names only a summary that exists
 		}
@@ -304,14 +311,13 @@ func buildStages(e env, cfg runConfig, profile *robot.Profile, act robot.Actuato
 	st := &stages{records: &companion.Fanout{}, joints: &atomic.Pointer[robot.Pose]{}}
 	limOpts := robot.DefaultOpts()
 	limOpts.Clock = scale
-	var lastPose time.Time
+	// The console draws the face at 20 frames a second of wall time; the
+	// journal keeps its own rate of session time, whatever the speed.
+	poses := companion.PoseSampler{WallEvery: 50 * time.Millisecond, SessionEvery: journal.DefaultWriterOpts().PoseEvery}
 	limOpts.OnWrite = func(p robot.Pose) {
 		st.joints.Store(&p)
-		// The console draws the face at 20 frames a second; the journal
-		// downsamples further by session time.
-		if now := time.Now(); now.Sub(lastPose) >= 50*time.Millisecond {
-			lastPose = now
-			st.records.Record(journal.PoseSample{At: st.comp.Now(), Joints: p})
+		if at := st.comp.Now(); poses.Take(time.Now(), at) {
+			st.records.Record(journal.PoseSample{At: at, Joints: p})
 		}
 	}
 	limOpts.OnFault = func(id robot.JointID, err error) { st.comp.NoteFault("joint "+string(id), err) }
@@ -531,8 +537,11 @@ func pickPersona(cfg runConfig) (voices.Persona, error) {
 
 // writeSummary writes the run's summary (companion.Summary) to path, for
 // the user alone.
-func writeSummary(path string, comp *companion.Companion, lim *robot.Limiter, scale *sessiontime.Clock) error {
+func writeSummary(path string, comp *companion.Companion, lim *robot.Limiter, scale *sessiontime.Clock, w *journal.Writer) error {
 	s := comp.Summary(lim.Stats(), scale.Speed())
+	if s.Version = versionLine(); w != nil {
+		s.Session = w.SessionID() // joins the summary to its export
+	}
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err

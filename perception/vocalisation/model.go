@@ -1,7 +1,9 @@
 package vocalisation
 
 import (
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -213,4 +215,11 @@ func softmax(w [][]float64, x []float64) []float64 {
 		p[c] /= z
 	}
 	return p
+}
+
+// ShippedSHA256 is the SHA-256 of the shipped combiner.json, so a run's
+// record names the combiner it classified with.
+func ShippedSHA256() string {
+	h := sha256.Sum256(shipped)
+	return hex.EncodeToString(h[:])
 }
