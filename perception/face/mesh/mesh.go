@@ -206,7 +206,7 @@ func (f *Fitter) FitMesh(fr perception.Frame, box image.Rectangle, eyes [2]perce
 		return out, ErrClosed
 	}
 	if prev != nil && len(prev.Mesh) == meshPoints {
-		return f.fit(fr, f.cropFromMesh(prev.Mesh))
+		return f.fit(fr, f.cropFromMesh(prev.Mesh), false)
 	}
 	if box.Empty() {
 		return out, errors.New("mesh: empty face box")
@@ -215,18 +215,31 @@ func (f *Fitter) FitMesh(fr perception.Frame, box image.Rectangle, eyes [2]perce
 	// roughly (they lean towards upright on a tilted head), so the mesh
 	// fitted there levels a second crop, as tracking would on the next
 	// frame.
-	first, err := f.fit(fr, f.cropFromBox(box, eyes))
-	if err != nil {
+	//
+	// The first crop's face presence does not decide, as the first crop
+	// is only the means to level the second: a head turned and tilted,
+	// whose keypoints level the crop 10 degrees off, read presence 0.49
+	// there and 1.00 in the crop its mesh levelled (a synthetic face of
+	// the dev set turned -10 degrees, lost while the first crop decided).
+	// A crop holding no face stays below MinPresence in the second crop
+	// as in the first (TestPresenceRejectsACropWithoutAFace).
+	first, err := f.fit(fr, f.cropFromBox(box, eyes), true)
+	if err != nil && (!errors.Is(err, ErrNoFace) || first.Mesh == nil) {
 		return first, err
 	}
-	if second, err := f.fit(fr, f.cropFromMesh(first.Mesh)); err == nil {
+	if second, err := f.fit(fr, f.cropFromMesh(first.Mesh), false); err == nil {
 		return second, nil
+	}
+	if err != nil {
+		return face.MeshFit{Presence: first.Presence}, err
 	}
 	return first, nil
 }
 
-// fit runs the mesh (and the blendshapes) in one crop; f.mu is held.
-func (f *Fitter) fit(fr perception.Frame, c crop) (face.MeshFit, error) {
+// fit runs the mesh (and the blendshapes) in one crop; f.mu is held. A
+// presence below MinPresence is ErrNoFace; with levelling set the fit
+// also keeps the mesh then (without blendshapes), to level another crop.
+func (f *Fitter) fit(fr perception.Frame, c crop, levelling bool) (face.MeshFit, error) {
 	var out face.MeshFit
 	if !(c.side >= 8) || math.IsNaN(c.cx) || math.IsNaN(c.cy) {
 		return out, errors.New("mesh: degenerate crop")
@@ -253,7 +266,8 @@ func (f *Fitter) fit(fr perception.Frame, c crop) (face.MeshFit, error) {
 		return out, fmt.Errorf("mesh: face presence output: %v", err)
 	}
 	out.Presence = 1 / (1 + math.Exp(-float64(logit[0])))
-	if !(out.Presence >= f.opts.MinPresence) {
+	absent := !(out.Presence >= f.opts.MinPresence)
+	if absent && !levelling {
 		return out, ErrNoFace
 	}
 	out.Mesh = make([]face.Point3, meshPoints)
@@ -267,6 +281,9 @@ func (f *Fitter) fit(fr perception.Frame, c crop) (face.MeshFit, error) {
 		if lo := browLower[i]; lo > 0 {
 			out.Landmarks[i] = perception.Point{X: (out.Mesh[m].X + out.Mesh[lo].X) / 2, Y: (out.Mesh[m].Y + out.Mesh[lo].Y) / 2}
 		}
+	}
+	if absent {
+		return out, ErrNoFace
 	}
 	if f.opts.Blendshapes {
 		f.bmu.Lock()
