@@ -248,3 +248,48 @@ func TestRunCountsAlertsTheBrokerNeverTookAsFaults(t *testing.T) {
 		t.Errorf("%d alert(s) reported undelivered, %d raised, %d faults counted: every alert is undelivered and a fault", n, s.Alerts, s.Faults)
 	}
 }
+
+// What keeps alerts from the carers' stations is in the run's record, not
+// only on stderr: the broker unreachable at start, and a broker account
+// that is not the robot's name, which a broker with the README's ACL
+// answers by dropping every alert while acknowledging it. Before, the
+// journal (and the console) had no word of either, and the second was
+// said nowhere at all.
+func TestWhatKeepsAlertsFromTheStationsIsRecorded(t *testing.T) {
+	for _, tc := range []struct {
+		name, user string
+		want       []string
+	}{
+		{"broker unreachable", "", []string{"unreachable", "alerts are held"}},
+		{"account not the robot's name", "kiri", []string{`broker account \"kiri\" is not the robot's name \"kindred\"`, "unreachable"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(fleet.UserEnv, tc.user)
+			t.Setenv(fleet.PasswordEnv, "pw")
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			url := "tcp://" + ln.Addr().String()
+			ln.Close() // nobody listens there now
+			jpath := filepath.Join(t.TempDir(), "j.db")
+			code, _, stderr := runKindred(t, "run", "--scenario", "opt-out", "--speed", "40", "--console", "off",
+				"--journal", jpath, "--mqtt", url)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			rows := onlySessionJSONL(t, jpath)
+			for _, w := range tc.want {
+				found := false
+				for _, line := range strings.Split(rows, "\n") {
+					if strings.Contains(line, `"type":"fault"`) && strings.Contains(line, `"component":"mqtt"`) && strings.Contains(line, w) {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("no mqtt fault saying %q in the journal:\n%s\nstderr:\n%s", w, rows, kindredLines(stderr))
+				}
+			}
+		})
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -443,5 +444,41 @@ func TestBadControlReportsAreBounded(t *testing.T) {
 	}
 	if got := len(rep.drain()); got != maxReports {
 		t.Errorf("%d lines reported, want %d", got, maxReports)
+	}
+}
+
+// A robot whose broker account is not its name is told so as it connects:
+// the README's ACL lets an account write only under kindred/<account>/,
+// and the broker acknowledges the alerts it drops, so nothing else would
+// say that no station hears this robot. Its own name is no news.
+func TestAccountNotTheRobotsNameIsTold(t *testing.T) {
+	b := careHome(t, "")
+	for _, tc := range []struct {
+		robot string
+		told  bool
+	}{{"kiri", false}, {"kindred", true}} {
+		t.Run(tc.robot, func(t *testing.T) {
+			rep := make(reports, 100)
+			var told []string
+			var mu sync.Mutex
+			runClient(t, Opts{Broker: b.url(), Robot: tc.robot, User: robotAccount.user, Password: robotAccount.password,
+				Report: rep.report, Connection: func(up bool, err error) {
+					mu.Lock()
+					defer mu.Unlock()
+					told = append(told, err.Error())
+				}})
+			mu.Lock()
+			defer mu.Unlock()
+			var said bool
+			for _, s := range told {
+				said = said || strings.Contains(s, `account "kiri" is not the robot's name "kindred"`)
+			}
+			if said != tc.told {
+				t.Errorf("robot %q as account kiri: told %q, want the mismatch said: %v", tc.robot, told, tc.told)
+			}
+			if got := rep.drain(); len(got) != 0 {
+				t.Errorf("reports %q, want none: the connection's news goes to Connection", got)
+			}
+		})
 	}
 }
