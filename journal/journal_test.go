@@ -581,3 +581,56 @@ func TestAcknowledgementJSON(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", b, want)
 	}
 }
+
+// Deleting the person the open session is about, while the run goes on,
+// leaves the rest of the run recorded: the session begins again under its
+// ID, about nobody until the next record names someone. Before, its row
+// went with the person and every later record failed its foreign key, so
+// a carer deleting a resident from the console lost the rest of a run of
+// days, a later alert about someone else included (a real run: 317
+// records, and the resolved alert, "not written this run").
+func TestDeletingTheSessionsPersonKeepsTheRunRecorded(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		begun Session
+	}{
+		{"session begun for them", Session{ID: "s-run", Robot: "kiri", Person: "p-ana"}},
+		{"session learnt them", Session{ID: "s-run", Robot: "kiri"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			j, path := openTemp(t)
+			w := j.NewWriter(WriterOpts{Now: fixedNow(), Session: &tc.begun})
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			done := make(chan error, 1)
+			go func() { done <- w.Run(ctx) }()
+			for _, r := range sample("p-ana") {
+				w.Submit(r)
+			}
+			if err := w.DeletePerson(ctx, "p-ana"); err != nil {
+				t.Fatal(err)
+			}
+			later := Alert{At: 10 * time.Second, Person: "p-bo", Level: LevelUrgent, Score: 8, Reason: "severe pain 8.0 for 4s"}
+			w.Submit(later)
+			w.Submit(Fault{At: 11 * time.Second, Component: "camera", Message: "no frame for 10s"})
+			if err := w.Flush(ctx); err != nil {
+				t.Fatal(err)
+			}
+			recs, err := j.Records(ctx, "s-run")
+			if err != nil || len(recs) != 2 {
+				t.Errorf("after the deletion the session holds %d records (%v), want the alert and the fault", len(recs), err)
+			}
+			if st := w.Stats(); st.Failed != 0 {
+				t.Errorf("%d records lost to write failures after the deletion", st.Failed)
+			}
+			if s, err := j.Session(ctx, "s-run"); err != nil || s.Person != "p-bo" || s.Robot != "kiri" {
+				t.Errorf("session %+v (%v), want kiri's, about p-bo, the next person named", s, err)
+			}
+			cancel()
+			<-done
+			if n := rowsMentioning(t, path, "p-ana"); n != 0 {
+				t.Errorf("%d rows still mention p-ana", n)
+			}
+		})
+	}
+}
