@@ -216,6 +216,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 			return err
 		}
 		st.records.Add(fl.Record)
+		st.forget = append(st.forget, fl.client.Forget)
 		comp.AddDoor(fl.client, behavior.SourceMQTT)
 		comp.AddService(fl.client.Run)
 	}
@@ -295,6 +296,27 @@ type stages struct {
 	limiter *robot.Limiter
 	records *companion.Fanout
 	joints  *atomic.Pointer[robot.Pose] // the body's latest pose, for the console
+	// forget is told of each person the console deletes, after the
+	// journal: the fleet drops their pseudonym and its retained status.
+	// Added to before the run starts, read while it runs.
+	forget []func(id string)
+}
+
+// forgetting is the console's journal during a run: a person deleted is
+// then forgotten by the run's other holders of them (st.forget).
+type forgetting struct {
+	*journal.Writer
+	st *stages
+}
+
+func (f forgetting) DeletePerson(ctx context.Context, id string) error {
+	if err := f.Writer.DeletePerson(ctx, id); err != nil {
+		return err
+	}
+	for _, forget := range f.st.forget {
+		forget(id)
+	}
+	return nil
 }
 
 // buildStages builds the limiter on the body, fusion, the engine, mimicry
@@ -459,7 +481,7 @@ func addConsole(e env, cfg runConfig, f runFlags, st *stages, profile *robot.Pro
 		return s
 	}
 	if writer != nil {
-		copts.Sessions = writer
+		copts.Sessions = forgetting{Writer: writer, st: st}
 	}
 	if dir, err := calibration.DefaultPersonDir(); err == nil {
 		copts.Calibrations = calibration.NewPersonStore(dir) // deleted with the person

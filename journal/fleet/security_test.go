@@ -482,3 +482,43 @@ func TestAccountNotTheRobotsNameIsTold(t *testing.T) {
 		})
 	}
 }
+
+// A person deleted while the robot runs leaves no pseudonym of theirs on
+// the broker: the retained status naming them is replaced by one naming
+// nobody, and what comes about them later goes out under a new pseudonym.
+// Before, the retained status kept the deleted pseudonym for every later
+// subscriber until the robot's state changed, and the client went on
+// publishing under it from memory, though the journal no longer knew it.
+func TestDeletedPersonsPseudonymLeavesTheBroker(t *testing.T) {
+	ctx := context.Background()
+	j, err := journal.Open(ctx, filepath.Join(t.TempDir(), "j.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	b := startBroker(t)
+	status := subscribe(t, b.url(), account{}, "kindred/+/status")
+	alerts := subscribe(t, b.url(), account{}, "kindred/+/alerts")
+	c, _ := runClient(t, Opts{Broker: b.url(), Robot: "kiri", Pseudonyms: j})
+	c.PublishStatus(Status{State: "alerting", Person: "ada", At: 49})
+	first := waitFor(t, status, func(m mqtt.Message) bool { return strings.Contains(string(m.Payload()), "alerting") })
+	var before Status
+	if err := json.Unmarshal(first.Payload(), &before); err != nil || before.Person == "" {
+		t.Fatalf("status %s (%v): want it to name ada's pseudonym", first.Payload(), err)
+	}
+
+	if _, err := j.DeletePerson(ctx, "ada"); err != nil {
+		t.Fatal(err)
+	}
+	c.Forget("ada")
+	waitFor(t, status, func(m mqtt.Message) bool { return !strings.Contains(string(m.Payload()), before.Person) })
+	retained := subscribe(t, b.url(), account{}, "kindred/+/status")
+	if m := waitFor(t, retained, func(mqtt.Message) bool { return true }); strings.Contains(string(m.Payload()), before.Person) ||
+		!strings.Contains(string(m.Payload()), "alerting") {
+		t.Errorf("retained status after the deletion %s: want the same state naming nobody, not %s", m.Payload(), before.Person)
+	}
+	c.Publish(journal.Alert{At: 60 * time.Second, Person: "ada", Level: journal.LevelResolved, Reason: "pain eased"})
+	if m := waitFor(t, alerts, func(mqtt.Message) bool { return true }); strings.Contains(string(m.Payload()), before.Person) {
+		t.Errorf("an alert after the deletion goes out under the deleted pseudonym: %s", m.Payload())
+	}
+}
