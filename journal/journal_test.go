@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -632,5 +633,53 @@ func TestDeletingTheSessionsPersonKeepsTheRunRecorded(t *testing.T) {
 				t.Errorf("%d rows still mention p-ana", n)
 			}
 		})
+	}
+}
+
+// What the robot's last session left standing: per person, the most
+// urgent alert since their last resolution, unless a carer acknowledged
+// after it; another robot's sessions and this robot's older ones do not
+// count.
+func TestStandingAlertsOfTheLastSession(t *testing.T) {
+	urgent := Alert{At: 2 * time.Second, Person: "ada", Level: LevelUrgent, Score: 7.4, Reason: "severe pain 7.4 for 4s"}
+	warning := Alert{At: time.Second, Person: "ada", Level: LevelWarning, Score: 5, Reason: "pain 5.0 not eased"}
+	resolved := Alert{At: 3 * time.Second, Person: "ada", Level: LevelResolved, Reason: "pain eased to 0.6"}
+	bo := Alert{At: 4 * time.Second, Person: "bo", Level: LevelWarning, Score: 4, Reason: "said \"help\""}
+	ack := Acknowledgement{At: 5 * time.Second, By: "Mary", Person: "ada", AlertLevel: LevelUrgent}
+	later := func(a Alert, d time.Duration) Alert { a.At += d; return a }
+	for _, tc := range []struct {
+		name string
+		recs []Record
+		want []string // reasons standing, in order
+	}{
+		{"none raised", nil, nil},
+		{"urgent never resolved", []Record{warning, urgent}, []string{urgent.Reason}},
+		{"a warning after an urgent keeps the urgent", []Record{urgent, later(warning, 2*time.Second)}, []string{urgent.Reason}},
+		{"resolved", []Record{warning, urgent, resolved}, nil},
+		{"raised again after it was resolved", []Record{urgent, resolved, later(urgent, 10*time.Second)}, []string{urgent.Reason}},
+		{"acknowledged", []Record{urgent, ack}, nil},
+		{"each person's own", []Record{urgent, resolved, bo}, []string{bo.Reason}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			j, _ := openTemp(t)
+			record(t, j, WriterOpts{}, Session{ID: "old", Robot: "kiri", Started: time.Unix(1000, 0)}, []Record{urgent})
+			record(t, j, WriterOpts{}, Session{ID: "last", Robot: "kiri", Started: time.Unix(2000, 0)}, tc.recs)
+			record(t, j, WriterOpts{}, Session{ID: "other", Robot: "pepper", Started: time.Unix(3000, 0)}, []Record{bo})
+			from, got, ok, err := j.Standing(context.Background(), "kiri")
+			if err != nil || !ok || from.ID != "last" {
+				t.Fatalf("from %q, ok %v, %v: want kiri's last session", from.ID, ok, err)
+			}
+			var reasons []string
+			for _, a := range got {
+				reasons = append(reasons, a.Reason)
+			}
+			if !slices.Equal(reasons, tc.want) {
+				t.Errorf("standing %q, want %q", reasons, tc.want)
+			}
+		})
+	}
+	j, _ := openTemp(t)
+	if _, _, ok, err := j.Standing(context.Background(), "kiri"); ok || err != nil {
+		t.Errorf("an empty journal: ok %v, %v", ok, err)
 	}
 }

@@ -293,3 +293,54 @@ func TestWhatKeepsAlertsFromTheStationsIsRecorded(t *testing.T) {
 		})
 	}
 }
+
+// A run stopped with an alert standing (here by --for, 11 s after its
+// urgent page; a SIGTERM, a crash and a broker away as it stopped are the
+// same to the next run) has the next run on the same journal tell the
+// carers again, at its level, and record that it did. Before, the next
+// run said nothing: an urgent alert that the broker had not taken when
+// the robot was restarted never reached a station.
+func TestTheNextRunTellsTheAlertLeftStanding(t *testing.T) {
+	jpath := filepath.Join(t.TempDir(), "j.db")
+	code, _, stderr := runKindred(t, "run", "--scenario", "pain-episode", "--for", "60s", "--speed", "40", "--console", "off",
+		"--journal", jpath)
+	if code != 0 || !strings.Contains(stderr, "alert (urgent)") {
+		t.Fatalf("exit %d, want a run stopped with its urgent alert standing:\n%s", code, kindredLines(stderr))
+	}
+	first := strings.Fields(strings.Split(strings.TrimSpace(kindredLines(stderr)), "run ended, session ")[1])[0]
+
+	url := startMosquitto(t, nil)
+	alerts := make(chan mqtt.Message, 16)
+	station := mqtt.NewClient(mqtt.NewClientOptions().AddBroker(url).SetClientID("station-standing-test").
+		SetConnectRetry(true).SetConnectRetryInterval(50 * time.Millisecond))
+	if tok := station.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatalf("station: %v", tok.Error())
+	}
+	defer station.Disconnect(100)
+	if tok := station.Subscribe("kindred/+/alerts", 1, func(_ mqtt.Client, m mqtt.Message) { alerts <- m }); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatalf("subscribe: %v", tok.Error())
+	}
+	code, _, stderr = runKindred(t, "run", "--scenario", "visit", "--for", "3s", "--speed", "10", "--console", "off",
+		"--journal", jpath, "--mqtt", url)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, kindredLines(stderr))
+	}
+	select {
+	case m := <-alerts:
+		var a struct{ Level, Reason string }
+		if err := json.Unmarshal(m.Payload(), &a); err != nil || a.Level != "urgent" ||
+			!strings.Contains(a.Reason, "severe pain") || !strings.Contains(a.Reason, "standing when this robot's last run stopped, session "+first) {
+			t.Errorf("alert %s (%v): want the urgent alert of session %s told again", m.Payload(), err, first)
+		}
+		if strings.Contains(string(m.Payload()), "margaret") {
+			t.Errorf("the alert names the person: %s", m.Payload())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no alert reached the station after the restart:\n%s", kindredLines(stderr))
+	}
+	second := strings.Fields(strings.Split(strings.TrimSpace(kindredLines(stderr)), "run ended, session ")[1])[0]
+	_, rows, _ := runKindred(t, "sessions", "export", "--journal", jpath, "--session", second, "--format", "jsonl")
+	if !strings.Contains(rows, `"component":"alerts"`) || !strings.Contains(rows, "told again") {
+		t.Errorf("the second run's journal does not record the alert told again:\n%s", rows)
+	}
+}
