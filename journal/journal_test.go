@@ -683,3 +683,47 @@ func TestStandingAlertsOfTheLastSession(t *testing.T) {
 		t.Errorf("an empty journal: ok %v, %v", ok, err)
 	}
 }
+
+// Deleting a person takes their ID out of the fault messages that name it
+// as a word (a calibration fault names the person and their file) and
+// leaves other words and the faults themselves: before, "person ada:
+// .../persons/ada.yaml: …" stayed in the journal after ada was deleted
+// whenever the session was about someone else.
+func TestDeletingAPersonTakesThemOutOfFaults(t *testing.T) {
+	faults := []Fault{
+		{At: time.Second, Component: "calibration", Message: "person ada: /home/x/.config/kindred/persons/ada.yaml: yaml: line 1; the population baseline stands in"},
+		{At: 2 * time.Second, Component: "camera", Message: "no frame for 10s"},
+		{At: 3 * time.Second, Component: "body", Message: "adapter ada-2 and canada lost"},
+	}
+	want := []string{
+		"person (a deleted person): /home/x/.config/kindred/persons/(a deleted person).yaml: yaml: line 1; the population baseline stands in",
+		"no frame for 10s",
+		"adapter ada-2 and canada lost",
+	}
+	j, path := openTemp(t)
+	var recs []Record
+	for _, f := range faults {
+		recs = append(recs, f)
+	}
+	recs = append(recs, Transition{At: 4 * time.Second, From: "idle", To: "engaging", Person: "p-bo"})
+	record(t, j, WriterOpts{}, Session{ID: "s-bo", Person: "p-bo"}, recs)
+	if _, err := j.DeletePerson(context.Background(), "ada"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := j.Records(context.Background(), "s-bo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	for _, r := range got {
+		if f, ok := r.(Fault); ok {
+			msgs = append(msgs, f.Message)
+		}
+	}
+	if !slices.Equal(msgs, want) {
+		t.Errorf("faults after ada's deletion:\n%q\nwant\n%q", msgs, want)
+	}
+	if n := rowsMentioning(t, path, "persons/ada.yaml"); n != 0 {
+		t.Errorf("%d rows still name ada's calibration file", n)
+	}
+}
