@@ -709,6 +709,12 @@ func (c *Companion) noteFaults(component string, n int, err error) {
 	c.stats.faults += n
 	c.stats.mu.Unlock()
 	fmt.Fprintf(c.log, "kindred: fault: %s: %v\n", component, err)
+	c.recordFault(component, err)
+}
+
+// recordFault hands a fault record to the sinks, or keeps it for them
+// until Run.
+func (c *Companion) recordFault(component string, err error) {
 	f := journal.Fault{At: c.clock.Now(), Component: component, Message: err.Error()}
 	c.early.mu.Lock()
 	if !c.early.running {

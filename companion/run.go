@@ -141,6 +141,15 @@ func (c *Companion) Stats() Stats {
 // so that the journal, console and fleet added meanwhile take it.
 func (c *Companion) NoteFault(component string, err error) { c.noteFault(component, err) }
 
+// NoteRecovered records that a component noted faulty works again (the
+// fleet's broker back): a line and a fault record saying so, the record
+// being the journal's one kind for a component's health, not counted among
+// the run's faults.
+func (c *Companion) NoteRecovered(component string, news error) {
+	fmt.Fprintf(c.log, "kindred: %s: %v\n", component, news)
+	c.recordFault(component, news)
+}
+
 // CountFaults adds n faults to the run's count that their component has
 // logged itself and that come too late for the journal: the fleet's alerts
 // the broker had not acknowledged when the services stopped.

@@ -48,6 +48,7 @@ type doctorNeeds struct {
 	camera, mic, speaker bool
 	journal              string // "" or "off": not used
 	broker               string
+	robot, brokerUser    string              // the robot's name and its broker account, for the broker
 	face                 devices.FaceBackend // the face models the run will load
 }
 
@@ -59,14 +60,18 @@ type Options struct {
 	Camera, Mic, Speaker bool
 	Journal              string // "" or "off": not used
 	Broker               string // tcp://HOST:PORT, or "" for none
-	Face                 devices.FaceBackend
+	// Robot is the robot's name and BrokerUser its broker account
+	// (KINDRED_MQTT_USER), checked against each other with a Broker.
+	Robot, BrokerUser string
+	Face              devices.FaceBackend
 }
 
 // Run checks each thing the robot will use and prints one line per check,
 // with the fix for what is missing, on w; it fails when a required check
 // does.
 func Run(ctx context.Context, o Options, w io.Writer) error {
-	needs := doctorNeeds{camera: o.Camera, mic: o.Mic, speaker: o.Speaker, journal: o.Journal, broker: o.Broker, face: o.Face}
+	needs := doctorNeeds{camera: o.Camera, mic: o.Mic, speaker: o.Speaker, journal: o.Journal, broker: o.Broker, face: o.Face,
+		robot: o.Robot, brokerUser: o.BrokerUser}
 	checks := doctorChecks(o.Profile, needs)
 	results, failed := runChecks(ctx, checks)
 	printDoctor(w, results)
@@ -194,8 +199,29 @@ func doctorChecks(p *robot.Profile, needs doctorNeeds) []check {
 				conn.Close()
 				return "broker " + host + " accepts connections", nil
 			}})
+		checks = append(checks, brokerAccountCheck(needs.robot, needs.brokerUser))
 	}
 	return checks
+}
+
+// brokerAccountCheck says whether the robot publishes as its own broker
+// account. Not required: another ACL may allow another name. Under the
+// README's a broker drops every alert published under a name other than
+// the account's, and still acknowledges it (MQTT 3.1.1 has no reason code
+// in a PUBACK), so the robot cannot tell.
+func brokerAccountCheck(robot, user string) check {
+	return check{name: "mqtt account",
+		fix: "set robot.name in the config to the broker account, or KINDRED_MQTT_USER to the robot's name",
+		run: func(context.Context) (string, error) {
+			switch {
+			case user == "":
+				return "", fmt.Errorf("no broker account (KINDRED_MQTT_USER): the robot connects anonymously")
+			case user != robot:
+				return "", fmt.Errorf("the broker account %q is not the robot's name %q: a broker set up as the README's care home drops every alert this robot publishes",
+					user, robot)
+			}
+			return fmt.Sprintf("robot %q publishes as its own account", robot), nil
+		}}
 }
 
 // boardCheck looks for the servo board the profile names.

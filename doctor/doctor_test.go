@@ -39,3 +39,27 @@ func TestDoctorMicrophoneNeedsRealHardware(t *testing.T) {
 		t.Error("a missing sound server was taken for a microphone")
 	}
 }
+
+// With a broker, doctor says whether the robot publishes as its own
+// account: under the README's ACL a broker drops every alert published
+// under another name, and the robot cannot tell. Before, doctor said
+// "ok mqtt" for a robot named kindred with the account kiri.
+func TestDoctorChecksTheBrokerAccountIsTheRobotsName(t *testing.T) {
+	for _, tc := range []struct {
+		robot, user string
+		want        string // "" when the check passes
+	}{
+		{"kiri", "kiri", ""},
+		{"kindred", "kiri", `the broker account "kiri" is not the robot's name "kindred"`},
+		{"kiri", "", "anonymously"},
+	} {
+		account := brokerAccountCheck(tc.robot, tc.user)
+		if account.required {
+			t.Error("the account check stops the run: another ACL may allow it")
+		}
+		_, err := account.run(t.Context())
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("robot %q, account %q: %v, want %q", tc.robot, tc.user, err, tc.want)
+		}
+	}
+}

@@ -228,9 +228,10 @@ func TestJournalWritesAgainOnceTheDiskHasRoom(t *testing.T) {
 // The same without a file system to fill: a trigger makes every insert
 // into one table fail, so a batch writing to it fails as a full disk fails
 // it, until the trigger goes. What waited (the session's row, its subject)
-// must be written then, and never after the person it is about was deleted
-// meanwhile: their deletion writes it in its transaction, then deletes it,
-// as it would have had the disk never filled.
+// must be written then, and never as about the person deleted meanwhile:
+// their deletion writes it in its transaction, then deletes it, as it
+// would have had the disk never filled, and the run's session begins again
+// about nobody, so what comes after is still recorded.
 func TestSessionWaitingAfterAFailedCommit(t *testing.T) {
 	for _, c := range []struct {
 		name        string
@@ -244,9 +245,9 @@ func TestSessionWaitingAfterAFailedCommit(t *testing.T) {
 		{name: "first commit fails, then there is room", session: Session{ID: "s", Person: "ada"},
 			failing: "faults", rec: Fault{At: time.Second, Component: "camera"}, wantSession: true},
 		{name: "person deleted while their session's row waits", session: Session{ID: "s", Person: "ada"},
-			failing: "faults", rec: Fault{At: time.Second, Component: "camera"}, deleteAda: true},
+			failing: "faults", rec: Fault{At: time.Second, Component: "camera"}, deleteAda: true, wantSession: true},
 		{name: "person deleted while their being the subject waits", session: Session{ID: "s"}, written: true,
-			failing: "assessments", rec: Assessment{At: time.Second, Person: "ada", Score: 2}, deleteAda: true},
+			failing: "assessments", rec: Assessment{At: time.Second, Person: "ada", Score: 2}, deleteAda: true, wantSession: true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			j, _ := openTemp(t)
@@ -285,9 +286,12 @@ func TestSessionWaitingAfterAFailedCommit(t *testing.T) {
 			if err := <-done; err != nil {
 				t.Fatal(err)
 			}
-			_, err := j.Session(context.Background(), "s")
+			s, err := j.Session(context.Background(), "s")
 			if got := err == nil; got != c.wantSession {
 				t.Fatalf("session written: %v (%v), want %v", got, err, c.wantSession)
+			}
+			if c.deleteAda && s.Person != "" {
+				t.Errorf("the session is about %q after ada's deletion, want nobody", s.Person)
 			}
 			var n int
 			if err := j.db.QueryRow(`SELECT count(*) FROM faults`).Scan(&n); err != nil {

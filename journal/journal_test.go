@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -585,5 +586,150 @@ func TestAcknowledgementJSON(t *testing.T) {
 	want := `{"type":"acknowledgement","at":2,"level":"acknowledged","by":"Mary","person":"p","alert_level":"urgent","score":8.5,"reason":"severe"}`
 	if string(b) != want {
 		t.Errorf("got  %s\nwant %s", b, want)
+	}
+}
+
+// Deleting the person the open session is about, while the run goes on,
+// leaves the rest of the run recorded: the session begins again under its
+// ID, about nobody until the next record names someone. Before, its row
+// went with the person and every later record failed its foreign key, so
+// a carer deleting a resident from the console lost the rest of a run of
+// days, a later alert about someone else included (a real run: 317
+// records, and the resolved alert, "not written this run").
+func TestDeletingTheSessionsPersonKeepsTheRunRecorded(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		begun Session
+	}{
+		{"session begun for them", Session{ID: "s-run", Robot: "kiri", Person: "p-ana"}},
+		{"session learnt them", Session{ID: "s-run", Robot: "kiri"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			j, path := openTemp(t)
+			w := j.NewWriter(WriterOpts{Now: fixedNow(), Session: &tc.begun})
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			done := make(chan error, 1)
+			go func() { done <- w.Run(ctx) }()
+			for _, r := range sample("p-ana") {
+				w.Submit(r)
+			}
+			if err := w.DeletePerson(ctx, "p-ana"); err != nil {
+				t.Fatal(err)
+			}
+			later := Alert{At: 10 * time.Second, Person: "p-bo", Level: LevelUrgent, Score: 8, Reason: "severe pain 8.0 for 4s"}
+			w.Submit(later)
+			w.Submit(Fault{At: 11 * time.Second, Component: "camera", Message: "no frame for 10s"})
+			if err := w.Flush(ctx); err != nil {
+				t.Fatal(err)
+			}
+			recs, err := j.Records(ctx, "s-run")
+			if err != nil || len(recs) != 2 {
+				t.Errorf("after the deletion the session holds %d records (%v), want the alert and the fault", len(recs), err)
+			}
+			if st := w.Stats(); st.Failed != 0 {
+				t.Errorf("%d records lost to write failures after the deletion", st.Failed)
+			}
+			if s, err := j.Session(ctx, "s-run"); err != nil || s.Person != "p-bo" || s.Robot != "kiri" {
+				t.Errorf("session %+v (%v), want kiri's, about p-bo, the next person named", s, err)
+			}
+			cancel()
+			<-done
+			if n := rowsMentioning(t, path, "p-ana"); n != 0 {
+				t.Errorf("%d rows still mention p-ana", n)
+			}
+		})
+	}
+}
+
+// What the robot's last session left standing: per person, the most
+// urgent alert since their last resolution, unless a carer acknowledged
+// after it; another robot's sessions and this robot's older ones do not
+// count.
+func TestStandingAlertsOfTheLastSession(t *testing.T) {
+	urgent := Alert{At: 2 * time.Second, Person: "ada", Level: LevelUrgent, Score: 7.4, Reason: "severe pain 7.4 for 4s"}
+	warning := Alert{At: time.Second, Person: "ada", Level: LevelWarning, Score: 5, Reason: "pain 5.0 not eased"}
+	resolved := Alert{At: 3 * time.Second, Person: "ada", Level: LevelResolved, Reason: "pain eased to 0.6"}
+	bo := Alert{At: 4 * time.Second, Person: "bo", Level: LevelWarning, Score: 4, Reason: "said \"help\""}
+	ack := Acknowledgement{At: 5 * time.Second, By: "Mary", Person: "ada", AlertLevel: LevelUrgent}
+	later := func(a Alert, d time.Duration) Alert { a.At += d; return a }
+	for _, tc := range []struct {
+		name string
+		recs []Record
+		want []string // reasons standing, in order
+	}{
+		{"none raised", nil, nil},
+		{"urgent never resolved", []Record{warning, urgent}, []string{urgent.Reason}},
+		{"a warning after an urgent keeps the urgent", []Record{urgent, later(warning, 2*time.Second)}, []string{urgent.Reason}},
+		{"resolved", []Record{warning, urgent, resolved}, nil},
+		{"raised again after it was resolved", []Record{urgent, resolved, later(urgent, 10*time.Second)}, []string{urgent.Reason}},
+		{"acknowledged", []Record{urgent, ack}, nil},
+		{"each person's own", []Record{urgent, resolved, bo}, []string{bo.Reason}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			j, _ := openTemp(t)
+			record(t, j, WriterOpts{}, Session{ID: "old", Robot: "kiri", Started: time.Unix(1000, 0)}, []Record{urgent})
+			record(t, j, WriterOpts{}, Session{ID: "last", Robot: "kiri", Started: time.Unix(2000, 0)}, tc.recs)
+			record(t, j, WriterOpts{}, Session{ID: "other", Robot: "pepper", Started: time.Unix(3000, 0)}, []Record{bo})
+			from, got, ok, err := j.Standing(context.Background(), "kiri")
+			if err != nil || !ok || from.ID != "last" {
+				t.Fatalf("from %q, ok %v, %v: want kiri's last session", from.ID, ok, err)
+			}
+			var reasons []string
+			for _, a := range got {
+				reasons = append(reasons, a.Reason)
+			}
+			if !slices.Equal(reasons, tc.want) {
+				t.Errorf("standing %q, want %q", reasons, tc.want)
+			}
+		})
+	}
+	j, _ := openTemp(t)
+	if _, _, ok, err := j.Standing(context.Background(), "kiri"); ok || err != nil {
+		t.Errorf("an empty journal: ok %v, %v", ok, err)
+	}
+}
+
+// Deleting a person takes their ID out of the fault messages that name it
+// as a word (a calibration fault names the person and their file) and
+// leaves other words and the faults themselves: before, "person ada:
+// .../persons/ada.yaml: …" stayed in the journal after ada was deleted
+// whenever the session was about someone else.
+func TestDeletingAPersonTakesThemOutOfFaults(t *testing.T) {
+	faults := []Fault{
+		{At: time.Second, Component: "calibration", Message: "person ada: /home/x/.config/kindred/persons/ada.yaml: yaml: line 1; the population baseline stands in"},
+		{At: 2 * time.Second, Component: "camera", Message: "no frame for 10s"},
+		{At: 3 * time.Second, Component: "body", Message: "adapter ada-2 and canada lost"},
+	}
+	want := []string{
+		"person (a deleted person): /home/x/.config/kindred/persons/(a deleted person).yaml: yaml: line 1; the population baseline stands in",
+		"no frame for 10s",
+		"adapter ada-2 and canada lost",
+	}
+	j, path := openTemp(t)
+	var recs []Record
+	for _, f := range faults {
+		recs = append(recs, f)
+	}
+	recs = append(recs, Transition{At: 4 * time.Second, From: "idle", To: "engaging", Person: "p-bo"})
+	record(t, j, WriterOpts{}, Session{ID: "s-bo", Person: "p-bo"}, recs)
+	if _, err := j.DeletePerson(context.Background(), "ada"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := j.Records(context.Background(), "s-bo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	for _, r := range got {
+		if f, ok := r.(Fault); ok {
+			msgs = append(msgs, f.Message)
+		}
+	}
+	if !slices.Equal(msgs, want) {
+		t.Errorf("faults after ada's deletion:\n%q\nwant\n%q", msgs, want)
+	}
+	if n := rowsMentioning(t, path, "persons/ada.yaml"); n != 0 {
+		t.Errorf("%d rows still name ada's calibration file", n)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -815,7 +816,7 @@ func deletePerson(ctx context.Context, db *sql.DB, id string, before func(*sql.T
 // deletePersonRows is the one place that knows which rows are about a
 // person; a new table that names people adds its DELETE here. It runs
 // inside the caller's transaction and returns how many rows went.
-func deletePersonRows(ctx context.Context, x querier, id string) (int64, error) {
+func deletePersonRows(ctx context.Context, x *sql.Tx, id string) (int64, error) {
 	// The fleet's pseudonym for them goes too, or the broker's history
 	// stays linkable to the person.
 	if err := deletePseudonyms(ctx, x, id); err != nil {
@@ -834,7 +835,84 @@ func deletePersonRows(ctx context.Context, x querier, id string) (int64, error) 
 		n, _ := res.RowsAffected()
 		total += n
 	}
-	return total, nil
+	n, err := redactFaults(ctx, x, id)
+	return total + n, err
+}
+
+// deletedPerson stands in a fault's message for the ID of a person
+// deleted.
+const deletedPerson = "(a deleted person)"
+
+// redactFaults takes a deleted person's ID out of the fault messages that
+// name it, as a word, and returns how many changed. A fault names no
+// person in a column of its own, yet some name one in their text: a
+// calibration that cannot be read says "person ada: .../persons/ada.yaml:
+// …", and it stayed in the journal after ada was deleted whenever the
+// session was about someone else. The fault itself stays: the robot's
+// record of what failed.
+func redactFaults(ctx context.Context, x *sql.Tx, id string) (int64, error) {
+	rows, err := x.QueryContext(ctx, `SELECT rowid, message FROM faults WHERE instr(message, ?) > 0`, id)
+	if err != nil {
+		return 0, err
+	}
+	type change struct {
+		rowid int64
+		msg   string
+	}
+	var changes []change
+	for rows.Next() {
+		var c change
+		if err := rows.Scan(&c.rowid, &c.msg); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if m := redactWord(c.msg, id); m != c.msg {
+			changes = append(changes, change{c.rowid, m})
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return 0, err
+	}
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, c := range changes {
+		if _, err := x.ExecContext(ctx, `UPDATE faults SET message = ? WHERE rowid = ?`, c.msg, c.rowid); err != nil {
+			return 0, err
+		}
+	}
+	return int64(len(changes)), nil
+}
+
+// redactWord replaces each occurrence of id in s that is a word of its
+// own, not part of a longer name or word (the ID "bo" in "body" or
+// "bo-2"), with deletedPerson.
+func redactWord(s, id string) string {
+	if id == "" {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, id)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		end := i + len(id)
+		if (i == 0 || !idByte(s[i-1])) && (end == len(s) || !idByte(s[end])) {
+			b.WriteString(s[:i])
+			b.WriteString(deletedPerson)
+		} else {
+			b.WriteString(s[:end])
+		}
+		s = s[end:]
+	}
+}
+
+// idByte says whether c may continue a person's ID (calibrate person
+// makes them of letters, digits, '-' and '_').
+func idByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c >= 0x80
 }
 
 // scrub makes deleted rows unreadable in the journal's files, not just

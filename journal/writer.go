@@ -325,6 +325,7 @@ func (w *Writer) Stats() WriterStats {
 type runState struct {
 	session  string
 	started  time.Time // the open session's start
+	open     Session   // the open session as begun, to begin again if a deletion takes it
 	subject  bool      // the session's person is known
 	batch    []op
 	records  int
@@ -482,7 +483,7 @@ func (w *Writer) take(ctx context.Context, st *runState, o op) {
 		if st.session != "" {
 			st.batch = append(st.batch, w.stamp(st, op{end: true}))
 		}
-		st.session, st.started = o.begin.ID, o.begin.Started
+		st.session, st.started, st.open = o.begin.ID, o.begin.Started, *o.begin
 		st.subject = o.begin.Person != ""
 		clear(st.lastAsmt)
 		st.havePose = false
@@ -499,6 +500,8 @@ func (w *Writer) take(ctx context.Context, st *runState, o op) {
 		_, committed, err := deletePerson(ctx, w.j.db, o.delete, func(tx *sql.Tx) error { return w.applyIn(ctx, tx, waiting) })
 		if committed {
 			st.batch = st.batch[:0:0]
+			delete(st.lastAsmt, o.delete)
+			w.reopen(ctx, st)
 		}
 		if err != nil {
 			err = fmt.Errorf("journal: %w", err)
@@ -516,6 +519,27 @@ func (w *Writer) take(ctx context.Context, st *runState, o op) {
 	if st.records >= w.opts.BatchMax || (o.rec != nil && committedAtOnce(o.rec)) {
 		w.commit(ctx, st)
 	}
+}
+
+// reopen begins the open session again, under its ID and with no person,
+// when a deletion has just taken its row (the session was about the person
+// deleted): every later record of the run names that session, and without
+// its row each failed its foreign key, so a carer deleting the resident
+// while the robot ran lost the rest of the run's record, alerts about
+// anyone included. The person it is about is learnt again from the next
+// record that names one, as for a session begun before anyone was seen.
+func (w *Writer) reopen(ctx context.Context, st *runState) {
+	if st.session == "" {
+		return
+	}
+	var n int
+	if err := w.j.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions WHERE id = ?`, st.session).Scan(&n); err != nil || n > 0 {
+		return // still there; or unknown, and the next batch says why if it fails
+	}
+	s := st.open
+	s.Person, s.Status, s.Ended = "", StatusOpen, time.Time{}
+	st.subject = false
+	st.batch = append(st.batch, op{begin: &s})
 }
 
 // committedAtOnce says which records do not wait for the next batch: an

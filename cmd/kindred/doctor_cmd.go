@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"errors"
+	"os"
 
 	"github.com/kindred-hri/kindred/doctor"
 	"github.com/kindred-hri/kindred/journal"
+	"github.com/kindred-hri/kindred/journal/fleet"
 	"github.com/kindred-hri/kindred/robot"
 )
 
@@ -55,6 +57,7 @@ func cmdDoctor(ctx context.Context, e env, args []string) error {
 	if backend == "" {
 		backend = faceBackend(cfg.FaceBackend)
 	}
-	o := doctor.Options{Profile: p, Camera: *live, Mic: *live, Speaker: *live, Journal: *jpath, Broker: *mqtt, Face: backend}
+	o := doctor.Options{Profile: p, Camera: *live, Mic: *live, Speaker: *live, Journal: *jpath, Broker: *mqtt, Face: backend,
+		Robot: cfg.Robot.Name, BrokerUser: os.Getenv(fleet.UserEnv)}
 	return doctor.Run(ctx, o, e.stdout)
 }

@@ -77,3 +77,20 @@ func TestDoctorLiveRequiresTheDevicesAndChecksTheJournal(t *testing.T) {
 		t.Errorf("journal where none can be made: exit %d, %q", code, line)
 	}
 }
+
+// doctor --config with a broker says when the broker account
+// (KINDRED_MQTT_USER) is not the config's robot name, the set-up whose
+// alerts a care home's broker drops unseen; before, it said ok.
+func TestDoctorSaysTheBrokerAccountIsNotTheRobotsName(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "c.yaml")
+	if err := os.WriteFile(cfg, []byte("robot:\n  name: kindred\nmqtt: tcp://127.0.0.1:1883\njournal: off\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("KINDRED_MQTT_USER", "kiri")
+	_, out, stderr := runKindred(t, "doctor", "--config", cfg)
+	if line := lineStarting(out, "mqtt account"); !strings.HasPrefix(line, "missing") ||
+		!strings.Contains(line, `the broker account "kiri" is not the robot's name "kindred"`) {
+		t.Errorf("mqtt account: %q, want it missing, naming both (stderr %s)\n%s", line, stderr, out)
+	}
+}

@@ -36,6 +36,16 @@ func openFleet(ctx context.Context, cfg runConfig, pseudonyms fleet.Pseudonyms, 
 	o := fleetOpts(cfg)
 	o.Pseudonyms, o.Undelivered, o.ReportRefusals = pseudonyms, comp.CountFaults, comp.DoorRefusals(behavior.SourceMQTT) // faults too
 	o.Report = func(err error) { fmt.Fprintf(log, "kindred: mqtt: %v\n", err) }
+	// The broker lost, unreachable or back goes into the record too: a
+	// carer reading the journal or the console learns when alerts could
+	// not reach the stations, not only whoever reads stderr.
+	o.Connection = func(up bool, err error) {
+		if up {
+			comp.NoteRecovered("mqtt", err)
+		} else {
+			comp.NoteFault("mqtt", err)
+		}
+	}
 	c, err := fleet.Connect(ctx, o)
 	if err != nil {
 		return nil, fmt.Errorf("mqtt %s: %w", cfg.MQTT, err)

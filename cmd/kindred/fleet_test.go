@@ -248,3 +248,99 @@ func TestRunCountsAlertsTheBrokerNeverTookAsFaults(t *testing.T) {
 		t.Errorf("%d alert(s) reported undelivered, %d raised, %d faults counted: every alert is undelivered and a fault", n, s.Alerts, s.Faults)
 	}
 }
+
+// What keeps alerts from the carers' stations is in the run's record, not
+// only on stderr: the broker unreachable at start, and a broker account
+// that is not the robot's name, which a broker with the README's ACL
+// answers by dropping every alert while acknowledging it. Before, the
+// journal (and the console) had no word of either, and the second was
+// said nowhere at all.
+func TestWhatKeepsAlertsFromTheStationsIsRecorded(t *testing.T) {
+	for _, tc := range []struct {
+		name, user string
+		want       []string
+	}{
+		{"broker unreachable", "", []string{"unreachable", "alerts are held"}},
+		{"account not the robot's name", "kiri", []string{`broker account \"kiri\" is not the robot's name \"kindred\"`, "unreachable"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(fleet.UserEnv, tc.user)
+			t.Setenv(fleet.PasswordEnv, "pw")
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			url := "tcp://" + ln.Addr().String()
+			ln.Close() // nobody listens there now
+			jpath := filepath.Join(t.TempDir(), "j.db")
+			code, _, stderr := runKindred(t, "run", "--scenario", "opt-out", "--speed", "40", "--console", "off",
+				"--journal", jpath, "--mqtt", url)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			rows := onlySessionJSONL(t, jpath)
+			for _, w := range tc.want {
+				found := false
+				for _, line := range strings.Split(rows, "\n") {
+					if strings.Contains(line, `"type":"fault"`) && strings.Contains(line, `"component":"mqtt"`) && strings.Contains(line, w) {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("no mqtt fault saying %q in the journal:\n%s\nstderr:\n%s", w, rows, kindredLines(stderr))
+				}
+			}
+		})
+	}
+}
+
+// A run stopped with an alert standing (here by --for, 11 s after its
+// urgent page; a SIGTERM, a crash and a broker away as it stopped are the
+// same to the next run) has the next run on the same journal tell the
+// carers again, at its level, and record that it did. Before, the next
+// run said nothing: an urgent alert that the broker had not taken when
+// the robot was restarted never reached a station.
+func TestTheNextRunTellsTheAlertLeftStanding(t *testing.T) {
+	jpath := filepath.Join(t.TempDir(), "j.db")
+	code, _, stderr := runKindred(t, "run", "--scenario", "pain-episode", "--for", "60s", "--speed", "40", "--console", "off",
+		"--journal", jpath)
+	if code != 0 || !strings.Contains(stderr, "alert (urgent)") {
+		t.Fatalf("exit %d, want a run stopped with its urgent alert standing:\n%s", code, kindredLines(stderr))
+	}
+	first := strings.Fields(strings.Split(strings.TrimSpace(kindredLines(stderr)), "run ended, session ")[1])[0]
+
+	url := startMosquitto(t, nil)
+	alerts := make(chan mqtt.Message, 16)
+	station := mqtt.NewClient(mqtt.NewClientOptions().AddBroker(url).SetClientID("station-standing-test").
+		SetConnectRetry(true).SetConnectRetryInterval(50 * time.Millisecond))
+	if tok := station.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatalf("station: %v", tok.Error())
+	}
+	defer station.Disconnect(100)
+	if tok := station.Subscribe("kindred/+/alerts", 1, func(_ mqtt.Client, m mqtt.Message) { alerts <- m }); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatalf("subscribe: %v", tok.Error())
+	}
+	code, _, stderr = runKindred(t, "run", "--scenario", "visit", "--for", "3s", "--speed", "10", "--console", "off",
+		"--journal", jpath, "--mqtt", url)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, kindredLines(stderr))
+	}
+	select {
+	case m := <-alerts:
+		var a struct{ Level, Reason string }
+		if err := json.Unmarshal(m.Payload(), &a); err != nil || a.Level != "urgent" ||
+			!strings.Contains(a.Reason, "severe pain") || !strings.Contains(a.Reason, "standing when this robot's last run stopped, session "+first) {
+			t.Errorf("alert %s (%v): want the urgent alert of session %s told again", m.Payload(), err, first)
+		}
+		if strings.Contains(string(m.Payload()), "margaret") {
+			t.Errorf("the alert names the person: %s", m.Payload())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no alert reached the station after the restart:\n%s", kindredLines(stderr))
+	}
+	second := strings.Fields(strings.Split(strings.TrimSpace(kindredLines(stderr)), "run ended, session ")[1])[0]
+	_, rows, _ := runKindred(t, "sessions", "export", "--journal", jpath, "--session", second, "--format", "jsonl")
+	if !strings.Contains(rows, `"component":"alerts"`) || !strings.Contains(rows, "told again") {
+		t.Errorf("the second run's journal does not record the alert told again:\n%s", rows)
+	}
+}

@@ -217,15 +217,19 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 			return err
 		}
 	}
+	var link *fleetLink
 	if cfg.MQTT != "" {
 		fl, err := openFleet(runCtx, cfg, pseudonyms, comp, e.stderr)
 		if err != nil {
 			return err
 		}
 		st.records.Add(fl.Record)
+		st.forget = append(st.forget, fl.client.Forget)
 		comp.AddDoor(fl.client, behavior.SourceMQTT)
 		comp.AddService(fl.client.Run)
+		link = fl
 	}
+	tellStanding(st, link)
 	if bod.Pins != nil && len(profile.Sensors) > 0 {
 		rd, err := sensors.New(profile, bod.Pins, sensors.WithClock(comp.Now))
 		if err != nil {
@@ -302,6 +306,49 @@ type stages struct {
 	limiter *robot.Limiter
 	records *companion.Fanout
 	joints  *atomic.Pointer[robot.Pose] // the body's latest pose, for the console
+	// forget is told of each person the console deletes, after the
+	// journal: the fleet drops their pseudonym and its retained status.
+	// Added to before the run starts, read while it runs.
+	forget []func(id string)
+	// carried are the alerts the robot's last session in the journal left
+	// standing (from), told again as this run starts (tellStanding).
+	carried []journal.Alert
+	from    journal.Session
+}
+
+// tellStanding tells the carers again of the alerts the last run left
+// standing: on stderr, as a fault record (journal and console) and, with
+// fl, on the fleet's alerts topic at their level. That run may have
+// stopped before the broker took them (its outbox is in memory), and
+// nothing since has seen the pain ease.
+func tellStanding(st *stages, fl *fleetLink) {
+	for _, a := range st.carried {
+		a.At = 0
+		a.Reason = fmt.Sprintf("%s (standing when this robot's last run stopped, session %s; not seen resolved since)", a.Reason, st.from.ID)
+		// The record names nobody: a fault has no person to be deleted
+		// with; the fleet's alert carries the person's pseudonym.
+		st.comp.NoteFault("alerts", fmt.Errorf("%s alert told again: %s", a.Level, a.Reason))
+		if fl != nil {
+			_ = fl.client.Publish(a) // queued; the client counts what it could not send
+		}
+	}
+}
+
+// forgetting is the console's journal during a run: a person deleted is
+// then forgotten by the run's other holders of them (st.forget).
+type forgetting struct {
+	*journal.Writer
+	st *stages
+}
+
+func (f forgetting) DeletePerson(ctx context.Context, id string) error {
+	if err := f.Writer.DeletePerson(ctx, id); err != nil {
+		return err
+	}
+	for _, forget := range f.st.forget {
+		forget(id)
+	}
+	return nil
 }
 
 // buildStages builds the limiter on the body, fusion, the engine, mimicry
@@ -411,6 +458,12 @@ func addJournal(ctx context.Context, e env, cfg runConfig, st *stages) (*journal
 	} else if err != nil {
 		return nil, nil, fmt.Errorf("journal %s: %w", path, err)
 	}
+	// Read before this run's session begins, so the latest is the last run's.
+	if from, carried, ok, err := jr.Standing(ctx, cfg.Robot.Name); err != nil {
+		st.comp.NoteFault("journal", err)
+	} else if ok {
+		st.from, st.carried = from, carried
+	}
 	wo := journal.DefaultWriterOpts()
 	wo.RetainDays, wo.Speed = cfg.Retain, cfg.Speed
 	cond := cfg.Behavior.Condition.Name
@@ -466,7 +519,7 @@ func addConsole(e env, cfg runConfig, f runFlags, st *stages, profile *robot.Pro
 		return s
 	}
 	if writer != nil {
-		copts.Sessions = writer
+		copts.Sessions = forgetting{Writer: writer, st: st}
 	}
 	if dir, err := calibration.DefaultPersonDir(); err == nil {
 		copts.Calibrations = calibration.NewPersonStore(dir) // deleted with the person

@@ -52,6 +52,14 @@ type Opts struct {
 	// anonymously, and about each loss and return of the broker; never
 	// about credentials.
 	Report func(error)
+	// Connection, when set, is told instead of Report of each loss (up
+	// false) and return (up true) of the broker, and of the broker
+	// unreachable at Connect (false), and of a broker account that is not
+	// the robot's name (false: under the README's ACL the broker drops the
+	// robot's alerts): the run records them, so that a carer reading the
+	// journal or the console knows when alerts could not reach the
+	// stations. It must not block.
+	Connection func(up bool, err error)
 	// ReportRefusals, when set, is told of the control messages refused
 	// instead of Report: malformed or badly signed, retained (ignored), or
 	// not taken (the robot was not reading). The first is reported at once;
@@ -286,6 +294,15 @@ func Connect(ctx context.Context, o Opts) (*Client, error) {
 		// pain data and publish as this robot.
 		c.say(fmt.Errorf("fleet: connecting to %s anonymously: set %s and %s, and allow_anonymous false on the broker",
 			o.Broker, UserEnv, PasswordEnv))
+	} else if o.User != o.Robot {
+		// The care home's ACL (README, "A care home") lets an account write
+		// only under kindred/<account>/. Under another robot name the
+		// broker drops the robot's status and alerts, and an MQTT 3.1.1
+		// broker still acknowledges each (a PUBACK has no reason code
+		// before MQTT 5, §3.4.2.1), so the robot cannot see them go.
+		c.connection(false, fmt.Errorf("fleet: the broker account %q is not the robot's name %q: a broker set up as the README's care home "+
+			"drops every alert and status this robot publishes, and the robot cannot tell; set robot.name to %q, "+
+			"or the account to the robot's name", o.User, o.Robot, o.User))
 	}
 	c.mc = mqtt.NewClient(mo)
 	tok := c.mc.Connect()
@@ -306,7 +323,7 @@ func Connect(ctx context.Context, o Opts) (*Client, error) {
 		// holds alerts until it is back.
 		c.needConnect = true
 		c.connectN.Store(1) // so that the first connection is logged as the broker's return
-		c.report(fmt.Errorf("fleet: %s unreachable (%v); retrying, alerts are held", o.Broker, err))
+		c.connection(false, fmt.Errorf("fleet: %s unreachable (%v); retrying, alerts are held", o.Broker, err))
 		return c, nil
 	}
 	// Commands sent right after Connect returns must not be missed.
@@ -367,7 +384,7 @@ func ClientID(robot string) string {
 // onLost logs every loss of the broker, so a takeover of the client ID or a
 // flapping network is visible in the robot's log.
 func (c *Client) onLost(_ mqtt.Client, err error) {
-	c.say(fmt.Errorf("fleet: lost the broker %s (%v); reconnecting, alerts are held", c.opts.Broker, err))
+	c.connection(false, fmt.Errorf("fleet: lost the broker %s (%v); reconnecting, alerts are held", c.opts.Broker, err))
 }
 
 // onConnect runs on every (re)connection: a clean session forgets
@@ -375,7 +392,7 @@ func (c *Client) onLost(_ mqtt.Client, err error) {
 // Control off, the robot does not subscribe at all.
 func (c *Client) onConnect(mc mqtt.Client) {
 	if c.connectN.Add(1) > 1 {
-		c.say(fmt.Errorf("fleet: broker %s is back", c.opts.Broker))
+		c.connection(true, fmt.Errorf("fleet: broker %s is back", c.opts.Broker))
 	}
 	var err error
 	if c.opts.Control {
@@ -453,6 +470,16 @@ func (c *Client) say(err error) {
 	if c.opts.Report != nil {
 		c.opts.Report(err)
 	}
+}
+
+// connection tells Opts.Connection of a loss or return of the broker,
+// or Report when it is not set.
+func (c *Client) connection(up bool, err error) {
+	if c.opts.Connection != nil {
+		c.opts.Connection(up, err)
+		return
+	}
+	c.say(err)
 }
 
 func (c *Client) report(err error) {

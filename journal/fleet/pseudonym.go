@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"time"
@@ -83,4 +84,45 @@ func (c *Client) stored(ctx context.Context, person string) string {
 		return journal.NewPseudonym()
 	}
 	return s
+}
+
+// Forget drops what the client keeps of a person just deleted: their
+// pseudonym, so that their records from now on go out under a new one the
+// journal gives (the old one is in no file any more, and going on with it
+// would tie what the stations heard before the deletion to what they hear
+// after), and the retained status, when it names them, which the broker
+// keeps (on disk, with persistence) for every station that subscribes
+// later until the robot's state next changes: it is replaced by the same
+// status naming nobody.
+func (c *Client) Forget(person string) {
+	if person == "" {
+		return
+	}
+	p := &c.pseud
+	p.mu.Lock()
+	e, ok := p.known[person]
+	delete(p.known, person)
+	p.mu.Unlock()
+	if !ok {
+		return
+	}
+	for {
+		old := c.status.Load()
+		if old == nil {
+			return
+		}
+		var s Status
+		if err := json.Unmarshal(*old, &s); err != nil || s.Person != e.s {
+			return
+		}
+		s.Person = ""
+		b, err := json.Marshal(s)
+		if err != nil {
+			return
+		}
+		if c.status.CompareAndSwap(old, &b) {
+			c.kickStatus()
+			return
+		}
+	}
 }

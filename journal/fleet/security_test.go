@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -443,5 +444,81 @@ func TestBadControlReportsAreBounded(t *testing.T) {
 	}
 	if got := len(rep.drain()); got != maxReports {
 		t.Errorf("%d lines reported, want %d", got, maxReports)
+	}
+}
+
+// A robot whose broker account is not its name is told so as it connects:
+// the README's ACL lets an account write only under kindred/<account>/,
+// and the broker acknowledges the alerts it drops, so nothing else would
+// say that no station hears this robot. Its own name is no news.
+func TestAccountNotTheRobotsNameIsTold(t *testing.T) {
+	b := careHome(t, "")
+	for _, tc := range []struct {
+		robot string
+		told  bool
+	}{{"kiri", false}, {"kindred", true}} {
+		t.Run(tc.robot, func(t *testing.T) {
+			rep := make(reports, 100)
+			var told []string
+			var mu sync.Mutex
+			runClient(t, Opts{Broker: b.url(), Robot: tc.robot, User: robotAccount.user, Password: robotAccount.password,
+				Report: rep.report, Connection: func(up bool, err error) {
+					mu.Lock()
+					defer mu.Unlock()
+					told = append(told, err.Error())
+				}})
+			mu.Lock()
+			defer mu.Unlock()
+			var said bool
+			for _, s := range told {
+				said = said || strings.Contains(s, `account "kiri" is not the robot's name "kindred"`)
+			}
+			if said != tc.told {
+				t.Errorf("robot %q as account kiri: told %q, want the mismatch said: %v", tc.robot, told, tc.told)
+			}
+			if got := rep.drain(); len(got) != 0 {
+				t.Errorf("reports %q, want none: the connection's news goes to Connection", got)
+			}
+		})
+	}
+}
+
+// A person deleted while the robot runs leaves no pseudonym of theirs on
+// the broker: the retained status naming them is replaced by one naming
+// nobody, and what comes about them later goes out under a new pseudonym.
+// Before, the retained status kept the deleted pseudonym for every later
+// subscriber until the robot's state changed, and the client went on
+// publishing under it from memory, though the journal no longer knew it.
+func TestDeletedPersonsPseudonymLeavesTheBroker(t *testing.T) {
+	ctx := context.Background()
+	j, err := journal.Open(ctx, filepath.Join(t.TempDir(), "j.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	b := startBroker(t)
+	status := subscribe(t, b.url(), account{}, "kindred/+/status")
+	alerts := subscribe(t, b.url(), account{}, "kindred/+/alerts")
+	c, _ := runClient(t, Opts{Broker: b.url(), Robot: "kiri", Pseudonyms: j})
+	c.PublishStatus(Status{State: "alerting", Person: "ada", At: 49})
+	first := waitFor(t, status, func(m mqtt.Message) bool { return strings.Contains(string(m.Payload()), "alerting") })
+	var before Status
+	if err := json.Unmarshal(first.Payload(), &before); err != nil || before.Person == "" {
+		t.Fatalf("status %s (%v): want it to name ada's pseudonym", first.Payload(), err)
+	}
+
+	if _, err := j.DeletePerson(ctx, "ada"); err != nil {
+		t.Fatal(err)
+	}
+	c.Forget("ada")
+	waitFor(t, status, func(m mqtt.Message) bool { return !strings.Contains(string(m.Payload()), before.Person) })
+	retained := subscribe(t, b.url(), account{}, "kindred/+/status")
+	if m := waitFor(t, retained, func(mqtt.Message) bool { return true }); strings.Contains(string(m.Payload()), before.Person) ||
+		!strings.Contains(string(m.Payload()), "alerting") {
+		t.Errorf("retained status after the deletion %s: want the same state naming nobody, not %s", m.Payload(), before.Person)
+	}
+	c.Publish(journal.Alert{At: 60 * time.Second, Person: "ada", Level: journal.LevelResolved, Reason: "pain eased"})
+	if m := waitFor(t, alerts, func(mqtt.Message) bool { return true }); strings.Contains(string(m.Payload()), before.Person) {
+		t.Errorf("an alert after the deletion goes out under the deleted pseudonym: %s", m.Payload())
 	}
 }

@@ -1,0 +1,78 @@
+package journal
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Standing returns the alerts robot's latest session left standing, with
+// that session: for each person (the technical alerts' "" among them),
+// the most urgent alert raised since the person's last resolved alert,
+// unless a carer acknowledged one of theirs after it. ok is false when
+// the robot has no session in the journal.
+//
+// A run stopped (or killed) with an alert standing may not have handed it
+// to the broker (it was away, and the outbox lives in memory), and the
+// next run knows nothing of it: the carer was never told, or told of pain
+// that nobody has seen ease since. The next run tells them again from
+// this (cmd/kindred); told twice is better than never (an alert lost is
+// the failure a nurse call system must not have; IEC 60601-1-8 §6.2).
+func (j *Journal) Standing(ctx context.Context, robot string) (Session, []Alert, bool, error) {
+	ss, err := j.querySessions(ctx, "WHERE robot = ?", robot)
+	if err != nil || len(ss) == 0 {
+		return Session{}, nil, false, err
+	}
+	last := ss[0] // newest first
+	rows, err := j.db.QueryContext(ctx, `SELECT at_ns, person, level, score, reason, 0 FROM alerts WHERE session = ?
+		UNION ALL SELECT at_ns, person, '', 0, '', 1 FROM acknowledgements WHERE session = ?
+		ORDER BY 1, 6`, last.ID, last.ID)
+	if err != nil {
+		return last, nil, true, fmt.Errorf("journal: standing alerts of %s: %w", last.ID, err)
+	}
+	defer rows.Close()
+	standing := map[string]Alert{}
+	var order []string
+	for rows.Next() {
+		var a Alert
+		var at int64
+		var ack bool
+		if err := rows.Scan(&at, &a.Person, &a.Level, &a.Score, &a.Reason, &ack); err != nil {
+			return last, nil, true, fmt.Errorf("journal: standing alerts of %s: %w", last.ID, err)
+		}
+		a.At = time.Duration(at)
+		switch {
+		case ack || a.Level == LevelResolved:
+			delete(standing, a.Person)
+		case rank(a.Level) >= rank(standing[a.Person].Level):
+			if !slices.Contains(order, a.Person) {
+				order = append(order, a.Person)
+			}
+			standing[a.Person] = a
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return last, nil, true, fmt.Errorf("journal: standing alerts of %s: %w", last.ID, err)
+	}
+	var out []Alert
+	for _, p := range order {
+		if a, ok := standing[p]; ok {
+			out = append(out, a)
+		}
+	}
+	return last, out, true, nil
+}
+
+// rank orders alert levels by urgency; "" (none) is lowest.
+func rank(l Level) int {
+	switch l {
+	case LevelUrgent:
+		return 3
+	case LevelWarning:
+		return 2
+	case LevelInfo:
+		return 1
+	}
+	return 0
+}
