@@ -733,3 +733,14 @@ func TestDeletingAPersonTakesThemOutOfFaults(t *testing.T) {
 		t.Errorf("%d rows still name ada's calibration file", n)
 	}
 }
+
+// An alert told again says when it was raised, in which session, and
+// when that began, and goes out at session time 0.
+func TestToldAgainSaysWhen(t *testing.T) {
+	from := Session{ID: "s-1", Started: time.Date(2026, 12, 4, 18, 49, 30, 0, time.FixedZone("CET", 3600))}
+	got := ToldAgain(from, Alert{At: 49400 * time.Millisecond, Person: "p-1", Level: LevelUrgent, Score: 7.4, Reason: "severe pain 7.4 for 4s"})
+	want := "severe pain 7.4 for 4s (standing when this robot's last run stopped: raised 49s into session s-1, begun 2026-12-04 17:49 UTC; not seen resolved since)"
+	if got.Reason != want || got.At != 0 || got.Level != LevelUrgent || got.Person != "p-1" {
+		t.Errorf("ToldAgain = %+v\nwant reason %q at 0", got, want)
+	}
+}

@@ -76,3 +76,16 @@ func rank(l Level) int {
 	}
 	return 0
 }
+
+// ToldAgain is a, which session from left standing, as the next run tells
+// it again: at session time 0, its reason saying why and when it was
+// raised, for a carer reading it days later must not take it for pain
+// seen now ("severe pain 7.4 for 4s (standing when this robot's last run
+// stopped: raised 49s into session ID, begun 2026-12-04 18:49 UTC; not
+// seen resolved since)").
+func ToldAgain(from Session, a Alert) Alert {
+	a.Reason = fmt.Sprintf("%s (standing when this robot's last run stopped: raised %v into session %s, begun %s; not seen resolved since)",
+		a.Reason, a.At.Round(time.Second), from.ID, from.Started.UTC().Format("2006-01-02 15:04 UTC"))
+	a.At = 0
+	return a
+}

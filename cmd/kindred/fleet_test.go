@@ -329,7 +329,8 @@ func TestTheNextRunTellsTheAlertLeftStanding(t *testing.T) {
 	case m := <-alerts:
 		var a struct{ Level, Reason string }
 		if err := json.Unmarshal(m.Payload(), &a); err != nil || a.Level != "urgent" ||
-			!strings.Contains(a.Reason, "severe pain") || !strings.Contains(a.Reason, "standing when this robot's last run stopped, session "+first) {
+			!strings.Contains(a.Reason, "severe pain") || !strings.Contains(a.Reason, "standing when this robot's last run stopped: raised ") ||
+			!strings.Contains(a.Reason, " into session "+first+", begun ") {
 			t.Errorf("alert %s (%v): want the urgent alert of session %s told again", m.Payload(), err, first)
 		}
 		if strings.Contains(string(m.Payload()), "margaret") {
