@@ -389,3 +389,24 @@ func TestMergeCommandsMovesObservedByTheDelaysWallShare(t *testing.T) {
 		t.Errorf("observed moved by %v, want 20ms", got)
 	}
 }
+
+// The run's last line names its session, the session time it covered,
+// the alerts that went out (in words for none and one) and the summary.
+func TestEndLine(t *testing.T) {
+	tests := []struct {
+		session string
+		ended   time.Duration
+		alerts  int
+		summary string
+		want    string
+	}{
+		{"s-1", 90400 * time.Millisecond, 0, "", "kindred: run ended, session s-1 (1m30s of session time); no alerts went out"},
+		{"", 3 * time.Second, 1, "", "kindred: run ended (3s of session time); 1 alert went out"},
+		{"s-2", time.Minute, 4, "s.json", "kindred: run ended, session s-2 (1m0s of session time); 4 alerts went out; summary in s.json"},
+	}
+	for _, tt := range tests {
+		if got := EndLine(tt.session, tt.ended, tt.alerts, tt.summary); got != tt.want {
+			t.Errorf("EndLine(%q, %v, %d, %q) = %q, want %q", tt.session, tt.ended, tt.alerts, tt.summary, got, tt.want)
+		}
+	}
+}

@@ -1,6 +1,12 @@
 package companion
 
-import "github.com/kindred-hri/kindred/robot"
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kindred-hri/kindred/robot"
+)
 
 // Summary is the contract's `kindred run --summary` object
 // (docs/OUTPUTS.md), plus what makes the run reproducible.
@@ -72,4 +78,28 @@ func (c *Companion) Summary(ls robot.LimiterStats, speed float64) Summary {
 		s.Seed = st.Session.Seed
 	}
 	return s
+}
+
+// EndLine is a run's last word on stderr: which session it was (none
+// without a journal), how much session time it covered, how many alerts
+// went out, and where the summary is ("" when none was written).
+func EndLine(session string, ended time.Duration, alerts int, summary string) string {
+	var b strings.Builder
+	b.WriteString("kindred: run ended")
+	if session != "" {
+		fmt.Fprintf(&b, ", session %s", session)
+	}
+	fmt.Fprintf(&b, " (%v of session time)", ended.Round(time.Second))
+	switch alerts {
+	case 0:
+		b.WriteString("; no alerts went out")
+	case 1:
+		b.WriteString("; 1 alert went out")
+	default:
+		fmt.Fprintf(&b, "; %d alerts went out", alerts)
+	}
+	if summary != "" {
+		fmt.Fprintf(&b, "; summary in %s", summary)
+	}
+	return b.String()
 }

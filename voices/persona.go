@@ -132,6 +132,27 @@ func DefaultPersona(lang string) (Persona, error) {
 	return Persona{}, fmt.Errorf("voices: no built-in persona speaks %s", l.Code)
 }
 
+// PersonaFor is the persona a run speaks with: the one named (a built-in
+// name or a YAML file) when name is given, else lang's default ("en" when
+// lang is empty). The error names the setting that chose it.
+func PersonaFor(name, lang string) (Persona, error) {
+	if name != "" {
+		p, err := FindPersona(name)
+		if err != nil {
+			return p, fmt.Errorf("persona %q: %w", name, err)
+		}
+		return p, nil
+	}
+	if lang == "" {
+		lang = "en"
+	}
+	p, err := DefaultPersona(lang)
+	if err != nil {
+		return p, fmt.Errorf("lang %q: %w", lang, err)
+	}
+	return p, nil
+}
+
 // FindPersona resolves a persona by built-in name or, when the value names
 // a YAML file, by loading it.
 func FindPersona(nameOrFile string) (Persona, error) {

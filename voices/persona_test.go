@@ -128,3 +128,29 @@ func TestTonesShapeTheVoice(t *testing.T) {
 		t.Error("unknown tone: no error")
 	}
 }
+
+// The run's persona: the one named, else the language's default, and an
+// error that names the setting at fault.
+func TestPersonaFor(t *testing.T) {
+	tests := []struct {
+		name, lang string
+		want       string // persona name, or "" for an error
+		errHas     string
+	}{
+		{"", "", "companion", ""},
+		{"", "en", "companion", ""},
+		{"huoban", "en", "huoban", ""},
+		{"", "zh", "huoban", ""},
+		{"nobody", "", "", `persona "nobody"`},
+		{"", "xx", "", `lang "xx"`},
+	}
+	for _, tt := range tests {
+		p, err := PersonaFor(tt.name, tt.lang)
+		switch {
+		case tt.want == "" && (err == nil || !strings.Contains(err.Error(), tt.errHas)):
+			t.Errorf("PersonaFor(%q, %q) = %v, want an error naming %s", tt.name, tt.lang, err, tt.errHas)
+		case tt.want != "" && (err != nil || p.Name != tt.want):
+			t.Errorf("PersonaFor(%q, %q) = %q, %v; want %q", tt.name, tt.lang, p.Name, err, tt.want)
+		}
+	}
+}

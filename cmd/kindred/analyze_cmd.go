@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kindred-hri/kindred/analysis"
+	"github.com/kindred-hri/kindred/internal/progress"
 	"github.com/kindred-hri/kindred/perception/face"
 	"github.com/kindred-hri/kindred/perception/voice/wav"
 )
@@ -74,7 +75,7 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 // terminalProgress draws a package's progress as a progress line on w when
 // w is a terminal, and nothing otherwise.
 func terminalProgress(w io.Writer, what string, total int) analysis.Progress {
-	p := newProgress(w, what, total, time.Now)
+	p := progress.New(w, what, total, time.Now)
 	if p == nil {
 		return nil
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -21,6 +20,7 @@ import (
 	"github.com/kindred-hri/kindred/journal"
 	"github.com/kindred-hri/kindred/journal/fleet"
 	"github.com/kindred-hri/kindred/mimicry"
+	"github.com/kindred-hri/kindred/perception/camera"
 	"github.com/kindred-hri/kindred/perception/fusion"
 	"github.com/kindred-hri/kindred/perception/scenario"
 	"github.com/kindred-hri/kindred/robot"
@@ -169,7 +169,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 			return err
 		}
 	}
-	persona, err := pickPersona(cfg)
+	persona, err := voices.PersonaFor(cfg.Persona, cfg.Lang)
 	if err != nil {
 		return &usageError{err}
 	}
@@ -262,7 +262,11 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 			written = "" // the last line names only a summary that exists
 		}
 	}
-	fmt.Fprintln(e.stderr, endLine(writer, comp, ended, written))
+	session := ""
+	if writer != nil {
+		session = writer.SessionID()
+	}
+	fmt.Fprintln(e.stderr, companion.EndLine(session, ended, comp.Stats().Alerts, written))
 	return runErr
 }
 
@@ -271,7 +275,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 // camera watches it.
 func liveSources(e env, cfg runConfig, f *runFlags) (bool, error) {
 	live := f.camera >= 0 || f.video != "" || f.mic != "" || f.audio != ""
-	if !live && cfg.Scenario == "" && cameraPresent() {
+	if !live && cfg.Scenario == "" && camera.Present(0) {
 		f.camera, live = 0, true
 		fmt.Fprintln(e.stderr, "kindred: using camera 0 (--scenario visit plays the simulated person instead)")
 	}
@@ -323,8 +327,7 @@ type stages struct {
 // nothing since has seen the pain ease.
 func tellStanding(st *stages, fl *fleetLink) {
 	for _, a := range st.carried {
-		a.At = 0
-		a.Reason = fmt.Sprintf("%s (standing when this robot's last run stopped, session %s; not seen resolved since)", a.Reason, st.from.ID)
+		a = journal.ToldAgain(st.from, a)
 		// The record names nobody: a fault has no person to be deleted
 		// with; the fleet's alert carries the person's pseudonym.
 		st.comp.NoteFault("alerts", fmt.Errorf("%s alert told again: %s", a.Level, a.Reason))
@@ -538,54 +541,6 @@ func addConsole(e env, cfg runConfig, f runFlags, st *stages, profile *robot.Pro
 	})
 	announceConsole(e.stderr, cfg.Console, f)
 	return nil
-}
-
-// endLine is the run's last word: which session it was, how much session
-// time it covered, whether a carer was alerted, and where the summary is.
-func endLine(w *journal.Writer, comp *companion.Companion, ended time.Duration, summary string) string {
-	var b strings.Builder
-	b.WriteString("kindred: run ended")
-	if w != nil {
-		fmt.Fprintf(&b, ", session %s", w.SessionID())
-	}
-	fmt.Fprintf(&b, " (%v of session time)", ended.Round(time.Second))
-	switch alerts := comp.Stats().Alerts; alerts {
-	case 0:
-		b.WriteString("; no alerts went out")
-	case 1:
-		b.WriteString("; 1 alert went out")
-	default:
-		fmt.Fprintf(&b, "; %d alerts went out", alerts)
-	}
-	if summary != "" {
-		fmt.Fprintf(&b, "; summary in %s", summary)
-	}
-	return b.String()
-}
-
-// cameraPresent reports whether the first V4L2 camera exists.
-func cameraPresent() bool {
-	_, err := os.Stat("/dev/video0")
-	return err == nil
-}
-
-func pickPersona(cfg runConfig) (voices.Persona, error) {
-	if cfg.Persona != "" {
-		p, err := voices.FindPersona(cfg.Persona)
-		if err != nil {
-			return p, fmt.Errorf("persona %q: %w", cfg.Persona, err)
-		}
-		return p, nil
-	}
-	lang := cfg.Lang
-	if lang == "" {
-		lang = "en"
-	}
-	p, err := voices.DefaultPersona(lang)
-	if err != nil {
-		return p, fmt.Errorf("lang %q: %w", lang, err)
-	}
-	return p, nil
 }
 
 // writeSummary writes the run's summary (companion.Summary) to path, for

@@ -337,3 +337,10 @@ func TestReopenedCameraGoesOnInTheRunsTime(t *testing.T) {
 		}
 	})
 }
+
+// A camera index with no device node is not present.
+func TestPresentNeedsTheDevice(t *testing.T) {
+	if Present(999) {
+		t.Error("Present(999) with no /dev/video999")
+	}
+}

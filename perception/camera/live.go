@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"gocv.io/x/gocv"
@@ -31,6 +32,13 @@ type CameraOpts struct {
 	// until the new camera's time caught up with the old, as long as the
 	// run had lasted.
 	Origin time.Time
+}
+
+// Present reports whether V4L2 camera index exists (/dev/videoN), without
+// opening it: whether a run with no source named has a camera to watch.
+func Present(index int) bool {
+	_, err := os.Stat(fmt.Sprintf("/dev/video%d", index))
+	return err == nil
 }
 
 // DefaultCameraOpts asks for 640x480 and retry every second.
