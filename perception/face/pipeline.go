@@ -1,6 +1,7 @@
 package face
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -1024,7 +1025,7 @@ func (p *Pipeline) emitPresence(ctx context.Context, at time.Duration, obs []per
 			evs = append(evs, perception.Event{At: at, Kind: perception.EventLeft, Person: fmt.Sprintf("face-%d", id), Modality: perception.ModFace})
 		}
 	}
-	slices.SortFunc(evs, func(a, b perception.Event) int { return cmpString(a.Person, b.Person) })
+	slices.SortFunc(evs, func(a, b perception.Event) int { return cmp.Compare(a.Person, b.Person) })
 	clear(present)
 	for id := range now {
 		present[id] = true
@@ -1037,14 +1038,4 @@ func (p *Pipeline) emitPresence(ctx context.Context, at time.Duration, obs []per
 		}
 	}
 	return nil
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

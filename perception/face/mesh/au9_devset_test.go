@@ -1,11 +1,9 @@
 package mesh
 
 import (
-	"context"
 	"testing"
 
 	"github.com/kindred-hri/kindred/perception"
-	"github.com/kindred-hri/kindred/perception/camera"
 )
 
 // AU9 on the dev set's stills, each scored against the population's
@@ -18,14 +16,7 @@ import (
 func TestAU9OnDevsetStills(t *testing.T) {
 	const none = perception.ExprUnknown
 	obs := func(t *testing.T, name string) perception.FaceObs {
-		src, err := camera.OpenImages(devsetFaces(t, name), 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := src.Next(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
+		f := devsetStill(t, name)
 		o := pipeline(t).Process(f)
 		if len(o) == 0 {
 			t.Fatalf("%s: no face", name)

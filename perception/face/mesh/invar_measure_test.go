@@ -1,6 +1,7 @@
 package mesh
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"os"
@@ -118,7 +119,7 @@ func TestMeasureInvariance(t *testing.T) {
 	}
 	// The worst rows.
 	slices.SortFunc(rows, func(a, b invarRow) int {
-		return -cmpF(math.Abs(a.got.PSPI-a.ref.PSPI), math.Abs(b.got.PSPI-b.ref.PSPI))
+		return -cmp.Compare(math.Abs(a.got.PSPI-a.ref.PSPI), math.Abs(b.got.PSPI-b.ref.PSPI))
 	})
 	for _, r := range rows[:min(25, len(rows))] {
 		t.Logf("  %-10s %-45s %5.2fs %-12s PSPI %.2f -> %.2f (%s -> %s) AUs %v -> %v", r.change, r.file, r.at.Seconds(), r.label, r.ref.PSPI, r.got.PSPI, r.ref.Expression, r.got.Expression, fmtAU(r.ref.AU), fmtAU(r.got.AU))
@@ -147,16 +148,6 @@ func meanAbs(xs []float64) float64 {
 		a[i] = math.Abs(x)
 	}
 	return mean(a)
-}
-
-func cmpF(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func fmtAU(a perception.AUs) string {

@@ -250,14 +250,7 @@ func devFrames(t testing.TB, every int) []devFrame {
 	for _, name := range order {
 		ss := segs[name]
 		if ss[0].to < 0 {
-			src, err := camera.OpenImages(devsetFaces(t, name), 1)
-			if err != nil {
-				t.Fatal(err)
-			}
-			f, err := src.Next(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
+			f := devsetStill(t, name)
 			out = append(out, devFrame{file: name, label: ss[0].label, frame: f})
 			continue
 		}

@@ -57,6 +57,21 @@ func devsetFaces(t testing.TB, name string) string {
 	return p
 }
 
+// devsetStill is the dev set's still image name as a frame (skipping the
+// test when the dev set is absent).
+func devsetStill(t testing.TB, name string) perception.Frame {
+	t.Helper()
+	src, err := camera.OpenImages(devsetFaces(t, name), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := src.Next(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 // Real photographs: one face each, found where it is (the nose tip, located
 // by eye, inside the box) and at a plausible size.
 func TestDetectorFindsRealFacesWhereTheyAre(t *testing.T) {

@@ -30,14 +30,7 @@ func pipeline(t testing.TB) *face.Pipeline {
 // baseline, as a single image is.
 func TestSyntheticPainAboveItsNeutral(t *testing.T) {
 	pspi := func(name string) float64 {
-		src, err := camera.OpenImages(devsetFaces(t, name), 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := src.Next(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
+		f := devsetStill(t, name)
 		obs := pipeline(t).Process(f)
 		if len(obs) == 0 {
 			t.Errorf("%s: no face", name)
