@@ -744,3 +744,34 @@ func TestToldAgainSaysWhen(t *testing.T) {
 		t.Errorf("ToldAgain = %+v\nwant reason %q at 0", got, want)
 	}
 }
+
+// Only a session that watched a person live has its standing alert told
+// again: a scenario's simulated person or a recording played is nobody a
+// carer can go to. A session without the setting (written before it
+// existed) may have been live.
+func TestStandingOnlyOfALiveSession(t *testing.T) {
+	urgent := Alert{At: 2 * time.Second, Person: "ada", Level: LevelUrgent, Score: 7.4, Reason: "severe pain 7.4 for 4s"}
+	for _, tc := range []struct {
+		sources string // "" for no setting
+		told    bool
+	}{
+		{SourcesLive, true},
+		{"", true},
+		{"scenario", false},
+		{"files", false},
+	} {
+		j, _ := openTemp(t)
+		recs := []Record{urgent}
+		if tc.sources != "" {
+			recs = append([]Record{Setting{Key: SettingSources, Value: tc.sources, Source: SettingFromConfig}}, recs...)
+		}
+		record(t, j, WriterOpts{}, Session{ID: "last", Robot: "kiri", Started: time.Unix(2000, 0)}, recs)
+		from, got, ok, err := j.Standing(context.Background(), "kiri")
+		if err != nil || !ok || from.ID != "last" {
+			t.Fatalf("sources %q: from %q, ok %v, %v", tc.sources, from.ID, ok, err)
+		}
+		if told := len(got) == 1; told != tc.told {
+			t.Errorf("sources %q: standing %v, want told again %v", tc.sources, got, tc.told)
+		}
+	}
+}

@@ -22,6 +22,15 @@ const (
 	SettingFromModel  = "model"  // a model file the run loaded
 )
 
+// SettingSources is the setting that says what a run watched:
+// SourcesLive (a camera or microphone), "files" (recordings played) or
+// "scenario" (a simulated person). Only a live run's standing alerts are
+// told again by the next (Standing).
+const (
+	SettingSources = "sources"
+	SourcesLive    = "live"
+)
+
 // SettingsOf flattens v, a config struct with yaml tags, into one Setting
 // per leaf at time 0, its key the yaml path joined by dots under prefix
 // ("behavior.pain.smoothing"), in key order so two runs of one config

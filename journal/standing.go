@@ -2,13 +2,16 @@ package journal
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
 )
 
 // Standing returns the alerts robot's latest session left standing, with
-// that session: for each person (the technical alerts' "" among them),
+// that session, when that session watched a person live (its SettingSources
+// setting is SourcesLive, or it has none): for each person (the technical alerts' "" among them),
 // the most urgent alert raised since the person's last resolved alert,
 // unless a carer acknowledged one of theirs after it. ok is false when
 // the robot has no session in the journal.
@@ -25,6 +28,18 @@ func (j *Journal) Standing(ctx context.Context, robot string) (Session, []Alert,
 		return Session{}, nil, false, err
 	}
 	last := ss[0] // newest first
+	// Only a session with a person before the robot tells of pain again:
+	// a scenario's simulated person or a recording played is nobody a
+	// carer can go to. A session from before its sources were recorded
+	// may have been live, so it is told.
+	var sources string
+	err = j.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE session = ? AND key = ?`, last.ID, SettingSources).Scan(&sources)
+	switch {
+	case err == nil && sources != SourcesLive:
+		return last, nil, true, nil
+	case err != nil && !errors.Is(err, sql.ErrNoRows):
+		return last, nil, true, fmt.Errorf("journal: standing alerts of %s: %w", last.ID, err)
+	}
 	rows, err := j.db.QueryContext(ctx, `SELECT at_ns, person, level, score, reason, 0 FROM alerts WHERE session = ?
 		UNION ALL SELECT at_ns, person, '', 0, '', 1 FROM acknowledgements WHERE session = ?
 		ORDER BY 1, 6`, last.ID, last.ID)

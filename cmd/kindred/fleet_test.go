@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
+	_ "modernc.org/sqlite" // the journal's driver, to mark a session live
 
 	"github.com/kindred-hri/kindred/journal/fleet"
 )
@@ -308,6 +310,27 @@ func TestTheNextRunTellsTheAlertLeftStanding(t *testing.T) {
 		t.Fatalf("exit %d, want a run stopped with its urgent alert standing:\n%s", code, kindredLines(stderr))
 	}
 	first := strings.Fields(strings.Split(strings.TrimSpace(kindredLines(stderr)), "run ended, session ")[1])[0]
+	// A scenario's simulated person is nobody a carer can go to: the next
+	// run on a copy of this journal tells nothing again.
+	scen := filepath.Join(t.TempDir(), "scenario.db")
+	b, err := os.ReadFile(jpath)
+	if err != nil || os.WriteFile(scen, b, 0o600) != nil {
+		t.Fatalf("copy the journal: %v", err)
+	}
+	if _, _, se := runKindred(t, "run", "--scenario", "visit", "--for", "1s", "--speed", "10", "--console", "off", "--journal", scen); strings.Contains(se, "told again") {
+		t.Errorf("a scenario run's standing alert was told again:\n%s", kindredLines(se))
+	}
+	// No camera here: the first run's session is marked as a live one's,
+	// as a run with --camera or --mic records it.
+	db, err := sql.Open("sqlite", jpath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Exec(`UPDATE settings SET value = 'live' WHERE key = 'sources'`)
+	if n, _ := res.RowsAffected(); err != nil || n != 1 {
+		t.Fatalf("mark the session live: %d rows, %v", n, err)
+	}
+	db.Close()
 
 	url := startMosquitto(t, nil)
 	alerts := make(chan mqtt.Message, 16)

@@ -25,6 +25,14 @@ func runSettings(cfg runConfig, f runFlags) ([]journal.Setting, error) {
 	add := func(key, value, source string) {
 		out = append(out, journal.Setting{Key: key, Value: value, Source: source})
 	}
+	sources := "scenario"
+	switch {
+	case f.camera >= 0 || f.mic != "":
+		sources = journal.SourcesLive
+	case f.video != "" || f.audio != "":
+		sources = "files"
+	}
+	add(journal.SettingSources, sources, journal.SettingFromConfig)
 	if f.forDur.d > 0 {
 		add("for", f.forDur.d.String(), journal.SettingFromConfig)
 	}
