@@ -77,7 +77,8 @@ func framesToFind() int {
 // set (the synthetic idA's first, which the upright scan already loses
 // at 30 degrees either way) with its whole frame turned by 30, 45, 60 and
 // 90 degrees either way is found within framesToFind frames with the
-// turned scans (the default), and not at all without them
+// turned scans (the default) and stays tracked, and is not found at all
+// without them
 // (TestMeasureLyingFaces has the dev set's other faces).
 func TestLyingFaceIsFound(t *testing.T) {
 	src := devFrames(t, 1000)
@@ -100,11 +101,21 @@ func TestLyingFaceIsFound(t *testing.T) {
 		t.Run(strconv.FormatFloat(deg, 'f', -1, 64), func(t *testing.T) {
 			g, to := lying(deg)(t, f)
 			at, within := to(boxCentre(ref)), 0.5*float64(ref.Box.Dx())
-			with, st := watch(t, g, face.DefaultTurnedEvery, n)
-			if i := firstFound(with, at, within); i < 0 {
-				t.Errorf("not found in %d frames with turned scans (%d turned scans)", n, st.TurnedScans)
-			} else {
-				t.Logf("found on frame %d (%d turned scans)", i, st.TurnedScans)
+			// Watched on past four detection rounds of a tracked face
+			// (DetectEveryTracked 12), more than LoseAfter rounds without
+			// the upright scan finding it.
+			more := 4 * face.DefaultOpts().DetectEveryTracked
+			with, st := watch(t, g, face.DefaultTurnedEvery, n+more)
+			i := firstFound(with, at, within)
+			if i < 0 || i >= n {
+				t.Fatalf("not found in %d frames with turned scans (frame %d; %d turned scans)", n, i, st.TurnedScans)
+			}
+			t.Logf("found on frame %d (%d turned scans)", i, st.TurnedScans)
+			for j := i; j < len(with); j++ {
+				if _, ok := matched(with[j], at, within); !ok {
+					t.Errorf("found on frame %d, lost on frame %d", i, j)
+					break
+				}
 			}
 			without, _ := watch(t, g, 0, n)
 			if i := firstFound(without, at, within); i >= 0 {
