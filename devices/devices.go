@@ -104,11 +104,14 @@ const DefaultLiveMeshRate = 30
 // the detector every DetectEvery frames (face.Opts.DetectEvery), the
 // landmark fits of tracked faces on every MeshEvery-th frame or at most
 // MeshRate times a second (face.Opts.MeshEvery, MeshRate; 0 for every
-// frame).
+// frame). TurnedEvery is face.Opts.TurnedEvery, the scans of turned
+// copies of a frame with no face that find a person lying on one side:
+// 0 keeps face.DefaultTurnedEvery, a negative value turns them off.
 type FaceSchedule struct {
 	DetectEvery int
 	MeshEvery   int
 	MeshRate    float64
+	TurnedEvery int
 }
 
 // OpenFacePipelineWith scores each face against the calibrated neutral
@@ -129,6 +132,12 @@ type FaceSchedule struct {
 func OpenFacePipelineWith(s FaceSchedule, backend FaceBackend, baseline func(track int) *face.Baseline, distressed func(at time.Duration) bool) (*face.Pipeline, func(), error) {
 	o := face.DefaultOpts()
 	o.DetectEvery, o.MeshEvery, o.MeshRate = s.DetectEvery, s.MeshEvery, s.MeshRate
+	switch {
+	case s.TurnedEvery < 0:
+		o.TurnedEvery = 0
+	case s.TurnedEvery > 0:
+		o.TurnedEvery = s.TurnedEvery
+	}
 	o.BaselineFor = baseline
 	o.Distressed = distressed
 	if backend == FaceDlib {

@@ -246,7 +246,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 		loop := cfg.Scenario == "" || f.forDur.d > 0
 		start = comp.PlayScenario(scen.Name, scenario.NewPlayer(scen), scenario.PlayOpts{Loop: loop, For: f.forDur.d})
 	} else {
-		in, err := openLive(comp, f, faceBackend(cfg.FaceBackend), cfg.FaceMeshRate, scale)
+		in, err := openLive(comp, f, faceBackend(cfg.FaceBackend), cfg.FaceMeshRate, cfg.FaceTurnedEvery, scale)
 		if err != nil {
 			return err
 		}

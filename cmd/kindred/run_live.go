@@ -25,10 +25,13 @@ import (
 // now (a bad file is bad input), the camera and microphone each time the
 // companion asks (at start and after the person opts back in), and the
 // face and voice stages. Files are paced on the session clock.
-func openLive(comp *companion.Companion, f runFlags, backend faceBackend, meshRate float64, scale *sessiontime.Clock) (companion.Live, error) {
+func openLive(comp *companion.Companion, f runFlags, backend faceBackend, meshRate float64, turnedEvery int, scale *sessiontime.Clock) (companion.Live, error) {
 	in := companion.Live{
 		Faces: func(baseline func(track int) *face.Baseline) (companion.FaceStage, func(), error) {
-			s := devices.FaceSchedule{DetectEvery: face.DefaultOpts().DetectEvery, MeshRate: meshRate}
+			s := devices.FaceSchedule{DetectEvery: face.DefaultOpts().DetectEvery, MeshRate: meshRate, TurnedEvery: turnedEvery}
+			if turnedEvery == 0 {
+				s.TurnedEvery = -1 // face_turned_every: 0 is never
+			}
 			return openFacePipelineWith(s, backend, baseline, comp.VoiceDistressed)
 		},
 		Voice: func(live bool) (companion.VoiceStage, func(), error) { return openListener(comp, live, scale) },

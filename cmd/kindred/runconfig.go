@@ -54,6 +54,10 @@ type runConfig struct {
 	FaceBackend string `yaml:"face_backend"`
 	// FaceMeshRate bounds the face mesh's passes a second (0: every frame).
 	FaceMeshRate float64 `yaml:"face_mesh_rate"`
+	// FaceTurnedEvery looks for a face on its side (a person lying in
+	// bed) while none is seen: one turned copy of the frame on every Nth
+	// detection round that finds no face (face.Opts.TurnedEvery; 0: never).
+	FaceTurnedEvery int `yaml:"face_turned_every"`
 }
 
 func defaultRunConfig() runConfig {
@@ -68,6 +72,7 @@ func defaultRunConfig() runConfig {
 	c.Behavior = behavior.DefaultConfig()
 	c.FaceBackend = string(defaultFaceBackend)
 	c.FaceMeshRate = devices.DefaultLiveMeshRate
+	c.FaceTurnedEvery = face.DefaultTurnedEvery
 	return c
 }
 
@@ -119,6 +124,9 @@ func (c runConfig) validate() error {
 	}
 	if r := c.FaceMeshRate; !(r == 0 || r >= face.MinMeshRate && r <= 1000) {
 		return fmt.Errorf("face_mesh_rate: %v Hz must be 0 (every frame) or in [%d, 1000]", r, face.MinMeshRate)
+	}
+	if n := c.FaceTurnedEvery; n < 0 || n > face.MaxTurnedEvery {
+		return fmt.Errorf("face_turned_every: %d must be 0 (never) or in [1, %d]", n, face.MaxTurnedEvery)
 	}
 	if c.Retain < 0 {
 		return fmt.Errorf("retain_days: %d is negative", c.Retain)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kindred-hri/kindred/companion"
 	"github.com/kindred-hri/kindred/devices"
+	"github.com/kindred-hri/kindred/perception/face"
 )
 
 // A config mistake is told as file, line, field and what was expected;
@@ -140,5 +141,39 @@ func TestConfigFaceMeshRate(t *testing.T) {
 	}
 	if c, _ := loadRunConfig(""); c.FaceMeshRate != devices.DefaultLiveMeshRate {
 		t.Errorf("default rate %v, want %v", c.FaceMeshRate, devices.DefaultLiveMeshRate)
+	}
+}
+
+// face_turned_every sets how often a live run scans turned copies of a
+// frame with no face (a person lying in bed): 2 unless set, 0 (never) or
+// within [1, 8]; anything else is bad input naming the key.
+func TestConfigFaceTurnedEvery(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		yaml string
+		want int
+		ok   bool
+	}{
+		{"face_turned_every: 1\n", 1, true},
+		{"face_turned_every: 0\n", 0, true},
+		{"face_turned_every: 8\n", 8, true},
+		{"face_turned_every: 9\n", 0, false},
+		{"face_turned_every: -1\n", 0, false},
+		{"face_turned_every: often\n", 0, false},
+	} {
+		path := filepath.Join(dir, "c.yaml")
+		if err := os.WriteFile(path, []byte(tc.yaml), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c, err := loadRunConfig(path)
+		if (err == nil) != tc.ok || (tc.ok && c.FaceTurnedEvery != tc.want) {
+			t.Errorf("%q: %v, %v; want %v (ok %v)", tc.yaml, c.FaceTurnedEvery, err, tc.want, tc.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), "face_turned_every") {
+			t.Errorf("%q: %v does not name face_turned_every", tc.yaml, err)
+		}
+	}
+	if c, _ := loadRunConfig(""); c.FaceTurnedEvery != face.DefaultTurnedEvery {
+		t.Errorf("default %v, want %v", c.FaceTurnedEvery, face.DefaultTurnedEvery)
 	}
 }

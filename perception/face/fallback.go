@@ -86,3 +86,33 @@ func (f Fallback) run(img *image.Gray, tracked []image.Rectangle, useTracked boo
 type trackAware interface {
 	DetectTracked(img *image.Gray, tracked []image.Rectangle) ([]Detection, error)
 }
+
+// TurnDetector is a Detector that can also scan a copy of the image turned
+// by deg degrees (counter-clockwise on screen) about its centre, returning
+// the faces in the image's own coordinates (Opts.TurnedEvery).
+type TurnDetector interface {
+	DetectTurned(img *image.Gray, deg float64) ([]Detection, error)
+}
+
+var _ TurnDetector = Fallback{}
+
+// DetectTurned asks First for the turned copy when it can scan one (the
+// cheap scan: a person lying near the robot is a large face), else Then.
+func (f Fallback) DetectTurned(img *image.Gray, deg float64) ([]Detection, error) {
+	if td, ok := f.First.(TurnDetector); ok {
+		return td.DetectTurned(img, deg)
+	}
+	if td, ok := f.Then.(TurnDetector); ok {
+		return td.DetectTurned(img, deg)
+	}
+	return nil, errNoTurn
+}
+
+// canTurn reports whether First or Then can scan a turned copy.
+func (f Fallback) canTurn() bool {
+	_, first := f.First.(TurnDetector)
+	_, then := f.Then.(TurnDetector)
+	return first || then
+}
+
+var errNoTurn = errors.New("face: the detector cannot scan a turned frame")

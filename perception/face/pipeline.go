@@ -94,7 +94,30 @@ type Opts struct {
 	// do the same); 0 or 1 and 0 fit every frame.
 	MeshEvery int
 	MeshRate  float64
+	// TurnedEvery, above 0, looks for a face on its side (a person lying
+	// in bed, the head on the pillow) while none is tracked: on every
+	// TurnedEvery-th detection round that finds no face, the detector
+	// (a TurnDetector) also scans one copy of the frame turned by the next
+	// of TurnAngles, in turn, so each angle is tried once every
+	// len(TurnAngles)*TurnedEvery empty rounds. YuNet finds faces turned
+	// up to about 25 degrees and misses many past 30 (README, "Faces
+	// turned, mirrored, small or dim"); once found, the mesh tracks a face
+	// at any roll from its own last fit. 0 turns nothing.
+	TurnedEvery int
 }
+
+// TurnAngles are the turns (degrees, counter-clockwise on screen) the
+// frame is scanned at for Opts.TurnedEvery, in the order tried: a face
+// rolled by r is upright to within 25 degrees in the copy turned by -45
+// for r in 20..70 and by -90 for r in 65..115 (and alike the other way),
+// so the four cover a head on either side from where the upright scan
+// stops finding it to lying flat, the ±45 first as the cheaper half of a
+// person settling on a pillow. A head upside down is no bed's.
+var TurnAngles = [...]float64{-45, 45, -90, 90}
+
+// MaxTurnedEvery bounds Opts.TurnedEvery: at DetectEvery 4 and 30 fps, 8
+// empty rounds a turned scan is a lying face found within 128 frames (4 s).
+const MaxTurnedEvery = 8
 
 // Blender scores the 52 blendshapes of a dense mesh (a mesh.Fitter does).
 type Blender interface {
@@ -116,8 +139,16 @@ func DefaultOpts() Opts {
 		ClosedRatio:            0.45,
 		ClosedRatioLookingDown: 0.3,
 		LookDownPitch:          15,
+		TurnedEvery:            DefaultTurnedEvery,
 	}
 }
+
+// DefaultTurnedEvery is Opts.TurnedEvery for elder care, where a person
+// lies in bed: one turned scan every other empty detection round, so an
+// empty room pays a turned scan on one frame in 8 and a face lying on its
+// side waits at most 32 frames (about 1 s at 30 fps) to be found (README,
+// "A face on its side").
+const DefaultTurnedEvery = 2
 
 // Validate reports an option that cannot work.
 func (o Opts) Validate() error {
@@ -138,6 +169,8 @@ func (o Opts) Validate() error {
 		return fmt.Errorf("face: mesh_every %d must be in [0, %d]", o.MeshEvery, MaxMeshEvery)
 	case !(o.MeshRate == 0 || o.MeshRate >= MinMeshRate && o.MeshRate <= 1000):
 		return fmt.Errorf("face: mesh_rate %g Hz must be 0 (every frame) or in [%g, 1000]", o.MeshRate, float64(MinMeshRate))
+	case o.TurnedEvery < 0 || o.TurnedEvery > MaxTurnedEvery:
+		return fmt.Errorf("face: turned_every %d must be in [0, %d]", o.TurnedEvery, MaxTurnedEvery)
 	}
 	if o.Baseline != nil {
 		return o.Baseline.Validate()
@@ -187,6 +220,9 @@ type Pipeline struct {
 	fitted   bool
 	lastFit  time.Duration
 	nextFit  time.Duration
+	// Opts.TurnedEvery: empty detection rounds since the last turned
+	// scan, and how many turned scans have run (the next angle).
+	emptyRounds, turns int
 }
 
 // scanResult is one detector scan's answer.
@@ -202,6 +238,9 @@ type Stats struct {
 	// taken for a person because their skin was painted flat, rendered
 	// without noise, or of a colour no skin has (Looks.Drawn).
 	DrawnFlat, DrawnNoiseless, DrawnColour int
+	// TurnedScans counts the scans of a turned copy of the frame
+	// (Opts.TurnedEvery).
+	TurnedScans int
 }
 
 // track is one tracked face. Track alone changes its fields but learn,
@@ -682,9 +721,13 @@ func (p *Pipeline) detectAndMatch(f perception.Frame, done *scanResult) {
 	if err != nil {
 		dets = nil // this frame goes on with tracking alone
 	}
-	dets = slices.DeleteFunc(dets, func(d Detection) bool {
+	small := func(d Detection) bool {
 		return d.Box.Dx() < p.opts.MinFace || d.Box.Dy() < p.opts.MinFace
-	})
+	}
+	dets = slices.DeleteFunc(dets, small)
+	if len(dets) == 0 && err == nil && len(p.tracks) == 0 {
+		dets = slices.DeleteFunc(p.detectTurned(img, at), small)
+	}
 	dets = suppress(dets)
 	matched := make([]bool, len(p.tracks))
 	for _, d := range dets {
@@ -733,7 +776,12 @@ func (p *Pipeline) detectAndMatch(f perception.Frame, done *scanResult) {
 			continue // not a person: dropped, not kept to be re-identified
 		}
 		if !matched[i] {
-			t.missed++
+			// The upright scan does not see a face rolled past about 25
+			// degrees (a head on the pillow), so its silence is no sign
+			// the face has gone: the mesh's presence decides in refit.
+			if !rolled(&t.lm) {
+				t.missed++
+			}
 			if t.missed > p.opts.LoseAfter || !p.refit(f, t, t.predictBox(), [2]perception.Point{}) {
 				p.lose(t, at)
 				continue
@@ -742,6 +790,51 @@ func (p *Pipeline) detectAndMatch(f perception.Frame, done *scanResult) {
 		kept = append(kept, t)
 	}
 	p.tracks = kept
+}
+
+// maxUprightRoll is the roll (degrees) past which the upright scan is not
+// expected to find a face: YuNet found every dev-set face turned by 20
+// degrees but the smallest, and missed four at 30.
+const maxUprightRoll = 25
+
+// rolled reports whether the face's eye line leans more than
+// maxUprightRoll from level.
+func rolled(lm *[68]perception.Point) bool {
+	var r, l perception.Point
+	for i := 36; i < 42; i++ {
+		r.X, r.Y = r.X+lm[i].X/6, r.Y+lm[i].Y/6
+		l.X, l.Y = l.X+lm[i+6].X/6, l.Y+lm[i+6].Y/6
+	}
+	return math.Abs(math.Atan2(l.Y-r.Y, l.X-r.X))*180/math.Pi > maxUprightRoll
+}
+
+// detectTurned is Opts.TurnedEvery's scan after a detection round found
+// no face and none is tracked: on every TurnedEvery-th such round, the
+// frame turned by the next of TurnAngles. A face found there goes on as
+// any detection does (its size, its mesh's presence and plausibility, the
+// drawn-face check).
+func (p *Pipeline) detectTurned(img *image.Gray, at time.Duration) []Detection {
+	td, ok := p.det.(TurnDetector)
+	if fb, isFallback := p.det.(Fallback); isFallback {
+		ok = fb.canTurn()
+	}
+	if p.opts.TurnedEvery <= 0 || !ok {
+		return nil // the dlib backend's detector, say
+	}
+	p.emptyRounds++
+	if p.emptyRounds < p.opts.TurnedEvery {
+		return nil
+	}
+	p.emptyRounds = 0
+	deg := TurnAngles[p.turns%len(TurnAngles)]
+	p.turns++
+	p.stats.TurnedScans++
+	dets, err := td.DetectTurned(img, deg)
+	p.detectorResult(at, err)
+	if err != nil {
+		return nil
+	}
+	return dets
 }
 
 // drawn reports (and counts) a new face whose skin shows it drawn, not

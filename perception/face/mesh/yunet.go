@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"math"
 	"slices"
 	"sync"
@@ -43,15 +44,17 @@ func DefaultDetectorOpts() DetectorOpts {
 // Detector is YuNet. Calls are serialised (an OpenCV Net keeps its blobs,
 // and a scan reuses the Detector's buffers).
 type Detector struct {
-	mu    sync.Mutex
-	net   gocv.Net
-	open  bool
-	opts  DetectorOpts
-	full  gocv.Mat // the frame, 8-bit gray
-	small gocv.Mat // the frame shrunk for a scan
-	blob  gocv.Mat // [1,3,ph,pw] input
-	blobW int      // blob's padded size
-	blobH int
+	mu     sync.Mutex
+	net    gocv.Net
+	open   bool
+	opts   DetectorOpts
+	full   gocv.Mat // the frame, 8-bit gray
+	turned gocv.Mat // the frame turned (DetectTurned)
+	affine gocv.Mat // the turn, 2x3
+	small  gocv.Mat // the frame shrunk for a scan
+	blob   gocv.Mat // [1,3,ph,pw] input
+	blobW  int      // blob's padded size
+	blobH  int
 }
 
 var _ face.Detector = (*Detector)(nil)
@@ -70,7 +73,7 @@ func NewDetector(opts DetectorOpts) (*Detector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Detector{net: n, open: true, opts: opts, full: gocv.NewMat(), small: gocv.NewMat(), blob: gocv.NewMat()}, nil
+	return &Detector{net: n, open: true, opts: opts, full: gocv.NewMat(), turned: gocv.NewMat(), affine: gocv.NewMat(), small: gocv.NewMat(), blob: gocv.NewMat()}, nil
 }
 
 func readNet(b []byte, name string) (gocv.Net, error) {
@@ -93,7 +96,7 @@ func (d *Detector) Close() error {
 		return nil
 	}
 	d.open = false
-	return errors.Join(d.net.Close(), d.full.Close(), d.small.Close(), d.blob.Close())
+	return errors.Join(d.net.Close(), d.full.Close(), d.turned.Close(), d.affine.Close(), d.small.Close(), d.blob.Close())
 }
 
 // Shrunk is the same network (calls serialised with it) scanning images
@@ -149,15 +152,130 @@ func (d *Detector) detect(img *image.Gray, maxWidth int) ([]face.Detection, erro
 	if err := intoMat(&d.full, img); err != nil {
 		return nil, err
 	}
-	src := d.full
-	scale := scaleFor(b.Dx(), maxWidth)
-	w, h := b.Dx(), b.Dy()
-	if scale > 1 {
-		w, h = int(float64(b.Dx())/scale), int(float64(b.Dy())/scale)
-		if w < 32 || h < 32 {
-			return nil, nil
+	cands, scale, err := d.scan(d.full, maxWidth)
+	if err != nil {
+		return nil, err
+	}
+	dets := make([]face.Detection, 0, len(cands))
+	for _, c := range cands {
+		r := image.Rect(int(math.Round(c.x0*scale)), int(math.Round(c.y0*scale)), int(math.Round(c.x1*scale)), int(math.Round(c.y1*scale))).Add(b.Min)
+		r = r.Intersect(b.Inset(-b.Dx() / 4)) // a box may overhang the frame a little, not without end
+		if r.Empty() {
+			continue
 		}
-		gocv.Resize(d.full, &d.small, image.Pt(w, h), 0, 0, gocv.InterpolationArea)
+		off := perception.Point{X: float64(b.Min.X), Y: float64(b.Min.Y)}
+		dets = append(dets, face.Detection{Box: r, Score: c.score, Eyes: [2]perception.Point{
+			{X: c.kps[0]*scale + off.X, Y: c.kps[1]*scale + off.Y},
+			{X: c.kps[2]*scale + off.X, Y: c.kps[3]*scale + off.Y},
+		}})
+	}
+	return dets, nil
+}
+
+// DetectTurned finds the faces of img in a copy of it turned by deg
+// degrees (counter-clockwise on screen) about its centre, on a canvas that
+// holds the whole turned frame, and returns them in img's coordinates
+// (face.TurnDetector): a face lying on its side, which YuNet misses past
+// about 25 degrees, is upright in the copy turned the other way. A box
+// keeps its size, centred where its centre lands, and the eyes keep the
+// order they had in the upright copy (the person's right eye first), so
+// the mesh's first crop is levelled on the face's own roll.
+func (d *Detector) DetectTurned(img *image.Gray, deg float64) ([]face.Detection, error) {
+	return d.detectTurned(img, deg, d.opts.MaxWidth)
+}
+
+// DetectTurned is the shrunk scan of a turned copy (see
+// Detector.DetectTurned).
+func (s shrunk) DetectTurned(img *image.Gray, deg float64) ([]face.Detection, error) {
+	return s.d.detectTurned(img, deg, s.maxWidth)
+}
+
+var _ face.TurnDetector = (*Detector)(nil)
+var _ face.TurnDetector = shrunk{}
+
+func (d *Detector) detectTurned(img *image.Gray, deg float64, maxWidth int) ([]face.Detection, error) {
+	if img == nil || img.Rect.Empty() || len(img.Pix) == 0 {
+		return nil, errors.New("mesh: empty image")
+	}
+	if math.IsNaN(deg) || math.IsInf(deg, 0) {
+		return nil, fmt.Errorf("mesh: turn of %v degrees", deg)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.open {
+		return nil, ErrClosed
+	}
+	b := img.Bounds()
+	if err := intoMat(&d.full, img); err != nil {
+		return nil, err
+	}
+	// OpenCV's rotation about the frame's centre (getRotationMatrix2D):
+	// x' = cs x + sn y + tx, y' = -sn x + cs y + ty, moved so that the
+	// turned frame's corners all lie on the canvas.
+	w, h := float64(b.Dx()), float64(b.Dy())
+	a := deg * math.Pi / 180
+	cs, sn := math.Cos(a), math.Sin(a)
+	if math.Abs(cs) < 1e-12 {
+		cs = 0
+	}
+	if math.Abs(sn) < 1e-12 {
+		sn = 0
+	}
+	cw := int(math.Ceil(math.Abs(cs)*w + math.Abs(sn)*h - 1e-9))
+	ch := int(math.Ceil(math.Abs(sn)*w + math.Abs(cs)*h - 1e-9))
+	cx, cy := (w-1)/2, (h-1)/2
+	ncx, ncy := (float64(cw)-1)/2, (float64(ch)-1)/2
+	m := [6]float64{cs, sn, ncx - cs*cx - sn*cy, -sn, cs, ncy + sn*cx - cs*cy}
+	if d.affine.Empty() {
+		d.affine = gocv.NewMatWithSize(2, 3, gocv.MatTypeCV64F)
+	}
+	for i, v := range m {
+		d.affine.SetDoubleAt(i/3, i%3, v)
+	}
+	// The uncovered corners mid-grey, no edge smeared into them.
+	gocv.WarpAffineWithParams(d.full, &d.turned, d.affine, image.Pt(cw, ch), gocv.InterpolationLinear, gocv.BorderConstant, color.RGBA{128, 128, 128, 255})
+	cands, scale, err := d.scan(d.turned, maxWidth)
+	if err != nil {
+		return nil, err
+	}
+	// Back into the frame: the inverse of the rotation.
+	back := func(u, v float64) (float64, float64) {
+		u, v = u*scale-m[2], v*scale-m[5]
+		return cs*u - sn*v + float64(b.Min.X), sn*u + cs*v + float64(b.Min.Y)
+	}
+	dets := make([]face.Detection, 0, len(cands))
+	for _, c := range cands {
+		mx, my := back((c.x0+c.x1)/2, (c.y0+c.y1)/2)
+		bw, bh := (c.x1-c.x0)*scale, (c.y1-c.y0)*scale
+		if math.Abs(sn) > math.Abs(cs) { // more than 45 degrees: the face's height lies across the frame
+			bw, bh = bh, bw
+		}
+		r := image.Rect(int(math.Round(mx-bw/2)), int(math.Round(my-bh/2)), int(math.Round(mx+bw/2)), int(math.Round(my+bh/2)))
+		r = r.Intersect(b.Inset(-b.Dx() / 4))
+		if r.Empty() {
+			continue
+		}
+		var eyes [2]perception.Point
+		for k := range eyes {
+			eyes[k].X, eyes[k].Y = back(c.kps[2*k], c.kps[2*k+1])
+		}
+		dets = append(dets, face.Detection{Box: r, Score: c.score, Eyes: eyes})
+	}
+	return dets, nil
+}
+
+// scan runs YuNet on src (8-bit gray), shrunk to at most maxWidth, and
+// returns its boxes in the shrunk image's pixels and the factor back to
+// src's (d.mu held).
+func (d *Detector) scan(src gocv.Mat, maxWidth int) ([]candidate, float64, error) {
+	scale := scaleFor(src.Cols(), maxWidth)
+	w, h := src.Cols(), src.Rows()
+	if scale > 1 {
+		w, h = int(float64(src.Cols())/scale), int(float64(src.Rows())/scale)
+		if w < 32 || h < 32 {
+			return nil, scale, nil
+		}
+		gocv.Resize(src, &d.small, image.Pt(w, h), 0, 0, gocv.InterpolationArea)
 		src = d.small
 	}
 	pw, ph := (w+31)/32*32, (h+31)/32*32
@@ -169,11 +287,11 @@ func (d *Detector) detect(img *image.Gray, maxWidth int) ([]face.Detection, erro
 	blob := d.blob
 	dst, err := blob.DataPtrFloat32()
 	if err != nil {
-		return nil, fmt.Errorf("mesh: detector input: %w", err)
+		return nil, scale, fmt.Errorf("mesh: detector input: %w", err)
 	}
 	pix, err := src.DataPtrUint8()
 	if err != nil {
-		return nil, fmt.Errorf("mesh: detector image: %w", err)
+		return nil, scale, fmt.Errorf("mesh: detector image: %w", err)
 	}
 	step := src.Step()
 	clear(dst)
@@ -196,30 +314,16 @@ func (d *Detector) detect(img *image.Gray, maxWidth int) ([]face.Detection, erro
 		}
 	}()
 	if len(outs) != len(yunetOutputs) {
-		return nil, fmt.Errorf("mesh: YuNet gave %d outputs, want %d", len(outs), len(yunetOutputs))
+		return nil, scale, fmt.Errorf("mesh: YuNet gave %d outputs, want %d", len(outs), len(yunetOutputs))
 	}
 	var raw [12][]float32
 	for i := range outs {
 		if raw[i], err = outs[i].DataPtrFloat32(); err != nil {
-			return nil, fmt.Errorf("mesh: YuNet output %s: %w", yunetOutputs[i], err)
+			return nil, scale, fmt.Errorf("mesh: YuNet output %s: %w", yunetOutputs[i], err)
 		}
 	}
 	cands := decodeYuNet(raw, pw, ph, d.opts.Threshold)
-	cands = nms(cands, d.opts.NMS, d.opts.MaxFaces)
-	dets := make([]face.Detection, 0, len(cands))
-	for _, c := range cands {
-		r := image.Rect(int(math.Round(c.x0*scale)), int(math.Round(c.y0*scale)), int(math.Round(c.x1*scale)), int(math.Round(c.y1*scale))).Add(b.Min)
-		r = r.Intersect(b.Inset(-b.Dx() / 4)) // a box may overhang the frame a little, not without end
-		if r.Empty() {
-			continue
-		}
-		off := perception.Point{X: float64(b.Min.X), Y: float64(b.Min.Y)}
-		dets = append(dets, face.Detection{Box: r, Score: c.score, Eyes: [2]perception.Point{
-			{X: c.kps[0]*scale + off.X, Y: c.kps[1]*scale + off.Y},
-			{X: c.kps[2]*scale + off.X, Y: c.kps[3]*scale + off.Y},
-		}})
-	}
-	return dets, nil
+	return nms(cands, d.opts.NMS, d.opts.MaxFaces), scale, nil
 }
 
 // intoMat copies a Go gray image into m, remade as an 8-bit Mat of the

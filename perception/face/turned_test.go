@@ -1,0 +1,167 @@
+package face
+
+import (
+	"image"
+	"reflect"
+	"testing"
+
+	"github.com/kindred-hri/kindred/perception"
+)
+
+// lyingScene is a recording fake TurnDetector: the upright scan finds the
+// faces of upright (none of a lying one), and a turned scan finds lying
+// only at the turn that stands it up.
+type lyingScene struct {
+	*scene
+	upright, lying [][68]perception.Point
+	standsUpAt     float64
+	turns          []float64 // every DetectTurned call's angle, in order
+}
+
+func (l *lyingScene) Detect(*image.Gray) ([]Detection, error) { return boxes(l.upright), nil }
+
+func (l *lyingScene) DetectTurned(_ *image.Gray, deg float64) ([]Detection, error) {
+	l.turns = append(l.turns, deg)
+	if deg != l.standsUpAt {
+		return nil, nil
+	}
+	return boxes(l.lying), nil
+}
+
+func centreOf(lm *[68]perception.Point) perception.Point {
+	var c perception.Point
+	for _, p := range lm {
+		c.X, c.Y = c.X+p.X/68, c.Y+p.Y/68
+	}
+	return c
+}
+
+func boxes(faces [][68]perception.Point) []Detection {
+	var out []Detection
+	for i := range faces {
+		out = append(out, Detection{Box: faceBox(&faces[i]), Score: 0.9})
+	}
+	return out
+}
+
+// A face the upright scan misses (a person lying on one side) is found by
+// the scans of turned copies, one angle every TurnedEvery-th empty round,
+// and only while no face is tracked; with TurnedEvery 0 it is never found.
+// Once found it stays tracked (it is not lost for the upright scan's
+// missing it), and no more turned scans run.
+func TestTurnedScansFindALyingFace(t *testing.T) {
+	up := perspectiveFace(neutralFace, perception.HeadPose{})
+	var face, other [68]perception.Point // the face on its side; an upright face elsewhere
+	c := centreOf(&up)
+	for i := range other {
+		other[i] = perception.Point{X: up[i].X - 200, Y: up[i].Y}
+		face[i] = perception.Point{X: c.X + (up[i].Y - c.Y), Y: c.Y - (up[i].X - c.X)}
+	}
+	cases := []struct {
+		name       string
+		every      int
+		upright    bool
+		standsUpAt float64
+		wantFound  int // the frame the lying face is first tracked on (-1: never)
+		wantTurns  []float64
+	}{
+		{"off", 0, false, -90, -1, nil},
+		{"every empty round, on its side to the left", 1, false, -90, 2, []float64{-45, 45, -90}},
+		{"every empty round, half on its side to the right", 1, false, 45, 1, []float64{-45, 45}},
+		{"every other empty round", 2, false, -90, 5, []float64{-45, 45, -90}},
+		{"every 3rd empty round, the angles go round", 3, false, 90, 11, []float64{-45, 45, -90, 90}},
+		{"never while a face is tracked", 1, true, -90, -1, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			const n = 12
+			frames := make([]perception.Frame, n)
+			shows := map[*image.Gray][][68]perception.Point{}
+			for i := range frames {
+				img := &image.Gray{Pix: append([]uint8(nil), blank.Pix...), Stride: blank.Stride, Rect: blank.Rect}
+				frames[i] = frameAt(i, 30)
+				frames[i].Gray = img
+				shows[img] = [][68]perception.Point{face}
+				if c.upright {
+					shows[img] = append(shows[img], other)
+				}
+			}
+			det := &lyingScene{scene: &scene{t: t, shows: shows, scans: map[*image.Gray]int{}}, lying: [][68]perception.Point{face}, standsUpAt: c.standsUpAt}
+			if c.upright {
+				det.upright = [][68]perception.Point{other}
+			}
+			o := DefaultOpts()
+			o.DetectEvery, o.TurnedEvery = 1, c.every
+			p, err := NewPipeline(det, det.scene, nil, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := -1
+			for i, f := range frames {
+				seen := false
+				for _, ob := range p.Process(f) {
+					seen = seen || ob.Box.Overlaps(faceBox(&face)) && !ob.Box.Overlaps(faceBox(&other))
+				}
+				switch {
+				case seen && found < 0:
+					found = i
+				case !seen && found >= 0:
+					t.Errorf("the lying face found on frame %d is lost on frame %d", found, i)
+				}
+			}
+			if found != c.wantFound {
+				t.Errorf("lying face first tracked on frame %d, want %d", found, c.wantFound)
+			}
+			if !reflect.DeepEqual(det.turns, c.wantTurns) {
+				t.Errorf("turned scans %v, want %v", det.turns, c.wantTurns)
+			}
+			if got := p.Stats().TurnedScans; got != len(c.wantTurns) {
+				t.Errorf("Stats.TurnedScans %d, want %d", got, len(c.wantTurns))
+			}
+		})
+	}
+}
+
+// A Fallback scans the turned copy with First when it can, else Then, and
+// a pipeline whose detector cannot turn a frame (dlib's) asks for none
+// and reports no fault.
+func TestFallbackTurnsWithItsCheapScan(t *testing.T) {
+	first := &lyingScene{scene: &scene{t: t}, standsUpAt: 45}
+	then := &lyingScene{scene: &scene{t: t}, standsUpAt: 45}
+	if _, err := (Fallback{First: first, Then: then}).DetectTurned(blank, 45); err != nil {
+		t.Fatal(err)
+	}
+	if len(first.turns) != 1 || len(then.turns) != 0 {
+		t.Errorf("First turned %v, Then %v; want First alone", first.turns, then.turns)
+	}
+	if _, err := (Fallback{First: detectorFunc(func(*image.Gray) ([]Detection, error) { return nil, nil }), Then: then}).DetectTurned(blank, 45); err != nil || len(then.turns) != 1 {
+		t.Errorf("Then should turn when First cannot: %v, %v", err, then.turns)
+	}
+	plain := detectorFunc(func(*image.Gray) ([]Detection, error) { return nil, nil })
+	o := DefaultOpts()
+	o.DetectEvery, o.TurnedEvery = 1, 1
+	p, err := NewPipeline(Fallback{First: plain, Then: plain}, &scene{t: t}, nil, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var faults []error
+	p.OnLeafFault(func(err error) { faults = append(faults, err) })
+	for i := range 4 {
+		f := frameAt(i, 30)
+		f.Gray = blank
+		p.Process(f)
+	}
+	if p.Stats().TurnedScans != 0 || len(faults) != 0 {
+		t.Errorf("a detector that cannot turn: %d turned scans, faults %v; want none", p.Stats().TurnedScans, faults)
+	}
+}
+
+func TestTurnedEveryIsValidated(t *testing.T) {
+	for _, v := range []int{-1, MaxTurnedEvery + 1} {
+		o := DefaultOpts()
+		o.TurnedEvery = v
+		if o.Validate() == nil {
+			t.Errorf("TurnedEvery %d accepted", v)
+		}
+	}
+}
