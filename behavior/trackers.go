@@ -296,6 +296,12 @@ type alertTracker struct {
 	acked   [3]bool          // by level rank: a carer acknowledged that level in this episode
 	ackedAt [3]time.Duration // by level rank: when, if acked
 	ackedBy [3]string        // by level rank: who, if they said
+	// relapse is the worst pain at Pain.Concern or more seen since a
+	// carer acknowledged the episode's alert and since its last page: it
+	// is told when the alert falls due, even if the pain is mild by then
+	// (unanswered.go, noteRelapse).
+	relapse painSeen
+	dipped  bool // pain seen under Pain.Concern since then: what rises again is a relapse
 
 	// A call for help heard once, waiting for a second cue.
 	help      bool
@@ -372,6 +378,7 @@ func (a *alertTracker) acknowledged(by string, now time.Duration) {
 	case a.open != nil:
 		r := a.open.Level.rank()
 		a.acked[r], a.ackedAt[r], a.ackedBy[r] = true, now, by
+		a.relapse, a.dipped = painSeen{}, false // the carer answers what is there now
 	case a.standing != nil:
 		a.standing.episode.acknowledged(by, now)
 	}
@@ -397,6 +404,7 @@ func (a *alertTracker) raised(al Alert) {
 	r := al.Level.rank()
 	a.sent[r], a.ever[r], a.last[r] = true, true, al.At
 	a.openCall = nil // the carer is paged anew: that page is the one to answer
+	a.relapse, a.dipped = painSeen{}, false
 	if a.level.rank() < r {
 		a.level = al.Level
 	}
@@ -448,6 +456,7 @@ func (a *alertTracker) end() {
 	a.before = painSeen{}
 	a.sent = [3]bool{} // the next episode's alerts are news
 	a.acked, a.ackedBy = [3]bool{}, [3]string{}
+	a.relapse, a.dipped = painSeen{}, false
 }
 
 // wizardTracker holds the Wizard-of-Oz proposals awaiting a supervisor.

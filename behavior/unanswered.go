@@ -40,8 +40,41 @@ func (v view) notEased() bool { return !v.fresh || v.score >= v.cfg.Pain.Clear }
 // carers to ignore the pages that matter (Sendelbach and Funk, AACN
 // Advanced Critical Care 24(4), 2013). Pain back at concern, or a face
 // that cannot be seen, is told again as before.
-func (v view) mildAnswered(level AlertLevel, acked [3]bool) bool {
-	return v.fresh && v.score < v.cfg.Pain.Concern && acked[level.rank()]
+//
+// Pain back at concern while the acknowledgement holds (a cooldown) is
+// told when the alert falls due even if it is mild again by then
+// (relapse): before, severe pain seen 9 minutes after a carer came, then
+// 2.5 at 10, was never paged, and nor was anything after it until the
+// next severe spell fell due (FuzzCareNeverSilenced found it, its seed
+// d65cea328f54267f; TestUnansweredPainRepeats).
+func (v view) mildAnswered(level AlertLevel, acked [3]bool, relapse painSeen) bool {
+	return v.fresh && v.score < v.cfg.Pain.Concern && acked[level.rank()] && !relapse.ok
+}
+
+// noteRelapse keeps the worst pain at Pain.Concern or more seen since a
+// carer acknowledged the episode's alert of level (and since its last
+// page: raised forgets it), once the pain has been seen under concern
+// since then: the score still falling from what the carer came for is no
+// relapse.
+func (a *alertTracker) noteRelapse(level AlertLevel, v view) {
+	if !a.acked[level.rank()] || !v.fresh {
+		return
+	}
+	switch {
+	case v.score < v.cfg.Pain.Concern:
+		a.dipped = true
+	case a.dipped && (!a.relapse.ok || v.score > a.relapse.score):
+		a.relapse = painSeen{score: v.score, at: v.now, ok: true}
+	}
+}
+
+// relapseNote tells, for a repeat with the pain lower now, the worse pain
+// seen since the acknowledgement: ", back up to 8.0 1m50s ago", or "".
+func (a *alertTracker) relapseNote(v view) string {
+	if !a.relapse.ok || v.fresh && v.score >= a.relapse.score {
+		return ""
+	}
+	return fmt.Sprintf(", back up to %.1f %v ago", a.relapse.score, (v.now - a.relapse.at).Round(time.Second))
 }
 
 // repeatUnanswered raises the episode's alert again, at its level, once it
@@ -51,8 +84,9 @@ func (v view) mildAnswered(level AlertLevel, acked [3]bool) bool {
 // talked over, nor its alert told twice.
 func (e *Engine) repeatUnanswered(v view) {
 	level := e.alert.level
+	e.alert.noteRelapse(level, v)
 	since, ok := e.alert.due(level, v.now, e.cfg.Alert.Cooldown)
-	if !ok || !v.notEased() || v.mildAnswered(level, e.alert.acked) || e.unseen.on && !e.unseen.adopted {
+	if !ok || !v.notEased() || v.mildAnswered(level, e.alert.acked, e.alert.relapse) || e.unseen.on && !e.unseen.adopted {
 		return
 	}
 	e.raiseAlert(level, e.stillReason(v, level, since), slices.Contains(withPerson, v.state))
@@ -71,7 +105,8 @@ func (e *Engine) stillReason(v view, level AlertLevel, since time.Duration) stri
 	}
 	switch {
 	case v.fresh:
-		return fmt.Sprintf("pain %.1f persists %v after the alert%s", v.score, since.Round(time.Second), e.alert.ackNote(level, v.now))
+		return fmt.Sprintf("pain %.1f persists %v after the alert%s%s", v.score, since.Round(time.Second),
+			e.alert.relapseNote(v), e.alert.ackNote(level, v.now))
 	case e.alert.helpAlert:
 		return "asked for help, cannot see the face now" + e.again(level, since)
 	case last.ok:
@@ -112,7 +147,7 @@ func (e *Engine) standingDue() {
 	ep := &s.episode
 	since, due := ep.due(ep.level, e.now, e.cfg.Alert.Cooldown)
 	v := e.view()
-	if !due || !v.notEased() || v.mildAnswered(ep.level, ep.acked) || !v.fresh && e.now-s.backAt < e.cfg.Pain.StaleAfter || e.unseen.on && !e.unseen.adopted {
+	if !due || !v.notEased() || v.mildAnswered(ep.level, ep.acked, ep.relapse) || !v.fresh && e.now-s.backAt < e.cfg.Pain.StaleAfter || e.unseen.on && !e.unseen.adopted {
 		return
 	}
 	a.resumeStanding()

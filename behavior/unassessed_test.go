@@ -88,6 +88,18 @@ func TestUnansweredPainRepeats(t *testing.T) {
 			{AlertUrgent, 4, 5, "severe pain"},
 			{AlertUrgent, 1300, 1302, "after the alert, acknowledged by Mary"},
 		}},
+		// Severe again while the acknowledgement holds, mild again when the
+		// alert falls due: the relapse is told then, once.
+		{"severe again within the acknowledgement's cooldown, mild when due", nil, func(h *harness) {
+			severe(h)
+			h.command(30, Command{Cmd: CmdAcknowledge, By: "Mary"})
+			h.seen(30, 500, 2.5, "ada")
+			h.seen(500, 520, 8, "ada")
+			h.seen(520, 1300, 2.5, "ada")
+		}, []wantAlert{
+			{AlertUrgent, 4, 5, "severe pain"},
+			{AlertUrgent, 630, 632, "after the alert, back up to 8.0 "},
+		}},
 		{"back in view at moderate pain, the alert standing", nil, func(h *harness) {
 			severe(h)
 			h.away(30, 10, "ada", "ada") // the episode ends at 38 s: the alert stands
