@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -466,6 +467,35 @@ func (c *Console) export(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, buf.String())
 }
 
+// named is how the console's events may name a person: their id, and
+// their name when the status has it (a resident's).
+func (c *Console) named(id string) []string {
+	who := []string{id}
+	if c.opts.Status != nil {
+		st := c.opts.Status()
+		for _, r := range st.Residents {
+			if r.ID == id && r.Name != "" && !slices.Contains(who, r.Name) {
+				who = append(who, r.Name)
+			}
+		}
+		if p := st.Present; p != nil && p.ID == id && p.Name != "" && !slices.Contains(who, p.Name) {
+			who = append(who, p.Name)
+		}
+	}
+	return who
+}
+
+// forget takes a person just deleted, who (named), out of the events the
+// console holds and the pages open (hub.forget).
+func (c *Console) forget(who []string) {
+	msg, err := json.Marshal(map[string]any{"type": "forgotten", "person": who[0], "names": who[1:],
+		"as": journal.DeletedPerson})
+	if err != nil {
+		return // strings and a slice of them always marshal
+	}
+	c.hub.forget(msg, who...)
+}
+
 // safeName keeps a file name to harmless characters.
 func safeName(s string) string {
 	return strings.Map(func(r rune) rune {
@@ -482,11 +512,13 @@ func (c *Console) deletePerson(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
+	who := c.named(id) // before the delete, after which the robot may no longer name them
 	if err := c.opts.Sessions.DeletePerson(r.Context(), id); err != nil {
 		c.opts.Logger.Warn("delete person", "err", err)
 		writeError(w, http.StatusInternalServerError, "delete failed")
 		return
 	}
+	c.forget(who)
 	calibrated := false
 	if c.opts.Calibrations != nil {
 		var err error

@@ -1,8 +1,10 @@
 package console
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"maps"
 	"net/http"
 	"slices"
@@ -185,6 +187,88 @@ func (h *hub) publish(ev event) {
 			h.dropped.Add(1)
 		}
 	}
+}
+
+// forget takes a deleted person out of what the hub holds: in each event
+// of the backlog, the pinned alerts and an opt-out in force, every string
+// that names them (their id, or their name, as a word) has it replaced by
+// journal.DeletedPerson, as the journal does in fault messages. The
+// events stay, so an alert about them stays pinned, naming nobody, until
+// it is acknowledged or resolved. Then every open page is told, by
+// forgotten, to do the same to what it shows; forgotten itself is not
+// kept, so a page opened later never sees the id. A page too slow to take
+// it loses its stream, as for an urgent event, and redraws from the
+// backlog, already redacted.
+func (h *hub) forget(forgotten []byte, who ...string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for i, e := range h.backlog {
+		h.backlog[i].msg = redactEvent(e.msg, who)
+	}
+	for slot, e := range h.alerts {
+		e.msg = redactEvent(e.msg, who)
+		h.alerts[slot] = e
+	}
+	if h.optOut != nil {
+		e := *h.optOut
+		e.msg = redactEvent(e.msg, who)
+		h.optOut = &e
+	}
+	for c := range h.clients {
+		select {
+		case c.ch <- forgotten:
+		default:
+			delete(h.clients, c)
+			close(c.resync)
+			h.resynced.Add(1)
+		}
+	}
+}
+
+// redactEvent is msg, a JSON object, with every string in it that names
+// one of who replaced (journal.Redact); msg itself when none does, so the
+// events of everyone else stay byte for byte as they were.
+func redactEvent(msg []byte, who []string) []byte {
+	if msg == nil {
+		return nil
+	}
+	d := json.NewDecoder(bytes.NewReader(msg))
+	d.UseNumber() // numbers stay as they were written
+	var v any
+	if d.Decode(&v) != nil {
+		return msg
+	}
+	changed := false
+	v = redactValue(v, who, &changed)
+	if !changed {
+		return msg
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return msg
+	}
+	return out
+}
+
+func redactValue(v any, who []string, changed *bool) any {
+	switch x := v.(type) {
+	case string:
+		s := x
+		for _, w := range who {
+			s = journal.Redact(s, w)
+		}
+		*changed = *changed || s != x
+		return s
+	case map[string]any:
+		for k, e := range x {
+			x[k] = redactValue(e, who, changed)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = redactValue(e, who, changed)
+		}
+	}
+	return v
 }
 
 // subscribe registers a client and returns what to send it first: the

@@ -841,7 +841,17 @@ func deletePersonRows(ctx context.Context, x *sql.Tx, id string) (int64, error) 
 
 // deletedPerson stands in a fault's message for the ID of a person
 // deleted.
-const deletedPerson = "(a deleted person)"
+const deletedPerson = DeletedPerson
+
+// DeletedPerson stands for a deleted person wherever a record that stays
+// named them: a fault's message in the journal, an event the console
+// still holds.
+const DeletedPerson = "(a deleted person)"
+
+// Redact replaces each occurrence of who (a deleted person's ID or name)
+// in s that is a word of its own with DeletedPerson, as the journal does
+// in fault messages; "bo" in "body" or "bo-2" is left alone.
+func Redact(s, who string) string { return redactWord(s, who) }
 
 // redactFaults takes a deleted person's ID out of the fault messages that
 // name it, as a word, and returns how many changed. A fault names no

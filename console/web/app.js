@@ -641,6 +641,54 @@
     }
   }
 
+  // ---- a person deleted ----
+  // redactWords replaces each of who (a deleted person's id and names) in s,
+  // where it is a word of its own, with as: the console's rule for the
+  // events it keeps (journal.Redact), so "bo" in "body" stays.
+  const idChar = /[A-Za-z0-9_\-\u0080-\uffff]/;
+  function redactWords(s, who, as) {
+    for (const w of who) {
+      if (!w) continue;
+      let out = "", i;
+      while ((i = s.indexOf(w)) >= 0) {
+        const end = i + w.length;
+        const alone = (i === 0 || !idChar.test(s[i - 1])) && (end === s.length || !idChar.test(s[end]));
+        out += s.slice(0, i) + (alone ? as : w);
+        s = s.slice(end);
+      }
+      s = out + s;
+    }
+    return s;
+  }
+
+  // forget takes a person just deleted off the page, as the console has
+  // taken them out of what it will send a page opened later: from the log,
+  // the alert banner (an alert about them stays up, naming nobody: it still
+  // needs a carer), the proposals and who is shown present. Nothing is
+  // reloaded or redrawn; other people's lines stay as they were.
+  function forget(ev) {
+    const who = [ev.person].concat(Array.isArray(ev.names) ? ev.names : []).filter((w) => typeof w === "string" && w);
+    const as = ev.as || "(a deleted person)";
+    if (!who.length) return;
+    const redact = (s) => (typeof s === "string" ? redactWords(s, who, as) : s);
+    for (const id of ["log", "alert-banner", "person", "identify-residents"]) {
+      const root = $(id);
+      const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) n.nodeValue = redact(n.nodeValue);
+      for (const el of root.querySelectorAll("[title], [data-person]")) {
+        if (el.title) el.title = redact(el.title);
+        if (el.dataset.person) el.dataset.person = redact(el.dataset.person);
+      }
+    }
+    $("identify-residents").dataset.key = ""; // redrawn from the next status
+    if (state.alert) { state.alert.person = redact(state.alert.person); state.alert.reason = redact(state.alert.reason); }
+    if (who.includes(state.person)) state.person = "";
+    for (const u of state.proposals.values()) { u.text = redact(u.text); u.person = redact(u.person); }
+    showProposals();
+    const field = $("delete-person-id");
+    if (who.includes(field.value.trim())) field.value = "";
+  }
+
   // ---- events ----
   function onEvent(ev) {
     seeTime(ev.at);
@@ -713,6 +761,9 @@
           }
         }
         break;
+      case "forgotten":
+        forget(ev);
+        return;
       case "annotation":
         state.annotations.push({ at: ev.at, rating: ev.rating });
         log("annotation " + ev.scale + " " + ev.rating, "annotation", ev);
@@ -1033,7 +1084,9 @@
     if (!id || !confirm("Delete every record about " + id + "? This cannot be undone.")) return;
     const tok = state.token;
     const r = await fetch("/api/v1/persons/" + encodeURIComponent(id), { method: "DELETE", headers: authHeaders() });
-    feedback(r.ok ? "deleted everything about " + id : "delete failed: " + (refused(r, tok) ? "the robot's console token changed" : r.status), !r.ok);
+    // The page says whom it deleted no longer: the console has it
+    // forget them (the "forgotten" event), the field too.
+    feedback(r.ok ? "deleted everything about the person" : "delete failed: " + (refused(r, tok) ? "the robot's console token changed" : r.status), !r.ok);
     refreshSessions();
   });
 
