@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -40,7 +41,7 @@ func cmdSay(ctx context.Context, e env, args []string) error {
 	var p voices.Persona
 	var err error
 	if *persona == "" {
-		p, err = voices.DefaultPersona(cmp(*lang, "en"))
+		p, err = voices.DefaultPersona(cmp.Or(*lang, "en"))
 	} else {
 		p, err = voices.FindPersona(*persona)
 	}
@@ -70,13 +71,6 @@ func cmdSay(ctx context.Context, e env, args []string) error {
 		return writeSpeech(*out, audio)
 	}
 	return playSpeech(ctx, audio)
-}
-
-func cmp(s, fallback string) string {
-	if s == "" {
-		return fallback
-	}
-	return s
 }
 
 func writeSpeech(file string, a voices.Audio) error {
