@@ -4,9 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
-	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -21,13 +19,7 @@ import (
 //
 //	KINDRED_MEASURE=1 go test -run TestMeasureInvariance -v ./perception/face/mesh
 func TestMeasureInvariance(t *testing.T) {
-	if os.Getenv("KINDRED_MEASURE") == "" {
-		t.Skip("a measurement: set KINDRED_MEASURE=1")
-	}
-	every := 6
-	if s := os.Getenv("KINDRED_MEASURE_EVERY"); s != "" {
-		every, _ = strconv.Atoi(s)
-	}
+	every := measureEvery(t, 6)
 	rows, noise := invariance(t, every, viewChanges)
 	pct := func(xs []float64, p float64) float64 {
 		if len(xs) == 0 {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -107,8 +108,23 @@ func TestDetectorFindsRealFacesWhereTheyAre(t *testing.T) {
 	}
 }
 
-// Pictures without a person: none, not even after the mesh's look.
-func TestNoFaceWhereThereIsNone(t *testing.T) {
+// measureEvery skips a measurement unless KINDRED_MEASURE is set, and
+// returns the frame step it samples videos at: every, or
+// KINDRED_MEASURE_EVERY when given.
+func measureEvery(t *testing.T, every int) int {
+	t.Helper()
+	if os.Getenv("KINDRED_MEASURE") == "" {
+		t.Skip("a measurement: set KINDRED_MEASURE=1")
+	}
+	if s := os.Getenv("KINDRED_MEASURE_EVERY"); s != "" {
+		every, _ = strconv.Atoi(s)
+	}
+	return every
+}
+
+// withoutAPerson are frames with no face in them: a blank frame, noise,
+// and four photographs of things (Debian's OpenCV samples).
+func withoutAPerson(t *testing.T) map[string]*image.Gray {
 	blank := image.NewGray(image.Rect(0, 0, 640, 480))
 	for i := range blank.Pix {
 		blank.Pix[i] = 128
@@ -122,6 +138,12 @@ func TestNoFaceWhereThereIsNone(t *testing.T) {
 	for _, name := range []string{"fruits.jpg", "home.jpg", "building.jpg", "baboon.jpg"} {
 		imgs[name] = testmedia.Gray(t, testmedia.Path(t, name))
 	}
+	return imgs
+}
+
+// Pictures without a person: none, not even after the mesh's look.
+func TestNoFaceWhereThereIsNone(t *testing.T) {
+	imgs := withoutAPerson(t)
 	for name, g := range imgs {
 		dets, err := detector(t).Detect(g)
 		if err != nil {

@@ -1,8 +1,6 @@
 package mesh
 
 import (
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -19,13 +17,7 @@ import (
 //
 //	KINDRED_MEASURE=1 go test -run TestMeasureLyingFaces -v ./perception/face/mesh
 func TestMeasureLyingFaces(t *testing.T) {
-	if os.Getenv("KINDRED_MEASURE") == "" {
-		t.Skip("a measurement: set KINDRED_MEASURE=1")
-	}
-	every := 12
-	if s := os.Getenv("KINDRED_MEASURE_EVERY"); s != "" {
-		every, _ = strconv.Atoi(s)
-	}
+	every := measureEvery(t, 12)
 	angles := []float64{30, -30, 45, -45, 60, -60, 90, -90}
 	type tally struct{ faces, off, on, latest int }
 	tl := map[float64]*tally{}

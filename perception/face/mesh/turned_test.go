@@ -2,9 +2,7 @@ package mesh
 
 import (
 	"fmt"
-	"image"
 	"math"
-	"math/rand/v2"
 	"strconv"
 	"testing"
 	"time"
@@ -130,19 +128,7 @@ func TestLyingFaceIsFound(t *testing.T) {
 // pipeline watching them with a turned scan on every empty round tracks
 // none.
 func TestNoFaceWhereThereIsNoneAtAnyTurn(t *testing.T) {
-	blank := image.NewGray(image.Rect(0, 0, 640, 480))
-	for i := range blank.Pix {
-		blank.Pix[i] = 128
-	}
-	noise := image.NewGray(image.Rect(0, 0, 640, 480))
-	r := rand.New(rand.NewPCG(1, 2))
-	for i := range noise.Pix {
-		noise.Pix[i] = uint8(r.IntN(256))
-	}
-	imgs := map[string]*image.Gray{"blank": blank, "noise": noise}
-	for _, name := range []string{"fruits.jpg", "home.jpg", "building.jpg", "baboon.jpg"} {
-		imgs[name] = testmedia.Gray(t, testmedia.Path(t, name))
-	}
+	imgs := withoutAPerson(t)
 	d := detector(t)
 	for name, g := range imgs {
 		for _, deg := range face.TurnAngles {
