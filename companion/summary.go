@@ -82,8 +82,10 @@ func (c *Companion) Summary(ls robot.LimiterStats, speed float64) Summary {
 
 // EndLine is a run's last word on stderr: which session it was (none
 // without a journal), how much session time it covered, how many alerts
-// went out, and where the summary is ("" when none was written).
-func EndLine(session string, ended time.Duration, alerts int, summary string) string {
+// went out, how many alerts the last run left standing were told again
+// as this one started, and where the summary is ("" when none was
+// written).
+func EndLine(session string, ended time.Duration, alerts, toldAgain int, summary string) string {
 	var b strings.Builder
 	b.WriteString("kindred: run ended")
 	if session != "" {
@@ -97,6 +99,9 @@ func EndLine(session string, ended time.Duration, alerts int, summary string) st
 		b.WriteString("; 1 alert went out")
 	default:
 		fmt.Fprintf(&b, "; %d alerts went out", alerts)
+	}
+	if toldAgain > 0 {
+		fmt.Fprintf(&b, " (and %d standing from the last run told again)", toldAgain)
 	}
 	if summary != "" {
 		fmt.Fprintf(&b, "; summary in %s", summary)

@@ -266,7 +266,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	if writer != nil {
 		session = writer.SessionID()
 	}
-	fmt.Fprintln(e.stderr, companion.EndLine(session, ended, comp.Stats().Alerts, written))
+	fmt.Fprintln(e.stderr, companion.EndLine(session, ended, comp.Stats().Alerts, len(st.carried), written))
 	return runErr
 }
 
