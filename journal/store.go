@@ -839,19 +839,10 @@ func deletePersonRows(ctx context.Context, x *sql.Tx, id string) (int64, error) 
 	return total + n, err
 }
 
-// deletedPerson stands in a fault's message for the ID of a person
-// deleted.
-const deletedPerson = DeletedPerson
-
 // DeletedPerson stands for a deleted person wherever a record that stays
 // named them: a fault's message in the journal, an event the console
 // still holds.
 const DeletedPerson = "(a deleted person)"
-
-// Redact replaces each occurrence of who (a deleted person's ID or name)
-// in s that is a word of its own with DeletedPerson, as the journal does
-// in fault messages; "bo" in "body" or "bo-2" is left alone.
-func Redact(s, who string) string { return redactWord(s, who) }
 
 // redactFaults takes a deleted person's ID out of the fault messages that
 // name it, as a word, and returns how many changed. A fault names no
@@ -876,7 +867,7 @@ func redactFaults(ctx context.Context, x *sql.Tx, id string) (int64, error) {
 			rows.Close()
 			return 0, err
 		}
-		if m := redactWord(c.msg, id); m != c.msg {
+		if m := Redact(c.msg, id); m != c.msg {
 			changes = append(changes, change{c.rowid, m})
 		}
 	}
@@ -894,10 +885,11 @@ func redactFaults(ctx context.Context, x *sql.Tx, id string) (int64, error) {
 	return int64(len(changes)), nil
 }
 
-// redactWord replaces each occurrence of id in s that is a word of its
-// own, not part of a longer name or word (the ID "bo" in "body" or
-// "bo-2"), with deletedPerson.
-func redactWord(s, id string) string {
+// Redact replaces each occurrence of id (a deleted person's ID, or their
+// name) in s that is a word of its own, not part of a longer name or word
+// (the ID "bo" in "body" or "bo-2"), with DeletedPerson: the journal's
+// fault messages, and the events a running console holds.
+func Redact(s, id string) string {
 	if id == "" {
 		return s
 	}
@@ -911,7 +903,7 @@ func redactWord(s, id string) string {
 		end := i + len(id)
 		if (i == 0 || !idByte(s[i-1])) && (end == len(s) || !idByte(s[end])) {
 			b.WriteString(s[:i])
-			b.WriteString(deletedPerson)
+			b.WriteString(DeletedPerson)
 		} else {
 			b.WriteString(s[:end])
 		}
