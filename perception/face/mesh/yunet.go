@@ -140,16 +140,10 @@ func (d *Detector) Detect(img *image.Gray) ([]face.Detection, error) {
 }
 
 func (d *Detector) detect(img *image.Gray, maxWidth int) ([]face.Detection, error) {
-	if img == nil || img.Rect.Empty() || len(img.Pix) == 0 {
-		return nil, errors.New("mesh: empty image")
-	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if !d.open {
-		return nil, ErrClosed
-	}
-	b := img.Bounds()
-	if err := intoMat(&d.full, img); err != nil {
+	b, err := d.load(img)
+	if err != nil {
 		return nil, err
 	}
 	cands, scale, err := d.scan(d.full, maxWidth)
@@ -170,6 +164,18 @@ func (d *Detector) detect(img *image.Gray, maxWidth int) ([]face.Detection, erro
 		}})
 	}
 	return dets, nil
+}
+
+// load puts img into d.full for a scan and returns its bounds; d.mu is
+// held.
+func (d *Detector) load(img *image.Gray) (image.Rectangle, error) {
+	if img == nil || img.Rect.Empty() || len(img.Pix) == 0 {
+		return image.Rectangle{}, errors.New("mesh: empty image")
+	}
+	if !d.open {
+		return image.Rectangle{}, ErrClosed
+	}
+	return img.Bounds(), intoMat(&d.full, img)
 }
 
 // DetectTurned finds the faces of img in a copy of it turned by deg
@@ -194,19 +200,13 @@ var _ face.TurnDetector = (*Detector)(nil)
 var _ face.TurnDetector = shrunk{}
 
 func (d *Detector) detectTurned(img *image.Gray, deg float64, maxWidth int) ([]face.Detection, error) {
-	if img == nil || img.Rect.Empty() || len(img.Pix) == 0 {
-		return nil, errors.New("mesh: empty image")
-	}
 	if math.IsNaN(deg) || math.IsInf(deg, 0) {
 		return nil, fmt.Errorf("mesh: turn of %v degrees", deg)
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if !d.open {
-		return nil, ErrClosed
-	}
-	b := img.Bounds()
-	if err := intoMat(&d.full, img); err != nil {
+	b, err := d.load(img)
+	if err != nil {
 		return nil, err
 	}
 	// OpenCV's rotation about the frame's centre (getRotationMatrix2D):
