@@ -32,15 +32,21 @@ type Features struct {
 	Blend *perception.Blendshapes `json:"blendshapes,omitempty" yaml:"blendshapes,omitempty"`
 }
 
-// iodOf is the distance between the eye centres of raw landmarks, in pixels.
-func iodOf(lm *[68]perception.Point) float64 {
-	var r, l perception.Point
+// eyeCentres are the centres of the right eye (points 36–41) and the left
+// eye (42–47) of raw landmarks, in pixels.
+func eyeCentres(lm *[68]perception.Point) (r, l perception.Point) {
 	for i := 36; i < 42; i++ {
 		r.X += lm[i].X / 6
 		r.Y += lm[i].Y / 6
 		l.X += lm[i+6].X / 6
 		l.Y += lm[i+6].Y / 6
 	}
+	return r, l
+}
+
+// iodOf is the distance between the eye centres of raw landmarks, in pixels.
+func iodOf(lm *[68]perception.Point) float64 {
+	r, l := eyeCentres(lm)
 	return math.Hypot(l.X-r.X, l.Y-r.Y)
 }
 

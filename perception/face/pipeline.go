@@ -800,11 +800,7 @@ const maxUprightRoll = 25
 // rolled reports whether the face's eye line leans more than
 // maxUprightRoll from level.
 func rolled(lm *[68]perception.Point) bool {
-	var r, l perception.Point
-	for i := 36; i < 42; i++ {
-		r.X, r.Y = r.X+lm[i].X/6, r.Y+lm[i].Y/6
-		l.X, l.Y = l.X+lm[i+6].X/6, l.Y+lm[i+6].Y/6
-	}
+	r, l := eyeCentres(lm)
 	return math.Abs(math.Atan2(l.Y-r.Y, l.X-r.X))*180/math.Pi > maxUprightRoll
 }
 
@@ -1016,11 +1012,7 @@ func plausible(lm *[68]perception.Point, box image.Rectangle, prev *[68]percepti
 	if w <= 0 || iod < 0.15*w || iod > 0.8*w {
 		return false
 	}
-	var re, le perception.Point
-	for i := 36; i < 42; i++ {
-		re.X, re.Y = re.X+lm[i].X/6, re.Y+lm[i].Y/6
-		le.X, le.Y = le.X+lm[i+6].X/6, le.Y+lm[i+6].Y/6
-	}
+	re, le := eyeCentres(lm)
 	// Face "down" axis: the eye line turned a quarter clockwise (image y down).
 	ux, uy := (le.X-re.X)/iod, (le.Y-re.Y)/iod
 	dx, dy := -uy, ux
