@@ -171,13 +171,18 @@ func (h *hub) publish(ev event) {
 			h.optOut = nil
 		}
 	}
+	h.send(ev.msg, ev.urgent)
+}
+
+// send hands msg to every open page; h.mu is held. A page too slow to take
+// an urgent one is not left without it: it loses its stream and reads the
+// backlog again when it returns. Anything else it misses is counted.
+func (h *hub) send(msg []byte, urgent bool) {
 	for c := range h.clients {
 		select {
-		case c.ch <- ev.msg:
+		case c.ch <- msg:
 		default:
-			if ev.urgent {
-				// Not dropped: the page loses its stream and reads
-				// the event again from the backlog when it returns.
+			if urgent {
 				delete(h.clients, c)
 				close(c.resync)
 				h.resynced.Add(1)
@@ -214,15 +219,7 @@ func (h *hub) forget(forgotten []byte, who ...string) {
 		e.msg = redactEvent(e.msg, who)
 		h.optOut = &e
 	}
-	for c := range h.clients {
-		select {
-		case c.ch <- forgotten:
-		default:
-			delete(h.clients, c)
-			close(c.resync)
-			h.resynced.Add(1)
-		}
-	}
+	h.send(forgotten, true)
 }
 
 // redactEvent is msg, a JSON object, with every string in it that names
