@@ -124,10 +124,13 @@ type Companion struct {
 	// "fusion": "rejected n observation(s) (latest: …)", as the doors'
 	// refusals are; flushed once the stages have ended.
 	rejected *refusals.Coalescer
-	// dropped coalesces the decisions dropped for a stage that stopped
-	// taking them (handOff) into fault records, component "behaviour",
-	// the latest naming the stage; flushed once the stages have ended.
-	dropped *refusals.Coalescer
+	// dropped coalesces, stage by stage (mimicry, voice), the decisions
+	// dropped for a stage that stopped taking them (handOff) into fault
+	// records, component "behaviour", the latest naming the stage: one
+	// coalescer per stage, so that a count is the stage's its latest
+	// names, not one stuck stage's drops told under another's name that
+	// lagged for a moment; flushed once the stages have ended.
+	dropped map[string]*refusals.Coalescer
 	// answers listens for the answers to the engine's questions.
 	answers *answerDesk
 	// lastReport is the person's latest answered rating, for the console.
@@ -235,7 +238,10 @@ func New(p Parts) (*Companion, error) {
 	c.body = newBodyNews()
 	c.answers = newAnswerDesk(c, p.Answers)
 	c.rejected = refusals.New(0, c.coalesced("fusion", "rejected", "observation(s)"))
-	c.dropped = refusals.New(0, c.coalesced("behaviour", "dropped", "decision(s) a stage did not take"))
+	c.dropped = map[string]*refusals.Coalescer{}
+	for _, stage := range []string{stageMimicry, stageVoice} {
+		c.dropped[stage] = refusals.New(0, c.coalesced("behaviour", "dropped", "decision(s) a stage did not take"))
+	}
 	c.sensorsOn.Store(true)
 	c.stats.seen = map[string]bool{}
 	c.state.Store(behavior.State(""))
@@ -495,8 +501,8 @@ func (c *Companion) runStages(start func(ctx context.Context) error) error {
 	})
 	// The router never waits for mimicry or the voice (handOff): alerts
 	// follow the decisions before them through it.
-	toMimic, toSettings, toSpeak := newHandOff(c.untaken("mimicry")), newHandOff(c.untakenSettings),
-		newHandOff(c.untaken("voice"))
+	toMimic, toSettings, toSpeak := newHandOff(c.untaken(stageMimicry)), newHandOff(c.untakenSettings),
+		newHandOff(c.untaken(stageVoice))
 	g.Go(func() error { toMimic.run(ctx, mimicIntents); return nil })
 	g.Go(func() error { toSettings.run(ctx, mimicSettings); return nil })
 	g.Go(func() error { toSpeak.run(ctx, speakIntents); return nil })
@@ -528,7 +534,9 @@ func (c *Companion) runStages(start func(ctx context.Context) error) error {
 		err = nil
 	}
 	c.rejected.Flush() // fusion has returned: it rejects nothing more
-	c.dropped.Flush()  // the router has returned: nothing more is handed on
+	for _, d := range c.dropped {
+		d.Flush() // the router has returned: nothing more is handed on
+	}
 	c.engineStopped(loss)
 	// The limiter returns to the safe pose when its context ends; Halt makes
 	// sure of it even if the limiter stopped early, and is idempotent.

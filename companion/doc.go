@@ -32,8 +32,9 @@
 // The router that carries the engine's decisions never waits for mimicry
 // or the voice: each has its own queue (handoff.go), so a stage that stops
 // taking them (a speech engine hung mid-line) holds back no alert; past 64
-// decisions held the oldest is dropped, coalesced into fault records
-// (component "behaviour", "dropped n decision(s) a stage did not take").
+// decisions held the oldest is dropped, coalesced stage by stage into fault
+// records (component "behaviour", "dropped n decision(s) a stage did not
+// take", the latest naming the stage).
 // A fault noted before Run is said at once and recorded when Run starts, so
 // the journal, console and fleet added after New take it.
 // Time is the one session clock (package sessiontime) passed in Parts.

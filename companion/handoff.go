@@ -116,10 +116,16 @@ func (h *handOff[T]) run(ctx context.Context, out chan<- T) {
 // fault records: component "behaviour", `dropped N decision(s) a stage did
 // not take (latest: "mimicry: intent comfort")`.
 func (c *Companion) untaken(stage string) func(behavior.Intent) {
-	return func(it behavior.Intent) { c.dropped.Note(fmt.Sprintf("%s: intent %s", stage, it.Kind)) }
+	return func(it behavior.Intent) { c.dropped[stage].Note(fmt.Sprintf("%s: intent %s", stage, it.Kind)) }
 }
+
+// The stages the router hands decisions to, as the dropped ones name them.
+const (
+	stageMimicry = "mimicry"
+	stageVoice   = "voice"
+)
 
 // untakenSettings notes mirror settings dropped for mimicry, as untaken.
 func (c *Companion) untakenSettings(behavior.MirrorChange) {
-	c.dropped.Note("mimicry: mirror settings")
+	c.dropped[stageMimicry].Note(stageMimicry + ": mirror settings")
 }
