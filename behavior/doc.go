@@ -86,6 +86,14 @@
 //     goes on (not StateFault), since the robot still sees, hears and speaks.
 //     A BodyBack input says it answers again: the loss is resolved for the
 //     carer (resolved alert, Sense "body").
+//   - A Carried input, the wiring's first, holds the alerts the robot's last
+//     run left standing (carried.go). Each is latched: told at once as an
+//     alert of this run, told again each Alert.Cooldown whoever is in view
+//     until a carer acknowledges it (an acknowledgement with no alert of
+//     this run open answers the most urgent), resolved when its person (an
+//     id that names someone) is seen with the pain eased outside an
+//     episode in a live run, superseded there by this run's own alert or
+//     resolution about the same id, and dropped by an opt-out.
 //   - The self-report dialogue (dialogue.go) asks for a 0–10 rating when
 //     concern rises or a check-in is due, "Where does it hurt?" after a
 //     spoken rating of SelfReport.PlaceFrom or more, "Shall I call someone?"

@@ -42,6 +42,7 @@ type Engine struct {
 	speech   speechLimiter   // unprompted speech's gap and rate
 	senses   senseTracker    // the camera or microphone lost, and whether the carer was told (senses.go)
 	unseen   unseenTracker   // distress heard in assessments the normal path sets aside (unseen.go)
+	latched  latchedTracker  // alerts the last run left standing, latched until answered (carried.go)
 
 	override   mirrorOverride
 	lastMirror MirrorSettings
@@ -364,6 +365,12 @@ func (e *Engine) step(in Input) []Output {
 			return e.buf
 		}
 		e.onBodyBack(x)
+	case *Carried:
+		if x == nil {
+			e.reject("input", "no carried alerts")
+			return e.buf
+		}
+		e.onCarried(x)
 	default: // nil
 		e.reject("input", "empty input")
 		return e.buf
@@ -384,6 +391,7 @@ func (e *Engine) step(in Input) []Output {
 	e.repeatCarried()     // and an episode's alert carried out of its episode
 	e.unseenAlerts()      // distress heard but not seen (unseen.go)
 	e.senseAlerts()       // in every state but opted out, whatever the pain
+	e.latchedAlerts()     // the last run's standing alerts, after this step's own (carried.go)
 	return e.buf
 }
 
@@ -698,6 +706,9 @@ func (e *Engine) onCommand(c Command) {
 			e.emit(Alert{At: e.now, Level: AlertResolved, Person: st.Person, Score: e.pain.score(),
 				Reason: "the call for help was answered: acknowledged" + byName(ack.By) + " after the pain had eased"})
 			return
+		}
+		if ack.Alert == nil {
+			ack.Alert = e.latched.answer() // an alert the last run left standing (carried.go)
 		}
 		e.emit(ack)
 	case CmdIdentify:
@@ -1069,6 +1080,7 @@ func (e *Engine) enter(t trigger, from, to State) {
 		e.dlg.call.awaited = false // and "Shall I call someone?" with it
 		e.endEpisode()
 		e.alert.forgetStanding() // sensing stops: after an opt-in, pain is news
+		e.latched.forget()
 		e.pain.reset()
 		e.presence.forget()
 		e.senses.forget() // the devices are closed: no loss of them is news

@@ -16,7 +16,9 @@ import (
 )
 
 // Input is one thing that happened: an *Assessed, *Observed, *Command,
-// *Fault, *Tick, *Answered or *Sense, built with the constructors. The interface is sealed (its
+// *Fault, *Tick, *Answered, *Sense, *BodyLost, *BodyBack or *Carried
+// (the alerts the last run left standing, handed in as the run starts),
+// built with the constructors. The interface is sealed (its
 // method is unexported), so an input is exactly one of them by
 // construction. All times are observation (session or media) time.
 type Input interface{ input() }
@@ -430,8 +432,10 @@ type Acknowledged struct {
 	At     time.Duration
 	By     string
 	Source Source
-	// Alert is the latest alert of the open episode; nil when none is open
-	// (acknowledged late, or after the pain eased), which is recorded too.
+	// Alert is the latest alert of the open episode, else the one standing,
+	// else the most urgent the last run left standing that is still told
+	// (Carried); nil when none is (acknowledged late, or after the pain
+	// eased), which is recorded too.
 	Alert *Alert
 }
 

@@ -178,6 +178,9 @@ type Companion struct {
 	unusable unusableCalibrations
 	// body carries the limiter's word on the body to the engine (body.go).
 	body *bodyNews
+	// carried is the alerts the last run left standing, the engine's first
+	// input (Carry), or nil.
+	carried behavior.Input
 	// early holds the faults noted before Run, until the sinks are complete.
 	early struct {
 		mu      sync.Mutex

@@ -404,7 +404,7 @@ func TestEndLine(t *testing.T) {
 		{"s-1", 90400 * time.Millisecond, 0, 0, "", "kindred: run ended, session s-1 (1m30s of session time); no alerts went out"},
 		{"", 3 * time.Second, 1, 0, "", "kindred: run ended (3s of session time); 1 alert went out"},
 		{"s-2", time.Minute, 4, 0, "s.json", "kindred: run ended, session s-2 (1m0s of session time); 4 alerts went out; summary in s.json"},
-		{"s-3", time.Minute, 0, 2, "", "kindred: run ended, session s-3 (1m0s of session time); no alerts went out (and 2 standing from the last run told again)"},
+		{"s-3", time.Minute, 3, 2, "", "kindred: run ended, session s-3 (1m0s of session time); 3 alerts went out (with 2 standing from the last run, carried into this one)"},
 	}
 	for _, tt := range tests {
 		if got := EndLine(tt.session, tt.ended, tt.alerts, tt.told, tt.summary); got != tt.want {

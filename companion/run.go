@@ -47,6 +47,9 @@ func (c *Companion) Run(start func(ctx context.Context) error) error {
 		return errors.New("companion: Run before Bind")
 	}
 	c.startRecording()
+	if c.carried != nil {
+		c.behIn <- c.carried // the queue is empty: before any door or source can send
+	}
 	var all errgroup.Group
 	svcCtx, stopServices := context.WithCancel(context.WithoutCancel(c.ctx))
 	defer stopServices()

@@ -82,10 +82,11 @@ func (c *Companion) Summary(ls robot.LimiterStats, speed float64) Summary {
 
 // EndLine is a run's last word on stderr: which session it was (none
 // without a journal), how much session time it covered, how many alerts
-// went out, how many alerts the last run left standing were told again
-// as this one started, and where the summary is ("" when none was
+// went out, how many of the alerts the last run left standing were
+// carried into this one (they, and their repeats, are among the alerts
+// that went out: Carry), and where the summary is ("" when none was
 // written).
-func EndLine(session string, ended time.Duration, alerts, toldAgain int, summary string) string {
+func EndLine(session string, ended time.Duration, alerts, carried int, summary string) string {
 	var b strings.Builder
 	b.WriteString("kindred: run ended")
 	if session != "" {
@@ -100,8 +101,8 @@ func EndLine(session string, ended time.Duration, alerts, toldAgain int, summary
 	default:
 		fmt.Fprintf(&b, "; %d alerts went out", alerts)
 	}
-	if toldAgain > 0 {
-		fmt.Fprintf(&b, " (and %d standing from the last run told again)", toldAgain)
+	if carried > 0 {
+		fmt.Fprintf(&b, " (with %d standing from the last run, carried into this one)", carried)
 	}
 	if summary != "" {
 		fmt.Fprintf(&b, "; summary in %s", summary)

@@ -735,33 +735,65 @@ func TestDeletingAPersonTakesThemOutOfFaults(t *testing.T) {
 }
 
 // An alert told again says when it was raised, in which session, and
-// when that began, and goes out at session time 0.
+// when that began, and goes out at session time 0. Told again once more,
+// after a second restart before anyone answered it, it keeps what it said
+// (when it was first raised, and where), without the last run's repeat
+// note: before, each restart would have wrapped it again, growing in a
+// crash loop and saying it was raised at 0s of the run before.
 func TestToldAgainSaysWhen(t *testing.T) {
 	from := Session{ID: "s-1", Started: time.Date(2026, 12, 4, 18, 49, 30, 0, time.FixedZone("CET", 3600))}
-	got := ToldAgain(from, Alert{At: 49400 * time.Millisecond, Person: "p-1", Level: LevelUrgent, Score: 7.4, Reason: "severe pain 7.4 for 4s"})
-	want := "severe pain 7.4 for 4s (standing when this robot's last run stopped: raised 49s into session s-1, begun 2026-12-04 17:49 UTC; not seen resolved since)"
-	if got.Reason != want || got.At != 0 || got.Level != LevelUrgent || got.Person != "p-1" {
-		t.Errorf("ToldAgain = %+v\nwant reason %q at 0", got, want)
+	then := Session{ID: "s-2", Started: time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)}
+	const first = "severe pain 7.4 for 4s (standing when this robot's last run stopped: raised 49s into session s-1, begun 2026-12-04 17:49 UTC; not seen resolved since)"
+	for _, tc := range []struct {
+		name   string
+		from   Session
+		at     time.Duration
+		reason string
+		want   string
+	}{
+		{"raised in the last run", from, 49400 * time.Millisecond, "severe pain 7.4 for 4s", first},
+		{"carried into the last run", then, 0, first, first},
+		{"carried and repeated in the last run", then, 20 * time.Minute, first + " (again: the last urgent alert went out 10m0s ago)", first},
+	} {
+		got := ToldAgain(tc.from, Alert{At: tc.at, Person: "p-1", Level: LevelUrgent, Score: 7.4, Reason: tc.reason})
+		if got.Reason != tc.want || got.At != 0 || got.Level != LevelUrgent || got.Person != "p-1" {
+			t.Errorf("%s: ToldAgain = %+v\nwant reason %q at 0", tc.name, got, tc.want)
+		}
 	}
 }
 
 // Only a session that watched a person live has its standing alert told
 // again: a scenario's simulated person or a recording played is nobody a
 // carer can go to. A session without the setting (written before it
-// existed) may have been live.
+// existed) may have been live. A session that was not live still leaves
+// standing what it carried from a live one, until a carer acknowledged it
+// there; its simulated person's resolution, even under the same id, is not
+// the real person's (before, a scenario played between two restarts lost
+// the alert).
 func TestStandingOnlyOfALiveSession(t *testing.T) {
 	urgent := Alert{At: 2 * time.Second, Person: "ada", Level: LevelUrgent, Score: 7.4, Reason: "severe pain 7.4 for 4s"}
+	carried := ToldAgain(Session{ID: "first", Started: time.Unix(1000, 0)}, urgent)
+	eased := Alert{At: 3 * time.Second, Person: "ada", Level: LevelResolved, Reason: "pain eased to 0.5"}
+	ackOf := func(a Alert) Acknowledgement {
+		return Acknowledgement{At: 4 * time.Second, By: "Mary", Person: a.Person, AlertLevel: a.Level, Reason: a.Reason}
+	}
 	for _, tc := range []struct {
 		sources string // "" for no setting
+		recs    []Record
 		told    bool
 	}{
-		{SourcesLive, true},
-		{"", true},
-		{"scenario", false},
-		{"files", false},
+		{SourcesLive, []Record{urgent}, true},
+		{"", []Record{urgent}, true},
+		{"scenario", []Record{urgent}, false},
+		{"files", []Record{urgent}, false},
+		{"scenario", []Record{carried, urgent}, true},
+		{"scenario", []Record{carried, eased}, true},
+		{"scenario", []Record{carried, ackOf(urgent)}, true},
+		{"scenario", []Record{carried, ackOf(carried)}, false},
+		{SourcesLive, []Record{carried, eased}, false},
 	} {
 		j, _ := openTemp(t)
-		recs := []Record{urgent}
+		recs := tc.recs
 		if tc.sources != "" {
 			recs = append([]Record{Setting{Key: SettingSources, Value: tc.sources, Source: SettingFromConfig}}, recs...)
 		}
@@ -771,7 +803,7 @@ func TestStandingOnlyOfALiveSession(t *testing.T) {
 			t.Fatalf("sources %q: from %q, ok %v, %v", tc.sources, from.ID, ok, err)
 		}
 		if told := len(got) == 1; told != tc.told {
-			t.Errorf("sources %q: standing %v, want told again %v", tc.sources, got, tc.told)
+			t.Errorf("sources %q, records %v: standing %v, want told again %v", tc.sources, tc.recs, got, tc.told)
 		}
 	}
 }

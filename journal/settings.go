@@ -25,7 +25,7 @@ const (
 // SettingSources is the setting that says what a run watched:
 // SourcesLive (a camera or microphone), "files" (recordings played) or
 // "scenario" (a simulated person). Only a live run's standing alerts are
-// told again by the next (Standing).
+// carried into the next, with those any run carried itself (Standing).
 const (
 	SettingSources = "sources"
 	SourcesLive    = "live"

@@ -217,7 +217,6 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 			return err
 		}
 	}
-	var link *fleetLink
 	if cfg.MQTT != "" {
 		fl, err := openFleet(runCtx, cfg, pseudonyms, comp, e.stderr)
 		if err != nil {
@@ -227,9 +226,10 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 		st.forget = append(st.forget, fl.client.Forget)
 		comp.AddDoor(fl.client, behavior.SourceMQTT)
 		comp.AddService(fl.client.Run)
-		link = fl
 	}
-	tellStanding(st, link)
+	// The last run's standing alerts, the engine's from now on; seen calm
+	// only in the room itself, not in a recording (the sources setting).
+	comp.Carry(st.from, st.carried, f.camera >= 0 || f.mic != "")
 	if bod.Pins != nil && len(profile.Sensors) > 0 {
 		rd, err := sensors.New(profile, bod.Pins, sensors.WithClock(comp.Now))
 		if err != nil {
@@ -315,26 +315,9 @@ type stages struct {
 	// Added to before the run starts, read while it runs.
 	forget []func(id string)
 	// carried are the alerts the robot's last session in the journal left
-	// standing (from), told again as this run starts (tellStanding).
+	// standing (from), carried into this run (companion.Carry).
 	carried []journal.Alert
 	from    journal.Session
-}
-
-// tellStanding tells the carers again of the alerts the last run left
-// standing: on stderr, as a fault record (journal and console) and, with
-// fl, on the fleet's alerts topic at their level. That run may have
-// stopped before the broker took them (its outbox is in memory), and
-// nothing since has seen the pain ease.
-func tellStanding(st *stages, fl *fleetLink) {
-	for _, a := range st.carried {
-		a = journal.ToldAgain(st.from, a)
-		// The record names nobody: a fault has no person to be deleted
-		// with; the fleet's alert carries the person's pseudonym.
-		st.comp.NoteFault("alerts", fmt.Errorf("%s alert told again: %s", a.Level, a.Reason))
-		if fl != nil {
-			_ = fl.client.Publish(a) // queued; the client counts what it could not send
-		}
-	}
 }
 
 // forgetting is the console's journal during a run: a person deleted is
