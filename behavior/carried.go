@@ -130,10 +130,12 @@ func (e *Engine) latchedAlerts() {
 
 // latchedEased is the carried alert whose person is in view, outside an
 // episode, with the pain seen eased, or -1: in a live run, for an id that
-// names someone (standingEased's rule for a resolution).
+// names someone (standingEased's rule for a resolution), every score of
+// the ease's dwell of them: an arrival that names them as another face is
+// scored calm is not them seen calm.
 func (e *Engine) latchedEased() int {
 	p := e.presence.person
-	if !e.latched.live || anonymous(p) || !e.presence.present.on || e.inEpisode() {
+	if !e.latched.live || anonymous(p) || !e.presence.present.on || e.inEpisode() || !e.scoredOnly(p) {
 		return -1
 	}
 	i := slices.IndexFunc(e.latched.alerts, func(c carriedAlert) bool { return c.Person == p })

@@ -433,6 +433,7 @@ func (e *Engine) onAssessment(a *perception.PainAssessment) {
 	e.presence.assessed(a)
 	usable := a.Present && finite(a.Score) && a.Confidence >= e.cfg.Pain.MinConfidence
 	e.heardUnseen(a, usable)
+	e.presence.scoredAs(a.Person, usable, a.At)
 	if !usable {
 		return
 	}

@@ -168,6 +168,9 @@ func (e *Engine) standingEased() {
 	}
 	ago := (e.now - s.episode.last[s.episode.level.rank()]).Round(time.Second)
 	if was == now && !anonymous(was) {
+		if !e.scoredOnly(now) {
+			return // named back, not yet seen calm as themselves
+		}
 		e.emit(Alert{At: e.now, Level: AlertResolved, Person: was, Score: e.pain.score(),
 			Reason: fmt.Sprintf("pain eased to %.1f, back in view", e.pain.score())})
 	} else {

@@ -26,6 +26,30 @@ type presenceTracker struct {
 	greeted   map[string]time.Duration // person id → when last greeted aloud
 	quiet     bool                     // arriving because of a call: greet without words
 	announced map[string]string        // person id → the name their arrival gave
+
+	// scored is the person every usable assessment has named since
+	// scoredSince ("" for none, or one not usable since).
+	scored      string
+	scoredSince time.Duration
+}
+
+// scoredAs notes whom an assessment scored: one of another person, or one
+// not usable, begins the run of one person's scores anew.
+func (p *presenceTracker) scoredAs(person string, usable bool, at time.Duration) {
+	if !usable {
+		person = ""
+	}
+	if person != p.scored || person == "" {
+		p.scored, p.scoredSince = person, at
+	}
+}
+
+// scoredOnly says whether every score over the ease's dwell was of person,
+// so pain seen eased is theirs: an arrival naming them while another face
+// was scored calm (a carer's word, a scenario's event) is not them seen
+// calm.
+func (e *Engine) scoredOnly(person string) bool {
+	return e.presence.scored == person && e.now-e.presence.scoredSince >= e.cfg.Pain.EaseDwell
 }
 
 // assessed takes what an assessment says about presence. A voice in
