@@ -26,10 +26,14 @@ import (
 //     in a run that watches the robot's room live (Carried.Live): a face
 //     that identifies nobody may be anyone, and a scenario's simulated
 //     person or a recording is nobody in that room;
-//   - superseded, in a live run, by any alert this run raises or resolves
-//     about the same person id: this run's alert then tells the story, and
-//     repeats and ends by the episode's rules (a scenario's simulated
-//     person may have the real one's id, and is not them).
+//   - in a live run, told again a cooldown after this run's own last page
+//     about the same person id at its level or above, rather than beside
+//     it, so one person is not paged twice each cooldown, and never left
+//     untold when this run's alert is one its rules do not repeat (a lone
+//     call for help); ended by this run's resolution about the same id
+//     that names someone, or a carer's acknowledgement of this run's
+//     alert about the same id (a scenario's simulated person may have the
+//     real one's id, and is not them).
 //
 // Before, the next run told it once, as a fault record: it was no alert of
 // the new session, so a second restart found nothing and it was gone; it
@@ -102,8 +106,23 @@ func (e *Engine) latchedAlerts() {
 		return
 	}
 	for _, o := range e.buf {
-		if a, ok := o.(Alert); ok && a.Sense == "" && c.live {
-			c.alerts = slices.DeleteFunc(c.alerts, func(c carriedAlert) bool { return c.Person == a.Person })
+		a, ok := o.(Alert)
+		if !ok || a.Sense != "" || !c.live {
+			continue
+		}
+		if a.Level == AlertResolved {
+			if !anonymous(a.Person) {
+				c.drop(a.Person)
+			}
+			continue
+		}
+		// This run's page about them stands for the carried one until a
+		// cooldown after it; one its rules do not repeat leaves the
+		// carried one to be told then.
+		for i := range c.alerts {
+			if l := &c.alerts[i]; l.Person == a.Person && l.told && a.Level.rank() >= l.Level.rank() {
+				l.last = e.now
+			}
 		}
 	}
 	if i := e.latchedEased(); i >= 0 {
@@ -159,6 +178,12 @@ func (c *latchedTracker) answer() *Alert {
 	a := c.alerts[0].Alert
 	c.alerts = c.alerts[1:]
 	return &a
+}
+
+// drop ends the carried alert about person, if one is latched: this run
+// saw it resolved, or a carer acknowledged this run's alert about them.
+func (c *latchedTracker) drop(person string) {
+	c.alerts = slices.DeleteFunc(c.alerts, func(c carriedAlert) bool { return c.Person == person })
 }
 
 // standing says whether an alert carried from the last run is latched.

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kindred-hri/kindred/perception"
 )
 
 // An alert the last run left standing is latched in this one (carried.go):
@@ -83,6 +85,24 @@ func TestCarriedAlertLatches(t *testing.T) {
 			h.hold(0, 20, 9)
 			ticks(h, 20, 11*60)
 		}, []string{"0s urgent ada", "4s urgent ada", "10m0s urgent ada again 10m0s", "10m4s urgent ada again 10m0s"}},
+		{"this run's alert its rules do not repeat leaves it to be told a cooldown later", func(h *harness) {
+			carry(h, true, Alert{Level: AlertWarning, Score: 4, Reason: told})
+			for i := range 25 * 60 * 10 {
+				at := float64(i) / 10
+				if i == 3000 { // a call with nobody in view, the robot asleep
+					h.feed(EventInput(perception.Event{At: sec(at), Kind: perception.EventKeyword, Text: "help"}))
+				}
+				h.absent(at)
+			}
+		}, []string{"0s warning ", "5m30.1s warning ", "15m30.1s warning  again 10m0s"}},
+		{"a carer acknowledging this run's alert about the person answers it too", func(h *harness) {
+			carry(h, true, ada)
+			h.hold(0, 20, 9)
+			h.command(60, Command{Cmd: CmdAcknowledge, By: "Mary"})
+			ticks(h, 60, 25*60)
+		}, []string{"0s urgent ada", "4s urgent ada", "1m0s acknowledged ada urgent by Mary",
+			// this run's episode's own repeats, as the pain was not seen to ease
+			"11m0s urgent ada again 10m56s", "21m0s urgent ada again 10m0s"}},
 		{"opted out: silenced, as every alert", func(h *harness) {
 			carry(h, true, ada)
 			h.command(30, Command{Cmd: CmdOptOut})

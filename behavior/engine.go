@@ -710,6 +710,8 @@ func (e *Engine) onCommand(c Command) {
 		}
 		if ack.Alert == nil {
 			ack.Alert = e.latched.answer() // an alert the last run left standing (carried.go)
+		} else if e.latched.live {
+			e.latched.drop(ack.Alert.Person) // the carer comes to them
 		}
 		e.emit(ack)
 	case CmdIdentify:
