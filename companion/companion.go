@@ -94,8 +94,10 @@ type Parts struct {
 //
 // Each stage is a goroutine that owns its state; the companion only moves
 // typed values between them. Sources feed it through the perception sink
-// methods (Face, Voice, Posture, Event), which never block on continuous
-// streams: a slow stage sees the newest value and the drop is counted.
+// methods (Face, Voice, Posture, Event), which never block on a live
+// device's continuous streams: a slow stage sees the newest value and the
+// drop is counted. What a scenario or a file plays, fusion takes whole and
+// in order instead, the source waiting for it (timeline.go).
 type Companion struct {
 	clock   *sessionClock
 	limiter Actuator
@@ -111,6 +113,13 @@ type Companion struct {
 	mimicFaces     *perception.Latest[perception.FaceObs]
 	fusionVoices   *perception.Latest[perception.VoiceObs]
 	fusionPostures *perception.Latest[perception.PostureObs]
+	// played carries to fusion, in observation-time order and without
+	// dropping, the modalities a scenario or a file plays (timeline.go);
+	// faceLane, voiceLane and postureLane are their sources' lanes, nil for
+	// a modality that comes from a live device (or not at all). Set before
+	// Run, read-only after.
+	played                           *timeline
+	faceLane, voiceLane, postureLane *lane
 	// Discrete events are never dropped.
 	fusionEvents chan perception.Event
 	behIn        chan behavior.Input
@@ -253,7 +262,11 @@ func (c *Companion) Face(o perception.FaceObs) {
 		o.Wall = time.Now() // it enters the pipeline here
 	}
 	c.clock.observe(o.At)
-	c.fusionFaces.Put(o)
+	if c.faceLane != nil {
+		c.faceLane.put(c.ctx, observation{at: o.At, face: &o})
+	} else {
+		c.fusionFaces.Put(o)
+	}
 	c.mimicFaces.Put(o)
 	c.answers.see(o)
 }
@@ -270,7 +283,11 @@ func (c *Companion) Voice(o perception.VoiceObs) {
 	if v := o.Vocalisation; v.Distress >= 0.5 || v.Class == perception.VocalMoan || v.Class == perception.VocalCry || v.Class == perception.VocalScream {
 		c.distressedAt.Store(int64(o.At) + 1)
 	}
-	c.fusionVoices.Put(o)
+	if c.voiceLane != nil {
+		c.voiceLane.put(c.ctx, observation{at: o.At, voice: &o})
+	} else {
+		c.fusionVoices.Put(o)
+	}
 	c.speaker.Hear(o)
 }
 
@@ -296,7 +313,11 @@ func (c *Companion) Posture(o perception.PostureObs) {
 		return
 	}
 	c.clock.observe(o.At)
-	c.fusionPostures.Put(o)
+	if c.postureLane != nil {
+		c.postureLane.put(c.ctx, observation{at: o.At, posture: &o})
+	} else {
+		c.fusionPostures.Put(o)
+	}
 }
 
 // Event takes a discrete perception event; it waits for room rather than
@@ -471,10 +492,23 @@ func (c *Companion) runStages(start func(ctx context.Context) error) error {
 	limiterCmds := make(chan robot.Command, 32)
 	spoken := make(chan voices.Spoken, 16)
 
+	faceIn, voiceIn, postureIn := c.fusionFaces.C(), c.fusionVoices.C(), c.fusionPostures.C()
+	if c.played != nil {
+		if c.faceLane != nil {
+			faceIn = c.played.faces
+		}
+		if c.voiceLane != nil {
+			voiceIn = c.played.voices
+		}
+		if c.postureLane != nil {
+			postureIn = c.played.postures
+		}
+		g.Go(func() error { return c.played.run(ctx) })
+	}
 	g.Go(func() error {
 		return c.fuser.Run(ctx, fusion.Inputs{
-			Faces: c.fusionFaces.C(), Voices: c.fusionVoices.C(),
-			Postures: c.fusionPostures.C(), Events: c.fusionEvents, Reports: c.fusionReports,
+			Faces: faceIn, Voices: voiceIn,
+			Postures: postureIn, Events: c.fusionEvents, Reports: c.fusionReports,
 			Rejected: c.rejected.Note, ProfileFailed: c.calibrationUnusable,
 		}, assessments)
 	})

@@ -56,6 +56,17 @@ type Live struct {
 // the session's speed; when every file has ended and no device is open
 // the run stops.
 func (c *Companion) StartLive(in Live) func(ctx context.Context) error {
+	// A file is played: fusion takes every observation of it, in order
+	// (timeline.go). The video's lane joins first, for a fixed order.
+	var videoLane, audioLane *lane
+	if in.VideoFile != nil {
+		videoLane = c.playedLane()
+		c.faceLane, c.postureLane = videoLane, videoLane
+	}
+	if in.AudioFile != nil {
+		audioLane = c.playedLane()
+		c.voiceLane = audioLane
+	}
 	return func(ctx context.Context) error {
 		events := make(chan perception.Event, 32)
 		g, ctx := errgroup.WithContext(ctx)
@@ -93,6 +104,7 @@ func (c *Companion) StartLive(in Live) func(ctx context.Context) error {
 			files.Add(1)
 			g.Go(func() error {
 				defer files.Done()
+				defer videoLane.end()
 				if in.CloseVideo != nil {
 					defer in.CloseVideo()
 				}
@@ -117,6 +129,7 @@ func (c *Companion) StartLive(in Live) func(ctx context.Context) error {
 			files.Add(1)
 			g.Go(func() error {
 				defer files.Done()
+				defer audioLane.end()
 				return c.listen(ctx, in, in.AudioFile, false, events)
 			})
 		case in.Mic != nil:

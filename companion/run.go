@@ -308,8 +308,14 @@ func (c *Companion) PlayScenario(name string, player Scenario, o scenario.PlayOp
 		default: // a second scenario in one run: the first's answers stand
 		}
 	}
+	// The simulated person is played: fusion takes every observation, in
+	// the order played (timeline.go).
+	played := c.playedLane()
+	c.faceLane, c.voiceLane, c.postureLane = played, played, played
 	return func(ctx context.Context) error {
-		if err := player.Play(ctx, o, c); err != nil {
+		err := player.Play(ctx, o, c)
+		played.end()
+		if err != nil {
 			return fmt.Errorf("scenario %s: %w", name, err)
 		}
 		if ctx.Err() == nil {

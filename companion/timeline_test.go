@@ -1,0 +1,174 @@
+package companion
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/fusion"
+	"github.com/kindred-hri/kindred/perception/scenario"
+	"github.com/kindred-hri/kindred/sessiontime"
+)
+
+// slowFuser records every observation it takes, in the order it takes
+// them, taking a millisecond over each (a busy machine), and assesses
+// nothing.
+type slowFuser struct {
+	mu  sync.Mutex
+	got []string
+}
+
+func (f *slowFuser) Run(ctx context.Context, in fusion.Inputs, out chan<- perception.PainAssessment) error {
+	defer close(out)
+	for {
+		var seen string
+		select {
+		case <-ctx.Done():
+			return nil
+		case o := <-in.Faces:
+			seen = fmt.Sprintf("face %v", o.At)
+		case o := <-in.Voices:
+			seen = fmt.Sprintf("voice %v", o.At)
+		case o := <-in.Postures:
+			seen = fmt.Sprintf("posture %v", o.At)
+		case <-in.Events:
+			continue
+		}
+		f.mu.Lock()
+		f.got = append(f.got, seen)
+		f.mu.Unlock()
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func (f *slowFuser) taken() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.got)
+}
+
+// scriptedPerson plays a fixed list of observations as fast as the sink
+// takes them, as a scenario at a high --speed does on a busy machine.
+type scriptedPerson struct {
+	play func(sink scenario.Sink)
+}
+
+func (p scriptedPerson) Play(ctx context.Context, o scenario.PlayOpts, sink scenario.Sink) error {
+	p.play(sink)
+	return nil
+}
+func (scriptedPerson) Comforted(time.Duration) {}
+
+// TestAPlayedScenarioReachesFusionWhole: every face, voice hop and posture
+// a scenario plays reaches fusion, in the order played, however slowly
+// fusion takes them, so the same scenario gives the same assessments at
+// any speed on any machine. With the latest-value mailboxes of a live
+// device, a fusion slower than the player sees only some of them.
+func TestAPlayedScenarioReachesFusionWhole(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		n    int
+	}{
+		{"a second", 10},
+		{"ten seconds", 100},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				clock, err := sessiontime.New(1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fuser := &slowFuser{}
+				comp, err := New(Parts{Clock: clock, Fuser: fuser, Engine: &fakeEngine{}, Mirror: fakeMirror{},
+					Speaker: fakeSpeaker{}, Actuator: &fakeActuator{}, Records: &recorder{}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var want []string
+				person := scriptedPerson{play: func(sink scenario.Sink) {
+					for i := range tc.n {
+						at := time.Duration(i) * 100 * time.Millisecond
+						sink.Face(perception.FaceObs{At: at})
+						sink.Voice(perception.VoiceObs{At: at + 10*time.Millisecond})
+						sink.Posture(perception.PostureObs{At: at + 20*time.Millisecond})
+					}
+				}}
+				for i := range tc.n {
+					at := time.Duration(i) * 100 * time.Millisecond
+					want = append(want, fmt.Sprintf("face %v", at), fmt.Sprintf("voice %v", at+10*time.Millisecond),
+						fmt.Sprintf("posture %v", at+20*time.Millisecond))
+				}
+				comp.Bind(t.Context())
+				if err := comp.Run(comp.PlayScenario("scripted", person, scenario.PlayOpts{})); err != nil {
+					t.Fatal(err)
+				}
+				if got := fuser.taken(); !slices.Equal(got, want) {
+					t.Errorf("fusion took %d observations, want all %d in order\n got %v\nwant %v", len(got), len(want), got, want)
+				}
+			})
+		})
+	}
+}
+
+// TestTimelineMergesLanesByTime: a video and an audio file decoded at
+// different speeds reach fusion in the order they were recorded, the
+// video first at the same instant, whichever source ran ahead.
+func TestTimelineMergesLanesByTime(t *testing.T) {
+	frames := []time.Duration{0, 33 * time.Millisecond, 66 * time.Millisecond, 100 * time.Millisecond}
+	hops := []time.Duration{0, 10 * time.Millisecond, 40 * time.Millisecond, 70 * time.Millisecond, 100 * time.Millisecond, 110 * time.Millisecond}
+	want := []string{"face 0s", "voice 0s", "voice 10ms", "face 33ms", "voice 40ms", "face 66ms", "voice 70ms",
+		"face 100ms", "voice 100ms", "voice 110ms"}
+	for _, tc := range []struct {
+		name              string
+		videoWait, hopGap time.Duration // how long each source takes per item
+	}{
+		{"audio ahead", 50 * time.Millisecond, 0},
+		{"video ahead", 0, 50 * time.Millisecond},
+		{"both at once", 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				tl := newTimeline()
+				video, audio := tl.join(), tl.join()
+				ctx, cancel := context.WithCancel(t.Context())
+				defer cancel()
+				go tl.run(ctx)
+				go func() {
+					defer video.end()
+					for _, at := range frames {
+						time.Sleep(tc.videoWait)
+						video.put(ctx, observation{at: at, face: &perception.FaceObs{At: at}})
+					}
+				}()
+				go func() {
+					defer audio.end()
+					for _, at := range hops {
+						time.Sleep(tc.hopGap)
+						audio.put(ctx, observation{at: at, voice: &perception.VoiceObs{At: at}})
+					}
+				}()
+				var got []string
+				for len(got) < len(want) {
+					select {
+					case o := <-tl.faces:
+						got = append(got, fmt.Sprintf("face %v", o.At))
+					case o := <-tl.voices:
+						got = append(got, fmt.Sprintf("voice %v", o.At))
+					}
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("got  %v\nwant %v", got, want)
+				}
+				synctest.Wait()
+				if tl.open() {
+					t.Error("the timeline is open after both files ended")
+				}
+			})
+		})
+	}
+}
