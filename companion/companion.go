@@ -571,6 +571,11 @@ func (c *Companion) runStages(start func(ctx context.Context) error) error {
 
 // tick advances the engine's clock when no observation does (sensors
 // closed, nobody there), so timers such as "goodbye after leaving" fire.
+// While a scenario or file plays into fusion (timeline.go) it does not:
+// fusion's assessments, one every 100 ms of media time, advance the
+// engine then, and a tick read off the wall clock would land between them
+// wherever the machine's scheduling put it, so that a dwell completed at
+// 43.34 s in one run and 43.4 s in the next.
 func (c *Companion) tick(ctx context.Context) error {
 	t := c.clock.scale.NewTicker(100 * time.Millisecond)
 	defer t.Stop()
@@ -579,6 +584,9 @@ func (c *Companion) tick(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
+			if c.played != nil && c.sensorsOn.Load() && c.played.open() {
+				continue
+			}
 			select {
 			case c.behIn <- behavior.TickInput(c.clock.Now()):
 			default: // the engine is busy with real inputs, which advance time too

@@ -9,6 +9,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/fusion"
 	"github.com/kindred-hri/kindred/perception/scenario"
@@ -167,6 +168,83 @@ func TestTimelineMergesLanesByTime(t *testing.T) {
 				synctest.Wait()
 				if tl.open() {
 					t.Error("the timeline is open after both files ended")
+				}
+			})
+		})
+	}
+}
+
+// tickCounter is an engine that counts the ticks it gets.
+type tickCounter struct {
+	mu    sync.Mutex
+	ticks int
+}
+
+func (e *tickCounter) Run(ctx context.Context, in <-chan behavior.Input, out chan<- behavior.Output) error {
+	defer close(out)
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case i := <-in:
+			if _, tick := i.(*behavior.Tick); tick {
+				e.mu.Lock()
+				e.ticks++
+				e.mu.Unlock()
+			}
+		}
+	}
+}
+
+func (e *tickCounter) count() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.ticks
+}
+
+// TestNoWallClockTicksWhileAScenarioPlays: while a played source feeds
+// fusion, the engine's time comes from the assessments, not from ticks
+// read off the wall clock between them (a dwell then completed wherever the
+// scheduler put the tick); once it has played, ticks move time again.
+func TestNoWallClockTicksWhileAScenarioPlays(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		optedOut  bool
+		wantTicks bool
+	}{
+		{"playing", false, false},
+		{"playing, sensors closed", true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				clock, err := sessiontime.New(1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				engine := &tickCounter{}
+				comp, err := New(Parts{Clock: clock, Fuser: &fakeFuser{}, Engine: engine, Mirror: fakeMirror{},
+					Speaker: fakeSpeaker{}, Actuator: &fakeActuator{}, Records: &recorder{}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				comp.sensorsOn.Store(!tc.optedOut)
+				var during int
+				person := scriptedPerson{play: func(sink scenario.Sink) {
+					for i := range 20 {
+						sink.Face(perception.FaceObs{At: time.Duration(i) * 100 * time.Millisecond})
+						time.Sleep(100 * time.Millisecond)
+					}
+					during = engine.count()
+				}}
+				comp.Bind(t.Context())
+				if err := comp.Run(comp.PlayScenario("scripted", person, scenario.PlayOpts{})); err != nil {
+					t.Fatal(err)
+				}
+				if got := during > 0; got != tc.wantTicks {
+					t.Errorf("%d ticks in the 2 s the scenario played, want ticks: %v", during, tc.wantTicks)
+				}
+				if after := engine.count() - during; after == 0 {
+					t.Error("no ticks in the second after it played")
 				}
 			})
 		})
