@@ -322,7 +322,13 @@ func (c *Companion) Posture(o perception.PostureObs) {
 
 // Event takes a discrete perception event; it waits for room rather than
 // drop it, because a lost "stop" is not acceptable.
-func (c *Companion) Event(e perception.Event) {
+func (c *Companion) Event(e perception.Event) { c.event(e, nil) }
+
+// event takes a perception event; from a played source (on, not nil) it
+// reaches fusion through the source's lane, in order with its
+// observations, so that the person an assessment names does not depend on
+// whether fusion took the arrival or the first face first.
+func (c *Companion) event(e perception.Event, on *lane) {
 	if !c.sensorsOn.Load() && e.Kind != perception.EventTouch {
 		// With sensors closed only a touch can reach the robot.
 		return
@@ -333,7 +339,11 @@ func (c *Companion) Event(e perception.Event) {
 		events = c.ids.resolveAll(e)
 	}
 	for _, e := range events {
-		c.send(c.fusionEvents, e)
+		if on != nil {
+			on.put(c.ctx, observation{at: e.At, event: &e})
+		} else {
+			c.send(c.fusionEvents, e)
+		}
 		c.sendInput(behavior.EventInput(e))
 	}
 }
@@ -493,6 +503,7 @@ func (c *Companion) runStages(start func(ctx context.Context) error) error {
 	spoken := make(chan voices.Spoken, 16)
 
 	faceIn, voiceIn, postureIn := c.fusionFaces.C(), c.fusionVoices.C(), c.fusionPostures.C()
+	var eventIn <-chan perception.Event = c.fusionEvents
 	if c.played != nil {
 		if c.faceLane != nil {
 			faceIn = c.played.faces
@@ -503,12 +514,13 @@ func (c *Companion) runStages(start func(ctx context.Context) error) error {
 		if c.postureLane != nil {
 			postureIn = c.played.postures
 		}
-		g.Go(func() error { return c.played.run(ctx) })
+		eventIn = c.played.events
+		g.Go(func() error { return c.played.run(ctx, c.fusionEvents) })
 	}
 	g.Go(func() error {
 		return c.fuser.Run(ctx, fusion.Inputs{
 			Faces: faceIn, Voices: voiceIn,
-			Postures: postureIn, Events: c.fusionEvents, Reports: c.fusionReports,
+			Postures: postureIn, Events: eventIn, Reports: c.fusionReports,
 			Rejected: c.rejected.Note, ProfileFailed: c.calibrationUnusable,
 		}, assessments)
 	})

@@ -91,7 +91,16 @@ func (c *Companion) StartLive(in Live) func(ctx context.Context) error {
 					if w := watches[e.Modality]; w != nil && e.Kind == perception.EventModalityLost {
 						w.deviceLost(e.Text)
 					}
-					c.Event(e)
+					// A file's stage's events (a face tracked, a word
+					// spotted) go with its observations.
+					switch {
+					case e.Modality == perception.ModFace && videoLane != nil:
+						c.event(e, videoLane)
+					case e.Modality == perception.ModVoice && audioLane != nil:
+						c.event(e, audioLane)
+					default:
+						c.Event(e)
+					}
 				}
 			}
 		})

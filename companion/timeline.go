@@ -2,6 +2,7 @@ package companion
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -34,6 +35,7 @@ type timeline struct {
 	faces    chan perception.FaceObs
 	voices   chan perception.VoiceObs
 	postures chan perception.PostureObs
+	events   chan perception.Event // the lanes' events and the others (run)
 }
 
 // lane is one played source's queue on the timeline.
@@ -43,12 +45,13 @@ type lane struct {
 	ended bool
 }
 
-// observation is one of a face, a voice hop or a posture.
+// observation is one of a face, a voice hop, a posture or an event.
 type observation struct {
 	at      time.Duration
 	face    *perception.FaceObs
 	voice   *perception.VoiceObs
 	posture *perception.PostureObs
+	event   *perception.Event
 }
 
 func newTimeline() *timeline {
@@ -57,6 +60,7 @@ func newTimeline() *timeline {
 		faces:    make(chan perception.FaceObs),
 		voices:   make(chan perception.VoiceObs),
 		postures: make(chan perception.PostureObs),
+		events:   make(chan perception.Event),
 	}
 }
 
@@ -85,11 +89,13 @@ func (c *Companion) playedLane() *lane {
 	return c.played.join()
 }
 
-// put queues o on the lane, waiting while the lane is full, until ctx ends.
+// put queues o on the lane, waiting while the lane is full, until ctx
+// ends. An event never waits: it comes on the goroutine that carries every
+// stage's events, and another source may be waiting to send it one.
 func (l *lane) put(ctx context.Context, o observation) {
 	t := l.t
 	t.mu.Lock()
-	for len(l.queue) >= laneDepth {
+	for len(l.queue) >= laneDepth && o.event == nil {
 		changed := t.changed
 		t.mu.Unlock()
 		select {
@@ -99,7 +105,13 @@ func (l *lane) put(ctx context.Context, o observation) {
 		}
 		t.mu.Lock()
 	}
-	l.queue = append(l.queue, o)
+	// In time order: an event a source's stage sends on another goroutine
+	// (a face tracked, a word spotted) may come after later observations.
+	i := len(l.queue)
+	for i > 0 && l.queue[i-1].at > o.at {
+		i--
+	}
+	l.queue = slices.Insert(l.queue, i, o)
 	t.wake()
 	t.mu.Unlock()
 }
@@ -154,17 +166,31 @@ func (t *timeline) next() (observation, bool, <-chan struct{}) {
 	return o, true, nil
 }
 
-// run hands the observations on to fusion until ctx ends.
-func (t *timeline) run(ctx context.Context) error {
+// run hands the observations on to fusion until ctx ends, and the events
+// that come from elsewhere (others: a comfort begun, a carer's naming)
+// as they come, on the one channel fusion reads events from.
+func (t *timeline) run(ctx context.Context, others <-chan perception.Event) error {
 	for {
+		select {
+		case e := <-others:
+			if !handTo(ctx, t.events, e) {
+				return nil
+			}
+			continue
+		default:
+		}
 		o, ok, changed := t.next()
 		if !ok {
 			select {
 			case <-changed:
-				continue
+			case e := <-others:
+				if !handTo(ctx, t.events, e) {
+					return nil
+				}
 			case <-ctx.Done():
 				return nil
 			}
+			continue
 		}
 		var sent bool
 		switch {
@@ -174,6 +200,8 @@ func (t *timeline) run(ctx context.Context) error {
 			sent = handTo(ctx, t.voices, *o.voice)
 		case o.posture != nil:
 			sent = handTo(ctx, t.postures, *o.posture)
+		case o.event != nil:
+			sent = handTo(ctx, t.events, *o.event)
 		}
 		if !sent {
 			return nil

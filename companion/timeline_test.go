@@ -37,8 +37,8 @@ func (f *slowFuser) Run(ctx context.Context, in fusion.Inputs, out chan<- percep
 			seen = fmt.Sprintf("voice %v", o.At)
 		case o := <-in.Postures:
 			seen = fmt.Sprintf("posture %v", o.At)
-		case <-in.Events:
-			continue
+		case e := <-in.Events:
+			seen = fmt.Sprintf("%s %v", e.Kind, e.At)
 		}
 		f.mu.Lock()
 		f.got = append(f.got, seen)
@@ -65,8 +65,10 @@ func (p scriptedPerson) Play(ctx context.Context, o scenario.PlayOpts, sink scen
 }
 func (scriptedPerson) Comforted(time.Duration) {}
 
-// TestAPlayedScenarioReachesFusionWhole: every face, voice hop and posture
-// a scenario plays reaches fusion, in the order played, however slowly
+// TestAPlayedScenarioReachesFusionWhole: every face, voice hop, posture
+// and event a scenario plays reaches fusion, in the order played (a
+// person's arrival before the face that came with it, so the assessments
+// after it, and only those, name them), however slowly
 // fusion takes them, so the same scenario gives the same assessments at
 // any speed on any machine. With the latest-value mailboxes of a live
 // device, a fusion slower than the player sees only some of them.
@@ -94,6 +96,9 @@ func TestAPlayedScenarioReachesFusionWhole(t *testing.T) {
 				person := scriptedPerson{play: func(sink scenario.Sink) {
 					for i := range tc.n {
 						at := time.Duration(i) * 100 * time.Millisecond
+						if i == tc.n/2 {
+							sink.Event(perception.Event{At: at, Kind: perception.EventArrived, Person: "ada"})
+						}
 						sink.Face(perception.FaceObs{At: at})
 						sink.Voice(perception.VoiceObs{At: at + 10*time.Millisecond})
 						sink.Posture(perception.PostureObs{At: at + 20*time.Millisecond})
@@ -101,6 +106,9 @@ func TestAPlayedScenarioReachesFusionWhole(t *testing.T) {
 				}}
 				for i := range tc.n {
 					at := time.Duration(i) * 100 * time.Millisecond
+					if i == tc.n/2 {
+						want = append(want, fmt.Sprintf("%s %v", perception.EventArrived, at))
+					}
 					want = append(want, fmt.Sprintf("face %v", at), fmt.Sprintf("voice %v", at+10*time.Millisecond),
 						fmt.Sprintf("posture %v", at+20*time.Millisecond))
 				}
@@ -138,7 +146,7 @@ func TestTimelineMergesLanesByTime(t *testing.T) {
 				video, audio := tl.join(), tl.join()
 				ctx, cancel := context.WithCancel(t.Context())
 				defer cancel()
-				go tl.run(ctx)
+				go tl.run(ctx, nil)
 				go func() {
 					defer video.end()
 					for _, at := range frames {
