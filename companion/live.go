@@ -188,13 +188,33 @@ func (c *Companion) watchVideo(ctx context.Context, in Live, src face.FrameSourc
 	}
 	// One frame that cannot be decoded is a fault, not the end of sight.
 	tee := &lastFrame{src: &skippingFrames{src: src, fault: func(err error) { c.noteFault("video", err) }}}
+	// A file's faces tracked and lost are told to fusion in order with
+	// the frame's faces: the face stage sends a frame's presence events
+	// before its faces (face.Pipeline.Run), and they are taken here, on its
+	// goroutine, before them, not by the goroutine that takes every
+	// stage's events, which might come to them a frame later. A frame has
+	// at most two events per face tracked (face.Opts.MaxFaces, 4).
+	stageEvents := events
+	var frameEvents chan perception.Event
+	if c.faceLane != nil {
+		frameEvents = make(chan perception.Event, 64)
+		stageEvents = frameEvents
+	}
 	err = pipe.Run(ctx, tee, func(faces []perception.FaceObs) {
+		for taken := false; !taken; {
+			select {
+			case e := <-frameEvents:
+				c.event(e, c.faceLane)
+			default:
+				taken = true
+			}
+		}
 		attended, moved := attend.Read(tee.frame, faces)
 		if attended != nil {
 			c.Face(*attended)
 		}
 		c.Posture(moved)
-	}, events)
+	}, stageEvents)
 	if err != nil && ctx.Err() == nil {
 		c.noteFault("video", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/kindred-hri/kindred/behavior"
 	"github.com/kindred-hri/kindred/perception"
+	"github.com/kindred-hri/kindred/perception/face"
 	"github.com/kindred-hri/kindred/perception/fusion"
 	"github.com/kindred-hri/kindred/perception/scenario"
 	"github.com/kindred-hri/kindred/sessiontime"
@@ -253,6 +255,76 @@ func TestNoWallClockTicksWhileAScenarioPlays(t *testing.T) {
 				}
 				if after := engine.count() - during; after == 0 {
 					t.Error("no ticks in the second after it played")
+				}
+			})
+		})
+	}
+}
+
+// presenceFaces is a face stage that, as face.Pipeline does, sends a
+// frame's presence events before its faces: the face arrives on the 3rd
+// frame and leaves on the 6th.
+type presenceFaces struct{}
+
+func (presenceFaces) Run(ctx context.Context, src face.FrameSource, out func([]perception.FaceObs), events chan<- perception.Event) error {
+	for {
+		f, err := src.Next(ctx)
+		if err != nil {
+			return nil
+		}
+		var faces []perception.FaceObs
+		switch {
+		case f.Seq == 3:
+			events <- perception.Event{At: f.At, Kind: perception.EventArrived, Person: "face-1", Modality: perception.ModFace}
+			faces = []perception.FaceObs{{At: f.At, Track: 1}}
+		case f.Seq == 6:
+			events <- perception.Event{At: f.At, Kind: perception.EventLeft, Person: "face-1", Modality: perception.ModFace}
+		case f.Seq > 3 && f.Seq < 6:
+			faces = []perception.FaceObs{{At: f.At, Track: 1}}
+		}
+		out(faces)
+	}
+}
+
+// TestAPlayedVideoTellsPresenceWithItsFrame: a video file's face tracked
+// and lost reach fusion with the frame they came with, before its face,
+// whichever goroutine ran first; before, the arrival went by the events
+// goroutine and fusion took it before or after the first faces as it
+// happened, so the first assessments named the person in one run and
+// nobody in the next.
+func TestAPlayedVideoTellsPresenceWithItsFrame(t *testing.T) {
+	for _, frames := range []int{8, 20} {
+		t.Run(fmt.Sprint(frames, " frames"), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				clock, err := sessiontime.New(1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fuser := &slowFuser{}
+				comp, err := New(Parts{Clock: clock, Fuser: fuser, Engine: &fakeEngine{}, Mirror: fakeMirror{},
+					Speaker: fakeSpeaker{}, Actuator: &fakeActuator{}, Records: &recorder{}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				comp.Bind(t.Context())
+				err = comp.Run(comp.StartLive(Live{
+					VideoFile: &flakyVideo{n: frames, bad: func(int) bool { return false }},
+					Faces: func(func(int) *face.Baseline) (FaceStage, func(), error) {
+						return presenceFaces{}, func() {}, nil
+					},
+				}))
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, s := range fuser.taken() {
+					if !strings.HasPrefix(s, "posture") {
+						got = append(got, s)
+					}
+				}
+				want := []string{"arrived 120ms", "face 120ms", "face 160ms", "face 200ms", "left 240ms"}
+				if !slices.Equal(got, want) {
+					t.Errorf("fusion took %v, want %v", got, want)
 				}
 			})
 		})
