@@ -158,7 +158,17 @@ func (c *Companion) StartLive(in Live) func(ctx context.Context) error {
 			g.Go(func() error {
 				files.Wait()
 				if (in.Camera == nil || in.VideoFile != nil) && (in.Mic == nil || in.AudioFile != nil) {
-					c.Stop() // only files: the session ends with them
+					// Only files: the session ends with them, once fusion has
+					// taken all they played and, as after a scenario, the
+					// last decisions have had a second to reach the body.
+					c.played.handed(ctx)
+					settle := c.clock.scale.NewTimer(time.Second)
+					defer settle.Stop()
+					select {
+					case <-settle.C:
+					case <-ctx.Done():
+					}
+					c.Stop()
 				}
 				return nil
 			})

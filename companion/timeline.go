@@ -31,6 +31,7 @@ type timeline struct {
 	mu      sync.Mutex
 	lanes   []*lane
 	changed chan struct{} // closed and replaced when a lane changes
+	busy    bool          // an observation taken from a lane is being handed on
 
 	faces    chan perception.FaceObs
 	voices   chan perception.VoiceObs
@@ -132,12 +133,38 @@ func (l *lane) end() {
 func (t *timeline) open() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	return t.openLocked()
+}
+
+func (t *timeline) openLocked() bool {
+	if t.busy {
+		return true
+	}
 	for _, l := range t.lanes {
 		if !l.ended || len(l.queue) > 0 {
 			return true
 		}
 	}
 	return false
+}
+
+// handed waits until every lane has ended and fusion has taken all they
+// held, or ctx ends: a run of files ends after their last observation is
+// assessed, not with it still waiting in a lane.
+func (t *timeline) handed(ctx context.Context) {
+	for {
+		t.mu.Lock()
+		open, changed := t.openLocked(), t.changed
+		t.mu.Unlock()
+		if !open {
+			return
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // next takes the observation to hand on now, if there is one; else it
@@ -162,6 +189,7 @@ func (t *timeline) next() (observation, bool, <-chan struct{}) {
 	}
 	o := first.queue[0]
 	first.queue = append(first.queue[:0], first.queue[1:]...)
+	t.busy = true
 	t.wake()
 	return o, true, nil
 }
@@ -206,6 +234,10 @@ func (t *timeline) run(ctx context.Context, others <-chan perception.Event) erro
 		if !sent {
 			return nil
 		}
+		t.mu.Lock()
+		t.busy = false
+		t.wake()
+		t.mu.Unlock()
 	}
 }
 

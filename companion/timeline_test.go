@@ -1,6 +1,7 @@
 package companion
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -19,11 +20,12 @@ import (
 )
 
 // slowFuser records every observation it takes, in the order it takes
-// them, taking a millisecond over each (a busy machine), and assesses
-// nothing.
+// them, taking a millisecond over each (a busy machine), or each, and
+// assesses nothing.
 type slowFuser struct {
-	mu  sync.Mutex
-	got []string
+	mu   sync.Mutex
+	got  []string
+	each time.Duration
 }
 
 func (f *slowFuser) Run(ctx context.Context, in fusion.Inputs, out chan<- perception.PainAssessment) error {
@@ -45,7 +47,7 @@ func (f *slowFuser) Run(ctx context.Context, in fusion.Inputs, out chan<- percep
 		f.mu.Lock()
 		f.got = append(f.got, seen)
 		f.mu.Unlock()
-		time.Sleep(time.Millisecond)
+		time.Sleep(cmp.Or(f.each, time.Millisecond))
 	}
 }
 
@@ -288,10 +290,11 @@ func (presenceFaces) Run(ctx context.Context, src face.FrameSource, out func([]p
 
 // TestAPlayedVideoTellsPresenceWithItsFrame: a video file's face tracked
 // and lost reach fusion with the frame they came with, before its face,
-// whichever goroutine ran first; before, the arrival went by the events
+// whichever goroutine ran first (before, the arrival went by the events
 // goroutine and fusion took it before or after the first faces as it
 // happened, so the first assessments named the person in one run and
-// nobody in the next.
+// nobody in the next), and the run ends once fusion has taken the last
+// frame, not with frames still waiting for it.
 func TestAPlayedVideoTellsPresenceWithItsFrame(t *testing.T) {
 	for _, frames := range []int{8, 20} {
 		t.Run(fmt.Sprint(frames, " frames"), func(t *testing.T) {
@@ -300,7 +303,7 @@ func TestAPlayedVideoTellsPresenceWithItsFrame(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				fuser := &slowFuser{}
+				fuser := &slowFuser{each: 200 * time.Millisecond} // seconds behind the video by its end
 				comp, err := New(Parts{Clock: clock, Fuser: fuser, Engine: &fakeEngine{}, Mirror: fakeMirror{},
 					Speaker: fakeSpeaker{}, Actuator: &fakeActuator{}, Records: &recorder{}})
 				if err != nil {
@@ -317,10 +320,16 @@ func TestAPlayedVideoTellsPresenceWithItsFrame(t *testing.T) {
 					t.Fatal(err)
 				}
 				var got []string
+				postures := 0
 				for _, s := range fuser.taken() {
-					if !strings.HasPrefix(s, "posture") {
+					if strings.HasPrefix(s, "posture") {
+						postures++
+					} else {
 						got = append(got, s)
 					}
+				}
+				if postures != frames {
+					t.Errorf("fusion took %d postures of the %d frames: the run ended before it took the last", postures, frames)
 				}
 				want := []string{"arrived 120ms", "face 120ms", "face 160ms", "face 200ms", "left 240ms"}
 				if !slices.Equal(got, want) {
