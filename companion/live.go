@@ -91,16 +91,7 @@ func (c *Companion) StartLive(in Live) func(ctx context.Context) error {
 					if w := watches[e.Modality]; w != nil && e.Kind == perception.EventModalityLost {
 						w.deviceLost(e.Text)
 					}
-					// A file's stage's events (a face tracked, a word
-					// spotted) go with its observations.
-					switch {
-					case e.Modality == perception.ModFace && videoLane != nil:
-						c.event(e, videoLane)
-					case e.Modality == perception.ModVoice && audioLane != nil:
-						c.event(e, audioLane)
-					default:
-						c.Event(e)
-					}
+					c.Event(e) // a file's stage sends its own in step (inStep)
 				}
 			}
 		})
@@ -198,37 +189,47 @@ func (c *Companion) watchVideo(ctx context.Context, in Live, src face.FrameSourc
 	}
 	// One frame that cannot be decoded is a fault, not the end of sight.
 	tee := &lastFrame{src: &skippingFrames{src: src, fault: func(err error) { c.noteFault("video", err) }}}
-	// A file's faces tracked and lost are told to fusion in order with
-	// the frame's faces: the face stage sends a frame's presence events
-	// before its faces (face.Pipeline.Run), and they are taken here, on its
-	// goroutine, before them, not by the goroutine that takes every
-	// stage's events, which might come to them a frame later. A frame has
-	// at most two events per face tracked (face.Opts.MaxFaces, 4).
-	stageEvents := events
-	var frameEvents chan perception.Event
-	if c.faceLane != nil {
-		frameEvents = make(chan perception.Event, 64)
-		stageEvents = frameEvents
-	}
+	// A file's faces tracked and lost go with the frame's faces (inStep).
+	stageEvents, take := c.inStep(c.faceLane, events)
 	err = pipe.Run(ctx, tee, func(faces []perception.FaceObs) {
-		for taken := false; !taken; {
-			select {
-			case e := <-frameEvents:
-				c.event(e, c.faceLane)
-			default:
-				taken = true
-			}
-		}
+		take()
 		attended, moved := attend.Read(tee.frame, faces)
 		if attended != nil {
 			c.Face(*attended)
 		}
 		c.Posture(moved)
 	}, stageEvents)
+	take()
 	if err != nil && ctx.Err() == nil {
 		c.noteFault("video", err)
 	}
 	return nil
+}
+
+// inStep carries a played source's stage events (a face tracked or lost,
+// a word spotted) to fusion in order with its observations: a stage sends
+// them on its own goroutine before the observations they go with
+// (face.Pipeline.Run, voice.Analyzer.Run), and take, called on that
+// goroutine before each observation, puts them on the lane first. Sent to
+// events, the goroutine that takes every stage's events might put them
+// on the lane after the next observations. A stage sends few a step (a
+// frame has at most two per face tracked, face.Opts.MaxFaces 4). With no
+// lane (a live device) the stage sends to events and take does nothing.
+func (c *Companion) inStep(l *lane, events chan<- perception.Event) (chan<- perception.Event, func()) {
+	if l == nil {
+		return events, func() {}
+	}
+	ch := make(chan perception.Event, 64)
+	return ch, func() {
+		for {
+			select {
+			case e := <-ch:
+				c.event(e, l)
+			default:
+				return
+			}
+		}
+	}
 }
 
 // Attention reads one frame's faces as the companion attends to them: the
@@ -280,7 +281,15 @@ func (c *Companion) listen(ctx context.Context, in Live, src voice.AudioSource, 
 		// One failed chunk or call for help is a fault, not the end of hearing.
 		kf.OnKeywordFault(func(err error) { c.noteFault("audio", err) })
 	}
-	if err := an.Run(ctx, src, c.Voice, events); err != nil && ctx.Err() == nil {
+	// A file's words spotted go with its voice hops (inStep).
+	var played *lane
+	if !live {
+		played = c.voiceLane
+	}
+	stageEvents, take := c.inStep(played, events)
+	err = an.Run(ctx, src, func(o perception.VoiceObs) { take(); c.Voice(o) }, stageEvents)
+	take()
+	if err != nil && ctx.Err() == nil {
 		c.noteFault("audio", err)
 	}
 	return nil
