@@ -94,8 +94,10 @@ type Parts struct {
 //
 // Each stage is a goroutine that owns its state; the companion only moves
 // typed values between them. Sources feed it through the perception sink
-// methods (Face, Voice, Posture, Event), which never block on continuous
-// streams: a slow stage sees the newest value and the drop is counted.
+// methods (Face, Voice, Posture, Event), which never block on a live
+// device's continuous streams: a slow stage sees the newest value and the
+// drop is counted. What a scenario or a file plays, fusion takes whole and
+// in order instead, the source waiting for it (timeline.go).
 type Companion struct {
 	clock   *sessionClock
 	limiter Actuator
@@ -111,6 +113,13 @@ type Companion struct {
 	mimicFaces     *perception.Latest[perception.FaceObs]
 	fusionVoices   *perception.Latest[perception.VoiceObs]
 	fusionPostures *perception.Latest[perception.PostureObs]
+	// played carries to fusion, in observation-time order and without
+	// dropping, the modalities a scenario or a file plays (timeline.go);
+	// faceLane, voiceLane and postureLane are their sources' lanes, nil for
+	// a modality that comes from a live device (or not at all). Set before
+	// Run, read-only after.
+	played                           *timeline
+	faceLane, voiceLane, postureLane *lane
 	// Discrete events are never dropped.
 	fusionEvents chan perception.Event
 	behIn        chan behavior.Input
@@ -262,7 +271,11 @@ func (c *Companion) Face(o perception.FaceObs) {
 		o.Wall = time.Now() // it enters the pipeline here
 	}
 	c.clock.observe(o.At)
-	c.fusionFaces.Put(o)
+	if c.faceLane != nil {
+		c.faceLane.put(c.ctx, observation{at: o.At, face: &o})
+	} else {
+		c.fusionFaces.Put(o)
+	}
 	c.mimicFaces.Put(o)
 	c.answers.see(o)
 }
@@ -279,7 +292,11 @@ func (c *Companion) Voice(o perception.VoiceObs) {
 	if v := o.Vocalisation; v.Distress >= 0.5 || v.Class == perception.VocalMoan || v.Class == perception.VocalCry || v.Class == perception.VocalScream {
 		c.distressedAt.Store(int64(o.At) + 1)
 	}
-	c.fusionVoices.Put(o)
+	if c.voiceLane != nil {
+		c.voiceLane.put(c.ctx, observation{at: o.At, voice: &o})
+	} else {
+		c.fusionVoices.Put(o)
+	}
 	c.speaker.Hear(o)
 }
 
@@ -305,12 +322,22 @@ func (c *Companion) Posture(o perception.PostureObs) {
 		return
 	}
 	c.clock.observe(o.At)
-	c.fusionPostures.Put(o)
+	if c.postureLane != nil {
+		c.postureLane.put(c.ctx, observation{at: o.At, posture: &o})
+	} else {
+		c.fusionPostures.Put(o)
+	}
 }
 
 // Event takes a discrete perception event; it waits for room rather than
 // drop it, because a lost "stop" is not acceptable.
-func (c *Companion) Event(e perception.Event) {
+func (c *Companion) Event(e perception.Event) { c.event(e, nil) }
+
+// event takes a perception event; from a played source (on, not nil) it
+// reaches fusion through the source's lane, in order with its
+// observations, so that the person an assessment names does not depend on
+// whether fusion took the arrival or the first face first.
+func (c *Companion) event(e perception.Event, on *lane) {
 	if !c.sensorsOn.Load() && e.Kind != perception.EventTouch {
 		// With sensors closed only a touch can reach the robot.
 		return
@@ -321,7 +348,11 @@ func (c *Companion) Event(e perception.Event) {
 		events = c.ids.resolveAll(e)
 	}
 	for _, e := range events {
-		c.send(c.fusionEvents, e)
+		if on != nil {
+			on.put(c.ctx, observation{at: e.At, event: &e})
+		} else {
+			c.send(c.fusionEvents, e)
+		}
 		c.sendInput(behavior.EventInput(e))
 	}
 }
@@ -480,10 +511,25 @@ func (c *Companion) runStages(start func(ctx context.Context) error) error {
 	limiterCmds := make(chan robot.Command, 32)
 	spoken := make(chan voices.Spoken, 16)
 
+	faceIn, voiceIn, postureIn := c.fusionFaces.C(), c.fusionVoices.C(), c.fusionPostures.C()
+	var eventIn <-chan perception.Event = c.fusionEvents
+	if c.played != nil {
+		if c.faceLane != nil {
+			faceIn = c.played.faces
+		}
+		if c.voiceLane != nil {
+			voiceIn = c.played.voices
+		}
+		if c.postureLane != nil {
+			postureIn = c.played.postures
+		}
+		eventIn = c.played.events
+		g.Go(func() error { return c.played.run(ctx, c.fusionEvents) })
+	}
 	g.Go(func() error {
 		return c.fuser.Run(ctx, fusion.Inputs{
-			Faces: c.fusionFaces.C(), Voices: c.fusionVoices.C(),
-			Postures: c.fusionPostures.C(), Events: c.fusionEvents, Reports: c.fusionReports,
+			Faces: faceIn, Voices: voiceIn,
+			Postures: postureIn, Events: eventIn, Reports: c.fusionReports,
 			Rejected: c.rejected.Note, ProfileFailed: c.calibrationUnusable,
 		}, assessments)
 	})
@@ -548,6 +594,11 @@ func (c *Companion) runStages(start func(ctx context.Context) error) error {
 
 // tick advances the engine's clock when no observation does (sensors
 // closed, nobody there), so timers such as "goodbye after leaving" fire.
+// While a scenario or file plays into fusion (timeline.go) it does not:
+// fusion's assessments, one every 100 ms of media time, advance the
+// engine then, and a tick read off the wall clock would land between them
+// wherever the machine's scheduling put it, so that a dwell completed at
+// 43.34 s in one run and 43.4 s in the next.
 func (c *Companion) tick(ctx context.Context) error {
 	t := c.clock.scale.NewTicker(100 * time.Millisecond)
 	defer t.Stop()
@@ -556,6 +607,9 @@ func (c *Companion) tick(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
+			if c.played != nil && c.sensorsOn.Load() && c.played.open() {
+				continue
+			}
 			select {
 			case c.behIn <- behavior.TickInput(c.clock.Now()):
 			default: // the engine is busy with real inputs, which advance time too

@@ -37,6 +37,12 @@
 // take", the latest naming the stage).
 // A fault noted before Run is said at once and recorded when Run starts, so
 // the journal, console and fleet added after New take it.
+// A scenario or a media file is played, not watched live: fusion takes
+// every face, voice hop and posture it plays, in observation-time order
+// across its files, the source waiting for fusion instead of fusion
+// seeing only the newest (timeline.go), so the same input gives the same
+// assessments however busy the machine; the mimicry still takes the newest
+// face.
 // Time is the one session clock (package sessiontime) passed in Parts.
 //
 // The answer desk (answers.go) hears the answers to the engine's questions:

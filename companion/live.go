@@ -56,6 +56,17 @@ type Live struct {
 // the session's speed; when every file has ended and no device is open
 // the run stops.
 func (c *Companion) StartLive(in Live) func(ctx context.Context) error {
+	// A file is played: fusion takes every observation of it, in order
+	// (timeline.go). The video's lane joins first, for a fixed order.
+	var videoLane, audioLane *lane
+	if in.VideoFile != nil {
+		videoLane = c.playedLane()
+		c.faceLane, c.postureLane = videoLane, videoLane
+	}
+	if in.AudioFile != nil {
+		audioLane = c.playedLane()
+		c.voiceLane = audioLane
+	}
 	return func(ctx context.Context) error {
 		events := make(chan perception.Event, 32)
 		g, ctx := errgroup.WithContext(ctx)
@@ -80,7 +91,7 @@ func (c *Companion) StartLive(in Live) func(ctx context.Context) error {
 					if w := watches[e.Modality]; w != nil && e.Kind == perception.EventModalityLost {
 						w.deviceLost(e.Text)
 					}
-					c.Event(e)
+					c.Event(e) // a file's stage sends its own in step (inStep)
 				}
 			}
 		})
@@ -93,6 +104,7 @@ func (c *Companion) StartLive(in Live) func(ctx context.Context) error {
 			files.Add(1)
 			g.Go(func() error {
 				defer files.Done()
+				defer videoLane.end()
 				if in.CloseVideo != nil {
 					defer in.CloseVideo()
 				}
@@ -117,6 +129,7 @@ func (c *Companion) StartLive(in Live) func(ctx context.Context) error {
 			files.Add(1)
 			g.Go(func() error {
 				defer files.Done()
+				defer audioLane.end()
 				return c.listen(ctx, in, in.AudioFile, false, events)
 			})
 		case in.Mic != nil:
@@ -136,7 +149,17 @@ func (c *Companion) StartLive(in Live) func(ctx context.Context) error {
 			g.Go(func() error {
 				files.Wait()
 				if (in.Camera == nil || in.VideoFile != nil) && (in.Mic == nil || in.AudioFile != nil) {
-					c.Stop() // only files: the session ends with them
+					// Only files: the session ends with them, once fusion has
+					// taken all they played and, as after a scenario, the
+					// last decisions have had a second to reach the body.
+					c.played.handed(ctx)
+					settle := c.clock.scale.NewTimer(time.Second)
+					defer settle.Stop()
+					select {
+					case <-settle.C:
+					case <-ctx.Done():
+					}
+					c.Stop()
 				}
 				return nil
 			})
@@ -166,17 +189,47 @@ func (c *Companion) watchVideo(ctx context.Context, in Live, src face.FrameSourc
 	}
 	// One frame that cannot be decoded is a fault, not the end of sight.
 	tee := &lastFrame{src: &skippingFrames{src: src, fault: func(err error) { c.noteFault("video", err) }}}
+	// A file's faces tracked and lost go with the frame's faces (inStep).
+	stageEvents, take := c.inStep(c.faceLane, events)
 	err = pipe.Run(ctx, tee, func(faces []perception.FaceObs) {
+		take()
 		attended, moved := attend.Read(tee.frame, faces)
 		if attended != nil {
 			c.Face(*attended)
 		}
 		c.Posture(moved)
-	}, events)
+	}, stageEvents)
+	take()
 	if err != nil && ctx.Err() == nil {
 		c.noteFault("video", err)
 	}
 	return nil
+}
+
+// inStep carries a played source's stage events (a face tracked or lost,
+// a word spotted) to fusion in order with its observations: a stage sends
+// them on its own goroutine before the observations they go with
+// (face.Pipeline.Run, voice.Analyzer.Run), and take, called on that
+// goroutine before each observation, puts them on the lane first. Sent to
+// events, the goroutine that takes every stage's events might put them
+// on the lane after the next observations. A stage sends few a step (a
+// frame has at most two per face tracked, face.Opts.MaxFaces 4). With no
+// lane (a live device) the stage sends to events and take does nothing.
+func (c *Companion) inStep(l *lane, events chan<- perception.Event) (chan<- perception.Event, func()) {
+	if l == nil {
+		return events, func() {}
+	}
+	ch := make(chan perception.Event, 64)
+	return ch, func() {
+		for {
+			select {
+			case e := <-ch:
+				c.event(e, l)
+			default:
+				return
+			}
+		}
+	}
 }
 
 // Attention reads one frame's faces as the companion attends to them: the
@@ -228,7 +281,15 @@ func (c *Companion) listen(ctx context.Context, in Live, src voice.AudioSource, 
 		// One failed chunk or call for help is a fault, not the end of hearing.
 		kf.OnKeywordFault(func(err error) { c.noteFault("audio", err) })
 	}
-	if err := an.Run(ctx, src, c.Voice, events); err != nil && ctx.Err() == nil {
+	// A file's words spotted go with its voice hops (inStep).
+	var played *lane
+	if !live {
+		played = c.voiceLane
+	}
+	stageEvents, take := c.inStep(played, events)
+	err = an.Run(ctx, src, func(o perception.VoiceObs) { take(); c.Voice(o) }, stageEvents)
+	take()
+	if err != nil && ctx.Err() == nil {
 		c.noteFault("audio", err)
 	}
 	return nil

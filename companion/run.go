@@ -292,6 +292,15 @@ func (c *Companion) Sensors(rd SensorReader) func(ctx context.Context) error {
 	}
 }
 
+// scenarioSink is the companion as a scenario's sink: its events go
+// through the scenario's lane, in order with its observations.
+type scenarioSink struct {
+	*Companion
+	lane *lane
+}
+
+func (s scenarioSink) Event(e perception.Event) { s.event(e, s.lane) }
+
 // Scenario plays a simulated person (scenario.Player).
 type Scenario interface {
 	Play(ctx context.Context, o scenario.PlayOpts, sink scenario.Sink) error
@@ -311,8 +320,14 @@ func (c *Companion) PlayScenario(name string, player Scenario, o scenario.PlayOp
 		default: // a second scenario in one run: the first's answers stand
 		}
 	}
+	// The simulated person is played: fusion takes every observation, in
+	// the order played (timeline.go).
+	played := c.playedLane()
+	c.faceLane, c.voiceLane, c.postureLane = played, played, played
 	return func(ctx context.Context) error {
-		if err := player.Play(ctx, o, c); err != nil {
+		err := player.Play(ctx, o, scenarioSink{c, played})
+		played.end()
+		if err != nil {
 			return fmt.Errorf("scenario %s: %w", name, err)
 		}
 		if ctx.Err() == nil {

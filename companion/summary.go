@@ -2,6 +2,7 @@ package companion
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,7 +31,18 @@ type Summary struct {
 	// them in (empty Session: no journal).
 	Version string `json:"version,omitempty"`
 	Session string `json:"session,omitempty"`
+	// WallClock names the figures above counted on the machine's clock,
+	// which the same input at another --speed, or on a busier machine,
+	// changes: WallClockFields.
+	WallClock []string `json:"wall_clock"`
 }
+
+// WallClockFields are the summary's figures that are not the session's:
+// the limiter's writes (a control step at least every 20 ms of session
+// time but never less than 1 ms of wall time apart, one more for each
+// command, and the mouth following speech played in real time), the faces
+// a busy stage never took, and the processing latency.
+var WallClockFields = []string{"joint_commands", "dropped_frames", "latency_ms"}
 
 // ConditionSummary is the experiment condition, so a run can be reproduced.
 type ConditionSummary struct {
@@ -70,6 +82,7 @@ func (c *Companion) Summary(ls robot.LimiterStats, speed float64) Summary {
 		Faults:        st.Faults,
 		SensorsOn:     st.SensorsOn,
 		Speed:         speed,
+		WallClock:     slices.Clone(WallClockFields),
 	}
 	if st.Session != nil {
 		cond := st.Session.Condition

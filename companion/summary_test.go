@@ -2,6 +2,7 @@ package companion
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"testing"
@@ -12,6 +13,36 @@ import (
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/robot"
 )
+
+// TestSummarySaysWhatIsWallClock: the summary names the figures a lab
+// cannot expect again from the same input and seed (joint_commands
+// 15,966 at --speed 1, 14,811 at 4 and 9,473 at 20 for pain-episode
+// --seed 7), and each name is one of its own fields.
+func TestSummarySaysWhatIsWallClock(t *testing.T) {
+	r := newRig(t, 1, nil)
+	raw, err := json.Marshal(r.comp.Summary(robot.LimiterStats{}, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		t.Fatal(err)
+	}
+	var named []string
+	if err := json.Unmarshal(fields["wall_clock"], &named); err != nil {
+		t.Fatalf("wall_clock: %v in %s", err, raw)
+	}
+	for _, want := range []string{"joint_commands", "dropped_frames", "latency_ms"} {
+		if !slices.Contains(named, want) {
+			t.Errorf("wall_clock %v does not name %s", named, want)
+		}
+	}
+	for _, n := range named {
+		if _, ok := fields[n]; !ok || n == "wall_clock" {
+			t.Errorf("wall_clock names %q, not another field of the summary", n)
+		}
+	}
+}
 
 // TestSummary: the run's summary counts what the engine decided and the
 // body did (states in the order first entered, transitions, utterances,

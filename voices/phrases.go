@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"math/rand/v2"
 	"path"
@@ -99,16 +100,34 @@ func (b *Bank) Phrases(lang string, kind behavior.IntentKind) []string {
 
 // Picker chooses phrases from a bank: at random with a seeded generator
 // (the same seed gives the same conversation), never the same variant twice
-// in a row for one language and intent. A Picker belongs to one goroutine.
+// in a row for one language and intent. Each language and intent draws
+// from a generator of its own, so the n-th alert notice of a run is the
+// same phrase whatever else was said before it: with one generator for
+// all, a line picked once more or less earlier (a comfort superseded
+// before it was said, in a run where the machine was busier) changed every
+// phrase after it. A Picker belongs to one goroutine.
 type Picker struct {
 	bank *Bank
-	rng  *rand.Rand
+	seed uint64
+	rngs map[string]*rand.Rand
 	last map[string]int
 }
 
 // NewPicker returns a picker over bank seeded with seed.
 func NewPicker(bank *Bank, seed uint64) *Picker {
-	return &Picker{bank: bank, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), last: map[string]int{}}
+	return &Picker{bank: bank, seed: seed, rngs: map[string]*rand.Rand{}, last: map[string]int{}}
+}
+
+// rng is the generator of one language and intent (key).
+func (p *Picker) rng(key string) *rand.Rand {
+	r, ok := p.rngs[key]
+	if !ok {
+		h := fnv.New64a()
+		h.Write([]byte(key))
+		r = rand.New(rand.NewPCG(p.seed, h.Sum64()^0x9e3779b97f4a7c15))
+		p.rngs[key] = r
+	}
+	return r
 }
 
 // Pick returns a phrase for the intent in the language with the person's
@@ -123,11 +142,12 @@ func (p *Picker) Pick(lang string, kind behavior.IntentKind, name string) (strin
 		return "", fmt.Errorf("voices: no %s phrases for intent %q", l.Code, kind)
 	}
 	key := l.Code + "/" + string(kind)
-	i := p.rng.IntN(len(list))
+	rng := p.rng(key)
+	i := rng.IntN(len(list))
 	if last, ok := p.last[key]; ok && len(list) > 1 {
 		// Draw from the others so the previous variant is excluded without
 		// biasing the rest.
-		i = p.rng.IntN(len(list) - 1)
+		i = rng.IntN(len(list) - 1)
 		if i >= last {
 			i++
 		}

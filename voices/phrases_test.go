@@ -112,6 +112,53 @@ func TestPickerNeverRepeatsAndIsReproducible(t *testing.T) {
 	}
 }
 
+// TestPickDoesNotDependOnOtherIntents: with the same seed, the n-th
+// phrase of an intent is the same whatever other intents were picked
+// before and between, because a run on a busier machine may pick a line
+// more or less (one superseded before it was said), and the alert notice
+// after it must read the same in both runs.
+func TestPickDoesNotDependOnOtherIntents(t *testing.T) {
+	bank, err := BuiltinBank()
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone := NewPicker(bank, 7)
+	var want []string
+	for range 6 {
+		s, err := alone.Pick("en", behavior.IntentAlertNotice, "Ada")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, s)
+	}
+	for _, tc := range []struct {
+		name  string
+		other []behavior.IntentKind // picked before each alert notice
+	}{
+		{"one comfort before each", []behavior.IntentKind{behavior.IntentComfort}},
+		{"a greeting and two comforts", []behavior.IntentKind{behavior.IntentGreet, behavior.IntentComfort, behavior.IntentComfort}},
+		{"a question", []behavior.IntentKind{behavior.IntentAskRating}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := NewPicker(bank, 7)
+			for i := range want {
+				for _, k := range tc.other {
+					if _, err := p.Pick("en", k, "Ada"); err != nil {
+						t.Fatal(err)
+					}
+				}
+				got, err := p.Pick("en", behavior.IntentAlertNotice, "Ada")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got != want[i] {
+					t.Errorf("alert notice %d: %q, with no other picks %q", i, got, want[i])
+				}
+			}
+		})
+	}
+}
+
 func TestPickErrors(t *testing.T) {
 	bank, err := BuiltinBank()
 	if err != nil {

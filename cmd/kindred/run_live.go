@@ -102,6 +102,9 @@ func openListener(comp *companion.Companion, live bool, scale *sessiontime.Clock
 		comp.NoteFault("sound events", err) // the per-hop classifier stands in
 	} else {
 		closeVocal = stop
+		if !live {
+			lv.Played() // a file's hops are labelled by its audio, not by how far the scorer got
+		}
 		o.Labeller = lv
 	}
 	closeAll := func() { closeVocal(); closeWords() }

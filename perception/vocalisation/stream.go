@@ -174,6 +174,28 @@ type Live struct {
 	onFault  func(error)
 	sent     int64  // samples handed to the scorer
 	marks    []mark // where chunks began, to put windows on the media clock
+	// played is set for a recording (Played): Label waits for the windows
+	// its audio completes. taken counts the windows taken from out.
+	played bool
+	taken  int64
+}
+
+// Played makes Label wait, after handing a chunk to the scorer, until
+// every window the audio so far completes has been scored, so that a hop's
+// label depends on the recording alone, not on how far the scorer had got
+// (a busy machine labelled the same file's hops differently in each run).
+// A recording has no "now" to keep up with; a live microphone has, and is
+// not played. Call it before the first Label.
+func (l *Live) Played() { l.played = true }
+
+// windowsDue is how many windows the scorer sends for the first n samples
+// of a stream (soundevents.Run: one every HopSamples once WindowSamples
+// have come).
+func windowsDue(n int64) int64 {
+	if n < soundevents.WindowSamples {
+		return 0
+	}
+	return (n-soundevents.WindowSamples)/soundevents.HopSamples + 1
 }
 
 // mark is the media time of the sample with index idx in the scorer's
@@ -234,29 +256,36 @@ func (l *Live) Label(chunk []float32, at time.Duration, hops []voice.HopFeatures
 		}
 	}
 	for {
-		select {
-		case w, ok := <-l.out:
-			if !ok {
-				l.failed = true
-				return perception.Vocalisation{}, false
+		var w soundevents.Window
+		var ok bool
+		if l.played && l.taken < windowsDue(l.sent) {
+			w, ok = <-l.out // due: wait for it
+		} else {
+			select {
+			case w, ok = <-l.out:
+			default:
+				return l.stream.Current(), !l.skipping
 			}
-			if w.Err != nil {
-				// One window lost: the hops keep the caller's class until a
-				// window is scored again, and the context restarts after
-				// the gap. One fault for each run of failures.
-				if !l.skipping && l.onFault != nil {
-					l.onFault(fmt.Errorf("vocalisation: sound events: %w (the per-hop classifier stands in until a window is scored)", w.Err))
-				}
-				l.skipping = true
-				l.stream.wins = l.stream.wins[:0]
-				continue
-			}
-			l.skipping = false
-			w.At = l.mediaTime(int64(w.At * soundevents.Rate / time.Second))
-			l.stream.Window(w)
-		default:
-			return l.stream.Current(), !l.skipping
 		}
+		if !ok {
+			l.failed = true
+			return perception.Vocalisation{}, false
+		}
+		l.taken++
+		if w.Err != nil {
+			// One window lost: the hops keep the caller's class until a
+			// window is scored again, and the context restarts after
+			// the gap. One fault for each run of failures.
+			if !l.skipping && l.onFault != nil {
+				l.onFault(fmt.Errorf("vocalisation: sound events: %w (the per-hop classifier stands in until a window is scored)", w.Err))
+			}
+			l.skipping = true
+			l.stream.wins = l.stream.wins[:0]
+			continue
+		}
+		l.skipping = false
+		w.At = l.mediaTime(int64(w.At * soundevents.Rate / time.Second))
+		l.stream.Window(w)
 	}
 }
 

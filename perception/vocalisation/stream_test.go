@@ -223,6 +223,90 @@ func TestLiveScorerFailureIsAFaultAndLabelsOn(t *testing.T) {
 	}
 }
 
+// slowScorer is a loudnessScorer on a busy machine: each window takes it
+// delay.
+type slowScorer struct {
+	loudnessScorer
+	delay time.Duration
+}
+
+func (s *slowScorer) Score(w []float32) (*soundevents.Scores, error) {
+	time.Sleep(s.delay)
+	return s.loudnessScorer.Score(w)
+}
+
+// TestPlayedLabelsDoNotWaitOnTheMachine: a recording's hops get the same
+// labels however slowly the scorer runs, those they get with the scorer
+// always caught up; a live stream's lag behind those. Before Played, the
+// same file's moans were labelled from windows scored or not yet scored as
+// the machine allowed, and the fused pain scores of two runs of it
+// differed by up to 0.5.
+func TestPlayedLabelsDoNotWaitOnTheMachine(t *testing.T) {
+	x, hops := recording(3, 3, always)
+	caughtUp := map[bool][]perception.Vocalisation{}
+	for _, played := range []bool{false, true} {
+		synctest.Test(t, func(t *testing.T) {
+			cm := classMap(t)
+			l := StartLive(t.Context(), &loudnessScorer{cm: cm}, tinyModel(), cm, nil)
+			if played {
+				l.Played()
+			}
+			caughtUp[played], _ = feedAll(l, x, hops)
+			if err := l.Close(); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	for _, tc := range []struct {
+		name   string
+		delay  time.Duration
+		played bool
+		same   bool
+	}{
+		{"played, scorer fast", 0, true, true},
+		{"played, scorer slow", 300 * time.Millisecond, true, true},
+		{"live, scorer slow", 300 * time.Millisecond, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				cm := classMap(t)
+				l := StartLive(t.Context(), &slowScorer{loudnessScorer{cm: cm}, tc.delay}, tinyModel(), cm, nil)
+				if tc.played {
+					l.Played()
+				}
+				got := feedNow(l, x, hops)
+				if err := l.Close(); err != nil {
+					t.Fatal(err)
+				}
+				if same := slices.Equal(got, caughtUp[tc.played]); same != tc.same {
+					t.Errorf("labels the same as with the scorer caught up: %v, want %v", same, tc.same)
+				}
+			})
+		})
+	}
+}
+
+// feedNow labels every chunk of x as a voice stage reading a file does, a
+// chunk every 20 ms of (bubble) time, whether the scorer has caught up
+// or not.
+func feedNow(l *Live, x []float32, hops []voice.HopFeatures) []perception.Vocalisation {
+	var labels []perception.Vocalisation
+	const chunk = 2 * voice.HopSamples
+	h := 0
+	for i := 0; i < len(x); i += chunk {
+		at := time.Duration(i) * time.Second / soundevents.Rate
+		var hs []voice.HopFeatures
+		for h < len(hops) && hops[h].At < at+chunk*time.Second/soundevents.Rate {
+			hs = append(hs, hops[h])
+			h++
+		}
+		v, _ := l.Label(x[i:min(i+chunk, len(x))], at, hs)
+		labels = append(labels, v)
+		time.Sleep(20 * time.Millisecond)
+	}
+	return labels
+}
+
 // feedAll labels every chunk of x as a voice stage would, and says which
 // chunks the labeller labelled.
 func feedAll(l *Live, x []float32, hops []voice.HopFeatures) ([]perception.Vocalisation, []bool) {
