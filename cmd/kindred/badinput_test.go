@@ -103,6 +103,11 @@ func TestBadInputExitsTwoWithoutPanic(t *testing.T) {
 		{"run garbage audio", append([]string{"run", "--audio", m.garbageWAV}, quiet...), "garbage.wav"},
 		{"run header cut short", append([]string{"run", "--audio", m.cutWAV}, quiet...), "cut-header.wav"},
 		{"run missing audio", append([]string{"run", "--audio", filepath.Join(m.dir, "missing.wav")}, quiet...), "missing.wav"},
+		// With a journal: the media are opened before it records a run,
+		// whose settings would otherwise begin with a fault for the file.
+		{"run missing video, a journal", []string{"run", "--console", "off", "--journal", filepath.Join(m.dir, "j.db"), "--video", missing}, "missing.avi"},
+		{"run missing audio, a journal", []string{"run", "--console", "off", "--journal", filepath.Join(m.dir, "j.db"), "--audio", filepath.Join(m.dir, "missing.wav")}, "missing.wav"},
+		{"run folder of no images, a journal", []string{"run", "--console", "off", "--journal", filepath.Join(m.dir, "j.db"), "--video", t.TempDir()}, "no images in the folder"},
 		{"run unknown config key", []string{"run", "--config", m.unknownKey}, "mimicry_gain"},
 		{"run missing config", []string{"run", "--config", filepath.Join(m.dir, "none.yaml")}, "none.yaml"},
 		{"run unknown scenario", append([]string{"run", "--scenario", "tea-party"}, quiet...), "tea-party"},
