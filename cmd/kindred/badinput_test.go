@@ -138,6 +138,14 @@ func TestBadInputExitsTwoWithoutPanic(t *testing.T) {
 		{"calibrate mic out in no folder", []string{"calibrate", "mic", "--out", filepath.Join(m.dir, "no", "mic.yaml")}, "--out"},
 		{"calibrate mic seconds NaN", []string{"calibrate", "mic", "--seconds", "NaN"}, "--seconds"},
 		{"calibrate person dir is a file", []string{"calibrate", "person", "--name", "Ada", "--scenario", "visit", "--dir", m.garbageAVI}, "--dir"},
+		// A missing or unknown action names the command once, as dispatch
+		// prefixes it ("kindred fleet: fleet: want sign" before).
+		{"fleet without an action", []string{"fleet"}, "kindred fleet sign --robot NAME"},
+		{"completion for fish", []string{"completion", "fish"}, "want bash or zsh"},
+		{"sessions without an action", []string{"sessions"}, "want list, export"},
+		{"sessions unknown action", []string{"sessions", "purge"}, `unknown action "purge"`},
+		{"replay extra argument", []string{"replay", "--journal", syntheticJournal(t), "now"}, `"now"`},
+		{"replay dir is a file", []string{"replay", "--journal", syntheticJournal(t), "--dir", m.garbageAVI}, "--dir"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -156,6 +164,9 @@ func checkFewClearLines(t *testing.T, stderr, want string) {
 	t.Helper()
 	if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic") || strings.Contains(stderr, "%!") {
 		t.Fatalf("panic trace or bad format:\n%s", stderr)
+	}
+	if f := strings.Fields(stderr); len(f) > 2 && f[0] == "kindred" && f[2] == f[1] {
+		t.Errorf("the command is named twice: %s", stderr)
 	}
 	if lines := strings.Split(strings.TrimSpace(stderr), "\n"); len(lines) != 1 {
 		t.Errorf("%d lines, want one:\n%s", len(lines), stderr)

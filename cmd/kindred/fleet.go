@@ -74,7 +74,7 @@ func cmdFleet(_ context.Context, e env, args []string) error {
 			fmt.Fprintln(e.stdout, "usage: KINDRED_MQTT_KEY=... kindred fleet sign --robot NAME '{\"cmd\":\"pause\"}'")
 			return errHelpShown
 		}
-		return badInput("fleet: want sign")
+		return badInput("want sign: KINDRED_MQTT_KEY=... kindred fleet sign --robot NAME '{\"cmd\":\"pause\"}'")
 	}
 	fs := newFlags("fleet sign", e.stdout)
 	robotName := fs.String("robot", "", "the robot the command is for (its name in the config)")
