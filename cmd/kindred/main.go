@@ -95,7 +95,7 @@ func dispatch(ctx context.Context, e env, args []string) int {
 		fmt.Fprintf(e.stderr, "kindred: unknown command %q (try kindred help)\n", args[0])
 		return 2
 	}
-	err := c.run(ctx, e, args[1:])
+	err := interrupt.Explain(ctx, c.run(ctx, e, args[1:]))
 	if err == nil || errors.Is(err, errHelpShown) {
 		return 0
 	}
