@@ -81,7 +81,7 @@ func dispatch(ctx context.Context, e env, args []string) int {
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
-		if len(args) > 1 && args[0] == "help" { // help X is X --help
+		if len(args) > 1 && args[1] != "help" && !strings.HasPrefix(args[1], "-") { // help X (--help X, -h X) is X --help
 			return dispatch(ctx, e, append(args[1:], "--help"))
 		}
 		usage(e.stdout, cmds)
