@@ -56,7 +56,7 @@ func openJournalFile(ctx context.Context, path string) (*journal.Journal, error)
 	j, err := journal.OpenExisting(ctx, path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, badInput("--journal %s: no such file", path)
+		return nil, badInput("journal %s: no such file: no run has recorded one there (kindred run does; or give --journal FILE)", path)
 	case errors.Is(err, journal.ErrNotJournal):
 		return nil, badInput("--journal %s: not a kindred journal (or corrupt)", path)
 	case err != nil:

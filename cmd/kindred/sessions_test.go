@@ -315,3 +315,17 @@ func TestSessionsExportThatFailsKeepsTheEarlierFile(t *testing.T) {
 		t.Errorf("files beside the export: %v", left)
 	}
 }
+
+// Before any run, `kindred sessions list` (as the README's first steps
+// have it) and `kindred replay` say there is no journal yet and how one
+// comes, and do not blame a --journal flag nobody gave ("--journal
+// ~/.config/kindred/journal.db: no such file" before).
+func TestNoJournalYet(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	for _, args := range [][]string{{"sessions", "list"}, {"replay"}} {
+		code, _, errs := run(t, args...)
+		if code != 2 || strings.Contains(errs, "--journal /") || !strings.Contains(errs, "no run has recorded one there") {
+			t.Errorf("%v: exit %d, stderr %q; want 2, the default journal not there yet, and no --journal blamed", args, code, errs)
+		}
+	}
+}
