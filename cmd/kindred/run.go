@@ -535,12 +535,11 @@ func addConsole(e env, cfg runConfig, f runFlags, st *stages, profile *robot.Pro
 	}
 	st.records.Add(func(r journal.Record) { _ = con.Publish(r) }) // never blocks; drops are counted by the console
 	comp.AddDoor(con, behavior.SourceConsole)
-	comp.AddService(func(ctx context.Context) error {
-		if err := con.Serve(ctx, cfg.Console); err != nil {
-			return fmt.Errorf("console %s: %w", cfg.Console, err)
-		}
-		return nil
-	})
+	serve, err := con.Listen(cfg.Console) // bound now: an address in use is one line as the run starts
+	if err != nil {
+		return fmt.Errorf("console %s: %w (give another with --console HOST:PORT, or off)", cfg.Console, err)
+	}
+	comp.AddService(serve)
 	announceConsole(e.stderr, cfg.Console, f)
 	return nil
 }
