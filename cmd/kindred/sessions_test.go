@@ -236,6 +236,9 @@ func TestSessionsBadInputExits2(t *testing.T) {
 		if code != 2 || !strings.Contains(errs, tc.want) || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and one line naming %q", tc.args, code, errs, tc.want)
 		}
+		if f := strings.Fields(errs); len(f) > 2 && f[2] == f[1] { // "kindred replay: replay: --session" before
+			t.Errorf("%v: the command is named twice: %s", tc.args, errs)
+		}
 	}
 }
 
