@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -320,7 +321,9 @@ func cameraDevices(dev string) (string, error) {
 func journalCheck(ctx context.Context, path string) (string, error) {
 	if _, err := os.Stat(path); err == nil {
 		j, err := journal.OpenExisting(ctx, path)
-		if err != nil {
+		if errors.Is(err, journal.ErrNotJournal) { // the check's fix (free disk space) is not this one's
+			return "", fmt.Errorf("%w: it is no journal to write to; move it aside, or give --journal a new file", err)
+		} else if err != nil {
 			return "", err
 		}
 		defer j.Close()

@@ -103,3 +103,17 @@ func TestDoctorDialsTheBrokersHost(t *testing.T) {
 		}
 	}
 }
+
+// A --journal that is some other file says what to do about it: the
+// check's fix, a writable path or disk space, does not help there. Before,
+// the line ended with SQLite's "file is not a database (26)".
+func TestDoctorJournalThatIsNoJournal(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "notes.db")
+	if err := os.WriteFile(path, []byte("garbage, not SQLite\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := journalCheck(t.Context(), path)
+	if err == nil || !strings.Contains(err.Error(), "not a kindred journal") || !strings.Contains(err.Error(), "move it aside, or give --journal a new file") {
+		t.Errorf("journalCheck(garbage) = %v, want it named no journal and what to do", err)
+	}
+}
