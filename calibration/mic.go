@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -98,7 +99,9 @@ func LoadMicNoise(path string) (MicNoise, error) {
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(&n); err != nil {
+	if err := dec.Decode(&n); errors.Is(err, io.EOF) { // the decoder's word for no document
+		return n, fmt.Errorf("calibration: %s: empty file", path)
+	} else if err != nil {
 		return n, fmt.Errorf("calibration: %s: %w", path, err)
 	}
 	if err := n.Validate(); err != nil {

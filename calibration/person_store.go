@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -97,7 +98,9 @@ func (s *PersonStore) Load(id string) (Person, error) {
 	var p Person
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(&p); err != nil {
+	if err := dec.Decode(&p); errors.Is(err, io.EOF) { // the decoder's word for no document
+		return Person{}, fmt.Errorf("calibration: %s: empty file", path)
+	} else if err != nil {
 		return Person{}, fmt.Errorf("calibration: %s: %s", path, strings.ReplaceAll(err.Error(), "\n", ";"))
 	}
 	if p.ID != id {

@@ -48,13 +48,16 @@ type Live struct {
 	Faces func(baseline func(track int) *face.Baseline) (stage FaceStage, close func(), err error)
 	// Voice builds the voice stage; live is true for a microphone.
 	Voice func(live bool) (stage VoiceStage, close func(), err error)
+	// For stops the run after this much session time (0: when the files
+	// end, or at Ctrl-C), as a scenario's scenario.PlayOpts.For does.
+	For time.Duration
 }
 
 // StartLive returns a start function that feeds the companion from the
 // live sources. Each modality runs on its own: a camera that is missing or
 // lost leaves voice running, and the other way round. Files are played at
 // the session's speed; when every file has ended and no device is open
-// the run stops.
+// the run stops, and so it does at in.For of session time.
 func (c *Companion) StartLive(in Live) func(ctx context.Context) error {
 	// A file is played: fusion takes every observation of it, in order
 	// (timeline.go). The video's lane joins first, for a fixed order.
@@ -97,6 +100,19 @@ func (c *Companion) StartLive(in Live) func(ctx context.Context) error {
 		})
 		gate := newSensorGate()
 		c.onSensors = append(c.onSensors, gate.set)
+		if in.For > 0 {
+			g.Go(func() error {
+				// The session clock follows the media (a file plays from
+				// when its models are loaded): wait until it reads in.For.
+				for left := in.For - c.Now(); left > 0; left = in.For - c.Now() {
+					if c.clock.scale.Sleep(ctx, left) != nil {
+						return nil
+					}
+				}
+				c.Stop()
+				return nil
+			})
+		}
 
 		var files sync.WaitGroup
 		switch {

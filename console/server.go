@@ -72,18 +72,29 @@ func setServerDefaults(o *Opts) {
 // this console created is shown once, on Opts.Notice, and only when addr is
 // loopback: beyond it the output may well be a log others read.
 func (c *Console) Serve(ctx context.Context, addr string) error {
+	serve, err := c.Listen(addr)
+	if err != nil {
+		return err
+	}
+	return serve(ctx)
+}
+
+// Listen is Serve in two steps: it binds addr now, so that an address in
+// use is said before a run starts (and before it says where its console
+// is), and returns the function that serves on it until its ctx ends.
+func (c *Console) Listen(addr string) (serve func(ctx context.Context) error, err error) {
 	if addr == "" {
 		addr = DefaultAddr
 	}
 	if !Loopback(addr) && c.opts.TLS == nil && !c.opts.InsecureHTTP {
-		return fmt.Errorf("%w: %s", ErrPlainHTTP, addr)
+		return nil, fmt.Errorf("%w: %s", ErrPlainHTTP, addr)
 	}
 	c.announceToken(addr)
-	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("console: %w", err)
+		return nil, fmt.Errorf("console: %w", err)
 	}
-	return c.serve(ctx, ln, bindNames(addr))
+	return func(ctx context.Context) error { return c.serve(ctx, ln, bindNames(addr)) }, nil
 }
 
 // announceToken tells the person starting the robot about a token New

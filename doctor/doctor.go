@@ -2,9 +2,11 @@ package doctor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -187,21 +189,31 @@ func doctorChecks(p *robot.Profile, needs doctorNeeds) []check {
 		checks = append(checks, c)
 	}
 	if broker != "" {
-		checks = append(checks, check{name: "mqtt", required: true,
-			fix: "start the broker (sudo apt-get install mosquitto) and check host, port and firewall",
-			run: func(ctx context.Context) (string, error) {
-				host := strings.TrimPrefix(strings.TrimPrefix(broker, "tcp://"), "mqtt://")
-				var d net.Dialer
-				conn, err := d.DialContext(ctx, "tcp", host)
-				if err != nil {
-					return "", err
-				}
-				conn.Close()
-				return "broker " + host + " accepts connections", nil
-			}})
-		checks = append(checks, brokerAccountCheck(needs.robot, needs.brokerUser))
+		checks = append(checks, brokerCheck(broker), brokerAccountCheck(needs.robot, needs.brokerUser))
 	}
 	return checks
+}
+
+// brokerCheck says whether the broker (tcp://HOST:PORT, or ssl:// and the
+// other TLS schemes the fleet takes) accepts connections. Before, only
+// tcp:// and mqtt:// were taken off, and an ssl:// broker failed as "too
+// many colons in address".
+func brokerCheck(broker string) check {
+	return check{name: "mqtt", required: true,
+		fix: "start the broker (sudo apt-get install mosquitto) and check host, port and firewall",
+		run: func(ctx context.Context) (string, error) {
+			u, err := url.Parse(broker)
+			if err != nil || u.Host == "" || u.Port() == "" {
+				return "", fmt.Errorf("broker %q: want tcp://HOST:PORT or ssl://HOST:PORT", broker)
+			}
+			var d net.Dialer
+			conn, err := d.DialContext(ctx, "tcp", u.Host)
+			if err != nil {
+				return "", err
+			}
+			conn.Close()
+			return "broker " + u.Host + " accepts connections", nil
+		}}
 }
 
 // brokerAccountCheck says whether the robot publishes as its own broker
@@ -309,7 +321,9 @@ func cameraDevices(dev string) (string, error) {
 func journalCheck(ctx context.Context, path string) (string, error) {
 	if _, err := os.Stat(path); err == nil {
 		j, err := journal.OpenExisting(ctx, path)
-		if err != nil {
+		if errors.Is(err, journal.ErrNotJournal) { // the check's fix (free disk space) is not this one's
+			return "", fmt.Errorf("%w: it is no journal to write to; move it aside, or give --journal a new file", err)
+		} else if err != nil {
 			return "", err
 		}
 		defer j.Close()

@@ -1,6 +1,7 @@
 package doctor
 
 import (
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,5 +62,58 @@ func TestDoctorChecksTheBrokerAccountIsTheRobotsName(t *testing.T) {
 		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
 			t.Errorf("robot %q, account %q: %v, want %q", tc.robot, tc.user, err, tc.want)
 		}
+	}
+}
+
+// The broker check dials the host of any broker URL a run takes: ssl://
+// too, which before was dialled as "ssl://HOST:PORT" and failed ("too many
+// colons in address") with the broker up. A URL without a host or port is
+// said to be one.
+func TestDoctorDialsTheBrokersHost(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	addr := ln.Addr().String()
+	for _, tc := range []struct {
+		broker, want string // want: what the line says
+	}{
+		{"tcp://" + addr, "broker " + addr + " accepts connections"},
+		{"ssl://" + addr, "broker " + addr + " accepts connections"},
+		{"mqtts://" + addr, "broker " + addr + " accepts connections"},
+		{"bogus", `broker "bogus": want tcp://HOST:PORT or ssl://HOST:PORT`},
+		{"tcp://127.0.0.1", `want tcp://HOST:PORT`},
+	} {
+		got, err := brokerCheck(tc.broker).run(t.Context())
+		if err != nil {
+			got = err.Error()
+		}
+		if !strings.Contains(got, tc.want) {
+			t.Errorf("%s: %q, want %q", tc.broker, got, tc.want)
+		}
+	}
+}
+
+// A --journal that is some other file says what to do about it: the
+// check's fix, a writable path or disk space, does not help there. Before,
+// the line ended with SQLite's "file is not a database (26)".
+func TestDoctorJournalThatIsNoJournal(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "notes.db")
+	if err := os.WriteFile(path, []byte("garbage, not SQLite\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := journalCheck(t.Context(), path)
+	if err == nil || !strings.Contains(err.Error(), "not a kindred journal") || !strings.Contains(err.Error(), "move it aside, or give --journal a new file") {
+		t.Errorf("journalCheck(garbage) = %v, want it named no journal and what to do", err)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/kindred-hri/kindred/analysis"
 	"github.com/kindred-hri/kindred/perception"
 	"github.com/kindred-hri/kindred/perception/eval"
+	"github.com/kindred-hri/kindred/perception/face"
 	"github.com/kindred-hri/kindred/perception/soundevents"
 	"github.com/kindred-hri/kindred/perception/vocalisation"
 	"github.com/kindred-hri/kindred/perception/voice"
@@ -73,6 +74,9 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 	}
 	if o.Fit && o.Only == "faces" {
 		return badInput("--fit refits the vocalisation combiner: drop --only faces")
+	}
+	if o.Only != "vocalisations" && (o.MeshEvery < 1 || o.MeshEvery > face.MaxMeshEvery) { // as analyze's
+		return badInput("--mesh-every %d: must be in [1, %d]", o.MeshEvery, face.MaxMeshEvery)
 	}
 	var faces *FaceReport
 	if o.Only != "vocalisations" {

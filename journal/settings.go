@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"time"
@@ -84,22 +85,63 @@ func SettingsOf(prefix string, v any, source string, skip ...string) ([]Setting,
 
 // FileSettings records a file a run read: key is its path as given and
 // key.sha256 the SHA-256 of its bytes, so a lab can tell later whether the
-// same media, scenario or model was used. An empty path records nothing.
+// same media, scenario or model was used. A folder (of images, played as a
+// video) is recorded by the SHA-256 of the lines sha256sum(1) prints for
+// its files in name order ("HASH  NAME\n"), its sub-folders left out as
+// the camera leaves them. An empty path records nothing.
 func FileSettings(key, path, source string) ([]Setting, error) {
 	if path == "" {
 		return nil, nil
 	}
-	f, err := os.Open(path)
+	st, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("journal: settings: %s: %w", key, err)
+	}
+	sum := fileSHA256
+	if st.IsDir() {
+		sum = folderSHA256
+	}
+	h, err := sum(path)
+	if err != nil {
+		return nil, fmt.Errorf("journal: settings: %s %s: %w", key, path, err)
+	}
+	return []Setting{{Key: key, Value: path, Source: source},
+		{Key: key + ".sha256", Value: h, Source: source}}, nil
+}
+
+// fileSHA256 is the hex SHA-256 of the bytes of the file at path.
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return nil, fmt.Errorf("journal: settings: %s %s: %w", key, path, err)
+		return "", err
 	}
-	return []Setting{{Key: key, Value: path, Source: source},
-		{Key: key + ".sha256", Value: hex.EncodeToString(h.Sum(nil)), Source: source}}, nil
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// folderSHA256 is the hex SHA-256 of what sha256sum(1) prints for the
+// files of the folder at path, in name order, sub-folders left out.
+func folderSHA256(path string) (string, error) {
+	entries, err := os.ReadDir(path) // sorted by name
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, d := range entries {
+		if d.IsDir() {
+			continue
+		}
+		sum, err := fileSHA256(filepath.Join(path, d.Name()))
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s  %s\n", sum, d.Name())
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // MirrorSettingsOf records the mirror's settings a supervisor's mimicry

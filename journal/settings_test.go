@@ -65,3 +65,30 @@ func TestFileSettingsHashTheFile(t *testing.T) {
 		t.Error("a missing file gave no error")
 	}
 }
+
+// A folder of images played as a video (`kindred run --video FOLDER`) is
+// recorded by the hash of its files' hashes, as sha256sum prints them,
+// sub-folders left out. Before, hashing read the folder as a file and every
+// such run began with a fault ("read FOLDER: is a directory") and no hash.
+func TestFileSettingsHashAFolder(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{"a.png": "abc", "b.png": "", "sub/c.png": "not part of it"} {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := FileSettings("input.video", dir, SettingFromInput)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// `sha256sum a.png b.png | sha256sum` of these two files.
+	want := []Setting{{Key: "input.video", Value: dir, Source: "input"},
+		{Key: "input.video.sha256", Value: "2ac911482db1b77ddb8d3f73f107c43a599804ac3433c1cd21654ee35ec015af", Source: "input"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+}

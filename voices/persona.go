@@ -60,6 +60,9 @@ func ParsePersona(r io.Reader) (Persona, error) {
 	dec.KnownFields(true)
 	var p Persona
 	if err := dec.Decode(&p); err != nil {
+		if errors.Is(err, io.EOF) { // the decoder's word for no document
+			return Persona{}, errors.New("persona: empty file")
+		}
 		return Persona{}, fmt.Errorf("persona: %w", oneLine(err))
 	}
 	if err := p.Validate(); err != nil {

@@ -45,6 +45,8 @@ func TestParsePersona(t *testing.T) {
 		{"bad variant", "name: x\nlanguage: de\nvariant: \"f3; rm\"\nrate: 150\npitch: 40\nrange: 50\nvolume: 90\n", "variant"},
 		{"no name", "language: de\nrate: 150\npitch: 40\nrange: 50\nvolume: 90\n", "name"},
 		{"not yaml", "{{{", "persona"},
+		{"empty", "", "persona: empty file"}, // before: "persona: EOF"
+		{"only a comment", "# nothing yet\n", "persona: empty file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

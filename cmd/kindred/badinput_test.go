@@ -103,6 +103,11 @@ func TestBadInputExitsTwoWithoutPanic(t *testing.T) {
 		{"run garbage audio", append([]string{"run", "--audio", m.garbageWAV}, quiet...), "garbage.wav"},
 		{"run header cut short", append([]string{"run", "--audio", m.cutWAV}, quiet...), "cut-header.wav"},
 		{"run missing audio", append([]string{"run", "--audio", filepath.Join(m.dir, "missing.wav")}, quiet...), "missing.wav"},
+		// With a journal: the media are opened before it records a run,
+		// whose settings would otherwise begin with a fault for the file.
+		{"run missing video, a journal", []string{"run", "--console", "off", "--journal", filepath.Join(m.dir, "j.db"), "--video", missing}, "missing.avi"},
+		{"run missing audio, a journal", []string{"run", "--console", "off", "--journal", filepath.Join(m.dir, "j.db"), "--audio", filepath.Join(m.dir, "missing.wav")}, "missing.wav"},
+		{"run folder of no images, a journal", []string{"run", "--console", "off", "--journal", filepath.Join(m.dir, "j.db"), "--video", t.TempDir()}, "no images in the folder"},
 		{"run unknown config key", []string{"run", "--config", m.unknownKey}, "mimicry_gain"},
 		{"run missing config", []string{"run", "--config", filepath.Join(m.dir, "none.yaml")}, "none.yaml"},
 		{"run unknown scenario", append([]string{"run", "--scenario", "tea-party"}, quiet...), "tea-party"},
@@ -133,6 +138,14 @@ func TestBadInputExitsTwoWithoutPanic(t *testing.T) {
 		{"calibrate mic out in no folder", []string{"calibrate", "mic", "--out", filepath.Join(m.dir, "no", "mic.yaml")}, "--out"},
 		{"calibrate mic seconds NaN", []string{"calibrate", "mic", "--seconds", "NaN"}, "--seconds"},
 		{"calibrate person dir is a file", []string{"calibrate", "person", "--name", "Ada", "--scenario", "visit", "--dir", m.garbageAVI}, "--dir"},
+		// A missing or unknown action names the command once, as dispatch
+		// prefixes it ("kindred fleet: fleet: want sign" before).
+		{"fleet without an action", []string{"fleet"}, "kindred fleet sign --robot NAME"},
+		{"completion for fish", []string{"completion", "fish"}, "want bash or zsh"},
+		{"sessions without an action", []string{"sessions"}, "want list, export"},
+		{"sessions unknown action", []string{"sessions", "purge"}, `unknown action "purge"`},
+		{"replay extra argument", []string{"replay", "--journal", syntheticJournal(t), "now"}, `"now"`},
+		{"replay dir is a file", []string{"replay", "--journal", syntheticJournal(t), "--dir", m.garbageAVI}, "--dir"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -151,6 +164,9 @@ func checkFewClearLines(t *testing.T, stderr, want string) {
 	t.Helper()
 	if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic") || strings.Contains(stderr, "%!") {
 		t.Fatalf("panic trace or bad format:\n%s", stderr)
+	}
+	if f := strings.Fields(stderr); len(f) > 2 && f[0] == "kindred" && f[2] == f[1] {
+		t.Errorf("the command is named twice: %s", stderr)
 	}
 	if lines := strings.Split(strings.TrimSpace(stderr), "\n"); len(lines) != 1 {
 		t.Errorf("%d lines, want one:\n%s", len(lines), stderr)

@@ -25,7 +25,7 @@ func cmdCompletion(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 || (fs.Arg(0) != "bash" && fs.Arg(0) != "zsh") {
-		return badInput("completion: want bash or zsh (source <(kindred completion bash))")
+		return badInput("want bash or zsh (source <(kindred completion bash))")
 	}
 	words := completionWords(ctx)
 	var b strings.Builder

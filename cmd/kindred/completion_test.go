@@ -32,6 +32,8 @@ func TestCompletionInBash(t *testing.T) {
 		{[]string{"kindred", "calibrate", "person", "--na"}, "--name"},
 		{[]string{"kindred", "run", "--mqtt-c"}, "--mqtt-control"},
 		{[]string{"kindred", "completion", "z"}, "zsh"},
+		{[]string{"kindred", "fleet", "s"}, "sign"}, // fleet's help did not begin "usage: kindred"
+		{[]string{"kindred", "fleet", "sign", "--r"}, "--robot"},
 	} {
 		quoted := make([]string, len(tc.words))
 		for i, w := range tc.words {

@@ -26,7 +26,7 @@ func TestSayFlagAfterTheText(t *testing.T) {
 func TestHelpAndVersionGoToStdout(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"help"}, {"--version"}, {"say", "--help"}, {"analyze", "-h"},
 		{"sessions", "--help"}, {"calibrate", "help"}, {"run", "--help"}, {"eval", "-h"}, {"fleet", "--help"},
-		{"fleet", "sign", "-h"}, {"help", "analyze"}, {"help", "calibrate", "mic"}} {
+		{"fleet", "sign", "-h"}, {"help", "analyze"}, {"help", "calibrate", "mic"}, {"help", "help"}, {"--help", "-h"}} {
 		var out, errb bytes.Buffer
 		code := dispatch(context.Background(), env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb}, args)
 		if code != 0 || out.Len() == 0 || errb.Len() != 0 {
@@ -44,8 +44,9 @@ func TestHelpAndVersionGoToStdout(t *testing.T) {
 	if !strings.Contains(out.String(), "completion bash|zsh") {
 		t.Errorf("completion -h does not say what it takes:\n%s", out.String())
 	}
-	// help X is X's own help, not the list of commands.
-	for _, args := range [][]string{{"help", "say"}, {"help", "calibrate", "mic"}} {
+	// help X is X's own help, not the list of commands; so are --help X
+	// and -h X, which before printed the list.
+	for _, args := range [][]string{{"help", "say"}, {"help", "calibrate", "mic"}, {"--help", "say"}, {"-h", "calibrate", "mic"}} {
 		out.Reset()
 		dispatch(context.Background(), env{stdin: strings.NewReader(""), stdout: &out, stderr: &bytes.Buffer{}}, args)
 		if want := "usage of kindred " + strings.Join(args[1:], " ") + ":"; !strings.HasPrefix(out.String(), want) {

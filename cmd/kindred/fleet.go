@@ -71,10 +71,10 @@ func (f *fleetLink) Record(r journal.Record) {
 func cmdFleet(_ context.Context, e env, args []string) error {
 	if args = cliflags.ActionFirst(args, "sign"); len(args) == 0 || args[0] != "sign" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-			fmt.Fprintln(e.stdout, "usage: KINDRED_MQTT_KEY=... kindred fleet sign --robot NAME '{\"cmd\":\"pause\"}'")
+			fmt.Fprintln(e.stdout, "usage: kindred fleet sign --robot NAME '{\"cmd\":\"pause\"}'   (the robot's key in KINDRED_MQTT_KEY)")
 			return errHelpShown
 		}
-		return badInput("fleet: want sign")
+		return badInput("want sign: KINDRED_MQTT_KEY=... kindred fleet sign --robot NAME '{\"cmd\":\"pause\"}'")
 	}
 	fs := newFlags("fleet sign", e.stdout)
 	robotName := fs.String("robot", "", "the robot the command is for (its name in the config)")

@@ -81,7 +81,7 @@ func dispatch(ctx context.Context, e env, args []string) int {
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
-		if len(args) > 1 && args[0] == "help" { // help X is X --help
+		if len(args) > 1 && args[1] != "help" && !strings.HasPrefix(args[1], "-") { // help X (--help X, -h X) is X --help
 			return dispatch(ctx, e, append(args[1:], "--help"))
 		}
 		usage(e.stdout, cmds)
@@ -95,7 +95,7 @@ func dispatch(ctx context.Context, e env, args []string) int {
 		fmt.Fprintf(e.stderr, "kindred: unknown command %q (try kindred help)\n", args[0])
 		return 2
 	}
-	err := c.run(ctx, e, args[1:])
+	err := interrupt.Explain(ctx, c.run(ctx, e, args[1:]))
 	if err == nil || errors.Is(err, errHelpShown) {
 		return 0
 	}

@@ -22,7 +22,7 @@ func cmdReplay(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return badInput("replay: unexpected argument %q", fs.Arg(0))
+		return badInput("unexpected argument %q", fs.Arg(0))
 	}
 	storeDir := *dir
 	if storeDir == "" {
@@ -32,7 +32,7 @@ func cmdReplay(ctx context.Context, e env, args []string) error {
 		}
 		storeDir = d
 	} else if st, err := os.Stat(storeDir); err == nil && !st.IsDir() {
-		return badInput("replay: --dir %s: not a folder", storeDir)
+		return badInput("--dir %s: not a folder", storeDir)
 	}
 	store := calibration.NewPersonStore(storeDir)
 	j, err := openJournalFile(ctx, *path)

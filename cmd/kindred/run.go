@@ -194,6 +194,12 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	comp.Bind(runCtx)
+	var in companion.Live // a bad file is bad input before the journal records a run
+	if live {
+		if in, err = openLive(comp, f, faceBackend(cfg.FaceBackend), cfg.FaceMeshRate, cfg.FaceTurnedEvery, scale); err != nil {
+			return err
+		}
+	}
 
 	// Services: journal, console, fleet, the body's sensors.
 	writer, jr, err := addJournal(runCtx, e, cfg, st)
@@ -209,7 +215,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 			writer.Submit(s)
 		}
 		if err != nil {
-			comp.NoteFault("journal", fmt.Errorf("settings: %w", err))
+			comp.NoteFault("journal", err) // journal: settings: KEY: why
 		}
 	}
 	if cfg.Console != "off" {
@@ -246,10 +252,6 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 		loop := cfg.Scenario == "" || f.forDur.d > 0
 		start = comp.PlayScenario(scen.Name, scenario.NewPlayer(scen), scenario.PlayOpts{Loop: loop, For: f.forDur.d})
 	} else {
-		in, err := openLive(comp, f, faceBackend(cfg.FaceBackend), cfg.FaceMeshRate, cfg.FaceTurnedEvery, scale)
-		if err != nil {
-			return err
-		}
 		start = comp.StartLive(in)
 	}
 	runErr := comp.Run(start)
@@ -516,12 +518,11 @@ func addConsole(e env, cfg runConfig, f runFlags, st *stages, profile *robot.Pro
 	}
 	st.records.Add(func(r journal.Record) { _ = con.Publish(r) }) // never blocks; drops are counted by the console
 	comp.AddDoor(con, behavior.SourceConsole)
-	comp.AddService(func(ctx context.Context) error {
-		if err := con.Serve(ctx, cfg.Console); err != nil {
-			return fmt.Errorf("console %s: %w", cfg.Console, err)
-		}
-		return nil
-	})
+	serve, err := con.Listen(cfg.Console) // bound now: an address in use is one line as the run starts
+	if err != nil {
+		return fmt.Errorf("console %s: %w (give another with --console HOST:PORT, or off)", cfg.Console, err)
+	}
+	comp.AddService(serve)
 	announceConsole(e.stderr, cfg.Console, f)
 	return nil
 }

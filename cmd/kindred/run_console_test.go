@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -144,4 +145,33 @@ func authorisedStatus(ctx context.Context, client *http.Client, base, token stri
 	defer resp.Body.Close()
 	io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode == http.StatusOK && (resp.TLS != nil) == strings.HasPrefix(base, "https:")
+}
+
+// A console address in use (a second `make run`, another program on 8080)
+// is one line naming it and what to do, before the run starts. Before,
+// the run said "console on http://ADDR", started, stopped at once with two
+// faults of its own stopping (the body's writes, a decision not handled)
+// and a "run ended" line, and only then gave the bind error.
+func TestConsoleAddressInUseIsOneLine(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	addr := ln.Addr().String()
+	code, _, stderr := runKindred(t, "run", "--journal", "off", "--for", "5s", "--console", addr)
+	if code == 0 {
+		t.Fatalf("exit 0 with %s in use; stderr:\n%s", addr, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	last := lines[len(lines)-1]
+	if !strings.Contains(last, "address already in use") || !strings.Contains(last, "--console") {
+		t.Errorf("last line %q, want the address in use and what to do", last)
+	}
+	for _, l := range lines[:len(lines)-1] {
+		if !strings.HasPrefix(l, "console: new access token") { // shown once, whatever happens next
+			t.Errorf("stderr has %q before the error; want nothing else", l)
+		}
+	}
 }

@@ -35,6 +35,7 @@ func openLive(comp *companion.Companion, f runFlags, backend faceBackend, meshRa
 			return openFacePipelineWith(s, backend, baseline, comp.VoiceDistressed)
 		},
 		Voice: func(live bool) (companion.VoiceStage, func(), error) { return openListener(comp, live, scale) },
+		For:   f.forDur.d,
 	}
 	switch {
 	case f.video != "":

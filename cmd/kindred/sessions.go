@@ -20,7 +20,7 @@ import (
 // cmdSessions lists, exports or deletes recorded sessions.
 func cmdSessions(ctx context.Context, e env, args []string) error {
 	if args = cliflags.ActionFirst(args, "list", "export", "delete", "attach"); len(args) == 0 {
-		return badInput("sessions: want list, export, delete or attach")
+		return badInput("want list, export, delete or attach")
 	}
 	switch args[0] {
 	case "list":
@@ -35,7 +35,7 @@ func cmdSessions(ctx context.Context, e env, args []string) error {
 		fmt.Fprintln(e.stdout, "usage: kindred sessions list|export|delete|attach [--journal FILE] [...]")
 		return errHelpShown
 	}
-	return badInput("sessions: unknown action %q (want list, export, delete or attach)", args[0])
+	return badInput("unknown action %q (want list, export, delete or attach)", args[0])
 }
 
 // journalPathFlag adds --journal with the default path.
@@ -56,7 +56,7 @@ func openJournalFile(ctx context.Context, path string) (*journal.Journal, error)
 	j, err := journal.OpenExisting(ctx, path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, badInput("--journal %s: no such file", path)
+		return nil, badInput("journal %s: no such file: no run has recorded one there (kindred run does; or give --journal FILE)", path)
 	case errors.Is(err, journal.ErrNotJournal):
 		return nil, badInput("--journal %s: not a kindred journal (or corrupt)", path)
 	case err != nil:

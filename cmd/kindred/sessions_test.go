@@ -236,6 +236,9 @@ func TestSessionsBadInputExits2(t *testing.T) {
 		if code != 2 || !strings.Contains(errs, tc.want) || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and one line naming %q", tc.args, code, errs, tc.want)
 		}
+		if f := strings.Fields(errs); len(f) > 2 && f[2] == f[1] { // "kindred replay: replay: --session" before
+			t.Errorf("%v: the command is named twice: %s", tc.args, errs)
+		}
 	}
 }
 
@@ -313,5 +316,19 @@ func TestSessionsExportThatFailsKeepsTheEarlierFile(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(dir); len(left) != 1 {
 		t.Errorf("files beside the export: %v", left)
+	}
+}
+
+// Before any run, `kindred sessions list` (as the README's first steps
+// have it) and `kindred replay` say there is no journal yet and how one
+// comes, and do not blame a --journal flag nobody gave ("--journal
+// ~/.config/kindred/journal.db: no such file" before).
+func TestNoJournalYet(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	for _, args := range [][]string{{"sessions", "list"}, {"replay"}} {
+		code, _, errs := run(t, args...)
+		if code != 2 || strings.Contains(errs, "--journal /") || !strings.Contains(errs, "no run has recorded one there") {
+			t.Errorf("%v: exit %d, stderr %q; want 2, the default journal not there yet, and no --journal blamed", args, code, errs)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package interrupt
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -35,17 +36,37 @@ func NotifyContext(parent context.Context, name string, w io.Writer) (context.Co
 	}
 }
 
+// ErrSignal is the cause (context.Cause) of a context cancelled by the
+// first signal.
+var ErrSignal = errors.New("interrupted by the signal")
+
+// Explain is err as the user should read it: a command that gave up with
+// its context's cancellation after the signal was interrupted, and says
+// so, where "context canceled" named no cause and read as a failure. Any
+// other error, or none, is returned as it is.
+func Explain(ctx context.Context, err error) error {
+	if err != nil && errors.Is(err, context.Canceled) && errors.Is(context.Cause(ctx), ErrSignal) {
+		return interrupted{err}
+	}
+	return err
+}
+
+type interrupted struct{ err error }
+
+func (interrupted) Error() string   { return "interrupted by the signal before it finished" }
+func (i interrupted) Unwrap() error { return i.err }
+
 // watch cancels the context at the first value on sig, then calls force at
 // the second value or after grace, unless stop was called first.
 func watch(parent context.Context, sig <-chan os.Signal, grace time.Duration, force func()) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(parent)
+	ctx, cancel := context.WithCancelCause(parent)
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
 		select {
 		case <-sig:
-			cancel()
+			cancel(ErrSignal)
 		case <-done:
 			return
 		}
@@ -61,7 +82,7 @@ func watch(parent context.Context, sig <-chan os.Signal, grace time.Duration, fo
 	}()
 	var stopped bool
 	return ctx, func() {
-		cancel()
+		cancel(nil)
 		if !stopped {
 			stopped = true
 			close(done)

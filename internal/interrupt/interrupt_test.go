@@ -2,6 +2,8 @@ package interrupt
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -54,6 +56,61 @@ func TestWatch(t *testing.T) {
 				}
 				if got := time.Duration(forcedAt.Load()); got != c.forcedAt {
 					t.Errorf("after every signal: forced at %v; want %v (-1: never)", got, c.forcedAt)
+				}
+			})
+		})
+	}
+}
+
+// A command that gives up with its context's cancellation after the signal
+// says it was interrupted: `kindred analyze` stopped by Ctrl-C said only
+// "kindred analyze: context canceled". Other errors, and a cancellation
+// with no signal, pass as they are.
+func TestExplain(t *testing.T) {
+	other := errors.New("--video x.mp4: not a readable image or video")
+	const (
+		signal   = iota // the first signal came
+		returned        // the command returned (stop), no signal
+		parent          // the parent context was cancelled, no signal
+	)
+	cases := []struct {
+		name string
+		how  int
+		err  error
+		want string // "": no error
+	}{
+		{"cancelled by the signal", signal, fmt.Errorf("analyze: %w", context.Canceled), "interrupted by the signal before it finished"},
+		{"another error after the signal", signal, other, other.Error()},
+		{"no error after the signal", signal, nil, ""},
+		{"cancelled as the command returned", returned, context.Canceled, context.Canceled.Error()},
+		{"cancelled by the parent", parent, context.Canceled, context.Canceled.Error()},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				base, cancelBase := context.WithCancel(context.Background())
+				defer cancelBase()
+				sig := make(chan os.Signal, 1)
+				ctx, stop := watch(base, sig, time.Minute, func() {})
+				defer stop()
+				switch c.how {
+				case signal:
+					sig <- os.Interrupt
+				case returned:
+					stop()
+				case parent:
+					cancelBase()
+				}
+				<-ctx.Done()
+				got := Explain(ctx, c.err)
+				if c.want == "" {
+					if got != nil {
+						t.Fatalf("Explain = %v, want nil", got)
+					}
+					return
+				}
+				if got == nil || got.Error() != c.want || !errors.Is(got, c.err) {
+					t.Errorf("Explain = %v, want %q wrapping %v", got, c.want, c.err)
 				}
 			})
 		})

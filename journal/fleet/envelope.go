@@ -94,7 +94,7 @@ func Sign(key []byte, robot string, cmd []byte, now time.Time) ([]byte, error) {
 	}
 	var compact bytes.Buffer
 	if err := json.Compact(&compact, cmd); err != nil {
-		return nil, fmt.Errorf("fleet: sign: %w", err)
+		return nil, fmt.Errorf(`fleet: sign: the command is not JSON such as {"cmd":"pause"}: %w`, err)
 	}
 	if _, err := journal.ParseControl(compact.Bytes()); err != nil {
 		return nil, fmt.Errorf("fleet: sign: %w", err)

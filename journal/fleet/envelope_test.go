@@ -217,13 +217,22 @@ func TestSignFollowsTheDocumentedRecipe(t *testing.T) {
 	if _, err := v.open(b); err != nil {
 		t.Errorf("own envelope refused: %v", err)
 	}
+	// Each refusal says what is wrong: `kindred fleet sign` prints it as
+	// its one line (a command that is not JSON said only "invalid
+	// character 'p' looking for beginning of value").
 	for _, bad := range []struct {
-		key   []byte
-		robot string
-		cmd   string
-	}{{testKey[:MinKeyLen-1], "kiri", `{"cmd":"pause"}`}, {testKey, "a/b", `{"cmd":"pause"}`}, {testKey, "kiri", `{"cmd":"dance"}`}, {testKey, "kiri", `pause`}} {
-		if _, err := Sign(bad.key, bad.robot, []byte(bad.cmd), testClock); err == nil {
-			t.Errorf("Sign(%q, %q, %s) accepted", bad.key, bad.robot, bad.cmd)
+		key        []byte
+		robot, cmd string
+		want       string
+	}{
+		{testKey[:MinKeyLen-1], "kiri", `{"cmd":"pause"}`, "key shorter than"},
+		{testKey, "a/b", `{"cmd":"pause"}`, "cannot be an MQTT topic segment"},
+		{testKey, "kiri", `{"cmd":"dance"}`, `unknown cmd "dance"`},
+		{testKey, "kiri", `pause`, `the command is not JSON such as {"cmd":"pause"}`},
+	} {
+		_, err := Sign(bad.key, bad.robot, []byte(bad.cmd), testClock)
+		if err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("Sign(%q, %q, %s) = %v, want an error saying %q", bad.key, bad.robot, bad.cmd, err, bad.want)
 		}
 	}
 }

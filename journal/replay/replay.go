@@ -39,7 +39,7 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	var ids []string
 	if o.Session != "" {
 		if _, err := j.Session(ctx, o.Session); err != nil {
-			return badInput("replay: --session %q: not in %s", o.Session, j.Path())
+			return badInput("--session %q: not in %s", o.Session, j.Path())
 		}
 		ids = []string{o.Session}
 	} else {

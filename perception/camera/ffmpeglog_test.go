@@ -26,3 +26,21 @@ func TestBadVideoWritesNothingToStderr(t *testing.T) {
 		t.Errorf("standard error got %q", got)
 	}
 }
+
+// A camera that is not there is one clear error and nothing from OpenCV's
+// logger on standard error (its "[ WARN:0@0.010] ... can't open camera by
+// index" line came before the command's own before OPENCV_LOG_LEVEL was set).
+func TestMissingCameraWritesNothingToStderr(t *testing.T) {
+	const index = 99 // no machine this runs on has /dev/video99
+	if _, err := os.Stat("/dev/video99"); err == nil {
+		t.Skip("this machine has /dev/video99")
+	}
+	var openErr error
+	got := fdcapture.Stderr(t, func() { _, openErr = OpenCamera(index, DefaultCameraOpts(), nil) })
+	if openErr == nil {
+		t.Fatal("OpenCamera(99) opened a camera")
+	}
+	if len(got) > 0 {
+		t.Errorf("standard error got %q", got)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -229,7 +230,7 @@ func Load(nameOrPath string) (*Scenario, error) {
 		}
 		return s, nil
 	}
-	if !strings.ContainsAny(nameOrPath, "/\\.") {
+	if _, err := os.Lstat(nameOrPath); err != nil && !strings.ContainsAny(nameOrPath, "/\\.") {
 		return nil, fmt.Errorf("scenario: %q is neither a built-in (%s) nor a file: %w",
 			nameOrPath, strings.Join(Names(), ", "), ErrBadScenario)
 	}

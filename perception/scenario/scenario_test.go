@@ -532,3 +532,29 @@ func TestScenarioAnswersAreReadWithTheFile(t *testing.T) {
 		t.Errorf("opening a named pipe: %v, want it refused at once", err)
 	}
 }
+
+// A file or folder in the current directory whose name has no dot or slash
+// is read as a file, and refused for what it is. Before, `--scenario
+// empty` (a file) and `--scenario adir` (a folder) were "neither a
+// built-in nor a file".
+func TestLoadANameThatIsAFileHere(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if err := os.WriteFile("empty", nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile("mine", []byte("phases:\n  - duration: 2s\n    voice: {class: speech}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir("adir", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := Load("mine"); err != nil || s.Name != "mine" {
+		t.Errorf(`Load("mine") = %v, %v; want the file`, s, err)
+	}
+	for name, want := range map[string]string{"empty": "empty file", "adir": "is a directory", "nosuch": "neither a built-in"} {
+		_, err := Load(name)
+		if !errors.Is(err, ErrBadScenario) || !strings.Contains(err.Error(), want) {
+			t.Errorf("Load(%q) = %v, want ErrBadScenario saying %q", name, err, want)
+		}
+	}
+}

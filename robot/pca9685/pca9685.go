@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -70,7 +71,9 @@ func Open(p *robot.Profile) (*Board, error) {
 	}
 	b, err := New(p, bus)
 	if err != nil {
-		if ferr := bus.Finalize(); ferr != nil {
+		// Closing a bus device that never opened fails with os.ErrInvalid
+		// (os.File.Close of none), which says nothing more.
+		if ferr := bus.Finalize(); ferr != nil && !errors.Is(ferr, os.ErrInvalid) {
 			err = fmt.Errorf("%w (closing the bus: %v)", err, oneLine{ferr})
 		}
 		return nil, err

@@ -283,3 +283,21 @@ func TestUnderLimiter(t *testing.T) {
 		}
 	})
 }
+
+// A bus that is not there (I²C not enabled, the wrong bus number) is one
+// clear line naming the device. Before, closing the bus never opened added
+// "(closing the bus: 1 error occurred:; * invalid argument)" to it.
+func TestOpenMissingBusSaysOnlyWhy(t *testing.T) {
+	p, err := robot.LoadProfile("tabletop-pca9685")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Board.Bus = 99 // no machine this runs on has /dev/i2c-99
+	_, err = pca9685.Open(p)
+	if err == nil {
+		t.Skip("this machine has /dev/i2c-99")
+	}
+	if msg := err.Error(); !strings.Contains(msg, "/dev/i2c-99") || strings.Contains(msg, "closing the bus") {
+		t.Errorf("Open = %q, want why /dev/i2c-99 would not open, alone", msg)
+	}
+}
