@@ -70,5 +70,5 @@ func ExampleNewSpeaker() {
 		fmt.Printf("%s (%s, %s): %s\n", s.Intent, s.Lang, s.Tone, s.Text)
 	}
 	// Output:
-	// reassure (en, gentle): This will ease. You're not alone.
+	// reassure (en, gentle): You're safe. I'm staying right here.
 }
