@@ -42,7 +42,10 @@ func TestDeletedByAnotherProcess(t *testing.T) {
 			var w *Writer
 			// In flight as the run is told: submitted before it forgot her.
 			inFlight := Transition{At: 9 * time.Second, From: "alerting", To: "comforting", Reason: "Ada answered", Person: "ada"}
-			opts := WriterOpts{Now: fixedNow(), Session: &tc.begun, Forgotten: func(id string) []string {
+			opts := WriterOpts{Now: fixedNow(), Session: &tc.begun, Forgotten: func(id string, elsewhere bool) []string {
+				if elsewhere != (tc.how != "writer") {
+					t.Errorf("told of %s deleted elsewhere %v, want %v", id, elsewhere, !elsewhere)
+				}
 				mu.Lock()
 				defer mu.Unlock()
 				forgot = append(forgot, id)

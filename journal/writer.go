@@ -47,15 +47,16 @@ type WriterOpts struct {
 	// Now gives the wall-clock time for session start and end stamps.
 	Now func() time.Time
 	// Forgotten, when set, is told of a person deleted while Run runs:
-	// through DeletePerson, or by another process (a carer's `kindred
-	// sessions delete --person`, cron) that took the open session's row
-	// with the person it was about, which Run finds as its next batch
-	// fails the session's foreign key. The run's other holders of the
-	// person forget them; it returns the names they were known by, which,
-	// with the ID, Run takes out of the records queued before they forgot
-	// (Forget). Run's goroutine calls it, holding no lock: it may Submit,
-	// and must not wait for the writer.
-	Forgotten func(id string) (names []string)
+	// through DeletePerson (elsewhere false), or by another process (a
+	// carer's `kindred sessions delete --person`, cron) that took the open
+	// session's row with the person it was about, which Run finds as its
+	// next batch fails the session's foreign key (elsewhere true). The
+	// run's other holders of the person forget them; it returns the names
+	// they were known by, which, with the ID, Run takes out of the records
+	// queued before they forgot (Forget). Run's goroutine calls it, holding
+	// no lock, before DeletePerson returns: it may Submit, and must not
+	// wait for the writer.
+	Forgotten func(id string, elsewhere bool) (names []string)
 	// Session, when set, is begun as Run starts, before any queued record,
 	// so records submitted before Run runs are not lost for want of a
 	// session. Its ID and start are filled in when empty (see SessionID).
@@ -523,10 +524,12 @@ func (w *Writer) take(ctx context.Context, st *runState, o op) {
 		if err != nil {
 			err = fmt.Errorf("journal: %w", err)
 		}
-		o.flushed <- err
 		if committed {
+			// Told before DeletePerson returns: once it has, the run
+			// records nothing more naming them.
 			w.forgotten(ctx, st, o.delete)
 		}
+		o.flushed <- err
 		return
 	case o.flushed != nil:
 		o.flushed <- w.commit(ctx, st)
@@ -624,7 +627,7 @@ func (w *Writer) commit(ctx context.Context, st *runState) error {
 		// person went with it the run forgets them as if they had been
 		// deleted through DeletePerson.
 		if id := w.deletedWith(ctx, st, batch); id != "" {
-			who = w.namesOf(id)
+			who = w.namesOf(id, true)
 			delete(st.lastAsmt, id)
 		}
 		batch = w.resumed(st, batch, who)
@@ -712,10 +715,10 @@ func (w *Writer) resumed(st *runState, batch []op, who []string) []op {
 
 // namesOf tells Forgotten of person id and is the ID with the names it
 // returns.
-func (w *Writer) namesOf(id string) []string {
+func (w *Writer) namesOf(id string, elsewhere bool) []string {
 	who := []string{id}
 	if w.opts.Forgotten != nil {
-		for _, n := range w.opts.Forgotten(id) {
+		for _, n := range w.opts.Forgotten(id, elsewhere) {
 			if n != "" && !slices.Contains(who, n) {
 				who = append(who, n)
 			}
@@ -727,7 +730,7 @@ func (w *Writer) namesOf(id string) []string {
 // forgotten tells the run that person id was deleted through DeletePerson
 // and takes them out of the records queued meanwhile.
 func (w *Writer) forgotten(ctx context.Context, st *runState, id string) {
-	w.forgetQueued(ctx, st, w.namesOf(id))
+	w.forgetQueued(ctx, st, w.namesOf(id, false))
 }
 
 // forgetQueued takes what is queued now, with who (a deleted person's ID
