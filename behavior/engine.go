@@ -442,6 +442,10 @@ func (e *Engine) onAssessment(a *perception.PainAssessment) {
 
 func (e *Engine) onEvent(ev *perception.Event) {
 	e.advance(ev.At)
+	if ev.Kind == perception.EventForgotten {
+		e.forget(ev.Person, ev.Text) // opted out or not: no record of them may name them again
+		return
+	}
 	if e.State() == StateOptedOut {
 		if ev.Kind == perception.EventTouch && matchesAny(ev.Text, e.cfg.OptOut.OptInTouch) {
 			e.optIn(fmt.Sprintf("touch %q", ev.Text))
@@ -1369,4 +1373,55 @@ func toneFor(kind IntentKind, cfg Config) Tone {
 		return ToneNeutral
 	}
 	return ToneGentle
+}
+
+// forget makes person, just deleted, known as as (a pseudonym) in all the
+// engine holds: who is there, the alerts raised, pending, standing or left
+// open about them, the question whose answer is theirs, the proposals
+// awaiting a supervisor; and their configured name is dropped, so they are
+// not spoken to by it again. Nothing else changes: an episode under way
+// goes on, and its alerts are acknowledged, repeated and resolved as
+// before, about nobody the robot knows (a deletion must not stop care).
+// Before, the engine kept their id and name, and every later alert,
+// transition and line spoken named them again.
+func (e *Engine) forget(person, as string) {
+	if person == "" {
+		return
+	}
+	rename := func(p *string) {
+		if *p == person {
+			*p = as
+		}
+	}
+	name := e.presence.name(e.cfg.Names)
+	if e.presence.person != person {
+		name = ""
+	}
+	e.presence.rename(person, as)
+	delete(e.cfg.Names, person)
+	alerts := func(a *alertTracker) {
+		for _, open := range []*Alert{a.open, a.openCall} {
+			if open != nil {
+				rename(&open.Person)
+			}
+		}
+		if a.pending != nil {
+			rename(&a.pending.Person)
+		}
+	}
+	alerts(&e.alert)
+	if s := e.alert.standing; s != nil {
+		alerts(&s.episode)
+	}
+	if t := e.unseen.told; t != nil {
+		rename(&t.Person)
+	}
+	rename(&e.unseen.whose)
+	rename(&e.unseen.seen)
+	rename(&e.dlg.call.person)
+	for i := range e.wizard.pending {
+		if it := &e.wizard.pending[i].Intent; name != "" && it.Person == name {
+			it.Person = ""
+		}
+	}
 }

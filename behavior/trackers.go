@@ -107,6 +107,16 @@ func (p *presenceTracker) face(lost bool) {
 	}
 }
 
+// rename makes person known as as from now on (person was deleted): the
+// name they were greeted by goes with their id.
+func (p *presenceTracker) rename(person, as string) {
+	if p.person == person {
+		p.person = as
+	}
+	delete(p.greeted, person)
+	delete(p.announced, person)
+}
+
 // forget drops the person and what was seen of them (an opt-out).
 func (p *presenceTracker) forget() {
 	p.present.reset()

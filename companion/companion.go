@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -106,7 +107,10 @@ type Companion struct {
 	mirror  Mirror
 	speaker Speaker
 	records RecordSink
-	log     io.Writer
+	// forgotten is records' filter of the people deleted while the run
+	// goes on (Forget).
+	forgotten *forgettingSink
+	log       io.Writer
 
 	// Continuous streams with latest-value semantics, one mailbox per consumer.
 	fusionFaces    *perception.Latest[perception.FaceObs]
@@ -237,7 +241,7 @@ func New(p Parts) (*Companion, error) {
 	}
 	c := &Companion{
 		clock: newSessionClock(p.Clock), limiter: p.Actuator, fuser: p.Fuser, engine: p.Engine,
-		mirror: p.Mirror, speaker: p.Speaker, records: p.Records, log: log,
+		mirror: p.Mirror, speaker: p.Speaker, forgotten: &forgettingSink{next: p.Records}, log: log,
 		ids: p.Identities, faceBaselines: p.FaceBaselines, senseStall: cmp.Or(p.SenseStall, DefaultSenseStall),
 		fusionFaces:    perception.NewLatest[perception.FaceObs](),
 		mimicFaces:     perception.NewLatest[perception.FaceObs](),
@@ -247,6 +251,7 @@ func New(p Parts) (*Companion, error) {
 		behIn:          make(chan behavior.Input, 64),
 		fusionReports:  make(chan perception.SelfReport, 8),
 	}
+	c.records = c.forgotten
 	c.body = newBodyNews()
 	c.answers = newAnswerDesk(c, p.Answers)
 	c.rejected = refusals.New(0, c.coalesced("fusion", "rejected", "observation(s)"))
@@ -494,6 +499,66 @@ func (c *Companion) identify(cmd behavior.Command) error {
 		c.sendInput(behavior.EventInput(ev))
 	}
 	return nil
+}
+
+// Forget makes the run know person id no more: they were just deleted
+// (from the console, or by another process, which the journal's writer
+// finds). Whoever is taken to be them, in view or not, goes on as an
+// unknown face under a fresh pseudonym, with the evidence seen so far and
+// the episode under way (a deletion must not stop care); fusion scores
+// them against the population, the engine speaks no name to them and
+// raises, repeats and resolves its alerts about the pseudonym; and nobody
+// is assumed to be them until a carer names someone. It returns the names
+// they were known by. Call it only while the run runs.
+func (c *Companion) Forget(id string) (names []string) {
+	if id == "" || c.ctx == nil {
+		return nil
+	}
+	as := pseudonym()
+	if c.ids != nil {
+		as, names = c.ids.forget(id)
+	}
+	c.forgotten.forget(append([]string{id}, names...))
+	if a := c.last.Load(); a != nil && a.Person == id {
+		r := *a
+		r.Person = as
+		c.last.CompareAndSwap(a, &r) // a newer assessment names them no more
+	}
+	ev := perception.Event{At: c.clock.Now(), Kind: perception.EventForgotten, Person: id, Text: as}
+	c.send(c.fusionEvents, ev)
+	c.sendInput(behavior.EventInput(ev))
+	return names
+}
+
+// forgettingSink is the run's record sink with the people deleted while
+// it runs taken out of every record (journal.Forget): an assessment fusion
+// made, an alert the engine raised or a line the voice was saying as the
+// deletion came is recorded, and shown, after it, naming nobody. It keeps
+// their ID and names in memory for the rest of the run, never on disk.
+type forgettingSink struct {
+	next RecordSink
+	mu   sync.RWMutex
+	who  []string
+}
+
+func (f *forgettingSink) Record(r journal.Record) {
+	f.mu.RLock()
+	who := f.who
+	f.mu.RUnlock()
+	if len(who) > 0 {
+		r = journal.Forget(r, who...)
+	}
+	f.next.Record(r)
+}
+
+func (f *forgettingSink) forget(who []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, w := range who {
+		if w != "" && !slices.Contains(f.who, w) {
+			f.who = append(slices.Clip(f.who), w)
+		}
+	}
 }
 
 // runStages runs every stage until the bound context ends, then returns

@@ -52,6 +52,11 @@ type Identities struct {
 	confirmed map[string]bool
 	// scripted is the person a scenario says is there (not a camera track).
 	scripted Presence
+	// unscripted are the pseudonyms of scenario people deleted while the
+	// run went on, by the id their script goes on giving them: the script
+	// names them on, and the run knows them only by these.
+	unscripted map[string]string
+	scripts    bool // a scenario names people (scripted)
 	// gone is who the last face in view was and when it went: a face that
 	// appears within returnGap, with nobody else in view, is taken to be
 	// them again (a detector losing a face for a moment starts a new track).
@@ -222,7 +227,12 @@ func (id *Identities) resolve(e perception.Event) perception.Event {
 	id.mu.Lock()
 	defer id.mu.Unlock()
 	if !strings.HasPrefix(e.Person, trackPrefix) {
-		// A scenario's person, named by the script: shown, not renamed.
+		// A scenario's person, named by the script: shown, not renamed,
+		// unless they were deleted (forget).
+		id.scripts = true
+		if as, ok := id.unscripted[e.Person]; ok {
+			e.Person, e.Text = as, ""
+		}
 		id.scripted = Presence{}
 		if e.Kind == perception.EventArrived && e.Person != "" {
 			id.scripted = Presence{Person: e.Person, Name: e.Text, Resident: e.Text != ""}
@@ -284,6 +294,57 @@ func (id *Identities) resolve(e perception.Event) perception.Event {
 		e.Person = p
 	}
 	return e
+}
+
+// forget makes person (just deleted) nobody the robot knows: whoever is
+// taken to be them, in view or lost a moment ago, is an unknown face under
+// a fresh pseudonym (as) from now on; nobody is assumed to be them, nor can
+// a carer name them, until a carer names someone; and their name is
+// forgotten. It returns as and the names they were known by. Before, the
+// tracks, the assumption and the residents kept their id, so every later
+// assessment, alert and greeting named them again after their deletion.
+func (id *Identities) forget(person string) (as string, names []string) {
+	id.mu.Lock()
+	defer id.mu.Unlock()
+	as = pseudonym()
+	name := func(n string) {
+		if n != "" && !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	if n, ok := id.residents[person]; ok {
+		name(n)
+		delete(id.residents, person)
+	}
+	delete(id.calibrated, person)
+	if id.assumed == person {
+		name(id.name)
+		id.assumed, id.name = "", ""
+	}
+	for track, p := range id.tracks {
+		if p == person {
+			id.tracks[track] = as
+			delete(id.confirmed, track)
+			if id.attached == track {
+				id.attached = ""
+			}
+		}
+	}
+	if id.gone.person == person {
+		id.gone.person = as
+	}
+	if id.scripted.Person == person {
+		name(id.scripted.Name)
+		id.scripted = Presence{Person: as}
+	}
+	if id.scripts {
+		// The scenario's script may name them again.
+		if id.unscripted == nil {
+			id.unscripted = map[string]string{}
+		}
+		id.unscripted[person] = as
+	}
+	return as, names
 }
 
 // pipelineEnded forgets the camera tracks: the face pipeline that numbered

@@ -485,6 +485,20 @@ func (c *Console) named(id string) []string {
 	return who
 }
 
+// Forget takes a person deleted while the console runs other than through
+// it (by another process, which the run's journal finds), id and the names
+// they were known by, out of the events it holds and the pages open, as a
+// deletion through the console does.
+func (c *Console) Forget(id string, names ...string) {
+	who := c.named(id)
+	for _, n := range names {
+		if n != "" && !slices.Contains(who, n) {
+			who = append(who, n)
+		}
+	}
+	c.forget(who)
+}
+
 // forget takes a person just deleted, who (named), out of the events the
 // console holds and the pages open (hub.forget).
 func (c *Console) forget(who []string) {

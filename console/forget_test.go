@@ -102,3 +102,41 @@ func TestForgetRedactsTheBacklogAndPinnedAlert(t *testing.T) {
 		t.Errorf("resolved: a new page reads %d events, want only the ring's 4", len(past))
 	}
 }
+
+// A person deleted by another process is forgotten through Forget, with
+// the names the run knew them by: the console's events name them no more,
+// and an open page is told, as for a deletion through the console. The
+// name given and the one the console's own status knows both go.
+func TestForgetADeletionFromElsewhere(t *testing.T) {
+	c, err := New(Opts{Token: testToken, Status: func() Status {
+		return Status{Residents: []Resident{{ID: "p-ana", Name: "Ana"}}}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []journal.Record{
+		journal.Utterance{At: time.Second, Person: "Ana", Intent: "comfort", Text: "Ana, I'm here."},
+		journal.Alert{At: 2 * time.Second, Person: "p-ana", Level: journal.LevelUrgent, Reason: "Anita said \"help\""},
+		journal.Assessment{At: 3 * time.Second, Person: "p-ana", Score: 7},
+	} {
+		if err := c.Publish(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open, _ := c.hub.subscribe()
+	c.Forget("p-ana", "Anita")
+	select {
+	case msg := <-open.ch:
+		if !strings.Contains(string(msg), `"forgotten"`) || !strings.Contains(string(msg), `"Anita"`) {
+			t.Errorf("the open page was sent %s, want the forgotten event naming both names", msg)
+		}
+	default:
+		t.Error("the open page was not told")
+	}
+	_, past := c.hub.subscribe()
+	for _, msg := range past {
+		if namesAna(msg) || strings.Contains(string(msg), "Anita") {
+			t.Errorf("after the deletion, the console still sends %s", msg)
+		}
+	}
+}

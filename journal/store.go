@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -839,6 +840,20 @@ func deletePersonRows(ctx context.Context, x *sql.Tx, id string) (int64, error) 
 	return total + n, err
 }
 
+// personNamed reports whether any row names person id: a session about
+// them, their person row, or a record naming them.
+func personNamed(ctx context.Context, db *sql.DB, id string) (bool, error) {
+	q := `EXISTS(SELECT 1 FROM sessions WHERE person = ?1) OR EXISTS(SELECT 1 FROM persons WHERE id = ?1)`
+	for _, t := range personTables {
+		q += ` OR EXISTS(SELECT 1 FROM ` + t + ` WHERE person = ?1)`
+	}
+	var named bool
+	if err := db.QueryRowContext(ctx, `SELECT `+q, id).Scan(&named); err != nil {
+		return false, err
+	}
+	return named, nil
+}
+
 // DeletedPerson stands for a deleted person wherever a record that stays
 // named them: a fault's message in the journal, an event the console
 // still holds.
@@ -909,6 +924,62 @@ func Redact(s, id string) string {
 		}
 		s = s[end:]
 	}
+}
+
+// Forget is r with who (a deleted person's ID and the names they were
+// known by) taken out: a person field naming one of them names nobody, and
+// each of them as a word in its text becomes DeletedPerson (Redact). The
+// record itself stays: what the robot saw and did goes on being recorded,
+// about nobody. Records naming none of who come back unchanged.
+func Forget(r Record, who ...string) Record {
+	person := func(p *string) {
+		if slices.Contains(who, *p) {
+			*p = ""
+		}
+	}
+	text := func(ss ...*string) {
+		for _, s := range ss {
+			for _, w := range who {
+				*s = Redact(*s, w)
+			}
+		}
+	}
+	switch v := r.(type) {
+	case Assessment:
+		person(&v.Person)
+		return v
+	case Transition:
+		person(&v.Person)
+		text(&v.Reason)
+		return v
+	case Utterance:
+		person(&v.Person)
+		text(&v.Text)
+		return v
+	case Alert:
+		person(&v.Person)
+		text(&v.Reason)
+		return v
+	case Acknowledgement:
+		person(&v.Person)
+		text(&v.Reason)
+		return v
+	case Identification:
+		person(&v.Person)
+		return v
+	case SelfReport:
+		person(&v.Person)
+		text(&v.Heard)
+		return v
+	case Annotation:
+		person(&v.Person)
+		text(&v.Note)
+		return v
+	case Fault:
+		text(&v.Message)
+		return v
+	}
+	return r
 }
 
 // idByte says whether c may continue a person's ID (calibrate person

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -45,6 +46,17 @@ type WriterOpts struct {
 	Report func(error)
 	// Now gives the wall-clock time for session start and end stamps.
 	Now func() time.Time
+	// Forgotten, when set, is told of a person deleted while Run runs:
+	// through DeletePerson (elsewhere false), or by another process (a
+	// carer's `kindred sessions delete --person`, cron) that took the open
+	// session's row with the person it was about, which Run finds as its
+	// next batch fails the session's foreign key (elsewhere true). The
+	// run's other holders of the person forget them; it returns the names
+	// they were known by, which, with the ID, Run takes out of the records
+	// queued before they forgot (Forget). Run's goroutine calls it, holding
+	// no lock, before DeletePerson returns: it may Submit, and must not
+	// wait for the writer.
+	Forgotten func(id string, elsewhere bool) (names []string)
 	// Session, when set, is begun as Run starts, before any queued record,
 	// so records submitted before Run runs are not lost for want of a
 	// session. Its ID and start are filled in when empty (see SessionID).
@@ -323,10 +335,13 @@ func (w *Writer) Stats() WriterStats {
 
 // runState is owned by Run's goroutine.
 type runState struct {
-	session  string
-	started  time.Time // the open session's start
-	open     Session   // the open session as begun, to begin again if a deletion takes it
-	subject  bool      // the session's person is known
+	session string
+	started time.Time // the open session's start
+	open    Session   // the open session as begun, to begin again if a deletion takes it
+	person  string    // the person the open session is about, once known
+	// forget are a deleted person's ID and names, while Run takes them out
+	// of the records queued before the run forgot them (forgetQueued).
+	forget   []string
 	batch    []op
 	records  int
 	lastAsmt map[string]assessMark
@@ -472,10 +487,13 @@ func (w *Writer) take(ctx context.Context, st *runState, o op) {
 			w.downsampled.Add(1)
 			return
 		}
-		if p := personOf(o.rec); p != "" && !st.subject {
+		if st.forget != nil {
+			o.rec = Forget(o.rec, st.forget...)
+		}
+		if p := personOf(o.rec); p != "" && st.person == "" {
 			// A session begun before anyone was recognised is about the
 			// first person seen, so deleting them deletes it.
-			st.subject = true
+			st.person = p
 			st.batch = append(st.batch, op{session: st.session, subject: p})
 		}
 		st.records++
@@ -484,7 +502,7 @@ func (w *Writer) take(ctx context.Context, st *runState, o op) {
 			st.batch = append(st.batch, w.stamp(st, op{end: true}))
 		}
 		st.session, st.started, st.open = o.begin.ID, o.begin.Started, *o.begin
-		st.subject = o.begin.Person != ""
+		st.person = o.begin.Person
 		clear(st.lastAsmt)
 		st.havePose = false
 	case o.end:
@@ -505,6 +523,11 @@ func (w *Writer) take(ctx context.Context, st *runState, o op) {
 		}
 		if err != nil {
 			err = fmt.Errorf("journal: %w", err)
+		}
+		if committed {
+			// Told before DeletePerson returns: once it has, the run
+			// records nothing more naming them.
+			w.forgotten(ctx, st, o.delete)
 		}
 		o.flushed <- err
 		return
@@ -538,7 +561,7 @@ func (w *Writer) reopen(ctx context.Context, st *runState) {
 	}
 	s := st.open
 	s.Person, s.Status, s.Ended = "", StatusOpen, time.Time{}
-	st.subject = false
+	st.person = ""
 	st.batch = append(st.batch, op{begin: &s})
 }
 
@@ -597,13 +620,139 @@ func (w *Writer) commit(ctx context.Context, st *runState) error {
 	batch, n := st.batch, st.records
 	st.batch, st.records = st.batch[:0:0], 0
 	err := w.apply(ctx, batch)
+	var who []string // a person deleted with the session, and their names
+	if err != nil && w.sessionTaken(ctx, st, batch) {
+		// Another process deleted the open session: the rest of the run
+		// is recorded all the same, about nobody (reopen), and when its
+		// person went with it the run forgets them as if they had been
+		// deleted through DeletePerson.
+		if id := w.deletedWith(ctx, st, batch); id != "" {
+			who = w.namesOf(id, true)
+			delete(st.lastAsmt, id)
+		}
+		batch = w.resumed(st, batch, who)
+		err = w.apply(ctx, batch)
+	}
 	if err != nil {
 		w.fail(st, err, n)
 		st.batch = sessionOps(batch)
 		return err
 	}
 	w.written.Add(uint64(n))
+	if who != nil {
+		w.forgetQueued(ctx, st, who)
+	}
 	return nil
+}
+
+// sessionTaken reports whether the open session's row is gone although
+// it was written: batch failed, does not begin the session itself (a
+// begin kept from a batch a full disk failed), and the row is not there.
+// Only another process deletes it: this writer's own deletions begin it
+// again at once (reopen).
+func (w *Writer) sessionTaken(ctx context.Context, st *runState, batch []op) bool {
+	if st.open.ID == "" {
+		return false
+	}
+	for _, o := range batch {
+		if o.begin != nil && o.begin.ID == st.open.ID {
+			return false
+		}
+	}
+	var n int
+	err := w.j.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions WHERE id = ?`, st.open.ID).Scan(&n)
+	return err == nil && n == 0
+}
+
+// deletedWith is the person deleted with the open session, or "" when it
+// was deleted as a session (`sessions delete --session`, retention) or was
+// about nobody: the person the session was written about, if no row in
+// the journal names them any more. A person the batch named as its
+// subject is not: the row deleted named nobody.
+func (w *Writer) deletedWith(ctx context.Context, st *runState, batch []op) string {
+	if st.person == "" {
+		return ""
+	}
+	for _, o := range batch {
+		if o.subject != "" {
+			return ""
+		}
+	}
+	named, err := personNamed(ctx, w.j.db, st.person)
+	if err != nil || named {
+		return ""
+	}
+	return st.person
+}
+
+// resumed is a batch the deletion of the open session failed, to be
+// written again: the session begun again about nobody, then batch's ops
+// with the deleted person's ID and names (who; none when only the session
+// was deleted) taken out of its records, and the session's person learnt
+// again from the first record left naming one.
+func (w *Writer) resumed(st *runState, batch []op, who []string) []op {
+	s := st.open
+	s.Person, s.Status, s.Ended = "", StatusOpen, time.Time{}
+	st.person = ""
+	out := []op{{begin: &s}}
+	for _, o := range batch {
+		switch {
+		case o.subject != "" && o.session == s.ID:
+			continue // learnt again below
+		case o.rec != nil && o.session == s.ID:
+			if who != nil {
+				o.rec = Forget(o.rec, who...)
+			}
+			if p := personOf(o.rec); p != "" && st.person == "" {
+				st.person = p
+				out = append(out, op{session: s.ID, subject: p})
+			}
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// namesOf tells Forgotten of person id and is the ID with the names it
+// returns.
+func (w *Writer) namesOf(id string, elsewhere bool) []string {
+	who := []string{id}
+	if w.opts.Forgotten != nil {
+		for _, n := range w.opts.Forgotten(id, elsewhere) {
+			if n != "" && !slices.Contains(who, n) {
+				who = append(who, n)
+			}
+		}
+	}
+	return who
+}
+
+// forgotten tells the run that person id was deleted through DeletePerson
+// and takes them out of the records queued meanwhile.
+func (w *Writer) forgotten(ctx context.Context, st *runState, id string) {
+	w.forgetQueued(ctx, st, w.namesOf(id, false))
+}
+
+// forgetQueued takes what is queued now, with who (a deleted person's ID
+// and names) taken out of its records: they were submitted before the run
+// forgot the person, some naming them, and written as they were they would
+// record them again after their deletion. What is submitted once the run
+// has forgotten them names them no more.
+func (w *Writer) forgetQueued(ctx context.Context, st *runState, who []string) {
+	prev := st.forget
+	st.forget = append(slices.Clip(prev), who...)
+	defer func() { st.forget = prev }()
+	for {
+		select {
+		case o := <-w.queue:
+			w.take(ctx, st, o)
+			continue
+		default:
+		}
+		if !w.takeHeld(ctx, st) {
+			return
+		}
+	}
 }
 
 // sessionOps keeps, in order, what a failed batch did to sessions and

@@ -155,6 +155,10 @@ const (
 	EventModalityLost EventKind = "modality_lost" // Modality set; Text says why
 	EventModalityBack EventKind = "modality_back" // Modality set
 	EventComforted    EventKind = "comforted"     // the robot comforted (scenario or behaviour)
+	// EventForgotten: the person Person was deleted while the run went on;
+	// whoever was taken to be them is known as Text from now on (a
+	// pseudonym). Not a departure: they may be in view, and in pain.
+	EventForgotten EventKind = "forgotten"
 )
 
 // Event is a discrete observation that must never be dropped.

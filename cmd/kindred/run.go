@@ -229,7 +229,7 @@ func runCompanion(ctx context.Context, e env, cfg runConfig, f runFlags) error {
 			return err
 		}
 		st.records.Add(fl.Record)
-		st.forget = append(st.forget, fl.client.Forget)
+		st.forget = append(st.forget, func(id string, _ []string, _ bool) { fl.client.Forget(id) })
 		comp.AddDoor(fl.client, behavior.SourceMQTT)
 		comp.AddService(fl.client.Run)
 	}
@@ -312,31 +312,25 @@ type stages struct {
 	limiter *robot.Limiter
 	records *companion.Fanout
 	joints  *atomic.Pointer[robot.Pose] // the body's latest pose, for the console
-	// forget is told of each person the console deletes, after the
-	// journal: the fleet drops their pseudonym and its retained status.
+	// forget is told of each person deleted while the run goes on, after
+	// the companion (forgotten): the console takes them out of what it
+	// holds, the fleet drops their pseudonym and its retained status.
 	// Added to before the run starts, read while it runs.
-	forget []func(id string)
+	forget []func(id string, names []string, elsewhere bool)
 	// carried are the alerts the robot's last session in the journal left
 	// standing (from), carried into this run (companion.Carry).
 	carried []journal.Alert
 	from    journal.Session
 }
 
-// forgetting is the console's journal during a run: a person deleted is
-// then forgotten by the run's other holders of them (st.forget).
-type forgetting struct {
-	*journal.Writer
-	st *stages
-}
-
-func (f forgetting) DeletePerson(ctx context.Context, id string) error {
-	if err := f.Writer.DeletePerson(ctx, id); err != nil {
-		return err
+// forgotten makes the run forget a person deleted from its console or by
+// another process (journal.WriterOpts.Forgotten), and returns their names.
+func (st *stages) forgotten(id string, elsewhere bool) []string {
+	names := st.comp.Forget(id)
+	for _, forget := range st.forget {
+		forget(id, names, elsewhere)
 	}
-	for _, forget := range f.st.forget {
-		forget(id)
-	}
-	return nil
+	return names
 }
 
 // buildStages builds the limiter on the body, fusion, the engine, mimicry
@@ -461,6 +455,7 @@ func addJournal(ctx context.Context, e env, cfg runConfig, st *stages) (*journal
 	// Begun before any record is queued, so none is lost to start-up.
 	wo.Session = &journal.Session{Robot: cfg.Robot.Name, Condition: cond,
 		Seed: int64(cfg.Behavior.Seed), Consent: true}
+	wo.Forgotten = st.forgotten
 	wo.Report = func(err error) {
 		st.comp.NoteFault("journal", err) // counted in the summary; the writer's reports name the path
 	}
@@ -507,7 +502,7 @@ func addConsole(e env, cfg runConfig, f runFlags, st *stages, profile *robot.Pro
 		return s
 	}
 	if writer != nil {
-		copts.Sessions = forgetting{Writer: writer, st: st}
+		copts.Sessions = writer // a deletion is forgotten by the run as the writer tells it (st.forgotten)
 	}
 	if dir, err := calibration.DefaultPersonDir(); err == nil {
 		copts.Calibrations = calibration.NewPersonStore(dir) // deleted with the person
@@ -517,6 +512,11 @@ func addConsole(e env, cfg runConfig, f runFlags, st *stages, profile *robot.Pro
 		return err
 	}
 	st.records.Add(func(r journal.Record) { _ = con.Publish(r) }) // never blocks; drops are counted by the console
+	st.forget = append(st.forget, func(id string, names []string, elsewhere bool) {
+		if elsewhere { // those it deletes it forgets itself
+			con.Forget(id, names...)
+		}
+	})
 	comp.AddDoor(con, behavior.SourceConsole)
 	serve, err := con.Listen(cfg.Console) // bound now: an address in use is one line as the run starts
 	if err != nil {

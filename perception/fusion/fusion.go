@@ -259,6 +259,13 @@ func (f *Fuser) Event(e perception.Event) {
 				f.arrived(e.Person)
 			}
 		}
+	case perception.EventForgotten:
+		// Deleted, with their calibration: whoever was taken to be them
+		// is scored on, against the population, under their new name;
+		// the evidence so far stays, since they are still the one in pain.
+		if e.Person != "" && e.Person == f.person {
+			f.person, f.profile, f.says = e.Text, f.o.Profile, nil
+		}
 	case perception.EventLeft:
 		f.present = false
 		f.says = nil // a rating is the person's own; it leaves with them
