@@ -103,6 +103,11 @@ func TestCarriedAlertLatches(t *testing.T) {
 		}, []string{"0s urgent ada", "4s urgent ada", "1m0s acknowledged ada urgent by Mary",
 			// this run's episode's own repeats, as the pain was not seen to ease
 			"11m0s urgent ada again 10m56s", "21m0s urgent ada again 10m0s"}},
+		{"its person deleted: told on, about their pseudonym", func(h *harness) {
+			carry(h, true, ada)
+			h.feed(EventInput(perception.Event{At: sec(60), Kind: perception.EventForgotten, Person: "ada", Text: "visitor-1a2b"}))
+			ticks(h, 60, 11*60)
+		}, []string{"0s urgent ada", "10m0s urgent visitor-1a2b again 10m0s"}},
 		{"opted out: silenced, as every alert", func(h *harness) {
 			carry(h, true, ada)
 			h.command(30, Command{Cmd: CmdOptOut})

@@ -1419,6 +1419,9 @@ func (e *Engine) forget(person, as string) {
 	rename(&e.unseen.whose)
 	rename(&e.unseen.seen)
 	rename(&e.dlg.call.person)
+	for i := range e.latched.alerts { // carried from the last run (carried.go)
+		rename(&e.latched.alerts[i].Person)
+	}
 	for i := range e.wizard.pending {
 		if it := &e.wizard.pending[i].Intent; name != "" && it.Person == name {
 			it.Person = ""

@@ -113,6 +113,9 @@ func (p *presenceTracker) rename(person, as string) {
 	if p.person == person {
 		p.person = as
 	}
+	if p.scored == person {
+		p.scored = as
+	}
 	delete(p.greeted, person)
 	delete(p.announced, person)
 }
