@@ -10,7 +10,9 @@ import (
 
 // lyingScene is a recording fake TurnDetector: the upright scan finds the
 // faces of upright (none of a lying one), and a turned scan finds lying
-// only at the turn that stands it up.
+// only at the turn that stands it up, and at every turn the upright faces
+// again, each with a box a quarter of its width off and a higher score (a
+// face leaning 45 degrees in the turned copy, its box mapped back).
 type lyingScene struct {
 	*scene
 	upright, lying [][68]perception.Point
@@ -22,10 +24,14 @@ func (l *lyingScene) Detect(*image.Gray) ([]Detection, error) { return boxes(l.u
 
 func (l *lyingScene) DetectTurned(_ *image.Gray, deg float64) ([]Detection, error) {
 	l.turns = append(l.turns, deg)
-	if deg != l.standsUpAt {
-		return nil, nil
+	var out []Detection
+	for _, d := range boxes(l.upright) {
+		out = append(out, Detection{Box: d.Box.Add(image.Pt(d.Box.Dx()/4, 0)), Score: 0.95})
 	}
-	return boxes(l.lying), nil
+	if deg != l.standsUpAt {
+		return out, nil
+	}
+	return append(out, boxes(l.lying)...), nil
 }
 
 func centreOf(lm *[68]perception.Point) perception.Point {
@@ -45,10 +51,15 @@ func boxes(faces [][68]perception.Point) []Detection {
 }
 
 // A face the upright scan misses (a person lying on one side) is found by
-// the scans of turned copies, one angle every TurnedEvery-th empty round,
-// and only while no face is tracked; with TurnedEvery 0 it is never found.
+// the scans of turned copies: while no face is tracked, one angle every
+// TurnedEvery-th empty round; while faces are tracked (an upright visitor
+// beside a resident lying in bed, or the lying face once found), one
+// every TrackedTurnFactor*TurnedEvery-th round; with TurnedEvery 0 never.
 // Once found it stays tracked (it is not lost for the upright scan's
-// missing it), and no more turned scans run.
+// missing it), and the turned scans' boxes of faces already seen (the
+// visitor again, the lying face tracked) are dropped, not taken over the
+// upright scan's: the visitor's box is the upright scan's on every frame,
+// and no face is tracked twice.
 func TestTurnedScansFindALyingFace(t *testing.T) {
 	up := perspectiveFace(neutralFace, perception.HeadPose{})
 	var face, other [68]perception.Point // the face on its side; an upright face elsewhere
@@ -66,11 +77,14 @@ func TestTurnedScansFindALyingFace(t *testing.T) {
 		wantTurns  []float64
 	}{
 		{"off", 0, false, -90, -1, nil},
-		{"every empty round, on its side to the left", 1, false, -90, 2, []float64{-45, 45, -90}},
-		{"every empty round, half on its side to the right", 1, false, 45, 1, []float64{-45, 45}},
-		{"every other empty round", 2, false, -90, 5, []float64{-45, 45, -90}},
+		// Found on frame 2, then tracked: a turned scan every 2nd round.
+		{"every empty round, on its side to the left", 1, false, -90, 2, []float64{-45, 45, -90, 90, -45, 45, -90}},
+		{"every empty round, half on its side to the right", 1, false, 45, 1, []float64{-45, 45, -90, 90, -45, 45, -90}},
+		{"every other empty round", 2, false, -90, 5, []float64{-45, 45, -90, 90}},
 		{"every 3rd empty round, the angles go round", 3, false, 90, 11, []float64{-45, 45, -90, 90}},
-		{"never while a face is tracked", 1, true, -90, -1, nil},
+		{"beside a tracked upright face, every 2nd round", 1, true, -90, 6, []float64{-45, 45, -90, 90, -45}},
+		{"beside a tracked upright face, every 4th round at TurnedEvery 2", 2, true, 45, 8, []float64{-45, 45}},
+		{"beside a tracked upright face, off", 0, true, -90, -1, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -99,8 +113,15 @@ func TestTurnedScansFindALyingFace(t *testing.T) {
 			found := -1
 			for i, f := range frames {
 				seen := false
-				for _, ob := range p.Process(f) {
+				obs := p.Process(f)
+				for _, ob := range obs {
 					seen = seen || ob.Box.Overlaps(faceBox(&face)) && !ob.Box.Overlaps(faceBox(&other))
+					if c.upright && ob.Box.Overlaps(faceBox(&other)) && ob.Box != faceBox(&other) {
+						t.Errorf("frame %d: the upright face's box %v, want the upright scan's %v", i, ob.Box, faceBox(&other))
+					}
+				}
+				if want := 2; len(obs) > want {
+					t.Errorf("frame %d: %d faces tracked, want at most %d", i, len(obs), want)
 				}
 				switch {
 				case seen && found < 0:
