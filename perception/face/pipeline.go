@@ -401,13 +401,13 @@ func (p *Pipeline) Track(f perception.Frame) Tracked {
 		p.trackAll(f)
 		p.scanBehind(f.Gray)
 	case detect:
-		p.finishScan()
-		p.detectAndMatch(f, nil)
+		late := p.finishScan()
+		p.detectAndMatch(f, nil, late)
 	default:
 		select {
 		case r := <-p.scanning: // a scan started on an earlier frame is done
 			p.scanning = nil
-			p.detectAndMatch(f, &r)
+			p.detectAndMatch(f, &r, nil)
 		default:
 			p.trackAll(f)
 		}
@@ -700,14 +700,16 @@ func (p *Pipeline) scanBehind(img *image.Gray) {
 	}()
 }
 
-// finishScan waits for a scan under way, if any, and drops it: the frame
-// about to be scanned supersedes it (and the detector is not asked twice
-// at once).
-func (p *Pipeline) finishScan() {
-	if p.scanning != nil {
-		<-p.scanning
-		p.scanning = nil
+// finishScan waits for a scan under way, if any, and returns it: the frame
+// about to be scanned supersedes its upright scan (and the detector is not
+// asked twice at once), but not its turned one (see detectAndMatch).
+func (p *Pipeline) finishScan() *scanResult {
+	if p.scanning == nil {
+		return nil
 	}
+	r := <-p.scanning
+	p.scanning = nil
+	return &r
 }
 
 // scan is the detector's answer for img, given the tracked boxes.
@@ -731,8 +733,12 @@ func (p *Pipeline) trackedBoxes() []image.Rectangle {
 
 // detectAndMatch matches detections to the tracks and starts new ones:
 // this frame's scan, or (done not nil) a scan of an earlier frame that ran
-// behind.
-func (p *Pipeline) detectAndMatch(f perception.Frame, done *scanResult) {
+// behind. late, when not nil, is a scan behind this frame's scan
+// supersedes: its upright detections are dropped, but a turned scan it
+// made stands for this round's, whose angle it took (the faces it found
+// go through this frame's fits), so that an angle is not lost whenever
+// the scan behind is not done by the next round.
+func (p *Pipeline) detectAndMatch(f perception.Frame, done, late *scanResult) {
 	img, at := f.Gray, f.At
 	var dets []Detection
 	var err error
@@ -754,11 +760,9 @@ func (p *Pipeline) detectAndMatch(f perception.Frame, done *scanResult) {
 	switch {
 	case err != nil:
 	case done != nil && done.turned:
-		p.stats.TurnedScans++
-		p.detectorResult(at, done.turnedErr)
-		if done.turnedErr == nil {
-			turned = done.turnedDets
-		}
+		turned = p.turnedBehind(at, done)
+	case done == nil && late != nil && late.turned:
+		turned = p.turnedBehind(at, late)
 	case done == nil:
 		turned = p.detectTurned(img, at, len(dets) == 0)
 	}
@@ -885,6 +889,17 @@ func (p *Pipeline) detectTurned(img *image.Gray, at time.Duration, empty bool) [
 		return nil
 	}
 	return dets
+}
+
+// turnedBehind books the turned scan a scan behind made and returns its
+// detections.
+func (p *Pipeline) turnedBehind(at time.Duration, r *scanResult) []Detection {
+	p.stats.TurnedScans++
+	p.detectorResult(at, r.turnedErr)
+	if r.turnedErr != nil {
+		return nil
+	}
+	return r.turnedDets
 }
 
 // newFaces drops from a turned scan's detections those on a face already

@@ -23,7 +23,9 @@ type lyingScene struct {
 func (l *lyingScene) Detect(*image.Gray) ([]Detection, error) { return boxes(l.upright), nil }
 
 func (l *lyingScene) DetectTurned(_ *image.Gray, deg float64) ([]Detection, error) {
+	l.mu.Lock() // the scan behind calls it from another goroutine
 	l.turns = append(l.turns, deg)
+	l.mu.Unlock()
 	var out []Detection
 	for _, d := range boxes(l.upright) {
 		out = append(out, Detection{Box: d.Box.Add(image.Pt(d.Box.Dx()/4, 0)), Score: 0.95})
@@ -138,6 +140,95 @@ func TestTurnedScansFindALyingFace(t *testing.T) {
 			}
 			if got := p.Stats().TurnedScans; got != len(c.wantTurns) {
 				t.Errorf("Stats.TurnedScans %d, want %d", got, len(c.wantTurns))
+			}
+		})
+	}
+}
+
+// sceneMesh is a MeshFitter over a scene's landmarks, so that detection
+// runs behind while faces are tracked (Opts.DetectBehind).
+type sceneMesh struct{ *scene }
+
+func (m sceneMesh) FitMesh(f perception.Frame, box image.Rectangle, _ [2]perception.Point, prev *MeshFit) (MeshFit, error) {
+	if prev != nil {
+		box = faceBox(&prev.Landmarks)
+	}
+	lm, err := m.Landmarks(f.Gray, box)
+	if err != nil {
+		return MeshFit{}, err
+	}
+	return MeshFit{Landmarks: lm, Mesh: make([]Point3, 478), Presence: 0.9}, nil
+}
+
+// While a mesh tracks an upright face, detection runs behind on another
+// goroutine, and the round's turned scan with it: the lying face beside it
+// is found from the scan behind, the turned scans go round the angles at
+// the tracked pace (every TrackedTurnFactor*TurnedEvery rounds), and the
+// upright face never takes a turned scan's box. A scan behind that the
+// next round supersedes (not done by then, or, here, on every frame a
+// round) still hands on its turned scan: with DetectEveryTracked 1 every
+// scan behind is superseded, and from frame 1 on the turned ones all run
+// behind, so without that the lying face is never found.
+func TestTurnedScanRunsBehindWithATrackedFace(t *testing.T) {
+	up := perspectiveFace(neutralFace, perception.HeadPose{})
+	var face, other [68]perception.Point
+	c := centreOf(&up)
+	for i := range other {
+		other[i] = perception.Point{X: up[i].X - 200, Y: up[i].Y}
+		face[i] = perception.Point{X: c.X + (up[i].Y - c.Y), Y: c.Y - (up[i].X - c.X)}
+	}
+	cases := []struct {
+		name                            string
+		everyTracked, turnedEvery, from int // Opts; the frame the upright face shows from
+		wantFrom, wantBy                int // the lying face first tracked on a frame in [wantFrom, wantBy)
+	}{
+		// Rounds on frames 2, 4, 6, ...; a turned scan every 2nd: 4, 8,
+		// 12 (-90), taken a frame later, or in step on frame 12 when the
+		// last scan behind was not done by then.
+		{"taken when done", 2, 1, 0, 12, 15},
+		// An empty round on frame 0, then a round every frame from 1, the
+		// scans behind on frames 2, 4, 6, ... each superseded on the next:
+		// the 4th round a turned scan, on frames 4, 8 and 12 (-90), taken
+		// on frame 13.
+		{"superseded", 1, 2, 1, 13, 14},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			img := &image.Gray{Pix: append([]uint8(nil), blank.Pix...), Stride: blank.Stride, Rect: blank.Rect}
+			sc := &scene{t: t, shows: map[*image.Gray][][68]perception.Point{img: {face, other}}, scans: map[*image.Gray]int{}}
+			det := &lyingScene{scene: sc, lying: [][68]perception.Point{face}, standsUpAt: -90}
+			o := DefaultOpts()
+			o.DetectEvery, o.DetectEveryTracked, o.TurnedEvery = 1, tc.everyTracked, tc.turnedEvery
+			p, err := NewPipeline(det, sceneMesh{sc}, nil, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := -1
+			const n = 40
+			for i := range n {
+				if i == tc.from { // no scan runs behind yet
+					det.upright = [][68]perception.Point{other}
+				}
+				f := frameAt(i, 30)
+				f.Gray = img
+				for _, ob := range p.Process(f) {
+					if ob.Box.Overlaps(faceBox(&face)) && !ob.Box.Overlaps(faceBox(&other)) && found < 0 {
+						found = i
+					}
+					if echo := faceBox(&other).Add(image.Pt(faceBox(&other).Dx()/4, 0)); ob.Box == echo {
+						t.Errorf("frame %d: the upright face has the turned scan's box %v", i, ob.Box)
+					}
+				}
+			}
+			p.finishScan()
+			if found < tc.wantFrom || found >= tc.wantBy {
+				t.Errorf("the lying face first tracked on frame %d, want in [%d, %d)", found, tc.wantFrom, tc.wantBy)
+			}
+			sc.mu.Lock()
+			turns := det.turns
+			sc.mu.Unlock()
+			if len(turns) < 3 || !reflect.DeepEqual(turns[:3], []float64{-45, 45, -90}) {
+				t.Errorf("turned scans %v, want -45, 45, -90 first", turns)
 			}
 		})
 	}
