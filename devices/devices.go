@@ -105,7 +105,8 @@ const DefaultLiveMeshRate = 30
 // landmark fits of tracked faces on every MeshEvery-th frame or at most
 // MeshRate times a second (face.Opts.MeshEvery, MeshRate; 0 for every
 // frame). TurnedEvery is face.Opts.TurnedEvery, the scans of turned
-// copies of a frame with no face that find a person lying on one side:
+// copies of a frame (fewer while faces are tracked) that find a person
+// lying on one side:
 // 0 keeps face.DefaultTurnedEvery, a negative value turns them off.
 type FaceSchedule struct {
 	DetectEvery int

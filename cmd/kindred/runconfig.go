@@ -55,8 +55,10 @@ type runConfig struct {
 	// FaceMeshRate bounds the face mesh's passes a second (0: every frame).
 	FaceMeshRate float64 `yaml:"face_mesh_rate"`
 	// FaceTurnedEvery looks for a face on its side (a person lying in
-	// bed) while none is seen: one turned copy of the frame on every Nth
-	// detection round that finds no face (face.Opts.TurnedEvery; 0: never).
+	// bed): one turned copy of the frame on every Nth detection round that
+	// finds no face while none is tracked, and on every
+	// face.TrackedTurnFactor*Nth round while faces are tracked
+	// (face.Opts.TurnedEvery; 0: never).
 	FaceTurnedEvery int `yaml:"face_turned_every"`
 }
 

@@ -95,14 +95,18 @@ type Opts struct {
 	MeshEvery int
 	MeshRate  float64
 	// TurnedEvery, above 0, looks for a face on its side (a person lying
-	// in bed, the head on the pillow) while none is tracked: on every
+	// in bed, the head on the pillow): while no face is tracked, on every
 	// TurnedEvery-th detection round that finds no face, the detector
 	// (a TurnDetector) also scans one copy of the frame turned by the next
 	// of TurnAngles, in turn, so each angle is tried once every
-	// len(TurnAngles)*TurnedEvery empty rounds. YuNet finds faces turned
-	// up to about 25 degrees and misses many past 30 (README, "Faces
-	// turned, mirrored, small or dim"); once found, the mesh tracks a face
-	// at any roll from its own last fit. 0 turns nothing.
+	// len(TurnAngles)*TurnedEvery empty rounds. While faces are tracked
+	// (a carer or visitor upright beside a resident lying in bed), every
+	// TrackedTurnFactor*TurnedEvery-th detection round scans a turned copy
+	// too, and a face found there that is not one already tracked, nor one
+	// the round's upright scan found, goes on as a new face. YuNet finds
+	// faces turned up to about 25 degrees and misses many past 30 (README,
+	// "Faces turned, mirrored, small or dim"); once found, the mesh tracks
+	// a face at any roll from its own last fit. 0 turns nothing.
 	TurnedEvery int
 }
 
@@ -114,6 +118,15 @@ type Opts struct {
 // stops finding it to lying flat, the ±45 first as the cheaper half of a
 // person settling on a pillow. A head upside down is no bed's.
 var TurnAngles = [...]float64{-45, 45, -90, 90}
+
+// TrackedTurnFactor slows Opts.TurnedEvery's turned scans while faces are
+// tracked: one every TrackedTurnFactor*TurnedEvery detection rounds, each
+// round DetectEveryTracked frames apart with a mesh. At the defaults (2,
+// 12 frames) that is a turned scan every 48 frames, about 0.2 ms a frame
+// at some 10 ms a scan, and a second face lying beside a tracked one is
+// found within 4*48 = 192 frames (6.4 s at 30 fps; README, "A face on its
+// side").
+const TrackedTurnFactor = 2
 
 // MaxTurnedEvery bounds Opts.TurnedEvery: at DetectEvery 4 and 30 fps, 8
 // empty rounds a turned scan is a lying face found within 128 frames (4 s).
@@ -220,15 +233,21 @@ type Pipeline struct {
 	fitted   bool
 	lastFit  time.Duration
 	nextFit  time.Duration
-	// Opts.TurnedEvery: empty detection rounds since the last turned
-	// scan, and how many turned scans have run (the next angle).
-	emptyRounds, turns int
+	// Opts.TurnedEvery: detection rounds (empty ones while no face is
+	// tracked) since the last turned scan, and how many turned scans have
+	// been asked for (the next angle).
+	turnRounds, turns int
 }
 
 // scanResult is one detector scan's answer.
 type scanResult struct {
 	dets []Detection
 	err  error
+	// turned: a turned copy was scanned too (Opts.TurnedEvery), finding
+	// turnedDets, or failing with turnedErr.
+	turned     bool
+	turnedDets []Detection
+	turnedErr  error
 }
 
 // Stats counts what the pipeline did, for benchmarks and the run summary.
@@ -382,13 +401,13 @@ func (p *Pipeline) Track(f perception.Frame) Tracked {
 		p.trackAll(f)
 		p.scanBehind(f.Gray)
 	case detect:
-		p.finishScan()
-		p.detectAndMatch(f, nil)
+		late := p.finishScan()
+		p.detectAndMatch(f, nil, late)
 	default:
 		select {
 		case r := <-p.scanning: // a scan started on an earlier frame is done
 			p.scanning = nil
-			p.detectAndMatch(f, &r)
+			p.detectAndMatch(f, &r, nil)
 		default:
 			p.trackAll(f)
 		}
@@ -669,20 +688,28 @@ func (p *Pipeline) scanBehind(img *image.Gray) {
 	ch := make(chan scanResult, 1)
 	p.scanning = ch
 	p.stats.Detections++
+	td, deg, turn := p.turnDue(false)
 	go func() {
-		dets, err := p.scan(img, boxes)
-		ch <- scanResult{dets, err}
+		r := scanResult{}
+		r.dets, r.err = p.scan(img, boxes)
+		if turn && r.err == nil {
+			r.turned = true
+			r.turnedDets, r.turnedErr = td.DetectTurned(img, deg)
+		}
+		ch <- r
 	}()
 }
 
-// finishScan waits for a scan under way, if any, and drops it: the frame
-// about to be scanned supersedes it (and the detector is not asked twice
-// at once).
-func (p *Pipeline) finishScan() {
-	if p.scanning != nil {
-		<-p.scanning
-		p.scanning = nil
+// finishScan waits for a scan under way, if any, and returns it: the frame
+// about to be scanned supersedes its upright scan (and the detector is not
+// asked twice at once), but not its turned one (see detectAndMatch).
+func (p *Pipeline) finishScan() *scanResult {
+	if p.scanning == nil {
+		return nil
 	}
+	r := <-p.scanning
+	p.scanning = nil
+	return &r
 }
 
 // scan is the detector's answer for img, given the tracked boxes.
@@ -706,8 +733,12 @@ func (p *Pipeline) trackedBoxes() []image.Rectangle {
 
 // detectAndMatch matches detections to the tracks and starts new ones:
 // this frame's scan, or (done not nil) a scan of an earlier frame that ran
-// behind.
-func (p *Pipeline) detectAndMatch(f perception.Frame, done *scanResult) {
+// behind. late, when not nil, is a scan behind this frame's scan
+// supersedes: its upright detections are dropped, but a turned scan it
+// made stands for this round's, whose angle it took (the faces it found
+// go through this frame's fits), so that an angle is not lost whenever
+// the scan behind is not done by the next round.
+func (p *Pipeline) detectAndMatch(f perception.Frame, done, late *scanResult) {
 	img, at := f.Gray, f.At
 	var dets []Detection
 	var err error
@@ -725,9 +756,17 @@ func (p *Pipeline) detectAndMatch(f perception.Frame, done *scanResult) {
 		return d.Box.Dx() < p.opts.MinFace || d.Box.Dy() < p.opts.MinFace
 	}
 	dets = slices.DeleteFunc(dets, small)
-	if len(dets) == 0 && err == nil && len(p.tracks) == 0 {
-		dets = slices.DeleteFunc(p.detectTurned(img, at), small)
+	var turned []Detection
+	switch {
+	case err != nil:
+	case done != nil && done.turned:
+		turned = p.turnedBehind(at, done)
+	case done == nil && late != nil && late.turned:
+		turned = p.turnedBehind(at, late)
+	case done == nil:
+		turned = p.detectTurned(img, at, len(dets) == 0)
 	}
+	dets = append(dets, p.newFaces(slices.DeleteFunc(turned, small), dets)...)
 	dets = suppress(dets)
 	matched := make([]bool, len(p.tracks))
 	for _, d := range dets {
@@ -804,26 +843,45 @@ func rolled(lm *[68]perception.Point) bool {
 	return math.Abs(math.Atan2(l.Y-r.Y, l.X-r.X))*180/math.Pi > maxUprightRoll
 }
 
-// detectTurned is Opts.TurnedEvery's scan after a detection round found
-// no face and none is tracked: on every TurnedEvery-th such round, the
-// frame turned by the next of TurnAngles. A face found there goes on as
-// any detection does (its size, its mesh's presence and plausibility, the
-// drawn-face check).
-func (p *Pipeline) detectTurned(img *image.Gray, at time.Duration) []Detection {
+// turnDue books a detection round for Opts.TurnedEvery and says whether
+// it scans a turned copy, and at which angle, with the detector to ask:
+// while no face is tracked, every TurnedEvery-th round that found no face
+// (empty); while faces are tracked, every TrackedTurnFactor*TurnedEvery-th
+// round, whatever the upright scan found.
+func (p *Pipeline) turnDue(empty bool) (TurnDetector, float64, bool) {
 	td, ok := p.det.(TurnDetector)
 	if fb, isFallback := p.det.(Fallback); isFallback {
 		ok = fb.canTurn()
 	}
 	if p.opts.TurnedEvery <= 0 || !ok {
-		return nil // the dlib backend's detector, say
+		return nil, 0, false // the dlib backend's detector, say
 	}
-	p.emptyRounds++
-	if p.emptyRounds < p.opts.TurnedEvery {
-		return nil
+	every := p.opts.TurnedEvery
+	if len(p.tracks) > 0 {
+		every *= TrackedTurnFactor
+	} else if !empty {
+		return nil, 0, false
 	}
-	p.emptyRounds = 0
+	p.turnRounds++
+	if p.turnRounds < every {
+		return nil, 0, false
+	}
+	p.turnRounds = 0
 	deg := TurnAngles[p.turns%len(TurnAngles)]
 	p.turns++
+	return td, deg, true
+}
+
+// detectTurned is Opts.TurnedEvery's scan after a detection round whose
+// upright scan found no face (empty) or faces: the frame turned by the
+// next of TurnAngles when turnDue says so. A face found there goes on as
+// any detection does (its size, its mesh's presence and plausibility, the
+// drawn-face check), once newFaces has dropped the faces already seen.
+func (p *Pipeline) detectTurned(img *image.Gray, at time.Duration, empty bool) []Detection {
+	td, deg, ok := p.turnDue(empty)
+	if !ok {
+		return nil
+	}
 	p.stats.TurnedScans++
 	dets, err := td.DetectTurned(img, deg)
 	p.detectorResult(at, err)
@@ -831,6 +889,38 @@ func (p *Pipeline) detectTurned(img *image.Gray, at time.Duration) []Detection {
 		return nil
 	}
 	return dets
+}
+
+// turnedBehind books the turned scan a scan behind made and returns its
+// detections.
+func (p *Pipeline) turnedBehind(at time.Duration, r *scanResult) []Detection {
+	p.stats.TurnedScans++
+	p.detectorResult(at, r.turnedErr)
+	if r.turnedErr != nil {
+		return nil
+	}
+	return r.turnedDets
+}
+
+// newFaces drops from a turned scan's detections those on a face already
+// tracked or found by the round's upright scan (sameFace: IoU above 0.3, or
+// one box mostly inside the other): an upright face seen again in a copy
+// turned by 45 degrees has a box not its own, and a face tracked is
+// re-anchored by the upright scan or its own mesh.
+func (p *Pipeline) newFaces(turned, upright []Detection) []Detection {
+	return slices.DeleteFunc(turned, func(d Detection) bool {
+		for _, t := range p.tracks {
+			if sameFace(d.Box, t.box) {
+				return true
+			}
+		}
+		for _, u := range upright {
+			if sameFace(d.Box, u.Box) {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 // drawn reports (and counts) a new face whose skin shows it drawn, not

@@ -10,7 +10,9 @@ import (
 
 // lyingScene is a recording fake TurnDetector: the upright scan finds the
 // faces of upright (none of a lying one), and a turned scan finds lying
-// only at the turn that stands it up.
+// only at the turn that stands it up, and at every turn the upright faces
+// again, each with a box a quarter of its width off and a higher score (a
+// face leaning 45 degrees in the turned copy, its box mapped back).
 type lyingScene struct {
 	*scene
 	upright, lying [][68]perception.Point
@@ -21,11 +23,17 @@ type lyingScene struct {
 func (l *lyingScene) Detect(*image.Gray) ([]Detection, error) { return boxes(l.upright), nil }
 
 func (l *lyingScene) DetectTurned(_ *image.Gray, deg float64) ([]Detection, error) {
+	l.mu.Lock() // the scan behind calls it from another goroutine
 	l.turns = append(l.turns, deg)
-	if deg != l.standsUpAt {
-		return nil, nil
+	l.mu.Unlock()
+	var out []Detection
+	for _, d := range boxes(l.upright) {
+		out = append(out, Detection{Box: d.Box.Add(image.Pt(d.Box.Dx()/4, 0)), Score: 0.95})
 	}
-	return boxes(l.lying), nil
+	if deg != l.standsUpAt {
+		return out, nil
+	}
+	return append(out, boxes(l.lying)...), nil
 }
 
 func centreOf(lm *[68]perception.Point) perception.Point {
@@ -45,10 +53,15 @@ func boxes(faces [][68]perception.Point) []Detection {
 }
 
 // A face the upright scan misses (a person lying on one side) is found by
-// the scans of turned copies, one angle every TurnedEvery-th empty round,
-// and only while no face is tracked; with TurnedEvery 0 it is never found.
+// the scans of turned copies: while no face is tracked, one angle every
+// TurnedEvery-th empty round; while faces are tracked (an upright visitor
+// beside a resident lying in bed, or the lying face once found), one
+// every TrackedTurnFactor*TurnedEvery-th round; with TurnedEvery 0 never.
 // Once found it stays tracked (it is not lost for the upright scan's
-// missing it), and no more turned scans run.
+// missing it), and the turned scans' boxes of faces already seen (the
+// visitor again, the lying face tracked) are dropped, not taken over the
+// upright scan's: the visitor's box is the upright scan's on every frame,
+// and no face is tracked twice.
 func TestTurnedScansFindALyingFace(t *testing.T) {
 	up := perspectiveFace(neutralFace, perception.HeadPose{})
 	var face, other [68]perception.Point // the face on its side; an upright face elsewhere
@@ -66,11 +79,14 @@ func TestTurnedScansFindALyingFace(t *testing.T) {
 		wantTurns  []float64
 	}{
 		{"off", 0, false, -90, -1, nil},
-		{"every empty round, on its side to the left", 1, false, -90, 2, []float64{-45, 45, -90}},
-		{"every empty round, half on its side to the right", 1, false, 45, 1, []float64{-45, 45}},
-		{"every other empty round", 2, false, -90, 5, []float64{-45, 45, -90}},
+		// Found on frame 2, then tracked: a turned scan every 2nd round.
+		{"every empty round, on its side to the left", 1, false, -90, 2, []float64{-45, 45, -90, 90, -45, 45, -90}},
+		{"every empty round, half on its side to the right", 1, false, 45, 1, []float64{-45, 45, -90, 90, -45, 45, -90}},
+		{"every other empty round", 2, false, -90, 5, []float64{-45, 45, -90, 90}},
 		{"every 3rd empty round, the angles go round", 3, false, 90, 11, []float64{-45, 45, -90, 90}},
-		{"never while a face is tracked", 1, true, -90, -1, nil},
+		{"beside a tracked upright face, every 2nd round", 1, true, -90, 6, []float64{-45, 45, -90, 90, -45}},
+		{"beside a tracked upright face, every 4th round at TurnedEvery 2", 2, true, 45, 8, []float64{-45, 45}},
+		{"beside a tracked upright face, off", 0, true, -90, -1, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -99,8 +115,15 @@ func TestTurnedScansFindALyingFace(t *testing.T) {
 			found := -1
 			for i, f := range frames {
 				seen := false
-				for _, ob := range p.Process(f) {
+				obs := p.Process(f)
+				for _, ob := range obs {
 					seen = seen || ob.Box.Overlaps(faceBox(&face)) && !ob.Box.Overlaps(faceBox(&other))
+					if c.upright && ob.Box.Overlaps(faceBox(&other)) && ob.Box != faceBox(&other) {
+						t.Errorf("frame %d: the upright face's box %v, want the upright scan's %v", i, ob.Box, faceBox(&other))
+					}
+				}
+				if want := 2; len(obs) > want {
+					t.Errorf("frame %d: %d faces tracked, want at most %d", i, len(obs), want)
 				}
 				switch {
 				case seen && found < 0:
@@ -117,6 +140,95 @@ func TestTurnedScansFindALyingFace(t *testing.T) {
 			}
 			if got := p.Stats().TurnedScans; got != len(c.wantTurns) {
 				t.Errorf("Stats.TurnedScans %d, want %d", got, len(c.wantTurns))
+			}
+		})
+	}
+}
+
+// sceneMesh is a MeshFitter over a scene's landmarks, so that detection
+// runs behind while faces are tracked (Opts.DetectBehind).
+type sceneMesh struct{ *scene }
+
+func (m sceneMesh) FitMesh(f perception.Frame, box image.Rectangle, _ [2]perception.Point, prev *MeshFit) (MeshFit, error) {
+	if prev != nil {
+		box = faceBox(&prev.Landmarks)
+	}
+	lm, err := m.Landmarks(f.Gray, box)
+	if err != nil {
+		return MeshFit{}, err
+	}
+	return MeshFit{Landmarks: lm, Mesh: make([]Point3, 478), Presence: 0.9}, nil
+}
+
+// While a mesh tracks an upright face, detection runs behind on another
+// goroutine, and the round's turned scan with it: the lying face beside it
+// is found from the scan behind, the turned scans go round the angles at
+// the tracked pace (every TrackedTurnFactor*TurnedEvery rounds), and the
+// upright face never takes a turned scan's box. A scan behind that the
+// next round supersedes (not done by then, or, here, on every frame a
+// round) still hands on its turned scan: with DetectEveryTracked 1 every
+// scan behind is superseded, and from frame 1 on the turned ones all run
+// behind, so without that the lying face is never found.
+func TestTurnedScanRunsBehindWithATrackedFace(t *testing.T) {
+	up := perspectiveFace(neutralFace, perception.HeadPose{})
+	var face, other [68]perception.Point
+	c := centreOf(&up)
+	for i := range other {
+		other[i] = perception.Point{X: up[i].X - 200, Y: up[i].Y}
+		face[i] = perception.Point{X: c.X + (up[i].Y - c.Y), Y: c.Y - (up[i].X - c.X)}
+	}
+	cases := []struct {
+		name                            string
+		everyTracked, turnedEvery, from int // Opts; the frame the upright face shows from
+		wantFrom, wantBy                int // the lying face first tracked on a frame in [wantFrom, wantBy)
+	}{
+		// Rounds on frames 2, 4, 6, ...; a turned scan every 2nd: 4, 8,
+		// 12 (-90), taken a frame later, or in step on frame 12 when the
+		// last scan behind was not done by then.
+		{"taken when done", 2, 1, 0, 12, 15},
+		// An empty round on frame 0, then a round every frame from 1, the
+		// scans behind on frames 2, 4, 6, ... each superseded on the next:
+		// the 4th round a turned scan, on frames 4, 8 and 12 (-90), taken
+		// on frame 13.
+		{"superseded", 1, 2, 1, 13, 14},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			img := &image.Gray{Pix: append([]uint8(nil), blank.Pix...), Stride: blank.Stride, Rect: blank.Rect}
+			sc := &scene{t: t, shows: map[*image.Gray][][68]perception.Point{img: {face, other}}, scans: map[*image.Gray]int{}}
+			det := &lyingScene{scene: sc, lying: [][68]perception.Point{face}, standsUpAt: -90}
+			o := DefaultOpts()
+			o.DetectEvery, o.DetectEveryTracked, o.TurnedEvery = 1, tc.everyTracked, tc.turnedEvery
+			p, err := NewPipeline(det, sceneMesh{sc}, nil, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := -1
+			const n = 40
+			for i := range n {
+				if i == tc.from { // no scan runs behind yet
+					det.upright = [][68]perception.Point{other}
+				}
+				f := frameAt(i, 30)
+				f.Gray = img
+				for _, ob := range p.Process(f) {
+					if ob.Box.Overlaps(faceBox(&face)) && !ob.Box.Overlaps(faceBox(&other)) && found < 0 {
+						found = i
+					}
+					if echo := faceBox(&other).Add(image.Pt(faceBox(&other).Dx()/4, 0)); ob.Box == echo {
+						t.Errorf("frame %d: the upright face has the turned scan's box %v", i, ob.Box)
+					}
+				}
+			}
+			p.finishScan()
+			if found < tc.wantFrom || found >= tc.wantBy {
+				t.Errorf("the lying face first tracked on frame %d, want in [%d, %d)", found, tc.wantFrom, tc.wantBy)
+			}
+			sc.mu.Lock()
+			turns := det.turns
+			sc.mu.Unlock()
+			if len(turns) < 3 || !reflect.DeepEqual(turns[:3], []float64{-45, 45, -90}) {
+				t.Errorf("turned scans %v, want -45, 45, -90 first", turns)
 			}
 		})
 	}

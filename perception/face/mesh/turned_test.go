@@ -2,6 +2,7 @@ package mesh
 
 import (
 	"fmt"
+	"image"
 	"math"
 	"strconv"
 	"testing"
@@ -189,4 +190,120 @@ func TestTurnedScanMapsBackIntoTheFrame(t *testing.T) {
 			}
 		})
 	}
+}
+
+// besideAnUpright composes a 640x480 frame (gray and colour, mid-grey
+// around) of two dev-set stills: upright on the left, a visitor or carer
+// standing, and lying on the right turned a quarter counter-clockwise
+// (ccw) or clockwise, a resident lying in bed with the head on the pillow.
+// It returns the frame and where each still's own points land in it.
+func besideAnUpright(t testing.TB, upright, lying perception.Frame, ccw bool) (perception.Frame, func(perception.Point) perception.Point, func(perception.Point) perception.Point) {
+	t.Helper()
+	const w, h = 640, 480
+	g := image.NewGray(image.Rect(0, 0, w, h))
+	c := &perception.BGR{Pix: make([]byte, 3*w*h), W: w, H: h}
+	for i := range g.Pix {
+		g.Pix[i] = 128
+	}
+	for i := range c.Pix {
+		c.Pix[i] = 128
+	}
+	// put copies src's pixel (x, y) to at(x, y).
+	put := func(src perception.Frame, at func(x, y int) (int, int)) {
+		b := src.Gray.Rect
+		colour := src.Color.Valid() && src.Color.W == b.Dx() && src.Color.H == b.Dy()
+		for y := 0; y < b.Dy(); y++ {
+			for x := 0; x < b.Dx(); x++ {
+				u, v := at(x, y)
+				if u < 0 || v < 0 || u >= w || v >= h {
+					t.Fatalf("a still of %v does not fit the frame", b)
+				}
+				g.Pix[v*w+u] = src.Gray.Pix[src.Gray.PixOffset(b.Min.X+x, b.Min.Y+y)]
+				if colour {
+					copy(c.Pix[3*(v*w+u):3*(v*w+u)+3], src.Color.Pix[3*(y*src.Color.W+x):])
+				}
+			}
+		}
+	}
+	const ux, uy = 30, 110
+	put(upright, func(x, y int) (int, int) { return ux + x, uy + y })
+	lb := lying.Gray.Rect
+	lx, ly := w-30-lb.Dy(), 110
+	turn := func(x, y float64) (float64, float64) {
+		if ccw { // the still's top to the left
+			return float64(lx) + y, float64(ly) + float64(lb.Dx()-1) - x
+		}
+		return float64(lx) + float64(lb.Dy()-1) - y, float64(ly) + x
+	}
+	put(lying, func(x, y int) (int, int) {
+		u, v := turn(float64(x), float64(y))
+		return int(u), int(v)
+	})
+	toUp := func(p perception.Point) perception.Point {
+		return perception.Point{X: p.X - float64(upright.Gray.Rect.Min.X) + ux, Y: p.Y - float64(upright.Gray.Rect.Min.Y) + uy}
+	}
+	toLying := func(p perception.Point) perception.Point {
+		u, v := turn(p.X-float64(lb.Min.X), p.Y-float64(lb.Min.Y))
+		return perception.Point{X: u, Y: v}
+	}
+	return perception.Frame{Gray: g, Color: c}, toUp, toLying
+}
+
+// A person lying with the head on the pillow is found while someone else
+// stands upright in view: the dev set's synthetic idB (its first grimace)
+// upright beside idA's first grimace turned a quarter either way, watched
+// with the default schedule. The upright face is tracked from the first
+// frame; the lying one is found by the turned scans that run while a face
+// is tracked, within framesToFindBeside frames, and stays tracked. Without
+// turned scans it is never found (the upright scan cannot see it), and
+// before turned scans ran while a face was tracked it was not found
+// either.
+func TestLyingFaceFoundBesideAnUprightOne(t *testing.T) {
+	up, down := devsetStill(t, "pain3d-synthetic__idB_pain1.png"), devsetStill(t, "pain3d-synthetic__idA_pain1.png")
+	upRefs, downRefs := single(t, up), single(t, down)
+	if len(upRefs) != 1 || len(downRefs) != 1 {
+		t.Fatalf("the stills alone: %d and %d faces, want 1 and 1", len(upRefs), len(downRefs))
+	}
+	n := framesToFindBeside()
+	more := 4 * face.DefaultOpts().DetectEveryTracked
+	for _, ccw := range []bool{true, false} {
+		t.Run(fmt.Sprintf("ccw=%v", ccw), func(t *testing.T) {
+			f, toUp, toLying := besideAnUpright(t, up, down, ccw)
+			upAt, upWithin := toUp(boxCentre(upRefs[0])), 0.5*float64(upRefs[0].Box.Dx())
+			at, within := toLying(boxCentre(downRefs[0])), 0.5*float64(downRefs[0].Box.Dx())
+			with, st := watch(t, f, face.DefaultTurnedEvery, n+more)
+			if i := firstFound(with, upAt, upWithin); i != 0 {
+				t.Fatalf("the upright face first found on frame %d, want 0", i)
+			}
+			i := firstFound(with, at, within)
+			if i < 0 || i >= n {
+				t.Fatalf("the lying face not found in %d frames (frame %d; %d turned scans)", n, i, st.TurnedScans)
+			}
+			t.Logf("the lying face found on frame %d (%d turned scans)", i, st.TurnedScans)
+			for j := i; j < len(with); j++ {
+				_, lyingOK := matched(with[j], at, within)
+				_, upOK := matched(with[j], upAt, upWithin)
+				if !lyingOK || !upOK || len(with[j]) != 2 {
+					t.Errorf("frame %d: %d faces, the lying one seen %v, the upright one %v; want both alone", j, len(with[j]), lyingOK, upOK)
+					break
+				}
+			}
+			if ccw {
+				without, _ := watch(t, f, 0, n)
+				if i := firstFound(without, at, within); i >= 0 {
+					t.Errorf("found on frame %d without turned scans: the test cannot tell them apart", i)
+				}
+			}
+		})
+	}
+}
+
+// framesToFindBeside is how many frames a lying face beside a tracked one
+// may wait under the default schedule: every angle is tried once in
+// len(TurnAngles)*TrackedTurnFactor*TurnedEvery detection rounds of
+// DetectEveryTracked frames, and the scan runs behind, its faces taken a
+// round later at the latest.
+func framesToFindBeside() int {
+	o := face.DefaultOpts()
+	return (len(face.TurnAngles)*face.TrackedTurnFactor*o.TurnedEvery + 1) * o.DetectEveryTracked
 }
