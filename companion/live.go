@@ -169,13 +169,7 @@ func (c *Companion) StartLive(in Live) func(ctx context.Context) error {
 					// taken all they played and, as after a scenario, the
 					// last decisions have had a second to reach the body.
 					c.played.handed(ctx)
-					settle := c.clock.scale.NewTimer(time.Second)
-					defer settle.Stop()
-					select {
-					case <-settle.C:
-					case <-ctx.Done():
-					}
-					c.Stop()
+					c.settleAndStop(ctx)
 				}
 				return nil
 			})

@@ -331,15 +331,21 @@ func (c *Companion) PlayScenario(name string, player Scenario, o scenario.PlayOp
 			return fmt.Errorf("scenario %s: %w", name, err)
 		}
 		if ctx.Err() == nil {
-			// Let the last decisions reach the body, then end the session.
-			settle := c.clock.scale.NewTimer(time.Second)
-			defer settle.Stop()
-			select {
-			case <-settle.C:
-			case <-ctx.Done():
-			}
-			c.Stop()
+			c.settleAndStop(ctx)
 		}
 		return nil
 	}
+}
+
+// settleAndStop ends the session of a source that has played out (a
+// scenario, or the files of a run of files), once the last decisions have
+// had a second of session time to reach the body.
+func (c *Companion) settleAndStop(ctx context.Context) {
+	settle := c.clock.scale.NewTimer(time.Second)
+	defer settle.Stop()
+	select {
+	case <-settle.C:
+	case <-ctx.Done():
+	}
+	c.Stop()
 }
