@@ -96,10 +96,11 @@ func (e *Engine) onCarried(c *Carried) {
 	slices.SortStableFunc(e.latched.alerts, func(a, b carriedAlert) int { return b.Level.rank() - a.Level.rank() })
 }
 
-// carriedAlerts runs at the end of each step, after everything else that
-// may tell a carer: the step's own alerts about a carried alert's person
-// supersede it, a person seen calm resolves it, and what is left is told,
-// or told again when due.
+// latchedAlerts runs at the end of each step, after everything else that
+// may tell a carer: in a live run, the step's own page about a carried
+// alert's person defers its next telling, and the step's resolution about
+// a resident ends it; its person seen calm resolves it; and what is left
+// is told, or told again when due.
 func (e *Engine) latchedAlerts() {
 	c := &e.latched
 	if len(c.alerts) == 0 {
