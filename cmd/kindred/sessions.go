@@ -186,16 +186,24 @@ func sessionsDelete(ctx context.Context, e env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("sessions delete: %w", err)
 		}
-		fmt.Fprintf(e.stdout, "deleted %d rows about %q\n", n, *person)
 		// Their calibration (voice and face baselines) goes with them.
 		dir, err := calibration.DefaultPersonDir()
 		if err != nil {
 			return fmt.Errorf("sessions delete: %w", err)
 		}
 		store := calibration.NewPersonStore(dir)
-		if gone, err := store.Forget(*person); err != nil {
+		gone, err := store.Forget(*person)
+		if err != nil {
 			return fmt.Errorf("sessions delete: %w", err)
-		} else if gone {
+		}
+		if n == 0 && !gone {
+			// Nothing to erase is no failure (asked twice, it is done), but
+			// a mistyped id must not read as done.
+			fmt.Fprintf(e.stdout, "nothing about %q in %s, and no calibration of theirs: nothing deleted (an ID is exact, letter case included; kindred sessions list shows whom sessions are about)\n", *person, j.Path())
+			return nil
+		}
+		fmt.Fprintf(e.stdout, "deleted %d rows about %q\n", n, *person)
+		if gone {
 			fmt.Fprintf(e.stdout, "deleted %s's calibration in %s\n", *person, store.Dir())
 		}
 	default:

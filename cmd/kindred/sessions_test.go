@@ -109,8 +109,14 @@ func TestSessionsListExportDelete(t *testing.T) {
 	}
 
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // deleting a person never reaches the developer's calibrations
+	code, out, _ = run(t, "sessions", "delete", "--journal", path, "--person", "P-Bo")
+	if code != 0 || !strings.HasPrefix(out, `nothing about "P-Bo" in `) || !strings.Contains(out, "nothing deleted") {
+		// Before: `deleted 0 rows about "P-Bo"`, which a carer could take
+		// for done.
+		t.Fatalf("delete a person nothing is about: %d %q, want it said that nothing was deleted", code, out)
+	}
 	code, out, _ = run(t, "sessions", "delete", "--journal", path, "--person", "p-bo")
-	if code != 0 || !strings.Contains(out, "p-bo") {
+	if code != 0 || !strings.Contains(out, "p-bo") || !strings.HasPrefix(out, "deleted ") {
 		t.Fatalf("delete person: %d %q", code, out)
 	}
 	code, out, _ = run(t, "sessions", "list", "--journal", path, "--json")
