@@ -552,17 +552,28 @@ func (w *Writer) take(ctx context.Context, st *runState, o op) {
 // anyone included. The person it is about is learnt again from the next
 // record that names one, as for a session begun before anyone was seen.
 func (w *Writer) reopen(ctx context.Context, st *runState) {
-	if st.session == "" {
-		return
-	}
-	var n int
-	if err := w.j.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions WHERE id = ?`, st.session).Scan(&n); err != nil || n > 0 {
+	if st.session == "" || !w.sessionGone(ctx, st.session) {
 		return // still there; or unknown, and the next batch says why if it fails
 	}
+	st.batch = append(st.batch, op{begin: st.beginAgain()})
+}
+
+// sessionGone reports whether session id's row is no longer in the journal
+// (a deletion took it); one that cannot be read is not said gone.
+func (w *Writer) sessionGone(ctx context.Context, id string) bool {
+	var n int
+	err := w.j.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions WHERE id = ?`, id).Scan(&n)
+	return err == nil && n == 0
+}
+
+// beginAgain is the open session begun again after a deletion took its
+// row: under its ID and start, open, about nobody; the person it is about
+// is learnt again from the next record naming one.
+func (st *runState) beginAgain() *Session {
 	s := st.open
 	s.Person, s.Status, s.Ended = "", StatusOpen, time.Time{}
 	st.person = ""
-	st.batch = append(st.batch, op{begin: &s})
+	return &s
 }
 
 // committedAtOnce says which records do not wait for the next batch: an
@@ -659,9 +670,7 @@ func (w *Writer) sessionTaken(ctx context.Context, st *runState, batch []op) boo
 			return false
 		}
 	}
-	var n int
-	err := w.j.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions WHERE id = ?`, st.open.ID).Scan(&n)
-	return err == nil && n == 0
+	return w.sessionGone(ctx, st.open.ID)
 }
 
 // deletedWith is the person deleted with the open session, or "" when it
@@ -691,10 +700,8 @@ func (w *Writer) deletedWith(ctx context.Context, st *runState, batch []op) stri
 // was deleted) taken out of its records, and the session's person learnt
 // again from the first record left naming one.
 func (w *Writer) resumed(st *runState, batch []op, who []string) []op {
-	s := st.open
-	s.Person, s.Status, s.Ended = "", StatusOpen, time.Time{}
-	st.person = ""
-	out := []op{{begin: &s}}
+	s := st.beginAgain()
+	out := []op{{begin: s}}
 	for _, o := range batch {
 		switch {
 		case o.subject != "" && o.session == s.ID:
