@@ -474,15 +474,23 @@ func (c *Console) named(id string) []string {
 	if c.opts.Status != nil {
 		st := c.opts.Status()
 		for _, r := range st.Residents {
-			if r.ID == id && r.Name != "" && !slices.Contains(who, r.Name) {
-				who = append(who, r.Name)
+			if r.ID == id {
+				who = withName(who, r.Name)
 			}
 		}
-		if p := st.Present; p != nil && p.ID == id && p.Name != "" && !slices.Contains(who, p.Name) {
-			who = append(who, p.Name)
+		if p := st.Present; p != nil && p.ID == id {
+			who = withName(who, p.Name)
 		}
 	}
 	return who
+}
+
+// withName is who with name added, unless it is empty or already there.
+func withName(who []string, name string) []string {
+	if name == "" || slices.Contains(who, name) {
+		return who
+	}
+	return append(who, name)
 }
 
 // Forget takes a person deleted while the console runs other than through
@@ -492,9 +500,7 @@ func (c *Console) named(id string) []string {
 func (c *Console) Forget(id string, names ...string) {
 	who := c.named(id)
 	for _, n := range names {
-		if n != "" && !slices.Contains(who, n) {
-			who = append(who, n)
-		}
+		who = withName(who, n)
 	}
 	c.forget(who)
 }
